@@ -1,0 +1,37 @@
+# Two commands do all set-up on a fresh machine: `make reproduce` and `make test`.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+export PYBAMM_DISABLE_TELEMETRY := true
+export MPLBACKEND := Agg
+
+.PHONY: reproduce test lint format bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c requirements.lock -e ".[test]"
+	touch $(STAMP)
+
+# Writes results/ afresh (replacing an earlier results/ of a previous run).
+reproduce: $(STAMP)
+	$(VENV)/bin/solidna reproduce --out results/ --force
+
+test: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format src tests benchmarks
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_symmetric_4000h.py
+	$(PY) benchmarks/bench_reproduce_fig34.py
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,113 @@
+"""The paper's claimed numbers (targets) as package data, and the pass/fail comparison.
+
+The data file ``targets.yaml`` is the project's copy of ``shared/paper/targets.yaml``. Calibration
+routines call :func:`calibrate_targets`, which returns ``role == "calibrate"`` entries only; a
+``validate`` number is never fitted.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from solidna.errors import InvalidOptionError, closest_matches
+
+__all__ = ["Target", "load_targets", "get_target", "calibrate_targets", "paper_info", "compare"]
+
+_PATH = Path(__file__).with_name("targets.yaml")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One claimed number of the paper."""
+
+    id: str
+    role: str
+    value: Any
+    unit: str
+    quantity: str
+    figure: str
+    tol: dict[str, float] = field(default_factory=dict)
+    note: str = ""
+    conditions: dict[str, Any] = field(default_factory=dict)
+
+    def passes(self, model: Any) -> bool | None:
+        """Whether ``model`` is within tolerance (``None`` for references or a missing value)."""
+        return compare(self, model)
+
+
+@functools.lru_cache(maxsize=1)
+def _load() -> tuple[dict[str, Any], tuple[Target, ...]]:
+    data = yaml.safe_load(_PATH.read_text())
+    known = {"id", "role", "value", "unit", "quantity", "figure", "tol", "note"}
+    targets = []
+    for raw in data["targets"]:
+        targets.append(
+            Target(
+                id=raw["id"],
+                role=raw["role"],
+                value=raw["value"],
+                unit=str(raw.get("unit", "-")),
+                quantity=raw.get("quantity", ""),
+                figure=str(raw.get("figure", "")),
+                tol=dict(raw.get("tol", {})),
+                note=raw.get("note", ""),
+                conditions={k: v for k, v in raw.items() if k not in known},
+            )
+        )
+    return data["paper"], tuple(targets)
+
+
+def paper_info() -> dict[str, Any]:
+    """Title, citation and DOI of the paper."""
+    return dict(_load()[0])
+
+
+def load_targets(prefixes: list[str] | tuple[str, ...] | None = None) -> list[Target]:
+    """All targets whose id starts with one of ``prefixes`` (all when none is given)."""
+    targets = list(_load()[1])
+    if prefixes:
+        targets = [t for t in targets if any(t.id.startswith(p) for p in prefixes)]
+    return targets
+
+
+def get_target(target_id: str) -> Target:
+    """The target with id ``target_id``."""
+    for t in _load()[1]:
+        if t.id == target_id:
+            return t
+    hint = closest_matches(target_id, [t.id for t in _load()[1]])
+    raise InvalidOptionError(f"Unknown target id {target_id!r}." + (f" Closest: {hint}." if hint else ""))
+
+
+def calibrate_targets(prefixes: list[str] | tuple[str, ...] | None = None) -> dict[str, Target]:
+    """The ``calibrate`` targets only (what calibration routines may read), keyed by id."""
+    return {t.id: t for t in load_targets(prefixes) if t.role == "calibrate"}
+
+
+def compare(target: Target, model: Any) -> bool | None:
+    """Pass/fail of a model value against a target.
+
+    Numbers pass when within ``tol`` (``rel``: ``|model - paper| <= rel * |paper|``; ``abs``:
+    ``|model - paper| <= abs``). Booleans pass when equal. A paper value written ``'>2'`` passes
+    for any model value above 2. References and missing model values give ``None``.
+    """
+    if target.role == "reference" or model is None:
+        return None
+    paper = target.value
+    if isinstance(paper, bool):
+        return bool(model) is paper
+    if isinstance(paper, str) and paper.startswith(">"):
+        return float(model) > float(paper[1:])
+    if isinstance(paper, str) and paper.startswith("<"):
+        return float(model) < float(paper[1:])
+    diff = abs(float(model) - float(paper))
+    if "rel" in target.tol:
+        return bool(diff <= target.tol["rel"] * abs(float(paper)) + 1e-12)
+    if "abs" in target.tol:
+        return bool(diff <= target.tol["abs"] + 1e-12)
+    return bool(diff <= 1e-9 * max(1.0, abs(float(paper))))
