@@ -1,0 +1,275 @@
+"""Fit the electrolyte laws of :mod:`solidna.electrolyte` to the paper's Fig. 3f/3g calibrate targets.
+
+Six free parameters, six ``calibrate`` numbers, read through
+:func:`solidna.reproduce.targets.calibrate_targets` only (never a ``validate`` number):
+
+========================================  =====================================================
+targets                                   parameters
+========================================  =====================================================
+fig3f.sigma.w0p5, .w0p8, .w1p5,           "SSE conductivity prefactor [S.m-1]",
+fig3g.sigma.50C                           "SSE dissociation coefficient [-]",
+                                          "SSE percolation threshold [-]",
+                                          "SSE activation energy [eV]"
+fig3f.modulus.w0p5, .w1p5                 "SSE reference Young's modulus [Pa]",
+                                          "SSE modulus exponent [-]"
+========================================  =====================================================
+
+The residuals are ``ln(model / paper)`` (the conductivities span a decade, so relative errors weigh
+each point alike). The fit is a bounded :func:`scipy.optimize.least_squares` from a fixed initial
+guess, so it is deterministic. As many parameters as numbers: the fit interpolates; the model is
+tested on the ``validate`` targets (modulus at w = 0.8, activation energy, Arrhenius slope).
+
+Run ``python -m solidna.calibrate.electrolyte`` to rewrite ``sets/lu2019/fitted_electrolyte.toml``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import tomli_w
+from scipy.optimize import least_squares
+
+import solidna
+from solidna import electrolyte as el
+from solidna.errors import ConvergenceError, DataFormatError
+from solidna.parameters import ParameterSet, set_directory
+from solidna.reproduce.targets import Target, calibrate_targets
+from solidna.units import Q_
+
+__all__ = ["calibrate_electrolyte", "ROUTINE", "FITTED_FILE", "TARGET_PREFIXES"]
+
+#: Qualified name recorded as the routine of every fitted value.
+ROUTINE = "solidna.calibrate.electrolyte.calibrate_electrolyte"
+#: File (in the lu2019 set folder) that this routine writes.
+FITTED_FILE = "fitted_electrolyte.toml"
+#: Target-id prefixes whose calibrate entries this routine reads.
+TARGET_PREFIXES: tuple[str, ...] = ("fig3",)
+
+# How the model computes each calibrate target: (quantity, temperature [K] or None for the
+# reference ("room") temperature). The PVDF-HFP ratio comes from the target's `w` condition, or,
+# for Fig. 3g, from the set's "SSE PVDF-HFP ratio [-]" (0.8, the optimal SSE of Fig. 3g).
+_HOW: dict[str, tuple[str, float | None]] = {
+    "fig3f.sigma.w0p5": ("conductivity", None),
+    "fig3f.sigma.w0p8": ("conductivity", None),
+    "fig3f.sigma.w1p5": ("conductivity", None),
+    "fig3g.sigma.50C": ("conductivity", 323.15),  # "at 50 C" (paper text, Fig. 3g)
+    "fig3f.modulus.w0p5": ("modulus", None),
+    "fig3f.modulus.w1p5": ("modulus", None),
+}
+_SI_UNIT = {"conductivity": "S/m", "modulus": "Pa"}
+
+# Free parameters in the order of the optimisation vector, with the internal transform, the fixed
+# initial guess and the bounds (in the transformed space).
+#   sigma_0: 0.1 S/m = 1 mS/cm, the order of pure SN electrolytes ("10^-3 S/cm", paper text).
+#   beta: 0, i.e. start from the pure percolation law.
+#   phi_th: 0.3, a generic continuum-percolation threshold; bounded below the smallest
+#           conducting fraction of the data (0.554 at w = 1.5) so no point is cut off.
+#   E_a: 0.3 eV, typical of SN electrolytes.  E_ref: 7 MPa, the order of Fig. 3f.
+#   n: 9/4, de Gennes.
+_FREE: tuple[tuple[str, str, float, float, float], ...] = (
+    # name, transform, initial guess (natural units), lower, upper (transformed)
+    (el.SIGMA0, "log", 0.1, math.log(1e-5), math.log(1e2)),
+    (el.BETA, "lin", 0.0, -20.0, 20.0),
+    (el.PHI_TH, "lin", 0.3, 0.0, 0.55),
+    (el.EA, "lin", 0.3, 0.01, 2.0),
+    (el.E_REF, "log", 7.0e6, math.log(1e4), math.log(1e10)),
+    (el.N_MOD, "lin", 2.25, 0.5, 6.0),
+)
+_UNITS = {
+    el.SIGMA0: "S.m-1",
+    el.BETA: "-",
+    el.PHI_TH: "-",
+    el.EA: "eV",
+    el.E_REF: "Pa",
+    el.N_MOD: "-",
+}
+_NOTES = {
+    el.SIGMA0: "Conductivity of the polymer-free SN/NaClO4 phase at the reference temperature "
+    "(sigma_0 of sigma = sigma_0 exp(beta phi_P) ((phi_c - phi_th)/(1 - phi_th))^2 Arrhenius(T)).",
+    el.BETA: "Growth of the free-ion fraction with the polymer volume fraction, exp(beta phi_P): the "
+    "paper attributes part of the conductivity to NaClO4 dissociation by the C-F bonds of PVDF-HFP "
+    "(Fig. 3e text). Needed because a t = 2 percolation law alone misses Fig. 3f by about 21 %.",
+    el.PHI_TH: "Conducting-phase (SN + NaClO4) volume fraction below which sigma = 0 (percolation, "
+    "exponent 2).",
+    el.EA: "Arrhenius activation energy of sigma, fixed by sigma(50 C) against sigma(room T) of the "
+    "w = 0.8 SSE.",
+    el.E_REF: "Young's modulus at the reference polymer volume fraction 0.30 (about w = 0.8).",
+    el.N_MOD: "Gel scaling exponent of E = E_ref (phi_P/phi_P_ref)^n; de Gennes predicts 9/4.",
+}
+_SOURCES = {
+    "conductivity": "lu2019:fig3f,fig3g",
+    "modulus": "lu2019:fig3f",
+}
+_LAW_OF = {
+    el.SIGMA0: "conductivity",
+    el.BETA: "conductivity",
+    el.PHI_TH: "conductivity",
+    el.EA: "conductivity",
+    el.E_REF: "modulus",
+    el.N_MOD: "modulus",
+}
+_TOL = 1e-12  # least_squares ftol/xtol/gtol: converge to machine-level, so reruns agree to 1e-9
+
+
+def _read_targets() -> dict[str, Target]:
+    """The calibrate targets of Fig. 3 (and nothing else), checked against what we can model."""
+    targets = calibrate_targets(TARGET_PREFIXES)
+    unknown = sorted(set(targets) - set(_HOW))
+    missing = sorted(set(_HOW) - set(targets))
+    if unknown or missing:
+        raise DataFormatError(
+            f"The calibrate targets of {TARGET_PREFIXES} changed: unknown {unknown}, missing "
+            f"{missing}. Update solidna.calibrate.electrolyte._HOW to say how the model computes "
+            "each one."
+        )
+    return targets
+
+
+def _to_natural(x: np.ndarray) -> dict[str, float]:
+    return {
+        name: (math.exp(v) if kind == "log" else float(v))
+        for (name, kind, *_rest), v in zip(_FREE, x, strict=True)
+    }
+
+
+def _model_si(
+    target: Target, values: Mapping[str, float], default_w: float, t_ref: float
+) -> float:
+    quantity, temperature = _HOW[target.id]
+    w = float(target.conditions.get("w", default_w))
+    if quantity == "conductivity":
+        T = t_ref if temperature is None else temperature
+        return el.conductivity_S_m(T, w, values)
+    return el.modulus_Pa(w, values)
+
+
+def _si(value: float, unit: str, si_unit: str) -> float:
+    return float(Q_(value, unit).to(si_unit).magnitude)
+
+
+def calibrate_electrolyte(write: bool = False, path: str | Path | None = None) -> dict[str, Any]:
+    """Fit the SSE conductivity and modulus laws to the Fig. 3f/3g calibrate targets.
+
+    Parameters
+    ----------
+    write : bool
+        Write the fitted values with their provenance to ``path``.
+    path : str or Path, optional
+        Output TOML; default ``solidna/parameters/sets/lu2019/fitted_electrolyte.toml``.
+
+    Returns
+    -------
+    dict
+        ``"parameters"`` (name -> fitted value, SI/eV), ``"targets"`` (ids used),
+        ``"residuals"`` (id -> model/paper - 1), ``"model"`` (id -> model value in the target's
+        unit), ``"cost"`` (0.5 * sum of squared log residuals), ``"nfev"`` and ``"path"`` (the file
+        written, or None).
+
+    Raises
+    ------
+    ConvergenceError
+        If the optimiser fails.
+    DataFormatError
+        If the calibrate targets of Fig. 3 are not the six this routine knows.
+    """
+    targets = _read_targets()
+    ids = sorted(targets)
+    base = ParameterSet.load("lu2019")
+    fixed = {k: base[k] for k in base if k not in el.FITTED_PARAMETERS}
+    default_w = fixed["SSE PVDF-HFP ratio [-]"]
+    t_ref = fixed["SSE reference temperature [K]"]
+    paper_si = {
+        i: _si(float(targets[i].value), targets[i].unit, _SI_UNIT[_HOW[i][0]]) for i in ids
+    }
+
+    def residuals(x: np.ndarray) -> np.ndarray:
+        values = {**fixed, **_to_natural(x)}
+        out = []
+        for i in ids:
+            model = _model_si(targets[i], values, default_w, t_ref)
+            out.append(math.log(max(model, 1e-300) / paper_si[i]))
+        return np.array(out)
+
+    x0 = np.array([math.log(g) if kind == "log" else g for _n, kind, g, _lo, _hi in _FREE])
+    lower = np.array([lo for *_a, lo, _hi in _FREE])
+    upper = np.array([hi for *_a, hi in _FREE])
+    fit = least_squares(
+        residuals, x0, bounds=(lower, upper), method="trf", ftol=_TOL, xtol=_TOL, gtol=_TOL
+    )
+    if not fit.success:
+        raise ConvergenceError(f"Electrolyte calibration did not converge: {fit.message}")
+
+    fitted = _to_natural(fit.x)
+    values = {**fixed, **fitted}
+    model_si = {i: _model_si(targets[i], values, default_w, t_ref) for i in ids}
+    residual_rel = {i: model_si[i] / paper_si[i] - 1.0 for i in ids}
+    model_units = {
+        i: float(Q_(model_si[i], _SI_UNIT[_HOW[i][0]]).to(targets[i].unit).magnitude) for i in ids
+    }
+    result: dict[str, Any] = {
+        "parameters": fitted,
+        "targets": ids,
+        "residuals": residual_rel,
+        "model": model_units,
+        "cost": float(fit.cost),
+        "nfev": int(fit.nfev),
+        "path": None,
+    }
+    if write:
+        out = Path(path) if path is not None else set_directory("lu2019") / FITTED_FILE
+        out.write_text(_toml_text(result, targets))
+        result["path"] = out
+    return result
+
+
+def _toml_text(result: Mapping[str, Any], targets: Mapping[str, Target]) -> str:
+    ids = list(result["targets"])
+    by_law = {
+        law: [i for i in ids if _HOW[i][0] == law] for law in ("conductivity", "modulus")
+    }
+    doc: dict[str, Any] = {
+        "meta": {
+            "routine": ROUTINE,
+            "solidna_version": solidna.__version__,
+            "targets": ids,
+            "residuals": {i: float(result["residuals"][i]) for i in ids},
+            "residual_definition": "model / paper - 1 (the fit minimises the sum of ln(model/paper)^2)",
+            "cost": float(result["cost"]),
+            "optimiser": "scipy.optimize.least_squares (trf, bounded), fixed initial guess",
+            "initial_guess": {name: guess for name, _k, guess, _lo, _hi in _FREE},
+        },
+        "parameters": {},
+    }
+    for name, value in result["parameters"].items():
+        law = _LAW_OF[name]
+        doc["parameters"][name] = {
+            "value": float(value),
+            "unit": _UNITS[name],
+            "source": _SOURCES[law],
+            "method": "fitted",
+            "targets": by_law[law],
+            "routine": ROUTINE,
+            "note": _NOTES[name],
+        }
+    header = (
+        "# Written by solidna.calibrate.electrolyte.calibrate_electrolyte (python -m "
+        "solidna.calibrate.electrolyte).\n# Do not edit by hand: rerun the routine.\n\n"
+    )
+    return header + tomli_w.dumps(doc)
+
+
+def _main() -> None:
+    result = calibrate_electrolyte(write=True)
+    print(f"wrote {result['path']}")
+    for name, value in result["parameters"].items():
+        print(f"  {name:45s} {value:.6g}")
+    for i in result["targets"]:
+        print(f"  {i:25s} model {result['model'][i]:.4g}  residual {result['residuals'][i]:+.2e}")
+
+
+if __name__ == "__main__":
+    _main()

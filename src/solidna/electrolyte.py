@@ -1,0 +1,569 @@
+"""The SN/NaClO4/PVDF-HFP solid-state electrolyte (SSE) of Lu et al., Chem. Sci. 2019 (Fig. 3).
+
+The SSE is succinonitrile (SN) with NaClO4 at SN : NaClO4 = 20 : 1 (molar), stiffened by PVDF-HFP
+at a weight ratio ``w`` = mass of PVDF-HFP / mass of SN (the paper's "pvdf ratio", 0.5-1.5; 0.8 is
+the optimal SSE used in every cell).
+
+Three laws, each a small pure equation function that the public functions bind to a parameter set:
+
+* **Composition** (ideal mixing, volumes additive): volume fractions of the polymer ``phi_P`` and of
+  the conducting phase SN + salt ``phi_c = 1 - phi_P``, and the overall concentrations of salt and SN.
+* **Ionic conductivity** (Fig. 3f, 3g): percolation of the conducting phase with the universal 3D
+  exponent t = 2, times a dissociation factor ``exp(beta * phi_P)`` (the paper attributes part of the
+  conductivity to the C-F bonds of PVDF-HFP, which dissociate NaClO4 and make Na+ free; Fig. 3e and
+  its text), times an Arrhenius factor::
+
+      sigma(T, w) = sigma_0 * exp(beta * phi_P) * ((phi_c - phi_th) / (1 - phi_th))**t
+                    * exp(-E_a / k_B * (1/T - 1/T_ref))        for phi_c > phi_th, else 0
+
+  A pure t = 2 percolation law cannot follow Fig. 3f within its 10 % error bars (its best fit
+  misses 0.61 and 0.51 mS/cm by about 21 %): the data are concave in phi_c (sigma barely drops
+  from w = 0.5 to 0.8, then falls sevenfold by w = 1.5) whereas (phi_c - phi_th)**t with t >= 1 is
+  convex. The dissociation factor supplies the concavity while keeping t universal.
+* **Young's modulus** (Fig. 3f): semidilute-gel scaling (de Gennes), ``E = E_ref (phi_P /
+  phi_P_ref)**n`` with n fitted (9/4 expected).
+
+Outside the validated ranges (10-60 C, Fig. 3g; w = 0.5-1.5, Fig. 3f) the public functions warn
+with :class:`~solidna.errors.OutOfRangeWarning`; at or above the SSE melting point (105 C, Fig. S14)
+they raise :class:`~solidna.errors.OutOfRangeError`. The ``*_S_m`` / ``*_Pa`` / ``*_mol_m3``
+functions are the numeric fast paths for models: floats in SI, no unit parsing, no warnings.
+
+Examples
+--------
+>>> import solidna.electrolyte as el
+>>> round(el.conductivity("25 degC", 0.8) * 10, 2)  # S/m -> mS/cm
+0.51
+>>> round(el.salt_concentration_mol_m3(0.8))
+417
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+import warnings
+from collections.abc import Mapping
+
+import numpy as np
+from scipy import constants
+
+from solidna.errors import InvalidOptionError, OutOfRangeError, OutOfRangeWarning
+from solidna.units import to_si
+
+__all__ = [
+    "BOLTZMANN_EV_K",
+    "ARRHENIUS_TEMPERATURES_K",
+    "FITTED_PARAMETERS",
+    "SIGMA0",
+    "BETA",
+    "PHI_TH",
+    "EA",
+    "E_REF",
+    "N_MOD",
+    "composition",
+    "conducting_phase_volume_fraction",
+    "salt_concentration_mol_m3",
+    "sn_concentration_mol_m3",
+    "conductivity",
+    "conductivity_S_m",
+    "modulus",
+    "modulus_Pa",
+    "activation_energy",
+    "arrhenius_slope",
+    "activation_energy_from_slope",
+    "anodic_limit_V",
+    "melting_point_K",
+    "percolation_conductivity",
+    "arrhenius_factor",
+    "gel_modulus",
+]
+
+#: Boltzmann constant [eV.K-1] (CODATA, via scipy.constants).
+BOLTZMANN_EV_K: float = constants.physical_constants["Boltzmann constant in eV/K"][0]
+
+#: Temperatures of the Arrhenius plot, 10, 20, ..., 60 C (Fig. 3g) [K].
+ARRHENIUS_TEMPERATURES_K: tuple[float, ...] = tuple(273.15 + c for c in range(10, 61, 10))
+
+# Parameter names (PyBaMM style). Fixed constants live in sets/lu2019/electrolyte.toml; the fitted
+# ones in sets/lu2019/fitted_electrolyte.toml (written by solidna.calibrate.electrolyte).
+_RATIO = "SSE SN to NaClO4 molar ratio [-]"
+_W_DEFAULT = "SSE PVDF-HFP ratio [-]"
+_M_SN = "SN molar mass [kg.mol-1]"
+_M_SALT = "NaClO4 molar mass [kg.mol-1]"
+_RHO_SN = "SN density [kg.m-3]"
+_RHO_SALT = "NaClO4 density [kg.m-3]"
+_RHO_P = "PVDF-HFP density [kg.m-3]"
+_T_REF = "SSE reference temperature [K]"
+_T_EXP = "SSE percolation exponent [-]"
+_PHI_P_REF = "SSE modulus reference polymer volume fraction [-]"
+_T_MELT = "SSE melting point [K]"
+_V_ANODIC = "SSE anodic stability limit [V]"
+SIGMA0 = "SSE conductivity prefactor [S.m-1]"
+BETA = "SSE dissociation coefficient [-]"
+PHI_TH = "SSE percolation threshold [-]"
+EA = "SSE activation energy [eV]"
+E_REF = "SSE reference Young's modulus [Pa]"
+N_MOD = "SSE modulus exponent [-]"
+
+#: Names of the parameters fitted by :func:`solidna.calibrate.electrolyte.calibrate_electrolyte`.
+FITTED_PARAMETERS: tuple[str, ...] = (SIGMA0, BETA, PHI_TH, EA, E_REF, N_MOD)
+
+# Validated ranges used when a plain mapping (without valid_range metadata) is passed.
+_DEFAULT_T_RANGE_K = (283.15, 333.15)  # Fig. 3g: 10-60 C
+_DEFAULT_W_RANGE = (0.5, 1.5)  # Fig. 3f
+
+
+# -- parameters ------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def _default_parameters() -> Mapping[str, float]:
+    from solidna.parameters import lu2019
+
+    return lu2019()
+
+
+def _resolve(parameters: Mapping[str, float] | None) -> Mapping[str, float]:
+    params = _default_parameters() if parameters is None else parameters
+    missing = [name for name in FITTED_PARAMETERS if name not in params]
+    if missing:
+        raise InvalidOptionError(
+            f"The parameter set lacks the fitted electrolyte parameters {missing}. They are written "
+            "to sets/lu2019/fitted_electrolyte.toml by 'python -m solidna.calibrate.electrolyte'; "
+            "run it, or pass a mapping that contains them."
+        )
+    return params
+
+
+def _valid_range(
+    params: Mapping[str, float], name: str, default: tuple[float, float]
+) -> tuple[float, float]:
+    entry = getattr(params, "entry", None)
+    if entry is not None and name in params:
+        rng = entry(name).valid_range
+        if rng is not None:
+            return float(rng[0]), float(rng[1])
+    return default
+
+
+# -- input checks ----------------------------------------------------------------------------------
+def _check_pvdf_ratio(pvdf_ratio: object, params: Mapping[str, float], warn: bool) -> float:
+    if isinstance(pvdf_ratio, bool) or not isinstance(pvdf_ratio, numbers.Real):
+        raise InvalidOptionError(
+            f"pvdf_ratio must be a number (mass of PVDF-HFP per mass of SN), got "
+            f"{type(pvdf_ratio).__name__} {pvdf_ratio!r}. Example: pvdf_ratio=0.8 (the paper's "
+            "optimal SSE)."
+        )
+    w = float(pvdf_ratio)
+    if not math.isfinite(w):
+        raise InvalidOptionError(f"pvdf_ratio must be finite, got {w!r}. Example: pvdf_ratio=0.8.")
+    if w <= 0.0:
+        raise OutOfRangeError(
+            f"pvdf_ratio = {w:g} is not physical: the mass of PVDF-HFP per mass of SN must be > 0 "
+            "(the paper's SSEs use 0.5-1.5; 0.8 is the optimal). Give a positive ratio."
+        )
+    if warn:
+        lo, hi = _valid_range(params, _W_DEFAULT, _DEFAULT_W_RANGE)
+        if not lo <= w <= hi:
+            warnings.warn(
+                f"pvdf_ratio = {w:g} lies outside the validated range {lo:g}-{hi:g} of Fig. 3f; the "
+                "conductivity and modulus laws are extrapolated there.",
+                OutOfRangeWarning,
+                stacklevel=3,
+            )
+    return w
+
+
+def _check_temperature(temperature: object, params: Mapping[str, float], warn: bool) -> float:
+    T = to_si(temperature, "K", "temperature")
+    if not math.isfinite(T) or T <= 0.0:
+        raise OutOfRangeError(
+            f"temperature {temperature!r} = {T:g} K is not a physical absolute temperature. Give a "
+            'temperature such as "25 degC" or 298.15 (K).'
+        )
+    T_melt = params[_T_MELT]
+    if T >= T_melt:
+        raise OutOfRangeError(
+            f"temperature {T - 273.15:.1f} C ({T:.2f} K) is at or above the SSE melting point "
+            f"{T_melt - 273.15:.0f} C ({T_melt:.2f} K, Fig. S14): the electrolyte is liquid there and "
+            "its solid-state laws do not apply. Use a temperature below the melting point; the "
+            "conductivity is validated for 10-60 C."
+        )
+    if warn:
+        lo, hi = _valid_range(params, _T_REF, _DEFAULT_T_RANGE_K)
+        if not lo <= T <= hi:
+            warnings.warn(
+                f"temperature {T - 273.15:.1f} C lies outside the validated range "
+                f"{lo - 273.15:.0f}-{hi - 273.15:.0f} C of the Arrhenius plot (Fig. 3g); the "
+                "conductivity is extrapolated with the fitted activation energy.",
+                OutOfRangeWarning,
+                stacklevel=3,
+            )
+    return T
+
+
+# -- equation functions ----------------------------------------------------------------------------
+def percolation_conductivity(
+    phi_c: float, sigma_0: float, beta: float, phi_th: float, t: float, phi_p: float
+) -> float:
+    """Conductivity of the SSE at the reference temperature (percolation x dissociation).
+
+    ``sigma_ref = sigma_0 * exp(beta * phi_p) * ((phi_c - phi_th) / (1 - phi_th))**t`` for
+    ``phi_c > phi_th``, else 0 (Kirkpatrick 1973; Stauffer & Aharony 1994).
+
+    Parameters
+    ----------
+    phi_c : float
+        Conducting phase (SN + NaClO4) volume fraction [-].
+    sigma_0 : float
+        "SSE conductivity prefactor [S.m-1]": conductivity of the polymer-free conducting phase.
+    beta : float
+        "SSE dissociation coefficient [-]": growth of the free-ion fraction with polymer content.
+    phi_th : float
+        "SSE percolation threshold [-]".
+    t : float
+        "SSE percolation exponent [-]" (2 in 3D).
+    phi_p : float
+        Polymer volume fraction [-].
+
+    Returns
+    -------
+    float
+        Conductivity at the reference temperature [S.m-1].
+    """
+    if phi_c <= phi_th:
+        return 0.0
+    return sigma_0 * math.exp(beta * phi_p) * ((phi_c - phi_th) / (1.0 - phi_th)) ** t
+
+
+def arrhenius_factor(T: float, E_a: float, T_ref: float) -> float:
+    """Arrhenius factor ``exp(-E_a / k_B * (1/T - 1/T_ref))`` (Fig. 3g).
+
+    Parameters
+    ----------
+    T : float
+        Temperature [K].
+    E_a : float
+        "SSE activation energy [eV]".
+    T_ref : float
+        "SSE reference temperature [K]" (where the factor is 1).
+
+    Returns
+    -------
+    float
+        sigma(T) / sigma(T_ref) [-].
+    """
+    return math.exp(-E_a / BOLTZMANN_EV_K * (1.0 / T - 1.0 / T_ref))
+
+
+def gel_modulus(phi_p: float, E_ref: float, phi_p_ref: float, n: float) -> float:
+    """Young's modulus of a semidilute polymer gel, ``E = E_ref (phi_p / phi_p_ref)**n``.
+
+    de Gennes scaling gives n = 9/4 for a good solvent (de Gennes 1979, ch. V).
+
+    Parameters
+    ----------
+    phi_p : float
+        Polymer volume fraction [-].
+    E_ref : float
+        "SSE reference Young's modulus [Pa]" (modulus at ``phi_p_ref``).
+    phi_p_ref : float
+        "SSE modulus reference polymer volume fraction [-]".
+    n : float
+        "SSE modulus exponent [-]".
+
+    Returns
+    -------
+    float
+        Young's modulus [Pa].
+    """
+    return E_ref * (phi_p / phi_p_ref) ** n
+
+
+def _volumes(w: float, p: Mapping[str, float]) -> tuple[float, float, float, float]:
+    """Amount of salt and the volumes of SN, salt and polymer per kilogram of SN.
+
+    Returns (n_salt [mol], V_SN [m3], V_salt [m3], V_P [m3]); ideal mixing (additive volumes).
+    """
+    n_sn = 1.0 / p[_M_SN]  # mol of SN per kg of SN
+    n_salt = n_sn / p[_RATIO]  # SN : NaClO4 = 20 : 1 (paper text)
+    v_sn = 1.0 / p[_RHO_SN]
+    v_salt = n_salt * p[_M_SALT] / p[_RHO_SALT]
+    v_p = w / p[_RHO_P]  # w = mass PVDF-HFP / mass SN
+    return n_salt, v_sn, v_salt, v_p
+
+
+def conducting_phase_volume_fraction(pvdf_ratio: float, parameters: Mapping[str, float]) -> float:
+    """Volume fraction of the conducting phase (SN + NaClO4) [-]; fast path, no checks."""
+    _, v_sn, v_salt, v_p = _volumes(float(pvdf_ratio), parameters)
+    return (v_sn + v_salt) / (v_sn + v_salt + v_p)
+
+
+# -- composition -----------------------------------------------------------------------------------
+def composition(
+    pvdf_ratio: float, parameters: Mapping[str, float] | None = None
+) -> dict[str, float]:
+    """Volume fractions and concentrations of the SSE from its recipe (ideal mixing).
+
+    Parameters
+    ----------
+    pvdf_ratio : float
+        Mass of PVDF-HFP per mass of SN, ``w`` [-] (> 0; the paper uses 0.5-1.5).
+    parameters : ParameterSet or mapping, optional
+        Densities, molar masses and the SN : NaClO4 ratio; default :func:`solidna.lu2019`.
+
+    Returns
+    -------
+    dict of str to float
+        ``"SN volume fraction [-]"``, ``"NaClO4 volume fraction [-]"``,
+        ``"Polymer volume fraction [-]"`` (these three sum to 1),
+        ``"Conducting phase volume fraction [-]"`` (SN + NaClO4),
+        ``"Salt concentration [mol.m-3]"`` and ``"SN concentration [mol.m-3]"`` (per volume of SSE),
+        ``"Salt concentration in the conducting phase [mol.m-3]"`` and ``"SSE density [kg.m-3]"``.
+
+    Raises
+    ------
+    InvalidOptionError
+        If ``pvdf_ratio`` is not a number.
+    OutOfRangeError
+        If ``pvdf_ratio <= 0``.
+    """
+    p = _default_parameters() if parameters is None else parameters
+    w = _check_pvdf_ratio(pvdf_ratio, p, warn=False)  # the mixing rule holds for any w > 0
+    n_salt, v_sn, v_salt, v_p = _volumes(w, p)
+    v = v_sn + v_salt + v_p
+    n_sn = 1.0 / p[_M_SN]
+    mass = 1.0 + n_salt * p[_M_SALT] + w  # kg per kg of SN
+    return {
+        "SN volume fraction [-]": v_sn / v,
+        "NaClO4 volume fraction [-]": v_salt / v,
+        "Polymer volume fraction [-]": v_p / v,
+        "Conducting phase volume fraction [-]": (v_sn + v_salt) / v,
+        "Salt concentration [mol.m-3]": n_salt / v,
+        "SN concentration [mol.m-3]": n_sn / v,
+        "Salt concentration in the conducting phase [mol.m-3]": n_salt / (v_sn + v_salt),
+        "SSE density [kg.m-3]": mass / v,
+    }
+
+
+def salt_concentration_mol_m3(
+    pvdf_ratio: float | None = None, parameters: Mapping[str, float] | None = None
+) -> float:
+    """Overall NaClO4 concentration in the SSE [mol.m-3] (per volume of SSE, polymer included).
+
+    Parameters
+    ----------
+    pvdf_ratio : float, optional
+        Mass of PVDF-HFP per mass of SN [-]; default the set's "SSE PVDF-HFP ratio [-]" (0.8).
+    parameters : ParameterSet or mapping, optional
+        Default :func:`solidna.lu2019`.
+
+    Returns
+    -------
+    float
+        Salt concentration [mol.m-3] (about 417 at w = 0.8).
+    """
+    p = _default_parameters() if parameters is None else parameters
+    w = p[_W_DEFAULT] if pvdf_ratio is None else pvdf_ratio
+    return composition(w, p)["Salt concentration [mol.m-3]"]
+
+
+def sn_concentration_mol_m3(
+    pvdf_ratio: float | None = None, parameters: Mapping[str, float] | None = None
+) -> float:
+    """Overall SN concentration in the SSE [mol.m-3] (per volume of SSE, polymer included).
+
+    Parameters
+    ----------
+    pvdf_ratio : float, optional
+        Mass of PVDF-HFP per mass of SN [-]; default the set's "SSE PVDF-HFP ratio [-]" (0.8).
+    parameters : ParameterSet or mapping, optional
+        Default :func:`solidna.lu2019`.
+
+    Returns
+    -------
+    float
+        SN concentration [mol.m-3] (about 8350 at w = 0.8).
+    """
+    p = _default_parameters() if parameters is None else parameters
+    w = p[_W_DEFAULT] if pvdf_ratio is None else pvdf_ratio
+    return composition(w, p)["SN concentration [mol.m-3]"]
+
+
+# -- conductivity ----------------------------------------------------------------------------------
+def conductivity_S_m(
+    temperature_K: float, pvdf_ratio: float, parameters: Mapping[str, float]
+) -> float:
+    """Ionic conductivity [S.m-1]; numeric fast path for models (no unit parsing, no checks).
+
+    Parameters
+    ----------
+    temperature_K : float
+        Temperature [K].
+    pvdf_ratio : float
+        Mass of PVDF-HFP per mass of SN [-].
+    parameters : ParameterSet or mapping
+        Must contain the fixed and fitted electrolyte parameters.
+
+    Returns
+    -------
+    float
+        sigma(T, w) [S.m-1] (0 at or below the percolation threshold).
+    """
+    p = parameters
+    phi_c = conducting_phase_volume_fraction(pvdf_ratio, p)
+    sigma_ref = percolation_conductivity(
+        phi_c, p[SIGMA0], p[BETA], p[PHI_TH], p[_T_EXP], 1.0 - phi_c
+    )
+    return sigma_ref * arrhenius_factor(float(temperature_K), p[EA], p[_T_REF])
+
+
+def conductivity(
+    temperature: str | float = "25 degC",
+    pvdf_ratio: float = 0.8,
+    parameters: Mapping[str, float] | None = None,
+) -> float:
+    """Ionic conductivity of the SSE [S.m-1] (Fig. 3f, 3g).
+
+    Parameters
+    ----------
+    temperature : str or float
+        ``"25 degC"``, ``"298.15 K"``, or a float in kelvin. Validated for 10-60 C.
+    pvdf_ratio : float
+        Mass of PVDF-HFP per mass of SN [-]; validated for 0.5-1.5 (0.8 is the paper's optimal SSE).
+    parameters : ParameterSet or mapping, optional
+        Default :func:`solidna.lu2019`.
+
+    Returns
+    -------
+    float
+        Conductivity [S.m-1] (multiply by 10 for mS/cm).
+
+    Raises
+    ------
+    OutOfRangeError
+        At or above the SSE melting point (105 C), at a non-positive temperature or ``w <= 0``.
+    InvalidOptionError
+        If ``pvdf_ratio`` is not a number.
+    UnitError
+        If ``temperature`` cannot be parsed as a temperature.
+
+    Warns
+    -----
+    OutOfRangeWarning
+        Outside 10-60 C or outside w = 0.5-1.5.
+    """
+    p = _resolve(parameters)
+    T = _check_temperature(temperature, p, warn=True)
+    w = _check_pvdf_ratio(pvdf_ratio, p, warn=True)
+    return conductivity_S_m(T, w, p)
+
+
+def activation_energy(parameters: Mapping[str, float] | None = None) -> float:
+    """Activation energy of the SSE conductivity [eV] (the fitted "SSE activation energy [eV]")."""
+    return float(_resolve(parameters)[EA])
+
+
+def arrhenius_slope(
+    pvdf_ratio: float = 0.8,
+    parameters: Mapping[str, float] | None = None,
+    temperatures_K: tuple[float, ...] = ARRHENIUS_TEMPERATURES_K,
+) -> float:
+    """Slope of log10(sigma) against 1000/T of the model, as in Fig. 3g [K/1000].
+
+    The model conductivity is evaluated at ``temperatures_K`` (10, 20, ..., 60 C) and a straight
+    line is fitted, exactly as the paper analysed its data; the slope is a model prediction.
+
+    Parameters
+    ----------
+    pvdf_ratio : float
+        Mass of PVDF-HFP per mass of SN [-] (0.8 in Fig. 3g).
+    parameters : ParameterSet or mapping, optional
+        Default :func:`solidna.lu2019`.
+    temperatures_K : tuple of float
+        Temperatures of the fit [K].
+
+    Returns
+    -------
+    float
+        d log10(sigma) / d(1000/T) [K/1000] (the paper reports -1.63383).
+    """
+    p = _resolve(parameters)
+    w = _check_pvdf_ratio(pvdf_ratio, p, warn=True)
+    temps = [_check_temperature(float(T), p, warn=True) for T in temperatures_K]
+    x = np.array([1000.0 / T for T in temps])
+    y = np.log10([conductivity_S_m(T, w, p) for T in temps])
+    slope, _intercept = np.polyfit(x, y, 1)
+    return float(slope)
+
+
+def activation_energy_from_slope(slope_K_per_1000: float) -> float:
+    """Activation energy [eV] from the Arrhenius slope of log10(sigma) vs 1000/T [K/1000].
+
+    ``E_a = -slope * 1000 * ln(10) * k_B`` (Fig. 3g: -1.63383 gives 0.324 eV).
+    """
+    return -float(slope_K_per_1000) * 1000.0 * math.log(10.0) * BOLTZMANN_EV_K
+
+
+# -- modulus ---------------------------------------------------------------------------------------
+def modulus_Pa(pvdf_ratio: float, parameters: Mapping[str, float]) -> float:
+    """Young's modulus [Pa]; numeric fast path (no checks).
+
+    Parameters
+    ----------
+    pvdf_ratio : float
+        Mass of PVDF-HFP per mass of SN [-].
+    parameters : ParameterSet or mapping
+        Must contain the fixed and fitted electrolyte parameters.
+
+    Returns
+    -------
+    float
+        Young's modulus [Pa].
+    """
+    phi_p = 1.0 - conducting_phase_volume_fraction(pvdf_ratio, parameters)
+    return gel_modulus(phi_p, parameters[E_REF], parameters[_PHI_P_REF], parameters[N_MOD])
+
+
+def modulus(pvdf_ratio: float = 0.8, parameters: Mapping[str, float] | None = None) -> float:
+    """Young's modulus of the SSE at room temperature [Pa] (Fig. 3f).
+
+    Parameters
+    ----------
+    pvdf_ratio : float
+        Mass of PVDF-HFP per mass of SN [-]; validated for 0.5-1.5.
+    parameters : ParameterSet or mapping, optional
+        Default :func:`solidna.lu2019`.
+
+    Returns
+    -------
+    float
+        Young's modulus [Pa] (multiply by 1e-6 for MPa).
+
+    Raises
+    ------
+    OutOfRangeError
+        If ``pvdf_ratio <= 0``.
+    InvalidOptionError
+        If ``pvdf_ratio`` is not a number.
+
+    Warns
+    -----
+    OutOfRangeWarning
+        Outside w = 0.5-1.5.
+    """
+    p = _resolve(parameters)
+    w = _check_pvdf_ratio(pvdf_ratio, p, warn=True)
+    return modulus_Pa(w, p)
+
+
+# -- stability limits ------------------------------------------------------------------------------
+def anodic_limit_V(parameters: Mapping[str, float] | None = None) -> float:
+    """Anodic decomposition potential of the SSE vs Na+/Na [V] (4.86 V, Fig. S13)."""
+    p = _default_parameters() if parameters is None else parameters
+    return float(p[_V_ANODIC])
+
+
+def melting_point_K(parameters: Mapping[str, float] | None = None) -> float:
+    """Melting point of the SSE [K] (about 105 C, Fig. S14)."""
+    p = _default_parameters() if parameters is None else parameters
+    return float(p[_T_MELT])

@@ -1,0 +1,245 @@
+"""Parameter values and solvers for the symmetric-cell model.
+
+Derived quantities (bulk conductivity, salt and SN concentrations, salt diffusivity) are computed
+here from the electrolyte model (:mod:`solidna.electrolyte`) so that every figure uses one
+parameter set.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pybamm
+
+from solidna import electrolyte
+from solidna.errors import ConvergenceError
+from solidna.models.symmetric import SymmetricCellModel
+from solidna.parameters import ParameterSet
+
+__all__ = [
+    "symmetric_parameter_values",
+    "solve_current",
+    "solve_voltage",
+    "impedance",
+]
+
+F = 96485.33212  # C/mol
+R = 8.314462618  # J/(mol K)
+
+# Solver tolerances: relative 1e-6 keeps the per-cycle overpotential converged to < 0.01 mV
+# (see tests/physics/test_symmetric_convergence.py).
+RTOL = 1e-6
+ATOL = 1e-8
+
+
+def symmetric_parameter_values(
+    parameters: ParameterSet,
+    anode: str,
+    initial_thickness_m: tuple[float, float] | None = None,
+) -> dict[str, float]:
+    """Numeric parameter values of the symmetric-cell model from a :class:`ParameterSet`.
+
+    Parameters
+    ----------
+    parameters : ParameterSet
+        The parameter set (e.g. ``solidna.lu2019()``), possibly updated by the user.
+    anode : str
+        ``"modified"`` or ``"pristine"``.
+    initial_thickness_m : (float, float), optional
+        Interphase thicknesses [m] of the left and right electrodes at t = 0 (defaults to the
+        set's initial thickness; pass a previous run's final state to continue it).
+
+    Returns
+    -------
+    dict
+        Name -> value (SI), ready for ``pybamm.ParameterValues``.
+    """
+    values = dict(parameters)
+    T = values["Temperature [K]"]
+    w = values["SSE PVDF-HFP weight ratio [-]"]
+    kappa = electrolyte.conductivity_S_m(T, w, parameters)
+    c_salt = electrolyte.salt_concentration_mol_m3(w, parameters)
+    t_plus = values["Cation transference number [-]"]
+    # Nernst-Einstein for a binary salt (physics brief section 3):
+    # D+ + D- = sigma R T / (F^2 c), D_salt = 2 D+ D- / (D+ + D-) = 2 t+ (1 - t+) (D+ + D-)
+    d_sum = kappa * R * T / (F**2 * c_salt) / values["Nernst-Einstein dissociation factor [-]"]
+    values.update(
+        {
+            "SSE conductivity [S.m-1]": kappa,
+            "Salt concentration [mol.m-3]": c_salt,
+            "SN concentration [mol.m-3]": electrolyte.sn_concentration_mol_m3(w, parameters),
+            "Salt diffusivity [m2.s-1]": 2 * t_plus * (1 - t_plus) * d_sum,
+            "Current scale [A]": 1.0 * values["Electrode area [m2]"],  # 0.1 mA/cm2 scale
+        }
+    )
+    prefix = "Modified" if anode == "modified" else "Pristine"
+    L0 = values[f"{prefix} interphase initial thickness [m]"]
+    left, right = initial_thickness_m or (L0, L0)
+    values["Initial left interphase thickness [m]"] = left
+    values["Initial right interphase thickness [m]"] = right
+    return values
+
+
+@functools.lru_cache(maxsize=16)
+def _model(anode: str, surface_form: str, mode: str) -> SymmetricCellModel:
+    return SymmetricCellModel(
+        {"anode": anode, "surface form": surface_form, "operating mode": mode}
+    )
+
+
+def _current_expression(segments: Sequence, area_m2: float):
+    """Current [A] as a PyBaMM expression of time for a piecewise schedule."""
+
+    def current(t):
+        total = pybamm.Scalar(0)
+        for seg in segments:
+            if seg.current_density_A_m2 == 0:
+                continue
+            window = (t >= seg.start_s) * (t < seg.end_s)
+            amp = seg.current_density_A_m2 * area_m2
+            if seg.half_cycle_s is None:
+                total = total + window * amp
+            else:
+                phase = pybamm.Modulo(t - seg.start_s, 2 * seg.half_cycle_s)
+                total = total + window * amp * (1 - 2 * (phase >= seg.half_cycle_s))
+        return total
+
+    return current
+
+
+def _interp_times(switch: np.ndarray, points_per_half_cycle: int) -> np.ndarray:
+    """Output times: dense near the end of every constant-current interval (where the
+    overpotential is read) and never exactly at a switch, where the current is two-valued."""
+    frac = np.concatenate(
+        [
+            [1e-6],
+            np.linspace(0.02, 0.88, max(points_per_half_cycle - 8, 2)),
+            [0.9, 0.92, 0.94, 0.96, 0.98, 0.99, 1 - 1e-6],
+        ]
+    )
+    starts, ends = switch[:-1], switch[1:]
+    t = (starts[:, None] + frac[None, :] * (ends - starts)[:, None]).ravel()
+    return np.unique(t)
+
+
+def solve_current(
+    values: Mapping[str, float],
+    anode: str,
+    segments: Sequence,
+    variables: Sequence[str] = ("Voltage [V]", "Current density [A.m-2]"),
+    var_pts: int = 20,
+    points_per_half_cycle: int = 16,
+    surface_form: str = "algebraic",
+) -> dict[str, np.ndarray]:
+    """Solve the symmetric cell under a current schedule.
+
+    ``segments`` are :class:`solidna.protocols.ScheduleSegment` (start_s, end_s,
+    current_density_A_m2, half_cycle_s): constant current, or a square wave starting with the
+    positive (stripping-left) half cycle.
+
+    Returns
+    -------
+    dict
+        ``"Time [s]"`` and each requested variable (arrays), ``"termination"`` (str) and
+        ``"final state"`` (left/right interphase thickness [m]).
+    """
+    model = _model(anode, surface_form, "current")
+    pv = pybamm.ParameterValues(dict(values))
+    pv["Current function [A]"] = _current_expression(segments, values["Electrode area [m2]"])
+    x = pybamm.SpatialVariable("x", domain=["SSE"], coord_sys="cartesian")
+    sim = pybamm.Simulation(
+        model,
+        parameter_values=pv,
+        var_pts={x: var_pts},
+        solver=pybamm.IDAKLUSolver(rtol=RTOL, atol=ATOL),
+    )
+    switch = np.unique(np.concatenate([s.switch_times() for s in segments]))
+    t_interp = _interp_times(switch, points_per_half_cycle)
+    try:
+        sol = sim.solve(t_eval=switch, t_interp=t_interp)
+    except pybamm.SolverError as exc:
+        raise ConvergenceError(
+            f"The symmetric-cell solver failed ({exc}). Tried IDAKLU with rtol={RTOL}, "
+            f"atol={ATOL}; try a smaller half-cycle or check the parameter values."
+        ) from None
+    out = {"Time [s]": sol["Time [s]"].entries}
+    for name in variables:
+        out[name] = sol[name].entries
+    out["termination"] = str(sol.termination)
+    out["final state"] = (
+        float(sol["Left interphase thickness [m]"].entries[-1]),
+        float(sol["Right interphase thickness [m]"].entries[-1]),
+    )
+    return out
+
+
+def solve_voltage(
+    values: Mapping[str, float],
+    anode: str,
+    time_s: np.ndarray,
+    voltage_V: np.ndarray,
+    t_out_s: np.ndarray | None = None,
+    var_pts: int = 20,
+) -> dict[str, np.ndarray]:
+    """Solve the symmetric cell under a prescribed piecewise-linear voltage (e.g. a CV sweep).
+
+    ``time_s``/``voltage_V`` are the knots of the waveform; ``t_out_s`` the output times
+    (defaults to the knots).
+
+    The CasADi DAE solver is used: IDAKLU fails at t = 0 for this voltage-controlled index-1
+    DAE with a kinked input (error-test failure), while CasADi's 'safe' mode integrates it.
+    """
+    model = _model(anode, "algebraic", "voltage")
+    pv = pybamm.ParameterValues(dict(values))
+    knots_t = np.asarray(time_s, float)
+    knots_v = np.asarray(voltage_V, float)
+    pv["Voltage function [V]"] = lambda t: pybamm.Interpolant(
+        knots_t, knots_v, t, interpolator="linear"
+    )
+    pv["Current function [A]"] = 0.0
+    x = pybamm.SpatialVariable("x", domain=["SSE"], coord_sys="cartesian")
+    sim = pybamm.Simulation(
+        model,
+        parameter_values=pv,
+        var_pts={x: var_pts},
+        solver=pybamm.CasadiSolver(rtol=RTOL, atol=ATOL, mode="safe"),
+    )
+    try:
+        t_out = knots_t if t_out_s is None else np.unique(np.concatenate([t_out_s, knots_t]))
+        sol = sim.solve(t_eval=t_out)
+    except pybamm.SolverError as exc:
+        raise ConvergenceError(
+            f"The CV solver failed ({exc}). Tried CasADi 'safe' mode with rtol={RTOL}; "
+            "try a lower scan rate or a narrower voltage window."
+        ) from None
+    return {
+        "Time [s]": sol["Time [s]"].entries,
+        "Voltage [V]": sol["Voltage [V]"].entries,
+        "Current density [A.m-2]": sol["Current density [A.m-2]"].entries,
+    }
+
+
+def impedance(
+    values: Mapping[str, float],
+    anode: str,
+    frequency_Hz: np.ndarray,
+    var_pts: int = 20,
+) -> np.ndarray:
+    """Small-signal impedance [Ohm.m2] of the symmetric cell at its initial state.
+
+    Computed by ``pybamm.EISSimulation`` (linearisation of the same model with the differential
+    surface form) - not by a separately written circuit. Returned with the electrochemical sign
+    convention ``Z = Z' - jZ''`` (capacitive arcs have negative imaginary part).
+    """
+    model = _model(anode, "differential", "current")
+    pv = pybamm.ParameterValues(dict(values))
+    pv["Current function [A]"] = 0.0
+    x = pybamm.SpatialVariable("x", domain=["SSE"], coord_sys="cartesian")
+    eis = pybamm.EISSimulation(
+        model, parameter_values=pv, var_pts={x: var_pts}, skip_surface_form_check=True
+    )
+    z = np.asarray(eis.solve(np.asarray(frequency_Hz, float)).impedance)
+    # PyBaMM's current is positive on discharge (it lowers V); ours raises V: flip the sign.
+    return -z * values["Electrode area [m2]"]

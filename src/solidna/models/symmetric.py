@@ -1,0 +1,217 @@
+"""Na|SSE|Na symmetric cell as a PyBaMM model (Lu 2019, Fig. 4).
+
+Per unit area, the left electrode is the working electrode: a positive current density ``i``
+strips Na at the left and plates it at the right, and the cell voltage ``V = phi_left -
+phi_right`` is then positive. The model (physics brief §3, §5; Newman & Thomas-Alyea ch. 12)::
+
+    V = (eta_L + v_L) - (eta_R + v_R) + i R_b + (2RT/F)(1 - t+) ln(c(0) / c(L_sse))
+
+* ``eta_L/R``: Butler-Volmer overpotentials, ``i_F = i0 sqrt(c/c0) (exp((1-a) f eta) -
+  exp(-a f eta))``, with double-layer charging ``i = i_F + C_dl d(eta)/dt`` (``"surface form":
+  "differential"``) or ``i = i_F`` (``"algebraic"``, the default for long runs);
+* ``v_L/R``: voltage across each interphase film (``InterphaseSubmodel``), ``C_f dv/dt = i -
+  v/R_f`` or ``v = i R_f``;
+* ``R_b``: bulk resistance of the SSE ``(L_sse - 2 L_deg)/kappa + 2 L_deg/(r_deg kappa)`` (the
+  degraded zones exist only next to pristine Na);
+* ``c(x, t)``: salt concentration across the SSE, ``dc/dt = D d2c/dx2`` with ``-D dc/dx =
+  (1 - t+) i / F`` at both faces (binary electrolyte, thermodynamic factor 1);
+* the interphase thicknesses grow as the anode option dictates.
+
+Operating modes: ``"current"`` (``Current function [A]`` prescribed; galvanostatic steps, rest,
+EIS) and ``"voltage"`` (``Voltage function [V]`` prescribed; cyclic voltammetry), in which the
+current density becomes an algebraic unknown.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pybamm
+
+from solidna.errors import check_choice
+from solidna.models.interphase import InterphaseSubmodel
+
+__all__ = ["SymmetricCellModel"]
+
+_OPTIONS = {
+    "anode": ("modified", "pristine"),
+    "surface form": ("algebraic", "differential"),
+    "operating mode": ("current", "voltage"),
+}
+
+
+class SymmetricCellModel(pybamm.BaseModel):
+    """PyBaMM model of a Na|SSE|Na symmetric cell with interphases on both electrodes.
+
+    Parameters
+    ----------
+    options : dict, optional
+        ``"anode"``: ``"modified"`` (default) or ``"pristine"``; ``"surface form"``:
+        ``"algebraic"`` (default) or ``"differential"`` (needed for impedance);
+        ``"operating mode"``: ``"current"`` (default) or ``"voltage"``.
+    name : str, optional
+        Model name.
+    """
+
+    def __init__(self, options: dict | None = None, name: str = "Na|SSE|Na symmetric cell"):
+        super().__init__(name=name)
+        opts = {"anode": "modified", "surface form": "algebraic", "operating mode": "current"}
+        for key, value in (options or {}).items():
+            check_choice("model option", key, _OPTIONS)
+            opts[key] = check_choice(f"value of option {key!r}", value, _OPTIONS[key])
+        self.cell_options = opts
+        # PyBaMM's own machinery (EISSimulation, experiments) reads ``model.options`` as
+        # battery-model options, so expose only the options PyBaMM also knows.
+        self.options = {k: opts[k] for k in ("surface form", "operating mode")}
+        # What pybamm.EISSimulation's current-control submodel needs from a model: a current
+        # scale (Q) and the electrode area (A_cc).
+        self._param = SimpleNamespace(
+            Q=pybamm.Parameter("Current scale [A]"), A_cc=pybamm.Parameter("Electrode area [m2]")
+        )
+        self._build()
+
+    # ------------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        opts = self.cell_options
+        F = pybamm.constants.F
+        R = pybamm.constants.R
+        T = pybamm.Parameter("Temperature [K]")
+        f = F / (R * T)
+
+        L_sse = pybamm.Parameter("SSE thickness [m]")
+        kappa = pybamm.Parameter("SSE conductivity [S.m-1]")
+        r_deg = pybamm.Parameter("Degraded SSE conductivity ratio [-]")
+        c0 = pybamm.Parameter("Salt concentration [mol.m-3]")
+        D = pybamm.Parameter("Salt diffusivity [m2.s-1]")
+        t_plus = pybamm.Parameter("Cation transference number [-]")
+        alpha = pybamm.Parameter("Charge-transfer coefficient [-]")
+        C_dl = pybamm.Parameter("Double-layer capacitance [F.m-2]")
+        area = pybamm.Parameter("Electrode area [m2]")
+        v_max = pybamm.Parameter("Voltage limit [V]")
+
+        film = InterphaseSubmodel(opts["anode"])
+        i0_ref = film.exchange_current
+
+        # ---- current ---------------------------------------------------------------------------
+        if opts["operating mode"] == "current":
+            current = pybamm.FunctionParameter("Current function [A]", {"Time [s]": pybamm.t})
+            i_app = current / area
+        else:
+            i_app = pybamm.Variable("Current density [A.m-2]", scale=1.0)
+            current = i_app * area
+
+        # ---- salt concentration across the SSE -------------------------------------------------
+        x = pybamm.SpatialVariable("x", domain=["SSE"], coord_sys="cartesian")
+        c = pybamm.Variable("Salt concentration [mol.m-3]", domain="SSE", scale=c0)
+        flux = -D * pybamm.grad(c)
+        self.rhs[c] = -pybamm.div(flux)
+        grad_bc = -(1 - t_plus) * i_app / (F * D)
+        self.boundary_conditions[c] = {
+            "left": (grad_bc, "Neumann"),
+            "right": (grad_bc, "Neumann"),
+        }
+        self.initial_conditions[c] = c0
+        c_left = pybamm.boundary_value(c, "left")
+        c_right = pybamm.boundary_value(c, "right")
+        c_pos = 1e-3  # mol/m3: keeps the logarithm defined if a face is depleted (transient only)
+
+        # ---- interphases -----------------------------------------------------------------------
+        L_left = film.variable("Left")
+        L_right = film.variable("Right")
+        self.rhs[L_left] = film.growth_rate(L_left, i_app)
+        self.rhs[L_right] = film.growth_rate(L_right, i_app)
+        self.initial_conditions[L_left] = pybamm.Parameter("Initial left interphase thickness [m]")
+        self.initial_conditions[L_right] = pybamm.Parameter("Initial right interphase thickness [m]")
+        R_left = film.resistance(L_left)
+        R_right = film.resistance(L_right)
+
+        # ---- interfaces: Butler-Volmer + double layer, film R || C -------------------------------
+        eta_L = pybamm.Variable("Left charge-transfer overpotential [V]", scale=0.01)
+        eta_R = pybamm.Variable("Right charge-transfer overpotential [V]", scale=0.01)
+        v_L = pybamm.Variable("Left interphase voltage [V]", scale=0.01)
+        v_R = pybamm.Variable("Right interphase voltage [V]", scale=0.01)
+
+        def faradaic(eta, c_surf):
+            i0 = i0_ref * pybamm.sqrt(pybamm.maximum(c_surf, c_pos) / c0)
+            return i0 * (pybamm.exp((1 - alpha) * f * eta) - pybamm.exp(-alpha * f * eta))
+
+        iF_L = faradaic(eta_L, c_left)
+        iF_R = faradaic(eta_R, c_right)
+        # anodic current at the left is +i, at the right -i
+        if opts["surface form"] == "differential":
+            self.rhs[eta_L] = (i_app - iF_L) / C_dl
+            self.rhs[eta_R] = (-i_app - iF_R) / C_dl
+            self.rhs[v_L] = (i_app - v_L / R_left) / film.capacitance(L_left)
+            self.rhs[v_R] = (-i_app - v_R / R_right) / film.capacitance(L_right)
+        else:
+            # scaled by i0 so the residual is O(1) whatever the exchange current
+            self.algebraic[eta_L] = (iF_L - i_app) / i0_ref
+            self.algebraic[eta_R] = (iF_R + i_app) / i0_ref
+            self.algebraic[v_L] = v_L - i_app * R_left
+            self.algebraic[v_R] = v_R + i_app * R_right
+        for var in (eta_L, eta_R, v_L, v_R):
+            self.initial_conditions[var] = pybamm.Scalar(0)
+
+        # ---- bulk and diffusion potential --------------------------------------------------------
+        L_deg = film.degraded_sse_thickness(L_left) + film.degraded_sse_thickness(L_right)
+        L_deg = pybamm.minimum(L_deg, 0.5 * L_sse)  # the degraded zones cannot exceed the SSE
+        R_bulk = (L_sse - L_deg) / kappa + L_deg / (r_deg * kappa)
+        ln_ratio = pybamm.log(pybamm.maximum(c_left, c_pos) / pybamm.maximum(c_right, c_pos))
+        eta_conc = 2 * R * T / F * (1 - t_plus) * ln_ratio
+        voltage = (eta_L + v_L) - (eta_R + v_R) + i_app * R_bulk + eta_conc
+
+        if opts["operating mode"] == "voltage":
+            v_app = pybamm.FunctionParameter("Voltage function [V]", {"Time [s]": pybamm.t})
+            self.algebraic[i_app] = (voltage - v_app) / pybamm.Scalar(0.1)
+            self.initial_conditions[i_app] = pybamm.Scalar(0)
+
+        self.variables = {
+            "Time [s]": pybamm.t,
+            "Time [h]": pybamm.t / 3600,
+            "Current [A]": current,
+            "Current density [A.m-2]": i_app,
+            "Voltage [V]": voltage,
+            "Salt concentration [mol.m-3]": c,
+            "Left surface salt concentration [mol.m-3]": c_left,
+            "Right surface salt concentration [mol.m-3]": c_right,
+            "Left interphase thickness [m]": L_left,
+            "Right interphase thickness [m]": L_right,
+            "Left interphase resistance [Ohm.m2]": R_left,
+            "Right interphase resistance [Ohm.m2]": R_right,
+            "Left charge-transfer overpotential [V]": eta_L,
+            "Right charge-transfer overpotential [V]": eta_R,
+            "Left interphase voltage [V]": v_L,
+            "Right interphase voltage [V]": v_R,
+            "Bulk SSE resistance [Ohm.m2]": R_bulk,
+            "Degraded SSE thickness [m]": L_deg,
+            "Concentration overpotential [V]": eta_conc,
+            "x [m]": x,
+        }
+        self.events = [
+            pybamm.Event("Voltage limit", v_max - pybamm.AbsoluteValue(voltage)),
+        ]
+
+    # ------------------------------------------------------------------------------------------
+    @property
+    def default_geometry(self) -> pybamm.Geometry:
+        x = pybamm.SpatialVariable("x", domain=["SSE"], coord_sys="cartesian")
+        return pybamm.Geometry(
+            {"SSE": {x: {"min": pybamm.Scalar(0), "max": pybamm.Parameter("SSE thickness [m]")}}}
+        )
+
+    @property
+    def default_submesh_types(self) -> dict:
+        return {"SSE": pybamm.Uniform1DSubMesh}
+
+    @property
+    def default_var_pts(self) -> dict:
+        x = pybamm.SpatialVariable("x", domain=["SSE"], coord_sys="cartesian")
+        return {x: 20}
+
+    @property
+    def default_spatial_methods(self) -> dict:
+        return {"SSE": pybamm.FiniteVolume()}
+
+    @property
+    def default_solver(self) -> pybamm.BaseSolver:
+        return pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8)

@@ -1,0 +1,472 @@
+"""Run the figure modules and write ``reproduction.json``, the figures and the HTML report.
+
+This is the Python side of ``solidna reproduce`` (DESIGN section 2). The runner selects the figure
+modules of :data:`solidna.reproduce.FIGURE_MODULES` whose ``PREFIXES`` overlap the requested
+target-id prefixes, imports them only then, calls ``module.run(progress)`` and compares every model
+value with its target. A figure module that raises is recorded (its targets get ``model: null``
+with the error in the note) and the run goes on.
+
+Examples
+--------
+>>> from solidna.reproduce.runner import valid_prefixes
+>>> "fig3f" in valid_prefixes() and "thermo" in valid_prefixes()
+True
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as _dt
+import importlib
+import importlib.metadata
+import importlib.util
+import math
+import os
+import platform
+import re
+import sys
+import time
+import traceback
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from solidna.errors import InvalidOptionError, closest_matches
+from solidna.io_utils import prepare_output_dir, write_json
+from solidna.reproduce.base import FigureOutput, Progress, TargetResult, no_progress
+from solidna.reproduce.targets import Target, compare, load_targets, paper_info
+
+__all__ = [
+    "reproduce",
+    "exit_code",
+    "check_prefixes",
+    "valid_prefixes",
+    "select_modules",
+    "module_prefixes",
+    "run_record",
+    "NO_MODEL_NOTE",
+    "FIGURE_DPI",
+]
+
+#: Note of a target that no figure module of this version computes.
+NO_MODEL_NOTE = "not reproduced by this version (no model yet)"
+#: Resolution of ``DIR/figures/*.png``.
+FIGURE_DPI = 150
+#: Packages whose versions go into the run record.
+RECORDED_PACKAGES = (
+    "pybamm",
+    "numpy",
+    "scipy",
+    "pandas",
+    "impedance",
+    "lmfit",
+    "pint",
+    "matplotlib",
+)
+
+_SCORED_ROLES = ("calibrate", "validate")
+
+
+# -- prefixes -------------------------------------------------------------------------------------
+def valid_prefixes() -> list[str]:
+    """The distinct first parts of the target ids (``"fig3f"``, ``"fig4h"``, ``"thermo"``, ...).
+
+    Any prefix of a target id is accepted by :func:`reproduce`; these are the ones worth listing.
+    """
+    return sorted({t.id.split(".", 1)[0] for t in load_targets()})
+
+
+def check_prefixes(prefixes: Iterable[str] | str | None) -> list[str] | None:
+    """Validate requested target-id prefixes.
+
+    Parameters
+    ----------
+    prefixes : iterable of str, str or None
+        Requested prefixes; ``None`` or an empty list means every target.
+
+    Returns
+    -------
+    list of str or None
+        The prefixes, stripped and without duplicates, or ``None`` for all targets.
+
+    Raises
+    ------
+    InvalidOptionError
+        If a prefix matches no target id; the message lists the valid prefixes and the closest.
+    """
+    if prefixes is None:
+        return None
+    if isinstance(prefixes, str):
+        prefixes = [prefixes]
+    cleaned: list[str] = []
+    for p in prefixes:
+        p = str(p).strip()
+        if p and p not in cleaned:
+            cleaned.append(p)
+    if not cleaned:
+        return None
+    ids = [t.id for t in load_targets()]
+    unknown = [p for p in cleaned if not any(i.startswith(p) for i in ids)]
+    if unknown:
+        allowed = valid_prefixes()
+        hints = []
+        for p in unknown:
+            close = closest_matches(p, allowed + ids)
+            if close:
+                hints.append(f"closest to {p!r}: {', '.join(close)}")
+        raise InvalidOptionError(
+            f"Unknown target prefix {', '.join(repr(p) for p in unknown)}: no target id starts with "
+            f"{'it' if len(unknown) == 1 else 'them'}. Valid prefixes: {', '.join(allowed)}."
+            + (f" ({'; '.join(hints)}.)" if hints else "")
+            + " Run 'solidna targets' to list every id."
+        )
+    return cleaned
+
+
+def _overlaps(requested: Sequence[str] | None, module_prefixes: Sequence[str]) -> bool:
+    # "fig4h" selects a module covering "fig4"; "fig" selects a module covering "fig3".
+    if not requested:
+        return True
+    return any(p.startswith(m) or m.startswith(p) for p in requested for m in module_prefixes)
+
+
+def module_prefixes(name: str) -> tuple[str, ...]:
+    """The ``PREFIXES`` of the figure module ``name``, read without importing it when possible.
+
+    An already imported module is asked directly; otherwise ``PREFIXES`` is read from the module's
+    source (a literal tuple), so that ``--only fig3f`` does not import the heavy models of Fig. 4.
+    When neither works (e.g. the module does not exist yet) the last part of the module name is
+    used (``solidna.reproduce.fig4`` -> ``("fig4",)``).
+    """
+    module = sys.modules.get(name)
+    if module is not None and hasattr(module, "PREFIXES"):
+        return tuple(str(p) for p in module.PREFIXES)
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.origin and spec.origin.endswith(".py"):
+        try:
+            tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, ValueError):
+            tree = None
+        for node in tree.body if tree is not None else []:
+            targets: list[ast.expr] = []
+            if isinstance(node, ast.Assign):
+                targets = list(node.targets)
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                targets = [node.target]
+            if any(isinstance(t, ast.Name) and t.id == "PREFIXES" for t in targets):
+                try:
+                    value = ast.literal_eval(node.value)  # type: ignore[arg-type]
+                except ValueError:
+                    break
+                if isinstance(value, str):
+                    value = (value,)
+                return tuple(str(p) for p in value)
+    return (name.rsplit(".", 1)[-1],)
+
+
+def select_modules(
+    prefixes: Sequence[str] | None, modules: Sequence[str] | None = None
+) -> list[tuple[str, tuple[str, ...]]]:
+    """Figure modules (name, PREFIXES) that cover at least one of the requested prefixes.
+
+    Parameters
+    ----------
+    prefixes : sequence of str or None
+        Requested target-id prefixes (``None``: all).
+    modules : sequence of str, optional
+        Module names to choose from; default :data:`solidna.reproduce.FIGURE_MODULES`.
+    """
+    if modules is None:
+        from solidna import reproduce as _package  # read at call time: tests replace it
+
+        modules = _package.FIGURE_MODULES
+    selected = []
+    for name in modules:
+        mprefixes = module_prefixes(name)
+        if _overlaps(prefixes, mprefixes):
+            selected.append((name, mprefixes))
+    return selected
+
+
+# -- run record -----------------------------------------------------------------------------------
+def _package_version(name: str) -> str | None:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def run_record(prefixes: Sequence[str] | None = None) -> dict[str, Any]:
+    """Settings of this run: versions, platform, date, prefixes and parameter-set hash."""
+    from solidna import __version__
+
+    record: dict[str, Any] = {
+        "solidna_version": __version__,
+        "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "prefixes": list(prefixes) if prefixes else None,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": {name: _package_version(name) for name in RECORDED_PACKAGES},
+    }
+    try:
+        from solidna.parameters import lu2019
+
+        pset = lu2019()
+        record["parameter_set"] = {"name": pset.name, "hash": pset.hash(), "entries": len(pset)}
+    except Exception as exc:  # a broken set must not hide the rest of the record
+        record["parameter_set"] = {"name": "lu2019", "error": f"{type(exc).__name__}: {exc}"}
+    return record
+
+
+# -- model values ---------------------------------------------------------------------------------
+def _is_bool(value: Any) -> bool:
+    # numpy booleans are not bool subclasses (np.bool_ in numpy 1, np.bool in numpy 2)
+    return isinstance(value, bool) or (
+        type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_")
+    )
+
+
+def _clean_model(value: Any) -> tuple[float | bool | None, str]:
+    """A JSON-ready model value and, when it had to be dropped, why."""
+    if value is None:
+        return None, ""
+    if _is_bool(value):
+        return bool(value), ""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None, f"model value {value!r} is not a number or boolean"
+    if not math.isfinite(x):
+        return None, f"model value was {x}"
+    return x, ""
+
+
+def _entry(target: Target, result: TargetResult | None) -> dict[str, Any]:
+    if result is None:
+        model, note = None, NO_MODEL_NOTE
+    else:
+        model, problem = _clean_model(result.model)
+        note = "; ".join(s for s in (str(result.note or ""), problem) if s)
+    entry: dict[str, Any] = {
+        "id": target.id,
+        "role": target.role,
+        "paper": target.value,
+        "model": model,
+        "unit": target.unit,
+        "tol": dict(target.tol),
+    }
+    if target.role != "reference":
+        try:
+            entry["pass"] = compare(target, model)
+        except (TypeError, ValueError) as exc:
+            entry["pass"] = False
+            note = "; ".join(s for s in (note, f"cannot compare with the paper value: {exc}") if s)
+    entry["note"] = note
+    return entry
+
+
+def _save_figure(figure: Any, path: Path) -> None:
+    figure.savefig(path, dpi=FIGURE_DPI)
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:  # free the memory of figures made with pyplot
+        pyplot.close(figure)
+
+
+def _safe_stem(stem: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", str(stem)).strip("._") or "figure"
+
+
+# -- the run --------------------------------------------------------------------------------------
+def reproduce(
+    prefixes: list[str] | None = None,
+    out: str | os.PathLike[str] = "results",
+    force: bool = False,
+    progress: Progress | None = None,
+    *,
+    modules: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Reproduce the paper's targets and write ``reproduction.json``, figures and ``report.html``.
+
+    Parameters
+    ----------
+    prefixes : list of str, optional
+        Target-id prefixes to run (``["fig4h"]``, ``["fig3", "thermo"]``); all targets when
+        ``None`` or empty.
+    out : str or path-like, default ``"results"``
+        Output directory. It is created; an existing non-empty one is refused unless ``force``.
+    force : bool, default False
+        Write into an existing non-empty ``out``, overwriting only the files solidna writes.
+    progress : callable, optional
+        ``progress(message, fraction_done_or_None)``, called while the figure modules run.
+    modules : sequence of str, optional
+        Figure modules to choose from; default :data:`solidna.reproduce.FIGURE_MODULES`.
+
+    Returns
+    -------
+    dict
+        The content of ``reproduction.json``: ``paper``, ``solidna_version``, ``results`` (one
+        entry per selected target, in ``targets.yaml`` order) and the ``run`` record (versions,
+        date, prefixes, per-module status and wall time, notes, files written).
+
+    Raises
+    ------
+    InvalidOptionError
+        If a prefix matches no target id.
+    OutputExistsError
+        If ``out`` is not empty and ``force`` is False.
+    """
+    from solidna import __version__
+
+    progress = progress or no_progress
+    requested = check_prefixes(prefixes)
+    out_dir = prepare_output_dir(out, force)
+    t_start = time.perf_counter()
+    record = run_record(requested)
+
+    targets = load_targets(requested)
+    known_ids = {t.id for t in load_targets()}
+    selected = select_modules(requested, modules)
+
+    values: dict[str, TargetResult] = {}
+    owner: dict[str, str] = {}
+    notes: list[str] = []
+    figure_paths: dict[str, Path] = {}
+    module_records: list[dict[str, Any]] = []
+    figures_dir = out_dir / "figures"
+    n = max(len(selected), 1)
+
+    for index, (name, mprefixes) in enumerate(selected):
+        short = name.rsplit(".", 1)[-1]
+
+        def sub_progress(
+            message: str, fraction: float | None = None, *, _i: int = index, _short: str = short
+        ) -> None:
+            overall = None
+            if fraction is not None:
+                overall = (_i + min(max(float(fraction), 0.0), 1.0)) / n
+            progress(f"{_short}: {message}", overall)
+
+        progress(f"{short}: starting", index / n)
+        entry: dict[str, Any] = {"module": name, "prefixes": list(mprefixes)}
+        t0 = time.perf_counter()
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not (name == exc.name or name.startswith(exc.name + ".")):
+                module, failure = None, exc  # the module exists but one of its imports is missing
+            else:  # the module is not written yet: its targets stay "no model yet"
+                entry.update(status="missing", wall_time_s=time.perf_counter() - t0)
+                notes.append(f"{short}: figure module {name} is not available in this version.")
+                module_records.append(entry)
+                continue
+        except Exception as exc:
+            module, failure = None, exc
+        else:
+            failure = None
+
+        output: FigureOutput | None = None
+        if module is not None:
+            try:
+                output = module.run(sub_progress)
+                if not isinstance(output, FigureOutput):
+                    raise TypeError(
+                        f"{name}.run() returned {type(output).__name__}, not FigureOutput"
+                    )
+            except Exception as exc:
+                failure, output = exc, None
+
+        if failure is not None or output is None:
+            error = f"{type(failure).__name__}: {failure}"
+            entry.update(
+                status="error",
+                error=error,
+                traceback="".join(traceback.format_exception(failure)),
+            )
+            for t in targets:
+                if any(t.id.startswith(m) for m in mprefixes) and t.id not in values:
+                    values[t.id] = TargetResult(
+                        t.id, None, f"figure module {short} failed: {error}"
+                    )
+                    owner[t.id] = name
+            notes.append(
+                f"{short}: figure module {name} failed ({error}); its targets have no value."
+            )
+            progress(f"{short}: failed ({error})", (index + 1) / n)
+        else:
+            entry["status"] = "ok"
+            for result in output.results:
+                if result.id not in known_ids:
+                    notes.append(f"{short}: result for unknown target id {result.id!r} ignored.")
+                elif result.id in values:
+                    notes.append(
+                        f"{short}: duplicate result for {result.id!r} ignored "
+                        f"(already given by {owner[result.id]})."
+                    )
+                else:
+                    values[result.id] = result
+                    owner[result.id] = name
+            for stem, figure in output.figures.items():
+                safe = _safe_stem(stem)
+                if safe in figure_paths:
+                    notes.append(f"{short}: figure {safe!r} written twice; the last one is kept.")
+                path = figures_dir / f"{safe}.png"
+                try:
+                    figures_dir.mkdir(parents=True, exist_ok=True)
+                    _save_figure(figure, path)
+                except Exception as exc:
+                    notes.append(f"{short}: figure {safe!r} could not be saved ({exc}).")
+                    continue
+                figure_paths[safe] = path
+            notes.extend(f"{output.name or short}: {note}" for note in output.notes)
+            progress(f"{short}: done", (index + 1) / n)
+        entry["wall_time_s"] = round(time.perf_counter() - t0, 3)
+        module_records.append(entry)
+
+    progress("writing reproduction.json and report.html", None)
+    results = [_entry(t, values.get(t.id)) for t in targets]
+    paper = paper_info()
+    record["modules"] = module_records
+    record["notes"] = notes
+    record["wall_time_s"] = round(time.perf_counter() - t_start, 3)
+    record["outputs"] = {
+        "directory": str(out_dir),
+        "files": ["reproduction.json", "report.html"]
+        + [p.relative_to(out_dir).as_posix() for p in figure_paths.values()],
+    }
+    reproduction: dict[str, Any] = {
+        "paper": {"citation": paper.get("citation", ""), "doi": paper.get("doi", "")},
+        "solidna_version": __version__,
+        "results": results,
+        "run": record,
+    }
+    write_json(out_dir / "reproduction.json", reproduction)
+
+    from solidna.report.html import write_report
+
+    write_report(reproduction, figure_paths, out_dir / "report.html", notes)
+    progress("done", 1.0)
+    return reproduction
+
+
+def exit_code(results: Mapping[str, Any]) -> int:
+    """Exit status of ``solidna reproduce`` for a reproduction dict.
+
+    0 when every ``calibrate``/``validate`` result that was run passes, 1 when one fails or a
+    figure module raised. Targets without a model value (no model yet, or a module's honest
+    ``null``) do not fail the run; they are counted in the summary.
+
+    Parameters
+    ----------
+    results : mapping
+        The dict returned by :func:`reproduce` (the content of ``reproduction.json``).
+    """
+    for r in results.get("results", []):
+        if r.get("role") in _SCORED_ROLES and r.get("pass") is False:
+            return 1
+    for m in (results.get("run") or {}).get("modules", []):
+        if m.get("status") == "error":
+            return 1
+    return 0

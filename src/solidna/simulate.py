@@ -1,0 +1,449 @@
+"""Model + parameters + protocol -> Result (pandas tables with unit-bearing columns).
+
+The public entry point for the symmetric cell is :class:`SymmetricCell`::
+
+    >>> import solidna as sd
+    >>> cell = sd.SymmetricCell(anode="modified")
+    >>> result = cell.cycle(current_density="0.1 mA/cm2", half_cycle="1 h", duration="10 h")
+    >>> result.status
+    'completed'
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from solidna import __version__, electrolyte
+from solidna.errors import check_choice
+from solidna.parameters import ParameterSet, lu2019
+from solidna.protocols import (
+    CyclicVoltammetry,
+    ImpedanceSpectroscopy,
+    PlatingStripping,
+    Rest,
+    Step,
+    current_schedule,
+)
+from solidna.units import to_si
+
+__all__ = ["SymmetricCell", "CyclingResult", "CVResult", "EISResult", "ANODES"]
+
+ANODES = ("modified", "pristine")
+_ANODE_ALIASES = {"m-na": "modified", "mna": "modified", "fec": "modified", "na": "pristine", "bare": "pristine"}
+
+
+def _run_record(cell: SymmetricCell, protocol: list[dict]) -> dict:
+    """Everything needed to repeat a run: versions, parameter-set hash, options, protocol."""
+    import importlib.metadata as md
+
+    versions = {}
+    for pkg in ("pybamm", "numpy", "scipy", "pandas", "impedance"):
+        try:
+            versions[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:  # pragma: no cover
+            versions[pkg] = None
+    return {
+        "solidna_version": __version__,
+        "package_versions": versions,
+        "parameter_set": cell.parameters.name,
+        "parameter_set_hash": cell.parameters.hash(),
+        "options": {"anode": cell.anode, "mesh points in the SSE": cell.var_pts},
+        "protocol": protocol,
+    }
+
+
+@dataclass
+class _BaseResult:
+    timeseries: pd.DataFrame
+    inputs: dict[str, Any]
+    run_record: dict[str, Any]
+    status: str = "completed"
+    wall_time_s: float = 0.0
+
+    def summary(self) -> dict[str, Any]:
+        """Inputs as understood (with units), status and key figures (for summary.json)."""
+        return {
+            "inputs": self.inputs,
+            "status": self.status,
+            "wall time [s]": round(self.wall_time_s, 3),
+            "run": self.run_record,
+        }
+
+    def save(self, out: str | Path, force: bool = False) -> Path:
+        """Write ``timeseries.csv``, ``summary.json`` and the first plot into ``out``."""
+        from solidna.io_utils import prepare_output_dir, write_csv, write_json
+
+        out = prepare_output_dir(out, force)
+        write_csv(out / "timeseries.csv", self.timeseries)
+        write_json(out / "summary.json", self.summary())
+        fig = self.plot()
+        fig.savefig(out / f"{self._plot_name}.png", dpi=150)
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+        return out
+
+    _plot_name = "plot"
+
+    def plot(self):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+@dataclass
+class CyclingResult(_BaseResult):
+    """Galvanostatic plating/stripping (or rest) of a symmetric cell.
+
+    Attributes
+    ----------
+    timeseries : pandas.DataFrame
+        ``Time [h]``, ``Current density [mA.cm-2]``, ``Voltage [V]``.
+    status : str
+        ``"completed"`` or why the run stopped (e.g. the voltage limit, with the time).
+    final_state : dict
+        Interphase thicknesses [m] at the end, to continue from (``state=`` of the next call).
+    """
+
+    final_state: dict[str, float] = field(default_factory=dict)
+    _plot_name = "voltage"
+
+    def overpotential(self) -> pd.Series:
+        """Per-cycle overpotential [mV] (definition: :func:`solidna.analysis.cycling.per_cycle_overpotential`)."""
+        return self.cycles()["Overpotential [mV]"]
+
+    def cycles(self) -> pd.DataFrame:
+        """Per-cycle table (time, overpotential, stripping and plating overpotentials)."""
+        from solidna.analysis.cycling import per_cycle_overpotential
+
+        ts = self.timeseries
+        return per_cycle_overpotential(
+            ts["Time [h]"].to_numpy() * 3600,
+            ts["Voltage [V]"].to_numpy(),
+            ts["Current density [mA.cm-2]"].to_numpy() * 10,
+        )
+
+    def summary(self) -> dict[str, Any]:
+        out = super().summary()
+        has_current = bool(np.any(self.timeseries["Current density [mA.cm-2]"].to_numpy() != 0))
+        if has_current:
+            cyc = self.cycles()
+            out["cycles"] = {
+                "cycle number": cyc.index.tolist(),
+                "time [h]": cyc["Time [h]"].round(6).tolist(),
+                "overpotential [mV]": cyc["Overpotential [mV]"].round(4).tolist(),
+            }
+        out["final interphase thickness [nm]"] = {k: v * 1e9 for k, v in self.final_state.items()}
+        return out
+
+    def plot(self, zoom_h: float | None = None):
+        """Voltage vs time (the first plot a researcher looks at), with a zoom on the start."""
+        from solidna.report.style import apply_style
+
+        apply_style()
+        import matplotlib.pyplot as plt
+
+        ts = self.timeseries
+        fig, ax = plt.subplots(figsize=(7, 3.6))
+        ax.plot(ts["Time [h]"], ts["Voltage [V]"], lw=0.6)
+        ax.set_xlabel("Time [h]")
+        ax.set_ylabel("Voltage [V]")
+        ax.set_title(f"{self.inputs.get('anode', '')} Na|SSE|Na - {self.status}")
+        fig.tight_layout()
+        return fig
+
+
+@dataclass
+class CVResult(_BaseResult):
+    """Cyclic voltammogram of a symmetric cell (``Time [s]``, ``Voltage [V]``,
+    ``Current density [mA.cm-2]``)."""
+
+    _plot_name = "cv"
+
+    def exchange_current(self, method: str = "bv-fit", **kwargs):
+        """Exchange current by the project's CV analysis (:mod:`solidna.analysis.kinetics`)."""
+        from solidna.analysis.kinetics import exchange_current_from_cv
+
+        ts = self.timeseries
+        return exchange_current_from_cv(
+            ts["Voltage [V]"].to_numpy(),
+            ts["Current density [mA.cm-2]"].to_numpy() * 10,
+            temperature_K=self.inputs["temperature [K]"],
+            method=method,
+            **kwargs,
+        )
+
+    def summary(self) -> dict[str, Any]:
+        out = super().summary()
+        try:
+            res = self.exchange_current()
+            out["exchange current density [mA.cm-2]"] = res.i0_A_m2 / 10
+            out["exchange current method"] = res.method
+        except Exception as exc:  # recorded, not fatal: the CV itself is still written
+            out["exchange current density [mA.cm-2]"] = None
+            out["exchange current error"] = str(exc)
+        return out
+
+    def plot(self):
+        from solidna.report.style import apply_style
+
+        apply_style()
+        import matplotlib.pyplot as plt
+
+        ts = self.timeseries
+        fig, ax = plt.subplots(figsize=(5, 4))
+        ax.plot(ts["Voltage [V]"], ts["Current density [mA.cm-2]"])
+        ax.set_xlabel("Voltage [V]")
+        ax.set_ylabel("Current density [mA cm$^{-2}$]")
+        ax.axhline(0, color="0.6", lw=0.5)
+        fig.tight_layout()
+        return fig
+
+
+@dataclass
+class EISResult(_BaseResult):
+    """Impedance spectrum (``Frequency [Hz]``, ``Z_re [Ohm.cm2]``, ``Z_im [Ohm.cm2]``; Z_im < 0
+    for capacitive arcs)."""
+
+    _plot_name = "nyquist"
+
+    @property
+    def impedance_ohm_m2(self) -> np.ndarray:
+        """Complex impedance [Ohm.m2]."""
+        ts = self.timeseries
+        return (ts["Z_re [Ohm.cm2]"].to_numpy() + 1j * ts["Z_im [Ohm.cm2]"].to_numpy()) * 1e-4
+
+    def fit(self) -> dict[str, float]:
+        """Rs and Rct [Ohm.cm2] fitted as an experimenter would (Rs-p(Rct,CPE), impedance.py)."""
+        from solidna.analysis.eis import fit_rs_rct
+
+        fitted = fit_rs_rct(self.timeseries["Frequency [Hz]"].to_numpy(), self.impedance_ohm_m2)
+        return {
+            "Rs [Ohm.cm2]": fitted["Rs [Ohm.m2]"] * 1e4,
+            "Rct [Ohm.cm2]": fitted["Rct [Ohm.m2]"] * 1e4,
+        }
+
+    def summary(self) -> dict[str, Any]:
+        out = super().summary()
+        try:
+            out["fit"] = self.fit()
+        except Exception as exc:  # recorded, not fatal
+            out["fit"] = None
+            out["fit error"] = str(exc)
+        return out
+
+    def plot(self):
+        from solidna.report.style import apply_style
+
+        apply_style()
+        import matplotlib.pyplot as plt
+
+        ts = self.timeseries
+        fig, ax = plt.subplots(figsize=(5, 4))
+        ax.plot(ts["Z_re [Ohm.cm2]"], -ts["Z_im [Ohm.cm2]"], "o-", ms=3)
+        ax.set_xlabel("Z' [Ohm cm$^2$]")
+        ax.set_ylabel("-Z'' [Ohm cm$^2$]")
+        ax.set_aspect("equal", adjustable="datalim")
+        fig.tight_layout()
+        return fig
+
+
+class SymmetricCell:
+    """A Na|SSE|Na symmetric cell (Lu 2019, Fig. 4), pristine or FEC-treated ("modified") Na.
+
+    Parameters
+    ----------
+    anode : str
+        ``"modified"`` (M-Na, 1 M NaClO4/FEC treated, default) or ``"pristine"``.
+    parameters : ParameterSet, optional
+        Defaults to the Lu 2019 set (:func:`solidna.lu2019`).
+    temperature : str or float, optional
+        e.g. ``"25 degC"`` (a bare number is in K). Refused at or above the SSE melting point.
+    sse_thickness : str or float, optional
+        e.g. ``"60 um"`` (a bare number is in m).
+    pvdf_ratio : float, optional
+        PVDF-HFP : SN weight ratio of the SSE (0.8 in the paper).
+    var_pts : int
+        Finite-volume cells across the SSE (default 20; see the convergence test).
+    """
+
+    def __init__(
+        self,
+        anode: str = "modified",
+        parameters: ParameterSet | None = None,
+        *,
+        temperature: str | float | None = None,
+        sse_thickness: str | float | None = None,
+        pvdf_ratio: float | None = None,
+        var_pts: int = 20,
+    ):
+        anode = _ANODE_ALIASES.get(str(anode).lower(), anode)
+        self.anode = check_choice("anode type", anode, ANODES)
+        ps = parameters if parameters is not None else lu2019()
+        updates = {}
+        if temperature is not None:
+            updates["Temperature [K]"] = to_si(temperature, "K", "temperature")
+        if sse_thickness is not None:
+            updates["SSE thickness [m]"] = to_si(sse_thickness, "m", "SSE thickness")
+            if updates["SSE thickness [m]"] <= 0:
+                from solidna.errors import OutOfRangeError
+
+                raise OutOfRangeError(f"SSE thickness must be > 0; got {sse_thickness!r}.")
+        if pvdf_ratio is not None:
+            updates["SSE PVDF-HFP weight ratio [-]"] = electrolyte.check_pvdf_ratio(pvdf_ratio)
+        if updates:
+            ps = ps.updated(updates, method="assumed", source="user", note="set by the user")
+        # Validity of the electrolyte at these conditions: warns outside 10-60 degC, refuses at
+        # or above the 105 degC melting point (Fig. S14).
+        electrolyte.conductivity(ps["Temperature [K]"], ps["SSE PVDF-HFP weight ratio [-]"], ps)
+        self.parameters = ps
+        self.var_pts = int(var_pts)
+        prefix = "Modified" if self.anode == "modified" else "Pristine"
+        L0 = ps[f"{prefix} interphase initial thickness [m]"]
+        self.initial_state = {"left": L0, "right": L0}
+
+    def __repr__(self) -> str:
+        return f"SymmetricCell(anode={self.anode!r}, parameters={self.parameters.name!r})"
+
+    # ------------------------------------------------------------------------------------------
+    def _values(self, state: dict[str, float] | None) -> dict[str, float]:
+        from solidna.models.solve import symmetric_parameter_values
+
+        st = state or self.initial_state
+        return symmetric_parameter_values(self.parameters, self.anode, (st["left"], st["right"]))
+
+    def _inputs(self) -> dict[str, Any]:
+        ps = self.parameters
+        return {
+            "anode": self.anode,
+            "temperature [K]": ps["Temperature [K]"],
+            "SSE thickness [um]": ps["SSE thickness [m]"] * 1e6,
+            "PVDF-HFP weight ratio [-]": ps["SSE PVDF-HFP weight ratio [-]"],
+        }
+
+    def run(self, steps: list[Step], state: dict[str, float] | None = None,
+            points_per_half_cycle: int = 16) -> CyclingResult:
+        """Run rest and plating/stripping steps back to back.
+
+        Parameters
+        ----------
+        steps : list of Step
+            :class:`~solidna.protocols.Rest` and :class:`~solidna.protocols.PlatingStripping`.
+        state : dict, optional
+            ``{"left": L, "right": L}`` interphase thicknesses [m] to start from (e.g. the
+            ``final_state`` of a previous result); defaults to the fresh cell.
+        points_per_half_cycle : int
+            Output samples per half cycle (denser near its end, where overpotential is read).
+        """
+        from solidna.models.solve import solve_current
+
+        tic = time.perf_counter()
+        values = self._values(state)
+        out = solve_current(
+            values,
+            self.anode,
+            current_schedule(steps),
+            var_pts=self.var_pts,
+            points_per_half_cycle=points_per_half_cycle,
+        )
+        ts = pd.DataFrame(
+            {
+                "Time [h]": out["Time [s]"] / 3600,
+                "Current density [mA.cm-2]": out["Current density [A.m-2]"] / 10,
+                "Voltage [V]": out["Voltage [V]"],
+            }
+        )
+        status = "completed"
+        if "Voltage limit" in out["termination"]:
+            status = (
+                f"voltage limit {values['Voltage limit [V]']:g} V reached at "
+                f"{ts['Time [h]'].iloc[-1]:.3f} h"
+            )
+        protocol = [s.describe() for s in steps]
+        inputs = self._inputs() | {"protocol": protocol}
+        return CyclingResult(
+            timeseries=ts,
+            inputs=inputs,
+            run_record=_run_record(self, protocol),
+            status=status,
+            wall_time_s=time.perf_counter() - tic,
+            final_state={"left": out["final state"][0], "right": out["final state"][1]},
+        )
+
+    def cycle(
+        self,
+        current_density: str | float = "0.1 mA/cm2",
+        half_cycle: str | float | None = None,
+        duration: str | float = "100 h",
+        capacity: str | float | None = None,
+        state: dict[str, float] | None = None,
+    ) -> CyclingResult:
+        """Galvanostatic plating/stripping (square wave); see :class:`~solidna.protocols.PlatingStripping`."""
+        step = PlatingStripping(current_density, duration, half_cycle=half_cycle, capacity=capacity)
+        return self.run([step], state=state)
+
+    def rest(self, duration: str | float = "24 h", state: dict[str, float] | None = None) -> CyclingResult:
+        """Open circuit for ``duration`` (the interphase keeps growing chemically)."""
+        return self.run([Rest(duration)], state=state)
+
+    def cv(
+        self,
+        v_min: str | float = "-0.5 V",
+        v_max: str | float = "0.5 V",
+        scan_rate: str | float = "5 mV/s",
+        cycles: int = 1,
+        state: dict[str, float] | None = None,
+    ) -> CVResult:
+        """Cyclic voltammetry of the symmetric cell (Fig. 4g), simulated from the same model."""
+        from solidna.models.solve import solve_voltage
+
+        tic = time.perf_counter()
+        step = CyclicVoltammetry(v_min, v_max, scan_rate, cycles)
+        t_knots, v_knots = step.waveform()
+        # output every 5 mV of sweep: fine enough for the kinetic analysis
+        n = int(round(step.duration_s * step.scan_rate_V_s / 0.005)) + 1
+        t_out = np.unique(np.concatenate([np.linspace(0, step.duration_s, n), t_knots]))
+        out = solve_voltage(self._values(state), self.anode, t_knots, v_knots, t_out, var_pts=self.var_pts)
+        ts = pd.DataFrame(
+            {
+                "Time [s]": out["Time [s]"],
+                "Voltage [V]": out["Voltage [V]"],
+                "Current density [mA.cm-2]": out["Current density [A.m-2]"] / 10,
+            }
+        )
+        protocol = [step.describe()]
+        return CVResult(
+            timeseries=ts,
+            inputs=self._inputs() | {"protocol": protocol},
+            run_record=_run_record(self, protocol),
+            wall_time_s=time.perf_counter() - tic,
+        )
+
+    def eis(
+        self,
+        f_max: str | float = "1 MHz",
+        f_min: str | float = "0.1 Hz",
+        points_per_decade: int = 10,
+        state: dict[str, float] | None = None,
+    ) -> EISResult:
+        """Impedance at open circuit, by linearising the same model (pybamm.EISSimulation)."""
+        from solidna.models.solve import impedance
+
+        tic = time.perf_counter()
+        step = ImpedanceSpectroscopy(f_max, f_min, points_per_decade)
+        f = step.frequencies_Hz()
+        z = impedance(self._values(state), self.anode, f, var_pts=self.var_pts)
+        ts = pd.DataFrame(
+            {"Frequency [Hz]": f, "Z_re [Ohm.cm2]": z.real * 1e4, "Z_im [Ohm.cm2]": z.imag * 1e4}
+        )
+        protocol = [step.describe()]
+        return EISResult(
+            timeseries=ts,
+            inputs=self._inputs() | {"protocol": protocol, "state [nm]": {k: v * 1e9 for k, v in (state or self.initial_state).items()}},
+            run_record=_run_record(self, protocol),
+            wall_time_s=time.perf_counter() - tic,
+        )

@@ -1,0 +1,104 @@
+"""The electrolyte calibration: reproducible, reads only calibrate targets, writes provenance."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+
+import pytest
+
+import solidna
+import solidna.electrolyte as el
+from solidna.calibrate import calibrate_electrolyte
+from solidna.calibrate import electrolyte as cal
+from solidna.parameters import set_directory
+from solidna.parameters.parameter_set import _read_toml
+from solidna.reproduce import targets as targets_mod
+
+# The committed file must be what the routine produces now (the optimiser converges to ~1e-12).
+COMMITTED_REL = 1e-6
+# Six parameters for six numbers: the fit interpolates, residuals are at rounding level.
+RESIDUAL_ABS = 1e-6
+EXPECTED_IDS = {
+    "fig3f.sigma.w0p5",
+    "fig3f.sigma.w0p8",
+    "fig3f.sigma.w1p5",
+    "fig3f.modulus.w0p5",
+    "fig3f.modulus.w1p5",
+    "fig3g.sigma.50C",
+}
+FITTED_PATH = set_directory("lu2019") / cal.FITTED_FILE
+
+
+@pytest.fixture(scope="module")
+def result():
+    return calibrate_electrolyte(write=False)
+
+
+def test_committed_file_matches_routine(result):
+    committed = tomllib.loads(FITTED_PATH.read_text())
+    assert set(committed["parameters"]) == set(el.FITTED_PARAMETERS) == set(result["parameters"])
+    for name, value in result["parameters"].items():
+        assert committed["parameters"][name]["value"] == pytest.approx(value, rel=COMMITTED_REL), name
+    assert set(committed["meta"]["targets"]) == EXPECTED_IDS
+
+
+def test_uses_exactly_the_calibrate_targets(result):
+    assert set(result["targets"]) == EXPECTED_IDS
+    for i in result["targets"]:
+        assert targets_mod.get_target(i).role == "calibrate"
+    assert result["parameters"] and not result["path"]
+
+
+def test_fit_interpolates(result):
+    for i, r in result["residuals"].items():
+        assert abs(r) < RESIDUAL_ABS, i
+    assert result["model"]["fig3f.sigma.w0p8"] == pytest.approx(0.51, abs=RESIDUAL_ABS)
+
+
+def test_routine_never_reads_validate_or_reference_numbers(monkeypatch, result):
+    """Scramble every non-calibrate value: the fit must not change; get_target must not be called."""
+    paper, original = targets_mod._load()
+    scrambled = tuple(
+        t if t.role == "calibrate" else dataclasses.replace(t, value=12345.0) for t in original
+    )
+    monkeypatch.setattr(targets_mod, "_load", lambda: (paper, scrambled))
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("calibrate_electrolyte must read targets through calibrate_targets")
+
+    monkeypatch.setattr(targets_mod, "get_target", forbidden)
+    again = calibrate_electrolyte(write=False)
+    assert again["parameters"] == result["parameters"]
+
+
+def test_unknown_calibrate_target_is_refused(monkeypatch):
+    paper, original = targets_mod._load()
+    extra = dataclasses.replace(original[0], id="fig3z.new")
+    monkeypatch.setattr(targets_mod, "_load", lambda: (paper, (*original, extra)))
+    with pytest.raises(solidna.DataFormatError, match=r"fig3z\.new"):
+        calibrate_electrolyte(write=False)
+
+
+def test_write_records_provenance(tmp_path, result):
+    path = tmp_path / "fitted.toml"
+    out = calibrate_electrolyte(write=True, path=path)
+    assert out["path"] == path
+    entries, meta = _read_toml(path)  # the loader of the parameter sets accepts it
+    assert meta["routine"] == cal.ROUTINE == "solidna.calibrate.electrolyte.calibrate_electrolyte"
+    assert meta["solidna_version"] == solidna.__version__
+    assert set(meta["targets"]) == EXPECTED_IDS and set(meta["residuals"]) == EXPECTED_IDS
+    assert meta["cost"] >= 0
+    for name, entry in entries.items():
+        assert entry.method == "fitted"
+        assert entry.source.startswith("lu2019:fig3")
+        assert entry.extra["routine"] == cal.ROUTINE
+        assert set(entry.extra["targets"]) <= EXPECTED_IDS
+        assert entry.note
+        assert entry.value == pytest.approx(result["parameters"][name], rel=COMMITTED_REL)
+    assert path.read_text() == FITTED_PATH.read_text()  # deterministic, byte for byte
+
+
+def test_fitted_names_not_duplicated_in_fixed_file():
+    fixed = tomllib.loads((set_directory("lu2019") / "electrolyte.toml").read_text())
+    assert not set(fixed["parameters"]) & set(el.FITTED_PARAMETERS)
