@@ -34,7 +34,7 @@ Examples
 >>> round(el.conductivity("25 degC", 0.8) * 10, 2)  # S/m -> mS/cm
 0.51
 >>> round(el.salt_concentration_mol_m3(0.8))
-417
+418
 """
 
 from __future__ import annotations
@@ -360,7 +360,7 @@ def salt_concentration_mol_m3(
     Returns
     -------
     float
-        Salt concentration [mol.m-3] (about 417 at w = 0.8).
+        Salt concentration [mol.m-3] (about 418 at w = 0.8).
     """
     p = _default_parameters() if parameters is None else parameters
     w = p[_W_DEFAULT] if pvdf_ratio is None else pvdf_ratio

@@ -294,12 +294,12 @@ class SymmetricCell:
 
                 raise OutOfRangeError(f"SSE thickness must be > 0; got {sse_thickness!r}.")
         if pvdf_ratio is not None:
-            updates["SSE PVDF-HFP weight ratio [-]"] = electrolyte.check_pvdf_ratio(pvdf_ratio)
+            updates["SSE PVDF-HFP ratio [-]"] = pvdf_ratio  # checked below
         if updates:
             ps = ps.updated(updates, method="assumed", source="user", note="set by the user")
         # Validity of the electrolyte at these conditions: warns outside 10-60 degC, refuses at
         # or above the 105 degC melting point (Fig. S14).
-        electrolyte.conductivity(ps["Temperature [K]"], ps["SSE PVDF-HFP weight ratio [-]"], ps)
+        electrolyte.conductivity(ps["Temperature [K]"], ps["SSE PVDF-HFP ratio [-]"], ps)
         self.parameters = ps
         self.var_pts = int(var_pts)
         prefix = "Modified" if self.anode == "modified" else "Pristine"
@@ -322,7 +322,8 @@ class SymmetricCell:
             "anode": self.anode,
             "temperature [K]": ps["Temperature [K]"],
             "SSE thickness [um]": ps["SSE thickness [m]"] * 1e6,
-            "PVDF-HFP weight ratio [-]": ps["SSE PVDF-HFP weight ratio [-]"],
+            "PVDF-HFP weight ratio [-]": ps["SSE PVDF-HFP ratio [-]"],
+            "voltage limit [V]": ps["Voltage limit [V]"],
         }
 
     def run(self, steps: list[Step], state: dict[str, float] | None = None,

@@ -32,7 +32,11 @@ def params():
 @pytest.mark.parametrize("w", [0.1, 0.5, 0.8, 1.5, 3.0])
 def test_composition_volume_fractions_close(w, params):
     c = el.composition(w, params)
-    total = c["SN volume fraction [-]"] + c["NaClO4 volume fraction [-]"] + c["Polymer volume fraction [-]"]
+    total = (
+        c["SN volume fraction [-]"]
+        + c["NaClO4 volume fraction [-]"]
+        + c["Polymer volume fraction [-]"]
+    )
     assert total == pytest.approx(1.0, abs=CLOSURE_TOL)
     assert c["Conducting phase volume fraction [-]"] + c["Polymer volume fraction [-]"] == (
         pytest.approx(1.0, abs=CLOSURE_TOL)
@@ -45,7 +49,9 @@ def test_composition_matches_physics_brief_at_optimal_ratio(params):
     assert c["Polymer volume fraction [-]"] == pytest.approx(0.30, rel=BRIEF_REL)
     assert c["Salt concentration [mol.m-3]"] == pytest.approx(420.0, rel=BRIEF_REL)
     # SN : NaClO4 = 20 : 1 by recipe, whatever w
-    assert c["SN concentration [mol.m-3]"] / c["Salt concentration [mol.m-3]"] == pytest.approx(20.0)
+    assert c["SN concentration [mol.m-3]"] / c["Salt concentration [mol.m-3]"] == pytest.approx(
+        20.0
+    )
 
 
 def test_concentration_functions_agree_with_composition(params):
@@ -78,7 +84,9 @@ def test_temperature_spellings(spelling, params):
 
 
 def test_default_arguments_are_room_temperature_optimal_sse(params):
-    assert el.conductivity() == pytest.approx(el.conductivity("25 degC", 0.8, params), rel=PARSE_REL)
+    assert el.conductivity() == pytest.approx(
+        el.conductivity("25 degC", 0.8, params), rel=PARSE_REL
+    )
 
 
 @pytest.mark.parametrize("bad", ["25 m", "hot", True])
@@ -123,7 +131,9 @@ def test_unphysical_temperature_raises(T, params):
 
 @pytest.mark.parametrize("w", [0.3, 1.7])
 def test_pvdf_ratio_outside_validated_range_warns(w, params):
-    with pytest.warns(OutOfRangeWarning, match=r"pvdf_ratio = .* outside the validated range 0.5-1.5"):
+    with pytest.warns(
+        OutOfRangeWarning, match=r"pvdf_ratio = .* outside the validated range 0.5-1.5"
+    ):
         el.conductivity("25 degC", w, params)
     with pytest.warns(OutOfRangeWarning, match="pvdf_ratio"):
         el.modulus(w, params)

@@ -136,9 +136,7 @@ def _to_natural(x: np.ndarray) -> dict[str, float]:
     }
 
 
-def _model_si(
-    target: Target, values: Mapping[str, float], default_w: float, t_ref: float
-) -> float:
+def _model_si(target: Target, values: Mapping[str, float], default_w: float, t_ref: float) -> float:
     quantity, temperature = _HOW[target.id]
     w = float(target.conditions.get("w", default_w))
     if quantity == "conductivity":
@@ -182,9 +180,7 @@ def calibrate_electrolyte(write: bool = False, path: str | Path | None = None) -
     fixed = {k: base[k] for k in base if k not in el.FITTED_PARAMETERS}
     default_w = fixed["SSE PVDF-HFP ratio [-]"]
     t_ref = fixed["SSE reference temperature [K]"]
-    paper_si = {
-        i: _si(float(targets[i].value), targets[i].unit, _SI_UNIT[_HOW[i][0]]) for i in ids
-    }
+    paper_si = {i: _si(float(targets[i].value), targets[i].unit, _SI_UNIT[_HOW[i][0]]) for i in ids}
 
     def residuals(x: np.ndarray) -> np.ndarray:
         values = {**fixed, **_to_natural(x)}
@@ -228,9 +224,7 @@ def calibrate_electrolyte(write: bool = False, path: str | Path | None = None) -
 
 def _toml_text(result: Mapping[str, Any], targets: Mapping[str, Target]) -> str:
     ids = list(result["targets"])
-    by_law = {
-        law: [i for i in ids if _HOW[i][0] == law] for law in ("conductivity", "modulus")
-    }
+    by_law = {law: [i for i in ids if _HOW[i][0] == law] for law in ("conductivity", "modulus")}
     doc: dict[str, Any] = {
         "meta": {
             "routine": ROUTINE,

@@ -58,7 +58,7 @@ def symmetric_parameter_values(
     """
     values = dict(parameters)
     T = values["Temperature [K]"]
-    w = values["SSE PVDF-HFP weight ratio [-]"]
+    w = values["SSE PVDF-HFP ratio [-]"]
     kappa = electrolyte.conductivity_S_m(T, w, parameters)
     c_salt = electrolyte.salt_concentration_mol_m3(w, parameters)
     t_plus = values["Cation transference number [-]"]

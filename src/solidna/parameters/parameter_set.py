@@ -155,12 +155,18 @@ class ParameterSet(Mapping[str, float]):
 
     # -- loading --------------------------------------------------------------------------------
     @classmethod
-    def load(cls, name: str = "lu2019") -> ParameterSet:
-        """Load the set ``name`` from ``solidna/parameters/sets/<name>/*.toml``."""
+    def load(cls, name: str = "lu2019", exclude: tuple[str, ...] = ()) -> ParameterSet:
+        """Load the set ``name`` from ``solidna/parameters/sets/<name>/*.toml``.
+
+        ``exclude`` lists file names to skip (a calibration routine starts without its own
+        previous fit).
+        """
         folder = set_directory(name)
         entries: dict[str, Parameter] = {}
         meta: dict[str, Any] = {}
         for path in sorted(folder.glob("*.toml")):
+            if path.name in exclude:
+                continue
             file_entries, file_meta = _read_toml(path)
             for key, par in file_entries.items():
                 if key in entries:

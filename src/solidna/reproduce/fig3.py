@@ -201,7 +201,9 @@ def _plot_fig3g(params: Mapping[str, float], targets: list[Target]) -> Any:
     w = params["SSE PVDF-HFP ratio [-]"]
     temps = np.array(el.ARRHENIUS_TEMPERATURES_K)
     x = 1000.0 / temps
-    log_sigma = np.log10([_convert(el.conductivity_S_m(T, w, params), "S/m", "S/cm") for T in temps])
+    log_sigma = np.log10(
+        [_convert(el.conductivity_S_m(T, w, params), "S/m", "S/cm") for T in temps]
+    )
     slope = el.arrhenius_slope(w, params)
     x_line = np.linspace(x.min(), x.max(), 50)
     intercept = float(np.mean(log_sigma - slope * x))

@@ -1,0 +1,219 @@
+"""Calibration of the symmetric-cell interphase parameters to the ``calibrate`` targets of Fig. 4.
+
+Free parameters (fitted in log space) and the target that mainly fixes each:
+
+==========================================================  ==================================
+``Modified interphase resistivity [Ohm.m]``                  fig4h.mna.overpotential.start
+``Modified interphase solvent diffusivity [m2.s-1]``         fig4h.mna.overpotential.4000h
+``Modified exchange-current density [A.m-2]``                fig4g.mna.exchange_current
+``Pristine exchange-current density [A.m-2]``                fig4g.exchange_current_ratio
+``Pristine interphase chemical growth rate [m.s-1]``         fig4h.na.time_to_10V
+==========================================================  ==================================
+
+Every model value is computed by :mod:`solidna.experiments` - the same simulation and analysis
+the figure module reports - and only ``role: calibrate`` targets are read. The fitted values are
+written to ``parameters/sets/lu2019/fitted_symmetric.toml`` with the targets, residuals,
+routine and solidna version. Run ``python -m solidna.calibrate.symmetric`` (or ``solidna
+calibrate symmetric``) to regenerate it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.optimize import least_squares
+
+from solidna.parameters import ParameterSet
+from solidna.parameters.parameter_set import set_directory
+from solidna.reproduce.targets import calibrate_targets
+
+__all__ = ["calibrate_symmetric", "model_values", "FREE_PARAMETERS", "TARGET_IDS", "residuals"]
+
+ROUTINE = "solidna.calibrate.symmetric.calibrate_symmetric"
+
+# name -> (unit, initial guess, note). Initial guesses come from the physics brief's estimates
+# (section 2.3 and 6.1): rho ~ 4.7e6 Ohm m for 80 mV with 8 nm, D_sol ~ 4e-23 m2/s.
+FREE_PARAMETERS: dict[str, tuple[str, float, str]] = {
+    "Modified interphase resistivity [Ohm.m]": (
+        "Ohm.m",
+        4.7e6,
+        "Ionic resistivity of the NaF-rich film; with 8 nm it sets the initial overpotential.",
+    ),
+    "Modified interphase solvent diffusivity [m2.s-1]": (
+        "m2.s-1",
+        4e-23,
+        "Solvent diffusivity through the film in the solvent-diffusion-limited growth law.",
+    ),
+    "Modified exchange-current density [A.m-2]": (
+        "A.m-2",
+        17.3,
+        "Butler-Volmer exchange-current density of Na+/Na under the NaF-rich film.",
+    ),
+    "Pristine exchange-current density [A.m-2]": (
+        "A.m-2",
+        0.0173,
+        "Butler-Volmer exchange-current density of Na+/Na at pristine Na in contact with SN.",
+    ),
+    "Pristine interphase chemical growth rate [m.s-1]": (
+        "m.s-1",
+        5e-12,
+        "Rate of chemical growth of the poly(SN) reaction layer at rest.",
+    ),
+}
+
+TARGET_IDS = (
+    "fig4h.mna.overpotential.start",
+    "fig4h.mna.overpotential.4000h",
+    "fig4g.mna.exchange_current",
+    "fig4g.exchange_current_ratio",
+    "fig4h.na.time_to_10V",
+)
+
+
+def model_values(parameters: ParameterSet, progress: Callable[[str], None] | None = None) -> dict[str, float]:
+    """Model values of the five Fig. 4 calibrate observables, in the targets' units."""
+    from solidna import experiments as ex
+
+    say = progress or (lambda msg: None)
+    say("M-Na|M-Na 4000 h at 0.1 mA/cm2")
+    mna = ex.fig4h(parameters, "modified")
+    start, end = ex.cycling_overpotentials_mV(mna)
+    say("Na|Na at 0.1 mA/cm2 to the voltage limit")
+    na = ex.fig4h(parameters, "pristine")
+    t10 = ex.time_to_limit_h(na)
+    say("CV of M-Na|M-Na and Na|Na")
+    i0_m = ex.fig4g(parameters, "modified").i0_model_fit_A_m2
+    i0_p = ex.fig4g(parameters, "pristine").i0_model_fit_A_m2
+    return {
+        "fig4h.mna.overpotential.start": start,
+        "fig4h.mna.overpotential.4000h": end,
+        "fig4g.mna.exchange_current": i0_m / 10,  # A/m2 -> mA/cm2
+        "fig4g.exchange_current_ratio": i0_m / i0_p,
+        # a run that never reaches the limit counts as 10x the paper's horizon
+        "fig4h.na.time_to_10V": t10 if t10 is not None else 10 * 48.0,
+    }
+
+
+def residuals(values: dict[str, float]) -> dict[str, float]:
+    """Log residuals ln(model/paper) of the calibrate targets (scale-free: a ratio of 1000 and
+    an overpotential of 80 mV weigh alike)."""
+    targets = calibrate_targets(("fig4",))
+    return {tid: math.log(values[tid] / float(targets[tid].value)) for tid in TARGET_IDS}
+
+
+def calibrate_symmetric(
+    write: bool = False,
+    path: str | Path | None = None,
+    parameters: ParameterSet | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Fit the five free interphase parameters to the Fig. 4 calibrate targets.
+
+    Parameters
+    ----------
+    write : bool
+        Write ``fitted_symmetric.toml`` (default: only return the result).
+    path : path, optional
+        Where to write (default: the Lu 2019 set folder).
+    parameters : ParameterSet, optional
+        Fixed parameters (default: the Lu 2019 set); the free ones start from
+        :data:`FREE_PARAMETERS` guesses, so the result does not depend on a previous fit.
+    progress : callable, optional
+        Called with a message per model evaluation.
+
+    Returns
+    -------
+    dict
+        ``parameters`` (name -> value), ``targets`` (ids), ``model`` (values), ``residuals``,
+        ``cost``, ``nfev``, ``path``.
+    """
+    targets = calibrate_targets(("fig4",))
+    missing = [t for t in TARGET_IDS if t not in targets]
+    if missing:  # pragma: no cover - the targets file is package data
+        raise RuntimeError(f"calibrate targets missing from the targets data: {missing}")
+    base = parameters if parameters is not None else lu2019_base()
+    names = list(FREE_PARAMETERS)
+    x0 = np.log([FREE_PARAMETERS[n][1] for n in names])
+    say = progress or (lambda msg: None)
+    count = 0
+
+    def evaluate(x: np.ndarray) -> dict[str, float]:
+        ps = base.updated(dict(zip(names, np.exp(x), strict=True)), method="fitted", source="calibration")
+        return model_values(ps)
+
+    def fun(x: np.ndarray) -> np.ndarray:
+        nonlocal count
+        count += 1
+        say(f"evaluation {count}: " + ", ".join(f"{n.split('[')[0].strip()}={v:.4g}" for n, v in zip(names, np.exp(x), strict=True)))
+        return np.array(list(residuals(evaluate(x)).values()))
+
+    fit = least_squares(fun, x0, diff_step=1e-3, xtol=1e-8, ftol=1e-10, max_nfev=60)
+    fitted = dict(zip(names, (float(v) for v in np.exp(fit.x)), strict=True))
+    final = evaluate(fit.x)
+    res = residuals(final)
+    out = {
+        "parameters": fitted,
+        "targets": list(TARGET_IDS),
+        "model": final,
+        "residuals": res,
+        "cost": float(fit.cost),
+        "nfev": int(fit.nfev),
+        "path": None,
+    }
+    if write:
+        out["path"] = str(_write(out, path))
+    return out
+
+
+def lu2019_base() -> ParameterSet:
+    """The Lu 2019 set without the previous symmetric fit (so calibration starts afresh)."""
+    initial = {n: v[1] for n, v in FREE_PARAMETERS.items()}
+    base = ParameterSet.load("lu2019", exclude=("fitted_symmetric.toml",))
+    return base.updated(initial, method="fitted", source="initial guess")
+
+
+def _write(result: dict[str, Any], path: str | Path | None) -> Path:
+    import tomli_w
+
+    from solidna import __version__
+
+    path = Path(path) if path is not None else set_directory("lu2019") / "fitted_symmetric.toml"
+    doc: dict[str, Any] = {
+        "meta": {
+            "routine": ROUTINE,
+            "solidna_version": __version__,
+            "targets": list(TARGET_IDS),
+            "residuals_log": {k: float(v) for k, v in result["residuals"].items()},
+            "model_values": {k: float(v) for k, v in result["model"].items()},
+            "cost": result["cost"],
+        },
+        "parameters": {},
+    }
+    for name, value in result["parameters"].items():
+        unit, _, note = FREE_PARAMETERS[name]
+        doc["parameters"][name] = {
+            "value": float(value),
+            "unit": unit,
+            "source": "lu2019:fig4g,fig4h",
+            "method": "fitted",
+            "note": note,
+            "targets": list(TARGET_IDS),
+            "routine": ROUTINE,
+        }
+    header = (
+        "# Written by solidna.calibrate.symmetric.calibrate_symmetric - do not edit by hand.\n"
+        "# Regenerate: python -m solidna.calibrate.symmetric\n"
+    )
+    path.write_text(header + tomli_w.dumps(doc))
+    return path
+
+
+if __name__ == "__main__":  # pragma: no cover
+    result = calibrate_symmetric(write=True, progress=print)
+    for k, v in result["model"].items():
+        print(f"{k:40s} {v:.6g}  (log residual {result['residuals'][k]:+.2e})")
+    print("written:", result["path"])
