@@ -19,11 +19,23 @@ from solidna.errors import (  # noqa: E402
     UnitError,
 )
 from solidna.parameters import ParameterSet, lu2019  # noqa: E402
+from solidna.protocols import (  # noqa: E402
+    CyclicVoltammetry,
+    ImpedanceSpectroscopy,
+    PlatingStripping,
+    Rest,
+)
+from solidna.simulate import SymmetricCell  # noqa: E402
 
 __all__ = [
     "__version__",
     "ParameterSet",
     "lu2019",
+    "SymmetricCell",
+    "PlatingStripping",
+    "Rest",
+    "CyclicVoltammetry",
+    "ImpedanceSpectroscopy",
     "SolidnaError",
     "InvalidOptionError",
     "UnitError",

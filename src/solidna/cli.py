@@ -93,6 +93,110 @@ def _simulate() -> None:
 app.add_typer(simulate_app, name="simulate")
 
 
+_Anode = Annotated[str, typer.Option("--anode", help="modified (M-Na, FEC-treated) or pristine.")]
+_Temp = Annotated[str, typer.Option("--temperature", help='e.g. "25 degC".')]
+_Thick = Annotated[str | None, typer.Option("--sse-thickness", help='e.g. "60 um" (default: set value).')]
+_Pvdf = Annotated[float | None, typer.Option("--pvdf-ratio", help="PVDF-HFP : SN weight ratio (0.8).")]
+_Out = Annotated[Path, typer.Option("--out", help="Output directory.")]
+_Force = Annotated[bool, typer.Option("--force", help="Overwrite files in a non-empty --out.")]
+
+
+def _cell(anode: str, temperature: str, sse_thickness: str | None, pvdf_ratio: float | None):
+    from solidna.simulate import SymmetricCell
+
+    return SymmetricCell(anode, temperature=temperature, sse_thickness=sse_thickness,
+                         pvdf_ratio=pvdf_ratio)
+
+
+def _finish(result, out: Path, title: str) -> None:
+    result.save(out, force=True)  # --out was checked before the run
+    summary = result.summary()
+    console.print(f"[bold]{title}[/bold]: status [cyan]{summary['status']}[/cyan]")
+    for key in ("exchange current density [mA.cm-2]", "fit"):
+        if summary.get(key) is not None:
+            console.print(f"  {key}: {summary[key]}")
+    if "cycles" in summary and summary["cycles"]["overpotential [mV]"]:
+        eta = summary["cycles"]["overpotential [mV]"]
+        console.print(f"  cycles: {len(eta)}; overpotential first {eta[0]:.1f} mV, last {eta[-1]:.1f} mV")
+    console.print(f"  written: {out}/timeseries.csv, summary.json, plot")
+
+
+@simulate_app.command("symmetric")
+def simulate_symmetric(
+    current_density: Annotated[str, typer.Option("--current-density", help='e.g. "0.1 mA/cm2".')] = "0.1 mA/cm2",
+    half_cycle: Annotated[str | None, typer.Option("--half-cycle", help='e.g. "1 h".')] = None,
+    capacity: Annotated[str | None, typer.Option("--capacity", help='per half cycle, e.g. "1 mAh/cm2".')] = None,
+    duration: Annotated[str, typer.Option("--duration", help='e.g. "4000 h".')] = "100 h",
+    rest: Annotated[str | None, typer.Option("--rest", help='rest before cycling, e.g. "24 h".')] = None,
+    anode: _Anode = "modified",
+    temperature: _Temp = "25 degC",
+    sse_thickness: _Thick = None,
+    pvdf_ratio: _Pvdf = None,
+    out: _Out = Path("simulation"),
+    force: _Force = False,
+) -> None:
+    """Galvanostatic plating/stripping of a Na|SSE|Na cell (Fig. 4h)."""
+    from solidna.io_utils import prepare_output_dir
+    from solidna.protocols import PlatingStripping, Rest
+
+    steps = [PlatingStripping(current_density, duration, half_cycle=half_cycle, capacity=capacity)]
+    if rest is not None:
+        steps.insert(0, Rest(rest))
+    cell = _cell(anode, temperature, sse_thickness, pvdf_ratio)
+    prepare_output_dir(out, force)
+    with console.status(f"simulating {steps[-1].n_cycles} cycles ..."):
+        result = cell.run(steps)
+    _finish(result, out, "symmetric cell")
+
+
+@simulate_app.command("cv")
+def simulate_cv(
+    v_min: Annotated[str, typer.Option("--v-min")] = "-0.5 V",
+    v_max: Annotated[str, typer.Option("--v-max")] = "0.5 V",
+    scan_rate: Annotated[str, typer.Option("--scan-rate")] = "5 mV/s",
+    cycles: Annotated[int, typer.Option("--cycles")] = 1,
+    anode: _Anode = "modified",
+    temperature: _Temp = "25 degC",
+    sse_thickness: _Thick = None,
+    pvdf_ratio: _Pvdf = None,
+    out: _Out = Path("simulation"),
+    force: _Force = False,
+) -> None:
+    """Cyclic voltammetry of a Na|SSE|Na cell (Fig. 4g) and its exchange current."""
+    from solidna.io_utils import prepare_output_dir
+
+    cell = _cell(anode, temperature, sse_thickness, pvdf_ratio)
+    prepare_output_dir(out, force)
+    with console.status("simulating the CV ..."):
+        result = cell.cv(v_min, v_max, scan_rate, cycles)
+    _finish(result, out, "cyclic voltammetry")
+
+
+@simulate_app.command("eis")
+def simulate_eis(
+    f_max: Annotated[str, typer.Option("--f-max")] = "1 MHz",
+    f_min: Annotated[str, typer.Option("--f-min")] = "0.1 Hz",
+    points_per_decade: Annotated[int, typer.Option("--points-per-decade")] = 10,
+    rest: Annotated[str | None, typer.Option("--rest", help='rest before the measurement, e.g. "24 h".')] = None,
+    anode: _Anode = "modified",
+    temperature: _Temp = "25 degC",
+    sse_thickness: _Thick = None,
+    pvdf_ratio: _Pvdf = None,
+    out: _Out = Path("simulation"),
+    force: _Force = False,
+) -> None:
+    """Impedance of a Na|SSE|Na cell from the linearised model (Fig. 4e), with Rs/Rct fit."""
+    from solidna.io_utils import prepare_output_dir
+
+    cell = _cell(anode, temperature, sse_thickness, pvdf_ratio)
+    prepare_output_dir(out, force)
+    state = cell.rest(rest).final_state if rest is not None else None
+    result = cell.eis(f_max, f_min, points_per_decade, state=state)
+    _finish(result, out, "impedance")
+
+
+
+
 # -- helpers ----------------------------------------------------------------------------------
 def _split_prefixes(only: list[str] | None) -> list[str] | None:
     # "--only fig3f --only fig4h" and "--only fig3f,fig4h" are the same request.

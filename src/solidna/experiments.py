@@ -56,7 +56,7 @@ class CVExtraction:
 
     cv: CVResult
     i0_model_fit_A_m2: float
-    i0_bv_fit_A_m2: float | None
+    i0_bv_fit_A_m2: float | None  # None when that fit cannot identify i0
     note: str
 
 
@@ -77,13 +77,20 @@ def fig4g(parameters: ParameterSet, anode: str, state: dict | None = None) -> CV
     i = ts["Current density [mA.cm-2]"].to_numpy() * 10
     fit = fit_cv(t, v, i, anode, parameters, state=state)
     try:
-        bv = cv.exchange_current("bv-fit").i0_A_m2
-    except Exception:  # the comparison value is optional
-        bv = None
-    note = (
-        f"model-based CV fit: i0 = {fit.i0_A_m2 / 10:.4g} mA/cm2 (rel. s.e. {fit.i0_rel_se:.2g}); "
-        + (f"plain BV fit with co-fitted R: {bv / 10:.4g} mA/cm2" if bv is not None else "")
-    )
+        bv_fit = cv.exchange_current("bv-fit")
+    except Exception as exc:  # the comparison value is optional
+        bv, bv_text = None, f"plain BV fit failed ({exc})"
+    else:
+        if bv_fit.identifiable:
+            bv = bv_fit.i0_A_m2
+            bv_text = f"plain BV fit with co-fitted R: {bv / 10:.4g} mA/cm2"
+        else:
+            bv = None
+            bv_text = (
+                "plain BV fit with co-fitted R: kinetics hidden by the ohmic drop, only "
+                f"i0 > {bv_fit.i0_lower_bound_A_m2 / 10:.3g} mA/cm2 can be stated"
+            )
+    note = f"model-based CV fit: i0 = {fit.i0_A_m2 / 10:.4g} mA/cm2; {bv_text}"
     return CVExtraction(cv, fit.i0_A_m2, bv, note)
 
 

@@ -81,12 +81,13 @@ BOLTZMANN_EV_K: float = _const.k / _const.e
 DEFAULT_CPE_EXPONENT: float = 0.9
 
 #: Largest |residual| of a lin-KK test (relative to |Z|, each of the real and imaginary parts) for
-#: which a spectrum is called valid: 2 %. Schoenleber et al. (2014) read residuals below about 1 % as
-#: KK-compliant for good data; a measured spectrum has noise of 0.1-1 % of |Z|, and the largest of
-#: ~50-100 Gaussian residuals reaches about 3 sigma, so 2 % passes a KK-compliant spectrum with up to
-#: ~0.6 % noise while still flagging drift, non-stationarity and non-causal distortions (which give
-#: residuals of several per cent, systematically at the low frequencies).
-KK_RESIDUAL_THRESHOLD: float = 0.02
+#: which a spectrum is called valid: 3 %. Schoenleber et al. (2014) read residuals below about 1 %
+#: as KK-compliant for low-noise data, but the largest of ~140 residuals also carries the noise: for
+#: a KK-compliant single-arc spectrum with 0.5 % noise (a potentiostat's typical accuracy) it stays
+#: below 3 % in 99 of 100 noise draws (median 1.4 %). Distortions stand out above it: a drift of the
+#: arc by 10 % of its resistance during the sweep gives 3.5-5 %, a non-causal sign flip > 25 %.
+#: Noisier spectra need a larger threshold (about 6 x their relative noise).
+KK_RESIDUAL_THRESHOLD: float = 0.03
 
 #: Smallest number of lin-KK RC elements per decade of frequency at which Schoenleber's mu test may
 #: stop the search. One element per decade leaves residuals of ~30 % on a CPE arc with n = 0.9;
@@ -355,7 +356,7 @@ def _guess_element(elem: str, r: float, f_apex: float, ctx: dict) -> list[float]
     if etype == "C":
         return [1.0 / (r * w)]
     if etype == "CPE":
-        # Apex of R || CPE: (omega R Q)^... = 1, i.e. Q = 1 / (R omega_apex^n).
+        # The apex of R || CPE lies where R Q omega^n = 1, i.e. Q = 1 / (R omega_apex^n).
         return [1.0 / (r * w**n), n]
     if etype in ("K",):
         return [r, 1.0 / w]
@@ -491,7 +492,9 @@ class EISFit:
 
     circuit: str = "R0-p(R1,CPE1)"
     initial_guess: Mapping[str, float] | Sequence[float] | None = None
-    bounds: Mapping[str, tuple[float, float]] | tuple[Sequence[float], Sequence[float]] | None = None
+    bounds: Mapping[str, tuple[float, float]] | tuple[Sequence[float], Sequence[float]] | None = (
+        None
+    )
     weight_by_modulus: bool = True
     params_: dict[str, float] = field(default_factory=dict, init=False)
     conf_: dict[str, float] = field(default_factory=dict, init=False)
@@ -661,15 +664,15 @@ class EISFit:
             conf = np.full(len(names), np.nan)
         self.params_ = dict(zip(names, values.tolist(), strict=True))
         self.conf_ = dict(zip(names, conf.tolist(), strict=True))
-        self.units_ = {
-            n: _AREA_UNITS.get(u, u) for n, u in zip(names, self._units, strict=True)
-        }
+        self.units_ = {n: _AREA_UNITS.get(u, u) for n, u in zip(names, self._units, strict=True)}
         self.initial_guess_ = dict(zip(names, (g0 * scale**expo).tolist(), strict=True))
         self.scale_ohm_m2_ = scale
         self._model = model
         pred = self.predict(f)
         self.residual_rms_ = float(np.sqrt(np.mean(np.abs(z - pred) ** 2)))
-        self.relative_residual_rms_ = float(np.sqrt(np.mean(np.abs(z - pred) ** 2 / np.abs(z) ** 2)))
+        self.relative_residual_rms_ = float(
+            np.sqrt(np.mean(np.abs(z - pred) ** 2 / np.abs(z) ** 2))
+        )
         return self
 
     def predict(self, frequency_Hz) -> np.ndarray:
@@ -745,10 +748,8 @@ def fit_circuit(
     Examples
     --------
     >>> import numpy as np
-    >>> from impedance.models.circuits import CustomCircuit
     >>> f = np.logspace(6, -1, 60)
-    >>> z = CustomCircuit("R0-p(R1,CPE1)", initial_guess=[1e-3, 8e-2, 5e-3, 0.9]).predict(
-    ...     f, use_initial=True)
+    >>> z = 1e-3 + 8e-2 / (1 + 8e-2 * 5e-3 * (2j * np.pi * f) ** 0.9)  # R0-p(R1,CPE1), Ohm.m2
     >>> fit = fit_circuit(f, z)
     >>> round(fit.params_["R1"], 6)
     0.08
@@ -898,7 +899,7 @@ def kramers_kronig(
     impedance_ohm_m2 : array_like of complex
         Area-specific impedance in Ohm.m2.
     threshold : float
-        Largest allowed ``|residual|``; default :data:`KK_RESIDUAL_THRESHOLD` (2 %).
+        Largest allowed ``|residual|``; default :data:`KK_RESIDUAL_THRESHOLD` (3 %).
     c : float
         Cut-off of ``mu`` (0.85, Schoenleber's heuristic, impedance.py's default).
     max_M : int
@@ -906,7 +907,8 @@ def kramers_kronig(
     fit_type : {"complex", "real", "imag"}
         Which part lin-KK fits. ``"complex"`` (default, Schoenleber's eq. 14) uses both parts.
     add_cap : bool
-        Add a series capacitance (for blocking spectra without a low-frequency intercept).
+        Add a series capacitance: needed for spectra without a low-frequency real intercept
+        (blocking electrodes, an open Warburg tail), which RC elements alone cannot follow.
 
     Returns
     -------
@@ -918,7 +920,7 @@ def kramers_kronig(
     check_choice("fit_type", fit_type, ("complex", "real", "imag"))
     if not (0 < threshold < 1):
         raise InvalidOptionError(
-            f"threshold is a fraction of |Z| in (0, 1); got {threshold!r}. Default 0.02 (2 %)."
+            f"threshold is a fraction of |Z| in (0, 1); got {threshold!r}. Default 0.03 (3 %)."
         )
     if not (0 < c <= 1):
         raise InvalidOptionError(f"c (the mu cut-off) must lie in (0, 1]; got {c!r}.")

@@ -132,6 +132,7 @@ def solve_current(
     var_pts: int = 20,
     points_per_half_cycle: int = 16,
     surface_form: str = "algebraic",
+    rtol: float = RTOL,
 ) -> dict[str, np.ndarray]:
     """Solve the symmetric cell under a current schedule.
 
@@ -153,7 +154,7 @@ def solve_current(
         model,
         parameter_values=pv,
         var_pts={x: var_pts},
-        solver=pybamm.IDAKLUSolver(rtol=RTOL, atol=ATOL),
+        solver=pybamm.IDAKLUSolver(rtol=rtol, atol=ATOL * rtol / RTOL),
     )
     switch = np.unique(np.concatenate([s.switch_times() for s in segments]))
     t_interp = _interp_times(switch, points_per_half_cycle)
@@ -161,7 +162,7 @@ def solve_current(
         sol = sim.solve(t_eval=switch, t_interp=t_interp)
     except pybamm.SolverError as exc:
         raise ConvergenceError(
-            f"The symmetric-cell solver failed ({exc}). Tried IDAKLU with rtol={RTOL}, "
+            f"The symmetric-cell solver failed ({exc}). Tried IDAKLU with rtol={rtol}, "
             f"atol={ATOL}; try a smaller half-cycle or check the parameter values."
         ) from None
     out = {"Time [s]": sol["Time [s]"].entries}

@@ -1,0 +1,73 @@
+"""Analysis of electrochemical data: the same code for simulated results and measured files.
+
+Everything takes plain arrays in SI units (time in s, voltage in V, current density in A/m2,
+frequency in Hz, area-specific impedance in Ohm.m2 as complex numbers, temperature in K), so a
+simulated :class:`Result` and a researcher's instrument export go through identical code.
+
+Modules
+-------
+eis
+    Equivalent-circuit fits (impedance.py), Rs/Rct of the paper's Fig. 4e-f, lin-KK validation,
+    conductivity from resistance, Arrhenius activation energy (Fig. 3g).
+kinetics
+    Exchange current density of a symmetric cell from a CV (Fig. 4g): Butler-Volmer fit,
+    micro-polarisation, Tafel; the shared triangular CV waveform.
+cycling
+    Galvanostatic plating/stripping metrics (Fig. 4h, S18): half cycles, per-cycle overpotential,
+    time to a voltage, runaway and short-circuit detection.
+"""
+
+from __future__ import annotations
+
+from solidna.analysis.cycling import (
+    CyclingEvent,
+    detect_runaway,
+    detect_short_circuit,
+    per_cycle_overpotential,
+    split_half_cycles,
+    time_to_voltage,
+)
+from solidna.analysis.eis import (
+    EISFit,
+    KKResult,
+    arrhenius_fit,
+    conductivity_from_resistance,
+    conductivity_from_rs,
+    effective_capacitance,
+    fit_circuit,
+    fit_rs_rct,
+    kramers_kronig,
+)
+from solidna.analysis.kinetics import (
+    ExchangeCurrentResult,
+    cv_voltage,
+    cv_waveform,
+    exchange_current_from_cv,
+    symmetric_cell_voltage,
+)
+
+__all__ = [
+    # eis
+    "EISFit",
+    "KKResult",
+    "fit_circuit",
+    "fit_rs_rct",
+    "kramers_kronig",
+    "effective_capacitance",
+    "conductivity_from_rs",
+    "conductivity_from_resistance",
+    "arrhenius_fit",
+    # kinetics
+    "ExchangeCurrentResult",
+    "exchange_current_from_cv",
+    "symmetric_cell_voltage",
+    "cv_waveform",
+    "cv_voltage",
+    # cycling
+    "CyclingEvent",
+    "split_half_cycles",
+    "per_cycle_overpotential",
+    "time_to_voltage",
+    "detect_runaway",
+    "detect_short_circuit",
+]

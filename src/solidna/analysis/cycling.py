@@ -1,0 +1,600 @@
+"""Metrics of galvanostatic plating/stripping of symmetric Na cells (paper Fig. 4h and S18).
+
+The same functions read a simulated :class:`Result` and a researcher's cycler export: each takes
+plain arrays of time in s, voltage in V and current density in A/m2 (1 mA/cm2 = 10 A/m2).
+
+Sign convention: positive current density strips Na from the working electrode (anodic) and
+gives a positive cell voltage; negative current plates it. A **half cycle** is one uninterrupted
+stretch of current of one sign; rests (``|i|`` below a threshold) separate nothing but themselves
+and are excluded. A **cycle** is one stripping plus one plating half cycle: a new cycle starts with
+every half cycle that has the sign of the test's first half cycle, so it holds whichever comes
+first in the protocol.
+
+Overpotential (the definition the simulator and the reproduction use; verbatim in
+:func:`per_cycle_overpotential`): the half-cycle overpotential is the median of ``|V|`` over the
+last ``window`` fraction (default 10 %) of that half cycle's duration (the plateau a reader takes
+from the figure, robust to noise); the cycle overpotential is the mean of its stripping and
+plating half-cycle overpotentials.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from solidna.errors import DataFormatError, InvalidOptionError
+
+__all__ = [
+    "CyclingEvent",
+    "split_half_cycles",
+    "per_cycle_overpotential",
+    "time_to_voltage",
+    "detect_runaway",
+    "detect_short_circuit",
+    "REST_FRACTION",
+    "GLITCH_MAX_SAMPLES",
+    "GLITCH_FRACTION",
+    "COMPLETE_DURATION_FRACTION",
+    "RUNAWAY_VOLTAGE_LIMIT_V",
+    "RUNAWAY_GROWTH_FACTOR",
+    "SHORT_COLLAPSE_FRACTION",
+    "SHORT_REFERENCE_HALF_CYCLES",
+]
+
+#: Default rest threshold, as a fraction of the typical applied current (the 90th percentile of
+#: |i|): 5 %. Cyclers hold the set current within 0.1-1 % and read ~0 during rests, so 5 % separates
+#: the two with a wide margin whatever the current density.
+REST_FRACTION: float = 0.05
+
+#: A run of current with at most GLITCH_MAX_SAMPLES samples that lasts less than GLITCH_FRACTION
+#: (10 %) of the median run is a glitch (a sample or two of overshoot when a cycler switches
+#: direction) and is ignored: a real half cycle has many samples, and one that short and that
+#: sparsely sampled could not be analysed anyway.
+GLITCH_MAX_SAMPLES: int = 2
+GLITCH_FRACTION: float = 0.1
+
+#: The last half cycle counts as complete when the data go on with another sign or a rest, or when
+#: it lasted (plus one sample interval) at least this fraction (99 %) of the median duration of the
+#: other half cycles (a simulation that stops exactly at the end of a half cycle; 1 % allows for
+#: timing jitter).
+COMPLETE_DURATION_FRACTION: float = 0.99
+
+#: Default |V| limit of :func:`detect_runaway`: 1 V, an order of magnitude above the 80-150 mV
+#: plateaus of a healthy M-Na|M-Na cell (Fig. 4h) and far below the ~10 V the failing Na|Na cell
+#: reached (probably the instrument's compliance, physics brief section 6).
+RUNAWAY_VOLTAGE_LIMIT_V: float = 1.0
+
+#: Default growth factor of :func:`detect_runaway`: a cycle overpotential three times that of the
+#: first cycle. The healthy cell grew 1.9x in 4000 h (80 -> 150 mV), so 3x marks a runaway.
+RUNAWAY_GROWTH_FACTOR: float = 3.0
+
+#: A half cycle is a short circuit when its median |V| falls below this fraction (20 %) of the
+#: median over the preceding half cycles: a dendrite bridging the electrolyte takes the current
+#: through metal, so |V| collapses by an order of magnitude, while a healthy plateau drifts by tens
+#: of per cent at most between half cycles.
+SHORT_COLLAPSE_FRACTION: float = 0.2
+
+#: Number of preceding half cycles whose median |V| forms the reference of the short test.
+SHORT_REFERENCE_HALF_CYCLES: int = 5
+
+_HALF_CYCLE_COLUMNS = [
+    "Half cycle",
+    "Cycle number",
+    "Kind",
+    "Sign",
+    "Start index",
+    "End index",
+    "Start time [s]",
+    "End time [s]",
+    "Duration [s]",
+    "Current density [A.m-2]",
+    "Complete",
+]
+
+
+@dataclass(frozen=True)
+class CyclingEvent:
+    """An event found in a cycling record.
+
+    Attributes
+    ----------
+    kind : str
+        ``"voltage_limit"``, ``"growth"`` or ``"short_circuit"``.
+    time_s : float
+        When it happened, in s from the start of the record.
+    cycle : int or None
+        Cycle number it belongs to (None when the record has no half cycles, e.g. voltage only).
+    value_V : float
+        The voltage that triggered it, in V (|V| at the crossing, or the half-cycle overpotential
+        or median).
+    detail : str
+        Human-readable description with the criterion.
+    """
+
+    kind: str
+    time_s: float
+    cycle: int | None
+    value_V: float
+    detail: str
+
+
+# --------------------------------------------------------------------------------------------
+# Input checks
+# --------------------------------------------------------------------------------------------
+def _as_real_1d(name: str, values, min_points: int = 2) -> np.ndarray:
+    """Return ``values`` as a finite 1-D float array, or raise :class:`DataFormatError`."""
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise DataFormatError(
+            f"{name} must be a sequence of real numbers; got {type(values).__name__} ({exc}). "
+            "Pass a 1-D numpy array or list of floats."
+        ) from exc
+    if arr.ndim != 1:
+        raise DataFormatError(
+            f"{name} must be 1-D; got shape {arr.shape}. Pass one column, e.g. df[col].to_numpy()."
+        )
+    if arr.size < min_points:
+        raise DataFormatError(
+            f"{name} has {arr.size} point(s); at least {min_points} are needed. Pass the full record."
+        )
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        raise DataFormatError(
+            f"{name} contains {int(bad.sum())} NaN/inf value(s) (first at index "
+            f"{int(np.argmax(bad))}). Drop those rows before the analysis."
+        )
+    return arr
+
+
+def _checked(time_s, **columns) -> tuple[np.ndarray, ...]:
+    t = _as_real_1d("time_s", time_s)
+    out = [t]
+    for name, values in columns.items():
+        arr = _as_real_1d(name, values)
+        if arr.size != t.size:
+            raise DataFormatError(
+                f"time_s has {t.size} points but {name} has {arr.size}; they must match point by "
+                "point (one row per sample)."
+            )
+        out.append(arr)
+    steps = np.diff(t)
+    if np.any(steps < 0):
+        k = int(np.argmax(steps < 0))
+        raise DataFormatError(
+            f"time_s must not decrease; it goes from {t[k]!r} s to {t[k + 1]!r} s at index "
+            f"{k + 1}. Sort the record by time (or concatenate files in order)."
+        )
+    if t[-1] <= t[0]:
+        raise DataFormatError("time_s spans no time (all values equal); pass a real record.")
+    return tuple(out)
+
+
+def _check_window(window: float) -> float:
+    w = float(window)
+    if not (0 < w <= 1):
+        raise InvalidOptionError(
+            f"window is the fraction of each half cycle's duration to read the plateau from and "
+            f"must lie in (0, 1]; got {window!r}. Default 0.1 (the last 10 %)."
+        )
+    return w
+
+
+# --------------------------------------------------------------------------------------------
+# Half cycles
+# --------------------------------------------------------------------------------------------
+def split_half_cycles(
+    time_s, current_density_A_m2, rest_threshold_A_m2: float | None = None
+) -> pd.DataFrame:
+    """Split a galvanostatic record into constant-sign current segments (half cycles).
+
+    A half cycle is a maximal run of samples whose current has one sign and
+    ``|i| >= rest_threshold_A_m2``; rests between them are excluded. A change of current magnitude
+    without a change of sign or a rest does not start a new half cycle. Runs of at most
+    :data:`GLITCH_MAX_SAMPLES` samples lasting less than :data:`GLITCH_FRACTION` of the median run
+    (switching glitches) are ignored, except the last one, and the half cycle a glitch interrupted
+    is joined up again.
+
+    Parameters
+    ----------
+    time_s : array_like of float
+        Time in s, non-decreasing.
+    current_density_A_m2 : array_like of float
+        Current density in A/m2 (positive = stripping from the working electrode).
+    rest_threshold_A_m2 : float, optional
+        Samples with ``|i|`` below this are rest. Default: :data:`REST_FRACTION` (5 %) of the 90th
+        percentile of ``|i|``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per half cycle with columns ``"Half cycle"`` (1, 2, ...), ``"Cycle number"``,
+        ``"Kind"`` (``"stripping"``/``"plating"``), ``"Sign"`` (+1/-1), ``"Start index"``,
+        ``"End index"`` (inclusive), ``"Start time [s]"``, ``"End time [s]"``, ``"Duration [s]"``,
+        ``"Current density [A.m-2]"`` (median) and ``"Complete"`` (False only for a final half
+        cycle that the record cuts short). Empty (with these columns) if there is no current.
+    """
+    t, i = _checked(time_s, current_density_A_m2=current_density_A_m2)
+    if rest_threshold_A_m2 is None:
+        typical = float(np.percentile(np.abs(i), 90))
+        threshold = REST_FRACTION * typical
+    else:
+        threshold = float(rest_threshold_A_m2)
+        if not (math.isfinite(threshold) and threshold >= 0):
+            raise InvalidOptionError(
+                f"rest_threshold_A_m2 must be >= 0 A/m2; got {rest_threshold_A_m2!r}. "
+                "1 mA/cm2 = 10 A/m2."
+            )
+    sign = np.where(np.abs(i) >= threshold, np.sign(i), 0).astype(int)
+    edges = np.flatnonzero(np.diff(sign)) + 1
+    starts = np.concatenate([[0], edges])
+    ends = np.concatenate([edges - 1, [i.size - 1]])
+
+    def end_time(b: int) -> float:
+        # A half cycle ends when the next one (or the rest) begins: the first sample after it.
+        return float(t[b + 1] if b + 1 < t.size else t[b])
+
+    raw = [(int(a), int(b), int(sign[a])) for a, b in zip(starts, ends, strict=True) if sign[a]]
+    if raw:
+        # Drop glitches (a sample or two of reversed current at a switch), except the last
+        # segment, then re-join the half cycle a glitch had split.
+        durations = np.array([end_time(b) - t[a] for a, b, _ in raw])
+        n_samples = np.array([b - a + 1 for a, b, _ in raw])
+        short = (n_samples <= GLITCH_MAX_SAMPLES) & (
+            durations < GLITCH_FRACTION * float(np.median(durations))
+        )
+        kept = [seg for seg, g in zip(raw, short, strict=True) if not g] + (
+            [raw[-1]] if short[-1] else []
+        )
+        merged: list[tuple[int, int, int]] = []
+        for a, b, s_ in kept:
+            if merged and merged[-1][2] == s_ and np.all(sign[merged[-1][1] + 1 : a] != 0):
+                merged[-1] = (merged[-1][0], b, s_)
+            else:
+                merged.append((a, b, s_))
+        raw = merged
+    rows = []
+    first_sign = 0
+    cycle = 0
+    for a, b, s_ in raw:
+        if first_sign == 0:
+            first_sign = s_
+        if s_ == first_sign:
+            cycle += 1
+        rows.append(
+            {
+                "Half cycle": len(rows) + 1,
+                "Cycle number": cycle,
+                "Kind": "stripping" if s_ > 0 else "plating",
+                "Sign": s_,
+                "Start index": a,
+                "End index": b,
+                "Start time [s]": float(t[a]),
+                "End time [s]": end_time(b),
+                "Current density [A.m-2]": float(np.median(i[a : b + 1])),
+            }
+        )
+    frame = pd.DataFrame(
+        rows, columns=[c for c in _HALF_CYCLE_COLUMNS if c not in ("Duration [s]", "Complete")]
+    )
+    if frame.empty:
+        return pd.DataFrame(columns=_HALF_CYCLE_COLUMNS)
+    frame["Duration [s]"] = frame["End time [s]"] - frame["Start time [s]"]
+    complete = np.ones(len(frame), dtype=bool)
+    last_end = int(frame["End index"].iloc[-1])
+    if last_end == i.size - 1:
+        # The record stops inside the last half cycle: complete only if it lasted as long as the
+        # others (a simulation that ends exactly at the switch).
+        # Its duration lacks the one sample interval that the others get from the next sample.
+        others = frame["Duration [s]"].iloc[:-1]
+        a = int(frame["Start index"].iloc[-1])
+        dt = float(np.median(np.diff(t[a:]))) if i.size - a > 1 else 0.0
+        if others.empty:
+            complete[-1] = False
+        else:
+            complete[-1] = bool(
+                frame["Duration [s]"].iloc[-1] + dt >= COMPLETE_DURATION_FRACTION * others.median()
+            )
+    frame["Complete"] = complete
+    return frame[_HALF_CYCLE_COLUMNS].reset_index(drop=True)
+
+
+def _half_cycle_overpotentials(t, v, halves: pd.DataFrame, window: float) -> np.ndarray:
+    """Median |V| over the last ``window`` of each half cycle's duration, in V."""
+    out = np.empty(len(halves))
+    for k, row in enumerate(halves.itertuples(index=False)):
+        a, b = row[4], row[5]  # Start index, End index
+        tt, vv = t[a : b + 1], np.abs(v[a : b + 1])
+        t_end = tt[-1]
+        t_from = t_end - window * (t_end - tt[0])
+        sel = tt >= t_from - 1e-12 * max(abs(t_end), 1.0)
+        out[k] = float(np.median(vv[sel])) if sel.any() else float(vv[-1])
+    return out
+
+
+def per_cycle_overpotential(
+    time_s,
+    voltage_V,
+    current_density_A_m2,
+    window: float = 0.1,
+    rest_threshold_A_m2: float | None = None,
+) -> pd.DataFrame:
+    """Overpotential of each plating/stripping cycle of a symmetric cell.
+
+    DEFINITION: the half-cycle overpotential is the median of |V| over the last `window` fraction
+    (default 10 %) of that half cycle's duration (the plateau a reader takes from the figure,
+    robust to noise); the cycle overpotential is the mean of its stripping and plating half-cycle
+    overpotentials. Incomplete final half cycles are dropped, unless they are the only ones.
+
+    A cycle whose other half cycle is missing (dropped as incomplete) takes the value of the half
+    cycle it has. Half cycles are found by :func:`split_half_cycles`.
+
+    Parameters
+    ----------
+    time_s : array_like of float
+        Time in s, non-decreasing.
+    voltage_V : array_like of float
+        Cell voltage in V.
+    current_density_A_m2 : array_like of float
+        Current density in A/m2 (positive = stripping from the working electrode).
+    window : float
+        Fraction of each half cycle's duration, counted back from its end, in (0, 1].
+    rest_threshold_A_m2 : float, optional
+        Passed to :func:`split_half_cycles`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``"Cycle number"`` (1, 2, ...), columns ``"Time [h]"`` (end of the cycle),
+        ``"Overpotential [mV]"``, ``"Stripping overpotential [mV]"``,
+        ``"Plating overpotential [mV]"`` (NaN where that half cycle is missing).
+
+    Raises
+    ------
+    DataFormatError
+        Mismatched, non-finite or decreasing inputs, or no current flows at all.
+    InvalidOptionError
+        ``window`` outside (0, 1].
+    """
+    window = _check_window(window)
+    t, v, i = _checked(time_s, voltage_V=voltage_V, current_density_A_m2=current_density_A_m2)
+    halves = split_half_cycles(t, i, rest_threshold_A_m2)
+    if halves.empty:
+        raise DataFormatError(
+            "No current flows in the record (|i| below the rest threshold everywhere), so there "
+            "are no half cycles. Check the current column and its units (A/m2)."
+        )
+    if not halves["Complete"].all() and halves["Complete"].any():
+        halves = halves[halves["Complete"]]
+    eta = _half_cycle_overpotentials(t, v, halves, window)
+    halves = halves.assign(eta_mV=1e3 * eta)
+    rows = []
+    for cycle, group in halves.groupby("Cycle number", sort=True):
+        strip = group.loc[group["Sign"] > 0, "eta_mV"]
+        plate = group.loc[group["Sign"] < 0, "eta_mV"]
+        # With several half cycles of one sign in a cycle (rests between them), average them.
+        s = float(strip.mean()) if not strip.empty else math.nan
+        p = float(plate.mean()) if not plate.empty else math.nan
+        rows.append(
+            {
+                "Cycle number": int(cycle),
+                "Time [h]": float(group["End time [s]"].max()) / 3600.0,
+                "Overpotential [mV]": float(np.nanmean([s, p])),
+                "Stripping overpotential [mV]": s,
+                "Plating overpotential [mV]": p,
+            }
+        )
+    return pd.DataFrame(rows).set_index("Cycle number")
+
+
+# --------------------------------------------------------------------------------------------
+# Events
+# --------------------------------------------------------------------------------------------
+def time_to_voltage(time_s, voltage_V, threshold_V: float) -> float | None:
+    """First time at which ``|V|`` reaches ``threshold_V``, linearly interpolated, in s.
+
+    Parameters
+    ----------
+    time_s : array_like of float
+        Time in s, non-decreasing.
+    voltage_V : array_like of float
+        Cell voltage in V.
+    threshold_V : float
+        Voltage magnitude in V (> 0), e.g. 1.0 for a runaway or the cycler's 10 V limit.
+
+    Returns
+    -------
+    float or None
+        Time in s (``time_s[0]`` if the record starts at or above the threshold), or None if
+        ``|V|`` never reaches it.
+    """
+    t, v = _checked(time_s, voltage_V=voltage_V)
+    thr = float(threshold_V)
+    if not (math.isfinite(thr) and thr > 0):
+        raise InvalidOptionError(
+            f"threshold_V must be a voltage magnitude > 0 V; got {threshold_V!r}."
+        )
+    mag = np.abs(v)
+    above = np.flatnonzero(mag >= thr)
+    if above.size == 0:
+        return None
+    k = int(above[0])
+    if k == 0:
+        return float(t[0])
+    # |V| crosses between samples k-1 (below) and k (at or above): interpolate linearly in |V|.
+    m0, m1 = mag[k - 1], mag[k]
+    frac = (thr - m0) / (m1 - m0) if m1 != m0 else 1.0
+    return float(t[k - 1] + frac * (t[k] - t[k - 1]))
+
+
+def detect_runaway(
+    time_s,
+    voltage_V,
+    current_density_A_m2=None,
+    voltage_limit_V: float | None = RUNAWAY_VOLTAGE_LIMIT_V,
+    growth_factor: float | None = RUNAWAY_GROWTH_FACTOR,
+    window: float = 0.1,
+    rest_threshold_A_m2: float | None = None,
+) -> list[CyclingEvent]:
+    """Find voltage runaway: ``|V|`` beyond a limit, or overpotential growth beyond a factor.
+
+    Two criteria, each switched off by passing None:
+
+    * ``voltage_limit_V``: the first time ``|V| >= voltage_limit_V`` (:func:`time_to_voltage`),
+      e.g. the pristine Na|Na cell of Fig. 4h heading for ~10 V after 16 h;
+    * ``growth_factor`` (only when ``current_density_A_m2`` is given, since it needs the cycles):
+      the first cycle whose overpotential
+      (:func:`per_cycle_overpotential`) reaches ``growth_factor`` times that of the first cycle;
+      its time is the end of that cycle.
+
+    Parameters
+    ----------
+    time_s, voltage_V : array_like of float
+        Time in s and cell voltage in V.
+    current_density_A_m2 : array_like of float, optional
+        Current density in A/m2; needed for the growth criterion and to number cycles.
+    voltage_limit_V : float or None
+        |V| limit in V (default :data:`RUNAWAY_VOLTAGE_LIMIT_V`, 1 V).
+    growth_factor : float or None
+        Growth factor over the first cycle (default :data:`RUNAWAY_GROWTH_FACTOR`, 3).
+    window : float
+        Plateau window of :func:`per_cycle_overpotential`.
+    rest_threshold_A_m2 : float, optional
+        Passed to :func:`split_half_cycles`.
+
+    Returns
+    -------
+    list of CyclingEvent
+        At most one event per criterion, sorted by time; empty if none triggers.
+    """
+    if voltage_limit_V is None and growth_factor is None:
+        raise InvalidOptionError(
+            "detect_runaway needs at least one criterion: pass voltage_limit_V (e.g. 1.0 V) or "
+            "growth_factor (e.g. 3.0)."
+        )
+    if current_density_A_m2 is None:
+        t, v = _checked(time_s, voltage_V=voltage_V)
+        i = None
+    else:
+        t, v, i = _checked(time_s, voltage_V=voltage_V, current_density_A_m2=current_density_A_m2)
+    events: list[CyclingEvent] = []
+    halves = split_half_cycles(t, i, rest_threshold_A_m2) if i is not None else None
+
+    def cycle_at(time: float) -> int | None:
+        if halves is None or halves.empty:
+            return None
+        started = halves[halves["Start time [s]"] <= time]
+        return int(started["Cycle number"].iloc[-1]) if not started.empty else None
+
+    if voltage_limit_V is not None:
+        limit = float(voltage_limit_V)
+        if not (math.isfinite(limit) and limit > 0):
+            raise InvalidOptionError(
+                f"voltage_limit_V must be > 0 V or None; got {voltage_limit_V!r}."
+            )
+        hit = time_to_voltage(t, v, limit)
+        if hit is not None:
+            events.append(
+                CyclingEvent(
+                    kind="voltage_limit",
+                    time_s=hit,
+                    cycle=cycle_at(hit),
+                    value_V=limit,
+                    detail=f"|V| reached {limit:g} V at {hit / 3600:.4g} h",
+                )
+            )
+    if growth_factor is not None and i is not None:
+        factor = float(growth_factor)
+        if not (math.isfinite(factor) and factor > 1):
+            raise InvalidOptionError(f"growth_factor must be > 1 or None; got {growth_factor!r}.")
+        table = per_cycle_overpotential(t, v, i, window, rest_threshold_A_m2)
+        eta = table["Overpotential [mV]"]
+        base = float(eta.iloc[0])
+        over = eta[eta >= factor * base] if base > 0 else eta.iloc[0:0]
+        if not over.empty:
+            cyc = int(over.index[0])
+            events.append(
+                CyclingEvent(
+                    kind="growth",
+                    time_s=float(table.loc[cyc, "Time [h]"]) * 3600.0,
+                    cycle=cyc,
+                    value_V=float(over.iloc[0]) / 1e3,
+                    detail=(
+                        f"cycle {cyc} overpotential {over.iloc[0]:.4g} mV >= {factor:g} x the first "
+                        f"cycle's {base:.4g} mV"
+                    ),
+                )
+            )
+    return sorted(events, key=lambda e: e.time_s)
+
+
+def detect_short_circuit(
+    time_s,
+    voltage_V,
+    current_density_A_m2,
+    collapse_fraction: float = SHORT_COLLAPSE_FRACTION,
+    n_reference: int = SHORT_REFERENCE_HALF_CYCLES,
+    rest_threshold_A_m2: float | None = None,
+) -> list[CyclingEvent]:
+    """Find short circuits: ``|V|`` collapsing to ~0 while current flows.
+
+    A half cycle (complete or not) is flagged when its median ``|V|`` falls below
+    ``collapse_fraction`` times the median of the medians of up to ``n_reference`` preceding half
+    cycles. The event time is the first sample of that half cycle at which ``|V|`` is below the
+    collapse level (the onset).
+
+    Parameters
+    ----------
+    time_s, voltage_V, current_density_A_m2 : array_like of float
+        Time in s, cell voltage in V, current density in A/m2.
+    collapse_fraction : float
+        Fraction of the reference |V| below which a half cycle counts as shorted (default 0.2).
+    n_reference : int
+        Number of preceding half cycles forming the reference (default 5).
+    rest_threshold_A_m2 : float, optional
+        Passed to :func:`split_half_cycles`.
+
+    Returns
+    -------
+    list of CyclingEvent
+        One event per flagged half cycle, in time order; empty if none.
+    """
+    frac = float(collapse_fraction)
+    if not (0 < frac < 1):
+        raise InvalidOptionError(
+            f"collapse_fraction must lie in (0, 1); got {collapse_fraction!r}. Default 0.2."
+        )
+    if int(n_reference) != n_reference or n_reference < 1:
+        raise InvalidOptionError(f"n_reference must be a whole number >= 1; got {n_reference!r}.")
+    t, v, i = _checked(time_s, voltage_V=voltage_V, current_density_A_m2=current_density_A_m2)
+    halves = split_half_cycles(t, i, rest_threshold_A_m2)
+    medians = [
+        float(np.median(np.abs(v[a : b + 1])))
+        for a, b in zip(halves["Start index"], halves["End index"], strict=True)
+    ]
+    events: list[CyclingEvent] = []
+    for k in range(1, len(medians)):
+        ref = float(np.median(medians[max(0, k - int(n_reference)) : k]))
+        level = frac * ref
+        if ref > 0 and medians[k] < level:
+            row = halves.iloc[k]
+            a, b = int(row["Start index"]), int(row["End index"])
+            below = np.flatnonzero(np.abs(v[a : b + 1]) < level)
+            onset = float(t[a + int(below[0])])
+            events.append(
+                CyclingEvent(
+                    kind="short_circuit",
+                    time_s=onset,
+                    cycle=int(row["Cycle number"]),
+                    value_V=medians[k],
+                    detail=(
+                        f"half cycle {int(row['Half cycle'])} ({row['Kind']}): median |V| "
+                        f"{1e3 * medians[k]:.3g} mV < {frac:g} x {1e3 * ref:.3g} mV of the "
+                        f"preceding half cycles"
+                    ),
+                )
+            )
+    return events
