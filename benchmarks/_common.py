@@ -22,5 +22,7 @@ def measure(label: str, fn: Callable[[], Any], goal_s: float, repeat: int = 1) -
         best = min(best, time.perf_counter() - tic)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     verdict = "meets" if best <= goal_s else "MISSES"
-    print(f"{label}: {best:.2f} s wall (goal <= {goal_s:g} s: {verdict}); peak RSS {peak_mb:.0f} MB")
+    print(
+        f"{label}: {best:.2f} s wall (goal <= {goal_s:g} s: {verdict}); peak RSS {peak_mb:.0f} MB"
+    )
     return result

@@ -95,8 +95,12 @@ app.add_typer(simulate_app, name="simulate")
 
 _Anode = Annotated[str, typer.Option("--anode", help="modified (M-Na, FEC-treated) or pristine.")]
 _Temp = Annotated[str, typer.Option("--temperature", help='e.g. "25 degC".')]
-_Thick = Annotated[str | None, typer.Option("--sse-thickness", help='e.g. "60 um" (default: set value).')]
-_Pvdf = Annotated[float | None, typer.Option("--pvdf-ratio", help="PVDF-HFP : SN weight ratio (0.8).")]
+_Thick = Annotated[
+    str | None, typer.Option("--sse-thickness", help='e.g. "60 um" (default: set value).')
+]
+_Pvdf = Annotated[
+    float | None, typer.Option("--pvdf-ratio", help="PVDF-HFP : SN weight ratio (0.8).")
+]
 _Out = Annotated[Path, typer.Option("--out", help="Output directory.")]
 _Force = Annotated[bool, typer.Option("--force", help="Overwrite files in a non-empty --out.")]
 
@@ -104,8 +108,9 @@ _Force = Annotated[bool, typer.Option("--force", help="Overwrite files in a non-
 def _cell(anode: str, temperature: str, sse_thickness: str | None, pvdf_ratio: float | None):
     from solidna.simulate import SymmetricCell
 
-    return SymmetricCell(anode, temperature=temperature, sse_thickness=sse_thickness,
-                         pvdf_ratio=pvdf_ratio)
+    return SymmetricCell(
+        anode, temperature=temperature, sse_thickness=sse_thickness, pvdf_ratio=pvdf_ratio
+    )
 
 
 def _finish(result, out: Path, title: str) -> None:
@@ -117,17 +122,25 @@ def _finish(result, out: Path, title: str) -> None:
             console.print(f"  {key}: {summary[key]}")
     if "cycles" in summary and summary["cycles"]["overpotential [mV]"]:
         eta = summary["cycles"]["overpotential [mV]"]
-        console.print(f"  cycles: {len(eta)}; overpotential first {eta[0]:.1f} mV, last {eta[-1]:.1f} mV")
+        console.print(
+            f"  cycles: {len(eta)}; overpotential first {eta[0]:.1f} mV, last {eta[-1]:.1f} mV"
+        )
     console.print(f"  written: {out}/timeseries.csv, summary.json, plot")
 
 
 @simulate_app.command("symmetric")
 def simulate_symmetric(
-    current_density: Annotated[str, typer.Option("--current-density", help='e.g. "0.1 mA/cm2".')] = "0.1 mA/cm2",
+    current_density: Annotated[
+        str, typer.Option("--current-density", help='e.g. "0.1 mA/cm2".')
+    ] = "0.1 mA/cm2",
     half_cycle: Annotated[str | None, typer.Option("--half-cycle", help='e.g. "1 h".')] = None,
-    capacity: Annotated[str | None, typer.Option("--capacity", help='per half cycle, e.g. "1 mAh/cm2".')] = None,
+    capacity: Annotated[
+        str | None, typer.Option("--capacity", help='per half cycle, e.g. "1 mAh/cm2".')
+    ] = None,
     duration: Annotated[str, typer.Option("--duration", help='e.g. "4000 h".')] = "100 h",
-    rest: Annotated[str | None, typer.Option("--rest", help='rest before cycling, e.g. "24 h".')] = None,
+    rest: Annotated[
+        str | None, typer.Option("--rest", help='rest before cycling, e.g. "24 h".')
+    ] = None,
     anode: _Anode = "modified",
     temperature: _Temp = "25 degC",
     sse_thickness: _Thick = None,
@@ -177,7 +190,9 @@ def simulate_eis(
     f_max: Annotated[str, typer.Option("--f-max")] = "1 MHz",
     f_min: Annotated[str, typer.Option("--f-min")] = "0.1 Hz",
     points_per_decade: Annotated[int, typer.Option("--points-per-decade")] = 10,
-    rest: Annotated[str | None, typer.Option("--rest", help='rest before the measurement, e.g. "24 h".')] = None,
+    rest: Annotated[
+        str | None, typer.Option("--rest", help='rest before the measurement, e.g. "24 h".')
+    ] = None,
     anode: _Anode = "modified",
     temperature: _Temp = "25 degC",
     sse_thickness: _Thick = None,
@@ -193,8 +208,6 @@ def simulate_eis(
     state = cell.rest(rest).final_state if rest is not None else None
     result = cell.eis(f_max, f_min, points_per_decade, state=state)
     _finish(result, out, "impedance")
-
-
 
 
 # -- helpers ----------------------------------------------------------------------------------

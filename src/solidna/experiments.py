@@ -46,7 +46,9 @@ def time_to_limit_h(result: CyclingResult) -> float | None:
 
     limit = result.inputs["voltage limit [V]"]
     ts = result.timeseries
-    t = time_to_voltage(ts["Time [h]"].to_numpy() * 3600, ts["Voltage [V]"].to_numpy(), 0.999 * limit)
+    t = time_to_voltage(
+        ts["Time [h]"].to_numpy() * 3600, ts["Voltage [V]"].to_numpy(), 0.999 * limit
+    )
     return None if t is None else t / 3600
 
 
@@ -92,5 +94,3 @@ def fig4g(parameters: ParameterSet, anode: str, state: dict | None = None) -> CV
             )
     note = f"model-based CV fit: i0 = {fit.i0_A_m2 / 10:.4g} mA/cm2; {bv_text}"
     return CVExtraction(cv, fit.i0_A_m2, bv, note)
-
-

@@ -35,7 +35,13 @@ from solidna.units import to_si
 __all__ = ["SymmetricCell", "CyclingResult", "CVResult", "EISResult", "ANODES"]
 
 ANODES = ("modified", "pristine")
-_ANODE_ALIASES = {"m-na": "modified", "mna": "modified", "fec": "modified", "na": "pristine", "bare": "pristine"}
+_ANODE_ALIASES = {
+    "m-na": "modified",
+    "mna": "modified",
+    "fec": "modified",
+    "na": "pristine",
+    "bare": "pristine",
+}
 
 
 def _run_record(cell: SymmetricCell, protocol: list[dict]) -> dict:
@@ -326,8 +332,12 @@ class SymmetricCell:
             "voltage limit [V]": ps["Voltage limit [V]"],
         }
 
-    def run(self, steps: list[Step], state: dict[str, float] | None = None,
-            points_per_half_cycle: int = 16) -> CyclingResult:
+    def run(
+        self,
+        steps: list[Step],
+        state: dict[str, float] | None = None,
+        points_per_half_cycle: int = 16,
+    ) -> CyclingResult:
         """Run rest and plating/stripping steps back to back.
 
         Parameters
@@ -387,7 +397,9 @@ class SymmetricCell:
         step = PlatingStripping(current_density, duration, half_cycle=half_cycle, capacity=capacity)
         return self.run([step], state=state)
 
-    def rest(self, duration: str | float = "24 h", state: dict[str, float] | None = None) -> CyclingResult:
+    def rest(
+        self, duration: str | float = "24 h", state: dict[str, float] | None = None
+    ) -> CyclingResult:
         """Open circuit for ``duration`` (the interphase keeps growing chemically)."""
         return self.run([Rest(duration)], state=state)
 
@@ -408,7 +420,9 @@ class SymmetricCell:
         # output every 5 mV of sweep: fine enough for the kinetic analysis
         n = int(round(step.duration_s * step.scan_rate_V_s / 0.005)) + 1
         t_out = np.unique(np.concatenate([np.linspace(0, step.duration_s, n), t_knots]))
-        out = solve_voltage(self._values(state), self.anode, t_knots, v_knots, t_out, var_pts=self.var_pts)
+        out = solve_voltage(
+            self._values(state), self.anode, t_knots, v_knots, t_out, var_pts=self.var_pts
+        )
         ts = pd.DataFrame(
             {
                 "Time [s]": out["Time [s]"],
@@ -444,7 +458,11 @@ class SymmetricCell:
         protocol = [step.describe()]
         return EISResult(
             timeseries=ts,
-            inputs=self._inputs() | {"protocol": protocol, "state [nm]": {k: v * 1e9 for k, v in (state or self.initial_state).items()}},
+            inputs=self._inputs()
+            | {
+                "protocol": protocol,
+                "state [nm]": {k: v * 1e9 for k, v in (state or self.initial_state).items()},
+            },
             run_record=_run_record(self, protocol),
             wall_time_s=time.perf_counter() - tic,
         )

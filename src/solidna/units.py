@@ -53,7 +53,9 @@ def _parse_text(text: str) -> pint.Quantity:
     return Q_(_normalise(text))
 
 
-def parse_quantity(value: str | float | int | pint.Quantity, unit: str, name: str = "value") -> pint.Quantity:
+def parse_quantity(
+    value: str | float | int | pint.Quantity, unit: str, name: str = "value"
+) -> pint.Quantity:
     """Parse ``value`` into a pint quantity with the dimensions of ``unit``.
 
     Parameters
@@ -71,7 +73,9 @@ def parse_quantity(value: str | float | int | pint.Quantity, unit: str, name: st
         The parsed quantity (not yet converted).
     """
     if isinstance(value, bool):
-        raise UnitError(f"{name}: got the boolean {value!r}; give a quantity such as {_EXAMPLES.get(unit, unit)}.")
+        raise UnitError(
+            f"{name}: got the boolean {value!r}; give a quantity such as {_EXAMPLES.get(unit, unit)}."
+        )
     if isinstance(value, pint.Quantity):
         q = value
     elif isinstance(value, int | float):

@@ -49,7 +49,9 @@ def test_eis_rs_rct_round_trip():
 
     v = symmetric_parameter_values(ps, "modified")
     rs = v["SSE thickness [m]"] / v["SSE conductivity [S.m-1]"] * 1e4
-    r_film = v["Modified interphase resistivity [Ohm.m]"] * v["Initial left interphase thickness [m]"]
+    r_film = (
+        v["Modified interphase resistivity [Ohm.m]"] * v["Initial left interphase thickness [m]"]
+    )
     r_ct = R * v["Temperature [K]"] / (F * v["Modified exchange-current density [A.m-2]"])
     rct = 2 * (r_film + r_ct) * 1e4  # both interfaces, film and charge transfer in one arc
     assert fitted["Rs [Ohm.cm2]"] == pytest.approx(rs, rel=ROUND_TRIP_REL)

@@ -44,10 +44,20 @@ def _dc_resistance(v):
     L = v["SSE thickness [m]"]
     tp = v["Cation transference number [-]"]
     r_bulk = L / v["SSE conductivity [S.m-1]"]
-    r_film = v["Modified interphase resistivity [Ohm.m]"] * v["Initial left interphase thickness [m]"]
+    r_film = (
+        v["Modified interphase resistivity [Ohm.m]"] * v["Initial left interphase thickness [m]"]
+    )
     r_ct = R * T / (F * v["Modified exchange-current density [A.m-2]"])
     # steady linear profile: c(0) - c(L) = (1 - t+) i L / (F D); eta_c = (2RT/F)(1-t+) dc/c0
-    r_diff = 2 * R * T / F * (1 - tp) ** 2 * L / (F * v["Salt diffusivity [m2.s-1]"] * v["Salt concentration [mol.m-3]"])
+    r_diff = (
+        2
+        * R
+        * T
+        / F
+        * (1 - tp) ** 2
+        * L
+        / (F * v["Salt diffusivity [m2.s-1]"] * v["Salt concentration [mol.m-3]"])
+    )
     return r_bulk + 2 * r_film + 2 * r_ct + r_diff
 
 
@@ -84,7 +94,9 @@ def test_eis_high_frequency_limit_is_bulk_resistance():
 def test_salt_is_conserved():
     v = _values("modified")
     out = solve_current(
-        v, "modified", [ScheduleSegment(0, 7200, 2.0, 1800.0)],
+        v,
+        "modified",
+        [ScheduleSegment(0, 7200, 2.0, 1800.0)],
         variables=("Voltage [V]", "Salt concentration [mol.m-3]"),
     )
     c = out["Salt concentration [mol.m-3]"]  # (x, t) on a uniform mesh
@@ -97,7 +109,11 @@ def test_modified_film_grows_parabolically():
     v = _values("modified")
     out = solve_current(v, "modified", [ScheduleSegment(0, 3600 * 1000, 0.0)])
     L0 = v["Initial left interphase thickness [m]"]
-    k = v["Modified interphase molar volume [m3.mol-1]"] * v["Modified interphase solvent diffusivity [m2.s-1]"] * v["SN concentration [mol.m-3]"]
+    k = (
+        v["Modified interphase molar volume [m3.mol-1]"]
+        * v["Modified interphase solvent diffusivity [m2.s-1]"]
+        * v["SN concentration [mol.m-3]"]
+    )
     expected = np.sqrt(L0**2 + 2 * k * 3600 * 1000)
     assert out["final state"][0] == pytest.approx(expected, rel=EXACT_REL)
 
@@ -113,7 +129,9 @@ def test_pristine_layer_grows_at_rest_and_faster_under_current():
 
 def _overpotential(var_pts=20, rtol=1e-6):
     v = _values("modified")
-    out = solve_current(v, "modified", [ScheduleSegment(0, 4 * 3600, 1.0, 3600.0)], var_pts=var_pts, rtol=rtol)
+    out = solve_current(
+        v, "modified", [ScheduleSegment(0, 4 * 3600, 1.0, 3600.0)], var_pts=var_pts, rtol=rtol
+    )
     return out["Voltage [V]"][out["Time [s]"] < 3600][-1]
 
 

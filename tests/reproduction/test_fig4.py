@@ -37,7 +37,9 @@ def test_every_target_has_a_model_value(results):
 def test_target_within_tolerance(results, target):
     by_id, _ = results
     model = by_id[target.id].model
-    assert compare(target, model), f"{target.id}: paper {target.value}, model {model} ({by_id[target.id].note})"
+    assert compare(target, model), (
+        f"{target.id}: paper {target.value}, model {model} ({by_id[target.id].note})"
+    )
 
 
 def test_figures_drawn(results):

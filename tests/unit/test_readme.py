@@ -7,6 +7,8 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_readme_examples():
-    failures, tried = doctest.testfile(str(README), module_relative=False, optionflags=doctest.ELLIPSIS)
+    failures, tried = doctest.testfile(
+        str(README), module_relative=False, optionflags=doctest.ELLIPSIS
+    )
     assert tried > 0
     assert failures == 0

@@ -11,7 +11,9 @@ from solidna.simulate import SymmetricCell
 
 
 def test_unknown_anode_type():
-    with pytest.raises(InvalidOptionError, match="Unknown anode type 'modfied'.*Did you mean 'modified'"):
+    with pytest.raises(
+        InvalidOptionError, match="Unknown anode type 'modfied'.*Did you mean 'modified'"
+    ):
         SymmetricCell("modfied")
 
 
@@ -52,7 +54,10 @@ runner = CliRunner()
 
 
 def test_cli_negative_current_density(tmp_path):
-    res = runner.invoke(app, ["simulate", "symmetric", "--current-density", "-0.1 mA/cm2", "--out", str(tmp_path / "o")])
+    res = runner.invoke(
+        app,
+        ["simulate", "symmetric", "--current-density", "-0.1 mA/cm2", "--out", str(tmp_path / "o")],
+    )
     assert res.exit_code == 2
     assert "positive" in res.output
 
@@ -69,7 +74,10 @@ def test_cli_existing_nonempty_out_without_force(tmp_path):
 
 def test_cli_simulate_symmetric_writes_contract_files(tmp_path):
     out = tmp_path / "o"
-    res = runner.invoke(app, ["simulate", "symmetric", "--duration", "4 h", "--half-cycle", "1 h", "--out", str(out)])
+    res = runner.invoke(
+        app,
+        ["simulate", "symmetric", "--duration", "4 h", "--half-cycle", "1 h", "--out", str(out)],
+    )
     assert res.exit_code == 0, res.output
     import json
 
@@ -84,6 +92,8 @@ def test_cli_simulate_symmetric_writes_contract_files(tmp_path):
 
 
 def test_cli_temperature_above_melting_point(tmp_path):
-    res = runner.invoke(app, ["simulate", "cv", "--temperature", "110 degC", "--out", str(tmp_path / "o")])
+    res = runner.invoke(
+        app, ["simulate", "cv", "--temperature", "110 degC", "--out", str(tmp_path / "o")]
+    )
     assert res.exit_code == 2
     assert "melting" in res.output.lower()

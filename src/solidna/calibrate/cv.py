@@ -81,29 +81,41 @@ def fit_cv(
     k_i0 = f"{prefix} exchange-current density [A.m-2]"
     k_rho = f"{prefix} interphase resistivity [Ohm.m]"
     st = dict(state) if state else None
-    base = symmetric_parameter_values(
-        parameters, anode, (st["left"], st["right"]) if st else None
-    )
+    base = symmetric_parameter_values(parameters, anode, (st["left"], st["right"]) if st else None)
     scale = max(np.max(np.abs(i)), 1e-12)
-    x0 = np.log([initial_i0_A_m2 or base[k_i0], base[k_rho]])
+    # Parameterise by (ln i0, ln R_int) with R_int = rho L + RT/(F i0) the interfacial DC
+    # resistance of one electrode: the slope of the CV fixes R_int, its curvature i0. In
+    # (i0, rho) the two are almost collinear and the optimiser stalls in the valley.
+    rt_f = 8.314462618 * base["Temperature [K]"] / 96485.33212
+    thickness = 0.5 * (
+        base["Initial left interphase thickness [m]"] + base["Initial right interphase thickness [m]"]
+    )
+    i0_start = initial_i0_A_m2 or base[k_i0]
+    x0 = np.log([i0_start, base[k_rho] * thickness + rt_f / i0_start])
     n_eval = 0
+
+    def unpack(x: np.ndarray) -> tuple[float, float]:
+        i0 = float(np.exp(x[0]))
+        # a film cannot have negative resistance: floor at 1e-6 of the interfacial resistance
+        rho = max(float(np.exp(x[1])) - rt_f / i0, 1e-6 * float(np.exp(x[1]))) / thickness
+        return i0, rho
 
     def residual(x: np.ndarray) -> np.ndarray:
         nonlocal n_eval
         n_eval += 1
         values = dict(base)
-        values[k_i0], values[k_rho] = np.exp(x)
+        values[k_i0], values[k_rho] = unpack(x)
         out = solve_voltage(values, anode, t - t[0], v)
         return (np.interp(t - t[0], out["Time [s]"], out["Current density [A.m-2]"]) - i) / scale
 
     try:
         fit = least_squares(
-            residual, x0, x_scale=1.0, diff_step=1e-4, xtol=1e-10, ftol=1e-12, max_nfev=80
+            residual, x0, x_scale=1.0, diff_step=1e-3, xtol=1e-10, ftol=1e-12, max_nfev=100
         )
     except Exception as exc:
         raise ConvergenceError(
-            f"Model fit of the CV failed ({exc}); tried least-squares on log(i0), log(rho) "
-            f"from i0 = {np.exp(x0[0]):.3g} A/m2."
+            f"Model fit of the CV failed ({exc}); tried least-squares on log(i0), log(R_int) "
+            f"from i0 = {i0_start:.3g} A/m2."
         ) from None
     jac = fit.jac
     try:
@@ -111,9 +123,10 @@ def fit_cv(
         se = float(np.sqrt(max(cov[0, 0], 0.0)))
     except np.linalg.LinAlgError:
         se = float("inf")
+    i0_fit, rho_fit = unpack(fit.x)
     return CVModelFit(
-        i0_A_m2=float(np.exp(fit.x[0])),
-        interphase_resistivity_ohm_m=float(np.exp(fit.x[1])),
+        i0_A_m2=i0_fit,
+        interphase_resistivity_ohm_m=rho_fit,
         i0_rel_se=se,
         residual_rms_A_m2=float(np.sqrt(np.mean(fit.fun**2)) * scale),
         n_evaluations=n_eval,

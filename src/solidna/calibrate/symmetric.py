@@ -74,7 +74,9 @@ TARGET_IDS = (
 )
 
 
-def model_values(parameters: ParameterSet, progress: Callable[[str], None] | None = None) -> dict[str, float]:
+def model_values(
+    parameters: ParameterSet, progress: Callable[[str], None] | None = None
+) -> dict[str, float]:
     """Model values of the five Fig. 4 calibrate observables, in the targets' units."""
     from solidna import experiments as ex
 
@@ -142,7 +144,9 @@ def calibrate_symmetric(
     count = 0
 
     def evaluate(x: np.ndarray) -> dict[str, float]:
-        ps = base.updated(dict(zip(names, np.exp(x), strict=True)), method="fitted", source="calibration")
+        ps = base.updated(
+            dict(zip(names, np.exp(x), strict=True)), method="fitted", source="calibration"
+        )
         return model_values(ps)
 
     last: dict[str, Any] = {}
@@ -150,9 +154,16 @@ def calibrate_symmetric(
     def fun(x: np.ndarray) -> np.ndarray:
         nonlocal count
         count += 1
-        say(f"evaluation {count}: " + ", ".join(f"{n.split('[')[0].strip()}={v:.4g}" for n, v in zip(names, np.exp(x), strict=True)))
+        say(
+            f"evaluation {count}: "
+            + ", ".join(
+                f"{n.split('[')[0].strip()}={v:.4g}" for n, v in zip(names, np.exp(x), strict=True)
+            )
+        )
         last["model"] = evaluate(x)
-        return np.array(list(residuals(last["model"]).values()))
+        r = np.array(list(residuals(last["model"]).values()))
+        say(f"  log residuals: {np.array2string(r, precision=5)}")
+        return r
 
     x, nfev = _chord_solve(fun, x0)
     fitted = dict(zip(names, (float(v) for v in np.exp(x)), strict=True))
@@ -172,14 +183,16 @@ def calibrate_symmetric(
     return out
 
 
-# Residual tolerance of the solve: |ln(model/paper)| below 1e-4 is far inside the targets'
-# 10-50 % tolerances, and above the noise of the residuals (solver rtol 1e-6 amplified by the
-# CV fit and the threshold interpolation), which stalls a trust-region optimiser.
-RESIDUAL_TOL = 1e-4
+# Residual tolerance of the solve: |ln(model/paper)| below 1e-3 (0.1 %) is far inside the
+# targets' 10-50 % tolerances, and above the noise of the residuals (solver rtol 1e-6 amplified
+# by the CV fit and the threshold interpolation), which stalls a trust-region optimiser.
+RESIDUAL_TOL = 1e-3
 JACOBIAN_STEP = 0.02  # in log space: 2 % changes, well above the residual noise
 
 
-def _chord_solve(fun: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, max_iter: int = 12) -> tuple[np.ndarray, int]:
+def _chord_solve(
+    fun: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, max_iter: int = 12
+) -> tuple[np.ndarray, int]:
     """Solve fun(x) = 0 (as many residuals as unknowns) by the chord method.
 
     The Jacobian is computed once by forward differences at ``x0`` and reused: in log space the

@@ -66,7 +66,9 @@ class InterphaseSubmodel:
         """State variable: interphase thickness [m] on electrode ``side``."""
         return pybamm.Variable(f"{side} interphase thickness [m]", scale=1e-8)
 
-    def growth_rate(self, thickness: pybamm.Symbol, current_density: pybamm.Symbol) -> pybamm.Symbol:
+    def growth_rate(
+        self, thickness: pybamm.Symbol, current_density: pybamm.Symbol
+    ) -> pybamm.Symbol:
         """dL/dt [m.s-1] for an interphase of thickness ``thickness`` [m] carrying
         ``current_density`` [A.m-2] (sign irrelevant)."""
         if self.anode == "modified":

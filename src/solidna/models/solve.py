@@ -98,12 +98,16 @@ def _current_expression(segments: Sequence, area_m2: float):
             if seg.current_density_A_m2 == 0:
                 continue
             window = (t >= seg.start_s) * (t < seg.end_s)
-            amp = seg.current_density_A_m2 * area_m2
-            if seg.half_cycle_s is None:
-                total = total + window * amp
-            else:
+            amp = abs(seg.current_density_A_m2) * area_m2
+            if seg.half_cycle_s is not None:
                 phase = pybamm.Modulo(t - seg.start_s, 2 * seg.half_cycle_s)
-                total = total + window * amp * (1 - 2 * (phase >= seg.half_cycle_s))
+                window = window * (1 - 2 * (phase >= seg.half_cycle_s))
+            if seg.current_density_A_m2 < 0:
+                # -1 inside the window, written as 1 - 2 H(t - start): a negative scalar factor
+                # would be simplified by PyBaMM into the negation of a boolean (Heaviside) node,
+                # which NumPy refuses to evaluate
+                window = window * (1 - 2 * (t >= seg.start_s))
+            total = total + window * amp
         return total
 
     return current
@@ -165,9 +169,14 @@ def solve_current(
             f"The symmetric-cell solver failed ({exc}). Tried IDAKLU with rtol={rtol}, "
             f"atol={ATOL}; try a smaller half-cycle or check the parameter values."
         ) from None
-    out = {"Time [s]": sol["Time [s]"].entries}
+    # The solution also holds the switch times themselves, where the current already has its
+    # new value but the algebraic states are those of the interval that ended: drop them.
+    t_all = sol["Time [s]"].entries
+    keep = ~np.isin(t_all, switch[1:])
+    out = {"Time [s]": t_all[keep]}
     for name in variables:
-        out[name] = sol[name].entries
+        data = sol[name].entries
+        out[name] = data[..., keep]
     out["termination"] = str(sol.termination)
     out["final state"] = (
         float(sol["Left interphase thickness [m]"].entries[-1]),
@@ -183,6 +192,7 @@ def solve_voltage(
     voltage_V: np.ndarray,
     t_out_s: np.ndarray | None = None,
     var_pts: int = 20,
+    rtol: float = RTOL,
 ) -> dict[str, np.ndarray]:
     """Solve the symmetric cell under a prescribed piecewise-linear voltage (e.g. a CV sweep).
 
@@ -205,14 +215,14 @@ def solve_voltage(
         model,
         parameter_values=pv,
         var_pts={x: var_pts},
-        solver=pybamm.CasadiSolver(rtol=RTOL, atol=ATOL, mode="safe"),
+        solver=pybamm.CasadiSolver(rtol=rtol, atol=ATOL * rtol / RTOL, mode="safe"),
     )
     try:
         t_out = knots_t if t_out_s is None else np.unique(np.concatenate([t_out_s, knots_t]))
         sol = sim.solve(t_eval=t_out)
     except pybamm.SolverError as exc:
         raise ConvergenceError(
-            f"The CV solver failed ({exc}). Tried CasADi 'safe' mode with rtol={RTOL}; "
+            f"The CV solver failed ({exc}). Tried CasADi 'safe' mode with rtol={rtol}; "
             "try a lower scan rate or a narrower voltage window."
         ) from None
     return {

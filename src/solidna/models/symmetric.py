@@ -121,7 +121,9 @@ class SymmetricCellModel(pybamm.BaseModel):
         self.rhs[L_left] = film.growth_rate(L_left, i_app)
         self.rhs[L_right] = film.growth_rate(L_right, i_app)
         self.initial_conditions[L_left] = pybamm.Parameter("Initial left interphase thickness [m]")
-        self.initial_conditions[L_right] = pybamm.Parameter("Initial right interphase thickness [m]")
+        self.initial_conditions[L_right] = pybamm.Parameter(
+            "Initial right interphase thickness [m]"
+        )
         R_left = film.resistance(L_left)
         R_right = film.resistance(L_right)
 

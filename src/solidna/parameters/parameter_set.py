@@ -58,7 +58,9 @@ class Parameter:
                 f"Parameter {self.name!r}: method {self.method!r} is not one of {METHODS}."
             )
         if self.method == "assumed" and not self.note:
-            raise DataFormatError(f"Parameter {self.name!r} is assumed but its note does not say why.")
+            raise DataFormatError(
+                f"Parameter {self.name!r} is assumed but its note does not say why."
+            )
 
 
 class ParameterSet(Mapping[str, float]):
@@ -76,7 +78,9 @@ class ParameterSet(Mapping[str, float]):
     308.15
     """
 
-    def __init__(self, name: str, entries: Mapping[str, Parameter], meta: Mapping[str, Any] | None = None):
+    def __init__(
+        self, name: str, entries: Mapping[str, Parameter], meta: Mapping[str, Any] | None = None
+    ):
         self._name = name
         self._entries = MappingProxyType(dict(entries))
         self._meta = MappingProxyType(dict(meta or {}))
@@ -115,13 +119,20 @@ class ParameterSet(Mapping[str, float]):
                 + (f" Closest: {hint}." if hint else "")
             ) from None
 
-    def updated(self, values: Mapping[str, float], method: str = "assumed", source: str = "user",
-                note: str = "set by the user") -> ParameterSet:
+    def updated(
+        self,
+        values: Mapping[str, float],
+        method: str = "assumed",
+        source: str = "user",
+        note: str = "set by the user",
+    ) -> ParameterSet:
         """Return a new set with ``values`` replaced (or added) and their provenance updated."""
         new = dict(self._entries)
         for key, value in values.items():
             if key in new:
-                new[key] = replace(new[key], value=float(value), method=method, source=source, note=note)
+                new[key] = replace(
+                    new[key], value=float(value), method=method, source=source, note=note
+                )
             else:
                 unit = key[key.rfind("[") + 1 : -1] if key.endswith("]") else "-"
                 new[key] = Parameter(key, float(value), unit, source, method, note=note)
@@ -170,7 +181,9 @@ class ParameterSet(Mapping[str, float]):
             file_entries, file_meta = _read_toml(path)
             for key, par in file_entries.items():
                 if key in entries:
-                    raise DataFormatError(f"Parameter {key!r} is defined twice in set {name!r} ({path.name}).")
+                    raise DataFormatError(
+                        f"Parameter {key!r} is defined twice in set {name!r} ({path.name})."
+                    )
                 entries[key] = par
             if file_meta:
                 meta[path.stem] = file_meta

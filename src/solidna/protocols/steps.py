@@ -97,7 +97,7 @@ class PlatingStripping(Step):
             i,
             "Current density",
             current_density,
-            "Give its magnitude, e.g. \"0.1 mA/cm2\": the sign alternates by itself, the first "
+            'Give its magnitude, e.g. "0.1 mA/cm2": the sign alternates by itself, the first '
             "half cycle stripping the left electrode.",
         )
         self.duration_s = _positive(
@@ -222,13 +222,17 @@ class ImpedanceSpectroscopy(Step):
     points_per_decade: int
     duration_s: float = field(default=0.0)
 
-    def __init__(self, f_max: Quantity = "1 MHz", f_min: Quantity = "0.1 Hz", points_per_decade: int = 10):
+    def __init__(
+        self, f_max: Quantity = "1 MHz", f_min: Quantity = "0.1 Hz", points_per_decade: int = 10
+    ):
         self.f_max_Hz = _positive(to_si(f_max, "Hz", "f_max"), "f_max", f_max, 'Example: "1 MHz".')
         self.f_min_Hz = _positive(to_si(f_min, "Hz", "f_min"), "f_min", f_min, 'Example: "0.1 Hz".')
         if self.f_min_Hz >= self.f_max_Hz:
             raise OutOfRangeError(f"f_min ({f_min!r}) must be below f_max ({f_max!r}).")
         if not isinstance(points_per_decade, int) or points_per_decade < 1:
-            raise OutOfRangeError(f"points_per_decade must be a positive integer; got {points_per_decade!r}.")
+            raise OutOfRangeError(
+                f"points_per_decade must be a positive integer; got {points_per_decade!r}."
+            )
         self.points_per_decade = points_per_decade
         self.duration_s = 0.0
 
@@ -274,7 +278,9 @@ def current_schedule(steps: Sequence[Step]) -> list[ScheduleSegment]:
             segments.append(ScheduleSegment(t, t + step.duration_s, 0.0, None))
         elif isinstance(step, PlatingStripping):
             segments.append(
-                ScheduleSegment(t, t + step.duration_s, step.current_density_A_m2, step.half_cycle_s)
+                ScheduleSegment(
+                    t, t + step.duration_s, step.current_density_A_m2, step.half_cycle_s
+                )
             )
         else:
             raise InvalidOptionError(

@@ -68,19 +68,41 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
     progress("Fig. 4h: M-Na|M-Na, 4000 h at 0.1 mA/cm2", 0.0)
     mna = ex.fig4h(ps, "modified")
     start, end = ex.cycling_overpotentials_mV(mna)
-    R(TargetResult("fig4h.mna.overpotential.start", start, "cycle 1 of the simulated 4000-h run; per-cycle overpotential (median |V| over the last 10 % of each half cycle, mean of strip/plate)"))
-    R(TargetResult("fig4h.mna.overpotential.4000h", end, f"last complete cycle (cycle {len(mna.overpotential())}) of the 4000-h run"))
+    R(
+        TargetResult(
+            "fig4h.mna.overpotential.start",
+            start,
+            "cycle 1 of the simulated 4000-h run; per-cycle overpotential (median |V| over the last 10 % of each half cycle, mean of strip/plate)",
+        )
+    )
+    R(
+        TargetResult(
+            "fig4h.mna.overpotential.4000h",
+            end,
+            f"last complete cycle (cycle {len(mna.overpotential())}) of the 4000-h run",
+        )
+    )
 
     progress("Fig. 4h: Na|Na to the voltage limit", 0.35)
     na = ex.fig4h(ps, "pristine")
     t10 = ex.time_to_limit_h(na)
-    R(TargetResult("fig4h.na.time_to_10V", t10, f"first time |V| reaches the cycler limit; {na.status}"))
+    R(
+        TargetResult(
+            "fig4h.na.time_to_10V", t10, f"first time |V| reaches the cycler limit; {na.status}"
+        )
+    )
 
     progress("Fig. 4g: CV of M-Na|M-Na and Na|Na", 0.45)
     cv_m = ex.fig4g(ps, "modified")
     cv_p = ex.fig4g(ps, "pristine")
     R(TargetResult("fig4g.mna.exchange_current", cv_m.i0_model_fit_A_m2 / 10, cv_m.note))
-    R(TargetResult("fig4g.exchange_current_ratio", cv_m.i0_model_fit_A_m2 / cv_p.i0_model_fit_A_m2, "ratio of the model-based CV fits; Na|Na: " + cv_p.note))
+    R(
+        TargetResult(
+            "fig4g.exchange_current_ratio",
+            cv_m.i0_model_fit_A_m2 / cv_p.i0_model_fit_A_m2,
+            "ratio of the model-based CV fits; Na|Na: " + cv_p.note,
+        )
+    )
 
     progress("Fig. 4e-f: impedance at three states", 0.55)
     eis = {
@@ -90,14 +112,26 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
     fm = eis["modified"]
     rs0, rs1 = fm["initial"]["fit"]["Rs [Ohm.cm2]"], fm["after 24 h rest"]["fit"]["Rs [Ohm.cm2]"]
     rc0, rc1 = fm["initial"]["fit"]["Rct [Ohm.cm2]"], fm["after 24 h rest"]["fit"]["Rct [Ohm.cm2]"]
-    R(TargetResult("fig4f.mna.Rs_change_rest24h", rs1 / rs0 - 1, f"Rs {rs0:.2f} -> {rs1:.2f} Ohm cm2 (impedance.py fit of Rs-p(Rct,CPE) to the model's EIS)"))
-    R(TargetResult("fig4f.mna.Rct_change_rest24h", rc1 / rc0 - 1, f"Rct {rc0:.1f} -> {rc1:.1f} Ohm cm2"))
+    R(
+        TargetResult(
+            "fig4f.mna.Rs_change_rest24h",
+            rs1 / rs0 - 1,
+            f"Rs {rs0:.2f} -> {rs1:.2f} Ohm cm2 (impedance.py fit of Rs-p(Rct,CPE) to the model's EIS)",
+        )
+    )
+    R(
+        TargetResult(
+            "fig4f.mna.Rct_change_rest24h", rc1 / rc0 - 1, f"Rct {rc0:.1f} -> {rc1:.1f} Ohm cm2"
+        )
+    )
     fp = eis["pristine"]
     pc0, pc1 = fp["initial"]["fit"]["Rct [Ohm.cm2]"], fp["after 24 h rest"]["fit"]["Rct [Ohm.cm2]"]
     R(TargetResult("fig4f.na.Rct_growth_rest24h", pc1 / pc0, f"Rct {pc0:.0f} -> {pc1:.0f} Ohm cm2"))
 
     s18 = {}
-    for k, (cd, tid) in enumerate((("0.2 mA/cm2", "figS18.mna.stable_0p2"), ("0.5 mA/cm2", "figS18.mna.stable_0p5"))):
+    for k, (cd, tid) in enumerate(
+        (("0.2 mA/cm2", "figS18.mna.stable_0p2"), ("0.5 mA/cm2", "figS18.mna.stable_0p5"))
+    ):
         progress(f"Fig. S18: M-Na at {cd}, 1 mAh/cm2 per half cycle, 1000 h", 0.7 + 0.1 * k)
         res = SymmetricCell("modified", ps).run([paper.figS18(cd)])
         ok, note = _stable(res)
@@ -170,8 +204,15 @@ def _figures(mna, na, cv_m, cv_p, eis, s18) -> dict[str, Any]:
     for ax, anode in zip(axes, ("pristine", "modified"), strict=True):
         for label, item in eis[anode].items():
             sp = item["spectrum"]
-            ax.plot(sp["Z_re [Ohm.cm2]"], -sp["Z_im [Ohm.cm2]"], styles[label], marker="o", ms=2.5,
-                    color=colours[anode], label=label)
+            ax.plot(
+                sp["Z_re [Ohm.cm2]"],
+                -sp["Z_im [Ohm.cm2]"],
+                styles[label],
+                marker="o",
+                ms=2.5,
+                color=colours[anode],
+                label=label,
+            )
         ax.set_xlabel("Z' [Ohm cm$^2$]")
         ax.set_ylabel("-Z'' [Ohm cm$^2$]")
         ax.set_title(labels[anode])

@@ -81,7 +81,9 @@ def get_target(target_id: str) -> Target:
         if t.id == target_id:
             return t
     hint = closest_matches(target_id, [t.id for t in _load()[1]])
-    raise InvalidOptionError(f"Unknown target id {target_id!r}." + (f" Closest: {hint}." if hint else ""))
+    raise InvalidOptionError(
+        f"Unknown target id {target_id!r}." + (f" Closest: {hint}." if hint else "")
+    )
 
 
 def calibrate_targets(prefixes: list[str] | tuple[str, ...] | None = None) -> dict[str, Target]:
