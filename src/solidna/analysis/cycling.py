@@ -305,8 +305,9 @@ def split_half_cycles(
 def _half_cycle_overpotentials(t, v, halves: pd.DataFrame, window: float) -> np.ndarray:
     """Median |V| over the last ``window`` of each half cycle's duration, in V."""
     out = np.empty(len(halves))
-    for k, row in enumerate(halves.itertuples(index=False)):
-        a, b = row[4], row[5]  # Start index, End index
+    starts = halves["Start index"].to_numpy()
+    ends = halves["End index"].to_numpy()
+    for k, (a, b) in enumerate(zip(starts, ends, strict=True)):
         tt, vv = t[a : b + 1], np.abs(v[a : b + 1])
         t_end = tt[-1]
         t_from = t_end - window * (t_end - tt[0])
@@ -371,23 +372,23 @@ def per_cycle_overpotential(
         halves = halves[halves["Complete"]]
     eta = _half_cycle_overpotentials(t, v, halves, window)
     halves = halves.assign(eta_mV=1e3 * eta)
-    rows = []
-    for cycle, group in halves.groupby("Cycle number", sort=True):
-        strip = group.loc[group["Sign"] > 0, "eta_mV"]
-        plate = group.loc[group["Sign"] < 0, "eta_mV"]
-        # With several half cycles of one sign in a cycle (rests between them), average them.
-        s = float(strip.mean()) if not strip.empty else math.nan
-        p = float(plate.mean()) if not plate.empty else math.nan
-        rows.append(
-            {
-                "Cycle number": int(cycle),
-                "Time [h]": float(group["End time [s]"].max()) / 3600.0,
-                "Overpotential [mV]": float(np.nanmean([s, p])),
-                "Stripping overpotential [mV]": s,
-                "Plating overpotential [mV]": p,
-            }
-        )
-    return pd.DataFrame(rows).set_index("Cycle number")
+    # Vectorised over cycles (a 4000-h record has 2000): with several half cycles of one sign in
+    # a cycle (rests between them), their mean is taken.
+    by_sign = halves.groupby(["Cycle number", "Sign"])["eta_mV"].mean().unstack("Sign")
+    nan = pd.Series(math.nan, index=by_sign.index)
+    strip = by_sign[1] if 1 in by_sign.columns else nan
+    plate = by_sign[-1] if -1 in by_sign.columns else nan
+    out = pd.DataFrame(
+        {
+            "Time [h]": halves.groupby("Cycle number")["End time [s]"].max() / 3600.0,
+            "Overpotential [mV]": pd.concat([strip, plate], axis=1).mean(axis=1, skipna=True),
+            "Stripping overpotential [mV]": strip,
+            "Plating overpotential [mV]": plate,
+        }
+    )
+    out.index = out.index.astype(int)
+    out.index.name = "Cycle number"
+    return out.astype(float)
 
 
 # --------------------------------------------------------------------------------------------

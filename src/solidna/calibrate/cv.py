@@ -88,7 +88,8 @@ def fit_cv(
     # (i0, rho) the two are almost collinear and the optimiser stalls in the valley.
     rt_f = 8.314462618 * base["Temperature [K]"] / 96485.33212
     thickness = 0.5 * (
-        base["Initial left interphase thickness [m]"] + base["Initial right interphase thickness [m]"]
+        base["Initial left interphase thickness [m]"]
+        + base["Initial right interphase thickness [m]"]
     )
     i0_start = initial_i0_A_m2 or base[k_i0]
     x0 = np.log([i0_start, base[k_rho] * thickness + rt_f / i0_start])

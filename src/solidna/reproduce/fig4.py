@@ -155,7 +155,8 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
 def _figures(mna, na, cv_m, cv_p, eis, s18) -> dict[str, Any]:
     import matplotlib.pyplot as plt
 
-    from solidna.report.style import MODIFIED, PRISTINE, apply_style
+    from solidna.report.style import MODIFIED, PAPER_MARKER, PRISTINE, apply_style
+    from solidna.reproduce.targets import get_target
 
     apply_style()
     figs: dict[str, Any] = {}
@@ -172,7 +173,16 @@ def _figures(mna, na, cv_m, cv_p, eis, s18) -> dict[str, Any]:
         ax.set_ylabel("Voltage [V]")
     eta = mna.overpotential()
     cyc = mna.cycles()
-    axes[0, 2].plot(cyc["Time [h]"], eta, color=MODIFIED, label=labels["modified"])
+    axes[0, 2].plot(cyc["Time [h]"], eta, color=MODIFIED, label=f"{labels['modified']} (model)")
+    # the paper's numbers beside the model (plotting only; read from the targets data)
+    paper_eta = [
+        get_target("fig4h.mna.overpotential.start").value,
+        get_target("fig4h.mna.overpotential.4000h").value,
+    ]
+    axes[0, 2].plot([0, 4000], paper_eta, **PAPER_MARKER, label="Lu 2019")
+    t10 = get_target("fig4h.na.time_to_10V").value
+    axes[0, 0].plot([t10], [10.0], **PAPER_MARKER, label="Lu 2019: ~10 V at ~16 h")
+    axes[0, 0].legend(loc="lower left", fontsize=8)
     axes[0, 2].set_xlabel("Time [h]")
     axes[0, 2].set_ylabel("Overpotential [mV]")
     axes[0, 2].set_title("Per-cycle overpotential")
@@ -247,7 +257,7 @@ def _figures(mna, na, cv_m, cv_p, eis, s18) -> dict[str, Any]:
         ax.plot(ts["Voltage [V]"], ts["Current density [mA.cm-2]"], color=colours[anode])
         ax.set_xlabel("Voltage [V]")
         ax.set_ylabel("Current density [mA cm$^{-2}$]")
-        ax.set_title(f"{labels[anode]}: i0 = {cv.i0_model_fit_A_m2 / 10:.3g} mA cm$^{{-2}}$")
+        ax.set_title(f"{labels[anode]}: fitted i0 = {cv.i0_model_fit_A_m2 / 10:.3g} mA cm$^{{-2}}$")
         ax.axhline(0, color="0.7", lw=0.5)
     fig.suptitle("Fig. 4g (model): CV, -0.5 to 0.5 V at 5 mV s$^{-1}$")
     fig.tight_layout()
