@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from solidna.analysis._checks import as_real_1d
 from solidna.errors import DataFormatError, InvalidOptionError
 
 __all__ = [
@@ -125,29 +126,7 @@ class CyclingEvent:
 # Input checks
 # --------------------------------------------------------------------------------------------
 def _as_real_1d(name: str, values, min_points: int = 2) -> np.ndarray:
-    """Return ``values`` as a finite 1-D float array, or raise :class:`DataFormatError`."""
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise DataFormatError(
-            f"{name} must be a sequence of real numbers; got {type(values).__name__} ({exc}). "
-            "Pass a 1-D numpy array or list of floats."
-        ) from exc
-    if arr.ndim != 1:
-        raise DataFormatError(
-            f"{name} must be 1-D; got shape {arr.shape}. Pass one column, e.g. df[col].to_numpy()."
-        )
-    if arr.size < min_points:
-        raise DataFormatError(
-            f"{name} has {arr.size} point(s); at least {min_points} are needed. Pass the full record."
-        )
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        raise DataFormatError(
-            f"{name} contains {int(bad.sum())} NaN/inf value(s) (first at index "
-            f"{int(np.argmax(bad))}). Drop those rows before the analysis."
-        )
-    return arr
+    return as_real_1d(name, values, min_points)
 
 
 def _checked(time_s, **columns) -> tuple[np.ndarray, ...]:

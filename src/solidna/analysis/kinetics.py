@@ -76,6 +76,7 @@ import numpy as np
 from scipy import constants as _const
 from scipy.optimize import least_squares, minimize_scalar
 
+from solidna.analysis._checks import as_real_1d
 from solidna.errors import ConvergenceError, DataFormatError, InvalidOptionError, check_choice
 
 __all__ = [
@@ -216,29 +217,7 @@ def symmetric_cell_voltage(
 # Input handling
 # --------------------------------------------------------------------------------------------
 def _as_real_1d(name: str, values, min_points: int = 1) -> np.ndarray:
-    """Return ``values`` as a finite 1-D float array, or raise :class:`DataFormatError`."""
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise DataFormatError(
-            f"{name} must be a sequence of real numbers; got {type(values).__name__} ({exc}). "
-            "Pass a 1-D numpy array or list of floats."
-        ) from exc
-    if arr.ndim != 1:
-        raise DataFormatError(
-            f"{name} must be 1-D; got shape {arr.shape}. Pass one column, e.g. df[col].to_numpy()."
-        )
-    if arr.size < min_points:
-        raise DataFormatError(
-            f"{name} has {arr.size} point(s); at least {min_points} are needed. Pass the full sweep."
-        )
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        raise DataFormatError(
-            f"{name} contains {int(bad.sum())} NaN/inf value(s) (first at index "
-            f"{int(np.argmax(bad))}). Drop those rows before the analysis."
-        )
-    return arr
+    return as_real_1d(name, values, min_points)
 
 
 def _monotonic_runs(voltage: np.ndarray) -> list[tuple[int, int, int]]:

@@ -1,0 +1,40 @@
+"""Input checks shared by the analysis modules (one definition, one message style)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from solidna.errors import DataFormatError
+
+__all__ = ["as_real_1d"]
+
+
+def as_real_1d(name: str, values, min_points: int = 1, allow_scalar: bool = False) -> np.ndarray:
+    """Return ``values`` as a finite 1-D float array, or raise :class:`DataFormatError`.
+
+    ``allow_scalar`` turns a single number into a one-element array.
+    """
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise DataFormatError(
+            f"{name} must be a sequence of real numbers; got {type(values).__name__} ({exc}). "
+            "Pass a 1-D numpy array or list of floats."
+        ) from exc
+    if allow_scalar and arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.ndim != 1:
+        raise DataFormatError(
+            f"{name} must be 1-D; got shape {arr.shape}. Pass one column, e.g. df[col].to_numpy()."
+        )
+    if arr.size < min_points:
+        raise DataFormatError(
+            f"{name} has {arr.size} point(s); at least {min_points} are needed. Pass the full data."
+        )
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        raise DataFormatError(
+            f"{name} contains {int(bad.sum())} NaN/inf value(s) (first at index "
+            f"{int(np.argmax(bad))}). Drop those rows before the analysis."
+        )
+    return arr
