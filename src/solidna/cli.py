@@ -399,7 +399,11 @@ def calibrate(
                 f"solidna.calibrate has no function {name}() in this version, so "
                 f"'solidna calibrate {step}' cannot run yet."
             )
-        outcome = routine(write=not check)
+        kwargs: dict[str, Any] = {"write": not check}
+        if step == "symmetric":  # about a minute: show each model evaluation
+            kwargs["progress"] = lambda msg: console.print(f"  [dim]{escape(msg)}[/dim]")
+        with console.status(f"calibrating {step} ..."):
+            outcome = routine(**kwargs)
         table = Table(title=f"calibrate {step}" + (" (check only)" if check else ""))
         table.add_column("quantity", overflow="fold")
         table.add_column("value", justify="right", overflow="fold")

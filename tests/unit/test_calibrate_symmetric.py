@@ -31,9 +31,8 @@ def test_committed_values_reproduce_recorded_model_values():
         assert values[tid] == pytest.approx(recorded, rel=REEVALUATION_REL), tid
 
 
-@pytest.mark.slow
 def test_recalibration_gives_committed_values():
-    """Slow twin of the test above (several minutes): rerun the whole fit."""
+    """Rerun the whole fit (about a minute) and land on the committed values."""
     ps = lu2019()
     result = cal.calibrate_symmetric(write=False)
     for name, value in result["parameters"].items():

@@ -132,7 +132,7 @@ def test_calibrate_uses_the_routines(monkeypatch) -> None:
         calls.append(("electrolyte", write))
         return {"parameters": {"SSE conductivity [S.m-1]": 0.0512}, "residuals": [0.01, -0.02]}
 
-    def calibrate_symmetric(write: bool = True) -> dict:
+    def calibrate_symmetric(write: bool = True, progress=None) -> dict:
         calls.append(("symmetric", write))
         return {"rms_residual": 0.003}
 
