@@ -30,7 +30,7 @@ def fig4h(parameters: ParameterSet, anode: str, duration: str | None = None) -> 
     if anode == "modified":
         step = paper.fig4h_modified(duration or "4000 h")
     else:
-        step = paper.fig4h_pristine(duration or "48 h")
+        step = paper.fig4h_pristine(duration or "500 h")
     return cell.run([step])
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from solidna import __version__, electrolyte
-from solidna.errors import check_choice
+from solidna.errors import OutOfRangeError, check_choice
 from solidna.parameters import ParameterSet, lu2019
 from solidna.protocols import (
     CyclicVoltammetry,
@@ -296,8 +296,6 @@ class SymmetricCell:
         if sse_thickness is not None:
             updates["SSE thickness [m]"] = to_si(sse_thickness, "m", "SSE thickness")
             if updates["SSE thickness [m]"] <= 0:
-                from solidna.errors import OutOfRangeError
-
                 raise OutOfRangeError(f"SSE thickness must be > 0; got {sse_thickness!r}.")
         if pvdf_ratio is not None:
             updates["SSE PVDF-HFP ratio [-]"] = pvdf_ratio  # checked below

@@ -34,7 +34,7 @@ def fig4h_modified(duration: str = "4000 h") -> PlatingStripping:
     return PlatingStripping("0.1 mA/cm2", duration, half_cycle=FIG4H_HALF_CYCLE)
 
 
-def fig4h_pristine(duration: str = "48 h") -> PlatingStripping:
+def fig4h_pristine(duration: str = "500 h") -> PlatingStripping:
     """Na|Na at 0.1 mA/cm2 (Fig. 4h); the run ends at the 10 V cycler limit (~16 h in the
     paper), so the duration is only an upper bound."""
     return PlatingStripping("0.1 mA/cm2", duration, half_cycle=FIG4H_HALF_CYCLE)
