@@ -494,6 +494,31 @@ def version() -> None:
     console.print(f"solidna {__version__}")
 
 
+# Command groups that live in their own modules: each defines
+# ``register(app: typer.Typer, simulate_app: typer.Typer) -> None`` and adds its commands (heavy
+# imports inside the commands). A module that is absent is skipped.
+EXTENSION_MODULES: tuple[str, ...] = (
+    "solidna.cli_na_co2",
+    "solidna.cli_analyze",
+    "solidna.cli_screen",
+    "solidna.cli_nvp",
+)
+
+
+def _register_extensions() -> None:
+    for name in EXTENSION_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(app, simulate_app)
+
+
+_register_extensions()
+
+
 def main() -> None:
     """Entry point of the ``solidna`` console script."""
     # Set before anything heavy is imported (pybamm asks about telemetry; plots need no display).
