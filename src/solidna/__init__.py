@@ -26,12 +26,14 @@ from solidna.protocols import (  # noqa: E402
     Rest,
 )
 from solidna.simulate import SymmetricCell  # noqa: E402
+from solidna.na_co2 import NaCO2Cell  # noqa: E402
 
 __all__ = [
     "__version__",
     "ParameterSet",
     "lu2019",
     "SymmetricCell",
+    "NaCO2Cell",
     "PlatingStripping",
     "Rest",
     "CyclicVoltammetry",

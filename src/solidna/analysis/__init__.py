@@ -15,6 +15,12 @@ kinetics
 cycling
     Galvanostatic plating/stripping metrics (Fig. 4h, S18): half cycles, per-cycle overpotential,
     time to a voltage, runaway and short-circuit detection.
+metrics
+    Galvanostatic battery metrics (Fig. 5, S31): capacities, coulombic efficiency, retention,
+    terminal voltages, charge-discharge gap.
+io
+    Instrument files (BioLogic, Neware, Arbin, Maccor, CH Instruments, CSV) into one tidy table:
+    ``solidna.analysis.io.read``.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from solidna.analysis.eis import (
     EISFit,
     KKResult,
     arrhenius_fit,
+    arrhenius_from_spectra,
     conductivity_from_resistance,
     conductivity_from_rs,
     effective_capacitance,
@@ -45,6 +52,7 @@ from solidna.analysis.kinetics import (
     exchange_current_from_cv,
     symmetric_cell_voltage,
 )
+from solidna.analysis.metrics import cycling_summary, galvanostatic_cycles
 
 __all__ = [
     # eis
@@ -57,6 +65,7 @@ __all__ = [
     "conductivity_from_rs",
     "conductivity_from_resistance",
     "arrhenius_fit",
+    "arrhenius_from_spectra",
     # kinetics
     "ExchangeCurrentResult",
     "exchange_current_from_cv",
@@ -70,4 +79,7 @@ __all__ = [
     "time_to_voltage",
     "detect_runaway",
     "detect_short_circuit",
+    # metrics
+    "galvanostatic_cycles",
+    "cycling_summary",
 ]

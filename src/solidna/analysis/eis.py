@@ -67,6 +67,7 @@ __all__ = [
     "conductivity_from_rs",
     "conductivity_from_resistance",
     "arrhenius_fit",
+    "arrhenius_from_spectra",
     "effective_capacitance",
     "KK_RESIDUAL_THRESHOLD",
     "KK_MIN_RC_PER_DECADE",
@@ -1064,3 +1065,86 @@ def arrhenius_fit(temperature_K, conductivity_S_m, form: str = "sigma") -> dict[
         "R2 [-]": r2,
         "Number of points": int(t.size),
     }
+
+
+def arrhenius_from_spectra(
+    spectra,
+    temperature_K,
+    thickness_m,
+    area_m2,
+    circuit: str = "R0-p(R1,CPE1)",
+    rs_element: str = "R0",
+    form: str = "sigma",
+) -> dict:
+    """Activation energy from impedance spectra measured at several temperatures (Fig. 3g).
+
+    For each spectrum the circuit is fitted (:func:`fit_circuit`), the bulk resistance is read
+    from ``rs_element`` (the high-frequency intercept ``R0`` of the default ``R0-p(R1,CPE1)``;
+    use e.g. ``circuit="p(R1,CPE1)-CPE2", rs_element="R1"`` for a blocking-electrode cell whose
+    bulk arc is visible), converted to a conductivity with
+    :func:`conductivity_from_resistance`, and the conductivities are fitted with
+    :func:`arrhenius_fit`.
+
+    Parameters
+    ----------
+    spectra : sequence of (frequency_Hz, impedance_ohm)
+        One spectrum per temperature: frequencies in Hz and complex impedance in **Ohm** (not
+        area-specific; ``Z_im < 0`` on a capacitive arc).
+    temperature_K : array_like of float
+        Temperature of each spectrum in K.
+    thickness_m, area_m2 : float or array_like of float
+        Electrolyte thickness in m and electrode area in m2: one value for all spectra, or one
+        per spectrum.
+    circuit : str
+        impedance.py circuit string.
+    rs_element : str
+        Parameter of ``circuit`` that is the bulk (electrolyte) resistance.
+    form : {"sigma", "sigma_T"}
+        Passed to :func:`arrhenius_fit`.
+
+    Returns
+    -------
+    dict
+        The :func:`arrhenius_fit` result plus ``"Temperature [K]"``, ``"Rs [Ohm]"``,
+        ``"Rs std [Ohm]"`` and ``"Conductivity [S.m-1]"`` (lists, one value per spectrum).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> T = np.array([283.15, 298.15, 313.15, 333.15])
+    >>> sigma = 0.05 * np.exp(-0.32 / (BOLTZMANN_EV_K * T)) / np.exp(-0.32 / (BOLTZMANN_EV_K * 298.15))
+    >>> f = np.logspace(6, -1, 50)
+    >>> rs = 60e-6 / (sigma * 1e-4)                          # 60 um, 1 cm2
+    >>> spectra = [(f, r + 5 * r / (1 + 5 * r * 1e-6 * (2j * np.pi * f) ** 0.9)) for r in rs]
+    >>> fit = arrhenius_from_spectra(spectra, T, 60e-6, 1e-4)
+    >>> round(fit["Activation energy [eV]"], 3)
+    0.32
+    """
+    temps = _as_real_1d("temperature_K", temperature_K, 2)
+    spectra = list(spectra)
+    if len(spectra) != temps.size:
+        raise DataFormatError(
+            f"{len(spectra)} spectra but {temps.size} temperatures; give one temperature per "
+            "spectrum."
+        )
+    n = len(spectra)
+    thickness = np.broadcast_to(_positive("thickness_m", thickness_m), (n,))
+    area = np.broadcast_to(_positive("area_m2", area_m2), (n,))
+    rs, rs_std = [], []
+    for frequency, impedance in spectra:
+        fit = fit_circuit(frequency, impedance, circuit=circuit)
+        if rs_element not in fit.params_:
+            check_choice(f"rs_element of circuit {circuit!r}:", rs_element, fit.param_names)
+        rs.append(fit.params_[rs_element])
+        rs_std.append(fit.conf_[rs_element])
+    sigma = np.asarray(conductivity_from_resistance(np.asarray(rs), thickness, area)).reshape(n)
+    out = arrhenius_fit(temps, sigma, form=form)
+    out.update(
+        {
+            "Temperature [K]": temps.tolist(),
+            "Rs [Ohm]": rs,
+            "Rs std [Ohm]": rs_std,
+            "Conductivity [S.m-1]": sigma.tolist(),
+        }
+    )
+    return out

@@ -19,17 +19,12 @@ calibrate symmetric``) to regenerate it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from solidna.errors import ConvergenceError
+from solidna.calibrate._common import Calibration
 from solidna.parameters import ParameterSet
-from solidna.parameters.parameter_set import set_directory
-from solidna.reproduce.targets import calibrate_targets
 
 __all__ = ["calibrate_symmetric", "model_values", "FREE_PARAMETERS", "TARGET_IDS", "residuals"]
 
@@ -111,11 +106,25 @@ def model_values(
     }
 
 
+_PROBLEM = Calibration(
+    name="symmetric",
+    routine=ROUTINE,
+    free=FREE_PARAMETERS,
+    target_ids=TARGET_IDS,
+    model_values=model_values,
+    source="lu2019:fig4g,fig4h",
+)
+
+
 def residuals(values: dict[str, float]) -> dict[str, float]:
     """Log residuals ln(model/paper) of the calibrate targets (scale-free: a ratio of 1000 and
     an overpotential of 80 mV weigh alike)."""
-    targets = calibrate_targets(("fig4",))
-    return {tid: math.log(values[tid] / float(targets[tid].value)) for tid in TARGET_IDS}
+    return _PROBLEM.residuals(values)
+
+
+def lu2019_base() -> ParameterSet:
+    """The Lu 2019 set without the previous symmetric fit, at the initial guesses."""
+    return _PROBLEM.base()
 
 
 def calibrate_symmetric(
@@ -133,8 +142,9 @@ def calibrate_symmetric(
     path : path, optional
         Where to write (default: the Lu 2019 set folder).
     parameters : ParameterSet, optional
-        Fixed parameters (default: the Lu 2019 set); the free ones start from
-        :data:`FREE_PARAMETERS` guesses, so the result does not depend on a previous fit.
+        Fixed parameters (default: the Lu 2019 set without the previous fit); the free ones
+        start from :data:`FREE_PARAMETERS` guesses, so the result does not depend on a
+        previous fit.
     progress : callable, optional
         Called with a message per model evaluation.
 
@@ -144,148 +154,7 @@ def calibrate_symmetric(
         ``parameters`` (name -> value), ``targets`` (ids), ``model`` (values), ``residuals``,
         ``cost``, ``nfev``, ``path``.
     """
-    targets = calibrate_targets(("fig4",))
-    missing = [t for t in TARGET_IDS if t not in targets]
-    if missing:  # pragma: no cover - the targets file is package data
-        raise RuntimeError(f"calibrate targets missing from the targets data: {missing}")
-    base = parameters if parameters is not None else lu2019_base()
-    names = list(FREE_PARAMETERS)
-    x0 = np.log([FREE_PARAMETERS[n][1] for n in names])
-    say = progress or (lambda msg: None)
-    count = 0
-
-    def evaluate(x: np.ndarray) -> dict[str, float]:
-        ps = base.updated(
-            dict(zip(names, np.exp(x), strict=True)), method="fitted", source="calibration"
-        )
-        return model_values(ps)
-
-    evaluated: dict[bytes, dict[str, float]] = {}  # model values by point (x.tobytes())
-
-    def fun(x: np.ndarray) -> np.ndarray:
-        nonlocal count
-        count += 1
-        say(
-            f"evaluation {count}: "
-            + ", ".join(
-                f"{n.split('[')[0].strip()}={v:.4g}" for n, v in zip(names, np.exp(x), strict=True)
-            )
-        )
-        evaluated[x.tobytes()] = evaluate(x)
-        r = np.array(list(residuals(evaluated[x.tobytes()]).values()))
-        say(f"  log residuals: {np.array2string(r, precision=5)}")
-        return r
-
-    x, nfev = _chord_solve(fun, x0)
-    fitted = dict(zip(names, (float(v) for v in np.exp(x)), strict=True))
-    final = evaluated[x.tobytes()]  # the solution itself, not the last Jacobian probe
-    res = residuals(final)
-    out = {
-        "parameters": fitted,
-        "targets": list(TARGET_IDS),
-        "model": final,
-        "residuals": res,
-        "cost": 0.5 * float(sum(r**2 for r in res.values())),
-        "nfev": nfev,
-        "path": None,
-    }
-    if write:
-        out["path"] = str(_write(out, path))
-    return out
-
-
-# Residual tolerance of the solve: |ln(model/paper)| below 1e-3 (0.1 %) is far inside the
-# targets' 10-50 % tolerances, and above the noise of the residuals (solver rtol 1e-6 amplified
-# by the CV fit and the threshold interpolation), which stalls a trust-region optimiser.
-RESIDUAL_TOL = 1e-3
-JACOBIAN_STEP = 0.02  # in log space: 2 % changes, well above the residual noise
-
-
-def _chord_solve(
-    fun: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, max_iter: int = 15
-) -> tuple[np.ndarray, int]:
-    """Solve fun(x) = 0 (as many residuals as unknowns) by the chord method.
-
-    The Jacobian is computed by forward differences and reused while the residual at least
-    halves per step; otherwise it is recomputed at the current point. In log space the problem
-    is nearly linear and nearly diagonal (each target is fixed mainly by one parameter), so this
-    converges in a few steps at a fraction of the cost of a trust-region fit that
-    re-differentiates a noisy residual every step.
-    """
-    nfev = 0
-
-    def jacobian(x: np.ndarray, r: np.ndarray) -> np.ndarray:
-        nonlocal nfev
-        jac = np.empty((r.size, x.size))
-        for k in range(x.size):
-            xk = x.copy()
-            xk[k] += JACOBIAN_STEP
-            jac[:, k] = (fun(xk) - r) / JACOBIAN_STEP
-            nfev += 1
-        return jac
-
-    x = x0.copy()
-    r = fun(x)
-    nfev += 1
-    jac = jacobian(x, r)
-    for _ in range(max_iter):
-        if np.max(np.abs(r)) < RESIDUAL_TOL:
-            return x, nfev
-        x_new = x - np.linalg.solve(jac, r)
-        r_new = fun(x_new)
-        nfev += 1
-        if np.max(np.abs(r_new)) > 0.5 * np.max(np.abs(r)):
-            jac = jacobian(x_new, r_new)  # slow progress: refresh the slopes
-        x, r = x_new, r_new
-    if np.max(np.abs(r)) < RESIDUAL_TOL:
-        return x, nfev
-    raise ConvergenceError(
-        f"symmetric calibration did not converge in {max_iter} chord steps; residuals "
-        f"{np.round(r, 5).tolist()} for targets {list(TARGET_IDS)}."
-    )
-
-
-def lu2019_base() -> ParameterSet:
-    """The Lu 2019 set without the previous symmetric fit (so calibration starts afresh)."""
-    initial = {n: v[1] for n, v in FREE_PARAMETERS.items()}
-    base = ParameterSet.load("lu2019", exclude=("fitted_symmetric.toml",))
-    return base.updated(initial, method="fitted", source="initial guess")
-
-
-def _write(result: dict[str, Any], path: str | Path | None) -> Path:
-    import tomli_w
-
-    from solidna import __version__
-
-    path = Path(path) if path is not None else set_directory("lu2019") / "fitted_symmetric.toml"
-    doc: dict[str, Any] = {
-        "meta": {
-            "routine": ROUTINE,
-            "solidna_version": __version__,
-            "targets": list(TARGET_IDS),
-            "residuals_log": {k: float(v) for k, v in result["residuals"].items()},
-            "model_values": {k: float(v) for k, v in result["model"].items()},
-            "cost": result["cost"],
-        },
-        "parameters": {},
-    }
-    for name, value in result["parameters"].items():
-        unit, _, note = FREE_PARAMETERS[name]
-        doc["parameters"][name] = {
-            "value": float(value),
-            "unit": unit,
-            "source": "lu2019:fig4g,fig4h",
-            "method": "fitted",
-            "note": note,
-            "targets": list(TARGET_IDS),
-            "routine": ROUTINE,
-        }
-    header = (
-        "# Written by solidna.calibrate.symmetric.calibrate_symmetric - do not edit by hand.\n"
-        "# Regenerate: python -m solidna.calibrate.symmetric\n"
-    )
-    path.write_text(header + tomli_w.dumps(doc))
-    return path
+    return _PROBLEM.run(write=write, path=path, parameters=parameters, progress=progress)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,10 +15,12 @@ import pybamm
 
 from solidna import electrolyte
 from solidna.errors import ConvergenceError
+from solidna.models.schedule import current_expression, interp_times, switch_times
 from solidna.models.symmetric import SymmetricCellModel
 from solidna.parameters import ParameterSet
 
 __all__ = [
+    "electrolyte_values",
     "symmetric_parameter_values",
     "solve_current",
     "solve_voltage",
@@ -32,6 +34,28 @@ R = 8.314462618  # J/(mol K)
 # (see tests/physics/test_symmetric_convergence.py).
 RTOL = 1e-6
 ATOL = 1e-8
+
+
+def electrolyte_values(parameters: ParameterSet) -> dict[str, float]:
+    """SSE properties every cell model needs, derived from the electrolyte model at the set's
+    temperature and PVDF-HFP ratio: conductivity, salt and SN concentrations, salt diffusivity.
+
+    The salt diffusivity follows from the conductivity by Nernst-Einstein for a binary salt
+    (physics brief section 3): ``D+ + D- = sigma R T / (F^2 c)``, ``D_salt = 2 D+ D- / (D+ + D-)
+    = 2 t+ (1 - t+) (D+ + D-)``.
+    """
+    T = parameters["Temperature [K]"]
+    w = parameters["SSE PVDF-HFP ratio [-]"]
+    kappa = electrolyte.conductivity_S_m(T, w, parameters)
+    c_salt = electrolyte.salt_concentration_mol_m3(w, parameters)
+    t_plus = parameters["Cation transference number [-]"]
+    d_sum = kappa * R * T / (F**2 * c_salt) / parameters["Nernst-Einstein dissociation factor [-]"]
+    return {
+        "SSE conductivity [S.m-1]": kappa,
+        "Salt concentration [mol.m-3]": c_salt,
+        "SN concentration [mol.m-3]": electrolyte.sn_concentration_mol_m3(w, parameters),
+        "Salt diffusivity [m2.s-1]": 2 * t_plus * (1 - t_plus) * d_sum,
+    }
 
 
 def symmetric_parameter_values(
@@ -57,23 +81,8 @@ def symmetric_parameter_values(
         Name -> value (SI), ready for ``pybamm.ParameterValues``.
     """
     values = dict(parameters)
-    T = values["Temperature [K]"]
-    w = values["SSE PVDF-HFP ratio [-]"]
-    kappa = electrolyte.conductivity_S_m(T, w, parameters)
-    c_salt = electrolyte.salt_concentration_mol_m3(w, parameters)
-    t_plus = values["Cation transference number [-]"]
-    # Nernst-Einstein for a binary salt (physics brief section 3):
-    # D+ + D- = sigma R T / (F^2 c), D_salt = 2 D+ D- / (D+ + D-) = 2 t+ (1 - t+) (D+ + D-)
-    d_sum = kappa * R * T / (F**2 * c_salt) / values["Nernst-Einstein dissociation factor [-]"]
-    values.update(
-        {
-            "SSE conductivity [S.m-1]": kappa,
-            "Salt concentration [mol.m-3]": c_salt,
-            "SN concentration [mol.m-3]": electrolyte.sn_concentration_mol_m3(w, parameters),
-            "Salt diffusivity [m2.s-1]": 2 * t_plus * (1 - t_plus) * d_sum,
-            "Current scale [A]": 1.0 * values["Electrode area [m2]"],  # 0.1 mA/cm2 scale
-        }
-    )
+    values.update(electrolyte_values(parameters))
+    values["Current scale [A]"] = 1.0 * values["Electrode area [m2]"]  # 0.1 mA/cm2 scale
     prefix = "Modified" if anode == "modified" else "Pristine"
     L0 = values[f"{prefix} interphase initial thickness [m]"]
     left, right = initial_thickness_m or (L0, L0)
@@ -87,45 +96,6 @@ def _model(anode: str, surface_form: str, mode: str) -> SymmetricCellModel:
     return SymmetricCellModel(
         {"anode": anode, "surface form": surface_form, "operating mode": mode}
     )
-
-
-def _current_expression(segments: Sequence, area_m2: float):
-    """Current [A] as a PyBaMM expression of time for a piecewise schedule."""
-
-    def current(t):
-        total = pybamm.Scalar(0)
-        for seg in segments:
-            if seg.current_density_A_m2 == 0:
-                continue
-            window = (t >= seg.start_s) * (t < seg.end_s)
-            amp = abs(seg.current_density_A_m2) * area_m2
-            if seg.half_cycle_s is not None:
-                phase = pybamm.Modulo(t - seg.start_s, 2 * seg.half_cycle_s)
-                window = window * (1 - 2 * (phase >= seg.half_cycle_s))
-            if seg.current_density_A_m2 < 0:
-                # -1 inside the window, written as 1 - 2 H(t - start): a negative scalar factor
-                # would be simplified by PyBaMM into the negation of a boolean (Heaviside) node,
-                # which NumPy refuses to evaluate
-                window = window * (1 - 2 * (t >= seg.start_s))
-            total = total + window * amp
-        return total
-
-    return current
-
-
-def _interp_times(switch: np.ndarray, points_per_half_cycle: int) -> np.ndarray:
-    """Output times: dense near the end of every constant-current interval (where the
-    overpotential is read) and never exactly at a switch, where the current is two-valued."""
-    frac = np.concatenate(
-        [
-            [1e-6],
-            np.linspace(0.02, 0.88, max(points_per_half_cycle - 8, 2)),
-            [0.9, 0.92, 0.94, 0.96, 0.98, 0.99, 1 - 1e-6],
-        ]
-    )
-    starts, ends = switch[:-1], switch[1:]
-    t = (starts[:, None] + frac[None, :] * (ends - starts)[:, None]).ravel()
-    return np.unique(t)
 
 
 def solve_current(
@@ -152,7 +122,7 @@ def solve_current(
     """
     model = _model(anode, surface_form, "current")
     pv = pybamm.ParameterValues(dict(values))
-    pv["Current function [A]"] = _current_expression(segments, values["Electrode area [m2]"])
+    pv["Current function [A]"] = current_expression(segments, values["Electrode area [m2]"])
     x = pybamm.SpatialVariable("x", domain=["SSE"], coord_sys="cartesian")
     sim = pybamm.Simulation(
         model,
@@ -160,8 +130,8 @@ def solve_current(
         var_pts={x: var_pts},
         solver=pybamm.IDAKLUSolver(rtol=rtol, atol=ATOL * rtol / RTOL),
     )
-    switch = np.unique(np.concatenate([s.switch_times() for s in segments]))
-    t_interp = _interp_times(switch, points_per_half_cycle)
+    switch = switch_times(segments)
+    t_interp = interp_times(switch, points_per_half_cycle)
     try:
         sol = sim.solve(t_eval=switch, t_interp=t_interp)
     except pybamm.SolverError as exc:

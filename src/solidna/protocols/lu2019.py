@@ -59,3 +59,18 @@ def fig4e_rest() -> Rest:
 def figS18(current_density: str, duration: str = "1000 h") -> PlatingStripping:
     """M-Na|M-Na at 0.2 or 0.5 mA/cm2 with 1 mAh/cm2 per half cycle (Fig. S18)."""
     return PlatingStripping(current_density, duration, capacity="1 mAh/cm2")
+
+
+# ---- Na-CO2 cells (Fig. 5) ----------------------------------------------------------------------
+# Currents per gram of MWCNT, as the paper reports them.
+FIG5C_RATES_MA_G = (50, 100, 200, 400, 500)
+FIG5C_CUTOFF = "1.5 V"
+# Fig. 5d: the rate test's capacity limit is not stated; the 1000 mAh/g of Fig. 5e-f is assumed.
+FIG5D_CAPACITY = "1000 mAh/g"
+FIG5F_CURRENT = "200 mA/g"
+FIG5F_CAPACITY = "1000 mAh/g"
+FIG5F_CYCLES = 50
+# After the cathode replacement the paper keeps cycling; 10 cycles show the recovery.
+FIG5F_CYCLES_AFTER_REPLACEMENT = 10
+# Fig. S26-S27: SSE thickness ranges, represented by their mid-points.
+FIGS26_SSE_THICKNESS_UM = (30, 60, 90)

@@ -1,0 +1,301 @@
+"""Instrument files in, one tidy table out: :func:`read`.
+
+Every reader returns a :class:`Measurement` whose ``data`` is a pandas table in SI with the
+columns of :data:`COLUMNS`:
+
+* time series (cycling, CV): ``"Time [s]"``, ``"Voltage [V]"``, ``"Current [A]"`` (positive =
+  oxidation of the working electrode: charge of a cathode against Na, stripping in Na|Na),
+  ``"Current density [A.m-2]"`` (when the electrode area is known), ``"Capacity [A.h]"`` (net
+  charge since the start, ``integral of I dt``), ``"Cycle number"`` and ``"Step"`` (the
+  instrument's, when it has them);
+* impedance: ``"Frequency [Hz]"``, ``"Z_re [Ohm]"``, ``"Z_im [Ohm]"`` with ``Z_im < 0`` on a
+  capacitive arc (impedance.py's convention; the Nyquist plot shows ``-Z_im``).
+
+Formats (:data:`FORMATS`) and the reader behind each:
+
+================  ================================================================
+``biologic-mpr``  BioLogic EC-Lab binary ``.mpr`` - galvani
+``biologic-mpt``  BioLogic EC-Lab text ``.mpt`` (any technique, incl. PEIS) - own
+``neware``        Neware ``.nda`` and ``.ndax`` - NewareNDA
+``arbin``         Arbin ``.xlsx`` / ``.csv`` export - pandas (openpyxl)
+``maccor``        Maccor tab-separated text export - own
+``chi-eis``       CH Instruments A.C. impedance text - impedance.py preprocessing
+``csv``           any delimited text, with a column mapping or unit-bearing headers
+================  ================================================================
+
+The format is detected from the file's content (magic bytes, first lines), not its name; a name
+that contradicts the content (a ``.mpr`` that is text) is refused. Input files are only read.
+
+Examples
+--------
+>>> import solidna.analysis.io as sio
+>>> sorted(sio.FORMATS)[:3]
+['arbin', 'biologic-mpr', 'biologic-mpt']
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from solidna.analysis.io._table import (
+    CAPACITY,
+    COLUMNS,
+    CURRENT,
+    CURRENT_DENSITY,
+    CYCLE,
+    FREQUENCY,
+    STEP,
+    TIME,
+    VOLTAGE,
+    Z_IM,
+    Z_RE,
+    Measurement,
+    Progress,
+    finish_table,
+    split_header,
+)
+from solidna.analysis.io.biologic import MPR_MAGIC, MPT_MAGICS, read_mpr, read_mpt, write_mpt
+from solidna.analysis.io.cyclers import (
+    NEWARE_MAGIC,
+    is_ndax,
+    looks_like_arbin_header,
+    maccor_header_line,
+    read_arbin,
+    read_maccor,
+    read_neware,
+)
+from solidna.analysis.io.generic import ALIASES, read_csv
+from solidna.errors import DataFormatError, InvalidOptionError, check_choice
+
+__all__ = [
+    "read",
+    "detect_format",
+    "Measurement",
+    "FORMATS",
+    "COLUMNS",
+    "ALIASES",
+    "write_mpt",
+    "write_csv_table",
+    "split_header",
+    "TIME",
+    "VOLTAGE",
+    "CURRENT",
+    "CURRENT_DENSITY",
+    "CAPACITY",
+    "CYCLE",
+    "STEP",
+    "FREQUENCY",
+    "Z_RE",
+    "Z_IM",
+]
+
+
+def _read_chi(path: Path, *, area_m2: float | None = None) -> Measurement:
+    """CH Instruments A.C. impedance export, read by impedance.py's preprocessing."""
+    from impedance.preprocessing import readCHInstruments
+
+    try:
+        f, z = readCHInstruments(str(path))
+    except Exception as exc:  # impedance.py raises IndexError/ValueError/UnboundLocalError
+        raise DataFormatError(
+            f"{path}: impedance.py cannot read this CH Instruments file ({type(exc).__name__}: "
+            f"{exc}); it is truncated or not an A.C. impedance export."
+        ) from None
+    frame = pd.DataFrame({FREQUENCY: f, Z_RE: z.real, Z_IM: z.imag})
+    table = finish_table(frame, path=path, kind="impedance")
+    meta = {"instrument": "CH Instruments", "reader": "impedance.preprocessing.readCHInstruments"}
+    return Measurement(table, "impedance", "chi-eis", path, area_m2, meta, [])
+
+
+#: Format name -> (reader, description).
+FORMATS: dict[str, tuple[Callable[..., Measurement], str]] = {
+    "biologic-mpr": (read_mpr, "BioLogic EC-Lab binary .mpr (galvani)"),
+    "biologic-mpt": (read_mpt, "BioLogic EC-Lab text .mpt"),
+    "neware": (read_neware, "Neware .nda/.ndax (NewareNDA)"),
+    "arbin": (read_arbin, "Arbin .xlsx/.csv export"),
+    "maccor": (read_maccor, "Maccor tab-separated text export"),
+    "chi-eis": (_read_chi, "CH Instruments A.C. impedance text (impedance.py)"),
+    "csv": (read_csv, "delimited text with unit-bearing headers or a column mapping"),
+}
+
+# Extensions that promise one format; content that disagrees is refused.
+_EXTENSIONS = {
+    ".mpr": "biologic-mpr",
+    ".mpt": "biologic-mpt",
+    ".nda": "neware",
+    ".ndax": "neware",
+    ".xlsx": "arbin",
+    ".xls": "arbin",
+}
+
+
+def detect_format(path: str | os.PathLike[str]) -> str:
+    """The format of ``path`` (a key of :data:`FORMATS`), from its content.
+
+    Raises
+    ------
+    DataFormatError
+        The file is missing, empty, of an unknown binary format, or its extension promises a
+        format its content does not have.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise DataFormatError(f"{p}: no such file. Check the path.")
+    if p.stat().st_size == 0:
+        raise DataFormatError(f"{p}: the file is empty (0 bytes). Check the export.")
+    with open(p, "rb") as fh:
+        head = fh.read(8192)
+    fmt: str | None = None
+    if head.startswith(MPR_MAGIC):
+        fmt = "biologic-mpr"
+    elif head.startswith(NEWARE_MAGIC):
+        fmt = "neware"
+    elif head.startswith(b"PK\x03\x04"):
+        if is_ndax(p):
+            fmt = "neware"
+        else:
+            import zipfile
+
+            try:
+                with zipfile.ZipFile(p) as zf:
+                    names = zf.namelist()
+            except (zipfile.BadZipFile, OSError):
+                names = []
+            if any(n.startswith("xl/") for n in names):
+                fmt = "arbin"
+            elif not names:
+                raise DataFormatError(
+                    f"{p}: a damaged ZIP container (truncated .ndax or .xlsx?). Copy or export "
+                    "the file again."
+                )
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        fmt = "arbin"  # legacy .xls workbook
+    elif head[4:19] == b"Standard Jet DB" or head[4:19] == b"Standard ACE DB":
+        raise DataFormatError(
+            f"{p}: an Arbin .res (MS Access) file, which solidna cannot read. Export the test "
+            "from Arbin's Data Watcher / MITS Pro as .xlsx or .csv."
+        )
+    if fmt is None:
+        text = head.decode("latin-1")
+        lines = text.splitlines()
+        binary = b"\x00" in head
+        if not binary and lines:
+            first = lines[0].strip()
+            if first in MPT_MAGICS:
+                fmt = "biologic-mpt"
+            elif maccor_header_line(lines[:40]) is not None:
+                fmt = "maccor"
+            elif looks_like_arbin_header(lines[0]):
+                fmt = "arbin"
+            elif any(line.startswith("A.C. Impedance") for line in lines[:5]) or any(
+                line.replace(" ", "").startswith("Freq/Hz,Z'/ohm") for line in lines[:40]
+            ):
+                fmt = "chi-eis"
+            else:
+                fmt = "csv"
+        else:
+            raise DataFormatError(
+                f"{p}: unknown binary format (first bytes {head[:16]!r}). Known formats: "
+                + "; ".join(f"{k} ({v[1]})" for k, v in FORMATS.items())
+                + ". Export the data as text (CSV) and read it with a column mapping."
+            )
+    expected = _EXTENSIONS.get(p.suffix.lower())
+    if expected is not None and expected != fmt and not (expected == "arbin" and fmt == "csv"):
+        raise DataFormatError(
+            f"{p}: the extension {p.suffix!r} means {FORMATS[expected][1]}, but the content "
+            f"looks like {FORMATS[fmt][1]} (wrong format or renamed file). Rename the file, or "
+            f"pass format={fmt!r} to read it as such."
+        )
+    return fmt
+
+
+def read(
+    path: str | os.PathLike[str],
+    format: str | None = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    area: str | float | None = None,
+    progress: Progress | None = None,
+) -> Measurement:
+    """Read an instrument file into a tidy table (see the module docstring for formats).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file (only read, never modified).
+    format : str, optional
+        A key of :data:`FORMATS`; detected from the content when None.
+    columns : mapping, optional
+        For ``format="csv"``: quantity -> column header, e.g. ``{"time": "t [min]",
+        "voltage": "E", "current": "I [mA]"}``. Quantities: time, voltage, current,
+        current density, capacity, cycle, step, frequency, z_re, z_im, -z_im. A value
+        ``"t [min]"`` names the column ``t`` in minutes when no column is called ``"t [min]"``.
+    area : str or float, optional
+        Electrode area (``"1.13 cm2"``; a number is in m2). Adds ``"Current density [A.m-2]"``;
+        overrides an area in the file header.
+    progress : callable, optional
+        ``progress(message, fraction)`` while large text files are read.
+
+    Returns
+    -------
+    Measurement
+        ``.data`` (the tidy table), ``.kind``, ``.format``, ``.source``, ``.area_m2``,
+        ``.metadata``, ``.notes``.
+
+    Raises
+    ------
+    DataFormatError
+        Unknown, empty, truncated or malformed file; missing columns; time going backwards;
+        mixed units. The message names the file, the problem and the fix.
+    InvalidOptionError
+        Unknown ``format``, or the optional reader package is not installed.
+    UnitError
+        ``area`` cannot be parsed.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "run.csv").write_text("Time [h],Voltage [V],Current [mA]\\n0,0.08,0.1\\n1,0.09,0.1\\n")
+    >>> m = read(d / "run.csv", area="1 cm2")
+    >>> m.format, list(m.data.columns)[:4]
+    ('csv', ['Time [s]', 'Voltage [V]', 'Current [A]', 'Current density [A.m-2]'])
+    >>> float(m.data["Time [s]"].iloc[-1]), float(m.data["Current density [A.m-2]"].iloc[0])
+    (3600.0, 1.0)
+    """
+    p = Path(path)
+    fmt = detect_format(p) if format is None else check_choice("format", format, list(FORMATS))
+    if format is not None and not p.is_file():
+        raise DataFormatError(f"{p}: no such file. Check the path.")
+    area_m2 = None
+    if area is not None:
+        from solidna.units import to_si
+
+        area_m2 = to_si(area, "m**2", "electrode area")
+        if not area_m2 > 0:
+            raise InvalidOptionError(f"electrode area must be > 0; got {area!r}.")
+    reader = FORMATS[fmt][0]
+    kwargs: dict = {"area_m2": area_m2}
+    if columns:
+        if fmt != "csv":
+            raise InvalidOptionError(
+                f"{p}: columns= maps the columns of a generic text table (format='csv'); this "
+                f"file is read as {fmt!r}, whose columns are known. Drop columns=, or pass "
+                "format='csv' to map them yourself."
+            )
+        kwargs["columns"] = columns
+    if fmt in ("biologic-mpt", "arbin", "maccor", "csv"):
+        kwargs["progress"] = progress
+    return reader(p, **kwargs)
+
+
+def write_csv_table(measurement: Measurement | pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write a tidy table as CSV with its unit-bearing headers (reads back with :func:`read`)."""
+    from solidna.io_utils import write_csv
+
+    frame = measurement.data if isinstance(measurement, Measurement) else measurement
+    return write_csv(path, frame)

@@ -1,0 +1,441 @@
+"""The tidy table every reader returns, its column names, unit-bearing headers and the checks.
+
+Every reader turns an instrument file into one :class:`pandas.DataFrame` with SI columns named
+after :data:`COLUMNS` and hands it to :func:`finish_table`, which refuses empty, truncated and
+non-monotonic records with a :class:`~solidna.errors.DataFormatError` that names the file, the
+problem and the fix. Units in headers (``"Time [h]"``, ``"Test_Time(s)"``, ``"Ewe/V"``,
+``"Current density [mA.cm-2]"``) are read with pint (:data:`solidna.units.ureg`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from solidna.errors import DataFormatError, SolidnaWarning
+
+__all__ = [
+    "TIME",
+    "VOLTAGE",
+    "CURRENT",
+    "CURRENT_DENSITY",
+    "CAPACITY",
+    "CYCLE",
+    "STEP",
+    "FREQUENCY",
+    "Z_RE",
+    "Z_IM",
+    "COLUMNS",
+    "QUANTITIES",
+    "Measurement",
+    "Progress",
+    "split_header",
+    "unit_factor",
+    "numeric_column",
+    "cumulative_from_counter",
+    "finish_table",
+]
+
+#: Tidy column names (SI). ``Z_im`` follows the electrochemical convention of impedance.py:
+#: negative on a capacitive arc (the Nyquist plot shows ``-Z_im``). ``Current`` is positive for
+#: oxidation of the working electrode (charge of a cathode against Na, stripping in a Na|Na cell);
+#: ``Capacity`` is the net charge passed since the start of the record, ``integral of I dt``
+#: (BioLogic's ``(Q-Qo)``), so the charge of any stretch is a difference of two values.
+TIME = "Time [s]"
+VOLTAGE = "Voltage [V]"
+CURRENT = "Current [A]"
+CURRENT_DENSITY = "Current density [A.m-2]"
+CAPACITY = "Capacity [A.h]"
+CYCLE = "Cycle number"
+STEP = "Step"
+FREQUENCY = "Frequency [Hz]"
+Z_RE = "Z_re [Ohm]"
+Z_IM = "Z_im [Ohm]"
+
+#: Quantity key -> (tidy column, SI unit as pint understands it).
+QUANTITIES: dict[str, tuple[str, str]] = {
+    "time": (TIME, "s"),
+    "voltage": (VOLTAGE, "V"),
+    "current": (CURRENT, "A"),
+    "current density": (CURRENT_DENSITY, "A/m**2"),
+    "capacity": (CAPACITY, "A*h"),
+    "cycle": (CYCLE, ""),
+    "step": (STEP, ""),
+    "frequency": (FREQUENCY, "Hz"),
+    "z_re": (Z_RE, "ohm"),
+    "z_im": (Z_IM, "ohm"),
+    "-z_im": (Z_IM, "ohm"),
+}
+
+#: The columns of a time series and of an impedance spectrum, in this order.
+COLUMNS = {
+    "timeseries": [TIME, VOLTAGE, CURRENT, CURRENT_DENSITY, CAPACITY, CYCLE, STEP],
+    "impedance": [FREQUENCY, Z_RE, Z_IM],
+}
+
+# progress(message, fraction_done_or_None), as in solidna.reproduce.base
+Progress = Callable[[str, float | None], None]
+
+
+@dataclass
+class Measurement:
+    """One instrument file as a tidy table.
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        A time series (``"Time [s]"``, ``"Voltage [V]"``, ``"Current [A]"``, and where known
+        ``"Current density [A.m-2]"``, ``"Capacity [A.h]"``, ``"Cycle number"``, ``"Step"``) or an
+        impedance spectrum (``"Frequency [Hz]"``, ``"Z_re [Ohm]"``, ``"Z_im [Ohm]"``, with
+        ``Z_im < 0`` on a capacitive arc). See :data:`COLUMNS`.
+    kind : str
+        ``"timeseries"`` or ``"impedance"``.
+    format : str
+        The reader used (a key of :data:`solidna.analysis.io.FORMATS`).
+    source : pathlib.Path
+        The file read (never modified).
+    area_m2 : float or None
+        Electrode area in m2 (given by the user, or from the file header), else None.
+    metadata : dict
+        What the file's header says (instrument, start date, channel ...), as strings/numbers.
+    notes : list of str
+        Assumptions the reader made (e.g. a unit taken as SI because the header had none).
+    """
+
+    data: pd.DataFrame
+    kind: str
+    format: str
+    source: Path
+    area_m2: float | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def describe(self) -> dict[str, Any]:
+        """Short summary for ``summary.json``: file, format, kind, rows, columns, area, notes."""
+        out: dict[str, Any] = {
+            "file": str(self.source),
+            "format": self.format,
+            "kind": self.kind,
+            "rows": len(self.data),
+            "columns": list(self.data.columns),
+            "electrode area [cm2]": None if self.area_m2 is None else self.area_m2 * 1e4,
+            "metadata": self.metadata,
+            "notes": self.notes,
+        }
+        if self.kind == "timeseries" and len(self.data):
+            t = self.data[TIME].to_numpy()
+            out["duration [h]"] = float(t[-1] - t[0]) / 3600.0
+        return out
+
+
+# --------------------------------------------------------------------------------------------
+# Unit-bearing headers
+# --------------------------------------------------------------------------------------------
+_BRACKETS = re.compile(r"^(?P<stem>.*?)\s*\[(?P<unit>[^\[\]]+)\]\s*$")
+_PARENS = re.compile(r"^(?P<stem>.*?[^\s(])\s*\((?P<unit>[^()]+)\)\s*$")
+_SLASH = re.compile(r"^(?P<stem>.+?)/(?P<unit>[^/]+)$")
+# Words in parentheses that are not units (Re(Z), Im(Z), (Q-Qo) ...) are kept in the stem.
+_NOT_UNITS = {"z", "q-qo", "y", "z'", "z''"}
+
+
+def split_header(name: str) -> tuple[str, str | None]:
+    """Split a column header into its quantity and its unit.
+
+    Understands ``"Time [h]"``, ``"Test_Time(s)"``, ``"Voltage(V)"``, ``"Ewe/V"``,
+    ``"(Q-Qo)/mA.h"`` and ``"-Im(Z)/Ohm"``.
+
+    Returns
+    -------
+    (str, str or None)
+        The stem (stripped) and the unit text, or None when the header has no unit.
+
+    Examples
+    --------
+    >>> split_header("Time [h]"), split_header("Test_Time(s)"), split_header("Re(Z)/Ohm")
+    (('Time', 'h'), ('Test_Time', 's'), ('Re(Z)', 'Ohm'))
+    >>> split_header("Cycle_Index")
+    ('Cycle_Index', None)
+    """
+    text = str(name).strip()
+    for pattern in (_BRACKETS, _SLASH, _PARENS):
+        m = pattern.match(text)
+        if m and m.group("unit").strip().lower() not in _NOT_UNITS:
+            return m.group("stem").strip(), m.group("unit").strip()
+    return text, None
+
+
+def _pint_unit(unit: str) -> str:
+    """Instrument unit text -> pint syntax: ``mA.h`` -> ``mA*h``, ``cm-2`` -> ``cm**-2``."""
+    u = unit.strip().replace("µ", "u").replace("μ", "u").replace("Ω", "ohm")
+    u = re.sub(r"(?i)ohm", "ohm", u)
+    u = re.sub(r"(?<=[A-Za-z0-9])\.(?=[A-Za-z])", "*", u)
+    u = re.sub(r"(?<=[A-Za-z])(-?\d+)(?![\d.])", r"**\1", u)
+    u = u.replace("sec", "s") if re.fullmatch(r"[a-z]*sec", u) else u
+    return u
+
+
+def unit_factor(unit: str | None, si_unit: str, *, what: str, path: Path | str) -> float:
+    """Factor that converts values in ``unit`` into ``si_unit``.
+
+    Parameters
+    ----------
+    unit : str or None
+        Unit text from a header (``"mA.h"``, ``"min"``, ``"Ohm"``); None means already SI.
+    si_unit : str
+        Target unit in pint syntax (``"A*h"``, ``"s"``).
+    what : str
+        Column description for the message.
+    path : path
+        File, for the message.
+
+    Raises
+    ------
+    DataFormatError
+        The unit is unknown or has the wrong dimensions (e.g. a current column in V).
+    """
+    if unit is None or si_unit == "":
+        return 1.0
+    from solidna.units import Q_
+
+    try:
+        q = Q_(1.0, _pint_unit(unit))
+    except Exception:
+        raise DataFormatError(
+            f"{path}: cannot read the unit {unit!r} of {what}. Give the column a unit such as "
+            f"[{si_unit.replace('**', '')}] in its header, or map it with columns="
+            f"{{'{what.split()[0]}': 'column [unit]'}}."
+        ) from None
+    try:
+        return float(q.to(si_unit).magnitude)
+    except Exception:
+        raise DataFormatError(
+            f"{path}: {what} is in {unit!r}, which is not a unit of {si_unit!r} (mixed-up "
+            "units or columns). Check the column mapping and the header units."
+        ) from None
+
+
+_NUMBER_WITH_UNIT = re.compile(
+    r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\d\s].*?)?\s*$"
+)
+
+
+def numeric_column(
+    values: pd.Series, *, what: str, path: Path | str
+) -> tuple[np.ndarray, str | None]:
+    """Column as float64, with the unit if the cells carry one (``"3.2 V"``).
+
+    Returns
+    -------
+    (numpy.ndarray, str or None)
+        The numbers and the unit found in the cells (None for plain numbers).
+
+    Raises
+    ------
+    DataFormatError
+        A cell is not a number, or the cells carry different units (mixed units).
+    """
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        return values.to_numpy(dtype=float, na_value=np.nan), None
+    as_num = pd.to_numeric(values, errors="coerce")
+    bad = as_num.isna() & values.notna() & (values.astype(str).str.strip() != "")
+    if not bad.any():
+        return as_num.to_numpy(dtype=float, na_value=np.nan), None
+    text = values.astype(str)
+    parts = text.str.extract(_NUMBER_WITH_UNIT)
+    if parts[0].isna()[values.notna()].any():
+        k = int(np.flatnonzero((parts[0].isna() & values.notna()).to_numpy())[0])
+        raise DataFormatError(
+            f"{path}: {what} holds a value that is not a number, {text.iloc[k]!r} in data row "
+            f"{k + 1}. Remove text rows inside the data, or map another column."
+        )
+    units = sorted({u for u in parts[1].dropna().unique() if u})
+    if len(units) > 1 or (units and parts[1].isna()[values.notna()].any()):
+        shown = ", ".join(repr(u) for u in units[:4]) + (" and none" if len(units) == 1 else "")
+        raise DataFormatError(
+            f"{path}: {what} mixes units within the column ({shown}). Convert the column to one "
+            "unit and put that unit in the header, e.g. 'Voltage [V]'."
+        )
+    return parts[0].astype(float).to_numpy(), units[0] if units else None
+
+
+# --------------------------------------------------------------------------------------------
+# Capacity counters
+# --------------------------------------------------------------------------------------------
+def cumulative_from_counter(counter: np.ndarray, segment: np.ndarray) -> np.ndarray:
+    """Net charge since the start from a counter that restarts at zero in every segment.
+
+    Cyclers count capacity per step (Neware, Maccor) or per cycle (Arbin); the tidy table holds
+    the running total. Within each segment (a run of equal ``segment`` ids) the value is the
+    counter plus the sum of the last counter values of all earlier segments.
+
+    Parameters
+    ----------
+    counter : numpy.ndarray
+        Signed charge counted from the start of each segment (positive on charge), any unit.
+    segment : numpy.ndarray
+        Segment id per sample; a new segment starts wherever it changes.
+
+    Returns
+    -------
+    numpy.ndarray
+        Running net charge, same unit as ``counter``.
+    """
+    counter = np.asarray(counter, dtype=float)
+    if counter.size == 0:
+        return counter
+    seg = np.asarray(segment)
+    starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
+    ends = np.r_[starts[1:] - 1, counter.size - 1]
+    offsets = np.r_[0.0, np.cumsum(counter[ends])[:-1]]
+    lengths = np.diff(np.r_[starts, counter.size])
+    return counter + np.repeat(offsets, lengths)
+
+
+def integrate_current(time_s: np.ndarray, current_A: np.ndarray, values=None) -> np.ndarray:
+    """Running integral of the current in A.h (for files without a charge counter).
+
+    Trapezoidal between samples of the same current sign; where the sign changes (a switch
+    between charge, rest and discharge) the interval takes the value at its end, as a cycler's
+    sample holds what happened since the previous sample. So no charge of one half cycle leaks
+    into the next. ``values`` (same length) integrates another quantity (e.g. ``V I`` for the
+    energy in W.h) with the same rule, still switched by the sign of the current.
+    """
+    t = np.asarray(time_s, dtype=float)
+    i = np.asarray(current_A, dtype=float)
+    y = i if values is None else np.asarray(values, dtype=float)
+    if t.size == 0:
+        return t
+    same = np.sign(i[1:]) == np.sign(i[:-1])
+    mean = np.where(same, 0.5 * (y[1:] + y[:-1]), y[1:])
+    return np.r_[0.0, np.cumsum(mean * np.diff(t))] / 3600.0
+
+
+# --------------------------------------------------------------------------------------------
+# The checks every reader ends with
+# --------------------------------------------------------------------------------------------
+def _row_text(k: int) -> str:
+    return f"data row {k + 1}"
+
+
+def finish_table(
+    frame: pd.DataFrame,
+    *,
+    path: Path | str,
+    kind: str,
+    area_m2: float | None = None,
+) -> pd.DataFrame:
+    """Check a tidy table and complete it; raise :class:`DataFormatError` on a bad file.
+
+    Drops rows that are empty in every column, adds ``Current density`` from ``Current`` (or the
+    reverse) when the electrode area is known, integrates ``Capacity`` from the current when the
+    file has no counter, orders the columns as :data:`COLUMNS`.
+
+    Raises
+    ------
+    DataFormatError
+        No data rows; a required column missing; NaN in a required column (with a hint at a
+        truncated file when only the last row is incomplete); time decreasing; impedance with
+        non-positive frequencies.
+    """
+    frame = frame.dropna(how="all").reset_index(drop=True)
+    if frame.empty:
+        raise DataFormatError(
+            f"{path}: the file holds no data rows (only a header, or nothing at all). Check that "
+            "the export finished and that this is the right file."
+        )
+    if kind == "impedance":
+        required = [FREQUENCY, Z_RE, Z_IM]
+    else:
+        required = [TIME, VOLTAGE]
+        if CURRENT not in frame and CURRENT_DENSITY not in frame:
+            required.append(CURRENT)
+    missing = [c for c in required if c not in frame]
+    if missing:
+        raise DataFormatError(
+            f"{path}: no column for {', '.join(missing)} (found: {', '.join(map(str, frame.columns))}). "
+            "Map the file's columns, e.g. read(path, columns={'time': 'Test time [min]', "
+            "'voltage': 'Ecell/V', 'current': 'I/mA'}) or --column time='Test time [min]'."
+        )
+    check = required + [c for c in (CURRENT, CURRENT_DENSITY) if c in frame and c not in required]
+    values = frame[check].to_numpy(dtype=float)
+    bad_rows = ~np.isfinite(values).all(axis=1)
+    if bad_rows.any():
+        k = int(np.argmax(bad_rows))
+        cols = [c for c, ok in zip(check, np.isfinite(values[k]), strict=True) if not ok]
+        if k == len(frame) - 1 and bad_rows.sum() == 1:
+            raise DataFormatError(
+                f"{path}: the last data row ({_row_text(k)}) is incomplete ({', '.join(cols)} "
+                "missing): the file looks truncated. Export it again, or delete the last line."
+            )
+        raise DataFormatError(
+            f"{path}: {int(bad_rows.sum())} data row(s) have missing or non-numeric values in "
+            f"{', '.join(cols)} (first: {_row_text(k)}). Remove or fix those rows."
+        )
+    if kind == "impedance":
+        f = frame[FREQUENCY].to_numpy(dtype=float)
+        if np.any(f <= 0):
+            k = int(np.argmax(f <= 0))
+            raise DataFormatError(
+                f"{path}: frequency {f[k]!r} Hz in {_row_text(k)} is not positive. Impedance "
+                "frequencies must be > 0 Hz; check the frequency column and its unit."
+            )
+        out = frame[[c for c in COLUMNS["impedance"] if c in frame]].astype(float)
+        return out.reset_index(drop=True)
+
+    t = frame[TIME].to_numpy(dtype=float)
+    dt = np.diff(t)
+    if np.any(dt < 0):
+        k = int(np.argmax(dt < 0))
+        raise DataFormatError(
+            f"{path}: time goes backwards, from {t[k]:.6g} s to {t[k + 1]:.6g} s at "
+            f"{_row_text(k + 1)}. A record must be in time order: if the file joins several "
+            "runs, split it or make the time cumulative."
+        )
+    if t.size > 1 and t[-1] <= t[0]:
+        raise DataFormatError(
+            f"{path}: time does not advance (all {t.size} rows at {t[0]:.6g} s). Map the test "
+            "time column, not a constant one."
+        )
+    if area_m2 is not None:
+        if CURRENT in frame and CURRENT_DENSITY not in frame:
+            frame[CURRENT_DENSITY] = frame[CURRENT] / area_m2
+        elif CURRENT_DENSITY in frame and CURRENT not in frame:
+            frame[CURRENT] = frame[CURRENT_DENSITY] * area_m2
+    if CAPACITY not in frame and CURRENT in frame:
+        frame[CAPACITY] = integrate_current(t, frame[CURRENT].to_numpy(dtype=float))
+    for col in (CYCLE, STEP):
+        if col in frame:
+            vals = frame[col].to_numpy(dtype=float, na_value=np.nan)
+            if np.isfinite(vals).all():
+                frame[col] = vals.astype(np.int64)
+    order = [c for c in COLUMNS["timeseries"] if c in frame]
+    return frame[order].reset_index(drop=True)
+
+
+def warn_assumed_units(assumed: Mapping[str, str], path: Path | str, notes: list[str]) -> None:
+    """Warn once about columns whose header had no unit (taken as SI) and record a note."""
+    if not assumed:
+        return
+    text = ", ".join(f"{col!r} as {unit}" for col, unit in assumed.items())
+    message = (
+        f"{path}: no unit in the header of {text} (SI assumed). Put units in the headers "
+        "(e.g. 'Time [h]') or in the column mapping to be sure."
+    )
+    notes.append(message)
+    warnings.warn(message, SolidnaWarning, stacklevel=3)
+
+
+def finite_or_none(x: float) -> float | None:
+    """``x`` as float, or None when it is not finite (for summaries)."""
+    return float(x) if x is not None and math.isfinite(float(x)) else None

@@ -1,0 +1,303 @@
+"""BioLogic EC-Lab files: binary ``.mpr`` (galvani) and text ``.mpt`` (own reader).
+
+``.mpr`` is read with galvani (:class:`galvani.BioLogic.MPRfile`), the field's reverse-engineered
+reader. ``.mpt`` is read here, because galvani's ``MPTfile`` accepts only the columns of its fixed
+table, only ASCII and only CRLF line ends (real exports carry Latin-1 ``µ``/``²``, decimal commas
+and LF line ends), and impedance.py's ``readBioLogic`` reads only frequency and impedance. The
+text export is tab-separated with a header whose length the second line states
+(``Nb header lines : 61``); pandas' C parser reads the table.
+
+Column names are EC-Lab's in both formats (galvani keeps them): ``time/s``, ``Ewe/V`` or
+``Ecell/V``, ``I/mA`` or ``<I>/mA``, ``(Q-Qo)/mA.h``, ``cycle number``, ``Ns``, ``freq/Hz``,
+``Re(Z)/Ohm``, ``-Im(Z)/Ohm``. A GCPL ``.mpr`` often stores no current column; the current is then
+the charge passed between samples over the time between them, ``dq/dt`` (the mean current over
+the interval, as EC-Lab's ``<I>``), which integrates back to ``(Q-Qo)`` exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from solidna.analysis.io._table import (
+    CURRENT,
+    Measurement,
+    Progress,
+    finish_table,
+)
+from solidna.analysis.io.generic import frame_from_columns, read_delimited
+from solidna.errors import DataFormatError
+
+__all__ = ["read_mpr", "read_mpt", "write_mpt", "MPR_MAGIC", "MPT_MAGICS"]
+
+MPR_MAGIC = b"BIO-LOGIC MODULAR FILE"
+MPT_MAGICS = ("EC-Lab ASCII FILE", "BT-Lab ASCII FILE")
+
+# Quantity -> EC-Lab column names, most direct first.
+_BIOLOGIC_COLUMNS: dict[str, tuple[str, ...]] = {
+    "time": ("time/s",),
+    "voltage": ("Ewe/V", "Ecell/V", "<Ewe>/V", "<Ecell>/V", "Ewe-Ece/V"),
+    "current": ("I/mA", "<I>/mA", "I/A", "<I>/A"),
+    "capacity": ("(Q-Qo)/mA.h", "(Q-Qo)/C"),
+    "cycle": ("cycle number",),
+    "step": ("Ns",),
+    "frequency": ("freq/Hz",),
+    "z_re": ("Re(Z)/Ohm",),
+    "-z_im": ("-Im(Z)/Ohm",),
+}
+
+
+def _mapping(header: list[str]) -> dict[str, tuple[str, str | None]]:
+    from solidna.analysis.io._table import split_header
+
+    found = {}
+    for key, names in _BIOLOGIC_COLUMNS.items():
+        for name in names:
+            if name in header:
+                found[key] = (name, split_header(name)[1])
+                break
+    if "frequency" in found:
+        for key in ("cycle", "step", "capacity", "current", "voltage", "time"):
+            found.pop(key, None)
+    return found
+
+
+def _current_from_dq(raw: pd.DataFrame) -> np.ndarray | None:
+    """Mean current (A) over each sampling interval from ``dq/mA.h``, or None without it."""
+    if "dq/mA.h" not in raw or "time/s" not in raw:
+        return None
+    dq_C = raw["dq/mA.h"].to_numpy(dtype=float) * 3.6
+    t = raw["time/s"].to_numpy(dtype=float)
+    dt = np.diff(t)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(dt > 0, dq_C[1:] / np.where(dt > 0, dt, 1.0), np.nan)
+    current = np.r_[0.0 if dq_C.size and dq_C[0] == 0 else np.nan, mean]
+    # a repeated time stamp has no interval: keep the previous current
+    return pd.Series(current).ffill().fillna(0.0).to_numpy()
+
+
+def _to_measurement(
+    raw: pd.DataFrame,
+    path: Path,
+    fmt: str,
+    area_m2: float | None,
+    metadata: dict[str, Any],
+    notes: list[str],
+) -> Measurement:
+    mapping = _mapping([str(c) for c in raw.columns])
+    frame, kind, area = frame_from_columns(raw, mapping, path, notes, area_m2=area_m2)
+    if kind == "timeseries" and CURRENT not in frame and "current" not in mapping:
+        current = _current_from_dq(raw)
+        if current is not None:
+            frame[CURRENT] = current
+            notes.append("no current column: current computed as dq/dt between samples.")
+    table = finish_table(frame, path=path, kind=kind, area_m2=area)
+    return Measurement(table, kind, fmt, path, area, metadata, notes)
+
+
+def read_mpr(path: Path, *, area_m2: float | None = None) -> Measurement:
+    """Read a BioLogic EC-Lab ``.mpr`` with galvani.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ``.mpr`` file.
+    area_m2 : float, optional
+        Electrode area in m2 (``.mpr`` settings are not decoded, so give it for current density).
+
+    Raises
+    ------
+    DataFormatError
+        Not a BioLogic file, truncated, or a data layout galvani does not know.
+    InvalidOptionError
+        galvani is not installed.
+    """
+    try:
+        from galvani import BioLogic
+    except ImportError:
+        from solidna.errors import InvalidOptionError
+
+        raise InvalidOptionError(
+            f"{path}: reading BioLogic .mpr files needs the package galvani "
+            "(pip install galvani); or export the file from EC-Lab as text (.mpt)."
+        ) from None
+    with open(path, "rb") as fh:
+        magic = fh.read(len(MPR_MAGIC))
+    if magic != MPR_MAGIC:
+        raise DataFormatError(
+            f"{path}: not a BioLogic .mpr file (it does not start with {MPR_MAGIC.decode()!r})."
+        )
+    try:
+        with open(path, "rb") as fh:
+            mpr = BioLogic.MPRfile(fh)
+        data = mpr.data
+    except Exception as exc:  # galvani raises ValueError, AssertionError, struct errors ...
+        raise DataFormatError(
+            f"{path}: galvani cannot read this .mpr ({type(exc).__name__}: {exc}). The file is "
+            "truncated or uses a layout galvani does not know; export it from EC-Lab as .mpt "
+            "text and read that."
+        ) from None
+    raw = pd.DataFrame({name: data[name] for name in data.dtype.names})
+    notes: list[str] = []
+    if "cycle number" not in raw and "half cycle" in raw:
+        # EC-Lab counts half cycles from 0; two half cycles make a cycle (EC-Lab's own
+        # "cycle number" in a text export is the same count).
+        raw["cycle number"] = raw["half cycle"].to_numpy(dtype=np.int64) // 2 + 1
+        notes.append("cycle number = half cycle // 2 + 1 (the .mpr stores half cycles).")
+    metadata = {
+        "instrument": "BioLogic (EC-Lab .mpr)",
+        "start date": str(getattr(mpr, "startdate", "")),
+        "end date": str(getattr(mpr, "enddate", "")),
+        "data points": int(len(data)),
+        "column ids": [int(c) for c in getattr(mpr, "cols", [])],
+        "reader": "galvani.BioLogic.MPRfile",
+    }
+    return _to_measurement(raw, path, "biologic-mpr", area_m2, metadata, notes)
+
+
+_HEADER_LINES = re.compile(r"Nb header lines\s*:\s*(\d+)")
+_AREA = re.compile(r"Electrode surface area\s*:\s*([-+0-9.eE,]+)\s*(\S+)")
+_MASS = re.compile(r"Characteristic mass\s*:\s*([-+0-9.eE,]+)\s*(\S+)")
+
+
+def read_mpt(
+    path: Path, *, area_m2: float | None = None, progress: Progress | None = None
+) -> Measurement:
+    """Read a BioLogic EC-Lab ``.mpt`` text export (any technique: GCPL, CV, PEIS ...).
+
+    The electrode area is taken from the header line ``Electrode surface area : ...`` unless
+    ``area_m2`` is given.
+
+    Raises
+    ------
+    DataFormatError
+        Bad first line, header shorter than stated, no data rows, missing columns.
+    """
+    with open(path, encoding="latin-1", newline="") as fh:
+        first = fh.readline().strip()
+        if first not in MPT_MAGICS:
+            raise DataFormatError(
+                f"{path}: not an EC-Lab text export (first line {first[:40]!r}, expected "
+                f"{MPT_MAGICS[0]!r}). Read it with format='csv' and a column mapping."
+            )
+        second = fh.readline()
+        m = _HEADER_LINES.search(second)
+        n_header = int(m.group(1)) if m else 2
+        head = [first, second] + [fh.readline() for _ in range(max(n_header - 2, 0))]
+    if n_header < 2 or len(head) < n_header or head[-1] == "":
+        raise DataFormatError(
+            f"{path}: the header says {n_header} header lines but the file ends before them "
+            "(truncated export). Export it again from EC-Lab."
+        )
+    text = "".join(head)
+    metadata: dict[str, Any] = {"instrument": "BioLogic (EC-Lab .mpt)"}
+    if len(head) > 3 and head[3].strip():
+        metadata["technique"] = head[3].strip()
+    for line in head:
+        if ":" in line and any(
+            line.startswith(k) for k in ("Acquisition started", "Device", "Run on channel")
+        ):
+            key, _, value = line.partition(":")
+            metadata[key.strip()] = value.strip()
+    notes: list[str] = []
+    area = area_m2
+    am = _AREA.search(text)
+    if am:
+        from solidna.analysis.io._table import unit_factor
+
+        value = float(am.group(1).replace(",", "."))
+        unit = am.group(2).replace("²", "2")
+        header_area = value * unit_factor(unit, "m**2", what="electrode area", path=path)
+        metadata["electrode area [cm2]"] = header_area * 1e4
+        if area is None and header_area > 0:
+            area = header_area
+            notes.append(f"electrode area {header_area * 1e4:g} cm2 from the file header.")
+    mm = _MASS.search(text)
+    if mm:
+        metadata["characteristic mass"] = f"{mm.group(1)} {mm.group(2)}"
+    # decimal commas (European EC-Lab settings): numbers like 1,234E+000 in the first data line
+    with open(path, encoding="latin-1") as fh:
+        for _ in range(n_header):
+            fh.readline()
+        sample = fh.readline()
+    decimal = "," if re.search(r"\d,\d", sample) and not re.search(r"\d\.\d", sample) else "."
+    raw = read_delimited(
+        path,
+        sep="\t",
+        skiprows=n_header - 1,
+        decimal=decimal,
+        encoding="latin-1",
+        progress=progress,
+    )
+    raw = raw.loc[:, [c for c in raw.columns if not str(c).startswith("Unnamed")]]
+    raw.columns = [str(c).strip() for c in raw.columns]
+    return _to_measurement(raw, path, "biologic-mpt", area, metadata, notes)
+
+
+def write_mpt(measurement_or_frame: Measurement | pd.DataFrame, path: str | Path) -> Path:
+    """Write a tidy table as a BioLogic-like ``.mpt`` text file (for tests and data exchange).
+
+    The layout (first line, ``Nb header lines``, tab-separated EC-Lab column names, the
+    ``Electrode surface area`` header line when the area is known) is what :func:`read_mpt`
+    and other EC-Lab text readers expect; EC-Lab itself cannot import it.
+
+    Parameters
+    ----------
+    measurement_or_frame : Measurement or pandas.DataFrame
+        A tidy time series or impedance table (see :data:`solidna.analysis.io.COLUMNS`).
+    path : str or path-like
+        File to write (overwritten).
+    """
+    from solidna.analysis.io._table import (
+        CAPACITY,
+        CYCLE,
+        FREQUENCY,
+        STEP,
+        TIME,
+        VOLTAGE,
+        Z_IM,
+        Z_RE,
+    )
+
+    if isinstance(measurement_or_frame, Measurement):
+        frame, area = measurement_or_frame.data, measurement_or_frame.area_m2
+    else:
+        frame, area = measurement_or_frame, None
+    out = pd.DataFrame()
+    if FREQUENCY in frame:
+        technique = "Potentio Electrochemical Impedance Spectroscopy"
+        out["freq/Hz"] = frame[FREQUENCY]
+        out["Re(Z)/Ohm"] = frame[Z_RE]
+        out["-Im(Z)/Ohm"] = -frame[Z_IM]
+    else:
+        technique = "Galvanostatic Cycling with Potential Limitation"
+        out["time/s"] = frame[TIME]
+        out["Ewe/V"] = frame[VOLTAGE]
+        out["I/mA"] = frame[CURRENT] * 1e3
+        if CAPACITY in frame:
+            out["(Q-Qo)/mA.h"] = frame[CAPACITY] * 1e3
+        if CYCLE in frame:
+            out["cycle number"] = frame[CYCLE]
+        if STEP in frame:
+            out["Ns"] = frame[STEP]
+    header = [
+        "EC-Lab ASCII FILE",
+        "Nb header lines : {n}",
+        "",
+        technique,
+        "",
+        "Written by solidna (BioLogic-like text export)",
+    ]
+    if area is not None:
+        header.append(f"Electrode surface area : {area * 1e4:.6g} cm²")
+    header.append("")
+    n = len(header) + 1
+    header[1] = header[1].format(n=n)
+    body = out.to_csv(sep="\t", index=False, lineterminator="\n", float_format="%.9E")
+    target = Path(path)
+    target.write_text("\n".join(header) + "\n" + body, encoding="latin-1")
+    return target

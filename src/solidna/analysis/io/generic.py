@@ -1,0 +1,306 @@
+"""Generic delimited text (CSV, TSV) with a column mapping, and solidna's own tables.
+
+Why our own: a CSV has no fixed layout, so no instrument reader applies; pandas' C parser does
+the reading (fast on a million rows) and this module only maps columns to quantities and units.
+
+Columns are found by the ``columns`` mapping (quantity -> header, optionally with a unit:
+``{"time": "t [min]"}``), else by their names (``"Time [h]"``, ``"Voltage [V]"``,
+``"Current density [mA.cm-2]"``, ``"Ewe/V"``, ``"freq/Hz"``, ``"-Im(Z)/Ohm"`` ...), so the
+``timeseries.csv`` written by ``solidna simulate`` reads back as it is.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from solidna.analysis.io._table import (
+    QUANTITIES,
+    Measurement,
+    Progress,
+    finish_table,
+    numeric_column,
+    split_header,
+    unit_factor,
+    warn_assumed_units,
+)
+from solidna.errors import DataFormatError, check_choice
+
+__all__ = ["read_csv", "map_columns", "read_delimited", "ALIASES"]
+
+#: Header stems (lower case, spaces/underscores/dots removed) recognised for each quantity.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "time": ("time", "testtime", "totaltime", "elapsedtime", "t", "runtime", "testtimes"),
+    "voltage": ("voltage", "ewe", "ecell", "<ewe>", "potential", "cellvoltage", "e", "v", "volts"),
+    "current": ("current", "i", "<i>", "amps", "cellcurrent"),
+    "current density": ("currentdensity", "j"),
+    "capacity": ("capacity", "(q-qo)", "q", "netcapacity", "charge"),
+    "cycle": ("cyclenumber", "cycle", "cycleindex", "cycleno", "cyclec"),
+    "step": ("step", "stepindex", "ns", "stepnumber"),
+    "frequency": ("frequency", "freq", "f"),
+    "z_re": ("z_re", "zre", "re(z)", "z'", "zreal", "realz", "z'(ohm)"),
+    "z_im": ("z_im", "zim", "im(z)", 'z"', "z''", "zimag", "imagz"),
+    "-z_im": ("-z_im", "-zim", "-im(z)", '-z"', "-z''", "-zimag"),
+}
+
+_NUMBERISH = re.compile(r"^\s*[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?\s*$")
+
+
+def _norm(stem: str) -> str:
+    return re.sub(r"[\s_.]+", "", stem.lower())
+
+
+def _lookup(name: str, header: list[str]) -> tuple[str, str | None] | None:
+    """Find ``name`` in ``header``: exactly, else ``"stem [unit]"`` with the unit given here."""
+    if name in header:
+        return name, split_header(name)[1]
+    stem, unit = split_header(name)
+    if stem in header:
+        return stem, unit
+    return None
+
+
+def map_columns(
+    header: list[str],
+    columns: Mapping[str, str] | None,
+    path: Path | str,
+) -> dict[str, tuple[str, str | None]]:
+    """Quantity -> (file column, unit text or None) for the columns of ``header``.
+
+    Parameters
+    ----------
+    header : list of str
+        The file's column names.
+    columns : mapping, optional
+        User mapping quantity -> column (``"time"``, ``"voltage"``, ``"current"``,
+        ``"current density"``, ``"capacity"``, ``"cycle"``, ``"step"``, ``"frequency"``,
+        ``"z_re"``, ``"z_im"``, ``"-z_im"``). A value ``"t [min]"`` names the column ``t`` in
+        minutes when the file has no column called ``"t [min]"``.
+    path : path
+        File, for messages.
+    """
+    found: dict[str, tuple[str, str | None]] = {}
+    for key, name in (columns or {}).items():
+        key = check_choice("column mapping key", str(key).lower(), list(QUANTITIES))
+        hit = _lookup(str(name), header)
+        if hit is None:
+            raise DataFormatError(
+                f"{path}: column {name!r} (mapped to {key!r}) is not in the file; its columns "
+                f"are {', '.join(repr(h) for h in header)}."
+            )
+        found[key] = hit
+    taken = {col for col, _ in found.values()}
+    for col in header:
+        if col in taken:
+            continue
+        stem, unit = split_header(col)
+        norm = _norm(stem)
+        for key, aliases in ALIASES.items():
+            if norm in aliases and key not in found:
+                if key in ("z_im", "-z_im") and ("z_im" in found or "-z_im" in found):
+                    continue
+                found[key] = (col, unit)
+                break
+    return found
+
+
+def frame_from_columns(
+    raw: pd.DataFrame,
+    mapping: dict[str, tuple[str, str | None]],
+    path: Path | str,
+    notes: list[str],
+    *,
+    area_m2: float | None,
+) -> tuple[pd.DataFrame, str, float | None]:
+    """Convert the mapped columns of ``raw`` to the tidy SI table (not yet checked).
+
+    Returns the table, its kind and the electrode area (unchanged).
+    """
+    kind = "impedance" if "frequency" in mapping else "timeseries"
+    out: dict[str, np.ndarray] = {}
+    assumed: dict[str, str] = {}
+    area_specific: list[str] = []
+    for key, (col, unit) in mapping.items():
+        target, si = QUANTITIES[key]
+        if kind == "impedance" and key not in ("frequency", "z_re", "z_im", "-z_im"):
+            continue
+        if kind == "timeseries" and key in ("frequency", "z_re", "z_im", "-z_im"):
+            continue
+        what = f"{key} column {col!r}"
+        values, cell_unit = numeric_column(raw[col], what=what, path=path)
+        unit = unit if unit is not None else cell_unit
+        if unit is None and si and key not in ("capacity",):
+            assumed[col] = si.replace("**", "^").replace("*", ".")
+        elif unit is None and key == "capacity":
+            assumed[col] = "A.h"
+        if key in ("z_re", "z_im", "-z_im") and unit is not None and _is_area_specific(unit):
+            # Area-specific impedance (Ohm.cm2, e.g. solidna simulate output): needs the area.
+            area_specific.append(col)
+            factor = unit_factor(unit, "ohm*m**2", what=what, path=path)
+            if area_m2 is None:
+                raise DataFormatError(
+                    f"{path}: {what} is area-specific ({unit}); give the electrode area "
+                    "(area='1 cm2' / --area '1 cm2') to convert it to Ohm."
+                )
+            factor /= area_m2
+        elif key == "current" and unit is not None and _is_density(unit):
+            target, si = QUANTITIES["current density"]
+            factor = unit_factor(unit, si, what=what, path=path)
+        else:
+            factor = unit_factor(unit, si, what=what, path=path)
+        values = values * factor
+        if key == "-z_im":
+            values = -values
+        out[target] = values
+    if area_specific:
+        notes.append(
+            f"impedance columns {', '.join(area_specific)} were area-specific; divided by the "
+            f"area {area_m2 * 1e4:g} cm2."
+        )
+    warn_assumed_units(assumed, path, notes)
+    return pd.DataFrame(out), kind, area_m2
+
+
+def _is_area_specific(unit: str) -> bool:
+    from solidna.analysis.io._table import _pint_unit
+    from solidna.units import Q_
+
+    try:
+        return Q_(1.0, _pint_unit(unit)).check("[resistance] * [area]")
+    except Exception:
+        return False
+
+
+def _is_density(unit: str) -> bool:
+    from solidna.analysis.io._table import _pint_unit
+    from solidna.units import Q_
+
+    try:
+        return Q_(1.0, _pint_unit(unit)).check("[current] / [area]")
+    except Exception:
+        return False
+
+
+def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
+    """Delimiter, number of lines before the header and decimal mark of a text table."""
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        head = [fh.readline() for _ in range(60)]
+    head = [line for line in head if line != ""]
+    if not head:
+        raise DataFormatError(f"{path}: the file is empty. Check the path and the export.")
+    sample = "".join(head)
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        counts = {d: sample.count(d) for d in (",", ";", "\t")}
+        delimiter = max(counts, key=counts.get)
+    # The header is the first line above a run of numeric lines with as many fields.
+    split = [line.rstrip("\r\n").split(delimiter) for line in head]
+    skip = 0
+    for k in range(len(split) - 1):
+        nxt = split[k + 1]
+        if (
+            len(split[k]) >= 2
+            and len(nxt) == len(split[k])
+            and any(_NUMBERISH.match(x) for x in nxt)
+        ):
+            skip = k
+            break
+    decimal = "."
+    if delimiter != ",":
+        data = [x for row in split[skip + 1 :] for x in row]
+        if any(re.fullmatch(r"\s*[-+]?\d+,\d+\s*", x) for x in data) and not any(
+            re.fullmatch(r"\s*[-+]?\d+\.\d+\s*", x) for x in data
+        ):
+            decimal = ","
+    return delimiter, skip, decimal
+
+
+def read_delimited(
+    path: Path,
+    *,
+    sep: str,
+    skiprows: int,
+    decimal: str = ".",
+    encoding: str = "utf-8",
+    progress: Progress | None = None,
+    usecols: Any = None,
+) -> pd.DataFrame:
+    """pandas' C parser, in chunks with progress for large files (> 20 MB)."""
+    size = path.stat().st_size
+    kwargs = dict(
+        sep=sep,
+        skiprows=skiprows,
+        decimal=decimal,
+        encoding=encoding,
+        encoding_errors="replace",
+        skip_blank_lines=True,
+        engine="c",
+        low_memory=False,
+        usecols=usecols,
+        # rows ending in a delimiter (Maccor) must not turn the first column into the index
+        index_col=False,
+    )
+    try:
+        if progress is None or size < 20e6:
+            return pd.read_csv(path, **kwargs)
+        parts = []
+        with open(path, "rb") as fh:
+            for chunk in pd.read_csv(fh, chunksize=500_000, **kwargs):
+                parts.append(chunk)
+                progress(f"reading {path.name}", min(fh.tell() / size, 1.0))
+        return pd.concat(parts, ignore_index=True)
+    except pd.errors.EmptyDataError:
+        raise DataFormatError(
+            f"{path}: the file is empty. Check the path and the export."
+        ) from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise DataFormatError(
+            f"{path}: cannot parse it as a {sep!r}-separated table ({exc}). The file may be "
+            "truncated or not a text table; check it, or name its format with format=."
+        ) from None
+
+
+def read_csv(
+    path: Path,
+    *,
+    columns: Mapping[str, str] | None = None,
+    area_m2: float | None = None,
+    progress: Progress | None = None,
+) -> Measurement:
+    """Read a generic delimited text table (CSV/TSV/semicolon) into a :class:`Measurement`.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+    columns : mapping, optional
+        Quantity -> column, see :func:`map_columns`.
+    area_m2 : float, optional
+        Electrode area in m2 (to add current density, or to convert area-specific impedance).
+    progress : callable, optional
+        ``progress(message, fraction)`` while reading large files.
+    """
+    sep, skip, decimal = _sniff(path, "utf-8")
+    raw = read_delimited(path, sep=sep, skiprows=skip, decimal=decimal, progress=progress)
+    raw.columns = [str(c).strip() for c in raw.columns]
+    mapping = map_columns(list(raw.columns), columns, path)
+    notes: list[str] = []
+    frame, kind, area = frame_from_columns(raw, mapping, path, notes, area_m2=area_m2)
+    table = finish_table(frame, path=path, kind=kind, area_m2=area)
+    return Measurement(
+        data=table,
+        kind=kind,
+        format="csv",
+        source=path,
+        area_m2=area,
+        metadata={"columns used": {k: v[0] for k, v in mapping.items()}},
+        notes=notes,
+    )

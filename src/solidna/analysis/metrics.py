@@ -1,0 +1,287 @@
+"""Galvanostatic cycling metrics of batteries (Na-CO2, Fig. 5; Na|NVP, Fig. S31).
+
+Plain arrays in SI: time in s, voltage in V, current in A (positive = charge, i.e. oxidation of
+the working electrode/cathode), capacity in A.h. Half cycles are found by
+:func:`solidna.analysis.cycling.split_half_cycles` (the same segmentation as the symmetric-cell
+overpotential): a half cycle is an uninterrupted stretch of current of one sign; rests are
+excluded; a **cycle** starts with every half cycle of the sign of the record's first one, so a
+Na-CO2 cell (discharged first) has cycles discharge + charge and a Na|NVP cell (charged first)
+charge + discharge.
+
+Definitions (per cycle)
+-----------------------
+* charge / discharge capacity: the charge passed in that half cycle, ``|Q(end) - Q(start)|``
+  with ``Q`` the running net charge (the instrument's counter when the file has one, else the
+  trapezoidal integral of the current); Q(start) is read at the sample before the half cycle,
+  because a cycler's sample holds the charge passed since the previous one;
+* coulombic efficiency = discharge capacity / charge capacity of the same cycle, in %;
+* capacity retention = discharge capacity / that of the reference cycle (default: the first
+  cycle with a discharge), in %;
+* energies: ``integral of V I dt`` over each half cycle (trapezoidal); mean charge and discharge
+  voltages = energy / capacity (the capacity-weighted mean voltage);
+* median charge and discharge voltages: the median of the voltage samples of the half cycle;
+* charge-discharge gap = median charge voltage - median discharge voltage (the "overpotential"
+  of a Na-CO2 cell read between its charge and discharge plateaus, Fig. 5d; the definition of
+  the Na-CO2 simulator, ``solidna.na_co2.NaCO2Result.cycles``, so that measured and simulated
+  gaps compare);
+* terminal charge / discharge voltage: the last voltage sample of that half cycle (Fig. 5f);
+* energy efficiency = discharge energy / charge energy, in %.
+
+An incomplete last half cycle (the record stops inside it) is dropped, as in
+:func:`~solidna.analysis.cycling.per_cycle_overpotential`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from solidna.analysis._checks import as_real_1d
+from solidna.analysis.cycling import split_half_cycles
+from solidna.analysis.io._table import integrate_current
+from solidna.errors import DataFormatError, InvalidOptionError
+
+__all__ = ["galvanostatic_cycles", "cycling_summary", "METRIC_COLUMNS"]
+
+METRIC_COLUMNS = [
+    "Time [h]",
+    "Charge capacity [A.h]",
+    "Discharge capacity [A.h]",
+    "Coulombic efficiency [%]",
+    "Capacity retention [%]",
+    "Charge energy [W.h]",
+    "Discharge energy [W.h]",
+    "Energy efficiency [%]",
+    "Mean charge voltage [V]",
+    "Mean discharge voltage [V]",
+    "Median charge voltage [V]",
+    "Median discharge voltage [V]",
+    "Charge-discharge gap [V]",
+    "Terminal charge voltage [V]",
+    "Terminal discharge voltage [V]",
+]
+
+
+def galvanostatic_cycles(
+    time_s,
+    voltage_V,
+    current_A,
+    capacity_Ah=None,
+    *,
+    reference_cycle: int | None = None,
+    mass_g: float | None = None,
+    area_m2: float | None = None,
+    rest_threshold_A: float | None = None,
+) -> pd.DataFrame:
+    """Per-cycle capacities, efficiencies, retention, voltages and gap of a cycling record.
+
+    See the module docstring for every definition.
+
+    Parameters
+    ----------
+    time_s, voltage_V, current_A : array_like of float
+        Time in s (non-decreasing), cell voltage in V, current in A (positive = charge).
+        A current density in A/m2 works too: the capacities are then per area (A.h/m2).
+    capacity_Ah : array_like of float, optional
+        Running net charge in A.h (the tidy table's ``"Capacity [A.h]"``); integrated from the
+        current when None.
+    reference_cycle : int, optional
+        Cycle whose discharge capacity is 100 % retention (default: the first with a discharge).
+    mass_g : float, optional
+        Active mass in g (e.g. of MWCNT or NVP): adds ``"Specific charge/discharge capacity
+        [mA.h.g-1]"``.
+    area_m2 : float, optional
+        Electrode area in m2: adds ``"Areal charge/discharge capacity [mA.h.cm-2]"``.
+    rest_threshold_A : float, optional
+        Passed to :func:`~solidna.analysis.cycling.split_half_cycles` (default: 5 % of the
+        typical current).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``"Cycle number"`` (1, 2, ...) with the columns of :data:`METRIC_COLUMNS`
+        (NaN where a cycle lacks that half cycle), plus the specific/areal capacities when
+        ``mass_g``/``area_m2`` are given.
+
+    Raises
+    ------
+    DataFormatError
+        Mismatched, non-finite or decreasing arrays; no current flows.
+    InvalidOptionError
+        ``reference_cycle`` not in the record, or non-positive ``mass_g``/``area_m2``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(30.0, 4 * 3600, 60.0)              # 2 cycles of 1-h half cycles, 1 sample/min
+    >>> i = np.where((t // 3600) % 2 == 0, -1e-3, 1e-3)   # 1 mA, discharge first
+    >>> v = np.where(i < 0, 2.3, 4.0)
+    >>> table = galvanostatic_cycles(t, v, i)
+    >>> cols = ["Discharge capacity [A.h]", "Charge-discharge gap [V]"]
+    >>> table[cols].round(5).to_numpy().tolist()  # cycle 1 lacks the interval before its 1st sample
+    [[0.00098, 1.7], [0.001, 1.7]]
+    """
+    t = as_real_1d("time_s", time_s, 2)
+    v = as_real_1d("voltage_V", voltage_V, 2)
+    i = as_real_1d("current_A", current_A, 2)
+    if not (t.size == v.size == i.size):
+        raise DataFormatError(
+            f"time_s, voltage_V and current_A must have one value per sample; got {t.size}, "
+            f"{v.size} and {i.size}."
+        )
+    if capacity_Ah is None:
+        q = integrate_current(t, i)
+    else:
+        q = as_real_1d("capacity_Ah", capacity_Ah, 2)
+        if q.size != t.size:
+            raise DataFormatError(f"capacity_Ah has {q.size} values but time_s has {t.size}.")
+    for name, value in (("mass_g", mass_g), ("area_m2", area_m2)):
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise InvalidOptionError(f"{name} must be > 0; got {value!r}.")
+    halves = split_half_cycles(t, i, rest_threshold_A)
+    if halves.empty:
+        raise DataFormatError(
+            "No current flows in the record (|I| below the rest threshold everywhere), so there "
+            "are no charge or discharge half cycles. Check the current column and its units."
+        )
+    if not halves["Complete"].all() and halves["Complete"].any():
+        halves = halves[halves["Complete"]]
+    a = halves["Start index"].to_numpy()
+    b = halves["End index"].to_numpy()
+    before = np.maximum(a - 1, 0)
+    energy_Wh = integrate_current(t, i, v * i)
+    cap = np.abs(q[b] - q[before])
+    energy = np.abs(energy_Wh[b] - energy_Wh[before])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_v = np.where(cap > 0, energy / cap, np.nan)
+    per_half = pd.DataFrame(
+        {
+            "Cycle number": halves["Cycle number"].to_numpy(),
+            "Sign": halves["Sign"].to_numpy(),
+            "End time [s]": halves["End time [s]"].to_numpy(),
+            "capacity": cap,
+            "energy": energy,
+            "mean": mean_v,
+            "terminal": v[b],
+            "median": [float(np.median(v[x : y + 1])) for x, y in zip(a, b, strict=True)],
+        }
+    )
+    # Several half cycles of one sign in a cycle (a rest in between) add up; the terminal
+    # voltage is that of the last one.
+    grouped = per_half.groupby(["Cycle number", "Sign"])
+    sums = grouped[["capacity", "energy"]].sum().unstack("Sign")
+    last = grouped["terminal"].last().unstack("Sign")
+    medians = grouped["median"].mean().unstack("Sign")
+    cycles = sums.index
+
+    def col(frame: pd.DataFrame, name: str | None, sign: int) -> pd.Series:
+        key = (name, sign) if name else sign
+        return frame[key] if key in frame.columns else pd.Series(np.nan, index=cycles)
+
+    q_ch, q_dis = col(sums, "capacity", 1), col(sums, "capacity", -1)
+    e_ch, e_dis = col(sums, "energy", 1), col(sums, "energy", -1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_ch = e_ch / q_ch
+        mean_dis = e_dis / q_dis
+    out = pd.DataFrame(
+        {
+            "Time [h]": per_half.groupby("Cycle number")["End time [s]"].max() / 3600.0,
+            "Charge capacity [A.h]": q_ch,
+            "Discharge capacity [A.h]": q_dis,
+            "Coulombic efficiency [%]": 100.0 * q_dis / q_ch,
+            "Capacity retention [%]": np.nan,
+            "Charge energy [W.h]": e_ch,
+            "Discharge energy [W.h]": e_dis,
+            "Energy efficiency [%]": 100.0 * e_dis / e_ch,
+            "Mean charge voltage [V]": mean_ch,
+            "Mean discharge voltage [V]": mean_dis,
+            "Median charge voltage [V]": col(medians, None, 1),
+            "Median discharge voltage [V]": col(medians, None, -1),
+            "Charge-discharge gap [V]": col(medians, None, 1) - col(medians, None, -1),
+            "Terminal charge voltage [V]": col(last, None, 1),
+            "Terminal discharge voltage [V]": col(last, None, -1),
+        }
+    )
+    out = out.replace([np.inf, -np.inf], np.nan)
+    with_discharge = out.index[out["Discharge capacity [A.h]"] > 0]
+    if reference_cycle is None:
+        ref = int(with_discharge[0]) if len(with_discharge) else None
+    else:
+        ref = int(reference_cycle)
+        if ref not in set(with_discharge.tolist()):
+            raise InvalidOptionError(
+                f"reference_cycle {reference_cycle!r} has no discharge in this record; cycles "
+                f"with one: {with_discharge.tolist()[:20]}."
+            )
+    if ref is not None:
+        out["Capacity retention [%]"] = (
+            100.0 * out["Discharge capacity [A.h]"] / out.loc[ref, "Discharge capacity [A.h]"]
+        )
+    if mass_g is not None:
+        out["Specific charge capacity [mA.h.g-1]"] = out["Charge capacity [A.h]"] * 1e3 / mass_g
+        out["Specific discharge capacity [mA.h.g-1]"] = (
+            out["Discharge capacity [A.h]"] * 1e3 / mass_g
+        )
+    if area_m2 is not None:
+        out["Areal charge capacity [mA.h.cm-2]"] = out["Charge capacity [A.h]"] * 0.1 / area_m2
+        out["Areal discharge capacity [mA.h.cm-2]"] = (
+            out["Discharge capacity [A.h]"] * 0.1 / area_m2
+        )
+    out.index = out.index.astype(int)
+    out.index.name = "Cycle number"
+    out.attrs["reference cycle"] = ref
+    return out.astype(float)
+
+
+def _value_at(table: pd.DataFrame, column: str, cycle: int) -> float | None:
+    if column not in table or cycle not in table.index:
+        return None
+    value = float(table.loc[cycle, column])
+    return value if math.isfinite(value) else None
+
+
+def cycling_summary(table: pd.DataFrame) -> dict[str, float | int | None]:
+    """Headline numbers of a :func:`galvanostatic_cycles` table (for summary.json).
+
+    Returns
+    -------
+    dict
+        Number of cycles; first and last discharge capacities, retention at the last cycle,
+        mean coulombic efficiency (over cycles with both half cycles), terminal discharge
+        voltage in the first and last cycles and its change, charge-discharge gap in cycle 2
+        (the paper's Fig. 5d reading) and in the last cycle.
+    """
+    if table.empty:
+        return {"cycles": 0}
+    first, last = int(table.index[0]), int(table.index[-1])
+    ce = table["Coulombic efficiency [%]"].dropna()
+    tdv = table["Terminal discharge voltage [V]"].dropna()
+    out: dict[str, float | int | None] = {
+        "cycles": len(table),
+        "first cycle": first,
+        "last cycle": last,
+        "reference cycle for retention": table.attrs.get("reference cycle"),
+        "discharge capacity, first cycle [A.h]": _value_at(
+            table, "Discharge capacity [A.h]", first
+        ),
+        "discharge capacity, last cycle [A.h]": _value_at(table, "Discharge capacity [A.h]", last),
+        "capacity retention, last cycle [%]": _value_at(table, "Capacity retention [%]", last),
+        "mean coulombic efficiency [%]": float(ce.mean()) if len(ce) else None,
+        "terminal discharge voltage, first cycle [V]": float(tdv.iloc[0]) if len(tdv) else None,
+        "terminal discharge voltage, last cycle [V]": float(tdv.iloc[-1]) if len(tdv) else None,
+        "terminal discharge voltage change [V]": (
+            float(tdv.iloc[-1] - tdv.iloc[0]) if len(tdv) > 1 else None
+        ),
+        "charge-discharge gap, cycle 2 [V]": _value_at(table, "Charge-discharge gap [V]", 2),
+        "charge-discharge gap, last cycle [V]": _value_at(table, "Charge-discharge gap [V]", last),
+    }
+    for column in (
+        "Specific discharge capacity [mA.h.g-1]",
+        "Areal discharge capacity [mA.h.cm-2]",
+    ):
+        if column in table:
+            key = column.replace(" [", ", first cycle [").lower()
+            out[key] = _value_at(table, column, first)
+    return out

@@ -1,0 +1,931 @@
+"""Measured files in, the paper's metrics, figures and numbers out: :func:`analyze`.
+
+This is the Python side of ``solidna analyze FILE... --kind KIND --out DIR``. Every file is read
+into the tidy table of :mod:`solidna.analysis.io` and analysed with the same functions the
+simulator and the reproduction use:
+
+============  ===============================================================================
+kind          analysis
+============  ===============================================================================
+symmetric     Na|SSE|Na plating/stripping: per-cycle overpotential
+              (:func:`~solidna.analysis.cycling.per_cycle_overpotential`), runaway and short
+              circuits; with ``forecast``: fit of the interphase model and forecast with an
+              uncertainty band (:class:`~solidna.calibrate.from_data.InterphaseFit`)
+eis           Kramers-Kronig check, equivalent-circuit fit with standard errors, Rs/Rct,
+              conductivity from Rs (thickness, area), Arrhenius over files at several
+              temperatures (:mod:`solidna.analysis.eis`)
+cv            exchange current of a symmetric-cell CV: the model fit of Fig. 4g
+              (:func:`~solidna.calibrate.cv.fit_cv`) and the Butler-Volmer fit beside it
+              (:func:`~solidna.analysis.kinetics.exchange_current_from_cv`)
+na-co2, nvp   galvanostatic metrics per cycle: capacities, coulombic efficiency, retention,
+              terminal voltages, charge-discharge gap (:mod:`solidna.analysis.metrics`)
+============  ===============================================================================
+
+Written into ``out`` (and nowhere else; input files are only read):
+
+* ``summary.json`` - inputs as understood, per-file results, the paper comparison, notes;
+* ``tables/<file>.data.csv`` (the tidy table), ``tables/<file>.cycles.csv``,
+  ``tables/<file>.forecast.csv``, ``tables/eis_fits.csv``, ``tables/arrhenius.csv`` ...;
+* ``figures/*.png`` and ``report.html`` (self-contained, figures embedded).
+
+An existing non-empty ``out`` is refused unless ``force`` (then only solidna's files are
+overwritten).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from solidna.analysis.io import (
+    CAPACITY,
+    CURRENT,
+    CURRENT_DENSITY,
+    FREQUENCY,
+    TIME,
+    VOLTAGE,
+    Z_IM,
+    Z_RE,
+    Measurement,
+    read,
+)
+from solidna.errors import DataFormatError, InvalidOptionError, SolidnaError, check_choice
+
+__all__ = ["analyze", "KINDS", "FIGURE_DPI"]
+
+#: Kinds of analysis.
+KINDS = ("symmetric", "eis", "cv", "na-co2", "nvp")
+#: Resolution of ``figures/*.png`` (as ``solidna reproduce``).
+FIGURE_DPI = 150
+#: Cycles drawn in the voltage-capacity figure of a battery (those that exist).
+PROFILE_CYCLES = (1, 2, 10, 50, 100, 200)
+#: Specific currents of the paper's rate test (Fig. 5c-d), mA/g; a measured record is compared
+#: with the nearest one when within 10 %.
+NA_CO2_RATES_MA_G = (50, 100, 200, 400, 500)
+
+Progress = Callable[[str, float | None], None]
+
+
+def _no_progress(message: str, fraction: float | None = None) -> None:
+    """A progress callback that does nothing."""
+
+
+# --------------------------------------------------------------------------------------------
+# Options
+# --------------------------------------------------------------------------------------------
+def _per_file(name: str, values, n: int, unit: str, what: str) -> list[float | None]:
+    """One SI value per file from None, one value or one per file (strings with units)."""
+    from solidna.units import to_si
+
+    if values is None:
+        return [None] * n
+    if isinstance(values, (str, int, float)):
+        values = [values]
+    values = list(values)
+    if len(values) not in (1, n):
+        raise InvalidOptionError(
+            f"{name}: give one value for all {n} files or one per file; got {len(values)}."
+        )
+    parsed = [to_si(v, unit, what) for v in values]
+    if unit != "K" and any(not (p > 0) for p in parsed):
+        raise InvalidOptionError(f"{name} must be > 0; got {values!r}.")
+    return parsed * n if len(parsed) == 1 else parsed
+
+
+def _stems(paths: Sequence[Path]) -> list[str]:
+    """Unique, filesystem-safe stems for the output names of each input file."""
+    out: list[str] = []
+    for p in paths:
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", p.stem).strip("._") or "file"
+        candidate, k = stem, 2
+        while candidate in out:
+            candidate, k = f"{stem}_{k}", k + 1
+        out.append(candidate)
+    return out
+
+
+class _Writer:
+    """Writes only inside ``out`` and never over an input file."""
+
+    def __init__(self, out: Path, inputs: Sequence[Path]):
+        self.out = out
+        self.inputs = {p.resolve() for p in inputs}
+        self.files: list[str] = []
+
+    def path(self, relative: str) -> Path:
+        target = (self.out / relative).resolve()
+        if self.out.resolve() not in target.parents:
+            raise InvalidOptionError(f"refusing to write outside --out: {target}")
+        if target in self.inputs:
+            raise InvalidOptionError(
+                f"refusing to overwrite the input file {target}; choose another --out."
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if relative not in self.files:
+            self.files.append(relative)
+        return target
+
+    def csv(self, relative: str, frame: pd.DataFrame) -> None:
+        from solidna.io_utils import write_csv
+
+        write_csv(self.path(relative), frame)
+
+    def figure(self, stem: str, fig) -> Path:
+        import matplotlib.pyplot as plt
+
+        path = self.path(f"figures/{stem}.png")
+        fig.savefig(path, dpi=FIGURE_DPI)
+        plt.close(fig)
+        return path
+
+
+# --------------------------------------------------------------------------------------------
+# Paper comparison
+# --------------------------------------------------------------------------------------------
+def _compare(target_id: str, measured: float | None, note: str, scale: float = 1.0) -> dict:
+    """Entry of the paper comparison: the paper's number beside the measured one."""
+    from solidna.reproduce.targets import get_target
+
+    target = get_target(target_id)
+    value = None if measured is None or not math.isfinite(measured) else measured * scale
+    return {
+        "id": target.id,
+        "quantity": target.quantity,
+        "paper": target.value,
+        "measured": value,
+        "unit": target.unit,
+        "note": note,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Figures
+# --------------------------------------------------------------------------------------------
+def _axes(figsize=(7, 3.8)):
+    from solidna.report.style import apply_style
+
+    apply_style()
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=figsize)
+
+
+def _decimate(n: int, limit: int = 200_000) -> slice:
+    # A figure of a million points looks like one of 200 000 and draws ten times faster.
+    return slice(None, None, max(1, n // limit))
+
+
+def _voltage_figure(m: Measurement, title: str):
+    fig, ax = _axes()
+    d = m.data
+    s = _decimate(len(d))
+    ax.plot(d[TIME].to_numpy()[s] / 3600, d[VOLTAGE].to_numpy()[s], lw=0.6)
+    ax.set_xlabel("Time [h]")
+    ax.set_ylabel("Voltage [V]")
+    ax.set_title(title)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# Kinds
+# --------------------------------------------------------------------------------------------
+def _need_density(m: Measurement, what: str) -> np.ndarray:
+    if CURRENT_DENSITY not in m.data:
+        raise DataFormatError(
+            f"{m.source}: the {what} analysis needs the current density, and the electrode area "
+            "is not known. Give it with --area (CLI) / area= (Python), e.g. '1 cm2'."
+        )
+    return m.data[CURRENT_DENSITY].to_numpy(dtype=float)
+
+
+def _symmetric(m, stem, w: _Writer, opts, comparisons, notes, progress) -> dict[str, Any]:
+    from solidna.analysis.cycling import (
+        detect_runaway,
+        detect_short_circuit,
+        per_cycle_overpotential,
+        split_half_cycles,
+    )
+
+    t = m.data[TIME].to_numpy(dtype=float)
+    v = m.data[VOLTAGE].to_numpy(dtype=float)
+    j = _need_density(m, "symmetric-cell")
+    progress(f"{stem}: per-cycle overpotential", None)
+    cycles = per_cycle_overpotential(t - t[0], v, j, window=opts["window"])
+    halves = split_half_cycles(t, j)
+    w.csv(f"tables/{stem}.cycles.csv", cycles)
+    events = detect_runaway(t - t[0], v, j, window=opts["window"]) + detect_short_circuit(
+        t - t[0], v, j
+    )
+    eta = cycles["Overpotential [mV]"]
+    complete = halves[halves["Complete"]]
+    density = (
+        float(np.median(np.abs(complete["Current density [A.m-2]"]))) if len(complete) else math.nan
+    )
+    result: dict[str, Any] = {
+        "cycles": len(cycles),
+        "duration [h]": float(t[-1] - t[0]) / 3600,
+        "current density [mA.cm-2]": density / 10,
+        "half cycle [h]": float(np.median(complete["Duration [s]"])) / 3600
+        if len(complete)
+        else None,
+        "overpotential, first cycle [mV]": float(eta.iloc[0]),
+        "overpotential, last cycle [mV]": float(eta.iloc[-1]),
+        "overpotential change [mV]": float(eta.iloc[-1] - eta.iloc[0]),
+        "events": [
+            {"kind": e.kind, "time [h]": e.time_s / 3600, "cycle": e.cycle, "detail": e.detail}
+            for e in events
+        ],
+    }
+    w.figure(f"{stem}_voltage", _voltage_figure(m, f"{m.source.name}: plating/stripping"))
+    fc = None
+    if opts["forecast"] is not None:
+        from solidna.calibrate.from_data import InterphaseFit
+
+        progress(f"{stem}: fitting the interphase model", None)
+        fit = InterphaseFit(
+            anode=opts["anode"],
+            temperature=opts["temperature_K"],
+            sse_thickness=opts["thickness_m"],
+            window=opts["window"],
+            progress=lambda msg, frac: progress(f"{stem}: {msg}", frac),
+        ).fit(t, v, j)
+        progress(f"{stem}: forecast to {opts['forecast']}", None)
+        fc = fit.forecast(opts["forecast"], n_samples=opts["forecast_samples"])
+        w.csv(f"tables/{stem}.forecast.csv", fc)
+        last = fc.iloc[-1]
+        result["fit"] = fit.summary()
+        result["forecast"] = {
+            "until [h]": float(last["Time [h]"]),
+            "overpotential [mV]": float(last["Overpotential [mV]"]),
+            "lower [mV]": float(last["Lower [mV]"]),
+            "upper [mV]": float(last["Upper [mV]"]),
+            "level": fc.attrs.get("level"),
+            "samples": fc.attrs.get("n_samples"),
+        }
+    fig, ax = _axes()
+    ax.plot(cycles["Time [h]"], eta, "o", ms=2.5, label="measured")
+    if fc is not None:
+        ax.fill_between(
+            fc["Time [h]"],
+            fc["Lower [mV]"],
+            fc["Upper [mV]"],
+            alpha=0.25,
+            lw=0,
+            label=f"{100 * fc.attrs['level']:.0f} % band",
+        )
+        ax.plot(fc["Time [h]"], fc["Overpotential [mV]"], "-", lw=1.2, label="model fit / forecast")
+    ax.set_xlabel("Time [h]")
+    ax.set_ylabel("Overpotential [mV]")
+    ax.set_title(f"{m.source.name}: per-cycle overpotential")
+    ax.legend()
+    w.figure(f"{stem}_overpotential", fig)
+
+    at = f"at {density / 10:.3g} mA/cm2 (paper: 0.1 mA/cm2)"
+    comparisons.append(
+        _compare(
+            "fig4h.mna.overpotential.start",
+            float(eta.iloc[0]),
+            f"first cycle of {m.source.name} {at}",
+        )
+    )
+    t_h = cycles["Time [h]"].to_numpy()
+    if t_h[-1] >= 4000 * 0.99:
+        k = int(np.argmin(np.abs(t_h - 4000)))
+        comparisons.append(
+            _compare(
+                "fig4h.mna.overpotential.4000h",
+                float(eta.iloc[k]),
+                f"measured, {m.source.name} {at}",
+            )
+        )
+    elif fc is not None and fc["Time [h]"].iloc[-1] >= 4000 * 0.99:
+        k = int(np.argmin(np.abs(fc["Time [h]"].to_numpy() - 4000)))
+        row = fc.iloc[k]
+        comparisons.append(
+            _compare(
+                "fig4h.mna.overpotential.4000h",
+                float(row["Overpotential [mV]"]),
+                f"forecast from {t_h[-1]:.0f} h of {m.source.name} {at}; band "
+                f"{row['Lower [mV]']:.1f}-{row['Upper [mV]']:.1f} mV",
+            )
+        )
+    return result
+
+
+def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) -> dict[str, Any]:
+    from solidna.analysis.eis import (
+        arrhenius_fit,
+        conductivity_from_resistance,
+        fit_circuit,
+        kramers_kronig,
+    )
+
+    circuit = opts["circuit"] or "R0-p(R1,CPE1)"
+    rows, per_file = [], {}
+    for k, (m, stem) in enumerate(zip(measurements, stems, strict=True)):
+        progress(f"{stem}: Kramers-Kronig check and circuit fit", k / len(measurements))
+        if m.kind != "impedance":
+            raise DataFormatError(
+                f"{m.source}: --kind eis needs an impedance spectrum (frequency and Z columns); "
+                f"this file is a {m.kind} record."
+            )
+        d = m.data
+        f = d[FREQUENCY].to_numpy()
+        z = d[Z_RE].to_numpy() + 1j * d[Z_IM].to_numpy()
+        area = opts["area_m2"][k] if opts["area_m2"][k] is not None else m.area_m2
+        # Fit the area-specific spectrum when the area is known (the paper's Ohm.cm2), else Ohm.
+        z_fit = z * area if area is not None else z
+        unit = "Ohm.m2" if area is not None else "Ohm"
+        kk = kramers_kronig(f, z_fit)
+        if not kk.valid:
+            notes.append(
+                f"{m.source.name}: Kramers-Kronig residuals up to {100 * kk.max_residual:.1f} % "
+                f"(> {100 * kk.threshold:.0f} %): the spectrum may be non-linear, drifting or "
+                "non-causal; its fit is reported but is suspect."
+            )
+        fit = fit_circuit(f, z_fit, circuit=circuit)
+        row: dict[str, Any] = {
+            "File": m.source.name,
+            "Temperature [degC]": None
+            if opts["temperature_K"][k] is None
+            else opts["temperature_K"][k] - 273.15,
+            "KK valid": kk.valid,
+            "KK max residual [%]": 100 * kk.max_residual,
+            "Relative residual RMS [%]": 100 * fit.relative_residual_rms_,
+        }
+        for name, value in fit.params_.items():
+            u = fit.units_[name].replace("Ohm.m2", unit) if area is None else fit.units_[name]
+            row[f"{name} [{u}]"] = value
+            row[f"{name} std [{u}]"] = fit.conf_[name]
+        rs_ohm = rct_ohm = None
+        if "R0" in fit.params_:
+            rs_ohm = fit.params_["R0"] / (area or 1.0)
+            row["Rs [Ohm]"] = rs_ohm
+            if area is not None:
+                row["Rs [Ohm.cm2]"] = fit.params_["R0"] * 1e4
+        if "R1" in fit.params_:
+            rct_ohm = fit.params_["R1"] / (area or 1.0)
+            row["Rct [Ohm]"] = rct_ohm
+            if area is not None:
+                row["Rct [Ohm.cm2]"] = fit.params_["R1"] * 1e4
+        thickness = opts["thickness_m"][k]
+        if rs_ohm is not None and thickness is not None and area is not None:
+            sigma = conductivity_from_resistance(rs_ohm, thickness, area)
+            row["Conductivity [S.m-1]"] = sigma
+            row["Conductivity [mS.cm-1]"] = sigma * 10
+        rows.append(row)
+        per_file[m.source.name] = {
+            k2: v for k2, v in row.items() if k2 != "File" and not k2.endswith("std [Ohm]")
+        } | {
+            "circuit": circuit,
+            "parameters": fit.params_,
+            "standard errors": fit.conf_,
+            "units": fit.units_,
+        }
+        fig, ax = _axes((5.2, 4.2))
+        ax.plot(z_fit.real, -z_fit.imag, "o", ms=3, label="measured")
+        f_dense = np.logspace(np.log10(f.min()), np.log10(f.max()), 300)
+        zf = fit.predict(f_dense)
+        ax.plot(zf.real, -zf.imag, "-", label=circuit)
+        ax.set_xlabel(f"Z_re [{unit}]")
+        ax.set_ylabel(f"-Z_im [{unit}]")
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.set_title(m.source.name)
+        ax.legend()
+        w.figure(f"{stem}_nyquist", fig)
+    table = pd.DataFrame(rows)
+    w.csv("tables/eis_fits.csv", table)
+    out: dict[str, Any] = {"files": per_file, "circuit": circuit}
+    temps = [opts["temperature_K"][k] for k in range(len(rows))]
+    sigmas = [r.get("Conductivity [S.m-1]") for r in rows]
+    usable = [(t, s) for t, s in zip(temps, sigmas, strict=True) if t is not None and s is not None]
+    if len({t for t, _ in usable}) >= 2:
+        tt = np.array([t for t, _ in usable])
+        ss = np.array([s for _, s in usable])
+        arr = arrhenius_fit(tt, ss)
+        out["arrhenius"] = arr
+        w.csv(
+            "tables/arrhenius.csv",
+            pd.DataFrame(
+                {"Temperature [K]": tt, "1000/T [K-1]": 1000 / tt, "Conductivity [S.m-1]": ss}
+            ),
+        )
+        fig, ax = _axes((5.2, 4.2))
+        ax.plot(1000 / tt, np.log10(ss * 10), "o", label="measured (mS/cm)")
+        x = np.linspace((1000 / tt).min(), (1000 / tt).max(), 50)
+        ax.plot(
+            x,
+            arr["Intercept log10"] + 1 + arr["Slope log10 vs 1000/T [kK]"] * x,
+            "-",
+            label=f"Ea = {arr['Activation energy [eV]']:.3f} eV",
+        )
+        ax.set_xlabel("1000/T [K$^{-1}$]")
+        ax.set_ylabel("log10(conductivity [mS cm$^{-1}$])")
+        ax.legend()
+        w.figure("arrhenius", fig)
+        comparisons.append(
+            _compare(
+                "fig3g.activation_energy", arr["Activation energy [eV]"], f"{len(usable)} spectra"
+            )
+        )
+        comparisons.append(
+            _compare(
+                "fig3g.arrhenius_slope", arr["Slope log10 vs 1000/T [kK]"], f"{len(usable)} spectra"
+            )
+        )
+    elif len(rows) > 1:
+        notes.append(
+            "No Arrhenius fit: it needs conductivities (--thickness and --area) at two or more "
+            "temperatures (--temperature, one per file)."
+        )
+    return out
+
+
+def _cv(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str, Any]:
+    from solidna.analysis.kinetics import exchange_current_from_cv
+
+    t = m.data[TIME].to_numpy(dtype=float)
+    v = m.data[VOLTAGE].to_numpy(dtype=float)
+    j = _need_density(m, "CV")
+    temperature = opts["temperature_K"][k] or 298.15
+    result: dict[str, Any] = {"temperature [K]": temperature}
+    progress(f"{stem}: Butler-Volmer fit", None)
+    try:
+        bv = exchange_current_from_cv(
+            v,
+            j,
+            temperature_K=temperature,
+            method="bv-fit",
+            ohmic_resistance_ohm_m2=opts["ohmic_resistance_ohm_m2"],
+        )
+        result["Butler-Volmer fit"] = {
+            "exchange current density [mA.cm-2]": bv.i0_A_m2 / 10,
+            "identifiable": bv.identifiable,
+            "ohmic resistance [Ohm.cm2]": bv.ohmic_resistance_ohm_m2 * 1e4,
+            "note": bv.note,
+        }
+    except SolidnaError as exc:
+        result["Butler-Volmer fit"] = {"error": str(exc)}
+    i0_model = None
+    if opts["model_fit"]:
+        from solidna.calibrate.cv import fit_cv
+        from solidna.simulate import SymmetricCell
+
+        progress(f"{stem}: symmetric-cell model fit (Fig. 4g)", None)
+        keep = np.r_[True, np.diff(t) > 0]  # the model fit needs strictly increasing time
+        cell = SymmetricCell(
+            opts["anode"], temperature=temperature, sse_thickness=opts["thickness_m"][k]
+        )
+        try:
+            fit = fit_cv(t[keep] - t[0], v[keep], j[keep], opts["anode"], cell.parameters)
+            i0_model = fit.i0_A_m2
+            result["model fit"] = {
+                "exchange current density [mA.cm-2]": fit.i0_A_m2 / 10,
+                "relative standard error": fit.i0_rel_se,
+                "interphase resistivity [Ohm.m]": fit.interphase_resistivity_ohm_m,
+                "residual RMS [mA.cm-2]": fit.residual_rms_A_m2 / 10,
+                "model runs": fit.n_evaluations,
+                "anode": opts["anode"],
+                "method": fit.method,
+            }
+        except SolidnaError as exc:
+            result["model fit"] = {"error": str(exc)}
+    fig, ax = _axes((5.2, 4.2))
+    ax.plot(v, j / 10, lw=1)
+    ax.set_xlabel("Voltage [V]")
+    ax.set_ylabel("Current density [mA cm$^{-2}$]")
+    ax.axhline(0, color="0.6", lw=0.5)
+    ax.set_title(m.source.name)
+    w.figure(f"{stem}_cv", fig)
+    if i0_model is not None and opts["anode"] == "modified":
+        comparisons.append(
+            _compare(
+                "fig4g.mna.exchange_current",
+                i0_model / 10,
+                f"symmetric-cell model fit of {m.source.name} (the Fig. 4g definition)",
+            )
+        )
+    return result
+
+
+def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -> dict[str, Any]:
+    from solidna.analysis.metrics import cycling_summary, galvanostatic_cycles
+
+    d = m.data
+    t = d[TIME].to_numpy(dtype=float)
+    v = d[VOLTAGE].to_numpy(dtype=float)
+    area = opts["area_m2"][k] if opts["area_m2"][k] is not None else m.area_m2
+    if CURRENT in d:
+        current, per_area = d[CURRENT].to_numpy(dtype=float), False
+        capacity = d[CAPACITY].to_numpy(dtype=float) if CAPACITY in d else None
+    else:
+        current, per_area, capacity = d[CURRENT_DENSITY].to_numpy(dtype=float), True, None
+        notes.append(f"{m.source.name}: only current density known; capacities are per m2.")
+    mass = opts["mass_g"][k]
+    progress(f"{stem}: per-cycle metrics", None)
+    table = galvanostatic_cycles(
+        t,
+        v,
+        current,
+        capacity,
+        reference_cycle=opts["reference_cycle"],
+        mass_g=None if per_area else mass,
+        area_m2=None if per_area else area,
+    )
+    if per_area:
+        table.columns = [
+            c.replace("[A.h]", "[A.h.m-2]").replace("[W.h]", "[W.h.m-2]") for c in table.columns
+        ]
+    w.csv(f"tables/{stem}.cycles.csv", table)
+    result: dict[str, Any] = cycling_summary(table) if not per_area else {"cycles": len(table)}
+    specific_current = None
+    if mass is not None and not per_area:
+        on = np.abs(current) > 0.05 * np.percentile(np.abs(current), 90)
+        specific_current = float(np.median(np.abs(current[on]))) * 1e3 / mass
+        result["specific current [mA.g-1]"] = specific_current
+
+    w.figure(f"{stem}_voltage", _voltage_figure(m, f"{m.source.name}"))
+    # voltage against the capacity of each half cycle for a few cycles
+    from solidna.analysis.cycling import split_half_cycles
+    from solidna.analysis.io._table import integrate_current
+
+    q = capacity if capacity is not None else integrate_current(t, current)
+    halves = split_half_cycles(t, current)
+    fig, ax = _axes()
+    scale, xlabel = (
+        (1e3 / mass, "Capacity [mA h g$^{-1}$]")
+        if mass and not per_area
+        else (1e3, "Capacity [mA h]")
+    )
+    shown = [c for c in PROFILE_CYCLES if c in set(halves["Cycle number"])]
+    last = int(halves["Cycle number"].max()) if len(halves) else None
+    if last is not None and last not in shown:
+        shown.append(last)
+    from solidna.report.style import PALETTE
+
+    for n, cyc in enumerate(shown):
+        for h in halves[halves["Cycle number"] == cyc].itertuples(index=False):
+            a, b = int(h[4]), int(h[5])
+            before = max(a - 1, 0)
+            ax.plot(
+                np.abs(q[a : b + 1] - q[before]) * scale,
+                v[a : b + 1],
+                color=PALETTE[n % len(PALETTE)],
+                lw=1,
+                label=f"cycle {cyc}"
+                if h[3] == halves[halves["Cycle number"] == cyc]["Sign"].iloc[0]
+                else None,
+            )
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("Voltage [V]")
+    ax.legend()
+    w.figure(f"{stem}_profiles", fig)
+    import matplotlib.pyplot as plt
+
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(7, 6.5), sharex=True)
+    cap_col = [c for c in table.columns if "ischarge capacity" in c][-1]
+    ax1.plot(table.index, table[cap_col], "o-", ms=3, label=cap_col)
+    ax1.set_ylabel(cap_col)
+    ax1b = ax1.twinx()
+    ax1b.plot(table.index, table["Coulombic efficiency [%]"], "s", ms=3, color=PALETTE[1])
+    ax1b.set_ylabel("Coulombic efficiency [%]")
+    ax2.plot(
+        table.index, table["Terminal discharge voltage [V]"], "o-", ms=3, label="terminal discharge"
+    )
+    ax2.plot(
+        table.index, table["Charge-discharge gap [V]"], "s-", ms=3, label="charge-discharge gap"
+    )
+    ax2.set_xlabel("Cycle number")
+    ax2.set_ylabel("Voltage [V]")
+    ax2.legend()
+    w.figure(f"{stem}_cycles", fig)
+
+    if kind == "na-co2" and not per_area:
+        tdv = table["Terminal discharge voltage [V]"]
+        if 1 in tdv.index:
+            comparisons.append(
+                _compare(
+                    "fig5f.mna.terminal_discharge.cycle1", float(tdv.loc[1]), f"{m.source.name}"
+                )
+            )
+        if 50 in tdv.index:
+            comparisons.append(
+                _compare(
+                    "fig5f.mna.terminal_discharge.cycle50", float(tdv.loc[50]), f"{m.source.name}"
+                )
+            )
+            gap = table["Charge-discharge gap [V]"]
+            comparisons.append(
+                _compare(
+                    "abstract.mna.overpotential_increase.50cycles",
+                    float(gap.loc[50] - gap.loc[1]) if 1 in gap.index else None,
+                    f"gap of cycle 50 minus cycle 1, {m.source.name}",
+                )
+            )
+        if specific_current is not None and 2 in table.index:
+            rate = min(NA_CO2_RATES_MA_G, key=lambda r: abs(r - specific_current))
+            if abs(rate - specific_current) <= 0.1 * rate:
+                comparisons.append(
+                    _compare(
+                        f"fig5d.overpotential.{rate}",
+                        float(table.loc[2, "Charge-discharge gap [V]"]),
+                        f"cycle 2 of {m.source.name} at {specific_current:.0f} mA/g",
+                    )
+                )
+    if kind == "nvp" and not per_area and 200 in table.index:
+        comparisons.append(
+            _compare(
+                "figS31.mna.retention.200cycles",
+                float(table.loc[200, "Capacity retention [%]"]) / 100,
+                f"discharge capacity of cycle 200 / cycle {table.attrs.get('reference cycle')}, "
+                f"{m.source.name}",
+            )
+        )
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# The report
+# --------------------------------------------------------------------------------------------
+def _kv_table(mapping: Mapping[str, Any]) -> str:
+    from solidna.report.html import _e, format_value
+
+    rows = []
+    for key, value in mapping.items():
+        if isinstance(value, Mapping):
+            text = _kv_table(value)
+        elif isinstance(value, list):
+            if value and isinstance(value[0], Mapping):
+                text = "<br>".join(
+                    _e(", ".join(f"{k}: {format_value(v)}" for k, v in x.items())) for x in value
+                )
+            else:
+                text = _e(", ".join(format_value(v) for v in value)) or "—"
+        else:
+            text = _e(format_value(value))
+        rows.append(f"<tr><th>{_e(key)}</th><td>{text}</td></tr>")
+    return f"<table>{''.join(rows)}</table>"
+
+
+def _render(summary: Mapping[str, Any], figures: Mapping[str, Path]) -> str:
+    # The reproduce report's style sheet and figure embedding (solidna.report.html), so both
+    # pages look alike.
+    from solidna.report.html import _CSS, _e, _figure, format_value
+
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>solidna analyze — {_e(summary['kind'])}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>solidna analyze: {_e(summary['kind'])}</h1>",
+        f'<p class="citation">Metrics as defined for {_e(summary["paper"]["citation"])} '
+        f"(doi:{_e(summary['paper']['doi'])}). solidna version "
+        f"<span class='mono'>{_e(summary['solidna_version'])}</span></p>",
+        "<h2>Files</h2>",
+        _kv_table(
+            {f["file"]: {k: v for k, v in f.items() if k != "file"} for f in summary["files"]}
+        ),
+        "<h2>Inputs as understood</h2>",
+        _kv_table(summary["inputs"]),
+        "<h2>Results</h2>",
+        _kv_table(summary["results"]),
+    ]
+    comp = summary.get("paper comparison") or []
+    if comp:
+        head = "".join(f"<th>{h}</th>" for h in ("id", "paper", "measured", "unit", "note"))
+        rows = "".join(
+            f"<tr><td class='mono'>{_e(c['id'])}</td><td class='num'>{_e(format_value(c['paper']))}</td>"
+            f"<td class='num'>{_e(format_value(c['measured']))}</td><td>{_e(c['unit'])}</td>"
+            f"<td>{_e(c['note'])}</td></tr>"
+            for c in comp
+        )
+        parts += [
+            "<h2>Paper comparison</h2>",
+            "<p>The paper's numbers beside this measurement (for orientation: the conditions may "
+            "differ; see the notes).</p>",
+            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>",
+        ]
+    if figures:
+        parts.append("<h2>Figures</h2>")
+        parts += [_figure(stem, path) for stem, path in figures.items()]
+    if summary.get("notes"):
+        parts.append("<h2>Notes</h2><ul>")
+        parts += [f"<li>{_e(n)}</li>" for n in summary["notes"]]
+        parts.append("</ul>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# The entry point
+# --------------------------------------------------------------------------------------------
+def analyze(
+    files: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+    kind: str,
+    out: str | os.PathLike[str],
+    force: bool = False,
+    progress: Progress | None = None,
+    *,
+    format: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    area: str | float | Sequence[str | float] | None = None,
+    mass: str | float | Sequence[str | float] | None = None,
+    thickness: str | float | Sequence[str | float] | None = None,
+    temperature: str | float | Sequence[str | float] | None = None,
+    circuit: str | None = None,
+    anode: str = "modified",
+    forecast: str | float | None = None,
+    forecast_samples: int = 20,
+    window: float = 0.1,
+    reference_cycle: int | None = None,
+    ohmic_resistance: str | float | None = None,
+    model_fit: bool = True,
+    write_data: bool = True,
+) -> dict[str, Any]:
+    """Analyse measured files and write tables, figures, ``summary.json`` and ``report.html``.
+
+    Parameters
+    ----------
+    files : path or sequence of paths
+        Instrument files (any format of :data:`solidna.analysis.io.FORMATS`); only read.
+    kind : {"symmetric", "eis", "cv", "na-co2", "nvp"}
+        What the files are (see the module docstring).
+    out : path
+        Output directory; created; refused when non-empty unless ``force``.
+    force : bool
+        Write into a non-empty ``out`` (only solidna's files are overwritten).
+    progress : callable, optional
+        ``progress(message, fraction_or_None)``.
+    format, columns
+        Passed to :func:`solidna.analysis.io.read` (format override; column mapping for CSV).
+    area, mass, thickness, temperature : str, float or one per file, optional
+        Electrode area (``"1 cm2"``), active mass (``"0.5 mg"``, for mA.h/g), electrolyte
+        thickness (``"60 um"``, for conductivity and the symmetric-cell model) and temperature
+        (``"25 degC"``; one per file for an Arrhenius fit). Bare numbers are SI (m2, g, m, K).
+    circuit : str, optional
+        impedance.py circuit for ``eis`` (default ``"R0-p(R1,CPE1)"``: Rs = R0, Rct = R1).
+    anode : {"modified", "pristine"}
+        Interphase of the symmetric-cell model (``symmetric`` forecast and ``cv`` model fit).
+    forecast : str or float, optional
+        ``symmetric``: fit the interphase model and forecast to this time (``"4000 h"``).
+    forecast_samples : int
+        Parameter sets drawn for the forecast band (each one model run to ``forecast``).
+    window : float
+        Plateau window of the per-cycle overpotential (default the last 10 % of each half cycle).
+    reference_cycle : int, optional
+        Cycle of 100 % capacity retention (``na-co2``/``nvp``; default the first).
+    ohmic_resistance : str or float, optional
+        ``cv``: area-specific ohmic resistance from EIS (``"12 ohm*cm**2"``; a number is
+        Ohm.m2) fixed in the Butler-Volmer fit.
+    model_fit : bool
+        ``cv``: also fit the symmetric-cell model (the Fig. 4g definition; default True).
+    write_data : bool
+        Write each file's tidy table to ``tables/<file>.data.csv`` (default True).
+
+    Returns
+    -------
+    dict
+        The content of ``summary.json``.
+
+    Raises
+    ------
+    InvalidOptionError
+        Unknown kind, bad option values, no files.
+    DataFormatError
+        A file cannot be read or lacks what the analysis needs (e.g. the area).
+    OutputExistsError
+        ``out`` is not empty and ``force`` is False.
+    """
+    from solidna import __version__
+    from solidna.io_utils import prepare_output_dir, write_json
+    from solidna.reproduce.targets import paper_info
+    from solidna.units import to_si
+
+    tic = time.perf_counter()
+    progress = progress or _no_progress
+    kind = check_choice("kind", str(kind), KINDS)
+    anode = check_choice("anode type", str(anode), ("modified", "pristine"))
+    if isinstance(files, (str, os.PathLike)):
+        files = [files]
+    paths = [Path(f) for f in files]
+    if not paths:
+        raise InvalidOptionError("No input files given; pass one or more instrument files.")
+    for p in paths:
+        if not p.is_file():
+            raise DataFormatError(f"{p}: no such file. Check the path.")
+    n = len(paths)
+    if not (0 < float(window) <= 1):
+        raise InvalidOptionError(f"window must lie in (0, 1]; got {window!r}.")
+    opts: dict[str, Any] = {
+        "area_m2": _per_file("area", area, n, "m**2", "electrode area"),
+        "mass_g": [
+            None if v is None else v * 1e3 for v in _per_file("mass", mass, n, "kg", "mass")
+        ],
+        "thickness_m": _per_file("thickness", thickness, n, "m", "electrolyte thickness"),
+        "temperature_K": _per_file("temperature", temperature, n, "K", "temperature"),
+        "circuit": circuit,
+        "anode": anode,
+        "forecast": forecast,
+        "forecast_samples": int(forecast_samples),
+        "window": float(window),
+        "reference_cycle": reference_cycle,
+        "ohmic_resistance_ohm_m2": None
+        if ohmic_resistance is None
+        else to_si(ohmic_resistance, "ohm*m**2", "ohmic resistance"),
+        "model_fit": bool(model_fit),
+    }
+    if forecast is not None:
+        opts["forecast_s"] = to_si(forecast, "s", "forecast time")
+        if kind != "symmetric":
+            raise InvalidOptionError(
+                f"forecast applies to --kind symmetric only; got kind {kind!r}."
+            )
+    out_dir = prepare_output_dir(out, force)
+    writer = _Writer(out_dir, paths)
+    stems = _stems(paths)
+    measurements: list[Measurement] = []
+    for k, p in enumerate(paths):
+        progress(f"reading {p.name}", k / n)
+        m = read(
+            p,
+            format=format,
+            columns=columns,
+            area=opts["area_m2"][k],
+            progress=lambda msg, frac, _k=k: progress(
+                msg, None if frac is None else (_k + frac) / n
+            ),
+        )
+        measurements.append(m)
+        if write_data:
+            progress(f"writing tables/{stems[k]}.data.csv ({len(m.data)} rows)", None)
+            writer.csv(f"tables/{stems[k]}.data.csv", m.data)
+    notes: list[str] = [f"{m.source.name}: {note}" for m in measurements for note in m.notes]
+    comparisons: list[dict[str, Any]] = []
+    results: dict[str, Any] = {}
+    if kind == "eis":
+        results = _eis(measurements, stems, writer, opts, comparisons, notes, progress)
+    else:
+        for k, (m, stem) in enumerate(zip(measurements, stems, strict=True)):
+            if m.kind != "timeseries":
+                raise DataFormatError(
+                    f"{m.source}: --kind {kind} needs a time series (time, voltage, current); "
+                    "this file is an impedance spectrum. Use --kind eis."
+                )
+            progress(f"analysing {m.source.name}", k / n)
+            file_opts = dict(opts)
+            file_opts["temperature_K"] = (
+                opts["temperature_K"][k] if kind == "symmetric" else opts["temperature_K"]
+            )
+            file_opts["thickness_m"] = (
+                opts["thickness_m"][k] if kind == "symmetric" else opts["thickness_m"]
+            )
+            if kind == "symmetric":
+                res = _symmetric(m, stem, writer, file_opts, comparisons, notes, progress)
+            elif kind == "cv":
+                res = _cv(m, stem, writer, opts, k, comparisons, notes, progress)
+            else:
+                res = _battery(m, stem, writer, opts, k, kind, comparisons, notes, progress)
+            results[m.source.name] = res
+    figures = {Path(f).stem: out_dir / f for f in writer.files if f.startswith("figures/")}
+    paper = paper_info()
+    summary: dict[str, Any] = {
+        "kind": kind,
+        "paper": {"citation": paper.get("citation", ""), "doi": paper.get("doi", "")},
+        "solidna_version": __version__,
+        "files": [m.describe() for m in measurements],
+        "inputs": {
+            "electrode area [cm2]": [None if a is None else a * 1e4 for a in opts["area_m2"]],
+            "mass [mg]": [None if g is None else g * 1e3 for g in opts["mass_g"]],
+            "thickness [um]": [None if t is None else t * 1e6 for t in opts["thickness_m"]],
+            "temperature [degC]": [
+                None if t is None else t - 273.15 for t in opts["temperature_K"]
+            ],
+            "circuit": circuit,
+            "anode": anode,
+            "forecast until [h]": None if forecast is None else opts["forecast_s"] / 3600,
+            "forecast samples": opts["forecast_samples"] if forecast is not None else None,
+            "plateau window": opts["window"],
+            "reference cycle": reference_cycle,
+            "format": format,
+            "columns": dict(columns) if columns else None,
+        },
+        "results": results,
+        "paper comparison": comparisons,
+        "notes": notes,
+        "wall time [s]": round(time.perf_counter() - tic, 3),
+    }
+    summary["outputs"] = writer.files + ["summary.json", "report.html"]
+    progress("writing summary.json and report.html", None)
+    write_json(writer.path("summary.json"), summary)
+    writer.path("report.html").write_text(_render(summary, figures), encoding="utf-8")
+    progress("done", 1.0)
+    return summary

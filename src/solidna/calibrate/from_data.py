@@ -1,0 +1,491 @@
+"""Fit the symmetric-cell interphase model to a plating/stripping record and forecast it.
+
+A researcher's Na|SSE|Na record (time, voltage, current density) is reduced to the per-cycle
+overpotential (:func:`solidna.analysis.cycling.per_cycle_overpotential`, the simulator's
+definition). The symmetric-cell model (:class:`solidna.simulate.SymmetricCell`, PyBaMM) is run
+with the record's protocol (its current density and half-cycle duration) and two free parameters
+of the interphase, fitted in log space:
+
+===================  ===========================================================  ============
+anode                free parameters                                              sets mainly
+===================  ===========================================================  ============
+``"modified"``       ``Modified interphase resistivity [Ohm.m]``                  start value
+                     ``Modified interphase solvent diffusivity [m2.s-1]``         growth
+``"pristine"``       ``Pristine interphase resistivity [Ohm.m]``                  start value
+                     ``Pristine interphase chemical growth rate [m.s-1]``         growth
+===================  ===========================================================  ============
+
+Everything else (SSE, kinetics, initial film thickness ...) comes from the parameter set, as an
+experimenter would take it from EIS, CV and AFM.
+
+Fit: Levenberg-Marquardt on ``r = eta_model - eta_data`` (mV, one per cycle) with a
+forward-difference Jacobian in log space (step :data:`JACOBIAN_STEP`), so each iteration costs
+three model runs. For the modified anode the start point comes from the growth law itself:
+the film voltage is ``2 i rho L(t)`` with ``L(t)^2 = L0^2 + 2 V_f D c_SN t`` (both electrodes,
+:mod:`solidna.models.interphase`); one model run at the set's values gives everything else, and a
+cheap least-squares fit of that expression puts the start within a few per cent, so the model
+fit converges in one or two iterations (about 6-9 runs in all).
+
+Uncertainty (Laplace approximation): the covariance of the log parameters is
+``s^2 (J^T J)^-1`` at the optimum, with ``s`` the residual RMS. The forecast re-runs the model to
+the chosen time at the best fit and at ``n_samples`` parameter sets drawn from that normal
+distribution (tens of runs, not thousands); the band is
+``best +- z sqrt(var_samples + s^2)``: parameter uncertainty plus the scatter of a single cycle
+about the model (the band a future measured cycle should fall in), with ``z`` from ``level``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from solidna.errors import ConvergenceError, DataFormatError, InvalidOptionError, check_choice
+from solidna.parameters import ParameterSet
+
+__all__ = [
+    "InterphaseFit",
+    "fit_symmetric_record",
+    "FREE_PARAMETERS",
+    "JACOBIAN_STEP",
+    "PROTOCOL_TOLERANCE",
+    "MIN_CYCLES",
+    "NOISE_FLOOR_MV",
+]
+
+#: Free parameters by anode (see the module docstring).
+FREE_PARAMETERS: dict[str, tuple[str, str]] = {
+    "modified": (
+        "Modified interphase resistivity [Ohm.m]",
+        "Modified interphase solvent diffusivity [m2.s-1]",
+    ),
+    "pristine": (
+        "Pristine interphase resistivity [Ohm.m]",
+        "Pristine interphase chemical growth rate [m.s-1]",
+    ),
+}
+
+#: Forward-difference step in log space: 5 % changes move the overpotential by ~0.1-4 mV, far
+#: above the solver's reproducibility (< 0.01 mV, solver rtol 1e-6) and small enough to stay
+#: in the linear range of the log-parameter response.
+JACOBIAN_STEP: float = 0.05
+
+#: The record must be a regular square wave: every complete half cycle within 10 % of the
+#: median duration and current density. The model is run with one current and one half-cycle
+#: length; a record with several protocols must be split first.
+PROTOCOL_TOLERANCE: float = 0.10
+
+#: At least 5 cycles: two parameters and an RMS need some degrees of freedom.
+MIN_CYCLES: int = 5
+
+#: Smallest per-cycle scatter (mV) used for the uncertainty: the per-cycle overpotential of the
+#: model itself is reproducible to ~0.01 mV, and an instrument reads to ~0.05 mV at best; with a
+#: (simulated) noise-free record the residual RMS would otherwise make the band collapse.
+NOISE_FLOOR_MV: float = 0.05
+
+#: Levenberg-Marquardt stops when a step changes every parameter by less than 0.2 % (a 0.2 %
+#: change of the resistivity moves the overpotential by ~0.15 mV at 80 mV).
+STEP_TOL: float = 2e-3
+MAX_ITERATIONS: int = 12
+
+
+@dataclass
+class InterphaseFit:
+    """Fit of the symmetric-cell interphase model to a plating/stripping record.
+
+    Parameters
+    ----------
+    anode : {"modified", "pristine"}
+        Which interphase parameterisation to fit (default ``"modified"``, M-Na).
+    parameters : ParameterSet, optional
+        Fixed parameters (default :func:`solidna.lu2019`).
+    temperature, sse_thickness : str or float, optional
+        Cell conditions, as for :class:`solidna.simulate.SymmetricCell` (``"25 degC"``,
+        ``"60 um"``).
+    window : float
+        Plateau window of :func:`~solidna.analysis.cycling.per_cycle_overpotential`.
+    progress : callable, optional
+        ``progress(message, fraction)`` per model run.
+
+    Attributes
+    ----------
+    params_ : dict[str, float]
+        Fitted values (SI) by parameter name.
+    rel_std_ : dict[str, float]
+        One-standard-deviation relative uncertainty (Laplace, log space).
+    covariance_log_ : numpy.ndarray
+        Covariance of the natural logs of the fitted parameters.
+    residual_rms_mV_ : float
+        RMS of the per-cycle residuals, in mV.
+    protocol_ : dict
+        ``current_density_A_m2`` and ``half_cycle_s`` read off the record.
+    data_ : pandas.DataFrame
+        ``Time [h]`` (from the start of the record), ``Overpotential [mV]`` (measured),
+        ``Model [mV]`` (best fit), per cycle.
+    n_model_runs_ : int
+        Model runs used by the fit.
+    parameter_set_ : ParameterSet
+        The set with the fitted values (method ``fitted``).
+    """
+
+    anode: str = "modified"
+    parameters: ParameterSet | None = None
+    temperature: str | float | None = None
+    sse_thickness: str | float | None = None
+    window: float = 0.1
+    progress: Callable[[str, float | None], None] | None = None
+    params_: dict[str, float] = field(default_factory=dict, init=False)
+    rel_std_: dict[str, float] = field(default_factory=dict, init=False)
+    covariance_log_: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), init=False)
+    residual_rms_mV_: float = field(default=math.nan, init=False)
+    protocol_: dict[str, float] = field(default_factory=dict, init=False)
+    data_: pd.DataFrame = field(default_factory=pd.DataFrame, init=False)
+    n_model_runs_: int = field(default=0, init=False)
+    parameter_set_: ParameterSet | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.anode = check_choice("anode type", self.anode, list(FREE_PARAMETERS))
+        self._names = FREE_PARAMETERS[self.anode]
+
+    # ---------------------------------------------------------------------------------------
+    def _say(self, message: str) -> None:
+        if self.progress is not None:
+            self.progress(message, None)
+
+    def _base_cell(self):
+        from solidna.parameters import lu2019
+        from solidna.simulate import SymmetricCell
+
+        return SymmetricCell(
+            self.anode,
+            self.parameters if self.parameters is not None else lu2019(),
+            temperature=self.temperature,
+            sse_thickness=self.sse_thickness,
+        )
+
+    def _run(self, x: np.ndarray, duration_s: float) -> pd.DataFrame:
+        """Per-cycle overpotential table of the model at log parameters ``x``."""
+        from solidna.simulate import SymmetricCell
+
+        self.n_model_runs_ += 1
+        ps = self._base.parameters.updated(
+            dict(zip(self._names, np.exp(x), strict=True)),
+            method="fitted",
+            source="user data",
+            note="solidna.calibrate.from_data.InterphaseFit",
+        )
+        result = SymmetricCell(self.anode, ps).cycle(
+            current_density=self.protocol_["current_density_A_m2"],
+            half_cycle=self.protocol_["half_cycle_s"],
+            duration=duration_s,
+        )
+        return result.cycles()
+
+    def _model_at(self, x: np.ndarray) -> np.ndarray:
+        cycles = self._run(x, self._t_end_s)
+        return np.interp(self._t_data_h, cycles["Time [h]"], cycles["Overpotential [mV]"])
+
+    # ---------------------------------------------------------------------------------------
+    def fit(self, time_s, voltage_V, current_density_A_m2) -> InterphaseFit:
+        """Fit the free interphase parameters to a plating/stripping record; return ``self``.
+
+        Parameters
+        ----------
+        time_s, voltage_V, current_density_A_m2 : array_like of float
+            The record: time in s, cell voltage in V, current density in A/m2
+            (1 mA/cm2 = 10 A/m2). It must start with the fresh cell and be a regular square
+            wave (see :data:`PROTOCOL_TOLERANCE`).
+
+        Raises
+        ------
+        DataFormatError
+            Fewer than :data:`MIN_CYCLES` cycles, or not a regular square wave.
+        ConvergenceError
+            The model runs fail or the fit leaves a singular Jacobian.
+        """
+        from solidna.analysis.cycling import per_cycle_overpotential, split_half_cycles
+
+        t = np.asarray(time_s, dtype=float)
+        v = np.asarray(voltage_V, dtype=float)
+        j = np.asarray(current_density_A_m2, dtype=float)
+        if t.size < 2:
+            raise DataFormatError("The record needs at least two samples.")
+        t = t - t[0]
+        halves = split_half_cycles(t, j)
+        complete = halves[halves["Complete"]] if not halves.empty else halves
+        if len(complete) < 2 * MIN_CYCLES:
+            raise DataFormatError(
+                f"The record has {len(complete)} complete half cycles; the fit needs at least "
+                f"{2 * MIN_CYCLES} ({MIN_CYCLES} cycles)."
+            )
+        duration = complete["Duration [s]"].to_numpy()
+        density = np.abs(complete["Current density [A.m-2]"].to_numpy())
+        for name, values in (("half-cycle duration", duration), ("current density", density)):
+            med = float(np.median(values))
+            worst = float(np.max(np.abs(values / med - 1)))
+            if worst > PROTOCOL_TOLERANCE:
+                raise DataFormatError(
+                    f"The record is not a regular square wave: the {name} varies by "
+                    f"{100 * worst:.0f} % from its median (allowed {100 * PROTOCOL_TOLERANCE:.0f}"
+                    " %). Fit one protocol at a time (cut the record where it changes)."
+                )
+        self.protocol_ = {
+            "current_density_A_m2": float(np.median(density)),
+            "half_cycle_s": float(np.median(duration)),
+        }
+        table = per_cycle_overpotential(t, v, j, window=self.window)
+        self._t_data_h = table["Time [h]"].to_numpy()
+        eta = table["Overpotential [mV]"].to_numpy()
+        n_cycles = int(round(self._t_data_h[-1] * 3600 / (2 * self.protocol_["half_cycle_s"])))
+        self._t_end_s = n_cycles * 2 * self.protocol_["half_cycle_s"]
+        self._base = self._base_cell()
+        self.n_model_runs_ = 0
+
+        def residual(x: np.ndarray) -> np.ndarray:
+            self._say(
+                f"model run {self.n_model_runs_ + 1}: "
+                + ", ".join(
+                    f"{n.split(' [')[0]} = {v:.4g}"
+                    for n, v in zip(self._names, np.exp(x), strict=True)
+                )
+            )
+            return self._model_at(x) - eta
+
+        x = np.log([self._base.parameters[n] for n in self._names])
+        r = residual(x)
+        if self.anode == "modified":
+            x = self._growth_law_start(x, r + eta, eta)
+            r = residual(x)
+        x, r, jac = _levenberg_marquardt(residual, x, r)
+        dof = max(eta.size - len(x), 1)
+        s = max(float(np.sqrt(np.sum(r**2) / dof)), NOISE_FLOOR_MV)
+        try:
+            cov = s**2 * np.linalg.inv(jac.T @ jac)
+        except np.linalg.LinAlgError:
+            raise ConvergenceError(
+                "The fitted parameters are not identifiable from this record (singular "
+                "Jacobian): the overpotential does not change with them. A longer record is "
+                "needed to see the growth."
+            ) from None
+        self.covariance_log_ = cov
+        self.params_ = dict(zip(self._names, np.exp(x).tolist(), strict=True))
+        self.rel_std_ = dict(zip(self._names, np.sqrt(np.diag(cov)).tolist(), strict=True))
+        self.residual_rms_mV_ = float(np.sqrt(np.mean(r**2)))
+        self._x = x
+        self._s_mV = s
+        self.data_ = pd.DataFrame(
+            {"Time [h]": self._t_data_h, "Overpotential [mV]": eta, "Model [mV]": r + eta},
+            index=table.index,
+        )
+        self.parameter_set_ = self._base.parameters.updated(
+            self.params_,
+            method="fitted",
+            source="user data",
+            note=(
+                "fitted to a plating/stripping record by solidna.calibrate.from_data "
+                f"({eta.size} cycles, {self.protocol_['current_density_A_m2'] / 10:g} mA/cm2)"
+            ),
+        )
+        return self
+
+    def _growth_law_start(self, x: np.ndarray, eta_model: np.ndarray, eta: np.ndarray):
+        """Start point from the parabolic growth law (see the module docstring)."""
+        from scipy.optimize import least_squares
+
+        from solidna.models.solve import symmetric_parameter_values
+
+        values = symmetric_parameter_values(self._base.parameters, "modified")
+        l0 = values["Modified interphase initial thickness [m]"]
+        k_per_d = (
+            2
+            * values["Modified interphase molar volume [m3.mol-1]"]
+            * values["SN concentration [mol.m-3]"]
+        )
+        i = self.protocol_["current_density_A_m2"]
+        t_s = self._t_data_h * 3600
+
+        def film_mV(log_rho: float, log_d: float) -> np.ndarray:
+            return 2e3 * i * np.exp(log_rho) * np.sqrt(l0**2 + k_per_d * np.exp(log_d) * t_s)
+
+        other = eta_model - film_mV(*x)
+        fit = least_squares(lambda y: other + film_mV(*y) - eta, x, method="lm")
+        # A start outside +-3 decades of the set's values means the record is not of this form;
+        # the model fit then starts from the set's values.
+        return fit.x if np.all(np.abs(fit.x - x) < math.log(1e3)) else x
+
+    # ---------------------------------------------------------------------------------------
+    def predict(self, until: str | float, x: np.ndarray | None = None) -> pd.DataFrame:
+        """Per-cycle overpotential of the fitted model from the start to ``until``.
+
+        Parameters
+        ----------
+        until : str or float
+            End time (``"4000 h"``; a number is in s).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``Time [h]`` and ``Overpotential [mV]`` per cycle.
+        """
+        from solidna.units import to_si
+
+        self._check_fitted()
+        end_s = to_si(until, "s", "forecast time")
+        n = max(int(math.ceil(end_s / (2 * self.protocol_["half_cycle_s"]))), 1)
+        cycles = self._run(self._x if x is None else x, n * 2 * self.protocol_["half_cycle_s"])
+        return cycles[["Time [h]", "Overpotential [mV]"]]
+
+    def forecast(
+        self,
+        until: str | float = "4000 h",
+        n_samples: int = 20,
+        level: float = 0.95,
+        seed: int = 0,
+    ) -> pd.DataFrame:
+        """Forecast the per-cycle overpotential to ``until`` with an uncertainty band.
+
+        Parameters
+        ----------
+        until : str or float
+            End time (``"4000 h"``; a number is in s).
+        n_samples : int
+            Parameter sets drawn from the Laplace posterior (each one model run).
+        level : float
+            Probability content of the band (default 0.95).
+        seed : int
+            Seed of the draws (reproducible bands).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by cycle: ``Time [h]``, ``Overpotential [mV]`` (best fit), ``Lower [mV]``
+            and ``Upper [mV]`` (prediction band for a measured cycle: parameters plus per-cycle
+            scatter), ``Parameter lower [mV]``/``Parameter upper [mV]`` (parameters only), and
+            ``Measured [mV]`` where the record has that cycle.
+        """
+        from scipy.stats import norm
+
+        self._check_fitted()
+        if not (0 < level < 1):
+            raise InvalidOptionError(f"level must lie in (0, 1); got {level!r}. Default 0.95.")
+        if int(n_samples) < 2:
+            raise InvalidOptionError(f"n_samples must be >= 2; got {n_samples!r}.")
+        best = self.predict(until)
+        rng = np.random.default_rng(seed)
+        draws = rng.multivariate_normal(self._x, self.covariance_log_, size=int(n_samples))
+        traj = np.empty((len(draws), len(best)))
+        for k, x in enumerate(draws):
+            if self.progress is not None:
+                self.progress(f"forecast sample {k + 1}/{len(draws)}", (k + 1) / len(draws))
+            run = self.predict(until, x)
+            traj[k] = np.interp(best["Time [h]"], run["Time [h]"], run["Overpotential [mV]"])
+        z = float(norm.ppf(0.5 + level / 2))
+        spread = traj.var(axis=0, ddof=1)
+        centre = best["Overpotential [mV]"].to_numpy()
+        half = z * np.sqrt(spread + self._s_mV**2)
+        out = pd.DataFrame(
+            {
+                "Time [h]": best["Time [h]"].to_numpy(),
+                "Overpotential [mV]": centre,
+                "Lower [mV]": centre - half,
+                "Upper [mV]": centre + half,
+                "Parameter lower [mV]": centre - z * np.sqrt(spread),
+                "Parameter upper [mV]": centre + z * np.sqrt(spread),
+            },
+            index=best.index,
+        )
+        measured = self.data_["Overpotential [mV]"].reindex(out.index)
+        out["Measured [mV]"] = measured.to_numpy()
+        out.attrs.update({"level": level, "n_samples": int(n_samples), "seed": seed})
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        """Fitted values, uncertainties, protocol and fit quality (for summary.json)."""
+        self._check_fitted()
+        return {
+            "anode": self.anode,
+            "parameters": {
+                name: {"value": value, "relative std": self.rel_std_[name]}
+                for name, value in self.params_.items()
+            },
+            "current density [mA.cm-2]": self.protocol_["current_density_A_m2"] / 10,
+            "half cycle [h]": self.protocol_["half_cycle_s"] / 3600,
+            "cycles fitted": len(self.data_),
+            "residual RMS [mV]": self.residual_rms_mV_,
+            "model runs": self.n_model_runs_,
+            "method": (
+                "Levenberg-Marquardt in log space on the per-cycle overpotential; Laplace "
+                "covariance s^2 (J^T J)^-1"
+            ),
+        }
+
+    def _check_fitted(self) -> None:
+        if not self.params_:
+            raise InvalidOptionError("This InterphaseFit is not fitted yet; call .fit(...) first.")
+
+
+def _levenberg_marquardt(residual, x, r):
+    """Minimise ``|residual(x)|^2`` from ``x`` (with ``r = residual(x)``); forward-difference
+    Jacobian, one per accepted step. Returns ``(x, r, jacobian_at_x)``."""
+    cost = float(r @ r)
+    lam = 1e-3
+    jac = None
+    for _ in range(MAX_ITERATIONS):
+        jac = np.empty((r.size, x.size))
+        for k in range(x.size):
+            xk = x.copy()
+            xk[k] += JACOBIAN_STEP
+            jac[:, k] = (residual(xk) - r) / JACOBIAN_STEP
+        a = jac.T @ jac
+        g = jac.T @ r
+        accepted = False
+        while lam < 1e8:
+            try:
+                step = np.linalg.solve(a + lam * np.diag(np.diag(a)), -g)
+            except np.linalg.LinAlgError:
+                lam *= 10
+                continue
+            r_new = residual(x + step)
+            cost_new = float(r_new @ r_new)
+            if cost_new < cost:
+                x, r, cost = x + step, r_new, cost_new
+                lam = max(lam / 10, 1e-7)
+                accepted = True
+                break
+            lam *= 10
+        if not accepted or np.max(np.abs(step)) < STEP_TOL:
+            break
+    if jac is None:  # pragma: no cover - MAX_ITERATIONS >= 1
+        raise ConvergenceError("no Levenberg-Marquardt iteration ran")
+    return x, r, jac
+
+
+def fit_symmetric_record(
+    time_s,
+    voltage_V,
+    current_density_A_m2,
+    anode: str = "modified",
+    parameters: ParameterSet | None = None,
+    **kwargs: Any,
+) -> InterphaseFit:
+    """Functional front end: ``InterphaseFit(anode, parameters, **kwargs).fit(t, V, i)``.
+
+    Examples
+    --------
+    A 40-h record simulated with a 30 % higher film resistivity is recovered:
+
+    >>> import solidna as sd
+    >>> ps = sd.lu2019()
+    >>> name = "Modified interphase resistivity [Ohm.m]"
+    >>> truth = ps.updated({name: 1.3 * ps[name]})
+    >>> ts = sd.SymmetricCell("modified", truth).cycle("0.1 mA/cm2", "1 h", "40 h").timeseries
+    >>> fit = fit_symmetric_record(ts["Time [h]"] * 3600, ts["Voltage [V]"],
+    ...                            ts["Current density [mA.cm-2]"] * 10)
+    >>> round(fit.params_[name] / truth[name], 2)
+    1.0
+    """
+    return InterphaseFit(anode, parameters, **kwargs).fit(time_s, voltage_V, current_density_A_m2)

@@ -1,0 +1,298 @@
+"""All-solid-state Na-CO2 cell as a PyBaMM model (Lu 2019, Fig. 5).
+
+Na | anode interphase | SN-based SSE | integrated SSE/MWCNT cathode, reaction
+4 Na+ + 3 CO2 + 4 e- <-> 2 Na2CO3 + C. Per unit cell area; the current density ``i`` is positive
+on discharge. x runs through the cathode from the SSE (x = 0) to the gas side (x = L_c)
+(macro-homogeneous model after Andrei 2010, Sahapatsombut 2013 and Jiang 2020; physics brief
+section 1.2):
+
+* **CO2** dissolved in the SSE phase, ``eps_acc dc/dt = d/dx(D_eff dc/dx) - (3/4F)(r_red -
+  (1 - f_irr) r_ox)``, saturated (``c = H p_CO2``) at the gas side, no flux at the SSE side;
+  ``D_eff = D (eps_open / eps_acc)^1.5`` (Bruggeman) as product fills the accessible volume.
+* **Product** (1/2 Na2CO3 + 1/4 C per electron, molar volume ``V_p``; Faraday's law):
+  ``d eps_p/dt = V_p / F (r_red - (1 - f_irr) r_ox)``. A fraction ``f_irr`` of the charge
+  oxidises the SSE instead of the product, so residual product accumulates cycle by cycle.
+* **Kinetics** on the CNT surface (``a0`` m2 per m3), one uniform overpotential ``eta`` (CNTs
+  and the thin cathode conduct well: ohmic drops across it are ~1 mV), two irreversible
+  branches that each vanish at equilibrium (the oxidation of Na2CO3 + C is a different, much
+  slower path than CO2 reduction; physics brief 1.5)::
+
+      r_red = a0 i0_red theta_red (c / c_ref) max(exp(-a_r f eta) - 1, 0)
+      r_ox  = a0 i0_ox  theta_ox  max(exp(+a_o f eta) - 1, 0)
+      theta_red = (eps_open / eps_acc) exp(-eps_p / eps_pass)     pore filling x passivation
+      theta_ox  = ((eps_p + eps_seed) / eps_acc)^(2/3)             product surface (physics 1.5)
+
+  with ``C_dl a0 L_c d(eta)/dt = integral(r_red - r_ox) dx - i`` (double-layer charging of the
+  CNT surface; in steady operation the reactions carry the current).
+* **Anode**: the Na interphase submodel of the symmetric cell (``models.interphase``), Butler-
+  Volmer plus film resistance, the film growing as the anode option dictates.
+* **Cell voltage**: ``V = E_eq + eta - eta_a - i R_f(L_a) - i R_SSE`` with ``E_eq`` from
+  :mod:`solidna.thermo` (Nernst in p_CO2) and ``R_SSE = L_SSE / kappa``.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pybamm
+
+from solidna.errors import check_choice
+from solidna.models.interphase import ANODE_TYPES, InterphaseSubmodel
+
+__all__ = ["NaCO2CellModel"]
+
+
+class NaCO2CellModel(pybamm.BaseModel):
+    """PyBaMM model of the all-solid-state Na-CO2 cell.
+
+    Parameters
+    ----------
+    options : dict, optional
+        ``"anode"``: ``"modified"`` (M-Na, default) or ``"pristine"``.
+    """
+
+    def __init__(self, options: dict | None = None, name: str = "Na-CO2 cell"):
+        super().__init__(name=name)
+        opts = {"anode": "modified"}
+        for key, value in (options or {}).items():
+            check_choice("model option", key, opts)
+            opts[key] = check_choice(f"value of option {key!r}", value, ANODE_TYPES)
+        self.cell_options = opts
+        self._param = SimpleNamespace(
+            Q=pybamm.Parameter("Current scale [A]"), A_cc=pybamm.Parameter("Electrode area [m2]")
+        )
+        self._build()
+
+    def _build(self) -> None:
+        F = pybamm.constants.F
+        R = pybamm.constants.R
+        T = pybamm.Parameter("Temperature [K]")
+        f = F / (R * T)
+        P = pybamm.Parameter
+
+        area = P("Electrode area [m2]")
+        current = pybamm.FunctionParameter("Current function [A]", {"Time [s]": pybamm.t})
+        i = current / area
+
+        # ---- cathode -------------------------------------------------------------------------
+        x = pybamm.SpatialVariable("x_c", domain=["cathode"], coord_sys="cartesian")
+        eps_acc = P("Cathode accessible volume fraction [-]")
+        a0 = P("Cathode specific CNT area [m-1]")
+        c_sat = P("Saturated CO2 concentration [mol.m-3]")
+        c_ref = P("Reference CO2 concentration [mol.m-3]")
+        D = P("CO2 diffusivity in SSE [m2.s-1]")
+        v_p = P("Product molar volume per electron [m3.mol-1]")
+        f_irr = P("Irreversible charge fraction [-]")
+        eps_pass = P("Product passivation volume fraction [-]")
+        eps_seed = P("Oxidation nucleation fraction [-]") * eps_acc
+        i0_red = P("Cathode reduction exchange-current density [A.m-2]")
+        i0_ox = P("Cathode oxidation exchange-current density [A.m-2]")
+        a_r = P("Cathode reduction transfer coefficient [-]")
+        a_o = P("Cathode oxidation transfer coefficient [-]")
+
+        eps_p = pybamm.Variable("Product volume fraction [-]", domain="cathode", scale=0.01)
+        c = pybamm.Variable("CO2 concentration [mol.m-3]", domain="cathode", scale=c_sat)
+        eta = pybamm.Variable("Cathode overpotential [V]", scale=0.1)
+
+        eps_open = pybamm.maximum(eps_acc - eps_p, 1e-3 * eps_acc)
+        theta_red = eps_open / eps_acc * pybamm.exp(-eps_p / eps_pass)
+        theta_ox = ((pybamm.maximum(eps_p, 0) + eps_seed) / eps_acc) ** (2 / 3)
+        c_pos = pybamm.maximum(c, 0)
+        r_red = (
+            a0
+            * i0_red
+            * theta_red
+            * c_pos
+            / c_ref
+            * pybamm.maximum(pybamm.exp(-a_r * f * eta) - 1, 0)
+        )
+        r_ox = a0 * i0_ox * theta_ox * pybamm.maximum(pybamm.exp(a_o * f * eta) - 1, 0)
+        net = r_red - (1 - f_irr) * r_ox  # reaction that makes (+) or removes (-) product
+
+        self.rhs[eps_p] = v_p / F * net
+        self.initial_conditions[eps_p] = P("Initial product volume fraction [-]")
+
+        d_eff = D * (eps_open / eps_acc) ** 1.5
+        self.rhs[c] = (pybamm.div(d_eff * pybamm.grad(c)) - 0.75 * net / F) / eps_acc
+        self.boundary_conditions[c] = {
+            "left": (pybamm.Scalar(0), "Neumann"),
+            "right": (c_sat, "Dirichlet"),
+        }
+        self.initial_conditions[c] = c_sat
+
+        # Double-layer charging of the CNT surface: the uniform overpotential is a state. This
+        # is physical (tens of F per m2 of cell) and keeps the current switches of cycling
+        # smooth for the solver: an algebraic eta would have to jump across the kink at 0.
+        c_dl = P("Double-layer capacitance [F.m-2]") * a0 * P("Cathode thickness [m]")
+        total = pybamm.Integral(r_red - r_ox, x)
+        self.rhs[eta] = (total - i) / c_dl
+        self.initial_conditions[eta] = pybamm.Scalar(0)
+
+        # ---- anode and separator --------------------------------------------------------------
+        film = InterphaseSubmodel(self.cell_options["anode"])
+        L_a = film.variable("Anode")
+        self.rhs[L_a] = film.growth_rate(L_a, i)
+        self.initial_conditions[L_a] = P("Initial anode interphase thickness [m]")
+        eta_a = 2 / f * pybamm.arcsinh(i / (2 * film.exchange_current))
+        v_anode = eta_a + i * film.resistance(L_a)
+        r_sse = P("SSE thickness [m]") / P("SSE conductivity [S.m-1]")
+        e_eq = P("Equilibrium voltage [V]")
+        voltage = e_eq + eta - v_anode - i * r_sse
+
+        m_cnt = P("MWCNT loading [kg.m-2]")
+        self.variables = {
+            "Time [s]": pybamm.t,
+            "Time [h]": pybamm.t / 3600,
+            "Current [A]": current,
+            "Current density [A.m-2]": i,
+            "Current per CNT mass [mA.g-1]": i / m_cnt,
+            "Voltage [V]": voltage,
+            "Cathode overpotential [V]": eta,
+            "Anode overpotential [V]": v_anode,
+            "Anode interphase thickness [m]": L_a,
+            "Product volume fraction [-]": eps_p,
+            "Open volume fraction [-]": eps_open / eps_acc,
+            "Reduction active fraction [-]": theta_red,
+            "CO2 concentration [mol.m-3]": c,
+            "Product volume per area [m]": pybamm.Integral(eps_p, x),
+            "CO2 per area [mol.m-2]": pybamm.Integral(c, x) * eps_acc,
+            # outward diffusive flux -D_eff dc/dx at x = L_c (negative when CO2 flows in)
+            "CO2 flux at gas side [mol.m-2.s-1]": -pybamm.boundary_value(d_eff, "right")
+            * pybamm.BoundaryGradient(c, "right"),
+            "x_c [m]": x,
+        }
+        self.events = [
+            pybamm.Event("Minimum voltage", voltage - P("Lower voltage cut-off [V]")),
+            pybamm.Event("Maximum voltage", P("Upper voltage cut-off [V]") - voltage),
+        ]
+
+    @property
+    def default_geometry(self) -> pybamm.Geometry:
+        x = pybamm.SpatialVariable("x_c", domain=["cathode"], coord_sys="cartesian")
+        return pybamm.Geometry(
+            {
+                "cathode": {
+                    x: {"min": pybamm.Scalar(0), "max": pybamm.Parameter("Cathode thickness [m]")}
+                }
+            }
+        )
+
+    @property
+    def default_submesh_types(self) -> dict:
+        return {"cathode": pybamm.Uniform1DSubMesh}
+
+    @property
+    def default_var_pts(self) -> dict:
+        x = pybamm.SpatialVariable("x_c", domain=["cathode"], coord_sys="cartesian")
+        return {x: 20}
+
+    @property
+    def default_spatial_methods(self) -> dict:
+        return {"cathode": pybamm.FiniteVolume()}
+
+    @property
+    def default_solver(self) -> pybamm.BaseSolver:
+        return pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8)
+
+
+# ------------------------------------------------------------------------------------------------
+# parameter values and solver
+# ------------------------------------------------------------------------------------------------
+def na_co2_parameter_values(
+    parameters, anode: str, anode_thickness_m: float | None = None
+) -> dict[str, float]:
+    """Numeric parameter values of the Na-CO2 model from a :class:`ParameterSet`.
+
+    Derived: accessible volume fraction and CNT area per cathode volume (from the loading and
+    thickness), CO2 saturation (Henry), product molar volume and equilibrium voltage
+    (:mod:`solidna.thermo`), SSE conductivity (:mod:`solidna.electrolyte`).
+    """
+    from solidna import thermo
+    from solidna.models.solve import electrolyte_values
+
+    v = dict(parameters)
+    T = v["Temperature [K]"]
+    m = v["MWCNT loading [kg.m-2]"]
+    L_c = v["Cathode thickness [m]"]
+    eps_acc = v["Cathode accessible volume per CNT mass [m3.kg-1]"] * m / L_c
+    if not 0 < eps_acc < 1:
+        from solidna.errors import OutOfRangeError
+
+        raise OutOfRangeError(
+            f"The accessible product volume ({v['Cathode accessible volume per CNT mass [m3.kg-1]']:.3g} "
+            f"m3/kg x {m:.3g} kg/m2) must fit in the cathode ({L_c:.3g} m): volume fraction "
+            f"{eps_acc:.3g} is outside (0, 1). Lower the loading or thicken the cathode."
+        )
+    v.update(electrolyte_values(parameters))
+    h = v["CO2 solubility in SSE [mol.m-3.bar-1]"]
+    prefix = "Modified" if anode == "modified" else "Pristine"
+    v.update(
+        {
+            "Cathode accessible volume fraction [-]": eps_acc,
+            "Cathode specific CNT area [m-1]": v["MWCNT specific surface area [m2.kg-1]"] * m / L_c,
+            "Saturated CO2 concentration [mol.m-3]": h * v["CO2 partial pressure [bar]"],
+            "Reference CO2 concentration [mol.m-3]": h * 1.0,
+            "Product molar volume per electron [m3.mol-1]": thermo.product_molar_volume_m3_mol(v),
+            "Equilibrium voltage [V]": thermo.equilibrium_potential_V(
+                T, v["CO2 partial pressure [bar]"], v
+            ),
+            "Current scale [A]": 1.0 * v["Electrode area [m2]"],
+            "Initial product volume fraction [-]": 0.0,
+            "Initial anode interphase thickness [m]": (
+                anode_thickness_m
+                if anode_thickness_m is not None
+                else v[f"{prefix} interphase initial thickness [m]"]
+            ),
+            "Lower voltage cut-off [V]": 0.5,
+            "Upper voltage cut-off [V]": v["SSE anodic stability limit [V]"],
+        }
+    )
+    return v
+
+
+def solve_na_co2(
+    values: dict[str, float],
+    anode: str,
+    segments,
+    lower_cutoff_V: float,
+    upper_cutoff_V: float,
+    variables: tuple[str, ...] = ("Voltage [V]", "Current density [A.m-2]"),
+    var_pts: int = 20,
+    points_per_half_cycle: int = 24,
+) -> dict:
+    """Solve the Na-CO2 cell under a current schedule (positive = discharge) until the end of the
+    schedule or a voltage cut-off. Returns ``"Time [s]"``, the variables, ``"termination"`` and
+    ``"final anode thickness [m]"``."""
+    import numpy as np
+
+    from solidna.errors import ConvergenceError
+    from solidna.models.schedule import current_expression, interp_times, switch_times
+
+    model = NaCO2CellModel({"anode": anode})
+    pv = pybamm.ParameterValues(dict(values))
+    pv["Lower voltage cut-off [V]"] = lower_cutoff_V
+    pv["Upper voltage cut-off [V]"] = upper_cutoff_V
+    pv["Current function [A]"] = current_expression(segments, values["Electrode area [m2]"])
+    x = pybamm.SpatialVariable("x_c", domain=["cathode"], coord_sys="cartesian")
+    sim = pybamm.Simulation(
+        model,
+        parameter_values=pv,
+        var_pts={x: var_pts},
+        solver=pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-9),
+    )
+    switch = switch_times(segments)
+    try:
+        sol = sim.solve(t_eval=switch, t_interp=interp_times(switch, points_per_half_cycle))
+    except pybamm.SolverError as exc:
+        raise ConvergenceError(
+            f"The Na-CO2 solver failed ({exc}). Tried IDAKLU (rtol 1e-6); check the current "
+            "(mA/g) and the cut-offs."
+        ) from None
+    t_all = sol["Time [s]"].entries
+    keep = ~np.isin(t_all, switch[1:])  # drop the two-valued samples at the switches
+    out = {"Time [s]": t_all[keep]}
+    for name in variables:
+        out[name] = sol[name].entries[..., keep]
+    out["termination"] = str(sol.termination)
+    out["final anode thickness [m]"] = float(sol["Anode interphase thickness [m]"].entries[-1])
+    return out

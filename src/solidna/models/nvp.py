@@ -1,0 +1,660 @@
+"""Na|SSE|Na3V2(PO4)3 half-cell as a PyBaMM model (Lu 2019, Fig. S30-S32).
+
+PyBaMM's SPMe with ``{"working electrode": "positive"}`` (physics brief section 4): the NVP
+cathode is a porous electrode whose pores hold the SSE, the SSE membrane is the "separator", and
+sodium metal is the planar counter electrode. Electrolyte properties are those of the symmetric
+cell (:func:`solidna.models.solve.symmetric_parameter_values`: conductivity from
+:mod:`solidna.electrolyte`, salt concentration, transference number, Nernst-Einstein diffusivity).
+
+Two interphases are added as PyBaMM submodels:
+
+``NaInterphase`` (metal side)
+    The film of :class:`~solidna.models.interphase.InterphaseSubmodel` - the same state variable,
+    growth law (M-Na: solvent-diffusion limited; pristine Na: chemical growth enhanced by current)
+    and resistance ``R = rho * L(t)`` as in the symmetric cell, plus the degraded SSE zone next to
+    pristine Na. At a planar interface with algebraic surface form the film is a resistance in
+    series with Butler-Volmer charge transfer, so it enters PyBaMM's series ("contact")
+    resistance: ``V = V_SPMe - I (R_film + R_deg)``.
+
+``PositiveInterphase`` (cathode side, Fig. S32)
+    A film on the NVP particles from slow side reactions with the SSE; it grows with the charge
+    passed through the particle surface, ``dL_c/dt = g |j|`` (``j`` the interfacial current
+    density on the particles, Fig. S32: Rct rises "during cycling"), and its resistivity
+    ``rho_c`` adds ``rho_c L_c j`` to the reaction overpotential. In the SPMe the reaction is
+    uniform (``j = i / (a L_p)``), so this is exactly the series resistance
+    ``rho_c L_c / (a L_p)`` per electrode area, added to the same series term.
+
+Why not PyBaMM's own "SEI" option on the metal side: in PyBaMM 26.10 the SEI parameters (e.g.
+"SEI resistivity [Ohm.m]") are shared by both electrodes, none of its growth laws is the pristine
+law (chemical growth at rest, faster under current), and its SEI current books the film's sodium
+against the cell - but the Na foil is in large excess. The film overpotential is the same
+``j L R`` term either way.
+
+The NVP open-circuit potential (two-phase plateau with steep solid-solution tails)::
+
+    U(x) = U_p - s (x - 1/2) + A [exp(-x/w) - exp(-(1 - x)/w)]
+
+with ``x = c_s / c_max`` (x = 1: Na3V2(PO4)3, discharged; x = 0: NaV2(PO4)3, charged). The
+theoretical capacity ``n F / M`` is 117.6 mAh/g for n = 2 Na per formula unit.
+
+Protocols are run by :class:`HalfCellSolver`: one model, built and discretised once, stepped by
+IDAKLU from one constant-current (or rest) step to the next until a voltage cut-off. The cut-offs
+are input parameters, so 200 cycles take a fraction of a second of solver time.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pybamm
+
+from solidna.errors import ConvergenceError, check_choice
+from solidna.models.interphase import ANODE_TYPES, InterphaseSubmodel
+
+__all__ = [
+    "FARADAY",
+    "theoretical_capacity_mAh_g",
+    "maximum_concentration_mol_m3",
+    "areal_capacity_C_m2",
+    "active_mass_kg_m2",
+    "ocp_nvp",
+    "open_circuit_potential_V",
+    "NaInterphase",
+    "PositiveInterphase",
+    "half_cell_model",
+    "half_cell_parameter_values",
+    "CurrentStep",
+    "StepRecord",
+    "HalfCellSolver",
+]
+
+FARADAY = 96485.33212  # C/mol (CODATA 2018)
+
+# Numerical settings. rtol 1e-6 converges the discharge capacity to better than 0.01 mAh/g
+# (tests/physics/test_nvp_physics.py compares with rtol 1e-8).
+RTOL = 1e-6
+ATOL = 1e-8
+# Mesh: 30 shells resolve the steep surface gradient at 2 C with the fitted diffusivity; the
+# electrolyte varies smoothly across the SSE and the cathode (10 cells each).
+VAR_PTS = {"x_n": 5, "x_s": 10, "x_p": 10, "r_p": 30}
+# Scale of the film states [m] (nm films) for the solver's error control.
+FILM_SCALE_M = 1e-8
+# Cut-offs that never trigger (rest steps) [V].
+NO_LOWER_CUTOFF_V = -100.0
+NO_UPPER_CUTOFF_V = 100.0
+
+
+# -- the material ----------------------------------------------------------------------------------
+def theoretical_capacity_mAh_g(parameters: Mapping[str, float]) -> float:
+    """Theoretical specific capacity of NVP [mAh/g]: ``n F / M`` (117.6 for n = 2).
+
+    Parameters
+    ----------
+    parameters : mapping
+        Needs "NVP sodium exchanged per formula unit [-]" and "NVP molar mass [kg.mol-1]".
+    """
+    n = parameters["NVP sodium exchanged per formula unit [-]"]
+    molar_mass_g_mol = parameters["NVP molar mass [kg.mol-1]"] * 1e3
+    return n * FARADAY / molar_mass_g_mol / 3.6  # C/g -> mAh/g
+
+
+def maximum_concentration_mol_m3(parameters: Mapping[str, float]) -> float:
+    """Sodium sites per volume of NVP that take part in the V3+/V4+ reaction [mol.m-3]:
+    ``n rho / M`` (about 1.38e4)."""
+    return (
+        parameters["NVP sodium exchanged per formula unit [-]"]
+        * parameters["NVP density [kg.m-3]"]
+        / parameters["NVP molar mass [kg.mol-1]"]
+    )
+
+
+def active_mass_kg_m2(parameters: Mapping[str, float]) -> float:
+    """NVP loading [kg.m-2] (1 mg/cm2 = 1e-2 kg/m2): thickness x volume fraction x density."""
+    return (
+        parameters["Positive electrode thickness [m]"]
+        * parameters["Positive electrode active material volume fraction [-]"]
+        * parameters["NVP density [kg.m-3]"]
+    )
+
+
+def areal_capacity_C_m2(parameters: Mapping[str, float]) -> float:
+    """Theoretical areal capacity of the cathode [C.m-2] (divide by 36 000 for mAh/cm2)."""
+    return active_mass_kg_m2(parameters) * 1e3 * theoretical_capacity_mAh_g(parameters) * 3.6
+
+
+def ocp_nvp(
+    sto: Any, plateau_V: float, slope_V: float, tail_height_V: float, tail_width: float
+) -> Any:
+    """Open-circuit potential of NVP vs Na+/Na [V] at stoichiometry ``sto`` = c_s / c_max.
+
+    ``U = U_p - s (x - 1/2) + A [exp(-x/w) - exp(-(1 - x)/w)]``: the two-phase plateau
+    (``U_p`` "NVP plateau potential [V]", slope ``s`` "NVP plateau slope [V]") bounded by steep
+    tails of height ``A`` ("NVP tail height [V]") and width ``w`` ("NVP tail width [-]").
+    Works on floats, NumPy arrays and PyBaMM symbols.
+    """
+    exp = pybamm.exp if isinstance(sto, pybamm.Symbol) else np.exp
+    return (
+        plateau_V
+        - slope_V * (sto - 0.5)
+        + tail_height_V * (exp(-sto / tail_width) - exp(-(1 - sto) / tail_width))
+    )
+
+
+def open_circuit_potential_V(sto: Any, parameters: Mapping[str, float]) -> Any:
+    """:func:`ocp_nvp` with the parameters of a set."""
+    return ocp_nvp(
+        sto,
+        parameters["NVP plateau potential [V]"],
+        parameters["NVP plateau slope [V]"],
+        parameters["NVP tail height [V]"],
+        parameters["NVP tail width [-]"],
+    )
+
+
+# -- submodels -------------------------------------------------------------------------------------
+def _na_thickness() -> pybamm.Variable:
+    return pybamm.Variable(
+        "Negative interphase thickness [m]", domain="current collector", scale=FILM_SCALE_M
+    )
+
+
+def _positive_thickness() -> pybamm.Variable:
+    return pybamm.Variable(
+        "Positive interphase thickness [m]", domain="current collector", scale=FILM_SCALE_M
+    )
+
+
+def na_film_resistance(film: InterphaseSubmodel, thickness: pybamm.Symbol) -> pybamm.Symbol:
+    """Area-specific resistance of the Na-side interphase [Ohm.m2]: the film ``rho_f L`` plus,
+    next to pristine Na, the excess resistance of the degraded SSE zone
+    ``L_deg (1/(r_deg kappa) - 1/kappa)`` (the symmetric cell's expressions)."""
+    kappa = pybamm.Parameter("SSE conductivity [S.m-1]")
+    r_deg = pybamm.Parameter("Degraded SSE conductivity ratio [-]")
+    L_deg = film.degraded_sse_thickness(thickness)
+    return film.resistance(thickness) + L_deg * (1 / (r_deg * kappa) - 1 / kappa)
+
+
+def particle_area_per_cell_area() -> pybamm.Symbol:
+    """NVP surface per cell area [m2.m-2]: ``a L_p`` with ``a = 3 eps_s / R_p`` (spheres, as
+    PyBaMM defines the surface area to volume ratio)."""
+    eps_s = pybamm.Parameter("Positive electrode active material volume fraction")
+    R_p = pybamm.Parameter("Positive particle radius [m]")
+    return 3 * eps_s / R_p * pybamm.Parameter("Positive electrode thickness [m]")
+
+
+def positive_film_resistance(thickness: pybamm.Symbol) -> pybamm.Symbol:
+    """Cell-area resistance of the cathode-SSE film [Ohm.m2]: ``rho_c L_c / (a L_p)`` (exact for
+    the uniform reaction of the SPMe)."""
+    rho = pybamm.Parameter("Positive interphase resistivity [Ohm.m]")
+    return rho * thickness / particle_area_per_cell_area()
+
+
+class NaInterphase(pybamm.BaseSubModel):
+    """Interphase film on the sodium counter electrode (PyBaMM submodel).
+
+    State "Negative interphase thickness [m]", growing as
+    :meth:`InterphaseSubmodel.growth_rate` prescribes for the anode option, with the
+    resistance :func:`na_film_resistance`.
+    """
+
+    def __init__(self, param: Any, anode: str, options: Any = None):
+        super().__init__(param, "negative", name="Na interphase", options=options)
+        self.film = InterphaseSubmodel(anode)
+
+    def get_fundamental_variables(self) -> dict:
+        return {"Negative interphase thickness [m]": _na_thickness()}
+
+    def get_coupled_variables(self, variables: dict) -> dict:
+        L = variables["Negative interphase thickness [m]"]
+        variables["Negative interphase resistance [Ohm.m2]"] = na_film_resistance(self.film, L)
+        return variables
+
+    def set_rhs(self, variables: dict) -> None:
+        L = variables["Negative interphase thickness [m]"]
+        i = variables["Current collector current density [A.m-2]"]
+        self.rhs = {L: self.film.growth_rate(L, i)}
+
+    def set_initial_conditions(self, variables: dict) -> None:
+        L = variables["Negative interphase thickness [m]"]
+        self.initial_conditions = {L: pybamm.Parameter("Initial negative interphase thickness [m]")}
+
+
+class PositiveInterphase(pybamm.BaseSubModel):
+    """Cathode-SSE interphase on the NVP particles (Fig. S32), PyBaMM submodel.
+
+    ``dL_c/dt = g |j|`` with ``g`` "Positive interphase growth coefficient [m3.C-1]" and
+    ``j = i / (a L_p)`` the interfacial current density on the particles [A.m-2]; resistance
+    :func:`positive_film_resistance`.
+    """
+
+    def __init__(self, param: Any, options: Any = None):
+        super().__init__(param, "positive", name="Positive interphase", options=options)
+
+    def get_fundamental_variables(self) -> dict:
+        return {"Positive interphase thickness [m]": _positive_thickness()}
+
+    def get_coupled_variables(self, variables: dict) -> dict:
+        L = variables["Positive interphase thickness [m]"]
+        i = variables["Current collector current density [A.m-2]"]
+        variables.update(
+            {
+                "Positive interphase resistance [Ohm.m2]": positive_film_resistance(L),
+                "Positive particle interfacial current density [A.m-2]": i
+                / particle_area_per_cell_area(),
+            }
+        )
+        return variables
+
+    def set_rhs(self, variables: dict) -> None:
+        L = variables["Positive interphase thickness [m]"]
+        j = variables["Positive particle interfacial current density [A.m-2]"]
+        g = pybamm.Parameter("Positive interphase growth coefficient [m3.C-1]")
+        self.rhs = {L: g * pybamm.AbsoluteValue(j)}
+
+    def set_initial_conditions(self, variables: dict) -> None:
+        L = variables["Positive interphase thickness [m]"]
+        self.initial_conditions = {L: pybamm.Parameter("Initial positive interphase thickness [m]")}
+
+
+def series_resistance(anode: str):
+    """PyBaMM's "Contact resistance [Ohm]" for the half-cell: both interphases in series.
+
+    Returns a function of temperature (PyBaMM's signature; the films do not depend on it here)
+    whose expression refers to the submodels' state variables by name.
+    """
+    film = InterphaseSubmodel(anode)
+
+    def contact_resistance_ohm(T: pybamm.Symbol) -> pybamm.Symbol:
+        area = pybamm.Parameter("Electrode height [m]") * pybamm.Parameter("Electrode width [m]")
+        r_area = na_film_resistance(film, _na_thickness()) + positive_film_resistance(
+            _positive_thickness()
+        )
+        return r_area / area
+
+    return contact_resistance_ohm
+
+
+def positive_lam_rate(i: pybamm.Symbol, T: pybamm.Symbol) -> pybamm.Symbol:
+    """Rate of change of the NVP volume fraction [s-1] as the cathode film grows into it.
+
+    The film replaces ``nu`` volumes of NVP per volume formed ("NVP consumed per interphase
+    volume [-]") at the particle surface, so ``d eps_s/dt = -nu a dL_c/dt = -nu g |i| / L_p``
+    (``a |j| = |i| / L_p``). PyBaMM's "current-driven" loss of active material; ``T`` unused.
+    """
+    del T
+    g = pybamm.Parameter("Positive interphase growth coefficient [m3.C-1]")
+    nu = pybamm.Parameter("NVP consumed per interphase volume [-]")
+    L_p = pybamm.Parameter("Positive electrode thickness [m]")
+    return -nu * g * pybamm.AbsoluteValue(i) / L_p
+
+
+@functools.lru_cache(maxsize=4)
+def half_cell_model(anode: str) -> pybamm.lithium_ion.SPMe:
+    """The Na|SSE|NVP SPMe half-cell with both interphase submodels (built, cached).
+
+    Parameters
+    ----------
+    anode : str
+        ``"modified"`` (M-Na) or ``"pristine"``.
+    """
+    check_choice("anode type", anode, ANODE_TYPES)
+    options = {
+        "working electrode": "positive",
+        "contact resistance": "true",
+        "loss of active material": "current-driven",
+    }
+    model = pybamm.lithium_ion.SPMe(options, name=f"Na|SSE|NVP ({anode})", build=False)
+    model.submodels["Na interphase"] = NaInterphase(model.param, anode, model.options)
+    model.submodels["positive interphase"] = PositiveInterphase(model.param, model.options)
+    model.build_model()
+    # Voltage cut-offs as input parameters, named like PyBaMM's experiment events so that the
+    # solver may step on after one has fired; the stoichiometry guards are kept (renamed alike).
+    V = model.variables["Voltage [V]"]
+    kept = [
+        pybamm.Event(f"{e.name} [experiment]", e.expression, e.event_type)
+        for e in model.events
+        if "voltage" not in e.name.lower()
+    ]
+    model.events = kept + [
+        pybamm.Event(
+            "Minimum voltage [experiment]", V - pybamm.InputParameter("Lower cut-off [V]")
+        ),
+        pybamm.Event(
+            "Maximum voltage [experiment]", pybamm.InputParameter("Upper cut-off [V]") - V
+        ),
+    ]
+    return model
+
+
+def half_cell_parameter_values(
+    parameters: Mapping[str, float],
+    anode: str,
+    state: Mapping[str, float] | None = None,
+) -> dict[str, Any]:
+    """Numeric and functional parameter values of the half-cell (PyBaMM names).
+
+    Parameters
+    ----------
+    parameters : ParameterSet
+        The Lu 2019 set (NVP entries from ``nvp.toml``/``fitted_nvp.toml``).
+    anode : str
+        ``"modified"`` or ``"pristine"``.
+    state : dict, optional
+        ``{"negative interphase thickness [m]": ..., "positive interphase thickness [m]": ...}``
+        to start from (default: the fresh cell).
+
+    Returns
+    -------
+    dict
+        Ready for ``pybamm.ParameterValues``; the current is the input "Current [A]".
+    """
+    from solidna.models.solve import symmetric_parameter_values
+
+    check_choice("anode type", anode, ANODE_TYPES)
+    p = symmetric_parameter_values(parameters, anode)  # SSE properties as in the symmetric cell
+    prefix = "Modified" if anode == "modified" else "Pristine"
+    c_max = maximum_concentration_mol_m3(p)
+    c_e0 = p["Salt concentration [mol.m-3]"]
+    kappa = p["SSE conductivity [S.m-1]"]
+    d_salt = p["Salt diffusivity [m2.s-1]"]
+    area = p["Electrode area [m2]"]
+    q_nominal_Ah = areal_capacity_C_m2(p) * area / 3600
+    i0_na = p[f"{prefix} exchange-current density [A.m-2]"]
+    i0_nvp = p["NVP exchange-current density [A.m-2]"]
+    ocp = functools.partial(
+        ocp_nvp,
+        plateau_V=p["NVP plateau potential [V]"],
+        slope_V=p["NVP plateau slope [V]"],
+        tail_height_V=p["NVP tail height [V]"],
+        tail_width=p["NVP tail width [-]"],
+    )
+    st = dict(state or {})
+    L_na0 = st.get(
+        "negative interphase thickness [m]", p[f"{prefix} interphase initial thickness [m]"]
+    )
+    L_c0 = st.get(
+        "positive interphase thickness [m]", p["Positive interphase initial thickness [m]"]
+    )
+    brug = p["Positive electrode Bruggeman coefficient [-]"]
+    T = p["Temperature [K]"]
+    values: dict[str, Any] = dict(p)
+    values.update(
+        {
+            # geometry (1 cm2 by default; results are per area or per gram)
+            "Negative electrode thickness [m]": p["NVP cell sodium foil thickness [m]"],
+            "Separator thickness [m]": p["SSE thickness [m]"],
+            "Electrode height [m]": math.sqrt(area),
+            "Electrode width [m]": math.sqrt(area),
+            "Nominal cell capacity [A.h]": q_nominal_Ah,
+            "Current function [A]": pybamm.InputParameter("Current [A]"),
+            "Contact resistance [Ohm]": series_resistance(anode),
+            "Positive electrode current-driven LAM rate": positive_lam_rate,
+            # sodium metal
+            "Negative electrode OCP [V]": 0.0,
+            "Negative electrode conductivity [S.m-1]": p[
+                "NVP cell sodium metal conductivity [S.m-1]"
+            ],
+            "Negative electrode OCP entropic change [V.K-1]": 0.0,
+            "Lithium metal partial molar volume [m3.mol-1]": p[
+                "NVP cell sodium metal molar volume [m3.mol-1]"
+            ],
+            # as in the symmetric cell: i0 = i0_ref sqrt(c/c0)
+            "Exchange-current density for lithium metal electrode [A.m-2]": (
+                lambda c_e, c_Li, T: i0_na * (pybamm.maximum(c_e, 1e-3) / c_e0) ** 0.5
+            ),
+            "Negative electrode charge transfer coefficient": p["Charge-transfer coefficient [-]"],
+            "Negative electrode double-layer capacity [F.m-2]": p[
+                "Double-layer capacitance [F.m-2]"
+            ],
+            # NVP
+            "Positive electrode thickness [m]": p["Positive electrode thickness [m]"],
+            "Positive electrode conductivity [S.m-1]": p["Positive electrode conductivity [S.m-1]"],
+            "Maximum concentration in positive electrode [mol.m-3]": c_max,
+            "Positive particle diffusivity [m2.s-1]": p["NVP diffusivity [m2.s-1]"],
+            "Positive electrode OCP [V]": ocp,
+            "Positive electrode porosity": p["Positive electrode porosity [-]"],
+            "Positive electrode active material volume fraction": p[
+                "Positive electrode active material volume fraction [-]"
+            ],
+            "Positive particle radius [m]": p["NVP particle radius [m]"],
+            "Positive electrode Bruggeman coefficient (electrolyte)": brug,
+            "Positive electrode Bruggeman coefficient (electrode)": brug,
+            "Positive electrode OCP entropic change [V.K-1]": 0.0,
+            "Positive electrode charge transfer coefficient": p[
+                "NVP charge-transfer coefficient [-]"
+            ],
+            "Positive electrode exchange-current density [A.m-2]": (
+                lambda c_e, c_s, c_s_max, T: (
+                    i0_nvp
+                    * (pybamm.maximum(c_e, 1e-3) / c_e0) ** 0.5
+                    * (4 * pybamm.maximum(c_s / c_s_max, 0) * pybamm.maximum(1 - c_s / c_s_max, 0))
+                    ** 0.5
+                )
+            ),
+            "Positive electrode double-layer capacity [F.m-2]": p[
+                "Double-layer capacitance [F.m-2]"
+            ],
+            "Initial concentration in positive electrode [mol.m-3]": p[
+                "NVP initial stoichiometry [-]"
+            ]
+            * c_max,
+            # SSE membrane = "separator" of pure electrolyte
+            "Separator porosity": 1.0,
+            "Separator Bruggeman coefficient (electrolyte)": 1.5,
+            "Separator Bruggeman coefficient (electrode)": 1.5,
+            "Initial concentration in electrolyte [mol.m-3]": c_e0,
+            "Cation transference number": p["Cation transference number [-]"],
+            "Electrolyte diffusivity [m2.s-1]": lambda c_e, T: d_salt + 0 * c_e,
+            "Electrolyte conductivity [S.m-1]": lambda c_e, T: kappa + 0 * c_e,
+            "Thermodynamic factor": 1.0,
+            # thermal (isothermal SPMe)
+            "Ambient temperature [K]": T,
+            "Reference temperature [K]": T,
+            "Initial temperature [K]": T,
+            "Heat transfer coefficient [W.m-2.K-1]": 10.0,
+            "Number of electrodes connected in parallel to make a cell": 1.0,
+            "Number of cells connected in series to make a battery": 1.0,
+            # PyBaMM's own cut-offs never fire: the protocol's are input parameters
+            "Lower voltage cut-off [V]": 0.0,
+            "Upper voltage cut-off [V]": 10.0,
+            "Open-circuit voltage at 0% SOC [V]": 2.5,
+            "Open-circuit voltage at 100% SOC [V]": 3.8,
+            # interphases
+            "Initial negative interphase thickness [m]": L_na0,
+            "Initial positive interphase thickness [m]": L_c0,
+        }
+    )
+    return values
+
+
+# -- solving ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CurrentStep:
+    """One constant-current step of a protocol (a rest when the current is zero).
+
+    Attributes
+    ----------
+    current_A : float
+        Cell current [A], PyBaMM's sign: positive on discharge (sodiation of NVP), negative on
+        charge, zero at rest.
+    max_duration_s : float
+        Longest the step may last [s]; it normally ends earlier at a cut-off.
+    lower_cutoff_V, upper_cutoff_V : float
+        The step ends when the cell voltage reaches either [V].
+    label : str
+        ``"charge"``, ``"discharge"`` or ``"rest"``.
+    cycle : int
+        Cycle number (1-based) the step belongs to.
+    c_rate : float
+        C-rate of the step [h-1] (1 C = theoretical capacity in one hour).
+    """
+
+    current_A: float
+    max_duration_s: float
+    lower_cutoff_V: float = NO_LOWER_CUTOFF_V
+    upper_cutoff_V: float = NO_UPPER_CUTOFF_V
+    label: str = "rest"
+    cycle: int = 0
+    c_rate: float = 0.0
+
+
+@dataclass
+class StepRecord:
+    """What one step did: duration, charge passed, how it ended, its time series and end state."""
+
+    step: CurrentStep
+    duration_s: float
+    capacity_Ah: float
+    termination: str  # "cut-off", "time" or "cut-off at start"
+    time_s: np.ndarray
+    voltage_V: np.ndarray
+    end_state: dict[str, float] = field(default_factory=dict)
+
+
+# Variables read at the end of every step (fade states and the sodium inventory).
+_STATE_VARIABLES = {
+    "negative interphase thickness [m]": "Negative interphase thickness [m]",
+    "positive interphase thickness [m]": "Positive interphase thickness [m]",
+    "negative interphase resistance [Ohm.m2]": "Negative interphase resistance [Ohm.m2]",
+    "positive interphase resistance [Ohm.m2]": "Positive interphase resistance [Ohm.m2]",
+    "sodium in the cathode [mol]": "Total lithium in positive electrode [mol]",
+    "sodium in the electrolyte [mol]": "Total lithium in electrolyte [mol]",
+    "average stoichiometry [-]": "Average positive particle stoichiometry",
+    "active material volume fraction [-]": "X-averaged positive electrode active material volume fraction",
+    "sodium lost with active material [mol]": "Loss of lithium due to loss of active material in positive electrode [mol]",
+}
+# A current step shorter than this [s] ended at its cut-off as soon as the current flowed: the cell
+# can no longer charge or discharge within the window, and the protocol stops there.
+MIN_STEP_DURATION_S = 1.0
+
+
+class HalfCellSolver:
+    """The half-cell model, parameterised, discretised and set up once, stepped through protocols.
+
+    Parameters
+    ----------
+    values : dict
+        From :func:`half_cell_parameter_values`.
+    anode : str
+        ``"modified"`` or ``"pristine"``.
+    var_pts : dict, optional
+        Mesh points (default :data:`VAR_PTS`).
+    rtol : float
+        Relative tolerance of IDAKLU.
+    """
+
+    def __init__(
+        self,
+        values: Mapping[str, Any],
+        anode: str,
+        var_pts: Mapping[str, int] | None = None,
+        rtol: float = RTOL,
+    ):
+        model = half_cell_model(anode)
+        sim = pybamm.Simulation(
+            model,
+            parameter_values=pybamm.ParameterValues(dict(values)),
+            solver=pybamm.IDAKLUSolver(rtol=rtol, atol=ATOL * rtol / RTOL),
+            var_pts=dict(var_pts or VAR_PTS),
+        )
+        sim.build()
+        self._model = sim.built_model
+        self._solver = sim.solver
+        self.anode = anode
+        self.rtol = rtol
+        self._eps0 = float(values["Positive electrode active material volume fraction"])
+
+    def _inputs(self, step: CurrentStep) -> dict[str, float]:
+        return {
+            "Current [A]": step.current_A,
+            "Lower cut-off [V]": step.lower_cutoff_V,
+            "Upper cut-off [V]": step.upper_cutoff_V,
+        }
+
+    def _end_state(self, solution: pybamm.Solution) -> dict[str, float]:
+        state = {key: float(solution[name].entries[-1]) for key, name in _STATE_VARIABLES.items()}
+        state["active material remaining [-]"] = state["active material volume fraction [-]"] / (
+            self._eps0
+        )
+        return state
+
+    def run(
+        self, steps: Sequence[CurrentStep], points_per_step: int = 40
+    ) -> tuple[list[StepRecord], str]:
+        """Run ``steps`` back to back from the fresh cell.
+
+        Returns
+        -------
+        records : list of StepRecord
+            One per step run.
+        status : str
+            ``"completed"``, or why the protocol stopped (a cut-off already reached when a
+            current step starts: the cell can no longer charge or discharge).
+        """
+        solution = None
+        records: list[StepRecord] = []
+        for k, step in enumerate(steps):
+            t_start = 0.0 if solution is None else float(solution.t[-1])
+            t_rel = np.linspace(0.0, step.max_duration_s, max(points_per_step, 2))
+            try:
+                new = self._solver.step(
+                    solution,
+                    self._model,
+                    step.max_duration_s,
+                    t_eval=np.array([0.0, step.max_duration_s]),
+                    t_interp=t_rel,
+                    inputs=self._inputs(step),
+                    save=False,
+                )
+            except pybamm.SolverError as exc:
+                if "non-positive at initial conditions" in str(exc) and solution is not None:
+                    v = float(solution["Voltage [V]"].entries[-1])
+                    status = (
+                        f"stopped at step {k + 1} ({step.label}, cycle {step.cycle}): the cell "
+                        f"voltage is beyond the {step.lower_cutoff_V:g}-{step.upper_cutoff_V:g} V "
+                        f"window as soon as the current flows (last voltage at rest or under "
+                        f"the previous current {v:.3f} V)"
+                    )
+                    records.append(
+                        StepRecord(step, 0.0, 0.0, "cut-off at start", np.array([]), np.array([]))
+                    )
+                    return records, status
+                raise ConvergenceError(
+                    f"The NVP half-cell solver failed at step {k + 1} ({step.label}, cycle "
+                    f"{step.cycle}, {step.current_A:.4g} A): {exc}. Tried IDAKLU with "
+                    f"rtol={self.rtol}; try a lower C-rate or a finer particle mesh."
+                ) from None
+            t = new["Time [s]"].entries
+            sel = t >= t_start
+            duration = float(t[-1] - t_start)
+            term = str(new.termination)
+            records.append(
+                StepRecord(
+                    step=step,
+                    duration_s=duration,
+                    capacity_Ah=abs(step.current_A) * duration / 3600,
+                    termination="cut-off" if "voltage" in term.lower() else "time",
+                    time_s=t[sel],
+                    voltage_V=new["Voltage [V]"].entries[sel],
+                    end_state=self._end_state(new),
+                )
+            )
+            if step.current_A != 0 and duration < MIN_STEP_DURATION_S:
+                v = float(new["Voltage [V]"].entries[-1])
+                return records, (
+                    f"stopped at step {k + 1} ({step.label}, cycle {step.cycle}): the voltage "
+                    f"({v:.3f} V) reached the {step.lower_cutoff_V:g}-{step.upper_cutoff_V:g} V "
+                    "cut-off as soon as the current flowed; the cell can no longer be cycled"
+                )
+            if "stoichiometry" in term.lower():
+                return records, (
+                    f"stopped at step {k + 1} ({step.label}, cycle {step.cycle}): the NVP "
+                    "stoichiometry left [0, 1]"
+                )
+            solution = new
+        return records, "completed"

@@ -1,0 +1,272 @@
+"""Protocols of the Na|SSE|Na3V2(PO4)3 cells (Lu 2019, Fig. S31) as typed steps.
+
+* :class:`GalvanostaticCycling` - constant-current charge then discharge between two cut-off
+  voltages, repeated (Fig. S31: 200 cycles);
+* :class:`RateTest` - the same at a sequence of C-rates, a few cycles each (Fig. S31 rate test).
+
+1 C is the theoretical capacity of the NVP in the cell (117.6 mAh/g) passed in one hour. The cell
+is assembled discharged (Na3V2(PO4)3), so every cycle starts with the charge. Conditions the
+paper does not state are assumptions, each with its reason (module constants below); the
+calibration routine and the figure module use these same objects.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from solidna.errors import OutOfRangeError, UnitError
+from solidna.protocols.steps import Step
+from solidna.units import to_si
+
+__all__ = [
+    "LOWER_CUTOFF",
+    "UPPER_CUTOFF",
+    "CYCLING_C_RATE",
+    "CYCLING_CYCLES",
+    "RATE_TEST_C_RATES",
+    "RATE_TEST_CYCLES_PER_RATE",
+    "parse_c_rate",
+    "check_window",
+    "GalvanostaticCycling",
+    "RateTest",
+    "HalfCycle",
+    "figS31_cycling",
+    "figS31_rate_test",
+]
+
+# Voltage window (not stated; ESI). 2.5-3.8 V vs Na+/Na brackets the 3.4 V V3+/V4+ plateau and
+# stays clear of the 1.6 V V2+/V3+ plateau below and of the SSE's 4.86 V anodic limit above: the
+# usual window for NVP half-cells.
+LOWER_CUTOFF = "2.5 V"
+UPPER_CUTOFF = "3.8 V"
+# 200-cycle test rate (not stated; ESI). 1 C is the usual long-cycling rate of NVP half-cells and
+# lies inside the rate test's range.
+CYCLING_C_RATE = 1.0
+CYCLING_CYCLES = 200
+# Rate test (Fig. S31): 0.1 C to 2 C and back to 0.1 C (the usual shape of a rate test; the
+# return checks that the capacity recovers), 5 cycles per rate (assumed).
+RATE_TEST_C_RATES = (0.1, 0.2, 0.5, 1.0, 2.0, 0.1)
+RATE_TEST_CYCLES_PER_RATE = 5
+# A step may last at most this many times its nominal duration (1/C h) before it is stopped: the
+# cut-off always comes first unless the model is broken.
+MAX_DURATION_FACTOR = 3.0
+
+_C_RATE_TEXT = re.compile(r"^\s*([-+0-9.eE]+)\s*C\s*$")
+
+
+def parse_c_rate(c_rate: str | float | int) -> float:
+    """C-rate [h-1] from ``1``, ``0.5`` or ``"2 C"``; must be positive and finite.
+
+    Raises
+    ------
+    OutOfRangeError
+        For a C-rate <= 0 or not finite.
+    UnitError
+        For text that is not a number followed by ``C``.
+    """
+    if isinstance(c_rate, bool):
+        raise UnitError(f"C-rate: got the boolean {c_rate!r}; give a number such as 1 or '2 C'.")
+    if isinstance(c_rate, str):
+        match = _C_RATE_TEXT.match(c_rate)
+        try:
+            value = float(match.group(1) if match else c_rate)
+        except ValueError:
+            raise UnitError(
+                f"C-rate {c_rate!r} is not understood; give a number of C such as 1, 0.1 or "
+                "'2 C' (1 C = the theoretical capacity, 117.6 mAh/g, in one hour)."
+            ) from None
+    else:
+        value = float(c_rate)
+    if not math.isfinite(value) or value <= 0:
+        raise OutOfRangeError(
+            f"C-rate must be > 0; got {c_rate!r}. Give the magnitude, e.g. 1 or '2 C': the "
+            "protocol charges and discharges by itself (1 C = 117.6 mAh/g in one hour)."
+        )
+    return value
+
+
+def check_window(
+    lower: str | float, upper: str | float, anodic_limit_V: float
+) -> tuple[float, float]:
+    """Cut-off voltages [V] vs Na+/Na, checked against the SSE's stability.
+
+    Parameters
+    ----------
+    lower, upper : str or float
+        e.g. ``"2.5 V"``, ``"3.8 V"`` (bare numbers in V).
+    anodic_limit_V : float
+        "SSE anodic stability limit [V]" (4.86 V, Fig. S13).
+
+    Raises
+    ------
+    OutOfRangeError
+        If the upper cut-off is at or above the SSE's anodic limit, the lower one is <= 0 V (Na
+        would plate on the cathode side) or the window is empty.
+    """
+    lo = to_si(lower, "V", "lower cut-off voltage")
+    hi = to_si(upper, "V", "upper cut-off voltage")
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise OutOfRangeError(f"Cut-off voltages must be finite; got {lower!r}, {upper!r}.")
+    if hi >= anodic_limit_V:
+        raise OutOfRangeError(
+            f"Upper cut-off {hi:g} V is outside the SSE's stability window: the SN-based "
+            f"electrolyte oxidises at {anodic_limit_V:g} V vs Na+/Na (Fig. S13). Use an upper "
+            f"cut-off below {anodic_limit_V:g} V, e.g. {UPPER_CUTOFF!r}."
+        )
+    if lo <= 0:
+        raise OutOfRangeError(
+            f"Lower cut-off {lo:g} V is at or below 0 V vs Na+/Na, where sodium would plate; "
+            f"use a positive value, e.g. {LOWER_CUTOFF!r}."
+        )
+    if lo >= hi:
+        raise OutOfRangeError(
+            f"Lower cut-off {lo:g} V is not below the upper cut-off {hi:g} V; the window is "
+            f"empty. Example: {LOWER_CUTOFF!r} to {UPPER_CUTOFF!r}."
+        )
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class HalfCycle:
+    """One constant-current half cycle: ``"charge"`` or ``"discharge"`` at ``c_rate`` [h-1]."""
+
+    label: str
+    cycle: int
+    c_rate: float
+    lower_cutoff_V: float
+    upper_cutoff_V: float
+
+    @property
+    def max_duration_s(self) -> float:
+        """Longest the half cycle may last [s] (it normally ends at a cut-off)."""
+        return MAX_DURATION_FACTOR * 3600 / self.c_rate
+
+
+def _cycles(
+    c_rates: Sequence[float], first_cycle: int, lo: float, hi: float
+) -> Iterator[HalfCycle]:
+    for k, rate in enumerate(c_rates):
+        yield HalfCycle("charge", first_cycle + k, rate, lo, hi)
+        yield HalfCycle("discharge", first_cycle + k, rate, lo, hi)
+
+
+@dataclass(init=False)
+class GalvanostaticCycling(Step):
+    """Constant-current charge then discharge between two cut-offs, ``cycles`` times.
+
+    Parameters
+    ----------
+    c_rate : float or str
+        e.g. ``1`` or ``"1 C"`` (> 0), for charge and discharge.
+    cycles : int
+        Number of cycles (>= 1).
+    lower_cutoff, upper_cutoff : str or float
+        Cut-off voltages, e.g. ``"2.5 V"``, ``"3.8 V"``; checked against the SSE's stability by the
+        cell (:func:`check_window`).
+    """
+
+    c_rate: float
+    cycles: int
+    lower_cutoff_V: float
+    upper_cutoff_V: float
+
+    def __init__(
+        self,
+        c_rate: str | float = CYCLING_C_RATE,
+        cycles: int = CYCLING_CYCLES,
+        lower_cutoff: str | float = LOWER_CUTOFF,
+        upper_cutoff: str | float = UPPER_CUTOFF,
+    ):
+        self.c_rate = parse_c_rate(c_rate)
+        self.cycles = _positive_int(cycles, "cycles", "Example: cycles=200.")
+        self.lower_cutoff_V = to_si(lower_cutoff, "V", "lower cut-off voltage")
+        self.upper_cutoff_V = to_si(upper_cutoff, "V", "upper cut-off voltage")
+        self.duration_s = 2 * self.cycles * 3600 / self.c_rate  # nominal
+
+    def half_cycles(self, first_cycle: int = 1) -> list[HalfCycle]:
+        """The protocol as half cycles, numbered from ``first_cycle``."""
+        rates = [self.c_rate] * self.cycles
+        return list(_cycles(rates, first_cycle, self.lower_cutoff_V, self.upper_cutoff_V))
+
+    def describe(self) -> dict:
+        return {
+            "step": "galvanostatic cycling",
+            "C-rate [h-1]": self.c_rate,
+            "cycles": self.cycles,
+            "lower cut-off [V]": self.lower_cutoff_V,
+            "upper cut-off [V]": self.upper_cutoff_V,
+        }
+
+
+@dataclass(init=False)
+class RateTest(Step):
+    """Galvanostatic cycling at a sequence of C-rates, ``cycles_per_rate`` cycles each.
+
+    Parameters
+    ----------
+    c_rates : sequence of float or str
+        e.g. ``(0.1, 0.2, 0.5, 1, 2, 0.1)``; each > 0.
+    cycles_per_rate : int
+        Cycles at each rate (>= 1).
+    lower_cutoff, upper_cutoff : str or float
+        Cut-off voltages (see :class:`GalvanostaticCycling`).
+    """
+
+    c_rates: tuple[float, ...]
+    cycles_per_rate: int
+    lower_cutoff_V: float
+    upper_cutoff_V: float
+
+    def __init__(
+        self,
+        c_rates: Sequence[str | float] = RATE_TEST_C_RATES,
+        cycles_per_rate: int = RATE_TEST_CYCLES_PER_RATE,
+        lower_cutoff: str | float = LOWER_CUTOFF,
+        upper_cutoff: str | float = UPPER_CUTOFF,
+    ):
+        if isinstance(c_rates, (str, int, float)):
+            c_rates = [c_rates]
+        self.c_rates = tuple(parse_c_rate(r) for r in c_rates)
+        if not self.c_rates:
+            raise OutOfRangeError("The rate test needs at least one C-rate, e.g. (0.1, 1, 2).")
+        self.cycles_per_rate = _positive_int(
+            cycles_per_rate, "cycles_per_rate", "Example: cycles_per_rate=5."
+        )
+        self.lower_cutoff_V = to_si(lower_cutoff, "V", "lower cut-off voltage")
+        self.upper_cutoff_V = to_si(upper_cutoff, "V", "upper cut-off voltage")
+        self.duration_s = sum(2 * self.cycles_per_rate * 3600 / r for r in self.c_rates)
+
+    def half_cycles(self, first_cycle: int = 1) -> list[HalfCycle]:
+        """The protocol as half cycles, numbered from ``first_cycle``."""
+        rates = [r for r in self.c_rates for _ in range(self.cycles_per_rate)]
+        return list(_cycles(rates, first_cycle, self.lower_cutoff_V, self.upper_cutoff_V))
+
+    def describe(self) -> dict:
+        return {
+            "step": "rate test",
+            "C-rates [h-1]": list(self.c_rates),
+            "cycles per rate": self.cycles_per_rate,
+            "lower cut-off [V]": self.lower_cutoff_V,
+            "upper cut-off [V]": self.upper_cutoff_V,
+        }
+
+
+def _positive_int(value: object, name: str, fix: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+        raise OutOfRangeError(f"{name} must be a whole number >= 1; got {value!r}. {fix}")
+    if int(value) < 1:
+        raise OutOfRangeError(f"{name} must be >= 1; got {value!r}. {fix}")
+    return int(value)
+
+
+def figS31_cycling() -> GalvanostaticCycling:
+    """Fig. S31 long-term cycling: 200 cycles at 1 C (assumed rate) in 2.5-3.8 V."""
+    return GalvanostaticCycling(CYCLING_C_RATE, CYCLING_CYCLES)
+
+
+def figS31_rate_test() -> RateTest:
+    """Fig. S31 rate test: 0.1, 0.2, 0.5, 1, 2 C and back to 0.1 C, 5 cycles each."""
+    return RateTest(RATE_TEST_C_RATES, RATE_TEST_CYCLES_PER_RATE)

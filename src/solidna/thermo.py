@@ -1,0 +1,100 @@
+"""Thermodynamics of the Na-CO2 cell reaction 4 Na + 3 CO2 -> 2 Na2CO3 + C.
+
+Standard Gibbs energies of formation and entropies from the NIST-JANAF tables (Chase 1998; in the
+parameter set), so (physics brief section 1.1)::
+
+    dG = 2 dfG(Na2CO3) - 3 dfG(CO2)            (Na and C are elements in their standard state)
+    E0 = -dG / (n F),  n = 4 electrons
+    dE0/dT = dS / (n F)                           (dS from standard molar entropies)
+    E(T, p) = E0(T) + (3 R T / 4 F) ln(p_CO2 / p0)   (Nernst, vs Na+/Na; 3 CO2 per 4 e-)
+
+The theoretical specific energy per mass of reactants (Na + CO2) is ``E0 * n F / (4 M_Na +
+3 M_CO2)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from solidna.errors import OutOfRangeError
+from solidna.parameters import lu2019
+
+__all__ = [
+    "N_ELECTRONS",
+    "reaction_gibbs_energy_J_mol",
+    "reaction_entropy_J_mol_K",
+    "standard_potential_V",
+    "equilibrium_potential_V",
+    "specific_energy_Wh_kg",
+    "product_molar_volume_m3_mol",
+]
+
+F = 96485.33212  # C/mol
+R = 8.314462618  # J/(mol K)
+T_STD = 298.15  # K
+N_ELECTRONS = 4  # per 4 Na + 3 CO2
+
+
+def _p(parameters: Mapping[str, float] | None) -> Mapping[str, float]:
+    return parameters if parameters is not None else lu2019()
+
+
+def reaction_gibbs_energy_J_mol(parameters: Mapping[str, float] | None = None) -> float:
+    """Standard reaction Gibbs energy [J/mol] of 4 Na + 3 CO2 -> 2 Na2CO3 + C at 298.15 K."""
+    p = _p(parameters)
+    return (
+        2 * p["Na2CO3 standard Gibbs energy of formation [J.mol-1]"]
+        - 3 * p["CO2 standard Gibbs energy of formation [J.mol-1]"]
+    )
+
+
+def reaction_entropy_J_mol_K(parameters: Mapping[str, float] | None = None) -> float:
+    """Standard reaction entropy [J/(mol K)] from the standard molar entropies."""
+    p = _p(parameters)
+    return (
+        2 * p["Na2CO3 standard molar entropy [J.mol-1.K-1]"]
+        + p["Graphite standard molar entropy [J.mol-1.K-1]"]
+        - 4 * p["Na standard molar entropy [J.mol-1.K-1]"]
+        - 3 * p["CO2 standard molar entropy [J.mol-1.K-1]"]
+    )
+
+
+def standard_potential_V(
+    temperature_K: float = T_STD, parameters: Mapping[str, float] | None = None
+) -> float:
+    """Standard potential [V vs Na+/Na] at ``temperature_K`` (linear in T with dS/nF; the heat
+    capacity change is neglected, fine over the 10-60 degC range of the SSE)."""
+    p = _p(parameters)
+    e0 = -reaction_gibbs_energy_J_mol(p) / (N_ELECTRONS * F)
+    return e0 + reaction_entropy_J_mol_K(p) / (N_ELECTRONS * F) * (temperature_K - T_STD)
+
+
+def equilibrium_potential_V(
+    temperature_K: float = T_STD,
+    co2_pressure_bar: float = 1.0,
+    parameters: Mapping[str, float] | None = None,
+) -> float:
+    """Equilibrium cell voltage [V] at a CO2 partial pressure (Nernst: +3RT/4F ln p/p0)."""
+    if not co2_pressure_bar > 0:
+        raise OutOfRangeError(
+            f"CO2 partial pressure must be > 0 bar; got {co2_pressure_bar!r}. Example: 1.0."
+        )
+    return standard_potential_V(temperature_K, parameters) + 3 * R * temperature_K / (
+        4 * F
+    ) * math.log(co2_pressure_bar)
+
+
+def specific_energy_Wh_kg(parameters: Mapping[str, float] | None = None) -> float:
+    """Theoretical specific energy [Wh/kg] per mass of reactants (4 Na + 3 CO2) at E0."""
+    p = _p(parameters)
+    mass = 4 * p["Na molar mass [kg.mol-1]"] + 3 * p["CO2 molar mass [kg.mol-1]"]
+    return standard_potential_V(T_STD, p) * N_ELECTRONS * F / 3600 / mass
+
+
+def product_molar_volume_m3_mol(parameters: Mapping[str, float] | None = None) -> float:
+    """Volume of discharge product (1/2 Na2CO3 + 1/4 C) per mole of electrons [m3/mol]."""
+    p = _p(parameters)
+    v_carbonate = p["Na2CO3 molar mass [kg.mol-1]"] / p["Na2CO3 density [kg.m-3]"]
+    v_carbon = p["Carbon molar mass [kg.mol-1]"] / p["Carbon product density [kg.m-3]"]
+    return 0.5 * v_carbonate + 0.25 * v_carbon
