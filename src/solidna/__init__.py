@@ -18,6 +18,7 @@ from solidna.errors import (  # noqa: E402
     SolidnaError,
     UnitError,
 )
+from solidna.na_co2 import NaCO2Cell  # noqa: E402
 from solidna.parameters import ParameterSet, lu2019  # noqa: E402
 from solidna.protocols import (  # noqa: E402
     CyclicVoltammetry,
@@ -26,7 +27,6 @@ from solidna.protocols import (  # noqa: E402
     Rest,
 )
 from solidna.simulate import SymmetricCell  # noqa: E402
-from solidna.na_co2 import NaCO2Cell  # noqa: E402
 
 __all__ = [
     "__version__",

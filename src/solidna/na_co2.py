@@ -24,7 +24,7 @@ from solidna.errors import OutOfRangeError, check_choice
 from solidna.parameters import ParameterSet, lu2019
 from solidna.protocols.na_co2 import MAH_PER_G, CapacityCycling, FullDischarge
 from solidna.protocols.steps import ScheduleSegment
-from solidna.simulate import ANODES, _ANODE_ALIASES, _BaseResult, _run_record
+from solidna.simulate import _ANODE_ALIASES, ANODES, _BaseResult, _run_record
 from solidna.units import to_si
 
 __all__ = ["NaCO2Cell", "NaCO2Result"]
@@ -173,7 +173,9 @@ class NaCO2Cell:
         )
 
     # --------------------------------------------------------------------------------------
-    def _run(self, step, segments, lower_V: float, upper_V: float, state) -> NaCO2Result:
+    def _run(
+        self, step, segments, lower_V: float, upper_V: float, state, points_per_half_cycle: int = 24
+    ) -> NaCO2Result:
         from solidna.models.na_co2 import na_co2_parameter_values, solve_na_co2
 
         tic = time.perf_counter()
@@ -181,7 +183,15 @@ class NaCO2Cell:
         values = na_co2_parameter_values(
             self.parameters, self.anode, st["anode interphase thickness [m]"]
         )
-        out = solve_na_co2(values, self.anode, segments, lower_V, upper_V, var_pts=self.var_pts)
+        out = solve_na_co2(
+            values,
+            self.anode,
+            segments,
+            lower_V,
+            upper_V,
+            var_pts=self.var_pts,
+            points_per_half_cycle=points_per_half_cycle,
+        )
         m = values["MWCNT loading [kg.m-2]"]
         t = out["Time [s]"]
         i_mass = out["Current density [A.m-2]"] / m  # A/kg = mA/g
@@ -244,7 +254,10 @@ class NaCO2Cell:
             )
         m = self.parameters["MWCNT loading [kg.m-2]"]
         seg = [ScheduleSegment(0.0, step.duration_s, step.current_A_kg * m)]
-        return self._run(step, seg, step.cutoff_V, self._charge_limit(None), state)
+        # the run stops at the cut-off, far inside the safety window: sample it densely
+        return self._run(
+            step, seg, step.cutoff_V, self._charge_limit(None), state, points_per_half_cycle=2000
+        )
 
     def cycle(
         self,

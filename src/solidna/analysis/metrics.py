@@ -282,6 +282,6 @@ def cycling_summary(table: pd.DataFrame) -> dict[str, float | int | None]:
         "Areal discharge capacity [mA.h.cm-2]",
     ):
         if column in table:
-            key = column.replace(" [", ", first cycle [").lower()
-            out[key] = _value_at(table, column, first)
+            stem, _, unit = column.partition(" [")
+            out[f"{stem.lower()}, first cycle [{unit}"] = _value_at(table, column, first)
     return out

@@ -22,7 +22,12 @@ Two interphases are added as PyBaMM submodels:
     density on the particles, Fig. S32: Rct rises "during cycling"), and its resistivity
     ``rho_c`` adds ``rho_c L_c j`` to the reaction overpotential. In the SPMe the reaction is
     uniform (``j = i / (a L_p)``), so this is exactly the series resistance
-    ``rho_c L_c / (a L_p)`` per electrode area, added to the same series term.
+    ``rho_c L_c / (a L_p)`` per electrode area, added to the same series term. The film grows
+    into the particles, consuming ``nu`` volumes of NVP per volume formed: PyBaMM's
+    "current-driven" loss of active material with ``d eps_s/dt = -nu g |i| / L_p``
+    (:func:`positive_lam_rate`). With a flat two-phase plateau a growing resistance alone would
+    give a cliff (no fade until the IR drop eats the 0.4 V margin to the upper cut-off, then
+    none left); the loss of NVP gives the gradual fade of Fig. S31.
 
 Why not PyBaMM's own "SEI" option on the metal side: in PyBaMM 26.10 the SEI parameters (e.g.
 "SEI resistivity [Ohm.m]") are shared by both electrodes, none of its growth laws is the pristine
