@@ -127,7 +127,7 @@ class InterphaseFit:
         ``Time [h]`` (from the start of the record), ``Overpotential [mV]`` (measured),
         ``Model [mV]`` (best fit), per cycle.
     n_model_runs_ : int
-        Model runs used by the fit.
+        Model runs used by the fit (the forecast's runs are counted in its table's ``attrs``).
     parameter_set_ : ParameterSet
         The set with the fitted values (method ``fitted``).
     """
@@ -171,7 +171,7 @@ class InterphaseFit:
         """Per-cycle overpotential table of the model at log parameters ``x``."""
         from solidna.simulate import SymmetricCell
 
-        self.n_model_runs_ += 1
+        self._runs += 1
         ps = self._base.parameters.updated(
             dict(zip(self._names, np.exp(x), strict=True)),
             method="fitted",
@@ -243,11 +243,11 @@ class InterphaseFit:
         n_cycles = int(round(self._t_data_h[-1] * 3600 / (2 * self.protocol_["half_cycle_s"])))
         self._t_end_s = n_cycles * 2 * self.protocol_["half_cycle_s"]
         self._base = self._base_cell()
-        self.n_model_runs_ = 0
+        self._runs = 0
 
         def residual(x: np.ndarray) -> np.ndarray:
             self._say(
-                f"model run {self.n_model_runs_ + 1}: "
+                f"model run {self._runs + 1}: "
                 + ", ".join(
                     f"{n.split(' [')[0]} = {v:.4g}"
                     for n, v in zip(self._names, np.exp(x), strict=True)
@@ -275,6 +275,7 @@ class InterphaseFit:
         self.params_ = dict(zip(self._names, np.exp(x).tolist(), strict=True))
         self.rel_std_ = dict(zip(self._names, np.sqrt(np.diag(cov)).tolist(), strict=True))
         self.residual_rms_mV_ = float(np.sqrt(np.mean(r**2)))
+        self.n_model_runs_ = self._runs
         self._x = x
         self._s_mV = s
         self.data_ = pd.DataFrame(
@@ -400,7 +401,14 @@ class InterphaseFit:
         )
         measured = self.data_["Overpotential [mV]"].reindex(out.index)
         out["Measured [mV]"] = measured.to_numpy()
-        out.attrs.update({"level": level, "n_samples": int(n_samples), "seed": seed})
+        out.attrs.update(
+            {
+                "level": level,
+                "n_samples": int(n_samples),
+                "seed": seed,
+                "model runs": len(draws) + 1,
+            }
+        )
         return out
 
     def summary(self) -> dict[str, Any]:
@@ -416,7 +424,7 @@ class InterphaseFit:
             "half cycle [h]": self.protocol_["half_cycle_s"] / 3600,
             "cycles fitted": len(self.data_),
             "residual RMS [mV]": self.residual_rms_mV_,
-            "model runs": self.n_model_runs_,
+            "model runs (fit)": self.n_model_runs_,
             "method": (
                 "Levenberg-Marquardt in log space on the per-cycle overpotential; Laplace "
                 "covariance s^2 (J^T J)^-1"

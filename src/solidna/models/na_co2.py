@@ -9,9 +9,11 @@ section 1.2):
 * **CO2** dissolved in the SSE phase, ``eps_acc dc/dt = d/dx(D_eff dc/dx) - (3/4F)(r_red -
   (1 - f_irr) r_ox)``, saturated (``c = H p_CO2``) at the gas side, no flux at the SSE side;
   ``D_eff = D (eps_open / eps_acc)^1.5`` (Bruggeman) as product fills the accessible volume.
-* **Product** (1/2 Na2CO3 + 1/4 C per electron, molar volume ``V_p``; Faraday's law):
-  ``d eps_p/dt = V_p / F (r_red - (1 - f_irr) r_ox)``. A fraction ``f_irr`` of the charge
-  oxidises the SSE instead of the product, so residual product accumulates cycle by cycle.
+* **Product** (1/2 Na2CO3 + 1/4 C per electron, molar volume ``V_p``; Faraday's law), live and
+  dead: ``d eps_p/dt = V_p / F (r_red - (1 - f_irr) r_ox)`` for the total. A fraction ``f_irr``
+  of the charge oxidises the SSE instead of the product; its decomposition products coat and
+  isolate as much live product, which becomes dead carbonate: it stays, fills pores and
+  passivates CNT sites for reduction, but offers no oxidation sites (physics brief 1.6).
 * **Kinetics** on the CNT surface (``a0`` m2 per m3), one uniform overpotential ``eta`` (CNTs
   and the thin cathode conduct well: ohmic drops across it are ~1 mV), two irreversible
   branches that each vanish at equilibrium (the oxidation of Na2CO3 + C is a different, much
@@ -20,7 +22,7 @@ section 1.2):
       r_red = a0 i0_red theta_red (c / c_ref) max(exp(-a_r f eta) - 1, 0)
       r_ox  = a0 i0_ox  theta_ox  max(exp(+a_o f eta) - 1, 0)
       theta_red = (eps_open / eps_acc) exp(-eps_p / eps_pass)     pore filling x passivation
-      theta_ox  = ((eps_p + eps_seed) / eps_acc)^(2/3)             product surface (physics 1.5)
+      theta_ox  = ((eps_live + eps_seed) / eps_acc)^(2/3)          live product surface (1.5)
 
   with ``C_dl a0 L_c d(eta)/dt = integral(r_red - r_ox) dx - i`` (double-layer charging of the
   CNT surface; in steady operation the reactions carry the current).
@@ -90,13 +92,16 @@ class NaCO2CellModel(pybamm.BaseModel):
         a_r = P("Cathode reduction transfer coefficient [-]")
         a_o = P("Cathode oxidation transfer coefficient [-]")
 
-        eps_p = pybamm.Variable("Product volume fraction [-]", domain="cathode", scale=0.01)
+        eps_live = pybamm.Variable("Live product volume fraction [-]", domain="cathode", scale=0.01)
+        eps_dead = pybamm.Variable("Dead product volume fraction [-]", domain="cathode", scale=0.01)
         c = pybamm.Variable("CO2 concentration [mol.m-3]", domain="cathode", scale=c_sat)
         eta = pybamm.Variable("Cathode overpotential [V]", scale=0.1)
 
+        eps_p = eps_live + eps_dead
         eps_open = pybamm.maximum(eps_acc - eps_p, 1e-3 * eps_acc)
         theta_red = eps_open / eps_acc * pybamm.exp(-eps_p / eps_pass)
-        theta_ox = ((pybamm.maximum(eps_p, 0) + eps_seed) / eps_acc) ** (2 / 3)
+        live_pos = pybamm.maximum(eps_live, 0)
+        theta_ox = ((live_pos + eps_seed) / eps_acc) ** (2 / 3)
         c_pos = pybamm.maximum(c, 0)
         r_red = (
             a0
@@ -107,10 +112,16 @@ class NaCO2CellModel(pybamm.BaseModel):
             * pybamm.maximum(pybamm.exp(-a_r * f * eta) - 1, 0)
         )
         r_ox = a0 * i0_ox * theta_ox * pybamm.maximum(pybamm.exp(a_o * f * eta) - 1, 0)
-        net = r_red - (1 - f_irr) * r_ox  # reaction that makes (+) or removes (-) product
+        # Of the anodic current, (1 - f_irr) oxidises live product and f_irr oxidises the SSE;
+        # the SSE's oxidation products coat and isolate live product ("dead carbonate"), the
+        # same volume per charge, while live product is left to isolate.
+        isolate = f_irr * r_ox * live_pos / (live_pos + eps_seed)
+        net = r_red - (1 - f_irr) * r_ox  # CO2-consuming (+) or releasing (-) reaction
 
-        self.rhs[eps_p] = v_p / F * net
-        self.initial_conditions[eps_p] = P("Initial product volume fraction [-]")
+        self.rhs[eps_live] = v_p / F * (net - isolate)
+        self.rhs[eps_dead] = v_p / F * isolate
+        self.initial_conditions[eps_live] = P("Initial product volume fraction [-]")
+        self.initial_conditions[eps_dead] = pybamm.Scalar(0)
 
         d_eff = D * (eps_open / eps_acc) ** 1.5
         self.rhs[c] = (pybamm.div(d_eff * pybamm.grad(c)) - 0.75 * net / F) / eps_acc
@@ -151,6 +162,7 @@ class NaCO2CellModel(pybamm.BaseModel):
             "Anode overpotential [V]": v_anode,
             "Anode interphase thickness [m]": L_a,
             "Product volume fraction [-]": eps_p,
+            "Dead product volume fraction [-]": eps_dead,
             "Open volume fraction [-]": eps_open / eps_acc,
             "Reduction active fraction [-]": theta_red,
             "CO2 concentration [mol.m-3]": c,

@@ -55,6 +55,7 @@ from solidna.analysis.io._table import (
     Z_RE,
     Measurement,
     Progress,
+    _one_line,
     finish_table,
     split_header,
 )
@@ -102,8 +103,7 @@ def _read_chi(path: Path, *, area_m2: float | None = None) -> Measurement:
         f, z = readCHInstruments(str(path))
     except Exception as exc:  # impedance.py raises IndexError/ValueError/UnboundLocalError
         raise DataFormatError(
-            f"{path}: impedance.py cannot read this CH Instruments file ({type(exc).__name__}: "
-            f"{exc}); it is truncated or not an A.C. impedance export."
+            f"{path}: impedance.py cannot read this CH Instruments file ({_one_line(exc)}); it is truncated or not an A.C. impedance export."
         ) from None
     frame = pd.DataFrame({FREQUENCY: f, Z_RE: z.real, Z_IM: z.imag})
     table = finish_table(frame, path=path, kind="impedance")

@@ -27,6 +27,7 @@ from solidna.analysis.io._table import (
     CURRENT,
     Measurement,
     Progress,
+    _one_line,
     finish_table,
 )
 from solidna.analysis.io.generic import frame_from_columns, read_delimited
@@ -137,7 +138,7 @@ def read_mpr(path: Path, *, area_m2: float | None = None) -> Measurement:
         data = mpr.data
     except Exception as exc:  # galvani raises ValueError, AssertionError, struct errors ...
         raise DataFormatError(
-            f"{path}: galvani cannot read this .mpr ({type(exc).__name__}: {exc}). The file is "
+            f"{path}: galvani cannot read this .mpr ({_one_line(exc)}). The file is "
             "truncated or uses a layout galvani does not know; export it from EC-Lab as .mpt "
             "text and read that."
         ) from None
