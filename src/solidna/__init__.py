@@ -19,6 +19,7 @@ from solidna.errors import (  # noqa: E402
     UnitError,
 )
 from solidna.na_co2 import NaCO2Cell  # noqa: E402
+from solidna.nvp import NVPCell  # noqa: E402
 from solidna.parameters import ParameterSet, lu2019  # noqa: E402
 from solidna.protocols import (  # noqa: E402
     CyclicVoltammetry,
@@ -34,6 +35,7 @@ __all__ = [
     "lu2019",
     "SymmetricCell",
     "NaCO2Cell",
+    "NVPCell",
     "PlatingStripping",
     "Rest",
     "CyclicVoltammetry",

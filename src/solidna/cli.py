@@ -367,6 +367,8 @@ class CalibrationStep(StrEnum):
 
     electrolyte = "electrolyte"
     symmetric = "symmetric"
+    na_co2 = "na_co2"
+    nvp = "nvp"
     all = "all"
 
 
@@ -374,7 +376,9 @@ class CalibrationStep(StrEnum):
 def calibrate(
     which: Annotated[
         CalibrationStep,
-        typer.Argument(help="electrolyte (Fig. 3f/g), symmetric (Fig. 4), or all."),
+        typer.Argument(
+            help="electrolyte (Fig. 3f/g), symmetric (Fig. 4), na_co2 (Fig. 5), nvp (Fig. S31), or all."
+        ),
     ] = CalibrationStep.all,
     check: Annotated[
         bool,
@@ -390,7 +394,11 @@ def calibrate(
         raise SolidnaError(
             "The calibration routines (solidna.calibrate) are not available in this version."
         ) from None
-    steps = ["electrolyte", "symmetric"] if which is CalibrationStep.all else [which.value]
+    steps = (
+        ["electrolyte", "symmetric", "na_co2", "nvp"]
+        if which is CalibrationStep.all
+        else [which.value]
+    )
     for step in steps:
         name = f"calibrate_{step}"
         routine = getattr(calibration, name, None)
@@ -400,7 +408,7 @@ def calibrate(
                 f"'solidna calibrate {step}' cannot run yet."
             )
         kwargs: dict[str, Any] = {"write": not check}
-        if step == "symmetric":  # about a minute: show each model evaluation
+        if step != "electrolyte":  # a minute or more each: show every model evaluation
             kwargs["progress"] = lambda msg: console.print(f"  [dim]{escape(msg)}[/dim]")
         with console.status(f"calibrating {step} ..."):
             outcome = routine(**kwargs)

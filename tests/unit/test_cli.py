@@ -136,8 +136,18 @@ def test_calibrate_uses_the_routines(monkeypatch) -> None:
         calls.append(("symmetric", write))
         return {"rms_residual": 0.003}
 
+    def calibrate_na_co2(write: bool = True, progress=None) -> dict:
+        calls.append(("na_co2", write))
+        return {"rms_residual": 0.001}
+
+    def calibrate_nvp(write: bool = True, progress=None) -> dict:
+        calls.append(("nvp", write))
+        return {"rms_residual": 0.002}
+
     fake.calibrate_electrolyte = calibrate_electrolyte
     fake.calibrate_symmetric = calibrate_symmetric
+    fake.calibrate_na_co2 = calibrate_na_co2
+    fake.calibrate_nvp = calibrate_nvp
     monkeypatch.setitem(sys.modules, "solidna.calibrate", fake)
 
     result = runner.invoke(cli.app, ["calibrate", "electrolyte", "--check"])
@@ -149,7 +159,7 @@ def test_calibrate_uses_the_routines(monkeypatch) -> None:
     calls.clear()
     result = runner.invoke(cli.app, ["calibrate"])
     assert result.exit_code == 0, result.output
-    assert calls == [("electrolyte", True), ("symmetric", True)]
+    assert calls == [("electrolyte", True), ("symmetric", True), ("na_co2", True), ("nvp", True)]
 
 
 def test_calibrate_missing_routine_is_a_clear_error(monkeypatch) -> None:

@@ -18,17 +18,12 @@ solidna version. Run ``python -m solidna.calibrate.nvp`` to regenerate it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from solidna.calibrate._shared import chord_solve, write_fitted_toml
+from solidna.calibrate._common import Calibration
 from solidna.parameters import ParameterSet
-from solidna.parameters.parameter_set import set_directory
-from solidna.reproduce.targets import calibrate_targets
 
 __all__ = [
     "calibrate_nvp",
@@ -41,7 +36,6 @@ __all__ = [
 ]
 
 ROUTINE = "solidna.calibrate.nvp.calibrate_nvp"
-FITTED_FILE = "fitted_nvp.toml"
 
 # name -> (unit, initial guess, note). Initial guesses are round orders of magnitude, not the
 # answer: a solid diffusivity of 1e-16 m2/s (inside the 1e-13 - 1e-17 literature range, physics
@@ -64,14 +58,8 @@ FREE_PARAMETERS: dict[str, tuple[str, float, str]] = {
 
 TARGET_IDS = ("figS31.mna.capacity.2C", "figS31.mna.retention.200cycles")
 
-# Residual tolerance: |ln(model/paper)| below 1e-3 (0.1 %) is far inside the targets' tolerances
-# (10 % and 0.05/0.80 = 6 %) and above the residual noise (solver rtol 1e-6).
-RESIDUAL_TOL = 1e-3
-JACOBIAN_STEP = 0.05  # in log space: 5 % parameter changes, well above the residual noise
-# Largest change of a log parameter per chord step (a factor e): the retention falls steeply once
-# the film consumes most of the NVP, so long steps from a poor guess must be limited.
-MAX_LOG_STEP = 1.0
-# Output samples per half cycle during the fit: only capacities are read.
+# Output samples per half cycle during the fit: only capacities are read, and they come from the
+# times of the cut-off events, which do not depend on the output grid.
 FIT_POINTS_PER_STEP = 2
 
 
@@ -95,17 +83,24 @@ def model_values(
     }
 
 
+_PROBLEM = Calibration(
+    name="nvp",
+    routine=ROUTINE,
+    free=FREE_PARAMETERS,
+    target_ids=TARGET_IDS,
+    model_values=model_values,
+    source="lu2019:figS31",
+)
+
+
 def residuals(values: dict[str, float]) -> dict[str, float]:
     """Log residuals ln(model/paper) of the calibrate targets."""
-    targets = calibrate_targets(("figS31",))
-    return {tid: math.log(values[tid] / float(targets[tid].value)) for tid in TARGET_IDS}
+    return _PROBLEM.residuals(values)
 
 
 def lu2019_base() -> ParameterSet:
     """The Lu 2019 set without the previous NVP fit, the free parameters at their guesses."""
-    initial = {n: v[1] for n, v in FREE_PARAMETERS.items()}
-    base = ParameterSet.load("lu2019", exclude=(FITTED_FILE,))
-    return base.updated(initial, method="fitted", source="initial guess")
+    return _PROBLEM.base()
 
 
 def calibrate_nvp(
@@ -134,58 +129,7 @@ def calibrate_nvp(
         ``parameters`` (name -> value), ``targets`` (ids), ``model`` (values), ``residuals``,
         ``cost``, ``nfev``, ``path``.
     """
-    targets = calibrate_targets(("figS31",))
-    missing = [t for t in TARGET_IDS if t not in targets]
-    if missing:  # pragma: no cover - the targets file is package data
-        raise RuntimeError(f"calibrate targets missing from the targets data: {missing}")
-    base = parameters if parameters is not None else lu2019_base()
-    names = list(FREE_PARAMETERS)
-    say = progress or (lambda msg: None)
-    evaluated: dict[bytes, dict[str, float]] = {}
-
-    def fun(x: np.ndarray) -> np.ndarray:
-        values = dict(zip(names, np.exp(x), strict=True))
-        say(", ".join(f"{n.split('[')[0].strip()}={v:.4g}" for n, v in values.items()))
-        ps = base.updated(values, method="fitted", source="calibration")
-        evaluated[x.tobytes()] = model_values(ps)
-        r = np.array(list(residuals(evaluated[x.tobytes()]).values()))
-        say(f"  log residuals: {np.array2string(r, precision=5)}")
-        return r
-
-    x0 = np.log([FREE_PARAMETERS[n][1] for n in names])
-    x, nfev = chord_solve(
-        fun,
-        x0,
-        residual_tol=RESIDUAL_TOL,
-        jacobian_step=JACOBIAN_STEP,
-        max_step=MAX_LOG_STEP,
-        what="NVP calibration (targets " + ", ".join(TARGET_IDS) + ")",
-    )
-    final = evaluated[x.tobytes()]
-    res = residuals(final)
-    out: dict[str, Any] = {
-        "parameters": dict(zip(names, (float(v) for v in np.exp(x)), strict=True)),
-        "targets": list(TARGET_IDS),
-        "model": final,
-        "residuals": res,
-        "cost": 0.5 * float(sum(r**2 for r in res.values())),
-        "nfev": nfev,
-        "path": None,
-    }
-    if write:
-        target = Path(path) if path is not None else set_directory("lu2019") / FITTED_FILE
-        out["path"] = str(
-            write_fitted_toml(
-                target,
-                routine=ROUTINE,
-                regenerate="python -m solidna.calibrate.nvp",
-                targets=TARGET_IDS,
-                result=out,
-                entries={n: (v[0], "lu2019:figS31", v[2]) for n, v in FREE_PARAMETERS.items()},
-                extra_meta={"model_points_per_step": FIT_POINTS_PER_STEP},
-            )
-        )
-    return out
+    return _PROBLEM.run(write=write, path=path, parameters=parameters, progress=progress)
 
 
 if __name__ == "__main__":  # pragma: no cover

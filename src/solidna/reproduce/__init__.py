@@ -5,6 +5,7 @@ FIGURE_MODULES: tuple[str, ...] = (
     "solidna.reproduce.fig3",
     "solidna.reproduce.fig4",
     "solidna.reproduce.fig5",
+    "solidna.reproduce.figS31",
 )
 
 __all__ = ["FIGURE_MODULES"]
