@@ -206,7 +206,7 @@ def _need_density(m: Measurement, what: str) -> np.ndarray:
     return m.data[CURRENT_DENSITY].to_numpy(dtype=float)
 
 
-def _symmetric(m, stem, w: _Writer, opts, comparisons, notes, progress) -> dict[str, Any]:
+def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str, Any]:
     from solidna.analysis.cycling import (
         detect_runaway,
         detect_short_circuit,
@@ -252,8 +252,8 @@ def _symmetric(m, stem, w: _Writer, opts, comparisons, notes, progress) -> dict[
         progress(f"{stem}: fitting the interphase model", None)
         fit = InterphaseFit(
             anode=opts["anode"],
-            temperature=opts["temperature_K"],
-            sse_thickness=opts["thickness_m"],
+            temperature=opts["temperature_K"][k],
+            sse_thickness=opts["thickness_m"][k],
             window=opts["window"],
             progress=lambda msg, frac: progress(f"{stem}: {msg}", frac),
         ).fit(t, v, j)
@@ -382,9 +382,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
             row["Conductivity [S.m-1]"] = sigma
             row["Conductivity [mS.cm-1]"] = sigma * 10
         rows.append(row)
-        per_file[m.source.name] = {
-            k2: v for k2, v in row.items() if k2 != "File" and not k2.endswith("std [Ohm]")
-        } | {
+        per_file[m.source.name] = {key: value for key, value in row.items() if key != "File"} | {
             "circuit": circuit,
             "parameters": fit.params_,
             "standard errors": fit.conf_,
@@ -572,17 +570,15 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
     from solidna.report.style import PALETTE
 
     for n, cyc in enumerate(shown):
-        for h in halves[halves["Cycle number"] == cyc].itertuples(index=False):
-            a, b = int(h[4]), int(h[5])
-            before = max(a - 1, 0)
+        rows = halves[halves["Cycle number"] == cyc]
+        for first, (a, b) in enumerate(zip(rows["Start index"], rows["End index"], strict=True)):
+            before = max(int(a) - 1, 0)
             ax.plot(
                 np.abs(q[a : b + 1] - q[before]) * scale,
                 v[a : b + 1],
                 color=PALETTE[n % len(PALETTE)],
                 lw=1,
-                label=f"cycle {cyc}"
-                if h[3] == halves[halves["Cycle number"] == cyc]["Sign"].iloc[0]
-                else None,
+                label=f"cycle {cyc}" if first == 0 else None,  # one legend entry per cycle
             )
     ax.set_xlabel(xlabel)
     ax.set_ylabel("Voltage [V]")
@@ -881,15 +877,8 @@ def analyze(
                     "this file is an impedance spectrum. Use --kind eis."
                 )
             progress(f"analysing {m.source.name}", k / n)
-            file_opts = dict(opts)
-            file_opts["temperature_K"] = (
-                opts["temperature_K"][k] if kind == "symmetric" else opts["temperature_K"]
-            )
-            file_opts["thickness_m"] = (
-                opts["thickness_m"][k] if kind == "symmetric" else opts["thickness_m"]
-            )
             if kind == "symmetric":
-                res = _symmetric(m, stem, writer, file_opts, comparisons, notes, progress)
+                res = _symmetric(m, stem, writer, opts, k, comparisons, notes, progress)
             elif kind == "cv":
                 res = _cv(m, stem, writer, opts, k, comparisons, notes, progress)
             else:

@@ -89,10 +89,14 @@ def _print_summary(console, summary: dict[str, Any], out: Path) -> None:
     table.add_column("file / quantity", overflow="fold")
     table.add_column("value", justify="right", overflow="fold")
 
+    # the full tables of fitted parameters are in summary.json and report.html
+    skip = {"parameters", "standard errors", "units", "events"}
+
     def add(prefix: str, value: Any, depth: int = 0) -> None:
-        if isinstance(value, dict) and depth < 2:
+        if isinstance(value, dict) and depth < 4:
             for k, v in value.items():
-                add(f"{prefix}.{k}" if prefix else str(k), v, depth + 1)
+                if k not in skip:
+                    add(f"{prefix}.{k}" if prefix else str(k), v, depth + 1)
         elif not isinstance(value, (dict, list)):
             table.add_row(Text(prefix), Text(format_value(value)))
 

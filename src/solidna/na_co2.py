@@ -24,14 +24,14 @@ from solidna.errors import OutOfRangeError, check_choice
 from solidna.parameters import ParameterSet, lu2019
 from solidna.protocols.na_co2 import MAH_PER_G, CapacityCycling, FullDischarge
 from solidna.protocols.steps import ScheduleSegment
-from solidna.simulate import _ANODE_ALIASES, ANODES, _BaseResult, _run_record
+from solidna.simulate import ANODE_ALIASES, ANODES, BaseResult, run_record
 from solidna.units import to_si
 
 __all__ = ["NaCO2Cell", "NaCO2Result"]
 
 
 @dataclass
-class NaCO2Result(_BaseResult):
+class NaCO2Result(BaseResult):
     """A simulated Na-CO2 run.
 
     ``timeseries``: ``Time [h]``, ``Current [mA.g-1]`` (positive on discharge), ``Voltage [V]``,
@@ -135,7 +135,7 @@ class NaCO2Cell:
         co2_pressure: str | float | None = None,
         var_pts: int = 20,
     ):
-        anode = _ANODE_ALIASES.get(str(anode).lower(), anode)
+        anode = ANODE_ALIASES.get(str(anode).lower(), anode)
         self.anode = check_choice("anode type", anode, ANODES)
         ps = parameters if parameters is not None else lu2019()
         updates = {}
@@ -231,7 +231,7 @@ class NaCO2Cell:
         return NaCO2Result(
             timeseries=ts,
             inputs=inputs,
-            run_record=_run_record(self, protocol),
+            run_record=run_record(self, protocol),
             status=status,
             wall_time_s=time.perf_counter() - tic,
             final_state={"anode interphase thickness [m]": out["final anode thickness [m]"]},

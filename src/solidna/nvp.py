@@ -32,7 +32,7 @@ from solidna.protocols.nvp import (
     RateTest,
     check_window,
 )
-from solidna.simulate import _ANODE_ALIASES, ANODES, _BaseResult, _run_record
+from solidna.simulate import ANODE_ALIASES, ANODES, BaseResult, run_record
 from solidna.units import to_si
 
 __all__ = [
@@ -66,7 +66,7 @@ def theoretical_capacity_mAh_g(parameters: ParameterSet | None = None) -> float:
 
 
 @dataclass
-class NVPResult(_BaseResult):
+class NVPResult(BaseResult):
     """Galvanostatic cycling or a rate test of a Na|SSE|NVP cell.
 
     Attributes
@@ -188,7 +188,7 @@ class NVPCell:
         sse_thickness: str | float | None = None,
         pvdf_ratio: float | None = None,
     ):
-        anode = _ANODE_ALIASES.get(str(anode).lower(), anode)
+        anode = ANODE_ALIASES.get(str(anode).lower(), anode)
         self.anode = check_choice("anode type", anode, ANODES)
         ps = parameters if parameters is not None else lu2019()
         updates: dict[str, float] = {}
@@ -302,7 +302,7 @@ class NVPCell:
         return NVPResult(
             timeseries=timeseries,
             inputs=inputs,
-            run_record=_run_record(self, protocol_record),
+            run_record=run_record(self, protocol_record),
             status=status,
             wall_time_s=time.perf_counter() - tic,
             cycles=cycles,

@@ -32,10 +32,19 @@ from solidna.protocols import (
 )
 from solidna.units import to_si
 
-__all__ = ["SymmetricCell", "CyclingResult", "CVResult", "EISResult", "ANODES"]
+__all__ = [
+    "SymmetricCell",
+    "CyclingResult",
+    "CVResult",
+    "EISResult",
+    "BaseResult",
+    "ANODES",
+    "ANODE_ALIASES",
+    "run_record",
+]
 
 ANODES = ("modified", "pristine")
-_ANODE_ALIASES = {
+ANODE_ALIASES = {
     "m-na": "modified",
     "mna": "modified",
     "fec": "modified",
@@ -44,7 +53,7 @@ _ANODE_ALIASES = {
 }
 
 
-def _run_record(cell: SymmetricCell, protocol: list[dict]) -> dict:
+def run_record(cell: SymmetricCell, protocol: list[dict]) -> dict:
     """Everything needed to repeat a run: versions, parameter-set hash, options, protocol."""
     import importlib.metadata as md
 
@@ -65,7 +74,7 @@ def _run_record(cell: SymmetricCell, protocol: list[dict]) -> dict:
 
 
 @dataclass
-class _BaseResult:
+class BaseResult:
     timeseries: pd.DataFrame
     inputs: dict[str, Any]
     run_record: dict[str, Any]
@@ -102,7 +111,7 @@ class _BaseResult:
 
 
 @dataclass
-class CyclingResult(_BaseResult):
+class CyclingResult(BaseResult):
     """Galvanostatic plating/stripping (or rest) of a symmetric cell.
 
     Attributes
@@ -164,7 +173,7 @@ class CyclingResult(_BaseResult):
 
 
 @dataclass
-class CVResult(_BaseResult):
+class CVResult(BaseResult):
     """Cyclic voltammogram of a symmetric cell (``Time [s]``, ``Voltage [V]``,
     ``Current density [mA.cm-2]``)."""
 
@@ -211,7 +220,7 @@ class CVResult(_BaseResult):
 
 
 @dataclass
-class EISResult(_BaseResult):
+class EISResult(BaseResult):
     """Impedance spectrum (``Frequency [Hz]``, ``Z_re [Ohm.cm2]``, ``Z_im [Ohm.cm2]``; Z_im < 0
     for capacitive arcs)."""
 
@@ -287,7 +296,7 @@ class SymmetricCell:
         pvdf_ratio: float | None = None,
         var_pts: int = 20,
     ):
-        anode = _ANODE_ALIASES.get(str(anode).lower(), anode)
+        anode = ANODE_ALIASES.get(str(anode).lower(), anode)
         self.anode = check_choice("anode type", anode, ANODES)
         ps = parameters if parameters is not None else lu2019()
         updates = {}
@@ -377,7 +386,7 @@ class SymmetricCell:
         return CyclingResult(
             timeseries=ts,
             inputs=inputs,
-            run_record=_run_record(self, protocol),
+            run_record=run_record(self, protocol),
             status=status,
             wall_time_s=time.perf_counter() - tic,
             final_state={"left": out["final state"][0], "right": out["final state"][1]},
@@ -432,7 +441,7 @@ class SymmetricCell:
         return CVResult(
             timeseries=ts,
             inputs=self._inputs() | {"protocol": protocol},
-            run_record=_run_record(self, protocol),
+            run_record=run_record(self, protocol),
             wall_time_s=time.perf_counter() - tic,
         )
 
@@ -461,6 +470,6 @@ class SymmetricCell:
                 "protocol": protocol,
                 "state [nm]": {k: v * 1e9 for k, v in (state or self.initial_state).items()},
             },
-            run_record=_run_record(self, protocol),
+            run_record=run_record(self, protocol),
             wall_time_s=time.perf_counter() - tic,
         )

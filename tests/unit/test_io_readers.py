@@ -350,3 +350,12 @@ def test_inputs_are_not_modified(tmp_path):
     for p in before:
         sio.read(p)
     assert {p: _sha256(p) for p in before} == before
+
+
+def test_module_doctests():
+    import doctest
+
+    import solidna.analysis.io._table as table
+
+    assert doctest.testmod(sio).failed == 0
+    assert doctest.testmod(table).failed == 0

@@ -257,9 +257,11 @@ class InterphaseFit:
 
         x = np.log([self._base.parameters[n] for n in self._names])
         r = residual(x)
-        if self.anode == "modified":
-            x = self._growth_law_start(x, r + eta, eta)
-            r = residual(x)
+        if self.anode == "modified" and math.sqrt(float(r @ r) / r.size) > NOISE_FLOOR_MV:
+            start = self._growth_law_start(x, r + eta, eta)
+            r_start = residual(start)
+            if float(r_start @ r_start) < float(r @ r):
+                x, r = start, r_start
         x, r, jac = _levenberg_marquardt(residual, x, r)
         dof = max(eta.size - len(x), 1)
         s = max(float(np.sqrt(np.sum(r**2) / dof)), NOISE_FLOOR_MV)
@@ -438,7 +440,12 @@ class InterphaseFit:
 
 def _levenberg_marquardt(residual, x, r):
     """Minimise ``|residual(x)|^2`` from ``x`` (with ``r = residual(x)``); forward-difference
-    Jacobian, one per accepted step. Returns ``(x, r, jacobian_at_x)``."""
+    Jacobian, one per accepted step. Returns ``(x, r, jacobian_at_x)``.
+
+    Stops when a step changes every parameter by less than :data:`STEP_TOL`, when an accepted
+    step lowers the cost by less than 0.1 % (the residual is noise), or when the residual RMS
+    is at the reading precision :data:`NOISE_FLOOR_MV`.
+    """
     cost = float(r @ r)
     lam = 1e-3
     jac = None
@@ -448,6 +455,8 @@ def _levenberg_marquardt(residual, x, r):
             xk = x.copy()
             xk[k] += JACOBIAN_STEP
             jac[:, k] = (residual(xk) - r) / JACOBIAN_STEP
+        if math.sqrt(cost / r.size) <= NOISE_FLOOR_MV:
+            break
         a = jac.T @ jac
         g = jac.T @ r
         accepted = False
@@ -460,12 +469,13 @@ def _levenberg_marquardt(residual, x, r):
             r_new = residual(x + step)
             cost_new = float(r_new @ r_new)
             if cost_new < cost:
+                gain = (cost - cost_new) / cost
                 x, r, cost = x + step, r_new, cost_new
                 lam = max(lam / 10, 1e-7)
                 accepted = True
                 break
             lam *= 10
-        if not accepted or np.max(np.abs(step)) < STEP_TOL:
+        if not accepted or np.max(np.abs(step)) < STEP_TOL or gain < 1e-3:
             break
     if jac is None:  # pragma: no cover - MAX_ITERATIONS >= 1
         raise ConvergenceError("no Levenberg-Marquardt iteration ran")

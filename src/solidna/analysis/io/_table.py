@@ -9,7 +9,6 @@ problem and the fix. Units in headers (``"Time [h]"``, ``"Test_Time(s)"``, ``"Ew
 
 from __future__ import annotations
 
-import math
 import re
 import warnings
 from collections.abc import Callable, Mapping
@@ -439,8 +438,3 @@ def warn_assumed_units(assumed: Mapping[str, str], path: Path | str, notes: list
 def _one_line(exc: BaseException) -> str:
     """``"TypeName: message"`` on one line (library messages often span several)."""
     return f"{type(exc).__name__}: {' '.join(str(exc).split())}"
-
-
-def finite_or_none(x: float) -> float | None:
-    """``x`` as float, or None when it is not finite (for summaries)."""
-    return float(x) if x is not None and math.isfinite(float(x)) else None
