@@ -1,14 +1,16 @@
 """Fig. 4 / S18 targets: calibrate and validate entries within tolerance (DESIGN section 4)."""
 
 import pytest
+from _targets import assert_has_model_value, assert_within_tolerance, checked_targets
 
 from solidna.reproduce import fig4
-from solidna.reproduce.targets import compare, load_targets
 
-TARGETS = [t for t in load_targets(["fig4", "figS18"]) if t.role in ("calibrate", "validate")]
+PREFIXES = ["fig4", "figS18"]
 
 # Targets the model honestly misses: id -> physical reason (strict xfail; never loosened).
 KNOWN_MISSES: dict[str, str] = {}
+
+CHECKED = checked_targets(PREFIXES, KNOWN_MISSES)
 
 
 @pytest.fixture(scope="module")
@@ -17,29 +19,14 @@ def results():
     return {r.id: r for r in out.results}, out
 
 
-def test_every_target_has_a_model_value(results):
-    by_id, _ = results
-    for t in TARGETS:
-        assert t.id in by_id, t.id
-        assert by_id[t.id].model is not None, f"{t.id}: {by_id[t.id].note}"
+@pytest.mark.parametrize("target", checked_targets(PREFIXES, {}))
+def test_every_target_has_a_model_value(results, target):
+    assert_has_model_value(results[0], target)
 
 
-@pytest.mark.parametrize(
-    "target",
-    [
-        pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[t.id]))
-        if t.id in KNOWN_MISSES
-        else t
-        for t in TARGETS
-    ],
-    ids=lambda t: t.id,
-)
+@pytest.mark.parametrize("target", CHECKED)
 def test_target_within_tolerance(results, target):
-    by_id, _ = results
-    model = by_id[target.id].model
-    assert compare(target, model), (
-        f"{target.id}: paper {target.value}, model {model} ({by_id[target.id].note})"
-    )
+    assert_within_tolerance(results[0], target)
 
 
 def test_figures_drawn(results):

@@ -1,13 +1,11 @@
 """thermo.*, fig5* and abstract.* targets within tolerance (DESIGN section 4)."""
 
 import pytest
+from _targets import assert_has_model_value, assert_within_tolerance, checked_targets
 
 from solidna.reproduce import fig5
-from solidna.reproduce.targets import compare, load_targets
 
-TARGETS = [
-    t for t in load_targets(["fig5", "thermo", "abstract"]) if t.role in ("calibrate", "validate")
-]
+PREFIXES = ["fig5", "thermo", "abstract"]
 
 # Targets the model honestly misses: id -> physical reason (strict xfail; never loosened).
 KNOWN_MISSES: dict[str, str] = {
@@ -21,6 +19,8 @@ KNOWN_MISSES: dict[str, str] = {
     ),
 }
 
+CHECKED = checked_targets(PREFIXES, KNOWN_MISSES)
+
 
 @pytest.fixture(scope="module")
 def results():
@@ -28,29 +28,14 @@ def results():
     return {r.id: r for r in out.results}, out
 
 
-def test_every_target_has_a_model_value(results):
-    by_id, _ = results
-    for t in TARGETS:
-        assert t.id in by_id, t.id
-        assert by_id[t.id].model is not None, f"{t.id}: {by_id[t.id].note}"
+@pytest.mark.parametrize("target", checked_targets(PREFIXES, {}))
+def test_every_target_has_a_model_value(results, target):
+    assert_has_model_value(results[0], target)
 
 
-@pytest.mark.parametrize(
-    "target",
-    [
-        pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[t.id]))
-        if t.id in KNOWN_MISSES
-        else t
-        for t in TARGETS
-    ],
-    ids=lambda t: t.id,
-)
+@pytest.mark.parametrize("target", CHECKED)
 def test_target_within_tolerance(results, target):
-    by_id, _ = results
-    model = by_id[target.id].model
-    assert compare(target, model), (
-        f"{target.id}: paper {target.value}, model {model} ({by_id[target.id].note})"
-    )
+    assert_within_tolerance(results[0], target)
 
 
 def test_figures_drawn(results):
