@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 
 from solidna import thermo
-from solidna.errors import OutOfRangeError, check_choice
-from solidna.parameters import ParameterSet, lu2019
+from solidna.errors import OutOfRangeError
+from solidna.parameters import ParameterSet
 from solidna.protocols.na_co2 import MAH_PER_G, CapacityCycling, FullDischarge
 from solidna.protocols.steps import ScheduleSegment
-from solidna.simulate import ANODE_ALIASES, ANODES, BaseResult, run_record
+from solidna.simulate import BaseResult, cell_setup, run_record
 from solidna.units import to_si
 
 __all__ = ["NaCO2Cell", "NaCO2Result"]
@@ -135,25 +135,14 @@ class NaCO2Cell:
         co2_pressure: str | float | None = None,
         var_pts: int = 20,
     ):
-        anode = ANODE_ALIASES.get(str(anode).lower(), anode)
-        self.anode = check_choice("anode type", anode, ANODES)
-        ps = parameters if parameters is not None else lu2019()
-        updates = {}
-        if temperature is not None:
-            updates["Temperature [K]"] = to_si(temperature, "K", "temperature")
-        if sse_thickness is not None:
-            updates["SSE thickness [m]"] = to_si(sse_thickness, "m", "SSE thickness")
-            if updates["SSE thickness [m]"] <= 0:
-                raise OutOfRangeError(f"SSE thickness must be > 0; got {sse_thickness!r}.")
+        extra = {}
         if co2_pressure is not None:
             if isinstance(co2_pressure, int | float) and not isinstance(co2_pressure, bool):
                 co2_pressure = f"{co2_pressure} bar"
-            updates["CO2 partial pressure [bar]"] = to_si(co2_pressure, "bar", "CO2 pressure")
-        if updates:
-            ps = ps.updated(updates, method="assumed", source="user", note="set by the user")
-        from solidna import electrolyte
-
-        electrolyte.conductivity(ps["Temperature [K]"], ps["SSE PVDF-HFP ratio [-]"], ps)
+            extra["CO2 partial pressure [bar]"] = to_si(co2_pressure, "bar", "CO2 pressure")
+        self.anode, ps = cell_setup(
+            anode, parameters, temperature=temperature, sse_thickness=sse_thickness, extra=extra
+        )
         self.parameters = ps
         self.var_pts = int(var_pts)
         prefix = "Modified" if self.anode == "modified" else "Pristine"

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from solidna import electrolyte
-from solidna.errors import OutOfRangeError, check_choice
+from solidna.errors import OutOfRangeError
 from solidna.parameters import ParameterSet, lu2019
 from solidna.protocols.nvp import (
     LOWER_CUTOFF,
@@ -32,8 +32,7 @@ from solidna.protocols.nvp import (
     RateTest,
     check_window,
 )
-from solidna.simulate import ANODE_ALIASES, ANODES, BaseResult, run_record
-from solidna.units import to_si
+from solidna.simulate import BaseResult, cell_setup, run_record
 
 __all__ = [
     "NVPCell",
@@ -188,24 +187,13 @@ class NVPCell:
         sse_thickness: str | float | None = None,
         pvdf_ratio: float | None = None,
     ):
-        anode = ANODE_ALIASES.get(str(anode).lower(), anode)
-        self.anode = check_choice("anode type", anode, ANODES)
-        ps = parameters if parameters is not None else lu2019()
-        updates: dict[str, float] = {}
-        if temperature is not None:
-            updates["Temperature [K]"] = to_si(temperature, "K", "temperature")
-        if sse_thickness is not None:
-            updates["SSE thickness [m]"] = to_si(sse_thickness, "m", "SSE thickness")
-            if updates["SSE thickness [m]"] <= 0:
-                raise OutOfRangeError(
-                    f"SSE thickness must be > 0; got {sse_thickness!r}. Example: '60 um'."
-                )
-        if pvdf_ratio is not None:
-            updates["SSE PVDF-HFP ratio [-]"] = pvdf_ratio
-        if updates:
-            ps = ps.updated(updates, method="assumed", source="user", note="set by the user")
-        # refuses at/above the SSE melting point, warns outside the validated range
-        electrolyte.conductivity(ps["Temperature [K]"], ps["SSE PVDF-HFP ratio [-]"], ps)
+        self.anode, ps = cell_setup(
+            anode,
+            parameters,
+            temperature=temperature,
+            sse_thickness=sse_thickness,
+            pvdf_ratio=pvdf_ratio,
+        )
         self.parameters = ps
         self.var_pts = None  # default mesh of solidna.models.nvp (recorded in the run record)
 

@@ -41,6 +41,7 @@ __all__ = [
     "ANODES",
     "ANODE_ALIASES",
     "run_record",
+    "cell_setup",
 ]
 
 ANODES = ("modified", "pristine")
@@ -267,6 +268,42 @@ class EISResult(BaseResult):
         return fig
 
 
+def cell_setup(
+    anode: str,
+    parameters: ParameterSet | None = None,
+    *,
+    temperature: str | float | None = None,
+    sse_thickness: str | float | None = None,
+    pvdf_ratio: float | None = None,
+    extra: dict[str, float] | None = None,
+) -> tuple[str, ParameterSet]:
+    """Check the anode type and apply the user's conditions to a parameter set.
+
+    Shared by every cell class. Returns ``(anode, parameters)``: the anode's canonical name
+    (aliases such as ``"M-Na"`` accepted) and the set with the user's values recorded as such.
+    The electrolyte is checked at these conditions: a warning outside 10-60 degC, refusal at or
+    above the 105 degC melting point (Fig. S14).
+    """
+    anode = ANODE_ALIASES.get(str(anode).lower(), anode)
+    anode = check_choice("anode type", anode, ANODES)
+    ps = parameters if parameters is not None else lu2019()
+    updates = dict(extra or {})
+    if temperature is not None:
+        updates["Temperature [K]"] = to_si(temperature, "K", "temperature")
+    if sse_thickness is not None:
+        updates["SSE thickness [m]"] = to_si(sse_thickness, "m", "SSE thickness")
+        if updates["SSE thickness [m]"] <= 0:
+            raise OutOfRangeError(
+                f"SSE thickness must be > 0; got {sse_thickness!r}. Example: '60 um'."
+            )
+    if pvdf_ratio is not None:
+        updates["SSE PVDF-HFP ratio [-]"] = pvdf_ratio  # checked below
+    if updates:
+        ps = ps.updated(updates, method="assumed", source="user", note="set by the user")
+    electrolyte.conductivity(ps["Temperature [K]"], ps["SSE PVDF-HFP ratio [-]"], ps)
+    return anode, ps
+
+
 class SymmetricCell:
     """A Na|SSE|Na symmetric cell (Lu 2019, Fig. 4), pristine or FEC-treated ("modified") Na.
 
@@ -296,23 +333,13 @@ class SymmetricCell:
         pvdf_ratio: float | None = None,
         var_pts: int = 20,
     ):
-        anode = ANODE_ALIASES.get(str(anode).lower(), anode)
-        self.anode = check_choice("anode type", anode, ANODES)
-        ps = parameters if parameters is not None else lu2019()
-        updates = {}
-        if temperature is not None:
-            updates["Temperature [K]"] = to_si(temperature, "K", "temperature")
-        if sse_thickness is not None:
-            updates["SSE thickness [m]"] = to_si(sse_thickness, "m", "SSE thickness")
-            if updates["SSE thickness [m]"] <= 0:
-                raise OutOfRangeError(f"SSE thickness must be > 0; got {sse_thickness!r}.")
-        if pvdf_ratio is not None:
-            updates["SSE PVDF-HFP ratio [-]"] = pvdf_ratio  # checked below
-        if updates:
-            ps = ps.updated(updates, method="assumed", source="user", note="set by the user")
-        # Validity of the electrolyte at these conditions: warns outside 10-60 degC, refuses at
-        # or above the 105 degC melting point (Fig. S14).
-        electrolyte.conductivity(ps["Temperature [K]"], ps["SSE PVDF-HFP ratio [-]"], ps)
+        self.anode, ps = cell_setup(
+            anode,
+            parameters,
+            temperature=temperature,
+            sse_thickness=sse_thickness,
+            pvdf_ratio=pvdf_ratio,
+        )
         self.parameters = ps
         self.var_pts = int(var_pts)
         prefix = "Modified" if self.anode == "modified" else "Pristine"
