@@ -13,9 +13,11 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install -q -c requirements.lock -e ".[test,readers,quantum]"
 	touch $(STAMP)
 
-# Writes results/ afresh (replacing an earlier results/ of a previous run).
+# Writes results/ afresh (replacing an earlier results/ of a previous run). `solidna reproduce`
+# exits 1 when a paper target is missed (the report says which and why): that is a result, not
+# a failure of the run, so only other exit codes stop make.
 reproduce: $(STAMP)
-	$(VENV)/bin/solidna reproduce --out results/ --force
+	$(VENV)/bin/solidna reproduce --out results/ --force || { rc=$$?; test $$rc -eq 1 && echo "Some targets are missed: see results/report.html."; test $$rc -eq 1; }
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks examples
