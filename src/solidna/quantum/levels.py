@@ -90,6 +90,9 @@ class Level:
     density_fitting : bool
         Density fitting of the Coulomb and exchange integrals (errors of order 1e-5 Eh, far below
         the meV scale of orbital energies; several times faster).
+    auxbasis : str
+        Fitting basis: Weigend's universal JK basis covers H-Rn (PySCF's automatic choice has no
+        Na for Pople bases and falls back to an even-tempered set with a warning).
     grid_level : int
         PySCF DFT grid level (0-9; 3 is PySCF's default).
     conv_tol : float
@@ -98,6 +101,11 @@ class Level:
         SCF iterations of the first attempt (later attempts get more; see ``orbitals``).
     opt_max_steps : int
         Maximum geomeTRIC steps of the DFT optimisation.
+    opt_convergence : str
+        geomeTRIC convergence set of the DFT optimisation: ``"GAU"`` (Gaussian's default: RMS
+        force 3e-4 Eh/Bohr) or ``"GAU_LOOSE"`` (RMS force 1.7e-3 Eh/Bohr, RMS displacement
+        6.7e-3 A). The loose set is enough for orbital energies: the soft Na+...O mode of a complex
+        moves the LUMO by meV while it would take the tight set dozens of steps to settle it.
     description : str
         One line for tables and run records.
     """
@@ -112,15 +120,18 @@ class Level:
     opt_basis: str | None = None
     xtb_solvation: bool = True
     density_fitting: bool = True
+    auxbasis: str = "def2-universal-jkfit"
     grid_level: int = 3
     conv_tol: float = 1e-9
     max_cycle: int = 60
     opt_max_steps: int = 40
+    opt_convergence: str = "GAU_LOOSE"
     description: str = ""
 
     def __post_init__(self) -> None:
         check_choice("optimizer", self.optimizer, ("xtb", "xtb+dft"))
         check_choice("cavity", self.cavity, ("uff*1.1", "bondi*1.2"))
+        check_choice("opt_convergence", self.opt_convergence, ("GAU", "GAU_LOOSE", "GAU_TIGHT"))
         if self.solvent is not None:
             check_choice("solvent model", self.solvent, ("IEF-PCM", "C-PCM", "ddCOSMO"))
             if self.epsilon is None or not self.epsilon > 1.0:
@@ -206,9 +217,12 @@ class MDSettings:
     method : str
         tblite method (``"GFN2-xTB"``).
     electronic_temperature_K : float
-        Fermi smearing temperature of the xTB SCF [K]. The Na cluster is a metal: at the default
-        300 K its SCF needs hundreds of iterations or fails; 1500 K (k_B T = 0.13 eV) converges in
-        a few tens while leaving the molecular levels (gaps of several eV) unsmeared.
+        Fermi smearing temperature of the xTB SCF [K]. The Na cluster is a metal, whose SCF
+        stalls without smearing. 1000 K (k_B T = 0.086 eV) converged for every cluster used here
+        (Na13 and Na30, with FEC and FEC-Na+), while two-layer 4x4 and 5x5 clusters failed even at
+        1500-3000 K (measured with tblite 0.8). Smearing should stay small: a level 0.3 eV above
+        the Fermi level gets 3 % of an electron at 1000 K but 24 % at 3000 K, which would feed the
+        reduction of the adsorbate artificially.
     timestep_fs : float
         Velocity-Verlet time step [fs]. 0.5 fs resolves C-H stretches (period ~11 fs).
     duration_fs : float
@@ -231,12 +245,12 @@ class MDSettings:
 
     name: str
     method: str = "GFN2-xTB"
-    electronic_temperature_K: float = 1500.0
+    electronic_temperature_K: float = 1000.0
     timestep_fs: float = 0.5
     duration_fs: float = 250.0
     temperature_K: float = 300.0
     seeds: tuple[int, ...] = (1, 2, 3)
-    cluster_size: int = 4
+    cluster_size: int = 3
     cluster_layers: int = 2
     contact_distance_A: float = 2.5
     record_every: int = 1
@@ -291,14 +305,14 @@ MD_LEVELS: dict[str, MDSettings] = {
         cluster_layers=2,
         description="tiny cluster, 20 fs: for tests only",
     ),
-    "fast": MDSettings(name="fast", description="Na25 cluster, 3 seeds, 250 fs"),
+    # Na13: 0.05 s per step on one core, so 3 seeds x 2 adsorbates x 250 fs take ~2.5 min.
+    "fast": MDSettings(name="fast", description="Na13 cluster (3x3 top face), 3 seeds, 250 fs"),
+    # Na30: ~0.45 s per step, ~4 min per trajectory.
     "paper": MDSettings(
         name="paper",
-        duration_fs=300.0,
-        seeds=(1, 2, 3, 4, 5),
-        cluster_size=5,
-        cluster_layers=2,
-        description="Na41 cluster, 5 seeds, 300 fs",
+        cluster_size=4,
+        cluster_layers=3,
+        description="Na30 cluster (4x4 top face, 3 layers), 3 seeds, 250 fs",
     ),
 }
 

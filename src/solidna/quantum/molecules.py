@@ -22,8 +22,9 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -303,15 +304,26 @@ def check_charge_multiplicity(
     return n_el
 
 
-def _parse_smiles(smiles: str) -> Any:
-    from rdkit import Chem, RDLogger
+@contextlib.contextmanager
+def _rdkit_quiet() -> Iterator[None]:
+    # RDKit prints parse errors and force-field typing warnings to stderr; solidna raises or notes
+    from rdkit import RDLogger
 
-    RDLogger.DisableLog("rdApp.*")  # RDKit prints parse errors to stderr; we raise instead
+    RDLogger.DisableLog("rdApp.*")
     try:
-        mol = Chem.MolFromSmiles(smiles) if smiles.strip() else None
+        yield
     finally:
         RDLogger.EnableLog("rdApp.*")
-    return mol
+
+
+def _parse_smiles(smiles: str) -> Any:
+    from solidna.quantum._deps import require
+
+    require("rdkit")
+    from rdkit import Chem
+
+    with _rdkit_quiet():
+        return Chem.MolFromSmiles(smiles) if smiles.strip() else None
 
 
 def _looks_like_name(text: str) -> bool:
@@ -422,19 +434,21 @@ def from_smiles(
     mol = Chem.AddHs(parsed)
     params = AllChem.ETKDGv3()
     params.randomSeed = int(seed)
-    if AllChem.EmbedMolecule(mol, params) != 0:
-        params.useRandomCoords = True  # the documented fallback for awkward ring systems
-        if AllChem.EmbedMolecule(mol, params) != 0:
-            raise InvalidOptionError(
-                f"RDKit could not embed {smiles!r} in 3D (ETKDGv3, also from random coordinates)."
-            )
     how = "RDKit ETKDGv3"
-    if AllChem.MMFFHasAllMoleculeParams(mol):
-        AllChem.MMFFOptimizeMolecule(mol, maxIters=2000)
-        how += " + MMFF94"
-    elif AllChem.UFFHasAllMoleculeParams(mol):
-        AllChem.UFFOptimizeMolecule(mol, maxIters=2000)
-        how += " + UFF"
+    with _rdkit_quiet():
+        if AllChem.EmbedMolecule(mol, params) != 0:
+            params.useRandomCoords = True  # the documented fallback for awkward ring systems
+            if AllChem.EmbedMolecule(mol, params) != 0:
+                raise InvalidOptionError(
+                    f"RDKit could not embed {smiles!r} in 3D (ETKDGv3, also from random "
+                    "coordinates)."
+                )
+        if AllChem.MMFFHasAllMoleculeParams(mol):
+            AllChem.MMFFOptimizeMolecule(mol, maxIters=2000)
+            how += " + MMFF94"
+        elif AllChem.UFFHasAllMoleculeParams(mol):
+            AllChem.UFFOptimizeMolecule(mol, maxIters=2000)
+            how += " + UFF"
     symbols = tuple(a.GetSymbol() for a in mol.GetAtoms())
     q = formal if charge is None else int(charge)
     n_el = sum(a.GetAtomicNum() for a in mol.GetAtoms()) - q

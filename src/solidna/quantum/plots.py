@@ -1,0 +1,180 @@
+"""Figures of the first-principles results: Fig. 1c-style orbital levels and Fig. 1d-style MD.
+
+matplotlib is imported inside the functions; every function returns a ``matplotlib.figure.Figure``
+made without pyplot's global state (safe in threads and in the reproduce runner).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = ["levels_figure", "md_figure", "LevelColumn"]
+
+#: Colours of occupied (HOMO) and unoccupied (LUMO) levels.
+HOMO_COLOUR = "#0072B2"
+LUMO_COLOUR = "#D55E00"
+
+# (label, HOMO [eV], LUMO [eV], marker text under the column)
+LevelColumn = tuple[str, float, float, str]
+
+
+def levels_figure(
+    groups: Sequence[Sequence[LevelColumn]],
+    title: str,
+    paper_lumo: dict[str, float] | None = None,
+) -> Any:
+    """HOMO and LUMO levels as short bars, one column per species, grouped (Fig. 1c style).
+
+    Parameters
+    ----------
+    groups : sequence of sequences of (label, HOMO_eV, LUMO_eV, note)
+        Columns drawn side by side; a gap separates groups (e.g. [free, with Na+] per molecule).
+        Dashed lines join the LUMOs (and HOMOs) within a group.
+    title : str
+        Figure title (state the level of theory).
+    paper_lumo : dict, optional
+        label -> the paper's LUMO [eV], drawn as open circles.
+    """
+    from matplotlib.figure import Figure
+
+    from solidna.report.style import PAPER_MARKER, apply_style
+
+    apply_style()
+    n_cols = sum(len(g) for g in groups) + max(len(groups) - 1, 0)
+    fig = Figure(figsize=(max(4.5, 1.1 * n_cols + 1.5), 4.8))
+    ax = fig.add_subplot()
+    x = 0.0
+    ticks, labels = [], []
+    paper_drawn = False
+    for g, group in enumerate(groups):
+        xs = []
+        for label, homo, lumo, note in group:
+            for energy, colour in ((homo, HOMO_COLOUR), (lumo, LUMO_COLOUR)):
+                ax.hlines(energy, x - 0.3, x + 0.3, colors=colour, linewidth=3)
+            ax.annotate(
+                f"{lumo:.2f}",
+                (x, lumo),
+                xytext=(0, 4),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                color=LUMO_COLOUR,
+            )
+            ax.annotate(
+                f"{homo:.2f}",
+                (x, homo),
+                xytext=(0, -4),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=8,
+                color=HOMO_COLOUR,
+            )
+            if paper_lumo and label in paper_lumo:
+                ax.plot(
+                    [x],
+                    [paper_lumo[label]],
+                    **PAPER_MARKER,
+                    label=None if paper_drawn else "Lu 2019 (LUMO)",
+                )
+                paper_drawn = True
+            ticks.append(x)
+            labels.append(label + (f"\n{note}" if note else ""))
+            xs.append((x, homo, lumo))
+            x += 1.0
+        for (x0, h0, l0), (x1, h1, l1) in zip(xs, xs[1:], strict=False):
+            ax.plot([x0 + 0.3, x1 - 0.3], [l0, l1], ls="--", lw=0.8, color=LUMO_COLOUR)
+            ax.plot([x0 + 0.3, x1 - 0.3], [h0, h1], ls="--", lw=0.8, color=HOMO_COLOUR)
+        if g < len(groups) - 1:
+            x += 0.6
+    ax.plot([], [], color=LUMO_COLOUR, lw=3, label="LUMO")
+    ax.plot([], [], color=HOMO_COLOUR, lw=3, label="HOMO")
+    ax.set_xticks(ticks, labels, fontsize=8)
+    ax.set_xlim(-0.7, x - 0.3)
+    ax.set_ylabel("Orbital energy [eV]")
+    ax.set_title(textwrap.fill(title, 70), fontsize=9)
+    ax.legend(loc="center right", fontsize=8)
+    return fig
+
+
+def md_figure(summaries: Sequence[Any], title: str, paper: dict[str, float] | None = None) -> Any:
+    """Bond lengths and the Na-F distance over time for each adsorbate (Fig. 1d style).
+
+    Parameters
+    ----------
+    summaries : sequence of MDSummary
+        One per adsorbate (e.g. FEC and FEC-Na+), with their trajectories.
+    title : str
+        Figure title (state the method and settings).
+    paper : dict, optional
+        Paper values drawn as markers: ``ring_opening_fs``, ``cf_cleavage_fs`` (for the first
+        adsorbate) and ``na_f_80fs_A`` (for the last).
+    """
+    from matplotlib.figure import Figure
+
+    from solidna.quantum.md import BOND_BREAK_FACTOR
+    from solidna.report.style import PALETTE, PAPER_MARKER, apply_style
+
+    apply_style()
+    fig = Figure(figsize=(11, 3.6 * len(summaries)))
+    axes = fig.subplots(len(summaries), 2, squeeze=False)
+    for row, summary in enumerate(summaries):
+        if not summary.trajectories:
+            continue
+        traj = summary.trajectories[0]
+        t = np.asarray(traj.times_fs)
+        lengths = np.asarray(traj.bond_lengths_A)
+        ax = axes[row, 0]
+        ring = {tuple(b) for b in traj.ring_bonds}
+        for k, (i, j) in enumerate(traj.bonds):
+            kind = {traj.symbols[i], traj.symbols[j]}
+            if (i, j) not in ring and kind != {"C", "F"}:
+                continue
+            ratio = lengths[:, k] / lengths[0, k]
+            style = "-" if kind == {"C", "F"} else "--"
+            ax.plot(t, ratio, style, lw=1.2, label=traj.bond_label(k))
+        ax.axhline(BOND_BREAK_FACTOR, color="0.4", lw=0.8, ls=":")
+        ax.set_xlabel("Time [fs]")
+        ax.set_ylabel("Bond length / length at t = 0")
+        ax.set_title(
+            f"{summary.adsorbate} on Na (seed {traj.seed}): ring and C-F bonds", fontsize=9
+        )
+        ax.legend(fontsize=7, ncol=2)
+        if paper and row == 0:
+            for key, label, dy in (
+                ("ring_opening_fs", "ring opens", 8),
+                ("cf_cleavage_fs", "C-F breaks", -14),
+            ):
+                if key in paper:
+                    ax.plot([paper[key]], [BOND_BREAK_FACTOR], **PAPER_MARKER)
+                    ax.annotate(
+                        f"Lu 2019: {label}",
+                        (paper[key], BOND_BREAK_FACTOR),
+                        xytext=(5, dy),
+                        textcoords="offset points",
+                        fontsize=7,
+                    )
+        ax = axes[row, 1]
+        for n, tr in enumerate(summary.trajectories):
+            if tr.na_f_A:
+                ax.plot(
+                    tr.times_fs,
+                    np.asarray(tr.na_f_A) / 10,
+                    color=PALETTE[n % len(PALETTE)],
+                    lw=1.1,
+                    label=f"seed {tr.seed}",
+                )
+        ax.axhline(0.23, color="0.3", lw=0.8, ls="--", label="NaF crystal (0.23 nm)")
+        if paper and row == len(summaries) - 1 and "na_f_80fs_A" in paper:
+            ax.plot([80.0], [paper["na_f_80fs_A"] / 10], **PAPER_MARKER, label="Lu 2019")
+        ax.set_xlabel("Time [fs]")
+        ax.set_ylabel("Shortest Na-F distance [nm]")
+        ax.set_title(f"{summary.adsorbate}: Na-F distance", fontsize=9)
+        ax.legend(fontsize=7)
+    fig.suptitle(textwrap.fill(title, 120), fontsize=10)
+    return fig
