@@ -1,7 +1,7 @@
 """Benchmark: one 200-fs GFN2-xTB trajectory of FEC-Na+ on the Na(100) cluster; goal <= 5 min.
 
-The ``fast`` MD settings (Na13 cluster, T_el = 1000 K, dt = 0.5 fs) except for the length; pass
-``paper`` for the Na30 cluster. Prints the energy drift and the events found.
+The ``fast`` MD settings (Na13 cluster, T_el = 1000 K, dt = 0.5 fs) except for the length.
+Prints the time per step, the energy drift and the events found.
 
 Run: .venv/bin/python benchmarks/bench_quantum_md.py [fast|paper]
 """

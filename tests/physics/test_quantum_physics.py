@@ -36,6 +36,8 @@ MD_DRIFT_TOL_MEV_PER_ATOM = 1.0
 #: (Kelly, Cramer & Truhlar 2006 proton scale); the default cavity must fall in this range.
 NA_SOLVATION_RANGE_KCAL = (-105.0, -85.0)
 HARTREE_KCAL = 627.509
+#: The stored-integral PCM does the same arithmetic in another order: equal to SCF precision.
+PCM_EQUALITY_TOL_EH = 1e-8
 
 
 @pytest.fixture(autouse=True)
@@ -146,3 +148,21 @@ def test_md_conserves_energy() -> None:
     n = len(traj.symbols)
     t0 = 2 * traj.kinetic_eV[0] / ((3 * n - 6) * 8.617333e-5)
     assert 100 < t0 < 600
+
+
+def test_stored_integral_pcm_equals_pyscf_pcm() -> None:
+    # solidna.quantum._pcm keeps PySCF's surface integrals per geometry; same numbers, faster
+    from pyscf import dft
+
+    from solidna.quantum._pcm import attach_pcm
+    from solidna.quantum.scf import build_mole
+
+    hcn = from_smiles("C#N", name="HCN")
+    energies = []
+    for attach in (attach_pcm, lambda mf: mf.PCM()):
+        mf = attach(dft.RKS(build_mole(hcn, "3-21G"), xc="B3LYP"))
+        mf.with_solvent.method = "IEF-PCM"
+        mf.with_solvent.eps = 78.4
+        mf.conv_tol = 1e-11
+        energies.append(mf.kernel())
+    assert energies[0] == pytest.approx(energies[1], abs=PCM_EQUALITY_TOL_EH)

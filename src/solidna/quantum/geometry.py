@@ -27,6 +27,15 @@ XTB_FMAX_EV_A = 0.01
 #: Step limit of the xTB optimisation (molecules here need 30-60 BFGS steps).
 XTB_MAX_STEPS = 500
 
+# geomeTRIC's names of the five criteria of Level.opt_criteria
+_CRITERIA = (
+    "convergence_energy",
+    "convergence_grms",
+    "convergence_gmax",
+    "convergence_drms",
+    "convergence_dmax",
+)
+
 # geomeTRIC writes its progress to stderr at INFO; we keep warnings only.
 _GEOMETRIC_LOG_INI = """[loggers]
 keys=root
@@ -112,7 +121,7 @@ def dft_optimize(
 ) -> Molecule:
     """Optimise ``molecule`` at ``level.functional/level.opt_basis`` (+ solvent) with geomeTRIC.
 
-    Convergence: geomeTRIC's ``level.opt_convergence`` set; at most ``level.opt_max_steps`` steps.
+    Convergence: ``level.opt_criteria``; at most ``level.opt_max_steps`` steps.
 
     ``message(text)``, when given, is called after every step with its energy and gradient.
 
@@ -149,7 +158,7 @@ def dft_optimize(
                 maxsteps=level.opt_max_steps,
                 logIni=os.fspath(log_ini),
                 callback=step,
-                convergence_set=level.opt_convergence,
+                **dict(zip(_CRITERIA, level.opt_criteria, strict=True)),
             )
         except RuntimeError as exc:
             raise ConvergenceError(

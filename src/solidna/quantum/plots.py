@@ -18,6 +18,9 @@ __all__ = ["levels_figure", "md_figure", "LevelColumn"]
 HOMO_COLOUR = "#0072B2"
 LUMO_COLOUR = "#D55E00"
 
+#: A HOMO more than this below the median HOMO is drawn at that floor, its value written [eV].
+OFF_SCALE_EV = 8.0
+
 # (label, HOMO [eV], LUMO [eV], marker text under the column)
 LevelColumn = tuple[str, float, float, str]
 
@@ -45,16 +48,31 @@ def levels_figure(
 
     apply_style()
     n_cols = sum(len(g) for g in groups) + max(len(groups) - 1, 0)
-    fig = Figure(figsize=(max(4.5, 1.1 * n_cols + 1.5), 4.8))
+    width_in = max(5.5, 1.1 * n_cols + 1.5)
+    fig = Figure(figsize=(width_in, 4.8))
+    # A level far below the others (the 2p of a bare Na+ at about -31 eV) would squash the
+    # frontier levels into a line: it is drawn at the bottom edge with its value written out.
+    homos = [c[1] for g in groups for c in g]
+    floor = float(np.median(homos)) - OFF_SCALE_EV
     ax = fig.add_subplot()
     x = 0.0
     ticks, labels = [], []
     paper_drawn = False
     for g, group in enumerate(groups):
         xs = []
-        for label, homo, lumo, note in group:
+        for label, homo_true, lumo, note in group:
+            homo = max(homo_true, floor)
             for energy, colour in ((homo, HOMO_COLOUR), (lumo, LUMO_COLOUR)):
-                ax.hlines(energy, x - 0.3, x + 0.3, colors=colour, linewidth=3)
+                ax.hlines(
+                    energy,
+                    x - 0.3,
+                    x + 0.3,
+                    colors=colour,
+                    linewidth=3,
+                    linestyles="solid"
+                    if energy == homo_true or colour == LUMO_COLOUR
+                    else "dotted",
+                )
             ax.annotate(
                 f"{lumo:.2f}",
                 (x, lumo),
@@ -66,7 +84,7 @@ def levels_figure(
                 color=LUMO_COLOUR,
             )
             ax.annotate(
-                f"{homo:.2f}",
+                f"{homo_true:.2f}" + (" (off scale)" if homo != homo_true else ""),
                 (x, homo),
                 xytext=(0, -4),
                 textcoords="offset points",
@@ -97,8 +115,8 @@ def levels_figure(
     ax.set_xticks(ticks, labels, fontsize=8)
     ax.set_xlim(-0.7, x - 0.3)
     ax.set_ylabel("Orbital energy [eV]")
-    ax.set_title(textwrap.fill(title, 70), fontsize=9)
-    ax.legend(loc="center right", fontsize=8)
+    ax.set_title(textwrap.fill(title, int(11 * width_in)), fontsize=9)
+    ax.legend(loc="best", fontsize=8)
     return fig
 
 
