@@ -34,7 +34,7 @@ A CPE ``Z = 1/(Q (j omega)^n)`` in parallel with a resistance ``R`` has the effe
 
 References
 ----------
-Lu et al., Chem. Sci. 10, 4306 (2019), Fig. 3g (Arrhenius, slope -1.63383, Ea = 0.32 eV) and
+Lu et al., Chem. Sci. 10, 4306 (2019), Fig. 3g (worked example quoted from the paper: slope -1.63383, Ea = 0.32 eV) and
 Fig. 4e-f (Rs and Rct). Schoenleber et al., Electrochim. Acta 131, 20 (2014) (lin-KK).
 """
 
@@ -1000,7 +1000,7 @@ def arrhenius_fit(temperature_K, conductivity_S_m, form: str = "sigma") -> dict[
     """Activation energy from conductivity against temperature.
 
     ``form="sigma"``: ``sigma = A exp(-Ea/(kB T))`` (the paper's Fig. 3g: log10 sigma against 1000/T,
-    slope -1.63383 gives Ea = 0.32 eV). ``form="sigma_T"``: ``sigma T = A exp(-Ea/(kB T))`` (the
+    slope -1.63383 gives Ea = 0.32 eV - a paper value quoted as an example, not used). ``form="sigma_T"``: ``sigma T = A exp(-Ea/(kB T))`` (the
     hopping form). Ordinary least squares of ``ln(y)`` against ``1/T``;
     ``Ea = -slope_ln * kB = -slope_log10 * 1000 * ln(10) * kB``.
 

@@ -38,7 +38,9 @@ FREE_PARAMETERS: dict[str, tuple[str, float, str]] = {
         "m3.kg-1",
         8e-3,
         "Volume the discharge product can occupy per gram of MWCNT (pores, and soft SSE it can "
-        "displace); 7624 mAh/g needs 6.4 cm3/g of Na2CO3 + C (physics brief 1.4).",
+        "displace); the paper's 7624 mAh/g needs 6.4 cm3/g of Na2CO3 + C (physics brief 1.4).",
+        # ^ provenance note only (a paper number quoted in text); the value is fitted by the
+        #   routine from the calibrate targets, never read from this string.
     ),
     "CO2 diffusivity in SSE [m2.s-1]": (
         "m2.s-1",
