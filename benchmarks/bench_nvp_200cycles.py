@@ -10,7 +10,7 @@ cycle-skipping approximation.
 
 from _common import measure
 
-from solidna.nvp import NVPCell
+from solidna.cells.nvp import NVPCell
 
 
 def main() -> None:

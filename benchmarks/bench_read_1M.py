@@ -80,7 +80,7 @@ def main() -> None:
                 f"{eta['Overpotential [mV]'].iloc[-1]:.1f} mV; coulombic efficiency "
                 f"{cycles['Coulombic efficiency [%]'].median():.2f} %"
             )
-        from solidna.analyze import analyze
+        from solidna.analysis.pipeline import analyze
 
         summary = measure(
             "solidna analyze --kind symmetric on the .mpt (all tables, figures, report.html)",

@@ -9,6 +9,7 @@ os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
 
 __version__ = "0.1.0"
 
+from solidna.cells import NaCO2Cell, NVPCell, SymmetricCell  # noqa: E402
 from solidna.errors import (  # noqa: E402
     ConvergenceError,
     DataFormatError,
@@ -18,8 +19,6 @@ from solidna.errors import (  # noqa: E402
     SolidnaError,
     UnitError,
 )
-from solidna.na_co2 import NaCO2Cell  # noqa: E402
-from solidna.nvp import NVPCell  # noqa: E402
 from solidna.parameters import ParameterSet, lu2019  # noqa: E402
 from solidna.protocols import (  # noqa: E402
     CyclicVoltammetry,
@@ -27,7 +26,6 @@ from solidna.protocols import (  # noqa: E402
     PlatingStripping,
     Rest,
 )
-from solidna.simulate import SymmetricCell  # noqa: E402
 
 __all__ = [
     "__version__",

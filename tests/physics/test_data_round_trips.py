@@ -1,5 +1,5 @@
 """Round trips through instrument-like files: simulate with known parameters -> write the data as
-an instrument would -> ``solidna.analyze`` -> recover the parameters (symmetric cycling with a
+an instrument would -> ``solidna.analysis.pipeline`` -> recover the parameters (symmetric cycling with a
 forecast of held-back data, CV exchange current, EIS Rs/Rct, conductivity and activation energy).
 """
 
@@ -14,8 +14,8 @@ import pytest
 import solidna.analysis.io as sio
 from solidna import lu2019
 from solidna.analysis.cycling import per_cycle_overpotential
-from solidna.analyze import analyze
-from solidna.simulate import SymmetricCell
+from solidna.analysis.pipeline import analyze
+from solidna.cells.symmetric import SymmetricCell
 
 F = 96485.33212
 R = 8.314462618
@@ -137,7 +137,7 @@ def test_eis_rs_rct_and_conductivity_round_trip(tmp_path):
 
 
 def test_eis_arrhenius_over_temperatures_round_trip(tmp_path):
-    from solidna import electrolyte
+    from solidna.materials import electrolyte
 
     ps = lu2019()
     temps = ("10 degC", "25 degC", "40 degC", "55 degC")

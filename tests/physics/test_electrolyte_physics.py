@@ -1,4 +1,4 @@
-"""Physical invariants of the SSE laws (solidna.electrolyte): Arrhenius consistency, monotonicity in
+"""Physical invariants of the SSE laws (solidna.materials.electrolyte): Arrhenius consistency, monotonicity in
 the PVDF-HFP ratio, the percolation threshold, the gel-scaling exponent."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from scipy.optimize import brentq
 
 import solidna
-import solidna.electrolyte as el
+import solidna.materials.electrolyte as el
 
 # Central differences of ln(sigma) in 1/T with a step of 1e-7 K^-1: truncation error ~ step^2
 # (negligible) and rounding ~ 1e-16/1e-7 relative, so 1e-6 separates a wrong slope from noise.

@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from solidna import lu2019, thermo
+from solidna import lu2019
+from solidna.cells.na_co2 import NaCO2Cell
+from solidna.materials import thermo
 from solidna.models.na_co2 import na_co2_parameter_values, solve_na_co2
-from solidna.na_co2 import NaCO2Cell
 from solidna.protocols.steps import ScheduleSegment
 
 F = 96485.33212

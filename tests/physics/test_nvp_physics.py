@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from solidna import lu2019
+from solidna.cells.nvp import NVPCell
 from solidna.models import nvp as model
-from solidna.nvp import NVPCell
 
 F = model.FARADAY
 

@@ -5,7 +5,7 @@ import pytest
 
 from solidna import lu2019
 from solidna.calibrate.cv import fit_cv
-from solidna.simulate import SymmetricCell
+from solidna.cells.symmetric import SymmetricCell
 
 F = 96485.33212
 R = 8.314462618
@@ -60,8 +60,8 @@ def test_eis_rs_rct_round_trip():
 
 def test_conductivity_round_trip_activation_energy():
     """sigma(T) from the electrolyte model -> Arrhenius fit -> the model's activation energy."""
-    from solidna import electrolyte
     from solidna.analysis.eis import arrhenius_fit
+    from solidna.materials import electrolyte
 
     ps = lu2019()
     T = np.array([283.15, 293.15, 303.15, 313.15, 323.15, 333.15])

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from solidna import lu2019
+from solidna.cells.symmetric import SymmetricCell
 from solidna.models.solve import solve_current, symmetric_parameter_values
 from solidna.protocols.steps import ScheduleSegment
-from solidna.simulate import SymmetricCell
 
 F = 96485.33212
 R = 8.314462618

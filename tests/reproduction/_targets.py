@@ -2,7 +2,7 @@
 
 import pytest
 
-from solidna.reproduce.targets import compare, load_targets
+from solidna.targets import compare, load_targets
 
 
 def checked_targets(prefixes: list[str], known_misses: dict[str, str]) -> list:

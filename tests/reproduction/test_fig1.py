@@ -14,7 +14,7 @@ import pytest
 from solidna.quantum.cache import ResultsCache
 from solidna.quantum.levels import MD_LEVELS
 from solidna.reproduce import fig1
-from solidna.reproduce.targets import compare, load_targets
+from solidna.targets import compare, load_targets
 
 TARGETS = [t for t in load_targets(["fig1"]) if t.role in ("calibrate", "validate")]
 

@@ -6,7 +6,7 @@ import pytest
 
 from solidna.reproduce import fig3
 from solidna.reproduce.base import FigureOutput
-from solidna.reproduce.targets import compare, load_targets
+from solidna.targets import compare, load_targets
 
 TARGETS = {t.id: t for t in load_targets(fig3.PREFIXES)}
 SCORED = sorted(i for i, t in TARGETS.items() if t.role in ("calibrate", "validate"))

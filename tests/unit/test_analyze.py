@@ -1,4 +1,4 @@
-"""``solidna analyze`` and :func:`solidna.analyze.analyze`: outputs, safety, errors (fast files)."""
+"""``solidna analyze`` and :func:`solidna.analysis.pipeline.analyze`: outputs, safety, errors (fast files)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from solidna import cli
-from solidna.analyze import analyze
-from solidna.cli_analyze import parse_columns
+from solidna.analysis.pipeline import analyze
+from solidna.cli.analyze import parse_columns
 from solidna.errors import DataFormatError, InvalidOptionError, OutputExistsError
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -8,12 +8,12 @@ import tomllib
 import pytest
 
 import solidna
-import solidna.electrolyte as el
+import solidna.materials.electrolyte as el
 from solidna.calibrate import calibrate_electrolyte
 from solidna.calibrate import electrolyte as cal
 from solidna.parameters import set_directory
 from solidna.parameters.parameter_set import _read_toml
-from solidna.reproduce import targets as targets_mod
+import solidna.targets as targets_mod
 
 # The committed file must be what the routine produces now (the optimiser converges to ~1e-12).
 COMMITTED_REL = 1e-6

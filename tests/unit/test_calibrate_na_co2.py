@@ -4,7 +4,7 @@ import pytest
 
 from solidna import lu2019
 from solidna.calibrate import na_co2 as cal
-from solidna.reproduce.targets import get_target
+from solidna.targets import get_target
 
 # Re-evaluating the model at the committed values gives the recorded model values to solver
 # tolerance (rtol 1e-6, amplified by medians and threshold detection).

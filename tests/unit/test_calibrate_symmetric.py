@@ -4,7 +4,7 @@ import pytest
 
 from solidna import lu2019
 from solidna.calibrate import symmetric as cal
-from solidna.reproduce.targets import get_target
+from solidna.targets import get_target
 
 # The routine is deterministic; re-evaluating the model at the committed values must give the
 # recorded model values to solver tolerance (rtol 1e-6, amplified by the CV fit and the

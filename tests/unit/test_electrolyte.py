@@ -1,4 +1,4 @@
-"""Unit tests of solidna.electrolyte: composition, unit parsing, every warning and error path."""
+"""Unit tests of solidna.materials.electrolyte: composition, unit parsing, every warning and error path."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import solidna
-import solidna.electrolyte as el
+import solidna.materials.electrolyte as el
 from solidna.errors import InvalidOptionError, OutOfRangeError, OutOfRangeWarning, UnitError
 
 # Volume fractions are sums of floats: they must close to 1 to rounding only.

@@ -2,8 +2,8 @@
 
 import pytest
 
+from solidna.cells.na_co2 import NaCO2Cell
 from solidna.errors import InvalidOptionError, OutOfRangeError, UnitError
-from solidna.na_co2 import NaCO2Cell
 from solidna.protocols.na_co2 import CapacityCycling, FullDischarge
 
 

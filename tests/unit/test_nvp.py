@@ -7,9 +7,9 @@ import pytest
 from typer.testing import CliRunner
 
 from solidna import lu2019
+from solidna.cells.nvp import NVPCell, theoretical_capacity_mAh_g
 from solidna.errors import InvalidOptionError, OutOfRangeError, UnitError
 from solidna.models import nvp as model
-from solidna.nvp import NVPCell, theoretical_capacity_mAh_g
 from solidna.protocols.nvp import GalvanostaticCycling, RateTest, check_window, parse_c_rate
 
 # 117.6 mAh/g is quoted to 0.1 mAh/g (physics brief section 4; Jian 2012).

@@ -4,7 +4,7 @@ import pytest
 
 from solidna import lu2019
 from solidna.calibrate import nvp as cal
-from solidna.reproduce.targets import get_target
+from solidna.targets import get_target
 
 # Re-evaluating the model at the committed values repeats the recorded model values to solver
 # tolerance (IDAKLU rtol 1e-6; capacities come from the times of the cut-off events).

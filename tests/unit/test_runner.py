@@ -23,7 +23,7 @@ from solidna.reproduce.runner import (
     select_modules,
     valid_prefixes,
 )
-from solidna.reproduce.targets import load_targets
+from solidna.targets import load_targets
 
 FAKE = "solidna_test_fake_fig3f"
 ENTRY_KEYS = ["id", "role", "paper", "model", "unit", "tol", "pass", "note"]

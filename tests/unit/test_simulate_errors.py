@@ -5,9 +5,9 @@ import warnings
 import pytest
 from typer.testing import CliRunner
 
+from solidna.cells.symmetric import SymmetricCell
 from solidna.cli import app
 from solidna.errors import InvalidOptionError, OutOfRangeError, OutOfRangeWarning, UnitError
-from solidna.simulate import SymmetricCell
 
 
 def test_unknown_anode_type():

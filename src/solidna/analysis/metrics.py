@@ -22,7 +22,7 @@ Definitions (per cycle)
 * median charge and discharge voltages: the median of the voltage samples of the half cycle;
 * charge-discharge gap = median charge voltage - median discharge voltage (the "overpotential"
   of a Na-CO2 cell read between its charge and discharge plateaus, Fig. 5d; the definition of
-  the Na-CO2 simulator, ``solidna.na_co2.NaCO2Result.cycles``, so that measured and simulated
+  the Na-CO2 simulator, ``solidna.cells.na_co2.NaCO2Result.cycles``, so that measured and simulated
   gaps compare);
 * terminal charge / discharge voltage: the last voltage sample of that half cycle (Fig. 5f);
 * energy efficiency = discharge energy / charge energy, in %.

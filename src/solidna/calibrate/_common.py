@@ -19,7 +19,7 @@ import numpy as np
 from solidna.errors import ConvergenceError
 from solidna.parameters import ParameterSet
 from solidna.parameters.parameter_set import set_directory
-from solidna.reproduce.targets import calibrate_targets
+from solidna.targets import calibrate_targets
 
 __all__ = ["Calibration", "chord_solve", "RESIDUAL_TOL", "JACOBIAN_STEP"]
 

@@ -1,7 +1,7 @@
-"""Fit the electrolyte laws of :mod:`solidna.electrolyte` to the paper's Fig. 3f/3g calibrate targets.
+"""Fit the electrolyte laws of :mod:`solidna.materials.electrolyte` to the paper's Fig. 3f/3g calibrate targets.
 
 Six free parameters, six ``calibrate`` numbers, read through
-:func:`solidna.reproduce.targets.calibrate_targets` only (never a ``validate`` number):
+:func:`solidna.targets.calibrate_targets` only (never a ``validate`` number):
 
 ========================================  =====================================================
 targets                                   parameters
@@ -34,10 +34,10 @@ import tomli_w
 from scipy.optimize import least_squares
 
 import solidna
-from solidna import electrolyte as el
 from solidna.errors import ConvergenceError, DataFormatError
+from solidna.materials import electrolyte as el
 from solidna.parameters import ParameterSet, set_directory
-from solidna.reproduce.targets import Target, calibrate_targets
+from solidna.targets import Target, calibrate_targets
 from solidna.units import Q_
 
 __all__ = ["calibrate_electrolyte", "ROUTINE", "FITTED_FILE", "TARGET_PREFIXES"]

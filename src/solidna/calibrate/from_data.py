@@ -2,7 +2,7 @@
 
 A researcher's Na|SSE|Na record (time, voltage, current density) is reduced to the per-cycle
 overpotential (:func:`solidna.analysis.cycling.per_cycle_overpotential`, the simulator's
-definition). The symmetric-cell model (:class:`solidna.simulate.SymmetricCell`, PyBaMM) is run
+definition). The symmetric-cell model (:class:`solidna.cells.symmetric.SymmetricCell`, PyBaMM) is run
 with the record's protocol (its current density and half-cycle duration) and two free parameters
 of the interphase, fitted in log space:
 
@@ -104,7 +104,7 @@ class InterphaseFit:
     parameters : ParameterSet, optional
         Fixed parameters (default :func:`solidna.lu2019`).
     temperature, sse_thickness : str or float, optional
-        Cell conditions, as for :class:`solidna.simulate.SymmetricCell` (``"25 degC"``,
+        Cell conditions, as for :class:`solidna.cells.symmetric.SymmetricCell` (``"25 degC"``,
         ``"60 um"``).
     window : float
         Plateau window of :func:`~solidna.analysis.cycling.per_cycle_overpotential`.
@@ -157,8 +157,8 @@ class InterphaseFit:
             self.progress(message, None)
 
     def _base_cell(self):
+        from solidna.cells.symmetric import SymmetricCell
         from solidna.parameters import lu2019
-        from solidna.simulate import SymmetricCell
 
         return SymmetricCell(
             self.anode,
@@ -169,7 +169,7 @@ class InterphaseFit:
 
     def _run(self, x: np.ndarray, duration_s: float) -> pd.DataFrame:
         """Per-cycle overpotential table of the model at log parameters ``x``."""
-        from solidna.simulate import SymmetricCell
+        from solidna.cells.symmetric import SymmetricCell
 
         self._runs += 1
         ps = self._base.parameters.updated(

@@ -12,7 +12,7 @@ Free parameters (fitted in log space) and the target that mainly fixes each:
 
 ``fig5f.mna.terminal_discharge.cycle1`` (also a calibrate target) is not fitted: with the
 discharge kinetics fast (an assumption from that very observation, physics brief 6.2) it is a
-check of the model. Model values come from :mod:`solidna.experiments`, the functions the figure
+check of the model. Model values come from :mod:`solidna.calibrate.experiments`, the functions the figure
 module reports. Run ``python -m solidna.calibrate.na_co2`` to regenerate
 ``fitted_na_co2.toml``.
 """
@@ -80,7 +80,7 @@ def model_values(
     parameters: ParameterSet, progress: Callable[[str], None] | None = None
 ) -> dict[str, float]:
     """Model values of the fitted Fig. 5 calibrate observables, in the targets' units."""
-    from solidna import experiments as ex
+    from solidna.calibrate import experiments as ex
 
     cyc = ex.fig5f(parameters).cycles()
     return {

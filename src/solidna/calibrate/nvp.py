@@ -7,10 +7,10 @@ Free parameters (fitted in log space) and the target that mainly fixes each:
 ``Positive interphase growth coefficient [m3.C-1]``    figS31.mna.retention.200cycles (fade)
 =====================================================  =========================================
 
-Both model values come from :func:`solidna.nvp.figS31_rate_test` and
-:func:`solidna.nvp.figS31_cycling` with M-Na - the same simulations the figure module
+Both model values come from :func:`solidna.cells.nvp.figS31_rate_test` and
+:func:`solidna.cells.nvp.figS31_cycling` with M-Na - the same simulations the figure module
 (:mod:`solidna.reproduce.figS31`) reports - and only ``role: calibrate`` targets are read
-(:func:`solidna.reproduce.targets.calibrate_targets`). ``figS31.na.worse_than_mna`` is a
+(:func:`solidna.targets.calibrate_targets`). ``figS31.na.worse_than_mna`` is a
 validate target: the pristine cells are predicted, never fitted. The fitted values are written to
 ``parameters/sets/lu2019/fitted_nvp.toml`` with the targets, residuals, model values, routine and
 solidna version. Run ``python -m solidna.calibrate.nvp`` to regenerate it.
@@ -69,7 +69,7 @@ def model_values(
     points_per_step: int = FIT_POINTS_PER_STEP,
 ) -> dict[str, float]:
     """Model values of the two Fig. S31 calibrate observables with M-Na, in the targets' units."""
-    from solidna import nvp
+    from solidna.cells import nvp
 
     say = progress or (lambda msg: None)
     say("M-Na|SSE|NVP rate test")

@@ -10,7 +10,7 @@ Free parameters (fitted in log space) and the target that mainly fixes each:
 ``Pristine interphase chemical growth rate [m.s-1]``         fig4h.na.time_to_10V
 ==========================================================  ==================================
 
-Every model value is computed by :mod:`solidna.experiments` - the same simulation and analysis
+Every model value is computed by :mod:`solidna.calibrate.experiments` - the same simulation and analysis
 the figure module reports - and only ``role: calibrate`` targets are read. The fitted values are
 written to ``parameters/sets/lu2019/fitted_symmetric.toml`` with the targets, residuals,
 routine and solidna version. Run ``python -m solidna.calibrate.symmetric`` (or ``solidna
@@ -76,7 +76,7 @@ def model_values(
     parameters: ParameterSet, progress: Callable[[str], None] | None = None
 ) -> dict[str, float]:
     """Model values of the five Fig. 4 calibrate observables, in the targets' units."""
-    from solidna import experiments as ex
+    from solidna.calibrate import experiments as ex
 
     say = progress or (lambda msg: None)
     say("M-Na|M-Na 4000 h at 0.1 mA/cm2")

@@ -29,7 +29,7 @@ section 1.2):
 * **Anode**: the Na interphase submodel of the symmetric cell (``models.interphase``), Butler-
   Volmer plus film resistance, the film growing as the anode option dictates.
 * **Cell voltage**: ``V = E_eq + eta - eta_a - i R_f(L_a) - i R_SSE`` with ``E_eq`` from
-  :mod:`solidna.thermo` (Nernst in p_CO2) and ``R_SSE = L_SSE / kappa``.
+  :mod:`solidna.materials.thermo` (Nernst in p_CO2) and ``R_SSE = L_SSE / kappa``.
 """
 
 from __future__ import annotations
@@ -217,9 +217,9 @@ def na_co2_parameter_values(
 
     Derived: accessible volume fraction and CNT area per cathode volume (from the loading and
     thickness), CO2 saturation (Henry), product molar volume and equilibrium voltage
-    (:mod:`solidna.thermo`), SSE conductivity (:mod:`solidna.electrolyte`).
+    (:mod:`solidna.materials.thermo`), SSE conductivity (:mod:`solidna.materials.electrolyte`).
     """
-    from solidna import thermo
+    from solidna.materials import thermo
     from solidna.models.solve import electrolyte_values
 
     v = dict(parameters)

@@ -4,7 +4,7 @@ PyBaMM's SPMe with ``{"working electrode": "positive"}`` (physics brief section 
 cathode is a porous electrode whose pores hold the SSE, the SSE membrane is the "separator", and
 sodium metal is the planar counter electrode. Electrolyte properties are those of the symmetric
 cell (:func:`solidna.models.solve.symmetric_parameter_values`: conductivity from
-:mod:`solidna.electrolyte`, salt concentration, transference number, Nernst-Einstein diffusivity).
+:mod:`solidna.materials.electrolyte`, salt concentration, transference number, Nernst-Einstein diffusivity).
 
 Two interphases are added as PyBaMM submodels:
 

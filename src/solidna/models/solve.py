@@ -1,7 +1,7 @@
 """Parameter values and solvers for the symmetric-cell model.
 
 Derived quantities (bulk conductivity, salt and SN concentrations, salt diffusivity) are computed
-here from the electrolyte model (:mod:`solidna.electrolyte`) so that every figure uses one
+here from the electrolyte model (:mod:`solidna.materials.electrolyte`) so that every figure uses one
 parameter set.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pybamm
 
-from solidna import electrolyte
 from solidna.errors import ConvergenceError
+from solidna.materials import electrolyte
 from solidna.models.schedule import current_expression, interp_times, switch_times
 from solidna.models.symmetric import SymmetricCellModel
 from solidna.parameters import ParameterSet

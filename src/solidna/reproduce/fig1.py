@@ -22,7 +22,7 @@ from typing import Any
 from solidna.quantum.cache import ResultsCache
 from solidna.quantum.levels import DEFAULT_LEVEL, Level, MDSettings, get_level, get_md_settings
 from solidna.reproduce.base import FigureOutput, Progress, TargetResult, no_progress
-from solidna.reproduce.targets import get_target
+from solidna.targets import get_target
 
 __all__ = ["PREFIXES", "DEFAULT_MD", "run"]
 

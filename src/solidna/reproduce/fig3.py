@@ -1,6 +1,6 @@
 """Fig. 3f, 3g, S13 and S14 of Lu et al. (2019): the SN/NaClO4/PVDF-HFP solid-state electrolyte.
 
-Model values come from :mod:`solidna.electrolyte` with the lu2019 parameter set (whose fitted
+Model values come from :mod:`solidna.materials.electrolyte` with the lu2019 parameter set (whose fitted
 constants were written by :func:`solidna.calibrate.electrolyte.calibrate_electrolyte`). This module
 computes; it never tunes a parameter. Target values are read only to draw the paper's points.
 
@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from solidna import electrolyte as el
+from solidna.materials import electrolyte as el
 from solidna.parameters import lu2019
 from solidna.reproduce.base import FigureOutput, Progress, TargetResult, no_progress
-from solidna.reproduce.targets import Target, load_targets
+from solidna.targets import Target, load_targets
 from solidna.units import Q_
 
 __all__ = ["PREFIXES", "run", "model_value"]

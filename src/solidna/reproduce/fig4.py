@@ -18,11 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from solidna import experiments as ex
+from solidna.calibrate import experiments as ex
+from solidna.cells.symmetric import SymmetricCell
 from solidna.parameters import ParameterSet, lu2019
 from solidna.protocols import lu2019 as paper
 from solidna.reproduce.base import FigureOutput, Progress, TargetResult, no_progress
-from solidna.simulate import SymmetricCell
 
 __all__ = ["PREFIXES", "run", "STABLE_MAX_VOLTAGE_V", "STABLE_MAX_GROWTH"]
 
@@ -156,7 +156,7 @@ def _figures(mna, na, cv_m, cv_p, eis, s18) -> dict[str, Any]:
     import matplotlib.pyplot as plt
 
     from solidna.report.style import MODIFIED, PAPER_MARKER, PRISTINE, apply_style
-    from solidna.reproduce.targets import get_target
+    from solidna.targets import get_target
 
     apply_style()
     figs: dict[str, Any] = {}

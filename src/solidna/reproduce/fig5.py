@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from solidna import experiments as ex
-from solidna import thermo
+from solidna.calibrate import experiments as ex
+from solidna.materials import thermo
 from solidna.parameters import ParameterSet, lu2019
 from solidna.protocols import lu2019 as paper
 from solidna.reproduce.base import FigureOutput, Progress, TargetResult, no_progress
@@ -184,7 +184,7 @@ def _figures(ps, discharges, gaps, mna, fresh, pri) -> dict[str, Any]:
     import matplotlib.pyplot as plt
 
     from solidna.report.style import MODIFIED, PAPER_MARKER, PRISTINE, apply_style
-    from solidna.reproduce.targets import get_target
+    from solidna.targets import get_target
 
     apply_style()
     figs: dict[str, Any] = {}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from solidna import nvp
+from solidna.cells import nvp
 from solidna.parameters import ParameterSet, lu2019
 from solidna.reproduce.base import FigureOutput, Progress, TargetResult, no_progress
 
@@ -87,7 +87,7 @@ def _figure(runs: dict[str, dict[str, Any]]):
     import matplotlib.pyplot as plt
 
     from solidna.report.style import MODIFIED, PAPER_MARKER, PRISTINE, apply_style
-    from solidna.reproduce.targets import get_target
+    from solidna.targets import get_target
 
     apply_style()
     colours = {"modified": MODIFIED, "pristine": PRISTINE}

@@ -34,7 +34,7 @@ from typing import Any
 from solidna.errors import InvalidOptionError, closest_matches
 from solidna.io_utils import prepare_output_dir, write_json
 from solidna.reproduce.base import FigureOutput, Progress, TargetResult, no_progress
-from solidna.reproduce.targets import Target, compare, load_targets, paper_info
+from solidna.targets import Target, compare, load_targets, paper_info
 
 __all__ = [
     "reproduce",

@@ -152,7 +152,7 @@ class _Writer:
 # --------------------------------------------------------------------------------------------
 def _compare(target_id: str, measured: float | None, note: str, scale: float = 1.0) -> dict:
     """Entry of the paper comparison: the paper's number beside the measured one."""
-    from solidna.reproduce.targets import get_target
+    from solidna.targets import get_target
 
     target = get_target(target_id)
     value = None if measured is None or not math.isfinite(measured) else measured * scale
@@ -475,7 +475,7 @@ def _cv(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str,
     i0_model = None
     if opts["model_fit"]:
         from solidna.calibrate.cv import fit_cv
-        from solidna.simulate import SymmetricCell
+        from solidna.cells.symmetric import SymmetricCell
 
         progress(f"{stem}: symmetric-cell model fit (Fig. 4g)", None)
         keep = np.r_[True, np.diff(t) > 0]  # the model fit needs strictly increasing time
@@ -803,7 +803,7 @@ def analyze(
     """
     from solidna import __version__
     from solidna.io_utils import prepare_output_dir, write_json
-    from solidna.reproduce.targets import paper_info
+    from solidna.targets import paper_info
     from solidna.units import to_si
 
     tic = time.perf_counter()

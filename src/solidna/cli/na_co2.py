@@ -48,9 +48,9 @@ def register(app: typer.Typer, simulate_app: typer.Typer) -> None:
         """Na-CO2 cell (Fig. 5): full discharge, or capacity-limited cycling (mA/g, mAh/g)."""
         from rich.console import Console
 
+        from solidna.cells.na_co2 import NaCO2Cell
         from solidna.errors import check_choice
         from solidna.io_utils import prepare_output_dir
-        from solidna.na_co2 import NaCO2Cell
 
         console = Console()
         check_choice("mode", mode, ("discharge", "cycle"))

@@ -19,8 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from solidna import __version__, electrolyte
+from solidna import __version__
 from solidna.errors import OutOfRangeError, check_choice
+from solidna.materials import electrolyte
 from solidna.parameters import ParameterSet, lu2019
 from solidna.protocols import (
     CyclicVoltammetry,

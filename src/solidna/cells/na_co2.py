@@ -19,12 +19,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from solidna import thermo
+from solidna.cells.symmetric import BaseResult, cell_setup, run_record
 from solidna.errors import OutOfRangeError
+from solidna.materials import thermo
 from solidna.parameters import ParameterSet
 from solidna.protocols.na_co2 import MAH_PER_G, CapacityCycling, FullDischarge
 from solidna.protocols.steps import ScheduleSegment
-from solidna.simulate import BaseResult, cell_setup, run_record
 from solidna.units import to_si
 
 __all__ = ["NaCO2Cell", "NaCO2Result"]

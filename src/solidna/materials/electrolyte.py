@@ -30,7 +30,7 @@ functions are the numeric fast paths for models: floats in SI, no unit parsing, 
 
 Examples
 --------
->>> import solidna.electrolyte as el
+>>> import solidna.materials.electrolyte as el
 >>> round(el.conductivity("25 degC", 0.8) * 10, 2)  # S/m -> mS/cm
 0.51
 >>> round(el.salt_concentration_mol_m3(0.8))

@@ -1,4 +1,4 @@
-"""``solidna analyze FILE... --kind KIND --out DIR``: a thin layer over :func:`solidna.analyze.analyze`.
+"""``solidna analyze FILE... --kind KIND --out DIR``: a thin layer over :func:`solidna.analysis.pipeline.analyze`.
 
 Registered by :mod:`solidna.cli` (``EXTENSION_MODULES``). User errors are
 :class:`~solidna.errors.SolidnaError` and are printed by the root group (exit status 2).
@@ -210,7 +210,7 @@ def register(app: typer.Typer, simulate_app: typer.Typer) -> None:
         """Analyse measured files: tables, summary.json, figures and a report.html in --out."""
         from rich.console import Console
 
-        from solidna.analyze import analyze
+        from solidna.analysis.pipeline import analyze
 
         console = Console(highlight=False)
         err = Console(stderr=True, highlight=False)

@@ -1,7 +1,7 @@
 """The ``solidna`` command: a thin layer over the Python API (typer for options, rich for output).
 
 Every command calls a public function (``solidna.reproduce.runner.reproduce``,
-``solidna.calibrate.calibrate_*``, ``solidna.reproduce.targets.load_targets``,
+``solidna.calibrate.calibrate_*``, ``solidna.targets.load_targets``,
 ``solidna.parameters.ParameterSet``) and only formats what it returns. A
 :class:`~solidna.errors.SolidnaError` (bad option, unknown prefix, existing output directory ...)
 is printed as one red ``Error: ...`` line on stderr with exit status 2, without a traceback.
@@ -106,7 +106,7 @@ _Force = Annotated[bool, typer.Option("--force", help="Overwrite files in a non-
 
 
 def _cell(anode: str, temperature: str, sse_thickness: str | None, pvdf_ratio: float | None):
-    from solidna.simulate import SymmetricCell
+    from solidna.cells.symmetric import SymmetricCell
 
     return SymmetricCell(
         anode, temperature=temperature, sse_thickness=sse_thickness, pvdf_ratio=pvdf_ratio
@@ -434,7 +434,7 @@ def targets(
     """List the paper's targets: id, role, value, unit, tolerance, figure and quantity."""
     from solidna.report.html import format_tol, format_value
     from solidna.reproduce.runner import check_prefixes
-    from solidna.reproduce.targets import load_targets, paper_info
+    from solidna.targets import load_targets, paper_info
 
     prefixes = check_prefixes(_split_prefixes(only))
     selected = load_targets(prefixes)
@@ -506,10 +506,10 @@ def version() -> None:
 # ``register(app: typer.Typer, simulate_app: typer.Typer) -> None`` and adds its commands (heavy
 # imports inside the commands). A module that is absent is skipped.
 EXTENSION_MODULES: tuple[str, ...] = (
-    "solidna.cli_na_co2",
-    "solidna.cli_analyze",
-    "solidna.cli_screen",
-    "solidna.cli_nvp",
+    "solidna.cli.na_co2",
+    "solidna.cli.analyze",
+    "solidna.cli.screen",
+    "solidna.cli.nvp",
 )
 
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from solidna.cells.symmetric import CVResult, CyclingResult, SymmetricCell
 from solidna.parameters import ParameterSet
 from solidna.protocols import lu2019 as paper
-from solidna.simulate import CVResult, CyclingResult, SymmetricCell
 
 __all__ = [
     "cycling_overpotentials_mV",
@@ -103,7 +103,7 @@ def fig4g(parameters: ParameterSet, anode: str, state: dict | None = None) -> CV
 # ------------------------------------------------------------------------------------------------
 def fig5c(parameters: ParameterSet, rate_mA_g: float, anode: str = "modified"):
     """Full discharge to 1.5 V at ``rate_mA_g`` (Fig. 5c)."""
-    from solidna.na_co2 import NaCO2Cell
+    from solidna.cells.na_co2 import NaCO2Cell
 
     return NaCO2Cell(anode, parameters).discharge(f"{rate_mA_g} mA/g", paper.FIG5C_CUTOFF)
 
@@ -111,7 +111,7 @@ def fig5c(parameters: ParameterSet, rate_mA_g: float, anode: str = "modified"):
 def fig5d_gap_V(parameters: ParameterSet, rate_mA_g: float, anode: str = "modified") -> float:
     """Charge-discharge gap [V] in the 2nd cycle of capacity-limited cycling at ``rate_mA_g``
     (Fig. 5d): median charge voltage minus median discharge voltage."""
-    from solidna.na_co2 import NaCO2Cell
+    from solidna.cells.na_co2 import NaCO2Cell
 
     cell = NaCO2Cell(anode, parameters)
     limit = cell.parameters["SSE anodic stability limit [V]"]
@@ -131,7 +131,7 @@ def fig5f(
     state: dict | None = None,
 ):
     """Capacity-limited cycling at 200 mA/g and 1000 mAh/g (Fig. 5e-f)."""
-    from solidna.na_co2 import NaCO2Cell
+    from solidna.cells.na_co2 import NaCO2Cell
 
     return NaCO2Cell(anode, parameters).cycle(
         paper.FIG5F_CURRENT,

@@ -1,6 +1,6 @@
 """Na|SSE|Na3V2(PO4)3 cells (Lu 2019, Fig. S31): the user-facing :class:`NVPCell` and its result.
 
-    >>> import solidna.nvp as nvp
+    >>> import solidna.cells.nvp as nvp
     >>> cell = nvp.NVPCell(anode="modified")
     >>> result = cell.rate_test(c_rates=(0.1, 2), cycles_per_rate=1)
     >>> result.status
@@ -22,8 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from solidna import electrolyte
+from solidna.cells.symmetric import BaseResult, cell_setup, run_record
 from solidna.errors import OutOfRangeError
+from solidna.materials import electrolyte
 from solidna.parameters import ParameterSet, lu2019
 from solidna.protocols.nvp import (
     LOWER_CUTOFF,
@@ -32,7 +33,6 @@ from solidna.protocols.nvp import (
     RateTest,
     check_window,
 )
-from solidna.simulate import BaseResult, cell_setup, run_record
 
 __all__ = [
     "NVPCell",

@@ -1,6 +1,6 @@
 """``solidna simulate nvp``: Na|SSE|Na3V2(PO4)3 cells (Fig. S31) from the command line.
 
-A thin layer over :class:`solidna.nvp.NVPCell`; registered by :mod:`solidna.cli` through
+A thin layer over :class:`solidna.cells.nvp.NVPCell`; registered by :mod:`solidna.cli` through
 ``EXTENSION_MODULES``. Writes ``DIR/timeseries.csv`` (``Time [h]``, ``Current density
 [mA.cm-2]``, ``Voltage [V]``, ``Cycle``), ``DIR/summary.json`` (inputs with units, per-cycle
 capacities, retention, status) and ``DIR/capacity.png``.
@@ -69,9 +69,9 @@ def register(app: typer.Typer, simulate_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Galvanostatic cycling or a rate test of a Na|SSE|Na3V2(PO4)3 cell (Fig. S31)."""
+        from solidna.cells.nvp import NVPCell
         from solidna.cli import console
         from solidna.io_utils import prepare_output_dir
-        from solidna.nvp import NVPCell
         from solidna.protocols.nvp import GalvanostaticCycling, RateTest
 
         if protocol is NVPProtocol.cycling:
