@@ -23,6 +23,7 @@ __all__ = [
     "fig4h",
     "fig4g",
     "CVExtraction",
+    "analyse_cv",
 ]
 
 
@@ -64,22 +65,28 @@ class CVExtraction:
     note: str
 
 
-def fig4g(parameters: ParameterSet, anode: str, state: dict | None = None) -> CVExtraction:
-    """CV from -0.5 to 0.5 V at 5 mV/s (Fig. 4g) and its exchange current.
+def analyse_cv(cv: CVResult, parameters: ParameterSet, state: dict | None = None) -> CVExtraction:
+    """Exchange current of a symmetric-cell CV, read as Fig. 4g is read.
 
     The reported value is the model-based fit (:func:`solidna.calibrate.cv.fit_cv`); the plain
     Butler-Volmer fit with co-fitted ohmic resistance is returned beside it for comparison.
+
+    Parameters
+    ----------
+    cv : CVResult
+        A CV of :meth:`SymmetricCell.cv` (or a measured CV in the same columns).
+    parameters : ParameterSet
+        The parameters held fixed in the model fit (SSE, capacitances, interphase thickness).
+    state : dict, optional
+        Interphase thicknesses [m] ``{"left", "right"}`` at the start of the CV.
     """
     from solidna.calibrate.cv import fit_cv
 
-    cell = SymmetricCell(anode, parameters)
-    step = paper.fig4g_cv()
-    cv = cell.cv(step.v_min_V, step.v_max_V, step.scan_rate_V_s, step.cycles, state=state)
     ts = cv.timeseries
     t = ts["Time [s]"].to_numpy()
     v = ts["Voltage [V]"].to_numpy()
     i = ts["Current density [mA.cm-2]"].to_numpy() * 10
-    fit = fit_cv(t, v, i, anode, parameters, state=state)
+    fit = fit_cv(t, v, i, cv.inputs["anode"], parameters, state=state)
     try:
         bv_fit = cv.exchange_current("bv-fit")
     except Exception as exc:  # the comparison value is optional
@@ -96,6 +103,14 @@ def fig4g(parameters: ParameterSet, anode: str, state: dict | None = None) -> CV
             )
     note = f"model-based CV fit: i0 = {fit.i0_A_m2 / 10:.4g} mA/cm2; {bv_text}"
     return CVExtraction(cv, fit.i0_A_m2, bv, note)
+
+
+def fig4g(parameters: ParameterSet, anode: str, state: dict | None = None) -> CVExtraction:
+    """CV from -0.5 to 0.5 V at 5 mV/s (Fig. 4g) and its exchange current (:func:`analyse_cv`)."""
+    cell = SymmetricCell(anode, parameters)
+    step = paper.fig4g_cv()
+    cv = cell.cv(step.v_min_V, step.v_max_V, step.scan_rate_V_s, step.cycles, state=state)
+    return analyse_cv(cv, cell.parameters, state)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -8,11 +8,16 @@ What the three share (anode choice, the user's conditions, the electrolyte's val
 the run record, saving a result) is written once in :mod:`solidna.cells.base`.
 """
 
+from solidna.cells.base import ANODE_ALIASES, ANODES, Cell, Result
 from solidna.cells.na_co2 import NaCO2Cell, NaCO2Result
 from solidna.cells.nvp import NVPCell, NVPResult
 from solidna.cells.symmetric import CVResult, CyclingResult, EISResult, SymmetricCell
 
 __all__ = [
+    "Cell",
+    "Result",
+    "ANODES",
+    "ANODE_ALIASES",
     "SymmetricCell",
     "NaCO2Cell",
     "NVPCell",

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from solidna.cells.symmetric import BaseResult, cell_setup, run_record
+from solidna.cells.base import Cell, Result, _styled_axes
 from solidna.errors import OutOfRangeError
 from solidna.materials import thermo
 from solidna.parameters import ParameterSet
@@ -31,7 +31,7 @@ __all__ = ["NaCO2Cell", "NaCO2Result"]
 
 
 @dataclass
-class NaCO2Result(BaseResult):
+class NaCO2Result(Result):
     """A simulated Na-CO2 run.
 
     ``timeseries``: ``Time [h]``, ``Current [mA.g-1]`` (positive on discharge), ``Voltage [V]``,
@@ -85,13 +85,8 @@ class NaCO2Result(BaseResult):
 
     def plot(self):
         """Voltage vs capacity of each half cycle (Fig. 5c/5e style)."""
-        import matplotlib.pyplot as plt
-
-        from solidna.report.style import apply_style
-
-        apply_style()
         ts = self.timeseries
-        fig, ax = plt.subplots(figsize=(6, 4))
+        fig, ax = _styled_axes((6, 4))
         sign = np.sign(ts["Current [mA.g-1]"].to_numpy())
         starts = np.flatnonzero(np.diff(sign) != 0) + 1
         for k, seg in enumerate(np.split(np.arange(len(ts)), starts)):
@@ -110,7 +105,7 @@ class NaCO2Result(BaseResult):
         return fig
 
 
-class NaCO2Cell:
+class NaCO2Cell(Cell):
     """Na | SN-based SSE | integrated SSE/MWCNT cathode, 4 Na + 3 CO2 <-> 2 Na2CO3 + C.
 
     Parameters
@@ -122,7 +117,10 @@ class NaCO2Cell:
     temperature, sse_thickness : str or float, optional
         e.g. ``"25 degC"``, ``"60 um"``.
     co2_pressure : str or float, optional
-        CO2 partial pressure, e.g. ``"1 bar"`` (bare number in bar).
+        CO2 partial pressure, e.g. ``"1 bar"``; an exception to "a bare number is SI": a bare
+        number is in bar, the unit of the parameter and of every CO2 cell report.
+    var_pts : int
+        Finite-volume cells across the SSE (default 20).
     """
 
     def __init__(
@@ -140,18 +138,15 @@ class NaCO2Cell:
             if isinstance(co2_pressure, int | float) and not isinstance(co2_pressure, bool):
                 co2_pressure = f"{co2_pressure} bar"
             extra["CO2 partial pressure [bar]"] = to_si(co2_pressure, "bar", "CO2 pressure")
-        self.anode, ps = cell_setup(
-            anode, parameters, temperature=temperature, sse_thickness=sse_thickness, extra=extra
+        super().__init__(
+            anode,
+            parameters,
+            temperature=temperature,
+            sse_thickness=sse_thickness,
+            var_pts=var_pts,
+            extra=extra,
         )
-        self.parameters = ps
-        self.var_pts = int(var_pts)
-        prefix = "Modified" if self.anode == "modified" else "Pristine"
-        self.initial_state = {
-            "anode interphase thickness [m]": ps[f"{prefix} interphase initial thickness [m]"]
-        }
-
-    def __repr__(self) -> str:
-        return f"NaCO2Cell(anode={self.anode!r}, parameters={self.parameters.name!r})"
+        self.initial_state = {"anode interphase thickness [m]": self.interphase_initial_thickness_m}
 
     @property
     def open_circuit_voltage_V(self) -> float:
@@ -206,23 +201,18 @@ class NaCO2Cell:
             status = f"charge limit {upper_V:g} V reached at {t[-1] / 3600:.2f} h"
         else:
             status = "completed"
-        protocol = [step.describe()]
         ps = self.parameters
-        inputs = {
-            "anode": self.anode,
-            "temperature [K]": ps["Temperature [K]"],
-            "SSE thickness [um]": ps["SSE thickness [m]"] * 1e6,
-            "CO2 pressure [bar]": ps["CO2 partial pressure [bar]"],
-            "MWCNT loading [mg.cm-2]": ps["MWCNT loading [kg.m-2]"] * 100,
-            "open-circuit voltage [V]": self.open_circuit_voltage_V,
-            "protocol": protocol,
-        }
-        return NaCO2Result(
-            timeseries=ts,
-            inputs=inputs,
-            run_record=run_record(self, protocol),
+        return self._result(
+            NaCO2Result,
+            ts,
+            [step.describe()],
+            tic,
+            inputs={
+                "CO2 pressure [bar]": ps["CO2 partial pressure [bar]"],
+                "MWCNT loading [mg.cm-2]": ps["MWCNT loading [kg.m-2]"] * 100,
+                "open-circuit voltage [V]": self.open_circuit_voltage_V,
+            },
             status=status,
-            wall_time_s=time.perf_counter() - tic,
             final_state={"anode interphase thickness [m]": out["final anode thickness [m]"]},
         )
 

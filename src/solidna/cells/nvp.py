@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from solidna.cells.symmetric import BaseResult, cell_setup, run_record
+from solidna.cells.base import Cell, Result, _styled_axes
 from solidna.errors import OutOfRangeError
 from solidna.materials import electrolyte
 from solidna.parameters import ParameterSet, lu2019
@@ -65,7 +65,7 @@ def theoretical_capacity_mAh_g(parameters: ParameterSet | None = None) -> float:
 
 
 @dataclass
-class NVPResult(BaseResult):
+class NVPResult(Result):
     """Galvanostatic cycling or a rate test of a Na|SSE|NVP cell.
 
     Attributes
@@ -131,13 +131,10 @@ class NVPResult(BaseResult):
     def plot(self):
         """Discharge capacity per cycle (left) and the voltage profiles of the first and last
         cycles (right)."""
-        import matplotlib.pyplot as plt
+        from solidna.report.style import MODIFIED, PRISTINE
 
-        from solidna.report.style import MODIFIED, PRISTINE, apply_style
-
-        apply_style()
         colour = MODIFIED if self.inputs.get("anode") == "modified" else PRISTINE
-        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))
+        fig, (ax1, ax2) = _styled_axes((10, 3.8), ncols=2)
         cyc = self.cycles
         ax1.plot(cyc.index, cyc["Discharge capacity [mAh.g-1]"], "o-", ms=2.5, color=colour)
         ax1.axhline(self.theoretical_capacity_mAh_g, color="0.6", lw=0.6, ls="--")
@@ -161,7 +158,7 @@ class NVPResult(BaseResult):
         return fig
 
 
-class NVPCell:
+class NVPCell(Cell):
     """A Na|SSE|Na3V2(PO4)3 cell (Lu 2019, Fig. S31) with pristine or FEC-treated Na.
 
     Parameters
@@ -187,18 +184,15 @@ class NVPCell:
         sse_thickness: str | float | None = None,
         pvdf_ratio: float | None = None,
     ):
-        self.anode, ps = cell_setup(
+        # the mesh is the default of solidna.models.nvp (recorded in the run record as None)
+        super().__init__(
             anode,
             parameters,
             temperature=temperature,
             sse_thickness=sse_thickness,
             pvdf_ratio=pvdf_ratio,
+            var_pts=None,
         )
-        self.parameters = ps
-        self.var_pts = None  # default mesh of solidna.models.nvp (recorded in the run record)
-
-    def __repr__(self) -> str:
-        return f"NVPCell(anode={self.anode!r}, parameters={self.parameters.name!r})"
 
     # ------------------------------------------------------------------------------------------
     @property
@@ -277,22 +271,16 @@ class NVPCell:
         mass_g = model.active_mass_kg_m2(values) * area * 1e3
         timeseries = _timeseries(records, area)
         cycles = _cycle_table(records, halves, mass_g)
-        protocol_record = [protocol.describe()]
-        inputs = {
-            "anode": self.anode,
-            "temperature [K]": ps["Temperature [K]"],
-            "SSE thickness [um]": ps["SSE thickness [m]"] * 1e6,
-            "PVDF-HFP weight ratio [-]": ps["SSE PVDF-HFP ratio [-]"],
-            "NVP loading [mg.cm-2]": model.active_mass_kg_m2(values) * 100,
-            "1 C current density [mA.cm-2]": i_1c_A / area / 10,
-            "protocol": protocol_record,
-        }
-        return NVPResult(
-            timeseries=timeseries,
-            inputs=inputs,
-            run_record=run_record(self, protocol_record),
+        return self._result(
+            NVPResult,
+            timeseries,
+            [protocol.describe()],
+            tic,
+            inputs={
+                "NVP loading [mg.cm-2]": model.active_mass_kg_m2(values) * 100,
+                "1 C current density [mA.cm-2]": i_1c_A / area / 10,
+            },
             status=status,
-            wall_time_s=time.perf_counter() - tic,
             cycles=cycles,
             theoretical_capacity_mAh_g=model.theoretical_capacity_mAh_g(values),
         )

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from solidna import __version__
-from solidna.errors import OutOfRangeError, check_choice
-from solidna.materials import electrolyte
-from solidna.parameters import ParameterSet, lu2019
+from solidna.cells.base import Cell, Result, _styled_axes
+from solidna.errors import OutOfRangeError
+from solidna.parameters import ParameterSet
 from solidna.protocols import (
     CyclicVoltammetry,
     ImpedanceSpectroscopy,
@@ -31,89 +29,12 @@ from solidna.protocols import (
     Step,
     current_schedule,
 )
-from solidna.units import to_si
 
-__all__ = [
-    "SymmetricCell",
-    "CyclingResult",
-    "CVResult",
-    "EISResult",
-    "BaseResult",
-    "ANODES",
-    "ANODE_ALIASES",
-    "run_record",
-    "cell_setup",
-]
-
-ANODES = ("modified", "pristine")
-ANODE_ALIASES = {
-    "m-na": "modified",
-    "mna": "modified",
-    "fec": "modified",
-    "na": "pristine",
-    "bare": "pristine",
-}
-
-
-def run_record(cell: SymmetricCell, protocol: list[dict]) -> dict:
-    """Everything needed to repeat a run: versions, parameter-set hash, options, protocol."""
-    import importlib.metadata as md
-
-    versions = {}
-    for pkg in ("pybamm", "numpy", "scipy", "pandas", "impedance"):
-        try:
-            versions[pkg] = md.version(pkg)
-        except md.PackageNotFoundError:  # pragma: no cover
-            versions[pkg] = None
-    return {
-        "solidna_version": __version__,
-        "package_versions": versions,
-        "parameter_set": cell.parameters.name,
-        "parameter_set_hash": cell.parameters.hash(),
-        "options": {"anode": cell.anode, "mesh points in the SSE": cell.var_pts},
-        "protocol": protocol,
-    }
+__all__ = ["SymmetricCell", "CyclingResult", "CVResult", "EISResult"]
 
 
 @dataclass
-class BaseResult:
-    timeseries: pd.DataFrame
-    inputs: dict[str, Any]
-    run_record: dict[str, Any]
-    status: str = "completed"
-    wall_time_s: float = 0.0
-
-    def summary(self) -> dict[str, Any]:
-        """Inputs as understood (with units), status and key figures (for summary.json)."""
-        return {
-            "inputs": self.inputs,
-            "status": self.status,
-            "wall time [s]": round(self.wall_time_s, 3),
-            "run": self.run_record,
-        }
-
-    def save(self, out: str | Path, force: bool = False) -> Path:
-        """Write ``timeseries.csv``, ``summary.json`` and the first plot into ``out``."""
-        from solidna.io_utils import prepare_output_dir, write_csv, write_json
-
-        out = prepare_output_dir(out, force)
-        write_csv(out / "timeseries.csv", self.timeseries)
-        write_json(out / "summary.json", self.summary())
-        fig = self.plot()
-        fig.savefig(out / f"{self._plot_name}.png", dpi=150)
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
-        return out
-
-    _plot_name = "plot"
-
-    def plot(self):  # pragma: no cover - overridden
-        raise NotImplementedError
-
-
-@dataclass
-class CyclingResult(BaseResult):
+class CyclingResult(Result):
     """Galvanostatic plating/stripping (or rest) of a symmetric cell.
 
     Attributes
@@ -159,13 +80,8 @@ class CyclingResult(BaseResult):
 
     def plot(self, zoom_h: float | None = None):
         """Voltage vs time (the first plot a researcher looks at), with a zoom on the start."""
-        from solidna.report.style import apply_style
-
-        apply_style()
-        import matplotlib.pyplot as plt
-
         ts = self.timeseries
-        fig, ax = plt.subplots(figsize=(7, 3.6))
+        fig, ax = _styled_axes((7, 3.6))
         ax.plot(ts["Time [h]"], ts["Voltage [V]"], lw=0.6)
         ax.set_xlabel("Time [h]")
         ax.set_ylabel("Voltage [V]")
@@ -175,7 +91,7 @@ class CyclingResult(BaseResult):
 
 
 @dataclass
-class CVResult(BaseResult):
+class CVResult(Result):
     """Cyclic voltammogram of a symmetric cell (``Time [s]``, ``Voltage [V]``,
     ``Current density [mA.cm-2]``)."""
 
@@ -206,13 +122,8 @@ class CVResult(BaseResult):
         return out
 
     def plot(self):
-        from solidna.report.style import apply_style
-
-        apply_style()
-        import matplotlib.pyplot as plt
-
         ts = self.timeseries
-        fig, ax = plt.subplots(figsize=(5, 4))
+        fig, ax = _styled_axes((5, 4))
         ax.plot(ts["Voltage [V]"], ts["Current density [mA.cm-2]"])
         ax.set_xlabel("Voltage [V]")
         ax.set_ylabel("Current density [mA cm$^{-2}$]")
@@ -222,7 +133,7 @@ class CVResult(BaseResult):
 
 
 @dataclass
-class EISResult(BaseResult):
+class EISResult(Result):
     """Impedance spectrum (``Frequency [Hz]``, ``Z_re [Ohm.cm2]``, ``Z_im [Ohm.cm2]``; Z_im < 0
     for capacitive arcs)."""
 
@@ -254,13 +165,8 @@ class EISResult(BaseResult):
         return out
 
     def plot(self):
-        from solidna.report.style import apply_style
-
-        apply_style()
-        import matplotlib.pyplot as plt
-
         ts = self.timeseries
-        fig, ax = plt.subplots(figsize=(5, 4))
+        fig, ax = _styled_axes((5, 4))
         ax.plot(ts["Z_re [Ohm.cm2]"], -ts["Z_im [Ohm.cm2]"], "o-", ms=3)
         ax.set_xlabel("Z' [Ohm cm$^2$]")
         ax.set_ylabel("-Z'' [Ohm cm$^2$]")
@@ -269,43 +175,7 @@ class EISResult(BaseResult):
         return fig
 
 
-def cell_setup(
-    anode: str,
-    parameters: ParameterSet | None = None,
-    *,
-    temperature: str | float | None = None,
-    sse_thickness: str | float | None = None,
-    pvdf_ratio: float | None = None,
-    extra: dict[str, float] | None = None,
-) -> tuple[str, ParameterSet]:
-    """Check the anode type and apply the user's conditions to a parameter set.
-
-    Shared by every cell class. Returns ``(anode, parameters)``: the anode's canonical name
-    (aliases such as ``"M-Na"`` accepted) and the set with the user's values recorded as such.
-    The electrolyte is checked at these conditions: a warning outside 10-60 degC, refusal at or
-    above the 105 degC melting point (Fig. S14).
-    """
-    anode = ANODE_ALIASES.get(str(anode).lower(), anode)
-    anode = check_choice("anode type", anode, ANODES)
-    ps = parameters if parameters is not None else lu2019()
-    updates = dict(extra or {})
-    if temperature is not None:
-        updates["Temperature [K]"] = to_si(temperature, "K", "temperature")
-    if sse_thickness is not None:
-        updates["SSE thickness [m]"] = to_si(sse_thickness, "m", "SSE thickness")
-        if updates["SSE thickness [m]"] <= 0:
-            raise OutOfRangeError(
-                f"SSE thickness must be > 0; got {sse_thickness!r}. Example: '60 um'."
-            )
-    if pvdf_ratio is not None:
-        updates["SSE PVDF-HFP ratio [-]"] = pvdf_ratio  # checked below
-    if updates:
-        ps = ps.updated(updates, method="assumed", source="user", note="set by the user")
-    electrolyte.conductivity(ps["Temperature [K]"], ps["SSE PVDF-HFP ratio [-]"], ps)
-    return anode, ps
-
-
-class SymmetricCell:
+class SymmetricCell(Cell):
     """A Na|SSE|Na symmetric cell (Lu 2019, Fig. 4), pristine or FEC-treated ("modified") Na.
 
     Parameters
@@ -334,21 +204,16 @@ class SymmetricCell:
         pvdf_ratio: float | None = None,
         var_pts: int = 20,
     ):
-        self.anode, ps = cell_setup(
+        super().__init__(
             anode,
             parameters,
             temperature=temperature,
             sse_thickness=sse_thickness,
             pvdf_ratio=pvdf_ratio,
+            var_pts=var_pts,
         )
-        self.parameters = ps
-        self.var_pts = int(var_pts)
-        prefix = "Modified" if self.anode == "modified" else "Pristine"
-        L0 = ps[f"{prefix} interphase initial thickness [m]"]
+        L0 = self.interphase_initial_thickness_m
         self.initial_state = {"left": L0, "right": L0}
-
-    def __repr__(self) -> str:
-        return f"SymmetricCell(anode={self.anode!r}, parameters={self.parameters.name!r})"
 
     # ------------------------------------------------------------------------------------------
     def _values(self, state: dict[str, float] | None) -> dict[str, float]:
@@ -358,14 +223,7 @@ class SymmetricCell:
         return symmetric_parameter_values(self.parameters, self.anode, (st["left"], st["right"]))
 
     def _inputs(self) -> dict[str, Any]:
-        ps = self.parameters
-        return {
-            "anode": self.anode,
-            "temperature [K]": ps["Temperature [K]"],
-            "SSE thickness [um]": ps["SSE thickness [m]"] * 1e6,
-            "PVDF-HFP weight ratio [-]": ps["SSE PVDF-HFP ratio [-]"],
-            "voltage limit [V]": ps["Voltage limit [V]"],
-        }
+        return super()._inputs() | {"voltage limit [V]": self.parameters["Voltage limit [V]"]}
 
     def run(
         self,
@@ -409,14 +267,12 @@ class SymmetricCell:
                 f"voltage limit {values['Voltage limit [V]']:g} V reached at "
                 f"{ts['Time [h]'].iloc[-1]:.3f} h"
             )
-        protocol = [s.describe() for s in steps]
-        inputs = self._inputs() | {"protocol": protocol}
-        return CyclingResult(
-            timeseries=ts,
-            inputs=inputs,
-            run_record=run_record(self, protocol),
+        return self._result(
+            CyclingResult,
+            ts,
+            [s.describe() for s in steps],
+            tic,
             status=status,
-            wall_time_s=time.perf_counter() - tic,
             final_state={"left": out["final state"][0], "right": out["final state"][1]},
         )
 
@@ -428,7 +284,11 @@ class SymmetricCell:
         capacity: str | float | None = None,
         state: dict[str, float] | None = None,
     ) -> CyclingResult:
-        """Galvanostatic plating/stripping (square wave); see :class:`~solidna.protocols.PlatingStripping`."""
+        """Galvanostatic plating/stripping (square wave); see :class:`~solidna.protocols.PlatingStripping`.
+
+        A bare number is SI: ``current_density=0.1`` is 0.1 A/m2 (0.01 mA/cm2); pass strings with
+        units (``"0.1 mA/cm2"``, ``"1 h"``) to avoid surprises.
+        """
         step = PlatingStripping(current_density, duration, half_cycle=half_cycle, capacity=capacity)
         return self.run([step], state=state)
 
@@ -446,11 +306,26 @@ class SymmetricCell:
         cycles: int = 1,
         state: dict[str, float] | None = None,
     ) -> CVResult:
-        """Cyclic voltammetry of the symmetric cell (Fig. 4g), simulated from the same model."""
+        """Cyclic voltammetry of the symmetric cell (Fig. 4g), simulated from the same model.
+
+        Raises
+        ------
+        OutOfRangeError
+            If a vertex lies beyond the cycler's voltage limit (``Voltage limit [V]``): the
+            instrument would stop there, so the sweep asked for cannot be run.
+        """
         from solidna.models.solve import solve_voltage
 
         tic = time.perf_counter()
         step = CyclicVoltammetry(v_min, v_max, scan_rate, cycles)
+        limit = self.parameters["Voltage limit [V]"]
+        for name, vertex in (("v_min", step.v_min_V), ("v_max", step.v_max_V)):
+            if abs(vertex) > limit:
+                raise OutOfRangeError(
+                    f"CV vertex {name} = {vertex:g} V lies beyond the cycler's voltage limit of "
+                    f"+-{limit:g} V: the instrument would stop there. Choose vertices within "
+                    f"-{limit:g} V and {limit:g} V (the paper sweeps -0.5 V to 0.5 V)."
+                )
         t_knots, v_knots = step.waveform()
         # output every 5 mV of sweep: fine enough for the kinetic analysis
         n = int(round(step.duration_s * step.scan_rate_V_s / 0.005)) + 1
@@ -465,13 +340,7 @@ class SymmetricCell:
                 "Current density [mA.cm-2]": out["Current density [A.m-2]"] / 10,
             }
         )
-        protocol = [step.describe()]
-        return CVResult(
-            timeseries=ts,
-            inputs=self._inputs() | {"protocol": protocol},
-            run_record=run_record(self, protocol),
-            wall_time_s=time.perf_counter() - tic,
-        )
+        return self._result(CVResult, ts, [step.describe()], tic)
 
     def eis(
         self,
@@ -490,14 +359,5 @@ class SymmetricCell:
         ts = pd.DataFrame(
             {"Frequency [Hz]": f, "Z_re [Ohm.cm2]": z.real * 1e4, "Z_im [Ohm.cm2]": z.imag * 1e4}
         )
-        protocol = [step.describe()]
-        return EISResult(
-            timeseries=ts,
-            inputs=self._inputs()
-            | {
-                "protocol": protocol,
-                "state [nm]": {k: v * 1e9 for k, v in (state or self.initial_state).items()},
-            },
-            run_record=run_record(self, protocol),
-            wall_time_s=time.perf_counter() - tic,
-        )
+        state_nm = {k: v * 1e9 for k, v in (state or self.initial_state).items()}
+        return self._result(EISResult, ts, [step.describe()], tic, inputs={"state [nm]": state_nm})

@@ -1,0 +1,283 @@
+"""What every cell shares: the anode choice, the user's conditions, validity checks, the run
+record, and a :class:`Result` that saves itself.
+
+A cell is a parameter set with conditions applied (:class:`Cell`); calling one of its protocols
+solves a model of :mod:`solidna.models` and returns a :class:`Result`. The discretised PyBaMM
+models are built once per anode and mesh and cached by :mod:`solidna.models` (building is the
+slow part, a few seconds), so many cells with different parameters share one model.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from solidna import __version__
+from solidna.errors import OutOfRangeError, check_choice
+from solidna.materials import electrolyte
+from solidna.parameters import ParameterSet, lu2019
+from solidna.units import to_si
+
+__all__ = ["Cell", "Result", "ANODES", "ANODE_ALIASES", "run_record", "cell_setup"]
+
+ANODES = ("modified", "pristine")
+ANODE_ALIASES = {
+    "m-na": "modified",
+    "mna": "modified",
+    "fec": "modified",
+    "na": "pristine",
+    "bare": "pristine",
+}
+
+# Packages whose versions decide a run's numbers (recorded with every result).
+_RECORDED_PACKAGES = ("pybamm", "numpy", "scipy", "pandas", "impedance")
+
+# Typical ranges of the cell conditions in SI, used to warn when a bare number (read as SI) lies
+# far outside them - most often a number meant in the paper's units (degC, um, bar).
+_TYPICAL_TEMPERATURE_K = (223.15, 378.15)  # -50 degC to the SSE melting point (Fig. S14)
+_TYPICAL_SSE_THICKNESS_M = (1e-6, 5e-3)  # 1 um films to 5 mm pellets
+
+
+def _to_si(value: str | float, unit: str, name: str, typical: tuple[float, float]) -> float:
+    """:func:`solidna.units.to_si`, warning about a bare number far outside ``typical``."""
+    try:
+        return to_si(value, unit, name, typical=typical)
+    except TypeError:  # a units module without the ``typical`` keyword
+        return to_si(value, unit, name)
+
+
+def cell_setup(
+    anode: str,
+    parameters: ParameterSet | None = None,
+    *,
+    temperature: str | float | None = None,
+    sse_thickness: str | float | None = None,
+    pvdf_ratio: float | None = None,
+    extra: dict[str, float] | None = None,
+) -> tuple[str, ParameterSet]:
+    """Check the anode type and apply the user's conditions to a parameter set.
+
+    Returns ``(anode, parameters)``: the anode's canonical name (aliases such as ``"M-Na"``
+    accepted) and the set with the user's values recorded as such (method ``assumed``, source
+    ``user``). The electrolyte is checked at these conditions: a warning outside 10-60 degC,
+    refusal at or above the 105 degC melting point (Fig. S14).
+
+    Parameters
+    ----------
+    anode : str
+        ``"modified"`` or ``"pristine"`` (or an alias in :data:`ANODE_ALIASES`).
+    parameters : ParameterSet, optional
+        Defaults to :func:`solidna.lu2019`.
+    temperature : str or float, optional
+        e.g. ``"25 degC"``; a bare number is in K.
+    sse_thickness : str or float, optional
+        e.g. ``"60 um"``; a bare number is in m.
+    pvdf_ratio : float, optional
+        PVDF-HFP : SN weight ratio [-].
+    extra : dict, optional
+        Further entries (SI values keyed by parameter name) set by the user.
+    """
+    anode = ANODE_ALIASES.get(str(anode).lower(), anode)
+    anode = check_choice("anode type", anode, ANODES)
+    ps = parameters if parameters is not None else lu2019()
+    updates = dict(extra or {})
+    if temperature is not None:
+        updates["Temperature [K]"] = _to_si(temperature, "K", "temperature", _TYPICAL_TEMPERATURE_K)
+    if sse_thickness is not None:
+        thickness = _to_si(sse_thickness, "m", "SSE thickness", _TYPICAL_SSE_THICKNESS_M)
+        if not thickness > 0:
+            raise OutOfRangeError(
+                f"SSE thickness must be > 0; got {sse_thickness!r}. Example: '60 um'."
+            )
+        updates["SSE thickness [m]"] = thickness
+    if pvdf_ratio is not None:
+        updates["SSE PVDF-HFP ratio [-]"] = pvdf_ratio  # checked by the electrolyte below
+    if updates:
+        ps = ps.updated(updates, method="assumed", source="user", note="set by the user")
+    electrolyte.conductivity(ps["Temperature [K]"], ps["SSE PVDF-HFP ratio [-]"], ps)
+    return anode, ps
+
+
+def run_record(cell: Cell, protocol: list[dict]) -> dict[str, Any]:
+    """Everything needed to repeat a run: versions, parameter-set hash, options, protocol."""
+    import importlib.metadata as md
+
+    versions: dict[str, str | None] = {}
+    for pkg in _RECORDED_PACKAGES:
+        try:
+            versions[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:  # pragma: no cover - a package of the pinned set
+            versions[pkg] = None
+    return {
+        "solidna_version": __version__,
+        "package_versions": versions,
+        "parameter_set": cell.parameters.name,
+        "parameter_set_hash": cell.parameters.hash(),
+        "options": {"anode": cell.anode, "mesh points in the SSE": cell.var_pts},
+        "protocol": protocol,
+    }
+
+
+@dataclass
+class Result:
+    """One simulated run: a time series with unit-bearing columns, the inputs as understood, the
+    run record, and why the run stopped.
+
+    Attributes
+    ----------
+    timeseries : pandas.DataFrame
+        Columns named with their units, e.g. ``Time [h]``, ``Voltage [V]``.
+    inputs : dict
+        The conditions and protocol as the cell understood them (with units in the keys).
+    run_record : dict
+        Versions, parameter-set hash, options and protocol (:func:`run_record`).
+    status : str
+        ``"completed"``, or why the run stopped (e.g. a voltage limit reached at a stated time).
+    wall_time_s : float
+        Wall time of the solve [s].
+    """
+
+    timeseries: pd.DataFrame
+    inputs: dict[str, Any]
+    run_record: dict[str, Any]
+    status: str = "completed"
+    wall_time_s: float = 0.0
+
+    #: File stem of the first plot (``DIR/<stem>.png``).
+    _plot_name = "plot"
+
+    def summary(self) -> dict[str, Any]:
+        """Inputs as understood (with units), status and key figures (for summary.json)."""
+        return {
+            "inputs": self.inputs,
+            "status": self.status,
+            "wall time [s]": round(self.wall_time_s, 3),
+            "run": self.run_record,
+        }
+
+    def save(
+        self, out: str | Path, force: bool = False, extra: dict[str, Any] | None = None
+    ) -> Path:
+        """Write ``timeseries.csv``, ``summary.json`` and the first plot into ``out``.
+
+        Parameters
+        ----------
+        out : str or Path
+            Output directory; an existing non-empty one is refused unless ``force``.
+        force : bool
+            Write into a non-empty ``out``, replacing solidna's own files.
+        extra : dict, optional
+            Further entries for ``summary.json`` (e.g. an analysis of the run).
+        """
+        import matplotlib.pyplot as plt
+
+        from solidna.io_utils import prepare_output_dir, write_csv, write_json
+
+        out = prepare_output_dir(out, force)
+        write_csv(out / "timeseries.csv", self.timeseries)
+        write_json(out / "summary.json", self.summary() | (extra or {}))
+        fig = self.plot()
+        fig.savefig(out / f"{self._plot_name}.png", dpi=150)
+        plt.close(fig)
+        return out
+
+    def plot(self):  # pragma: no cover - every result type draws its own
+        """The plot a researcher looks at first (a matplotlib Figure)."""
+        raise NotImplementedError
+
+
+def _styled_axes(figsize: tuple[float, float], ncols: int = 1):
+    """A new figure in the house style (:mod:`solidna.report.style`)."""
+    import matplotlib.pyplot as plt
+
+    from solidna.report.style import apply_style
+
+    apply_style()
+    return plt.subplots(1, ncols, figsize=figsize)
+
+
+class Cell:
+    """A cell of the paper: a parameter set with the user's conditions and an anode type.
+
+    Subclasses add their own conditions (``extra`` entries) and protocols, each returning a
+    :class:`Result`.
+
+    Parameters
+    ----------
+    anode : str
+        ``"modified"`` (M-Na, 1 M NaClO4/FEC treated, default) or ``"pristine"``.
+    parameters : ParameterSet, optional
+        Defaults to the Lu 2019 set (:func:`solidna.lu2019`).
+    temperature : str or float, optional
+        e.g. ``"25 degC"`` (a bare number is in K). Refused at or above the SSE melting point.
+    sse_thickness : str or float, optional
+        e.g. ``"60 um"`` (a bare number is in m).
+    pvdf_ratio : float, optional
+        PVDF-HFP : SN weight ratio of the SSE (0.8 in the paper).
+    var_pts : int or None
+        Finite-volume cells across the SSE (``None``: the model's default mesh).
+    """
+
+    def __init__(
+        self,
+        anode: str = "modified",
+        parameters: ParameterSet | None = None,
+        *,
+        temperature: str | float | None = None,
+        sse_thickness: str | float | None = None,
+        pvdf_ratio: float | None = None,
+        var_pts: int | None = 20,
+        extra: dict[str, float] | None = None,
+    ):
+        self.anode, self.parameters = cell_setup(
+            anode,
+            parameters,
+            temperature=temperature,
+            sse_thickness=sse_thickness,
+            pvdf_ratio=pvdf_ratio,
+            extra=extra,
+        )
+        self.var_pts = None if var_pts is None else int(var_pts)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(anode={self.anode!r}, parameters={self.parameters.name!r})"
+
+    @property
+    def interphase_initial_thickness_m(self) -> float:
+        """Initial thickness of the Na interphase of this anode type [m]."""
+        prefix = "Modified" if self.anode == "modified" else "Pristine"
+        return self.parameters[f"{prefix} interphase initial thickness [m]"]
+
+    def _inputs(self) -> dict[str, Any]:
+        """The conditions every cell reports (units in the keys)."""
+        ps = self.parameters
+        return {
+            "anode": self.anode,
+            "temperature [K]": ps["Temperature [K]"],
+            "SSE thickness [um]": ps["SSE thickness [m]"] * 1e6,
+            "PVDF-HFP weight ratio [-]": ps["SSE PVDF-HFP ratio [-]"],
+        }
+
+    def _result(
+        self,
+        result_type: Callable[..., Result],
+        timeseries: pd.DataFrame,
+        protocol: list[dict],
+        started: float,
+        inputs: dict[str, Any] | None = None,
+        **fields: Any,
+    ) -> Result:
+        """Assemble a result: the cell's inputs plus ``inputs``, the protocol, the run record and
+        the wall time since ``started`` (a :func:`time.perf_counter` reading)."""
+        return result_type(
+            timeseries=timeseries,
+            inputs=self._inputs() | (inputs or {}) | {"protocol": protocol},
+            run_record=run_record(self, protocol),
+            wall_time_s=time.perf_counter() - started,
+            **fields,
+        )

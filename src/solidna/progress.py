@@ -1,0 +1,92 @@
+"""Progress of long work: the callback every long routine accepts, and the time-left estimate.
+
+A long routine (``reproduce``, ``calibrate_*``, ``analyze``, ``screen``) takes
+``progress(message, fraction)``: ``fraction`` is the share of the whole work done so far, in
+[0, 1], or ``None`` when only the message changes. The routine never prints; the caller (the CLI,
+a notebook) decides how to show it. :class:`TimeLeft` turns fractions into an estimate of the time
+left, and :func:`scaled` lets a routine hand a sub-task its own 0-1 range.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+__all__ = ["Progress", "no_progress", "scaled", "TimeLeft", "format_duration"]
+
+#: ``progress(message, fraction_done_or_None)``
+Progress = Callable[[str, float | None], None]
+
+
+def no_progress(message: str, fraction: float | None = None) -> None:
+    """A progress callback that does nothing."""
+
+
+def scaled(progress: Progress, start: float, stop: float) -> Progress:
+    """A callback for a sub-task that occupies ``[start, stop]`` of the parent's work.
+
+    The sub-task reports its own fraction in [0, 1]; the parent sees ``start + f (stop - start)``.
+    """
+
+    def sub(message: str, fraction: float | None = None) -> None:
+        if fraction is None:
+            progress(message, None)
+        else:
+            f = min(max(float(fraction), 0.0), 1.0)
+            progress(message, start + f * (stop - start))
+
+    return sub
+
+
+class TimeLeft:
+    """Estimate of the time left from the fraction of work done.
+
+    The fraction shown never goes backwards (a routine that re-estimates its total may report a
+    smaller fraction; the display holds the larger one). The estimate assumes the remaining work
+    proceeds at the average rate so far, and is withheld until 2 % of the work and 2 s have passed
+    (earlier estimates are mostly start-up cost).
+
+    Parameters
+    ----------
+    clock : callable
+        Returns a time in seconds (default :func:`time.monotonic`); replaceable in tests.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self._clock = clock
+        self._start = clock()
+        self.fraction = 0.0
+
+    def update(self, fraction: float | None) -> float | None:
+        """Record ``fraction`` (ignored when ``None`` or smaller than before); return the
+        estimated time left [s], or ``None`` while no honest estimate can be made."""
+        if fraction is not None and math.isfinite(fraction):
+            self.fraction = max(self.fraction, min(max(float(fraction), 0.0), 1.0))
+        return self.seconds_left()
+
+    @property
+    def elapsed_s(self) -> float:
+        """Seconds since the work started [s]."""
+        return self._clock() - self._start
+
+    def seconds_left(self) -> float | None:
+        """Estimated time left [s] at the current fraction, or ``None``."""
+        f, t = self.fraction, self.elapsed_s
+        if f >= 1.0:
+            return 0.0
+        if f < 0.02 or t < 2.0:
+            return None
+        return t * (1.0 - f) / f
+
+
+def format_duration(seconds: float | None) -> str:
+    """A duration for people: ``"45 s"``, ``"3 min 20 s"``, ``"1 h 05 min"``; ``"?"`` if unknown."""
+    if seconds is None or not math.isfinite(seconds):
+        return "?"
+    s = max(0, round(seconds))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {(s % 3600) // 60:02d} min"
