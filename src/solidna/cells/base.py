@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from solidna import __version__
-from solidna.errors import OutOfRangeError, check_choice
+from solidna.errors import InvalidOptionError, OutOfRangeError, check_choice
 from solidna.materials import electrolyte
 from solidna.parameters import ParameterSet, lu2019
 from solidna.units import to_si
@@ -204,13 +204,13 @@ def _styled_axes(figsize: tuple[float, float], ncols: int = 1):
 class Cell:
     """A cell of the paper: a parameter set with the user's conditions and an anode type.
 
-    Subclasses add their own conditions (``extra`` entries) and protocols, each returning a
-    :class:`Result`.
+    Subclasses add their own conditions and protocols, each protocol returning a :class:`Result`.
 
     Parameters
     ----------
     anode : str
-        ``"modified"`` (M-Na, 1 M NaClO4/FEC treated, default) or ``"pristine"``.
+        ``"modified"`` (M-Na, 1 M NaClO4/FEC treated, default) or ``"pristine"`` (aliases in
+        :data:`ANODE_ALIASES`, e.g. ``"M-Na"``, ``"Na"``).
     parameters : ParameterSet, optional
         Defaults to the Lu 2019 set (:func:`solidna.lu2019`).
     temperature : str or float, optional
@@ -218,10 +218,14 @@ class Cell:
     sse_thickness : str or float, optional
         e.g. ``"60 um"`` (a bare number is in m).
     pvdf_ratio : float, optional
-        PVDF-HFP : SN weight ratio of the SSE (0.8 in the paper).
-    var_pts : int or None
-        Finite-volume cells across the SSE (``None``: the model's default mesh).
+        PVDF-HFP : SN weight ratio of the SSE [-] (0.8 in the paper).
+    var_pts : int, optional
+        Finite-volume cells across the SSE (default :attr:`default_var_pts`; see the
+        convergence tests). Refused by cells whose model sets its own mesh.
     """
+
+    #: Mesh points across the SSE when ``var_pts`` is not given (``None``: the model's own mesh).
+    default_var_pts: int | None = 20
 
     def __init__(
         self,
@@ -231,9 +235,14 @@ class Cell:
         temperature: str | float | None = None,
         sse_thickness: str | float | None = None,
         pvdf_ratio: float | None = None,
-        var_pts: int | None = 20,
+        var_pts: int | None = None,
         extra: dict[str, float] | None = None,
     ):
+        if var_pts is not None and self.default_var_pts is None:
+            raise InvalidOptionError(
+                f"{type(self).__name__} uses its model's own mesh; var_pts={var_pts!r} is not an "
+                "option of this cell. Leave it out."
+            )
         self.anode, self.parameters = cell_setup(
             anode,
             parameters,
@@ -242,7 +251,7 @@ class Cell:
             pvdf_ratio=pvdf_ratio,
             extra=extra,
         )
-        self.var_pts = None if var_pts is None else int(var_pts)
+        self.var_pts = self.default_var_pts if var_pts is None else int(var_pts)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(anode={self.anode!r}, parameters={self.parameters.name!r})"

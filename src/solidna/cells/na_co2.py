@@ -110,17 +110,14 @@ class NaCO2Cell(Cell):
 
     Parameters
     ----------
-    anode : str
-        ``"modified"`` (M-Na, default) or ``"pristine"``.
-    parameters : ParameterSet, optional
-        Defaults to the Lu 2019 set.
-    temperature, sse_thickness : str or float, optional
-        e.g. ``"25 degC"``, ``"60 um"``.
+    anode, parameters : optional
+        As :class:`~solidna.cells.base.Cell`.
     co2_pressure : str or float, optional
         CO2 partial pressure, e.g. ``"1 bar"``; an exception to "a bare number is SI": a bare
         number is in bar, the unit of the parameter and of every CO2 cell report.
-    var_pts : int
-        Finite-volume cells across the SSE (default 20).
+    **conditions
+        ``temperature``, ``sse_thickness``, ``pvdf_ratio``, ``var_pts`` as
+        :class:`~solidna.cells.base.Cell`.
     """
 
     def __init__(
@@ -128,25 +125,20 @@ class NaCO2Cell(Cell):
         anode: str = "modified",
         parameters: ParameterSet | None = None,
         *,
-        temperature: str | float | None = None,
-        sse_thickness: str | float | None = None,
         co2_pressure: str | float | None = None,
-        var_pts: int = 20,
+        **conditions: Any,
     ):
         extra = {}
         if co2_pressure is not None:
             if isinstance(co2_pressure, int | float) and not isinstance(co2_pressure, bool):
                 co2_pressure = f"{co2_pressure} bar"
             extra["CO2 partial pressure [bar]"] = to_si(co2_pressure, "bar", "CO2 pressure")
-        super().__init__(
-            anode,
-            parameters,
-            temperature=temperature,
-            sse_thickness=sse_thickness,
-            var_pts=var_pts,
-            extra=extra,
-        )
-        self.initial_state = {"anode interphase thickness [m]": self.interphase_initial_thickness_m}
+        super().__init__(anode, parameters, extra=extra, **conditions)
+
+    @property
+    def initial_state(self) -> dict[str, float]:
+        """Anode interphase thickness [m] of the fresh cell."""
+        return {"anode interphase thickness [m]": self.interphase_initial_thickness_m}
 
     @property
     def open_circuit_voltage_V(self) -> float:

@@ -161,38 +161,12 @@ class NVPResult(Result):
 class NVPCell(Cell):
     """A Na|SSE|Na3V2(PO4)3 cell (Lu 2019, Fig. S31) with pristine or FEC-treated Na.
 
-    Parameters
-    ----------
-    anode : str
-        ``"modified"`` (M-Na, default) or ``"pristine"`` (aliases ``"m-na"``, ``"na"``).
-    parameters : ParameterSet, optional
-        Defaults to the Lu 2019 set (NVP entries in ``nvp.toml`` and ``fitted_nvp.toml``).
-    temperature : str or float, optional
-        e.g. ``"25 degC"``; refused at or above the SSE melting point.
-    sse_thickness : str or float, optional
-        e.g. ``"60 um"``.
-    pvdf_ratio : float, optional
-        PVDF-HFP : SN weight ratio of the SSE (0.8 in the paper).
+    Parameters are those of :class:`~solidna.cells.base.Cell` except ``var_pts``: the half-cell
+    model sets its own mesh (:mod:`solidna.models.nvp`). The NVP entries of the parameter set
+    are in ``nvp.toml`` and ``fitted_nvp.toml``.
     """
 
-    def __init__(
-        self,
-        anode: str = "modified",
-        parameters: ParameterSet | None = None,
-        *,
-        temperature: str | float | None = None,
-        sse_thickness: str | float | None = None,
-        pvdf_ratio: float | None = None,
-    ):
-        # the mesh is the default of solidna.models.nvp (recorded in the run record as None)
-        super().__init__(
-            anode,
-            parameters,
-            temperature=temperature,
-            sse_thickness=sse_thickness,
-            pvdf_ratio=pvdf_ratio,
-            var_pts=None,
-        )
+    default_var_pts = None
 
     # ------------------------------------------------------------------------------------------
     @property

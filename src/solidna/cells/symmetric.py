@@ -20,7 +20,6 @@ import pandas as pd
 
 from solidna.cells.base import Cell, Result, _styled_axes
 from solidna.errors import OutOfRangeError
-from solidna.parameters import ParameterSet
 from solidna.protocols import (
     CyclicVoltammetry,
     ImpedanceSpectroscopy,
@@ -90,6 +89,12 @@ class CyclingResult(Result):
         return fig
 
 
+#: Key of the plain Butler-Volmer exchange current in a CV summary: a fit of the Butler-Volmer
+#: equation with a co-fitted ohmic resistance, which behind a resistive film sees little of the
+#: kinetics; the model-based value is :func:`solidna.calibrate.experiments.analyse_cv`.
+BV_FIT_KEY = "plain Butler-Volmer fit: exchange current density [mA.cm-2]"
+
+
 @dataclass
 class CVResult(Result):
     """Cyclic voltammogram of a symmetric cell (``Time [s]``, ``Voltage [V]``,
@@ -114,11 +119,16 @@ class CVResult(Result):
         out = super().summary()
         try:
             res = self.exchange_current()
-            out["exchange current density [mA.cm-2]"] = res.i0_A_m2 / 10
-            out["exchange current method"] = res.method
+            out[BV_FIT_KEY] = res.i0_A_m2 / 10 if res.identifiable else None
+            out["plain Butler-Volmer fit: method"] = res.method
+            if not res.identifiable:
+                out["plain Butler-Volmer fit: note"] = (
+                    "kinetics hidden by the ohmic drop; only i0 > "
+                    f"{res.i0_lower_bound_A_m2 / 10:.3g} mA/cm2 can be stated"
+                )
         except Exception as exc:  # recorded, not fatal: the CV itself is still written
-            out["exchange current density [mA.cm-2]"] = None
-            out["exchange current error"] = str(exc)
+            out[BV_FIT_KEY] = None
+            out["plain Butler-Volmer fit: error"] = str(exc)
         return out
 
     def plot(self):
@@ -178,42 +188,15 @@ class EISResult(Result):
 class SymmetricCell(Cell):
     """A Na|SSE|Na symmetric cell (Lu 2019, Fig. 4), pristine or FEC-treated ("modified") Na.
 
-    Parameters
-    ----------
-    anode : str
-        ``"modified"`` (M-Na, 1 M NaClO4/FEC treated, default) or ``"pristine"``.
-    parameters : ParameterSet, optional
-        Defaults to the Lu 2019 set (:func:`solidna.lu2019`).
-    temperature : str or float, optional
-        e.g. ``"25 degC"`` (a bare number is in K). Refused at or above the SSE melting point.
-    sse_thickness : str or float, optional
-        e.g. ``"60 um"`` (a bare number is in m).
-    pvdf_ratio : float, optional
-        PVDF-HFP : SN weight ratio of the SSE (0.8 in the paper).
-    var_pts : int
-        Finite-volume cells across the SSE (default 20; see the convergence test).
+    Parameters are those of :class:`~solidna.cells.base.Cell` (anode, parameters, temperature,
+    sse_thickness, pvdf_ratio, var_pts).
     """
 
-    def __init__(
-        self,
-        anode: str = "modified",
-        parameters: ParameterSet | None = None,
-        *,
-        temperature: str | float | None = None,
-        sse_thickness: str | float | None = None,
-        pvdf_ratio: float | None = None,
-        var_pts: int = 20,
-    ):
-        super().__init__(
-            anode,
-            parameters,
-            temperature=temperature,
-            sse_thickness=sse_thickness,
-            pvdf_ratio=pvdf_ratio,
-            var_pts=var_pts,
-        )
+    @property
+    def initial_state(self) -> dict[str, float]:
+        """Interphase thicknesses [m] of the fresh cell, ``{"left": L0, "right": L0}``."""
         L0 = self.interphase_initial_thickness_m
-        self.initial_state = {"left": L0, "right": L0}
+        return {"left": L0, "right": L0}
 
     # ------------------------------------------------------------------------------------------
     def _values(self, state: dict[str, float] | None) -> dict[str, float]:
