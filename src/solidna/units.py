@@ -1,56 +1,182 @@
 """Parse user quantities such as ``"0.1 mA/cm2"``, ``"1 h"``, ``"60 um"``, ``"25 degC"`` with pint.
 
 SI inside: every parser returns a float in SI units (or Kelvin), and the name of each function says
-which unit it returns. Bad input raises :class:`~solidna.errors.UnitError` naming the value, the
-expected dimension and an example.
+which unit it returns. A **bare number is SI** (``current_density=0.1`` is 0.1 A/m2, i.e.
+0.01 mA/cm2); :func:`to_si` warns when a bare number lies outside the range the caller calls
+typical, spelling out how it was read.
+
+Both the slash notation (``"0.1 mA/cm2"``, ``"1000 mAh/g"``) and the exponent notation of papers
+(``"0.1 mA cm-2"``, ``"mA cm^-2"``, ``"mA·cm-2"``, ``"Ohm cm2"``, ``"mAh g-1"``) are understood;
+a space between units is a product. Bad input raises :class:`~solidna.errors.UnitError` (cannot be
+read, wrong kind of quantity) or :class:`~solidna.errors.OutOfRangeError` (below absolute zero,
+not positive, above a stated maximum), with a message in plain words: what was expected (``"a
+current density, e.g. 0.1 mA/cm2"``), what was given (``"'5 V' is a voltage"``) and how to fix it.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import re
+import warnings
+from dataclasses import dataclass
 
 import pint
 
-from solidna.errors import UnitError
+from solidna.errors import OutOfRangeError, OutOfRangeWarning, UnitError
 
-__all__ = ["ureg", "Q_", "parse_quantity", "to_si", "format_quantity"]
+__all__ = [
+    "ureg",
+    "Q_",
+    "Kind",
+    "KINDS",
+    "MAX_DURATION",
+    "MAX_DURATION_S",
+    "kind_of",
+    "parse_quantity",
+    "to_si",
+    "format_quantity",
+]
 
 ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-# Battery shorthand that pint does not know: "cm2" works natively; add mAh.
+# Battery shorthand that pint does not know: "cm2" is handled by _normalise; add mAh and Ah.
 ureg.define("mAh = milliampere * hour")
 ureg.define("Ah = ampere * hour")
 Q_ = ureg.Quantity
 
-# Examples used in error messages, keyed by the SI unit asked for.
-_EXAMPLES = {
-    "A/m**2": '"0.1 mA/cm2"',
-    "s": '"1 h" or "30 min"',
-    "m": '"60 um"',
-    "K": '"25 degC" or "298.15 K"',
-    "C/m**2": '"1 mAh/cm2"',
-    "V": '"0.5 V" or "500 mV"',
-    "V/s": '"5 mV/s"',
-    "Hz": '"1 MHz"',
+#: The longest duration (run, half cycle, rest, forecast) solidna accepts. 1e6 h is 114 years,
+#: far beyond any battery test; a larger value is a typing slip (``"1e99 h"``) and would only
+#: overflow the solver's time grid later.
+MAX_DURATION = "1e6 h"
+MAX_DURATION_S = 1e6 * 3600.0
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of quantity as people name it.
+
+    Attributes
+    ----------
+    name : str
+        In plain words with its article, e.g. ``"a current density"``.
+    si : str
+        The SI unit as pint reads it (``"A/m**2"``); the value :func:`to_si` returns is in it.
+    example : str
+        A typical input, e.g. ``"0.1 mA/cm2"``.
+    practical : str
+        The unit researchers use, as pint reads it (``"mA/cm**2"``).
+    """
+
+    name: str
+    si: str
+    example: str
+    practical: str
+
+    @property
+    def bare(self) -> str:
+        """The name without its article (``"current density"``)."""
+        return self.name.split(" ", 1)[1]
+
+
+def _text(unit: str) -> str:
+    """Unit as printed in messages: ``"mA/cm**2"`` -> ``"mA/cm2"``."""
+    return unit.replace("**", "").replace("*", ".")
+
+
+#: Plain names of the quantities solidna takes, keyed by the unit callers ask :func:`to_si` for.
+#: The first entry of a dimension names what a user gave (e.g. any ``[current]/[length]**2`` is
+#: "a current density").
+KINDS: dict[str, Kind] = {
+    "A/m**2": Kind("a current density", "A/m**2", "0.1 mA/cm2", "mA/cm**2"),
+    "s": Kind("a time", "s", "1 h", "h"),
+    "m": Kind("a length", "m", "60 um", "um"),
+    "K": Kind("a temperature", "K", "25 degC", "degC"),
+    "V": Kind("a voltage", "V", "0.5 V", "V"),
+    "V/s": Kind("a scan rate", "V/s", "5 mV/s", "mV/s"),
+    "Hz": Kind("a frequency", "Hz", "1 MHz", "Hz"),
+    "A/kg": Kind("a specific current (per mass)", "A/kg", "200 mA/g", "mA/g"),
+    "C/kg": Kind("a specific capacity (per mass)", "C/kg", "1000 mAh/g", "mAh/g"),
+    "C/m**2": Kind("an areal capacity", "C/m**2", "1 mAh/cm2", "mAh/cm**2"),
+    "ohm*m**2": Kind("an area-specific resistance", "ohm*m**2", "12 Ohm cm2", "ohm*cm**2"),
+    "Pa": Kind("a pressure", "Pa", "1 bar", "bar"),
+    "bar": Kind("a pressure", "bar", "1 bar", "bar"),
+    "kg": Kind("a mass", "kg", "0.5 mg", "mg"),
+    "m**2": Kind("an area", "m**2", "1 cm2", "cm**2"),
+    "ohm": Kind("a resistance", "ohm", "10 Ohm", "ohm"),
+    "A": Kind("a current", "A", "0.1 mA", "mA"),
+    "C": Kind("a charge", "C", "1 mAh", "mAh"),
+    "A*h": Kind("a charge", "A*h", "1 mAh", "mAh"),
+    "S/m": Kind("a conductivity", "S/m", "0.1 mS/cm", "mS/cm"),
+    "J": Kind("an energy", "J", "1 eV", "eV"),
 }
 
-# "um" and "cm2" style shorthands that pint parses only with help.
-_SHORTHAND = [
-    (re.compile(r"(?<![A-Za-z])(cm|mm|um|m)([23])(?![0-9])"), r"\1**\2"),
-    (re.compile(r"µ"), "u"),
-    (re.compile(r"°C"), "degC"),
-]
+
+def kind_of(unit: str) -> Kind:
+    """The :class:`Kind` of ``unit`` (a key of :data:`KINDS`, or any unit of the same dimension)."""
+    if unit in KINDS:
+        return KINDS[unit]
+    dim = Q_(1, unit).dimensionality
+    for kind in KINDS.values():
+        if Q_(1, kind.si).dimensionality == dim:
+            return Kind(kind.name, unit, kind.example, kind.practical)
+    return Kind(f"a quantity in {_text(unit)}", unit, f"1 {_text(unit)}", unit)
+
+
+def _what_it_is(q: pint.Quantity) -> str:
+    """What a parsed quantity is, in plain words (never pint's dimension algebra)."""
+    if q.dimensionless:
+        return "a plain number (no unit)"
+    for kind in KINDS.values():
+        if q.check(Q_(1, kind.si).dimensionality):
+            return kind.name
+    return f"a quantity in {q.units:~P}"
+
+
+_REPLACE = (
+    ("µ", "u"),
+    ("μ", "u"),
+    ("°C", "degC"),
+    ("℃", "degC"),
+    ("Ω", "ohm"),
+    ("·", "*"),
+    ("⋅", "*"),
+    ("−", "-"),
+    ("²", "2"),
+    ("³", "3"),
+    ("⁻", "-"),
+    ("¹", "1"),
+)
+_OHM = re.compile(r"(?i)(?<![A-Za-z])([kMmGu]?)ohms?(?![A-Za-z])")
+# "mA.cm-2": a dot between two unit names is a product
+_DOT = re.compile(r"(?<=[A-Za-z])\.(?=[A-Za-z])")
+# "cm2", "cm-2", "cm^-2", "g-1": a unit name (not a number's exponent as in 1e5) with a power
+_POWER = re.compile(r"(?<![\w.])([A-Za-z]+)\^?([-+]?\d+)(?![\w.])")
+_DECIMAL_COMMA = re.compile(r"^\s*([-+]?\d*),(\d+)")
 
 
 def _normalise(text: str) -> str:
-    for pattern, repl in _SHORTHAND:
-        text = pattern.sub(repl, text)
+    for old, new in _REPLACE:
+        text = text.replace(old, new)
+    text = _OHM.sub(r"\1ohm", text)
+    text = _DOT.sub("*", text)
+    text = _POWER.sub(r"\1**\2", text)
     return text.strip()
 
 
 @functools.lru_cache(maxsize=512)
 def _parse_text(text: str) -> pint.Quantity:
     return Q_(_normalise(text))
+
+
+def _parse_error(value: str, exc: Exception, kind: Kind, name: str) -> UnitError:
+    if isinstance(exc, pint.UndefinedUnitError):
+        why = f"{', '.join(repr(u) for u in exc.unit_names)} is not a unit solidna knows"
+    else:
+        why = "it is not a number followed by a unit"
+    return UnitError(
+        f"{name}: cannot parse {value!r} as {kind.name} ({why}). Give a number and a unit, "
+        f'e.g. "{kind.example}".'
+    )
 
 
 def parse_quantity(
@@ -61,7 +187,8 @@ def parse_quantity(
     Parameters
     ----------
     value : str, float, int or pint.Quantity
-        ``"0.1 mA/cm2"``; a bare number is taken to be in ``unit``.
+        ``"0.1 mA/cm2"`` or ``"0.1 mA cm-2"``; a bare number (or a string holding only a number)
+        is taken to be in ``unit``.
     unit : str
         The unit (and so the dimension) expected, e.g. ``"A/m**2"``.
     name : str
@@ -71,53 +198,180 @@ def parse_quantity(
     -------
     pint.Quantity
         The parsed quantity (not yet converted).
+
+    Raises
+    ------
+    UnitError
+        ``value`` cannot be read (a decimal comma, an unknown unit, not a number) or is another
+        kind of quantity than ``unit``.
     """
+    kind = kind_of(unit)
     if isinstance(value, bool):
         raise UnitError(
-            f"{name}: got the boolean {value!r}; give a quantity such as {_EXAMPLES.get(unit, unit)}."
+            f'{name}: got the boolean {value!r}; give {kind.name} such as "{kind.example}".'
         )
     if isinstance(value, pint.Quantity):
         q = value
     elif isinstance(value, int | float):
         q = Q_(float(value), unit)
     elif isinstance(value, str):
+        comma = _DECIMAL_COMMA.match(value)
+        if comma:
+            fixed = _DECIMAL_COMMA.sub(r"\1.\2", value, count=1).strip()
+            raise UnitError(
+                f"{name}: {value!r} has a decimal comma; solidna reads a point as the decimal "
+                f"mark (and takes no thousands separators). Write {fixed!r}."
+            )
         try:
             q = _parse_text(value)
         except Exception as exc:  # pint raises many kinds; all mean "cannot parse"
-            raise UnitError(
-                f"{name}: cannot parse {value!r} as a quantity ({type(exc).__name__}). "
-                f"Give a number with a unit, e.g. {_EXAMPLES.get(unit, unit)}."
-            ) from None
-        if not isinstance(q, pint.Quantity):  # a bare number in a string
-            q = Q_(float(q), unit)
+            raise _parse_error(value, exc, kind, name) from None
+        if not isinstance(q, pint.Quantity) or (q.dimensionless and unit):
+            q = Q_(float(q.magnitude if isinstance(q, pint.Quantity) else q), unit)
     else:
         raise UnitError(
-            f"{name}: expected a number or a string with units, got {type(value).__name__} {value!r}. "
-            f"Example: {_EXAMPLES.get(unit, unit)}."
+            f"{name}: expected a number or a string with units, got {type(value).__name__} "
+            f'{value!r}. Give {kind.name}, e.g. "{kind.example}".'
         )
     if not q.check(Q_(1, unit).dimensionality):
         raise UnitError(
-            f"{name}: {value!r} has dimensions {q.dimensionality}, expected those of {unit!r}. "
-            f"Example: {_EXAMPLES.get(unit, unit)}."
+            f"{name}: {value!r} is {_what_it_is(q)}, not {kind.name}. Give {kind.name}, "
+            f'e.g. "{kind.example}".'
         )
     return q
 
 
-def to_si(value: str | float | int | pint.Quantity, unit: str, name: str = "value") -> float:
+def _is_bare(value: object) -> bool:
+    """True for a number given without a unit (a bare number is read in SI)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return True
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+def _shown(value: object, si: float, kind: Kind) -> str:
+    """The value as the user gave it, with its SI reading when it was a bare number."""
+    if _is_bare(value):
+        return f"{value!r} (read as {si:.4g} {_text(kind.si)}: a bare number is SI)"
+    return repr(value)
+
+
+def _in_practical(si: float, kind: Kind) -> str:
+    return f"{Q_(si, kind.si).to(kind.practical).magnitude:.4g} {_text(kind.practical)}"
+
+
+def _sentence(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def to_si(
+    value: str | float | int | pint.Quantity,
+    unit: str,
+    name: str = "value",
+    *,
+    typical: tuple[float, float] | None = None,
+    maximum: float | None = None,
+    positive: bool = False,
+    hint: str = "",
+) -> float:
     """Parse ``value`` and return its magnitude in ``unit`` (an SI unit by convention).
+
+    Parameters
+    ----------
+    value : str, float, int or pint.Quantity
+        ``"0.1 mA/cm2"``, ``"0.1 mA cm-2"``, ``"25 degC"``; a bare number is in ``unit`` (SI).
+    unit : str
+        The unit of the returned number, e.g. ``"A/m**2"`` (see :data:`KINDS`).
+    name : str
+        What the quantity is, in the caller's words, for messages (``"current density"``).
+    typical : (float, float), optional
+        The range [low, high] in ``unit`` that the caller calls typical (its validated range). A
+        *bare number* outside it warns (:class:`~solidna.errors.OutOfRangeWarning`) with the SI
+        reading spelled out, since it is most likely a number meant in another unit. Values given
+        with a unit never warn here.
+    maximum : float, optional
+        The largest value accepted, in ``unit``; above it :class:`OutOfRangeError`.
+    positive : bool
+        Refuse zero and negative values (:class:`OutOfRangeError`).
+    hint : str
+        A sentence added to the messages of ``positive`` and ``maximum`` (how to fix it).
+
+    Returns
+    -------
+    float
+        The value in ``unit``.
+
+    Raises
+    ------
+    UnitError
+        ``value`` cannot be read or is another kind of quantity.
+    OutOfRangeError
+        Not finite; a temperature at or below absolute zero; not positive (with ``positive``);
+        above ``maximum``.
 
     Examples
     --------
     >>> to_si("0.1 mA/cm2", "A/m**2", "current density")
     1.0
+    >>> to_si("0.1 mA cm-2", "A/m**2", "current density")
+    1.0
     >>> round(to_si("25 degC", "K"), 2)
     298.15
     """
+    kind = kind_of(unit)
     q = parse_quantity(value, unit, name)
     try:
-        return float(q.to(unit).magnitude)
+        si = float(q.to(unit).magnitude)
     except pint.DimensionalityError as exc:  # pragma: no cover - checked above
-        raise UnitError(f"{name}: {value!r} cannot be converted to {unit!r}.") from exc
+        raise UnitError(f"{name}: {value!r} cannot be converted to {_text(unit)}.") from exc
+    if q.check("[temperature]") and math.isfinite(si) and Q_(si, unit).to("K").m <= 0:
+        if _is_bare(value):
+            read = f"is read as {value} {_text(unit)} (a bare number is SI), which is"
+            fix = f"if you meant {value} degC, pass '{value} degC'"
+        else:
+            read, fix = "is", 'give a temperature such as "25 degC" or "298.15 K"'
+        raise OutOfRangeError(
+            f"{name}: {value!r} {read} at or below absolute zero (-273.15 degC = 0 K), not a "
+            f"physical absolute temperature; {fix}."
+        )
+    if not math.isfinite(si):
+        also = " (not a physical absolute temperature)" if q.check("[temperature]") else ""
+        raise OutOfRangeError(
+            f"{name}: {value!r} is not a finite number{also}. Give {kind.name}, "
+            f'e.g. "{kind.example}".'
+        )
+    if positive and not si > 0:
+        raise OutOfRangeError(
+            f"{_sentence(name)} must be a positive, finite quantity; got "
+            f"{_shown(value, si, kind)}. {hint}".rstrip()
+        )
+    if maximum is not None and si > maximum:
+        raise OutOfRangeError(
+            f"{name}: {_shown(value, si, kind)} is above the largest value accepted, "
+            f"{_in_practical(maximum, kind)}. {hint}".rstrip()
+        )
+    if typical is not None and _is_bare(value) and not typical[0] <= si <= typical[1]:
+        practical = _text(kind.practical)
+        low = Q_(typical[0], kind.si).to(kind.practical).magnitude
+        range_text = f"{low:.4g} to {_in_practical(typical[1], kind)}"
+        read = f"{si:.4g} {_text(kind.si)}"
+        if Q_(1, kind.si).to(kind.practical).m == 1:  # the same number in both units: no mix-up
+            meant = ""
+        else:
+            read += f" = {_in_practical(si, kind)}"
+            meant = f"; if you meant {value} {practical}, pass '{value} {practical}'"
+        warnings.warn(
+            f"{name} = {value!r} is read as {read} (a bare number is SI){meant}. It lies outside "
+            f"the typical range {range_text}.",
+            OutOfRangeWarning,
+            stacklevel=3,
+        )
+    return si
 
 
 def format_quantity(magnitude: float, unit: str, digits: int = 4) -> str:

@@ -359,3 +359,66 @@ def test_module_doctests():
 
     assert doctest.testmod(sio).failed == 0
     assert doctest.testmod(table).failed == 0
+
+
+def test_unrecognised_columns_are_reported_as_such(tmp_path):
+    p = tmp_path / "odd.csv"
+    p.write_text("Zeit,Spannung,Strom\n0,1,0.1\n1,1.1,0.1\n2,1.2,0.1\n")
+    with pytest.raises(DataFormatError) as info:
+        sio.read(p)
+    message = str(info.value)
+    assert "odd.csv: none of its columns is recognised" in message
+    assert "columns found: 'Zeit', 'Spannung', 'Strom'" in message
+    assert "time: time, testtime" in message and "voltage: voltage, ewe" in message
+    assert "columns={'time': 't [min]'" in message and "--column 'time=t [min]'" in message
+    assert "no data rows" not in message
+    # the mapping the message proposes works
+    m = sio.read(
+        p, columns={"time": "Zeit [min]", "voltage": "Spannung [V]", "current": "Strom [mA]"}
+    )
+    assert float(m.data["Time [s]"].iloc[-1]) == 120.0
+
+
+def test_partly_recognised_columns_name_what_is_missing(tmp_path):
+    p = tmp_path / "half.csv"
+    p.write_text("Time [s],Voltage [V],Ampere thing\n0,1,0.1\n1,1.1,0.1\n")
+    with pytest.raises(DataFormatError) as info:
+        sio.read(p)
+    message = str(info.value)
+    assert "no column for Current [A]" in message and "'Ampere thing'" in message
+    assert "recognised: time='Time [s]', voltage='Voltage [V]'" in message
+    assert "current: current, i" in message and "--column" in message
+
+
+def test_header_only_file_still_says_no_data_rows(tmp_path):
+    p = tmp_path / "head.csv"
+    p.write_text("Time [s],Voltage [V],Current [A]\n")
+    with pytest.raises(DataFormatError, match=r"head\.csv.*(no data rows|empty)"):
+        sio.read(p)
+
+
+def test_a_directory_is_not_a_file(tmp_path):
+    d = tmp_path / "runs"
+    d.mkdir()
+    (d / "cell1.mpt").write_text("x")
+    for call in (
+        lambda: sio.read(d),
+        lambda: sio.read(d, format="csv"),
+        lambda: sio.detect_format(d),
+    ):
+        with pytest.raises(DataFormatError, match=r"runs is a directory, not a file.*cell1\.mpt"):
+            call()
+    empty = tmp_path / "empty_dir"
+    empty.mkdir()
+    with pytest.raises(DataFormatError, match="is a directory, not a file \\(it holds no files\\)"):
+        sio.read(empty)
+
+
+def test_write_mpt_round_trip_of_both_kinds(tmp_path):
+    ts = sio.read(MACCOR)
+    back = sio.read(sio.write_mpt(ts, tmp_path / "ts.mpt"))
+    for col in ("Time [s]", "Voltage [V]", "Current [A]", "Capacity [A.h]", "Cycle number"):
+        np.testing.assert_allclose(back.data[col], ts.data[col], rtol=1e-8, atol=1e-12)
+    eis = sio.read(EIS_CHI)
+    back = sio.read(sio.write_mpt(eis, tmp_path / "eis.mpt"))
+    np.testing.assert_allclose(back.data.to_numpy(), eis.data.to_numpy(), rtol=1e-8)

@@ -97,3 +97,46 @@ def test_cli_temperature_above_melting_point(tmp_path):
     )
     assert res.exit_code == 2
     assert "melting" in res.output.lower()
+
+
+@pytest.mark.parametrize(
+    "v_min, v_max, name", [("-12 V", "0.5 V", "v_min"), ("-0.5 V", "11 V", "v_max")]
+)
+def test_cv_vertex_beyond_voltage_limit_is_refused(v_min, v_max, name):
+    # the cycler stops at its 10 V limit: a sweep beyond it cannot be run as asked
+    with pytest.raises(OutOfRangeError, match=rf"{name} = .* beyond the cycler's voltage limit"):
+        SymmetricCell().cv(v_min, v_max)
+
+
+def test_nvp_cell_refuses_a_mesh_option():
+    from solidna.cells import NVPCell
+
+    with pytest.raises(InvalidOptionError, match="var_pts=10 is not an option"):
+        NVPCell(var_pts=10)
+
+
+def test_cells_share_one_setup():
+    from solidna.cells import Cell, NaCO2Cell, NVPCell
+
+    for kind in (SymmetricCell, NaCO2Cell, NVPCell):
+        cell = kind("M-Na", temperature="40 degC", sse_thickness="80 um")
+        assert isinstance(cell, Cell)
+        assert cell.anode == "modified"
+        assert cell.parameters["Temperature [K]"] == pytest.approx(313.15)
+        assert cell.parameters["SSE thickness [m]"] == pytest.approx(80e-6)
+        assert cell.parameters.entry("SSE thickness [m]").source == "user"
+        assert repr(cell).startswith(f"{kind.__name__}(anode='modified'")
+
+
+def test_bare_numbers_are_si_and_warn_outside_the_typical_range():
+    # a bare number is SI: 25 is 25 K, 60 is 60 m - the warning spells that reading out
+    with pytest.warns(
+        OutOfRangeWarning, match=r"temperature = 25 is read as 25 K .*pass '25 degC'"
+    ):
+        SymmetricCell(temperature=25)
+    with pytest.warns(OutOfRangeWarning, match=r"SSE thickness = 60 is read as 60 m"):
+        SymmetricCell(sse_thickness=60)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cell = SymmetricCell(temperature=298.15, sse_thickness=60e-6)  # SI within range: silent
+    assert cell.parameters["SSE thickness [m]"] == pytest.approx(60e-6)

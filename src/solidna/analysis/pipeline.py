@@ -38,7 +38,7 @@ import math
 import os
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +55,11 @@ from solidna.analysis.io import (
     Z_IM,
     Z_RE,
     Measurement,
+    check_file,
     read,
 )
 from solidna.errors import DataFormatError, InvalidOptionError, SolidnaError, check_choice
+from solidna.progress import Progress, no_progress, scaled
 
 __all__ = ["analyze", "KINDS", "FIGURE_DPI"]
 
@@ -71,11 +73,24 @@ PROFILE_CYCLES = (1, 2, 10, 50, 100, 200)
 #: with the nearest one when within 10 %.
 NA_CO2_RATES_MA_G = (50, 100, 200, 400, 500)
 
-Progress = Callable[[str, float | None], None]
+#: Shares of the whole work reported to ``progress``: reading the files (and writing their
+#: tables), analysing them, writing the summary and report. Analysing weighs most: the model fits
+#: of ``symmetric --forecast`` and ``cv`` take minutes, reading a large file seconds.
+READ_SHARE, ANALYSE_SHARE = 0.3, 0.65
 
 
-def _no_progress(message: str, fraction: float | None = None) -> None:
-    """A progress callback that does nothing."""
+class _Forward:
+    """A progress callback whose fraction never goes backwards (a sub-task that restarts its own
+    count, e.g. a fit's iterations, cannot pull the bar back)."""
+
+    def __init__(self, progress: Progress):
+        self._progress = progress
+        self.fraction = 0.0
+
+    def __call__(self, message: str, fraction: float | None = None) -> None:
+        if fraction is not None:
+            self.fraction = max(self.fraction, min(float(fraction), 1.0))
+        self._progress(message, self.fraction)
 
 
 # --------------------------------------------------------------------------------------------
@@ -94,10 +109,26 @@ def _per_file(name: str, values, n: int, unit: str, what: str) -> list[float | N
         raise InvalidOptionError(
             f"{name}: give one value for all {n} files or one per file; got {len(values)}."
         )
-    parsed = [to_si(v, unit, what) for v in values]
-    if unit != "K" and any(not (p > 0) for p in parsed):
-        raise InvalidOptionError(f"{name} must be > 0; got {values!r}.")
+    # temperatures are checked against absolute zero by to_si; the others must be > 0
+    parsed = [to_si(v, unit, what, positive=unit != "K") for v in values]
     return parsed * n if len(parsed) == 1 else parsed
+
+
+def _check_inputs(files: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """The input files as paths: each must exist and be a file, and none may be given twice."""
+    paths = [check_file(f) for f in files]
+    if not paths:
+        raise InvalidOptionError("No input files given; pass one or more instrument files.")
+    seen: dict[Path, Path] = {}
+    for p in paths:
+        first = seen.setdefault(p.resolve(), p)
+        if first is not p:
+            same = "" if str(first) == str(p) else f" (as {str(first)!r} and {str(p)!r})"
+            raise InvalidOptionError(
+                f"{p.resolve()} is given twice{same}: each file would be counted twice in the "
+                "results. Give every file once."
+            )
+    return paths
 
 
 def _stems(paths: Sequence[Path]) -> list[str]:
@@ -217,7 +248,7 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
     t = m.data[TIME].to_numpy(dtype=float)
     v = m.data[VOLTAGE].to_numpy(dtype=float)
     j = _need_density(m, "symmetric-cell")
-    progress(f"{stem}: per-cycle overpotential", None)
+    progress(f"{stem}: per-cycle overpotential", 0.0)
     cycles = per_cycle_overpotential(t - t[0], v, j, window=opts["window"])
     halves = split_half_cycles(t, j)
     w.csv(f"tables/{stem}.cycles.csv", cycles)
@@ -249,15 +280,16 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
     if opts["forecast"] is not None:
         from solidna.calibrate.from_data import InterphaseFit
 
-        progress(f"{stem}: fitting the interphase model", None)
+        progress(f"{stem}: fitting the interphase model", 0.1)
+        fitting = scaled(progress, 0.1, 0.8)
         fit = InterphaseFit(
             anode=opts["anode"],
             temperature=opts["temperature_K"][k],
             sse_thickness=opts["thickness_m"][k],
             window=opts["window"],
-            progress=lambda msg, frac: progress(f"{stem}: {msg}", frac),
+            progress=lambda msg, frac: fitting(f"{stem}: {msg}", frac),
         ).fit(t, v, j)
-        progress(f"{stem}: forecast to {opts['forecast']}", None)
+        progress(f"{stem}: forecast to {opts['forecast']}", 0.8)
         fc = fit.forecast(opts["forecast"], n_samples=opts["forecast_samples"])
         w.csv(f"tables/{stem}.forecast.csv", fc)
         last = fc.iloc[-1]
@@ -331,7 +363,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
     circuit = opts["circuit"] or "R0-p(R1,CPE1)"
     rows, per_file = [], {}
     for k, (m, stem) in enumerate(zip(measurements, stems, strict=True)):
-        progress(f"{stem}: Kramers-Kronig check and circuit fit", k / len(measurements))
+        progress(f"analysing {stem}: Kramers-Kronig check and circuit fit", k / len(measurements))
         if m.kind != "impedance":
             raise DataFormatError(
                 f"{m.source}: --kind eis needs an impedance spectrum (frequency and Z columns); "
@@ -455,7 +487,7 @@ def _cv(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str,
     j = _need_density(m, "CV")
     temperature = opts["temperature_K"][k] or 298.15
     result: dict[str, Any] = {"temperature [K]": temperature}
-    progress(f"{stem}: Butler-Volmer fit", None)
+    progress(f"{stem}: Butler-Volmer fit", 0.0)
     try:
         bv = exchange_current_from_cv(
             v,
@@ -477,7 +509,7 @@ def _cv(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str,
         from solidna.calibrate.cv import fit_cv
         from solidna.cells.symmetric import SymmetricCell
 
-        progress(f"{stem}: symmetric-cell model fit (Fig. 4g)", None)
+        progress(f"{stem}: symmetric-cell model fit (Fig. 4g)", 0.2)
         keep = np.r_[True, np.diff(t) > 0]  # the model fit needs strictly increasing time
         cell = SymmetricCell(
             opts["anode"], temperature=temperature, sse_thickness=opts["thickness_m"][k]
@@ -528,7 +560,7 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
         current, per_area, capacity = d[CURRENT_DENSITY].to_numpy(dtype=float), True, None
         notes.append(f"{m.source.name}: only current density known; capacities are per m2.")
     mass = opts["mass_g"][k]
-    progress(f"{stem}: per-cycle metrics", None)
+    progress(f"{stem}: per-cycle metrics", 0.0)
     table = galvanostatic_cycles(
         t,
         v,
@@ -760,7 +792,10 @@ def analyze(
     force : bool
         Write into a non-empty ``out`` (only solidna's files are overwritten).
     progress : callable, optional
-        ``progress(message, fraction_or_None)``.
+        ``progress(message, fraction)`` (:data:`solidna.progress.Progress`): ``fraction`` of the
+        whole work, never decreasing; reading the files takes the first :data:`READ_SHARE`,
+        analysing them the next :data:`ANALYSE_SHARE` (each file and stage its own slice), writing
+        the summary and report the rest.
     format, columns
         Passed to :func:`solidna.analysis.io.read` (format override; column mapping for CSV).
     area, mass, thickness, temperature : str, float or one per file, optional
@@ -772,7 +807,8 @@ def analyze(
     anode : {"modified", "pristine"}
         Interphase of the symmetric-cell model (``symmetric`` forecast and ``cv`` model fit).
     forecast : str or float, optional
-        ``symmetric``: fit the interphase model and forecast to this time (``"4000 h"``).
+        ``symmetric``: fit the interphase model and forecast to this time (``"4000 h"``; a bare
+        number is in seconds); positive and at most :data:`solidna.units.MAX_DURATION`.
     forecast_samples : int
         Parameter sets drawn for the forecast band (each one model run to ``forecast``).
     window : float
@@ -795,29 +831,29 @@ def analyze(
     Raises
     ------
     InvalidOptionError
-        Unknown kind, bad option values, no files.
+        Unknown kind, bad option values, no files, the same file given twice.
+    OutOfRangeError, UnitError
+        A quantity that is not positive (area, mass, thickness, forecast), below absolute zero
+        (temperature), above its maximum, or cannot be read.
     DataFormatError
-        A file cannot be read or lacks what the analysis needs (e.g. the area).
+        A file is missing, a directory, cannot be read or lacks what the analysis needs (e.g.
+        the area).
     OutputExistsError
         ``out`` is not empty and ``force`` is False.
     """
     from solidna import __version__
     from solidna.io_utils import prepare_output_dir, write_json
+    from solidna.protocols.steps import DURATION_TYPICAL_S, parse_duration_s
     from solidna.targets import paper_info
     from solidna.units import to_si
 
     tic = time.perf_counter()
-    progress = progress or _no_progress
+    progress = _Forward(progress or no_progress)
     kind = check_choice("kind", str(kind), KINDS)
     anode = check_choice("anode type", str(anode), ("modified", "pristine"))
     if isinstance(files, (str, os.PathLike)):
         files = [files]
-    paths = [Path(f) for f in files]
-    if not paths:
-        raise InvalidOptionError("No input files given; pass one or more instrument files.")
-    for p in paths:
-        if not p.is_file():
-            raise DataFormatError(f"{p}: no such file. Check the path.")
+    paths = _check_inputs(files)
     n = len(paths)
     if not (0 < float(window) <= 1):
         raise InvalidOptionError(f"window must lie in (0, 1]; got {window!r}.")
@@ -836,11 +872,13 @@ def analyze(
         "reference_cycle": reference_cycle,
         "ohmic_resistance_ohm_m2": None
         if ohmic_resistance is None
-        else to_si(ohmic_resistance, "ohm*m**2", "ohmic resistance"),
+        else to_si(ohmic_resistance, "ohm*m**2", "ohmic resistance", positive=True),
         "model_fit": bool(model_fit),
     }
     if forecast is not None:
-        opts["forecast_s"] = to_si(forecast, "s", "forecast time")
+        opts["forecast_s"] = parse_duration_s(
+            forecast, "forecast horizon", DURATION_TYPICAL_S, "4000 h"
+        )
         if kind != "symmetric":
             raise InvalidOptionError(
                 f"forecast applies to --kind symmetric only; got kind {kind!r}."
@@ -850,25 +888,21 @@ def analyze(
     stems = _stems(paths)
     measurements: list[Measurement] = []
     for k, p in enumerate(paths):
-        progress(f"reading {p.name}", k / n)
-        m = read(
-            p,
-            format=format,
-            columns=columns,
-            area=opts["area_m2"][k],
-            progress=lambda msg, frac, _k=k: progress(
-                msg, None if frac is None else (_k + frac) / n
-            ),
-        )
+        # file k reads in [k, k + 0.8) / n of the reading share and writes its table after
+        reading = scaled(progress, READ_SHARE * k / n, READ_SHARE * (k + 0.8) / n)
+        reading(f"reading {p.name}", 0.0)
+        m = read(p, format=format, columns=columns, area=opts["area_m2"][k], progress=reading)
         measurements.append(m)
         if write_data:
-            progress(f"writing tables/{stems[k]}.data.csv ({len(m.data)} rows)", None)
+            reading(f"writing tables/{stems[k]}.data.csv ({len(m.data)} rows)", 1.0)
             writer.csv(f"tables/{stems[k]}.data.csv", m.data)
+        progress(f"read {p.name} ({len(m.data)} rows)", READ_SHARE * (k + 1) / n)
     notes: list[str] = [f"{m.source.name}: {note}" for m in measurements for note in m.notes]
     comparisons: list[dict[str, Any]] = []
     results: dict[str, Any] = {}
     if kind == "eis":
-        results = _eis(measurements, stems, writer, opts, comparisons, notes, progress)
+        analysing = scaled(progress, READ_SHARE, READ_SHARE + ANALYSE_SHARE)
+        results = _eis(measurements, stems, writer, opts, comparisons, notes, analysing)
     else:
         for k, (m, stem) in enumerate(zip(measurements, stems, strict=True)):
             if m.kind != "timeseries":
@@ -876,14 +910,17 @@ def analyze(
                     f"{m.source}: --kind {kind} needs a time series (time, voltage, current); "
                     "this file is an impedance spectrum. Use --kind eis."
                 )
-            progress(f"analysing {m.source.name}", k / n)
+            share = ANALYSE_SHARE / n
+            analysing = scaled(progress, READ_SHARE + k * share, READ_SHARE + (k + 1) * share)
+            analysing(f"analysing {m.source.name}", 0.0)
             if kind == "symmetric":
-                res = _symmetric(m, stem, writer, opts, k, comparisons, notes, progress)
+                res = _symmetric(m, stem, writer, opts, k, comparisons, notes, analysing)
             elif kind == "cv":
-                res = _cv(m, stem, writer, opts, k, comparisons, notes, progress)
+                res = _cv(m, stem, writer, opts, k, comparisons, notes, analysing)
             else:
-                res = _battery(m, stem, writer, opts, k, kind, comparisons, notes, progress)
+                res = _battery(m, stem, writer, opts, k, kind, comparisons, notes, analysing)
             results[m.source.name] = res
+            analysing(f"analysed {m.source.name}", 1.0)
     figures = {Path(f).stem: out_dir / f for f in writer.files if f.startswith("figures/")}
     paper = paper_info()
     summary: dict[str, Any] = {
@@ -913,7 +950,7 @@ def analyze(
         "wall time [s]": round(time.perf_counter() - tic, 3),
     }
     summary["outputs"] = writer.files + ["summary.json", "report.html"]
-    progress("writing summary.json and report.html", None)
+    progress("writing summary.json and report.html", READ_SHARE + ANALYSE_SHARE)
     write_json(writer.path("summary.json"), summary)
     writer.path("report.html").write_text(_render(summary, figures), encoding="utf-8")
     progress("done", 1.0)

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from solidna import __version__
-from solidna.errors import InvalidOptionError, OutOfRangeError, check_choice
+from solidna.errors import InvalidOptionError, check_choice
 from solidna.materials import electrolyte
 from solidna.parameters import ParameterSet, lu2019
 from solidna.units import to_si
@@ -41,14 +41,6 @@ _RECORDED_PACKAGES = ("pybamm", "numpy", "scipy", "pandas", "impedance")
 # far outside them - most often a number meant in the paper's units (degC, um, bar).
 _TYPICAL_TEMPERATURE_K = (223.15, 378.15)  # -50 degC to the SSE melting point (Fig. S14)
 _TYPICAL_SSE_THICKNESS_M = (1e-6, 5e-3)  # 1 um films to 5 mm pellets
-
-
-def _to_si(value: str | float, unit: str, name: str, typical: tuple[float, float]) -> float:
-    """:func:`solidna.units.to_si`, warning about a bare number far outside ``typical``."""
-    try:
-        return to_si(value, unit, name, typical=typical)
-    except TypeError:  # a units module without the ``typical`` keyword
-        return to_si(value, unit, name)
 
 
 def cell_setup(
@@ -87,14 +79,18 @@ def cell_setup(
     ps = parameters if parameters is not None else lu2019()
     updates = dict(extra or {})
     if temperature is not None:
-        updates["Temperature [K]"] = _to_si(temperature, "K", "temperature", _TYPICAL_TEMPERATURE_K)
+        updates["Temperature [K]"] = to_si(
+            temperature, "K", "temperature", typical=_TYPICAL_TEMPERATURE_K
+        )
     if sse_thickness is not None:
-        thickness = _to_si(sse_thickness, "m", "SSE thickness", _TYPICAL_SSE_THICKNESS_M)
-        if not thickness > 0:
-            raise OutOfRangeError(
-                f"SSE thickness must be > 0; got {sse_thickness!r}. Example: '60 um'."
-            )
-        updates["SSE thickness [m]"] = thickness
+        updates["SSE thickness [m]"] = to_si(
+            sse_thickness,
+            "m",
+            "SSE thickness",
+            typical=_TYPICAL_SSE_THICKNESS_M,
+            positive=True,
+            hint="Example: '60 um'.",
+        )
     if pvdf_ratio is not None:
         updates["SSE PVDF-HFP ratio [-]"] = pvdf_ratio  # checked by the electrolyte below
     if updates:

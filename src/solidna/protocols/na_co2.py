@@ -10,14 +10,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from solidna.errors import OutOfRangeError
-from solidna.protocols.steps import Step, _positive
+from solidna.protocols.steps import Quantity, Step, positive_int, positive_si
 from solidna.units import to_si
 
-__all__ = ["FullDischarge", "CapacityCycling"]
+__all__ = [
+    "FullDischarge",
+    "CapacityCycling",
+    "SPECIFIC_CURRENT_TYPICAL_A_KG",
+    "CAPACITY_LIMIT_TYPICAL_C_KG",
+]
 
-Quantity = str | float | int
 MAH_PER_G = 3.6e3  # C/kg in 1 mAh/g
 MA_PER_G = 1.0  # A/kg in 1 mA/g
+
+# Typical ranges (SI) of the inputs; a bare number (read in SI) outside warns (to_si(typical=)).
+#: Current per mass of MWCNT [A/kg = mA/g]: 50-500 mA/g, the paper's rate test (Fig. 5c-d).
+SPECIFIC_CURRENT_TYPICAL_A_KG = (50.0, 500.0)
+#: Capacity limit per mass of MWCNT [C/kg]: 100-5000 mAh/g; the paper limits to 1000 mAh/g
+#: (Fig. 5d-f). ``capacity=1000`` (1000 C/kg = 0.28 mAh/g) warns.
+CAPACITY_LIMIT_TYPICAL_C_KG = (100 * MAH_PER_G, 5000 * MAH_PER_G)
+#: Safety stop of a full discharge [C/kg]: 1000-100 000 mAh/g (full discharges reach ~10^4).
+MAX_CAPACITY_TYPICAL_C_KG = (1e3 * MAH_PER_G, 1e5 * MAH_PER_G)
+
+
+def _specific_current_A_kg(current: Quantity, example: str) -> float:
+    hint = f"Give it per gram of MWCNT, e.g. {example!r}."
+    return positive_si(current, "A/kg", "current per CNT mass", SPECIFIC_CURRENT_TYPICAL_A_KG, hint)
 
 
 @dataclass(init=False)
@@ -27,7 +45,8 @@ class FullDischarge(Step):
     Parameters
     ----------
     current : str or float
-        Per mass of MWCNT, e.g. ``"50 mA/g"`` (a bare number is in mA/g). Must be > 0.
+        Per mass of MWCNT, e.g. ``"50 mA/g"`` (a bare number is SI, A/kg, which is the same
+        number in mA/g). Must be > 0.
     cutoff : str or float
         Lower voltage cut-off, e.g. ``"1.5 V"``.
     max_capacity : str or float
@@ -44,22 +63,12 @@ class FullDischarge(Step):
         cutoff: Quantity = "1.5 V",
         max_capacity: Quantity = "30000 mAh/g",
     ):
-        if isinstance(current, int | float) and not isinstance(current, bool):
-            current = f"{current} mA/g"
-        self.current_A_kg = _positive(
-            to_si(current, "A/kg", "current per CNT mass"),
-            "Current",
-            current,
-            'Give it per gram of MWCNT, e.g. "50 mA/g".',
-        )
+        self.current_A_kg = _specific_current_A_kg(current, "50 mA/g")
         self.cutoff_V = to_si(cutoff, "V", "cut-off voltage")
         if self.cutoff_V <= 0:
             raise OutOfRangeError(f"The cut-off voltage must be > 0 V; got {cutoff!r}.")
-        self.max_capacity_C_kg = _positive(
-            to_si(max_capacity, "C/kg", "maximum capacity"),
-            "Maximum capacity",
-            max_capacity,
-            'Example: "30000 mAh/g".',
+        self.max_capacity_C_kg = positive_si(
+            max_capacity, "C/kg", "maximum capacity", MAX_CAPACITY_TYPICAL_C_KG, "30000 mAh/g"
         )
         self.duration_s = self.max_capacity_C_kg / self.current_A_kg
 
@@ -78,9 +87,11 @@ class CapacityCycling(Step):
     Parameters
     ----------
     current : str or float
-        Per mass of MWCNT, e.g. ``"200 mA/g"`` (bare number in mA/g), same for both directions.
+        Per mass of MWCNT, e.g. ``"200 mA/g"`` (a bare number is SI, A/kg = mA/g), same for
+        both directions.
     capacity : str or float
-        Per half cycle, e.g. ``"1000 mAh/g"`` (bare number in mAh/g). Must be > 0.
+        Per half cycle, e.g. ``"1000 mAh/g"``. A bare number is SI (C/kg; 1 mAh/g = 3600 C/kg)
+        and warns when outside :data:`CAPACITY_LIMIT_TYPICAL_C_KG`. Must be > 0.
     cycles : int
         Number of discharge/charge cycles (>= 1).
     discharge_cutoff, charge_cutoff : str or float
@@ -101,25 +112,15 @@ class CapacityCycling(Step):
         discharge_cutoff: Quantity = "1.0 V",
         charge_cutoff: Quantity = "4.8 V",
     ):
-        if isinstance(current, int | float) and not isinstance(current, bool):
-            current = f"{current} mA/g"
-        if isinstance(capacity, int | float) and not isinstance(capacity, bool):
-            capacity = f"{capacity} mAh/g"
-        self.current_A_kg = _positive(
-            to_si(current, "A/kg", "current per CNT mass"),
-            "Current",
-            current,
-            'Give it per gram of MWCNT, e.g. "200 mA/g".',
-        )
-        self.capacity_C_kg = _positive(
-            to_si(capacity, "C/kg", "capacity per CNT mass"),
-            "Capacity limit",
+        self.current_A_kg = _specific_current_A_kg(current, "200 mA/g")
+        self.capacity_C_kg = positive_si(
             capacity,
+            "C/kg",
+            "capacity limit per CNT mass",
+            CAPACITY_LIMIT_TYPICAL_C_KG,
             'Give it per gram of MWCNT, e.g. "1000 mAh/g".',
         )
-        if not isinstance(cycles, int) or isinstance(cycles, bool) or cycles < 1:
-            raise OutOfRangeError(f"cycles must be a positive integer; got {cycles!r}.")
-        self.cycles = cycles
+        self.cycles = positive_int(cycles, "cycles", "Example: cycles=50.")
         self.discharge_cutoff_V = to_si(discharge_cutoff, "V", "discharge cut-off")
         self.charge_cutoff_V = to_si(charge_cutoff, "V", "charge cut-off")
         if not 0 < self.discharge_cutoff_V < self.charge_cutoff_V:

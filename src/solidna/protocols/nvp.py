@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from solidna.errors import OutOfRangeError, UnitError
-from solidna.protocols.steps import Step
+from solidna.errors import OutOfRangeError, OutOfRangeWarning, UnitError
+from solidna.protocols.steps import Step, positive_int
 from solidna.units import to_si
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "CYCLING_CYCLES",
     "RATE_TEST_C_RATES",
     "RATE_TEST_CYCLES_PER_RATE",
+    "C_RATE_TYPICAL",
     "parse_c_rate",
     "check_window",
     "GalvanostaticCycling",
@@ -50,6 +52,9 @@ CYCLING_CYCLES = 200
 # return checks that the capacity recovers), 5 cycles per rate (assumed).
 RATE_TEST_C_RATES = (0.1, 0.2, 0.5, 1.0, 2.0, 0.1)
 RATE_TEST_CYCLES_PER_RATE = 5
+#: C-rates [h-1] the model is validated for: the span of the paper's rate test (Fig. S31). Outside
+#: it a C-rate warns (the capacity and polarisation are extrapolated).
+C_RATE_TYPICAL = (0.1, 2.0)
 # A step may last at most this many times its nominal duration (1/C h) before it is stopped: the
 # cut-off always comes first unless the model is broken.
 MAX_DURATION_FACTOR = 3.0
@@ -84,6 +89,15 @@ def parse_c_rate(c_rate: str | float | int) -> float:
         raise OutOfRangeError(
             f"C-rate must be > 0; got {c_rate!r}. Give the magnitude, e.g. 1 or '2 C': the "
             "protocol charges and discharges by itself (1 C = 117.6 mAh/g in one hour)."
+        )
+    lo, hi = C_RATE_TYPICAL
+    if not lo <= value <= hi:
+        warnings.warn(
+            f"C-rate {c_rate!r} lies outside {lo:g}-{hi:g} C, the span of the paper's rate test "
+            "(Fig. S31): the capacity and polarisation there are an extrapolation. A number is "
+            "read in C (1 C = 117.6 mAh/g in one hour).",
+            OutOfRangeWarning,
+            stacklevel=2,
         )
     return value
 
@@ -181,7 +195,7 @@ class GalvanostaticCycling(Step):
         upper_cutoff: str | float = UPPER_CUTOFF,
     ):
         self.c_rate = parse_c_rate(c_rate)
-        self.cycles = _positive_int(cycles, "cycles", "Example: cycles=200.")
+        self.cycles = positive_int(cycles, "cycles", "Example: cycles=200.")
         self.lower_cutoff_V = to_si(lower_cutoff, "V", "lower cut-off voltage")
         self.upper_cutoff_V = to_si(upper_cutoff, "V", "upper cut-off voltage")
         self.duration_s = 2 * self.cycles * 3600 / self.c_rate  # nominal
@@ -232,7 +246,7 @@ class RateTest(Step):
         self.c_rates = tuple(parse_c_rate(r) for r in c_rates)
         if not self.c_rates:
             raise OutOfRangeError("The rate test needs at least one C-rate, e.g. (0.1, 1, 2).")
-        self.cycles_per_rate = _positive_int(
+        self.cycles_per_rate = positive_int(
             cycles_per_rate, "cycles_per_rate", "Example: cycles_per_rate=5."
         )
         self.lower_cutoff_V = to_si(lower_cutoff, "V", "lower cut-off voltage")
@@ -252,14 +266,6 @@ class RateTest(Step):
             "lower cut-off [V]": self.lower_cutoff_V,
             "upper cut-off [V]": self.upper_cutoff_V,
         }
-
-
-def _positive_int(value: object, name: str, fix: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
-        raise OutOfRangeError(f"{name} must be a whole number >= 1; got {value!r}. {fix}")
-    if int(value) < 1:
-        raise OutOfRangeError(f"{name} must be >= 1; got {value!r}. {fix}")
-    return int(value)
 
 
 def figS31_cycling() -> GalvanostaticCycling:

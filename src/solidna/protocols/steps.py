@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from solidna.errors import InvalidOptionError, OutOfRangeError
-from solidna.units import to_si
+from solidna.units import MAX_DURATION, MAX_DURATION_S, to_si
 
 __all__ = [
     "Step",
@@ -19,15 +19,93 @@ __all__ = [
     "ImpedanceSpectroscopy",
     "current_schedule",
     "ScheduleSegment",
+    "positive_int",
+    "positive_si",
+    "parse_duration_s",
 ]
 
 Quantity = str | float | int
 
+# Typical ranges (SI) of the inputs. A bare number (read in SI) outside its range warns with the
+# SI reading spelled out, as it is most likely a number meant in the lab's unit (to_si(typical=)).
+#: Current density [A/m2]: 0.1-0.5 mA/cm2, the paper's plating/stripping tests (Fig. 4h, S18),
+#: where the interphase parameters are calibrated. ``current_density=0.1`` (0.01 mA/cm2) warns.
+CURRENT_DENSITY_TYPICAL_A_M2 = (1.0, 5.0)
+#: Half cycle [s]: 10 min to 100 h; the paper's last 1-5 h (Fig. 4h, S18). ``half_cycle=1`` (1 s)
+#: warns.
+HALF_CYCLE_TYPICAL_S = (600.0, 100 * 3600.0)
+#: Areal capacity per half cycle [C/m2]: 0.05-5 mAh/cm2; the paper's are 0.1 and 1 mAh/cm2.
+AREAL_CAPACITY_TYPICAL_C_M2 = (180.0, 18000.0)
+#: Duration of a cycling run [s]: 10 h to 10 000 h; the paper's runs last 16-4000 h (Fig. 4h).
+#: ``duration=4000`` (4000 s, 1.1 h) warns.
+DURATION_TYPICAL_S = (10 * 3600.0, 1e4 * 3600.0)
+#: Rest [s]: 1 min to 1000 h; the paper rests 24 h (Fig. 4e-f). ``Rest(24)`` (24 s) warns.
+REST_TYPICAL_S = (60.0, 1000 * 3600.0)
+#: CV scan rate [V/s]: 0.1-100 mV/s, the usual range for solid-state cells (paper: 5 mV/s).
+#: ``scan_rate=5`` (5 V/s) warns.
+SCAN_RATE_TYPICAL_V_S = (1e-4, 0.1)
+#: CV vertex [V]: within +-2 V; a symmetric Na|Na cell is swept +-0.5 V in the paper (Fig. 4g).
+#: ``v_max=500`` (500 V, meant mV) warns.
+VERTEX_TYPICAL_V = (-2.0, 2.0)
+#: EIS frequency [Hz]: 1 mHz to 10 MHz, the range of laboratory potentiostats.
+FREQUENCY_TYPICAL_HZ = (1e-3, 1e7)
 
-def _positive(value: float, name: str, shown: Quantity, fix: str) -> float:
-    if not math.isfinite(value) or value <= 0:
-        raise OutOfRangeError(f"{name} must be a positive, finite quantity; got {shown!r}. {fix}")
-    return value
+
+def positive_int(value: object, name: str, fix: str = "") -> int:
+    """``value`` as an int if it is a whole number >= 1, else :class:`OutOfRangeError`.
+
+    Parameters
+    ----------
+    value : object
+        E.g. a number of cycles; ``3`` and ``3.0`` are accepted, ``True``, ``2.5``, ``0`` are not.
+    name : str
+        The argument's name, for the message.
+    fix : str
+        How to fix it (e.g. ``"Example: cycles=200."``).
+    """
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value != int(value)
+        or value < 1
+    ):
+        raise OutOfRangeError(f"{name} must be a whole number >= 1; got {value!r}. {fix}".rstrip())
+    return int(value)
+
+
+def positive_si(
+    value: Quantity, unit: str, name: str, typical: tuple[float, float], hint: str, **limits: float
+) -> float:
+    """A positive protocol quantity in SI ``unit``, parsed by :func:`~solidna.units.to_si`.
+
+    Parameters
+    ----------
+    value : str or float
+        E.g. ``"0.1 mA/cm2"``; a bare number is SI and warns outside ``typical``.
+    unit : str
+        SI unit of the result (``"A/m**2"``).
+    name : str
+        The quantity in words, for messages.
+    typical : (float, float)
+        Typical range in ``unit`` (see the module constants and their reasons).
+    hint : str
+        How to fix a bad value: a sentence, or an example such as ``"1 h"`` (which becomes
+        ``Example: '1 h'.``).
+    **limits
+        ``maximum=`` [``unit``], passed to :func:`~solidna.units.to_si`.
+    """
+    if not hint.endswith("."):
+        hint = f"Example: {hint!r}."
+    return to_si(value, unit, name, typical=typical, positive=True, hint=hint, **limits)
+
+
+def parse_duration_s(
+    value: Quantity, name: str, typical: tuple[float, float], example: str
+) -> float:
+    """A positive duration [s] no longer than :data:`~solidna.units.MAX_DURATION`."""
+    hint = f"Example: {example!r} (at most {MAX_DURATION})."
+    return positive_si(value, "s", name, typical, hint, maximum=MAX_DURATION_S)
 
 
 class Step:
@@ -53,9 +131,7 @@ class Rest(Step):
     duration_s: float
 
     def __init__(self, duration: Quantity = "24 h"):
-        self.duration_s = _positive(
-            to_si(duration, "s", "rest duration"), "Rest duration", duration, 'Example: "24 h".'
-        )
+        self.duration_s = parse_duration_s(duration, "rest duration", REST_TYPICAL_S, "24 h")
 
     def describe(self) -> dict:
         return {"step": "rest", "duration [h]": self.duration_s / 3600}
@@ -92,36 +168,33 @@ class PlatingStripping(Step):
         half_cycle: Quantity | None = None,
         capacity: Quantity | None = None,
     ):
-        i = to_si(current_density, "A/m**2", "current density")
-        self.current_density_A_m2 = _positive(
-            i,
-            "Current density",
+        self.current_density_A_m2 = positive_si(
             current_density,
+            "A/m**2",
+            "current density",
+            CURRENT_DENSITY_TYPICAL_A_M2,
             'Give its magnitude, e.g. "0.1 mA/cm2": the sign alternates by itself, the first '
             "half cycle stripping the left electrode.",
         )
-        self.duration_s = _positive(
-            to_si(duration, "s", "duration"), "Duration", duration, 'Example: "4000 h".'
-        )
+        self.duration_s = parse_duration_s(duration, "duration", DURATION_TYPICAL_S, "4000 h")
         if half_cycle is not None and capacity is not None:
             raise OutOfRangeError(
                 f"Give either half_cycle ({half_cycle!r}) or capacity ({capacity!r}), not both: "
                 "each fixes the length of a half cycle."
             )
         if capacity is not None:
-            q = _positive(
-                to_si(capacity, "C/m**2", "capacity per half cycle"),
-                "Capacity per half cycle",
+            q = positive_si(
                 capacity,
-                'Example: "1 mAh/cm2".',
+                "C/m**2",
+                "capacity per half cycle",
+                AREAL_CAPACITY_TYPICAL_C_M2,
+                "1 mAh/cm2",
             )
             self.half_cycle_s = q / self.current_density_A_m2
             self.capacity_C_m2 = q
         else:
             hc = "1 h" if half_cycle is None else half_cycle
-            self.half_cycle_s = _positive(
-                to_si(hc, "s", "half-cycle time"), "Half-cycle time", hc, 'Example: "1 h".'
-            )
+            self.half_cycle_s = parse_duration_s(hc, "half-cycle time", HALF_CYCLE_TYPICAL_S, "1 h")
             self.capacity_C_m2 = self.half_cycle_s * self.current_density_A_m2
         if self.half_cycle_s > self.duration_s * (1 + 1e-12):
             raise OutOfRangeError(
@@ -171,19 +244,17 @@ class CyclicVoltammetry(Step):
         scan_rate: Quantity = "5 mV/s",
         cycles: int = 1,
     ):
-        self.v_min_V = to_si(v_min, "V", "lower vertex voltage")
-        self.v_max_V = to_si(v_max, "V", "upper vertex voltage")
+        self.v_min_V = to_si(v_min, "V", "lower vertex voltage", typical=VERTEX_TYPICAL_V)
+        self.v_max_V = to_si(v_max, "V", "upper vertex voltage", typical=VERTEX_TYPICAL_V)
         if not self.v_min_V < 0 < self.v_max_V:
             raise OutOfRangeError(
                 f"The sweep must bracket 0 V (the open-circuit voltage of a symmetric cell): got "
                 f"v_min={v_min!r}, v_max={v_max!r}. Example: v_min='-0.5 V', v_max='0.5 V'."
             )
-        self.scan_rate_V_s = _positive(
-            to_si(scan_rate, "V/s", "scan rate"), "Scan rate", scan_rate, 'Example: "5 mV/s".'
+        self.scan_rate_V_s = positive_si(
+            scan_rate, "V/s", "scan rate", SCAN_RATE_TYPICAL_V_S, "5 mV/s"
         )
-        if not isinstance(cycles, int) or isinstance(cycles, bool) or cycles < 1:
-            raise OutOfRangeError(f"cycles must be a positive integer; got {cycles!r}.")
-        self.cycles = cycles
+        self.cycles = positive_int(cycles, "cycles", "Example: cycles=1.")
         self.duration_s = cycles * 2 * (self.v_max_V - self.v_min_V) / self.scan_rate_V_s
 
     def waveform(self) -> tuple[np.ndarray, np.ndarray]:
@@ -225,15 +296,13 @@ class ImpedanceSpectroscopy(Step):
     def __init__(
         self, f_max: Quantity = "1 MHz", f_min: Quantity = "0.1 Hz", points_per_decade: int = 10
     ):
-        self.f_max_Hz = _positive(to_si(f_max, "Hz", "f_max"), "f_max", f_max, 'Example: "1 MHz".')
-        self.f_min_Hz = _positive(to_si(f_min, "Hz", "f_min"), "f_min", f_min, 'Example: "0.1 Hz".')
+        self.f_max_Hz = positive_si(f_max, "Hz", "f_max", FREQUENCY_TYPICAL_HZ, "1 MHz")
+        self.f_min_Hz = positive_si(f_min, "Hz", "f_min", FREQUENCY_TYPICAL_HZ, "0.1 Hz")
         if self.f_min_Hz >= self.f_max_Hz:
             raise OutOfRangeError(f"f_min ({f_min!r}) must be below f_max ({f_max!r}).")
-        if not isinstance(points_per_decade, int) or points_per_decade < 1:
-            raise OutOfRangeError(
-                f"points_per_decade must be a positive integer; got {points_per_decade!r}."
-            )
-        self.points_per_decade = points_per_decade
+        self.points_per_decade = positive_int(
+            points_per_decade, "points_per_decade", "Example: points_per_decade=10."
+        )
         self.duration_s = 0.0
 
     def frequencies_Hz(self) -> np.ndarray:

@@ -55,8 +55,9 @@ from solidna.analysis.io._table import (
     Z_RE,
     Measurement,
     Progress,
-    _one_line,
+    check_file,
     finish_table,
+    one_line,
     split_header,
 )
 from solidna.analysis.io.biologic import MPR_MAGIC, MPT_MAGICS, read_mpr, read_mpt, write_mpt
@@ -75,6 +76,7 @@ from solidna.errors import DataFormatError, InvalidOptionError, check_choice
 __all__ = [
     "read",
     "detect_format",
+    "check_file",
     "Measurement",
     "FORMATS",
     "COLUMNS",
@@ -103,7 +105,8 @@ def _read_chi(path: Path, *, area_m2: float | None = None) -> Measurement:
         f, z = readCHInstruments(str(path))
     except Exception as exc:  # impedance.py raises IndexError/ValueError/UnboundLocalError
         raise DataFormatError(
-            f"{path}: impedance.py cannot read this CH Instruments file ({_one_line(exc)}); it is truncated or not an A.C. impedance export."
+            f"{path}: impedance.py cannot read this CH Instruments file ({one_line(exc)}); it is "
+            "truncated or not an A.C. impedance export."
         ) from None
     frame = pd.DataFrame({FREQUENCY: f, Z_RE: z.real, Z_IM: z.imag})
     table = finish_table(frame, path=path, kind="impedance")
@@ -142,9 +145,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         The file is missing, empty, of an unknown binary format, or its extension promises a
         format its content does not have.
     """
-    p = Path(path)
-    if not p.is_file():
-        raise DataFormatError(f"{p}: no such file. Check the path.")
+    p = check_file(path)
     if p.stat().st_size == 0:
         raise DataFormatError(f"{p}: the file is empty (0 bytes). Check the export.")
     with open(p, "rb") as fh:
@@ -267,17 +268,13 @@ def read(
     >>> float(m.data["Time [s]"].iloc[-1]), float(m.data["Current density [A.m-2]"].iloc[0])
     (3600.0, 1.0)
     """
-    p = Path(path)
-    fmt = detect_format(p) if format is None else check_choice("format", format, list(FORMATS))
-    if format is not None and not p.is_file():
-        raise DataFormatError(f"{p}: no such file. Check the path.")
+    fmt = detect_format(path) if format is None else check_choice("format", format, list(FORMATS))
+    p = check_file(path)
     area_m2 = None
     if area is not None:
         from solidna.units import to_si
 
-        area_m2 = to_si(area, "m**2", "electrode area")
-        if not area_m2 > 0:
-            raise InvalidOptionError(f"electrode area must be > 0; got {area!r}.")
+        area_m2 = to_si(area, "m**2", "electrode area", positive=True, hint='Example: "1.13 cm2".')
     reader = FORMATS[fmt][0]
     kwargs: dict = {"area_m2": area_m2}
     if columns:

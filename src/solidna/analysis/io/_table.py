@@ -9,9 +9,10 @@ problem and the fix. Units in headers (``"Time [h]"``, ``"Test_Time(s)"``, ``"Ew
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,27 +21,21 @@ import numpy as np
 import pandas as pd
 
 from solidna.errors import DataFormatError, SolidnaWarning
+from solidna.progress import Progress
 
+# The column constants (TIME ... Z_IM) are public through solidna.analysis.io.
 __all__ = [
-    "TIME",
-    "VOLTAGE",
-    "CURRENT",
-    "CURRENT_DENSITY",
-    "CAPACITY",
-    "CYCLE",
-    "STEP",
-    "FREQUENCY",
-    "Z_RE",
-    "Z_IM",
     "COLUMNS",
     "QUANTITIES",
     "Measurement",
     "Progress",
+    "check_file",
     "split_header",
     "unit_factor",
     "numeric_column",
     "cumulative_from_counter",
     "finish_table",
+    "one_line",
 ]
 
 #: Tidy column names (SI). ``Z_im`` follows the electrochemical convention of impedance.py:
@@ -80,8 +75,21 @@ COLUMNS = {
     "impedance": [FREQUENCY, Z_RE, Z_IM],
 }
 
-# progress(message, fraction_done_or_None), as in solidna.reproduce.base
-Progress = Callable[[str, float | None], None]
+
+def check_file(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a :class:`~pathlib.Path` if it is a readable file, else :class:`DataFormatError`
+    saying what it is instead (missing, a directory)."""
+    p = Path(path)
+    if p.is_dir():
+        inside = sorted(c.name for c in p.iterdir() if c.is_file())[:5]
+        listed = f" (files in it: {', '.join(inside)})" if inside else " (it holds no files)"
+        raise DataFormatError(
+            f"{p} is a directory, not a file{listed}. Give the instrument file itself, e.g. "
+            f"{p / (inside[0] if inside else 'run.mpt')}."
+        )
+    if not p.is_file():
+        raise DataFormatError(f"{p}: no such file. Check the path.")
+    return p
 
 
 @dataclass
@@ -435,6 +443,6 @@ def warn_assumed_units(assumed: Mapping[str, str], path: Path | str, notes: list
     warnings.warn(message, SolidnaWarning, stacklevel=3)
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
     """``"TypeName: message"`` on one line (library messages often span several)."""
     return f"{type(exc).__name__}: {' '.join(str(exc).split())}"

@@ -25,12 +25,16 @@ import pandas as pd
 
 from solidna.analysis.io._table import (
     CURRENT,
+    FREQUENCY,
+    QUANTITIES,
     Measurement,
     Progress,
-    _one_line,
     finish_table,
+    one_line,
+    split_header,
+    unit_factor,
 )
-from solidna.analysis.io.generic import frame_from_columns, read_delimited
+from solidna.analysis.io.generic import check_columns, frame_from_columns, read_delimited
 from solidna.errors import DataFormatError
 
 __all__ = ["read_mpr", "read_mpt", "write_mpt", "MPR_MAGIC", "MPT_MAGICS"]
@@ -53,8 +57,6 @@ _BIOLOGIC_COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 def _mapping(header: list[str]) -> dict[str, tuple[str, str | None]]:
-    from solidna.analysis.io._table import split_header
-
     found = {}
     for key, names in _BIOLOGIC_COLUMNS.items():
         for name in names:
@@ -96,6 +98,7 @@ def _to_measurement(
         if current is not None:
             frame[CURRENT] = current
             notes.append("no current column: current computed as dq/dt between samples.")
+    check_columns(mapping, raw.columns, path, have=["current"] if CURRENT in frame else [])
     table = finish_table(frame, path=path, kind=kind, area_m2=area)
     return Measurement(table, kind, fmt, path, area, metadata, notes)
 
@@ -138,7 +141,7 @@ def read_mpr(path: Path, *, area_m2: float | None = None) -> Measurement:
         data = mpr.data
     except Exception as exc:  # galvani raises ValueError, AssertionError, struct errors ...
         raise DataFormatError(
-            f"{path}: galvani cannot read this .mpr ({_one_line(exc)}). The file is "
+            f"{path}: galvani cannot read this .mpr ({one_line(exc)}). The file is "
             "truncated or uses a layout galvani does not know; export it from EC-Lab as .mpt "
             "text and read that."
         ) from None
@@ -208,8 +211,6 @@ def read_mpt(
     area = area_m2
     am = _AREA.search(text)
     if am:
-        from solidna.analysis.io._table import unit_factor
-
         value = float(am.group(1).replace(",", "."))
         unit = am.group(2).replace("²", "2")
         header_area = value * unit_factor(unit, "m**2", what="electrode area", path=path)
@@ -239,6 +240,11 @@ def read_mpt(
     return _to_measurement(raw, path, "biologic-mpt", area, metadata, notes)
 
 
+# Quantity -> factor from the tidy SI column to the EC-Lab column written by write_mpt.
+_MPT_TIMESERIES = {"time": 1, "voltage": 1, "current": 1e3, "capacity": 1e3, "cycle": 1, "step": 1}
+_MPT_IMPEDANCE = {"frequency": 1, "z_re": 1, "-z_im": -1}
+
+
 def write_mpt(measurement_or_frame: Measurement | pd.DataFrame, path: str | Path) -> Path:
     """Write a tidy table as a BioLogic-like ``.mpt`` text file (for tests and data exchange).
 
@@ -253,38 +259,22 @@ def write_mpt(measurement_or_frame: Measurement | pd.DataFrame, path: str | Path
     path : str or path-like
         File to write (overwritten).
     """
-    from solidna.analysis.io._table import (
-        CAPACITY,
-        CYCLE,
-        FREQUENCY,
-        STEP,
-        TIME,
-        VOLTAGE,
-        Z_IM,
-        Z_RE,
-    )
-
     if isinstance(measurement_or_frame, Measurement):
         frame, area = measurement_or_frame.data, measurement_or_frame.area_m2
     else:
         frame, area = measurement_or_frame, None
+    impedance = FREQUENCY in frame
+    technique = (
+        "Potentio Electrochemical Impedance Spectroscopy"
+        if impedance
+        else "Galvanostatic Cycling with Potential Limitation"
+    )
     out = pd.DataFrame()
-    if FREQUENCY in frame:
-        technique = "Potentio Electrochemical Impedance Spectroscopy"
-        out["freq/Hz"] = frame[FREQUENCY]
-        out["Re(Z)/Ohm"] = frame[Z_RE]
-        out["-Im(Z)/Ohm"] = -frame[Z_IM]
-    else:
-        technique = "Galvanostatic Cycling with Potential Limitation"
-        out["time/s"] = frame[TIME]
-        out["Ewe/V"] = frame[VOLTAGE]
-        out["I/mA"] = frame[CURRENT] * 1e3
-        if CAPACITY in frame:
-            out["(Q-Qo)/mA.h"] = frame[CAPACITY] * 1e3
-        if CYCLE in frame:
-            out["cycle number"] = frame[CYCLE]
-        if STEP in frame:
-            out["Ns"] = frame[STEP]
+    # each quantity under the first (most direct) EC-Lab name the reader looks for
+    for key, factor in (_MPT_IMPEDANCE if impedance else _MPT_TIMESERIES).items():
+        column = QUANTITIES[key][0]
+        if column in frame:
+            out[_BIOLOGIC_COLUMNS[key][0]] = frame[column] * factor
     header = [
         "EC-Lab ASCII FILE",
         "Nb header lines : {n}",

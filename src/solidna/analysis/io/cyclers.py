@@ -35,9 +35,9 @@ from solidna.analysis.io._table import (
     VOLTAGE,
     Measurement,
     Progress,
-    _one_line,
     cumulative_from_counter,
     finish_table,
+    one_line,
     unit_factor,
 )
 from solidna.analysis.io.generic import read_delimited
@@ -84,7 +84,7 @@ def read_neware(path: Path, *, area_m2: float | None = None) -> Measurement:
             raw = NewareNDA.read(str(path), log_level="ERROR")
     except Exception as exc:  # NewareNDA raises struct errors, KeyError, zipfile errors ...
         raise DataFormatError(
-            f"{path}: NewareNDA cannot read this file ({_one_line(exc)}). It is "
+            f"{path}: NewareNDA cannot read this file ({one_line(exc)}). It is "
             "truncated, not a Neware file, or a version NewareNDA does not know; export it "
             "from BTS as CSV and read that with a column mapping."
         ) from None
@@ -212,7 +212,7 @@ def read_arbin(
             ) from None
         except Exception as exc:
             raise DataFormatError(
-                f"{path}: cannot open the workbook ({_one_line(exc)}); the file is "
+                f"{path}: cannot open the workbook ({one_line(exc)}); the file is "
                 "truncated or not an Excel file."
             ) from None
         channel = [name for name in sheets if str(name).lower().startswith("channel")]

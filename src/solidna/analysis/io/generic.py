@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from solidna.analysis.io._table import (
 )
 from solidna.errors import DataFormatError, check_choice
 
-__all__ = ["read_csv", "map_columns", "read_delimited", "ALIASES"]
+__all__ = ["read_csv", "map_columns", "check_columns", "read_delimited", "ALIASES"]
 
 #: Header stems (lower case, spaces/underscores/dots removed) recognised for each quantity.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -108,6 +108,68 @@ def map_columns(
                 found[key] = (col, unit)
                 break
     return found
+
+
+# What a table must hold, as alternatives per need: (time) and (voltage) and (current or density).
+_NEEDS = {
+    "timeseries": (("time",), ("voltage",), ("current", "current density")),
+    "impedance": (("frequency",), ("z_re",), ("z_im", "-z_im")),
+}
+_MAPPING_EXAMPLE = (
+    "columns={'time': 't [min]', 'voltage': 'E', 'current': 'I [mA]'} in Python, or "
+    "--column 'time=t [min]' --column voltage=E --column 'current=I [mA]' on the command line"
+)
+
+
+def check_columns(
+    mapping: Mapping[str, object],
+    header: Iterable[str],
+    path: Path | str,
+    *,
+    have: Iterable[str] = (),
+) -> None:
+    """Refuse a table whose columns do not give what every analysis needs, saying why.
+
+    A time series needs time, voltage and current (or current density); an impedance spectrum
+    frequency, Z_re and Z_im. The message names the file's columns, the names recognised for
+    each missing quantity (:data:`ALIASES`) and how to map the columns by hand.
+
+    Parameters
+    ----------
+    mapping : mapping
+        Quantity -> file column, as :func:`map_columns` found them.
+    header : iterable of str
+        The file's column names.
+    path : path
+        File, for the message.
+    have : iterable of str
+        Quantities the reader derives without a column (e.g. the current from ``dq``).
+
+    Raises
+    ------
+    DataFormatError
+        None of the columns is recognised, or a needed quantity has no column.
+    """
+    keys = set(mapping) | set(have)
+    kind = "impedance" if "frequency" in keys else "timeseries"
+    missing = [alts for alts in _NEEDS[kind] if not keys & set(alts)]
+    if not missing:
+        return
+    found = ", ".join(repr(str(h)) for h in header) or "none"
+    if not keys:
+        wanted = [alts for needs in _NEEDS.values() for alts in needs]
+        problem = f"none of its columns is recognised (columns found: {found})"
+    else:
+        wanted = missing
+        tidy = ", ".join(QUANTITIES[alts[0]][0] for alts in missing)
+        used = ", ".join(f"{k}={v[0] if isinstance(v, tuple) else v!r}" for k, v in mapping.items())
+        problem = f"no column for {tidy} (columns found: {found}; recognised: {used})"
+    names = "; ".join(f"{key}: {', '.join(ALIASES[key])}" for alts in wanted for key in alts)
+    raise DataFormatError(
+        f"{path}: {problem}. Recognised column names (case, spaces, dots and underscores "
+        f"ignored; a unit in [..], (..) or after '/'): {names}. Map the columns with "
+        f"{_MAPPING_EXAMPLE}."
+    )
 
 
 def frame_from_columns(
@@ -292,6 +354,7 @@ def read_csv(
     raw = read_delimited(path, sep=sep, skiprows=skip, decimal=decimal, progress=progress)
     raw.columns = [str(c).strip() for c in raw.columns]
     mapping = map_columns(list(raw.columns), columns, path)
+    check_columns(mapping, raw.columns, path)
     notes: list[str] = []
     frame, kind, area = frame_from_columns(raw, mapping, path, notes, area_m2=area_m2)
     table = finish_table(frame, path=path, kind=kind, area_m2=area)
