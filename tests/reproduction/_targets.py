@@ -28,3 +28,36 @@ def assert_within_tolerance(by_id: dict, target) -> None:
     model = by_id[target.id].model
     note = by_id[target.id].note
     assert compare(target, model), f"{target.id}: paper {target.value}, model {model} ({note})"
+
+
+def paper_marker_lines(figure) -> list:
+    """The Line2D artists of ``figure`` that draw the paper's numbers: the PAPER_MARKER style
+    (open markers, black edge, no line) or a "Lu 2019" label."""
+    from matplotlib.colors import same_color
+
+    lines = []
+    for ax in figure.axes:
+        for line in ax.get_lines():
+            styled = (
+                line.get_linestyle() == "None"
+                and same_color(line.get_markeredgecolor(), "black")
+                and line.get_markerfacecolor() == "none"
+            )
+            if (styled or line.get_label().startswith("Lu 2019")) and len(line.get_xdata()):
+                lines.append(line)
+    return lines
+
+
+def assert_every_figure_has_a_caption(out) -> None:
+    """Every figure of a FigureOutput has a caption that says where the paper's numbers come
+    from (or that the paper gives none)."""
+    for stem in out.figures:
+        caption = out.captions.get(stem, "")
+        assert caption.strip(), f"figure {stem} has no caption"
+        assert "Lu 2019" in caption or "paper" in caption, f"{stem}: {caption}"
+
+
+def assert_paper_markers(out, stems) -> None:
+    """Each of these figures of a FigureOutput draws the paper's numbers as markers."""
+    missing = [stem for stem in stems if not paper_marker_lines(out.figures[stem])]
+    assert not missing, f"no paper marker in {missing}"

@@ -10,6 +10,7 @@ value says where it came from, that a second run reads the cache and says so, an
 from __future__ import annotations
 
 import pytest
+from _targets import assert_every_figure_has_a_caption, paper_marker_lines
 
 from solidna.quantum.cache import ResultsCache
 from solidna.quantum.levels import MD_LEVELS
@@ -124,3 +125,13 @@ def test_twin_draws_fig1c_and_fig1d(twin):
     assert set(first.figures) == {"fig1c", "fig1d"}
     assert any("cavity" in n for n in first.notes)
     assert any("meV/atom" in n for n in first.notes)
+
+
+def test_twin_captions_and_paper_markers(twin):
+    first, _ = twin
+    assert_every_figure_has_a_caption(first)
+    for stem in ("fig1c", "fig1d"):
+        assert paper_marker_lines(first.figures[stem]), stem
+    # the notes name the misses they explain (linked from the report)
+    about = {p for n in first.notes for p in getattr(n, "about", ())}
+    assert {"fig1c", "fig1d"} <= about

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from _targets import assert_every_figure_has_a_caption
 
 from solidna.reproduce import fig3
 from solidna.reproduce.base import FigureOutput
@@ -86,3 +87,7 @@ def test_figures(output):
     ax = fig_g.axes[0]
     assert "1000/T" in ax.get_xlabel() and "log" in ax.get_ylabel()
     assert any("Lu 2019" in t.get_text() for t in ax.get_legend().get_texts())
+
+
+def test_captions(output):
+    assert_every_figure_has_a_caption(output)

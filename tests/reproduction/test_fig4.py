@@ -1,7 +1,14 @@
 """Fig. 4 / S18 targets: calibrate and validate entries within tolerance (DESIGN section 4)."""
 
 import pytest
-from _targets import assert_has_model_value, assert_within_tolerance, checked_targets
+from _targets import (
+    assert_every_figure_has_a_caption,
+    assert_has_model_value,
+    assert_paper_markers,
+    assert_within_tolerance,
+    checked_targets,
+    paper_marker_lines,
+)
 
 from solidna.reproduce import fig4
 
@@ -32,3 +39,24 @@ def test_target_within_tolerance(results, target):
 def test_figures_drawn(results):
     _, out = results
     assert {"fig4e", "fig4f", "fig4g", "fig4h", "figS18"} <= set(out.figures)
+
+
+def test_paper_numbers_drawn_as_markers(results):
+    assert_paper_markers(results[1], ["fig4e", "fig4f", "fig4g", "fig4h"])
+
+
+def test_figS18_has_no_paper_marker_and_says_why(results):
+    # the paper gives no number for Fig. S18 ("stable"); the caption says so
+    _, out = results
+    assert not paper_marker_lines(out.figures["figS18"])
+    assert "no number" in out.captions["figS18"]
+
+
+def test_nyquist_at_equal_aspect(results):
+    _, out = results
+    for ax in out.figures["fig4e"].axes:
+        assert ax.get_aspect() == 1.0
+
+
+def test_captions(results):
+    assert_every_figure_has_a_caption(results[1])

@@ -1,7 +1,13 @@
 """thermo.*, fig5* and abstract.* targets within tolerance (DESIGN section 4)."""
 
 import pytest
-from _targets import assert_has_model_value, assert_within_tolerance, checked_targets
+from _targets import (
+    assert_every_figure_has_a_caption,
+    assert_has_model_value,
+    assert_paper_markers,
+    assert_within_tolerance,
+    checked_targets,
+)
 
 from solidna.reproduce import fig5
 
@@ -41,3 +47,16 @@ def test_target_within_tolerance(results, target):
 def test_figures_drawn(results):
     _, out = results
     assert {"fig5c", "fig5d", "fig5e", "fig5f"} <= set(out.figures)
+
+
+def test_paper_numbers_drawn_as_markers(results):
+    assert_paper_markers(results[1], ["fig5c", "fig5d", "fig5e", "fig5f"])
+
+
+def test_captions_and_the_explained_miss(results):
+    _, out = results
+    assert_every_figure_has_a_caption(out)
+    # the known miss is explained by a note that names it
+    assert any(
+        getattr(n, "explains", lambda _: False)(tid) for n in out.notes for tid in KNOWN_MISSES
+    )

@@ -1,7 +1,13 @@
 """Fig. S31 targets: calibrate and validate entries within tolerance (DESIGN section 4)."""
 
 import pytest
-from _targets import assert_has_model_value, assert_within_tolerance, checked_targets
+from _targets import (
+    assert_every_figure_has_a_caption,
+    assert_has_model_value,
+    assert_within_tolerance,
+    checked_targets,
+    paper_marker_lines,
+)
 
 from solidna.reproduce import figS31
 
@@ -32,3 +38,9 @@ def test_target_within_tolerance(results, target):
 def test_figure_drawn(results):
     _, out = results
     assert set(out.figures) == {"figS31"}
+
+
+def test_caption_and_paper_markers(results):
+    _, out = results
+    assert_every_figure_has_a_caption(out)
+    assert paper_marker_lines(out.figures["figS31"])

@@ -108,7 +108,7 @@ def test_report_is_self_contained(tmp_path: Path, png: Path) -> None:
     assert not re.search(r"""src\s*=\s*["']?(https?:)?//""", html)  # no external images/scripts
     assert "<link" not in html and "<script" not in html
     assert "<style>" in html
-    assert "<figcaption>fig4h</figcaption>" in html
+    assert re.search(r'<figcaption><span class="stem">fig4h</span>.*</figcaption>', html)
 
 
 def test_report_content(tmp_path: Path, png: Path) -> None:
@@ -117,7 +117,8 @@ def test_report_content(tmp_path: Path, png: Path) -> None:
     ).read_text()
     assert "Chem. Sci." in html and "10.1039/C8SC05178J" in html
     assert "9.9.9" in html
-    assert "1 pass" in html and "2 fail" in html and "1 without model value" in html
+    assert "Predictions (validate): 0 of 3 pass." in html
+    assert "Fitted numbers (calibrate): 1 of 1 pass." in html
     assert "81.23" in html and "81.2345" not in html  # 4 significant digits
     assert ">yes<" in html and ">no<" in html  # booleans
     assert "±10 %" in html and "±0.03 eV" in html
@@ -151,7 +152,16 @@ def test_format_tol() -> None:
 
 
 def test_summarize() -> None:
-    assert summarize(REPRODUCTION["results"]) == {"pass": 1, "fail": 2, "null": 1, "reference": 1}
+    assert summarize(REPRODUCTION["results"]) == {
+        "pass": 1,
+        "fail": 2,
+        "null": 1,
+        "reference": 1,
+        "by_role": {
+            "calibrate": {"pass": 1, "fail": 0, "null": 0},
+            "validate": {"pass": 0, "fail": 2, "null": 1},
+        },
+    }
 
 
 def test_style() -> None:

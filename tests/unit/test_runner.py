@@ -13,11 +13,13 @@ from matplotlib.figure import Figure
 import solidna
 import solidna.reproduce
 from solidna.errors import InvalidOptionError, OutputExistsError
-from solidna.reproduce.base import FigureOutput, TargetResult
+from solidna.reproduce.base import FigureOutput, Note, TargetResult
 from solidna.reproduce.runner import (
+    DEFAULT_WALL_TIME_S,
     NO_MODEL_NOTE,
     check_prefixes,
     exit_code,
+    expected_wall_time_s,
     module_prefixes,
     reproduce,
     select_modules,
@@ -301,3 +303,82 @@ def test_exit_code() -> None:
     assert exit_code(failed) == 1
     crashed = {"results": [], "run": {"modules": [{"status": "error"}]}}
     assert exit_code(crashed) == 1
+
+
+def test_progress_never_goes_back_and_moves_within_each_module(monkeypatch, tmp_path: Path) -> None:
+    # two modules; the first one re-estimates its work and reports a smaller fraction
+    def module(name: str, prefix: str, fractions: list[float], seconds: float) -> None:
+        mod = types.ModuleType(name)
+        mod.PREFIXES = (prefix,)
+        mod.EXPECTED_WALL_TIME_S = seconds
+
+        def run(progress):
+            for f in fractions:
+                progress(f"step {f}", f)
+            return FigureOutput(name=name)
+
+        mod.run = run
+        monkeypatch.setitem(sys.modules, name, mod)
+
+    module("solidna_test_slow", "fig3f", [0.0, 0.5, 0.3, 0.9], 30.0)
+    module("solidna_test_quick", "fig3g", [0.0, 0.5, 1.0], 10.0)
+    monkeypatch.setattr(
+        solidna.reproduce, "FIGURE_MODULES", ("solidna_test_slow", "solidna_test_quick")
+    )
+    calls: list[tuple[str, float | None]] = []
+    reproduce(["fig3"], out=tmp_path / "o", progress=lambda m, f=None: calls.append((m, f)))
+    fractions = [f for _, f in calls if f is not None]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    by_message = {m: f for m, f in calls if f is not None}
+    # the slow module has 3/4 of the bar (30 s of 40 s): its halfway point is at ~0.37
+    assert by_message["solidna_test_slow: step 0.5"] == pytest.approx(0.75 * 0.99 * 0.5)
+    assert by_message["solidna_test_slow: step 0.3"] == pytest.approx(0.75 * 0.99 * 0.5)
+    assert by_message["solidna_test_quick: step 0.5"] == pytest.approx(0.99 * (0.75 + 0.25 * 0.5))
+    # more than one distinct fraction within each module: the bar moves while it runs
+    for name in ("solidna_test_slow", "solidna_test_quick"):
+        inside = {f for m, f in calls if m.startswith(name) and f is not None}
+        assert len(inside) >= 3, name
+
+
+def test_expected_wall_time_is_read_without_importing(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "solidna_test_timed.py").write_text(
+        'PREFIXES = ("fig3g",)\nEXPECTED_WALL_TIME_S = 42.5\nraise ImportError("heavy")\n'
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert expected_wall_time_s("solidna_test_timed") == 42.5
+    assert "solidna_test_timed" not in sys.modules
+    assert expected_wall_time_s("solidna_test_no_such_module") == DEFAULT_WALL_TIME_S
+    # every figure module of the package says how long it takes
+    for name in solidna.reproduce.FIGURE_MODULES:
+        assert expected_wall_time_s(name) != DEFAULT_WALL_TIME_S, name
+
+
+def test_captions_and_notes_reach_the_report(monkeypatch, tmp_path: Path) -> None:
+    name = "solidna_test_explained"
+    module = types.ModuleType(name)
+    module.PREFIXES = ("fig3f",)
+
+    def run(progress):
+        out = FigureOutput(
+            name="fig3",
+            results=[TargetResult("fig3f.sigma.w1p5", 0.2, "fake value")],
+            figures={"fig3f": _figure()},
+            captions={"fig3f": "Conductivity; markers: Lu 2019 Fig. 3f."},
+        )
+        out.note("the fake law is too steep", "fig3f.sigma")
+        out.notes.append("a plain note")
+        return out
+
+    module.run = run
+    monkeypatch.setitem(sys.modules, name, module)
+    monkeypatch.setattr(solidna.reproduce, "FIGURE_MODULES", (name,))
+    result = reproduce(["fig3f"], out=tmp_path / "o")
+    # the JSON keeps plain strings, prefixed with the figure name
+    assert result["run"]["notes"] == ["fig3: the fake law is too steep", "fig3: a plain note"]
+    assert all(type(n) is str for n in result["run"]["notes"])
+    html = (tmp_path / "o" / "report.html").read_text()
+    assert "Conductivity; markers: Lu 2019 Fig. 3f.</figcaption>" in html
+    assert '<a href="#why-fig3f.sigma.w1p5">why?</a>' in html
+    item = html[html.index('<span id="why-fig3f.sigma.w1p5">') :].split("</li>")[0]
+    assert '<a href="#note-1">note 1</a>' in item and "too steep" in item
+    assert isinstance(Note("x"), str)

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from solidna.reproduce.base import Note
+
 __all__ = [
     "write_report",
     "render_report",
@@ -21,7 +23,16 @@ __all__ = [
     "format_tol",
     "format_pass",
     "summarize",
+    "is_missed",
+    "explanations",
+    "ROLE_LABELS",
 ]
+
+#: The scored roles, as the headline names them.
+ROLE_LABELS: dict[str, str] = {
+    "calibrate": "calibrate (fitted to the paper's number)",
+    "validate": "validate (predicted, not fitted)",
+}
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
@@ -39,11 +50,18 @@ tr.fail td.mark { color: #b00020; }
 tr.pass td.mark { color: #1b7f3b; }
 tr.null td { color: #777; }
 tr.reference td { color: #555; background: #fafafa; }
-.summary span { display: inline-block; margin-right: 1.5em; font-weight: bold; }
-.summary .pass { color: #1b7f3b; } .summary .fail { color: #b00020; } .summary .null { color: #777; }
+table.summary td { text-align: right; font-weight: bold; min-width: 4em; }
+table.summary td.pass { color: #1b7f3b; } table.summary td.fail { color: #b00020; }
+table.summary td.null { color: #777; }
+td.mark a { font-weight: normal; font-size: 0.85em; margin-left: 0.3em; }
+ul.misses li { margin-bottom: 0.5em; }
+ul.misses li.gap { color: #b00020; }
+ol.notes li { margin-bottom: 0.4em; }
+:target { background: #fff6c4; }
 figure { margin: 1.5em 0; }
 figure img { max-width: 100%; border: 1px solid #eee; }
-figcaption { font-family: monospace; color: #444; }
+figcaption { color: #333; max-width: 60em; }
+figcaption .stem { font-family: ui-monospace, Menlo, Consolas, monospace; font-weight: bold; }
 code, .mono { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.95em; }
 """
 
@@ -104,8 +122,7 @@ def format_tol(tol: Mapping[str, float] | None, unit: str = "") -> str:
     if "rel" in tol:
         parts.append(f"±{format_value(100 * float(tol['rel']), 3)} %")
     if "abs" in tol:
-        suffix = f" {unit}" if unit and unit != "-" else ""
-        parts.append(f"±{format_value(float(tol['abs']), 3)}{suffix}")
+        parts.append(f"±{format_value(float(tol['abs']), 3)}{_unit_suffix(unit)}")
     return ", ".join(parts) if parts else "—"
 
 
@@ -119,26 +136,81 @@ def format_pass(entry: Mapping[str, Any]) -> str:
     return "—"
 
 
-def summarize(results: Iterable[Mapping[str, Any]]) -> dict[str, int]:
-    """Count results by outcome.
+def summarize(results: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Count results by outcome, overall and per scored role.
+
+    Parameters
+    ----------
+    results : iterable of mapping
+        The ``results`` entries of ``reproduction.json``.
 
     Returns
     -------
     dict
-        ``pass``, ``fail`` and ``null`` (calibrate/validate without a model value) counts, and
-        ``reference`` (entries with the role ``reference``).
+        ``pass``, ``fail`` and ``null`` (calibrate/validate without a model value) counts over
+        both scored roles, ``reference`` (entries with the role ``reference``), and ``by_role``:
+        ``{"calibrate": {"pass": n, "fail": n, "null": n}, "validate": {...}}``, so that the
+        fitted numbers (calibrate) are never read as predictions (validate).
+
+    Examples
+    --------
+    >>> counts = summarize([{"role": "validate", "pass": False}, {"role": "reference"}])
+    >>> counts["fail"], counts["reference"], counts["by_role"]["validate"]["fail"]
+    (1, 1, 1)
     """
-    counts = {"pass": 0, "fail": 0, "null": 0, "reference": 0}
+    by_role = {role: {"pass": 0, "fail": 0, "null": 0} for role in ROLE_LABELS}
+    counts: dict[str, Any] = {"pass": 0, "fail": 0, "null": 0, "reference": 0}
     for r in results:
-        if r.get("role") == "reference":
+        role = r.get("role")
+        if role == "reference":
             counts["reference"] += 1
-        elif r.get("pass") is True:
-            counts["pass"] += 1
-        elif r.get("pass") is False:
-            counts["fail"] += 1
-        else:
-            counts["null"] += 1
+            continue
+        outcome = _row_class(r)
+        counts[outcome] += 1
+        if role in by_role:
+            by_role[role][outcome] += 1
+    counts["by_role"] = by_role
     return counts
+
+
+def is_missed(entry: Mapping[str, Any]) -> bool:
+    """Whether a result is a miss: it fails, or it has no model value (any role)."""
+    return entry.get("pass") is False or entry.get("model") is None
+
+
+def _as_note(note: str) -> Note:
+    return note if isinstance(note, Note) else Note(note)
+
+
+def explanations(
+    results: Iterable[Mapping[str, Any]], notes: Iterable[str] = ()
+) -> dict[str, tuple[str, list[int]]]:
+    """The explanation of every missed result: its own note and the report notes about it.
+
+    Parameters
+    ----------
+    results : iterable of mapping
+        The ``results`` entries of ``reproduction.json``.
+    notes : iterable of str or Note
+        The report's notes, in order; a :class:`~solidna.reproduce.base.Note` names the targets
+        it explains.
+
+    Returns
+    -------
+    dict
+        Missed target id -> (the result's note, indices into ``notes`` of the notes about it).
+        An entry whose note is empty and whose index list is empty has no explanation: a gap to
+        fill in the figure module, never to paper over in the report.
+    """
+    note_list = [_as_note(n) for n in notes]
+    out: dict[str, tuple[str, list[int]]] = {}
+    for r in results:
+        if not is_missed(r):
+            continue
+        tid = str(r.get("id", ""))
+        related = [k for k, n in enumerate(note_list) if n.explains(tid)]
+        out[tid] = (str(r.get("note") or "").strip(), related)
+    return out
 
 
 def _e(value: Any) -> str:
@@ -153,6 +225,10 @@ def _row_class(entry: Mapping[str, Any]) -> str:
     if entry.get("pass") is False:
         return "fail"
     return "null"
+
+
+def _why_anchor(target_id: str) -> str:
+    return f"why-{target_id}"
 
 
 def _results_table(results: list[Mapping[str, Any]]) -> str:
@@ -171,11 +247,77 @@ def _results_table(results: list[Mapping[str, Any]]) -> str:
             f'<td class="num">{_e(format_value(r.get("model")))}</td>'
             f"<td>{_e(unit)}</td>"
             f'<td class="num">{_e(format_tol(r.get("tol"), unit))}</td>'
-            f'<td class="mark">{format_pass(r)}</td>'
+            f'<td class="mark">{format_pass(r)}{_why_link(r)}</td>'
             f"<td>{_e(r.get('note', ''))}</td>"
             "</tr>"
         )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _why_link(entry: Mapping[str, Any]) -> str:
+    if not is_missed(entry):
+        return ""
+    return f'<a href="#{_e(_why_anchor(str(entry.get("id", ""))))}">why?</a>'
+
+
+def _headline(counts: Mapping[str, Any]) -> str:
+    """The summary: calibrate and validate counted apart (a fitted number that passes says
+    nothing about the model's predictive power), and the reference entries."""
+    head = "<tr><th></th><th>pass</th><th>fail</th><th>without model value</th></tr>"
+    rows = []
+    for role, label in ROLE_LABELS.items():
+        c = counts["by_role"][role]
+        rows.append(
+            f"<tr><th>{_e(label)}</th>"
+            + "".join(f'<td class="{k}">{c[k]}</td>' for k in ("pass", "fail", "null"))
+            + "</tr>"
+        )
+    validate = counts["by_role"]["validate"]
+    scored = sum(validate.values())
+    return (
+        f'<p class="headline"><b>Predictions (validate): {validate["pass"]} of {scored} pass.</b> '
+        f"Fitted numbers (calibrate): {counts['by_role']['calibrate']['pass']} of "
+        f"{sum(counts['by_role']['calibrate'].values())} pass. "
+        f"{counts['reference']} reference entries (the paper's data, not scored).</p>"
+        f'<table class="summary"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def _unit_suffix(unit: str) -> str:
+    return f" {unit}" if unit and unit != "-" else ""
+
+
+def _misses(results: list[Mapping[str, Any]], notes: list[Note]) -> str:
+    """One item per explanation, with an anchor for every missed result it explains."""
+    groups: dict[tuple[str, tuple[int, ...]], list[Mapping[str, Any]]] = {}
+    by_id = {str(r.get("id", "")): r for r in results}
+    for tid, (text, related) in explanations(results, notes).items():
+        groups.setdefault((text, tuple(related)), []).append(by_id[tid])
+    if not groups:
+        return ""
+    items = []
+    for (text, related), entries in groups.items():
+        anchors = "".join(
+            f'<span id="{_e(_why_anchor(str(r.get("id", ""))))}"></span>' for r in entries
+        )
+        ids = ", ".join(
+            f'<span class="mono">{_e(r.get("id", ""))}</span> ({_e(r.get("role", ""))}, paper '
+            f"{_e(format_value(r.get('paper')))}, model {_e(format_value(r.get('model')))}"
+            f"{_e(_unit_suffix(r.get('unit', '')))})"
+            for r in entries
+        )
+        parts = [f"{anchors}{ids}."]
+        if text:
+            parts.append(f" {_e(text)}.")
+        if related:
+            links = ", ".join(f'<a href="#note-{k + 1}">note {k + 1}</a>' for k in related)
+            parts.append(f" Explained in {links}: " + " ".join(_e(notes[k].text) for k in related))
+        css = ""
+        if not text and not related:
+            parts.append(" No explanation recorded.")
+            css = ' class="gap"'
+        items.append(f"<li{css}>{''.join(parts)}</li>")
+    return "<ul class='misses'>" + "".join(items) + "</ul>"
 
 
 def _run_record(run: Mapping[str, Any]) -> str:
@@ -218,16 +360,16 @@ def _run_record(run: Mapping[str, Any]) -> str:
     return "".join(html_parts)
 
 
-def _figure(stem: str, path: Path) -> str:
+def _figure(stem: str, path: Path, caption: str = "") -> str:
+    label = f'<span class="stem">{_e(stem)}</span>'
     try:
         data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
     except OSError as exc:
-        return (
-            f"<figure><figcaption>{_e(stem)}: could not be read ({_e(exc)})</figcaption></figure>"
-        )
+        return f"<figure><figcaption>{label}: could not be read ({_e(exc)})</figcaption></figure>"
+    text = f" {_e(caption)}" if caption else " (no caption)"
     return (
-        f'<figure id="fig-{_e(stem)}"><img alt="{_e(stem)}" '
-        f'src="data:image/png;base64,{data}"><figcaption>{_e(stem)}</figcaption></figure>'
+        f'<figure id="fig-{_e(stem)}"><img alt="{_e(caption or stem)}" '
+        f'src="data:image/png;base64,{data}"><figcaption>{label}.{text}</figcaption></figure>'
     )
 
 
@@ -235,13 +377,15 @@ def render_report(
     reproduction: Mapping[str, Any],
     figures: Mapping[str, str | os.PathLike[str]] | None = None,
     notes: Iterable[str] = (),
+    captions: Mapping[str, str] | None = None,
 ) -> str:
     """Return the report page as an HTML string; see :func:`write_report`."""
     paper = dict(reproduction.get("paper", {}))
     results = list(reproduction.get("results", []))
     run = dict(reproduction.get("run", {}))
     version = reproduction.get("solidna_version", "")
-    counts = summarize(results)
+    notes = [_as_note(n) for n in notes if n.strip()]
+    captions = dict(captions or {})
     doi = str(paper.get("doi", ""))
     doi_html = (
         f'<a href="https://doi.org/{_e(doi)}">doi:{_e(doi)}</a>' if doi else "DOI not recorded"
@@ -256,25 +400,25 @@ def render_report(
         f'<p class="citation">{_e(paper.get("citation", ""))}. {doi_html}</p>',
         f"<p>solidna version <span class='mono'>{_e(version)}</span></p>",
         "<h2>Summary</h2>",
-        '<p class="summary">'
-        f'<span class="pass">{counts["pass"]} pass</span>'
-        f'<span class="fail">{counts["fail"]} fail</span>'
-        f'<span class="null">{counts["null"]} without model value</span>'
-        f"<span>{counts['reference']} reference</span></p>",
+        _headline(summarize(results)),
         "<h2>Results</h2>",
         _results_table(results),
     ]
-    if run:
-        parts += ["<h2>Run record</h2>", _run_record(run)]
+    misses = _misses(results, notes)
+    if misses:
+        parts += ['<h2 id="misses">Misses and why</h2>', misses]
     figures = dict(figures or {})
     if figures:
         parts.append("<h2>Figures</h2>")
-        parts += [_figure(stem, Path(path)) for stem, path in figures.items()]
-    notes = [str(n) for n in notes if str(n).strip()]
+        parts += [
+            _figure(stem, Path(path), captions.get(stem, "")) for stem, path in figures.items()
+        ]
     if notes:
-        parts.append("<h2>Notes</h2><ul>")
-        parts += [f"<li>{_e(n)}</li>" for n in notes]
-        parts.append("</ul>")
+        parts.append('<h2 id="notes">Notes</h2><ol class="notes">')
+        parts += [f'<li id="note-{k + 1}">{_e(n.text)}</li>' for k, n in enumerate(notes)]
+        parts.append("</ol>")
+    if run:
+        parts += ["<h2>Run record</h2>", _run_record(run)]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
@@ -284,6 +428,7 @@ def write_report(
     figures: Mapping[str, str | os.PathLike[str]] | None,
     out_path: str | os.PathLike[str],
     notes: Iterable[str] = (),
+    captions: Mapping[str, str] | None = None,
 ) -> Path:
     """Write the self-contained HTML report of a reproduction run.
 
@@ -293,11 +438,14 @@ def write_report(
         The content of ``reproduction.json`` (``paper``, ``solidna_version``, ``results`` and,
         optionally, the ``run`` record).
     figures : mapping of str to path
-        Figure stem -> PNG file; embedded as base64 data URIs with the stem as caption.
+        Figure stem -> PNG file; embedded as base64 data URIs.
     out_path : str or path-like
         The HTML file to write (overwritten).
-    notes : iterable of str
-        Free-form notes listed at the end (e.g. why a figure module failed).
+    notes : iterable of str or Note
+        Notes listed at the end (e.g. why a target is missed, why a figure module failed),
+        numbered; every missed result links to the notes that are about it.
+    captions : mapping of str to str, optional
+        Figure stem -> caption shown beneath the figure.
 
     Returns
     -------
@@ -306,5 +454,5 @@ def write_report(
     """
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_report(reproduction, figures, notes), encoding="utf-8")
+    out.write_text(render_report(reproduction, figures, notes, captions), encoding="utf-8")
     return out

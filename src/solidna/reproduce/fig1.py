@@ -17,8 +17,10 @@ computes model values; it never tunes a setting to a target.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
+from solidna.progress import scaled
 from solidna.quantum.cache import ResultsCache
 from solidna.quantum.levels import DEFAULT_LEVEL, Level, MDSettings, get_level, get_md_settings
 from solidna.reproduce.base import FigureOutput, Progress, TargetResult, no_progress
@@ -27,6 +29,9 @@ from solidna.targets import get_target
 __all__ = ["PREFIXES", "DEFAULT_MD", "run"]
 
 PREFIXES = ("fig1",)
+#: Typical wall time of :func:`run` [s] when nothing is cached (the MD takes most of it); shares
+#: the progress bar of ``solidna reproduce``.
+EXPECTED_WALL_TIME_S = 180.0
 
 #: MD settings used by ``solidna reproduce`` (Na13 cluster, 3 seeds x 250 fs: ~3 min).
 DEFAULT_MD = "fast"
@@ -47,6 +52,30 @@ def _source_note(results: list[Any]) -> str:
         f"{'' if not hasattr(r, 'seed') else ' seed ' + str(r.seed)}: {r.source}"
         for r in results
     )
+
+
+# "FEC seed 2: 125/250 fs" and "FEC seed 2: read from cache" (messages of quantum.md.reactive_md)
+_MD_MESSAGE = re.compile(r"seed (\d+): (?:(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?) fs|read from cache)")
+
+
+def _md_progress(progress: Progress, seeds: tuple[int, ...], start: float, stop: float) -> Any:
+    """A message callback for :func:`solidna.quantum.md.reactive_md` that moves the fraction.
+
+    reactive_md reports its progress as text only; the seed and the simulated time in its
+    messages give the fraction of the run done, so that the bar moves through the MD (most of the
+    wall time of Fig. 1). A message of another form passes the text on.
+    """
+    sub = scaled(progress, start, stop)
+
+    def message(text: str) -> None:
+        found = _MD_MESSAGE.search(text)
+        fraction = None
+        if found and int(found[1]) in seeds:
+            done = 1.0 if found[2] is None else float(found[2]) / float(found[3])
+            fraction = (seeds.index(int(found[1])) + done) / len(seeds)
+        sub(f"Fig. 1d: {text}", fraction)
+
+    return message
 
 
 def _event_value(value: float | None, duration_fs: float) -> tuple[float, str]:
@@ -128,30 +157,30 @@ def run(
         )
         progress(f"Fig. 1c: cavity sensitivity ({other.cavity})", 0.1)
         alt = na_shift(fec, other, cache=store, message=say)
-        out.notes.append(
+        out.note(
             f"Fig. 1c: with the {other.cavity} cavity instead of {lvl.cavity}, the LUMO shift is "
             f"{alt.delta_lumo_eV:+.2f} eV (LUMO {alt.free.lumo_eV:.2f} -> "
             f"{alt.complex.lumo_eV:.2f} eV) against {shift.delta_lumo_eV:+.2f} eV; "
-            f"{_source_note([alt.free, alt.complex])}."
+            f"{_source_note([alt.free, alt.complex])}.",
+            "fig1c",
         )
-    out.notes.append(
+    out.note(
         "Fig. 1c: the LUMO shift depends on the cavity given to Na+ in the implicit solvent. The "
         "default (UFF radii x 1.1, Na+ 1.64 A) was chosen because it gives Na+ a solvation free "
         "energy inside the experimental range; PySCF's own PCM default (Bondi x 1.2, 2.72 A) "
         "under-solvates Na+ and gives a much larger shift (at the paper level -1.33 eV against "
         "-0.32 eV; the gas phase gives -5.2 eV), so the paper's -0.89 eV, whose solvent model is "
         "not stated, lies between two standard choices (solidna.quantum.levels; "
-        "fig1.run(cavity_sensitivity=True) computes the other cavity in this run)."
+        "fig1.run(cavity_sensitivity=True) computes the other cavity in this run).",
+        "fig1c",
     )
 
     # ---- Fig. 1d -----------------------------------------------------------------------------
     summaries = []
-    for k, adsorbate in enumerate((fec, na_complex(fec))):
-        progress(f"Fig. 1d: {adsorbate.name} on Na, {cfg.label}", 0.25 + 0.35 * k)
-
-        def say_md(text: str, _k: int = k) -> None:
-            progress(f"Fig. 1d: {text}", None)
-
+    # the DFT of Fig. 1c takes about a fifth of the uncached wall time, each MD about two fifths
+    for start, adsorbate in ((0.2, fec), (0.575, na_complex(fec))):
+        progress(f"Fig. 1d: {adsorbate.name} on Na, {cfg.label}", start)
+        say_md = _md_progress(progress, tuple(cfg.seeds), start, start + 0.375)
         summaries.append(reactive_md(adsorbate, cfg, cache=store, message=say_md))
     free_md, cplx_md = summaries
     md_src = _source_note([e for s in summaries for e in s.trajectories])
@@ -214,19 +243,22 @@ def run(
         ratios.append(
             f"{target_id}: {value:.1f} fs vs {paper_fs:g} fs (paper/model {paper_fs / value:.2f})"
         )
-    out.notes.append(
+    out.note(
         "Fig. 1d: event times against the paper: "
         + "; ".join(ratios)
         + ". The targets' tolerance is +-100 % (rel 1.0); a symmetric factor of 2 would also "
-        "require paper/model <= 2."
+        "require paper/model <= 2.",
+        "fig1d.fec_ring_opening",
+        "fig1d.fec_cf_cleavage",
     )
     drift = max(e.energy_drift_meV_per_atom for s in summaries for e in s.events)
-    out.notes.append(
+    out.note(
         f"Fig. 1d: {cfg.label}; largest total-energy deviation "
         f"{drift:.2f} meV/atom. Bond broken = longer than 1.5x its t = 0 length for 10 fs; "
         "event time = median over seeds. The paper's times are from ab initio MD of unstated "
         "settings: a semi-empirical Hamiltonian on a small cluster can differ by more than the "
-        "factor-2 tolerance, and the report shows the numbers as they come out."
+        "factor-2 tolerance, and the report shows the numbers as they come out.",
+        "fig1d",
     )
 
     # ---- figures -------------------------------------------------------------------------------
@@ -255,6 +287,28 @@ def run(
             "na_f_80fs_A": 10 * get_target("fig1d.na_f_distance_80fs").value,
         },
     )
+    out.captions.update(_captions(lvl, cfg))
     out.notes.extend(f"cache: {p}" for p in store.problems)
     progress("Fig. 1 done", 1.0)
     return out
+
+
+def _captions(lvl: Level, cfg: MDSettings) -> dict[str, str]:
+    """What each figure shows and where the paper's numbers (the open markers) come from."""
+    return {
+        "fig1c": (
+            f"HOMO and LUMO of FEC, Na+ and FEC-Na+ (model: {lvl.label}). Markers: the LUMOs of "
+            "Lu 2019 Fig. 1c - 0.00 eV for FEC and "
+            f"{get_target('fig1c.lumo_shift_on_na').value:+.2f} eV for FEC-Na+; the paper does not "
+            "state its level of theory or solvent model."
+        ),
+        "fig1d": (
+            f"Reactive MD of FEC (top) and FEC-Na+ (bottom) on a Na cluster (model: {cfg.label}): "
+            "ring and C-F bond lengths relative to t = 0 (first seed; dotted: the bond-break "
+            "threshold) and the shortest Na-F distance of every seed. Markers: Lu 2019 Fig. 1d "
+            f"(ab initio MD) - FEC ring opening at {get_target('fig1d.fec_ring_opening').value} fs "
+            f"and C-F cleavage at {get_target('fig1d.fec_cf_cleavage').value} fs, drawn on the "
+            "threshold, and the Na-F distance of FEC-Na+ at 80 fs, "
+            f"{get_target('fig1d.na_f_distance_80fs').value} nm."
+        ),
+    }

@@ -26,13 +26,16 @@ from solidna.reproduce.base import FigureOutput, Progress, TargetResult, no_prog
 __all__ = ["PREFIXES", "run", "RECOVERY_TOLERANCE_V"]
 
 PREFIXES = ("fig5", "thermo", "abstract")
+#: Typical wall time of :func:`run` [s] (shares the progress bar of ``solidna reproduce``).
+EXPECTED_WALL_TIME_S = 6.0
 
 # fig5f.fresh_cathode_recovers: "back to within 0.1 V of cycle 1" (targets file).
 RECOVERY_TOLERANCE_V = 0.1
 
 
 def run(progress: Progress = no_progress, parameters: ParameterSet | None = None) -> FigureOutput:
-    """Compute every thermo.*, fig5* and abstract.* target; draw Fig. 5c, 5d, 5e, 5f and S27."""
+    """Compute every thermo.*, fig5* and abstract.* target; draw Fig. 5c, 5d, 5e and 5f (the
+    Fig. S26-S27 prediction is a note)."""
     ps = parameters or lu2019()
     out = FigureOutput(name="fig5")
     R = out.results.append
@@ -54,8 +57,10 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
         )
     )
 
-    progress("Fig. 5c: full discharges", 0.05)
-    discharges = {rate: ex.fig5c(ps, rate) for rate in paper.FIG5C_RATES_MA_G}
+    discharges = {}
+    for k, rate in enumerate(paper.FIG5C_RATES_MA_G):
+        progress(f"Fig. 5c: full discharge at {rate} mA/g", 0.4 * k / len(paper.FIG5C_RATES_MA_G))
+        discharges[rate] = ex.fig5c(ps, rate)
     caps = {rate: r.discharge_capacity() for rate, r in discharges.items()}
     R(TargetResult("fig5c.capacity.50", caps[50], f"to 1.5 V; {discharges[50].status}"))
     R(TargetResult("fig5c.capacity.500", caps[500], f"to 1.5 V; {discharges[500].status}"))
@@ -68,8 +73,10 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
         )
     )
 
-    progress("Fig. 5d: rate test (2 cycles at each rate)", 0.3)
-    gaps = {rate: ex.fig5d_gap_V(ps, rate) for rate in paper.FIG5C_RATES_MA_G}
+    gaps = {}
+    for k, rate in enumerate(paper.FIG5C_RATES_MA_G):
+        progress(f"Fig. 5d: 2 cycles at {rate} mA/g", 0.4 + 0.15 * k / len(paper.FIG5C_RATES_MA_G))
+        gaps[rate] = ex.fig5d_gap_V(ps, rate)
     for rate in paper.FIG5C_RATES_MA_G:
         R(
             TargetResult(
@@ -79,7 +86,7 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
             )
         )
 
-    progress("Fig. 5e-f: 50 cycles at 200 mA/g, M-Na", 0.5)
+    progress("Fig. 5e-f: 50 cycles at 200 mA/g, M-Na", 0.55)
     mna = ex.fig5f(ps, "modified")
     cyc = mna.cycles()
     n = len(cyc)
@@ -115,7 +122,7 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
         )
     )
 
-    progress("Fig. 5f: pristine Na", 0.8)
+    progress("Fig. 5f: pristine Na", 0.75)
     pri = ex.fig5f(ps, "pristine")
     pc = pri.cycles()
     k = len(pc)
@@ -134,7 +141,7 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
         )
     )
 
-    progress("Fig. S26-S27: SSE thickness (prediction)", 0.9)
+    progress("Fig. S26-S27: SSE thickness (prediction)", 0.77)
     thick = {}
     for um in paper.FIGS26_SSE_THICKNESS_UM:
         ps_t = ps.updated(
@@ -144,14 +151,14 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
             note="SSE thickness range mid-point (Fig. S26)",
         )
         thick[um] = ex.fig5d_gap_V(ps_t, 200)
-    out.notes.append(
+    out.note(
         "Fig. S26-S27 (prediction): gap at 200 mA/g (2nd cycle) for SSE thicknesses "
         + ", ".join(f"{um} um: {g:.3f} V" for um, g in thick.items())
         + ". The bulk SSE resistance is small beside the anode interphase, so in this model "
         "the thickness barely matters; the paper's choice of 50-70 um must rest on what the "
         "model leaves out (mechanical integrity and shorting of thin films, contact)."
     )
-    out.notes.append(
+    out.note(
         "abstract.mna.overpotential_increase.50cycles is read as the increase of the "
         f"charge-discharge gap (median voltages, as for Fig. 5d): {gap_increase:+.3f} V. The "
         "dead carbonate left by each charge lowers the discharge voltage "
@@ -159,9 +166,12 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
         f"(median {cyc['Median charge voltage [V]'].iloc[0]:.3f} -> "
         f"{cyc['Median charge voltage [V]'].iloc[-1]:.3f} V). Read as the discharge "
         f"overpotential alone (terminal voltage) the increase would be {v1 - v50:.3f} V; the "
-        "paper does not say which it meant."
+        "paper does not say which it meant.",
+        "abstract.mna.overpotential_increase",
     )
-    out.figures.update(_figures(ps, discharges, gaps, mna, fresh, pri))
+    progress("Fig. 5: drawing", 0.9)
+    out.figures.update(_figures(discharges, gaps, mna, fresh, pri))
+    out.captions.update(_captions())
     progress("Fig. 5 done", 1.0)
     return out
 
@@ -180,7 +190,52 @@ def _first_charge_max_V(result) -> float:
     return float(ts["Voltage [V]"][charging & (t < end)].max())
 
 
-def _figures(ps, discharges, gaps, mna, fresh, pri) -> dict[str, Any]:
+def _captions() -> dict[str, str]:
+    """What each figure shows and where the paper's numbers (the open black markers) come from."""
+    from solidna.targets import get_target
+
+    def v(target_id: str) -> str:
+        return str(get_target(target_id).value)
+
+    rates = ", ".join(str(r) for r in paper.FIG5C_RATES_MA_G)
+    return {
+        "fig5c": (
+            f"Full discharges of the M-Na|SSE|CO2 cell to 1.5 V at {rates} mA/g (model). Markers: "
+            f"Lu 2019 Fig. 5c and text - {v('fig5c.capacity.50')} mAh/g at 50 mA/g and "
+            f"{v('fig5c.capacity.500')} mAh/g at 500 mA/g, drawn at the 1.5 V cut-off."
+        ),
+        "fig5d": (
+            "Charge-discharge gap (median charge minus median discharge voltage) in the 2nd cycle "
+            f"of 1000 mAh/g at {rates} mA/g (model). Markers: the overpotentials of Lu 2019 "
+            "Fig. 5d at each rate."
+        ),
+        "fig5e": (
+            "Discharge/charge profiles of M-Na|SSE|CO2 at 200 mA/g with 1000 mAh/g per cycle, "
+            "cycles 1, 10, ..., 50 (model). Markers: the terminal discharge voltages of Lu 2019 "
+            f"text (Fig. 5e-f) - {v('fig5f.mna.terminal_discharge.cycle1')} V in cycle 1 and "
+            f"{v('fig5f.mna.terminal_discharge.cycle50')} V in cycle 50, drawn at the end of "
+            "discharge (1000 mAh/g)."
+        ),
+        "fig5f": (
+            "Terminal discharge voltage per cycle at 200 mA/g and 1000 mAh/g (model): M-Na for 50 "
+            "cycles, then a fresh cathode on the cycled M-Na anode (after the dotted line), and "
+            "pristine Na. Markers: Lu 2019 Fig. 5f and text - "
+            f"{v('fig5f.mna.terminal_discharge.cycle1')} V in cycle 1 and "
+            f"{v('fig5f.mna.terminal_discharge.cycle50')} V in cycle 50 for M-Na. The paper's "
+            "fresh-cathode and pristine-Na results are qualitative (no markers)."
+        ),
+    }
+
+
+def _finish(fig: Any, ax: Any, **labels: str) -> Any:
+    """Label the axes, add the legend and return the figure: one look for every Fig. 5 panel."""
+    ax.set(**labels)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _figures(discharges, gaps, mna, fresh, pri) -> dict[str, Any]:
     import matplotlib.pyplot as plt
 
     from solidna.report.style import MODIFIED, PAPER_MARKER, PRISTINE, apply_style
@@ -189,6 +244,9 @@ def _figures(ps, discharges, gaps, mna, fresh, pri) -> dict[str, Any]:
     apply_style()
     figs: dict[str, Any] = {}
     cmap = plt.get_cmap("viridis")
+    capacity = "Capacity [mAh g$^{-1}$]"
+    # the paper's numbers beside the model's (plotting only; read from the targets data)
+    v_first, v_last = (get_target(f"fig5f.mna.terminal_discharge.cycle{n}").value for n in (1, 50))
 
     fig, ax = plt.subplots(figsize=(6, 4.2))
     for k, (rate, res) in enumerate(discharges.items()):
@@ -202,14 +260,9 @@ def _figures(ps, discharges, gaps, mna, fresh, pri) -> dict[str, Any]:
     for rate in (50, 500):
         ax.plot([get_target(f"fig5c.capacity.{rate}").value], [1.5], **PAPER_MARKER)
     ax.plot([], [], **PAPER_MARKER, label="Lu 2019")
-    ax.set(
-        xlabel="Capacity [mAh g$^{-1}$]",
-        ylabel="Voltage [V]",
-        title="Fig. 5c (model): discharge to 1.5 V",
+    figs["fig5c"] = _finish(
+        fig, ax, xlabel=capacity, ylabel="Voltage [V]", title="Fig. 5c (model): discharge to 1.5 V"
     )
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    figs["fig5c"] = fig
 
     fig, ax = plt.subplots(figsize=(5.5, 4))
     rates = list(gaps)
@@ -220,14 +273,13 @@ def _figures(ps, discharges, gaps, mna, fresh, pri) -> dict[str, Any]:
         **PAPER_MARKER,
         label="Lu 2019",
     )
-    ax.set(
+    figs["fig5d"] = _finish(
+        fig,
+        ax,
         xlabel="Current [mA g$^{-1}$]",
         ylabel="Charge-discharge gap [V]",
         title="Fig. 5d (model): 2nd-cycle gap",
     )
-    ax.legend()
-    fig.tight_layout()
-    figs["fig5d"] = fig
 
     fig, ax = plt.subplots(figsize=(6, 4.2))
     ts = mna.timeseries
@@ -244,49 +296,39 @@ def _figures(ps, discharges, gaps, mna, fresh, pri) -> dict[str, Any]:
                 color=cmap((cycle - 1) / max(n_cyc, 1)),
                 label=f"cycle {cycle}" if sign[seg[0]] > 0 else None,
             )
-    ax.set(
-        xlabel="Capacity [mAh g$^{-1}$]",
+    # terminal discharge voltages: at the end of each 1000 mAh/g discharge (text, Fig. 5e-f)
+    ax.plot([1000, 1000], [v_first, v_last], **PAPER_MARKER, label="Lu 2019: cycles 1 and 50")
+    figs["fig5e"] = _finish(
+        fig,
+        ax,
+        xlabel=capacity,
         ylabel="Voltage [V]",
         title="Fig. 5e (model): 1000 mAh g$^{-1}$ at 200 mA g$^{-1}$",
     )
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    figs["fig5e"] = fig
 
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
-    c = mna.cycles()
-    ax.plot(c.index, c["Terminal discharge voltage [V]"], "o-", ms=3, color=MODIFIED, label="M-Na")
-    cf = fresh.cycles()
-    ax.plot(
-        cf.index + len(c),
-        cf["Terminal discharge voltage [V]"],
-        "s-",
-        ms=3,
-        color=MODIFIED,
-        mfc="white",
-        label="M-Na, fresh cathode",
+    n_mna = len(mna.cycles())
+    runs = (
+        (mna.cycles(), 0, "o-", "M-Na", {}),
+        (fresh.cycles(), n_mna, "s-", "M-Na, fresh cathode", {"mfc": "white"}),
+        (pri.cycles(), 0, "^-", "Na (pristine)", {"color": PRISTINE}),
     )
-    cp = pri.cycles()
-    ax.plot(
-        cp.index,
-        cp["Terminal discharge voltage [V]"],
-        "^-",
-        ms=3,
-        color=PRISTINE,
-        label="Na (pristine)",
+    for cycles, offset, fmt, label, style in runs:
+        ax.plot(
+            cycles.index + offset,
+            cycles["Terminal discharge voltage [V]"],
+            fmt,
+            ms=3,
+            **{"color": MODIFIED, **style},
+            label=label,
+        )
+    ax.plot([1, 50], [v_first, v_last], **PAPER_MARKER, label="Lu 2019")
+    ax.axvline(n_mna + 0.5, color="0.6", ls=":", lw=1)
+    figs["fig5f"] = _finish(
+        fig,
+        ax,
+        xlabel="Cycle number",
+        ylabel="Terminal discharge voltage [V]",
+        title="Fig. 5f (model)",
     )
-    ax.plot(
-        [1, 50],
-        [
-            get_target("fig5f.mna.terminal_discharge.cycle1").value,
-            get_target("fig5f.mna.terminal_discharge.cycle50").value,
-        ],
-        **PAPER_MARKER,
-        label="Lu 2019",
-    )
-    ax.axvline(len(c) + 0.5, color="0.6", ls=":", lw=1)
-    ax.set(xlabel="Cycle number", ylabel="Terminal discharge voltage [V]", title="Fig. 5f (model)")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    figs["fig5f"] = fig
     return figs

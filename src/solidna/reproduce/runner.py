@@ -33,7 +33,8 @@ from typing import Any
 
 from solidna.errors import InvalidOptionError, closest_matches
 from solidna.io_utils import prepare_output_dir, write_json
-from solidna.reproduce.base import FigureOutput, Progress, TargetResult, no_progress
+from solidna.progress import Progress, no_progress, scaled
+from solidna.reproduce.base import FigureOutput, Note, TargetResult
 from solidna.targets import Target, compare, load_targets, paper_info
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "valid_prefixes",
     "select_modules",
     "module_prefixes",
+    "expected_wall_time_s",
     "run_record",
     "NO_MODEL_NOTE",
     "FIGURE_DPI",
@@ -50,6 +52,8 @@ __all__ = [
 
 #: Note of a target that no figure module of this version computes.
 NO_MODEL_NOTE = "not reproduced by this version (no model yet)"
+#: Share of the progress bar of a figure module that states no ``EXPECTED_WALL_TIME_S`` [s].
+DEFAULT_WALL_TIME_S = 10.0
 #: Resolution of ``DIR/figures/*.png``.
 FIGURE_DPI = 150
 #: Packages whose versions go into the run record.
@@ -65,6 +69,8 @@ RECORDED_PACKAGES = (
 )
 
 _SCORED_ROLES = ("calibrate", "validate")
+# Share of the progress bar for the figure modules; the rest is writing the outputs.
+_MODULES_SHARE = 0.99
 
 
 # -- prefixes -------------------------------------------------------------------------------------
@@ -130,41 +136,65 @@ def _overlaps(requested: Sequence[str] | None, module_prefixes: Sequence[str]) -
     return any(p.startswith(m) or m.startswith(p) for p in requested for m in module_prefixes)
 
 
-def module_prefixes(name: str) -> tuple[str, ...]:
-    """The ``PREFIXES`` of the figure module ``name``, read without importing it when possible.
+def _literal_constant(name: str, attribute: str) -> Any:
+    """The value of a module-level literal ``attribute`` of module ``name``, or ``None``.
 
-    An already imported module is asked directly; otherwise ``PREFIXES`` is read from the module's
-    source (a literal tuple), so that ``--only fig3f`` does not import the heavy models of Fig. 4.
-    When neither works (e.g. the module does not exist yet) the last part of the module name is
-    used (``solidna.reproduce.fig4`` -> ``("fig4",)``).
+    An already imported module is asked directly; otherwise the constant is read from the
+    module's source, so that ``--only fig3f`` does not import the heavy models of Fig. 4.
     """
     module = sys.modules.get(name)
-    if module is not None and hasattr(module, "PREFIXES"):
-        return tuple(str(p) for p in module.PREFIXES)
+    if module is not None:
+        return getattr(module, attribute, None)
     try:
         spec = importlib.util.find_spec(name)
     except (ImportError, ValueError):
         spec = None
-    if spec is not None and spec.origin and spec.origin.endswith(".py"):
-        try:
-            tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
-        except (OSError, SyntaxError, ValueError):
-            tree = None
-        for node in tree.body if tree is not None else []:
-            targets: list[ast.expr] = []
-            if isinstance(node, ast.Assign):
-                targets = list(node.targets)
-            elif isinstance(node, ast.AnnAssign) and node.value is not None:
-                targets = [node.target]
-            if any(isinstance(t, ast.Name) and t.id == "PREFIXES" for t in targets):
-                try:
-                    value = ast.literal_eval(node.value)  # type: ignore[arg-type]
-                except ValueError:
-                    break
-                if isinstance(value, str):
-                    value = (value,)
-                return tuple(str(p) for p in value)
-    return (name.rsplit(".", 1)[-1],)
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return None
+    try:
+        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for node in tree.body:
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets = [node.target]
+        if any(isinstance(t, ast.Name) and t.id == attribute for t in targets):
+            try:
+                return ast.literal_eval(node.value)  # type: ignore[arg-type]
+            except ValueError:
+                return None
+    return None
+
+
+def module_prefixes(name: str) -> tuple[str, ...]:
+    """The ``PREFIXES`` of the figure module ``name``, read without importing it when possible.
+
+    When the module does not define them (e.g. it does not exist yet) the last part of the
+    module name is used (``solidna.reproduce.fig4`` -> ``("fig4",)``).
+    """
+    value = _literal_constant(name, "PREFIXES")
+    if isinstance(value, str):
+        value = (value,)
+    if not value:
+        return (name.rsplit(".", 1)[-1],)
+    return tuple(str(p) for p in value)
+
+
+def expected_wall_time_s(name: str) -> float:
+    """The typical wall time [s] of figure module ``name`` (its ``EXPECTED_WALL_TIME_S``).
+
+    Used only to share the progress bar among the modules, so that the fraction done tracks the
+    time spent; :data:`DEFAULT_WALL_TIME_S` when the module does not say.
+    """
+    value = _literal_constant(name, "EXPECTED_WALL_TIME_S")
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return DEFAULT_WALL_TIME_S
+    return seconds if math.isfinite(seconds) and seconds > 0 else DEFAULT_WALL_TIME_S
 
 
 def select_modules(
@@ -279,6 +309,36 @@ def _safe_stem(stem: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", str(stem)).strip("._") or "figure"
 
 
+# -- progress -------------------------------------------------------------------------------------
+def _monotonic(progress: Progress) -> Progress:
+    """A callback that passes on fractions that never go backwards.
+
+    A figure module that re-estimates its work may report a smaller fraction than before; the
+    caller's bar and time-left estimate (:class:`solidna.progress.TimeLeft`) should not jump back.
+    """
+    done = 0.0
+
+    def guarded(message: str, fraction: float | None = None) -> None:
+        nonlocal done
+        if fraction is not None and math.isfinite(fraction):
+            done = max(done, min(float(fraction), 1.0))
+            fraction = done
+        elif fraction is not None:
+            fraction = None
+        progress(message, fraction)
+
+    return guarded
+
+
+def _labelled(progress: Progress, label: str) -> Progress:
+    """A callback that prefixes every message with ``label`` (the figure module's name)."""
+
+    def sub(message: str, fraction: float | None = None) -> None:
+        progress(f"{label}: {message}", fraction)
+
+    return sub
+
+
 # -- the run --------------------------------------------------------------------------------------
 def reproduce(
     prefixes: list[str] | None = None,
@@ -320,7 +380,7 @@ def reproduce(
     """
     from solidna import __version__
 
-    progress = progress or no_progress
+    progress = _monotonic(progress or no_progress)
     requested = check_prefixes(prefixes)
     out_dir = prepare_output_dir(out, force)
     t_start = time.perf_counter()
@@ -332,24 +392,22 @@ def reproduce(
 
     values: dict[str, TargetResult] = {}
     owner: dict[str, str] = {}
-    notes: list[str] = []
+    notes: list[Note] = []
     figure_paths: dict[str, Path] = {}
+    captions: dict[str, str] = {}
     module_records: list[dict[str, Any]] = []
     figures_dir = out_dir / "figures"
-    n = max(len(selected), 1)
+    # Each module gets a share of the bar in proportion to its typical wall time, so that the
+    # fraction done tracks the time spent (Fig. 1's MD takes most of a full run).
+    weights = [expected_wall_time_s(name) for name, _ in selected]
+    edges = [
+        _MODULES_SHARE * sum(weights[:k]) / max(sum(weights), 1e-9) for k in range(len(weights) + 1)
+    ]
 
     for index, (name, mprefixes) in enumerate(selected):
         short = name.rsplit(".", 1)[-1]
-
-        def sub_progress(
-            message: str, fraction: float | None = None, *, _i: int = index, _short: str = short
-        ) -> None:
-            overall = None
-            if fraction is not None:
-                overall = (_i + min(max(float(fraction), 0.0), 1.0)) / n
-            progress(f"{_short}: {message}", overall)
-
-        progress(f"{short}: starting", index / n)
+        module_progress = scaled(_labelled(progress, short), edges[index], edges[index + 1])
+        module_progress("starting", 0.0)
         entry: dict[str, Any] = {"module": name, "prefixes": list(mprefixes)}
         t0 = time.perf_counter()
         try:
@@ -359,8 +417,14 @@ def reproduce(
                 module, failure = None, exc  # the module exists but one of its imports is missing
             else:  # the module is not written yet: its targets stay "no model yet"
                 entry.update(status="missing", wall_time_s=time.perf_counter() - t0)
-                notes.append(f"{short}: figure module {name} is not available in this version.")
+                notes.append(
+                    Note(
+                        f"{short}: figure module {name} is not available in this version.",
+                        mprefixes,
+                    )
+                )
                 module_records.append(entry)
+                module_progress("not available", 1.0)
                 continue
         except Exception as exc:
             module, failure = None, exc
@@ -370,7 +434,7 @@ def reproduce(
         output: FigureOutput | None = None
         if module is not None:
             try:
-                output = module.run(sub_progress)
+                output = module.run(module_progress)
                 if not isinstance(output, FigureOutput):
                     raise TypeError(
                         f"{name}.run() returned {type(output).__name__}, not FigureOutput"
@@ -392,18 +456,25 @@ def reproduce(
                     )
                     owner[t.id] = name
             notes.append(
-                f"{short}: figure module {name} failed ({error}); its targets have no value."
+                Note(
+                    f"{short}: figure module {name} failed ({error}); its targets have no value.",
+                    mprefixes,
+                )
             )
-            progress(f"{short}: failed ({error})", (index + 1) / n)
+            module_progress(f"failed ({error})", 1.0)
         else:
             entry["status"] = "ok"
             for result in output.results:
                 if result.id not in known_ids:
-                    notes.append(f"{short}: result for unknown target id {result.id!r} ignored.")
+                    notes.append(
+                        Note(f"{short}: result for unknown target id {result.id!r} ignored.")
+                    )
                 elif result.id in values:
                     notes.append(
-                        f"{short}: duplicate result for {result.id!r} ignored "
-                        f"(already given by {owner[result.id]})."
+                        Note(
+                            f"{short}: duplicate result for {result.id!r} ignored "
+                            f"(already given by {owner[result.id]})."
+                        )
                     )
                 else:
                     values[result.id] = result
@@ -411,25 +482,30 @@ def reproduce(
             for stem, figure in output.figures.items():
                 safe = _safe_stem(stem)
                 if safe in figure_paths:
-                    notes.append(f"{short}: figure {safe!r} written twice; the last one is kept.")
+                    notes.append(
+                        Note(f"{short}: figure {safe!r} written twice; the last one is kept.")
+                    )
                 path = figures_dir / f"{safe}.png"
                 try:
                     figures_dir.mkdir(parents=True, exist_ok=True)
                     _save_figure(figure, path)
                 except Exception as exc:
-                    notes.append(f"{short}: figure {safe!r} could not be saved ({exc}).")
+                    notes.append(Note(f"{short}: figure {safe!r} could not be saved ({exc})."))
                     continue
                 figure_paths[safe] = path
-            notes.extend(f"{output.name or short}: {note}" for note in output.notes)
-            progress(f"{short}: done", (index + 1) / n)
+                captions[safe] = str(output.captions.get(stem, ""))
+            label = output.name or short
+            for note in output.notes:
+                notes.append(Note(f"{label}: {note}", getattr(note, "about", ())))
+            module_progress("done", 1.0)
         entry["wall_time_s"] = round(time.perf_counter() - t0, 3)
         module_records.append(entry)
 
-    progress("writing reproduction.json and report.html", None)
+    progress("writing reproduction.json and report.html", _MODULES_SHARE)
     results = [_entry(t, values.get(t.id)) for t in targets]
     paper = paper_info()
     record["modules"] = module_records
-    record["notes"] = notes
+    record["notes"] = [n.text for n in notes]
     record["wall_time_s"] = round(time.perf_counter() - t_start, 3)
     record["outputs"] = {
         "directory": str(out_dir),
@@ -446,7 +522,7 @@ def reproduce(
 
     from solidna.report.html import write_report
 
-    write_report(reproduction, figure_paths, out_dir / "report.html", notes)
+    write_report(reproduction, figure_paths, out_dir / "report.html", notes, captions)
     progress("done", 1.0)
     return reproduction
 
