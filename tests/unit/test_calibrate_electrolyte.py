@@ -9,11 +9,11 @@ import pytest
 
 import solidna
 import solidna.materials.electrolyte as el
+import solidna.targets as targets_mod
 from solidna.calibrate import calibrate_electrolyte
 from solidna.calibrate import electrolyte as cal
 from solidna.parameters import set_directory
 from solidna.parameters.parameter_set import _read_toml
-import solidna.targets as targets_mod
 
 # The committed file must be what the routine produces now (the optimiser converges to ~1e-12).
 COMMITTED_REL = 1e-6

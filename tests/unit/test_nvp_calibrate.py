@@ -43,3 +43,33 @@ def test_recalibration_gives_committed_values():
     result = cal.calibrate_nvp(write=False)
     for name, value in result["parameters"].items():
         assert value == pytest.approx(ps[name], rel=REFIT_REL), name
+
+
+def test_progress_reports_a_rising_fraction_up_to_one():
+    """The fit reports progress(message, fraction): messages per evaluation with None, and a
+    fraction of the work done that never decreases and ends at 1 (a stand-in model keeps the
+    test fast: each target follows one parameter as a power law the fit must invert)."""
+    from solidna.calibrate._common import Calibration
+    from solidna.targets import calibrate_targets
+
+    targets = calibrate_targets()
+    names = list(cal.FREE_PARAMETERS)
+
+    def model(ps, progress):
+        progress("stand-in model", None)
+        return {
+            tid: float(targets[tid].value) * (ps[n] / (3 * cal.FREE_PARAMETERS[n][1])) ** 0.7
+            for tid, n in zip(cal.TARGET_IDS, names, strict=True)
+        }
+
+    problem = Calibration("nvp", "test", cal.FREE_PARAMETERS, cal.TARGET_IDS, model, "test")
+    seen: list[tuple[str, float | None]] = []
+    result = problem.run(progress=lambda message, fraction: seen.append((message, fraction)))
+    fractions = [f for _, f in seen if f is not None]
+    assert len(fractions) == result["nfev"] + 1  # one per evaluation, then the end
+    assert all(0 < f <= 1 for f in fractions)
+    assert all(b >= a for a, b in zip(fractions, fractions[1:], strict=False))
+    assert fractions[0] < 0.5 and fractions[-1] == 1.0
+    assert ("stand-in model", None) in seen
+    for name in names:
+        assert result["parameters"][name] == pytest.approx(3 * cal.FREE_PARAMETERS[name][1], 1e-3)

@@ -268,3 +268,37 @@ def test_median_over_seeds_treats_unobserved_as_later() -> None:
     assert summary.ring_opening_fs == 40.0  # median of 30, 40, inf
     assert "seed 3: not observed" in summary.per_seed_text("ring_opening_fs")
     assert summarise([_synthetic(None), _synthetic(None), _synthetic(30.0)]).ring_opening_fs is None
+
+
+def test_screen_progress_never_goes_backwards(monkeypatch):
+    """Fractions passed to progress rise monotonically from 0 to 1, also through the steps
+    inside each orbital computation and past a failed molecule."""
+    from types import SimpleNamespace
+
+    from solidna.errors import ConvergenceError
+    from solidna.quantum import screen as screen_module
+
+    calls = {"n": 0}
+
+    def fake_orbitals(mol, level, cache=None, message=None):
+        calls["n"] += 1
+        for step in ("geometry", "SCF", "orbitals"):
+            message(f"{mol.name}: {step}")
+        if mol.name.startswith("VC") and "Na" in mol.name:
+            raise ConvergenceError("SCF did not converge")
+        return SimpleNamespace(lumo_eV=-1.0, homo_eV=-7.0, provenance="test")
+
+    monkeypatch.setattr(screen_module, "frontier_orbitals", fake_orbitals)
+    monkeypatch.setattr(
+        screen_module, "na_complex", lambda mol: SimpleNamespace(name=f"{mol.name}-Na+")
+    )
+    seen: list[tuple[str, float | None]] = []
+    result = screen_module.screen(
+        ["FEC", "VC", "EC"], "test", cache=False, progress=lambda m, f: seen.append((m, f))
+    )
+    fractions = [f for _, f in seen if f is not None]
+    assert calls["n"] == 6
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert all(b >= a for a, b in zip(fractions, fractions[1:], strict=False))
+    assert any(f is None for _, f in seen)  # inner steps report only a message
+    assert [f["molecule"] for f in result.failures] == ["VC"]

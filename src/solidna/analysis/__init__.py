@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from solidna.analysis.cycling import (
     CyclingEvent,
+    complete_half_cycles,
     detect_runaway,
     detect_short_circuit,
     per_cycle_overpotential,
@@ -55,31 +56,28 @@ from solidna.analysis.kinetics import (
 from solidna.analysis.metrics import cycling_summary, galvanostatic_cycles
 
 __all__ = [
-    # eis
+    "CyclingEvent",
     "EISFit",
+    "ExchangeCurrentResult",
     "KKResult",
-    "fit_circuit",
-    "fit_rs_rct",
-    "kramers_kronig",
-    "effective_capacitance",
-    "conductivity_from_rs",
-    "conductivity_from_resistance",
     "arrhenius_fit",
     "arrhenius_from_spectra",
-    # kinetics
-    "ExchangeCurrentResult",
-    "exchange_current_from_cv",
-    "symmetric_cell_voltage",
-    "cv_waveform",
+    "complete_half_cycles",
+    "conductivity_from_resistance",
+    "conductivity_from_rs",
     "cv_voltage",
-    # cycling
-    "CyclingEvent",
-    "split_half_cycles",
-    "per_cycle_overpotential",
-    "time_to_voltage",
+    "cv_waveform",
+    "cycling_summary",
     "detect_runaway",
     "detect_short_circuit",
-    # metrics
+    "effective_capacitance",
+    "exchange_current_from_cv",
+    "fit_circuit",
+    "fit_rs_rct",
     "galvanostatic_cycles",
-    "cycling_summary",
+    "kramers_kronig",
+    "per_cycle_overpotential",
+    "split_half_cycles",
+    "symmetric_cell_voltage",
+    "time_to_voltage",
 ]

@@ -6,7 +6,7 @@ import numpy as np
 
 from solidna.errors import DataFormatError
 
-__all__ = ["as_real_1d"]
+__all__ = ["as_real_1d", "as_real_columns", "check_same_length"]
 
 
 def as_real_1d(name: str, values, min_points: int = 1, allow_scalar: bool = False) -> np.ndarray:
@@ -38,3 +38,25 @@ def as_real_1d(name: str, values, min_points: int = 1, allow_scalar: bool = Fals
             f"{int(np.argmax(bad))}). Drop those rows before the analysis."
         )
     return arr
+
+
+def check_same_length(**arrays: np.ndarray) -> None:
+    """Raise :class:`DataFormatError` unless every array has as many points as the first."""
+    (first, ref), *others = arrays.items()
+    for name, arr in others:
+        if arr.size != ref.size:
+            raise DataFormatError(
+                f"{first} has {ref.size} points but {name} has {arr.size}; they must match point "
+                "by point (one value per sample)."
+            )
+
+
+def as_real_columns(
+    min_points: int = 1, allow_scalar: bool = False, **columns
+) -> tuple[np.ndarray, ...]:
+    """Each column as by :func:`as_real_1d`, all as long as the first (one row per sample)."""
+    arrays = {
+        name: as_real_1d(name, values, min_points, allow_scalar) for name, values in columns.items()
+    }
+    check_same_length(**arrays)
+    return tuple(arrays.values())

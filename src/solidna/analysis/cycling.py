@@ -25,12 +25,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from solidna.analysis._checks import as_real_1d
+from solidna.analysis._checks import as_real_columns
 from solidna.errors import DataFormatError, InvalidOptionError
 
 __all__ = [
     "CyclingEvent",
     "split_half_cycles",
+    "complete_half_cycles",
     "per_cycle_overpotential",
     "time_to_voltage",
     "detect_runaway",
@@ -125,21 +126,8 @@ class CyclingEvent:
 # --------------------------------------------------------------------------------------------
 # Input checks
 # --------------------------------------------------------------------------------------------
-def _as_real_1d(name: str, values, min_points: int = 2) -> np.ndarray:
-    return as_real_1d(name, values, min_points)
-
-
 def _checked(time_s, **columns) -> tuple[np.ndarray, ...]:
-    t = _as_real_1d("time_s", time_s)
-    out = [t]
-    for name, values in columns.items():
-        arr = _as_real_1d(name, values)
-        if arr.size != t.size:
-            raise DataFormatError(
-                f"time_s has {t.size} points but {name} has {arr.size}; they must match point by "
-                "point (one row per sample)."
-            )
-        out.append(arr)
+    t, *rest = as_real_columns(2, time_s=time_s, **columns)
     steps = np.diff(t)
     if np.any(steps < 0):
         k = int(np.argmax(steps < 0))
@@ -149,7 +137,7 @@ def _checked(time_s, **columns) -> tuple[np.ndarray, ...]:
         )
     if t[-1] <= t[0]:
         raise DataFormatError("time_s spans no time (all values equal); pass a real record.")
-    return tuple(out)
+    return (t, *rest)
 
 
 def _check_window(window: float) -> float:
@@ -281,6 +269,28 @@ def split_half_cycles(
     return frame[_HALF_CYCLE_COLUMNS].reset_index(drop=True)
 
 
+def complete_half_cycles(
+    time_s: np.ndarray, current: np.ndarray, rest_threshold: float | None = None
+) -> pd.DataFrame:
+    """The half cycles to analyse: those of :func:`split_half_cycles` without an incomplete
+    last one (unless no half cycle is complete).
+
+    Raises
+    ------
+    DataFormatError
+        No current flows (no half cycle at all).
+    """
+    halves = split_half_cycles(time_s, current, rest_threshold)
+    if halves.empty:
+        raise DataFormatError(
+            "No current flows in the record (|current| below the rest threshold everywhere), so "
+            "there are no half cycles. Check the current column and its units."
+        )
+    if not halves["Complete"].all() and halves["Complete"].any():
+        halves = halves[halves["Complete"]]
+    return halves
+
+
 def _half_cycle_overpotentials(t, v, halves: pd.DataFrame, window: float) -> np.ndarray:
     """Median |V| over the last ``window`` of each half cycle's duration, in V."""
     out = np.empty(len(halves))
@@ -341,14 +351,7 @@ def per_cycle_overpotential(
     """
     window = _check_window(window)
     t, v, i = _checked(time_s, voltage_V=voltage_V, current_density_A_m2=current_density_A_m2)
-    halves = split_half_cycles(t, i, rest_threshold_A_m2)
-    if halves.empty:
-        raise DataFormatError(
-            "No current flows in the record (|i| below the rest threshold everywhere), so there "
-            "are no half cycles. Check the current column and its units (A/m2)."
-        )
-    if not halves["Complete"].all() and halves["Complete"].any():
-        halves = halves[halves["Complete"]]
+    halves = complete_half_cycles(t, i, rest_threshold_A_m2)
     eta = _half_cycle_overpotentials(t, v, halves, window)
     halves = halves.assign(eta_mV=1e3 * eta)
     # Vectorised over cycles (a 4000-h record has 2000): with several half cycles of one sign in

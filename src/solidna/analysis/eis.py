@@ -49,7 +49,7 @@ import numpy as np
 from scipy import constants as _const
 from scipy.signal import find_peaks
 
-from solidna.analysis._checks import as_real_1d
+from solidna.analysis._checks import as_real_1d, as_real_columns, check_same_length
 from solidna.errors import (
     ConvergenceError,
     DataFormatError,
@@ -159,11 +159,7 @@ def _as_spectrum(frequency_Hz, impedance_ohm_m2, min_points: int = 5):
             f"impedance_ohm_m2 must be 1-D; got shape {z_in.shape}. Pass one complex column."
         )
     z = z_in.astype(complex)
-    if z.size != f.size:
-        raise DataFormatError(
-            f"frequency_Hz has {f.size} points but impedance_ohm_m2 has {z.size}; they must match "
-            "point by point."
-        )
+    check_same_length(frequency_Hz=f, impedance_ohm_m2=z)
     if not np.all(np.isfinite(z)):
         raise DataFormatError(
             "impedance_ohm_m2 contains NaN/inf values; drop those rows before fitting."
@@ -1024,13 +1020,9 @@ def arrhenius_fit(temperature_K, conductivity_S_m, form: str = "sigma") -> dict[
         ``"Number of points"``.
     """
     check_choice("form", form, ("sigma", "sigma_T"))
-    t = _as_real_1d("temperature_K", temperature_K, 2)
-    sigma = _as_real_1d("conductivity_S_m", conductivity_S_m, 2)
-    if t.size != sigma.size:
-        raise DataFormatError(
-            f"temperature_K has {t.size} points but conductivity_S_m has {sigma.size}; they must "
-            "match point by point."
-        )
+    t, sigma = as_real_columns(
+        2, True, temperature_K=temperature_K, conductivity_S_m=conductivity_S_m
+    )
     _positive("temperature_K", t)
     _positive("conductivity_S_m", sigma)
     if np.unique(t).size < 2:

@@ -76,7 +76,7 @@ import numpy as np
 from scipy import constants as _const
 from scipy.optimize import least_squares, minimize_scalar
 
-from solidna.analysis._checks import as_real_1d
+from solidna.analysis._checks import as_real_columns
 from solidna.errors import ConvergenceError, DataFormatError, InvalidOptionError, check_choice
 
 __all__ = [
@@ -216,10 +216,6 @@ def symmetric_cell_voltage(
 # --------------------------------------------------------------------------------------------
 # Input handling
 # --------------------------------------------------------------------------------------------
-def _as_real_1d(name: str, values, min_points: int = 1) -> np.ndarray:
-    return as_real_1d(name, values, min_points)
-
-
 def _monotonic_runs(voltage: np.ndarray) -> list[tuple[int, int, int]]:
     """Split a sweep into runs of rising (+1) and falling (-1) voltage: (start, end, direction).
 
@@ -278,13 +274,7 @@ def _branch(voltage, current, runs, direction, grid):
 
 def _prepare(voltage_V, current_density_A_m2, sweep: str) -> tuple[np.ndarray, np.ndarray]:
     """Return the (voltage, current) points to analyse, after branch handling."""
-    v = _as_real_1d("voltage_V", voltage_V, 5)
-    i = _as_real_1d("current_density_A_m2", current_density_A_m2, 5)
-    if v.size != i.size:
-        raise DataFormatError(
-            f"voltage_V has {v.size} points but current_density_A_m2 has {i.size}; they must match "
-            "point by point (one row per sample)."
-        )
+    v, i = as_real_columns(5, voltage_V=voltage_V, current_density_A_m2=current_density_A_m2)
     check_choice("sweep", sweep, _SWEEPS)
     if sweep == "none":
         order = np.argsort(v, kind="stable")
@@ -546,21 +536,9 @@ def exchange_current_from_cv(
                 note += " The best fit has no kinetic overpotential at all (i0 at the upper bound)."
                 i0 = math.nan
                 rel_std = math.inf
-        return ExchangeCurrentResult(
-            i0_A_m2=i0,
-            ohmic_resistance_ohm_m2=r_fit,
-            method=method,
-            residual_rms_V=rms,
-            n_points=int(v.size),
-            note=note,
-            i0_rel_std=rel_std,
-            identifiable=bool(identifiable),
-            charge_transfer_resistance_ohm_m2=rt_f / i0,
-            temperature_K=t_K,
-            i0_lower_bound_A_m2=lower_bound,
-        )
+        r_ohm, n_points, r_ct = r_fit, v.size, rt_f / i0
 
-    if method == "micro-polarisation":
+    elif method == "micro-polarisation":
         if not (0 < micro_window_V <= 0.1):
             raise InvalidOptionError(
                 f"micro_window_V must lie in (0, 0.1] V; got {micro_window_V!r}. Default 0.010 V."
@@ -577,10 +555,8 @@ def exchange_current_from_cv(
             raise ConvergenceError(
                 "The current does not vary within the micro-polarisation window; no slope."
             )
-        design = np.column_stack([is_, np.ones_like(is_)])
-        coef, *_ = np.linalg.lstsq(design, vs, rcond=None)
+        coef, residual, cov = _line_fit(is_, vs)
         r_tot = float(coef[0])
-        residual = design @ coef - vs
         rms = float(np.sqrt(np.mean(residual**2)))
         r_ct1 = (r_tot - r_given) / 2.0
         if r_ct1 <= 0:
@@ -590,31 +566,59 @@ def exchange_current_from_cv(
                 "ohmic_resistance_ohm_m2 (area-specific, Ohm.m2) and the current units (A/m2)."
             )
         i0 = rt_f / r_ct1
-        dof = max(vs.size - 2, 1)
-        try:
-            cov = np.linalg.inv(design.T @ design) * float(residual @ residual) / dof
-            rel_std = math.sqrt(max(cov[0, 0], 0.0)) / (2.0 * r_ct1)
-        except np.linalg.LinAlgError:
-            rel_std = math.nan
+        rel_std = math.sqrt(max(cov[0, 0], 0.0)) / (2.0 * r_ct1)
         note = (
             f"Micro-polarisation: slope dV/di = R_tot = {r_tot:.4g} Ohm.m2 over {vs.size} points "
             f"with |V| < {1e3 * micro_window_V:g} mV; R_ct,1 = (R_tot - R_Omega)/2 = "
             f"{r_ct1:.4g} Ohm.m2 per interface; i0 = RT/(F R_ct,1)."
         )
-        return ExchangeCurrentResult(
-            i0_A_m2=i0,
-            ohmic_resistance_ohm_m2=r_given,
-            method=method,
-            residual_rms_V=rms,
-            n_points=int(vs.size),
-            note=note,
-            i0_rel_std=rel_std,
-            identifiable=bool(r_ct1 > 0),
-            charge_transfer_resistance_ohm_m2=r_ct1,
-            temperature_K=t_K,
-        )
+        r_ohm, n_points, r_ct, identifiable = r_given, vs.size, r_ct1, r_ct1 > 0
+        lower_bound = math.nan
 
-    # Tafel
+    else:
+        i0, rms, rel_std, n_points, note = _tafel(
+            v, i, r_given, rt_f, tafel_min_overpotential_V, back_reaction_correction
+        )
+        r_ohm, r_ct, identifiable, lower_bound = r_given, rt_f / i0, True, math.nan
+
+    return ExchangeCurrentResult(
+        i0_A_m2=i0,
+        ohmic_resistance_ohm_m2=r_ohm,
+        method=method,
+        residual_rms_V=rms,
+        n_points=int(n_points),
+        note=note,
+        i0_rel_std=rel_std,
+        identifiable=bool(identifiable),
+        charge_transfer_resistance_ohm_m2=r_ct,
+        temperature_K=t_K,
+        i0_lower_bound_A_m2=lower_bound,
+    )
+
+
+def _line_fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Least-squares line ``y = coef[0] x + coef[1]``: coefficients, residuals (fit - data) and
+    their covariance (NaN where the design is singular)."""
+    design = np.column_stack([x, np.ones_like(x)])
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    residual = design @ coef - y
+    dof = max(x.size - 2, 1)
+    try:
+        cov = np.linalg.inv(design.T @ design) * float(residual @ residual) / dof
+    except np.linalg.LinAlgError:
+        cov = np.full((2, 2), math.nan)
+    return coef, residual, cov
+
+
+def _tafel(
+    v: np.ndarray,
+    i: np.ndarray,
+    r_given: float,
+    rt_f: float,
+    tafel_min_overpotential_V: float,
+    back_reaction_correction: bool,
+) -> tuple[float, float, float, int, str]:
+    """Tafel extrapolation: ``i0``, RMS of eta [V], relative std of i0, points used, note."""
     if not (0 < tafel_min_overpotential_V < 1):
         raise InvalidOptionError(
             f"tafel_min_overpotential_V must lie in (0, 1) V; got {tafel_min_overpotential_V!r}. "
@@ -635,8 +639,7 @@ def exchange_current_from_cv(
     if back_reaction_correction:
         # i = i0 e^(f eta/2) (1 - e^(-f eta)) for alpha = 1/2: divide out the back reaction.
         y = y - np.log10(-np.expm1(-x / rt_f))
-    design = np.column_stack([x, np.ones_like(x)])
-    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    coef, _, cov = _line_fit(x, y)
     slope, intercept = float(coef[0]), float(coef[1])
     if slope <= 0:
         raise ConvergenceError(
@@ -646,13 +649,7 @@ def exchange_current_from_cv(
     i0 = 10.0**intercept
     residual_eta = (y - intercept) / slope - x
     rms = float(np.sqrt(np.mean(residual_eta**2)))
-    dof = max(x.size - 2, 1)
-    resid_y = design @ coef - y
-    try:
-        cov = np.linalg.inv(design.T @ design) * float(resid_y @ resid_y) / dof
-        rel_std = math.log(10.0) * math.sqrt(max(cov[1, 1], 0.0))
-    except np.linalg.LinAlgError:
-        rel_std = math.nan
+    rel_std = math.log(10.0) * math.sqrt(max(cov[1, 1], 0.0))
     tafel_mV = 1e3 / slope
     expected_mV = 1e3 * math.log(10.0) * 2.0 * rt_f
     note = (
@@ -661,18 +658,7 @@ def exchange_current_from_cv(
         f"{1e3 * tafel_min_overpotential_V:g} mV; slope {tafel_mV:.1f} mV/decade (alpha = 1/2 "
         f"expects {expected_mV:.1f}); extrapolated to eta = 0."
     )
-    return ExchangeCurrentResult(
-        i0_A_m2=i0,
-        ohmic_resistance_ohm_m2=r_given,
-        method=method,
-        residual_rms_V=rms,
-        n_points=int(x.size),
-        note=note,
-        i0_rel_std=rel_std,
-        identifiable=True,
-        charge_transfer_resistance_ohm_m2=rt_f / i0,
-        temperature_K=t_K,
-    )
+    return i0, rms, rel_std, x.size, note
 
 
 # --------------------------------------------------------------------------------------------

@@ -38,10 +38,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from solidna.analysis._checks import as_real_1d
-from solidna.analysis.cycling import split_half_cycles
+from solidna.analysis._checks import as_real_columns, check_same_length
+from solidna.analysis.cycling import complete_half_cycles
 from solidna.analysis.io._table import integrate_current
-from solidna.errors import DataFormatError, InvalidOptionError
+from solidna.errors import InvalidOptionError
 
 __all__ = ["galvanostatic_cycles", "cycling_summary", "METRIC_COLUMNS"]
 
@@ -123,31 +123,16 @@ def galvanostatic_cycles(
     >>> table[cols].round(5).to_numpy().tolist()  # cycle 1 lacks the interval before its 1st sample
     [[0.00098, 1.7], [0.001, 1.7]]
     """
-    t = as_real_1d("time_s", time_s, 2)
-    v = as_real_1d("voltage_V", voltage_V, 2)
-    i = as_real_1d("current_A", current_A, 2)
-    if not (t.size == v.size == i.size):
-        raise DataFormatError(
-            f"time_s, voltage_V and current_A must have one value per sample; got {t.size}, "
-            f"{v.size} and {i.size}."
-        )
+    t, v, i = as_real_columns(2, time_s=time_s, voltage_V=voltage_V, current_A=current_A)
     if capacity_Ah is None:
         q = integrate_current(t, i)
     else:
-        q = as_real_1d("capacity_Ah", capacity_Ah, 2)
-        if q.size != t.size:
-            raise DataFormatError(f"capacity_Ah has {q.size} values but time_s has {t.size}.")
+        (q,) = as_real_columns(2, capacity_Ah=capacity_Ah)
+        check_same_length(time_s=t, capacity_Ah=q)
     for name, value in (("mass_g", mass_g), ("area_m2", area_m2)):
         if value is not None and not (math.isfinite(value) and value > 0):
             raise InvalidOptionError(f"{name} must be > 0; got {value!r}.")
-    halves = split_half_cycles(t, i, rest_threshold_A)
-    if halves.empty:
-        raise DataFormatError(
-            "No current flows in the record (|I| below the rest threshold everywhere), so there "
-            "are no charge or discharge half cycles. Check the current column and its units."
-        )
-    if not halves["Complete"].all() and halves["Complete"].any():
-        halves = halves[halves["Complete"]]
+    halves = complete_half_cycles(t, i, rest_threshold_A)
     a = halves["Start index"].to_numpy()
     b = halves["End index"].to_numpy()
     before = np.maximum(a - 1, 0)

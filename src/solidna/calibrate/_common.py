@@ -19,9 +19,10 @@ import numpy as np
 from solidna.errors import ConvergenceError
 from solidna.parameters import ParameterSet
 from solidna.parameters.parameter_set import set_directory
+from solidna.progress import Progress, no_progress
 from solidna.targets import calibrate_targets
 
-__all__ = ["Calibration", "chord_solve", "RESIDUAL_TOL", "JACOBIAN_STEP"]
+__all__ = ["Calibration", "chord_solve", "print_progress", "RESIDUAL_TOL", "JACOBIAN_STEP"]
 
 # Residual tolerance of the solve: |ln(model/paper)| below 1e-3 (0.1 %) is far inside the
 # targets' tolerances (5-50 %), and above the noise of the residuals (solver tolerance amplified
@@ -35,7 +36,10 @@ MAX_STEP = 0.5
 
 
 def chord_solve(
-    fun: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, max_iter: int = 25
+    fun: Callable[[np.ndarray], np.ndarray],
+    x0: np.ndarray,
+    max_iter: int = 25,
+    done: Callable[[float], None] | None = None,
 ) -> tuple[np.ndarray, int]:
     """Solve fun(x) = 0 (as many residuals as unknowns) by the chord method.
 
@@ -44,8 +48,22 @@ def chord_solve(
     problems are nearly linear and nearly diagonal (each target is fixed mainly by one
     parameter), so this converges in a few steps at a fraction of the cost of a trust-region
     fit that re-differentiates a noisy residual every step.
+
+    ``done(fraction)`` is called after every evaluation with the estimated share of the solve
+    done, ``nfev / (nfev + evaluations still expected)``, never decreasing: what remains is the
+    rest of a Jacobian under way plus one step per halving of the largest residual down to
+    :data:`RESIDUAL_TOL`.
     """
     nfev = 0
+    shown = 0.0
+
+    def report(r: np.ndarray, pending: int) -> None:
+        nonlocal shown
+        if done is None:
+            return
+        halvings = math.log2(max(float(np.max(np.abs(r))), RESIDUAL_TOL) / RESIDUAL_TOL)
+        shown = max(shown, nfev / (nfev + pending + math.ceil(halvings)))
+        done(shown)
 
     def jacobian(x: np.ndarray, r: np.ndarray) -> np.ndarray:
         nonlocal nfev
@@ -55,11 +73,13 @@ def chord_solve(
             xk[k] += JACOBIAN_STEP
             jac[:, k] = (fun(xk) - r) / JACOBIAN_STEP
             nfev += 1
+            report(r, x.size - k - 1)
         return jac
 
     x = x0.copy()
     r = fun(x)
     nfev += 1
+    report(r, x.size)
     jac = jacobian(x, r)
     for _ in range(max_iter):
         if np.max(np.abs(r)) < RESIDUAL_TOL:
@@ -68,6 +88,7 @@ def chord_solve(
         x_new = x + dx * min(1.0, MAX_STEP / max(np.max(np.abs(dx)), 1e-300))
         r_new = fun(x_new)
         nfev += 1
+        report(r_new, 0)
         if np.max(np.abs(r_new)) > 0.5 * np.max(np.abs(r)):
             jac = jacobian(x_new, r_new)  # slow progress: refresh the slopes
         x, r = x_new, r_new
@@ -77,6 +98,11 @@ def chord_solve(
         f"calibration did not converge in {max_iter} chord steps; log residuals "
         f"{np.round(r, 5).tolist()}."
     )
+
+
+def print_progress(message: str, fraction: float | None = None) -> None:
+    """A progress callback that prints each message (with the fraction done, when given)."""
+    print(message if fraction is None else f"[{100 * fraction:3.0f} %] {message}")
 
 
 @dataclass
@@ -122,35 +148,59 @@ class Calibration:
         write: bool = False,
         path: str | Path | None = None,
         parameters: ParameterSet | None = None,
-        progress: Callable[[str], None] | None = None,
+        progress: Progress = no_progress,
     ) -> dict[str, Any]:
-        """Fit; returns parameters, targets, model values, residuals, cost, nfev, path."""
+        """Fit the free parameters to the calibrate targets.
+
+        Parameters
+        ----------
+        write : bool
+            Write ``fitted_<name>.toml`` (default: only return the result).
+        path : path, optional
+            Where to write (default: the Lu 2019 set folder).
+        parameters : ParameterSet, optional
+            Fixed parameters (default: :meth:`base`, the set without the previous fit); the
+            free ones start from the guesses of :attr:`free`, so the result does not depend on
+            a previous fit.
+        progress : callable, optional
+            ``progress(message, fraction)``: a message per model evaluation (fraction ``None``)
+            and the estimated share of the fit done after each (never decreasing; 1 at the end).
+
+        Returns
+        -------
+        dict
+            ``parameters`` (name -> value), ``targets`` (ids), ``model`` (values),
+            ``residuals``, ``cost``, ``nfev``, ``path``.
+        """
         targets = calibrate_targets()
         missing = [t for t in self.target_ids if t not in targets]
         if missing:  # pragma: no cover - the targets file is package data
             raise RuntimeError(f"not calibrate targets: {missing}")
         base = parameters if parameters is not None else self.base()
         names = list(self.free)
-        say = progress or (lambda msg: None)
         evaluated: dict[bytes, dict[str, float]] = {}  # model values by point
 
         def fun(x: np.ndarray) -> np.ndarray:
             ps = base.updated(
                 dict(zip(names, np.exp(x), strict=True)), method="fitted", source="calibration"
             )
-            say(
+            progress(
                 f"evaluation {len(evaluated) + 1}: "
                 + ", ".join(
                     f"{n.split('[')[0].strip()}={v:.4g}"
                     for n, v in zip(names, np.exp(x), strict=True)
-                )
+                ),
+                None,
             )
-            evaluated[x.tobytes()] = self.model_values(ps)
+            evaluated[x.tobytes()] = self.model_values(ps, progress)
             r = np.array(list(self.residuals(evaluated[x.tobytes()]).values()))
-            say(f"  log residuals: {np.array2string(r, precision=5)}")
+            progress(f"  log residuals: {np.array2string(r, precision=5)}", None)
             return r
 
-        x, nfev = chord_solve(fun, np.log([self.free[n][1] for n in names]))
+        def done(fraction: float) -> None:
+            progress(f"{len(evaluated)} model evaluations", fraction)
+
+        x, nfev = chord_solve(fun, np.log([self.free[n][1] for n in names]), done=done)
         final = evaluated[x.tobytes()]  # the solution itself, not the last Jacobian probe
         res = self.residuals(final)
         out = {
@@ -164,7 +214,16 @@ class Calibration:
         }
         if write:
             out["path"] = str(self.write(out, path))
+        progress(f"{self.name} calibration done ({nfev} model evaluations)", 1.0)
         return out
+
+    def main(self, routine: Callable[..., dict[str, Any]]) -> None:
+        """Run ``routine`` (the module's public fit) with ``write=True`` and print the result:
+        what ``python -m solidna.calibrate.<name>`` does."""
+        result = routine(write=True, progress=print_progress)
+        for k, v in result["model"].items():
+            print(f"{k:40s} {v:.6g}  (log residual {result['residuals'][k]:+.2e})")
+        print("written:", result["path"])
 
     def write(self, result: Mapping[str, Any], path: str | Path | None = None) -> Path:
         """Write ``fitted_<name>.toml`` with the fitted values and their provenance."""

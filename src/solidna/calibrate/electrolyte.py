@@ -33,10 +33,11 @@ import numpy as np
 import tomli_w
 from scipy.optimize import least_squares
 
-import solidna
+from solidna import __version__
 from solidna.errors import ConvergenceError, DataFormatError
 from solidna.materials import electrolyte as el
 from solidna.parameters import ParameterSet, set_directory
+from solidna.progress import Progress, no_progress
 from solidna.targets import Target, calibrate_targets
 from solidna.units import Q_
 
@@ -149,7 +150,9 @@ def _si(value: float, unit: str, si_unit: str) -> float:
     return float(Q_(value, unit).to(si_unit).magnitude)
 
 
-def calibrate_electrolyte(write: bool = False, path: str | Path | None = None) -> dict[str, Any]:
+def calibrate_electrolyte(
+    write: bool = False, path: str | Path | None = None, progress: Progress = no_progress
+) -> dict[str, Any]:
     """Fit the SSE conductivity and modulus laws to the Fig. 3f/3g calibrate targets.
 
     Parameters
@@ -158,6 +161,9 @@ def calibrate_electrolyte(write: bool = False, path: str | Path | None = None) -
         Write the fitted values with their provenance to ``path``.
     path : str or Path, optional
         Output TOML; default ``solidna/parameters/sets/lu2019/fitted_electrolyte.toml``.
+    progress : callable, optional
+        ``progress(message, fraction)``: 0 at the start of the fit, 1 at the end (the fit of
+        closed-form laws takes well under a second).
 
     Returns
     -------
@@ -174,6 +180,7 @@ def calibrate_electrolyte(write: bool = False, path: str | Path | None = None) -
     DataFormatError
         If the calibrate targets of Fig. 3 are not the six this routine knows.
     """
+    progress("fitting the electrolyte laws to Fig. 3f-g", 0.0)
     targets = _read_targets()
     ids = sorted(targets)
     base = ParameterSet.load("lu2019")
@@ -219,6 +226,7 @@ def calibrate_electrolyte(write: bool = False, path: str | Path | None = None) -
         out = Path(path) if path is not None else set_directory("lu2019") / FITTED_FILE
         out.write_text(_toml_text(result, targets))
         result["path"] = out
+    progress(f"electrolyte calibration done ({result['nfev']} evaluations)", 1.0)
     return result
 
 
@@ -228,7 +236,7 @@ def _toml_text(result: Mapping[str, Any], targets: Mapping[str, Target]) -> str:
     doc: dict[str, Any] = {
         "meta": {
             "routine": ROUTINE,
-            "solidna_version": solidna.__version__,
+            "solidna_version": __version__,
             "targets": ids,
             "residuals": {i: float(result["residuals"][i]) for i in ids},
             "residual_definition": "model / paper - 1 (the fit minimises the sum of ln(model/paper)^2)",

@@ -19,12 +19,12 @@ module reports. Run ``python -m solidna.calibrate.na_co2`` to regenerate
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from solidna.calibrate._common import Calibration
 from solidna.parameters import ParameterSet
+from solidna.progress import Progress, no_progress
 
 __all__ = ["calibrate_na_co2", "model_values", "FREE_PARAMETERS", "TARGET_IDS", "ROUTINE"]
 
@@ -76,9 +76,7 @@ TARGET_IDS = (
 )
 
 
-def model_values(
-    parameters: ParameterSet, progress: Callable[[str], None] | None = None
-) -> dict[str, float]:
+def model_values(parameters: ParameterSet, progress: Progress = no_progress) -> dict[str, float]:
     """Model values of the fitted Fig. 5 calibrate observables, in the targets' units."""
     from solidna.calibrate import experiments as ex
 
@@ -103,27 +101,20 @@ _PROBLEM = Calibration(
     model_values=model_values,
     source="lu2019:fig5c,fig5d,fig5f",
 )
+#: The Lu 2019 set without the previous Na-CO2 fit, at the initial guesses.
+na_co2_base = _PROBLEM.base
 
 
 def calibrate_na_co2(
     write: bool = False,
     path: str | Path | None = None,
     parameters: ParameterSet | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress = no_progress,
 ) -> dict[str, Any]:
     """Fit the five free cathode parameters to the Fig. 5 calibrate targets (see the module
-    docstring). Returns ``parameters``, ``targets``, ``model``, ``residuals``, ``cost``,
-    ``nfev``, ``path``; writes ``fitted_na_co2.toml`` when ``write``."""
+    docstring). Arguments and result as :meth:`solidna.calibrate._common.Calibration.run`."""
     return _PROBLEM.run(write=write, path=path, parameters=parameters, progress=progress)
 
 
-def na_co2_base() -> ParameterSet:
-    """The Lu 2019 set without the previous Na-CO2 fit, at the initial guesses."""
-    return _PROBLEM.base()
-
-
 if __name__ == "__main__":  # pragma: no cover
-    result = calibrate_na_co2(write=True, progress=print)
-    for k, v in result["model"].items():
-        print(f"{k:40s} {v:.6g}  (log residual {result['residuals'][k]:+.2e})")
-    print("written:", result["path"])
+    _PROBLEM.main(calibrate_na_co2)

@@ -18,12 +18,12 @@ solidna version. Run ``python -m solidna.calibrate.nvp`` to regenerate it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from solidna.calibrate._common import Calibration
 from solidna.parameters import ParameterSet
+from solidna.progress import Progress, no_progress
 
 __all__ = [
     "calibrate_nvp",
@@ -65,16 +65,15 @@ FIT_POINTS_PER_STEP = 2
 
 def model_values(
     parameters: ParameterSet,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress = no_progress,
     points_per_step: int = FIT_POINTS_PER_STEP,
 ) -> dict[str, float]:
     """Model values of the two Fig. S31 calibrate observables with M-Na, in the targets' units."""
     from solidna.cells import nvp
 
-    say = progress or (lambda msg: None)
-    say("M-Na|SSE|NVP rate test")
+    progress("M-Na|SSE|NVP rate test", None)
     rate = nvp.figS31_rate_test(parameters, "modified", points_per_step)
-    say("M-Na|SSE|NVP 200 cycles")
+    progress("M-Na|SSE|NVP 200 cycles", None)
     cycling = nvp.figS31_cycling(parameters, "modified", points_per_step)
     obs = nvp.figS31_observables(rate, cycling)
     return {
@@ -91,49 +90,22 @@ _PROBLEM = Calibration(
     model_values=model_values,
     source="lu2019:figS31",
 )
-
-
-def residuals(values: dict[str, float]) -> dict[str, float]:
-    """Log residuals ln(model/paper) of the calibrate targets."""
-    return _PROBLEM.residuals(values)
-
-
-def lu2019_base() -> ParameterSet:
-    """The Lu 2019 set without the previous NVP fit, the free parameters at their guesses."""
-    return _PROBLEM.base()
+#: Log residuals ln(model/paper) of the calibrate targets.
+residuals = _PROBLEM.residuals
+#: The Lu 2019 set without the previous NVP fit, the free parameters at their guesses.
+lu2019_base = _PROBLEM.base
 
 
 def calibrate_nvp(
     write: bool = False,
     path: str | Path | None = None,
     parameters: ParameterSet | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress = no_progress,
 ) -> dict[str, Any]:
     """Fit the NVP diffusivity and the cathode-film growth to the Fig. S31 calibrate targets.
-
-    Parameters
-    ----------
-    write : bool
-        Write ``fitted_nvp.toml`` (default: only return the result).
-    path : path, optional
-        Where to write (default: the Lu 2019 set folder).
-    parameters : ParameterSet, optional
-        Fixed parameters (default: :func:`lu2019_base`, so the result does not depend on a
-        previous fit).
-    progress : callable, optional
-        Called with a message per model evaluation.
-
-    Returns
-    -------
-    dict
-        ``parameters`` (name -> value), ``targets`` (ids), ``model`` (values), ``residuals``,
-        ``cost``, ``nfev``, ``path``.
-    """
+    Arguments and result as :meth:`solidna.calibrate._common.Calibration.run`."""
     return _PROBLEM.run(write=write, path=path, parameters=parameters, progress=progress)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    result = calibrate_nvp(write=True, progress=print)
-    for k, v in result["model"].items():
-        print(f"{k:40s} {v:.6g}  (log residual {result['residuals'][k]:+.2e})")
-    print("written:", result["path"])
+    _PROBLEM.main(calibrate_nvp)

@@ -19,12 +19,12 @@ calibrate symmetric``) to regenerate it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from solidna.calibrate._common import Calibration
 from solidna.parameters import ParameterSet
+from solidna.progress import Progress, no_progress
 
 __all__ = ["calibrate_symmetric", "model_values", "FREE_PARAMETERS", "TARGET_IDS", "residuals"]
 
@@ -72,17 +72,14 @@ TARGET_IDS = (
 )
 
 
-def model_values(
-    parameters: ParameterSet, progress: Callable[[str], None] | None = None
-) -> dict[str, float]:
+def model_values(parameters: ParameterSet, progress: Progress = no_progress) -> dict[str, float]:
     """Model values of the five Fig. 4 calibrate observables, in the targets' units."""
     from solidna.calibrate import experiments as ex
 
-    say = progress or (lambda msg: None)
-    say("M-Na|M-Na 4000 h at 0.1 mA/cm2")
+    progress("M-Na|M-Na 4000 h at 0.1 mA/cm2", None)
     mna = ex.fig4h(parameters, "modified")
     start, end = ex.cycling_overpotentials_mV(mna)
-    say("Na|Na at 0.1 mA/cm2 to the voltage limit")
+    progress("Na|Na at 0.1 mA/cm2 to the voltage limit", None)
     na = ex.fig4h(parameters, "pristine")
     t10 = ex.time_to_limit_h(na)
     if t10 is None:
@@ -94,7 +91,7 @@ def model_values(
             * na.inputs["voltage limit [V]"]
             / float(ts["Voltage [V]"].abs().max())
         )
-    say("CV of M-Na|M-Na and Na|Na")
+    progress("CV of M-Na|M-Na and Na|Na", None)
     i0_m = ex.fig4g(parameters, "modified").i0_model_fit_A_m2
     i0_p = ex.fig4g(parameters, "pristine").i0_model_fit_A_m2
     return {
@@ -114,51 +111,23 @@ _PROBLEM = Calibration(
     model_values=model_values,
     source="lu2019:fig4g,fig4h",
 )
-
-
-def residuals(values: dict[str, float]) -> dict[str, float]:
-    """Log residuals ln(model/paper) of the calibrate targets (scale-free: a ratio of 1000 and
-    an overpotential of 80 mV weigh alike)."""
-    return _PROBLEM.residuals(values)
-
-
-def lu2019_base() -> ParameterSet:
-    """The Lu 2019 set without the previous symmetric fit, at the initial guesses."""
-    return _PROBLEM.base()
+#: Log residuals ln(model/paper) of the calibrate targets (scale-free: a ratio of 1000 and an
+#: overpotential of 80 mV weigh alike).
+residuals = _PROBLEM.residuals
+#: The Lu 2019 set without the previous symmetric fit, at the initial guesses.
+lu2019_base = _PROBLEM.base
 
 
 def calibrate_symmetric(
     write: bool = False,
     path: str | Path | None = None,
     parameters: ParameterSet | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress = no_progress,
 ) -> dict[str, Any]:
     """Fit the five free interphase parameters to the Fig. 4 calibrate targets.
-
-    Parameters
-    ----------
-    write : bool
-        Write ``fitted_symmetric.toml`` (default: only return the result).
-    path : path, optional
-        Where to write (default: the Lu 2019 set folder).
-    parameters : ParameterSet, optional
-        Fixed parameters (default: the Lu 2019 set without the previous fit); the free ones
-        start from :data:`FREE_PARAMETERS` guesses, so the result does not depend on a
-        previous fit.
-    progress : callable, optional
-        Called with a message per model evaluation.
-
-    Returns
-    -------
-    dict
-        ``parameters`` (name -> value), ``targets`` (ids), ``model`` (values), ``residuals``,
-        ``cost``, ``nfev``, ``path``.
-    """
+    Arguments and result as :meth:`solidna.calibrate._common.Calibration.run`."""
     return _PROBLEM.run(write=write, path=path, parameters=parameters, progress=progress)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    result = calibrate_symmetric(write=True, progress=print)
-    for k, v in result["model"].items():
-        print(f"{k:40s} {v:.6g}  (log residual {result['residuals'][k]:+.2e})")
-    print("written:", result["path"])
+    _PROBLEM.main(calibrate_symmetric)

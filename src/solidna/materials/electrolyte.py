@@ -362,31 +362,23 @@ def salt_concentration_mol_m3(
     float
         Salt concentration [mol.m-3] (about 418 at w = 0.8).
     """
-    p = _default_parameters() if parameters is None else parameters
-    w = p[_W_DEFAULT] if pvdf_ratio is None else pvdf_ratio
-    return composition(w, p)["Salt concentration [mol.m-3]"]
+    return _composition_entry("Salt concentration [mol.m-3]", pvdf_ratio, parameters)
 
 
 def sn_concentration_mol_m3(
     pvdf_ratio: float | None = None, parameters: Mapping[str, float] | None = None
 ) -> float:
-    """Overall SN concentration in the SSE [mol.m-3] (per volume of SSE, polymer included).
+    """Overall SN concentration in the SSE [mol.m-3] (per volume of SSE, polymer included; about
+    8350 at w = 0.8). Arguments as :func:`salt_concentration_mol_m3`."""
+    return _composition_entry("SN concentration [mol.m-3]", pvdf_ratio, parameters)
 
-    Parameters
-    ----------
-    pvdf_ratio : float, optional
-        Mass of PVDF-HFP per mass of SN [-]; default the set's "SSE PVDF-HFP ratio [-]" (0.8).
-    parameters : ParameterSet or mapping, optional
-        Default :func:`solidna.lu2019`.
 
-    Returns
-    -------
-    float
-        SN concentration [mol.m-3] (about 8350 at w = 0.8).
-    """
+def _composition_entry(
+    name: str, pvdf_ratio: float | None, parameters: Mapping[str, float] | None
+) -> float:
     p = _default_parameters() if parameters is None else parameters
     w = p[_W_DEFAULT] if pvdf_ratio is None else pvdf_ratio
-    return composition(w, p)["SN concentration [mol.m-3]"]
+    return composition(w, p)[name]
 
 
 # -- conductivity ----------------------------------------------------------------------------------

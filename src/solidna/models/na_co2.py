@@ -34,17 +34,16 @@ section 1.2):
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pybamm
 
 from solidna.errors import check_choice
+from solidna.models.base import OneDomainModel, solve_schedule
 from solidna.models.interphase import ANODE_TYPES, InterphaseSubmodel
 
 __all__ = ["NaCO2CellModel"]
 
 
-class NaCO2CellModel(pybamm.BaseModel):
+class NaCO2CellModel(OneDomainModel):
     """PyBaMM model of the all-solid-state Na-CO2 cell.
 
     Parameters
@@ -53,16 +52,15 @@ class NaCO2CellModel(pybamm.BaseModel):
         ``"anode"``: ``"modified"`` (M-Na, default) or ``"pristine"``.
     """
 
+    DOMAIN, X_NAME, LENGTH_PARAMETER = "cathode", "x_c", "Cathode thickness [m]"
+
     def __init__(self, options: dict | None = None, name: str = "Na-CO2 cell"):
-        super().__init__(name=name)
+        super().__init__(name)
         opts = {"anode": "modified"}
         for key, value in (options or {}).items():
             check_choice("model option", key, opts)
             opts[key] = check_choice(f"value of option {key!r}", value, ANODE_TYPES)
         self.cell_options = opts
-        self._param = SimpleNamespace(
-            Q=pybamm.Parameter("Current scale [A]"), A_cc=pybamm.Parameter("Electrode area [m2]")
-        )
         self._build()
 
     def _build(self) -> None:
@@ -77,7 +75,7 @@ class NaCO2CellModel(pybamm.BaseModel):
         i = current / area
 
         # ---- cathode -------------------------------------------------------------------------
-        x = pybamm.SpatialVariable("x_c", domain=["cathode"], coord_sys="cartesian")
+        x = self.spatial_variable()
         eps_acc = P("Cathode accessible volume fraction [-]")
         a0 = P("Cathode specific CNT area [m-1]")
         c_sat = P("Saturated CO2 concentration [mol.m-3]")
@@ -178,34 +176,6 @@ class NaCO2CellModel(pybamm.BaseModel):
             pybamm.Event("Maximum voltage", P("Upper voltage cut-off [V]") - voltage),
         ]
 
-    @property
-    def default_geometry(self) -> pybamm.Geometry:
-        x = pybamm.SpatialVariable("x_c", domain=["cathode"], coord_sys="cartesian")
-        return pybamm.Geometry(
-            {
-                "cathode": {
-                    x: {"min": pybamm.Scalar(0), "max": pybamm.Parameter("Cathode thickness [m]")}
-                }
-            }
-        )
-
-    @property
-    def default_submesh_types(self) -> dict:
-        return {"cathode": pybamm.Uniform1DSubMesh}
-
-    @property
-    def default_var_pts(self) -> dict:
-        x = pybamm.SpatialVariable("x_c", domain=["cathode"], coord_sys="cartesian")
-        return {x: 20}
-
-    @property
-    def default_spatial_methods(self) -> dict:
-        return {"cathode": pybamm.FiniteVolume()}
-
-    @property
-    def default_solver(self) -> pybamm.BaseSolver:
-        return pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8)
-
 
 # ------------------------------------------------------------------------------------------------
 # parameter values and solver
@@ -275,36 +245,19 @@ def solve_na_co2(
     """Solve the Na-CO2 cell under a current schedule (positive = discharge) until the end of the
     schedule or a voltage cut-off. Returns ``"Time [s]"``, the variables, ``"termination"`` and
     ``"final anode thickness [m]"``."""
-    import numpy as np
-
-    from solidna.errors import ConvergenceError
-    from solidna.models.schedule import current_expression, interp_times, switch_times
-
-    model = NaCO2CellModel({"anode": anode})
     pv = pybamm.ParameterValues(dict(values))
     pv["Lower voltage cut-off [V]"] = lower_cutoff_V
     pv["Upper voltage cut-off [V]"] = upper_cutoff_V
-    pv["Current function [A]"] = current_expression(segments, values["Electrode area [m2]"])
-    x = pybamm.SpatialVariable("x_c", domain=["cathode"], coord_sys="cartesian")
-    sim = pybamm.Simulation(
-        model,
-        parameter_values=pv,
-        var_pts={x: var_pts},
-        solver=pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-9),
+    sol, out = solve_schedule(
+        NaCO2CellModel({"anode": anode}),
+        pv,
+        segments,
+        variables,
+        var_pts,
+        points_per_half_cycle,
+        pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-9),
+        "The Na-CO2 solver failed ({exc}). Tried IDAKLU (rtol 1e-6); check the current (mA/g) "
+        "and the cut-offs.",
     )
-    switch = switch_times(segments)
-    try:
-        sol = sim.solve(t_eval=switch, t_interp=interp_times(switch, points_per_half_cycle))
-    except pybamm.SolverError as exc:
-        raise ConvergenceError(
-            f"The Na-CO2 solver failed ({exc}). Tried IDAKLU (rtol 1e-6); check the current "
-            "(mA/g) and the cut-offs."
-        ) from None
-    t_all = sol["Time [s]"].entries
-    keep = ~np.isin(t_all, switch[1:])  # drop the two-valued samples at the switches
-    out = {"Time [s]": t_all[keep]}
-    for name in variables:
-        out[name] = sol[name].entries[..., keep]
-    out["termination"] = str(sol.termination)
     out["final anode thickness [m]"] = float(sol["Anode interphase thickness [m]"].entries[-1])
     return out

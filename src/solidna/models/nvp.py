@@ -59,6 +59,7 @@ import numpy as np
 import pybamm
 
 from solidna.errors import ConvergenceError, check_choice
+from solidna.materials.thermo import F
 from solidna.models.interphase import ANODE_TYPES, InterphaseSubmodel
 
 __all__ = [
@@ -83,7 +84,7 @@ __all__ = [
     "HalfCellSolver",
 ]
 
-FARADAY = 96485.33212  # C/mol (CODATA 2018)
+FARADAY = F  # C/mol (CODATA 2018)
 
 # Numerical settings. rtol 1e-6 converges the discharge capacity to better than 0.01 mAh/g
 # (tests/physics/test_nvp_physics.py compares with rtol 1e-8).

@@ -15,7 +15,8 @@ import pybamm
 
 from solidna.errors import ConvergenceError
 from solidna.materials import electrolyte
-from solidna.models.schedule import current_expression, interp_times, switch_times
+from solidna.materials.thermo import F, R
+from solidna.models.base import solve_schedule
 from solidna.models.symmetric import SymmetricCellModel
 from solidna.parameters import ParameterSet
 
@@ -26,9 +27,6 @@ __all__ = [
     "solve_voltage",
     "impedance",
 ]
-
-F = 96485.33212  # C/mol
-R = 8.314462618  # J/(mol K)
 
 # Solver tolerances: relative 1e-6 keeps the per-cycle overpotential converged to < 0.01 mV
 # (see tests/physics/test_symmetric_convergence.py).
@@ -120,34 +118,17 @@ def solve_current(
         ``"Time [s]"`` and each requested variable (arrays), ``"termination"`` (str) and
         ``"final state"`` (left/right interphase thickness [m]).
     """
-    model = _model(anode, surface_form, "current")
-    pv = pybamm.ParameterValues(dict(values))
-    pv["Current function [A]"] = current_expression(segments, values["Electrode area [m2]"])
-    x = pybamm.SpatialVariable("x", domain=["SSE"], coord_sys="cartesian")
-    sim = pybamm.Simulation(
-        model,
-        parameter_values=pv,
-        var_pts={x: var_pts},
-        solver=pybamm.IDAKLUSolver(rtol=rtol, atol=ATOL * rtol / RTOL),
+    sol, out = solve_schedule(
+        _model(anode, surface_form, "current"),
+        pybamm.ParameterValues(dict(values)),
+        segments,
+        variables,
+        var_pts,
+        points_per_half_cycle,
+        pybamm.IDAKLUSolver(rtol=rtol, atol=ATOL * rtol / RTOL),
+        f"The symmetric-cell solver failed ({{exc}}). Tried IDAKLU with rtol={rtol}, "
+        f"atol={ATOL}; try a smaller half-cycle or check the parameter values.",
     )
-    switch = switch_times(segments)
-    t_interp = interp_times(switch, points_per_half_cycle)
-    try:
-        sol = sim.solve(t_eval=switch, t_interp=t_interp)
-    except pybamm.SolverError as exc:
-        raise ConvergenceError(
-            f"The symmetric-cell solver failed ({exc}). Tried IDAKLU with rtol={rtol}, "
-            f"atol={ATOL}; try a smaller half-cycle or check the parameter values."
-        ) from None
-    # The solution also holds the switch times themselves, where the current already has its
-    # new value but the algebraic states are those of the interval that ended: drop them.
-    t_all = sol["Time [s]"].entries
-    keep = ~np.isin(t_all, switch[1:])
-    out = {"Time [s]": t_all[keep]}
-    for name in variables:
-        data = sol[name].entries
-        out[name] = data[..., keep]
-    out["termination"] = str(sol.termination)
     out["final state"] = (
         float(sol["Left interphase thickness [m]"].entries[-1]),
         float(sol["Right interphase thickness [m]"].entries[-1]),
@@ -180,11 +161,10 @@ def solve_voltage(
         knots_t, knots_v, t, interpolator="linear"
     )
     pv["Current function [A]"] = 0.0
-    x = pybamm.SpatialVariable("x", domain=["SSE"], coord_sys="cartesian")
     sim = pybamm.Simulation(
         model,
         parameter_values=pv,
-        var_pts={x: var_pts},
+        var_pts={model.spatial_variable(): var_pts},
         solver=pybamm.CasadiSolver(rtol=rtol, atol=ATOL * rtol / RTOL, mode="safe"),
     )
     try:
@@ -217,9 +197,11 @@ def impedance(
     model = _model(anode, "differential", "current")
     pv = pybamm.ParameterValues(dict(values))
     pv["Current function [A]"] = 0.0
-    x = pybamm.SpatialVariable("x", domain=["SSE"], coord_sys="cartesian")
     eis = pybamm.EISSimulation(
-        model, parameter_values=pv, var_pts={x: var_pts}, skip_surface_form_check=True
+        model,
+        parameter_values=pv,
+        var_pts={model.spatial_variable(): var_pts},
+        skip_surface_form_check=True,
     )
     z = np.asarray(eis.solve(np.asarray(frequency_Hz, float)).impedance)
     # PyBaMM's current is positive on discharge (it lowers V); ours raises V: flip the sign.

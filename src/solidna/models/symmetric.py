@@ -24,11 +24,10 @@ current density becomes an algebraic unknown.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pybamm
 
 from solidna.errors import check_choice
+from solidna.models.base import OneDomainModel
 from solidna.models.interphase import InterphaseSubmodel
 
 __all__ = ["SymmetricCellModel"]
@@ -40,7 +39,7 @@ _OPTIONS = {
 }
 
 
-class SymmetricCellModel(pybamm.BaseModel):
+class SymmetricCellModel(OneDomainModel):
     """PyBaMM model of a Na|SSE|Na symmetric cell with interphases on both electrodes.
 
     Parameters
@@ -53,8 +52,10 @@ class SymmetricCellModel(pybamm.BaseModel):
         Model name.
     """
 
+    DOMAIN, X_NAME, LENGTH_PARAMETER = "SSE", "x", "SSE thickness [m]"
+
     def __init__(self, options: dict | None = None, name: str = "Na|SSE|Na symmetric cell"):
-        super().__init__(name=name)
+        super().__init__(name)
         opts = {"anode": "modified", "surface form": "algebraic", "operating mode": "current"}
         for key, value in (options or {}).items():
             check_choice("model option", key, _OPTIONS)
@@ -63,11 +64,6 @@ class SymmetricCellModel(pybamm.BaseModel):
         # PyBaMM's own machinery (EISSimulation, experiments) reads ``model.options`` as
         # battery-model options, so expose only the options PyBaMM also knows.
         self.options = {k: opts[k] for k in ("surface form", "operating mode")}
-        # What pybamm.EISSimulation's current-control submodel needs from a model: a current
-        # scale (Q) and the electrode area (A_cc).
-        self._param = SimpleNamespace(
-            Q=pybamm.Parameter("Current scale [A]"), A_cc=pybamm.Parameter("Electrode area [m2]")
-        )
         self._build()
 
     # ------------------------------------------------------------------------------------------
@@ -101,7 +97,7 @@ class SymmetricCellModel(pybamm.BaseModel):
             current = i_app * area
 
         # ---- salt concentration across the SSE -------------------------------------------------
-        x = pybamm.SpatialVariable("x", domain=["SSE"], coord_sys="cartesian")
+        x = self.spatial_variable()
         c = pybamm.Variable("Salt concentration [mol.m-3]", domain="SSE", scale=c0)
         flux = -D * pybamm.grad(c)
         self.rhs[c] = -pybamm.div(flux)
@@ -192,28 +188,3 @@ class SymmetricCellModel(pybamm.BaseModel):
         self.events = [
             pybamm.Event("Voltage limit", v_max - pybamm.AbsoluteValue(voltage)),
         ]
-
-    # ------------------------------------------------------------------------------------------
-    @property
-    def default_geometry(self) -> pybamm.Geometry:
-        x = pybamm.SpatialVariable("x", domain=["SSE"], coord_sys="cartesian")
-        return pybamm.Geometry(
-            {"SSE": {x: {"min": pybamm.Scalar(0), "max": pybamm.Parameter("SSE thickness [m]")}}}
-        )
-
-    @property
-    def default_submesh_types(self) -> dict:
-        return {"SSE": pybamm.Uniform1DSubMesh}
-
-    @property
-    def default_var_pts(self) -> dict:
-        x = pybamm.SpatialVariable("x", domain=["SSE"], coord_sys="cartesian")
-        return {x: 20}
-
-    @property
-    def default_spatial_methods(self) -> dict:
-        return {"SSE": pybamm.FiniteVolume()}
-
-    @property
-    def default_solver(self) -> pybamm.BaseSolver:
-        return pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8)

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from solidna.errors import check_choice
 
@@ -64,8 +64,21 @@ FEC_PERMITTIVITY = 78.4
 DEFAULT_LEVEL = "fast"
 
 
+class _Settings:
+    """What the settings dataclasses share (each has a ``label`` property): a record of all
+    settings and a changed copy."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """All settings (for run records and cache keys)."""
+        return dataclasses.asdict(self) | {"label": self.label}
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with some settings changed (``level.replace(basis="def2-SVPD")``)."""
+        return dataclasses.replace(self, **changes)
+
+
 @dataclass(frozen=True)
-class Level:
+class Level(_Settings):
     """A level of theory for frontier orbitals.
 
     Attributes
@@ -167,14 +180,6 @@ class Level:
             geom = "GFN2-xTB" + ("(ALPB)" if self.xtb_solvation and self.solvent else "")
         return f"{self.functional}/{self.basis}, {solv} // {geom}"
 
-    def as_dict(self) -> dict[str, Any]:
-        """All settings (for run records and cache keys)."""
-        return dataclasses.asdict(self) | {"label": self.label}
-
-    def replace(self, **changes: Any) -> Level:
-        """A copy with some settings changed (``level.replace(basis="def2-SVPD")``)."""
-        return dataclasses.replace(self, **changes)
-
 
 LEVELS: dict[str, Level] = {
     "test": Level(
@@ -216,7 +221,7 @@ def get_level(level: str | Level) -> Level:
 
 
 @dataclass(frozen=True)
-class MDSettings:
+class MDSettings(_Settings):
     """Settings of the reactive MD of Fig. 1d (GFN2-xTB via tblite, NVE with ASE).
 
     Attributes
@@ -296,14 +301,6 @@ class MDSettings:
             f"{self.temperature_K:g} K start, Na(100) cluster {self.cluster_size}x"
             f"{self.cluster_size}x{self.cluster_layers}"
         )
-
-    def as_dict(self) -> dict[str, Any]:
-        """All settings (for run records and cache keys)."""
-        return dataclasses.asdict(self) | {"label": self.label}
-
-    def replace(self, **changes: Any) -> MDSettings:
-        """A copy with some settings changed."""
-        return dataclasses.replace(self, **changes)
 
 
 MD_LEVELS: dict[str, MDSettings] = {

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from solidna.errors import ConvergenceError, InvalidOptionError
+from solidna.progress import Progress, no_progress
 from solidna.quantum.cache import ResultsCache, package_versions
 from solidna.quantum.levels import DEFAULT_LEVEL, Level, get_level
 from solidna.quantum.molecules import Molecule, molecule, na_complex
 from solidna.quantum.orbitals import NaShift, frontier_orbitals, resolve_cache
-from solidna.reproduce.base import Progress, no_progress
 
 __all__ = ["ScreenResult", "screen", "parse_molecules", "short_source", "RANKING", "OUTPUT_FILES"]
 
@@ -197,7 +197,9 @@ def screen(
     cache : ResultsCache or bool
         True: read and write the results cache; False: recompute (``--no-cache``) and store.
     progress : callable, optional
-        ``progress(message, fraction_done_or_None)``.
+        ``progress(message, fraction_done_or_None)``: the fraction is the share of the
+        molecules' orbital computations done (never decreasing); steps inside one computation
+        report ``None``.
 
     Returns
     -------
@@ -217,12 +219,13 @@ def screen(
     shifts: list[NaShift] = []
     failures: list[dict[str, str]] = []
     n = len(parsed)
+
+    def message(text: str) -> None:
+        # a step inside one orbital computation: the fraction stays where the last one put it
+        progress(text, None)
+
     for k, mol in enumerate(parsed):
         base = k / n
-
-        def message(text: str, _base: float = base) -> None:
-            progress(text, _base)
-
         progress(f"{mol.name} ({k + 1}/{n}) at {lvl.name} level", base)
         try:
             free = frontier_orbitals(mol, lvl, cache=store, message=message)

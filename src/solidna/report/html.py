@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from solidna.reproduce.base import Note
+from solidna.report.notes import Note
 
 __all__ = [
     "write_report",
@@ -192,7 +192,7 @@ def explanations(
     results : iterable of mapping
         The ``results`` entries of ``reproduction.json``.
     notes : iterable of str or Note
-        The report's notes, in order; a :class:`~solidna.reproduce.base.Note` names the targets
+        The report's notes, in order; a :class:`~solidna.report.notes.Note` names the targets
         it explains.
 
     Returns

@@ -10,11 +10,11 @@ the paper's numbers beside the model's, and for captions).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from solidna.progress import Progress, no_progress
+from solidna.report.notes import Note
 
 __all__ = ["TargetResult", "FigureOutput", "Note", "Progress", "no_progress"]
 
@@ -26,45 +26,6 @@ class TargetResult:
     id: str
     model: float | bool | None
     note: str = ""
-
-
-class Note(str):
-    """A note of the report (a string), and the targets whose result it explains.
-
-    Parameters
-    ----------
-    text : str
-        The note.
-    about : iterable of str
-        Target ids or id prefixes (``"fig1d"``, ``"abstract.mna"``) whose results the note
-        explains; a missed result of the report links to every note about it. Empty for a note
-        about the figure as a whole.
-
-    Examples
-    --------
-    >>> note = Note("Fig. 1d: semi-empirical MD", ["fig1d"])
-    >>> note.explains("fig1d.na_accelerates"), note.explains("fig1c.lumo_shift_on_na")
-    (True, False)
-    >>> "semi-empirical" in note
-    True
-    """
-
-    about: tuple[str, ...]
-
-    def __new__(cls, text: str, about: Iterable[str] = ()) -> Note:
-        note = super().__new__(cls, text)
-        note.about = tuple(about)
-        return note
-
-    @property
-    def text(self) -> str:
-        """The note as a plain string."""
-        return str.__str__(self)
-
-    def explains(self, target_id: str) -> bool:
-        """Whether this note is about ``target_id`` (an id starting with one of ``about``, as
-        for ``solidna reproduce --only``)."""
-        return any(target_id.startswith(p) for p in self.about)
 
 
 @dataclass
