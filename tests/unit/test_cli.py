@@ -49,7 +49,10 @@ def test_reproduce_exit_1_when_a_result_fails(monkeypatch, tmp_path: Path) -> No
     result = runner.invoke(cli.app, ["reproduce", "--only", "fig3f", "--out", str(out)])
     assert result.exit_code == 1, result.output
     assert "fig3f.sigma.w0p5" in result.stdout
-    assert "1 pass, 1 fail" in result.stdout
+    assert (
+        "calibrate (fitted): 1/5 pass, 1 fail, 3 without model value; "
+        "validate (predicted): 0/1 pass, 1 without model value; 0 reference"
+    ) in result.stdout
     assert "reproduction.json" in result.stdout and "report.html" in result.stdout
     data = json.loads((out / "reproduction.json").read_text())
     assert [r["pass"] for r in data["results"][:3]] == [True, None, False]
@@ -60,7 +63,7 @@ def test_reproduce_exit_0_when_all_pass(monkeypatch, tmp_path: Path) -> None:
     install_fake(monkeypatch, w1p5_model=0.07)
     result = runner.invoke(cli.app, ["reproduce", "--only", "fig3f", "--out", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
-    assert "2 pass, 0 fail" in result.stdout
+    assert "calibrate (fitted): 2/5 pass, 3 without model value;" in result.stdout
 
 
 def test_reproduce_unknown_prefix_exit_2(tmp_path: Path) -> None:

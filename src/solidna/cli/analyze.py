@@ -1,30 +1,47 @@
 """``solidna analyze FILE... --kind KIND --out DIR``: a thin layer over :func:`solidna.analysis.pipeline.analyze`.
 
-Registered by :mod:`solidna.cli` (``EXTENSION_MODULES``). User errors are
-:class:`~solidna.errors.SolidnaError` and are printed by the root group (exit status 2).
+The files are checked here first (each must exist, be a file and be given once), so that a
+mistake is named before anything is read; the results appear in ``--out`` only when the analysis
+succeeds, and an input file inside ``--out`` is never replaced.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.table import Table
+from rich.text import Text
 
+from solidna.cli._common import (
+    AREA,
+    AREA_RESISTANCE,
+    DURATION,
+    MASS,
+    TEMPERATURE,
+    THICKNESS,
+    AliasChoice,
+    Anode,
+    Count,
+    OutputOptions,
+    choice_option,
+    console,
+    output_options,
+    progress_display,
+    quantity_option,
+)
 from solidna.errors import InvalidOptionError
 
-__all__ = ["register", "parse_columns"]
+__all__ = ["register", "parse_columns", "check_files", "KINDS"]
+
+#: What the files can be (``--kind``); ``na_co2`` is the old spelling of ``na-co2``.
+KINDS = ("symmetric", "eis", "cv", "na-co2", "nvp")
 
 
-class Kind(StrEnum):
-    """What the files are."""
-
-    symmetric = "symmetric"
-    eis = "eis"
-    cv = "cv"
-    na_co2 = "na-co2"
-    nvp = "nvp"
+def register(root: typer.Typer) -> None:
+    """Add the ``analyze`` command to the root app."""
+    root.command("analyze")(analyze_command)
 
 
 def parse_columns(items: list[str] | None) -> dict[str, str] | None:
@@ -43,48 +60,38 @@ def parse_columns(items: list[str] | None) -> dict[str, str] | None:
     return out
 
 
-def _progress_printer(console):
-    """A (callback, context manager) pair: a rich bar on a terminal, plain lines otherwise."""
-    import contextlib
+def check_files(files: list[Path], ctx: typer.Context | None = None) -> list[Path]:
+    """Refuse a missing file, a directory and a file given twice, naming the file.
 
-    from rich.markup import escape
-    from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
-    from rich.progress import Progress as RichProgress
-    from rich.text import Text
-
-    if console.is_terminal:
-        bar = RichProgress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        )
-        task = bar.add_task("starting", total=1.0)
-
-        def progress(message: str, fraction: float | None = None) -> None:
-            if fraction is None:
-                bar.update(task, description=escape(message))
-            else:
-                bar.update(task, description=escape(message), completed=fraction)
-
-        return progress, bar
-
-    def plain(message: str, fraction: float | None = None) -> None:
-        done = "" if fraction is None else f" [{100 * fraction:3.0f} %]"
-        console.print(Text(f"{message}{done}", style="dim"))
-
-    return plain, contextlib.nullcontext()
+    Raises
+    ------
+    typer.BadParameter
+        With a message that says what is wrong with which file.
+    """
+    seen: dict[Path, Path] = {}
+    for path in files:
+        if path.is_dir():
+            raise typer.BadParameter(
+                f"'{path}' is a directory, not a file; give the instrument files in it "
+                f"(e.g. '{path}/*.mpr').",
+                ctx,
+                param_hint="FILE",
+            )
+        if not path.exists():
+            raise typer.BadParameter(f"'{path}': no such file.", ctx, param_hint="FILE")
+        key = path.resolve()
+        if key in seen:
+            same = "" if seen[key] == path else f" (as '{seen[key]}' and '{path}')"
+            raise typer.BadParameter(
+                f"'{path}' is given twice{same}; give each file once.", ctx, param_hint="FILE"
+            )
+        seen[key] = path
+    return files
 
 
-def _print_summary(console, summary: dict[str, Any], out: Path) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
+def _print_summary(summary: dict[str, Any], out: Path) -> None:
     from solidna.report.html import format_value
 
-    results = summary["results"]
     table = Table(title=f"solidna analyze --kind {summary['kind']}")
     table.add_column("file / quantity", overflow="fold")
     table.add_column("value", justify="right", overflow="fold")
@@ -100,7 +107,7 @@ def _print_summary(console, summary: dict[str, Any], out: Path) -> None:
         elif not isinstance(value, (dict, list)):
             table.add_row(Text(prefix), Text(format_value(value)))
 
-    add("", results)
+    add("", summary["results"])
     console.print(table)
     if summary.get("paper comparison"):
         comp = Table(title="Paper comparison")
@@ -116,125 +123,132 @@ def _print_summary(console, summary: dict[str, Any], out: Path) -> None:
         console.print(comp)
     for note in summary.get("notes", []):
         console.print(Text(f"note: {note}", style="dim"), soft_wrap=True)
-    console.print(f"Wrote {len(summary['outputs'])} files into {out}/ (report.html, summary.json)")
+    console.print(
+        Text(f"Wrote {len(summary['outputs'])} files into {out}/ (report.html, summary.json)"),
+        soft_wrap=True,
+    )
 
 
-def register(app: typer.Typer, simulate_app: typer.Typer) -> None:
-    """Add the ``analyze`` command to ``app``."""
+def _per_file(flag: str, kind: Any, what: str) -> Any:
+    return quantity_option(flag, kind, f"{what} (once for all files, or once per file).")
 
-    @app.command("analyze")
-    def analyze_command(
-        files: Annotated[
-            list[Path], typer.Argument(help="Instrument files (read only; any supported format).")
-        ],
-        kind: Annotated[Kind, typer.Option("--kind", help="symmetric, eis, cv, na-co2 or nvp.")],
-        out: Annotated[Path, typer.Option("--out", help="Output directory (must be empty).")],
-        force: Annotated[
-            bool, typer.Option("--force", help="Write into a non-empty --out (solidna's files).")
-        ] = False,
-        format: Annotated[
-            str | None,
-            typer.Option(
-                "--format",
-                help="Force a reader: biologic-mpr, biologic-mpt, neware, arbin, maccor, "
-                "chi-eis, csv (default: detected from the content).",
-            ),
-        ] = None,
-        column: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--column",
-                metavar="QUANTITY=COLUMN",
-                help="CSV column mapping, e.g. --column 'time=t [min]' --column voltage=E "
-                "(quantities: time, voltage, current, current density, capacity, cycle, step, "
-                "frequency, z_re, z_im, -z_im).",
-            ),
-        ] = None,
-        area: Annotated[
-            list[str] | None,
-            typer.Option("--area", help='Electrode area, e.g. "1 cm2" (once, or once per file).'),
-        ] = None,
-        mass: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--mass", help='Active mass for mA.h/g, e.g. "0.5 mg" (once or per file).'
-            ),
-        ] = None,
-        thickness: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--thickness", help='Electrolyte thickness, e.g. "60 um" (once or per file).'
-            ),
-        ] = None,
-        temperature: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--temperature", help='e.g. "25 degC"; one per file for an Arrhenius fit (eis).'
-            ),
-        ] = None,
-        circuit: Annotated[
-            str | None,
-            typer.Option("--circuit", help="eis: impedance.py circuit (default R0-p(R1,CPE1))."),
-        ] = None,
-        anode: Annotated[
-            str, typer.Option("--anode", help="modified or pristine (symmetric forecast, cv).")
-        ] = "modified",
-        forecast: Annotated[
-            str | None,
-            typer.Option(
-                "--forecast", help='symmetric: fit the model and forecast, e.g. "4000 h".'
-            ),
-        ] = None,
-        forecast_samples: Annotated[
-            int, typer.Option("--forecast-samples", help="Model runs for the forecast band.")
-        ] = 20,
-        reference_cycle: Annotated[
-            int | None,
-            typer.Option("--reference-cycle", help="na-co2/nvp: cycle of 100 % retention."),
-        ] = None,
-        ohmic_resistance: Annotated[
-            str | None,
-            typer.Option(
-                "--ohmic-resistance", help='cv: R_ohm from EIS, e.g. "12 ohm*cm**2" (BV fit).'
-            ),
-        ] = None,
-        model_fit: Annotated[
-            bool,
-            typer.Option("--model-fit/--no-model-fit", help="cv: fit the symmetric-cell model."),
-        ] = True,
-        data: Annotated[
-            bool,
-            typer.Option("--data/--no-data", help="Write each file's tidy table as CSV."),
-        ] = True,
-    ) -> None:
-        """Analyse measured files: tables, summary.json, figures and a report.html in --out."""
-        from rich.console import Console
 
-        from solidna.analysis.pipeline import analyze
+@output_options(None, "tables, figures, summary.json and report.html")
+def analyze_command(
+    ctx: typer.Context,
+    output: OutputOptions,
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FILE...",
+            help="Instrument files, read only (BioLogic, Neware, Arbin, Maccor, CHI, CSV).",
+        ),
+    ],
+    kind: Annotated[
+        str,
+        choice_option(
+            "--kind", AliasChoice(KINDS, deprecated={"na_co2": "na-co2"}), "What the files are."
+        ),
+    ],
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="Force a reader: biologic-mpr, biologic-mpt, neware, arbin, maccor, chi-eis, "
+            "csv [default: detected from the content].",
+        ),
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            metavar="QUANTITY=COLUMN",
+            help="CSV column mapping, e.g. --column 'time=t [min]' --column voltage=E "
+            "(quantities: time, voltage, current, current density, capacity, cycle, step, "
+            "frequency, z_re, z_im, -z_im).",
+        ),
+    ] = None,
+    area: Annotated[
+        list[str] | None, _per_file("--area", AREA, "Electrode area, e.g. 1 cm2")
+    ] = None,
+    mass: Annotated[
+        list[str] | None, _per_file("--mass", MASS, "Active mass for mAh/g, e.g. 0.5 mg")
+    ] = None,
+    thickness: Annotated[
+        list[str] | None, _per_file("--thickness", THICKNESS, "Electrolyte thickness, e.g. 60 um")
+    ] = None,
+    temperature: Annotated[
+        list[str] | None,
+        _per_file(
+            "--temperature",
+            TEMPERATURE,
+            "Temperature, e.g. 25 degC; eis: one per file for an Arrhenius fit",
+        ),
+    ] = None,
+    circuit: Annotated[
+        str | None,
+        typer.Option("--circuit", help="eis: impedance.py circuit [default: R0-p(R1,CPE1)]."),
+    ] = None,
+    anode: Anode = "modified",
+    forecast: Annotated[
+        str | None,
+        quantity_option(
+            "--forecast",
+            DURATION,
+            "symmetric: fit the model and forecast until this time, e.g. 4000 h (at most 100000 h).",
+        ),
+    ] = None,
+    forecast_samples: Count(
+        "--forecast-samples", "symmetric: model runs for the forecast band."
+    ) = 20,
+    reference_cycle: Annotated[
+        int | None,
+        typer.Option(
+            "--reference-cycle",
+            min=1,
+            help="na-co2/nvp: cycle of 100 % retention [default: the first].",
+        ),
+    ] = None,
+    ohmic_resistance: Annotated[
+        str | None,
+        quantity_option(
+            "--ohmic-resistance",
+            AREA_RESISTANCE,
+            "cv: R_ohm from EIS held in the Butler-Volmer fit, e.g. 12 ohm*cm2.",
+        ),
+    ] = None,
+    model_fit: Annotated[
+        bool,
+        typer.Option("--model-fit/--no-model-fit", help="cv: also fit the symmetric-cell model."),
+    ] = True,
+    data: Annotated[
+        bool, typer.Option("--data/--no-data", help="Write each file's tidy table as CSV.")
+    ] = True,
+) -> None:
+    """Analyse measured files: tables, summary.json, figures and a report.html in --out."""
+    from solidna.analysis.pipeline import analyze
 
-        console = Console(highlight=False)
-        err = Console(stderr=True, highlight=False)
-        progress, context = _progress_printer(err)
-        with context:
-            summary = analyze(
-                files,
-                kind.value,
-                out,
-                force,
-                progress,
-                format=format,
-                columns=parse_columns(column),
-                area=area or None,
-                mass=mass or None,
-                thickness=thickness or None,
-                temperature=temperature or None,
-                circuit=circuit,
-                anode=anode,
-                forecast=forecast,
-                forecast_samples=forecast_samples,
-                reference_cycle=reference_cycle,
-                ohmic_resistance=ohmic_resistance,
-                model_fit=model_fit,
-                write_data=data,
-            )
-        _print_summary(console, summary, out)
+    check_files(files, ctx)
+    with output.staged(protect=files), progress_display() as progress:
+        summary = analyze(
+            files,
+            kind,
+            output.out,
+            output.force,
+            progress,
+            format=format,
+            columns=parse_columns(column),
+            area=area or None,
+            mass=mass or None,
+            thickness=thickness or None,
+            temperature=temperature or None,
+            circuit=circuit,
+            anode=anode,
+            forecast=forecast,
+            forecast_samples=forecast_samples,
+            reference_cycle=reference_cycle,
+            ohmic_resistance=ohmic_resistance,
+            model_fit=model_fit,
+            write_data=data,
+        )
+    _print_summary(summary, output.out)

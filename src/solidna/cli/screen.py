@@ -1,43 +1,48 @@
 """``solidna screen``: rank candidate reagents by their frontier orbitals with and without Na+.
 
-A thin layer over :func:`solidna.quantum.screen.screen`: it checks the output directory, shows
-progress, prints the ranked table (with, for every row, whether the numbers were computed in this
-run or read from the cache) and writes ``screen.csv``, ``screen.json`` and ``screen.png``.
+A thin layer over :func:`solidna.quantum.screen.screen`: it checks the molecules and the level
+first, shows progress with the time left, prints the ranked table (with, for every row, whether
+the numbers were computed in this run or read from the cache) and writes ``screen.csv``,
+``screen.json`` and ``screen.png``. Exit status 0 when every molecule was computed, 1 when one did
+not converge.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
+from rich.text import Text
+
+from solidna.cli._common import OutputOptions, console, output_options, progress_display
 
 __all__ = ["register"]
 
 
-def register(app: typer.Typer, simulate_app: typer.Typer) -> None:
-    """Add the ``screen`` command to the root ``solidna`` app."""
-    app.command("screen")(screen_command)
+def register(root: typer.Typer) -> None:
+    """Add the ``screen`` command to the root app."""
+    root.command("screen")(screen_command)
 
 
+_MOLECULES_HELP = (
+    "Names (FEC, EC, PC, DFEC, VC, SN, DME, DEGDME, TFSI-, FSI-, ClO4-, ...) or SMILES."
+)
+Molecules = Annotated[list[str], typer.Argument(metavar="MOLECULE...", help=_MOLECULES_HELP)]
+
+
+@output_options("screen", "screen.csv, screen.json and screen.png")
 def screen_command(
-    molecules: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="MOLECULE...",
-            help="Names (FEC, EC, PC, DFEC, VC, SN, DME, DEGDME, TFSI-, FSI-, ClO4-, ...) or SMILES.",
-        ),
-    ],
+    output: OutputOptions,
+    molecules: Molecules,
     level: Annotated[
         str,
-        typer.Option("--level", help="Level of theory: fast (default), paper, or test."),
+        typer.Option(
+            "--level",
+            help="Level of theory: fast (minutes), paper (the paper's B3LYP/6-311+G(d,p), hours) "
+            "or test (seconds, for checks).",
+        ),
     ] = "fast",
-    out: Annotated[
-        Path, typer.Option("--out", help="Output directory (created; must be empty).")
-    ] = Path("screen"),
-    force: Annotated[
-        bool, typer.Option("--force", help="Write into a non-empty --out (only solidna's files).")
-    ] = False,
     no_cache: Annotated[
         bool,
         typer.Option(
@@ -49,54 +54,25 @@ def screen_command(
 
     Exit status 0 when every molecule was computed, 1 when one did not converge.
     """
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
-    from rich.progress import Progress as RichProgress
-    from rich.table import Table
-    from rich.text import Text
-
-    from solidna.io_utils import prepare_output_dir
     from solidna.quantum.cache import cache_dir
     from solidna.quantum.levels import get_level
     from solidna.quantum.screen import parse_molecules, screen, short_source
 
-    console = Console(highlight=False)
-    err_console = Console(stderr=True, highlight=False)
     lvl = get_level(level)  # bad level or molecule: an error before anything is created
     parsed = parse_molecules(molecules)
-    prepare_output_dir(out, force)
     console.print(f"Level: {lvl.label}")
     console.print(
-        "Cache: "
-        + ("not read (--no-cache); new values are stored in " if no_cache else "")
-        + str(cache_dir())
+        Text(
+            "Cache: "
+            + ("not read (--no-cache); new values are stored in " if no_cache else "")
+            + str(cache_dir())
+        ),
+        soft_wrap=True,
     )
-    if err_console.is_terminal:
-        with RichProgress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("starting", total=1.0)
-
-            def progress(message: str, fraction: float | None = None) -> None:
-                if fraction is None:
-                    bar.update(task, description=escape(message))
-                else:
-                    bar.update(task, description=escape(message), completed=fraction)
-
+    with output.staged():
+        with progress_display() as progress:
             result = screen(parsed, lvl, cache=not no_cache, progress=progress)
-    else:
-
-        def progress(message: str, fraction: float | None = None) -> None:
-            done = "" if fraction is None else f" [{100 * fraction:3.0f} %]"
-            err_console.print(Text(f"{message}{done}", style="dim"))
-
-        result = screen(parsed, lvl, cache=not no_cache, progress=progress)
+        written = [output.final(p) for p in result.save(output.out)]
 
     # the terminal gets the essential columns; screen.csv has them all
     table = Table(title=f"Ranked by the LUMO with Na+ ({lvl.name} level, energies in eV)")
@@ -124,7 +100,6 @@ def screen_command(
         )
     for note in result.notes:
         console.print(Text(note, style="yellow"), soft_wrap=True)
-    written = result.save(out, force=True)  # --out was checked before the run
     console.print("Wrote:")
     for path in written:
         console.print(Text(f"  {path}"), soft_wrap=True)

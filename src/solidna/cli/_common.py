@@ -1,0 +1,621 @@
+"""What every command shares: consoles, option types, shared options, output and progress display.
+
+Quantities are given as strings with units (``"0.1 mA/cm2"``, ``"60 um"``); :class:`QuantityType`
+checks them while the command line is parsed, so a mistake is reported in the option's own name
+and in plain words (``--current-density: ... give a current density, e.g. 0.1 mA/cm2``) before
+anything runs. The value handed to the Python API is the string as typed, so the run record shows
+what the user asked for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import inspect
+import math
+import re
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar, get_type_hints
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from solidna.errors import SolidnaError
+from solidna.progress import Progress, TimeLeft, format_duration
+
+__all__ = [
+    "console",
+    "err_console",
+    "USER_ERROR_EXIT",
+    "INTERRUPTED_EXIT",
+    "INTERNAL_ERROR_EXIT",
+    "print_error",
+    "print_warning",
+    "QuantityKind",
+    "QuantityType",
+    "AliasChoice",
+    "quantity_option",
+    "Quantity",
+    "Count",
+    "choice_option",
+    "ANODE_CHOICE",
+    "CellOptions",
+    "OutputOptions",
+    "cell_options",
+    "output_options",
+    "Only",
+    "TableFormat",
+    "Format",
+    "split_prefixes",
+    "print_frame",
+    "ProgressDisplay",
+    "progress_display",
+    "accepts_keyword",
+]
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+#: Exit status of a user error (bad option, unknown prefix, refused output directory).
+USER_ERROR_EXIT = 2
+#: Exit status after Ctrl-C (128 + SIGINT, as shells report it).
+INTERRUPTED_EXIT = 130
+#: Exit status of an unexpected error, a bug in solidna (EX_SOFTWARE of sysexits.h).
+INTERNAL_ERROR_EXIT = 70
+
+
+def print_error(message: str) -> None:
+    """``Error: message`` in red on stderr, never wrapped (so it can be copied and searched)."""
+    err_console.print(Text(f"Error: {message}", style="red"), soft_wrap=True)
+
+
+def print_warning(message: str) -> None:
+    """``Warning: message`` in yellow on stderr, one line."""
+    text = " ".join(str(message).split())
+    err_console.print(Text(f"Warning: {text}", style="yellow"), soft_wrap=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Option types
+# ---------------------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class QuantityKind:
+    """What a quantity option means, for parsing and for messages in plain words.
+
+    Attributes
+    ----------
+    unit : str
+        The SI unit the Python API converts to (e.g. ``"A/m**2"``).
+    words : str
+        The quantity in plain words with its article, e.g. ``"a current density"``.
+    example : str
+        A valid value, e.g. ``"0.1 mA/cm2"``.
+    display_unit : str
+        Unit in which bounds are printed (e.g. ``"h"``, ``"degC"``).
+    minimum, maximum : float, optional
+        Bounds in ``unit``, inclusive unless ``positive`` (then the minimum 0 is exclusive).
+    positive : bool
+        Refuse zero and negative values.
+    reason : str
+        Why the maximum is what it is (printed with the error).
+    """
+
+    unit: str
+    words: str
+    example: str
+    display_unit: str
+    minimum: float | None = None
+    maximum: float | None = None
+    positive: bool = False
+    reason: str = ""
+
+
+# 100 000 h (11 years) is 25 times the paper's longest test (4000 h, Fig. 4h): a longer request
+# is a typo and would exhaust memory before it finished.
+MAX_DURATION_H = 100_000.0
+
+CURRENT_DENSITY = QuantityKind("A/m**2", "a current density", "0.1 mA/cm2", "mA/cm2", positive=True)
+AREAL_CAPACITY = QuantityKind("C/m**2", "an areal capacity", "1 mAh/cm2", "mAh/cm2", positive=True)
+SPECIFIC_CURRENT = QuantityKind("A/kg", "a current per gram", "200 mA/g", "mA/g", positive=True)
+SPECIFIC_CAPACITY = QuantityKind(
+    "C/kg", "a capacity per gram", "1000 mAh/g", "mAh/g", positive=True
+)
+DURATION = QuantityKind(
+    "s",
+    "a duration",
+    "100 h",
+    "h",
+    positive=True,
+    maximum=MAX_DURATION_H * 3600,
+    reason="about 11 years; the paper's longest test is 4000 h",
+)
+TEMPERATURE = QuantityKind("K", "a temperature", "25 degC", "degC", minimum=0.0)
+THICKNESS = QuantityKind("m", "a thickness", "60 um", "um", positive=True)
+PRESSURE = QuantityKind("Pa", "a pressure", "1 bar", "bar", positive=True)
+VOLTAGE = QuantityKind("V", "a voltage", "1.5 V", "V")
+SCAN_RATE = QuantityKind("V/s", "a scan rate", "5 mV/s", "mV/s", positive=True)
+FREQUENCY = QuantityKind("Hz", "a frequency", "1 MHz", "Hz", positive=True)
+AREA = QuantityKind("m**2", "an electrode area", "1 cm2", "cm2", positive=True)
+MASS = QuantityKind("kg", "a mass", "0.5 mg", "mg", positive=True)
+AREA_RESISTANCE = QuantityKind(
+    "ohm*m**2", "an area-specific resistance", "12 ohm*cm2", "ohm*cm**2", positive=True
+)
+
+_DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d+,\d")
+_NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+
+
+class OptionValueError(typer.BadParameter):
+    """A bad option value, reported as ``--option: message``."""
+
+    def format_message(self) -> str:
+        name = self.param_hint or (self.param.opts[0] if self.param is not None else "value")
+        if isinstance(name, (list, tuple)):
+            name = " / ".join(name)
+        return f"{name}: {self.message}"
+
+
+class QuantityType:
+    """A quantity with units, checked while parsing; the string as typed is passed on.
+
+    Used as a typer ``parser``: called with the text of the option, it returns the text or
+    raises :class:`OptionValueError`, which click reports under the option's name.
+
+    Parameters
+    ----------
+    kind : QuantityKind
+        The unit, plain-word name, example and bounds.
+    """
+
+    def __init__(self, kind: QuantityKind):
+        self.kind = kind
+        self.__name__ = "quantity"  # click's FuncParamType names the type after the function
+
+    def _bound(self, value_si: float) -> str:
+        from solidna.units import Q_
+
+        shown = Q_(value_si, self.kind.unit).to(self.kind.display_unit).magnitude
+        return f"{shown:g} {self.kind.display_unit}"
+
+    def _parse(self, text: str) -> float:
+        """The value in SI, or the reason it cannot be read (as :class:`OptionValueError`)."""
+        from solidna.units import to_si
+
+        k = self.kind
+        noun = k.words.split(" ", 1)[-1]
+        hint = f"give {k.words}, e.g. {k.example}"
+        if _DECIMAL_COMMA.match(text):
+            fixed = text.replace(",", ".", 1)
+            raise OptionValueError(f"{text!r} has a decimal comma; write {fixed!r}.")
+        if _NUMBER.match(text):
+            raise OptionValueError(f"{text!r} has no unit; {hint}.")
+        try:
+            return to_si(text, k.unit, noun)
+        except SolidnaError as exc:
+            detail = str(exc)
+            if "dimension" in detail or "[" in detail:
+                # pint's dimension algebra ([mass]*[length]**2/...) means nothing to a user
+                raise OptionValueError(f"{text!r} is not {k.words}; {hint}.") from None
+            if detail.startswith(f"{noun}: "):
+                detail = detail[len(noun) + 2 :]
+            if k.example not in detail:
+                detail = f"{detail.rstrip('.')}; {hint}."
+            raise OptionValueError(detail) from None
+
+    def __call__(self, value: Any) -> str:
+        text = str(value).strip()
+        k = self.kind
+        si = self._parse(text)
+        hint = f"give {k.words}, e.g. {k.example}"
+        if not math.isfinite(si):
+            raise OptionValueError(f"{text!r} is not a finite number; {hint}.")
+        if k.positive and si <= 0:
+            raise OptionValueError(f"{text!r} must be greater than zero; {hint}.")
+        if k.minimum is not None and si < k.minimum:
+            what = "below absolute zero" if k.unit == "K" else "below the minimum"
+            raise OptionValueError(f"{text!r} is {what} ({self._bound(k.minimum)}).")
+        if k.maximum is not None and si > k.maximum:
+            why = f" ({k.reason})" if k.reason else ""
+            raise OptionValueError(
+                f"{text!r} is more than the maximum of {self._bound(k.maximum)}{why}."
+            )
+        return text
+
+
+class AliasChoice:
+    """A choice listed in ``--help`` and validated by the parser, accepting aliases and old
+    spellings (a typer ``parser``; use :meth:`option` to build the option).
+
+    Parameters
+    ----------
+    choices : sequence of str
+        The canonical names (listed in ``--help``).
+    aliases : mapping or callable returning one, optional
+        Other accepted spellings (lower case) -> canonical name, accepted silently; a callable is
+        called at the first use (so the command line starts without importing the API).
+    deprecated : mapping, optional
+        Old spellings -> canonical name, accepted with a note on stderr.
+    """
+
+    def __init__(
+        self,
+        choices: Sequence[str],
+        aliases: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
+        deprecated: Mapping[str, str] | None = None,
+    ):
+        self.choices = tuple(choices)
+        self._aliases = aliases
+        self.deprecated = {k.lower(): v for k, v in (deprecated or {}).items()}
+        self.__name__ = "choice"
+        self.metavar = "[" + "|".join(self.choices) + "]"
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Accepted other spellings (lower case) -> canonical name."""
+        aliases = self._aliases() if callable(self._aliases) else (self._aliases or {})
+        return {k.lower(): v for k, v in aliases.items()}
+
+    def __call__(self, value: Any) -> str:
+        text = str(value).strip()
+        low = text.lower()
+        if low in self.deprecated:
+            new = self.deprecated[low]
+            print_warning(f"{text!r} is the old spelling; use {new!r}.")
+            low = new
+        by_lower = {c.lower(): c for c in self.choices}
+        if low in by_lower:
+            return by_lower[low]
+        if low in self.aliases:
+            return self.aliases[low]
+        from solidna.errors import closest_matches
+
+        close = closest_matches(text, self.choices)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        allowed = ", ".join(self.choices)
+        raise OptionValueError(f"{text!r} is not one of {allowed}.{hint}")
+
+
+def choice_option(flag: str, choice: AliasChoice, help: str, **kwargs: Any) -> Any:
+    """A ``typer.Option`` whose value is one of ``choice`` (listed in ``--help``)."""
+    return typer.Option(flag, parser=choice, metavar=choice.metavar, help=help, **kwargs)
+
+
+def quantity_option(flag: str, kind: QuantityKind, help: str, **kwargs: Any) -> Any:
+    """A ``typer.Option`` for a quantity with units (see :class:`QuantityType`)."""
+    return typer.Option(flag, parser=QuantityType(kind), metavar="QUANTITY", help=help, **kwargs)
+
+
+def Count(flag: str, help: str) -> Any:  # noqa: N802 - used as a type
+    """The annotation of a whole-number option of at least 1 (cycles, points, samples)."""
+    return Annotated[int, typer.Option(flag, min=1, help=help)]
+
+
+def Quantity(flag: str, kind: QuantityKind, help: str) -> Any:  # noqa: N802 - used as a type
+    """The annotation of a quantity option: ``v_min: Quantity("--v-min", VOLTAGE, "...")``."""
+    return Annotated[str, quantity_option(flag, kind, help)]
+
+
+def _anode_aliases() -> Mapping[str, str]:
+    from solidna.cells.base import ANODE_ALIASES
+
+    return ANODE_ALIASES
+
+
+# the canonical names are those of solidna.cells.base.ANODES (a test checks they agree)
+ANODE_CHOICE = AliasChoice(("modified", "pristine"), aliases=_anode_aliases)
+
+Anode = Annotated[
+    str,
+    choice_option(
+        "--anode",
+        ANODE_CHOICE,
+        help="Na anode: modified (M-Na, treated with 1 M NaClO4 in FEC) or pristine; "
+        "M-Na and bare are accepted too.",
+    ),
+]
+Temperature = Annotated[
+    str, quantity_option("--temperature", TEMPERATURE, "Cell temperature, e.g. 25 degC.")
+]
+SseThickness = Annotated[
+    str | None,
+    quantity_option(
+        "--sse-thickness", THICKNESS, "SSE membrane thickness, e.g. 60 um [default: 60 um]."
+    ),
+]
+PvdfRatio = Annotated[
+    float | None,
+    typer.Option(
+        "--pvdf-ratio",
+        min=0.0,
+        metavar="RATIO",
+        help="PVDF-HFP : SN weight ratio of the SSE, dimensionless [default: 0.8].",
+    ),
+]
+Co2Pressure = Annotated[
+    str | None,
+    quantity_option("--co2-pressure", PRESSURE, "CO2 pressure, e.g. 1 bar [default: 1 bar]."),
+]
+Only = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--only",
+        metavar="PREFIX",
+        help="Only ids starting with PREFIX (repeatable, or comma-separated), e.g. fig3f, "
+        "fig4h, thermo [default: all].",
+    ),
+]
+
+
+class TableFormat(StrEnum):
+    """How ``parameters`` and ``targets`` print their table."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+Format = Annotated[
+    TableFormat,
+    typer.Option(
+        "--format",
+        help="table (for people, fits 80 columns), csv or json (every column, for programs).",
+    ),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Options shared by several commands, added to their signatures by a decorator
+# ---------------------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class CellOptions:
+    """The conditions every simulated cell takes (``--anode``, ``--temperature`` ...)."""
+
+    anode: str = "modified"
+    temperature: str = "25 degC"
+    sse_thickness: str | None = None
+    pvdf_ratio: float | None = None
+    co2_pressure: str | None = None
+
+    def kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of a cell's constructor (options the command does not have left out)."""
+        out: dict[str, Any] = {"temperature": self.temperature, "sse_thickness": self.sse_thickness}
+        if self.pvdf_ratio is not None:
+            out["pvdf_ratio"] = self.pvdf_ratio
+        if self.co2_pressure is not None:
+            out["co2_pressure"] = self.co2_pressure
+        return out
+
+
+@dataclasses.dataclass(frozen=True)
+class OutputOptions:
+    """``--out DIR`` and ``--force``."""
+
+    out: Path
+    force: bool = False
+
+    @contextlib.contextmanager
+    def staged(self, protect: Sequence[Path] = ()) -> Iterator[Path]:
+        """Write into a staging directory that becomes ``out`` only if the block succeeds."""
+        from solidna.io_utils import output_dir
+
+        with output_dir(self.out, self.force, protect=protect) as stage:
+            yield stage
+
+    def final(self, path: str | Path) -> Path:
+        """Where ``path`` (maybe inside the staging directory) ends up."""
+        from solidna.io_utils import final_path
+
+        return final_path(path)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _bundle(name: str, extra: Sequence[inspect.Parameter], make: Callable[..., Any]):
+    """Replace the parameter ``name`` of a command by the options ``extra``; the command receives
+    ``make(**values of extra)`` as ``name``. typer reads the new signature."""
+
+    def decorate(func: F) -> F:
+        sig = inspect.signature(func, eval_str=True)
+        hints = get_type_hints(func, include_extras=True)
+        own = [p for p in sig.parameters.values() if p.name != name]
+
+        @functools.wraps(func)
+        def command(*args: Any, **kwargs: Any) -> Any:
+            kwargs[name] = make(**{p.name: kwargs.pop(p.name) for p in extra})
+            return func(*args, **kwargs)
+
+        del command.__wrapped__  # typer must see the new signature, not the function's
+        command.__signature__ = sig.replace(parameters=[*own, *extra])  # type: ignore[attr-defined]
+        command.__annotations__ = {k: v for k, v in hints.items() if k != name} | {
+            p.name: p.annotation for p in extra
+        }
+        return command  # type: ignore[return-value]
+
+    return decorate
+
+
+def _keyword(name: str, annotation: Any, default: Any) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+def cell_options(*, pvdf_ratio: bool = True, co2_pressure: bool = False):
+    """Add ``--anode --temperature --sse-thickness`` (and ``--pvdf-ratio`` / ``--co2-pressure``)
+    to a command; it receives them as ``cell: CellOptions``."""
+    extra = [
+        _keyword("anode", Anode, "modified"),
+        _keyword("temperature", Temperature, "25 degC"),
+        _keyword("sse_thickness", SseThickness, None),
+    ]
+    if pvdf_ratio:
+        extra.append(_keyword("pvdf_ratio", PvdfRatio, None))
+    if co2_pressure:
+        extra.append(_keyword("co2_pressure", Co2Pressure, None))
+    return _bundle("cell", extra, CellOptions)
+
+
+def output_options(default: str | None, what: str = "the results"):
+    """Add ``--out DIR`` (``default``; required when None) and ``--force`` to a command; it
+    receives them as ``output: OutputOptions``."""
+    out_help = (
+        f"Directory for {what}; created, must not exist or be empty (see --force). A failed run "
+        "leaves nothing in it."
+    )
+    out = Annotated[Path, typer.Option("--out", help=out_help, metavar="DIR")]
+    force = Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Write into a non-empty --out, replacing only the files solidna writes; "
+            "other files are kept.",
+        ),
+    ]
+    extra = [
+        _keyword("out", out, inspect.Parameter.empty if default is None else Path(default)),
+        _keyword("force", force, False),
+    ]
+    return _bundle("output", extra, OutputOptions)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------------------------
+def split_prefixes(only: list[str] | None) -> list[str] | None:
+    """``--only fig3f --only fig4h`` and ``--only fig3f,fig4h`` are the same request."""
+    if not only:
+        return None
+    prefixes = [p.strip() for item in only for p in item.split(",") if p.strip()]
+    return prefixes or None
+
+
+def print_frame(frame: Any, fmt: TableFormat, table: Callable[[], Any]) -> None:
+    """Print a pandas table as csv/json (every column, to stdout as is) or as a rich table."""
+    if fmt is TableFormat.csv:
+        sys.stdout.write(frame.to_csv(lineterminator="\n"))
+    elif fmt is TableFormat.json:
+        import json
+
+        from solidna.io_utils import to_jsonable
+
+        records = frame.reset_index().to_dict(orient="records")
+        sys.stdout.write(json.dumps(to_jsonable(records), indent=2, ensure_ascii=False) + "\n")
+    else:
+        console.print(table())
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress
+# ---------------------------------------------------------------------------------------------
+class ProgressDisplay:
+    """Show ``progress(message, fraction)`` calls with the percentage and the time left.
+
+    On a terminal: a rich progress bar with percentage and "about N min left", removed when done.
+    Elsewhere (a log file, a pipe): plain lines on stderr, at most one every ``interval_s``
+    seconds unless the work advanced by ``step`` (so logs stay short). The percentage never goes
+    backwards (:class:`solidna.progress.TimeLeft`).
+
+    Parameters
+    ----------
+    stream : rich.console.Console
+        Where to show it (default: stderr).
+    terminal : bool, optional
+        Force the bar (True) or plain lines (False); default: whether ``stream`` is a terminal.
+    clock : callable
+        Seconds; replaceable in tests.
+    interval_s, step : float
+        Throttle of the plain lines [s] and [fraction of the work].
+    """
+
+    def __init__(
+        self,
+        stream: Console | None = None,
+        *,
+        terminal: bool | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        interval_s: float = 2.0,
+        step: float = 0.05,
+    ):
+        self.stream = stream or err_console
+        self.terminal = self.stream.is_terminal if terminal is None else terminal
+        self.clock = clock
+        self.interval_s = interval_s
+        self.step = step
+        self.time_left = TimeLeft(clock)
+        self._bar: Any = None
+        self._task: Any = None
+        self._last_line_t: float | None = None
+        self._last_line_f = -1.0
+
+    def __enter__(self) -> ProgressDisplay:
+        if self.terminal:
+            from rich.progress import BarColumn, SpinnerColumn, TaskProgressColumn, TextColumn
+            from rich.progress import Progress as RichProgress
+
+            self._bar = RichProgress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TaskProgressColumn(),
+                TextColumn("{task.fields[left]}"),
+                console=self.stream,
+                transient=True,
+            )
+            self._bar.__enter__()
+            self._task = self._bar.add_task("starting", total=1.0, left="")
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+            self._bar = None
+
+    def left_text(self, seconds: float | None) -> str:
+        """``"about 3 min 20 s left"``, or ``""`` while no estimate can be made."""
+        if seconds is None or self.time_left.fraction >= 1.0:
+            return ""
+        return f"about {format_duration(seconds)} left"
+
+    def __call__(self, message: str, fraction: float | None = None) -> None:
+        from rich.markup import escape
+
+        seconds = self.time_left.update(fraction)
+        done = self.time_left.fraction
+        left = self.left_text(seconds)
+        if self._bar is not None:
+            self._bar.update(self._task, description=escape(message), completed=done, left=left)
+            return
+        now = self.clock()
+        due = self._last_line_t is None or now - self._last_line_t >= self.interval_s
+        advanced = fraction is not None and done - self._last_line_f >= self.step
+        finished = fraction is not None and done >= 1.0 and self._last_line_f < 1.0
+        if not (due or advanced or finished):
+            return
+        self._last_line_t, self._last_line_f = now, done
+        suffix = f" ({left})" if left else ""
+        self.stream.print(
+            Text(f"[{100 * done:3.0f} %] {message}{suffix}", style="dim"), soft_wrap=True
+        )
+
+
+@contextlib.contextmanager
+def progress_display(**kwargs: Any) -> Iterator[Progress]:
+    """A :class:`ProgressDisplay` as a context manager yielding the callback."""
+    with ProgressDisplay(**kwargs) as display:
+        yield display
+
+
+def accepts_keyword(func: Callable[..., Any], name: str) -> bool:
+    """Whether ``func`` takes the keyword argument ``name`` (for optional API features)."""
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return False
+    return name in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())

@@ -1,0 +1,118 @@
+"""``solidna calibrate [STEP]``: fit the calibrate targets and write the fitted parameters.
+
+A thin layer over ``solidna.calibrate.calibrate_<step>``: it shows the fits' progress with the
+time left and prints what each routine returns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from solidna.cli._common import AliasChoice, accepts_keyword, console, progress_display
+from solidna.errors import SolidnaError
+
+__all__ = ["register", "STEPS"]
+
+#: What ``solidna calibrate`` fits, in the order ``all`` runs them.
+STEPS = ("electrolyte", "symmetric", "na-co2", "nvp")
+
+
+def register(root: typer.Typer) -> None:
+    """Add the ``calibrate`` command to the root app."""
+    root.command("calibrate")(calibrate)
+
+
+def _format_cell(value: Any) -> str:
+    from solidna.report.html import format_value
+
+    if isinstance(value, (list, tuple)):
+        if len(value) <= 6 and all(not isinstance(v, (Mapping, list, tuple)) for v in value):
+            return ", ".join(format_value(v) for v in value)
+        return f"[{len(value)} values]"
+    return format_value(value)
+
+
+def flatten(obj: Any, prefix: str = "", depth: int = 0) -> list[tuple[str, str]]:
+    """Rows (dotted key, text) of a nested mapping, for printing whatever a routine returns."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        obj = dataclasses.asdict(obj)
+    if isinstance(obj, Mapping) and depth < 4:
+        rows: list[tuple[str, str]] = []
+        for key, value in obj.items():
+            rows += flatten(value, f"{prefix}.{key}" if prefix else str(key), depth + 1)
+        return rows
+    if hasattr(obj, "to_string"):  # pandas objects
+        return [(prefix or "value", obj.to_string())]
+    return [(prefix or "value", _format_cell(obj))]
+
+
+def _routine(module: Any, step: str) -> Any:
+    name = f"calibrate_{step.replace('-', '_')}"
+    routine = getattr(module, name, None)
+    if not callable(routine):
+        raise SolidnaError(
+            f"solidna.calibrate has no function {name}() in this version, so "
+            f"'solidna calibrate {step}' cannot run yet."
+        )
+    return routine
+
+
+def calibrate(
+    step: Annotated[
+        str,
+        typer.Argument(
+            metavar="STEP",
+            parser=AliasChoice((*STEPS, "all"), deprecated={"na_co2": "na-co2"}),
+            help="[electrolyte|symmetric|na-co2|nvp|all]: electrolyte (Fig. 3f/g), symmetric "
+            "(Fig. 4), na-co2 (Fig. 5), nvp (Fig. S31) or all [default: all].",
+            show_default=False,
+        ),
+    ] = "all",
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Fit and report, but do not write the parameter files."),
+    ] = False,
+) -> None:
+    """Fit the calibrate targets and write the fitted parameters with their provenance."""
+    from solidna.progress import scaled
+
+    try:
+        module = importlib.import_module("solidna.calibrate")
+    except ModuleNotFoundError as exc:
+        if exc.name != "solidna.calibrate":
+            raise
+        raise SolidnaError(
+            "The calibration routines (solidna.calibrate) are not available in this version."
+        ) from None
+    steps = list(STEPS) if step == "all" else [step]
+    routines = [_routine(module, s) for s in steps]  # all missing routines before any fit
+    outcomes = []
+    with progress_display() as progress:
+        for k, (name, routine) in enumerate(zip(steps, routines, strict=True)):
+            sub = scaled(progress, k / len(steps), (k + 1) / len(steps))
+            sub(f"calibrating {name}", 0.0)
+            kwargs: dict[str, Any] = {"write": not check}
+            if accepts_keyword(routine, "progress"):
+
+                def report(message: str, fraction: float | None = None, _sub=sub, _n=name) -> None:
+                    _sub(f"{_n}: {message}", fraction)
+
+                kwargs["progress"] = report
+            outcomes.append((name, routine(**kwargs)))
+            sub(f"{name} done", 1.0)
+    for name, outcome in outcomes:
+        table = Table(title=f"calibrate {name}" + (" (check only)" if check else ""))
+        table.add_column("quantity", overflow="fold")
+        table.add_column("value", justify="right", overflow="fold")
+        for key, text in flatten(outcome):
+            table.add_row(Text(key), Text(text))
+        console.print(table)
+    if check:
+        console.print("Checked only: no parameter file was written.")

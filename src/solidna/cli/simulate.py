@@ -1,0 +1,387 @@
+"""``solidna simulate symmetric|cv|eis|na-co2|nvp``: one experiment of the paper, from the model.
+
+Each command builds a cell (:mod:`solidna.cells`), runs one protocol and writes
+``DIR/timeseries.csv``, ``DIR/summary.json`` and the first plot a researcher would look at. The
+files appear in ``--out`` only when the run succeeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+from rich.text import Text
+
+from solidna.cli._common import (
+    AREAL_CAPACITY,
+    CURRENT_DENSITY,
+    DURATION,
+    FREQUENCY,
+    SCAN_RATE,
+    SPECIFIC_CAPACITY,
+    SPECIFIC_CURRENT,
+    VOLTAGE,
+    AliasChoice,
+    CellOptions,
+    Count,
+    OutputOptions,
+    Quantity,
+    cell_options,
+    choice_option,
+    console,
+    output_options,
+    quantity_option,
+)
+
+__all__ = ["app", "register", "refuse_unless", "MODEL_FIT_KEY"]
+
+#: summary.json key of the exchange current of ``simulate cv`` (the model-based fit)
+MODEL_FIT_KEY = "exchange current density [mA.cm-2]"
+
+app = typer.Typer(
+    help="Simulate one experiment (symmetric, cv, eis, na-co2, nvp) and write its tables.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+def register(root: typer.Typer) -> None:
+    """Add the ``simulate`` group to the root app."""
+    root.add_typer(app, name="simulate")
+
+
+def refuse_unless(ctx: typer.Context, applies: bool, where: str, *names: str) -> None:
+    """Refuse options given on the command line that the chosen mode would ignore.
+
+    Parameters
+    ----------
+    ctx : typer.Context
+        The command's context.
+    applies : bool
+        Whether the options act in the chosen mode.
+    where : str
+        The mode they belong to, e.g. ``"--mode cycle"``.
+    names : str
+        Parameter names (``"charge_cutoff"``).
+    """
+    if applies:
+        return
+    from typer._click.core import ParameterSource
+    from typer._click.exceptions import UsageError
+
+    for name in names:
+        if ctx.get_parameter_source(name) in (
+            ParameterSource.COMMANDLINE,
+            ParameterSource.ENVIRONMENT,
+        ):
+            flag = "--" + name.replace("_", "-")
+            raise UsageError(
+                f"{flag} applies to {where} only and would be ignored here; leave it out.", ctx
+            )
+
+
+def _save(output: OutputOptions, title: str, run: Callable[[], Any], extra: Callable | None = None):
+    """Run, save into ``--out`` (only if everything succeeds) and print the status."""
+    from solidna.io_utils import write_json
+
+    with output.staged() as stage:
+        with console.status(f"simulating: {title} ..."):
+            result = run()
+        summary = result.summary()
+        if extra is not None:
+            with console.status("analysing ..."):
+                summary |= extra(result)
+        result.save(stage)
+        if extra is not None:
+            write_json(stage / "summary.json", summary)
+    console.print(Text.assemble((title, "bold"), ": status ", (str(summary["status"]), "cyan")))
+    return result, summary
+
+
+def _written(output: OutputOptions, plot: str) -> None:
+    console.print(
+        Text(f"  written: {output.out}/timeseries.csv, summary.json, {plot}.png"), soft_wrap=True
+    )
+
+
+def _simulation(name: str, plot: str, **cell: bool) -> Callable[[Callable], Callable]:
+    """Register ``simulate <name>`` with the shared cell options and ``--out``/``--force``."""
+
+    def register_command(func: Callable) -> Callable:
+        what = f"timeseries.csv, summary.json and {plot}.png"
+        app.command(name)(cell_options(**cell)(output_options("simulation", what)(func)))
+        return func
+
+    return register_command
+
+
+@app.callback()
+def _simulate() -> None:
+    """Simulate one experiment of the paper and write timeseries.csv, summary.json and a plot."""
+
+
+@_simulation("symmetric", "voltage")
+def symmetric(
+    cell: CellOptions,
+    output: OutputOptions,
+    current_density: Annotated[
+        str,
+        quantity_option("--current-density", CURRENT_DENSITY, "Current density, e.g. 0.1 mA/cm2."),
+    ] = "0.1 mA/cm2",
+    half_cycle: Annotated[
+        str | None,
+        quantity_option(
+            "--half-cycle",
+            DURATION,
+            "Duration of each plating or stripping half cycle, e.g. 1 h [default: 1 h unless "
+            "--capacity is given].",
+        ),
+    ] = None,
+    capacity: Annotated[
+        str | None,
+        quantity_option(
+            "--capacity",
+            AREAL_CAPACITY,
+            "Capacity per half cycle instead of --half-cycle, e.g. 1 mAh/cm2.",
+        ),
+    ] = None,
+    duration: Annotated[
+        str,
+        quantity_option(
+            "--duration", DURATION, "Total cycling time, e.g. 4000 h (at most 100000 h)."
+        ),
+    ] = "100 h",
+    rest: Annotated[
+        str | None,
+        quantity_option(
+            "--rest", DURATION, "Rest at open circuit before cycling, e.g. 24 h [default: none]."
+        ),
+    ] = None,
+) -> None:
+    """Galvanostatic plating/stripping of a Na|SSE|Na cell (Fig. 4h)."""
+    from solidna.cells.symmetric import SymmetricCell
+    from solidna.protocols import PlatingStripping, Rest
+
+    steps = [PlatingStripping(current_density, duration, half_cycle=half_cycle, capacity=capacity)]
+    if rest is not None:
+        steps.insert(0, Rest(rest))
+    model = SymmetricCell(cell.anode, **cell.kwargs())
+    _, summary = _save(
+        output, f"symmetric cell, {steps[-1].n_cycles} cycles", lambda: model.run(steps)
+    )
+    eta = summary.get("cycles", {}).get("overpotential [mV]") or []
+    if eta:
+        console.print(
+            f"  cycles: {len(eta)}; overpotential first {eta[0]:.1f} mV, last {eta[-1]:.1f} mV"
+        )
+    _written(output, "voltage")
+
+
+def _cv_exchange_current(model: Any) -> Callable[[Any], dict[str, Any]]:
+    """The exchange current read from a simulated CV as the report reads Fig. 4g, with the plain
+    Butler-Volmer fit beside it (summary.json keys, values in mA/cm2)."""
+
+    def extract(result: Any) -> dict[str, Any]:
+        from solidna.calibrate.experiments import analyse_cv
+        from solidna.cells.symmetric import BV_FIT_KEY
+
+        try:
+            ex = analyse_cv(result, model.parameters, None)
+        except Exception as exc:  # recorded, not fatal: the CV itself is still written
+            return {
+                MODEL_FIT_KEY: None,
+                "exchange current method": "model-based CV fit (failed)",
+                "exchange current note": f"model-based fit failed: {exc}",
+            }
+        return {
+            MODEL_FIT_KEY: ex.i0_model_fit_A_m2 / 10,
+            "exchange current method": "model-based CV fit (as the report reads Fig. 4g)",
+            BV_FIT_KEY: None if ex.i0_bv_fit_A_m2 is None else ex.i0_bv_fit_A_m2 / 10,
+            "exchange current note": ex.note,
+        }
+
+    return extract
+
+
+@_simulation("cv", "cv")
+def cv(
+    cell: CellOptions,
+    output: OutputOptions,
+    v_min: Quantity("--v-min", VOLTAGE, "Lower vertex, e.g. -0.5 V.") = "-0.5 V",
+    v_max: Quantity("--v-max", VOLTAGE, "Upper vertex, e.g. 0.5 V.") = "0.5 V",
+    scan_rate: Quantity("--scan-rate", SCAN_RATE, "Sweep rate, e.g. 5 mV/s.") = "5 mV/s",
+    cycles: Count("--cycles", "Number of sweeps.") = 1,
+) -> None:
+    """Cyclic voltammetry of a Na|SSE|Na cell (Fig. 4g) and its exchange current."""
+    from solidna.cells.symmetric import SymmetricCell
+
+    model = SymmetricCell(cell.anode, **cell.kwargs())
+    _, summary = _save(
+        output,
+        "cyclic voltammetry",
+        lambda: model.cv(v_min, v_max, scan_rate, cycles),
+        _cv_exchange_current(model),
+    )
+    from solidna.cells.symmetric import BV_FIT_KEY
+
+    i0, bv = summary[MODEL_FIT_KEY], summary.get(BV_FIT_KEY)
+    for label, value, missing in (
+        ("exchange current density (model-based fit, as the report)", i0, "not determined"),
+        ("plain Butler-Volmer fit (ohmic drop co-fitted), for comparison", bv, "not identifiable"),
+    ):
+        shown = missing if value is None else f"{value:.3g} mA/cm2"
+        console.print(Text(f"  {label}: {shown}"), soft_wrap=True)
+    console.print(Text(f"  note: {summary['exchange current note']}", style="dim"), soft_wrap=True)
+    _written(output, "cv")
+
+
+@_simulation("eis", "nyquist")
+def eis(
+    cell: CellOptions,
+    output: OutputOptions,
+    points_per_decade: Count("--points-per-decade", "Frequencies per decade.") = 10,
+    f_max: Quantity("--f-max", FREQUENCY, "Highest frequency, e.g. 1 MHz.") = "1 MHz",
+    f_min: Quantity("--f-min", FREQUENCY, "Lowest frequency, e.g. 0.1 Hz.") = "0.1 Hz",
+    rest: Annotated[
+        str | None,
+        quantity_option(
+            "--rest", DURATION, "Rest before the measurement, e.g. 24 h [default: none]."
+        ),
+    ] = None,
+) -> None:
+    """Impedance of a Na|SSE|Na cell from the linearised model (Fig. 4e), with Rs/Rct fit."""
+    from solidna.cells.symmetric import SymmetricCell
+
+    model = SymmetricCell(cell.anode, **cell.kwargs())
+
+    def run():
+        state = model.rest(rest).final_state if rest is not None else None
+        return model.eis(f_max, f_min, points_per_decade, state=state)
+
+    _, summary = _save(output, "impedance", run)
+    fit = summary.get("fit")
+    if fit:
+        console.print("  " + ", ".join(f"{k}: {v:.4g}" for k, v in fit.items()))
+    _written(output, "nyquist")
+
+
+@_simulation("na-co2", "voltage", pvdf_ratio=False, co2_pressure=True)
+def na_co2(
+    ctx: typer.Context,
+    cell: CellOptions,
+    output: OutputOptions,
+    mode: Annotated[
+        str,
+        choice_option(
+            "--mode",
+            AliasChoice(("discharge", "cycle")),
+            help="discharge: one full discharge to --cutoff (Fig. 5c); cycle: capacity-limited "
+            "cycling (Fig. 5d-f).",
+        ),
+    ] = "cycle",
+    current: Annotated[
+        str,
+        quantity_option("--current", SPECIFIC_CURRENT, "Current per gram of MWCNT, e.g. 200 mA/g."),
+    ] = "200 mA/g",
+    capacity: Annotated[
+        str,
+        quantity_option(
+            "--capacity", SPECIFIC_CAPACITY, "cycle: capacity per half cycle, e.g. 1000 mAh/g."
+        ),
+    ] = "1000 mAh/g",
+    cycles: Count("--cycles", "cycle: number of cycles.") = 50,
+    cutoff: Annotated[
+        str | None,
+        quantity_option(
+            "--cutoff",
+            VOLTAGE,
+            "Discharge cut-off voltage: where a discharge ends [default: 1.5 V, as in Fig. 5c] "
+            "or, in cycle mode, the lower voltage limit that stops the run if reached (cell "
+            "failure) [default: 1.0 V].",
+        ),
+    ] = None,
+    charge_cutoff: Annotated[
+        str,
+        quantity_option(
+            "--charge-cutoff",
+            VOLTAGE,
+            "cycle: upper voltage limit that stops the run, e.g. 4.5 V (at most the SSE limit 4.86 V).",
+        ),
+    ] = "4.8 V",
+) -> None:
+    """Na-CO2 cell (Fig. 5): full discharge, or capacity-limited cycling (mA/g, mAh/g)."""
+    from solidna.cells.na_co2 import NaCO2Cell
+
+    refuse_unless(ctx, mode == "cycle", "--mode cycle", "capacity", "cycles", "charge_cutoff")
+    model = NaCO2Cell(cell.anode, **cell.kwargs())
+
+    def run():
+        if mode == "discharge":
+            return model.discharge(current, cutoff or "1.5 V")
+        limits = {} if cutoff is None else {"discharge_cutoff": cutoff}
+        return model.cycle(current, capacity, cycles, charge_cutoff=charge_cutoff, **limits)
+
+    result, _ = _save(output, f"Na-CO2 cell ({mode})", run)
+    if mode == "discharge":
+        console.print(f"  discharge capacity: {result.discharge_capacity():.0f} mAh/g")
+    else:
+        table = result.cycles()
+        first, last = table.iloc[0], table.iloc[-1]
+        console.print(
+            f"  cycles: {len(table)}; terminal discharge voltage "
+            f"{first['Terminal discharge voltage [V]']:.3f} V -> "
+            f"{last['Terminal discharge voltage [V]']:.3f} V"
+        )
+    _written(output, "voltage")
+
+
+@_simulation("nvp", "capacity")
+def nvp(
+    ctx: typer.Context,
+    cell: CellOptions,
+    output: OutputOptions,
+    protocol: Annotated[
+        str,
+        choice_option(
+            "--protocol",
+            AliasChoice(("cycling", "rate")),
+            help="cycling (Fig. S31, 200 cycles at one C-rate) or rate (a rate test).",
+        ),
+    ] = "cycling",
+    c_rate: Annotated[
+        str,
+        typer.Option("--c-rate", help="cycling: C-rate, e.g. 1 C or 0.5 (1 C = 117.6 mA/g)."),
+    ] = "1 C",
+    cycles: Count("--cycles", "cycling: number of cycles.") = 200,
+    c_rates: Annotated[
+        str,
+        typer.Option("--c-rates", help="rate: comma-separated C-rates, e.g. 0.1,0.2,0.5,1,2,0.1."),
+    ] = "0.1,0.2,0.5,1,2,0.1",
+    cycles_per_rate: Count("--cycles-per-rate", "rate: cycles at each C-rate.") = 5,
+    lower_cutoff: Quantity(
+        "--lower-cutoff", VOLTAGE, "Lower cut-off voltage, e.g. 2.5 V."
+    ) = "2.5 V",
+    upper_cutoff: Quantity(
+        "--upper-cutoff", VOLTAGE, "Upper cut-off voltage, e.g. 3.8 V (below the SSE limit 4.86 V)."
+    ) = "3.8 V",
+) -> None:
+    """Galvanostatic cycling or a rate test of a Na|SSE|Na3V2(PO4)3 cell (Fig. S31)."""
+    from solidna.cells.nvp import NVPCell
+    from solidna.protocols.nvp import GalvanostaticCycling, RateTest
+
+    refuse_unless(ctx, protocol == "cycling", "--protocol cycling", "c_rate", "cycles")
+    refuse_unless(ctx, protocol == "rate", "--protocol rate", "c_rates", "cycles_per_rate")
+    if protocol == "cycling":
+        step = GalvanostaticCycling(c_rate, cycles, lower_cutoff, upper_cutoff)
+    else:
+        rates = [r.strip() for r in c_rates.split(",") if r.strip()]
+        step = RateTest(rates, cycles_per_rate, lower_cutoff, upper_cutoff)
+    model = NVPCell(cell.anode, **cell.kwargs())
+    result, _ = _save(output, f"Na|SSE|NVP ({model.anode}), {protocol}", lambda: model.run(step))
+    q = result.discharge_capacity()
+    console.print(
+        f"  cycles: {len(q)}; discharge capacity first {q.iloc[0]:.1f} mAh/g, last "
+        f"{q.iloc[-1]:.1f} mAh/g; retention {result.retention():.3f}"
+    )
+    _written(output, "capacity")
