@@ -59,7 +59,8 @@ def test_cli_negative_current_density(tmp_path):
         ["simulate", "symmetric", "--current-density", "-0.1 mA/cm2", "--out", str(tmp_path / "o")],
     )
     assert res.exit_code == 2
-    assert "positive" in res.output
+    assert "--current-density: '-0.1 mA/cm2' must be greater than zero" in res.output
+    assert "Traceback" not in res.output
 
 
 def test_cli_existing_nonempty_out_without_force(tmp_path):
@@ -140,3 +141,23 @@ def test_bare_numbers_are_si_and_warn_outside_the_typical_range():
         warnings.simplefilter("error")
         cell = SymmetricCell(temperature=298.15, sse_thickness=60e-6)  # SI within range: silent
     assert cell.parameters["SSE thickness [m]"] == pytest.approx(60e-6)
+
+
+def test_a_failed_save_leaves_nothing_behind(tmp_path, monkeypatch):
+    result = SymmetricCell().rest("1 h")
+    out = tmp_path / "run"
+
+    def broken_plot():
+        raise RuntimeError("plot failed")
+
+    monkeypatch.setattr(result, "plot", broken_plot)
+    with pytest.raises(RuntimeError, match="plot failed"):
+        result.save(out)
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    assert result.save(out) == out  # the corrected rerun needs no force
+    assert sorted(p.name for p in out.iterdir()) == [
+        "summary.json",
+        "timeseries.csv",
+        "voltage.png",
+    ]

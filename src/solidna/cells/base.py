@@ -172,15 +172,16 @@ class Result:
         """
         import matplotlib.pyplot as plt
 
-        from solidna.io_utils import prepare_output_dir, write_csv, write_json
+        from solidna.io_utils import output_dir, write_csv, write_json
 
-        out = prepare_output_dir(out, force)
-        write_csv(out / "timeseries.csv", self.timeseries)
-        write_json(out / "summary.json", self.summary() | (extra or {}))
-        fig = self.plot()
-        fig.savefig(out / f"{self._plot_name}.png", dpi=150)
-        plt.close(fig)
-        return out
+        # written into a staging directory and moved into ``out`` only when all of it is there
+        with output_dir(out, force) as stage:
+            write_csv(stage / "timeseries.csv", self.timeseries)
+            write_json(stage / "summary.json", self.summary() | (extra or {}))
+            fig = self.plot()
+            fig.savefig(stage / f"{self._plot_name}.png", dpi=150)
+            plt.close(fig)
+        return Path(out).expanduser()
 
     def plot(self):  # pragma: no cover - every result type draws its own
         """The plot a researcher looks at first (a matplotlib Figure)."""

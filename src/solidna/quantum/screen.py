@@ -131,18 +131,21 @@ class ScreenResult:
         OutputExistsError
             If ``out`` is a non-empty directory and ``force`` is False.
         """
-        from solidna.io_utils import prepare_output_dir, write_csv, write_json
+        import matplotlib.pyplot as plt
 
-        directory = prepare_output_dir(out, force)
-        written = [
-            write_csv(directory / "screen.csv", self.table()),
-            write_json(directory / "screen.json", self.as_dict()),
-        ]
-        if self.shifts:
-            fig = self.plot()
-            fig.savefig(directory / "screen.png", dpi=150)
-            written.append(directory / "screen.png")
-        return written
+        from solidna.io_utils import output_dir, write_csv, write_json
+
+        names = ["screen.csv", "screen.json"]
+        # written into a staging directory and moved into ``out`` only when all of it is there
+        with output_dir(out, force) as stage:
+            write_csv(stage / "screen.csv", self.table())
+            write_json(stage / "screen.json", self.as_dict())
+            if self.shifts:
+                fig = self.plot()
+                fig.savefig(stage / "screen.png", dpi=150)
+                plt.close(fig)
+                names.append("screen.png")
+        return [Path(out).expanduser() / name for name in names]
 
 
 def short_source(shift: NaShift) -> str:
