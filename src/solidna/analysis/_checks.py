@@ -6,7 +6,7 @@ import numpy as np
 
 from solidna.errors import DataFormatError
 
-__all__ = ["as_real_1d", "as_real_columns", "check_same_length"]
+__all__ = ["as_real_1d", "as_real_columns", "check_same_length", "time_order_problem"]
 
 
 def as_real_1d(name: str, values, min_points: int = 1, allow_scalar: bool = False) -> np.ndarray:
@@ -60,3 +60,18 @@ def as_real_columns(
     }
     check_same_length(**arrays)
     return tuple(arrays.values())
+
+
+def time_order_problem(time_s: np.ndarray) -> tuple[str, int] | None:
+    """Why a record's time axis cannot be analysed, or ``None`` when it is fine.
+
+    Returns ``("backwards", k)`` when time decreases from sample ``k`` to ``k + 1`` (the first
+    place), ``("flat", 0)`` when it never advances; callers word the message for their input
+    (an array, or a file's rows).
+    """
+    steps = np.diff(time_s)
+    if np.any(steps < 0):
+        return "backwards", int(np.argmax(steps < 0))
+    if time_s.size > 1 and time_s[-1] <= time_s[0]:
+        return "flat", 0
+    return None

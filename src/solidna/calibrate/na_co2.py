@@ -101,8 +101,6 @@ _PROBLEM = Calibration(
     model_values=model_values,
     source="lu2019:fig5c,fig5d,fig5f",
 )
-#: The Lu 2019 set without the previous Na-CO2 fit, at the initial guesses.
-na_co2_base = _PROBLEM.base
 
 
 def calibrate_na_co2(

@@ -28,11 +28,9 @@ from solidna.progress import Progress, no_progress
 __all__ = [
     "calibrate_nvp",
     "model_values",
-    "residuals",
     "FREE_PARAMETERS",
     "TARGET_IDS",
     "ROUTINE",
-    "lu2019_base",
 ]
 
 ROUTINE = "solidna.calibrate.nvp.calibrate_nvp"
@@ -90,10 +88,6 @@ _PROBLEM = Calibration(
     model_values=model_values,
     source="lu2019:figS31",
 )
-#: Log residuals ln(model/paper) of the calibrate targets.
-residuals = _PROBLEM.residuals
-#: The Lu 2019 set without the previous NVP fit, the free parameters at their guesses.
-lu2019_base = _PROBLEM.base
 
 
 def calibrate_nvp(

@@ -26,7 +26,7 @@ from solidna.calibrate._common import Calibration
 from solidna.parameters import ParameterSet
 from solidna.progress import Progress, no_progress
 
-__all__ = ["calibrate_symmetric", "model_values", "FREE_PARAMETERS", "TARGET_IDS", "residuals"]
+__all__ = ["calibrate_symmetric", "model_values", "FREE_PARAMETERS", "TARGET_IDS", "ROUTINE"]
 
 ROUTINE = "solidna.calibrate.symmetric.calibrate_symmetric"
 
@@ -111,11 +111,6 @@ _PROBLEM = Calibration(
     model_values=model_values,
     source="lu2019:fig4g,fig4h",
 )
-#: Log residuals ln(model/paper) of the calibrate targets (scale-free: a ratio of 1000 and an
-#: overpotential of 80 mV weigh alike).
-residuals = _PROBLEM.residuals
-#: The Lu 2019 set without the previous symmetric fit, at the initial guesses.
-lu2019_base = _PROBLEM.base
 
 
 def calibrate_symmetric(
