@@ -169,7 +169,10 @@ def test_eis_mpt_matches_impedance_py_reader():
     np.testing.assert_array_equal(m.data[sio.FREQUENCY].to_numpy(), f)
     np.testing.assert_array_equal(m.data[sio.Z_RE].to_numpy(), z.real)
     np.testing.assert_array_equal(m.data[sio.Z_IM].to_numpy(), z.imag)
-    assert m.area_m2 == pytest.approx(0.001e-4)  # "Electrode surface area : 0.001 cm²"
+    # "Electrode surface area : 0.001 cm²" is EC-Lab's default, i.e. never set (issue 10, 7)
+    assert m.area_m2 is None
+    assert m.metadata["electrode area [cm2]"] == pytest.approx(0.001)
+    assert any("EC-Lab's default" in n and "unknown" in n for n in m.notes)
     assert (m.data[sio.Z_IM] < 0).mean() > 0.9  # capacitive: Z_im < 0
 
 

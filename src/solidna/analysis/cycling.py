@@ -37,6 +37,7 @@ __all__ = [
     "detect_runaway",
     "detect_short_circuit",
     "REST_FRACTION",
+    "REST_OFF_FRACTION",
     "GLITCH_MAX_SAMPLES",
     "GLITCH_FRACTION",
     "COMPLETE_DURATION_FRACTION",
@@ -50,6 +51,13 @@ __all__ = [
 #: |i|): 5 %. Cyclers hold the set current within 0.1-1 % and read ~0 during rests, so 5 % separates
 #: the two with a wide margin whatever the current density.
 REST_FRACTION: float = 0.05
+
+#: Hysteresis of the rest threshold: once a half cycle has started (|i| above REST_FRACTION), it
+#: goes on while the current keeps its sign and |i| stays above 0.5 % of the typical current. So
+#: the constant-voltage tail of a CC-CV charge, whose current decays through the 5 % threshold and
+#: crosses it again and again, stays in its half cycle (one CC-CV charge once became 132 "cycles",
+#: issue 10), while a rest (a cycler reads below 0.1 % there) still ends it.
+REST_OFF_FRACTION: float = 0.005
 
 #: A run of current with at most GLITCH_MAX_SAMPLES samples that lasts less than GLITCH_FRACTION
 #: (10 %) of the median run is a glitch (a sample or two of overshoot when a cycler switches
@@ -172,8 +180,10 @@ def split_half_cycles(
     current_density_A_m2 : array_like of float
         Current density in A/m2 (positive = stripping from the working electrode).
     rest_threshold_A_m2 : float, optional
-        Samples with ``|i|`` below this are rest. Default: :data:`REST_FRACTION` (5 %) of the 90th
-        percentile of ``|i|``.
+        A half cycle starts where ``|i|`` reaches this and goes on, with hysteresis, while the
+        current keeps its sign and ``|i|`` stays above :data:`REST_OFF_FRACTION` /
+        :data:`REST_FRACTION` (a tenth) of it, so a CV tail stays in its half cycle. Default:
+        :data:`REST_FRACTION` (5 %) of the 90th percentile of ``|i|``.
 
     Returns
     -------
@@ -195,7 +205,7 @@ def split_half_cycles(
                 f"rest_threshold_A_m2 must be >= 0 A/m2; got {rest_threshold_A_m2!r}. "
                 "1 mA/cm2 = 10 A/m2."
             )
-    sign = np.where(np.abs(i) >= threshold, np.sign(i), 0).astype(int)
+    sign = _hysteresis_sign(i, threshold, REST_OFF_FRACTION / REST_FRACTION * threshold)
     edges = np.flatnonzero(np.diff(sign)) + 1
     starts = np.concatenate([[0], edges])
     ends = np.concatenate([edges - 1, [i.size - 1]])
@@ -267,6 +277,21 @@ def split_half_cycles(
             )
     frame["Complete"] = complete
     return frame[_HALF_CYCLE_COLUMNS].reset_index(drop=True)
+
+
+def _hysteresis_sign(i: np.ndarray, on: float, off: float) -> np.ndarray:
+    """Sign of the current per sample (0 = rest) with hysteresis between ``off`` and ``on``.
+
+    A sample with ``off <= |i| < on`` keeps the sign of the half cycle it continues (a run of one
+    sign that reaches ``on`` somewhere); a run that never reaches ``on`` is rest.
+    """
+    strong = np.where(np.abs(i) >= on, np.sign(i), 0).astype(int)
+    cand = np.where(np.abs(i) >= min(off, on), np.sign(i), 0).astype(int)
+    if cand.size == 0:
+        return cand
+    run = np.r_[0, np.cumsum(cand[1:] != cand[:-1])]
+    has_strong = np.bincount(run, weights=(strong != 0).astype(float)) > 0
+    return np.where(has_strong[run], cand, 0).astype(int)
 
 
 def complete_half_cycles(

@@ -43,7 +43,12 @@ from solidna.analysis.cycling import complete_half_cycles
 from solidna.analysis.io._table import integrate_current
 from solidna.errors import InvalidOptionError
 
-__all__ = ["galvanostatic_cycles", "cycling_summary", "METRIC_COLUMNS"]
+__all__ = ["galvanostatic_cycles", "cycling_summary", "METRIC_COLUMNS", "CHARGE_BALANCE_REL"]
+
+#: The per-cycle charge and discharge capacities must add up to the charge passed over the same
+#: stretch of the record (sum of |dQ|) within 0.5 %; more means charge fell between half cycles
+#: (a CV tail cut off, a rest with current) and the table's attrs and notes say so.
+CHARGE_BALANCE_REL = 0.005
 
 METRIC_COLUMNS = [
     "Time [h]",
@@ -74,6 +79,7 @@ def galvanostatic_cycles(
     mass_g: float | None = None,
     area_m2: float | None = None,
     rest_threshold_A: float | None = None,
+    cycle_index=None,
 ) -> pd.DataFrame:
     """Per-cycle capacities, efficiencies, retention, voltages and gap of a cycling record.
 
@@ -97,13 +103,19 @@ def galvanostatic_cycles(
     rest_threshold_A : float, optional
         Passed to :func:`~solidna.analysis.cycling.split_half_cycles` (default: 5 % of the
         typical current).
+    cycle_index : array_like of int, optional
+        The instrument's cycle number per sample (the tidy table's ``"Cycle number"``). When
+        given, each half cycle belongs to the instrument's cycle at its first sample instead of
+        the cycle counted here (a new one with each half cycle of the first sign).
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``"Cycle number"`` (1, 2, ...) with the columns of :data:`METRIC_COLUMNS`
         (NaN where a cycle lacks that half cycle), plus the specific/areal capacities when
-        ``mass_g``/``area_m2`` are given.
+        ``mass_g``/``area_m2`` are given. ``attrs``: ``"reference cycle"``, ``"charge
+        accounted [%]"`` (per-cycle capacities over the charge passed, 100 % ideally) and
+        ``"notes"`` (a list; says when that is off by more than :data:`CHARGE_BALANCE_REL`).
 
     Raises
     ------
@@ -136,6 +148,11 @@ def galvanostatic_cycles(
     a = halves["Start index"].to_numpy()
     b = halves["End index"].to_numpy()
     before = np.maximum(a - 1, 0)
+    notes: list[str] = []
+    if cycle_index is not None:
+        (cyc,) = as_real_columns(2, cycle_index=cycle_index)
+        check_same_length(time_s=t, cycle_index=cyc)
+        halves = halves.assign(**{"Cycle number": cyc[a].astype(np.int64)})
     energy_Wh = integrate_current(t, i, v * i)
     cap = np.abs(q[b] - q[before])
     energy = np.abs(energy_Wh[b] - energy_Wh[before])
@@ -216,8 +233,21 @@ def galvanostatic_cycles(
         )
     out.index = out.index.astype(int)
     out.index.name = "Cycle number"
+    # every coulomb passed between the first and the last analysed half cycle is in the table
+    passed = float(np.sum(np.abs(np.diff(q[int(before[0]) : int(b[-1]) + 1])))) if len(a) else 0.0
+    counted = float(np.nansum(cap))
+    accounted = 100.0 * counted / passed if passed > 0 else math.nan
+    if math.isfinite(accounted) and abs(accounted / 100 - 1) > CHARGE_BALANCE_REL:
+        notes.append(
+            f"the per-cycle capacities account for {accounted:.2f} % of the charge passed "
+            f"(off by more than {100 * CHARGE_BALANCE_REL:g} %): charge flows outside the half "
+            "cycles (e.g. currents below the rest threshold)."
+        )
+    out = out.astype(float)
     out.attrs["reference cycle"] = ref
-    return out.astype(float)
+    out.attrs["charge accounted [%]"] = accounted
+    out.attrs["notes"] = notes
+    return out
 
 
 def _value_at(table: pd.DataFrame, column: str, cycle: int) -> float | None:

@@ -49,6 +49,7 @@ from solidna.analysis.io import (
     CAPACITY,
     CURRENT,
     CURRENT_DENSITY,
+    CYCLE,
     FREQUENCY,
     TIME,
     VOLTAGE,
@@ -352,6 +353,12 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
     return result
 
 
+def _absolute_unit(unit: str) -> str:
+    """The unit of a circuit parameter fitted to a spectrum in Ohm (no area): ``Ohm.m2`` ->
+    ``Ohm``, ``F.m-2`` -> ``F``, ``F.m-2.s^(n-1)`` -> ``F.s^(n-1)``."""
+    return unit.replace(".m2", "").replace(".m-2", "")
+
+
 def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) -> dict[str, Any]:
     from solidna.analysis.eis import (
         arrhenius_fit,
@@ -359,9 +366,10 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
         fit_circuit,
         kramers_kronig,
     )
+    from solidna.analysis.io import SPECTRUM
 
     circuit = opts["circuit"] or "R0-p(R1,CPE1)"
-    rows, per_file = [], {}
+    rows, per_file, row_file = [], {}, []
     for k, (m, stem) in enumerate(zip(measurements, stems, strict=True)):
         progress(f"analysing {stem}: Kramers-Kronig check and circuit fit", k / len(measurements))
         if m.kind != "impedance":
@@ -369,72 +377,112 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                 f"{m.source}: --kind eis needs an impedance spectrum (frequency and Z columns); "
                 f"this file is a {m.kind} record."
             )
-        d = m.data
-        f = d[FREQUENCY].to_numpy()
-        z = d[Z_RE].to_numpy() + 1j * d[Z_IM].to_numpy()
         area = opts["area_m2"][k] if opts["area_m2"][k] is not None else m.area_m2
         # Fit the area-specific spectrum when the area is known (the paper's Ohm.cm2), else Ohm.
-        z_fit = z * area if area is not None else z
         unit = "Ohm.m2" if area is not None else "Ohm"
-        kk = kramers_kronig(f, z_fit)
-        if not kk.valid:
-            notes.append(
-                f"{m.source.name}: Kramers-Kronig residuals up to {100 * kk.max_residual:.1f} % "
-                f"(> {100 * kk.threshold:.0f} %): the spectrum may be non-linear, drifting or "
-                "non-causal; its fit is reported but is suspect."
-            )
-        fit = fit_circuit(f, z_fit, circuit=circuit)
-        row: dict[str, Any] = {
-            "File": m.source.name,
-            "Temperature [degC]": None
-            if opts["temperature_K"][k] is None
-            else opts["temperature_K"][k] - 273.15,
-            "KK valid": kk.valid,
-            "KK max residual [%]": 100 * kk.max_residual,
-            "Relative residual RMS [%]": 100 * fit.relative_residual_rms_,
-        }
-        for name, value in fit.params_.items():
-            u = fit.units_[name].replace("Ohm.m2", unit) if area is None else fit.units_[name]
-            row[f"{name} [{u}]"] = value
-            row[f"{name} std [{u}]"] = fit.conf_[name]
-        rs_ohm = rct_ohm = None
-        if "R0" in fit.params_:
-            rs_ohm = fit.params_["R0"] / (area or 1.0)
-            row["Rs [Ohm]"] = rs_ohm
-            if area is not None:
-                row["Rs [Ohm.cm2]"] = fit.params_["R0"] * 1e4
-        if "R1" in fit.params_:
-            rct_ohm = fit.params_["R1"] / (area or 1.0)
-            row["Rct [Ohm]"] = rct_ohm
-            if area is not None:
-                row["Rct [Ohm.cm2]"] = fit.params_["R1"] * 1e4
-        thickness = opts["thickness_m"][k]
-        if rs_ohm is not None and thickness is not None and area is not None:
-            sigma = conductivity_from_resistance(rs_ohm, thickness, area)
-            row["Conductivity [S.m-1]"] = sigma
-            row["Conductivity [mS.cm-1]"] = sigma * 10
-        rows.append(row)
-        per_file[m.source.name] = {key: value for key, value in row.items() if key != "File"} | {
-            "circuit": circuit,
-            "parameters": fit.params_,
-            "standard errors": fit.conf_,
-            "units": fit.units_,
-        }
+        spectra = m.data.groupby(SPECTRUM, sort=True) if SPECTRUM in m.data else [(1, m.data)]
+        n_spectra = int(m.data[SPECTRUM].max()) if SPECTRUM in m.data else 1
+        file_rows = []
         fig, ax = _axes((5.2, 4.2))
-        ax.plot(z_fit.real, -z_fit.imag, "o", ms=3, label="measured")
-        f_dense = np.logspace(np.log10(f.min()), np.log10(f.max()), 300)
-        zf = fit.predict(f_dense)
-        ax.plot(zf.real, -zf.imag, "-", label=circuit)
+        for number, d in spectra:
+            label = m.source.name if n_spectra == 1 else f"{m.source.name} #{int(number)}"
+            f = d[FREQUENCY].to_numpy()
+            z = d[Z_RE].to_numpy() + 1j * d[Z_IM].to_numpy()
+            z_fit = z * area if area is not None else z
+            if f.size < 5:
+                notes.append(f"{label}: {f.size} frequencies, too few to fit; skipped.")
+                continue
+            kk = kramers_kronig(f, z_fit)
+            if not kk.valid:
+                notes.append(
+                    f"{label}: Kramers-Kronig residuals up to {100 * kk.max_residual:.1f} % "
+                    f"(> {100 * kk.threshold:.0f} %): the spectrum may be non-linear, drifting or "
+                    "non-causal; its fit is reported but is suspect."
+                )
+            fit = fit_circuit(f, z_fit, circuit=circuit)
+            units = (
+                dict(fit.units_)
+                if area is not None
+                else {n: _absolute_unit(u) for n, u in fit.units_.items()}
+            )
+            row: dict[str, Any] = {"File": m.source.name}
+            if n_spectra > 1:
+                row["Spectrum"] = int(number)
+                if TIME in d:
+                    row["Time [h]"] = float(np.median(d[TIME].to_numpy())) / 3600
+            row |= {
+                "Temperature [degC]": None
+                if opts["temperature_K"][k] is None
+                else opts["temperature_K"][k] - 273.15,
+                "KK valid": kk.valid,
+                "KK max residual [%]": 100 * kk.max_residual,
+                "Relative residual RMS [%]": 100 * fit.relative_residual_rms_,
+                "Chi2 (|Z|-weighted sum of squares) [-]": fit.chi2_,
+                f"Residual sum of squares [{unit}2]": fit.rss_,
+                "Fit starts": fit.n_starts_,
+            }
+            for name, value in fit.params_.items():
+                row[f"{name} [{units[name]}]"] = value
+                row[f"{name} std [{units[name]}]"] = fit.conf_[name]
+            rs_ohm = None
+            if "R0" in fit.params_:
+                rs_ohm = fit.params_["R0"] / (area or 1.0)
+                row["Rs [Ohm]"] = rs_ohm
+                if area is not None:
+                    row["Rs [Ohm.cm2]"] = fit.params_["R0"] * 1e4
+            if "R1" in fit.params_:
+                row["Rct [Ohm]"] = fit.params_["R1"] / (area or 1.0)
+                if area is not None:
+                    row["Rct [Ohm.cm2]"] = fit.params_["R1"] * 1e4
+            thickness = opts["thickness_m"][k]
+            if rs_ohm is not None and thickness is not None and area is not None:
+                sigma = conductivity_from_resistance(rs_ohm, thickness, area)
+                row["Conductivity [S.m-1]"] = sigma
+                row["Conductivity [mS.cm-1]"] = sigma * 10
+            rows.append(row)
+            row_file.append(k)
+            file_rows.append(row)
+            key = m.source.name if n_spectra == 1 else f"{m.source.name} spectrum {int(number)}"
+            per_file[key] = {c: v for c, v in row.items() if c != "File"} | {
+                "circuit": circuit,
+                "impedance unit": unit,
+                "parameters": fit.params_,
+                "standard errors": fit.conf_,
+                "units": units,
+            }
+            if n_spectra <= 10 or number in (1, n_spectra):
+                (line,) = ax.plot(z_fit.real, -z_fit.imag, "o", ms=3, label=label)
+                f_dense = np.logspace(np.log10(f.min()), np.log10(f.max()), 300)
+                zf = fit.predict(f_dense)
+                ax.plot(zf.real, -zf.imag, "-", color=line.get_color())
         ax.set_xlabel(f"Z_re [{unit}]")
         ax.set_ylabel(f"-Z_im [{unit}]")
         ax.set_aspect("equal", adjustable="datalim")
-        ax.set_title(m.source.name)
-        ax.legend()
+        ax.set_title(f"{m.source.name}: {circuit}")
+        ax.legend(fontsize="small")
         w.figure(f"{stem}_nyquist", fig)
+        if len(file_rows) > 1:
+            # Fig. 4e-f: the circuit parameters against spectrum number (or time)
+            evo = pd.DataFrame(file_rows)
+            w.csv(f"tables/{stem}.spectra.csv", evo)
+            xcol = "Time [h]" if "Time [h]" in evo else "Spectrum"
+            params = [c for c in evo.columns if c.startswith("R") and " std " not in c]
+            params = [c for c in params if c.split(" [")[0] in fit.params_][:6]
+            import matplotlib.pyplot as plt
+
+            from solidna.report.style import apply_style
+
+            apply_style()
+            fig, axes = plt.subplots(len(params), 1, figsize=(7, 2.2 * len(params)), sharex=True)
+            for a, c in zip(np.atleast_1d(axes), params, strict=True):
+                a.plot(evo[xcol], evo[c], "o-", ms=3)
+                a.set_ylabel(c)
+            np.atleast_1d(axes)[-1].set_xlabel(xcol)
+            w.figure(f"{stem}_parameters", fig)
     table = pd.DataFrame(rows)
     w.csv("tables/eis_fits.csv", table)
     out: dict[str, Any] = {"files": per_file, "circuit": circuit}
-    temps = [opts["temperature_K"][k] for k in range(len(rows))]
+    temps = [opts["temperature_K"][k] for k in row_file]
     sigmas = [r.get("Conductivity [S.m-1]") for r in rows]
     usable = [(t, s) for t, s in zip(temps, sigmas, strict=True) if t is not None and s is not None]
     if len({t for t, _ in usable}) >= 2:
@@ -561,6 +609,8 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
         notes.append(f"{m.source.name}: only current density known; capacities are per m2.")
     mass = opts["mass_g"][k]
     progress(f"{stem}: per-cycle metrics", 0.0)
+    # the instrument's cycle index where the file has one (same numbering from every format)
+    cycle_index = d[CYCLE].to_numpy() if CYCLE in d and d[CYCLE].notna().all() else None
     table = galvanostatic_cycles(
         t,
         v,
@@ -569,13 +619,21 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
         reference_cycle=opts["reference_cycle"],
         mass_g=None if per_area else mass,
         area_m2=None if per_area else area,
+        cycle_index=cycle_index,
     )
+    notes.extend(f"{m.source.name}: {n}" for n in table.attrs.get("notes", []))
     if per_area:
         table.columns = [
             c.replace("[A.h]", "[A.h.m-2]").replace("[W.h]", "[W.h.m-2]") for c in table.columns
         ]
     w.csv(f"tables/{stem}.cycles.csv", table)
     result: dict[str, Any] = cycling_summary(table) if not per_area else {"cycles": len(table)}
+    result["cycle numbers"] = (
+        "instrument's cycle index"
+        if cycle_index is not None
+        else ("counted: a new cycle with each half cycle of the first sign")
+    )
+    result["charge accounted [%]"] = table.attrs.get("charge accounted [%]")
     specific_current = None
     if mass is not None and not per_area:
         on = np.abs(current) > 0.05 * np.percentile(np.abs(current), 90)
@@ -891,7 +949,25 @@ def analyze(
         # file k reads in [k, k + 0.8) / n of the reading share and writes its table after
         reading = scaled(progress, READ_SHARE * k / n, READ_SHARE * (k + 0.8) / n)
         reading(f"reading {p.name}", 0.0)
-        m = read(p, format=format, columns=columns, area=opts["area_m2"][k], progress=reading)
+        part = "impedance" if kind == "eis" else "timeseries"
+        try:
+            m = read(
+                p,
+                format=format,
+                columns=columns,
+                area=opts["area_m2"][k],
+                progress=reading,
+                kind=part,
+            )
+        except DataFormatError as exc:
+            if "holds only" not in str(exc) and "holds no" not in str(exc):
+                raise
+            needs = (
+                "an impedance spectrum (frequency and Z columns)"
+                if part == "impedance"
+                else "a time series (time, voltage, current); use --kind eis for a spectrum"
+            )
+            raise DataFormatError(f"{p}: --kind {kind} needs {needs}. {exc}") from None
         measurements.append(m)
         if write_data:
             reading(f"writing tables/{stems[k]}.data.csv ({len(m.data)} rows)", 1.0)

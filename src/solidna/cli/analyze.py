@@ -141,21 +141,26 @@ def analyze_command(
         list[Path],
         typer.Argument(
             metavar="FILE...",
-            help="Instrument files, read only (BioLogic, Neware, Arbin, Maccor, CHI, CSV).",
+            help="Instrument files, read only (BioLogic, Neware, Arbin, Maccor, Gamry, ZPlot, "
+            "VersaStudio, Parstat, PowerSuite, Autolab, CHI, CSV).",
         ),
     ],
     kind: Annotated[
         str,
         choice_option(
-            "--kind", AliasChoice(KINDS, deprecated={"na_co2": "na-co2"}), "What the files are."
+            "--kind",
+            AliasChoice(KINDS, deprecated={"na_co2": "na-co2"}),
+            "What the files are; also the part of a mixed file that is read (eis: the spectra, "
+            "the others: the time series).",
         ),
     ],
     format: Annotated[
         str | None,
         typer.Option(
             "--format",
-            help="Force a reader: biologic-mpr, biologic-mpt, neware, arbin, maccor, chi-eis, "
-            "csv [default: detected from the content].",
+            help="Force a reader: biologic-mpr, biologic-mpt, neware, neware-csv, arbin, maccor, "
+            "gamry-eis, zplot-eis, versastudio-eis, parstat, powersuite-eis, autolab-eis, "
+            "chi-eis, csv [default: detected from the content].",
         ),
     ] = None,
     column: Annotated[

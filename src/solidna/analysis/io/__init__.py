@@ -9,7 +9,12 @@ columns of :data:`COLUMNS`:
   charge since the start, ``integral of I dt``), ``"Cycle number"`` and ``"Step"`` (the
   instrument's, when it has them);
 * impedance: ``"Frequency [Hz]"``, ``"Z_re [Ohm]"``, ``"Z_im [Ohm]"`` with ``Z_im < 0`` on a
-  capacitive arc (impedance.py's convention; the Nyquist plot shows ``-Z_im``).
+  capacitive arc (impedance.py's convention; the Nyquist plot shows ``-Z_im``), ``"Spectrum"``
+  (1, 2, ... when the file holds several sweeps) and ``"Time [s]"`` where the file has it.
+
+A file can hold both (an EC-Lab Modulo Bat or GCPL-with-EIS record, a Parstat export):
+``read(path, kind="timeseries")`` or ``kind="impedance"`` chooses the part; without ``kind`` the
+part with more rows is returned, and the notes say that the other exists.
 
 Formats (:data:`FORMATS`) and the reader behind each:
 
@@ -19,8 +24,16 @@ Formats (:data:`FORMATS`) and the reader behind each:
 ``neware``        Neware ``.nda`` and ``.ndax`` - NewareNDA
 ``arbin``         Arbin ``.xlsx`` / ``.csv`` export - pandas (openpyxl)
 ``maccor``        Maccor tab-separated text export - own
+``neware-csv``    Neware BTS CSV export (record or multi-level sheet) - own
+``gamry-eis``     Gamry ``.DTA`` EIS (also aborted runs) - impedance.py preprocessing
+``zplot-eis``     Scribner ZPlot ``.z`` - impedance.py preprocessing
+``versastudio-eis`` PAR VersaStudio ``.par`` - impedance.py preprocessing
+``parstat``       Parstat text (EIS + potential at 0 Hz) - impedance.py + own
+``powersuite-eis`` PowerSuite text - impedance.py preprocessing
+``autolab-eis``   Metrohm Autolab (Z60W/NOVA) text - impedance.py preprocessing
 ``chi-eis``       CH Instruments A.C. impedance text - impedance.py preprocessing
-``csv``           any delimited text, with a column mapping or unit-bearing headers
+``csv``           any delimited text, with a column mapping or unit-bearing headers;
+                  also headerless ``f, Z', Z''`` (impedance.py's ``readCSV`` layout)
 ================  ================================================================
 
 The format is detected from the file's content (magic bytes, first lines), not its name; a name
@@ -29,8 +42,8 @@ that contradicts the content (a ``.mpr`` that is text) is refused. Input files a
 Examples
 --------
 >>> import solidna.analysis.io as sio
->>> sorted(sio.FORMATS)[:3]
-['arbin', 'biologic-mpr', 'biologic-mpt']
+>>> sorted(sio.FORMATS)[:4]
+['arbin', 'autolab-eis', 'biologic-mpr', 'biologic-mpt']
 """
 
 from __future__ import annotations
@@ -48,6 +61,7 @@ from solidna.analysis.io._table import (
     CURRENT_DENSITY,
     CYCLE,
     FREQUENCY,
+    SPECTRUM,
     STEP,
     TIME,
     VOLTAGE,
@@ -56,8 +70,6 @@ from solidna.analysis.io._table import (
     Measurement,
     Progress,
     check_file,
-    finish_table,
-    one_line,
     split_header,
 )
 from solidna.analysis.io.biologic import MPR_MAGIC, MPT_MAGICS, read_mpr, read_mpt, write_mpt
@@ -65,12 +77,19 @@ from solidna.analysis.io.cyclers import (
     NEWARE_MAGIC,
     is_ndax,
     looks_like_arbin_header,
+    looks_like_neware_csv,
     maccor_header_line,
     read_arbin,
     read_maccor,
     read_neware,
+    read_neware_csv,
 )
 from solidna.analysis.io.generic import ALIASES, read_csv
+from solidna.analysis.io.impedance_text import (
+    IMPEDANCE_TEXT_FORMATS,
+    detect_impedance_text,
+    read_impedance_text,
+)
 from solidna.errors import DataFormatError, InvalidOptionError, check_choice
 
 __all__ = [
@@ -94,24 +113,20 @@ __all__ = [
     "FREQUENCY",
     "Z_RE",
     "Z_IM",
+    "SPECTRUM",
+    "PARTS",
 ]
 
+#: What ``read(..., kind=...)`` can ask for.
+PARTS = ("timeseries", "impedance")
 
-def _read_chi(path: Path, *, area_m2: float | None = None) -> Measurement:
-    """CH Instruments A.C. impedance export, read by impedance.py's preprocessing."""
-    from impedance.preprocessing import readCHInstruments
 
-    try:
-        f, z = readCHInstruments(str(path))
-    except Exception as exc:  # impedance.py raises IndexError/ValueError/UnboundLocalError
-        raise DataFormatError(
-            f"{path}: impedance.py cannot read this CH Instruments file ({one_line(exc)}); it is "
-            "truncated or not an A.C. impedance export."
-        ) from None
-    frame = pd.DataFrame({FREQUENCY: f, Z_RE: z.real, Z_IM: z.imag})
-    table = finish_table(frame, path=path, kind="impedance")
-    meta = {"instrument": "CH Instruments", "reader": "impedance.preprocessing.readCHInstruments"}
-    return Measurement(table, "impedance", "chi-eis", path, area_m2, meta, [])
+def _impedance_reader(fmt: str) -> Callable[..., Measurement]:
+    def reader(path: Path, *, area_m2: float | None = None, kind: str | None = None):
+        return read_impedance_text(path, fmt, area_m2=area_m2, kind=kind)
+
+    reader.__name__ = f"read_{fmt.replace('-', '_')}"
+    return reader
 
 
 #: Format name -> (reader, description).
@@ -121,7 +136,11 @@ FORMATS: dict[str, tuple[Callable[..., Measurement], str]] = {
     "neware": (read_neware, "Neware .nda/.ndax (NewareNDA)"),
     "arbin": (read_arbin, "Arbin .xlsx/.csv export"),
     "maccor": (read_maccor, "Maccor tab-separated text export"),
-    "chi-eis": (_read_chi, "CH Instruments A.C. impedance text (impedance.py)"),
+    "neware-csv": (read_neware_csv, "Neware BTS CSV export (record or multi-level sheet)"),
+    **{
+        fmt: (_impedance_reader(fmt), f"{desc} (impedance.py)")
+        for fmt, (_, _, desc) in IMPEDANCE_TEXT_FORMATS.items()
+    },
     "csv": (read_csv, "delimited text with unit-bearing headers or a column mapping"),
 }
 
@@ -192,12 +211,10 @@ def detect_format(path: str | os.PathLike[str]) -> str:
                 fmt = "maccor"
             elif looks_like_arbin_header(lines[0]):
                 fmt = "arbin"
-            elif any(line.startswith("A.C. Impedance") for line in lines[:5]) or any(
-                line.replace(" ", "").startswith("Freq/Hz,Z'/ohm") for line in lines[:40]
-            ):
-                fmt = "chi-eis"
+            elif looks_like_neware_csv(lines[:5]):
+                fmt = "neware-csv"
             else:
-                fmt = "csv"
+                fmt = detect_impedance_text(lines, text) or "csv"
         else:
             raise DataFormatError(
                 f"{p}: unknown binary format (first bytes {head[:16]!r}). Known formats: "
@@ -221,6 +238,7 @@ def read(
     columns: Mapping[str, str] | None = None,
     area: str | float | None = None,
     progress: Progress | None = None,
+    kind: str | None = None,
 ) -> Measurement:
     """Read an instrument file into a tidy table (see the module docstring for formats).
 
@@ -240,6 +258,10 @@ def read(
         overrides an area in the file header.
     progress : callable, optional
         ``progress(message, fraction)`` while large text files are read.
+    kind : {"timeseries", "impedance"}, optional
+        The part of a file that holds both (EC-Lab Modulo Bat / GCPL with EIS, Parstat); default
+        the part with more rows. A file that holds only one part refuses the other, saying which
+        it holds.
 
     Returns
     -------
@@ -270,6 +292,8 @@ def read(
     """
     fmt = detect_format(path) if format is None else check_choice("format", format, list(FORMATS))
     p = check_file(path)
+    if kind is not None:
+        kind = check_choice("kind (the part of the file to read)", str(kind), list(PARTS))
     area_m2 = None
     if area is not None:
         from solidna.units import to_si
@@ -285,9 +309,19 @@ def read(
                 "format='csv' to map them yourself."
             )
         kwargs["columns"] = columns
-    if fmt in ("biologic-mpt", "arbin", "maccor", "csv"):
+    if fmt in ("biologic-mpt", "arbin", "maccor", "csv", "neware-csv"):
         kwargs["progress"] = progress
-    return reader(p, **kwargs)
+    if fmt in ("biologic-mpr", "biologic-mpt", "parstat"):
+        kwargs["kind"] = kind
+    m = reader(p, **kwargs)
+    if kind is not None and m.kind != kind:
+        raise DataFormatError(
+            f"{p}: kind={kind!r} asked for, but this {FORMATS[fmt][1]} file holds only "
+            f"{'an impedance spectrum' if m.kind == 'impedance' else 'a time series'} "
+            f"({len(m.data)} rows). Read it with kind={m.kind!r} (analyze: "
+            f"{'--kind eis' if m.kind == 'impedance' else 'a cycling --kind'})."
+        )
+    return m
 
 
 def write_csv_table(measurement: Measurement | pd.DataFrame, path: str | os.PathLike[str]) -> Path:

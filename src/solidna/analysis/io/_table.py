@@ -35,8 +35,12 @@ __all__ = [
     "unit_factor",
     "numeric_column",
     "cumulative_from_counter",
+    "accumulate_counter",
     "finish_table",
     "one_line",
+    "spectrum_index",
+    "parse_durations",
+    "EC_LAB_DEFAULT_AREA_CM2",
 ]
 
 #: Tidy column names (SI). ``Z_im`` follows the electrochemical convention of impedance.py:
@@ -54,6 +58,12 @@ STEP = "Step"
 FREQUENCY = "Frequency [Hz]"
 Z_RE = "Z_re [Ohm]"
 Z_IM = "Z_im [Ohm]"
+#: Number of the spectrum a frequency belongs to (1, 2, ...) in a file holding several spectra.
+SPECTRUM = "Spectrum"
+
+#: EC-Lab's default "Electrode surface area" (cm2): the value of a cell whose area was never set.
+#: Taken as unknown, never as the area (53 mAh/cm2 and 680 A/m2 were read from it, issue 10).
+EC_LAB_DEFAULT_AREA_CM2 = 0.001
 
 #: Quantity key -> (tidy column, SI unit as pint understands it).
 QUANTITIES: dict[str, tuple[str, str]] = {
@@ -73,7 +83,7 @@ QUANTITIES: dict[str, tuple[str, str]] = {
 #: The columns of a time series and of an impedance spectrum, in this order.
 COLUMNS = {
     "timeseries": [TIME, VOLTAGE, CURRENT, CURRENT_DENSITY, CAPACITY, CYCLE, STEP],
-    "impedance": [FREQUENCY, Z_RE, Z_IM],
+    "impedance": [FREQUENCY, Z_RE, Z_IM, SPECTRUM, TIME],
 }
 
 
@@ -310,6 +320,35 @@ def cumulative_from_counter(counter: np.ndarray, segment: np.ndarray) -> np.ndar
     return counter + np.repeat(offsets, lengths)
 
 
+def accumulate_counter(
+    counter: np.ndarray, segment: np.ndarray, magnitude: np.ndarray | None = None
+) -> np.ndarray:
+    """Running total of a counter that may or may not restart at each segment change.
+
+    Like :func:`cumulative_from_counter`, but decided from the data at every change of
+    ``segment``: where the counter's magnitude falls back (it restarted from zero), the earlier
+    total is added; where it goes on rising (a Maccor capacity that runs on from the CC to the CV
+    step of one charge), nothing is added, so no charge is counted twice.
+
+    Parameters
+    ----------
+    counter : numpy.ndarray
+        Signed counter, any unit.
+    segment : numpy.ndarray
+        Segment id per sample (step, mode ...).
+    magnitude : numpy.ndarray, optional
+        What the instrument counts up (default ``|counter|``).
+    """
+    counter = np.asarray(counter, dtype=float)
+    if counter.size == 0:
+        return counter
+    mag = np.abs(counter) if magnitude is None else np.asarray(magnitude, dtype=float)
+    seg = np.asarray(segment)
+    change = np.r_[False, seg[1:] != seg[:-1]]
+    falls = np.r_[False, mag[1:] < mag[:-1]]
+    return cumulative_from_counter(counter, np.cumsum(change & falls))
+
+
 def integrate_current(time_s: np.ndarray, current_A: np.ndarray, values=None) -> np.ndarray:
     """Running integral of the current in A.h (for files without a charge counter).
 
@@ -329,6 +368,68 @@ def integrate_current(time_s: np.ndarray, current_A: np.ndarray, values=None) ->
     return np.r_[0.0, np.cumsum(mean * np.diff(t))] / 3600.0
 
 
+def spectrum_index(frequency_Hz: np.ndarray, breaks: np.ndarray | None = None) -> np.ndarray:
+    """Number (1, 2, ...) of the spectrum each frequency belongs to.
+
+    A new spectrum starts where the sweep turns back: where the frequency steps against the
+    direction of the sweep (most steps go one way: down from MHz to mHz, or up), or at a
+    ``breaks`` position (e.g. where the impedance rows of a mixed record are interrupted by
+    cycling rows). A single sweep is spectrum 1 throughout.
+
+    Parameters
+    ----------
+    frequency_Hz : numpy.ndarray
+        Frequencies in Hz, in file order.
+    breaks : numpy.ndarray of bool, optional
+        True where a new spectrum must start regardless of the frequency.
+    """
+    f = np.asarray(frequency_Hz, dtype=float)
+    if f.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    start = np.zeros(f.size, dtype=bool)
+    if breaks is not None:
+        start |= np.asarray(breaks, dtype=bool)
+    step = np.diff(np.log(np.where(f > 0, f, np.nan)))
+    direction = np.sign(np.nanmedian(step)) if np.isfinite(step).any() else 0.0
+    if direction != 0:
+        start[1:] |= np.nan_to_num(step) * direction < 0
+    start[0] = True
+    return np.cumsum(start).astype(np.int64)
+
+
+_DURATION = re.compile(
+    r"^\s*(?:(?P<d>\d+)\s*(?:d|-|\s)\s*)?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:[.,]\d*)?)\s*$"
+)
+
+
+def parse_durations(values: pd.Series) -> np.ndarray | None:
+    """Durations written as ``[D]d HH:MM:SS[.ff]``, ``D-HH:MM:SS`` or ``HH:MM:SS`` in seconds.
+
+    Maccor writes ``0d 00:00:05`` (also ``0d 00:00:5``), Neware BTS ``00:00:05`` or
+    ``1-02:03:04.500``. Returns None when the cells are not all durations (the caller then reads
+    them as numbers); empty cells give NaN.
+    """
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return None  # numbers, not durations (and no string work on a million rows)
+    first = values.dropna().head(50).astype(str)
+    if first.empty or not first.str.match(_DURATION).all():
+        return None
+    text = values.astype(str).str.strip()
+    present = values.notna() & (text != "")
+    parts = text.str.extract(_DURATION)
+    if present.sum() == 0 or parts["h"][present].isna().any():
+        return None
+    days = pd.to_numeric(parts["d"], errors="coerce").fillna(0.0)
+    seconds = pd.to_numeric(parts["s"].str.replace(",", ".", regex=False), errors="coerce")
+    total = (
+        days * 86400.0
+        + pd.to_numeric(parts["h"], errors="coerce") * 3600.0
+        + pd.to_numeric(parts["m"], errors="coerce") * 60.0
+        + seconds
+    )
+    return total.to_numpy(dtype=float, na_value=np.nan)
+
+
 # --------------------------------------------------------------------------------------------
 # The checks every reader ends with
 # --------------------------------------------------------------------------------------------
@@ -342,12 +443,21 @@ def finish_table(
     path: Path | str,
     kind: str,
     area_m2: float | None = None,
+    notes: list[str] | None = None,
 ) -> pd.DataFrame:
     """Check a tidy table and complete it; raise :class:`DataFormatError` on a bad file.
 
     Drops rows that are empty in every column, adds ``Current density`` from ``Current`` (or the
     reverse) when the electrode area is known, integrates ``Capacity`` from the current when the
     file has no counter, orders the columns as :data:`COLUMNS`.
+
+    Impedance: rows at 0 Hz (EC-Lab and Parstat record the potential there before and between
+    spectra) are dropped with a note; ``"Spectrum"`` numbers the spectra from 1 (a new one where
+    the sweep turns back, :func:`spectrum_index`) unless the reader set it. Time series: an
+    instrument cycle index counting from 0 is shifted to count from 1 (with a note), so that the
+    same test reads with the same cycle numbers from every format.
+
+    ``notes`` (the measurement's) receives what was assumed or dropped.
 
     Raises
     ------
@@ -392,13 +502,37 @@ def finish_table(
         )
     if kind == "impedance":
         f = frame[FREQUENCY].to_numpy(dtype=float)
+        zero = f == 0
+        if zero.any() and not zero.all():
+            if SPECTRUM not in frame:
+                # the 0-Hz rows between two sweeps separate the spectra
+                brk = np.r_[False, zero[:-1]]
+                frame[SPECTRUM] = spectrum_index(np.where(zero, np.nan, f), brk)
+            frame = frame.loc[~zero].reset_index(drop=True)
+            if SPECTRUM in frame:
+                # renumber 1, 2, ... in order of appearance
+                codes = pd.factorize(frame[SPECTRUM])[0]
+                frame[SPECTRUM] = codes + 1
+            message = (
+                f"{int(zero.sum())} rows at 0 Hz (not impedance: the potential recorded before or "
+                "between spectra) dropped."
+            )
+            if notes is not None:
+                notes.append(message)
+            f = frame[FREQUENCY].to_numpy(dtype=float)
         if np.any(f <= 0):
             k = int(np.argmax(f <= 0))
             raise DataFormatError(
                 f"{path}: frequency {f[k]!r} Hz in {_row_text(k)} is not positive. Impedance "
                 "frequencies must be > 0 Hz; check the frequency column and its unit."
             )
+        if SPECTRUM not in frame:
+            frame[SPECTRUM] = spectrum_index(f)
         out = frame[[c for c in COLUMNS["impedance"] if c in frame]].astype(float)
+        out[SPECTRUM] = out[SPECTRUM].astype(np.int64)
+        n_spectra = int(out[SPECTRUM].max())
+        if n_spectra > 1 and notes is not None:
+            notes.append(f"{n_spectra} spectra in the file (column 'Spectrum' numbers them).")
         return out.reset_index(drop=True)
 
     t = frame[TIME].to_numpy(dtype=float)
@@ -427,6 +561,13 @@ def finish_table(
             vals = frame[col].to_numpy(dtype=float, na_value=np.nan)
             if np.isfinite(vals).all():
                 frame[col] = vals.astype(np.int64)
+    if CYCLE in frame and pd.api.types.is_integer_dtype(frame[CYCLE].dtype):
+        if len(frame) and int(frame[CYCLE].min()) == 0:
+            # EC-Lab text, Maccor and others count cycles from 0, galvani's half cycles and
+            # Neware from 1: one numbering (from 1) for every format.
+            frame[CYCLE] = frame[CYCLE] + 1
+            if notes is not None:
+                notes.append("the instrument counts cycles from 0; cycle numbers shifted by +1.")
     order = [c for c in COLUMNS["timeseries"] if c in frame]
     return frame[order].reset_index(drop=True)
 

@@ -12,6 +12,16 @@ Column names are EC-Lab's in both formats (galvani keeps them): ``time/s``, ``Ew
 ``Re(Z)/Ohm``, ``-Im(Z)/Ohm``. A GCPL ``.mpr`` often stores no current column; the current is then
 the charge passed between samples over the time between them, ``dq/dt`` (the mean current over
 the interval, as EC-Lab's ``<I>``), which integrates back to ``(Q-Qo)`` exactly.
+
+**Mixed records.** Modulo Bat, GCPL-with-EIS and PEIS files hold a ``freq/Hz`` column that is
+non-zero only on the impedance rows; the other rows are the time series (and, in a PEIS file,
+the potential recorded at 0 Hz before the sweep). Both parts are read: ``kind`` chooses, the
+default is the part with more rows, and the notes say that the other part exists. The spectra
+are numbered (``"Spectrum"``): a new one wherever the impedance rows are interrupted or the sweep
+turns back.
+
+**Electrode area.** EC-Lab writes ``Electrode surface area : 0.001 cm²`` when the user never set
+it; that default is taken as unknown (noted; give ``area=``), never as the area.
 """
 
 from __future__ import annotations
@@ -25,12 +35,16 @@ import pandas as pd
 
 from solidna.analysis.io._table import (
     CURRENT,
+    EC_LAB_DEFAULT_AREA_CM2,
     FREQUENCY,
     QUANTITIES,
+    SPECTRUM,
+    TIME,
     Measurement,
     Progress,
     finish_table,
     one_line,
+    spectrum_index,
     split_header,
     unit_factor,
 )
@@ -63,10 +77,10 @@ def _mapping(header: list[str]) -> dict[str, tuple[str, str | None]]:
             if name in header:
                 found[key] = (name, split_header(name)[1])
                 break
-    if "frequency" in found:
-        for key in ("cycle", "step", "capacity", "current", "voltage", "time"):
-            found.pop(key, None)
     return found
+
+
+_IMPEDANCE_KEYS = ("frequency", "z_re", "-z_im")
 
 
 def _current_from_dq(raw: pd.DataFrame) -> np.ndarray | None:
@@ -90,20 +104,91 @@ def _to_measurement(
     area_m2: float | None,
     metadata: dict[str, Any],
     notes: list[str],
+    kind: str | None = None,
 ) -> Measurement:
-    mapping = _mapping([str(c) for c in raw.columns])
-    frame, kind, area = frame_from_columns(raw, mapping, path, notes, area_m2=area_m2)
-    if kind == "timeseries" and CURRENT not in frame and "current" not in mapping:
-        current = _current_from_dq(raw)
+    full = _mapping([str(c) for c in raw.columns])
+    if ("z_re" in full or "-z_im" in full) and "frequency" not in full:
+        raise DataFormatError(
+            f"{path}: impedance columns ({', '.join(full[k][0] for k in ('z_re', '-z_im') if k in full)}) "
+            "but no frequency column: '\"freq/Hz\" not found in column headers'. Export the "
+            "spectrum again with the freq/Hz column."
+        )
+    parts: dict[str, int] = {}
+    z_rows = np.zeros(len(raw), dtype=bool)
+    if "frequency" in full:
+        f = pd.to_numeric(raw[full["frequency"][0]], errors="coerce").to_numpy(float)
+        z_rows = np.isfinite(f) & (f > 0)
+        if z_rows.any():
+            parts["impedance"] = int(z_rows.sum())
+    has_current = "current" in full or "dq/mA.h" in raw
+    if {"time", "voltage"} <= set(full) and has_current and (~z_rows).sum() > 1:
+        parts["timeseries"] = int((~z_rows).sum())
+    if not parts:
+        parts["impedance" if "frequency" in full else "timeseries"] = len(raw)
+    chosen = kind or max(parts, key=parts.get)
+    if chosen not in parts:
+        have = next(iter(parts))
+        raise DataFormatError(
+            f"{path}: kind={chosen!r} asked for, but this file holds only "
+            f"{'impedance rows' if have == 'impedance' else 'a time series'} "
+            f"({parts[have]} rows). Read it with kind={have!r}."
+        )
+    if len(parts) > 1:
+        metadata["parts"] = dict(parts)
+    if chosen == "impedance":
+        mapping = {k: v for k, v in full.items() if k in _IMPEDANCE_KEYS}
+        sub = raw
+        spectra = None
+        if "frequency" in full and z_rows.any() and not z_rows.all():
+            # a new spectrum wherever cycling rows interrupt the impedance rows
+            gap = np.r_[False, ~z_rows[:-1]]
+            f_all = pd.to_numeric(raw[full["frequency"][0]], errors="coerce").to_numpy(float)
+            spectra = spectrum_index(f_all[z_rows], gap[z_rows])
+            sub = raw.loc[z_rows].reset_index(drop=True)
+            if "timeseries" in parts:
+                notes.append(
+                    f"the file also holds a time series ({parts['timeseries']} rows); "
+                    "read(path, kind='timeseries') or a cycling analyze --kind gives it."
+                )
+            else:
+                notes.append(
+                    f"{int((~z_rows).sum())} rows at 0 Hz (the potential recorded before or "
+                    "between spectra, not impedance) dropped."
+                )
+        frame, _, area = frame_from_columns(sub, mapping, path, notes, area_m2=area_m2)
+        if spectra is not None:
+            frame[SPECTRUM] = spectra
+        if "time" in full:
+            frame[TIME] = pd.to_numeric(sub[full["time"][0]], errors="coerce").to_numpy(float)
+        check_columns(mapping, raw.columns, path)
+        table = finish_table(frame, path=path, kind="impedance", area_m2=area, notes=notes)
+        return Measurement(table, "impedance", fmt, path, area, metadata, notes)
+    mapping = {k: v for k, v in full.items() if k not in _IMPEDANCE_KEYS}
+    sub = raw
+    if z_rows.any():
+        sub = raw.loc[~z_rows].reset_index(drop=True)
+        notes.append(
+            f"the file also holds {parts['impedance']} impedance rows "
+            f"({_count_spectra(raw, full, z_rows)} spectra); read(path, kind='impedance') or analyze --kind eis gives them."
+        )
+    frame, kind_found, area = frame_from_columns(sub, mapping, path, notes, area_m2=area_m2)
+    if CURRENT not in frame and "current" not in mapping:
+        current = _current_from_dq(sub)
         if current is not None:
             frame[CURRENT] = current
             notes.append("no current column: current computed as dq/dt between samples.")
     check_columns(mapping, raw.columns, path, have=["current"] if CURRENT in frame else [])
-    table = finish_table(frame, path=path, kind=kind, area_m2=area)
-    return Measurement(table, kind, fmt, path, area, metadata, notes)
+    table = finish_table(frame, path=path, kind="timeseries", area_m2=area, notes=notes)
+    return Measurement(table, "timeseries", fmt, path, area, metadata, notes)
 
 
-def read_mpr(path: Path, *, area_m2: float | None = None) -> Measurement:
+def _count_spectra(raw: pd.DataFrame, full: dict, z_rows: np.ndarray) -> int:
+    f = pd.to_numeric(raw[full["frequency"][0]], errors="coerce").to_numpy(float)
+    gap = np.r_[False, ~z_rows[:-1]]
+    return int(spectrum_index(f[z_rows], gap[z_rows]).max())
+
+
+def read_mpr(path: Path, *, area_m2: float | None = None, kind: str | None = None) -> Measurement:
     """Read a BioLogic EC-Lab ``.mpr`` with galvani.
 
     Parameters
@@ -112,6 +197,8 @@ def read_mpr(path: Path, *, area_m2: float | None = None) -> Measurement:
         The ``.mpr`` file.
     area_m2 : float, optional
         Electrode area in m2 (``.mpr`` settings are not decoded, so give it for current density).
+    kind : {"timeseries", "impedance"}, optional
+        Part of a mixed record to return (default: the part with more rows).
 
     Raises
     ------
@@ -160,7 +247,12 @@ def read_mpr(path: Path, *, area_m2: float | None = None) -> Measurement:
         "column ids": [int(c) for c in getattr(mpr, "cols", [])],
         "reader": "galvani.BioLogic.MPRfile",
     }
-    return _to_measurement(raw, path, "biologic-mpr", area_m2, metadata, notes)
+    if area_m2 is None:
+        notes.append(
+            "electrode area unknown (the .mpr settings are not decoded): currents and impedances "
+            "stay absolute (A, Ohm); give area= / --area for densities."
+        )
+    return _to_measurement(raw, path, "biologic-mpr", area_m2, metadata, notes, kind)
 
 
 _HEADER_LINES = re.compile(r"Nb header lines\s*:\s*(\d+)")
@@ -169,7 +261,11 @@ _MASS = re.compile(r"Characteristic mass\s*:\s*([-+0-9.eE,]+)\s*(\S+)")
 
 
 def read_mpt(
-    path: Path, *, area_m2: float | None = None, progress: Progress | None = None
+    path: Path,
+    *,
+    area_m2: float | None = None,
+    progress: Progress | None = None,
+    kind: str | None = None,
 ) -> Measurement:
     """Read a BioLogic EC-Lab ``.mpt`` text export (any technique: GCPL, CV, PEIS ...).
 
@@ -215,9 +311,18 @@ def read_mpt(
         unit = am.group(2).replace("²", "2")
         header_area = value * unit_factor(unit, "m**2", what="electrode area", path=path)
         metadata["electrode area [cm2]"] = header_area * 1e4
-        if area is None and header_area > 0:
+        placeholder = np.isclose(header_area * 1e4, EC_LAB_DEFAULT_AREA_CM2, rtol=1e-9)
+        if area is None and placeholder:
+            notes.append(
+                f"the header's electrode area {header_area * 1e4:g} cm2 is EC-Lab's default "
+                "(never set), taken as unknown: currents and impedances stay absolute (A, "
+                "Ohm); give area= / --area for densities."
+            )
+        elif area is None and header_area > 0:
             area = header_area
             notes.append(f"electrode area {header_area * 1e4:g} cm2 from the file header.")
+    elif area is None:
+        notes.append("no electrode area in the header: currents and impedances stay absolute.")
     mm = _MASS.search(text)
     if mm:
         metadata["characteristic mass"] = f"{mm.group(1)} {mm.group(2)}"
@@ -237,7 +342,7 @@ def read_mpt(
     )
     raw = raw.loc[:, [c for c in raw.columns if not str(c).startswith("Unnamed")]]
     raw.columns = [str(c).strip() for c in raw.columns]
-    return _to_measurement(raw, path, "biologic-mpt", area, metadata, notes)
+    return _to_measurement(raw, path, "biologic-mpt", area, metadata, notes, kind)
 
 
 # Quantity -> factor from the tidy SI column to the EC-Lab column written by write_mpt.

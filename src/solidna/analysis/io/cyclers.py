@@ -2,8 +2,14 @@
 Maccor text (own readers).
 
 * **Neware**: NewareNDA (Solid-Energy-Systems) decodes both binary formats. Its ``Time`` is the
-  time within the step and its capacities count from zero in every step, so the test time and the
-  running net charge are rebuilt here by adding up the steps (:func:`cumulative_from_counter`).
+  time within the step in most files, but runs on across steps in others; which one is decided
+  from the data (does ``Time`` fall back at the step changes?), and only a restarting time gets
+  the earlier steps' durations added (:func:`neware_test_time`). Capacities count from zero in
+  every step; the net charge takes its sign from the counter's name (charge +, discharge -) using
+  magnitudes, because NewareNDA reports a negative ``Discharge_Capacity`` in pulse steps, and is
+  checked against the integral of the current (:func:`neware_net_charge`).
+  BTS CSV exports (one record table, or the multi-level sheet with cycle, step and record rows)
+  are read here with the same rules; their times may be ``hh:mm:ss`` text.
 * **Arbin**: the export is an ordinary spreadsheet (or CSV) with fixed column names
   (``Test_Time(s)``, ``Voltage(V)``, ``Current(A)``, ``Charge_Capacity(Ah)``, ...); no dedicated
   reader is needed beyond pandas (openpyxl for ``.xlsx``). cellpy and navani read it too, but
@@ -12,7 +18,10 @@ Maccor text (own readers).
 * **Maccor**: the tab-separated text export has no reader outside cellpy/navani (same reasons).
   Its current is unsigned; the mode column ``Md`` (``C`` charge, ``D`` discharge, ``R`` rest) gives
   the sign. ``Cap. [Ah]`` counts from zero in every step. ``TestTime`` is in minutes in the
-  classic export; the unit is checked against the wall-clock column ``DPT Time`` when present.
+  classic export (checked against the wall-clock column ``DPT Time`` when present) or written as
+  ``0d 00:00:05`` (days, hours, minutes, seconds) in others. Units come from the headers
+  (``Amp-hr``/``mAmp-hr``, ``Amps``/``mAmps``); a ``Volts`` column whose values are a thousand
+  times the energy-over-capacity voltage is in mV (decided from the data and noted).
 """
 
 from __future__ import annotations
@@ -35,15 +44,34 @@ from solidna.analysis.io._table import (
     VOLTAGE,
     Measurement,
     Progress,
+    accumulate_counter,
     cumulative_from_counter,
     finish_table,
+    integrate_current,
     one_line,
+    parse_durations,
+    split_header,
     unit_factor,
 )
 from solidna.analysis.io.generic import read_delimited
 from solidna.errors import DataFormatError, InvalidOptionError
 
-__all__ = ["read_neware", "read_arbin", "read_maccor", "NEWARE_MAGIC", "ARBIN_COLUMNS"]
+__all__ = [
+    "read_neware",
+    "read_neware_csv",
+    "read_arbin",
+    "read_maccor",
+    "neware_test_time",
+    "neware_net_charge",
+    "NEWARE_MAGIC",
+    "ARBIN_COLUMNS",
+    "COUNTER_MISMATCH_REL",
+]
+
+#: Where an instrument's charge counter and the integral of its current differ by more than 2 %
+#: of the largest charge, the measurement's notes say so (a counter of another sign convention,
+#: a lost reset or a current in another unit is off by far more; sampling of the integral by less).
+COUNTER_MISMATCH_REL = 0.02
 
 NEWARE_MAGIC = b"NEWARE"
 
@@ -90,21 +118,25 @@ def read_neware(path: Path, *, area_m2: float | None = None) -> Measurement:
         ) from None
     if raw is None or len(raw) == 0:
         raise DataFormatError(f"{path}: the Neware file holds no data records.")
+    notes: list[str] = []
     step = raw["Step"].to_numpy()
-    step_time = raw["Time"].to_numpy(dtype=float)
-    # Test time = step time + the durations of all earlier steps.
-    time_s = cumulative_from_counter(step_time, step)
+    time_s = neware_test_time(raw["Time"].to_numpy(dtype=float), step, notes)
     # NewareNDA's current is signed already (negative on discharge)
     current = raw["Current(mA)"].to_numpy(dtype=float) * 1e-3
-    counter_mAh = raw["Charge_Capacity(mAh)"].to_numpy(dtype=float) - raw[
-        "Discharge_Capacity(mAh)"
-    ].to_numpy(dtype=float)
+    capacity = neware_net_charge(
+        time_s,
+        current,
+        raw["Charge_Capacity(mAh)"].to_numpy(dtype=float) * 1e-3,
+        raw["Discharge_Capacity(mAh)"].to_numpy(dtype=float) * 1e-3,
+        step,
+        notes,
+    )
     frame = pd.DataFrame(
         {
             TIME: time_s,
             VOLTAGE: raw["Voltage"].to_numpy(dtype=float),
             CURRENT: current,
-            CAPACITY: cumulative_from_counter(counter_mAh, step) * 1e-3,
+            CAPACITY: capacity,
             CYCLE: raw["Cycle"].to_numpy(),
             STEP: step,
         }
@@ -117,9 +149,101 @@ def read_neware(path: Path, *, area_m2: float | None = None) -> Measurement:
         pass
     if "Timestamp" in raw:
         metadata["start"] = str(raw["Timestamp"].iloc[0])
-    table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2)
-    notes = ["test time and net capacity rebuilt from NewareNDA's per-step time and capacities."]
+        _check_wall_clock(pd.to_datetime(raw["Timestamp"], errors="coerce"), time_s, notes)
+    table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
     return Measurement(table, "timeseries", "neware", path, area_m2, metadata, notes)
+
+
+def neware_test_time(step_time_s: np.ndarray, step: np.ndarray, notes: list[str]) -> np.ndarray:
+    """Test time in s from Neware's ``Time``, deciding from the data how it counts.
+
+    Neware's ``Time`` restarts at zero in every step in most files and runs on across steps in
+    others (the same NewareNDA column). At the step changes, a time that falls back means it
+    restarts: the earlier steps' durations are added (:func:`cumulative_from_counter`). A time that
+    goes on rising is already the test time and is kept. The decision (by the majority of the step
+    changes) is written to ``notes``.
+    """
+    t = np.asarray(step_time_s, dtype=float)
+    seg = np.asarray(step)
+    changes = np.flatnonzero(seg[1:] != seg[:-1]) + 1
+    if changes.size == 0:
+        notes.append("one step only: Neware's Time is the test time.")
+        return t.copy()
+    falls = int(np.sum(t[changes] < t[changes - 1]))
+    if 2 * falls > changes.size:
+        notes.append(
+            f"Neware's Time restarts in each step ({falls} of {changes.size} step changes): test "
+            "time = step time + the durations of the earlier steps."
+        )
+        return cumulative_from_counter(t, seg)
+    notes.append(
+        f"Neware's Time runs on across steps (falls back at {falls} of {changes.size} step "
+        "changes): taken as the test time, nothing added."
+    )
+    return t.copy()
+
+
+def neware_net_charge(
+    time_s: np.ndarray,
+    current_A: np.ndarray,
+    charge_Ah: np.ndarray,
+    discharge_Ah: np.ndarray,
+    step: np.ndarray,
+    notes: list[str],
+) -> np.ndarray:
+    """Running net charge in A.h from Neware's per-step charge and discharge counters.
+
+    The counters' magnitudes are used (charge +, discharge -), because NewareNDA reports a negative
+    ``Discharge_Capacity`` in pulse steps, which would count a discharge as charge. A step whose
+    counted charge still has the opposite sign of its ``integral of I dt`` takes the sign of the
+    current. Where the result and the integral of the current differ by more than
+    :data:`COUNTER_MISMATCH_REL` of the largest charge, ``notes`` says so.
+    """
+    counter = np.abs(np.nan_to_num(charge_Ah)) - np.abs(np.nan_to_num(discharge_Ah))
+    seg = np.asarray(step)
+    starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
+    ends = np.r_[starts[1:] - 1, seg.size - 1]
+    integral = integrate_current(time_s, current_A)
+    before = np.maximum(starts - 1, 0)
+    step_integral = integral[ends] - integral[before]
+    step_counter = counter[ends]
+    scale = max(float(np.max(np.abs(integral))), float(np.max(np.abs(counter))), 1e-30)
+    flip = (np.sign(step_counter) * np.sign(step_integral) < 0) & (
+        np.abs(step_integral) > 1e-3 * scale
+    )
+    if flip.any():
+        lengths = ends - starts + 1
+        factor = np.repeat(np.where(flip, -1.0, 1.0), lengths)
+        counter = counter * factor
+        notes.append(
+            f"{int(flip.sum())} step(s) counted charge against the sign of their current; the "
+            "net capacity takes the sign of the current there."
+        )
+    magnitude = np.abs(np.nan_to_num(charge_Ah)) + np.abs(np.nan_to_num(discharge_Ah))
+    net = accumulate_counter(counter, seg, magnitude)
+    deviation = float(np.max(np.abs(net - integral))) / scale if net.size else 0.0
+    if deviation > COUNTER_MISMATCH_REL:
+        notes.append(
+            f"the instrument's capacity counter and the integral of the current differ by up to "
+            f"{100 * deviation:.1f} % of the largest charge (> {100 * COUNTER_MISMATCH_REL:g} %); "
+            "the counter is used. Check the current and capacity columns."
+        )
+    return net
+
+
+def _check_wall_clock(wall: pd.Series, time_s: np.ndarray, notes: list[str]) -> None:
+    """Note when the test time and the wall clock disagree by more than 2 % (pauses aside)."""
+    ok = wall.notna().to_numpy()
+    if ok.sum() < 2:
+        return
+    w = wall[ok]
+    elapsed = (w.iloc[-1] - w.iloc[0]).total_seconds()
+    span = float(time_s[ok][-1] - time_s[ok][0])
+    if elapsed > 0 and span > 0 and abs(span / elapsed - 1) > COUNTER_MISMATCH_REL:
+        notes.append(
+            f"the test time spans {span / 3600:.4g} h but the wall clock {elapsed / 3600:.4g} h "
+            "(a paused test, or a time column counted differently); the test time is used."
+        )
 
 
 def is_ndax(path: Path) -> bool:
@@ -129,6 +253,146 @@ def is_ndax(path: Path) -> bool:
             return any(n.lower().endswith("data.ndc") for n in zf.namelist())
     except (zipfile.BadZipFile, OSError):
         return False
+
+
+# Neware BTS CSV: header names of the record table (BTS 7.x "Record ID ...", BTS 8 "DataPoint ...")
+_NEWARE_CSV: dict[str, tuple[str, ...]] = {
+    "record": ("Record ID", "DataPoint", "Record Index"),
+    "step": ("Step ID", "Step Index"),
+    "cycle": ("Cycle ID", "Cycle Index"),
+    "total_time": ("Total Time", "Test Time", "Total Time(h:min:s.ms)"),
+    "step_time": ("Time(h:min:s.ms)", "Time", "Step Time", "Time(s)"),
+    "current": ("Current(mA)", "Current(A)", "Current(uA)"),
+    "voltage": ("Voltage(V)", "Voltage(mV)"),
+    "charge": ("Capacitance_Chg(mAh)", "Chg. Cap.(mAh)", "Chg. Cap.(Ah)", "Cap_Chg(mAh)"),
+    "discharge": ("Capacitance_DChg(mAh)", "DChg. Cap.(mAh)", "DChg. Cap.(Ah)", "Cap_DChg(mAh)"),
+    "wall": ("Realtime", "Date", "Absolute Time"),
+}
+_UNIT_TEXT = {"Ah": "A*h", "mAh": "mA*h", "uAh": "uA*h"}
+
+
+def looks_like_neware_csv(lines: list[str]) -> bool:
+    """True for a Neware BTS CSV export (record table or multi-level sheet)."""
+    cells = {c.strip().strip('"') for line in lines[:5] for c in line.rstrip("\r\n").split(",")}
+    return (
+        bool(cells & set(_NEWARE_CSV["record"]))
+        and bool(cells & set(_NEWARE_CSV["step"]))
+        and bool(cells & set(_NEWARE_CSV["cycle"]))
+    )
+
+
+def _neware_records(path: Path) -> tuple[pd.DataFrame, bool]:
+    """The record rows of a Neware CSV; multi-level sheets get their cycle and step ids."""
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        head = [fh.readline() for _ in range(3)]
+    first = [c.strip() for c in head[0].split(",")]
+    if first and first[0] and not (set(first) & set(_NEWARE_CSV["record"])):
+        # Multi-level: cycle rows start in column 1, step rows in column 2, record rows in 3.
+        import csv
+
+        level_headers: dict[int, list[str]] = {}
+        records, cycle_id, step_id = [], None, None
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+            for row in csv.reader(fh):
+                if not any(c.strip() for c in row):
+                    continue
+                level = next(k for k, c in enumerate(row) if c.strip())
+                cells = [c.strip() for c in row[level:]]
+                if level not in level_headers:
+                    level_headers[level] = cells
+                    continue
+                if cells == level_headers[level]:
+                    continue  # a repeated header
+                if level == 0:
+                    cycle_id = cells[0]
+                elif level == 1:
+                    step_id = cells[0]
+                else:
+                    records.append([cycle_id, step_id, *cells])
+        if len(level_headers) < 3 or not records:
+            raise DataFormatError(
+                f"{path}: a Neware multi-level export without record rows (levels found: "
+                f"{len(level_headers)}). Export the record layer, or all three layers."
+            )
+        names = ["Cycle ID", "Step ID", *level_headers[max(level_headers)]]
+        width = len(names)
+        rows = [r[:width] + [None] * (width - len(r)) for r in records]
+        frame = pd.DataFrame(rows, columns=names)
+        frame = frame.loc[:, ~frame.columns.duplicated(keep="last")]
+        return frame, True
+    return read_delimited(path, sep=",", skiprows=0, encoding="utf-8-sig"), False
+
+
+def read_neware_csv(
+    path: Path, *, area_m2: float | None = None, progress: Progress | None = None
+) -> Measurement:
+    """Read a Neware BTS CSV export: the record table, or the multi-level sheet (cycle, step and
+    record rows in one file). Times may be ``hh:mm:ss`` text.
+
+    Raises
+    ------
+    DataFormatError
+        No record table, or a needed column (time, voltage, current) missing.
+    """
+    raw, multi = _neware_records(path)
+    raw.columns = [str(c).strip() for c in raw.columns]
+    cols = {
+        k: next((n for n in names if n in raw.columns), None) for k, names in _NEWARE_CSV.items()
+    }
+    missing = [k for k in ("voltage", "current", "step") if cols[k] is None]
+    if cols["total_time"] is None and cols["step_time"] is None:
+        missing.insert(0, "time")
+    if missing:
+        raise DataFormatError(
+            f"{path}: Neware CSV without the {', '.join(missing)} column(s) (looked for "
+            + "; ".join(
+                f"{m}: {', '.join(_NEWARE_CSV.get(m, ('Total Time', 'Time')))}" for m in missing
+            )
+            + f"; found {', '.join(map(str, raw.columns[:20]))}). Export the record layer with "
+            "its default columns, or read it as format='csv' with a column mapping."
+        )
+    notes: list[str] = []
+    if multi:
+        notes.append(
+            "Neware multi-level export: record rows read, cycle and step ids from the "
+            "cycle and step rows above them."
+        )
+
+    def values(key: str, si: str) -> np.ndarray:
+        col = cols[key]
+        unit = split_header(col)[1]
+        if unit and ":" in unit:
+            unit = None
+        unit = _UNIT_TEXT.get(unit, unit)
+        series = raw[col]
+        seconds = parse_durations(series) if si == "s" else None
+        if seconds is not None:
+            return seconds
+        v = pd.to_numeric(series, errors="coerce").to_numpy(float)
+        return v * unit_factor(unit, si, what=f"{key} column {col!r}", path=path)
+
+    step = pd.to_numeric(raw[cols["step"]], errors="coerce").to_numpy()
+    if cols["total_time"] is not None:
+        time_s = values("total_time", "s")
+    else:
+        time_s = neware_test_time(values("step_time", "s"), step, notes)
+    current = values("current", "A")
+    frame = pd.DataFrame({TIME: time_s, VOLTAGE: values("voltage", "V"), CURRENT: current})
+    if cols["charge"] is not None and cols["discharge"] is not None:
+        frame[CAPACITY] = neware_net_charge(
+            time_s, current, values("charge", "A*h"), values("discharge", "A*h"), step, notes
+        )
+    if cols["cycle"] is not None:
+        frame[CYCLE] = pd.to_numeric(raw[cols["cycle"]], errors="coerce").to_numpy()
+    frame[STEP] = step
+    metadata: dict[str, Any] = {"instrument": "Neware BTS (CSV export)", "multi-level": multi}
+    if cols["wall"] is not None:
+        wall = pd.to_datetime(raw[cols["wall"]], errors="coerce")
+        if wall.notna().any():
+            metadata["start"] = str(wall[wall.notna()].iloc[0])
+            _check_wall_clock(wall, time_s, notes)
+    table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
+    return Measurement(table, "timeseries", "neware-csv", path, area_m2, metadata, notes)
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,8 +491,8 @@ def read_arbin(
     else:
         raw = read_delimited(path, sep=",", skiprows=0, progress=progress)
     frame = _arbin_frame(raw, path)
-    table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2)
     notes = ["net capacity from Arbin's per-cycle charge and discharge capacities."]
+    table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
     return Measurement(table, "timeseries", "arbin", path, area_m2, metadata, notes)
 
 
@@ -244,14 +508,36 @@ def looks_like_arbin_header(line: str) -> bool:
 # Column names of the two common Maccor text layouts (classic export / MIMS client).
 _MACCOR = {
     "time": ("TestTime", "Test (Sec)", "Test Time"),
-    "voltage": ("Voltage [V]", "Volts", "Voltage"),
-    "current": ("Current [A]", "Amps", "Current"),
-    "capacity": ("Cap. [Ah]", "Amp-hr", "Capacity"),
+    "voltage": ("Voltage [V]", "Volts", "Voltage", "mVolts"),
+    "current": ("Current [A]", "Amps", "Current", "mAmps"),
+    "capacity": ("Cap. [Ah]", "Amp-hr", "Capacity", "mAmp-hr"),
+    "energy": ("Ener. [Wh]", "Watt-hr", "mWatt-hr"),
     "mode": ("Md", "State"),
     "cycle": ("Cycle C", "Cyc#", "Cycle"),
     "step": ("Step",),
     "wall": ("DPT Time", "DPt Time"),
 }
+# Maccor's unit words -> pint units (the bracketed headers are read by split_header)
+_MACCOR_UNITS = {
+    "Volts": "V",
+    "mVolts": "mV",
+    "Amps": "A",
+    "mAmps": "mA",
+    "Amp-hr": "A*h",
+    "mAmp-hr": "mA*h",
+    "Watt-hr": "W*h",
+    "mWatt-hr": "mW*h",
+    "Voltage": "V",
+    "Current": "A",
+    "Capacity": "A*h",
+}
+
+
+def _maccor_unit(column: str) -> str:
+    if column in _MACCOR_UNITS:
+        return _MACCOR_UNITS[column]
+    unit = split_header(column)[1] or ""
+    return {"Ah": "A*h", "Wh": "W*h"}.get(unit, unit)
 
 
 def maccor_header_line(lines: list[str]) -> int | None:
@@ -305,35 +591,74 @@ def read_maccor(
     mode = raw[cols["mode"]].astype(str).str.strip().str.upper().str[:1]
     sign = np.select([mode == "C", mode == "D"], [1.0, -1.0], 0.0)
     notes: list[str] = []
-    time_raw = pd.to_numeric(raw[cols["time"]], errors="coerce").to_numpy(float)
-    time_unit = (
-        "s" if cols["time"] == "Test (Sec)" else _maccor_time_unit(raw, cols, time_raw, notes)
-    )
-    time_s = time_raw * unit_factor(time_unit, "s", what="Maccor test time", path=path)
-    current = pd.to_numeric(raw[cols["current"]], errors="coerce").to_numpy(float)
+    durations = parse_durations(raw[cols["time"]])
+    if durations is not None:
+        time_s = durations
+        notes.append("TestTime read as days, hours, minutes and seconds ('0d 00:00:05').")
+    else:
+        time_raw = pd.to_numeric(raw[cols["time"]], errors="coerce").to_numpy(float)
+        time_unit = (
+            "s" if cols["time"] == "Test (Sec)" else _maccor_time_unit(raw, cols, time_raw, notes)
+        )
+        time_s = time_raw * unit_factor(time_unit, "s", what="Maccor test time", path=path)
+
+    def column(key: str, si: str) -> np.ndarray:
+        unit = _maccor_unit(cols[key])
+        values = pd.to_numeric(raw[cols[key]], errors="coerce").to_numpy(float)
+        return values * unit_factor(unit, si, what=f"Maccor {key} {cols[key]!r}", path=path)
+
+    current = column("current", "A")
+    voltage = column("voltage", "V")
+    cap = column("capacity", "A*h") if "capacity" in cols else None
+    if cap is not None and "energy" in cols:
+        voltage = _maccor_check_voltage(voltage, cap, column("energy", "W*h"), cols, notes)
     frame = pd.DataFrame(
         {
             TIME: time_s,
-            VOLTAGE: pd.to_numeric(raw[cols["voltage"]], errors="coerce").to_numpy(float),
+            VOLTAGE: voltage,
             # unsigned in the file; rests (R) and other modes carry no current
             CURRENT: np.abs(current) * sign,
         }
     )
-    if "capacity" in cols:
-        cap = pd.to_numeric(raw[cols["capacity"]], errors="coerce").to_numpy(float)
+    if cap is not None:
         keys = [raw[cols[c]].to_numpy() for c in ("step", "cycle") if c in cols] + [mode.to_numpy()]
         change = np.zeros(len(raw), dtype=bool)
         for key in keys:
             change[1:] |= key[1:] != key[:-1]
         segment = np.cumsum(change)
-        frame[CAPACITY] = cumulative_from_counter(np.nan_to_num(cap) * sign, segment)
+        magnitude = np.abs(np.nan_to_num(cap))
+        # Maccor's counter restarts at some step changes and runs on at others (CC -> CV of one
+        # charge): decided from the data at each change
+        frame[CAPACITY] = accumulate_counter(magnitude * sign, segment, magnitude)
     if "cycle" in cols:
         frame[CYCLE] = pd.to_numeric(raw[cols["cycle"]], errors="coerce").to_numpy()
     if "step" in cols:
         frame[STEP] = pd.to_numeric(raw[cols["step"]], errors="coerce").to_numpy()
-    notes.append("current signed from the mode column Md (C +, D -, others 0).")
-    table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2)
+    notes.append(f"current signed from the mode column {cols['mode']} (C +, D -, others 0).")
+    table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
     return Measurement(table, "timeseries", "maccor", path, area_m2, metadata, notes)
+
+
+def _maccor_check_voltage(
+    voltage_V: np.ndarray, cap_Ah: np.ndarray, energy_Wh: np.ndarray, cols: dict, notes: list
+) -> np.ndarray:
+    """The voltage column in V, checked against energy / capacity (a mean voltage in V).
+
+    Some exports label a column in mV "Volts"; the counters' ratio decides (a factor of 1000 off,
+    within a factor of 2, is read as mV and noted).
+    """
+    ok = np.isfinite(cap_Ah) & np.isfinite(energy_Wh) & (np.abs(cap_Ah) > 0)
+    if ok.sum() < 10:
+        return voltage_V
+    mean_v = np.median(np.abs(energy_Wh[ok]) / np.abs(cap_Ah[ok]))
+    column_v = np.median(np.abs(voltage_V[ok]))
+    if mean_v > 0 and column_v > 0 and abs(np.log10(column_v / mean_v) - 3) < np.log10(2):
+        notes.append(
+            f"the voltage column {cols['voltage']!r} holds mV (median {column_v:.4g} against "
+            f"{mean_v:.4g} V from energy / capacity): divided by 1000."
+        )
+        return voltage_V / 1e3
+    return voltage_V
 
 
 def _maccor_time_unit(raw: pd.DataFrame, cols: dict, time_raw: np.ndarray, notes: list) -> str:

@@ -6,7 +6,10 @@ the reading (fast on a million rows) and this module only maps columns to quanti
 Columns are found by the ``columns`` mapping (quantity -> header, optionally with a unit:
 ``{"time": "t [min]"}``), else by their names (``"Time [h]"``, ``"Voltage [V]"``,
 ``"Current density [mA.cm-2]"``, ``"Ewe/V"``, ``"freq/Hz"``, ``"-Im(Z)/Ohm"`` ...), so the
-``timeseries.csv`` written by ``solidna simulate`` reads back as it is.
+``timeseries.csv`` written by ``solidna simulate`` reads back as it is (also ``"Real"``,
+``"Imag"``, ``"Zimg"``). A column of durations (``00:00:05``, ``0d 00:00:05``) is read in seconds.
+A table without a header whose rows hold three or more numbers is impedance.py's ``readCSV``
+layout, ``f, Z', Z''`` (Hz, Ohm, Ohm; noted).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from solidna.analysis.io._table import (
     Progress,
     finish_table,
     numeric_column,
+    parse_durations,
     split_header,
     unit_factor,
     warn_assumed_units,
@@ -44,8 +48,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "cycle": ("cyclenumber", "cycle", "cycleindex", "cycleno", "cyclec"),
     "step": ("step", "stepindex", "ns", "stepnumber"),
     "frequency": ("frequency", "freq", "f"),
-    "z_re": ("z_re", "zre", "re(z)", "z'", "zreal", "realz", "z'(ohm)"),
-    "z_im": ("z_im", "zim", "im(z)", 'z"', "z''", "zimag", "imagz"),
+    "z_re": ("z_re", "zre", "re(z)", "z'", "zreal", "realz", "z'(ohm)", "real"),
+    "z_im": ("z_im", "zim", "im(z)", 'z"', "z''", "zimag", "imagz", "zimg", "imag"),
     "-z_im": ("-z_im", "-zim", "-im(z)", '-z"', "-z''", "-zimag"),
 }
 
@@ -195,6 +199,11 @@ def frame_from_columns(
         if kind == "timeseries" and key in ("frequency", "z_re", "z_im", "-z_im"):
             continue
         what = f"{key} column {col!r}"
+        seconds = parse_durations(raw[col]) if key == "time" else None
+        if seconds is not None:
+            out[target] = seconds
+            notes.append(f"time column {col!r} read as hh:mm:ss durations.")
+            continue
         values, cell_unit = numeric_column(raw[col], what=what, path=path)
         unit = unit if unit is not None else cell_unit
         if unit is None and si and key not in ("capacity",):
@@ -351,13 +360,15 @@ def read_csv(
         ``progress(message, fraction)`` while reading large files.
     """
     sep, skip, decimal = _sniff(path, "utf-8")
+    notes: list[str] = []
+    if not columns and _headerless(path, sep, skip):
+        return _read_headerless(path, sep, decimal, area_m2, notes)
     raw = read_delimited(path, sep=sep, skiprows=skip, decimal=decimal, progress=progress)
     raw.columns = [str(c).strip() for c in raw.columns]
     mapping = map_columns(list(raw.columns), columns, path)
     check_columns(mapping, raw.columns, path)
-    notes: list[str] = []
     frame, kind, area = frame_from_columns(raw, mapping, path, notes, area_m2=area_m2)
-    table = finish_table(frame, path=path, kind=kind, area_m2=area)
+    table = finish_table(frame, path=path, kind=kind, area_m2=area, notes=notes)
     return Measurement(
         data=table,
         kind=kind,
@@ -365,5 +376,48 @@ def read_csv(
         source=path,
         area_m2=area,
         metadata={"columns used": {k: v[0] for k, v in mapping.items()}},
+        notes=notes,
+    )
+
+
+def _headerless(path: Path, sep: str, skip: int) -> bool:
+    """True when the table's first line is data (numbers only), not a header."""
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for _ in range(skip):
+            fh.readline()
+        first = fh.readline().rstrip("\r\n").split(sep)
+    return len(first) >= 2 and all(_NUMBERISH.match(x) for x in first)
+
+
+def _read_headerless(
+    path: Path, sep: str, decimal: str, area_m2: float | None, notes: list[str]
+) -> Measurement:
+    """impedance.py's ``readCSV`` layout: ``f, Z', Z''`` per row, no header (Hz, Ohm, Ohm)."""
+    raw = pd.read_csv(path, sep=sep, header=None, decimal=decimal, index_col=False)
+    if raw.shape[1] < 3:
+        raise DataFormatError(
+            f"{path}: a table without a header and {raw.shape[1]} columns. Without a header "
+            "solidna reads only impedance.py's layout f, Z', Z'' (three or more numbers a "
+            "row); add a header with units, e.g. 'Time [s],Voltage [V],Current [A]'."
+        )
+    notes.append(
+        "no header: columns 1-3 taken as frequency [Hz], Z_re [Ohm], Z_im [Ohm] (impedance.py's "
+        "readCSV layout; Z_im < 0 on a capacitive arc). Add a header to be sure."
+    )
+    frame = pd.DataFrame(
+        {
+            QUANTITIES["frequency"][0]: pd.to_numeric(raw[0], errors="coerce"),
+            QUANTITIES["z_re"][0]: pd.to_numeric(raw[1], errors="coerce"),
+            QUANTITIES["z_im"][0]: pd.to_numeric(raw[2], errors="coerce"),
+        }
+    )
+    table = finish_table(frame, path=path, kind="impedance", area_m2=area_m2, notes=notes)
+    return Measurement(
+        data=table,
+        kind="impedance",
+        format="csv",
+        source=path,
+        area_m2=area_m2,
+        metadata={"columns used": {"frequency": 1, "z_re": 2, "z_im": 3}},
         notes=notes,
     )
