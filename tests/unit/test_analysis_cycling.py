@@ -235,3 +235,66 @@ def test_no_short_circuit_for_a_healthy_cell():
     assert detect_short_circuit(t, v, i) == []
     with pytest.raises(InvalidOptionError, match="collapse_fraction"):
         detect_short_circuit(t, v, i, collapse_fraction=1.5)
+
+
+# --------------------------------------------------------------------------------------------
+# The instrument's cycle index (issue 10: every analysis numbers cycles as the instrument does)
+# --------------------------------------------------------------------------------------------
+def _instrument_index(t, half_cycle_s=HOUR_S, first=1, offset_halves=0):
+    """A cycler's cycle number per sample: +1 at every other half-cycle start, from ``first``;
+    ``offset_halves = 1`` counts cycles from the second half cycle on (plating + stripping)."""
+    half = (t // half_cycle_s).astype(int)
+    return first + (half + offset_halves) // 2
+
+
+def test_cycle_index_that_agrees_with_the_count_changes_nothing():
+    t, v, i = square_wave(n_cycles=5)
+    counted = per_cycle_overpotential(t, v, i)
+    given = per_cycle_overpotential(t, v, i, cycle_index=_instrument_index(t))
+    pd.testing.assert_frame_equal(given, counted)
+    pd.testing.assert_frame_equal(
+        split_half_cycles(t, i, cycle_index=_instrument_index(t)), split_half_cycles(t, i)
+    )
+
+
+def test_cycle_index_numbers_and_pairs_the_half_cycles_as_the_instrument():
+    t, v, i = square_wave(n_cycles=3)
+    # a cycler counting from 0 (as EC-Lab text does) keeps its numbers ...
+    shifted = per_cycle_overpotential(t, v, i, cycle_index=_instrument_index(t, first=0))
+    assert list(shifted.index) == [0, 1, 2]
+    np.testing.assert_allclose(shifted["Overpotential [mV]"], [85, 95, 105], atol=EXACT_ABS_MV)
+    # ... and one whose cycle is plating + stripping pairs them so: cycle 1 is the first
+    # stripping alone, cycle 2 the first plating (90 mV) with the second stripping (90 mV) ...
+    paired = per_cycle_overpotential(t, v, i, cycle_index=_instrument_index(t, offset_halves=1))
+    assert list(paired.index) == [1, 2, 3, 4]
+    np.testing.assert_allclose(paired["Overpotential [mV]"], [80, 90, 100, 110], atol=EXACT_ABS_MV)
+    assert np.isnan(paired.loc[1, "Plating overpotential [mV]"])
+    assert np.isnan(paired.loc[4, "Stripping overpotential [mV]"])
+
+
+def test_events_carry_the_instrument_cycle_numbers():
+    t, v, i = square_wave(n_cycles=5)
+    v = v.copy()
+    shorted = t >= 6 * HOUR_S
+    v[shorted] = np.sign(i[shorted]) * 1e-3
+    (event, *_) = detect_short_circuit(t, v, i, cycle_index=_instrument_index(t, first=10))
+    assert event.cycle == 13  # the 4th cycle, numbered from 10
+    grow = square_wave(
+        n_cycles=4, strip_mV=lambda k: 80.0 * 2.0**k, plate_mV=lambda k: 80.0 * 2.0**k
+    )
+    (growth,) = detect_runaway(
+        *grow, voltage_limit_V=None, cycle_index=_instrument_index(grow[0], first=10)
+    )
+    assert growth.kind == "growth" and growth.cycle == 12  # 320 mV >= 3 x 80 mV
+
+
+def test_cycle_index_errors():
+    t, v, i = square_wave(n_cycles=1)
+    with pytest.raises(DataFormatError, match="must match"):
+        per_cycle_overpotential(t, v, i, cycle_index=np.ones(t.size - 1))
+    with pytest.raises(DataFormatError, match="whole cycle numbers"):
+        split_half_cycles(t, i, cycle_index=np.full(t.size, 1.5))
+    bad = np.ones(t.size)
+    bad[2] = np.nan
+    with pytest.raises(DataFormatError, match="NaN"):
+        split_half_cycles(t, i, cycle_index=bad)

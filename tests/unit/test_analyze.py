@@ -96,6 +96,43 @@ def test_symmetric_overpotential_from_csv(tmp_path):
     assert (tmp_path / "out" / "figures" / "sym_overpotential.png").is_file()
 
 
+def test_symmetric_numbers_cycles_by_the_instrument_cycle_index(tmp_path):
+    """The symmetric analysis uses the file's cycle column where it has one (issue 10): an
+    EC-Lab-like text export of the square wave of ``_symmetric_csv`` whose cycler counts from 0
+    gives the numbers of the same record without the column (the count agrees with it), and a
+    cycler that pairs plating with the next stripping gives its own cycles."""
+    import solidna.analysis.io as sio
+
+    csv = _symmetric_csv(tmp_path / "sym.csv")
+    m = sio.read(csv, area="1 cm2")
+    half = (m.data[sio.TIME].to_numpy() // 3600).astype(int)
+    outs = {}
+    for name, cycle in (("counted", None), ("same", half // 2), ("paired", (half + 1) // 2)):
+        frame = m.data.drop(columns=[sio.CURRENT_DENSITY])
+        if cycle is not None:
+            frame[sio.CYCLE] = cycle
+        path = sio.write_mpt(
+            sio.Measurement(frame, "timeseries", "csv", csv, 1e-4), tmp_path / f"{name}.mpt"
+        )
+        summary = analyze([path], "symmetric", tmp_path / name)
+        table = pd.read_csv(tmp_path / name / "tables" / f"{name}.cycles.csv", index_col=0)
+        outs[name] = (summary["results"][f"{name}.mpt"], table)
+    res, table = outs["counted"]
+    assert res["cycle numbers"].startswith("counted")
+    same_res, same_table = outs["same"]
+    assert same_res["cycle numbers"] == "instrument's cycle index"
+    pd.testing.assert_frame_equal(same_table, table)  # cycles 1..10 (EC-Lab's 0..9, +1)
+    for key in ("cycles", "overpotential, first cycle [mV]", "overpotential, last cycle [mV]"):
+        assert same_res[key] == pytest.approx(res[key]), key
+    paired_res, paired_table = outs["paired"]
+    assert (
+        paired_res["cycles"] == 11
+    )  # the first stripping, 9 plating + stripping, the last plating
+    assert paired_res["overpotential, first cycle [mV]"] == pytest.approx(
+        table["Stripping overpotential [mV]"].iloc[0]
+    )
+
+
 def test_output_directory_is_refused_unless_force(tmp_path):
     path = _symmetric_csv(tmp_path / "sym.csv", hours=6)
     out = tmp_path / "out"

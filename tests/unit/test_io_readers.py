@@ -425,3 +425,29 @@ def test_write_mpt_round_trip_of_both_kinds(tmp_path):
     eis = sio.read(EIS_CHI)
     back = sio.read(sio.write_mpt(eis, tmp_path / "eis.mpt"))
     np.testing.assert_allclose(back.data.to_numpy(), eis.data.to_numpy(), rtol=1e-8)
+
+
+@pytest.mark.parametrize(("stated", "area_m2"), [("1.767", 1.767e-4), ("0,001", None), ("0", None)])
+def test_mpt_header_area_decided_as_for_the_mpr(tmp_path, stated, area_m2):
+    """The header's area goes through the same decision as the .mpr settings' (biologic.
+    electrode_area): a set area is used, EC-Lab's default and a non-positive one are unknown,
+    each with a note."""
+    frame = _square_wave()
+    path = sio.write_mpt(
+        sio.Measurement(frame, "timeseries", "csv", tmp_path / "x", 1.0), tmp_path / "a.mpt"
+    )
+    text = path.read_text(encoding="latin-1")
+    path.write_text(
+        text.replace(
+            "Electrode surface area : 10000 cm²", f"Electrode surface area : {stated} cm²"
+        ),
+        encoding="latin-1",
+    )
+    m = sio.read(path)
+    assert m.metadata["electrode area [cm2]"] == pytest.approx(float(stated.replace(",", ".")))
+    if area_m2 is None:
+        assert m.area_m2 is None and sio.CURRENT_DENSITY not in m.data
+        assert any("unknown" in n or "not an area" in n for n in m.notes)
+    else:
+        assert m.area_m2 == pytest.approx(area_m2, rel=1e-12)
+        assert any("electrode area 1.767 cm2 from the file's header" in n for n in m.notes)

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 import solidna.analysis.io as sio
+from solidna.analysis.io._table import EC_LAB_DEFAULT_AREA_CM2
 from solidna.analysis.metrics import galvanostatic_cycles
 from solidna.errors import DataFormatError
 
@@ -444,6 +445,134 @@ def test_impedance_copies_give_the_same_table(name, tmp_path):
         c = sio.read(copy)
         for col in (sio.FREQUENCY, sio.Z_RE, sio.Z_IM, sio.SPECTRUM):
             np.testing.assert_allclose(c.data[col], m.data[col], rtol=1e-7)
+
+
+# --------------------------------------------------------------------------------------------
+# The electrode area of a .mpr: its settings module (defect class 7, ".mpr vs .mpt units")
+# --------------------------------------------------------------------------------------------
+MPR_FILES = sorted((SHARED / "biologic").glob("*.mpr"))
+#: A real electrode area to write into a copy's settings (a 15-mm disc, 1.767 cm2, as EC-Lab
+#: settings files of coin cells show); the real files all hold EC-Lab's default.
+SET_AREA_CM2 = 1.767
+
+
+def _settings_offset(path: Path) -> int:
+    """Byte offset in the file of the data of the settings module (galvani's module header)."""
+    from galvani import BioLogic
+
+    with open(path, "rb") as fh:
+        modules = BioLogic.MPRfile(fh).modules
+    (settings,) = (m for m in modules if m["shortname"].strip() == b"VMP Set")
+    return int(settings["offset"])
+
+
+def _mpr_with(path: Path, out: Path, field: str, raw: bytes) -> Path:
+    """A copy of a real ``.mpr`` with ``raw`` written at ``field``'s offset in its settings
+    module, as EC-Lab stores a value the user set (the rest of the file byte for byte)."""
+    offset = _settings_offset(path) + sio.biologic.MPR_SETTINGS_LAYOUT[field][0]
+    data = bytearray(path.read_bytes())
+    data[offset : offset + len(raw)] = raw
+    out.write_bytes(bytes(data))
+    return out
+
+
+def _mpr_with_area(path: Path, out: Path, area_cm2: float) -> Path:
+    return _mpr_with(path, out, "electrode area [cm2]", np.float32(area_cm2).tobytes())
+
+
+@pytest.mark.parametrize("path", MPR_FILES, ids=lambda p: p.name)
+def test_mpr_settings_decoded_and_ec_lab_default_area_is_unknown(path):
+    """Every real .mpr stores EC-Lab's default area (0.001 cm2, never set): the settings module
+    decodes (the fields beside the area read EC-Lab's values) and the area is unknown."""
+    from galvani import BioLogic
+
+    with open(path, "rb") as fh:
+        settings, problem = sio.biologic.mpr_settings(BioLogic.MPRfile(fh).modules)
+    assert problem is None
+    assert settings["electrode area [cm2]"] == EC_LAB_DEFAULT_AREA_CM2  # not 0.00100000005
+    assert settings["reference electrode"] == "(unspecified)"  # the string right after the area
+    assert settings["electrons per ion"] == 1
+    m = sio.read(path)
+    assert m.area_m2 is None and sio.CURRENT_DENSITY not in m.data
+    assert m.metadata["electrode area [cm2]"] == EC_LAB_DEFAULT_AREA_CM2
+    assert any("settings module's electrode area" in n and "EC-Lab's default" in n for n in m.notes)
+
+
+TWINS = [(p, a) for p in MPR_FILES if "00_test_02" not in p.name for a in (None, SET_AREA_CM2)]
+
+
+@pytest.mark.parametrize(
+    ("path", "area_cm2"), TWINS, ids=[f"{p.name}-{a or 'default'}" for p, a in TWINS]
+)
+def test_mpr_and_its_mpt_twin_give_the_same_table_units_and_analysis(path, area_cm2, tmp_path):
+    """A .mpr and the .mpt written from it: the same area, columns (units), table and analysis,
+    whether the settings hold EC-Lab's default area (unknown in both: A and Ohm) or a set one
+    (m2-based densities in both)."""
+    from solidna.analysis.pipeline import analyze
+
+    mpr = path if area_cm2 is None else _mpr_with_area(path, tmp_path / path.name, area_cm2)
+    m = sio.read(mpr)
+    twin = sio.read(sio.write_mpt(m, tmp_path / "twin.mpt"))
+    if area_cm2 is None:
+        assert m.area_m2 is None and twin.area_m2 is None
+    else:
+        assert m.area_m2 == pytest.approx(area_cm2 * 1e-4, rel=1e-12)
+        assert twin.area_m2 == pytest.approx(m.area_m2, rel=1e-12)
+        assert any(
+            f"electrode area {area_cm2:g} cm2 from the file's settings" in n for n in m.notes
+        )
+    assert list(twin.data.columns) == list(m.data.columns)
+    assert (sio.CURRENT_DENSITY in m.data) == (area_cm2 is not None)
+    pd.testing.assert_frame_equal(twin.data, m.data, check_dtype=False, rtol=1e-7, atol=1e-12)
+    if "00_test" in path.name:  # a Modulo Bat record without a complete cycle: table only
+        return
+    results = []
+    for k, source in enumerate((mpr, tmp_path / "twin.mpt")):
+        out = tmp_path / f"out{k}"
+        summary = analyze([source], "na-co2", out, write_data=False)
+        (res,) = summary["results"].values()
+        table = pd.read_csv(next((out / "tables").glob("*.cycles.csv")), index_col=0)
+        results.append((res, table))
+    (res_mpr, table_mpr), (res_mpt, table_mpt) = results
+    assert res_mpr.keys() == res_mpt.keys()
+    for key, value in res_mpr.items():
+        if isinstance(value, float):
+            # the text keeps 10 significant digits: a difference of two near-equal voltages
+            # (a change of 26 uV) agrees to ~1e-11 absolute, not relatively
+            assert res_mpt[key] == pytest.approx(value, rel=1e-6, abs=1e-9, nan_ok=True), key
+        else:
+            assert res_mpt[key] == value, key
+    assert list(table_mpt.columns) == list(table_mpr.columns)  # the same units
+    assert any("[mA.h.cm-2]" in c for c in table_mpr.columns) == (area_cm2 is not None)
+    pd.testing.assert_frame_equal(table_mpt, table_mpr, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("field", "raw", "problem"),
+    [
+        ("electrode area [cm2]", np.float32(np.nan).tobytes(), "not an area"),
+        ("electrode area [cm2]", np.float32(-2.0).tobytes(), "not an area"),
+        ("electrode area [cm2]", np.float32(3e7).tobytes(), "not an area"),
+        ("electrolyte", bytes([200]), "overruns its slot"),
+    ],
+)
+def test_mpr_settings_not_recognised_leave_the_area_unknown_and_say_so(
+    field, raw, problem, tmp_path
+):
+    """A settings module that does not fit the known layout is never read as an area."""
+    mpr = _mpr_with(MPR_FILES[0], tmp_path / "odd.mpr", field, raw)
+    m = sio.read(mpr)
+    assert m.area_m2 is None and sio.CURRENT_DENSITY not in m.data
+    assert "electrode area [cm2]" not in m.metadata
+    assert any("could not be decoded" in n and problem in n for n in m.notes)
+
+
+def test_given_area_overrides_the_mpr_settings(tmp_path):
+    mpr = _mpr_with_area(MPR_FILES[0], tmp_path / "set.mpr", SET_AREA_CM2)
+    m = sio.read(mpr, area="2 cm2")
+    assert m.area_m2 == pytest.approx(2e-4)
+    assert m.metadata["electrode area [cm2]"] == pytest.approx(SET_AREA_CM2)
+    np.testing.assert_allclose(m.data[sio.CURRENT_DENSITY], m.data[sio.CURRENT] / 2e-4)
 
 
 # --------------------------------------------------------------------------------------------

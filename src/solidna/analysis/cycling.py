@@ -8,7 +8,10 @@ gives a positive cell voltage; negative current plates it. A **half cycle** is o
 stretch of current of one sign; rests (``|i|`` below a threshold) separate nothing but themselves
 and are excluded. A **cycle** is one stripping plus one plating half cycle: a new cycle starts with
 every half cycle that has the sign of the test's first half cycle, so it holds whichever comes
-first in the protocol.
+first in the protocol. Where the file has the instrument's cycle index (the tidy table's
+``"Cycle number"``), pass it as ``cycle_index``: each half cycle then belongs to the instrument's
+cycle at its first sample, so the cycles are numbered as the instrument (and every export of the
+same test) numbers them.
 
 Overpotential (the definition the simulator and the reproduction use; verbatim in
 :func:`per_cycle_overpotential`): the half-cycle overpotential is the median of ``|V|`` over the
@@ -162,7 +165,10 @@ def _check_window(window: float) -> float:
 # Half cycles
 # --------------------------------------------------------------------------------------------
 def split_half_cycles(
-    time_s, current_density_A_m2, rest_threshold_A_m2: float | None = None
+    time_s,
+    current_density_A_m2,
+    rest_threshold_A_m2: float | None = None,
+    cycle_index=None,
 ) -> pd.DataFrame:
     """Split a galvanostatic record into constant-sign current segments (half cycles).
 
@@ -184,6 +190,10 @@ def split_half_cycles(
         current keeps its sign and ``|i|`` stays above :data:`REST_OFF_FRACTION` /
         :data:`REST_FRACTION` (a tenth) of it, so a CV tail stays in its half cycle. Default:
         :data:`REST_FRACTION` (5 %) of the 90th percentile of ``|i|``.
+    cycle_index : array_like of int, optional
+        The instrument's cycle number per sample (the tidy table's ``"Cycle number"``). When
+        given, each half cycle's ``"Cycle number"`` is the instrument's at its first sample;
+        without it, a new cycle starts with each half cycle of the sign of the first one.
 
     Returns
     -------
@@ -194,7 +204,18 @@ def split_half_cycles(
         ``"Current density [A.m-2]"`` (median) and ``"Complete"`` (False only for a final half
         cycle that the record cuts short). Empty (with these columns) if there is no current.
     """
-    t, i = _checked(time_s, current_density_A_m2=current_density_A_m2)
+    if cycle_index is None:
+        t, i = _checked(time_s, current_density_A_m2=current_density_A_m2)
+    else:
+        t, i, cyc = _checked(
+            time_s, current_density_A_m2=current_density_A_m2, cycle_index=cycle_index
+        )
+        if np.any(cyc != np.round(cyc)):
+            k = int(np.flatnonzero(cyc != np.round(cyc))[0])
+            raise DataFormatError(
+                f"cycle_index must hold whole cycle numbers; got {cyc[k]!r} at index {k}. Pass "
+                "the instrument's cycle column, or None to count cycles from the current."
+            )
     if rest_threshold_A_m2 is None:
         typical = float(np.percentile(np.abs(i), 90))
         threshold = REST_FRACTION * typical
@@ -259,6 +280,8 @@ def split_half_cycles(
     )
     if frame.empty:
         return pd.DataFrame(columns=_HALF_CYCLE_COLUMNS)
+    if cycle_index is not None:
+        frame["Cycle number"] = cyc[frame["Start index"].to_numpy()].astype(np.int64)
     frame["Duration [s]"] = frame["End time [s]"] - frame["Start time [s]"]
     complete = np.ones(len(frame), dtype=bool)
     last_end = int(frame["End index"].iloc[-1])
@@ -295,17 +318,23 @@ def _hysteresis_sign(i: np.ndarray, on: float, off: float) -> np.ndarray:
 
 
 def complete_half_cycles(
-    time_s: np.ndarray, current: np.ndarray, rest_threshold: float | None = None
+    time_s: np.ndarray,
+    current: np.ndarray,
+    rest_threshold: float | None = None,
+    cycle_index=None,
 ) -> pd.DataFrame:
     """The half cycles to analyse: those of :func:`split_half_cycles` without an incomplete
     last one (unless no half cycle is complete).
+
+    ``rest_threshold`` (in the unit of ``current``) and ``cycle_index`` (the instrument's cycle
+    number per sample, or None) are passed to :func:`split_half_cycles`.
 
     Raises
     ------
     DataFormatError
         No current flows (no half cycle at all).
     """
-    halves = split_half_cycles(time_s, current, rest_threshold)
+    halves = split_half_cycles(time_s, current, rest_threshold, cycle_index)
     if halves.empty:
         raise DataFormatError(
             "No current flows in the record (|current| below the rest threshold everywhere), so "
@@ -336,6 +365,7 @@ def per_cycle_overpotential(
     current_density_A_m2,
     window: float = 0.1,
     rest_threshold_A_m2: float | None = None,
+    cycle_index=None,
 ) -> pd.DataFrame:
     """Overpotential of each plating/stripping cycle of a symmetric cell.
 
@@ -345,7 +375,9 @@ def per_cycle_overpotential(
     overpotentials. Incomplete final half cycles are dropped, unless they are the only ones.
 
     A cycle whose other half cycle is missing (dropped as incomplete) takes the value of the half
-    cycle it has. Half cycles are found by :func:`split_half_cycles`.
+    cycle it has. Half cycles are found by :func:`split_half_cycles`; they are numbered by the
+    instrument's ``cycle_index`` where given, else counted (a new cycle with each half cycle of the
+    first one's sign).
 
     Parameters
     ----------
@@ -359,11 +391,14 @@ def per_cycle_overpotential(
         Fraction of each half cycle's duration, counted back from its end, in (0, 1].
     rest_threshold_A_m2 : float, optional
         Passed to :func:`split_half_cycles`.
+    cycle_index : array_like of int, optional
+        The instrument's cycle number per sample (the tidy table's ``"Cycle number"``), passed
+        to :func:`split_half_cycles`; None counts the cycles.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``"Cycle number"`` (1, 2, ...), columns ``"Time [h]"`` (end of the cycle),
+        Indexed by ``"Cycle number"`` (1, 2, ..., or the instrument's numbers), columns ``"Time [h]"`` (end of the cycle),
         ``"Overpotential [mV]"``, ``"Stripping overpotential [mV]"``,
         ``"Plating overpotential [mV]"`` (NaN where that half cycle is missing).
 
@@ -376,7 +411,7 @@ def per_cycle_overpotential(
     """
     window = _check_window(window)
     t, v, i = _checked(time_s, voltage_V=voltage_V, current_density_A_m2=current_density_A_m2)
-    halves = complete_half_cycles(t, i, rest_threshold_A_m2)
+    halves = complete_half_cycles(t, i, rest_threshold_A_m2, cycle_index)
     eta = _half_cycle_overpotentials(t, v, halves, window)
     halves = halves.assign(eta_mV=1e3 * eta)
     # Vectorised over cycles (a 4000-h record has 2000): with several half cycles of one sign in
@@ -446,6 +481,7 @@ def detect_runaway(
     growth_factor: float | None = RUNAWAY_GROWTH_FACTOR,
     window: float = 0.1,
     rest_threshold_A_m2: float | None = None,
+    cycle_index=None,
 ) -> list[CyclingEvent]:
     """Find voltage runaway: ``|V|`` beyond a limit, or overpotential growth beyond a factor.
 
@@ -472,6 +508,9 @@ def detect_runaway(
         Plateau window of :func:`per_cycle_overpotential`.
     rest_threshold_A_m2 : float, optional
         Passed to :func:`split_half_cycles`.
+    cycle_index : array_like of int, optional
+        The instrument's cycle number per sample, to number the cycles as it does (used only
+        with ``current_density_A_m2``).
 
     Returns
     -------
@@ -489,7 +528,7 @@ def detect_runaway(
     else:
         t, v, i = _checked(time_s, voltage_V=voltage_V, current_density_A_m2=current_density_A_m2)
     events: list[CyclingEvent] = []
-    halves = split_half_cycles(t, i, rest_threshold_A_m2) if i is not None else None
+    halves = split_half_cycles(t, i, rest_threshold_A_m2, cycle_index) if i is not None else None
 
     def cycle_at(time: float) -> int | None:
         if halves is None or halves.empty:
@@ -518,7 +557,7 @@ def detect_runaway(
         factor = float(growth_factor)
         if not (math.isfinite(factor) and factor > 1):
             raise InvalidOptionError(f"growth_factor must be > 1 or None; got {growth_factor!r}.")
-        table = per_cycle_overpotential(t, v, i, window, rest_threshold_A_m2)
+        table = per_cycle_overpotential(t, v, i, window, rest_threshold_A_m2, cycle_index)
         eta = table["Overpotential [mV]"]
         base = float(eta.iloc[0])
         over = eta[eta >= factor * base] if base > 0 else eta.iloc[0:0]
@@ -546,6 +585,7 @@ def detect_short_circuit(
     collapse_fraction: float = SHORT_COLLAPSE_FRACTION,
     n_reference: int = SHORT_REFERENCE_HALF_CYCLES,
     rest_threshold_A_m2: float | None = None,
+    cycle_index=None,
 ) -> list[CyclingEvent]:
     """Find short circuits: ``|V|`` collapsing to ~0 while current flows.
 
@@ -564,6 +604,8 @@ def detect_short_circuit(
         Number of preceding half cycles forming the reference (default 5).
     rest_threshold_A_m2 : float, optional
         Passed to :func:`split_half_cycles`.
+    cycle_index : array_like of int, optional
+        The instrument's cycle number per sample, to number the cycles as it does.
 
     Returns
     -------
@@ -578,7 +620,7 @@ def detect_short_circuit(
     if int(n_reference) != n_reference or n_reference < 1:
         raise InvalidOptionError(f"n_reference must be a whole number >= 1; got {n_reference!r}.")
     t, v, i = _checked(time_s, voltage_V=voltage_V, current_density_A_m2=current_density_A_m2)
-    halves = split_half_cycles(t, i, rest_threshold_A_m2)
+    halves = split_half_cycles(t, i, rest_threshold_A_m2, cycle_index)
     medians = [
         float(np.median(np.abs(v[a : b + 1])))
         for a, b in zip(halves["Start index"], halves["End index"], strict=True)

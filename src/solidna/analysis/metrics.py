@@ -144,15 +144,13 @@ def galvanostatic_cycles(
     for name, value in (("mass_g", mass_g), ("area_m2", area_m2)):
         if value is not None and not (math.isfinite(value) and value > 0):
             raise InvalidOptionError(f"{name} must be > 0; got {value!r}.")
-    halves = complete_half_cycles(t, i, rest_threshold_A)
+    # numbered by the instrument's cycle index where given (the same rule as the symmetric-cell
+    # overpotential, cycling.split_half_cycles)
+    halves = complete_half_cycles(t, i, rest_threshold_A, cycle_index)
     a = halves["Start index"].to_numpy()
     b = halves["End index"].to_numpy()
     before = np.maximum(a - 1, 0)
     notes: list[str] = []
-    if cycle_index is not None:
-        (cyc,) = as_real_columns(2, cycle_index=cycle_index)
-        check_same_length(time_s=t, cycle_index=cyc)
-        halves = halves.assign(**{"Cycle number": cyc[a].astype(np.int64)})
     energy_Wh = integrate_current(t, i, v * i)
     cap = np.abs(q[b] - q[before])
     energy = np.abs(energy_Wh[b] - energy_Wh[before])

@@ -238,6 +238,23 @@ def _need_density(m: Measurement, what: str) -> np.ndarray:
     return m.data[CURRENT_DENSITY].to_numpy(dtype=float)
 
 
+def _instrument_cycles(m: Measurement) -> np.ndarray | None:
+    """The instrument's cycle number per sample where the file has one (complete), else None.
+
+    Every analysis numbers cycles by it where it exists, so the same test read from any format
+    gives the same cycle numbers; without it the cycles are counted from the current
+    (:func:`~solidna.analysis.cycling.split_half_cycles`).
+    """
+    d = m.data
+    return d[CYCLE].to_numpy() if CYCLE in d and d[CYCLE].notna().all() else None
+
+
+_CYCLE_NUMBERS = {
+    True: "instrument's cycle index",
+    False: "counted: a new cycle with each half cycle of the first sign",
+}
+
+
 def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str, Any]:
     from solidna.analysis.cycling import (
         detect_runaway,
@@ -250,12 +267,13 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
     v = m.data[VOLTAGE].to_numpy(dtype=float)
     j = _need_density(m, "symmetric-cell")
     progress(f"{stem}: per-cycle overpotential", 0.0)
-    cycles = per_cycle_overpotential(t - t[0], v, j, window=opts["window"])
-    halves = split_half_cycles(t, j)
+    cycle_index = _instrument_cycles(m)
+    cycles = per_cycle_overpotential(t - t[0], v, j, window=opts["window"], cycle_index=cycle_index)
+    halves = split_half_cycles(t, j, cycle_index=cycle_index)
     w.csv(f"tables/{stem}.cycles.csv", cycles)
-    events = detect_runaway(t - t[0], v, j, window=opts["window"]) + detect_short_circuit(
-        t - t[0], v, j
-    )
+    events = detect_runaway(
+        t - t[0], v, j, window=opts["window"], cycle_index=cycle_index
+    ) + detect_short_circuit(t - t[0], v, j, cycle_index=cycle_index)
     eta = cycles["Overpotential [mV]"]
     complete = halves[halves["Complete"]]
     density = (
@@ -263,6 +281,7 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
     )
     result: dict[str, Any] = {
         "cycles": len(cycles),
+        "cycle numbers": _CYCLE_NUMBERS[cycle_index is not None],
         "duration [h]": float(t[-1] - t[0]) / 3600,
         "current density [mA.cm-2]": density / 10,
         "half cycle [h]": float(np.median(complete["Duration [s]"])) / 3600
@@ -610,7 +629,7 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
     mass = opts["mass_g"][k]
     progress(f"{stem}: per-cycle metrics", 0.0)
     # the instrument's cycle index where the file has one (same numbering from every format)
-    cycle_index = d[CYCLE].to_numpy() if CYCLE in d and d[CYCLE].notna().all() else None
+    cycle_index = _instrument_cycles(m)
     table = galvanostatic_cycles(
         t,
         v,
@@ -628,11 +647,7 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
         ]
     w.csv(f"tables/{stem}.cycles.csv", table)
     result: dict[str, Any] = cycling_summary(table) if not per_area else {"cycles": len(table)}
-    result["cycle numbers"] = (
-        "instrument's cycle index"
-        if cycle_index is not None
-        else ("counted: a new cycle with each half cycle of the first sign")
-    )
+    result["cycle numbers"] = _CYCLE_NUMBERS[cycle_index is not None]
     result["charge accounted [%]"] = table.attrs.get("charge accounted [%]")
     specific_current = None
     if mass is not None and not per_area:
@@ -646,7 +661,7 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
     from solidna.analysis.io._table import integrate_current
 
     q = capacity if capacity is not None else integrate_current(t, current)
-    halves = split_half_cycles(t, current)
+    halves = split_half_cycles(t, current, cycle_index=cycle_index)  # numbered as the table
     fig, ax = _axes()
     scale, xlabel = (
         (1e3 / mass, "Capacity [mA h g$^{-1}$]")

@@ -121,7 +121,7 @@ class Measurement:
     source : pathlib.Path
         The file read (never modified).
     area_m2 : float or None
-        Electrode area in m2 (given by the user, or from the file header), else None.
+        Electrode area in m2 (given by the user, or from the file header or settings), else None.
     metadata : dict
         What the file's header says (instrument, start date, channel ...), as strings/numbers.
     notes : list of str

@@ -21,7 +21,11 @@ are numbered (``"Spectrum"``): a new one wherever the impedance rows are interru
 turns back.
 
 **Electrode area.** EC-Lab writes ``Electrode surface area : 0.001 cm²`` when the user never set
-it; that default is taken as unknown (noted; give ``area=``), never as the area.
+it; that default is taken as unknown (noted; give ``area=``), never as the area. The text export
+states it in its header, the binary file in its settings module (``VMP Set``), which galvani keeps
+undecoded (``MPRfile.modules``); :func:`mpr_settings` decodes the fields of its fixed-layout head
+(:data:`MPR_SETTINGS_LAYOUT`), and both readers decide on the area with :func:`electrode_area`, so
+a ``.mpr`` and its ``.mpt`` twin give the same area, units and analysis.
 """
 
 from __future__ import annotations
@@ -51,7 +55,16 @@ from solidna.analysis.io._table import (
 from solidna.analysis.io.generic import check_columns, frame_from_columns, read_delimited
 from solidna.errors import DataFormatError
 
-__all__ = ["read_mpr", "read_mpt", "write_mpt", "MPR_MAGIC", "MPT_MAGICS"]
+__all__ = [
+    "read_mpr",
+    "read_mpt",
+    "write_mpt",
+    "mpr_settings",
+    "electrode_area",
+    "MPR_MAGIC",
+    "MPT_MAGICS",
+    "MPR_SETTINGS_LAYOUT",
+]
 
 MPR_MAGIC = b"BIO-LOGIC MODULAR FILE"
 MPT_MAGICS = ("EC-Lab ASCII FILE", "BT-Lab ASCII FILE")
@@ -68,6 +81,125 @@ _BIOLOGIC_COLUMNS: dict[str, tuple[str, ...]] = {
     "z_re": ("Re(Z)/Ohm",),
     "-z_im": ("-Im(Z)/Ohm",),
 }
+
+
+# --------------------------------------------------------------------------------------------
+# Electrode area: one decision for both formats
+# --------------------------------------------------------------------------------------------
+def electrode_area(
+    area_cm2: float,
+    area_m2: float | None,
+    where: str,
+    metadata: dict[str, Any],
+    notes: list[str],
+) -> float | None:
+    """The electrode area to use, from the value EC-Lab stored and the one the user gave.
+
+    EC-Lab's default (:data:`~solidna.analysis.io._table.EC_LAB_DEFAULT_AREA_CM2`, 0.001 cm2, a
+    cell whose area was never set) and a non-positive value are taken as unknown, with a note; a
+    user's ``area_m2`` wins over the file's. The stored value goes to
+    ``metadata["electrode area [cm2]"]``.
+
+    Parameters
+    ----------
+    area_cm2 : float
+        Electrode surface area stored in the file, in cm2.
+    area_m2 : float or None
+        Area given by the user, in m2 (None: not given).
+    where : str
+        Where the file stores it, for the note (e.g. ``"header"``).
+    metadata, notes
+        The measurement's metadata and notes, added to in place.
+
+    Returns
+    -------
+    float or None
+        Area in m2, or None when unknown.
+    """
+    metadata["electrode area [cm2]"] = area_cm2
+    if area_m2 is not None:
+        return area_m2
+    absolute = "currents and impedances stay absolute (A, Ohm); give area= / --area for densities."
+    if np.isclose(area_cm2, EC_LAB_DEFAULT_AREA_CM2, rtol=1e-9):
+        notes.append(
+            f"the {where}'s electrode area {area_cm2:g} cm2 is EC-Lab's default (never set), "
+            f"taken as unknown: {absolute}"
+        )
+        return None
+    if not (np.isfinite(area_cm2) and area_cm2 > 0):
+        notes.append(f"the {where}'s electrode area {area_cm2:g} cm2 is not an area: {absolute}")
+        return None
+    notes.append(f"electrode area {area_cm2:g} cm2 from the file's {where}.")
+    return area_cm2 * 1e-4
+
+
+#: Fields of the head of an EC-Lab ``.mpr`` settings module (``VMP Set``): name -> (byte offset
+#: in the module's data, numpy dtype). The layout is reverse-engineered (the same offsets in
+#: eclabfiles/yadg); it was checked on the ``.mpr`` files of ``shared/data/biologic`` (EC-Lab
+#: 11.32, GCPL; BT-Lab Modulo Bat), whose fields at these offsets read EC-Lab's own defaults and
+#: values (x = 1, 90.93 g/mol, 6.94 g/mol, x0 = 0.9, 1 electron, reference "(unspecified)"). The
+#: area is a float32 in cm2 between the electrolyte and reference-electrode strings. ``"pascal"``
+#: is a length byte followed by the text; its slot ends where the next field begins.
+MPR_SETTINGS_LAYOUT: dict[str, tuple[int, str]] = {
+    "technique id": (0x0000, "u1"),
+    "comments": (0x0007, "pascal"),
+    "active material mass": (0x0107, "<f4"),
+    "at x": (0x010B, "<f4"),
+    "molecular weight [g.mol-1]": (0x010F, "<f4"),
+    "atomic weight [g.mol-1]": (0x0113, "<f4"),
+    "acquisition started at x0": (0x0117, "<f4"),
+    "electrons per ion": (0x011B, "<u2"),
+    "electrode material": (0x011E, "pascal"),
+    "electrolyte": (0x01C0, "pascal"),
+    "electrode area [cm2]": (0x0211, "<f4"),
+    "reference electrode": (0x0215, "pascal"),
+    "characteristic mass": (0x024C, "<f4"),
+}
+
+#: Largest area taken as decoded, cm2 (1 m2): a larger float at the area's offset means the
+#: layout is not the one above (no electrode on an EC-Lab channel is a square metre).
+MPR_MAX_AREA_CM2 = 1e4
+
+
+def mpr_settings(modules: list[dict[str, Any]]) -> tuple[dict[str, Any], str | None]:
+    """Decode the head of the settings module of an EC-Lab ``.mpr`` (:data:`MPR_SETTINGS_LAYOUT`).
+
+    Parameters
+    ----------
+    modules : list of dict
+        galvani's ``MPRfile.modules`` (each with ``"shortname"`` and the raw ``"data"`` bytes).
+
+    Returns
+    -------
+    settings : dict
+        Field name -> value (floats rounded to the decimal float32 holds: 0.001, not
+        0.0010000000475); empty when the layout is not recognised.
+    problem : str or None
+        Why the module could not be decoded (None when it was).
+    """
+    found = [m for m in modules if bytes(m.get("shortname", b"")).strip() == b"VMP Set"]
+    if not found:
+        return {}, "the file has no settings module"
+    data = bytes(found[0]["data"])
+    ends = sorted(offset for offset, _ in MPR_SETTINGS_LAYOUT.values())
+    out: dict[str, Any] = {}
+    for name, (offset, dtype) in MPR_SETTINGS_LAYOUT.items():
+        if dtype == "pascal":
+            slot_end = next((e for e in ends if e > offset), len(data))
+            if offset >= len(data) or data[offset] > slot_end - offset - 1:
+                return {}, f"the {name!r} text at byte {offset} overruns its slot"
+            out[name] = data[offset + 1 : offset + 1 + data[offset]].decode("latin-1")
+            continue
+        size = np.dtype(dtype).itemsize
+        if offset + size > len(data):
+            return {}, f"the settings module is {len(data)} bytes, too short for {name!r}"
+        value = np.frombuffer(data, dtype=dtype, count=1, offset=offset)[0]
+        # float32 -> the shortest decimal that reads back as it (what EC-Lab displays)
+        out[name] = float(str(value)) if value.dtype.kind == "f" else int(value)
+    area = out["electrode area [cm2]"]
+    if not (np.isfinite(area) and 0 < area <= MPR_MAX_AREA_CM2):
+        return {}, f"the value at the area's offset, {area!r}, is not an area in cm2"
+    return out, None
 
 
 def _mapping(header: list[str]) -> dict[str, tuple[str, str | None]]:
@@ -196,7 +328,8 @@ def read_mpr(path: Path, *, area_m2: float | None = None, kind: str | None = Non
     path : pathlib.Path
         The ``.mpr`` file.
     area_m2 : float, optional
-        Electrode area in m2 (``.mpr`` settings are not decoded, so give it for current density).
+        Electrode area in m2; overrides the area in the file's settings module (EC-Lab's default
+        0.001 cm2 there means never set, so the area is then unknown).
     kind : {"timeseries", "impedance"}, optional
         Part of a mixed record to return (default: the part with more rows).
 
@@ -239,7 +372,7 @@ def read_mpr(path: Path, *, area_m2: float | None = None, kind: str | None = Non
         # "cycle number" in a text export is the same count).
         raw["cycle number"] = raw["half cycle"].to_numpy(dtype=np.int64) // 2 + 1
         notes.append("cycle number = half cycle // 2 + 1 (the .mpr stores half cycles).")
-    metadata = {
+    metadata: dict[str, Any] = {
         "instrument": "BioLogic (EC-Lab .mpr)",
         "start date": str(getattr(mpr, "startdate", "")),
         "end date": str(getattr(mpr, "enddate", "")),
@@ -247,12 +380,24 @@ def read_mpr(path: Path, *, area_m2: float | None = None, kind: str | None = Non
         "column ids": [int(c) for c in getattr(mpr, "cols", [])],
         "reader": "galvani.BioLogic.MPRfile",
     }
-    if area_m2 is None:
-        notes.append(
-            "electrode area unknown (the .mpr settings are not decoded): currents and impedances "
-            "stay absolute (A, Ohm); give area= / --area for densities."
+    settings, problem = mpr_settings(getattr(mpr, "modules", []))
+    area = area_m2
+    if problem is not None:
+        if area_m2 is None:
+            notes.append(
+                f"electrode area unknown: the .mpr settings module could not be decoded "
+                f"({problem}); currents and impedances stay absolute (A, Ohm); give area= / "
+                "--area for densities."
+            )
+    else:
+        area = electrode_area(
+            settings["electrode area [cm2]"], area_m2, "settings module", metadata, notes
         )
-    return _to_measurement(raw, path, "biologic-mpr", area_m2, metadata, notes, kind)
+        metadata["technique id"] = settings["technique id"]
+        # EC-Lab lets the user pick the unit of this mass, and where it stores the unit is not
+        # known: the value is kept for reference only, never used.
+        metadata["characteristic mass (unit not decoded)"] = settings["characteristic mass"]
+    return _to_measurement(raw, path, "biologic-mpr", area, metadata, notes, kind)
 
 
 _HEADER_LINES = re.compile(r"Nb header lines\s*:\s*(\d+)")
@@ -309,18 +454,8 @@ def read_mpt(
     if am:
         value = float(am.group(1).replace(",", "."))
         unit = am.group(2).replace("²", "2")
-        header_area = value * unit_factor(unit, "m**2", what="electrode area", path=path)
-        metadata["electrode area [cm2]"] = header_area * 1e4
-        placeholder = np.isclose(header_area * 1e4, EC_LAB_DEFAULT_AREA_CM2, rtol=1e-9)
-        if area is None and placeholder:
-            notes.append(
-                f"the header's electrode area {header_area * 1e4:g} cm2 is EC-Lab's default "
-                "(never set), taken as unknown: currents and impedances stay absolute (A, "
-                "Ohm); give area= / --area for densities."
-            )
-        elif area is None and header_area > 0:
-            area = header_area
-            notes.append(f"electrode area {header_area * 1e4:g} cm2 from the file header.")
+        to_cm2 = unit_factor(unit, "cm**2", what="electrode area", path=path)
+        area = electrode_area(value * to_cm2, area_m2, "header", metadata, notes)
     elif area is None:
         notes.append("no electrode area in the header: currents and impedances stay absolute.")
     mm = _MASS.search(text)
