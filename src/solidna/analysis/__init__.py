@@ -15,6 +15,9 @@ kinetics
 cycling
     Galvanostatic plating/stripping metrics (Fig. 4h, S18): half cycles, per-cycle overpotential,
     time to a voltage, runaway and short-circuit detection.
+drt
+    Distribution of relaxation times (Tikhonov-regularised, Gaussian RBFs, automatic lambda):
+    peaks, credible band, evolution over several spectra (Fig. 4e).
 metrics
     Galvanostatic battery metrics (Fig. 5, S31): capacities, coulombic efficiency, retention,
     terminal voltages, charge-discharge gap.
@@ -34,6 +37,7 @@ from solidna.analysis.cycling import (
     split_half_cycles,
     time_to_voltage,
 )
+from solidna.analysis.drt import DRTResult, drt_evolution, fit_drt
 from solidna.analysis.eis import (
     EISFit,
     KKResult,
@@ -57,6 +61,7 @@ from solidna.analysis.metrics import cycling_summary, galvanostatic_cycles
 
 __all__ = [
     "CyclingEvent",
+    "DRTResult",
     "EISFit",
     "ExchangeCurrentResult",
     "KKResult",
@@ -70,6 +75,8 @@ __all__ = [
     "cycling_summary",
     "detect_runaway",
     "detect_short_circuit",
+    "fit_drt",
+    "drt_evolution",
     "effective_capacitance",
     "exchange_current_from_cv",
     "fit_circuit",
