@@ -378,6 +378,30 @@ def _absolute_unit(unit: str) -> str:
     return unit.replace(".m2", "").replace(".m-2", "")
 
 
+def _drt(spectra, labels, times_h, unit: str, stem: str, w: _Writer, notes) -> dict[str, Any]:
+    """DRT of a file's spectra (:mod:`solidna.analysis.drt`): tables, figure, summary."""
+    from solidna.analysis.drt import drt_evolution, fit_drt
+
+    if len(spectra) == 1:
+        result = fit_drt(*spectra[0], unit=unit)
+        results, fig = [result], result.plot()
+    else:
+        times = None if any(t is None for t in times_h) else list(times_h)
+        table, fig = drt_evolution(spectra, labels, times_h=times, unit=unit)
+        results = table.attrs["drt_results"]
+        w.csv(f"tables/{stem}.drt_evolution.csv", table)
+    w.figure(f"{stem}_drt", fig)
+    summary: dict[str, Any] = {}
+    for number, (label, result) in enumerate(zip(labels, results, strict=True), start=1):
+        suffix = "" if len(results) == 1 else f".{number}"
+        w.csv(f"tables/{stem}{suffix}.drt.csv", result.to_frame())
+        w.csv(f"tables/{stem}{suffix}.drt_peaks.csv", result.peaks)
+        summary[label] = result.summary() | {"peaks": result.peaks.to_dict(orient="list")}
+        if result.kk is not None and not result.kk.valid:
+            notes.append(f"{label}: the DRT reconstructs a spectrum that fails Kramers-Kronig.")
+    return summary if len(results) > 1 else summary[labels[0]]
+
+
 def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) -> dict[str, Any]:
     from solidna.analysis.eis import (
         arrhenius_fit,
@@ -388,7 +412,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
     from solidna.analysis.io import SPECTRUM
 
     circuit = opts["circuit"] or "R0-p(R1,CPE1)"
-    rows, per_file, row_file = [], {}, []
+    rows, per_file, row_file, drt_out = [], {}, [], {}
     for k, (m, stem) in enumerate(zip(measurements, stems, strict=True)):
         progress(f"analysing {stem}: Kramers-Kronig check and circuit fit", k / len(measurements))
         if m.kind != "impedance":
@@ -402,6 +426,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
         spectra = m.data.groupby(SPECTRUM, sort=True) if SPECTRUM in m.data else [(1, m.data)]
         n_spectra = int(m.data[SPECTRUM].max()) if SPECTRUM in m.data else 1
         file_rows = []
+        drt_spectra, drt_labels, drt_times = [], [], []
         fig, ax = _axes((5.2, 4.2))
         for number, d in spectra:
             label = m.source.name if n_spectra == 1 else f"{m.source.name} #{int(number)}"
@@ -414,9 +439,10 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
             kk = kramers_kronig(f, z_fit)
             if not kk.valid:
                 notes.append(
-                    f"{label}: Kramers-Kronig residuals up to {100 * kk.max_residual:.1f} % "
-                    f"(> {100 * kk.threshold:.0f} %): the spectrum may be non-linear, drifting or "
-                    "non-causal; its fit is reported but is suspect."
+                    f"{label}: systematic Kramers-Kronig residuals up to "
+                    f"{100 * kk.max_systematic:.1f} % (> {100 * kk.threshold:.1f} %, judged "
+                    f"against an estimated noise of {100 * kk.noise_level:.1f} %): the spectrum "
+                    "may be non-linear, drifting or non-causal; its fit is reported but is suspect."
                 )
             fit = fit_circuit(f, z_fit, circuit=circuit)
             units = (
@@ -435,6 +461,8 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                 else opts["temperature_K"][k] - 273.15,
                 "KK valid": kk.valid,
                 "KK max residual [%]": 100 * kk.max_residual,
+                "KK max systematic residual [%]": 100 * kk.max_systematic,
+                "KK noise level [%]": 100 * kk.noise_level,
                 "Relative residual RMS [%]": 100 * fit.relative_residual_rms_,
                 "Chi2 (|Z|-weighted sum of squares) [-]": fit.chi2_,
                 f"Residual sum of squares [{unit}2]": fit.rss_,
@@ -461,6 +489,9 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
             rows.append(row)
             row_file.append(k)
             file_rows.append(row)
+            drt_spectra.append((f, z_fit))
+            drt_labels.append(label)
+            drt_times.append(row.get("Time [h]"))
             key = m.source.name if n_spectra == 1 else f"{m.source.name} spectrum {int(number)}"
             per_file[key] = {c: v for c, v in row.items() if c != "File"} | {
                 "circuit": circuit,
@@ -480,6 +511,9 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
         ax.set_title(f"{m.source.name}: {circuit}")
         ax.legend(fontsize="small")
         w.figure(f"{stem}_nyquist", fig)
+        if opts.get("drt") and drt_spectra:
+            progress(f"analysing {stem}: distribution of relaxation times", None)
+            drt_out[m.source.name] = _drt(drt_spectra, drt_labels, drt_times, unit, stem, w, notes)
         if len(file_rows) > 1:
             # Fig. 4e-f: the circuit parameters against spectrum number (or time)
             evo = pd.DataFrame(file_rows)
@@ -501,6 +535,8 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
     table = pd.DataFrame(rows)
     w.csv("tables/eis_fits.csv", table)
     out: dict[str, Any] = {"files": per_file, "circuit": circuit}
+    if drt_out:
+        out["DRT"] = drt_out
     temps = [opts["temperature_K"][k] for k in row_file]
     sigmas = [r.get("Conductivity [S.m-1]") for r in rows]
     usable = [(t, s) for t, s in zip(temps, sigmas, strict=True) if t is not None and s is not None]
@@ -851,6 +887,7 @@ def analyze(
     ohmic_resistance: str | float | None = None,
     model_fit: bool = True,
     write_data: bool = True,
+    drt: bool = False,
 ) -> dict[str, Any]:
     """Analyse measured files and write tables, figures, ``summary.json`` and ``report.html``.
 
@@ -895,6 +932,10 @@ def analyze(
         ``cv``: also fit the symmetric-cell model (the Fig. 4g definition; default True).
     write_data : bool
         Write each file's tidy table to ``tables/<file>.data.csv`` (default True).
+    drt : bool
+        ``eis``: also compute the distribution of relaxation times of every spectrum
+        (:func:`solidna.analysis.drt.fit_drt`; several spectra: :func:`drt_evolution`) and write
+        ``tables/<file>[.N].drt.csv``, ``...drt_peaks.csv`` and ``figures/<file>_drt.png``.
 
     Returns
     -------
@@ -947,6 +988,7 @@ def analyze(
         if ohmic_resistance is None
         else to_si(ohmic_resistance, "ohm*m**2", "ohmic resistance", positive=True),
         "model_fit": bool(model_fit),
+        "drt": bool(drt),
     }
     if forecast is not None:
         opts["forecast_s"] = parse_duration_s(
@@ -1027,6 +1069,7 @@ def analyze(
                 None if t is None else t - 273.15 for t in opts["temperature_K"]
             ],
             "circuit": circuit,
+            "distribution of relaxation times": bool(drt),
             "anode": anode,
             "forecast until [h]": None if forecast is None else opts["forecast_s"] / 3600,
             "forecast samples": opts["forecast_samples"] if forecast is not None else None,

@@ -229,6 +229,14 @@ def analyze_command(
     data: Annotated[
         bool, typer.Option("--data/--no-data", help="Write each file's tidy table as CSV.")
     ] = True,
+    drt: Annotated[
+        bool,
+        typer.Option(
+            "--drt/--no-drt",
+            help="eis: also the distribution of relaxation times of every spectrum (tables and "
+            "a figure; several spectra: their evolution).",
+        ),
+    ] = False,
 ) -> None:
     """Analyse measured files: tables, summary.json, figures and a report.html in --out."""
     from solidna.analysis.pipeline import analyze
@@ -255,5 +263,6 @@ def analyze_command(
             ohmic_resistance=ohmic_resistance,
             model_fit=model_fit,
             write_data=data,
+            drt=drt,
         )
     _print_summary(summary, output.out)
