@@ -38,7 +38,9 @@ def test_target_within_tolerance(results, target):
 
 def test_figures_drawn(results):
     _, out = results
-    assert {"fig4e", "fig4f", "fig4g", "fig4h", "figS18"} <= set(out.figures)
+    assert {"fig4e", "fig4e_drt", "fig4f", "fig4g", "fig4h", "figS18"} <= set(out.figures)
+    # the DRT of the model's Fig. 4e spectra has a caption like every figure
+    assert "relaxation" in out.captions["fig4e_drt"].lower()
 
 
 def test_paper_numbers_drawn_as_markers(results):

@@ -31,6 +31,11 @@ from solidna.protocols import (
 
 __all__ = ["SymmetricCell", "CyclingResult", "CVResult", "EISResult"]
 
+#: The model variable the cell reports as "Voltage [V]": phi_left - phi_right, the negative of
+#: PyBaMM's "Voltage [V]" of :class:`~solidna.models.SymmetricCellModel` (the left electrode is
+#: the working electrode; a positive current density, a PyBaMM discharge, strips it).
+WORKING_ELECTRODE_VOLTAGE = "Working-electrode voltage [V]"
+
 
 @dataclass
 class CyclingResult(Result):
@@ -190,7 +195,29 @@ class SymmetricCell(Cell):
 
     Parameters are those of :class:`~solidna.cells.base.Cell` (anode, parameters, temperature,
     sse_thickness, pvdf_ratio, var_pts).
+
+    Sign convention of the results: the left electrode is the working electrode; a positive
+    current density strips it and the reported voltage is ``phi_left - phi_right`` (positive
+    then). The model underneath, :class:`~solidna.models.SymmetricCellModel`, follows PyBaMM: the
+    same positive current is a PyBaMM discharge and its ``"Voltage [V]"`` is the negative of the
+    reported one (:meth:`model` gives it, for a ``pybamm.Experiment``).
     """
+
+    def model(self, **options: str):
+        """The PyBaMM model of this cell (:class:`~solidna.models.SymmetricCellModel`, this
+        anode; ``options`` such as ``{"surface form": "differential"}`` passed on)."""
+        from solidna.models import SymmetricCellModel
+
+        return SymmetricCellModel({"anode": self.anode} | options)
+
+    def parameter_values(self, state: dict[str, float] | None = None):
+        """This cell's values (conditions applied) as ``pybamm.ParameterValues``, from ``state``
+        (default: the fresh cell), with a 0.1 mA/cm2 discharge as "Current function [A]"."""
+        import pybamm
+
+        values = self._values(state)
+        values["Current function [A]"] = values["Current scale [A]"]
+        return pybamm.ParameterValues(values)
 
     @property
     def initial_state(self) -> dict[str, float]:
@@ -230,10 +257,14 @@ class SymmetricCell(Cell):
 
         tic = time.perf_counter()
         values = self._values(state)
+        # The model is PyBaMM's convention (positive current = discharge, strips the left
+        # electrode); the cell reports the working-electrode voltage phi_left - phi_right, so a
+        # positive current density (stripping the left, working electrode) reads positive.
         out = solve_current(
             values,
             self.anode,
             current_schedule(steps),
+            variables=(WORKING_ELECTRODE_VOLTAGE, "Current density [A.m-2]"),
             var_pts=self.var_pts,
             points_per_half_cycle=points_per_half_cycle,
         )
@@ -241,11 +272,11 @@ class SymmetricCell(Cell):
             {
                 "Time [h]": out["Time [s]"] / 3600,
                 "Current density [mA.cm-2]": out["Current density [A.m-2]"] / 10,
-                "Voltage [V]": out["Voltage [V]"],
+                "Voltage [V]": out[WORKING_ELECTRODE_VOLTAGE],
             }
         )
         status = "completed"
-        if "Voltage limit" in out["termination"]:
+        if "voltage" in out["termination"].lower():
             status = (
                 f"voltage limit {values['Voltage limit [V]']:g} V reached at "
                 f"{ts['Time [h]'].iloc[-1]:.3f} h"

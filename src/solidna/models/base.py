@@ -1,41 +1,188 @@
-"""What the one-domain cell models share: the mesh of their single 1-D domain and the solve of a
-current schedule.
+"""What the one-domain cell models share: PyBaMM's external circuit and conventions, the mesh of
+their single 1-D domain, and the solve of a current schedule.
 
 The symmetric cell resolves the SSE, the Na-CO2 cell its cathode; each is a
 :class:`OneDomainModel` that names its domain, spatial variable and length parameter.
+
+PyBaMM conventions, end to end (so that a ``pybamm.Experiment`` runs these models as it runs
+PyBaMM's own battery models):
+
+* **Sign.** A positive current [A] is a discharge and lowers ``"Voltage [V]"``.
+* **External circuit.** The current comes from PyBaMM's own external-circuit submodels, chosen by
+  the ``"operating mode"`` option exactly as in ``pybamm.BaseBatteryModel``:
+  ``"current"`` (``ExplicitCurrentControl``: ``"Current function [A]"``), ``"voltage"``
+  (``VoltageFunctionControl``: ``"Voltage function [V]"``), ``"power"`` and ``"resistance"``
+  (``PowerFunctionControl``, ``ResistanceFunctionControl``). An experiment's voltage hold swaps
+  ``"Current function [A]"`` for PyBaMM's ``"Current variable [A]"`` state, as for a DFN.
+* **Variables** every experiment step, termination and summary reads: ``"Voltage [V]"``,
+  ``"Battery voltage [V]"``, ``"Current [A]"``, ``"Current variable [A]"``, ``"C-rate"``,
+  ``"Power [W]"``, ``"Discharge capacity [A.h]"``, ``"Throughput capacity [A.h]"`` (PyBaMM's
+  ``DischargeThroughput`` submodel) and ``model.summary_variables``.
+* **Events**: the Na-CO2 cut-offs are PyBaMM's ``"Minimum voltage [V]"`` / ``"Maximum voltage
+  [V]"`` (an experiment relaxes them by 1 V so that its own cut-offs fire first); the symmetric
+  cell's cycler protection is ``"Voltage limit [V]"`` on ``|V|``.
+* **Parameters** ``model.param`` carries what PyBaMM's submodels and steps read: ``Q``
+  ("Nominal cell capacity [A.h]", also the scale of the current), ``A_cc`` ("Electrode area
+  [m2]") and the current function.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from types import SimpleNamespace
 
 import numpy as np
 import pybamm
 
-from solidna.errors import ConvergenceError
+from solidna.errors import ConvergenceError, check_choice
 from solidna.models.schedule import current_expression, interp_times, switch_times
 
-__all__ = ["OneDomainModel", "solve_schedule"]
+__all__ = ["OPERATING_MODES", "CircuitParameters", "OneDomainModel", "solve_schedule"]
+
+#: PyBaMM's operating modes these models accept, with PyBaMM's external-circuit submodel of each.
+OPERATING_MODES = {
+    "current": pybamm.external_circuit.ExplicitCurrentControl,
+    "voltage": pybamm.external_circuit.VoltageFunctionControl,
+    "power": pybamm.external_circuit.PowerFunctionControl,
+    "resistance": pybamm.external_circuit.ResistanceFunctionControl,
+}
+
+#: Values of the ``"capacity"`` option (see :class:`OneDomainModel`).
+CAPACITY_OPTIONS = ("integrated", "none")
+
+#: Summary variables of every one-domain model (PyBaMM's defaults that apply to it).
+BASE_SUMMARY_VARIABLES = [
+    "Time [s]",
+    "Time [h]",
+    "Throughput capacity [A.h]",
+    "Throughput energy [W.h]",
+]
+
+
+class CircuitParameters:
+    """What PyBaMM's external-circuit submodels and experiment steps read from ``model.param``.
+
+    Attributes
+    ----------
+    A_cc : pybamm.Parameter
+        "Electrode area [m2]".
+    Q : pybamm.Parameter
+        "Nominal cell capacity [A.h]": the charge of one hour at the current scale (1 A/m2 =
+        0.1 mA/cm2 per electrode area), so a PyBaMM C-rate step is a multiple of 0.1 mA/cm2
+        (the symmetric cell has no capacity of its own: its sodium is in excess).
+    current_with_time : pybamm.FunctionParameter
+        "Current function [A]" of time [A], positive on discharge.
+    current_density_with_time : pybamm.Symbol
+        The same per electrode area [A.m-2].
+    """
+
+    def __init__(self) -> None:
+        self.A_cc = pybamm.Parameter("Electrode area [m2]")
+        self.Q = pybamm.Parameter("Nominal cell capacity [A.h]")
+        self.current_with_time = pybamm.FunctionParameter(
+            "Current function [A]", {"Time [s]": pybamm.t}
+        )
+        self.current_density_with_time = self.current_with_time / self.A_cc
 
 
 class OneDomainModel(pybamm.BaseModel):
     """A PyBaMM model on one Cartesian domain ``[0, length]``, 20 uniform finite volumes by
-    default, solved by IDAKLU (rtol 1e-6)."""
+    default, solved by IDAKLU (rtol 1e-6), with PyBaMM's external circuit.
+
+    Subclasses call :meth:`_circuit_variables` first (the current as PyBaMM's external circuit
+    defines it), build their physics with ``"Current [A]"``, then :meth:`_finish` with the cell
+    voltage.
+
+    Parameters
+    ----------
+    name : str
+        Model name.
+    options : dict
+        The model's options; ``"operating mode"`` is one of :data:`OPERATING_MODES`;
+        ``"capacity"``: ``"integrated"`` (default: PyBaMM's ``DischargeThroughput`` states, as an
+        experiment needs) or ``"none"`` (no capacity-counting states: the long current schedules
+        of our cells, which count charge from the schedule itself; the two extra states cost
+        ~15 % of a 4000-h run's solve time).
+    """
 
     #: Name of the domain, of its spatial variable, and the parameter that gives its length.
     DOMAIN: str
     X_NAME: str
     LENGTH_PARAMETER: str
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, options: dict):
         super().__init__(name=name)
-        # What pybamm.EISSimulation's current-control submodel needs from a model: a current
-        # scale (Q) and the electrode area (A_cc).
-        self._param = SimpleNamespace(
-            Q=pybamm.Parameter("Current scale [A]"), A_cc=pybamm.Parameter("Electrode area [m2]")
+        check_choice("operating mode", options["operating mode"], tuple(OPERATING_MODES))
+        self.param = CircuitParameters()
+        # PyBaMM's steps and EISSimulation pass ``model.options`` to their submodels as
+        # battery-model options: only keys PyBaMM knows belong here.
+        self.options = {k: options[k] for k in ("surface form", "operating mode")}
+        circuit_options = pybamm.BatteryModelOptions({"operating mode": options["operating mode"]})
+        self._circuit = OPERATING_MODES[options["operating mode"]](self.param, circuit_options)
+        check_choice("capacity option", options.get("capacity", "integrated"), CAPACITY_OPTIONS)
+        self._throughput = (
+            pybamm.external_circuit.DischargeThroughput(self.param, circuit_options)
+            if options.get("capacity", "integrated") == "integrated"
+            else None
         )
+        self._summary_variables = list(BASE_SUMMARY_VARIABLES)
 
+    # -- PyBaMM's external circuit -------------------------------------------------------------
+    def _circuit_variables(self) -> dict:
+        """``"Current [A]"``, ``"Current variable [A]"``, ``"C-rate"``, ``"Total current
+        density [A.m-2]"``, discharge and throughput capacity, as PyBaMM's submodels define them."""
+        variables: dict = {}
+        for sm in self._submodels():
+            variables.update(sm.get_fundamental_variables())
+        if "Current variable [A]" not in variables:  # explicit control: the current itself
+            variables["Current variable [A]"] = variables["Current [A]"]
+        return variables
+
+    def _finish(self, variables: dict, voltage: pybamm.Symbol, summary: Sequence[str]) -> None:
+        """Add the voltage variables, the circuit's equations and the summary variables."""
+        current = variables["Current [A]"]
+        variables.update(
+            {
+                "Time [s]": pybamm.t,
+                "Time [min]": pybamm.t / 60,
+                "Time [h]": pybamm.t / 3600,
+                "Voltage [V]": voltage,
+                "Battery voltage [V]": voltage,  # one cell, no series stack
+                "Terminal power [W]": voltage * current,
+                "Power [W]": voltage * current,
+            }
+        )
+        variables.update(self._circuit.get_coupled_variables(variables))
+        for sm in self._submodels():
+            sm.set_rhs(variables)
+            sm.set_algebraic(variables)
+            sm.set_initial_conditions(variables)
+            self.rhs.update(sm.rhs)
+            self.algebraic.update(sm.algebraic)
+            self.initial_conditions.update(sm.initial_conditions)
+        if self.options["operating mode"] == "voltage":
+            # the cell starts at rest: zero current is the consistent start of a voltage sweep
+            self.initial_conditions[variables["Current variable [A]"]] = pybamm.Scalar(0)
+        self.variables = variables
+        base = [name for name in BASE_SUMMARY_VARIABLES if name in variables]
+        self.summary_variables = base + list(summary)
+
+    def _submodels(self) -> list:
+        return [sm for sm in (self._circuit, self._throughput) if sm is not None]
+
+    @property
+    def summary_variables(self) -> list[str]:
+        """Names of the variables PyBaMM summarises per cycle of an experiment (first and last
+        value and their change)."""
+        return self._summary_variables
+
+    @summary_variables.setter
+    def summary_variables(self, value: list[str]) -> None:
+        for name in value:
+            if name not in self.variables:
+                raise KeyError(f"No variable {name!r} for the summary variables of {self.name}.")
+        self._summary_variables = list(value)
+
+    # -- discretisation and solver --------------------------------------------------------------
     @classmethod
     def spatial_variable(cls) -> pybamm.SpatialVariable:
         return pybamm.SpatialVariable(cls.X_NAME, domain=[cls.DOMAIN], coord_sys="cartesian")
@@ -61,6 +208,10 @@ class OneDomainModel(pybamm.BaseModel):
     def default_solver(self) -> pybamm.BaseSolver:
         return pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8)
 
+    @property
+    def default_quick_plot_variables(self) -> list[str]:
+        return ["Current [A]", "Voltage [V]", "Discharge capacity [A.h]"]
+
 
 def solve_schedule(
     model: OneDomainModel,
@@ -72,10 +223,14 @@ def solve_schedule(
     solver: pybamm.BaseSolver,
     failure: str,
 ) -> tuple[pybamm.Solution, dict[str, np.ndarray | str]]:
-    """Solve ``model`` under the current schedule ``segments`` (set as "Current function [A]").
+    """Solve ``model`` under the current schedule ``segments``.
 
-    The switch times are IDAKLU breakpoints; the output omits them, since there the current
-    already has its new value while the algebraic states are those of the interval that ended.
+    The schedule is PyBaMM's drive-cycle mechanism: "Current function [A]" set to a piecewise
+    function of time (positive on discharge), read by the model's ``ExplicitCurrentControl``
+    (operating mode ``"current"``) - the same model, variables and sign a ``pybamm.Experiment``
+    uses, without one experiment step per half cycle. The switch times are IDAKLU breakpoints;
+    the output omits them, since there the current already has its new value while the
+    algebraic states are those of the interval that ended.
 
     Returns
     -------

@@ -37,7 +37,12 @@ from __future__ import annotations
 import pybamm
 
 from solidna.errors import check_choice
-from solidna.models.base import OneDomainModel, solve_schedule
+from solidna.models.base import (
+    CAPACITY_OPTIONS,
+    OPERATING_MODES,
+    OneDomainModel,
+    solve_schedule,
+)
 from solidna.models.interphase import ANODE_TYPES, InterphaseSubmodel
 
 __all__ = ["NaCO2CellModel"]
@@ -46,22 +51,45 @@ __all__ = ["NaCO2CellModel"]
 class NaCO2CellModel(OneDomainModel):
     """PyBaMM model of the all-solid-state Na-CO2 cell.
 
+    PyBaMM's conventions (:mod:`solidna.models.base`): a positive current is a discharge
+    (CO2 reduction) and lowers ``"Voltage [V]"``; the current comes from PyBaMM's external
+    circuit, so ``pybamm.Experiment`` steps (currents, rests, voltage holds, cut-offs) run as for
+    PyBaMM's own models.
+
     Parameters
     ----------
     options : dict, optional
-        ``"anode"``: ``"modified"`` (M-Na, default) or ``"pristine"``.
+        ``"anode"``: ``"modified"`` (M-Na, default) or ``"pristine"``; ``"operating mode"``:
+        ``"current"`` (default), ``"voltage"``, ``"power"`` or ``"resistance"``;
+        ``"capacity"``: ``"integrated"`` (default) or ``"none"`` (see
+        :class:`~solidna.models.base.OneDomainModel`).
     """
 
     DOMAIN, X_NAME, LENGTH_PARAMETER = "cathode", "x_c", "Cathode thickness [m]"
 
     def __init__(self, options: dict | None = None, name: str = "Na-CO2 cell"):
-        super().__init__(name)
-        opts = {"anode": "modified"}
+        # the cathode double layer is a state (differential); the anode's charge transfer is
+        # algebraic: "surface form" is fixed and stated for PyBaMM (EISSimulation reads it)
+        opts = {"anode": "modified", "operating mode": "current", "surface form": "differential"}
+        allowed = {
+            "anode": ANODE_TYPES,
+            "operating mode": tuple(OPERATING_MODES),
+            "capacity": CAPACITY_OPTIONS,
+        }
         for key, value in (options or {}).items():
-            check_choice("model option", key, opts)
-            opts[key] = check_choice(f"value of option {key!r}", value, ANODE_TYPES)
+            check_choice("model option", key, allowed)
+            opts[key] = check_choice(f"value of option {key!r}", value, allowed[key])
+        super().__init__(name, opts)
         self.cell_options = opts
         self._build()
+
+    @property
+    def default_parameter_values(self) -> pybamm.ParameterValues:
+        """The Lu 2019 values for this anode (:func:`solidna.models.parameter_values.
+        pybamm_parameter_values`), with a 0.1 mA/cm2 discharge as "Current function [A]"."""
+        from solidna.models.parameter_values import pybamm_parameter_values
+
+        return pybamm_parameter_values("na-co2", self.cell_options["anode"])
 
     def _build(self) -> None:
         F = pybamm.constants.F
@@ -70,9 +98,9 @@ class NaCO2CellModel(OneDomainModel):
         f = F / (R * T)
         P = pybamm.Parameter
 
-        area = P("Electrode area [m2]")
-        current = pybamm.FunctionParameter("Current function [A]", {"Time [s]": pybamm.t})
-        i = current / area
+        area = self.param.A_cc
+        variables = self._circuit_variables()  # PyBaMM's external circuit
+        i = variables["Current [A]"] / area
 
         # ---- cathode -------------------------------------------------------------------------
         x = self.spatial_variable()
@@ -149,31 +177,38 @@ class NaCO2CellModel(OneDomainModel):
         voltage = e_eq + eta - v_anode - i * r_sse
 
         m_cnt = P("MWCNT loading [kg.m-2]")
-        self.variables = {
-            "Time [s]": pybamm.t,
-            "Time [h]": pybamm.t / 3600,
-            "Current [A]": current,
-            "Current density [A.m-2]": i,
-            "Current per CNT mass [mA.g-1]": i / m_cnt,
-            "Voltage [V]": voltage,
-            "Cathode overpotential [V]": eta,
-            "Anode overpotential [V]": v_anode,
-            "Anode interphase thickness [m]": L_a,
-            "Product volume fraction [-]": eps_p,
-            "Dead product volume fraction [-]": eps_dead,
-            "Open volume fraction [-]": eps_open / eps_acc,
-            "Reduction active fraction [-]": theta_red,
-            "CO2 concentration [mol.m-3]": c,
-            "Product volume per area [m]": pybamm.Integral(eps_p, x),
-            "CO2 per area [mol.m-2]": pybamm.Integral(c, x) * eps_acc,
-            # outward diffusive flux -D_eff dc/dx at x = L_c (negative when CO2 flows in)
-            "CO2 flux at gas side [mol.m-2.s-1]": -pybamm.boundary_value(d_eff, "right")
-            * pybamm.BoundaryGradient(c, "right"),
-            "x_c [m]": x,
-        }
+        variables.update(
+            {
+                "Current density [A.m-2]": i,
+                "Current per CNT mass [mA.g-1]": i / m_cnt,
+                "Cathode overpotential [V]": eta,
+                "Anode overpotential [V]": v_anode,
+                "Anode interphase thickness [m]": L_a,
+                "Product volume fraction [-]": eps_p,
+                "Dead product volume fraction [-]": eps_dead,
+                "Open volume fraction [-]": eps_open / eps_acc,
+                "Reduction active fraction [-]": theta_red,
+                "CO2 concentration [mol.m-3]": c,
+                "Product volume per area [m]": pybamm.Integral(eps_p, x),
+                "CO2 per area [mol.m-2]": pybamm.Integral(c, x) * eps_acc,
+                # outward diffusive flux -D_eff dc/dx at x = L_c (negative when CO2 flows in)
+                "CO2 flux at gas side [mol.m-2.s-1]": -pybamm.boundary_value(d_eff, "right")
+                * pybamm.BoundaryGradient(c, "right"),
+                "x_c [m]": x,
+            }
+        )
+        self._finish(
+            variables,
+            voltage,
+            summary=[
+                "Anode interphase thickness [m]",
+                "Product volume per area [m]",
+                "CO2 per area [mol.m-2]",
+            ],
+        )
         self.events = [
-            pybamm.Event("Minimum voltage", voltage - P("Lower voltage cut-off [V]")),
-            pybamm.Event("Maximum voltage", P("Upper voltage cut-off [V]") - voltage),
+            pybamm.Event("Minimum voltage [V]", voltage - P("Lower voltage cut-off [V]")),
+            pybamm.Event("Maximum voltage [V]", P("Upper voltage cut-off [V]") - voltage),
         ]
 
 
@@ -219,6 +254,10 @@ def na_co2_parameter_values(
                 T, v["CO2 partial pressure [bar]"], v
             ),
             "Current scale [A]": 1.0 * v["Electrode area [m2]"],
+            # PyBaMM's capacity for C-rate steps and the current scale: 1 h at 0.1 mA/cm2
+            "Nominal cell capacity [A.h]": 1.0 * v["Electrode area [m2]"],
+            # read by PyBaMM's experiments; the isothermal model uses "Temperature [K]"
+            "Ambient temperature [K]": T,
             "Initial product volume fraction [-]": 0.0,
             "Initial anode interphase thickness [m]": (
                 anode_thickness_m
@@ -249,7 +288,8 @@ def solve_na_co2(
     pv["Lower voltage cut-off [V]"] = lower_cutoff_V
     pv["Upper voltage cut-off [V]"] = upper_cutoff_V
     sol, out = solve_schedule(
-        NaCO2CellModel({"anode": anode}),
+        # our long schedules count charge themselves: no capacity states (see OneDomainModel)
+        NaCO2CellModel({"anode": anode, "capacity": "none"}),
         pv,
         segments,
         variables,

@@ -77,6 +77,7 @@ __all__ = [
     "particle_area_per_cell_area",
     "positive_lam_rate",
     "series_resistance",
+    "NVPHalfCellModel",
     "half_cell_model",
     "half_cell_parameter_values",
     "CurrentStep",
@@ -95,6 +96,9 @@ ATOL = 1e-8
 VAR_PTS = {"x_n": 5, "x_s": 10, "x_p": 10, "r_p": 30}
 # Scale of the film states [m] (nm films) for the solver's error control.
 FILM_SCALE_M = 1e-8
+# Voltage window of the exported parameter values [V] (solidna.protocols.nvp LOWER/UPPER_CUTOFF).
+DEFAULT_LOWER_CUTOFF_V = 2.5
+DEFAULT_UPPER_CUTOFF_V = 3.8
 # Cut-offs that never trigger (rest steps) [V].
 NO_LOWER_CUTOFF_V = -100.0
 NO_UPPER_CUTOFF_V = 100.0
@@ -304,9 +308,58 @@ def positive_lam_rate(i: pybamm.Symbol, T: pybamm.Symbol) -> pybamm.Symbol:
     return -nu * g * pybamm.AbsoluteValue(i) / L_p
 
 
+class NVPHalfCellModel(pybamm.lithium_ion.SPMe):
+    """The Na|SSE|NVP half-cell: PyBaMM's SPMe (``"working electrode": "positive"``) with the
+    :class:`NaInterphase` and :class:`PositiveInterphase` submodels.
+
+    A PyBaMM battery model through and through: its sign convention (a positive current is a
+    discharge, sodiating the NVP), variables, external circuit, events ("Minimum voltage [V]" at
+    "Lower voltage cut-off [V]", ...) and summary variables are PyBaMM's, so ``pybamm.Experiment``
+    and ``pybamm.EISSimulation`` (with ``{"surface form": "differential"}``) run it as they run
+    an SPMe. ``default_parameter_values`` is the Lu 2019 set
+    (:func:`solidna.models.parameter_values.pybamm_parameter_values`).
+
+    Parameters
+    ----------
+    options : dict, optional
+        ``"anode"``: ``"modified"`` (M-Na, default) or ``"pristine"``; any other key is a PyBaMM
+        battery-model option (e.g. ``"surface form"``, ``"operating mode"``).
+    name : str, optional
+        Model name.
+    """
+
+    def __init__(self, options: dict | None = None, name: str | None = None):
+        opts = dict(options or {})
+        anode = check_choice("anode type", opts.pop("anode", "modified"), ANODE_TYPES)
+        pybamm_options = {
+            "working electrode": "positive",
+            "contact resistance": "true",
+            "loss of active material": "current-driven",
+        } | opts
+        super().__init__(pybamm_options, name=name or f"Na|SSE|NVP ({anode})", build=False)
+        self.cell_options = {"anode": anode}
+        self.submodels["Na interphase"] = NaInterphase(self.param, anode, self.options)
+        self.submodels["positive interphase"] = PositiveInterphase(self.param, self.options)
+        self.build_model()
+        self.summary_variables = self.summary_variables + [
+            "Negative interphase thickness [m]",
+            "Positive interphase thickness [m]",
+            "Negative interphase resistance [Ohm.m2]",
+            "Positive interphase resistance [Ohm.m2]",
+        ]
+
+    @property
+    def default_parameter_values(self) -> pybamm.ParameterValues:
+        """The Lu 2019 values for this anode, 1 C discharge as "Current function [A]" and the
+        2.5-3.8 V window of the paper's protocols as PyBaMM's voltage cut-offs."""
+        from solidna.models.parameter_values import pybamm_parameter_values
+
+        return pybamm_parameter_values("nvp", self.cell_options["anode"])
+
+
 @functools.lru_cache(maxsize=4)
-def half_cell_model(anode: str) -> pybamm.lithium_ion.SPMe:
-    """The Na|SSE|NVP SPMe half-cell with both interphase submodels (built, cached).
+def half_cell_model(anode: str) -> NVPHalfCellModel:
+    """The :class:`NVPHalfCellModel` of ``anode`` (built once, cached; do not modify it).
 
     Parameters
     ----------
@@ -314,32 +367,7 @@ def half_cell_model(anode: str) -> pybamm.lithium_ion.SPMe:
         ``"modified"`` (M-Na) or ``"pristine"``.
     """
     check_choice("anode type", anode, ANODE_TYPES)
-    options = {
-        "working electrode": "positive",
-        "contact resistance": "true",
-        "loss of active material": "current-driven",
-    }
-    model = pybamm.lithium_ion.SPMe(options, name=f"Na|SSE|NVP ({anode})", build=False)
-    model.submodels["Na interphase"] = NaInterphase(model.param, anode, model.options)
-    model.submodels["positive interphase"] = PositiveInterphase(model.param, model.options)
-    model.build_model()
-    # Voltage cut-offs as input parameters, named like PyBaMM's experiment events so that the
-    # solver may step on after one has fired; the stoichiometry guards are kept (renamed alike).
-    V = model.variables["Voltage [V]"]
-    kept = [
-        pybamm.Event(f"{e.name} [experiment]", e.expression, e.event_type)
-        for e in model.events
-        if "voltage" not in e.name.lower()
-    ]
-    model.events = kept + [
-        pybamm.Event(
-            "Minimum voltage [experiment]", V - pybamm.InputParameter("Lower cut-off [V]")
-        ),
-        pybamm.Event(
-            "Maximum voltage [experiment]", pybamm.InputParameter("Upper cut-off [V]") - V
-        ),
-    ]
-    return model
+    return NVPHalfCellModel({"anode": anode})
 
 
 def half_cell_parameter_values(
@@ -362,7 +390,9 @@ def half_cell_parameter_values(
     Returns
     -------
     dict
-        Ready for ``pybamm.ParameterValues``; the current is the input "Current [A]".
+        Ready for ``pybamm.ParameterValues``: "Current function [A]" is a 1 C discharge and the
+        voltage cut-offs are the paper's 2.5-3.8 V window (:class:`HalfCellSolver` makes the
+        three input parameters of each step).
     """
     from solidna.models.solve import symmetric_parameter_values
 
@@ -402,7 +432,7 @@ def half_cell_parameter_values(
             "Electrode height [m]": math.sqrt(area),
             "Electrode width [m]": math.sqrt(area),
             "Nominal cell capacity [A.h]": q_nominal_Ah,
-            "Current function [A]": pybamm.InputParameter("Current [A]"),
+            "Current function [A]": q_nominal_Ah,  # 1 C discharge
             "Contact resistance [Ohm]": series_resistance(anode),
             "Positive electrode current-driven LAM rate": positive_lam_rate,
             # sodium metal
@@ -470,9 +500,9 @@ def half_cell_parameter_values(
             "Heat transfer coefficient [W.m-2.K-1]": 10.0,
             "Number of electrodes connected in parallel to make a cell": 1.0,
             "Number of cells connected in series to make a battery": 1.0,
-            # PyBaMM's own cut-offs never fire: the protocol's are input parameters
-            "Lower voltage cut-off [V]": 0.0,
-            "Upper voltage cut-off [V]": 10.0,
+            # the paper's window (solidna.protocols.nvp); HalfCellSolver sets each step's
+            "Lower voltage cut-off [V]": DEFAULT_LOWER_CUTOFF_V,
+            "Upper voltage cut-off [V]": DEFAULT_UPPER_CUTOFF_V,
             "Open-circuit voltage at 0% SOC [V]": 2.5,
             "Open-circuit voltage at 100% SOC [V]": 3.8,
             # interphases
@@ -566,10 +596,24 @@ class HalfCellSolver:
         var_pts: Mapping[str, int] | None = None,
         rtol: float = RTOL,
     ):
-        model = half_cell_model(anode)
+        # The same model as a pybamm.Experiment runs; per step, the current and the cut-offs are
+        # input parameters (one build for every step), and the events carry PyBaMM's
+        # "[experiment]" tag so that the solver steps on after a cut-off, as in an experiment.
+        model = half_cell_model(anode).new_copy()
+        model.events = [
+            pybamm.Event(f"{e.name} [experiment]", e.expression, e.event_type) for e in model.events
+        ]
+        pv = pybamm.ParameterValues(dict(values))
+        pv.update(
+            {
+                "Current function [A]": pybamm.InputParameter("Current [A]"),
+                "Lower voltage cut-off [V]": pybamm.InputParameter("Lower cut-off [V]"),
+                "Upper voltage cut-off [V]": pybamm.InputParameter("Upper cut-off [V]"),
+            }
+        )
         sim = pybamm.Simulation(
             model,
-            parameter_values=pybamm.ParameterValues(dict(values)),
+            parameter_values=pv,
             solver=pybamm.IDAKLUSolver(rtol=rtol, atol=ATOL * rtol / RTOL),
             var_pts=dict(var_pts or VAR_PTS),
         )

@@ -81,6 +81,11 @@ def symmetric_parameter_values(
     values = dict(parameters)
     values.update(electrolyte_values(parameters))
     values["Current scale [A]"] = 1.0 * values["Electrode area [m2]"]  # 0.1 mA/cm2 scale
+    # PyBaMM's capacity (scale of its current variable, unit of C-rate steps): one hour at the
+    # current scale, the same number in A.h as the scale in A
+    values["Nominal cell capacity [A.h]"] = values["Current scale [A]"]
+    # read by PyBaMM's experiments (step temperatures); the isothermal model uses "Temperature [K]"
+    values["Ambient temperature [K]"] = values["Temperature [K]"]
     prefix = "Modified" if anode == "modified" else "Pristine"
     L0 = values[f"{prefix} interphase initial thickness [m]"]
     left, right = initial_thickness_m or (L0, L0)
@@ -91,8 +96,11 @@ def symmetric_parameter_values(
 
 @functools.lru_cache(maxsize=16)
 def _model(anode: str, surface_form: str, mode: str) -> SymmetricCellModel:
+    # The model class, variables, sign and external circuit of a pybamm.Experiment; without
+    # PyBaMM's two capacity-counting states ("capacity": "none"), which our schedules do not
+    # need and which cost ~15 % of the 4000-h run's solve time.
     return SymmetricCellModel(
-        {"anode": anode, "surface form": surface_form, "operating mode": mode}
+        {"anode": anode, "surface form": surface_form, "operating mode": mode, "capacity": "none"}
     )
 
 
@@ -106,11 +114,14 @@ def solve_current(
     surface_form: str = "algebraic",
     rtol: float = RTOL,
 ) -> dict[str, np.ndarray]:
-    """Solve the symmetric cell under a current schedule.
+    """Solve the symmetric cell under a current schedule (PyBaMM's conventions throughout).
 
     ``segments`` are :class:`solidna.protocols.ScheduleSegment` (start_s, end_s,
     current_density_A_m2, half_cycle_s): constant current, or a square wave starting with the
-    positive (stripping-left) half cycle.
+    positive half cycle. A positive current density is a PyBaMM discharge: it strips the left
+    electrode and lowers ``"Voltage [V]"`` (``"Working-electrode voltage [V]"`` is its
+    negative). The schedule is the model's "Current function [A]" in operating mode
+    ``"current"`` (:func:`solidna.models.base.solve_schedule`).
 
     Returns
     -------
@@ -147,8 +158,17 @@ def solve_voltage(
 ) -> dict[str, np.ndarray]:
     """Solve the symmetric cell under a prescribed piecewise-linear voltage (e.g. a CV sweep).
 
-    ``time_s``/``voltage_V`` are the knots of the waveform; ``t_out_s`` the output times
-    (defaults to the knots).
+    ``time_s``/``voltage_V`` are the knots of the waveform of the **working-electrode** voltage
+    ``phi_left - phi_right`` [V] (a potentiostat's convention, as the cell API reports it);
+    ``t_out_s`` the output times (defaults to the knots). The model runs in PyBaMM's operating
+    mode ``"voltage"`` with ``"Voltage function [V]"`` the negative of this waveform (PyBaMM's
+    ``"Voltage [V]"`` is ``phi_right - phi_left``).
+
+    Returns
+    -------
+    dict
+        ``"Time [s]"``, ``"Voltage [V]"`` (working-electrode voltage, as given) and
+        ``"Current density [A.m-2]"`` (positive while the left electrode is stripped).
 
     The CasADi DAE solver is used: IDAKLU fails at t = 0 for this voltage-controlled index-1
     DAE with a kinked input (error-test failure), while CasADi's 'safe' mode integrates it.
@@ -158,7 +178,7 @@ def solve_voltage(
     knots_t = np.asarray(time_s, float)
     knots_v = np.asarray(voltage_V, float)
     pv["Voltage function [V]"] = lambda t: pybamm.Interpolant(
-        knots_t, knots_v, t, interpolator="linear"
+        knots_t, -knots_v, t, interpolator="linear"
     )
     pv["Current function [A]"] = 0.0
     sim = pybamm.Simulation(
@@ -177,7 +197,7 @@ def solve_voltage(
         ) from None
     return {
         "Time [s]": sol["Time [s]"].entries,
-        "Voltage [V]": sol["Voltage [V]"].entries,
+        "Voltage [V]": sol["Working-electrode voltage [V]"].entries,
         "Current density [A.m-2]": sol["Current density [A.m-2]"].entries,
     }
 
@@ -191,18 +211,16 @@ def impedance(
     """Small-signal impedance [Ohm.m2] of the symmetric cell at its initial state.
 
     Computed by ``pybamm.EISSimulation`` (linearisation of the same model with the differential
-    surface form) - not by a separately written circuit. Returned with the electrochemical sign
-    convention ``Z = Z' - jZ''`` (capacitive arcs have negative imaginary part).
+    surface form) - not by a separately written circuit; PyBaMM's ``Z = -dV/dI`` is the cell's
+    impedance since the model follows PyBaMM's sign convention. Returned per electrode area with
+    the electrochemical sign convention ``Z = Z' - jZ''`` (capacitive arcs have negative
+    imaginary part).
     """
     model = _model(anode, "differential", "current")
     pv = pybamm.ParameterValues(dict(values))
     pv["Current function [A]"] = 0.0
     eis = pybamm.EISSimulation(
-        model,
-        parameter_values=pv,
-        var_pts={model.spatial_variable(): var_pts},
-        skip_surface_form_check=True,
+        model, parameter_values=pv, var_pts={model.spatial_variable(): var_pts}
     )
     z = np.asarray(eis.solve(np.asarray(frequency_Hz, float)).impedance)
-    # PyBaMM's current is positive on discharge (it lowers V); ours raises V: flip the sign.
-    return -z * values["Electrode area [m2]"]
+    return z * values["Electrode area [m2]"]

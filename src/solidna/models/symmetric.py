@@ -1,10 +1,16 @@
 """Na|SSE|Na symmetric cell as a PyBaMM model (Lu 2019, Fig. 4).
 
-Per unit area, the left electrode is the working electrode: a positive current density ``i``
-strips Na at the left and plates it at the right, and the cell voltage ``V = phi_left -
-phi_right`` is then positive. The model (physics brief §3, §5; Newman & Thomas-Alyea ch. 12)::
+PyBaMM's sign convention, as for its battery models: a positive current is a discharge and
+lowers ``"Voltage [V]"``. The left electrode (x = 0, the side of PyBaMM's negative electrode) is
+the one a **discharge strips**: a positive current density ``i`` strips Na at the left and plates
+it at the right, and ``V = phi_right - phi_left`` is then negative. (The cell API,
+:class:`solidna.cells.SymmetricCell`, reports the working-electrode voltage
+``"Working-electrode voltage [V]" = phi_left - phi_right = -V``, positive while the left
+electrode is stripped, as a potentiostat with its working lead on the left does.)
 
-    V = (eta_L + v_L) - (eta_R + v_R) + i R_b + (2RT/F)(1 - t+) ln(c(0) / c(L_sse))
+Per unit area (physics brief section 3, 5; Newman & Thomas-Alyea ch. 12)::
+
+    -V = (eta_L + v_L) - (eta_R + v_R) + i R_b + (2RT/F)(1 - t+) ln(c(0) / c(L_sse))
 
 * ``eta_L/R``: Butler-Volmer overpotentials, ``i_F = i0 sqrt(c/c0) (exp((1-a) f eta) -
   exp(-a f eta))``, with double-layer charging ``i = i_F + C_dl d(eta)/dt`` (``"surface form":
@@ -17,9 +23,11 @@ phi_right`` is then positive. The model (physics brief §3, §5; Newman & Thomas
   (1 - t+) i / F`` at both faces (binary electrolyte, thermodynamic factor 1);
 * the interphase thicknesses grow as the anode option dictates.
 
-Operating modes: ``"current"`` (``Current function [A]`` prescribed; galvanostatic steps, rest,
-EIS) and ``"voltage"`` (``Voltage function [V]`` prescribed; cyclic voltammetry), in which the
-current density becomes an algebraic unknown.
+Operating modes are PyBaMM's (:mod:`solidna.models.base`): ``"current"`` (``"Current function
+[A]"``; galvanostatic steps, rest, EIS), ``"voltage"`` (``"Voltage function [V]"``; cyclic
+voltammetry), ``"power"`` and ``"resistance"``; a ``pybamm.Experiment`` switches between them
+step by step. The cycler's protection ``|V| < "Voltage limit [V]"`` is the event
+``"Voltage limit [V]"``.
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from __future__ import annotations
 import pybamm
 
 from solidna.errors import check_choice
-from solidna.models.base import OneDomainModel
+from solidna.models.base import CAPACITY_OPTIONS, OPERATING_MODES, OneDomainModel
 from solidna.models.interphase import InterphaseSubmodel
 
 __all__ = ["SymmetricCellModel"]
@@ -35,7 +43,8 @@ __all__ = ["SymmetricCellModel"]
 _OPTIONS = {
     "anode": ("modified", "pristine"),
     "surface form": ("algebraic", "differential"),
-    "operating mode": ("current", "voltage"),
+    "operating mode": tuple(OPERATING_MODES),
+    "capacity": CAPACITY_OPTIONS,
 }
 
 
@@ -47,24 +56,41 @@ class SymmetricCellModel(OneDomainModel):
     options : dict, optional
         ``"anode"``: ``"modified"`` (default) or ``"pristine"``; ``"surface form"``:
         ``"algebraic"`` (default) or ``"differential"`` (needed for impedance);
-        ``"operating mode"``: ``"current"`` (default) or ``"voltage"``.
+        ``"operating mode"``: ``"current"`` (default), ``"voltage"``, ``"power"`` or
+        ``"resistance"`` (PyBaMM's external circuit); ``"capacity"``: ``"integrated"``
+        (default, PyBaMM's discharge/throughput capacity states) or ``"none"``.
     name : str, optional
         Model name.
+
+    Examples
+    --------
+    >>> import pybamm
+    >>> from solidna.models import SymmetricCellModel
+    >>> model = SymmetricCellModel()
+    >>> exp = pybamm.Experiment(["Discharge at 0.01 mA for 1 hour", "Rest for 10 minutes"])
+    >>> sol = pybamm.Simulation(model, experiment=exp).solve()
+    >>> bool(sol["Voltage [V]"].entries[10] < 0)  # a discharge lowers the voltage
+    True
     """
 
     DOMAIN, X_NAME, LENGTH_PARAMETER = "SSE", "x", "SSE thickness [m]"
 
     def __init__(self, options: dict | None = None, name: str = "Na|SSE|Na symmetric cell"):
-        super().__init__(name)
         opts = {"anode": "modified", "surface form": "algebraic", "operating mode": "current"}
         for key, value in (options or {}).items():
             check_choice("model option", key, _OPTIONS)
             opts[key] = check_choice(f"value of option {key!r}", value, _OPTIONS[key])
+        super().__init__(name, opts)
         self.cell_options = opts
-        # PyBaMM's own machinery (EISSimulation, experiments) reads ``model.options`` as
-        # battery-model options, so expose only the options PyBaMM also knows.
-        self.options = {k: opts[k] for k in ("surface form", "operating mode")}
         self._build()
+
+    @property
+    def default_parameter_values(self) -> pybamm.ParameterValues:
+        """The Lu 2019 values for this anode (:func:`solidna.models.parameter_values.
+        pybamm_parameter_values`), with a 0.1 mA/cm2 discharge as "Current function [A]"."""
+        from solidna.models.parameter_values import pybamm_parameter_values
+
+        return pybamm_parameter_values("symmetric", self.cell_options["anode"])
 
     # ------------------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -82,19 +108,16 @@ class SymmetricCellModel(OneDomainModel):
         t_plus = pybamm.Parameter("Cation transference number [-]")
         alpha = pybamm.Parameter("Charge-transfer coefficient [-]")
         C_dl = pybamm.Parameter("Double-layer capacitance [F.m-2]")
-        area = pybamm.Parameter("Electrode area [m2]")
+        area = self.param.A_cc
         v_max = pybamm.Parameter("Voltage limit [V]")
 
         film = InterphaseSubmodel(opts["anode"])
         i0_ref = film.exchange_current
 
-        # ---- current ---------------------------------------------------------------------------
-        if opts["operating mode"] == "current":
-            current = pybamm.FunctionParameter("Current function [A]", {"Time [s]": pybamm.t})
-            i_app = current / area
-        else:
-            i_app = pybamm.Variable("Current density [A.m-2]", scale=1.0)
-            current = i_app * area
+        # ---- current: PyBaMM's external circuit (positive = discharge = stripping left) -------
+        variables = self._circuit_variables()
+        current = variables["Current [A]"]
+        i_app = current / area
 
         # ---- salt concentration across the SSE -------------------------------------------------
         x = self.spatial_variable()
@@ -156,35 +179,46 @@ class SymmetricCellModel(OneDomainModel):
         R_bulk = (L_sse - L_deg) / kappa + L_deg / (r_deg * kappa)
         ln_ratio = pybamm.log(pybamm.maximum(c_left, c_pos) / pybamm.maximum(c_right, c_pos))
         eta_conc = 2 * R * T / F * (1 - t_plus) * ln_ratio
-        voltage = (eta_L + v_L) - (eta_R + v_R) + i_app * R_bulk + eta_conc
+        # left minus right: positive while the left electrode is stripped
+        v_we = (eta_L + v_L) - (eta_R + v_R) + i_app * R_bulk + eta_conc
+        voltage = -v_we  # PyBaMM's convention: phi_right - phi_left, lowered by a discharge
 
-        if opts["operating mode"] == "voltage":
-            v_app = pybamm.FunctionParameter("Voltage function [V]", {"Time [s]": pybamm.t})
-            self.algebraic[i_app] = (voltage - v_app) / pybamm.Scalar(0.1)
-            self.initial_conditions[i_app] = pybamm.Scalar(0)
-
-        self.variables = {
-            "Time [s]": pybamm.t,
-            "Time [h]": pybamm.t / 3600,
-            "Current [A]": current,
-            "Current density [A.m-2]": i_app,
-            "Voltage [V]": voltage,
-            "Salt concentration [mol.m-3]": c,
-            "Left surface salt concentration [mol.m-3]": c_left,
-            "Right surface salt concentration [mol.m-3]": c_right,
-            "Left interphase thickness [m]": L_left,
-            "Right interphase thickness [m]": L_right,
-            "Left interphase resistance [Ohm.m2]": R_left,
-            "Right interphase resistance [Ohm.m2]": R_right,
-            "Left charge-transfer overpotential [V]": eta_L,
-            "Right charge-transfer overpotential [V]": eta_R,
-            "Left interphase voltage [V]": v_L,
-            "Right interphase voltage [V]": v_R,
-            "Bulk SSE resistance [Ohm.m2]": R_bulk,
-            "Degraded SSE thickness [m]": L_deg,
-            "Concentration overpotential [V]": eta_conc,
-            "x [m]": x,
-        }
+        variables.update(
+            {
+                "Current density [A.m-2]": i_app,
+                "Working-electrode voltage [V]": v_we,
+                "Salt concentration [mol.m-3]": c,
+                "Left surface salt concentration [mol.m-3]": c_left,
+                "Right surface salt concentration [mol.m-3]": c_right,
+                "Left interphase thickness [m]": L_left,
+                "Right interphase thickness [m]": L_right,
+                "Left interphase resistance [Ohm.m2]": R_left,
+                "Right interphase resistance [Ohm.m2]": R_right,
+                "Left charge-transfer overpotential [V]": eta_L,
+                "Right charge-transfer overpotential [V]": eta_R,
+                "Left interphase voltage [V]": v_L,
+                "Right interphase voltage [V]": v_R,
+                "Bulk SSE resistance [Ohm.m2]": R_bulk,
+                "Degraded SSE thickness [m]": L_deg,
+                "Concentration overpotential [V]": eta_conc,
+                "x [m]": x,
+            }
+        )
+        self._finish(
+            variables,
+            voltage,
+            summary=[
+                "Left interphase thickness [m]",
+                "Right interphase thickness [m]",
+                "Left interphase resistance [Ohm.m2]",
+                "Right interphase resistance [Ohm.m2]",
+                "Bulk SSE resistance [Ohm.m2]",
+            ],
+        )
+        # The cycler's protection |V| < "Voltage limit [V]" (Fig. 4h: the pristine cell stops at
+        # 10 V), one event for both signs: a second event function costs ~10 % of a 4000-h run.
+        # A pybamm.Experiment does not relax it (PyBaMM relaxes only its own "Minimum/Maximum
+        # voltage [V]"): an experiment's cut-offs lie inside +-"Voltage limit [V]".
         self.events = [
-            pybamm.Event("Voltage limit", v_max - pybamm.AbsoluteValue(voltage)),
+            pybamm.Event("Voltage limit [V]", v_max - pybamm.AbsoluteValue(voltage)),
         ]

@@ -49,6 +49,101 @@ def _eis_states(ps: ParameterSet, anode: str, cycled_state: dict) -> dict[str, A
     return out
 
 
+def _eis_drt(eis: dict) -> dict:
+    """DRT (solidna.analysis.drt, L-curve lambda, seeded band) of every Fig. 4e spectrum."""
+    from solidna.analysis.drt import fit_drt
+
+    out = {}
+    for anode, states in eis.items():
+        for label, item in states.items():
+            sp = item["spectrum"]
+            z = sp["Z_re [Ohm.cm2]"].to_numpy() + 1j * sp["Z_im [Ohm.cm2]"].to_numpy()
+            out[(anode, label)] = fit_drt(
+                sp["Frequency [Hz]"].to_numpy(), z, unit="Ohm.cm2", seed=2019, kk="skip"
+            )
+    return out
+
+
+def _model_time_constants(ps: ParameterSet) -> dict[str, dict[str, float]]:
+    """The model's own film and charge-transfer time constants [s] from the parameters:
+    tau_f = R_f C_f = rho_f eps_r eps_0 (independent of the film thickness) and
+    tau_ct = R_ct C_dl with R_ct = RT/(F i0) per electrode."""
+    from solidna.materials.thermo import F, R
+    from solidna.models.interphase import VACUUM_PERMITTIVITY
+
+    out = {}
+    for anode, p in (("modified", "Modified"), ("pristine", "Pristine")):
+        r_ct = R * ps["Temperature [K]"] / (F * ps[f"{p} exchange-current density [A.m-2]"])
+        out[anode] = {
+            "tau_f": ps[f"{p} interphase resistivity [Ohm.m]"]
+            * ps[f"{p} interphase relative permittivity [-]"]
+            * VACUUM_PERMITTIVITY,
+            "tau_ct": r_ct * ps["Double-layer capacitance [F.m-2]"],
+        }
+    return out
+
+
+def _drt_figure(drts: dict, taus: dict):
+    import matplotlib.pyplot as plt
+
+    from solidna.report.style import MODIFIED, PRISTINE, apply_style
+
+    apply_style()
+    colours = {"modified": MODIFIED, "pristine": PRISTINE}
+    titles = {"modified": "M-Na|M-Na", "pristine": "Na|Na"}
+    styles = {"initial": "-", "after 24 h rest": "--", "after cycling": ":"}
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for ax, anode in zip(axes, ("pristine", "modified"), strict=True):
+        for (an, label), res in drts.items():
+            if an != anode:
+                continue
+            ax.fill_between(res.tau_s, res.band[0], res.band[1], color="0.88", lw=0)
+            ax.plot(res.tau_s, res.gamma, styles[label], color=colours[anode], label=label)
+        for key, name in (("tau_f", "film R_f C_f"), ("tau_ct", "charge transfer R_ct C_dl")):
+            ls = (0, (1, 2)) if key == "tau_ct" else (0, (5, 3))
+            ax.axvline(taus[anode][key], color="0.3", lw=0.8, ls=ls, label=f"model {name}")
+        ax.set_xscale("log")
+        ax.set_yscale("symlog", linthresh=1.0)
+        ax.set_ylim(bottom=0)
+        ax.set_xlabel("tau [s]")
+        ax.set_ylabel("gamma [Ohm cm$^2$]")
+        ax.set_title(titles[anode])
+        ax.legend(fontsize=8, loc="upper left")
+    fig.suptitle("Fig. 4e (model): distribution of relaxation times, 1 MHz - 0.1 Hz")
+    fig.tight_layout()
+    return fig
+
+
+def _drt_caption(drts: dict, taus: dict) -> str:
+    def peaks(anode: str, label: str) -> str:
+        pk = drts[(anode, label)].peaks
+        pk = pk[pk["In measured range"]]
+        return ", ".join(
+            f"{t:.2g} s / {r:.3g} Ohm cm2"
+            for t, r in zip(pk["tau [s]"], pk["R [Ohm.cm2]"], strict=True)
+        )
+
+    tm, tp = taus["modified"], taus["pristine"]
+    return (
+        "Distribution of relaxation times (Tikhonov-regularised, Gaussian RBFs, lambda at the "
+        "L-curve corner, 95 % bootstrap band in grey) of the model's Fig. 4e spectra of Na|Na "
+        "and M-Na|M-Na at the initial state, after a 24-h rest and after cycling; the vertical "
+        "lines are the model's own time constants from its parameters, not fits. Peaks (tau / "
+        f"area): Na|Na initial {peaks('pristine', 'initial')}; after rest "
+        f"{peaks('pristine', 'after 24 h rest')}; M-Na|M-Na initial "
+        f"{peaks('modified', 'initial')}. On pristine Na the film ({tp['tau_f']:.2g} s) and "
+        f"charge transfer ({tp['tau_ct']:.2g} s) are two decades apart and resolved, the film "
+        "peak growing with the SN-polymer layer during the rest. On M-Na the film "
+        f"({tm['tau_f']:.2g} s) and charge transfer ({tm['tau_ct']:.2g} s) differ by a factor "
+        f"{tm['tau_f'] / tm['tau_ct']:.1f}, and charge transfer holds only ~4 % of the "
+        "resistance: they give one peak, the arc the paper reports as one Rct. Salt diffusion "
+        "(tau ~ 23 s) lies below 0.1 Hz, outside these spectra: the rise of gamma beyond 1 s on "
+        "M-Na|M-Na is the onset of its arc at the lowest frequencies, not a resolved peak (the "
+        "peaks listed are those inside the measured range). The paper shows no DRT, so there "
+        "are no paper markers."
+    )
+
+
 def _stable(result) -> tuple[bool, str]:
     eta = result.overpotential()
     vmax = float(np.max(np.abs(result.timeseries["Voltage [V]"])))
@@ -140,9 +235,14 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
         s18[cd] = res
         R(TargetResult(tid, ok, note))
 
+    progress("Fig. 4e: distribution of relaxation times of the six spectra", 0.86)
+    drts = _eis_drt(eis)
+
     progress("Fig. 4: drawing", 0.88)
     out.figures.update(_figures(mna, na, cv_m, cv_p, eis, s18))
     out.captions.update(_captions())
+    out.figures["fig4e_drt"] = _drt_figure(drts, _model_time_constants(ps))
+    out.captions["fig4e_drt"] = _drt_caption(drts, _model_time_constants(ps))
     out.note(
         "Fig. 4g: the exchange current is obtained by fitting the symmetric-cell model to the "
         "simulated CV (i0 and film resistivity free). For M-Na, " + cv_m.note + ". Behind an "
