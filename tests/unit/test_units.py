@@ -117,7 +117,7 @@ def test_non_finite_is_refused(text):
 
 def test_maximum_is_stated():
     with pytest.raises(
-        OutOfRangeError, match=r"'1e99 h' is above the largest value accepted, 1e\+06 h"
+        OutOfRangeError, match=r"'1e99 h' is above the largest value accepted, 1e\+05 h"
     ):
         to_si("1e99 h", "s", "duration", maximum=MAX_DURATION_S)
 
@@ -197,5 +197,5 @@ def test_c_rate_outside_the_paper_range_warns():
     ],
 )
 def test_huge_durations_are_refused_with_the_maximum(make):
-    with pytest.raises(OutOfRangeError, match=r"above the largest value accepted, 1e\+06 h"):
+    with pytest.raises(OutOfRangeError, match=r"above the largest value accepted, 1e\+05 h"):
         make()
