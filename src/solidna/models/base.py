@@ -108,9 +108,35 @@ class OneDomainModel(pybamm.BaseModel):
     DOMAIN: str
     X_NAME: str
     LENGTH_PARAMETER: str
+    #: The cell this model is (``"symmetric"``, ``"na-co2"``): the key of its parameter export.
+    CELL: str
+    #: Option name -> allowed values, and the defaults.
+    OPTIONS: dict[str, tuple[str, ...]]
+    DEFAULT_OPTIONS: dict[str, str]
 
-    def __init__(self, name: str, options: dict):
+    def __init__(self, options: dict | None, name: str):
+        opts = dict(self.DEFAULT_OPTIONS)
+        for key, value in (options or {}).items():
+            check_choice("model option", key, self.OPTIONS)
+            opts[key] = check_choice(f"value of option {key!r}", value, self.OPTIONS[key])
         super().__init__(name=name)
+        #: All options, the cell's own (``"anode"``) included.
+        self.cell_options = opts
+        self._set_up_circuit(opts)
+        self._build()
+
+    @property
+    def default_parameter_values(self) -> pybamm.ParameterValues:
+        """The Lu 2019 values for this anode (:func:`solidna.models.parameter_values.
+        pybamm_parameter_values`), with a 0.1 mA/cm2 discharge as "Current function [A]"."""
+        from solidna.models.parameter_values import pybamm_parameter_values
+
+        return pybamm_parameter_values(self.CELL, self.cell_options["anode"])
+
+    def _build(self) -> None:  # pragma: no cover - every model builds its own physics
+        raise NotImplementedError
+
+    def _set_up_circuit(self, options: dict) -> None:
         check_choice("operating mode", options["operating mode"], tuple(OPERATING_MODES))
         self.param = CircuitParameters()
         # PyBaMM's steps and EISSimulation pass ``model.options`` to their submodels as

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import pybamm
 
-from solidna.errors import check_choice
 from solidna.models.base import (
     CAPACITY_OPTIONS,
     OPERATING_MODES,
@@ -66,30 +65,22 @@ class NaCO2CellModel(OneDomainModel):
     """
 
     DOMAIN, X_NAME, LENGTH_PARAMETER = "cathode", "x_c", "Cathode thickness [m]"
+    CELL = "na-co2"
+    OPTIONS = {
+        "anode": ANODE_TYPES,
+        "operating mode": tuple(OPERATING_MODES),
+        "capacity": CAPACITY_OPTIONS,
+    }
+    # the cathode double layer is a state (differential); the anode's charge transfer is
+    # algebraic: "surface form" is fixed and stated for PyBaMM (EISSimulation reads it)
+    DEFAULT_OPTIONS = {
+        "anode": "modified",
+        "operating mode": "current",
+        "surface form": "differential",
+    }
 
     def __init__(self, options: dict | None = None, name: str = "Na-CO2 cell"):
-        # the cathode double layer is a state (differential); the anode's charge transfer is
-        # algebraic: "surface form" is fixed and stated for PyBaMM (EISSimulation reads it)
-        opts = {"anode": "modified", "operating mode": "current", "surface form": "differential"}
-        allowed = {
-            "anode": ANODE_TYPES,
-            "operating mode": tuple(OPERATING_MODES),
-            "capacity": CAPACITY_OPTIONS,
-        }
-        for key, value in (options or {}).items():
-            check_choice("model option", key, allowed)
-            opts[key] = check_choice(f"value of option {key!r}", value, allowed[key])
-        super().__init__(name, opts)
-        self.cell_options = opts
-        self._build()
-
-    @property
-    def default_parameter_values(self) -> pybamm.ParameterValues:
-        """The Lu 2019 values for this anode (:func:`solidna.models.parameter_values.
-        pybamm_parameter_values`), with a 0.1 mA/cm2 discharge as "Current function [A]"."""
-        from solidna.models.parameter_values import pybamm_parameter_values
-
-        return pybamm_parameter_values("na-co2", self.cell_options["anode"])
+        super().__init__(options, name)
 
     def _build(self) -> None:
         F = pybamm.constants.F

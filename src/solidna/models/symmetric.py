@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import pybamm
 
-from solidna.errors import check_choice
 from solidna.models.base import CAPACITY_OPTIONS, OPERATING_MODES, OneDomainModel
 from solidna.models.interphase import InterphaseSubmodel
 
@@ -74,23 +73,16 @@ class SymmetricCellModel(OneDomainModel):
     """
 
     DOMAIN, X_NAME, LENGTH_PARAMETER = "SSE", "x", "SSE thickness [m]"
+    CELL = "symmetric"
+    OPTIONS = _OPTIONS
+    DEFAULT_OPTIONS = {
+        "anode": "modified",
+        "surface form": "algebraic",
+        "operating mode": "current",
+    }
 
     def __init__(self, options: dict | None = None, name: str = "Na|SSE|Na symmetric cell"):
-        opts = {"anode": "modified", "surface form": "algebraic", "operating mode": "current"}
-        for key, value in (options or {}).items():
-            check_choice("model option", key, _OPTIONS)
-            opts[key] = check_choice(f"value of option {key!r}", value, _OPTIONS[key])
-        super().__init__(name, opts)
-        self.cell_options = opts
-        self._build()
-
-    @property
-    def default_parameter_values(self) -> pybamm.ParameterValues:
-        """The Lu 2019 values for this anode (:func:`solidna.models.parameter_values.
-        pybamm_parameter_values`), with a 0.1 mA/cm2 discharge as "Current function [A]"."""
-        from solidna.models.parameter_values import pybamm_parameter_values
-
-        return pybamm_parameter_values("symmetric", self.cell_options["anode"])
+        super().__init__(options, name)
 
     # ------------------------------------------------------------------------------------------
     def _build(self) -> None:
