@@ -7,9 +7,9 @@ piecewise function of time); plus the 4000-h M-Na run of bench_symmetric_4000h.p
 Run: .venv/bin/python benchmarks/bench_pybamm_experiment.py
 """
 
+import pybamm
 from _common import measure
 
-import pybamm
 import solidna as sd
 
 

@@ -13,8 +13,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-
 import pybamm
+
 from solidna.models import SymmetricCellModel
 
 model = SymmetricCellModel({"anode": "modified"})  # Lu 2019 values as default_parameter_values
