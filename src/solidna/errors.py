@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Iterable
 
 __all__ = [
+    "OutputNotWritableError",
     "SolidnaError",
     "InvalidOptionError",
     "UnitError",
@@ -50,6 +51,10 @@ class ConvergenceError(SolidnaError, RuntimeError):
 
 class OutputExistsError(SolidnaError, FileExistsError):
     """An output directory exists and is not empty (and ``force`` was not given)."""
+
+
+class OutputNotWritableError(SolidnaError, PermissionError):
+    """The output directory (or the directory that would hold it) cannot be written."""
 
 
 class SolidnaWarning(UserWarning):

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from solidna.errors import InvalidOptionError, OutputExistsError, SolidnaError
+from solidna.errors import InvalidOptionError, OutputExistsError, OutputNotWritableError
 
 __all__ = [
     "OutputNotWritableError",
@@ -40,10 +40,6 @@ __all__ = [
     "write_json",
     "write_csv",
 ]
-
-
-class OutputNotWritableError(SolidnaError, PermissionError):
-    """The output directory (or the directory that would hold it) cannot be written."""
 
 
 _STAGING_PREFIX = ".solidna-staging-"
