@@ -25,10 +25,10 @@ from solidna.cli._common import (
     Anode,
     Count,
     OutputOptions,
+    ProgressDisplay,
     choice_option,
     console,
     output_options,
-    progress_display,
     quantity_option,
 )
 from solidna.errors import InvalidOptionError
@@ -242,7 +242,7 @@ def analyze_command(
     from solidna.analysis.pipeline import analyze
 
     check_files(files, ctx)
-    with output.staged(protect=files), progress_display() as progress:
+    with output.staged(protect=files), ProgressDisplay() as progress:
         summary = analyze(
             files,
             kind,

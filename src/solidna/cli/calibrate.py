@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from solidna.cli._common import AliasChoice, accepts_keyword, console, progress_display
+from solidna.cli._common import AliasChoice, ProgressDisplay, accepts_keyword, console
 from solidna.errors import SolidnaError
 
 __all__ = ["register", "STEPS"]
@@ -94,7 +94,7 @@ def calibrate(
     steps = list(STEPS) if step == "all" else [step]
     routines = [_routine(module, s) for s in steps]  # all missing routines before any fit
     outcomes = []
-    with progress_display() as progress:
+    with ProgressDisplay() as progress:
         for k, (name, routine) in enumerate(zip(steps, routines, strict=True)):
             sub = scaled(progress, k / len(steps), (k + 1) / len(steps))
             sub(f"calibrating {name}", 0.0)

@@ -18,9 +18,9 @@ from rich.text import Text
 from solidna.cli._common import (
     Only,
     OutputOptions,
+    ProgressDisplay,
     console,
     output_options,
-    progress_display,
     split_prefixes,
 )
 
@@ -115,7 +115,7 @@ def reproduce(output: OutputOptions, only: Only = None) -> None:
     from solidna.reproduce.runner import exit_code
     from solidna.reproduce.runner import reproduce as run_reproduce
 
-    with output.staged(), progress_display() as progress:
+    with output.staged(), ProgressDisplay() as progress:
         result = run_reproduce(split_prefixes(only), output.out, output.force, progress)
 
     console.print(_results_table(result["results"]))

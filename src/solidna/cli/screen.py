@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from solidna.cli._common import OutputOptions, console, output_options, progress_display
+from solidna.cli._common import OutputOptions, ProgressDisplay, console, output_options
 
 __all__ = ["register"]
 
@@ -70,7 +70,7 @@ def screen_command(
         soft_wrap=True,
     )
     with output.staged():
-        with progress_display() as progress:
+        with ProgressDisplay() as progress:
             result = screen(parsed, lvl, cache=not no_cache, progress=progress)
         written = [output.final(p) for p in result.save(output.out)]
 

@@ -83,18 +83,16 @@ def refuse_unless(ctx: typer.Context, applies: bool, where: str, *names: str) ->
 
 def _save(output: OutputOptions, title: str, run: Callable[[], Any], extra: Callable | None = None):
     """Run, save into ``--out`` (only if everything succeeds) and print the status."""
-    from solidna.io_utils import write_json
-
-    with output.staged() as stage:
+    with output.staged():
         with console.status(f"simulating: {title} ..."):
             result = run()
-        summary = result.summary()
+        extras: dict[str, Any] = {}
         if extra is not None:
             with console.status("analysing ..."):
-                summary |= extra(result)
-        result.save(stage)
-        if extra is not None:
-            write_json(stage / "summary.json", summary)
+                extras = extra(result)
+        # inside the staged block, saving to --out writes into the same staging directory
+        result.save(output.out, output.force, extra=extras)
+        summary = result.summary() | extras
     console.print(Text.assemble((title, "bold"), ": status ", (str(summary["status"]), "cyan")))
     return result, summary
 
