@@ -378,16 +378,17 @@ def _absolute_unit(unit: str) -> str:
     return unit.replace(".m2", "").replace(".m-2", "")
 
 
-def _drt(spectra, labels, times_h, unit: str, stem: str, w: _Writer, notes) -> dict[str, Any]:
+def _drt(spectra, labels, times_h, unit: str, stem: str, w: _Writer) -> dict[str, Any]:
     """DRT of a file's spectra (:mod:`solidna.analysis.drt`): tables, figure, summary."""
     from solidna.analysis.drt import drt_evolution, fit_drt
 
     if len(spectra) == 1:
-        result = fit_drt(*spectra[0], unit=unit)
+        # the spectra's Kramers-Kronig check was made (and noted) by the circuit analysis
+        result = fit_drt(*spectra[0], unit=unit, kk="skip")
         results, fig = [result], result.plot()
     else:
         times = None if any(t is None for t in times_h) else list(times_h)
-        table, fig = drt_evolution(spectra, labels, times_h=times, unit=unit)
+        table, fig = drt_evolution(spectra, labels, times_h=times, unit=unit, kk="skip")
         results = table.attrs["drt_results"]
         w.csv(f"tables/{stem}.drt_evolution.csv", table)
     w.figure(f"{stem}_drt", fig)
@@ -397,8 +398,6 @@ def _drt(spectra, labels, times_h, unit: str, stem: str, w: _Writer, notes) -> d
         w.csv(f"tables/{stem}{suffix}.drt.csv", result.to_frame())
         w.csv(f"tables/{stem}{suffix}.drt_peaks.csv", result.peaks)
         summary[label] = result.summary() | {"peaks": result.peaks.to_dict(orient="list")}
-        if result.kk is not None and not result.kk.valid:
-            notes.append(f"{label}: the DRT reconstructs a spectrum that fails Kramers-Kronig.")
     return summary if len(results) > 1 else summary[labels[0]]
 
 
@@ -513,7 +512,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
         w.figure(f"{stem}_nyquist", fig)
         if opts.get("drt") and drt_spectra:
             progress(f"analysing {stem}: distribution of relaxation times", None)
-            drt_out[m.source.name] = _drt(drt_spectra, drt_labels, drt_times, unit, stem, w, notes)
+            drt_out[m.source.name] = _drt(drt_spectra, drt_labels, drt_times, unit, stem, w)
         if len(file_rows) > 1:
             # Fig. 4e-f: the circuit parameters against spectrum number (or time)
             evo = pd.DataFrame(file_rows)
@@ -687,7 +686,9 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
     result["charge accounted [%]"] = table.attrs.get("charge accounted [%]")
     specific_current = None
     if mass is not None and not per_area:
-        on = np.abs(current) > 0.05 * np.percentile(np.abs(current), 90)
+        from solidna.analysis.cycling import REST_FRACTION
+
+        on = np.abs(current) > REST_FRACTION * np.percentile(np.abs(current), 90)
         specific_current = float(np.median(np.abs(current[on]))) * 1e3 / mass
         result["specific current [mA.g-1]"] = specific_current
 

@@ -2,9 +2,8 @@
 record, and a :class:`Result` that saves itself.
 
 A cell is a parameter set with conditions applied (:class:`Cell`); calling one of its protocols
-solves a model of :mod:`solidna.models` and returns a :class:`Result`. The discretised PyBaMM
-models are built once per anode and mesh and cached by :mod:`solidna.models` (building is the
-slow part, a few seconds), so many cells with different parameters share one model.
+solves a model of :mod:`solidna.models` and returns a :class:`Result`. Building a model's
+equations takes milliseconds; each run discretises and solves it (:mod:`solidna.models.solve`).
 """
 
 from __future__ import annotations

@@ -213,11 +213,12 @@ class SymmetricCell(Cell):
     def parameter_values(self, state: dict[str, float] | None = None):
         """This cell's values (conditions applied) as ``pybamm.ParameterValues``, from ``state``
         (default: the fresh cell), with a 0.1 mA/cm2 discharge as "Current function [A]"."""
-        import pybamm
+        from solidna.models.parameter_values import pybamm_parameter_values
 
-        values = self._values(state)
-        values["Current function [A]"] = values["Current scale [A]"]
-        return pybamm.ParameterValues(values)
+        st = state or self.initial_state
+        return pybamm_parameter_values(
+            "symmetric", self.anode, self.parameters, (st["left"], st["right"])
+        )
 
     @property
     def initial_state(self) -> dict[str, float]:

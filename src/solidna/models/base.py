@@ -137,20 +137,18 @@ class OneDomainModel(pybamm.BaseModel):
         raise NotImplementedError
 
     def _set_up_circuit(self, options: dict) -> None:
-        check_choice("operating mode", options["operating mode"], tuple(OPERATING_MODES))
+        # the options were checked against OPTIONS by __init__
         self.param = CircuitParameters()
         # PyBaMM's steps and EISSimulation pass ``model.options`` to their submodels as
         # battery-model options: only keys PyBaMM knows belong here.
         self.options = {k: options[k] for k in ("surface form", "operating mode")}
         circuit_options = pybamm.BatteryModelOptions({"operating mode": options["operating mode"]})
         self._circuit = OPERATING_MODES[options["operating mode"]](self.param, circuit_options)
-        check_choice("capacity option", options.get("capacity", "integrated"), CAPACITY_OPTIONS)
         self._throughput = (
             pybamm.external_circuit.DischargeThroughput(self.param, circuit_options)
             if options.get("capacity", "integrated") == "integrated"
             else None
         )
-        self._summary_variables = list(BASE_SUMMARY_VARIABLES)
 
     # -- PyBaMM's external circuit -------------------------------------------------------------
     def _circuit_variables(self) -> dict:

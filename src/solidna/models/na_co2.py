@@ -216,7 +216,7 @@ def na_co2_parameter_values(
     (:mod:`solidna.materials.thermo`), SSE conductivity (:mod:`solidna.materials.electrolyte`).
     """
     from solidna.materials import thermo
-    from solidna.models.solve import electrolyte_values
+    from solidna.models.solve import electrolyte_values, pybamm_circuit_values
 
     v = dict(parameters)
     T = v["Temperature [K]"]
@@ -244,11 +244,7 @@ def na_co2_parameter_values(
             "Equilibrium voltage [V]": thermo.equilibrium_potential_V(
                 T, v["CO2 partial pressure [bar]"], v
             ),
-            "Current scale [A]": 1.0 * v["Electrode area [m2]"],
-            # PyBaMM's capacity for C-rate steps and the current scale: 1 h at 0.1 mA/cm2
-            "Nominal cell capacity [A.h]": 1.0 * v["Electrode area [m2]"],
-            # read by PyBaMM's experiments; the isothermal model uses "Temperature [K]"
-            "Ambient temperature [K]": T,
+            **pybamm_circuit_values(v),
             "Initial product volume fraction [-]": 0.0,
             "Initial anode interphase thickness [m]": (
                 anode_thickness_m

@@ -45,11 +45,6 @@ _PYBAMM_ENTRIES: dict[str, tuple[str, str, str]] = {
         "PyBaMM C-rate step is a multiple of 0.1 mA/cm2 (the Na metal is in excess, the cell has "
         "no capacity of its own); NVP: the theoretical capacity of the cathode (1 C)",
     ),
-    "Current scale [A]": (
-        "assumed",
-        "solidna.models.solve.symmetric_parameter_values",
-        "1 A/m2 (0.1 mA/cm2) x area: the scale of the current for the solver",
-    ),
     "Voltage function [V]": (
         "assumed",
         "solidna.models.parameter_values",
@@ -64,19 +59,25 @@ _DERIVED_SOURCE = {
 }
 
 
-def _values(cell: str, anode: str, parameters: ParameterSet) -> dict[str, Any]:
+def _values(
+    cell: str,
+    anode: str,
+    parameters: ParameterSet,
+    initial_thickness_m: tuple[float, float] | None = None,
+) -> dict[str, Any]:
     if cell == "symmetric":
         from solidna.models.solve import symmetric_parameter_values
 
-        values = symmetric_parameter_values(parameters, anode)
-        values["Current function [A]"] = values["Current scale [A]"]  # 0.1 mA/cm2 discharge
+        values = symmetric_parameter_values(parameters, anode, initial_thickness_m)
+        # a 0.1 mA/cm2 discharge: one nominal capacity per hour
+        values["Current function [A]"] = values["Nominal cell capacity [A.h]"]
         values["Voltage function [V]"] = 0.0
         return values
     if cell == "na-co2":
         from solidna.models.na_co2 import na_co2_parameter_values
 
         values = na_co2_parameter_values(parameters, anode)
-        values["Current function [A]"] = values["Current scale [A]"]
+        values["Current function [A]"] = values["Nominal cell capacity [A.h]"]
         return values
     from solidna.models.nvp import half_cell_parameter_values
 
@@ -84,7 +85,10 @@ def _values(cell: str, anode: str, parameters: ParameterSet) -> dict[str, Any]:
 
 
 def pybamm_parameter_values(
-    cell: str = "symmetric", anode: str = "modified", parameters: ParameterSet | None = None
+    cell: str = "symmetric",
+    anode: str = "modified",
+    parameters: ParameterSet | None = None,
+    initial_thickness_m: tuple[float, float] | None = None,
 ) -> pybamm.ParameterValues:
     """The parameter set as PyBaMM expects it for ``cell``'s model.
 
@@ -98,6 +102,9 @@ def pybamm_parameter_values(
         ``"modified"`` (M-Na) or ``"pristine"``.
     parameters : ParameterSet, optional
         Defaults to :func:`solidna.lu2019`.
+    initial_thickness_m : (float, float), optional
+        Symmetric cell: interphase thicknesses [m] of the left and right electrodes at t = 0
+        (default: the set's initial thickness).
 
     Returns
     -------
@@ -107,7 +114,8 @@ def pybamm_parameter_values(
     """
     check_choice("cell", cell, CELLS)
     check_choice("anode type", anode, ("modified", "pristine"))
-    return pybamm.ParameterValues(_values(cell, anode, parameters or lu2019()))
+    values = _values(cell, anode, parameters or lu2019(), initial_thickness_m)
+    return pybamm.ParameterValues(values)
 
 
 def provenance_table(

@@ -56,6 +56,18 @@ def electrolyte_values(parameters: ParameterSet) -> dict[str, float]:
     }
 
 
+def pybamm_circuit_values(values: Mapping[str, float]) -> dict[str, float]:
+    """What PyBaMM's circuit and experiments read besides the physics, for the symmetric and
+    Na-CO2 cells: the nominal capacity (the scale of the current variable and the unit of C-rate
+    steps) is one hour at 1 A/m2 (0.1 mA/cm2) over the electrode area, so a C-rate step is a
+    multiple of 0.1 mA/cm2 (the Na metal is in excess: the cell has no capacity of its own); the
+    ambient temperature is read by experiment steps (the isothermal models use "Temperature [K]")."""
+    return {
+        "Nominal cell capacity [A.h]": 1.0 * values["Electrode area [m2]"],
+        "Ambient temperature [K]": values["Temperature [K]"],
+    }
+
+
 def symmetric_parameter_values(
     parameters: ParameterSet,
     anode: str,
@@ -80,12 +92,7 @@ def symmetric_parameter_values(
     """
     values = dict(parameters)
     values.update(electrolyte_values(parameters))
-    values["Current scale [A]"] = 1.0 * values["Electrode area [m2]"]  # 0.1 mA/cm2 scale
-    # PyBaMM's capacity (scale of its current variable, unit of C-rate steps): one hour at the
-    # current scale, the same number in A.h as the scale in A
-    values["Nominal cell capacity [A.h]"] = values["Current scale [A]"]
-    # read by PyBaMM's experiments (step temperatures); the isothermal model uses "Temperature [K]"
-    values["Ambient temperature [K]"] = values["Temperature [K]"]
+    values.update(pybamm_circuit_values(values))
     prefix = "Modified" if anode == "modified" else "Pristine"
     L0 = values[f"{prefix} interphase initial thickness [m]"]
     left, right = initial_thickness_m or (L0, L0)

@@ -366,7 +366,7 @@ def _figure(stem: str, path: Path, caption: str = "") -> str:
         data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
     except OSError as exc:
         return f"<figure><figcaption>{label}: could not be read ({_e(exc)})</figcaption></figure>"
-    text = f" {_e(caption)}" if caption else " (no caption)"
+    text = f" {_e(caption)}" if caption else ""
     return (
         f'<figure id="fig-{_e(stem)}"><img alt="{_e(caption or stem)}" '
         f'src="data:image/png;base64,{data}"><figcaption>{label}.{text}</figcaption></figure>'
@@ -411,7 +411,8 @@ def render_report(
     if figures:
         parts.append("<h2>Figures</h2>")
         parts += [
-            _figure(stem, Path(path), captions.get(stem, "")) for stem, path in figures.items()
+            _figure(stem, Path(path), captions.get(stem) or "(no caption)")
+            for stem, path in figures.items()
         ]
     if notes:
         parts.append('<h2 id="notes">Notes</h2><ol class="notes">')

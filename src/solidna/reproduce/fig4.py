@@ -14,6 +14,7 @@ This module computes model values; it never tunes a parameter.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -65,20 +66,27 @@ def _eis_drt(eis: dict) -> dict:
 
 
 def _model_time_constants(ps: ParameterSet) -> dict[str, dict[str, float]]:
-    """The model's own film and charge-transfer time constants [s] from the parameters:
-    tau_f = R_f C_f = rho_f eps_r eps_0 (independent of the film thickness) and
-    tau_ct = R_ct C_dl with R_ct = RT/(F i0) per electrode."""
+    """The model's own time constants [s] from the parameters: tau_f = R_f C_f = rho_f eps_r
+    eps_0 (independent of the film thickness), tau_ct = R_ct C_dl with R_ct = RT/(F i0) per
+    electrode, and salt diffusion across the SSE tau_d = L^2/(pi^2 D); with the share of charge
+    transfer in the interfacial resistance of the fresh cell, R_ct/(R_ct + rho_f L0) [-]."""
     from solidna.materials.thermo import F, R
     from solidna.models.interphase import VACUUM_PERMITTIVITY
+    from solidna.models.solve import electrolyte_values
 
+    tau_d = ps["SSE thickness [m]"] ** 2 / (
+        math.pi**2 * electrolyte_values(ps)["Salt diffusivity [m2.s-1]"]
+    )
     out = {}
     for anode, p in (("modified", "Modified"), ("pristine", "Pristine")):
         r_ct = R * ps["Temperature [K]"] / (F * ps[f"{p} exchange-current density [A.m-2]"])
+        rho = ps[f"{p} interphase resistivity [Ohm.m]"]
+        r_f = rho * ps[f"{p} interphase initial thickness [m]"]
         out[anode] = {
-            "tau_f": ps[f"{p} interphase resistivity [Ohm.m]"]
-            * ps[f"{p} interphase relative permittivity [-]"]
-            * VACUUM_PERMITTIVITY,
+            "tau_f": rho * ps[f"{p} interphase relative permittivity [-]"] * VACUUM_PERMITTIVITY,
             "tau_ct": r_ct * ps["Double-layer capacitance [F.m-2]"],
+            "tau_d": tau_d,
+            "ct_share": r_ct / (r_ct + r_f),
         }
     return out
 
@@ -135,9 +143,9 @@ def _drt_caption(drts: dict, taus: dict) -> str:
         f"charge transfer ({tp['tau_ct']:.2g} s) are two decades apart and resolved, the film "
         "peak growing with the SN-polymer layer during the rest. On M-Na the film "
         f"({tm['tau_f']:.2g} s) and charge transfer ({tm['tau_ct']:.2g} s) differ by a factor "
-        f"{tm['tau_f'] / tm['tau_ct']:.1f}, and charge transfer holds only ~4 % of the "
-        "resistance: they give one peak, the arc the paper reports as one Rct. Salt diffusion "
-        "(tau ~ 23 s) lies below 0.1 Hz, outside these spectra: the rise of gamma beyond 1 s on "
+        f"{tm['tau_f'] / tm['tau_ct']:.1f}, and charge transfer holds only "
+        f"~{100 * tm['ct_share']:.0f} % of the resistance: they give one peak, the arc the paper "
+        f"reports as one Rct. Salt diffusion (tau ~ {tm['tau_d']:.2g} s) lies below 0.1 Hz, outside these spectra: the rise of gamma beyond 1 s on "
         "M-Na|M-Na is the onset of its arc at the lowest frequencies, not a resolved peak (the "
         "peaks listed are those inside the measured range). The paper shows no DRT, so there "
         "are no paper markers."
@@ -241,8 +249,9 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
     progress("Fig. 4: drawing", 0.88)
     out.figures.update(_figures(mna, na, cv_m, cv_p, eis, s18))
     out.captions.update(_captions())
-    out.figures["fig4e_drt"] = _drt_figure(drts, _model_time_constants(ps))
-    out.captions["fig4e_drt"] = _drt_caption(drts, _model_time_constants(ps))
+    taus = _model_time_constants(ps)
+    out.figures["fig4e_drt"] = _drt_figure(drts, taus)
+    out.captions["fig4e_drt"] = _drt_caption(drts, taus)
     out.note(
         "Fig. 4g: the exchange current is obtained by fitting the symmetric-cell model to the "
         "simulated CV (i0 and film resistivity free). For M-Na, " + cv_m.note + ". Behind an "

@@ -268,7 +268,6 @@ _NEWARE_CSV: dict[str, tuple[str, ...]] = {
     "discharge": ("Capacitance_DChg(mAh)", "DChg. Cap.(mAh)", "DChg. Cap.(Ah)", "Cap_DChg(mAh)"),
     "wall": ("Realtime", "Date", "Absolute Time"),
 }
-_UNIT_TEXT = {"Ah": "A*h", "mAh": "mA*h", "uAh": "uA*h"}
 
 
 def looks_like_neware_csv(lines: list[str]) -> bool:
@@ -281,7 +280,7 @@ def looks_like_neware_csv(lines: list[str]) -> bool:
     )
 
 
-def _neware_records(path: Path) -> tuple[pd.DataFrame, bool]:
+def _neware_records(path: Path, progress: Progress | None) -> tuple[pd.DataFrame, bool]:
     """The record rows of a Neware CSV; multi-level sheets get their cycle and step ids."""
     with open(path, encoding="utf-8-sig", errors="replace") as fh:
         head = [fh.readline() for _ in range(3)]
@@ -320,7 +319,8 @@ def _neware_records(path: Path) -> tuple[pd.DataFrame, bool]:
         frame = pd.DataFrame(rows, columns=names)
         frame = frame.loc[:, ~frame.columns.duplicated(keep="last")]
         return frame, True
-    return read_delimited(path, sep=",", skiprows=0, encoding="utf-8-sig"), False
+    frame = read_delimited(path, sep=",", skiprows=0, encoding="utf-8-sig", progress=progress)
+    return frame, False
 
 
 def read_neware_csv(
@@ -334,7 +334,7 @@ def read_neware_csv(
     DataFormatError
         No record table, or a needed column (time, voltage, current) missing.
     """
-    raw, multi = _neware_records(path)
+    raw, multi = _neware_records(path, progress)
     raw.columns = [str(c).strip() for c in raw.columns]
     cols = {
         k: next((n for n in names if n in raw.columns), None) for k, names in _NEWARE_CSV.items()
@@ -363,7 +363,6 @@ def read_neware_csv(
         unit = split_header(col)[1]
         if unit and ":" in unit:
             unit = None
-        unit = _UNIT_TEXT.get(unit, unit)
         series = raw[col]
         seconds = parse_durations(series) if si == "s" else None
         if seconds is not None:
@@ -536,8 +535,7 @@ _MACCOR_UNITS = {
 def _maccor_unit(column: str) -> str:
     if column in _MACCOR_UNITS:
         return _MACCOR_UNITS[column]
-    unit = split_header(column)[1] or ""
-    return {"Ah": "A*h", "Wh": "W*h"}.get(unit, unit)
+    return split_header(column)[1] or ""  # "Ah", "Wh" are in the unit registry
 
 
 def maccor_header_line(lines: list[str]) -> int | None:
