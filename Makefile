@@ -10,7 +10,7 @@ export MPLBACKEND := Agg
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c requirements.lock -e ".[test,readers,quantum]"
+	$(PY) -m pip install -q -c requirements.lock -e ".[test,readers,quantum,surface]"
 	touch $(STAMP)
 
 # Writes results/ afresh (replacing an earlier results/ of a previous run). `solidna reproduce`
