@@ -5,12 +5,12 @@ STAMP  := $(VENV)/.installed-stamp
 export PYBAMM_DISABLE_TELEMETRY := true
 export MPLBACKEND := Agg
 
-.PHONY: reproduce test lint format bench clean
+.PHONY: reproduce test docs lint format bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c requirements.lock -e ".[test,readers,quantum,surface]"
+	$(PY) -m pip install -q -c requirements.lock -e ".[test,readers,quantum,surface,docs]"
 	touch $(STAMP)
 
 # Writes results/ afresh (replacing an earlier results/ of a previous run). `solidna reproduce`
@@ -22,6 +22,11 @@ reproduce: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks examples
 	$(PY) -m pytest -q
+
+# The documentation site into site/, strict: a broken link, a failing tutorial block or an
+# unresolved API reference fails the build. Tutorials run their code, so this takes a few minutes.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks examples
@@ -36,4 +41,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_reproduce_fig34.py
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build site src/*.egg-info .pytest_cache .ruff_cache
