@@ -66,7 +66,17 @@ class OutOfRangeWarning(SolidnaWarning):
 
 
 def closest_matches(value: str, allowed: Iterable[str], n: int = 3) -> list[str]:
-    """Return up to ``n`` allowed names closest to ``value`` (for 'did you mean' messages)."""
+    """Return up to ``n`` allowed names closest to ``value`` (for 'did you mean' messages).
+
+    Parameters
+    ----------
+    value : str
+        What the user gave.
+    allowed : iterable of str
+        The valid names.
+    n : int
+        At most this many matches (default 3), closest first.
+    """
     return difflib.get_close_matches(str(value), list(allowed), n=n, cutoff=0.4)
 
 

@@ -112,7 +112,13 @@ KINDS: dict[str, Kind] = {
 
 
 def kind_of(unit: str) -> Kind:
-    """The :class:`Kind` of ``unit`` (a key of :data:`KINDS`, or any unit of the same dimension)."""
+    """The :class:`Kind` of ``unit`` (a key of :data:`KINDS`, or any unit of the same dimension).
+
+    Parameters
+    ----------
+    unit : str
+        A pint unit string, e.g. ``"mA/cm2"``.
+    """
     if unit in KINDS:
         return KINDS[unit]
     dim = Q_(1, unit).dimensionality
@@ -375,5 +381,15 @@ def to_si(
 
 
 def format_quantity(magnitude: float, unit: str, digits: int = 4) -> str:
-    """Format a number with its unit for summaries, e.g. ``"0.1 mA/cm2"``."""
+    """Format a number with its unit for summaries, e.g. ``"0.1 mA/cm2"``.
+
+    Parameters
+    ----------
+    magnitude : float
+        The number, in ``unit``.
+    unit : str
+        The unit written after it.
+    digits : int
+        Significant figures (default 4).
+    """
     return f"{magnitude:.{digits}g} {unit}"

@@ -326,8 +326,18 @@ def complete_half_cycles(
     """The half cycles to analyse: those of :func:`split_half_cycles` without an incomplete
     last one (unless no half cycle is complete).
 
-    ``rest_threshold`` (in the unit of ``current``) and ``cycle_index`` (the instrument's cycle
-    number per sample, or None) are passed to :func:`split_half_cycles`.
+    Parameters
+    ----------
+    time_s : numpy.ndarray
+        Time in s, non-decreasing.
+    current : numpy.ndarray
+        Current or current density (any unit; only its sign and size relative to the typical
+        current matter).
+    rest_threshold : float, optional
+        |current| below which a sample is a rest, in the unit of ``current``; default
+        :data:`REST_FRACTION` of the typical current.
+    cycle_index : array_like, optional
+        The instrument's cycle number per sample; ``None`` counts cycles.
 
     Raises
     ------

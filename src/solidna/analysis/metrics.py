@@ -258,6 +258,11 @@ def _value_at(table: pd.DataFrame, column: str, cycle: int) -> float | None:
 def cycling_summary(table: pd.DataFrame) -> dict[str, float | int | None]:
     """Headline numbers of a :func:`galvanostatic_cycles` table (for summary.json).
 
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The per-cycle table of :func:`galvanostatic_cycles`.
+
     Returns
     -------
     dict

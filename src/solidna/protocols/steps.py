@@ -339,7 +339,19 @@ class ScheduleSegment:
 
 
 def current_schedule(steps: Sequence[Step]) -> list[ScheduleSegment]:
-    """Turn rest and plating/stripping steps into back-to-back current segments."""
+    """Turn rest and plating/stripping steps into back-to-back current segments.
+
+    Parameters
+    ----------
+    steps : sequence of Rest or PlatingStripping
+        The protocol, in order.
+
+    Returns
+    -------
+    list of ScheduleSegment
+        One segment per step: start and end time in s, current density in A/m2 (0 for a rest)
+        and half-cycle length in s (``None`` for a rest).
+    """
     t = 0.0
     segments = []
     for step in steps:
