@@ -1,0 +1,713 @@
+"""``solidna analyze --kind xps|afm-force|afm-map|topography``: surface files in, report out.
+
+Called by :func:`solidna.analysis.pipeline.analyze`, which hands over the checked input paths,
+the output writer (writes only inside ``--out``) and the report renderer, so both pages look
+alike. Each file gives tables, figures and a results entry; a file that cannot be analysed is
+recorded with the reason (the others go on), and the run fails only when none succeeds.
+
+========== ==================================================================================
+kind       analysis
+========== ==================================================================================
+xps        every region of a VAMAS/PHI/text file fitted (Shirley background, GL(30) components
+           started at the prominent maxima), charge correction to C 1s, species labels
+           (:mod:`solidna.analysis.xps.species`), atomic %, depth profile (PHI ``.pro``);
+           surveys: peaks labelled with core levels
+afm-force  contact point, Young's modulus (``indenter``), adhesion, film thickness from a
+           breakthrough or stiffness change (Fig. 2e), per curve
+afm-map    every curve of a force map fitted: modulus map and histogram (Fig. S9)
+topography levelling, Sa/Sq/Sz, image and 3-D view (Fig. 2f, S8)
+========== ==================================================================================
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from solidna.errors import ConvergenceError, DataFormatError, SolidnaError, check_choice
+
+__all__ = ["SURFACE_KINDS", "analyze_surface", "surface_options", "paper_level"]
+
+#: Kinds handled here.
+SURFACE_KINDS = ("xps", "afm-force", "afm-map", "topography")
+#: A spectrum spanning more than this [eV] is a survey: its peaks are labelled, not fitted.
+SURVEY_SPAN_EV = 150.0
+#: A fitted component is set beside a paper position when within this distance [eV].
+COMPARE_WINDOW_EV = 1.0
+#: Largest number of curves of one file analysed one by one by ``afm-force`` (a map: afm-map).
+MAX_SINGLE_CURVES = 20
+#: Largest number of region figures of one XPS file (a depth profile has one per cycle).
+MAX_REGION_FIGURES = 12
+
+
+def surface_options(
+    kind: str,
+    *,
+    indenter: str = "paraboloid",
+    tip_radius: str | float | None = None,
+    half_angle: str | float | None = None,
+    poisson: float = 0.5,
+    level: str = "plane",
+    charge_reference: str | float | None = None,
+    background: str = "shirley",
+    workers: int = 1,
+    peaks: str | os.PathLike[str] | None = None,
+    sputter_rate: str | float | None = None,
+    rsf: Mapping[str, float] | None = None,
+) -> dict[str, Any]:
+    """Checked options of the surface kinds (SI; strings with units accepted).
+
+    ``peaks``: a TOML file of start peaks per region (:func:`solidna.analysis.xps.fit.read_peaks`);
+    regions it does not name start from their prominent maxima. ``sputter_rate``: ``"0.1 nm/s"``
+    turns sputter time into depth in the depth profile. ``rsf``: core level -> relative
+    sensitivity factor, added to / replacing the Scofield table (``{"Sn 3d5/2": 14.8}``).
+    """
+    from solidna.analysis.afm import INDENTERS
+    from solidna.analysis.topography import LEVELS
+    from solidna.analysis.xps.fit import BACKGROUNDS, read_peaks
+    from solidna.analysis.xps.species import ADVENTITIOUS_C1S_EV
+    from solidna.errors import InvalidOptionError
+    from solidna.units import to_si
+
+    poisson = float(poisson)
+    if not 0.0 <= poisson <= 0.5:
+        raise InvalidOptionError(f"--poisson must lie in [0, 0.5]; got {poisson}.")
+    angle = 17.5 if half_angle is None else half_angle
+    if isinstance(angle, str):
+        angle = float(angle.replace("deg", "").replace("°", "").strip())
+    if not 0 < float(angle) < 90:
+        raise InvalidOptionError(f"--half-angle must lie in (0, 90) degrees; got {angle}.")
+    ref = ADVENTITIOUS_C1S_EV if charge_reference is None else charge_reference
+    if isinstance(ref, str):
+        ref = float(ref.lower().replace("ev", "").strip())
+    return {
+        "indenter": check_choice("indenter", indenter, INDENTERS),
+        "tip_radius_m": 10e-6
+        if tip_radius is None
+        else to_si(tip_radius, "m", "tip radius", positive=True),
+        "half_angle_deg": float(angle),
+        "poisson": poisson,
+        "level": check_choice("level", level, LEVELS),
+        "charge_reference_eV": float(ref),
+        "background": check_choice("background", background, BACKGROUNDS),
+        "workers": max(1, int(workers)),
+        "rsf": _check_rsf(rsf),
+        "peaks": None if peaks is None else str(peaks),
+        "peak list": None if peaks is None else read_peaks(peaks),
+        "sputter_rate_m_s": None
+        if sputter_rate is None
+        else to_si(sputter_rate, "m/s", "sputter rate", positive=True),
+    }
+
+
+def _check_rsf(rsf: Mapping[str, float] | None) -> dict[str, float] | None:
+    from solidna.errors import InvalidOptionError
+
+    if not rsf:
+        return None
+    out = {}
+    for level, value in dict(rsf).items():
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            v = math.nan
+        if not (v > 0 and math.isfinite(v)):
+            raise InvalidOptionError(
+                f"sensitivity factor of {level!r} must be a positive number; got {value!r}."
+            )
+        out[str(level)] = v
+    return out
+
+
+def paper_level(quantity: str) -> str | None:
+    """Core level named by a target's quantity (``"Na 1s binding energy"`` -> ``"Na 1s"``)."""
+    import re
+
+    m = re.match(r"\s*([A-Z][a-z]?\s*\d[spdf])", quantity)
+    return m.group(1) if m else None
+
+
+# --------------------------------------------------------------------------------------------
+# XPS
+# --------------------------------------------------------------------------------------------
+def _fit_region(spec, background: str, given=None):
+    from solidna.analysis.xps.fit import XPSFit, guess_peaks
+
+    try:
+        peaks = given or guess_peaks(
+            spec.binding_energy_eV, spec.intensity_cps, background=background
+        )
+        return XPSFit(peaks, background).fit(spec), None
+    except ConvergenceError as exc:
+        peaks = given or guess_peaks(
+            spec.binding_energy_eV, spec.intensity_cps, background="linear"
+        )
+        return XPSFit(peaks, "linear").fit(spec), f"{exc} - fitted with a linear background"
+
+
+def _survey(spec) -> pd.DataFrame:
+    from scipy.signal import find_peaks
+
+    from solidna.analysis.xps.species import levels
+
+    x, y = spec.binding_energy_eV, spec.intensity_cps
+    smooth = np.convolve(y, np.ones(5) / 5, mode="same")
+    idx, props = find_peaks(smooth, prominence=0.03 * float(np.ptp(smooth)), distance=5)
+    rows = []
+    for i, prom in zip(idx, props["prominences"], strict=True):
+        near = [(abs(be - x[i]), lev) for lev, be in levels().items() if abs(be - x[i]) <= 5.0]
+        rows.append(
+            {
+                "Binding energy [eV]": float(x[i]),
+                "Prominence [cps]": float(prom),
+                "Core level": min(near)[1] if near else "",
+            }
+        )
+    return pd.DataFrame(rows, columns=["Binding energy [eV]", "Prominence [cps]", "Core level"])
+
+
+def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict[str, Any]:
+    from solidna.analysis.xps.io import read_xps
+    from solidna.analysis.xps.species import (
+        atomic_percent,
+        charge_shift,
+        depth_profile,
+        label,
+        level_of,
+        rsf_table,
+    )
+
+    spectra = read_xps(p)
+    empty = [s for s in spectra if not s.has_counts]
+    for s in empty:
+        notes.append(f"{p.name}: region {s.label!r} holds no counts; skipped.")
+    spectra = [s for s in spectra if s.has_counts]
+    if not spectra:
+        raise DataFormatError(f"{p}: every spectrum holds only zeros; nothing to analyse.")
+    result: dict[str, Any] = {"spectra": len(spectra) + len(empty), "regions": {}}
+    rows: list[dict[str, Any]] = []
+    fits = []
+    n_fig = 0
+    for k, s in enumerate(spectra):
+        progress(f"{p.name}: {s.label} ({k + 1}/{len(spectra)})", k / len(spectra))
+        name = s.label + (f" cycle {s.cycle}" if s.cycle is not None else "")
+        span = float(np.ptp(s.binding_energy_eV))
+        if span > SURVEY_SPAN_EV:
+            table = _survey(s)
+            if s.cycle in (None, 1):
+                w.csv(f"tables/{stem}.{_safe(name)}.survey.csv", table)
+                fig = _survey_figure(s, table, f"{p.name}: {name}")
+                w.figure(f"{stem}_{_safe(name)}_survey", fig)
+            result["regions"][name] = {
+                "survey": True,
+                "core levels": sorted({c for c in table["Core level"] if c}),
+            }
+            continue
+        lev = level_of(s.label, s.binding_energy_eV)
+        listed = opts.get("peak list") or {}
+        given = listed.get(s.label) or (listed.get(lev) if lev else None)
+        try:
+            fit, warn = _fit_region(s, opts["background"], given)
+        except SolidnaError as exc:
+            result["regions"][name] = {"error": str(exc)}
+            notes.append(f"{p.name}: {name}: not fitted ({exc}).")
+            continue
+        if warn:
+            notes.append(f"{p.name}: {name}: {warn}")
+        if not fit.converged_:
+            notes.append(
+                f"{p.name}: {name}: the fit is flagged ({'; '.join(fit.flags_)}); its numbers "
+                "need a closer look."
+            )
+        fits.append((s, name, lev, fit))
+    # charge correction per cycle, from the lowest C 1s component
+    shifts: dict[Any, float | None] = {}
+    for cycle in sorted({s.cycle or 0 for s, *_ in fits}):
+        c1s = [
+            (pos, area)
+            for s, _, lev, fit in fits
+            if (s.cycle or 0) == cycle and lev == "C 1s"
+            for pos, area in zip(
+                fit.table_["Position [eV]"], fit.table_["Area [cps.eV]"], strict=True
+            )
+        ]
+        try:
+            shifts[cycle] = (
+                charge_shift([c[0] for c in c1s], opts["charge_reference_eV"], [c[1] for c in c1s])
+                if c1s
+                else None
+            )
+        except DataFormatError as exc:
+            shifts[cycle] = None
+            notes.append(f"{p.name}: {exc}")
+    if not any(v is not None for v in shifts.values()) and fits:
+        notes.append(
+            f"{p.name}: no C 1s region; binding energies are as recorded (not charge corrected)."
+        )
+    cycles_max = {
+        s.label: max(t.cycle or 0 for t, *_ in fits if t.label == s.label) for s, *_ in fits
+    }
+    for s, name, lev, fit in fits:
+        shift = shifts.get(s.cycle or 0) or 0.0
+        table = fit.table_.copy()
+        table.insert(0, "Region", name)
+        table.insert(1, "Core level", lev or "")
+        table["Charge shift [eV]"] = shift
+        table["Corrected position [eV]"] = table["Position [eV]"] + shift
+        table["Species"] = [label(e, lev) if lev else "" for e in table["Corrected position [eV]"]]
+        table["Converged"] = fit.converged_
+        table["Cycle"] = s.cycle
+        table["Sputter time [s]"] = s.sputter_time_s
+        rows += table.to_dict(orient="records")
+        result["regions"][name] = {
+            "core level": lev,
+            "background": fit.background,
+            "converged": fit.converged_,
+            "flags": fit.flags_,
+            "reduced chi-square": fit.redchi_,
+            "charge shift [eV]": shift,
+            "components": [
+                f"{r['Corrected position [eV]']:.2f} eV: {r['Species'] or 'unassigned'}"
+                for r in table.to_dict(orient="records")
+            ],
+        }
+        # a depth profile draws its first and last cycle; other files every region
+        shown = s.cycle is None or s.cycle in (1, cycles_max.get(s.label, 1))
+        if shown and n_fig < MAX_REGION_FIGURES:
+            tags = dict(zip(table["Name"], table["Species"], strict=True))
+            w.figure(f"{stem}_{_safe(name)}_fit", fit.plot(f"{p.name}: {name}", tags))
+            curves = pd.DataFrame(
+                {
+                    "Binding energy [eV]": fit.energy_eV,
+                    "Intensity [counts.s-1]": fit.intensity_,
+                    "Background [counts.s-1]": fit.background_,
+                    "Envelope [counts.s-1]": fit.envelope_,
+                    "Residual [counts.s-1]": fit.residual_,
+                }
+                | {f"{c} [counts.s-1]": v for c, v in fit.components_.items()}
+            )
+            w.csv(f"tables/{stem}.{_safe(name)}.fit.csv", curves)
+            n_fig += 1
+    if rows:
+        comp = pd.DataFrame(rows)
+        w.csv(f"tables/{stem}.xps_components.csv", comp)
+        rsf = rsf_table() | dict(opts.get("rsf") or {})
+        levels_seen = {lev for lev in comp["Core level"] if lev}
+        missing = sorted(levels_seen - set(rsf))
+        if missing:
+            notes.append(
+                f"{p.name}: {', '.join(missing)} left out of the atomic % (no sensitivity factor "
+                f"in the table); give yours with --rsf '{missing[0]}=VALUE'."
+            )
+        known = comp[comp["Core level"].isin(list(rsf))]
+        first = known[known["Cycle"].isna() | (known["Cycle"] == known["Cycle"].min())]
+        if len(first["Core level"].unique()) >= 2:
+            areas = first.groupby("Core level")["Area [cps.eV]"].sum().to_dict()
+            result["atomic % [at.%]"] = atomic_percent(areas, rsf)
+            result["sensitivity factors"] = {lev: rsf[lev] for lev in areas} | {
+                "source": "Scofield (1976), Al K-alpha, C 1s = 1 (rsf.toml)"
+                + (", with the user's values" if opts.get("rsf") else "")
+            }
+        if comp["Cycle"].notna().any():
+            prof = depth_profile(
+                [
+                    {
+                        "cycle": r["Cycle"],
+                        "level": r["Core level"],
+                        "species": r["Species"].split(" (or")[0] or r["Name"],
+                        "area": r["Area [cps.eV]"],
+                        "sputter time [s]": r["Sputter time [s]"],
+                    }
+                    for r in rows
+                    if r["Core level"] in rsf
+                ],
+                rsf,
+                sputter_rate_m_s=opts.get("sputter_rate_m_s"),
+            )
+            w.csv(f"tables/{stem}.depth_profile.csv", prof)
+            w.figure(f"{stem}_depth_profile", _profile_figure(prof, p.name))
+            result["depth profile"] = {
+                "cycles": len(prof),
+                "columns": [c for c in prof.columns if c.endswith("[at.%]")],
+            }
+        _xps_comparison(comp, p.name, comparisons)
+    return result
+
+
+def _xps_comparison(comp: pd.DataFrame, name: str, comparisons: list) -> None:
+    """The paper's fig2a/fig4d positions beside the nearest fitted component of the same level."""
+    from solidna.targets import load_targets
+
+    for t in load_targets(["fig2a", "fig4d"]):
+        lev = paper_level(t.quantity)
+        same = comp[comp["Core level"] == lev]
+        if same.empty:
+            continue
+        distance = np.abs(same["Corrected position [eV]"].to_numpy() - t.value)
+        k = int(np.argmin(distance))
+        row = same.iloc[k]
+        near = distance[k] <= COMPARE_WINDOW_EV
+        if not near:
+            continue  # no component of this file near the paper's position: nothing to set beside
+        comparisons.append(
+            {
+                "id": t.id,
+                "quantity": t.quantity,
+                "paper": t.value,
+                "measured": float(row["Corrected position [eV]"]),
+                "unit": t.unit,
+                "note": f"nearest {lev} component of {name} ({row['Region']}), labelled "
+                f"{row['Species'] or 'unassigned'}",
+            }
+        )
+
+
+def _target_row(target_id: str, measured: float | None, note: str) -> dict[str, Any]:
+    from solidna.targets import get_target
+
+    t = get_target(target_id)
+    return {
+        "id": t.id,
+        "quantity": t.quantity,
+        "paper": t.value,
+        "measured": _finite(measured),
+        "unit": t.unit,
+        "note": note,
+    }
+
+
+def _safe(name: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "region"
+
+
+def _axes(figsize=(7, 3.8)):
+    import matplotlib.pyplot as plt
+
+    from solidna.report.style import apply_style
+
+    apply_style()
+    return plt.subplots(figsize=figsize)
+
+
+def _survey_figure(spec, table: pd.DataFrame, title: str):
+    fig, ax = _axes()
+    ax.plot(spec.binding_energy_eV, spec.intensity_cps, lw=0.7)
+    for _, r in table.iterrows():
+        if r["Core level"]:
+            y = float(
+                np.interp(r["Binding energy [eV]"], spec.binding_energy_eV, spec.intensity_cps)
+            )
+            ax.annotate(
+                r["Core level"],
+                (r["Binding energy [eV]"], y),
+                fontsize=7,
+                rotation=90,
+                xytext=(0, 4),
+                textcoords="offset points",
+                ha="center",
+            )
+    ax.invert_xaxis()
+    ax.set_xlabel("Binding energy [eV]")
+    ax.set_ylabel("Intensity [counts.s-1]")
+    ax.set_title(title)
+    return fig
+
+
+def _profile_figure(prof: pd.DataFrame, name: str):
+    fig, ax = _axes()
+    x = prof["Sputter time [s]"] if "Sputter time [s]" in prof else prof.index
+    for col in prof.columns:
+        if col.endswith("[at.%]") and ":" not in col:
+            ax.plot(x, prof[col], "o-", ms=3, label=col.replace(" [at.%]", ""))
+    ax.set_xlabel("Sputter time [s]" if "Sputter time [s]" in prof else "Sputter cycle")
+    ax.set_ylabel("Atomic fraction [at.%]")
+    ax.set_title(f"{name}: depth profile (RSF-weighted areas)")
+    ax.legend()
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# AFM
+# --------------------------------------------------------------------------------------------
+def _afm_kwargs(opts) -> dict[str, Any]:
+    return {
+        "poisson": opts["poisson"],
+        "tip_radius_m": opts["tip_radius_m"],
+        "half_angle_deg": opts["half_angle_deg"],
+    }
+
+
+def _afm_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict[str, Any]:
+    from solidna.analysis.afm import adhesion, film_thickness, fit_contact, read_force_curves
+
+    curves = read_force_curves(p)
+    if len(curves) > MAX_SINGLE_CURVES:
+        notes.append(
+            f"{p.name}: {len(curves)} curves (a force map); the first {MAX_SINGLE_CURVES} are "
+            "analysed one by one. Use --kind afm-map for the modulus map."
+        )
+        curves = curves[:MAX_SINGLE_CURVES]
+    out: dict[str, Any] = {}
+    for k, c in enumerate(curves):
+        label = f"curve {c.index}" if len(curves) > 1 else "curve"
+        progress(f"{p.name}: {label}", k / len(curves))
+        try:
+            fit = fit_contact(c, opts["indenter"], **_afm_kwargs(opts))
+        except DataFormatError as exc:
+            out[label] = {"error": str(exc)}
+            notes.append(f"{p.name}: {label}: {exc}")
+            continue
+        res = fit.summary()
+        if not c.spring_constant_N_m:
+            notes.append(
+                f"{p.name}: no spring constant in the file; the tip position is the recorded "
+                "height (no deflection correction)."
+            )
+        res.update(adhesion(c))
+        tip = c.tip("approach")
+        direction = 1.0 if tip[0] > tip[-1] else -1.0  # tip moves towards the surface
+        sep_app = direction * (tip - fit.contact_point_m)  # > 0 apart, < 0 indenting
+        f_app = c.approach_force_N - fit.baseline_N
+        films = {
+            m: film_thickness(sep_app, f_app, m, reference_rms_N=fit.rms_residual_N)
+            for m in ("breakthrough", "stiffness")
+        }
+        res["film thickness"] = films
+        out[label] = res
+        suffix = "" if len(curves) == 1 else f".{c.index}"
+        w.csv(
+            f"tables/{stem}{suffix}.curve.csv",
+            pd.DataFrame(
+                {
+                    "Separation [m]": fit.separation_m,
+                    "Force [N]": fit.force_N,
+                    "Model force [N]": fit.model_N,
+                }
+            ),
+        )
+        if k < MAX_REGION_FIGURES:
+            w.figure(f"{stem}{suffix.replace('.', '_')}_force", _curve_figure(c, fit, p.name))
+        found = [f for f in films.values() if f.get("found")]
+        if found:
+            comparisons.append(
+                _target_row(
+                    "fig2e.interphase_thickness",
+                    found[0]["thickness [m]"] * 1e9,
+                    f"{found[0]['method']} of {p.name} {label}",
+                )
+            )
+    if not any("error" not in v for v in out.values()):
+        raise DataFormatError(
+            f"{p}: no curve could be analysed: " + "; ".join(v["error"] for v in out.values())
+        )
+    return out
+
+
+def _curve_figure(c, fit, name: str):
+    fig, ax = _axes()
+    direction = 1.0 if c.tip("approach")[0] > c.tip("approach")[-1] else -1.0
+    for seg, style in (("approach", "-"), ("retract", "-")):
+        z = c.tip(seg)
+        f = (c.approach_force_N if seg == "approach" else c.retract_force_N) - fit.baseline_N
+        ax.plot(direction * (z - fit.contact_point_m) * 1e9, f * 1e9, style, lw=0.8, label=seg)
+    inside = fit.model_N > 0
+    ax.plot(
+        fit.separation_m[inside] * 1e9,
+        fit.model_N[inside] * 1e9,
+        "k--",
+        lw=1.2,
+        label=f"{fit.indenter} fit, E = {fit.youngs_modulus_Pa:.3g} Pa",
+    )
+    ax.axvline(0, color="0.5", lw=0.7, ls=":", label="contact point")
+    # the contact region, not the whole approach travel
+    reach = max(fit.max_indentation_m, 1e-10) * 1e9
+    ax.set_xlim(-1.3 * reach, 4.0 * reach)
+    ax.set_xlabel("Tip-sample separation [nm]")
+    ax.set_ylabel("Force [nN]")
+    ax.set_title(f"{name}")
+    ax.legend(fontsize=7)
+    return fig
+
+
+def _afm_map(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict[str, Any]:
+    from solidna.analysis.afm import fit_force_map, modulus_grid, read_force_curves
+
+    curves = read_force_curves(p)
+    table = fit_force_map(
+        curves, opts["indenter"], workers=opts["workers"], progress=progress, **_afm_kwargs(opts)
+    )
+    w.csv(f"tables/{stem}.modulus_map.csv", table)
+    e = table["Young's modulus [Pa]"].to_numpy()
+    good = np.isfinite(e) & (table["Flag"] == "")
+    failed = int((~good).sum())
+    if failed:
+        notes.append(
+            f"{p.name}: {failed} of {len(table)} curves flagged or not fitted "
+            "(see the Flag column of the map table)."
+        )
+    if not good.any():
+        raise DataFormatError(f"{p}: no curve of the map could be fitted.")
+    import matplotlib.pyplot as plt
+
+    from solidna.report.style import apply_style
+
+    apply_style()
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    if np.isfinite(table["x [m]"]).all() and len(curves) > 1:
+        grid, xs, ys = modulus_grid(table)
+        im = ax1.imshow(
+            grid / 1e6,
+            origin="lower",
+            cmap="viridis",
+            aspect="auto",
+            extent=(xs.min() * 1e6, xs.max() * 1e6, ys.min() * 1e6, ys.max() * 1e6),
+        )
+        fig.colorbar(im, ax=ax1, label="Young's modulus [MPa]")
+        ax1.grid(False)
+        ax1.set_xlabel("x [um]")
+        ax1.set_ylabel("y [um]")
+    ax1.set_title(f"{p.name}: modulus map")
+    ax2.hist(e[good] / 1e6, bins=min(50, max(5, int(good.sum() ** 0.5))))
+    ax2.set_xlabel("Young's modulus [MPa]")
+    ax2.set_ylabel("Curves")
+    ax2.set_title("histogram")
+    fig.tight_layout()
+    w.figure(f"{stem}_modulus_map", fig)
+    eg = e[good]
+    return {
+        "curves": len(table),
+        "fitted": int(good.sum()),
+        "flagged": failed,
+        "indenter": opts["indenter"],
+        "Young's modulus mean [Pa]": float(np.mean(eg)),
+        "Young's modulus median [Pa]": float(np.median(eg)),
+        "Young's modulus std [Pa]": float(np.std(eg)),
+        "Young's modulus mean absolute deviation [Pa]": float(np.mean(np.abs(eg - eg.mean()))),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Topography
+# --------------------------------------------------------------------------------------------
+def _topo_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict[str, Any]:
+    from solidna.analysis.topography import level, plot_3d, plot_image, read_topography, roughness
+
+    topo = read_topography(p)
+    for n in topo.notes:
+        notes.append(f"{p.name}: {n}")
+    h = level(topo.heights_m, opts["level"])
+    r = roughness(h)
+    w.figure(f"{stem}_topography", plot_image(topo, h, f"{p.name}: {topo.channel}"))
+    w.figure(f"{stem}_topography_3d", plot_3d(topo, h, f"{p.name}: {topo.channel}"))
+    ny, nx = h.shape
+    comparisons.append(
+        _target_row(
+            "figS8.roughness",
+            r["Sq"] * 1e9,
+            f"Sq of {p.name} ({topo.channel}, level {opts['level']}); Sa = {r['Sa'] * 1e9:.3g} nm",
+        )
+    )
+    return {
+        "channel": topo.channel,
+        "channels": topo.channels,
+        "points": [nx, ny],
+        "size [um]": [topo.size_m[0] * 1e6, topo.size_m[1] * 1e6],
+        "level": opts["level"],
+        "definitions": "ISO 25178-2 on the levelled heights: Sa mean |z|, Sq rms, Sz max - min",
+    } | {
+        f"{k} [nm]" if k in ("Sa", "Sq", "Sz", "Sp", "Sv") else k: (
+            v * 1e9 if k in ("Sa", "Sq", "Sz", "Sp", "Sv") else v
+        )
+        for k, v in r.items()
+    }
+
+
+_RUNNERS: dict[str, Callable] = {
+    "xps": _xps_file,
+    "afm-force": _afm_file,
+    "afm-map": _afm_map,
+    "topography": _topo_file,
+}
+
+
+def analyze_surface(
+    kind: str,
+    paths: Sequence[Path],
+    stems: Sequence[str],
+    writer,
+    opts: Mapping[str, Any],
+    progress: Callable[[str, float | None], None],
+    render: Callable[[Mapping[str, Any], Mapping[str, Path]], str],
+    out_dir: Path,
+    tic: float,
+) -> dict[str, Any]:
+    """Analyse surface files and write tables, figures, ``summary.json`` and ``report.html``.
+
+    ``writer`` has ``csv(relative, frame)``, ``figure(stem, fig)``, ``path(relative)`` and
+    ``files``; ``render(summary, figures)`` makes the HTML page.
+
+    Raises
+    ------
+    DataFormatError
+        Every file failed (each reason named).
+    """
+    from solidna import __version__
+    from solidna.io_utils import write_json
+    from solidna.progress import scaled
+    from solidna.targets import paper_info
+
+    runner = _RUNNERS[kind]
+    comparisons: list[dict[str, Any]] = []
+    notes: list[str] = []
+    results: dict[str, Any] = {}
+    files = []
+    errors = []
+    n = len(paths)
+    for k, (p, stem) in enumerate(zip(paths, stems, strict=True)):
+        sub = scaled(progress, 0.95 * k / n, 0.95 * (k + 1) / n)
+        t0 = time.perf_counter()
+        try:
+            results[p.name] = runner(p, stem, writer, opts, comparisons, notes, sub)
+            files.append(
+                {"file": str(p), "kind": kind, "wall time [s]": round(time.perf_counter() - t0, 3)}
+            )
+        except SolidnaError as exc:
+            errors.append(f"{p.name}: {exc}")
+            results[p.name] = {"error": str(exc)}
+            files.append({"file": str(p), "kind": kind, "error": str(exc)})
+    if len(errors) == n:
+        raise DataFormatError("no file could be analysed: " + " | ".join(errors))
+    notes += [f"not analysed: {e}" for e in errors]
+    paper = paper_info()
+    inputs = {k: v for k, v in opts.items() if k not in ("workers", "peak list")}
+    summary: dict[str, Any] = {
+        "kind": kind,
+        "paper": {"citation": paper.get("citation", ""), "doi": paper.get("doi", "")},
+        "solidna_version": __version__,
+        "files": files,
+        "inputs": inputs,
+        "results": results,
+        "paper comparison": comparisons,
+        "notes": notes,
+        "wall time [s]": round(time.perf_counter() - tic, 3),
+    }
+    figures = {Path(f).stem: out_dir / f for f in writer.files if f.startswith("figures/")}
+    summary["outputs"] = writer.files + ["summary.json", "report.html"]
+    progress("writing summary.json and report.html", 0.97)
+    write_json(writer.path("summary.json"), summary)
+    writer.path("report.html").write_text(render(summary, figures), encoding="utf-8")
+    progress("done", 1.0)
+    return summary
+
+
+def _finite(x: float | None) -> float | None:
+    return None if x is None or not math.isfinite(x) else x

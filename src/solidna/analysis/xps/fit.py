@@ -1,0 +1,482 @@
+"""Peak fitting of an XPS region on lmfit: background, components, doublets, shared constraints.
+
+>>> import numpy as np
+>>> from solidna.analysis.xps.fit import Peak, XPSFit
+>>> be = np.linspace(280, 295, 301)
+>>> from solidna.analysis.xps.lineshapes import line_shape
+>>> y = 100 + line_shape("gl_sum", be, 2000, 284.8, 1.2, 0.3)
+>>> fit = XPSFit([Peak("C-C", 285.0)], background="linear").fit(be, y)
+>>> round(fit.table_["Position [eV]"].iloc[0], 2)
+284.8
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from solidna.analysis.xps.lineshapes import SHAPES, line_shape, linear_background, shirley, tougaard
+from solidna.errors import ConvergenceError, DataFormatError, InvalidOptionError, check_choice
+
+__all__ = ["Peak", "XPSFit", "BACKGROUNDS", "guess_peaks", "read_peaks"]
+
+#: Backgrounds of :class:`XPSFit`.
+BACKGROUNDS = ("shirley", "tougaard-u3", "tougaard-u2", "linear", "none")
+#: Bound on how far a free position may move from its start [eV]: beyond it the component is
+#: describing another chemical state.
+POSITION_WINDOW_EV = 2.0
+
+
+@dataclass
+class Peak:
+    """One component (or spin-orbit doublet) of a region.
+
+    Parameters
+    ----------
+    name : str
+        Label (e.g. ``"C-C"``); a doublet's second line is ``name + " (2)"``.
+    center_eV : float
+        Start position [eV] (binding energy).
+    fwhm_eV : float
+        Start FWHM [eV].
+    shape : str
+        One of :data:`~solidna.analysis.xps.lineshapes.SHAPES`.
+    mixing : float
+        Lorentzian fraction (GL, pseudo-Voigt, Voigt) or asymmetry (Doniach-Sunjic).
+    fix_mixing : bool
+        Hold ``mixing`` (default True: GL(30) is the usual convention).
+    splitting_eV, area_ratio : float, optional
+        Spin-orbit doublet: second line at ``center + splitting`` with ``area_ratio`` times the
+        area (0.5 for p, 2/3 for d, 3/4 for f), both held.
+    fwhm_like, position_from : str, optional
+        Share the FWHM of another peak; hold the position at ``position_from`` plus
+        ``position_offset_eV``.
+    fix_center : bool
+        Hold the position.
+    """
+
+    name: str
+    center_eV: float
+    fwhm_eV: float = 1.2
+    shape: str = "gl_sum"
+    mixing: float = 0.3
+    fix_mixing: bool = True
+    splitting_eV: float | None = None
+    area_ratio: float | None = None
+    fwhm_like: str | None = None
+    position_from: str | None = None
+    position_offset_eV: float = 0.0
+    fix_center: bool = False
+
+
+def _pname(name: str) -> str:
+    return "p" + "".join(c if c.isalnum() else "_" for c in name) + f"_{abs(hash(name)) % 10**6}"
+
+
+class XPSFit:
+    """Fit a region: background first (from the data), then the components on lmfit.
+
+    Attributes after :meth:`fit`
+    ----------------------------
+    params_ : dict
+        Best-fit values. ``table_``: one row per line (position, FWHM, area, shape, standard
+        errors). ``background_``, ``envelope_``, ``components_`` (name -> array), ``residual_``.
+    converged_ : bool
+        lmfit's success flag, finite uncertainties and no parameter at a bound; the reasons when
+        not are in ``flags_`` (a fit that fails is flagged, not silent).
+    redchi_ : float
+        Reduced chi-square (Poisson weights).
+    """
+
+    def __init__(
+        self,
+        peaks: Sequence[Peak],
+        background: str = "shirley",
+        *,
+        edge_points: int = 5,
+        max_nfev: int = 4000,
+    ):
+        self.peaks = list(peaks)
+        if not self.peaks:
+            raise InvalidOptionError("XPSFit needs at least one Peak.")
+        self.background = check_choice("background", background, BACKGROUNDS)
+        names = [p.name for p in self.peaks]
+        if len(set(names)) != len(names):
+            raise InvalidOptionError(f"peak names must be unique; got {names}.")
+        for p in self.peaks:
+            check_choice(f"shape of {p.name}", p.shape, SHAPES)
+            for ref in (p.fwhm_like, p.position_from):
+                if ref is not None and ref not in names:
+                    raise InvalidOptionError(
+                        f"peak {p.name!r} refers to {ref!r}, which is not a peak; peaks: {names}."
+                    )
+        self.edge_points = int(edge_points)
+        self.max_nfev = int(max_nfev)
+
+    def _background(self, x, y):
+        if self.background == "shirley":
+            return shirley(x, y, edge_points=self.edge_points)
+        if self.background.startswith("tougaard"):
+            return tougaard(x, y, kind=self.background[-2:], edge_points=self.edge_points)
+        if self.background == "linear":
+            return linear_background(x, y, edge_points=self.edge_points)
+        return np.zeros_like(y)
+
+    @staticmethod
+    def _step(x, peaks, kernel):
+        if kernel is None:  # Shirley: cumulative peak area from the low-BE end
+            return np.concatenate([[0.0], np.cumsum(0.5 * (peaks[1:] + peaks[:-1]) * np.diff(x))])
+        return np.convolve(peaks, kernel)[: len(x)] * float(np.mean(np.diff(x)))
+
+    def _loss_kernel(self, x):
+        from solidna.analysis.xps import lineshapes as ls
+
+        t = float(np.mean(np.diff(x))) * np.arange(len(x))
+        if self.background == "tougaard-u2":
+            return t / (ls.TOUGAARD_U2_C_EV2 + t * t) ** 2
+        return t / ((ls.TOUGAARD_U3_C_EV2 - t * t) ** 2 + ls.TOUGAARD_U3_D_EV2 * t * t)
+
+    def _lines(self, values: dict[str, float]):
+        """(label, peak, area, center, fwhm, m) of every line, doublet partners included."""
+        out = []
+        for p in self.peaks:
+            k = _pname(p.name)
+            area, center = values[f"{k}_area"], values[f"{k}_center"]
+            fwhm, m = values[f"{k}_fwhm"], values[f"{k}_m"]
+            out.append((p.name, p, area, center, fwhm, m))
+            if p.splitting_eV is not None:
+                out.append(
+                    (f"{p.name} (2)", p, area * p.area_ratio, center + p.splitting_eV, fwhm, m)
+                )
+        return out
+
+    def _evaluate(self, x, values):
+        comps = {
+            label: line_shape(p.shape, x, a, c, w, m)
+            for label, p, a, c, w, m in self._lines(values)
+        }
+        return comps
+
+    def fit(self, energy_eV, intensity=None) -> XPSFit:
+        """Fit ``intensity`` [cps] on ``energy_eV`` (or one :class:`XPSSpectrum`); returns self."""
+        import lmfit
+
+        if intensity is None:
+            spectrum = energy_eV
+            x, y = spectrum.binding_energy_eV, spectrum.intensity_cps
+        else:
+            x = np.asarray(energy_eV, dtype=float)
+            y = np.asarray(intensity, dtype=float)
+            order = np.argsort(x)
+            x, y = x[order], y[order]
+        if not np.any(y != 0):
+            raise DataFormatError("the spectrum holds no counts (all zero); nothing to fit.")
+        for p in self.peaks:
+            if not x[0] <= p.center_eV <= x[-1]:
+                raise InvalidOptionError(
+                    f"peak {p.name!r} starts at {p.center_eV} eV, outside the region "
+                    f"{x[0]:.2f}-{x[-1]:.2f} eV; give a start position inside it."
+                )
+        bg = self._background(x, y)
+        net = y - bg
+        # Poisson-shaped weights (noise ~ sqrt(intensity)), scaled by the point-to-point noise
+        # (second differences remove the smooth signal: var(d2) = 6 var(noise))
+        noise = max(float(np.std(np.diff(y, 2))) / np.sqrt(6.0), 1e-9 * float(np.max(np.abs(y))))
+        sigma = noise * np.sqrt(np.maximum(np.abs(y), 1e-12) / max(np.mean(np.abs(y)), 1e-30))
+        params = lmfit.Parameters()
+        span = float(np.trapezoid(np.clip(net, 0, None), x))
+        for p in self.peaks:
+            k = _pname(p.name)
+            near = np.abs(x - p.center_eV) < max(p.fwhm_eV, 3 * np.mean(np.diff(x)))
+            height = float(np.max(net[near])) if np.any(near) else float(np.max(net))
+            params.add(
+                f"{k}_area",
+                value=max(height * p.fwhm_eV * 1.06, span * 1e-3, 1e-9),
+                min=0.0,
+            )
+            params.add(
+                f"{k}_center",
+                value=p.center_eV,
+                min=max(p.center_eV - POSITION_WINDOW_EV, x[0]),
+                max=min(p.center_eV + POSITION_WINDOW_EV, x[-1]),
+                vary=not p.fix_center,
+            )
+            params.add(f"{k}_fwhm", value=p.fwhm_eV, min=0.2, max=6.0)
+            hi = 0.49 if p.shape == "doniach_sunjic" else 1.0
+            params.add(f"{k}_m", value=min(p.mixing, hi), min=0.0, max=hi, vary=not p.fix_mixing)
+        for p in self.peaks:
+            k = _pname(p.name)
+            if p.fwhm_like:
+                params[f"{k}_fwhm"].expr = f"{_pname(p.fwhm_like)}_fwhm"
+            if p.position_from:
+                params[f"{k}_center"].set(min=-np.inf, max=np.inf)
+                params[
+                    f"{k}_center"
+                ].expr = f"{_pname(p.position_from)}_center + {p.position_offset_eV!r}"
+
+        active = self.background in ("shirley", "tougaard-u3", "tougaard-u2")
+        if active:
+            # "Active" background (Herrera-Gomez et al. 2014): the Shirley step (or Tougaard loss
+            # tail) is made by the fitted peaks themselves, B = b0 + b1 S[peaks], with b0 and b1
+            # solved by linear least squares at every step; the data-based background above only
+            # gives the start. Peaks whose tails leave the region are then not cut by the
+            # background.
+            kernel = self._loss_kernel(x) if self.background != "shirley" else None
+
+        def model_of(v):
+            peaks = sum(self._evaluate(x, v).values())
+            if not active:
+                return peaks, bg
+            step = self._step(x, peaks, kernel)
+            basis = np.column_stack([np.ones_like(x), step]) / sigma[:, None]
+            coef = np.linalg.lstsq(basis, (y - peaks) / sigma, rcond=None)[0]
+            return peaks, coef[0] + coef[1] * step
+
+        def residual(pars):
+            peaks, background = model_of(pars.valuesdict())
+            return (y - background - peaks) / sigma
+
+        result = lmfit.minimize(residual, params, method="least_squares", max_nfev=self.max_nfev)
+        values = result.params.valuesdict()
+        bg = model_of(values)[1]
+        self.result_ = result
+        self.params_ = dict(values)
+        self.energy_eV, self.intensity_ = x, y
+        self.background_ = bg
+        self.components_ = self._evaluate(x, values)
+        self.envelope_ = bg + sum(self.components_.values())
+        self.residual_ = y - self.envelope_
+        self.redchi_ = float(result.redchi)
+        errors_ok = all(
+            result.params[n].stderr is not None and np.isfinite(result.params[n].stderr)
+            for n in result.params
+            if result.params[n].vary
+        )
+        # a parameter stuck at a bound is a fit that wanted to go elsewhere (another state, a
+        # wider line): flagged, never reported as a clean result
+        self.flags_ = []
+        for p in self.peaks:
+            k = _pname(p.name)
+            for what in ("center", "fwhm", "area"):
+                par = result.params[f"{k}_{what}"]
+                if not par.vary or par.expr:
+                    continue
+                span = max(abs(par.value), 1e-9) * 1e-6
+                low = np.isfinite(par.min) and par.value - par.min <= span and what != "area"
+                if low or (np.isfinite(par.max) and par.max - par.value <= span):
+                    self.flags_.append(f"{what} of {p.name} at its bound ({par.value:.4g})")
+        if not errors_ok:
+            self.flags_.append("standard errors could not be estimated")
+        if not result.success:
+            self.flags_.append(f"lmfit: {result.message}")
+        self.converged_ = not self.flags_
+        rows = []
+        for label, p, area, center, fwhm, m in self._lines(values):
+            k = _pname(p.name)
+            err = {
+                n: result.params[f"{k}_{n}"].stderr for n in ("area", "center", "fwhm")
+            }  # the second line of a doublet shares its parent's errors (scaled area)
+            numeric = float(np.trapezoid(self.components_[label], x))
+            rows.append(
+                {
+                    "Name": label,
+                    "Shape": p.shape,
+                    "Position [eV]": center,
+                    "Position error [eV]": err["center"],
+                    "FWHM [eV]": fwhm,
+                    "FWHM error [eV]": err["fwhm"],
+                    "Area [cps.eV]": area,
+                    "Area in region [cps.eV]": numeric,
+                    "Area error [cps.eV]": None
+                    if err["area"] is None
+                    else err["area"] * (area / values[f"{k}_area"] if values[f"{k}_area"] else 1),
+                    "Mixing": m,
+                }
+            )
+        self.table_ = pd.DataFrame(rows)
+        return self
+
+    def check(self) -> XPSFit:
+        """Raise :class:`ConvergenceError` unless the fit converged (for scripts that need it)."""
+        if not getattr(self, "converged_", False):
+            raise ConvergenceError(
+                "the XPS fit did not converge ("
+                + "; ".join(getattr(self, "flags_", ["not fitted"]))
+                + "); check the start positions, the region and the number of peaks."
+            )
+        return self
+
+    def plot(self, title: str = "", species: dict[str, str] | None = None):
+        """Data, background, components, envelope and residual (a matplotlib Figure)."""
+        import matplotlib.pyplot as plt
+
+        from solidna.report.style import apply_style
+
+        apply_style()
+        fig, (ax, axr) = plt.subplots(
+            2, 1, figsize=(7, 5), sharex=True, gridspec_kw={"height_ratios": [4, 1]}
+        )
+        x = self.energy_eV
+        ax.plot(x, self.intensity_, "o", ms=2.5, color="0.35", label="data")
+        ax.plot(x, self.background_, "--", lw=1, color="0.5", label=f"{self.background}")
+        for label, comp in self.components_.items():
+            line = ax.fill_between(x, self.background_, self.background_ + comp, alpha=0.35)
+            tag = species.get(label) if species else None
+            line.set_label(f"{label}" + (f" - {tag}" if tag else ""))
+        ax.plot(x, self.envelope_, "-", lw=1.3, color="k", label="envelope")
+        ax.set_ylabel("Intensity [counts.s-1]")
+        ax.legend(fontsize=7)
+        ax.set_title(title)
+        axr.plot(x, self.residual_, "-", lw=0.8)
+        axr.axhline(0, color="0.5", lw=0.6)
+        axr.set_ylabel("Residual")
+        axr.set_xlabel("Binding energy [eV]")
+        axr.invert_xaxis()
+        return fig
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready results."""
+        return {
+            "background": self.background,
+            "converged": self.converged_,
+            "flags": list(self.flags_),
+            "reduced chi-square": self.redchi_,
+            "components": self.table_.to_dict(orient="records"),
+        }
+
+
+def guess_peaks(
+    energy_eV: np.ndarray,
+    intensity: np.ndarray,
+    *,
+    background: str = "shirley",
+    max_peaks: int = 6,
+    min_prominence: float = 0.05,
+) -> list[Peak]:
+    """Start peaks for an unknown region: prominent maxima of the background-subtracted data.
+
+    A shoulder is not a maximum; give the peaks explicitly (``Peak`` list) for a region whose
+    components overlap strongly.
+
+    Parameters
+    ----------
+    energy_eV : array_like of float
+        Binding energies of the region, ascending [eV].
+    intensity : array_like of float
+        Measured intensity at each energy [cps].
+    background : str, optional
+        Background subtracted before the search: one of :data:`BACKGROUNDS` (default
+        ``"shirley"``).
+    max_peaks : int, optional
+        Largest number of peaks returned, the highest first kept (default 6).
+    min_prominence : float, optional
+        Smallest prominence of a maximum as a fraction [-] of the highest point of the smoothed
+        background-subtracted data (default 0.05); a maximum must also stand 5 standard
+        deviations above the counting noise.
+
+    Returns
+    -------
+    list of Peak
+        Start peaks in ascending binding energy, named ``"<position> eV"``, each with the
+        default shape and a start FWHM [eV] from the half-height width (clipped to 0.5-4 eV).
+        The highest point alone when no maximum is prominent enough.
+
+    Raises
+    ------
+    DataFormatError
+        The region holds no intensity above its background.
+    """
+    import warnings
+
+    from scipy.signal import find_peaks, peak_widths
+
+    x = np.asarray(energy_eV, dtype=float)
+    y = np.asarray(intensity, dtype=float)
+    net = y - XPSFit([Peak("x", float(x[len(x) // 2]))], background)._background(x, y)
+    smooth = np.convolve(net, np.ones(5) / 5, mode="same")
+    top = float(np.max(smooth))
+    if top <= 0:
+        raise DataFormatError("the region holds no peak above its background.")
+    # a maximum counts when it stands out of the counting noise (5 sigma of the 5-point mean)
+    noise = float(np.std(np.diff(y, 2))) / np.sqrt(6.0) / np.sqrt(5.0)
+    idx, _ = find_peaks(smooth, prominence=max(min_prominence * top, 5.0 * noise))
+    if len(idx) == 0:
+        idx = np.array([int(np.argmax(smooth))])
+    idx = idx[np.argsort(smooth[idx])[::-1]][:max_peaks]
+    with warnings.catch_warnings():
+        # the fallback maximum (no prominent peak) has no defined width: clipped below
+        warnings.simplefilter("ignore", RuntimeWarning)  # scipy's PeakPropertyWarning
+        widths = peak_widths(smooth, idx, rel_height=0.5)[0] * float(np.mean(np.diff(x)))
+    return [
+        Peak(f"{x[i]:.1f} eV", float(x[i]), float(np.clip(w, 0.5, 4.0)))
+        for i, w in sorted(zip(idx, widths, strict=True), key=lambda t: x[t[0]])
+    ]
+
+
+_PEAK_KEYS = {
+    "name": "name",
+    "center": "center_eV",
+    "fwhm": "fwhm_eV",
+    "shape": "shape",
+    "mixing": "mixing",
+    "fix_mixing": "fix_mixing",
+    "splitting": "splitting_eV",
+    "area_ratio": "area_ratio",
+    "fwhm_like": "fwhm_like",
+    "position_from": "position_from",
+    "position_offset": "position_offset_eV",
+    "fix_center": "fix_center",
+}
+
+
+def read_peaks(path) -> dict[str, list[Peak]]:
+    """Start peaks per region from a TOML file.
+
+    Each ``[[peak]]`` table has ``region`` (a core level such as ``"C 1s"``, or a region label of
+    the file) and the fields of :class:`Peak` without units in the names: ``name``, ``center``
+    [eV], ``fwhm`` [eV], ``shape``, ``mixing``, ``fix_mixing``, ``splitting`` [eV], ``area_ratio``,
+    ``fwhm_like``, ``position_from``, ``position_offset`` [eV], ``fix_center``. Example::
+
+        [[peak]]
+        region = "C 1s"
+        name = "C-C"
+        center = 284.8
+
+        [[peak]]
+        region = "C 1s"
+        name = "C-O"
+        center = 286.4
+        fwhm_like = "C-C"
+
+    Raises
+    ------
+    DataFormatError
+        Unreadable TOML, a peak without region/name/center, an unknown field.
+    """
+    import tomllib
+    from pathlib import Path
+
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DataFormatError(f"{p}: cannot read the peaks file ({exc}).") from None
+    out: dict[str, list[Peak]] = {}
+    for k, row in enumerate(data.get("peak", []), start=1):
+        row = dict(row)
+        region = row.pop("region", None)
+        unknown = sorted(set(row) - set(_PEAK_KEYS))
+        if region is None or "name" not in row or "center" not in row or unknown:
+            raise DataFormatError(
+                f"{p}: peak {k} needs region, name and center"
+                + (f"; unknown fields {unknown}" if unknown else "")
+                + f". Allowed fields: region, {', '.join(_PEAK_KEYS)}."
+            )
+        out.setdefault(str(region), []).append(Peak(**{_PEAK_KEYS[f]: v for f, v in row.items()}))
+    if not out:
+        raise DataFormatError(f"{p}: no [[peak]] tables in the peaks file.")
+    return out

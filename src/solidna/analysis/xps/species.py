@@ -1,0 +1,275 @@
+"""Species assignment, charge correction, atomic percentages and depth profiles.
+
+* :func:`assign` labels a fitted position with the chemical states of ``species.toml`` whose
+  reference binding energy lies within its tolerance (nearest first; overlaps are reported, not
+  hidden);
+* :func:`charge_shift` is the shift that puts the C-C/C-H component at the reference energy
+  (default 284.8 eV; the paper, Lu et al. 2019, uses 284.5 eV);
+* :func:`atomic_percent` divides areas by relative sensitivity factors (``rsf.toml``, Scofield
+  1976 cross-sections, or the user's table) and normalises;
+* :func:`depth_profile` does that per sputter cycle, per element and per fitted species.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from solidna.errors import DataFormatError, InvalidOptionError
+
+__all__ = [
+    "Species",
+    "species_table",
+    "levels",
+    "level_of",
+    "assign",
+    "charge_shift",
+    "rsf_table",
+    "atomic_percent",
+    "depth_profile",
+    "ADVENTITIOUS_C1S_EV",
+]
+
+_HERE = Path(__file__).parent
+#: Default charge reference: adventitious C 1s [eV] (the paper uses 284.5 eV).
+ADVENTITIOUS_C1S_EV = 284.8
+#: How far the C-C/C-H component may lie from the reference before a charge correction is
+#: refused [eV]: a sample charging by more needs a flood gun or another reference line.
+MAX_CHARGE_SHIFT_EV = 10.0
+
+
+@dataclass(frozen=True)
+class Species:
+    """A chemical state with its reference binding energy [eV] and literature source."""
+
+    name: str
+    level: str
+    be_eV: float
+    tolerance_eV: float
+    source: str
+    method: str
+    note: str = ""
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    return tomllib.loads((_HERE / "species.toml").read_text(encoding="utf-8"))
+
+
+def species_table() -> list[Species]:
+    """Every entry of ``species.toml``."""
+    return [Species(**row) for row in _data()["species"]]
+
+
+def levels() -> dict[str, float]:
+    """Core level -> typical binding energy [eV] (for surveys and region detection)."""
+    return {row["level"]: float(row["be_eV"]) for row in _data()["levels"]}
+
+
+def _norm(level: str) -> str:
+    return "".join(level.split()).lower()
+
+
+def level_of(label: str, energy_eV: np.ndarray | None = None) -> str | None:
+    """The core level of a region from its label (``"C 1s"``, ``"C1s"``) or, failing that, the
+    level whose typical energy lies inside the region's energy range."""
+    key = _norm(label or "").rstrip(".")
+    for lev in levels():
+        base = _norm(lev).split("/")[0]  # "Sn 3d5/2" -> "sn3d5"
+        if key == base or key.startswith(base) or (len(key) >= 3 and base.startswith(key)):
+            return lev
+    if energy_eV is not None and len(energy_eV) and np.ptp(energy_eV) < 80:
+        inside = [
+            (abs(be - float(np.mean(energy_eV))), lev)
+            for lev, be in levels().items()
+            if energy_eV.min() <= be <= energy_eV.max()
+        ]
+        if inside:
+            return min(inside)[1]
+    return None
+
+
+def assign(position_eV: float, level: str | None = None) -> list[tuple[Species, float]]:
+    """Chemical states whose window holds ``position_eV`` [eV], nearest first.
+
+    Parameters
+    ----------
+    position_eV : float
+        Fitted (charge-corrected) binding energy of the component [eV].
+    level : str, optional
+        Core level to restrict the search to (``"C 1s"``; spaces and case are ignored). Default:
+        every level of ``species.toml``.
+
+    Returns
+    -------
+    list of (Species, distance_eV)
+        Empty when nothing in the table fits; then the component stays unlabelled.
+        ``distance_eV`` is ``position_eV`` minus the species' reference binding energy [eV]
+        (within its tolerance).
+    """
+    out = []
+    for s in species_table():
+        if level is not None and _norm(s.level) != _norm(level):
+            continue
+        d = float(position_eV) - s.be_eV
+        if abs(d) <= s.tolerance_eV:
+            out.append((s, d))
+    return sorted(out, key=lambda t: abs(t[1]))
+
+
+def label(position_eV: float, level: str | None = None) -> str:
+    """A short label: the nearest state, with the other candidates in brackets."""
+    found = assign(position_eV, level)
+    if not found:
+        return "unassigned"
+    head = found[0][0].name
+    rest = [s.name for s, _ in found[1:]]
+    return head + (f" (or {', '.join(rest)})" if rest else "")
+
+
+def charge_shift(
+    c1s_positions_eV: Sequence[float],
+    reference_eV: float = ADVENTITIOUS_C1S_EV,
+    areas: Sequence[float] | None = None,
+) -> float:
+    """Shift [eV] to add to every binding energy so that the C-C/C-H component sits at
+    ``reference_eV``.
+
+    The C-C/C-H component is the lowest-energy C 1s component (carbides and graphite aside,
+    every other carbon state lies higher); with ``areas``, among those with at least 20 % of
+    the largest area (a weak component is not the reference line).
+
+    Parameters
+    ----------
+    c1s_positions_eV : sequence of float
+        Fitted positions (binding energies) of the C 1s components, uncorrected [eV].
+    reference_eV : float, optional
+        Binding energy the C-C/C-H component is moved to [eV] (default
+        :data:`ADVENTITIOUS_C1S_EV`, 284.8 eV; the paper uses 284.5 eV).
+    areas : sequence of float, optional
+        Areas of the same components, in the same order [cps.eV]; used only to ignore the
+        components under 20 % of the largest.
+
+    Returns
+    -------
+    float
+        Shift [eV] to add to every binding energy: ``reference_eV`` minus the position of the
+        C-C/C-H component (negative when positive charging moved the lines up).
+
+    Raises
+    ------
+    DataFormatError
+        No C 1s component was fitted, or the shift exceeds :data:`MAX_CHARGE_SHIFT_EV`.
+    """
+    positions = [float(p) for p in c1s_positions_eV]
+    if areas is not None and positions:
+        # the C-C/C-H line is a main line: ignore components under 20 % of the largest
+        big = max(areas)
+        positions = [p for p, a in zip(positions, areas, strict=True) if a >= 0.2 * big]
+    if not positions:
+        raise DataFormatError(
+            "charge correction needs a fitted C 1s region (adventitious carbon); the file has "
+            "none. Give the shift directly or measure C 1s."
+        )
+    shift = float(reference_eV) - min(positions)
+    if abs(shift) > MAX_CHARGE_SHIFT_EV:
+        raise DataFormatError(
+            f"the C-C/C-H component lies at {min(positions):.2f} eV, a shift of {shift:+.2f} eV "
+            f"from {reference_eV} eV (more than {MAX_CHARGE_SHIFT_EV} eV): is this region C 1s?"
+        )
+    return shift
+
+
+@lru_cache(maxsize=1)
+def _rsf_data() -> dict:
+    return tomllib.loads((_HERE / "rsf.toml").read_text(encoding="utf-8"))
+
+
+def rsf_table() -> dict[str, float]:
+    """Default relative sensitivity factors (Scofield 1976, Al K-alpha, C 1s = 1)."""
+    return dict(_rsf_data()["rsf"])
+
+
+def _rsf_for(level: str, rsf: Mapping[str, float]) -> float:
+    for key, value in rsf.items():
+        if _norm(key) == _norm(level) or _norm(level).startswith(_norm(key)):
+            if not float(value) > 0:
+                raise InvalidOptionError(f"RSF of {key} must be > 0; got {value}.")
+            return float(value)
+    raise InvalidOptionError(
+        f"no relative sensitivity factor for {level!r}; the table has {sorted(rsf)}. Pass "
+        f"rsf={{'{level}': value, ...}} with your instrument's value."
+    )
+
+
+def atomic_percent(
+    areas: Mapping[str, float], rsf: Mapping[str, float] | None = None
+) -> dict[str, float]:
+    """Atomic % from peak areas per core level: ``x_i = (A_i / S_i) / sum_j (A_j / S_j)``.
+
+    Parameters
+    ----------
+    areas : mapping
+        Core level (``"C 1s"``) -> background-subtracted area [cps.eV].
+    rsf : mapping, optional
+        Core level -> sensitivity factor; default :func:`rsf_table`. Entries override the
+        default ones.
+    """
+    table = rsf_table() | dict(rsf or {})
+    scaled = {lev: float(a) / _rsf_for(lev, table) for lev, a in areas.items()}
+    total = sum(scaled.values())
+    if not total > 0:
+        raise DataFormatError("the areas sum to zero; no atomic percentages can be formed.")
+    return {lev: 100.0 * v / total for lev, v in scaled.items()}
+
+
+def depth_profile(
+    rows: Sequence[Mapping[str, object]],
+    rsf: Mapping[str, float] | None = None,
+    sputter_rate_m_s: float | None = None,
+) -> pd.DataFrame:
+    """Atomic % per element and per fitted species against sputter cycle (or time/depth).
+
+    Parameters
+    ----------
+    rows : sequence of mapping
+        One per fitted component: ``cycle``, ``level`` (``"C 1s"``), ``species`` (a label),
+        ``area`` [cps.eV], optionally ``sputter time [s]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``Cycle``; columns ``"<level> [at.%]"`` and ``"<level>: <species> [at.%]"`` (a
+        species' share of all atoms), ``"Sputter time [s]"`` when given and ``"Depth [nm]"``
+        (sputter time x ``sputter_rate_m_s``, a rate calibrated on a reference film) with a rate.
+    """
+    frame = pd.DataFrame(list(rows))
+    if frame.empty:
+        raise DataFormatError("no fitted components to build a depth profile from.")
+    table = rsf_table() | dict(rsf or {})
+    frame["norm"] = [
+        float(a) / _rsf_for(str(lev), table)
+        for a, lev in zip(frame["area"], frame["level"], strict=True)
+    ]
+    out = {}
+    for cycle, group in frame.groupby("cycle", sort=True):
+        total = group["norm"].sum()
+        row: dict[str, float] = {}
+        if "sputter time [s]" in group:
+            row["Sputter time [s]"] = float(group["sputter time [s]"].iloc[0])
+        for lev, g in group.groupby("level"):
+            row[f"{lev} [at.%]"] = 100 * g["norm"].sum() / total if total > 0 else np.nan
+            for sp, gs in g.groupby("species"):
+                row[f"{lev}: {sp} [at.%]"] = 100 * gs["norm"].sum() / total if total > 0 else np.nan
+        out[cycle] = row
+    result = pd.DataFrame.from_dict(out, orient="index")
+    result.index.name = "Cycle"
+    if sputter_rate_m_s is not None and "Sputter time [s]" in result:
+        result.insert(1, "Depth [nm]", result["Sputter time [s]"] * sputter_rate_m_s * 1e9)
+    return result
