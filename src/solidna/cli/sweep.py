@@ -1,0 +1,148 @@
+"""``solidna sweep SPEC --out STORE.zarr`` (run or resume), ``sweep plot STORE``, ``sweep report
+STORE``: design-space sweeps on Dask (:mod:`solidna.sweep`).
+
+``solidna sweep SPEC ...`` is short for ``solidna sweep run SPEC ...``.
+"""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.text import Text
+from typer.core import TyperGroup
+
+from solidna.cli._common import OutputOptions, ProgressDisplay, console, output_options
+
+__all__ = ["app", "register"]
+
+
+class _RunByDefault(TyperGroup):
+    """``solidna sweep SPEC`` runs ``sweep run SPEC``: a first argument that names no
+    sub-command is the spec."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_RunByDefault,
+    help=(
+        "Design-space sweeps on Dask: 'solidna sweep SPEC --out STORE.zarr' runs (or resumes) "
+        "a sweep; 'sweep plot STORE' and 'sweep report STORE' draw its maps."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+def register(root: typer.Typer) -> None:
+    """Add the ``sweep`` group to the root app."""
+    root.add_typer(app, name="sweep")
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+Spec = Annotated[
+    Path, typer.Argument(help="The sweep spec (YAML or TOML), e.g. examples/sweep_symmetric.yaml.")
+]
+Store = Annotated[Path, typer.Argument(help="The sweep's Zarr store (a directory).")]
+
+
+@app.command("run")
+def run(
+    spec: Spec,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            metavar="STORE.zarr",
+            help="The Zarr store; a new one is created, an existing one of the same spec is "
+            "resumed (only pending points run), one of another spec is refused.",
+        ),
+    ],
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="A running Dask scheduler (tcp://HOST:8786; start it with 'dask scheduler' and "
+            "workers with 'dask worker ADDRESS'). Default: workers on this machine.",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", min=1, help="Worker processes on this machine (default: one per core)."
+        ),
+    ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Resolve every cycle (no cycle jumping).")
+    ] = False,
+    retry_failed: Annotated[
+        bool,
+        typer.Option("--retry-failed", help="On resume, run the failed points again too."),
+    ] = False,
+) -> None:
+    """Run (or resume) a sweep: every point of SPEC, results into the Zarr store --out."""
+    from solidna.sweep import run as run_sweep
+    from solidna.sweep import status_counts
+
+    if scheduler and workers:
+        raise typer.BadParameter("--workers applies to the embedded cluster, not --scheduler.")
+    # a terminated sweep (a batch system's time limit, `kill`) stops like Ctrl-C: the embedded
+    # cluster shuts down, the finished points are in the store and rerunning resumes
+    signal.signal(signal.SIGTERM, _interrupt)
+    with ProgressDisplay() as progress:
+        ds = run_sweep(
+            spec,
+            out,
+            scheduler=scheduler,
+            workers=workers,
+            jump=False if full else None,
+            retry_failed=retry_failed,
+            progress=progress,
+        )
+    counts = status_counts(ds)
+    console.print(
+        f"{counts['done']} done, {counts['failed']} failed, {counts['pending']} pending "
+        f"({sum(counts.values())} points)."
+    )
+    console.print(Text(f"Wrote {out}"), soft_wrap=True)
+
+
+def _open(store: Path):
+    from solidna.sweep import open_store
+
+    return open_store(store)
+
+
+@app.command("plot")
+@output_options(None, "the PNG maps")
+def plot(store: Store, output: OutputOptions) -> None:
+    """Draw the sweep's maps (heatmaps, lines, Pareto front) as PNG files."""
+    from solidna.sweep.plots import write_plots
+
+    ds = _open(store)
+    with output.staged() as stage:
+        paths = [output.final(p) for p in write_plots(ds, stage).values()]
+    for path in paths:
+        console.print(Text(f"  {path}"), soft_wrap=True)
+
+
+@app.command("report")
+@output_options(None, "report.html and the PNG maps")
+def report(store: Store, output: OutputOptions) -> None:
+    """Write the sweep's maps and a self-contained report.html."""
+    from solidna.sweep.plots import write_report
+
+    ds = _open(store)
+    with output.staged() as stage:
+        page = output.final(write_report(ds, stage))
+    console.print(Text(f"Wrote {page}"), soft_wrap=True)

@@ -1,0 +1,292 @@
+"""Maps of a sweep a researcher reads at a glance, as PNG and a self-contained HTML page.
+
+- two or more grid axes: a heatmap of each output over the first two (one per value of a third
+  axis, up to :data:`MAX_PANELS`; further axes at their first value, said in the title), every
+  cell labelled with its value, ``failed``, ``pending`` or ``n.r.`` (the criterion was not
+  reached within the run);
+- one grid axis: each output as a line over it;
+- a sampled design: each output against each varied quantity;
+- the Pareto front of the first two outputs (better directions from the store's ``sense``);
+- per-cycle outputs: one curve per point.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from solidna.sweep.store import CYCLE_DIM, DONE, FAILED, STATUS, status_counts
+
+__all__ = ["figures", "pareto_front", "write_plots", "write_report", "scalar_outputs"]
+
+_NOT_OUTPUTS = ("status", "error", "run_status", "Cycle end time [h]")
+
+
+def _design_dims(ds) -> tuple[str, ...]:
+    return tuple(ds["status"].dims)
+
+
+def scalar_outputs(ds) -> list[str]:
+    """The outputs with one value per point (in the spec's order)."""
+    dims = set(_design_dims(ds))
+    names = json.loads(ds.attrs.get("spec", "{}")).get("outputs", list(ds.data_vars))
+    return [n for n in names if n in ds and n not in _NOT_OUTPUTS and set(ds[n].dims) == dims]
+
+
+def _per_cycle_outputs(ds) -> list[str]:
+    return [n for n in ds.data_vars if n not in _NOT_OUTPUTS and CYCLE_DIM in ds[n].dims]
+
+
+def _pretty(text: str) -> str:
+    """pint's ``mA/cm**2`` as people write it, ``mA/cm2``."""
+    return text.replace("**", "")
+
+
+def _axis_label(ds, name: str) -> str:
+    unit = _pretty(ds[name].attrs.get("units", ""))
+    if name.endswith("]"):  # a parameter entry: its values are in the spec's unit
+        name = name[: name.rfind("[")].rstrip()
+    return f"{name} [{unit}]" if unit else name
+
+
+def pareto_front(x: np.ndarray, y: np.ndarray, sense_x: str, sense_y: str) -> np.ndarray:
+    """Indices of the non-dominated points (NaN excluded), sorted by ``x``.
+
+    A point is dominated when another is at least as good in both outputs and better in one;
+    ``sense`` is ``"max"`` or ``"min"`` per output.
+    """
+    sx = 1.0 if sense_x == "max" else -1.0
+    sy = 1.0 if sense_y == "max" else -1.0
+    ok = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+    a, b = sx * x[ok], sy * y[ok]
+    front = [
+        i
+        for k, i in enumerate(ok)
+        if not np.any((a >= a[k]) & (b >= b[k]) & ((a > a[k]) | (b > b[k])))
+    ]
+    return np.asarray(sorted(front, key=lambda i: x[i]), dtype=int)
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.3g}"
+
+
+#: Heatmaps drawn along a third grid axis at most (one per value; further axes at their first).
+MAX_PANELS = 4
+
+
+def _heatmap(ds, name: str, dims: tuple[str, ...], sel: dict[str, int]):
+    """``name`` over ``dims[0]`` and ``dims[1]``, the other axes at the indices ``sel``."""
+    from solidna.cells.base import _styled_axes
+
+    da = ds[name].isel(sel)
+    st = ds["status"].isel(sel)
+    ydim, xdim = dims[0], dims[1]
+    z = da.transpose(ydim, xdim).values
+    s = st.transpose(ydim, xdim).values
+    fig, ax = _styled_axes((1.2 + 0.9 * z.shape[1] + 1.5, 1.2 + 0.6 * z.shape[0]))
+    mesh = ax.imshow(np.ma.masked_invalid(z), origin="lower", aspect="auto", cmap="viridis")
+    fig.colorbar(mesh, ax=ax, label=name)
+    for (i, j), v in np.ndenumerate(z):
+        text = (
+            "failed"
+            if s[i, j] == FAILED
+            else ("pending" if s[i, j] != DONE else ("n.r." if np.isnan(v) else _fmt(v)))
+        )
+        ax.text(
+            j, i, text, ha="center", va="center", fontsize=7, color="w" if np.isfinite(v) else "k"
+        )
+    ax.grid(False)
+    ax.set_xticks(range(z.shape[1]), [_fmt(v) for v in ds[xdim].values])
+    ax.set_yticks(range(z.shape[0]), [_fmt(v) for v in ds[ydim].values])
+    ax.set_xlabel(_axis_label(ds, xdim))
+    ax.set_ylabel(_axis_label(ds, ydim))
+    rest = ", ".join(f"{d} = {_fmt(float(ds[d].values[i]))}" for d, i in sel.items())
+    ax.set_title(name + (f"\n({rest})" if rest else ""), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def _against(ds, name: str, axes: list[str], style: str):
+    """``name`` against each varied quantity in ``axes`` (a line over a grid axis, dots over
+    samples)."""
+    from solidna.cells.base import _styled_axes
+
+    fig, axs = _styled_axes((1.9 + 3.6 * len(axes), 3.6), ncols=len(axes))
+    for ax, a in zip(np.atleast_1d(axs), axes, strict=True):
+        ax.plot(ds[a].values, ds[name].values, style, ms=4)
+        if ds[a].attrs.get("scale") == "log":
+            ax.set_xscale("log")
+        ax.set_xlabel(_axis_label(ds, a))
+        ax.set_ylabel(name)
+    fig.tight_layout()
+    return fig
+
+
+def _censored(ds, name: str) -> np.ndarray:
+    """Points whose criterion was not reached within the run (done, NaN, a time_to output):
+    better than any point that reached it."""
+    done = ds["status"].values.ravel() == DONE
+    is_criterion = "not reached" in ds[name].attrs.get("note", "")
+    return done & np.isnan(ds[name].values.ravel()) & is_criterion
+
+
+def _pareto(ds, xname: str, yname: str):
+    from solidna.cells.base import _styled_axes
+
+    x = ds[xname].values.ravel().astype(float)
+    y = ds[yname].values.ravel().astype(float)
+    sx, sy = ds[xname].attrs.get("sense", "max"), ds[yname].attrs.get("sense", "max")
+    # a criterion not reached within the run ranks beyond every reached one: drawn at the edge
+    for v, name, sense in ((x, xname, sx), (y, yname, sy)):
+        cens = _censored(ds, name)
+        finite = v[np.isfinite(v)]
+        if cens.any():
+            span = (finite.max() - finite.min()) if finite.size else 1.0
+            edge = (finite.max() if finite.size else 0.0) + 0.1 * (span or 1.0)
+            if sense == "min":
+                edge = (finite.min() if finite.size else 0.0) - 0.1 * (span or 1.0)
+            v[cens] = edge
+    front = pareto_front(x, y, sx, sy)
+    fig, ax = _styled_axes((5.5, 4))
+    ax.plot(x, y, "o", color="0.6", ms=4, label="design points")
+    if front.size:
+        ax.plot(x[front], y[front], "o-", color="C3", label="Pareto front")
+    cens = _censored(ds, xname) | _censored(ds, yname)
+    if cens.any():
+        ax.plot(x[cens], y[cens], ">", mfc="none", color="k", ms=8, label="not reached in the run")
+    ax.set_xlabel(f"{_pretty(xname)} ({'higher' if sx == 'max' else 'lower'} is better)")
+    ax.set_ylabel(f"{_pretty(yname)} ({'higher' if sy == 'max' else 'lower'} is better)")
+    ax.legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _cycles(ds, name: str):
+    from solidna.cells.base import _styled_axes
+
+    fig, ax = _styled_axes((5.5, 3.6))
+    dims = _design_dims(ds)
+    stacked = ds[name].stack(point=dims).transpose("point", CYCLE_DIM)
+    for k in range(stacked.shape[0]):
+        ax.plot(ds[CYCLE_DIM].values, stacked.values[k], lw=0.8, alpha=0.7)
+    ax.set_xlabel("Cycle number")
+    ax.set_ylabel(name)
+    ax.set_title(f"{name}: one curve per design point", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def figures(ds) -> dict[str, Any]:
+    """Figure stem -> (matplotlib Figure, caption) for a store's Dataset."""
+    dims = _design_dims(ds)
+    outputs = scalar_outputs(ds)
+    figs: dict[str, Any] = {}
+    grid = dims != ("sample",)
+    for k, name in enumerate(outputs):
+        stem = f"output{k + 1}"
+        if grid and len(dims) >= 2:
+            third = range(min(ds.sizes[dims[2]], MAX_PANELS)) if len(dims) > 2 else [None]
+            for j in third:
+                sel = {d: 0 for d in dims[2:]} | ({dims[2]: j} if j is not None else {})
+                figs[stem if j is None else f"{stem}_{j + 1}"] = (
+                    _heatmap(ds, name, dims, sel),
+                    f"{name} over {dims[0]} and {dims[1]}"
+                    + (
+                        f" ({', '.join(f'{d} index {i}' for d, i in sel.items())})." if sel else "."
+                    ),
+                )
+        elif grid:
+            figs[stem] = (_against(ds, name, [dims[0]], "o-"), f"{name} over {dims[0]}.")
+        else:
+            axes = [c for c in ds.coords if ds[c].dims == ("sample",) and c != "sample"]
+            figs[stem] = (_against(ds, name, axes, "o"), f"{name} against each varied quantity.")
+    if len(outputs) >= 2:
+        figs["pareto"] = (
+            _pareto(ds, outputs[0], outputs[1]),
+            f"Pareto front of {outputs[0]} and {outputs[1]}: the designs no other beats in both.",
+        )
+    for k, name in enumerate(_per_cycle_outputs(ds)):
+        figs[f"cycles{k + 1}"] = (_cycles(ds, name), f"{name} per cycle, every design point.")
+    return figs
+
+
+def _write(ds, out_dir: str | os.PathLike[str]) -> dict[str, tuple[Path, str]]:
+    import matplotlib.pyplot as plt
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for stem, (fig, caption) in figures(ds).items():
+        written[stem] = (out / f"{stem}.png", caption)
+        fig.savefig(written[stem][0], dpi=130)
+        plt.close(fig)
+    return written
+
+
+def write_plots(ds, out_dir: str | os.PathLike[str]) -> dict[str, Path]:
+    """Write every figure of :func:`figures` as ``out_dir/<stem>.png``; return stem -> path."""
+    return {stem: path for stem, (path, _) in _write(ds, out_dir).items()}
+
+
+def _failed_table(ds) -> str:
+    dims = _design_dims(ds)
+    st = ds["status"].values
+    rows = []
+    for idx in np.argwhere(st == FAILED):
+        where = ", ".join(
+            f"{d} = {_fmt(float(ds[d].values[i]))}" if d in ds.coords else f"{d} {i}"
+            for d, i in zip(dims, idx, strict=True)
+        )
+        rows.append(
+            f"<tr><td>{html.escape(where)}</td>"
+            f"<td>{html.escape(str(ds['error'].values[tuple(idx)]))}</td></tr>"
+        )
+    if not rows:
+        return "<p>No point failed.</p>"
+    return f"<table><tr><th>point</th><th>error</th></tr>{''.join(rows)}</table>"
+
+
+def write_report(ds, out_dir: str | os.PathLike[str]) -> Path:
+    """Write the figures and ``out_dir/report.html`` (self-contained: figures embedded)."""
+    # the house page style of solidna's reports (the reproduction report's CSS and figures)
+    from solidna.report.html import CSS, figure_html
+
+    out = Path(out_dir)
+    written = _write(ds, out)
+    counts = status_counts(ds)
+    spec = json.loads(ds.attrs.get("spec", "{}"))
+    versions = json.loads(ds.attrs.get("package_versions", "{}"))
+    pset = (
+        f"{ds.attrs.get('parameter_set', '')} (hash {ds.attrs.get('parameter_set_hash', '')[:12]})"
+    )
+    count_row = "".join(f"<td>{counts[s]} {s}</td>" for s in STATUS.values())
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{html.escape(ds.attrs.get('title', 'solidna sweep'))}</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>{html.escape(ds.attrs.get('title', 'solidna sweep'))}</h1>",
+        f"<table class='summary'><tr>{count_row}</tr></table>",
+        "<h2>Maps</h2>",
+        *(figure_html(stem, path, caption) for stem, (path, caption) in written.items()),
+        "<h2>Failed points</h2>",
+        _failed_table(ds),
+        "<h2>Spec (as understood)</h2>",
+        f"<pre class='mono'>{html.escape(json.dumps(spec, indent=2))}</pre>",
+        "<h2>Run record</h2><table>",
+        f"<tr><th>parameter set</th><td class='mono'>{html.escape(pset)}</td></tr>",
+        *(
+            f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
+            for k, v in versions.items()
+        ),
+        "</table></body></html>",
+    ]
+    page = out / "report.html"
+    page.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    return page

@@ -1,0 +1,281 @@
+"""The sweep's results: an xarray Dataset on Zarr, written point by point.
+
+Layout (one store per sweep):
+
+- one dimension per varied quantity (a grid), or ``sample`` (a sampled design, with each varied
+  quantity a coordinate along it); units and scale in each coordinate's attributes;
+- one variable per output (units in ``attrs["units"]``, better direction in ``attrs["sense"]``);
+  per-cycle outputs have a further ``cycle`` dimension;
+- ``status`` (``pending`` / ``done`` / ``failed``, stored as CF flags 0/1/2), ``error`` (the
+  message of a failed point) and ``run_status`` (why a run stopped: ``completed``, or a voltage
+  limit reached at a stated time);
+- attributes: the spec as understood (JSON), the package versions and the parameter-set hash.
+
+Each point's values are written into their own chunks (a region write) as soon as the point
+finishes, its ``status`` last: a sweep killed at any moment loses only the points in flight, and
+rerunning it runs only the points still pending. The empty store is staged next to its final
+path and moved there when complete, so a failed start leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+import warnings
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from solidna.errors import InvalidOptionError, OutputExistsError
+from solidna.sweep.spec import SAMPLE_DIM, SweepSpec, spec_differences
+
+__all__ = [
+    "STATUS",
+    "PENDING",
+    "DONE",
+    "FAILED",
+    "create_store",
+    "open_store",
+    "check_resume",
+    "pending_points",
+    "PointWriter",
+    "status_counts",
+]
+
+PENDING, DONE, FAILED = 0, 1, 2
+#: Status codes of the ``status`` variable (CF ``flag_values``/``flag_meanings``).
+STATUS = {PENDING: "pending", DONE: "done", FAILED: "failed"}
+CYCLE_DIM = "cycle"
+_VERSIONED = (
+    "solidna",
+    "pybamm",
+    "numpy",
+    "scipy",
+    "pandas",
+    "xarray",
+    "zarr",
+    "dask",
+    "distributed",
+)
+
+
+def package_versions() -> dict[str, str | None]:
+    """Versions of the packages that decide a sweep's numbers and its store."""
+    import importlib.metadata as md
+
+    out: dict[str, str | None] = {}
+    for pkg in _VERSIONED:
+        try:
+            out[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:  # pragma: no cover - all are dependencies
+            out[pkg] = None
+    return out
+
+
+def _template(spec: SweepSpec, n_cycles: int, parameter_hash: str):
+    import xarray as xr
+
+    dims = spec.dims
+    shape = spec.shape
+    coords: dict[str, Any] = {}
+    if spec.design == "grid":
+        for ax in spec.axes:
+            coords[ax.name] = xr.Variable(
+                ax.name, np.asarray(ax.values), {"units": ax.unit, "scale": ax.scale}
+            )
+    else:
+        values = spec.sample_values()
+        coords[SAMPLE_DIM] = np.arange(spec.samples)
+        for j, ax in enumerate(spec.axes):
+            coords[ax.name] = xr.Variable(
+                SAMPLE_DIM, values[:, j], {"units": ax.unit, "scale": ax.scale}
+            )
+    data: dict[str, Any] = {}
+    for out in spec.outputs:
+        attrs = {"units": out.unit, "sense": out.sense}
+        if out.kind in ("time_to", "cycles_to"):
+            attrs["note"] = "NaN: the criterion was not reached within the run"
+        if out.kind == "per_cycle":
+            data[out.name] = xr.Variable(
+                (*dims, CYCLE_DIM), np.full((*shape, n_cycles), np.nan), attrs
+            )
+        else:
+            data[out.name] = xr.Variable(dims, np.full(shape, np.nan), attrs)
+    if any(o.kind == "per_cycle" for o in spec.outputs):
+        coords[CYCLE_DIM] = np.arange(1, n_cycles + 1)
+        data["Cycle end time [h]"] = xr.Variable(
+            (*dims, CYCLE_DIM), np.full((*shape, n_cycles), np.nan), {"units": "h"}
+        )
+    data["status"] = xr.Variable(
+        dims,
+        np.full(shape, PENDING, dtype="i1"),
+        {"flag_values": list(STATUS), "flag_meanings": " ".join(STATUS.values())},
+    )
+    data["error"] = xr.Variable(dims, np.full(shape, "", dtype=object))
+    data["run_status"] = xr.Variable(dims, np.full(shape, "", dtype=object))
+    attrs = {
+        "title": f"solidna sweep: {spec.cell} cell, {spec.protocol}",
+        "spec": json.dumps(spec.canonical, sort_keys=True),
+        "package_versions": json.dumps(package_versions(), sort_keys=True),
+        "parameter_set": spec.parameter_set,
+        "parameter_set_hash": parameter_hash,
+    }
+    return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+def create_store(
+    path: str | os.PathLike[str], spec: SweepSpec, n_cycles: int, parameter_hash: str
+) -> Path:
+    """Write the empty store (every point pending); refuse an existing path."""
+    out = Path(path).expanduser()
+    if out.exists():
+        raise OutputExistsError(
+            f"{str(out)!r} exists; resume it with the same spec or choose another --out."
+        )
+    ds = _template(spec, n_cycles, parameter_hash)
+    ones = {d: 1 for d in spec.dims}
+    encoding = {
+        name: {"chunks": tuple(ones.get(d, var.shape[k]) for k, d in enumerate(var.dims))}
+        for name, var in ds.data_vars.items()
+    }
+    stage = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.partial")
+    try:
+        with warnings.catch_warnings():
+            # a coordinate named with spaces is stored as a variable; open_store restores it
+            warnings.filterwarnings("ignore", "coordinate .* has a space in its name")
+            ds.to_zarr(stage, encoding=encoding, mode="w-", consolidated=False)
+        os.replace(stage, out)
+    finally:
+        if stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)
+    return out
+
+
+def open_store(path: str | os.PathLike[str], load: bool = True):
+    """The store as an :class:`xarray.Dataset` (``status`` as its codes 0/1/2, :data:`STATUS`).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Directory of the sweep's Zarr store (``~`` is expanded).
+    load : bool, optional
+        Read every variable into memory (default True, so the store may change or be removed
+        afterwards); False opens it lazily.
+
+    Returns
+    -------
+    xarray.Dataset
+        One variable per output (unit in ``attrs["units"]``), ``status``, ``error`` and
+        ``run_status``; the varied quantities are coordinates (a grid's dimensions, or along
+        ``sample`` for a sampled design), the spec (JSON) and versions in the attributes.
+
+    Raises
+    ------
+    InvalidOptionError
+        ``path`` holds no Zarr group.
+    """
+    import xarray as xr
+
+    p = Path(path).expanduser()
+    if not (p / "zarr.json").is_file() and not (p / ".zgroup").is_file():
+        raise InvalidOptionError(f"{str(p)!r} is not a sweep store (no Zarr group there).")
+    # no Dask arrays: a store has one chunk per point, and loading it through Dask (on the
+    # sweep's own cluster, when a client is active) costs a task per chunk - ~1 s for 64 points
+    ds = xr.open_zarr(p, consolidated=False, chunks=None)
+    # The varied quantities of a sampled design are coordinates along `sample`; CF's
+    # space-separated "coordinates" attribute cannot name one with spaces (a parameter entry),
+    # so they are restored from the spec.
+    varied = json.loads(ds.attrs.get("spec", "{}")).get("vary", {})
+    ds = ds.set_coords([name for name in varied if name in ds.data_vars])
+    return ds.load() if load else ds
+
+
+def check_resume(
+    path: str | os.PathLike[str], spec: SweepSpec, parameter_hash: str | None = None
+) -> None:
+    """Refuse to resume a store written for another spec (listing the differences) or, when
+    ``parameter_hash`` is given, from another version of the parameter set."""
+    ds = open_store(path, load=False)
+    if "spec" not in ds.attrs:
+        raise InvalidOptionError(
+            f"{str(path)!r} is a Zarr store but not a solidna sweep (no spec)."
+        )
+    old = json.loads(ds.attrs["spec"])
+    new = json.loads(json.dumps(spec.canonical, sort_keys=True))
+    diff = spec_differences(old, new)
+    if diff:
+        raise InvalidOptionError(
+            f"{str(path)!r} holds a sweep with another spec; it would mix two designs. "
+            "Differences (stored -> given):\n  " + "\n  ".join(diff) + "\nRun the stored spec "
+            "to resume it, or write the new sweep to another --out."
+        )
+    stored = ds.attrs.get("parameter_set_hash")
+    if parameter_hash is not None and stored != parameter_hash:
+        raise InvalidOptionError(
+            f"{str(path)!r} was started with another version of the parameter set "
+            f"{spec.parameter_set!r} (hash {str(stored)[:12]}, now {parameter_hash[:12]}): its "
+            "points would not be comparable. Write the sweep to another --out."
+        )
+
+
+def pending_points(
+    path: str | os.PathLike[str], include_failed: bool = False
+) -> set[tuple[int, ...]]:
+    """Indices of the points not yet done or failed (and the failed ones, if asked)."""
+    import zarr
+
+    status = np.asarray(zarr.open_group(Path(path).expanduser(), mode="r")["status"][...])
+    todo = (status == PENDING) | (include_failed & (status == FAILED))
+    return {tuple(int(i) for i in idx) for idx in np.argwhere(todo)}
+
+
+def status_counts(ds) -> dict[str, int]:
+    """``{"pending": n, "done": n, "failed": n}`` of a store's Dataset."""
+    codes = np.asarray(ds["status"].values)
+    return {name: int(np.sum(codes == code)) for code, name in STATUS.items()}
+
+
+class PointWriter:
+    """Writes finished points into their own chunks of an existing store (status last)."""
+
+    def __init__(self, path: str | os.PathLike[str]):
+        import zarr
+
+        self.group = zarr.open_group(Path(path).expanduser(), mode="r+")
+        # the arrays, opened once (opening one reads its metadata: a third of a point's write)
+        self._arrays: dict[str, Any] = {}
+        self.n_cycles = (
+            int(self.group[CYCLE_DIM].shape[0]) if CYCLE_DIM in self.group.array_keys() else 0
+        )
+
+    def write(
+        self,
+        index: Sequence[int],
+        values: Mapping[str, Any],
+        status: int,
+        error: str = "",
+        run_status: str = "",
+    ) -> None:
+        """Write one point: ``values`` (name -> number, or per-cycle array), then its status."""
+        idx = tuple(int(i) for i in index)
+        for name, value in values.items():
+            arr = self._array(name)
+            if arr.ndim > len(idx):  # per-cycle: pad with NaN / trim to the cycle dimension
+                row = np.full(arr.shape[-1], np.nan)
+                v = np.asarray(value, float)[: arr.shape[-1]]
+                row[: v.size] = v
+                arr[idx] = row
+            else:
+                arr[idx] = float(value)
+        self._array("error")[idx] = error
+        self._array("run_status")[idx] = run_status
+        self._array("status")[idx] = status
+
+    def _array(self, name: str) -> Any:
+        if name not in self._arrays:
+            self._arrays[name] = self.group[name]
+        return self._arrays[name]
