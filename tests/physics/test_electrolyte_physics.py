@@ -1,5 +1,6 @@
-"""Physical invariants of the SSE laws (solidna.materials.electrolyte): Arrhenius consistency, monotonicity in
-the PVDF-HFP ratio, the percolation threshold, the gel-scaling exponent."""
+"""Physical invariants of the SSE laws (solidna.materials.electrolyte): Arrhenius consistency of
+each phase and of the composite, monotonicity in the PVDF-HFP ratio, the effective-medium limits
+(one phase, Bruggeman), no percolation zero, the gel-scaling exponent."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import math
 
 import numpy as np
 import pytest
-from scipy.optimize import brentq
 
 import solidna
 import solidna.materials.electrolyte as el
@@ -29,24 +29,46 @@ def params():
 
 @pytest.mark.parametrize("T", [283.15, 298.15, 315.0, 333.15])
 @pytest.mark.parametrize("w", [0.5, 0.8, 1.5])
-def test_conductivity_follows_activation_energy(T, w, params):
-    """d ln(sigma) / d(1/T) = -E_a / k_B."""
+def test_local_activation_energy_between_those_of_the_phases(T, w, params):
+    """-k_B d ln(sigma) / d(1/T) of a mixture of Arrhenius phases lies between the smallest and
+    largest phase activation energy (an effective medium is a weighted mean of its phases)."""
     inv_T = 1.0 / T
     up = el.conductivity_S_m(1.0 / (inv_T + FD_STEP_INV_K), w, params)
     down = el.conductivity_S_m(1.0 / (inv_T - FD_STEP_INV_K), w, params)
-    slope = (math.log(up) - math.log(down)) / (2 * FD_STEP_INV_K)
-    expected = -el.activation_energy(params) / el.BOLTZMANN_EV_K
-    assert slope == pytest.approx(expected, rel=FD_REL)
+    e_local = -(math.log(up) - math.log(down)) / (2 * FD_STEP_INV_K) * el.BOLTZMANN_EV_K
+    phases = [
+        params["SSE SN-phase activation energy [eV]"],
+        params[el.EA_GEL],
+        params["SSE dry polymer activation energy [eV]"],
+    ]
+    assert min(phases) * (1 - FD_REL) <= e_local <= max(phases) * (1 + FD_REL)
+
+
+def test_single_phase_composite_follows_its_activation_energy(params):
+    """With every phase at the same activation energy the composite is exactly Arrhenius."""
+    e = 0.4
+    same = params.updated(
+        {
+            "SSE SN-phase activation energy [eV]": e,
+            el.EA_GEL: e,
+            "SSE dry polymer activation energy [eV]": e,
+        }
+    )
+    for w in (0.5, 1.5):
+        T = 310.0
+        inv_T = 1.0 / T
+        up = el.conductivity_S_m(1.0 / (inv_T + FD_STEP_INV_K), w, same)
+        down = el.conductivity_S_m(1.0 / (inv_T - FD_STEP_INV_K), w, same)
+        slope = (math.log(up) - math.log(down)) / (2 * FD_STEP_INV_K)
+        assert slope == pytest.approx(-e / el.BOLTZMANN_EV_K, rel=FD_REL)
 
 
 def test_arrhenius_slope_round_trip(params):
-    """conductivity(T) -> straight-line fit -> activation energy recovers the parameter."""
+    """conductivity(T) -> straight-line fit -> the apparent activation energy of the model."""
     slope = el.arrhenius_slope(0.8, params)
     assert el.activation_energy_from_slope(slope) == pytest.approx(
         el.activation_energy(params), rel=ROUNDTRIP_REL
     )
-    # the slope is a property of the temperature law, not of the composition
-    assert el.arrhenius_slope(1.2, params) == pytest.approx(slope, rel=ROUNDTRIP_REL)
 
 
 def test_conductivity_increases_with_temperature(params):
@@ -54,10 +76,22 @@ def test_conductivity_increases_with_temperature(params):
     assert np.all(np.diff(sig) > 0)
 
 
-def test_conductivity_decreases_with_pvdf_ratio(params):
+def test_conductivity_peaks_at_gel_saturation(params):
+    """Below saturation, polymer turns free SN phase into gel, which conducts better (the C-F
+    bonds dissociate NaClO4, Fig. 3e text), so sigma rises; beyond it, dry polymer dilutes the
+    gel and sigma falls. The maximum sits at the saturation composition phi_P (1 + s) = 1 - a
+    prediction between the w = 0.5 and 0.8 samples, which the paper did not measure - and the
+    three measured samples keep the paper's order."""
+    s = params[el.SWELLING]
     sig = np.array([el.conductivity_S_m(298.15, w, params) for w in W_GRID])
     assert np.all(sig > 0)
-    assert np.all(np.diff(sig) < 0)
+    phi_p = np.array([1 - _phi_c(w, params) for w in W_GRID])
+    below, beyond = phi_p * (1 + s) < 1, phi_p * (1 + s) > 1
+    if params[el.SIGMA_GEL] > params[el.SIGMA_SN]:
+        assert np.all(np.diff(sig[below]) > 0)
+    assert np.all(np.diff(sig[beyond]) < 0)
+    at = [el.conductivity_S_m(298.15, w, params) for w in (0.5, 0.8, 1.5)]
+    assert at[0] > at[1] > at[2]
 
 
 def test_modulus_increases_with_pvdf_ratio(params):
@@ -77,42 +111,57 @@ def test_modulus_scaling_exponent(params):
     assert n == pytest.approx(9 / 4, rel=0.20)
 
 
-def _threshold_ratio(params) -> float:
-    phi_th = params["SSE percolation threshold [-]"]
-    return brentq(lambda w: el.conducting_phase_volume_fraction(w, params) - phi_th, 0.01, 100.0)
+def test_no_zero_anywhere_the_api_accepts(params):
+    """Every phase conducts, so sigma > 0 for any w > 0 (no artificial percolation zero), and it
+    falls monotonically as polymer replaces the conducting solution beyond saturation."""
+    ws = np.geomspace(0.01, 100.0, 81)
+    sig = np.array([el.conductivity_S_m(298.15, w, params) for w in ws])
+    assert np.all(sig > 0)
+    # beyond the saturation of the gel (phi_P (1 + s) = 1) more polymer only dilutes the gel
+    s = params[el.SWELLING]
+    beyond = [x for w, x in zip(ws, sig, strict=True) if (1 - _phi_c(w, params)) * (1 + s) > 1]
+    assert np.all(np.diff(beyond) < 0)
+    # the floor is the dry polymer's conductivity
+    assert sig[-1] >= params["SSE dry polymer conductivity [S.m-1]"] * (1 - 1e-9)
 
 
-def test_conductivity_vanishes_at_and_below_threshold(params):
-    w_th = _threshold_ratio(params)
-    assert w_th > 1.5  # the threshold lies beyond the compositions of Fig. 3f
-    for w in (w_th * (1 + 1e-9), w_th * 1.1, 5.0):  # more polymer = less conducting phase
-        assert el.conductivity_S_m(298.15, w, params) == 0.0
+def _phi_c(w, params):
+    return el.conducting_phase_volume_fraction(w, params)
 
 
-def test_conductivity_continuous_at_threshold(params):
-    """sigma -> 0 as phi_c -> phi_th from above, as (phi_c - phi_th)^t."""
-    w_th = _threshold_ratio(params)
-    sig = [el.conductivity_S_m(298.15, w_th * (1 - eps), params) for eps in (1e-2, 1e-4, 1e-6)]
-    assert sig[0] > sig[1] > sig[2] > 0
-    assert sig[2] < 1e-9 * el.conductivity_S_m(298.15, 0.8, params)
+def test_conductivity_continuous_at_gel_saturation(params):
+    """The phase fractions switch regime where the gel takes up all the solution; sigma is
+    continuous there (both branches give the pure saturated gel)."""
+    s = params[el.SWELLING]
+    fr_lo = el.phase_fractions(1 / (1 + s) * (1 - 1e-9), s)
+    fr_hi = el.phase_fractions(1 / (1 + s) * (1 + 1e-9), s)
+    assert fr_lo == pytest.approx((0.0, 1.0, 0.0), abs=1e-8)
+    assert fr_hi == pytest.approx((0.0, 1.0, 0.0), abs=1e-8)
+    for fr in (fr_lo, fr_hi, el.phase_fractions(0.2, s), el.phase_fractions(0.6, s)):
+        assert sum(fr) == pytest.approx(1.0, abs=1e-14)
 
 
-def test_pure_percolation_limit_has_universal_exponent(params):
-    """With the dissociation factor switched off the law is (phi_c - phi_th)^2."""
-    p = params.updated({"SSE dissociation coefficient [-]": 0.0})
-    phi_th = p["SSE percolation threshold [-]"]
-    ws = (0.6, 1.2)
-    phi = [el.conducting_phase_volume_fraction(w, p) for w in ws]
-    sig = [el.conductivity_S_m(298.15, w, p) for w in ws]
-    ratio = ((phi[0] - phi_th) / (phi[1] - phi_th)) ** 2
-    assert sig[0] / sig[1] == pytest.approx(ratio, rel=ROUNDTRIP_REL)
+def test_effective_medium_limits():
+    """GEM limits: one phase returns it; two phases at t = 1, phi_crit = 1/3 give Bruggeman's
+    symmetric law, whose root is known in closed form."""
+    assert el.effective_medium_conductivity((1.0, 0.0), (0.3, 7.0), 0.5, 2.0) == 0.3
+    # Bruggeman, phi = 0.5 each: 0.5 (s1 - s)/(s1 + 2 s) + 0.5 (s2 - s)/(s2 + 2 s) = 0, i.e.
+    # 4 s^2 - (s1 + s2) s - 2 s1 s2 = 0
+    s1, s2 = 1.0, 4.0
+    exact = (0.5 * (s1 + s2) + math.sqrt(0.25 * (s1 + s2) ** 2 + 8 * s1 * s2)) / 4
+    got = el.effective_medium_conductivity((0.5, 0.5), (s1, s2), 1 / 3, 1.0)
+    assert got == pytest.approx(exact, rel=1e-10)
+    # the mixture lies between its phases and rises with the share of the better one
+    mid = [el.effective_medium_conductivity((1 - f, f), (1e-3, 1.0), 0.64, 2.0) for f in (0.3, 0.6)]
+    assert 1e-3 < mid[0] < mid[1] < 1.0
 
 
 def test_reference_temperature_factor_is_one(params):
-    """At T_ref the conductivity does not depend on the activation energy."""
+    """At T_ref the conductivity does not depend on the activation energies."""
     T_ref = params["SSE reference temperature [K]"]
-    other = params.updated({"SSE activation energy [eV]": 0.6})
-    assert el.conductivity_S_m(T_ref, 0.8, other) == el.conductivity_S_m(T_ref, 0.8, params)
+    other = params.updated({el.EA_GEL: 0.6, "SSE SN-phase activation energy [eV]": 0.1})
+    for w in (0.5, 0.8, 1.5):
+        assert el.conductivity_S_m(T_ref, w, other) == el.conductivity_S_m(T_ref, w, params)
 
 
 def test_salt_and_sn_scale_together(params):

@@ -98,3 +98,26 @@ def test_thermodynamics():
     assert e10 - e1 == pytest.approx(3 * R * 298.15 / (4 * F) * np.log(10), rel=1e-9)
     # the reaction consumes gas, so E0 falls with temperature (dS < 0)
     assert thermo.standard_potential_V(308.15) < thermo.standard_potential_V(298.15)
+
+
+def test_co2_solubility_follows_van_t_hoff_and_kinetics_keep_their_reference():
+    """The CO2 saturation follows van 't Hoff from the reference temperature (exothermic
+    dissolution: less CO2 when warm); the kinetics' reference concentration stays that of the
+    reference temperature, so warming lowers the reduction rate through c/c_ref."""
+    ps = lu2019()
+    T_ref = ps["Reference temperature [K]"]
+    dh = ps["CO2 dissolution enthalpy [J.mol-1]"]
+    ref = na_co2_parameter_values(ps, "modified")
+    for T in (283.15, 333.15):
+        warm = na_co2_parameter_values(ps.updated({"Temperature [K]": T}), "modified")
+        ratio = (
+            warm["Saturated CO2 concentration [mol.m-3]"]
+            / ref["Saturated CO2 concentration [mol.m-3]"]
+        )
+        # rel 1e-9: the gas constant here and PyBaMM's differ in the 11th digit
+        assert ratio == pytest.approx(np.exp(-dh / R * (1 / T - 1 / T_ref)), rel=1e-9)
+        assert (T > T_ref) == (ratio < 1)
+        assert (
+            warm["Reference CO2 concentration [mol.m-3]"]
+            == ref["Reference CO2 concentration [mol.m-3]"]
+        )

@@ -166,3 +166,37 @@ def test_stored_integral_pcm_equals_pyscf_pcm() -> None:
         mf.conv_tol = 1e-11
         energies.append(mf.kernel())
     assert energies[0] == pytest.approx(energies[1], abs=PCM_EQUALITY_TOL_EH)
+
+
+def test_stored_integral_smd_equals_pyscf_smd() -> None:
+    # the same stored integrals under PySCF's SMD (a PCM subclass): same energy and orbitals
+    from pyscf import dft
+
+    from solidna.quantum._pcm import attach_smd
+    from solidna.quantum.levels import FEC_SMD_DESCRIPTORS
+    from solidna.quantum.orbitals import homo_lumo
+    from solidna.quantum.scf import build_mole
+
+    hcn = from_smiles("C#N", name="HCN")
+    results = []
+    for attach in (attach_smd, lambda mf: mf.SMD()):
+        mf = attach(dft.RKS(build_mole(hcn, "3-21G"), xc="B3LYP"))
+        mf.with_solvent.solvent_descriptors = list(FEC_SMD_DESCRIPTORS)
+        mf.conv_tol = 1e-11
+        results.append((mf.kernel(), *homo_lumo(mf)))
+    assert results[0] == pytest.approx(results[1], abs=PCM_EQUALITY_TOL_EH)
+
+
+def test_smd_screens_na_more_weakly_than_the_default_pcm_cavity() -> None:
+    # SMD gives Na+ its Bondi radius (2.27 A) against 1.64 A for UFF x 1.1: a larger cavity
+    # screens the cation less, so its LUMO lies lower (the trend behind the SMD points of the
+    # level-of-theory study)
+    from solidna.quantum.levels import get_level
+    from solidna.quantum.orbitals import frontier_orbitals
+
+    na = from_smiles("[Na+]", name="Na+")
+    pcm = get_level("test").replace(solvent="IEF-PCM", epsilon=107.0)
+    smd = pcm.replace(solvent="SMD")
+    lumo_pcm = frontier_orbitals(na, pcm, optimize_geometry=False, cache=False).lumo_eV
+    lumo_smd = frontier_orbitals(na, smd, optimize_geometry=False, cache=False).lumo_eV
+    assert lumo_smd < lumo_pcm

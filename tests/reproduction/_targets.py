@@ -2,7 +2,14 @@
 
 import pytest
 
-from solidna.targets import compare, load_targets
+from solidna.targets import VALIDATION_KINDS, compare, load_targets, validation_kind
+
+
+def _param_id(target) -> str:
+    """The test id: the target id with what it tests - [calibrate], [prediction] or
+    [consistency] (validate results counted apart, as the report's headline does)."""
+    label = validation_kind(target.id)
+    return f"{target.id}[{label.kind if label else target.role}]"
 
 
 def checked_targets(prefixes: list[str], known_misses: dict[str, str]) -> list:
@@ -10,11 +17,25 @@ def checked_targets(prefixes: list[str], known_misses: dict[str, str]) -> list:
     model honestly misses is a strict xfail carrying its physical reason (never loosened)."""
     targets = [t for t in load_targets(prefixes) if t.role in ("calibrate", "validate")]
     return [
-        pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=known_misses[t.id]), id=t.id)
+        pytest.param(
+            t,
+            marks=pytest.mark.xfail(strict=True, reason=known_misses[t.id]),
+            id=_param_id(t),
+        )
         if t.id in known_misses
-        else pytest.param(t, id=t.id)
+        else pytest.param(t, id=_param_id(t))
         for t in targets
     ]
+
+
+def assert_validate_targets_labelled(prefixes: list[str]) -> None:
+    """Every validate target of these prefixes says whether it is a prediction or a consistency
+    check, with a reason (targets/validation.yaml)."""
+    for t in load_targets(prefixes):
+        if t.role == "validate":
+            label = validation_kind(t.id)
+            assert label is not None, f"{t.id}: no kind in targets/validation.yaml"
+            assert label.kind in VALIDATION_KINDS and label.why, t.id
 
 
 def assert_has_model_value(by_id: dict, target) -> None:

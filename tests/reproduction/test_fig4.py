@@ -5,6 +5,7 @@ from _targets import (
     assert_every_figure_has_a_caption,
     assert_has_model_value,
     assert_paper_markers,
+    assert_validate_targets_labelled,
     assert_within_tolerance,
     checked_targets,
     paper_marker_lines,
@@ -62,3 +63,19 @@ def test_nyquist_at_equal_aspect(results):
 
 def test_captions(results):
     assert_every_figure_has_a_caption(results[1])
+
+
+def test_validate_targets_labelled():
+    assert_validate_targets_labelled(PREFIXES)
+
+
+def test_4000h_run_has_a_band_from_the_calibration(results):
+    """Fig. 4h carries the 1-sd band of the M-Na overpotential from the symmetric calibration's
+    covariance, and a note gives its size; the band widens with time (the solvent diffusivity,
+    which only the 4000-h number fixes, is the least determined parameter)."""
+    by_id, out = results
+    ax = out.figures["fig4h"].axes[2]
+    assert any("1 sd" in str(c.get_label()) for c in ax.collections)
+    note = next(n for n in out.notes if n.explains("fig4h.mna.overpotential.4000h"))
+    assert "+-" in note.text and "4000 h" in note.text
+    assert "+-" in by_id["fig4h.mna.overpotential.4000h"].note

@@ -107,3 +107,20 @@ def test_write_records_provenance(tmp_path, result):
 def test_fitted_names_not_duplicated_in_fixed_file():
     fixed = tomllib.loads((set_directory("lu2019") / "electrolyte.toml").read_text())
     assert not set(fixed["parameters"]) & set(el.FITTED_PARAMETERS)
+
+
+def test_committed_uncertainties_match_the_routine(result):
+    # The uncertainty analysis is part of the calibration's output: rerunning it finds the
+    # committed sensitivities' consequences (1-sd uncertainties) to within the fit's precision.
+    committed = tomllib.loads(FITTED_PATH.read_text())
+    analysis = result["uncertainty"]
+    for name, entry in committed["parameters"].items():
+        assert entry["uncertainty"] == pytest.approx(analysis.uncertainty(name), rel=1e-4), name
+    assert committed["meta"]["uncertainty"]["parameters"] == list(analysis.parameters)
+
+
+def test_the_data_determine_the_gel_better_than_the_free_sn_phase(result):
+    # At w = 0.5-1.5 the SSE is mostly gel: only sigma(w = 0.5) sees the free SN phase, so its
+    # conductivity is the least determined parameter (a trend the fit must show, not a value).
+    analysis = result["uncertainty"]
+    assert analysis.factor(el.SIGMA_SN) > analysis.factor(el.SIGMA_GEL) > 1.0

@@ -37,7 +37,14 @@ LAYERS: dict[str, int] = {
     "solidna.calibrate": 7,
     # the `solidna analyze` pipeline fits cell models to measured files
     "solidna.analysis.pipeline": 8,
+    # surface analysis (XPS, AFM, topography) and its `analyze` kinds: analysis numerics only
+    "solidna.analysis.xps": 3,
+    "solidna.analysis.afm": 3,
+    "solidna.analysis.topography": 3,
+    "solidna.analysis.surface_pipeline": 3,
     "solidna.reproduce": 9,
+    # design-space sweeps run many cells (Dask, Zarr) and draw their maps
+    "solidna.sweep": 9,
     "solidna.cli": 10,
     # the package root is the curated public API
     "solidna": 11,

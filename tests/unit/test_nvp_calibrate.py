@@ -4,6 +4,7 @@ import pytest
 
 from solidna import lu2019
 from solidna.calibrate import nvp as cal
+from solidna.calibrate.uncertainty import fitted_analysis
 from solidna.targets import get_target
 
 # Re-evaluating the model at the committed values repeats the recorded model values to solver
@@ -12,6 +13,10 @@ REEVALUATION_REL = 1e-4
 # A fresh fit lands on the committed values within the chord solver's residual tolerance (1e-3
 # in log of the targets), amplified by the weak sensitivity of the 2 C capacity to D.
 REFIT_REL = 2e-2
+# The uncertainties (sd of ln p, linearised) of a refit or a re-analysis agree with the
+# committed ones within 10 %: the Jacobian is taken at a point within REFIT_REL of the committed
+# one, by forward differences of residuals with noise ~1e-4.
+UNCERTAINTY_REL = 0.1
 
 
 def test_calibration_reads_only_calibrate_targets():
@@ -43,6 +48,10 @@ def test_recalibration_gives_committed_values():
     result = cal.calibrate_nvp(write=False)
     for name, value in result["parameters"].items():
         assert value == pytest.approx(ps[name], rel=REFIT_REL), name
+    # ... and on the committed uncertainties
+    committed = fitted_analysis(ps, "nvp")
+    assert result["uncertainty"].parameters == committed.parameters
+    assert result["uncertainty"].std == pytest.approx(committed.std, rel=UNCERTAINTY_REL)
 
 
 def test_progress_reports_a_rising_fraction_up_to_one():
@@ -73,3 +82,12 @@ def test_progress_reports_a_rising_fraction_up_to_one():
     assert ("stand-in model", None) in seen
     for name in names:
         assert result["parameters"][name] == pytest.approx(3 * cal.FREE_PARAMETERS[name][1], 1e-3)
+
+
+def test_reanalysis_gives_committed_uncertainties():
+    """Fast twin of the (slow) recalibration: the analysis at the committed values (three model
+    runs) finds the committed sensitivities and uncertainties."""
+    committed = fitted_analysis(lu2019(), "nvp")
+    again = cal._PROBLEM.analyse()
+    assert again.sensitivity == pytest.approx(committed.sensitivity, rel=0.05, abs=1e-3)
+    assert again.std == pytest.approx(committed.std, rel=UNCERTAINTY_REL)

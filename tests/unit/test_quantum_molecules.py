@@ -167,7 +167,7 @@ def test_level_refuses_inconsistent_settings() -> None:
     with pytest.raises(InvalidOptionError, match="opt_basis"):
         Level(name="bad", optimizer="xtb+dft")
     with pytest.raises(InvalidOptionError, match="Unknown solvent model"):
-        Level(name="bad", solvent="SMD")
+        Level(name="bad", solvent="COSMO-RS")
 
 
 # -- cache --------------------------------------------------------------------------------------
@@ -302,3 +302,17 @@ def test_screen_progress_never_goes_backwards(monkeypatch):
     assert all(b >= a for a, b in zip(fractions, fractions[1:], strict=False))
     assert any(f is None for _, f in seen)  # inner steps report only a message
     assert [f["molecule"] for f in result.failures] == ["VC"]
+
+
+def test_na_can_be_placed_at_every_candidate_site() -> None:
+    from solidna.quantum.molecules import candidate_sites
+
+    fec = molecule("FEC")
+    for site, kind in candidate_sites(fec):
+        cplx = na_complex(fec, site=site)
+        distance = np.linalg.norm(cplx.coordinates_A[-1] - cplx.coordinates_A[site])
+        assert distance == pytest.approx(2.25)  # the O and F contact distance
+        assert cplx.coordinating_atom == site and kind in ("carbonyl O", "ether O", "F")
+    assert na_complex(fec).name == "FEC-Na+"  # the default site keeps the plain name
+    with pytest.raises(InvalidOptionError, match="not an atom index"):
+        na_complex(fec, site=99)

@@ -117,7 +117,8 @@ def test_report_content(tmp_path: Path, png: Path) -> None:
     ).read_text()
     assert "Chem. Sci." in html and "10.1039/C8SC05178J" in html
     assert "9.9.9" in html
-    assert "Predictions (validate): 0 of 3 pass." in html
+    # these fake ids have no kind (targets/validation.yaml): counted apart, never as predictions
+    assert "Predictions: 0 of 0 pass" in html and "3 validate results without a kind" in html
     assert "Fitted numbers (calibrate): 1 of 1 pass." in html
     assert "81.23" in html and "81.2345" not in html  # 4 significant digits
     assert ">yes<" in html and ">no<" in html  # booleans
@@ -160,6 +161,11 @@ def test_summarize() -> None:
         "by_role": {
             "calibrate": {"pass": 1, "fail": 0, "null": 0},
             "validate": {"pass": 0, "fail": 2, "null": 1},
+        },
+        "by_kind": {
+            "prediction": {"pass": 0, "fail": 0, "null": 0},
+            "consistency": {"pass": 0, "fail": 0, "null": 0},
+            "unlabelled": {"pass": 0, "fail": 2, "null": 1},
         },
     }
 

@@ -451,10 +451,8 @@ def time_to_voltage(time_s, voltage_V, threshold_V: float) -> float | None:
 
     Parameters
     ----------
-    time_s : array_like of float
-        Time in s, non-decreasing.
-    voltage_V : array_like of float
-        Cell voltage in V.
+    time_s, voltage_V : array_like of float
+        Time in s (non-decreasing) and cell voltage in V, sample by sample.
     threshold_V : float
         Voltage magnitude in V (> 0), e.g. 1.0 for a runaway or the cycler's 10 V limit.
 

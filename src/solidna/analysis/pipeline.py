@@ -59,13 +59,15 @@ from solidna.analysis.io import (
     check_file,
     read,
 )
+from solidna.analysis.surface_pipeline import SURFACE_KINDS
 from solidna.errors import DataFormatError, InvalidOptionError, SolidnaError, check_choice
 from solidna.progress import Progress, no_progress, scaled
 
 __all__ = ["analyze", "KINDS", "FIGURE_DPI"]
 
 #: Kinds of analysis.
-KINDS = ("symmetric", "eis", "cv", "na-co2", "nvp")
+# the surface kinds (XPS, AFM, topography) run in solidna.analysis.surface_pipeline
+KINDS = ("symmetric", "eis", "cv", "na-co2", "nvp") + SURFACE_KINDS
 #: Resolution of ``figures/*.png`` (as ``solidna reproduce``).
 FIGURE_DPI = 150
 #: Cycles drawn in the voltage-capacity figure of a battery (those that exist).
@@ -816,14 +818,14 @@ def _kv_table(mapping: Mapping[str, Any]) -> str:
 def _render(summary: Mapping[str, Any], figures: Mapping[str, Path]) -> str:
     # The reproduce report's style sheet and figure embedding (solidna.report.html), so both
     # pages look alike.
-    from solidna.report.html import _CSS, _e, _figure, format_value
+    from solidna.report.html import CSS, _e, figure_html, format_value
 
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>solidna analyze — {_e(summary['kind'])}</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f"<style>{CSS}</style></head><body>",
         f"<h1>solidna analyze: {_e(summary['kind'])}</h1>",
         f'<p class="citation">Metrics as defined for {_e(summary["paper"]["citation"])} '
         f"(doi:{_e(summary['paper']['doi'])}). solidna version "
@@ -854,7 +856,7 @@ def _render(summary: Mapping[str, Any], figures: Mapping[str, Path]) -> str:
         ]
     if figures:
         parts.append("<h2>Figures</h2>")
-        parts += [_figure(stem, path) for stem, path in figures.items()]
+        parts += [figure_html(stem, path) for stem, path in figures.items()]
     if summary.get("notes"):
         parts.append("<h2>Notes</h2><ul>")
         parts += [f"<li>{_e(n)}</li>" for n in summary["notes"]]
@@ -889,6 +891,7 @@ def analyze(
     model_fit: bool = True,
     write_data: bool = True,
     drt: bool = False,
+    surface: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Analyse measured files and write tables, figures, ``summary.json`` and ``report.html``.
 
@@ -937,6 +940,11 @@ def analyze(
         ``eis``: also compute the distribution of relaxation times of every spectrum
         (:func:`solidna.analysis.drt.fit_drt`; several spectra: :func:`drt_evolution`) and write
         ``tables/<file>[.N].drt.csv``, ``...drt_peaks.csv`` and ``figures/<file>_drt.png``.
+    surface : mapping, optional
+        Options of the kinds ``xps``, ``afm-force``, ``afm-map`` and ``topography``
+        (:func:`solidna.analysis.surface_pipeline.surface_options`: ``indenter``,
+        ``tip_radius``, ``half_angle``, ``poisson``, ``level``, ``charge_reference``,
+        ``background``, ``workers``).
 
     Returns
     -------
@@ -999,9 +1007,20 @@ def analyze(
             raise InvalidOptionError(
                 f"forecast applies to --kind symmetric only; got kind {kind!r}."
             )
+    surface_opts = None
+    if kind in SURFACE_KINDS:
+        from solidna.analysis.surface_pipeline import surface_options
+
+        surface_opts = surface_options(kind, **dict(surface or {}))
     out_dir = prepare_output_dir(out, force)
     writer = _Writer(out_dir, paths)
     stems = _stems(paths)
+    if surface_opts is not None:
+        from solidna.analysis.surface_pipeline import analyze_surface
+
+        return analyze_surface(
+            kind, paths, stems, writer, surface_opts, progress, _render, out_dir, tic
+        )
     measurements: list[Measurement] = []
     for k, p in enumerate(paths):
         # file k reads in [k, k + 0.8) / n of the reading share and writes its table after

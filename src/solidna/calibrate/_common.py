@@ -1,14 +1,18 @@
 """Machinery shared by the calibration routines: log residuals against ``calibrate`` targets,
-a chord-method solve, and the fitted-parameter file with provenance.
+a chord-method solve, the uncertainty analysis at the optimum, and the fitted-parameter file with
+provenance.
 
 Each routine supplies its free parameters (name -> unit, round-number initial guess, note), the
 ids of the calibrate targets it fits (as many as free parameters) and a function that computes
-the model values of those targets from a parameter set.
+the model values of those targets from a parameter set. At the solution a fresh Jacobian gives
+the sensitivities, identifiable combinations, correlations and uncertainties of
+:mod:`solidna.calibrate.uncertainty`, written beside each fitted value.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,13 +20,21 @@ from typing import Any
 
 import numpy as np
 
+from solidna.calibrate.uncertainty import UNCERTAINTY_METHOD, Identifiability, identifiability
 from solidna.errors import ConvergenceError
 from solidna.parameters import ParameterSet
 from solidna.parameters.parameter_set import set_directory
 from solidna.progress import Progress, no_progress
 from solidna.targets import calibrate_targets
 
-__all__ = ["Calibration", "chord_solve", "print_progress", "RESIDUAL_TOL", "JACOBIAN_STEP"]
+__all__ = [
+    "Calibration",
+    "chord_solve",
+    "print_progress",
+    "RESIDUAL_TOL",
+    "JACOBIAN_STEP",
+    "SOLVE_SHARE",
+]
 
 # Residual tolerance of the solve: |ln(model/paper)| below 1e-3 (0.1 %) is far inside the
 # targets' tolerances (5-50 %), and above the noise of the residuals (solver tolerance amplified
@@ -33,6 +45,9 @@ JACOBIAN_STEP = 0.02  # in log space: 2 % changes, well above the residual noise
 # from a far initial guess can jump over a cliff (e.g. a cell that fails before the end of a
 # cycling protocol).
 MAX_STEP = 0.5
+# Share of the progress bar for the solve; the rest is the Jacobian at the solution (one
+# evaluation per free parameter) for the uncertainty analysis.
+SOLVE_SHARE = 0.85
 
 
 def chord_solve(
@@ -123,6 +138,10 @@ class Calibration:
         ``(ParameterSet, progress) -> {target id: model value in the target's unit}``.
     source : str
         Provenance source of the fitted values (e.g. ``"lu2019:fig5c,fig5d"``).
+    checked_ids : tuple of str
+        Calibrate targets the model also returns but the fit does not use (e.g. one that no
+        free parameter can move to the paper's number): recorded, with their sensitivities,
+        as checks.
     """
 
     name: str
@@ -131,6 +150,33 @@ class Calibration:
     target_ids: tuple[str, ...]
     model_values: Callable[..., dict[str, float]]
     source: str
+    checked_ids: tuple[str, ...] = ()
+
+    def entry_point(self, summary: str) -> Callable[..., dict[str, Any]]:
+        """The public routine of a calibration module (``calibrate_<name>``): :meth:`run`, under
+        the name recorded as :attr:`routine`, with ``summary`` and :meth:`run`'s parameters as
+        its docstring. Written once here so that the three cell calibrations share one
+        signature and one description of it.
+
+        Parameters
+        ----------
+        summary : str
+            First line(s) of the routine's docstring: what it fits to which figure.
+        """
+
+        def routine(
+            write: bool = False,
+            path: str | Path | None = None,
+            parameters: ParameterSet | None = None,
+            progress: Progress = no_progress,
+        ) -> dict[str, Any]:
+            return self.run(write=write, path=path, parameters=parameters, progress=progress)
+
+        module, _, name = self.routine.rpartition(".")
+        routine.__module__, routine.__name__, routine.__qualname__ = module, name, name
+        body = (Calibration.run.__doc__ or "").split("\n", 1)[1]
+        routine.__doc__ = summary.strip() + "\n" + textwrap.dedent(body)
+        return routine
 
     def base(self) -> ParameterSet:
         """The Lu 2019 set without this routine's previous fit, at the initial guesses."""
@@ -169,8 +215,11 @@ class Calibration:
         Returns
         -------
         dict
-            ``parameters`` (name -> value), ``targets`` (ids), ``model`` (values),
-            ``residuals``, ``cost``, ``nfev``, ``path``.
+            ``parameters`` (name -> value), ``targets`` (ids), ``model`` (values, checked
+            targets included), ``residuals``, ``cost``, ``nfev``, ``path``, and
+            ``uncertainty`` (:class:`~solidna.calibrate.uncertainty.Identifiability` at the
+            solution) with ``check_sensitivity`` (checked target -> d ln y / d ln p per
+            parameter).
         """
         targets = calibrate_targets()
         missing = [t for t in self.target_ids if t not in targets]
@@ -198,31 +247,86 @@ class Calibration:
             return r
 
         def done(fraction: float) -> None:
-            progress(f"{len(evaluated)} model evaluations", fraction)
+            progress(f"{len(evaluated)} model evaluations", SOLVE_SHARE * fraction)
 
         x, nfev = chord_solve(fun, np.log([self.free[n][1] for n in names]), done=done)
         final = evaluated[x.tobytes()]  # the solution itself, not the last Jacobian probe
         res = self.residuals(final)
+        # A fresh forward-difference Jacobian at the solution (the chord method's may be from
+        # an earlier point), for the targets fitted and the ones only checked.
+        rows = list(self.target_ids) + [t for t in self.checked_ids if t in final]
+        y0 = np.log([final[t] for t in rows])
+        jac = np.empty((len(rows), len(names)))
+        for k in range(len(names)):
+            xk = x.copy()
+            xk[k] += JACOBIAN_STEP
+            fun(xk)
+            jac[:, k] = (np.log([evaluated[xk.tobytes()][t] for t in rows]) - y0) / JACOBIAN_STEP
+            nfev += 1
+            progress(
+                f"{len(evaluated)} model evaluations (sensitivities at the solution)",
+                SOLVE_SHARE + (1 - SOLVE_SHARE) * (k + 1) / (len(names) + 1),
+            )
+        values = dict(zip(names, (float(v) for v in np.exp(x)), strict=True))
+        fitted = len(self.target_ids)
+        analysis = identifiability(
+            jac[:fitted], names, list(values.values()), [targets[t] for t in self.target_ids]
+        )
         out = {
-            "parameters": dict(zip(names, (float(v) for v in np.exp(x)), strict=True)),
+            "parameters": values,
             "targets": list(self.target_ids),
             "model": final,
             "residuals": res,
             "cost": 0.5 * float(sum(r**2 for r in res.values())),
             "nfev": nfev,
             "path": None,
+            "uncertainty": analysis,
+            "check_sensitivity": {
+                t: dict(zip(names, (float(v) for v in jac[fitted + i]), strict=True))
+                for i, t in enumerate(rows[fitted:])
+            },
         }
         if write:
             out["path"] = str(self.write(out, path))
         progress(f"{self.name} calibration done ({nfev} model evaluations)", 1.0)
         return out
 
+    def analyse(self, parameters: ParameterSet | None = None) -> Identifiability:
+        """The uncertainty analysis at given fitted values without refitting (default: the
+        committed ones of the Lu 2019 set): the model and one forward difference per free
+        parameter, as :meth:`run` does at its solution. Costs ``n + 1`` model evaluations."""
+        ps = parameters if parameters is not None else ParameterSet.load("lu2019")
+        targets = calibrate_targets()
+        names = list(self.free)
+        x = np.log([ps[n] for n in names])
+
+        def log_values(xv: np.ndarray) -> np.ndarray:
+            new = dict(zip(names, np.exp(xv), strict=True))
+            values = self.model_values(ps.updated(new, method="fitted", source="calibration"))
+            return np.log([values[t] for t in self.target_ids])
+
+        y0 = log_values(x)
+        jac = np.empty((len(self.target_ids), len(names)))
+        for k in range(len(names)):
+            xk = x.copy()
+            xk[k] += JACOBIAN_STEP
+            jac[:, k] = (log_values(xk) - y0) / JACOBIAN_STEP
+        return identifiability(
+            jac, names, [ps[n] for n in names], [targets[t] for t in self.target_ids]
+        )
+
     def main(self, routine: Callable[..., dict[str, Any]]) -> None:
         """Run ``routine`` (the module's public fit) with ``write=True`` and print the result:
         what ``python -m solidna.calibrate.<name>`` does."""
         result = routine(write=True, progress=print_progress)
         for k, v in result["model"].items():
-            print(f"{k:40s} {v:.6g}  (log residual {result['residuals'][k]:+.2e})")
+            note = (
+                f"(log residual {result['residuals'][k]:+.2e})"
+                if k in result["residuals"]
+                else "(checked, not fitted)"
+            )
+            print(f"{k:40s} {v:.6g}  {note}")
+        print(result["uncertainty"].table())
         print("written:", result["path"])
 
     def write(self, result: Mapping[str, Any], path: str | Path | None = None) -> Path:
@@ -234,6 +338,7 @@ class Calibration:
         path = (
             Path(path) if path is not None else set_directory("lu2019") / f"fitted_{self.name}.toml"
         )
+        analysis: Identifiability = result["uncertainty"]
         doc: dict[str, Any] = {
             "meta": {
                 "routine": self.routine,
@@ -242,9 +347,15 @@ class Calibration:
                 "residuals_log": {k: float(v) for k, v in result["residuals"].items()},
                 "model_values": {k: float(v) for k, v in result["model"].items()},
                 "cost": float(result["cost"]),
+                "uncertainty": analysis.to_record(),
             },
             "parameters": {},
         }
+        if result.get("check_sensitivity"):
+            doc["meta"]["checked_targets"] = {
+                t: {"model_value": float(result["model"][t]), "sensitivity": dict(sens)}
+                for t, sens in result["check_sensitivity"].items()
+            }
         for name, value in result["parameters"].items():
             unit, _, note = self.free[name]
             doc["parameters"][name] = {
@@ -252,6 +363,9 @@ class Calibration:
                 "unit": unit,
                 "source": self.source,
                 "method": "fitted",
+                "uncertainty": analysis.uncertainty(name),
+                "uncertainty_log": float(analysis.std[analysis.parameters.index(name)]),
+                "uncertainty_method": UNCERTAINTY_METHOD,
                 "note": note,
                 "targets": list(self.target_ids),
                 "routine": self.routine,

@@ -6,10 +6,10 @@ Six free parameters, six ``calibrate`` numbers, read through
 ========================================  =====================================================
 targets                                   parameters
 ========================================  =====================================================
-fig3f.sigma.w0p5, .w0p8, .w1p5,           "SSE conductivity prefactor [S.m-1]",
-fig3g.sigma.50C                           "SSE dissociation coefficient [-]",
-                                          "SSE percolation threshold [-]",
-                                          "SSE activation energy [eV]"
+fig3f.sigma.w0p5, .w0p8, .w1p5,           "SSE SN-phase conductivity [S.m-1]",
+fig3g.sigma.50C                           "SSE gel-phase conductivity [S.m-1]",
+                                          "SSE gel swelling ratio [-]",
+                                          "SSE gel-phase activation energy [eV]"
 fig3f.modulus.w0p5, .w1p5                 "SSE reference Young's modulus [Pa]",
                                           "SSE modulus exponent [-]"
 ========================================  =====================================================
@@ -25,7 +25,7 @@ Run ``python -m solidna.calibrate.electrolyte`` to rewrite ``sets/lu2019/fitted_
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,8 @@ import tomli_w
 from scipy.optimize import least_squares
 
 from solidna import __version__
+from solidna.calibrate._common import JACOBIAN_STEP
+from solidna.calibrate.uncertainty import UNCERTAINTY_METHOD, Identifiability, identifiability
 from solidna.errors import ConvergenceError, DataFormatError
 from solidna.materials import electrolyte as el
 from solidna.parameters import ParameterSet, set_directory
@@ -65,39 +67,41 @@ _SI_UNIT = {"conductivity": "S/m", "modulus": "Pa"}
 
 # Free parameters in the order of the optimisation vector, with the internal transform, the fixed
 # initial guess and the bounds (in the transformed space).
-#   sigma_0: 0.1 S/m = 1 mS/cm, the order of pure SN electrolytes ("10^-3 S/cm", paper text).
-#   beta: 0, i.e. start from the pure percolation law.
-#   phi_th: 0.3, a generic continuum-percolation threshold; bounded below the smallest
-#           conducting fraction of the data (0.554 at w = 1.5) so no point is cut off.
-#   E_a: 0.3 eV, typical of SN electrolytes.  E_ref: 7 MPa, the order of Fig. 3f.
+#   sigma_SN, sigma_gel: 0.1 S/m = 1 mS/cm, the order of SN electrolytes ("10^-3 S/cm", paper
+#           text); the gel starts equal to the free phase.
+#   s: 1.5, a typical electrolyte uptake of PVDF-HFP gels (100-300 % by volume); bounded to
+#      0.1-10.
+#   E_gel: 0.3 eV, typical of SN electrolytes.  E_ref: 7 MPa, the order of Fig. 3f.
 #   n: 9/4, de Gennes.
 _FREE: tuple[tuple[str, str, float, float, float], ...] = (
     # name, transform, initial guess (natural units), lower, upper (transformed)
-    (el.SIGMA0, "log", 0.1, math.log(1e-5), math.log(1e2)),
-    (el.BETA, "lin", 0.0, -20.0, 20.0),
-    (el.PHI_TH, "lin", 0.3, 0.0, 0.55),
-    (el.EA, "lin", 0.3, 0.01, 2.0),
+    (el.SIGMA_SN, "log", 0.1, math.log(1e-5), math.log(1e2)),
+    (el.SIGMA_GEL, "log", 0.1, math.log(1e-6), math.log(1e2)),
+    (el.SWELLING, "lin", 1.5, 0.1, 10.0),
+    (el.EA_GEL, "lin", 0.3, 0.01, 2.0),
     (el.E_REF, "log", 7.0e6, math.log(1e4), math.log(1e10)),
     (el.N_MOD, "lin", 2.25, 0.5, 6.0),
 )
 _UNITS = {
-    el.SIGMA0: "S.m-1",
-    el.BETA: "-",
-    el.PHI_TH: "-",
-    el.EA: "eV",
+    el.SIGMA_SN: "S.m-1",
+    el.SIGMA_GEL: "S.m-1",
+    el.SWELLING: "-",
+    el.EA_GEL: "eV",
     el.E_REF: "Pa",
     el.N_MOD: "-",
 }
 _NOTES = {
-    el.SIGMA0: "Conductivity of the polymer-free SN/NaClO4 phase at the reference temperature "
-    "(sigma_0 of sigma = sigma_0 exp(beta phi_P) ((phi_c - phi_th)/(1 - phi_th))^2 Arrhenius(T)).",
-    el.BETA: "Growth of the free-ion fraction with the polymer volume fraction, exp(beta phi_P): the "
-    "paper attributes part of the conductivity to NaClO4 dissociation by the C-F bonds of PVDF-HFP "
-    "(Fig. 3e text). Needed because a t = 2 percolation law alone misses Fig. 3f by about 21 %.",
-    el.PHI_TH: "Conducting-phase (SN + NaClO4) volume fraction below which sigma = 0 (percolation, "
-    "exponent 2).",
-    el.EA: "Arrhenius activation energy of sigma, fixed by sigma(50 C) against sigma(room T) of the "
-    "w = 0.8 SSE.",
+    el.SIGMA_SN: "Conductivity of the free SN/NaClO4 plastic-crystal phase at the reference "
+    "temperature, one phase of the generalised effective-medium law (McLachlan 1990) of "
+    "solidna.materials.electrolyte.",
+    el.SIGMA_GEL: "Conductivity of the PVDF-HFP gel swollen by the SN/NaClO4 solution at the "
+    "reference temperature; above the free phase's when the C-F bonds of PVDF-HFP dissociate "
+    "NaClO4 (Fig. 3e text).",
+    el.SWELLING: "Volume of SN/NaClO4 solution taken up per volume of PVDF-HFP in the saturated gel; "
+    "beyond w where phi_P (1 + s) = 1 the gel is diluted by dry polymer and sigma falls steeply "
+    "(Fig. 3f, w = 0.8 -> 1.5).",
+    el.EA_GEL: "Arrhenius activation energy of the gel phase, fixed by sigma(50 C) against "
+    "sigma(room T) of the w = 0.8 SSE (a gel with a little dry polymer in the model).",
     el.E_REF: "Young's modulus at the reference polymer volume fraction 0.30 (about w = 0.8).",
     el.N_MOD: "Gel scaling exponent of E = E_ref (phi_P/phi_P_ref)^n; de Gennes predicts 9/4.",
 }
@@ -106,10 +110,10 @@ _SOURCES = {
     "modulus": "lu2019:fig3f",
 }
 _LAW_OF = {
-    el.SIGMA0: "conductivity",
-    el.BETA: "conductivity",
-    el.PHI_TH: "conductivity",
-    el.EA: "conductivity",
+    el.SIGMA_SN: "conductivity",
+    el.SIGMA_GEL: "conductivity",
+    el.SWELLING: "conductivity",
+    el.EA_GEL: "conductivity",
     el.E_REF: "modulus",
     el.N_MOD: "modulus",
 }
@@ -207,6 +211,7 @@ def calibrate_electrolyte(
         raise ConvergenceError(f"Electrolyte calibration did not converge: {fit.message}")
 
     fitted = _to_natural(fit.x)
+    analysis = _uncertainty(residuals, fit.x, fitted, [targets[i] for i in ids])
     values = {**fixed, **fitted}
     model_si = {i: _model_si(targets[i], values, default_w, t_ref) for i in ids}
     residual_rel = {i: model_si[i] / paper_si[i] - 1.0 for i in ids}
@@ -219,8 +224,9 @@ def calibrate_electrolyte(
         "residuals": residual_rel,
         "model": model_units,
         "cost": float(fit.cost),
-        "nfev": int(fit.nfev),
+        "nfev": int(fit.nfev) + len(_FREE),
         "path": None,
+        "uncertainty": analysis,
     }
     if write:
         out = Path(path) if path is not None else set_directory("lu2019") / FITTED_FILE
@@ -230,8 +236,35 @@ def calibrate_electrolyte(
     return result
 
 
+def _uncertainty(
+    residuals: Callable[[np.ndarray], np.ndarray],
+    x: np.ndarray,
+    fitted: Mapping[str, float],
+    targets: list[Target],
+) -> Identifiability:
+    """Sensitivities and linearised uncertainties at the optimum, as every calibration gives
+    them (:mod:`solidna.calibrate.uncertainty`): forward differences of ln(model) in the fitted
+    coordinates - 2 % steps for a log-space parameter, 2 % of the value for a linear one (the
+    swelling ratio, the gel's activation energy, the modulus exponent)."""
+    r0 = residuals(x)
+    jac = np.empty((r0.size, x.size))
+    for k, (_name, kind, *_rest) in enumerate(_FREE):
+        step = JACOBIAN_STEP if kind == "log" else JACOBIAN_STEP * abs(x[k])
+        xk = x.copy()
+        xk[k] += step
+        jac[:, k] = (residuals(xk) - r0) / step
+    return identifiability(
+        jac,
+        [name for name, *_ in _FREE],
+        [fitted[name] for name, *_ in _FREE],
+        targets,
+        log_space=[kind == "log" for _n, kind, *_ in _FREE],
+    )
+
+
 def _toml_text(result: Mapping[str, Any], targets: Mapping[str, Target]) -> str:
     ids = list(result["targets"])
+    analysis: Identifiability = result["uncertainty"]
     by_law = {law: [i for i in ids if _HOW[i][0] == law] for law in ("conductivity", "modulus")}
     doc: dict[str, Any] = {
         "meta": {
@@ -243,6 +276,7 @@ def _toml_text(result: Mapping[str, Any], targets: Mapping[str, Target]) -> str:
             "cost": float(result["cost"]),
             "optimiser": "scipy.optimize.least_squares (trf, bounded), fixed initial guess",
             "initial_guess": {name: guess for name, _k, guess, _lo, _hi in _FREE},
+            "uncertainty": analysis.to_record(),
         },
         "parameters": {},
     }
@@ -253,10 +287,16 @@ def _toml_text(result: Mapping[str, Any], targets: Mapping[str, Target]) -> str:
             "unit": _UNITS[name],
             "source": _SOURCES[law],
             "method": "fitted",
+            "uncertainty": analysis.uncertainty(name),
+            "uncertainty_method": UNCERTAINTY_METHOD,
             "targets": by_law[law],
             "routine": ROUTINE,
             "note": _NOTES[name],
         }
+        if analysis.factor(name) is not None:  # log-space: the sd of ln p, as the other fits
+            doc["parameters"][name]["uncertainty_log"] = float(
+                analysis.std[analysis.parameters.index(name)]
+            )
     header = (
         "# Written by solidna.calibrate.electrolyte.calibrate_electrolyte (python -m "
         "solidna.calibrate.electrolyte).\n# Do not edit by hand: rerun the routine.\n\n"

@@ -29,7 +29,8 @@ fit converges in one or two iterations (about 6-9 runs in all).
 Uncertainty (Laplace approximation): the covariance of the log parameters is
 ``s^2 (J^T J)^-1`` at the optimum, with ``s`` the residual RMS. The forecast re-runs the model to
 the chosen time at the best fit and at ``n_samples`` parameter sets drawn from that normal
-distribution (tens of runs, not thousands); the band is
+distribution (tens of runs, not thousands; cycle-jumped, :mod:`solidna.cells.jump`, sharing one
+PyBaMM simulation, or on Dask workers); the band is
 ``best +- z sqrt(var_samples + s^2)``: parameter uncertainty plus the scatter of a single cycle
 about the model (the band a future measured cycle should fall in), with ``z`` from ``level``.
 """
@@ -168,7 +169,9 @@ class InterphaseFit:
         )
 
     def _run(self, x: np.ndarray, duration_s: float) -> pd.DataFrame:
-        """Per-cycle overpotential table of the model at log parameters ``x``."""
+        """Per-cycle overpotential table of the model at log parameters ``x``, every cycle
+        resolved: the fit's finite-difference Jacobian needs runs that differ by the parameter
+        step only, not by where a cycle-jumped run happened to jump."""
         from solidna.cells.symmetric import SymmetricCell
 
         self._runs += 1
@@ -182,6 +185,7 @@ class InterphaseFit:
             current_density=self.protocol_["current_density_A_m2"],
             half_cycle=self.protocol_["half_cycle_s"],
             duration=duration_s,
+            jump=False,
         )
         return result.cycles()
 
@@ -321,26 +325,55 @@ class InterphaseFit:
         return fit.x if np.all(np.abs(fit.x - x) < math.log(1e3)) else x
 
     # ---------------------------------------------------------------------------------------
-    def predict(self, until: str | float, x: np.ndarray | None = None) -> pd.DataFrame:
+    def predict(
+        self, until: str | float, x: np.ndarray | None = None, jump: bool | None = None
+    ) -> pd.DataFrame:
         """Per-cycle overpotential of the fitted model from the start to ``until``.
 
         Parameters
         ----------
         until : str or float
             End time (``"4000 h"``; a number is in s).
+        jump : bool, optional
+            Cycle jumping (:mod:`solidna.cells.jump`); default: on for runs of at least
+            :data:`~solidna.cells.jump.JUMP_MIN_CYCLES` cycles.
 
         Returns
         -------
         pandas.DataFrame
             ``Time [h]`` and ``Overpotential [mV]`` per cycle.
         """
+        self._check_fitted()
+        return self._trajectories([self._x if x is None else x], until, jump)[0]
+
+    def _trajectories(
+        self,
+        xs: list[np.ndarray],
+        until: str | float,
+        jump: bool | None,
+        scheduler: str | None = None,
+        workers: int | None = None,
+    ) -> list[pd.DataFrame]:
+        """Per-cycle overpotential to ``until`` at each of the log parameters ``xs``."""
+        from solidna.cells.jump import use_jumping
+        from solidna.protocols import PlatingStripping
         from solidna.units import to_si
 
-        self._check_fitted()
         end_s = to_si(until, "s", "forecast time")
-        n = max(int(math.ceil(end_s / (2 * self.protocol_["half_cycle_s"]))), 1)
-        cycles = self._run(self._x if x is None else x, n * 2 * self.protocol_["half_cycle_s"])
-        return cycles[["Time [h]", "Overpotential [mV]"]]
+        period_s = 2 * self.protocol_["half_cycle_s"]
+        n = max(int(math.ceil(end_s / period_s)), 1)
+        if not use_jumping(jump, n):
+            return [self._run(x, n * period_s)[["Time [h]", "Overpotential [mV]"]] for x in xs]
+        step = PlatingStripping(
+            self.protocol_["current_density_A_m2"],
+            n * period_s,
+            half_cycle=self.protocol_["half_cycle_s"],
+        )
+        samples = [dict(zip(self._names, map(float, np.exp(x)), strict=True)) for x in xs]
+        self._runs += len(samples)
+        if scheduler is None and workers is None:
+            return _sample_cycles(self._base, step, samples)
+        return _dask_samples(self._base, step, samples, scheduler, workers)
 
     def forecast(
         self,
@@ -348,6 +381,9 @@ class InterphaseFit:
         n_samples: int = 20,
         level: float = 0.95,
         seed: int = 0,
+        jump: bool | None = None,
+        scheduler: str | None = None,
+        workers: int | None = None,
     ) -> pd.DataFrame:
         """Forecast the per-cycle overpotential to ``until`` with an uncertainty band.
 
@@ -361,6 +397,18 @@ class InterphaseFit:
             Probability content of the band (default 0.95).
         seed : int
             Seed of the draws (reproducible bands).
+        jump : bool, optional
+            Cycle jumping of the model runs (:mod:`solidna.cells.jump`); default on for runs of
+            at least :data:`~solidna.cells.jump.JUMP_MIN_CYCLES` cycles. Jumped, the samples
+            share one PyBaMM simulation (the sampled parameters are its inputs).
+        scheduler : str, optional
+            Address of a running Dask scheduler (``tcp://HOST:8786``): the samples run on its
+            workers. Default: in this process.
+        workers : int, optional
+            Run the samples on an embedded Dask ``LocalCluster`` with this many worker
+            processes. Starting one costs seconds (processes importing PyBaMM), more than a
+            jumped 20-sample forecast takes in this process; it pays for many samples or long
+            runs with ``jump=False``.
 
         Returns
         -------
@@ -377,14 +425,19 @@ class InterphaseFit:
             raise InvalidOptionError(f"level must lie in (0, 1); got {level!r}. Default 0.95.")
         if int(n_samples) < 2:
             raise InvalidOptionError(f"n_samples must be >= 2; got {n_samples!r}.")
-        best = self.predict(until)
+        if workers is not None and (isinstance(workers, bool) or int(workers) < 1):
+            raise InvalidOptionError(
+                f"workers must be a whole number >= 1 (Dask worker processes); got {workers!r}. "
+                "Leave it out to run the samples in this process."
+            )
         rng = np.random.default_rng(seed)
         draws = rng.multivariate_normal(self._x, self.covariance_log_, size=int(n_samples))
+        if self.progress is not None:
+            self.progress(f"forecast: {len(draws) + 1} model runs to {until}", None)
+        runs = self._trajectories([self._x, *draws], until, jump, scheduler, workers)
+        best = runs[0]
         traj = np.empty((len(draws), len(best)))
-        for k, x in enumerate(draws):
-            if self.progress is not None:
-                self.progress(f"forecast sample {k + 1}/{len(draws)}", (k + 1) / len(draws))
-            run = self.predict(until, x)
+        for k, run in enumerate(runs[1:]):
             traj[k] = np.interp(best["Time [h]"], run["Time [h]"], run["Overpotential [mV]"])
         z = float(norm.ppf(0.5 + level / 2))
         spread = traj.var(axis=0, ddof=1)
@@ -436,6 +489,53 @@ class InterphaseFit:
     def _check_fitted(self) -> None:
         if not self.params_:
             raise InvalidOptionError("This InterphaseFit is not fitted yet; call .fit(...) first.")
+
+
+def _sample_cycles(cell, step, samples: list[dict[str, float]]) -> list[pd.DataFrame]:
+    """Per-cycle overpotential of ``cell`` under ``step`` at each sample (one PyBaMM simulation
+    for all: :meth:`~solidna.cells.symmetric.SymmetricCell.run_samples`)."""
+    results = cell.run_samples(step, samples)
+    return [r.cycles()[["Time [h]", "Overpotential [mV]"]] for r in results]
+
+
+def _dask_samples(
+    cell, step, samples: list[dict[str, float]], scheduler: str | None, workers: int | None
+) -> list[pd.DataFrame]:
+    """:func:`_sample_cycles` on Dask (``dask.distributed``, the engine of ``solidna sweep``):
+    the samples in one chunk per worker, each chunk one task sharing one simulation."""
+    import contextlib
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    with contextlib.ExitStack() as stack:
+        if scheduler is not None:
+            try:
+                client = stack.enter_context(Client(scheduler, timeout="10s"))
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise InvalidOptionError(
+                    f"Cannot reach the Dask scheduler at {scheduler!r} ({exc}). Start one with "
+                    "`dask scheduler` and workers with `dask worker ADDRESS`."
+                ) from None
+        else:
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=int(workers),
+                    threads_per_worker=1,
+                    dashboard_address=":0",  # a free port: never clashes with a running one
+                    silence_logs=logging.ERROR,
+                )
+            )
+            client = stack.enter_context(Client(cluster))
+        n = max(1, len(client.scheduler_info()["workers"]))
+        chunks = [samples[k::n] for k in range(n) if samples[k::n]]
+        futures = client.map(_sample_cycles, [cell] * len(chunks), [step] * len(chunks), chunks)
+        parts = client.gather(futures)
+    # chunk k holds samples k, k + n, ...: put them back in order
+    out: list[pd.DataFrame] = [pd.DataFrame()] * len(samples)
+    for k, part in enumerate(parts):
+        out[k::n] = part
+    return out
 
 
 def _levenberg_marquardt(residual, x, r):

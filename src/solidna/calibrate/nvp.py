@@ -18,9 +18,6 @@ solidna version. Run ``python -m solidna.calibrate.nvp`` to regenerate it.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 from solidna.calibrate._common import Calibration
 from solidna.parameters import ParameterSet
 from solidna.progress import Progress, no_progress
@@ -72,7 +69,8 @@ def model_values(
     progress("M-Na|SSE|NVP rate test", None)
     rate = nvp.figS31_rate_test(parameters, "modified", points_per_step)
     progress("M-Na|SSE|NVP 200 cycles", None)
-    cycling = nvp.figS31_cycling(parameters, "modified", points_per_step)
+    # a fit resolves every cycle: jump sequences differ from one parameter value to the next
+    cycling = nvp.figS31_cycling(parameters, "modified", points_per_step, jump=False)
     obs = nvp.figS31_observables(rate, cycling)
     return {
         "figS31.mna.capacity.2C": obs["capacity at 2 C [mAh.g-1]"],
@@ -80,25 +78,12 @@ def model_values(
     }
 
 
-_PROBLEM = Calibration(
-    name="nvp",
-    routine=ROUTINE,
-    free=FREE_PARAMETERS,
-    target_ids=TARGET_IDS,
-    model_values=model_values,
-    source="lu2019:figS31",
+_PROBLEM = Calibration("nvp", ROUTINE, FREE_PARAMETERS, TARGET_IDS, model_values, "lu2019:figS31")
+
+
+calibrate_nvp = _PROBLEM.entry_point(
+    "Fit the NVP diffusivity and the cathode-film growth to the Fig. S31 calibrate targets."
 )
-
-
-def calibrate_nvp(
-    write: bool = False,
-    path: str | Path | None = None,
-    parameters: ParameterSet | None = None,
-    progress: Progress = no_progress,
-) -> dict[str, Any]:
-    """Fit the NVP diffusivity and the cathode-film growth to the Fig. S31 calibrate targets.
-    Arguments and result as :meth:`solidna.calibrate._common.Calibration.run`."""
-    return _PROBLEM.run(write=write, path=path, parameters=parameters, progress=progress)
 
 
 if __name__ == "__main__":  # pragma: no cover

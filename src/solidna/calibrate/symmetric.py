@@ -19,9 +19,6 @@ calibrate symmetric``) to regenerate it.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 from solidna.calibrate._common import Calibration
 from solidna.parameters import ParameterSet
 from solidna.progress import Progress, no_progress
@@ -104,24 +101,13 @@ def model_values(parameters: ParameterSet, progress: Progress = no_progress) -> 
 
 
 _PROBLEM = Calibration(
-    name="symmetric",
-    routine=ROUTINE,
-    free=FREE_PARAMETERS,
-    target_ids=TARGET_IDS,
-    model_values=model_values,
-    source="lu2019:fig4g,fig4h",
+    "symmetric", ROUTINE, FREE_PARAMETERS, TARGET_IDS, model_values, "lu2019:fig4g,fig4h"
 )
 
 
-def calibrate_symmetric(
-    write: bool = False,
-    path: str | Path | None = None,
-    parameters: ParameterSet | None = None,
-    progress: Progress = no_progress,
-) -> dict[str, Any]:
-    """Fit the five free interphase parameters to the Fig. 4 calibrate targets.
-    Arguments and result as :meth:`solidna.calibrate._common.Calibration.run`."""
-    return _PROBLEM.run(write=write, path=path, parameters=parameters, progress=progress)
+calibrate_symmetric = _PROBLEM.entry_point(
+    "Fit the five free interphase parameters to the Fig. 4 calibrate targets."
+)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,7 +8,9 @@ equations takes milliseconds; each run discretises and solves it (:mod:`solidna.
 
 from __future__ import annotations
 
+import functools
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from solidna import __version__
-from solidna.errors import InvalidOptionError, check_choice
+from solidna.errors import InvalidOptionError, OutOfRangeWarning, check_choice
 from solidna.materials import electrolyte
 from solidna.parameters import ParameterSet, lu2019
 from solidna.units import to_si
@@ -98,19 +100,25 @@ def cell_setup(
     return anode, ps
 
 
-def run_record(cell: Cell, protocol: list[dict]) -> dict[str, Any]:
-    """Everything needed to repeat a run: versions, parameter-set hash, options, protocol."""
+@functools.lru_cache(maxsize=1)
+def _package_versions() -> tuple[tuple[str, str | None], ...]:
+    # read once per process: ~10 ms a call, paid by every run of a many-run forecast or sweep
     import importlib.metadata as md
 
-    versions: dict[str, str | None] = {}
+    versions = []
     for pkg in _RECORDED_PACKAGES:
         try:
-            versions[pkg] = md.version(pkg)
+            versions.append((pkg, md.version(pkg)))
         except md.PackageNotFoundError:  # pragma: no cover - a package of the pinned set
-            versions[pkg] = None
+            versions.append((pkg, None))
+    return tuple(versions)
+
+
+def run_record(cell: Cell, protocol: list[dict]) -> dict[str, Any]:
+    """Everything needed to repeat a run: versions, parameter-set hash, options, protocol."""
     return {
         "solidna_version": __version__,
-        "package_versions": versions,
+        "package_versions": dict(_package_versions()),
         "parameter_set": cell.parameters.name,
         "parameter_set_hash": cell.parameters.hash(),
         "options": {"anode": cell.anode, "mesh points in the SSE": cell.var_pts},
@@ -222,6 +230,13 @@ class Cell:
 
     #: Mesh points across the SSE when ``var_pts`` is not given (``None``: the model's own mesh).
     default_var_pts: int | None = 20
+    #: Temperatures [K] over which the cell's predictions are validated (a warning outside;
+    #: refusal at or above the SSE melting point), and why; subclasses state their own.
+    validated_temperature_K: tuple[float, float] = (283.15, 333.15)
+    validated_temperature_reason: str = (
+        "the SSE conductivity is measured over 10-60 C (Fig. 3g); the other temperature laws are "
+        "literature or assumed activation energies anchored at 25 C"
+    )
 
     def __init__(
         self,
@@ -239,14 +254,31 @@ class Cell:
                 f"{type(self).__name__} uses its model's own mesh; var_pts={var_pts!r} is not an "
                 "option of this cell. Leave it out."
             )
-        self.anode, self.parameters = cell_setup(
-            anode,
-            parameters,
-            temperature=temperature,
-            sse_thickness=sse_thickness,
-            pvdf_ratio=pvdf_ratio,
-            extra=extra,
-        )
+        with warnings.catch_warnings():
+            # the cell states its own validated range below (one warning, naming the cell)
+            warnings.filterwarnings(
+                "ignore",
+                message=r"temperature -?[\d.]+ C lies outside the validated range",
+                category=OutOfRangeWarning,
+            )
+            self.anode, self.parameters = cell_setup(
+                anode,
+                parameters,
+                temperature=temperature,
+                sse_thickness=sse_thickness,
+                pvdf_ratio=pvdf_ratio,
+                extra=extra,
+            )
+        lo, hi = self.validated_temperature_K
+        T = self.parameters["Temperature [K]"]
+        if not lo <= T <= hi:
+            warnings.warn(
+                f"temperature {T - 273.15:.1f} C lies outside the validated range "
+                f"{lo - 273.15:.0f}-{hi - 273.15:.0f} C of {type(self).__name__} "
+                f"({self.validated_temperature_reason}); its results are extrapolated there.",
+                OutOfRangeWarning,
+                stacklevel=2,
+            )
         self.var_pts = self.default_var_pts if var_pts is None else int(var_pts)
 
     def __repr__(self) -> str:

@@ -16,13 +16,14 @@ NVP; 1 C is the theoretical capacity (117.6 mAh/g) in one hour.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from solidna.cells.base import Cell, Result, _styled_axes
+from solidna.cells.jump import Block, JumpTolerance, fill_cycles, follow_envelope, use_jumping
 from solidna.errors import OutOfRangeError
 from solidna.materials import electrolyte
 from solidna.parameters import ParameterSet, lu2019
@@ -42,6 +43,7 @@ __all__ = [
     "figS31_cycling",
     "figS31_observables",
     "FIGS31_RATE_C",
+    "NVP_JUMP_TOLERANCE",
 ]
 
 # Per-cycle table columns (units in brackets, per gram of NVP).
@@ -54,6 +56,7 @@ _CYCLE_COLUMNS = (
     "Negative interphase resistance [Ohm.cm2]",
     "Positive interphase resistance [Ohm.cm2]",
     "Active material remaining [-]",
+    "Time [h]",
 )
 
 
@@ -75,8 +78,8 @@ class NVPResult(Result):
         ``Cycle``.
     cycles : pandas.DataFrame
         One row per cycle (index ``Cycle``): C-rate, charge and discharge capacity [mAh/g],
-        coulombic efficiency, interphase resistances [Ohm cm2] and remaining NVP fraction at the
-        end of the cycle.
+        coulombic efficiency, interphase resistances [Ohm cm2], remaining NVP fraction and time
+        [h] at the end of the cycle; ``Interpolated``: True for the cycles a jumped run skipped.
     status : str
         ``"completed"``, or why the protocol stopped (e.g. the voltage is beyond the cut-off as
         soon as the current flows).
@@ -125,6 +128,8 @@ class NVPResult(Result):
                 if name in cyc
             },
         }
+        if "Interpolated" in cyc and cyc["Interpolated"].any():
+            out["cycles"]["interpolated"] = cyc["Interpolated"].tolist()
         out["capacity retention [-]"] = round(self.retention(), 6)
         return out
 
@@ -167,6 +172,10 @@ class NVPCell(Cell):
     """
 
     default_var_pts = None
+    validated_temperature_reason = (
+        "the SSE conductivity is measured over 10-60 C (Fig. 3g); the NVP diffusivity and "
+        "kinetics and both interphases follow assumed activation energies anchored at 25 C"
+    )
 
     # ------------------------------------------------------------------------------------------
     @property
@@ -182,7 +191,18 @@ class NVPCell(Cell):
         return areal_capacity_C_m2(self.parameters) / 3600
 
     def open_circuit_potential(self, stoichiometry: Any) -> Any:
-        """OCP of NVP vs Na+/Na [V] at ``stoichiometry`` = c/c_max (1: Na3V2(PO4)3)."""
+        """OCP of NVP vs Na+/Na [V] at ``stoichiometry`` = c/c_max (1: Na3V2(PO4)3).
+
+        Parameters
+        ----------
+        stoichiometry : float or array_like of float
+            Sodium content of the cathode as c/c_max [-], in [0, 1].
+
+        Returns
+        -------
+        float or numpy.ndarray
+            Open-circuit potential [V] vs Na+/Na, the shape of ``stoichiometry``.
+        """
         from solidna.models.nvp import open_circuit_potential_V
 
         return open_circuit_potential_V(np.asarray(stoichiometry, float), self.parameters)
@@ -193,9 +213,28 @@ class NVPCell(Cell):
         cycles: int = 200,
         lower_cutoff: str | float = LOWER_CUTOFF,
         upper_cutoff: str | float = UPPER_CUTOFF,
+        jump: bool | None = None,
     ) -> NVPResult:
-        """Constant-current charge/discharge at ``c_rate`` for ``cycles`` cycles (Fig. S31)."""
-        return self.run(GalvanostaticCycling(c_rate, cycles, lower_cutoff, upper_cutoff))
+        """Constant-current charge/discharge at ``c_rate`` for ``cycles`` cycles (Fig. S31).
+
+        Parameters
+        ----------
+        c_rate : str or float
+            C-rate [h-1] of charge and discharge, e.g. ``1`` or ``"1 C"``.
+        cycles : int
+            Number of charge/discharge cycles.
+        lower_cutoff, upper_cutoff : str or float
+            Voltage window vs Na+/Na, e.g. ``"2.5 V"`` and ``"4.0 V"`` (a number is in V).
+        jump : bool, optional
+            Cycle jumping, as for :meth:`run`.
+
+        Returns
+        -------
+        NVPResult
+            The time series and per-cycle table (capacities in mAh/g, resistances, active
+            material); ``retention()`` after the last cycle.
+        """
+        return self.run(GalvanostaticCycling(c_rate, cycles, lower_cutoff, upper_cutoff), jump=jump)
 
     def rate_test(
         self,
@@ -204,13 +243,48 @@ class NVPCell(Cell):
         lower_cutoff: str | float = LOWER_CUTOFF,
         upper_cutoff: str | float = UPPER_CUTOFF,
     ) -> NVPResult:
-        """Cycling at a sequence of C-rates, ``cycles_per_rate`` cycles each (Fig. S31)."""
+        """Cycling at a sequence of C-rates, ``cycles_per_rate`` cycles each (Fig. S31).
+
+        Parameters
+        ----------
+        c_rates : tuple of float
+            C-rates [h-1] in order.
+        cycles_per_rate : int
+            Cycles at each C-rate.
+        lower_cutoff, upper_cutoff : str or float
+            Voltage window vs Na+/Na, e.g. ``"2.5 V"`` and ``"4.0 V"`` (a number is in V).
+
+        Returns
+        -------
+        NVPResult
+            The time series and per-cycle table, with the C-rate of each cycle.
+        """
         return self.run(RateTest(c_rates, cycles_per_rate, lower_cutoff, upper_cutoff))
 
     def run(
-        self, protocol: GalvanostaticCycling | RateTest, points_per_step: int = 40
+        self,
+        protocol: GalvanostaticCycling | RateTest,
+        points_per_step: int = 40,
+        jump: bool | None = None,
+        jump_tolerance: JumpTolerance | None = None,
     ) -> NVPResult:
         """Run a protocol from the fresh cell and tabulate it per cycle.
+
+        Parameters
+        ----------
+        protocol : GalvanostaticCycling or RateTest
+            What to run.
+        points_per_step : int
+            Output samples per half cycle.
+        jump : bool, optional
+            Cycle jumping (:mod:`solidna.cells.jump`) for galvanostatic cycling: ``None``
+            (default) jumps runs of at least :data:`~solidna.cells.jump.JUMP_MIN_CYCLES` cycles,
+            ``False`` resolves every cycle. A rate test (a change of C-rate every few cycles) is
+            always resolved in full. A jumped result's time series holds the resolved cycles
+            only; its per-cycle table has every cycle, the skipped ones interpolated and marked
+            ``Interpolated``.
+        jump_tolerance : JumpTolerance, optional
+            Tolerance of each jump (default :data:`NVP_JUMP_TOLERANCE`).
 
         Raises
         ------
@@ -241,23 +315,210 @@ class NVPCell(Cell):
             for h in halves
         ]
         solver = model.HalfCellSolver(values, self.anode)
-        records, status = solver.run(steps, points_per_step=points_per_step)
         mass_g = model.active_mass_kg_m2(values) * area * 1e3
+        inputs: dict[str, Any] = {
+            "NVP loading [mg.cm-2]": model.active_mass_kg_m2(values) * 100,
+            "1 C current density [mA.cm-2]": i_1c_A / area / 10,
+        }
+        if isinstance(protocol, GalvanostaticCycling) and use_jumping(jump, protocol.cycles):
+            tol = jump_tolerance or NVP_JUMP_TOLERANCE
+            blocks = _NVPBlocks(solver, steps, mass_g, points_per_step, tol)
+            run = follow_envelope(
+                blocks,
+                # the first block starts from the fresh cell (the state's size: model + time)
+                np.zeros(solver._model.len_rhs_and_alg + 1),
+                protocol.cycles,
+                settle=NVP_SETTLING_CYCLES,
+                tolerance=tol,
+                margins=[0, 1],
+            )
+            records = [rec for _, block, _ in run.blocks for rec in block.data]
+            status = blocks.status if run.event else "completed"
+            cycles = _fill_skipped(_cycle_table(records, halves, mass_g), records, run.n_cycles)
+            inputs["cycle jumping"] = {
+                "cycles": run.n_cycles,
+                "resolved cycles": run.resolved_cycles,
+                "jumps": run.jumps,
+                "rejected jumps": run.rejected,
+                "tolerance": asdict(tol),
+            }
+        else:
+            records, status = solver.run(steps, points_per_step=points_per_step)
+            cycles = _cycle_table(records, halves, mass_g).assign(Interpolated=False)
         timeseries = _timeseries(records, area)
-        cycles = _cycle_table(records, halves, mass_g)
         return self._result(
             NVPResult,
             timeseries,
             [protocol.describe()],
             tic,
-            inputs={
-                "NVP loading [mg.cm-2]": model.active_mass_kg_m2(values) * 100,
-                "1 C current density [mA.cm-2]": i_1c_A / area / 10,
-            },
+            inputs=inputs,
             status=status,
             cycles=cycles,
             theoretical_capacity_mAh_g=model.theoretical_capacity_mAh_g(values),
         )
+
+
+#: Tolerance of a jump of NVP cycling: 0.5 % of the cycle-end state (the interphase
+#: thicknesses, the NVP volume fraction, the particle and electrolyte profiles, each scaled by
+#: its size after the first cycle) and of the per-cycle capacities, plus 1e-5 of that size. This
+#: bounds the first-order (Euler) estimate; the accepted jump is second order, and the capacities
+#: of the 200 cycles of Fig. S31 agree with a full solve to 0.02 % (tests/physics/
+#: test_cycle_jumping_cells.py, acceptance 0.5 %).
+NVP_JUMP_TOLERANCE = JumpTolerance(rtol=5e-3, state_atol=1e-5, output_atol=1e-3)
+#: Leading cycles of a block after a jump whose change is not used: an extrapolated state
+#: misses the fast modes (e.g. the near-surface particle profile), which relax within a cycle;
+#: a per-cycle change read across that relaxation would be extrapolated over the next jump.
+NVP_SETTLING_CYCLES = 1
+#: Cycles of the first resolved block of a jumped NVP run (the first charge is a transient).
+FIRST_BLOCK_CYCLES = 4
+#: Absolute tolerance of the running counters of a jump [cycles' worth]: they only report.
+COUNTER_ATOL_CYCLES = 0.05
+_COUNTERS = (
+    "Discharge capacity [A.h]",
+    "Throughput capacity [A.h]",
+    "Loss of lithium due to loss of active material in positive electrode [mol]",
+)
+
+
+class _StartFrom:
+    """The IDAKLU solver of a :class:`~solidna.models.nvp.HalfCellSolver`, started from a given
+    state instead of the fresh cell (``HalfCellSolver.run`` starts from ``None``), keeping the
+    state and time at the end of every step (the envelope's cycle-end states)."""
+
+    def __init__(self, solver: Any, start: Any):
+        self._solver, self._start = solver, start
+        self.ends: list[tuple[float, np.ndarray]] = []
+
+    def step(self, old_solution: Any, *args: Any, **kwargs: Any) -> Any:
+        new = self._solver.step(
+            self._start if old_solution is None else old_solution, *args, **kwargs
+        )
+        self.ends.append((float(new.t[-1]), np.asarray(new.all_ys[-1][:, -1]).ravel().copy()))
+        return new
+
+
+class _NVPBlocks:
+    """Resolved blocks of cycles of NVP galvanostatic cycling, for cycle jumping
+    (:func:`~solidna.cells.jump.follow_envelope`).
+
+    The envelope's state is the whole model state at the end of a cycle (after the discharge to
+    the lower cut-off) and its time: the slow states - Na interphase thickness (and, next to
+    pristine Na, the degraded SSE zone it implies), cathode film thickness, NVP volume fraction
+    (lost active material), the sodium lost with it - and the particle and electrolyte profiles,
+    which at a cycle end follow the slow states (the cut-off fixes them); the fast parts of
+    them relax within the first cycle after a jump (:data:`NVP_SETTLING_CYCLES`). Each entry is
+    scaled by the size of its variable after the first cycle, so that one tolerance fits all;
+    the running counters (time, charge passed, sodium lost with the NVP), which only report, by
+    :data:`COUNTER_ATOL_CYCLES` of one cycle's worth as their absolute tolerance. Outputs per cycle: charge and discharge capacity
+    [mAh/g], both margins (a cell that can no longer cycle has none left).
+
+    The first block resolves :data:`FIRST_BLOCK_CYCLES` cycles: the first charge starts from the
+    as-assembled NVP and is longer than the others, so the per-cycle change is read after it.
+    """
+
+    def __init__(
+        self, solver: Any, steps: list, mass_g: float, points_per_step: int, tol: JumpTolerance
+    ):
+        self.solver, self.steps, self.mass_g = solver, steps, mass_g
+        self.points, self.tol = points_per_step, tol
+        self.n_cycles = max(s.cycle for s in steps)
+        self.scale: np.ndarray | None = None
+        self.status = "completed"
+
+    def _scale(self, x: np.ndarray, x_prev: np.ndarray, t_cycle_s: float) -> np.ndarray:
+        counter = COUNTER_ATOL_CYCLES / max(self.tol.state_atol, 1e-12)
+        scale = np.empty(x.size + 1)
+        for var, slices in self.solver._model.y_slices.items():
+            for sl in slices:
+                if var.name in _COUNTERS:  # one cycle's worth: what the last cycle added (the
+                    # net charge counter adds little: its size is a cycle's charge)
+                    added = float(np.max(np.abs(x[sl] - x_prev[sl])))
+                    if "capacity [A.h]" in var.name:
+                        added = max(added, abs(self.steps[0].current_A) * t_cycle_s / 3600)
+                    scale[sl] = counter * max(added, 1e-30)
+                else:
+                    scale[sl] = max(float(np.max(np.abs(x[sl]))), 1e-30)
+        scale[-1] = counter * t_cycle_s
+        return scale
+
+    def _start(self, y: np.ndarray) -> Any:
+        import pybamm
+
+        x = y * self.scale
+        model = self.solver._model
+        return pybamm.Solution(
+            [np.array([x[-1]])],
+            [x[:-1, None]],
+            [model],
+            [self.solver._inputs(self.steps[0])],
+            termination="final time",
+        )
+
+    def __call__(self, y: np.ndarray, c: int, k: int) -> Block:
+        from solidna.errors import ConvergenceError
+
+        if c == 0 and k < self.n_cycles:
+            k = max(k, min(FIRST_BLOCK_CYCLES, self.n_cycles - 1))
+        steps = [s for s in self.steps if c < s.cycle <= c + k]
+        start = None if c == 0 else self._start(y)
+        inner = self.solver._solver
+        capture = _StartFrom(inner, start)
+        self.solver._solver = capture
+        try:
+            records, status = self.solver.run(steps, points_per_step=self.points)
+        except ConvergenceError as exc:
+            if start is None:
+                raise
+            # a jump landed where the cell can no longer be cycled: the event lies inside
+            records, status = [], f"stopped in cycle {c + 1}: {exc}"
+        finally:
+            self.solver._solver = inner
+        if records and start is not None:
+            # HalfCellSolver.run counts the first step from t = 0; it started at the jump's time
+            first = records[0]
+            first.duration_s = float(first.time_s[-1] - start.t[-1]) if first.time_s.size else 0.0
+            first.capacity_Ah = abs(first.step.current_A) * first.duration_s / 3600
+        ends = dict(zip((r.step for r in records), capture.ends, strict=False))
+        states, outputs, raw = [], [], []
+        for cyc in range(c + 1, c + k + 1):
+            mine = [r for r in records if r.step.cycle == cyc]
+            done = [ends[r.step] for r in mine if r.step in ends]
+            if not done:
+                break
+            t_end, x = done[-1]
+            raw.append(np.append(x, t_end))
+            if self.scale is None and len(raw) == 2:
+                self.scale = self._scale(raw[1][:-1], raw[0][:-1], t_end - raw[0][-1])
+            q = {r.step.label: r.capacity_Ah / self.mass_g * 1000 for r in mine}
+            outputs.append([q.get("charge", 0.0), q.get("discharge", 0.0)])
+        if raw and self.scale is None:  # a run of one cycle: nothing to jump
+            self.scale = np.ones_like(raw[0])
+        states = [r / self.scale for r in raw]
+        event = status != "completed"
+        if event:
+            self.status = status
+        if not states:  # stopped before any step of the block ran
+            states, outputs = [np.asarray(y, float)], [[0.0, 0.0]]
+        return Block(np.array(states), np.array(outputs, float), records, event)
+
+
+def _fill_skipped(table: pd.DataFrame, records: list, n_cycles: int) -> pd.DataFrame:
+    """The per-cycle table of a jumped run: the cycles a block resolved (``records``) as they
+    are, the skipped ones up to ``n_cycles`` interpolated (PCHIP in cycle number) and marked
+    ``Interpolated``."""
+    resolved = table.index.isin({rec.step.cycle for rec in records})
+    skipped = ~resolved & (table.index.to_numpy() <= n_cycles)
+    cols = [c for c in _CYCLE_COLUMNS[2:] if c != "Coulombic efficiency [-]"]
+    if skipped.any() and resolved.sum() >= 2:
+        idx = table.index.to_numpy()
+        table.loc[skipped, cols] = fill_cycles(
+            idx[resolved], table.loc[resolved, cols].to_numpy(), idx[skipped]
+        )
+        charge = table["Charge capacity [mAh.g-1]"].to_numpy()
+        discharge = table["Discharge capacity [mAh.g-1]"].to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            table["Coulombic efficiency [-]"] = np.where(charge > 0, discharge / charge, 0.0)
+    return table.assign(Interpolated=skipped)
 
 
 def _timeseries(records: list, area_m2: float) -> pd.DataFrame:
@@ -302,6 +563,8 @@ def _cycle_table(records: list, halves: list, mass_g: float) -> pd.DataFrame:
             else ("Discharge capacity [mAh.g-1]")
         )
         table.loc[rec.step.cycle, col] = q
+        if rec.time_s.size:
+            table.loc[rec.step.cycle, "Time [h]"] = rec.time_s[-1] / 3600
         if rec.end_state:
             st = rec.end_state
             table.loc[rec.step.cycle, "Negative interphase resistance [Ohm.cm2]"] = (
@@ -328,11 +591,15 @@ def figS31_rate_test(parameters: ParameterSet, anode: str, points_per_step: int 
     return NVPCell(anode, parameters).run(protocol(), points_per_step=points_per_step)
 
 
-def figS31_cycling(parameters: ParameterSet, anode: str, points_per_step: int = 40) -> NVPResult:
-    """200 cycles of Fig. S31 (:func:`solidna.protocols.nvp.figS31_cycling`)."""
+def figS31_cycling(
+    parameters: ParameterSet, anode: str, points_per_step: int = 40, jump: bool | None = None
+) -> NVPResult:
+    """200 cycles of Fig. S31 (:func:`solidna.protocols.nvp.figS31_cycling`); ``jump``: cycle
+    jumping as :meth:`NVPCell.run` (on by default; a fit passes ``False``, so that its
+    finite-difference Jacobian does not see differences between jump sequences)."""
     from solidna.protocols.nvp import figS31_cycling as protocol
 
-    return NVPCell(anode, parameters).run(protocol(), points_per_step=points_per_step)
+    return NVPCell(anode, parameters).run(protocol(), points_per_step=points_per_step, jump=jump)
 
 
 #: C-rate of the Fig. S31 rate-capability number (94 mAh/g at 2.0 C) [h-1].

@@ -11,14 +11,24 @@ The public entry point for the symmetric cell is :class:`SymmetricCell`::
 
 from __future__ import annotations
 
+import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from solidna.cells.base import Cell, Result, _styled_axes
+from solidna.cells.jump import (
+    Block,
+    EnvelopeRun,
+    JumpTolerance,
+    fill_cycles,
+    follow_envelope,
+    settling_cycles,
+    use_jumping,
+)
 from solidna.errors import OutOfRangeError
 from solidna.protocols import (
     CyclicVoltammetry,
@@ -52,6 +62,10 @@ class CyclingResult(Result):
     """
 
     final_state: dict[str, float] = field(default_factory=dict)
+    #: Of a jumped run (cycle jumping, :mod:`solidna.cells.jump`): ``"period [h]"``,
+    #: ``"cycles"`` (of the run) and ``"resolved"`` (numbers of the cycles taken from the model;
+    #: the time series of the others is interpolated between them).
+    jumped: dict[str, Any] | None = None
     _plot_name = "voltage"
 
     def overpotential(self) -> pd.Series:
@@ -59,15 +73,41 @@ class CyclingResult(Result):
         return self.cycles()["Overpotential [mV]"]
 
     def cycles(self) -> pd.DataFrame:
-        """Per-cycle table (time, overpotential, stripping and plating overpotentials)."""
+        """Per-cycle table (time, overpotential, stripping and plating overpotentials), with
+        ``Interpolated`` True for the cycles a jumped run skipped (interpolated between the
+        resolved ones)."""
         from solidna.analysis.cycling import per_cycle_overpotential
 
         ts = self.timeseries
-        return per_cycle_overpotential(
-            ts["Time [h]"].to_numpy() * 3600,
-            ts["Voltage [V]"].to_numpy(),
-            ts["Current density [mA.cm-2]"].to_numpy() * 10,
+        t_h = ts["Time [h]"].to_numpy()
+        v = ts["Voltage [V]"].to_numpy()
+        i = ts["Current density [mA.cm-2]"].to_numpy()
+        if self.jumped is None:
+            table = per_cycle_overpotential(t_h * 3600, v, i * 10)
+            return table.assign(Interpolated=False)
+        # the resolved cycles are read from the model's samples; the others are interpolated
+        # between them in cycle number (as their time series is), which is as exact and avoids
+        # reading thousands of interpolated cycles one by one
+        period_h = self.jumped["period [h]"]
+        # one plating/stripping step from t = 0: cycle k spans ((k - 1) P, k P]
+        cycle = np.maximum(np.ceil(t_h / period_h - 1e-9), 1).astype(int)
+        resolved = np.asarray(self.jumped["resolved"])
+        sel = np.isin(cycle, resolved)
+        # the resolved cycles read as one record: each moved back to follow the one before, so
+        # that every half cycle ends where the next begins (the definition reads a half cycle's
+        # end off the next sample); the cycle times are then put back
+        shift_h = (cycle[sel] - 1 - np.searchsorted(resolved, cycle[sel])) * period_h
+        table = per_cycle_overpotential(
+            (t_h[sel] - shift_h) * 3600, v[sel], i[sel] * 10, cycle_index=cycle[sel]
         )
+        back = table.index.to_numpy() - 1 - np.searchsorted(resolved, table.index.to_numpy())
+        table["Time [h]"] += back * period_h
+        all_cycles = np.arange(1, int(table.index.max()) + 1)
+        filled = fill_cycles(table.index.to_numpy(), table.to_numpy(), all_cycles)
+        out = pd.DataFrame(filled, columns=table.columns, index=pd.Index(all_cycles))
+        out.index.name = table.index.name
+        out.loc[table.index] = table
+        return out.assign(Interpolated=~out.index.isin(table.index))
 
     def summary(self) -> dict[str, Any]:
         out = super().summary()
@@ -79,6 +119,8 @@ class CyclingResult(Result):
                 "time [h]": cyc["Time [h]"].round(6).tolist(),
                 "overpotential [mV]": cyc["Overpotential [mV]"].round(4).tolist(),
             }
+            if self.jumped is not None:
+                out["cycles"]["interpolated"] = cyc["Interpolated"].tolist()
         out["final interphase thickness [nm]"] = {k: v * 1e9 for k, v in self.final_state.items()}
         return out
 
@@ -190,6 +232,278 @@ class EISResult(Result):
         return fig
 
 
+_THICKNESS_INPUTS = (
+    "Initial left interphase thickness [m]",
+    "Initial right interphase thickness [m]",
+)
+
+#: Parameters :meth:`SymmetricCell.run_samples` passes as PyBaMM inputs (one simulation for all
+#: samples): those of the interphase, which enter the model equations only (no derived value,
+#: no mesh).
+SAMPLE_INPUTS = (
+    "Modified interphase resistivity [Ohm.m]",
+    "Modified interphase solvent diffusivity [m2.s-1]",
+    "Modified interphase relative permittivity [-]",
+    "Pristine interphase resistivity [Ohm.m]",
+    "Pristine interphase chemical growth rate [m.s-1]",
+    "Pristine interphase current enhancement density [A.m-2]",
+    "Pristine interphase relative permittivity [-]",
+)
+
+_BLOCK_VARIABLES = (
+    WORKING_ELECTRODE_VOLTAGE,
+    "Current density [A.m-2]",
+    "Left interphase thickness [m]",
+    "Right interphase thickness [m]",
+)
+
+
+#: Parameters that set the mesh (the SSE is the model's domain): they stay numbers in a block
+#: simulation, and another value needs another discretisation.
+_MESH_PARAMETERS = ("SSE thickness [m]",)
+
+#: Block simulations kept per process and thread (most recently used last).
+_MAX_BLOCK_SIMULATIONS = 8
+
+
+@dataclass
+class _BlockSimulation:
+    """A discretised, solver-ready PyBaMM simulation of plating/stripping blocks, and what it was
+    built for: the cell (anode, mesh points), the parameter values built in as numbers
+    (``constants``) and the names passed as input parameters at each solve (``inputs``)."""
+
+    sim: Any
+    anode: str
+    var_pts: int
+    constants: dict[str, float]
+    inputs: frozenset[str]
+
+    def serves(self, anode: str, var_pts: int, values: dict, inputs: frozenset[str]) -> bool:
+        return (
+            self.anode == anode
+            and self.var_pts == var_pts
+            and inputs <= self.inputs
+            and set(values) == set(self.constants) | self.inputs
+            and all(values[name] == value for name, value in self.constants.items())
+        )
+
+
+# per thread: a Dask worker may run points in several threads, and a simulation (its solver's
+# set-up and memory) must not be solved by two at once
+_THREAD_STATE = threading.local()
+
+
+def _block_simulations() -> list[_BlockSimulation]:
+    if not hasattr(_THREAD_STATE, "simulations"):
+        _THREAD_STATE.simulations = []
+    return _THREAD_STATE.simulations
+
+
+def _block_simulation(
+    anode: str, var_pts: int, values: dict, inputs: tuple[str, ...] = ()
+) -> _BlockSimulation:
+    """The block simulation for these parameter ``values``, built once per process (and thread)
+    and reused.
+
+    Set-up (PyBaMM's parameter processing, discretisation, CasADi functions, solver set-up) costs
+    more than the solves of a jumped run, so it is done once for all runs it can serve: the
+    square wave (current density, half cycle) and the interphase thicknesses at the start are
+    input parameters of every block simulation, ``inputs`` (e.g. the sampled parameters of a
+    forecast) too. A run whose values differ from the most recent simulation of the same cell in
+    parameters other than the mesh's (e.g. the points of a sweep over temperature, or over a
+    parameter-set entry) gets a simulation with those parameters as inputs as well, which then
+    serves every further value of them. Only what differs becomes an input: constants are folded
+    into the model's expressions, and a simulation with every parameter an input solves about
+    twice as slowly.
+    """
+    import pybamm
+
+    from solidna.models.schedule import square_wave_current
+    from solidna.models.solve import ATOL, RTOL, _model
+
+    cache = _block_simulations()
+    wanted = frozenset(_THICKNESS_INPUTS) | frozenset(inputs)
+    for entry in reversed(cache):
+        if entry.serves(anode, var_pts, values, wanted):
+            cache.remove(entry)
+            cache.append(entry)
+            return entry
+    for entry in reversed(cache):
+        if entry.anode == anode and entry.var_pts == var_pts:
+            if set(values) == set(entry.constants) | entry.inputs:
+                differ = {n for n, v in entry.constants.items() if values[n] != v}
+                wanted |= entry.inputs | (differ - set(_MESH_PARAMETERS))
+            break
+    pv = pybamm.ParameterValues(dict(values))
+    pv["Current function [A]"] = square_wave_current
+    for name in wanted:
+        pv[name] = "[input]"
+    model = _model(anode, "algebraic", "current")
+    sim = pybamm.Simulation(
+        model,
+        parameter_values=pv,
+        var_pts={model.spatial_variable(): var_pts},
+        # only what a block reads is computed (IDAKLU's output variables)
+        solver=pybamm.IDAKLUSolver(rtol=RTOL, atol=ATOL, output_variables=list(_BLOCK_VARIABLES)),
+    )
+    entry = _BlockSimulation(
+        sim,
+        anode,
+        var_pts,
+        {name: value for name, value in values.items() if name not in wanted},
+        frozenset(wanted),
+    )
+    cache.append(entry)
+    del cache[:-_MAX_BLOCK_SIMULATIONS]
+    return entry
+
+
+class _SymmetricBlocks:
+    """Resolved blocks of cycles of one plating/stripping step, for cycle jumping.
+
+    One PyBaMM simulation of the step (the square wave from t = 0; the wave, the interphase
+    thicknesses at the start and the parameters of ``input_names`` as input parameters;
+    :func:`_block_simulation`, shared by the runs of a process) is solved for each block: every
+    block starts at a cycle boundary, where the square wave starts again with its positive half
+    cycle.
+
+    The outputs per cycle are the working-electrode voltage at the end of the stripping and of the
+    plating half cycle [V] (what the overpotential reads) and the margin to the cycler's voltage
+    limit [V] (an event margin).
+    """
+
+    def __init__(
+        self,
+        cell: SymmetricCell,
+        values: dict,
+        step: PlatingStripping,
+        pphc: int,
+        input_names: tuple[str, ...] = (),
+    ):
+        from solidna.models.schedule import square_wave_inputs, switch_times
+
+        segments = current_schedule([step])
+        entry = _block_simulation(cell.anode, cell.var_pts, values, input_names)
+        self.sim = entry.sim
+        #: Values of the input parameters but the thicknesses (``input_names`` may be changed
+        #: between runs); the square wave's.
+        self.inputs = {name: values[name] for name in entry.inputs - set(_THICKNESS_INPUTS)}
+        self.inputs |= square_wave_inputs(segments[0], values["Electrode area [m2]"])
+        self.switch = switch_times(segments)
+        self.period_s = 2 * step.half_cycle_s
+        self.limit_V = values["Voltage limit [V]"]
+        self.pphc = pphc
+        # the salt profile restarts uniform in each block; its slowest mode decays with
+        # L^2 / (pi^2 D) (diffusion across the SSE with no-flux-like Neumann faces)
+        tau = values["SSE thickness [m]"] ** 2 / (np.pi**2 * values["Salt diffusivity [m2.s-1]"])
+        self.settle = settling_cycles(tau, step.half_cycle_s)
+        # the jump coordinates of the thicknesses (follow_envelope): the M-Na film grows
+        # parabolically, L^2 - L0^2 proportional to time (solvent-diffusion limited,
+        # models/interphase.py), the pristine layer linearly
+        self.exponents = (2.0, 2.0) if cell.anode == "modified" else (1.0, 1.0)
+
+    def __call__(self, y: np.ndarray, c: int, k: int) -> Block:
+        from solidna.models.schedule import interp_times
+
+        t0 = c * self.period_s
+        sw = self.switch[
+            (self.switch >= t0 - 1e-6) & (self.switch <= t0 + k * self.period_s + 1e-6)
+        ]
+        sw = sw - t0
+        sol = self.sim.solve(
+            t_eval=sw,
+            t_interp=interp_times(sw, self.pphc),
+            inputs=self.inputs | dict(zip(_THICKNESS_INPUTS, map(float, y), strict=True)),
+        )
+        t = sol.t
+        v, i, left, right = (sol[name].entries for name in _BLOCK_VARIABLES)
+        thick = np.vstack([left, right])
+        event = "voltage" in str(sol.termination).lower()
+        # samples at a switch (to rounding) carry the next interval's current with the last
+        # interval's algebraic states: left out, as in the full solve
+        j = np.clip(np.searchsorted(sw, t), 1, len(sw) - 1)
+        keep = np.minimum(np.abs(t - sw[j - 1]), np.abs(t - sw[j])) > 1e-9 * sw[-1]
+        keep[0] = c == 0  # a later block's start is the previous cycle's end (in the series)
+        t_k, v_k, i_k = t[keep], v[keep], i[keep]
+        # cycle ends reached (the last one partial where the run stopped or the step ends)
+        ends = np.arange(1, k + 1) * self.period_s
+        ends = np.minimum(ends[ends < t[-1] + self.period_s - 1e-6], t[-1])
+        states = np.stack([np.interp(ends, t, row) for row in thick], axis=1)
+        cyc = np.minimum(np.floor(t_k / self.period_s).astype(int), len(ends) - 1)
+        half = np.floor(t_k / (self.period_s / 2)).astype(int)
+        outputs = np.zeros((len(ends), 3))
+        for j in range(len(ends)):
+            sel = cyc == j
+            strip = sel & (half % 2 == 0)
+            plate = sel & (half % 2 == 1)
+            outputs[j, 0] = abs(v_k[strip][-1]) if strip.any() else np.nan
+            outputs[j, 1] = abs(v_k[plate][-1]) if plate.any() else np.nan
+            outputs[j, 2] = self.limit_V - np.max(np.abs(v_k[sel]), initial=0.0)
+        data = {
+            "Time [h]": (t_k + t0) / 3600,
+            "Current density [mA.cm-2]": i_k / 10,
+            "Voltage [V]": v_k,
+            "Cycle": c + 1 + cyc,
+        }
+        return Block(states=states, outputs=outputs, data=data, event=event)
+
+
+_I, _V = "Current density [mA.cm-2]", "Voltage [V]"
+_SERIES = ("Time [h]", _I, _V)
+
+
+def _jumped_timeseries(run: EnvelopeRun, period_s: float) -> tuple[pd.DataFrame, list[int]]:
+    """The time series of a jumped run, every cycle present, and the numbers of the cycles taken
+    from the model.
+
+    Resolved cycles are the model's samples. Every other cycle (skipped, or a settling cycle of a
+    block) is interpolated: its samples sit at the same times within the cycle as those of a
+    resolved cycle (every block samples each half cycle alike), each value a PCHIP interpolation
+    in cycle number between the resolved cycles at that time within the cycle - the waveform
+    follows the envelope, so the series reads as a full solve's, to the jump tolerance. Each
+    complete cycle ends with a sample at its end time, as the full solve gives it (the left limit
+    at the switch: the value at the end of its last half cycle).
+    """
+    period_h = period_s / 3600
+    n = run.n_cycles
+    cycles: dict[int, dict[str, np.ndarray]] = {}
+    for c, b, settle in run.blocks:
+        cyc = b.data["Cycle"]
+        for k in range(c + 1 + settle, c + 1 + len(b.states)):
+            sel = cyc == k
+            data = {name: b.data[name][sel] for name in _SERIES}
+            if k < n or not run.event and data["Time [h]"][-1] > (k - 1e-4) * period_h:
+                data = {name: np.append(col, col[-1]) for name, col in data.items()}
+                data["Time [h]"][-1] = k * period_h
+            cycles[k] = data
+    resolved = sorted(cycles)
+    parts = [cycles[k] for k in resolved]
+    missing = np.setdiff1d(np.arange(1, n + 1), resolved)
+    if len(missing):
+        # the sample times of a complete resolved cycle after the first (the first cycle of the
+        # run also has the sample at t = 0) carry over to the skipped ones
+        full = [k for k in resolved if 1 < k < n]
+        pattern = cycles[full[-1]]
+        phase_h = pattern["Time [h]"] - (full[-1] - 1) * period_h
+        wave = np.stack(
+            [
+                np.interp(phase_h, cycles[k]["Time [h]"] - (k - 1) * period_h, cycles[k][_V])
+                for k in full
+            ]
+        )
+        filled = fill_cycles(np.array(full), wave, missing)
+        parts.append(
+            {
+                "Time [h]": (phase_h[None, :] + (missing[:, None] - 1) * period_h).ravel(),
+                "Current density [mA.cm-2]": np.tile(pattern[_I], len(missing)),
+                _V: filled.ravel(),
+            }
+        )
+    ts = {name: np.concatenate([p[name] for p in parts]) for name in _SERIES}
+    order = np.argsort(ts["Time [h]"], kind="stable")
+    return pd.DataFrame({name: col[order] for name, col in ts.items()}), resolved
+
+
 class SymmetricCell(Cell):
     """A Na|SSE|Na symmetric cell (Lu 2019, Fig. 4), pristine or FEC-treated ("modified") Na.
 
@@ -203,16 +517,35 @@ class SymmetricCell(Cell):
     reported one (:meth:`model` gives it, for a ``pybamm.Experiment``).
     """
 
+    validated_temperature_reason = (
+        "the SSE conductivity is measured over 10-60 C (Fig. 3g); the interphase's exchange "
+        "current, resistivity and growth follow literature or assumed activation energies "
+        "anchored at the paper's 25 C"
+    )
+
     def model(self, **options: str):
         """The PyBaMM model of this cell (:class:`~solidna.models.SymmetricCellModel`, this
-        anode; ``options`` such as ``{"surface form": "differential"}`` passed on)."""
+        anode; ``options`` such as ``{"surface form": "differential"}`` passed on).
+
+        Parameters
+        ----------
+        **options : str
+            PyBaMM model options added to ``{"anode": ...}``.
+        """
         from solidna.models import SymmetricCellModel
 
         return SymmetricCellModel({"anode": self.anode} | options)
 
     def parameter_values(self, state: dict[str, float] | None = None):
         """This cell's values (conditions applied) as ``pybamm.ParameterValues``, from ``state``
-        (default: the fresh cell), with a 0.1 mA/cm2 discharge as "Current function [A]"."""
+        (default: the fresh cell), with a 0.1 mA/cm2 discharge as "Current function [A]".
+
+        Parameters
+        ----------
+        state : dict, optional
+            Interphase state to start from (``result.final_state`` of an earlier run, e.g. after
+            a rest); default the fresh cell.
+        """
         from solidna.models.parameter_values import pybamm_parameter_values
 
         st = state or self.initial_state
@@ -241,6 +574,8 @@ class SymmetricCell(Cell):
         steps: list[Step],
         state: dict[str, float] | None = None,
         points_per_half_cycle: int = 16,
+        jump: bool | None = None,
+        jump_tolerance: JumpTolerance | None = None,
     ) -> CyclingResult:
         """Run rest and plating/stripping steps back to back.
 
@@ -253,10 +588,23 @@ class SymmetricCell(Cell):
             ``final_state`` of a previous result); defaults to the fresh cell.
         points_per_half_cycle : int
             Output samples per half cycle (denser near its end, where overpotential is read).
+        jump : bool, optional
+            Cycle jumping (:mod:`solidna.cells.jump`) for a single plating/stripping step:
+            ``None`` (default) jumps runs of at least
+            :data:`~solidna.cells.jump.JUMP_MIN_CYCLES` cycles, ``False`` resolves every cycle.
+            Other protocols are always resolved in full. A jumped result's time series has every
+            cycle, sampled as a full run samples it, the skipped ones interpolated between the
+            resolved ones; :meth:`CyclingResult.cycles` marks them ``Interpolated``.
+        jump_tolerance : JumpTolerance, optional
+            Tolerance of each jump (default :class:`~solidna.cells.jump.JumpTolerance`).
         """
         from solidna.models.solve import solve_current
 
         tic = time.perf_counter()
+        if len(steps) == 1 and isinstance(steps[0], PlatingStripping):
+            step = steps[0]
+            if use_jumping(jump, step.duration_s / (2 * step.half_cycle_s)):
+                return self._run_jumped(step, state, points_per_half_cycle, jump_tolerance, tic)
         values = self._values(state)
         # The model is PyBaMM's convention (positive current = discharge, strips the left
         # electrode); the cell reports the working-electrode voltage phi_left - phi_right, so a
@@ -291,6 +639,62 @@ class SymmetricCell(Cell):
             final_state={"left": out["final state"][0], "right": out["final state"][1]},
         )
 
+    def run_samples(
+        self,
+        step: PlatingStripping,
+        samples: list[dict[str, float]],
+        state: dict[str, float] | None = None,
+        jump_tolerance: JumpTolerance | None = None,
+    ) -> list[CyclingResult]:
+        """Run one plating/stripping step, cycle-jumped, at several values of interphase
+        parameters (e.g. the draws of a forecast).
+
+        The sampled parameters (names in :data:`SAMPLE_INPUTS`, SI values) are PyBaMM input
+        parameters of one simulation, set up once for all samples. Each result is that of
+        ``SymmetricCell(anode, parameters with the sample).run([step], jump=True)``.
+
+        Parameters
+        ----------
+        step : PlatingStripping
+            The protocol step every sample runs.
+        samples : list of dict
+            Parameter name -> value (SI) per sample; names from :data:`SAMPLE_INPUTS`.
+        state : dict, optional
+            Interphase state to start from (``result.final_state`` of an earlier run, e.g. after
+            a rest); default the fresh cell.
+        jump_tolerance : JumpTolerance, optional
+            Error control of the jumps (default that of :meth:`run`).
+
+        Returns
+        -------
+        list of CyclingResult
+            One result per sample, in order.
+
+        Raises
+        ------
+        InvalidOptionError
+            A sampled name is not one of :data:`SAMPLE_INPUTS`.
+        """
+        from solidna.errors import check_choice
+
+        names = tuple(sorted({name for sample in samples for name in sample}))
+        for name in names:
+            check_choice("sampled parameter", name, SAMPLE_INPUTS)
+        blocks = None
+        results = []
+        for sample in samples:
+            tic = time.perf_counter()
+            cell = SymmetricCell(
+                self.anode,
+                self.parameters.updated(dict(sample), method="assumed", source="sample"),
+                var_pts=self.var_pts,
+            )
+            if blocks is None:
+                blocks = _SymmetricBlocks(cell, cell._values(state), step, 16, names)
+            blocks.inputs |= {name: cell.parameters[name] for name in names}
+            results.append(cell._run_jumped(step, state, 16, jump_tolerance, tic, blocks))
+        return results
+
     def cycle(
         self,
         current_density: str | float = "0.1 mA/cm2",
@@ -298,19 +702,108 @@ class SymmetricCell(Cell):
         duration: str | float = "100 h",
         capacity: str | float | None = None,
         state: dict[str, float] | None = None,
+        jump: bool | None = None,
     ) -> CyclingResult:
         """Galvanostatic plating/stripping (square wave); see :class:`~solidna.protocols.PlatingStripping`.
 
         A bare number is SI: ``current_density=0.1`` is 0.1 A/m2 (0.01 mA/cm2); pass strings with
         units (``"0.1 mA/cm2"``, ``"1 h"``) to avoid surprises.
+
+        Parameters
+        ----------
+        current_density : str or float
+            Plating/stripping current density, e.g. ``"0.1 mA/cm2"`` (a number is in A/m2).
+        half_cycle : str or float, optional
+            Duration of each half cycle, e.g. ``"1 h"`` (a number is in s); or give ``capacity``.
+        duration : str or float
+            Total cycling time, e.g. ``"4000 h"`` (a number is in s).
+        capacity : str or float, optional
+            Charge per half cycle per area instead of ``half_cycle``, e.g. ``"0.1 mAh/cm2"``.
+        state : dict, optional
+            Interphase state to start from (``result.final_state`` of an earlier run, e.g. after
+            a rest); default the fresh cell.
+        jump : bool, optional
+            Cycle jumping, as for :meth:`run` (default: on from
+            :data:`~solidna.cells.jump.JUMP_MIN_CYCLES` cycles; ``False`` resolves every cycle).
+
+        Returns
+        -------
+        CyclingResult
+            Time series, per-cycle overpotential table (``cycles()``), status and final state.
         """
         step = PlatingStripping(current_density, duration, half_cycle=half_cycle, capacity=capacity)
-        return self.run([step], state=state)
+        return self.run([step], state=state, jump=jump)
+
+    def _run_jumped(
+        self,
+        step: PlatingStripping,
+        state: dict[str, float] | None,
+        points_per_half_cycle: int,
+        tolerance: JumpTolerance | None,
+        tic: float,
+        blocks: _SymmetricBlocks | None = None,
+    ) -> CyclingResult:
+        """A long plating/stripping step by cycle jumping (:func:`~solidna.cells.jump.follow_envelope`);
+        the slow states are the two interphase thicknesses (the degraded SSE zones of pristine
+        Na follow from them)."""
+        if blocks is None:
+            blocks = _SymmetricBlocks(self, self._values(state), step, points_per_half_cycle)
+        st = state or self.initial_state
+        period_s = 2 * step.half_cycle_s
+        n_cycles = int(np.ceil(step.duration_s / period_s - 1e-9))
+        run = follow_envelope(
+            blocks,
+            [st["left"], st["right"]],
+            n_cycles,
+            settle=blocks.settle,
+            tolerance=tolerance,
+            margins=[2],
+            exponents=blocks.exponents,
+        )
+        ts, trusted = _jumped_timeseries(run, period_s)
+        status = "completed"
+        if run.event:
+            status = (
+                f"voltage limit {blocks.limit_V:g} V reached at {ts['Time [h]'].iloc[-1]:.3f} h"
+            )
+        result = self._result(
+            CyclingResult,
+            ts,
+            [step.describe()],
+            tic,
+            inputs={
+                "cycle jumping": {
+                    "cycles": run.n_cycles,
+                    "resolved cycles": run.resolved_cycles,
+                    "jumps": run.jumps,
+                    "rejected jumps": run.rejected,
+                    "tolerance": asdict(tolerance or JumpTolerance()),
+                }
+            },
+            status=status,
+            final_state={"left": float(run.final_state[0]), "right": float(run.final_state[1])},
+            jumped={"period [h]": period_s / 3600, "cycles": run.n_cycles, "resolved": trusted},
+        )
+        return result
 
     def rest(
         self, duration: str | float = "24 h", state: dict[str, float] | None = None
     ) -> CyclingResult:
-        """Open circuit for ``duration`` (the interphase keeps growing chemically)."""
+        """Open circuit for ``duration`` (the interphase keeps growing chemically).
+
+        Parameters
+        ----------
+        duration : str or float
+            Rest time, e.g. ``"24 h"`` (a number is in s).
+        state : dict, optional
+            Interphase state to start from (``result.final_state`` of an earlier run, e.g. after
+            a rest); default the fresh cell.
+
+        Returns
+        -------
+        CyclingResult
+            The rest's record; its ``final_state`` starts a later run (``cell.eis(state=...)``).
+        """
         return self.run([Rest(duration)], state=state)
 
     def cv(
@@ -322,6 +815,23 @@ class SymmetricCell(Cell):
         state: dict[str, float] | None = None,
     ) -> CVResult:
         """Cyclic voltammetry of the symmetric cell (Fig. 4g), simulated from the same model.
+
+        Parameters
+        ----------
+        v_min, v_max : str or float
+            Vertex voltages, e.g. ``"-0.5 V"`` and ``"0.5 V"`` (a number is in V).
+        scan_rate : str or float
+            Sweep rate, e.g. ``"5 mV/s"`` (a number is in V/s).
+        cycles : int
+            Number of triangular sweeps.
+        state : dict, optional
+            Interphase state to start from (``result.final_state`` of an earlier run, e.g. after
+            a rest); default the fresh cell.
+
+        Returns
+        -------
+        CVResult
+            Voltage and current density against time; ``exchange_current()`` analyses it.
 
         Raises
         ------
@@ -364,7 +874,23 @@ class SymmetricCell(Cell):
         points_per_decade: int = 10,
         state: dict[str, float] | None = None,
     ) -> EISResult:
-        """Impedance at open circuit, by linearising the same model (pybamm.EISSimulation)."""
+        """Impedance at open circuit, by linearising the same model (pybamm.EISSimulation).
+
+        Parameters
+        ----------
+        f_max, f_min : str or float
+            Frequency range, e.g. ``"1 MHz"`` and ``"0.1 Hz"`` (a number is in Hz).
+        points_per_decade : int
+            Frequencies per decade, logarithmically spaced.
+        state : dict, optional
+            Interphase state to start from (``result.final_state`` of an earlier run, e.g. after
+            a rest); default the fresh cell.
+
+        Returns
+        -------
+        EISResult
+            Z_re and Z_im [Ohm.cm2] against frequency; ``fit()`` gives Rs and Rct.
+        """
         from solidna.models.solve import impedance
 
         tic = time.perf_counter()

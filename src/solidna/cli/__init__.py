@@ -38,7 +38,7 @@ import typer  # noqa: E402
 from typer._click import exceptions as click_errors  # noqa: E402
 from typer.core import TyperGroup  # noqa: E402
 
-from solidna.cli import analyze, calibrate, info, reproduce, screen, simulate  # noqa: E402
+from solidna.cli import analyze, calibrate, info, reproduce, screen, simulate, sweep  # noqa: E402
 from solidna.cli._common import (  # noqa: E402
     INTERNAL_ERROR_EXIT,
     INTERRUPTED_EXIT,
@@ -202,7 +202,7 @@ def _root(
     """The all-solid-state Na-CO2 battery of Lu et al. (Chem. Sci. 2019) in software."""
 
 
-for _module in (simulate, analyze, calibrate, reproduce, screen, info):
+for _module in (simulate, analyze, calibrate, reproduce, screen, sweep, info):
     _module.register(app)
 
 #: ``solidna simulate ...`` (kept importable under its former name).

@@ -33,10 +33,13 @@ from solidna.cli._common import (
 )
 from solidna.errors import InvalidOptionError
 
-__all__ = ["register", "parse_columns", "check_files", "KINDS"]
+__all__ = ["register", "parse_columns", "parse_rsf", "check_files", "KINDS"]
 
 #: What the files can be (``--kind``); ``na_co2`` is the old spelling of ``na-co2``.
-KINDS = ("symmetric", "eis", "cv", "na-co2", "nvp")
+#: The surface kinds (solidna.analysis.surface_pipeline.SURFACE_KINDS; written out here so that
+#: the command line starts without importing the analysis package).
+SURFACE_KINDS = ("xps", "afm-force", "afm-map", "topography")
+KINDS = ("symmetric", "eis", "cv", "na-co2", "nvp") + SURFACE_KINDS
 
 
 def register(root: typer.Typer) -> None:
@@ -57,6 +60,21 @@ def parse_columns(items: list[str] | None) -> dict[str, str] | None:
                 f"{item!r}."
             )
         out[key.strip()] = value.strip()
+    return out
+
+
+def parse_rsf(items: list[str] | None) -> dict[str, str] | None:
+    """``["Sn 3d5/2=14.8"]`` -> ``{"Sn 3d5/2": "14.8"}`` (checked by the analysis)."""
+    if not items:
+        return None
+    out: dict[str, str] = {}
+    for item in items:
+        level, sep, value = item.rpartition("=")
+        if not sep or not level.strip() or not value.strip():
+            raise InvalidOptionError(
+                f"--rsf expects LEVEL=VALUE, e.g. --rsf 'Sn 3d5/2=14.8'; got {item!r}."
+            )
+        out[level.strip()] = value.strip()
     return out
 
 
@@ -142,7 +160,9 @@ def analyze_command(
         typer.Argument(
             metavar="FILE...",
             help="Instrument files, read only (BioLogic, Neware, Arbin, Maccor, Gamry, ZPlot, "
-            "VersaStudio, Parstat, PowerSuite, Autolab, CHI, CSV).",
+            "VersaStudio, Parstat, PowerSuite, Autolab, CHI, CSV; xps: VAMAS .vms/.npl, PHI "
+            ".pro, text; afm: JPK, Igor .ibw, AFM Workshop CSV; topography: .di/.spm, .nid, "
+            ".gwy).",
         ),
     ],
     kind: Annotated[
@@ -237,6 +257,69 @@ def analyze_command(
             "a figure; several spectra: their evolution).",
         ),
     ] = False,
+    indenter: Annotated[
+        str,
+        choice_option(
+            "--indenter",
+            AliasChoice(("paraboloid", "cone", "pyramid", "sphere", "dmt")),
+            "afm-force/afm-map: Hertz paraboloid, Sneddon cone or sphere, Bilodeau pyramid, or "
+            "DMT on the retract curve.",
+        ),
+    ] = "paraboloid",
+    tip_radius: Annotated[
+        str | None,
+        quantity_option(
+            "--tip-radius", THICKNESS, "afm: tip radius (paraboloid, sphere, dmt) [default: 10 um]."
+        ),
+    ] = None,
+    half_angle: Annotated[
+        float,
+        typer.Option("--half-angle", help="afm: half opening angle of a cone/pyramid in degrees."),
+    ] = 17.5,
+    poisson: Annotated[
+        float, typer.Option("--poisson", help="afm: Poisson ratio of the sample (0-0.5).")
+    ] = 0.5,
+    level: Annotated[
+        str,
+        choice_option(
+            "--level",
+            AliasChoice(("none", "plane", "line")),
+            "topography: none (mean only), plane or line (a straight line per scan line).",
+        ),
+    ] = "plane",
+    charge_reference: Annotated[
+        float,
+        typer.Option(
+            "--charge-reference",
+            help="xps: binding energy of the C-C/C-H line in eV (the paper uses 284.5).",
+        ),
+    ] = 284.8,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="afm-map: processes fitting the curves.")
+    ] = 1,
+    peaks: Annotated[
+        Path | None,
+        typer.Option(
+            "--peaks",
+            help="xps: TOML file of start peaks per region ([[peak]] region, name, center, "
+            "fwhm, shape, splitting, area_ratio, fwhm_like, ...) [default: prominent maxima].",
+        ),
+    ] = None,
+    rsf: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rsf",
+            metavar="LEVEL=VALUE",
+            help="xps: relative sensitivity factor (C 1s = 1) of a core level, added to or "
+            "replacing the Scofield table, e.g. --rsf 'Sn 3d5/2=14.8' (repeat per level).",
+        ),
+    ] = None,
+    sputter_rate: Annotated[
+        str | None,
+        typer.Option(
+            "--sputter-rate", help="xps depth profiles: sputter rate for depth, e.g. '0.1 nm/s'."
+        ),
+    ] = None,
 ) -> None:
     """Analyse measured files: tables, summary.json, figures and a report.html in --out."""
     from solidna.analysis.pipeline import analyze
@@ -264,5 +347,19 @@ def analyze_command(
             model_fit=model_fit,
             write_data=data,
             drt=drt,
+            surface={
+                "indenter": indenter,
+                "tip_radius": tip_radius,
+                "half_angle": half_angle,
+                "poisson": poisson,
+                "level": level,
+                "charge_reference": charge_reference,
+                "workers": workers,
+                "peaks": peaks,
+                "sputter_rate": sputter_rate,
+                "rsf": parse_rsf(rsf),
+            }
+            if kind in SURFACE_KINDS
+            else None,
         )
     _print_summary(summary, output.out)

@@ -53,6 +53,26 @@ def flatten(obj: Any, prefix: str = "", depth: int = 0) -> list[tuple[str, str]]
     return [(prefix or "value", _format_cell(obj))]
 
 
+# Printed as the uncertainty table rather than as flattened rows.
+_PRINTED_APART = ("uncertainty", "check_sensitivity")
+
+
+def _uncertainty(step: str, outcome: Any, check: bool) -> Any:
+    """The routine's uncertainty analysis, or the one recorded in the fitted file it wrote
+    (``None`` when there is neither)."""
+    found = outcome.get("uncertainty") if isinstance(outcome, Mapping) else None
+    if callable(getattr(found, "table", None)):  # an Identifiability
+        return found
+    if check:
+        return None
+    try:
+        from solidna.calibrate.uncertainty import fitted_analysis
+        from solidna.parameters import lu2019
+    except ImportError:  # a build without the analysis
+        return None
+    return fitted_analysis(lu2019(), step.replace("-", "_"))
+
+
 def _routine(module: Any, step: str) -> Any:
     name = f"calibrate_{step.replace('-', '_')}"
     routine = getattr(module, name, None)
@@ -111,8 +131,18 @@ def calibrate(
         table = Table(title=f"calibrate {name}" + (" (check only)" if check else ""))
         table.add_column("quantity", overflow="fold")
         table.add_column("value", justify="right", overflow="fold")
-        for key, text in flatten(outcome):
+        shown = {k: v for k, v in dict(outcome).items() if k not in _PRINTED_APART}
+        for key, text in flatten(shown):
             table.add_row(Text(key), Text(text))
         console.print(table)
+        analysis = _uncertainty(name, outcome, check)
+        if analysis is not None:
+            console.print(
+                Text(
+                    f"{name}: what the calibration knows (1 sd from the targets' tolerances, "
+                    "linearised at the optimum)\n" + analysis.table()
+                ),
+                soft_wrap=True,  # a table: long lines are not wrapped
+            )
     if check:
         console.print("Checked only: no parameter file was written.")

@@ -39,7 +39,11 @@ def _table(title: str, frame, columns: dict[str, str], index: str) -> Table:
         cells = [Text(str(key))]
         for name in columns:
             value = row[name]
-            cells.append(Text(format_value(value, 6) if name == "value" else str(value)))
+            if name in ("value", "± 1 sd"):
+                text = format_value(None if value is None or value != value else value, 6)
+            else:
+                text = str(value)
+            cells.append(Text(text))
         table.add_row(*cells)
     return table
 
@@ -57,8 +61,9 @@ def parameters(
     if len(pset) == 0:
         console.print(f"Parameter set {set_name!r} has no entries yet.")
         return
-    frame = pset.provenance()
-    shown = {"value": "right", "unit": "left", "method": "left", "source": "left"}
+    frame = pset.provenance().rename(columns={"uncertainty": "± 1 sd"})
+    shown = {"value": "right", "± 1 sd": "right", "unit": "left", "method": "left"}
+    shown["source"] = "left"
     if console.width >= _WIDE:
         shown["note"] = "left"
     title = f"Parameter set {pset.name} (hash {pset.hash()[:12]})"
@@ -68,12 +73,13 @@ def parameters(
 
 
 def targets(only: Only = None, fmt: Format = TableFormat.table) -> None:
-    """List the paper's targets: id, role, value, unit, tolerance, figure and quantity."""
+    """List the paper's targets: id, role, kind (validate: prediction or consistency), value,
+    unit, tolerance, figure and quantity."""
     import pandas as pd
 
     from solidna.report.html import format_tol
     from solidna.reproduce.runner import check_prefixes
-    from solidna.targets import load_targets, paper_info
+    from solidna.targets import load_targets, paper_info, validation_kind
 
     selected = load_targets(check_prefixes(split_prefixes(only)))
     frame = pd.DataFrame(
@@ -81,6 +87,8 @@ def targets(only: Only = None, fmt: Format = TableFormat.table) -> None:
             {
                 "id": t.id,
                 "role": t.role,
+                # validate targets only: prediction or consistency (targets/validation.yaml)
+                "kind": getattr(validation_kind(t.id), "kind", ""),
                 "value": t.value,
                 "unit": t.unit,
                 "tol": format_tol(t.tol, t.unit),
@@ -92,7 +100,8 @@ def targets(only: Only = None, fmt: Format = TableFormat.table) -> None:
     ).set_index("id")
     paper = paper_info()
     shown = {"role": "left", "value": "right", "unit": "left", "tol": "right", "figure": "left"}
-    if console.width >= _WIDE:
+    if console.width >= _WIDE:  # on a narrow terminal the ids must not fold; --format csv has all
+        shown = {"role": "left", "kind": "left", **{k: v for k, v in shown.items() if k != "role"}}
         shown["quantity"] = "left"
     title = f"Targets of {paper.get('citation', '')} (doi:{paper.get('doi', '')})"
     print_frame(frame, fmt, lambda: _table(title, frame, shown, "id"))

@@ -91,6 +91,7 @@ def role_counts(results: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
 
 def counts_line(results: Iterable[Mapping[str, Any]]) -> str:
     """``calibrate (fitted): 20/22 pass, 2 fail; validate (predicted): 19/21 pass ...``."""
+    results = list(results)
     counts = role_counts(results)
     parts = []
     for role, label in ROLES.items():
@@ -103,7 +104,21 @@ def counts_line(results: Iterable[Mapping[str, Any]]) -> str:
             text += f", {c['null']} without model value"
         parts.append(text)
     parts.append(f"{counts['reference']} reference")
+    # validate split as the report's headline splits it (targets/validation.yaml)
+    by_kind = summarize_kinds(results)
+    if by_kind:
+        parts.append("validate by kind: " + ", ".join(by_kind))
     return "; ".join(parts)
+
+
+def summarize_kinds(results: Iterable[Mapping[str, Any]]) -> list[str]:
+    """``["prediction 9/10 pass", "consistency 14/14 pass"]`` for the validate results."""
+    from solidna.report.html import summarize
+
+    kinds = summarize(list(results)).get("by_kind", {})
+    return [
+        f"{kind} {c['pass']}/{sum(c.values())} pass" for kind, c in kinds.items() if sum(c.values())
+    ]
 
 
 @output_options("results", "reproduction.json, report.html and figures/")

@@ -5,6 +5,11 @@ first, shows progress with the time left, prints the ranked table (with, for eve
 the numbers were computed in this run or read from the cache) and writes ``screen.csv``,
 ``screen.json`` and ``screen.png``. Exit status 0 when every molecule was computed, 1 when one did
 not converge.
+
+``--decide`` ranks the reagents as the paper's decision (:mod:`solidna.quantum.decision`:
+oxidation gate, F- release in MD on Na, LUMO with Na+; default candidates when no molecule is
+given) and writes ``decision.*``; ``--study`` runs the level-of-theory study of FEC's LUMO shift
+(:mod:`solidna.quantum.study`) and writes ``study.*``.
 """
 
 from __future__ import annotations
@@ -28,13 +33,13 @@ def register(root: typer.Typer) -> None:
 _MOLECULES_HELP = (
     "Names (FEC, EC, PC, DFEC, VC, SN, DME, DEGDME, TFSI-, FSI-, ClO4-, ...) or SMILES."
 )
-Molecules = Annotated[list[str], typer.Argument(metavar="MOLECULE...", help=_MOLECULES_HELP)]
+Molecules = Annotated[list[str] | None, typer.Argument(metavar="MOLECULE", help=_MOLECULES_HELP)]
 
 
 @output_options("screen", "screen.csv, screen.json and screen.png")
 def screen_command(
     output: OutputOptions,
-    molecules: Molecules,
+    molecules: Molecules = None,
     level: Annotated[
         str,
         typer.Option(
@@ -49,26 +54,54 @@ def screen_command(
             "--no-cache", help="Recompute every value instead of reading the results cache."
         ),
     ] = False,
+    decide: Annotated[
+        bool,
+        typer.Option(
+            "--decide",
+            help="Rank as the paper's decision: oxidation gate (4.86 V), F- release (C-F "
+            "cleavage in MD on Na), LUMO with Na+. Default candidates: FEC DFEC FEMC VC EC PC "
+            "DMC EMC DEC.",
+        ),
+    ] = False,
+    md: Annotated[
+        str,
+        typer.Option("--md", help="MD settings of --decide: fast (8 seeds) or test (checks)."),
+    ] = "fast",
+    study: Annotated[
+        bool,
+        typer.Option(
+            "--study",
+            help="Level-of-theory study of FEC's LUMO shift on Na+ (functionals, bases, "
+            "solvents, geometries, sites; 20-40 min of one core, cached).",
+        ),
+    ] = False,
 ) -> None:
     """HOMO/LUMO of each molecule with and without Na+ (Fig. 1c), ranked; table, JSON and figure.
 
-    Exit status 0 when every molecule was computed, 1 when one did not converge.
+    --decide ranks reagents as the paper's decision (decision.*), --study computes the
+    level-of-theory band of FEC's LUMO shift (study.*). Exit status 0 when every molecule (or
+    setting) was computed, 1 when one did not converge.
     """
-    from solidna.quantum.cache import cache_dir
-    from solidna.quantum.levels import get_level
+    from solidna.quantum.levels import get_level, get_md_settings
     from solidna.quantum.screen import parse_molecules, screen, short_source
 
     lvl = get_level(level)  # bad level or molecule: an error before anything is created
+    if study:
+        _study_command(output, molecules, lvl, no_cache)
+        return
+    if decide:
+        _decide_command(output, molecules, lvl, get_md_settings(md), no_cache)
+        return
+    if not molecules:
+        from solidna.errors import InvalidOptionError
+
+        raise InvalidOptionError(
+            "Give at least one molecule to screen, e.g. FEC EC VC (or --decide for the default "
+            "candidates, or --study for FEC's level-of-theory study)."
+        )
     parsed = parse_molecules(molecules)
     console.print(f"Level: {lvl.label}")
-    console.print(
-        Text(
-            "Cache: "
-            + ("not read (--no-cache); new values are stored in " if no_cache else "")
-            + str(cache_dir())
-        ),
-        soft_wrap=True,
-    )
+    _cache_line(no_cache)
     with output.staged():
         with ProgressDisplay() as progress:
             result = screen(parsed, lvl, cache=not no_cache, progress=progress)
@@ -104,4 +137,84 @@ def screen_command(
     for path in written:
         console.print(Text(f"  {path}"), soft_wrap=True)
     console.print(f"Wall time {result.wall_time_s:.1f} s")
+    raise typer.Exit(1 if result.failures else 0)
+
+
+def _cache_line(no_cache: bool) -> None:
+    from solidna.quantum.cache import cache_dir
+
+    console.print(
+        Text(
+            "Cache: "
+            + ("not read (--no-cache); new values are stored in " if no_cache else "")
+            + str(cache_dir())
+        ),
+        soft_wrap=True,
+    )
+
+
+def _written(output: OutputOptions, paths: list) -> None:
+    console.print("Wrote:")
+    for path in paths:
+        console.print(Text(f"  {output.final(path)}"), soft_wrap=True)
+
+
+def _study_command(output: OutputOptions, molecules: list[str] | None, lvl, no_cache: bool) -> None:
+    """``solidna screen --study [MOLECULE]``: the level-of-theory band of the LUMO shift."""
+    from solidna.errors import InvalidOptionError
+    from solidna.quantum.study import run_study
+    from solidna.targets import get_target
+
+    if molecules and len(molecules) > 1:
+        raise InvalidOptionError(
+            f"--study takes one molecule (default FEC), got {len(molecules)}: {' '.join(molecules)}."
+        )
+    name = molecules[0] if molecules else "FEC"
+    _cache_line(no_cache)
+    paper = get_target("fig1c.lumo_shift_on_na").value if name.upper() == "FEC" else None
+    with output.staged():
+        with ProgressDisplay() as progress:
+            result = run_study(name, level=lvl, cache=not no_cache, progress=progress)
+        written = result.save(output.out, paper_eV=paper)
+    console.print(Text(result.summary_text(paper) if result.band_rows() else "No band."))
+    for failure in result.failures:
+        console.print(Text(f"{failure['point']}: {failure['error']}", style="red"), soft_wrap=True)
+    _written(output, written)
+    raise typer.Exit(1 if result.failures else 0)
+
+
+def _decide_command(
+    output: OutputOptions, molecules: list[str] | None, lvl, cfg, no_cache: bool
+) -> None:
+    """``solidna screen --decide [MOLECULE...]``: the ranked reagents with reasons."""
+    from solidna.quantum.decision import CANDIDATES, decide
+    from solidna.quantum.screen import parse_molecules
+
+    parsed = parse_molecules(molecules or list(CANDIDATES))
+    console.print(f"Level: {lvl.label}; F- release: {cfg.label}")
+    _cache_line(no_cache)
+    with output.staged():
+        with ProgressDisplay() as progress:
+            result = decide(parsed, lvl, cfg, cache=not no_cache, progress=progress)
+        written = result.save(output.out)
+    table = Table(title="Reagents for a NaF-rich interphase, ranked")
+    for column in ("#", "molecule", "E_ox [V]", "C-F seeds", "LUMO+Na+", "dLUMO", "source"):
+        table.add_column(column, justify="left" if column in ("molecule", "source") else "right")
+    for k, c in enumerate(result.ranked(), start=1):
+        table.add_row(
+            str(k),
+            Text(c.name),
+            f"{c.oxidation_V:.2f}" + ("" if c.passes_oxidation else " (fails)"),
+            f"{c.cf_seeds}/{c.seeds}" if c.has_cf else "no C-F",
+            f"{c.lumo_complex_eV:.2f}",
+            f"{c.delta_lumo_eV:+.2f}",
+            c.source,
+        )
+    console.print(table)
+    console.print(Text(result.summary_text()), soft_wrap=True)
+    for failure in result.failures:
+        console.print(
+            Text(f"{failure['molecule']}: {failure['error']}", style="red"), soft_wrap=True
+        )
+    _written(output, written)
     raise typer.Exit(1 if result.failures else 0)

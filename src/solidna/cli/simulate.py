@@ -103,6 +103,26 @@ def _written(output: OutputOptions, plot: str) -> None:
     )
 
 
+#: ``--full`` of the cycling commands (cycle jumping off).
+FullOption = Annotated[
+    bool,
+    typer.Option(
+        "--full",
+        help="Resolve every cycle. By default runs of 100 cycles or more jump over cycles "
+        "(cycle jumping; skipped cycles are interpolated and marked in summary.json).",
+    ),
+]
+
+
+def _print_jumping(summary: dict[str, Any]) -> None:
+    jumped = summary.get("inputs", {}).get("cycle jumping")
+    if jumped:
+        console.print(
+            f"  cycle jumping: {jumped['resolved cycles']} of {jumped['cycles']} cycles resolved, "
+            "the others interpolated (--full resolves every cycle)"
+        )
+
+
 def _simulation(name: str, plot: str, **cell: bool) -> Callable[[Callable], Callable]:
     """Register ``simulate <name>`` with the shared cell options and ``--out``/``--force``."""
 
@@ -156,6 +176,7 @@ def symmetric(
             "--rest", DURATION, "Rest at open circuit before cycling, e.g. 24 h [default: none]."
         ),
     ] = None,
+    full: FullOption = False,
 ) -> None:
     """Galvanostatic plating/stripping of a Na|SSE|Na cell (Fig. 4h)."""
     from solidna.cells.symmetric import SymmetricCell
@@ -166,13 +187,17 @@ def symmetric(
         steps.insert(0, Rest(rest))
     model = SymmetricCell(cell.anode, **cell.kwargs())
     _, summary = _save(
-        output, f"symmetric cell, {steps[-1].n_cycles} cycles", lambda: model.run(steps)
+        output,
+        f"symmetric cell, {steps[-1].n_cycles} cycles",
+        # jump=... only with --full: the default (cycle jumping from 100 cycles) is the cell's
+        lambda: model.run(steps, jump=False) if full else model.run(steps),
     )
     eta = summary.get("cycles", {}).get("overpotential [mV]") or []
     if eta:
         console.print(
             f"  cycles: {len(eta)}; overpotential first {eta[0]:.1f} mV, last {eta[-1]:.1f} mV"
         )
+    _print_jumping(summary)
     _written(output, "voltage")
 
 
@@ -363,6 +388,7 @@ def nvp(
     upper_cutoff: Quantity(
         "--upper-cutoff", VOLTAGE, "Upper cut-off voltage, e.g. 3.8 V (below the SSE limit 4.86 V)."
     ) = "3.8 V",
+    full: FullOption = False,
 ) -> None:
     """Galvanostatic cycling or a rate test of a Na|SSE|Na3V2(PO4)3 cell (Fig. S31)."""
     from solidna.cells.nvp import NVPCell
@@ -376,10 +402,16 @@ def nvp(
         rates = [r.strip() for r in c_rates.split(",") if r.strip()]
         step = RateTest(rates, cycles_per_rate, lower_cutoff, upper_cutoff)
     model = NVPCell(cell.anode, **cell.kwargs())
-    result, _ = _save(output, f"Na|SSE|NVP ({model.anode}), {protocol}", lambda: model.run(step))
+    result, summary = _save(
+        output,
+        f"Na|SSE|NVP ({model.anode}), {protocol}",
+        # jump=... only with --full: the default (cycle jumping from 100 cycles) is the cell's
+        lambda: model.run(step, jump=False) if full else model.run(step),
+    )
     q = result.discharge_capacity()
     console.print(
         f"  cycles: {len(q)}; discharge capacity first {q.iloc[0]:.1f} mAh/g, last "
         f"{q.iloc[-1]:.1f} mAh/g; retention {result.retention():.3f}"
     )
+    _print_jumping(summary)
     _written(output, "capacity")

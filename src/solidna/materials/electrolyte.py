@@ -8,18 +8,28 @@ Three laws, each a small pure equation function that the public functions bind t
 
 * **Composition** (ideal mixing, volumes additive): volume fractions of the polymer ``phi_P`` and of
   the conducting phase SN + salt ``phi_c = 1 - phi_P``, and the overall concentrations of salt and SN.
-* **Ionic conductivity** (Fig. 3f, 3g): percolation of the conducting phase with the universal 3D
-  exponent t = 2, times a dissociation factor ``exp(beta * phi_P)`` (the paper attributes part of the
-  conductivity to the C-F bonds of PVDF-HFP, which dissociate NaClO4 and make Na+ free; Fig. 3e and
-  its text), times an Arrhenius factor::
+* **Ionic conductivity** (Fig. 3f, 3g): a generalised effective medium (GEM, McLachlan 1987) of
+  three phases, each with its own conductivity and Arrhenius law:
 
-      sigma(T, w) = sigma_0 * exp(beta * phi_P) * ((phi_c - phi_th) / (1 - phi_th))**t
-                    * exp(-E_a / k_B * (1/T - 1/T_ref))        for phi_c > phi_th, else 0
+  - the free SN/NaClO4 plastic-crystal phase, ``sigma_SN``;
+  - the swollen PVDF-HFP gel: the polymer takes up ``s`` volumes of the SN/NaClO4 solution per
+    volume of polymer (``s`` = "SSE gel swelling ratio [-]") and conducts with ``sigma_gel``; the
+    paper attributes part of the conductivity to the C-F bonds of PVDF-HFP, which dissociate
+    NaClO4 (Fig. 3e and its text), so ``sigma_gel`` may exceed ``sigma_SN``;
+  - dry polymer, present only when there is too little SN/NaClO4 to swell all of it
+    (``phi_P (1 + s) > 1``), with a small conductivity ``sigma_dry > 0``.
 
-  A pure t = 2 percolation law cannot follow Fig. 3f within its 10 % error bars (its best fit
-  misses 0.61 and 0.51 mS/cm by about 21 %): the data are concave in phi_c (sigma barely drops
-  from w = 0.5 to 0.8, then falls sevenfold by w = 1.5) whereas (phi_c - phi_th)**t with t >= 1 is
-  convex. The dissociation factor supplies the concavity while keeping t universal.
+  With ``phi_P`` the polymer volume fraction: if ``phi_P (1 + s) <= 1``, the gel fraction is
+  ``phi_P (1 + s)`` and the rest is free SN phase; otherwise all the solution is in the gel, whose
+  fraction is ``(1 - phi_P) (1 + s) / s``, and the rest is dry polymer. The effective
+  conductivity ``sigma`` solves McLachlan's GEM equation::
+
+      sum_i phi_i (sigma_i^(1/t) - sigma^(1/t)) / (sigma_i^(1/t) + A sigma^(1/t)) = 0,
+      A = (1 - phi_crit) / phi_crit,      sigma_i(T) = sigma_i(T_ref) exp(-E_i/k_B (1/T - 1/T_ref))
+
+  Every phase conducts (``sigma_dry > 0``), so ``sigma > 0`` for every composition the API accepts
+  (no percolation zero); it falls steeply once the gel is diluted by dry polymer (w > ~0.7), which
+  is why Fig. 3f drops sevenfold from w = 0.8 to 1.5 after barely changing from 0.5 to 0.8.
 * **Young's modulus** (Fig. 3f): semidilute-gel scaling (de Gennes), ``E = E_ref (phi_P /
   phi_P_ref)**n`` with n fitted (9/4 expected).
 
@@ -47,6 +57,7 @@ from collections.abc import Mapping
 
 import numpy as np
 from scipy import constants
+from scipy.optimize import brentq
 
 from solidna.errors import InvalidOptionError, OutOfRangeError, OutOfRangeWarning
 from solidna.units import to_si
@@ -55,10 +66,10 @@ __all__ = [
     "BOLTZMANN_EV_K",
     "ARRHENIUS_TEMPERATURES_K",
     "FITTED_PARAMETERS",
-    "SIGMA0",
-    "BETA",
-    "PHI_TH",
-    "EA",
+    "SIGMA_SN",
+    "SIGMA_GEL",
+    "SWELLING",
+    "EA_GEL",
     "E_REF",
     "N_MOD",
     "composition",
@@ -74,7 +85,8 @@ __all__ = [
     "activation_energy_from_slope",
     "anodic_limit_V",
     "melting_point_K",
-    "percolation_conductivity",
+    "phase_fractions",
+    "effective_medium_conductivity",
     "arrhenius_factor",
     "gel_modulus",
 ]
@@ -96,18 +108,22 @@ _RHO_SALT = "NaClO4 density [kg.m-3]"
 _RHO_P = "PVDF-HFP density [kg.m-3]"
 _T_REF = "SSE reference temperature [K]"
 _T_EXP = "SSE percolation exponent [-]"
+_PHI_CRIT = "SSE effective-medium critical fraction [-]"
+_EA_SN = "SSE SN-phase activation energy [eV]"
+_SIGMA_DRY = "SSE dry polymer conductivity [S.m-1]"
+_EA_DRY = "SSE dry polymer activation energy [eV]"
 _PHI_P_REF = "SSE modulus reference polymer volume fraction [-]"
 _T_MELT = "SSE melting point [K]"
 _V_ANODIC = "SSE anodic stability limit [V]"
-SIGMA0 = "SSE conductivity prefactor [S.m-1]"
-BETA = "SSE dissociation coefficient [-]"
-PHI_TH = "SSE percolation threshold [-]"
-EA = "SSE activation energy [eV]"
+SIGMA_SN = "SSE SN-phase conductivity [S.m-1]"
+SIGMA_GEL = "SSE gel-phase conductivity [S.m-1]"
+SWELLING = "SSE gel swelling ratio [-]"
+EA_GEL = "SSE gel-phase activation energy [eV]"
 E_REF = "SSE reference Young's modulus [Pa]"
 N_MOD = "SSE modulus exponent [-]"
 
 #: Names of the parameters fitted by :func:`solidna.calibrate.electrolyte.calibrate_electrolyte`.
-FITTED_PARAMETERS: tuple[str, ...] = (SIGMA0, BETA, PHI_TH, EA, E_REF, N_MOD)
+FITTED_PARAMETERS: tuple[str, ...] = (SIGMA_SN, SIGMA_GEL, SWELLING, EA_GEL, E_REF, N_MOD)
 
 # Validated ranges used when a plain mapping (without valid_range metadata) is passed.
 _DEFAULT_T_RANGE_K = (283.15, 333.15)  # Fig. 3g: 10-60 C
@@ -194,7 +210,7 @@ def _check_temperature(temperature: object, params: Mapping[str, float], warn: b
             warnings.warn(
                 f"temperature {T - 273.15:.1f} C lies outside the validated range "
                 f"{lo - 273.15:.0f}-{hi - 273.15:.0f} C of the Arrhenius plot (Fig. 3g); the "
-                "conductivity is extrapolated with the fitted activation energy.",
+                "conductivity is extrapolated with the Arrhenius law of each phase.",
                 OutOfRangeWarning,
                 stacklevel=3,
             )
@@ -202,37 +218,75 @@ def _check_temperature(temperature: object, params: Mapping[str, float], warn: b
 
 
 # -- equation functions ----------------------------------------------------------------------------
-def percolation_conductivity(
-    phi_c: float, sigma_0: float, beta: float, phi_th: float, t: float, phi_p: float
-) -> float:
-    """Conductivity of the SSE at the reference temperature (percolation x dissociation).
+def phase_fractions(phi_p: float, s: float) -> tuple[float, float, float]:
+    """Volume fractions of the free SN phase, the swollen gel and the dry polymer [-].
 
-    ``sigma_ref = sigma_0 * exp(beta * phi_p) * ((phi_c - phi_th) / (1 - phi_th))**t`` for
-    ``phi_c > phi_th``, else 0 (Kirkpatrick 1973; Stauffer & Aharony 1994).
+    The polymer (volume fraction ``phi_p``) takes up ``s`` volumes of SN/NaClO4 solution per
+    volume of polymer while solution is left; the rest of the solution is a free phase. When
+    ``phi_p (1 + s) > 1`` all the solution is in the gel and the polymer it cannot swell stays
+    dry.
 
     Parameters
     ----------
-    phi_c : float
-        Conducting phase (SN + NaClO4) volume fraction [-].
-    sigma_0 : float
-        "SSE conductivity prefactor [S.m-1]": conductivity of the polymer-free conducting phase.
-    beta : float
-        "SSE dissociation coefficient [-]": growth of the free-ion fraction with polymer content.
-    phi_th : float
-        "SSE percolation threshold [-]".
-    t : float
-        "SSE percolation exponent [-]" (2 in 3D).
     phi_p : float
         Polymer volume fraction [-].
+    s : float
+        "SSE gel swelling ratio [-]" (volume of solution per volume of polymer in the gel, > 0).
+
+    Returns
+    -------
+    (float, float, float)
+        Free SN phase, gel and dry polymer fractions [-]; they sum to 1.
+    """
+    gel = phi_p * (1.0 + s)
+    if gel <= 1.0:
+        return 1.0 - gel, gel, 0.0
+    gel = (1.0 - phi_p) * (1.0 + s) / s
+    return 0.0, gel, 1.0 - gel
+
+
+def effective_medium_conductivity(
+    fractions: tuple[float, ...], sigmas: tuple[float, ...], phi_crit: float, t: float
+) -> float:
+    """Conductivity of a random mixture of phases, McLachlan's generalised effective medium.
+
+    Solves ``sum_i phi_i (sigma_i^(1/t) - sigma^(1/t)) / (sigma_i^(1/t) + A sigma^(1/t)) = 0``
+    with ``A = (1 - phi_crit) / phi_crit`` (McLachlan, Blaszkiewicz & Newnham, J. Am. Ceram. Soc.
+    73, 2187 (1990)); with two phases and ``t = 1``, ``phi_crit = 1/3`` it is Bruggeman's
+    symmetric law. The root lies between the smallest and largest phase conductivity; it is
+    found by Brent's method in ln(sigma) (scipy), since the phases span decades.
+
+    Parameters
+    ----------
+    fractions : tuple of float
+        Volume fraction of each phase [-] (summing to 1).
+    sigmas : tuple of float
+        Conductivity of each phase [S.m-1] (all > 0).
+    phi_crit : float
+        "SSE effective-medium critical fraction [-]": conducting fraction at the crossover.
+    t : float
+        "SSE percolation exponent [-]".
 
     Returns
     -------
     float
-        Conductivity at the reference temperature [S.m-1].
+        Effective conductivity [S.m-1].
     """
-    if phi_c <= phi_th:
-        return 0.0
-    return sigma_0 * math.exp(beta * phi_p) * ((phi_c - phi_th) / (1.0 - phi_th)) ** t
+    present = [(f, sg) for f, sg in zip(fractions, sigmas, strict=True) if f > 0.0]
+    if len(present) == 1:
+        return float(present[0][1])
+    a = (1.0 - phi_crit) / phi_crit
+    roots = [(f, sg ** (1.0 / t)) for f, sg in present]
+
+    def balance(ln_sigma: float) -> float:
+        x = math.exp(ln_sigma / t)
+        return sum(f * (r - x) / (r + a * x) for f, r in roots)
+
+    lo = math.log(min(sg for _f, sg in present))
+    hi = math.log(max(sg for _f, sg in present))
+    if hi - lo < 1e-12:
+        return math.exp(lo)
+    return math.exp(brentq(balance, lo, hi, xtol=1e-12, rtol=1e-13))
 
 
 def arrhenius_factor(T: float, E_a: float, T_ref: float) -> float:
@@ -243,7 +297,7 @@ def arrhenius_factor(T: float, E_a: float, T_ref: float) -> float:
     T : float
         Temperature [K].
     E_a : float
-        "SSE activation energy [eV]".
+        Activation energy of one phase [eV].
     T_ref : float
         "SSE reference temperature [K]" (where the factor is 1).
 
@@ -399,14 +453,19 @@ def conductivity_S_m(
     Returns
     -------
     float
-        sigma(T, w) [S.m-1] (0 at or below the percolation threshold).
+        sigma(T, w) [S.m-1] (> 0 for every w > 0).
     """
     p = parameters
-    phi_c = conducting_phase_volume_fraction(pvdf_ratio, p)
-    sigma_ref = percolation_conductivity(
-        phi_c, p[SIGMA0], p[BETA], p[PHI_TH], p[_T_EXP], 1.0 - phi_c
+    T = float(temperature_K)
+    phi_p = 1.0 - conducting_phase_volume_fraction(pvdf_ratio, p)
+    t_ref = p[_T_REF]
+    sigmas = (
+        p[SIGMA_SN] * arrhenius_factor(T, p[_EA_SN], t_ref),
+        p[SIGMA_GEL] * arrhenius_factor(T, p[EA_GEL], t_ref),
+        p[_SIGMA_DRY] * arrhenius_factor(T, p[_EA_DRY], t_ref),
     )
-    return sigma_ref * arrhenius_factor(float(temperature_K), p[EA], p[_T_REF])
+    fractions = phase_fractions(phi_p, p[SWELLING])
+    return effective_medium_conductivity(fractions, sigmas, p[_PHI_CRIT], p[_T_EXP])
 
 
 def conductivity(
@@ -450,9 +509,25 @@ def conductivity(
     return conductivity_S_m(T, w, p)
 
 
-def activation_energy(parameters: Mapping[str, float] | None = None) -> float:
-    """Activation energy of the SSE conductivity [eV] (the fitted "SSE activation energy [eV]")."""
-    return float(_resolve(parameters)[EA])
+def activation_energy(
+    parameters: Mapping[str, float] | None = None, pvdf_ratio: float | None = None
+) -> float:
+    """Apparent activation energy of the SSE conductivity over 10-60 C [eV] (Fig. 3g).
+
+    Each phase has its own Arrhenius law, so the composite's activation energy is a model output:
+    the slope of log10(sigma) against 1000/T at 10, 20, ..., 60 C (:func:`arrhenius_slope`)
+    converted to eV, as the paper analysed its data.
+
+    Parameters
+    ----------
+    parameters : ParameterSet or mapping, optional
+        Default :func:`solidna.lu2019`.
+    pvdf_ratio : float, optional
+        Mass of PVDF-HFP per mass of SN [-]; default the set's "SSE PVDF-HFP ratio [-]" (0.8).
+    """
+    p = _resolve(parameters)
+    w = p[_W_DEFAULT] if pvdf_ratio is None else pvdf_ratio
+    return activation_energy_from_slope(arrhenius_slope(w, p))
 
 
 def arrhenius_slope(
@@ -504,9 +579,9 @@ def modulus_Pa(pvdf_ratio: float, parameters: Mapping[str, float]) -> float:
     Parameters
     ----------
     pvdf_ratio : float
-        Mass of PVDF-HFP per mass of SN [-].
+        The weight ratio w of PVDF-HFP to SN [-].
     parameters : ParameterSet or mapping
-        Must contain the fixed and fitted electrolyte parameters.
+        Needs the composition constants and the fitted modulus law (E_ref, n).
 
     Returns
     -------

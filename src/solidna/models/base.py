@@ -36,7 +36,43 @@ import pybamm
 from solidna.errors import ConvergenceError, check_choice
 from solidna.models.schedule import current_expression, interp_times, switch_times
 
-__all__ = ["OPERATING_MODES", "CircuitParameters", "OneDomainModel", "solve_schedule"]
+__all__ = [
+    "OPERATING_MODES",
+    "CircuitParameters",
+    "OneDomainModel",
+    "arrhenius",
+    "solve_schedule",
+]
+
+#: Parameter of every temperature law: the temperature of the paper's data, where each law's
+#: factor is 1, so that values calibrated at room temperature stay as they are.
+REFERENCE_TEMPERATURE = "Reference temperature [K]"
+
+
+def arrhenius(activation_energy: str, sign: int = 1) -> pybamm.Symbol:
+    """Arrhenius factor ``exp(sign * E_a / R * (1/T_ref - 1/T))`` of a rate or conductance.
+
+    As PyBaMM's parameter sets write their temperature laws (e.g. Chen2020's exchange currents),
+    with ``T`` = "Temperature [K]" and ``T_ref`` = "Reference temperature [K]". ``sign = -1``
+    gives the factor of a resistivity (which falls as the conductance rises).
+
+    Parameters
+    ----------
+    activation_energy : str
+        Name of the activation-energy parameter [J.mol-1].
+    sign : int
+        +1 for a rate, diffusivity or conductivity; -1 for a resistivity.
+
+    Returns
+    -------
+    pybamm.Symbol
+        The factor [-], 1 at the reference temperature.
+    """
+    T = pybamm.Parameter("Temperature [K]")
+    T_ref = pybamm.Parameter(REFERENCE_TEMPERATURE)
+    e_a = pybamm.Parameter(activation_energy)
+    return pybamm.exp(sign * e_a / pybamm.constants.R * (1 / T_ref - 1 / T))
+
 
 #: PyBaMM's operating modes these models accept, with PyBaMM's external-circuit submodel of each.
 OPERATING_MODES = {

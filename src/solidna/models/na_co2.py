@@ -30,9 +30,18 @@ section 1.2):
   Volmer plus film resistance, the film growing as the anode option dictates.
 * **Cell voltage**: ``V = E_eq + eta - eta_a - i R_f(L_a) - i R_SSE`` with ``E_eq`` from
   :mod:`solidna.materials.thermo` (Nernst in p_CO2) and ``R_SSE = L_SSE / kappa``.
+* **Temperature** (issue 11): Arrhenius factors from "Reference temperature [K]" on the CO2
+  diffusivity, both cathode exchange currents and the SSE side reaction, whose share of the
+  anodic charge is that of two competing rates,
+  ``f_irr(T) = f A / (1 - f + f A)``, ``A = exp((E_side - E_ox)/R (1/T_ref - 1/T))``; the CO2
+  solubility follows van 't Hoff, the SSE conductivity its effective-medium law and ``E_eq``
+  its reaction entropy (in :func:`na_co2_parameter_values`); the anode's laws are the
+  interphase submodel's.
 """
 
 from __future__ import annotations
+
+import math
 
 import pybamm
 
@@ -40,11 +49,14 @@ from solidna.models.base import (
     CAPACITY_OPTIONS,
     OPERATING_MODES,
     OneDomainModel,
+    arrhenius,
     solve_schedule,
 )
-from solidna.models.interphase import ANODE_TYPES, InterphaseSubmodel
+from solidna.models.interphase import ANODE_TYPES, GROWTH_OPTIONS, InterphaseSubmodel
 
 __all__ = ["NaCO2CellModel"]
+
+R_GAS = pybamm.constants.R.value  # J/(mol K)
 
 
 class NaCO2CellModel(OneDomainModel):
@@ -61,7 +73,8 @@ class NaCO2CellModel(OneDomainModel):
         ``"anode"``: ``"modified"`` (M-Na, default) or ``"pristine"``; ``"operating mode"``:
         ``"current"`` (default), ``"voltage"``, ``"power"`` or ``"resistance"``;
         ``"capacity"``: ``"integrated"`` (default) or ``"none"`` (see
-        :class:`~solidna.models.base.OneDomainModel`).
+        :class:`~solidna.models.base.OneDomainModel`); ``"interphase growth"``: ``"time"``
+        (default) or ``"time and charge"`` (:mod:`solidna.models.interphase`).
     """
 
     DOMAIN, X_NAME, LENGTH_PARAMETER = "cathode", "x_c", "Cathode thickness [m]"
@@ -70,6 +83,7 @@ class NaCO2CellModel(OneDomainModel):
         "anode": ANODE_TYPES,
         "operating mode": tuple(OPERATING_MODES),
         "capacity": CAPACITY_OPTIONS,
+        "interphase growth": GROWTH_OPTIONS,
     }
     # the cathode double layer is a state (differential); the anode's charge transfer is
     # algebraic: "surface form" is fixed and stated for PyBaMM (EISSimulation reads it)
@@ -77,6 +91,7 @@ class NaCO2CellModel(OneDomainModel):
         "anode": "modified",
         "operating mode": "current",
         "surface form": "differential",
+        "interphase growth": "time",
     }
 
     def __init__(self, options: dict | None = None, name: str = "Na-CO2 cell"):
@@ -99,13 +114,24 @@ class NaCO2CellModel(OneDomainModel):
         a0 = P("Cathode specific CNT area [m-1]")
         c_sat = P("Saturated CO2 concentration [mol.m-3]")
         c_ref = P("Reference CO2 concentration [mol.m-3]")
-        D = P("CO2 diffusivity in SSE [m2.s-1]")
+        D = P("CO2 diffusivity in SSE [m2.s-1]") * arrhenius(
+            "CO2 diffusivity activation energy [J.mol-1]"
+        )
         v_p = P("Product molar volume per electron [m3.mol-1]")
-        f_irr = P("Irreversible charge fraction [-]")
+        # the SSE side reaction competes with the oxidation of the product for the anodic charge
+        f_ref = P("Irreversible charge fraction [-]")
+        side_over_ox = arrhenius("SSE side-reaction activation energy [J.mol-1]") / arrhenius(
+            "Cathode oxidation activation energy [J.mol-1]"
+        )
+        f_irr = f_ref * side_over_ox / (1 - f_ref + f_ref * side_over_ox)
         eps_pass = P("Product passivation volume fraction [-]")
         eps_seed = P("Oxidation nucleation fraction [-]") * eps_acc
-        i0_red = P("Cathode reduction exchange-current density [A.m-2]")
-        i0_ox = P("Cathode oxidation exchange-current density [A.m-2]")
+        i0_red = P("Cathode reduction exchange-current density [A.m-2]") * arrhenius(
+            "Cathode reduction activation energy [J.mol-1]"
+        )
+        i0_ox = P("Cathode oxidation exchange-current density [A.m-2]") * arrhenius(
+            "Cathode oxidation activation energy [J.mol-1]"
+        )
         a_r = P("Cathode reduction transfer coefficient [-]")
         a_o = P("Cathode oxidation transfer coefficient [-]")
 
@@ -157,7 +183,9 @@ class NaCO2CellModel(OneDomainModel):
         self.initial_conditions[eta] = pybamm.Scalar(0)
 
         # ---- anode and separator --------------------------------------------------------------
-        film = InterphaseSubmodel(self.cell_options["anode"])
+        film = InterphaseSubmodel(
+            self.cell_options["anode"], self.cell_options["interphase growth"]
+        )
         L_a = film.variable("Anode")
         self.rhs[L_a] = film.growth_rate(L_a, i)
         self.initial_conditions[L_a] = P("Initial anode interphase thickness [m]")
@@ -212,7 +240,7 @@ def na_co2_parameter_values(
     """Numeric parameter values of the Na-CO2 model from a :class:`ParameterSet`.
 
     Derived: accessible volume fraction and CNT area per cathode volume (from the loading and
-    thickness), CO2 saturation (Henry), product molar volume and equilibrium voltage
+    thickness), CO2 saturation (Henry, van 't Hoff in T), product molar volume and equilibrium voltage
     (:mod:`solidna.materials.thermo`), SSE conductivity (:mod:`solidna.materials.electrolyte`).
     """
     from solidna.materials import thermo
@@ -232,14 +260,21 @@ def na_co2_parameter_values(
             f"{eps_acc:.3g} is outside (0, 1). Lower the loading or thicken the cathode."
         )
     v.update(electrolyte_values(parameters))
-    h = v["CO2 solubility in SSE [mol.m-3.bar-1]"]
+    h_ref = v["CO2 solubility in SSE [mol.m-3.bar-1]"]
+    # van 't Hoff: d ln H / d(1/T) = -dH_sol / R (dissolution is exothermic: less CO2 when warm)
+    h = h_ref * math.exp(
+        -v["CO2 dissolution enthalpy [J.mol-1]"]
+        / R_GAS
+        * (1 / T - 1 / v["Reference temperature [K]"])
+    )
     prefix = "Modified" if anode == "modified" else "Pristine"
     v.update(
         {
             "Cathode accessible volume fraction [-]": eps_acc,
             "Cathode specific CNT area [m-1]": v["MWCNT specific surface area [m2.kg-1]"] * m / L_c,
             "Saturated CO2 concentration [mol.m-3]": h * v["CO2 partial pressure [bar]"],
-            "Reference CO2 concentration [mol.m-3]": h * 1.0,
+            # the kinetics' reference: saturation at 1 bar and the reference temperature
+            "Reference CO2 concentration [mol.m-3]": h_ref * 1.0,
             "Product molar volume per electron [m3.mol-1]": thermo.product_molar_volume_m3_mol(v),
             "Equilibrium voltage [V]": thermo.equilibrium_potential_V(
                 T, v["CO2 partial pressure [bar]"], v

@@ -60,6 +60,7 @@ import pybamm
 
 from solidna.errors import ConvergenceError, check_choice
 from solidna.materials.thermo import F
+from solidna.models.base import arrhenius
 from solidna.models.interphase import ANODE_TYPES, InterphaseSubmodel
 
 __all__ = [
@@ -205,7 +206,9 @@ def particle_area_per_cell_area() -> pybamm.Symbol:
 def positive_film_resistance(thickness: pybamm.Symbol) -> pybamm.Symbol:
     """Cell-area resistance of the cathode-SSE film [Ohm.m2]: ``rho_c L_c / (a L_p)`` (exact for
     the uniform reaction of the SPMe)."""
-    rho = pybamm.Parameter("Positive interphase resistivity [Ohm.m]")
+    rho = pybamm.Parameter("Positive interphase resistivity [Ohm.m]") * arrhenius(
+        "Positive interphase resistivity activation energy [J.mol-1]", sign=-1
+    )
     return rho * thickness / particle_area_per_cell_area()
 
 
@@ -407,6 +410,14 @@ def half_cell_parameter_values(
     q_nominal_Ah = areal_capacity_C_m2(p) * area / 3600
     i0_na = p[f"{prefix} exchange-current density [A.m-2]"]
     i0_nvp = p["NVP exchange-current density [A.m-2]"]
+    t_ref = p["Reference temperature [K]"]
+
+    def arrhenius_T(name: str, T: pybamm.Symbol) -> pybamm.Symbol:
+        # PyBaMM's functional-parameter form of solidna.models.base.arrhenius (T is the
+        # model's temperature variable)
+        return pybamm.exp(p[name] / pybamm.constants.R * (1 / t_ref - 1 / T))
+
+    e_na = f"{prefix} exchange-current density activation energy [J.mol-1]"
     ocp = functools.partial(
         ocp_nvp,
         plateau_V=p["NVP plateau potential [V]"],
@@ -446,7 +457,9 @@ def half_cell_parameter_values(
             ],
             # as in the symmetric cell: i0 = i0_ref sqrt(c/c0)
             "Exchange-current density for lithium metal electrode [A.m-2]": (
-                lambda c_e, c_Li, T: i0_na * (pybamm.maximum(c_e, 1e-3) / c_e0) ** 0.5
+                lambda c_e, c_Li, T: (
+                    i0_na * (pybamm.maximum(c_e, 1e-3) / c_e0) ** 0.5 * arrhenius_T(e_na, T)
+                )
             ),
             "Negative electrode charge transfer coefficient": p["Charge-transfer coefficient [-]"],
             "Negative electrode double-layer capacity [F.m-2]": p[
@@ -456,7 +469,13 @@ def half_cell_parameter_values(
             "Positive electrode thickness [m]": p["Positive electrode thickness [m]"],
             "Positive electrode conductivity [S.m-1]": p["Positive electrode conductivity [S.m-1]"],
             "Maximum concentration in positive electrode [mol.m-3]": c_max,
-            "Positive particle diffusivity [m2.s-1]": p["NVP diffusivity [m2.s-1]"],
+            "Positive particle diffusivity [m2.s-1]": (
+                lambda sto, T: (
+                    p["NVP diffusivity [m2.s-1]"]
+                    * arrhenius_T("NVP diffusivity activation energy [J.mol-1]", T)
+                    + 0 * sto
+                )
+            ),
             "Positive electrode OCP [V]": ocp,
             "Positive electrode porosity": p["Positive electrode porosity [-]"],
             "Positive electrode active material volume fraction": p[
@@ -472,6 +491,7 @@ def half_cell_parameter_values(
             "Positive electrode exchange-current density [A.m-2]": (
                 lambda c_e, c_s, c_s_max, T: (
                     i0_nvp
+                    * arrhenius_T("NVP exchange-current density activation energy [J.mol-1]", T)
                     * (pybamm.maximum(c_e, 1e-3) / c_e0) ** 0.5
                     * (4 * pybamm.maximum(c_s / c_s_max, 0) * pybamm.maximum(1 - c_s / c_s_max, 0))
                     ** 0.5
@@ -495,7 +515,8 @@ def half_cell_parameter_values(
             "Thermodynamic factor": 1.0,
             # thermal (isothermal SPMe)
             "Ambient temperature [K]": T,
-            "Reference temperature [K]": T,
+            # "Reference temperature [K]" is the set's (the paper's room temperature): the
+            # anchor of every Arrhenius law, PyBaMM's meaning of it
             "Initial temperature [K]": T,
             "Heat transfer coefficient [W.m-2.K-1]": 10.0,
             "Number of electrodes connected in parallel to make a cell": 1.0,

@@ -123,6 +123,16 @@ def provenance_table(
 ):
     """Where each value of :func:`pybamm_parameter_values` comes from.
 
+    Parameters
+    ----------
+    cell : str
+        ``"symmetric"`` (default), ``"na-co2"`` or ``"nvp"``: the cell whose exported values are
+        listed.
+    anode : str
+        ``"modified"`` (M-Na, default) or ``"pristine"``.
+    parameters : ParameterSet, optional
+        Set the values and their provenance come from. Defaults to :func:`solidna.lu2019`.
+
     Returns
     -------
     pandas.DataFrame

@@ -14,7 +14,14 @@ from collections.abc import Sequence
 import numpy as np
 import pybamm
 
-__all__ = ["current_expression", "interp_times", "switch_times"]
+__all__ = [
+    "SQUARE_WAVE_INPUTS",
+    "current_expression",
+    "interp_times",
+    "square_wave_current",
+    "square_wave_inputs",
+    "switch_times",
+]
 
 
 def switch_times(segments: Sequence) -> np.ndarray:
@@ -44,6 +51,50 @@ def current_expression(segments: Sequence, area_m2: float):
         return total
 
     return current
+
+
+#: Input parameters of :func:`square_wave_current`: amplitude [A] (signed: the current of the
+#: first half cycle), half cycle [s], start and end [s] of the wave.
+SQUARE_WAVE_INPUTS = (
+    "Square-wave current [A]",
+    "Square-wave half cycle [s]",
+    "Square-wave start [s]",
+    "Square-wave end [s]",
+)
+
+
+def square_wave_current(t):
+    """Current [A] of one square-wave segment with its amplitude, half cycle, start and end as
+    PyBaMM input parameters (:data:`SQUARE_WAVE_INPUTS`), so that one discretised model serves
+    every current density and half cycle (e.g. the points of a sweep).
+
+    Equal to :func:`current_expression` of the same segment, value for value: the wave starts
+    with the positive half cycle at the start and is zero from the end on. The switch times are
+    not constants of the expression, so PyBaMM cannot find them: pass them as ``t_eval``
+    (:func:`switch_times`), where IDAKLU stops and restarts the integration.
+    """
+    amp, half, start, end = (pybamm.InputParameter(name) for name in SQUARE_WAVE_INPUTS)
+    phase = pybamm.Modulo(t - start, 2 * half)
+    # "t - start >= 0" and "end - t > 0" rather than "t >= start" and "t < end": the same tests,
+    # written so that PyBaMM does not make them discontinuity events (both are t_eval points)
+    return amp * (t - start >= 0) * (end - t > 0) * (1 - 2 * (phase >= half))
+
+
+def square_wave_inputs(segment, area_m2: float) -> dict[str, float]:
+    """Values of :data:`SQUARE_WAVE_INPUTS` for one square-wave ``segment``
+    (:class:`solidna.protocols.ScheduleSegment` with a half cycle) over ``area_m2`` [m2]."""
+    return dict(
+        zip(
+            SQUARE_WAVE_INPUTS,
+            (
+                segment.current_density_A_m2 * area_m2,
+                segment.half_cycle_s,
+                segment.start_s,
+                segment.end_s,
+            ),
+            strict=True,
+        )
+    )
 
 
 def interp_times(switch: np.ndarray, points_per_half_cycle: int) -> np.ndarray:

@@ -102,12 +102,18 @@ def symmetric_parameter_values(
 
 
 @functools.lru_cache(maxsize=16)
-def _model(anode: str, surface_form: str, mode: str) -> SymmetricCellModel:
+def _model(anode: str, surface_form: str, mode: str, growth: str = "time") -> SymmetricCellModel:
     # The model class, variables, sign and external circuit of a pybamm.Experiment; without
     # PyBaMM's two capacity-counting states ("capacity": "none"), which our schedules do not
     # need and which cost ~15 % of the 4000-h run's solve time.
     return SymmetricCellModel(
-        {"anode": anode, "surface form": surface_form, "operating mode": mode, "capacity": "none"}
+        {
+            "anode": anode,
+            "surface form": surface_form,
+            "operating mode": mode,
+            "capacity": "none",
+            "interphase growth": growth,
+        }
     )
 
 
@@ -120,6 +126,7 @@ def solve_current(
     points_per_half_cycle: int = 16,
     surface_form: str = "algebraic",
     rtol: float = RTOL,
+    interphase_growth: str = "time",
 ) -> dict[str, np.ndarray]:
     """Solve the symmetric cell under a current schedule (PyBaMM's conventions throughout).
 
@@ -128,7 +135,8 @@ def solve_current(
     positive half cycle. A positive current density is a PyBaMM discharge: it strips the left
     electrode and lowers ``"Voltage [V]"`` (``"Working-electrode voltage [V]"`` is its
     negative). The schedule is the model's "Current function [A]" in operating mode
-    ``"current"`` (:func:`solidna.models.base.solve_schedule`).
+    ``"current"`` (:func:`solidna.models.base.solve_schedule`). ``interphase_growth`` is the
+    model's ``"interphase growth"`` option (``"time"`` or ``"time and charge"``).
 
     Returns
     -------
@@ -137,7 +145,7 @@ def solve_current(
         ``"final state"`` (left/right interphase thickness [m]).
     """
     sol, out = solve_schedule(
-        _model(anode, surface_form, "current"),
+        _model(anode, surface_form, "current", interphase_growth),
         pybamm.ParameterValues(dict(values)),
         segments,
         variables,

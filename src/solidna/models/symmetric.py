@@ -21,7 +21,10 @@ Per unit area (physics brief section 3, 5; Newman & Thomas-Alyea ch. 12)::
   degraded zones exist only next to pristine Na);
 * ``c(x, t)``: salt concentration across the SSE, ``dc/dt = D d2c/dx2`` with ``-D dc/dx =
   (1 - t+) i / F`` at both faces (binary electrolyte, thermodynamic factor 1);
-* the interphase thicknesses grow as the anode option dictates.
+* the interphase thicknesses grow as the anode and ``"interphase growth"`` options dictate;
+* temperature: "Temperature [K]" enters f = F/RT and the Arrhenius factors of the interphase
+  submodel (exchange current, film resistivity, growth); the SSE conductivity and salt
+  diffusivity are evaluated at it by the parameter export (:mod:`solidna.models.solve`).
 
 Operating modes are PyBaMM's (:mod:`solidna.models.base`): ``"current"`` (``"Current function
 [A]"``; galvanostatic steps, rest, EIS), ``"voltage"`` (``"Voltage function [V]"``; cyclic
@@ -35,7 +38,7 @@ from __future__ import annotations
 import pybamm
 
 from solidna.models.base import CAPACITY_OPTIONS, OPERATING_MODES, OneDomainModel
-from solidna.models.interphase import InterphaseSubmodel
+from solidna.models.interphase import GROWTH_OPTIONS, InterphaseSubmodel
 
 __all__ = ["SymmetricCellModel"]
 
@@ -44,6 +47,7 @@ _OPTIONS = {
     "surface form": ("algebraic", "differential"),
     "operating mode": tuple(OPERATING_MODES),
     "capacity": CAPACITY_OPTIONS,
+    "interphase growth": GROWTH_OPTIONS,
 }
 
 
@@ -57,7 +61,9 @@ class SymmetricCellModel(OneDomainModel):
         ``"algebraic"`` (default) or ``"differential"`` (needed for impedance);
         ``"operating mode"``: ``"current"`` (default), ``"voltage"``, ``"power"`` or
         ``"resistance"`` (PyBaMM's external circuit); ``"capacity"``: ``"integrated"``
-        (default, PyBaMM's discharge/throughput capacity states) or ``"none"``.
+        (default, PyBaMM's discharge/throughput capacity states) or ``"none"``;
+        ``"interphase growth"``: ``"time"`` (default) or ``"time and charge"`` (growth on the
+        fresh Na surface exposed by plating/stripping, :mod:`solidna.models.interphase`).
     name : str, optional
         Model name.
 
@@ -79,6 +85,7 @@ class SymmetricCellModel(OneDomainModel):
         "anode": "modified",
         "surface form": "algebraic",
         "operating mode": "current",
+        "interphase growth": "time",
     }
 
     def __init__(self, options: dict | None = None, name: str = "Na|SSE|Na symmetric cell"):
@@ -103,7 +110,7 @@ class SymmetricCellModel(OneDomainModel):
         area = self.param.A_cc
         v_max = pybamm.Parameter("Voltage limit [V]")
 
-        film = InterphaseSubmodel(opts["anode"])
+        film = InterphaseSubmodel(opts["anode"], opts["interphase growth"])
         i0_ref = film.exchange_current
 
         # ---- current: PyBaMM's external circuit (positive = discharge = stripping left) -------

@@ -109,7 +109,24 @@ class ParameterSet(Mapping[str, float]):
         return self._meta
 
     def entry(self, name: str) -> Parameter:
-        """Return the :class:`Parameter` called ``name`` (with provenance)."""
+        """Return the :class:`Parameter` called ``name`` (with provenance).
+
+        Parameters
+        ----------
+        name : str
+            Full name of the parameter, unit included, e.g. ``"Temperature [K]"``.
+
+        Returns
+        -------
+        Parameter
+            The entry: value (in the unit of its name), unit, source, method, uncertainty and
+            note.
+
+        Raises
+        ------
+        InvalidOptionError
+            If the set has no parameter ``name`` (the message lists the closest names).
+        """
         try:
             return self._entries[name]
         except KeyError:
@@ -126,7 +143,28 @@ class ParameterSet(Mapping[str, float]):
         source: str = "user",
         note: str = "set by the user",
     ) -> ParameterSet:
-        """Return a new set with ``values`` replaced (or added) and their provenance updated."""
+        """Return a new set with ``values`` replaced (or added) and their provenance updated.
+
+        Parameters
+        ----------
+        values : Mapping[str, float]
+            New values by full parameter name, each in the unit of its name (SI by convention,
+            e.g. ``{"Temperature [K]": 308.15}``). A name not yet in the set is added, its unit
+            taken from the bracket at the end of the name (``"-"`` if there is none).
+        method : str, optional
+            Provenance method recorded for the new values: one of ``measured``,
+            ``literature``, ``fitted``, ``estimated``, ``assumed`` (default).
+        source : str, optional
+            Provenance source recorded for the new values (a reference key; default ``"user"``).
+        note : str, optional
+            Free-text note recorded for the new values; an ``assumed`` value must say why
+            (default ``"set by the user"``).
+
+        Returns
+        -------
+        ParameterSet
+            A copy with the same name and metadata; this set is left unchanged.
+        """
         new = dict(self._entries)
         for key, value in values.items():
             if key in new:
@@ -139,7 +177,18 @@ class ParameterSet(Mapping[str, float]):
         return ParameterSet(self._name, new, self._meta)
 
     def subset(self, prefix: str) -> dict[str, float]:
-        """Values of all entries whose name starts with ``prefix``."""
+        """Values of all entries whose name starts with ``prefix``.
+
+        Parameters
+        ----------
+        prefix : str
+            Start of the parameter names to keep (case-sensitive), e.g. ``"Modified"``.
+
+        Returns
+        -------
+        dict[str, float]
+            Value by full parameter name, each in the unit of its name.
+        """
         return {k: p.value for k, p in self._entries.items() if k.startswith(prefix)}
 
     def hash(self) -> str:
@@ -148,13 +197,16 @@ class ParameterSet(Mapping[str, float]):
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def provenance(self):
-        """Return the provenance table as a :class:`pandas.DataFrame` (one row per parameter)."""
+        """Return the provenance table as a :class:`pandas.DataFrame` (one row per parameter;
+        ``uncertainty`` is the standard uncertainty when the entry records one, e.g. a fitted
+        value's, else ``None``)."""
         import pandas as pd
 
         rows = [
             {
                 "name": p.name,
                 "value": p.value,
+                "uncertainty": p.uncertainty,
                 "unit": p.unit,
                 "method": p.method,
                 "source": p.source,

@@ -30,14 +30,14 @@ from solidna.protocols.steps import (
 )
 
 __all__ = [
-    "Step",
-    "Rest",
-    "PlatingStripping",
-    "CyclicVoltammetry",
-    "ImpedanceSpectroscopy",
-    "current_schedule",
-    "FullDischarge",
     "CapacityCycling",
+    "current_schedule",
+    "CyclicVoltammetry",
+    "FullDischarge",
     "GalvanostaticCycling",
+    "ImpedanceSpectroscopy",
+    "PlatingStripping",
     "RateTest",
+    "Rest",
+    "Step",
 ]

@@ -9,6 +9,12 @@
 * :mod:`~solidna.quantum.md` - reactive MD of FEC and FEC-Na+ on a Na(100) cluster with GFN2-xTB
   via tblite and ASE, and the detection of ring opening and C-F cleavage (Fig. 1d);
 * :mod:`~solidna.quantum.screen` - ranking candidate reagents by the LUMO shift on Na+ binding;
+* :mod:`~solidna.quantum.decision` - the paper's decision as a ranking: oxidation gate, F- release
+  in MD on Na, LUMO with Na+ (``solidna screen --decide``);
+* :mod:`~solidna.quantum.study` - the level-of-theory band of the LUMO shift of FEC on Na+
+  (functionals, bases, solvents, geometries, sites; ``solidna screen --study``);
+* :mod:`~solidna.quantum.stats` - bootstrap intervals and the one-sided rank test of MD event
+  times;
 * :mod:`~solidna.quantum.cache` - the results cache (never mistaken for a computation).
 
 PySCF, RDKit, tblite and ASE are imported inside the functions that need them, so importing

@@ -11,22 +11,26 @@ would exceed :data:`MAX_STORED_MB`, PySCF's own per-cycle route is used.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 
-__all__ = ["MAX_STORED_MB", "attach_pcm"]
+__all__ = ["MAX_STORED_MB", "attach_pcm", "attach_smd"]
 
 #: Largest integral tensor kept in memory [MB] (FEC-Na+ in 6-311+G(d,p): ~250 MB).
 MAX_STORED_MB = 1500.0
 
 
-def _stored_pcm_class() -> type:
+@functools.cache
+def _stored_pcm_class(model: str = "PCM") -> type:
+    """PySCF's PCM (or SMD, a PCM subclass with the same surface integrals) keeping them."""
     from pyscf import df, gto, lib
     from pyscf.solvent.pcm import PCM
+    from pyscf.solvent.smd import SMD
 
-    class StoredIntegralsPCM(PCM):
-        """:class:`pyscf.solvent.pcm.PCM` that keeps the surface integrals of one geometry."""
+    class StoredIntegralsPCM(SMD if model == "SMD" else PCM):
+        """:class:`pyscf.solvent.pcm.PCM` (or ``SMD``) that keeps the surface integrals."""
 
         _v_tril: Any = None
 
@@ -80,3 +84,14 @@ def attach_pcm(mf: Any) -> Any:
     from pyscf.solvent.pcm import pcm_for_scf
 
     return pcm_for_scf(mf, _stored_pcm_class()(mf.mol))
+
+
+def attach_smd(mf: Any) -> Any:
+    """``mf`` with SMD (``mf.SMD()``), surface integrals kept per geometry as in :func:`attach_pcm`.
+
+    PySCF's SMD is a subclass of its PCM whose electrostatic part uses the same integrals; without
+    keeping them an SMD SCF of FEC in 3-21G took ~3x as long as the PCM one.
+    """
+    from pyscf.solvent.smd import smd_for_scf
+
+    return smd_for_scf(mf, _stored_pcm_class("SMD")(mf.mol))

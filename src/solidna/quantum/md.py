@@ -31,7 +31,13 @@ Detection criteria (fixed before any trajectory was looked at; never adjusted to
   (cluster or the complex's own Na+), at the recorded step nearest to t.
 * Per system, the event time is the median over seeds; a seed in which the event does not occur
   counts as later than the trajectory (so the median is "not observed" when half the seeds or more
-  show nothing).
+  show nothing). :meth:`MDSummary.interval` gives the bootstrap interval of the median and
+  :func:`solidna.quantum.stats.compare_times` the one-sided test of "sooner".
+* A trajectory may stop early (``MDSettings.stop_margin_fs``): only after ring opening and, for an
+  adsorbate with a C-F bond, C-F cleavage have both been detected (held for
+  :data:`BREAK_PERSIST_FS`), the margin has passed and at least ``min_duration_fs`` are done. A
+  trajectory without its events always runs the full ``duration_fs``, so an unobserved event is
+  censored at the same, full length in every seed.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ import dataclasses
 import datetime as _dt
 import functools
 import math
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -80,6 +87,8 @@ BOND_BREAK_FACTOR = 1.5
 BREAK_PERSIST_FS = 10.0
 #: Interval of the stored coordinates (for the trajectory file and the figure) [fs].
 FRAME_EVERY_FS = 5.0
+#: Interval of the early-stop check [fs] (see ``MDSettings.stop_margin_fs``).
+STOP_CHECK_FS = 5.0
 #: Fall-back xTB SCF settings after a failed step: smaller Broyden damping, more iterations.
 _RETRY_DAMPING = 0.2
 _RETRY_MAX_ITERATIONS = 1000
@@ -238,6 +247,8 @@ class Trajectory(CachedRecord):
         Coordinates every :data:`FRAME_EVERY_FS` [A].
     scf_retries : int
         Steps whose xTB SCF needed the fall-back settings.
+    stopped_early : bool
+        The run stopped after its events (``MDSettings.stop_margin_fs``) before ``duration_fs``.
 
     The provenance fields are those of :class:`~solidna.quantum.cache.CachedRecord`.
     """
@@ -257,6 +268,7 @@ class Trajectory(CachedRecord):
     frame_times_fs: list[float]
     frames_A: list[list[list[float]]]
     scf_retries: int
+    stopped_early: bool = False
 
     @property
     def total_eV(self) -> np.ndarray:
@@ -321,6 +333,36 @@ def _calculator(settings: MDSettings, charge: int) -> Any:
     )
 
 
+def _events_done(
+    rec: dict[str, list], bonds: list[list[int]], adsorbate: Molecule, has_cf: bool, cfg: Any
+) -> bool:
+    """True when every event of interest has happened, held, and the margin has passed."""
+    times = np.asarray(rec["t"])
+    t_now = float(times[-1])
+    if t_now < cfg.min_duration_fs:
+        return False
+    lengths = np.asarray(rec["bonds"])
+    ring = {tuple(b) for b in adsorbate.ring_bonds}
+    ring_t: list[float] = []
+    cf_t: list[float] = []
+    for k, (i, j) in enumerate(bonds):
+        t = _break_time(times, lengths[:, k], float(lengths[0, k]), BREAK_PERSIST_FS)
+        if t is None:
+            continue
+        if (i, j) in ring:
+            ring_t.append(t)
+        if {adsorbate.symbols[i], adsorbate.symbols[j]} == {"C", "F"}:
+            cf_t.append(t)
+    wanted = []
+    if ring:
+        wanted.append(min(ring_t) if ring_t else None)
+    if has_cf:
+        wanted.append(min(cf_t) if cf_t else None)
+    if not wanted or any(t is None for t in wanted):
+        return False
+    return t_now >= max(wanted) + BREAK_PERSIST_FS + cfg.stop_margin_fs
+
+
 def run_trajectory(
     adsorbate: Molecule,
     settings: MDSettings | str = "fast",
@@ -382,7 +424,10 @@ def run_trajectory(
     dyn = VelocityVerlet(atoms, timestep=cfg.timestep_fs * units.fs, logfile=None)
     n = cfg.n_steps
     report_every = max(1, n // 10)
+    check_every = max(1, int(round(STOP_CHECK_FS / cfg.timestep_fs)))
+    has_cf = any({adsorbate.symbols[i], adsorbate.symbols[j]} == {"C", "F"} for i, j in bonds)
     step = 0
+    stopped_early = False
     try:
         record(0)
         for step in range(1, n + 1):
@@ -394,6 +439,16 @@ def run_trajectory(
                     f"{adsorbate.name} seed {seed}: {step * cfg.timestep_fs:.0f}/"
                     f"{cfg.duration_fs:g} fs"
                 )
+            if (
+                cfg.stop_margin_fs is not None
+                and step % check_every == 0
+                and step < n
+                and _events_done(rec, bonds, adsorbate, has_cf, cfg)
+            ):
+                if rec["t"][-1] != step * cfg.timestep_fs:
+                    record(step)
+                stopped_early = True
+                break
     except CalculationFailed as exc:
         raise ConvergenceError(
             f"GFN2-xTB SCF of {adsorbate.name} on the Na cluster did not converge at "
@@ -418,6 +473,7 @@ def run_trajectory(
         frame_times_fs=rec["ft"],
         frames_A=rec["frames"],
         scf_retries=int(atoms.calc.retries),
+        stopped_early=stopped_early,
         versions=package_versions(),
         computed_at=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         wall_time_s=round(time.perf_counter() - tic, 2),
@@ -523,6 +579,18 @@ class MDSummary:
     adsorbate: str
     events: list[ReactionEvents]
     trajectories: list[Trajectory] = field(repr=False, default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    def interval(self, attribute: str) -> Any:
+        """Median over seeds of an event attribute with its bootstrap 95 % interval
+        (:func:`solidna.quantum.stats.bootstrap_median`)."""
+        from solidna.quantum.stats import bootstrap_median
+
+        return bootstrap_median([getattr(e, attribute) for e in self.events])
+
+    def fraction(self, attribute: str) -> tuple[int, int]:
+        """(seeds in which the event was observed, seeds)."""
+        return sum(getattr(e, attribute) is not None for e in self.events), len(self.events)
 
     @property
     def ring_opening_fs(self) -> float | None:
@@ -579,12 +647,30 @@ def summarise(trajectories: Sequence[Trajectory]) -> MDSummary:
     return MDSummary(adsorbate=name, events=events, trajectories=list(trajectories))
 
 
+def default_workers() -> int:
+    """Worker processes for independent seeds: ``$SOLIDNA_WORKERS``, else min(2, CPU count)."""
+    wanted = os.environ.get("SOLIDNA_WORKERS")
+    try:
+        if wanted:
+            return max(1, int(wanted))
+    except ValueError:
+        pass
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def _run_seed(start: Molecule, cfg: MDSettings, seed: int) -> dict[str, Any]:
+    # in a worker process: one thread per worker, the trajectory as plain data
+    os.environ["OMP_NUM_THREADS"] = "1"
+    return run_trajectory(start, cfg, seed).as_dict()
+
+
 def reactive_md(
     adsorbate: Molecule,
     settings: MDSettings | str = "fast",
     *,
     cache: ResultsCache | bool | None = True,
     message: MessageCallback = _quiet,
+    workers: int | None = None,
 ) -> MDSummary:
     """Run (or read from the cache) one trajectory per seed and summarise the events.
 
@@ -598,27 +684,72 @@ def reactive_md(
         See :func:`solidna.quantum.orbitals.resolve_cache`; the key holds the adsorbate, the
         settings, the seed and the package versions.
     message : callable, optional
-        Progress messages.
+        Progress messages: ``"<name> seed <s>: read from cache"``, ``"... <t>/<T> fs"`` (one
+        worker) and ``"... done (<k>/<n> seeds)"``.
+    workers : int, optional
+        Seeds run at the same time in worker processes (default :func:`default_workers`). The
+        seeds are independent, CPU-bound trajectories of ~10-30 s each, so a process pool from
+        the standard library is enough: no scheduler to start (a Dask LocalCluster costs ~2 s and
+        a dependency), and one failed seed is recorded in ``MDSummary.failures``, not fatal.
     """
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     from solidna.quantum.orbitals import resolve_cache
 
     require("tblite", "ase")
     cfg = get_md_settings(settings)
     store = resolve_cache(cache)
-    start: Molecule | None = None
-    trajectories = []
+    n_workers = default_workers() if workers is None else max(1, int(workers))
+    found: dict[int, Trajectory] = {}
+    missing: list[int] = []
+    payloads = {
+        seed: {"adsorbate": adsorbate.key(), "settings": cfg.as_dict(), "seed": int(seed)}
+        for seed in cfg.seeds
+    }
     for seed in cfg.seeds:
-        payload = {"adsorbate": adsorbate.key(), "settings": cfg.as_dict(), "seed": int(seed)}
-        hit = store.get("md", payload)
+        hit = store.get("md", payloads[seed])
         if hit is not None:
             message(f"{adsorbate.name} seed {seed}: read from cache")
-            trajectories.append(Trajectory.from_dict(hit))
-            continue
-        if start is None:
-            message(f"{adsorbate.name}: GFN2-xTB optimisation in vacuum")
-            start = md_adsorbate(adsorbate)
-        message(f"{adsorbate.name} seed {seed}: {cfg.duration_fs:g} fs of GFN2-xTB MD")
-        traj = run_trajectory(start, cfg, seed, message=message)
-        store.put("md", payload, traj.as_dict())
-        trajectories.append(traj)
-    return summarise(trajectories)
+            found[seed] = Trajectory.from_dict(hit)
+        else:
+            missing.append(seed)
+    failures: list[dict[str, Any]] = []
+    if missing:
+        message(f"{adsorbate.name}: GFN2-xTB optimisation in vacuum")
+        start = md_adsorbate(adsorbate)
+
+        def done(seed: int, traj: Trajectory) -> None:
+            store.put("md", payloads[seed], traj.as_dict())
+            found[seed] = traj
+            k = len(found)
+            message(f"{adsorbate.name} seed {seed}: done ({k}/{len(cfg.seeds)} seeds)")
+
+        if n_workers == 1 or len(missing) == 1:
+            for seed in missing:
+                message(f"{adsorbate.name} seed {seed}: {cfg.duration_fs:g} fs of GFN2-xTB MD")
+                try:
+                    done(seed, run_trajectory(start, cfg, seed, message=message))
+                except ConvergenceError as exc:
+                    failures.append({"seed": seed, "error": str(exc)})
+        else:
+            message(
+                f"{adsorbate.name}: {len(missing)} seeds of GFN2-xTB MD on "
+                f"{min(n_workers, len(missing))} workers"
+            )
+            with ProcessPoolExecutor(max_workers=min(n_workers, len(missing))) as pool:
+                futures = {pool.submit(_run_seed, start, cfg, seed): seed for seed in missing}
+                for future in as_completed(futures):
+                    seed = futures[future]
+                    try:
+                        done(seed, Trajectory.from_dict(future.result()))
+                    except ConvergenceError as exc:
+                        failures.append({"seed": seed, "error": str(exc)})
+    trajectories = [found[seed] for seed in cfg.seeds if seed in found]
+    if not trajectories:
+        raise ConvergenceError(
+            f"Every MD seed of {adsorbate.name} failed: "
+            + "; ".join(f"seed {f['seed']}: {f['error']}" for f in failures)
+        )
+    summary = summarise(trajectories)
+    summary.failures = failures
+    return summary

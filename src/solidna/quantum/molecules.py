@@ -42,6 +42,7 @@ __all__ = [
     "na_complex",
     "check_charge_multiplicity",
     "coordinating_site",
+    "candidate_sites",
     "DEFAULT_SEED",
 ]
 
@@ -93,6 +94,9 @@ KNOWN_MOLECULES: dict[str, KnownMolecule] = {
         KnownMolecule("DMC", "COC(=O)OC", "dimethyl carbonate"),
         KnownMolecule("DEC", "CCOC(=O)OCC", "diethyl carbonate"),
         KnownMolecule("EMC", "CCOC(=O)OC", "ethyl methyl carbonate"),
+        KnownMolecule(
+            "FEMC", "COC(=O)OCC(F)(F)F", "methyl 2,2,2-trifluoroethyl carbonate", ("MTFEC",)
+        ),
         KnownMolecule("SN", "N#CCCC#N", "succinonitrile (the paper's solid electrolyte)"),
         KnownMolecule("AN", "CC#N", "acetonitrile", ("MeCN",)),
         KnownMolecule("ADN", "N#CCCCCC#N", "adiponitrile"),
@@ -508,7 +512,29 @@ def coordinating_site(molecule_: Molecule, rdkit_mol: Any = None) -> tuple[int, 
     return None
 
 
-def na_complex(molecule_: Molecule, distance_A: float | None = None) -> Molecule:
+def candidate_sites(molecule_: Molecule) -> list[tuple[int, str]]:
+    """Every heteroatom that can bind Na+: ``[(index, kind), ...]`` in atom order.
+
+    Carbonyl, sulfonyl and terminal O, ether O, nitrile and anionic N, and F - the starting points
+    of the binding-site search of :mod:`solidna.quantum.study` (the first site of
+    :func:`coordinating_site` is one of them).
+    """
+    from rdkit import Chem
+
+    parsed = _parse_smiles(molecule_.smiles.split(".")[0])
+    if parsed is None:
+        return []
+    mol = Chem.AddHs(parsed)
+    found: dict[int, str] = {}
+    for smarts, kind in _SITES:
+        for match in mol.GetSubstructMatches(Chem.MolFromSmarts(smarts)):
+            found.setdefault(int(match[0]), kind)
+    return sorted(found.items())
+
+
+def na_complex(
+    molecule_: Molecule, distance_A: float | None = None, site: int | None = None
+) -> Molecule:
     """The Na+ complex of ``molecule_``: Na+ placed at its coordinating atom (not yet optimised).
 
     Na+ goes on the line from the centroid of the coordinating atom's neighbours through that
@@ -521,15 +547,24 @@ def na_complex(molecule_: Molecule, distance_A: float | None = None) -> Molecule
         The free molecule (its charge is kept; the complex has charge + 1).
     distance_A : float, optional
         Na+...X distance [A]; default by element of X.
+    site : int, optional
+        Index of the atom to put Na+ at (see :func:`candidate_sites`); default the preferred
+        site (``molecule_.coordinating_atom``).
 
     Raises
     ------
     InvalidOptionError
-        If the molecule is already a complex or has no atom that can bind Na+.
+        If the molecule is already a complex, has no atom that can bind Na+, or ``site`` is not
+        an atom index of it.
     """
     if molecule_.na_index is not None:
         raise InvalidOptionError(f"{molecule_.name} is already a Na+ complex.")
-    site = molecule_.coordinating_atom
+    if site is not None and not 0 <= int(site) < molecule_.n_atoms:
+        raise InvalidOptionError(
+            f"{molecule_.name}: site {site!r} is not an atom index (0 to {molecule_.n_atoms - 1})."
+        )
+    default_site = site is None
+    site = molecule_.coordinating_atom if site is None else int(site)
     if site is None:
         raise InvalidOptionError(
             f"{molecule_.name}: no atom to bind Na+ (looked for carbonyl O, nitrile N, sulfonyl "
@@ -550,8 +585,9 @@ def na_complex(molecule_: Molecule, distance_A: float | None = None) -> Molecule
     element = molecule_.symbols[site]
     d = distance_A if distance_A is not None else NA_CONTACT_DISTANCE_A.get(element, 2.3)
     na_xyz = xyz[site] + d * direction / norm
+    name = f"{molecule_.name}-Na+" if molecule_.charge == 0 else f"{molecule_.name} + Na+"
     return Molecule(
-        name=f"{molecule_.name}-Na+" if molecule_.charge == 0 else f"{molecule_.name} + Na+",
+        name=name if default_site else f"{name} ({element}{site})",
         smiles=f"{molecule_.smiles}.[Na+]",
         symbols=(*molecule_.symbols, "Na"),
         coordinates_A=np.vstack([xyz, na_xyz]),

@@ -289,10 +289,29 @@ def na_shift(
     The complex is built by :func:`~solidna.quantum.molecules.na_complex` from the same start
     geometry (Na+ at the coordinating atom) and optimised like the free molecule.
 
+    Parameters
+    ----------
+    item : Molecule or str
+        A molecule, or a name / SMILES for :func:`~solidna.quantum.molecules.molecule`.
+    level : Level or str, default "fast"
+        ``"test"``, ``"fast"``, ``"paper"`` or a :class:`Level`; the same for both molecules.
+    cache : ResultsCache or bool, default True
+        See :func:`resolve_cache`; each of the two molecules is cached on its own.
+    message : callable, optional
+        ``message(text)`` before each step (for progress displays).
+
     Returns
     -------
     NaShift
-        ``delta_lumo_eV`` is the number of Fig. 1c (paper: -0.89 eV for FEC).
+        ``delta_lumo_eV`` is the number of Fig. 1c (paper: -0.89 eV for FEC). The orbital
+        energies of both molecules are in [eV]; ``notes`` lists any cache problems.
+
+    Raises
+    ------
+    InvalidOptionError, OutOfRangeError
+        For an unknown molecule or level, or an impossible charge/multiplicity.
+    ConvergenceError
+        When an SCF or an optimisation does not converge.
     """
     lvl = get_level(level)
     mol = as_molecule(item)

@@ -196,3 +196,122 @@ def md_figure(summaries: Sequence[Any], title: str, paper: dict[str, float] | No
         ax.legend(fontsize=7)
     fig.suptitle(textwrap.fill(title, 120), fontsize=10)
     return fig
+
+
+def study_figure(study: Any, paper_eV: float | None = None) -> Any:
+    """dLUMO of every study point, grouped by solvent treatment (the band of Fig. 1c).
+
+    Parameters
+    ----------
+    study : StudyResult
+        From :func:`solidna.quantum.study.run_study`.
+    paper_eV : float, optional
+        The paper's value, drawn as a horizontal line (with its band edges when given).
+    """
+    from matplotlib.figure import Figure
+
+    from solidna.report.style import PALETTE, apply_style
+
+    apply_style()
+    fig = Figure(figsize=(10, 4.8))
+    ax, ax_gas = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 1]})
+    functionals = sorted({r.functional for r in study.rows})
+    markers = {"GFN2-xTB": "o", "B3LYP/6-31+G(d)": "s"}
+    solvents = [s for s in dict.fromkeys(r.solvent for r in study.rows) if s != "gas"]
+    where: dict[int, float] = {}  # row id -> x, to put the default's star on its own point
+    for panel, names in ((ax, solvents), (ax_gas, ["gas"])):
+        for x, solvent in enumerate(names):
+            rows = [r for r in study.rows if r.solvent == solvent]
+            for k, r in enumerate(rows):
+                colour = PALETTE[functionals.index(r.functional) % len(PALETTE)]
+                dx = 0.6 * (k / max(len(rows) - 1, 1) - 0.5)
+                where[id(r)] = x + dx
+                panel.plot(
+                    [x + dx],
+                    [r.delta_lumo_eV],
+                    marker=markers.get(r.geometry, "^"),
+                    ms=7 if r.basis.startswith("6-311") else 5,
+                    mfc=colour if r.lowest_site else "none",
+                    mec=colour,
+                    ls="none",
+                )
+        panel.set_xticks(range(len(names)), names, fontsize=8)
+        panel.set_xlim(-0.6, len(names) - 0.4)
+    if study.band_rows():
+        b = study.band()
+        ax.axhspan(b["min_eV"], b["max_eV"], color="0.85", zorder=0, label="band (range)")
+        ax.axhline(b["median_eV"], color="0.3", lw=1.2, label=f"median {b['median_eV']:+.2f} eV")
+    default = study.default_row()
+    if default is not None:
+        x = where.get(id(default), 0.0)
+        ax.plot(
+            [x],
+            [default.delta_lumo_eV],
+            marker="*",
+            ms=14,
+            color="k",
+            ls="none",
+            label=f"default setting {default.delta_lumo_eV:+.2f} eV",
+        )
+    if paper_eV is not None:
+        ax.axhline(paper_eV, color="#CC79A7", ls="--", lw=1.2, label=f"Lu 2019 {paper_eV:+.2f} eV")
+    for f in functionals:
+        colour = PALETTE[functionals.index(f) % len(PALETTE)]
+        ax.plot([], [], "o", color=colour, label=f)
+    ax.plot([], [], "s", mfc="none", mec="0.3", label="DFT geometry")
+    ax.plot([], [], "o", mfc="none", mec="0.3", label="other start site")
+    ax.set_ylabel("LUMO(FEC-Na+) - LUMO(FEC) [eV]")
+    ax.set_title("Implicit solvent (filled: lowest-energy site; large: 6-311+G(d,p))", fontsize=9)
+    ax_gas.set_title("Gas phase", fontsize=9)
+    fig.subplots_adjust(bottom=0.3)
+    ax.legend(fontsize=7, ncol=4, loc="upper left", bbox_to_anchor=(0.0, -0.1))
+    fig.suptitle(f"Level-of-theory study of the LUMO shift of {study.molecule} on Na+", fontsize=10)
+    return fig
+
+
+def decision_figure(result: Any) -> Any:
+    """Ranked reagents: oxidation estimate vs the anodic limit, F- release fraction, LUMO with Na+.
+
+    Parameters
+    ----------
+    result : DecisionResult
+        From :func:`solidna.quantum.decision.decide`.
+    """
+    from matplotlib.figure import Figure
+
+    from solidna.report.style import apply_style
+
+    apply_style()
+    ranked = result.ranked()
+    names = [f"{k}. {c.name}" for k, c in enumerate(ranked, start=1)]
+    y = np.arange(len(ranked))[::-1]
+    fig = Figure(figsize=(11, 0.45 * len(ranked) + 1.8))
+    axes = fig.subplots(1, 3, sharey=True)
+    ox = [c.oxidation_V for c in ranked]
+    axes[0].barh(y, ox, color=[HOMO_COLOUR if c.passes_oxidation else "0.6" for c in ranked])
+    axes[0].axvline(result.limit_V, color="k", ls="--", lw=1, label=f"limit {result.limit_V:g} V")
+    axes[0].set_xlabel("E_ox estimate [V vs Na+/Na]")
+    axes[0].legend(fontsize=7)
+    frac = [c.release_fraction for c in ranked]
+    err = np.array(
+        [
+            [c.release_fraction - c.cf_interval[0], c.cf_interval[1] - c.release_fraction]
+            if c.has_cf
+            else [0.0, 0.0]
+            for c in ranked
+        ]
+    ).T
+    axes[1].barh(y, frac, xerr=err, color=LUMO_COLOUR, capsize=3)
+    for yy, c in zip(y, ranked, strict=True):
+        if not c.has_cf:
+            axes[1].text(0.02, yy, "no C-F bond", va="center", fontsize=7)
+    axes[1].set_xlim(0, 1.05)
+    axes[1].set_xlabel("Seeds with C-F cleavage on Na (95 % CI)")
+    axes[2].barh(y, [c.lumo_complex_eV for c in ranked], color="#009E73")
+    axes[2].set_xlabel("LUMO of the Na+ complex [eV]")
+    axes[0].set_yticks(y, names, fontsize=8)
+    fig.suptitle(
+        textwrap.fill(f"Reagents for a NaF-rich interphase, ranked ({result.level.label})", 120),
+        fontsize=10,
+    )
+    return fig

@@ -99,7 +99,17 @@ def build_scf(molecule: Molecule, level: Level, basis: str | None = None) -> Any
     mf.verbose = 0
     if level.density_fitting:
         mf = mf.density_fit(auxbasis=level.auxbasis)
-    if level.solvent is not None:
+    if level.solvent == "SMD":
+        # SMD's own radii (Na: Bondi 2.27 A); the cavity setting does not apply
+        from solidna.quantum._pcm import attach_smd
+        from solidna.quantum.levels import FEC_SMD_DESCRIPTORS
+
+        mf = attach_smd(mf)
+        descriptors = list(FEC_SMD_DESCRIPTORS)
+        descriptors[5] = float(level.epsilon)
+        mf.with_solvent.solvent_descriptors = descriptors
+        mf.with_solvent.eps = float(level.epsilon)
+    elif level.solvent is not None:
         from pyscf.data import radii
 
         if level.solvent == "ddCOSMO":

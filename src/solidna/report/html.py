@@ -17,6 +17,8 @@ from typing import Any
 from solidna.report.notes import Note
 
 __all__ = [
+    "CSS",
+    "figure_html",
     "write_report",
     "render_report",
     "format_value",
@@ -26,6 +28,8 @@ __all__ = [
     "is_missed",
     "explanations",
     "ROLE_LABELS",
+    "KIND_LABELS",
+    "validation_kind_of",
 ]
 
 #: The scored roles, as the headline names them.
@@ -33,8 +37,15 @@ ROLE_LABELS: dict[str, str] = {
     "calibrate": "calibrate (fitted to the paper's number)",
     "validate": "validate (predicted, not fitted)",
 }
+#: What a validate result tests (solidna.targets.validation_kind), as the headline names them.
+KIND_LABELS: dict[str, str] = {
+    "prediction": "validate: prediction (needs what no calibration fixed)",
+    "consistency": "validate: consistency (follows from the calibrated numbers and the model's form)",
+    "unlabelled": "validate: not labelled",
+}
 
-_CSS = """
+#: The style sheet of every solidna HTML page (reproduction, analysis and sweep reports).
+CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
        margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #222; line-height: 1.4; }
 h1 { font-size: 1.5em; margin-bottom: 0.2em; }
@@ -150,7 +161,10 @@ def summarize(results: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         ``pass``, ``fail`` and ``null`` (calibrate/validate without a model value) counts over
         both scored roles, ``reference`` (entries with the role ``reference``), and ``by_role``:
         ``{"calibrate": {"pass": n, "fail": n, "null": n}, "validate": {...}}``, so that the
-        fitted numbers (calibrate) are never read as predictions (validate).
+        fitted numbers (calibrate) are never read as predictions (validate); and ``by_kind``,
+        the validate results split into ``prediction`` and ``consistency`` (and
+        ``unlabelled`` when a result has no kind), so that a number that follows from the
+        calibration is never read as a prediction either.
 
     Examples
     --------
@@ -159,6 +173,7 @@ def summarize(results: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     (1, 1, 1)
     """
     by_role = {role: {"pass": 0, "fail": 0, "null": 0} for role in ROLE_LABELS}
+    by_kind = {kind: {"pass": 0, "fail": 0, "null": 0} for kind in ("prediction", "consistency")}
     counts: dict[str, Any] = {"pass": 0, "fail": 0, "null": 0, "reference": 0}
     for r in results:
         role = r.get("role")
@@ -169,8 +184,23 @@ def summarize(results: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         counts[outcome] += 1
         if role in by_role:
             by_role[role][outcome] += 1
+        if role == "validate":
+            kind = validation_kind_of(r) or "unlabelled"
+            by_kind.setdefault(kind, {"pass": 0, "fail": 0, "null": 0})[outcome] += 1
     counts["by_role"] = by_role
+    counts["by_kind"] = by_kind
     return counts
+
+
+def validation_kind_of(entry: Mapping[str, Any]) -> str | None:
+    """``prediction`` or ``consistency`` for a validate result: its own ``kind`` (written by
+    ``solidna reproduce``), else the kind of its target id (``targets/validation.yaml``)."""
+    if entry.get("kind"):
+        return str(entry["kind"])
+    from solidna.targets import validation_kind
+
+    label = validation_kind(str(entry.get("id", "")))
+    return None if label is None else label.kind
 
 
 def is_missed(entry: Mapping[str, Any]) -> bool:
@@ -242,7 +272,7 @@ def _results_table(results: list[Mapping[str, Any]]) -> str:
         rows.append(
             f'<tr class="{_row_class(r)}">'
             f'<td class="mono">{_e(r.get("id", ""))}</td>'
-            f"<td>{_e(r.get('role', ''))}</td>"
+            f"<td>{_role_cell(r)}</td>"
             f'<td class="num">{_e(format_value(r.get("paper")))}</td>'
             f'<td class="num">{_e(format_value(r.get("model")))}</td>'
             f"<td>{_e(unit)}</td>"
@@ -254,6 +284,21 @@ def _results_table(results: list[Mapping[str, Any]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+def _role_cell(entry: Mapping[str, Any]) -> str:
+    """The role, and for a validate result its kind with the reason (prediction/consistency)."""
+    role = _e(entry.get("role", ""))
+    kind = validation_kind_of(entry) if entry.get("role") == "validate" else None
+    if not kind:
+        return role
+    why = entry.get("why")
+    if why is None:
+        from solidna.targets import validation_kind
+
+        label = validation_kind(str(entry.get("id", "")))
+        why = label.why if label else ""
+    return f'{role}: <b>{_e(kind)}</b><br><small class="why">{_e(why)}</small>'
+
+
 def _why_link(entry: Mapping[str, Any]) -> str:
     if not is_missed(entry):
         return ""
@@ -261,25 +306,69 @@ def _why_link(entry: Mapping[str, Any]) -> str:
 
 
 def _headline(counts: Mapping[str, Any]) -> str:
-    """The summary: calibrate and validate counted apart (a fitted number that passes says
-    nothing about the model's predictive power), and the reference entries."""
+    """The summary: calibrate, validate predictions and validate consistency checks counted
+    apart (a fitted number that passes says nothing about the model's predictive power, and one
+    that follows from the fitted numbers says little more), and the reference entries."""
     head = "<tr><th></th><th>pass</th><th>fail</th><th>without model value</th></tr>"
-    rows = []
-    for role, label in ROLE_LABELS.items():
-        c = counts["by_role"][role]
-        rows.append(
-            f"<tr><th>{_e(label)}</th>"
-            + "".join(f'<td class="{k}">{c[k]}</td>' for k in ("pass", "fail", "null"))
-            + "</tr>"
-        )
-    validate = counts["by_role"]["validate"]
-    scored = sum(validate.values())
+    groups = [(ROLE_LABELS["calibrate"], counts["by_role"]["calibrate"])]
+    groups += [
+        (KIND_LABELS.get(kind, kind), c)
+        for kind, c in counts["by_kind"].items()
+        if kind != "unlabelled" or sum(c.values())
+    ]
+    rows = [
+        f"<tr><th>{_e(label)}</th>"
+        + "".join(f'<td class="{k}">{c[k]}</td>' for k in ("pass", "fail", "null"))
+        + "</tr>"
+        for label, c in groups
+    ]
+    pred, cons = counts["by_kind"]["prediction"], counts["by_kind"]["consistency"]
+    unlabelled = sum(counts["by_kind"].get("unlabelled", {}).values())
+    cal = counts["by_role"]["calibrate"]
     return (
-        f'<p class="headline"><b>Predictions (validate): {validate["pass"]} of {scored} pass.</b> '
-        f"Fitted numbers (calibrate): {counts['by_role']['calibrate']['pass']} of "
-        f"{sum(counts['by_role']['calibrate'].values())} pass. "
-        f"{counts['reference']} reference entries (the paper's data, not scored).</p>"
+        f'<p class="headline"><b>Predictions: {pred["pass"]} of {sum(pred.values())} pass</b> '
+        "(validate results that need something no calibration fixed). Consistency checks: "
+        f"{cons['pass']} of {sum(cons.values())} pass (validate results that follow from the "
+        "calibrated numbers and the model's form). Fitted numbers (calibrate): "
+        f"{cal['pass']} of {sum(cal.values())} pass. "
+        + (f"{unlabelled} validate results without a kind. " if unlabelled else "")
+        + f"{counts['reference']} reference entries (the paper's data, not scored).</p>"
         f'<table class="summary"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def _calibrated_table(rows: list[Mapping[str, Any]]) -> str:
+    """Each fitted parameter with its 1-sd uncertainty (linearised at the optimum, the targets'
+    tolerances read as one standard uncertainty) and the routine and targets that fix it."""
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in ("parameter", "value", "± 1 sd", "unit", "x/÷ factor", "routine: targets")
+    )
+    body = []
+    for r in rows:
+        u, ul = r.get("uncertainty"), r.get("uncertainty_log")
+        finite = u is not None and math.isfinite(float(u))
+        unc = format_value(u, 2) if finite else ("not determined" if u is not None else "—")
+        factor = (
+            format_value(math.exp(min(float(ul), 700)), 3)
+            if ul is not None and math.isfinite(float(ul))
+            else "—"
+        )
+        routine = str(r.get("routine", "")).rsplit(".", 1)[-1]
+        body.append(
+            f"<tr><td>{_e(r.get('name', ''))}</td>"
+            f'<td class="num">{_e(format_value(r.get("value")))}</td>'
+            f'<td class="num">{_e(unc)}</td><td>{_e(r.get("unit", ""))}</td>'
+            f'<td class="num">{_e(factor)}</td>'
+            f"<td><span class='mono'>{_e(routine)}</span>: "
+            f"{_e(', '.join(r.get('targets', [])))}</td></tr>"
+        )
+    return (
+        "<p>Each fitted value with its standard uncertainty, linearised at the optimum from the "
+        "targets' tolerances (read as one standard uncertainty of the paper's numbers); the "
+        "factor is exp(sd of ln value). The bands in the figures propagate these "
+        "uncertainties, with their correlations, to the predictions.</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
 
 
@@ -360,7 +449,18 @@ def _run_record(run: Mapping[str, Any]) -> str:
     return "".join(html_parts)
 
 
-def _figure(stem: str, path: Path, caption: str = "") -> str:
+def figure_html(stem: str, path: Path, caption: str = "") -> str:
+    """A ``<figure>`` with the PNG at ``path`` embedded as a base64 data URI and its caption.
+
+    Parameters
+    ----------
+    stem : str
+        The figure's file stem, shown as its label.
+    path : Path
+        The PNG file; one that cannot be read gives a figure that says so.
+    caption : str
+        Text shown beneath the figure.
+    """
     label = f'<span class="stem">{_e(stem)}</span>'
     try:
         data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
@@ -395,7 +495,7 @@ def render_report(
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>solidna reproduction — {_e(paper.get('citation', ''))}</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f"<style>{CSS}</style></head><body>",
         "<h1>solidna: in-silico reproduction</h1>",
         f'<p class="citation">{_e(paper.get("citation", ""))}. {doi_html}</p>',
         f"<p>solidna version <span class='mono'>{_e(version)}</span></p>",
@@ -404,6 +504,10 @@ def render_report(
         "<h2>Results</h2>",
         _results_table(results),
     ]
+    pset = run.get("parameter_set")
+    calibrated = list(pset.get("fitted") or []) if isinstance(pset, Mapping) else []
+    if calibrated:
+        parts += ['<h2 id="calibrated">Calibrated parameters</h2>', _calibrated_table(calibrated)]
     misses = _misses(results, notes)
     if misses:
         parts += ['<h2 id="misses">Misses and why</h2>', misses]
@@ -411,7 +515,7 @@ def render_report(
     if figures:
         parts.append("<h2>Figures</h2>")
         parts += [
-            _figure(stem, Path(path), captions.get(stem) or "(no caption)")
+            figure_html(stem, Path(path), captions.get(stem) or "(no caption)")
             for stem, path in figures.items()
         ]
     if notes:

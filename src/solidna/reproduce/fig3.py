@@ -133,10 +133,12 @@ def run(progress: Progress = no_progress) -> FigureOutput:
     out.figures["fig3g"] = _plot_fig3g(params, targets)
     out.captions.update(_captions(params))
     out.note(
-        "Conductivity: t = 2 percolation in the SN + NaClO4 volume fraction times a dissociation "
-        "factor exp(beta * phi_P) and an Arrhenius factor; modulus: gel scaling E ~ phi_P^n. "
-        "Six constants fitted to the six calibrate numbers of Fig. 3f/3g (exact interpolation); "
-        "the validate numbers (E at w = 0.8, E_a, Arrhenius slope) are predictions. Room "
+        "Conductivity: generalised effective medium (McLachlan 1990) of a free SN/NaClO4 phase, "
+        "a PVDF-HFP gel swollen by the solution and dry polymer, each with its own conductivity "
+        "and Arrhenius law (no percolation zero); modulus: gel scaling E ~ phi_P^n. Six "
+        "constants fitted to the six calibrate numbers of Fig. 3f/3g (exact interpolation); the "
+        "validate numbers (E at w = 0.8, E_a, Arrhenius slope) are not fitted. E_a and the slope "
+        "follow mostly from sigma(25 C) and sigma(50 C) at w = 0.8, where the SSE is gel. Room "
         "temperature is assumed to be 25 C.",
         "fig3",
     )

@@ -29,7 +29,7 @@ __all__ = ["PREFIXES", "run", "STABLE_MAX_VOLTAGE_V", "STABLE_MAX_GROWTH"]
 
 PREFIXES = ("fig4", "figS18")
 #: Typical wall time of :func:`run` [s] (shares the progress bar of ``solidna reproduce``).
-EXPECTED_WALL_TIME_S = 12.0
+EXPECTED_WALL_TIME_S = 14.0
 
 # Fig. S18 criterion of the targets file: "no runaway - below 1 V - and the overpotential grows
 # by less than 50 %" over 1000 h.
@@ -164,6 +164,30 @@ def _stable(result) -> tuple[bool, str]:
     )
 
 
+#: The fitted parameters the M-Na|M-Na run depends on (its band uses their covariance only).
+MODIFIED_FITTED = (
+    "Modified interphase resistivity [Ohm.m]",
+    "Modified interphase solvent diffusivity [m2.s-1]",
+    "Modified exchange-current density [A.m-2]",
+)
+
+
+def _overpotential_band(ps: ParameterSet, mna) -> tuple[np.ndarray | None, str]:
+    """1-sd band [mV] of the per-cycle M-Na|M-Na overpotential of Fig. 4h, by running the
+    4000-h protocol at the sigma points of the symmetric calibration's covariance."""
+    from solidna.calibrate.uncertainty import band, propagate
+
+    cycles = mna.overpotential().index
+
+    def per_cycle(p: ParameterSet) -> np.ndarray:
+        return ex.fig4h(p, "modified").overpotential().reindex(cycles).to_numpy(float)
+
+    points, note = propagate(ps, "symmetric", per_cycle, only=MODIFIED_FITTED)
+    if not points:
+        return None, note
+    return band(mna.overpotential().to_numpy(float), points), note
+
+
 def run(progress: Progress = no_progress, parameters: ParameterSet | None = None) -> FigureOutput:
     """Compute every fig4* and figS18* target and draw Fig. 4e, 4f, 4g, 4h and S18."""
     ps = parameters or lu2019()
@@ -173,6 +197,8 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
     progress("Fig. 4h: M-Na|M-Na, 4000 h at 0.1 mA/cm2", 0.0)
     mna = ex.fig4h(ps, "modified")
     start, end = ex.cycling_overpotentials_mV(mna)
+    progress("Fig. 4h: M-Na|M-Na 4000 h at the calibration's sigma points", 0.1)
+    mna_band, band_note = _overpotential_band(ps, mna)
     R(
         TargetResult(
             "fig4h.mna.overpotential.start",
@@ -180,11 +206,12 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
             "cycle 1 of the simulated 4000-h run; per-cycle overpotential (median |V| over the last 10 % of each half cycle, mean of strip/plate)",
         )
     )
+    end_sd = "" if mna_band is None else f" (+- {mna_band[-1]:.1f} mV, 1 sd of the calibration)"
     R(
         TargetResult(
             "fig4h.mna.overpotential.4000h",
             end,
-            f"last complete cycle (cycle {len(mna.overpotential())}) of the 4000-h run",
+            f"last complete cycle (cycle {len(mna.overpotential())}) of the 4000-h run{end_sd}",
         )
     )
 
@@ -247,7 +274,20 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
     drts = _eis_drt(eis)
 
     progress("Fig. 4: drawing", 0.88)
-    out.figures.update(_figures(mna, na, cv_m, cv_p, eis, s18))
+    out.figures.update(_figures(mna, na, cv_m, cv_p, eis, s18, mna_band))
+    if mna_band is not None:
+        eta = mna.overpotential()
+        out.note(
+            "Fig. 4h band: the M-Na|M-Na overpotential with the uncertainty the symmetric "
+            "calibration leaves (linearised covariance of its fitted film resistivity, solvent "
+            f"diffusivity and exchange current; {band_note}): {eta.iloc[0]:.1f} +- "
+            f"{mna_band[0]:.1f} mV at the start, {eta.iloc[len(eta) // 2]:.1f} +- "
+            f"{mna_band[len(eta) // 2]:.1f} mV at {mna.cycles()['Time [h]'].iloc[len(eta) // 2]:.0f} h "
+            f"and {eta.iloc[-1]:.1f} +- {mna_band[-1]:.1f} mV after 4000 h.",
+            "fig4h.mna.overpotential.4000h",
+        )
+    else:
+        out.note(f"Fig. 4h: no uncertainty band ({band_note}).")
     out.captions.update(_captions())
     taus = _model_time_constants(ps)
     out.figures["fig4e_drt"] = _drt_figure(drts, taus)
@@ -297,7 +337,9 @@ def _captions() -> dict[str, str]:
             "Galvanostatic plating/stripping of symmetric cells at 0.1 mA/cm2 with 1-h half "
             "cycles (model): voltage of Na|Na until the cycler's 10 V limit and of M-Na|M-Na over "
             "4000 h, the per-cycle overpotential of M-Na|M-Na, and zooms on the first and last "
-            "cycles. Markers: Lu 2019 Fig. 4h and text - M-Na|M-Na overpotential "
+            "cycles; the shaded band is one standard deviation from the uncertainty the "
+            "calibration leaves in the fitted parameters (see the notes). Markers: Lu 2019 Fig. "
+            "4h and text - M-Na|M-Na overpotential "
             f"{v('fig4h.mna.overpotential.start')} mV at the start and "
             f"{v('fig4h.mna.overpotential.4000h')} mV after 4000 h; Na|Na reaches about 10 V "
             f"after about {v('fig4h.na.time_to_10V')} h."
@@ -336,7 +378,7 @@ def _captions() -> dict[str, str]:
     }
 
 
-def _figures(mna, na, cv_m, cv_p, eis, s18) -> dict[str, Any]:
+def _figures(mna, na, cv_m, cv_p, eis, s18, mna_band=None) -> dict[str, Any]:
     import matplotlib.pyplot as plt
 
     from solidna.report.style import MODIFIED, PAPER_MARKER, PRISTINE, apply_style
@@ -358,6 +400,16 @@ def _figures(mna, na, cv_m, cv_p, eis, s18) -> dict[str, Any]:
     eta = mna.overpotential()
     cyc = mna.cycles()
     axes[0, 2].plot(cyc["Time [h]"], eta, color=MODIFIED, label=f"{labels['modified']} (model)")
+    if mna_band is not None:
+        axes[0, 2].fill_between(
+            cyc["Time [h]"],
+            eta - mna_band,
+            eta + mna_band,
+            color=MODIFIED,
+            alpha=0.25,
+            lw=0,
+            label="1 sd from the calibration",
+        )
     # the paper's numbers beside the model (plotting only; read from the targets data)
     paper_eta = [
         get_target("fig4h.mna.overpotential.start").value,

@@ -24,7 +24,7 @@ __all__ = ["PREFIXES", "run"]
 
 PREFIXES = ("figS31",)
 #: Typical wall time of :func:`run` [s] (shares the progress bar of ``solidna reproduce``).
-EXPECTED_WALL_TIME_S = 8.0
+EXPECTED_WALL_TIME_S = 16.0
 
 
 def run(progress: Progress = no_progress, parameters: ParameterSet | None = None) -> FigureOutput:
@@ -42,8 +42,20 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
         runs[anode] = {"rate": rate, "cycling": cycling}
         obs[anode] = nvp.figS31_observables(rate, cycling)
 
-    m, p = obs["modified"], obs["pristine"]
+    progress("Fig. S31: M-Na 200 cycles at the calibration's sigma points", 0.6)
     mc = runs["modified"]["cycling"].discharge_capacity()
+    q_sd, retention_sd, band_note = _capacity_band(ps, mc)
+    m, p = obs["modified"], obs["pristine"]
+    if q_sd is not None:
+        out.note(
+            "Fig. S31 band: one standard deviation from the uncertainty the NVP calibration "
+            f"leaves in its two fitted parameters ({band_note}): capacity {mc.iloc[0]:.1f} +- "
+            f"{q_sd[0]:.1f} mAh/g in cycle 1 and {mc.iloc[-1]:.1f} +- {q_sd[-1]:.1f} mAh/g in "
+            f"cycle {len(mc)}; retention {m['retention']:.3f} +- {retention_sd:.3f}.",
+            "figS31.mna.retention.200cycles",
+        )
+    else:
+        out.note(f"Fig. S31: no uncertainty band ({band_note}).")
     out.results.append(
         TargetResult(
             "figS31.mna.retention.200cycles",
@@ -74,11 +86,12 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
         )
     )
     progress("Fig. S31: drawing", 0.88)
-    out.figures["figS31"] = _figure(runs)
+    out.figures["figS31"] = _figure(runs, q_sd)
     out.captions["figS31"] = (
         "Na|SSE|Na3V2(PO4)3 half-cells with M-Na and pristine Na (model): discharge capacity over "
         "200 cycles at 1 C (assumed rate) and in the rate test 0.1-0.2-0.5-1-2-0.1 C, 5 cycles "
-        "each, 2.5-3.8 V. Markers: Lu 2019 Fig. S31 and text - "
+        "each, 2.5-3.8 V; the band on M-Na is one standard deviation from the calibration's "
+        "parameter uncertainty. Markers: Lu 2019 Fig. S31 and text - "
         f"{get_target('figS31.mna.retention.200cycles').value:.0%} capacity retention after 200 "
         "cycles (drawn as that share of the model's first-cycle capacity: the paper's retention, "
         "not its capacity) and "
@@ -97,7 +110,32 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
     return out
 
 
-def _figure(runs: dict[str, dict[str, Any]]):
+def _capacity_band(ps: ParameterSet, capacity) -> tuple[Any, float | None, str]:
+    """1-sd band of the M-Na discharge capacity per cycle of the 200-cycle run [mAh/g] and of
+    its retention [-], from reruns at the sigma points of the NVP calibration's covariance
+    (capacities only: the coarse output grid of the fit)."""
+    import numpy as np
+
+    from solidna.calibrate.nvp import FIT_POINTS_PER_STEP
+    from solidna.calibrate.uncertainty import band, propagate
+
+    n = len(capacity)
+
+    def curve(p: ParameterSet) -> np.ndarray:
+        run = nvp.figS31_cycling(p, "modified", FIT_POINTS_PER_STEP)
+        q = run.discharge_capacity().to_numpy(float)[:n]
+        q = np.concatenate([q, np.full(n - len(q), np.nan)])
+        return np.concatenate([q, [run.retention()]])
+
+    points, note = propagate(ps, "nvp", curve)
+    if not points:
+        return None, None, note
+    q0 = capacity.to_numpy(float)
+    sd = band(np.concatenate([q0, [q0[-1] / q0[0]]]), points)
+    return sd[:-1], float(sd[-1]), note
+
+
+def _figure(runs: dict[str, dict[str, Any]], q_sd: Any = None):
     import matplotlib.pyplot as plt
 
     from solidna.report.style import MODIFIED, PAPER_MARKER, PRISTINE, apply_style
@@ -109,6 +147,16 @@ def _figure(runs: dict[str, dict[str, Any]]):
     for anode, res in runs.items():
         q = res["cycling"].discharge_capacity()
         ax1.plot(q.index, q, "o-", ms=2, lw=0.8, color=colours[anode], label=labels[anode])
+        if anode == "modified" and q_sd is not None:
+            ax1.fill_between(
+                q.index,
+                q - q_sd,
+                q + q_sd,
+                color=colours[anode],
+                alpha=0.25,
+                lw=0,
+                label="M-Na: 1 sd (calibration)",
+            )
         qr = res["rate"].discharge_capacity()
         ax2.plot(qr.index, qr, "o-", ms=3, lw=0.8, color=colours[anode], label=labels[anode])
     # the paper's numbers beside the model (plotting only; read from the targets data)

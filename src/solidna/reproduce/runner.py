@@ -35,7 +35,7 @@ from solidna.errors import InvalidOptionError, closest_matches
 from solidna.io_utils import prepare_output_dir, write_json
 from solidna.progress import Progress, no_progress, scaled
 from solidna.reproduce.base import FigureOutput, Note, TargetResult
-from solidna.targets import Target, compare, load_targets, paper_info
+from solidna.targets import Target, compare, load_targets, paper_info, validation_kind
 
 __all__ = [
     "reproduce",
@@ -505,6 +505,15 @@ def reproduce(
     results = [_entry(t, values.get(t.id)) for t in targets]
     paper = paper_info()
     record["modules"] = module_records
+    # what each validate result tests (prediction or consistency, targets/validation.yaml) and
+    # the fitted parameters with their uncertainties: the report counts and shows them
+    record["validation_kinds"] = {
+        t.id: {"kind": k.kind, "why": k.why}
+        for t in targets
+        if (k := validation_kind(t.id)) is not None
+    }
+    if isinstance(record.get("parameter_set"), dict) and "error" not in record["parameter_set"]:
+        record["parameter_set"]["fitted"] = calibrated_parameters()
     record["notes"] = [n.text for n in notes]
     record["wall_time_s"] = round(time.perf_counter() - t_start, 3)
     record["outputs"] = {
@@ -525,6 +534,32 @@ def reproduce(
     write_report(reproduction, figure_paths, out_dir / "report.html", notes, captions)
     progress("done", 1.0)
     return reproduction
+
+
+def calibrated_parameters() -> list[dict[str, Any]]:
+    """The fitted parameters of the Lu 2019 set with their uncertainty and provenance (the
+    report's "Calibrated parameters" table): name, value, unit, 1-sd uncertainty (linearised,
+    from the targets' tolerances), its log-space value, the calibration file and its targets."""
+    from solidna.parameters import lu2019
+
+    ps = lu2019()
+    rows = []
+    for name in ps:
+        e = ps.entry(name)
+        if e.method != "fitted":
+            continue
+        rows.append(
+            {
+                "name": name,
+                "value": e.value,
+                "unit": e.unit,
+                "uncertainty": e.uncertainty,
+                "uncertainty_log": e.extra.get("uncertainty_log"),
+                "routine": e.extra.get("routine", ""),
+                "targets": list(e.extra.get("targets", [])),
+            }
+        )
+    return rows
 
 
 def exit_code(results: Mapping[str, Any]) -> int:

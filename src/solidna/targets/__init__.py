@@ -3,6 +3,11 @@
 The data file ``targets.yaml`` is the project's copy of ``shared/paper/targets.yaml``. Calibration
 routines call :func:`calibrate_targets`, which returns ``role == "calibrate"`` entries only; a
 ``validate`` number is never fitted.
+
+Each ``validate`` target also carries a kind (``validation.yaml``, :func:`validation_kind`):
+``prediction`` when the model value needs something no calibration fixed, ``consistency`` when
+it follows from the calibrated numbers and the model's form, each with a one-line reason. The
+report counts the two apart.
 """
 
 from __future__ import annotations
@@ -16,9 +21,22 @@ import yaml
 
 from solidna.errors import InvalidOptionError, closest_matches
 
-__all__ = ["Target", "load_targets", "get_target", "calibrate_targets", "paper_info", "compare"]
+__all__ = [
+    "Target",
+    "load_targets",
+    "get_target",
+    "calibrate_targets",
+    "paper_info",
+    "compare",
+    "ValidationKind",
+    "validation_kind",
+    "VALIDATION_KINDS",
+]
 
 _PATH = Path(__file__).with_name("targets.yaml")
+_KINDS_PATH = Path(__file__).with_name("validation.yaml")
+#: What a validate result can be (see ``validation.yaml``).
+VALIDATION_KINDS = ("prediction", "consistency")
 
 
 @dataclass(frozen=True)
@@ -113,3 +131,32 @@ def compare(target: Target, model: Any) -> bool | None:
     if "abs" in target.tol:
         return bool(diff <= target.tol["abs"] + 1e-12)
     return bool(diff <= 1e-9 * max(1.0, abs(float(paper))))
+
+
+@dataclass(frozen=True)
+class ValidationKind:
+    """What a ``validate`` result tests: ``kind`` (one of :data:`VALIDATION_KINDS`) and why."""
+
+    kind: str
+    why: str
+
+
+@functools.lru_cache(maxsize=1)
+def _kinds() -> dict[str, ValidationKind]:
+    raw = yaml.safe_load(_KINDS_PATH.read_text()) or {}
+    validate = {t.id for t in _load()[1] if t.role == "validate"}
+    out = {}
+    for tid, entry in raw.items():
+        kind, why = entry.get("kind"), str(entry.get("why", "")).strip()
+        if tid not in validate or kind not in VALIDATION_KINDS or not why:
+            raise InvalidOptionError(  # pragma: no cover - package data, checked by the tests
+                f"validation.yaml: {tid!r} must be a validate target with kind in "
+                f"{VALIDATION_KINDS} and a reason; got kind {kind!r}."
+            )
+        out[tid] = ValidationKind(kind, why)
+    return out
+
+
+def validation_kind(target_id: str) -> ValidationKind | None:
+    """The kind of a ``validate`` target (``None`` for other roles or an unlabelled id)."""
+    return _kinds().get(target_id)
