@@ -350,13 +350,8 @@ def plot_3d(topo: Topography, heights_m: np.ndarray, title: str = "", max_points
 
     Parameters
     ----------
-    topo : Topography
-        The map the heights come from; its physical size ``size_m`` [m] sets the axes.
-    heights_m : numpy.ndarray of float
-        Heights to show [m], 2-D (rows: y, columns: x), e.g. ``level(topo.heights_m)``;
-        shown in [nm].
-    title : str, optional
-        Title of the axes (default none).
+    topo, heights_m, title
+        As for :func:`plot_image`: the map, the heights to draw [m] and the title.
     max_points : int, optional
         Largest number of points drawn along each side (default 128); the map is decimated
         by a whole step to stay at or near it.

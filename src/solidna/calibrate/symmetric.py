@@ -74,10 +74,11 @@ def model_values(parameters: ParameterSet, progress: Progress = no_progress) -> 
     from solidna.calibrate import experiments as ex
 
     progress("M-Na|M-Na 4000 h at 0.1 mA/cm2", None)
-    mna = ex.fig4h(parameters, "modified")
+    # every cycle resolved (jump=False): the fit's finite differences must not see jump noise
+    mna = ex.fig4h(parameters, "modified", jump=False)
     start, end = ex.cycling_overpotentials_mV(mna)
     progress("Na|Na at 0.1 mA/cm2 to the voltage limit", None)
-    na = ex.fig4h(parameters, "pristine")
+    na = ex.fig4h(parameters, "pristine", jump=False)
     t10 = ex.time_to_limit_h(na)
     if t10 is None:
         # never reached within the run: extrapolate linearly in |V| so the residual stays smooth

@@ -543,8 +543,7 @@ class SymmetricCell(Cell):
         Parameters
         ----------
         state : dict, optional
-            Interphase state to start from (``result.final_state`` of an earlier run, e.g. after
-            a rest); default the fresh cell.
+            Start from this state, as in :meth:`cycle`.
         """
         from solidna.models.parameter_values import pybamm_parameter_values
 
@@ -660,8 +659,7 @@ class SymmetricCell(Cell):
         samples : list of dict
             Parameter name -> value (SI) per sample; names from :data:`SAMPLE_INPUTS`.
         state : dict, optional
-            Interphase state to start from (``result.final_state`` of an earlier run, e.g. after
-            a rest); default the fresh cell.
+            Start from this state, as in :meth:`cycle`.
         jump_tolerance : JumpTolerance, optional
             Error control of the jumps (default that of :meth:`run`).
 
@@ -796,8 +794,7 @@ class SymmetricCell(Cell):
         duration : str or float
             Rest time, e.g. ``"24 h"`` (a number is in s).
         state : dict, optional
-            Interphase state to start from (``result.final_state`` of an earlier run, e.g. after
-            a rest); default the fresh cell.
+            Start from this state, as in :meth:`cycle`.
 
         Returns
         -------
@@ -825,8 +822,7 @@ class SymmetricCell(Cell):
         cycles : int
             Number of triangular sweeps.
         state : dict, optional
-            Interphase state to start from (``result.final_state`` of an earlier run, e.g. after
-            a rest); default the fresh cell.
+            Start from this state, as in :meth:`cycle`.
 
         Returns
         -------
@@ -883,8 +879,7 @@ class SymmetricCell(Cell):
         points_per_decade : int
             Frequencies per decade, logarithmically spaced.
         state : dict, optional
-            Interphase state to start from (``result.final_state`` of an earlier run, e.g. after
-            a rest); default the fresh cell.
+            Start from this state, as in :meth:`cycle`.
 
         Returns
         -------
