@@ -247,7 +247,19 @@ def output_dir(
 
 
 def final_path(path: str | os.PathLike[str]) -> Path:
-    """Where ``path`` (possibly inside an active staging directory) ends up after the commit."""
+    """Where ``path`` (possibly inside an active staging directory) ends up after the commit.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        File path, possibly inside an active staging directory.
+
+    Returns
+    -------
+    pathlib.Path
+        Where the file will be after the staging directory is committed (``path``
+        itself when it is not staged).
+    """
     p = Path(path)
     with _STAGED_LOCK:
         staged = list(_STAGED.values())

@@ -20,13 +20,33 @@ Progress = Callable[[str, float | None], None]
 
 
 def no_progress(message: str, fraction: float | None = None) -> None:
-    """A progress callback that does nothing."""
+    """A progress callback that does nothing.
+
+    Parameters
+    ----------
+    message : str
+        Progress message (ignored).
+    fraction : float, optional
+        Fraction of the work done [-] (ignored).
+    """
 
 
 def scaled(progress: Progress, start: float, stop: float) -> Progress:
     """A callback for a sub-task that occupies ``[start, stop]`` of the parent's work.
 
     The sub-task reports its own fraction in [0, 1]; the parent sees ``start + f (stop - start)``.
+
+    Parameters
+    ----------
+    progress : Progress
+        The parent's progress callback.
+    start, stop : float
+        Fractions of the parent's work [-] at which the sub-task starts and ends.
+
+    Returns
+    -------
+    Progress
+        Callback taking ``(message, fraction)`` with a dimensionless ``fraction`` from 0 to 1.
     """
 
     def sub(message: str, fraction: float | None = None) -> None:
@@ -60,7 +80,18 @@ class TimeLeft:
 
     def update(self, fraction: float | None) -> float | None:
         """Record ``fraction`` (ignored when ``None`` or smaller than before); return the
-        estimated time left [s], or ``None`` while no honest estimate can be made."""
+        estimated time left [s], or ``None`` while no honest estimate can be made.
+
+        Parameters
+        ----------
+        fraction : float or None
+            Fraction of the work done [-], in [0, 1].
+
+        Returns
+        -------
+        float or None
+            Estimated time left [s], or ``None`` while unknown.
+        """
         if fraction is not None and math.isfinite(fraction):
             self.fraction = max(self.fraction, min(max(float(fraction), 0.0), 1.0))
         return self.seconds_left()
@@ -81,7 +112,18 @@ class TimeLeft:
 
 
 def format_duration(seconds: float | None) -> str:
-    """A duration for people: ``"45 s"``, ``"3 min 20 s"``, ``"1 h 05 min"``; ``"?"`` if unknown."""
+    """A duration for people: ``"45 s"``, ``"3 min 20 s"``, ``"1 h 05 min"``; ``"?"`` if unknown.
+
+    Parameters
+    ----------
+    seconds : float or None
+        Duration [s]; ``None`` or non-finite for unknown.
+
+    Returns
+    -------
+    str
+        Human-readable duration.
+    """
     if seconds is None or not math.isfinite(seconds):
         return "?"
     s = max(0, round(seconds))

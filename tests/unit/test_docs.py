@@ -2,8 +2,8 @@
 
 `make docs` builds the site in strict mode (CI runs it): a failing tutorial block, a broken
 link or an unresolved API reference fails there. Here: every public function and class that
-the API reference renders has a docstring, with a NumPy ``Parameters`` section where it takes
-arguments, and every page in the navigation exists.
+the package exports, and everything the API reference renders, has a docstring with a NumPy
+``Parameters`` section where it takes arguments; every page in the navigation exists.
 """
 
 from __future__ import annotations
@@ -51,6 +51,43 @@ def _documented_objects():
             # only solidna's own callables (pint's Quantity class is re-exported as units.Q_)
             if callable(member) and getattr(member, "__module__", "").startswith("solidna"):
                 yield label, member
+
+
+def _public_objects():
+    """(label, object) for every public callable of the package: the names in each module's
+    ``__all__`` defined in that module, and the public methods of its classes (the command line
+    has its own reference, generated from the command definitions)."""
+    import pkgutil
+
+    import solidna
+
+    for info in pkgutil.walk_packages(solidna.__path__, "solidna."):
+        private = any(part.startswith("_") for part in info.name.split("."))
+        if info.name.startswith("solidna.cli") or private:
+            continue
+        module = importlib.import_module(info.name)
+        for name in getattr(module, "__all__", []):
+            obj = getattr(module, name, None)
+            if not callable(obj) or getattr(obj, "__module__", "") != info.name:
+                continue
+            yield f"{info.name}.{name}", obj
+            if inspect.isclass(obj):
+                for attr, member in vars(obj).items():
+                    if not attr.startswith("_") and inspect.isfunction(member):
+                        yield f"{info.name}.{name}.{attr}", member
+
+
+def test_every_public_callable_has_a_numpy_docstring():
+    missing = []
+    for label, obj in _public_objects():
+        doc = inspect.getdoc(obj) or ""
+        if not doc.strip():
+            missing.append(f"{label}: no docstring")
+        elif inspect.isfunction(obj):
+            args = [p for p in inspect.signature(obj).parameters if p not in ("self", "cls")]
+            if args and "Parameters\n----------" not in doc:
+                missing.append(f"{label}: takes {args} but has no 'Parameters' section")
+    assert not missing, "\n".join(missing)
 
 
 def test_every_rendered_public_callable_has_a_numpy_docstring():

@@ -13,6 +13,22 @@ def as_real_1d(name: str, values, min_points: int = 1, allow_scalar: bool = Fals
     """Return ``values`` as a finite 1-D float array, or raise :class:`DataFormatError`.
 
     ``allow_scalar`` turns a single number into a one-element array.
+
+    Parameters
+    ----------
+    name : str
+        Name of the input, used in error messages.
+    values : array_like of float
+        The values to check, in whatever unit the caller uses (unchanged).
+    min_points : int, optional
+        Fewest points accepted [-].
+    allow_scalar : bool, optional
+        Accept a single number as a one-element array.
+
+    Returns
+    -------
+    numpy.ndarray
+        The values as a 1-D float array, in the unit they were given in.
     """
     try:
         arr = np.asarray(values, dtype=float)
@@ -41,7 +57,13 @@ def as_real_1d(name: str, values, min_points: int = 1, allow_scalar: bool = Fals
 
 
 def check_same_length(**arrays: np.ndarray) -> None:
-    """Raise :class:`DataFormatError` unless every array has as many points as the first."""
+    """Raise :class:`DataFormatError` unless every array has as many points as the first.
+
+    Parameters
+    ----------
+    **arrays : numpy.ndarray
+        The arrays by name (used in the message), in any unit.
+    """
     (first, ref), *others = arrays.items()
     for name, arr in others:
         if arr.size != ref.size:
@@ -54,7 +76,19 @@ def check_same_length(**arrays: np.ndarray) -> None:
 def as_real_columns(
     min_points: int = 1, allow_scalar: bool = False, **columns
 ) -> tuple[np.ndarray, ...]:
-    """Each column as by :func:`as_real_1d`, all as long as the first (one row per sample)."""
+    """Each column as by :func:`as_real_1d`, all as long as the first (one row per sample).
+
+    Parameters
+    ----------
+    min_points, allow_scalar : as for :func:`as_real_1d`
+    **columns : array_like of float
+        The columns by name, each in its own unit (unchanged).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The columns as 1-D float arrays, in the order given.
+    """
     arrays = {
         name: as_real_1d(name, values, min_points, allow_scalar) for name, values in columns.items()
     }
@@ -68,6 +102,16 @@ def time_order_problem(time_s: np.ndarray) -> tuple[str, int] | None:
     Returns ``("backwards", k)`` when time decreases from sample ``k`` to ``k + 1`` (the first
     place), ``("flat", 0)`` when it never advances; callers word the message for their input
     (an array, or a file's rows).
+
+    Parameters
+    ----------
+    time_s : numpy.ndarray of float
+        Time [s].
+
+    Returns
+    -------
+    tuple of (str, int) or None
+        The problem and the sample index where it starts, or ``None``.
     """
     steps = np.diff(time_s)
     if np.any(steps < 0):

@@ -108,6 +108,18 @@ class ForceCurve:
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def tip(self, segment: str = "approach") -> np.ndarray:
+        """Tip position: piezo height plus cantilever deflection (force / spring constant).
+
+        Parameters
+        ----------
+        segment : {"approach", "retract"}, optional
+            Which segment of the curve.
+
+        Returns
+        -------
+        numpy.ndarray of float
+            Tip position [m]; the piezo height when no spring constant is known.
+        """
         h = self.approach_height_m if segment == "approach" else self.retract_height_m
         f = self.approach_force_N if segment == "approach" else self.retract_force_N
         if self.spring_constant_N_m:
@@ -296,6 +308,14 @@ class ContactFit:
         return not self.flags
 
     def summary(self) -> dict[str, Any]:
+        """The fit results as a dict with unit-bearing keys (e.g. ``"Young's modulus [Pa]"``).
+
+        Returns
+        -------
+        dict
+            Indenter, modulus [Pa], contact point [m], max indentation [m], baseline force,
+            noise, rms residual and adhesion [N], and the quality flags.
+        """
         return {
             "indenter": self.indenter,
             "Young's modulus [Pa]": self.youngs_modulus_Pa,

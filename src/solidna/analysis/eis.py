@@ -721,7 +721,18 @@ class EISFit:
         return self
 
     def predict(self, frequency_Hz) -> np.ndarray:
-        """Impedance of the fitted circuit in Ohm.m2 (complex) at ``frequency_Hz``."""
+        """Impedance of the fitted circuit in Ohm.m2 (complex) at ``frequency_Hz``.
+
+        Parameters
+        ----------
+        frequency_Hz : array_like of float
+            Frequency [Hz], > 0.
+
+        Returns
+        -------
+        numpy.ndarray of complex
+            Area-specific impedance [Ohm m2].
+        """
         if not self.params_:
             raise InvalidOptionError("This EISFit is not fitted yet; call .fit(frequency_Hz, Z).")
         f = _as_real_1d("frequency_Hz", frequency_Hz)

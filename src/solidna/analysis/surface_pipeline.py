@@ -68,6 +68,38 @@ def surface_options(
     regions it does not name start from their prominent maxima. ``sputter_rate``: ``"0.1 nm/s"``
     turns sputter time into depth in the depth profile. ``rsf``: core level -> relative
     sensitivity factor, added to / replacing the Scofield table (``{"Sn 3d5/2": 14.8}``).
+
+    Parameters
+    ----------
+    kind : str
+        The surface kind.
+    indenter : str, optional
+        AFM indenter geometry (a key of :data:`solidna.analysis.afm.INDENTERS`).
+    tip_radius : str or float, optional
+        AFM tip radius [m] or a string with a unit (``"10 um"``); default 10 um.
+    half_angle : str or float, optional
+        Cone half-angle [deg] (``"17.5 deg"`` accepted); default 17.5.
+    poisson : float, optional
+        Poisson ratio of the sample [-], in [0, 0.5].
+    level : str, optional
+        Topography levelling (a key of :data:`solidna.analysis.topography.LEVELS`).
+    charge_reference : str or float, optional
+        Adventitious C 1s binding energy for the charge correction [eV] (``"284.8 eV"``).
+    background : str, optional
+        XPS background (a key of :data:`solidna.analysis.xps.fit.BACKGROUNDS`).
+    workers : int, optional
+        Worker processes [-] (at least 1).
+    peaks : str or os.PathLike, optional
+        TOML file of start peaks.
+    sputter_rate : str or float, optional
+        Sputter rate [m/s] or a string with a unit (``"0.1 nm/s"``).
+    rsf : mapping of str to float, optional
+        Relative sensitivity factors by core level [-].
+
+    Returns
+    -------
+    dict
+        The checked options, lengths in m, rates in m/s, energies in eV, angles in deg.
     """
     from solidna.analysis.afm import INDENTERS
     from solidna.analysis.topography import LEVELS
@@ -127,7 +159,18 @@ def _check_rsf(rsf: Mapping[str, float] | None) -> dict[str, float] | None:
 
 
 def paper_level(quantity: str) -> str | None:
-    """Core level named by a target's quantity (``"Na 1s binding energy"`` -> ``"Na 1s"``)."""
+    """Core level named by a target's quantity (``"Na 1s binding energy"`` -> ``"Na 1s"``).
+
+    Parameters
+    ----------
+    quantity : str
+        The target's quantity text.
+
+    Returns
+    -------
+    str or None
+        The core level, or None when the text names none.
+    """
     import re
 
     m = re.match(r"\s*([A-Z][a-z]?\s*\d[spdf])", quantity)
@@ -654,6 +697,32 @@ def analyze_surface(
 
     ``writer`` has ``csv(relative, frame)``, ``figure(stem, fig)``, ``path(relative)`` and
     ``files``; ``render(summary, figures)`` makes the HTML page.
+
+    Parameters
+    ----------
+    kind : str
+        The surface kind (a key of the runners, e.g. ``"afm"``, ``"xps"``).
+    paths : sequence of pathlib.Path
+        The input files.
+    stems : sequence of str
+        Output name stem for each file.
+    writer : object
+        Writes the tables and figures (see above).
+    opts : mapping
+        Checked options from :func:`surface_options` (SI units).
+    progress : callable
+        Called as ``progress(message, fraction)`` with the fraction done [-] (or None).
+    render : callable
+        Makes the HTML report from the summary and the figure paths.
+    out_dir : pathlib.Path
+        Output directory.
+    tic : float
+        Start time from :func:`time.perf_counter` [s], for the wall time.
+
+    Returns
+    -------
+    dict
+        The summary (also written to ``summary.json``).
 
     Raises
     ------

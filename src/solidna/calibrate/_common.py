@@ -68,6 +68,24 @@ def chord_solve(
     done, ``nfev / (nfev + evaluations still expected)``, never decreasing: what remains is the
     rest of a Jacobian under way plus one step per halving of the largest residual down to
     :data:`RESIDUAL_TOL`.
+
+    Parameters
+    ----------
+    fun : callable
+        Residuals [-] as a function of the unknowns (log parameter values [-]).
+    x0 : numpy.ndarray of float
+        Starting point.
+    max_iter : int, optional
+        Most chord steps [-].
+    done : callable, optional
+        Progress callback, ``done(fraction)`` with the fraction done [-].
+
+    Returns
+    -------
+    x : numpy.ndarray of float
+        The solution.
+    nfev : int
+        Number of evaluations of ``fun``.
     """
     nfev = 0
     shown = 0.0
@@ -116,7 +134,15 @@ def chord_solve(
 
 
 def print_progress(message: str, fraction: float | None = None) -> None:
-    """A progress callback that prints each message (with the fraction done, when given)."""
+    """A progress callback that prints each message (with the fraction done, when given).
+
+    Parameters
+    ----------
+    message : str
+        What is being done.
+    fraction : float, optional
+        Fraction done [-], 0 to 1; None when unknown.
+    """
     print(message if fraction is None else f"[{100 * fraction:3.0f} %] {message}")
 
 
@@ -185,7 +211,18 @@ class Calibration:
         return base.updated(initial, method="fitted", source="initial guess")
 
     def residuals(self, values: Mapping[str, float]) -> dict[str, float]:
-        """Log residuals ln(model/paper) of the calibrate targets (scale-free)."""
+        """Log residuals ln(model/paper) of the calibrate targets (scale-free).
+
+        Parameters
+        ----------
+        values : mapping of str to float
+            Model values by target id, in the targets' units.
+
+        Returns
+        -------
+        dict of str to float
+            Log residual by target id [-].
+        """
         targets = calibrate_targets()
         return {tid: math.log(values[tid] / float(targets[tid].value)) for tid in self.target_ids}
 
@@ -294,7 +331,18 @@ class Calibration:
     def analyse(self, parameters: ParameterSet | None = None) -> Identifiability:
         """The uncertainty analysis at given fitted values without refitting (default: the
         committed ones of the Lu 2019 set): the model and one forward difference per free
-        parameter, as :meth:`run` does at its solution. Costs ``n + 1`` model evaluations."""
+        parameter, as :meth:`run` does at its solution. Costs ``n + 1`` model evaluations.
+
+        Parameters
+        ----------
+        parameters : ParameterSet, optional
+            The parameter set holding the fitted values (each in its own unit).
+
+        Returns
+        -------
+        Identifiability
+            The linearised uncertainty analysis.
+        """
         ps = parameters if parameters is not None else ParameterSet.load("lu2019")
         targets = calibrate_targets()
         names = list(self.free)
@@ -317,7 +365,13 @@ class Calibration:
 
     def main(self, routine: Callable[..., dict[str, Any]]) -> None:
         """Run ``routine`` (the module's public fit) with ``write=True`` and print the result:
-        what ``python -m solidna.calibrate.<name>`` does."""
+        what ``python -m solidna.calibrate.<name>`` does.
+
+        Parameters
+        ----------
+        routine : callable
+            The module's public fit, called as ``routine(write=True, progress=...)``.
+        """
         result = routine(write=True, progress=print_progress)
         for k, v in result["model"].items():
             note = (
@@ -330,7 +384,21 @@ class Calibration:
         print("written:", result["path"])
 
     def write(self, result: Mapping[str, Any], path: str | Path | None = None) -> Path:
-        """Write ``fitted_<name>.toml`` with the fitted values and their provenance."""
+        """Write ``fitted_<name>.toml`` with the fitted values and their provenance.
+
+        Parameters
+        ----------
+        result : mapping
+            The fit's result (``parameters``, ``model``, ``residuals``, ``cost``,
+            ``uncertainty``); parameter values in the units of :attr:`free`.
+        path : str or pathlib.Path, optional
+            The file to write; default ``fitted_<name>.toml`` in the Lu 2019 set's directory.
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+        """
         import tomli_w
 
         from solidna import __version__

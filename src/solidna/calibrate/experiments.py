@@ -55,13 +55,35 @@ def fig4h(
 
 
 def cycling_overpotentials_mV(result: CyclingResult) -> tuple[float, float]:
-    """Overpotential [mV] of the first and of the last complete cycle."""
+    """Overpotential [mV] of the first and of the last complete cycle.
+
+    Parameters
+    ----------
+    result : CyclingResult
+        A symmetric-cell cycling run.
+
+    Returns
+    -------
+    tuple of float
+        First and last cycle's overpotential [mV].
+    """
     eta = result.overpotential()
     return float(eta.iloc[0]), float(eta.iloc[-1])
 
 
 def time_to_limit_h(result: CyclingResult) -> float | None:
-    """Time [h] at which |V| first reaches the cycler's voltage limit (None if never)."""
+    """Time [h] at which |V| first reaches the cycler's voltage limit (None if never).
+
+    Parameters
+    ----------
+    result : CyclingResult
+        A symmetric-cell cycling run with a ``"voltage limit [V]"`` input.
+
+    Returns
+    -------
+    float or None
+        Time [h], or None if the limit is never reached.
+    """
     from solidna.analysis.cycling import time_to_voltage
 
     limit = result.inputs["voltage limit [V]"]
@@ -123,7 +145,22 @@ def analyse_cv(cv: CVResult, parameters: ParameterSet, state: dict | None = None
 
 
 def fig4g(parameters: ParameterSet, anode: str, state: dict | None = None) -> CVExtraction:
-    """CV from -0.5 to 0.5 V at 5 mV/s (Fig. 4g) and its exchange current (:func:`analyse_cv`)."""
+    """CV from -0.5 to 0.5 V at 5 mV/s (Fig. 4g) and its exchange current (:func:`analyse_cv`).
+
+    Parameters
+    ----------
+    parameters : ParameterSet
+        The model parameters.
+    anode : {"modified", "pristine"}
+        The Na electrodes.
+    state : dict, optional
+        Interphase thicknesses [m] ``{"left", "right"}`` at the start of the CV.
+
+    Returns
+    -------
+    CVExtraction
+        The CV and its exchange currents [A/m2].
+    """
     cell = SymmetricCell(anode, parameters)
     step = paper.fig4g_cv()
     cv = cell.cv(step.v_min_V, step.v_max_V, step.scan_rate_V_s, step.cycles, state=state)

@@ -592,6 +592,26 @@ def fit_symmetric_record(
 ) -> InterphaseFit:
     """Functional front end: ``InterphaseFit(anode, parameters, **kwargs).fit(t, V, i)``.
 
+    Parameters
+    ----------
+    time_s : array_like of float
+        Time [s].
+    voltage_V : array_like of float
+        Cell voltage [V].
+    current_density_A_m2 : array_like of float
+        Current density [A/m2].
+    anode : {"modified", "pristine"}, optional
+        The Na electrodes.
+    parameters : ParameterSet, optional
+        Parameters of the model; None for the default of :class:`InterphaseFit`.
+    **kwargs
+        Further options of :class:`InterphaseFit`.
+
+    Returns
+    -------
+    InterphaseFit
+        The fitted estimator.
+
     Examples
     --------
     A 40-h record simulated with a 30 % higher film resistivity is recovered:

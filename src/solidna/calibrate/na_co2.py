@@ -87,7 +87,20 @@ CHECKED_IDS = ("fig5f.mna.terminal_discharge.cycle1",)
 
 def model_values(parameters: ParameterSet, progress: Progress = no_progress) -> dict[str, float]:
     """Model values of the Fig. 5 calibrate observables (fitted and checked), in the targets'
-    units."""
+    units.
+
+    Parameters
+    ----------
+    parameters : ParameterSet
+        The model parameters.
+    progress : callable, optional
+        Called as ``progress(message, fraction)`` (fraction [-] or None).
+
+    Returns
+    -------
+    dict of str to float
+        Model value by target id, in the targets' units.
+    """
     from solidna.calibrate import experiments as ex
 
     cyc = ex.fig5f(parameters).cycles()

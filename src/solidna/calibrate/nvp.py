@@ -63,7 +63,22 @@ def model_values(
     progress: Progress = no_progress,
     points_per_step: int = FIT_POINTS_PER_STEP,
 ) -> dict[str, float]:
-    """Model values of the two Fig. S31 calibrate observables with M-Na, in the targets' units."""
+    """Model values of the two Fig. S31 calibrate observables with M-Na, in the targets' units.
+
+    Parameters
+    ----------
+    parameters : ParameterSet
+        The model parameters.
+    progress : callable, optional
+        Called as ``progress(message, fraction)`` (fraction [-] or None).
+    points_per_step : int, optional
+        Output points per protocol step [-].
+
+    Returns
+    -------
+    dict of str to float
+        Capacity at 2 C [mAh/g] and retention after 200 cycles [-], by target id.
+    """
     from solidna.cells import nvp
 
     progress("M-Na|SSE|NVP rate test", None)

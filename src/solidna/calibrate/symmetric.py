@@ -70,7 +70,21 @@ TARGET_IDS = (
 
 
 def model_values(parameters: ParameterSet, progress: Progress = no_progress) -> dict[str, float]:
-    """Model values of the five Fig. 4 calibrate observables, in the targets' units."""
+    """Model values of the five Fig. 4 calibrate observables, in the targets' units.
+
+    Parameters
+    ----------
+    parameters : ParameterSet
+        The model parameters.
+    progress : callable, optional
+        Called as ``progress(message, fraction)`` (fraction [-] or None).
+
+    Returns
+    -------
+    dict of str to float
+        Model value by target id: overpotentials [mV], exchange current [mA/cm2], ratio [-],
+        time to 10 V [h].
+    """
     from solidna.calibrate import experiments as ex
 
     progress("M-Na|M-Na 4000 h at 0.1 mA/cm2", None)

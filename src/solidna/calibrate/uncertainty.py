@@ -172,13 +172,35 @@ class Identifiability:
         return np.where(np.isfinite(corr), corr, np.nan)
 
     def uncertainty(self, name: str) -> float:
-        """Linearised standard uncertainty of parameter ``name`` in its own unit."""
+        """Linearised standard uncertainty of parameter ``name`` in its own unit.
+
+        Parameters
+        ----------
+        name : str
+            The parameter's name.
+
+        Returns
+        -------
+        float
+            Standard uncertainty, in the parameter's unit.
+        """
         k = self.parameters.index(name)
         u = float(self.std[k])
         return abs(self.values[k]) * u if self.log_space[k] else u
 
     def factor(self, name: str) -> float | None:
-        """``exp(u)`` of a log-space parameter: the value is known within x/÷ this factor."""
+        """``exp(u)`` of a log-space parameter: the value is known within x/÷ this factor.
+
+        Parameters
+        ----------
+        name : str
+            The parameter's name.
+
+        Returns
+        -------
+        float or None
+            The factor [-], or None for a parameter not fitted in log space.
+        """
         k = self.parameters.index(name)
         return float(math.exp(min(self.std[k], 700))) if self.log_space[k] else None
 

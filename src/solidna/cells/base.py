@@ -115,7 +115,20 @@ def _package_versions() -> tuple[tuple[str, str | None], ...]:
 
 
 def run_record(cell: Cell, protocol: list[dict]) -> dict[str, Any]:
-    """Everything needed to repeat a run: versions, parameter-set hash, options, protocol."""
+    """Everything needed to repeat a run: versions, parameter-set hash, options, protocol.
+
+    Parameters
+    ----------
+    cell : Cell
+        The cell that ran.
+    protocol : list of dict
+        The protocol's steps as records (quantities with their units).
+
+    Returns
+    -------
+    dict
+        Versions, parameter set name and hash, options and protocol.
+    """
     return {
         "solidna_version": __version__,
         "package_versions": dict(_package_versions()),

@@ -61,7 +61,18 @@ _CYCLE_COLUMNS = (
 
 
 def theoretical_capacity_mAh_g(parameters: ParameterSet | None = None) -> float:
-    """Theoretical specific capacity of Na3V2(PO4)3 [mAh/g] (2 Na per formula unit: 117.6)."""
+    """Theoretical specific capacity of Na3V2(PO4)3 [mAh/g] (2 Na per formula unit: 117.6).
+
+    Parameters
+    ----------
+    parameters : ParameterSet, optional
+        The parameters; default the Lu 2019 set.
+
+    Returns
+    -------
+    float
+        Theoretical capacity [mAh/g].
+    """
     from solidna.models.nvp import theoretical_capacity_mAh_g as q
 
     return q(parameters if parameters is not None else lu2019())
@@ -101,7 +112,18 @@ class NVPResult(Result):
 
     def capacity_at(self, c_rate: float) -> float:
         """Mean discharge capacity [mAh/g] of the cycles at ``c_rate`` (first block of that
-        rate, as read off a rate-capability plot)."""
+        rate, as read off a rate-capability plot).
+
+        Parameters
+        ----------
+        c_rate : float
+            C-rate [h-1] (1 C = the theoretical capacity in one hour).
+
+        Returns
+        -------
+        float
+            Mean discharge capacity [mAh/g].
+        """
         cyc = self.cycles
         rates = cyc["C-rate [h-1]"].to_numpy()
         hit = np.isclose(rates, c_rate, rtol=1e-9)
@@ -585,7 +607,22 @@ def _cycle_table(records: list, halves: list, mass_g: float) -> pd.DataFrame:
 
 # -- the paper's experiments (Fig. S31) as functions of a parameter set ---------------------------
 def figS31_rate_test(parameters: ParameterSet, anode: str, points_per_step: int = 40) -> NVPResult:
-    """Rate test of Fig. S31 (:func:`solidna.protocols.nvp.figS31_rate_test`)."""
+    """Rate test of Fig. S31 (:func:`solidna.protocols.nvp.figS31_rate_test`).
+
+    Parameters
+    ----------
+    parameters : ParameterSet
+        The model parameters.
+    anode : {"modified", "pristine"}
+        The Na anode.
+    points_per_step : int, optional
+        Output points per protocol step [-].
+
+    Returns
+    -------
+    NVPResult
+        The run.
+    """
     from solidna.protocols.nvp import figS31_rate_test as protocol
 
     return NVPCell(anode, parameters).run(protocol(), points_per_step=points_per_step)
@@ -596,7 +633,24 @@ def figS31_cycling(
 ) -> NVPResult:
     """200 cycles of Fig. S31 (:func:`solidna.protocols.nvp.figS31_cycling`); ``jump``: cycle
     jumping as :meth:`NVPCell.run` (on by default; a fit passes ``False``, so that its
-    finite-difference Jacobian does not see differences between jump sequences)."""
+    finite-difference Jacobian does not see differences between jump sequences).
+
+    Parameters
+    ----------
+    parameters : ParameterSet
+        The model parameters.
+    anode : {"modified", "pristine"}
+        The Na anode.
+    points_per_step : int, optional
+        Output points per protocol step [-].
+    jump : bool, optional
+        Cycle jumping; None for the default of :meth:`NVPCell.run`.
+
+    Returns
+    -------
+    NVPResult
+        The run.
+    """
     from solidna.protocols.nvp import figS31_cycling as protocol
 
     return NVPCell(anode, parameters).run(protocol(), points_per_step=points_per_step, jump=jump)
@@ -609,7 +663,20 @@ FIGS31_RATE_C = 2.0
 def figS31_observables(rate_test: NVPResult, cycling: NVPResult) -> dict[str, float]:
     """The Fig. S31 numbers of one anode: capacity retention after the 200 cycles [-] (last
     over first discharge capacity) and the mean discharge capacity at 2 C in the rate test
-    [mAh/g]."""
+    [mAh/g].
+
+    Parameters
+    ----------
+    rate_test : NVPResult
+        The run of :func:`figS31_rate_test`.
+    cycling : NVPResult
+        The run of :func:`figS31_cycling`.
+
+    Returns
+    -------
+    dict of str to float
+        ``"retention"`` [-] and ``"capacity at 2 C [mAh.g-1]"`` [mAh/g].
+    """
     return {
         "retention": cycling.retention(),
         "capacity at 2 C [mAh.g-1]": rate_test.capacity_at(FIGS31_RATE_C),

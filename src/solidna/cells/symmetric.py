@@ -125,12 +125,26 @@ class CyclingResult(Result):
         return out
 
     def plot(self, zoom_h: float | None = None):
-        """Voltage vs time (the first plot a researcher looks at), with a zoom on the start."""
+        """Voltage vs time (the first plot a researcher looks at).
+
+        Parameters
+        ----------
+        zoom_h : float, optional
+            Show only the first ``zoom_h`` hours [h] (default: the whole run).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            Voltage [V] against time [h].
+        """
         ts = self.timeseries
         fig, ax = _styled_axes((7, 3.6))
         ax.plot(ts["Time [h]"], ts["Voltage [V]"], lw=0.6)
         ax.set_xlabel("Time [h]")
         ax.set_ylabel("Voltage [V]")
+        if zoom_h is not None:
+            start = float(ts["Time [h]"].iloc[0])
+            ax.set_xlim(start, start + float(zoom_h))
         ax.set_title(f"{self.inputs.get('anode', '')} Na|SSE|Na - {self.status}")
         fig.tight_layout()
         return fig
@@ -150,7 +164,21 @@ class CVResult(Result):
     _plot_name = "cv"
 
     def exchange_current(self, method: str = "bv-fit", **kwargs):
-        """Exchange current by the project's CV analysis (:mod:`solidna.analysis.kinetics`)."""
+        """Exchange current by the project's CV analysis (:mod:`solidna.analysis.kinetics`).
+
+        Parameters
+        ----------
+        method : {"bv-fit", "micro-polarisation", "tafel"}, optional
+            Extraction method.
+        **kwargs
+            Further options of :func:`solidna.analysis.kinetics.exchange_current_from_cv`
+            (e.g. ``ohmic_resistance_ohm_m2`` [Ohm m2]).
+
+        Returns
+        -------
+        ExchangeCurrentResult
+            The exchange current density [A/m2] and fit details.
+        """
         from solidna.analysis.kinetics import exchange_current_from_cv
 
         ts = self.timeseries

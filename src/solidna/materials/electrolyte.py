@@ -347,7 +347,20 @@ def _volumes(w: float, p: Mapping[str, float]) -> tuple[float, float, float, flo
 
 
 def conducting_phase_volume_fraction(pvdf_ratio: float, parameters: Mapping[str, float]) -> float:
-    """Volume fraction of the conducting phase (SN + NaClO4) [-]; fast path, no checks."""
+    """Volume fraction of the conducting phase (SN + NaClO4) [-]; fast path, no checks.
+
+    Parameters
+    ----------
+    pvdf_ratio : float
+        Mass of PVDF-HFP per mass of SN [-].
+    parameters : ParameterSet or mapping
+        Parameter values (densities, salt ratio).
+
+    Returns
+    -------
+    float
+        Volume fraction of SN + NaClO4 in the SSE [-].
+    """
     _, v_sn, v_salt, v_p = _volumes(float(pvdf_ratio), parameters)
     return (v_sn + v_salt) / (v_sn + v_salt + v_p)
 
@@ -423,7 +436,17 @@ def sn_concentration_mol_m3(
     pvdf_ratio: float | None = None, parameters: Mapping[str, float] | None = None
 ) -> float:
     """Overall SN concentration in the SSE [mol.m-3] (per volume of SSE, polymer included; about
-    8350 at w = 0.8). Arguments as :func:`salt_concentration_mol_m3`."""
+    8350 at w = 0.8). Arguments as :func:`salt_concentration_mol_m3`.
+
+    Parameters
+    ----------
+    pvdf_ratio, parameters : as for :func:`salt_concentration_mol_m3`
+
+    Returns
+    -------
+    float
+        SN concentration [mol.m-3].
+    """
     return _composition_entry("SN concentration [mol.m-3]", pvdf_ratio, parameters)
 
 
@@ -568,6 +591,16 @@ def activation_energy_from_slope(slope_K_per_1000: float) -> float:
 
     ``E_a = -slope * 1000 * ln(10) * k_B`` (worked example from the paper, Fig. 3g: -1.63383 gives 0.324 eV; documentation
     only - the model's slope is computed, see arrhenius_slope).
+
+    Parameters
+    ----------
+    slope_K_per_1000 : float
+        Slope of log10(sigma) vs 1000/T [K/1000] (negative for thermal activation).
+
+    Returns
+    -------
+    float
+        Activation energy [eV].
     """
     return -float(slope_K_per_1000) * 1000.0 * math.log(10.0) * BOLTZMANN_EV_K
 
@@ -626,12 +659,34 @@ def modulus(pvdf_ratio: float = 0.8, parameters: Mapping[str, float] | None = No
 
 # -- stability limits ------------------------------------------------------------------------------
 def anodic_limit_V(parameters: Mapping[str, float] | None = None) -> float:
-    """Anodic decomposition potential of the SSE vs Na+/Na [V] (4.86 V, Fig. S13)."""
+    """Anodic decomposition potential of the SSE vs Na+/Na [V] (4.86 V, Fig. S13).
+
+    Parameters
+    ----------
+    parameters : ParameterSet or mapping, optional
+        Parameter values; default :func:`solidna.lu2019`.
+
+    Returns
+    -------
+    float
+        Anodic limit [V vs Na+/Na].
+    """
     p = _default_parameters() if parameters is None else parameters
     return float(p[_V_ANODIC])
 
 
 def melting_point_K(parameters: Mapping[str, float] | None = None) -> float:
-    """Melting point of the SSE [K] (about 105 C, Fig. S14)."""
+    """Melting point of the SSE [K] (about 105 C, Fig. S14).
+
+    Parameters
+    ----------
+    parameters : ParameterSet or mapping, optional
+        Parameter values; default :func:`solidna.lu2019`.
+
+    Returns
+    -------
+    float
+        Melting point [K].
+    """
     p = _default_parameters() if parameters is None else parameters
     return float(p[_T_MELT])

@@ -41,7 +41,18 @@ def _p(parameters: Mapping[str, float] | None) -> Mapping[str, float]:
 
 
 def reaction_gibbs_energy_J_mol(parameters: Mapping[str, float] | None = None) -> float:
-    """Standard reaction Gibbs energy [J/mol] of 4 Na + 3 CO2 -> 2 Na2CO3 + C at 298.15 K."""
+    """Standard reaction Gibbs energy [J/mol] of 4 Na + 3 CO2 -> 2 Na2CO3 + C at 298.15 K.
+
+    Parameters
+    ----------
+    parameters : ParameterSet or mapping, optional
+        Parameter values; default :func:`solidna.lu2019`.
+
+    Returns
+    -------
+    float
+        Standard reaction Gibbs energy [J/mol] (per mole of reaction, 4 electrons).
+    """
     p = _p(parameters)
     return (
         2 * p["Na2CO3 standard Gibbs energy of formation [J.mol-1]"]
@@ -50,7 +61,18 @@ def reaction_gibbs_energy_J_mol(parameters: Mapping[str, float] | None = None) -
 
 
 def reaction_entropy_J_mol_K(parameters: Mapping[str, float] | None = None) -> float:
-    """Standard reaction entropy [J/(mol K)] from the standard molar entropies."""
+    """Standard reaction entropy [J/(mol K)] from the standard molar entropies.
+
+    Parameters
+    ----------
+    parameters : ParameterSet or mapping, optional
+        Parameter values; default :func:`solidna.lu2019`.
+
+    Returns
+    -------
+    float
+        Standard reaction entropy [J/(mol K)].
+    """
     p = _p(parameters)
     return (
         2 * p["Na2CO3 standard molar entropy [J.mol-1.K-1]"]
@@ -64,7 +86,20 @@ def standard_potential_V(
     temperature_K: float = T_STD, parameters: Mapping[str, float] | None = None
 ) -> float:
     """Standard potential [V vs Na+/Na] at ``temperature_K`` (linear in T with dS/nF; the heat
-    capacity change is neglected, fine over the 10-60 degC range of the SSE)."""
+    capacity change is neglected, fine over the 10-60 degC range of the SSE).
+
+    Parameters
+    ----------
+    temperature_K : float, optional
+        Temperature [K]; default 298.15 K.
+    parameters : ParameterSet or mapping, optional
+        Parameter values; default :func:`solidna.lu2019`.
+
+    Returns
+    -------
+    float
+        Standard potential [V vs Na+/Na].
+    """
     p = _p(parameters)
     e0 = -reaction_gibbs_energy_J_mol(p) / (N_ELECTRONS * F)
     return e0 + reaction_entropy_J_mol_K(p) / (N_ELECTRONS * F) * (temperature_K - T_STD)
@@ -75,7 +110,22 @@ def equilibrium_potential_V(
     co2_pressure_bar: float = 1.0,
     parameters: Mapping[str, float] | None = None,
 ) -> float:
-    """Equilibrium cell voltage [V] at a CO2 partial pressure (Nernst: +3RT/4F ln p/p0)."""
+    """Equilibrium cell voltage [V] at a CO2 partial pressure (Nernst: +3RT/4F ln p/p0).
+
+    Parameters
+    ----------
+    temperature_K : float, optional
+        Temperature [K]; default 298.15 K.
+    co2_pressure_bar : float, optional
+        CO2 partial pressure [bar], > 0; default 1 bar.
+    parameters : ParameterSet or mapping, optional
+        Parameter values; default :func:`solidna.lu2019`.
+
+    Returns
+    -------
+    float
+        Equilibrium cell voltage [V vs Na+/Na].
+    """
     if not co2_pressure_bar > 0:
         raise OutOfRangeError(
             f"CO2 partial pressure must be > 0 bar; got {co2_pressure_bar!r}. Example: 1.0."
@@ -86,14 +136,36 @@ def equilibrium_potential_V(
 
 
 def specific_energy_Wh_kg(parameters: Mapping[str, float] | None = None) -> float:
-    """Theoretical specific energy [Wh/kg] per mass of reactants (4 Na + 3 CO2) at E0."""
+    """Theoretical specific energy [Wh/kg] per mass of reactants (4 Na + 3 CO2) at E0.
+
+    Parameters
+    ----------
+    parameters : ParameterSet or mapping, optional
+        Parameter values; default :func:`solidna.lu2019`.
+
+    Returns
+    -------
+    float
+        Theoretical specific energy [Wh/kg].
+    """
     p = _p(parameters)
     mass = 4 * p["Na molar mass [kg.mol-1]"] + 3 * p["CO2 molar mass [kg.mol-1]"]
     return standard_potential_V(T_STD, p) * N_ELECTRONS * F / 3600 / mass
 
 
 def product_molar_volume_m3_mol(parameters: Mapping[str, float] | None = None) -> float:
-    """Volume of discharge product (1/2 Na2CO3 + 1/4 C) per mole of electrons [m3/mol]."""
+    """Volume of discharge product (1/2 Na2CO3 + 1/4 C) per mole of electrons [m3/mol].
+
+    Parameters
+    ----------
+    parameters : ParameterSet or mapping, optional
+        Parameter values; default :func:`solidna.lu2019`.
+
+    Returns
+    -------
+    float
+        Product volume per mole of electrons [m3/mol].
+    """
     p = _p(parameters)
     v_carbonate = p["Na2CO3 molar mass [kg.mol-1]"] / p["Na2CO3 density [kg.m-3]"]
     v_carbon = p["Carbon molar mass [kg.mol-1]"] / p["Carbon product density [kg.m-3]"]

@@ -292,6 +292,25 @@ def solve_schedule(
     the output omits them, since there the current already has its new value while the
     algebraic states are those of the interval that ended.
 
+    Parameters
+    ----------
+    model : OneDomainModel
+        The cell model, in operating mode ``"current"``.
+    parameter_values : pybamm.ParameterValues
+        Its parameter values (SI); "Current function [A]" is set here.
+    segments : sequence of ScheduleSegment
+        The current schedule (times [s], current densities [A.m-2]).
+    variables : sequence of str
+        Names of the PyBaMM variables to return.
+    var_pts : int
+        Number of finite-volume points across the domain [-].
+    points_per_half_cycle : int
+        Output points per constant-current interval [-].
+    solver : pybamm.BaseSolver
+        The solver (IDAKLU).
+    failure : str
+        Error message on solver failure, with ``{exc}`` for the solver's message.
+
     Returns
     -------
     tuple

@@ -104,14 +104,38 @@ class InterphaseSubmodel:
         ) * arrhenius(f"{p} exchange-current density activation energy [J.mol-1]")
 
     def variable(self, side: str) -> pybamm.Variable:
-        """State variable: interphase thickness [m] on electrode ``side``."""
+        """State variable: interphase thickness [m] on electrode ``side``.
+
+        Parameters
+        ----------
+        side : str
+            Electrode side, used as the name prefix (e.g. ``"Left"``).
+
+        Returns
+        -------
+        pybamm.Variable
+            Interphase thickness [m].
+        """
         return pybamm.Variable(f"{side} interphase thickness [m]", scale=1e-8)
 
     def growth_rate(
         self, thickness: pybamm.Symbol, current_density: pybamm.Symbol
     ) -> pybamm.Symbol:
         """dL/dt [m.s-1] for an interphase of thickness ``thickness`` [m] carrying
-        ``current_density`` [A.m-2] (sign irrelevant)."""
+        ``current_density`` [A.m-2] (sign irrelevant).
+
+        Parameters
+        ----------
+        thickness : pybamm.Symbol
+            Interphase thickness [m].
+        current_density : pybamm.Symbol
+            Current density through the film [A.m-2].
+
+        Returns
+        -------
+        pybamm.Symbol
+            Growth rate dL/dt [m.s-1].
+        """
         if self.anode == "modified":
             v_f = pybamm.Parameter("Modified interphase molar volume [m3.mol-1]")
             d_sol = pybamm.Parameter("Modified interphase solvent diffusivity [m2.s-1]")
@@ -133,15 +157,48 @@ class InterphaseSubmodel:
         return k_chem * (1 + pybamm.AbsoluteValue(current_density) / i_enh)
 
     def resistance(self, thickness: pybamm.Symbol) -> pybamm.Symbol:
-        """Area-specific ionic resistance of the film [Ohm.m2]."""
+        """Area-specific ionic resistance of the film [Ohm.m2].
+
+        Parameters
+        ----------
+        thickness : pybamm.Symbol
+            Interphase thickness [m].
+
+        Returns
+        -------
+        pybamm.Symbol
+            Area-specific resistance [Ohm.m2].
+        """
         return self.resistivity * thickness
 
     def capacitance(self, thickness: pybamm.Symbol) -> pybamm.Symbol:
-        """Geometric capacitance of the film [F.m-2] (parallel-plate, eps_r eps_0 / L)."""
+        """Geometric capacitance of the film [F.m-2] (parallel-plate, eps_r eps_0 / L).
+
+        Parameters
+        ----------
+        thickness : pybamm.Symbol
+            Interphase thickness [m].
+
+        Returns
+        -------
+        pybamm.Symbol
+            Capacitance per area [F.m-2].
+        """
         return self.permittivity * VACUUM_PERMITTIVITY / thickness
 
     def degraded_sse_thickness(self, thickness: pybamm.Symbol) -> pybamm.Symbol:
-        """Thickness [m] of SSE degraded next to this electrode (zero for ``modified``)."""
+        """Thickness [m] of SSE degraded next to this electrode (zero for ``modified``).
+
+        Parameters
+        ----------
+        thickness : pybamm.Symbol
+            Interphase thickness [m].
+
+        Returns
+        -------
+        pybamm.Symbol
+            Degraded SSE thickness [m].
+        """
         if self.anode == "modified":
             return pybamm.Scalar(0)
         beta = pybamm.Parameter("Pristine SSE degradation depth ratio [-]")

@@ -121,7 +121,18 @@ def theoretical_capacity_mAh_g(parameters: Mapping[str, float]) -> float:
 
 def maximum_concentration_mol_m3(parameters: Mapping[str, float]) -> float:
     """Sodium sites per volume of NVP that take part in the V3+/V4+ reaction [mol.m-3]:
-    ``n rho / M`` (about 1.38e4)."""
+    ``n rho / M`` (about 1.38e4).
+
+    Parameters
+    ----------
+    parameters : ParameterSet or mapping
+        Parameter values (e.g. ``solidna.lu2019()``).
+
+    Returns
+    -------
+    float
+        Maximum sodium concentration in NVP [mol.m-3].
+    """
     return (
         parameters["NVP sodium exchanged per formula unit [-]"]
         * parameters["NVP density [kg.m-3]"]
@@ -130,7 +141,18 @@ def maximum_concentration_mol_m3(parameters: Mapping[str, float]) -> float:
 
 
 def active_mass_kg_m2(parameters: Mapping[str, float]) -> float:
-    """NVP loading [kg.m-2] (1 mg/cm2 = 1e-2 kg/m2): thickness x volume fraction x density."""
+    """NVP loading [kg.m-2] (1 mg/cm2 = 1e-2 kg/m2): thickness x volume fraction x density.
+
+    Parameters
+    ----------
+    parameters : ParameterSet or mapping
+        Parameter values (e.g. ``solidna.lu2019()``).
+
+    Returns
+    -------
+    float
+        NVP mass per electrode area [kg.m-2].
+    """
     return (
         parameters["Positive electrode thickness [m]"]
         * parameters["Positive electrode active material volume fraction [-]"]
@@ -139,7 +161,18 @@ def active_mass_kg_m2(parameters: Mapping[str, float]) -> float:
 
 
 def areal_capacity_C_m2(parameters: Mapping[str, float]) -> float:
-    """Theoretical areal capacity of the cathode [C.m-2] (divide by 36 000 for mAh/cm2)."""
+    """Theoretical areal capacity of the cathode [C.m-2] (divide by 36 000 for mAh/cm2).
+
+    Parameters
+    ----------
+    parameters : ParameterSet or mapping
+        Parameter values (e.g. ``solidna.lu2019()``).
+
+    Returns
+    -------
+    float
+        Areal capacity [C.m-2].
+    """
     return active_mass_kg_m2(parameters) * 1e3 * theoretical_capacity_mAh_g(parameters) * 3.6
 
 
@@ -152,6 +185,24 @@ def ocp_nvp(
     (``U_p`` "NVP plateau potential [V]", slope ``s`` "NVP plateau slope [V]") bounded by steep
     tails of height ``A`` ("NVP tail height [V]") and width ``w`` ("NVP tail width [-]").
     Works on floats, NumPy arrays and PyBaMM symbols.
+
+    Parameters
+    ----------
+    sto : float, numpy.ndarray or pybamm.Symbol
+        Stoichiometry c_s / c_max [-].
+    plateau_V : float
+        Plateau potential ``U_p`` [V].
+    slope_V : float
+        Plateau slope ``s`` [V] (change over the full stoichiometry range).
+    tail_height_V : float
+        Tail height ``A`` [V].
+    tail_width : float
+        Tail width ``w`` [-] (in stoichiometry).
+
+    Returns
+    -------
+    float, numpy.ndarray or pybamm.Symbol
+        Open-circuit potential [V vs Na+/Na], same kind as ``sto``.
     """
     exp = pybamm.exp if isinstance(sto, pybamm.Symbol) else np.exp
     return (
@@ -162,7 +213,20 @@ def ocp_nvp(
 
 
 def open_circuit_potential_V(sto: Any, parameters: Mapping[str, float]) -> Any:
-    """:func:`ocp_nvp` with the parameters of a set."""
+    """:func:`ocp_nvp` with the parameters of a set.
+
+    Parameters
+    ----------
+    sto : float, numpy.ndarray or pybamm.Symbol
+        Stoichiometry c_s / c_max [-].
+    parameters : ParameterSet or mapping
+        Parameter values (e.g. ``solidna.lu2019()``).
+
+    Returns
+    -------
+    float, numpy.ndarray or pybamm.Symbol
+        Open-circuit potential [V vs Na+/Na].
+    """
     return ocp_nvp(
         sto,
         parameters["NVP plateau potential [V]"],
@@ -188,7 +252,20 @@ def _positive_thickness() -> pybamm.Variable:
 def na_film_resistance(film: InterphaseSubmodel, thickness: pybamm.Symbol) -> pybamm.Symbol:
     """Area-specific resistance of the Na-side interphase [Ohm.m2]: the film ``rho_f L`` plus,
     next to pristine Na, the excess resistance of the degraded SSE zone
-    ``L_deg (1/(r_deg kappa) - 1/kappa)`` (the symmetric cell's expressions)."""
+    ``L_deg (1/(r_deg kappa) - 1/kappa)`` (the symmetric cell's expressions).
+
+    Parameters
+    ----------
+    film : InterphaseSubmodel
+        The Na-side interphase submodel.
+    thickness : pybamm.Symbol
+        Na-side interphase thickness [m].
+
+    Returns
+    -------
+    pybamm.Symbol
+        Area-specific resistance [Ohm.m2].
+    """
     kappa = pybamm.Parameter("SSE conductivity [S.m-1]")
     r_deg = pybamm.Parameter("Degraded SSE conductivity ratio [-]")
     L_deg = film.degraded_sse_thickness(thickness)
@@ -205,7 +282,18 @@ def particle_area_per_cell_area() -> pybamm.Symbol:
 
 def positive_film_resistance(thickness: pybamm.Symbol) -> pybamm.Symbol:
     """Cell-area resistance of the cathode-SSE film [Ohm.m2]: ``rho_c L_c / (a L_p)`` (exact for
-    the uniform reaction of the SPMe)."""
+    the uniform reaction of the SPMe).
+
+    Parameters
+    ----------
+    thickness : pybamm.Symbol
+        Cathode-SSE film thickness [m].
+
+    Returns
+    -------
+    pybamm.Symbol
+        Resistance per cell area [Ohm.m2].
+    """
     rho = pybamm.Parameter("Positive interphase resistivity [Ohm.m]") * arrhenius(
         "Positive interphase resistivity activation energy [J.mol-1]", sign=-1
     )
@@ -284,6 +372,16 @@ def series_resistance(anode: str):
 
     Returns a function of temperature (PyBaMM's signature; the films do not depend on it here)
     whose expression refers to the submodels' state variables by name.
+
+    Parameters
+    ----------
+    anode : str
+        ``"modified"`` or ``"pristine"``.
+
+    Returns
+    -------
+    callable
+        ``T [K] -> contact resistance [Ohm]`` as a PyBaMM expression.
     """
     film = InterphaseSubmodel(anode)
 
@@ -303,6 +401,18 @@ def positive_lam_rate(i: pybamm.Symbol, T: pybamm.Symbol) -> pybamm.Symbol:
     The film replaces ``nu`` volumes of NVP per volume formed ("NVP consumed per interphase
     volume [-]") at the particle surface, so ``d eps_s/dt = -nu a dL_c/dt = -nu g |i| / L_p``
     (``a |j| = |i| / L_p``). PyBaMM's "current-driven" loss of active material; ``T`` unused.
+
+    Parameters
+    ----------
+    i : pybamm.Symbol
+        Cell current density [A.m-2].
+    T : pybamm.Symbol
+        Temperature [K] (unused).
+
+    Returns
+    -------
+    pybamm.Symbol
+        d eps_s/dt [s-1].
     """
     del T
     g = pybamm.Parameter("Positive interphase growth coefficient [m3.C-1]")
@@ -663,6 +773,13 @@ class HalfCellSolver:
         self, steps: Sequence[CurrentStep], points_per_step: int = 40
     ) -> tuple[list[StepRecord], str]:
         """Run ``steps`` back to back from the fresh cell.
+
+        Parameters
+        ----------
+        steps : sequence of CurrentStep
+            The protocol's steps, in order.
+        points_per_step : int, optional
+            Output points per step [-].
 
         Returns
         -------

@@ -25,12 +25,36 @@ __all__ = [
 
 
 def switch_times(segments: Sequence) -> np.ndarray:
-    """All times [s] at which the current of the schedule may change."""
+    """All times [s] at which the current of the schedule may change.
+
+    Parameters
+    ----------
+    segments : sequence of ScheduleSegment
+        The schedule.
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted unique switch times [s].
+    """
     return np.unique(np.concatenate([s.switch_times() for s in segments]))
 
 
 def current_expression(segments: Sequence, area_m2: float):
-    """Current [A] as a PyBaMM expression of time for a piecewise schedule."""
+    """Current [A] as a PyBaMM expression of time for a piecewise schedule.
+
+    Parameters
+    ----------
+    segments : sequence of ScheduleSegment
+        The schedule (times [s], current densities [A.m-2]).
+    area_m2 : float
+        Electrode area [m2].
+
+    Returns
+    -------
+    callable
+        ``t [s] -> current [A]`` as a PyBaMM expression.
+    """
 
     def current(t):
         total = pybamm.Scalar(0)
@@ -72,6 +96,16 @@ def square_wave_current(t):
     with the positive half cycle at the start and is zero from the end on. The switch times are
     not constants of the expression, so PyBaMM cannot find them: pass them as ``t_eval``
     (:func:`switch_times`), where IDAKLU stops and restarts the integration.
+
+    Parameters
+    ----------
+    t : pybamm.Symbol
+        Time [s].
+
+    Returns
+    -------
+    pybamm.Symbol
+        Current [A].
     """
     amp, half, start, end = (pybamm.InputParameter(name) for name in SQUARE_WAVE_INPUTS)
     phase = pybamm.Modulo(t - start, 2 * half)
@@ -82,7 +116,20 @@ def square_wave_current(t):
 
 def square_wave_inputs(segment, area_m2: float) -> dict[str, float]:
     """Values of :data:`SQUARE_WAVE_INPUTS` for one square-wave ``segment``
-    (:class:`solidna.protocols.ScheduleSegment` with a half cycle) over ``area_m2`` [m2]."""
+    (:class:`solidna.protocols.ScheduleSegment` with a half cycle) over ``area_m2`` [m2].
+
+    Parameters
+    ----------
+    segment : ScheduleSegment
+        A square-wave segment (times [s], current density [A.m-2]).
+    area_m2 : float
+        Electrode area [m2].
+
+    Returns
+    -------
+    dict
+        Input name -> value (current [A], half cycle, start and end [s]).
+    """
     return dict(
         zip(
             SQUARE_WAVE_INPUTS,
@@ -99,7 +146,20 @@ def square_wave_inputs(segment, area_m2: float) -> dict[str, float]:
 
 def interp_times(switch: np.ndarray, points_per_half_cycle: int) -> np.ndarray:
     """Output times: dense near the end of every constant-current interval (where the
-    overpotential is read) and never exactly at a switch, where the current is two-valued."""
+    overpotential is read) and never exactly at a switch, where the current is two-valued.
+
+    Parameters
+    ----------
+    switch : numpy.ndarray
+        Switch times of the schedule [s], sorted.
+    points_per_half_cycle : int
+        Output points per interval between switches [-].
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted output times [s].
+    """
     frac = np.concatenate(
         [
             [1e-6],

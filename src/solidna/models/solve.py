@@ -41,6 +41,16 @@ def electrolyte_values(parameters: ParameterSet) -> dict[str, float]:
     The salt diffusivity follows from the conductivity by Nernst-Einstein for a binary salt
     (physics brief section 3): ``D+ + D- = sigma R T / (F^2 c)``, ``D_salt = 2 D+ D- / (D+ + D-)
     = 2 t+ (1 - t+) (D+ + D-)``.
+
+    Parameters
+    ----------
+    parameters : ParameterSet
+        The parameter set (temperature [K], PVDF-HFP ratio [-], ...).
+
+    Returns
+    -------
+    dict
+        Name -> value (SI): conductivity [S.m-1], concentrations [mol.m-3], diffusivity [m2.s-1].
     """
     T = parameters["Temperature [K]"]
     w = parameters["SSE PVDF-HFP ratio [-]"]
@@ -138,6 +148,27 @@ def solve_current(
     ``"current"`` (:func:`solidna.models.base.solve_schedule`). ``interphase_growth`` is the
     model's ``"interphase growth"`` option (``"time"`` or ``"time and charge"``).
 
+    Parameters
+    ----------
+    values : mapping
+        Numeric parameter values (SI), e.g. from :func:`symmetric_parameter_values`.
+    anode : str
+        ``"modified"`` or ``"pristine"``.
+    segments : sequence of ScheduleSegment
+        The current schedule (times [s], current densities [A.m-2]).
+    variables : sequence of str, optional
+        Names of the PyBaMM variables to return.
+    var_pts : int, optional
+        Number of finite-volume points across the SSE [-].
+    points_per_half_cycle : int, optional
+        Output points per constant-current interval [-].
+    surface_form : str, optional
+        PyBaMM ``"surface form"`` option (``"algebraic"`` or ``"differential"``).
+    rtol : float, optional
+        Relative tolerance of the solver [-].
+    interphase_growth : str, optional
+        ``"time"`` or ``"time and charge"``.
+
     Returns
     -------
     dict
@@ -178,6 +209,23 @@ def solve_voltage(
     ``t_out_s`` the output times (defaults to the knots). The model runs in PyBaMM's operating
     mode ``"voltage"`` with ``"Voltage function [V]"`` the negative of this waveform (PyBaMM's
     ``"Voltage [V]"`` is ``phi_right - phi_left``).
+
+    Parameters
+    ----------
+    values : mapping
+        Numeric parameter values (SI), e.g. from :func:`symmetric_parameter_values`.
+    anode : str
+        ``"modified"`` or ``"pristine"``.
+    time_s : numpy.ndarray
+        Knot times of the waveform [s].
+    voltage_V : numpy.ndarray
+        Working-electrode voltage at the knots [V].
+    t_out_s : numpy.ndarray, optional
+        Output times [s]; default the knots.
+    var_pts : int, optional
+        Number of finite-volume points across the SSE [-].
+    rtol : float, optional
+        Relative tolerance of the solver [-].
 
     Returns
     -------
@@ -230,6 +278,22 @@ def impedance(
     impedance since the model follows PyBaMM's sign convention. Returned per electrode area with
     the electrochemical sign convention ``Z = Z' - jZ''`` (capacitive arcs have negative
     imaginary part).
+
+    Parameters
+    ----------
+    values : mapping
+        Numeric parameter values (SI), e.g. from :func:`symmetric_parameter_values`.
+    anode : str
+        ``"modified"`` or ``"pristine"``.
+    frequency_Hz : numpy.ndarray
+        Frequencies [Hz].
+    var_pts : int, optional
+        Number of finite-volume points across the SSE [-].
+
+    Returns
+    -------
+    numpy.ndarray
+        Complex impedance per area [Ohm.m2], one per frequency.
     """
     model = _model(anode, "differential", "current")
     pv = pybamm.ParameterValues(dict(values))

@@ -243,7 +243,18 @@ class ParameterSet(Mapping[str, float]):
 
 
 def set_directory(name: str) -> Path:
-    """Folder of the parameter set ``name``."""
+    """Folder of the parameter set ``name``.
+
+    Parameters
+    ----------
+    name : str
+        Name of the parameter set (e.g. ``"lu2019"``).
+
+    Returns
+    -------
+    pathlib.Path
+        Folder holding the set's files.
+    """
     folder = _SETS_DIR / name
     if not folder.is_dir():
         allowed = available_sets()

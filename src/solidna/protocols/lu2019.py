@@ -30,13 +30,35 @@ FIG4H_HALF_CYCLE = "1 h"
 
 
 def fig4h_modified(duration: str = "4000 h") -> PlatingStripping:
-    """M-Na|M-Na at 0.1 mA/cm2 for 4000 h (Fig. 4h)."""
+    """M-Na|M-Na at 0.1 mA/cm2 for 4000 h (Fig. 4h).
+
+    Parameters
+    ----------
+    duration : str, optional
+        Total duration with a unit (``"4000 h"``).
+
+    Returns
+    -------
+    PlatingStripping
+        The protocol.
+    """
     return PlatingStripping("0.1 mA/cm2", duration, half_cycle=FIG4H_HALF_CYCLE)
 
 
 def fig4h_pristine(duration: str = "500 h") -> PlatingStripping:
     """Na|Na at 0.1 mA/cm2 (Fig. 4h); the run ends at the 10 V cycler limit (~16 h in the
-    paper), so the duration is only an upper bound."""
+    paper), so the duration is only an upper bound.
+
+    Parameters
+    ----------
+    duration : str, optional
+        Total duration with a unit (``"4000 h"``).
+
+    Returns
+    -------
+    PlatingStripping
+        The protocol.
+    """
     return PlatingStripping("0.1 mA/cm2", duration, half_cycle=FIG4H_HALF_CYCLE)
 
 
@@ -57,7 +79,20 @@ def fig4e_rest() -> Rest:
 
 
 def figS18(current_density: str, duration: str = "1000 h") -> PlatingStripping:
-    """M-Na|M-Na at 0.2 or 0.5 mA/cm2 with 1 mAh/cm2 per half cycle (Fig. S18)."""
+    """M-Na|M-Na at 0.2 or 0.5 mA/cm2 with 1 mAh/cm2 per half cycle (Fig. S18).
+
+    Parameters
+    ----------
+    current_density : str
+        Current density with a unit (``"0.2 mA/cm2"``).
+    duration : str, optional
+        Total duration with a unit (``"1000 h"``).
+
+    Returns
+    -------
+    PlatingStripping
+        The protocol.
+    """
     return PlatingStripping(current_density, duration, capacity="1 mAh/cm2")
 
 

@@ -65,6 +65,16 @@ _C_RATE_TEXT = re.compile(r"^\s*([-+0-9.eE]+)\s*C\s*$")
 def parse_c_rate(c_rate: str | float | int) -> float:
     """C-rate [h-1] from ``1``, ``0.5`` or ``"2 C"``; must be positive and finite.
 
+    Parameters
+    ----------
+    c_rate : str or float
+        C-rate [h-1] as a number, or text such as ``"2 C"``.
+
+    Returns
+    -------
+    float
+        C-rate [h-1].
+
     Raises
     ------
     OutOfRangeError
@@ -201,7 +211,18 @@ class GalvanostaticCycling(Step):
         self.duration_s = 2 * self.cycles * 3600 / self.c_rate  # nominal
 
     def half_cycles(self, first_cycle: int = 1) -> list[HalfCycle]:
-        """The protocol as half cycles, numbered from ``first_cycle``."""
+        """The protocol as half cycles, numbered from ``first_cycle``.
+
+        Parameters
+        ----------
+        first_cycle : int, optional
+            Number of the first cycle [-].
+
+        Returns
+        -------
+        list of HalfCycle
+            Charge and discharge half cycles, in order.
+        """
         rates = [self.c_rate] * self.cycles
         return list(_cycles(rates, first_cycle, self.lower_cutoff_V, self.upper_cutoff_V))
 
@@ -254,7 +275,18 @@ class RateTest(Step):
         self.duration_s = sum(2 * self.cycles_per_rate * 3600 / r for r in self.c_rates)
 
     def half_cycles(self, first_cycle: int = 1) -> list[HalfCycle]:
-        """The protocol as half cycles, numbered from ``first_cycle``."""
+        """The protocol as half cycles, numbered from ``first_cycle``.
+
+        Parameters
+        ----------
+        first_cycle : int, optional
+            Number of the first cycle [-].
+
+        Returns
+        -------
+        list of HalfCycle
+            Charge and discharge half cycles, in order.
+        """
         rates = [r for r in self.c_rates for _ in range(self.cycles_per_rate)]
         return list(_cycles(rates, first_cycle, self.lower_cutoff_V, self.upper_cutoff_V))
 

@@ -103,7 +103,24 @@ def positive_si(
 def parse_duration_s(
     value: Quantity, name: str, typical: tuple[float, float], example: str
 ) -> float:
-    """A positive duration [s] no longer than :data:`~solidna.units.MAX_DURATION`."""
+    """A positive duration [s] no longer than :data:`~solidna.units.MAX_DURATION`.
+
+    Parameters
+    ----------
+    value : str or float
+        Duration with a unit (``"1 h"``); a bare number is in s.
+    name : str
+        The quantity in words, for messages.
+    typical : (float, float)
+        Typical range [s]; a bare number outside it warns.
+    example : str
+        An example value for error messages (``"1 h"``).
+
+    Returns
+    -------
+    float
+        Duration [s].
+    """
     hint = f"Example: {example!r} (at most {MAX_DURATION})."
     return positive_si(value, "s", name, typical, hint, maximum=MAX_DURATION_S)
 

@@ -19,7 +19,13 @@ QUANTUM_DEPENDENCIES = {
 
 
 def require(*modules: str) -> None:
-    """Raise :class:`SolidnaError` naming the missing packages and how to install them."""
+    """Raise :class:`SolidnaError` naming the missing packages and how to install them.
+
+    Parameters
+    ----------
+    *modules : str
+        Names of the importable modules needed (e.g. ``"pyscf"``).
+    """
     missing = [m for m in modules if importlib.util.find_spec(m) is None]
     if missing:
         names = " ".join(QUANTUM_DEPENDENCIES.get(m, m) for m in missing)

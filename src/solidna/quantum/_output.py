@@ -23,6 +23,26 @@ def save_result(
     Everything goes into a staging directory that is moved into ``out`` only when complete
     (:func:`solidna.io_utils.output_dir`), so a failed run leaves nothing half-written.
 
+    Parameters
+    ----------
+    out : str or os.PathLike
+        Output directory.
+    stem : str
+        File name stem (``stem.csv``, ``stem.json``, ``stem.png``).
+    table : pandas.DataFrame
+        The table written as CSV.
+    data : dict
+        JSON-able data.
+    figure : callable or None
+        Returns the matplotlib figure to save; ``None`` for no figure.
+    force : bool, optional
+        Overwrite a non-empty ``out``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, at their final place in ``out``.
+
     Raises
     ------
     OutputExistsError

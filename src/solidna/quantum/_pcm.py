@@ -80,7 +80,18 @@ def _stored_pcm_class(model: str = "PCM") -> type:
 
 
 def attach_pcm(mf: Any) -> Any:
-    """``mf`` with a :class:`StoredIntegralsPCM` solvent (what ``mf.PCM()`` does, faster)."""
+    """``mf`` with a :class:`StoredIntegralsPCM` solvent (what ``mf.PCM()`` does, faster).
+
+    Parameters
+    ----------
+    mf : pyscf.scf.hf.SCF
+        A PySCF mean-field object (not yet run).
+
+    Returns
+    -------
+    pyscf.scf.hf.SCF
+        The solvated mean-field object.
+    """
     from pyscf.solvent.pcm import pcm_for_scf
 
     return pcm_for_scf(mf, _stored_pcm_class()(mf.mol))
@@ -91,6 +102,16 @@ def attach_smd(mf: Any) -> Any:
 
     PySCF's SMD is a subclass of its PCM whose electrostatic part uses the same integrals; without
     keeping them an SMD SCF of FEC in 3-21G took ~3x as long as the PCM one.
+
+    Parameters
+    ----------
+    mf : pyscf.scf.hf.SCF
+        A PySCF mean-field object (not yet run).
+
+    Returns
+    -------
+    pyscf.scf.hf.SCF
+        The solvated mean-field object.
     """
     from pyscf.solvent.smd import smd_for_scf
 

@@ -115,7 +115,22 @@ def package_versions() -> dict[str, str | None]:
 
 
 def cache_key(kind: str, payload: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The hash and the full key of an entry: ``kind``, ``payload``, versions and schema."""
+    """The hash and the full key of an entry: ``kind``, ``payload``, versions and schema.
+
+    Parameters
+    ----------
+    kind : str
+        Kind of result (e.g. ``"orbitals"``); part of the key and the cache sub-folder.
+    payload : dict
+        Everything the result depends on (molecule, level, ...), JSON-able.
+
+    Returns
+    -------
+    digest : str
+        SHA-256 hex digest of the key.
+    key : dict
+        The full key.
+    """
     key = {
         "kind": kind,
         "schema": CACHE_SCHEMA,
@@ -151,7 +166,20 @@ class ResultsCache:
         return self.directory / kind / f"{digest}.json"
 
     def get(self, kind: str, payload: dict[str, Any]) -> dict[str, Any] | None:
-        """The stored value for this key, with ``source = "cache"``, or None on a miss."""
+        """The stored value for this key, with ``source = "cache"``, or None on a miss.
+
+        Parameters
+        ----------
+        kind : str
+            Kind of result (e.g. ``"orbitals"``); part of the key and the cache sub-folder.
+        payload : dict
+            Everything the result depends on (molecule, level, ...), JSON-able.
+
+        Returns
+        -------
+        dict or None
+            The cached value, or ``None`` on a miss (or when reading is off).
+        """
         if not self.read:
             return None
         digest, key = cache_key(kind, payload)
@@ -168,7 +196,17 @@ class ResultsCache:
         return value
 
     def put(self, kind: str, payload: dict[str, Any], value: dict[str, Any]) -> None:
-        """Store ``value`` (a JSON-able dict) under this key."""
+        """Store ``value`` (a JSON-able dict) under this key.
+
+        Parameters
+        ----------
+        kind : str
+            Kind of result (e.g. ``"orbitals"``); part of the key and the cache sub-folder.
+        payload : dict
+            Everything the result depends on (molecule, level, ...), JSON-able.
+        value : dict
+            The result to store, JSON-able.
+        """
         if not self.write:
             return
         digest, key = cache_key(kind, payload)

@@ -145,7 +145,18 @@ class Candidate:
         return (0 if self.passes_oxidation else 1, -self.release_class, self.lumo_complex_eV)
 
     def reasons(self, limit_V: float) -> str:
-        """Why it ranks where it does, in words."""
+        """Why it ranks where it does, in words.
+
+        Parameters
+        ----------
+        limit_V : float
+            Oxidation-stability limit [V vs Na+/Na] the candidate is compared with.
+
+        Returns
+        -------
+        str
+            One-line explanation.
+        """
         ox = (
             f"E_ox ~ {self.oxidation_V:.1f} V {'>=' if self.passes_oxidation else '<'} "
             f"{limit_V:g} V"
@@ -191,7 +202,18 @@ class DecisionResult:
         return sorted(self.candidates, key=Candidate.sort_key)
 
     def rank_of(self, name: str) -> int | None:
-        """1-based rank of ``name`` (None when it is not in the table)."""
+        """1-based rank of ``name`` (None when it is not in the table).
+
+        Parameters
+        ----------
+        name : str
+            Candidate name (case-insensitive).
+
+        Returns
+        -------
+        int or None
+            1-based rank, or ``None``.
+        """
         for k, c in enumerate(self.ranked(), start=1):
             if c.name.casefold() == name.casefold():
                 return k
@@ -266,7 +288,20 @@ class DecisionResult:
         return decision_figure(self)
 
     def save(self, out: str | os.PathLike[str], force: bool = False) -> list[Path]:
-        """Write decision.csv, decision.json and decision.png into ``out`` (staged)."""
+        """Write decision.csv, decision.json and decision.png into ``out`` (staged).
+
+        Parameters
+        ----------
+        out : str or os.PathLike
+            Output directory (created; staged until complete).
+        force : bool, optional
+            Overwrite a non-empty ``out``.
+
+        Returns
+        -------
+        list of pathlib.Path
+            The files written.
+        """
         from solidna.quantum._output import save_result
 
         figure = self.plot if self.candidates else None

@@ -125,6 +125,20 @@ def dft_optimize(
 
     ``message(text)``, when given, is called after every step with its energy and gradient.
 
+    Parameters
+    ----------
+    molecule : Molecule
+        Starting geometry (coordinates [A]).
+    level : Level
+        Level of theory (functional, basis, solvent, optimiser settings).
+    message : callable, optional
+        Called with a progress text after every optimisation step.
+
+    Returns
+    -------
+    Molecule
+        The optimised molecule (coordinates [A]).
+
     Raises
     ------
     ConvergenceError
@@ -184,7 +198,17 @@ def dft_optimize(
 def optimize(
     molecule: Molecule, level: Level, message: Callable[[str], None] | None = None
 ) -> Molecule:
-    """Optimise ``molecule`` as ``level.optimizer`` says (GFN2-xTB, then optionally DFT)."""
+    """Optimise ``molecule`` as ``level.optimizer`` says (GFN2-xTB, then optionally DFT).
+
+    Parameters
+    ----------
+    molecule, level, message : as for :func:`dft_optimize`
+
+    Returns
+    -------
+    Molecule
+        The optimised molecule (coordinates [A]).
+    """
     epsilon = level.epsilon if (level.solvent is not None and level.xtb_solvation) else None
     pre = xtb_optimize(molecule, epsilon)
     if level.optimizer == "xtb+dft":

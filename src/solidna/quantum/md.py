@@ -200,14 +200,40 @@ def place_adsorbate(
 
 
 def md_adsorbate(adsorbate: Molecule) -> Molecule:
-    """The adsorbate as the MD starts from it: GFN2-xTB-optimised in vacuum."""
+    """The adsorbate as the MD starts from it: GFN2-xTB-optimised in vacuum.
+
+    Parameters
+    ----------
+    adsorbate : Molecule
+        The adsorbate (coordinates [A]).
+
+    Returns
+    -------
+    Molecule
+        The xTB-optimised adsorbate (coordinates [A]).
+    """
     from solidna.quantum.geometry import xtb_optimize
 
     return xtb_optimize(adsorbate, epsilon=None)
 
 
 def build_system(adsorbate: Molecule, settings: MDSettings, seed: int) -> Any:
-    """Cluster + placed adsorbate for one seed (the azimuth is the seed's first random number)."""
+    """Cluster + placed adsorbate for one seed (the azimuth is the seed's first random number).
+
+    Parameters
+    ----------
+    adsorbate : Molecule
+        The adsorbate (coordinates [A]).
+    settings : MDSettings
+        Cluster size and layers, contact distance [A].
+    seed : int
+        Random seed (sets the azimuth of the adsorbate).
+
+    Returns
+    -------
+    ase.Atoms
+        Na cluster with the adsorbate placed on it.
+    """
     rng = np.random.default_rng(seed)
     azimuth = float(rng.uniform(0.0, 2.0 * math.pi))
     cluster = na_cluster(settings.cluster_size, settings.cluster_layers)
@@ -281,7 +307,18 @@ class Trajectory(CachedRecord):
         return float(np.max(np.abs(e - e[0])) / len(self.symbols) * 1e3)
 
     def bond_label(self, k: int) -> str:
-        """``"C1-O2"`` for bond ``k`` (0-based atom numbers)."""
+        """``"C1-O2"`` for bond ``k`` (0-based atom numbers).
+
+        Parameters
+        ----------
+        k : int
+            Index of the bond in ``bonds``.
+
+        Returns
+        -------
+        str
+            Bond label.
+        """
         i, j = self.bonds[k]
         return f"{self.symbols[i]}{i}-{self.symbols[j]}{j}"
 
@@ -520,7 +557,20 @@ def na_f_at(trajectory: Trajectory, time_fs: float) -> float | None:
 
 
 def analyse(trajectory: Trajectory, persist_fs: float = BREAK_PERSIST_FS) -> ReactionEvents:
-    """Ring opening, C-F cleavage and the Na-F distance at 80 fs (criteria: module docstring)."""
+    """Ring opening, C-F cleavage and the Na-F distance at 80 fs (criteria: module docstring).
+
+    Parameters
+    ----------
+    trajectory : Trajectory
+        One MD run (times [fs], bond lengths [A]).
+    persist_fs : float, optional
+        Time [fs] a bond must stay stretched to count as broken.
+
+    Returns
+    -------
+    ReactionEvents
+        Event times [fs] and the Na-F distance [A] of this run.
+    """
     times = np.asarray(trajectory.times_fs)
     lengths = np.asarray(trajectory.bond_lengths_A)
     r0 = lengths[0]
@@ -583,13 +633,35 @@ class MDSummary:
 
     def interval(self, attribute: str) -> Any:
         """Median over seeds of an event attribute with its bootstrap 95 % interval
-        (:func:`solidna.quantum.stats.bootstrap_median`)."""
+        (:func:`solidna.quantum.stats.bootstrap_median`).
+
+        Parameters
+        ----------
+        attribute : str
+            Name of a :class:`ReactionEvents` attribute (e.g. ``"cf_cleavage_fs"``).
+
+        Returns
+        -------
+        Interval
+            Median and 95 % interval, in the attribute's unit.
+        """
         from solidna.quantum.stats import bootstrap_median
 
         return bootstrap_median([getattr(e, attribute) for e in self.events])
 
     def fraction(self, attribute: str) -> tuple[int, int]:
-        """(seeds in which the event was observed, seeds)."""
+        """(seeds in which the event was observed, seeds).
+
+        Parameters
+        ----------
+        attribute : str
+            Name of a :class:`ReactionEvents` attribute.
+
+        Returns
+        -------
+        tuple of int
+            (seeds with the event, seeds).
+        """
         return sum(getattr(e, attribute) is not None for e in self.events), len(self.events)
 
     @property
@@ -619,7 +691,22 @@ class MDSummary:
         return [e.source for e in self.events]
 
     def per_seed_text(self, attribute: str, unit: str = "fs", scale: float = 1.0) -> str:
-        """``"seed 1: 84 fs, seed 2: not observed, ..."``."""
+        """``"seed 1: 84 fs, seed 2: not observed, ..."``.
+
+        Parameters
+        ----------
+        attribute : str
+            Name of a :class:`ReactionEvents` attribute.
+        unit : str, optional
+            Unit written after each value.
+        scale : float, optional
+            Factor applied to each value before writing it [-].
+
+        Returns
+        -------
+        str
+            One entry per seed.
+        """
         parts = []
         for e in self.events:
             v = getattr(e, attribute)
@@ -641,7 +728,18 @@ class MDSummary:
 
 
 def summarise(trajectories: Sequence[Trajectory]) -> MDSummary:
-    """Analyse every trajectory of one adsorbate and collect the events."""
+    """Analyse every trajectory of one adsorbate and collect the events.
+
+    Parameters
+    ----------
+    trajectories : sequence of Trajectory
+        The runs of one adsorbate (one per seed).
+
+    Returns
+    -------
+    MDSummary
+        Events of every run.
+    """
     events = [analyse(t) for t in trajectories]
     name = trajectories[0].adsorbate if trajectories else ""
     return MDSummary(adsorbate=name, events=events, trajectories=list(trajectories))

@@ -211,19 +211,54 @@ class Molecule:
         return "".join(f"{s}{counts[s] if counts[s] > 1 else ''}" for s in order)
 
     def with_coordinates(self, coordinates_A: Any, geometry: str) -> Molecule:
-        """A copy with new coordinates [A] and a note of how they were obtained."""
+        """A copy with new coordinates [A] and a note of how they were obtained.
+
+        Parameters
+        ----------
+        coordinates_A : array_like
+            New coordinates, shape (n_atoms, 3) [A].
+        geometry : str
+            How they were obtained (e.g. ``"GFN2-xTB"``).
+
+        Returns
+        -------
+        Molecule
+            The copy.
+        """
         return dataclasses.replace(
             self, coordinates_A=np.array(coordinates_A, dtype=float), geometry=geometry
         )
 
     def translated(self, vector_A: Sequence[float]) -> Molecule:
-        """A rigidly translated copy (by ``vector_A`` [A])."""
+        """A rigidly translated copy (by ``vector_A`` [A]).
+
+        Parameters
+        ----------
+        vector_A : sequence of float
+            Translation vector (x, y, z) [A].
+
+        Returns
+        -------
+        Molecule
+            The translated copy.
+        """
         return self.with_coordinates(
             self.coordinates_A + np.asarray(vector_A, dtype=float), self.geometry
         )
 
     def rotated(self, rotation: Any) -> Molecule:
-        """A rigidly rotated copy: ``rotation`` is a 3x3 orthogonal matrix (about the centroid)."""
+        """A rigidly rotated copy: ``rotation`` is a 3x3 orthogonal matrix (about the centroid).
+
+        Parameters
+        ----------
+        rotation : array_like
+            3x3 orthogonal matrix [-].
+
+        Returns
+        -------
+        Molecule
+            The rotated copy.
+        """
         rot = np.asarray(rotation, dtype=float)
         if rot.shape != (3, 3) or not np.allclose(rot @ rot.T, np.eye(3), atol=1e-8):
             raise InvalidOptionError("rotation must be a 3x3 orthogonal matrix.")
@@ -241,7 +276,18 @@ class Molecule:
         }
 
     def to_xyz(self, comment: str = "") -> str:
-        """The geometry as XYZ text [A]."""
+        """The geometry as XYZ text [A].
+
+        Parameters
+        ----------
+        comment : str, optional
+            Comment line; default name and charge.
+
+        Returns
+        -------
+        str
+            XYZ text (coordinates [A]).
+        """
         lines = [str(self.n_atoms), comment or f"{self.name} charge={self.charge}"]
         for s, (x, y, z) in zip(self.symbols, self.coordinates_A, strict=True):
             lines.append(f"{s:2s} {x:14.8f} {y:14.8f} {z:14.8f}")
@@ -496,6 +542,19 @@ def coordinating_site(molecule_: Molecule, rdkit_mol: Any = None) -> tuple[int, 
     The first match in this order: carbonyl O (carbonates, esters), nitrile N, sulfonyl O (TFSI,
     FSI), terminal O of an anion (ClO4-), other terminal O, ether O (glymes), anionic N, F. Among
     equivalent atoms the first in atom order is taken.
+
+    Parameters
+    ----------
+    molecule_ : Molecule
+        The molecule (its SMILES is used).
+    rdkit_mol : rdkit.Chem.Mol, optional
+        The RDKit molecule with hydrogens, in ``molecule_``'s atom order; parsed from the
+        SMILES when not given.
+
+    Returns
+    -------
+    tuple of (int, str) or None
+        0-based atom index and site kind.
     """
     from rdkit import Chem
 
@@ -518,6 +577,16 @@ def candidate_sites(molecule_: Molecule) -> list[tuple[int, str]]:
     Carbonyl, sulfonyl and terminal O, ether O, nitrile and anionic N, and F - the starting points
     of the binding-site search of :mod:`solidna.quantum.study` (the first site of
     :func:`coordinating_site` is one of them).
+
+    Parameters
+    ----------
+    molecule_ : Molecule
+        The molecule (its SMILES is used).
+
+    Returns
+    -------
+    list of (int, str)
+        0-based atom index and site kind of each site.
     """
     from rdkit import Chem
 

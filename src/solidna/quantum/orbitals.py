@@ -117,7 +117,18 @@ class OrbitalResult(CachedRecord):
 
 
 def homo_lumo(mf: Any) -> tuple[float, float]:
-    """HOMO and LUMO energies [eV] of a converged PySCF SCF object (restricted or unrestricted)."""
+    """HOMO and LUMO energies [eV] of a converged PySCF SCF object (restricted or unrestricted).
+
+    Parameters
+    ----------
+    mf : pyscf.scf.hf.SCF
+        A converged PySCF SCF object (orbital energies in Eh).
+
+    Returns
+    -------
+    homo_eV, lumo_eV : float
+        HOMO and LUMO energies [eV].
+    """
     energies = np.asarray(mf.mo_energy)
     occupations = np.asarray(mf.mo_occ)
     occupied = energies[occupations > 0]
@@ -132,7 +143,18 @@ def homo_lumo(mf: Any) -> tuple[float, float]:
 
 
 def as_molecule(item: Molecule | str) -> Molecule:
-    """``item`` itself, or the molecule of that name or SMILES (:func:`molecule`)."""
+    """``item`` itself, or the molecule of that name or SMILES (:func:`molecule`).
+
+    Parameters
+    ----------
+    item : Molecule or str
+        A molecule, or a name or SMILES.
+
+    Returns
+    -------
+    Molecule
+        The molecule.
+    """
     return item if isinstance(item, Molecule) else molecule(str(item))
 
 
@@ -141,6 +163,16 @@ def resolve_cache(cache: ResultsCache | bool | None) -> ResultsCache:
 
     ``True``/``None``: the user cache, read unless ``SOLIDNA_NO_CACHE`` is set; ``False``: do not
     read (recompute) but store the new value; a :class:`ResultsCache`: itself.
+
+    Parameters
+    ----------
+    cache : ResultsCache, bool or None
+        As described above.
+
+    Returns
+    -------
+    ResultsCache
+        The cache to use.
     """
     if isinstance(cache, ResultsCache):
         return cache

@@ -58,13 +58,37 @@ def thread_count() -> int:
 
 
 def pyscf_basis(name: str) -> str:
-    """PySCF's spelling of a basis name: ``"6-31+G(d)"`` -> ``"6-31+g*"``."""
+    """PySCF's spelling of a basis name: ``"6-31+G(d)"`` -> ``"6-31+g*"``.
+
+    Parameters
+    ----------
+    name : str
+        Basis set name, e.g. ``"6-31+G(d)"``.
+
+    Returns
+    -------
+    str
+        PySCF basis name.
+    """
     text = name.strip().lower().replace(" ", "")
     return text.replace("(d,p)", "**").replace("(d)", "*")
 
 
 def build_mole(molecule: Molecule, basis: str) -> Any:
-    """A ``pyscf.gto.Mole`` for ``molecule`` (coordinates in A) in ``basis``."""
+    """A ``pyscf.gto.Mole`` for ``molecule`` (coordinates in A) in ``basis``.
+
+    Parameters
+    ----------
+    molecule : Molecule
+        The molecule (coordinates [A], charge, multiplicity).
+    basis : str
+        Basis set name (any spelling :func:`pyscf_basis` accepts).
+
+    Returns
+    -------
+    pyscf.gto.Mole
+        The PySCF molecule (built, coordinates in A).
+    """
     from pyscf import gto
 
     atoms = [
@@ -86,6 +110,20 @@ def build_scf(molecule: Molecule, level: Level, basis: str | None = None) -> Any
 
     Restricted (RKS) for a singlet, unrestricted (UKS) otherwise; density fitting, grid and
     implicit solvent as the level says (see :mod:`solidna.quantum.levels` for the cavity).
+
+    Parameters
+    ----------
+    molecule : Molecule
+        The molecule (coordinates [A], charge, multiplicity).
+    level : Level
+        Level of theory (functional, grid, solvent, ...).
+    basis : str, optional
+        Basis set name; default ``level.basis``.
+
+    Returns
+    -------
+    pyscf.dft.rks.RKS or pyscf.dft.uks.UKS
+        The Kohn-Sham object, possibly density-fitted and solvated.
     """
     from pyscf import dft
 
@@ -159,6 +197,10 @@ def run_scf(molecule: Molecule, level: Level, basis: str | None = None) -> tuple
     2. DIIS with a 0.25 Eh level shift and damping 0.3, twice as many cycles, from the density of
        attempt 1 (the final orbital energies are from an unshifted diagonalisation).
     3. Second-order (Newton) SCF from the orbitals of attempt 2.
+
+    Parameters
+    ----------
+    molecule, level, basis : as for :func:`build_scf`
 
     Returns
     -------

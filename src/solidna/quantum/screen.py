@@ -126,6 +126,18 @@ class ScreenResult:
     def save(self, out: str | os.PathLike[str], force: bool = False) -> list[Path]:
         """Write ``screen.csv``, ``screen.json`` and ``screen.png`` into ``out``.
 
+        Parameters
+        ----------
+        out : str or os.PathLike
+            Output directory (created; staged until complete).
+        force : bool, optional
+            Overwrite a non-empty ``out``.
+
+        Returns
+        -------
+        list of pathlib.Path
+            The files written.
+
         Raises
         ------
         OutputExistsError
@@ -149,13 +161,34 @@ class ScreenResult:
 
 
 def short_source(shift: NaShift) -> str:
-    """``"computed"``, ``"cache"`` or ``"mixed"`` (free and complex from different places)."""
+    """``"computed"``, ``"cache"`` or ``"mixed"`` (free and complex from different places).
+
+    Parameters
+    ----------
+    shift : NaShift
+        LUMO shift of a molecule on Na+ binding (free and complex results).
+
+    Returns
+    -------
+    str
+        Where the results came from.
+    """
     sources = {shift.free.source, shift.complex.source}
     return sources.pop() if len(sources) == 1 else "mixed"
 
 
 def parse_molecules(molecules: Sequence[str | Molecule]) -> list[Molecule]:
     """Molecules from names or SMILES, checked all at once (no duplicates, at least one).
+
+    Parameters
+    ----------
+    molecules : sequence of str or Molecule
+        Names, SMILES or molecules.
+
+    Returns
+    -------
+    list of Molecule
+        The molecules, in the order given.
 
     Raises
     ------

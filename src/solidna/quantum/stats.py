@@ -88,7 +88,22 @@ class Interval:
     n_observed: int
 
     def text(self, unit: str = "fs", scale: float = 1.0, digits: int = 3) -> str:
-        """``"43 fs (95 % CI 30-58 fs, 8 of 8 seeds)"``."""
+        """``"43 fs (95 % CI 30-58 fs, 8 of 8 seeds)"``.
+
+        Parameters
+        ----------
+        unit : str, optional
+            Unit written after each value.
+        scale : float, optional
+            Factor applied to the values before writing them [-].
+        digits : int, optional
+            Significant digits.
+
+        Returns
+        -------
+        str
+            The interval in words.
+        """
 
         def f(x: float | None) -> str:
             return "beyond the run" if x is None else f"{x * scale:.{digits}g} {unit}"

@@ -104,7 +104,18 @@ class StudyPoint:
     site: int | str
 
     def level(self, base: Level) -> Level:
-        """The :class:`Level` of the single point (optimizer "xtb": the geometry is given)."""
+        """The :class:`Level` of the single point (optimizer "xtb": the geometry is given).
+
+        Parameters
+        ----------
+        base : Level
+            Level whose other settings (grid, convergence, ...) are kept.
+
+        Returns
+        -------
+        Level
+            The study point's level.
+        """
         model, eps = SOLVENTS[self.solvent]
         return base.replace(
             name="study",
@@ -387,7 +398,18 @@ class StudyResult:
         )
 
     def plot(self, paper_eV: float | None = None) -> Any:
-        """dLUMO of every point, the band and the default setting (:func:`study_figure`)."""
+        """dLUMO of every point, the band and the default setting (:func:`study_figure`).
+
+        Parameters
+        ----------
+        paper_eV : float, optional
+            The paper's dLUMO [eV], drawn/compared when given.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure.
+        """
         from solidna.quantum.plots import study_figure
 
         return study_figure(self, paper_eV)
@@ -395,7 +417,22 @@ class StudyResult:
     def save(
         self, out: str | os.PathLike[str], force: bool = False, paper_eV: float | None = None
     ) -> list[Path]:
-        """Write study.csv, study.json (rows, band, groups) and study.png into ``out`` (staged)."""
+        """Write study.csv, study.json (rows, band, groups) and study.png into ``out`` (staged).
+
+        Parameters
+        ----------
+        out : str or os.PathLike
+            Output directory (created; staged until complete).
+        force : bool, optional
+            Overwrite a non-empty ``out``.
+        paper_eV : float, optional
+            The paper's dLUMO [eV], drawn/compared when given.
+
+        Returns
+        -------
+        list of pathlib.Path
+            The files written.
+        """
         from solidna.quantum._output import save_result
 
         data = self.as_dict() | {"groups": self.groups()}
@@ -405,7 +442,18 @@ class StudyResult:
         return save_result(out, "study", self.table(), data, figure, force)
 
     def summary_text(self, paper_eV: float | None = None) -> str:
-        """One paragraph: the band, the default point inside it, where the paper's value falls."""
+        """One paragraph: the band, the default point inside it, where the paper's value falls.
+
+        Parameters
+        ----------
+        paper_eV : float, optional
+            The paper's dLUMO [eV], drawn/compared when given.
+
+        Returns
+        -------
+        str
+            The summary paragraph (energies in eV).
+        """
         b = self.band()
         text = (
             f"dLUMO of {self.molecule} on Na+ binding over {b['n']} implicit-solvent settings at "

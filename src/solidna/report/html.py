@@ -122,6 +122,18 @@ def format_value(value: Any, digits: int = 4) -> str:
 def format_tol(tol: Mapping[str, float] | None, unit: str = "") -> str:
     """Format a tolerance ``{"rel": 0.1}`` as ``±10 %`` and ``{"abs": 0.03}`` as ``±0.03 eV``.
 
+    Parameters
+    ----------
+    tol : mapping or None
+        ``{"rel": fraction [-]}`` and/or ``{"abs": value [unit]}``.
+    unit : str, optional
+        Unit of an absolute tolerance.
+
+    Returns
+    -------
+    str
+        The formatted tolerance, ``—`` when there is none.
+
     Examples
     --------
     >>> format_tol({"rel": 0.1}), format_tol({"abs": 0.03}, "eV"), format_tol({})
@@ -138,7 +150,18 @@ def format_tol(tol: Mapping[str, float] | None, unit: str = "") -> str:
 
 
 def format_pass(entry: Mapping[str, Any]) -> str:
-    """``✓`` for a pass, ``✗`` for a fail, ``—`` for a reference or a missing model value."""
+    """``✓`` for a pass, ``✗`` for a fail, ``—`` for a reference or a missing model value.
+
+    Parameters
+    ----------
+    entry : mapping
+        One result of ``reproduction.json`` (``id``, ``model``, ``pass``, ...).
+
+    Returns
+    -------
+    str
+        The mark.
+    """
     value = entry.get("pass")
     if value is True:
         return "✓"
@@ -194,7 +217,18 @@ def summarize(results: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
 
 def validation_kind_of(entry: Mapping[str, Any]) -> str | None:
     """``prediction`` or ``consistency`` for a validate result: its own ``kind`` (written by
-    ``solidna reproduce``), else the kind of its target id (``targets/validation.yaml``)."""
+    ``solidna reproduce``), else the kind of its target id (``targets/validation.yaml``).
+
+    Parameters
+    ----------
+    entry : mapping
+        One result of ``reproduction.json`` (``id``, ``model``, ``pass``, ...).
+
+    Returns
+    -------
+    str or None
+        The validation kind, or ``None`` when unlabelled.
+    """
     if entry.get("kind"):
         return str(entry["kind"])
     from solidna.targets import validation_kind
@@ -204,7 +238,18 @@ def validation_kind_of(entry: Mapping[str, Any]) -> str | None:
 
 
 def is_missed(entry: Mapping[str, Any]) -> bool:
-    """Whether a result is a miss: it fails, or it has no model value (any role)."""
+    """Whether a result is a miss: it fails, or it has no model value (any role).
+
+    Parameters
+    ----------
+    entry : mapping
+        One result of ``reproduction.json`` (``id``, ``model``, ``pass``, ...).
+
+    Returns
+    -------
+    bool
+        True for a miss.
+    """
     return entry.get("pass") is False or entry.get("model") is None
 
 
@@ -479,7 +524,17 @@ def render_report(
     notes: Iterable[str] = (),
     captions: Mapping[str, str] | None = None,
 ) -> str:
-    """Return the report page as an HTML string; see :func:`write_report`."""
+    """Return the report page as an HTML string; see :func:`write_report`.
+
+    Parameters
+    ----------
+    reproduction, figures, notes, captions : as for :func:`write_report`
+
+    Returns
+    -------
+    str
+        The HTML page.
+    """
     paper = dict(reproduction.get("paper", {}))
     results = list(reproduction.get("results", []))
     run = dict(reproduction.get("run", {}))

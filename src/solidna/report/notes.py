@@ -10,14 +10,9 @@ __all__ = ["Note"]
 class Note(str):
     """A note of the report (a string), and the targets whose result it explains.
 
-    Parameters
-    ----------
-    text : str
-        The note.
-    about : iterable of str
-        Target ids or id prefixes (``"fig1d"``, ``"abstract.mna"``) whose results the note
-        explains; a missed result of the report links to every note about it. Empty for a note
-        about the figure as a whole.
+    ``Note(text, about)``: ``text`` is the note; ``about`` the target ids or id prefixes
+    (``"fig1d"``, ``"abstract.mna"``) whose results it explains (a missed result of the report
+    links to every note about it; empty for a note about the figure as a whole).
 
     Examples
     --------
@@ -42,5 +37,16 @@ class Note(str):
 
     def explains(self, target_id: str) -> bool:
         """Whether this note is about ``target_id`` (an id starting with one of ``about``, as
-        for ``solidna reproduce --only``)."""
+        for ``solidna reproduce --only``).
+
+        Parameters
+        ----------
+        target_id : str
+            Target id (e.g. ``"fig4h.mna.overpotential.start"``).
+
+        Returns
+        -------
+        bool
+            True when the note is about it.
+        """
         return any(target_id.startswith(p) for p in self.about)

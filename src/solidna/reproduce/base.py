@@ -43,5 +43,13 @@ class FigureOutput:
     notes: list[str] = field(default_factory=list)
 
     def note(self, text: str, *about: str) -> None:
-        """Add a note to the report that explains the results of the targets ``about``."""
+        """Add a note to the report that explains the results of the targets ``about``.
+
+        Parameters
+        ----------
+        text : str
+            The note.
+        *about : str
+            Target ids or id prefixes the note explains.
+        """
         self.notes.append(Note(text, tuple(about)))

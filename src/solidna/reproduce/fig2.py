@@ -46,7 +46,18 @@ _MEASURED = {
 
 
 def run(progress: Progress = no_progress) -> FigureOutput:
-    """Species assignment of every fig2a/fig4d position; notes for fig2e and figS8."""
+    """Species assignment of every fig2a/fig4d position; notes for fig2e and figS8.
+
+    Parameters
+    ----------
+    progress : Progress, optional
+        Callback ``(message, fraction)``, fraction of the module's work done [-].
+
+    Returns
+    -------
+    FigureOutput
+        Target results, figures, captions and notes.
+    """
     from solidna.analysis.surface_pipeline import paper_level
     from solidna.analysis.xps.species import ADVENTITIOUS_C1S_EV, assign
 

@@ -189,7 +189,20 @@ def _overpotential_band(ps: ParameterSet, mna) -> tuple[np.ndarray | None, str]:
 
 
 def run(progress: Progress = no_progress, parameters: ParameterSet | None = None) -> FigureOutput:
-    """Compute every fig4* and figS18* target and draw Fig. 4e, 4f, 4g, 4h and S18."""
+    """Compute every fig4* and figS18* target and draw Fig. 4e, 4f, 4g, 4h and S18.
+
+    Parameters
+    ----------
+    progress : Progress, optional
+        Callback ``(message, fraction)``, fraction of the module's work done [-].
+    parameters : ParameterSet, optional
+        Parameter set; default :func:`solidna.lu2019`.
+
+    Returns
+    -------
+    FigureOutput
+        Target results, figures, captions and notes.
+    """
     ps = parameters or lu2019()
     out = FigureOutput(name="fig4")
     R = out.results.append

@@ -35,7 +35,20 @@ RECOVERY_TOLERANCE_V = 0.1
 
 def run(progress: Progress = no_progress, parameters: ParameterSet | None = None) -> FigureOutput:
     """Compute every thermo.*, fig5* and abstract.* target; draw Fig. 5c, 5d, 5e and 5f (the
-    Fig. S26-S27 prediction is a note)."""
+    Fig. S26-S27 prediction is a note).
+
+    Parameters
+    ----------
+    progress : Progress, optional
+        Callback ``(message, fraction)``, fraction of the module's work done [-].
+    parameters : ParameterSet, optional
+        Parameter set; default :func:`solidna.lu2019`.
+
+    Returns
+    -------
+    FigureOutput
+        Target results, figures, captions and notes.
+    """
     ps = parameters or lu2019()
     out = FigureOutput(name="fig5")
     R = out.results.append

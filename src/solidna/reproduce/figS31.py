@@ -28,7 +28,20 @@ EXPECTED_WALL_TIME_S = 16.0
 
 
 def run(progress: Progress = no_progress, parameters: ParameterSet | None = None) -> FigureOutput:
-    """Compute every figS31* target and draw capacity vs cycle and the rate test."""
+    """Compute every figS31* target and draw capacity vs cycle and the rate test.
+
+    Parameters
+    ----------
+    progress : Progress, optional
+        Callback ``(message, fraction)``, fraction of the module's work done [-].
+    parameters : ParameterSet, optional
+        Parameter set; default :func:`solidna.lu2019`.
+
+    Returns
+    -------
+    FigureOutput
+        Target results, figures, captions and notes.
+    """
     ps = parameters or lu2019()
     out = FigureOutput(name="figS31")
     runs: dict[str, dict[str, nvp.NVPResult]] = {}

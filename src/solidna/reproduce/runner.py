@@ -174,6 +174,16 @@ def module_prefixes(name: str) -> tuple[str, ...]:
 
     When the module does not define them (e.g. it does not exist yet) the last part of the
     module name is used (``solidna.reproduce.fig4`` -> ``("fig4",)``).
+
+    Parameters
+    ----------
+    name : str
+        Full module name (e.g. ``"solidna.reproduce.fig4"``).
+
+    Returns
+    -------
+    tuple of str
+        Target id prefixes.
     """
     value = _literal_constant(name, "PREFIXES")
     if isinstance(value, str):
@@ -188,6 +198,16 @@ def expected_wall_time_s(name: str) -> float:
 
     Used only to share the progress bar among the modules, so that the fraction done tracks the
     time spent; :data:`DEFAULT_WALL_TIME_S` when the module does not say.
+
+    Parameters
+    ----------
+    name : str
+        Full module name.
+
+    Returns
+    -------
+    float
+        Expected wall time [s].
     """
     value = _literal_constant(name, "EXPECTED_WALL_TIME_S")
     try:
@@ -230,7 +250,18 @@ def _package_version(name: str) -> str | None:
 
 
 def run_record(prefixes: Sequence[str] | None = None) -> dict[str, Any]:
-    """Settings of this run: versions, platform, date, prefixes and parameter-set hash."""
+    """Settings of this run: versions, platform, date, prefixes and parameter-set hash.
+
+    Parameters
+    ----------
+    prefixes : sequence of str, optional
+        Target id prefixes of the run; ``None`` for all.
+
+    Returns
+    -------
+    dict
+        The run record (JSON-able).
+    """
     from solidna import __version__
 
     record: dict[str, Any] = {

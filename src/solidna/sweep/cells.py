@@ -181,7 +181,22 @@ CELL_KINDS: dict[str, CellKind] = {
 
 def protocol_step(kind: CellKind, method: str, arguments: Mapping[str, Any]) -> tuple[Any, int]:
     """The protocol step of ``kind.method`` with ``arguments`` (the method's defaults for the
-    rest) and its number of cycles; raises the step's own error for a bad value."""
+    rest) and its number of cycles; raises the step's own error for a bad value.
+
+    Parameters
+    ----------
+    kind : CellKind
+        The cell kind.
+    method : str
+        The cell's protocol method (e.g. ``"cycle"``).
+    arguments : mapping
+        Protocol arguments by name: numbers in SI, strings with units, or ``(value, unit)``.
+
+    Returns
+    -------
+    tuple
+        The protocol step and its number of cycles [-].
+    """
     func = getattr(kind.factory(), method)
     defaults = {
         name: p.default
@@ -244,7 +259,24 @@ def accepts_keyword(func: Callable[..., Any], name: str) -> bool:
 
 def run_protocol(cell: Any, method: str, arguments: Mapping[str, Any], jump: bool | None):
     """Run ``cell.<method>(**arguments)``; ``jump`` (cycle jumping on/off, ``None``: the cell's
-    default) is passed only when the method takes it."""
+    default) is passed only when the method takes it.
+
+    Parameters
+    ----------
+    cell : object
+        The cell (e.g. a :class:`~solidna.SymmetricCell`).
+    method : str
+        The protocol method to call.
+    arguments : mapping
+        Its arguments, as for :func:`protocol_step`.
+    jump : bool or None
+        Cycle jumping on/off; None for the cell's default.
+
+    Returns
+    -------
+    object
+        The run's result.
+    """
     func = getattr(cell, method)
     kwargs = {k: _argument(v) for k, v in arguments.items()}
     if "cycles" in kwargs:

@@ -79,6 +79,13 @@ def _parameter_set(name: str):
 def run_point(spec: SweepSpec, point: Mapping[str, float]) -> dict[str, Any]:
     """Run one design point (on a worker); never raises.
 
+    Parameters
+    ----------
+    spec : SweepSpec
+        The sweep.
+    point : mapping of str to float
+        Value of each axis, in the axis' unit.
+
     Returns
     -------
     dict
@@ -109,7 +116,20 @@ def run_point(spec: SweepSpec, point: Mapping[str, float]) -> dict[str, Any]:
 
 
 def run_points(spec: SweepSpec, batch: list[tuple[Any, Mapping[str, float]]]) -> list[tuple]:
-    """Run a batch of ``(index, point)`` pairs on one worker: ``[(index, run_point(...)), ...]``."""
+    """Run a batch of ``(index, point)`` pairs on one worker: ``[(index, run_point(...)), ...]``.
+
+    Parameters
+    ----------
+    spec : SweepSpec
+        The sweep.
+    batch : list of (index, mapping)
+        Point indices and axis values (each in the axis' unit).
+
+    Returns
+    -------
+    list of tuple
+        ``(index, result of run_point)`` for each point.
+    """
     return [(idx, run_point(spec, point)) for idx, point in batch]
 
 

@@ -105,7 +105,20 @@ def energy(result, cell: str) -> float:
 
 
 def per_cycle_table(result, cell: str) -> pd.DataFrame:
-    """Cycle number (index, from 1) -> :data:`CYCLE_END_TIME` and the :data:`PER_CYCLE` columns."""
+    """Cycle number (index, from 1) -> :data:`CYCLE_END_TIME` and the :data:`PER_CYCLE` columns.
+
+    Parameters
+    ----------
+    result : object
+        A run's result.
+    cell : {"symmetric", "nvp", "na-co2"}
+        The cell kind.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Cycle end time [h] and per-cycle quantities (units in the headers).
+    """
     ts = result.timeseries
     if cell == "symmetric":
         if not np.any(ts["Current density [mA.cm-2]"].to_numpy() != 0):
@@ -145,7 +158,24 @@ def _first_cycle(mask: np.ndarray) -> int | None:
 
 
 def evaluate(out: Output, result, table: pd.DataFrame, cell: str) -> float:
-    """The value of a scalar output for one run (NaN: not reached within the run)."""
+    """The value of a scalar output for one run (NaN: not reached within the run).
+
+    Parameters
+    ----------
+    out : Output
+        The output.
+    result : object
+        A run's result.
+    table : pandas.DataFrame
+        The run's :func:`per_cycle_table`.
+    cell : str
+        The cell kind.
+
+    Returns
+    -------
+    float
+        The value in the output's unit (times [h], cycles [-], others as in the table).
+    """
     if out.kind == "energy":
         return energy(result, cell)
     if out.kind == "at":
@@ -175,7 +205,22 @@ def evaluate(out: Output, result, table: pd.DataFrame, cell: str) -> float:
 
 
 def point_values(outputs: tuple[Output, ...], result, cell: str) -> dict[str, object]:
-    """Every output of one run: name -> number, or per-cycle array (cycle 1 first)."""
+    """Every output of one run: name -> number, or per-cycle array (cycle 1 first).
+
+    Parameters
+    ----------
+    outputs : tuple of Output
+        The outputs.
+    result : object
+        A run's result.
+    cell : str
+        The cell kind.
+
+    Returns
+    -------
+    dict
+        Output name -> value (each in its output's unit).
+    """
     table = per_cycle_table(result, cell)
     values: dict[str, object] = {}
     per_cycle = [o for o in outputs if o.kind == "per_cycle"]

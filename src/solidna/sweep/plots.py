@@ -32,7 +32,18 @@ def _design_dims(ds) -> tuple[str, ...]:
 
 
 def scalar_outputs(ds) -> list[str]:
-    """The outputs with one value per point (in the spec's order)."""
+    """The outputs with one value per point (in the spec's order).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The store's Dataset (:func:`~solidna.sweep.store.open_store`).
+
+    Returns
+    -------
+    list of str
+        Output names.
+    """
     dims = set(_design_dims(ds))
     names = json.loads(ds.attrs.get("spec", "{}")).get("outputs", list(ds.data_vars))
     return [n for n in names if n in ds and n not in _NOT_OUTPUTS and set(ds[n].dims) == dims]
@@ -59,6 +70,18 @@ def pareto_front(x: np.ndarray, y: np.ndarray, sense_x: str, sense_y: str) -> np
 
     A point is dominated when another is at least as good in both outputs and better in one;
     ``sense`` is ``"max"`` or ``"min"`` per output.
+
+    Parameters
+    ----------
+    x, y : numpy.ndarray of float
+        The two outputs, one value per point (each in its own unit).
+    sense_x, sense_y : {"max", "min"}
+        Whether larger or smaller is better.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Indices of the front's points.
     """
     sx = 1.0 if sense_x == "max" else -1.0
     sy = 1.0 if sense_y == "max" else -1.0
@@ -183,7 +206,18 @@ def _cycles(ds, name: str):
 
 
 def figures(ds) -> dict[str, Any]:
-    """Figure stem -> (matplotlib Figure, caption) for a store's Dataset."""
+    """Figure stem -> (matplotlib Figure, caption) for a store's Dataset.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The store's Dataset (:func:`~solidna.sweep.store.open_store`).
+
+    Returns
+    -------
+    dict
+        Figure stem -> (Figure, caption).
+    """
     dims = _design_dims(ds)
     outputs = scalar_outputs(ds)
     figs: dict[str, Any] = {}
@@ -230,7 +264,20 @@ def _write(ds, out_dir: str | os.PathLike[str]) -> dict[str, tuple[Path, str]]:
 
 
 def write_plots(ds, out_dir: str | os.PathLike[str]) -> dict[str, Path]:
-    """Write every figure of :func:`figures` as ``out_dir/<stem>.png``; return stem -> path."""
+    """Write every figure of :func:`figures` as ``out_dir/<stem>.png``; return stem -> path.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The store's Dataset (:func:`~solidna.sweep.store.open_store`).
+    out_dir : str or os.PathLike
+        Output directory.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        Figure stem -> file.
+    """
     return {stem: path for stem, (path, _) in _write(ds, out_dir).items()}
 
 
@@ -253,7 +300,20 @@ def _failed_table(ds) -> str:
 
 
 def write_report(ds, out_dir: str | os.PathLike[str]) -> Path:
-    """Write the figures and ``out_dir/report.html`` (self-contained: figures embedded)."""
+    """Write the figures and ``out_dir/report.html`` (self-contained: figures embedded).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The store's Dataset (:func:`~solidna.sweep.store.open_store`).
+    out_dir : str or os.PathLike
+        Output directory.
+
+    Returns
+    -------
+    pathlib.Path
+        The report file.
+    """
     # the house page style of solidna's reports (the reproduction report's CSS and figures)
     from solidna.report.html import CSS, figure_html
 

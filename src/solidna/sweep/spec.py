@@ -191,7 +191,19 @@ class SweepSpec:
         ]
 
     def inputs(self, point: Mapping[str, float]) -> tuple[dict, dict, dict]:
-        """``(conditions, protocol arguments, parameter entries in SI)`` of one point."""
+        """``(conditions, protocol arguments, parameter entries in SI)`` of one point.
+
+        Parameters
+        ----------
+        point : mapping of str to float
+            Value of each axis, in the axis' unit.
+
+        Returns
+        -------
+        tuple of dict
+            Conditions and protocol arguments (``(value, unit)`` where the axis has a unit),
+            and parameter entries in SI.
+        """
         conditions, arguments, parameters = (
             dict(self.conditions),
             dict(self.arguments),

@@ -130,7 +130,24 @@ def _template(spec: SweepSpec, n_cycles: int, parameter_hash: str):
 def create_store(
     path: str | os.PathLike[str], spec: SweepSpec, n_cycles: int, parameter_hash: str
 ) -> Path:
-    """Write the empty store (every point pending); refuse an existing path."""
+    """Write the empty store (every point pending); refuse an existing path.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The Zarr store to create.
+    spec : SweepSpec
+        The sweep.
+    n_cycles : int
+        Length of the per-cycle dimension [-].
+    parameter_hash : str
+        Hash of the parameter set.
+
+    Returns
+    -------
+    pathlib.Path
+        The store.
+    """
     out = Path(path).expanduser()
     if out.exists():
         raise OutputExistsError(
@@ -198,7 +215,17 @@ def check_resume(
     path: str | os.PathLike[str], spec: SweepSpec, parameter_hash: str | None = None
 ) -> None:
     """Refuse to resume a store written for another spec (listing the differences) or, when
-    ``parameter_hash`` is given, from another version of the parameter set."""
+    ``parameter_hash`` is given, from another version of the parameter set.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The existing store.
+    spec : SweepSpec
+        The sweep to resume.
+    parameter_hash : str, optional
+        Hash of the parameter set now; None skips that check.
+    """
     ds = open_store(path, load=False)
     if "spec" not in ds.attrs:
         raise InvalidOptionError(
@@ -225,7 +252,20 @@ def check_resume(
 def pending_points(
     path: str | os.PathLike[str], include_failed: bool = False
 ) -> set[tuple[int, ...]]:
-    """Indices of the points not yet done or failed (and the failed ones, if asked)."""
+    """Indices of the points not yet done or failed (and the failed ones, if asked).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The store.
+    include_failed : bool, optional
+        Also return the failed points (to run them again).
+
+    Returns
+    -------
+    set of tuple of int
+        Point indices.
+    """
     import zarr
 
     status = np.asarray(zarr.open_group(Path(path).expanduser(), mode="r")["status"][...])
@@ -234,7 +274,18 @@ def pending_points(
 
 
 def status_counts(ds) -> dict[str, int]:
-    """``{"pending": n, "done": n, "failed": n}`` of a store's Dataset."""
+    """``{"pending": n, "done": n, "failed": n}`` of a store's Dataset.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The store's Dataset.
+
+    Returns
+    -------
+    dict of str to int
+        Number of points by status.
+    """
     codes = np.asarray(ds["status"].values)
     return {name: int(np.sum(codes == code)) for code, name in STATUS.items()}
 
@@ -260,7 +311,21 @@ class PointWriter:
         error: str = "",
         run_status: str = "",
     ) -> None:
-        """Write one point: ``values`` (name -> number, or per-cycle array), then its status."""
+        """Write one point: ``values`` (name -> number, or per-cycle array), then its status.
+
+        Parameters
+        ----------
+        index : sequence of int
+            The point's index.
+        values : mapping
+            Output name -> value, each in its output's unit.
+        status : int
+            Status code (pending, done or failed).
+        error : str, optional
+            Message of a failed point.
+        run_status : str, optional
+            The run's own status.
+        """
         idx = tuple(int(i) for i in index)
         for name, value in values.items():
             arr = self._array(name)

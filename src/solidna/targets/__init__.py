@@ -54,7 +54,18 @@ class Target:
     conditions: dict[str, Any] = field(default_factory=dict)
 
     def passes(self, model: Any) -> bool | None:
-        """Whether ``model`` is within tolerance (``None`` for references or a missing value)."""
+        """Whether ``model`` is within tolerance (``None`` for references or a missing value).
+
+        Parameters
+        ----------
+        model : float, bool or None
+            Model value, in the target's unit.
+
+        Returns
+        -------
+        bool or None
+            Pass/fail, ``None`` when not compared.
+        """
         return compare(self, model)
 
 
@@ -86,7 +97,18 @@ def paper_info() -> dict[str, Any]:
 
 
 def load_targets(prefixes: list[str] | tuple[str, ...] | None = None) -> list[Target]:
-    """All targets whose id starts with one of ``prefixes`` (all when none is given)."""
+    """All targets whose id starts with one of ``prefixes`` (all when none is given).
+
+    Parameters
+    ----------
+    prefixes : list or tuple of str, optional
+        Target id prefixes (e.g. ``["fig4"]``); all targets when not given.
+
+    Returns
+    -------
+    list of Target
+        The targets, in file order.
+    """
     targets = list(_load()[1])
     if prefixes:
         targets = [t for t in targets if any(t.id.startswith(p) for p in prefixes)]
@@ -94,7 +116,18 @@ def load_targets(prefixes: list[str] | tuple[str, ...] | None = None) -> list[Ta
 
 
 def get_target(target_id: str) -> Target:
-    """The target with id ``target_id``."""
+    """The target with id ``target_id``.
+
+    Parameters
+    ----------
+    target_id : str
+        Full target id.
+
+    Returns
+    -------
+    Target
+        The target.
+    """
     for t in _load()[1]:
         if t.id == target_id:
             return t
@@ -105,7 +138,18 @@ def get_target(target_id: str) -> Target:
 
 
 def calibrate_targets(prefixes: list[str] | tuple[str, ...] | None = None) -> dict[str, Target]:
-    """The ``calibrate`` targets only (what calibration routines may read), keyed by id."""
+    """The ``calibrate`` targets only (what calibration routines may read), keyed by id.
+
+    Parameters
+    ----------
+    prefixes : list or tuple of str, optional
+        Target id prefixes (e.g. ``["fig4"]``); all targets when not given.
+
+    Returns
+    -------
+    dict of str to Target
+        Calibration targets by id.
+    """
     return {t.id: t for t in load_targets(prefixes) if t.role == "calibrate"}
 
 
@@ -115,6 +159,18 @@ def compare(target: Target, model: Any) -> bool | None:
     Numbers pass when within ``tol`` (``rel``: ``|model - paper| <= rel * |paper|``; ``abs``:
     ``|model - paper| <= abs``). Booleans pass when equal. A paper value written ``'>2'`` passes
     for any model value above 2. References and missing model values give ``None``.
+
+    Parameters
+    ----------
+    target : Target
+        The target (paper value, tolerance, role).
+    model : float, bool or None
+        Model value, in the target's unit.
+
+    Returns
+    -------
+    bool or None
+        Pass/fail, ``None`` for references or a missing model value.
     """
     if target.role == "reference" or model is None:
         return None
@@ -158,5 +214,16 @@ def _kinds() -> dict[str, ValidationKind]:
 
 
 def validation_kind(target_id: str) -> ValidationKind | None:
-    """The kind of a ``validate`` target (``None`` for other roles or an unlabelled id)."""
+    """The kind of a ``validate`` target (``None`` for other roles or an unlabelled id).
+
+    Parameters
+    ----------
+    target_id : str
+        Full target id.
+
+    Returns
+    -------
+    ValidationKind or None
+        The kind (``prediction`` or ``consistency``) and its reason.
+    """
     return _kinds().get(target_id)

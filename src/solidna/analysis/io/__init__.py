@@ -158,6 +158,16 @@ _EXTENSIONS = {
 def detect_format(path: str | os.PathLike[str]) -> str:
     """The format of ``path`` (a key of :data:`FORMATS`), from its content.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The data file.
+
+    Returns
+    -------
+    str
+        A key of :data:`FORMATS`.
+
     Raises
     ------
     DataFormatError
@@ -325,7 +335,20 @@ def read(
 
 
 def write_csv_table(measurement: Measurement | pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write a tidy table as CSV with its unit-bearing headers (reads back with :func:`read`)."""
+    """Write a tidy table as CSV with its unit-bearing headers (reads back with :func:`read`).
+
+    Parameters
+    ----------
+    measurement : Measurement or pandas.DataFrame
+        The table (a measurement's ``data``), columns with units in their headers.
+    path : str or os.PathLike
+        The CSV file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
     from solidna.io_utils import write_csv
 
     frame = measurement.data if isinstance(measurement, Measurement) else measurement

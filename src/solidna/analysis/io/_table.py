@@ -89,7 +89,18 @@ COLUMNS = {
 
 def check_file(path: str | os.PathLike[str]) -> Path:
     """``path`` as a :class:`~pathlib.Path` if it is a readable file, else :class:`DataFormatError`
-    saying what it is instead (missing, a directory)."""
+    saying what it is instead (missing, a directory).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to check.
+
+    Returns
+    -------
+    pathlib.Path
+        The same path.
+    """
     p = Path(path)
     if p.is_dir():
         inside = sorted(c.name for c in p.iterdir() if c.is_file())[:5]
@@ -173,6 +184,11 @@ def split_header(name: str) -> tuple[str, str | None]:
     Understands ``"Time [h]"``, ``"Test_Time(s)"``, ``"Voltage(V)"``, ``"Ewe/V"``,
     ``"(Q-Qo)/mA.h"`` and ``"-Im(Z)/Ohm"``.
 
+    Parameters
+    ----------
+    name : str
+        The column header.
+
     Returns
     -------
     (str, str or None)
@@ -252,6 +268,15 @@ def numeric_column(
     values: pd.Series, *, what: str, path: Path | str
 ) -> tuple[np.ndarray, str | None]:
     """Column as float64, with the unit if the cells carry one (``"3.2 V"``).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The column's cells, numbers or text, in the file's unit.
+    what : str
+        What the column is, for error messages.
+    path : pathlib.Path or str
+        The file read, for error messages.
 
     Returns
     -------
@@ -408,6 +433,16 @@ def parse_durations(values: pd.Series) -> np.ndarray | None:
     Maccor writes ``0d 00:00:05`` (also ``0d 00:00:5``), Neware BTS ``00:00:05`` or
     ``1-02:03:04.500``. Returns None when the cells are not all durations (the caller then reads
     them as numbers); empty cells give NaN.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The column's cells.
+
+    Returns
+    -------
+    numpy.ndarray of float or None
+        Durations [s], or None when the cells are not durations.
     """
     if pd.api.types.is_numeric_dtype(values.dtype):
         return None  # numbers, not durations (and no string work on a million rows)
@@ -458,6 +493,24 @@ def finish_table(
     same test reads with the same cycle numbers from every format.
 
     ``notes`` (the measurement's) receives what was assumed or dropped.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table with the standard column names (SI units, as in :data:`COLUMNS`).
+    path : pathlib.Path or str
+        The file read, for error messages.
+    kind : {"timeseries", "impedance"}
+        What the table holds.
+    area_m2 : float, optional
+        Electrode area [m2]; None when unknown.
+    notes : list of str, optional
+        Receives what was assumed or dropped (appended to in place).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The checked, completed table.
 
     Raises
     ------
@@ -586,5 +639,16 @@ def warn_assumed_units(assumed: Mapping[str, str], path: Path | str, notes: list
 
 
 def one_line(exc: BaseException) -> str:
-    """``"TypeName: message"`` on one line (library messages often span several)."""
+    """``"TypeName: message"`` on one line (library messages often span several).
+
+    Parameters
+    ----------
+    exc : BaseException
+        The exception to describe.
+
+    Returns
+    -------
+    str
+        Its type name and message, whitespace collapsed.
+    """
     return f"{type(exc).__name__}: {' '.join(str(exc).split())}"

@@ -417,6 +417,22 @@ def read_mpt(
     The electrode area is taken from the header line ``Electrode surface area : ...`` unless
     ``area_m2`` is given.
 
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ``.mpt`` file.
+    area_m2 : float, optional
+        Electrode area [m2]; None to use the header's, or leave currents absolute.
+    progress : callable, optional
+        Called as ``progress(message, fraction)`` with the fraction done [-] on large files.
+    kind : {"timeseries", "impedance"}, optional
+        What the file holds; None to decide from its columns.
+
+    Returns
+    -------
+    Measurement
+        The data as a tidy table in SI units, with metadata and notes.
+
     Raises
     ------
     DataFormatError

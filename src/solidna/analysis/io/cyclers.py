@@ -84,6 +84,18 @@ NEWARE_MAGIC = b"NEWARE"
 def read_neware(path: Path, *, area_m2: float | None = None) -> Measurement:
     """Read a Neware ``.nda`` or ``.ndax`` file with NewareNDA.
 
+    Parameters
+    ----------
+    path : pathlib.Path
+        The ``.nda``/``.ndax`` file.
+    area_m2 : float, optional
+        Electrode area [m2]; None leaves currents absolute.
+
+    Returns
+    -------
+    Measurement
+        The data as a tidy table in SI units, with metadata and notes.
+
     Raises
     ------
     DataFormatError
@@ -162,6 +174,20 @@ def neware_test_time(step_time_s: np.ndarray, step: np.ndarray, notes: list[str]
     restarts: the earlier steps' durations are added (:func:`cumulative_from_counter`). A time that
     goes on rising is already the test time and is kept. The decision (by the majority of the step
     changes) is written to ``notes``.
+
+    Parameters
+    ----------
+    step_time_s : numpy.ndarray of float
+        Neware's ``Time`` column [s].
+    step : numpy.ndarray
+        Step index of each row [-].
+    notes : list of str
+        Receives the decision (appended to in place).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Test time [s].
     """
     t = np.asarray(step_time_s, dtype=float)
     seg = np.asarray(step)
@@ -198,6 +224,24 @@ def neware_net_charge(
     counted charge still has the opposite sign of its ``integral of I dt`` takes the sign of the
     current. Where the result and the integral of the current differ by more than
     :data:`COUNTER_MISMATCH_REL` of the largest charge, ``notes`` says so.
+
+    Parameters
+    ----------
+    time_s : numpy.ndarray of float
+        Test time [s].
+    current_A : numpy.ndarray of float
+        Current [A], positive on charge.
+    charge_Ah, discharge_Ah : numpy.ndarray of float
+        Neware's per-step charge and discharge counters [A h].
+    step : numpy.ndarray
+        Step index of each row [-].
+    notes : list of str
+        Receives what was corrected or found (appended to in place).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Running net charge [A h].
     """
     counter = np.abs(np.nan_to_num(charge_Ah)) - np.abs(np.nan_to_num(discharge_Ah))
     seg = np.asarray(step)
@@ -329,6 +373,20 @@ def read_neware_csv(
     """Read a Neware BTS CSV export: the record table, or the multi-level sheet (cycle, step and
     record rows in one file). Times may be ``hh:mm:ss`` text.
 
+    Parameters
+    ----------
+    path : pathlib.Path
+        The exported file.
+    area_m2 : float, optional
+        Electrode area [m2]; None leaves currents absolute.
+    progress : callable, optional
+        Called as ``progress(message, fraction)`` with the fraction done [-] on large files.
+
+    Returns
+    -------
+    Measurement
+        The data as a tidy table in SI units, with metadata and notes.
+
     Raises
     ------
     DataFormatError
@@ -459,6 +517,20 @@ def read_arbin(
     """Read an Arbin export: ``.xlsx``/``.xls`` workbook (every ``Channel*`` sheet, in order) or
     ``.csv``.
 
+    Parameters
+    ----------
+    path : pathlib.Path
+        The exported file.
+    area_m2 : float, optional
+        Electrode area [m2]; None leaves currents absolute.
+    progress : callable, optional
+        Called as ``progress(message, fraction)`` with the fraction done [-] on large files.
+
+    Returns
+    -------
+    Measurement
+        The data as a tidy table in SI units, with metadata and notes.
+
     Raises
     ------
     DataFormatError
@@ -551,6 +623,20 @@ def read_maccor(
     path: Path, *, area_m2: float | None = None, progress: Progress | None = None
 ) -> Measurement:
     """Read a Maccor tab-separated text export.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The exported file.
+    area_m2 : float, optional
+        Electrode area [m2]; None leaves currents absolute.
+    progress : callable, optional
+        Called as ``progress(message, fraction)`` with the fraction done [-] on large files.
+
+    Returns
+    -------
+    Measurement
+        The data as a tidy table in SI units, with metadata and notes.
 
     Raises
     ------

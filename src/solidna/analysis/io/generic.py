@@ -304,7 +304,30 @@ def read_delimited(
     progress: Progress | None = None,
     usecols: Any = None,
 ) -> pd.DataFrame:
-    """pandas' C parser, in chunks with progress for large files (> 20 MB)."""
+    """pandas' C parser, in chunks with progress for large files (> 20 MB).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The text table.
+    sep : str
+        Column delimiter.
+    skiprows : int
+        Lines to skip before the column header.
+    decimal : str, optional
+        Decimal mark.
+    encoding : str, optional
+        Text encoding (undecodable bytes are replaced).
+    progress : callable, optional
+        Called as ``progress(message, fraction)`` with the fraction read [-].
+    usecols : optional
+        Columns to read, as for :func:`pandas.read_csv`; None reads all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table as read, values in the file's units.
+    """
     size = path.stat().st_size
     kwargs = dict(
         sep=sep,

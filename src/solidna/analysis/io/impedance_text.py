@@ -59,7 +59,20 @@ def _cells(line: str) -> list[str]:
 
 
 def detect_impedance_text(lines: list[str], head_text: str) -> str | None:
-    """The impedance text format of a file whose first lines are ``lines``, or None."""
+    """The impedance text format of a file whose first lines are ``lines``, or None.
+
+    Parameters
+    ----------
+    lines : list of str
+        The file's first lines.
+    head_text : str
+        The start of the file as one text.
+
+    Returns
+    -------
+    str or None
+        A format key (e.g. ``"gamry-eis"``), or None when none matches.
+    """
     if not lines:
         return None
     first = lines[0].strip().lstrip("\ufeff").strip('"')

@@ -162,7 +162,20 @@ class XPSFit:
         return comps
 
     def fit(self, energy_eV, intensity=None) -> XPSFit:
-        """Fit ``intensity`` [cps] on ``energy_eV`` (or one :class:`XPSSpectrum`); returns self."""
+        """Fit ``intensity`` [cps] on ``energy_eV`` (or one :class:`XPSSpectrum`); returns self.
+
+        Parameters
+        ----------
+        energy_eV : array_like of float or XPSSpectrum
+            Binding energy [eV], or a spectrum (then ``intensity`` is None).
+        intensity : array_like of float, optional
+            Intensity [counts/s], one per energy.
+
+        Returns
+        -------
+        XPSFit
+            This object, fitted.
+        """
         import lmfit
 
         if intensity is None:
@@ -311,7 +324,20 @@ class XPSFit:
         return self
 
     def plot(self, title: str = "", species: dict[str, str] | None = None):
-        """Data, background, components, envelope and residual (a matplotlib Figure)."""
+        """Data, background, components, envelope and residual (a matplotlib Figure).
+
+        Parameters
+        ----------
+        title : str, optional
+            Axes title.
+        species : dict of str to str, optional
+            Chemical species by component name, shown in the legend.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            Intensity [counts/s] and residual against binding energy [eV].
+        """
         import matplotlib.pyplot as plt
 
         from solidna.report.style import apply_style
@@ -451,6 +477,16 @@ def read_peaks(path) -> dict[str, list[Peak]]:
         name = "C-O"
         center = 286.4
         fwhm_like = "C-C"
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The TOML file.
+
+    Returns
+    -------
+    dict of str to list of Peak
+        Start peaks by region.
 
     Raises
     ------

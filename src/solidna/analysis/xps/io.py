@@ -97,7 +97,18 @@ class XPSSpectrum:
         return bool(np.any(self.intensity_cps != 0))
 
     def charge_corrected(self, shift_eV: float) -> XPSSpectrum:
-        """A copy with the binding energy shifted by ``shift_eV`` [eV] (added)."""
+        """A copy with the binding energy shifted by ``shift_eV`` [eV] (added).
+
+        Parameters
+        ----------
+        shift_eV : float
+            Shift added to the binding energy [eV].
+
+        Returns
+        -------
+        XPSSpectrum
+            The shifted copy.
+        """
         return XPSSpectrum(
             self.binding_energy_eV + float(shift_eV),
             self.intensity_cps.copy(),
@@ -322,6 +333,11 @@ _PHI_ENTRY = 96  # bytes per data-set entry of the binary table
 def read_phi_pro(path: str | os.PathLike[str]) -> list[XPSSpectrum]:
     """Read a PHI ``.pro`` depth profile: one spectrum per region and sputter cycle.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``.pro`` file.
+
     Returns
     -------
     list of XPSSpectrum
@@ -414,6 +430,18 @@ def read_xps_text(
     when no header says); every other numeric column is a spectrum (CasaXPS exports the
     components and envelope beside the data: those columns come back too, labelled by header).
     A kinetic axis is converted with ``photon_energy_eV`` or an ``hv=...`` found in the header.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The text file.
+    photon_energy_eV : float, optional
+        Photon energy [eV] (1486.6 for Al K-alpha); None to take it from the header.
+
+    Returns
+    -------
+    list of XPSSpectrum
+        One spectrum per intensity column, binding energy in eV.
     """
     p = Path(path)
     text = p.read_bytes().decode("latin-1")

@@ -273,7 +273,22 @@ def tougaard(
 def linear_background(
     energy_eV: np.ndarray, intensity: np.ndarray, *, edge_points: int = 5
 ) -> np.ndarray:
-    """Straight line between the mean levels of the two ends."""
+    """Straight line between the mean levels of the two ends.
+
+    Parameters
+    ----------
+    energy_eV : numpy.ndarray of float
+        Binding energy [eV].
+    intensity : numpy.ndarray of float
+        Intensity [counts/s].
+    edge_points : int, optional
+        Points averaged at each end [-].
+
+    Returns
+    -------
+    numpy.ndarray of float
+        Background intensity [counts/s], one per energy.
+    """
     x = np.asarray(energy_eV, dtype=float)
     low, high = _edge(np.asarray(intensity, dtype=float), edge_points)
     return low + (high - low) * (x - x[0]) / (x[-1] - x[0])

@@ -78,7 +78,20 @@ def _norm(level: str) -> str:
 
 def level_of(label: str, energy_eV: np.ndarray | None = None) -> str | None:
     """The core level of a region from its label (``"C 1s"``, ``"C1s"``) or, failing that, the
-    level whose typical energy lies inside the region's energy range."""
+    level whose typical energy lies inside the region's energy range.
+
+    Parameters
+    ----------
+    label : str
+        The region's label.
+    energy_eV : numpy.ndarray of float, optional
+        The region's binding energies [eV].
+
+    Returns
+    -------
+    str or None
+        The core level (``"C 1s"``), or None when none fits.
+    """
     key = _norm(label or "").rstrip(".")
     for lev in levels():
         base = _norm(lev).split("/")[0]  # "Sn 3d5/2" -> "sn3d5"
