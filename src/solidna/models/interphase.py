@@ -40,7 +40,7 @@ Option ``growth`` (PyBaMM-style model option ``"interphase growth"``):
 
     For pristine Na the current-driven term ``k_chem |i| / i_enh`` is already part of the law.
 
-Temperature (issue 11): every process has its Arrhenius factor, anchored at "Reference
+Temperature: every process has its Arrhenius factor, anchored at "Reference
 temperature [K]" (the paper's room temperature) so that calibrated values hold there
 (:func:`solidna.models.base.arrhenius`): the exchange current, the film resistivity (both
 layers), the solvent diffusivity through the NaF-rich film and the SN polymerisation rate on

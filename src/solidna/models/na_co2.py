@@ -30,7 +30,7 @@ section 1.2):
   Volmer plus film resistance, the film growing as the anode option dictates.
 * **Cell voltage**: ``V = E_eq + eta - eta_a - i R_f(L_a) - i R_SSE`` with ``E_eq`` from
   :mod:`solidna.materials.thermo` (Nernst in p_CO2) and ``R_SSE = L_SSE / kappa``.
-* **Temperature** (issue 11): Arrhenius factors from "Reference temperature [K]" on the CO2
+* **Temperature**: Arrhenius factors from "Reference temperature [K]" on the CO2
   diffusivity, both cathode exchange currents and the SSE side reaction, whose share of the
   anodic charge is that of two competing rates,
   ``f_irr(T) = f A / (1 - f + f A)``, ``A = exp((E_side - E_ox)/R (1/T_ref - 1/T))``; the CO2
