@@ -11,7 +11,7 @@ Free parameters (fitted in log space) and the target that mainly fixes each:
 ==========================================================  ===============================
 
 ``fig5f.mna.terminal_discharge.cycle1`` (also a calibrate target) is computed and recorded with
-its sensitivities but not fitted: no free parameter can bring it to the paper's 2.34 V. With the
+its sensitivities but not fitted: no free parameter can bring it to the paper's value. With the
 CO2 reduction fast (``Cathode reduction exchange-current density``, assumed in the fast limit,
 see ``na_co2.toml``) the cycle-1 voltage is E0 minus the anode-film and SSE losses, which the
 Fig. 3 and Fig. 4 calibrations fix; a slower reduction only lowers it, so the target bounds the

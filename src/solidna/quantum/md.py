@@ -60,7 +60,16 @@ from solidna.quantum.cache import CachedRecord, ResultsCache, package_versions
 from solidna.quantum.levels import MDSettings, get_md_settings
 from solidna.quantum.molecules import Molecule
 
+#: Na-F nearest-neighbour distance in rock-salt NaF, a/2 with a = 4.634 A at room temperature
+#: [nm] (literature: Wyckoff, Crystal Structures): context for the Na-F distances of the MD.
+NAF_CRYSTAL_A2_NM = 0.2317
+#: Equilibrium bond length of the gas-phase NaF molecule, r_e = 1.926 A [nm] (literature: Huber &
+#: Herzberg 1979, NIST Chemistry WebBook): the shortest equilibrium Na-F distance there is.
+NAF_MOLECULE_NM = 0.1926
+
 __all__ = [
+    "NAF_CRYSTAL_A2_NM",
+    "NAF_MOLECULE_NM",
     "NA_LATTICE_A",
     "BOND_BREAK_FACTOR",
     "BREAK_PERSIST_FS",

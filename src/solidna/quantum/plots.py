@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from solidna.quantum.md import NAF_CRYSTAL_A2_NM
+
 __all__ = ["levels_figure", "md_figure", "LevelColumn"]
 
 #: Colours of occupied (HOMO) and unoccupied (LUMO) levels.
@@ -187,7 +189,13 @@ def md_figure(summaries: Sequence[Any], title: str, paper: dict[str, float] | No
                     lw=1.1,
                     label=f"seed {tr.seed}",
                 )
-        ax.axhline(0.23, color="0.3", lw=0.8, ls="--", label="NaF crystal (0.23 nm)")
+        ax.axhline(
+            NAF_CRYSTAL_A2_NM,
+            color="0.3",
+            lw=0.8,
+            ls="--",
+            label=f"NaF crystal ({NAF_CRYSTAL_A2_NM:.3f} nm)",
+        )
         if paper and row == len(summaries) - 1 and "na_f_80fs_A" in paper:
             ax.plot([80.0], [paper["na_f_80fs_A"] / 10], **PAPER_MARKER, label="Lu 2019")
         ax.set_xlabel("Time [fs]")

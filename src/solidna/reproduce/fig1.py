@@ -32,6 +32,7 @@ from typing import Any
 from solidna.progress import scaled
 from solidna.quantum.cache import ResultsCache
 from solidna.quantum.levels import DEFAULT_LEVEL, Level, MDSettings, get_level, get_md_settings
+from solidna.quantum.md import NAF_CRYSTAL_A2_NM, NAF_MOLECULE_NM
 from solidna.reproduce.base import FigureOutput, Progress, TargetResult, no_progress
 from solidna.targets import get_target
 
@@ -44,15 +45,6 @@ EXPECTED_WALL_TIME_S = 180.0
 
 #: MD settings used by ``solidna reproduce`` (Na13 cluster, 8 seeds, stopped after the events).
 DEFAULT_MD = "fast"
-
-#: The paper's Na-F distance in crystalline NaF (rock salt, a/2) [nm], drawn for reference.
-NAF_CRYSTAL_NM = 0.23
-#: Na-F nearest-neighbour distance in rock-salt NaF, a/2 with a = 4.634 A at room temperature
-#: [nm] (literature: Wyckoff, Crystal Structures).
-NAF_CRYSTAL_A2_NM = 0.2317
-#: Equilibrium bond length of the gas-phase NaF molecule, r_e = 1.926 A [nm] (literature: Huber &
-#: Herzberg 1979, NIST Chemistry WebBook).
-NAF_MOLECULE_NM = 0.1926
 
 
 def _source_note(results: list[Any]) -> str:
@@ -162,7 +154,7 @@ def run(
     src = _source_note([shift.free, shift.complex])
     orbital_text = (
         f"{lvl.label}: LUMO FEC {shift.free.lumo_eV:.2f} eV, FEC-Na+ {shift.complex.lumo_eV:.2f} eV "
-        f"(paper 0.00 and -0.89); HOMO {shift.free.homo_eV:.2f} / {shift.complex.homo_eV:.2f} eV; "
+        f"(paper: a shift of {get_target('fig1c.lumo_shift_on_na').value} eV); HOMO {shift.free.homo_eV:.2f} / {shift.complex.homo_eV:.2f} eV; "
         f"geometries: {shift.free.geometry}; {src}"
     )
     study = _cached_study(lvl, store)
@@ -224,9 +216,9 @@ def run(
         "Fig. 1c: the LUMO shift depends on the cavity given to Na+ in the implicit solvent. The "
         "default (UFF radii x 1.1, Na+ 1.64 A) was chosen because it gives Na+ a solvation free "
         "energy inside the experimental range; PySCF's own PCM default (Bondi x 1.2, 2.72 A) "
-        "under-solvates Na+ and gives a much larger shift (at the paper level -1.33 eV against "
-        "-0.32 eV; the gas phase gives -5.2 eV), so the paper's -0.89 eV, whose solvent model is "
-        "not stated, lies between two standard choices (solidna.quantum.levels; "
+        "under-solvates Na+ and gives a much larger shift (the gas phase, larger still), so the "
+        f"paper's {get_target('fig1c.lumo_shift_on_na').value} eV, whose solvent model is not "
+        "stated, lies between two standard choices (solidna.quantum.levels; "
         "fig1.run(cavity_sensitivity=True) computes the other cavity in this run).",
         "fig1c",
     )
@@ -295,7 +287,8 @@ def run(
     R(TargetResult("fig1d.na_f_distance_80fs", None if naf is None else naf / 10.0, naf_note))
     out.note(
         f"Fig. 1d: Na-F bond lengths for context - the gas-phase NaF molecule {NAF_MOLECULE_NM} nm "
-        f"(r_e), crystalline NaF {NAF_CRYSTAL_A2_NM} nm (a/2). The paper's 0.18 nm at 80 fs is "
+        f"(r_e), crystalline NaF {NAF_CRYSTAL_A2_NM} nm (a/2). The paper's "
+        f"{get_target('fig1d.na_f_distance_80fs').value} nm at 80 fs is "
         "shorter than the bond of an isolated NaF molecule, the shortest equilibrium Na-F distance "
         "there is: a distance that short is a compressed, repulsive contact (a transient of the "
         "dynamics or an artefact of its method), not an equilibrium Na-F bond. The model's "
@@ -370,7 +363,7 @@ def run(
             "LUMO shift of FEC on Na+ binding over the level-of-theory study (read from the results "
             "cache): each point one functional/basis/solvent/geometry/site setting; grey band: "
             "range over the implicit-solvent settings at the lowest-energy site, line: its median; "
-            "star: the default setting; dashed: Lu 2019's -0.89 eV (level not stated)."
+            f"star: the default setting; dashed: Lu 2019's {paper_shift} eV (level not stated)."
         )
     decision = _cached_decision(lvl, cfg, store)
     if decision is not None:
