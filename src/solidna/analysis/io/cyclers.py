@@ -519,12 +519,9 @@ def read_arbin(
 
     Parameters
     ----------
-    path : pathlib.Path
-        The exported file.
-    area_m2 : float, optional
-        Electrode area [m2]; None leaves currents absolute.
-    progress : callable, optional
-        Called as ``progress(message, fraction)`` with the fraction done [-] on large files.
+    path, area_m2, progress
+        As for :func:`read_neware_csv`: the exported file, the electrode area [m2] (None leaves currents
+        absolute) and the progress callback.
 
     Returns
     -------
@@ -626,12 +623,9 @@ def read_maccor(
 
     Parameters
     ----------
-    path : pathlib.Path
-        The exported file.
-    area_m2 : float, optional
-        Electrode area [m2]; None leaves currents absolute.
-    progress : callable, optional
-        Called as ``progress(message, fraction)`` with the fraction done [-] on large files.
+    path, area_m2, progress
+        As for :func:`read_neware_csv`: the exported file, the electrode area [m2] (None leaves currents
+        absolute) and the progress callback.
 
     Returns
     -------
