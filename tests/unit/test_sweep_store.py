@@ -18,6 +18,7 @@ from solidna.sweep.store import (
     check_resume,
     create_store,
     pending_points,
+    point_chunks,
 )
 
 #: A sweep point and the single-cell run with the same inputs are the same computation, so
@@ -113,6 +114,34 @@ def test_store_layout_writes_and_resume(tmp_path):
         check_resume(path, load_spec(SPEC), "edited")
     with pytest.raises(OutputExistsError):
         create_store(path, spec, 3, "hash")
+
+
+@pytest.mark.parametrize(
+    ("shape", "chunks"),
+    [((32, 2), (4, 2)), ((3, 5), (1, 5)), ((64,), (8,)), ((2, 2, 2), (2, 2, 2)), ((1, 20), (1, 8))],
+)
+def test_a_chunk_holds_at_most_eight_neighbouring_points(shape, chunks):
+    assert point_chunks(shape) == chunks
+    assert np.prod(chunks) <= 8
+
+
+def test_a_batch_written_at_once_equals_the_points_written_one_by_one(tmp_path):
+    spec = load_spec(SPEC)
+    rows = {
+        (0, 0): ({"Overpotential [mV]": [1.0, 2.0, 3.0, 4.0]}, DONE, "", "completed"),
+        (0, 1): ({"Dissipated energy [Wh.m-2]": 0.5}, DONE, "", "completed"),
+        (1, 1): ({}, FAILED, "ValueError: boom", ""),
+    }
+    one, many = _fake_store(tmp_path / "one.zarr", spec), _fake_store(tmp_path / "many.zarr", spec)
+    for idx, (values, status, error, run_status) in rows.items():
+        one.write(idx, values, status, error, run_status)
+    # a batch that leaves a point of its chunk untouched: (1, 0) stays pending
+    many.write_many([(idx, *row) for idx, row in rows.items()])
+    a, b = open_store(tmp_path / "one.zarr"), open_store(tmp_path / "many.zarr")
+    for name in a.data_vars:
+        np.testing.assert_array_equal(a[name].values, b[name].values)
+    assert status_counts(b) == {"pending": 1, "done": 2, "failed": 1}
+    np.testing.assert_array_equal(b["Overpotential [mV]"].values[0, 0], [1.0, 2.0, 3.0])
 
 
 def test_a_changed_spec_is_refused_with_the_differences(tmp_path):
@@ -212,3 +241,17 @@ def test_an_nvp_point_reports_capacities_per_cycle_and_at_cycles():
     # 3 cycles lose far less than 5 %: the criterion is not reached within the run
     assert np.isnan(res["values"]["Cycles to capacity below 95 % [-]"])
     assert res["values"]["Discharge energy [Wh.m-2]"] > 0
+
+
+def test_batches_follow_the_chunks_and_split_for_a_small_sweep():
+    from solidna.sweep.engine import _batches
+
+    points = [((i, j), {}) for i in range(32) for j in range(2)]
+    big = _batches(points, 2, (4, 2))
+    # a large sweep: one batch per chunk, each the chunk's eight points
+    assert len(big) == 8 and all(len(b) == 8 for b in big)
+    assert {idx[0] // 4 for idx, _ in big[1]} == {1}
+    # a small one: at least four batches per worker, none across a chunk boundary
+    small = _batches(points[:8], 2, (4, 2))
+    assert len(small) == 8 and all(len(b) == 1 for b in small)
+    assert sorted(p for b in big for p, _ in b) == sorted(p for p, _ in points)

@@ -254,32 +254,25 @@ def split_half_cycles(
             else:
                 merged.append((a, b, s_))
         raw = merged
-    rows = []
-    first_sign = 0
-    cycle = 0
-    for a, b, s_ in raw:
-        if first_sign == 0:
-            first_sign = s_
-        if s_ == first_sign:
-            cycle += 1
-        rows.append(
-            {
-                "Half cycle": len(rows) + 1,
-                "Cycle number": cycle,
-                "Kind": "stripping" if s_ > 0 else "plating",
-                "Sign": s_,
-                "Start index": a,
-                "End index": b,
-                "Start time [s]": float(t[a]),
-                "End time [s]": end_time(b),
-                "Current density [A.m-2]": float(np.median(i[a : b + 1])),
-            }
-        )
-    frame = pd.DataFrame(
-        rows, columns=[c for c in _HALF_CYCLE_COLUMNS if c not in ("Duration [s]", "Complete")]
-    )
-    if frame.empty:
+    if not raw:
         return pd.DataFrame(columns=_HALF_CYCLE_COLUMNS)
+    # columns built as arrays (a 4000-h record has 4000 half cycles)
+    a_idx, b_idx, signs = (np.array(col, dtype=np.int64) for col in zip(*raw, strict=True))
+    after = np.minimum(b_idx + 1, t.size - 1)  # a half cycle ends where the next one begins
+    frame = pd.DataFrame(
+        {
+            "Half cycle": np.arange(1, len(raw) + 1),
+            # a new cycle starts with each half cycle of the first one's sign
+            "Cycle number": np.cumsum(signs == signs[0]),
+            "Kind": np.where(signs > 0, "stripping", "plating"),
+            "Sign": signs,
+            "Start index": a_idx,
+            "End index": b_idx,
+            "Start time [s]": t[a_idx],
+            "End time [s]": t[after],
+            "Current density [A.m-2]": [float(np.median(i[a : b + 1])) for a, b, _ in raw],
+        }
+    )
     if cycle_index is not None:
         frame["Cycle number"] = cyc[frame["Start index"].to_numpy()].astype(np.int64)
     frame["Duration [s]"] = frame["End time [s]"] - frame["Start time [s]"]
@@ -423,20 +416,29 @@ def per_cycle_overpotential(
     t, v, i = _checked(time_s, voltage_V=voltage_V, current_density_A_m2=current_density_A_m2)
     halves = complete_half_cycles(t, i, rest_threshold_A_m2, cycle_index)
     eta = _half_cycle_overpotentials(t, v, halves, window)
-    halves = halves.assign(eta_mV=1e3 * eta)
     # Vectorised over cycles (a 4000-h record has 2000): with several half cycles of one sign in
     # a cycle (rests between them), their mean is taken.
-    by_sign = halves.groupby(["Cycle number", "Sign"])["eta_mV"].mean().unstack("Sign")
-    nan = pd.Series(math.nan, index=by_sign.index)
-    strip = by_sign[1] if 1 in by_sign.columns else nan
-    plate = by_sign[-1] if -1 in by_sign.columns else nan
+    sign = halves["Sign"].to_numpy()
+    cycles, where = np.unique(halves["Cycle number"].to_numpy(), return_inverse=True)
+
+    def mean_of(sel: np.ndarray) -> np.ndarray:
+        n = np.bincount(where[sel], minlength=len(cycles))
+        total = np.bincount(where[sel], weights=1e3 * eta[sel], minlength=len(cycles))
+        return np.divide(total, n, out=np.full(len(cycles), math.nan), where=n > 0)
+
+    strip, plate = mean_of(sign > 0), mean_of(sign < 0)
+    end_s = np.full(len(cycles), -np.inf)
+    np.maximum.at(end_s, where, halves["End time [s]"].to_numpy(float))
+    # the mean of the two halves, or the one a cycle has
+    both = np.where(np.isnan(strip), plate, np.where(np.isnan(plate), strip, 0.5 * (strip + plate)))
     out = pd.DataFrame(
         {
-            "Time [h]": halves.groupby("Cycle number")["End time [s]"].max() / 3600.0,
-            "Overpotential [mV]": pd.concat([strip, plate], axis=1).mean(axis=1, skipna=True),
+            "Time [h]": end_s / 3600.0,
+            "Overpotential [mV]": both,
             "Stripping overpotential [mV]": strip,
             "Plating overpotential [mV]": plate,
-        }
+        },
+        index=cycles,
     )
     out.index = out.index.astype(int)
     out.index.name = "Cycle number"

@@ -10,7 +10,8 @@ Two ways to get workers:
       dask scheduler                       # prints its address, e.g. tcp://10.0.0.5:8786
       dask worker tcp://10.0.0.5:8786      # on every machine, in an environment with solidna
 
-Points go to the workers in small batches (:data:`MAX_BATCH`); for each point the worker builds
+Points go to the workers in small batches, the points of one chunk of the store each
+(:data:`~solidna.sweep.store.POINTS_PER_CHUNK`); for each point the worker builds
 the cell through the public API and runs its protocol. A worker process keeps what the cells
 cache across its points - the loaded parameter set here, the PyBaMM model objects in
 :mod:`solidna.models.solve`, and the discretised, solver-ready simulations of the symmetric
@@ -18,7 +19,8 @@ cell's cycle jumping, whose current density, half cycle and any parameter that d
 points are PyBaMM input parameters (:func:`solidna.cells.symmetric._block_simulation`) - so each
 model is built and set up once per worker (once per value of a quantity that sets the mesh, such
 as the SSE thickness). The client (this process) writes each finished batch into the store at
-once; a failed point is recorded with its error and the sweep goes on.
+once (one chunk write per variable); a failed point is recorded with its error and the sweep
+goes on.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from solidna.sweep.spec import SweepSpec, load_spec
 from solidna.sweep.store import (
     DONE,
     FAILED,
+    POINTS_PER_CHUNK,
     PointWriter,
     check_resume,
     create_store,
@@ -49,13 +52,8 @@ from solidna.sweep.store import (
 
 __all__ = ["run", "run_point", "run_points", "SCHEDULER_HELP"]
 
-#: Most points per task. A jumped 4000-h cell takes ~0.06 s, comparable with Dask's own cost per
-#: task (scheduling, transfer, the client's bookkeeping), so points go to the workers in small
-#: batches; a batch's points are written as soon as the batch is done, so a killed sweep loses
-#: at most the batches in flight.
-MAX_BATCH = 8
-
-#: Batches per worker at least (so that the workers stay balanced to the end of the sweep).
+#: Batches per worker at least (so that the workers stay balanced to the end of the sweep): a
+#: small sweep splits its chunks into smaller batches.
 BATCHES_PER_WORKER = 4
 
 #: How to start a cluster by hand (shown when the scheduler cannot be reached).
@@ -133,11 +131,16 @@ def run_points(spec: SweepSpec, batch: list[tuple[Any, Mapping[str, float]]]) ->
     return [(idx, run_point(spec, point)) for idx, point in batch]
 
 
-def _batches(points: list, workers: int) -> list[list]:
-    """Consecutive batches of at most :data:`MAX_BATCH` points, at least
-    :data:`BATCHES_PER_WORKER` per worker while there are points for them."""
-    size = max(1, min(MAX_BATCH, len(points) // max(1, BATCHES_PER_WORKER * workers)))
-    return [points[i : i + size] for i in range(0, len(points), size)]
+def _batches(points: list, workers: int, chunks: tuple[int, ...]) -> list[list]:
+    """The ``(index, point)`` pairs in batches: the points of one chunk of the store together
+    (one write per variable when the batch is done), split further while there are fewer than
+    :data:`BATCHES_PER_WORKER` batches per worker."""
+    groups: dict[tuple[int, ...], list] = {}
+    for idx, point in points:
+        key = tuple(int(i) // c for i, c in zip(idx, chunks, strict=True))
+        groups.setdefault(key, []).append((idx, point))
+    size = max(1, min(POINTS_PER_CHUNK, len(points) // max(1, BATCHES_PER_WORKER * workers)))
+    return [g[i : i + size] for g in groups.values() for i in range(0, len(g), size)]
 
 
 @contextlib.contextmanager
@@ -251,7 +254,7 @@ def _execute(spec, points, path, scheduler, workers, progress, already, total) -
                 pure=False,
                 key=f"solidna-points-{batch[0][0]}-{time.time_ns()}",
             ): batch
-            for batch in _batches(points, n_workers)
+            for batch in _batches(points, n_workers, writer.chunks)
         }
         for fut in as_completed(futures):
             try:
@@ -259,12 +262,14 @@ def _execute(spec, points, path, scheduler, workers, progress, already, total) -
             except Exception as exc:  # the worker died (e.g. out of memory): record, go on
                 error = {"status": FAILED, "values": {}, "error": f"{type(exc).__name__}: {exc}"}
                 results = [(idx, error) for idx, _ in futures[fut]]
-            for idx, res in results:
-                writer.write(
-                    idx, res["values"], res["status"], res["error"], res.get("run_status", "")
-                )
-                done += 1
-                failed += res["status"] == FAILED
+            writer.write_many(
+                [
+                    (idx, r["values"], r["status"], r["error"], r.get("run_status", ""))
+                    for idx, r in results
+                ]
+            )
+            done += len(results)
+            failed += sum(r["status"] == FAILED for _, r in results)
             rate = done / max(time.monotonic() - tic, 1e-9)
             progress(
                 f"{already + done}/{total} points done, {failed} failed, {rate:.2f} points/s",
