@@ -63,6 +63,42 @@ def test_every_public_callable_has_a_numpy_docstring():
     assert not missing, "\n".join(missing)
 
 
+def test_shared_docstring_entries_are_filled_everywhere():
+    # a %(name)s placeholder left in a docstring would show as such in help() and the API pages
+    placeholder = re.compile(r"^\s*%\([^)]+\)s\s*$", re.M)
+    left = [label for label, obj in _public_objects() if placeholder.search(obj.__doc__ or "")]
+    assert not left, f"docstrings with unfilled placeholders: {left}"
+
+
+def test_fill_doc_writes_entries_and_whole_sections():
+    from solidna._docstrings import DOCS, fill_doc
+
+    @fill_doc
+    def f(parameters=None, temperature_K=298.15):
+        """Summary.
+
+        Parameters
+        ----------
+        %(parameters)s
+        temperature_K : float
+            Temperature [K]; 5 % is not a placeholder.
+
+        %(Returns: files_written)s
+        """
+
+    doc = inspect.getdoc(f)
+    entry = DOCS["parameters"].splitlines()
+    assert f"Parameters\n----------\n{entry[0]}\n{entry[1]}\ntemperature_K" in doc
+    assert "Returns\n-------\nlist of pathlib.Path\n    The files written." in doc
+    assert "5 % is not a placeholder" in doc
+
+    def g():
+        """%(no such entry)s"""
+
+    with pytest.raises(KeyError, match="no such entry"):
+        fill_doc(g)
+
+
 def test_the_api_reference_renders_every_public_module():
     # every module that defines public names has its own block on the API page
     rendered = set(re.findall(r"^::: (\S+)", API_PAGE.read_text(), re.M))

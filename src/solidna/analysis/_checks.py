@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from solidna.errors import DataFormatError
 
-__all__ = ["as_real_1d", "as_real_columns", "check_same_length", "time_order_problem"]
+__all__ = [
+    "as_real_1d",
+    "as_real_columns",
+    "check_same_length",
+    "check_time_order",
+    "time_order_problem",
+]
 
 
 def as_real_1d(name: str, values, min_points: int = 1, allow_scalar: bool = False) -> np.ndarray:
@@ -119,3 +127,29 @@ def time_order_problem(time_s: np.ndarray) -> tuple[str, int] | None:
     if time_s.size > 1 and time_s[-1] <= time_s[0]:
         return "flat", 0
     return None
+
+
+def check_time_order(
+    time_s: np.ndarray, backwards: Callable[[int], str], flat: Callable[[], str]
+) -> None:
+    """Raise :class:`DataFormatError` when the time axis cannot be analysed
+    (:func:`time_order_problem`), with the caller's wording for its input.
+
+    Parameters
+    ----------
+    time_s : numpy.ndarray of float
+        Time [s].
+    backwards : callable
+        ``backwards(k)``: the message when time decreases from sample ``k`` to ``k + 1``.
+    flat : callable
+        ``flat()``: the message when time never advances.
+
+    Raises
+    ------
+    DataFormatError
+        With the message of the problem found.
+    """
+    problem = time_order_problem(time_s)
+    if problem is not None:
+        kind, k = problem
+        raise DataFormatError(backwards(k) if kind == "backwards" else flat())

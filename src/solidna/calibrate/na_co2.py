@@ -22,6 +22,7 @@ module reports. Run ``python -m solidna.calibrate.na_co2`` to regenerate
 
 from __future__ import annotations
 
+from solidna._docstrings import fill_doc
 from solidna.calibrate._common import Calibration
 from solidna.parameters import ParameterSet
 from solidna.progress import Progress, no_progress
@@ -85,21 +86,14 @@ TARGET_IDS = (
 CHECKED_IDS = ("fig5f.mna.terminal_discharge.cycle1",)
 
 
+@fill_doc
 def model_values(parameters: ParameterSet, progress: Progress = no_progress) -> dict[str, float]:
     """Model values of the Fig. 5 calibrate observables (fitted and checked), in the targets'
     units.
 
-    Parameters
-    ----------
-    parameters : ParameterSet
-        The model parameters.
-    progress : callable, optional
-        Called as ``progress(message, fraction)`` (fraction [-] or None).
+    %(Parameters: calibration_parameters, progress)s
 
-    Returns
-    -------
-    dict of str to float
-        Model value by target id, in the targets' units.
+    %(Returns: model_values)s
     """
     from solidna.calibrate import experiments as ex
 

@@ -18,6 +18,7 @@ solidna version. Run ``python -m solidna.calibrate.nvp`` to regenerate it.
 
 from __future__ import annotations
 
+from solidna._docstrings import fill_doc
 from solidna.calibrate._common import Calibration
 from solidna.parameters import ParameterSet
 from solidna.progress import Progress, no_progress
@@ -58,6 +59,7 @@ TARGET_IDS = ("figS31.mna.capacity.2C", "figS31.mna.retention.200cycles")
 FIT_POINTS_PER_STEP = 2
 
 
+@fill_doc
 def model_values(
     parameters: ParameterSet,
     progress: Progress = no_progress,
@@ -65,14 +67,7 @@ def model_values(
 ) -> dict[str, float]:
     """Model values of the two Fig. S31 calibrate observables with M-Na, in the targets' units.
 
-    Parameters
-    ----------
-    parameters : ParameterSet
-        The model parameters.
-    progress : callable, optional
-        Called as ``progress(message, fraction)`` (fraction [-] or None).
-    points_per_step : int, optional
-        Output points per protocol step [-].
+    %(Parameters: calibration_parameters, progress, points_per_step)s
 
     Returns
     -------

@@ -19,6 +19,7 @@ calibrate symmetric``) to regenerate it.
 
 from __future__ import annotations
 
+from solidna._docstrings import fill_doc
 from solidna.calibrate._common import Calibration
 from solidna.parameters import ParameterSet
 from solidna.progress import Progress, no_progress
@@ -69,21 +70,14 @@ TARGET_IDS = (
 )
 
 
+@fill_doc
 def model_values(parameters: ParameterSet, progress: Progress = no_progress) -> dict[str, float]:
-    """Model values of the five Fig. 4 calibrate observables, in the targets' units.
+    """Model values of the five Fig. 4 calibrate observables, in the targets' units:
+    overpotentials [mV], exchange current [mA/cm2], ratio [-], time to 10 V [h].
 
-    Parameters
-    ----------
-    parameters : ParameterSet
-        The model parameters.
-    progress : callable, optional
-        Called as ``progress(message, fraction)`` (fraction [-] or None).
+    %(Parameters: calibration_parameters, progress)s
 
-    Returns
-    -------
-    dict of str to float
-        Model value by target id: overpotentials [mV], exchange current [mA/cm2], ratio [-],
-        time to 10 V [h].
+    %(Returns: model_values)s
     """
     from solidna.calibrate import experiments as ex
 

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from solidna._docstrings import fill_doc
 from solidna.errors import DataFormatError
 from solidna.parameters import ParameterSet
 from solidna.targets import Target
@@ -171,13 +172,11 @@ class Identifiability:
         np.fill_diagonal(corr, 1.0)
         return np.where(np.isfinite(corr), corr, np.nan)
 
+    @fill_doc
     def uncertainty(self, name: str) -> float:
         """Linearised standard uncertainty of parameter ``name`` in its own unit.
 
-        Parameters
-        ----------
-        name : str
-            The parameter's name.
+        %(Parameters: parameter_name)s
 
         Returns
         -------
@@ -188,13 +187,11 @@ class Identifiability:
         u = float(self.std[k])
         return abs(self.values[k]) * u if self.log_space[k] else u
 
+    @fill_doc
     def factor(self, name: str) -> float | None:
         """``exp(u)`` of a log-space parameter: the value is known within x/÷ this factor.
 
-        Parameters
-        ----------
-        name : str
-            The parameter's name.
+        %(Parameters: parameter_name)s
 
         Returns
         -------

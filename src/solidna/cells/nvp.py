@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from solidna._docstrings import fill_doc
 from solidna.cells.base import Cell, Result, _styled_axes
 from solidna.cells.jump import Block, JumpTolerance, fill_cycles, follow_envelope, use_jumping
 from solidna.errors import OutOfRangeError
@@ -229,6 +230,7 @@ class NVPCell(Cell):
 
         return open_circuit_potential_V(np.asarray(stoichiometry, float), self.parameters)
 
+    @fill_doc
     def cycle(
         self,
         c_rate: str | float = 1.0,
@@ -239,14 +241,7 @@ class NVPCell(Cell):
     ) -> NVPResult:
         """Constant-current charge/discharge at ``c_rate`` for ``cycles`` cycles (Fig. S31).
 
-        Parameters
-        ----------
-        c_rate : str or float
-            C-rate [h-1] of charge and discharge, e.g. ``1`` or ``"1 C"``.
-        cycles : int
-            Number of charge/discharge cycles.
-        lower_cutoff, upper_cutoff : str or float
-            Voltage window vs Na+/Na, e.g. ``"2.5 V"`` and ``"4.0 V"`` (a number is in V).
+        %(Parameters: c_rate, cycles, cutoffs)s
         jump : bool, optional
             Cycle jumping, as for :meth:`run`.
 
@@ -258,6 +253,7 @@ class NVPCell(Cell):
         """
         return self.run(GalvanostaticCycling(c_rate, cycles, lower_cutoff, upper_cutoff), jump=jump)
 
+    @fill_doc
     def rate_test(
         self,
         c_rates: tuple = (0.1, 0.2, 0.5, 1.0, 2.0, 0.1),
@@ -267,14 +263,7 @@ class NVPCell(Cell):
     ) -> NVPResult:
         """Cycling at a sequence of C-rates, ``cycles_per_rate`` cycles each (Fig. S31).
 
-        Parameters
-        ----------
-        c_rates : tuple of float
-            C-rates [h-1] in order.
-        cycles_per_rate : int
-            Cycles at each C-rate.
-        lower_cutoff, upper_cutoff : str or float
-            Voltage window vs Na+/Na, e.g. ``"2.5 V"`` and ``"4.0 V"`` (a number is in V).
+        %(Parameters: c_rates, cycles_per_rate, cutoffs)s
 
         Returns
         -------
@@ -324,15 +313,12 @@ class NVPCell(Cell):
         area = values["Electrode area [m2]"]
         i_1c_A = values["Nominal cell capacity [A.h]"]  # 1 C current [A]
         halves = protocol.half_cycles()
+        # a half cycle (label, cycle, C-rate, cut-offs) run at its current
         steps = [
             model.CurrentStep(
                 current_A=(1 if h.label == "discharge" else -1) * h.c_rate * i_1c_A,
                 max_duration_s=h.max_duration_s,
-                lower_cutoff_V=h.lower_cutoff_V,
-                upper_cutoff_V=h.upper_cutoff_V,
-                label=h.label,
-                cycle=h.cycle,
-                c_rate=h.c_rate,
+                **asdict(h),
             )
             for h in halves
         ]
@@ -606,17 +592,11 @@ def _cycle_table(records: list, halves: list, mass_g: float) -> pd.DataFrame:
 
 
 # -- the paper's experiments (Fig. S31) as functions of a parameter set ---------------------------
+@fill_doc
 def figS31_rate_test(parameters: ParameterSet, anode: str, points_per_step: int = 40) -> NVPResult:
     """Rate test of Fig. S31 (:func:`solidna.protocols.nvp.figS31_rate_test`).
 
-    Parameters
-    ----------
-    parameters : ParameterSet
-        The model parameters.
-    anode : {"modified", "pristine"}
-        The Na anode.
-    points_per_step : int, optional
-        Output points per protocol step [-].
+    %(Parameters: calibration_parameters, anode, points_per_step)s
 
     Returns
     -------
@@ -628,6 +608,7 @@ def figS31_rate_test(parameters: ParameterSet, anode: str, points_per_step: int 
     return NVPCell(anode, parameters).run(protocol(), points_per_step=points_per_step)
 
 
+@fill_doc
 def figS31_cycling(
     parameters: ParameterSet, anode: str, points_per_step: int = 40, jump: bool | None = None
 ) -> NVPResult:
@@ -635,14 +616,7 @@ def figS31_cycling(
     jumping as :meth:`NVPCell.run` (on by default; a fit passes ``False``, so that its
     finite-difference Jacobian does not see differences between jump sequences).
 
-    Parameters
-    ----------
-    parameters : ParameterSet
-        The model parameters.
-    anode : {"modified", "pristine"}
-        The Na anode.
-    points_per_step : int, optional
-        Output points per protocol step [-].
+    %(Parameters: calibration_parameters, anode, points_per_step)s
     jump : bool, optional
         Cycle jumping; None for the default of :meth:`NVPCell.run`.
 

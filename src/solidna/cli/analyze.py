@@ -47,35 +47,33 @@ def register(root: typer.Typer) -> None:
     root.command("analyze")(analyze_command)
 
 
-def parse_columns(items: list[str] | None) -> dict[str, str] | None:
-    """``["time=t [min]", "voltage=E"]`` -> ``{"time": "t [min]", "voltage": "E"}``."""
+def _parse_pairs(
+    items: list[str] | None, option: str, form: str, example: str, split_at_last: bool = False
+) -> dict[str, str] | None:
+    """The ``KEY=VALUE`` items of a repeatable option as a dict (None when none is given);
+    ``split_at_last`` splits at the last ``=`` (a key that may hold one), else at the first (a
+    value that may hold one)."""
     if not items:
         return None
     out: dict[str, str] = {}
     for item in items:
-        key, sep, value = item.partition("=")
+        key, sep, value = item.rpartition("=") if split_at_last else item.partition("=")
         if not sep or not key.strip() or not value.strip():
             raise InvalidOptionError(
-                f"--column expects QUANTITY=COLUMN, e.g. --column 'time=Test time [min]'; got "
-                f"{item!r}."
+                f"{option} expects {form}, e.g. {option} {example}; got {item!r}."
             )
         out[key.strip()] = value.strip()
     return out
 
 
+def parse_columns(items: list[str] | None) -> dict[str, str] | None:
+    """``["time=t [min]", "voltage=E"]`` -> ``{"time": "t [min]", "voltage": "E"}``."""
+    return _parse_pairs(items, "--column", "QUANTITY=COLUMN", "'time=Test time [min]'")
+
+
 def parse_rsf(items: list[str] | None) -> dict[str, str] | None:
     """``["Sn 3d5/2=14.8"]`` -> ``{"Sn 3d5/2": "14.8"}`` (checked by the analysis)."""
-    if not items:
-        return None
-    out: dict[str, str] = {}
-    for item in items:
-        level, sep, value = item.rpartition("=")
-        if not sep or not level.strip() or not value.strip():
-            raise InvalidOptionError(
-                f"--rsf expects LEVEL=VALUE, e.g. --rsf 'Sn 3d5/2=14.8'; got {item!r}."
-            )
-        out[level.strip()] = value.strip()
-    return out
+    return _parse_pairs(items, "--rsf", "LEVEL=VALUE", "'Sn 3d5/2=14.8'", split_at_last=True)
 
 
 def check_files(files: list[Path], ctx: typer.Context | None = None) -> list[Path]:
@@ -151,6 +149,11 @@ def _per_file(flag: str, kind: Any, what: str) -> Any:
     return quantity_option(flag, kind, f"{what} (once for all files, or once per file).")
 
 
+def KeyValues(flag: str, metavar: str, help: str) -> Any:  # noqa: N802 - used as a type
+    """The annotation of a repeatable ``KEY=VALUE`` option (read by :func:`_parse_pairs`)."""
+    return Annotated[list[str] | None, typer.Option(flag, metavar=metavar, help=help)]
+
+
 @output_options(None, "tables, figures, summary.json and report.html")
 def analyze_command(
     ctx: typer.Context,
@@ -183,16 +186,12 @@ def analyze_command(
             "chi-eis, csv [default: detected from the content].",
         ),
     ] = None,
-    column: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--column",
-            metavar="QUANTITY=COLUMN",
-            help="CSV column mapping, e.g. --column 'time=t [min]' --column voltage=E "
-            "(quantities: time, voltage, current, current density, capacity, cycle, step, "
-            "frequency, z_re, z_im, -z_im).",
-        ),
-    ] = None,
+    column: KeyValues(
+        "--column",
+        "QUANTITY=COLUMN",
+        "CSV column mapping, e.g. --column 'time=t [min]' --column voltage=E (quantities: time, "
+        "voltage, current, current density, capacity, cycle, step, frequency, z_re, z_im, -z_im).",
+    ) = None,
     area: Annotated[
         list[str] | None, _per_file("--area", AREA, "Electrode area, e.g. 1 cm2")
     ] = None,
@@ -305,15 +304,12 @@ def analyze_command(
             "fwhm, shape, splitting, area_ratio, fwhm_like, ...) [default: prominent maxima].",
         ),
     ] = None,
-    rsf: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--rsf",
-            metavar="LEVEL=VALUE",
-            help="xps: relative sensitivity factor (C 1s = 1) of a core level, added to or "
-            "replacing the Scofield table, e.g. --rsf 'Sn 3d5/2=14.8' (repeat per level).",
-        ),
-    ] = None,
+    rsf: KeyValues(
+        "--rsf",
+        "LEVEL=VALUE",
+        "xps: relative sensitivity factor (C 1s = 1) of a core level, added to or replacing the "
+        "Scofield table, e.g. --rsf 'Sn 3d5/2=14.8' (repeat per level).",
+    ) = None,
     sputter_rate: Annotated[
         str | None,
         typer.Option(

@@ -53,12 +53,13 @@ import functools
 import math
 import numbers
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 from scipy import constants
 from scipy.optimize import brentq
 
+from solidna._docstrings import fill_doc
 from solidna.errors import InvalidOptionError, OutOfRangeError, OutOfRangeWarning
 from solidna.units import to_si
 
@@ -161,6 +162,21 @@ def _valid_range(
     return default
 
 
+def _warn_outside_valid_range(
+    value: float,
+    params: Mapping[str, float],
+    name: str,
+    default: tuple[float, float],
+    message: Callable[[float, float], str],
+) -> None:
+    """OutOfRangeWarning with ``message(lo, hi)`` when ``value`` lies outside the valid range of
+    the parameter ``name`` (``default`` where the set gives none)."""
+    lo, hi = _valid_range(params, name, default)
+    if not lo <= value <= hi:
+        # stacklevel: this helper, the input check, the public function, its caller
+        warnings.warn(message(lo, hi), OutOfRangeWarning, stacklevel=4)
+
+
 # -- input checks ----------------------------------------------------------------------------------
 def _check_pvdf_ratio(pvdf_ratio: object, params: Mapping[str, float], warn: bool) -> float:
     if isinstance(pvdf_ratio, bool) or not isinstance(pvdf_ratio, numbers.Real):
@@ -178,14 +194,16 @@ def _check_pvdf_ratio(pvdf_ratio: object, params: Mapping[str, float], warn: boo
             "(the paper's SSEs use 0.5-1.5; 0.8 is the optimal). Give a positive ratio."
         )
     if warn:
-        lo, hi = _valid_range(params, _W_DEFAULT, _DEFAULT_W_RANGE)
-        if not lo <= w <= hi:
-            warnings.warn(
-                f"pvdf_ratio = {w:g} lies outside the validated range {lo:g}-{hi:g} of Fig. 3f; the "
-                "conductivity and modulus laws are extrapolated there.",
-                OutOfRangeWarning,
-                stacklevel=3,
-            )
+        _warn_outside_valid_range(
+            w,
+            params,
+            _W_DEFAULT,
+            _DEFAULT_W_RANGE,
+            lambda lo, hi: (
+                f"pvdf_ratio = {w:g} lies outside the validated range {lo:g}-{hi:g} of Fig. 3f; "
+                "the conductivity and modulus laws are extrapolated there."
+            ),
+        )
     return w
 
 
@@ -205,15 +223,17 @@ def _check_temperature(temperature: object, params: Mapping[str, float], warn: b
             "conductivity is validated for 10-60 C."
         )
     if warn:
-        lo, hi = _valid_range(params, _T_REF, _DEFAULT_T_RANGE_K)
-        if not lo <= T <= hi:
-            warnings.warn(
+        _warn_outside_valid_range(
+            T,
+            params,
+            _T_REF,
+            _DEFAULT_T_RANGE_K,
+            lambda lo, hi: (
                 f"temperature {T - 273.15:.1f} C lies outside the validated range "
                 f"{lo - 273.15:.0f}-{hi - 273.15:.0f} C of the Arrhenius plot (Fig. 3g); the "
-                "conductivity is extrapolated with the Arrhenius law of each phase.",
-                OutOfRangeWarning,
-                stacklevel=3,
-            )
+                "conductivity is extrapolated with the Arrhenius law of each phase."
+            ),
+        )
     return T
 
 
@@ -412,6 +432,7 @@ def composition(
     }
 
 
+@fill_doc
 def salt_concentration_mol_m3(
     pvdf_ratio: float | None = None, parameters: Mapping[str, float] | None = None
 ) -> float:
@@ -421,8 +442,7 @@ def salt_concentration_mol_m3(
     ----------
     pvdf_ratio : float, optional
         Mass of PVDF-HFP per mass of SN [-]; default the set's "SSE PVDF-HFP ratio [-]" (0.8).
-    parameters : ParameterSet or mapping, optional
-        Default :func:`solidna.lu2019`.
+    %(parameters)s
 
     Returns
     -------
@@ -491,6 +511,7 @@ def conductivity_S_m(
     return effective_medium_conductivity(fractions, sigmas, p[_PHI_CRIT], p[_T_EXP])
 
 
+@fill_doc
 def conductivity(
     temperature: str | float = "25 degC",
     pvdf_ratio: float = 0.8,
@@ -504,8 +525,7 @@ def conductivity(
         ``"25 degC"``, ``"298.15 K"``, or a float in kelvin. Validated for 10-60 C.
     pvdf_ratio : float
         Mass of PVDF-HFP per mass of SN [-]; validated for 0.5-1.5 (0.8 is the paper's optimal SSE).
-    parameters : ParameterSet or mapping, optional
-        Default :func:`solidna.lu2019`.
+    %(parameters)s
 
     Returns
     -------
@@ -532,6 +552,7 @@ def conductivity(
     return conductivity_S_m(T, w, p)
 
 
+@fill_doc
 def activation_energy(
     parameters: Mapping[str, float] | None = None, pvdf_ratio: float | None = None
 ) -> float:
@@ -543,8 +564,7 @@ def activation_energy(
 
     Parameters
     ----------
-    parameters : ParameterSet or mapping, optional
-        Default :func:`solidna.lu2019`.
+    %(parameters)s
     pvdf_ratio : float, optional
         Mass of PVDF-HFP per mass of SN [-]; default the set's "SSE PVDF-HFP ratio [-]" (0.8).
     """
@@ -553,6 +573,7 @@ def activation_energy(
     return activation_energy_from_slope(arrhenius_slope(w, p))
 
 
+@fill_doc
 def arrhenius_slope(
     pvdf_ratio: float = 0.8,
     parameters: Mapping[str, float] | None = None,
@@ -567,8 +588,7 @@ def arrhenius_slope(
     ----------
     pvdf_ratio : float
         Mass of PVDF-HFP per mass of SN [-] (0.8 in Fig. 3g).
-    parameters : ParameterSet or mapping, optional
-        Default :func:`solidna.lu2019`.
+    %(parameters)s
     temperatures_K : tuple of float
         Temperatures of the fit [K].
 
@@ -625,6 +645,7 @@ def modulus_Pa(pvdf_ratio: float, parameters: Mapping[str, float]) -> float:
     return gel_modulus(phi_p, parameters[E_REF], parameters[_PHI_P_REF], parameters[N_MOD])
 
 
+@fill_doc
 def modulus(pvdf_ratio: float = 0.8, parameters: Mapping[str, float] | None = None) -> float:
     """Young's modulus of the SSE at room temperature [Pa] (Fig. 3f).
 
@@ -632,8 +653,7 @@ def modulus(pvdf_ratio: float = 0.8, parameters: Mapping[str, float] | None = No
     ----------
     pvdf_ratio : float
         Mass of PVDF-HFP per mass of SN [-]; validated for 0.5-1.5.
-    parameters : ParameterSet or mapping, optional
-        Default :func:`solidna.lu2019`.
+    %(parameters)s
 
     Returns
     -------
@@ -658,13 +678,11 @@ def modulus(pvdf_ratio: float = 0.8, parameters: Mapping[str, float] | None = No
 
 
 # -- stability limits ------------------------------------------------------------------------------
+@fill_doc
 def anodic_limit_V(parameters: Mapping[str, float] | None = None) -> float:
     """Anodic decomposition potential of the SSE vs Na+/Na [V] (4.86 V, Fig. S13).
 
-    Parameters
-    ----------
-    parameters : ParameterSet or mapping, optional
-        Parameter values; default :func:`solidna.lu2019`.
+    %(Parameters: parameters)s
 
     Returns
     -------
@@ -675,13 +693,11 @@ def anodic_limit_V(parameters: Mapping[str, float] | None = None) -> float:
     return float(p[_V_ANODIC])
 
 
+@fill_doc
 def melting_point_K(parameters: Mapping[str, float] | None = None) -> float:
     """Melting point of the SSE [K] (about 105 C, Fig. S14).
 
-    Parameters
-    ----------
-    parameters : ParameterSet or mapping, optional
-        Parameter values; default :func:`solidna.lu2019`.
+    %(Parameters: parameters)s
 
     Returns
     -------

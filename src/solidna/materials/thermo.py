@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from solidna._docstrings import fill_doc
 from solidna.errors import OutOfRangeError
 from solidna.parameters import lu2019
 
@@ -40,13 +41,11 @@ def _p(parameters: Mapping[str, float] | None) -> Mapping[str, float]:
     return parameters if parameters is not None else lu2019()
 
 
+@fill_doc
 def reaction_gibbs_energy_J_mol(parameters: Mapping[str, float] | None = None) -> float:
     """Standard reaction Gibbs energy [J/mol] of 4 Na + 3 CO2 -> 2 Na2CO3 + C at 298.15 K.
 
-    Parameters
-    ----------
-    parameters : ParameterSet or mapping, optional
-        Parameter values; default :func:`solidna.lu2019`.
+    %(Parameters: parameters)s
 
     Returns
     -------
@@ -60,13 +59,11 @@ def reaction_gibbs_energy_J_mol(parameters: Mapping[str, float] | None = None) -
     )
 
 
+@fill_doc
 def reaction_entropy_J_mol_K(parameters: Mapping[str, float] | None = None) -> float:
     """Standard reaction entropy [J/(mol K)] from the standard molar entropies.
 
-    Parameters
-    ----------
-    parameters : ParameterSet or mapping, optional
-        Parameter values; default :func:`solidna.lu2019`.
+    %(Parameters: parameters)s
 
     Returns
     -------
@@ -82,6 +79,7 @@ def reaction_entropy_J_mol_K(parameters: Mapping[str, float] | None = None) -> f
     )
 
 
+@fill_doc
 def standard_potential_V(
     temperature_K: float = T_STD, parameters: Mapping[str, float] | None = None
 ) -> float:
@@ -92,8 +90,7 @@ def standard_potential_V(
     ----------
     temperature_K : float, optional
         Temperature [K]; default 298.15 K.
-    parameters : ParameterSet or mapping, optional
-        Parameter values; default :func:`solidna.lu2019`.
+    %(parameters)s
 
     Returns
     -------
@@ -105,6 +102,7 @@ def standard_potential_V(
     return e0 + reaction_entropy_J_mol_K(p) / (N_ELECTRONS * F) * (temperature_K - T_STD)
 
 
+@fill_doc
 def equilibrium_potential_V(
     temperature_K: float = T_STD,
     co2_pressure_bar: float = 1.0,
@@ -118,8 +116,7 @@ def equilibrium_potential_V(
         Temperature [K]; default 298.15 K.
     co2_pressure_bar : float, optional
         CO2 partial pressure [bar], > 0; default 1 bar.
-    parameters : ParameterSet or mapping, optional
-        Parameter values; default :func:`solidna.lu2019`.
+    %(parameters)s
 
     Returns
     -------
@@ -135,13 +132,11 @@ def equilibrium_potential_V(
     ) * math.log(co2_pressure_bar)
 
 
+@fill_doc
 def specific_energy_Wh_kg(parameters: Mapping[str, float] | None = None) -> float:
     """Theoretical specific energy [Wh/kg] per mass of reactants (4 Na + 3 CO2) at E0.
 
-    Parameters
-    ----------
-    parameters : ParameterSet or mapping, optional
-        Parameter values; default :func:`solidna.lu2019`.
+    %(Parameters: parameters)s
 
     Returns
     -------
@@ -153,13 +148,11 @@ def specific_energy_Wh_kg(parameters: Mapping[str, float] | None = None) -> floa
     return standard_potential_V(T_STD, p) * N_ELECTRONS * F / 3600 / mass
 
 
+@fill_doc
 def product_molar_volume_m3_mol(parameters: Mapping[str, float] | None = None) -> float:
     """Volume of discharge product (1/2 Na2CO3 + 1/4 C) per mole of electrons [m3/mol].
 
-    Parameters
-    ----------
-    parameters : ParameterSet or mapping, optional
-        Parameter values; default :func:`solidna.lu2019`.
+    %(Parameters: parameters)s
 
     Returns
     -------

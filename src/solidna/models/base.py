@@ -130,14 +130,14 @@ class OneDomainModel(pybamm.BaseModel):
 
     Parameters
     ----------
-    name : str
-        Model name.
-    options : dict
-        The model's options; ``"operating mode"`` is one of :data:`OPERATING_MODES`;
-        ``"capacity"``: ``"integrated"`` (default: PyBaMM's ``DischargeThroughput`` states, as an
-        experiment needs) or ``"none"`` (no capacity-counting states: the long current schedules
-        of our cells, which count charge from the schedule itself; the two extra states cost
-        ~15 % of a 4000-h run's solve time).
+    options : dict, optional
+        The model's options (default :attr:`DEFAULT_OPTIONS`); ``"operating mode"`` is one of
+        :data:`OPERATING_MODES`; ``"capacity"``: ``"integrated"`` (default: PyBaMM's
+        ``DischargeThroughput`` states, as an experiment needs) or ``"none"`` (no
+        capacity-counting states: the long current schedules of our cells, which count charge
+        from the schedule itself; the two extra states cost ~15 % of a 4000-h run's solve time).
+    name : str, optional
+        Model name (default :attr:`DEFAULT_NAME`).
     """
 
     #: Name of the domain, of its spatial variable, and the parameter that gives its length.
@@ -149,13 +149,15 @@ class OneDomainModel(pybamm.BaseModel):
     #: Option name -> allowed values, and the defaults.
     OPTIONS: dict[str, tuple[str, ...]]
     DEFAULT_OPTIONS: dict[str, str]
+    #: The model's name when none is given.
+    DEFAULT_NAME: str = "one-domain cell model"
 
-    def __init__(self, options: dict | None, name: str):
+    def __init__(self, options: dict | None = None, name: str | None = None):
         opts = dict(self.DEFAULT_OPTIONS)
         for key, value in (options or {}).items():
             check_choice("model option", key, self.OPTIONS)
             opts[key] = check_choice(f"value of option {key!r}", value, self.OPTIONS[key])
-        super().__init__(name=name)
+        super().__init__(name=self.DEFAULT_NAME if name is None else name)
         #: All options, the cell's own (``"anode"``) included.
         self.cell_options = opts
         self._set_up_circuit(opts)

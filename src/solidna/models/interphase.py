@@ -56,6 +56,7 @@ from dataclasses import dataclass
 
 import pybamm
 
+from solidna._docstrings import fill_doc
 from solidna.errors import check_choice
 from solidna.models.base import arrhenius
 
@@ -156,13 +157,11 @@ class InterphaseSubmodel:
         i_enh = pybamm.Parameter("Pristine interphase current enhancement density [A.m-2]")
         return k_chem * (1 + pybamm.AbsoluteValue(current_density) / i_enh)
 
+    @fill_doc
     def resistance(self, thickness: pybamm.Symbol) -> pybamm.Symbol:
         """Area-specific ionic resistance of the film [Ohm.m2].
 
-        Parameters
-        ----------
-        thickness : pybamm.Symbol
-            Interphase thickness [m].
+        %(Parameters: thickness)s
 
         Returns
         -------
@@ -171,13 +170,11 @@ class InterphaseSubmodel:
         """
         return self.resistivity * thickness
 
+    @fill_doc
     def capacitance(self, thickness: pybamm.Symbol) -> pybamm.Symbol:
         """Geometric capacitance of the film [F.m-2] (parallel-plate, eps_r eps_0 / L).
 
-        Parameters
-        ----------
-        thickness : pybamm.Symbol
-            Interphase thickness [m].
+        %(Parameters: thickness)s
 
         Returns
         -------
@@ -186,13 +183,11 @@ class InterphaseSubmodel:
         """
         return self.permittivity * VACUUM_PERMITTIVITY / thickness
 
+    @fill_doc
     def degraded_sse_thickness(self, thickness: pybamm.Symbol) -> pybamm.Symbol:
         """Thickness [m] of SSE degraded next to this electrode (zero for ``modified``).
 
-        Parameters
-        ----------
-        thickness : pybamm.Symbol
-            Interphase thickness [m].
+        %(Parameters: thickness)s
 
         Returns
         -------

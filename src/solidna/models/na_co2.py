@@ -79,6 +79,7 @@ class NaCO2CellModel(OneDomainModel):
 
     DOMAIN, X_NAME, LENGTH_PARAMETER = "cathode", "x_c", "Cathode thickness [m]"
     CELL = "na-co2"
+    DEFAULT_NAME = "Na-CO2 cell"
     OPTIONS = {
         "anode": ANODE_TYPES,
         "operating mode": tuple(OPERATING_MODES),
@@ -93,9 +94,6 @@ class NaCO2CellModel(OneDomainModel):
         "surface form": "differential",
         "interphase growth": "time",
     }
-
-    def __init__(self, options: dict | None = None, name: str = "Na-CO2 cell"):
-        super().__init__(options, name)
 
     def _build(self) -> None:
         F = pybamm.constants.F

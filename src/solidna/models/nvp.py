@@ -58,6 +58,7 @@ from typing import Any
 import numpy as np
 import pybamm
 
+from solidna._docstrings import fill_doc
 from solidna.errors import ConvergenceError, check_choice
 from solidna.materials.thermo import F
 from solidna.models.base import arrhenius
@@ -119,14 +120,12 @@ def theoretical_capacity_mAh_g(parameters: Mapping[str, float]) -> float:
     return n * FARADAY / molar_mass_g_mol / 3.6  # C/g -> mAh/g
 
 
+@fill_doc
 def maximum_concentration_mol_m3(parameters: Mapping[str, float]) -> float:
     """Sodium sites per volume of NVP that take part in the V3+/V4+ reaction [mol.m-3]:
     ``n rho / M`` (about 1.38e4).
 
-    Parameters
-    ----------
-    parameters : ParameterSet or mapping
-        Parameter values (e.g. ``solidna.lu2019()``).
+    %(Parameters: model_parameters)s
 
     Returns
     -------
@@ -140,13 +139,11 @@ def maximum_concentration_mol_m3(parameters: Mapping[str, float]) -> float:
     )
 
 
+@fill_doc
 def active_mass_kg_m2(parameters: Mapping[str, float]) -> float:
     """NVP loading [kg.m-2] (1 mg/cm2 = 1e-2 kg/m2): thickness x volume fraction x density.
 
-    Parameters
-    ----------
-    parameters : ParameterSet or mapping
-        Parameter values (e.g. ``solidna.lu2019()``).
+    %(Parameters: model_parameters)s
 
     Returns
     -------
@@ -160,13 +157,11 @@ def active_mass_kg_m2(parameters: Mapping[str, float]) -> float:
     )
 
 
+@fill_doc
 def areal_capacity_C_m2(parameters: Mapping[str, float]) -> float:
     """Theoretical areal capacity of the cathode [C.m-2] (divide by 36 000 for mAh/cm2).
 
-    Parameters
-    ----------
-    parameters : ParameterSet or mapping
-        Parameter values (e.g. ``solidna.lu2019()``).
+    %(Parameters: model_parameters)s
 
     Returns
     -------

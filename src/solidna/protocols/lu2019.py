@@ -7,6 +7,7 @@ parameters were fitted under.
 
 from __future__ import annotations
 
+from solidna._docstrings import fill_doc
 from solidna.protocols.steps import (
     CyclicVoltammetry,
     ImpedanceSpectroscopy,
@@ -29,37 +30,33 @@ __all__ = [
 FIG4H_HALF_CYCLE = "1 h"
 
 
+@fill_doc
 def fig4h_modified(duration: str = "4000 h") -> PlatingStripping:
     """M-Na|M-Na at 0.1 mA/cm2 for 4000 h (Fig. 4h).
 
-    Parameters
-    ----------
-    duration : str, optional
-        Total duration with a unit (``"4000 h"``).
+    %(Parameters: duration)s
 
     Returns
     -------
     PlatingStripping
-        The protocol.
+        The protocol: 0.1 mA/cm2 with half cycles of :data:`FIG4H_HALF_CYCLE`.
     """
     return PlatingStripping("0.1 mA/cm2", duration, half_cycle=FIG4H_HALF_CYCLE)
 
 
+@fill_doc
 def fig4h_pristine(duration: str = "500 h") -> PlatingStripping:
     """Na|Na at 0.1 mA/cm2 (Fig. 4h); the run ends at the 10 V cycler limit (~16 h in the
     paper), so the duration is only an upper bound.
 
-    Parameters
-    ----------
-    duration : str, optional
-        Total duration with a unit (``"4000 h"``).
+    %(Parameters: duration)s
 
     Returns
     -------
     PlatingStripping
-        The protocol.
+        The protocol of :func:`fig4h_modified` (the same test on the untreated cell).
     """
-    return PlatingStripping("0.1 mA/cm2", duration, half_cycle=FIG4H_HALF_CYCLE)
+    return fig4h_modified(duration)
 
 
 def fig4g_cv() -> CyclicVoltammetry:

@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from solidna._docstrings import fill_doc
 from solidna.errors import OutOfRangeError, OutOfRangeWarning, UnitError
 from solidna.protocols.steps import Step, positive_int
 from solidna.units import to_si
@@ -177,19 +178,45 @@ def _cycles(
         yield HalfCycle("discharge", first_cycle + k, rate, lo, hi)
 
 
+class _CutoffCycling(Step):
+    """Constant-current cycles between two cut-off voltages, charge first; a subclass gives the
+    C-rate of each cycle (:meth:`_c_rates`)."""
+
+    lower_cutoff_V: float
+    upper_cutoff_V: float
+
+    def _set_cutoffs(self, lower_cutoff: str | float, upper_cutoff: str | float) -> None:
+        self.lower_cutoff_V = to_si(lower_cutoff, "V", "lower cut-off voltage")
+        self.upper_cutoff_V = to_si(upper_cutoff, "V", "upper cut-off voltage")
+
+    def _c_rates(self) -> list[float]:
+        raise NotImplementedError
+
+    def _describe(self, step: str, rates: dict[str, object]) -> dict:
+        return {
+            "step": step,
+            **rates,
+            "lower cut-off [V]": self.lower_cutoff_V,
+            "upper cut-off [V]": self.upper_cutoff_V,
+        }
+
+    @fill_doc
+    def half_cycles(self, first_cycle: int = 1) -> list[HalfCycle]:
+        """The protocol as half cycles, numbered from ``first_cycle``.
+
+        %(Parameters: first_cycle)s
+
+        %(Returns: half_cycles)s
+        """
+        return list(_cycles(self._c_rates(), first_cycle, self.lower_cutoff_V, self.upper_cutoff_V))
+
+
+@fill_doc
 @dataclass(init=False)
-class GalvanostaticCycling(Step):
+class GalvanostaticCycling(_CutoffCycling):
     """Constant-current charge then discharge between two cut-offs, ``cycles`` times.
 
-    Parameters
-    ----------
-    c_rate : float or str
-        e.g. ``1`` or ``"1 C"`` (> 0), for charge and discharge.
-    cycles : int
-        Number of cycles (>= 1).
-    lower_cutoff, upper_cutoff : str or float
-        Cut-off voltages, e.g. ``"2.5 V"``, ``"3.8 V"``; checked against the SSE's stability by the
-        cell (:func:`check_window`).
+    %(Parameters: c_rate, cycles, cutoffs)s
     """
 
     c_rate: float
@@ -206,48 +233,24 @@ class GalvanostaticCycling(Step):
     ):
         self.c_rate = parse_c_rate(c_rate)
         self.cycles = positive_int(cycles, "cycles", "Example: cycles=200.")
-        self.lower_cutoff_V = to_si(lower_cutoff, "V", "lower cut-off voltage")
-        self.upper_cutoff_V = to_si(upper_cutoff, "V", "upper cut-off voltage")
+        self._set_cutoffs(lower_cutoff, upper_cutoff)
         self.duration_s = 2 * self.cycles * 3600 / self.c_rate  # nominal
 
-    def half_cycles(self, first_cycle: int = 1) -> list[HalfCycle]:
-        """The protocol as half cycles, numbered from ``first_cycle``.
-
-        Parameters
-        ----------
-        first_cycle : int, optional
-            Number of the first cycle [-].
-
-        Returns
-        -------
-        list of HalfCycle
-            Charge and discharge half cycles, in order.
-        """
-        rates = [self.c_rate] * self.cycles
-        return list(_cycles(rates, first_cycle, self.lower_cutoff_V, self.upper_cutoff_V))
+    def _c_rates(self) -> list[float]:
+        return [self.c_rate] * self.cycles
 
     def describe(self) -> dict:
-        return {
-            "step": "galvanostatic cycling",
-            "C-rate [h-1]": self.c_rate,
-            "cycles": self.cycles,
-            "lower cut-off [V]": self.lower_cutoff_V,
-            "upper cut-off [V]": self.upper_cutoff_V,
-        }
+        return self._describe(
+            "galvanostatic cycling", {"C-rate [h-1]": self.c_rate, "cycles": self.cycles}
+        )
 
 
+@fill_doc
 @dataclass(init=False)
-class RateTest(Step):
+class RateTest(_CutoffCycling):
     """Galvanostatic cycling at a sequence of C-rates, ``cycles_per_rate`` cycles each.
 
-    Parameters
-    ----------
-    c_rates : sequence of float or str
-        e.g. ``(0.1, 0.2, 0.5, 1, 2, 0.1)``; each > 0.
-    cycles_per_rate : int
-        Cycles at each rate (>= 1).
-    lower_cutoff, upper_cutoff : str or float
-        Cut-off voltages (see :class:`GalvanostaticCycling`).
+    %(Parameters: c_rates, cycles_per_rate, cutoffs)s
     """
 
     c_rates: tuple[float, ...]
@@ -270,34 +273,17 @@ class RateTest(Step):
         self.cycles_per_rate = positive_int(
             cycles_per_rate, "cycles_per_rate", "Example: cycles_per_rate=5."
         )
-        self.lower_cutoff_V = to_si(lower_cutoff, "V", "lower cut-off voltage")
-        self.upper_cutoff_V = to_si(upper_cutoff, "V", "upper cut-off voltage")
+        self._set_cutoffs(lower_cutoff, upper_cutoff)
         self.duration_s = sum(2 * self.cycles_per_rate * 3600 / r for r in self.c_rates)
 
-    def half_cycles(self, first_cycle: int = 1) -> list[HalfCycle]:
-        """The protocol as half cycles, numbered from ``first_cycle``.
-
-        Parameters
-        ----------
-        first_cycle : int, optional
-            Number of the first cycle [-].
-
-        Returns
-        -------
-        list of HalfCycle
-            Charge and discharge half cycles, in order.
-        """
-        rates = [r for r in self.c_rates for _ in range(self.cycles_per_rate)]
-        return list(_cycles(rates, first_cycle, self.lower_cutoff_V, self.upper_cutoff_V))
+    def _c_rates(self) -> list[float]:
+        return [r for r in self.c_rates for _ in range(self.cycles_per_rate)]
 
     def describe(self) -> dict:
-        return {
-            "step": "rate test",
-            "C-rates [h-1]": list(self.c_rates),
-            "cycles per rate": self.cycles_per_rate,
-            "lower cut-off [V]": self.lower_cutoff_V,
-            "upper cut-off [V]": self.upper_cutoff_V,
-        }
+        return self._describe(
+            "rate test",
+            {"C-rates [h-1]": list(self.c_rates), "cycles per rate": self.cycles_per_rate},
+        )
 
 
 def figS31_cycling() -> GalvanostaticCycling:

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["save_result"]
+from solidna._docstrings import fill_doc
+
+__all__ = ["SavedResult", "save_result", "run_info"]
+
+
+def run_info(wall_time_s: float) -> dict[str, Any]:
+    """The ``run`` record of a result's JSON: when it was written, the wall time [s] it took and
+    the versions of the quantum-chemistry packages."""
+    from solidna.quantum.cache import package_versions
+
+    return {
+        "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "wall_time_s": round(wall_time_s, 2),
+        "versions": package_versions(),
+    }
 
 
 def save_result(
@@ -55,6 +70,38 @@ def save_result(
         write_csv(stage / names[0], table)
         write_json(stage / names[1], data)
         if figure is not None:
-            figure().savefig(stage / f"{stem}.png", dpi=150)
+            import matplotlib.pyplot as plt
+
+            fig = figure()
+            fig.savefig(stage / f"{stem}.png", dpi=150)
+            plt.close(fig)  # saved: free its memory (a screen or a study draws one per call)
             names.append(f"{stem}.png")
     return [Path(out).expanduser() / n for n in names]
+
+
+class SavedResult:
+    """A result that is saved as its table, its data and its figure (:func:`save_result`).
+
+    A subclass sets ``STEM`` (the file stem) and has ``table()``, ``as_dict()`` and ``plot()``;
+    ``_drawable()`` says whether there is anything to draw.
+    """
+
+    STEM = "result"
+
+    def _drawable(self) -> bool:
+        return True
+
+    @fill_doc
+    def save(self, out: str | os.PathLike[str], force: bool = False) -> list[Path]:
+        """Write ``<stem>.csv`` (the table), ``<stem>.json`` (all the data) and ``<stem>.png``
+        (the figure, when there is anything to draw) into ``out``, staged; the stem is the
+        result's kind (``screen``, ``decision``).
+
+        %(Parameters: out, force)s
+
+        %(Returns: files_written)s
+
+        %(Raises: output_exists)s
+        """
+        figure = self.plot if self._drawable() else None
+        return save_result(out, self.STEM, self.table(), self.as_dict(), figure, force)

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from solidna._docstrings import fill_doc
+
 __all__ = ["MAX_STORED_MB", "attach_pcm", "attach_smd"]
 
 #: Largest integral tensor kept in memory [MB] (FEC-Na+ in 6-311+G(d,p): ~250 MB).
@@ -79,39 +81,29 @@ def _stored_pcm_class(model: str = "PCM") -> type:
     return StoredIntegralsPCM
 
 
+@fill_doc
 def attach_pcm(mf: Any) -> Any:
     """``mf`` with a :class:`StoredIntegralsPCM` solvent (what ``mf.PCM()`` does, faster).
 
-    Parameters
-    ----------
-    mf : pyscf.scf.hf.SCF
-        A PySCF mean-field object (not yet run).
+    %(Parameters: mean_field)s
 
-    Returns
-    -------
-    pyscf.scf.hf.SCF
-        The solvated mean-field object.
+    %(Returns: solvated_mean_field)s
     """
     from pyscf.solvent.pcm import pcm_for_scf
 
     return pcm_for_scf(mf, _stored_pcm_class()(mf.mol))
 
 
+@fill_doc
 def attach_smd(mf: Any) -> Any:
     """``mf`` with SMD (``mf.SMD()``), surface integrals kept per geometry as in :func:`attach_pcm`.
 
     PySCF's SMD is a subclass of its PCM whose electrostatic part uses the same integrals; without
     keeping them an SMD SCF of FEC in 3-21G took ~3x as long as the PCM one.
 
-    Parameters
-    ----------
-    mf : pyscf.scf.hf.SCF
-        A PySCF mean-field object (not yet run).
+    %(Parameters: mean_field)s
 
-    Returns
-    -------
-    pyscf.scf.hf.SCF
-        The solvated mean-field object.
+    %(Returns: solvated_mean_field)s
     """
     from pyscf.solvent.smd import smd_for_scf
 

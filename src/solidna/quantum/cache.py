@@ -28,6 +28,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from solidna._docstrings import fill_doc
 from solidna.io_utils import to_jsonable, write_json
 
 __all__ = [
@@ -114,15 +115,11 @@ def package_versions() -> dict[str, str | None]:
     return versions
 
 
+@fill_doc
 def cache_key(kind: str, payload: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The hash and the full key of an entry: ``kind``, ``payload``, versions and schema.
 
-    Parameters
-    ----------
-    kind : str
-        Kind of result (e.g. ``"orbitals"``); part of the key and the cache sub-folder.
-    payload : dict
-        Everything the result depends on (molecule, level, ...), JSON-able.
+    %(Parameters: cache_kind)s
 
     Returns
     -------
@@ -165,15 +162,11 @@ class ResultsCache:
     def _path(self, kind: str, digest: str) -> Path:
         return self.directory / kind / f"{digest}.json"
 
+    @fill_doc
     def get(self, kind: str, payload: dict[str, Any]) -> dict[str, Any] | None:
         """The stored value for this key, with ``source = "cache"``, or None on a miss.
 
-        Parameters
-        ----------
-        kind : str
-            Kind of result (e.g. ``"orbitals"``); part of the key and the cache sub-folder.
-        payload : dict
-            Everything the result depends on (molecule, level, ...), JSON-able.
+        %(Parameters: cache_kind)s
 
         Returns
         -------
@@ -195,15 +188,13 @@ class ResultsCache:
         value["cache_file"] = str(path)
         return value
 
+    @fill_doc
     def put(self, kind: str, payload: dict[str, Any], value: dict[str, Any]) -> None:
         """Store ``value`` (a JSON-able dict) under this key.
 
         Parameters
         ----------
-        kind : str
-            Kind of result (e.g. ``"orbitals"``); part of the key and the cache sub-folder.
-        payload : dict
-            Everything the result depends on (molecule, level, ...), JSON-able.
+        %(cache_kind)s
         value : dict
             The result to store, JSON-able.
         """

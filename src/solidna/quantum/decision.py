@@ -29,16 +29,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from solidna.errors import ConvergenceError
 from solidna.progress import Progress, no_progress, scaled
-from solidna.quantum.cache import ResultsCache, package_versions
+from solidna.quantum._output import SavedResult, run_info
+from solidna.quantum.cache import ResultsCache
 from solidna.quantum.levels import DEFAULT_LEVEL, Level, MDSettings, get_level, get_md_settings
 from solidna.quantum.molecules import Molecule
 
@@ -177,7 +176,7 @@ class Candidate:
 
 
 @dataclass
-class DecisionResult:
+class DecisionResult(SavedResult):
     """Ranked candidates with reasons."""
 
     level: Level
@@ -274,11 +273,7 @@ class DecisionResult:
             "table": self.table().to_dict(orient="records"),
             "summary": self.summary_text(),
             "failures": list(self.failures),
-            "run": {
-                "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-                "wall_time_s": round(self.wall_time_s, 2),
-                "versions": package_versions(),
-            },
+            "run": run_info(self.wall_time_s),
         }
 
     def plot(self) -> Any:
@@ -287,25 +282,10 @@ class DecisionResult:
 
         return decision_figure(self)
 
-    def save(self, out: str | os.PathLike[str], force: bool = False) -> list[Path]:
-        """Write decision.csv, decision.json and decision.png into ``out`` (staged).
+    STEM = "decision"
 
-        Parameters
-        ----------
-        out : str or os.PathLike
-            Output directory (created; staged until complete).
-        force : bool, optional
-            Overwrite a non-empty ``out``.
-
-        Returns
-        -------
-        list of pathlib.Path
-            The files written.
-        """
-        from solidna.quantum._output import save_result
-
-        figure = self.plot if self.candidates else None
-        return save_result(out, "decision", self.table(), self.as_dict(), figure, force)
+    def _drawable(self) -> bool:
+        return bool(self.candidates)
 
 
 def decide(

@@ -45,6 +45,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Self
 
+from solidna._docstrings import fill_doc
 from solidna.errors import check_choice
 
 __all__ = [
@@ -225,6 +226,7 @@ LEVELS: dict[str, Level] = {
 }
 
 
+@fill_doc
 def get_level(level: str | Level) -> Level:
     """The :class:`Level` called ``level`` (or ``level`` itself when it is one).
 
@@ -240,14 +242,16 @@ def get_level(level: str | Level) -> Level:
         The level of theory (functional, bases, implicit solvent and its permittivity,
         geometry optimisation).
 
-    Raises
-    ------
-    InvalidOptionError
-        For an unknown name, with the closest matches.
+    %(Raises: unknown_name)s
     """
-    if isinstance(level, Level):
-        return level
-    return LEVELS[check_choice("level of theory", str(level), LEVELS)]
+    return _named(level, Level, LEVELS, "level of theory")
+
+
+def _named(value: Any, cls: type, table: dict[str, Any], what: str) -> Any:
+    """``value`` itself when it is a ``cls``, else the entry of ``table`` it names (checked)."""
+    if isinstance(value, cls):
+        return value
+    return table[check_choice(what, str(value), table)]
 
 
 @dataclass(frozen=True)
@@ -389,6 +393,7 @@ MD_LEVELS: dict[str, MDSettings] = {
 }
 
 
+@fill_doc
 def get_md_settings(settings: str | MDSettings) -> MDSettings:
     """The :class:`MDSettings` called ``settings`` (or ``settings`` itself).
 
@@ -404,11 +409,6 @@ def get_md_settings(settings: str | MDSettings) -> MDSettings:
         The reactive-MD settings (method, temperatures [K], time step and duration [fs], seeds,
         Na cluster).
 
-    Raises
-    ------
-    InvalidOptionError
-        For an unknown name, with the closest matches.
+    %(Raises: unknown_name)s
     """
-    if isinstance(settings, MDSettings):
-        return settings
-    return MD_LEVELS[check_choice("MD level", str(settings), MD_LEVELS)]
+    return _named(settings, MDSettings, MD_LEVELS, "MD level")

@@ -15,17 +15,15 @@ Examples
 
 from __future__ import annotations
 
-import datetime as _dt
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from solidna.errors import ConvergenceError, InvalidOptionError
 from solidna.progress import Progress, no_progress
-from solidna.quantum.cache import ResultsCache, package_versions
+from solidna.quantum._output import SavedResult, run_info
+from solidna.quantum.cache import ResultsCache
 from solidna.quantum.levels import DEFAULT_LEVEL, Level, get_level
 from solidna.quantum.molecules import Molecule, molecule, na_complex
 from solidna.quantum.orbitals import NaShift, frontier_orbitals, resolve_cache
@@ -39,7 +37,7 @@ OUTPUT_FILES = ("screen.csv", "screen.json", "screen.png")
 
 
 @dataclass
-class ScreenResult:
+class ScreenResult(SavedResult):
     """Frontier orbitals of several molecules with and without Na+, at one level.
 
     Attributes
@@ -98,11 +96,7 @@ class ScreenResult:
             ],
             "failures": list(self.failures),
             "notes": list(self.notes),
-            "run": {
-                "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-                "wall_time_s": round(self.wall_time_s, 2),
-                "versions": package_versions(),
-            },
+            "run": run_info(self.wall_time_s),
         }
 
     def plot(self) -> Any:
@@ -123,41 +117,10 @@ class ScreenResult:
         ]
         return levels_figure(groups, f"Frontier orbitals with and without Na+: {self.level.label}")
 
-    def save(self, out: str | os.PathLike[str], force: bool = False) -> list[Path]:
-        """Write ``screen.csv``, ``screen.json`` and ``screen.png`` into ``out``.
+    STEM = "screen"
 
-        Parameters
-        ----------
-        out : str or os.PathLike
-            Output directory (created; staged until complete).
-        force : bool, optional
-            Overwrite a non-empty ``out``.
-
-        Returns
-        -------
-        list of pathlib.Path
-            The files written.
-
-        Raises
-        ------
-        OutputExistsError
-            If ``out`` is a non-empty directory and ``force`` is False.
-        """
-        import matplotlib.pyplot as plt
-
-        from solidna.io_utils import output_dir, write_csv, write_json
-
-        names = ["screen.csv", "screen.json"]
-        # written into a staging directory and moved into ``out`` only when all of it is there
-        with output_dir(out, force) as stage:
-            write_csv(stage / "screen.csv", self.table())
-            write_json(stage / "screen.json", self.as_dict())
-            if self.shifts:
-                fig = self.plot()
-                fig.savefig(stage / "screen.png", dpi=150)
-                plt.close(fig)
-                names.append("screen.png")
-        return [Path(out).expanduser() / name for name in names]
+    def _drawable(self) -> bool:
+        return bool(self.shifts)
 
 
 def short_source(shift: NaShift) -> str:

@@ -48,6 +48,7 @@ from typing import Any
 
 import numpy as np
 
+from solidna._docstrings import fill_doc
 from solidna.errors import ConvergenceError, InvalidOptionError
 from solidna.progress import Progress, no_progress
 from solidna.quantum.cache import ResultsCache, package_versions
@@ -397,13 +398,11 @@ class StudyResult:
             source=source,
         )
 
+    @fill_doc
     def plot(self, paper_eV: float | None = None) -> Any:
         """dLUMO of every point, the band and the default setting (:func:`study_figure`).
 
-        Parameters
-        ----------
-        paper_eV : float, optional
-            The paper's dLUMO [eV], drawn/compared when given.
+        %(Parameters: paper_eV)s
 
         Returns
         -------
@@ -414,6 +413,7 @@ class StudyResult:
 
         return study_figure(self, paper_eV)
 
+    @fill_doc
     def save(
         self, out: str | os.PathLike[str], force: bool = False, paper_eV: float | None = None
     ) -> list[Path]:
@@ -421,17 +421,11 @@ class StudyResult:
 
         Parameters
         ----------
-        out : str or os.PathLike
-            Output directory (created; staged until complete).
-        force : bool, optional
-            Overwrite a non-empty ``out``.
-        paper_eV : float, optional
-            The paper's dLUMO [eV], drawn/compared when given.
+        %(out)s
+        %(force)s
+        %(paper_eV)s
 
-        Returns
-        -------
-        list of pathlib.Path
-            The files written.
+        %(Returns: files_written)s
         """
         from solidna.quantum._output import save_result
 
@@ -441,13 +435,11 @@ class StudyResult:
         figure = (lambda: self.plot(paper_eV)) if self.rows else None
         return save_result(out, "study", self.table(), data, figure, force)
 
+    @fill_doc
     def summary_text(self, paper_eV: float | None = None) -> str:
         """One paragraph: the band, the default point inside it, where the paper's value falls.
 
-        Parameters
-        ----------
-        paper_eV : float, optional
-            The paper's dLUMO [eV], drawn/compared when given.
+        %(Parameters: paper_eV)s
 
         Returns
         -------

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from solidna._docstrings import fill_doc
 from solidna.report.notes import Note
 
 __all__ = [
@@ -149,13 +150,11 @@ def format_tol(tol: Mapping[str, float] | None, unit: str = "") -> str:
     return ", ".join(parts) if parts else "—"
 
 
+@fill_doc
 def format_pass(entry: Mapping[str, Any]) -> str:
     """``✓`` for a pass, ``✗`` for a fail, ``—`` for a reference or a missing model value.
 
-    Parameters
-    ----------
-    entry : mapping
-        One result of ``reproduction.json`` (``id``, ``model``, ``pass``, ...).
+    %(Parameters: result_entry)s
 
     Returns
     -------
@@ -215,14 +214,12 @@ def summarize(results: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     return counts
 
 
+@fill_doc
 def validation_kind_of(entry: Mapping[str, Any]) -> str | None:
     """``prediction`` or ``consistency`` for a validate result: its own ``kind`` (written by
     ``solidna reproduce``), else the kind of its target id (``targets/validation.yaml``).
 
-    Parameters
-    ----------
-    entry : mapping
-        One result of ``reproduction.json`` (``id``, ``model``, ``pass``, ...).
+    %(Parameters: result_entry)s
 
     Returns
     -------
@@ -237,13 +234,11 @@ def validation_kind_of(entry: Mapping[str, Any]) -> str | None:
     return None if label is None else label.kind
 
 
+@fill_doc
 def is_missed(entry: Mapping[str, Any]) -> bool:
     """Whether a result is a miss: it fails, or it has no model value (any role).
 
-    Parameters
-    ----------
-    entry : mapping
-        One result of ``reproduction.json`` (``id``, ``model``, ``pass``, ...).
+    %(Parameters: result_entry)s
 
     Returns
     -------

@@ -20,6 +20,7 @@ It never tunes a parameter and never turns a paper number into a model value.
 
 from __future__ import annotations
 
+from solidna._docstrings import fill_doc
 from solidna.reproduce.base import FigureOutput, Progress, TargetResult, no_progress
 from solidna.targets import load_targets
 
@@ -45,18 +46,13 @@ _MEASURED = {
 }
 
 
+@fill_doc
 def run(progress: Progress = no_progress) -> FigureOutput:
     """Species assignment of every fig2a/fig4d position; notes for fig2e and figS8.
 
-    Parameters
-    ----------
-    progress : Progress, optional
-        Callback ``(message, fraction)``, fraction of the module's work done [-].
+    %(Parameters: progress)s
 
-    Returns
-    -------
-    FigureOutput
-        Target results, figures, captions and notes.
+    %(Returns: figure_output)s
     """
     from solidna.analysis.surface_pipeline import paper_level
     from solidna.analysis.xps.species import ADVENTITIOUS_C1S_EV, assign

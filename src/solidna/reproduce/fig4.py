@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from solidna._docstrings import fill_doc
 from solidna.calibrate import experiments as ex
 from solidna.cells.symmetric import SymmetricCell
 from solidna.parameters import ParameterSet, lu2019
@@ -188,20 +189,11 @@ def _overpotential_band(ps: ParameterSet, mna) -> tuple[np.ndarray | None, str]:
     return band(mna.overpotential().to_numpy(float), points), note
 
 
+@fill_doc
 def run(progress: Progress = no_progress, parameters: ParameterSet | None = None) -> FigureOutput:
     """Compute every fig4* and figS18* target and draw Fig. 4e, 4f, 4g, 4h and S18.
 
-    Parameters
-    ----------
-    progress : Progress, optional
-        Callback ``(message, fraction)``, fraction of the module's work done [-].
-    parameters : ParameterSet, optional
-        Parameter set; default :func:`solidna.lu2019`.
-
-    Returns
-    -------
-    FigureOutput
-        Target results, figures, captions and notes.
+    %(figure_run)s
     """
     ps = parameters or lu2019()
     out = FigureOutput(name="fig4")

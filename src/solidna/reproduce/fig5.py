@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from solidna._docstrings import fill_doc
 from solidna.calibrate import experiments as ex
 from solidna.materials import thermo
 from solidna.parameters import ParameterSet, lu2019
@@ -34,21 +35,12 @@ EXPECTED_WALL_TIME_S = 20.0
 RECOVERY_TOLERANCE_V = 0.1
 
 
+@fill_doc
 def run(progress: Progress = no_progress, parameters: ParameterSet | None = None) -> FigureOutput:
     """Compute every thermo.*, fig5* and abstract.* target; draw Fig. 5c, 5d, 5e and 5f (the
     Fig. S26-S27 prediction is a note).
 
-    Parameters
-    ----------
-    progress : Progress, optional
-        Callback ``(message, fraction)``, fraction of the module's work done [-].
-    parameters : ParameterSet, optional
-        Parameter set; default :func:`solidna.lu2019`.
-
-    Returns
-    -------
-    FigureOutput
-        Target results, figures, captions and notes.
+    %(figure_run)s
     """
     ps = parameters or lu2019()
     out = FigureOutput(name="fig5")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from solidna._docstrings import fill_doc
 from solidna.cells import nvp
 from solidna.parameters import ParameterSet, lu2019
 from solidna.reproduce.base import FigureOutput, Progress, TargetResult, no_progress
@@ -27,20 +28,11 @@ PREFIXES = ("figS31",)
 EXPECTED_WALL_TIME_S = 16.0
 
 
+@fill_doc
 def run(progress: Progress = no_progress, parameters: ParameterSet | None = None) -> FigureOutput:
     """Compute every figS31* target and draw capacity vs cycle and the rate test.
 
-    Parameters
-    ----------
-    progress : Progress, optional
-        Callback ``(message, fraction)``, fraction of the module's work done [-].
-    parameters : ParameterSet, optional
-        Parameter set; default :func:`solidna.lu2019`.
-
-    Returns
-    -------
-    FigureOutput
-        Target results, figures, captions and notes.
+    %(figure_run)s
     """
     ps = parameters or lu2019()
     out = FigureOutput(name="figS31")

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from solidna._docstrings import fill_doc
 from solidna.errors import InvalidOptionError, closest_matches
 
 __all__ = [
@@ -96,13 +97,11 @@ def paper_info() -> dict[str, Any]:
     return dict(_load()[0])
 
 
+@fill_doc
 def load_targets(prefixes: list[str] | tuple[str, ...] | None = None) -> list[Target]:
     """All targets whose id starts with one of ``prefixes`` (all when none is given).
 
-    Parameters
-    ----------
-    prefixes : list or tuple of str, optional
-        Target id prefixes (e.g. ``["fig4"]``); all targets when not given.
+    %(Parameters: target_prefixes)s
 
     Returns
     -------
@@ -115,13 +114,11 @@ def load_targets(prefixes: list[str] | tuple[str, ...] | None = None) -> list[Ta
     return targets
 
 
+@fill_doc
 def get_target(target_id: str) -> Target:
     """The target with id ``target_id``.
 
-    Parameters
-    ----------
-    target_id : str
-        Full target id.
+    %(Parameters: target_id)s
 
     Returns
     -------
@@ -137,13 +134,11 @@ def get_target(target_id: str) -> Target:
     )
 
 
+@fill_doc
 def calibrate_targets(prefixes: list[str] | tuple[str, ...] | None = None) -> dict[str, Target]:
     """The ``calibrate`` targets only (what calibration routines may read), keyed by id.
 
-    Parameters
-    ----------
-    prefixes : list or tuple of str, optional
-        Target id prefixes (e.g. ``["fig4"]``); all targets when not given.
+    %(Parameters: target_prefixes)s
 
     Returns
     -------
@@ -213,13 +208,11 @@ def _kinds() -> dict[str, ValidationKind]:
     return out
 
 
+@fill_doc
 def validation_kind(target_id: str) -> ValidationKind | None:
     """The kind of a ``validate`` target (``None`` for other roles or an unlabelled id).
 
-    Parameters
-    ----------
-    target_id : str
-        Full target id.
+    %(Parameters: target_id)s
 
     Returns
     -------

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from solidna.analysis._checks import time_order_problem
+from solidna.analysis._checks import check_time_order
 from solidna.errors import DataFormatError, SolidnaWarning
 from solidna.progress import Progress
 
@@ -589,19 +589,18 @@ def finish_table(
         return out.reset_index(drop=True)
 
     t = frame[TIME].to_numpy(dtype=float)
-    problem = time_order_problem(t)
-    if problem is not None and problem[0] == "backwards":
-        k = problem[1]
-        raise DataFormatError(
+    check_time_order(
+        t,
+        lambda k: (
             f"{path}: time goes backwards, from {t[k]:.6g} s to {t[k + 1]:.6g} s at "
             f"{_row_text(k + 1)}. A record must be in time order: if the file joins several "
             "runs, split it or make the time cumulative."
-        )
-    if problem is not None:
-        raise DataFormatError(
+        ),
+        lambda: (
             f"{path}: time does not advance (all {t.size} rows at {t[0]:.6g} s). Map the test "
             "time column, not a constant one."
-        )
+        ),
+    )
     if area_m2 is not None:
         if CURRENT in frame and CURRENT_DENSITY not in frame:
             frame[CURRENT_DENSITY] = frame[CURRENT] / area_m2

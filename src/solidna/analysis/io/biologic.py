@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from solidna._docstrings import fill_doc
 from solidna.analysis.io._table import (
     CURRENT,
     EC_LAB_DEFAULT_AREA_CM2,
@@ -405,6 +406,7 @@ _AREA = re.compile(r"Electrode surface area\s*:\s*([-+0-9.eE,]+)\s*(\S+)")
 _MASS = re.compile(r"Characteristic mass\s*:\s*([-+0-9.eE,]+)\s*(\S+)")
 
 
+@fill_doc
 def read_mpt(
     path: Path,
     *,
@@ -423,15 +425,11 @@ def read_mpt(
         The ``.mpt`` file.
     area_m2 : float, optional
         Electrode area [m2]; None to use the header's, or leave currents absolute.
-    progress : callable, optional
-        Called as ``progress(message, fraction)`` with the fraction done [-] on large files.
+    %(file_progress)s
     kind : {"timeseries", "impedance"}, optional
         What the file holds; None to decide from its columns.
 
-    Returns
-    -------
-    Measurement
-        The data as a tidy table in SI units, with metadata and notes.
+    %(Returns: measurement)s
 
     Raises
     ------

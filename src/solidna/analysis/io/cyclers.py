@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from solidna._docstrings import fill_doc
 from solidna.analysis.io._table import (
     CAPACITY,
     CURRENT,
@@ -81,6 +82,7 @@ NEWARE_MAGIC = b"NEWARE"
 # --------------------------------------------------------------------------------------------
 
 
+@fill_doc
 def read_neware(path: Path, *, area_m2: float | None = None) -> Measurement:
     """Read a Neware ``.nda`` or ``.ndax`` file with NewareNDA.
 
@@ -88,13 +90,9 @@ def read_neware(path: Path, *, area_m2: float | None = None) -> Measurement:
     ----------
     path : pathlib.Path
         The ``.nda``/``.ndax`` file.
-    area_m2 : float, optional
-        Electrode area [m2]; None leaves currents absolute.
+    %(area_m2)s
 
-    Returns
-    -------
-    Measurement
-        The data as a tidy table in SI units, with metadata and notes.
+    %(Returns: measurement)s
 
     Raises
     ------
@@ -367,25 +365,16 @@ def _neware_records(path: Path, progress: Progress | None) -> tuple[pd.DataFrame
     return frame, False
 
 
+@fill_doc
 def read_neware_csv(
     path: Path, *, area_m2: float | None = None, progress: Progress | None = None
 ) -> Measurement:
     """Read a Neware BTS CSV export: the record table, or the multi-level sheet (cycle, step and
     record rows in one file). Times may be ``hh:mm:ss`` text.
 
-    Parameters
-    ----------
-    path : pathlib.Path
-        The exported file.
-    area_m2 : float, optional
-        Electrode area [m2]; None leaves currents absolute.
-    progress : callable, optional
-        Called as ``progress(message, fraction)`` with the fraction done [-] on large files.
+    %(Parameters: file, area_m2, file_progress)s
 
-    Returns
-    -------
-    Measurement
-        The data as a tidy table in SI units, with metadata and notes.
+    %(Returns: measurement)s
 
     Raises
     ------
@@ -511,22 +500,16 @@ def _arbin_frame(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     return frame
 
 
+@fill_doc
 def read_arbin(
     path: Path, *, area_m2: float | None = None, progress: Progress | None = None
 ) -> Measurement:
     """Read an Arbin export: ``.xlsx``/``.xls`` workbook (every ``Channel*`` sheet, in order) or
     ``.csv``.
 
-    Parameters
-    ----------
-    path, area_m2, progress
-        As for :func:`read_neware_csv`: the exported file, the electrode area [m2] (None leaves currents
-        absolute) and the progress callback.
+    %(Parameters: file, area_m2, file_progress)s
 
-    Returns
-    -------
-    Measurement
-        The data as a tidy table in SI units, with metadata and notes.
+    %(Returns: measurement)s
 
     Raises
     ------
@@ -602,9 +585,8 @@ _MACCOR_UNITS = {
 
 
 def _maccor_unit(column: str) -> str:
-    if column in _MACCOR_UNITS:
-        return _MACCOR_UNITS[column]
-    return split_header(column)[1] or ""  # "Ah", "Wh" are in the unit registry
+    # a unit word, else a bracketed unit ("Ah", "Wh" are in the unit registry), else none
+    return _MACCOR_UNITS.get(column) or split_header(column)[1] or ""
 
 
 def maccor_header_line(lines: list[str]) -> int | None:
@@ -616,21 +598,15 @@ def maccor_header_line(lines: list[str]) -> int | None:
     return None
 
 
+@fill_doc
 def read_maccor(
     path: Path, *, area_m2: float | None = None, progress: Progress | None = None
 ) -> Measurement:
     """Read a Maccor tab-separated text export.
 
-    Parameters
-    ----------
-    path, area_m2, progress
-        As for :func:`read_neware_csv`: the exported file, the electrode area [m2] (None leaves currents
-        absolute) and the progress callback.
+    %(Parameters: file, area_m2, file_progress)s
 
-    Returns
-    -------
-    Measurement
-        The data as a tidy table in SI units, with metadata and notes.
+    %(Returns: measurement)s
 
     Raises
     ------

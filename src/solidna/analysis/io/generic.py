@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from solidna._docstrings import fill_doc
 from solidna.analysis.io._table import (
     QUANTITIES,
     Measurement,
@@ -362,6 +363,7 @@ def read_delimited(
         ) from None
 
 
+@fill_doc
 def read_csv(
     path: Path,
     *,
@@ -373,8 +375,7 @@ def read_csv(
 
     Parameters
     ----------
-    path : pathlib.Path
-        The file.
+    %(file)s
     columns : mapping, optional
         Quantity -> column, see :func:`map_columns`.
     area_m2 : float, optional

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from solidna._docstrings import fill_doc
 from solidna.analysis.io._table import (
     CURRENT,
     FREQUENCY,
@@ -123,6 +124,7 @@ def _parstat_parts(path: Path) -> dict[str, int]:
     return {"impedance": int((f > 0).sum()), "timeseries": int((f == 0).sum())}
 
 
+@fill_doc
 def read_impedance_text(
     path: Path,
     fmt: str,
@@ -134,8 +136,7 @@ def read_impedance_text(
 
     Parameters
     ----------
-    path : pathlib.Path
-        The file.
+    %(file)s
     fmt : str
         A key of :data:`IMPEDANCE_TEXT_FORMATS`.
     area_m2 : float, optional

@@ -1,0 +1,223 @@
+"""Shared docstring fragments: an argument that many public callables take is described once.
+
+Many functions take the same argument with the same meaning (a parameter set, a progress
+callback, an output directory, a reader's file and electrode area). Writing its NumPy description
+into every docstring repeats it, and the copies drift apart. Here each such description is one
+entry of :data:`DOCS`, and :func:`fill_doc` puts it into a docstring at import time, as
+MNE-Python's ``fill_doc`` and matplotlib's ``_docstring.interpd`` do. A docstring asks for
+entries with a line of its own: ``%(name)s`` for one entry inside a section it writes itself,
+or ``%(Section: name, other)s`` for a whole NumPy section made of shared entries::
+
+    Parameters
+    ----------
+    %(parameters)s
+    temperature_K : float
+        Temperature [K].
+
+    %(Returns: measurement)s
+
+An entry may also hold whole sections: ``%(figure_run)s`` is the Parameters and Returns of every
+figure module's ``run(progress, parameters)``. So ``help()``, ``inspect.getdoc`` and the API reference show the full sections (the docs build
+reads the filled docstring through the griffe extension in ``docs/_griffe_fill_doc.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TypeVar
+
+__all__ = ["DOCS", "fill_doc"]
+
+T = TypeVar("T")
+
+#: Entry name -> NumPy text: a Parameters entry (``name : type``, then its description indented
+#: by 4), a Returns or Raises entry (the type, then the description), or whole sections.
+DOCS: dict[str, str] = {
+    # -- parameter sets ------------------------------------------------------------------------
+    "parameters": """\
+parameters : ParameterSet or mapping, optional
+    Parameter values; default :func:`solidna.lu2019`.""",
+    "parameter_set": """\
+parameters : ParameterSet, optional
+    Parameter set; default :func:`solidna.lu2019`.""",
+    "model_parameters": """\
+parameters : ParameterSet or mapping
+    Parameter values (e.g. ``solidna.lu2019()``).""",
+    # -- progress and output -------------------------------------------------------------------
+    "progress": """\
+progress : Progress, optional
+    Called as ``progress(message, fraction)`` with the fraction of the work done [-] (or None
+    when unknown); default: no progress shown.""",
+    "out": """\
+out : str or os.PathLike
+    Output directory (created; staged until complete).""",
+    "force": """\
+force : bool, optional
+    Overwrite a non-empty ``out``.""",
+    "files_written": """\
+list of pathlib.Path
+    The files written.""",
+    "output_exists": """\
+OutputExistsError
+    If ``out`` is a non-empty directory and ``force`` is False.""",
+    "unknown_name": """\
+InvalidOptionError
+    For an unknown name, with the closest matches.""",
+    # -- quantum chemistry (solidna.quantum) ----------------------------------------------------
+    "cache_kind": """\
+kind : str
+    Kind of result (e.g. ``"orbitals"``); part of the key and the cache sub-folder.
+payload : dict
+    Everything the result depends on (molecule, level, ...), JSON-able.""",
+    "mean_field": """\
+mf : pyscf.scf.hf.SCF
+    A PySCF mean-field object (not yet run).""",
+    "solvated_mean_field": """\
+pyscf.scf.hf.SCF
+    The solvated mean-field object.""",
+    "paper_eV": """\
+paper_eV : float, optional
+    The paper's dLUMO [eV], drawn/compared when given.""",
+    # -- instrument files (solidna.analysis.io) --------------------------------------------------
+    "file": """\
+path : pathlib.Path
+    The exported file.""",
+    "area_m2": """\
+area_m2 : float, optional
+    Electrode area [m2]; None leaves currents absolute.""",
+    "file_progress": """\
+progress : callable, optional
+    Called as ``progress(message, fraction)`` with the fraction done [-] on large files.""",
+    "measurement": """\
+Measurement
+    The data as a tidy table in SI units, with metadata and notes.""",
+    # -- models and protocols ------------------------------------------------------------------
+    "thickness": """\
+thickness : pybamm.Symbol
+    Interphase thickness [m].""",
+    "duration": """\
+duration : str, optional
+    Total duration with a unit (``"4000 h"``).""",
+    # the NVP half-cell's cycling protocols (solidna.protocols.nvp) and the cell methods that
+    # build them (solidna.cells.nvp)
+    "c_rate": """\
+c_rate : str or float
+    C-rate [h-1] of charge and discharge, e.g. ``1`` or ``"1 C"`` (> 0).""",
+    "cycles": """\
+cycles : int
+    Number of charge/discharge cycles (>= 1).""",
+    "c_rates": """\
+c_rates : sequence of float or str
+    C-rates [h-1] in order, e.g. ``(0.1, 0.2, 0.5, 1, 2, 0.1)``; each > 0.""",
+    "cycles_per_rate": """\
+cycles_per_rate : int
+    Cycles at each C-rate (>= 1).""",
+    "cutoffs": """\
+lower_cutoff, upper_cutoff : str or float
+    Cut-off voltages vs Na+/Na, e.g. ``"2.5 V"`` and ``"3.8 V"`` (a number is in V); checked
+    against the SSE's stability window by the cell
+    (:func:`~solidna.protocols.nvp.check_window`).""",
+    "first_cycle": """\
+first_cycle : int, optional
+    Number of the first cycle [-].""",
+    "half_cycles": """\
+list of HalfCycle
+    Charge and discharge half cycles, in order.""",
+    # -- the reproduce figure modules and the report -------------------------------------------
+    "result_entry": """\
+entry : mapping
+    One result of ``reproduction.json`` (``id``, ``model``, ``pass``, ...).""",
+    "target_id": """\
+target_id : str
+    Full target id.""",
+    "target_prefixes": """\
+prefixes : list or tuple of str, optional
+    Target id prefixes (e.g. ``["fig4"]``); all targets when not given.""",
+    "figure_output": """\
+FigureOutput
+    Target results, figures, captions and notes.""",
+    # -- calibration routines (solidna.calibrate) ----------------------------------------------
+    "calibration_parameters": """\
+parameters : ParameterSet
+    The model parameters.""",
+    "parameter_name": """\
+name : str
+    The parameter's name.""",
+    "anode": """\
+anode : {"modified", "pristine"}
+    The Na anode: M-Na (NaF-rich interphase) or pristine Na.""",
+    "points_per_step": """\
+points_per_step : int, optional
+    Output points per protocol step [-].""",
+    "model_values": """\
+dict of str to float
+    Model value by target id, in the targets' units.""",
+}
+
+
+def _section(title: str, keys: list[str]) -> list[str]:
+    """The NumPy section ``title`` (its title, underline and the entries ``keys``) as lines."""
+    return [title, "-" * len(title)] + [line for key in keys for line in DOCS[key].splitlines()]
+
+
+# The whole interface of a figure module's run(progress, parameters) (solidna.reproduce.base).
+DOCS["figure_run"] = "\n".join(
+    _section("Parameters", ["progress", "parameter_set"])
+    + [""]
+    + _section("Returns", ["figure_output"])
+)
+
+# a line of its own: "%(name)s", "%(a, b)s" or "%(Section: a, b)s" (Section: a NumPy section title)
+_PLACEHOLDER = re.compile(
+    r"^(?P<indent>[ \t]*)%\("
+    r"(?:(?P<section>[A-Z][a-z]+(?: [A-Z][a-z]+)?):)?(?P<keys>[\w, ]+)"
+    r"\)s[ \t]*$"
+)
+
+
+def fill_doc(obj: T) -> T:
+    """Replace each placeholder line of ``obj``'s docstring by entries of :data:`DOCS`.
+
+    ``%(name)s`` becomes the entry ``DOCS[name]``; ``%(Section: a, b)s`` becomes the NumPy
+    section ``Section`` (its title and underline) holding the entries ``a`` and ``b``. The text
+    is indented like the placeholder line. Only whole-line placeholders are filled, so a
+    docstring may contain ``%`` anywhere else (``"5 %"``).
+
+    Parameters
+    ----------
+    obj : function or class
+        The object whose ``__doc__`` is filled in place.
+
+    Returns
+    -------
+    function or class
+        ``obj`` itself (for use as a decorator).
+
+    Raises
+    ------
+    KeyError
+        For a placeholder with no entry in :data:`DOCS` (a programming error, caught at import).
+    """
+    doc = obj.__doc__
+    if not doc:
+        return obj
+    lines = []
+    for line in doc.splitlines():
+        match = _PLACEHOLDER.match(line)
+        if match is None:
+            lines.append(line)
+            continue
+        keys = [k.strip() for k in match["keys"].split(",")]
+        unknown = [k for k in keys if k not in DOCS]
+        if unknown:
+            raise KeyError(
+                f"{getattr(obj, '__qualname__', obj)!r}: no docstring entry {unknown[0]!r} in "
+                f"solidna._docstrings.DOCS; known: {', '.join(sorted(DOCS))}."
+            )
+        if match["section"]:
+            text = _section(match["section"], keys)
+        else:
+            text = [line for key in keys for line in DOCS[key].splitlines()]
+        lines += [match["indent"] + t if t else "" for t in text]
+    obj.__doc__ = "\n".join(lines)
+    return obj
