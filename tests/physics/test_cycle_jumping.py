@@ -88,6 +88,22 @@ def test_short_half_cycles_settle_the_salt_profile():
     _check_overpotential(full, jumped)
 
 
+def test_block_solves_add_little_to_the_jump_error(monkeypatch):
+    # the blocks are solved at a hundredth of the jump's rtol (1e-5 by default, not the full
+    # solve's 1e-6): what that adds to the per-cycle overpotential must be small against the
+    # jump's own output tolerance (0.5 mV) - here below 0.01 mV
+    import solidna.cells.symmetric as sym
+    from solidna.models.solve import RTOL
+
+    assert sym._block_rtol(None) == pytest.approx(JumpTolerance().rtol / 100)
+    c = SymmetricCell("modified")
+    loose = c.cycle("0.1 mA/cm2", "1 h", "1000 h", jump=True).cycles()
+    monkeypatch.setattr(sym, "_block_rtol", lambda tolerance: RTOL)
+    tight = c.cycle("0.1 mA/cm2", "1 h", "1000 h", jump=True).cycles()
+    diff = (loose["Overpotential [mV]"] - tight["Overpotential [mV]"]).abs().max()
+    assert diff < 0.01
+
+
 def test_jump_default_threshold_and_switch_off():
     cell = SymmetricCell("modified")
     short = cell.cycle("0.1 mA/cm2", "1 h", f"{2 * (JUMP_MIN_CYCLES - 1)} h")
