@@ -63,8 +63,9 @@ class CyclingResult(Result):
 
     final_state: dict[str, float] = field(default_factory=dict)
     #: Of a jumped run (cycle jumping, :mod:`solidna.cells.jump`): ``"period [h]"``,
-    #: ``"cycles"`` (of the run) and ``"resolved"`` (numbers of the cycles taken from the model;
-    #: the time series of the others is interpolated between them).
+    #: ``"cycles"`` (of the run), ``"resolved"`` (numbers of the cycles taken from the model;
+    #: the time series of the others is interpolated between them) and ``"samples"`` (the
+    #: resolved cycles' samples: time [h], voltage [V], current density [mA.cm-2], cycle).
     jumped: dict[str, Any] | None = None
     _plot_name = "voltage"
 
@@ -78,36 +79,36 @@ class CyclingResult(Result):
         resolved ones)."""
         from solidna.analysis.cycling import per_cycle_overpotential
 
-        ts = self.timeseries
-        t_h = ts["Time [h]"].to_numpy()
-        v = ts["Voltage [V]"].to_numpy()
-        i = ts["Current density [mA.cm-2]"].to_numpy()
         if self.jumped is None:
+            ts = self.timeseries
+            t_h = ts["Time [h]"].to_numpy()
+            v = ts["Voltage [V]"].to_numpy()
+            i = ts["Current density [mA.cm-2]"].to_numpy()
             table = per_cycle_overpotential(t_h * 3600, v, i * 10)
             return table.assign(Interpolated=False)
         # the resolved cycles are read from the model's samples; the others are interpolated
         # between them in cycle number (as their time series is), which is as exact and avoids
         # reading thousands of interpolated cycles one by one
         period_h = self.jumped["period [h]"]
-        # one plating/stripping step from t = 0: cycle k spans ((k - 1) P, k P]
-        cycle = np.maximum(np.ceil(t_h / period_h - 1e-9), 1).astype(int)
         resolved = np.asarray(self.jumped["resolved"])
-        sel = np.isin(cycle, resolved)
+        t_h, v, i, cycle = self.jumped["samples"]
         # the resolved cycles read as one record: each moved back to follow the one before, so
         # that every half cycle ends where the next begins (the definition reads a half cycle's
         # end off the next sample); the cycle times are then put back
-        shift_h = (cycle[sel] - 1 - np.searchsorted(resolved, cycle[sel])) * period_h
-        table = per_cycle_overpotential(
-            (t_h[sel] - shift_h) * 3600, v[sel], i[sel] * 10, cycle_index=cycle[sel]
+        shift_h = (cycle - 1 - np.searchsorted(resolved, cycle)) * period_h
+        table = per_cycle_overpotential((t_h - shift_h) * 3600, v, i * 10, cycle_index=cycle)
+        have = table.index.to_numpy()
+        values = table.to_numpy(copy=True)
+        values[:, table.columns.get_loc("Time [h]")] += (
+            have - 1 - np.searchsorted(resolved, have)
+        ) * period_h
+        all_cycles = np.arange(1, int(have.max()) + 1)
+        filled = fill_cycles(have, values, all_cycles)
+        filled[have - 1] = values
+        out = pd.DataFrame(
+            filled, columns=table.columns, index=pd.Index(all_cycles, name=table.index.name)
         )
-        back = table.index.to_numpy() - 1 - np.searchsorted(resolved, table.index.to_numpy())
-        table["Time [h]"] += back * period_h
-        all_cycles = np.arange(1, int(table.index.max()) + 1)
-        filled = fill_cycles(table.index.to_numpy(), table.to_numpy(), all_cycles)
-        out = pd.DataFrame(filled, columns=table.columns, index=pd.Index(all_cycles))
-        out.index.name = table.index.name
-        out.loc[table.index] = table
-        return out.assign(Interpolated=~out.index.isin(table.index))
+        return out.assign(Interpolated=~np.isin(all_cycles, have))
 
     def summary(self) -> dict[str, Any]:
         out = super().summary()
@@ -504,9 +505,11 @@ _I, _V = "Current density [mA.cm-2]", "Voltage [V]"
 _SERIES = ("Time [h]", _I, _V)
 
 
-def _jumped_timeseries(run: EnvelopeRun, period_s: float) -> tuple[pd.DataFrame, list[int]]:
-    """The time series of a jumped run, every cycle present, and the numbers of the cycles taken
-    from the model.
+def _jumped_timeseries(
+    run: EnvelopeRun, period_s: float
+) -> tuple[pd.DataFrame, list[int], tuple[np.ndarray, ...]]:
+    """The time series of a jumped run, every cycle present; the numbers of the cycles taken
+    from the model; and their samples (time [h], voltage [V], current density [mA.cm-2], cycle).
 
     Resolved cycles are the model's samples. Every other cycle (skipped, or a settling cycle of a
     block) is interpolated: its samples sit at the same times within the cycle as those of a
@@ -558,7 +561,9 @@ def _jumped_timeseries(run: EnvelopeRun, period_s: float) -> tuple[pd.DataFrame,
     if np.any(np.diff(ts["Time [h]"]) < 0):  # pragma: no cover - the pieces do not overlap
         order = np.argsort(ts["Time [h]"], kind="stable")
         ts = {name: col[order] for name, col in ts.items()}
-    return pd.DataFrame(ts, copy=False), resolved
+    samples = tuple(np.concatenate([cycles[k][name] for k in resolved]) for name in _SERIES)
+    cycle_of = np.concatenate([np.full(len(cycles[k]["Time [h]"]), k) for k in resolved])
+    return pd.DataFrame(ts, copy=False), resolved, (samples[0], samples[2], samples[1], cycle_of)
 
 
 class SymmetricCell(Cell):
@@ -819,7 +824,7 @@ class SymmetricCell(Cell):
             margins=[2],
             exponents=blocks.exponents,
         )
-        ts, trusted = _jumped_timeseries(run, period_s)
+        ts, trusted, samples = _jumped_timeseries(run, period_s)
         status = "completed"
         if run.event:
             status = (
@@ -841,7 +846,12 @@ class SymmetricCell(Cell):
             },
             status=status,
             final_state={"left": float(run.final_state[0]), "right": float(run.final_state[1])},
-            jumped={"period [h]": period_s / 3600, "cycles": run.n_cycles, "resolved": trusted},
+            jumped={
+                "period [h]": period_s / 3600,
+                "cycles": run.n_cycles,
+                "resolved": trusted,
+                "samples": samples,
+            },
         )
         return result
 
