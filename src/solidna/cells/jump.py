@@ -34,7 +34,7 @@ The scheme here, in cycle number ``n`` (:func:`follow_envelope`):
    limit) must not be jumped across. A jump covers at most half of the cycles the margin is
    predicted to last; when that is fewer than a block, the rest of the run is resolved in full,
    so the event is found by the solver's own event location. The last cycles of the run are
-   always resolved.
+   always resolved (the end block of a jump that lands just before them runs on through them).
 
 The per-cycle table of a jumped run has the resolved cycles from the model and the skipped ones
 interpolated (monotone cubic, PCHIP, in cycle number) and marked ``Interpolated``.
@@ -273,6 +273,9 @@ def follow_envelope(
             run.blocks.append((c, block, settle))  # a restart: its fast states settle first
             return _finish(run, block.states[-1], c + len(block.states), block.event)
         Hi = int(H)
+        # the jump that lands where only the final stretch is left: its end block goes on to
+        # the end of the run (the fast states, settled, need not restart for the final cycles)
+        last = remaining - Hi - per_block - settle - 2 == 0
         # the midpoint block's trusted (last) cycle is centred on the middle of the jump
         h1 = max(1, int(round(Hi / 2 - per_block + 0.5)))
         y_h1 = back(fwd(y) + h1 * s_y)
@@ -294,15 +297,15 @@ def follow_envelope(
         err_o = 0.0
         if err_y <= 1.0:
             y_end = back(z + Hi * m_y)  # the two-half-step (midpoint, second-order) value
-            block = resolve(y_end, c + Hi, per_block)
+            block = resolve(y_end, c + Hi, remaining - Hi if last else per_block)
             # the outputs: the skipped cycles are interpolated between the trusted ones, so the
             # midpoint's outputs are checked against the interpolation without them (the last
             # two knots and the end block's) - the error of an interpolation over the whole
             # jump, about four times that of the halves the run then uses
             if not block.event:
-                end_cycle = c + Hi + len(block.states)
+                end_cycle = c + Hi + per_block
                 cyc = np.array([k for k, _ in knots[-2:]] + [end_cycle], float)
-                val = np.array([v for _, v in knots[-2:]] + [block.outputs[-1]])
+                val = np.array([v for _, v in knots[-2:]] + [block.outputs[per_block - 1]])
                 guess = fill_cycles(cyc, val, np.array([c + at_mid], float))[0]
                 err_o = float(
                     np.nanmax(np.abs(m_o - guess) / np.maximum(scale_o, 1e-300), initial=0)
@@ -316,7 +319,9 @@ def follow_envelope(
         run.jumps += 1
         run.blocks.append((c + h1, mid, settle))
         run.blocks.append((c + Hi, block, settle))
-        knots += [(c + at_mid, m_o), (c + Hi + len(block.states), block.outputs[-1])]
+        knots.append((c + at_mid, m_o))
+        if len(block.outputs) >= per_block:  # (an event may stop the end block early)
+            knots.append((c + Hi + per_block, block.outputs[per_block - 1]))
         y = y_end
         c += Hi
         s_y = fwd(block.states[-1]) - fwd(block.states[-2] if per_block > 1 else y)
