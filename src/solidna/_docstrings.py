@@ -63,6 +63,12 @@ OutputExistsError
     "unknown_name": """\
 InvalidOptionError
     For an unknown name, with the closest matches.""",
+    "sweep_dataset": """\
+ds : xarray.Dataset
+    The sweep store's Dataset (:func:`~solidna.sweep.store.open_store`).""",
+    "out_dir": """\
+out_dir : str or os.PathLike
+    Output directory (created when missing).""",
     # -- quantum chemistry (solidna.quantum) ----------------------------------------------------
     "cache_kind": """\
 kind : str
@@ -78,6 +84,18 @@ pyscf.scf.hf.SCF
     "paper_eV": """\
 paper_eV : float, optional
     The paper's dLUMO [eV], drawn/compared when given.""",
+    # -- the SSE (solidna.materials.electrolyte) -------------------------------------------------
+    "pvdf_ratio": """\
+pvdf_ratio : float
+    Mass of PVDF-HFP per mass of SN, ``w`` [-].""",
+    "checked_pvdf_ratio": """\
+pvdf_ratio : float, optional
+    Mass of PVDF-HFP per mass of SN, ``w`` [-]; default 0.8 (the paper's optimal SSE). Validated
+    for 0.5-1.5 (a warning outside).""",
+    "sse_temperature": """\
+temperature : str or float, optional
+    ``"25 degC"`` (default), ``"298.15 K"``, or a bare number in kelvin. Validated for 10-60 C
+    (a warning outside).""",
     # -- instrument files (solidna.analysis.io) --------------------------------------------------
     "file": """\
 path : pathlib.Path
@@ -92,6 +110,16 @@ progress : callable, optional
 Measurement
     The data as a tidy table in SI units, with metadata and notes.""",
     # -- models and protocols ------------------------------------------------------------------
+    "symmetric_values": """\
+values : mapping
+    Numeric parameter values (SI), e.g. from
+    :func:`~solidna.models.solve.symmetric_parameter_values`.""",
+    "var_pts": """\
+var_pts : int, optional
+    Number of finite-volume points across the SSE [-].""",
+    "rtol": """\
+rtol : float, optional
+    Relative tolerance of the solver [-].""",
     "thickness": """\
 thickness : pybamm.Symbol
     Interphase thickness [m].""",

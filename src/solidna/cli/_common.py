@@ -43,6 +43,8 @@ __all__ = [
     "quantity_option",
     "Quantity",
     "Count",
+    "Switch",
+    "Full",
     "choice_option",
     "ANODE_CHOICE",
     "CellOptions",
@@ -283,6 +285,20 @@ def Quantity(flag: str, kind: QuantityKind, help: str) -> Any:  # noqa: N802 - u
     return Annotated[str, quantity_option(flag, kind, help)]
 
 
+def Switch(flag: str, help: str) -> Any:  # noqa: N802 - used as a type
+    """The annotation of an on/off option: ``data: Switch("--data/--no-data", "...") = True``."""
+    return Annotated[bool, typer.Option(flag, help=help)]
+
+
+#: ``--full`` of the commands that run cycling cells (``simulate``, ``sweep run``): cycle jumping
+#: off.
+Full = Switch(
+    "--full",
+    "Resolve every cycle (no cycle jumping). By default long cycling runs (100 cycles or more) "
+    "jump over cycles; the skipped ones are interpolated and marked as such in the results.",
+)
+
+
 def _anode_aliases() -> Mapping[str, str]:
     from solidna.cells.base import ANODE_ALIASES
 
@@ -452,14 +468,11 @@ def output_options(default: str | None, what: str = "the results"):
         "leaves nothing in it."
     )
     out = Annotated[Path, typer.Option("--out", help=out_help, metavar="DIR")]
-    force = Annotated[
-        bool,
-        typer.Option(
-            "--force",
-            help="Write into a non-empty --out, replacing only the files solidna writes; "
-            "other files are kept.",
-        ),
-    ]
+    force = Switch(
+        "--force",
+        "Write into a non-empty --out, replacing only the files solidna writes; other files are "
+        "kept.",
+    )
     extra = [
         _keyword("out", out, inspect.Parameter.empty if default is None else Path(default)),
         _keyword("force", force, False),

@@ -26,6 +26,7 @@ from solidna.cli._common import (
     Count,
     OutputOptions,
     ProgressDisplay,
+    Switch,
     choice_option,
     console,
     output_options,
@@ -241,21 +242,15 @@ def analyze_command(
             "cv: R_ohm from EIS held in the Butler-Volmer fit, e.g. 12 ohm*cm2.",
         ),
     ] = None,
-    model_fit: Annotated[
-        bool,
-        typer.Option("--model-fit/--no-model-fit", help="cv: also fit the symmetric-cell model."),
-    ] = True,
-    data: Annotated[
-        bool, typer.Option("--data/--no-data", help="Write each file's tidy table as CSV.")
-    ] = True,
-    drt: Annotated[
-        bool,
-        typer.Option(
-            "--drt/--no-drt",
-            help="eis: also the distribution of relaxation times of every spectrum (tables and "
-            "a figure; several spectra: their evolution).",
-        ),
-    ] = False,
+    model_fit: Switch(
+        "--model-fit/--no-model-fit", "cv: also fit the symmetric-cell model."
+    ) = True,
+    data: Switch("--data/--no-data", "Write each file's tidy table as CSV.") = True,
+    drt: Switch(
+        "--drt/--no-drt",
+        "eis: also the distribution of relaxation times of every spectrum (tables and a figure; "
+        "several spectra: their evolution).",
+    ) = False,
     indenter: Annotated[
         str,
         choice_option(

@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from solidna.cli._common import AliasChoice, ProgressDisplay, accepts_keyword, console
+from solidna.cli._common import AliasChoice, ProgressDisplay, Switch, accepts_keyword, console
 from solidna.errors import SolidnaError
 
 __all__ = ["register", "STEPS"]
@@ -95,10 +95,7 @@ def calibrate(
             show_default=False,
         ),
     ] = "all",
-    check: Annotated[
-        bool,
-        typer.Option("--check", help="Fit and report, but do not write the parameter files."),
-    ] = False,
+    check: Switch("--check", "Fit and report, but do not write the parameter files.") = False,
 ) -> None:
     """Fit the calibrate targets and write the fitted parameters with their provenance."""
     from solidna.progress import scaled

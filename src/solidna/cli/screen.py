@@ -20,7 +20,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from solidna.cli._common import OutputOptions, ProgressDisplay, console, output_options
+from solidna.cli._common import OutputOptions, ProgressDisplay, Switch, console, output_options
 
 __all__ = ["register"]
 
@@ -48,33 +48,23 @@ def screen_command(
             "or test (seconds, for checks).",
         ),
     ] = "fast",
-    no_cache: Annotated[
-        bool,
-        typer.Option(
-            "--no-cache", help="Recompute every value instead of reading the results cache."
-        ),
-    ] = False,
-    decide: Annotated[
-        bool,
-        typer.Option(
-            "--decide",
-            help="Rank as the paper's decision: oxidation gate (4.86 V), F- release (C-F "
-            "cleavage in MD on Na), LUMO with Na+. Default candidates: FEC DFEC FEMC VC EC PC "
-            "DMC EMC DEC.",
-        ),
-    ] = False,
+    no_cache: Switch(
+        "--no-cache", "Recompute every value instead of reading the results cache."
+    ) = False,
+    decide: Switch(
+        "--decide",
+        "Rank as the paper's decision: oxidation gate (4.86 V), F- release (C-F cleavage in MD "
+        "on Na), LUMO with Na+. Default candidates: FEC DFEC FEMC VC EC PC DMC EMC DEC.",
+    ) = False,
     md: Annotated[
         str,
         typer.Option("--md", help="MD settings of --decide: fast (8 seeds) or test (checks)."),
     ] = "fast",
-    study: Annotated[
-        bool,
-        typer.Option(
-            "--study",
-            help="Level-of-theory study of FEC's LUMO shift on Na+ (functionals, bases, "
-            "solvents, geometries, sites; 20-40 min of one core, cached).",
-        ),
-    ] = False,
+    study: Switch(
+        "--study",
+        "Level-of-theory study of FEC's LUMO shift on Na+ (functionals, bases, solvents, "
+        "geometries, sites; 20-40 min of one core, cached).",
+    ) = False,
 ) -> None:
     """HOMO/LUMO of each molecule with and without Na+ (Fig. 1c), ranked; table, JSON and figure.
 

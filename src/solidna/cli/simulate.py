@@ -25,6 +25,7 @@ from solidna.cli._common import (
     AliasChoice,
     CellOptions,
     Count,
+    Full,
     OutputOptions,
     Quantity,
     cell_options,
@@ -103,17 +104,6 @@ def _written(output: OutputOptions, plot: str) -> None:
     )
 
 
-#: ``--full`` of the cycling commands (cycle jumping off).
-FullOption = Annotated[
-    bool,
-    typer.Option(
-        "--full",
-        help="Resolve every cycle. By default runs of 100 cycles or more jump over cycles "
-        "(cycle jumping; skipped cycles are interpolated and marked in summary.json).",
-    ),
-]
-
-
 def _print_jumping(summary: dict[str, Any]) -> None:
     jumped = summary.get("inputs", {}).get("cycle jumping")
     if jumped:
@@ -176,7 +166,7 @@ def symmetric(
             "--rest", DURATION, "Rest at open circuit before cycling, e.g. 24 h [default: none]."
         ),
     ] = None,
-    full: FullOption = False,
+    full: Full = False,
 ) -> None:
     """Galvanostatic plating/stripping of a Na|SSE|Na cell (Fig. 4h)."""
     from solidna.cells.symmetric import SymmetricCell
@@ -388,7 +378,7 @@ def nvp(
     upper_cutoff: Quantity(
         "--upper-cutoff", VOLTAGE, "Upper cut-off voltage, e.g. 3.8 V (below the SSE limit 4.86 V)."
     ) = "3.8 V",
-    full: FullOption = False,
+    full: Full = False,
 ) -> None:
     """Galvanostatic cycling or a rate test of a Na|SSE|Na3V2(PO4)3 cell (Fig. S31)."""
     from solidna.cells.nvp import NVPCell

@@ -14,7 +14,14 @@ import typer
 from rich.text import Text
 from typer.core import TyperGroup
 
-from solidna.cli._common import OutputOptions, ProgressDisplay, console, output_options
+from solidna.cli._common import (
+    Full,
+    OutputOptions,
+    ProgressDisplay,
+    Switch,
+    console,
+    output_options,
+)
 
 __all__ = ["app", "register"]
 
@@ -82,13 +89,8 @@ def run(
             "--workers", min=1, help="Worker processes on this machine (default: one per core)."
         ),
     ] = None,
-    full: Annotated[
-        bool, typer.Option("--full", help="Resolve every cycle (no cycle jumping).")
-    ] = False,
-    retry_failed: Annotated[
-        bool,
-        typer.Option("--retry-failed", help="On resume, run the failed points again too."),
-    ] = False,
+    full: Full = False,
+    retry_failed: Switch("--retry-failed", "On resume, run the failed points again too.") = False,
 ) -> None:
     """Run (or resume) a sweep: every point of SPEC, results into the Zarr store --out."""
     from solidna.sweep import run as run_sweep

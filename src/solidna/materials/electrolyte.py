@@ -366,13 +366,13 @@ def _volumes(w: float, p: Mapping[str, float]) -> tuple[float, float, float, flo
     return n_salt, v_sn, v_salt, v_p
 
 
+@fill_doc
 def conducting_phase_volume_fraction(pvdf_ratio: float, parameters: Mapping[str, float]) -> float:
     """Volume fraction of the conducting phase (SN + NaClO4) [-]; fast path, no checks.
 
     Parameters
     ----------
-    pvdf_ratio : float
-        Mass of PVDF-HFP per mass of SN [-].
+    %(pvdf_ratio)s
     parameters : ParameterSet or mapping
         Parameter values (densities, salt ratio).
 
@@ -479,6 +479,7 @@ def _composition_entry(
 
 
 # -- conductivity ----------------------------------------------------------------------------------
+@fill_doc
 def conductivity_S_m(
     temperature_K: float, pvdf_ratio: float, parameters: Mapping[str, float]
 ) -> float:
@@ -488,8 +489,7 @@ def conductivity_S_m(
     ----------
     temperature_K : float
         Temperature [K].
-    pvdf_ratio : float
-        Mass of PVDF-HFP per mass of SN [-].
+    %(pvdf_ratio)s
     parameters : ParameterSet or mapping
         Must contain the fixed and fitted electrolyte parameters.
 
@@ -519,13 +519,7 @@ def conductivity(
 ) -> float:
     """Ionic conductivity of the SSE [S.m-1] (Fig. 3f, 3g).
 
-    Parameters
-    ----------
-    temperature : str or float
-        ``"25 degC"``, ``"298.15 K"``, or a float in kelvin. Validated for 10-60 C.
-    pvdf_ratio : float
-        Mass of PVDF-HFP per mass of SN [-]; validated for 0.5-1.5 (0.8 is the paper's optimal SSE).
-    %(parameters)s
+    %(Parameters: sse_temperature, checked_pvdf_ratio, parameters)s
 
     Returns
     -------
@@ -626,13 +620,13 @@ def activation_energy_from_slope(slope_K_per_1000: float) -> float:
 
 
 # -- modulus ---------------------------------------------------------------------------------------
+@fill_doc
 def modulus_Pa(pvdf_ratio: float, parameters: Mapping[str, float]) -> float:
     """Young's modulus [Pa]; numeric fast path (no checks).
 
     Parameters
     ----------
-    pvdf_ratio : float
-        The weight ratio w of PVDF-HFP to SN [-].
+    %(pvdf_ratio)s
     parameters : ParameterSet or mapping
         Needs the composition constants and the fitted modulus law (E_ref, n).
 
@@ -649,11 +643,7 @@ def modulus_Pa(pvdf_ratio: float, parameters: Mapping[str, float]) -> float:
 def modulus(pvdf_ratio: float = 0.8, parameters: Mapping[str, float] | None = None) -> float:
     """Young's modulus of the SSE at room temperature [Pa] (Fig. 3f).
 
-    Parameters
-    ----------
-    pvdf_ratio : float
-        Mass of PVDF-HFP per mass of SN [-]; validated for 0.5-1.5.
-    %(parameters)s
+    %(Parameters: checked_pvdf_ratio, parameters)s
 
     Returns
     -------

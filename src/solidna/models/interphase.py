@@ -69,13 +69,13 @@ VACUUM_PERMITTIVITY = 8.8541878128e-12  # F/m (CODATA 2018)
 
 
 @dataclass
+@fill_doc
 class InterphaseSubmodel:
     """Growth, resistance and capacitance of the interphase on one Na electrode.
 
     Parameters
     ----------
-    anode : str
-        ``"modified"`` or ``"pristine"``.
+    %(anode)s
     growth : str
         ``"time"`` (default) or ``"time and charge"`` (see the module docstring).
 

@@ -362,6 +362,7 @@ class PositiveInterphase(pybamm.BaseSubModel):
         self.initial_conditions = {L: pybamm.Parameter("Initial positive interphase thickness [m]")}
 
 
+@fill_doc
 def series_resistance(anode: str):
     """PyBaMM's "Contact resistance [Ohm]" for the half-cell: both interphases in series.
 
@@ -370,8 +371,7 @@ def series_resistance(anode: str):
 
     Parameters
     ----------
-    anode : str
-        ``"modified"`` or ``"pristine"``.
+    %(anode)s
 
     Returns
     -------
@@ -466,18 +466,19 @@ class NVPHalfCellModel(pybamm.lithium_ion.SPMe):
 
 
 @functools.lru_cache(maxsize=4)
+@fill_doc
 def half_cell_model(anode: str) -> NVPHalfCellModel:
     """The :class:`NVPHalfCellModel` of ``anode`` (built once, cached; do not modify it).
 
     Parameters
     ----------
-    anode : str
-        ``"modified"`` (M-Na) or ``"pristine"``.
+    %(anode)s
     """
     check_choice("anode type", anode, ANODE_TYPES)
     return NVPHalfCellModel({"anode": anode})
 
 
+@fill_doc
 def half_cell_parameter_values(
     parameters: Mapping[str, float],
     anode: str,
@@ -487,10 +488,9 @@ def half_cell_parameter_values(
 
     Parameters
     ----------
-    parameters : ParameterSet
+    parameters : ParameterSet or mapping
         The Lu 2019 set (NVP entries from ``nvp.toml``/``fitted_nvp.toml``).
-    anode : str
-        ``"modified"`` or ``"pristine"``.
+    %(anode)s
     state : dict, optional
         ``{"negative interphase thickness [m]": ..., "positive interphase thickness [m]": ...}``
         to start from (default: the fresh cell).
@@ -700,6 +700,7 @@ _STATE_VARIABLES = {
 MIN_STEP_DURATION_S = 1.0
 
 
+@fill_doc
 class HalfCellSolver:
     """The half-cell model, parameterised, discretised and set up once, stepped through protocols.
 
@@ -707,8 +708,7 @@ class HalfCellSolver:
     ----------
     values : dict
         From :func:`half_cell_parameter_values`.
-    anode : str
-        ``"modified"`` or ``"pristine"``.
+    %(anode)s
     var_pts : dict, optional
         Mesh points (default :data:`VAR_PTS`).
     rtol : float

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pybamm
 
+from solidna._docstrings import fill_doc
 from solidna.errors import ConvergenceError
 from solidna.materials import electrolyte
 from solidna.materials.thermo import F, R
@@ -78,6 +79,7 @@ def pybamm_circuit_values(values: Mapping[str, float]) -> dict[str, float]:
     }
 
 
+@fill_doc
 def symmetric_parameter_values(
     parameters: ParameterSet,
     anode: str,
@@ -87,10 +89,7 @@ def symmetric_parameter_values(
 
     Parameters
     ----------
-    parameters : ParameterSet
-        The parameter set (e.g. ``solidna.lu2019()``), possibly updated by the user.
-    anode : str
-        ``"modified"`` or ``"pristine"``.
+    %(model_parameters, anode)s
     initial_thickness_m : (float, float), optional
         Interphase thicknesses [m] of the left and right electrodes at t = 0 (defaults to the
         set's initial thickness; pass a previous run's final state to continue it).
@@ -127,6 +126,7 @@ def _model(anode: str, surface_form: str, mode: str, growth: str = "time") -> Sy
     )
 
 
+@fill_doc
 def solve_current(
     values: Mapping[str, float],
     anode: str,
@@ -150,22 +150,17 @@ def solve_current(
 
     Parameters
     ----------
-    values : mapping
-        Numeric parameter values (SI), e.g. from :func:`symmetric_parameter_values`.
-    anode : str
-        ``"modified"`` or ``"pristine"``.
+    %(symmetric_values, anode)s
     segments : sequence of ScheduleSegment
         The current schedule (times [s], current densities [A.m-2]).
     variables : sequence of str, optional
         Names of the PyBaMM variables to return.
-    var_pts : int, optional
-        Number of finite-volume points across the SSE [-].
+    %(var_pts)s
     points_per_half_cycle : int, optional
         Output points per constant-current interval [-].
     surface_form : str, optional
         PyBaMM ``"surface form"`` option (``"algebraic"`` or ``"differential"``).
-    rtol : float, optional
-        Relative tolerance of the solver [-].
+    %(rtol)s
     interphase_growth : str, optional
         ``"time"`` or ``"time and charge"``.
 
@@ -193,6 +188,7 @@ def solve_current(
     return out
 
 
+@fill_doc
 def solve_voltage(
     values: Mapping[str, float],
     anode: str,
@@ -212,20 +208,15 @@ def solve_voltage(
 
     Parameters
     ----------
-    values : mapping
-        Numeric parameter values (SI), e.g. from :func:`symmetric_parameter_values`.
-    anode : str
-        ``"modified"`` or ``"pristine"``.
+    %(symmetric_values, anode)s
     time_s : numpy.ndarray
         Knot times of the waveform [s].
     voltage_V : numpy.ndarray
         Working-electrode voltage at the knots [V].
     t_out_s : numpy.ndarray, optional
         Output times [s]; default the knots.
-    var_pts : int, optional
-        Number of finite-volume points across the SSE [-].
-    rtol : float, optional
-        Relative tolerance of the solver [-].
+    %(var_pts)s
+    %(rtol)s
 
     Returns
     -------
@@ -265,6 +256,7 @@ def solve_voltage(
     }
 
 
+@fill_doc
 def impedance(
     values: Mapping[str, float],
     anode: str,
@@ -281,14 +273,10 @@ def impedance(
 
     Parameters
     ----------
-    values : mapping
-        Numeric parameter values (SI), e.g. from :func:`symmetric_parameter_values`.
-    anode : str
-        ``"modified"`` or ``"pristine"``.
+    %(symmetric_values, anode)s
     frequency_Hz : numpy.ndarray
         Frequencies [Hz].
-    var_pts : int, optional
-        Number of finite-volume points across the SSE [-].
+    %(var_pts)s
 
     Returns
     -------

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from solidna._docstrings import fill_doc
 from solidna.progress import scaled
 from solidna.quantum.cache import ResultsCache
 from solidna.quantum.levels import DEFAULT_LEVEL, Level, MDSettings, get_level, get_md_settings
@@ -106,6 +107,7 @@ def _event_value(value: float | None, duration_fs: float) -> tuple[float, str]:
     )
 
 
+@fill_doc
 def run(
     progress: Progress = no_progress,
     *,
@@ -116,10 +118,7 @@ def run(
 ) -> FigureOutput:
     """Compute every fig1* target and draw Fig. 1c and 1d.
 
-    Parameters
-    ----------
-    progress : callable
-        ``progress(message, fraction)``.
+    %(Parameters: progress)s
     level : str or Level, default "fast"
         Level of theory of the orbitals.
     md : str or MDSettings, default "fast"
@@ -130,6 +129,8 @@ def run(
     cavity_sensitivity : bool, default False
         Also compute the LUMO shift with PySCF's default PCM cavity (modified Bondi x 1.2), to show
         how much the number depends on the Na+ cavity (two more DFT calculations).
+
+    %(Returns: figure_output)s
     """
     from solidna.quantum.md import BOND_BREAK_FACTOR, BREAK_PERSIST_FS, reactive_md
     from solidna.quantum.molecules import from_smiles, molecule, na_complex

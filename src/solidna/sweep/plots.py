@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from solidna._docstrings import fill_doc
 from solidna.sweep.store import CYCLE_DIM, DONE, FAILED, STATUS, status_counts
 
 __all__ = ["figures", "pareto_front", "write_plots", "write_report", "scalar_outputs"]
@@ -31,13 +32,13 @@ def _design_dims(ds) -> tuple[str, ...]:
     return tuple(ds["status"].dims)
 
 
+@fill_doc
 def scalar_outputs(ds) -> list[str]:
     """The outputs with one value per point (in the spec's order).
 
     Parameters
     ----------
-    ds : xarray.Dataset
-        The store's Dataset (:func:`~solidna.sweep.store.open_store`).
+    %(sweep_dataset)s
 
     Returns
     -------
@@ -205,13 +206,13 @@ def _cycles(ds, name: str):
     return fig
 
 
+@fill_doc
 def figures(ds) -> dict[str, Any]:
     """Figure stem -> (matplotlib Figure, caption) for a store's Dataset.
 
     Parameters
     ----------
-    ds : xarray.Dataset
-        The store's Dataset (:func:`~solidna.sweep.store.open_store`).
+    %(sweep_dataset)s
 
     Returns
     -------
@@ -263,15 +264,13 @@ def _write(ds, out_dir: str | os.PathLike[str]) -> dict[str, tuple[Path, str]]:
     return written
 
 
+@fill_doc
 def write_plots(ds, out_dir: str | os.PathLike[str]) -> dict[str, Path]:
     """Write every figure of :func:`figures` as ``out_dir/<stem>.png``; return stem -> path.
 
     Parameters
     ----------
-    ds : xarray.Dataset
-        The store's Dataset (:func:`~solidna.sweep.store.open_store`).
-    out_dir : str or os.PathLike
-        Output directory.
+    %(sweep_dataset, out_dir)s
 
     Returns
     -------
@@ -299,15 +298,13 @@ def _failed_table(ds) -> str:
     return f"<table><tr><th>point</th><th>error</th></tr>{''.join(rows)}</table>"
 
 
+@fill_doc
 def write_report(ds, out_dir: str | os.PathLike[str]) -> Path:
     """Write the figures and ``out_dir/report.html`` (self-contained: figures embedded).
 
     Parameters
     ----------
-    ds : xarray.Dataset
-        The store's Dataset (:func:`~solidna.sweep.store.open_store`).
-    out_dir : str or os.PathLike
-        Output directory.
+    %(sweep_dataset, out_dir)s
 
     Returns
     -------

@@ -380,8 +380,9 @@ def read_csv(
         Quantity -> column, see :func:`map_columns`.
     area_m2 : float, optional
         Electrode area in m2 (to add current density, or to convert area-specific impedance).
-    progress : callable, optional
-        ``progress(message, fraction)`` while reading large files.
+    %(file_progress)s
+
+    %(Returns: measurement)s
     """
     sep, skip, decimal = _sniff(path, "utf-8")
     notes: list[str] = []

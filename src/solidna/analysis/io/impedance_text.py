@@ -144,6 +144,8 @@ def read_impedance_text(
     kind : {"impedance", "timeseries"}, optional
         The part of a mixed file (Parstat) to return; default the part with more rows.
 
+    %(Returns: measurement)s
+
     Raises
     ------
     DataFormatError
