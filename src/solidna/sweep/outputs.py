@@ -85,9 +85,7 @@ class Output:
 
 def _energy_Wh(t_h: np.ndarray, power: np.ndarray) -> float:
     """Trapezoidal integral of ``power`` over ``t_h`` [h] (W/m2 -> Wh/m2, mW/g -> Wh/kg)."""
-    if t_h.size < 2:
-        return 0.0
-    return float(np.sum(0.5 * (power[1:] + power[:-1]) * np.diff(t_h)))
+    return float(np.trapezoid(power, t_h)) if t_h.size >= 2 else 0.0
 
 
 def energy(result, cell: str) -> float:
