@@ -2,6 +2,7 @@
 # into the page as an embedded PNG, so the page shows the figure the code just made.
 import base64 as _b64
 import io as _io
+import os as _os
 
 import matplotlib
 
@@ -9,9 +10,15 @@ matplotlib.use("Agg")
 
 
 def show(fig, alt="figure"):
-    buffer = _io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    data = _b64.b64encode(buffer.getvalue()).decode("ascii")
+    """Embed a matplotlib figure, or a PNG file given by its path, in the page."""
+    if isinstance(fig, (str, _os.PathLike)):
+        with open(fig, "rb") as handle:
+            png = handle.read()
+    else:
+        buffer = _io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+        png = buffer.getvalue()
+    data = _b64.b64encode(png).decode("ascii")
     print(f'<img alt="{alt}" src="data:image/png;base64,{data}">')
 
 
@@ -21,7 +28,9 @@ def table(frame, digits=4):
     print("| " + " | ".join(str(c) for c in frame.columns) + " |")
     print("|" + "---|" * len(frame.columns))
     for row in frame.itertuples(index=False):
-        cells = [f"{v:.{digits}g}" if isinstance(v, float) else str(v).replace("|", "/") for v in row]
+        cells = [
+            f"{v:.{digits}g}" if isinstance(v, float) else str(v).replace("|", "/") for v in row
+        ]
         print("| " + " | ".join(cells) + " |")
 
 

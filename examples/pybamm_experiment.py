@@ -13,6 +13,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+
+# --8<-- [start:experiment]
 import pybamm
 
 from solidna.models import SymmetricCellModel
@@ -42,6 +44,7 @@ for k, cycle in enumerate(solution.cycles, start=1):
     print(f"cycle {k}: {v.min() * 1e3:7.1f} to {v.max() * 1e3:6.1f} mV; steps ended by: {ends}")
 q = solution.summary_variables["Throughput capacity [A.h]"]
 print("throughput at the end of each cycle [mAh]:", [round(float(x) * 1e3, 4) for x in q])
+# --8<-- [end:experiment]
 
 fig, (ax_v, ax_i) = plt.subplots(2, 1, figsize=(7, 5), sharex=True)
 t_h = solution["Time [h]"].entries

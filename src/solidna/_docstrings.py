@@ -17,8 +17,9 @@ or ``%(Section: name, other)s`` for a whole NumPy section made of shared entries
     %(Returns: measurement)s
 
 An entry may also hold whole sections: ``%(figure_run)s`` is the Parameters and Returns of every
-figure module's ``run(progress, parameters)``. So ``help()``, ``inspect.getdoc`` and the API reference show the full sections (the docs build
-reads the filled docstring through the griffe extension in ``docs/_griffe_fill_doc.py``).
+figure module's ``run(progress, parameters)``. So ``help()``, ``inspect.getdoc`` and the API
+reference show the full sections (the docs build reads the filled docstring through the griffe
+extension in ``docs/_griffe_fill_doc.py``).
 """
 
 from __future__ import annotations

@@ -94,6 +94,16 @@ def test_choices_are_listed_and_validated_by_the_parser() -> None:
     assert_user_error(run("simulate", "na-co2", "--mode", "cycles"), "--mode:", "discharge, cycle")
 
 
+def test_surface_choices_are_the_analysis_ones() -> None:
+    # written out in cli/analyze.py so that the command line starts without the analysis package
+    from solidna.analysis.afm import INDENTERS
+    from solidna.analysis.topography import LEVELS
+
+    params = {p.name: p for p in get_command(cli.app).commands["analyze"].params}
+    assert params["indenter"].metavar == "[" + "|".join(INDENTERS) + "]"
+    assert params["level"].metavar == "[" + "|".join(LEVELS) + "]"
+
+
 # --- quantities: option names, plain words ----------------------------------------------------
 @pytest.mark.parametrize(
     ("args", "message"),

@@ -59,7 +59,7 @@ from solidna.analysis.io import (
     check_file,
     read,
 )
-from solidna.analysis.surface_pipeline import SURFACE_KINDS
+from solidna.analysis.surface_pipeline import SURFACE_KINDS, analyze_surface, surface_options
 from solidna.errors import DataFormatError, InvalidOptionError, SolidnaError, check_choice
 from solidna.progress import Progress, no_progress, scaled
 
@@ -1009,15 +1009,11 @@ def analyze(
             )
     surface_opts = None
     if kind in SURFACE_KINDS:
-        from solidna.analysis.surface_pipeline import surface_options
-
         surface_opts = surface_options(kind, **dict(surface or {}))
     out_dir = prepare_output_dir(out, force)
     writer = _Writer(out_dir, paths)
     stems = _stems(paths)
     if surface_opts is not None:
-        from solidna.analysis.surface_pipeline import analyze_surface
-
         return analyze_surface(
             kind, paths, stems, writer, surface_opts, progress, _render, out_dir, tic
         )
