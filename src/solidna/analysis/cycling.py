@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from solidna.analysis._checks import as_real_columns, time_order_problem
+from solidna.analysis._checks import as_real_columns, check_time_order
 from solidna.errors import DataFormatError, InvalidOptionError
 
 __all__ = [
@@ -139,15 +139,14 @@ class CyclingEvent:
 # --------------------------------------------------------------------------------------------
 def _checked(time_s, **columns) -> tuple[np.ndarray, ...]:
     t, *rest = as_real_columns(2, time_s=time_s, **columns)
-    problem = time_order_problem(t)
-    if problem is not None and problem[0] == "backwards":
-        k = problem[1]
-        raise DataFormatError(
+    check_time_order(
+        t,
+        lambda k: (
             f"time_s must not decrease; it goes from {t[k]!r} s to {t[k + 1]!r} s at index "
             f"{k + 1}. Sort the record by time (or concatenate files in order)."
-        )
-    if problem is not None:
-        raise DataFormatError("time_s spans no time (all values equal); pass a real record.")
+        ),
+        lambda: "time_s spans no time (all values equal); pass a real record.",
+    )
     return (t, *rest)
 
 

@@ -3,8 +3,10 @@
 Quick start::
 
     import solidna.sweep as sweep
+    from solidna.sweep.plots import write_report
+
     ds = sweep.run("examples/sweep_symmetric.yaml", "sweep.zarr")   # embedded LocalCluster
-    sweep.write_report(ds, "sweep-report")                           # PNG maps + report.html
+    write_report(ds, "sweep-report")                                 # PNG maps + report.html
 
 Modules: :mod:`~solidna.sweep.spec` (the spec and its checks), :mod:`~solidna.sweep.cells` (what
 each cell lets a sweep vary, and one point's run through the public cell API),
