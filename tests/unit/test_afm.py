@@ -5,11 +5,10 @@ Real files: ``../shared/data/afm`` (values from shared/data/README.md and afmfor
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from _shared_data import shared_data
 from solidna.analysis.afm import (
     INDENTERS,
     ForceCurve,
@@ -23,9 +22,7 @@ from solidna.analysis.afm import (
 )
 from solidna.errors import DataFormatError, InvalidOptionError
 
-ROOT = Path(__file__).resolve().parents[2]
-AFM = ROOT.parent / "shared" / "data" / "afm"
-needs_data = pytest.mark.skipif(not AFM.is_dir(), reason=f"shared data not found at {AFM}")
+AFM, needs_data = shared_data("afm")
 JPK = AFM / "fmt-jpk-fd_flipsign_2015.05.22-15.31.49.352.jpk-force"
 IGOR = AFM / "fmt-igor-fd_U3_3_p10004.ibw"
 WORKSHOP = AFM / "fmt-afm-workshop-fd_single_2020-02-14_13.41.25.csv"

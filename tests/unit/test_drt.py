@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,11 +15,11 @@ import pytest
 
 # the package exports the function drt, which shadows the submodule's attribute name
 import solidna.analysis.drt as drt_module
+from _shared_data import shared_data
 from solidna.analysis.drt import DRTResult, drt_evolution, fit_drt
 from solidna.errors import DataFormatError, InvalidOptionError, SolidnaWarning
 
-ROOT = Path(__file__).resolve().parents[2]
-ZARC_FILE = ROOT.parent / "shared" / "data" / "drt" / "2XZARCequal.csv"
+ZARC_FILE, needs_zarc_file = shared_data("drt", "2XZARCequal.csv")
 
 #: Issue 15 acceptance for the noisy two-ZARC spectrum: peaks within 15 % in tau, 5 % in area.
 ZARC_TAU_RTOL = 0.15
@@ -101,7 +100,7 @@ def test_one_part_fits_recover_the_rc(fit):
     assert res.fit == fit
 
 
-@pytest.mark.skipif(not ZARC_FILE.is_file(), reason=f"shared data not found at {ZARC_FILE}")
+@needs_zarc_file
 def test_two_zarc_reference_file():
     data = pd.read_csv(ZARC_FILE)
     f = data["Freq"].to_numpy()

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from _shared_data import shared_data
 from solidna.analysis.pipeline import analyze
 from solidna.cli import app
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
-TWO_ZARC = SHARED / "drt" / "2XZARCequal.csv"
+TWO_ZARC, needs_shared = shared_data("drt", "2XZARCequal.csv")
 
 # pyDRTtools' synthetic spectrum: two ZARCs of 50 Ohm at tau = 0.1 s and 1e-4 s (data README);
 # the tolerances of issue 15's acceptance (15 % in tau, 5 % in area)
 TAU_REL_TOL, AREA_REL_TOL = 0.15, 0.05
-
-needs_shared = pytest.mark.skipif(
-    not TWO_ZARC.exists(), reason="../shared/data is not beside the repo"
-)
 
 
 @needs_shared

@@ -18,14 +18,14 @@ import pandas as pd
 import pytest
 
 import solidna.analysis.io as sio
+from _shared_data import shared_data
 from solidna.analysis.io._table import EC_LAB_DEFAULT_AREA_CM2
 from solidna.analysis.metrics import galvanostatic_cycles
 from solidna.errors import DataFormatError
 
-ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "data"
+SHARED, needs_data = shared_data()
 pytestmark = [
-    pytest.mark.skipif(not SHARED.is_dir(), reason=f"shared data not found at {SHARED}"),
+    needs_data,
     pytest.mark.filterwarnings("ignore::solidna.errors.SolidnaWarning"),
 ]
 EIS = SHARED / "eis"

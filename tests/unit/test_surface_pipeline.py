@@ -9,14 +9,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from _shared_data import shared_data
 from solidna import cli
 from solidna.analysis.pipeline import analyze
 from solidna.analysis.surface_pipeline import paper_level, surface_options
 from solidna.errors import DataFormatError, InvalidOptionError
 
-ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "data"
-needs_data = pytest.mark.skipif(not SHARED.is_dir(), reason=f"shared data not found at {SHARED}")
+SHARED, needs_data = shared_data()
 runner = CliRunner()
 
 

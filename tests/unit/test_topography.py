@@ -5,11 +5,10 @@ Real files: ``../shared/data/topo`` (values from SurfaceTopography's and gwyfile
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from _shared_data import shared_data
 from solidna.analysis.topography import (
     Topography,
     level,
@@ -20,9 +19,7 @@ from solidna.analysis.topography import (
 )
 from solidna.errors import DataFormatError, InvalidOptionError
 
-ROOT = Path(__file__).resolve().parents[2]
-TOPO = ROOT.parent / "shared" / "data" / "topo"
-needs_data = pytest.mark.skipif(not TOPO.is_dir(), reason=f"shared data not found at {TOPO}")
+TOPO, needs_data = shared_data("topo")
 #: SurfaceTopography's tests compare with rtol 1e-6.
 ST_RTOL = 1e-6
 #: gwyfile's tests compare with rel 1e-5.

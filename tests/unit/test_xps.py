@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from _shared_data import shared_data
 from solidna.analysis.xps.fit import Peak, XPSFit, guess_peaks
 from solidna.analysis.xps.io import read_phi_pro, read_vamas, read_xps
 from solidna.analysis.xps.lineshapes import SHAPES, line_shape, shirley, tougaard
@@ -26,8 +27,7 @@ from solidna.analysis.xps.species import (
 from solidna.errors import ConvergenceError, DataFormatError, InvalidOptionError
 
 ROOT = Path(__file__).resolve().parents[2]
-XPS = ROOT.parent / "shared" / "data" / "xps"
-needs_data = pytest.mark.skipif(not XPS.is_dir(), reason=f"shared data not found at {XPS}")
+XPS, needs_data = shared_data("xps")
 #: The upstream files print values with 6 significant digits.
 FILE_RTOL = 1e-6
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -718,19 +719,16 @@ def fit_force_map(
     progress = progress or no_progress
     jobs = [(c, dict(indenter=indenter, **kwargs)) for c in curves]
     results = []
-    if workers > 1 and len(jobs) > 50:
-        from concurrent.futures import ProcessPoolExecutor
+    with ExitStack() as stack:
+        if workers > 1 and len(jobs) > 50:
+            from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for k, r in enumerate(
-                pool.map(_fit_one, jobs, chunksize=max(1, len(jobs) // (8 * workers)))
-            ):
-                results.append(r)
-                if k % 100 == 0:
-                    progress(f"fitted {k + 1}/{len(jobs)} curves", (k + 1) / len(jobs))
-    else:
-        for k, job in enumerate(jobs):
-            results.append(_fit_one(job))
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
+            outcomes = pool.map(_fit_one, jobs, chunksize=max(1, len(jobs) // (8 * workers)))
+        else:
+            outcomes = map(_fit_one, jobs)
+        for k, r in enumerate(outcomes):
+            results.append(r)
             if k % 100 == 0:
                 progress(f"fitted {k + 1}/{len(jobs)} curves", (k + 1) / len(jobs))
     progress(f"fitted {len(jobs)} curves", 1.0)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -31,7 +32,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from solidna.errors import ConvergenceError, DataFormatError, SolidnaError, check_choice
+from solidna.errors import (
+    ConvergenceError,
+    DataFormatError,
+    InvalidOptionError,
+    SolidnaError,
+    check_choice,
+)
 
 __all__ = ["SURFACE_KINDS", "analyze_surface", "surface_options", "paper_level"]
 
@@ -105,7 +112,6 @@ def surface_options(
     from solidna.analysis.topography import LEVELS
     from solidna.analysis.xps.fit import BACKGROUNDS, read_peaks
     from solidna.analysis.xps.species import ADVENTITIOUS_C1S_EV
-    from solidna.errors import InvalidOptionError
     from solidna.units import to_si
 
     poisson = float(poisson)
@@ -140,8 +146,6 @@ def surface_options(
 
 
 def _check_rsf(rsf: Mapping[str, float] | None) -> dict[str, float] | None:
-    from solidna.errors import InvalidOptionError
-
     if not rsf:
         return None
     out = {}
@@ -171,8 +175,6 @@ def paper_level(quantity: str) -> str | None:
     str or None
         The core level, or None when the text names none.
     """
-    import re
-
     m = re.match(r"\s*([A-Z][a-z]?\s*\d[spdf])", quantity)
     return m.group(1) if m else None
 
@@ -427,18 +429,16 @@ def _target_row(target_id: str, measured: float | None, note: str) -> dict[str, 
 
 
 def _safe(name: str) -> str:
-    import re
-
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "region"
 
 
-def _axes(figsize=(7, 3.8)):
+def _axes(figsize=(7, 3.8), nrows: int = 1, ncols: int = 1):
     import matplotlib.pyplot as plt
 
     from solidna.report.style import apply_style
 
     apply_style()
-    return plt.subplots(figsize=figsize)
+    return plt.subplots(nrows, ncols, figsize=figsize)
 
 
 def _survey_figure(spec, table: pd.DataFrame, title: str):
@@ -557,11 +557,12 @@ def _afm_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
 
 def _curve_figure(c, fit, name: str):
     fig, ax = _axes()
-    direction = 1.0 if c.tip("approach")[0] > c.tip("approach")[-1] else -1.0
-    for seg, style in (("approach", "-"), ("retract", "-")):
+    tip = c.tip("approach")
+    direction = 1.0 if tip[0] > tip[-1] else -1.0
+    for seg in ("approach", "retract"):
         z = c.tip(seg)
         f = (c.approach_force_N if seg == "approach" else c.retract_force_N) - fit.baseline_N
-        ax.plot(direction * (z - fit.contact_point_m) * 1e9, f * 1e9, style, lw=0.8, label=seg)
+        ax.plot(direction * (z - fit.contact_point_m) * 1e9, f * 1e9, "-", lw=0.8, label=seg)
     inside = fit.model_N > 0
     ax.plot(
         fit.separation_m[inside] * 1e9,
@@ -599,12 +600,7 @@ def _afm_map(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict[
         )
     if not good.any():
         raise DataFormatError(f"{p}: no curve of the map could be fitted.")
-    import matplotlib.pyplot as plt
-
-    from solidna.report.style import apply_style
-
-    apply_style()
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    fig, (ax1, ax2) = _axes((10, 4), 1, 2)
     if np.isfinite(table["x [m]"]).all() and len(curves) > 1:
         grid, xs, ys = modulus_grid(table)
         im = ax1.imshow(

@@ -198,7 +198,9 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
     p = check_file(path)
     if p.stat().st_size == 0:
         raise DataFormatError(f"{p}: the file is empty (0 bytes).")
-    if p.read_bytes()[:4] == b"GWYP":
+    with open(p, "rb") as fh:  # the magic only: _read_gwy reads the whole file once
+        gwyddion = fh.read(4) == b"GWYP"
+    if gwyddion:
         return _read_gwy(p, channel)
     st = require_surface_extra("SurfaceTopography")
     try:
@@ -287,8 +289,21 @@ def roughness(heights: np.ndarray, region: tuple[slice, slice] | None = None) ->
 
     Parameters
     ----------
+    heights : array_like of float
+        Height map, 2-D (rows: y, columns: x), in any length unit (e.g. [m]); non-finite
+        heights are left out.
     region : (slice, slice), optional
         Rows and columns of the evaluation area; its mean is removed before the parameters.
+
+    Returns
+    -------
+    dict of str to float
+        ``Sa``, ``Sq``, ``Sz``, ``Sp``, ``Sv`` in the unit of ``heights``; ``Ssk``, ``Sku`` [-].
+
+    Raises
+    ------
+    DataFormatError
+        The evaluation area holds fewer than 4 finite heights.
     """
     h = np.asarray(heights, float)
     if region is not None:

@@ -78,7 +78,7 @@ def run(progress: Progress = no_progress) -> FigureOutput:
                     f"{t.value + shift:.2f} eV ({level}, 284.8 eV scale)",
                 )
             )
-            rows.append((t, level, None, []))
+            rows.append((t, level))
             continue
         best = found[0][0]
         others = ", ".join(f"{s.name} ({s.be_eV} eV)" for s, _ in found[1:])
@@ -90,7 +90,7 @@ def run(progress: Progress = no_progress) -> FigureOutput:
             + (f"; also within window: {others}" if others else "")
         )
         out.results.append(TargetResult(t.id, best.be_eV - shift, note))
-        rows.append((t, level, best, found))
+        rows.append((t, level))
     out.figures["fig2_xps_species"] = _figure(rows, shift)
     out.captions["fig2_xps_species"] = (
         "The paper's XPS positions (Fig. 2a, 4d; markers, on its 284.5 eV C 1s scale) against "
@@ -103,7 +103,7 @@ def run(progress: Progress = no_progress) -> FigureOutput:
         f"{PAPER_CHARGE_REFERENCE_EV} eV) moved by {shift:+.1f} eV to the species table's "
         f"({ADVENTITIOUS_C1S_EV} eV). The model value of a fig2a/fig4d row is the literature "
         "binding energy of the state assigned, not a prediction.",
-        *[t.id for t, *_ in rows],
+        *[t.id for t, _ in rows],
     )
     progress("Fig. 2: done", 1.0)
     return out
@@ -116,7 +116,7 @@ def _figure(rows, shift: float):
     from solidna.report.style import apply_style
 
     apply_style()
-    levels = sorted({lev for _, lev, *_ in rows if lev})
+    levels = sorted({lev for _, lev in rows if lev})
     fig, axes = plt.subplots(len(levels), 1, figsize=(7.5, 1.6 + 1.5 * len(levels)), squeeze=False)
     for ax, lev in zip(axes[:, 0], levels, strict=True):
         states = [s for s in species_table() if s.level == lev]
@@ -125,7 +125,7 @@ def _figure(rows, shift: float):
                 j, 2 * s.tolerance_eV, left=s.be_eV - s.tolerance_eV - shift, height=0.6, alpha=0.35
             )
             ax.text(s.be_eV - shift, j, s.name, ha="center", va="center", fontsize=6)
-        for t, lv, *_ in rows:
+        for t, lv in rows:
             if lv == lev:
                 ax.axvline(t.value, color="k", lw=0.8, ls="--")
                 ax.text(

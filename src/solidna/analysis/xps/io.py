@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from solidna.errors import DataFormatError
+from solidna.errors import DataFormatError, check_choice
 
 __all__ = ["XPSSpectrum", "read_xps", "read_vamas", "read_phi_pro", "read_xps_text", "FORMATS"]
 
@@ -189,7 +189,7 @@ def read_vamas(path: str | os.PathLike[str]) -> list[XPSSpectrum]:
     """
     p = Path(path)
     text = p.read_bytes().decode("latin-1")
-    raw = [line for line in text.splitlines()]
+    raw = text.splitlines()
     while raw and not raw[0].strip():
         raw.pop(0)  # Kratos ESCApe starts with blank lines
     if not raw or not raw[0].startswith(_VAMAS_MAGIC):
@@ -524,16 +524,16 @@ def read_xps(
     Raises
     ------
     DataFormatError
-        Empty, unreadable or truncated file; a file with no counts.
+        Empty, unreadable or truncated file.
     """
     from solidna.analysis.io import check_file
-    from solidna.errors import check_choice
 
     p = check_file(path)
     if p.stat().st_size == 0:
         raise DataFormatError(f"{p}: the file is empty (0 bytes).")
     if format is None:
-        start = p.read_bytes()[:400].lstrip()
+        with open(p, "rb") as fh:  # the start only: the reader reads the whole file
+            start = fh.read(400).lstrip()
         if start.startswith(b"VAMAS"):
             format = "vamas"
         elif start.startswith(b"SOFH"):
@@ -542,5 +542,4 @@ def read_xps(
             format = "text"
     format = check_choice("XPS format", format, FORMATS)
     reader = {"vamas": read_vamas, "phi-pro": read_phi_pro}.get(format)
-    spectra = reader(p) if reader else read_xps_text(p, photon_energy_eV)
-    return spectra
+    return reader(p) if reader else read_xps_text(p, photon_energy_eV)

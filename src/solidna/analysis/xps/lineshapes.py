@@ -127,20 +127,42 @@ def line_shape(
     if shape == "doniach_sunjic":
         alpha = min(max(float(m), 0.0), 0.49)
         gamma = fwhm / 2.0
-        # tail towards higher binding energy (lower kinetic energy): d counts towards lower BE
-        d = center - x
-        shape_ = np.cos(math.pi * alpha / 2.0 + (1.0 - alpha) * np.arctan(d / gamma)) / (
-            (d * d + gamma * gamma) ** ((1.0 - alpha) / 2.0)
-        )
-        shape_ = shape_ * math.gamma(1.0 - alpha)
+
+        def ds(e: np.ndarray) -> np.ndarray:
+            # tail towards higher binding energy (lower kinetic energy): d counts towards lower BE
+            d = center - e
+            return np.cos(math.pi * alpha / 2.0 + (1.0 - alpha) * np.arctan(d / gamma)) / (
+                (d * d + gamma * gamma) ** ((1.0 - alpha) / 2.0)
+            )
+
+        shape_ = ds(x) * math.gamma(1.0 - alpha)
         grid = center + fwhm * np.linspace(-10.0, 10.0, 2001)
-        dg = center - grid
-        ref = np.cos(math.pi * alpha / 2.0 + (1.0 - alpha) * np.arctan(dg / gamma)) / (
-            (dg * dg + gamma * gamma) ** ((1.0 - alpha) / 2.0)
-        )
-        norm = float(np.trapezoid(ref, grid)) * math.gamma(1.0 - alpha)
+        norm = float(np.trapezoid(ds(grid), grid)) * math.gamma(1.0 - alpha)
         return area * shape_ / norm
     raise InvalidOptionError(f"line shape {shape!r} is not known; choose one of {SHAPES}.")
+
+
+def _cumulative_area(y: np.ndarray, dx: np.ndarray) -> np.ndarray:
+    # trapezoid area of y from the first point to each point (0 at the first): the Shirley step
+    return np.concatenate([[0.0], np.cumsum(0.5 * (y[1:] + y[:-1]) * dx)])
+
+
+def _loss_kernel(
+    energy_eV: np.ndarray, kind: str = "U3", c_eV2: float | None = None, d_eV2: float | None = None
+) -> np.ndarray:
+    # Tougaard (1997) universal cross-section K(T) at the losses T = 0, dE, 2 dE, ... of the axis
+    t = float(np.mean(np.diff(energy_eV))) * np.arange(len(energy_eV))
+    if kind == "U2":
+        c = TOUGAARD_U2_C_EV2 if c_eV2 is None else c_eV2
+        return t / (c + t * t) ** 2
+    c = TOUGAARD_U3_C_EV2 if c_eV2 is None else c_eV2
+    d = TOUGAARD_U3_D_EV2 if d_eV2 is None else d_eV2
+    return t / ((c - t * t) ** 2 + d * t * t)
+
+
+def _loss_integral(energy_eV: np.ndarray, j: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    # sum_T K(T) j(E - T) dT at every energy of the (uniform) axis
+    return np.convolve(j, kernel)[: len(energy_eV)] * float(np.mean(np.diff(energy_eV)))
 
 
 def _edge(y: np.ndarray, n: int) -> tuple[float, float]:
@@ -211,7 +233,7 @@ def shirley(
         # only intensity above the background makes the step: a dip below it (noise at the
         # ends) would otherwise drive the iteration into oscillation
         signal = np.clip(y - bg, 0.0, None)
-        cum = np.concatenate([[0.0], np.cumsum(0.5 * (signal[1:] + signal[:-1]) * dx)])
+        cum = _cumulative_area(signal, dx)
         total = cum[-1]
         if total <= 0:
             return np.full_like(y, low)
@@ -242,9 +264,24 @@ def tougaard(
 
     Parameters
     ----------
+    energy_eV, intensity, edge_points
+        As for :func:`shirley` (the energy axis evenly spaced): binding energies [eV], the
+        measured intensity [cps] and the points averaged at each end.
     kind : {"U2", "U3"}
         Two-parameter (C = 1643 eV2) or three-parameter polymer (C = 551, D = 436 eV2)
         cross-section; ``c_eV2``/``d_eV2`` override them.
+    c_eV2, d_eV2 : float, optional
+        Cross-section parameters C and D [eV2] (default: the values of ``kind``).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        The loss background, one value per energy (unit of ``intensity``).
+
+    Raises
+    ------
+    InvalidOptionError
+        ``kind`` is not ``"U2"`` or ``"U3"``.
     """
     x = np.asarray(energy_eV, dtype=float)
     y = np.asarray(intensity, dtype=float)
@@ -252,20 +289,9 @@ def tougaard(
     if kind not in ("U2", "U3"):
         raise InvalidOptionError(f"Tougaard kind {kind!r}: choose 'U2' or 'U3'.")
     low, high = _edge(y, edge_points)
-    j = y - low
-    n = len(x)
-    dx = float(np.mean(np.diff(x)))
-    t = dx * np.arange(n)
-    if kind == "U2":
-        c = TOUGAARD_U2_C_EV2 if c_eV2 is None else c_eV2
-        k = t / (c + t * t) ** 2
-    else:
-        c = TOUGAARD_U3_C_EV2 if c_eV2 is None else c_eV2
-        d = TOUGAARD_U3_D_EV2 if d_eV2 is None else d_eV2
-        k = t / ((c - t * t) ** 2 + d * t * t)
-    conv = np.convolve(j, k)[:n] * dx  # conv[i] = sum_{T} K(T) j(x_i - T)
-    m = max(1, min(edge_points, n // 4 or 1))
-    ref = float(np.mean(conv[-m:]))
+    # conv[i] = sum_T K(T) j(x_i - T) dT
+    conv = _loss_integral(x, y - low, _loss_kernel(x, kind, c_eV2, d_eV2))
+    ref = _edge(conv, edge_points)[1]
     b = (high - low) / ref if ref != 0 else 0.0
     return low + b * conv
 
