@@ -6,12 +6,13 @@
 >>> from solidna.analysis.xps.lineshapes import line_shape
 >>> y = 100 + line_shape("gl_sum", be, 2000, 284.8, 1.2, 0.3)
 >>> fit = XPSFit([Peak("C-C", 285.0)], background="linear").fit(be, y)
->>> round(fit.table_["Position [eV]"].iloc[0], 2)
+>>> round(float(fit.table_["Position [eV]"].iloc[0]), 2)
 284.8
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from solidna.analysis.xps.lineshapes import SHAPES, line_shape, linear_background, shirley, tougaard
+from solidna.analysis.xps.lineshapes import (
+    SHAPES,
+    _cumulative_area,
+    _loss_integral,
+    _loss_kernel,
+    line_shape,
+    linear_background,
+    shirley,
+    tougaard,
+)
 from solidna.errors import ConvergenceError, DataFormatError, InvalidOptionError, check_choice
 
 __all__ = ["Peak", "XPSFit", "BACKGROUNDS", "guess_peaks", "read_peaks"]
@@ -74,7 +84,10 @@ class Peak:
 
 
 def _pname(name: str) -> str:
-    return "p" + "".join(c if c.isalnum() else "_" for c in name) + f"_{abs(hash(name)) % 10**6}"
+    # lmfit names are identifiers: the peak name made one, with a checksum of the name so that
+    # two names alike but for punctuation stay apart (crc32, not hash(): the same in every run)
+    safe = "".join(c if c.isalnum() else "_" for c in name)
+    return f"p{safe}_{zlib.crc32(name.encode()) % 10**6}"
 
 
 class XPSFit:
@@ -118,27 +131,13 @@ class XPSFit:
         self.max_nfev = int(max_nfev)
 
     def _background(self, x, y):
-        if self.background == "shirley":
-            return shirley(x, y, edge_points=self.edge_points)
-        if self.background.startswith("tougaard"):
-            return tougaard(x, y, kind=self.background[-2:], edge_points=self.edge_points)
-        if self.background == "linear":
-            return linear_background(x, y, edge_points=self.edge_points)
-        return np.zeros_like(y)
+        return _data_background(self.background, x, y, self.edge_points)
 
     @staticmethod
     def _step(x, peaks, kernel):
         if kernel is None:  # Shirley: cumulative peak area from the low-BE end
-            return np.concatenate([[0.0], np.cumsum(0.5 * (peaks[1:] + peaks[:-1]) * np.diff(x))])
-        return np.convolve(peaks, kernel)[: len(x)] * float(np.mean(np.diff(x)))
-
-    def _loss_kernel(self, x):
-        from solidna.analysis.xps import lineshapes as ls
-
-        t = float(np.mean(np.diff(x))) * np.arange(len(x))
-        if self.background == "tougaard-u2":
-            return t / (ls.TOUGAARD_U2_C_EV2 + t * t) ** 2
-        return t / ((ls.TOUGAARD_U3_C_EV2 - t * t) ** 2 + ls.TOUGAARD_U3_D_EV2 * t * t)
+            return _cumulative_area(peaks, np.diff(x))
+        return _loss_integral(x, peaks, kernel)
 
     def _lines(self, values: dict[str, float]):
         """(label, peak, area, center, fwhm, m) of every line, doublet partners included."""
@@ -155,11 +154,10 @@ class XPSFit:
         return out
 
     def _evaluate(self, x, values):
-        comps = {
+        return {
             label: line_shape(p.shape, x, a, c, w, m)
             for label, p, a, c, w, m in self._lines(values)
         }
-        return comps
 
     def fit(self, energy_eV, intensity=None) -> XPSFit:
         """Fit ``intensity`` [cps] on ``energy_eV`` (or one :class:`XPSSpectrum`); returns self.
@@ -238,7 +236,11 @@ class XPSFit:
             # solved by linear least squares at every step; the data-based background above only
             # gives the start. Peaks whose tails leave the region are then not cut by the
             # background.
-            kernel = self._loss_kernel(x) if self.background != "shirley" else None
+            kernel = (
+                _loss_kernel(x, self.background[-2:].upper())
+                if self.background != "shirley"
+                else None
+            )
 
         def model_of(v):
             peaks = sum(self._evaluate(x, v).values())
@@ -375,6 +377,17 @@ class XPSFit:
         }
 
 
+def _data_background(background: str, x: np.ndarray, y: np.ndarray, edge_points: int):
+    # the background estimated from the data alone (one of BACKGROUNDS, already checked)
+    if background == "shirley":
+        return shirley(x, y, edge_points=edge_points)
+    if background.startswith("tougaard"):
+        return tougaard(x, y, kind=background[-2:], edge_points=edge_points)
+    if background == "linear":
+        return linear_background(x, y, edge_points=edge_points)
+    return np.zeros_like(y)
+
+
 def guess_peaks(
     energy_eV: np.ndarray,
     intensity: np.ndarray,
@@ -422,7 +435,8 @@ def guess_peaks(
 
     x = np.asarray(energy_eV, dtype=float)
     y = np.asarray(intensity, dtype=float)
-    net = y - XPSFit([Peak("x", float(x[len(x) // 2]))], background)._background(x, y)
+    background = check_choice("background", background, BACKGROUNDS)
+    net = y - _data_background(background, x, y, 5)
     smooth = np.convolve(net, np.ones(5) / 5, mode="same")
     top = float(np.max(smooth))
     if top <= 0:
