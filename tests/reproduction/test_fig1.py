@@ -2,9 +2,10 @@
 
 The run at the default level (what ``solidna reproduce`` does: B3LYP/6-31+G(d)/IEF-PCM orbitals
 and 16 GFN2-xTB trajectories, stopped after their events) takes several minutes, so it is marked
-``slow``; its faster twin runs the same figure module at the ``test`` level (3-21G, gas phase, short MD on a Na5 cluster) and
-checks everything but the paper's numbers: that every target gets a value or a reason, that each
-value says where it came from, that a second run reads the cache and says so, and the figures.
+``slow``; its faster twin runs the same figure module at the ``test`` level (3-21G, gas phase,
+short MD on a Na5 cluster) and checks everything but the paper's numbers: that every target gets a
+value or a reason, that each value says where it came from, that a second run reads the cache and
+says so, and the figures.
 """
 
 from __future__ import annotations
@@ -149,3 +150,18 @@ def test_twin_judges_acceleration_by_the_stated_test_and_gives_naf_context(twin)
     assert any("0.1926 nm" in n and "0.2317 nm" in n for n in naf)
     # the test level never reads the default study; the report says that one setting was used
     assert any("one setting only" in n or "level-of-theory band" in n for n in first.notes)
+
+
+def test_unobserved_event_is_bounded_by_the_full_runs_not_an_early_stopped_one():
+    # a seed that stopped early (after its events, at 100 fs) is no bound for the seeds in which
+    # the event never came: they ran the full 250 fs
+    from types import SimpleNamespace
+
+    _censored_at = fig1._censored_at
+    early = SimpleNamespace(cf_cleavage_fs=50.0, duration_fs=100.0)
+    full = SimpleNamespace(cf_cleavage_fs=None, duration_fs=250.0)
+    summary = SimpleNamespace(events=[early, full, full], duration_fs=100.0)
+    assert _censored_at(summary, "cf_cleavage_fs") == 250.0
+    assert (
+        _censored_at(SimpleNamespace(events=[early], duration_fs=100.0), "cf_cleavage_fs") == 100.0
+    )

@@ -95,7 +95,7 @@ def screen_command(
     with output.staged():
         with ProgressDisplay() as progress:
             result = screen(parsed, lvl, cache=not no_cache, progress=progress)
-        written = [output.final(p) for p in result.save(output.out)]
+        written = result.save(output.out)
 
     # the terminal gets the essential columns; screen.csv has them all
     table = Table(title=f"Ranked by the LUMO with Na+ ({lvl.name} level, energies in eV)")
@@ -123,9 +123,7 @@ def screen_command(
         )
     for note in result.notes:
         console.print(Text(note, style="yellow"), soft_wrap=True)
-    console.print("Wrote:")
-    for path in written:
-        console.print(Text(f"  {path}"), soft_wrap=True)
+    _written(output, written)
     console.print(f"Wall time {result.wall_time_s:.1f} s")
     raise typer.Exit(1 if result.failures else 0)
 
@@ -157,7 +155,8 @@ def _study_command(output: OutputOptions, molecules: list[str] | None, lvl, no_c
 
     if molecules and len(molecules) > 1:
         raise InvalidOptionError(
-            f"--study takes one molecule (default FEC), got {len(molecules)}: {' '.join(molecules)}."
+            f"--study takes one molecule (default FEC), got {len(molecules)}: "
+            f"{' '.join(molecules)}."
         )
     name = molecules[0] if molecules else "FEC"
     _cache_line(no_cache)

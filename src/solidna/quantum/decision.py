@@ -39,7 +39,7 @@ from solidna.progress import Progress, no_progress, scaled
 from solidna.quantum._output import SavedResult, run_info
 from solidna.quantum.cache import ResultsCache
 from solidna.quantum.levels import DEFAULT_LEVEL, Level, MDSettings, get_level, get_md_settings
-from solidna.quantum.molecules import Molecule
+from solidna.quantum.molecules import Molecule, has_cf_bond
 
 __all__ = [
     "CANDIDATES",
@@ -91,22 +91,6 @@ def oxidation_potential_V(homo_eV: float) -> float:
         underestimate ionisation energies).
     """
     return -float(homo_eV) - NA_ABSOLUTE_POTENTIAL_V
-
-
-def has_cf_bond(mol: Molecule) -> bool:
-    """True when the molecule has a C-F bond (it can release F- on reduction).
-
-    Parameters
-    ----------
-    mol : Molecule
-        The molecule (its bonds and element symbols are read).
-
-    Returns
-    -------
-    bool
-        Whether any bond joins a C and an F atom.
-    """
-    return any({mol.symbols[i], mol.symbols[j]} == {"C", "F"} for i, j in mol.bonds)
 
 
 @dataclass
@@ -316,7 +300,7 @@ def decide(
     InvalidOptionError
         For unknown names, invalid SMILES, duplicates or unknown levels (before computing).
     """
-    from solidna.quantum.md import reactive_md
+    from solidna.quantum.md import reactive_md, seeds_done_fraction
     from solidna.quantum.orbitals import resolve_cache
     from solidna.quantum.screen import parse_molecules, screen
     from solidna.quantum.stats import wilson_interval
@@ -339,10 +323,11 @@ def decide(
         shift = by_name.get(mol.name)
         if shift is None:
             continue
-        cf_seeds, seeds, median = 0, 0, None
+        has_cf = has_cf_bond(mol)
+        cf_seeds, seeds, median = 0, len(cfg.seeds), None
         interval = (0.0, 0.0)
         sources = {shift.free.source, shift.complex.source}
-        if has_cf_bond(mol):
+        if has_cf:
             sub = scaled(
                 progress,
                 split + (1 - split) * done_md / n_md,
@@ -355,7 +340,7 @@ def decide(
                     cfg,
                     cache=store,
                     workers=workers,
-                    message=lambda text, _s=sub: _s(text, _seed_fraction(text)),
+                    message=lambda text, _s=sub: _s(text, seeds_done_fraction(text)),
                 )
             except ConvergenceError as exc:
                 failures.append({"molecule": mol.name, "error": str(exc)})
@@ -377,9 +362,9 @@ def decide(
                 delta_lumo_eV=shift.delta_lumo_eV,
                 oxidation_V=ox,
                 passes_oxidation=ox >= limit,
-                has_cf=has_cf_bond(mol),
+                has_cf=has_cf,
                 cf_seeds=cf_seeds,
-                seeds=seeds if has_cf_bond(mol) else len(cfg.seeds),
+                seeds=seeds,
                 cf_interval=interval,
                 cf_median_fs=median,
                 source=sources.pop() if len(sources) == 1 else "mixed",
@@ -456,11 +441,3 @@ def cached_decision(
         wall_time_s=float(hit.get("wall_time_s", 0.0)),
         computed_at=hit.get("computed_at", ""),
     )
-
-
-def _seed_fraction(text: str) -> float | None:
-    """Fraction of seeds done from a reactive_md message ``"... (k/n seeds)"`` (else None)."""
-    import re
-
-    found = re.search(r"\((\d+)/(\d+) seeds\)", text)
-    return int(found[1]) / int(found[2]) if found else None

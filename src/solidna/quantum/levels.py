@@ -25,8 +25,9 @@ Why these solvent settings
 --------------------------
 * eps = 78.4 (water's value; kept as the default for continuity with earlier results): FEC's own
   permittivity is about 107 (:data:`FEC_PERMITTIVITY_LIQUID`), and the treatment reagent is 1 M
-  NaClO4 in FEC. :mod:`solidna.quantum.study` computes both and shows that the difference is small. At the ``paper`` level and geometry the FEC LUMO shift on Na+ binding is
-  -0.37, -0.32 and -0.31 eV for eps = 40, 78.4 and 110 (solidna 0.1, PySCF 2.14).
+  NaClO4 in FEC. :mod:`solidna.quantum.study` computes both and shows that the difference is
+  small. At the ``paper`` level and geometry the FEC LUMO shift on Na+ binding is -0.37, -0.32
+  and -0.31 eV for eps = 40, 78.4 and 110 (solidna 0.1, PySCF 2.14).
 * Cavity radii UFF x 1.1 (the Gaussian default for PCM, also PySCF's ddCOSMO default) rather than
   PySCF's PCM default (modified Bondi x 1.2): with Bondi x 1.2 the Na+ sphere is 2.72 A and the
   solvation free energy of Na+ is only about -60 kcal/mol at this level, with UFF x 1.1 (1.64 A)
@@ -356,7 +357,8 @@ class MDSettings(_Settings):
         )
         return (
             f"{self.method} (tblite), T_el = {self.electronic_temperature_K:g} K, NVE "
-            f"{self.duration_fs:g} fs{stop} x {len(self.seeds)} seeds, dt = {self.timestep_fs:g} fs, "
+            f"{self.duration_fs:g} fs{stop} x {len(self.seeds)} seeds, "
+            f"dt = {self.timestep_fs:g} fs, "
             f"{self.temperature_K:g} K start, Na(100) cluster {self.cluster_size}x"
             f"{self.cluster_size}x{self.cluster_layers}"
         )

@@ -47,6 +47,7 @@ import datetime as _dt
 import functools
 import math
 import os
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -58,7 +59,7 @@ from solidna.errors import ConvergenceError
 from solidna.quantum._deps import require
 from solidna.quantum.cache import CachedRecord, ResultsCache, package_versions
 from solidna.quantum.levels import MDSettings, get_md_settings
-from solidna.quantum.molecules import Molecule
+from solidna.quantum.molecules import Molecule, has_cf_bond
 
 #: Na-F nearest-neighbour distance in rock-salt NaF, a/2 with a = 4.634 A at room temperature
 #: [nm] (literature: Wyckoff, Crystal Structures): context for the Na-F distances of the MD.
@@ -85,6 +86,7 @@ __all__ = [
     "summarise",
     "reactive_md",
     "md_adsorbate",
+    "seeds_done_fraction",
 ]
 
 #: Lattice constant of bcc Na at room temperature [A] (4.29 A; 4.23 A at 5 K).
@@ -387,21 +389,12 @@ def _events_done(
     t_now = float(times[-1])
     if t_now < cfg.min_duration_fs:
         return False
-    lengths = np.asarray(rec["bonds"])
-    ring = {tuple(b) for b in adsorbate.ring_bonds}
-    ring_t: list[float] = []
-    cf_t: list[float] = []
-    for k, (i, j) in enumerate(bonds):
-        t = _break_time(times, lengths[:, k], float(lengths[0, k]), BREAK_PERSIST_FS)
-        if t is None:
-            continue
-        if (i, j) in ring:
-            ring_t.append(t)
-        if {adsorbate.symbols[i], adsorbate.symbols[j]} == {"C", "F"}:
-            cf_t.append(t)
+    ring_t, cf_t = _broken_bonds(
+        times, np.asarray(rec["bonds"]), bonds, adsorbate.ring_bonds, adsorbate.symbols
+    )
     wanted = []
-    if ring:
-        wanted.append(min(ring_t) if ring_t else None)
+    if adsorbate.ring_bonds:
+        wanted.append(min(ring_t)[0] if ring_t else None)
     if has_cf:
         wanted.append(min(cf_t) if cf_t else None)
     if not wanted or any(t is None for t in wanted):
@@ -471,7 +464,7 @@ def run_trajectory(
     n = cfg.n_steps
     report_every = max(1, n // 10)
     check_every = max(1, int(round(STOP_CHECK_FS / cfg.timestep_fs)))
-    has_cf = any({adsorbate.symbols[i], adsorbate.symbols[j]} == {"C", "F"} for i, j in bonds)
+    has_cf = has_cf_bond(adsorbate)
     step = 0
     stopped_early = False
     try:
@@ -540,6 +533,33 @@ def _break_time(
     return None
 
 
+def _broken_bonds(
+    times: np.ndarray,
+    lengths: np.ndarray,
+    bonds: Sequence[Sequence[int]],
+    ring_bonds: Sequence[Sequence[int]],
+    symbols: Sequence[str],
+    persist_fs: float = BREAK_PERSIST_FS,
+) -> tuple[list[tuple[float, int]], list[float]]:
+    """Break times [fs] of the ring bonds, as (time, bond index), and of the C-F bonds.
+
+    The criteria of the module docstring, shared by :func:`analyse` and the early stop of
+    :func:`run_trajectory`; ``lengths`` [A] has one row per time, one column per bond.
+    """
+    ring = {tuple(b) for b in ring_bonds}
+    ring_t: list[tuple[float, int]] = []
+    cf_t: list[float] = []
+    for k, (i, j) in enumerate(bonds):
+        t = _break_time(times, lengths[:, k], float(lengths[0, k]), persist_fs)
+        if t is None:
+            continue
+        if (i, j) in ring:
+            ring_t.append((t, k))
+        if {symbols[i], symbols[j]} == {"C", "F"}:
+            cf_t.append(t)
+    return ring_t, cf_t
+
+
 @dataclass
 class ReactionEvents:
     """Events detected in one trajectory (times in fs, distances in A; None: not observed)."""
@@ -581,19 +601,15 @@ def analyse(trajectory: Trajectory, persist_fs: float = BREAK_PERSIST_FS) -> Rea
         Event times [fs] and the Na-F distance [A] of this run.
     """
     times = np.asarray(trajectory.times_fs)
-    lengths = np.asarray(trajectory.bond_lengths_A)
-    r0 = lengths[0]
-    ring = {tuple(b) for b in trajectory.ring_bonds}
-    ring_t: list[tuple[float, str]] = []
-    cf_t: list[float] = []
-    for k, (i, j) in enumerate(trajectory.bonds):
-        t = _break_time(times, lengths[:, k], float(r0[k]), persist_fs)
-        if t is None:
-            continue
-        if (i, j) in ring:
-            ring_t.append((t, trajectory.bond_label(k)))
-        if {trajectory.symbols[i], trajectory.symbols[j]} == {"C", "F"}:
-            cf_t.append(t)
+    broken, cf_t = _broken_bonds(
+        times,
+        np.asarray(trajectory.bond_lengths_A),
+        trajectory.bonds,
+        trajectory.ring_bonds,
+        trajectory.symbols,
+        persist_fs,
+    )
+    ring_t = [(t, trajectory.bond_label(k)) for t, k in broken]
     first_ring = min(ring_t) if ring_t else (None, None)
     return ReactionEvents(
         adsorbate=trajectory.adsorbate,
@@ -754,6 +770,26 @@ def summarise(trajectories: Sequence[Trajectory]) -> MDSummary:
     return MDSummary(adsorbate=name, events=events, trajectories=list(trajectories))
 
 
+_SEEDS_DONE = re.compile(r"\((\d+)/(\d+) seeds\)")
+
+
+def seeds_done_fraction(text: str) -> float | None:
+    """Fraction of the seeds done, read from a :func:`reactive_md` message ``"... (k/n seeds)"``.
+
+    Parameters
+    ----------
+    text : str
+        A progress message of :func:`reactive_md`.
+
+    Returns
+    -------
+    float or None
+        k / n, or None when the message does not say how many seeds are done.
+    """
+    found = _SEEDS_DONE.search(text)
+    return int(found[1]) / int(found[2]) if found else None
+
+
 def default_workers() -> int:
     """Worker processes for independent seeds: ``$SOLIDNA_WORKERS``, else min(2, CPU count)."""
     wanted = os.environ.get("SOLIDNA_WORKERS")
@@ -828,8 +864,7 @@ def reactive_md(
         def done(seed: int, traj: Trajectory) -> None:
             store.put("md", payloads[seed], traj.as_dict())
             found[seed] = traj
-            k = len(found)
-            message(f"{adsorbate.name} seed {seed}: done ({k}/{len(cfg.seeds)} seeds)")
+            message(f"{adsorbate.name} seed {seed}: done ({len(found)}/{len(cfg.seeds)} seeds)")
 
         if n_workers == 1 or len(missing) == 1:
             for seed in missing:

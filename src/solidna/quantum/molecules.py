@@ -43,6 +43,7 @@ __all__ = [
     "check_charge_multiplicity",
     "coordinating_site",
     "candidate_sites",
+    "has_cf_bond",
     "DEFAULT_SEED",
 ]
 
@@ -536,6 +537,15 @@ _SITES: tuple[tuple[str, str], ...] = (
 )
 
 
+def _with_hydrogens(molecule_: Molecule) -> Any:
+    """The RDKit molecule of the first component of ``molecule_``'s SMILES with hydrogens, in
+    its atom order (None when RDKit cannot parse it)."""
+    from rdkit import Chem
+
+    parsed = _parse_smiles(molecule_.smiles.split(".")[0])
+    return None if parsed is None else Chem.AddHs(parsed)
+
+
 def coordinating_site(molecule_: Molecule, rdkit_mol: Any = None) -> tuple[int, str] | None:
     """The atom that binds Na+: (index, kind), or None when the molecule has no such atom.
 
@@ -558,12 +568,9 @@ def coordinating_site(molecule_: Molecule, rdkit_mol: Any = None) -> tuple[int, 
     """
     from rdkit import Chem
 
-    mol = rdkit_mol
+    mol = rdkit_mol if rdkit_mol is not None else _with_hydrogens(molecule_)
     if mol is None:
-        parsed = _parse_smiles(molecule_.smiles.split(".")[0])
-        if parsed is None:
-            return None
-        mol = Chem.AddHs(parsed)
+        return None
     for smarts, kind in _SITES:
         matches = mol.GetSubstructMatches(Chem.MolFromSmarts(smarts))
         if matches:
@@ -590,15 +597,32 @@ def candidate_sites(molecule_: Molecule) -> list[tuple[int, str]]:
     """
     from rdkit import Chem
 
-    parsed = _parse_smiles(molecule_.smiles.split(".")[0])
-    if parsed is None:
+    mol = _with_hydrogens(molecule_)
+    if mol is None:
         return []
-    mol = Chem.AddHs(parsed)
     found: dict[int, str] = {}
     for smarts, kind in _SITES:
         for match in mol.GetSubstructMatches(Chem.MolFromSmarts(smarts)):
             found.setdefault(int(match[0]), kind)
     return sorted(found.items())
+
+
+def has_cf_bond(molecule_: Molecule) -> bool:
+    """True when the molecule has a C-F bond (it can release F- on reduction).
+
+    Parameters
+    ----------
+    molecule_ : Molecule
+        The molecule (its bonds and element symbols are read).
+
+    Returns
+    -------
+    bool
+        Whether any bond joins a C and an F atom.
+    """
+    return any(
+        {molecule_.symbols[i], molecule_.symbols[j]} == {"C", "F"} for i, j in molecule_.bonds
+    )
 
 
 def na_complex(

@@ -76,6 +76,22 @@ def _finite_or_none(x: float) -> float | None:
     return float(x) if math.isfinite(x) else None
 
 
+def _median(arr: np.ndarray) -> float:
+    """Median of times with ``+inf`` for censored ones: ``+inf`` when the upper middle value is
+    censored (numpy would give nan for an inf-inf midpoint)."""
+    srt = np.sort(arr)
+    k = arr.size
+    hi = srt[k // 2]
+    return math.inf if math.isinf(hi) else 0.5 * (srt[(k - 1) // 2] + hi)
+
+
+def _resampled_medians(arr: np.ndarray, rng: np.random.Generator, n_boot: int) -> np.ndarray:
+    """Medians (as :func:`_median`) of ``n_boot`` resamples of ``arr`` with replacement."""
+    s = np.sort(arr[rng.integers(0, arr.size, size=(int(n_boot), arr.size))], axis=1)
+    lo, hi = s[:, (arr.size - 1) // 2], s[:, arr.size // 2]
+    return np.where(np.isinf(hi), np.inf, 0.5 * (lo + hi))
+
+
 @dataclass
 class Interval:
     """A median with its bootstrap interval (None: not observed / unbounded)."""
@@ -141,20 +157,11 @@ def bootstrap_median(
     if not 0.0 < level < 1.0:
         raise OutOfRangeError(f"Confidence level must be between 0 and 1, got {level!r}.")
     arr = as_times(values)
-    rng = np.random.default_rng(seed)
-    samples = arr[rng.integers(0, arr.size, size=(int(n_boot), arr.size))]
-    # the median of a resample with +inf values: numpy gives inf (or nan for inf-inf midpoints)
-    medians = np.sort(samples, axis=1)
-    k = arr.size
-    lo_mid, hi_mid = medians[:, (k - 1) // 2], medians[:, k // 2]
-    boot = np.where(np.isinf(hi_mid), np.inf, 0.5 * (lo_mid + hi_mid))
+    boot = _resampled_medians(arr, np.random.default_rng(seed), n_boot)
     tail = 100 * (1 - level) / 2
     low, high = np.percentile(boot, [tail, 100 - tail], method="lower")
-    srt = np.sort(arr)
-    med_hi = srt[k // 2]
-    median = math.inf if math.isinf(med_hi) else 0.5 * (srt[(k - 1) // 2] + med_hi)
     return Interval(
-        median=_finite_or_none(median),
+        median=_finite_or_none(_median(arr)),
         low=_finite_or_none(low),
         high=_finite_or_none(high),
         level=level,
@@ -268,13 +275,8 @@ def compare_times(
         alternative="less",
     )
     rng = np.random.default_rng(seed)
-
-    def medians(x: np.ndarray) -> np.ndarray:
-        s = np.sort(x[rng.integers(0, x.size, size=(int(n_boot), x.size))], axis=1)
-        lo, hi = s[:, (x.size - 1) // 2], s[:, x.size // 2]
-        return np.where(np.isinf(hi), np.inf, 0.5 * (lo + hi))
-
-    mb, ma = medians(xb), medians(xa)
+    mb = _resampled_medians(xb, rng, n_boot)  # B first: the order fixes the random stream
+    ma = _resampled_medians(xa, rng, n_boot)
     with np.errstate(invalid="ignore"):
         diff = mb - ma  # inf - inf = nan: undefined in that resample
     tail = 100 * (1 - level) / 2
@@ -284,8 +286,8 @@ def compare_times(
         if defined.size
         else (np.nan,) * 2
     )
-    med_a, med_b = bootstrap_median(a, n_boot=2).median, bootstrap_median(b, n_boot=2).median
-    centre = None if med_a is None or med_b is None else med_b - med_a
+    med_a, med_b = _median(xa), _median(xb)
+    centre = float(med_b - med_a) if math.isfinite(med_a) and math.isfinite(med_b) else None
     difference = Interval(
         median=centre,
         low=None if not np.isfinite(low) else float(low),

@@ -291,10 +291,12 @@ class StudyResult:
             missing.append(f"the {GEOMETRIES[1]} geometries")
         if LARGE_BASIS not in bases:
             missing.append(f"the {LARGE_BASIS} basis")
+        functionals = ", ".join(sorted({r.functional for r in self.rows}))
+        solvents = ", ".join(dict.fromkeys(r.solvent for r in self.rows))
         text = (
-            f"{len(self.rows)} settings: functionals {', '.join(sorted({r.functional for r in self.rows}))}; "
-            f"bases {', '.join(bases)}; solvents {', '.join(dict.fromkeys(r.solvent for r in self.rows))}; "
-            f"geometries {', '.join(geometries)}; {len({r.start_site for r in self.rows})} Na+ start sites"
+            f"{len(self.rows)} settings: functionals {functionals}; bases {', '.join(bases)}; "
+            f"solvents {solvents}; geometries {', '.join(geometries)}; "
+            f"{len({r.start_site for r in self.rows})} Na+ start sites"
         )
         if missing:
             text += f" (not computed here: {' and '.join(missing)})"
@@ -715,11 +717,12 @@ def cached_study(
     base = get_level(level)
     fec = molecule(name)
     kinds = dict(candidate_sites(fec))
+    store = store or ResultsCache()
     for dft, large in ((True, LARGE_BASIS), (False, LARGE_BASIS), (True, None), (False, None)):
         points = study_design(list(kinds), large_basis=large, dft_geometry=dft)
         key = {"molecule": fec.key(), "base": base.as_dict(), "design": _design_key(points)}
-        hit = (store or ResultsCache()).get("study", key)
+        hit = store.get("study", key)
         if hit is not None:
             return StudyResult.from_dict(hit)
-    hit = (store or ResultsCache()).get("study", _latest_key(fec, base))
+    hit = store.get("study", _latest_key(fec, base))
     return None if hit is None else StudyResult.from_dict(hit)

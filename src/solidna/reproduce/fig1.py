@@ -33,7 +33,7 @@ from solidna._docstrings import fill_doc
 from solidna.progress import scaled
 from solidna.quantum.cache import ResultsCache
 from solidna.quantum.levels import DEFAULT_LEVEL, Level, MDSettings, get_level, get_md_settings
-from solidna.quantum.md import NAF_CRYSTAL_A2_NM, NAF_MOLECULE_NM
+from solidna.quantum.md import NAF_CRYSTAL_A2_NM, NAF_MOLECULE_NM, seeds_done_fraction
 from solidna.reproduce.base import FigureOutput, Progress, TargetResult, no_progress
 from solidna.targets import get_target
 
@@ -66,7 +66,6 @@ def _source_note(results: list[Any]) -> str:
 # "FEC seed 2: 125/250 fs", "FEC seed 2: read from cache" and "FEC seed 2: done (3/8 seeds)"
 # (messages of quantum.md.reactive_md)
 _MD_MESSAGE = re.compile(r"seed (\d+): (?:(\d+(?:\.\d+)?)/(\d+(?:\.\d+)?) fs|read from cache)")
-_MD_DONE = re.compile(r"\((\d+)/(\d+) seeds\)")
 
 
 def _md_progress(progress: Progress, seeds: tuple[int, ...], start: float, stop: float) -> Any:
@@ -80,16 +79,26 @@ def _md_progress(progress: Progress, seeds: tuple[int, ...], start: float, stop:
 
     def message(text: str) -> None:
         found = _MD_MESSAGE.search(text)
-        fraction = None
-        done_seeds = _MD_DONE.search(text)
-        if done_seeds:
-            fraction = int(done_seeds[1]) / int(done_seeds[2])
-        elif found and int(found[1]) in seeds:
+        fraction = seeds_done_fraction(text)
+        if fraction is None and found and int(found[1]) in seeds:
             done = 1.0 if found[2] is None else float(found[2]) / float(found[3])
             fraction = (seeds.index(int(found[1])) + done) / len(seeds)
         sub(f"Fig. 1d: {text}", fraction)
 
     return message
+
+
+def _censored_at(summary: Any, attribute: str) -> float:
+    """Length [fs] of the shortest run among the seeds in which the event was not observed.
+
+    The lower bound of an event not observed: a run may stop early only after all its events
+    (``MDSettings.stop_margin_fs``), so the seeds without the event ran their full length, and
+    the shortest (early-stopped) run of the summary is no bound for them.
+    """
+    return min(
+        (e.duration_fs for e in summary.events if getattr(e, attribute) is None),
+        default=summary.duration_fs,
+    )
 
 
 def _event_value(value: float | None, duration_fs: float) -> tuple[float, str]:
@@ -135,7 +144,7 @@ def run(
     from solidna.quantum.md import BOND_BREAK_FACTOR, BREAK_PERSIST_FS, reactive_md
     from solidna.quantum.molecules import from_smiles, molecule, na_complex
     from solidna.quantum.orbitals import frontier_orbitals, na_shift, resolve_cache
-    from solidna.quantum.stats import ALPHA, compare_times
+    from solidna.quantum.stats import ALPHA, N_BOOTSTRAP, compare_times
 
     lvl = get_level(level)
     cfg = get_md_settings(md)
@@ -153,13 +162,14 @@ def run(
     shift = na_shift(fec, lvl, cache=store, message=say)
     na_ion = frontier_orbitals(from_smiles("[Na+]", name="Na+"), lvl, cache=store, message=say)
     src = _source_note([shift.free, shift.complex])
+    paper_shift = get_target("fig1c.lumo_shift_on_na").value  # report text and plotting only
     orbital_text = (
         f"{lvl.label}: LUMO FEC {shift.free.lumo_eV:.2f} eV, FEC-Na+ {shift.complex.lumo_eV:.2f} eV "
-        f"(paper: a shift of {get_target('fig1c.lumo_shift_on_na').value} eV); HOMO {shift.free.homo_eV:.2f} / {shift.complex.homo_eV:.2f} eV; "
+        f"(paper: a shift of {paper_shift} eV); "
+        f"HOMO {shift.free.homo_eV:.2f} / {shift.complex.homo_eV:.2f} eV; "
         f"geometries: {shift.free.geometry}; {src}"
     )
     study = _cached_study(lvl, store)
-    paper_shift = get_target("fig1c.lumo_shift_on_na").value  # report text and plotting only
     if study is not None:
         band = study.band()
         R(
@@ -167,7 +177,8 @@ def run(
                 "fig1c.lumo_shift_on_na",
                 band["median_eV"],
                 "median of the level-of-theory band (read from the results cache, computed "
-                f"{study.computed_at} by `solidna screen --study`): {study.summary_text(paper_shift)} "
+                f"{study.computed_at} by `solidna screen --study`): "
+                f"{study.summary_text(paper_shift)} "
                 f"Default setting of this run: {orbital_text}",
             )
         )
@@ -218,7 +229,7 @@ def run(
         "default (UFF radii x 1.1, Na+ 1.64 A) was chosen because it gives Na+ a solvation free "
         "energy inside the experimental range; PySCF's own PCM default (Bondi x 1.2, 2.72 A) "
         "under-solvates Na+ and gives a much larger shift (the gas phase, larger still), so the "
-        f"paper's {get_target('fig1c.lumo_shift_on_na').value} eV, whose solvent model is not "
+        f"paper's {paper_shift} eV, whose solvent model is not "
         "stated, lies between two standard choices (solidna.quantum.levels; "
         "fig1.run(cavity_sensitivity=True) computes the other cavity in this run).",
         "fig1c",
@@ -235,7 +246,9 @@ def run(
     md_src = _source_note([e for s in summaries for e in s.trajectories])
     duration = min(free_md.duration_fs, cplx_md.duration_fs)
 
-    ring, ring_text = _event_value(free_md.ring_opening_fs, duration)
+    ring, ring_text = _event_value(
+        free_md.ring_opening_fs, _censored_at(free_md, "ring_opening_fs")
+    )
     R(
         TargetResult(
             "fig1d.fec_ring_opening",
@@ -245,7 +258,7 @@ def run(
             f"{free_md.per_seed_text('ring_opening_fs')}; {md_src}",
         )
     )
-    cf, cf_text = _event_value(free_md.cf_cleavage_fs, duration)
+    cf, cf_text = _event_value(free_md.cf_cleavage_fs, _censored_at(free_md, "cf_cleavage_fs"))
     R(
         TargetResult(
             "fig1d.fec_cf_cleavage",
@@ -276,12 +289,13 @@ def run(
         )
     )
     naf = cplx_md.na_f_at_80fs_A
+    cplx_naf_text = _distribution_text([e.na_f_at_80fs_A for e in cplx_md.events])
     if naf is None:
         naf_note = f"no value: the trajectories are only {duration:g} fs long"
     else:
         naf_note = (
             "shortest F-Na distance of FEC-Na+ on Na at 80 fs, median over seeds: "
-            + _distribution_text([e.na_f_at_80fs_A for e in cplx_md.events])
+            + cplx_naf_text
             + f"; FEC alone: {_distribution_text([e.na_f_at_80fs_A for e in free_md.events])}; "
             f"{md_src}"
         )
@@ -294,7 +308,7 @@ def run(
         "there is: a distance that short is a compressed, repulsive contact (a transient of the "
         "dynamics or an artefact of its method), not an equilibrium Na-F bond. The model's "
         "distances at 80 fs: FEC-Na+ "
-        + _distribution_text([e.na_f_at_80fs_A for e in cplx_md.events])
+        + cplx_naf_text
         + "; seeds below the molecule's bond length: "
         + ", ".join(
             f"{s.adsorbate} {_below(s, NAF_MOLECULE_NM)} of {len(s.events)}" for s in summaries
@@ -319,15 +333,17 @@ def run(
         "fig1d.fec_cf_cleavage",
     )
     drift = max(e.energy_drift_meV_per_atom for s in summaries for e in s.events)
+    resamples = f"{N_BOOTSTRAP:,}".replace(",", " ")  # "10 000"
     out.note(
         f"Fig. 1d: {cfg.label}; largest total-energy deviation "
         f"{drift:.2f} meV/atom. Event criteria: a bond is broken when longer than "
         f"{BOND_BREAK_FACTOR:g}x its t = 0 length and held for {BREAK_PERSIST_FS:g} fs; ring "
         "opening = the first ring bond to break, C-F cleavage = the first C-F bond; event time = "
-        "median over seeds with a bootstrap 95 % interval (10 000 resamples of the seeds); a seed "
-        "without the event counts as later than its full-length run. The paper's times are from ab initio MD of unstated "
-        "settings: a semi-empirical Hamiltonian on a small cluster can differ by more than the "
-        "factor-2 tolerance, and the report shows the numbers as they come out.",
+        f"median over seeds with a bootstrap 95 % interval ({resamples} resamples of the "
+        "seeds); a seed without the event counts as later than its full-length run. The paper's "
+        "times are from ab initio MD of unstated settings: a semi-empirical Hamiltonian on a "
+        "small cluster can differ by more than the factor-2 tolerance, and the report shows the "
+        "numbers as they come out.",
         "fig1d",
     )
 
