@@ -51,12 +51,11 @@ def symmetric_parts(ps) -> dict[str, float]:
     t = out["Time [s]"]
     k = int(np.searchsorted(t, 3600.0 * (1 - 1e-6))) - 1  # last sample of the first half cycle
     i = 1.0  # 0.1 mA/cm2 = 1 A/m2
-    res = {"bulk [mV]": i * out["Bulk SSE resistance [Ohm.m2]"][k] * 1e3}
+    res = {"bulk [mV]": float(i * out["Bulk SSE resistance [Ohm.m2]"][k] * 1e3)}
     for part, pair in _PARTS.items():
         sign = [1, -1] if len(pair) == 2 else [1]
         res[part] = 1e3 * float(sum(s * out[n][k] for s, n in zip(sign, pair, strict=True)))
     res["total at 1 h [mV]"] = 1e3 * float(out["Working-electrode voltage [V]"][k])
-    res["bulk [mV]"] = float(res["bulk [mV]"])
     eta = cell.cycle("0.1 mA/cm2", "1 h", "4 h").overpotential()
     res["overpotential cycle 1 [mV]"] = float(eta.iloc[0])
     return res

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ __all__ = [
     "RESIDUAL_TOL",
     "JACOBIAN_STEP",
     "SOLVE_SHARE",
+    "forward_jacobian",
 ]
 
 # Residual tolerance of the solve: |ln(model/paper)| below 1e-3 (0.1 %) is far inside the
@@ -48,6 +49,45 @@ MAX_STEP = 0.5
 # Share of the progress bar for the solve; the rest is the Jacobian at the solution (one
 # evaluation per free parameter) for the uncertainty analysis.
 SOLVE_SHARE = 0.85
+
+
+def forward_jacobian(
+    log_values: Callable[[np.ndarray], np.ndarray],
+    x: np.ndarray,
+    y0: np.ndarray,
+    steps: Sequence[float] | None = None,
+    column_done: Callable[[int], None] | None = None,
+) -> np.ndarray:
+    """Forward-difference Jacobian ``d log_values / d x`` at ``x``: one evaluation per column,
+    the uncertainty analysis of every calibration (:mod:`solidna.calibrate.uncertainty`).
+
+    Parameters
+    ----------
+    log_values : callable
+        ``x -> ln(model values)`` [-] (or log residuals, which differ by a constant).
+    x : numpy.ndarray of float
+        The point, in the fitted coordinates (``ln p`` or ``p``).
+    y0 : numpy.ndarray of float
+        ``log_values(x)``, already known to the caller.
+    steps : sequence of float, optional
+        Step of each coordinate; default :data:`JACOBIAN_STEP` (2 % in log space).
+    column_done : callable, optional
+        Called with the column index after each evaluation (progress).
+
+    Returns
+    -------
+    numpy.ndarray of float
+        The Jacobian, ``len(y0)`` rows by ``len(x)`` columns.
+    """
+    jac = np.empty((len(y0), len(x)))
+    for k in range(len(x)):
+        step = JACOBIAN_STEP if steps is None else steps[k]
+        xk = x.copy()
+        xk[k] += step
+        jac[:, k] = (log_values(xk) - y0) / step
+        if column_done is not None:
+            column_done(k)
+    return jac
 
 
 def chord_solve(
@@ -292,18 +332,21 @@ class Calibration:
         # A fresh forward-difference Jacobian at the solution (the chord method's may be from
         # an earlier point), for the targets fitted and the ones only checked.
         rows = list(self.target_ids) + [t for t in self.checked_ids if t in final]
-        y0 = np.log([final[t] for t in rows])
-        jac = np.empty((len(rows), len(names)))
-        for k in range(len(names)):
-            xk = x.copy()
-            xk[k] += JACOBIAN_STEP
+
+        def log_rows(xk: np.ndarray) -> np.ndarray:
             fun(xk)
-            jac[:, k] = (np.log([evaluated[xk.tobytes()][t] for t in rows]) - y0) / JACOBIAN_STEP
-            nfev += 1
+            return np.log([evaluated[xk.tobytes()][t] for t in rows])
+
+        def column_done(k: int) -> None:
             progress(
                 f"{len(evaluated)} model evaluations (sensitivities at the solution)",
                 SOLVE_SHARE + (1 - SOLVE_SHARE) * (k + 1) / (len(names) + 1),
             )
+
+        jac = forward_jacobian(
+            log_rows, x, np.log([final[t] for t in rows]), column_done=column_done
+        )
+        nfev += len(names)
         values = dict(zip(names, (float(v) for v in np.exp(x)), strict=True))
         fitted = len(self.target_ids)
         analysis = identifiability(
@@ -353,12 +396,7 @@ class Calibration:
             values = self.model_values(ps.updated(new, method="fitted", source="calibration"))
             return np.log([values[t] for t in self.target_ids])
 
-        y0 = log_values(x)
-        jac = np.empty((len(self.target_ids), len(names)))
-        for k in range(len(names)):
-            xk = x.copy()
-            xk[k] += JACOBIAN_STEP
-            jac[:, k] = (log_values(xk) - y0) / JACOBIAN_STEP
+        jac = forward_jacobian(log_values, x, log_values(x))
         return identifiability(
             jac, names, [ps[n] for n in names], [targets[t] for t in self.target_ids]
         )

@@ -34,7 +34,7 @@ import tomli_w
 from scipy.optimize import least_squares
 
 from solidna import __version__
-from solidna.calibrate._common import JACOBIAN_STEP
+from solidna.calibrate._common import JACOBIAN_STEP, forward_jacobian
 from solidna.calibrate.uncertainty import UNCERTAINTY_METHOD, Identifiability, identifiability
 from solidna.errors import ConvergenceError, DataFormatError
 from solidna.materials import electrolyte as el
@@ -246,13 +246,11 @@ def _uncertainty(
     them (:mod:`solidna.calibrate.uncertainty`): forward differences of ln(model) in the fitted
     coordinates - 2 % steps for a log-space parameter, 2 % of the value for a linear one (the
     swelling ratio, the gel's activation energy, the modulus exponent)."""
-    r0 = residuals(x)
-    jac = np.empty((r0.size, x.size))
-    for k, (_name, kind, *_rest) in enumerate(_FREE):
-        step = JACOBIAN_STEP if kind == "log" else JACOBIAN_STEP * abs(x[k])
-        xk = x.copy()
-        xk[k] += step
-        jac[:, k] = (residuals(xk) - r0) / step
+    steps = [
+        JACOBIAN_STEP if kind == "log" else JACOBIAN_STEP * abs(x[k])
+        for k, (_name, kind, *_rest) in enumerate(_FREE)
+    ]
+    jac = forward_jacobian(residuals, x, residuals(x), steps)
     return identifiability(
         jac,
         [name for name, *_ in _FREE],

@@ -364,8 +364,7 @@ def sigma_point_sets(
     for k in range(len(names)):
         step = math.sqrt(max(lam[k], 0.0)) * vec[:, k]
         new = {}
-        for j, name in enumerate(names):
-            p = analysis.parameters.index(name)
+        for j, (name, p) in enumerate(zip(names, idx, strict=True)):
             new[name] = (
                 parameters[name] * math.exp(step[j])
                 if analysis.log_space[p]

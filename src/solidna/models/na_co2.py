@@ -56,8 +56,6 @@ from solidna.models.interphase import ANODE_TYPES, GROWTH_OPTIONS, InterphaseSub
 
 __all__ = ["NaCO2CellModel"]
 
-R_GAS = pybamm.constants.R.value  # J/(mol K)
-
 
 class NaCO2CellModel(OneDomainModel):
     """PyBaMM model of the all-solid-state Na-CO2 cell.
@@ -262,7 +260,7 @@ def na_co2_parameter_values(
     # van 't Hoff: d ln H / d(1/T) = -dH_sol / R (dissolution is exothermic: less CO2 when warm)
     h = h_ref * math.exp(
         -v["CO2 dissolution enthalpy [J.mol-1]"]
-        / R_GAS
+        / thermo.R
         * (1 / T - 1 / v["Reference temperature [K]"])
     )
     prefix = "Modified" if anode == "modified" else "Pristine"

@@ -194,8 +194,10 @@ def summarize(results: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     >>> counts["fail"], counts["reference"], counts["by_role"]["validate"]["fail"]
     (1, 1, 1)
     """
+    from solidna.targets import VALIDATION_KINDS
+
     by_role = {role: {"pass": 0, "fail": 0, "null": 0} for role in ROLE_LABELS}
-    by_kind = {kind: {"pass": 0, "fail": 0, "null": 0} for kind in ("prediction", "consistency")}
+    by_kind = {kind: {"pass": 0, "fail": 0, "null": 0} for kind in VALIDATION_KINDS}
     counts: dict[str, Any] = {"pass": 0, "fail": 0, "null": 0, "reference": 0}
     for r in results:
         role = r.get("role")
@@ -216,8 +218,9 @@ def summarize(results: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
 
 @fill_doc
 def validation_kind_of(entry: Mapping[str, Any]) -> str | None:
-    """``prediction`` or ``consistency`` for a validate result: its own ``kind`` (written by
-    ``solidna reproduce``), else the kind of its target id (``targets/validation.yaml``).
+    """``prediction`` or ``consistency`` for a validate result: its own ``kind`` when the entry
+    carries one, else the kind of its target id (``targets/validation.yaml``; ``solidna
+    reproduce`` writes no kind into its entries).
 
     %(Parameters: result_entry)s
 

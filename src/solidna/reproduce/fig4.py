@@ -178,15 +178,15 @@ def _overpotential_band(ps: ParameterSet, mna) -> tuple[np.ndarray | None, str]:
     4000-h protocol at the sigma points of the symmetric calibration's covariance."""
     from solidna.calibrate.uncertainty import band, propagate
 
-    cycles = mna.overpotential().index
+    eta = mna.overpotential()
 
     def per_cycle(p: ParameterSet) -> np.ndarray:
-        return ex.fig4h(p, "modified").overpotential().reindex(cycles).to_numpy(float)
+        return ex.fig4h(p, "modified").overpotential().reindex(eta.index).to_numpy(float)
 
     points, note = propagate(ps, "symmetric", per_cycle, only=MODIFIED_FITTED)
     if not points:
         return None, note
-    return band(mna.overpotential().to_numpy(float), points), note
+    return band(eta.to_numpy(float), points), note
 
 
 @fill_doc

@@ -378,9 +378,10 @@ def _figures(discharges, gaps, mna, fresh, pri, bands=None) -> dict[str, Any]:
     )
 
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
-    n_mna = len(mna.cycles())
+    mna_cycles = mna.cycles()
+    n_mna = len(mna_cycles)
     runs = (
-        (mna.cycles(), 0, "o-", "M-Na", {}),
+        (mna_cycles, 0, "o-", "M-Na", {}),
         (fresh.cycles(), n_mna, "s-", "M-Na, fresh cathode", {"mfc": "white"}),
         (pri.cycles(), 0, "^-", "Na (pristine)", {"color": PRISTINE}),
     )
@@ -394,9 +395,9 @@ def _figures(discharges, gaps, mna, fresh, pri, bands=None) -> dict[str, Any]:
             label=label,
         )
     if bands is not None:
-        v = mna.cycles()["Terminal discharge voltage [V]"].to_numpy(float)
+        v = mna_cycles["Terminal discharge voltage [V]"].to_numpy(float)
         ax.fill_between(
-            mna.cycles().index,
+            mna_cycles.index,
             v - bands[1],
             v + bands[1],
             color=MODIFIED,
