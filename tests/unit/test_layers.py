@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "solidna.progress": 0,
     # shared docstring fragments (text only; every layer fills its docstrings from them)
     "solidna._docstrings": 0,
+    "solidna._dask": 0,
     # data the physics reads: parameter sets, the paper's targets; and presentation (figure
     # style and HTML), which draws and formats but knows nothing of the physics
     "solidna.parameters": 1,

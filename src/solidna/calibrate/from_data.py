@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from solidna.calibrate._common import forward_jacobian
 from solidna.errors import ConvergenceError, DataFormatError, InvalidOptionError, check_choice
 from solidna.parameters import ParameterSet
 
@@ -503,30 +504,9 @@ def _dask_samples(
 ) -> list[pd.DataFrame]:
     """:func:`_sample_cycles` on Dask (``dask.distributed``, the engine of ``solidna sweep``):
     the samples in one chunk per worker, each chunk one task sharing one simulation."""
-    import contextlib
-    import logging
+    from solidna._dask import dask_client
 
-    from distributed import Client, LocalCluster
-
-    with contextlib.ExitStack() as stack:
-        if scheduler is not None:
-            try:
-                client = stack.enter_context(Client(scheduler, timeout="10s"))
-            except (OSError, TimeoutError, ValueError) as exc:
-                raise InvalidOptionError(
-                    f"Cannot reach the Dask scheduler at {scheduler!r} ({exc}). Start one with "
-                    "`dask scheduler` and workers with `dask worker ADDRESS`."
-                ) from None
-        else:
-            cluster = stack.enter_context(
-                LocalCluster(
-                    n_workers=int(workers),
-                    threads_per_worker=1,
-                    dashboard_address=":0",  # a free port: never clashes with a running one
-                    silence_logs=logging.ERROR,
-                )
-            )
-            client = stack.enter_context(Client(cluster))
+    with dask_client(scheduler, workers) as client:
         n = max(1, len(client.scheduler_info()["workers"]))
         chunks = [samples[k::n] for k in range(n) if samples[k::n]]
         futures = client.map(_sample_cycles, [cell] * len(chunks), [step] * len(chunks), chunks)
@@ -550,11 +530,7 @@ def _levenberg_marquardt(residual, x, r):
     lam = 1e-3
     jac = None
     for _ in range(MAX_ITERATIONS):
-        jac = np.empty((r.size, x.size))
-        for k in range(x.size):
-            xk = x.copy()
-            xk[k] += JACOBIAN_STEP
-            jac[:, k] = (residual(xk) - r) / JACOBIAN_STEP
+        jac = forward_jacobian(residual, x, r, steps=[JACOBIAN_STEP] * x.size)
         if math.sqrt(cost / r.size) <= NOISE_FLOOR_MV:
             break
         a = jac.T @ jac

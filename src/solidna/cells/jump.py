@@ -43,7 +43,7 @@ interpolated (monotone cubic, PCHIP, in cycle number) and marked ``Interpolated`
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -146,6 +146,27 @@ class EnvelopeRun:
     def resolved_cycles(self) -> int:
         """Cycles solved with the full model (settling cycles included)."""
         return sum(len(b.states) for _, b, _ in self.blocks)
+
+    def record(self, tolerance: JumpTolerance) -> dict:
+        """What a result's run record says of the jumping (``inputs["cycle jumping"]``).
+
+        Parameters
+        ----------
+        tolerance : JumpTolerance
+            The tolerance the run was jumped with.
+
+        Returns
+        -------
+        dict
+            Cycles, resolved cycles, accepted and rejected jumps, and the tolerance.
+        """
+        return {
+            "cycles": self.n_cycles,
+            "resolved cycles": self.resolved_cycles,
+            "jumps": self.jumps,
+            "rejected jumps": self.rejected,
+            "tolerance": asdict(tolerance),
+        }
 
 
 def use_jumping(jump: bool | None, n_cycles: float) -> bool:

@@ -13,7 +13,7 @@ to keep the cycled anode - which is how the paper's cathode replacement (Fig. 5f
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -228,16 +228,7 @@ class NaCO2Cell(Cell):
             ts,
             [step.describe()],
             tic,
-            inputs=self._run_inputs()
-            | {
-                "cycle jumping": {
-                    "cycles": run.n_cycles,
-                    "resolved cycles": run.resolved_cycles,
-                    "jumps": run.jumps,
-                    "rejected jumps": run.rejected,
-                    "tolerance": asdict(tol),
-                }
-            },
+            inputs=self._run_inputs() | {"cycle jumping": run.record(tol)},
             status=status,
             # the run ends with a resolved block: its last state is the run's
             final_state={"anode interphase thickness [m]": float(run.blocks[-1][1].data[2][-1])},

@@ -343,13 +343,7 @@ class NVPCell(Cell):
             records = [rec for _, block, _ in run.blocks for rec in block.data]
             status = blocks.status if run.event else "completed"
             cycles = _fill_skipped(_cycle_table(records, halves, mass_g), records, run.n_cycles)
-            inputs["cycle jumping"] = {
-                "cycles": run.n_cycles,
-                "resolved cycles": run.resolved_cycles,
-                "jumps": run.jumps,
-                "rejected jumps": run.rejected,
-                "tolerance": asdict(tol),
-            }
+            inputs["cycle jumping"] = run.record(tol)
         else:
             records, status = solver.run(steps, points_per_step=points_per_step)
             cycles = _cycle_table(records, halves, mass_g).assign(Interpolated=False)

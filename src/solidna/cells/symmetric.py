@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -835,15 +835,7 @@ class SymmetricCell(Cell):
             ts,
             [step.describe()],
             tic,
-            inputs={
-                "cycle jumping": {
-                    "cycles": run.n_cycles,
-                    "resolved cycles": run.resolved_cycles,
-                    "jumps": run.jumps,
-                    "rejected jumps": run.rejected,
-                    "tolerance": asdict(tolerance or JumpTolerance()),
-                }
-            },
+            inputs={"cycle jumping": run.record(tolerance or JumpTolerance())},
             status=status,
             final_state={"left": float(run.final_state[0]), "right": float(run.final_state[1])},
             jumped={

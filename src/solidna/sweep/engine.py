@@ -25,15 +25,14 @@ goes on.
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import os
 import time
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from solidna._dask import SCHEDULER_HELP, dask_client
 from solidna.errors import InvalidOptionError
 from solidna.progress import Progress, no_progress
 from solidna.sweep.cells import build_cell, run_protocol
@@ -55,12 +54,6 @@ __all__ = ["run", "run_point", "run_points", "SCHEDULER_HELP"]
 #: Batches per worker at least (so that the workers stay balanced to the end of the sweep): a
 #: small sweep splits its chunks into smaller batches.
 BATCHES_PER_WORKER = 4
-
-#: How to start a cluster by hand (shown when the scheduler cannot be reached).
-SCHEDULER_HELP = (
-    "Start a scheduler with `dask scheduler` (it prints its address, e.g. tcp://HOST:8786) and "
-    "workers with `dask worker tcp://HOST:8786`, each in an environment where solidna is installed."
-)
 
 # The parameter set each worker process loaded (read once per process, reused by every point).
 _PARAMETER_SETS: dict[str, Any] = {}
@@ -143,39 +136,6 @@ def _batches(points: list, workers: int, chunks: tuple[int, ...]) -> list[list]:
     return [g[i : i + size] for g in groups.values() for i in range(0, len(g), size)]
 
 
-@contextlib.contextmanager
-def _client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
-    from distributed import Client, LocalCluster
-
-    if scheduler:
-        try:
-            client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise InvalidOptionError(
-                f"Cannot reach the Dask scheduler at {scheduler!r} ({exc}). {SCHEDULER_HELP}"
-            ) from None
-        try:
-            yield client
-        finally:
-            client.close()
-        return
-    n = workers or os.cpu_count() or 1
-    # one thread per worker process: the solvers are serial; BLAS threads would only compete
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
-    with (
-        LocalCluster(
-            n_workers=n,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        yield client
-
-
 def run(
     spec: str | os.PathLike[str] | Mapping[str, Any] | SweepSpec,
     out: str | os.PathLike[str],
@@ -241,7 +201,7 @@ def _execute(spec, points, path, scheduler, workers, progress, already, total) -
     # the fraction is of this run's points, so that the time left is estimated from this run's
     # rate (a resumed sweep's earlier points took no time here); the message counts them all
     progress(f"{already}/{total} points done; starting the workers", 0.0)
-    with _client(scheduler, workers) as client:
+    with dask_client(scheduler, workers) as client:
         tic = time.monotonic()
         n_workers = max(1, sum(client.nthreads().values()))
         # the spec goes to every worker once, not with every task
