@@ -57,8 +57,9 @@ def cell_setup(
 
     Returns ``(anode, parameters)``: the anode's canonical name (aliases such as ``"M-Na"``
     accepted) and the set with the user's values recorded as such (method ``assumed``, source
-    ``user``). The electrolyte is checked at these conditions: a warning outside 10-60 degC,
-    refusal at or above the 105 degC melting point (Fig. S14).
+    ``user``). The electrolyte is checked at these conditions: refusal at or above the 105 degC
+    melting point (Fig. S14), a warning outside its validated PVDF-HFP ratios; the temperature
+    warning is the cell's own (:class:`Cell` states its validated range).
 
     Parameters
     ----------
@@ -96,7 +97,10 @@ def cell_setup(
         updates["SSE PVDF-HFP ratio [-]"] = pvdf_ratio  # checked by the electrolyte below
     if updates:
         ps = ps.updated(updates, method="assumed", source="user", note="set by the user")
-    electrolyte.conductivity(ps["Temperature [K]"], ps["SSE PVDF-HFP ratio [-]"], ps)
+    # the cell states its own validated temperature range (one warning, naming the cell)
+    electrolyte.check_conditions(
+        ps["Temperature [K]"], ps["SSE PVDF-HFP ratio [-]"], ps, warn_temperature=False
+    )
     return anode, ps
 
 
@@ -267,21 +271,14 @@ class Cell:
                 f"{type(self).__name__} uses its model's own mesh; var_pts={var_pts!r} is not an "
                 "option of this cell. Leave it out."
             )
-        with warnings.catch_warnings():
-            # the cell states its own validated range below (one warning, naming the cell)
-            warnings.filterwarnings(
-                "ignore",
-                message=r"temperature -?[\d.]+ C lies outside the validated range",
-                category=OutOfRangeWarning,
-            )
-            self.anode, self.parameters = cell_setup(
-                anode,
-                parameters,
-                temperature=temperature,
-                sse_thickness=sse_thickness,
-                pvdf_ratio=pvdf_ratio,
-                extra=extra,
-            )
+        self.anode, self.parameters = cell_setup(
+            anode,
+            parameters,
+            temperature=temperature,
+            sse_thickness=sse_thickness,
+            pvdf_ratio=pvdf_ratio,
+            extra=extra,
+        )
         lo, hi = self.validated_temperature_K
         T = self.parameters["Temperature [K]"]
         if not lo <= T <= hi:

@@ -376,20 +376,20 @@ class _NaCO2Blocks:
     def __init__(self, values, anode, segments, lower_V, upper_V, var_pts, tol):
         import pybamm
 
-        from solidna.models.na_co2 import NaCO2CellModel
+        from solidna.models import na_co2 as na_co2_model
         from solidna.models.schedule import current_expression, switch_times
 
         pv = pybamm.ParameterValues(dict(values))
         pv["Lower voltage cut-off [V]"] = lower_V
         pv["Upper voltage cut-off [V]"] = upper_V
         pv["Current function [A]"] = current_expression(segments, pv["Electrode area [m2]"])
-        # the model and solver settings of solidna.models.na_co2.solve_na_co2 (a full solve)
-        model = NaCO2CellModel({"anode": anode, "capacity": "none"})
+        # the model and solver of a full solve (solidna.models.na_co2.solve_na_co2)
+        model = na_co2_model.schedule_model(anode)
         sim = pybamm.Simulation(
             model,
             parameter_values=pv,
             var_pts={model.spatial_variable(): var_pts},
-            solver=pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-9),
+            solver=na_co2_model.solver(),
         )
         sim.build()
         self.model, self.solver = sim.built_model, sim.solver
@@ -399,6 +399,7 @@ class _NaCO2Blocks:
         self.lower_V, self.upper_V = lower_V, upper_V
         self.n_states = self.model.len_rhs_and_alg
         self.termination = "final time"
+        self.rtol = na_co2_model.RTOL
 
     def __call__(self, y: np.ndarray, c: int, k: int) -> Block:
         import pybamm
@@ -430,7 +431,8 @@ class _NaCO2Blocks:
 
             raise ConvergenceError(
                 f"The Na-CO2 solver failed in cycles {c + 1}-{c + k} of a jumped run ({exc}). "
-                "Tried IDAKLU (rtol 1e-6); run with jump=False (--full) to resolve every cycle."
+                f"Tried IDAKLU (rtol {self.rtol:g}); run with jump=False (--full) to "
+                "resolve every cycle."
             ) from None
         t = sol.t
         # as the full solve (models.base.solve_schedule): no samples at the switches, where the

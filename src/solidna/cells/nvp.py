@@ -334,7 +334,7 @@ class NVPCell(Cell):
             run = follow_envelope(
                 blocks,
                 # the first block starts from the fresh cell (the state's size: model + time)
-                np.zeros(solver._model.len_rhs_and_alg + 1),
+                np.zeros(solver.state_size + 1),
                 protocol.cycles,
                 settle=NVP_SETTLING_CYCLES,
                 tolerance=tol,
@@ -382,23 +382,6 @@ _COUNTERS = (
 )
 
 
-class _StartFrom:
-    """The IDAKLU solver of a :class:`~solidna.models.nvp.HalfCellSolver`, started from a given
-    state instead of the fresh cell (``HalfCellSolver.run`` starts from ``None``), keeping the
-    state and time at the end of every step (the envelope's cycle-end states)."""
-
-    def __init__(self, solver: Any, start: Any):
-        self._solver, self._start = solver, start
-        self.ends: list[tuple[float, np.ndarray]] = []
-
-    def step(self, old_solution: Any, *args: Any, **kwargs: Any) -> Any:
-        new = self._solver.step(
-            self._start if old_solution is None else old_solution, *args, **kwargs
-        )
-        self.ends.append((float(new.t[-1]), np.asarray(new.all_ys[-1][:, -1]).ravel().copy()))
-        return new
-
-
 class _NVPBlocks:
     """Resolved blocks of cycles of NVP galvanostatic cycling, for cycle jumping
     (:func:`~solidna.cells.jump.follow_envelope`).
@@ -430,12 +413,12 @@ class _NVPBlocks:
     def _scale(self, x: np.ndarray, x_prev: np.ndarray, t_cycle_s: float) -> np.ndarray:
         counter = COUNTER_ATOL_CYCLES / max(self.tol.state_atol, 1e-12)
         scale = np.empty(x.size + 1)
-        for var, slices in self.solver._model.y_slices.items():
+        for name, slices in self.solver.state_slices().items():
             for sl in slices:
-                if var.name in _COUNTERS:  # one cycle's worth: what the last cycle added (the
+                if name in _COUNTERS:  # one cycle's worth: what the last cycle added (the
                     # net charge counter adds little: its size is a cycle's charge)
                     added = float(np.max(np.abs(x[sl] - x_prev[sl])))
-                    if "capacity [A.h]" in var.name:
+                    if "capacity [A.h]" in name:
                         added = max(added, abs(self.steps[0].current_A) * t_cycle_s / 3600)
                     scale[sl] = counter * max(added, 1e-30)
                 else:
@@ -443,54 +426,29 @@ class _NVPBlocks:
         scale[-1] = counter * t_cycle_s
         return scale
 
-    def _start(self, y: np.ndarray) -> Any:
-        import pybamm
-
-        x = y * self.scale
-        model = self.solver._model
-        return pybamm.Solution(
-            [np.array([x[-1]])],
-            [x[:-1, None]],
-            [model],
-            [self.solver._inputs(self.steps[0])],
-            termination="final time",
-        )
-
     def __call__(self, y: np.ndarray, c: int, k: int) -> Block:
         from solidna.errors import ConvergenceError
 
         if c == 0 and k < self.n_cycles:
             k = max(k, min(FIRST_BLOCK_CYCLES, self.n_cycles - 1))
         steps = [s for s in self.steps if c < s.cycle <= c + k]
-        start = None if c == 0 else self._start(y)
-        inner = self.solver._solver
-        capture = _StartFrom(inner, start)
-        self.solver._solver = capture
+        start = None if c == 0 else self.solver.start_at(y * self.scale, steps[0])
         try:
-            records, status = self.solver.run(steps, points_per_step=self.points)
+            records, status = self.solver.run(steps, points_per_step=self.points, start=start)
         except ConvergenceError as exc:
             if start is None:
                 raise
             # a jump landed where the cell can no longer be cycled: the event lies inside
             records, status = [], f"stopped in cycle {c + 1}: {exc}"
-        finally:
-            self.solver._solver = inner
-        if records and start is not None:
-            # HalfCellSolver.run counts the first step from t = 0; it started at the jump's time
-            first = records[0]
-            first.duration_s = float(first.time_s[-1] - start.t[-1]) if first.time_s.size else 0.0
-            first.capacity_Ah = abs(first.step.current_A) * first.duration_s / 3600
-        ends = dict(zip((r.step for r in records), capture.ends, strict=False))
         states, outputs, raw = [], [], []
         for cyc in range(c + 1, c + k + 1):
             mine = [r for r in records if r.step.cycle == cyc]
-            done = [ends[r.step] for r in mine if r.step in ends]
+            done = [r.end_vector for r in mine if r.end_vector.size]
             if not done:
                 break
-            t_end, x = done[-1]
-            raw.append(np.append(x, t_end))
+            raw.append(done[-1])
             if self.scale is None and len(raw) == 2:
-                self.scale = self._scale(raw[1][:-1], raw[0][:-1], t_end - raw[0][-1])
+                self.scale = self._scale(raw[1][:-1], raw[0][:-1], raw[1][-1] - raw[0][-1])
             q = {r.step.label: r.capacity_Ah / self.mass_g * 1000 for r in mine}
             outputs.append([q.get("charge", 0.0), q.get("discharge", 0.0)])
         if raw and self.scale is None:  # a run of one cycle: nothing to jump

@@ -77,6 +77,7 @@ __all__ = [
     "conducting_phase_volume_fraction",
     "salt_concentration_mol_m3",
     "sn_concentration_mol_m3",
+    "check_conditions",
     "conductivity",
     "conductivity_S_m",
     "modulus",
@@ -235,6 +236,47 @@ def _check_temperature(temperature: object, params: Mapping[str, float], warn: b
             ),
         )
     return T
+
+
+def check_conditions(
+    temperature: str | float,
+    pvdf_ratio: float,
+    parameters: Mapping[str, float] | None = None,
+    *,
+    warn_temperature: bool = True,
+) -> tuple[float, float]:
+    """Check a temperature and a PVDF-HFP ratio against the SSE's laws; return them in SI.
+
+    Parameters
+    ----------
+    temperature : str or float
+        e.g. ``"25 degC"``; a bare number is in K.
+    pvdf_ratio : float
+        PVDF-HFP : SN weight ratio [-].
+    parameters : mapping, optional
+        Parameter values (default: the Lu 2019 set).
+    warn_temperature : bool
+        Warn outside the conductivity's validated 10-60 C. A cell passes False and states its
+        own validated range instead (one warning, naming the cell).
+
+    Returns
+    -------
+    (float, float)
+        Temperature [K] and PVDF-HFP ratio [-].
+
+    Raises
+    ------
+    OutOfRangeError
+        At or above the SSE melting point (105 C), at a non-positive temperature or ``w <= 0``.
+
+    Warns
+    -----
+    OutOfRangeWarning
+        Outside w = 0.5-1.5, and (with ``warn_temperature``) outside 10-60 C.
+    """
+    p = _resolve(parameters)
+    T = _check_temperature(temperature, p, warn=warn_temperature)
+    return T, _check_pvdf_ratio(pvdf_ratio, p, warn=True)
 
 
 # -- equation functions ----------------------------------------------------------------------------

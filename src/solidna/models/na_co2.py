@@ -289,6 +289,22 @@ def na_co2_parameter_values(
     return v
 
 
+#: Relative and absolute tolerances of IDAKLU for every Na-CO2 solve (full and cycle-jumped).
+RTOL = 1e-6
+ATOL = 1e-9
+
+
+def schedule_model(anode: str) -> NaCO2CellModel:
+    """The Na-CO2 model for a long current schedule: our schedules count charge themselves, so
+    without the capacity states (see OneDomainModel)."""
+    return NaCO2CellModel({"anode": anode, "capacity": "none"})
+
+
+def solver() -> pybamm.IDAKLUSolver:
+    """The solver of every Na-CO2 solve (:data:`RTOL`, :data:`ATOL`)."""
+    return pybamm.IDAKLUSolver(rtol=RTOL, atol=ATOL)
+
+
 def solve_na_co2(
     values: dict[str, float],
     anode: str,
@@ -306,16 +322,15 @@ def solve_na_co2(
     pv["Lower voltage cut-off [V]"] = lower_cutoff_V
     pv["Upper voltage cut-off [V]"] = upper_cutoff_V
     sol, out = solve_schedule(
-        # our long schedules count charge themselves: no capacity states (see OneDomainModel)
-        NaCO2CellModel({"anode": anode, "capacity": "none"}),
+        schedule_model(anode),
         pv,
         segments,
         variables,
         var_pts,
         points_per_half_cycle,
-        pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-9),
-        "The Na-CO2 solver failed ({exc}). Tried IDAKLU (rtol 1e-6); check the current (mA/g) "
-        "and the cut-offs.",
+        solver(),
+        f"The Na-CO2 solver failed ({{exc}}). Tried IDAKLU (rtol {RTOL:g}); check the current "
+        "(mA/g) and the cut-offs.",
     )
     out["final anode thickness [m]"] = float(sol["Anode interphase thickness [m]"].entries[-1])
     return out

@@ -681,6 +681,9 @@ class StepRecord:
     time_s: np.ndarray
     voltage_V: np.ndarray
     end_state: dict[str, float] = field(default_factory=dict)
+    #: The model's whole state vector at the step's end followed by the time [s] (empty for a
+    #: step that did not run): where a run can be continued from (:meth:`HalfCellSolver.run`).
+    end_vector: np.ndarray = field(default_factory=lambda: np.array([]))
 
 
 # Variables read at the end of every step (fade states and the sodium inventory).
@@ -750,6 +753,27 @@ class HalfCellSolver:
         self.rtol = rtol
         self._eps0 = float(values["Positive electrode active material volume fraction"])
 
+    @property
+    def state_size(self) -> int:
+        """Length of the model's state vector [-] (:attr:`StepRecord.end_vector` adds the time)."""
+        return int(self._model.len_rhs_and_alg)
+
+    def state_slices(self) -> dict[str, list[slice]]:
+        """Where each state variable lies in the state vector, by variable name."""
+        return {var.name: list(sl) for var, sl in self._model.y_slices.items()}
+
+    def start_at(self, end_vector: np.ndarray, step: CurrentStep) -> pybamm.Solution:
+        """A solution of one point to start :meth:`run` from: a state vector followed by its time
+        [s] (as in :attr:`StepRecord.end_vector`; e.g. an extrapolated state of cycle jumping)."""
+        x = np.asarray(end_vector, float)
+        return pybamm.Solution(
+            [np.array([x[-1]])],
+            [x[:-1, None]],
+            [self._model],
+            [self._inputs(step)],
+            termination="final time",
+        )
+
     def _inputs(self, step: CurrentStep) -> dict[str, float]:
         return {
             "Current [A]": step.current_A,
@@ -765,9 +789,12 @@ class HalfCellSolver:
         return state
 
     def run(
-        self, steps: Sequence[CurrentStep], points_per_step: int = 40
+        self,
+        steps: Sequence[CurrentStep],
+        points_per_step: int = 40,
+        start: pybamm.Solution | None = None,
     ) -> tuple[list[StepRecord], str]:
-        """Run ``steps`` back to back from the fresh cell.
+        """Run ``steps`` back to back from the fresh cell (or from ``start``).
 
         Parameters
         ----------
@@ -775,6 +802,8 @@ class HalfCellSolver:
             The protocol's steps, in order.
         points_per_step : int, optional
             Output points per step [-].
+        start : pybamm.Solution, optional
+            Where to start (:meth:`start_at`); default the fresh cell at t = 0.
 
         Returns
         -------
@@ -784,7 +813,7 @@ class HalfCellSolver:
             ``"completed"``, or why the protocol stopped (a cut-off already reached when a
             current step starts: the cell can no longer charge or discharge).
         """
-        solution = None
+        solution = start
         records: list[StepRecord] = []
         for k, step in enumerate(steps):
             t_start = 0.0 if solution is None else float(solution.t[-1])
@@ -830,6 +859,7 @@ class HalfCellSolver:
                     time_s=t[sel],
                     voltage_V=new["Voltage [V]"].entries[sel],
                     end_state=self._end_state(new),
+                    end_vector=np.append(np.asarray(new.all_ys[-1][:, -1]).ravel(), new.t[-1]),
                 )
             )
             if step.current_A != 0 and duration < MIN_STEP_DURATION_S:
