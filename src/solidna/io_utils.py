@@ -39,6 +39,7 @@ __all__ = [
     "to_jsonable",
     "write_json",
     "write_csv",
+    "write_text",
 ]
 
 
@@ -388,10 +389,27 @@ def _unstage(obj: Any) -> Any:
     return obj
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    # Write to a temporary file in the same directory and rename it, so that an interrupted run
-    # never leaves a half-written file behind. mkstemp creates the file 0600; give it the mode a
-    # plain open() would (or keep the mode of the file it replaces).
+def write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically: a temporary file beside it, renamed into
+    place, so a crash never leaves a half-written file (e.g. a TOML every later run reads).
+
+    The new file gets the mode the umask allows; a replaced file keeps its mode.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file to write or replace (parent directories are created).
+    text : str
+        The whole content.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    # mkstemp creates the file 0600; give it the mode a plain open() would (or keep the mode of
+    # the file it replaces).
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = path.stat().st_mode & 0o7777
@@ -406,6 +424,7 @@ def _atomic_write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return path
 
 
 def write_json(path: str | os.PathLike[str], obj: Any) -> Path:
@@ -426,7 +445,7 @@ def write_json(path: str | os.PathLike[str], obj: Any) -> Path:
     """
     out = Path(path)
     text = json.dumps(_unstage(to_jsonable(obj)), indent=2, ensure_ascii=False, allow_nan=False)
-    _atomic_write_text(out, text + "\n")
+    write_text(out, text + "\n")
     return out
 
 
@@ -451,5 +470,5 @@ def write_csv(path: str | os.PathLike[str], dataframe: Any) -> Path:
 
     out = Path(path)
     keep_index = not isinstance(dataframe.index, pd.RangeIndex)
-    _atomic_write_text(out, dataframe.to_csv(index=keep_index, lineterminator="\n"))
+    write_text(out, dataframe.to_csv(index=keep_index, lineterminator="\n"))
     return out

@@ -71,3 +71,29 @@ def test_report_counts_calibrate_prediction_and_consistency_apart():
     assert "Fitted numbers (calibrate): 1 of 1 pass" in html
     # each validate row says what it tests, and why
     assert "validate: <b>consistency</b>" in html and "Tafel" in html
+
+
+def test_reproduce_keeps_one_source_of_the_kinds(monkeypatch, tmp_path):
+    """reproduction.json carries no copy of the validation kinds (nothing read it); the report
+    written by ``reproduce`` labels each validate row from targets/validation.yaml."""
+    import html as html_lib
+    import sys
+    import types
+
+    import solidna.reproduce
+    from solidna.reproduce.base import FigureOutput, TargetResult
+    from solidna.reproduce.runner import reproduce
+
+    stand_in = types.ModuleType("solidna_test_kinds")
+    stand_in.PREFIXES = ("fig3f",)
+    stand_in.run = lambda progress: FigureOutput(
+        name="kinds", results=[TargetResult("fig3f.modulus.w0p8", 7.0, "stand-in")]
+    )
+    monkeypatch.setitem(sys.modules, stand_in.__name__, stand_in)
+    monkeypatch.setattr(solidna.reproduce, "FIGURE_MODULES", (stand_in.__name__,))
+    record = reproduce(["fig3f"], out=tmp_path / "o")
+    assert "validation_kinds" not in record["run"]
+    page = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    label = validation_kind("fig3f.modulus.w0p8")
+    assert f"validate: <b>{label.kind}</b>" in page
+    assert html_lib.escape(label.why) in page

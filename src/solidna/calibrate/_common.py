@@ -22,6 +22,7 @@ import numpy as np
 
 from solidna.calibrate.uncertainty import UNCERTAINTY_METHOD, Identifiability, identifiability
 from solidna.errors import ConvergenceError
+from solidna.io_utils import write_text
 from solidna.parameters import ParameterSet
 from solidna.parameters.parameter_set import set_directory
 from solidna.progress import Progress, no_progress
@@ -481,5 +482,6 @@ class Calibration:
             f"# Written by {self.routine} - do not edit by hand.\n"
             f"# Regenerate: python -m {module}\n"
         )
-        path.write_text(header + tomli_w.dumps(doc))
-        return path
+        # atomic: a crash mid-write must not leave a half-written TOML that every later
+        # ParameterSet.load of the Lu 2019 set would fail on
+        return write_text(path, header + tomli_w.dumps(doc))

@@ -24,6 +24,7 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from solidna.errors import ConvergenceError, DataFormatError, check_choice
+from solidna.materials.thermo import F, R
 from solidna.parameters import ParameterSet
 
 __all__ = ["CVModelFit", "fit_cv"]
@@ -86,7 +87,7 @@ def fit_cv(
     # Parameterise by (ln i0, ln R_int) with R_int = rho L + RT/(F i0) the interfacial DC
     # resistance of one electrode: the slope of the CV fixes R_int, its curvature i0. In
     # (i0, rho) the two are almost collinear and the optimiser stalls in the valley.
-    rt_f = 8.314462618 * base["Temperature [K]"] / 96485.33212
+    rt_f = R * base["Temperature [K]"] / F
     thickness = 0.5 * (
         base["Initial left interphase thickness [m]"]
         + base["Initial right interphase thickness [m]"]

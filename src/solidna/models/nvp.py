@@ -763,8 +763,22 @@ class HalfCellSolver:
         return {var.name: list(sl) for var, sl in self._model.y_slices.items()}
 
     def start_at(self, end_vector: np.ndarray, step: CurrentStep) -> pybamm.Solution:
-        """A solution of one point to start :meth:`run` from: a state vector followed by its time
-        [s] (as in :attr:`StepRecord.end_vector`; e.g. an extrapolated state of cycle jumping)."""
+        """A solution of one point to start :meth:`run` from (e.g. an extrapolated state of cycle
+        jumping).
+
+        Parameters
+        ----------
+        end_vector : numpy.ndarray
+            The model's state vector followed by its time [s], as in
+            :attr:`StepRecord.end_vector`.
+        step : CurrentStep
+            The step that follows (its current and cut-offs are the solution's inputs).
+
+        Returns
+        -------
+        pybamm.Solution
+            One time point, the given state.
+        """
         x = np.asarray(end_vector, float)
         return pybamm.Solution(
             [np.array([x[-1]])],

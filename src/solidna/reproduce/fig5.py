@@ -52,7 +52,9 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
         TargetResult(
             "thermo.E0",
             e0,
-            f"-dG/4F with dG = {thermo.reaction_gibbs_energy_J_mol(ps) / 1e3:.1f} kJ/mol (NIST-JANAF); dE0/dT = {thermo.reaction_entropy_J_mol_K(ps) / (4 * 96485.33) * 1e3:.3f} mV/K",
+            f"-dG/4F with dG = {thermo.reaction_gibbs_energy_J_mol(ps) / 1e3:.1f} kJ/mol "
+            f"(NIST-JANAF); dE0/dT = "
+            f"{thermo.reaction_entropy_J_mol_K(ps) / (4 * thermo.F) * 1e3:.3f} mV/K",
         )
     )
     R(

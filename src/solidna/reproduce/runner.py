@@ -35,7 +35,7 @@ from solidna.errors import InvalidOptionError, closest_matches
 from solidna.io_utils import prepare_output_dir, write_json
 from solidna.progress import Progress, no_progress, scaled
 from solidna.reproduce.base import FigureOutput, Note, TargetResult
-from solidna.targets import Target, compare, load_targets, paper_info, validation_kind
+from solidna.targets import Target, compare, load_targets, paper_info
 
 __all__ = [
     "reproduce",
@@ -536,13 +536,8 @@ def reproduce(
     results = [_entry(t, values.get(t.id)) for t in targets]
     paper = paper_info()
     record["modules"] = module_records
-    # what each validate result tests (prediction or consistency, targets/validation.yaml) and
-    # the fitted parameters with their uncertainties: the report counts and shows them
-    record["validation_kinds"] = {
-        t.id: {"kind": k.kind, "why": k.why}
-        for t in targets
-        if (k := validation_kind(t.id)) is not None
-    }
+    # the fitted parameters with their uncertainties: the report shows them. (What each validate
+    # result tests is not copied here: the report reads it from targets/validation.yaml.)
     if isinstance(record.get("parameter_set"), dict) and "error" not in record["parameter_set"]:
         record["parameter_set"]["fitted"] = calibrated_parameters()
     record["notes"] = [n.text for n in notes]
