@@ -73,11 +73,11 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import constants as _const
 from scipy.optimize import least_squares, minimize_scalar
 
 from solidna.analysis._checks import as_real_columns
 from solidna.errors import ConvergenceError, DataFormatError, InvalidOptionError, check_choice
+from solidna.materials import thermo
 
 __all__ = [
     "ExchangeCurrentResult",
@@ -94,10 +94,10 @@ __all__ = [
     "VOLTAGE_FLOOR_V",
 ]
 
-#: Faraday constant in C/mol (CODATA, scipy.constants).
-FARADAY_C_MOL: float = _const.physical_constants["Faraday constant"][0]
-#: Molar gas constant in J/(mol.K) (CODATA, scipy.constants).
-GAS_CONSTANT_J_MOL_K: float = _const.R
+#: Faraday constant in C/mol (CODATA; the models' value, solidna.materials.thermo.F).
+FARADAY_C_MOL: float = thermo.F
+#: Molar gas constant in J/(mol.K) (CODATA; the models' value, solidna.materials.thermo.R).
+GAS_CONSTANT_J_MOL_K: float = thermo.R
 
 #: Search range of the exchange current density in A/m2: 1e-6 A/m2 (0.1 nA/cm2, far below the
 #: pristine Na|SSE interface, ~0.002 mA/cm2 in the paper) to 1e4 A/m2 (1 A/cm2, beyond any
