@@ -85,6 +85,17 @@ pyscf.scf.hf.SCF
     "paper_eV": """\
 paper_eV : float, optional
     The paper's dLUMO [eV], drawn/compared when given.""",
+    # a molecule built from SMILES (solidna.quantum.molecules.molecule and from_smiles)
+    "smiles_spin": """\
+charge : int, optional
+    Total charge [e]; default: the formal charge of the SMILES.
+multiplicity : int, optional
+    Spin multiplicity 2S + 1 [-]; default 1 for an even electron count, 2 for an odd one.
+seed : int, optional
+    Seed of RDKit's ETKDG embedding (the 3D geometry) [-].""",
+    "impossible_spin": """\
+OutOfRangeError
+    For an impossible charge or multiplicity.""",
     # -- the SSE (solidna.materials.electrolyte) -------------------------------------------------
     "pvdf_ratio": """\
 pvdf_ratio : float

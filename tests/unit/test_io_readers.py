@@ -248,17 +248,23 @@ def test_mpt_with_decimal_commas(tmp_path):
 # --------------------------------------------------------------------------------------------
 # Bad files
 # --------------------------------------------------------------------------------------------
-def test_empty_file(tmp_path):
-    p = tmp_path / "empty.csv"
-    p.write_bytes(b"")
-    with pytest.raises(DataFormatError, match=r"empty\.csv.*empty"):
-        sio.read(p)
-
-
-def test_header_only(tmp_path):
-    p = tmp_path / "header.csv"
-    p.write_text("Time [s],Voltage [V],Current [A]\n")
-    with pytest.raises(DataFormatError, match=r"header\.csv.*no data rows"):
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("head.csv", "Time [s],Voltage [V],Current [A]\n", "the file holds no data rows"),
+        (
+            "head.txt",  # Parstat (used to end in a StopIteration)
+            "Segment #\tPoint #\tE Applied (V)\tFrequency (Hz)\tCurrent (A)\t"
+            "Elapsed Time (s)\tPotential (V)\tZre (ohms)\tZim (ohms)\n",
+            "the file holds no data rows",
+        ),
+        ("short.mpt", "EC-Lab ASCII FILE\nNb header lines : 3\n\n", "nothing to read after"),
+    ],
+)
+def test_a_header_without_data_rows(tmp_path, name, text, message):
+    p = tmp_path / name
+    p.write_text(text)
+    with pytest.raises(DataFormatError, match=rf"{re.escape(name)}: {message}"):
         sio.read(p)
 
 
@@ -393,13 +399,6 @@ def test_partly_recognised_columns_name_what_is_missing(tmp_path):
     assert "current: current, i" in message and "--column" in message
 
 
-def test_header_only_file_still_says_no_data_rows(tmp_path):
-    p = tmp_path / "head.csv"
-    p.write_text("Time [s],Voltage [V],Current [A]\n")
-    with pytest.raises(DataFormatError, match=r"head\.csv.*(no data rows|empty)"):
-        sio.read(p)
-
-
 def test_a_directory_is_not_a_file(tmp_path):
     d = tmp_path / "runs"
     d.mkdir()
@@ -451,3 +450,67 @@ def test_mpt_header_area_decided_as_for_the_mpr(tmp_path, stated, area_m2):
     else:
         assert m.area_m2 == pytest.approx(area_m2, rel=1e-12)
         assert any("electrode area 1.767 cm2 from the file's header" in n for n in m.notes)
+
+
+# --------------------------------------------------------------------------------------------
+# Every registered reader starts with check_file: one clear error for every format
+# --------------------------------------------------------------------------------------------
+_READERS = sorted(sio.FORMATS)
+# The extension a reader needs to get as far as opening the file (NewareNDA dispatches on it).
+_SUFFIX = {"biologic-mpr": ".mpr", "neware": ".nda", "arbin": ".xlsx"}
+
+
+def _named_for(fmt: str, tmp_path: Path, stem: str) -> Path:
+    return tmp_path / f"{stem}{_SUFFIX.get(fmt, '.txt')}"
+
+
+@pytest.mark.parametrize("content", [b"", b"\r\n  \n\t\n", b"\xef\xbb\xbf\n"])
+@pytest.mark.parametrize("fmt", _READERS)
+def test_every_reader_refuses_an_empty_file_with_the_same_message(tmp_path, fmt, content):
+    """An empty or blank file: a DataFormatError naming the file, what the reader expected and
+    what to do, from the reader itself and through read() - never a library's IndexError,
+    EmptyDataError or 'not an EC-Lab file'."""
+    p = _named_for(fmt, tmp_path, "run")
+    p.write_bytes(content)
+    what = "0 bytes" if not content else f"{len(content)} bytes of blank space"
+    reader = sio.FORMATS[fmt][0]
+    for call in (lambda: reader(p), lambda: sio.read(p, format=fmt), lambda: sio.read(p)):
+        with pytest.raises(DataFormatError) as info:
+            call()
+        message = str(info.value)
+        assert message.startswith(f"{p}: the file is empty ({what}")
+        assert "expected " in message and "export or copy it again" in message
+    # the reader's own message says what it expected
+    with pytest.raises(DataFormatError, match="expected (a|an) "):
+        reader(p)
+
+
+@pytest.mark.parametrize("fmt", _READERS)
+def test_every_reader_refuses_a_directory_and_a_missing_file(tmp_path, fmt):
+    d = _named_for(fmt, tmp_path, "folder")
+    d.mkdir()
+    (d / "cell1.mpt").write_text("x")
+    reader = sio.FORMATS[fmt][0]
+    with pytest.raises(DataFormatError, match=r"folder\S* is a directory, not a file.*cell1\.mpt"):
+        reader(d)
+    with pytest.raises(DataFormatError, match=r"nothing\S*: no such file \(expected .*path"):
+        reader(_named_for(fmt, tmp_path, "nothing"))
+
+
+def test_reader_accepts_a_path_as_text():
+    assert len(sio.FORMATS["maccor"][0](str(MACCOR))) == 7446
+
+
+def test_unreadable_file(tmp_path, monkeypatch):
+    import solidna.analysis.io._table as table
+
+    p = tmp_path / "locked.csv"
+    p.write_text("Time [s],Voltage [V],Current [A]\n0,1,0.1\n1,1,0.1\n")
+
+    def denied(file, *args, **kwargs):  # what open() does on a file without read permission
+        raise PermissionError(13, "Permission denied", str(file))
+
+    # a module global named open shadows the builtin inside check_file (chmod does not stop root)
+    monkeypatch.setattr(table, "open", denied, raising=False)
+    with pytest.raises(DataFormatError, match=r"locked\.csv: the file cannot be read \(Permission"):
+        sio.read(p)

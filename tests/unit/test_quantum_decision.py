@@ -131,3 +131,17 @@ def test_cli_decide_writes_the_ranked_table(tmp_path) -> None:
     assert "ranked" in result.stdout and "no C-F" in result.stdout
     for name in ("decision.csv", "decision.json", "decision.png"):
         assert (out / name).exists(), name
+
+
+@pytest.mark.parametrize(("workers", "env"), [(0, None), (None, "many")])
+def test_a_bad_worker_count_is_refused_before_computing(monkeypatch, workers, env) -> None:
+    import solidna.quantum.screen as screen_module
+
+    def no_screen(*args, **kwargs):
+        raise AssertionError("computed before the worker count was checked")
+
+    monkeypatch.setattr(screen_module, "screen", no_screen)
+    if env is not None:
+        monkeypatch.setenv("SOLIDNA_WORKERS", env)
+    with pytest.raises(InvalidOptionError, match="whole number >= 1"):
+        decide(["FEC"], level="test", md=TINY_MD, cache=False, workers=workers)

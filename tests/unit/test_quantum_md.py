@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
-from solidna.errors import OutOfRangeError
+from solidna.errors import InvalidOptionError, OutOfRangeError
 from solidna.quantum.cache import ResultsCache
 from solidna.quantum.levels import MD_LEVELS
 from solidna.quantum.md import BREAK_PERSIST_FS, _events_done, reactive_md
@@ -66,3 +68,61 @@ def test_parallel_seeds_equal_serial_seeds(tmp_path) -> None:
     for s, p in zip(serial.trajectories, parallel.trajectories, strict=True):
         np.testing.assert_allclose(s.bond_lengths_A, p.bond_lengths_A, atol=1e-8)
     assert parallel.fraction("cf_cleavage_fs")[1] == 2
+
+
+# --------------------------------------------------------------------------------------------
+# Worker processes and threads: set where they take effect, malformed settings refused
+# --------------------------------------------------------------------------------------------
+def test_md_workers_start_with_one_thread_and_the_parent_keeps_its_setting(monkeypatch) -> None:
+    """OpenMP and BLAS read their thread counts when loaded, so the workers must start with
+    them (a fresh, spawned interpreter with the setting in its environment)."""
+    from solidna.quantum.md import WORKER_THREADS_ENV, _seed_pool
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "4")
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    with _seed_pool(1) as pool:
+        seen = {name: pool.submit(os.getenv, name).result() for name in WORKER_THREADS_ENV}
+    assert seen == WORKER_THREADS_ENV
+    assert os.environ["OMP_NUM_THREADS"] == "4" and "OPENBLAS_NUM_THREADS" not in os.environ
+
+
+@pytest.mark.parametrize("value", ["two", "0", "-3", "1.5"])
+def test_malformed_worker_and_thread_variables_are_refused(monkeypatch, value) -> None:
+    from solidna.quantum.md import worker_count
+    from solidna.quantum.scf import thread_count
+
+    for name, call in (("SOLIDNA_WORKERS", worker_count), ("SOLIDNA_THREADS", thread_count)):
+        monkeypatch.setenv(name, value)
+        with pytest.raises(InvalidOptionError) as info:
+            call()
+        message = str(info.value)
+        assert f"{name}={value!r} is not a whole number >= 1" in message
+        assert f"export {name}=2" in message and f"unset {name}" in message
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("OMP_NUM_THREADS", value)
+    with pytest.raises(InvalidOptionError, match="OMP_NUM_THREADS"):
+        thread_count()
+
+
+def test_worker_and_thread_counts_from_the_environment(monkeypatch) -> None:
+    from solidna.quantum.md import worker_count
+    from solidna.quantum.scf import thread_count
+
+    monkeypatch.setenv("SOLIDNA_WORKERS", " 3 ")
+    assert worker_count() == 3
+    monkeypatch.setenv("SOLIDNA_WORKERS", "")
+    assert worker_count() == max(1, min(2, os.cpu_count() or 1))
+    monkeypatch.delenv("SOLIDNA_THREADS", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "4,2")  # OpenMP's list: the first level counts
+    assert thread_count() == 4
+    monkeypatch.setenv("SOLIDNA_THREADS", "2")
+    assert thread_count() == 2
+    monkeypatch.delenv("SOLIDNA_THREADS")
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    assert thread_count() == 1
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5, "2", True])
+def test_reactive_md_refuses_a_bad_worker_count(tmp_path, workers) -> None:
+    with pytest.raises(InvalidOptionError, match=r"workers must be a whole number >= 1.*got"):
+        reactive_md(molecule("FEC"), TINY_MD, cache=ResultsCache(tmp_path), workers=workers)

@@ -144,3 +144,31 @@ def test_bad_input_is_a_clear_error(kwargs, message) -> None:
 def test_unsupported_solvent_model_is_a_clear_error() -> None:
     with pytest.raises(InvalidOptionError, match="SMD"):
         Level(name="x", solvent="COSMO-RS")
+
+
+def test_default_row_is_chosen_by_its_setting_not_by_the_site_label() -> None:
+    """The default row is the one computed at DEFAULT_POINT (atom index and all), whatever the
+    start site's label reads: a label beginning with 'O0' at another atom is not it."""
+    from solidna.quantum.study import StudyResult, StudyRow
+
+    def row(label: str, index: int, d: float) -> StudyRow:
+        return StudyRow(
+            DEFAULT_POINT.functional,
+            DEFAULT_POINT.basis,
+            DEFAULT_POINT.solvent,
+            DEFAULT_POINT.geometry,
+            label,
+            index,
+            "O0",
+            0.0,
+            d,
+            -9.0,
+            -9.5,
+            -1.0,
+        )
+
+    decoy = row("O0x (a label that looks like atom 0)", 3, -0.3)
+    default = row("carbonyl oxygen", DEFAULT_POINT.site, -0.6)
+    assert decoy.point != DEFAULT_POINT and default.point == DEFAULT_POINT
+    assert StudyResult("FEC", [decoy, default], "", []).default_row() is default
+    assert StudyResult("FEC", [decoy], "", []).default_row() is None

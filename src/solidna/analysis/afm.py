@@ -151,9 +151,7 @@ def read_force_curves(path: str | os.PathLike[str]) -> list[ForceCurve]:
     """
     from solidna.analysis.io import check_file
 
-    p = check_file(path)
-    if p.stat().st_size == 0:
-        raise DataFormatError(f"{p}: the file is empty (0 bytes).")
+    p = check_file(path, "an AFM force-curve or force-map file (JPK, Asylum .ibw, ...)")
     af = require_surface_extra("afmformats")
     try:
         # afmformats loads lazily: a broken file fails when its columns are first read

@@ -195,9 +195,7 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
     from solidna.analysis.afm import require_surface_extra
     from solidna.analysis.io import check_file
 
-    p = check_file(path)
-    if p.stat().st_size == 0:
-        raise DataFormatError(f"{p}: the file is empty (0 bytes).")
+    p = check_file(path, "a topography file (Bruker .spm, Nanosurf .nid, Gwyddion .gwy, ...)")
     with open(p, "rb") as fh:  # the magic only: _read_gwy reads the whole file once
         gwyddion = fh.read(4) == b"GWYP"
     if gwyddion:

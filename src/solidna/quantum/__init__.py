@@ -26,8 +26,13 @@ from __future__ import annotations
 import os
 
 # OpenMP runtimes read this once, when PySCF or tblite is first loaded; one thread by default
-# (see solidna.quantum.scf.configure_threads for the measurement). A user's setting is kept.
-os.environ.setdefault("OMP_NUM_THREADS", os.environ.get("SOLIDNA_THREADS", "1"))
+# (see solidna.quantum.scf.configure_threads for the measurement). A user's setting is kept. A
+# malformed $SOLIDNA_THREADS is not passed on (libgomp would print its own complaint):
+# scf.thread_count refuses it with a clear message before the first computation.
+_threads = os.environ.get("SOLIDNA_THREADS", "").strip()
+os.environ.setdefault(
+    "OMP_NUM_THREADS", _threads if _threads.isdecimal() and int(_threads) else "1"
+)
 
 from solidna.quantum.cache import ResultsCache, cache_dir  # noqa: E402
 from solidna.quantum.levels import (  # noqa: E402

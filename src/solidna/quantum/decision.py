@@ -51,7 +51,6 @@ __all__ = [
     "anodic_limit_V",
     "oxidation_potential_V",
     "has_cf_bond",
-    "OUTPUT_FILES",
 ]
 
 #: Default candidates: the paper's FEC, the fluorinated DFEC and FEMC, and the usual
@@ -60,8 +59,6 @@ CANDIDATES = ("FEC", "DFEC", "FEMC", "VC", "EC", "PC", "DMC", "EMC", "DEC")
 #: Absolute potential of Na+/Na [V]: 4.44 V (absolute SHE, IUPAC 1986, Trasatti) - 2.71 V (Na+/Na
 #: vs SHE).
 NA_ABSOLUTE_POTENTIAL_V = 4.44 - 2.71
-#: Files written by :meth:`DecisionResult.save`.
-OUTPUT_FILES = ("decision.csv", "decision.json", "decision.png")
 RANKING = (
     "passes the oxidation gate (E_ox >= anodic limit) first; then F- release (C-F cleavage on Na "
     "in most MD seeds, in some, in none); then the lower LUMO of the Na+ complex"
@@ -298,9 +295,10 @@ def decide(
     Raises
     ------
     InvalidOptionError
-        For unknown names, invalid SMILES, duplicates or unknown levels (before computing).
+        For unknown names, invalid SMILES, duplicates, unknown levels or a bad worker count
+        (``workers`` or ``$SOLIDNA_WORKERS``), before computing.
     """
-    from solidna.quantum.md import reactive_md, seeds_done_fraction
+    from solidna.quantum.md import reactive_md, seeds_done_fraction, worker_count
     from solidna.quantum.orbitals import resolve_cache
     from solidna.quantum.screen import parse_molecules, screen
     from solidna.quantum.stats import wilson_interval
@@ -308,6 +306,7 @@ def decide(
     lvl = get_level(level)
     cfg = get_md_settings(md)
     parsed = parse_molecules(molecules)
+    workers = worker_count(workers)  # also $SOLIDNA_WORKERS: refused before any computation
     store = resolve_cache(cache)
     tic = time.perf_counter()
     limit = anodic_limit_V()

@@ -42,6 +42,7 @@ Detection criteria (fixed before any trajectory was looked at; never adjusted to
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as _dt
 import functools
@@ -49,17 +50,18 @@ import math
 import os
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from solidna.errors import ConvergenceError
+from solidna.errors import ConvergenceError, InvalidOptionError
 from solidna.quantum._deps import require
 from solidna.quantum.cache import CachedRecord, ResultsCache, package_versions
 from solidna.quantum.levels import MDSettings, get_md_settings
 from solidna.quantum.molecules import Molecule, has_cf_bond
+from solidna.quantum.scf import env_count, thread_count
 
 #: Na-F nearest-neighbour distance in rock-salt NaF, a/2 with a = 4.634 A at room temperature
 #: [nm] (literature: Wyckoff, Crystal Structures): context for the Na-F distances of the MD.
@@ -87,6 +89,8 @@ __all__ = [
     "reactive_md",
     "md_adsorbate",
     "seeds_done_fraction",
+    "worker_count",
+    "WORKER_THREADS_ENV",
 ]
 
 #: Lattice constant of bcc Na at room temperature [A] (4.29 A; 4.23 A at 5 K).
@@ -790,20 +794,77 @@ def seeds_done_fraction(text: str) -> float | None:
     return int(found[1]) / int(found[2]) if found else None
 
 
-def default_workers() -> int:
-    """Worker processes for independent seeds: ``$SOLIDNA_WORKERS``, else min(2, CPU count)."""
-    wanted = os.environ.get("SOLIDNA_WORKERS")
+def worker_count(workers: int | None = None) -> int:
+    """Worker processes for independent seeds: ``workers`` (checked), else ``$SOLIDNA_WORKERS``,
+    else min(2, CPU count).
+
+    ``SOLIDNA_WORKERS`` must be a whole number >= 1 (e.g. ``export SOLIDNA_WORKERS=4``); unset
+    or empty means the default.
+
+    Parameters
+    ----------
+    workers : int, optional
+        Worker processes asked for, a whole number >= 1; None for ``$SOLIDNA_WORKERS`` or the
+        default.
+
+    Returns
+    -------
+    int
+        The number of worker processes [-].
+
+    Raises
+    ------
+    InvalidOptionError
+        ``workers`` or ``$SOLIDNA_WORKERS`` is not a whole number >= 1 (named with its value).
+    """
+    if workers is None:
+        wanted = env_count("SOLIDNA_WORKERS")
+        return wanted if wanted is not None else max(1, min(2, os.cpu_count() or 1))
+    if isinstance(workers, bool) or not isinstance(workers, int | np.integer) or workers < 1:
+        raise InvalidOptionError(
+            f"workers must be a whole number >= 1 (processes running MD seeds at once); got "
+            f"{workers!r}. Pass e.g. workers=2, or None for the default ($SOLIDNA_WORKERS, else "
+            "min(2, CPU count))."
+        )
+    return int(workers)
+
+
+#: The environment of the MD worker processes: one OpenMP (tblite) and BLAS thread each, as the
+#: workers already share out the cores.
+WORKER_THREADS_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+@contextlib.contextmanager
+def _seed_pool(n_workers: int) -> Iterator[Any]:
+    """A process pool whose workers start with :data:`WORKER_THREADS_ENV`.
+
+    OpenMP (libgomp, under tblite) and OpenBLAS read their thread counts once, when they are
+    loaded. Setting ``OMP_NUM_THREADS`` inside a worker that is already running comes too late
+    (numpy and this module are imported before the first seed runs), and a forked worker keeps
+    the parent's runtimes as they are (tblite is loaded in the parent by the xTB optimisation of
+    the start geometry, and libgomp is not safe to use after a fork once it has started threads).
+    So the workers are spawned (fresh interpreters) while the parent's environment holds the
+    setting, which is restored when the pool closes.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    saved = {name: os.environ.get(name) for name in WORKER_THREADS_ENV}
+    os.environ.update(WORKER_THREADS_ENV)
     try:
-        if wanted:
-            return max(1, int(wanted))
-    except ValueError:
-        pass
-    return max(1, min(2, os.cpu_count() or 1))
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=n_workers, mp_context=context) as pool:
+            yield pool
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _run_seed(start: Molecule, cfg: MDSettings, seed: int) -> dict[str, Any]:
-    # in a worker process: one thread per worker, the trajectory as plain data
-    os.environ["OMP_NUM_THREADS"] = "1"
+    # in a worker process (one thread, set by _seed_pool): the trajectory as plain data
     return run_trajectory(start, cfg, seed).as_dict()
 
 
@@ -830,19 +891,21 @@ def reactive_md(
         Progress messages: ``"<name> seed <s>: read from cache"``, ``"... <t>/<T> fs"`` (one
         worker) and ``"... done (<k>/<n> seeds)"``.
     workers : int, optional
-        Seeds run at the same time in worker processes (default :func:`default_workers`). The
+        Seeds run at the same time in worker processes, a whole number >= 1 (default
+        :func:`worker_count`: ``$SOLIDNA_WORKERS``, else min(2, CPU count)). The
         seeds are independent, CPU-bound trajectories of ~10-30 s each, so a process pool from
         the standard library is enough: no scheduler to start (a Dask LocalCluster costs ~2 s and
         a dependency), and one failed seed is recorded in ``MDSummary.failures``, not fatal.
     """
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
 
     from solidna.quantum.orbitals import resolve_cache
 
     require("tblite", "ase")
     cfg = get_md_settings(settings)
     store = resolve_cache(cache)
-    n_workers = default_workers() if workers is None else max(1, int(workers))
+    n_workers = worker_count(workers)
+    thread_count()  # a malformed $SOLIDNA_THREADS / $OMP_NUM_THREADS is refused before any work
     found: dict[int, Trajectory] = {}
     missing: list[int] = []
     payloads = {
@@ -878,7 +941,7 @@ def reactive_md(
                 f"{adsorbate.name}: {len(missing)} seeds of GFN2-xTB MD on "
                 f"{min(n_workers, len(missing))} workers"
             )
-            with ProcessPoolExecutor(max_workers=min(n_workers, len(missing))) as pool:
+            with _seed_pool(min(n_workers, len(missing))) as pool:
                 futures = {pool.submit(_run_seed, start, cfg, seed): seed for seed in missing}
                 for future in as_completed(futures):
                     seed = futures[future]

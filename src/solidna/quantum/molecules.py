@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from solidna._docstrings import fill_doc
 from solidna.errors import InvalidOptionError, OutOfRangeError, closest_matches
 
 __all__ = [
@@ -386,6 +387,14 @@ def _looks_like_name(text: str) -> bool:
     )
 
 
+def _invalid_smiles(smiles: str, more: str = "") -> InvalidOptionError:
+    return InvalidOptionError(
+        f"Invalid SMILES {smiles!r}: RDKit cannot parse it (check brackets, ring-closure digits "
+        f"and valences).{more}"
+    )
+
+
+@fill_doc
 def molecule(
     name_or_smiles: str,
     *,
@@ -401,12 +410,7 @@ def molecule(
         A table name (``"FEC"``, ``"ClO4-"``, case-insensitive; see :data:`KNOWN_MOLECULES`) or a
         SMILES string (``"O=C1OCC(F)O1"``). Names are looked up first (``"PC"`` is propylene
         carbonate, not P-C).
-    charge : int, optional
-        Total charge; default: the formal charge of the SMILES.
-    multiplicity : int, optional
-        2S + 1; default 1 for an even number of electrons, 2 for an odd number.
-    seed : int
-        Seed of the ETKDG embedding.
+    %(smiles_spin)s
 
     Returns
     -------
@@ -417,8 +421,7 @@ def molecule(
     ------
     InvalidOptionError
         For an unknown name that is not valid SMILES either (with the closest names).
-    OutOfRangeError
-        For an impossible charge or multiplicity.
+    %(impossible_spin)s
     """
     text = str(name_or_smiles).strip()
     entry = _lookup(text)
@@ -436,13 +439,11 @@ def molecule(
                 f"Known names: {', '.join(known_names())}; or give a SMILES string, e.g. "
                 "'O=C1OCC(F)O1' for FEC."
             )
-        raise InvalidOptionError(
-            f"Invalid SMILES {text!r}: RDKit cannot parse it (check brackets, ring-closure digits "
-            f"and valences).{hint} Known names: {', '.join(known_names())}."
-        )
+        raise _invalid_smiles(text, f"{hint} Known names: {', '.join(known_names())}.")
     return from_smiles(text, charge=charge, multiplicity=multiplicity, seed=seed)
 
 
+@fill_doc
 def from_smiles(
     smiles: str,
     *,
@@ -459,27 +460,20 @@ def from_smiles(
         SMILES string.
     name : str, optional
         Name for tables; default the SMILES.
-    charge, multiplicity : int, optional
-        See :func:`molecule`.
-    seed : int
-        Seed of the ETKDG embedding.
+    %(smiles_spin)s
 
     Raises
     ------
     InvalidOptionError
         If RDKit cannot parse the SMILES or embed it in 3D.
-    OutOfRangeError
-        For an impossible charge or multiplicity.
+    %(impossible_spin)s
     """
     from rdkit import Chem
     from rdkit.Chem import AllChem
 
     parsed = _parse_smiles(str(smiles))
     if parsed is None:
-        raise InvalidOptionError(
-            f"Invalid SMILES {smiles!r}: RDKit cannot parse it (check brackets, ring-closure "
-            "digits and valences)."
-        )
+        raise _invalid_smiles(smiles)
     canonical = Chem.MolToSmiles(parsed)
     formal = Chem.GetFormalCharge(parsed)
     mol = Chem.AddHs(parsed)

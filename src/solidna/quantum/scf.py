@@ -11,13 +11,15 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from solidna.errors import ConvergenceError
+from solidna.errors import ConvergenceError, InvalidOptionError
 from solidna.quantum.levels import Level
 from solidna.quantum.molecules import Molecule
 
 __all__ = [
     "HARTREE_EV",
     "configure_threads",
+    "thread_count",
+    "env_count",
     "pyscf_basis",
     "build_mole",
     "build_scf",
@@ -35,7 +37,8 @@ DAMPING = 0.3
 
 
 def configure_threads() -> int:
-    """Set PySCF's OpenMP threads: ``$SOLIDNA_THREADS``, else ``$OMP_NUM_THREADS``, else 1.
+    """Set PySCF's OpenMP threads to :func:`thread_count` (which says where the number comes
+    from and refuses a malformed setting) and return that number.
 
     One thread by default: on the project's shared two-core machines, B3LYP/3-21G for FEC took
     5.7 s with one thread and 13.6 s with two (OpenMP threads wait on cores other users hold).
@@ -49,12 +52,61 @@ def configure_threads() -> int:
 
 
 def thread_count() -> int:
-    """Threads for PySCF and tblite: ``$SOLIDNA_THREADS``, else ``$OMP_NUM_THREADS``, else 1."""
-    wanted = os.environ.get("SOLIDNA_THREADS") or os.environ.get("OMP_NUM_THREADS")
-    try:
-        return max(1, int(wanted)) if wanted else 1
-    except ValueError:
-        return 1
+    """Threads for PySCF and tblite: ``$SOLIDNA_THREADS``, else ``$OMP_NUM_THREADS``, else 1.
+
+    ``SOLIDNA_THREADS`` (solidna's own, read first) must be a whole number >= 1;
+    ``OMP_NUM_THREADS`` a whole number >= 1 or OpenMP's comma list of them (the first counts).
+
+    Returns
+    -------
+    int
+        The number of threads [-].
+
+    Raises
+    ------
+    InvalidOptionError
+        One of the variables is set but is not what it may be (never silently replaced by 1).
+    """
+    own = env_count("SOLIDNA_THREADS")
+    if own is not None:
+        return own
+    openmp = env_count("OMP_NUM_THREADS", openmp_list=True)
+    return 1 if openmp is None else openmp
+
+
+def env_count(name: str, *, openmp_list: bool = False) -> int | None:
+    """The environment variable ``name`` as a whole number >= 1, or None when it is unset or empty.
+
+    Parameters
+    ----------
+    name : str
+        The variable (``"SOLIDNA_WORKERS"``, ``"SOLIDNA_THREADS"``, ...).
+    openmp_list : bool, optional
+        Accept OpenMP's comma-separated list (``"4,2"``: threads per nesting level) and return
+        its first entry.
+
+    Returns
+    -------
+    int or None
+        The count [-], or None when the variable is not set.
+
+    Raises
+    ------
+    InvalidOptionError
+        The value is not a whole number >= 1; the message names the variable, the value, what
+        is allowed and how to fix it.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    text = raw.split(",")[0].strip() if openmp_list else raw
+    value = int(text) if text.isdecimal() else 0
+    if value < 1:
+        raise InvalidOptionError(
+            f"The environment variable {name}={raw!r} is not a whole number >= 1. Set it to "
+            f"one, e.g. 'export {name}=2', or unset it ('unset {name}') for the default."
+        )
+    return value
 
 
 def pyscf_basis(name: str) -> str:

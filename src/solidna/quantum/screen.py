@@ -28,12 +28,10 @@ from solidna.quantum.levels import DEFAULT_LEVEL, Level, get_level
 from solidna.quantum.molecules import Molecule, molecule, na_complex
 from solidna.quantum.orbitals import NaShift, frontier_orbitals, resolve_cache
 
-__all__ = ["ScreenResult", "screen", "parse_molecules", "short_source", "RANKING", "OUTPUT_FILES"]
+__all__ = ["ScreenResult", "screen", "parse_molecules", "short_source", "RANKING"]
 
 #: What the table is sorted by.
 RANKING = "LUMO of the Na+ complex, lowest (most easily reduced) first"
-#: Files written by :meth:`ScreenResult.save`.
-OUTPUT_FILES = ("screen.csv", "screen.json", "screen.png")
 
 
 @dataclass

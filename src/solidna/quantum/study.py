@@ -228,6 +228,12 @@ class StudyRow:
     source: str = "computed"
 
     @property
+    def point(self) -> StudyPoint:
+        """The setting this row was computed at, with the site as its atom index (the start
+        site's label, ``start_site``, is for people)."""
+        return StudyPoint(self.functional, self.basis, self.solvent, self.geometry, self.site_index)
+
+    @property
     def delta_lumo_eV(self) -> float:
         """LUMO(FEC-Na+) - LUMO(FEC) [eV]."""
         return self.lumo_complex_eV - self.lumo_free_eV
@@ -333,16 +339,9 @@ class StudyResult:
         return out
 
     def default_row(self) -> StudyRow | None:
-        """The row of the default level (B3LYP/6-31+G(d), PCM eps=78.4, GFN2-xTB, carbonyl O)."""
-        for r in self.rows:
-            if (r.functional, r.basis, r.solvent, r.geometry) == (
-                DEFAULT_POINT.functional,
-                DEFAULT_POINT.basis,
-                DEFAULT_POINT.solvent,
-                DEFAULT_POINT.geometry,
-            ) and r.start_site.startswith("O0"):
-                return r
-        return None
+        """The row computed at :data:`DEFAULT_POINT`, the default level's setting (B3LYP/6-31+G(d),
+        PCM eps=78.4, GFN2-xTB, Na+ at atom 0, FEC's carbonyl O), or None."""
+        return next((r for r in self.rows if r.point == DEFAULT_POINT), None)
 
     def table(self) -> Any:
         """pandas DataFrame, one row per point (units in the column names)."""

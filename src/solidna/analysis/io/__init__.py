@@ -171,12 +171,10 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     Raises
     ------
     DataFormatError
-        The file is missing, empty, of an unknown binary format, or its extension promises a
-        format its content does not have.
+        The file is missing, a directory, unreadable, empty (:func:`check_file`), of an unknown
+        binary format, or its extension promises a format its content does not have.
     """
     p = check_file(path)
-    if p.stat().st_size == 0:
-        raise DataFormatError(f"{p}: the file is empty (0 bytes). Check the export.")
     with open(p, "rb") as fh:
         head = fh.read(8192)
     fmt: str | None = None
@@ -301,7 +299,7 @@ def read(
     (3600.0, 1.0)
     """
     fmt = detect_format(path) if format is None else check_choice("format", format, list(FORMATS))
-    p = check_file(path)
+    p = Path(path)  # every reader starts with check_file
     if kind is not None:
         kind = check_choice("kind (the part of the file to read)", str(kind), list(PARTS))
     area_m2 = None

@@ -31,12 +31,15 @@ __all__ = [
     "Measurement",
     "Progress",
     "check_file",
+    "ANY_INSTRUMENT_FILE",
+    "BLANK_PROBE_BYTES",
     "split_header",
     "unit_factor",
     "numeric_column",
     "cumulative_from_counter",
     "accumulate_counter",
     "finish_table",
+    "no_data_rows",
     "one_line",
     "spectrum_index",
     "parse_durations",
@@ -87,30 +90,75 @@ COLUMNS = {
 }
 
 
-def check_file(path: str | os.PathLike[str]) -> Path:
-    """``path`` as a :class:`~pathlib.Path` if it is a readable file, else :class:`DataFormatError`
-    saying what it is instead (missing, a directory).
+#: How much of a file :func:`check_file` reads to tell a blank file (only white space, byte-order
+#: marks or NUL bytes: an export that never wrote its data, or a copy that failed) from data.
+BLANK_PROBE_BYTES = 65536
+
+#: What a file may be when the caller does not say which format it expects.
+ANY_INSTRUMENT_FILE = "an instrument data file (see solidna.analysis.io.FORMATS)"
+
+
+def check_file(path: str | os.PathLike[str], expected: str = ANY_INSTRUMENT_FILE) -> Path:
+    """``path`` as a :class:`~pathlib.Path` if it is a readable file that holds something, else a
+    :class:`DataFormatError` that says what it is instead and what to do.
+
+    Every reader starts with it, so a missing file, a directory, an unreadable file and an empty
+    one (no bytes, or only blank space) get the same message from every format.
 
     Parameters
     ----------
     path : str or os.PathLike
         The file to check.
+    expected : str, optional
+        What the caller reads, for the message (e.g. ``"a BioLogic EC-Lab text export
+        (.mpt)"``); default any instrument file.
 
     Returns
     -------
     pathlib.Path
         The same path.
+
+    Raises
+    ------
+    DataFormatError
+        The path is missing, a directory, unreadable, empty or blank.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "run.mpt"
+    >>> _ = p.write_bytes(b"")
+    >>> try:
+    ...     check_file(p, "an EC-Lab text export (.mpt)")
+    ... except DataFormatError as exc:
+    ...     print(str(exc).split("run.mpt: ")[1])  # doctest: +ELLIPSIS
+    the file is empty (0 bytes); expected an EC-Lab text export (.mpt). Check that ...
     """
     p = Path(path)
     if p.is_dir():
         inside = sorted(c.name for c in p.iterdir() if c.is_file())[:5]
         listed = f" (files in it: {', '.join(inside)})" if inside else " (it holds no files)"
         raise DataFormatError(
-            f"{p} is a directory, not a file{listed}. Give the instrument file itself, e.g. "
-            f"{p / (inside[0] if inside else 'run.mpt')}."
+            f"{p} is a directory, not a file{listed}; expected {expected}. Give the file itself, "
+            f"e.g. {p / (inside[0] if inside else 'run.mpt')}."
         )
     if not p.is_file():
-        raise DataFormatError(f"{p}: no such file. Check the path.")
+        raise DataFormatError(f"{p}: no such file (expected {expected}). Check the path.")
+    try:
+        size = p.stat().st_size
+        with open(p, "rb") as fh:
+            head = fh.read(BLANK_PROBE_BYTES)
+    except OSError as exc:
+        raise DataFormatError(
+            f"{p}: the file cannot be read ({exc.strerror or one_line(exc)}). Check its "
+            "permissions, or copy it to a folder you can read."
+        ) from None
+    if size == 0 or (size <= BLANK_PROBE_BYTES and not head.strip(b" \t\r\n\f\v\x00\xef\xbb\xbf")):
+        what = "0 bytes" if size == 0 else f"{size} bytes of blank space, no data"
+        raise DataFormatError(
+            f"{p}: the file is empty ({what}); expected {expected}. Check that the export "
+            "finished and that this is the right file, then export or copy it again."
+        )
     return p
 
 
@@ -472,6 +520,25 @@ def _row_text(k: int) -> str:
     return f"data row {k + 1}"
 
 
+def no_data_rows(path: Path | str) -> DataFormatError:
+    """The error for a file that has its header but no data row after it (raise it).
+
+    Parameters
+    ----------
+    path : pathlib.Path or str
+        The file read, for the message.
+
+    Returns
+    -------
+    DataFormatError
+        The error, naming the file and what to check.
+    """
+    return DataFormatError(
+        f"{path}: the file holds no data rows (a header, but nothing after it). Check that the "
+        "export finished and that this is the right file."
+    )
+
+
 def finish_table(
     frame: pd.DataFrame,
     *,
@@ -521,10 +588,7 @@ def finish_table(
     """
     frame = frame.dropna(how="all").reset_index(drop=True)
     if frame.empty:
-        raise DataFormatError(
-            f"{path}: the file holds no data rows (only a header, or nothing at all). Check that "
-            "the export finished and that this is the right file."
-        )
+        raise no_data_rows(path)
     if kind == "impedance":
         required = [FREQUENCY, Z_RE, Z_IM]
     else:

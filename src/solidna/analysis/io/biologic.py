@@ -47,6 +47,7 @@ from solidna.analysis.io._table import (
     TIME,
     Measurement,
     Progress,
+    check_file,
     finish_table,
     one_line,
     spectrum_index,
@@ -341,6 +342,7 @@ def read_mpr(path: Path, *, area_m2: float | None = None, kind: str | None = Non
     InvalidOptionError
         galvani is not installed.
     """
+    path = check_file(path, "a BioLogic EC-Lab binary .mpr file")
     try:
         from galvani import BioLogic
     except ImportError:
@@ -436,6 +438,7 @@ def read_mpt(
     DataFormatError
         Bad first line, header shorter than stated, no data rows, missing columns.
     """
+    path = check_file(path, "a BioLogic EC-Lab text export (.mpt)")
     with open(path, encoding="latin-1", newline="") as fh:
         first = fh.readline().strip()
         if first not in MPT_MAGICS:

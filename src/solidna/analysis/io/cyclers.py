@@ -46,9 +46,11 @@ from solidna.analysis.io._table import (
     Measurement,
     Progress,
     accumulate_counter,
+    check_file,
     cumulative_from_counter,
     finish_table,
     integrate_current,
+    no_data_rows,
     one_line,
     parse_durations,
     split_header,
@@ -101,6 +103,7 @@ def read_neware(path: Path, *, area_m2: float | None = None) -> Measurement:
     InvalidOptionError
         NewareNDA is not installed.
     """
+    path = check_file(path, "a Neware .nda or .ndax file")
     try:
         import NewareNDA
     except ImportError:
@@ -127,7 +130,7 @@ def read_neware(path: Path, *, area_m2: float | None = None) -> Measurement:
             "from BTS as CSV and read that with a column mapping."
         ) from None
     if raw is None or len(raw) == 0:
-        raise DataFormatError(f"{path}: the Neware file holds no data records.")
+        raise no_data_rows(path)
     notes: list[str] = []
     step = raw["Step"].to_numpy()
     time_s = neware_test_time(raw["Time"].to_numpy(dtype=float), step, notes)
@@ -381,6 +384,7 @@ def read_neware_csv(
     DataFormatError
         No record table, or a needed column (time, voltage, current) missing.
     """
+    path = check_file(path, "a Neware BTS CSV export")
     raw, multi = _neware_records(path, progress)
     raw.columns = [str(c).strip() for c in raw.columns]
     cols = {
@@ -516,6 +520,7 @@ def read_arbin(
     DataFormatError
         No channel sheet, missing columns, unreadable workbook.
     """
+    path = check_file(path, "an Arbin export (.xlsx or .csv)")
     metadata: dict[str, Any] = {"instrument": "Arbin"}
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         try:
@@ -613,6 +618,7 @@ def read_maccor(
     DataFormatError
         No ``Rec ... Md`` header line, missing columns, bad data rows.
     """
+    path = check_file(path, "a Maccor tab-separated text export")
     with open(path, encoding="latin-1", errors="replace") as fh:
         head = [fh.readline() for _ in range(40)]
     k = maccor_header_line(head)

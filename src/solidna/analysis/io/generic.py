@@ -28,6 +28,7 @@ from solidna.analysis.io._table import (
     QUANTITIES,
     Measurement,
     Progress,
+    check_file,
     finish_table,
     numeric_column,
     parse_durations,
@@ -264,8 +265,6 @@ def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
     with open(path, encoding=encoding, errors="replace", newline="") as fh:
         head = [fh.readline() for _ in range(60)]
     head = [line for line in head if line != ""]
-    if not head:
-        raise DataFormatError(f"{path}: the file is empty. Check the path and the export.")
     sample = "".join(head)
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
@@ -353,8 +352,10 @@ def read_delimited(
                 progress(f"reading {path.name}", min(fh.tell() / size, 1.0))
         return pd.concat(parts, ignore_index=True)
     except pd.errors.EmptyDataError:
+        # the file itself is not empty (the readers start with check_file): the header took it all
         raise DataFormatError(
-            f"{path}: the file is empty. Check the path and the export."
+            f"{path}: nothing to read after the first {skiprows} line(s): no column header and "
+            "no data rows. Check that the export finished, then export the file again."
         ) from None
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise DataFormatError(
@@ -384,6 +385,7 @@ def read_csv(
 
     %(Returns: measurement)s
     """
+    path = check_file(path, "a delimited text table (CSV, TSV) with a header row")
     sep, skip, decimal = _sniff(path, "utf-8")
     notes: list[str] = []
     if not columns and _headerless(path, sep, skip):

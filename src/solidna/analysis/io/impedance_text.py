@@ -36,7 +36,9 @@ from solidna.analysis.io._table import (
     Z_IM,
     Z_RE,
     Measurement,
+    check_file,
     finish_table,
+    no_data_rows,
     one_line,
 )
 from solidna.errors import DataFormatError
@@ -155,6 +157,7 @@ def read_impedance_text(
     import impedance.preprocessing as pp
 
     reader_name, instrument, description = IMPEDANCE_TEXT_FORMATS[fmt]
+    path = check_file(path, f"an impedance export of the format {fmt!r} ({description})")
     notes: list[str] = []
     metadata: dict[str, Any] = {
         "instrument": instrument,
@@ -163,6 +166,8 @@ def read_impedance_text(
     parts = _parstat_parts(path) if fmt == "parstat" else {"impedance": 1}
     if fmt == "parstat":
         metadata["parts"] = parts
+    if not any(parts.values()):
+        raise no_data_rows(path)
     chosen = kind or max(parts, key=parts.get)
     if chosen not in parts or parts[chosen] == 0:
         raise DataFormatError(

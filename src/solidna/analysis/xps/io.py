@@ -528,9 +528,7 @@ def read_xps(
     """
     from solidna.analysis.io import check_file
 
-    p = check_file(path)
-    if p.stat().st_size == 0:
-        raise DataFormatError(f"{p}: the file is empty (0 bytes).")
+    p = check_file(path, "an XPS file (VAMAS .vms/.npl, PHI .pro, or a text export)")
     if format is None:
         with open(p, "rb") as fh:  # the start only: the reader reads the whole file
             start = fh.read(400).lstrip()
