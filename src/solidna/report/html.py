@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from solidna._docstrings import fill_doc
+from solidna.io_utils import write_text
 from solidna.report.notes import Note
 
 __all__ = [
@@ -610,7 +611,4 @@ def write_report(
     pathlib.Path
         The path written.
     """
-    out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_report(reproduction, figures, notes, captions), encoding="utf-8")
-    return out
+    return write_text(out_path, render_report(reproduction, figures, notes, captions))
