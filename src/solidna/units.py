@@ -107,6 +107,9 @@ KINDS: dict[str, Kind] = {
     "C": Kind("a charge", "C", "1 mAh", "mAh"),
     "A*h": Kind("a charge", "A*h", "1 mAh", "mAh"),
     "S/m": Kind("a conductivity", "S/m", "0.1 mS/cm", "mS/cm"),
+    "m/s": Kind("a speed (e.g. a sputter rate)", "m/s", "0.1 nm/s", "nm/s"),
+    # asked for by name only (kind_of matches no dimensionless unit by its dimension)
+    "deg": Kind("an angle", "deg", "17.5 deg", "deg"),
     "J": Kind("an energy", "J", "1 eV", "eV"),
 }
 
@@ -123,7 +126,8 @@ def kind_of(unit: str) -> Kind:
         return KINDS[unit]
     dim = Q_(1, unit).dimensionality
     for kind in KINDS.values():
-        if Q_(1, kind.si).dimensionality == dim:
+        # a dimensionless unit (rad, percent) says nothing of what it measures
+        if dim and Q_(1, kind.si).dimensionality == dim:
             return Kind(kind.name, unit, kind.example, kind.practical)
     return Kind(f"a quantity in {_text(unit)}", unit, f"1 {_text(unit)}", unit)
 
@@ -232,7 +236,8 @@ def parse_quantity(
             q = _parse_text(value)
         except Exception as exc:  # pint raises many kinds; all mean "cannot parse"
             raise _parse_error(value, exc, kind, name) from None
-        if not isinstance(q, pint.Quantity) or (q.dimensionless and unit):
+        # a string holding only a number is in `unit`; "0.3 rad" has a (dimensionless) unit
+        if not isinstance(q, pint.Quantity) or (q.unitless and unit):
             q = Q_(float(q.magnitude if isinstance(q, pint.Quantity) else q), unit)
     else:
         raise UnitError(

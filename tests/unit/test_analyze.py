@@ -170,7 +170,7 @@ def test_user_errors(tmp_path):
         analyze([tmp_path / "none.csv"], "symmetric", tmp_path / "o3")
     with pytest.raises(InvalidOptionError, match="one value for all 1 files or one per file"):
         analyze([path], "symmetric", tmp_path / "o4", area=["1 cm2", "2 cm2"])
-    with pytest.raises(InvalidOptionError, match="forecast applies to --kind symmetric"):
+    with pytest.raises(InvalidOptionError, match="forecast applies to kind symmetric only"):
         analyze([MACCOR], "nvp", tmp_path / "o5", forecast="100 h")
     with pytest.raises(DataFormatError, match="needs an impedance spectrum"):
         analyze([path], "eis", tmp_path / "o6", area="1 cm2")

@@ -53,6 +53,7 @@ def test_xps_depth_profile_from_phi_pro(tmp_path):
         surface={"sputter_rate": "0.05 nm/s", "rsf": {"Sn 3d5/2": 14.8}},  # a user's RSF
     )
     assert summary["inputs"]["sputter_rate_m_s"] == pytest.approx(5e-11)
+    assert "indenter" not in summary["inputs"]  # only the options that act on xps
     res = summary["results"]["SnO2_10nm_1.pro"]
     assert res["depth profile"]["cycles"] == 21
     import pandas as pd
@@ -132,9 +133,12 @@ def test_options_are_checked():
         surface_options("afm-force", poisson=0.7)
     with pytest.raises(InvalidOptionError, match="half-angle"):
         surface_options("afm-force", half_angle=95)
-    opts = surface_options("afm-force", tip_radius="20 nm", charge_reference="284.5 eV")
+    opts = surface_options("afm-force", tip_radius="20 nm", half_angle="0.3 rad")
     assert opts["tip_radius_m"] == pytest.approx(20e-9)
-    assert opts["charge_reference_eV"] == 284.5
+    assert opts["half_angle_deg"] == pytest.approx(17.188733853924695)  # 0.3 rad in deg
+    assert surface_options("afm-force", half_angle=17.5)["half_angle_deg"] == 17.5  # bare: deg
+    assert surface_options("xps", charge_reference="284.5 eV")["charge_reference_eV"] == 284.5
+    assert surface_options("xps", charge_reference=284.5)["charge_reference_eV"] == 284.5
     assert paper_level("Na 1s binding energy") == "Na 1s"
     assert paper_level("Young's modulus") is None
 
@@ -224,5 +228,7 @@ def test_afm_map_pipeline_on_a_synthetic_map(tmp_path, monkeypatch):
     summary = analyze(fake, "afm-map", tmp_path / "out")
     res = summary["results"][fake.name]
     assert res["curves"] == 20 and res["fitted"] == 19 and res["flagged"] == 1
+    # the inputs as understood: the options of afm-map only
+    assert set(summary["inputs"]) == {"indenter", "tip_radius_m", "half_angle_deg", "poisson"}
     assert any("1 of 20 curves" in n for n in summary["notes"])
     assert (tmp_path / "out" / "figures" / "map_modulus_map.png").is_file()

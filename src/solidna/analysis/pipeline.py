@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -45,6 +44,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from solidna.analysis._output import (
+    figure_axes,
+    paper_row,
+    refuse_unused,
+    safe_name,
+    write_summary,
+)
 from solidna.analysis.io import (
     CAPACITY,
     CURRENT,
@@ -63,11 +69,24 @@ from solidna.analysis.surface_pipeline import SURFACE_KINDS, analyze_surface, su
 from solidna.errors import DataFormatError, InvalidOptionError, SolidnaError, check_choice
 from solidna.progress import Progress, no_progress, scaled
 
-__all__ = ["analyze", "KINDS", "FIGURE_DPI"]
+__all__ = ["analyze", "KINDS", "KEYWORD_KINDS", "FIGURE_DPI"]
 
 #: Kinds of analysis.
 # the surface kinds (XPS, AFM, topography) run in solidna.analysis.surface_pipeline
-KINDS = ("symmetric", "eis", "cv", "na-co2", "nvp") + SURFACE_KINDS
+ELECTROCHEMICAL_KINDS = ("symmetric", "eis", "cv", "na-co2", "nvp")
+KINDS = ELECTROCHEMICAL_KINDS + SURFACE_KINDS
+#: The kinds each optional keyword of :func:`analyze` acts on (keywords -> kinds); one given (not
+#: None) with another kind would be ignored, so it is refused. The command line's table
+#: (``solidna.cli.analyze.OPTION_KINDS``) agrees; a test checks.
+KEYWORD_KINDS: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("format", "columns", "area"): ELECTROCHEMICAL_KINDS,
+    ("mass", "reference_cycle"): ("na-co2", "nvp"),
+    ("thickness", "temperature"): ("symmetric", "eis", "cv"),
+    ("circuit",): ("eis",),
+    ("forecast",): ("symmetric",),
+    ("ohmic_resistance",): ("cv",),
+    ("surface",): SURFACE_KINDS,
+}
 #: Resolution of ``figures/*.png`` (as ``solidna reproduce``).
 FIGURE_DPI = 150
 #: Cycles drawn in the voltage-capacity figure of a battery (those that exist).
@@ -138,7 +157,7 @@ def _stems(paths: Sequence[Path]) -> list[str]:
     """Unique, filesystem-safe stems for the output names of each input file."""
     out: list[str] = []
     for p in paths:
-        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", p.stem).strip("._") or "file"
+        stem = safe_name(p.stem, "file")
         candidate, k = stem, 2
         while candidate in out:
             candidate, k = f"{stem}_{k}", k + 1
@@ -182,43 +201,15 @@ class _Writer:
 
 
 # --------------------------------------------------------------------------------------------
-# Paper comparison
-# --------------------------------------------------------------------------------------------
-def _compare(target_id: str, measured: float | None, note: str, scale: float = 1.0) -> dict:
-    """Entry of the paper comparison: the paper's number beside the measured one."""
-    from solidna.targets import get_target
-
-    target = get_target(target_id)
-    value = None if measured is None or not math.isfinite(measured) else measured * scale
-    return {
-        "id": target.id,
-        "quantity": target.quantity,
-        "paper": target.value,
-        "measured": value,
-        "unit": target.unit,
-        "note": note,
-    }
-
-
-# --------------------------------------------------------------------------------------------
 # Figures
 # --------------------------------------------------------------------------------------------
-def _axes(figsize=(7, 3.8)):
-    from solidna.report.style import apply_style
-
-    apply_style()
-    import matplotlib.pyplot as plt
-
-    return plt.subplots(figsize=figsize)
-
-
 def _decimate(n: int, limit: int = 200_000) -> slice:
     # A figure of a million points looks like one of 200 000 and draws ten times faster.
     return slice(None, None, max(1, n // limit))
 
 
 def _voltage_figure(m: Measurement, title: str):
-    fig, ax = _axes()
+    fig, ax = figure_axes()
     d = m.data
     s = _decimate(len(d))
     ax.plot(d[TIME].to_numpy()[s] / 3600, d[VOLTAGE].to_numpy()[s], lw=0.6)
@@ -324,7 +315,7 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
             "level": fc.attrs.get("level"),
             "samples": fc.attrs.get("n_samples"),
         }
-    fig, ax = _axes()
+    fig, ax = figure_axes()
     ax.plot(cycles["Time [h]"], eta, "o", ms=2.5, label="measured")
     if fc is not None:
         ax.fill_between(
@@ -344,7 +335,7 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
 
     at = f"at {density / 10:.3g} mA/cm2 (paper: 0.1 mA/cm2)"
     comparisons.append(
-        _compare(
+        paper_row(
             "fig4h.mna.overpotential.start",
             float(eta.iloc[0]),
             f"first cycle of {m.source.name} {at}",
@@ -354,7 +345,7 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
     if t_h[-1] >= 4000 * 0.99:
         k = int(np.argmin(np.abs(t_h - 4000)))
         comparisons.append(
-            _compare(
+            paper_row(
                 "fig4h.mna.overpotential.4000h",
                 float(eta.iloc[k]),
                 f"measured, {m.source.name} {at}",
@@ -364,7 +355,7 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
         k = int(np.argmin(np.abs(fc["Time [h]"].to_numpy() - 4000)))
         row = fc.iloc[k]
         comparisons.append(
-            _compare(
+            paper_row(
                 "fig4h.mna.overpotential.4000h",
                 float(row["Overpotential [mV]"]),
                 f"forecast from {t_h[-1]:.0f} h of {m.source.name} {at}; band "
@@ -428,7 +419,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
         n_spectra = int(m.data[SPECTRUM].max()) if SPECTRUM in m.data else 1
         file_rows = []
         drt_spectra, drt_labels, drt_times = [], [], []
-        fig, ax = _axes((5.2, 4.2))
+        fig, ax = figure_axes((5.2, 4.2))
         for number, d in spectra:
             label = m.source.name if n_spectra == 1 else f"{m.source.name} #{int(number)}"
             f = d[FREQUENCY].to_numpy()
@@ -522,12 +513,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
             xcol = "Time [h]" if "Time [h]" in evo else "Spectrum"
             params = [c for c in evo.columns if c.startswith("R") and " std " not in c]
             params = [c for c in params if c.split(" [")[0] in fit.params_][:6]
-            import matplotlib.pyplot as plt
-
-            from solidna.report.style import apply_style
-
-            apply_style()
-            fig, axes = plt.subplots(len(params), 1, figsize=(7, 2.2 * len(params)), sharex=True)
+            fig, axes = figure_axes((7, 2.2 * len(params)), len(params), 1, sharex=True)
             for a, c in zip(np.atleast_1d(axes), params, strict=True):
                 a.plot(evo[xcol], evo[c], "o-", ms=3)
                 a.set_ylabel(c)
@@ -552,7 +538,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                 {"Temperature [K]": tt, "1000/T [K-1]": 1000 / tt, "Conductivity [S.m-1]": ss}
             ),
         )
-        fig, ax = _axes((5.2, 4.2))
+        fig, ax = figure_axes((5.2, 4.2))
         ax.plot(1000 / tt, np.log10(ss * 10), "o", label="measured (mS/cm)")
         x = np.linspace((1000 / tt).min(), (1000 / tt).max(), 50)
         ax.plot(
@@ -566,12 +552,12 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
         ax.legend()
         w.figure("arrhenius", fig)
         comparisons.append(
-            _compare(
+            paper_row(
                 "fig3g.activation_energy", arr["Activation energy [eV]"], f"{len(usable)} spectra"
             )
         )
         comparisons.append(
-            _compare(
+            paper_row(
                 "fig3g.arrhenius_slope", arr["Slope log10 vs 1000/T [kK]"], f"{len(usable)} spectra"
             )
         )
@@ -632,7 +618,7 @@ def _cv(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str,
             }
         except SolidnaError as exc:
             result["model fit"] = {"error": str(exc)}
-    fig, ax = _axes((5.2, 4.2))
+    fig, ax = figure_axes((5.2, 4.2))
     ax.plot(v, j / 10, lw=1)
     ax.set_xlabel("Voltage [V]")
     ax.set_ylabel("Current density [mA cm$^{-2}$]")
@@ -641,7 +627,7 @@ def _cv(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str,
     w.figure(f"{stem}_cv", fig)
     if i0_model is not None and opts["anode"] == "modified":
         comparisons.append(
-            _compare(
+            paper_row(
                 "fig4g.mna.exchange_current",
                 i0_model / 10,
                 f"symmetric-cell model fit of {m.source.name} (the Fig. 4g definition)",
@@ -701,7 +687,7 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
 
     q = capacity if capacity is not None else integrate_current(t, current)
     halves = split_half_cycles(t, current, cycle_index=cycle_index)  # numbered as the table
-    fig, ax = _axes()
+    fig, ax = figure_axes()
     scale, xlabel = (
         (1e3 / mass, "Capacity [mA h g$^{-1}$]")
         if mass and not per_area
@@ -728,9 +714,7 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
     ax.set_ylabel("Voltage [V]")
     ax.legend()
     w.figure(f"{stem}_profiles", fig)
-    import matplotlib.pyplot as plt
-
-    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(7, 6.5), sharex=True)
+    fig, (ax1, ax2) = figure_axes((7, 6.5), 2, 1, sharex=True)
     cap_col = [c for c in table.columns if "ischarge capacity" in c][-1]
     ax1.plot(table.index, table[cap_col], "o-", ms=3, label=cap_col)
     ax1.set_ylabel(cap_col)
@@ -752,19 +736,19 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
         tdv = table["Terminal discharge voltage [V]"]
         if 1 in tdv.index:
             comparisons.append(
-                _compare(
+                paper_row(
                     "fig5f.mna.terminal_discharge.cycle1", float(tdv.loc[1]), f"{m.source.name}"
                 )
             )
         if 50 in tdv.index:
             comparisons.append(
-                _compare(
+                paper_row(
                     "fig5f.mna.terminal_discharge.cycle50", float(tdv.loc[50]), f"{m.source.name}"
                 )
             )
             gap = table["Charge-discharge gap [V]"]
             comparisons.append(
-                _compare(
+                paper_row(
                     "abstract.mna.overpotential_increase.50cycles",
                     float(gap.loc[50] - gap.loc[1]) if 1 in gap.index else None,
                     f"gap of cycle 50 minus cycle 1, {m.source.name}",
@@ -774,7 +758,7 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
             rate = min(NA_CO2_RATES_MA_G, key=lambda r: abs(r - specific_current))
             if abs(rate - specific_current) <= 0.1 * rate:
                 comparisons.append(
-                    _compare(
+                    paper_row(
                         f"fig5d.overpotential.{rate}",
                         float(table.loc[2, "Charge-discharge gap [V]"]),
                         f"cycle 2 of {m.source.name} at {specific_current:.0f} mA/g",
@@ -782,7 +766,7 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
                 )
     if kind == "nvp" and not per_area and 200 in table.index:
         comparisons.append(
-            _compare(
+            paper_row(
                 "figS31.mna.retention.200cycles",
                 float(table.loc[200, "Capacity retention [%]"]) / 100,
                 f"discharge capacity of cycle 200 / cycle {table.attrs.get('reference cycle')}, "
@@ -899,8 +883,10 @@ def analyze(
     ----------
     files : path or sequence of paths
         Instrument files (any format of :data:`solidna.analysis.io.FORMATS`); only read.
-    kind : {"symmetric", "eis", "cv", "na-co2", "nvp"}
-        What the files are (see the module docstring).
+    kind : str
+        What the files are, one of :data:`KINDS` (see the module docstring; the surface kinds:
+        :mod:`solidna.analysis.surface_pipeline`). The optional keywords act on some kinds only
+        (:data:`KEYWORD_KINDS`).
     out : path
         Output directory; created; refused when non-empty unless ``force``.
     force : bool
@@ -944,7 +930,7 @@ def analyze(
         Options of the kinds ``xps``, ``afm-force``, ``afm-map`` and ``topography``
         (:func:`solidna.analysis.surface_pipeline.surface_options`: ``indenter``,
         ``tip_radius``, ``half_angle``, ``poisson``, ``level``, ``charge_reference``,
-        ``background``, ``workers``).
+        ``background``, ``workers``, ``peaks``, ``sputter_rate``, ``rsf``).
 
     Returns
     -------
@@ -954,7 +940,9 @@ def analyze(
     Raises
     ------
     InvalidOptionError
-        Unknown kind, bad option values, no files, the same file given twice.
+        Unknown kind, bad option values, an option the kind would ignore (:data:`KEYWORD_KINDS`;
+        ``surface``: :data:`~solidna.analysis.surface_pipeline.SURFACE_OPTION_KINDS`), no files,
+        the same file given twice.
     OutOfRangeError, UnitError
         A quantity that is not positive (area, mass, thickness, forecast), below absolute zero
         (temperature), above its maximum, or cannot be read.
@@ -964,10 +952,8 @@ def analyze(
     OutputExistsError
         ``out`` is not empty and ``force`` is False.
     """
-    from solidna import __version__
-    from solidna.io_utils import prepare_output_dir, write_json
+    from solidna.io_utils import prepare_output_dir
     from solidna.protocols.steps import DURATION_TYPICAL_S, parse_duration_s
-    from solidna.targets import paper_info
     from solidna.units import to_si
 
     tic = time.perf_counter()
@@ -1003,10 +989,24 @@ def analyze(
         opts["forecast_s"] = parse_duration_s(
             forecast, "forecast horizon", DURATION_TYPICAL_S, "4000 h"
         )
-        if kind != "symmetric":
-            raise InvalidOptionError(
-                f"forecast applies to --kind symmetric only; got kind {kind!r}."
-            )
+    # after the values are read, so that a bare number's warning still shows
+    refuse_unused(
+        kind,
+        KEYWORD_KINDS,
+        {
+            "format": format,
+            "columns": columns,
+            "area": area,
+            "mass": mass,
+            "thickness": thickness,
+            "temperature": temperature,
+            "reference_cycle": reference_cycle,
+            "circuit": circuit,
+            "forecast": forecast,
+            "ohmic_resistance": ohmic_resistance,
+            "surface": surface,
+        },
+    )
     surface_opts = None
     if kind in SURFACE_KINDS:
         surface_opts = surface_options(kind, **dict(surface or {}))
@@ -1014,9 +1014,7 @@ def analyze(
     writer = _Writer(out_dir, paths)
     stems = _stems(paths)
     if surface_opts is not None:
-        return analyze_surface(
-            kind, paths, stems, writer, surface_opts, progress, _render, out_dir, tic
-        )
+        return analyze_surface(kind, paths, stems, writer, surface_opts, progress, _render, tic)
     measurements: list[Measurement] = []
     for k, p in enumerate(paths):
         # file k reads in [k, k + 0.8) / n of the reading share and writes its table after
@@ -1070,38 +1068,31 @@ def analyze(
                 res = _battery(m, stem, writer, opts, k, kind, comparisons, notes, analysing)
             results[m.source.name] = res
             analysing(f"analysed {m.source.name}", 1.0)
-    figures = {Path(f).stem: out_dir / f for f in writer.files if f.startswith("figures/")}
-    paper = paper_info()
-    summary: dict[str, Any] = {
-        "kind": kind,
-        "paper": {"citation": paper.get("citation", ""), "doi": paper.get("doi", "")},
-        "solidna_version": __version__,
-        "files": [m.describe() for m in measurements],
-        "inputs": {
-            "electrode area [cm2]": [None if a is None else a * 1e4 for a in opts["area_m2"]],
-            "mass [mg]": [None if g is None else g * 1e3 for g in opts["mass_g"]],
-            "thickness [um]": [None if t is None else t * 1e6 for t in opts["thickness_m"]],
-            "temperature [degC]": [
-                None if t is None else t - 273.15 for t in opts["temperature_K"]
-            ],
-            "circuit": circuit,
-            "distribution of relaxation times": bool(drt),
-            "anode": anode,
-            "forecast until [h]": None if forecast is None else opts["forecast_s"] / 3600,
-            "forecast samples": opts["forecast_samples"] if forecast is not None else None,
-            "plateau window": opts["window"],
-            "reference cycle": reference_cycle,
-            "format": format,
-            "columns": dict(columns) if columns else None,
-        },
-        "results": results,
-        "paper comparison": comparisons,
-        "notes": notes,
-        "wall time [s]": round(time.perf_counter() - tic, 3),
+    inputs = {
+        "electrode area [cm2]": [None if a is None else a * 1e4 for a in opts["area_m2"]],
+        "mass [mg]": [None if g is None else g * 1e3 for g in opts["mass_g"]],
+        "thickness [um]": [None if t is None else t * 1e6 for t in opts["thickness_m"]],
+        "temperature [degC]": [None if t is None else t - 273.15 for t in opts["temperature_K"]],
+        "circuit": circuit,
+        "distribution of relaxation times": bool(drt),
+        "anode": anode,
+        "forecast until [h]": None if forecast is None else opts["forecast_s"] / 3600,
+        "forecast samples": opts["forecast_samples"] if forecast is not None else None,
+        "plateau window": opts["window"],
+        "reference cycle": reference_cycle,
+        "format": format,
+        "columns": dict(columns) if columns else None,
     }
-    summary["outputs"] = writer.files + ["summary.json", "report.html"]
-    progress("writing summary.json and report.html", READ_SHARE + ANALYSE_SHARE)
-    write_json(writer.path("summary.json"), summary)
-    writer.path("report.html").write_text(_render(summary, figures), encoding="utf-8")
-    progress("done", 1.0)
-    return summary
+    return write_summary(
+        writer,
+        _render,
+        progress,
+        READ_SHARE + ANALYSE_SHARE,
+        tic,
+        kind=kind,
+        files=[m.describe() for m in measurements],
+        inputs=inputs,
+        results=results,
+        comparisons=comparisons,
+        notes=notes,
+    )

@@ -5,6 +5,9 @@ the output writer (writes only inside ``--out``) and the report renderer, so bot
 alike. Each file gives tables, figures and a results entry; a file that cannot be analysed is
 recorded with the reason (the others go on), and the run fails only when none succeeds.
 
+What every kind of ``solidna analyze`` shares (figures, paper rows, the summary and report
+files, the refusal of an option the kind would ignore) is in :mod:`solidna.analysis._output`.
+
 ========== ==================================================================================
 kind       analysis
 ========== ==================================================================================
@@ -32,6 +35,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from solidna.analysis._output import (
+    figure_axes,
+    paper_row,
+    refuse_unused,
+    safe_name,
+    write_summary,
+)
 from solidna.errors import (
     ConvergenceError,
     DataFormatError,
@@ -40,7 +50,13 @@ from solidna.errors import (
     check_choice,
 )
 
-__all__ = ["SURFACE_KINDS", "analyze_surface", "surface_options", "paper_level"]
+__all__ = [
+    "SURFACE_KINDS",
+    "analyze_surface",
+    "surface_options",
+    "paper_level",
+    "SURFACE_OPTION_KINDS",
+]
 
 #: Kinds handled here.
 SURFACE_KINDS = ("xps", "afm-force", "afm-map", "topography")
@@ -52,24 +68,52 @@ COMPARE_WINDOW_EV = 1.0
 MAX_SINGLE_CURVES = 20
 #: Largest number of region figures of one XPS file (a depth profile has one per cycle).
 MAX_REGION_FIGURES = 12
+#: Binding energies [eV] accepted as the C-C/C-H reference of the charge correction. Laboratories
+#: place adventitious carbon at 284.5-285.0 eV (the paper 284.5 eV, Fig. 2a; the common choice
+#: 284.8 eV); a value outside this window is another line or another unit ("284.8 keV").
+CHARGE_REFERENCE_RANGE_EV = (283.0, 287.0)
+#: Sputter rates [m/s] called typical: Ar+ depth profiling removes 0.01-1 nm/s (the SiO2 and
+#: Ta2O5 reference rates of ion guns at 0.5-5 keV), widened by a decade each way. A bare number
+#: outside it (``0.1``, read as 0.1 m/s) warns with its SI reading; it is most likely nm/s.
+SPUTTER_RATE_TYPICAL_M_S = (1e-12, 1e-8)
+#: The kinds each option of :func:`surface_options` acts on (options -> kinds); one given with
+#: another kind would be ignored, so it is refused (the command line's table,
+#: ``solidna.cli.analyze.OPTION_KINDS``, agrees; a test checks).
+SURFACE_OPTION_KINDS: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("indenter", "tip_radius", "half_angle", "poisson"): ("afm-force", "afm-map"),
+    ("workers",): ("afm-map",),
+    ("level",): ("topography",),
+    ("charge_reference", "background", "peaks", "sputter_rate", "rsf"): ("xps",),
+}
+
+#: Keys of :func:`surface_options`' result -> the option they come from.
+_OPTION_OF_KEY = {
+    "tip_radius_m": "tip_radius",
+    "half_angle_deg": "half_angle",
+    "charge_reference_eV": "charge_reference",
+    "sputter_rate_m_s": "sputter_rate",
+}
 
 
 def surface_options(
     kind: str,
     *,
-    indenter: str = "paraboloid",
+    indenter: str | None = None,
     tip_radius: str | float | None = None,
     half_angle: str | float | None = None,
-    poisson: float = 0.5,
-    level: str = "plane",
+    poisson: float | None = None,
+    level: str | None = None,
     charge_reference: str | float | None = None,
-    background: str = "shirley",
-    workers: int = 1,
+    background: str | None = None,
+    workers: int | None = None,
     peaks: str | os.PathLike[str] | None = None,
     sputter_rate: str | float | None = None,
     rsf: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     """Checked options of the surface kinds (SI; strings with units accepted).
+
+    An option is given when not None; one that ``kind`` would ignore is refused
+    (:data:`SURFACE_OPTION_KINDS`), e.g. ``sputter_rate`` with ``"afm-force"``.
 
     ``peaks``: a TOML file of start peaks per region (:func:`solidna.analysis.xps.fit.read_peaks`);
     regions it does not name start from their prominent maxima. ``sputter_rate``: ``"0.1 nm/s"``
@@ -79,27 +123,34 @@ def surface_options(
     Parameters
     ----------
     kind : str
-        The surface kind.
+        The surface kind (one of :data:`SURFACE_KINDS`).
     indenter : str, optional
-        AFM indenter geometry (a key of :data:`solidna.analysis.afm.INDENTERS`).
+        AFM indenter geometry (a key of :data:`solidna.analysis.afm.INDENTERS`); default
+        paraboloid.
     tip_radius : str or float, optional
         AFM tip radius [m] or a string with a unit (``"10 um"``); default 10 um.
     half_angle : str or float, optional
-        Cone half-angle [deg] (``"17.5 deg"`` accepted); default 17.5.
+        Cone/pyramid half-angle: a string with a unit (``"17.5 deg"``, ``"0.3 rad"``) or a number
+        in deg; in (0, 90) deg; default 17.5 deg.
     poisson : float, optional
-        Poisson ratio of the sample [-], in [0, 0.5].
+        Poisson ratio of the sample [-], in [0, 0.5]; default 0.5.
     level : str, optional
-        Topography levelling (a key of :data:`solidna.analysis.topography.LEVELS`).
+        Topography levelling (a key of :data:`solidna.analysis.topography.LEVELS`); default
+        plane.
     charge_reference : str or float, optional
-        Adventitious C 1s binding energy for the charge correction [eV] (``"284.8 eV"``).
+        Binding energy of the adventitious C-C/C-H line for the charge correction: a string with
+        a unit (``"284.5 eV"``) or a number in eV, within :data:`CHARGE_REFERENCE_RANGE_EV`;
+        default 284.8 eV.
     background : str, optional
-        XPS background (a key of :data:`solidna.analysis.xps.fit.BACKGROUNDS`).
+        XPS background (a key of :data:`solidna.analysis.xps.fit.BACKGROUNDS`); default
+        shirley.
     workers : int, optional
-        Worker processes [-] (at least 1).
+        Worker processes of ``afm-map`` [-] (at least 1); default 1.
     peaks : str or os.PathLike, optional
         TOML file of start peaks.
     sputter_rate : str or float, optional
-        Sputter rate [m/s] or a string with a unit (``"0.1 nm/s"``).
+        Sputter rate: a string with a unit (``"0.1 nm/s"``) or a number in m/s (SI; one outside
+        :data:`SPUTTER_RATE_TYPICAL_M_S` warns with its reading, as it is most likely nm/s).
     rsf : mapping of str to float, optional
         Relative sensitivity factors by core level [-].
 
@@ -107,6 +158,14 @@ def surface_options(
     -------
     dict
         The checked options, lengths in m, rates in m/s, energies in eV, angles in deg.
+
+    Raises
+    ------
+    InvalidOptionError
+        A value out of its range (Poisson ratio, half-angle, charge reference), an unknown
+        choice, or an option that ``kind`` would ignore.
+    UnitError, OutOfRangeError
+        A quantity that cannot be read, of another kind, or not positive.
     """
     from solidna.analysis.afm import INDENTERS
     from solidna.analysis.topography import LEVELS
@@ -114,34 +173,64 @@ def surface_options(
     from solidna.analysis.xps.species import ADVENTITIOUS_C1S_EV
     from solidna.units import to_si
 
-    poisson = float(poisson)
+    refuse_unused(
+        check_choice("kind", kind, SURFACE_KINDS),
+        SURFACE_OPTION_KINDS,
+        {
+            "indenter": indenter,
+            "tip_radius": tip_radius,
+            "half_angle": half_angle,
+            "poisson": poisson,
+            "level": level,
+            "charge_reference": charge_reference,
+            "background": background,
+            "workers": workers,
+            "peaks": peaks,
+            "sputter_rate": sputter_rate,
+            "rsf": rsf,
+        },
+    )
+    poisson = 0.5 if poisson is None else float(poisson)
     if not 0.0 <= poisson <= 0.5:
         raise InvalidOptionError(f"--poisson must lie in [0, 0.5]; got {poisson}.")
-    angle = 17.5 if half_angle is None else half_angle
-    if isinstance(angle, str):
-        angle = float(angle.replace("deg", "").replace("°", "").strip())
-    if not 0 < float(angle) < 90:
-        raise InvalidOptionError(f"--half-angle must lie in (0, 90) degrees; got {angle}.")
-    ref = ADVENTITIOUS_C1S_EV if charge_reference is None else charge_reference
-    if isinstance(ref, str):
-        ref = float(ref.lower().replace("ev", "").strip())
+    # a bare number is in the documented unit (deg, eV): to_si reads it in the unit asked for
+    angle = 17.5 if half_angle is None else to_si(half_angle, "deg", "half-angle")
+    if not 0 < angle < 90:
+        raise InvalidOptionError(
+            f"--half-angle must lie between 0 and 90 deg (a cone's half opening angle); got "
+            f"{half_angle!r} = {angle:.4g} deg. Give e.g. '17.5 deg'."
+        )
+    ref = (
+        ADVENTITIOUS_C1S_EV
+        if charge_reference is None
+        else to_si(charge_reference, "eV", "charge reference")
+    )
+    low, high = CHARGE_REFERENCE_RANGE_EV
+    if not low <= ref <= high:
+        raise InvalidOptionError(
+            f"--charge-reference is the binding energy of the C-C/C-H line of C 1s, between "
+            f"{low:g} and {high:g} eV (usually 284.5-285.0 eV); got {charge_reference!r} = "
+            f"{ref:.6g} eV. Give e.g. '284.8 eV'."
+        )
     return {
-        "indenter": check_choice("indenter", indenter, INDENTERS),
+        "indenter": check_choice("indenter", indenter or "paraboloid", INDENTERS),
         "tip_radius_m": 10e-6
         if tip_radius is None
         else to_si(tip_radius, "m", "tip radius", positive=True),
-        "half_angle_deg": float(angle),
+        "half_angle_deg": angle,
         "poisson": poisson,
-        "level": check_choice("level", level, LEVELS),
-        "charge_reference_eV": float(ref),
-        "background": check_choice("background", background, BACKGROUNDS),
-        "workers": max(1, int(workers)),
+        "level": check_choice("level", level or "plane", LEVELS),
+        "charge_reference_eV": ref,
+        "background": check_choice("background", background or "shirley", BACKGROUNDS),
+        "workers": max(1, int(workers or 1)),
         "rsf": _check_rsf(rsf),
         "peaks": None if peaks is None else str(peaks),
         "peak list": None if peaks is None else read_peaks(peaks),
         "sputter_rate_m_s": None
         if sputter_rate is None
-        else to_si(sputter_rate, "m/s", "sputter rate", positive=True),
+        else to_si(
+            sputter_rate, "m/s", "sputter rate", positive=True, typical=SPUTTER_RATE_TYPICAL_M_S
+        ),
     }
 
 
@@ -247,9 +336,9 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
         if span > SURVEY_SPAN_EV:
             table = _survey(s)
             if s.cycle in (None, 1):
-                w.csv(f"tables/{stem}.{_safe(name)}.survey.csv", table)
+                w.csv(f"tables/{stem}.{safe_name(name, 'region')}.survey.csv", table)
                 fig = _survey_figure(s, table, f"{p.name}: {name}")
-                w.figure(f"{stem}_{_safe(name)}_survey", fig)
+                w.figure(f"{stem}_{safe_name(name, 'region')}_survey", fig)
             result["regions"][name] = {
                 "survey": True,
                 "core levels": sorted({c for c in table["Core level"] if c}),
@@ -327,7 +416,7 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
         shown = s.cycle is None or s.cycle in (1, cycles_max.get(s.label, 1))
         if shown and n_fig < MAX_REGION_FIGURES:
             tags = dict(zip(table["Name"], table["Species"], strict=True))
-            w.figure(f"{stem}_{_safe(name)}_fit", fit.plot(f"{p.name}: {name}", tags))
+            w.figure(f"{stem}_{safe_name(name, 'region')}_fit", fit.plot(f"{p.name}: {name}", tags))
             curves = pd.DataFrame(
                 {
                     "Binding energy [eV]": fit.energy_eV,
@@ -338,7 +427,7 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
                 }
                 | {f"{c} [counts.s-1]": v for c, v in fit.components_.items()}
             )
-            w.csv(f"tables/{stem}.{_safe(name)}.fit.csv", curves)
+            w.csv(f"tables/{stem}.{safe_name(name, 'region')}.fit.csv", curves)
             n_fig += 1
     if rows:
         comp = pd.DataFrame(rows)
@@ -414,35 +503,8 @@ def _xps_comparison(comp: pd.DataFrame, name: str, comparisons: list) -> None:
         )
 
 
-def _target_row(target_id: str, measured: float | None, note: str) -> dict[str, Any]:
-    from solidna.targets import get_target
-
-    t = get_target(target_id)
-    return {
-        "id": t.id,
-        "quantity": t.quantity,
-        "paper": t.value,
-        "measured": _finite(measured),
-        "unit": t.unit,
-        "note": note,
-    }
-
-
-def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "region"
-
-
-def _axes(figsize=(7, 3.8), nrows: int = 1, ncols: int = 1):
-    import matplotlib.pyplot as plt
-
-    from solidna.report.style import apply_style
-
-    apply_style()
-    return plt.subplots(nrows, ncols, figsize=figsize)
-
-
 def _survey_figure(spec, table: pd.DataFrame, title: str):
-    fig, ax = _axes()
+    fig, ax = figure_axes()
     ax.plot(spec.binding_energy_eV, spec.intensity_cps, lw=0.7)
     for _, r in table.iterrows():
         if r["Core level"]:
@@ -466,7 +528,7 @@ def _survey_figure(spec, table: pd.DataFrame, title: str):
 
 
 def _profile_figure(prof: pd.DataFrame, name: str):
-    fig, ax = _axes()
+    fig, ax = figure_axes()
     x = prof["Sputter time [s]"] if "Sputter time [s]" in prof else prof.index
     for col in prof.columns:
         if col.endswith("[at.%]") and ":" not in col:
@@ -542,7 +604,7 @@ def _afm_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
         found = [f for f in films.values() if f.get("found")]
         if found:
             comparisons.append(
-                _target_row(
+                paper_row(
                     "fig2e.interphase_thickness",
                     found[0]["thickness [m]"] * 1e9,
                     f"{found[0]['method']} of {p.name} {label}",
@@ -556,7 +618,7 @@ def _afm_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
 
 
 def _curve_figure(c, fit, name: str):
-    fig, ax = _axes()
+    fig, ax = figure_axes()
     tip = c.tip("approach")
     direction = 1.0 if tip[0] > tip[-1] else -1.0
     for seg in ("approach", "retract"):
@@ -600,7 +662,7 @@ def _afm_map(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict[
         )
     if not good.any():
         raise DataFormatError(f"{p}: no curve of the map could be fitted.")
-    fig, (ax1, ax2) = _axes((10, 4), 1, 2)
+    fig, (ax1, ax2) = figure_axes((10, 4), 1, 2)
     if np.isfinite(table["x [m]"]).all() and len(curves) > 1:
         grid, xs, ys = modulus_grid(table)
         im = ax1.imshow(
@@ -649,7 +711,7 @@ def _topo_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dic
     w.figure(f"{stem}_topography_3d", plot_3d(topo, h, f"{p.name}: {topo.channel}"))
     ny, nx = h.shape
     comparisons.append(
-        _target_row(
+        paper_row(
             "figS8.roughness",
             r["Sq"] * 1e9,
             f"Sq of {p.name} ({topo.channel}, level {opts['level']}); Sa = {r['Sa'] * 1e9:.3g} nm",
@@ -686,18 +748,18 @@ def analyze_surface(
     opts: Mapping[str, Any],
     progress: Callable[[str, float | None], None],
     render: Callable[[Mapping[str, Any], Mapping[str, Path]], str],
-    out_dir: Path,
     tic: float,
 ) -> dict[str, Any]:
     """Analyse surface files and write tables, figures, ``summary.json`` and ``report.html``.
 
-    ``writer`` has ``csv(relative, frame)``, ``figure(stem, fig)``, ``path(relative)`` and
-    ``files``; ``render(summary, figures)`` makes the HTML page.
+    ``writer`` has ``csv(relative, frame)``, ``figure(stem, fig)``, ``path(relative)``,
+    ``files`` and ``out`` (the output directory); ``render(summary, figures)`` makes the HTML
+    page.
 
     Parameters
     ----------
     kind : str
-        The surface kind (a key of the runners, e.g. ``"afm"``, ``"xps"``).
+        The surface kind (one of :data:`SURFACE_KINDS`).
     paths : sequence of pathlib.Path
         The input files.
     stems : sequence of str
@@ -710,8 +772,6 @@ def analyze_surface(
         Called as ``progress(message, fraction)`` with the fraction done [-] (or None).
     render : callable
         Makes the HTML report from the summary and the figure paths.
-    out_dir : pathlib.Path
-        Output directory.
     tic : float
         Start time from :func:`time.perf_counter` [s], for the wall time.
 
@@ -725,10 +785,7 @@ def analyze_surface(
     DataFormatError
         Every file failed (each reason named).
     """
-    from solidna import __version__
-    from solidna.io_utils import write_json
     from solidna.progress import scaled
-    from solidna.targets import paper_info
 
     runner = _RUNNERS[kind]
     comparisons: list[dict[str, Any]] = []
@@ -752,27 +809,20 @@ def analyze_surface(
     if len(errors) == n:
         raise DataFormatError("no file could be analysed: " + " | ".join(errors))
     notes += [f"not analysed: {e}" for e in errors]
-    paper = paper_info()
-    inputs = {k: v for k, v in opts.items() if k not in ("workers", "peak list")}
-    summary: dict[str, Any] = {
-        "kind": kind,
-        "paper": {"citation": paper.get("citation", ""), "doi": paper.get("doi", "")},
-        "solidna_version": __version__,
-        "files": files,
-        "inputs": inputs,
-        "results": results,
-        "paper comparison": comparisons,
-        "notes": notes,
-        "wall time [s]": round(time.perf_counter() - tic, 3),
-    }
-    figures = {Path(f).stem: out_dir / f for f in writer.files if f.startswith("figures/")}
-    summary["outputs"] = writer.files + ["summary.json", "report.html"]
-    progress("writing summary.json and report.html", 0.97)
-    write_json(writer.path("summary.json"), summary)
-    writer.path("report.html").write_text(render(summary, figures), encoding="utf-8")
-    progress("done", 1.0)
-    return summary
-
-
-def _finite(x: float | None) -> float | None:
-    return None if x is None or not math.isfinite(x) else x
+    # the inputs as understood: the options that act on this kind (workers change no result)
+    shown = {n for names, kinds in SURFACE_OPTION_KINDS.items() if kind in kinds for n in names}
+    shown.discard("workers")
+    inputs = {k: v for k, v in opts.items() if _OPTION_OF_KEY.get(k, k) in shown}
+    return write_summary(
+        writer,
+        render,
+        progress,
+        0.97,
+        tic,
+        kind=kind,
+        files=files,
+        inputs=inputs,
+        results=results,
+        comparisons=comparisons,
+        notes=notes,
+    )

@@ -3,6 +3,10 @@
 The files are checked here first (each must exist, be a file and be given once), so that a
 mistake is named before anything is read; the results appear in ``--out`` only when the analysis
 succeeds, and an input file inside ``--out`` is never replaced.
+
+Most options act on some kinds only (:data:`OPTION_KINDS`; their help text starts with those
+kinds). One typed with another ``--kind`` would do nothing, so it is refused, naming the option,
+the kind given and the kinds it acts on.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from solidna.cli._common import (
+    ANODE_CHOICE,
     AREA,
     AREA_RESISTANCE,
     DURATION,
@@ -22,11 +27,10 @@ from solidna.cli._common import (
     TEMPERATURE,
     THICKNESS,
     AliasChoice,
-    Anode,
-    Count,
     OutputOptions,
     ProgressDisplay,
-    Switch,
+    QuantityKind,
+    QuantityType,
     choice_option,
     console,
     output_options,
@@ -34,13 +38,144 @@ from solidna.cli._common import (
 )
 from solidna.errors import InvalidOptionError
 
-__all__ = ["register", "parse_columns", "parse_rsf", "check_files", "KINDS"]
+__all__ = [
+    "register",
+    "parse_columns",
+    "parse_rsf",
+    "check_files",
+    "refuse_options_of_other_kinds",
+    "KINDS",
+    "OPTION_KINDS",
+    "OPTION_NEEDS",
+]
 
 #: What the files can be (``--kind``); ``na_co2`` is the old spelling of ``na-co2``.
 #: The surface kinds (solidna.analysis.surface_pipeline.SURFACE_KINDS; written out here so that
 #: the command line starts without importing the analysis package).
+ELECTROCHEMICAL_KINDS = ("symmetric", "eis", "cv", "na-co2", "nvp")
 SURFACE_KINDS = ("xps", "afm-force", "afm-map", "topography")
-KINDS = ("symmetric", "eis", "cv", "na-co2", "nvp") + SURFACE_KINDS
+KINDS = ELECTROCHEMICAL_KINDS + SURFACE_KINDS
+_AFM = ("afm-force", "afm-map")
+
+#: The kinds each option acts on (parameter name -> kinds), as solidna.analysis.pipeline and
+#: surface_pipeline use them. Given with another kind, an option would be ignored, so it is
+#: refused (:func:`refuse_options_of_other_kinds`); each option's help text starts with its kinds
+#: (written by :func:`_for`). Options not listed act on every kind (the files, --kind, --out,
+#: --force).
+OPTION_KINDS: dict[str, tuple[str, ...]] = {
+    # the reader of the electrochemical files; the surface readers detect their formats
+    "format": ELECTROCHEMICAL_KINDS,
+    "column": ELECTROCHEMICAL_KINDS,
+    "data": ELECTROCHEMICAL_KINDS,  # the tidy table of a time series or spectrum
+    "area": ELECTROCHEMICAL_KINDS,
+    "mass": ("na-co2", "nvp"),  # mA.h/g of the cathode
+    "thickness": ("symmetric", "eis", "cv"),  # conductivity (eis), model fits (symmetric, cv)
+    "temperature": ("symmetric", "eis", "cv"),  # Arrhenius (eis), Butler-Volmer and model fits
+    "circuit": ("eis",),
+    "drt": ("eis",),
+    "anode": ("symmetric", "cv"),  # interphase of the model fits
+    "forecast": ("symmetric",),
+    "forecast_samples": ("symmetric",),
+    "reference_cycle": ("na-co2", "nvp"),
+    "ohmic_resistance": ("cv",),
+    "model_fit": ("cv",),
+    "indenter": _AFM,
+    "tip_radius": _AFM,
+    "half_angle": _AFM,
+    "poisson": _AFM,
+    "workers": ("afm-map",),  # the curves of a map are fitted in parallel
+    "level": ("topography",),
+    "charge_reference": ("xps",),
+    "peaks": ("xps",),
+    "rsf": ("xps",),
+    "sputter_rate": ("xps",),
+}
+
+#: Options that act with a kind only together with another option: (option, kind) -> the
+#: option that must be on (given, or a switch left on). Without it they would be ignored too.
+OPTION_NEEDS: dict[tuple[str, str], str] = {
+    ("forecast_samples", "symmetric"): "forecast",
+    ("anode", "symmetric"): "forecast",
+    ("thickness", "symmetric"): "forecast",
+    ("temperature", "symmetric"): "forecast",
+    ("anode", "cv"): "model_fit",
+    ("thickness", "cv"): "model_fit",
+}
+
+#: A cone's half opening angle and an XPS binding energy: a bare number is read in the unit of the
+#: help text (deg, eV), since nobody writes these in SI (rad, J).
+ANGLE = QuantityKind(
+    "deg", "an angle", "17.5 deg", "deg", positive=True, maximum=90.0, reason="a half-angle"
+)
+BINDING_ENERGY = QuantityKind("eV", "a binding energy", "284.8 eV", "eV", positive=True)
+#: A bare number is refused as for every quantity option: in SI (m/s) it would be absurd.
+SPUTTER_RATE = QuantityKind("m/s", "a sputter rate", "0.1 nm/s", "nm/s", positive=True)
+
+
+class _BareInUnit(QuantityType):
+    """A quantity option whose bare number is in the unit its help names (``"284.5"`` is
+    ``"284.5 eV"``); the string passed on carries that unit."""
+
+    def __call__(self, value: Any) -> str:
+        text = str(value).strip()
+        try:
+            float(text)
+        except ValueError:
+            return super().__call__(text)
+        return super().__call__(f"{text} {self.kind.display_unit}")
+
+
+def _kinds(name: str, sep: str = "/", last: str = "/") -> str:
+    kinds = OPTION_KINDS[name]
+    return kinds[0] if len(kinds) == 1 else sep.join(kinds[:-1]) + last + kinds[-1]
+
+
+def _for(name: str, text: str) -> str:
+    """The help text of option ``name``, starting with the kinds it acts on (``"eis: ..."``)."""
+    return f"{_kinds(name)}: {text}"
+
+
+def _is_given(ctx: typer.Context, name: str) -> bool:
+    from typer._click.core import ParameterSource
+
+    return ctx.get_parameter_source(name) in (
+        ParameterSource.COMMANDLINE,
+        ParameterSource.ENVIRONMENT,
+    )
+
+
+def refuse_options_of_other_kinds(ctx: typer.Context, kind: str) -> None:
+    """Refuse the options the user typed that ``kind`` would ignore (:data:`OPTION_KINDS`,
+    :data:`OPTION_NEEDS`); options left at their defaults are never refused.
+
+    Raises
+    ------
+    click.UsageError
+        Naming each such option, the kind given and the kinds the option acts on.
+    """
+    from typer._click.exceptions import UsageError
+
+    params = {p.name: p for p in ctx.command.params}
+
+    def flag(name: str) -> str:
+        return "/".join([*params[name].opts, *params[name].secondary_opts])
+
+    wrong = [n for n, kinds in OPTION_KINDS.items() if kind not in kinds and _is_given(ctx, n)]
+    if wrong:
+        what = "; ".join(
+            f"{flag(n)} applies to --kind {_kinds(n, ', ', ' or ')} only" for n in wrong
+        )
+        drop = "the option" if len(wrong) == 1 else "these options"
+        raise UsageError(f"{what}; you gave --kind {kind}. Drop {drop} or change --kind.", ctx)
+    for (name, for_kind), needed in OPTION_NEEDS.items():
+        if kind == for_kind and _is_given(ctx, name) and not ctx.params.get(needed):
+            on, off = params[needed].opts[0], "/".join(params[needed].secondary_opts)
+            state = f"and you gave {off}" if off else "which you did not give"
+            raise UsageError(
+                f"{flag(name)} acts with --kind {kind} only through {on}, {state}; give {on} "
+                f"or drop {flag(name)}.",
+                ctx,
+            )
 
 
 def register(root: typer.Typer) -> None:
@@ -146,13 +281,41 @@ def _print_summary(summary: dict[str, Any], out: Path) -> None:
     )
 
 
-def _per_file(flag: str, kind: Any, what: str) -> Any:
-    return quantity_option(flag, kind, f"{what} (once for all files, or once per file).")
+def _acting(kind: str, **options: Any) -> dict[str, Any]:
+    """The options that act on ``kind`` (the others, left at their defaults, are not passed)."""
+    return {name: value for name, value in options.items() if kind in OPTION_KINDS[name]}
 
 
-def KeyValues(flag: str, metavar: str, help: str) -> Any:  # noqa: N802 - used as a type
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _per_file(name: str, kind: Any, what: str, default: str = "") -> Any:
+    help = _for(name, f"{what} (once for all files, or once per file){default}.")
+    return Annotated[list[str] | None, quantity_option(_flag(name), kind, help)]
+
+
+def KeyValues(name: str, metavar: str, help: str) -> Any:  # noqa: N802 - used as a type
     """The annotation of a repeatable ``KEY=VALUE`` option (read by :func:`_parse_pairs`)."""
-    return Annotated[list[str] | None, typer.Option(flag, metavar=metavar, help=help)]
+    opt = typer.Option(_flag(name), metavar=metavar, help=_for(name, help))
+    return Annotated[list[str] | None, opt]
+
+
+def _quantity(name: str, kind: QuantityKind, help: str, bare_in_unit: bool = False) -> Any:
+    """The annotation of an optional quantity option of some kinds."""
+    parser = (_BareInUnit if bare_in_unit else QuantityType)(kind)
+    opt = typer.Option(_flag(name), parser=parser, metavar="QUANTITY", help=_for(name, help))
+    return Annotated[str | None, opt]
+
+
+def _option(name: str, type_: Any, help: str, **kwargs: Any) -> Any:
+    """The annotation of a plain option of some kinds (``--flag/--no-flag`` for a switch)."""
+    flag = f"{_flag(name)}/--no-{name.replace('_', '-')}" if type_ is bool else _flag(name)
+    return Annotated[type_, typer.Option(flag, help=_for(name, help), **kwargs)]
+
+
+def _choice(name: str, choice: AliasChoice, help: str) -> Any:
+    return Annotated[str, choice_option(_flag(name), choice, _for(name, help))]
 
 
 @output_options(None, "tables, figures, summary.json and report.html")
@@ -178,143 +341,124 @@ def analyze_command(
             "the others: the time series).",
         ),
     ],
-    format: Annotated[
+    format: _option(
+        "format",
         str | None,
-        typer.Option(
-            "--format",
-            help="Force a reader: biologic-mpr, biologic-mpt, neware, neware-csv, arbin, maccor, "
-            "gamry-eis, zplot-eis, versastudio-eis, parstat, powersuite-eis, autolab-eis, "
-            "chi-eis, csv [default: detected from the content].",
-        ),
-    ] = None,
+        "force a reader: biologic-mpr, biologic-mpt, neware, neware-csv, arbin, maccor, "
+        "gamry-eis, zplot-eis, versastudio-eis, parstat, powersuite-eis, autolab-eis, chi-eis, "
+        "csv [default: detected from the content].",
+    ) = None,
     column: KeyValues(
-        "--column",
+        "column",
         "QUANTITY=COLUMN",
         "CSV column mapping, e.g. --column 'time=t [min]' --column voltage=E (quantities: time, "
         "voltage, current, current density, capacity, cycle, step, frequency, z_re, z_im, -z_im).",
     ) = None,
-    area: Annotated[
-        list[str] | None, _per_file("--area", AREA, "Electrode area, e.g. 1 cm2")
-    ] = None,
-    mass: Annotated[
-        list[str] | None, _per_file("--mass", MASS, "Active mass for mAh/g, e.g. 0.5 mg")
-    ] = None,
-    thickness: Annotated[
-        list[str] | None, _per_file("--thickness", THICKNESS, "Electrolyte thickness, e.g. 60 um")
-    ] = None,
-    temperature: Annotated[
-        list[str] | None,
-        _per_file(
-            "--temperature",
-            TEMPERATURE,
-            "Temperature, e.g. 25 degC; eis: one per file for an Arrhenius fit",
-        ),
-    ] = None,
-    circuit: Annotated[
-        str | None,
-        typer.Option("--circuit", help="eis: impedance.py circuit [default: R0-p(R1,CPE1)]."),
-    ] = None,
-    anode: Anode = "modified",
-    forecast: Annotated[
-        str | None,
-        quantity_option(
-            "--forecast",
-            DURATION,
-            "symmetric: fit the model and forecast until this time, e.g. 4000 h (at most 100000 h).",
-        ),
-    ] = None,
-    forecast_samples: Count(
-        "--forecast-samples", "symmetric: model runs for the forecast band."
+    area: _per_file("area", AREA, "electrode area, e.g. 1 cm2") = None,
+    mass: _per_file("mass", MASS, "active mass for mAh/g, e.g. 0.5 mg") = None,
+    thickness: _per_file(
+        "thickness",
+        THICKNESS,
+        "electrolyte thickness for the conductivity (eis) and the model fits (symmetric "
+        "--forecast, cv), e.g. 60 um",
+        " [default: 60 um in the model fits]",
+    ) = None,
+    temperature: _per_file(
+        "temperature",
+        TEMPERATURE,
+        "temperature, e.g. 25 degC (eis: one per file for an Arrhenius fit; symmetric: of "
+        "the --forecast model fit)",
+        " [default: 25 degC in the fits]",
+    ) = None,
+    circuit: _option(
+        "circuit", str | None, "impedance.py circuit [default: R0-p(R1,CPE1)]."
+    ) = None,
+    anode: _choice(
+        "anode",
+        ANODE_CHOICE,
+        "Na anode of the model fits (symmetric --forecast, cv): modified (M-Na, treated with "
+        "1 M NaClO4 in FEC) or pristine; M-Na and bare are accepted too.",
+    ) = "modified",
+    forecast: _quantity(
+        "forecast",
+        DURATION,
+        "fit the model and forecast until this time, e.g. 4000 h (at most 100000 h).",
+    ) = None,
+    forecast_samples: _option(
+        "forecast_samples", int, "model runs for the --forecast band.", min=1
     ) = 20,
-    reference_cycle: Annotated[
-        int | None,
-        typer.Option(
-            "--reference-cycle",
-            min=1,
-            help="na-co2/nvp: cycle of 100 % retention [default: the first].",
-        ),
-    ] = None,
-    ohmic_resistance: Annotated[
-        str | None,
-        quantity_option(
-            "--ohmic-resistance",
-            AREA_RESISTANCE,
-            "cv: R_ohm from EIS held in the Butler-Volmer fit, e.g. 12 ohm*cm2.",
-        ),
-    ] = None,
-    model_fit: Switch(
-        "--model-fit/--no-model-fit", "cv: also fit the symmetric-cell model."
-    ) = True,
-    data: Switch("--data/--no-data", "Write each file's tidy table as CSV.") = True,
-    drt: Switch(
-        "--drt/--no-drt",
-        "eis: also the distribution of relaxation times of every spectrum (tables and a figure; "
+    reference_cycle: _option(
+        "reference_cycle", int | None, "cycle of 100 % retention [default: the first].", min=1
+    ) = None,
+    ohmic_resistance: _quantity(
+        "ohmic_resistance",
+        AREA_RESISTANCE,
+        "R_ohm from EIS held in the Butler-Volmer fit, e.g. 12 ohm*cm2.",
+    ) = None,
+    model_fit: _option("model_fit", bool, "also fit the symmetric-cell model.") = True,
+    data: _option("data", bool, "write each file's tidy table as CSV.") = True,
+    drt: _option(
+        "drt",
+        bool,
+        "also the distribution of relaxation times of every spectrum (tables and a figure; "
         "several spectra: their evolution).",
     ) = False,
-    indenter: Annotated[
-        str,
-        choice_option(
-            "--indenter",
-            AliasChoice(("paraboloid", "cone", "pyramid", "sphere", "dmt")),
-            "afm-force/afm-map: Hertz paraboloid, Sneddon cone or sphere, Bilodeau pyramid, or "
-            "DMT on the retract curve.",
-        ),
-    ] = "paraboloid",
-    tip_radius: Annotated[
-        str | None,
-        quantity_option(
-            "--tip-radius", THICKNESS, "afm: tip radius (paraboloid, sphere, dmt) [default: 10 um]."
-        ),
-    ] = None,
-    half_angle: Annotated[
-        float,
-        typer.Option("--half-angle", help="afm: half opening angle of a cone/pyramid in degrees."),
-    ] = 17.5,
-    poisson: Annotated[
-        float, typer.Option("--poisson", help="afm: Poisson ratio of the sample (0-0.5).")
-    ] = 0.5,
-    level: Annotated[
-        str,
-        choice_option(
-            "--level",
-            AliasChoice(("none", "plane", "line")),
-            "topography: none (mean only), plane or line (a straight line per scan line).",
-        ),
-    ] = "plane",
-    charge_reference: Annotated[
-        float,
-        typer.Option(
-            "--charge-reference",
-            help="xps: binding energy of the C-C/C-H line in eV (the paper uses 284.5).",
-        ),
-    ] = 284.8,
-    workers: Annotated[
-        int, typer.Option("--workers", min=1, help="afm-map: processes fitting the curves.")
-    ] = 1,
-    peaks: Annotated[
+    indenter: _choice(
+        "indenter",
+        AliasChoice(("paraboloid", "cone", "pyramid", "sphere", "dmt")),
+        "Hertz paraboloid, Sneddon cone or sphere, Bilodeau pyramid, or DMT on the retract curve.",
+    ) = "paraboloid",
+    tip_radius: _quantity(
+        "tip_radius", THICKNESS, "tip radius (paraboloid, sphere, dmt) [default: 10 um]."
+    ) = None,
+    half_angle: _quantity(
+        "half_angle",
+        ANGLE,
+        "half opening angle of a cone or pyramid, e.g. 17.5 deg or 0.3 rad; a bare number is "
+        "in deg [default: 17.5 deg].",
+        bare_in_unit=True,
+    ) = None,
+    poisson: _option("poisson", float, "Poisson ratio of the sample, dimensionless (0-0.5).") = 0.5,
+    level: _choice(
+        "level",
+        AliasChoice(("none", "plane", "line")),
+        "none (mean only), plane or line (a straight line per scan line).",
+    ) = "plane",
+    charge_reference: _quantity(
+        "charge_reference",
+        BINDING_ENERGY,
+        "binding energy of the C-C/C-H line of C 1s for the charge correction, e.g. 284.5 eV "
+        "(the paper's); a bare number is in eV [default: 284.8 eV].",
+        bare_in_unit=True,
+    ) = None,
+    workers: _option("workers", int, "processes fitting the curves.", min=1) = 1,
+    peaks: _option(
+        "peaks",
         Path | None,
-        typer.Option(
-            "--peaks",
-            help="xps: TOML file of start peaks per region ([[peak]] region, name, center, "
-            "fwhm, shape, splitting, area_ratio, fwhm_like, ...) [default: prominent maxima].",
-        ),
-    ] = None,
+        "TOML file of start peaks per region ([[peak]] region, name, center, fwhm, shape, "
+        "splitting, area_ratio, fwhm_like, ...) [default: prominent maxima].",
+    ) = None,
     rsf: KeyValues(
-        "--rsf",
+        "rsf",
         "LEVEL=VALUE",
-        "xps: relative sensitivity factor (C 1s = 1) of a core level, added to or replacing the "
+        "relative sensitivity factor (C 1s = 1) of a core level, added to or replacing the "
         "Scofield table, e.g. --rsf 'Sn 3d5/2=14.8' (repeat per level).",
     ) = None,
-    sputter_rate: Annotated[
-        str | None,
-        typer.Option(
-            "--sputter-rate", help="xps depth profiles: sputter rate for depth, e.g. '0.1 nm/s'."
-        ),
-    ] = None,
+    sputter_rate: _quantity(
+        "sputter_rate",
+        SPUTTER_RATE,
+        "sputter rate that turns the sputter time of a depth profile into depth, e.g. "
+        "0.1 nm/s [default: none, the profile is against sputter time].",
+    ) = None,
 ) -> None:
-    """Analyse measured files: tables, summary.json, figures and a report.html in --out."""
+    """Analyse measured files: tables, summary.json, figures and a report.html in --out.
+
+    An option whose help starts with kinds (e.g. "xps:") acts on those kinds only; given with
+    another --kind it is refused.
+    """
     from solidna.analysis.pipeline import analyze
 
+    refuse_options_of_other_kinds(ctx, kind)
     check_files(files, ctx)
     with output.staged(protect=files), ProgressDisplay() as progress:
         summary = analyze(
@@ -338,18 +482,19 @@ def analyze_command(
             model_fit=model_fit,
             write_data=data,
             drt=drt,
-            surface={
-                "indenter": indenter,
-                "tip_radius": tip_radius,
-                "half_angle": half_angle,
-                "poisson": poisson,
-                "level": level,
-                "charge_reference": charge_reference,
-                "workers": workers,
-                "peaks": peaks,
-                "sputter_rate": sputter_rate,
-                "rsf": parse_rsf(rsf),
-            }
+            surface=_acting(
+                kind,
+                indenter=indenter,
+                tip_radius=tip_radius,
+                half_angle=half_angle,
+                poisson=poisson,
+                level=level,
+                charge_reference=charge_reference,
+                workers=workers,
+                peaks=peaks,
+                sputter_rate=sputter_rate,
+                rsf=parse_rsf(rsf),
+            )
             if kind in SURFACE_KINDS
             else None,
         )
