@@ -8,6 +8,9 @@ says what is wrong, shows the value, lists what is allowed and says how to fix i
 from __future__ import annotations
 
 import difflib
+import math
+import numbers
+import sys
 from collections.abc import Iterable
 
 __all__ = [
@@ -22,6 +25,10 @@ __all__ = [
     "SolidnaWarning",
     "OutOfRangeWarning",
     "closest_matches",
+    "check_choice",
+    "check_flag",
+    "positive_int",
+    "user_stacklevel",
 ]
 
 
@@ -90,3 +97,78 @@ def check_choice(name: str, value: str, allowed: Iterable[str]) -> str:
     raise InvalidOptionError(
         f"Unknown {name} {value!r}. Allowed: {', '.join(repr(a) for a in allowed)}.{did_you_mean}"
     )
+
+
+def positive_int(
+    value: object, name: str, fix: str = "", maximum: int | None = None, minimum: int = 1
+) -> int:
+    """``value`` as an int if it is a whole number in [``minimum``, ``maximum``], else
+    :class:`OutOfRangeError`.
+
+    Parameters
+    ----------
+    value : object
+        E.g. a number of cycles; ``3``, ``3.0`` and ``numpy.int64(3)`` are accepted, ``True``,
+        ``2.5``, ``"3"``, ``0`` are not.
+    name : str
+        The argument's name, for the message.
+    fix : str
+        How to fix it (e.g. ``"Example: cycles=200."``).
+    maximum : int, optional
+        The largest value accepted (e.g. :data:`MAX_CYCLES`).
+    minimum : int
+        The smallest value accepted (default 1).
+    """
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not math.isfinite(value)
+        or value != int(value)
+        or value < minimum
+    ):
+        raise OutOfRangeError(
+            f"{name} must be a whole number >= {minimum}; got {value!r}. {fix}".rstrip()
+        )
+    if maximum is not None and value > maximum:
+        raise OutOfRangeError(
+            f"{name} = {value!r} is above the largest value accepted, {maximum}. {fix}".rstrip()
+        )
+    return int(value)
+
+
+def check_flag(value: object, name: str) -> bool | None:
+    """``value`` if it is ``True``, ``False`` or ``None``, else :class:`InvalidOptionError`
+    (a string such as ``"no"`` would otherwise count as true).
+
+    Parameters
+    ----------
+    value : object
+        The caller's choice.
+    name : str
+        The argument's name, for the message.
+    """
+    if value is None or isinstance(value, bool):
+        return value
+    raise InvalidOptionError(
+        f"{name} must be True, False or None (the default); got {value!r}. Example: {name}=False."
+    )
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` of :func:`warnings.warn` that points a warning at the first caller
+    outside solidna (the user's line), however deep inside solidna it is raised; call it in the
+    function that warns.
+
+    A fixed stacklevel shows one of solidna's own lines instead when the check sits a call
+    deeper (a subclass's ``super().__init__``, a shared helper).
+    """
+    frame = sys._getframe(1)  # the function that warns: stacklevel 1
+    level = 1
+    while frame.f_back is not None and _in_solidna(frame.f_globals.get("__name__", "")):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+def _in_solidna(module: str) -> bool:
+    return module == "solidna" or module.startswith("solidna.")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pint
 
-from solidna.errors import OutOfRangeError, OutOfRangeWarning, UnitError
+from solidna.errors import OutOfRangeError, OutOfRangeWarning, UnitError, user_stacklevel
 
 __all__ = [
     "ureg",
@@ -36,6 +36,8 @@ __all__ = [
     "parse_quantity",
     "to_si",
     "format_quantity",
+    "warn_unusual",
+    "check_duration",
 ]
 
 ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
@@ -380,7 +382,7 @@ def to_si(
             f"{name} = {value!r} is read as {read} (a bare number is SI){meant}. It lies outside "
             f"the typical range {range_text}.",
             OutOfRangeWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
     return si
 
@@ -398,3 +400,70 @@ def format_quantity(magnitude: float, unit: str, digits: int = 4) -> str:
         Significant figures (default 4).
     """
     return f"{magnitude:.{digits}g} {unit}"
+
+
+def warn_unusual(
+    given: object, si: float, span_si: tuple[float, float], name: str, unit: str, why: str
+) -> None:
+    """Warn (:class:`~solidna.errors.OutOfRangeWarning`) when a value given *with a unit* lies
+    outside ``span_si``: most likely a slip of the unit (``"0.1 MA/cm2"`` for mA, ``"60 mm"`` for
+    um). A bare number outside its typical range has had :func:`~solidna.units.to_si`'s warning,
+    which spells out its SI reading, and is left alone here.
+
+    Parameters
+    ----------
+    given : object
+        What the user gave.
+    si : float
+        Its value in SI.
+    span_si : (float, float)
+        The range, in the same SI unit, inside which no warning is given.
+    name : str
+        The quantity in words.
+    unit : str
+        The unit the message shows values in (``"mA/cm2"``; a pint unit).
+    why : str
+        Where the range comes from.
+    """
+    try:
+        float(given)  # a bare number (or a string holding one)
+        return
+    except (TypeError, ValueError):
+        pass
+    if span_si[0] <= si <= span_si[1]:
+        return
+    si_unit = Q_(1, unit).to_base_units().units
+    lo, hi, value = (Q_(x, si_unit).to(unit).magnitude for x in (*span_si, si))
+    shown = unit.replace("**", "")
+    warnings.warn(
+        f"{name} {given!r} ({value:.4g} {shown}) lies outside {lo:g}-{hi:g} {shown} ({why}); "
+        "results there are an extrapolation - check the unit.",
+        OutOfRangeWarning,
+        stacklevel=user_stacklevel(),
+    )
+
+
+def check_duration(duration_s: float, what: str, fix: str) -> float:
+    """``duration_s`` [s] if a run may last that long (:data:`~solidna.units.MAX_DURATION`), else
+    :class:`OutOfRangeError`; for durations that follow from other inputs (a capacity over a
+    current, cycles over a scan rate).
+
+    Parameters
+    ----------
+    duration_s : float
+        The protocol's length [s].
+    what : str
+        What lasts that long, in words (``"the sweep"``).
+    fix : str
+        Which inputs to change.
+    """
+    if not duration_s <= MAX_DURATION_S:
+        raise OutOfRangeError(
+            f"{_capital(what)} would last {duration_s / 3600:.4g} h, longer than the longest run "
+            f"accepted ({MAX_DURATION}). {fix}"
+        )
+    return duration_s
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

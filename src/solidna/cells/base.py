@@ -9,9 +9,12 @@ equations takes milliseconds; each run discretises and solves it (:mod:`solidna.
 from __future__ import annotations
 
 import functools
+import math
+import numbers
+import os
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,10 +22,18 @@ from typing import Any
 import pandas as pd
 
 from solidna import __version__
-from solidna.errors import InvalidOptionError, OutOfRangeWarning, check_choice
+from solidna.errors import (
+    InvalidOptionError,
+    OutOfRangeError,
+    OutOfRangeWarning,
+    UnitError,
+    check_choice,
+    positive_int,
+    user_stacklevel,
+)
 from solidna.materials import electrolyte
 from solidna.parameters import ParameterSet, lu2019
-from solidna.units import to_si
+from solidna.units import to_si, warn_unusual
 
 __all__ = ["Cell", "Result", "ANODES", "ANODE_ALIASES", "run_record", "cell_setup"]
 
@@ -42,6 +53,76 @@ _RECORDED_PACKAGES = ("pybamm", "numpy", "scipy", "pandas", "impedance")
 # far outside them - most often a number meant in the paper's units (degC, um, bar).
 _TYPICAL_TEMPERATURE_K = (223.15, 378.15)  # -50 degC to the SSE melting point (Fig. S14)
 _TYPICAL_SSE_THICKNESS_M = (1e-6, 5e-3)  # 1 um films to 5 mm pellets
+#: Finite-volume cells across the SSE accepted: the finite-volume gradient needs 3; 1000 (50 times
+#: the default) resolves any profile of these models and still fits in memory.
+VAR_PTS_RANGE = (3, 1000)
+
+
+def _anode(anode: object) -> str:
+    """The canonical anode name: case, spaces and the aliases of :data:`ANODE_ALIASES` allowed."""
+    if not isinstance(anode, str):
+        raise InvalidOptionError(
+            f"anode must be a name, got {type(anode).__name__} {anode!r}. Allowed: "
+            f"{', '.join(repr(a) for a in ANODES)} (or an alias: "
+            f"{', '.join(repr(a) for a in ANODE_ALIASES)})."
+        )
+    key = anode.strip().lower()
+    return check_choice("anode type", ANODE_ALIASES.get(key, key), ANODES)
+
+
+def _parameter_set(parameters: object) -> ParameterSet:
+    """A :class:`ParameterSet`: the one given, the one named (``"lu2019"``), or Lu 2019."""
+    if parameters is None:
+        return lu2019()
+    if isinstance(parameters, ParameterSet):
+        return parameters
+    if isinstance(parameters, str):
+        try:
+            return ParameterSet.load(parameters)
+        except InvalidOptionError as exc:
+            raise InvalidOptionError(
+                f"parameters: {exc} (parameters is the second argument of a cell; give its "
+                "conditions by keyword, e.g. sse_thickness='60 um'.)"
+            ) from None
+    raise InvalidOptionError(
+        f"parameters must be a ParameterSet (or the name of one, e.g. 'lu2019'), got "
+        f"{type(parameters).__name__}. To change values, pass "
+        "sd.lu2019().updated({'Temperature [K]': 308.15}), or use the cell's own arguments "
+        "(temperature=, sse_thickness=, pvdf_ratio=)."
+    )
+
+
+def plain_number(value: object, name: str, example: str) -> float:
+    """A finite dimensionless number (int, float or a string holding one), else
+    :class:`UnitError` (not a number) or :class:`OutOfRangeError` (not finite).
+
+    Parameters
+    ----------
+    value : object
+        What the user gave.
+    name : str
+        The argument's name, for the message.
+    example : str
+        A valid value (``"0.8"``).
+    """
+    number = None
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            pass
+    if number is not None and math.isfinite(number):
+        return number
+    if number is not None:
+        raise OutOfRangeError(
+            f"{name} must be a finite number, got {value!r}. Example: {name}={example}."
+        )
+    raise UnitError(
+        f"{name} must be a plain number (no unit), got {type(value).__name__} {value!r}. "
+        f"Example: {name}={example}."
+    )
 
 
 def cell_setup(
@@ -76,9 +157,8 @@ def cell_setup(
     extra : dict, optional
         Further entries (SI values keyed by parameter name) set by the user.
     """
-    anode = ANODE_ALIASES.get(str(anode).lower(), anode)
-    anode = check_choice("anode type", anode, ANODES)
-    ps = parameters if parameters is not None else lu2019()
+    anode = _anode(anode)
+    ps = _parameter_set(parameters)
     updates = dict(extra or {})
     if temperature is not None:
         updates["Temperature [K]"] = to_si(
@@ -93,8 +173,17 @@ def cell_setup(
             positive=True,
             hint="Example: '60 um'.",
         )
+        warn_unusual(
+            sse_thickness,
+            updates["SSE thickness [m]"],
+            _TYPICAL_SSE_THICKNESS_M,
+            "SSE thickness",
+            "um",
+            "the paper's films are 30-90 um (Fig. S26)",
+        )
     if pvdf_ratio is not None:
-        updates["SSE PVDF-HFP ratio [-]"] = pvdf_ratio  # checked by the electrolyte below
+        # its range is checked by the electrolyte below
+        updates["SSE PVDF-HFP ratio [-]"] = plain_number(pvdf_ratio, "pvdf_ratio", "0.8")
     if updates:
         ps = ps.updated(updates, method="assumed", source="user", note="set by the user")
     # the cell states its own validated temperature range (one warning, naming the cell)
@@ -198,6 +287,12 @@ class Result:
 
         from solidna.io_utils import output_dir, write_csv, write_json
 
+        if not isinstance(out, str | os.PathLike) or not str(out).strip():
+            raise InvalidOptionError(
+                f"out must name a directory to write into, got {out!r}. Example: "
+                "result.save('runs/mna-0p1')."
+            )
+
         # written into a staging directory and moved into ``out`` only when all of it is there
         with output_dir(out, force) as stage:
             write_csv(stage / "timeseries.csv", self.timeseries)
@@ -245,6 +340,10 @@ class Cell:
         convergence tests). Refused by cells whose model sets its own mesh.
     """
 
+    #: The cell's PyBaMM model: its class in :mod:`solidna.models` and its name in
+    #: :func:`solidna.models.pybamm_parameter_values`.
+    pybamm_model: str = "SymmetricCellModel"
+    pybamm_cell: str = "symmetric"
     #: Mesh points across the SSE when ``var_pts`` is not given (``None``: the model's own mesh).
     default_var_pts: int | None = 20
     #: Temperatures [K] over which the cell's predictions are validated (a warning outside;
@@ -287,12 +386,93 @@ class Cell:
                 f"{lo - 273.15:.0f}-{hi - 273.15:.0f} C of {type(self).__name__} "
                 f"({self.validated_temperature_reason}); its results are extrapolated there.",
                 OutOfRangeWarning,
-                stacklevel=2,
+                stacklevel=user_stacklevel(),
             )
-        self.var_pts = self.default_var_pts if var_pts is None else int(var_pts)
+        self.var_pts = self.default_var_pts
+        if var_pts is not None:
+            lo, hi = VAR_PTS_RANGE
+            self.var_pts = positive_int(
+                var_pts, "var_pts", f"Example: var_pts={self.default_var_pts}.", hi, lo
+            )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(anode={self.anode!r}, parameters={self.parameters.name!r})"
+
+    def model(self, **options: str):
+        """The PyBaMM model of this cell (the class :attr:`pybamm_model` of
+        :mod:`solidna.models`, this anode), to run in a plain ``pybamm.Simulation`` with a
+        ``pybamm.Experiment`` and :meth:`parameter_values`.
+
+        Parameters
+        ----------
+        **options : str
+            PyBaMM model options added to ``{"anode": ...}``; an underscore in a name stands for
+            PyBaMM's space (``surface_form="differential"`` is ``"surface form"``).
+        """
+        import solidna.models as models
+
+        options = {name.replace("_", " "): value for name, value in options.items()}
+        return getattr(models, self.pybamm_model)({"anode": self.anode} | options)
+
+    def parameter_values(self):
+        """This cell's values (conditions applied) as ``pybamm.ParameterValues`` for
+        :meth:`model` (:func:`solidna.models.pybamm_parameter_values`)."""
+        from solidna.models.parameter_values import pybamm_parameter_values
+
+        return pybamm_parameter_values(self.pybamm_cell, self.anode, self.parameters)
+
+    @property
+    def initial_state(self) -> dict[str, float]:  # pragma: no cover - cells that continue
+        """The state of the fresh cell (thicknesses [m] by name), for cells that take ``state``."""
+        raise NotImplementedError
+
+    def _start_state(self, state: Mapping[str, float] | Result | None) -> dict[str, float]:
+        """The state a run starts from: the fresh cell's for ``None``, else ``state`` (or a
+        result's ``final_state``) checked against it: the same names, each a finite thickness
+        [m] >= 0 and thinner than the SSE.
+
+        Raises
+        ------
+        InvalidOptionError
+            ``state`` is not a mapping with the names of :attr:`initial_state` (e.g. the
+            ``final_state`` of another cell type).
+        OutOfRangeError
+            A thickness is not finite, negative, or not thinner than the SSE (most likely given
+            in nm or um instead of m).
+        """
+        fresh = self.initial_state
+        if state is None:
+            return fresh
+        cell = type(self).__name__
+        names = ", ".join(repr(k) for k in fresh)
+        how = (
+            f"Pass result.final_state of an earlier {cell} run (or the result itself), or leave "
+            "state out to start from the fresh cell."
+        )
+        if isinstance(state, Result):
+            state = getattr(state, "final_state", None) or {}
+        if not isinstance(state, Mapping) or set(state) != set(fresh):
+            got = (
+                f"keys {sorted(state)} (the final_state of another cell type?)"
+                if isinstance(state, Mapping)
+                else f"{type(state).__name__} {state!r}"
+            )
+            raise InvalidOptionError(
+                f"state: {cell} starts from the interphase thicknesses [m] {names}; got {got}. "
+                f"{how}"
+            )
+        sse_m = self.parameters["SSE thickness [m]"]
+        checked = {}
+        for name in fresh:
+            value = state[name]
+            real = isinstance(value, numbers.Real) and not isinstance(value, bool)
+            if not real or not math.isfinite(value) or not 0 < value < sse_m:
+                raise OutOfRangeError(
+                    f"state[{name!r}] = {value!r} is not a thickness in m between 0 and the SSE's "
+                    f"{sse_m:.3g} m (a final_state holds metres: 8 nm is 8e-09). {how}"
+                )
+            checked[name] = float(value)
+        return checked
 
     @property
     def interphase_initial_thickness_m(self) -> float:

@@ -42,6 +42,8 @@ interpolated (monotone cubic, PCHIP, in cycle number) and marked ``Interpolated`
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -54,6 +56,7 @@ __all__ = [
     "EnvelopeRun",
     "follow_envelope",
     "use_jumping",
+    "check_tolerance",
     "settling_cycles",
 ]
 
@@ -93,6 +96,38 @@ class JumpTolerance:
     rtol: float = 1e-3
     state_atol: float = 0.0
     output_atol: float = 5e-4
+
+    def __post_init__(self) -> None:
+        from solidna.errors import OutOfRangeError
+
+        for name in ("rtol", "state_atol", "output_atol"):
+            value = getattr(self, name)
+            real = isinstance(value, numbers.Real) and not isinstance(value, bool)
+            if not real or not math.isfinite(value) or value < 0 or (name == "rtol" and value == 0):
+                need = "> 0" if name == "rtol" else ">= 0"
+                raise OutOfRangeError(
+                    f"JumpTolerance {name} must be a finite number {need}; got {value!r}. "
+                    "Example: JumpTolerance(rtol=1e-3)."
+                )
+
+
+def check_tolerance(tolerance: object) -> JumpTolerance | None:
+    """``tolerance`` if it is a :class:`JumpTolerance` or ``None``, else
+    :class:`~solidna.errors.InvalidOptionError` (a bare number says not which tolerance).
+
+    Parameters
+    ----------
+    tolerance : object
+        The caller's ``jump_tolerance``.
+    """
+    if tolerance is None or isinstance(tolerance, JumpTolerance):
+        return tolerance
+    from solidna.errors import InvalidOptionError
+
+    raise InvalidOptionError(
+        f"jump_tolerance must be a JumpTolerance, got {type(tolerance).__name__} "
+        f"{tolerance!r}. Example: jump_tolerance=JumpTolerance(rtol=1e-3)."
+    )
 
 
 @dataclass
@@ -179,7 +214,9 @@ def use_jumping(jump: bool | None, n_cycles: float) -> bool:
     n_cycles : float
         Cycles the run would take.
     """
-    if jump is None:
+    from solidna.errors import check_flag
+
+    if check_flag(jump, "jump") is None:
         return n_cycles >= JUMP_MIN_CYCLES
     return bool(jump)
 

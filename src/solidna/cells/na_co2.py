@@ -20,8 +20,14 @@ import numpy as np
 import pandas as pd
 
 from solidna.cells.base import Cell, Result, _styled_axes
-from solidna.cells.jump import Block, JumpTolerance, fill_cycles, follow_envelope
-from solidna.errors import OutOfRangeError
+from solidna.cells.jump import (
+    Block,
+    JumpTolerance,
+    check_tolerance,
+    fill_cycles,
+    follow_envelope,
+)
+from solidna.errors import OutOfRangeError, check_flag
 from solidna.materials import thermo
 from solidna.parameters import ParameterSet
 from solidna.protocols.na_co2 import MAH_PER_G, CapacityCycling, FullDischarge
@@ -100,6 +106,11 @@ class NaCO2Result(Result):
         return fig
 
 
+#: Highest CO2 pressure accepted [bar]: the vapour pressure of CO2 at 25 C (64 bar); above it CO2
+#: is a liquid, while the model treats it as a gas dissolved in the cathode's SSE (Henry's law).
+MAX_CO2_PRESSURE_BAR = 64.0
+
+
 class NaCO2Cell(Cell):
     """Na | SN-based SSE | integrated SSE/MWCNT cathode, 4 Na + 3 CO2 <-> 2 Na2CO3 + C.
 
@@ -109,12 +120,14 @@ class NaCO2Cell(Cell):
         As :class:`~solidna.cells.base.Cell`.
     co2_pressure : str or float, optional
         CO2 partial pressure, e.g. ``"1 bar"``; an exception to "a bare number is SI": a bare
-        number is in bar, the unit of the parameter and of every CO2 cell report.
-    **conditions
-        ``temperature``, ``sse_thickness``, ``pvdf_ratio``, ``var_pts`` as
-        :class:`~solidna.cells.base.Cell`.
+        number is in bar, the unit of the parameter and of every CO2 cell report. At most
+        :data:`MAX_CO2_PRESSURE_BAR`.
+    temperature, sse_thickness, pvdf_ratio, var_pts : optional
+        As :class:`~solidna.cells.base.Cell`.
     """
 
+    pybamm_model = "NaCO2CellModel"
+    pybamm_cell = "na-co2"
     validated_temperature_reason = (
         "the SSE conductivity is measured over 10-60 C (Fig. 3g); the CO2 solubility and "
         "diffusivity and the cathode kinetics follow literature or assumed temperature laws "
@@ -127,14 +140,33 @@ class NaCO2Cell(Cell):
         parameters: ParameterSet | None = None,
         *,
         co2_pressure: str | float | None = None,
-        **conditions: Any,
+        temperature: str | float | None = None,
+        sse_thickness: str | float | None = None,
+        pvdf_ratio: float | None = None,
+        var_pts: int | None = None,
     ):
         extra = {}
         if co2_pressure is not None:
             if isinstance(co2_pressure, int | float) and not isinstance(co2_pressure, bool):
                 co2_pressure = f"{co2_pressure} bar"
-            extra["CO2 partial pressure [bar]"] = to_si(co2_pressure, "bar", "CO2 pressure")
-        super().__init__(anode, parameters, extra=extra, **conditions)
+            extra["CO2 partial pressure [bar]"] = to_si(
+                co2_pressure,
+                "bar",
+                "CO2 pressure",
+                positive=True,
+                maximum=MAX_CO2_PRESSURE_BAR,
+                hint="CO2 condenses above it at room temperature; the model's CO2 is a dissolved "
+                'gas. Example: "1 bar".',
+            )
+        super().__init__(
+            anode,
+            parameters,
+            temperature=temperature,
+            sse_thickness=sse_thickness,
+            pvdf_ratio=pvdf_ratio,
+            var_pts=var_pts,
+            extra=extra,
+        )
 
     @property
     def initial_state(self) -> dict[str, float]:
@@ -156,7 +188,7 @@ class NaCO2Cell(Cell):
         from solidna.models.na_co2 import na_co2_parameter_values, solve_na_co2
 
         tic = time.perf_counter()
-        st = state or self.initial_state
+        st = self._start_state(state)
         values = na_co2_parameter_values(
             self.parameters, self.anode, st["anode interphase thickness [m]"]
         )
@@ -202,7 +234,7 @@ class NaCO2Cell(Cell):
         :class:`_NaCO2Blocks`)."""
         from solidna.models.na_co2 import na_co2_parameter_values
 
-        st = state or self.initial_state
+        st = self._start_state(state)
         values = na_co2_parameter_values(
             self.parameters, self.anode, st["anode interphase thickness [m]"]
         )
@@ -249,9 +281,9 @@ class NaCO2Cell(Cell):
             Discharge current per mass of MWCNT, e.g. ``"50 mA/g"`` (a number is in A/kg).
         cutoff : str or float
             Lower cut-off voltage, e.g. ``"1.5 V"``; below the open-circuit voltage.
-        state : dict, optional
-            Start from this state (``result.final_state`` of an earlier run: a cycled anode, a
-            used cathode); default a fresh cell.
+        state : dict or NaCO2Result, optional
+            Start from this state (``result.final_state`` of an earlier run, or that result: a
+            cycled anode, a used cathode); default a fresh cell.
 
         Returns
         -------
@@ -299,9 +331,9 @@ class NaCO2Cell(Cell):
         charge_cutoff, discharge_cutoff : str or float
             Voltage limits [V]; reaching one ends the run (the cell has failed). The charge
             cut-off may not exceed the SSE's anodic stability limit (Fig. S13).
-        state : dict, optional
-            Start from this state (``result.final_state`` of an earlier run: a cycled anode, a
-            used cathode); default a fresh cell.
+        state : dict or NaCO2Result, optional
+            Start from this state (``result.final_state`` of an earlier run, or that result: a
+            cycled anode, a used cathode); default a fresh cell.
         jump : bool, optional
             Cycle jumping (:mod:`solidna.cells.jump`), off unless ``True`` (it does not pay for
             this cell: see :data:`NA_CO2_JUMP_TOLERANCE`). A jumped result's time series holds
@@ -321,7 +353,8 @@ class NaCO2Cell(Cell):
         m = self.parameters["MWCNT loading [kg.m-2]"]
         seg = [ScheduleSegment(0.0, step.duration_s, step.current_A_kg * m, step.half_cycle_s)]
         # jumping is opt-in here: it does not pay for this cell (NA_CO2_JUMP_TOLERANCE)
-        if jump:
+        jump_tolerance = check_tolerance(jump_tolerance)
+        if check_flag(jump, "jump"):
             return self._run_jumped(
                 step, seg, step.discharge_cutoff_V, upper, state, jump_tolerance, tic
             )

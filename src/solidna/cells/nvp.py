@@ -24,8 +24,15 @@ import pandas as pd
 
 from solidna._docstrings import fill_doc
 from solidna.cells.base import Cell, Result, _styled_axes
-from solidna.cells.jump import Block, JumpTolerance, fill_cycles, follow_envelope, use_jumping
-from solidna.errors import OutOfRangeError
+from solidna.cells.jump import (
+    Block,
+    JumpTolerance,
+    check_tolerance,
+    fill_cycles,
+    follow_envelope,
+    use_jumping,
+)
+from solidna.errors import InvalidOptionError, OutOfRangeError, check_flag, positive_int
 from solidna.materials import electrolyte
 from solidna.parameters import ParameterSet, lu2019
 from solidna.protocols.nvp import (
@@ -34,7 +41,9 @@ from solidna.protocols.nvp import (
     GalvanostaticCycling,
     RateTest,
     check_window,
+    parse_c_rate,
 )
+from solidna.protocols.steps import MAX_POINTS_PER_STEP
 
 __all__ = [
     "NVPCell",
@@ -79,6 +88,19 @@ def theoretical_capacity_mAh_g(parameters: ParameterSet | None = None) -> float:
     return q(parameters if parameters is not None else lu2019())
 
 
+class CycleTable(pd.DataFrame):
+    """The per-cycle table of an :class:`NVPResult`, a DataFrame that can also be called:
+    ``result.cycles()`` is ``result.cycles``, as ``cycles()`` of the other cells' results."""
+
+    @property
+    def _constructor(self):
+        # what pandas derives from it (slices, copies) is a plain DataFrame
+        return pd.DataFrame
+
+    def __call__(self) -> pd.DataFrame:
+        return pd.DataFrame(self)
+
+
 @dataclass
 class NVPResult(Result):
     """Galvanostatic cycling or a rate test of a Na|SSE|NVP cell.
@@ -101,6 +123,10 @@ class NVPResult(Result):
     theoretical_capacity_mAh_g: float = 0.0
     _plot_name = "capacity"
 
+    def __post_init__(self) -> None:
+        if self.cycles is not None and not isinstance(self.cycles, CycleTable):
+            self.cycles = CycleTable(self.cycles)
+
     def discharge_capacity(self) -> pd.Series:
         """Discharge capacity [mAh/g] per cycle (cycles not reached count 0)."""
         return self.cycles["Discharge capacity [mAh.g-1]"]
@@ -117,14 +143,15 @@ class NVPResult(Result):
 
         Parameters
         ----------
-        c_rate : float
-            C-rate [h-1] (1 C = the theoretical capacity in one hour).
+        c_rate : float or str
+            C-rate [h-1] (1 C = the theoretical capacity in one hour), e.g. ``2`` or ``"2 C"``.
 
         Returns
         -------
         float
             Mean discharge capacity [mAh/g].
         """
+        c_rate = parse_c_rate(c_rate, warn=False)
         cyc = self.cycles
         rates = cyc["C-rate [h-1]"].to_numpy()
         hit = np.isclose(rates, c_rate, rtol=1e-9)
@@ -195,6 +222,8 @@ class NVPCell(Cell):
     """
 
     default_var_pts = None
+    pybamm_model = "NVPHalfCellModel"
+    pybamm_cell = "nvp"
     validated_temperature_reason = (
         "the SSE conductivity is measured over 10-60 C (Fig. 3g); the NVP diffusivity and "
         "kinetics and both interphases follow assumed activation energies anchored at 25 C"
@@ -228,7 +257,16 @@ class NVPCell(Cell):
         """
         from solidna.models.nvp import open_circuit_potential_V
 
-        return open_circuit_potential_V(np.asarray(stoichiometry, float), self.parameters)
+        try:
+            x = np.asarray(stoichiometry, float)
+        except (TypeError, ValueError):
+            x = np.array(np.nan)
+        if not np.all((x >= 0) & (x <= 1)):
+            raise OutOfRangeError(
+                f"stoichiometry must be numbers in [0, 1] (c/c_max; 1 is Na3V2(PO4)3), got "
+                f"{stoichiometry!r}."
+            )
+        return open_circuit_potential_V(x, self.parameters)
 
     @fill_doc
     def cycle(
@@ -305,6 +343,16 @@ class NVPCell(Cell):
         from solidna.models import nvp as model
 
         tic = time.perf_counter()
+        if not isinstance(protocol, GalvanostaticCycling | RateTest):
+            raise InvalidOptionError(
+                f"NVPCell.run takes a GalvanostaticCycling or RateTest protocol, got "
+                f"{type(protocol).__name__}. Example: cell.run(GalvanostaticCycling(1, 200))."
+            )
+        check_flag(jump, "jump")
+        jump_tolerance = check_tolerance(jump_tolerance)
+        points_per_step = positive_int(
+            points_per_step, "points_per_step", "Example: 40.", MAX_POINTS_PER_STEP
+        )
         ps = self.parameters
         check_window(
             protocol.lower_cutoff_V, protocol.upper_cutoff_V, electrolyte.anodic_limit_V(ps)

@@ -24,12 +24,13 @@ from solidna.cells.jump import (
     Block,
     EnvelopeRun,
     JumpTolerance,
+    check_tolerance,
     fill_cycles,
     follow_envelope,
     settling_cycles,
     use_jumping,
 )
-from solidna.errors import OutOfRangeError
+from solidna.errors import InvalidOptionError, OutOfRangeError, positive_int
 from solidna.protocols import (
     CyclicVoltammetry,
     ImpedanceSpectroscopy,
@@ -38,6 +39,8 @@ from solidna.protocols import (
     Step,
     current_schedule,
 )
+from solidna.protocols.steps import MAX_POINTS_PER_STEP
+from solidna.units import to_si
 
 __all__ = ["SymmetricCell", "CyclingResult", "CVResult", "EISResult"]
 
@@ -45,6 +48,16 @@ __all__ = ["SymmetricCell", "CyclingResult", "CVResult", "EISResult"]
 #: PyBaMM's "Voltage [V]" of :class:`~solidna.models.SymmetricCellModel` (the left electrode is
 #: the working electrode; a positive current density, a PyBaMM discharge, strips it).
 WORKING_ELECTRODE_VOLTAGE = "Working-electrode voltage [V]"
+
+
+#: Columns of :meth:`CyclingResult.cycles` (those of
+#: :func:`solidna.analysis.cycling.per_cycle_overpotential`).
+_CYCLE_COLUMNS = (
+    "Time [h]",
+    "Overpotential [mV]",
+    "Stripping overpotential [mV]",
+    "Plating overpotential [mV]",
+)
 
 
 @dataclass
@@ -84,6 +97,11 @@ class CyclingResult(Result):
             t_h = ts["Time [h]"].to_numpy()
             v = ts["Voltage [V]"].to_numpy()
             i = ts["Current density [mA.cm-2]"].to_numpy()
+            if not np.any(i != 0):  # a rest: no cycles (the analysis would call it bad data)
+                return pd.DataFrame(
+                    {name: pd.Series(dtype=float) for name in _CYCLE_COLUMNS},
+                    index=pd.Index([], dtype=int, name="Cycle number"),
+                ).assign(Interpolated=pd.Series(dtype=bool))
             table = per_cycle_overpotential(t_h * 3600, v, i * 10)
             return table.assign(Interpolated=False)
         # the resolved cycles are read from the model's samples; the others are interpolated
@@ -130,8 +148,9 @@ class CyclingResult(Result):
 
         Parameters
         ----------
-        zoom_h : float, optional
-            Show only the first ``zoom_h`` hours [h] (default: the whole run).
+        zoom_h : float or str, optional
+            Show only the first ``zoom_h`` hours (default: the whole run); a number is in hours
+            (as the name says), a string has its unit (``"30 min"``).
 
         Returns
         -------
@@ -144,8 +163,12 @@ class CyclingResult(Result):
         ax.set_xlabel("Time [h]")
         ax.set_ylabel("Voltage [V]")
         if zoom_h is not None:
+            if not isinstance(zoom_h, str):  # a number is in hours here, as its name says
+                zoom_h = f"{zoom_h} h" if isinstance(zoom_h, int | float) else zoom_h
+            hint = "Example: zoom_h=2 (hours)."
+            hours = to_si(zoom_h, "s", "the zoom (zoom_h)", positive=True, hint=hint) / 3600
             start = float(ts["Time [h]"].iloc[0])
-            ax.set_xlim(start, start + float(zoom_h))
+            ax.set_xlim(start, start + hours)
         ax.set_title(f"{self.inputs.get('anode', '')} Na|SSE|Na - {self.status}")
         fig.tight_layout()
         return fig
@@ -566,6 +589,18 @@ def _jumped_timeseries(
     return pd.DataFrame(ts, copy=False), resolved, (samples[0], samples[2], samples[1], cycle_of)
 
 
+def _step_list(steps: object) -> list[Step]:
+    """``steps`` as a non-empty list (one step alone is accepted too)."""
+    if isinstance(steps, Step):
+        return [steps]
+    if isinstance(steps, list | tuple) and steps:
+        return list(steps)
+    raise InvalidOptionError(
+        f"steps must be a non-empty list of Rest and PlatingStripping steps, got {steps!r}. "
+        "Example: [Rest('24 h'), PlatingStripping('0.1 mA/cm2', '10 h')]."
+    )
+
+
 class SymmetricCell(Cell):
     """A Na|SSE|Na symmetric cell (Lu 2019, Fig. 4), pristine or FEC-treated ("modified") Na.
 
@@ -585,19 +620,6 @@ class SymmetricCell(Cell):
         "anchored at the paper's 25 C"
     )
 
-    def model(self, **options: str):
-        """The PyBaMM model of this cell (:class:`~solidna.models.SymmetricCellModel`, this
-        anode; ``options`` such as ``{"surface form": "differential"}`` passed on).
-
-        Parameters
-        ----------
-        **options : str
-            PyBaMM model options added to ``{"anode": ...}``.
-        """
-        from solidna.models import SymmetricCellModel
-
-        return SymmetricCellModel({"anode": self.anode} | options)
-
     def parameter_values(self, state: dict[str, float] | None = None):
         """This cell's values (conditions applied) as ``pybamm.ParameterValues``, from ``state``
         (default: the fresh cell), with a 0.1 mA/cm2 discharge as "Current function [A]".
@@ -609,7 +631,7 @@ class SymmetricCell(Cell):
         """
         from solidna.models.parameter_values import pybamm_parameter_values
 
-        st = state or self.initial_state
+        st = self._start_state(state)
         return pybamm_parameter_values(
             "symmetric", self.anode, self.parameters, (st["left"], st["right"])
         )
@@ -624,7 +646,7 @@ class SymmetricCell(Cell):
     def _values(self, state: dict[str, float] | None) -> dict[str, float]:
         from solidna.models.solve import symmetric_parameter_values
 
-        st = state or self.initial_state
+        st = self._start_state(state)
         return symmetric_parameter_values(self.parameters, self.anode, (st["left"], st["right"]))
 
     def _inputs(self) -> dict[str, Any]:
@@ -644,9 +666,10 @@ class SymmetricCell(Cell):
         ----------
         steps : list of Step
             :class:`~solidna.protocols.Rest` and :class:`~solidna.protocols.PlatingStripping`.
-        state : dict, optional
+        state : dict or CyclingResult, optional
             ``{"left": L, "right": L}`` interphase thicknesses [m] to start from (e.g. the
-            ``final_state`` of a previous result); defaults to the fresh cell.
+            ``final_state`` of a previous result, or that result); defaults to the fresh cell.
+            Checked: the same names, each thinner than the SSE (in metres).
         points_per_half_cycle : int
             Output samples per half cycle (denser near its end, where overpotential is read).
         jump : bool, optional
@@ -662,6 +685,11 @@ class SymmetricCell(Cell):
         from solidna.models.solve import solve_current
 
         tic = time.perf_counter()
+        steps = _step_list(steps)
+        jump_tolerance = check_tolerance(jump_tolerance)
+        points_per_half_cycle = positive_int(
+            points_per_half_cycle, "points_per_half_cycle", "Example: 16.", MAX_POINTS_PER_STEP
+        )
         if len(steps) == 1 and isinstance(steps[0], PlatingStripping):
             step = steps[0]
             if use_jumping(jump, step.duration_s / (2 * step.half_cycle_s)):
@@ -733,10 +761,24 @@ class SymmetricCell(Cell):
         Raises
         ------
         InvalidOptionError
-            A sampled name is not one of :data:`SAMPLE_INPUTS`.
+            ``step`` is not plating/stripping, ``samples`` not a list of dicts, or a sampled
+            name is not one of :data:`SAMPLE_INPUTS`.
         """
+        from collections.abc import Mapping
+
         from solidna.errors import check_choice
 
+        if not isinstance(step, PlatingStripping):
+            raise InvalidOptionError(
+                f"run_samples runs one PlatingStripping step, got {type(step).__name__}."
+            )
+        if not isinstance(samples, list | tuple) or not all(
+            isinstance(sample, Mapping) for sample in samples
+        ):
+            raise InvalidOptionError(
+                "samples must be a list of {parameter name: value} dicts, one per sample; got "
+                f"{type(samples).__name__}. Example: [{{{SAMPLE_INPUTS[0]!r}: 1e5}}]."
+            )
         names = tuple(sorted({name for sample in samples for name in sample}))
         for name in names:
             check_choice("sampled parameter", name, SAMPLE_INPUTS)
@@ -781,9 +823,9 @@ class SymmetricCell(Cell):
             Total cycling time, e.g. ``"4000 h"`` (a number is in s).
         capacity : str or float, optional
             Charge per half cycle per area instead of ``half_cycle``, e.g. ``"0.1 mAh/cm2"``.
-        state : dict, optional
+        state : dict or CyclingResult, optional
             Interphase state to start from (``result.final_state`` of an earlier run, e.g. after
-            a rest); default the fresh cell.
+            a rest, or that result); default the fresh cell.
         jump : bool, optional
             Cycle jumping, as for :meth:`run` (default: on from
             :data:`~solidna.cells.jump.JUMP_MIN_CYCLES` cycles; ``False`` resolves every cycle).
@@ -812,7 +854,7 @@ class SymmetricCell(Cell):
             blocks = _SymmetricBlocks(
                 self, self._values(state), step, points_per_half_cycle, tolerance=tolerance
             )
-        st = state or self.initial_state
+        st = self._start_state(state)
         period_s = 2 * step.half_cycle_s
         n_cycles = int(np.ceil(step.duration_s / period_s - 1e-9))
         run = follow_envelope(
@@ -958,5 +1000,5 @@ class SymmetricCell(Cell):
         ts = pd.DataFrame(
             {"Frequency [Hz]": f, "Z_re [Ohm.cm2]": z.real * 1e4, "Z_im [Ohm.cm2]": z.imag * 1e4}
         )
-        state_nm = {k: v * 1e9 for k, v in (state or self.initial_state).items()}
+        state_nm = {k: v * 1e9 for k, v in self._start_state(state).items()}
         return self._result(EISResult, ts, [step.describe()], tic, inputs={"state [nm]": state_nm})

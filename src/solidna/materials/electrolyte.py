@@ -60,7 +60,7 @@ from scipy import constants
 from scipy.optimize import brentq
 
 from solidna._docstrings import fill_doc
-from solidna.errors import InvalidOptionError, OutOfRangeError, OutOfRangeWarning
+from solidna.errors import InvalidOptionError, OutOfRangeError, OutOfRangeWarning, user_stacklevel
 from solidna.units import to_si
 
 __all__ = [
@@ -174,8 +174,7 @@ def _warn_outside_valid_range(
     the parameter ``name`` (``default`` where the set gives none)."""
     lo, hi = _valid_range(params, name, default)
     if not lo <= value <= hi:
-        # stacklevel: this helper, the input check, the public function, its caller
-        warnings.warn(message(lo, hi), OutOfRangeWarning, stacklevel=4)
+        warnings.warn(message(lo, hi), OutOfRangeWarning, stacklevel=user_stacklevel())
 
 
 # -- input checks ----------------------------------------------------------------------------------

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import numbers
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from solidna.errors import DataFormatError, InvalidOptionError, closest_matches
+from solidna.errors import (
+    DataFormatError,
+    InvalidOptionError,
+    OutOfRangeError,
+    OutputExistsError,
+    OutputNotWritableError,
+    closest_matches,
+)
 
 __all__ = ["Parameter", "ParameterSet", "METHODS", "available_sets", "lu2019", "set_directory"]
 
@@ -79,11 +88,23 @@ class ParameterSet(Mapping[str, float]):
     """
 
     def __init__(
-        self, name: str, entries: Mapping[str, Parameter], meta: Mapping[str, Any] | None = None
+        self,
+        name: str,
+        entries: Mapping[str, Parameter],
+        meta: Mapping[str, Any] | None = None,
+        known: Iterable[str] | None = None,
     ):
         self._name = name
         self._entries = MappingProxyType(dict(entries))
         self._meta = MappingProxyType(dict(meta or {}))
+        # the names the set's files define (also those of files left out by ``load(exclude=)``):
+        # :meth:`updated` refuses others as misspelt; ``None`` (a set built in code) takes any
+        self._known = None if known is None else frozenset(known) | set(self._entries)
+
+    def __reduce__(self):
+        # mapping proxies do not pickle; a set travels to worker processes as plain dicts
+        known = None if self._known is None else sorted(self._known)
+        return (type(self), (self._name, dict(self._entries), dict(self._meta), known))
 
     # -- Mapping interface ------------------------------------------------------------------
     def __getitem__(self, name: str) -> float:
@@ -94,6 +115,22 @@ class ParameterSet(Mapping[str, float]):
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def __contains__(self, name: object) -> bool:
+        # without this, Mapping's ``in`` and ``get`` would meet entry()'s InvalidOptionError
+        return name in self._entries
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The value of ``name``, or ``default`` if the set has no such parameter.
+
+        Parameters
+        ----------
+        name : str
+            Full name of the parameter, unit included (``"Temperature [K]"``).
+        default : optional
+            Returned when the set has no parameter ``name`` (default ``None``).
+        """
+        return self._entries[name].value if name in self._entries else default
 
     def __repr__(self) -> str:
         return f"ParameterSet({self._name!r}, {len(self)} entries, hash={self.hash()[:10]})"
@@ -129,8 +166,8 @@ class ParameterSet(Mapping[str, float]):
         """
         try:
             return self._entries[name]
-        except KeyError:
-            hint = closest_matches(name, self._entries)
+        except (KeyError, TypeError):  # TypeError: an unhashable name, e.g. a list
+            hint = closest_matches(str(name), self._entries)
             raise InvalidOptionError(
                 f"Parameter set {self._name!r} has no parameter {name!r}."
                 + (f" Closest: {hint}." if hint else "")
@@ -142,15 +179,20 @@ class ParameterSet(Mapping[str, float]):
         method: str = "assumed",
         source: str = "user",
         note: str = "set by the user",
+        *,
+        add: bool = False,
     ) -> ParameterSet:
         """Return a new set with ``values`` replaced (or added) and their provenance updated.
 
         Parameters
         ----------
         values : Mapping[str, float]
-            New values by full parameter name, each in the unit of its name (SI by convention,
-            e.g. ``{"Temperature [K]": 308.15}``). A name not yet in the set is added, its unit
-            taken from the bracket at the end of the name (``"-"`` if there is none).
+            New values by full parameter name, each a finite number in the unit of its name (SI
+            by convention, e.g. ``{"Temperature [K]": 308.15}``; a string with a unit is
+            refused: convert it with :func:`solidna.units.to_si`). A name the set's files do not
+            define is refused as misspelt (the message names the closest ones) unless ``add``.
+            A name added gets its unit from the bracket at the end of the name (``"-"`` if there
+            is none).
         method : str, optional
             Provenance method recorded for the new values: one of ``measured``,
             ``literature``, ``fitted``, ``estimated``, ``assumed`` (default).
@@ -159,14 +201,30 @@ class ParameterSet(Mapping[str, float]):
         note : str, optional
             Free-text note recorded for the new values; an ``assumed`` value must say why
             (default ``"set by the user"``).
+        add : bool, optional
+            Add names the set does not define (default ``False``: refused as misspelt). A set
+            built in code (not loaded from files) takes any name.
 
         Returns
         -------
         ParameterSet
             A copy with the same name and metadata; this set is left unchanged.
+
+        Raises
+        ------
+        InvalidOptionError
+            ``values`` is not a mapping, or names a parameter the set does not define.
+        OutOfRangeError
+            A value is not a finite number.
         """
+        if not isinstance(values, Mapping):
+            raise InvalidOptionError(
+                f"updated() takes a mapping of parameter name to value, got "
+                f"{type(values).__name__}. Example: ps.updated({{'Temperature [K]': 308.15}})."
+            )
         new = dict(self._entries)
         for key, value in values.items():
+            self._check_update(key, value, add)
             if key in new:
                 new[key] = replace(
                     new[key], value=float(value), method=method, source=source, note=note
@@ -174,7 +232,30 @@ class ParameterSet(Mapping[str, float]):
             else:
                 unit = key[key.rfind("[") + 1 : -1] if key.endswith("]") else "-"
                 new[key] = Parameter(key, float(value), unit, source, method, note=note)
-        return ParameterSet(self._name, new, self._meta)
+        return ParameterSet(self._name, new, self._meta, self._known)
+
+    def _check_update(self, key: object, value: object, add: bool) -> None:
+        """Refuse a misspelt name (unless ``add``) and a value that is not a finite number."""
+        if not isinstance(key, str):
+            raise InvalidOptionError(
+                f"Parameter names are strings such as 'Temperature [K]'; got {key!r}."
+            )
+        if not add and key not in self._entries and self._known is not None:
+            if key not in self._known:
+                hint = closest_matches(key, self._known)
+                raise InvalidOptionError(
+                    f"Parameter set {self._name!r} has no parameter {key!r}"
+                    + (f"; closest: {hint}" if hint else "")
+                    + ". Correct the name, or pass add=True to add a new parameter."
+                )
+        real = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        if not real or not math.isfinite(value):
+            unit = key[key.rfind("[") + 1 : -1] if key.endswith("]") else "-"
+            raise OutOfRangeError(
+                f"{key}: {value!r} is not a finite number. Give the value in the unit of the "
+                f"name ({unit}) as a number; to convert a quantity with a unit, use "
+                f"solidna.units.to_si, e.g. to_si('25 degC', 'K')."
+            )
 
     def subset(self, prefix: str) -> dict[str, float]:
         """Values of all entries whose name starts with ``prefix``.
@@ -189,6 +270,8 @@ class ParameterSet(Mapping[str, float]):
         dict[str, float]
             Value by full parameter name, each in the unit of its name.
         """
+        if not isinstance(prefix, str):
+            raise InvalidOptionError(f"subset() takes the start of a name, got {prefix!r}.")
         return {k: p.value for k, p in self._entries.items() if k.startswith(prefix)}
 
     def hash(self) -> str:
@@ -216,21 +299,83 @@ class ParameterSet(Mapping[str, float]):
         ]
         return pd.DataFrame(rows).set_index("name")
 
-    # -- loading --------------------------------------------------------------------------------
+    # -- saving and loading ---------------------------------------------------------------------
+    def save(self, folder: str | Path) -> Path:
+        """Write the set as ``<folder>/parameters.toml``, every entry with its provenance, so that
+        ``ParameterSet.load(folder)`` reads it back (same values, same :meth:`hash`).
+
+        Parameters
+        ----------
+        folder : str or Path
+            A new or empty folder, or one holding only an earlier ``parameters.toml`` (replaced).
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+
+        Raises
+        ------
+        OutputExistsError
+            ``folder`` is a file, or holds other TOML files (``load`` would read them too).
+        OutputNotWritableError
+            ``folder`` cannot be created or written.
+        """
+        import tomli_w
+
+        from solidna import __version__
+        from solidna.io_utils import write_text
+
+        folder = Path(folder).expanduser()
+        if folder.exists() and not folder.is_dir():
+            raise OutputExistsError(f"{str(folder)!r} is a file; give a folder to save the set in.")
+        others = sorted(p.name for p in folder.glob("*.toml") if p.name != "parameters.toml")
+        if others:
+            raise OutputExistsError(
+                f"{str(folder)!r} holds other TOML files ({', '.join(others)}), which "
+                "ParameterSet.load would read with the set; choose a new or empty folder."
+            )
+        doc: dict[str, Any] = {
+            "meta": {"saved_from": self._name, "solidna_version": __version__}
+            | ({"files": dict(self._meta)} if self._meta else {}),
+            "parameters": {name: _toml_entry(p) for name, p in self._entries.items()},
+        }
+        header = f"# Parameter set {self._name!r} saved by ParameterSet.save\n"
+        try:
+            return write_text(folder / "parameters.toml", header + tomli_w.dumps(doc))
+        except OSError as exc:
+            raise OutputNotWritableError(
+                f"Cannot write the parameter set into {str(folder)!r} ({exc.strerror}). Choose a "
+                "folder you can write to."
+            ) from None
+
     @classmethod
     def load(cls, name: str = "lu2019", exclude: tuple[str, ...] = ()) -> ParameterSet:
-        """Load the set ``name`` from ``solidna/parameters/sets/<name>/*.toml``.
+        """Load the set ``name`` from ``solidna/parameters/sets/<name>/*.toml``, or from the
+        folder ``name`` (e.g. one written by :meth:`save`).
 
         ``exclude`` lists file names to skip (a calibration routine starts without its own
         previous fit).
         """
         folder = set_directory(name)
+        if folder.parent != _SETS_DIR:
+            name = folder.name
+        # one name alone is a name, not a string to search in ("nvp.toml" in "fitted_nvp.toml");
+        # a file that is not there (no previous fit yet) is nothing to leave out
+        exclude = (exclude,) if isinstance(exclude, str) else tuple(exclude)
         entries: dict[str, Parameter] = {}
         meta: dict[str, Any] = {}
+        known: set[str] = set()
         for path in sorted(folder.glob("*.toml")):
             if path.name in exclude:
+                # its names stay known (a calibration re-adds them); a broken file is not read
+                try:
+                    known |= set(_read_toml(path)[0])
+                except DataFormatError:
+                    pass
                 continue
             file_entries, file_meta = _read_toml(path)
+            known |= set(file_entries)
             for key, par in file_entries.items():
                 if key in entries:
                     raise DataFormatError(
@@ -239,27 +384,53 @@ class ParameterSet(Mapping[str, float]):
                 entries[key] = par
             if file_meta:
                 meta[path.stem] = file_meta
-        return cls(name, entries, meta)
+        return cls(name, entries, meta, known)
 
 
-def set_directory(name: str) -> Path:
-    """Folder of the parameter set ``name``.
+def set_directory(name: str | Path) -> Path:
+    """Folder of the parameter set ``name``: a set shipped with solidna, else a folder.
 
     Parameters
     ----------
-    name : str
-        Name of the parameter set (e.g. ``"lu2019"``).
+    name : str or Path
+        Name of a shipped parameter set (e.g. ``"lu2019"``), or the path of a folder of TOML
+        files (e.g. written by :meth:`ParameterSet.save`).
 
     Returns
     -------
     pathlib.Path
         Folder holding the set's files.
     """
+    if not isinstance(name, str | Path):
+        raise InvalidOptionError(
+            f"A parameter set is named by a string, got {name!r}. Available: {available_sets()}."
+        )
     folder = _SETS_DIR / name
-    if not folder.is_dir():
-        allowed = available_sets()
-        raise InvalidOptionError(f"Unknown parameter set {name!r}. Available: {allowed}.")
-    return folder
+    if folder.is_dir():
+        return folder
+    own = Path(name).expanduser()
+    if own.is_dir() and any(own.glob("*.toml")):
+        return own
+    allowed = available_sets()
+    hint = closest_matches(str(name), allowed)
+    raise InvalidOptionError(
+        f"Unknown parameter set {str(name)!r}: neither a set shipped with solidna "
+        f"({', '.join(allowed)}) nor a folder of TOML files (ParameterSet.save writes one)."
+        + (f" Did you mean {hint[0]!r}?" if hint else "")
+    )
+
+
+def _toml_entry(p: Parameter) -> dict[str, Any]:
+    """A :class:`Parameter` as its TOML table (fields left unset are left out)."""
+    entry: dict[str, Any] = {"value": p.value, "unit": p.unit, "source": p.source}
+    entry["method"] = p.method
+    if p.uncertainty is not None:
+        entry["uncertainty"] = p.uncertainty
+    if p.valid_range is not None:
+        entry["valid_range"] = list(p.valid_range)
+    if p.note:
+        entry["note"] = p.note
+    return entry | dict(p.extra)
 
 
 def available_sets() -> list[str]:

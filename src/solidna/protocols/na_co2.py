@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from solidna.errors import OutOfRangeError
-from solidna.protocols.steps import Quantity, Step, positive_int, positive_si
-from solidna.units import to_si
+from solidna.errors import OutOfRangeError, positive_int
+from solidna.protocols.steps import MAX_CYCLES, Quantity, Step, positive_si
+from solidna.units import check_duration, to_si
 
 __all__ = [
     "FullDischarge",
@@ -66,11 +66,17 @@ class FullDischarge(Step):
         self.current_A_kg = _specific_current_A_kg(current, "50 mA/g")
         self.cutoff_V = to_si(cutoff, "V", "cut-off voltage")
         if self.cutoff_V <= 0:
-            raise OutOfRangeError(f"The cut-off voltage must be > 0 V; got {cutoff!r}.")
+            raise OutOfRangeError(
+                f"The cut-off voltage must be > 0 V; got {cutoff!r}. Example: cutoff='1.5 V'."
+            )
         self.max_capacity_C_kg = positive_si(
             max_capacity, "C/kg", "maximum capacity", MAX_CAPACITY_TYPICAL_C_KG, "30000 mAh/g"
         )
-        self.duration_s = self.max_capacity_C_kg / self.current_A_kg
+        self.duration_s = check_duration(
+            self.max_capacity_C_kg / self.current_A_kg,
+            "the discharge (at most max_capacity / current)",
+            "Raise the current or lower max_capacity.",
+        )
 
     def describe(self) -> dict:
         return {
@@ -120,16 +126,20 @@ class CapacityCycling(Step):
             CAPACITY_LIMIT_TYPICAL_C_KG,
             'Give it per gram of MWCNT, e.g. "1000 mAh/g".',
         )
-        self.cycles = positive_int(cycles, "cycles", "Example: cycles=50.")
+        self.cycles = positive_int(cycles, "cycles", "Example: cycles=50.", maximum=MAX_CYCLES)
         self.discharge_cutoff_V = to_si(discharge_cutoff, "V", "discharge cut-off")
         self.charge_cutoff_V = to_si(charge_cutoff, "V", "charge cut-off")
         if not 0 < self.discharge_cutoff_V < self.charge_cutoff_V:
             raise OutOfRangeError(
                 f"Need 0 < discharge cut-off < charge cut-off; got {discharge_cutoff!r} and "
-                f"{charge_cutoff!r}."
+                f"{charge_cutoff!r}. Example: discharge_cutoff='1.0 V', charge_cutoff='4.8 V'."
             )
         self.half_cycle_s = self.capacity_C_kg / self.current_A_kg
-        self.duration_s = 2 * self.half_cycle_s * cycles
+        self.duration_s = check_duration(
+            2 * self.half_cycle_s * self.cycles,
+            f"{self.cycles} cycles of {self.half_cycle_s / 3600:.4g}-h half cycles",
+            "Raise the current, or lower the capacity per half cycle or the number of cycles.",
+        )
 
     def describe(self) -> dict:
         return {

@@ -13,15 +13,22 @@ calibration routine and the figure module use these same objects.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from solidna._docstrings import fill_doc
-from solidna.errors import OutOfRangeError, OutOfRangeWarning, UnitError
-from solidna.protocols.steps import Step, positive_int
-from solidna.units import to_si
+from solidna.errors import (
+    OutOfRangeError,
+    OutOfRangeWarning,
+    UnitError,
+    positive_int,
+    user_stacklevel,
+)
+from solidna.protocols.steps import MAX_CYCLES, Step
+from solidna.units import check_duration, to_si
 
 __all__ = [
     "LOWER_CUTOFF",
@@ -61,15 +68,40 @@ C_RATE_TYPICAL = (0.1, 2.0)
 MAX_DURATION_FACTOR = 3.0
 
 _C_RATE_TEXT = re.compile(r"^\s*([-+0-9.eE]+)\s*C\s*$")
+# "C/2", "C/10": one C over a number of hours, the common notation of rate tests
+_C_FRACTION = re.compile(r"^\s*C\s*/\s*([0-9.eE+]+)\s*$")
+_C_RATE_EXAMPLES = "a number of C such as 1, 0.1, '2 C' or 'C/2'"
 
 
-def parse_c_rate(c_rate: str | float | int) -> float:
-    """C-rate [h-1] from ``1``, ``0.5`` or ``"2 C"``; must be positive and finite.
+def _c_rate_text(c_rate: str) -> float:
+    fraction = _C_FRACTION.match(c_rate)
+    match = _C_RATE_TEXT.match(c_rate)
+    try:
+        if fraction:
+            return 1.0 / float(fraction.group(1))
+        return float(match.group(1) if match else c_rate)
+    except (ValueError, ZeroDivisionError):
+        pass
+    if re.match(r"^\s*[-+]?\d*,\d+", c_rate):
+        why = "it has a decimal comma; solidna reads a point as the decimal mark"
+    else:
+        why = "it is not a number of C"
+    raise UnitError(
+        f"C-rate {c_rate!r} is not understood ({why}); give {_C_RATE_EXAMPLES} "
+        "(1 C = the theoretical capacity, 117.6 mAh/g, in one hour)."
+    )
+
+
+def parse_c_rate(c_rate: str | float | int, warn: bool = True) -> float:
+    """C-rate [h-1] from ``1``, ``0.5``, ``"2 C"`` or ``"C/2"``; must be positive and finite.
 
     Parameters
     ----------
     c_rate : str or float
-        C-rate [h-1] as a number, or text such as ``"2 C"``.
+        C-rate [h-1] as a number, or text such as ``"2 C"`` or ``"C/10"``.
+    warn : bool
+        Warn (:class:`~solidna.errors.OutOfRangeWarning`) outside :data:`C_RATE_TYPICAL`
+        (default); ``False`` where the C-rate only looks a result up.
 
     Returns
     -------
@@ -81,40 +113,33 @@ def parse_c_rate(c_rate: str | float | int) -> float:
     OutOfRangeError
         For a C-rate <= 0 or not finite.
     UnitError
-        For text that is not a number followed by ``C``.
+        For text that is not a number of C, or a value that is neither a number nor text.
     """
-    if isinstance(c_rate, bool):
-        raise UnitError(f"C-rate: got the boolean {c_rate!r}; give a number such as 1 or '2 C'.")
     if isinstance(c_rate, str):
-        match = _C_RATE_TEXT.match(c_rate)
-        try:
-            value = float(match.group(1) if match else c_rate)
-        except ValueError:
-            raise UnitError(
-                f"C-rate {c_rate!r} is not understood; give a number of C such as 1, 0.1 or "
-                "'2 C' (1 C = the theoretical capacity, 117.6 mAh/g, in one hour)."
-            ) from None
-    else:
+        value = _c_rate_text(c_rate)
+    elif isinstance(c_rate, numbers.Real) and not isinstance(c_rate, bool):
         value = float(c_rate)
+    else:
+        raise UnitError(f"C-rate: got {type(c_rate).__name__} {c_rate!r}; give {_C_RATE_EXAMPLES}.")
     if not math.isfinite(value) or value <= 0:
         raise OutOfRangeError(
             f"C-rate must be > 0; got {c_rate!r}. Give the magnitude, e.g. 1 or '2 C': the "
             "protocol charges and discharges by itself (1 C = 117.6 mAh/g in one hour)."
         )
     lo, hi = C_RATE_TYPICAL
-    if not lo <= value <= hi:
+    if warn and not lo <= value <= hi:
         warnings.warn(
             f"C-rate {c_rate!r} lies outside {lo:g}-{hi:g} C, the span of the paper's rate test "
             "(Fig. S31): the capacity and polarisation there are an extrapolation. A number is "
             "read in C (1 C = 117.6 mAh/g in one hour).",
             OutOfRangeWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
     return value
 
 
 def check_window(
-    lower: str | float, upper: str | float, anodic_limit_V: float
+    lower: str | float, upper: str | float, anodic_limit_V: float | None
 ) -> tuple[float, float]:
     """Cut-off voltages [V] vs Na+/Na, checked against the SSE's stability.
 
@@ -122,8 +147,9 @@ def check_window(
     ----------
     lower, upper : str or float
         e.g. ``"2.5 V"``, ``"3.8 V"`` (bare numbers in V).
-    anodic_limit_V : float
-        "SSE anodic stability limit [V]" (4.86 V, Fig. S13).
+    anodic_limit_V : float or None
+        "SSE anodic stability limit [V]" (4.86 V, Fig. S13); ``None`` checks only the order and
+        sign (a protocol, which knows no parameter set).
 
     Raises
     ------
@@ -135,7 +161,7 @@ def check_window(
     hi = to_si(upper, "V", "upper cut-off voltage")
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise OutOfRangeError(f"Cut-off voltages must be finite; got {lower!r}, {upper!r}.")
-    if hi >= anodic_limit_V:
+    if anodic_limit_V is not None and hi >= anodic_limit_V:
         raise OutOfRangeError(
             f"Upper cut-off {hi:g} V is outside the SSE's stability window: the SN-based "
             f"electrolyte oxidises at {anodic_limit_V:g} V vs Na+/Na (Fig. S13). Use an upper "
@@ -186,8 +212,16 @@ class _CutoffCycling(Step):
     upper_cutoff_V: float
 
     def _set_cutoffs(self, lower_cutoff: str | float, upper_cutoff: str | float) -> None:
-        self.lower_cutoff_V = to_si(lower_cutoff, "V", "lower cut-off voltage")
-        self.upper_cutoff_V = to_si(upper_cutoff, "V", "upper cut-off voltage")
+        # order and sign here; the SSE's stability limit when a cell runs it (NVPCell.run)
+        self.lower_cutoff_V, self.upper_cutoff_V = check_window(lower_cutoff, upper_cutoff, None)
+
+    def _set_duration(self, duration_s: float) -> None:
+        """The nominal duration [s]: 1/C hours per half cycle."""
+        self.duration_s = check_duration(
+            duration_s,
+            "the protocol (at the nominal 1/C hours per half cycle)",
+            "Raise the C-rate or lower the number of cycles.",
+        )
 
     def _c_rates(self) -> list[float]:
         raise NotImplementedError
@@ -232,9 +266,9 @@ class GalvanostaticCycling(_CutoffCycling):
         upper_cutoff: str | float = UPPER_CUTOFF,
     ):
         self.c_rate = parse_c_rate(c_rate)
-        self.cycles = positive_int(cycles, "cycles", "Example: cycles=200.")
+        self.cycles = positive_int(cycles, "cycles", "Example: cycles=200.", maximum=MAX_CYCLES)
         self._set_cutoffs(lower_cutoff, upper_cutoff)
-        self.duration_s = 2 * self.cycles * 3600 / self.c_rate  # nominal
+        self._set_duration(2 * self.cycles * 3600 / self.c_rate)
 
     def _c_rates(self) -> list[float]:
         return [self.c_rate] * self.cycles
@@ -265,16 +299,24 @@ class RateTest(_CutoffCycling):
         lower_cutoff: str | float = LOWER_CUTOFF,
         upper_cutoff: str | float = UPPER_CUTOFF,
     ):
-        if isinstance(c_rates, (str, int, float)):
+        if isinstance(c_rates, str | numbers.Real):
             c_rates = [c_rates]
+        if not isinstance(c_rates, Iterable):
+            raise UnitError(
+                f"c_rates: got {type(c_rates).__name__} {c_rates!r}; give a sequence of C-rates, "
+                "e.g. (0.1, 1, 2) or ('C/10', '1 C', '2 C')."
+            )
         self.c_rates = tuple(parse_c_rate(r) for r in c_rates)
         if not self.c_rates:
             raise OutOfRangeError("The rate test needs at least one C-rate, e.g. (0.1, 1, 2).")
         self.cycles_per_rate = positive_int(
-            cycles_per_rate, "cycles_per_rate", "Example: cycles_per_rate=5."
+            cycles_per_rate,
+            "cycles_per_rate",
+            "Example: cycles_per_rate=5.",
+            maximum=MAX_CYCLES // len(self.c_rates),
         )
         self._set_cutoffs(lower_cutoff, upper_cutoff)
-        self.duration_s = sum(2 * self.cycles_per_rate * 3600 / r for r in self.c_rates)
+        self._set_duration(sum(2 * self.cycles_per_rate * 3600 / r for r in self.c_rates))
 
     def _c_rates(self) -> list[float]:
         return [r for r in self.c_rates for _ in range(self.cycles_per_rate)]

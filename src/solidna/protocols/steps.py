@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from solidna.errors import InvalidOptionError, OutOfRangeError
-from solidna.units import MAX_DURATION, MAX_DURATION_S, to_si
+from solidna.errors import InvalidOptionError, OutOfRangeError, positive_int
+from solidna.units import MAX_DURATION, MAX_DURATION_S, check_duration, to_si, warn_unusual
 
 __all__ = [
     "Step",
@@ -19,9 +19,12 @@ __all__ = [
     "ImpedanceSpectroscopy",
     "current_schedule",
     "ScheduleSegment",
-    "positive_int",
     "positive_si",
     "parse_duration_s",
+    "MAX_CYCLES",
+    "MIN_HALF_CYCLE_S",
+    "MAX_FREQUENCIES",
+    "MAX_POINTS_PER_STEP",
 ]
 
 Quantity = str | float | int
@@ -31,6 +34,10 @@ Quantity = str | float | int
 #: Current density [A/m2]: 0.1-0.5 mA/cm2, the paper's plating/stripping tests (Fig. 4h, S18),
 #: where the interphase parameters are calibrated. ``current_density=0.1`` (0.01 mA/cm2) warns.
 CURRENT_DENSITY_TYPICAL_A_M2 = (1.0, 5.0)
+#: Current density [A/m2] given with a unit beyond which it is most likely a slip of the unit
+#: ("MA/cm2", "A/cm2" for mA/cm2; "uA/cm2"): 1 uA/cm2 to 100 mA/cm2, three decades around the
+#: paper's range (beyond ~30 mA/cm2 the symmetric cell is past its 10 V limit at once).
+CURRENT_DENSITY_PLAUSIBLE_A_M2 = (1e-2, 1e3)
 #: Half cycle [s]: 10 min to 100 h; the paper's last 1-5 h (Fig. 4h, S18). ``half_cycle=1`` (1 s)
 #: warns.
 HALF_CYCLE_TYPICAL_S = (600.0, 100 * 3600.0)
@@ -50,28 +57,20 @@ VERTEX_TYPICAL_V = (-2.0, 2.0)
 #: EIS frequency [Hz]: 1 mHz to 10 MHz, the range of laboratory potentiostats.
 FREQUENCY_TYPICAL_HZ = (1e-3, 1e7)
 
-
-def positive_int(value: object, name: str, fix: str = "") -> int:
-    """``value`` as an int if it is a whole number >= 1, else :class:`OutOfRangeError`.
-
-    Parameters
-    ----------
-    value : object
-        E.g. a number of cycles; ``3`` and ``3.0`` are accepted, ``True``, ``2.5``, ``0`` are not.
-    name : str
-        The argument's name, for the message.
-    fix : str
-        How to fix it (e.g. ``"Example: cycles=200."``).
-    """
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value != int(value)
-        or value < 1
-    ):
-        raise OutOfRangeError(f"{name} must be a whole number >= 1; got {value!r}. {fix}".rstrip())
-    return int(value)
+# Limits beyond which an input is a typing slip, refused before any solve: past them a run would
+# only exhaust memory or fail deep inside the solver.
+#: Most cycles a protocol may hold: 500 times the 2000 cycles of the paper's longest test (4000 h
+#: at 1-h half cycles, Fig. 4h); a cycle-jumped run's time series still holds every cycle (about
+#: 30 samples each), some 1 GB at this count.
+MAX_CYCLES = 1_000_000
+#: Shortest half cycle [s] of plating/stripping. Shorter ones are current pulses, not cycling;
+#: the solver of the symmetric cell fails on them (tried: 0.1 s fails, 1 s runs).
+MIN_HALF_CYCLE_S = 1.0
+#: Most output samples per half cycle (or step) of a run: a 4000-h run of 1-h half cycles then
+#: still fits in memory (8e7 samples).
+MAX_POINTS_PER_STEP = 10_000
+#: Most frequencies of one impedance spectrum (a potentiostat records some tens per decade).
+MAX_FREQUENCIES = 10_000
 
 
 def positive_si(
@@ -193,6 +192,14 @@ class PlatingStripping(Step):
             'Give its magnitude, e.g. "0.1 mA/cm2": the sign alternates by itself, the first '
             "half cycle stripping the left electrode.",
         )
+        warn_unusual(
+            current_density,
+            self.current_density_A_m2,
+            CURRENT_DENSITY_PLAUSIBLE_A_M2,
+            "current density",
+            "mA/cm**2",
+            "three decades around the paper's 0.1-0.5 mA/cm2, Fig. 4h, S18",
+        )
         self.duration_s = parse_duration_s(duration, "duration", DURATION_TYPICAL_S, "4000 h")
         if half_cycle is not None and capacity is not None:
             raise OutOfRangeError(
@@ -213,11 +220,24 @@ class PlatingStripping(Step):
             hc = "1 h" if half_cycle is None else half_cycle
             self.half_cycle_s = parse_duration_s(hc, "half-cycle time", HALF_CYCLE_TYPICAL_S, "1 h")
             self.capacity_C_m2 = self.half_cycle_s * self.current_density_A_m2
+        if self.half_cycle_s < MIN_HALF_CYCLE_S:
+            given = f"half_cycle={half_cycle!r}" if capacity is None else f"capacity={capacity!r}"
+            raise OutOfRangeError(
+                f"The half cycle ({given}) lasts {self.half_cycle_s:.3g} s, shorter than "
+                f"{MIN_HALF_CYCLE_S:g} s: that is a current pulse, not plating/stripping, and the "
+                'solver is not made for it. Give a half cycle of at least 1 s, e.g. "1 h".'
+            )
         if self.half_cycle_s > self.duration_s * (1 + 1e-12):
             raise OutOfRangeError(
                 f"The half cycle ({self.half_cycle_s / 3600:.4g} h) is longer than the duration "
                 f"({self.duration_s / 3600:.4g} h): not even one half cycle would finish. "
                 "Shorten the half cycle (or the capacity per half cycle) or lengthen the duration."
+            )
+        if self.duration_s / (2 * self.half_cycle_s) > MAX_CYCLES:
+            raise OutOfRangeError(
+                f"{self.duration_s / (2 * self.half_cycle_s):.4g} cycles ({self.half_cycle_s:.3g}-s "
+                f"half cycles for {self.duration_s / 3600:.4g} h) are more than the {MAX_CYCLES} "
+                "cycles accepted. Lengthen the half cycle or shorten the duration."
             )
 
     @property
@@ -271,8 +291,12 @@ class CyclicVoltammetry(Step):
         self.scan_rate_V_s = positive_si(
             scan_rate, "V/s", "scan rate", SCAN_RATE_TYPICAL_V_S, "5 mV/s"
         )
-        self.cycles = positive_int(cycles, "cycles", "Example: cycles=1.")
-        self.duration_s = cycles * 2 * (self.v_max_V - self.v_min_V) / self.scan_rate_V_s
+        self.cycles = positive_int(cycles, "cycles", "Example: cycles=1.", maximum=MAX_CYCLES)
+        self.duration_s = check_duration(
+            self.cycles * 2 * (self.v_max_V - self.v_min_V) / self.scan_rate_V_s,
+            "the sweep",
+            "Raise the scan rate or lower the number of cycles.",
+        )
 
     def waveform(self) -> tuple[np.ndarray, np.ndarray]:
         """Knots (time [s], voltage [V]) of the piecewise-linear sweep."""
@@ -316,17 +340,30 @@ class ImpedanceSpectroscopy(Step):
         self.f_max_Hz = positive_si(f_max, "Hz", "f_max", FREQUENCY_TYPICAL_HZ, "1 MHz")
         self.f_min_Hz = positive_si(f_min, "Hz", "f_min", FREQUENCY_TYPICAL_HZ, "0.1 Hz")
         if self.f_min_Hz >= self.f_max_Hz:
-            raise OutOfRangeError(f"f_min ({f_min!r}) must be below f_max ({f_max!r}).")
+            raise OutOfRangeError(
+                f"f_min ({f_min!r}) must be below f_max ({f_max!r}). Example: f_max='1 MHz', "
+                "f_min='0.1 Hz'."
+            )
         self.points_per_decade = positive_int(
             points_per_decade, "points_per_decade", "Example: points_per_decade=10."
         )
+        n = self._count()
+        if n > MAX_FREQUENCIES:
+            raise OutOfRangeError(
+                f"The spectrum would have {n} frequencies ({self.points_per_decade} per decade "
+                f"from {self.f_min_Hz:.3g} Hz to {self.f_max_Hz:.3g} Hz), more than the "
+                f"{MAX_FREQUENCIES} accepted. Use fewer points per decade (e.g. 10) or a narrower "
+                "range."
+            )
         self.duration_s = 0.0
+
+    def _count(self) -> int:
+        decades = math.log10(self.f_max_Hz / self.f_min_Hz)
+        return max(int(round(decades * self.points_per_decade)) + 1, 2)
 
     def frequencies_Hz(self) -> np.ndarray:
         """Log-spaced frequencies [Hz] from f_max down to f_min."""
-        decades = math.log10(self.f_max_Hz / self.f_min_Hz)
-        n = max(int(round(decades * self.points_per_decade)) + 1, 2)
-        return np.logspace(math.log10(self.f_max_Hz), math.log10(self.f_min_Hz), n)
+        return np.logspace(math.log10(self.f_max_Hz), math.log10(self.f_min_Hz), self._count())
 
     def describe(self) -> dict:
         return {
