@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 import re
 import warnings
 from dataclasses import dataclass
@@ -224,7 +225,7 @@ def parse_quantity(
         )
     if isinstance(value, pint.Quantity):
         q = value
-    elif isinstance(value, int | float):
+    elif isinstance(value, numbers.Real):  # int, float and numpy's numbers
         q = Q_(float(value), unit)
     elif isinstance(value, str):
         comma = _DECIMAL_COMMA.match(value)
@@ -247,16 +248,22 @@ def parse_quantity(
             f'{value!r}. Give {kind.name}, e.g. "{kind.example}".'
         )
     if not q.check(Q_(1, unit).dimensionality):
+        # "25 C" is 25 coulomb to pint; meant as a temperature, it is degrees Celsius
+        celsius = (
+            " (C is the coulomb; degrees Celsius are written degC)"
+            if q.units == ureg.coulomb and Q_(1, unit).check("[temperature]")
+            else ""
+        )
         raise UnitError(
-            f"{name}: {value!r} is {_what_it_is(q)}, not {kind.name}. Give {kind.name}, "
-            f'e.g. "{kind.example}".'
+            f"{name}: {value!r} is {_what_it_is(q)}{celsius}, not {kind.name}. Give "
+            f'{kind.name}, e.g. "{kind.example}".'
         )
     return q
 
 
 def _is_bare(value: object) -> bool:
     """True for a number given without a unit (a bare number is read in SI)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return True
     if isinstance(value, str):
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pytest
 
 from solidna.errors import OutOfRangeError, OutOfRangeWarning, UnitError
@@ -199,3 +200,13 @@ def test_c_rate_outside_the_paper_range_warns():
 def test_huge_durations_are_refused_with_the_maximum(make):
     with pytest.raises(OutOfRangeError, match=r"above the largest value accepted, 1e\+05 h"):
         make()
+
+
+@pytest.mark.parametrize("value", [np.float32(300.0), np.int64(300), np.float64(300.0)])
+def test_numpy_numbers_are_bare_numbers(value):
+    assert to_si(value, "K", "temperature") == pytest.approx(300.0)
+
+
+def test_celsius_written_as_coulomb_says_degc():
+    with pytest.raises(UnitError, match=r"C is the coulomb; degrees Celsius are written degC"):
+        to_si("25 C", "K", "temperature")
