@@ -88,7 +88,18 @@ def closest_matches(value: str, allowed: Iterable[str], n: int = 3) -> list[str]
 
 
 def check_choice(name: str, value: str, allowed: Iterable[str]) -> str:
-    """Return ``value`` if it is one of ``allowed``, else raise :class:`InvalidOptionError`."""
+    """Return ``value`` if it is one of ``allowed``, else raise :class:`InvalidOptionError`
+    (naming the allowed values and the closest one).
+
+    Parameters
+    ----------
+    name : str
+        What is chosen, for the message (``"anode type"``).
+    value : str
+        The choice given.
+    allowed : iterable of str
+        The choices accepted.
+    """
     allowed = list(allowed)
     if value in allowed:
         return value

@@ -11,7 +11,8 @@ the answer is a message, never a traceback:
 - a :class:`~solidna.errors.SolidnaError` (bad value, unknown prefix, existing output directory)
   or a bad option is one ``Error: ...`` line on stderr, exit status 2;
 - a file-system error (permission denied, disk full) is one line, exit status 2;
-- Ctrl-C prints ``Interrupted.``, exit status 130; a run's output directory is left as it was;
+- Ctrl-C (or SIGTERM) prints ``Interrupted.``, exit status 130; a run's output directory is
+  left as it was;
 - anything else is a bug: one line saying so, exit status 70 (``SOLIDNA_DEBUG=1`` shows the
   traceback).
 
@@ -28,15 +29,19 @@ os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import contextlib  # noqa: E402
+import io  # noqa: E402
 import logging  # noqa: E402
+import re  # noqa: E402
+import signal  # noqa: E402
 import sys  # noqa: E402
+import threading  # noqa: E402
 import warnings  # noqa: E402
 from collections.abc import Iterator, Sequence  # noqa: E402
 from typing import Annotated, Any  # noqa: E402
 
 import typer  # noqa: E402
 from typer._click import exceptions as click_errors  # noqa: E402
-from typer.core import TyperGroup  # noqa: E402
+from typer.core import TyperArgument, TyperGroup  # noqa: E402
 
 from solidna.cli import analyze, calibrate, info, reproduce, screen, simulate, sweep  # noqa: E402
 from solidna.cli._common import (  # noqa: E402
@@ -77,6 +82,25 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
     print_warning(str(message))
 
 
+def _terminated(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _stop_like_ctrl_c() -> Iterator[None]:
+    """While a command runs, SIGTERM (``kill``, ``timeout``, a batch system's time limit) stops
+    it as Ctrl-C does: the staging directory is removed and --out is left as it was (the
+    default action ended the process at once and left ``.OUT.solidna-staging-*`` behind)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @contextlib.contextmanager
 def _quiet_and_clean() -> Iterator[None]:
     """While a command runs: no solver log lines, and warnings as one ``Warning: ...`` line."""
@@ -95,10 +119,129 @@ def _quiet_and_clean() -> Iterator[None]:
                 logger.removeFilter(_DROP)
 
 
+# SUNDIALS (IDAS, behind pybamm's IDAKLU solver) prints its errors from C:
+# "[ERROR][rank 0][/project/sundials/src/idas/idas.c:5745][IDAHandleFailure] At t = 0 ..."
+_SUNDIALS_LINE = re.compile(rb"^\[(ERROR|WARNING)\]\[rank \d+\]")
+
+
+def _pump(source: int, target: int) -> None:
+    """Copy the lines written to ``source`` to ``target``, without the solver's own lines."""
+    with contextlib.suppress(OSError), os.fdopen(source, "rb") as lines:
+        for line in lines:
+            if not _SUNDIALS_LINE.match(line):
+                # a failed write drops the line but keeps draining the pipe: a pump that
+                # stopped would leave every later writer to stderr blocked on a full pipe
+                with contextlib.suppress(OSError):
+                    os.write(target, line)
+
+
+@contextlib.contextmanager
+def _solver_lines_hidden() -> Iterator[None]:
+    """While a command runs, hide the lines the solver's C code writes to file descriptor 2
+    (no logging filter reaches them); the failure itself reaches the user as the cell's one
+    ``Error:`` line. solidna's own messages go to a copy of the terminal's stderr, so progress
+    bars still see a terminal. Inactive with SOLIDNA_DEBUG=1, or when stderr is not file
+    descriptor 2 (tests capture it)."""
+    try:
+        active = not _debug() and sys.stderr.fileno() == 2
+    except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
+        active = False
+    if not active:
+        yield
+        return
+    sys.stderr.flush()
+    terminal = os.dup(2)
+    read_end, write_end = os.pipe()
+    os.dup2(write_end, 2)
+    os.close(write_end)
+    pump = threading.Thread(target=_pump, args=(read_end, terminal), daemon=True)
+    pump.start()
+    original = sys.stderr
+    sys.stderr = io.TextIOWrapper(
+        io.FileIO(terminal, "w", closefd=False),
+        encoding=original.encoding,
+        errors=original.errors,
+        line_buffering=True,
+    )
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        sys.stderr = original
+        os.dup2(terminal, 2)  # closes the pipe's last writer here: the pump reads to its end
+        pump.join(timeout=2.0)  # a child process may keep the pipe open: do not wait for it
+
+
 def _os_error_message(exc: OSError) -> str:
     reason = exc.strerror or str(exc) or type(exc).__name__
     where = f" '{exc.filename}'" if exc.filename else ""
     return f"{reason}{where}."
+
+
+def _leaf(group: Any, args: Sequence[str]) -> Any:
+    """The command that ``args`` invoke (the deepest group when no sub-command is named)."""
+    command = group
+    for arg in args:
+        if arg.startswith("-"):
+            continue
+        sub = getattr(command, "commands", {}).get(arg)
+        if sub is None:
+            break
+        command = sub
+    return command
+
+
+def _option_words(message: str, command: Any) -> str:
+    """``message`` with the API's argument names (``v_min``, ``pvdf_ratio``) spelled as the
+    command's options (``--v-min``, ``--pvdf-ratio``): on the command line an error speaks in
+    the names the user typed. Only names with an underscore are replaced (a plain word such as
+    "capacity" reads the same in both)."""
+    # a message written for both ("--force (CLI) / force=True (Python)") keeps the CLI's part
+    message = _BOTH.sub(r"\1", message)
+    for param in getattr(command, "params", []):
+        name = param.name or ""
+        flag = "--" + name.replace("_", "-")
+        if "_" in name and flag in getattr(param, "opts", ()):
+            message = re.sub(rf"(?<![\w-]){re.escape(name)}(?!\w)", flag, message)
+    return message
+
+
+_BOTH = re.compile(r"(--[\w-]+) \(CLI\) / \S+ \(Python\)")
+
+
+_SENTENCE_END = re.compile(r"(?<!Fig)(?<!e\.g)(?<!i\.e)(?<!vs)\.(?:\s|$)")
+
+
+def _no_type(ctx: Any = None) -> str:
+    return ""
+
+
+def _metavar(desc: Any) -> str:
+    """A plain metavar for an option typer would show as ``<int range>`` or ``<str>``."""
+    if desc.is_choice and desc.choices:
+        return "[" + "|".join(str(getattr(c, "value", c)) for c in desc.choices) + "]"
+    if desc.is_path:
+        return "PATH"
+    return {int: "N", float: "NUMBER"}.get(desc.annotation, "TEXT")
+
+
+def _tidy_help(command: Any) -> None:
+    """Help that reads well: every command's short help is its first sentence (click's own cuts
+    the text at the first word ending with a point, which leaves "Cyclic voltammetry of a
+    Na|SSE|Na cell (Fig." in the command list), and arguments and options are shown by their
+    name and a plain metavar (typer shows the Python type: "MOLECULE <list[str]>",
+    "--workers <int range>")."""
+    for param in getattr(command, "params", []):
+        if isinstance(param, TyperArgument):
+            param.display_type_rich = _no_type
+        elif param.metavar is None and not getattr(param, "is_flag", False):
+            param.metavar = _metavar(param.type_descriptor)
+    for sub in getattr(command, "commands", {}).values():
+        if sub.short_help is None and sub.help:
+            first = sub.help.strip().split("\n\n")[0]
+            end = _SENTENCE_END.search(first)
+            sub.short_help = " ".join((first[: end.start() + 1] if end else first).split())
+        _tidy_help(sub)
 
 
 # what typer raises to end a command on purpose, or for a bad command line (typer carries its
@@ -114,14 +257,16 @@ class _SolidnaGroup(TyperGroup):
     formatted in :meth:`main`.
     """
 
+    _args: list[str] = []  # the command line, set by main (to name options in errors)
+
     def invoke(self, ctx: typer.Context) -> Any:
-        with _quiet_and_clean():
+        with _quiet_and_clean(), _stop_like_ctrl_c(), _solver_lines_hidden():
             try:
                 return super().invoke(ctx)
             except _PASS_THROUGH:
                 raise
             except SolidnaError as exc:
-                print_error(str(exc))
+                print_error(_option_words(str(exc), _leaf(self, self._args)))
                 raise typer.Exit(USER_ERROR_EXIT) from None
             except KeyboardInterrupt:
                 err_console.print("Interrupted.", style="red")
@@ -149,6 +294,8 @@ class _SolidnaGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        self._args = list(sys.argv[1:] if args is None else args)
+        _tidy_help(self)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:

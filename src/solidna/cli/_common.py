@@ -43,6 +43,8 @@ __all__ = [
     "quantity_option",
     "Quantity",
     "Count",
+    "NumberType",
+    "MAX_COUNT",
     "Switch",
     "Full",
     "choice_option",
@@ -58,6 +60,10 @@ __all__ = [
     "print_frame",
     "ProgressDisplay",
     "accepts_keyword",
+    "refuse_unless",
+    "refuse_together",
+    "given",
+    "directory_path",
 ]
 
 console = Console(highlight=False)
@@ -104,7 +110,10 @@ class QuantityKind:
     positive : bool
         Refuse zero and negative values.
     reason : str
-        Why the maximum is what it is (printed with the error).
+        Why the bounds are what they are (printed with the error).
+    minimum : float, optional
+        Lower bound in ``unit`` (inclusive), for kinds where a tiny value is as senseless as a
+        huge one (a CV that would take years).
     """
 
     unit: str
@@ -112,15 +121,30 @@ class QuantityKind:
     example: str
     display_unit: str
     maximum: float | None = None
-    positive: bool = False
     reason: str = ""
+    positive: bool = False
+    minimum: float | None = None
 
 
-CURRENT_DENSITY = QuantityKind("A/m**2", "a current density", "0.1 mA/cm2", "mA/cm2", positive=True)
-AREAL_CAPACITY = QuantityKind("C/m**2", "an areal capacity", "1 mAh/cm2", "mAh/cm2", positive=True)
-SPECIFIC_CURRENT = QuantityKind("A/kg", "a current per gram", "200 mA/g", "mA/g", positive=True)
+# The bounds of the simulated conditions refuse values no experiment has (a typo of the unit or
+# the exponent): past them the solvers fail with messages about their own internals, or run for
+# ever. Values inside the bounds but outside a cell's validated range are the cell's to warn about.
+# (maximum [SI], why):
+_CURRENT_DENSITY_MAX = (1000.0, "solid-state Na cells are tested at 0.01-10 mA/cm2")  # 100 mA/cm2
+_AREAL_CAPACITY_MAX = (3.6e6, "a 1 mm Na foil holds about 110 mAh/cm2")  # 100 mAh/cm2
+_SPECIFIC_CURRENT_MAX = (1e4, "20 times the fastest rate of Fig. 5c-d, 500 mA/g")  # 10 000 mA/g
+_SPECIFIC_CAPACITY_MAX = (3.6e8, "Fig. 5c's full discharges reach about 10 000 mAh/g")
+CURRENT_DENSITY = QuantityKind(
+    "A/m**2", "a current density", "0.1 mA/cm2", "mA/cm2", *_CURRENT_DENSITY_MAX, positive=True
+)
+AREAL_CAPACITY = QuantityKind(
+    "C/m**2", "an areal capacity", "1 mAh/cm2", "mAh/cm2", *_AREAL_CAPACITY_MAX, positive=True
+)
+SPECIFIC_CURRENT = QuantityKind(
+    "A/kg", "a current per gram", "200 mA/g", "mA/g", *_SPECIFIC_CURRENT_MAX, positive=True
+)
 SPECIFIC_CAPACITY = QuantityKind(
-    "C/kg", "a capacity per gram", "1000 mAh/g", "mAh/g", positive=True
+    "C/kg", "a capacity per gram", "1000 mAh/g", "mAh/g", *_SPECIFIC_CAPACITY_MAX, positive=True
 )
 DURATION = QuantityKind(
     "s",
@@ -134,9 +158,31 @@ DURATION = QuantityKind(
 TEMPERATURE = QuantityKind("K", "a temperature", "25 degC", "degC")
 THICKNESS = QuantityKind("m", "a thickness", "60 um", "um", positive=True)
 PRESSURE = QuantityKind("Pa", "a pressure", "1 bar", "bar", positive=True)
+#: ``--co2-pressure``: the cathode breathes CO2 gas, which liquefies at 64 bar (25 degC)
+CO2_PRESSURE = dataclasses.replace(
+    PRESSURE, maximum=50e5, reason="CO2 liquefies at 64 bar at 25 degC; the paper uses 1 bar"
+)
 VOLTAGE = QuantityKind("V", "a voltage", "1.5 V", "V")
-SCAN_RATE = QuantityKind("V/s", "a scan rate", "5 mV/s", "mV/s", positive=True)
-FREQUENCY = QuantityKind("Hz", "a frequency", "1 MHz", "Hz", positive=True)
+SCAN_RATE = QuantityKind(
+    "V/s",
+    "a scan rate",
+    "5 mV/s",
+    "mV/s",
+    positive=True,
+    minimum=1e-6,  # 0.001 mV/s: a +-0.5 V cycle lasts 23 days
+    maximum=10.0,  # 10 000 mV/s
+    reason="potentiostats sweep 0.001-10 000 mV/s; Fig. 4g is swept at 5 mV/s",
+)
+FREQUENCY = QuantityKind(
+    "Hz",
+    "a frequency",
+    "1 MHz",
+    "Hz",
+    positive=True,
+    minimum=1e-6,
+    maximum=1e9,
+    reason="impedance analysers measure between about 10 uHz and 1 GHz",
+)
 AREA = QuantityKind("m**2", "an electrode area", "1 cm2", "cm2", positive=True)
 MASS = QuantityKind("kg", "a mass", "0.5 mg", "mg", positive=True)
 AREA_RESISTANCE = QuantityKind(
@@ -144,6 +190,10 @@ AREA_RESISTANCE = QuantityKind(
 )
 
 _NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+# a number (or a decimal comma, which to_si explains) followed by a unit, not a digit or "_"
+_DECIMAL_START = re.compile(
+    r"^[+-]?(\d+[.,]?\d*|[.,]\d+)([eE][+-]?\d+)?(?![\d_])|^[+-]?(?i:nan|inf)"
+)
 
 
 class OptionValueError(typer.BadParameter):
@@ -173,9 +223,10 @@ class QuantityType:
         self.__name__ = "quantity"  # click's FuncParamType names the type after the function
 
     def _bound(self, value_si: float) -> str:
-        from solidna.units import Q_
+        from solidna.units import to_si
 
-        shown = Q_(value_si, self.kind.unit).to(self.kind.display_unit).magnitude
+        # to_si reads the display unit as users write it ("mA/cm2"), which pint alone does not
+        shown = value_si / to_si(f"1 {self.kind.display_unit}", self.kind.unit)
         return f"{shown:g} {self.kind.display_unit}"
 
     def _parse(self, text: str) -> float:
@@ -190,12 +241,18 @@ class QuantityType:
         if _NUMBER.match(text):
             raise OptionValueError(f"{text!r} has no unit; give {k.words}, e.g. {k.example}.")
         try:
-            return to_si(text, k.unit, noun)
+            si = to_si(text, k.unit, noun)
         except SolidnaError as exc:
             detail = str(exc).removeprefix(f"{noun}: ")
-            if "e.g." not in detail and "Write " not in detail:  # the message says no fix yet
+            if not any(fix in detail for fix in ("e.g.", "Write ", "such as")):  # no fix said yet
                 detail = f"{detail.rstrip('.')}; give {k.words}, e.g. {k.example}."
             raise OptionValueError(detail) from None
+        # pint reads "mA/cm2" as 1 mA/cm2 and "1_0 h" as 10 h: a value must start with a number
+        if not _DECIMAL_START.match(text):
+            raise OptionValueError(
+                f"{text!r} does not start with a number; give {k.words}, e.g. {k.example}."
+            )
+        return si
 
     def __call__(self, value: Any) -> str:
         text = str(value).strip()
@@ -204,10 +261,14 @@ class QuantityType:
         hint = f"give {k.words}, e.g. {k.example}"
         if k.positive and si <= 0:
             raise OptionValueError(f"{text!r} must be greater than zero; {hint}.")
+        why = f" ({k.reason})" if k.reason else ""
         if k.maximum is not None and si > k.maximum:
-            why = f" ({k.reason})" if k.reason else ""
             raise OptionValueError(
                 f"{text!r} is more than the maximum of {self._bound(k.maximum)}{why}."
+            )
+        if k.minimum is not None and si < k.minimum:
+            raise OptionValueError(
+                f"{text!r} is less than the minimum of {self._bound(k.minimum)}{why}."
             )
         return text
 
@@ -275,9 +336,80 @@ def quantity_option(flag: str, kind: QuantityKind, help: str, **kwargs: Any) -> 
     return typer.Option(flag, parser=QuantityType(kind), metavar="QUANTITY", help=help, **kwargs)
 
 
+class NumberType:
+    """A plain number (a whole one with ``whole``) between bounds, checked while parsing.
+
+    Refuses a decimal comma, ``nan``/``inf`` and values outside ``[minimum, maximum]`` in plain
+    words under the option's name (click's own messages speak of "int range" and "Input should
+    be ..."). Used as a typer ``parser``; see :func:`Count` and :data:`PvdfRatio`.
+
+    Parameters
+    ----------
+    words : str
+        The value in plain words, e.g. ``"a whole number of cycles"``.
+    example : str
+        A valid value, e.g. ``"50"``.
+    minimum, maximum : float
+        Inclusive bounds.
+    whole : bool
+        Whole numbers only.
+    above_minimum : bool
+        The minimum itself is refused (a ratio > 0).
+    reason : str
+        Why the bounds are what they are (printed with the error).
+    """
+
+    def __init__(
+        self,
+        words: str,
+        example: str,
+        minimum: float,
+        maximum: float,
+        *,
+        whole: bool = False,
+        above_minimum: bool = False,
+        reason: str = "",
+    ):
+        self.words, self.example, self.whole = words, example, whole
+        self.minimum, self.maximum, self.above_minimum = minimum, maximum, above_minimum
+        self.reason = reason
+        self.__name__ = "number"
+        lower = f"above {minimum:g} and at most" if above_minimum else f"from {minimum:g} to"
+        #: what is allowed, e.g. "a whole number from 1 to 100000, e.g. 10"
+        self.allowed = f"{words} {lower} {maximum:g}, e.g. {example}"
+
+    def __call__(self, value: Any) -> Any:
+        import math
+
+        text = str(value).strip()
+        hint = f"give {self.allowed}"
+        if re.fullmatch(r"[+-]?\d*,\d+", text):
+            raise OptionValueError(
+                f"{text!r} has a decimal comma; write {text.replace(',', '.')!r} (a point is "
+                "the decimal mark)."
+            )
+        try:
+            number = float(text)
+        except ValueError:
+            raise OptionValueError(f"{text!r} is not a number; {hint}.") from None
+        if not math.isfinite(number) or (self.whole and number != int(number)):
+            kind = "a whole number" if self.whole else "a finite number"
+            raise OptionValueError(f"{text!r} is not {kind}; {hint}.")
+        low = number <= self.minimum if self.above_minimum else number < self.minimum
+        if low or number > self.maximum:
+            why = f" ({self.reason})" if self.reason else ""
+            raise OptionValueError(f"{text!r} is out of range; {hint}{why}.")
+        return int(number) if self.whole else number
+
+
+#: The largest count an option takes: 100 000 cycles of one hour last 11 years.
+MAX_COUNT = 100_000
+
+
 def Count(flag: str, help: str) -> Any:  # noqa: N802 - used as a type
-    """The annotation of a whole-number option of at least 1 (cycles, points, samples)."""
-    return Annotated[int, typer.Option(flag, min=1, help=help)]
+    """The annotation of a whole-number option from 1 to :data:`MAX_COUNT` (cycles, points)."""
+    count = NumberType("a whole number", "10", 1, MAX_COUNT, whole=True)
+    return Annotated[int, typer.Option(flag, parser=count, metavar="N", help=help)]
 
 
 def Quantity(flag: str, kind: QuantityKind, help: str) -> Any:  # noqa: N802 - used as a type
@@ -323,21 +455,33 @@ Temperature = Annotated[
 SseThickness = Annotated[
     str | None,
     quantity_option(
-        "--sse-thickness", THICKNESS, "SSE membrane thickness, e.g. 60 um [default: 60 um]."
+        "--sse-thickness",
+        dataclasses.replace(
+            THICKNESS, maximum=5e-3, reason="SSE films are 1 um to 5 mm thick; the paper's 60 um"
+        ),
+        "SSE membrane thickness, e.g. 60 um (at most 5 mm) [default: 60 um].",
     ),
 ]
 PvdfRatio = Annotated[
     float | None,
     typer.Option(
         "--pvdf-ratio",
-        min=0.0,
+        parser=NumberType(
+            "a PVDF-HFP : SN weight ratio",
+            "0.8",
+            0.0,
+            10.0,
+            above_minimum=True,
+            reason="the paper's SSEs use 0.5-1.5; at 10 there is hardly any SN left to conduct",
+        ),
         metavar="RATIO",
-        help="PVDF-HFP : SN weight ratio of the SSE, dimensionless [default: 0.8].",
+        help="PVDF-HFP : SN weight ratio of the SSE, dimensionless, above 0 and at most 10 "
+        "[default: 0.8].",
     ),
 ]
 Co2Pressure = Annotated[
     str | None,
-    quantity_option("--co2-pressure", PRESSURE, "CO2 pressure, e.g. 1 bar [default: 1 bar]."),
+    quantity_option("--co2-pressure", CO2_PRESSURE, "CO2 pressure, e.g. 1 bar [default: 1 bar]."),
 ]
 Only = Annotated[
     list[str] | None,
@@ -460,6 +604,15 @@ def cell_options(*, pvdf_ratio: bool = True, co2_pressure: bool = False):
     return _bundle("cell", extra, CellOptions)
 
 
+def directory_path(value: Any) -> Path:
+    """``--out DIR``: refuses an empty path, which would otherwise mean the current directory."""
+    if isinstance(value, Path):
+        return value
+    if not str(value).strip():
+        raise OptionValueError("an empty path names no directory; give one, e.g. --out results.")
+    return Path(value)
+
+
 def output_options(default: str | None, what: str = "the results"):
     """Add ``--out DIR`` (``default``; required when None) and ``--force`` to a command; it
     receives them as ``output: OutputOptions``."""
@@ -467,7 +620,9 @@ def output_options(default: str | None, what: str = "the results"):
         f"Directory for {what}; created, must not exist or be empty (see --force). A failed run "
         "leaves nothing in it."
     )
-    out = Annotated[Path, typer.Option("--out", help=out_help, metavar="DIR")]
+    out = Annotated[
+        Path, typer.Option("--out", help=out_help, metavar="DIR", parser=directory_path)
+    ]
     force = Switch(
         "--force",
         "Write into a non-empty --out, replacing only the files solidna writes; other files are "
@@ -488,7 +643,14 @@ def split_prefixes(only: list[str] | None) -> list[str] | None:
     if not only:
         return None
     prefixes = [p.strip() for item in only for p in item.split(",") if p.strip()]
-    return prefixes or None
+    if not prefixes:  # `--only ""` must not quietly mean "everything" (a full reproduce)
+        from solidna.errors import InvalidOptionError
+
+        raise InvalidOptionError(
+            f"--only: {only[0]!r} names no prefix; give one or more, e.g. --only fig3f,fig4h "
+            "(leave --only out for all)."
+        )
+    return prefixes
 
 
 def print_frame(frame: Any, fmt: TableFormat, table: Callable[[], Any]) -> None:
@@ -607,3 +769,57 @@ def accepts_keyword(func: Callable[..., Any], name: str) -> bool:
     except (TypeError, ValueError):
         return False
     return name in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+
+
+def given(ctx: typer.Context, name: str) -> bool:
+    """Whether the parameter ``name`` was given on the command line (or by its environment
+    variable), not left at its default."""
+    from typer._click.core import ParameterSource
+
+    source = ctx.get_parameter_source(name)
+    return source in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def refuse_unless(ctx: typer.Context, applies: bool, where: str, *names: str) -> None:
+    """Refuse options given on the command line that the chosen mode would ignore.
+
+    Parameters
+    ----------
+    ctx : typer.Context
+        The command's context.
+    applies : bool
+        Whether the options act in the chosen mode.
+    where : str
+        The mode they belong to, e.g. ``"--mode cycle"``.
+    names : str
+        Parameter names (``"charge_cutoff"``).
+    """
+    from typer._click.exceptions import UsageError
+
+    for name in names if not applies else ():
+        if given(ctx, name):
+            raise UsageError(
+                f"{_flag(name)} applies to {where} only and would be ignored here; leave it out.",
+                ctx,
+            )
+
+
+def refuse_together(ctx: typer.Context, *names: str) -> None:
+    """Refuse options that exclude each other when more than one is given on the command line.
+
+    Parameters
+    ----------
+    ctx : typer.Context
+        The command's context.
+    names : str
+        Parameter names (``"half_cycle"``, ``"capacity"``).
+    """
+    from typer._click.exceptions import UsageError
+
+    flags = [_flag(name) for name in names if given(ctx, name)]
+    if len(flags) > 1:
+        raise UsageError(f"{' and '.join(flags)} exclude each other; give one of them.", ctx)

@@ -28,23 +28,35 @@ def register(root: typer.Typer) -> None:
 
 
 def _table(title: str, frame, columns: dict[str, str], index: str) -> Table:
-    """A rich table of ``frame``'s ``columns`` (name -> justify), the index first."""
+    """A rich table of ``frame``'s ``columns`` (name -> justify), the index first.
+
+    The ids and names are what a reader looks up, so they fold last: every other column is
+    held to its widest cell, and the index gets what is left of the terminal (at least 16
+    columns, so a narrow terminal folds the short columns instead). Numbers show 5 significant
+    digits below :data:`_WIDE` columns."""
     from solidna.report.html import format_value
 
-    table = Table(title=title, title_justify="left")
-    table.add_column(index, overflow="fold", ratio=3)
-    for name, justify in columns.items():
-        table.add_column(name, justify=justify, overflow="fold")
+    rows = []
     for key, row in frame.iterrows():
-        cells = [Text(str(key))]
+        cells = [str(key)]
         for name in columns:
             value = row[name]
             if name in ("value", "± 1 sd"):
-                text = format_value(None if value is None or value != value else value, 6)
+                shown = None if value is None or value != value else value
+                cells.append(format_value(shown, 6 if console.width >= _WIDE else 5))
             else:
-                text = str(value)
-            cells.append(Text(text))
-        table.add_row(*cells)
+                cells.append(str(value))
+        rows.append(cells)
+    headers = [index, *columns]
+    widest = [max([len(h), *(len(r[k]) for r in rows)]) for k, h in enumerate(headers)]
+    frame_width = 3 * len(headers) + 1  # borders and one space each side of every cell
+    room = console.width - frame_width - sum(widest[1:])
+    table = Table(title=title, title_justify="left")
+    table.add_column(index, overflow="fold", min_width=max(16, min(widest[0], room)))
+    for (name, justify), width in zip(columns.items(), widest[1:], strict=True):
+        table.add_column(name, justify=justify, overflow="fold", max_width=width)
+    for cells in rows:
+        table.add_row(*(Text(c) for c in cells))
     return table
 
 
@@ -57,19 +69,28 @@ def parameters(
     """Show a parameter set with the provenance of every entry."""
     from solidna.parameters import ParameterSet
 
+    if not set_name.strip():
+        from solidna.errors import InvalidOptionError
+
+        raise InvalidOptionError(
+            "--set: an empty name names no parameter set; give one, e.g. --set lu2019 (the "
+            "default), or a folder written by ParameterSet.save."
+        )
     pset = ParameterSet.load(set_name)
     if len(pset) == 0:
         console.print(f"Parameter set {set_name!r} has no entries yet.")
         return
     frame = pset.provenance().rename(columns={"uncertainty": "± 1 sd"})
     shown = {"value": "right", "± 1 sd": "right", "unit": "left", "method": "left"}
-    shown["source"] = "left"
-    if console.width >= _WIDE:
+    if console.width >= _WIDE:  # on a narrow terminal the names must not fold letter by letter
+        shown["source"] = "left"
         shown["note"] = "left"
     title = f"Parameter set {pset.name} (hash {pset.hash()[:12]})"
     print_frame(frame, fmt, lambda: _table(title, frame, shown, "name"))
     if fmt is TableFormat.table and "note" not in shown:
-        console.print(Text("Notes on every value: solidna parameters --format csv", style="dim"))
+        console.print(
+            Text("Sources and notes of every value: solidna parameters --format csv", style="dim")
+        )
 
 
 def targets(only: Only = None, fmt: Format = TableFormat.table) -> None:
@@ -99,8 +120,10 @@ def targets(only: Only = None, fmt: Format = TableFormat.table) -> None:
         ]
     ).set_index("id")
     paper = paper_info()
-    shown = {"role": "left", "value": "right", "unit": "left", "tol": "right", "figure": "left"}
-    if console.width >= _WIDE:  # on a narrow terminal the ids must not fold; --format csv has all
+    # on a narrow terminal the figure is left out: the id starts with it (fig5d.overpotential.50)
+    shown = {"role": "left", "value": "right", "unit": "left", "tol": "right"}
+    if console.width >= _WIDE:
+        shown["figure"] = "left"  # --format csv has every column
         shown = {"role": "left", "kind": "left", **{k: v for k, v in shown.items() if k != "role"}}
         shown["quantity"] = "left"
     title = f"Targets of {paper.get('citation', '')} (doi:{paper.get('doi', '')})"

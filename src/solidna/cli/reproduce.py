@@ -44,7 +44,14 @@ def _pass_text(entry: Mapping[str, Any]) -> Text:
     return Text("—", style="dim")
 
 
-def _results_table(results: list[Mapping[str, Any]]) -> Table:
+#: Roles as the results table shows them below :data:`_NARROW` columns (so the ids fit).
+SHORT_ROLES = {"calibrate": "cal", "validate": "val", "reference": "ref"}
+_NARROW = 100
+
+
+def _results_table(results: list[Mapping[str, Any]], narrow: bool = False) -> Table:
+    """The results; ``narrow`` (a terminal below 100 columns) shortens the roles to
+    :data:`SHORT_ROLES` so that the ids, which fold otherwise, keep their width."""
     from solidna.report.html import format_value
 
     table = Table(title="Reproduction", show_lines=False)
@@ -59,7 +66,7 @@ def _results_table(results: list[Mapping[str, Any]]) -> Table:
         style = "red" if r.get("pass") is False else ("dim" if r.get("model") is None else None)
         table.add_row(
             Text(str(r.get("id", ""))),
-            Text(str(r.get("role", ""))),
+            Text(SHORT_ROLES.get(r.get("role", ""), "") if narrow else str(r.get("role", ""))),
             Text(format_value(r.get("paper"))),
             Text(format_value(r.get("model"))),
             Text(str(r.get("unit", ""))),
@@ -133,7 +140,12 @@ def reproduce(output: OutputOptions, only: Only = None) -> None:
     with output.staged(), ProgressDisplay() as progress:
         result = run_reproduce(split_prefixes(only), output.out, output.force, progress)
 
-    console.print(_results_table(result["results"]))
+    narrow = console.width < _NARROW
+    console.print(_results_table(result["results"], narrow))
+    if narrow:
+        console.print(
+            Text("role: cal = calibrate (fitted), val = validate (predicted), ref = reference")
+        )
     console.print(counts_line(result["results"]), soft_wrap=True)
     for m in result.get("run", {}).get("modules", []):
         if m.get("status") == "error":

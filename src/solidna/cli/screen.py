@@ -20,7 +20,17 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from solidna.cli._common import OutputOptions, ProgressDisplay, Switch, console, output_options
+from solidna.cli._common import (
+    AliasChoice,
+    OutputOptions,
+    ProgressDisplay,
+    Switch,
+    choice_option,
+    console,
+    output_options,
+    refuse_together,
+    refuse_unless,
+)
 
 __all__ = ["register"]
 
@@ -35,15 +45,21 @@ _MOLECULES_HELP = (
 )
 Molecules = Annotated[list[str] | None, typer.Argument(metavar="MOLECULE", help=_MOLECULES_HELP)]
 
+# the names of solidna.quantum.levels.LEVELS and MD_LEVELS (a test checks they agree)
+LEVEL_CHOICE = AliasChoice(("fast", "paper", "test"))
+MD_CHOICE = AliasChoice(("fast", "paper", "test"))
+
 
 @output_options("screen", "screen.csv, screen.json and screen.png")
 def screen_command(
+    ctx: typer.Context,
     output: OutputOptions,
     molecules: Molecules = None,
     level: Annotated[
         str,
-        typer.Option(
+        choice_option(
             "--level",
+            LEVEL_CHOICE,
             help="Level of theory: fast (minutes), paper (the paper's B3LYP/6-311+G(d,p), hours) "
             "or test (seconds, for checks).",
         ),
@@ -58,7 +74,11 @@ def screen_command(
     ) = False,
     md: Annotated[
         str,
-        typer.Option("--md", help="MD settings of --decide: fast (8 seeds) or test (checks)."),
+        choice_option(
+            "--md",
+            MD_CHOICE,
+            help="MD settings of --decide: fast (8 seeds), paper (as Fig. 1d) or test (checks).",
+        ),
     ] = "fast",
     study: Switch(
         "--study",
@@ -75,6 +95,8 @@ def screen_command(
     from solidna.quantum.levels import get_level, get_md_settings
     from solidna.quantum.screen import parse_molecules, screen, short_source
 
+    refuse_together(ctx, "decide", "study")
+    refuse_unless(ctx, decide, "--decide", "md")
     lvl = get_level(level)  # bad level or molecule: an error before anything is created
     if study:
         _study_command(output, molecules, lvl, no_cache)

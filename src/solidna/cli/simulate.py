@@ -7,6 +7,8 @@ files appear in ``--out`` only when the run succeeds.
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -26,6 +28,7 @@ from solidna.cli._common import (
     CellOptions,
     Count,
     Full,
+    OptionValueError,
     OutputOptions,
     Quantity,
     cell_options,
@@ -33,6 +36,8 @@ from solidna.cli._common import (
     console,
     output_options,
     quantity_option,
+    refuse_together,
+    refuse_unless,
 )
 
 __all__ = ["app", "register", "refuse_unless", "MODEL_FIT_KEY"]
@@ -52,34 +57,61 @@ def register(root: typer.Typer) -> None:
     root.add_typer(app, name="simulate")
 
 
-def refuse_unless(ctx: typer.Context, applies: bool, where: str, *names: str) -> None:
-    """Refuse options given on the command line that the chosen mode would ignore.
+#: The C-rates ``simulate nvp`` takes [C]: at 5-10 C the ohmic drop of the 60 um SSE alone fills
+#: the 2.5-3.8 V window (the run stops at once); Fig. S31 goes to 2 C.
+C_RATE_BOUNDS = (0.01, 10.0)
 
-    Parameters
-    ----------
-    ctx : typer.Context
-        The command's context.
-    applies : bool
-        Whether the options act in the chosen mode.
-    where : str
-        The mode they belong to, e.g. ``"--mode cycle"``.
-    names : str
-        Parameter names (``"charge_cutoff"``).
-    """
-    if applies:
-        return
-    from typer._click.core import ParameterSource
-    from typer._click.exceptions import UsageError
 
-    for name in names:
-        if ctx.get_parameter_source(name) in (
-            ParameterSource.COMMANDLINE,
-            ParameterSource.ENVIRONMENT,
-        ):
-            flag = "--" + name.replace("_", "-")
-            raise UsageError(
-                f"{flag} applies to {where} only and would be ignored here; leave it out.", ctx
-            )
+def _c_rate(text: str) -> float:
+    """A C-rate [C] as the API reads it (``1``, ``"2 C"``, ``"C/2"``), within
+    :data:`C_RATE_BOUNDS`, or :class:`OptionValueError` in plain words."""
+    from solidna.errors import SolidnaError
+    from solidna.protocols.nvp import parse_c_rate
+
+    try:
+        value = parse_c_rate(text, warn=False)  # the cell warns outside the paper's span
+    except SolidnaError as exc:
+        raise OptionValueError(str(exc)) from None
+    low, high = C_RATE_BOUNDS
+    if not low <= value <= high:
+        raise OptionValueError(
+            f"{text!r} is out of range; give a C-rate from {low:g} C to {high:g} C, e.g. 1 "
+            "(at 5-10 C the ohmic drop of the SSE already fills the voltage window; Fig. S31 "
+            "goes to 2 C)."
+        )
+    return value
+
+
+def _c_rate_option(value: Any) -> str:
+    text = str(value).strip()
+    _c_rate(text)
+    return text
+
+
+def _c_rates_option(value: Any) -> str:
+    """``--c-rates``: C-rates separated by commas, or by semicolons when they are written with
+    a decimal comma (``0,1;0,2`` is then reported as such, not read as 0, 1 and 0)."""
+    text = str(value).strip()
+    items = [r.strip() for r in re.split(";" if ";" in text else ",", text)]
+    if not any(items):
+        raise OptionValueError(f"{text!r} names no C-rate; give them as e.g. 0.1,0.2,0.5,1,2,0.1.")
+    for item in items:
+        if not item:
+            raise OptionValueError(f"{text!r} has an empty item; give e.g. 0.1,0.2,0.5,1,2,0.1.")
+        _c_rate(item)  # its message names the item
+    return ",".join(items)
+
+
+def _note(text: str) -> None:
+    """A long note, wrapped at the terminal width and indented under its label."""
+    width = max(console.width, 40)
+    console.print(
+        Text(
+            textwrap.fill(text, width, initial_indent="  note: ", subsequent_indent="    "),
+            style="dim",
+        ),
+        soft_wrap=True,
+    )
 
 
 def _save(output: OutputOptions, title: str, run: Callable[[], Any], extra: Callable | None = None):
@@ -131,6 +163,7 @@ def _simulate() -> None:
 
 @_simulation("symmetric", "voltage")
 def symmetric(
+    ctx: typer.Context,
     cell: CellOptions,
     output: OutputOptions,
     current_density: Annotated[
@@ -172,6 +205,7 @@ def symmetric(
     from solidna.cells.symmetric import SymmetricCell
     from solidna.protocols import PlatingStripping, Rest
 
+    refuse_together(ctx, "half_cycle", "capacity")
     steps = [PlatingStripping(current_density, duration, half_cycle=half_cycle, capacity=capacity)]
     if rest is not None:
         steps.insert(0, Rest(rest))
@@ -245,7 +279,7 @@ def cv(
     ):
         shown = missing if value is None else f"{value:.3g} mA/cm2"
         console.print(Text(f"  {label}: {shown}"), soft_wrap=True)
-    console.print(Text(f"  note: {summary['exchange current note']}", style="dim"), soft_wrap=True)
+    _note(summary["exchange current note"])
     _written(output, "cv")
 
 
@@ -364,12 +398,22 @@ def nvp(
     ] = "cycling",
     c_rate: Annotated[
         str,
-        typer.Option("--c-rate", help="cycling: C-rate, e.g. 1 C or 0.5 (1 C = 117.6 mA/g)."),
+        typer.Option(
+            "--c-rate",
+            parser=_c_rate_option,
+            metavar="C-RATE",
+            help="cycling: C-rate, e.g. 1 C, 0.5 or C/2 (1 C = 117.6 mA/g), from 0.01 to 10 C.",
+        ),
     ] = "1 C",
     cycles: Count("--cycles", "cycling: number of cycles.") = 200,
     c_rates: Annotated[
         str,
-        typer.Option("--c-rates", help="rate: comma-separated C-rates, e.g. 0.1,0.2,0.5,1,2,0.1."),
+        typer.Option(
+            "--c-rates",
+            parser=_c_rates_option,
+            metavar="C-RATES",
+            help="rate: C-rates separated by commas (or semicolons), e.g. 0.1,0.2,0.5,1,2,0.1.",
+        ),
     ] = "0.1,0.2,0.5,1,2,0.1",
     cycles_per_rate: Count("--cycles-per-rate", "rate: cycles at each C-rate.") = 5,
     lower_cutoff: Quantity(
@@ -389,7 +433,7 @@ def nvp(
     if protocol == "cycling":
         step = GalvanostaticCycling(c_rate, cycles, lower_cutoff, upper_cutoff)
     else:
-        rates = [r.strip() for r in c_rates.split(",") if r.strip()]
+        rates = c_rates.split(",")
         step = RateTest(rates, cycles_per_rate, lower_cutoff, upper_cutoff)
     model = NVPCell(cell.anode, **cell.kwargs())
     result, summary = _save(
@@ -400,8 +444,8 @@ def nvp(
     )
     q = result.discharge_capacity()
     console.print(
-        f"  cycles: {len(q)}; discharge capacity first {q.iloc[0]:.1f} mAh/g, last "
-        f"{q.iloc[-1]:.1f} mAh/g; retention {result.retention():.3f}"
+        f"  cycles: {len(q)}; retention {result.retention():.3f}\n"
+        f"  discharge capacity: first {q.iloc[0]:.1f} mAh/g, last {q.iloc[-1]:.1f} mAh/g"
     )
     _print_jumping(summary)
     _written(output, "capacity")

@@ -6,7 +6,6 @@ STORE``: design-space sweeps on Dask (:mod:`solidna.sweep`).
 
 from __future__ import annotations
 
-import signal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,7 +19,9 @@ from solidna.cli._common import (
     ProgressDisplay,
     Switch,
     console,
+    directory_path,
     output_options,
+    refuse_together,
 )
 
 __all__ = ["app", "register"]
@@ -52,10 +53,6 @@ def register(root: typer.Typer) -> None:
     root.add_typer(app, name="sweep")
 
 
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
 Spec = Annotated[
     Path, typer.Argument(help="The sweep spec (YAML or TOML), e.g. examples/sweep_symmetric.yaml.")
 ]
@@ -64,12 +61,14 @@ Store = Annotated[Path, typer.Argument(help="The sweep's Zarr store (a directory
 
 @app.command("run")
 def run(
+    ctx: typer.Context,
     spec: Spec,
     out: Annotated[
         Path,
         typer.Option(
             "--out",
             metavar="STORE.zarr",
+            parser=directory_path,
             help="The Zarr store; a new one is created, an existing one of the same spec is "
             "resumed (only pending points run), one of another spec is refused.",
         ),
@@ -96,11 +95,10 @@ def run(
     from solidna.sweep import run as run_sweep
     from solidna.sweep import status_counts
 
-    if scheduler and workers:
-        raise typer.BadParameter("--workers applies to the embedded cluster, not --scheduler.")
-    # a terminated sweep (a batch system's time limit, `kill`) stops like Ctrl-C: the embedded
-    # cluster shuts down, the finished points are in the store and rerunning resumes
-    signal.signal(signal.SIGTERM, _interrupt)
+    refuse_together(ctx, "scheduler", "workers")  # --workers sizes the embedded cluster only
+    # a terminated sweep (a batch system's time limit, `kill`) stops like Ctrl-C (the root
+    # group's SIGTERM handler): the embedded cluster shuts down, the finished points are in the
+    # store and rerunning resumes
     with ProgressDisplay() as progress:
         ds = run_sweep(
             spec,
@@ -112,17 +110,27 @@ def run(
             progress=progress,
         )
     counts = status_counts(ds)
+    total = sum(counts.values())
     console.print(
         f"{counts['done']} done, {counts['failed']} failed, {counts['pending']} pending "
-        f"({sum(counts.values())} points)."
+        f"({total} point{'' if total == 1 else 's'})."
     )
     console.print(Text(f"Wrote {out}"), soft_wrap=True)
 
 
-def _open(store: Path):
+def _open(store: Path, output: OutputOptions):
+    """The store, refusing an --out inside it (the maps would be written among its arrays)."""
+    from solidna.errors import InvalidOptionError
     from solidna.sweep import open_store
 
-    return open_store(store)
+    ds = open_store(store)
+    out, where = output.out.resolve(), store.resolve()
+    if out == where or where in out.parents:
+        raise InvalidOptionError(
+            f"--out {str(output.out)!r} is inside the sweep store {str(store)!r}; give a directory "
+            "of its own, e.g. --out sweep-report."
+        )
+    return ds
 
 
 @app.command("plot")
@@ -131,7 +139,7 @@ def plot(store: Store, output: OutputOptions) -> None:
     """Draw the sweep's maps (heatmaps, lines, Pareto front) as PNG files."""
     from solidna.sweep.plots import write_plots
 
-    ds = _open(store)
+    ds = _open(store, output)
     with output.staged() as stage:
         paths = [output.final(p) for p in write_plots(ds, stage).values()]
     for path in paths:
@@ -144,7 +152,7 @@ def report(store: Store, output: OutputOptions) -> None:
     """Write the sweep's maps and a self-contained report.html."""
     from solidna.sweep.plots import write_report
 
-    ds = _open(store)
+    ds = _open(store, output)
     with output.staged() as stage:
         page = output.final(write_report(ds, stage))
     console.print(Text(f"Wrote {page}"), soft_wrap=True)

@@ -244,9 +244,23 @@ def _read(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(source, Mapping):
         return copy.deepcopy(dict(source))
     path = Path(source).expanduser()
+    if path.is_dir():
+        raise DataFormatError(
+            f"Sweep spec {str(path)!r} is a directory; give the spec file (.yaml, .yml or "
+            ".toml), e.g. examples/sweep_symmetric.yaml."
+        )
     if not path.is_file():
         raise DataFormatError(f"Sweep spec {str(path)!r} does not exist (or is not a file).")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DataFormatError(
+            f"Sweep spec {str(path)!r} is not a text file (not UTF-8); give a YAML or TOML spec."
+        ) from None
+    if not text.strip():
+        raise DataFormatError(
+            f"Sweep spec {str(path)!r} is empty; see examples/sweep_symmetric.yaml for one."
+        )
     suffix = path.suffix.lower()
     try:
         if suffix == ".toml":
@@ -524,7 +538,7 @@ class _Checker:
     def check_value(self, spec: SweepSpec, ax: Axis, value: float) -> None:
         """Refuse a value outside its parameter's validity range or refused by the cell (or its
         protocol step), with the other quantities at their fixed values or defaults."""
-        shown = f"{value:g} {ax.unit}".strip()
+        shown = f"{value:g} {_readable(ax.unit)}".strip()
         where = f"Sweep spec 'vary.{ax.name}' = {shown}"
         single = SweepSpec(**{**spec.__dict__, "axes": (ax,), "design": "grid"})
         conditions, arguments, parameters = single.inputs({ax.name: value})
@@ -545,9 +559,22 @@ class _Checker:
                 build_cell(self.kind, spec.anode, conditions, parameters, self.base)
                 protocol_step(self.kind, spec.protocol, arguments)
         except OutOfRangeWarning as exc:
-            raise OutOfRangeError(f"{where}: {exc}") from None
+            raise OutOfRangeError(f"{where}: {_readable(str(exc))}") from None
         except SolidnaError as exc:
-            raise type(exc)(f"{where}: {exc}") from None
+            # the API's messages start with the argument's name: a fixed one is to blame, not
+            # the varied value (a 'duration' of 1e99 h refused while checking 'vary.current_density')
+            message = _readable(str(exc))
+            fixed = [f"protocol.{spec.protocol}.{n}" for n in spec.arguments]
+            fixed += [f"conditions.{n}" for n in spec.conditions]
+            for entry in fixed:
+                if message.startswith(entry.rsplit(".", 1)[1] + ":"):
+                    where = f"Sweep spec '{entry}'"
+            raise type(exc)(f"{where}: {message}") from None
+
+
+def _readable(text: str) -> str:
+    """Units as people write them: pint's ``mA/cm**2`` as ``mA/cm2``."""
+    return text.replace("**", "")
 
 
 def _condition_si(ax: Axis, value: float, entry: str) -> float | None:
