@@ -165,6 +165,10 @@ _DOT = re.compile(r"(?<=[A-Za-z])\.(?=[A-Za-z])")
 # "cm2", "cm-2", "cm^-2", "g-1": a unit name (not a number's exponent as in 1e5) with a power
 _POWER = re.compile(r"(?<![\w.])([A-Za-z]+)\^?([-+]?\d+)(?![\w.])")
 _DECIMAL_COMMA = re.compile(r"^\s*([-+]?\d*),(\d+)")
+# A quantity starts with its number: pint would read "mA/cm2" as 1 mA/cm2 and "1_0 h" as 10 h.
+_NUMBER_FIRST = re.compile(
+    r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?(?![\d_])|^\s*[+-]?(?i:nan|inf)"
+)
 
 
 def _normalise(text: str) -> str:
@@ -234,6 +238,11 @@ def parse_quantity(
             raise UnitError(
                 f"{name}: {value!r} has a decimal comma; solidna reads a point as the decimal "
                 f"mark (and takes no thousands separators). Write {fixed!r}."
+            )
+        if not _NUMBER_FIRST.match(value):
+            raise UnitError(
+                f"{name}: cannot parse {value!r} as {kind.name}: it does not start with a "
+                f'number. Give {kind.name}, e.g. "{kind.example}".'
             )
         try:
             q = _parse_text(value)

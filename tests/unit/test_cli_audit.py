@@ -87,7 +87,7 @@ def test_a_quantity_must_start_with_a_number(tmp_path, value) -> None:
         run("simulate", "symmetric", "--current-density", value, "--out", str(out)),
         "--current-density:",
         "does not start with a number",
-        "e.g. 0.1 mA/cm2",
+        'e.g. "0.1 mA/cm2"',
         out=out,
     )
 

@@ -210,3 +210,10 @@ def test_numpy_numbers_are_bare_numbers(value):
 def test_celsius_written_as_coulomb_says_degc():
     with pytest.raises(UnitError, match=r"C is the coulomb; degrees Celsius are written degC"):
         to_si("25 C", "K", "temperature")
+
+
+@pytest.mark.parametrize("text", ["mA/cm2", "1_0 mA/cm2", "h"])
+def test_a_quantity_starts_with_its_number(text):
+    # pint alone would read "mA/cm2" as 1 mA/cm2 and "1_0" as 10
+    with pytest.raises(UnitError, match="does not start with a number"):
+        to_si(text, "A/m**2", "current density")

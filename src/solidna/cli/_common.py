@@ -190,10 +190,6 @@ AREA_RESISTANCE = QuantityKind(
 )
 
 _NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
-# a number (or a decimal comma, which to_si explains) followed by a unit, not a digit or "_"
-_DECIMAL_START = re.compile(
-    r"^[+-]?(\d+[.,]?\d*|[.,]\d+)([eE][+-]?\d+)?(?![\d_])|^[+-]?(?i:nan|inf)"
-)
 
 
 class OptionValueError(typer.BadParameter):
@@ -247,11 +243,6 @@ class QuantityType:
             if not any(fix in detail for fix in ("e.g.", "Write ", "such as")):  # no fix said yet
                 detail = f"{detail.rstrip('.')}; give {k.words}, e.g. {k.example}."
             raise OptionValueError(detail) from None
-        # pint reads "mA/cm2" as 1 mA/cm2 and "1_0 h" as 10 h: a value must start with a number
-        if not _DECIMAL_START.match(text):
-            raise OptionValueError(
-                f"{text!r} does not start with a number; give {k.words}, e.g. {k.example}."
-            )
         return si
 
     def __call__(self, value: Any) -> str:
