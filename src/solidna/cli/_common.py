@@ -237,13 +237,12 @@ class QuantityType:
         if _NUMBER.match(text):
             raise OptionValueError(f"{text!r} has no unit; give {k.words}, e.g. {k.example}.")
         try:
-            si = to_si(text, k.unit, noun)
+            return to_si(text, k.unit, noun)
         except SolidnaError as exc:
             detail = str(exc).removeprefix(f"{noun}: ")
             if not any(fix in detail for fix in ("e.g.", "Write ", "such as")):  # no fix said yet
                 detail = f"{detail.rstrip('.')}; give {k.words}, e.g. {k.example}."
             raise OptionValueError(detail) from None
-        return si
 
     def __call__(self, value: Any) -> str:
         text = str(value).strip()
