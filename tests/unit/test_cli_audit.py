@@ -100,7 +100,7 @@ def test_a_quantity_must_start_with_a_number(tmp_path, value) -> None:
         (("symmetric", "--capacity", "1e9 mAh/cm2"), ("maximum of 100 mAh/cm2",)),
         (("symmetric", "--sse-thickness", "1e9 um"), ("maximum of 5000 um",)),
         # ran for ever
-        (("na-co2", "--co2-pressure", "1e9 bar"), ("maximum of 50 bar", "liquefies")),
+        (("na-co2", "--co2-pressure", "1e9 bar"), ("maximum of 64 bar", "liquefies")),
         (("na-co2", "--current", "1e9 mA/g"), ("maximum of 10000 mA/g",)),
         (("na-co2", "--capacity", "1e9 mAh/g"), ("maximum of 100000 mAh/g",)),
         # accepted and reported "completed"
@@ -392,3 +392,10 @@ def test_reproduce_table_keeps_the_ids_whole_at_80_columns() -> None:
     cells = {line.split("│")[1].strip() for line in text.splitlines() if line.startswith("│")}
     whole = [r["id"] for r in results if r["id"] in cells]
     assert len(whole) >= 0.8 * len(results)  # was 41 of 64 (22 columns for the ids)
+
+
+def test_co2_pressure_bound_is_the_cells() -> None:
+    from solidna.cells.na_co2 import MAX_CO2_PRESSURE_BAR
+    from solidna.cli._common import CO2_PRESSURE
+
+    assert CO2_PRESSURE.maximum == pytest.approx(MAX_CO2_PRESSURE_BAR * 1e5)
