@@ -7,7 +7,13 @@ from typer.testing import CliRunner
 
 from solidna.cells.symmetric import SymmetricCell
 from solidna.cli import app
-from solidna.errors import InvalidOptionError, OutOfRangeError, OutOfRangeWarning, UnitError
+from solidna.errors import (
+    ConvergenceError,
+    InvalidOptionError,
+    OutOfRangeError,
+    OutOfRangeWarning,
+    UnitError,
+)
 
 
 def test_unknown_anode_type():
@@ -161,3 +167,10 @@ def test_a_failed_save_leaves_nothing_behind(tmp_path, monkeypatch):
         "timeseries.csv",
         "voltage.png",
     ]
+
+
+@pytest.mark.parametrize("duration", ["2 h", "400 h"])  # a full solve and a cycle-jumped run
+def test_a_current_past_the_limit_at_once_is_named(duration):
+    # 50 mA/cm2 puts the cell past its 10 V limit at t = 0: not a numerical failure
+    with pytest.raises(ConvergenceError, match=r"past its limit .* as soon as the current flows"):
+        SymmetricCell().cycle(current_density="50 mA/cm2", duration=duration)

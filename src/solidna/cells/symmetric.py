@@ -479,6 +479,9 @@ class _SymmetricBlocks:
         self.exponents = (2.0, 2.0) if cell.anode == "modified" else (1.0, 1.0)
 
     def __call__(self, y: np.ndarray, c: int, k: int) -> Block:
+        import pybamm
+
+        from solidna.models.base import solver_failure
         from solidna.models.schedule import interp_times
 
         t0 = c * self.period_s
@@ -486,11 +489,18 @@ class _SymmetricBlocks:
             (self.switch >= t0 - 1e-6) & (self.switch <= t0 + k * self.period_s + 1e-6)
         ]
         sw = sw - t0
-        sol = self.sim.solve(
-            t_eval=sw,
-            t_interp=interp_times(sw, self.pphc),
-            inputs=self.inputs | dict(zip(_THICKNESS_INPUTS, map(float, y), strict=True)),
-        )
+        try:
+            sol = self.sim.solve(
+                t_eval=sw,
+                t_interp=interp_times(sw, self.pphc),
+                inputs=self.inputs | dict(zip(_THICKNESS_INPUTS, map(float, y), strict=True)),
+            )
+        except pybamm.SolverError as exc:
+            raise solver_failure(
+                exc,
+                f"The symmetric-cell solver failed in cycles {c + 1}-{c + k} of a jumped run "
+                "({exc}); run with jump=False (--full) to resolve every cycle.",
+            ) from None
         t = sol.t
         v, i, left, right = (sol[name].entries for name in _BLOCK_VARIABLES)
         thick = np.vstack([left, right])

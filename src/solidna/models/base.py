@@ -28,6 +28,7 @@ PyBaMM's own battery models):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -37,6 +38,7 @@ from solidna.errors import ConvergenceError, check_choice
 from solidna.models.schedule import current_expression, interp_times, switch_times
 
 __all__ = [
+    "solver_failure",
     "OPERATING_MODES",
     "CircuitParameters",
     "OneDomainModel",
@@ -275,6 +277,34 @@ class OneDomainModel(pybamm.BaseModel):
         return ["Current [A]", "Voltage [V]", "Discharge capacity [A.h]"]
 
 
+def solver_failure(exc: Exception, failure: str) -> ConvergenceError:
+    """The error to raise for a failed solve: ``failure`` (with ``{exc}`` replaced by the solver's
+    message), unless the solver refused to start because an event (a voltage limit or cut-off) is
+    already crossed at t = 0 - then the cause, which is not numerical, is named instead.
+
+    Parameters
+    ----------
+    exc : Exception
+        The solver's error.
+    failure : str
+        Message for a numerical failure, with ``{exc}`` for the solver's message.
+
+    Returns
+    -------
+    ConvergenceError
+        The error to raise (``raise solver_failure(exc, failure) from None``).
+    """
+    events = re.search(r"Events (\[.*?\]) are non-positive at initial conditions", str(exc))
+    if events:
+        return ConvergenceError(
+            f"The cell is past its limit {events[1]} as soon as the current flows: the current "
+            "is too high for this cell (the ohmic and interfacial drop alone exceed the limit) or "
+            "the start state is already beyond it. Lower the current density (or current), or "
+            "check the cut-offs."
+        )
+    return ConvergenceError(failure.format(exc=exc))
+
+
 def solve_schedule(
     model: OneDomainModel,
     parameter_values: pybamm.ParameterValues,
@@ -335,7 +365,7 @@ def solve_schedule(
     try:
         sol = sim.solve(t_eval=switch, t_interp=interp_times(switch, points_per_half_cycle))
     except pybamm.SolverError as exc:
-        raise ConvergenceError(failure.format(exc=exc)) from None
+        raise solver_failure(exc, failure) from None
     t_all = sol["Time [s]"].entries
     keep = ~np.isin(t_all, switch[1:])
     out: dict[str, np.ndarray | str] = {"Time [s]": t_all[keep]}
