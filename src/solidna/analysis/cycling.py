@@ -33,6 +33,7 @@ from solidna.errors import DataFormatError, InvalidOptionError
 
 __all__ = [
     "CyclingEvent",
+    "PER_CYCLE_COLUMNS",
     "split_half_cycles",
     "complete_half_cycles",
     "per_cycle_overpotential",
@@ -93,6 +94,13 @@ SHORT_COLLAPSE_FRACTION: float = 0.2
 #: Number of preceding half cycles whose median |V| forms the reference of the short test.
 SHORT_REFERENCE_HALF_CYCLES: int = 5
 
+#: Columns of :func:`per_cycle_overpotential` (indexed by ``"Cycle number"``).
+PER_CYCLE_COLUMNS = (
+    "Time [h]",
+    "Overpotential [mV]",
+    "Stripping overpotential [mV]",
+    "Plating overpotential [mV]",
+)
 _HALF_CYCLE_COLUMNS = [
     "Half cycle",
     "Cycle number",
@@ -431,12 +439,7 @@ def per_cycle_overpotential(
     # the mean of the two halves, or the one a cycle has
     both = np.where(np.isnan(strip), plate, np.where(np.isnan(plate), strip, 0.5 * (strip + plate)))
     out = pd.DataFrame(
-        {
-            "Time [h]": end_s / 3600.0,
-            "Overpotential [mV]": both,
-            "Stripping overpotential [mV]": strip,
-            "Plating overpotential [mV]": plate,
-        },
+        dict(zip(PER_CYCLE_COLUMNS, (end_s / 3600.0, both, strip, plate), strict=True)),
         index=cycles,
     )
     out.index = out.index.astype(int)

@@ -50,16 +50,6 @@ __all__ = ["SymmetricCell", "CyclingResult", "CVResult", "EISResult"]
 WORKING_ELECTRODE_VOLTAGE = "Working-electrode voltage [V]"
 
 
-#: Columns of :meth:`CyclingResult.cycles` (those of
-#: :func:`solidna.analysis.cycling.per_cycle_overpotential`).
-_CYCLE_COLUMNS = (
-    "Time [h]",
-    "Overpotential [mV]",
-    "Stripping overpotential [mV]",
-    "Plating overpotential [mV]",
-)
-
-
 @dataclass
 class CyclingResult(Result):
     """Galvanostatic plating/stripping (or rest) of a symmetric cell.
@@ -90,7 +80,7 @@ class CyclingResult(Result):
         """Per-cycle table (time, overpotential, stripping and plating overpotentials), with
         ``Interpolated`` True for the cycles a jumped run skipped (interpolated between the
         resolved ones)."""
-        from solidna.analysis.cycling import per_cycle_overpotential
+        from solidna.analysis.cycling import PER_CYCLE_COLUMNS, per_cycle_overpotential
 
         if self.jumped is None:
             ts = self.timeseries
@@ -99,7 +89,7 @@ class CyclingResult(Result):
             i = ts["Current density [mA.cm-2]"].to_numpy()
             if not np.any(i != 0):  # a rest: no cycles (the analysis would call it bad data)
                 return pd.DataFrame(
-                    {name: pd.Series(dtype=float) for name in _CYCLE_COLUMNS},
+                    {name: pd.Series(dtype=float) for name in PER_CYCLE_COLUMNS},
                     index=pd.Index([], dtype=int, name="Cycle number"),
                 ).assign(Interpolated=pd.Series(dtype=bool))
             table = per_cycle_overpotential(t_h * 3600, v, i * 10)
@@ -163,8 +153,8 @@ class CyclingResult(Result):
         ax.set_xlabel("Time [h]")
         ax.set_ylabel("Voltage [V]")
         if zoom_h is not None:
-            if not isinstance(zoom_h, str):  # a number is in hours here, as its name says
-                zoom_h = f"{zoom_h} h" if isinstance(zoom_h, int | float) else zoom_h
+            if isinstance(zoom_h, int | float):  # a number is in hours here, as its name says
+                zoom_h = f"{zoom_h} h"
             hint = "Example: zoom_h=2 (hours)."
             hours = to_si(zoom_h, "s", "the zoom (zoom_h)", positive=True, hint=hint) / 3600
             start = float(ts["Time [h]"].iloc[0])

@@ -63,6 +63,7 @@ __all__ = [
     "refuse_unless",
     "refuse_together",
     "given",
+    "option_flag",
     "directory_path",
 ]
 
@@ -772,7 +773,8 @@ def given(ctx: typer.Context, name: str) -> bool:
     return source in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
 
 
-def _flag(name: str) -> str:
+def option_flag(name: str) -> str:
+    """The command-line flag of parameter ``name`` (``"v_min"`` -> ``"--v-min"``)."""
     return "--" + name.replace("_", "-")
 
 
@@ -795,7 +797,7 @@ def refuse_unless(ctx: typer.Context, applies: bool, where: str, *names: str) ->
     for name in names if not applies else ():
         if given(ctx, name):
             raise UsageError(
-                f"{_flag(name)} applies to {where} only and would be ignored here; leave it out.",
+                f"{option_flag(name)} applies to {where} only and would be ignored here; leave it out.",
                 ctx,
             )
 
@@ -812,6 +814,6 @@ def refuse_together(ctx: typer.Context, *names: str) -> None:
     """
     from typer._click.exceptions import UsageError
 
-    flags = [_flag(name) for name in names if given(ctx, name)]
+    flags = [option_flag(name) for name in names if given(ctx, name)]
     if len(flags) > 1:
         raise UsageError(f"{' and '.join(flags)} exclude each other; give one of them.", ctx)

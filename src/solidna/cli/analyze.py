@@ -33,6 +33,8 @@ from solidna.cli._common import (
     QuantityType,
     choice_option,
     console,
+    given,
+    option_flag,
     output_options,
     quantity_option,
 )
@@ -135,15 +137,6 @@ def _for(name: str, text: str) -> str:
     return f"{_kinds(name)}: {text}"
 
 
-def _is_given(ctx: typer.Context, name: str) -> bool:
-    from typer._click.core import ParameterSource
-
-    return ctx.get_parameter_source(name) in (
-        ParameterSource.COMMANDLINE,
-        ParameterSource.ENVIRONMENT,
-    )
-
-
 def refuse_options_of_other_kinds(ctx: typer.Context, kind: str) -> None:
     """Refuse the options the user typed that ``kind`` would ignore (:data:`OPTION_KINDS`,
     :data:`OPTION_NEEDS`); options left at their defaults are never refused.
@@ -160,7 +153,7 @@ def refuse_options_of_other_kinds(ctx: typer.Context, kind: str) -> None:
     def flag(name: str) -> str:
         return "/".join([*params[name].opts, *params[name].secondary_opts])
 
-    wrong = [n for n, kinds in OPTION_KINDS.items() if kind not in kinds and _is_given(ctx, n)]
+    wrong = [n for n, kinds in OPTION_KINDS.items() if kind not in kinds and given(ctx, n)]
     if wrong:
         what = "; ".join(
             f"{flag(n)} applies to --kind {_kinds(n, ', ', ' or ')} only" for n in wrong
@@ -168,7 +161,7 @@ def refuse_options_of_other_kinds(ctx: typer.Context, kind: str) -> None:
         drop = "the option" if len(wrong) == 1 else "these options"
         raise UsageError(f"{what}; you gave --kind {kind}. Drop {drop} or change --kind.", ctx)
     for (name, for_kind), needed in OPTION_NEEDS.items():
-        if kind == for_kind and _is_given(ctx, name) and not ctx.params.get(needed):
+        if kind == for_kind and given(ctx, name) and not ctx.params.get(needed):
             on, off = params[needed].opts[0], "/".join(params[needed].secondary_opts)
             state = f"and you gave {off}" if off else "which you did not give"
             raise UsageError(
@@ -286,36 +279,34 @@ def _acting(kind: str, **options: Any) -> dict[str, Any]:
     return {name: value for name, value in options.items() if kind in OPTION_KINDS[name]}
 
 
-def _flag(name: str) -> str:
-    return "--" + name.replace("_", "-")
-
-
 def _per_file(name: str, kind: Any, what: str, default: str = "") -> Any:
     help = _for(name, f"{what} (once for all files, or once per file){default}.")
-    return Annotated[list[str] | None, quantity_option(_flag(name), kind, help)]
+    return Annotated[list[str] | None, quantity_option(option_flag(name), kind, help)]
 
 
 def KeyValues(name: str, metavar: str, help: str) -> Any:  # noqa: N802 - used as a type
     """The annotation of a repeatable ``KEY=VALUE`` option (read by :func:`_parse_pairs`)."""
-    opt = typer.Option(_flag(name), metavar=metavar, help=_for(name, help))
+    opt = typer.Option(option_flag(name), metavar=metavar, help=_for(name, help))
     return Annotated[list[str] | None, opt]
 
 
 def _quantity(name: str, kind: QuantityKind, help: str, bare_in_unit: bool = False) -> Any:
     """The annotation of an optional quantity option of some kinds."""
     parser = (_BareInUnit if bare_in_unit else QuantityType)(kind)
-    opt = typer.Option(_flag(name), parser=parser, metavar="QUANTITY", help=_for(name, help))
+    opt = typer.Option(option_flag(name), parser=parser, metavar="QUANTITY", help=_for(name, help))
     return Annotated[str | None, opt]
 
 
 def _option(name: str, type_: Any, help: str, **kwargs: Any) -> Any:
     """The annotation of a plain option of some kinds (``--flag/--no-flag`` for a switch)."""
-    flag = f"{_flag(name)}/--no-{name.replace('_', '-')}" if type_ is bool else _flag(name)
+    flag = (
+        f"{option_flag(name)}/--no-{name.replace('_', '-')}" if type_ is bool else option_flag(name)
+    )
     return Annotated[type_, typer.Option(flag, help=_for(name, help), **kwargs)]
 
 
 def _choice(name: str, choice: AliasChoice, help: str) -> Any:
-    return Annotated[str, choice_option(_flag(name), choice, _for(name, help))]
+    return Annotated[str, choice_option(option_flag(name), choice, _for(name, help))]
 
 
 @output_options(None, "tables, figures, summary.json and report.html")
