@@ -174,3 +174,24 @@ def test_a_current_past_the_limit_at_once_is_named(duration):
     # 50 mA/cm2 puts the cell past its 10 V limit at t = 0: not a numerical failure
     with pytest.raises(ConvergenceError, match=r"past its limit .* as soon as the current flows"):
         SymmetricCell().cycle(current_density="50 mA/cm2", duration=duration)
+
+
+@pytest.mark.parametrize("cycles", [2, 300])  # a full run and a cycle-jumped run
+def test_an_nvp_rate_past_the_window_at_once_stops_with_its_cause(cycles):
+    # at 20 C the drop alone spans the 2.5-3.8 V window from the first instant: a stop with its
+    # cause, as at 12 C (where the first step lasts an instant), not the solver's raw text
+    from solidna.cells.nvp import NVPCell
+    from solidna.protocols import GalvanostaticCycling
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OutOfRangeWarning)
+        result = NVPCell().run(GalvanostaticCycling(c_rate="20 C", cycles=cycles))
+    assert result.status.startswith("stopped at step 1 (charge, cycle 1)")
+    assert "from the fresh cell: the C-rate is too high" in result.status
+
+
+def test_a_na_co2_current_past_the_limit_at_once_is_named_in_a_long_run():
+    from solidna.cells.na_co2 import NaCO2Cell
+
+    with pytest.raises(ConvergenceError, match=r"past its limit .* as soon as the current flows"):
+        NaCO2Cell().cycle(current="50000 mA/g", cycles=100)

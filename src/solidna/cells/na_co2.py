@@ -460,12 +460,13 @@ class _NaCO2Blocks:
                 save=False,
             )
         except pybamm.SolverError as exc:
-            from solidna.errors import ConvergenceError
+            from solidna.models.base import solver_failure
 
-            raise ConvergenceError(
-                f"The Na-CO2 solver failed in cycles {c + 1}-{c + k} of a jumped run ({exc}). "
+            raise solver_failure(
+                exc,
+                f"The Na-CO2 solver failed in cycles {c + 1}-{c + k} of a jumped run ({{exc}}). "
                 f"Tried IDAKLU (rtol {self.rtol:g}); run with jump=False (--full) to "
-                "resolve every cycle."
+                "resolve every cycle.",
             ) from None
         t = sol.t
         # as the full solve (models.base.solve_schedule): no samples at the switches, where the

@@ -843,13 +843,20 @@ class HalfCellSolver:
                     save=False,
                 )
             except pybamm.SolverError as exc:
-                if "non-positive at initial conditions" in str(exc) and solution is not None:
-                    v = float(solution["Voltage [V]"].entries[-1])
+                if "non-positive at initial conditions" in str(exc):
+                    # past a cut-off at the step's first instant: from the fresh cell the current
+                    # is too high (the drop alone spans the window), later the cell is exhausted
+                    why = (
+                        " from the fresh cell: the C-rate is too high for this cell, its ohmic "
+                        "and interfacial drop alone exceed the window"
+                        if solution is None
+                        else " (last voltage at rest or under the previous current "
+                        f"{float(solution['Voltage [V]'].entries[-1]):.3f} V)"
+                    )
                     status = (
                         f"stopped at step {k + 1} ({step.label}, cycle {step.cycle}): the cell "
                         f"voltage is beyond the {step.lower_cutoff_V:g}-{step.upper_cutoff_V:g} V "
-                        f"window as soon as the current flows (last voltage at rest or under "
-                        f"the previous current {v:.3f} V)"
+                        f"window as soon as the current flows{why}"
                     )
                     records.append(
                         StepRecord(step, 0.0, 0.0, "cut-off at start", np.array([]), np.array([]))
