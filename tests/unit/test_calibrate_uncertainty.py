@@ -163,3 +163,21 @@ def test_every_fitted_value_stores_its_uncertainty(name):
         assert entry.uncertainty == pytest.approx(analysis.uncertainty(par)), par
         assert entry.extra["uncertainty_log"] == pytest.approx(analysis.std[k]), par
         assert "tolerances" in entry.extra["uncertainty_method"]
+
+
+@pytest.mark.parametrize("n", [2, 6, 11])
+def test_the_printed_table_fits_80_columns_and_keeps_every_number(n):
+    # long names and many parameters: the names get lines of their own, the sensitivity matrix
+    # splits into blocks of columns, the combinations wrap, and nothing is cut
+    rng = np.random.default_rng(n)
+    names = [f"Cathode accessible volume per CNT mass, variant {k} [m3.kg-1]" for k in range(n)]
+    targets = [_target(f"fig5c.capacity.variant{k}", 1.0, {"rel": 0.1}) for k in range(n + 1)]
+    a = identifiability(rng.normal(size=(n + 1, n)), names, [2.0] * n, targets)
+    text = a.table()
+    assert max(map(len, text.splitlines())) <= 80
+    for name in names:
+        assert name in text
+    for k in range(n):  # every sensitivity is printed once
+        for i in range(n + 1):
+            assert f"{a.sensitivity[i, k]:7.3g}" in text
+    assert text.count("sigma") >= 1 and text.count(f"p{n}") >= 3

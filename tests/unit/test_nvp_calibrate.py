@@ -79,7 +79,10 @@ def test_progress_reports_a_rising_fraction_up_to_one():
     assert all(0 < f <= 1 for f in fractions)
     assert all(b >= a for a, b in zip(fractions, fractions[1:], strict=False))
     assert fractions[0] < 0.5 and fractions[-1] == 1.0
-    assert ("stand-in model", None) in seen
+    assert ("evaluation 1: stand-in model", None) in seen  # the model's own messages
+    # one short line per evaluation, not the optimiser's arrays
+    assert any(m.startswith("evaluation 1: RMS log residual ") for m, _ in seen)
+    assert all("[" not in m and len(m) < 60 for m, _ in seen)
     for name in names:
         assert result["parameters"][name] == pytest.approx(3 * cal.FREE_PARAMETERS[name][1], 1e-3)
 

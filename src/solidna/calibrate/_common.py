@@ -311,17 +311,15 @@ class Calibration:
             ps = base.updated(
                 dict(zip(names, np.exp(x), strict=True)), method="fitted", source="calibration"
             )
-            progress(
-                f"evaluation {len(evaluated) + 1}: "
-                + ", ".join(
-                    f"{n.split('[')[0].strip()}={v:.4g}"
-                    for n, v in zip(names, np.exp(x), strict=True)
-                ),
-                None,
-            )
-            evaluated[x.tobytes()] = self.model_values(ps, progress)
+            n = len(evaluated) + 1
+
+            def step(message: str, fraction: float | None = None) -> None:
+                progress(f"evaluation {n}: {message}", fraction)
+
+            evaluated[x.tobytes()] = self.model_values(ps, step)
             r = np.array(list(self.residuals(evaluated[x.tobytes()]).values()))
-            progress(f"  log residuals: {np.array2string(r, precision=5)}", None)
+            # one number a line: the fit's progress, not the optimiser's arrays
+            progress(f"evaluation {n}: RMS log residual {np.sqrt(np.mean(r**2)):.3g}", None)
             return r
 
         def done(fraction: float) -> None:

@@ -27,6 +27,7 @@ first look at a curved one; a one-sided step keeps ``make reproduce`` within its
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -90,6 +91,32 @@ def target_sigma_log(target: Target) -> float:
         f"Target {target.id!r} has no usable tolerance ({target.tol!r}); give tol: {{rel: r}} "
         "or tol: {abs: a} with a non-zero value in targets.yaml."
     )
+
+
+def _matrix_blocks(
+    rows: Sequence[str],
+    cols: Sequence[str],
+    matrix: np.ndarray,
+    width: int,
+    tail: tuple[str, Sequence[str]] | None = None,
+    fmt: str = "7.3g",
+) -> list[str]:
+    """Lines of ``matrix`` (8 characters a number, ``fmt``) under ``cols``, split into blocks of
+    columns so that each line fits ``width``; ``tail`` (heading, one text per row) ends the last
+    block."""
+    row_w = max(map(len, rows), default=0)
+    per_block = max(1, (width - row_w - (len(tail[0]) if tail else 0)) // 8)
+    lines = []
+    for b in range(0, max(len(cols), 1), per_block):
+        block = range(b, min(b + per_block, len(cols)))
+        last = tail is not None and block.stop == len(cols)
+        lines.append(
+            " " * row_w + "".join(f"{cols[j]:>8s}" for j in block) + (tail[0] if last else "")
+        )
+        for i, label in enumerate(rows):
+            numbers = "".join(f" {matrix[i, j]:{fmt}}" for j in block)
+            lines.append(f"{label:{row_w}s}{numbers}" + (tail[1][i] if last else ""))
+    return lines
 
 
 @dataclass(frozen=True)
@@ -202,36 +229,59 @@ class Identifiability:
         return float(math.exp(min(self.std[k], 700))) if self.log_space[k] else None
 
     # -- presentation and storage --------------------------------------------------------------
-    def table(self) -> str:
+    def table(self, width: int = 80) -> str:
         """A plain-text table: values with uncertainties, sensitivities, combinations, and
-        correlations (what ``solidna calibrate`` prints); parameters are numbered p1, p2, ..."""
+        correlations (what ``solidna calibrate`` prints); parameters are numbered p1, p2, ...
+
+        Parameters
+        ----------
+        width : int, optional
+            Line width [characters]: a parameter name that does not fit beside its numbers gets
+            a line of its own, and the sensitivity matrix is split into blocks of columns.
+
+        Returns
+        -------
+        str
+            The table, lines at most ``width`` characters (an unusually long target id or
+            parameter name excepted).
+        """
         cols = [f"p{k + 1}" for k in range(len(self.parameters))]
-        lines = ["     parameter                                          value        1-sigma"]
+        values = [f"{v:<12.5g}" for v in self.values]
+        uncs = []
         for k, name in enumerate(self.parameters):
             if not math.isfinite(self.std[k]):
-                unc = "not determined (no finite uncertainty)"
+                uncs.append("not determined (no finite uncertainty)")
             elif self.log_space[k]:
-                unc = f"x/÷ {self.factor(name):.3g}  (±{100 * self.std[k]:.3g} % in ln)"
+                uncs.append(f"x/÷ {self.factor(name):.3g} (±{100 * self.std[k]:.3g} % in ln)")
             else:
-                unc = f"± {self.uncertainty(name):.3g}"
-            lines.append(f"{cols[k]:>4s} {name[:50]:50s} {self.values[k]:<12.5g} {unc}")
+                uncs.append(f"± {self.uncertainty(name):.3g}")
+        numbers = max(13 + len(u) for u in uncs)  # value column and 1-sigma
+        name_w = max(10, min(max(map(len, self.parameters)), width - 6 - numbers))
+        lines = [f"     {'parameter':{name_w}s} {'value':12s} 1-sigma"]
+        for k, name in enumerate(self.parameters):
+            if len(name) > name_w:  # the name alone, its numbers below in their columns
+                lines.append(f"{cols[k]:>4s} {name}")
+                lines.append(f"{'':>4s} {'':{name_w}s} {values[k]} {uncs[k]}")
+            else:
+                lines.append(f"{cols[k]:>4s} {name:{name_w}s} {values[k]} {uncs[k]}")
         lines.append("")
         lines.append("sensitivity d ln(target)/d ln(p) (per unit for a linear p); target 1-sigma")
-        lines.append(" " * 40 + "".join(f"{c:>10s}" for c in cols) + "    sigma")
-        for i, tid in enumerate(self.targets):
-            row = "".join(f" {x:9.3g}" for x in self.sensitivity[i])
-            lines.append(f"{tid[:40]:40s}{row}  {self.target_sigma[i]:7.3g}")
+        sigma = [f"  {x:7.3g}" for x in self.target_sigma]
+        lines += _matrix_blocks(self.targets, cols, self.sensitivity, width, ("    sigma", sigma))
         lines.append("")
         lines.append("identifiable combinations, best determined first (singular value: vector)")
         for s, v in zip(self.singular_values, self.singular_vectors, strict=True):
-            terms = " ".join(f"{c:+.2f} {n}" for c, n in zip(v, cols, strict=True))
-            lines.append(f"  {s:9.3g}: {terms}")
+            # a no-break space keeps each coefficient with its parameter when the line wraps
+            terms = " ".join(f"{c:+.2f}\u00a0{n}" for c, n in zip(v, cols, strict=True))
+            wrapped = textwrap.wrap(
+                terms, width, initial_indent=f"  {s:9.3g}: ", subsequent_indent=" " * 13
+            )
+            lines += [line.replace("\u00a0", " ") for line in wrapped]
         lines.append("")
         lines.append("correlations")
-        corr = self.correlation
-        lines.append("    " + "".join(f"{c:>8s}" for c in cols))
-        for k, c in enumerate(cols):
-            lines.append(f"{c:>4s}" + "".join(f"{x:8.3f}" for x in corr[k]))
+        lines += _matrix_blocks(
+            [f"{c:>4s}" for c in cols], cols, self.correlation, width, fmt="7.3f"
+        )
         return "\n".join(lines)
 
     def to_record(self) -> dict[str, Any]:

@@ -136,7 +136,7 @@ def calibrate(
         if analysis is not None:
             console.print(
                 Text(
-                    f"{name}: what the calibration knows (1 sd from the targets' tolerances, "
+                    f"{name}: what the calibration knows\n(1 sd from the targets' tolerances, "
                     "linearised at the optimum)\n" + analysis.table()
                 ),
                 soft_wrap=True,  # a table: long lines are not wrapped

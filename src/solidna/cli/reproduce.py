@@ -24,7 +24,7 @@ from solidna.cli._common import (
     split_prefixes,
 )
 
-__all__ = ["register", "role_counts", "counts_line"]
+__all__ = ["register", "role_counts", "counts_text"]
 
 #: The scored roles, with what they mean for a reader of the counts.
 ROLES = {"calibrate": "calibrate (fitted)", "validate": "validate (predicted)"}
@@ -96,11 +96,16 @@ def role_counts(results: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     return {"by_role": by_role, "reference": reference}
 
 
-def counts_line(results: Iterable[Mapping[str, Any]]) -> str:
-    """``calibrate (fitted): 20/22 pass, 2 fail; validate (predicted): 19/21 pass ...``."""
+def counts_text(results: Iterable[Mapping[str, Any]]) -> str:
+    """The headline counts, a line per role (each within 80 columns)::
+
+    calibrate (fitted): 19/19 pass
+    validate (predicted): 20/24 pass, 4 fail (prediction 5/9, consistency 15/15)
+    21 reference
+    """
     results = list(results)
     counts = role_counts(results)
-    parts = []
+    lines = []
     for role, label in ROLES.items():
         c = counts["by_role"].get(role, {"pass": 0, "fail": 0, "null": 0})
         total = c["pass"] + c["fail"] + c["null"]
@@ -109,23 +114,21 @@ def counts_line(results: Iterable[Mapping[str, Any]]) -> str:
             text += f", {c['fail']} fail"
         if c["null"]:
             text += f", {c['null']} without model value"
-        parts.append(text)
-    parts.append(f"{counts['reference']} reference")
-    # validate split as the report's headline splits it (targets/validation.yaml)
-    by_kind = summarize_kinds(results)
-    if by_kind:
-        parts.append("validate by kind: " + ", ".join(by_kind))
-    return "; ".join(parts)
+        # validate split as the report's headline splits it (targets/validation.yaml)
+        by_kind = summarize_kinds(results) if role == "validate" else []
+        if by_kind:
+            text += f" ({', '.join(by_kind)})"
+        lines.append(text)
+    lines.append(f"{counts['reference']} reference")
+    return "\n".join(lines)
 
 
 def summarize_kinds(results: Iterable[Mapping[str, Any]]) -> list[str]:
-    """``["prediction 9/10 pass", "consistency 14/14 pass"]`` for the validate results."""
+    """``["prediction 9/10", "consistency 14/14"]``: validate results passed per kind."""
     from solidna.report.html import summarize
 
     kinds = summarize(list(results)).get("by_kind", {})
-    return [
-        f"{kind} {c['pass']}/{sum(c.values())} pass" for kind, c in kinds.items() if sum(c.values())
-    ]
+    return [f"{kind} {c['pass']}/{sum(c.values())}" for kind, c in kinds.items() if sum(c.values())]
 
 
 @output_options("results", "reproduction.json, report.html and figures/")
@@ -146,7 +149,7 @@ def reproduce(output: OutputOptions, only: Only = None) -> None:
         console.print(
             Text("role: cal = calibrate (fitted), val = validate (predicted), ref = reference")
         )
-    console.print(counts_line(result["results"]), soft_wrap=True)
+    console.print(counts_text(result["results"]))
     for m in result.get("run", {}).get("modules", []):
         if m.get("status") == "error":
             console.print(

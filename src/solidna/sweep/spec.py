@@ -113,6 +113,25 @@ class Axis:
     scale: str = "linear"
 
 
+def _refuse_split_decimal_commas(items: list, where: str) -> None:
+    """Refuse a list that YAML split at decimal commas: ``[0,1 mA/cm2, 0,2 mA/cm2]`` reads as
+    ``[0, "1 mA/cm2", 0, "2 mA/cm2"]`` (a flow list's items are separated by commas), so a
+    whole number followed by a quantity that starts with a digit is named as such instead of
+    "0 has no unit"."""
+    for a, b in zip(items, items[1:], strict=False):
+        if (
+            isinstance(a, int)
+            and not isinstance(a, bool)
+            and isinstance(b, str)
+            and re.match(r"\d+\s*[^\d\s.,eE+-]", b.strip())
+        ):
+            raise UnitError(
+                f"{where}: {a!r} and {b!r} look like one value with a decimal comma "
+                f"({a},{b.strip()}), which YAML splits into two list items. solidna reads a point "
+                f"as the decimal separator: write {a}.{b.strip()}."
+            )
+
+
 @dataclass(frozen=True)
 class SweepSpec:
     """A validated sweep specification (built by :func:`load_spec`).
@@ -503,6 +522,7 @@ class _Checker:
             items = spec if isinstance(spec, list) else [spec]
             if not items:
                 raise OutOfRangeError(f"{where} is empty; give at least one value.")
+            _refuse_split_decimal_commas(items, where)
             first = self.quantity(name, items[0], unit, where)
             unit = unit or first[1] or None
             values = [first[0]] + [self.quantity(name, v, unit, where)[0] for v in items[1:]]
