@@ -195,3 +195,12 @@ def test_a_na_co2_current_past_the_limit_at_once_is_named_in_a_long_run():
 
     with pytest.raises(ConvergenceError, match=r"past its limit .* as soon as the current flows"):
         NaCO2Cell().cycle(current="50000 mA/g", cycles=100)
+
+
+def test_cv_shows_no_solver_deprecation_warning():
+    # CasADi is used on purpose for the voltage-driven DAE (models/solve.py): PyBaMM's
+    # deprecation notice is not something a user of cv() can act on
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        result = SymmetricCell().cv("-0.5 V", "0.5 V", "5 mV/s", 1)
+    assert result.status == "completed"
