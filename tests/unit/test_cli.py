@@ -169,6 +169,36 @@ def test_calibrate_uses_the_routines(monkeypatch) -> None:
     assert calls == [("electrolyte", True), ("symmetric", True), ("na_co2", True), ("nvp", True)]
 
 
+def test_calibrate_all_weighs_each_step_by_its_typical_duration(monkeypatch) -> None:
+    # the bar's share of a step follows its typical duration, so the time left after the
+    # one-second electrolyte fit is not a quarter of the whole
+    from solidna.cli import calibrate as cli_calibrate
+
+    fake = types.ModuleType("solidna.calibrate")
+    for step in cli_calibrate.STEPS:
+
+        def routine(write: bool = True, progress=None) -> dict:
+            progress("half way", 0.5)
+            return {}
+
+        setattr(fake, f"calibrate_{step.replace('-', '_')}", routine)
+    monkeypatch.setitem(sys.modules, "solidna.calibrate", fake)
+    seen: list[tuple[str, float]] = []
+    monkeypatch.setattr(
+        cli_calibrate.ProgressDisplay,
+        "__call__",
+        lambda self, message, fraction=None: seen.append((message, fraction)),
+    )
+    result = runner.invoke(cli.app, ["calibrate", "all", "--check"])
+    assert result.exit_code == 0, result.output
+    assert set(cli_calibrate.STEP_SECONDS) == set(cli_calibrate.STEPS)
+    weights = [cli_calibrate.STEP_SECONDS[s] for s in cli_calibrate.STEPS]
+    halves = [f for m, f in seen if m.endswith("half way")]
+    expected = [(sum(weights[:k]) + weights[k] / 2) / sum(weights) for k in range(len(weights))]
+    assert halves == pytest.approx(expected)
+    assert halves[0] < 0.01  # the electrolyte fit is a sliver of the whole
+
+
 def test_calibrate_missing_routine_is_a_clear_error(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "solidna.calibrate", types.ModuleType("solidna.calibrate"))
     result = runner.invoke(cli.app, ["calibrate", "symmetric"])
