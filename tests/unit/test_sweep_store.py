@@ -255,3 +255,40 @@ def test_batches_follow_the_chunks_and_split_for_a_small_sweep():
     small = _batches(points[:8], 2, (4, 2))
     assert len(small) == 8 and all(len(b) == 1 for b in small)
     assert sorted(p for b in big for p, _ in b) == sorted(p for p, _ in points)
+
+
+def test_maps_name_their_axes_units_and_points_readably(tmp_path):
+    """Heatmap: the varied quantities in words with the spec's unit, the colour bar carrying
+    the unit (the whole name ran off the figure), dark text on bright cells, and "n.r."
+    explained; per-cycle curves: a legend entry per design point while there are few."""
+    from solidna.sweep.plots import MAX_LEGEND_POINTS, _cycles, _heatmap
+
+    raw = dict(SPEC, vary=dict(SPEC["vary"], sse_thickness={"values": ["40 um", "60 um"]}))
+    spec = load_spec(raw)
+    writer = _fake_store(tmp_path / "s.zarr", spec)
+    for k, (idx, _) in enumerate(spec.points()):
+        values = {"Overpotential [mV]": np.arange(3.0) + k, "Dissipated energy [Wh.m-2]": k}
+        values["Time to overpotential above 80 mV [h]"] = np.nan if k == 0 else float(k)
+        writer.write(idx, values, DONE, run_status="completed")
+    ds = open_store(tmp_path / "s.zarr")
+
+    fig = _heatmap(
+        ds, "Dissipated energy [Wh.m-2]", ("sse_thickness", "half_cycle"), {"duration": 0}
+    )
+    ax, bar = fig.axes
+    assert ax.get_ylabel() == "SSE thickness [um]" and ax.get_xlabel() == "half cycle [h]"
+    assert bar.get_ylabel() == "Wh.m-2"
+    colours = {t.get_text(): t.get_color() for t in ax.texts}
+    values = ds["Dissipated energy [Wh.m-2]"].isel(duration=0)
+    assert colours[f"{float(values.max()):.3g}"] == "k"  # yellow end of viridis
+    assert colours[f"{float(values.min()):.3g}"] == "w"  # dark purple end
+
+    name = "Time to overpotential above 80 mV [h]"
+    fig = _heatmap(ds, name, ("sse_thickness", "half_cycle"), {"duration": 0})
+    texts = [t.get_text() for t in fig.texts] + [t.get_text() for t in fig.axes[0].texts]
+    assert "n.r." in texts and "n.r.: not reached within the run" in texts
+
+    legend = _cycles(ds, "Overpotential [mV]").axes[0].get_legend()
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert len(labels) == len(list(spec.points())) <= MAX_LEGEND_POINTS
+    assert "half cycle 1 h" in labels[0] and "SSE thickness 40 um" in labels[0]

@@ -28,6 +28,10 @@ __all__ = ["figures", "pareto_front", "write_plots", "write_report", "scalar_out
 _NOT_OUTPUTS = ("status", "error", "run_status", "Cycle end time [h]")
 
 
+#: Most design points whose curves get a legend entry each (more would hide the plot).
+MAX_LEGEND_POINTS = 12
+
+
 def _design_dims(ds) -> tuple[str, ...]:
     return tuple(ds["status"].dims)
 
@@ -60,7 +64,12 @@ def _pretty(text: str) -> str:
 
 
 def _axis_label(ds, name: str) -> str:
+    """A varied quantity as people name it, in the spec's unit: ``sse_thickness`` is "SSE
+    thickness [um]" (its parameter entry's words), ``current_density`` "current density"."""
+    from solidna.sweep.cells import CONDITION_ENTRIES
+
     unit = _pretty(ds[name].attrs.get("units", ""))
+    name = CONDITION_ENTRIES.get(name, name).replace("_", " ")
     if name.endswith("]"):  # a parameter entry: its values are in the spec's unit
         name = name[: name.rfind("[")].rstrip()
     return f"{name} [{unit}]" if unit else name
@@ -115,16 +124,20 @@ def _heatmap(ds, name: str, dims: tuple[str, ...], sel: dict[str, int]):
     s = st.transpose(ydim, xdim).values
     fig, ax = _styled_axes((1.2 + 0.9 * z.shape[1] + 1.5, 1.2 + 0.6 * z.shape[0]))
     mesh = ax.imshow(np.ma.masked_invalid(z), origin="lower", aspect="auto", cmap="viridis")
-    fig.colorbar(mesh, ax=ax, label=name)
+    # the title names the quantity; the colour bar carries its unit (the whole name beside a
+    # narrow bar ran off the figure)
+    fig.colorbar(mesh, ax=ax, label=_pretty(ds[name].attrs.get("units", "")) or None)
+    not_reached = False
     for (i, j), v in np.ndenumerate(z):
         text = (
             "failed"
             if s[i, j] == FAILED
             else ("pending" if s[i, j] != DONE else ("n.r." if np.isnan(v) else _fmt(v)))
         )
-        ax.text(
-            j, i, text, ha="center", va="center", fontsize=7, color="w" if np.isfinite(v) else "k"
-        )
+        not_reached |= text == "n.r."
+        # dark text on the bright end of the colour map, white on the dark end
+        dark = not np.isfinite(v) or _luminance(mesh.cmap(mesh.norm(v))) > 0.5
+        ax.text(j, i, text, ha="center", va="center", fontsize=7, color="k" if dark else "w")
     ax.grid(False)
     ax.set_xticks(range(z.shape[1]), [_fmt(v) for v in ds[xdim].values])
     ax.set_yticks(range(z.shape[0]), [_fmt(v) for v in ds[ydim].values])
@@ -132,8 +145,23 @@ def _heatmap(ds, name: str, dims: tuple[str, ...], sel: dict[str, int]):
     ax.set_ylabel(_axis_label(ds, ydim))
     rest = ", ".join(f"{d} = {_fmt(float(ds[d].values[i]))}" for d, i in sel.items())
     ax.set_title(name + (f"\n({rest})" if rest else ""), fontsize=9)
+    if not_reached:
+        ax.annotate(
+            "n.r.: not reached within the run",
+            (0, 0),
+            xycoords="figure fraction",
+            xytext=(4, 4),
+            textcoords="offset points",
+            fontsize=7,
+        )
     fig.tight_layout()
     return fig
+
+
+def _luminance(rgba: tuple[float, ...]) -> float:
+    """Relative luminance [-] of a colour (ITU-R BT.709 weights), to pick a readable text."""
+    r, g, b = rgba[:3]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def _against(ds, name: str, axes: list[str], style: str):
@@ -194,14 +222,31 @@ def _pareto(ds, xname: str, yname: str):
 def _cycles(ds, name: str):
     from solidna.cells.base import _styled_axes
 
-    fig, ax = _styled_axes((5.5, 3.6))
     dims = _design_dims(ds)
     stacked = ds[name].stack(point=dims).transpose("point", CYCLE_DIM)
-    for k in range(stacked.shape[0]):
-        ax.plot(ds[CYCLE_DIM].values, stacked.values[k], lw=0.8, alpha=0.7)
+    n = stacked.shape[0]
+    # a legend names each point's design values while it stays readable
+    varied = [
+        v for v in json.loads(ds.attrs.get("spec", "{}")).get("vary", {}) if v in stacked.coords
+    ]
+    labelled = 0 < n <= MAX_LEGEND_POINTS and bool(varied)
+    fig, ax = _styled_axes((8.5 if labelled else 5.5, 3.6))
+    for k in range(n):
+        label = (
+            ", ".join(
+                f"{_axis_label(ds, v).split(' [')[0]} {_fmt(float(stacked[v].values[k]))}"
+                + (f" {_pretty(ds[v].attrs['units'])}" if ds[v].attrs.get("units") else "")
+                for v in varied
+            )
+            if labelled
+            else None
+        )
+        ax.plot(ds[CYCLE_DIM].values, stacked.values[k], lw=0.8, alpha=0.8, label=label)
     ax.set_xlabel("Cycle number")
     ax.set_ylabel(name)
-    ax.set_title(f"{name}: one curve per design point", fontsize=9)
+    ax.set_title(f"{name}: one curve per design point ({n})", fontsize=9)
+    if labelled:
+        ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
     fig.tight_layout()
     return fig
 
