@@ -38,7 +38,9 @@ os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
 
 __version__ = "0.1.0"
 
-from solidna.cells import NaCO2Cell, NVPCell, SymmetricCell  # noqa: E402
+import importlib  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
 from solidna.errors import (  # noqa: E402
     ConvergenceError,
     DataFormatError,
@@ -48,13 +50,56 @@ from solidna.errors import (  # noqa: E402
     SolidnaError,
     UnitError,
 )
-from solidna.parameters import ParameterSet, lu2019  # noqa: E402
-from solidna.protocols import (  # noqa: E402
-    CyclicVoltammetry,
-    ImpedanceSpectroscopy,
-    PlatingStripping,
-    Rest,
+
+if TYPE_CHECKING:
+    from solidna.cells import NaCO2Cell, NVPCell, SymmetricCell
+    from solidna.parameters import ParameterSet, lu2019
+    from solidna.protocols import CyclicVoltammetry, ImpedanceSpectroscopy, PlatingStripping, Rest
+
+# The cells and parameter sets are imported on first use (PEP 562): `import solidna` and the
+# command line's start (--help, --version) then do not pay for pint, pandas and scipy (0.9 s).
+_LAZY = {
+    "SymmetricCell": "solidna.cells",
+    "NaCO2Cell": "solidna.cells",
+    "NVPCell": "solidna.cells",
+    "ParameterSet": "solidna.parameters",
+    "lu2019": "solidna.parameters",
+    "PlatingStripping": "solidna.protocols",
+    "Rest": "solidna.protocols",
+    "CyclicVoltammetry": "solidna.protocols",
+    "ImpedanceSpectroscopy": "solidna.protocols",
+}
+#: Subpackages reachable as attributes (``sd.protocols.RateTest``) without their own import.
+_SUBPACKAGES = (
+    "analysis",
+    "calibrate",
+    "cells",
+    "materials",
+    "models",
+    "parameters",
+    "protocols",
+    "quantum",
+    "reproduce",
+    "sweep",
+    "targets",
+    "units",
 )
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    elif name in _SUBPACKAGES:
+        value = importlib.import_module(f"solidna.{name}")
+    else:
+        raise AttributeError(f"module 'solidna' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY) | set(_SUBPACKAGES))
+
 
 __all__ = [
     "__version__",

@@ -129,3 +129,34 @@ def test_the_check_can_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     finally:
         globals()["SRC"] = saved
     assert len(problems) == 1 and "solidna.materials.bad" in problems[0]
+
+
+def test_the_package_root_loads_its_public_names_on_first_use() -> None:
+    """`import solidna` (and so the command line's start) loads no pint, pandas, scipy or
+    PyBaMM; every public name and subpackage still resolves, and a misspelt one is an
+    AttributeError naming it."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+import solidna as sd
+heavy = [m for m in ("pint", "pandas", "scipy", "pybamm") if m in sys.modules]
+assert not heavy, heavy
+for name in sd.__all__:
+    assert getattr(sd, name) is not None, name
+    assert name in dir(sd), name
+assert sd.SymmetricCell.__module__ == "solidna.cells.symmetric"
+assert sd.protocols.RateTest.__name__ == "RateTest"
+try:
+    sd.SymetricCell
+except AttributeError as exc:
+    assert "SymetricCell" in str(exc)
+else:
+    raise AssertionError("no AttributeError")
+print("ok")
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.stdout.strip() == "ok", result.stderr
