@@ -190,6 +190,16 @@ def test_an_nvp_rate_past_the_window_at_once_stops_with_its_cause(cycles):
     assert "from the fresh cell: the C-rate is too high" in result.status
 
 
+def test_an_nvp_window_that_excludes_the_fresh_cell_is_named_as_such():
+    # a 3.5-3.8 V window starts the charge below its lower cut-off: not a C-rate too high
+    from solidna.cells.nvp import NVPCell
+    from solidna.protocols import GalvanostaticCycling
+
+    protocol = GalvanostaticCycling(c_rate="1 C", cycles=2, lower_cutoff="3.5 V")
+    status = NVPCell().run(protocol).status
+    assert "from the fresh cell: its voltage lies outside the window; check the cut-offs" in status
+
+
 def test_a_na_co2_current_past_the_limit_at_once_is_named_in_a_long_run():
     from solidna.cells.na_co2 import NaCO2Cell
 

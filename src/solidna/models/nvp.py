@@ -844,15 +844,26 @@ class HalfCellSolver:
                 )
             except pybamm.SolverError as exc:
                 if "non-positive at initial conditions" in str(exc):
-                    # past a cut-off at the step's first instant: from the fresh cell the current
-                    # is too high (the drop alone spans the window), later the cell is exhausted
-                    why = (
-                        " from the fresh cell: the C-rate is too high for this cell, its ohmic "
-                        "and interfacial drop alone exceed the window"
-                        if solution is None
-                        else " (last voltage at rest or under the previous current "
-                        f"{float(solution['Voltage [V]'].entries[-1]):.3f} V)"
-                    )
+                    # past a cut-off at the step's first instant. From the fresh cell: the limit
+                    # the current drives towards means the current is too high (the drop alone
+                    # spans the window), the other one a window that excludes the cell's voltage;
+                    # later, the cell is exhausted
+                    towards = "Minimum" if step.current_A > 0 else "Maximum"  # + on discharge
+                    if solution is not None:
+                        why = (
+                            " (last voltage at rest or under the previous current "
+                            f"{float(solution['Voltage [V]'].entries[-1]):.3f} V)"
+                        )
+                    elif f"{towards} voltage" in str(exc):
+                        why = (
+                            " from the fresh cell: the C-rate is too high for this cell, its "
+                            "ohmic and interfacial drop alone exceed the window"
+                        )
+                    else:
+                        why = (
+                            " from the fresh cell: its voltage lies outside the window; check "
+                            "the cut-offs"
+                        )
                     status = (
                         f"stopped at step {k + 1} ({step.label}, cycle {step.cycle}): the cell "
                         f"voltage is beyond the {step.lower_cutoff_V:g}-{step.upper_cutoff_V:g} V "
