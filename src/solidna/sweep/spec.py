@@ -114,10 +114,10 @@ class Axis:
 
 
 def _refuse_split_decimal_commas(items: list, where: str) -> None:
-    """Refuse a list that YAML split at decimal commas: ``[0,1 mA/cm2, 0,2 mA/cm2]`` reads as
-    ``[0, "1 mA/cm2", 0, "2 mA/cm2"]`` (a flow list's items are separated by commas), so a
-    whole number followed by a quantity that starts with a digit is named as such instead of
-    "0 has no unit"."""
+    """Refuse a list that YAML may have split at decimal commas: ``[0,1 mA/cm2, 0,2 mA/cm2]``
+    reads as ``[0, "1 mA/cm2", 0, "2 mA/cm2"]`` (a flow list's items are separated by commas),
+    so a whole number followed by a quantity that starts with a digit gets a message that names
+    the decimal comma, not only "0 has no unit"."""
     for a, b in zip(items, items[1:], strict=False):
         if (
             isinstance(a, int)
@@ -125,10 +125,11 @@ def _refuse_split_decimal_commas(items: list, where: str) -> None:
             and isinstance(b, str)
             and re.match(r"\d+\s*[^\d\s.,eE+-]", b.strip())
         ):
+            # the parsed list cannot tell a split decimal comma from a forgotten unit: say both
             raise UnitError(
-                f"{where}: {a!r} and {b!r} look like one value with a decimal comma "
-                f"({a},{b.strip()}), which YAML splits into two list items. solidna reads a point "
-                f"as the decimal separator: write {a}.{b.strip()}."
+                f"{where}: {a!r} has no unit and {b!r} follows it. If you meant {a},{b.strip()} "
+                "with a decimal comma, YAML splits it into two list items; solidna reads a point "
+                f"as the decimal separator: write {a}.{b.strip()}. Otherwise give {a} its unit."
             )
 
 
