@@ -278,6 +278,7 @@ def test_maps_name_their_axes_units_and_points_readably(tmp_path):
     ax, bar = fig.axes
     assert ax.get_ylabel() == "SSE thickness [um]" and ax.get_xlabel() == "half cycle [h]"
     assert bar.get_ylabel() == "Wh.m-2"
+    assert ax.get_title().endswith("(duration 3 h)")  # the third axis at its value, in words
     colours = {t.get_text(): t.get_color() for t in ax.texts}
     values = ds["Dissipated energy [Wh.m-2]"].isel(duration=0)
     assert colours[f"{float(values.max()):.3g}"] == "k"  # yellow end of viridis

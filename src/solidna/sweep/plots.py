@@ -143,7 +143,7 @@ def _heatmap(ds, name: str, dims: tuple[str, ...], sel: dict[str, int]):
     ax.set_yticks(range(z.shape[0]), [_fmt(v) for v in ds[ydim].values])
     ax.set_xlabel(_axis_label(ds, xdim))
     ax.set_ylabel(_axis_label(ds, ydim))
-    rest = ", ".join(f"{d} = {_fmt(float(ds[d].values[i]))}" for d, i in sel.items())
+    rest = ", ".join(_value_label(ds, d, float(ds[d].values[i])) for d, i in sel.items())
     ax.set_title(name + (f"\n({rest})" if rest else ""), fontsize=9)
     if not_reached:
         ax.annotate(
@@ -156,6 +156,12 @@ def _heatmap(ds, name: str, dims: tuple[str, ...], sel: dict[str, int]):
         )
     fig.tight_layout()
     return fig
+
+
+def _value_label(ds, name: str, value: float) -> str:
+    """``"SSE thickness 40 um"``: a varied quantity's words, one value and its unit."""
+    unit = _pretty(ds[name].attrs.get("units", ""))
+    return f"{_axis_label(ds, name).split(' [')[0]} {_fmt(value)}" + (f" {unit}" if unit else "")
 
 
 def _luminance(rgba: tuple[float, ...]) -> float:
@@ -233,11 +239,7 @@ def _cycles(ds, name: str):
     fig, ax = _styled_axes((8.5 if labelled else 5.5, 3.6))
     for k in range(n):
         label = (
-            ", ".join(
-                f"{_axis_label(ds, v).split(' [')[0]} {_fmt(float(stacked[v].values[k]))}"
-                + (f" {_pretty(ds[v].attrs['units'])}" if ds[v].attrs.get("units") else "")
-                for v in varied
-            )
+            ", ".join(_value_label(ds, v, float(stacked[v].values[k])) for v in varied)
             if labelled
             else None
         )
