@@ -21,13 +21,15 @@ import numbers
 import re
 import warnings
 from dataclasses import dataclass
-
-import pint
+from typing import TYPE_CHECKING, Any
 
 from solidna.errors import OutOfRangeError, OutOfRangeWarning, UnitError, user_stacklevel
 
+if TYPE_CHECKING:
+    import pint
+
 __all__ = [
-    "ureg",
+    "ureg",  # noqa: F822 - built on first use by the module __getattr__ (PEP 562)
     "Q_",
     "Kind",
     "KINDS",
@@ -41,11 +43,42 @@ __all__ = [
     "check_duration",
 ]
 
-ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-# Battery shorthand that pint does not know: "cm2" is handled by _normalise; add mAh and Ah.
-ureg.define("mAh = milliampere * hour")
-ureg.define("Ah = ampere * hour")
-Q_ = ureg.Quantity
+
+@functools.cache
+def _registry() -> pint.UnitRegistry:
+    """The unit registry, built on first use: importing pint and building its registry takes
+    0.4 s, which the command line's start (``--help``) and ``import solidna`` need not pay."""
+    import pint
+
+    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    # Battery shorthand that pint does not know: "cm2" is handled by _normalise; add mAh and Ah.
+    ureg.define("mAh = milliampere * hour")
+    ureg.define("Ah = ampere * hour")
+    return ureg
+
+
+def Q_(*args: Any) -> pint.Quantity:  # noqa: N802 - pint's customary name
+    """A quantity of solidna's unit registry: ``Q_(0.1, "mA/cm2")``, ``Q_("1 h")``.
+
+    Parameters
+    ----------
+    *args
+        As ``pint.UnitRegistry.Quantity``: a magnitude and a unit, or one string.
+
+    Returns
+    -------
+    pint.Quantity
+        The quantity.
+    """
+    return _registry().Quantity(*args)
+
+
+def __getattr__(name: str) -> Any:
+    # `ureg`, solidna's pint registry, is built when first asked for (PEP 562)
+    if name == "ureg":
+        return _registry()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: The longest duration (run, half cycle, rest, forecast) solidna accepts. 1e5 h is 11 years, 25
 #: times the paper's longest test (4000 h, Fig. 4h); a larger value is a typing slip
@@ -186,6 +219,8 @@ def _parse_text(text: str) -> pint.Quantity:
 
 
 def _parse_error(value: str, exc: Exception, kind: Kind, name: str) -> UnitError:
+    import pint
+
     if isinstance(exc, pint.UndefinedUnitError):
         why = f"{', '.join(repr(u) for u in exc.unit_names)} is not a unit solidna knows"
     else:
@@ -222,6 +257,8 @@ def parse_quantity(
         ``value`` cannot be read (a decimal comma, an unknown unit, not a number) or is another
         kind of quantity than ``unit``.
     """
+    import pint
+
     kind = kind_of(unit)
     if isinstance(value, bool):
         raise UnitError(
@@ -260,7 +297,7 @@ def parse_quantity(
         # "25 C" is 25 coulomb to pint; meant as a temperature, it is degrees Celsius
         celsius = (
             " (C is the coulomb; degrees Celsius are written degC)"
-            if q.units == ureg.coulomb and Q_(1, unit).check("[temperature]")
+            if q.units == _registry().coulomb and Q_(1, unit).check("[temperature]")
             else ""
         )
         raise UnitError(
@@ -352,6 +389,8 @@ def to_si(
     >>> round(to_si("25 degC", "K"), 2)
     298.15
     """
+    import pint
+
     kind = kind_of(unit)
     q = parse_quantity(value, unit, name)
     try:

@@ -4,7 +4,7 @@ Every reader turns an instrument file into one :class:`pandas.DataFrame` with SI
 after :data:`COLUMNS` and hands it to :func:`finish_table`, which refuses empty, truncated and
 non-monotonic records with a :class:`~solidna.errors.DataFormatError` that names the file, the
 problem and the fix. Units in headers (``"Time [h]"``, ``"Test_Time(s)"``, ``"Ewe/V"``,
-``"Current density [mA.cm-2]"``) are read with pint (:data:`solidna.units.ureg`).
+``"Current density [mA.cm-2]"``) are read with pint (:func:`solidna.units.Q_`).
 """
 
 from __future__ import annotations
