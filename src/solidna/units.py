@@ -19,6 +19,7 @@ import functools
 import math
 import numbers
 import re
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -44,17 +45,26 @@ __all__ = [
 ]
 
 
-@functools.cache
+_REGISTRY: list[pint.UnitRegistry] = []
+_REGISTRY_LOCK = threading.Lock()
+
+
 def _registry() -> pint.UnitRegistry:
     """The unit registry, built on first use: importing pint and building its registry takes
-    0.4 s, which the command line's start (``--help``) and ``import solidna`` need not pay."""
-    import pint
+    0.4 s, which the command line's start (``--help``) and ``import solidna`` need not pay.
+    Built once under a lock: quantities of two registries cannot be combined, and threads (a
+    threaded analysis) may ask for it at the same moment."""
+    if not _REGISTRY:
+        with _REGISTRY_LOCK:
+            if not _REGISTRY:
+                import pint
 
-    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-    # Battery shorthand that pint does not know: "cm2" is handled by _normalise; add mAh and Ah.
-    ureg.define("mAh = milliampere * hour")
-    ureg.define("Ah = ampere * hour")
-    return ureg
+                ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+                # Battery shorthand pint does not know ("cm2" is handled by _normalise)
+                ureg.define("mAh = milliampere * hour")
+                ureg.define("Ah = ampere * hour")
+                _REGISTRY.append(ureg)
+    return _REGISTRY[0]
 
 
 def Q_(*args: Any) -> pint.Quantity:  # noqa: N802 - pint's customary name

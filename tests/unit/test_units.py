@@ -217,3 +217,28 @@ def test_a_quantity_starts_with_its_number(text):
     # pint alone would read "mA/cm2" as 1 mA/cm2 and "1_0" as 10
     with pytest.raises(UnitError, match="does not start with a number"):
         to_si(text, "A/m**2", "current density")
+
+
+def test_the_registry_is_built_once_when_threads_ask_at_the_same_moment():
+    # quantities of two registries cannot be combined; a threaded analysis may ask at once
+    import threading
+
+    import solidna.units as units
+
+    saved = list(units._REGISTRY)
+    units._REGISTRY.clear()
+    try:
+        got, start = [], threading.Barrier(8)
+
+        def ask():
+            start.wait()
+            got.append(units._registry())
+
+        threads = [threading.Thread(target=ask) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len({id(r) for r in got}) == 1
+    finally:
+        units._REGISTRY[:] = saved
