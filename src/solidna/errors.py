@@ -27,6 +27,7 @@ __all__ = [
     "closest_matches",
     "check_choice",
     "check_flag",
+    "is_number",
     "positive_int",
     "user_stacklevel",
 ]
@@ -110,6 +111,18 @@ def check_choice(name: str, value: str, allowed: Iterable[str]) -> str:
     )
 
 
+def is_number(value: object) -> bool:
+    """True for a real number (int, float or one of numpy's), False for anything else, a bool
+    included (``True`` would otherwise pass as 1).
+
+    Parameters
+    ----------
+    value : object
+        What the user gave.
+    """
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
 def positive_int(
     value: object, name: str, fix: str = "", maximum: int | None = None, minimum: int = 1
 ) -> int:
@@ -130,13 +143,7 @@ def positive_int(
     minimum : int
         The smallest value accepted (default 1).
     """
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not math.isfinite(value)
-        or value != int(value)
-        or value < minimum
-    ):
+    if not is_number(value) or not math.isfinite(value) or value != int(value) or value < minimum:
         raise OutOfRangeError(
             f"{name} must be a whole number >= {minimum}; got {value!r}. {fix}".rstrip()
         )

@@ -443,10 +443,8 @@ def write_json(path: str | os.PathLike[str], obj: Any) -> Path:
     pathlib.Path
         The path written.
     """
-    out = Path(path)
     text = json.dumps(_unstage(to_jsonable(obj)), indent=2, ensure_ascii=False, allow_nan=False)
-    write_text(out, text + "\n")
-    return out
+    return write_text(path, text + "\n")
 
 
 def write_csv(path: str | os.PathLike[str], dataframe: Any) -> Path:
@@ -468,7 +466,5 @@ def write_csv(path: str | os.PathLike[str], dataframe: Any) -> Path:
     """
     import pandas as pd
 
-    out = Path(path)
     keep_index = not isinstance(dataframe.index, pd.RangeIndex)
-    write_text(out, dataframe.to_csv(index=keep_index, lineterminator="\n"))
-    return out
+    return write_text(path, dataframe.to_csv(index=keep_index, lineterminator="\n"))

@@ -24,7 +24,13 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from solidna.errors import OutOfRangeError, OutOfRangeWarning, UnitError, user_stacklevel
+from solidna.errors import (
+    OutOfRangeError,
+    OutOfRangeWarning,
+    UnitError,
+    is_number,
+    user_stacklevel,
+)
 
 if TYPE_CHECKING:
     import pint
@@ -41,6 +47,7 @@ __all__ = [
     "to_si",
     "format_quantity",
     "warn_unusual",
+    "plain_powers",
     "check_duration",
 ]
 
@@ -124,9 +131,20 @@ class Kind:
         return self.name.split(" ", 1)[1]
 
 
+def plain_powers(text: str) -> str:
+    """Units in ``text`` as people write them: pint's ``"mA/cm**2"`` as ``"mA/cm2"``.
+
+    Parameters
+    ----------
+    text : str
+        A unit, or a message holding units.
+    """
+    return text.replace("**", "")
+
+
 def _text(unit: str) -> str:
-    """Unit as printed in messages: ``"mA/cm**2"`` -> ``"mA/cm2"``."""
-    return unit.replace("**", "").replace("*", ".")
+    """Unit as printed in messages: ``"mA/cm**2"`` -> ``"mA/cm2"``, ``"ohm*m"`` -> ``"ohm.m"``."""
+    return plain_powers(unit).replace("*", ".")
 
 
 #: Plain names of the quantities solidna takes, keyed by the unit callers ask :func:`to_si` for.
@@ -319,7 +337,7 @@ def parse_quantity(
 
 def _is_bare(value: object) -> bool:
     """True for a number given without a unit (a bare number is read in SI)."""
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+    if is_number(value):
         return True
     if isinstance(value, str):
         try:
@@ -490,16 +508,11 @@ def warn_unusual(
     why : str
         Where the range comes from.
     """
-    try:
-        float(given)  # a bare number (or a string holding one)
-        return
-    except (TypeError, ValueError):
-        pass
-    if span_si[0] <= si <= span_si[1]:
+    if _is_bare(given) or span_si[0] <= si <= span_si[1]:
         return
     si_unit = Q_(1, unit).to_base_units().units
     lo, hi, value = (Q_(x, si_unit).to(unit).magnitude for x in (*span_si, si))
-    shown = unit.replace("**", "")
+    shown = plain_powers(unit)
     warnings.warn(
         f"{name} {given!r} ({value:.4g} {shown}) lies outside {lo:g}-{hi:g} {shown} ({why}); "
         "results there are an extrapolation - check the unit.",

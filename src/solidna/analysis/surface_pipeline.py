@@ -332,13 +332,14 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
     for k, s in enumerate(spectra):
         progress(f"{p.name}: {s.label} ({k + 1}/{len(spectra)})", k / len(spectra))
         name = s.label + (f" cycle {s.cycle}" if s.cycle is not None else "")
+        part = safe_name(name, "region")  # of the file names
         span = float(np.ptp(s.binding_energy_eV))
         if span > SURVEY_SPAN_EV:
             table = _survey(s)
             if s.cycle in (None, 1):
-                w.csv(f"tables/{stem}.{safe_name(name, 'region')}.survey.csv", table)
+                w.csv(f"tables/{stem}.{part}.survey.csv", table)
                 fig = _survey_figure(s, table, f"{p.name}: {name}")
-                w.figure(f"{stem}_{safe_name(name, 'region')}_survey", fig)
+                w.figure(f"{stem}_{part}_survey", fig)
             result["regions"][name] = {
                 "survey": True,
                 "core levels": sorted({c for c in table["Core level"] if c}),
@@ -389,6 +390,7 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
         s.label: max(t.cycle or 0 for t, *_ in fits if t.label == s.label) for s, *_ in fits
     }
     for s, name, lev, fit in fits:
+        part = safe_name(name, "region")
         shift = shifts.get(s.cycle or 0) or 0.0
         table = fit.table_.copy()
         table.insert(0, "Region", name)
@@ -416,7 +418,7 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
         shown = s.cycle is None or s.cycle in (1, cycles_max.get(s.label, 1))
         if shown and n_fig < MAX_REGION_FIGURES:
             tags = dict(zip(table["Name"], table["Species"], strict=True))
-            w.figure(f"{stem}_{safe_name(name, 'region')}_fit", fit.plot(f"{p.name}: {name}", tags))
+            w.figure(f"{stem}_{part}_fit", fit.plot(f"{p.name}: {name}", tags))
             curves = pd.DataFrame(
                 {
                     "Binding energy [eV]": fit.energy_eV,
@@ -427,7 +429,7 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
                 }
                 | {f"{c} [counts.s-1]": v for c, v in fit.components_.items()}
             )
-            w.csv(f"tables/{stem}.{safe_name(name, 'region')}.fit.csv", curves)
+            w.csv(f"tables/{stem}.{part}.fit.csv", curves)
             n_fig += 1
     if rows:
         comp = pd.DataFrame(rows)

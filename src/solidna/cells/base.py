@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import math
-import numbers
 import os
 import time
 import warnings
@@ -28,6 +27,7 @@ from solidna.errors import (
     OutOfRangeWarning,
     UnitError,
     check_choice,
+    is_number,
     positive_int,
     user_stacklevel,
 )
@@ -106,7 +106,7 @@ def plain_number(value: object, name: str, example: str) -> float:
         A valid value (``"0.8"``).
     """
     number = None
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+    if is_number(value):
         number = float(value)
     elif isinstance(value, str):
         try:
@@ -465,8 +465,7 @@ class Cell:
         checked = {}
         for name in fresh:
             value = state[name]
-            real = isinstance(value, numbers.Real) and not isinstance(value, bool)
-            if not real or not math.isfinite(value) or not 0 < value < sse_m:
+            if not is_number(value) or not math.isfinite(value) or not 0 < value < sse_m:
                 raise OutOfRangeError(
                     f"state[{name!r}] = {value!r} is not a thickness in m between 0 and the SSE's "
                     f"{sse_m:.3g} m (a final_state holds metres: 8 nm is 8e-09). {how}"

@@ -43,7 +43,6 @@ interpolated (monotone cubic, PCHIP, in cycle number) and marked ``Interpolated`
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -98,12 +97,16 @@ class JumpTolerance:
     output_atol: float = 5e-4
 
     def __post_init__(self) -> None:
-        from solidna.errors import OutOfRangeError
+        from solidna.errors import OutOfRangeError, is_number
 
         for name in ("rtol", "state_atol", "output_atol"):
             value = getattr(self, name)
-            real = isinstance(value, numbers.Real) and not isinstance(value, bool)
-            if not real or not math.isfinite(value) or value < 0 or (name == "rtol" and value == 0):
+            if (
+                not is_number(value)
+                or not math.isfinite(value)
+                or value < 0
+                or (name == "rtol" and value == 0)
+            ):
                 need = "> 0" if name == "rtol" else ">= 0"
                 raise OutOfRangeError(
                     f"JumpTolerance {name} must be a finite number {need}; got {value!r}. "

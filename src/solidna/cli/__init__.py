@@ -49,6 +49,7 @@ from solidna.cli._common import (  # noqa: E402
     INTERRUPTED_EXIT,
     USER_ERROR_EXIT,
     err_console,
+    option_flag,
     print_error,
     print_warning,
 )
@@ -200,7 +201,7 @@ def _option_words(message: str, command: Any) -> str:
     message = _BOTH.sub(r"\1", message)
     for param in getattr(command, "params", []):
         name = param.name or ""
-        flag = "--" + name.replace("_", "-")
+        flag = option_flag(name)
         if "_" in name and flag in getattr(param, "opts", ()):
             message = re.sub(rf"(?<![\w-]){re.escape(name)}(?!\w)", flag, message)
     return message

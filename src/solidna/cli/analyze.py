@@ -299,9 +299,9 @@ def _quantity(name: str, kind: QuantityKind, help: str, bare_in_unit: bool = Fal
 
 def _option(name: str, type_: Any, help: str, **kwargs: Any) -> Any:
     """The annotation of a plain option of some kinds (``--flag/--no-flag`` for a switch)."""
-    flag = (
-        f"{option_flag(name)}/--no-{name.replace('_', '-')}" if type_ is bool else option_flag(name)
-    )
+    flag = option_flag(name)
+    if type_ is bool:
+        flag += f"/--no-{flag[2:]}"
     return Annotated[type_, typer.Option(flag, help=_for(name, help), **kwargs)]
 
 

@@ -39,6 +39,7 @@ from solidna.models.schedule import current_expression, interp_times, switch_tim
 
 __all__ = [
     "solver_failure",
+    "events_at_start",
     "OPERATING_MODES",
     "CircuitParameters",
     "OneDomainModel",
@@ -277,6 +278,19 @@ class OneDomainModel(pybamm.BaseModel):
         return ["Current [A]", "Voltage [V]", "Discharge capacity [A.h]"]
 
 
+def events_at_start(exc: Exception) -> str | None:
+    """The events (voltage limits, cut-offs) the solver found already crossed at the start of a
+    solve (``"['Minimum voltage [V]']"``), read from its error; ``None`` for any other failure.
+
+    Parameters
+    ----------
+    exc : Exception
+        The solver's error.
+    """
+    events = re.search(r"Events (\[.*?\]) are non-positive at initial conditions", str(exc))
+    return events[1] if events else None
+
+
 def solver_failure(exc: Exception, failure: str) -> ConvergenceError:
     """The error to raise for a failed solve: ``failure`` (with ``{exc}`` replaced by the solver's
     message), unless the solver refused to start because an event (a voltage limit or cut-off) is
@@ -294,10 +308,10 @@ def solver_failure(exc: Exception, failure: str) -> ConvergenceError:
     ConvergenceError
         The error to raise (``raise solver_failure(exc, failure) from None``).
     """
-    events = re.search(r"Events (\[.*?\]) are non-positive at initial conditions", str(exc))
+    events = events_at_start(exc)
     if events:
         return ConvergenceError(
-            f"The cell is past its limit {events[1]} as soon as the current flows: the current "
+            f"The cell is past its limit {events} as soon as the current flows: the current "
             "is too high for this cell (the ohmic and interfacial drop alone exceed the limit) or "
             "the start state is already beyond it. Lower the current density (or current), or "
             "check the cut-offs."

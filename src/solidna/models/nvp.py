@@ -61,7 +61,7 @@ import pybamm
 from solidna._docstrings import fill_doc
 from solidna.errors import ConvergenceError, check_choice
 from solidna.materials.thermo import F
-from solidna.models.base import arrhenius
+from solidna.models.base import arrhenius, events_at_start
 from solidna.models.interphase import ANODE_TYPES, InterphaseSubmodel
 
 __all__ = [
@@ -843,7 +843,8 @@ class HalfCellSolver:
                     save=False,
                 )
             except pybamm.SolverError as exc:
-                if "non-positive at initial conditions" in str(exc):
+                events = events_at_start(exc)
+                if events:
                     # past a cut-off at the step's first instant. From the fresh cell: the limit
                     # the current drives towards means the current is too high (the drop alone
                     # spans the window), the other one a window that excludes the cell's voltage;
@@ -854,7 +855,7 @@ class HalfCellSolver:
                             " (last voltage at rest or under the previous current "
                             f"{float(solution['Voltage [V]'].entries[-1]):.3f} V)"
                         )
-                    elif f"{towards} voltage" in str(exc):
+                    elif f"{towards} voltage" in events:
                         why = (
                             " from the fresh cell: the C-rate is too high for this cell, its "
                             "ohmic and interfacial drop alone exceed the window"

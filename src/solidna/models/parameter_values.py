@@ -24,6 +24,7 @@ import pybamm
 
 from solidna.errors import check_choice
 from solidna.parameters import ParameterSet, lu2019
+from solidna.parameters.parameter_set import unit_of
 
 __all__ = ["CELLS", "pybamm_parameter_values", "provenance_table"]
 
@@ -148,7 +149,7 @@ def provenance_table(
     own = set(ps)  # ParameterSet raises InvalidOptionError (not KeyError) for unknown names
     rows = []
     for name, value in _values(cell, anode, ps).items():
-        unit = name[name.rfind("[") + 1 : -1] if name.endswith("]") else "-"
+        unit = unit_of(name)
         shown = value if isinstance(value, int | float) else getattr(value, "__name__", repr(value))
         if name in own:
             p = ps.entry(name)

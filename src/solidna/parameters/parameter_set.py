@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import numbers
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -20,9 +19,18 @@ from solidna.errors import (
     OutputExistsError,
     OutputNotWritableError,
     closest_matches,
+    is_number,
 )
 
-__all__ = ["Parameter", "ParameterSet", "METHODS", "available_sets", "lu2019", "set_directory"]
+__all__ = [
+    "Parameter",
+    "ParameterSet",
+    "METHODS",
+    "available_sets",
+    "lu2019",
+    "set_directory",
+    "unit_of",
+]
 
 METHODS = ("measured", "literature", "fitted", "estimated", "assumed")
 _SETS_DIR = Path(__file__).parent / "sets"
@@ -230,8 +238,7 @@ class ParameterSet(Mapping[str, float]):
                     new[key], value=float(value), method=method, source=source, note=note
                 )
             else:
-                unit = key[key.rfind("[") + 1 : -1] if key.endswith("]") else "-"
-                new[key] = Parameter(key, float(value), unit, source, method, note=note)
+                new[key] = Parameter(key, float(value), unit_of(key), source, method, note=note)
         return ParameterSet(self._name, new, self._meta, self._known)
 
     def _check_update(self, key: object, value: object, add: bool) -> None:
@@ -248,12 +255,10 @@ class ParameterSet(Mapping[str, float]):
                     + (f"; closest: {hint}" if hint else "")
                     + ". Correct the name, or pass add=True to add a new parameter."
                 )
-        real = isinstance(value, numbers.Real) and not isinstance(value, bool)
-        if not real or not math.isfinite(value):
-            unit = key[key.rfind("[") + 1 : -1] if key.endswith("]") else "-"
+        if not is_number(value) or not math.isfinite(value):
             raise OutOfRangeError(
                 f"{key}: {value!r} is not a finite number. Give the value in the unit of the "
-                f"name ({unit}) as a number; to convert a quantity with a unit, use "
+                f"name ({unit_of(key)}) as a number; to convert a quantity with a unit, use "
                 f"solidna.units.to_si, e.g. to_si('25 degC', 'K')."
             )
 
@@ -420,10 +425,28 @@ def set_directory(name: str | Path) -> Path:
     )
 
 
+def unit_of(name: str, default: str = "-") -> str:
+    """The unit in the bracket that ends a parameter name (``"SSE thickness [m]"`` -> ``"m"``),
+    or ``default`` for a name without one.
+
+    Parameters
+    ----------
+    name : str
+        Full parameter name.
+    default : str, optional
+        Returned for a name that does not end in a bracket (default ``"-"``, dimensionless).
+    """
+    return name[name.rfind("[") + 1 : -1] if name.endswith("]") else default
+
+
 def _toml_entry(p: Parameter) -> dict[str, Any]:
     """A :class:`Parameter` as its TOML table (fields left unset are left out)."""
-    entry: dict[str, Any] = {"value": p.value, "unit": p.unit, "source": p.source}
-    entry["method"] = p.method
+    entry: dict[str, Any] = {
+        "value": p.value,
+        "unit": p.unit,
+        "source": p.source,
+        "method": p.method,
+    }
     if p.uncertainty is not None:
         entry["uncertainty"] = p.uncertainty
     if p.valid_range is not None:

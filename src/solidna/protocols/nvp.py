@@ -24,6 +24,7 @@ from solidna.errors import (
     OutOfRangeError,
     OutOfRangeWarning,
     UnitError,
+    is_number,
     positive_int,
     user_stacklevel,
 )
@@ -117,7 +118,7 @@ def parse_c_rate(c_rate: str | float | int, warn: bool = True) -> float:
     """
     if isinstance(c_rate, str):
         value = _c_rate_text(c_rate)
-    elif isinstance(c_rate, numbers.Real) and not isinstance(c_rate, bool):
+    elif is_number(c_rate):
         value = float(c_rate)
     else:
         raise UnitError(f"C-rate: got {type(c_rate).__name__} {c_rate!r}; give {_C_RATE_EXAMPLES}.")

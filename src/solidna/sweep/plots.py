@@ -22,6 +22,7 @@ import numpy as np
 
 from solidna._docstrings import fill_doc
 from solidna.sweep.store import CYCLE_DIM, DONE, FAILED, STATUS, status_counts
+from solidna.units import plain_powers
 
 __all__ = ["figures", "pareto_front", "write_plots", "write_report", "scalar_outputs"]
 
@@ -58,21 +59,20 @@ def _per_cycle_outputs(ds) -> list[str]:
     return [n for n in ds.data_vars if n not in _NOT_OUTPUTS and CYCLE_DIM in ds[n].dims]
 
 
-def _pretty(text: str) -> str:
-    """pint's ``mA/cm**2`` as people write it, ``mA/cm2``."""
-    return text.replace("**", "")
+def _words(name: str) -> str:
+    """A varied quantity as people name it: ``sse_thickness`` is "SSE thickness" (its parameter
+    entry's words), ``current_density`` "current density"; a parameter entry loses its unit
+    bracket (its values are in the spec's unit)."""
+    from solidna.sweep.cells import CONDITION_ENTRIES
+
+    name = CONDITION_ENTRIES.get(name, name).replace("_", " ")
+    return name[: name.rfind("[")].rstrip() if name.endswith("]") else name
 
 
 def _axis_label(ds, name: str) -> str:
-    """A varied quantity as people name it, in the spec's unit: ``sse_thickness`` is "SSE
-    thickness [um]" (its parameter entry's words), ``current_density`` "current density"."""
-    from solidna.sweep.cells import CONDITION_ENTRIES
-
-    unit = _pretty(ds[name].attrs.get("units", ""))
-    name = CONDITION_ENTRIES.get(name, name).replace("_", " ")
-    if name.endswith("]"):  # a parameter entry: its values are in the spec's unit
-        name = name[: name.rfind("[")].rstrip()
-    return f"{name} [{unit}]" if unit else name
+    """A varied quantity in words with the spec's unit: "SSE thickness [um]"."""
+    unit = plain_powers(ds[name].attrs.get("units", ""))
+    return f"{_words(name)} [{unit}]" if unit else _words(name)
 
 
 def pareto_front(x: np.ndarray, y: np.ndarray, sense_x: str, sense_y: str) -> np.ndarray:
@@ -126,7 +126,7 @@ def _heatmap(ds, name: str, dims: tuple[str, ...], sel: dict[str, int]):
     mesh = ax.imshow(np.ma.masked_invalid(z), origin="lower", aspect="auto", cmap="viridis")
     # the title names the quantity; the colour bar carries its unit (the whole name beside a
     # narrow bar ran off the figure)
-    fig.colorbar(mesh, ax=ax, label=_pretty(ds[name].attrs.get("units", "")) or None)
+    fig.colorbar(mesh, ax=ax, label=plain_powers(ds[name].attrs.get("units", "")) or None)
     not_reached = False
     for (i, j), v in np.ndenumerate(z):
         text = (
@@ -160,8 +160,8 @@ def _heatmap(ds, name: str, dims: tuple[str, ...], sel: dict[str, int]):
 
 def _value_label(ds, name: str, value: float) -> str:
     """``"SSE thickness 40 um"``: a varied quantity's words, one value and its unit."""
-    unit = _pretty(ds[name].attrs.get("units", ""))
-    return f"{_axis_label(ds, name).split(' [')[0]} {_fmt(value)}" + (f" {unit}" if unit else "")
+    unit = plain_powers(ds[name].attrs.get("units", ""))
+    return f"{_words(name)} {_fmt(value)}" + (f" {unit}" if unit else "")
 
 
 def _luminance(rgba: tuple[float, ...]) -> float:
@@ -218,8 +218,8 @@ def _pareto(ds, xname: str, yname: str):
     cens = _censored(ds, xname) | _censored(ds, yname)
     if cens.any():
         ax.plot(x[cens], y[cens], ">", mfc="none", color="k", ms=8, label="not reached in the run")
-    ax.set_xlabel(f"{_pretty(xname)} ({'higher' if sx == 'max' else 'lower'} is better)")
-    ax.set_ylabel(f"{_pretty(yname)} ({'higher' if sy == 'max' else 'lower'} is better)")
+    ax.set_xlabel(f"{plain_powers(xname)} ({'higher' if sx == 'max' else 'lower'} is better)")
+    ax.set_ylabel(f"{plain_powers(yname)} ({'higher' if sy == 'max' else 'lower'} is better)")
     ax.legend(frameon=False, fontsize=8)
     fig.tight_layout()
     return fig

@@ -53,6 +53,7 @@ from solidna.errors import (
     UnitError,
     closest_matches,
 )
+from solidna.parameters.parameter_set import unit_of
 from solidna.sweep.cells import (
     CELL_KINDS,
     CONDITION_ENTRIES,
@@ -61,7 +62,7 @@ from solidna.sweep.cells import (
     protocol_step,
 )
 from solidna.sweep.outputs import ENERGY, PER_CYCLE, Output
-from solidna.units import Q_, kind_of, parse_quantity
+from solidna.units import Q_, kind_of, parse_quantity, plain_powers
 
 __all__ = ["Axis", "SweepSpec", "load_spec", "DESIGNS", "SAMPLE_DIM"]
 
@@ -318,7 +319,7 @@ def _pint_unit(parameter_unit: str) -> str:
 
 def _entry_si(value: float, unit: str, entry: str) -> float:
     """A value of a parameter-set entry, given in ``unit``, in the entry's own (SI) unit."""
-    target = _pint_unit(entry[entry.rfind("[") + 1 : -1]) if entry.endswith("]") else ""
+    target = _pint_unit(unit_of(entry, ""))
     if not unit:
         return float(value)
     return float(Q_(value, unit).to(target or "dimensionless").magnitude)
@@ -559,7 +560,7 @@ class _Checker:
     def check_value(self, spec: SweepSpec, ax: Axis, value: float) -> None:
         """Refuse a value outside its parameter's validity range or refused by the cell (or its
         protocol step), with the other quantities at their fixed values or defaults."""
-        shown = f"{value:g} {_readable(ax.unit)}".strip()
+        shown = f"{value:g} {plain_powers(ax.unit)}".strip()
         where = f"Sweep spec 'vary.{ax.name}' = {shown}"
         single = SweepSpec(**{**spec.__dict__, "axes": (ax,), "design": "grid"})
         conditions, arguments, parameters = single.inputs({ax.name: value})
@@ -580,22 +581,17 @@ class _Checker:
                 build_cell(self.kind, spec.anode, conditions, parameters, self.base)
                 protocol_step(self.kind, spec.protocol, arguments)
         except OutOfRangeWarning as exc:
-            raise OutOfRangeError(f"{where}: {_readable(str(exc))}") from None
+            raise OutOfRangeError(f"{where}: {plain_powers(str(exc))}") from None
         except SolidnaError as exc:
             # the API's messages start with the argument's name: a fixed one is to blame, not
             # the varied value (a 'duration' of 1e99 h refused while checking 'vary.current_density')
-            message = _readable(str(exc))
+            message = plain_powers(str(exc))
             fixed = [f"protocol.{spec.protocol}.{n}" for n in spec.arguments]
             fixed += [f"conditions.{n}" for n in spec.conditions]
             for entry in fixed:
                 if message.startswith(entry.rsplit(".", 1)[1] + ":"):
                     where = f"Sweep spec '{entry}'"
             raise type(exc)(f"{where}: {message}") from None
-
-
-def _readable(text: str) -> str:
-    """Units as people write them: pint's ``mA/cm**2`` as ``mA/cm2``."""
-    return text.replace("**", "")
 
 
 def _condition_si(ax: Axis, value: float, entry: str) -> float | None:
