@@ -167,10 +167,17 @@ def test_na_co2_50_cycles_jumped_matches_full(na_co2_50):
     ts_j, ts_f = jumped.timeseries, full.timeseries
     t_f = ts_f["Time [h]"].to_numpy()
     sample = ts_j.iloc[::7]
-    for t, v in zip(sample["Time [h]"], sample["Voltage [V]"], strict=True):
+    for t, v, q in zip(
+        sample["Time [h]"], sample["Voltage [V]"], sample["Capacity [mAh.g-1]"], strict=True
+    ):
         i = int(np.argmin(np.abs(t_f - t)))
         assert abs(t_f[i] - t) < 1e-6
-        assert abs(ts_f["Voltage [V]"].iloc[i] - v) < NA_CO2_VOLTAGE_V
+        # In the first ~1.5 % of a half cycle the voltage swings ~1.8 V between the plateaus
+        # (the CNTs' double layer, na_co2.EARLY_OUTPUT_FRACTIONS) at up to ~15 mV/s: there a
+        # jumped run's extrapolated state may shift the swing by a fraction of a second, so the
+        # bound is 1 % of the swing; elsewhere the per-cycle bound.
+        bound = 0.02 if q < 20 else NA_CO2_VOLTAGE_V
+        assert abs(ts_f["Voltage [V]"].iloc[i] - v) < bound
     assert jumped.summary()["cycles"]["interpolated"] == cj["Interpolated"].tolist()
 
 

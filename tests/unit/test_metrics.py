@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from solidna.analysis.metrics import METRIC_COLUMNS, cycling_summary, galvanostatic_cycles
+from solidna.analysis.metrics import (
+    METRIC_COLUMNS,
+    cycling_summary,
+    galvanostatic_cycles,
+    median_voltage,
+)
 from solidna.errors import DataFormatError, InvalidOptionError
 
 #: Exact up to the sampling: one sample interval (60 s) of a 1-h half cycle is 1.7 %; records
@@ -121,3 +126,66 @@ def test_module_doctests():
     import solidna.analysis.metrics as mod
 
     assert doctest.testmod(mod).failed == 0
+
+
+# --- median voltage over the charge passed -------------------------------------------------
+
+
+def _resampled_median(q, v, n=1_000_001):
+    """The median of V(Q) read linearly on a fine even grid of Q: the definition, by brute force."""
+    q, v = np.asarray(q, float), np.asarray(v, float)
+    order = np.argsort(q)
+    grid = np.linspace(q.min(), q.max(), n)
+    return float(np.median(np.interp(grid, q[order], v[order])))
+
+
+def test_median_voltage_matches_the_median_of_the_curve_on_random_records():
+    rng = np.random.default_rng(7)
+    for _ in range(100):
+        n = int(rng.integers(2, 40))
+        q = np.concatenate([[0.0], np.sort(rng.uniform(0.0, 1.0, n - 1))])
+        v = rng.normal(3.0, 0.5, n)
+        if rng.random() < 0.3:  # voltages held flat over several samples
+            v = np.round(v, 1)
+        assert median_voltage(q, v) == pytest.approx(_resampled_median(q, v), abs=1e-5)
+
+
+def test_median_voltage_does_not_depend_on_where_the_curve_was_sampled():
+    # V = 3 + Q^2 over Q in [0, 1]: the median over Q is 3.25 V. Sampled evenly, densely at the
+    # end (as the simulators sample) or densely where V moves fast (as a cycler logging on dV)
+    curve = lambda q: 3.0 + q**2  # noqa: E731
+    for q in (
+        np.linspace(0, 1, 41),
+        np.concatenate([np.linspace(0, 0.88, 17), np.linspace(0.9, 1, 30)]),
+        np.sqrt(np.linspace(0, 1, 41)),
+    ):
+        assert median_voltage(q, curve(q)) == pytest.approx(3.25, abs=2e-3)
+    dense_end = np.concatenate([np.linspace(0, 0.88, 17), np.linspace(0.9, 1, 30)])
+    assert np.median(curve(dense_end)) > 3.6  # what a median of the samples reads
+
+
+def test_median_voltage_edge_cases():
+    assert median_voltage([0.0, 1.0], [3.0, 3.0]) == 3.0
+    assert median_voltage([0.0], [2.5]) == 2.5  # one sample
+    assert median_voltage([0.0, 0.0, 0.0], [1.0, 2.0, 3.0]) == 2.0  # no charge passed
+    assert median_voltage([1.0, 0.5, 0.0], [4.0, 3.5, 3.0]) == pytest.approx(3.5)  # Q falling
+    # a plateau holding most of the charge is the median
+    assert median_voltage([0.0, 0.1, 0.9, 1.0], [2.0, 2.3, 2.3, 2.0]) == pytest.approx(2.3)
+
+
+def test_gap_uses_the_median_over_the_charge():
+    # one cycle sampled unevenly: the discharge's voltage falls linearly 2.5 -> 2.1 V, the
+    # charge's rises 3.8 -> 4.2 V; logging every 30 s for the first 10 min, then every 5 min
+    # (with a last sample just before the end)
+    t, v, i = [], [], []
+    for k, (sign, v0, v1) in enumerate(((-1, 2.5, 2.1), (1, 3.8, 4.2))):
+        ts = np.concatenate(
+            [np.arange(30.0, 600.0, 30.0), np.arange(600.0, 3600.0, 300.0), [3570.0]]
+        )
+        t.append(k * 3600.0 + ts)
+        v.append(v0 + (v1 - v0) * ts / 3600.0)
+        i.append(np.full(ts.size, sign * 1e-3))
+    table = galvanostatic_cycles(np.concatenate(t), np.concatenate(v), np.concatenate(i))
+    assert table.loc[1, "Median discharge voltage [V]"] == pytest.approx(2.3, abs=0.02)
+    assert table.loc[1, "Median charge voltage [V]"] == pytest.approx(4.0, abs=0.02)
+    assert table.loc[1, "Charge-discharge gap [V]"] == pytest.approx(1.7, abs=0.03)

@@ -19,7 +19,12 @@ Definitions (per cycle)
   cycle with a discharge), in %;
 * energies: ``integral of V I dt`` over each half cycle (trapezoidal); mean charge and discharge
   voltages = energy / capacity (the capacity-weighted mean voltage);
-* median charge and discharge voltages: the median of the voltage samples of the half cycle;
+* median charge and discharge voltages: the median of the voltage over the charge passed in the
+  half cycle (:func:`median_voltage`: the voltage below which half of it was passed, the voltage
+  read linearly between samples), so that it does not depend on how the record was sampled:
+  cyclers log on a voltage change as well as on time, and the simulators sample densely near
+  the ends of half cycles, either of which would weigh a plain median of the samples towards
+  where the voltage moves fast;
 * charge-discharge gap = median charge voltage - median discharge voltage (the "overpotential"
   of a Na-CO2 cell read between its charge and discharge plateaus, Fig. 5d; the definition of
   the Na-CO2 simulator, ``solidna.cells.na_co2.NaCO2Result.cycles``, so that measured and simulated
@@ -43,7 +48,13 @@ from solidna.analysis.cycling import complete_half_cycles
 from solidna.analysis.io._table import integrate_current
 from solidna.errors import InvalidOptionError
 
-__all__ = ["galvanostatic_cycles", "cycling_summary", "METRIC_COLUMNS", "CHARGE_BALANCE_REL"]
+__all__ = [
+    "galvanostatic_cycles",
+    "cycling_summary",
+    "median_voltage",
+    "METRIC_COLUMNS",
+    "CHARGE_BALANCE_REL",
+]
 
 #: The per-cycle charge and discharge capacities must add up to the charge passed over the same
 #: stretch of the record (sum of |dQ|) within 0.5 %; more means charge fell between half cycles
@@ -67,6 +78,71 @@ METRIC_COLUMNS = [
     "Terminal charge voltage [V]",
     "Terminal discharge voltage [V]",
 ]
+
+
+def median_voltage(capacity, voltage_V) -> float:
+    """Median of the voltage over the charge passed: the voltage below which half of it passed.
+
+    The voltage is read linearly between samples, so the value is that of the curve V(Q) and
+    not of where it happened to be sampled (a plain median of the samples leans towards the
+    stretches sampled densely: a cycler logging on a voltage change samples the steep parts
+    more often, the simulators the ends of the half cycles).
+
+    Parameters
+    ----------
+    capacity : array_like of float
+        Running charge over one half cycle, monotonic (any unit: A.h, mAh/g, C).
+    voltage_V : array_like of float
+        Voltage at the same samples [V].
+
+    Returns
+    -------
+    float
+        The median voltage [V]; the median of the samples when no charge passed between them
+        (a half cycle of one sample).
+
+    Examples
+    --------
+    >>> q = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 1.0]  # dense at the start, one step to the end
+    >>> v = [3.0, 3.1, 3.2, 3.3, 3.4, 3.5, 4.0]  # V = 3 + Q: the median over Q is 3.5 V
+    >>> round(median_voltage(q, v), 6), float(np.median(v))
+    (3.5, 3.3)
+    """
+    q = np.asarray(capacity, dtype=float)
+    v = np.asarray(voltage_V, dtype=float)
+    dq = np.abs(np.diff(q))
+    if q.size < 2 or not dq.sum() > 0:
+        return float(np.median(v))
+    lo, hi = np.minimum(v[:-1], v[1:]), np.maximum(v[:-1], v[1:])
+    flat = hi == lo
+    span = np.where(flat, 1.0, hi - lo)
+
+    def below(x: float, strict: bool) -> float:
+        """Charge passed at a voltage below x (strict) or at most x."""
+        part = np.clip((x - lo) / span, 0.0, 1.0)
+        part[flat] = (lo[flat] < x) if strict else (lo[flat] <= x)
+        return float(np.sum(dq * part))
+
+    # Charge passed below x is continuous and piecewise linear in x between the sample
+    # voltages, with a step at a voltage held flat: find the first sample voltage it reaches
+    # half the total at, then read the median in the linear stretch before it.
+    half = 0.5 * dq.sum()
+    levels = np.unique(v)
+    # bisection over the sorted levels: O(n log n), where evaluating every level is O(n^2)
+    k, top = 0, levels.size - 1
+    while k < top:
+        mid = (k + top) // 2
+        if below(levels[mid], False) >= half:
+            top = mid
+        else:
+            k = mid + 1
+    x1 = levels[k]
+    m1 = below(x1, True)
+    if k == 0 or m1 <= half:
+        return float(x1)
+    x0 = levels[k - 1]
+    m0 = below(x0, False)
+    return float(x0 + (x1 - x0) * (half - m0) / (m1 - m0))
 
 
 def galvanostatic_cycles(
@@ -165,7 +241,9 @@ def galvanostatic_cycles(
             "energy": energy,
             "mean": mean_v,
             "terminal": v[b],
-            "median": [float(np.median(v[x : y + 1])) for x, y in zip(a, b, strict=True)],
+            "median": [
+                median_voltage(q[x : y + 1], v[x : y + 1]) for x, y in zip(a, b, strict=True)
+            ],
         }
     )
     # Several half cycles of one sign in a cycle (a rest in between) add up; the terminal

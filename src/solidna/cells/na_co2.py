@@ -433,6 +433,7 @@ class _NaCO2Blocks:
         self.n_states = self.model.len_rhs_and_alg
         self.termination = "final time"
         self.rtol = na_co2_model.RTOL
+        self.early = na_co2_model.EARLY_OUTPUT_FRACTIONS
 
     def __call__(self, y: np.ndarray, c: int, k: int) -> Block:
         import pybamm
@@ -456,7 +457,9 @@ class _NaCO2Blocks:
                 t_eval=t_eval,
                 # the end of every charge, just before its switch (the full solve's record has
                 # it: there its switch time differs from the integrator's in the last bit)
-                t_interp=np.union1d(interp_times(t_eval, 24), P * np.arange(1, k + 1) - 1e-3),
+                t_interp=np.union1d(
+                    interp_times(t_eval, 24, self.early), P * np.arange(1, k + 1) - 1e-3
+                ),
                 save=False,
             )
         except pybamm.SolverError as exc:
@@ -553,6 +556,7 @@ def _cycle_rows(ts: pd.DataFrame) -> pd.DataFrame:
     """Per-cycle capacities, terminal and median voltages and the gap of a time series whose
     first half cycle is cycle 1."""
     from solidna.analysis.cycling import split_half_cycles
+    from solidna.analysis.metrics import median_voltage
 
     t = ts["Time [h]"].to_numpy()
     v = ts["Voltage [V]"].to_numpy()
@@ -565,7 +569,7 @@ def _cycle_rows(ts: pd.DataFrame) -> pd.DataFrame:
         row = rows.setdefault(int(h[1]), {})
         row[f"{kind.capitalize()} capacity [mAh.g-1]"] = float(q[b])
         row[f"Terminal {kind} voltage [V]"] = float(v[b])
-        row[f"Median {kind} voltage [V]"] = float(np.median(v[a : b + 1]))
+        row[f"Median {kind} voltage [V]"] = median_voltage(q[a : b + 1], v[a : b + 1])
     table = pd.DataFrame.from_dict(rows, orient="index").sort_index()
     table.index.name = "Cycle number"
     if {"Median charge voltage [V]", "Median discharge voltage [V]"} <= set(table.columns):

@@ -328,6 +328,7 @@ def solve_schedule(
     points_per_half_cycle: int,
     solver: pybamm.BaseSolver,
     failure: str,
+    early: Sequence[float] = (),
 ) -> tuple[pybamm.Solution, dict[str, np.ndarray | str]]:
     """Solve ``model`` under the current schedule ``segments``.
 
@@ -356,6 +357,9 @@ def solve_schedule(
         The solver (IDAKLU).
     failure : str
         Error message on solver failure, with ``{exc}`` for the solver's message.
+    early : sequence of float, optional
+        Further output points just after each switch, as fractions of the interval
+        (:func:`~solidna.models.schedule.interp_times`) [-].
 
     Returns
     -------
@@ -377,7 +381,7 @@ def solve_schedule(
     )
     switch = switch_times(segments)
     try:
-        sol = sim.solve(t_eval=switch, t_interp=interp_times(switch, points_per_half_cycle))
+        sol = sim.solve(t_eval=switch, t_interp=interp_times(switch, points_per_half_cycle, early))
     except pybamm.SolverError as exc:
         raise solver_failure(exc, failure) from None
     t_all = sol["Time [s]"].entries

@@ -144,7 +144,9 @@ def square_wave_inputs(segment, area_m2: float) -> dict[str, float]:
     )
 
 
-def interp_times(switch: np.ndarray, points_per_half_cycle: int) -> np.ndarray:
+def interp_times(
+    switch: np.ndarray, points_per_half_cycle: int, early: Sequence[float] = ()
+) -> np.ndarray:
     """Output times: dense near the end of every constant-current interval (where the
     overpotential is read) and never exactly at a switch, where the current is two-valued.
 
@@ -154,6 +156,9 @@ def interp_times(switch: np.ndarray, points_per_half_cycle: int) -> np.ndarray:
         Switch times of the schedule [s], sorted.
     points_per_half_cycle : int
         Output points per interval between switches [-].
+    early : sequence of float, optional
+        Further output points as fractions of each interval (below 0.02, where the regular
+        points start): where a cell's voltage moves fast just after a switch [-].
 
     Returns
     -------
@@ -163,6 +168,7 @@ def interp_times(switch: np.ndarray, points_per_half_cycle: int) -> np.ndarray:
     frac = np.concatenate(
         [
             [1e-6],
+            np.asarray(early, dtype=float),
             np.linspace(0.02, 0.88, max(points_per_half_cycle - 8, 2)),
             [0.9, 0.92, 0.94, 0.96, 0.98, 0.99, 1 - 1e-6],
         ]
