@@ -224,13 +224,36 @@ _PARENS = re.compile(r"^(?P<stem>.*?[^\s(])\s*\((?P<unit>[^()]+)\)\s*$")
 _SLASH = re.compile(r"^(?P<stem>.+?)/(?P<unit>[^/]+)$")
 # Words in parentheses that are not units (Re(Z), Im(Z), (Q-Qo) ...) are kept in the stem.
 _NOT_UNITS = {"z", "q-qo", "y", "z'", "z''"}
+# A unit after the last underscore (``voltage_V``, ``test_time_s``, ``current_a``: Landt and
+# Battery Data Format exports) is read only when it is one of these, so that ``Cycle_Index`` or
+# ``temperature_1_C`` (C is coulomb to pint) keep their name whole.
+_SUFFIX = re.compile(r"^(?P<stem>[^\s_][^\s]*?)_(?P<unit>[A-Za-z]+)$")
+_SUFFIX_UNITS = {
+    "s": "s",
+    "sec": "s",
+    "min": "min",
+    "h": "h",
+    "hr": "h",
+    "v": "V",
+    "mv": "mV",
+    "a": "A",
+    "ma": "mA",
+    "ua": "uA",
+    "ah": "A*h",
+    "mah": "mA*h",
+    "wh": "W*h",
+    "mwh": "mW*h",
+    "ohm": "ohm",
+    "hz": "Hz",
+}
 
 
 def split_header(name: str) -> tuple[str, str | None]:
     """Split a column header into its quantity and its unit.
 
     Understands ``"Time [h]"``, ``"Test_Time(s)"``, ``"Voltage(V)"``, ``"Ewe/V"``,
-    ``"(Q-Qo)/mA.h"`` and ``"-Im(Z)/Ohm"``.
+    ``"(Q-Qo)/mA.h"``, ``"-Im(Z)/Ohm"`` and, for the units of ``_SUFFIX_UNITS``,
+    ``"voltage_V"``.
 
     Parameters
     ----------
@@ -246,14 +269,17 @@ def split_header(name: str) -> tuple[str, str | None]:
     --------
     >>> split_header("Time [h]"), split_header("Test_Time(s)"), split_header("Re(Z)/Ohm")
     (('Time', 'h'), ('Test_Time', 's'), ('Re(Z)', 'Ohm'))
-    >>> split_header("Cycle_Index")
-    ('Cycle_Index', None)
+    >>> split_header("Cycle_Index"), split_header("test_time_s"), split_header("current_a")
+    (('Cycle_Index', None), ('test_time', 's'), ('current', 'A'))
     """
     text = str(name).strip()
     for pattern in (_BRACKETS, _SLASH, _PARENS):
         m = pattern.match(text)
         if m and m.group("unit").strip().lower() not in _NOT_UNITS:
             return m.group("stem").strip(), m.group("unit").strip()
+    m = _SUFFIX.match(text)
+    if m and m.group("unit").lower() in _SUFFIX_UNITS:
+        return m.group("stem"), _SUFFIX_UNITS[m.group("unit").lower()]
     return text, None
 
 
@@ -670,6 +696,8 @@ def finish_table(
             frame[CURRENT_DENSITY] = frame[CURRENT] / area_m2
         elif CURRENT_DENSITY in frame and CURRENT not in frame:
             frame[CURRENT] = frame[CURRENT_DENSITY] * area_m2
+    if CAPACITY in frame and CURRENT in frame and not _is_net_charge(frame, notes):
+        frame = frame.drop(columns=CAPACITY)
     if CAPACITY not in frame and CURRENT in frame:
         frame[CAPACITY] = integrate_current(t, frame[CURRENT].to_numpy(dtype=float))
     for col in (CYCLE, STEP):
@@ -686,6 +714,38 @@ def finish_table(
                 notes.append("the instrument counts cycles from 0; cycle numbers shifted by +1.")
     order = [c for c in COLUMNS["timeseries"] if c in frame]
     return frame[order].reset_index(drop=True)
+
+
+#: Share of a capacity column's change [-] that may run against the current's sign or happen
+#: while no current flows before the column is not taken as the running net charge. A net
+#: charge counter follows the current apart from the sample at each switch (a few per half
+#: cycle); a per-step or unsigned counter (Maccor or Novonix CSV "Capacity") runs against it
+#: through every discharge, about half of its change.
+NET_CHARGE_MISMATCH = 0.1
+
+
+def _is_net_charge(frame: pd.DataFrame, notes: list[str] | None) -> bool:
+    """True when the table's capacity column behaves as the running net charge it stands for
+    (it rises on charge, falls on discharge, holds during rests); else a note says why not."""
+    q = frame[CAPACITY].to_numpy(dtype=float)
+    i = frame[CURRENT].to_numpy(dtype=float)
+    if q.size < 3 or not np.isfinite(q).all():
+        return True
+    dq, i_end = np.diff(q), i[1:]
+    typical = np.percentile(np.abs(i), 90)
+    flowing = np.abs(i_end) > 0.05 * typical
+    against = np.where(flowing, np.sign(dq) == -np.sign(i_end), dq != 0)
+    total = np.abs(dq).sum()
+    share = np.abs(dq[against]).sum() / total if total > 0 else 0.0
+    if share <= NET_CHARGE_MISMATCH:
+        return True
+    if notes is not None:
+        notes.append(
+            f"the capacity column does not behave as a running net charge: {share:.0%} of its "
+            "change runs against the current's sign or happens while no current flows (a "
+            "per-step or unsigned counter). The capacity is integrated from the current instead."
+        )
+    return False
 
 
 def warn_assumed_units(assumed: Mapping[str, str], path: Path | str, notes: list[str]) -> None:

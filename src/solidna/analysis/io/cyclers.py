@@ -349,6 +349,11 @@ def _neware_records(path: Path, progress: Progress | None) -> tuple[pd.DataFrame
                     continue  # a repeated header
                 if level == 0:
                     cycle_id = cells[0]
+                    # BTSDA writes a cycle's first step on the cycle's own line, after the
+                    # cycle fields: without this, that step's records have no step id
+                    n_cycle = len(level_headers[0])
+                    if 1 in level_headers and len(cells) > n_cycle and cells[n_cycle]:
+                        step_id = cells[n_cycle]
                 elif level == 1:
                     step_id = cells[0]
                 else:
@@ -628,11 +633,15 @@ def read_maccor(
             "first 40 lines. Read it as format='csv' with a column mapping."
         )
     metadata: dict[str, Any] = {"instrument": "Maccor"}
+    wanted = ("Name", "Channel", "Tester", "Tester Channel", "Procedure", "Started", "Date of Test")
+    wanted += ("Filename",)
     for line in head[:k]:
-        key, _, value = line.partition("\t")
-        key = key.strip().rstrip(":")
-        if key and value.strip() and key in ("Name", "Channel", "Tester", "Procedure", "Started"):
-            metadata[key] = re.sub(r"[^\x20-\x7e]", "", value).strip()
+        # "key:<tab>value" pairs, one or several to a line ("Procedure:\tX.000\tDescription:\t")
+        cells = [c.strip() for c in line.rstrip("\r\n").split("\t")]
+        for key, value in zip(cells[::2], cells[1::2], strict=False):
+            key = key.rstrip(":")
+            if key in wanted and value:
+                metadata[key] = re.sub(r"[^\x20-\x7e]", "", value).strip()
     raw = read_delimited(path, sep="\t", skiprows=k, encoding="latin-1", progress=progress)
     raw.columns = [str(c).strip() for c in raw.columns]
     cols = {}

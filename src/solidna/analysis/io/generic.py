@@ -51,8 +51,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "step": ("step", "stepindex", "ns", "stepnumber"),
     "frequency": ("frequency", "freq", "f"),
     "z_re": ("z_re", "zre", "re(z)", "z'", "zreal", "realz", "z'(ohm)", "real"),
-    "z_im": ("z_im", "zim", "im(z)", 'z"', "z''", "zimag", "imagz", "zimg", "imag"),
-    "-z_im": ("-z_im", "-zim", "-im(z)", '-z"', "-z''", "-zimag"),
+    "z_im": ("z_im", "zim", "im(z)", 'z"', "z''", "zimag", "imagz", "zimg", "imag", "imaginary"),
+    "-z_im": ("-z_im", "-zim", "-im(z)", '-z"', "-z''", "-zimag", "-imag", "-imaginary"),
 }
 
 _NUMBERISH = re.compile(r"^\s*[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?\s*$")
@@ -121,10 +121,17 @@ _NEEDS = {
     "timeseries": (("time",), ("voltage",), ("current", "current density")),
     "impedance": (("frequency",), ("z_re",), ("z_im", "-z_im")),
 }
-_MAPPING_EXAMPLE = (
-    "columns={'time': 't [min]', 'voltage': 'E', 'current': 'I [mA]'} in Python, or "
-    "--column 'time=t [min]' --column voltage=E --column 'current=I [mA]' on the command line"
-)
+_MAPPING_EXAMPLE = {
+    "timeseries": (
+        "columns={'time': 't [min]', 'voltage': 'E', 'current': 'I [mA]'} in Python, or "
+        "--column 'time=t [min]' --column voltage=E --column 'current=I [mA]' on the command line"
+    ),
+    "impedance": (
+        "columns={'frequency': 'f [Hz]', 'z_re': 'Zr [Ohm]', 'z_im': 'Zi [Ohm]'} in Python "
+        "('-z_im' for a column of -Z''), or --column 'frequency=f [Hz]' --column "
+        "'z_re=Zr [Ohm]' --column 'z_im=Zi [Ohm]' on the command line"
+    ),
+}
 
 
 def check_columns(
@@ -174,7 +181,7 @@ def check_columns(
     raise DataFormatError(
         f"{path}: {problem}. Recognised column names (case, spaces, dots and underscores "
         f"ignored; a unit in [..], (..) or after '/'): {names}. Map the columns with "
-        f"{_MAPPING_EXAMPLE}."
+        f"{_MAPPING_EXAMPLE[kind]}."
     )
 
 
@@ -237,7 +244,77 @@ def frame_from_columns(
             f"area {area_m2 * 1e4:g} cm2."
         )
     warn_assumed_units(assumed, path, notes)
+    if kind == "timeseries":
+        for target in (QUANTITIES["current"][0], QUANTITIES["current density"][0]):
+            if target in out and _counts_discharge_positive(raw, out[target], notes):
+                out[target] = -out[target]
     return pd.DataFrame(out), kind, area_m2
+
+
+# Columns that say which way the current flows: a step type (Battery Data Format "Step Type",
+# Landt "step_name", Neware "Status") or a pair of charge and discharge counters.
+_STEP_TYPE_STEMS = {"steptype", "stepname", "steptypename", "status", "state", "type", "mode"}
+_COUNTER_STEMS = {"chargecapacity": 1, "dischargecapacity": -1}
+
+
+def _direction_labels(raw: pd.DataFrame) -> tuple[np.ndarray, str] | None:
+    """Per row +1 (charge), -1 (discharge) or 0 as the file itself states it, and the columns
+    that state it; None when the file has no such column."""
+    for col in raw.columns:
+        if _norm(split_header(col)[0]) in _STEP_TYPE_STEMS and not pd.api.types.is_numeric_dtype(
+            raw[col]
+        ):
+            text = raw[col].astype(str).str.strip().str.lower()
+            dis = text.str.contains(r"dis|dchg|dch\b", regex=True) | (text == "d")
+            chg = ~dis & (text.str.contains(r"charg|chg", regex=True) | (text == "c"))
+            if dis.any() or chg.any():
+                return np.where(dis, -1, np.where(chg, 1, 0)), f"the step types of {col!r}"
+    counters = {}
+    for col in raw.columns:
+        sign = _COUNTER_STEMS.get(_norm(split_header(col)[0]))
+        if sign is not None and sign not in counters:
+            counters[sign] = pd.to_numeric(raw[col], errors="coerce").to_numpy(dtype=float)
+    if len(counters) == 2:
+        grows = {s: np.r_[False, np.diff(np.abs(q)) > 0] for s, q in counters.items()}
+        labels = np.where(grows[-1] & ~grows[1], -1, np.where(grows[1] & ~grows[-1], 1, 0))
+        return labels, "the charge and discharge capacity columns"
+    return None
+
+
+def _counts_discharge_positive(raw: pd.DataFrame, current, notes: list[str]) -> bool:
+    """True when the file's own labels say its current is positive on discharge.
+
+    solidna counts a charge (oxidation of the working electrode) positive. Most cyclers do too,
+    but some exports count the discharge positive (BattMo's Battery Data Format CSV); where the
+    file states the direction of each step, the current's sign is checked against it rather
+    than assumed. A clear majority against (90 % of the rows that carry current) flips the
+    sign, with a note; a mixed answer leaves it and says so.
+    """
+    found = _direction_labels(raw)
+    if found is None:
+        return False
+    labels, source = found
+    i = np.asarray(current, dtype=float)
+    typical = np.nanpercentile(np.abs(i), 90) if i.size else 0.0
+    flowing = (np.abs(i) > 0.05 * typical) & (labels != 0)
+    if typical <= 0 or flowing.sum() < 2:
+        return False
+    agree = int(np.sum(np.sign(i[flowing]) == labels[flowing]))
+    against = int(flowing.sum()) - agree
+    share = against / (agree + against)
+    if share >= 0.9:
+        notes.append(
+            f"the file counts the current positive on discharge ({source} show(s) it for "
+            f"{share:.0%} of the rows with current); the sign is turned to solidna's convention "
+            "(positive = charge, oxidation of the working electrode)."
+        )
+        return True
+    if share > 0.1:
+        notes.append(
+            f"{source} and the current's sign disagree in {share:.0%} of the rows with current; "
+            "the current is used as given (positive = charge). Check the sign convention."
+        )
+    return False
 
 
 def _is_area_specific(unit: str) -> bool:
@@ -272,16 +349,16 @@ def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
     except csv.Error:
         counts = {d: sample.count(d) for d in (",", ";", "\t")}
         delimiter = max(counts, key=counts.get)
-    # The header is the first line above a run of numeric lines with as many fields.
+    # The header is the first line above a run of numeric lines with as many fields. A trailing
+    # delimiter does not count: EC-Lab ends its column-name line with one and Landt its data
+    # rows, so header and rows would otherwise never match and a data row would pass for the
+    # header.
     split = [line.rstrip("\r\n").split(delimiter) for line in head]
+    width = [len(row) - (len(row) > 1 and not row[-1].strip()) for row in split]
     skip = 0
     for k in range(len(split) - 1):
         nxt = split[k + 1]
-        if (
-            len(split[k]) >= 2
-            and len(nxt) == len(split[k])
-            and any(_NUMBERISH.match(x) for x in nxt)
-        ):
+        if width[k] >= 2 and width[k + 1] == width[k] and any(_NUMBERISH.match(x) for x in nxt):
             skip = k
             break
     decimal = "."
@@ -421,11 +498,17 @@ def _read_headerless(
 ) -> Measurement:
     """impedance.py's ``readCSV`` layout: ``f, Z', Z''`` per row, no header (Hz, Ohm, Ohm)."""
     raw = pd.read_csv(path, sep=sep, header=None, decimal=decimal, index_col=False)
-    if raw.shape[1] < 3:
+    f = pd.to_numeric(raw[0], errors="coerce").to_numpy(dtype=float) if raw.shape[1] else []
+    # a frequency sweep is positive and spans a decade or more; anything else (a cycler table
+    # whose header was not found, a constant first column) must not pass for a spectrum
+    sweep = len(f) > 1 and np.all(f > 0) and np.nanmax(f) >= 10 * np.nanmin(f)
+    if raw.shape[1] < 3 or not sweep:
         raise DataFormatError(
-            f"{path}: a table without a header and {raw.shape[1]} columns. Without a header "
-            "solidna reads only impedance.py's layout f, Z', Z'' (three or more numbers a "
-            "row); add a header with units, e.g. 'Time [s],Voltage [V],Current [A]'."
+            f"{path}: a table without a recognisable header ({raw.shape[1]} columns, the first "
+            f"line is numbers only). Without a header solidna reads only impedance.py's layout "
+            "f, Z', Z'' (a first column of positive frequencies over a decade or more), and "
+            "this table is not that. Add a header line with units, e.g. "
+            "'Time [s],Voltage [V],Current [A]', or check that the header is on one line."
         )
     notes.append(
         "no header: columns 1-3 taken as frequency [Hz], Z_re [Ohm], Z_im [Ohm] (impedance.py's "
