@@ -81,6 +81,11 @@ QUANTITIES: dict[str, tuple[str, str]] = {
     "z_re": (Z_RE, "ohm"),
     "z_im": (Z_IM, "ohm"),
     "-z_im": (Z_IM, "ohm"),
+    # a Bode export: Z_re and Z_im are computed from the modulus and the phase (degrees unless
+    # the header says rad)
+    "|z|": ("|Z| [Ohm]", "ohm"),
+    "phase": ("Phase [deg]", "deg"),
+    "-phase": ("Phase [deg]", "deg"),
 }
 
 #: The columns of a time series and of an impedance spectrum, in this order.

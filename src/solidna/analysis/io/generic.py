@@ -53,6 +53,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "z_re": ("z_re", "zre", "re(z)", "z'", "zreal", "realz", "z'(ohm)", "real"),
     "z_im": ("z_im", "zim", "im(z)", 'z"', "z''", "zimag", "imagz", "zimg", "imag", "imaginary"),
     "-z_im": ("-z_im", "-zim", "-im(z)", '-z"', "-z''", "-zimag", "-imag", "-imaginary"),
+    "|z|": ("|z|", "zmod", "modz", "mod(z)", "modulus", "magnitude", "impedancemodulus"),
+    "phase": ("phase", "phase(z)", "zphz", "phz", "phaseangle", "angle"),
+    "-phase": ("-phase", "-phase(z)", "-zphz", "-phz", "-phaseangle", "-angle"),
 }
 
 _NUMBERISH = re.compile(r"^\s*[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?\s*$")
@@ -119,8 +122,9 @@ def map_columns(
 # What a table must hold, as alternatives per need: (time) and (voltage) and (current or density).
 _NEEDS = {
     "timeseries": (("time",), ("voltage",), ("current", "current density")),
-    "impedance": (("frequency",), ("z_re",), ("z_im", "-z_im")),
+    "impedance": (("frequency",), ("z_re", "|z|"), ("z_im", "-z_im", "phase", "-phase")),
 }
+_IMPEDANCE_KEYS = ("frequency", "z_re", "z_im", "-z_im", "|z|", "phase", "-phase")
 _MAPPING_EXAMPLE = {
     "timeseries": (
         "columns={'time': 't [min]', 'voltage': 'E', 'current': 'I [mA]'} in Python, or "
@@ -203,9 +207,7 @@ def frame_from_columns(
     area_specific: list[str] = []
     for key, (col, unit) in mapping.items():
         target, si = QUANTITIES[key]
-        if kind == "impedance" and key not in ("frequency", "z_re", "z_im", "-z_im"):
-            continue
-        if kind == "timeseries" and key in ("frequency", "z_re", "z_im", "-z_im"):
+        if (kind == "impedance") != (key in _IMPEDANCE_KEYS):
             continue
         what = f"{key} column {col!r}"
         seconds = parse_durations(raw[col]) if key == "time" else None
@@ -215,7 +217,10 @@ def frame_from_columns(
             continue
         values, cell_unit = numeric_column(raw[col], what=what, path=path)
         unit = unit if unit is not None else cell_unit
-        if unit is None and si and key not in ("capacity",):
+        if unit is None and key in ("phase", "-phase"):
+            unit = "deg"
+            notes.append(f"phase column {col!r} has no unit: read in degrees, as exported.")
+        elif unit is None and si and key not in ("capacity",):
             assumed[col] = si.replace("**", "^").replace("*", ".")
         elif unit is None and key == "capacity":
             assumed[col] = "A.h"
@@ -235,9 +240,11 @@ def frame_from_columns(
         else:
             factor = unit_factor(unit, si, what=what, path=path)
         values = values * factor
-        if key == "-z_im":
+        if key in ("-z_im", "-phase"):
             values = -values
         out[target] = values
+    if kind == "impedance":
+        _from_modulus_and_phase(out, mapping, path, notes)
     if area_specific:
         notes.append(
             f"impedance columns {', '.join(area_specific)} were area-specific; divided by the "
@@ -249,6 +256,35 @@ def frame_from_columns(
             if target in out and _counts_discharge_positive(raw, out[target], notes):
                 out[target] = -out[target]
     return pd.DataFrame(out), kind, area_m2
+
+
+def _from_modulus_and_phase(
+    out: dict[str, np.ndarray],
+    mapping: Mapping[str, tuple[str, str | None]],
+    path: Path | str,
+    notes: list[str],
+) -> None:
+    """Z_re and Z_im from ``|Z|`` and the phase (a Bode export) where the file lacks them."""
+    z_re, z_im = QUANTITIES["z_re"][0], QUANTITIES["z_im"][0]
+    modulus, phase = QUANTITIES["|z|"][0], QUANTITIES["phase"][0]
+    if z_re in out and z_im in out:
+        out.pop(modulus, None)
+        out.pop(phase, None)
+        return
+    if modulus not in out or phase not in out:
+        have = ", ".join(f"{k}={v[0]!r}" for k, v in mapping.items())
+        raise DataFormatError(
+            f"{path}: the impedance needs Z_re and Z_im, or |Z| and the phase; the file gives "
+            f"{have}. Map the missing column, e.g. columns={{'phase': 'Phase [deg]'}} or "
+            "--column 'phase=Phase [deg]'."
+        )
+    theta = np.deg2rad(out.pop(phase))
+    z = out.pop(modulus) * np.exp(1j * theta)
+    out[z_re], out[z_im] = z.real, z.imag
+    notes.append(
+        "Z_re and Z_im computed from |Z| and the phase (Z = |Z| exp(i phase); a capacitive arc "
+        "has a negative phase)."
+    )
 
 
 # Columns that say which way the current flows: a step type (Battery Data Format "Step Type",

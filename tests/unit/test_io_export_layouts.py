@@ -1,7 +1,7 @@
-"""Cycler tables laid out as real exports lay them out: each test builds a small file with the
+"""Instrument tables laid out as real exports lay them out: each test builds a small file with the
 structure of one class of export that was once misread (a header line with a trailing delimiter,
 units after an underscore, a file that counts discharge positive, a per-step capacity counter,
-a Neware cycle line that holds its first step, Maccor header pairs)."""
+a Neware cycle line that holds its first step, Maccor header pairs, a Bode export)."""
 
 from __future__ import annotations
 
@@ -186,6 +186,33 @@ def test_impedance_columns_real_and_imaginary_and_an_impedance_hint(tmp_path):
     m = sio.read(good)
     np.testing.assert_allclose(m.data[sio.Z_IM], z.imag)
     bad = tmp_path / "fmod.csv"
-    bad.write_text("frequency,modulus,angle\n" + "\n".join(f"{a},1,2" for a in f))
+    bad.write_text("frequency,resistance,reactance\n" + "\n".join(f"{a},1,2" for a in f))
     with pytest.raises(DataFormatError, match="'z_re=Zr \\[Ohm\\]'"):
         sio.read(bad)
+
+
+@pytest.mark.parametrize(
+    ("header", "to_unit"),
+    [
+        ("Freq (Hz),|Z| (Ohm),Phase (°)", np.rad2deg),
+        ("f/Hz,Zmod/Ohm,phase/rad", lambda a: a),
+        ("frequency,|Z|,-phase", lambda a: -np.rad2deg(a)),  # no unit: degrees
+    ],
+)
+def test_bode_export_modulus_and_phase(tmp_path, header, to_unit):
+    f = np.logspace(4, 0, 9)
+    z = 100 + 50 / (1 + 1j * 2 * np.pi * f * 1e-3)
+    path = tmp_path / "bode.csv"
+    rows = [f"{a},{abs(b)},{c}" for a, b, c in zip(f, z, to_unit(np.angle(z)), strict=True)]
+    path.write_text(header + "\n" + "\n".join(rows), encoding="utf-8")
+    m = sio.read(path)
+    np.testing.assert_allclose(m.data[sio.Z_RE], z.real, rtol=1e-9)
+    np.testing.assert_allclose(m.data[sio.Z_IM], z.imag, rtol=1e-9)
+    assert any("from |Z| and the phase" in n for n in m.notes)
+
+
+def test_modulus_without_phase_is_refused(tmp_path):
+    path = tmp_path / "mod.csv"
+    path.write_text("f [Hz],Zre [Ohm],|Z| [Ohm]\n1000,1,2\n100,1,2\n10,1,2\n")
+    with pytest.raises(DataFormatError, match="Z_im"):
+        sio.read(path)
