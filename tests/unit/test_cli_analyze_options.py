@@ -55,6 +55,7 @@ SAMPLE = {
     "peaks": ["--peaks", "peaks.toml"],
     "rsf": ["--rsf", "Sn 3d5/2=14.8"],
     "sputter_rate": ["--sputter-rate", "0.1 nm/s"],
+    "photon_energy": ["--photon-energy", "1486.6 eV"],
 }
 
 
@@ -168,6 +169,7 @@ def test_options_of_the_kind_act_and_defaults_are_never_refused(tmp_path, captur
         "peaks": None,
         "rsf": None,
         "sputter_rate": "0.1 nm/s",
+        "photon_energy": None,
     }
     _run(tmp_path, "afm-map", "--workers", "2")
     assert captured["surface"]["workers"] == 2 and "sputter_rate" not in captured["surface"]
@@ -185,10 +187,12 @@ def test_options_of_the_kind_act_and_defaults_are_never_refused(tmp_path, captur
         ("--half-angle", "17.5", "17.5 deg"),  # a bare number is in deg, as the help says
         ("--charge-reference", "284.5", "284.5 eV"),
         ("--charge-reference", "0.2845 keV", "0.2845 keV"),
+        ("--photon-energy", "1486.6", "1486.6 eV"),  # a bare number is in eV
+        ("--photon-energy", "1.4866 keV", "1.4866 keV"),
     ],
 )
 def test_surface_quantities_take_units(tmp_path, captured, option, typed, passed) -> None:
-    kind = "xps" if option == "--charge-reference" else "afm-force"
+    kind = "xps" if option in ("--charge-reference", "--photon-energy") else "afm-force"
     result, _ = _run(tmp_path, kind, option, typed)
     assert "stopped by the test" in result.stderr, result.output
     key = option.lstrip("-").replace("-", "_")

@@ -94,7 +94,9 @@ def test_levelling():
     with pytest.raises(InvalidOptionError, match="level"):
         level(tilted, "poly")
     with pytest.raises(DataFormatError, match="2-D"):
-        level(np.ones(5), "plane")
+        level(np.ones((1, 5)), "plane")
+    # 1-D heights are a line profile: levelled by their straight mean line
+    np.testing.assert_allclose(level(1.0 + 0.3 * np.arange(5.0), "plane"), 0.0, atol=1e-12)
 
 
 def test_figures():

@@ -20,10 +20,12 @@ and searches the contact point alone (variable projection): exact, and fast enou
 
 from __future__ import annotations
 
+import logging
 import math
 import os
-from collections.abc import Sequence
-from contextlib import ExitStack
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,40 +130,121 @@ class ForceCurve:
         return h
 
 
-def read_force_curves(path: str | os.PathLike[str]) -> list[ForceCurve]:
+#: What a JPK text export starts with (JPK Data Processing, "Export as text"); afmformats reads
+#: JPK curves only from the binary .jpk-force/.jpk-force-map files.
+_JPK_TEXT_MARKS = ("# TEXT EXPORT", "# springConstant:", "# segment:")
+
+
+@contextmanager
+def _quiet_afmformats() -> Iterator[None]:
+    """Keep afmformats' own logging (it logs a loader failure with its traceback, which Python
+    prints to stderr when nothing handles it) and the NumPy warnings of its loaders off the
+    user's terminal: solidna reports the failure itself, in one line."""
+    logger = logging.getLogger("afmformats")
+    quiet = logging.NullHandler()
+    propagate = logger.propagate
+    logger.addHandler(quiet)
+    logger.propagate = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.removeHandler(quiet)
+        logger.propagate = propagate
+
+
+def _jpk_text(p: Path) -> bool:
+    if p.suffix.lower() != ".txt":
+        return False
+    with open(p, "rb") as fh:  # the header only
+        head = fh.read(4000).decode("latin-1")
+    return head.startswith(_JPK_TEXT_MARKS[0]) or all(m in head for m in _JPK_TEXT_MARKS[1:])
+
+
+def read_force_curves(
+    path: str | os.PathLike[str],
+    sensitivity: float | None = None,
+    spring_constant_N_m: float | None = None,
+) -> list[ForceCurve]:
     """Every force curve of a file (one, or all points of a force map), via ``afmformats``.
 
     Parameters
     ----------
     path : str or os.PathLike
         Force-curve or force-map file: JPK ``.jpk-force``/``.jpk-force-map``, Asylum/Igor
-        ``.ibw``, AFM Workshop ``.csv``, or any other format ``afmformats`` reads.
+        ``.ibw``, AFM Workshop ``.csv``, NT-MDT Nova ``.txt`` (with ``sensitivity`` and
+        ``spring_constant_N_m``), or any other format ``afmformats`` reads.
+    sensitivity : float, optional
+        Deflection sensitivity, passed to afmformats (``meta_override``): [m/V], or [m/A] for
+        an NT-MDT Nova ``.txt``, whose deflection is a current (nA). Required for NT-MDT Nova
+        files, which do not record it; for other formats it replaces the file's value.
+    spring_constant_N_m : float, optional
+        Cantilever spring constant [N/m], passed the same way: required for NT-MDT Nova files,
+        else it replaces the file's value.
 
     Returns
     -------
     list of ForceCurve
         One per curve in file order, in SI units: heights [m], forces [N], spring constant
-        [N/m] when the file records it and the map position ``(x, y)`` [m] when it has one. A
-        curve without segment marks is split into approach and retract at its lowest height.
+        [N/m] when the file records it (or it is given) and the map position ``(x, y)`` [m] when
+        it has one. A curve without segment marks is split into approach and retract at its
+        lowest height.
 
     Raises
     ------
     DataFormatError
-        Empty/unreadable file, no force-distance data, or ``afmformats`` missing.
+        Empty/unreadable file, a JPK text export (afmformats reads JPK binary files only), an
+        NT-MDT Nova ``.txt`` without ``sensitivity`` and ``spring_constant_N_m``, no
+        force-distance data, or ``afmformats`` missing.
     """
     from solidna.analysis.io import check_file
 
     p = check_file(path, "an AFM force-curve or force-map file (JPK, Asylum .ibw, ...)")
+    override: dict[str, float] = {}
+    for key, value, unit in (
+        ("sensitivity", sensitivity, "m/V (m/A for NT-MDT Nova)"),
+        ("spring constant", spring_constant_N_m, "N/m"),
+    ):
+        if value is None:
+            continue
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            v = math.nan
+        if not (v > 0 and math.isfinite(v)):
+            raise InvalidOptionError(
+                f"the {key} must be a positive number in {unit}; got {value!r}."
+            )
+        override[key] = v
+    if _jpk_text(p):
+        raise DataFormatError(
+            f"{p}: a JPK text export (.txt). afmformats reads JPK force curves only from the "
+            "binary files (it takes any numeric .txt for an NT-MDT Nova export), so solidna "
+            "cannot read this one: save the curve as .jpk-force (or the map as .jpk-force-map) "
+            "in JPK Data Processing and give that file."
+        )
     af = require_surface_extra("afmformats")
     try:
         # afmformats loads lazily: a broken file fails when its columns are first read
-        return _curves(af.load_data(p), p)
+        with _quiet_afmformats():
+            return _curves(af.load_data(p, meta_override=override), p)
     except (DataFormatError, KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # afmformats' errors derive from BaseException
+        if type(exc).__name__ == "MissingMetaDataError":
+            raise DataFormatError(
+                f"{p}: afmformats reads a numeric .txt as an NT-MDT Nova export (height [nm], "
+                "approach and retract deflection [nA]), which records neither the deflection "
+                "sensitivity nor the spring constant. Give both: read_force_curves(path, "
+                "sensitivity=... [m/A], spring_constant_N_m=... [N/m]) in Python (the command "
+                "line has no options for them). If the file is another instrument's text "
+                "export, save the curve in its native format instead."
+            ) from None
         raise DataFormatError(
             f"{p}: afmformats cannot read it ({type(exc).__name__}: {exc}); is it a complete "
-            "force-curve file (.jpk-force, .jpk-force-map, .ibw, AFM Workshop .csv)?"
+            "force-curve file (.jpk-force, .jpk-force-map, .ibw, AFM Workshop .csv, NT-MDT "
+            ".txt)?"
         ) from None
 
 

@@ -18,7 +18,8 @@ xps        every region of a VAMAS/PHI/text file fitted (Shirley background, GL(
 afm-force  contact point, Young's modulus (``indenter``), adhesion, film thickness from a
            breakthrough or stiffness change (Fig. 2e), per curve
 afm-map    every curve of a force map fitted: modulus map and histogram (Fig. S9)
-topography levelling, Sa/Sq/Sz, image and 3-D view (Fig. 2f, S8)
+topography levelling, Sa/Sq/Sz, image and 3-D view (Fig. 2f, S8); a line profile:
+           Ra/Rq/Rz and a profile figure
 ========== ==================================================================================
 """
 
@@ -72,6 +73,10 @@ MAX_REGION_FIGURES = 12
 #: place adventitious carbon at 284.5-285.0 eV (the paper 284.5 eV, Fig. 2a; the common choice
 #: 284.8 eV); a value outside this window is another line or another unit ("284.8 keV").
 CHARGE_REFERENCE_RANGE_EV = (283.0, 287.0)
+#: Photon energies [eV] accepted by ``photon_energy``: from laser photoemission (about 6 eV)
+#: and He I UPS (21.2 eV) to hard X-ray photoemission (about 15 keV); a value outside is another
+#: unit or a typo ("1.4866" meant in keV).
+PHOTON_ENERGY_RANGE_EV = (5.0, 20000.0)
 #: Sputter rates [m/s] called typical: Ar+ depth profiling removes 0.01-1 nm/s (the SiO2 and
 #: Ta2O5 reference rates of ion guns at 0.5-5 keV), widened by a decade each way. A bare number
 #: outside it (``0.1``, read as 0.1 m/s) warns with its SI reading; it is most likely nm/s.
@@ -83,7 +88,7 @@ SURFACE_OPTION_KINDS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("indenter", "tip_radius", "half_angle", "poisson"): ("afm-force", "afm-map"),
     ("workers",): ("afm-map",),
     ("level",): ("topography",),
-    ("charge_reference", "background", "peaks", "sputter_rate", "rsf"): ("xps",),
+    ("charge_reference", "background", "peaks", "sputter_rate", "rsf", "photon_energy"): ("xps",),
 }
 
 #: Keys of :func:`surface_options`' result -> the option they come from.
@@ -92,6 +97,7 @@ _OPTION_OF_KEY = {
     "half_angle_deg": "half_angle",
     "charge_reference_eV": "charge_reference",
     "sputter_rate_m_s": "sputter_rate",
+    "photon_energy_eV": "photon_energy",
 }
 
 
@@ -109,6 +115,7 @@ def surface_options(
     peaks: str | os.PathLike[str] | None = None,
     sputter_rate: str | float | None = None,
     rsf: Mapping[str, float] | None = None,
+    photon_energy: str | float | None = None,
 ) -> dict[str, Any]:
     """Checked options of the surface kinds (SI; strings with units accepted).
 
@@ -119,6 +126,8 @@ def surface_options(
     regions it does not name start from their prominent maxima. ``sputter_rate``: ``"0.1 nm/s"``
     turns sputter time into depth in the depth profile. ``rsf``: core level -> relative
     sensitivity factor, added to / replacing the Scofield table (``{"Sn 3d5/2": 14.8}``).
+    ``photon_energy``: turns a text file's kinetic-energy axis into binding energy when the file
+    does not state it (``"1486.6 eV"``, Al K-alpha).
 
     Parameters
     ----------
@@ -153,6 +162,11 @@ def surface_options(
         :data:`SPUTTER_RATE_TYPICAL_M_S` warns with its reading, as it is most likely nm/s).
     rsf : mapping of str to float, optional
         Relative sensitivity factors by core level [-].
+    photon_energy : str or float, optional
+        Photon energy of XPS text files on a kinetic-energy axis: a string with a unit
+        (``"1486.6 eV"``) or a number in eV, within :data:`PHOTON_ENERGY_RANGE_EV`; it overrides
+        the one the file states (VAMAS and PHI files record their own and keep it). Default:
+        the file's.
 
     Returns
     -------
@@ -162,7 +176,8 @@ def surface_options(
     Raises
     ------
     InvalidOptionError
-        A value out of its range (Poisson ratio, half-angle, charge reference), an unknown
+        A value out of its range (Poisson ratio, half-angle, charge reference, photon
+        energy), an unknown
         choice, or an option that ``kind`` would ignore.
     UnitError, OutOfRangeError
         A quantity that cannot be read, of another kind, or not positive.
@@ -188,6 +203,7 @@ def surface_options(
             "peaks": peaks,
             "sputter_rate": sputter_rate,
             "rsf": rsf,
+            "photon_energy": photon_energy,
         },
     )
     poisson = 0.5 if poisson is None else float(poisson)
@@ -212,6 +228,14 @@ def surface_options(
             f"{low:g} and {high:g} eV (usually 284.5-285.0 eV); got {charge_reference!r} = "
             f"{ref:.6g} eV. Give e.g. '284.8 eV'."
         )
+    hv = None if photon_energy is None else to_si(photon_energy, "eV", "photon energy")
+    low, high = PHOTON_ENERGY_RANGE_EV
+    if hv is not None and not low <= hv <= high:
+        raise InvalidOptionError(
+            f"--photon-energy is the X-ray (or UV) photon energy, between {low:g} and {high:g} "
+            f"eV; got {photon_energy!r} = {hv:.6g} eV. Give e.g. '1486.6 eV' (Al K-alpha) or "
+            "'1253.6 eV' (Mg K-alpha)."
+        )
     return {
         "indenter": check_choice("indenter", indenter or "paraboloid", INDENTERS),
         "tip_radius_m": 10e-6
@@ -231,6 +255,7 @@ def surface_options(
         else to_si(
             sputter_rate, "m/s", "sputter rate", positive=True, typical=SPUTTER_RATE_TYPICAL_M_S
         ),
+        "photon_energy_eV": hv,
     }
 
 
@@ -286,6 +311,21 @@ def _fit_region(spec, background: str, given=None):
         return XPSFit(peaks, "linear").fit(spec), f"{exc} - fitted with a linear background"
 
 
+def _unique_names(names: Sequence[str]) -> list[str]:
+    """``names`` with repeats suffixed ``_2``, ``_3``, ... (two regions of a file with one
+    label would otherwise overwrite each other's results, figures and tables)."""
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        new, n = name, 1
+        while new in seen:
+            n += 1
+            new = f"{name}_{n}"
+        seen.add(new)
+        out.append(new)
+    return out
+
+
 def _survey(spec) -> pd.DataFrame:
     from scipy.signal import find_peaks
 
@@ -311,14 +351,20 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
     from solidna.analysis.xps.io import read_xps
     from solidna.analysis.xps.species import (
         atomic_percent,
-        charge_shift,
+        charge_reference,
         depth_profile,
         label,
         level_of,
         rsf_table,
     )
 
-    spectra = read_xps(p)
+    spectra = read_xps(p, photon_energy_eV=opts.get("photon_energy_eV"))
+    # what the reader assumed or converted (an energy axis taken as binding energy, a kinetic
+    # axis and its photon energy), once per file
+    said: list[str] = []
+    for s in spectra:
+        said += [n for n in s.metadata.get("notes", []) if n not in said]
+    notes += [f"{p.name}: {n}" for n in said]
     empty = [s for s in spectra if not s.has_counts]
     for s in empty:
         notes.append(f"{p.name}: region {s.label!r} holds no counts; skipped.")
@@ -329,9 +375,11 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
     rows: list[dict[str, Any]] = []
     fits = []
     n_fig = 0
-    for k, s in enumerate(spectra):
+    names = _unique_names(
+        [s.label + (f" cycle {s.cycle}" if s.cycle is not None else "") for s in spectra]
+    )
+    for k, (s, name) in enumerate(zip(spectra, names, strict=True)):
         progress(f"{p.name}: {s.label} ({k + 1}/{len(spectra)})", k / len(spectra))
-        name = s.label + (f" cycle {s.cycle}" if s.cycle is not None else "")
         part = safe_name(name, "region")  # of the file names
         span = float(np.ptp(s.binding_energy_eV))
         if span > SURVEY_SPAN_EV:
@@ -362,26 +410,33 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
                 "need a closer look."
             )
         fits.append((s, name, lev, fit))
-    # charge correction per cycle, from the lowest C 1s component
+    # charge correction per cycle, from the lowest main C 1s component
     shifts: dict[Any, float | None] = {}
+    reference: dict[Any, tuple[str, int]] = {}  # cycle -> region and row of the C-C/C-H line
     for cycle in sorted({s.cycle or 0 for s, *_ in fits}):
         c1s = [
-            (pos, area)
-            for s, _, lev, fit in fits
+            (pos, area, name, row)
+            for s, name, lev, fit in fits
             if (s.cycle or 0) == cycle and lev == "C 1s"
-            for pos, area in zip(
-                fit.table_["Position [eV]"], fit.table_["Area [cps.eV]"], strict=True
+            for row, (pos, area) in enumerate(
+                zip(fit.table_["Position [eV]"], fit.table_["Area [cps.eV]"], strict=True)
             )
         ]
+        if not c1s:
+            shifts[cycle] = None
+            continue
         try:
-            shifts[cycle] = (
-                charge_shift([c[0] for c in c1s], opts["charge_reference_eV"], [c[1] for c in c1s])
-                if c1s
-                else None
+            ref = charge_reference(
+                [c[0] for c in c1s], opts["charge_reference_eV"], [c[1] for c in c1s]
             )
         except DataFormatError as exc:
             shifts[cycle] = None
             notes.append(f"{p.name}: {exc}")
+            continue
+        shifts[cycle] = ref.shift_eV
+        reference[cycle] = (c1s[ref.index][2], c1s[ref.index][3])
+        where = f"{p.name}: " + (f"cycle {cycle}: " if cycle else "")
+        notes += [where + w for w in ref.warnings]
     if not any(v is not None for v in shifts.values()) and fits:
         notes.append(
             f"{p.name}: no C 1s region; binding energies are as recorded (not charge corrected)."
@@ -399,6 +454,10 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
         table["Corrected position [eV]"] = table["Position [eV]"] + shift
         table["Species"] = [label(e, lev) if lev else "" for e in table["Corrected position [eV]"]]
         table["Converged"] = fit.converged_
+        # the C-C/C-H component sits at the reference by construction: not a measurement
+        table["Charge reference"] = [
+            reference.get(s.cycle or 0) == (name, row) for row in range(len(table))
+        ]
         table["Cycle"] = s.cycle
         table["Sputter time [s]"] = s.sputter_time_s
         rows += table.to_dict(orient="records")
@@ -492,15 +551,29 @@ def _xps_comparison(comp: pd.DataFrame, name: str, comparisons: list) -> None:
         near = distance[k] <= COMPARE_WINDOW_EV
         if not near:
             continue  # no component of this file near the paper's position: nothing to set beside
+        if bool(row.get("Charge reference", False)):
+            # the charge correction put this line at the reference energy: comparing it with
+            # the paper's C-C position would compare the reference with itself
+            measured = None
+            note = (
+                f"the charge reference (not a measurement): the {lev} component of {name} "
+                f"({row['Region']}) taken as C-C/C-H was placed at "
+                f"{row['Corrected position [eV]']:.2f} eV by the charge correction"
+            )
+        else:
+            measured = float(row["Corrected position [eV]"])
+            note = (
+                f"nearest {lev} component of {name} ({row['Region']}), labelled "
+                f"{row['Species'] or 'unassigned'}"
+            )
         comparisons.append(
             {
                 "id": t.id,
                 "quantity": t.quantity,
                 "paper": t.value,
-                "measured": float(row["Corrected position [eV]"]),
+                "measured": measured,
                 "unit": t.unit,
-                "note": f"nearest {lev} component of {name} ({row['Region']}), labelled "
-                f"{row['Species'] or 'unassigned'}",
+                "note": note,
             }
         )
 
@@ -707,6 +780,15 @@ def _topo_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dic
     topo = read_topography(p)
     for n in topo.notes:
         notes.append(f"{p.name}: {n}")
+    size = int(np.size(topo.heights_m))
+    missing = size - int(np.isfinite(topo.heights_m).sum())
+    if missing:
+        notes.append(
+            f"{p.name}: {missing} of {size} points have no height in the file (missing data): "
+            f"levelled and evaluated on the other {size - missing}."
+        )
+    if topo.is_profile:
+        return _profile_result(p, stem, w, opts, notes, topo, missing)
     h = level(topo.heights_m, opts["level"])
     r = roughness(h)
     w.figure(f"{stem}_topography", plot_image(topo, h, f"{p.name}: {topo.channel}"))
@@ -723,15 +805,47 @@ def _topo_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dic
         "channel": topo.channel,
         "channels": topo.channels,
         "points": [nx, ny],
+        "missing points": missing,
         "size [um]": [topo.size_m[0] * 1e6, topo.size_m[1] * 1e6],
         "level": opts["level"],
         "definitions": "ISO 25178-2 on the levelled heights: Sa mean |z|, Sq rms, Sz max - min",
-    } | {
-        f"{k} [nm]" if k in ("Sa", "Sq", "Sz", "Sp", "Sv") else k: (
-            v * 1e9 if k in ("Sa", "Sq", "Sz", "Sp", "Sv") else v
+    } | _in_nm(r)
+
+
+def _in_nm(r: Mapping[str, float]) -> dict[str, float]:
+    """Roughness parameters with the heights in nm (``"Sq [nm]"``); Ssk, Sku as they are."""
+    return {
+        (f"{k} [nm]" if k[1:] in ("a", "q", "z", "p", "v") else k): (
+            v * 1e9 if k[1:] in ("a", "q", "z", "p", "v") else v
         )
         for k, v in r.items()
     }
+
+
+def _profile_result(p: Path, stem: str, w, opts, notes, topo, missing: int) -> dict[str, Any]:
+    """A line profile: ISO 4287 profile parameters and a profile figure."""
+    from solidna.analysis.topography import level, plot_profile, roughness
+
+    # a profile's mean line is its least-squares straight line, under plane and line alike
+    h = level(topo.heights_m, opts["level"], topo.positions_m)
+    r = roughness(h, x_m=topo.positions_m)
+    w.figure(f"{stem}_profile", plot_profile(topo, h, f"{p.name}: {topo.channel}"))
+    notes.append(
+        f"{p.name}: a line profile; its Rq is not set beside the paper's areal roughness "
+        "(Fig. S8), which is of a map."
+    )
+    return {
+        "channel": topo.channel,
+        "channels": topo.channels,
+        "profile": True,
+        "points": int(np.size(h)),
+        "missing points": missing,
+        "length [um]": topo.size_m[0] * 1e6,
+        "level": opts["level"],
+        "definitions": "ISO 4287 on the levelled profile, each point weighted by the length it "
+        "stands for: Ra mean |z|, Rq rms, Rz = Rp + Rv over the whole profile (one evaluation "
+        "length, no filter)",
+    } | _in_nm(r)
 
 
 _RUNNERS: dict[str, Callable] = {

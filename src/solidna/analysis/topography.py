@@ -16,6 +16,14 @@ Roughness (ISO 25178-2 areal parameters, on the levelled heights ``z`` of the ev
 
 The paper's 6.15 nm (Fig. S8) does not say which it is; commercial AFM software reports "Ra" (=Sa)
 and "Rq" (=Sq) side by side, so both are given.
+
+A line profile (a 1-D scan, as SurfaceTopography reads from two-column text files) gets the
+profile parameters of ISO 4287 instead: ``Ra``, ``Rq``, ``Rp``, ``Rv``, ``Rz = Rp + Rv`` (the
+whole profile as one evaluation length, no filter), ``Rsk``, ``Rku``, each mean weighted by the
+length of profile a point stands for (the positions may be uneven).
+
+Missing points (NaN, which SurfaceTopography reports for undefined data) stay missing: levelling
+fits the finite points and the roughness parameters leave the missing ones out.
 """
 
 from __future__ import annotations
@@ -30,7 +38,16 @@ import numpy as np
 
 from solidna.errors import DataFormatError, check_choice
 
-__all__ = ["Topography", "read_topography", "level", "roughness", "LEVELS", "plot_image", "plot_3d"]
+__all__ = [
+    "Topography",
+    "read_topography",
+    "level",
+    "roughness",
+    "LEVELS",
+    "plot_image",
+    "plot_3d",
+    "plot_profile",
+]
 
 #: Levelling modes: ``none`` removes only the mean height, ``plane`` a least-squares plane,
 #: ``line`` a least-squares straight line from every scan line (row) - the usual correction of
@@ -41,7 +58,28 @@ _UNITS = {"m": 1.0, "mm": 1e-3, "um": 1e-6, "µm": 1e-6, "nm": 1e-9, "pm": 1e-12
 
 @dataclass
 class Topography:
-    """A height map in metres (rows: y, columns: x)."""
+    """A height map in metres (rows: y, columns: x), or a line profile (1-D heights).
+
+    Attributes
+    ----------
+    heights_m : numpy.ndarray
+        Heights [m]: 2-D (rows: y, columns: x) for a map, 1-D for a line profile; NaN where the
+        file has no height.
+    size_m : (float, float)
+        Physical size ``(x, y)`` [m]; ``(length, 0)`` for a profile.
+    channel : str
+        The channel read.
+    source : Path or None
+        The file read.
+    channels : list of str
+        Every channel of the file.
+    notes : list of str
+        What was assumed while reading (units).
+    metadata : dict
+        The reader's information.
+    positions_m : numpy.ndarray or None
+        x positions of a profile's points [m] (they may be uneven); None for a map.
+    """
 
     heights_m: np.ndarray
     size_m: tuple[float, float]  # (x, y) physical size
@@ -50,9 +88,18 @@ class Topography:
     channels: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    positions_m: np.ndarray | None = None
+
+    @property
+    def is_profile(self) -> bool:
+        """True for a line profile (1-D heights)."""
+        return np.ndim(self.heights_m) == 1
 
     @property
     def pixel_m(self) -> tuple[float, float]:
+        """Mean point spacing ``(x, y)`` [m]; ``(x, 0)`` for a profile."""
+        if self.is_profile:
+            return self.size_m[0] / len(self.heights_m), 0.0
         ny, nx = self.heights_m.shape
         return self.size_m[0] / nx, self.size_m[1] / ny
 
@@ -184,8 +231,10 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
     Returns
     -------
     Topography
-        Heights [m] (rows: y, columns: x), physical size ``(x, y)`` [m], the channel read, the
-        names of all channels and notes on the unit conversion.
+        Heights [m] (rows: y, columns: x; NaN where the file has none), physical size
+        ``(x, y)`` [m], the channel read, the names of all channels and notes on the unit
+        conversion. A line profile (a two-column text file) has 1-D heights and its x positions
+        in ``positions_m`` [m].
 
     Raises
     ------
@@ -208,7 +257,9 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
             raise DataFormatError(f"{p}: the file holds no height channel.")
         k = _pick(names, channel, p)
         topo = reader.topography(channel_index=k)
-        heights = np.asarray(topo.heights(), float)
+        # undefined points come as a masked array: NaN, so that nothing takes them as heights
+        heights = np.ma.filled(np.ma.asarray(topo.heights(), dtype=float), np.nan)
+        positions = np.asarray(topo.positions(), float) if topo.dim == 1 else None
     except DataFormatError:
         raise
     except Exception as exc:
@@ -218,85 +269,158 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
         ) from None
     notes: list[str] = []
     f = _factor(topo.unit, "the heights and sizes", notes)
+    info = {
+        "info": {k2: str(v) for k2, v in getattr(topo, "info", {}).items() if k2 != "raw_metadata"}
+    }
+    if heights.ndim == 1 and positions is not None:
+        notes.append(
+            f"a line profile of {len(heights)} points, not a height map: profile roughness "
+            "(Ra, Rq, ISO 4287)"
+        )
+        (length,) = topo.physical_sizes
+        return Topography(
+            heights * f, (float(length) * f, 0.0), names[k], p, names, notes, info, positions * f
+        )
+    if heights.ndim != 2:
+        raise DataFormatError(
+            f"{p}: the heights have {heights.ndim} dimension(s); solidna reads height maps (2-D) "
+            "and line profiles (1-D)."
+        )
     sx, sy = topo.physical_sizes
     # SurfaceTopography's arrays are indexed (x, y); ours are (rows = y, columns = x)
     return Topography(
-        heights.T * f,
-        (float(sx) * f, float(sy) * f),
-        names[k],
-        p,
-        names,
-        notes,
-        {
-            "info": {
-                k2: str(v) for k2, v in getattr(topo, "info", {}).items() if k2 != "raw_metadata"
-            }
-        },
+        heights.T * f, (float(sx) * f, float(sy) * f), names[k], p, names, notes, info
     )
 
 
-def level(heights: np.ndarray, mode: str = "plane") -> np.ndarray:
+def _cells(x: np.ndarray) -> np.ndarray:
+    """Length of profile each point stands for: half the gap to each neighbour (trapezoid)."""
+    if len(x) < 2:
+        return np.ones_like(x)
+    gaps = np.abs(np.diff(x))
+    w = np.zeros_like(x)
+    w[:-1] += gaps / 2
+    w[1:] += gaps / 2
+    return w
+
+
+def _level_profile(h: np.ndarray, mode: str, x_m: np.ndarray | None) -> np.ndarray:
+    x = np.arange(len(h), dtype=float) if x_m is None else np.asarray(x_m, float)
+    if x.shape != h.shape:
+        raise DataFormatError(
+            f"a profile needs one position per height; got {x.shape} positions for "
+            f"{h.shape} heights."
+        )
+    ok = np.isfinite(h)
+    if ok.sum() < 2:
+        raise DataFormatError(
+            f"the profile holds {int(ok.sum())} finite height(s) of {h.size}; need at least 2."
+        )
+    w = _cells(x[ok])
+    if mode == "none":
+        return h - np.average(h[ok], weights=w)
+    # the least-squares mean line of ISO 4287, each point weighted by its length of profile
+    slope, icpt = np.polyfit(x[ok], h[ok], 1, w=np.sqrt(w))
+    out = h - (icpt + slope * x)
+    return out - np.average(out[ok], weights=w)
+
+
+def level(heights: np.ndarray, mode: str = "plane", x_m: np.ndarray | None = None) -> np.ndarray:
     """Levelled heights (same unit); every mode also removes the mean.
 
     ``none``: the mean only; ``plane``: the least-squares plane ``a + b x + c y``; ``line``: the
-    least-squares line ``a_j + b_j x`` of every row ``j`` (scan line).
+    least-squares line ``a_j + b_j x`` of every row ``j`` (scan line). The fits use the finite
+    heights only: missing points (NaN) stay NaN and do not spread. A line profile (1-D heights)
+    is levelled by its least-squares mean line under ``plane`` and ``line`` alike.
 
     Parameters
     ----------
     heights : array_like of float
-        Height map, 2-D (rows: y, columns: x), at least 2 x 2 points, in any length unit
-        (e.g. [m], as :attr:`Topography.heights_m`).
+        Height map, 2-D (rows: y, columns: x), at least 2 x 2 points, or a line profile (1-D),
+        in any length unit (e.g. [m], as :attr:`Topography.heights_m`); NaN for missing points.
     mode : str, optional
         One of :data:`LEVELS`: ``"none"``, ``"plane"`` (default) or ``"line"``.
+    x_m : array_like of float, optional
+        Positions of a profile's points (any length unit, e.g. [m]); default evenly spaced.
+        Ignored for a map.
 
     Returns
     -------
     numpy.ndarray of float
-        Levelled heights, same shape and unit as ``heights``, zero mean.
+        Levelled heights, same shape and unit as ``heights``, zero mean over the finite points.
 
     Raises
     ------
     DataFormatError
-        ``heights`` is not 2-D with at least 2 x 2 points.
+        ``heights`` is neither a profile nor 2-D with at least 2 x 2 points, or holds too few
+        finite heights for the fit (1 for ``none``, 3 for ``plane``, 2 for a profile).
     InvalidOptionError
         Unknown ``mode``.
     """
     mode = check_choice("level", mode, LEVELS)
     h = np.asarray(heights, float)
+    if h.ndim == 1:
+        return _level_profile(h, mode, x_m)
     if h.ndim != 2 or min(h.shape) < 2:
         raise DataFormatError(f"a height map must be 2-D with at least 2x2 points; got {h.shape}.")
+    ok = np.isfinite(h)
+    n_ok = int(ok.sum())
+    need = {"none": 1, "line": 2, "plane": 3}[mode]
+    if n_ok < need:
+        raise DataFormatError(
+            f"the height map holds {n_ok} finite height(s) of {h.size}; levelling '{mode}' needs "
+            f"at least {need}."
+        )
     ny, nx = h.shape
     x = np.arange(nx) - (nx - 1) / 2
-    if mode == "none":
-        return h - np.nanmean(h)
-    if mode == "line":
-        # per-row slope: x is centred, so the row mean and the slope decouple
-        slope = (h - h.mean(axis=1, keepdims=True)) @ x / float(x @ x)
-        out = h - h.mean(axis=1, keepdims=True) - np.outer(slope, x)
-        return out - out.mean()
     y = np.arange(ny) - (ny - 1) / 2
-    hc = h - h.mean()
-    bx = float((hc.sum(axis=0) @ x) / (ny * float(x @ x)))
-    by = float((hc.sum(axis=1) @ y) / (nx * float(y @ y)))
-    out = hc - bx * x[None, :] - by * y[:, None]
-    return out - out.mean()
+    if mode == "none":
+        return h - h[ok].mean()
+    if mode == "line":
+        # per-row least squares over the finite points of the row (sums with 0/1 weights)
+        wt = ok.astype(float)
+        hz = np.where(ok, h, 0.0)
+        n, sx, sxx = wt.sum(axis=1), wt @ x, wt @ (x * x)
+        sy, sxy = hz.sum(axis=1), hz @ x
+        det = n * sxx - sx * sx
+        with np.errstate(invalid="ignore", divide="ignore"):
+            # a row with one finite point loses its offset only; an empty row stays missing
+            slope = np.where(det > 0, (n * sxy - sx * sy) / np.where(det > 0, det, 1.0), 0.0)
+            icpt = (sy - slope * sx) / n
+        out = h - icpt[:, None] - np.outer(slope, x)
+        return out - out[ok].mean()
+    xx, yy = np.meshgrid(x, y)
+    design = np.column_stack([np.ones(n_ok), xx[ok], yy[ok]])
+    coef, *_ = np.linalg.lstsq(design, h[ok], rcond=None)
+    out = h - (coef[0] + coef[1] * xx + coef[2] * yy)
+    return out - out[ok].mean()
 
 
-def roughness(heights: np.ndarray, region: tuple[slice, slice] | None = None) -> dict[str, float]:
-    """Sa, Sq, Sz, Sp, Sv, Ssk, Sku (ISO 25178-2) of ``heights`` (in its unit) or a region.
+def roughness(
+    heights: np.ndarray,
+    region: tuple[slice, slice] | None = None,
+    x_m: np.ndarray | None = None,
+) -> dict[str, float]:
+    """Sa, Sq, Sz, Sp, Sv, Ssk, Sku (ISO 25178-2) of ``heights`` (in its unit) or a region;
+    Ra, Rq, Rz, Rp, Rv, Rsk, Rku (ISO 4287) of a line profile.
 
     Parameters
     ----------
     heights : array_like of float
-        Height map, 2-D (rows: y, columns: x), in any length unit (e.g. [m]); non-finite
-        heights are left out.
+        Height map, 2-D (rows: y, columns: x), or a line profile (1-D), in any length unit
+        (e.g. [m]); non-finite heights (missing points) are left out.
     region : (slice, slice), optional
-        Rows and columns of the evaluation area; its mean is removed before the parameters.
+        Rows and columns of the evaluation area (one slice for a profile); its mean is removed
+        before the parameters.
+    x_m : array_like of float, optional
+        Positions of a profile's points (same unit as ``heights``' positions, any); each point
+        weighs the length of profile it stands for. Default evenly spaced. Ignored for a map.
 
     Returns
     -------
     dict of str to float
-        ``Sa``, ``Sq``, ``Sz``, ``Sp``, ``Sv`` in the unit of ``heights``; ``Ssk``, ``Sku`` [-].
+        ``Sa``, ``Sq``, ``Sz``, ``Sp``, ``Sv`` (a profile: ``Ra``, ``Rq``, ``Rz``, ``Rp``,
+        ``Rv``) in the unit of ``heights``; ``Ssk``, ``Sku`` (``Rsk``, ``Rku``) [-].
 
     Raises
     ------
@@ -304,22 +428,66 @@ def roughness(heights: np.ndarray, region: tuple[slice, slice] | None = None) ->
         The evaluation area holds fewer than 4 finite heights.
     """
     h = np.asarray(heights, float)
+    profile = h.ndim == 1
+    x = None
+    if profile:
+        x = np.arange(len(h), dtype=float) if x_m is None else np.asarray(x_m, float)
     if region is not None:
         h = h[region]
-    h = h[np.isfinite(h)]
-    if h.size < 4:
-        raise DataFormatError("the evaluation area holds fewer than 4 finite heights.")
-    z = h - h.mean()
-    sq = float(np.sqrt(np.mean(z * z)))
+        x = None if x is None else x[region]
+    ok = np.isfinite(h)
+    if ok.sum() < 4:
+        raise DataFormatError(
+            f"the evaluation area holds {int(ok.sum())} finite height(s) of {h.size}; the "
+            "roughness needs at least 4."
+        )
+    w = _cells(x[ok]) if profile else np.ones(int(ok.sum()))
+    h = h[ok]
+    z = h - np.average(h, weights=w)
+    sq = float(np.sqrt(np.average(z * z, weights=w)))
+    p = "R" if profile else "S"
     return {
-        "Sa": float(np.mean(np.abs(z))),
-        "Sq": sq,
-        "Sz": float(z.max() - z.min()),
-        "Sp": float(z.max()),
-        "Sv": float(-z.min()),
-        "Ssk": float(np.mean(z**3) / sq**3) if sq > 0 else 0.0,
-        "Sku": float(np.mean(z**4) / sq**4) if sq > 0 else 0.0,
+        f"{p}a": float(np.average(np.abs(z), weights=w)),
+        f"{p}q": sq,
+        f"{p}z": float(z.max() - z.min()),
+        f"{p}p": float(z.max()),
+        f"{p}v": float(-z.min()),
+        f"{p}sk": float(np.average(z**3, weights=w) / sq**3) if sq > 0 else 0.0,
+        f"{p}ku": float(np.average(z**4, weights=w) / sq**4) if sq > 0 else 0.0,
     }
+
+
+def plot_profile(topo: Topography, heights_m: np.ndarray, title: str = ""):
+    """A line profile: height in nm against position in um.
+
+    Parameters
+    ----------
+    topo : Topography
+        The profile the heights come from; its ``positions_m`` [m] set the x axis.
+    heights_m : numpy.ndarray of float
+        Heights to show [m], 1-D, e.g. ``level(topo.heights_m, x_m=topo.positions_m)``;
+        shown in [nm].
+    title : str, optional
+        Title of the axes (default none).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (x in [um], height in [nm]).
+    """
+    import matplotlib.pyplot as plt
+
+    from solidna.report.style import apply_style
+
+    apply_style()
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    x = topo.positions_m if topo.positions_m is not None else np.arange(len(heights_m))
+    ax.plot(np.asarray(x) * 1e6, np.asarray(heights_m) * 1e9, "-", lw=0.9)
+    ax.axhline(0, color="0.5", lw=0.7, ls=":")
+    ax.set_xlabel("x [um]")
+    ax.set_ylabel("Height [nm]")
+    ax.set_title(title)
+    return fig
 
 
 def plot_image(topo: Topography, heights_m: np.ndarray, title: str = ""):

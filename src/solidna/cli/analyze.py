@@ -91,6 +91,7 @@ OPTION_KINDS: dict[str, tuple[str, ...]] = {
     "peaks": ("xps",),
     "rsf": ("xps",),
     "sputter_rate": ("xps",),
+    "photon_energy": ("xps",),  # the kinetic-energy axis of a text export
 }
 
 #: Options that act with a kind only together with another option: (option, kind) -> the
@@ -104,12 +105,14 @@ OPTION_NEEDS: dict[tuple[str, str], str] = {
     ("thickness", "cv"): "model_fit",
 }
 
-#: A cone's half opening angle and an XPS binding energy: a bare number is read in the unit of the
-#: help text (deg, eV), since nobody writes these in SI (rad, J).
+#: A cone's half opening angle, an XPS binding energy and a photon energy: a bare number is read in
+#: the unit of the help text (deg, eV), since nobody writes these in SI (rad, J).
 ANGLE = QuantityKind(
     "deg", "an angle", "17.5 deg", "deg", positive=True, maximum=90.0, reason="a half-angle"
 )
 BINDING_ENERGY = QuantityKind("eV", "a binding energy", "284.8 eV", "eV", positive=True)
+#: The analysis checks the range (solidna.analysis.surface_pipeline.PHOTON_ENERGY_RANGE_EV).
+PHOTON_ENERGY = QuantityKind("eV", "a photon energy", "1486.6 eV", "eV", positive=True)
 #: A bare number is refused as for every quantity option: in SI (m/s) it would be absurd.
 SPUTTER_RATE = QuantityKind("m/s", "a sputter rate", "0.1 nm/s", "nm/s", positive=True)
 
@@ -343,7 +346,8 @@ def analyze_command(
         "column",
         "QUANTITY=COLUMN",
         "CSV column mapping, e.g. --column 'time=t [min]' --column voltage=E (quantities: time, "
-        "voltage, current, current density, capacity, cycle, step, frequency, z_re, z_im, -z_im).",
+        "voltage, current, current density, capacity, cycle, step, frequency, z_re, z_im, -z_im, "
+        "|z|, phase, -phase).",
     ) = None,
     area: _per_file("area", AREA, "electrode area, e.g. 1 cm2") = None,
     mass: _per_file("mass", MASS, "active mass for mAh/g, e.g. 0.5 mg") = None,
@@ -441,6 +445,14 @@ def analyze_command(
         "sputter rate that turns the sputter time of a depth profile into depth, e.g. "
         "0.1 nm/s [default: none, the profile is against sputter time].",
     ) = None,
+    photon_energy: _quantity(
+        "photon_energy",
+        PHOTON_ENERGY,
+        "photon energy that turns a text file's kinetic-energy axis into binding energy, e.g. "
+        "1486.6 eV (Al K-alpha) or 1253.6 eV (Mg K-alpha); a bare number is in eV [default: the "
+        "one the file states; VAMAS and PHI files keep their own].",
+        bare_in_unit=True,
+    ) = None,
 ) -> None:
     """Analyse measured files: tables, summary.json, figures and a report.html in --out.
 
@@ -485,6 +497,7 @@ def analyze_command(
                 peaks=peaks,
                 sputter_rate=sputter_rate,
                 rsf=parse_rsf(rsf),
+                photon_energy=photon_energy,
             )
             if kind in SURFACE_KINDS
             else None,

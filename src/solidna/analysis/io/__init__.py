@@ -259,7 +259,8 @@ def read(
     columns : mapping, optional
         For ``format="csv"``: quantity -> column header, e.g. ``{"time": "t [min]",
         "voltage": "E", "current": "I [mA]"}``. Quantities: time, voltage, current,
-        current density, capacity, cycle, step, frequency, z_re, z_im, -z_im. A value
+        current density, capacity, cycle, step, frequency, z_re, z_im, -z_im, |z|, phase,
+        -phase (a Bode export: Z from |Z| and the phase, in degrees unless stated). A value
         ``"t [min]"`` names the column ``t`` in minutes when no column is called ``"t [min]"``.
     area : str or float, optional
         Electrode area (``"1.13 cm2"``; a number is in m2). Adds ``"Current density [A.m-2]"``;

@@ -13,10 +13,13 @@ PHI SmartSoft/MultiPak ``.pro`` (depth profile)
     (pynxtools-xps). The ASCII header (``SOFH`` ... ``EOFH``) describes the regions; the binary
     part starts with a table of 96-byte entries (point count, cycle count, unit, dtype, byte size
     and offset of each data set), followed by float32 data.
-Text / CSV (CasaXPS "Export to ASCII", lmfitxps-style ``E_kin, intensity``, any two columns)
-    The energy column is recognised by its header (``B.E.``, ``Binding``, ``K.E.``, ``Kinetic``,
-    ``E_kin``); a kinetic-energy axis needs the photon energy (``photon_energy_eV`` or an
-    ``hv=...`` in the header).
+Text / CSV (CasaXPS "Export to ASCII", SPECS Prodigy ``.xy``, LG4X, lmfitxps-style
+``E_kin, intensity``, Scienta ``.txt``, any two columns)
+    Every table of the file is read (Prodigy writes one per region). The energy column is
+    recognised by its header (``B.E.``, ``BE/eV``, ``Binding``, ``K.E.``, ``KE/eV``, ``Kinetic``,
+    ``E_kin``) or a header setting (``Energy Axis: Kinetic Energy``); with neither, binding
+    energy is assumed and the spectrum's notes say so. A kinetic-energy axis needs the photon
+    energy (``photon_energy_eV``, or ``hv=``, ``Excitation Energy``, ... in the header).
 
 Intensities are counts per second [s-1]: VAMAS counts are divided by the dwell time times the
 number of scans (CasaXPS's convention), count rates are kept.
@@ -417,19 +420,142 @@ def read_phi_pro(path: str | os.PathLike[str]) -> list[XPSSpectrum]:
 # --------------------------------------------------------------------------------------------
 # Text and CSV
 # --------------------------------------------------------------------------------------------
-_BE_HEADERS = ("b.e.", "binding", "be ", "be[", "be(", "e_bin", "ebin")
-_KE_HEADERS = ("k.e.", "kinetic", "ke ", "ke[", "ke(", "e_kin", "ekin")
+_BE_HEADERS = ("b.e.", "binding", "be ", "be[", "be(", "be/", "e_bin", "ebin")
+_KE_HEADERS = ("k.e.", "kinetic", "ke ", "ke[", "ke(", "ke/", "e_kin", "ekin")
+#: Header settings that name the energy axis: SPECS Prodigy ``Energy Axis: Kinetic Energy``,
+#: Scienta ``Energy Scale=Kinetic`` and ``Dimension 1 name=Kinetic Energy [eV]``.
+_AXIS_SETTING = re.compile(
+    r"^[#%\s]*(?:energy\s+(?:axis|scale)|dimension\s+1\s+name)\s*[:=]\s*(kinetic|binding)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_NUMBER = r"(\d+(?:\.\d*)?)"
+#: Where a header states the photon energy [eV]: ``hv=180eV`` (lmfitxps), ``Excitation
+#: Energy: 1486.61`` (SPECS Prodigy, Scienta), ``Characteristic Energy eV 1486.6`` (CasaXPS),
+#: ``Photon energy: 600``, ``Source Energy``.
+_PHOTON_ENERGY = (
+    re.compile(rf"\bh\s*(?:v|nu|ν)\s*[:=]?\s*{_NUMBER}", re.IGNORECASE),
+    re.compile(
+        rf"\b(?:excitation|photon|source|characteristic)\s+energy\s*(?:\[?\s*ev\s*\]?)?"
+        rf"\s*[:=\t ]\s*{_NUMBER}",
+        re.IGNORECASE,
+    ),
+)
+#: LG4X writes ``PE: 600 eV`` beside the energy column: the photon energy in LG4X's own exports
+#: (its VAMAS converter writes the block's source energy there and its GUI reads it back as
+#: "hn"), but LG4X-V2 files carry the pass energy in the same place. It is taken as the photon
+#: energy only when it can be one (see :data:`PHOTON_ENERGY_MARGIN_EV`).
+_LG4X_PE = re.compile(rf"\bPE:\s*{_NUMBER}\s*eV\b")
+#: A photon of energy hv frees electrons of at most hv minus the work function (4-5 eV), but a
+#: kinetic scan may run a few eV past that edge into the noise: a stated value is a photon energy
+#: only when it lies above the largest kinetic energy less this margin [eV] (and above every
+#: binding energy). A pass energy (5-200 eV) fails the test for any core-level scan.
+PHOTON_ENERGY_MARGIN_EV = 10.0
+_REGION = re.compile(
+    r"^[#%\s]*region(?:\s+name)?\s*[:=][ \t]*(\S[^\n]*?)\s*$", re.IGNORECASE | re.MULTILINE
+)
+_WORK_FUNCTION = re.compile(rf"work\s*function\s*(?:\[?\s*ev\s*\]?)?\s*[:=\t ]\s*{_NUMBER}", re.I)
+_COLUMN_LABELS = re.compile(r"^columnlabels\s*:\s*(.*)$", re.IGNORECASE)
+_SETTING = re.compile(r"^[^:=]*[A-Za-z][^:=]*[:=]")
+_CONFLICT = re.compile(r"^(?:<{7} |>{7} |={7}$)")
+#: A detector-channel column set is recognised when one column equals the sum of all the others
+#: within this fraction of its largest value (exports round each channel to whole counts).
+CHANNEL_SUM_RTOL = 2e-3
+ENERGY_AXES = ("binding", "kinetic")
+
+
+def _split(line: str) -> list[str]:
+    return [s for s in re.split(r"[,;\t]|\s{2,}|(?<=\d)\s(?=[-+\d.])", line.strip()) if s]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _column_names(header: list[str]) -> list[str]:
+    """The column names of a table from the header lines just above it (last one first).
+
+    SPECS Prodigy ends its header with ``#`` and names the columns earlier
+    (``# ColumnLabels: energy counts/s``); settings (``key: value``), empty comment lines and
+    numeric comments (lmfitxps' ``#84 95.9984 0.04095 9``) are passed over.
+    """
+    for line in reversed(header):
+        text = line.strip().lstrip("#%").strip()
+        if not text or all(_is_number(t) for t in text.split()):
+            continue
+        m = _COLUMN_LABELS.match(text)
+        if m:
+            return m.group(1).split()
+        fields = [s.strip() for s in re.split(r"[,;\t]", text) if s.strip()]
+        if all(_SETTING.match(f) for f in fields):
+            continue  # settings only, e.g. "Pass Energy: 20" or "Cycle: 0, Curve: 0"
+        return fields
+    return []
+
+
+def _last(patterns: tuple[re.Pattern[str], ...], *texts: str) -> str | None:
+    """The last match of any pattern in the first text that has one (the block's own header
+    before the lines above it)."""
+    for text in texts:
+        found = [(m.start(), m.group(1)) for pat in patterns for m in pat.finditer(text)]
+        if found:
+            return max(found)[1]
+    return None
+
+
+def _blocks(lines: list[str]) -> list[tuple[int, list[str], list[list[float]]]]:
+    """(first line number, header lines, numeric rows) of every table of a text file: a
+    SPECS Prodigy export holds one table per region (and per scan), each after its own comment
+    block, so a non-numeric line after a table starts the next one."""
+    out: list[tuple[int, list[str], list[list[float]]]] = []
+    header: list[str] = []
+    rows: list[list[float]] = []
+    start = 1
+    for n, line in enumerate(lines, 1):
+        parts = _split(line)
+        if not parts:
+            continue  # blank line (between a header block and the table)
+        try:
+            values = [float(s) for s in parts]
+        except ValueError:
+            if rows:
+                out.append((start, header, rows))
+                header, rows = [], []
+            header.append(line)
+            continue
+        if not rows:
+            start = n
+        rows.append(values)
+    if rows:
+        out.append((start, header, rows))
+    return out
 
 
 def read_xps_text(
-    path: str | os.PathLike[str], photon_energy_eV: float | None = None
+    path: str | os.PathLike[str],
+    photon_energy_eV: float | None = None,
+    energy_axis: str | None = None,
 ) -> list[XPSSpectrum]:
     """Read a text/CSV export with an energy column and one or more intensity columns.
 
-    The first column whose header names a binding or kinetic energy is the axis (the first column
-    when no header says); every other numeric column is a spectrum (CasaXPS exports the
-    components and envelope beside the data: those columns come back too, labelled by header).
-    A kinetic axis is converted with ``photon_energy_eV`` or an ``hv=...`` found in the header.
+    Every table of the file is read (a SPECS Prodigy ``.xy`` holds one per region, named by its
+    ``# Region:`` line). In each, the first column whose header names a binding or kinetic
+    energy is the axis (``B.E.``, ``BE/eV``, ``Binding``, ``K.E.``, ``KE/eV``, ``Kinetic``,
+    ``E_kin``); else a header setting names it (``Energy Axis: Kinetic Energy``, ``Energy
+    Scale=Kinetic``) and the first column is the axis; else the first column is taken as binding
+    energy, which the spectrum's ``metadata["notes"]`` says. Every other numeric column is a
+    spectrum (CasaXPS exports the components and envelope beside the data: those come back too,
+    labelled by header); unnamed columns are labelled by the file name and column number, and
+    detector channels beside their sum are replaced by the sum.
+
+    A kinetic axis becomes binding energy as ``BE = hv - KE`` (no work function subtracted, as
+    for VAMAS files; the charge correction to C 1s absorbs a constant offset) with
+    ``photon_energy_eV`` or, failing that, the photon energy the header states (``hv=``,
+    ``Excitation Energy``, CasaXPS' ``Characteristic Energy``, LG4X's ``PE: ... eV`` when it
+    can be a photon energy).
 
     Parameters
     ----------
@@ -437,78 +563,190 @@ def read_xps_text(
         The text file.
     photon_energy_eV : float, optional
         Photon energy [eV] (1486.6 for Al K-alpha); None to take it from the header.
+    energy_axis : {"binding", "kinetic"}, optional
+        What the energy column is, overriding the header (for a file that does not say).
 
     Returns
     -------
     list of XPSSpectrum
-        One spectrum per intensity column, binding energy in eV.
+        One spectrum per intensity column of every table, binding energy in eV; ``metadata``
+        holds ``notes`` on what was assumed or converted.
+
+    Raises
+    ------
+    DataFormatError
+        No table, rows of one number, or a kinetic axis without a photon energy.
     """
     p = Path(path)
-    text = p.read_bytes().decode("latin-1")
-    rows, header = [], []
-    for line in text.splitlines():
-        parts = [s for s in re.split(r"[,;\t]|\s{2,}|(?<=\d)\s(?=[-+\d.])", line.strip()) if s]
-        if not parts:
-            continue  # blank line (between a header block and the table)
-        try:
-            rows.append([float(s) for s in parts])
-        except ValueError:
-            if not rows:
-                header.append(line)
-            elif line.strip():
-                break
-    if not rows:
+    if energy_axis is not None:
+        energy_axis = check_choice("energy axis", energy_axis, ENERGY_AXES)
+    lines = p.read_bytes().decode("latin-1").splitlines()
+    blocks = _blocks(lines)
+    if not blocks:
         raise DataFormatError(f"{p}: no numeric rows; the file is empty or not a spectrum table.")
+    file_notes = []
+    conflict = [n for n, line in enumerate(lines, 1) if _CONFLICT.match(line.rstrip())]
+    if any(lines[n - 1].startswith(("<<<<<<< ", ">>>>>>> ")) for n in conflict):
+        file_notes.append(
+            f"the file holds git merge-conflict markers (lines {', '.join(map(str, conflict))}): "
+            "its tables may be two versions of the same data"
+        )
+    # a spectrum has at least 3 points of energy and intensity; shorter numeric runs (a
+    # footer's numbers) are set aside with a note
+    is_table = [len(r) >= 3 and min(map(len, r)) >= 2 for _, _, r in blocks]
+    if not any(is_table):
+        if max(len(r) for _, _, rows in blocks for r in rows) < 2:
+            raise DataFormatError(f"{p}: rows hold one number; need energy and intensity columns.")
+        raise DataFormatError(f"{p}: no table of at least 3 rows; the file is not a spectrum.")
+    out: list[XPSSpectrum] = []
+    above: list[str] = []  # the header lines of the tables before (settings carry over)
+    for (start, header, rows), table in zip(blocks, is_table, strict=True):
+        if table:
+            out += _text_table(p, start, header, above, rows, photon_energy_eV, energy_axis)
+        else:
+            file_notes.append(f"{len(rows)} numeric row(s) from line {start} are not a spectrum")
+        above += header
+    for s in out:
+        s.metadata["notes"] = file_notes + s.metadata["notes"]
+    return out
+
+
+def _text_table(
+    p: Path,
+    start: int,
+    header: list[str],
+    above: list[str],
+    rows: list[list[float]],
+    photon_energy_eV: float | None,
+    energy_axis: str | None,
+) -> list[XPSSpectrum]:
+    """The spectra of one table of a text file (see :func:`read_xps_text`)."""
+    notes: list[str] = []
     width = min(len(r) for r in rows)
-    if width < 2:
-        raise DataFormatError(f"{p}: rows hold one number; need energy and intensity columns.")
     table = np.array([r[:width] for r in rows])
-    head_text = "\n".join(header)
-    names = [s.strip() for s in re.split(r"[,;\t]", header[-1].lstrip("#"))] if header else []
-    if len(names) < width:
-        names = names + [f"column {k + 1}" for k in range(len(names), width)]
+    own, before = "\n".join(header), "\n".join(above)
+    names = _column_names(header)
+    names = names + [""] * (width - len(names))
     lowered = [n.lower() + " " for n in names[:width]]
     is_be = [any(h in n for h in _BE_HEADERS) for n in lowered]
     is_ke = [any(h in n for h in _KE_HEADERS) for n in lowered]
+    setting = _last((_AXIS_SETTING,), own, before)
     # a binding-energy column wins (CasaXPS writes K.E. and B.E. side by side)
     if any(is_be):
         axis, kinetic = is_be.index(True), False
     elif any(is_ke):
         axis, kinetic = is_ke.index(True), True
+    elif setting:
+        axis, kinetic = 0, setting.lower() == "kinetic"
     else:
-        axis, kinetic = 0, False
+        axis, kinetic = 0, energy_axis == "kinetic"
+        if energy_axis is None:
+            notes.append(
+                "no header names the energy axis: column 1 taken as binding energy [eV] "
+                "(assumed). If it is kinetic energy, name the column 'Kinetic energy [eV]' or "
+                "pass energy_axis='kinetic' (Python)"
+            )
+    if energy_axis is not None and kinetic != (energy_axis == "kinetic"):
+        notes.append(
+            f"energy axis taken as {energy_axis} energy, as asked (the file says otherwise)"
+        )
+        kinetic = energy_axis == "kinetic"
     x = table[:, axis]
+    axis_name = names[axis] or f"column {axis + 1}"
+    stated = _last(_PHOTON_ENERGY, own, before)
+    hv_file = float(stated) if stated else None
+    source = "stated in the file"
+    lg4x = _last((_LG4X_PE,), own, before)
+    if hv_file is None and lg4x is not None:
+        value = float(lg4x)
+        # a photon energy must exceed every binding energy and (nearly) every kinetic energy
+        if value > (x.max() - PHOTON_ENERGY_MARGIN_EV if kinetic else x.max()):
+            hv_file, source = value, f"LG4X's 'PE: {lg4x} eV'"
+    hv = photon_energy_eV if photon_energy_eV is not None else hv_file
+    if photon_energy_eV is not None and hv_file is not None and hv_file != photon_energy_eV:
+        notes.append(
+            f"photon energy {photon_energy_eV:g} eV as given; the file states {hv_file:g} eV"
+        )
     if kinetic:
-        if photon_energy_eV is None:
-            m = re.search(r"h\s*(?:v|nu|ν)\s*=?\s*([\d.]+)", head_text, re.IGNORECASE)
-            if not m:
-                raise DataFormatError(
-                    f"{p}: the energy axis is kinetic and the photon energy is not in the file; "
-                    "give it (photon_energy_eV=1486.6 for Al K-alpha)."
-                )
-            photon_energy_eV = float(m.group(1))
-        x = photon_energy_eV - x
+        if hv is None:
+            raise DataFormatError(
+                f"{p}: the energy axis ({axis_name!r}) is kinetic and the file states no photon "
+                "energy; give it: --photon-energy '1486.6 eV' on the command line (Al K-alpha; "
+                "Mg K-alpha 1253.6 eV), or photon_energy_eV=1486.6 in Python."
+            )
+        given = "as given" if photon_energy_eV is not None else source
+        wf = _last((_WORK_FUNCTION,), own, before)
+        notes.append(
+            f"the energy axis {axis_name!r} is kinetic: binding energy = {hv:g} eV (photon energy, "
+            f"{given}) - kinetic energy"
+            + (
+                f"; the file's work function ({wf} eV) is not subtracted, as for VAMAS files "
+                "(the charge correction absorbs a constant offset)"
+                if wf
+                else ""
+            )
+        )
+        x = hv - x
+    region = _last((_REGION,), own, before)
+    columns = [k for k in range(width) if k != axis and not is_be[k] and not is_ke[k]]
+    columns, channel_note = _channel_sum(table, columns, names)
+    if channel_note:
+        notes.append(channel_note)
+    meta = {
+        "header": "\n".join(above + header),
+        "energy axis": axis_name,
+        "table starts at line": start,
+        "notes": notes,
+    }
+    if region:
+        meta["region"] = region
     out = []
-    for k in range(width):
-        if k == axis or is_be[k] or is_ke[k]:
-            continue
+    for k in columns:
+        named = names[k] and not _SETTING.match(names[k])
+        if region:
+            label = region if len(columns) == 1 or not named else f"{region} {names[k]}"
+        elif named:
+            label = names[k]
+        else:
+            label = p.stem if len(columns) == 1 else f"{p.stem} column {k + 1}"
         out.append(
             XPSSpectrum(
                 x,
                 table[:, k],
-                names[k] if names[k] and not names[k].startswith("column") else p.stem,
-                photon_energy_eV,
-                metadata={"header": head_text, "energy axis": names[axis]},
+                label,
+                hv,
+                metadata=dict(meta, intensity=names[k] or f"column {k + 1}"),
                 source=p,
             )
         )
     return out
 
 
+def _channel_sum(
+    table: np.ndarray, columns: list[int], names: list[str]
+) -> tuple[list[int], str | None]:
+    """The intensity columns to keep: when one column is the sum of all the others (detector
+    channels beside their total, as lmfitxps' Au 4f example), that column alone."""
+    if len(columns) < 3:
+        return columns, None
+    for k in columns:
+        rest = [c for c in columns if c != k]
+        total = table[:, rest].sum(axis=1)
+        scale = float(np.max(np.abs(table[:, k]))) or 1.0
+        if np.max(np.abs(total - table[:, k])) <= CHANNEL_SUM_RTOL * scale:
+            label = names[k] or f"column {k + 1}"
+            return [k], (
+                f"columns {', '.join(str(c + 1) for c in rest)} add up to {label!r}: they are "
+                "taken as detector channels and only their sum is analysed"
+            )
+    return columns, None
+
+
 def read_xps(
     path: str | os.PathLike[str],
     format: str | None = None,
     photon_energy_eV: float | None = None,
+    energy_axis: str | None = None,
 ) -> list[XPSSpectrum]:
     """Read any supported XPS file; the format is detected from the content.
 
@@ -519,7 +757,16 @@ def read_xps(
     format : {"vamas", "phi-pro", "text"}, optional
         Force a reader.
     photon_energy_eV : float, optional
-        Photon energy [eV] for a text file on a kinetic-energy axis.
+        Photon energy [eV] for a text file on a kinetic-energy axis (overrides the one its
+        header states). VAMAS and PHI files record their own; a value given for them is not
+        used (their notes say so).
+    energy_axis : {"binding", "kinetic"}, optional
+        What the energy column of a text file is, when its header does not say.
+
+    Returns
+    -------
+    list of XPSSpectrum
+        Every region of the file, binding energy in eV.
 
     Raises
     ------
@@ -540,4 +787,13 @@ def read_xps(
             format = "text"
     format = check_choice("XPS format", format, FORMATS)
     reader = {"vamas": read_vamas, "phi-pro": read_phi_pro}.get(format)
-    return reader(p) if reader else read_xps_text(p, photon_energy_eV)
+    if reader is None:
+        return read_xps_text(p, photon_energy_eV, energy_axis)
+    spectra = reader(p)
+    if photon_energy_eV is not None:
+        for s in spectra:
+            s.metadata.setdefault("notes", []).append(
+                f"photon energy {photon_energy_eV:g} eV given but not used: the {format} file "
+                f"records its own ({s.photon_energy_eV} eV)"
+            )
+    return spectra

@@ -4,7 +4,8 @@
   reference binding energy lies within its tolerance (nearest first; overlaps are reported, not
   hidden);
 * :func:`charge_shift` is the shift that puts the C-C/C-H component at the reference energy
-  (default 284.8 eV; the paper, Lu et al. 2019, uses 284.5 eV);
+  (default 284.8 eV; the paper, Lu et al. 2019, uses 284.5 eV); :func:`charge_reference` also
+  names the component taken and warns when the choice is doubtful (a carbide sample);
 * :func:`atomic_percent` divides areas by relative sensitivity factors (``rsf.toml``, Scofield
   1976 cross-sections, or the user's table) and normalises;
 * :func:`depth_profile` does that per sputter cycle, per element and per fitted species.
@@ -30,6 +31,9 @@ __all__ = [
     "level_of",
     "assign",
     "charge_shift",
+    "charge_reference",
+    "ChargeReference",
+    "LARGE_CHARGE_SHIFT_EV",
     "rsf_table",
     "atomic_percent",
     "depth_profile",
@@ -146,17 +150,119 @@ def label(position_eV: float, level: str | None = None) -> str:
     return head + (f" (or {', '.join(rest)})" if rest else "")
 
 
+#: A charge shift larger than this [eV] is reported: the C 1s lines nearest to C-C/C-H lie
+#: 1.3-2 eV from it (C-O near 286.3 eV, carbides at 281-283.5 eV), so past 1.5 eV a shift cannot
+#: be told apart from a reference taken on another line, e.g. a carbide read as adventitious
+#: carbon. Conductive or flood-gun-neutralised samples charge by less.
+LARGE_CHARGE_SHIFT_EV = 1.5
+#: Share of the largest C 1s area [-] a component needs to be the reference line: a weak
+#: component (noise, a small carbide or graphite shoulder) is not the adventitious carbon.
+REFERENCE_MIN_AREA_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class ChargeReference:
+    """The C 1s component taken as C-C/C-H and the charge shift it gives.
+
+    Attributes
+    ----------
+    shift_eV : float
+        Shift [eV] to add to every binding energy.
+    position_eV : float
+        Uncorrected position of the reference component [eV].
+    index : int
+        Index of that component among the positions given.
+    warnings : tuple of str
+        Why the choice needs a look (a shift above :data:`LARGE_CHARGE_SHIFT_EV`, a reference
+        that is not the largest C 1s component); empty when none.
+    """
+
+    shift_eV: float
+    position_eV: float
+    index: int
+    warnings: tuple[str, ...] = ()
+
+
+def charge_reference(
+    c1s_positions_eV: Sequence[float],
+    reference_eV: float = ADVENTITIOUS_C1S_EV,
+    areas: Sequence[float] | None = None,
+) -> ChargeReference:
+    """The C-C/C-H component of a C 1s fit and the shift that puts it at ``reference_eV``.
+
+    The C-C/C-H component is the lowest-energy C 1s component (carbides and graphite aside,
+    every other carbon state lies higher); with ``areas``, among those with at least
+    :data:`REFERENCE_MIN_AREA_SHARE` of the largest area (a weak component is not the reference
+    line). A carbide sample breaks the rule: its strongest line (281-283.5 eV) is then taken,
+    so a shift above :data:`LARGE_CHARGE_SHIFT_EV`, or a reference that is not the largest
+    component, comes back with a warning.
+
+    Parameters
+    ----------
+    c1s_positions_eV : sequence of float
+        Fitted positions (binding energies) of the C 1s components, uncorrected [eV].
+    reference_eV : float, optional
+        Binding energy the C-C/C-H component is moved to [eV] (default
+        :data:`ADVENTITIOUS_C1S_EV`, 284.8 eV; the paper uses 284.5 eV).
+    areas : sequence of float, optional
+        Areas of the same components, in the same order [cps.eV].
+
+    Returns
+    -------
+    ChargeReference
+        The shift [eV], the reference component and the warnings.
+
+    Raises
+    ------
+    DataFormatError
+        No C 1s component was fitted, or the shift exceeds :data:`MAX_CHARGE_SHIFT_EV`.
+    """
+    positions = [float(p) for p in c1s_positions_eV]
+    keep = list(range(len(positions)))
+    if areas is not None and positions:
+        big = max(areas)
+        keep = [k for k in keep if areas[k] >= REFERENCE_MIN_AREA_SHARE * big]
+    if not keep:
+        raise DataFormatError(
+            "charge correction needs a fitted C 1s region (adventitious carbon); the file has "
+            "none. Give the shift directly or measure C 1s."
+        )
+    index = min(keep, key=lambda k: positions[k])
+    at = positions[index]
+    shift = float(reference_eV) - at
+    if abs(shift) > MAX_CHARGE_SHIFT_EV:
+        raise DataFormatError(
+            f"the C-C/C-H component lies at {at:.2f} eV, a shift of {shift:+.2f} eV "
+            f"from {reference_eV} eV (more than {MAX_CHARGE_SHIFT_EV} eV): is this region C 1s?"
+        )
+    warnings = []
+    if abs(shift) > LARGE_CHARGE_SHIFT_EV:
+        warnings.append(
+            f"the charge correction moves every binding energy by {shift:+.2f} eV (more than "
+            f"{LARGE_CHARGE_SHIFT_EV} eV): the C 1s component at {at:.2f} eV was taken as "
+            f"adventitious C-C/C-H. If it is another line (a carbide lies at 281-283.5 eV), "
+            "the corrected positions and species are off by that shift: check the C 1s fit "
+            "and read the uncorrected 'Position [eV]' of the components table"
+        )
+    if areas is not None and len(positions) > 1:
+        largest = int(np.argmax(areas))
+        if largest != index:
+            share = float(areas[index]) / float(sum(areas))
+            warnings.append(
+                f"the C 1s component taken as C-C/C-H ({at:.2f} eV, {100 * share:.0f} % of the "
+                f"C 1s area) is not the largest one ({positions[largest]:.2f} eV); check that it "
+                "is adventitious carbon"
+            )
+    return ChargeReference(shift, at, index, tuple(warnings))
+
+
 def charge_shift(
     c1s_positions_eV: Sequence[float],
     reference_eV: float = ADVENTITIOUS_C1S_EV,
     areas: Sequence[float] | None = None,
 ) -> float:
     """Shift [eV] to add to every binding energy so that the C-C/C-H component sits at
-    ``reference_eV``.
-
-    The C-C/C-H component is the lowest-energy C 1s component (carbides and graphite aside,
-    every other carbon state lies higher); with ``areas``, among those with at least 20 % of
-    the largest area (a weak component is not the reference line).
+    ``reference_eV`` (:func:`charge_reference`, which also says when the choice is doubtful).
 
     Parameters
     ----------
@@ -180,23 +286,7 @@ def charge_shift(
     DataFormatError
         No C 1s component was fitted, or the shift exceeds :data:`MAX_CHARGE_SHIFT_EV`.
     """
-    positions = [float(p) for p in c1s_positions_eV]
-    if areas is not None and positions:
-        # the C-C/C-H line is a main line: ignore components under 20 % of the largest
-        big = max(areas)
-        positions = [p for p, a in zip(positions, areas, strict=True) if a >= 0.2 * big]
-    if not positions:
-        raise DataFormatError(
-            "charge correction needs a fitted C 1s region (adventitious carbon); the file has "
-            "none. Give the shift directly or measure C 1s."
-        )
-    shift = float(reference_eV) - min(positions)
-    if abs(shift) > MAX_CHARGE_SHIFT_EV:
-        raise DataFormatError(
-            f"the C-C/C-H component lies at {min(positions):.2f} eV, a shift of {shift:+.2f} eV "
-            f"from {reference_eV} eV (more than {MAX_CHARGE_SHIFT_EV} eV): is this region C 1s?"
-        )
-    return shift
+    return charge_reference(c1s_positions_eV, reference_eV, areas).shift_eV
 
 
 @lru_cache(maxsize=1)
