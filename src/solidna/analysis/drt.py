@@ -30,7 +30,9 @@ less than 10 % from lambda = 1e-10 to 1e-2, its minimum (lambda ~ 1e-3) leaves n
 take 8-12 % of each true peak's area, while the L-curve corner (lambda ~ 0.1) recovers both areas
 within 1.5 %. On the model's noise-free spectra both choose lambda < 2e-6 and the same peaks. The value and the method are in the result. The search is
 deterministic; the only random numbers are the bootstrap draws of the credible band, taken from
-``numpy.random.default_rng(seed)``.
+``numpy.random.default_rng(seed)``. An automatic lambda within one grid step of either end of
+:data:`LAMBDA_RANGE` means the criterion found no optimum inside the range (noise-free spectra
+send both to the floor, where gamma grows spurious peaks): ``DRTResult.notes`` says so.
 
 Credible band
 -------------
@@ -202,6 +204,9 @@ class DRTResult:
         Lin-KK test run before the DRT (``kk="skip"`` gives None).
     settings : dict
         Every setting of the run (for the run record).
+    notes : tuple of str
+        What the user should know about the result: an automatic lambda at the edge of its
+        search range (:data:`LAMBDA_RANGE`), where the peaks may be spurious or merged.
     """
 
     tau_s: np.ndarray
@@ -224,6 +229,7 @@ class DRTResult:
     n_dropped: int = 0
     kk: Any = None
     settings: dict = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     @property
     def residual_rms(self) -> float:
@@ -479,6 +485,46 @@ def _choose_lambda(prob: _Problem, lam: str | float) -> tuple[float, str, pd.Dat
     return value, lam, table
 
 
+def _lambda_edge_note(value: float, method: str) -> str | None:
+    """A note when an automatic lambda lies within one grid step of a bound of LAMBDA_RANGE.
+
+    There the criterion had no optimum inside the range: the L-curve's curvature needs a
+    neighbour on each side, so its corner is at best one step inside a bound, and GCV's refined
+    minimum lies between the grid points next to its grid minimum. Noise-free spectra (simulated,
+    or smoothed by the instrument) send both criteria to the floor, where gamma follows every
+    wiggle of the data (pyimpspec's reference spectrum of three processes: 10 peaks at the floor,
+    3 at lambda = 1e-3).
+    """
+    if method not in ("gcv", "lcurve"):
+        return None
+    lo, hi = (math.log10(v) for v in LAMBDA_RANGE)
+    n_grid = LAMBDA_GRID if method == "gcv" else 2 * LAMBDA_GRID - 1
+    step = (hi - lo) / (n_grid - 1) * (1 + 1e-9)
+    x = math.log10(value)
+    name = {"gcv": "GCV", "lcurve": "L-curve"}[method]
+    where = (
+        f"the automatic lambda ({name}) is {value:.3g}, at the {{edge}} edge of its search range "
+        f"{LAMBDA_RANGE[0]:g} to {LAMBDA_RANGE[1]:g}: the criterion found no optimum inside it"
+    )
+    explicit = (
+        "Compare with an explicit lambda, e.g. fit_drt(f, Z, lam=1e-3) in Python, and trust "
+        "only the peaks that stay."
+    )
+    if x <= lo + step:
+        return (
+            where.format(edge="lower") + ", so the regularisation is at its weakest and "
+            "peaks may be spurious (noise or ringing: many small ones, some outside the "
+            f"measured range). {explicit}"
+        )
+    if x >= hi - step:
+        return (
+            where.format(edge="upper") + ", so the regularisation is at its strongest and gamma "
+            "is over-smoothed: close processes may merge into one peak and small ones vanish, "
+            f"and spurious broad peaks can appear. {explicit}"
+        )
+    return None
+
+
 def _find_peaks(
     tau: np.ndarray, gamma: np.ndarray, unit: str, measured_s: tuple[float, float]
 ) -> pd.DataFrame:
@@ -684,6 +730,7 @@ def fit_drt(
         n_fixed = 1
     prob = _Problem(a, b, _penalty_matrix(y, eps), n_fixed)
     lam_value, lam_method, curve = _choose_lambda(prob, lam)
+    edge = _lambda_edge_note(lam_value, lam_method)
     x = prob.solve(lam_value)
 
     def unpack(xv: np.ndarray) -> tuple[float, float, np.ndarray]:
@@ -762,6 +809,7 @@ def fit_drt(
         n_dropped=n_dropped,
         kk=kk_result,
         settings=settings,
+        notes=() if edge is None else (edge,),
     )
 
 

@@ -69,12 +69,17 @@ __all__ = [
     "arrhenius_fit",
     "arrhenius_from_spectra",
     "effective_capacitance",
+    "fit_problems",
+    "high_frequency_intercept",
     "KK_RESIDUAL_THRESHOLD",
     "KK_TREND_WINDOW",
     "KK_NOISE_WINDOW",
     "KK_NOISE_SIGMAS",
     "KK_MIN_POINTS",
     "DEFAULT_CPE_EXPONENT",
+    "FIT_RELATIVE_RMS_LIMIT",
+    "SERIES_RELATIVE_STD_LIMIT",
+    "SERIES_INTERCEPT_LIMIT",
 ]
 
 #: Boltzmann constant in eV/K (CODATA, from scipy.constants).
@@ -118,6 +123,31 @@ KK_NOISE_SIGMAS: float = 4.0
 #: Fewest points for a lin-KK test: the running mean and the local noise need neighbours on both
 #: sides, and M >= 3 RC elements plus R and L need more points than parameters.
 KK_MIN_POINTS: int = 10
+
+#: Relative RMS residual (``EISFit.relative_residual_rms_``) above which a circuit fit is called
+#: poor (:func:`fit_problems`): 5 %. Instrument noise is 0.1-1 % of |Z| (the lin-KK noise
+#: estimates above), and a circuit that describes the spectrum leaves residuals at that level
+#: (impedance.py's ZPlot examples: 0.8-1.4 %; EC-Lab's PEIS example: 2.8 %). 5 % is several times
+#: any usable spectrum's noise: the circuit misses a feature (a second arc, a diffusion tail), and
+#: its parameters, Rs among them, absorb it. (Measured: 11 % for one arc fitted to an arc plus a
+#: diffusion arc, which put R0 at 30 Ohm for a true 100 Ohm.)
+FIT_RELATIVE_RMS_LIMIT: float = 0.05
+
+#: Relative standard error of the series resistance above which it counts as not determined by
+#: the data: 30 %. Then the 95 % interval spans +-60 % and more, and the conductivity from it is
+#: uncertain by a factor of 2-4. Well-determined fits give well below 1 % (the examples above:
+#: 0.1-0.5 %).
+SERIES_RELATIVE_STD_LIMIT: float = 0.3
+
+#: Largest relative distance between the fitted series resistance and the high-frequency intercept
+#: (the smallest Z_re among the highest frequencies, as the automatic guess reads it): 50 %. A fit
+#: extrapolates to infinite frequency and may lie below the intercept when the sweep ends inside
+#: the bulk arc, but when more than half of it is extrapolation (or the fit lies far above the
+#: data) the data do not fix Rs. Measured on impedance.py's example files: within 3 % where the
+#: sweep reaches the intercept, 19 % for the VersaStudio example (its sweep starts inside an
+#: arc), 54 % for the ZPlot example without comments, whose R0 is extrapolated from a sweep that
+#: starts high on the arc (296 Ohm +- 25 % against 643 Ohm at 300 kHz): flagged, rightly.
+SERIES_INTERCEPT_LIMIT: float = 0.5
 
 #: Fraction of the highest frequencies from which the high-frequency intercept R0 is read (the
 #: minimum of Re Z there). 10 % of a log-spaced sweep covers its top half decade or so.
@@ -849,6 +879,100 @@ def effective_capacitance(q: float, n: float, resistance_ohm_m2: float) -> float
             f"R={resistance_ohm_m2!r} Ohm.m2."
         )
     return float(q ** (1.0 / n) * resistance_ohm_m2 ** ((1.0 - n) / n))
+
+
+def high_frequency_intercept(frequency_Hz, impedance) -> float:
+    """The high-frequency real intercept of a spectrum, in the unit of ``impedance``.
+
+    The smallest ``Z_re`` among the highest 10 % of frequencies (at least 3 points), as the
+    automatic initial guess of :func:`fit_circuit` reads R0.
+
+    Parameters
+    ----------
+    frequency_Hz : array_like of float
+        Frequencies [Hz].
+    impedance : array_like of complex
+        Impedance (any unit, e.g. Ohm or Ohm.m2).
+
+    Returns
+    -------
+    float
+        The intercept, in the unit of ``impedance``.
+    """
+    f, z = _as_spectrum(frequency_Hz, impedance, min_points=1)
+    order = np.argsort(f)[::-1]
+    n_hf = min(f.size, max(3, int(math.ceil(_HF_FRACTION * f.size))))
+    return float(np.min(z.real[order[:n_hf]]))
+
+
+def fit_problems(
+    fit: EISFit,
+    frequency_Hz,
+    impedance,
+    *,
+    series: str = "R0",
+    unit: str = "Ohm.m2",
+    factor: float = 1.0,
+) -> list[str]:
+    """Why a circuit fit's numbers, the series resistance above all, should not be trusted.
+
+    Three checks, each with its threshold: the relative RMS residual above
+    :data:`FIT_RELATIVE_RMS_LIMIT` (the circuit misses part of the spectrum); the standard error
+    of ``series`` above :data:`SERIES_RELATIVE_STD_LIMIT` of its value (not determined by the
+    data); ``series`` farther than :data:`SERIES_INTERCEPT_LIMIT` (relative) from the
+    high-frequency intercept (:func:`high_frequency_intercept`; skipped when that is not
+    positive, e.g. an inductive high-frequency end). Nothing is changed in ``fit``.
+
+    Parameters
+    ----------
+    fit : EISFit
+        A fitted circuit.
+    frequency_Hz : array_like of float
+        The frequencies fitted [Hz].
+    impedance : array_like of complex
+        The impedance fitted, in the unit of the fit (Ohm.m2 for an area-specific fit).
+    series : str
+        Name of the series resistance in the circuit (default ``"R0"``); checks on it are skipped
+        when the circuit has no such parameter.
+    unit : str
+        Unit label of resistances in the messages (default ``"Ohm.m2"``).
+    factor : float
+        Factor from the fit's unit to ``unit`` for the messages (e.g. ``1 / area_m2`` to report
+        an area-specific fit in Ohm).
+
+    Returns
+    -------
+    list of str
+        One sentence per failed check, with the numbers; empty for a fit that passes all three.
+    """
+    if not fit.params_:
+        raise InvalidOptionError("This EISFit is not fitted yet; call .fit(frequency_Hz, Z).")
+    problems = []
+    rel = fit.relative_residual_rms_
+    if not (rel <= FIT_RELATIVE_RMS_LIMIT):
+        problems.append(
+            f"relative residual RMS {100 * rel:.3g} % (> {100 * FIT_RELATIVE_RMS_LIMIT:g} %: the "
+            "circuit does not follow the spectrum)"
+        )
+    if series not in fit.params_:
+        return problems
+    value, std = fit.params_[series], fit.conf_.get(series, math.nan)
+    shown = f"{series} = {value * factor:.4g}"
+    if not (value > 0 and std <= SERIES_RELATIVE_STD_LIMIT * value):
+        relative = f"{100 * std / value:.3g} %" if value > 0 else "undefined"
+        problems.append(
+            f"{shown} +- {std * factor:.3g} {unit} (standard error {relative} > "
+            f"{100 * SERIES_RELATIVE_STD_LIMIT:g} %: not determined by the data)"
+        )
+    r_hf = high_frequency_intercept(frequency_Hz, impedance)
+    if r_hf > 0 and abs(value - r_hf) > SERIES_INTERCEPT_LIMIT * r_hf:
+        subject = f"{shown} {unit}" if series not in " ".join(problems) else "it"
+        problems.append(
+            f"{subject} lies {100 * abs(value - r_hf) / r_hf:.3g} % "
+            f"{'below' if value < r_hf else 'above'} the high-frequency intercept "
+            f"{r_hf * factor:.4g} {unit} (> {100 * SERIES_INTERCEPT_LIMIT:g} %)"
+        )
+    return problems
 
 
 def fit_rs_rct(frequency_Hz, impedance_ohm_m2) -> dict[str, float]:

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -371,8 +372,23 @@ def _absolute_unit(unit: str) -> str:
     return unit.replace(".m2", "").replace(".m-2", "")
 
 
-def _drt(spectra, labels, times_h, unit: str, stem: str, w: _Writer) -> dict[str, Any]:
-    """DRT of a file's spectra (:mod:`solidna.analysis.drt`): tables, figure, summary."""
+def _squared_unit(unit: str) -> str:
+    """The square of a unit written as dot-separated factors with integer exponents: ``Ohm`` ->
+    ``Ohm2``, ``Ohm.m2`` -> ``Ohm2.m4``, ``F.m-2`` -> ``F2.m-4`` (another form: ``(unit)2``)."""
+    factors = []
+    for factor in unit.split("."):
+        m = re.fullmatch(r"([A-Za-z]+)(-?\d*)", factor)
+        if m is None:
+            return f"({unit})2"
+        factors.append(f"{m.group(1)}{2 * int(m.group(2) or 1)}")
+    return ".".join(factors)
+
+
+def _drt(
+    spectra, labels, times_h, unit: str, stem: str, w: _Writer, notes: list[str]
+) -> dict[str, Any]:
+    """DRT of a file's spectra (:mod:`solidna.analysis.drt`): tables, figure, summary; the
+    results' notes (e.g. a lambda at the edge of its range) go to ``notes``."""
     from solidna.analysis.drt import drt_evolution, fit_drt
 
     if len(spectra) == 1:
@@ -391,6 +407,7 @@ def _drt(spectra, labels, times_h, unit: str, stem: str, w: _Writer) -> dict[str
         w.csv(f"tables/{stem}{suffix}.drt.csv", result.to_frame())
         w.csv(f"tables/{stem}{suffix}.drt_peaks.csv", result.peaks)
         summary[label] = result.summary() | {"peaks": result.peaks.to_dict(orient="list")}
+        notes.extend(f"{label}: DRT: {note}" for note in result.notes)
     return summary if len(results) > 1 else summary[labels[0]]
 
 
@@ -399,6 +416,8 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
         arrhenius_fit,
         conductivity_from_resistance,
         fit_circuit,
+        fit_problems,
+        high_frequency_intercept,
         kramers_kronig,
     )
     from solidna.analysis.io import SPECTRUM
@@ -457,7 +476,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                 "KK noise level [%]": 100 * kk.noise_level,
                 "Relative residual RMS [%]": 100 * fit.relative_residual_rms_,
                 "Chi2 (|Z|-weighted sum of squares) [-]": fit.chi2_,
-                f"Residual sum of squares [{unit}2]": fit.rss_,
+                f"Residual sum of squares [{_squared_unit(unit)}]": fit.rss_,
                 "Fit starts": fit.n_starts_,
             }
             for name, value in fit.params_.items():
@@ -478,6 +497,23 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                 sigma = conductivity_from_resistance(rs_ohm, thickness, area)
                 row["Conductivity [S.m-1]"] = sigma
                 row["Conductivity [mS.cm-1]"] = sigma * 10
+            # A fit that misses the spectrum still gives numbers; say so, with what to try.
+            problems = fit_problems(fit, f, z_fit, unit="Ohm", factor=1.0 / (area or 1.0))
+            if problems:
+                if "Conductivity [S.m-1]" in row:
+                    unreliable = "Rs and the conductivity from it are"
+                elif rs_ohm is not None:
+                    unreliable = "Rs is"
+                else:
+                    unreliable = "its parameters are"
+                notes.append(
+                    f"{label}: poor {circuit} fit: {'; '.join(problems)}. "
+                    f"{unreliable.capitalize()} unreliable. Try another --circuit (e.g. "
+                    "'R0-p(R1,CPE1)-p(R2,CPE2)' for two arcs, 'R0-p(R1,CPE1)-W1' for a "
+                    "diffusion tail) and compare Rs with the "
+                    f"high-frequency intercept ({high_frequency_intercept(f, z):.4g} Ohm) and the "
+                    "DRT's R_inf (--drt)."
+                )
             rows.append(row)
             row_file.append(k)
             file_rows.append(row)
@@ -505,7 +541,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
         w.figure(f"{stem}_nyquist", fig)
         if opts.get("drt") and drt_spectra:
             progress(f"analysing {stem}: distribution of relaxation times", None)
-            drt_out[m.source.name] = _drt(drt_spectra, drt_labels, drt_times, unit, stem, w)
+            drt_out[m.source.name] = _drt(drt_spectra, drt_labels, drt_times, unit, stem, w, notes)
         if len(file_rows) > 1:
             # Fig. 4e-f: the circuit parameters against spectrum number (or time)
             evo = pd.DataFrame(file_rows)

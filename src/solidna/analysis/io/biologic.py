@@ -4,8 +4,10 @@
 reader. ``.mpt`` is read here, because galvani's ``MPTfile`` accepts only the columns of its fixed
 table, only ASCII and only CRLF line ends (real exports carry Latin-1 ``µ``/``²``, decimal commas
 and LF line ends), and impedance.py's ``readBioLogic`` reads only frequency and impedance. The
-text export is tab-separated with a header whose length the second line states
-(``Nb header lines : 61``); pandas' C parser reads the table.
+text export is tab-separated with a header whose length a line near the top states
+(``Nb header lines : 61``; EC-Lab writes it on the second line, files that were edited or made
+by other tools may have it lower); pandas' C parser reads the table. The text is Latin-1
+(EC-Lab's Windows-1252) or, after an editor or converter, UTF-8: the header's bytes decide.
 
 Column names are EC-Lab's in both formats (galvani keeps them): ``time/s``, ``Ewe/V`` or
 ``Ecell/V``, ``I/mA`` or ``<I>/mA``, ``(Q-Qo)/mA.h``, ``cycle number``, ``Ns``, ``freq/Hz``,
@@ -404,8 +406,98 @@ def read_mpr(path: Path, *, area_m2: float | None = None, kind: str | None = Non
 
 
 _HEADER_LINES = re.compile(r"Nb header lines\s*:\s*(\d+)")
+#: Lines searched for ``Nb header lines : N``. EC-Lab writes it on line 2; edited files and those
+#: of other tools may have a blank line before it (e.g. the BT-Lab-style fixture of the
+#: battery-data-format project, on line 3). Ten lines leaves room for that and cannot pick up a
+#: data row (numbers only); the count found still has to agree with the file (header length,
+#: columns).
+HEADER_COUNT_SEARCH_LINES = 10
 _AREA = re.compile(r"Electrode surface area\s*:\s*([-+0-9.eE,]+)\s*(\S+)")
 _MASS = re.compile(r"Characteristic mass\s*:\s*([-+0-9.eE,]+)\s*(\S+)")
+#: EC-Lab's intercalation line ``Acquisition started at : xo = 0,000`` (the x at the start, beside
+#: ``Mass of active material`` and ``at x``), not a time: the time is ``Acquisition started on``.
+_X0 = re.compile(r"Acquisition started at\s*:\s*x[o0]\s*=\s*(\S+)")
+#: Header lines kept as metadata (key : value) when a line starts with one of them.
+_METADATA_KEYS = ("Acquisition started on", "Device", "Run on channel")
+
+
+def _mpt_encoding(head: bytes) -> str:
+    """The text encoding of an EC-Lab export, from its header's bytes.
+
+    EC-Lab writes the Windows ANSI code page, Windows-1252 on Western systems; read as Latin-1,
+    which gives the same characters for every byte EC-Lab writes in a header (``µ`` 0xB5,
+    ``²`` 0xB2, ``°`` 0xB0, ``³`` 0xB3) and never fails. A file that passed through an editor, a
+    repository or a converter is often UTF-8, where ``cm²`` is two bytes that Latin-1 turns into
+    ``cmÂ²``.
+    Valid UTF-8 is taken as UTF-8: Windows-1252 text whose non-ASCII bytes all happen to form
+    UTF-8 sequences is vanishingly rare (it takes pairs such as ``Â²`` in the header's text).
+    """
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "latin-1"
+    return "utf-8"
+
+
+def _header_area(
+    value_text: str,
+    unit_text: str,
+    area_m2: float | None,
+    path: Path,
+    metadata: dict[str, Any],
+    notes: list[str],
+) -> float | None:
+    """The electrode area from the header line ``Electrode surface area : <value> <unit>``.
+
+    A unit that cannot be read (a header garbled by a wrong conversion: ``cmÂ²``, ``cm?``) is not
+    fatal when the area is not needed: a user's ``area_m2`` decides, and an unset area (0, or
+    EC-Lab's default 0.001, whose unit EC-Lab writes as cm2) is unknown as it would be anyway.
+    """
+    value = float(value_text.replace(",", "."))
+    unit = unit_text.replace("²", "2")
+    try:
+        to_cm2 = unit_factor(unit, "cm**2", what="electrode area", path=path)
+    except DataFormatError:
+        stated = f"{value_text} {unit_text}"
+        if area_m2 is not None:
+            metadata["electrode area (header, unit not read)"] = stated
+            notes.append(
+                f"the header's electrode area {stated!r} has a unit that cannot be read; the "
+                "area given (area=) is used."
+            )
+            return area_m2
+        if value <= 0 or np.isclose(value, EC_LAB_DEFAULT_AREA_CM2, rtol=1e-9):
+            notes.append(
+                f"the header's electrode area {stated!r} has a unit that cannot be read (a "
+                "header converted with the wrong encoding?); its value is 0 or EC-Lab's unset "
+                "default, read as cm2."
+            )
+            return electrode_area(value, None, "header", metadata, notes)
+        raise DataFormatError(
+            f"{path}: cannot read the unit of the header's electrode area {stated!r} (the "
+            "header was probably converted with the wrong encoding; EC-Lab writes 'cm²'). Give "
+            "the area yourself: area='1.5 cm2' in Python, --area '1.5 cm2' with solidna analyze "
+            "(it overrides the header); or correct the header line to "
+            f"'Electrode surface area : {value_text} cm2'."
+        ) from None
+    return electrode_area(value * to_cm2, area_m2, "header", metadata, notes)
+
+
+def _header_metadata(head: list[str], metadata: dict[str, Any]) -> None:
+    """Technique, start time, device, channel and the intercalation x0 of an EC-Lab header."""
+    if len(head) > 3 and head[3].strip():
+        metadata["technique"] = head[3].strip()
+    for line in head:
+        x0 = _X0.match(line)
+        if x0:
+            text = x0.group(1)
+            try:
+                metadata["acquisition started at x0"] = float(text.replace(",", "."))
+            except ValueError:
+                metadata["acquisition started at x0"] = text
+        elif ":" in line and line.startswith(_METADATA_KEYS):
+            key, _, value = line.partition(":")
+            metadata[key.strip()] = value.strip()
 
 
 @fill_doc
@@ -419,7 +511,9 @@ def read_mpt(
     """Read a BioLogic EC-Lab ``.mpt`` text export (any technique: GCPL, CV, PEIS ...).
 
     The electrode area is taken from the header line ``Electrode surface area : ...`` unless
-    ``area_m2`` is given.
+    ``area_m2`` is given. The header is decoded as UTF-8 when its bytes are valid UTF-8, else as
+    Latin-1 (EC-Lab's Windows-1252 ``µ``/``²``/``°``); the header length is read from
+    ``Nb header lines : N`` in its first :data:`HEADER_COUNT_SEARCH_LINES` lines.
 
     Parameters
     ----------
@@ -436,50 +530,54 @@ def read_mpt(
     Raises
     ------
     DataFormatError
-        Bad first line, header shorter than stated, no data rows, missing columns.
+        Bad first line, no ``Nb header lines``, header shorter than stated, an electrode area
+        whose unit cannot be read (and is needed), no data rows, missing columns.
     """
     path = check_file(path, "a BioLogic EC-Lab text export (.mpt)")
-    with open(path, encoding="latin-1", newline="") as fh:
-        first = fh.readline().strip()
+    with open(path, "rb") as fh:
+        raw_head = [fh.readline() for _ in range(HEADER_COUNT_SEARCH_LINES)]
+        raw_head[0] = raw_head[0].removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark
+        first = raw_head[0].decode("latin-1").strip()
         if first not in MPT_MAGICS:
             raise DataFormatError(
                 f"{path}: not an EC-Lab text export (first line {first[:40]!r}, expected "
                 f"{MPT_MAGICS[0]!r}). Read it with format='csv' and a column mapping."
             )
-        second = fh.readline()
-        m = _HEADER_LINES.search(second)
-        n_header = int(m.group(1)) if m else 2
-        head = [first, second] + [fh.readline() for _ in range(max(n_header - 2, 0))]
-    if n_header < 2 or len(head) < n_header or head[-1] == "":
+        found = [m for m in (_HEADER_LINES.search(b.decode("latin-1")) for b in raw_head) if m]
+        if not found:
+            raise DataFormatError(
+                f"{path}: no 'Nb header lines : N' line in the first {HEADER_COUNT_SEARCH_LINES} "
+                "lines, so the length of the header is not known (EC-Lab writes it on line 2). "
+                "Export the file again from EC-Lab with its header, or read the table with "
+                "format='csv' and a column mapping."
+            )
+        n_header = int(found[0].group(1))
+        head_bytes = [b for b in raw_head[:n_header] if b]
+        head_bytes += [fh.readline() for _ in range(max(n_header - len(raw_head), 0))]
+    if n_header < 2 or len(head_bytes) < n_header or head_bytes[-1] == b"":
         raise DataFormatError(
             f"{path}: the header says {n_header} header lines but the file ends before them "
             "(truncated export). Export it again from EC-Lab."
         )
+    encoding = _mpt_encoding(b"".join(head_bytes))
+    # line by line: str.splitlines would also split at U+0085, which is how Latin-1 decodes
+    # Windows-1252's ellipsis
+    head = [line.decode(encoding) for line in head_bytes]
     text = "".join(head)
     metadata: dict[str, Any] = {"instrument": "BioLogic (EC-Lab .mpt)"}
-    if len(head) > 3 and head[3].strip():
-        metadata["technique"] = head[3].strip()
-    for line in head:
-        if ":" in line and any(
-            line.startswith(k) for k in ("Acquisition started", "Device", "Run on channel")
-        ):
-            key, _, value = line.partition(":")
-            metadata[key.strip()] = value.strip()
+    _header_metadata(head, metadata)
     notes: list[str] = []
     area = area_m2
     am = _AREA.search(text)
     if am:
-        value = float(am.group(1).replace(",", "."))
-        unit = am.group(2).replace("²", "2")
-        to_cm2 = unit_factor(unit, "cm**2", what="electrode area", path=path)
-        area = electrode_area(value * to_cm2, area_m2, "header", metadata, notes)
+        area = _header_area(am.group(1), am.group(2), area_m2, path, metadata, notes)
     elif area is None:
         notes.append("no electrode area in the header: currents and impedances stay absolute.")
     mm = _MASS.search(text)
     if mm:
         metadata["characteristic mass"] = f"{mm.group(1)} {mm.group(2)}"
     # decimal commas (European EC-Lab settings): numbers like 1,234E+000 in the first data line
-    with open(path, encoding="latin-1") as fh:
+    with open(path, encoding=encoding, errors="replace") as fh:
         for _ in range(n_header):
             fh.readline()
         sample = fh.readline()
@@ -489,7 +587,7 @@ def read_mpt(
         sep="\t",
         skiprows=n_header - 1,
         decimal=decimal,
-        encoding="latin-1",
+        encoding=encoding,
         progress=progress,
     )
     raw = raw.loc[:, [c for c in raw.columns if not str(c).startswith("Unnamed")]]

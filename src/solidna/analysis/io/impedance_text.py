@@ -15,12 +15,25 @@ Own code where impedance.py does not serve:
 * **Headerless** ``f, Z', Z''`` CSV (the layout of impedance.py's ``readCSV``) is read with pandas
   in :mod:`solidna.analysis.io.generic` (``readCSV``'s ``genfromtxt`` turns a header or a text
   cell into NaN silently, and it reads no units).
+* **Text the readers choke on.** impedance.py opens most files as UTF-8 and turns every line of a
+  data block into a row, so a Windows-1252 export (``µV`` in a VersaStudio header) or a blank
+  line at the end of a table (VersaStudio writes one before ``</Segment1>``; editors add them at
+  the end of a file) made complete files unreadable. The readers are therefore handed a
+  normalised temporary copy (:func:`_normalised_copy`): decoded as UTF-8 when the bytes are valid
+  UTF-8, else as Windows-1252, written back as UTF-8, without blank lines at the end of the file
+  and inside the data block. The copy is deleted after reading.
+* **Gamry drift correction.** ``readGamry`` takes the 4th and 5th columns of the ``ZCURVE``
+  table, ``Zreal``/``Zimag``. A run with drift correction on also holds ``ZrealDrCor``/
+  ``ZimagDrCor``; those are used when present (:func:`_gamry_drift_corrected`), with a note.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +139,198 @@ def _parstat_parts(path: Path) -> dict[str, int]:
     return {"impedance": int((f > 0).sum()), "timeseries": int((f == 0).sum())}
 
 
+def _decode(data: bytes) -> str:
+    """The text of an export: UTF-8 (a BOM dropped) when the bytes are valid UTF-8, else
+    Windows-1252.
+
+    The instruments are Windows programs that write the ANSI code page, Windows-1252 on Western
+    systems (``µ`` = 0xB5, ``°`` = 0xB0); a file that passed through an editor or a converter is
+    UTF-8. Non-UTF-8 bytes in a UTF-8 file are vanishingly unlikely, so valid UTF-8 is taken as
+    UTF-8. The five bytes Windows-1252 leaves undefined become U+FFFD: only header text holds
+    non-ASCII characters, never the numbers read.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+_SEGMENT_START = re.compile(r"<Segment\d+>")
+_SEGMENT_END = re.compile(r"</Segment\d+>")
+
+
+def _last_index(lines: list[str], marker: str, start: int = 0) -> int | None:
+    """Index of the last line at or after ``start`` that contains ``marker`` (as readGamry)."""
+    found = [i for i in range(start, len(lines)) if marker in lines[i]]
+    return found[-1] if found else None
+
+
+def _normalised_lines(text: str, fmt: str) -> list[str]:
+    """The lines of ``text`` without the blank lines impedance.py would take for data rows.
+
+    Every reader turns each line from its table's start to the end of the file (VersaStudio: to
+    ``</Segment1>``; an aborted Gamry run: to ``EXPERIMENTABORTED``) into a row, and a blank line
+    there ends in an IndexError. Blank lines are dropped only there: before a table some readers
+    count lines from a header (CH Instruments' blank line after ``Freq/Hz``), so those stay.
+    """
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if fmt == "versastudio-eis":
+        out, inside = [], False
+        for line in lines:
+            bare = line.strip()
+            if _SEGMENT_START.fullmatch(bare):
+                inside = True
+            elif _SEGMENT_END.fullmatch(bare):
+                inside = False
+            elif inside and not bare:
+                continue
+            out.append(line)
+        lines = out
+    elif fmt == "gamry-eis":
+        start = _last_index(lines, "ZCURVE")
+        if start is not None:
+            # readGamry: data from the 3rd line after ZCURVE (names, units) to EXPERIMENTABORTED
+            end = _last_index(lines, "EXPERIMENTABORTED", start) or len(lines)
+            table = [line for line in lines[start + 3 : end] if line.strip()]
+            lines = lines[: start + 3] + table + lines[end:]
+    return lines
+
+
+@contextlib.contextmanager
+def _normalised_copy(path: Path, fmt: str) -> Iterator[tuple[Path, list[str]]]:
+    """A temporary UTF-8 copy of ``path`` that impedance.py can read, and its lines.
+
+    The copy is decoded with :func:`_decode`, cleaned with :func:`_normalised_lines` and written
+    with LF line ends; it is deleted on leaving the block, also after an error.
+    """
+    lines = _normalised_lines(_decode(path.read_bytes()), fmt)
+    handle, name = tempfile.mkstemp(prefix="solidna-", suffix=path.suffix)
+    copy = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write("\n".join(lines) + "\n")
+        yield copy, lines
+    finally:
+        copy.unlink(missing_ok=True)
+
+
+#: Columns of a VersaStudio data segment that ``readVersaStudio`` reads by position (0-based),
+#: with the names its ``Definition=`` line gives them (compared without spaces, any case).
+_VERSASTUDIO_COLUMNS = {9: "Frequency(Hz)", 14: "Z Real", 15: "Z Imag"}
+
+
+def _check_versastudio(lines: list[str], path: Path) -> None:
+    """Refuse, with the actual reason, a ``.par`` whose data segment ``readVersaStudio`` cannot
+    read: none, not closed (truncated), or not an impedance table (its ``Definition=`` line)."""
+    bare = [line.strip() for line in lines]
+    again = "Export the impedance data again, or as CSV with Frequency/Z_re/Z_im headers."
+    if "<Segment1>" not in bare:
+        raise DataFormatError(
+            f"{path}: a VersaStudio .par file with no data segment (no <Segment1> line): it holds "
+            f"no measured points (saved before the experiment ran, or cut off before them). {again}"
+        )
+    start = bare.index("<Segment1>")
+    if "</Segment1>" not in bare[start:]:
+        raise DataFormatError(
+            f"{path}: the data segment <Segment1> (line {start + 1}) has no closing </Segment1>: "
+            f"the file is truncated. Copy the file again from the instrument PC. {again}"
+        )
+    end = bare.index("</Segment1>", start)
+    # readVersaStudio skips <Segment1>, Type=, Version= and Definition= (4 lines) by position
+    definition = bare[start + 3] if start + 3 < end else ""
+    if not definition.startswith("Definition="):
+        raise DataFormatError(
+            f"{path}: the data segment <Segment1> (line {start + 1}) does not have its column "
+            f"names (Definition=...) on its 4th line, where readVersaStudio expects them; a "
+            f"layout it does not know. {again}"
+        )
+    names = [n.strip() for n in definition.partition("=")[2].split(",")]
+
+    def same(a: str, b: str) -> bool:
+        return a.replace(" ", "").lower() == b.replace(" ", "").lower()
+
+    if any(k >= len(names) or not same(names[k], v) for k, v in _VERSASTUDIO_COLUMNS.items()):
+        wanted = ", ".join(f"{v!r} (column {k + 1})" for k, v in _VERSASTUDIO_COLUMNS.items())
+        raise DataFormatError(
+            f"{path}: the data segment holds another technique than impedance (or its columns in "
+            f"another order): its Definition line names {', '.join(map(repr, names))}, and "
+            f"readVersaStudio reads {wanted}. {again}"
+        )
+    if end == start + 4:
+        raise no_data_rows(path)
+
+
+#: Gamry's drift-corrected impedance columns (written when the run had drift correction on).
+_GAMRY_DRIFT_COLUMNS = ("ZrealDrCor", "ZimagDrCor")
+
+
+def _gamry_drift_corrected(
+    lines: list[str],
+    f: np.ndarray,
+    z: np.ndarray,
+    notes: list[str],
+    metadata: dict[str, Any],
+) -> np.ndarray:
+    """The drift-corrected impedance of a Gamry ``ZCURVE`` table when it has one, else ``z``.
+
+    Why the corrected pair: Gamry's drift correction (``DRIFTCOR``) removes the change of the cell
+    during the sweep, and Gamry writes the corrected impedance beside the raw one; a user who
+    switched it on wants the corrected spectrum, and Gamry-aware readers (pyimpspec, the MATLAB
+    ``loadGamryEIS``) take it. ``readGamry`` reads the columns by position (``Zreal``/``Zimag``),
+    so the table is read here by column name, with readGamry's rules (whitespace-separated,
+    decimal commas, the rows from the 3rd line after ``ZCURVE`` to ``EXPERIMENTABORTED``), and
+    used only when its ``Freq``, ``Zreal`` and ``Zimag`` agree with what readGamry returned:
+    then both read the same rows.
+    """
+    start = _last_index(lines, "ZCURVE")
+    if start is None or start + 1 >= len(lines):
+        return z
+    names = lines[start + 1].split()
+    if not set(_GAMRY_DRIFT_COLUMNS) <= set(names):
+        return z
+    end = _last_index(lines, "EXPERIMENTABORTED", start) or len(lines)
+    wanted = ("Freq", "Zreal", "Zimag", *_GAMRY_DRIFT_COLUMNS)
+    fallback = (
+        "the file also holds drift-corrected columns (ZrealDrCor/ZimagDrCor), but {why}: Z is "
+        "taken from the uncorrected Zreal/Zimag."
+    )
+    if not set(wanted) <= set(names):
+        notes.append(fallback.format(why="its table has no Freq/Zreal/Zimag columns by name"))
+        return z
+    cols = [names.index(n) for n in wanted]
+    try:
+        table = np.array(
+            [
+                [float(cells[k]) for k in cols]
+                for cells in (line.replace(",", ".").split() for line in lines[start + 3 : end])
+            ],
+            dtype=float,
+        ).reshape(-1, len(wanted))
+    except (IndexError, ValueError) as exc:
+        notes.append(fallback.format(why=f"they cannot be read ({one_line(exc)})"))
+        return z
+    agree = (
+        table.shape[0] == f.size
+        and np.allclose(table[:, 0], f, rtol=1e-12, atol=0)
+        and np.allclose(table[:, 1] + 1j * table[:, 2], z, rtol=1e-12, atol=0)
+    )
+    z_cor = table[:, 3] + 1j * table[:, 4]
+    if not agree or not np.all(np.isfinite(z_cor)):
+        notes.append(fallback.format(why="their rows do not line up with the uncorrected ones"))
+        return z
+    metadata["impedance columns"] = ", ".join(_GAMRY_DRIFT_COLUMNS)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = float(np.nanmax(np.abs(z_cor - z) / np.abs(z))) if z.size else 0.0
+    notes.append(
+        "the run had drift correction on: Z is taken from the file's drift-corrected columns "
+        f"ZrealDrCor/ZimagDrCor, not from Zreal/Zimag (they differ by up to {100 * change:.2g} % "
+        "of |Z|)."
+    )
+    return z_cor
+
+
 @fill_doc
 def read_impedance_text(
     path: Path,
@@ -184,24 +389,29 @@ def read_impedance_text(
         table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
         return Measurement(table, "timeseries", fmt, path, area_m2, metadata, notes)
     reader: Callable = getattr(pp, reader_name)
-    if fmt == "gamry-eis":
-        with open(path, encoding="latin-1") as fh:
-            if not any(line.startswith("ZCURVE") for line in fh):
-                raise DataFormatError(
-                    f"{path}: a Gamry .DTA file without a ZCURVE table, i.e. not an impedance "
-                    "run (solidna reads Gamry EIS files only). Export the data as CSV with "
-                    "Time [s]/Voltage [V]/Current [A] headers to read a Gamry time series."
-                )
-    try:
-        f, z = reader(str(path))
-        f = np.asarray(f, dtype=float)
-        z = np.asarray(z, dtype=complex)
-    except Exception as exc:  # impedance.py raises IndexError/ValueError/UnboundLocalError ...
-        raise DataFormatError(
-            f"{path}: impedance.py's {reader_name} cannot read this {description} file "
-            f"({one_line(exc)}); it is truncated or holds another technique than impedance. "
-            "Export the impedance table again, or as CSV with Frequency/Z_re/Z_im headers."
-        ) from None
+    with _normalised_copy(path, fmt) as (copy, lines):
+        if fmt == "gamry-eis" and not any(line.startswith("ZCURVE") for line in lines):
+            raise DataFormatError(
+                f"{path}: a Gamry .DTA file without a ZCURVE table, i.e. not an impedance "
+                "run (solidna reads Gamry EIS files only). Export the data as CSV with "
+                "Time [s]/Voltage [V]/Current [A] headers to read a Gamry time series."
+            )
+        if fmt == "versastudio-eis":
+            _check_versastudio(lines, path)
+        try:
+            f, z = reader(str(copy))
+            f = np.asarray(f, dtype=float)
+            z = np.asarray(z, dtype=complex)
+        except Exception as exc:  # impedance.py raises IndexError/ValueError/UnboundLocalError ...
+            # encodings and blank lines are handled by the copy: what remains is the file itself
+            raise DataFormatError(
+                f"{path}: impedance.py's {reader_name} cannot read this {description} file "
+                f"({one_line(exc)}); it is truncated, holds another technique than impedance, "
+                "or has a layout the reader does not know. Export the impedance table again, or "
+                "as CSV with Frequency/Z_re/Z_im headers."
+            ) from None
+        if fmt == "gamry-eis":
+            z = _gamry_drift_corrected(lines, f, z, notes, metadata)
     if fmt == "parstat" and parts.get("timeseries"):
         metadata["timeseries rows"] = parts["timeseries"]
         notes.append(
