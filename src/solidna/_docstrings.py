@@ -192,6 +192,22 @@ points_per_step : int, optional
     "model_values": """\
 dict of str to float
     Model value by target id, in the targets' units.""",
+    # -- XPS charge correction (solidna.analysis.xps.species) ----------------------------------
+    "c1s_positions": """\
+c1s_positions_eV : sequence of float
+    Fitted positions (binding energies) of the C 1s components, uncorrected [eV].
+reference_eV : float, optional
+    Binding energy the C-C/C-H component is moved to [eV] (default
+    :data:`~solidna.analysis.xps.species.ADVENTITIOUS_C1S_EV`, 284.8 eV; the paper uses
+    284.5 eV).
+areas : sequence of float, optional
+    Areas of the same components, in the same order [cps.eV]; components under
+    :data:`~solidna.analysis.xps.species.REFERENCE_MIN_AREA_SHARE` of the largest are not the
+    reference line.""",
+    "no_c1s": """\
+DataFormatError
+    No C 1s component was fitted, or the shift exceeds
+    :data:`~solidna.analysis.xps.species.MAX_CHARGE_SHIFT_EV`.""",
 }
 
 

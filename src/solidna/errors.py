@@ -154,6 +154,30 @@ def positive_int(
     return int(value)
 
 
+def positive_float(value: object, name: str, unit: str = "") -> float:
+    """``value`` as a float if it is a finite number > 0 (a numeric string too), else
+    :class:`InvalidOptionError` naming ``name`` and ``unit``.
+
+    Parameters
+    ----------
+    value : object
+        E.g. a spring constant; ``0.5``, ``"0.5"`` and ``numpy.float32(0.5)`` are accepted,
+        ``True``, ``0``, ``nan``, ``"x"`` are not.
+    name : str
+        What it is, for the message (e.g. ``"spring constant"``).
+    unit : str
+        Its unit, for the message (e.g. ``"N/m"``).
+    """
+    try:
+        v = math.nan if isinstance(value, bool) else float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        v = math.nan
+    if not (v > 0 and math.isfinite(v)):
+        where = f" in {unit}" if unit else ""
+        raise InvalidOptionError(f"the {name} must be a positive number{where}; got {value!r}.")
+    return v
+
+
 def check_flag(value: object, name: str) -> bool | None:
     """``value`` if it is ``True``, ``False`` or ``None``, else :class:`InvalidOptionError`
     (a string such as ``"no"`` would otherwise count as true).

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from solidna.errors import DataFormatError, InvalidOptionError, check_choice
+from solidna.errors import DataFormatError, InvalidOptionError, check_choice, positive_float
 
 __all__ = [
     "ForceCurve",
@@ -206,17 +206,8 @@ def read_force_curves(
         ("sensitivity", sensitivity, "m/V (m/A for NT-MDT Nova)"),
         ("spring constant", spring_constant_N_m, "N/m"),
     ):
-        if value is None:
-            continue
-        try:
-            v = float(value)
-        except (TypeError, ValueError):
-            v = math.nan
-        if not (v > 0 and math.isfinite(v)):
-            raise InvalidOptionError(
-                f"the {key} must be a positive number in {unit}; got {value!r}."
-            )
-        override[key] = v
+        if value is not None:
+            override[key] = positive_float(value, key, unit)
     if _jpk_text(p):
         raise DataFormatError(
             f"{p}: a JPK text export (.txt). afmformats reads JPK force curves only from the "
@@ -500,9 +491,8 @@ def fit_contact(
         Unknown ``indenter``, or a tip radius, half angle or Poisson ratio out of range.
     """
     indenter = check_choice("indenter", indenter, INDENTERS)
-    for name, v in (("tip radius", tip_radius_m), ("half angle", half_angle_deg)):
-        if not (v > 0 and math.isfinite(v)):
-            raise InvalidOptionError(f"{name} must be positive; got {v}.")
+    positive_float(tip_radius_m, "tip radius", "m")
+    positive_float(half_angle_deg, "half angle", "degrees")
     if not 0 < half_angle_deg < 90:
         raise InvalidOptionError(f"half angle must lie in (0, 90) degrees; got {half_angle_deg}.")
     where = f"{curve.source or 'curve'} #{curve.index}"

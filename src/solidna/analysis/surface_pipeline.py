@@ -25,7 +25,6 @@ topography levelling, Sa/Sq/Sz, image and 3-D view (Fig. 2f, S8); a line profile
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import time
@@ -49,6 +48,7 @@ from solidna.errors import (
     InvalidOptionError,
     SolidnaError,
     check_choice,
+    positive_float,
 )
 
 __all__ = [
@@ -264,15 +264,7 @@ def _check_rsf(rsf: Mapping[str, float] | None) -> dict[str, float] | None:
         return None
     out = {}
     for level, value in dict(rsf).items():
-        try:
-            v = float(value)
-        except (TypeError, ValueError):
-            v = math.nan
-        if not (v > 0 and math.isfinite(v)):
-            raise InvalidOptionError(
-                f"sensitivity factor of {level!r} must be a positive number; got {value!r}."
-            )
-        out[str(level)] = v
+        out[str(level)] = positive_float(value, f"sensitivity factor of {level!r}")
     return out
 
 
@@ -824,12 +816,12 @@ def _in_nm(r: Mapping[str, float]) -> dict[str, float]:
 
 def _profile_result(p: Path, stem: str, w, opts, notes, topo, missing: int) -> dict[str, Any]:
     """A line profile: ISO 4287 profile parameters and a profile figure."""
-    from solidna.analysis.topography import level, plot_profile, roughness
+    from solidna.analysis.topography import level, plot_image, roughness
 
     # a profile's mean line is its least-squares straight line, under plane and line alike
     h = level(topo.heights_m, opts["level"], topo.positions_m)
     r = roughness(h, x_m=topo.positions_m)
-    w.figure(f"{stem}_profile", plot_profile(topo, h, f"{p.name}: {topo.channel}"))
+    w.figure(f"{stem}_profile", plot_image(topo, h, f"{p.name}: {topo.channel}"))
     notes.append(
         f"{p.name}: a line profile; its Rq is not set beside the paper's areal roughness "
         "(Fig. S8), which is of a map."

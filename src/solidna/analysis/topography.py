@@ -46,7 +46,6 @@ __all__ = [
     "LEVELS",
     "plot_image",
     "plot_3d",
-    "plot_profile",
 ]
 
 #: Levelling modes: ``none`` removes only the mean height, ``plane`` a least-squares plane,
@@ -457,62 +456,40 @@ def roughness(
     }
 
 
-def plot_profile(topo: Topography, heights_m: np.ndarray, title: str = ""):
-    """A line profile: height in nm against position in um.
-
-    Parameters
-    ----------
-    topo : Topography
-        The profile the heights come from; its ``positions_m`` [m] set the x axis.
-    heights_m : numpy.ndarray of float
-        Heights to show [m], 1-D, e.g. ``level(topo.heights_m, x_m=topo.positions_m)``;
-        shown in [nm].
-    title : str, optional
-        Title of the axes (default none).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The figure (x in [um], height in [nm]).
-    """
-    import matplotlib.pyplot as plt
-
-    from solidna.report.style import apply_style
-
-    apply_style()
-    fig, ax = plt.subplots(figsize=(6, 3.6))
-    x = topo.positions_m if topo.positions_m is not None else np.arange(len(heights_m))
-    ax.plot(np.asarray(x) * 1e6, np.asarray(heights_m) * 1e9, "-", lw=0.9)
-    ax.axhline(0, color="0.5", lw=0.7, ls=":")
-    ax.set_xlabel("x [um]")
-    ax.set_ylabel("Height [nm]")
-    ax.set_title(title)
-    return fig
-
-
 def plot_image(topo: Topography, heights_m: np.ndarray, title: str = ""):
-    """Height image in nm with a colour bar and the lateral size in um.
+    """Height image in nm with a colour bar and the lateral size in um; a line profile
+    (``topo.is_profile``) as height in nm against position in um.
 
     Parameters
     ----------
     topo : Topography
-        The map the heights come from; its physical size ``size_m`` [m] sets the axes.
+        The map the heights come from; its physical size ``size_m`` [m] sets the axes (of a
+        profile, its ``positions_m`` [m]).
     heights_m : numpy.ndarray of float
-        Heights to show [m], 2-D (rows: y, columns: x), e.g. ``level(topo.heights_m)``;
-        shown in [nm].
+        Heights to show [m], 2-D (rows: y, columns: x) or 1-D for a profile, e.g.
+        ``level(topo.heights_m)``; shown in [nm].
     title : str, optional
         Title of the axes (default none).
 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure (x and y in [um], colour bar in [nm]).
+        The figure (x and y in [um], colour bar in [nm]; a profile: x in [um], height in [nm]).
     """
     import matplotlib.pyplot as plt
 
     from solidna.report.style import apply_style
 
     apply_style()
+    if topo.is_profile:
+        fig, ax = plt.subplots(figsize=(6, 3.6))
+        x = topo.positions_m if topo.positions_m is not None else np.arange(len(heights_m))
+        ax.plot(np.asarray(x) * 1e6, np.asarray(heights_m) * 1e9, "-", lw=0.9)
+        ax.axhline(0, color="0.5", lw=0.7, ls=":")
+        ax.set_xlabel("x [um]")
+        ax.set_ylabel("Height [nm]")
+        ax.set_title(title)
+        return fig
     fig, ax = plt.subplots(figsize=(5.6, 4.6))
     sx, sy = topo.size_m
     im = ax.imshow(

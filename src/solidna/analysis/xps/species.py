@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from solidna._docstrings import fill_doc
 from solidna.errors import DataFormatError, InvalidOptionError
 
 __all__ = [
@@ -183,6 +184,7 @@ class ChargeReference:
     warnings: tuple[str, ...] = ()
 
 
+@fill_doc
 def charge_reference(
     c1s_positions_eV: Sequence[float],
     reference_eV: float = ADVENTITIOUS_C1S_EV,
@@ -197,25 +199,14 @@ def charge_reference(
     so a shift above :data:`LARGE_CHARGE_SHIFT_EV`, or a reference that is not the largest
     component, comes back with a warning.
 
-    Parameters
-    ----------
-    c1s_positions_eV : sequence of float
-        Fitted positions (binding energies) of the C 1s components, uncorrected [eV].
-    reference_eV : float, optional
-        Binding energy the C-C/C-H component is moved to [eV] (default
-        :data:`ADVENTITIOUS_C1S_EV`, 284.8 eV; the paper uses 284.5 eV).
-    areas : sequence of float, optional
-        Areas of the same components, in the same order [cps.eV].
+    %(Parameters: c1s_positions)s
 
     Returns
     -------
     ChargeReference
         The shift [eV], the reference component and the warnings.
 
-    Raises
-    ------
-    DataFormatError
-        No C 1s component was fitted, or the shift exceeds :data:`MAX_CHARGE_SHIFT_EV`.
+    %(Raises: no_c1s)s
     """
     positions = [float(p) for p in c1s_positions_eV]
     keep = list(range(len(positions)))
@@ -256,6 +247,7 @@ def charge_reference(
     return ChargeReference(shift, at, index, tuple(warnings))
 
 
+@fill_doc
 def charge_shift(
     c1s_positions_eV: Sequence[float],
     reference_eV: float = ADVENTITIOUS_C1S_EV,
@@ -264,16 +256,7 @@ def charge_shift(
     """Shift [eV] to add to every binding energy so that the C-C/C-H component sits at
     ``reference_eV`` (:func:`charge_reference`, which also says when the choice is doubtful).
 
-    Parameters
-    ----------
-    c1s_positions_eV : sequence of float
-        Fitted positions (binding energies) of the C 1s components, uncorrected [eV].
-    reference_eV : float, optional
-        Binding energy the C-C/C-H component is moved to [eV] (default
-        :data:`ADVENTITIOUS_C1S_EV`, 284.8 eV; the paper uses 284.5 eV).
-    areas : sequence of float, optional
-        Areas of the same components, in the same order [cps.eV]; used only to ignore the
-        components under 20 % of the largest.
+    %(Parameters: c1s_positions)s
 
     Returns
     -------
@@ -281,10 +264,7 @@ def charge_shift(
         Shift [eV] to add to every binding energy: ``reference_eV`` minus the position of the
         C-C/C-H component (negative when positive charging moved the lines up).
 
-    Raises
-    ------
-    DataFormatError
-        No C 1s component was fitted, or the shift exceeds :data:`MAX_CHARGE_SHIFT_EV`.
+    %(Raises: no_c1s)s
     """
     return charge_reference(c1s_positions_eV, reference_eV, areas).shift_eV
 
