@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from solidna.analysis._checks import check_time_order
-from solidna.errors import DataFormatError, SolidnaWarning
+from solidna.errors import DataFormatError, SolidnaWarning, user_stacklevel
 from solidna.progress import Progress
 
 # The column constants (TIME ... Z_IM) are public through solidna.analysis.io.
@@ -763,7 +763,7 @@ def warn_assumed_units(assumed: Mapping[str, str], path: Path | str, notes: list
         "(e.g. 'Time [h]') or in the column mapping to be sure."
     )
     notes.append(message)
-    warnings.warn(message, SolidnaWarning, stacklevel=3)
+    warnings.warn(message, SolidnaWarning, stacklevel=user_stacklevel())
 
 
 def one_line(exc: BaseException) -> str:
