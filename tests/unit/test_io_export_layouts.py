@@ -216,3 +216,18 @@ def test_modulus_without_phase_is_refused(tmp_path):
     path.write_text("f [Hz],Zre [Ohm],|Z| [Ohm]\n1000,1,2\n100,1,2\n10,1,2\n")
     with pytest.raises(DataFormatError, match="Z_im"):
         sio.read(path)
+
+
+def test_an_unsigned_current_is_signed_from_the_mode_column(tmp_path):
+    # Maccor-style CSV: the current unsigned, the direction in the 'Md' column (C/D, R rests)
+    path = tmp_path / "maccor_unsigned.csv"
+    lines = ["Test Time (sec),Current (A),Voltage (V),Md"]
+    lines += [f"{t},{abs(i)},{v},{'C' if i > 0 else 'D'}" for t, v, i, *_ in _cycle_rows()]
+    lines.append(f"{4 * HALF_S + 60},0,3.35,R")
+    path.write_text("\n".join(lines) + "\n")
+    m = sio.read(path)
+    assert any("unsigned" in n for n in m.notes)
+    charge = m.data[sio.VOLTAGE] > 3.35
+    assert (m.data.loc[charge, sio.CURRENT] > 0).all()
+    assert (m.data.loc[m.data[sio.VOLTAGE] < 3.35, sio.CURRENT] < 0).all()
+    assert m.data[sio.CURRENT].iloc[-1] == 0

@@ -253,8 +253,8 @@ def frame_from_columns(
     warn_assumed_units(assumed, path, notes)
     if kind == "timeseries":
         for target in (QUANTITIES["current"][0], QUANTITIES["current density"][0]):
-            if target in out and _counts_discharge_positive(raw, out[target], notes):
-                out[target] = -out[target]
+            if target in out:
+                out[target] = _signed_current(raw, out[target], notes)
     return pd.DataFrame(out), kind, area_m2
 
 
@@ -288,8 +288,8 @@ def _from_modulus_and_phase(
 
 
 # Columns that say which way the current flows: a step type (Battery Data Format "Step Type",
-# Landt "step_name", Neware "Status") or a pair of charge and discharge counters.
-_STEP_TYPE_STEMS = {"steptype", "stepname", "steptypename", "status", "state", "type", "mode"}
+# Landt "step_name", Neware "Status", Maccor "Md") or a pair of charge and discharge counters.
+_STEP_TYPE_STEMS = {"steptype", "stepname", "steptypename", "status", "state", "type", "mode", "md"}
 _COUNTER_STEMS = {"chargecapacity": 1, "dischargecapacity": -1}
 
 
@@ -317,40 +317,47 @@ def _direction_labels(raw: pd.DataFrame) -> tuple[np.ndarray, str] | None:
     return None
 
 
-def _counts_discharge_positive(raw: pd.DataFrame, current, notes: list[str]) -> bool:
-    """True when the file's own labels say its current is positive on discharge.
+def _signed_current(raw: pd.DataFrame, current, notes: list[str]) -> np.ndarray:
+    """The current with solidna's sign, checked against what the file itself states.
 
     solidna counts a charge (oxidation of the working electrode) positive. Most cyclers do too,
-    but some exports count the discharge positive (BattMo's Battery Data Format CSV); where the
-    file states the direction of each step, the current's sign is checked against it rather
-    than assumed. A clear majority against (90 % of the rows that carry current) flips the
-    sign, with a note; a mixed answer leaves it and says so.
+    but some exports count the discharge positive (BattMo's Battery Data Format CSV) and some
+    write the current unsigned beside a mode column (Maccor's ``Md`` C/D). Where the file states
+    the direction of each step, the sign is taken from it rather than assumed: an unsigned
+    current gets the sign of its rows' labels; a clear majority against the labels (90 % of the
+    rows that carry current) turns the sign round; a mixed answer leaves it and says so. Each
+    case is a note.
     """
+    i = np.asarray(current, dtype=float)
     found = _direction_labels(raw)
     if found is None:
-        return False
+        return i
     labels, source = found
-    i = np.asarray(current, dtype=float)
     typical = np.nanpercentile(np.abs(i), 90) if i.size else 0.0
     flowing = (np.abs(i) > 0.05 * typical) & (labels != 0)
     if typical <= 0 or flowing.sum() < 2:
-        return False
+        return i
+    if np.all(i[flowing] > 0) and {-1, 1} <= set(labels[flowing].tolist()):
+        notes.append(
+            f"the current is unsigned in the file: signed from {source} (charge +, discharge "
+            "-; solidna counts a charge, the oxidation of the working electrode, positive)."
+        )
+        return np.where(labels != 0, np.abs(i) * labels, i)
     agree = int(np.sum(np.sign(i[flowing]) == labels[flowing]))
-    against = int(flowing.sum()) - agree
-    share = against / (agree + against)
+    share = 1.0 - agree / int(flowing.sum())
     if share >= 0.9:
         notes.append(
             f"the file counts the current positive on discharge ({source} show(s) it for "
             f"{share:.0%} of the rows with current); the sign is turned to solidna's convention "
             "(positive = charge, oxidation of the working electrode)."
         )
-        return True
+        return -i
     if share > 0.1:
         notes.append(
             f"{source} and the current's sign disagree in {share:.0%} of the rows with current; "
             "the current is used as given (positive = charge). Check the sign convention."
         )
-    return False
+    return i
 
 
 def _is_area_specific(unit: str) -> bool:
