@@ -224,7 +224,7 @@ def surface_options(
     low, high = CHARGE_REFERENCE_RANGE_EV
     if not low <= ref <= high:
         raise InvalidOptionError(
-            f"--charge-reference is the binding energy of the C-C/C-H line of C 1s, between "
+            f"charge_reference is the binding energy of the C-C/C-H line of C 1s, between "
             f"{low:g} and {high:g} eV (usually 284.5-285.0 eV); got {charge_reference!r} = "
             f"{ref:.6g} eV. Give e.g. '284.8 eV'."
         )
@@ -232,7 +232,7 @@ def surface_options(
     low, high = PHOTON_ENERGY_RANGE_EV
     if hv is not None and not low <= hv <= high:
         raise InvalidOptionError(
-            f"--photon-energy is the X-ray (or UV) photon energy, between {low:g} and {high:g} "
+            f"photon_energy is the X-ray (or UV) photon energy, between {low:g} and {high:g} "
             f"eV; got {photon_energy!r} = {hv:.6g} eV. Give e.g. '1486.6 eV' (Al K-alpha) or "
             "'1253.6 eV' (Mg K-alpha)."
         )
