@@ -126,7 +126,7 @@ def test_co2_solubility_follows_van_t_hoff_and_kinetics_keep_their_reference():
 def test_gap_converges_with_the_output_sampling():
     """The Fig. 5d gap is a property of the voltage curve, not of where it is sampled: with 24
     output points per half cycle (the default, dense near the ends) it lies within 1 mV of the
-    gap read from 96 points. A median of the samples moved by ~45 mV between the two."""
+    gap read from 96 points. A median of the samples moved by ~50 mV between the two."""
     from solidna.cells.na_co2 import _cycle_rows, _timeseries
 
     ps = lu2019()
