@@ -225,18 +225,48 @@ def read_force_curves(
     except BaseException as exc:  # afmformats' errors derive from BaseException
         if type(exc).__name__ == "MissingMetaDataError":
             raise DataFormatError(
-                f"{p}: afmformats reads a numeric .txt as an NT-MDT Nova export (height [nm], "
-                "approach and retract deflection [nA]), which records neither the deflection "
-                "sensitivity nor the spring constant. Give both: read_force_curves(path, "
-                "sensitivity=... [m/A], spring_constant_N_m=... [N/m]) in Python (the command "
-                "line has no options for them). If the file is another instrument's text "
-                "export, save the curve in its native format instead."
+                _missing_meta_message(p, getattr(exc, "meta_keys", None))
             ) from None
         raise DataFormatError(
             f"{p}: afmformats cannot read it ({type(exc).__name__}: {exc}); is it a complete "
             "force-curve file (.jpk-force, .jpk-force-map, .ibw, AFM Workshop .csv, NT-MDT "
             ".txt)?"
         ) from None
+
+
+def _missing_meta_message(p: Path, keys: Sequence[str] | None) -> str:
+    """Why afmformats needs calibration values for ``p`` and how to give them.
+
+    afmformats asks for them in two formats: NT-MDT Nova ``.txt`` (deflection as a current, nA;
+    afmformats takes any numeric ``.txt`` for one) and AFM Workshop ``.csv`` whose deflection is
+    the photodetector's top-bottom voltage (``Extend T-B(V)``) and whose header lacks the light
+    lever gain and force constant.
+    """
+    missing = " and ".join(keys or ("sensitivity", "spring constant"))
+    how = (
+        "read_force_curves(path, sensitivity=..., spring_constant_N_m=... [N/m]) in Python (the "
+        "command line has no options for them)"
+    )
+    if p.suffix.lower() == ".csv":
+        return (
+            f"{p}: an AFM Workshop force curve whose deflection is the photodetector voltage "
+            f"('T-B(V)' columns), and the file does not record the {missing} that turn it into "
+            f"a force. Give them: {how}, with the sensitivity in m/V; or export the curve again "
+            "with the force in nN ('Extend Force(nN)' columns) or with the header's 'Light Lever "
+            "Gain, mV/nm' and 'Force Constant, nN/nm' set."
+        )
+    if p.suffix.lower() == ".txt":
+        return (
+            f"{p}: afmformats reads a numeric .txt as an NT-MDT Nova export (height [nm], "
+            "approach and retract deflection [nA]), which records neither the deflection "
+            f"sensitivity nor the spring constant. Give the {missing}: {how}, with the "
+            "sensitivity in m/A. If the file is another instrument's text export, save the "
+            "curve in its native format instead."
+        )
+    return (
+        f"{p}: afmformats needs the {missing}, which the file does not record, to turn the "
+        f"deflection into a force. Give them: {how}."
+    )
 
 
 def _curves(data, p: Path) -> list[ForceCurve]:

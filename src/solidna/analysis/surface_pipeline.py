@@ -911,7 +911,11 @@ def analyze_surface(
                 {"file": str(p), "kind": kind, "wall time [s]": round(time.perf_counter() - t0, 3)}
             )
         except SolidnaError as exc:
-            errors.append(f"{p.name}: {exc}")
+            # the readers' messages start with the path already: name the file once
+            message = str(exc)
+            for prefix in (f"{p}: ", f"{p.name}: "):
+                message = message.removeprefix(prefix)
+            errors.append(f"{p.name}: {message}")
             results[p.name] = {"error": str(exc)}
             files.append({"file": str(p), "kind": kind, "error": str(exc)})
     if len(errors) == n:

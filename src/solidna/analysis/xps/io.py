@@ -428,7 +428,9 @@ _AXIS_SETTING = re.compile(
     r"^[#%\s]*(?:energy\s+(?:axis|scale)|dimension\s+1\s+name)\s*[:=]\s*(kinetic|binding)",
     re.IGNORECASE | re.MULTILINE,
 )
-_NUMBER = r"(\d+(?:\.\d*)?)"
+#: A number as exports write it; CasaXPS writes settings in exponent form
+#: (``Characteristic Energy eV\t1.486610e+003``), which must not be cut at the ``e``.
+_NUMBER = r"(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)"
 #: Where a header states the photon energy [eV]: ``hv=180eV`` (lmfitxps), ``Excitation
 #: Energy: 1486.61`` (SPECS Prodigy, Scienta), ``Characteristic Energy eV 1486.6`` (CasaXPS),
 #: ``Photon energy: 600``, ``Source Energy``.
@@ -454,6 +456,20 @@ _REGION = re.compile(
     r"^[#%\s]*region(?:\s+name)?\s*[:=][ \t]*(\S[^\n]*?)\s*$", re.IGNORECASE | re.MULTILINE
 )
 _WORK_FUNCTION = re.compile(rf"work\s*function\s*(?:\[?\s*ev\s*\]?)?\s*[:=\t ]\s*{_NUMBER}", re.I)
+#: CasaXPS "Export to ASCII" starts a block with ``Cycle 0:Sample:Region`` (or ``Cycle 0:Region``).
+_CASA_CYCLE = re.compile(r"^cycle\s+\d+\s*:(?:[^\n]*:)?[ \t]*(\S[^\n:]*?)\s*$", re.I | re.M)
+#: Scienta SES names the axis in its region header: ``Dimension 1 name=Binding Energy [eV]``.
+_DIMENSION_NAME = re.compile(r"^[#%\s]*dimension\s+1\s+name\s*=\s*(\S[^\n]*?)\s*$", re.I | re.M)
+#: Section headers (Scienta ``[Data 1]``, ``[Info 1]``) name no column.
+_SECTION = re.compile(r"^\[[^\]]*\]$")
+#: A column named as the measured intensity. CasaXPS writes it beside its fit curves (components,
+#: background, envelope), once in counts and once as a rate (``Counts`` ... ``CPS``).
+_DATA_COLUMN = re.compile(
+    r"^(?:counts?|cps|c/s|counts?\s*/\s*s|counts?\s+per\s+second|intensity|data)"
+    r"(?:\s*[\[(]?\s*(?:cps|c/s|counts?/s|a\.?u\.?|arb\.?\s*units?)\s*[\])]?)?$",
+    re.I,
+)
+_RATE_COLUMN = re.compile(r"cps|c/s|/s\b|per\s+second", re.I)
 _COLUMN_LABELS = re.compile(r"^columnlabels\s*:\s*(.*)$", re.IGNORECASE)
 _SETTING = re.compile(r"^[^:=]*[A-Za-z][^:=]*[:=]")
 _CONFLICT = re.compile(r"^(?:<{7} |>{7} |={7}$)")
@@ -484,14 +500,16 @@ def _column_names(header: list[str]) -> list[str]:
     """
     for line in reversed(header):
         text = line.strip().lstrip("#%").strip()
-        if not text or all(_is_number(t) for t in text.split()):
+        if not text or all(_is_number(t) for t in text.split()) or _SECTION.match(text):
             continue
         m = _COLUMN_LABELS.match(text)
         if m:
             return m.group(1).split()
         fields = [s.strip() for s in re.split(r"[,;\t]", text) if s.strip()]
-        if all(_SETTING.match(f) for f in fields):
-            continue  # settings only, e.g. "Pass Energy: 20" or "Cycle: 0, Curve: 0"
+        if _SETTING.match(fields[0]) and ("=" in fields[0] or all(map(_SETTING.match, fields))):
+            # settings, e.g. "Pass Energy: 20", "Cycle: 0, Curve: 0", or Scienta's
+            # "File=Z:\\data\\Ag_0001.txt,.pxt,.ibw" (a key=value line whose value has commas)
+            continue
         return fields
     return []
 
@@ -652,7 +670,7 @@ def _text_table(
         )
         kinetic = energy_axis == "kinetic"
     x = table[:, axis]
-    axis_name = names[axis] or f"column {axis + 1}"
+    axis_name = names[axis] or _last((_DIMENSION_NAME,), own, before) or f"column {axis + 1}"
     stated = _last(_PHOTON_ENERGY, own, before)
     hv_file = float(stated) if stated else None
     source = "stated in the file"
@@ -687,8 +705,11 @@ def _text_table(
             )
         )
         x = hv - x
-    region = _last((_REGION,), own, before)
+    region = _last((_REGION, _CASA_CYCLE), own, before)
     columns = [k for k in range(width) if k != axis and not is_be[k] and not is_ke[k]]
+    columns, model_note = _data_columns(columns, names, axis)
+    if model_note:
+        notes.append(model_note)
     columns, channel_note = _channel_sum(table, columns, names)
     if channel_note:
         notes.append(channel_note)
@@ -702,7 +723,9 @@ def _text_table(
         meta["region"] = region
     out = []
     for k in columns:
-        named = names[k] and not _SETTING.match(names[k])
+        # "CPS" or "Counts" names the quantity, not the region: such a column is labelled as
+        # an unnamed one (by the region or the file)
+        named = names[k] and not _SETTING.match(names[k]) and not _DATA_COLUMN.match(names[k])
         if region:
             label = region if len(columns) == 1 or not named else f"{region} {names[k]}"
         elif named:
@@ -720,6 +743,35 @@ def _text_table(
             )
         )
     return out
+
+
+def _data_columns(columns: list[int], names: list[str], axis: int) -> tuple[list[int], str | None]:
+    """The intensity columns to keep when the table names its measured data.
+
+    CasaXPS exports the data beside its fit (``K.E. Counts Fe 2p ... Background Envelope``, then
+    ``B.E. CPS Fe 2p ... Background CPS Envelope CPS``): the component, background and envelope
+    columns are model curves, not spectra, and ``Counts``/``CPS`` are one spectrum in two units.
+    When a column is named as the data (:data:`_DATA_COLUMN`), only the data columns are kept, a
+    count rate before raw counts (intensities are counts per second), and the rest are set aside
+    with a note. A table that names no data column keeps every column.
+    """
+    data = [k for k in columns if _DATA_COLUMN.match(names[k].strip())]
+    if not data:
+        return columns, None
+    rates = [k for k in data if _RATE_COLUMN.search(names[k])]
+    keep = rates or data
+    if len(keep) > 1 and any(k > axis for k in keep):
+        # one data column per energy axis: the one after the axis read (B.E. ... CPS)
+        keep = [min(k for k in keep if k > axis)]
+    aside = [k for k in columns if k not in keep]
+    if not aside:
+        return keep, None
+    shown = ", ".join(repr(names[k] or f"column {k + 1}") for k in aside)
+    return keep, (
+        f"intensity taken from {', '.join(repr(names[k]) for k in keep)}; the other columns "
+        f"({shown}) are set aside as the exporting program's fit curves (components, "
+        "background, envelope) or the same data in other units"
+    )
 
 
 def _channel_sum(
