@@ -227,6 +227,10 @@ class Measurement:
 _BRACKETS = re.compile(r"^(?P<stem>.*?)\s*\[(?P<unit>[^\[\]]+)\]\s*$")
 _PARENS = re.compile(r"^(?P<stem>.*?[^\s(])\s*\((?P<unit>[^()]+)\)\s*$")
 _SLASH = re.compile(r"^(?P<stem>.+?)/(?P<unit>[^/]+)$")
+# EC-Lab puts the unit of a recorded average inside the angle brackets when the technique
+# records the average (``<Ewe/V>`` in chronopotentiometry with ``record <Ewe>``), but outside
+# otherwise (``<I>/mA``); both name the same quantity.
+_ANGLE = re.compile(r"^<(?P<stem>[^<>/]+)/(?P<unit>[^<>/]+)>$")
 # Words in parentheses that are not units (Re(Z), Im(Z), (Q-Qo) ...) are kept in the stem.
 _NOT_UNITS = {"z", "q-qo", "y", "z'", "z''"}
 # A unit after the last underscore (``voltage_V``, ``test_time_s``, ``current_a``: Landt and
@@ -257,7 +261,8 @@ def split_header(name: str) -> tuple[str, str | None]:
     """Split a column header into its quantity and its unit.
 
     Understands ``"Time [h]"``, ``"Test_Time(s)"``, ``"Voltage(V)"``, ``"Ewe/V"``,
-    ``"(Q-Qo)/mA.h"``, ``"-Im(Z)/Ohm"`` and, for the units of ``_SUFFIX_UNITS``,
+    ``"<Ewe/V>"`` (EC-Lab's recorded average, stem ``"<Ewe>"``), ``"(Q-Qo)/mA.h"``,
+    ``"-Im(Z)/Ohm"`` and, for the units of ``_SUFFIX_UNITS``,
     ``"voltage_V"``.
 
     Parameters
@@ -278,6 +283,9 @@ def split_header(name: str) -> tuple[str, str | None]:
     (('Cycle_Index', None), ('test_time', 's'), ('current', 'A'))
     """
     text = str(name).strip()
+    m = _ANGLE.match(text)
+    if m:
+        return f"<{m.group('stem').strip()}>", m.group("unit").strip()
     for pattern in (_BRACKETS, _SLASH, _PARENS):
         m = pattern.match(text)
         if m and m.group("unit").strip().lower() not in _NOT_UNITS:

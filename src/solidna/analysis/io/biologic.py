@@ -41,6 +41,7 @@ import pandas as pd
 
 from solidna._docstrings import fill_doc
 from solidna.analysis.io._table import (
+    CAPACITY,
     CURRENT,
     EC_LAB_DEFAULT_AREA_CM2,
     FREQUENCY,
@@ -50,6 +51,7 @@ from solidna.analysis.io._table import (
     Measurement,
     Progress,
     check_file,
+    cumulative_from_counter,
     finish_table,
     one_line,
     spectrum_index,
@@ -76,8 +78,10 @@ MPT_MAGICS = ("EC-Lab ASCII FILE", "BT-Lab ASCII FILE")
 # Quantity -> EC-Lab column names, most direct first.
 _BIOLOGIC_COLUMNS: dict[str, tuple[str, ...]] = {
     "time": ("time/s",),
-    "voltage": ("Ewe/V", "Ecell/V", "<Ewe>/V", "<Ecell>/V", "Ewe-Ece/V"),
-    "current": ("I/mA", "<I>/mA", "I/A", "<I>/A"),
+    # a technique that records the average writes its unit inside the brackets: ``<Ewe/V>``
+    # (chronopotentiometry with ``record <Ewe>``), elsewhere ``<Ewe>/V``
+    "voltage": ("Ewe/V", "Ecell/V", "<Ewe>/V", "<Ecell>/V", "<Ewe/V>", "<Ecell/V>", "Ewe-Ece/V"),
+    "current": ("I/mA", "<I>/mA", "I/A", "<I>/A", "<I/mA>", "<I/A>"),
     "capacity": ("(Q-Qo)/mA.h", "(Q-Qo)/C"),
     "cycle": ("cycle number",),
     "step": ("Ns",),
@@ -241,6 +245,7 @@ def _to_measurement(
     metadata: dict[str, Any],
     notes: list[str],
     kind: str | None = None,
+    loops: np.ndarray | None = None,
 ) -> Measurement:
     full = _mapping([str(c) for c in raw.columns])
     if ("z_re" in full or "-z_im" in full) and "frequency" not in full:
@@ -308,6 +313,17 @@ def _to_measurement(
             f"({_count_spectra(raw, full, z_rows)} spectra); read(path, kind='impedance') or analyze --kind eis gives them."
         )
     frame, kind_found, area = frame_from_columns(sub, mapping, path, notes, area_m2=area_m2)
+    if loops is not None and CAPACITY in frame:
+        # (Q-Qo) restarts at each loop: without the running total the capacity would look like a
+        # per-step counter and be integrated from the current, also across the unrecorded time
+        # between loops
+        loop = loops[~z_rows] if z_rows.any() else loops
+        frame[CAPACITY] = cumulative_from_counter(frame[CAPACITY].to_numpy(float), loop)
+        notes.append(
+            f"the file holds {int(loops.max()) + 1} loops of the technique and (Q-Qo) restarts "
+            "at each: the capacity is its running total over the loops (no charge counted "
+            "between loops, where nothing was recorded)."
+        )
     if CURRENT not in frame and "current" not in mapping:
         current = _current_from_dq(sub)
         if current is not None:
@@ -412,6 +428,9 @@ _HEADER_LINES = re.compile(r"Nb header lines\s*:\s*(\d+)")
 #: data row (numbers only); the count found still has to agree with the file (header length,
 #: columns).
 HEADER_COUNT_SEARCH_LINES = 10
+# "Loop 1 from point number 11 to 21": a technique repeated by EC-Lab's loop; (Q-Qo) restarts
+# at every loop's first point.
+_LOOP = re.compile(r"^Loop\s+(\d+)\s+from point number\s+(\d+)\s+to\s+(\d+)", re.MULTILINE)
 _AREA = re.compile(r"Electrode surface area\s*:\s*([-+0-9.eE,]+)\s*(\S+)")
 _MASS = re.compile(r"Characteristic mass\s*:\s*([-+0-9.eE,]+)\s*(\S+)")
 #: EC-Lab's intercalation line ``Acquisition started at : xo = 0,000`` (the x at the start, beside
@@ -592,7 +611,26 @@ def read_mpt(
     )
     raw = raw.loc[:, [c for c in raw.columns if not str(c).startswith("Unnamed")]]
     raw.columns = [str(c).strip() for c in raw.columns]
-    return _to_measurement(raw, path, "biologic-mpt", area, metadata, notes, kind)
+    loops = _loop_index(text, len(raw))
+    if loops is not None:
+        metadata["loops"] = int(loops.max()) + 1
+    return _to_measurement(raw, path, "biologic-mpt", area, metadata, notes, kind, loops)
+
+
+def _loop_index(header: str, n_rows: int) -> np.ndarray | None:
+    """Loop number per data row from the header's ``Loop k from point number a to b`` lines.
+
+    None when the header lists fewer than two loops. Rows past the last listed point (a
+    truncated copy lists loops it does not hold, an export may hold more) stay in the last loop.
+    """
+    found = [(int(a), int(b), int(c)) for a, b, c in _LOOP.findall(header)]
+    if len(found) < 2:
+        return None
+    index = np.zeros(n_rows, dtype=np.int64)
+    for k, first, _last in found:
+        if first < n_rows:
+            index[first:] = k
+    return index
 
 
 # Quantity -> factor from the tidy SI column to the EC-Lab column written by write_mpt.

@@ -58,6 +58,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "-phase": ("-phase", "-phase(z)", "-zphz", "-phz", "-phaseangle", "-angle"),
 }
 
+#: Lines looked at to find the delimiter and the header line.
+_SNIFF_LINES = 200
+
 _NUMBERISH = re.compile(r"^\s*[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?\s*$")
 
 
@@ -382,8 +385,10 @@ def _is_density(unit: str) -> bool:
 
 def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
     """Delimiter, number of lines before the header and decimal mark of a text table."""
+    # Enough lines to see past a long metadata block (PEC writes ~45 "Key:,value" lines) and
+    # still have a run of data rows below the header.
     with open(path, encoding=encoding, errors="replace", newline="") as fh:
-        head = [fh.readline() for _ in range(60)]
+        head = [fh.readline() for _ in range(_SNIFF_LINES)]
     head = [line for line in head if line != ""]
     sample = "".join(head)
     try:
@@ -398,12 +403,23 @@ def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
     # header.
     split = [line.rstrip("\r\n").split(delimiter) for line in head]
     width = [len(row) - (len(row) > 1 and not row[-1].strip()) for row in split]
-    skip = 0
+    blank = [not line.strip() for line in head]
+    # Of the candidate headers, the one above the longest run of such numeric lines (blank lines
+    # do not end a run): a metadata block of "Key:,value" lines has pairs that look like a header
+    # and one data row ("Test:,25205"; "Parameter names:,..." over "Parameter values:,...").
+    skip, best = 0, 0
     for k in range(len(split) - 1):
-        nxt = split[k + 1]
-        if width[k] >= 2 and width[k + 1] == width[k] and any(_NUMBERISH.match(x) for x in nxt):
-            skip = k
-            break
+        if width[k] < 2 or blank[k]:
+            continue
+        run = 0
+        for j in range(k + 1, len(split)):
+            if blank[j]:
+                continue
+            if width[j] != width[k] or not any(_NUMBERISH.match(x) for x in split[j]):
+                break
+            run += 1
+        if run > best:
+            skip, best = k, run
     decimal = "."
     if delimiter != ",":
         data = [x for row in split[skip + 1 :] for x in row]

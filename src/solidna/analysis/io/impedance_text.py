@@ -22,6 +22,9 @@ Own code where impedance.py does not serve:
   normalised temporary copy (:func:`_normalised_copy`): decoded as UTF-8 when the bytes are valid
   UTF-8, else as Windows-1252, written back as UTF-8, without blank lines at the end of the file
   and inside the data block. The copy is deleted after reading.
+* **Gamry DC techniques.** A ``.DTA`` without a ``ZCURVE`` (cyclic voltammetry,
+  chronopotentiometry ...) holds ``CURVEn`` tables of ``T``/``Vf``/``Im``; those are read here
+  as a time series (:func:`_gamry_curves`), one cycle number per table.
 * **Gamry drift correction.** ``readGamry`` takes the 4th and 5th columns of the ``ZCURVE``
   table, ``Zreal``/``Zimag``. A run with drift correction on also holds ``ZrealDrCor``/
   ``ZimagDrCor``; those are used when present (:func:`_gamry_drift_corrected`), with a note.
@@ -43,6 +46,7 @@ import pandas as pd
 from solidna._docstrings import fill_doc
 from solidna.analysis.io._table import (
     CURRENT,
+    CYCLE,
     FREQUENCY,
     TIME,
     VOLTAGE,
@@ -60,7 +64,11 @@ __all__ = ["IMPEDANCE_TEXT_FORMATS", "detect_impedance_text", "read_impedance_te
 
 #: Format name -> (impedance.py reader name, instrument, description).
 IMPEDANCE_TEXT_FORMATS: dict[str, tuple[str, str, str]] = {
-    "gamry-eis": ("readGamry", "Gamry", "Gamry Framework .DTA potentiostatic EIS"),
+    "gamry-eis": (
+        "readGamry",
+        "Gamry",
+        "Gamry Framework .DTA (EIS; a CV or other CURVE table as a time series)",
+    ),
     "zplot-eis": ("readZPlot", "Scribner ZPlot", "Scribner ZPlot .z"),
     "versastudio-eis": ("readVersaStudio", "PAR VersaStudio", "PAR VersaStudio .par"),
     "parstat": ("readParstat", "PAR Parstat", "Parstat text (EIS and the potential at 0 Hz)"),
@@ -331,6 +339,79 @@ def _gamry_drift_corrected(
     return z_cor
 
 
+_GAMRY_CURVE = re.compile(r"^(?P<name>[A-Z]*CURVE\d*)\tTABLE")
+#: Gamry CURVE column -> (tidy column, SI unit the units row must name).
+_GAMRY_COLUMNS = {"T": (TIME, "s"), "Vf": (VOLTAGE, "V"), "Im": (CURRENT, "A")}
+
+
+def _gamry_curves(
+    lines: list[str], path: Path, notes: list[str], metadata: dict[str, Any]
+) -> pd.DataFrame:
+    """The time series of a Gamry DC-technique ``.DTA`` (CV, chronopotentiometry ...).
+
+    Each ``CURVEn<TAB>TABLE`` block has a row of names (``Pt T Vf Im ...``), a row of units
+    (``# s V vs. Ref. A ...``) and its data rows, which start with a tab; a CV writes one block
+    per cycle. ``T`` [s] is the time since the start, ``Vf`` the measured potential, ``Im`` the
+    current, used as written. Files with only a summary table (the cyclic charge-discharge
+    ``CAPACITYCURVE``: one row per half cycle) are refused, as they hold no time series.
+    """
+    metadata["instrument"] = "Gamry"
+    metadata.pop("reader", None)
+    for line in lines[:5]:
+        if line.startswith("TAG\t"):
+            metadata["technique"] = line.split("\t")[1].strip()
+    blocks: list[pd.DataFrame] = []
+    tables: list[str] = []
+    k = 0
+    while k < len(lines):
+        m = _GAMRY_CURVE.match(lines[k])
+        if not m:
+            k += 1
+            continue
+        tables.append(m.group("name"))
+        names = lines[k + 1].strip().split("\t") if k + 1 < len(lines) else []
+        units = lines[k + 2].strip("\r\n").lstrip("\t").split("\t") if k + 2 < len(lines) else []
+        rows = []
+        k += 3
+        while k < len(lines) and lines[k].startswith("\t"):
+            rows.append(lines[k].strip().split("\t"))
+            k += 1
+        if not m.group("name").startswith("CURVE") or not {"T", "Vf", "Im"} <= set(names):
+            continue
+        block = pd.DataFrame([r[: len(names)] for r in rows], columns=names)
+        out = pd.DataFrame()
+        for col, (target, si) in _GAMRY_COLUMNS.items():
+            unit = units[names.index(col)].split()[0] if names.index(col) < len(units) else ""
+            if unit != si:
+                raise DataFormatError(
+                    f"{path}: the Gamry column {col!r} of {m.group('name')} is in {unit!r}, "
+                    f"where solidna expects {si!r}. Export the curve again from Gamry, or as "
+                    "CSV with Time [s]/Voltage [V]/Current [A] headers."
+                )
+            out[target] = pd.to_numeric(block[col], errors="coerce")
+        out[CYCLE] = len(blocks) + 1
+        blocks.append(out)
+    if not blocks:
+        found = ", ".join(tables) or "none"
+        raise DataFormatError(
+            f"{path}: a Gamry .DTA file with neither an impedance table (ZCURVE) nor a curve "
+            f"with T/Vf/Im columns (tables: {found}); a CAPACITYCURVE is a summary (one row per "
+            "half cycle), not a time series. Export the measured curve (the CURVE table, or "
+            "CSV with Time [s]/Voltage [V]/Current [A] headers)."
+        )
+    metadata["curves"] = len(blocks)
+    notes.append(
+        "Gamry current 'Im' used as written (Gamry writes anodic current as positive unless "
+        "the run's current convention was changed); 'Vf' is the measured potential."
+    )
+    if len(blocks) > 1:
+        notes.append(
+            f"the file holds {len(blocks)} CURVE tables; 'Cycle number' is the table's number "
+            "(one per CV cycle)."
+        )
+    return pd.concat(blocks, ignore_index=True)
+
+
 @fill_doc
 def read_impedance_text(
     path: Path,
@@ -391,11 +472,9 @@ def read_impedance_text(
     reader: Callable = getattr(pp, reader_name)
     with _normalised_copy(path, fmt) as (copy, lines):
         if fmt == "gamry-eis" and not any(line.startswith("ZCURVE") for line in lines):
-            raise DataFormatError(
-                f"{path}: a Gamry .DTA file without a ZCURVE table, i.e. not an impedance "
-                "run (solidna reads Gamry EIS files only). Export the data as CSV with "
-                "Time [s]/Voltage [V]/Current [A] headers to read a Gamry time series."
-            )
+            frame = _gamry_curves(lines, path, notes, metadata)
+            table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
+            return Measurement(table, "timeseries", fmt, path, area_m2, metadata, notes)
         if fmt == "versastudio-eis":
             _check_versastudio(lines, path)
         try:
