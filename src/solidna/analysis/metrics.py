@@ -123,9 +123,9 @@ def median_voltage(capacity, voltage_V) -> float:
         part[flat] = (lo[flat] < x) if strict else (lo[flat] <= x)
         return float(np.sum(dq * part))
 
-    # Charge passed below x is continuous and piecewise linear in x between the sample
-    # voltages, with a step at a voltage held flat: find the first sample voltage it reaches
-    # half the total at, then read the median in the linear stretch before it.
+    # The charge passed below x grows with x, linearly between two sample voltages, and jumps
+    # at a voltage held flat between samples: find the first sample voltage where it reaches
+    # half the total, then read the median in the linear stretch before it.
     half = 0.5 * dq.sum()
     levels = np.unique(v)
     # bisection over the sorted levels: O(n log n), where evaluating every level is O(n^2)
