@@ -56,6 +56,8 @@ SAMPLE = {
     "rsf": ["--rsf", "Sn 3d5/2=14.8"],
     "sputter_rate": ["--sputter-rate", "0.1 nm/s"],
     "photon_energy": ["--photon-energy", "1486.6 eV"],
+    "spring_constant": ["--spring-constant", "0.1 N/m"],
+    "sensitivity": ["--sensitivity", "50 nm/V"],
 }
 
 

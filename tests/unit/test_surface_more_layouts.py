@@ -187,3 +187,33 @@ def test_cli_error_names_the_file_once(tmp_path):
     text = " ".join(result.output.split())
     assert f"{f.name}: {f.name}" not in text and f"{f.name}: {f}" not in text
     assert "Traceback" not in result.output
+
+
+def test_afm_calibration_options_are_read_and_passed_to_the_reader(monkeypatch, tmp_path):
+    from solidna.analysis import afm, surface_pipeline
+    from solidna.errors import InvalidOptionError
+
+    opts = surface_pipeline.surface_options(
+        "afm-force", spring_constant="0.1 N/m", sensitivity="50 nm/V"
+    )
+    assert opts["spring_constant_N_m"] == pytest.approx(0.1)
+    assert opts["sensitivity"] == pytest.approx(50e-9)  # m/V
+    nova = surface_pipeline.surface_options("afm-force", sensitivity="20 nm/nA")
+    assert nova["sensitivity"] == pytest.approx(20.0)  # m/A
+    for bad, words in (("50", "needs its unit"), ("50 nm", "per volt or per ampere")):
+        with pytest.raises(InvalidOptionError, match=words):
+            surface_pipeline.surface_options("afm-force", sensitivity=bad)
+    with pytest.raises(InvalidOptionError, match="applies to"):
+        surface_pipeline.surface_options("xps", spring_constant="0.1 N/m")
+    seen = {}
+
+    def fake(path, **kwargs):
+        seen.update(kwargs)
+        raise surface_pipeline.DataFormatError("stopped by the test")
+
+    monkeypatch.setattr(afm, "read_force_curves", fake)
+    curve = tmp_path / "curve.csv"
+    curve.write_text("x\n")
+    with pytest.raises(surface_pipeline.DataFormatError, match="stopped by the test"):
+        surface_pipeline._afm_file(curve, "curve", None, opts, [], [], lambda *a: None)
+    assert seen == {"sensitivity": pytest.approx(50e-9), "spring_constant_N_m": pytest.approx(0.1)}

@@ -229,6 +229,13 @@ def test_afm_map_pipeline_on_a_synthetic_map(tmp_path, monkeypatch):
     res = summary["results"][fake.name]
     assert res["curves"] == 20 and res["fitted"] == 19 and res["flagged"] == 1
     # the inputs as understood: the options of afm-map only
-    assert set(summary["inputs"]) == {"indenter", "tip_radius_m", "half_angle_deg", "poisson"}
+    assert set(summary["inputs"]) == {
+        "indenter",
+        "tip_radius_m",
+        "half_angle_deg",
+        "poisson",
+        "spring_constant_N_m",  # None: the file's
+        "sensitivity",
+    }
     assert any("1 of 20 curves" in n for n in summary["notes"])
     assert (tmp_path / "out" / "figures" / "map_modulus_map.png").is_file()

@@ -244,8 +244,8 @@ def _missing_meta_message(p: Path, keys: Sequence[str] | None) -> str:
     """
     missing = " and ".join(keys or ("sensitivity", "spring constant"))
     how = (
-        "read_force_curves(path, sensitivity=..., spring_constant_N_m=... [N/m]) in Python (the "
-        "command line has no options for them)"
+        "--sensitivity and --spring-constant with solidna analyze, or read_force_curves(path, "
+        "sensitivity=..., spring_constant_N_m=... [N/m]) in Python"
     )
     if p.suffix.lower() == ".csv":
         return (

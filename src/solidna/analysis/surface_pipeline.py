@@ -85,7 +85,10 @@ SPUTTER_RATE_TYPICAL_M_S = (1e-12, 1e-8)
 #: another kind would be ignored, so it is refused (the command line's table,
 #: ``solidna.cli.analyze.OPTION_KINDS``, agrees; a test checks).
 SURFACE_OPTION_KINDS: dict[tuple[str, ...], tuple[str, ...]] = {
-    ("indenter", "tip_radius", "half_angle", "poisson"): ("afm-force", "afm-map"),
+    ("indenter", "tip_radius", "half_angle", "poisson", "spring_constant", "sensitivity"): (
+        "afm-force",
+        "afm-map",
+    ),
     ("workers",): ("afm-map",),
     ("level",): ("topography",),
     ("charge_reference", "background", "peaks", "sputter_rate", "rsf", "photon_energy"): ("xps",),
@@ -98,6 +101,7 @@ _OPTION_OF_KEY = {
     "charge_reference_eV": "charge_reference",
     "sputter_rate_m_s": "sputter_rate",
     "photon_energy_eV": "photon_energy",
+    "spring_constant_N_m": "spring_constant",
 }
 
 
@@ -116,6 +120,8 @@ def surface_options(
     sputter_rate: str | float | None = None,
     rsf: Mapping[str, float] | None = None,
     photon_energy: str | float | None = None,
+    spring_constant: str | float | None = None,
+    sensitivity: str | None = None,
 ) -> dict[str, Any]:
     """Checked options of the surface kinds (SI; strings with units accepted).
 
@@ -167,6 +173,13 @@ def surface_options(
         (``"1486.6 eV"``) or a number in eV, within :data:`PHOTON_ENERGY_RANGE_EV`; it overrides
         the one the file states (VAMAS and PHI files record their own and keep it). Default:
         the file's.
+    spring_constant : str or float, optional
+        Cantilever spring constant for AFM files that do not record it, or to replace the
+        file's: ``"0.1 N/m"`` (a number is in N/m). Default: the file's.
+    sensitivity : str, optional
+        Deflection sensitivity for AFM files that record the deflection as a signal (AFM
+        Workshop in volts: ``"50 nm/V"``; NT-MDT Nova in nA: ``"20 nm/nA"``); a unit is
+        required, as it says which. Default: the file's.
 
     Returns
     -------
@@ -204,6 +217,8 @@ def surface_options(
             "sputter_rate": sputter_rate,
             "rsf": rsf,
             "photon_energy": photon_energy,
+            "spring_constant": spring_constant,
+            "sensitivity": sensitivity,
         },
     )
     poisson = 0.5 if poisson is None else float(poisson)
@@ -256,7 +271,33 @@ def surface_options(
             sputter_rate, "m/s", "sputter rate", positive=True, typical=SPUTTER_RATE_TYPICAL_M_S
         ),
         "photon_energy_eV": hv,
+        "spring_constant_N_m": None
+        if spring_constant is None
+        else to_si(spring_constant, "N/m", "spring constant", positive=True),
+        "sensitivity": None if sensitivity is None else _sensitivity(sensitivity),
     }
+
+
+def _sensitivity(value: str | float) -> float:
+    """A deflection sensitivity in SI: m/V for a deflection in volts, m/A for one in amperes
+    (NT-MDT Nova). The unit says which, so a bare number is refused."""
+    from solidna.errors import UnitError, is_number
+    from solidna.units import to_si
+
+    example = "'50 nm/V' (deflection in volts) or '20 nm/nA' (NT-MDT Nova, in nA)"
+    if is_number(value) or str(value).strip().replace(".", "", 1).isdigit():
+        raise InvalidOptionError(
+            f"sensitivity {value!r} needs its unit, which says what the deflection is in: "
+            f"e.g. {example}."
+        )
+    for unit in ("m/V", "m/A"):
+        try:
+            return to_si(value, unit, "sensitivity", positive=True)
+        except UnitError:
+            continue
+    raise InvalidOptionError(
+        f"sensitivity {value!r} is not a length per volt or per ampere; give e.g. {example}."
+    )
 
 
 def _check_rsf(rsf: Mapping[str, float] | None) -> dict[str, float] | None:
@@ -618,10 +659,16 @@ def _afm_kwargs(opts) -> dict[str, Any]:
     }
 
 
+def _calibration(opts: Mapping[str, Any]) -> dict[str, float]:
+    """The AFM calibration the user gave (``read_force_curves`` keywords; the file's otherwise)."""
+    given = {"sensitivity": "sensitivity", "spring_constant_N_m": "spring_constant_N_m"}
+    return {arg: opts[key] for key, arg in given.items() if opts.get(key) is not None}
+
+
 def _afm_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict[str, Any]:
     from solidna.analysis.afm import adhesion, film_thickness, fit_contact, read_force_curves
 
-    curves = read_force_curves(p)
+    curves = read_force_curves(p, **_calibration(opts))
     if len(curves) > MAX_SINGLE_CURVES:
         notes.append(
             f"{p.name}: {len(curves)} curves (a force map); the first {MAX_SINGLE_CURVES} are "
@@ -714,7 +761,7 @@ def _curve_figure(c, fit, name: str):
 def _afm_map(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict[str, Any]:
     from solidna.analysis.afm import fit_force_map, modulus_grid, read_force_curves
 
-    curves = read_force_curves(p)
+    curves = read_force_curves(p, **_calibration(opts))
     table = fit_force_map(
         curves, opts["indenter"], workers=opts["workers"], progress=progress, **_afm_kwargs(opts)
     )

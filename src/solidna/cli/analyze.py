@@ -85,6 +85,8 @@ OPTION_KINDS: dict[str, tuple[str, ...]] = {
     "tip_radius": _AFM,
     "half_angle": _AFM,
     "poisson": _AFM,
+    "spring_constant": _AFM,  # calibration the file does not record (or replaces)
+    "sensitivity": _AFM,
     "workers": ("afm-map",),  # the curves of a map are fitted in parallel
     "level": ("topography",),
     "charge_reference": ("xps",),
@@ -113,6 +115,7 @@ ANGLE = QuantityKind(
 BINDING_ENERGY = QuantityKind("eV", "a binding energy", "284.8 eV", "eV", positive=True)
 #: The analysis checks the range (solidna.analysis.surface_pipeline.PHOTON_ENERGY_RANGE_EV).
 PHOTON_ENERGY = QuantityKind("eV", "a photon energy", "1486.6 eV", "eV", positive=True)
+SPRING_CONSTANT = QuantityKind("N/m", "a spring constant", "0.1 N/m", "N/m", positive=True)
 #: A bare number is refused as for every quantity option: in SI (m/s) it would be absurd.
 SPUTTER_RATE = QuantityKind("m/s", "a sputter rate", "0.1 nm/s", "nm/s", positive=True)
 
@@ -414,6 +417,18 @@ def analyze_command(
         bare_in_unit=True,
     ) = None,
     poisson: _option("poisson", float, "Poisson ratio of the sample, dimensionless (0-0.5).") = 0.5,
+    spring_constant: _quantity(
+        "spring_constant",
+        SPRING_CONSTANT,
+        "cantilever spring constant, e.g. 0.1 N/m [default: the file's].",
+    ) = None,
+    sensitivity: _option(
+        "sensitivity",
+        str | None,
+        "deflection sensitivity with its unit, e.g. 50 nm/V (AFM Workshop, deflection in V) "
+        "or 20 nm/nA (NT-MDT Nova) [default: the file's].",
+        metavar="QUANTITY",
+    ) = None,
     level: _choice(
         "level",
         AliasChoice(("none", "plane", "line")),
@@ -498,6 +513,8 @@ def analyze_command(
                 sputter_rate=sputter_rate,
                 rsf=parse_rsf(rsf),
                 photon_energy=photon_energy,
+                spring_constant=spring_constant,
+                sensitivity=sensitivity,
             )
             if kind in SURFACE_KINDS
             else None,
