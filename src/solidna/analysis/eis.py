@@ -318,8 +318,7 @@ def _arc_features(f: np.ndarray, z: np.ndarray, n_arcs: int, has_diffusion: bool
     ``(r_hf, [(r_arc, f_apex), ...] high to low frequency, r_diff)``.
     """
     n = f.size
-    n_hf = max(3, int(math.ceil(_HF_FRACTION * n)))
-    r_hf = float(max(np.min(z.real[:n_hf]), 1e-6))
+    r_hf = max(high_frequency_intercept(f, z), 1e-6)
     mim = -z.imag
     logf = np.log10(f)
     peaks, props = find_peaks(mim, prominence=_PEAK_PROMINENCE * max(mim.max(), 1e-12))

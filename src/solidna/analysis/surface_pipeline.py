@@ -281,11 +281,15 @@ def surface_options(
 def _sensitivity(value: str | float) -> float:
     """A deflection sensitivity in SI: m/V for a deflection in volts, m/A for one in amperes
     (NT-MDT Nova). The unit says which, so a bare number is refused."""
-    from solidna.errors import UnitError, is_number
+    from solidna.errors import UnitError
     from solidna.units import to_si
 
     example = "'50 nm/V' (deflection in volts) or '20 nm/nA' (NT-MDT Nova, in nA)"
-    if is_number(value) or str(value).strip().replace(".", "", 1).isdigit():
+    try:
+        float(str(value))
+    except ValueError:
+        pass  # a quantity with its unit, read below
+    else:
         raise InvalidOptionError(
             f"sensitivity {value!r} needs its unit, which says what the deflection is in: "
             f"e.g. {example}."
@@ -661,8 +665,8 @@ def _afm_kwargs(opts) -> dict[str, Any]:
 
 def _calibration(opts: Mapping[str, Any]) -> dict[str, float]:
     """The AFM calibration the user gave (``read_force_curves`` keywords; the file's otherwise)."""
-    given = {"sensitivity": "sensitivity", "spring_constant_N_m": "spring_constant_N_m"}
-    return {arg: opts[key] for key, arg in given.items() if opts.get(key) is not None}
+    keys = ("sensitivity", "spring_constant_N_m")
+    return {key: opts[key] for key in keys if opts.get(key) is not None}
 
 
 def _afm_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict[str, Any]:

@@ -761,6 +761,30 @@ def _is_net_charge(frame: pd.DataFrame, notes: list[str] | None) -> bool:
     return False
 
 
+def text_encoding(data: bytes, fallback: str) -> str:
+    """``"utf-8"`` when ``data`` is valid UTF-8, else ``fallback`` (the instrument's code page).
+
+    Instrument software on Windows writes the ANSI code page, Windows-1252 on Western systems
+    (``µ`` = 0xB5, ``²`` = 0xB2, ``°`` = 0xB0); a file that passed through an editor, a repository
+    or a converter is often UTF-8, where ``cm²`` is two bytes that Latin-1 turns into ``cmÂ²``.
+    Windows-1252 text whose non-ASCII bytes all happen to form UTF-8 sequences is vanishingly
+    rare (it takes pairs such as ``Â²``), so valid UTF-8 is taken as UTF-8.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes, or its header's.
+    fallback : str
+        The encoding of a file that is not valid UTF-8 (``"cp1252"``, or ``"latin-1"``, which
+        never fails).
+    """
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return fallback
+    return "utf-8"
+
+
 def warn_assumed_units(assumed: Mapping[str, str], path: Path | str, notes: list[str]) -> None:
     """Warn once about columns whose header had no unit (taken as SI) and record a note."""
     if not assumed:

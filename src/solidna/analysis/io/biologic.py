@@ -56,6 +56,7 @@ from solidna.analysis.io._table import (
     one_line,
     spectrum_index,
     split_header,
+    text_encoding,
     unit_factor,
 )
 from solidna.analysis.io.generic import check_columns, frame_from_columns, read_delimited
@@ -440,24 +441,6 @@ _X0 = re.compile(r"Acquisition started at\s*:\s*x[o0]\s*=\s*(\S+)")
 _METADATA_KEYS = ("Acquisition started on", "Device", "Run on channel")
 
 
-def _mpt_encoding(head: bytes) -> str:
-    """The text encoding of an EC-Lab export, from its header's bytes.
-
-    EC-Lab writes the Windows ANSI code page, Windows-1252 on Western systems; read as Latin-1,
-    which gives the same characters for every byte EC-Lab writes in a header (``µ`` 0xB5,
-    ``²`` 0xB2, ``°`` 0xB0, ``³`` 0xB3) and never fails. A file that passed through an editor, a
-    repository or a converter is often UTF-8, where ``cm²`` is two bytes that Latin-1 turns into
-    ``cmÂ²``.
-    Valid UTF-8 is taken as UTF-8: Windows-1252 text whose non-ASCII bytes all happen to form
-    UTF-8 sequences is vanishingly rare (it takes pairs such as ``Â²`` in the header's text).
-    """
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError:
-        return "latin-1"
-    return "utf-8"
-
-
 def _header_area(
     value_text: str,
     unit_text: str,
@@ -578,7 +561,9 @@ def read_mpt(
             f"{path}: the header says {n_header} header lines but the file ends before them "
             "(truncated export). Export it again from EC-Lab."
         )
-    encoding = _mpt_encoding(b"".join(head_bytes))
+    # EC-Lab's Windows-1252 read as Latin-1: the same characters for every header byte,
+    # and it never fails
+    encoding = text_encoding(b"".join(head_bytes), "latin-1")
     # line by line: str.splitlines would also split at U+0085, which is how Latin-1 decodes
     # Windows-1252's ellipsis
     head = [line.decode(encoding) for line in head_bytes]

@@ -254,10 +254,13 @@ def frame_from_columns(
             f"area {area_m2 * 1e4:g} cm2."
         )
     warn_assumed_units(assumed, path, notes)
-    if kind == "timeseries":
-        for target in (QUANTITIES["current"][0], QUANTITIES["current density"][0]):
-            if target in out:
-                out[target] = _signed_current(raw, out[target], notes)
+    currents = [QUANTITIES[k][0] for k in ("current", "current density")]
+    currents = [c for c in currents if c in out]
+    if kind == "timeseries" and currents:
+        # one decision for the current and its density (one note)
+        sign = _current_sign(raw, out[currents[0]], notes)
+        for target in currents:
+            out[target] = out[target] * sign
     return pd.DataFrame(out), kind, area_m2
 
 
@@ -320,8 +323,9 @@ def _direction_labels(raw: pd.DataFrame) -> tuple[np.ndarray, str] | None:
     return None
 
 
-def _signed_current(raw: pd.DataFrame, current, notes: list[str]) -> np.ndarray:
-    """The current with solidna's sign, checked against what the file itself states.
+def _current_sign(raw: pd.DataFrame, current, notes: list[str]) -> np.ndarray | float:
+    """Factor per row (or one for all) that gives the current solidna's sign, checked against
+    what the file itself states.
 
     solidna counts a charge (oxidation of the working electrode) positive. Most cyclers do too,
     but some exports count the discharge positive (BattMo's Battery Data Format CSV) and some
@@ -334,18 +338,18 @@ def _signed_current(raw: pd.DataFrame, current, notes: list[str]) -> np.ndarray:
     i = np.asarray(current, dtype=float)
     found = _direction_labels(raw)
     if found is None:
-        return i
+        return 1.0
     labels, source = found
     typical = np.nanpercentile(np.abs(i), 90) if i.size else 0.0
     flowing = (np.abs(i) > 0.05 * typical) & (labels != 0)
     if typical <= 0 or flowing.sum() < 2:
-        return i
+        return 1.0
     if np.all(i[flowing] > 0) and {-1, 1} <= set(labels[flowing].tolist()):
         notes.append(
             f"the current is unsigned in the file: signed from {source} (charge +, discharge "
             "-; solidna counts a charge, the oxidation of the working electrode, positive)."
         )
-        return np.where(labels != 0, np.abs(i) * labels, i)
+        return np.where(labels != 0, labels, 1.0)  # the current is >= 0 where it flows
     agree = int(np.sum(np.sign(i[flowing]) == labels[flowing]))
     share = 1.0 - agree / int(flowing.sum())
     if share >= 0.9:
@@ -354,13 +358,13 @@ def _signed_current(raw: pd.DataFrame, current, notes: list[str]) -> np.ndarray:
             f"{share:.0%} of the rows with current); the sign is turned to solidna's convention "
             "(positive = charge, oxidation of the working electrode)."
         )
-        return -i
+        return -1.0
     if share > 0.1:
         notes.append(
             f"{source} and the current's sign disagree in {share:.0%} of the rows with current; "
             "the current is used as given (positive = charge). Check the sign convention."
         )
-    return i
+    return 1.0
 
 
 def _is_area_specific(unit: str) -> bool:

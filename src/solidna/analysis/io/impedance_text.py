@@ -57,6 +57,7 @@ from solidna.analysis.io._table import (
     finish_table,
     no_data_rows,
     one_line,
+    text_encoding,
 )
 from solidna.errors import DataFormatError
 
@@ -148,19 +149,12 @@ def _parstat_parts(path: Path) -> dict[str, int]:
 
 
 def _decode(data: bytes) -> str:
-    """The text of an export: UTF-8 (a BOM dropped) when the bytes are valid UTF-8, else
-    Windows-1252.
-
-    The instruments are Windows programs that write the ANSI code page, Windows-1252 on Western
-    systems (``µ`` = 0xB5, ``°`` = 0xB0); a file that passed through an editor or a converter is
-    UTF-8. Non-UTF-8 bytes in a UTF-8 file are vanishingly unlikely, so valid UTF-8 is taken as
-    UTF-8. The five bytes Windows-1252 leaves undefined become U+FFFD: only header text holds
-    non-ASCII characters, never the numbers read.
-    """
-    try:
+    """The text of an export (:func:`~solidna.analysis.io._table.text_encoding`, Windows-1252
+    otherwise; a UTF-8 BOM dropped). The five bytes Windows-1252 leaves undefined become U+FFFD:
+    only header text holds non-ASCII characters, never the numbers read."""
+    if text_encoding(data, "cp1252") == "utf-8":
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    return data.decode("cp1252", errors="replace")
 
 
 _SEGMENT_START = re.compile(r"<Segment\d+>")
