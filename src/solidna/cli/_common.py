@@ -405,9 +405,20 @@ def Count(flag: str, help: str) -> Any:  # noqa: N802 - used as a type
     return Annotated[int, typer.Option(flag, parser=count, metavar="N", help=help)]
 
 
-def Quantity(flag: str, kind: QuantityKind, help: str) -> Any:  # noqa: N802 - used as a type
-    """The annotation of a quantity option: ``v_min: Quantity("--v-min", VOLTAGE, "...")``."""
-    return Annotated[str, quantity_option(flag, kind, help)]
+def Quantity(flag: str, kind: QuantityKind, help: str, optional: bool = False) -> Any:  # noqa: N802
+    """The annotation of a quantity option: ``v_min: Quantity("--v-min", VOLTAGE, "...")``;
+    ``optional`` for one whose default is None (not given)."""
+    return Annotated[str | None if optional else str, quantity_option(flag, kind, help)]
+
+
+def Choice(flag: str, choice: AliasChoice, help: str) -> Any:  # noqa: N802 - used as a type
+    """The annotation of an option with listed choices: ``mode: Choice("--mode", ...)``."""
+    return Annotated[str, choice_option(flag, choice, help)]
+
+
+def Parsed(flag: str, parser: Callable[[Any], Any], metavar: str, help: str) -> Any:  # noqa: N802
+    """The annotation of an option read by its own ``parser`` (e.g. a C-rate)."""
+    return Annotated[str, typer.Option(flag, parser=parser, metavar=metavar, help=help)]
 
 
 def Switch(flag: str, help: str) -> Any:  # noqa: N802 - used as a type

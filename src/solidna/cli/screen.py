@@ -22,10 +22,10 @@ from rich.text import Text
 
 from solidna.cli._common import (
     AliasChoice,
+    Choice,
     OutputOptions,
     ProgressDisplay,
     Switch,
-    choice_option,
     console,
     output_options,
     refuse_together,
@@ -55,15 +55,12 @@ def screen_command(
     ctx: typer.Context,
     output: OutputOptions,
     molecules: Molecules = None,
-    level: Annotated[
-        str,
-        choice_option(
-            "--level",
-            LEVEL_CHOICE,
-            help="Level of theory: fast (minutes), paper (the paper's B3LYP/6-311+G(d,p), hours) "
-            "or test (seconds, for checks).",
-        ),
-    ] = "fast",
+    level: Choice(
+        "--level",
+        LEVEL_CHOICE,
+        "Level of theory: fast (minutes), paper (the paper's B3LYP/6-311+G(d,p), hours) or test "
+        "(seconds, for checks).",
+    ) = "fast",
     no_cache: Switch(
         "--no-cache", "Recompute every value instead of reading the results cache."
     ) = False,
@@ -72,14 +69,11 @@ def screen_command(
         "Rank as the paper's decision: oxidation gate (4.86 V), F- release (C-F cleavage in MD "
         "on Na), LUMO with Na+. Default candidates: FEC DFEC FEMC VC EC PC DMC EMC DEC.",
     ) = False,
-    md: Annotated[
-        str,
-        choice_option(
-            "--md",
-            MD_CHOICE,
-            help="MD settings of --decide: fast (8 seeds), paper (as Fig. 1d) or test (checks).",
-        ),
-    ] = "fast",
+    md: Choice(
+        "--md",
+        MD_CHOICE,
+        "MD settings of --decide: fast (8 seeds), paper (as Fig. 1d) or test (checks).",
+    ) = "fast",
     study: Switch(
         "--study",
         "Level-of-theory study of FEC's LUMO shift on Na+ (functionals, bases, solvents, "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 from rich.text import Text
@@ -26,16 +26,16 @@ from solidna.cli._common import (
     VOLTAGE,
     AliasChoice,
     CellOptions,
+    Choice,
     Count,
     Full,
     OptionValueError,
     OutputOptions,
+    Parsed,
     Quantity,
     cell_options,
-    choice_option,
     console,
     output_options,
-    quantity_option,
     refuse_together,
     refuse_unless,
 )
@@ -166,39 +166,31 @@ def symmetric(
     ctx: typer.Context,
     cell: CellOptions,
     output: OutputOptions,
-    current_density: Annotated[
-        str,
-        quantity_option("--current-density", CURRENT_DENSITY, "Current density, e.g. 0.1 mA/cm2."),
-    ] = "0.1 mA/cm2",
-    half_cycle: Annotated[
-        str | None,
-        quantity_option(
-            "--half-cycle",
-            DURATION,
-            "Duration of each plating or stripping half cycle, e.g. 1 h [default: 1 h unless "
-            "--capacity is given].",
-        ),
-    ] = None,
-    capacity: Annotated[
-        str | None,
-        quantity_option(
-            "--capacity",
-            AREAL_CAPACITY,
-            "Capacity per half cycle instead of --half-cycle, e.g. 1 mAh/cm2.",
-        ),
-    ] = None,
-    duration: Annotated[
-        str,
-        quantity_option(
-            "--duration", DURATION, "Total cycling time, e.g. 4000 h (at most 100000 h)."
-        ),
-    ] = "100 h",
-    rest: Annotated[
-        str | None,
-        quantity_option(
-            "--rest", DURATION, "Rest at open circuit before cycling, e.g. 24 h [default: none]."
-        ),
-    ] = None,
+    current_density: Quantity(
+        "--current-density", CURRENT_DENSITY, "Current density, e.g. 0.1 mA/cm2."
+    ) = "0.1 mA/cm2",
+    half_cycle: Quantity(
+        "--half-cycle",
+        DURATION,
+        "Duration of each plating or stripping half cycle, e.g. 1 h [default: 1 h unless "
+        "--capacity is given].",
+        optional=True,
+    ) = None,
+    capacity: Quantity(
+        "--capacity",
+        AREAL_CAPACITY,
+        "Capacity per half cycle instead of --half-cycle, e.g. 1 mAh/cm2.",
+        optional=True,
+    ) = None,
+    duration: Quantity(
+        "--duration", DURATION, "Total cycling time, e.g. 4000 h (at most 100000 h)."
+    ) = "100 h",
+    rest: Quantity(
+        "--rest",
+        DURATION,
+        "Rest at open circuit before cycling, e.g. 24 h [default: none].",
+        optional=True,
+    ) = None,
     full: Full = False,
 ) -> None:
     """Galvanostatic plating/stripping of a Na|SSE|Na cell (Fig. 4h)."""
@@ -290,12 +282,9 @@ def eis(
     points_per_decade: Count("--points-per-decade", "Frequencies per decade.") = 10,
     f_max: Quantity("--f-max", FREQUENCY, "Highest frequency, e.g. 1 MHz.") = "1 MHz",
     f_min: Quantity("--f-min", FREQUENCY, "Lowest frequency, e.g. 0.1 Hz.") = "0.1 Hz",
-    rest: Annotated[
-        str | None,
-        quantity_option(
-            "--rest", DURATION, "Rest before the measurement, e.g. 24 h [default: none]."
-        ),
-    ] = None,
+    rest: Quantity(
+        "--rest", DURATION, "Rest before the measurement, e.g. 24 h [default: none].", optional=True
+    ) = None,
 ) -> None:
     """Impedance of a Na|SSE|Na cell from the linearised model (Fig. 4e), with Rs/Rct fit."""
     from solidna.cells.symmetric import SymmetricCell
@@ -318,44 +307,32 @@ def na_co2(
     ctx: typer.Context,
     cell: CellOptions,
     output: OutputOptions,
-    mode: Annotated[
-        str,
-        choice_option(
-            "--mode",
-            AliasChoice(("discharge", "cycle")),
-            help="discharge: one full discharge to --cutoff (Fig. 5c); cycle: capacity-limited "
-            "cycling (Fig. 5d-f).",
-        ),
-    ] = "cycle",
-    current: Annotated[
-        str,
-        quantity_option("--current", SPECIFIC_CURRENT, "Current per gram of MWCNT, e.g. 200 mA/g."),
-    ] = "200 mA/g",
-    capacity: Annotated[
-        str,
-        quantity_option(
-            "--capacity", SPECIFIC_CAPACITY, "cycle: capacity per half cycle, e.g. 1000 mAh/g."
-        ),
-    ] = "1000 mAh/g",
+    mode: Choice(
+        "--mode",
+        AliasChoice(("discharge", "cycle")),
+        "discharge: one full discharge to --cutoff (Fig. 5c); cycle: capacity-limited cycling "
+        "(Fig. 5d-f).",
+    ) = "cycle",
+    current: Quantity(
+        "--current", SPECIFIC_CURRENT, "Current per gram of MWCNT, e.g. 200 mA/g."
+    ) = "200 mA/g",
+    capacity: Quantity(
+        "--capacity", SPECIFIC_CAPACITY, "cycle: capacity per half cycle, e.g. 1000 mAh/g."
+    ) = "1000 mAh/g",
     cycles: Count("--cycles", "cycle: number of cycles.") = 50,
-    cutoff: Annotated[
-        str | None,
-        quantity_option(
-            "--cutoff",
-            VOLTAGE,
-            "Discharge cut-off voltage: where a discharge ends [default: 1.5 V, as in Fig. 5c] "
-            "or, in cycle mode, the lower voltage limit that stops the run if reached (cell "
-            "failure) [default: 1.0 V].",
-        ),
-    ] = None,
-    charge_cutoff: Annotated[
-        str,
-        quantity_option(
-            "--charge-cutoff",
-            VOLTAGE,
-            "cycle: upper voltage limit that stops the run, e.g. 4.5 V (at most the SSE limit 4.86 V).",
-        ),
-    ] = "4.8 V",
+    cutoff: Quantity(
+        "--cutoff",
+        VOLTAGE,
+        "Discharge cut-off voltage: where a discharge ends [default: 1.5 V, as in Fig. 5c] or, in "
+        "cycle mode, the lower voltage limit that stops the run if reached (cell failure) "
+        "[default: 1.0 V].",
+        optional=True,
+    ) = None,
+    charge_cutoff: Quantity(
+        "--charge-cutoff",
+        VOLTAGE,
+        "cycle: upper voltage limit that stops the run, e.g. 4.5 V (at most the SSE limit 4.86 V).",
+    ) = "4.8 V",
 ) -> None:
     """Na-CO2 cell (Fig. 5): full discharge, or capacity-limited cycling (mA/g, mAh/g)."""
     from solidna.cells.na_co2 import NaCO2Cell
@@ -388,33 +365,24 @@ def nvp(
     ctx: typer.Context,
     cell: CellOptions,
     output: OutputOptions,
-    protocol: Annotated[
-        str,
-        choice_option(
-            "--protocol",
-            AliasChoice(("cycling", "rate")),
-            help="cycling (Fig. S31, 200 cycles at one C-rate) or rate (a rate test).",
-        ),
-    ] = "cycling",
-    c_rate: Annotated[
-        str,
-        typer.Option(
-            "--c-rate",
-            parser=_c_rate_option,
-            metavar="C-RATE",
-            help="cycling: C-rate, e.g. 1 C, 0.5 or C/2 (1 C = 117.6 mA/g), from 0.01 to 10 C.",
-        ),
-    ] = "1 C",
+    protocol: Choice(
+        "--protocol",
+        AliasChoice(("cycling", "rate")),
+        "cycling (Fig. S31, 200 cycles at one C-rate) or rate (a rate test).",
+    ) = "cycling",
+    c_rate: Parsed(
+        "--c-rate",
+        _c_rate_option,
+        "C-RATE",
+        "cycling: C-rate, e.g. 1 C, 0.5 or C/2 (1 C = 117.6 mA/g), from 0.01 to 10 C.",
+    ) = "1 C",
     cycles: Count("--cycles", "cycling: number of cycles.") = 200,
-    c_rates: Annotated[
-        str,
-        typer.Option(
-            "--c-rates",
-            parser=_c_rates_option,
-            metavar="C-RATES",
-            help="rate: C-rates separated by commas (or semicolons), e.g. 0.1,0.2,0.5,1,2,0.1.",
-        ),
-    ] = "0.1,0.2,0.5,1,2,0.1",
+    c_rates: Parsed(
+        "--c-rates",
+        _c_rates_option,
+        "C-RATES",
+        "rate: C-rates separated by commas (or semicolons), e.g. 0.1,0.2,0.5,1,2,0.1.",
+    ) = "0.1,0.2,0.5,1,2,0.1",
     cycles_per_rate: Count("--cycles-per-rate", "rate: cycles at each C-rate.") = 5,
     lower_cutoff: Quantity(
         "--lower-cutoff", VOLTAGE, "Lower cut-off voltage, e.g. 2.5 V."
