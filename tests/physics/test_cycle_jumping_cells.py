@@ -41,7 +41,7 @@ def _last_cycle(result, n: int) -> tuple[float, float, float]:
 
 
 def _check_agree(full, jumped, n: int) -> None:
-    cf, cj = full.cycles, jumped.cycles
+    cf, cj = full.cycles(), jumped.cycles()
     assert list(cj.index) == list(cf.index)
     for col in _CAPACITIES:
         np.testing.assert_allclose(cj[col], cf[col], rtol=CAPACITY_REL)
@@ -61,7 +61,7 @@ def _check_agree(full, jumped, n: int) -> None:
 
 def _check_jumped(jumped) -> None:
     info = jumped.inputs["cycle jumping"]
-    cj = jumped.cycles
+    cj = jumped.cycles()
     assert info["jumps"] >= 2
     assert cj["Interpolated"].any()
     assert not cj["Interpolated"].iloc[[0, 1, -1]].any()
@@ -99,7 +99,7 @@ def test_nvp_failing_cell_is_resolved_to_its_end():
     full, jumped = cell.cycle(1.0, 120, jump=False), cell.cycle(1.0, 120, jump=True)
     assert full.status == jumped.status != "completed"
     for col in _CAPACITIES:
-        np.testing.assert_allclose(jumped.cycles[col], full.cycles[col], rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(jumped.cycles()[col], full.cycles()[col], rtol=1e-9, atol=1e-9)
 
 
 def test_nvp_default_threshold_and_switch_off(nvp40, monkeypatch):
@@ -112,7 +112,7 @@ def test_nvp_default_threshold_and_switch_off(nvp40, monkeypatch):
     # a rate test changes its C-rate every few cycles: always resolved in full
     rate = cell.run(RateTest((0.5, 1.0), 1), jump=True)
     assert "cycle jumping" not in rate.inputs
-    assert not rate.cycles["Interpolated"].any()
+    assert not rate.cycles()["Interpolated"].any()
 
 
 def test_cli_nvp_full_switches_jumping_off(tmp_path, monkeypatch):

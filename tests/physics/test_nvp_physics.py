@@ -42,7 +42,7 @@ def test_discharge_capacity_never_above_theoretical(rate_tests, anode):
     res = rate_tests[anode]
     q = res.discharge_capacity().to_numpy()
     assert np.all(q <= res.theoretical_capacity_mAh_g + CAPACITY_ROUNDING_MAH_G)
-    assert np.all(res.cycles["Charge capacity [mAh.g-1]"] <= res.theoretical_capacity_mAh_g)
+    assert np.all(res.cycles()["Charge capacity [mAh.g-1]"] <= res.theoretical_capacity_mAh_g)
 
 
 def test_rate_capability_falls_monotonically_with_c_rate(rate_tests):

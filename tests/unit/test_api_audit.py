@@ -9,6 +9,7 @@ import re
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import solidna as sd
@@ -220,7 +221,10 @@ def test_plot_zoom_takes_units_and_refuses_nonsense(short_run):
 
 def test_nvp_cycles_reads_as_the_other_results():
     result = sd.NVPCell().rate_test(("C/2", 2), 1)
-    assert result.cycles().equals(result.cycles)  # callable like cycles() of the others
+    table = result.cycles()  # a method, as cycles() of the other results
+    assert isinstance(table, pd.DataFrame) and list(table.index) == [1, 2]
+    table.loc[1, "Discharge capacity [mAh.g-1]"] = -1.0  # a copy: the result keeps its table
+    assert result.cycles().loc[1, "Discharge capacity [mAh.g-1]"] > 0
     assert result.capacity_at("2 C") == result.capacity_at(2)
     with pytest.raises(OutOfRangeError, match=r"stoichiometry must be numbers in \[0, 1\]"):
         sd.NVPCell().open_circuit_potential(1.5)

@@ -95,7 +95,7 @@ def small_rate_test():
 def test_result_tables_and_summary(small_rate_test, tmp_path):
     r = small_rate_test
     assert r.status == "completed"
-    assert list(r.cycles.index) == [1, 2]
+    assert list(r.cycles().index) == [1, 2]
     assert {"Time [h]", "Current density [mA.cm-2]", "Voltage [V]", "Cycle"} <= set(r.timeseries)
     assert r.capacity_at(0.1) > r.capacity_at(2)
     with pytest.raises(OutOfRangeError, match="No cycles at 1 C"):

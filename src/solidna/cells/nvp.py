@@ -88,19 +88,6 @@ def theoretical_capacity_mAh_g(parameters: ParameterSet | None = None) -> float:
     return q(parameters if parameters is not None else lu2019())
 
 
-class CycleTable(pd.DataFrame):
-    """The per-cycle table of an :class:`NVPResult`, a DataFrame that can also be called:
-    ``result.cycles()`` is ``result.cycles``, as ``cycles()`` of the other cells' results."""
-
-    @property
-    def _constructor(self):
-        # what pandas derives from it (slices, copies) is a plain DataFrame
-        return pd.DataFrame
-
-    def __call__(self) -> pd.DataFrame:
-        return pd.DataFrame(self)
-
-
 @dataclass
 class NVPResult(Result):
     """Galvanostatic cycling or a rate test of a Na|SSE|NVP cell.
@@ -110,8 +97,8 @@ class NVPResult(Result):
     timeseries : pandas.DataFrame
         ``Time [h]``, ``Current density [mA.cm-2]`` (positive on discharge), ``Voltage [V]``,
         ``Cycle``.
-    cycles : pandas.DataFrame
-        One row per cycle (index ``Cycle``): C-rate, charge and discharge capacity [mAh/g],
+    cycle_table : pandas.DataFrame
+        The per-cycle table that :meth:`cycles` returns: one row per cycle (index ``Cycle``): C-rate, charge and discharge capacity [mAh/g],
         coulombic efficiency, interphase resistances [Ohm cm2], remaining NVP fraction and time
         [h] at the end of the cycle; ``Interpolated``: True for the cycles a jumped run skipped.
     status : str
@@ -119,17 +106,19 @@ class NVPResult(Result):
         soon as the current flows).
     """
 
-    cycles: pd.DataFrame | None = None
+    cycle_table: pd.DataFrame | None = None
     theoretical_capacity_mAh_g: float = 0.0
     _plot_name = "capacity"
 
-    def __post_init__(self) -> None:
-        if self.cycles is not None and not isinstance(self.cycles, CycleTable):
-            self.cycles = CycleTable(self.cycles)
+    def cycles(self) -> pd.DataFrame:
+        """One row per cycle (index ``Cycle``): C-rate, charge and discharge capacity [mAh/g],
+        coulombic efficiency, interphase resistances [Ohm cm2], remaining NVP fraction, time [h]
+        at the end of the cycle and ``Interpolated`` (a copy of :attr:`cycle_table`)."""
+        return self.cycle_table.copy()
 
     def discharge_capacity(self) -> pd.Series:
         """Discharge capacity [mAh/g] per cycle (cycles not reached count 0)."""
-        return self.cycles["Discharge capacity [mAh.g-1]"]
+        return self.cycle_table["Discharge capacity [mAh.g-1]"]
 
     def retention(self) -> float:
         """Discharge capacity of the last cycle over that of the first [-] (0 if the cell never
@@ -152,7 +141,7 @@ class NVPResult(Result):
             Mean discharge capacity [mAh/g].
         """
         c_rate = parse_c_rate(c_rate, warn=False)
-        cyc = self.cycles
+        cyc = self.cycle_table
         rates = cyc["C-rate [h-1]"].to_numpy()
         hit = np.isclose(rates, c_rate, rtol=1e-9)
         if not hit.any():
@@ -168,7 +157,7 @@ class NVPResult(Result):
 
     def summary(self) -> dict[str, Any]:
         out = super().summary()
-        cyc = self.cycles
+        cyc = self.cycle_table
         out["theoretical capacity [mAh.g-1]"] = round(self.theoretical_capacity_mAh_g, 4)
         out["cycles"] = {
             "cycle number": cyc.index.tolist(),
@@ -190,7 +179,7 @@ class NVPResult(Result):
 
         colour = MODIFIED if self.inputs.get("anode") == "modified" else PRISTINE
         fig, (ax1, ax2) = _styled_axes((10, 3.8), ncols=2)
-        cyc = self.cycles
+        cyc = self.cycle_table
         ax1.plot(cyc.index, cyc["Discharge capacity [mAh.g-1]"], "o-", ms=2.5, color=colour)
         ax1.axhline(self.theoretical_capacity_mAh_g, color="0.6", lw=0.6, ls="--")
         ax1.set_xlabel("Cycle")
@@ -403,7 +392,7 @@ class NVPCell(Cell):
             tic,
             inputs=inputs,
             status=status,
-            cycles=cycles,
+            cycle_table=cycles,
             theoretical_capacity_mAh_g=model.theoretical_capacity_mAh_g(values),
         )
 

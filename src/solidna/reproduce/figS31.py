@@ -174,7 +174,7 @@ def _figure(runs: dict[str, dict[str, Any]], q_sd: Any = None):
     ax1.set_ylim(bottom=0)
     ax1.legend(fontsize=8)
     rate = runs["modified"]["rate"]
-    cyc = rate.cycles
+    cyc = rate.cycles()
     two_c = cyc.index[cyc["C-rate [h-1]"] == nvp.FIGS31_RATE_C]
     ax2.plot(
         [float(two_c.to_numpy().mean())],

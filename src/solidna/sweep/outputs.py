@@ -126,7 +126,7 @@ def per_cycle_table(result, cell: str) -> pd.DataFrame:
             {CYCLE_END_TIME: cyc["Time [h]"], "Overpotential [mV]": cyc["Overpotential [mV]"]}
         )
     elif cell == "nvp":
-        cyc = result.cycles
+        cyc = result.cycles()
         # the table's cycle end times: a jumped run's time series lacks the skipped cycles
         table = pd.DataFrame(
             {
