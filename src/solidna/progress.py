@@ -65,7 +65,11 @@ class TimeLeft:
     The fraction shown never goes backwards (a routine that re-estimates its total may report a
     smaller fraction; the display holds the larger one). The estimate assumes the remaining work
     proceeds at the average rate so far, and is withheld until 2 % of the work and 2 s have passed
-    (earlier estimates are mostly start-up cost).
+    (earlier estimates are mostly start-up cost). Between two advances of the fraction (a long
+    model run inside one step of a calibration) it counts down from the estimate made at the last
+    advance: re-dividing the growing elapsed time by a fraction that has not moved would make the
+    time left grow while the work goes on. Once that countdown has run out, the average-rate
+    estimate is shown again (the step is slower than the average).
 
     Parameters
     ----------
@@ -77,6 +81,8 @@ class TimeLeft:
         self._clock = clock
         self._start = clock()
         self.fraction = 0.0
+        # (time of the last advance [s], estimate of the time left made then [s])
+        self._advance: tuple[float, float] | None = None
 
     def update(self, fraction: float | None) -> float | None:
         """Record ``fraction`` (ignored when ``None`` or smaller than before); return the
@@ -93,7 +99,11 @@ class TimeLeft:
             Estimated time left [s], or ``None`` while unknown.
         """
         if fraction is not None and math.isfinite(fraction):
-            self.fraction = max(self.fraction, min(max(float(fraction), 0.0), 1.0))
+            f = min(max(float(fraction), 0.0), 1.0)
+            if f > self.fraction:
+                self.fraction = f
+                left = self._average_rate_left()
+                self._advance = None if left is None else (self.elapsed_s, left)
         return self.seconds_left()
 
     @property
@@ -103,6 +113,16 @@ class TimeLeft:
 
     def seconds_left(self) -> float | None:
         """Estimated time left [s] at the current fraction, or ``None``."""
+        if self.fraction >= 1.0:
+            return 0.0
+        if self._advance is not None:
+            t_advance, left = self._advance
+            countdown = left - (self.elapsed_s - t_advance)
+            if countdown > 0:
+                return countdown
+        return self._average_rate_left()
+
+    def _average_rate_left(self) -> float | None:
         f, t = self.fraction, self.elapsed_s
         if f >= 1.0:
             return 0.0
