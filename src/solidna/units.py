@@ -67,9 +67,11 @@ def _registry() -> pint.UnitRegistry:
                 import pint
 
                 ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-                # Battery shorthand pint does not know ("cm2" is handled by _normalise)
-                ureg.define("mAh = milliampere * hour")
-                ureg.define("Ah = ampere * hour")
+                # Battery shorthand, where this pint does not know it ("cm2" is handled by
+                # _normalise); defining a known name again only logs "Redefining 'Ah'"
+                for name in ("mAh", "Ah"):
+                    if name not in ureg:
+                        ureg.define(f"{name} = {'milli' if name[0] == 'm' else ''}ampere * hour")
                 _REGISTRY.append(ureg)
     return _REGISTRY[0]
 

@@ -32,6 +32,7 @@ PARAMS = {p.name: p for p in get_command(cli.app).commands["analyze"].params}
 SAMPLE = {
     "format": ["--format", "csv"],
     "column": ["--column", "time=t"],
+    "sheet": ["--sheet", "record"],
     "data": ["--no-data"],
     "area": ["--area", "1 cm2"],
     "mass": ["--mass", "1 mg"],

@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     # that a simulated and a measured record are analysed by one definition (Result methods
     # call them); quantum chemistry needs only the foundation
     "solidna.analysis": 3,
+    "solidna.analysis.io.workbook": 3,
     "solidna.quantum": 3,
     "solidna.models": 4,
     "solidna.protocols": 5,

@@ -41,6 +41,7 @@ Fig. 4e-f (Rs and Rct). Schoenleber et al., Electrochim. Acta 131, 20 (2014) (li
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -80,6 +81,7 @@ __all__ = [
     "FIT_RELATIVE_RMS_LIMIT",
     "SERIES_RELATIVE_STD_LIMIT",
     "SERIES_INTERCEPT_LIMIT",
+    "RESISTANCE_RANGE_LIMIT",
 ]
 
 #: Boltzmann constant in eV/K (CODATA, from scipy.constants).
@@ -148,6 +150,15 @@ SERIES_RELATIVE_STD_LIMIT: float = 0.3
 #: arc), 54 % for the ZPlot example without comments, whose R0 is extrapolated from a sweep that
 #: starts high on the arc (296 Ohm +- 25 % against 643 Ohm at 300 kHz): flagged, rightly.
 SERIES_INTERCEPT_LIMIT: float = 0.5
+
+#: Largest fitted resistance (any ``R<n>`` of the circuit) that the data can fix, as a multiple of
+#: the largest |Z| measured: 10. A parallel (R, CPE) arc reaches Z_re = R0 + R1 at low frequency;
+#: when R1 is far above every |Z| of the sweep, the arc does not close inside the measured
+#: frequencies (a blocking electrode, a diffusion tail), and R1 is an extrapolation whose
+#: least-squares error is no longer meaningful. Measured: DRTtools' Li-ion example
+#: (``LIB_data_2.txt``, |Z| <= 0.14 Ohm) gave R1 = 2.6e5 Ohm "+- 5e-15 Ohm"; a synthetic R0 + CPE
+#: (blocking) spectrum gave R1 = 2e7 Ohm for |Z| <= 0.3 Ohm. A closed arc gives R1 < |Z|max.
+RESISTANCE_RANGE_LIMIT: float = 10.0
 
 #: Fraction of the highest frequencies from which the high-frequency intercept R0 is read (the
 #: minimum of Re Z there). 10 % of a log-spaced sweep covers its top half decade or so.
@@ -912,12 +923,14 @@ def fit_problems(
     series: str = "R0",
     unit: str = "Ohm.m2",
     factor: float = 1.0,
-) -> list[str]:
+    with_parameters: bool = False,
+) -> list[str] | list[tuple[str | None, str]]:
     """Why a circuit fit's numbers, the series resistance above all, should not be trusted.
 
-    Three checks, each with its threshold: the relative RMS residual above
-    :data:`FIT_RELATIVE_RMS_LIMIT` (the circuit misses part of the spectrum); the standard error
-    of ``series`` above :data:`SERIES_RELATIVE_STD_LIMIT` of its value (not determined by the
+    Four checks, each with its threshold: the relative RMS residual above
+    :data:`FIT_RELATIVE_RMS_LIMIT` (the circuit misses part of the spectrum); a resistance
+    ``R<n>`` above :data:`RESISTANCE_RANGE_LIMIT` times the largest measured ``|Z|`` (its arc does
+    not close inside the sweep: an extrapolation); the standard error of ``series`` above :data:`SERIES_RELATIVE_STD_LIMIT` of its value (not determined by the
     data); ``series`` farther than :data:`SERIES_INTERCEPT_LIMIT` (relative) from the
     high-frequency intercept (:func:`high_frequency_intercept`; skipped when that is not
     positive, e.g. an inductive high-frequency end). Nothing is changed in ``fit``.
@@ -938,38 +951,69 @@ def fit_problems(
     factor : float
         Factor from the fit's unit to ``unit`` for the messages (e.g. ``1 / area_m2`` to report
         an area-specific fit in Ohm).
+    with_parameters : bool
+        Return ``(parameter, sentence)`` pairs: the parameter the check found unreliable, or
+        ``None`` when the whole fit is (the residual check).
 
     Returns
     -------
-    list of str
-        One sentence per failed check, with the numbers; empty for a fit that passes all three.
+    list of str, or of (str or None, str)
+        One sentence per failed check, with the numbers; empty for a fit that passes them all.
     """
     if not fit.params_:
         raise InvalidOptionError("This EISFit is not fitted yet; call .fit(frequency_Hz, Z).")
-    problems = []
+    problems: list[tuple[str | None, str]] = []
     rel = fit.relative_residual_rms_
     if not (rel <= FIT_RELATIVE_RMS_LIMIT):
         problems.append(
-            f"relative residual RMS {100 * rel:.3g} % (> {100 * FIT_RELATIVE_RMS_LIMIT:g} %: the "
-            "circuit does not follow the spectrum)"
+            (
+                None,
+                f"relative residual RMS {100 * rel:.3g} % (> {100 * FIT_RELATIVE_RMS_LIMIT:g} %: the "
+                "circuit does not follow the spectrum)",
+            )
         )
-    if series not in fit.params_:
-        return problems
+    z_max = float(np.max(np.abs(np.asarray(impedance, dtype=complex))))
+    for name, value in fit.params_.items():
+        if re.fullmatch(r"R\d+", name) and value > RESISTANCE_RANGE_LIMIT * z_max:
+            problems.append(
+                (
+                    name,
+                    f"{name} = {value * factor:.4g} {unit} is {value / z_max:.3g} times the largest "
+                    f"|Z| measured ({z_max * factor:.4g} {unit}): its arc does not close inside the "
+                    f"measured frequencies, so {name} is an extrapolation, not a measurement",
+                )
+            )
+    if series in fit.params_:
+        problems += _series_problems(fit, frequency_Hz, impedance, series, unit, factor)
+    return problems if with_parameters else [text for _, text in problems]
+
+
+def _series_problems(
+    fit: EISFit, frequency_Hz, impedance, series: str, unit: str, factor: float
+) -> list[tuple[str, str]]:
+    """The checks of :func:`fit_problems` on the series resistance."""
+    problems: list[tuple[str, str]] = []
     value, std = fit.params_[series], fit.conf_.get(series, math.nan)
     shown = f"{series} = {value * factor:.4g}"
     if not (value > 0 and std <= SERIES_RELATIVE_STD_LIMIT * value):
         relative = f"{100 * std / value:.3g} %" if value > 0 else "undefined"
         problems.append(
-            f"{shown} +- {std * factor:.3g} {unit} (standard error {relative} > "
-            f"{100 * SERIES_RELATIVE_STD_LIMIT:g} %: not determined by the data)"
+            (
+                series,
+                f"{shown} +- {std * factor:.3g} {unit} (standard error {relative} > "
+                f"{100 * SERIES_RELATIVE_STD_LIMIT:g} %: not determined by the data)",
+            )
         )
     r_hf = high_frequency_intercept(frequency_Hz, impedance)
     if r_hf > 0 and abs(value - r_hf) > SERIES_INTERCEPT_LIMIT * r_hf:
-        subject = f"{shown} {unit}" if series not in " ".join(problems) else "it"
+        subject = "it" if problems else f"{shown} {unit}"
         problems.append(
-            f"{subject} lies {100 * abs(value - r_hf) / r_hf:.3g} % "
-            f"{'below' if value < r_hf else 'above'} the high-frequency intercept "
-            f"{r_hf * factor:.4g} {unit} (> {100 * SERIES_INTERCEPT_LIMIT:g} %)"
+            (
+                series,
+                f"{subject} lies {100 * abs(value - r_hf) / r_hf:.3g} % "
+                f"{'below' if value < r_hf else 'above'} the high-frequency intercept "
+                f"{r_hf * factor:.4g} {unit} (> {100 * SERIES_INTERCEPT_LIMIT:g} %)",
+            )
         )
     return problems
 

@@ -18,7 +18,9 @@ Definitions (per cycle)
 * capacity retention = discharge capacity / that of the reference cycle (default: the first
   cycle with a discharge), in %;
 * energies: ``integral of V I dt`` over each half cycle (trapezoidal); mean charge and discharge
-  voltages = energy / capacity (the capacity-weighted mean voltage);
+  voltages = energy / the charge integrated from the same current (the charge-weighted mean
+  voltage; taken over the same integral so that it stays within the measured voltages where a
+  file's capacity counter and its current disagree);
 * median charge and discharge voltages: the median of the voltage over the charge passed in the
   half cycle (:func:`median_voltage`: the voltage below which half of it was passed, the voltage
   read linearly between samples), so that it does not depend on how the record was sampled:
@@ -230,8 +232,9 @@ def galvanostatic_cycles(
     energy_Wh = integrate_current(t, i, v * i)
     cap = np.abs(q[b] - q[before])
     energy = np.abs(energy_Wh[b] - energy_Wh[before])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean_v = np.where(cap > 0, energy / cap, np.nan)
+    # the charge under the energy integral, for the mean voltage (= cap without a counter)
+    q_int = q if capacity_Ah is None else integrate_current(t, i)
+    passed = np.abs(q_int[b] - q_int[before])
     per_half = pd.DataFrame(
         {
             "Cycle number": halves["Cycle number"].to_numpy(),
@@ -239,7 +242,7 @@ def galvanostatic_cycles(
             "End time [s]": halves["End time [s]"].to_numpy(),
             "capacity": cap,
             "energy": energy,
-            "mean": mean_v,
+            "passed": passed,
             "terminal": v[b],
             "median": [
                 median_voltage(q[x : y + 1], v[x : y + 1]) for x, y in zip(a, b, strict=True)
@@ -249,7 +252,7 @@ def galvanostatic_cycles(
     # Several half cycles of one sign in a cycle (a rest in between) add up; the terminal
     # voltage is that of the last one.
     grouped = per_half.groupby(["Cycle number", "Sign"])
-    sums = grouped[["capacity", "energy"]].sum().unstack("Sign")
+    sums = grouped[["capacity", "energy", "passed"]].sum().unstack("Sign")
     last = grouped["terminal"].last().unstack("Sign")
     medians = grouped["median"].mean().unstack("Sign")
     cycles = sums.index
@@ -261,8 +264,8 @@ def galvanostatic_cycles(
     q_ch, q_dis = col(sums, "capacity", 1), col(sums, "capacity", -1)
     e_ch, e_dis = col(sums, "energy", 1), col(sums, "energy", -1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean_ch = e_ch / q_ch
-        mean_dis = e_dis / q_dis
+        mean_ch = e_ch / col(sums, "passed", 1)
+        mean_dis = e_dis / col(sums, "passed", -1)
     out = pd.DataFrame(
         {
             "Time [h]": per_half.groupby("Cycle number")["End time [s]"].max() / 3600.0,

@@ -80,7 +80,7 @@ KINDS = ELECTROCHEMICAL_KINDS + SURFACE_KINDS
 #: None) with another kind would be ignored, so it is refused. The command line's table
 #: (``solidna.cli.analyze.OPTION_KINDS``) agrees; a test checks.
 KEYWORD_KINDS: dict[tuple[str, ...], tuple[str, ...]] = {
-    ("format", "columns", "area"): ELECTROCHEMICAL_KINDS,
+    ("format", "columns", "sheet", "area"): ELECTROCHEMICAL_KINDS,
     ("mass", "reference_cycle"): ("na-co2", "nvp"),
     ("thickness", "temperature"): ("symmetric", "eis", "cv"),
     ("circuit",): ("eis",),
@@ -411,8 +411,25 @@ def _drt(
     return summary if len(results) > 1 else summary[labels[0]]
 
 
+def _unreliable(parameters: list[str | None], conductivity: bool) -> str:
+    """What a poor fit makes unreliable (``parameters`` from ``fit_problems``; ``None``: all)."""
+    if None in parameters:
+        subject = ["its parameters"]
+    else:
+        subject = [
+            "Rs" if p == "R0" else p for p in sorted(set(parameters), key=lambda p: (p != "R0", p))
+        ]
+    if conductivity and (None in parameters or "R0" in parameters):
+        subject.append("the conductivity from " + ("them" if None in parameters else "Rs"))
+    plural = len(subject) > 1 or None in parameters
+    text = ", ".join(subject[:-1]) + (" and " if len(subject) > 1 else "") + subject[-1]
+    return f"{text[0].upper()}{text[1:]} {'are' if plural else 'is'} unreliable."
+
+
 def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) -> dict[str, Any]:
+    from solidna.analysis.drt import MIN_POINTS as DRT_MIN_POINTS
     from solidna.analysis.eis import (
+        KK_MIN_POINTS,
         arrhenius_fit,
         conductivity_from_resistance,
         fit_circuit,
@@ -447,12 +464,21 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
             if f.size < 5:
                 notes.append(f"{label}: {f.size} frequencies, too few to fit; skipped.")
                 continue
-            kk = kramers_kronig(f, z_fit)
-            if not kk.valid:
+            if f.size < KK_MIN_POINTS:
+                # a short sweep (an aborted run, a fragment) can still be fitted; the
+                # Kramers-Kronig check's noise estimate needs more points than it has
+                kk = None
+                notes.append(
+                    f"{label}: {f.size} frequencies, too few for the Kramers-Kronig check (at "
+                    f"least {KK_MIN_POINTS}): not checked; the circuit fit is reported."
+                )
+            else:
+                kk = kramers_kronig(f, z_fit)
+            if kk is not None and not kk.valid:
                 notes.append(
                     f"{label}: systematic Kramers-Kronig residuals up to "
                     f"{100 * kk.max_systematic:.1f} % (> {100 * kk.threshold:.1f} %, judged "
-                    f"against an estimated noise of {100 * kk.noise_level:.1f} %): the spectrum "
+                    f"against an estimated noise of {100 * kk.noise_level:.2g} %): the spectrum "
                     "may be non-linear, drifting or non-causal; its fit is reported but is suspect."
                 )
             fit = fit_circuit(f, z_fit, circuit=circuit)
@@ -470,10 +496,10 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                 "Temperature [degC]": None
                 if opts["temperature_K"][k] is None
                 else opts["temperature_K"][k] - 273.15,
-                "KK valid": kk.valid,
-                "KK max residual [%]": 100 * kk.max_residual,
-                "KK max systematic residual [%]": 100 * kk.max_systematic,
-                "KK noise level [%]": 100 * kk.noise_level,
+                "KK valid": None if kk is None else kk.valid,
+                "KK max residual [%]": None if kk is None else 100 * kk.max_residual,
+                "KK max systematic residual [%]": None if kk is None else 100 * kk.max_systematic,
+                "KK noise level [%]": None if kk is None else 100 * kk.noise_level,
                 "Relative residual RMS [%]": 100 * fit.relative_residual_rms_,
                 "Chi2 (|Z|-weighted sum of squares) [-]": fit.chi2_,
                 f"Residual sum of squares [{_squared_unit(unit)}]": fit.rss_,
@@ -498,17 +524,14 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                 row["Conductivity [S.m-1]"] = sigma
                 row["Conductivity [mS.cm-1]"] = sigma * 10
             # A fit that misses the spectrum still gives numbers; say so, with what to try.
-            problems = fit_problems(fit, f, z_fit, unit="Ohm", factor=1.0 / (area or 1.0))
+            problems = fit_problems(
+                fit, f, z_fit, unit="Ohm", factor=1.0 / (area or 1.0), with_parameters=True
+            )
             if problems:
-                if "Conductivity [S.m-1]" in row:
-                    unreliable = "Rs and the conductivity from it are"
-                elif rs_ohm is not None:
-                    unreliable = "Rs is"
-                else:
-                    unreliable = "its parameters are"
                 notes.append(
-                    f"{label}: poor {circuit} fit: {'; '.join(problems)}. "
-                    f"{unreliable.capitalize()} unreliable. Try another --circuit (e.g. "
+                    f"{label}: poor {circuit} fit: {'; '.join(text for _, text in problems)}. "
+                    f"{_unreliable([p for p, _ in problems], 'Conductivity [S.m-1]' in row)} "
+                    "Try another --circuit (e.g. "
                     "'R0-p(R1,CPE1)-p(R2,CPE2)' for two arcs, 'R0-p(R1,CPE1)-W1' for a "
                     "diffusion tail) and compare Rs with the "
                     f"high-frequency intercept ({high_frequency_intercept(f, z):.4g} Ohm) and the "
@@ -517,9 +540,15 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
             rows.append(row)
             row_file.append(k)
             file_rows.append(row)
-            drt_spectra.append((f, z_fit))
-            drt_labels.append(label)
-            drt_times.append(row.get("Time [h]"))
+            if f.size >= DRT_MIN_POINTS:
+                drt_spectra.append((f, z_fit))
+                drt_labels.append(label)
+                drt_times.append(row.get("Time [h]"))
+            elif opts.get("drt"):
+                notes.append(
+                    f"{label}: {f.size} frequencies, too few for a DRT (at least "
+                    f"{DRT_MIN_POINTS}); left out of it."
+                )
             key = m.source.name if n_spectra == 1 else f"{m.source.name} spectrum {int(number)}"
             per_file[key] = {c: v for c, v in row.items() if c != "File"} | {
                 "circuit": circuit,
@@ -897,6 +926,7 @@ def analyze(
     *,
     format: str | None = None,
     columns: Mapping[str, str] | None = None,
+    sheet: str | int | None = None,
     area: str | float | Sequence[str | float] | None = None,
     mass: str | float | Sequence[str | float] | None = None,
     thickness: str | float | Sequence[str | float] | None = None,
@@ -932,8 +962,9 @@ def analyze(
         whole work, never decreasing; reading the files takes the first :data:`READ_SHARE`,
         analysing them the next :data:`ANALYSE_SHARE` (each file and stage its own slice), writing
         the summary and report the rest.
-    format, columns
-        Passed to :func:`solidna.analysis.io.read` (format override; column mapping for CSV).
+    format, columns, sheet
+        Passed to :func:`solidna.analysis.io.read` (format override; column mapping for CSV
+        and workbooks; a workbook's data sheet, by name or position from 0).
     area, mass, thickness, temperature : str, float or one per file, optional
         Electrode area (``"1 cm2"``), active mass (``"0.5 mg"``, for mA.h/g), electrolyte
         thickness (``"60 um"``, for conductivity and the symmetric-cell model) and temperature
@@ -1032,6 +1063,7 @@ def analyze(
         {
             "format": format,
             "columns": columns,
+            "sheet": sheet,
             "area": area,
             "mass": mass,
             "thickness": thickness,
@@ -1063,6 +1095,7 @@ def analyze(
                 format=format,
                 columns=columns,
                 area=opts["area_m2"][k],
+                **({} if sheet is None else {"sheet": sheet}),
                 progress=reading,
                 kind=part,
             )
@@ -1118,6 +1151,7 @@ def analyze(
         "reference cycle": reference_cycle,
         "format": format,
         "columns": dict(columns) if columns else None,
+        "sheet": sheet,
     }
     return write_summary(
         writer,

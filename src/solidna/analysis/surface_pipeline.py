@@ -63,6 +63,11 @@ __all__ = [
 SURFACE_KINDS = ("xps", "afm-force", "afm-map", "topography")
 #: A spectrum spanning more than this [eV] is a survey: its peaks are labelled, not fitted.
 SURVEY_SPAN_EV = 150.0
+#: A region (not a survey) reaching down to this binding energy [eV] holds the Fermi level
+#: (0 eV): a valence band or Fermi edge, which has no core-level lines to fit. Core levels lie
+#: deeper; the shallowest ones fitted as core levels (Zn 3d, Cd 4d: ~10 eV; Hf 4f: ~14 eV) are
+#: measured in windows that stay well above 1 eV.
+VALENCE_EDGE_EV = 1.0
 #: A fitted component is set beside a paper position when within this distance [eV].
 COMPARE_WINDOW_EV = 1.0
 #: Largest number of curves of one file analysed one by one by ``afm-force`` (a map: afm-map).
@@ -431,6 +436,21 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
             }
             continue
         lev = level_of(s.label, s.binding_energy_eV)
+        low, high = float(np.min(s.binding_energy_eV)), float(np.max(s.binding_energy_eV))
+        if lev is None and low <= VALENCE_EDGE_EV:
+            # a peak fit with core-level line shapes and a Shirley background on a valence band
+            # or Fermi edge gives a "component" with no meaning (a LG4X UPS Fermi-edge export
+            # came out as one unassigned peak at 2.7 eV, "converged")
+            result["regions"][name] = {
+                "valence band or Fermi edge": True,
+                "binding energy range [eV]": [low, high],
+            }
+            notes.append(
+                f"{p.name}: {name}: binding energies {low:.3g} to {high:.3g} eV reach the Fermi "
+                "level (0 eV): a valence band or Fermi edge, not a core level; not fitted with "
+                "core-level lines."
+            )
+            continue
         listed = opts.get("peak list") or {}
         given = listed.get(s.label) or (listed.get(lev) if lev else None)
         try:

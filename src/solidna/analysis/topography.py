@@ -262,9 +262,15 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
     except DataFormatError:
         raise
     except Exception as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+        if type(exc).__name__ == "CannotDetectFileFormat":
+            # its message lists every reader's own failure (~50 lines for a text file), which
+            # names no cause the user can act on
+            tried = str(exc).count("tried ")
+            reason = f"no reader of SurfaceTopography recognises its format; {tried} tried"
         raise DataFormatError(
-            f"{p}: SurfaceTopography cannot read it ({type(exc).__name__}: {exc}); is it a "
-            "complete .di/.spm/.nid/.gwy/... file?"
+            f"{p}: SurfaceTopography cannot read it ({reason}); is it a complete "
+            ".di/.spm/.nid/.gwy/... file, or a text table of x, y, z or of a height matrix?"
         ) from None
     notes: list[str] = []
     f = _factor(topo.unit, "the heights and sizes", notes)

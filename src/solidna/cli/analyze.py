@@ -68,6 +68,7 @@ OPTION_KINDS: dict[str, tuple[str, ...]] = {
     # the reader of the electrochemical files; the surface readers detect their formats
     "format": ELECTROCHEMICAL_KINDS,
     "column": ELECTROCHEMICAL_KINDS,
+    "sheet": ELECTROCHEMICAL_KINDS,
     "data": ELECTROCHEMICAL_KINDS,  # the tidy table of a time series or spectrum
     "area": ELECTROCHEMICAL_KINDS,
     "mass": ("na-co2", "nvp"),  # mA.h/g of the cathode
@@ -341,9 +342,15 @@ def analyze_command(
     format: _option(
         "format",
         str | None,
-        "force a reader: biologic-mpr, biologic-mpt, neware, neware-csv, arbin, maccor, "
-        "gamry-eis, zplot-eis, versastudio-eis, parstat, powersuite-eis, autolab-eis, chi-eis, "
-        "csv [default: detected from the content].",
+        "force a reader: biologic-mpr, biologic-mpt, neware, neware-csv, arbin, workbook, "
+        "maccor, gamry-eis, zplot-eis, versastudio-eis, parstat, powersuite-eis, autolab-eis, "
+        "chi-eis, csv [default: detected from the content].",
+    ) = None,
+    sheet: _option(
+        "sheet",
+        str | None,
+        "the data sheet of a workbook (.xlsx, .xls), by name or position from 0 [default: the "
+        "sheet whose columns give the time series or spectrum].",
     ) = None,
     column: KeyValues(
         "column",
@@ -487,6 +494,7 @@ def analyze_command(
             progress,
             format=format,
             columns=parse_columns(column),
+            sheet=sheet,
             area=area or None,
             mass=mass or None,
             thickness=thickness or None,

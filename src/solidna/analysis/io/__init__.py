@@ -22,7 +22,10 @@ Formats (:data:`FORMATS`) and the reader behind each:
 ``biologic-mpr``  BioLogic EC-Lab binary ``.mpr`` - galvani
 ``biologic-mpt``  BioLogic EC-Lab text ``.mpt`` (any technique, incl. PEIS) - own
 ``neware``        Neware ``.nda`` and ``.ndax`` - NewareNDA
-``arbin``         Arbin ``.xlsx`` / ``.csv`` export - pandas (openpyxl)
+``arbin``         Arbin ``.xlsx`` / ``.csv`` export (``Channel*`` sheets) - openpyxl
+``workbook``      any cycler's ``.xlsx`` (``.xls`` with xlrd): Neware BTS ``record`` /
+                  ``Detail_*`` sheets, Landt/LANHE ``Record``, a researcher's own sheet;
+                  the time-series sheet is found by its columns - openpyxl + own
 ``maccor``        Maccor tab-separated text export - own
 ``neware-csv``    Neware BTS CSV export (record or multi-level sheet) - own
 ``gamry-eis``     Gamry ``.DTA`` EIS (also aborted runs) - impedance.py preprocessing
@@ -38,6 +41,10 @@ Formats (:data:`FORMATS`) and the reader behind each:
 
 The format is detected from the file's content (magic bytes, first lines), not its name; a name
 that contradicts the content (a ``.mpr`` that is text) is refused. Input files are only read.
+A workbook with ``Channel*`` sheets is ``arbin``, any other ``workbook``: its sheets are scored
+by whether their columns give time, voltage and current, summaries (cycle, step, statis) are
+never read, record sheets split over several sheets are joined; ``read(path, sheet=...)``
+chooses the sheet, ``columns=`` maps its columns (see :mod:`solidna.analysis.io.workbook`).
 
 Examples
 --------
@@ -48,8 +55,11 @@ Examples
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import os
-from collections.abc import Callable, Mapping
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -90,7 +100,8 @@ from solidna.analysis.io.impedance_text import (
     detect_impedance_text,
     read_impedance_text,
 )
-from solidna.errors import DataFormatError, InvalidOptionError, check_choice
+from solidna.analysis.io.workbook import OLE_MAGIC, read_workbook, sheet_names
+from solidna.errors import DataFormatError, InvalidOptionError, SolidnaError, check_choice
 
 __all__ = [
     "read",
@@ -135,6 +146,7 @@ FORMATS: dict[str, tuple[Callable[..., Measurement], str]] = {
     "biologic-mpt": (read_mpt, "BioLogic EC-Lab text .mpt"),
     "neware": (read_neware, "Neware .nda/.ndax (NewareNDA)"),
     "arbin": (read_arbin, "Arbin .xlsx/.csv export"),
+    "workbook": (read_workbook, "cycler workbook .xlsx/.xls (the time-series sheet)"),
     "maccor": (read_maccor, "Maccor tab-separated text export"),
     "neware-csv": (read_neware_csv, "Neware BTS CSV export (record or multi-level sheet)"),
     **{
@@ -150,9 +162,12 @@ _EXTENSIONS = {
     ".mpt": "biologic-mpt",
     ".nda": "neware",
     ".ndax": "neware",
-    ".xlsx": "arbin",
-    ".xls": "arbin",
+    ".xlsx": "workbook",
+    ".xls": "workbook",
 }
+# Formats a file with such an extension may hold as well: an Arbin workbook, and the text
+# tables some instruments write under a workbook's name.
+_ALSO = {"workbook": ("arbin", "csv", "neware-csv")}
 
 
 def detect_format(path: str | os.PathLike[str]) -> str:
@@ -194,23 +209,27 @@ def detect_format(path: str | os.PathLike[str]) -> str:
             except (zipfile.BadZipFile, OSError):
                 names = []
             if any(n.startswith("xl/") for n in names):
-                fmt = "arbin"
+                sheets = sheet_names(p) or []
+                channel = any(str(n).lower().startswith("channel") for n in sheets)
+                fmt = "arbin" if channel else "workbook"
             elif not names:
                 raise DataFormatError(
                     f"{p}: a damaged ZIP container (truncated .ndax or .xlsx?). Copy or export "
                     "the file again."
                 )
-    elif head.startswith(b"\xd0\xcf\x11\xe0"):
-        fmt = "arbin"  # legacy .xls workbook
+    elif head.startswith(OLE_MAGIC):
+        # a legacy .xls, or an encrypted .xlsx (the workbook reader says which)
+        fmt = "workbook"
     elif head[4:19] == b"Standard Jet DB" or head[4:19] == b"Standard ACE DB":
         raise DataFormatError(
             f"{p}: an Arbin .res (MS Access) file, which solidna cannot read. Export the test "
             "from Arbin's Data Watcher / MITS Pro as .xlsx or .csv."
         )
     if fmt is None:
-        text = head.decode("latin-1")
-        lines = text.splitlines()
-        binary = b"\x00" in head
+        utf16 = _utf16_encoding(head)
+        text = head.decode(utf16, errors="replace") if utf16 else head.decode("latin-1")
+        lines = text.lstrip("\ufeff").splitlines()
+        binary = b"\x00" in head and utf16 is None
         if not binary and lines:
             first = lines[0].strip()
             if first in MPT_MAGICS:
@@ -230,7 +249,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
                 + ". Export the data as text (CSV) and read it with a column mapping."
             )
     expected = _EXTENSIONS.get(p.suffix.lower())
-    if expected is not None and expected != fmt and not (expected == "arbin" and fmt == "csv"):
+    if expected is not None and expected != fmt and fmt not in _ALSO.get(expected, ()):
         raise DataFormatError(
             f"{p}: the extension {p.suffix!r} means {FORMATS[expected][1]}, but the content "
             f"looks like {FORMATS[fmt][1]} (wrong format or renamed file). Rename the file, or "
@@ -247,6 +266,7 @@ def read(
     area: str | float | None = None,
     progress: Progress | None = None,
     kind: str | None = None,
+    sheet: str | int | None = None,
 ) -> Measurement:
     """Read an instrument file into a tidy table (see the module docstring for formats).
 
@@ -257,7 +277,7 @@ def read(
     format : str, optional
         A key of :data:`FORMATS`; detected from the content when None.
     columns : mapping, optional
-        For ``format="csv"``: quantity -> column header, e.g. ``{"time": "t [min]",
+        For ``format="csv"`` and workbooks: quantity -> column header, e.g. ``{"time": "t [min]",
         "voltage": "E", "current": "I [mA]"}``. Quantities: time, voltage, current,
         current density, capacity, cycle, step, frequency, z_re, z_im, -z_im, |z|, phase,
         -phase (a Bode export: Z from |Z| and the phase, in degrees unless stated). A value
@@ -271,6 +291,9 @@ def read(
         The part of a file that holds both (EC-Lab Modulo Bat / GCPL with EIS, Parstat); default
         the part with more rows. A file that holds only one part refuses the other, saying which
         it holds.
+    sheet : str or int, optional
+        A workbook's data sheet, by name or position (from 0); default the sheet whose columns
+        give a time series (record sheets first; summaries never). Only for workbooks.
 
     Returns
     -------
@@ -299,8 +322,91 @@ def read(
     >>> float(m.data["Time [s]"].iloc[-1]), float(m.data["Current density [A.m-2]"].iloc[0])
     (3600.0, 1.0)
     """
-    fmt = detect_format(path) if format is None else check_choice("format", format, list(FORMATS))
-    p = Path(path)  # every reader starts with check_file
+    p = check_file(path)
+    with _utf8_copy(p) as readable:
+        try:
+            m = _read(readable, format, columns, area, progress, kind, sheet)
+        except SolidnaError as exc:
+            if readable == p:
+                raise
+            # messages name the file the user gave, not the temporary copy
+            raise type(exc)(str(exc).replace(str(readable), str(p))) from None
+    if readable != p:
+        m.source = p
+        m.notes.append(
+            f"text in {_utf16_encoding(p.read_bytes()[:4096]).upper()}: read through a UTF-8 copy."
+        )
+    return m
+
+
+#: Share [-] of NUL bytes in every other byte above which text without a byte-order mark is
+#: taken for UTF-16: ASCII text in UTF-16 has a NUL beside every character.
+_UTF16_NUL_SHARE = 0.9
+
+
+def _utf16_encoding(head: bytes) -> str | None:
+    """``"utf-16"`` (a byte-order mark), ``"utf-16-le"``/``"utf-16-be"`` (none, but a NUL beside
+    nearly every character of mostly-ASCII text), or None for anything else.
+
+    Windows programs that save "Unicode" text write UTF-16 (PalmSens PSTrace CSV exports, text
+    saved from Excel as "Unicode Text"); every solidna text reader expects 8-bit text.
+
+    Parameters
+    ----------
+    head : bytes
+        The first bytes of the file (a few kB).
+
+    Returns
+    -------
+    str or None
+        A Python codec name, or None.
+    """
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    head = head[: len(head) // 2 * 2]
+    if len(head) < 32:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for zeros, other, name in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= _UTF16_NUL_SHARE * len(zeros) and other.count(0) == 0:
+            return name
+    return None
+
+
+@contextlib.contextmanager
+def _utf8_copy(path: Path) -> Iterator[Path]:
+    """``path`` itself, or for UTF-16 text a UTF-8 copy under the same name in a temporary
+    directory (every reader, impedance.py's too, then reads it as it reads any text export);
+    the copy is deleted on leaving the block, also after an error."""
+    with open(path, "rb") as fh:
+        encoding = _utf16_encoding(fh.read(4096))
+    if encoding is None:
+        yield path
+        return
+    try:
+        text = path.read_bytes().decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise DataFormatError(
+            f"{path}: looks like UTF-16 text but does not decode as {encoding} ({exc.reason} at "
+            f"byte {exc.start}). Save it again as UTF-8 text, or check that it is complete."
+        ) from None
+    with tempfile.TemporaryDirectory(prefix="solidna-") as folder:
+        copy = Path(folder) / path.name
+        copy.write_text(text.lstrip("\ufeff"), encoding="utf-8", newline="")
+        yield copy
+
+
+def _read(
+    p: Path,
+    format: str | None,
+    columns: Mapping[str, str] | None,
+    area: str | float | None,
+    progress: Progress | None,
+    kind: str | None,
+    sheet: str | int | None,
+) -> Measurement:
+    """:func:`read` of a file that every reader can open (see :func:`_utf8_copy`)."""
+    fmt = detect_format(p) if format is None else check_choice("format", format, list(FORMATS))
     if kind is not None:
         kind = check_choice("kind (the part of the file to read)", str(kind), list(PARTS))
     area_m2 = None
@@ -308,19 +414,28 @@ def read(
         from solidna.units import to_si
 
         area_m2 = to_si(area, "m**2", "electrode area", positive=True, hint='Example: "1.13 cm2".')
+    if fmt == "arbin" and (columns or sheet is not None) and _is_workbook(check_file(p)):
+        fmt = "workbook"  # an Arbin workbook's sheet or columns chosen by hand
     reader = FORMATS[fmt][0]
     kwargs: dict = {"area_m2": area_m2}
     if columns:
-        if fmt != "csv":
+        if fmt not in ("csv", "workbook"):
             raise InvalidOptionError(
-                f"{p}: columns= maps the columns of a generic text table (format='csv'); this "
-                f"file is read as {fmt!r}, whose columns are known. Drop columns=, or pass "
-                "format='csv' to map them yourself."
+                f"{p}: columns= maps the columns of a generic text table (format='csv') or a "
+                f"workbook's sheet; this file is read as {fmt!r}, whose columns are known. "
+                "Drop columns=, or pass format='csv' to map them yourself."
             )
         kwargs["columns"] = columns
-    if fmt in ("biologic-mpt", "arbin", "maccor", "csv", "neware-csv"):
+    if sheet is not None:
+        if fmt != "workbook":
+            raise InvalidOptionError(
+                f"{p}: sheet= chooses a sheet of an Excel workbook; this file is read as "
+                f"{fmt!r} ({FORMATS[fmt][1]}), which has no sheets. Drop sheet=."
+            )
+        kwargs["sheet"] = sheet
+    if fmt in ("biologic-mpt", "arbin", "maccor", "csv", "neware-csv", "workbook"):
         kwargs["progress"] = progress
-    if fmt in ("biologic-mpr", "biologic-mpt", "parstat"):
+    if fmt in ("biologic-mpr", "biologic-mpt", "parstat", "workbook"):
         kwargs["kind"] = kind
     m = reader(p, **kwargs)
     if kind is not None and m.kind != kind:
@@ -331,6 +446,13 @@ def read(
             f"{'--kind eis' if m.kind == 'impedance' else 'a cycling --kind'})."
         )
     return m
+
+
+def _is_workbook(path: Path) -> bool:
+    """True for an .xlsx (ZIP) or .xls (OLE) file, by its first bytes."""
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    return head.startswith(b"PK\x03\x04") or head.startswith(OLE_MAGIC)
 
 
 def write_csv_table(measurement: Measurement | pd.DataFrame, path: str | os.PathLike[str]) -> Path:

@@ -237,6 +237,9 @@ _NOT_UNITS = {"z", "q-qo", "y", "z'", "z''"}
 # Battery Data Format exports) is read only when it is one of these, so that ``Cycle_Index`` or
 # ``temperature_1_C`` (C is coulomb to pint) keep their name whole.
 _SUFFIX = re.compile(r"^(?P<stem>[^\s_][^\s]*?)_(?P<unit>[A-Za-z]+)$")
+# "_min" is minutes after a time ("test_time_min") but a minimum after a quantity ("V_min",
+# "I_min": the per-cycle statistics of BatteryArchive / battery-data-toolkit summaries)
+_TIME_STEM = re.compile(r"(?i)(time|^t$)")
 _SUFFIX_UNITS = {
     "s": "s",
     "sec": "s",
@@ -292,7 +295,8 @@ def split_header(name: str) -> tuple[str, str | None]:
             return m.group("stem").strip(), m.group("unit").strip()
     m = _SUFFIX.match(text)
     if m and m.group("unit").lower() in _SUFFIX_UNITS:
-        return m.group("stem"), _SUFFIX_UNITS[m.group("unit").lower()]
+        if m.group("unit").lower() != "min" or _TIME_STEM.search(m.group("stem")):
+            return m.group("stem"), _SUFFIX_UNITS[m.group("unit").lower()]
     return text, None
 
 
@@ -439,8 +443,11 @@ def accumulate_counter(
 
     Like :func:`cumulative_from_counter`, but decided from the data at every change of
     ``segment``: where the counter's magnitude falls back (it restarted from zero), the earlier
-    total is added; where it goes on rising (a Maccor capacity that runs on from the CC to the CV
-    step of one charge), nothing is added, so no charge is counted twice.
+    total is added; where it goes on rising, only what it rose by counts, with the sign of the
+    new segment. So a Maccor capacity that runs on from the CC to the CV step of one charge is
+    not counted twice, and an unsigned counter that runs on from a charge into the discharge
+    (a throughput, as some Maccor procedures count it) is subtracted there instead of jumping
+    to minus its total. Rows whose counter is 0 (rests, signed 0) add nothing.
 
     Parameters
     ----------
@@ -456,9 +463,10 @@ def accumulate_counter(
         return counter
     mag = np.abs(counter) if magnitude is None else np.asarray(magnitude, dtype=float)
     seg = np.asarray(segment)
-    change = np.r_[False, seg[1:] != seg[:-1]]
-    falls = np.r_[False, mag[1:] < mag[:-1]]
-    return cumulative_from_counter(counter, np.cumsum(change & falls))
+    restart = (seg[1:] != seg[:-1]) & (mag[1:] < mag[:-1])
+    # per row: the counter itself after a restart, else its rise with the row's sign
+    step = np.where(restart, counter[1:], np.sign(counter[1:]) * np.diff(mag))
+    return np.r_[counter[0], counter[0] + np.cumsum(step)]
 
 
 def integrate_current(time_s: np.ndarray, current_A: np.ndarray, values=None) -> np.ndarray:
@@ -751,7 +759,7 @@ def _is_net_charge(frame: pd.DataFrame, notes: list[str] | None) -> bool:
     total = np.abs(dq).sum()
     share = np.abs(dq[against]).sum() / total if total > 0 else 0.0
     if share <= NET_CHARGE_MISMATCH:
-        return True
+        return _counts_the_current(frame, dq, notes)
     if notes is not None:
         notes.append(
             f"the capacity column does not behave as a running net charge: {share:.0%} of its "
@@ -759,6 +767,52 @@ def _is_net_charge(frame: pd.DataFrame, notes: list[str] | None) -> bool:
             "per-step or unsigned counter). The capacity is integrated from the current instead."
         )
     return False
+
+
+#: Ratio [-] of the charge a capacity column counts to the charge the current gives (both
+#: summed without sign, over the recorded intervals) outside which a note names the mismatch;
+#: below :data:`COUNTER_STILL` the column is not used: it does not count the current at all (a
+#: counter left at zero). Between the two the instrument's own counter is kept: it is integrated
+#: by the cycler at its internal rate, while a disagreement as large as a factor of 2 more often
+#: comes from the time column (a unit or a clock the file misstates) than from the counter.
+COUNTER_RATIO_TOLERANCE = 0.1
+COUNTER_STILL = 0.1
+
+
+def _counts_the_current(frame: pd.DataFrame, dq: np.ndarray, notes: list[str] | None) -> bool:
+    """Check a net-charge column against the integral of the current.
+
+    Interval by interval, over the recorded intervals (a gap longer than ten times the median
+    sampling interval, e.g. between EC-Lab loops, is left out of both): a column that counts
+    less than :data:`COUNTER_STILL` of the charge the current gives does not count it (a
+    counter left at zero) and is replaced by the integral; a ratio off by more than
+    :data:`COUNTER_RATIO_TOLERANCE` is kept but noted, as it points at a wrong time unit,
+    current or capacity column (the counter and the current cannot both be right)."""
+    t = frame[TIME].to_numpy(dtype=float)
+    i = frame[CURRENT].to_numpy(dtype=float)
+    d_int = np.diff(integrate_current(t, i))
+    dt = np.diff(t)
+    positive = dt[dt > 0]
+    recorded = dt <= 10 * np.median(positive) if positive.size else np.ones_like(dt, bool)
+    expected = np.abs(d_int[recorded]).sum()
+    if not np.isfinite(expected) or expected <= 0:
+        return True
+    ratio = np.abs(dq[recorded]).sum() / expected
+    if ratio < COUNTER_STILL:
+        if notes is not None:
+            notes.append(
+                f"the capacity column counts {ratio:.0%} of the charge the integral of the "
+                "current gives (it does not follow the current): the capacity is integrated "
+                "from the current instead."
+            )
+        return False
+    if abs(ratio - 1) > COUNTER_RATIO_TOLERANCE and notes is not None:
+        notes.append(
+            f"the capacity column counts {ratio:.0%} of the charge the integral of the current "
+            "gives; the column is used. Check the time unit and the current and capacity "
+            "columns (they cannot all be right)."
+        )
+    return True
 
 
 def text_encoding(data: bytes, fallback: str) -> str:
@@ -791,11 +845,12 @@ def warn_assumed_units(assumed: Mapping[str, str], path: Path | str, notes: list
         return
     text = ", ".join(f"{col!r} as {unit}" for col, unit in assumed.items())
     message = (
-        f"{path}: no unit in the header of {text} (SI assumed). Put units in the headers "
+        f"no unit in the header of {text} (SI assumed). Put units in the headers "
         "(e.g. 'Time [h]') or in the column mapping to be sure."
     )
+    # the note belongs to the measurement (its source is known); the warning names the file
     notes.append(message)
-    warnings.warn(message, SolidnaWarning, stacklevel=user_stacklevel())
+    warnings.warn(f"{path}: {message}", SolidnaWarning, stacklevel=user_stacklevel())
 
 
 def one_line(exc: BaseException) -> str:

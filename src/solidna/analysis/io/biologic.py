@@ -238,6 +238,14 @@ def _current_from_dq(raw: pd.DataFrame) -> np.ndarray | None:
     return pd.Series(current).ffill().fillna(0.0).to_numpy()
 
 
+def _all_at_rest(raw: pd.DataFrame) -> bool:
+    """True when every row is in EC-Lab's control mode 3 (rest: no current imposed)."""
+    if "mode" not in raw or raw.empty:
+        return False
+    mode = pd.to_numeric(raw["mode"], errors="coerce").to_numpy(dtype=float)
+    return bool(np.all(mode == 3))
+
+
 def _to_measurement(
     raw: pd.DataFrame,
     path: Path,
@@ -314,7 +322,15 @@ def _to_measurement(
             f"({_count_spectra(raw, full, z_rows)} spectra); read(path, kind='impedance') or analyze --kind eis gives them."
         )
     frame, kind_found, area = frame_from_columns(sub, mapping, path, notes, area_m2=area_m2)
-    if loops is not None and CAPACITY in frame:
+    used = mapping.get("voltage", ("",))[0]
+    if used.startswith("Ewe") and "Ewe-Ece/V" in raw.columns:
+        # a three-electrode record (EC-Lab "Record Ece"): the half-cell potential is read; the
+        # cell voltage is there too, and the technique may have limited that one instead
+        notes.append(
+            f"voltage from {used!r} (working electrode against the reference); the file also "
+            "records 'Ewe-Ece/V' (working against counter electrode, the cell voltage)."
+        )
+    if loops is not None and CAPACITY in frame and np.unique(loops).size > 1:
         # (Q-Qo) restarts at each loop: without the running total the capacity would look like a
         # per-step counter and be integrated from the current, also across the unrecorded time
         # between loops
@@ -330,6 +346,13 @@ def _to_measurement(
         if current is not None:
             frame[CURRENT] = current
             notes.append("no current column: current computed as dq/dt between samples.")
+        elif _all_at_rest(sub):
+            # EC-Lab's OCV technique records no current: the cell is at open circuit throughout
+            frame[CURRENT] = np.zeros(len(sub))
+            notes.append(
+                "no current column, and every row is in EC-Lab's mode 3 (rest, open circuit): "
+                "current 0 A."
+            )
     check_columns(mapping, raw.columns, path, have=["current"] if CURRENT in frame else [])
     table = finish_table(frame, path=path, kind="timeseries", area_m2=area, notes=notes)
     return Measurement(table, "timeseries", fmt, path, area, metadata, notes)

@@ -9,7 +9,9 @@ Maccor text (own readers).
   magnitudes, because NewareNDA reports a negative ``Discharge_Capacity`` in pulse steps, and is
   checked against the integral of the current (:func:`neware_net_charge`).
   BTS CSV exports (one record table, or the multi-level sheet with cycle, step and record rows)
-  are read here with the same rules; their times may be ``hh:mm:ss`` text.
+  and the record sheets of BTS workbooks (found by :mod:`solidna.analysis.io.workbook`) are read
+  here with the same rules (:func:`neware_frame`); their times may be ``hh:mm:ss`` text, a
+  current written unsigned takes its sign from the step type (``CC_Chg``, ``CC_DChg``).
 * **Arbin**: the export is an ordinary spreadsheet (or CSV) with fixed column names
   (``Test_Time(s)``, ``Voltage(V)``, ``Current(A)``, ``Charge_Capacity(Ah)``, ...); no dedicated
   reader is needed beyond pandas (openpyxl for ``.xlsx``). cellpy and navani read it too, but
@@ -56,13 +58,15 @@ from solidna.analysis.io._table import (
     split_header,
     unit_factor,
 )
-from solidna.analysis.io.generic import read_delimited
+from solidna.analysis.io.generic import _current_sign, _time_unit_from_wall_clock, read_delimited
 from solidna.errors import DataFormatError, InvalidOptionError
 
 __all__ = [
     "read_neware",
     "read_neware_csv",
     "read_arbin",
+    "arbin_measurement",
+    "neware_frame",
     "read_maccor",
     "neware_test_time",
     "neware_net_charge",
@@ -300,17 +304,28 @@ def is_ndax(path: Path) -> bool:
         return False
 
 
-# Neware BTS CSV: header names of the record table (BTS 7.x "Record ID ...", BTS 8 "DataPoint ...")
+# Neware BTS exports: header names of the record table (BTS 7.x CSV "Record ID ...", BTS 8
+# "DataPoint ...", BTS 7.x .xls/.xlsx detail sheets "Record Index ... Cur(mA) ... CapaCity(mAh)")
 _NEWARE_CSV: dict[str, tuple[str, ...]] = {
     "record": ("Record ID", "DataPoint", "Record Index"),
-    "step": ("Step ID", "Step Index"),
-    "cycle": ("Cycle ID", "Cycle Index"),
+    "step": ("Step ID", "Step Index", "Steps", "Step"),
+    "cycle": ("Cycle ID", "Cycle Index", "Cycle"),
     "total_time": ("Total Time", "Test Time", "Total Time(h:min:s.ms)"),
-    "step_time": ("Time(h:min:s.ms)", "Time", "Step Time", "Time(s)"),
-    "current": ("Current(mA)", "Current(A)", "Current(uA)"),
+    "step_time": (
+        "Time(h:min:s.ms)",
+        "Time",
+        "Step Time",
+        "Time(s)",
+        "Relative Time(h:min:s.ms)",
+        "Step Time(h:min:s.ms)",
+    ),
+    "current": ("Current(mA)", "Current(A)", "Current(uA)", "Cur(mA)"),
     "voltage": ("Voltage(V)", "Voltage(mV)"),
     "charge": ("Capacitance_Chg(mAh)", "Chg. Cap.(mAh)", "Chg. Cap.(Ah)", "Cap_Chg(mAh)"),
     "discharge": ("Capacitance_DChg(mAh)", "DChg. Cap.(mAh)", "DChg. Cap.(Ah)", "Cap_DChg(mAh)"),
+    # one per-step counter, unsigned, beside a step type (BTS 8 record sheets, BTS 7 details)
+    "capacity": ("Capacity(mAh)", "CapaCity(mAh)", "Capacity(Ah)"),
+    "step_type": ("Step Type", "Status"),
     "wall": ("Realtime", "Date", "Absolute Time"),
 }
 
@@ -318,11 +333,32 @@ _NEWARE_CSV: dict[str, tuple[str, ...]] = {
 def looks_like_neware_csv(lines: list[str]) -> bool:
     """True for a Neware BTS CSV export (record table or multi-level sheet)."""
     cells = {c.strip().strip('"') for line in lines[:5] for c in line.rstrip("\r\n").split(",")}
+    # BTS's own step and cycle names only: a table of "Record ID, Cycle, Step, Time [s] ..." is
+    # an ordinary CSV
     return (
         bool(cells & set(_NEWARE_CSV["record"]))
-        and bool(cells & set(_NEWARE_CSV["step"]))
-        and bool(cells & set(_NEWARE_CSV["cycle"]))
+        and bool(cells & {"Step ID", "Step Index"})
+        and bool(cells & {"Cycle ID", "Cycle Index"})
     )
+
+
+def neware_columns(header: list[str]) -> dict[str, str | None]:
+    """Role -> column of a Neware record table (None where the table has no such column)."""
+    return {k: next((n for n in names if n in header), None) for k, names in _NEWARE_CSV.items()}
+
+
+def neware_missing(cols: dict[str, str | None]) -> list[str]:
+    """The roles a Neware record table lacks to give a time series (empty when it has them).
+
+    Without a step index the steps are told apart by the step type (a BTS 8 record sheet has
+    no step column); without either, only a total-time column gives the time.
+    """
+    missing = [k for k in ("voltage", "current") if cols[k] is None]
+    if cols["total_time"] is None and cols["step_time"] is None:
+        missing.insert(0, "time")
+    elif cols["step"] is None and cols["step_type"] is None and cols["total_time"] is None:
+        missing.append("step")
+    return missing
 
 
 def _neware_records(path: Path, progress: Progress | None) -> tuple[pd.DataFrame, bool]:
@@ -391,27 +427,60 @@ def read_neware_csv(
     """
     path = check_file(path, "a Neware BTS CSV export")
     raw, multi = _neware_records(path, progress)
-    raw.columns = [str(c).strip() for c in raw.columns]
-    cols = {
-        k: next((n for n in names if n in raw.columns), None) for k, names in _NEWARE_CSV.items()
-    }
-    missing = [k for k in ("voltage", "current", "step") if cols[k] is None]
-    if cols["total_time"] is None and cols["step_time"] is None:
-        missing.insert(0, "time")
-    if missing:
-        raise DataFormatError(
-            f"{path}: Neware CSV without the {', '.join(missing)} column(s) (looked for "
-            + "; ".join(
-                f"{m}: {', '.join(_NEWARE_CSV.get(m, ('Total Time', 'Time')))}" for m in missing
-            )
-            + f"; found {', '.join(map(str, raw.columns[:20]))}). Export the record layer with "
-            "its default columns, or read it as format='csv' with a column mapping."
-        )
     notes: list[str] = []
     if multi:
         notes.append(
             "Neware multi-level export: record rows read, cycle and step ids from the "
             "cycle and step rows above them."
+        )
+    frame, metadata = neware_frame(raw, path, notes)
+    metadata.update({"instrument": "Neware BTS (CSV export)", "multi-level": multi})
+    table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
+    return Measurement(table, "timeseries", "neware-csv", path, area_m2, metadata, notes)
+
+
+def neware_frame(
+    raw: pd.DataFrame, path: Path | str, notes: list[str]
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The tidy table (not yet checked) of a Neware record table, from a CSV or a workbook sheet.
+
+    Times may be ``h:min:s.ms`` text (:func:`parse_durations`); a step time that restarts in
+    every step gets the earlier steps' durations added (:func:`neware_test_time`). Units come
+    from the headers (mA, mAh). The net charge comes from the charge and discharge counters
+    (:func:`neware_net_charge`), or from the one per-step ``Capacity`` counter signed by the
+    current. A current written unsigned beside a step type (``CC_Chg``, ``CC_DChg``, ``Rest``)
+    takes its sign from it (charge positive, as the io package counts it).
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        The record table as read, the instrument's column names and units.
+    path : pathlib.Path or str
+        The file, for messages.
+    notes : list of str
+        Receives what was decided (appended to in place).
+
+    Returns
+    -------
+    (pandas.DataFrame, dict)
+        The table with the standard column names (SI), and metadata (the start date).
+
+    Raises
+    ------
+    DataFormatError
+        A needed column (time, voltage, current) is missing.
+    """
+    raw.columns = [str(c).strip() for c in raw.columns]
+    cols = neware_columns(list(raw.columns))
+    missing = neware_missing(cols)
+    if missing:
+        raise DataFormatError(
+            f"{path}: Neware record table without the {', '.join(missing)} column(s) (looked for "
+            + "; ".join(
+                f"{m}: {', '.join(_NEWARE_CSV.get(m, ('Total Time', 'Time')))}" for m in missing
+            )
+            + f"; found {', '.join(map(str, raw.columns[:20]))}). Export the record layer with "
+            "its default columns, or read it as format='csv' with a column mapping."
         )
 
     def values(key: str, si: str) -> np.ndarray:
@@ -426,28 +495,47 @@ def read_neware_csv(
         v = pd.to_numeric(series, errors="coerce").to_numpy(float)
         return v * unit_factor(unit, si, what=f"{key} column {col!r}", path=path)
 
-    step = pd.to_numeric(raw[cols["step"]], errors="coerce").to_numpy()
+    if cols["step"] is not None:
+        step = pd.to_numeric(raw[cols["step"]], errors="coerce").to_numpy()
+    elif cols["step_type"] is not None:
+        kind = raw[cols["step_type"]].astype(str).to_numpy()
+        step = np.cumsum(np.r_[True, kind[1:] != kind[:-1]])
+        notes.append(
+            f"no step index: a new step wherever the step type {cols['step_type']!r} changes."
+        )
+    else:
+        step = np.ones(len(raw), dtype=np.int64)
     if cols["total_time"] is not None:
         time_s = values("total_time", "s")
     else:
         time_s = neware_test_time(values("step_time", "s"), step, notes)
     current = values("current", "A")
+    current = current * _current_sign(raw, current, notes)
     frame = pd.DataFrame({TIME: time_s, VOLTAGE: values("voltage", "V"), CURRENT: current})
     if cols["charge"] is not None and cols["discharge"] is not None:
         frame[CAPACITY] = neware_net_charge(
             time_s, current, values("charge", "A*h"), values("discharge", "A*h"), step, notes
         )
+    elif cols["capacity"] is not None:
+        counted = np.abs(values("capacity", "A*h"))
+        frame[CAPACITY] = neware_net_charge(
+            time_s,
+            current,
+            np.where(current > 0, counted, 0.0),
+            np.where(current < 0, counted, 0.0),
+            step,
+            notes,
+        )
     if cols["cycle"] is not None:
         frame[CYCLE] = pd.to_numeric(raw[cols["cycle"]], errors="coerce").to_numpy()
     frame[STEP] = step
-    metadata: dict[str, Any] = {"instrument": "Neware BTS (CSV export)", "multi-level": multi}
+    metadata: dict[str, Any] = {}
     if cols["wall"] is not None:
         wall = pd.to_datetime(raw[cols["wall"]], errors="coerce")
         if wall.notna().any():
             metadata["start"] = str(wall[wall.notna()].iloc[0])
             _check_wall_clock(wall, time_s, notes)
-    table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
-    return Measurement(table, "timeseries", "neware-csv", path, area_m2, metadata, notes)
+    return frame, metadata
 
 
 # --------------------------------------------------------------------------------------------
@@ -516,6 +604,10 @@ def read_arbin(
     """Read an Arbin export: ``.xlsx``/``.xls`` workbook (every ``Channel*`` sheet, in order) or
     ``.csv``.
 
+    A workbook is opened by :func:`solidna.analysis.io.workbook.read_workbook`, which finds the
+    header row of each sheet and refuses a workbook without a ``Channel*`` sheet here (read a
+    workbook of another cycler with ``format="workbook"``).
+
     %(Parameters: file, area_m2, file_progress)s
 
     %(Returns: measurement)s
@@ -523,36 +615,46 @@ def read_arbin(
     Raises
     ------
     DataFormatError
-        No channel sheet, missing columns, unreadable workbook.
+        No channel sheet, missing columns, unreadable, encrypted or empty workbook.
     """
     path = check_file(path, "an Arbin export (.xlsx or .csv)")
-    metadata: dict[str, Any] = {"instrument": "Arbin"}
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        try:
-            sheets = pd.read_excel(path, sheet_name=None)
-        except ImportError:
-            raise InvalidOptionError(
-                f"{path}: reading .xlsx needs the package openpyxl (pip install openpyxl); or "
-                "export the channel data as CSV."
-            ) from None
-        except Exception as exc:
-            raise DataFormatError(
-                f"{path}: cannot open the workbook ({one_line(exc)}); the file is "
-                "truncated or not an Excel file."
-            ) from None
-        channel = [name for name in sheets if str(name).lower().startswith("channel")]
-        if not channel:
-            raise DataFormatError(
-                f"{path}: no 'Channel_...' data sheet in this workbook (sheets: "
-                f"{', '.join(map(str, sheets))}). Is it an Arbin export? Otherwise save the "
-                "data as CSV and read it with a column mapping."
-            )
-        metadata["sheets"] = channel
-        raw = pd.concat([sheets[name] for name in channel], ignore_index=True)
-    else:
-        raw = read_delimited(path, sep=",", skiprows=0, progress=progress)
+        from solidna.analysis.io.workbook import read_workbook
+
+        return read_workbook(path, area_m2=area_m2, progress=progress, arbin=True)
+    raw = read_delimited(path, sep=",", skiprows=0, progress=progress)
+    return arbin_measurement(raw, path, area_m2=area_m2)
+
+
+def arbin_measurement(
+    raw: pd.DataFrame,
+    path: Path,
+    *,
+    area_m2: float | None = None,
+    metadata: dict[str, Any] | None = None,
+    notes: list[str] | None = None,
+) -> Measurement:
+    """The measurement of an Arbin channel table (a CSV's, or the channel sheets of a workbook).
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        The channel table, Arbin's column names (``Test_Time(s)``, ``Voltage(V)`` ...).
+    path : pathlib.Path
+        The file, for messages and the measurement's source.
+    area_m2 : float, optional
+        Electrode area [m2].
+    metadata, notes : optional
+        What the caller found so far (the sheets read); extended here.
+
+    Returns
+    -------
+    Measurement
+        Format ``"arbin"``.
+    """
     frame = _arbin_frame(raw, path)
-    notes = ["net capacity from Arbin's per-cycle charge and discharge capacities."]
+    notes = [*(notes or []), "net capacity from Arbin's per-cycle charge and discharge capacities."]
+    metadata = {"instrument": "Arbin", **(metadata or {})}
     table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
     return Measurement(table, "timeseries", "arbin", path, area_m2, metadata, notes)
 
@@ -568,7 +670,7 @@ def looks_like_arbin_header(line: str) -> bool:
 # --------------------------------------------------------------------------------------------
 # Column names of the two common Maccor text layouts (classic export / MIMS client).
 _MACCOR = {
-    "time": ("TestTime", "Test (Sec)", "Test Time"),
+    "time": ("TestTime", "Test Time"),
     "voltage": ("Voltage [V]", "Volts", "Voltage", "mVolts"),
     "current": ("Current [A]", "Amps", "Current", "mAmps"),
     "capacity": ("Cap. [Ah]", "Amp-hr", "Capacity", "mAmp-hr"),
@@ -578,6 +680,13 @@ _MACCOR = {
     "step": ("Step",),
     "wall": ("DPT Time", "DPt Time"),
 }
+# MIMS exports name the test time with its unit: "Test (Sec)", "Test (Min)", "Test (Hr)"
+_MACCOR_TEST_TIME = re.compile(r"^Test\s*\((?P<unit>[A-Za-z]+)\)$")
+_MACCOR_TIME_WORDS = {"sec": "s", "s": "s", "min": "min", "hr": "h", "hrs": "h", "h": "h"}
+# Header keys kept as metadata; those of the MIMS first line may follow a space, not a tab
+_MACCOR_METADATA = ("Name", "Channel", "Tester", "Tester Channel", "Procedure", "Started")
+_MACCOR_METADATA += ("Date of Test", "Filename", "Comment/Barcode")
+_MACCOR_INLINE_KEY = re.compile(r"\s*\b(Date of Test|Filename|Procedure|Comment/Barcode):[ \t]*")
 # Maccor's unit words -> pint units (the bracketed headers are read by split_header)
 _MACCOR_UNITS = {
     "Volts": "V",
@@ -633,15 +742,20 @@ def read_maccor(
             "first 40 lines. Read it as format='csv' with a column mapping."
         )
     metadata: dict[str, Any] = {"instrument": "Maccor"}
-    wanted = ("Name", "Channel", "Tester", "Tester Channel", "Procedure", "Started", "Date of Test")
-    wanted += ("Filename",)
     for line in head[:k]:
-        # "key:<tab>value" pairs, one or several to a line ("Procedure:\tX.000\tDescription:\t")
-        cells = [c.strip() for c in line.rstrip("\r\n").split("\t")]
-        for key, value in zip(cells[::2], cells[1::2], strict=False):
-            key = key.rstrip(":")
-            if key in wanted and value:
-                metadata[key] = re.sub(r"[^\x20-\x7e]", "", value).strip()
+        # "key:<tab>value" pairs, one or several to a line ("Procedure:\tX.000\tDescription:\t");
+        # MIMS writes some keys after a space, their value after a space too ("...\\x.001
+        # Procedure: y.000\tComment/Barcode: z"): cut there first
+        text = _MACCOR_INLINE_KEY.sub(lambda m: f"\t{m.group(1)}:\t", line.rstrip("\r\n"))
+        cells = [c.strip() for c in text.split("\t")]
+        j = 0
+        while j < len(cells) - 1:
+            key = cells[j].rstrip(":").strip()
+            if key in _MACCOR_METADATA and cells[j + 1]:
+                metadata[key] = re.sub(r"[^\x20-\x7e]", "", cells[j + 1]).strip()
+                j += 2
+            else:
+                j += 1
     raw = read_delimited(path, sep="\t", skiprows=k, encoding="latin-1", progress=progress)
     raw.columns = [str(c).strip() for c in raw.columns]
     cols = {}
@@ -649,11 +763,19 @@ def read_maccor(
         hit = next((n for n in names if n in raw.columns), None)
         if hit is not None:
             cols[key] = hit
+    stated_unit = None
+    if "time" not in cols:
+        for col in raw.columns:
+            m = _MACCOR_TEST_TIME.match(col)
+            if m and m.group("unit").lower() in _MACCOR_TIME_WORDS:
+                cols["time"], stated_unit = col, _MACCOR_TIME_WORDS[m.group("unit").lower()]
+                break
     missing = [key for key in ("time", "voltage", "current", "mode") if key not in cols]
     if missing:
         raise DataFormatError(
             f"{path}: Maccor export without the {', '.join(missing)} column(s) (looked for "
             + "; ".join(f"{m}: {', '.join(_MACCOR[m])}" for m in missing)
+            + ("; or Test (Sec|Min|Hr)" if "time" in missing else "")
             + "). Export with the default columns, or read as format='csv' with a mapping."
         )
     raw = raw.dropna(subset=[cols["time"]]).reset_index(drop=True)
@@ -666,9 +788,7 @@ def read_maccor(
         notes.append("TestTime read as days, hours, minutes and seconds ('0d 00:00:05').")
     else:
         time_raw = pd.to_numeric(raw[cols["time"]], errors="coerce").to_numpy(float)
-        time_unit = (
-            "s" if cols["time"] == "Test (Sec)" else _maccor_time_unit(raw, cols, time_raw, notes)
-        )
+        time_unit = stated_unit or _maccor_time_unit(raw, cols, time_raw, notes)
         time_s = time_raw * unit_factor(time_unit, "s", what="Maccor test time", path=path)
 
     def column(key: str, si: str) -> np.ndarray:
@@ -731,24 +851,10 @@ def _maccor_check_voltage(
 
 
 def _maccor_time_unit(raw: pd.DataFrame, cols: dict, time_raw: np.ndarray, notes: list) -> str:
-    """Minutes (classic export) unless the wall clock says otherwise."""
-    if "wall" in cols and time_raw.size > 1 and np.nanmax(time_raw) > 0:
-        wall = pd.to_datetime(
-            raw[cols["wall"]].astype(str), errors="coerce", format="%m/%d/%Y %I:%M:%S %p"
-        )
-        if wall.notna().sum() > 1:
-            first, last = wall.first_valid_index(), wall.last_valid_index()
-            elapsed = (wall[last] - wall[first]).total_seconds()
-            span = time_raw[last] - time_raw[first]
-            if span > 0 and elapsed > 0:
-                ratio = elapsed / span
-                best = min(
-                    (1.0, "s"),
-                    (60.0, "min"),
-                    (3600.0, "h"),
-                    key=lambda u: abs(np.log(ratio / u[0])),
-                )
-                notes.append(f"TestTime in {best[1]} (checked against the DPT Time wall clock).")
-                return best[1]
+    """Minutes (classic export) unless the wall clock says otherwise (the rule of a CSV time
+    column without a unit, :func:`~solidna.analysis.io.generic._time_unit_from_wall_clock`)."""
+    unit = _time_unit_from_wall_clock(raw, cols["time"], time_raw, notes)
+    if unit is not None:
+        return unit
     notes.append("TestTime taken in minutes (Maccor's classic export; no wall clock to check).")
     return "min"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import re
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -38,16 +39,25 @@ from solidna.analysis.io._table import (
 )
 from solidna.errors import DataFormatError, check_choice
 
-__all__ = ["read_csv", "map_columns", "check_columns", "read_delimited", "ALIASES"]
+__all__ = [
+    "read_csv",
+    "table_measurement",
+    "map_columns",
+    "check_columns",
+    "read_delimited",
+    "ALIASES",
+]
 
 #: Header stems (lower case, spaces/underscores/dots removed) recognised for each quantity.
 ALIASES: dict[str, tuple[str, ...]] = {
     "time": ("time", "testtime", "totaltime", "elapsedtime", "t", "runtime", "testtimes"),
-    "voltage": ("voltage", "ewe", "ecell", "<ewe>", "potential", "cellvoltage", "e", "v", "volts"),
+    # "u": the IEC symbol (BaSyTec and Digatron write "U[V]")
+    "voltage": ("voltage", "ewe", "ecell", "<ewe>", "potential", "cellvoltage", "e", "v")
+    + ("volts", "u"),
     "current": ("current", "i", "<i>", "amps", "cellcurrent"),
     "current density": ("currentdensity", "j"),
     "capacity": ("capacity", "(q-qo)", "q", "netcapacity", "charge"),
-    "cycle": ("cyclenumber", "cycle", "cycleindex", "cycleno", "cyclec"),
+    "cycle": ("cyclenumber", "cycle", "cycleindex", "cycleno", "cyclec", "cyc#"),
     "step": ("step", "stepindex", "ns", "stepnumber"),
     "frequency": ("frequency", "freq", "f"),
     "z_re": ("z_re", "zre", "re(z)", "z'", "zreal", "realz", "z'(ohm)", "real"),
@@ -65,7 +75,9 @@ _NUMBERISH = re.compile(r"^\s*[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?\s*$")
 
 
 def _norm(stem: str) -> str:
-    return re.sub(r"[\s_.]+", "", stem.lower())
+    # a leading "~" or "#" marks the header line as a comment in some exports (BaSyTec
+    # "~Time[h]"): not part of the name
+    return re.sub(r"[\s_.]+", "", stem.lower()).lstrip("~#")
 
 
 def _lookup(name: str, header: list[str]) -> tuple[str, str | None] | None:
@@ -171,7 +183,13 @@ def check_columns(
         None of the columns is recognised, or a needed quantity has no column.
     """
     keys = set(mapping) | set(have)
-    kind = "impedance" if "frequency" in keys else "timeseries"
+    kind = "impedance" if "frequency" in keys and not _complete(keys, "timeseries") else None
+    if kind is None:
+        # a table with a complete time series and a frequency column is checked as a time
+        # series unless its impedance part is complete too (the rows then decide, see
+        # frame_from_columns)
+        both = "frequency" in keys and _complete(keys, "impedance")
+        kind = "impedance" if both else "timeseries"
     missing = [alts for alts in _NEEDS[kind] if not keys & set(alts)]
     if not missing:
         return
@@ -192,6 +210,31 @@ def check_columns(
     )
 
 
+def _complete(keys: Iterable[str], kind: str) -> bool:
+    """True when ``keys`` give every quantity a table of ``kind`` needs."""
+    return all(set(keys) & set(alts) for alts in _NEEDS[kind])
+
+
+#: Share of the rows [-] with a positive frequency from which a table that holds both a time
+#: series and impedance columns is read as impedance (below it, as the time series).
+IMPEDANCE_ROW_SHARE = 0.5
+
+
+def _impedance_rows(
+    raw: pd.DataFrame, mapping: Mapping[str, tuple[str, str | None]]
+) -> np.ndarray | None:
+    """Rows that hold an impedance point (a positive frequency) in a table whose columns give a
+    complete time series too; None when the table has no frequency column or no time series.
+
+    Cycler schemas that also cover impedance (BatteryArchive's and battery-data-toolkit's
+    ``Frequency_Hz``, ``Z_Real_Ohm`` ...) leave those columns empty in the cycling rows; a
+    frequency column alone does not make the file a spectrum."""
+    if "frequency" not in mapping or not _complete(mapping, "timeseries"):
+        return None
+    f = pd.to_numeric(raw[mapping["frequency"][0]], errors="coerce").to_numpy(dtype=float)
+    return np.isfinite(f) & (f > 0)
+
+
 def frame_from_columns(
     raw: pd.DataFrame,
     mapping: dict[str, tuple[str, str | None]],
@@ -205,6 +248,18 @@ def frame_from_columns(
     Returns the table, its kind and the electrode area (unchanged).
     """
     kind = "impedance" if "frequency" in mapping else "timeseries"
+    z_rows = _impedance_rows(raw, mapping)
+    if z_rows is not None and z_rows.mean() < IMPEDANCE_ROW_SHARE:
+        kind = "timeseries"
+        if z_rows.any():
+            raw = raw.loc[~z_rows].reset_index(drop=True)
+            notes.append(
+                f"{int(z_rows.sum())} impedance rows (a frequency given) set aside; the rest "
+                "is read as the time series."
+            )
+        else:
+            cols = ", ".join(repr(v[0]) for k, v in mapping.items() if k in _IMPEDANCE_KEYS)
+            notes.append(f"the impedance columns ({cols}) are empty: read as a time series.")
     out: dict[str, np.ndarray] = {}
     assumed: dict[str, str] = {}
     area_specific: list[str] = []
@@ -220,6 +275,8 @@ def frame_from_columns(
             continue
         values, cell_unit = numeric_column(raw[col], what=what, path=path)
         unit = unit if unit is not None else cell_unit
+        if unit is None and key == "time":
+            unit = _time_unit_from_wall_clock(raw, col, values, notes)
         if unit is None and key in ("phase", "-phase"):
             unit = "deg"
             notes.append(f"phase column {col!r} has no unit: read in degrees, as exported.")
@@ -253,6 +310,10 @@ def frame_from_columns(
             f"impedance columns {', '.join(area_specific)} were area-specific; divided by the "
             f"area {area_m2 * 1e4:g} cm2."
         )
+    if kind == "timeseries" and QUANTITIES["capacity"][0] not in out:
+        net = _net_charge_from_counters(raw, path, assumed, notes)
+        if net is not None:
+            out[QUANTITIES["capacity"][0]] = net
     warn_assumed_units(assumed, path, notes)
     currents = [QUANTITIES[k][0] for k in ("current", "current density")]
     currents = [c for c in currents if c in out]
@@ -297,6 +358,94 @@ def _from_modulus_and_phase(
 # Landt "step_name", Neware "Status", Maccor "Md") or a pair of charge and discharge counters.
 _STEP_TYPE_STEMS = {"steptype", "stepname", "steptypename", "status", "state", "type", "mode", "md"}
 _COUNTER_STEMS = {"chargecapacity": 1, "dischargecapacity": -1}
+
+
+#: Time units a test-time column without a unit is tried in against a wall clock [s per unit].
+_CLOCK_UNITS = {"s": 1.0, "min": 60.0, "h": 3600.0}
+_DATE_AND_TIME = r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}[ T]+\d{1,2}:\d{2}"
+
+
+def _time_unit_from_wall_clock(
+    raw: pd.DataFrame, time_col: str, values: np.ndarray, notes: list[str]
+) -> str | None:
+    """The unit of a test-time column without one, read off a date-and-time column, or None.
+
+    Exports without units in their headers (Maccor's comma export: ``TestTime`` in minutes
+    beside ``DPt Time``) often carry a wall clock. The elapsed wall-clock time between the first
+    and the last row, divided by the test time's span, is 1, 60 or 3600 for s, min or h; a ratio
+    within a factor of 1.5 of one of them decides (pauses in the wall clock shift it a little).
+    Columns of numbers (a MATLAB datenum) are not taken for a clock.
+    """
+    finite = np.flatnonzero(np.isfinite(values))
+    if finite.size < 2 or values[finite[-1]] <= values[finite[0]]:
+        return None
+    first, last = finite[0], finite[-1]
+    for col in raw.columns:
+        if col == time_col or pd.api.types.is_numeric_dtype(raw[col]):
+            continue
+        ends = raw[col].iloc[[first, last]].astype(str)
+        # a date and a time of day: durations ("00:10:00", a step time) are not a clock
+        if not ends.str.contains(_DATE_AND_TIME, regex=True).all():
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pandas' "could not infer format"
+            stamps = pd.to_datetime(ends, errors="coerce")
+        if stamps.isna().any():
+            continue
+        elapsed = (stamps.iloc[1] - stamps.iloc[0]).total_seconds()
+        if elapsed <= 0:
+            continue
+        ratio = elapsed / (values[last] - values[first])
+        unit = min(_CLOCK_UNITS, key=lambda u: abs(np.log(ratio / _CLOCK_UNITS[u])))
+        if abs(np.log(ratio / _CLOCK_UNITS[unit])) < np.log(1.5):
+            notes.append(
+                f"time column {time_col!r} has no unit: read in {unit}, as the wall clock "
+                f"{col!r} shows ({elapsed:g} s elapsed over {values[last] - values[first]:g})."
+            )
+            return unit
+    return None
+
+
+def _net_charge_from_counters(
+    raw: pd.DataFrame, path: Path | str, assumed: dict[str, str], notes: list[str]
+) -> np.ndarray | None:
+    """Running net charge [A.h] from a pair of charge and discharge capacity counters, or None.
+
+    Cyclers count the charge and the discharge apart, unsigned, restarting at each cycle
+    (Arbin, BatteryArchive), at each step (Neware) or never; a counter that falls has
+    restarted from zero. The net charge adds what the charge counter rose by and subtracts what
+    the discharge counter rose by, so it follows the instrument's counting rather than an
+    integral of the sampled current (finish_table still checks it against that integral).
+    """
+    si = QUANTITIES["capacity"][1]
+    found: dict[int, np.ndarray] = {}
+    unitless: dict[str, str] = {}
+    for col in raw.columns:
+        stem, unit = split_header(col)
+        sign = _COUNTER_STEMS.get(_norm(stem))
+        if sign is None or sign in found:
+            continue
+        what = f"capacity counter {col!r}"
+        values, cell_unit = numeric_column(raw[col], what=what, path=path)
+        unit = unit if unit is not None else cell_unit
+        if unit is None:
+            unitless[col] = "A.h"
+        factor = unit_factor(unit, si, what=what, path=path)
+        found[sign] = np.abs(np.nan_to_num(values * factor))
+    if len(found) < 2 or not len(raw):
+        return None
+    assumed.update(unitless)  # only the counters used are reported as read without a unit
+
+    def counted(c: np.ndarray) -> np.ndarray:
+        rise = np.diff(c)
+        return np.where(rise < 0, c[1:], rise)  # a fall: the counter restarted from zero
+
+    start = found[1][0] - found[-1][0]
+    notes.append(
+        "capacity: the running net charge from the file's charge and discharge capacity "
+        "counters (charge +, discharge -)."
+    )
+    return np.r_[start, start + np.cumsum(counted(found[1]) - counted(found[-1]))]
 
 
 def _direction_labels(raw: pd.DataFrame) -> tuple[np.ndarray, str] | None:
@@ -392,6 +541,12 @@ def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
     # Enough lines to see past a long metadata block (PEC writes ~45 "Key:,value" lines) and
     # still have a run of data rows below the header.
     with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        # a preamble longer than the lines sniffed (a Novonix full export writes its whole
+        # protocol, ~700 lines, above the header): start the window a little above the data
+        offset = _preamble_lines(fh)
+        fh.seek(0)
+        for _ in range(offset):
+            fh.readline()
         head = [fh.readline() for _ in range(_SNIFF_LINES)]
     head = [line for line in head if line != ""]
     sample = "".join(head)
@@ -401,25 +556,31 @@ def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
     except csv.Error:
         counts = {d: sample.count(d) for d in (",", ";", "\t")}
         delimiter = max(counts, key=counts.get)
+    # None of those in the file: columns separated by spaces ("f Z' Z''" over "1000.0 109.0
+    # -26.5", pyimpspec's space-separated export), read as runs of white space
+    if delimiter not in sample and any(len(line.split()) > 1 for line in head):
+        delimiter = WHITESPACE
     # The header is the first line above a run of numeric lines with as many fields. A trailing
     # delimiter does not count: EC-Lab ends its column-name line with one and Landt its data
     # rows, so header and rows would otherwise never match and a data row would pass for the
     # header.
-    split = [line.rstrip("\r\n").split(delimiter) for line in head]
-    width = [len(row) - (len(row) > 1 and not row[-1].strip()) for row in split]
+    split = [_fields(line, delimiter) for line in head]
+    # a line's possible widths: as split, and without a trailing empty field (a trailing
+    # delimiter, or an empty last column such as an unused label column)
+    width = [{len(row), len(row) - (len(row) > 1 and not row[-1].strip())} for row in split]
     blank = [not line.strip() for line in head]
     # Of the candidate headers, the one above the longest run of such numeric lines (blank lines
     # do not end a run): a metadata block of "Key:,value" lines has pairs that look like a header
     # and one data row ("Test:,25205"; "Parameter names:,..." over "Parameter values:,...").
     skip, best = 0, 0
     for k in range(len(split) - 1):
-        if width[k] < 2 or blank[k]:
+        if max(width[k]) < 2 or blank[k]:
             continue
         run = 0
         for j in range(k + 1, len(split)):
-            if blank[j]:
+            if blank[j] or (j == k + 1 and _is_point_count(split[j])):
                 continue
-            if width[j] != width[k] or not any(_NUMBERISH.match(x) for x in split[j]):
+            if not width[j] & width[k] or not any(_NUMBERISH.match(x) for x in split[j]):
                 break
             run += 1
         if run > best:
@@ -431,7 +592,72 @@ def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
             re.fullmatch(r"\s*[-+]?\d+\.\d+\s*", x) for x in data
         ):
             decimal = ","
-    return delimiter, skip, decimal
+    return delimiter, offset + skip, decimal
+
+
+#: Lines searched for the first data rows of a text table with a long preamble.
+_MAX_PREAMBLE_LINES = 20_000
+
+
+def _preamble_lines(fh) -> int:
+    """Lines to pass over before sniffing: 0, unless the first run of data rows (3 lines that
+    split into the same number of fields, most of them numbers) starts too far down for the
+    sniffed window; then the window starts 50 lines above it (the header and a few lines of the
+    preamble stay in view)."""
+    run, last = 0, None
+    for k in range(_MAX_PREAMBLE_LINES):
+        line = fh.readline()
+        if line == "":
+            break
+        shape = None
+        for delimiter in (",", ";", "\t"):
+            fields = line.rstrip("\r\n").split(delimiter)
+            numbers = sum(bool(_NUMBERISH.match(x)) for x in fields)
+            if len(fields) > 1 and 2 * numbers >= len(fields):
+                shape = (delimiter, len(fields))
+                break
+        run = run + 1 if shape is not None and shape == last else int(shape is not None)
+        last = shape
+        if run == 3:
+            start = k - 2
+            return start - 50 if start > _SNIFF_LINES - 50 else 0
+    return 0
+
+
+#: The ``sep`` of a table whose columns are separated by runs of spaces or tabs.
+WHITESPACE = r"\s+"
+
+
+def _fields(line: str, delimiter: str) -> list[str]:
+    """The fields of one text line (white-space runs when ``delimiter`` is :data:`WHITESPACE`)."""
+    line = line.rstrip("\r\n")
+    return line.split() if delimiter == WHITESPACE else line.split(delimiter)
+
+
+def _is_point_count(fields: list[str]) -> bool:
+    """True for a line holding one whole number only: a point count below a column header.
+
+    Several impedance exports write the number of points between the header and the rows (the
+    ``.P00`` layout pyimpspec reads: ``f/Hz  Z'/Ohm  -Z''/Ohm ...`` then `` 29 ``).
+    """
+    filled = [x.strip() for x in fields if x.strip()]
+    return len(filled) == 1 and filled[0].isdigit()
+
+
+def _drop_point_count(raw: pd.DataFrame, path: Path, notes: list[str]) -> pd.DataFrame:
+    """Remove a first row that is a point count (one whole number, the other fields empty)."""
+    if len(raw) < 2 or raw.shape[1] < 2 or not raw.iloc[0, 1:].isna().all():
+        return raw
+    first = pd.to_numeric(pd.Series([raw.iloc[0, 0]]), errors="coerce").iloc[0]
+    if not (np.isfinite(first) and first >= 1 and float(first).is_integer()):
+        return raw
+    rows = len(raw) - 1
+    if int(first) != rows:
+        notes.append(
+            f"the line below the header announces {int(first)} points; {rows} rows follow (a "
+            "truncated or appended file?)."
+        )
+    return raw.iloc[1:].reset_index(drop=True)
 
 
 def read_delimited(
@@ -529,9 +755,50 @@ def read_csv(
     sep, skip, decimal = _sniff(path, "utf-8")
     notes: list[str] = []
     if not columns and _headerless(path, sep, skip):
-        return _read_headerless(path, sep, decimal, area_m2, notes)
+        return _read_headerless(path, sep, skip, decimal, area_m2, notes)
     raw = read_delimited(path, sep=sep, skiprows=skip, decimal=decimal, progress=progress)
     raw.columns = [str(c).strip() for c in raw.columns]
+    raw = _drop_point_count(raw, path, notes)
+    return table_measurement(raw, path, columns=columns, area_m2=area_m2, notes=notes)
+
+
+@fill_doc
+def table_measurement(
+    raw: pd.DataFrame,
+    path: Path,
+    *,
+    columns: Mapping[str, str] | None = None,
+    area_m2: float | None = None,
+    notes: list[str] | None = None,
+    format: str = "csv",
+    metadata: Mapping[str, Any] | None = None,
+) -> Measurement:
+    """Turn a table as read (a CSV's, a workbook sheet's) into a :class:`Measurement`.
+
+    Columns are found by ``columns`` and by their names (:func:`map_columns`), checked
+    (:func:`check_columns`), converted to SI (:func:`frame_from_columns`) and the table finished
+    (:func:`~solidna.analysis.io._table.finish_table`): one path for every generic table.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        The table, the file's column names and units.
+    path : pathlib.Path
+        The file, for messages and the measurement's source.
+    columns : mapping, optional
+        Quantity -> column, see :func:`map_columns`.
+    area_m2 : float, optional
+        Electrode area [m2].
+    notes : list of str, optional
+        Notes so far (appended to in place).
+    format : str, optional
+        The measurement's format name.
+    metadata : mapping, optional
+        Metadata to keep beside the columns used.
+
+    %(Returns: measurement)s
+    """
+    notes = [] if notes is None else notes
     mapping = map_columns(list(raw.columns), columns, path)
     check_columns(mapping, raw.columns, path)
     frame, kind, area = frame_from_columns(raw, mapping, path, notes, area_m2=area_m2)
@@ -539,10 +806,10 @@ def read_csv(
     return Measurement(
         data=table,
         kind=kind,
-        format="csv",
+        format=format,
         source=path,
         area_m2=area,
-        metadata={"columns used": {k: v[0] for k, v in mapping.items()}},
+        metadata={**(metadata or {}), "columns used": {k: v[0] for k, v in mapping.items()}},
         notes=notes,
     )
 
@@ -552,15 +819,31 @@ def _headerless(path: Path, sep: str, skip: int) -> bool:
     with open(path, encoding="utf-8", errors="replace") as fh:
         for _ in range(skip):
             fh.readline()
-        first = fh.readline().rstrip("\r\n").split(sep)
+        first = _fields(fh.readline(), sep)
     return len(first) >= 2 and all(_NUMBERISH.match(x) for x in first)
 
 
 def _read_headerless(
-    path: Path, sep: str, decimal: str, area_m2: float | None, notes: list[str]
+    path: Path, sep: str, skip: int, decimal: str, area_m2: float | None, notes: list[str]
 ) -> Measurement:
-    """impedance.py's ``readCSV`` layout: ``f, Z', Z''`` per row, no header (Hz, Ohm, Ohm)."""
-    raw = pd.read_csv(path, sep=sep, header=None, decimal=decimal, index_col=False)
+    """impedance.py's ``readCSV`` layout: ``f, Z', Z''`` per row, no header (Hz, Ohm, Ohm).
+
+    The rows start at line ``skip`` (below any preamble). Only a table of exactly three columns
+    is read so: with more, which of them hold Z' and Z'' cannot be told from numbers alone (an
+    OrigaLys ``.crv`` has nine, with Z' and -Z'' in the 7th and 8th).
+    """
+    try:
+        raw = pd.read_csv(
+            path, sep=sep, header=None, decimal=decimal, index_col=False, skiprows=skip
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise DataFormatError(
+            f"{path}: its first line of numbers (line {skip + 1}) has no header, and the rows "
+            f"below do not form one table ({exc}). Add a header line naming the columns with "
+            "units, e.g. 'Frequency [Hz],Z_re [Ohm],Z_im [Ohm]'."
+        ) from None
+    raw = raw.dropna(axis=1, how="all")  # a delimiter at the end of each row
+    raw.columns = range(raw.shape[1])
     f = pd.to_numeric(raw[0], errors="coerce").to_numpy(dtype=float) if raw.shape[1] else []
     # a frequency sweep is positive and spans a decade or more; anything else (a cycler table
     # whose header was not found, a constant first column) must not pass for a spectrum
@@ -572,6 +855,14 @@ def _read_headerless(
             "f, Z', Z'' (a first column of positive frequencies over a decade or more), and "
             "this table is not that. Add a header line with units, e.g. "
             "'Time [s],Voltage [V],Current [A]', or check that the header is on one line."
+        )
+    if raw.shape[1] > 3:
+        raise DataFormatError(
+            f"{path}: a sweep of {raw.shape[1]} columns without a recognisable header (from "
+            f"line {skip + 1}). Without a header solidna reads only impedance.py's "
+            "three-column layout f, Z', Z''; with more columns, which of them hold Z' and Z'' "
+            "is not known, and taking columns 2-3 could give a wrong spectrum. Add a header "
+            "line naming the columns with units, e.g. 'Frequency [Hz],Z_re [Ohm],Z_im [Ohm],...'."
         )
     notes.append(
         "no header: columns 1-3 taken as frequency [Hz], Z_re [Ohm], Z_im [Ohm] (impedance.py's "

@@ -422,6 +422,15 @@ def read_phi_pro(path: str | os.PathLike[str]) -> list[XPSSpectrum]:
 # --------------------------------------------------------------------------------------------
 _BE_HEADERS = ("b.e.", "binding", "be ", "be[", "be(", "be/", "e_bin", "ebin")
 _KE_HEADERS = ("k.e.", "kinetic", "ke ", "ke[", "ke(", "ke/", "e_kin", "ekin")
+#: A column named as the photon energy (LG4X ``PE/eV``, ``Photon energy [eV]``, ``hv``): the axis
+#: of an absorption spectrum (NEXAFS/XAS), which scans the photon energy, not of photoemission.
+#: Only a bare name with an optional eV unit counts (LG4X's header field ``PE: 600 eV`` holds a
+#: value and is the photon energy of a photoemission spectrum, read by ``_LG4X_PE``).
+_PHOTON_AXIS = re.compile(
+    r"^\s*(?:pe|photon\s*energy|excitation\s*energy|hv|h\s*nu|h\u03bd)\s*"
+    r"(?:[/\[(]\s*ev\s*[\])]?)?\s*$",
+    re.IGNORECASE,
+)
 #: Header settings that name the energy axis: SPECS Prodigy ``Energy Axis: Kinetic Energy``,
 #: Scienta ``Energy Scale=Kinetic`` and ``Dimension 1 name=Kinetic Energy [eV]``.
 _AXIS_SETTING = re.compile(
@@ -649,6 +658,14 @@ def _text_table(
     is_be = [any(h in n for h in _BE_HEADERS) for n in lowered]
     is_ke = [any(h in n for h in _KE_HEADERS) for n in lowered]
     setting = _last((_AXIS_SETTING,), own, before)
+    photon = [n for n in names[:width] if _PHOTON_AXIS.match(n)]
+    if photon and not any(is_be) and not any(is_ke) and energy_axis is None:
+        raise DataFormatError(
+            f"{p}: its energy column {photon[0]!r} is a photon energy: an absorption spectrum "
+            "(NEXAFS/XAS, e.g. a carbon K edge), not photoemission. XPS analysis needs binding "
+            "or kinetic energies. If the column does hold binding energies, name it "
+            "'Binding energy [eV]' (or pass energy_axis='binding' in Python)."
+        )
     # a binding-energy column wins (CasaXPS writes K.E. and B.E. side by side)
     if any(is_be):
         axis, kinetic = is_be.index(True), False
