@@ -9,6 +9,7 @@ and the same table as the same record written as CSV.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 from pathlib import Path
 
@@ -399,13 +400,11 @@ def test_encrypted_and_legacy_and_damaged_workbooks(tmp_path):
         sio.read(encrypted)
     legacy = tmp_path / "old.xls"
     legacy.write_bytes(ole + b"\x00" * 1024)
-    try:
-        import xlrd  # noqa: F401
-    except ImportError:
-        with pytest.raises(InvalidOptionError, match="xlrd.*save it as .xlsx"):
+    if importlib.util.find_spec("python_calamine") or importlib.util.find_spec("xlrd"):
+        with pytest.raises(DataFormatError, match="cannot open"):
             sio.read(legacy)
     else:
-        with pytest.raises(DataFormatError, match="cannot open"):
+        with pytest.raises(InvalidOptionError, match="xlrd.*save it as .xlsx"):
             sio.read(legacy)
     good = _write(tmp_path / "good.xlsx", {"record": _neware_bts8(_record())})
     damaged = tmp_path / "damaged.xlsx"
@@ -482,10 +481,12 @@ def test_own_sheet_with_names_over_a_row_of_units(tmp_path):
 
 
 def test_legacy_xls_goes_through_the_same_sheet_logic(tmp_path, monkeypatch):
-    """An .xls is opened by pandas (xlrd, when installed); its sheets then take the same path.
-    pandas' reading is stood in for here, so that the test runs without xlrd."""
+    """Without python-calamine an .xls is opened by pandas (xlrd, when installed); its sheets
+    then take the same path. pandas' reading is stood in for here, so that the test runs without
+    xlrd."""
     import solidna.analysis.io.workbook as wbk
 
+    monkeypatch.setattr(wbk._Book, "_open_calamine", lambda self, head: False)
     grid = pd.DataFrame(_neware_bts8(_record()))
     legacy = tmp_path / "old.xls"
     legacy.write_bytes(wbk.OLE_MAGIC + b"\x00" * 1024)
@@ -545,3 +546,19 @@ def test_cli_analyze_sheet_option(tmp_path):
         app, ["analyze", str(csv), "--kind", "xps", "--sheet", "1", "--out", str(tmp_path / "x")]
     )
     assert result.exit_code != 0 and "--sheet" in result.output
+
+
+def test_calamine_and_openpyxl_read_the_same_cells(tmp_path, monkeypatch):
+    # python-calamine (fast, when installed) and openpyxl (the fallback) must give one table,
+    # typed cells included (durations, date-times, a title row above the header)
+    pytest.importorskip("python_calamine")
+    import solidna.analysis.io.workbook as wbk
+
+    rows = [["Neware export"], [], *_neware_bts8(_record())]
+    path = _write(tmp_path / "both.xlsx", {**_summaries(), "record": rows})
+    fast = sio.read(path)
+    monkeypatch.setattr(wbk._Book, "_open_calamine", lambda self, head: False)
+    slow = sio.read(path)
+    pd.testing.assert_frame_equal(fast.data, slow.data)
+    assert fast.metadata["sheet"] == slow.metadata["sheet"] == "record"
+    _check_round_trip(fast)
