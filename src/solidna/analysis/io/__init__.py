@@ -226,10 +226,10 @@ def detect_format(path: str | os.PathLike[str]) -> str:
             "from Arbin's Data Watcher / MITS Pro as .xlsx or .csv."
         )
     if fmt is None:
-        utf16 = _utf16_encoding(head)
-        text = head.decode(utf16, errors="replace") if utf16 else head.decode("latin-1")
+        wide = _copied_encoding(head)
+        text = head.decode(wide, errors="replace") if wide else head.decode("latin-1")
         lines = text.lstrip("\ufeff").splitlines()
-        binary = b"\x00" in head and utf16 is None
+        binary = b"\x00" in head and wide is None
         if not binary and lines:
             first = lines[0].strip()
             if first in MPT_MAGICS:
@@ -333,10 +333,17 @@ def read(
             raise type(exc)(str(exc).replace(str(readable), str(p))) from None
     if readable != p:
         m.source = p
-        m.notes.append(
-            f"text in {_utf16_encoding(p.read_bytes()[:4096]).upper()}: read through a UTF-8 copy."
-        )
+        with open(p, "rb") as fh:
+            encoding = _copied_encoding(fh.read(_HEAD_BYTES))
+        m.notes.append(f"text in {str(encoding).upper()}: read through a UTF-8 copy.")
     return m
+
+
+#: Bytes of a file's beginning that decide its text encoding.
+_HEAD_BYTES = 8192
+#: Column-name words of Chinese cycler exports (Landt/LANHE, Neware BTS): 时间 time, 电压
+#: voltage, 电流 current, 容量 capacity, 循环 cycle, 工步 step, 状态 state, 记录 record.
+_CHINESE_HEADER_WORDS = ("时间", "电压", "电流", "容量", "循环", "工步", "状态", "记录")
 
 
 #: Share [-] of NUL bytes in every other byte above which text without a byte-order mark is
@@ -373,13 +380,38 @@ def _utf16_encoding(head: bytes) -> str | None:
     return None
 
 
+def _decodes(head: bytes, encoding: str) -> bool:
+    """True when ``head`` decodes as ``encoding`` (a character cut at its end allowed)."""
+    try:
+        head.decode(encoding)
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 4
+    return True
+
+
+def _copied_encoding(head: bytes) -> str | None:
+    """The encoding of text that the readers, which expect UTF-8 or a Western code page, must be
+    handed as a UTF-8 copy: UTF-16 (:func:`_utf16_encoding`), or GB18030, the code page of
+    Chinese Windows (Landt's LANDdt and Neware's BTSDA export Chinese column names in it), when
+    the text is not UTF-8 and decoded so names Chinese cycler columns (a Western code page
+    decoded as GB18030 gives other characters); else None."""
+    wide = _utf16_encoding(head)
+    if wide is not None:
+        return wide
+    if _decodes(head, "utf-8") or not _decodes(head, "gb18030"):
+        return None
+    text = head.decode("gb18030", errors="replace")
+    return "gb18030" if any(word in text for word in _CHINESE_HEADER_WORDS) else None
+
+
 @contextlib.contextmanager
 def _utf8_copy(path: Path) -> Iterator[Path]:
-    """``path`` itself, or for UTF-16 text a UTF-8 copy under the same name in a temporary
-    directory (every reader, impedance.py's too, then reads it as it reads any text export);
-    the copy is deleted on leaving the block, also after an error."""
+    """``path`` itself, or for text in UTF-16 or GB18030 (:func:`_copied_encoding`) a UTF-8 copy
+    under the same name in a temporary directory (every reader, impedance.py's too, then reads
+    it as it reads any text export); the copy is deleted on leaving the block, also after an
+    error."""
     with open(path, "rb") as fh:
-        encoding = _utf16_encoding(fh.read(4096))
+        encoding = _copied_encoding(fh.read(_HEAD_BYTES))
     if encoding is None:
         yield path
         return
@@ -387,7 +419,7 @@ def _utf8_copy(path: Path) -> Iterator[Path]:
         text = path.read_bytes().decode(encoding)
     except UnicodeDecodeError as exc:
         raise DataFormatError(
-            f"{path}: looks like UTF-16 text but does not decode as {encoding} ({exc.reason} at "
+            f"{path}: looks like {encoding} text but does not decode as such ({exc.reason} at "
             f"byte {exc.start}). Save it again as UTF-8 text, or check that it is complete."
         ) from None
     with tempfile.TemporaryDirectory(prefix="solidna-") as folder:

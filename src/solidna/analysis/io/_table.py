@@ -306,8 +306,8 @@ def _pint_unit(unit: str) -> str:
     u = re.sub(r"(?i)ohm", "ohm", u)
     u = re.sub(r"(?<=[A-Za-z0-9])\.(?=[A-Za-z])", "*", u)
     u = re.sub(r"(?<=[A-Za-z])(-?\d+)(?![\d.])", r"**\1", u)
-    u = u.replace("sec", "s") if re.fullmatch(r"[a-z]*sec", u) else u
-    return u
+    seconds = re.fullmatch(r"(?i)([a-z]*)sec", u)  # "sec", "msec", Landt's "Sec"
+    return seconds.group(1) + "s" if seconds else u
 
 
 def unit_factor(unit: str | None, si_unit: str, *, what: str, path: Path | str) -> float:
@@ -331,6 +331,13 @@ def unit_factor(unit: str | None, si_unit: str, *, what: str, path: Path | str) 
     """
     if unit is None or si_unit == "":
         return 1.0
+    if "\ufffd" in unit:
+        # a character the text decoding could not read (pint would drop it: "�A" read as A)
+        raise DataFormatError(
+            f"{path}: the unit {unit!r} of {what} holds a character that could not be decoded "
+            "(the file's text encoding was misread). Save the file as UTF-8, or map the column "
+            f"with its unit, e.g. columns={{'{what.split()[0]}': 'column [unit]'}}."
+        )
     from solidna.units import Q_
 
     try:
@@ -834,8 +841,9 @@ def text_encoding(data: bytes, fallback: str) -> str:
     """
     try:
         data.decode("utf-8")
-    except UnicodeDecodeError:
-        return fallback
+    except UnicodeDecodeError as exc:
+        # a character cut at the end of a file's first bytes is still UTF-8
+        return "utf-8" if exc.start >= len(data) - 3 else fallback
     return "utf-8"
 
 

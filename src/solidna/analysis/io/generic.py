@@ -34,6 +34,7 @@ from solidna.analysis.io._table import (
     numeric_column,
     parse_durations,
     split_header,
+    text_encoding,
     unit_factor,
     warn_assumed_units,
 )
@@ -48,17 +49,22 @@ __all__ = [
     "ALIASES",
 ]
 
-#: Header stems (lower case, spaces/underscores/dots removed) recognised for each quantity.
+#: Header stems (lower case, spaces/underscores/dots and hyphens between letters removed)
+#: recognised for each quantity. The Chinese names are those of Landt/LANHE and Neware BTS
+#: exports in Chinese: 测试时间 test time, 总时间 total time (not 时间/相对时间, the time within a
+#: step), 电压 voltage, 电流 current, 容量 capacity, 循环(号/序号) cycle, 工步(号/序号) and 步次 step.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "time": ("time", "testtime", "totaltime", "elapsedtime", "t", "runtime", "testtimes"),
+    "time": ("time", "testtime", "totaltime", "elapsedtime", "t", "runtime", "testtimes")
+    + ("测试时间", "总时间", "累计时间"),
     # "u": the IEC symbol (BaSyTec and Digatron write "U[V]")
     "voltage": ("voltage", "ewe", "ecell", "<ewe>", "potential", "cellvoltage", "e", "v")
-    + ("volts", "u"),
-    "current": ("current", "i", "<i>", "amps", "cellcurrent"),
+    + ("volts", "u", "电压"),
+    "current": ("current", "i", "<i>", "amps", "cellcurrent", "电流"),
     "current density": ("currentdensity", "j"),
-    "capacity": ("capacity", "(q-qo)", "q", "netcapacity", "charge"),
-    "cycle": ("cyclenumber", "cycle", "cycleindex", "cycleno", "cyclec", "cyc#"),
-    "step": ("step", "stepindex", "ns", "stepnumber"),
+    "capacity": ("capacity", "(q-qo)", "q", "netcapacity", "charge", "容量"),
+    "cycle": ("cyclenumber", "cycle", "cycleindex", "cycleno", "cyclec", "cyc#")
+    + ("循环", "循环号", "循环序号"),
+    "step": ("step", "stepindex", "ns", "stepnumber", "工步", "工步号", "工步序号", "步次"),
     "frequency": ("frequency", "freq", "f"),
     "z_re": ("z_re", "zre", "re(z)", "z'", "zreal", "realz", "z'(ohm)", "real"),
     "z_im": ("z_im", "zim", "im(z)", 'z"', "z''", "zimag", "imagz", "zimg", "imag", "imaginary"),
@@ -76,8 +82,10 @@ _NUMBERISH = re.compile(r"^\s*[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?\s*$")
 
 def _norm(stem: str) -> str:
     # a leading "~" or "#" marks the header line as a comment in some exports (BaSyTec
-    # "~Time[h]"): not part of the name
-    return re.sub(r"[\s_.]+", "", stem.lower()).lstrip("~#")
+    # "~Time[h]"): not part of the name; a hyphen between words is a separator (Landt
+    # "Cycle-Index"), a leading one a sign ("-Z''"), one between symbols a minus ("(Q-Qo)")
+    text = re.sub(r"[\s_.]+", "", stem.lower()).lstrip("~#")
+    return re.sub(r"(?<=[^\W\d_]{2})-(?=[^\W\d_]{2})", "", text)
 
 
 def _lookup(name: str, header: list[str]) -> tuple[str, str | None] | None:
@@ -357,7 +365,8 @@ def _from_modulus_and_phase(
 # Columns that say which way the current flows: a step type (Battery Data Format "Step Type",
 # Landt "step_name", Neware "Status", Maccor "Md") or a pair of charge and discharge counters.
 _STEP_TYPE_STEMS = {"steptype", "stepname", "steptypename", "status", "state", "type", "mode", "md"}
-_COUNTER_STEMS = {"chargecapacity": 1, "dischargecapacity": -1}
+_STEP_TYPE_STEMS |= {"工步类型", "工步名称", "状态"}  # Neware/Landt in Chinese
+_COUNTER_STEMS = {"chargecapacity": 1, "dischargecapacity": -1, "充电容量": 1, "放电容量": -1}
 
 
 #: Time units a test-time column without a unit is tried in against a wall clock [s per unit].
@@ -456,8 +465,9 @@ def _direction_labels(raw: pd.DataFrame) -> tuple[np.ndarray, str] | None:
             raw[col]
         ):
             text = raw[col].astype(str).str.strip().str.lower()
-            dis = text.str.contains(r"dis|dchg|dch\b", regex=True) | (text == "d")
-            chg = ~dis & (text.str.contains(r"charg|chg", regex=True) | (text == "c"))
+            # Chinese step types: 恒流充电 CC charge, 恒流放电 CC discharge, 搁置/静置 rest
+            dis = text.str.contains(r"dis|dchg|dch\b|放电", regex=True) | (text == "d")
+            chg = ~dis & (text.str.contains(r"charg|chg|充电", regex=True) | (text == "c"))
             if dis.any() or chg.any():
                 return np.where(dis, -1, np.where(chg, 1, 0)), f"the step types of {col!r}"
     counters = {}
@@ -752,11 +762,17 @@ def read_csv(
     %(Returns: measurement)s
     """
     path = check_file(path, "a delimited text table (CSV, TSV) with a header row")
-    sep, skip, decimal = _sniff(path, "utf-8")
+    # UTF-8, else the Windows code page instrument software writes ("Current [µA]" in
+    # Windows-1252): read as UTF-8, its µ was lost and the unit read as A
+    with open(path, "rb") as fh:
+        encoding = text_encoding(fh.read(1 << 16), "cp1252")
+    sep, skip, decimal = _sniff(path, encoding)
     notes: list[str] = []
-    if not columns and _headerless(path, sep, skip):
+    if not columns and _headerless(path, sep, skip, encoding):
         return _read_headerless(path, sep, skip, decimal, area_m2, notes)
-    raw = read_delimited(path, sep=sep, skiprows=skip, decimal=decimal, progress=progress)
+    raw = read_delimited(
+        path, sep=sep, skiprows=skip, decimal=decimal, encoding=encoding, progress=progress
+    )
     raw.columns = [str(c).strip() for c in raw.columns]
     raw = _drop_point_count(raw, path, notes)
     return table_measurement(raw, path, columns=columns, area_m2=area_m2, notes=notes)
@@ -814,9 +830,9 @@ def table_measurement(
     )
 
 
-def _headerless(path: Path, sep: str, skip: int) -> bool:
+def _headerless(path: Path, sep: str, skip: int, encoding: str = "utf-8") -> bool:
     """True when the table's first line is data (numbers only), not a header."""
-    with open(path, encoding="utf-8", errors="replace") as fh:
+    with open(path, encoding=encoding, errors="replace") as fh:
         for _ in range(skip):
             fh.readline()
         first = _fields(fh.readline(), sep)

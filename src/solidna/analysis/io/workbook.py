@@ -48,7 +48,6 @@ from solidna.analysis.io._table import (
     check_file,
     finish_table,
     one_line,
-    split_header,
 )
 from solidna.analysis.io.cyclers import (
     arbin_measurement,
@@ -81,18 +80,6 @@ _SUMMARY = re.compile(
 # Record sheets, preferred: Neware "record", "record1", "Detail_67_1_1"; Landt "Record",
 # "Record-Tab"; "data", "raw"; Chinese 记录 (record), 详细 (detail), 数据 (data).
 _RECORD = re.compile(r"(?i)^(record|detail|data|raw|记录|详细|数据)")
-# Column names of workbook exports the generic aliases miss: Chinese (Landt, Neware) and
-# Landt's hyphenated "Cycle-Index"; compared lower case without spaces, dots, _ or -.
-_EXTRA_NAMES: dict[str, tuple[str, ...]] = {
-    "time": ("测试时间", "总时间", "累计时间", "testtime", "totaltime"),
-    "voltage": ("电压",),
-    "current": ("电流",),
-    "capacity": ("容量",),
-    "cycle": ("循环", "循环号", "循环序号", "cycleindex"),
-    "step": ("工步", "工步号", "步次", "工步序号", "stepindex"),
-}
-# Unit words pint does not know, as Landt writes them ("TestTime/Sec")
-_UNIT_WORDS = {"sec": "s", "secs": "s", "second": "s", "seconds": "s"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -414,31 +401,6 @@ def _plain_cells(col: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------------------------
 # Which sheet
 # --------------------------------------------------------------------------------------------
-def _extra_columns(header: list[str], user: Mapping[str, str] | None) -> dict[str, str]:
-    """A column mapping for the names the generic aliases miss (Chinese, ``Cycle-Index``,
-    units written ``Sec``), under the user's own mapping."""
-    user = dict(user or {})
-    try:
-        found = map_columns(header, user, "")
-    except DataFormatError:
-        return user
-    extra: dict[str, str] = {}
-    for col in header:
-        stem, unit = split_header(col)
-        norm = re.sub(r"[\s_.\-]+", "", stem.lower())
-        for key, names in _EXTRA_NAMES.items():
-            if norm in names and key not in found and key not in extra:
-                extra[key] = col
-    for key, (col, unit) in found.items():
-        if key not in user and unit is not None and unit.lower() in _UNIT_WORDS:
-            extra[key] = col
-    for key, col in list(extra.items()):
-        unit = split_header(col)[1]
-        if unit is not None and unit.lower() in _UNIT_WORDS:
-            extra[key] = f"{col} [{_UNIT_WORDS[unit.lower()]}]"
-    return {**extra, **user}
-
-
 class _Sheet:
     """One sheet's header and what it can give."""
 
@@ -457,7 +419,7 @@ class _Sheet:
         if not columns and cols["record"] is not None and not neware_missing(cols):
             self.reader = "neware"
             return
-        self.columns = _extra_columns(self.header, columns)
+        self.columns = dict(columns or {})
         try:
             mapping = map_columns(self.header, self.columns, "")
             check_columns(mapping, self.header, "")
@@ -662,7 +624,7 @@ def _read(
         metadata["instrument"] = "Neware BTS (workbook export)"
         table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
         return Measurement(table, "timeseries", "workbook", path, area_m2, metadata, notes)
-    mapping_columns = first.columns or _extra_columns(list(raw.columns), columns)
+    mapping_columns = first.columns or dict(columns or {})
     _elapsed_time(raw, mapping_columns, path, notes)
     return table_measurement(
         raw,
