@@ -104,3 +104,18 @@ def test_landt_english_names_with_hyphens_and_sec(tmp_path: Path) -> None:
     m = sio.read(path)
     assert m.data["Time [s]"].iloc[-1] == pytest.approx(_record()[-1][0])
     assert m.data["Cycle number"].max() == 2 and m.data["Step"].max() == 5
+
+
+@pytest.mark.parametrize("unit", ["?A", "\ufffdA"])
+def test_a_unit_with_a_lost_character_is_refused(tmp_path: Path, unit: str) -> None:
+    # "?A": a µ an ASCII export could not encode; "\ufffdA": one a decoder could not read.
+    # pint skips the character, so the current was read in A, a million times too large.
+    from solidna.errors import DataFormatError
+
+    path = tmp_path / "lost.csv"
+    text = f"Time [s],Voltage [V],Current [{unit}]\n" + "".join(
+        f"{k},{3.0 + 0.01 * k:.2f},50\n" for k in range(10)
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFormatError, match="no unit has"):
+        sio.read(path)

@@ -310,6 +310,11 @@ def _pint_unit(unit: str) -> str:
     return seconds.group(1) + "s" if seconds else u
 
 
+#: A character no unit text holds (letters, digits, µ, Ω, °, superscripts and * / ^ . - + ( ) %
+#: : and spaces are allowed).
+_NOT_UNIT_CHARACTER = re.compile(r"[^\w\s*/^.\-+()%:·²³°µμΩ]")
+
+
 def unit_factor(unit: str | None, si_unit: str, *, what: str, path: Path | str) -> float:
     """Factor that converts values in ``unit`` into ``si_unit``.
 
@@ -331,12 +336,14 @@ def unit_factor(unit: str | None, si_unit: str, *, what: str, path: Path | str) 
     """
     if unit is None or si_unit == "":
         return 1.0
-    if "\ufffd" in unit:
-        # a character the text decoding could not read (pint would drop it: "�A" read as A)
+    odd = _NOT_UNIT_CHARACTER.search(unit)
+    if odd:
+        # pint skips such a character: "�A" (an undecoded µ) and "?A" (a µ an export could not
+        # encode) would be read as A, a million times too large
         raise DataFormatError(
-            f"{path}: the unit {unit!r} of {what} holds a character that could not be decoded "
-            "(the file's text encoding was misread). Save the file as UTF-8, or map the column "
-            f"with its unit, e.g. columns={{'{what.split()[0]}': 'column [unit]'}}."
+            f"{path}: the unit {unit!r} of {what} holds {odd.group()!r}, which no unit has: a "
+            "character lost to the file's text encoding (a µ?). Save the file as UTF-8, or map "
+            f"the column with its unit, e.g. columns={{'{what.split()[0]}': 'column [uA]'}}."
         )
     from solidna.units import Q_
 
