@@ -228,6 +228,9 @@ _DOT = re.compile(r"(?<=[A-Za-z])\.(?=[A-Za-z])")
 # "cm2", "cm-2", "cm^-2", "g-1": a unit name (not a number's exponent as in 1e5) with a power
 _POWER = re.compile(r"(?<![\w.])([A-Za-z]+)\^?([-+]?\d+)(?![\w.])")
 _DECIMAL_COMMA = re.compile(r"^\s*([-+]?\d*),(\d+)")
+# A character no quantity text holds: letters, digits, the symbols of _REPLACE, * / ^ . - + ( )
+# % and spaces are allowed
+_NOT_QUANTITY_CHARACTER = re.compile(r"[^\w\s*/^.\-+()%°℃µμΩ·⋅−²³⁻¹]")
 # A quantity starts with its number: pint would read "mA/cm2" as 1 mA/cm2 and "1_0 h" as 10 h.
 _NUMBER_FIRST = re.compile(
     r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?(?![\d_])|^\s*[+-]?(?i:nan|inf)"
@@ -305,6 +308,14 @@ def parse_quantity(
             raise UnitError(
                 f"{name}: {value!r} has a decimal comma; solidna reads a point as the decimal "
                 f"mark (and takes no thousands separators). Write {fixed!r}."
+            )
+        odd = _NOT_QUANTITY_CHARACTER.search(value)
+        if odd:
+            # pint skips such a character: "0.1 ?A/cm2" (a µ lost in a copy) would be 0.1 A/cm2
+            raise UnitError(
+                f"{name}: {value!r} holds {odd.group()!r}, which no number or unit has (a µ "
+                f'lost in copying? µ may be written u, as in "uA"). Give {kind.name}, e.g. '
+                f'"{kind.example}".'
             )
         if not _NUMBER_FIRST.match(value):
             raise UnitError(

@@ -51,6 +51,14 @@ def test_known_values():
     assert to_si("25 degC", "K") == pytest.approx(298.15)
 
 
+@pytest.mark.parametrize("text", ["0.1 ?A/cm2", "0.1 \ufffdA/cm2", "0.1 mA!/cm2", "0.1 mA/cm2?"])
+def test_a_character_no_unit_has_is_refused(text):
+    # pint skips it: "0.1 ?A/cm2" (a µ lost in copying) was read as 0.1 A/cm2, 1e6 too large
+    with pytest.raises(UnitError, match="which no number or unit has"):
+        to_si(text, "A/m**2", "current density")
+    assert to_si("0.1 µA·cm⁻²", "A/m**2") == pytest.approx(1e-3)  # the symbols that are units
+
+
 @pytest.mark.parametrize(
     ("text", "fixed"), [("0,1 mA/cm2", "0.1 mA/cm2"), ("-0,5 V", "-0.5 V"), ("2,5 h", "2.5 h")]
 )
