@@ -67,3 +67,16 @@ def test_binary_files_are_not_taken_for_utf16(tmp_path: Path) -> None:
     blob.write_bytes(bytes(range(256)) * 8)
     with pytest.raises(DataFormatError, match="unknown binary format"):
         sio.read(blob)
+
+
+def test_warnings_name_the_file_given_not_the_copy(tmp_path: Path) -> None:
+    wide = tmp_path / "bare.csv"
+    wide.write_text(
+        "Time,Voltage,Current\n" + "".join(f"{k},{3 + 0.01 * k:.2f},0.001\n" for k in range(9)),
+        encoding="utf-16",
+    )
+    with pytest.warns(UserWarning) as caught:
+        m = sio.read(wide)
+    texts = [str(w.message) for w in caught if "SI assumed" in str(w.message)]
+    assert texts and all(str(wide) in t and "solidna-" not in t for t in texts)
+    assert m.source == wide

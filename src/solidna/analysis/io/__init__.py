@@ -59,6 +59,7 @@ import codecs
 import contextlib
 import os
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -101,7 +102,13 @@ from solidna.analysis.io.impedance_text import (
     read_impedance_text,
 )
 from solidna.analysis.io.workbook import OLE_MAGIC, read_workbook, sheet_names
-from solidna.errors import DataFormatError, InvalidOptionError, SolidnaError, check_choice
+from solidna.errors import (
+    DataFormatError,
+    InvalidOptionError,
+    SolidnaError,
+    check_choice,
+    user_stacklevel,
+)
 
 __all__ = [
     "read",
@@ -324,18 +331,23 @@ def read(
     """
     p = check_file(path)
     with _utf8_copy(p) as readable:
-        try:
-            m = _read(readable, format, columns, area, progress, kind, sheet)
-        except SolidnaError as exc:
-            if readable == p:
-                raise
-            # messages name the file the user gave, not the temporary copy
-            raise type(exc)(str(exc).replace(str(readable), str(p))) from None
-    if readable != p:
+        if readable == p:
+            return _read(p, format, columns, area, progress, kind, sheet)
+        # messages and warnings name the file the user gave, not the temporary copy
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                m = _read(readable, format, columns, area, progress, kind, sheet)
+            except SolidnaError as exc:
+                raise type(exc)(str(exc).replace(str(readable), str(p))) from None
+        for w in caught:
+            text = str(w.message).replace(str(readable), str(p))
+            warnings.warn(text, w.category, stacklevel=user_stacklevel())
         m.source = p
-        with open(p, "rb") as fh:
-            encoding = _copied_encoding(fh.read(_HEAD_BYTES))
-        m.notes.append(f"text in {str(encoding).upper()}: read through a UTF-8 copy.")
+        m.notes[:] = [note.replace(str(readable), str(p)) for note in m.notes]
+    with open(p, "rb") as fh:
+        encoding = _copied_encoding(fh.read(_HEAD_BYTES))
+    m.notes.append(f"text in {str(encoding).upper()}: read through a UTF-8 copy.")
     return m
 
 
