@@ -22,10 +22,11 @@ Formats (:data:`FORMATS`) and the reader behind each:
 ``biologic-mpr``  BioLogic EC-Lab binary ``.mpr`` - galvani
 ``biologic-mpt``  BioLogic EC-Lab text ``.mpt`` (any technique, incl. PEIS) - own
 ``neware``        Neware ``.nda`` and ``.ndax`` - NewareNDA
-``arbin``         Arbin ``.xlsx`` / ``.csv`` export (``Channel*`` sheets) - openpyxl
-``workbook``      any cycler's ``.xlsx`` (``.xls`` with xlrd): Neware BTS ``record`` /
-                  ``Detail_*`` sheets, Landt/LANHE ``Record``, a researcher's own sheet;
-                  the time-series sheet is found by its columns - openpyxl + own
+``arbin``         Arbin ``.xlsx`` / ``.csv`` export (``Channel*`` sheets) - python-calamine
+``workbook``      any cycler's ``.xlsx`` / ``.xls``: Neware BTS ``record`` / ``Detail_*``
+                  sheets, Landt/LANHE ``Record``, a researcher's own sheet; the
+                  time-series sheet is found by its columns - python-calamine (else
+                  openpyxl) + own
 ``maccor``        Maccor tab-separated text export - own
 ``neware-csv``    Neware BTS CSV export (record or multi-level sheet) - own
 ``gamry-eis``     Gamry ``.DTA`` EIS (also aborted runs) - impedance.py preprocessing

@@ -5,8 +5,8 @@ BTS a ``record`` sheet (BTS 8, split over ``record``, ``record1`` ... when long)
 ``Detail_<unit>_<channel>_<n>`` sheets (BTS 7) beside summaries (``cycle``, ``step``,
 ``statis``), Landt/LANHE ``Record``/``Cycle-Tab``/``Step-Tab`` with English or Chinese column
 names, and researchers one sheet of their own, often with a title row above the header (or a
-row of units below the names, as Origin writes). openpyxl reads the cells (pandas reads
-``.xls`` with xlrd when that is installed); cellpy's experimental Neware-xlsx loader would pull
+row of units below the names, as Origin writes). python-calamine reads the cells (.xlsx and
+.xls; without it, openpyxl reads .xlsx and pandas .xls with xlrd); cellpy's experimental Neware-xlsx loader would pull
 in a whole framework for one layout. This module only decides which sheet is the time series
 and hands its table to the readers that already exist:
 
@@ -183,7 +183,8 @@ class _Book:
         except ImportError:
             raise InvalidOptionError(
                 f"{self.path}: a legacy Excel 97-2003 .xls workbook; reading it needs the "
-                "package xlrd (pip install xlrd), which is not installed. Open it in Excel or "
+                "package python-calamine or xlrd (pip install python-calamine), neither of which "
+                "is installed. Open it in Excel or "
                 "LibreOffice and save it as .xlsx, or export the data sheet as CSV."
             ) from None
         except Exception as exc:
@@ -519,7 +520,7 @@ def read_workbook(
     kind: str | None = None,
     arbin: bool = False,
 ) -> Measurement:
-    """Read a cycler's workbook (``.xlsx``; ``.xls`` when xlrd is installed).
+    """Read a cycler's workbook (``.xlsx``, ``.xls``).
 
     An Arbin export (``Channel*`` sheets) is read as Arbin; otherwise the sheet holding the time
     series is found by its columns (see the module docstring), or taken from ``sheet``.
@@ -547,7 +548,7 @@ def read_workbook(
         Not a workbook, damaged, encrypted (password-protected), empty, or no sheet holds a
         time series (the message lists the sheets and their columns and says how to map them).
     InvalidOptionError
-        ``sheet`` is not in the workbook; a legacy ``.xls`` without xlrd installed.
+        ``sheet`` is not in the workbook; a legacy ``.xls`` without python-calamine or xlrd.
     """
     path = check_file(path, "an Excel workbook (.xlsx or .xls)")
     book = _Book(path)
