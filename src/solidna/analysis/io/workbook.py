@@ -412,7 +412,6 @@ class _Sheet:
         self.header: list[str] = []
         self.reader: str | None = None  # "neware" or "generic" when it holds a table to read
         self.kind = "timeseries"  # or "impedance" (a sheet of frequency and Z columns)
-        self.columns: dict[str, str] = {}
         if self.header_index is None:
             return
         self.header = _header_names(rows, self.header_index)
@@ -420,9 +419,8 @@ class _Sheet:
         if not columns and cols["record"] is not None and not neware_missing(cols):
             self.reader = "neware"
             return
-        self.columns = dict(columns or {})
         try:
-            mapping = map_columns(self.header, self.columns, "")
+            mapping = map_columns(self.header, columns, "")
             check_columns(mapping, self.header, "")
         except (DataFormatError, InvalidOptionError):
             return
@@ -625,12 +623,11 @@ def _read(
         metadata["instrument"] = "Neware BTS (workbook export)"
         table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
         return Measurement(table, "timeseries", "workbook", path, area_m2, metadata, notes)
-    mapping_columns = first.columns or dict(columns or {})
-    _elapsed_time(raw, mapping_columns, path, notes)
+    _elapsed_time(raw, columns, path, notes)
     return table_measurement(
         raw,
         path,
-        columns=mapping_columns,
+        columns=columns,
         area_m2=area_m2,
         notes=notes,
         format="workbook",
@@ -639,7 +636,7 @@ def _read(
 
 
 def _elapsed_time(
-    raw: pd.DataFrame, columns: Mapping[str, str], path: Path, notes: list[str]
+    raw: pd.DataFrame, columns: Mapping[str, str] | None, path: Path, notes: list[str]
 ) -> None:
     """A time column of date-times becomes the time since its first row (``h:mm:ss`` text)."""
     try:
