@@ -82,6 +82,7 @@ from solidna.analysis.io._table import (
     Measurement,
     Progress,
     check_file,
+    decodes,
     split_header,
 )
 from solidna.analysis.io.biologic import MPR_MAGIC, MPT_MAGICS, read_mpr, read_mpt, write_mpt
@@ -331,7 +332,7 @@ def read(
     (3600.0, 1.0)
     """
     p = check_file(path)
-    with _utf8_copy(p) as readable:
+    with _utf8_copy(p) as (readable, encoding):
         if readable == p:
             return _read(p, format, columns, area, progress, kind, sheet)
         # messages and warnings name the file the user gave, not the temporary copy
@@ -346,9 +347,7 @@ def read(
             warnings.warn(text, w.category, stacklevel=user_stacklevel())
         m.source = p
         m.notes[:] = [note.replace(str(readable), str(p)) for note in m.notes]
-    with open(p, "rb") as fh:
-        encoding = _copied_encoding(fh.read(_HEAD_BYTES))
-    m.notes.append(f"text in {str(encoding).upper()}: read through a UTF-8 copy.")
+    m.notes.append(f"text in {encoding.upper()}: read through a UTF-8 copy.")
     return m
 
 
@@ -393,15 +392,6 @@ def _utf16_encoding(head: bytes) -> str | None:
     return None
 
 
-def _decodes(head: bytes, encoding: str) -> bool:
-    """True when ``head`` decodes as ``encoding`` (a character cut at its end allowed)."""
-    try:
-        head.decode(encoding)
-    except UnicodeDecodeError as exc:
-        return exc.start >= len(head) - 4
-    return True
-
-
 def _copied_encoding(head: bytes) -> str | None:
     """The encoding of text that the readers, which expect UTF-8 or a Western code page, must be
     handed as a UTF-8 copy: UTF-16 (:func:`_utf16_encoding`), or GB18030, the code page of
@@ -411,22 +401,22 @@ def _copied_encoding(head: bytes) -> str | None:
     wide = _utf16_encoding(head)
     if wide is not None:
         return wide
-    if _decodes(head, "utf-8") or not _decodes(head, "gb18030"):
+    if decodes(head, "utf-8") or not decodes(head, "gb18030"):
         return None
     text = head.decode("gb18030", errors="replace")
     return "gb18030" if any(word in text for word in _CHINESE_HEADER_WORDS) else None
 
 
 @contextlib.contextmanager
-def _utf8_copy(path: Path) -> Iterator[Path]:
-    """``path`` itself, or for text in UTF-16 or GB18030 (:func:`_copied_encoding`) a UTF-8 copy
-    under the same name in a temporary directory (every reader, impedance.py's too, then reads
-    it as it reads any text export); the copy is deleted on leaving the block, also after an
-    error."""
+def _utf8_copy(path: Path) -> Iterator[tuple[Path, str | None]]:
+    """``(path, None)``, or for text in UTF-16 or GB18030 (:func:`_copied_encoding`) a UTF-8
+    copy under the same name in a temporary directory and that encoding (every reader,
+    impedance.py's too, then reads it as it reads any text export); the copy is deleted on
+    leaving the block, also after an error."""
     with open(path, "rb") as fh:
         encoding = _copied_encoding(fh.read(_HEAD_BYTES))
     if encoding is None:
-        yield path
+        yield path, None
         return
     try:
         text = path.read_bytes().decode(encoding)
@@ -438,7 +428,7 @@ def _utf8_copy(path: Path) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="solidna-") as folder:
         copy = Path(folder) / path.name
         copy.write_text(text.lstrip("\ufeff"), encoding="utf-8", newline="")
-        yield copy
+        yield copy, encoding
 
 
 def _read(

@@ -846,12 +846,25 @@ def text_encoding(data: bytes, fallback: str) -> str:
         The encoding of a file that is not valid UTF-8 (``"cp1252"``, or ``"latin-1"``, which
         never fails).
     """
+    return "utf-8" if decodes(data, "utf-8") else fallback
+
+
+def decodes(data: bytes, encoding: str) -> bool:
+    """True when ``data`` (a file's first bytes) decodes as ``encoding``; a character cut at its
+    end does not count against it.
+
+    Parameters
+    ----------
+    data : bytes
+        The bytes.
+    encoding : str
+        A Python codec name.
+    """
     try:
-        data.decode("utf-8")
+        data.decode(encoding)
     except UnicodeDecodeError as exc:
-        # a character cut at the end of a file's first bytes is still UTF-8
-        return "utf-8" if exc.start >= len(data) - 3 else fallback
-    return "utf-8"
+        return exc.start >= len(data) - 3
+    return True
 
 
 def warn_assumed_units(assumed: Mapping[str, str], path: Path | str, notes: list[str]) -> None:

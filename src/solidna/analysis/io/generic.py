@@ -29,6 +29,7 @@ from solidna.analysis.io._table import (
     QUANTITIES,
     Measurement,
     Progress,
+    accumulate_counter,
     check_file,
     finish_table,
     numeric_column,
@@ -445,16 +446,13 @@ def _net_charge_from_counters(
         return None
     assumed.update(unitless)  # only the counters used are reported as read without a unit
 
-    def counted(c: np.ndarray) -> np.ndarray:
-        rise = np.diff(c)
-        return np.where(rise < 0, c[1:], rise)  # a fall: the counter restarted from zero
-
-    start = found[1][0] - found[-1][0]
     notes.append(
         "capacity: the running net charge from the file's charge and discharge capacity "
         "counters (charge +, discharge -)."
     )
-    return np.r_[start, start + np.cumsum(counted(found[1]) - counted(found[-1]))]
+    # each counter's running total, a fall read as a restart from zero at any row
+    rows = np.arange(len(raw))
+    return accumulate_counter(found[1], rows) - accumulate_counter(found[-1], rows)
 
 
 def _direction_labels(raw: pd.DataFrame) -> tuple[np.ndarray, str] | None:

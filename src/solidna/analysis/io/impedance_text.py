@@ -153,7 +153,7 @@ def _decode(data: bytes) -> str:
     otherwise; a UTF-8 BOM dropped). The five bytes Windows-1252 leaves undefined become U+FFFD:
     only header text holds non-ASCII characters, never the numbers read."""
     if text_encoding(data, "cp1252") == "utf-8":
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig", errors="replace")  # a truncated file's cut character
     return data.decode("cp1252", errors="replace")
 
 
