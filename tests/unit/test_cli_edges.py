@@ -380,3 +380,21 @@ def test_terminal_progress_bar_runs() -> None:
         progress("working", 0.5)
         progress("still working")
     assert "working" in buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("duration", "title", "cycles_line"),
+    [
+        ("1 h", "symmetric cell, 0.5 cycles", "cycles: 1 (the last one incomplete)"),
+        ("3 h", "symmetric cell, 1.5 cycles", "cycles: 2 (the last one incomplete)"),
+        ("2.5 h", "symmetric cell, 1.25 cycles", "cycles: 1;"),
+        ("4 h", "symmetric cell, 2 cycles", "cycles: 2;"),
+    ],
+)
+def test_symmetric_counts_the_cycles_it_ran(tmp_path, duration, title, cycles_line):
+    """The title counted whole cycles ("0 cycles" for 1 h of 1-h half cycles) while the table
+    below it listed one: both now count what ran, and an incomplete last cycle is named."""
+    result = run("simulate", "symmetric", "--duration", duration, "--out", str(tmp_path / "o"))
+    assert result.exit_code == 0, result.output
+    assert title + ":" in result.stdout
+    assert cycles_line in result.stdout

@@ -202,16 +202,22 @@ def symmetric(
     if rest is not None:
         steps.insert(0, Rest(rest))
     model = SymmetricCell(cell.anode, **cell.kwargs())
+    # the protocol's length in cycles, a fraction when it ends inside a cycle (1 h of 1-h half
+    # cycles is half a cycle; the per-cycle table then ends with that incomplete cycle)
+    n_cycles = steps[-1].duration_s / (2 * steps[-1].half_cycle_s)
     _, summary = _save(
         output,
-        f"symmetric cell, {steps[-1].n_cycles} cycles",
+        f"symmetric cell, {n_cycles:.4g} cycle{'' if n_cycles == 1 else 's'}",
         # jump=... only with --full: the default (cycle jumping from 100 cycles) is the cell's
         lambda: model.run(steps, jump=False) if full else model.run(steps),
     )
     eta = summary.get("cycles", {}).get("overpotential [mV]") or []
     if eta:
         console.print(
-            f"  cycles: {len(eta)}; overpotential first {eta[0]:.1f} mV, last {eta[-1]:.1f} mV"
+            f"  cycles: {len(eta)}"
+            # an odd number of whole half cycles ends the table with a stripping-only cycle
+            + (" (the last one incomplete)" if int(2 * n_cycles + 1e-9) % 2 else "")
+            + f"; overpotential first {eta[0]:.1f} mV, last {eta[-1]:.1f} mV"
         )
     _print_jumping(summary)
     _written(output, "voltage")
