@@ -389,6 +389,7 @@ def test_terminal_progress_bar_runs() -> None:
         ("3 h", "symmetric cell, 1.5 cycles", "cycles: 2 (the last one incomplete)"),
         ("2.5 h", "symmetric cell, 1.25 cycles", "cycles: 1;"),
         ("4 h", "symmetric cell, 2 cycles", "cycles: 2;"),
+        ("4.5 h", "symmetric cell, 2.25 cycles", "cycles: 2;"),
     ],
 )
 def test_symmetric_counts_the_cycles_it_ran(tmp_path, duration, title, cycles_line):

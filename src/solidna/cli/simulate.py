@@ -205,9 +205,10 @@ def symmetric(
     # the protocol's length in cycles, a fraction when it ends inside a cycle (1 h of 1-h half
     # cycles is half a cycle; the per-cycle table then ends with that incomplete cycle)
     n_cycles = steps[-1].duration_s / (2 * steps[-1].half_cycle_s)
+    count = f"{n_cycles:.2f}".rstrip("0").rstrip(".")  # 1095.75, not 1096 (rounded up)
     _, summary = _save(
         output,
-        f"symmetric cell, {n_cycles:.4g} cycle{'' if n_cycles == 1 else 's'}",
+        f"symmetric cell, {count} cycle{'' if count == '1' else 's'}",
         # jump=... only with --full: the default (cycle jumping from 100 cycles) is the cell's
         lambda: model.run(steps, jump=False) if full else model.run(steps),
     )
