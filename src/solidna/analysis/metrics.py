@@ -322,11 +322,33 @@ def galvanostatic_cycles(
             f"(off by more than {100 * CHARGE_BALANCE_REL:g} %): charge flows outside the half "
             "cycles (e.g. currents below the rest threshold)."
         )
+    _note_swapped_directions(out, notes)
     out = out.astype(float)
     out.attrs["reference cycle"] = ref
     out.attrs["charge accounted [%]"] = accounted
     out.attrs["notes"] = notes
     return out
+
+
+def _note_swapped_directions(table: pd.DataFrame, notes: list[str]) -> None:
+    """Note cycles whose charge runs at a lower voltage than their discharge.
+
+    Under a current the voltage of a charge lies above the open-circuit voltage and that of a
+    discharge below it (the overpotentials), so over the same state-of-charge window the
+    charge-discharge gap is positive. A negative gap in (nearly) every cycle says the current's
+    sign is the wrong way round (a file that counts the discharge positive, read as given):
+    every charge figure is then a discharge figure. A note, not a correction: a cycle whose
+    charge and discharge cover different windows (a partial first charge) can also give one.
+    """
+    gap = table["Charge-discharge gap [V]"].dropna()
+    negative = int((gap < 0).sum())
+    if len(gap) and negative >= 0.9 * len(gap):
+        notes.append(
+            f"the median charge voltage lies below the median discharge voltage in {negative} of "
+            f"{len(gap)} cycle(s) (a negative charge-discharge gap): charge and discharge look "
+            "swapped. Check the current's sign convention (solidna: positive = charge, "
+            "oxidation of the working electrode)."
+        )
 
 
 def _value_at(table: pd.DataFrame, column: str, cycle: int) -> float | None:

@@ -369,6 +369,29 @@ _NUMBER_WITH_UNIT = re.compile(
 )
 
 
+#: A number written with comma thousands separators and a decimal point ("1,005.3806").
+_THOUSANDS = re.compile(r"^\s*[-+]?\d{1,3}(,\d{3})+(\.\d*)?\s*$")
+
+
+def without_thousands(values: pd.Series) -> pd.Series:
+    """The cells with their comma thousands separators removed, when that is what they are.
+
+    Maccor writes ``Test Time (sec)`` as ``995.3802`` then ``1,005.3806`` (and Excel-formatted
+    exports do the same): the comma groups three digits before a decimal point. A column is
+    changed only when every cell with a comma has that form and the column writes its
+    decimals with a point (a decimal comma, ``1,005``, is left to the caller).
+    """
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return values
+    text = values.astype(str)
+    comma = text.str.contains(",", regex=False) & values.notna()
+    if not comma.any() or not text[comma].str.match(_THOUSANDS).all():
+        return values
+    if not text.str.contains(".", regex=False).any():
+        return values
+    return values.where(~comma, text.str.replace(",", "", regex=False))
+
+
 def numeric_column(
     values: pd.Series, *, what: str, path: Path | str
 ) -> tuple[np.ndarray, str | None]:
@@ -395,6 +418,7 @@ def numeric_column(
     """
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         return values.to_numpy(dtype=float, na_value=np.nan), None
+    values = without_thousands(values)
     as_num = pd.to_numeric(values, errors="coerce")
     bad = as_num.isna() & values.notna() & (values.astype(str).str.strip() != "")
     if not bad.any():

@@ -323,7 +323,8 @@ def _to_measurement(
         )
     frame, kind_found, area = frame_from_columns(sub, mapping, path, notes, area_m2=area_m2)
     used = mapping.get("voltage", ("",))[0]
-    if used.startswith("Ewe") and "Ewe-Ece/V" in raw.columns:
+    # also EC-Lab's recorded averages, "<Ewe/V>" and "<Ewe>/V"
+    if used.lstrip("<").startswith("Ewe") and used != "Ewe-Ece/V" and "Ewe-Ece/V" in raw.columns:
         # a three-electrode record (EC-Lab "Record Ece"): the half-cell potential is read; the
         # cell voltage is there too, and the technique may have limited that one instead
         notes.append(

@@ -57,6 +57,7 @@ from solidna.analysis.io._table import (
     parse_durations,
     split_header,
     unit_factor,
+    without_thousands,
 )
 from solidna.analysis.io.generic import _current_sign, _time_unit_from_wall_clock, read_delimited
 from solidna.errors import DataFormatError, InvalidOptionError
@@ -680,8 +681,9 @@ _MACCOR = {
     "step": ("Step",),
     "wall": ("DPT Time", "DPt Time"),
 }
-# MIMS exports name the test time with its unit: "Test (Sec)", "Test (Min)", "Test (Hr)"
-_MACCOR_TEST_TIME = re.compile(r"^Test\s*\((?P<unit>[A-Za-z]+)\)$")
+# MIMS exports name the test time with its unit: "Test (Sec)", "Test (Min)", "Test (Hr)"; the
+# Maccor export of BatteryArchive's example "Test Time (sec)"
+_MACCOR_TEST_TIME = re.compile(r"^Test(?:\s*Time)?\s*\((?P<unit>[A-Za-z]+)\)$")
 _MACCOR_TIME_WORDS = {"sec": "s", "s": "s", "min": "min", "hr": "h", "hrs": "h", "h": "h"}
 # Header keys kept as metadata; those of the MIMS first line may follow a space, not a tab
 _MACCOR_METADATA = ("Name", "Channel", "Tester", "Tester Channel", "Procedure", "Started")
@@ -703,6 +705,11 @@ _MACCOR_UNITS = {
 }
 
 
+def _maccor_numbers(values: pd.Series) -> np.ndarray:
+    # thousands separators ("1,005.3806" s) would otherwise turn into NaN and their rows be lost
+    return pd.to_numeric(without_thousands(values), errors="coerce").to_numpy(float)
+
+
 def _maccor_unit(column: str) -> str:
     # a unit word, else a bracketed unit ("Ah", "Wh" are in the unit registry), else none
     return _MACCOR_UNITS.get(column) or split_header(column)[1] or ""
@@ -711,8 +718,9 @@ def _maccor_unit(column: str) -> str:
 def maccor_header_line(lines: list[str]) -> int | None:
     """Index of the column-header line of a Maccor text export, or None."""
     for k, line in enumerate(lines):
-        cells = [c.strip() for c in line.rstrip("\r\n").split("\t")]
-        if cells and cells[0] in ("Rec", "Rec#") and any(c in cells for c in ("Md", "State")):
+        # case as written varies by Maccor version and template ("Md", "MD")
+        cells = [c.strip().lower() for c in line.rstrip("\r\n").split("\t")]
+        if cells and cells[0] in ("rec", "rec#") and any(c in cells for c in ("md", "state")):
             return k
     return None
 
@@ -759,8 +767,9 @@ def read_maccor(
     raw = read_delimited(path, sep="\t", skiprows=k, encoding="latin-1", progress=progress)
     raw.columns = [str(c).strip() for c in raw.columns]
     cols = {}
+    lower = {c.lower(): c for c in reversed(raw.columns)}  # the first of a repeated name
     for key, names in _MACCOR.items():
-        hit = next((n for n in names if n in raw.columns), None)
+        hit = next((lower[n.lower()] for n in names if n.lower() in lower), None)
         if hit is not None:
             cols[key] = hit
     stated_unit = None
@@ -787,13 +796,13 @@ def read_maccor(
         time_s = durations
         notes.append("TestTime read as days, hours, minutes and seconds ('0d 00:00:05').")
     else:
-        time_raw = pd.to_numeric(raw[cols["time"]], errors="coerce").to_numpy(float)
+        time_raw = _maccor_numbers(raw[cols["time"]])
         time_unit = stated_unit or _maccor_time_unit(raw, cols, time_raw, notes)
         time_s = time_raw * unit_factor(time_unit, "s", what="Maccor test time", path=path)
 
     def column(key: str, si: str) -> np.ndarray:
         unit = _maccor_unit(cols[key])
-        values = pd.to_numeric(raw[cols[key]], errors="coerce").to_numpy(float)
+        values = _maccor_numbers(raw[cols[key]])
         return values * unit_factor(unit, si, what=f"Maccor {key} {cols[key]!r}", path=path)
 
     current = column("current", "A")

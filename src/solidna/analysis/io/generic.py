@@ -58,11 +58,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "time": ("time", "testtime", "totaltime", "elapsedtime", "t", "runtime", "testtimes")
     + ("测试时间", "总时间", "累计时间"),
     # "u": the IEC symbol (BaSyTec and Digatron write "U[V]")
+    # "workingelectrode": Admiral Squidstat names the working electrode's potential
+    # "Working Electrode (V)" (its "... vs. NHE" and "Counter Electrode" columns are not it)
     "voltage": ("voltage", "ewe", "ecell", "<ewe>", "potential", "cellvoltage", "e", "v")
-    + ("volts", "u", "电压"),
+    + ("volts", "u", "workingelectrode", "电压"),
     "current": ("current", "i", "<i>", "amps", "cellcurrent", "电流"),
     "current density": ("currentdensity", "j"),
-    "capacity": ("capacity", "(q-qo)", "q", "netcapacity", "charge", "容量"),
+    # "cumulativecharge": Admiral Squidstat's running charge since the start ("Cumulative
+    # Charge (mAh)"); finish_table checks it against the current's integral
+    "capacity": ("capacity", "(q-qo)", "q", "netcapacity", "charge", "cumulativecharge")
+    + ("容量",),
     "cycle": ("cyclenumber", "cycle", "cycleindex", "cycleno", "cyclec", "cyc#")
     + ("循环", "循环号", "循环序号"),
     "step": ("step", "stepindex", "ns", "stepnumber", "工步", "工步号", "工步序号", "步次"),
@@ -85,7 +90,10 @@ def _norm(stem: str) -> str:
     # a leading "~" or "#" marks the header line as a comment in some exports (BaSyTec
     # "~Time[h]"): not part of the name; a hyphen between words is a separator (Landt
     # "Cycle-Index"), a leading one a sign ("-Z''"), one between symbols a minus ("(Q-Qo)")
-    text = re.sub(r"[\s_.]+", "", stem.lower()).lstrip("~#")
+    # Metrohm Autolab (NOVA) names a quantity after its channel, "WE(1).Current (A)",
+    # "WE(1).Potential (V)": the quantity is what follows the working-electrode prefix
+    text = re.sub(r"^\s*we\s*\(\d+\)\s*\.", "", stem.lower())
+    text = re.sub(r"[\s_.]+", "", text).lstrip("~#")
     return re.sub(r"(?<=[^\W\d_]{2})-(?=[^\W\d_]{2})", "", text)
 
 
@@ -212,10 +220,19 @@ def check_columns(
         used = ", ".join(f"{k}={v[0] if isinstance(v, tuple) else v!r}" for k, v in mapping.items())
         problem = f"no column for {tidy} (columns found: {found}; recognised: {used})"
     names = "; ".join(f"{key}: {', '.join(ALIASES[key])}" for alts in wanted for key in alts)
+    rest = ""
+    if kind == "timeseries" and missing == [_NEEDS[kind][2]]:
+        # time and voltage but no current: an open-circuit record (EC-Lab's OCV text export
+        # writes time/s, <Ewe>/V only); a current of zero is not assumed from an absent column
+        rest = (
+            " If the record has no current (an open-circuit rest), the file cannot show it: "
+            "export the instrument's own file (an EC-Lab .mpt keeps the mode column that marks a "
+            "rest), or add a current column of zeros."
+        )
     raise DataFormatError(
         f"{path}: {problem}. Recognised column names (case, spaces, dots and underscores "
         f"ignored; a unit in [..], (..) or after '/'): {names}. Map the columns with "
-        f"{_MAPPING_EXAMPLE[kind]}."
+        f"{_MAPPING_EXAMPLE[kind]}.{rest}"
     )
 
 
@@ -328,7 +345,13 @@ def frame_from_columns(
     currents = [c for c in currents if c in out]
     if kind == "timeseries" and currents:
         # one decision for the current and its density (one note)
-        sign = _current_sign(raw, out[currents[0]], notes)
+        sign = _current_sign(
+            raw,
+            out[currents[0]],
+            notes,
+            time=out.get(QUANTITIES["time"][0]),
+            voltage=out.get(QUANTITIES["voltage"][0]),
+        )
         for target in currents:
             out[target] = out[target] * sign
     return pd.DataFrame(out), kind, area_m2
@@ -480,7 +503,9 @@ def _direction_labels(raw: pd.DataFrame) -> tuple[np.ndarray, str] | None:
     return None
 
 
-def _current_sign(raw: pd.DataFrame, current, notes: list[str]) -> np.ndarray | float:
+def _current_sign(
+    raw: pd.DataFrame, current, notes: list[str], *, time=None, voltage=None
+) -> np.ndarray | float:
     """Factor per row (or one for all) that gives the current solidna's sign, checked against
     what the file itself states.
 
@@ -490,12 +515,13 @@ def _current_sign(raw: pd.DataFrame, current, notes: list[str]) -> np.ndarray | 
     the direction of each step, the sign is taken from it rather than assumed: an unsigned
     current gets the sign of its rows' labels; a clear majority against the labels (90 % of the
     rows that carry current) turns the sign round; a mixed answer leaves it and says so. Each
-    case is a note.
+    case is a note. A file that states no direction is checked against its own voltage
+    (:func:`_sign_from_voltage`).
     """
     i = np.asarray(current, dtype=float)
     found = _direction_labels(raw)
     if found is None:
-        return 1.0
+        return _sign_from_voltage(time, voltage, i, notes)
     labels, source = found
     typical = np.nanpercentile(np.abs(i), 90) if i.size else 0.0
     flowing = (np.abs(i) > 0.05 * typical) & (labels != 0)
@@ -521,6 +547,56 @@ def _current_sign(raw: pd.DataFrame, current, notes: list[str]) -> np.ndarray | 
             f"{source} and the current's sign disagree in {share:.0%} of the rows with current; "
             "the current is used as given (positive = charge). Check the sign convention."
         )
+    return 1.0
+
+
+#: Least voltage change [V] over a constant-current segment that counts as its response, and
+#: least rows of such a segment (a handful of rows is too few to tell a response from noise).
+_RESPONSE_V = 1e-3
+_RESPONSE_ROWS = 5
+
+
+def _sign_from_voltage(time, voltage, current: np.ndarray, notes: list[str]) -> float:
+    """-1 when the file's current is positive on discharge by its own voltage, else 1.
+
+    Under a constant current the voltage answers the current: a charge (positive current, the
+    oxidation of the working electrode) raises it, by the ohmic step at the switch and by the
+    change of state of charge after it; a discharge lowers it. Each constant-current segment
+    (one sign, the current within +-5 % of its median) is compared with the voltage just before
+    it: the segment's mean voltage above it with a positive current agrees. When the segments
+    (of 5 rows or more) that moved the voltage by at least 1 mV disagree for 90 % of their
+    rows, the file counts the discharge positive (BatteryArchive's flow-cell CSV ``i``): the
+    sign is turned, with a note. Potentiostatic records (a current that varies: CV,
+    chronoamperometry) give no segment and are left as they are.
+    """
+    if time is None or voltage is None or current.size < 3:
+        return 1.0
+    v = np.asarray(voltage, dtype=float)
+    i = np.nan_to_num(current)
+    typical = np.nanpercentile(np.abs(i), 90)
+    if not typical > 0:
+        return 1.0
+    s = np.where(np.abs(i) > 0.05 * typical, np.sign(i), 0.0)
+    votes = np.zeros(2)  # rows that agree, rows that disagree
+    segments = 0
+    for seg in np.split(np.arange(i.size), np.flatnonzero(np.diff(s)) + 1):
+        mag = np.abs(i[seg])
+        if s[seg[0]] == 0 or seg.size < _RESPONSE_ROWS or np.ptp(mag) > 0.1 * np.median(mag):
+            continue
+        before = v[seg[0] - 1] if seg[0] > 0 else v[seg[0]]
+        dv = np.nanmean(v[seg[1:]]) - before
+        if not abs(dv) >= _RESPONSE_V:
+            continue
+        segments += 1
+        votes[int(np.sign(dv) != s[seg[0]])] += seg.size
+    if segments and votes[1] >= 0.9 * votes.sum():
+        notes.append(
+            f"the file counts the current positive on discharge: in {segments} constant-current "
+            "segment(s) the voltage falls while the current is positive and rises while it is "
+            "negative; the sign is turned to solidna's convention (positive = charge, "
+            "oxidation of the working electrode). Check the file's sign convention."
+        )
+        return -1.0
     return 1.0
 
 
@@ -588,7 +664,7 @@ def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
         for j in range(k + 1, len(split)):
             if blank[j] or (j == k + 1 and _is_point_count(split[j])):
                 continue
-            if not width[j] & width[k] or not any(_NUMBERISH.match(x) for x in split[j]):
+            if not width[j] & width[k] or not _is_data_row(split[j]):
                 break
             run += 1
         if run > best:
@@ -601,6 +677,17 @@ def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
         ):
             decimal = ","
     return delimiter, offset + skip, decimal
+
+
+def _is_data_row(fields: list[str]) -> bool:
+    """True for a line that can be a data row: at least half of its filled fields are numbers.
+
+    One number is not enough: a metadata block of "key, description, channel, type, value"
+    lines (Spectro Inlets' Zilien writes ~100 of them above its table) has one numeric field a
+    line and would otherwise pass for a longer run of data rows than the table's own.
+    """
+    filled = [x for x in fields if x.strip()]
+    return 2 * sum(bool(_NUMBERISH.match(x)) for x in filled) >= len(filled) > 0
 
 
 #: Lines searched for the first data rows of a text table with a long preamble.
@@ -815,6 +902,7 @@ def table_measurement(
     notes = [] if notes is None else notes
     mapping = map_columns(list(raw.columns), columns, path)
     check_columns(mapping, raw.columns, path)
+    _note_repeated_names(mapping, list(raw.columns), notes)
     frame, kind, area = frame_from_columns(raw, mapping, path, notes, area_m2=area_m2)
     table = finish_table(frame, path=path, kind=kind, area_m2=area, notes=notes)
     return Measurement(
@@ -826,6 +914,21 @@ def table_measurement(
         metadata={**(metadata or {}), "columns used": {k: v[0] for k, v in mapping.items()}},
         notes=notes,
     )
+
+
+def _note_repeated_names(
+    mapping: Mapping[str, tuple[str, str | None]], header: list[str], notes: list[str]
+) -> None:
+    """Note a column read whose name the file repeats (pandas reads the repeats as ``name.1``,
+    ``name.2``): a file of several data series side by side, each with its own time column
+    (Spectro Inlets' Zilien writes one per instrument); the first is the one read."""
+    for key, (col, _) in mapping.items():
+        repeats = [h for h in header if re.fullmatch(re.escape(col) + r"\.\d+", h)]
+        if repeats:
+            notes.append(
+                f"{len(repeats) + 1} columns are named {col!r}: the first is read as the {key} "
+                "(the others belong to further data series of the file)."
+            )
 
 
 def _headerless(path: Path, sep: str, skip: int, encoding: str = "utf-8") -> bool:
