@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,13 @@ from solidna.cells.jump import (
     settling_cycles,
     use_jumping,
 )
-from solidna.errors import InvalidOptionError, OutOfRangeError, positive_int
+from solidna.errors import (
+    InvalidOptionError,
+    OutOfRangeError,
+    OutOfRangeWarning,
+    positive_int,
+    user_stacklevel,
+)
 from solidna.protocols import (
     CyclicVoltammetry,
     ImpedanceSpectroscopy,
@@ -589,6 +596,79 @@ def _jumped_timeseries(
     return pd.DataFrame(ts, copy=False), resolved, (samples[0], samples[2], samples[1], cycle_of)
 
 
+#: Share of the peak current the neglected double-layer charging current may reach before a CV
+#: is no longer quasi-steady enough for the algebraic (no double layer) model.
+CV_CHARGING_SHARE = 0.01
+
+
+def _warn_if_not_quasi_steady(step: CyclicVoltammetry, parameters, ts: pd.DataFrame) -> None:
+    """Warn if the sweep is too fast for the CV model, which drops the double layer (surface form
+    ``"algebraic"``, like the paper's quasi-steady reading of a 5 mV/s sweep, Fig. 4g): its
+    charging current, at most C_dl nu / 2 (two interfaces in series), must stay below
+    :data:`CV_CHARGING_SHARE` of the peak current."""
+    charging = parameters["Double-layer capacitance [F.m-2]"] * step.scan_rate_V_s / 2
+    peak = float(ts["Current density [mA.cm-2]"].abs().max()) * 10
+    if charging > CV_CHARGING_SHARE * peak:
+        fastest = CV_CHARGING_SHARE * peak * 2 / parameters["Double-layer capacitance [F.m-2]"]
+        warnings.warn(
+            f"scan rate {step.scan_rate_V_s * 1e3:.3g} mV/s: the double-layer charging current "
+            f"(~{charging / 10:.3g} mA/cm2) is {charging / peak:.0%} of the peak current, but "
+            "the CV model is quasi-steady (no double layer), so the simulated current misses it. "
+            f"Use at most ~{fastest * 1e3:.3g} mV/s for this window (the paper: 5 mV/s).",
+            OutOfRangeWarning,
+            stacklevel=user_stacklevel(),
+        )
+
+
+#: The model's salt concentrations at the two SSE faces (a depleted face stops the run).
+_FACE_SALT = (
+    "Left surface salt concentration [mol.m-3]",
+    "Right surface salt concentration [mol.m-3]",
+)
+
+
+def _depletion_note(
+    values: dict,
+    face_salt: float | None,
+    current: float | PlatingStripping,
+    fix: str = "Lower the current density below the limiting current, or thin the SSE",
+) -> str:
+    """Why a run stopped at the voltage limit, if the salt at an SSE face ran out: ``""``, or
+    a clause naming the current density, the SSE's limiting current and Sand's time.
+
+    Parameters
+    ----------
+    values : dict
+        The model's values.
+    face_salt : float or None
+        The lower of the two face concentrations at the stop [mol.m-3]; ``None`` if not
+        recorded (a jumped run), then judged from ``current``: a plating/stripping step above
+        the limiting current whose half cycle outlasts Sand's time.
+    current : float or PlatingStripping
+        The current density at the stop [A.m-2], or the step.
+    fix : str
+        What the user can do about it.
+    """
+    from solidna.models.solve import limiting_current_density_A_m2, sand_time_s
+    from solidna.models.symmetric import DEPLETED_SALT_FRACTION
+
+    i_lim = limiting_current_density_A_m2(values)
+    if isinstance(current, PlatingStripping):
+        i = current.current_density_A_m2
+        depleted = i > i_lim and current.half_cycle_s > sand_time_s(values, i)
+    else:
+        i = abs(float(current))
+        c0 = values["Salt concentration [mol.m-3]"]
+        depleted = face_salt is not None and face_salt < 2 * DEPLETED_SALT_FRACTION * c0
+    if not depleted:
+        return ""
+    return (
+        f": the salt at the plating face of the SSE ran out - {i / 10:.3g} mA/cm2 is above "
+        f"the SSE's limiting current of {i_lim / 10:.3g} mA/cm2 (2FDc/((1-t+)L)), and Sand's "
+        f"time is {sand_time_s(values, i):.3g} s; the voltage diverges there. {fix}"
+    )
+
+
 def _step_list(steps: object) -> list[Step]:
     """``steps`` as a non-empty list (one step alone is accepted too)."""
     if isinstance(steps, Step):
@@ -702,7 +782,7 @@ class SymmetricCell(Cell):
             values,
             self.anode,
             current_schedule(steps),
-            variables=(WORKING_ELECTRODE_VOLTAGE, "Current density [A.m-2]"),
+            variables=(WORKING_ELECTRODE_VOLTAGE, "Current density [A.m-2]", *_FACE_SALT),
             var_pts=self.var_pts,
             points_per_half_cycle=points_per_half_cycle,
         )
@@ -715,10 +795,11 @@ class SymmetricCell(Cell):
         )
         status = "completed"
         if "voltage" in out["termination"].lower():
+            face_salt = min(out[name][-1] for name in _FACE_SALT)
             status = (
                 f"voltage limit {values['Voltage limit [V]']:g} V reached at "
                 f"{ts['Time [h]'].iloc[-1]:.3f} h"
-            )
+            ) + _depletion_note(values, face_salt, out["Current density [A.m-2]"][-1])
         return self._result(
             CyclingResult,
             ts,
@@ -872,6 +953,8 @@ class SymmetricCell(Cell):
             status = (
                 f"voltage limit {blocks.limit_V:g} V reached at {ts['Time [h]'].iloc[-1]:.3f} h"
             )
+            # the blocks do not record the salt profile: judged from the current and half cycle
+            status += _depletion_note(self._values(state), None, step)
         result = self._result(
             CyclingResult,
             ts,
@@ -966,7 +1049,21 @@ class SymmetricCell(Cell):
                 "Current density [mA.cm-2]": out["Current density [A.m-2]"] / 10,
             }
         )
-        return self._result(CVResult, ts, [step.describe()], tic)
+        status = "completed"
+        t_end = float(out["Time [s]"][-1])
+        if t_end < step.duration_s * (1 - 1e-9):
+            # the vertices lie within the voltage limit (checked above): only a depleted face
+            # stops a sweep early
+            values = self._values(state)
+            status = f"stopped at {t_end:.4g} s (voltage {out['Voltage [V]'][-1]:.3g} V)"
+            status += _depletion_note(
+                values,
+                0.0,
+                out["Current density [A.m-2]"][-1],
+                "Narrow the vertices (the paper sweeps -0.5 V to 0.5 V)",
+            )
+        _warn_if_not_quasi_steady(step, self.parameters, ts)
+        return self._result(CVResult, ts, [step.describe()], tic, status=status)
 
     def eis(
         self,

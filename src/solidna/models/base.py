@@ -39,6 +39,7 @@ from solidna.models.schedule import current_expression, interp_times, switch_tim
 
 __all__ = [
     "solver_failure",
+    "start_voltage_note",
     "events_at_start",
     "OPERATING_MODES",
     "CircuitParameters",
@@ -291,7 +292,63 @@ def events_at_start(exc: Exception) -> str | None:
     return events[1] if events else None
 
 
-def solver_failure(exc: Exception, failure: str) -> ConvergenceError:
+#: The parameter holding the limit of each event of these models (for the messages).
+_EVENT_LIMITS = {
+    "Minimum voltage [V]": "Lower voltage cut-off [V]",
+    "Maximum voltage [V]": "Upper voltage cut-off [V]",
+    "Voltage limit [V]": "Voltage limit [V]",
+}
+
+
+def start_voltage_note(
+    model: OneDomainModel, parameter_values: pybamm.ParameterValues, var_pts: int
+) -> str:
+    """What the cell voltage is at the first instant of a solve its events refused to start
+    (``" (the voltage at the first instant is 1.16 V; its limits: 1.5 V, 4.86 V)"``; for the
+    symmetric cell, whose limit is on ``|V|``, that magnitude), for the message
+    of :func:`solver_failure`; ``""`` if it cannot be computed.
+
+    The model is solved without its events over the first millisecond (IDAKLU makes the
+    algebraic states consistent: the ohmic and interfacial drops at the new current).
+
+    Parameters
+    ----------
+    model : OneDomainModel
+        The model whose solve was refused.
+    parameter_values : pybamm.ParameterValues
+        Its parameter values, with the current function.
+    var_pts : int
+        Mesh points of its domain [-].
+
+    Returns
+    -------
+    str
+        The note, or ``""``.
+    """
+    try:
+        free = model.new_copy()
+        free.events = []
+        sim = pybamm.Simulation(
+            free,
+            parameter_values=parameter_values,
+            var_pts={model.spatial_variable(): var_pts},
+            solver=pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8),
+        )
+        v0 = float(sim.solve([0.0, 1e-3])["Voltage [V]"].entries[0])
+    except Exception:  # the note is a courtesy: the error is raised without it
+        return ""
+    limits = [
+        f"{float(parameter_values[param]):g} V"
+        for event, param in _EVENT_LIMITS.items()
+        if any(e.name == event for e in model.events) and param in parameter_values.keys()
+    ]
+    if any(e.name == "Voltage limit [V]" for e in model.events):
+        # the symmetric cell's limit is on |V| (its sign is the current's)
+        return f" (|V| at the first instant is {abs(v0):.3g} V; its limit: {', '.join(limits)})"
+    return f" (the voltage at the first instant is {v0:.3g} V; its limits: {', '.join(limits)})"
+
+
+def solver_failure(exc: Exception, failure: str, note: str = "") -> ConvergenceError:
     """The error to raise for a failed solve: ``failure`` (with ``{exc}`` replaced by the solver's
     message), unless the solver refused to start because an event (a voltage limit or cut-off) is
     already crossed at t = 0 - then the cause, which is not numerical, is named instead.
@@ -302,6 +359,9 @@ def solver_failure(exc: Exception, failure: str) -> ConvergenceError:
         The solver's error.
     failure : str
         Message for a numerical failure, with ``{exc}`` for the solver's message.
+    note : str, optional
+        Added after the limit's name when an event refused the start
+        (:func:`start_voltage_note`).
 
     Returns
     -------
@@ -311,7 +371,7 @@ def solver_failure(exc: Exception, failure: str) -> ConvergenceError:
     events = events_at_start(exc)
     if events:
         return ConvergenceError(
-            f"The cell is past its limit {events} as soon as the current flows: the current "
+            f"The cell is past its limit {events}{note} as soon as the current flows: the current "
             "is too high for this cell (the ohmic and interfacial drop alone exceed the limit) or "
             "the start state is already beyond it. Lower the current density (or current), or "
             "check the cut-offs."
@@ -383,7 +443,8 @@ def solve_schedule(
     try:
         sol = sim.solve(t_eval=switch, t_interp=interp_times(switch, points_per_half_cycle, early))
     except pybamm.SolverError as exc:
-        raise solver_failure(exc, failure) from None
+        note = start_voltage_note(model, parameter_values, var_pts) if events_at_start(exc) else ""
+        raise solver_failure(exc, failure, note) from None
     t_all = sol["Time [s]"].entries
     keep = ~np.isin(t_all, switch[1:])
     out: dict[str, np.ndarray | str] = {"Time [s]": t_all[keep]}

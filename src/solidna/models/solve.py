@@ -28,6 +28,8 @@ __all__ = [
     "solve_current",
     "solve_voltage",
     "impedance",
+    "limiting_current_density_A_m2",
+    "sand_time_s",
 ]
 
 # Solver tolerances: relative 1e-6 keeps the per-cycle overpotential converged to < 0.01 mV
@@ -109,6 +111,54 @@ def symmetric_parameter_values(
     values["Initial left interphase thickness [m]"] = left
     values["Initial right interphase thickness [m]"] = right
     return values
+
+
+def limiting_current_density_A_m2(values: Mapping[str, float]) -> float:
+    """Limiting current density of the symmetric cell [A.m-2]: the steady salt profile across
+    the SSE reaches zero at the plating face, ``2 F D c0 / ((1 - t+) L)`` (binary electrolyte,
+    blocking-free metal electrodes; Newman & Thomas-Alyea ch. 12). Above it the salt there runs
+    out after Sand's time (:func:`sand_time_s`).
+
+    Parameters
+    ----------
+    values : mapping
+        The model's values (:func:`symmetric_parameter_values`).
+
+    Returns
+    -------
+    float
+        Limiting current density [A.m-2].
+    """
+    return (
+        2
+        * F
+        * values["Salt diffusivity [m2.s-1]"]
+        * values["Salt concentration [mol.m-3]"]
+        / ((1 - values["Cation transference number [-]"]) * values["SSE thickness [m]"])
+    )
+
+
+def sand_time_s(values: Mapping[str, float], current_density_A_m2: float) -> float:
+    """Sand's time [s]: when the salt at the plating face runs out under a constant current
+    density, ``pi D (c0 F / ((1 - t+) i))^2 / 4`` (semi-infinite diffusion; Bard & Faulkner
+    eq. 8.2.14 with the migration share t+ removed). Valid while ``sqrt(D t)`` is small
+    against the SSE thickness, i.e. well above the limiting current.
+
+    Parameters
+    ----------
+    values : mapping
+        The model's values (:func:`symmetric_parameter_values`).
+    current_density_A_m2 : float
+        Current density [A.m-2], either sign.
+
+    Returns
+    -------
+    float
+        Sand's time [s].
+    """
+    flux = (1 - values["Cation transference number [-]"]) * abs(current_density_A_m2) / F
+    c0 = values["Salt concentration [mol.m-3]"]
+    return float(np.pi * values["Salt diffusivity [m2.s-1]"] / 4 * (c0 / flux) ** 2)
 
 
 @functools.lru_cache(maxsize=16)

@@ -30,7 +30,8 @@ Operating modes are PyBaMM's (:mod:`solidna.models.base`): ``"current"`` (``"Cur
 [A]"``; galvanostatic steps, rest, EIS), ``"voltage"`` (``"Voltage function [V]"``; cyclic
 voltammetry), ``"power"`` and ``"resistance"``; a ``pybamm.Experiment`` switches between them
 step by step. The cycler's protection ``|V| < "Voltage limit [V]"`` is the event
-``"Voltage limit [V]"``.
+``"Voltage limit [V]"``; it fires too when the salt at a face of the SSE is depleted (above the
+limiting current, at Sand's time), where the true voltage diverges.
 """
 
 from __future__ import annotations
@@ -40,7 +41,12 @@ import pybamm
 from solidna.models.base import CAPACITY_OPTIONS, OPERATING_MODES, OneDomainModel
 from solidna.models.interphase import GROWTH_OPTIONS, InterphaseSubmodel
 
-__all__ = ["SymmetricCellModel"]
+__all__ = ["SymmetricCellModel", "DEPLETED_SALT_FRACTION"]
+
+#: Salt concentration at an SSE face, as a fraction of the bulk's, at which the face counts as
+#: depleted (the run stops, as at the voltage limit): the concentration overpotential is then
+#: (2RT/F)(1 - t+) ln(1000) ~ 0.2 V and diverging, and below it the model's floors take over.
+DEPLETED_SALT_FRACTION = 1e-3
 
 _OPTIONS = {
     "anode": ("modified", "pristine"),
@@ -218,6 +224,16 @@ class SymmetricCellModel(OneDomainModel):
         # 10 V), one event for both signs: a second event function costs ~10 % of a 4000-h run.
         # A pybamm.Experiment does not relax it (PyBaMM relaxes only its own "Minimum/Maximum
         # voltage [V]"): an experiment's cut-offs lie inside +-"Voltage limit [V]".
+        # Above the limiting current 2 F D c0 / ((1 - t+) L) the salt at the plating face runs
+        # out (Sand's time): the true voltage diverges there, so the cycler's limit is reached
+        # at once, while the model's floors (c_pos) would go on with a finite, meaningless
+        # voltage. The same event therefore also fires when a face's salt falls to
+        # DEPLETED_SALT_FRACTION of c0 (its margin in volts, scaled by the limit, stays far
+        # from zero otherwise, so it never moves the voltage-limit root).
+        depletion = (pybamm.minimum(c_left, c_right) / c0 - DEPLETED_SALT_FRACTION) * v_max
         self.events = [
-            pybamm.Event("Voltage limit [V]", v_max - pybamm.AbsoluteValue(voltage)),
+            pybamm.Event(
+                "Voltage limit [V]",
+                pybamm.minimum(v_max - pybamm.AbsoluteValue(voltage), depletion),
+            ),
         ]
