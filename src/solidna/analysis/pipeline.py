@@ -426,6 +426,36 @@ def _unreliable(parameters: list[str | None], conductivity: bool) -> str:
     return f"{text[0].upper()}{text[1:]} {'are' if plural else 'is'} unreliable."
 
 
+def _check_capacitive(m: Measurement, label: str, z: np.ndarray, circuit: str) -> None:
+    """Refuse a spectrum whose every Z_im is >= 0 when the circuit has no inductor.
+
+    An electrochemical cell has a capacitive part (Z_im < 0) somewhere in its sweep; an export
+    whose imaginary column is all positive holds -Z'' (the Nyquist axis) under a name without
+    the minus sign (PyEIS's ``Z_img``). Fitted as Z_im, every number would come from the
+    mirror image (impedance.py warns, the DRT refuses); the fix is in the column mapping.
+    """
+    inductor = re.search(r"(?<![A-Za-z])La?\d", circuit)  # impedance.py's L and La elements
+    if inductor or not (np.all(z.imag >= 0) and np.any(z.imag > 0)):
+        return
+    column = (m.metadata.get("columns used") or {}).get("z_im")
+    if column:
+        fix = (
+            f"the column {column!r} most likely holds -Z'' (the Nyquist axis) under a name "
+            f"without the minus sign. Map it as -Z'': --column '-z_im={column}' (Python: "
+            f"columns={{'-z_im': {column!r}}})"
+        )
+    else:
+        fix = (
+            "the file most likely gives -Z'' (the Nyquist axis) as its imaginary part. Export "
+            "Z'' itself, or a CSV with a '-Z_im [Ohm]' column"
+        )
+    raise DataFormatError(
+        f"{m.source}: every Z_im of {label} is >= 0 ({int(np.sum(z.imag > 0))} of {z.size} "
+        f"above zero): the spectrum has no capacitive part, so {fix}. If it is truly inductive, "
+        "fit a circuit with an inductor (--circuit 'R0-L0-p(R1,C1)')."
+    )
+
+
 def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) -> dict[str, Any]:
     from solidna.analysis.drt import MIN_POINTS as DRT_MIN_POINTS
     from solidna.analysis.eis import (
@@ -464,6 +494,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
             if f.size < 5:
                 notes.append(f"{label}: {f.size} frequencies, too few to fit; skipped.")
                 continue
+            _check_capacitive(m, label, z, circuit)
             if f.size < KK_MIN_POINTS:
                 # a short sweep (an aborted run, a fragment) can still be fitted; the
                 # Kramers-Kronig check's noise estimate needs more points than it has

@@ -68,6 +68,11 @@ SURVEY_SPAN_EV = 150.0
 #: deeper; the shallowest ones fitted as core levels (Zn 3d, Cd 4d: ~10 eV; Hf 4f: ~14 eV) are
 #: measured in windows that stay well above 1 eV.
 VALENCE_EDGE_EV = 1.0
+#: On a kinetic axis turned into binding energy without the spectrometer's work function
+#: (BE = hv - KE, as solidna converts), the Fermi level lies at BE = phi rather than 0: up to
+#: this [eV] for the usual spectrometer work functions (4-5 eV). A CLAM2 UPS Fermi edge of gold
+#: at hv = 39 eV lies at 3.5 eV on that axis.
+SPECTROMETER_WORK_FUNCTION_MAX_EV = 5.0
 #: A fitted component is set beside a paper position when within this distance [eV].
 COMPARE_WINDOW_EV = 1.0
 #: Largest number of curves of one file analysed one by one by ``afm-force`` (a map: afm-map).
@@ -427,7 +432,11 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
         if span > SURVEY_SPAN_EV:
             table = _survey(s)
             if s.cycle in (None, 1):
-                w.csv(f"tables/{stem}.{part}.survey.csv", table)
+                unit = "counts" if s.intensity_unit == "counts" else "cps"
+                w.csv(
+                    f"tables/{stem}.{part}.survey.csv",
+                    table.rename(columns={"Prominence [cps]": f"Prominence [{unit}]"}),
+                )
                 fig = _survey_figure(s, table, f"{p.name}: {name}")
                 w.figure(f"{stem}_{part}_survey", fig)
             result["regions"][name] = {
@@ -437,7 +446,12 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
             continue
         lev = level_of(s.label, s.binding_energy_eV)
         low, high = float(np.min(s.binding_energy_eV)), float(np.max(s.binding_energy_eV))
-        if lev is None and low <= VALENCE_EDGE_EV:
+        edge = VALENCE_EDGE_EV + (
+            SPECTROMETER_WORK_FUNCTION_MAX_EV
+            if s.metadata.get("converted from kinetic energy")
+            else 0.0
+        )
+        if lev is None and low <= edge:
             # a peak fit with core-level line shapes and a Shirley background on a valence band
             # or Fermi edge gives a "component" with no meaning (a LG4X UPS Fermi-edge export
             # came out as one unassigned peak at 2.7 eV, "converged")
@@ -445,10 +459,16 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
                 "valence band or Fermi edge": True,
                 "binding energy range [eV]": [low, high],
             }
+            where = (
+                f"0 eV, or up to {SPECTROMETER_WORK_FUNCTION_MAX_EV:g} eV on this kinetic axis "
+                "converted without the spectrometer's work function"
+                if edge > VALENCE_EDGE_EV
+                else "0 eV"
+            )
             notes.append(
                 f"{p.name}: {name}: binding energies {low:.3g} to {high:.3g} eV reach the Fermi "
-                "level (0 eV): a valence band or Fermi edge, not a core level; not fitted with "
-                "core-level lines."
+                f"level ({where}): a valence band or Fermi edge, not a core level; not fitted "
+                "with core-level lines."
             )
             continue
         listed = opts.get("peak list") or {}
@@ -520,6 +540,7 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
         rows += table.to_dict(orient="records")
         result["regions"][name] = {
             "core level": lev,
+            "intensity unit": s.intensity_unit,
             "background": fit.background,
             "converged": fit.converged_,
             "flags": fit.flags_,
@@ -534,22 +555,23 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
         shown = s.cycle is None or s.cycle in (1, cycles_max.get(s.label, 1))
         if shown and n_fig < MAX_REGION_FIGURES:
             tags = dict(zip(table["Name"], table["Species"], strict=True))
-            w.figure(f"{stem}_{part}_fit", fit.plot(f"{p.name}: {name}", tags))
+            u = s.intensity_unit
+            w.figure(f"{stem}_{part}_fit", fit.plot(f"{p.name}: {name}", tags, unit=u))
             curves = pd.DataFrame(
                 {
                     "Binding energy [eV]": fit.energy_eV,
-                    "Intensity [counts.s-1]": fit.intensity_,
-                    "Background [counts.s-1]": fit.background_,
-                    "Envelope [counts.s-1]": fit.envelope_,
-                    "Residual [counts.s-1]": fit.residual_,
+                    f"Intensity [{u}]": fit.intensity_,
+                    f"Background [{u}]": fit.background_,
+                    f"Envelope [{u}]": fit.envelope_,
+                    f"Residual [{u}]": fit.residual_,
                 }
-                | {f"{c} [counts.s-1]": v for c, v in fit.components_.items()}
+                | {f"{c} [{u}]": v for c, v in fit.components_.items()}
             )
             w.csv(f"tables/{stem}.{part}.fit.csv", curves)
             n_fig += 1
     if rows:
         comp = pd.DataFrame(rows)
-        w.csv(f"tables/{stem}.xps_components.csv", comp)
+        w.csv(f"tables/{stem}.xps_components.csv", _in_counts(comp, [f[0] for f in fits], notes))
         rsf = rsf_table() | dict(opts.get("rsf") or {})
         levels_seen = {lev for lev in comp["Core level"] if lev}
         missing = sorted(levels_seen - set(rsf))
@@ -635,6 +657,20 @@ def _xps_comparison(comp: pd.DataFrame, name: str, comparisons: list) -> None:
         )
 
 
+def _in_counts(frame: pd.DataFrame, spectra, notes: list[str]) -> pd.DataFrame:
+    """``frame`` with its rate units relabelled as counts when its spectra are raw counts (a
+    text export without a dwell time and scan count); a file mixing both is noted."""
+    units = {s.intensity_unit for s in spectra}
+    if units == {"counts"}:
+        return frame.rename(columns=lambda c: c.replace("[cps.eV]", "[counts.eV]"))
+    if len(units) > 1:
+        notes.append(
+            "some spectra are in counts and some in counts per second: their areas (and the "
+            "atomic %) are not comparable; the components table's 'cps' stands for either."
+        )
+    return frame
+
+
 def _survey_figure(spec, table: pd.DataFrame, title: str):
     fig, ax = figure_axes()
     ax.plot(spec.binding_energy_eV, spec.intensity_cps, lw=0.7)
@@ -654,7 +690,7 @@ def _survey_figure(spec, table: pd.DataFrame, title: str):
             )
     ax.invert_xaxis()
     ax.set_xlabel("Binding energy [eV]")
-    ax.set_ylabel("Intensity [counts.s-1]")
+    ax.set_ylabel(f"Intensity [{spec.intensity_unit}]")
     ax.set_title(title)
     return fig
 

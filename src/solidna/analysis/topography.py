@@ -4,7 +4,10 @@ Files are read with ``SurfaceTopography`` (MIT; Bruker/Nanoscope ``.di``/``.spm`
 ``.nid``, Gwyddion ``.gwy``, and many more), imported lazily (``pip install solidna[surface]``).
 Gwyddion files whose data fields SurfaceTopography does not list (it finds channels only under
 the usual keys and with SI units) are read by a small GwyContainer parser here: the format is a
-documented, fixed serialisation (gwyddion.net, "Gwyddion native file format").
+documented, fixed serialisation (gwyddion.net, "Gwyddion native file format"). Text exports that
+state their grid in ``key : value`` lines (``Image Width``/``Image Height`` [pixels], ``Real
+Width``/``Real Height``, ``Z Unit``; Nanosurf's text export) are read here too, in the units the
+header gives: SurfaceTopography's matrix reader takes them for one row of heights in metres.
 
 Roughness (ISO 25178-2 areal parameters, on the levelled heights ``z`` of the evaluation area):
 
@@ -29,6 +32,7 @@ fits the finite points and the roughness parameters leave the missing ones out.
 from __future__ import annotations
 
 import os
+import re
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +56,22 @@ __all__ = [
 #: ``line`` a least-squares straight line from every scan line (row) - the usual correction of
 #: line-to-line offsets and tilt.
 LEVELS = ("none", "plane", "line")
-_UNITS = {"m": 1.0, "mm": 1e-3, "um": 1e-6, "µm": 1e-6, "nm": 1e-9, "pm": 1e-12, "A": 1e-10}
+_UNITS = {
+    "m": 1.0,
+    "mm": 1e-3,
+    "um": 1e-6,
+    "µm": 1e-6,  # micro sign U+00B5
+    "\u03bcm": 1e-6,  # Greek small mu U+03BC (Nanosurf text exports)
+    "nm": 1e-9,
+    "pm": 1e-12,
+    "A": 1e-10,
+}
+#: A text export that states its grid in ``key : value`` lines above the heights (Nanosurf's
+#: "Text File Create Date / Image Width : 128 / Real Width : 10.00 μm / Z Unit : nm", the heights
+#: then row by row, here all on one line). SurfaceTopography's matrix reader takes such a file
+#: for one row of heights in metres, ignoring the header, so it is read here.
+_GRID_KEYS = ("image width", "image height")
+_NUMBER_TEXT = re.compile(r"^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$")
 
 
 @dataclass
@@ -112,6 +131,85 @@ def _factor(unit: Any, what: str, notes: list[str]) -> float:
     if unit not in _UNITS:
         raise DataFormatError(f"unknown length unit {unit!r} for {what}; known: {sorted(_UNITS)}.")
     return _UNITS[unit]
+
+
+# --------------------------------------------------------------------------------------------
+# Text export with a "key : value" header naming the grid
+# --------------------------------------------------------------------------------------------
+def _length(text: str, what: str, p: Path) -> float:
+    """``"10.00 μm"`` -> metres."""
+    parts = text.split()
+    try:
+        value = float(parts[0])
+    except (IndexError, ValueError):
+        raise DataFormatError(f"{p}: {what} {text!r} is not a number with a unit.") from None
+    unit = parts[1] if len(parts) > 1 else ""
+    if unit not in _UNITS:
+        raise DataFormatError(
+            f"{p}: {what} {text!r}: unknown length unit {unit!r}; known: {sorted(_UNITS)}."
+        )
+    return value * _UNITS[unit]
+
+
+def _read_header_grid(p: Path) -> Topography | None:
+    """A text export whose header gives ``Image Width``/``Image Height`` [pixels], ``Real
+    Width``/``Real Height`` and ``Z Unit`` above the heights (row by row, in any line layout);
+    None for any other file."""
+    with open(p, "rb") as fh:
+        head = fh.read(4096)
+    if b"\0" in head or b"image width" not in head.lower():
+        return None  # binary, or no such header: not this layout (the whole file is not read)
+    text = p.read_bytes().decode("utf-8", errors="replace")
+    header: dict[str, str] = {}
+    values: list[str] = []
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if not values and sep and not _NUMBER_TEXT.match(key):
+            header[key.strip().lower()] = value.strip()
+        elif line.strip():
+            values += line.split()
+    if not all(k in header for k in _GRID_KEYS):
+        return None
+    try:
+        nx, ny = int(header["image width"]), int(header["image height"])
+        z = np.array(values, dtype=float)
+    except ValueError:
+        raise DataFormatError(
+            f"{p}: the header gives an image of {header['image width']} x "
+            f"{header['image height']} pixels but the rest of the file is not all numbers."
+        ) from None
+    if z.size != nx * ny:
+        raise DataFormatError(
+            f"{p}: the header gives an image of {nx} x {ny} pixels ({nx * ny} heights) but the "
+            f"file holds {z.size} numbers; it is cut short or another layout."
+        )
+    notes: list[str] = []
+    unit = header.get("z unit", "")
+    if unit and unit not in _UNITS:
+        raise DataFormatError(f"{p}: Z Unit {unit!r} is not a length unit solidna knows.")
+    factor = _factor(unit, "the heights", notes)
+    sizes = []
+    for axis, n in (("width", nx), ("height", ny)):
+        real = header.get(f"real {axis}")
+        if real is None:
+            notes.append(f"the file gives no real {axis}: the pixel is taken as 1 m")
+            sizes.append(float(n))
+        else:
+            sizes.append(_length(real, f"Real {axis.title()}", p))
+    notes.append(
+        f"heights read from the header's {nx} x {ny} grid ({header.get('z unit') or 'm'}), "
+        "row by row"
+    )
+    name = header.get("name", "")
+    return Topography(
+        z.reshape(ny, nx) * factor,
+        (sizes[0], sizes[1]),
+        name,
+        p,
+        [name],
+        notes,
+        {"header": header},
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -248,6 +346,9 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
         gwyddion = fh.read(4) == b"GWYP"
     if gwyddion:
         return _read_gwy(p, channel)
+    grid = _read_header_grid(p)
+    if grid is not None:
+        return grid
     st = require_surface_extra("SurfaceTopography")
     try:
         reader = st.open_topography(str(p))

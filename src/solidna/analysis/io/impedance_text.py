@@ -334,6 +334,25 @@ def _gamry_drift_corrected(
 
 
 _GAMRY_CURVE = re.compile(r"^(?P<name>[A-Z]*CURVE\d*)\tTABLE")
+#: Gamry's header line ``CONVENTION<TAB>IQUANT<TAB>1<TAB>Current Convention``: the sign the run
+#: gave the current. Every Gamry file checked (EIS and DC, Framework 6 and 7) holds 1, with
+#: anodic current positive; what another value means is not documented where solidna could
+#: check, so a DC curve with another value is refused rather than read with a guessed sign.
+_GAMRY_CONVENTION = re.compile(r"^CONVENTION\tIQUANT\t(?P<value>[-+]?\d+)")
+GAMRY_DEFAULT_CONVENTION = 1
+
+
+def _gamry_convention(lines: list[str], metadata: dict[str, Any]) -> int | None:
+    """The value of a Gamry file's ``CONVENTION`` line (None without one), kept in
+    ``metadata["current convention"]``."""
+    for line in lines:
+        m = _GAMRY_CONVENTION.match(line)
+        if m:  # (after the OCVCURVE table in Framework 7 files: the whole file is searched)
+            metadata["current convention"] = int(m.group("value"))
+            return int(m.group("value"))
+    return None
+
+
 #: Gamry CURVE column -> (tidy column, SI unit the units row must name).
 _GAMRY_COLUMNS = {"T": (TIME, "s"), "Vf": (VOLTAGE, "V"), "Im": (CURRENT, "A")}
 
@@ -394,9 +413,25 @@ def _gamry_curves(
             "CSV with Time [s]/Voltage [V]/Current [A] headers)."
         )
     metadata["curves"] = len(blocks)
+    convention = _gamry_convention(lines, metadata)
+    if convention is not None and convention != GAMRY_DEFAULT_CONVENTION:
+        raise DataFormatError(
+            f"{path}: the Gamry header gives the current convention {convention} "
+            f"('CONVENTION IQUANT {convention}'), not {GAMRY_DEFAULT_CONVENTION} (anodic current "
+            "positive), the value of every Gamry file solidna was checked on; the sign of 'Im' "
+            "cannot be taken as written. Export the curve as CSV with Time [s]/Voltage [V]/"
+            "Current [A] columns, the current positive on charge (oxidation of the working "
+            "electrode)."
+        )
     notes.append(
         "Gamry current 'Im' used as written (Gamry writes anodic current as positive unless "
-        "the run's current convention was changed); 'Vf' is the measured potential."
+        "the run's current convention was changed"
+        + (
+            f"; this file's 'CONVENTION' is {convention}, the default"
+            if convention is not None
+            else "; this file has no 'CONVENTION' line"
+        )
+        + "); 'Vf' is the measured potential."
     )
     if len(blocks) > 1:
         notes.append(
@@ -485,6 +520,15 @@ def read_impedance_text(
             ) from None
         if fmt == "gamry-eis":
             z = _gamry_drift_corrected(lines, f, z, notes, metadata)
+            convention = _gamry_convention(lines, metadata)
+            if convention is not None and convention != GAMRY_DEFAULT_CONVENTION:
+                # Zreal/Zimag are the ratio of the AC potential to the AC current; the
+                # convention is the sign given to the DC current (Idc), which is not read
+                notes.append(
+                    f"the file's current convention is {convention} (not "
+                    f"{GAMRY_DEFAULT_CONVENTION}): Zreal and Zimag are read as written; check "
+                    "that the capacitive arc has Zimag < 0."
+                )
     if fmt == "parstat" and parts.get("timeseries"):
         metadata["timeseries rows"] = parts["timeseries"]
         notes.append(

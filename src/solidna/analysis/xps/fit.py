@@ -325,7 +325,9 @@ class XPSFit:
             )
         return self
 
-    def plot(self, title: str = "", species: dict[str, str] | None = None):
+    def plot(
+        self, title: str = "", species: dict[str, str] | None = None, unit: str = "counts.s-1"
+    ):
         """Data, background, components, envelope and residual (a matplotlib Figure).
 
         Parameters
@@ -334,6 +336,8 @@ class XPSFit:
             Axes title.
         species : dict of str to str, optional
             Chemical species by component name, shown in the legend.
+        unit : str, optional
+            Intensity unit of the axis label (``"counts"`` for raw counts).
 
         Returns
         -------
@@ -356,7 +360,7 @@ class XPSFit:
             tag = species.get(label) if species else None
             line.set_label(f"{label}" + (f" - {tag}" if tag else ""))
         ax.plot(x, self.envelope_, "-", lw=1.3, color="k", label="envelope")
-        ax.set_ylabel("Intensity [counts.s-1]")
+        ax.set_ylabel(f"Intensity [{unit}]")
         ax.legend(fontsize=7)
         ax.set_title(title)
         axr.plot(x, self.residual_, "-", lw=0.8)

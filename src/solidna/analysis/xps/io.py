@@ -21,8 +21,11 @@ Text / CSV (CasaXPS "Export to ASCII", SPECS Prodigy ``.xy``, LG4X, lmfitxps-sty
     energy is assumed and the spectrum's notes say so. A kinetic-energy axis needs the photon
     energy (``photon_energy_eV``, or ``hv=``, ``Excitation Energy``, ... in the header).
 
-Intensities are counts per second [s-1]: VAMAS counts are divided by the dwell time times the
-number of scans (CasaXPS's convention), count rates are kept.
+Intensities are counts per second [s-1]: VAMAS counts, and text exports of raw counts that state
+their dwell time and number of scans, are divided by the dwell time times the number of scans
+(CasaXPS's convention); count rates are kept. Raw counts without those stay counts, and
+:attr:`XPSSpectrum.intensity_unit` says so; a text column that names neither is taken as a rate,
+with a note.
 """
 
 from __future__ import annotations
@@ -54,7 +57,8 @@ class XPSSpectrum:
     binding_energy_eV : numpy.ndarray
         Binding energy [eV], ascending.
     intensity_cps : numpy.ndarray
-        Intensity [counts.s-1] on that axis.
+        Intensity [counts.s-1] on that axis (raw counts where :attr:`intensity_unit` is
+        ``"counts"``).
     label : str
         Region name (block identifier, species and transition where the file has them).
     photon_energy_eV : float or None
@@ -93,6 +97,12 @@ class XPSSpectrum:
             raise DataFormatError(f"{where}: energy or intensity holds NaN/inf values.")
         order = np.argsort(be, kind="stable")
         self.binding_energy_eV, self.intensity_cps = be[order], y[order]
+
+    @property
+    def intensity_unit(self) -> str:
+        """``"counts.s-1"``, or ``"counts"`` for raw counts a text file gives without the dwell
+        time and number of scans that would turn them into a rate."""
+        return str(self.metadata.get("intensity unit", "counts.s-1"))
 
     @property
     def has_counts(self) -> bool:
@@ -319,9 +329,20 @@ def _vamas_block(r: _Lines, p, b, exp_mode, scan_mode, exp_vars, n_future_block)
     rate = "c/s" in unit.lower() or "rate" in label.lower() or "cps" in unit.lower()
     if not rate and dwell > 0 and scans > 0:
         y = y / (dwell * scans)
-    meta["intensity"] = f"{label} [{unit}]" + ("" if rate else f" / ({dwell} s x {scans} scans)")
+    elif not rate:
+        # no dwell time or scan count to turn counts into a rate: they stay counts, said so
+        meta["intensity unit"] = "counts"
+        meta["notes"] = [
+            f"block {b + 1} gives counts with a dwell time of {dwell} s and {scans} scans: "
+            "intensities and areas are in counts, not counts per second"
+        ]
+    meta["intensity"] = f"{label} [{unit}]" + (
+        "" if rate or meta.get("intensity unit") == "counts" else f" / ({dwell} s x {scans} scans)"
+    )
     kinetic = "kinetic" in x_label.lower()
     be = hv - x if kinetic else x
+    if kinetic:
+        meta["converted from kinetic energy"] = True  # no work function subtracted
     meta["energy axis"] = f"{x_label} [{x_unit}]"
     name = " ".join(s for s in (species, transition) if s) or meta["block identifier"]
     return XPSSpectrum(be, y, name or f"block {b + 1}", hv, metadata=meta, source=p)
@@ -437,6 +458,14 @@ _AXIS_SETTING = re.compile(
     r"^[#%\s]*(?:energy\s+(?:axis|scale)|dimension\s+1\s+name)\s*[:=]\s*(kinetic|binding)",
     re.IGNORECASE | re.MULTILINE,
 )
+#: A scan range that names the axis: SLRI's CLAM2 EDC export writes ``Kinetic Energy Scan:
+#: 290.0000 - 325.0000 eV`` (and ``Kinetic Energy Step``) above a column named ``Energy (eV)``.
+_AXIS_SCAN = re.compile(
+    r"^[#%\s]*(kinetic|binding)\s+energy\s+(?:scan|range|window|sweep|start|step)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: A table of one scan of a multi-scan export (CLAM2 ``Scan : 1``): labels the spectrum.
+_SCAN = re.compile(r"^[#%\s]*scan\s*(?:no\.?|number|#)?\s*[:=]?\s*(\d+)\s*$", re.I | re.M)
 #: A number as exports write it; CasaXPS writes settings in exponent form
 #: (``Characteristic Energy eV\t1.486610e+003``), which must not be cut at the ``e``.
 _NUMBER = r"(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)"
@@ -479,12 +508,43 @@ _DATA_COLUMN = re.compile(
     re.I,
 )
 _RATE_COLUMN = re.compile(r"cps|c/s|/s\b|per\s+second", re.I)
+#: An intensity column named after the X-ray anode (``AlKa``, ``Mg Ka``, ``Al K-alpha``): it
+#: names the photon energy, not the region.
+_SOURCE_COLUMN = re.compile(r"^(al|mg)\s*k\s*[-_]?\s*(?:a|alpha|\u03b1)\s*\d?$", re.I)
+#: Photon energy of the anode's K-alpha line [eV] (Al 1486.6, Mg 1253.6; standard values).
+_ANODE_EV = {"al": 1486.6, "mg": 1253.6}
+#: A column of raw counts (Omicron EIS ``Counts``, SPECS ``ColumnLabels: energy counts``).
+_COUNTS_COLUMN = re.compile(
+    r"^(?:raw\s+)?(?:counts?|cts)(?:\s*[\[(]\s*(?:counts?|cts)?\s*[\])])?$", re.I
+)
+#: A header that says what the intensities are: SPECS Prodigy ``Count Rate: Counts per Second``
+#: (or ``Counts``).
+_COUNT_RATE = re.compile(
+    r"^[#%\s]*count\s*rate\s*[:=]\s*(counts?\s*per\s*second|counts?\s*/\s*s|cps|counts?)\s*$",
+    re.I | re.M,
+)
+#: The dwell time per point [s] and the number of scans (sweeps) summed, where a header states
+#: them as ``key: value`` (SPECS ``Dwell Time: 0.1``, ``Number of Scans: 5``).
+_DWELL = re.compile(
+    rf"^[#%\s]*dwell(?:\s*time)?\s*(?:\[\s*s\s*\]|\(\s*s\s*\))?\s*[:=]\s*{_NUMBER}", re.I | re.M
+)
+_SCANS = re.compile(
+    rf"^[#%\s]*(?:number\s+of\s+(?:scans|sweeps)|scans|sweeps)\s*[:=]\s*{_NUMBER}", re.I | re.M
+)
+_SEPARATE_SCANS = re.compile(r"^[#%\s]*separate\s+scan\s+data\s*[:=]\s*yes", re.I | re.M)
+#: Column names of a tabular settings header (Omicron EIS: a row of names, ``... Sweeps Dwell
+#: ... Sweeps-Acquired``, over a row of values).
+_DWELL_KEYS = ("dwell", "dwell time", "dwell [s]", "dwell (s)")
+_SCANS_KEYS = ("sweeps-acquired", "sweeps acquired", "sweeps", "scans", "number of scans")
 _COLUMN_LABELS = re.compile(r"^columnlabels\s*:\s*(.*)$", re.IGNORECASE)
 _SETTING = re.compile(r"^[^:=]*[A-Za-z][^:=]*[:=]")
 _CONFLICT = re.compile(r"^(?:<{7} |>{7} |={7}$)")
 #: A detector-channel column set is recognised when one column equals the sum of all the others
 #: within this fraction of its largest value (exports round each channel to whole counts).
 CHANNEL_SUM_RTOL = 2e-3
+#: ... and when at least two of the others each reach this fraction of it, none reaching all
+#: but this fraction (detector channels share the signal).
+CHANNEL_SUM_SHARE = 0.01
 ENERGY_AXES = ("binding", "kinetic")
 
 
@@ -515,9 +575,14 @@ def _column_names(header: list[str]) -> list[str]:
         if m:
             return m.group(1).split()
         fields = [s.strip() for s in re.split(r"[,;\t]", text) if s.strip()]
-        if _SETTING.match(fields[0]) and ("=" in fields[0] or all(map(_SETTING.match, fields))):
-            # settings, e.g. "Pass Energy: 20", "Cycle: 0, Curve: 0", or Scienta's
-            # "File=Z:\\data\\Ag_0001.txt,.pxt,.ibw" (a key=value line whose value has commas)
+        if _SETTING.match(fields[0]) and (
+            "=" in fields[0]
+            or all(map(_SETTING.match, fields))
+            or all(_is_number(f) for f in fields[1:])
+        ):
+            # settings, e.g. "Pass Energy: 20", "Cycle: 0, Curve: 0", Scienta's
+            # "File=Z:\\data\\Ag_0001.txt,.pxt,.ibw" (a key=value line whose value has commas),
+            # or CLAM2's "Scan : <TAB>1" between the column names and each scan's rows
             continue
         return fields
     return []
@@ -627,9 +692,17 @@ def read_xps_text(
         raise DataFormatError(f"{p}: no table of at least 3 rows; the file is not a spectrum.")
     out: list[XPSSpectrum] = []
     above: list[str] = []  # the header lines of the tables before (settings carry over)
+    named: list[str] = []  # the column names of the last table that had some
     for (start, header, rows), table in zip(blocks, is_table, strict=True):
         if table:
-            out += _text_table(p, start, header, above, rows, photon_energy_eV, energy_axis)
+            # a scan of a multi-scan export repeats the table under the first one's names
+            # (CLAM2: "Scan : 2" is all that stands above the second scan's rows)
+            own = _column_names(header)
+            inherited = named if not own and len(named) == min(map(len, rows)) else []
+            named = own or named
+            out += _text_table(
+                p, start, header, above, rows, photon_energy_eV, energy_axis, inherited
+            )
         else:
             file_notes.append(f"{len(rows)} numeric row(s) from line {start} are not a spectrum")
         above += header
@@ -646,18 +719,20 @@ def _text_table(
     rows: list[list[float]],
     photon_energy_eV: float | None,
     energy_axis: str | None,
+    inherited: list[str] | None = None,
 ) -> list[XPSSpectrum]:
-    """The spectra of one table of a text file (see :func:`read_xps_text`)."""
+    """The spectra of one table of a text file (see :func:`read_xps_text`); ``inherited``
+    names the columns of a table whose own header names none (a later scan)."""
     notes: list[str] = []
     width = min(len(r) for r in rows)
     table = np.array([r[:width] for r in rows])
     own, before = "\n".join(header), "\n".join(above)
-    names = _column_names(header)
+    names = _column_names(header) or list(inherited or [])
     names = names + [""] * (width - len(names))
     lowered = [n.lower() + " " for n in names[:width]]
     is_be = [any(h in n for h in _BE_HEADERS) for n in lowered]
     is_ke = [any(h in n for h in _KE_HEADERS) for n in lowered]
-    setting = _last((_AXIS_SETTING,), own, before)
+    setting = _last((_AXIS_SETTING, _AXIS_SCAN), own, before)
     photon = [n for n in names[:width] if _PHOTON_AXIS.match(n)]
     if photon and not any(is_be) and not any(is_ke) and energy_axis is None:
         raise DataFormatError(
@@ -697,6 +772,11 @@ def _text_table(
         # a photon energy must exceed every binding energy and (nearly) every kinetic energy
         if value > (x.max() - PHOTON_ENERGY_MARGIN_EV if kinetic else x.max()):
             hv_file, source = value, f"LG4X's 'PE: {lg4x} eV'"
+    named_source = next((n for n in names[:width] if _SOURCE_COLUMN.match(n)), None)
+    if hv_file is None and named_source is not None:
+        # the intensity column named after the anode (Ctrl+Q/LG4X "BE/eV<TAB>AlKa")
+        hv_file = _ANODE_EV[_SOURCE_COLUMN.match(named_source).group(1).lower()]
+        source = f"the column name {named_source!r}"
     hv = photon_energy_eV if photon_energy_eV is not None else hv_file
     if photon_energy_eV is not None and hv_file is not None and hv_file != photon_energy_eV:
         notes.append(
@@ -736,30 +816,122 @@ def _text_table(
         "table starts at line": start,
         "notes": notes,
     }
+    if kinetic:
+        # BE = hv - KE without the spectrometer's work function: the Fermi level lies a few eV
+        # above 0 on this axis (surface_pipeline's valence-band rule needs to know)
+        meta["converted from kinetic energy"] = True
     if region:
         meta["region"] = region
+    scan = _last((_SCAN,), own)
+    if scan is not None:
+        meta["scan"] = int(scan)
+    scales = {k: _intensity_scale(names[k] or f"column {k + 1}", header, above) for k in columns}
+    unstated = [names[k] or f"column {k + 1}" for k in columns if scales[k][2] is None]
+    if unstated:
+        shown = ", ".join(repr(c) for c in unstated)
+        notes.append(
+            f"the file does not say whether {shown} hold{'s' if len(unstated) == 1 else ''} "
+            "counts or counts per second: taken as counts per second (assumed)"
+        )
     out = []
     for k in columns:
         # "CPS" or "Counts" names the quantity, not the region: such a column is labelled as
         # an unnamed one (by the region or the file)
-        named = names[k] and not _SETTING.match(names[k]) and not _DATA_COLUMN.match(names[k])
+        named = (
+            names[k]
+            and not _SETTING.match(names[k])
+            and not _DATA_COLUMN.match(names[k])
+            and not _SOURCE_COLUMN.match(names[k])
+        )
         if region:
             label = region if len(columns) == 1 or not named else f"{region} {names[k]}"
         elif named:
             label = names[k]
         else:
             label = p.stem if len(columns) == 1 else f"{p.stem} column {k + 1}"
+        if scan is not None:
+            label = f"{label} scan {scan}"
+        column = names[k] or f"column {k + 1}"
+        divisor, unit, unit_note = scales[k]
         out.append(
             XPSSpectrum(
                 x,
-                table[:, k],
+                table[:, k] / divisor,
                 label,
                 hv,
-                metadata=dict(meta, intensity=names[k] or f"column {k + 1}"),
+                metadata=dict(
+                    meta,
+                    intensity=column,
+                    notes=notes + ([unit_note] if unit_note else []),
+                    **{"intensity unit": unit},
+                ),
                 source=p,
             )
         )
     return out
+
+
+def _tabular_setting(lines: list[str], keys: tuple[str, ...]) -> float | None:
+    """A value from a settings table: a row of names over a row of values, tab-separated
+    (Omicron EIS ``Region ... Sweeps Dwell ... Sweeps-Acquired``); ``keys`` in order of
+    preference."""
+    for i, line in enumerate(lines[:-1]):
+        names = [c.strip().lower() for c in line.split("\t")]
+        values = lines[i + 1].split("\t")
+        if len(names) < 2 or len(values) != len(names):
+            continue
+        for key in keys:
+            if key in names and _is_number(values[names.index(key)].strip()):
+                return float(values[names.index(key)])
+    return None
+
+
+def _intensity_scale(
+    column: str, header: list[str], above: list[str]
+) -> tuple[float, str, str | None]:
+    """What a text column's intensities are: (divisor to counts per second, unit, note).
+
+    A column named as a rate (``CPS``, ``counts/s``) or a header saying so (SPECS ``Count Rate:
+    Counts per Second``) is a rate (note ``""``). Raw counts (``Counts``, SPECS ``Count Rate:
+    Counts``) become counts per second with the dwell time and the number of scans the file
+    states (as CasaXPS does for VAMAS counts); without both they stay counts, labelled so. A
+    column that says neither is taken as counts per second; its note is None, and the caller
+    says so once for the table.
+    """
+    own, before = "\n".join(header), "\n".join(above)
+    stated = _last((_COUNT_RATE,), own, before)
+    stated_rate = stated is not None and bool(re.search(r"per|/|cps", stated, re.I))
+    if _RATE_COLUMN.search(column) or (stated_rate and not _COUNTS_COLUMN.match(column)):
+        return 1.0, "counts.s-1", ""
+    if not (_COUNTS_COLUMN.match(column.strip()) or stated is not None):
+        return 1.0, "counts.s-1", None
+    dwell = _last((_DWELL,), own, before)
+    scans = _last((_SCANS,), own, before)
+    lines = above + header
+    dwell = float(dwell) if dwell else _tabular_setting(lines, _DWELL_KEYS)
+    scans = float(scans) if scans else _tabular_setting(lines, _SCANS_KEYS)
+    if _SEPARATE_SCANS.search(own) or _SEPARATE_SCANS.search(before):
+        scans = 1.0  # SPECS writes each scan as its own table
+    if dwell and scans and dwell > 0 and scans > 0:
+        return (
+            dwell * scans,
+            "counts.s-1",
+            (
+                f"{column!r} holds raw counts: divided by the dwell time ({dwell:g} s) times the "
+                f"number of scans ({scans:g}) the file states, to counts per second"
+            ),
+        )
+    missing = " and ".join(
+        w for w, v in (("dwell time", dwell), ("number of scans", scans)) if not v
+    )
+    return (
+        1.0,
+        "counts",
+        (
+            f"{column!r} holds raw counts and the file states no {missing}: intensities and areas "
+            "are in counts, not counts per second"
+        ),
+    )
 
 
 def _data_columns(columns: list[int], names: list[str], axis: int) -> tuple[list[int], str | None]:
@@ -786,8 +958,8 @@ def _data_columns(columns: list[int], names: list[str], axis: int) -> tuple[list
     shown = ", ".join(repr(names[k] or f"column {k + 1}") for k in aside)
     return keep, (
         f"intensity taken from {', '.join(repr(names[k]) for k in keep)}; the other columns "
-        f"({shown}) are set aside as the exporting program's fit curves (components, "
-        "background, envelope) or the same data in other units"
+        f"({shown}) are set aside: the exporting program's fit curves (components, "
+        "background, envelope), the same data in other units, or other recorded quantities"
     )
 
 
@@ -802,6 +974,12 @@ def _channel_sum(
         rest = [c for c in columns if c != k]
         total = table[:, rest].sum(axis=1)
         scale = float(np.max(np.abs(table[:, k]))) or 1.0
+        shares = np.max(np.abs(table[:, rest]), axis=0) / scale
+        if np.max(shares) > 1 - CHANNEL_SUM_SHARE or np.sum(shares > CHANNEL_SUM_SHARE) < 2:
+            # one column carries (nearly) all of the "sum": not channels, but a column and
+            # its copy beside small ones (CLAM2 writes CPS/Ip and Avg CPS/Ip, equal in scan 1,
+            # beside the ring current and the photon flux)
+            continue
         if np.max(np.abs(total - table[:, k])) <= CHANNEL_SUM_RTOL * scale:
             label = names[k] or f"column {k + 1}"
             return [k], (
