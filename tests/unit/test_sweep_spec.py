@@ -165,6 +165,22 @@ def test_value_the_cell_refuses_is_refused_before_any_work():
         load_spec(raw)
 
 
+def test_value_outside_the_validated_range_is_refused_unless_extrapolating():
+    """A value the cell only warns about (10-60 C validated) stopped a sweep with no way to run
+    it; the error now names 'extrapolate: true', which lets it through (hard limits stay)."""
+    raw = spec(vary={"temperature": {"values": ["25 degC", "70 degC"]}})
+    with pytest.raises(OutOfRangeError, match=r"= 70 degC: .*validated.*'extrapolate: true'"):
+        load_spec(raw)
+    s = load_spec({**raw, "extrapolate": True})
+    assert s.extrapolate and s.canonical["extrapolate"] is True
+    assert "extrapolate" not in load_spec(spec()).canonical  # earlier stores resume unchanged
+    melted = spec(vary={"temperature": {"values": ["25 degC", "120 degC"]}}, extrapolate=True)
+    with pytest.raises(OutOfRangeError, match=r"120 degC.*melting point"):
+        load_spec(melted)
+    with pytest.raises(InvalidOptionError, match=r"'extrapolate': true or false, got 'yes'"):
+        load_spec(spec(extrapolate="yes"))
+
+
 def test_output_that_the_cell_does_not_report_is_refused():
     with pytest.raises(InvalidOptionError, match=r"symmetric cell reports no capacity"):
         load_spec(spec(outputs=[{"cycles_to": {"capacity_below": "80 %"}}]))

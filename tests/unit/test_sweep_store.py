@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import solidna as sd
-from solidna.errors import InvalidOptionError, OutputExistsError
+from solidna.errors import InvalidOptionError, OutOfRangeError, OutputExistsError
 from solidna.sweep import load_spec, open_store, run_point, status_counts
 from solidna.sweep.cells import accepts_keyword
 from solidna.sweep.plots import pareto_front, write_report
@@ -70,6 +70,17 @@ def test_a_point_equals_the_single_cell_run_with_the_same_inputs():
     assert res["values"]["Time to overpotential above 80 mV [h]"] == pytest.approx(
         api.cycles()["Time [h]"].iloc[k], rel=SAME_RUN_RTOL
     )
+
+
+def test_an_extrapolated_point_carries_its_warning_in_the_run_status():
+    raw = {**SPEC, "conditions": {"temperature": "70 degC"}}
+    with pytest.raises(OutOfRangeError, match=r"^Sweep spec \(fixed conditions.*70.0 C.*extrap"):
+        load_spec(raw)  # the fixed condition is named, not the first varied value
+    res = run_point(load_spec({**raw, "extrapolate": True}), {"half_cycle": 1.0, "duration": 2.0})
+    assert res["status"] == DONE, res["error"]
+    assert res["run_status"].startswith("completed; warning: temperature 70.0 C lies outside")
+    plain = run_point(load_spec(SPEC), {"half_cycle": 1.0, "duration": 2.0})
+    assert plain["run_status"] == "completed"
 
 
 def test_a_combination_the_cell_refuses_fails_as_a_point_with_its_message():

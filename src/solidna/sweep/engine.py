@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from solidna._dask import SCHEDULER_HELP, dask_client
-from solidna.errors import InvalidOptionError
+from solidna.errors import InvalidOptionError, OutOfRangeWarning
 from solidna.progress import Progress, no_progress
 from solidna.sweep.cells import build_cell, run_protocol
 from solidna.sweep.outputs import point_values
@@ -86,15 +86,21 @@ def run_point(spec: SweepSpec, point: Mapping[str, float]) -> dict[str, Any]:
     tic = time.perf_counter()
     try:
         conditions, arguments, parameters = spec.inputs(point)
-        with warnings.catch_warnings():
-            # validity was checked before the sweep; a run's own warnings stay in its status
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings(record=True) as caught:
+            # validity was checked before the sweep (an extrapolating sweep lets values outside
+            # a validated range through); the warnings a run gives go into its status
+            warnings.simplefilter("always")
             cell = build_cell(
                 spec.kind, spec.anode, conditions, parameters, _parameter_set(spec.parameter_set)
             )
             result = run_protocol(cell, spec.protocol, arguments, spec.jump)
             values = point_values(spec.outputs, result, spec.cell)
         status, error, run_status = DONE, "", str(result.status)
+        flagged = dict.fromkeys(
+            str(w.message) for w in caught if issubclass(w.category, OutOfRangeWarning)
+        )
+        if flagged:
+            run_status += "; warning: " + " ".join(flagged)
     except Exception as exc:  # one failed point is recorded, never fatal
         values, status, error, run_status = {}, FAILED, f"{type(exc).__name__}: {exc}", ""
     return {

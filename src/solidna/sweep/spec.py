@@ -25,7 +25,10 @@ A varied (or fixed) name is a condition of the cell (``temperature``, ``sse_thic
 accepted only for a plain number (a ratio, a count). The whole spec is checked by
 :func:`load_spec` before any work: unknown names (with the closest matches), missing or wrong
 units, empty grids, zero samples, and every value outside its parameter's validity range or
-refused by the cell are errors naming the entry.
+refused by the cell are errors naming the entry. A value the cell only warns about (outside its
+validated range, e.g. 70 degC for the 10-60 C of the electrolyte data) is refused too, unless the
+spec says ``extrapolate: true``: then it runs, and the warning goes into that point's
+``run_status``; hard limits (the SSE's melting point) stay refused.
 """
 
 from __future__ import annotations
@@ -82,8 +85,14 @@ _TOP_KEYS = (
     "design",
     "outputs",
     "jump",
+    "extrapolate",
 )
 _GRID_KEYS = ("values", "linspace", "logspace")
+#: How to run a value a cell only warns about (outside its validated range).
+_EXTRAPOLATE_HINT = (
+    "To run it anyway, set 'extrapolate: true' in the spec (each such point's run status then "
+    "carries the warning)."
+)
 
 
 @dataclass(frozen=True)
@@ -157,6 +166,9 @@ class SweepSpec:
     outputs: tuple[Output, ...]
     jump: bool | None
     canonical: Mapping[str, Any]
+    #: Run values outside a cell's validated range (its extrapolation warnings) instead of
+    #: refusing them; each such point's run status says so. Hard limits stay refused.
+    extrapolate: bool = False
 
     @property
     def kind(self) -> CellKind:
@@ -577,11 +589,14 @@ class _Checker:
                 )
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter("error", OutOfRangeWarning)
+                # an extrapolating sweep runs such a value; its point's status says so
+                warnings.simplefilter("ignore" if spec.extrapolate else "error", OutOfRangeWarning)
                 build_cell(self.kind, spec.anode, conditions, parameters, self.base)
                 protocol_step(self.kind, spec.protocol, arguments)
         except OutOfRangeWarning as exc:
-            raise OutOfRangeError(f"{where}: {plain_powers(str(exc))}") from None
+            raise OutOfRangeError(
+                f"{where}: {plain_powers(str(exc))} {_EXTRAPOLATE_HINT}"
+            ) from None
         except SolidnaError as exc:
             # the API's messages start with the argument's name: a fixed one is to blame, not
             # the varied value (a 'duration' of 1e99 h refused while checking 'vary.current_density')
@@ -825,6 +840,12 @@ def load_spec(source: str | Path | Mapping[str, Any], jump: bool | None = None) 
             "cycle of its record). Leave 'jump' out or set it to false."
         )
     outputs = _outputs(raw.get("outputs"), chk.cell)
+    extrapolate = raw.get("extrapolate", False)
+    if not isinstance(extrapolate, bool):
+        raise InvalidOptionError(
+            f"Sweep spec 'extrapolate': true or false, got {extrapolate!r} (true runs values "
+            "outside a cell's validated range, each such point marked)."
+        )
     spec = SweepSpec(
         cell=chk.cell,
         anode=anode,
@@ -840,9 +861,17 @@ def load_spec(source: str | Path | Mapping[str, Any], jump: bool | None = None) 
         outputs=outputs,
         jump=jump,
         canonical={},
+        extrapolate=extrapolate,
     )
     try:
-        build_cell(chk.kind, anode, conditions, parameters, chk.base)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore" if extrapolate else "error", OutOfRangeWarning)
+            build_cell(chk.kind, anode, conditions, parameters, chk.base)
+    except OutOfRangeWarning as exc:
+        raise OutOfRangeError(
+            f"Sweep spec (fixed conditions and parameters): {plain_powers(str(exc))} "
+            f"{_EXTRAPOLATE_HINT}"
+        ) from None
     except SolidnaError as exc:
         raise type(exc)(f"Sweep spec (fixed conditions and parameters): {exc}") from None
     for ax in axes:
@@ -881,6 +910,8 @@ def _canonical(spec: SweepSpec) -> dict[str, Any]:
         },
         "outputs": [o.name for o in spec.outputs],
         "jump": spec.jump,
+        # only when set: a store written before the key existed resumes unchanged
+        **({"extrapolate": True} if spec.extrapolate else {}),
     }
 
 
