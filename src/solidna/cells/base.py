@@ -227,7 +227,7 @@ def run_record(cell: Cell, protocol: list[dict]) -> dict[str, Any]:
         "package_versions": dict(_package_versions()),
         "parameter_set": cell.parameters.name,
         "parameter_set_hash": cell.parameters.hash(),
-        "options": {"anode": cell.anode, "mesh points in the SSE": cell.var_pts},
+        "options": {"anode": cell.anode, f"mesh points in the {cell.mesh_region}": cell.var_pts},
         "protocol": protocol,
     }
 
@@ -346,6 +346,8 @@ class Cell:
     pybamm_cell: str = "symmetric"
     #: Mesh points across the SSE when ``var_pts`` is not given (``None``: the model's own mesh).
     default_var_pts: int | None = 20
+    #: What ``var_pts`` divides into mesh cells (named in the run record).
+    mesh_region: str = "SSE"
     #: Temperatures [K] over which the cell's predictions are validated (a warning outside;
     #: refusal at or above the SSE melting point), and why; subclasses state their own.
     validated_temperature_K: tuple[float, float] = (283.15, 333.15)

@@ -37,7 +37,12 @@ The scheme here, in cycle number ``n`` (:func:`follow_envelope`):
    always resolved (the end block of a jump that lands just before them runs on through them).
 
 The per-cycle table of a jumped run has the resolved cycles from the model and the skipped ones
-interpolated (monotone cubic, PCHIP, in cycle number) and marked ``Interpolated``.
+interpolated (monotone cubic, PCHIP, in cycle number) and marked ``Interpolated``. PCHIP keeps
+each interval within the values at its ends, so a bounded quantity stays bounded; a quantity
+derived from others is derived again from their interpolated values (the Na-CO2 gap from the
+median voltages), or interpolated itself in place of one of them when it is their small
+difference that matters (the NVP coulombic efficiency, in place of the charge capacity: a
+skipped cycle then never gives back more charge than it took).
 """
 
 from __future__ import annotations
