@@ -237,7 +237,16 @@ _NUMBER_FIRST = re.compile(
 )
 
 
+# "1cm2", "2e-3cm2", "25degC": a unit written against its number. pint reads "60um" but not
+# "1cm2" (_POWER needs the unit name to stand alone), so a space is put between them; the number
+# keeps its exponent ("1e5h" is 1e5 h, "12e5" stays a number: no unit letter follows it)
+_NUMBER_AGAINST_UNIT = re.compile(
+    r"^(\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?![eE][+-]?\d)(?=[^\W\d_])"
+)
+
+
 def _normalise(text: str) -> str:
+    text = _NUMBER_AGAINST_UNIT.sub(r"\1 ", text)
     for old, new in _REPLACE:
         text = text.replace(old, new)
     text = _OHM.sub(r"\1ohm", text)

@@ -495,7 +495,7 @@ def test_mpr_settings_decoded_and_ec_lab_default_area_is_unknown(path):
     m = sio.read(path)
     assert m.area_m2 is None and sio.CURRENT_DENSITY not in m.data
     assert m.metadata["electrode area [cm2]"] == EC_LAB_DEFAULT_AREA_CM2
-    assert any("settings module's electrode area" in n and "EC-Lab's default" in n for n in m.notes)
+    assert any("in the file's settings module" in n and "EC-Lab's default" in n for n in m.notes)
 
 
 TWINS = [(p, a) for p in MPR_FILES if "00_test_02" not in p.name for a in (None, SET_AREA_CM2)]

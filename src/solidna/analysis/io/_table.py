@@ -44,6 +44,7 @@ __all__ = [
     "spectrum_index",
     "parse_durations",
     "EC_LAB_DEFAULT_AREA_CM2",
+    "stored_area",
 ]
 
 #: Tidy column names (SI). ``Z_im`` follows the electrochemical convention of impedance.py:
@@ -67,6 +68,68 @@ SPECTRUM = "Spectrum"
 #: EC-Lab's default "Electrode surface area" (cm2): the value of a cell whose area was never set.
 #: Taken as unknown, never as the area (53 mAh/cm2 and 680 A/m2 were read from it, issue 10).
 EC_LAB_DEFAULT_AREA_CM2 = 0.001
+
+
+def stored_area(
+    area_cm2: float,
+    area_m2: float | None,
+    where: str,
+    metadata: dict[str, Any],
+    notes: list[str],
+    *,
+    unset_cm2: float,
+    unset_words: str,
+) -> float | None:
+    """The electrode area [m2] to use, from the value a file stores [cm2] and the user's.
+
+    Instruments store the current and the impedance unnormalised (A, Ohm) beside the area the
+    run was set up with; that area is used as one given with ``area=`` would be, once. The
+    stored value goes to ``metadata["electrode area [cm2]"]``. The user's ``area_m2`` wins (a
+    note when the two differ). The instrument's value for an area never set (``unset_cm2``:
+    EC-Lab's 0.001 cm2, Gamry's 1 cm2), zero, a negative or a non-finite value is taken as
+    unknown, with a note.
+
+    Parameters
+    ----------
+    area_cm2 : float
+        The area the file stores [cm2].
+    area_m2 : float or None
+        The area the user gave [m2] (None: not given).
+    where : str
+        Where the file stores it, for the notes (``"header"``, ``"Gamry header's AREA"``).
+    metadata, notes
+        The measurement's metadata and notes, added to in place.
+    unset_cm2 : float
+        The instrument's value for an area never set [cm2].
+    unset_words : str
+        What that value is, for the note (``"EC-Lab's default (never set)"``).
+
+    Returns
+    -------
+    float or None
+        Area [m2], or None when unknown.
+    """
+    metadata["electrode area [cm2]"] = area_cm2
+    if area_m2 is not None:
+        if not np.isclose(area_cm2 * 1e-4, area_m2, rtol=1e-6):
+            notes.append(
+                f"the {where} gives {area_cm2:g} cm2; the area given, {area_m2 * 1e4:g} cm2, is "
+                "used."
+            )
+        return area_m2
+    if np.isclose(area_cm2, unset_cm2, rtol=1e-9):
+        unknown = f"{unset_words}, taken as unknown"
+    elif not (np.isfinite(area_cm2) and area_cm2 > 0):
+        unknown = "not an area"
+    else:
+        notes.append(f"electrode area {area_cm2:g} cm2 from the {where}.")
+        return area_cm2 * 1e-4
+    notes.append(
+        f"the electrode area {area_cm2:g} cm2 in the {where} is {unknown}: currents and impedances "
+        "stay absolute (A, Ohm); give the area with area= / --area (e.g. --area '1 cm2')."
+    )
+    return None
+
 
 #: Quantity key -> (tidy column, SI unit as pint understands it).
 QUANTITIES: dict[str, tuple[str, str]] = {

@@ -56,6 +56,7 @@ from solidna.analysis.io._table import (
     one_line,
     spectrum_index,
     split_header,
+    stored_area,
     text_encoding,
     unit_factor,
 )
@@ -106,8 +107,9 @@ def electrode_area(
 
     EC-Lab's default (:data:`~solidna.analysis.io._table.EC_LAB_DEFAULT_AREA_CM2`, 0.001 cm2, a
     cell whose area was never set) and a non-positive value are taken as unknown, with a note; a
-    user's ``area_m2`` wins over the file's. The stored value goes to
-    ``metadata["electrode area [cm2]"]``.
+    user's ``area_m2`` wins over the file's (noted when they differ). The stored value goes to
+    ``metadata["electrode area [cm2]"]``. The rule is :func:`~solidna.analysis.io._table.stored_area`'s,
+    shared with the Gamry reader.
 
     Parameters
     ----------
@@ -125,21 +127,15 @@ def electrode_area(
     float or None
         Area in m2, or None when unknown.
     """
-    metadata["electrode area [cm2]"] = area_cm2
-    if area_m2 is not None:
-        return area_m2
-    absolute = "currents and impedances stay absolute (A, Ohm); give area= / --area for densities."
-    if np.isclose(area_cm2, EC_LAB_DEFAULT_AREA_CM2, rtol=1e-9):
-        notes.append(
-            f"the {where}'s electrode area {area_cm2:g} cm2 is EC-Lab's default (never set), "
-            f"taken as unknown: {absolute}"
-        )
-        return None
-    if not (np.isfinite(area_cm2) and area_cm2 > 0):
-        notes.append(f"the {where}'s electrode area {area_cm2:g} cm2 is not an area: {absolute}")
-        return None
-    notes.append(f"electrode area {area_cm2:g} cm2 from the file's {where}.")
-    return area_cm2 * 1e-4
+    return stored_area(
+        area_cm2,
+        area_m2,
+        f"file's {where}",
+        metadata,
+        notes,
+        unset_cm2=EC_LAB_DEFAULT_AREA_CM2,
+        unset_words="EC-Lab's default (never set)",
+    )
 
 
 #: Fields of the head of an EC-Lab ``.mpr`` settings module (``VMP Set``): name -> (byte offset

@@ -89,6 +89,16 @@ NEWARE_MAGIC = b"NEWARE"
 # --------------------------------------------------------------------------------------------
 
 
+def _numbers(values: pd.Series) -> np.ndarray:
+    """A column of a cycler export as float64, text that is no number as NaN.
+
+    Thousands separators (Maccor's ``1,005.3806`` s, Excel-formatted Neware and Arbin exports'
+    ``"1,500.000"`` mA) are removed first (:func:`~solidna.analysis.io._table.without_thousands`):
+    coerced as they stand they became NaN and their rows were lost or refused.
+    """
+    return pd.to_numeric(without_thousands(values), errors="coerce").to_numpy(float)
+
+
 @fill_doc
 def read_neware(path: Path, *, area_m2: float | None = None) -> Measurement:
     """Read a Neware ``.nda`` or ``.ndax`` file with NewareNDA.
@@ -493,7 +503,7 @@ def neware_frame(
         seconds = parse_durations(series) if si == "s" else None
         if seconds is not None:
             return seconds
-        v = pd.to_numeric(series, errors="coerce").to_numpy(float)
+        v = _numbers(series)
         return v * unit_factor(unit, si, what=f"{key} column {col!r}", path=path)
 
     if cols["step"] is not None:
@@ -575,16 +585,14 @@ def _arbin_frame(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
         )
     frame = pd.DataFrame(
         {
-            TIME: pd.to_numeric(raw[need["time"]], errors="coerce"),
-            VOLTAGE: pd.to_numeric(raw[need["voltage"]], errors="coerce"),
-            CURRENT: pd.to_numeric(raw[need["current"]], errors="coerce"),
+            TIME: _numbers(raw[need["time"]]),
+            VOLTAGE: _numbers(raw[need["voltage"]]),
+            CURRENT: _numbers(raw[need["current"]]),
         }
     )
     if "charge" in need and "discharge" in need:
-        charge = np.nan_to_num(pd.to_numeric(raw[need["charge"]], errors="coerce").to_numpy(float))
-        discharge = np.nan_to_num(
-            pd.to_numeric(raw[need["discharge"]], errors="coerce").to_numpy(float)
-        )
+        charge = np.nan_to_num(_numbers(raw[need["charge"]]))
+        discharge = np.nan_to_num(_numbers(raw[need["discharge"]]))
         cycle = raw[need["cycle"]].to_numpy() if "cycle" in need else np.zeros(len(raw))
         # Arbin counts per cycle; a counter that drops inside a cycle (a resumed test) restarts
         # there too.
@@ -705,11 +713,6 @@ _MACCOR_UNITS = {
 }
 
 
-def _maccor_numbers(values: pd.Series) -> np.ndarray:
-    # thousands separators ("1,005.3806" s) would otherwise turn into NaN and their rows be lost
-    return pd.to_numeric(without_thousands(values), errors="coerce").to_numpy(float)
-
-
 def _maccor_unit(column: str) -> str:
     # a unit word, else a bracketed unit ("Ah", "Wh" are in the unit registry), else none
     return _MACCOR_UNITS.get(column) or split_header(column)[1] or ""
@@ -796,13 +799,13 @@ def read_maccor(
         time_s = durations
         notes.append("TestTime read as days, hours, minutes and seconds ('0d 00:00:05').")
     else:
-        time_raw = _maccor_numbers(raw[cols["time"]])
+        time_raw = _numbers(raw[cols["time"]])
         time_unit = stated_unit or _maccor_time_unit(raw, cols, time_raw, notes)
         time_s = time_raw * unit_factor(time_unit, "s", what="Maccor test time", path=path)
 
     def column(key: str, si: str) -> np.ndarray:
         unit = _maccor_unit(cols[key])
-        values = _maccor_numbers(raw[cols[key]])
+        values = _numbers(raw[cols[key]])
         return values * unit_factor(unit, si, what=f"Maccor {key} {cols[key]!r}", path=path)
 
     current = column("current", "A")

@@ -72,9 +72,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
     + ("循环", "循环号", "循环序号"),
     "step": ("step", "stepindex", "ns", "stepnumber", "工步", "工步号", "工步序号", "步次"),
     "frequency": ("frequency", "freq", "f"),
-    "z_re": ("z_re", "zre", "re(z)", "z'", "zreal", "realz", "z'(ohm)", "real"),
-    "z_im": ("z_im", "zim", "im(z)", 'z"', "z''", "zimag", "imagz", "zimg", "imag", "imaginary"),
-    "-z_im": ("-z_im", "-zim", "-im(z)", '-z"', "-z''", "-zimag", "-imag", "-imaginary"),
+    # "rez"/"imz": PyEIS writes "ReZ /Ohms", "ImZ /Ohms" ("Re Z", "Re_Z" normalise to it);
+    # "z′"/"z″": the typographic primes of exports written from word processors or Origin
+    "z_re": ("z_re", "zre", "re(z)", "z'", "zreal", "realz", "z'(ohm)", "real", "rez", "z′"),
+    "z_im": ("z_im", "zim", "im(z)", 'z"', "z''", "zimag", "imagz", "zimg", "imag", "imaginary")
+    + ("imz", "z″"),
+    "-z_im": ("-z_im", "-zim", "-im(z)", '-z"', "-z''", "-zimag", "-imag", "-imaginary", "-imz")
+    + ("-imagz", "-zimg", "-z″"),
     "|z|": ("|z|", "zmod", "modz", "mod(z)", "modulus", "magnitude", "impedancemodulus"),
     "phase": ("phase", "phase(z)", "zphz", "phz", "phaseangle", "angle"),
     "-phase": ("-phase", "-phase(z)", "-zphz", "-phz", "-phaseangle", "-angle"),
@@ -268,10 +272,13 @@ def frame_from_columns(
     notes: list[str],
     *,
     area_m2: float | None,
+    chosen: Iterable[str] = (),
 ) -> tuple[pd.DataFrame, str, float | None]:
     """Convert the mapped columns of ``raw`` to the tidy SI table (not yet checked).
 
-    Returns the table, its kind and the electrode area (unchanged).
+    ``chosen`` holds the quantity keys the user mapped (the pair of impedance columns to read
+    when a table gives two that disagree). Returns the table, its kind and the electrode area
+    (unchanged).
     """
     kind = "impedance" if "frequency" in mapping else "timeseries"
     z_rows = _impedance_rows(raw, mapping)
@@ -330,7 +337,7 @@ def frame_from_columns(
             values = -values
         out[target] = values
     if kind == "impedance":
-        _from_modulus_and_phase(out, mapping, path, notes)
+        _from_modulus_and_phase(out, mapping, path, notes, chosen)
     if area_specific:
         notes.append(
             f"impedance columns {', '.join(area_specific)} were area-specific; divided by the "
@@ -362,14 +369,27 @@ def _from_modulus_and_phase(
     mapping: Mapping[str, tuple[str, str | None]],
     path: Path | str,
     notes: list[str],
+    chosen: Iterable[str] = (),
 ) -> None:
-    """Z_re and Z_im from ``|Z|`` and the phase (a Bode export) where the file lacks them."""
+    """Z_re and Z_im from ``|Z|`` and the phase (a Bode export) where the file lacks them.
+
+    A table with both pairs has them checked against each other (:func:`_prefer_polar_pair`);
+    the Cartesian pair is read unless the user mapped the polar one (``chosen``: the quantity
+    keys of the user's column mapping).
+    """
     z_re, z_im = QUANTITIES["z_re"][0], QUANTITIES["z_im"][0]
     modulus, phase = QUANTITIES["|z|"][0], QUANTITIES["phase"][0]
     if z_re in out and z_im in out:
-        out.pop(modulus, None)
-        out.pop(phase, None)
-        return
+        if modulus in out and phase in out:
+            polar = _prefer_polar_pair(out, mapping, path, notes, set(chosen))
+        else:
+            polar = False
+        if not polar:
+            out.pop(modulus, None)
+            out.pop(phase, None)
+            return
+        out.pop(z_re)
+        out.pop(z_im)
     if modulus not in out or phase not in out:
         have = ", ".join(f"{k}={v[0]!r}" for k, v in mapping.items())
         raise DataFormatError(
@@ -383,6 +403,142 @@ def _from_modulus_and_phase(
     notes.append(
         "Z_re and Z_im computed from |Z| and the phase (Z = |Z| exp(i phase); a capacitive arc "
         "has a negative phase)."
+    )
+
+
+#: Agreement of a table's two impedance pairs, point by point: |Z| within 2 % of
+#: |Z_re + i Z_im| and the phase within 2 degrees of its angle, at 90 % of the points. Both pairs
+#: come from one measured ratio and are written with 4 or more digits (rounding <= 0.05 % and
+#: 0.03 deg; a Gamry ZCURVE's Zmod/Zphz agree with Zreal/Zimag to 1e-6 and 5e-5 deg): 2 % and
+#: 2 deg leave room for 3-digit exports while a unit or scale mix-up (x 1000, x 3600, cm2) or a
+#: sign or radian mix-up (tens of degrees on an arc) stays far outside.
+PAIR_MODULUS_REL = 0.02
+PAIR_PHASE_DEG = 2.0
+PAIR_SHARE = 0.9
+
+
+def _prefer_polar_pair(
+    out: dict[str, np.ndarray],
+    mapping: Mapping[str, tuple[str, str | None]],
+    path: Path | str,
+    notes: list[str],
+    chosen: set[str],
+) -> bool:
+    """Check a table's Z_re/Z_im against its |Z|/phase; True to read the polar pair instead.
+
+    Agreeing pairs (:data:`PAIR_MODULUS_REL`, :data:`PAIR_PHASE_DEG`) read the Cartesian pair
+    as before. A phase column in radians read as degrees, or of the opposite sign (``-phase``
+    under a plain name), beside a capacitive Z_im (< 0 on the arc) is noted: Z does not depend
+    on it. Anything else (a constant factor between the moduli, a Z_im whose sign disagrees
+    with a capacitive phase, no pattern) is refused naming both pairs and the mappings that
+    choose one, unless the user's mapping already chose one: then that pair is read and the
+    disagreement noted. One is never picked silently (PyEIS ``ex3.txt``: Z_re/Z_img are ~3,600
+    x smaller than |Z| and Z_img holds -Z'').
+    """
+    z_re, z_im = QUANTITIES["z_re"][0], QUANTITIES["z_im"][0]
+    zc = out[z_re] + 1j * out[z_im]
+    mod, ph = out[QUANTITIES["|z|"][0]], out[QUANTITIES["phase"][0]]
+    ok = np.isfinite(zc) & np.isfinite(mod) & np.isfinite(ph)
+    # a pair left unfilled (pyimpspec's EC-Lab test files write |Z| and Phase(Z) as zeros) holds
+    # nothing to check against: the other pair is read, said so
+    empty = [not np.any(v[ok] != 0) for v in (zc, mod)]
+    if any(empty) and not all(empty):
+        pairs = {"Z_re/Z_im": ("z_re", "z_im", "-z_im"), "|Z|/phase": ("|z|", "phase", "-phase")}
+        used, unused = ("|Z|/phase", "Z_re/Z_im") if empty[0] else ("Z_re/Z_im", "|Z|/phase")
+        cols = ", ".join(repr(v[0]) for k, v in mapping.items() if k in pairs[used])
+        notes.append(
+            f"the {unused} columns hold only zeros (not filled in by the export): Z is read "
+            f"from the {used} columns ({cols})."
+        )
+        return bool(empty[0])
+    ok &= np.abs(zc) > 0
+    if ok.sum() < 2:
+        return False
+    zc, mod, ph = zc[ok], mod[ok], ph[ok]
+    angle = np.degrees(np.angle(zc))
+
+    def share(candidate: np.ndarray) -> float:
+        off = (candidate - angle + 180.0) % 360.0 - 180.0
+        return float(np.mean(np.abs(off) <= PAIR_PHASE_DEG))
+
+    ratio = mod / np.abs(zc)
+    factor = float(np.median(ratio))
+    scaled = float(np.mean(np.abs(ratio / factor - 1) <= PAIR_MODULUS_REL)) >= PAIR_SHARE
+    same_size = scaled and abs(factor - 1) <= PAIR_MODULUS_REL
+    # the phase as read, of the opposite sign, and as radians read as degrees
+    readings = {
+        "as read": ph,
+        "opposite sign": -ph,
+        "radians": np.degrees(ph),
+        "radians, opposite sign": -np.degrees(ph),
+    }
+    phase_fit = next((k for k, v in readings.items() if share(v) >= PAIR_SHARE), None)
+    if same_size and phase_fit == "as read":
+        return False
+    im_key = "-z_im" if "-z_im" in mapping else "z_im"
+    ph_key = "-phase" if "-phase" in mapping else "phase"
+    cols = {k: mapping[k][0] for k in ("z_re", im_key, "|z|", ph_key)}
+    capacitive = float(np.median(zc.imag)) < 0
+    sign_off = phase_fit is not None and "opposite" in phase_fit
+    in_radians = phase_fit is not None and "radians" in phase_fit
+    if phase_fit is None:
+        phase_words = "the phase does not follow the angle of Z_re + i Z_im"
+    elif phase_fit == "as read":
+        phase_words = "the phase agrees with the angle of Z_re + i Z_im"
+    else:
+        how = ["in radians"] if in_radians else []
+        if sign_off:
+            held = "the phase column holds -phase" if capacitive else "the Z_im column holds -Z''"
+            how.append(f"with the opposite sign ({held})")
+        phase_words = "the phase agrees with the angle of Z_re + i Z_im only read " + (
+            " and ".join(how)
+        )
+    if same_size and phase_fit is not None and (capacitive or not sign_off):
+        # Z itself is right (the Cartesian pair is capacitive, |Z| agrees); only the phase
+        # column's unit or sign differs from what its name says
+        notes.append(
+            f"phase column {cols[ph_key]!r}: {phase_words}; Z is read from {cols['z_re']!r} "
+            f"and {cols[im_key]!r} (|Z| agrees)."
+        )
+        return False
+    if same_size:
+        size_words = "|Z| agrees with |Z_re + i Z_im|"
+    elif scaled:
+        size_words = f"|Z| is {factor:.4g} x |Z_re + i Z_im| at every point (a unit or a scale)"
+    else:
+        bad = int(np.sum(np.abs(ratio - 1) > PAIR_MODULUS_REL))
+        size_words = (
+            f"|Z| and |Z_re + i Z_im| differ by more than 2 % at {bad} of {ratio.size} points"
+        )
+    # the mappings that choose one pair, with the sign the other pair's phase says
+    flip_im = sign_off and not capacitive
+    im_use = ("z_im" if im_key == "-z_im" else "-z_im") if flip_im else im_key
+    ph_use = ("phase" if ph_key == "-phase" else "-phase") if sign_off and capacitive else ph_key
+
+    def named(key: str) -> str:
+        # the column with the unit a mapping gave it (the header's own is part of its name)
+        col, unit = mapping[key]
+        if key == ph_key and in_radians and unit is None:
+            unit = "rad"
+        return col + (f" [{unit}]" if unit and split_header(col)[1] is None else "")
+
+    cart = f"--column 'z_re={named('z_re')}' --column '{im_use}={named(im_key)}'"
+    polar = f"--column '|z|={named('|z|')}' --column '{ph_use}={named(ph_key)}'"
+    problem = (
+        f"the table gives the impedance twice and the two disagree: Z_re/Z_im from "
+        f"{cols['z_re']!r}, {cols[im_key]!r} and |Z|/phase from {cols['|z|']!r}, "
+        f"{cols[ph_key]!r}: {size_words}; {phase_words}"
+    )
+    user_cart = bool(chosen & {"z_re", "z_im", "-z_im"})
+    user_polar = bool(chosen & {"|z|", "phase", "-phase"})
+    if user_cart != user_polar:
+        used = "Z_re/Z_im" if user_cart else "|Z|/phase"
+        notes.append(f"{problem}. The pair mapped ({used}) is read, the other set aside.")
+        return user_polar
+    raise DataFormatError(
+        f"{path}: {problem}. solidna does not choose between them. Map the pair that holds the "
+        f"impedance in Ohm and it is read (the other set aside, with a note): {cart}, or "
+        f"{polar} (Python: columns={{...}} with the same keys)."
     )
 
 
@@ -903,7 +1059,10 @@ def table_measurement(
     mapping = map_columns(list(raw.columns), columns, path)
     check_columns(mapping, raw.columns, path)
     _note_repeated_names(mapping, list(raw.columns), notes)
-    frame, kind, area = frame_from_columns(raw, mapping, path, notes, area_m2=area_m2)
+    chosen = [str(k).lower() for k in (columns or {})]
+    frame, kind, area = frame_from_columns(
+        raw, mapping, path, notes, area_m2=area_m2, chosen=chosen
+    )
     table = finish_table(frame, path=path, kind=kind, area_m2=area, notes=notes)
     return Measurement(
         data=table,

@@ -57,6 +57,7 @@ from solidna.analysis.io._table import (
     finish_table,
     no_data_rows,
     one_line,
+    stored_area,
     text_encoding,
 )
 from solidna.errors import DataFormatError
@@ -353,6 +354,71 @@ def _gamry_convention(lines: list[str], metadata: dict[str, Any]) -> int | None:
     return None
 
 
+#: Gamry's header line ``AREA<TAB>QUANT<TAB>5.00000E-001<TAB>Sample Area (cm^2)``: the sample
+#: area the run was set up with, in cm2 (Gamry's setup dialogs give the area in cm2; the label
+#: names the unit, or says only "A Real Number"); a decimal comma under some Windows locales.
+_GAMRY_AREA = re.compile(r"^AREA\tQUANT\t(?P<value>[^\t]*)(?:\t(?P<label>.*))?$")
+#: The AREA most Gamry files hold (5 of the 6 Gamry EIS files checked, from 4 projects):
+#: most likely the setup's starting value left as it was. A left-over 1 cm2 cannot be told
+#: from a 1 cm2 electrode, so it is taken as unknown (as EC-Lab's default,
+#: EC_LAB_DEFAULT_AREA_CM2).
+GAMRY_UNSET_AREA_CM2 = 1.0
+#: Units Gamry writes for Zreal/Zimag in the ZCURVE units row (its data-file help shows "ohm"):
+#: absolute impedance, which the area multiplies once into Ohm.cm2, never divides.
+_GAMRY_OHM = {"ohm", "ohms", "\u03c9", "\u2126"}
+
+
+def _gamry_area(
+    lines: list[str], area_m2: float | None, metadata: dict[str, Any], notes: list[str]
+) -> float | None:
+    """The electrode area [m2] to use for a Gamry file: the user's, else the header's ``AREA``.
+
+    The header value goes to ``metadata["electrode area [cm2]"]``. Gamry writes the measured
+    quantities unnormalised (``Im`` in A, ``Zreal``/``Zimag`` in ohm, as their units rows say),
+    so the area is used as the electrode area, as one given with ``area=`` would be: the
+    current density and the area-specific impedance come from it, once. A value of 1 cm2
+    (:data:`GAMRY_UNSET_AREA_CM2`), zero, a negative or an unreadable value is taken as unknown,
+    with a note.
+    """
+    found = next((m for m in map(_GAMRY_AREA.match, lines) if m), None)
+    if found is None:
+        return area_m2
+    text = found.group("value").strip()
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        notes.append(f"the Gamry header's AREA {text!r} is not a number; it is not used.")
+        return area_m2
+    return stored_area(
+        value,
+        area_m2,
+        "Gamry header's AREA",
+        metadata,
+        notes,
+        unset_cm2=GAMRY_UNSET_AREA_CM2,
+        unset_words="the value most Gamry files keep from the setup (a left-over value cannot be "
+        "told from a 1 cm2 electrode)",
+    )
+
+
+def _check_gamry_ohm(lines: list[str], path: Path) -> None:
+    """Refuse a ZCURVE whose units row gives Zreal/Zimag in another unit than ohm (an
+    area-specific export would otherwise be multiplied by the area a second time)."""
+    start = _last_index(lines, "ZCURVE")
+    if start is None or start + 2 >= len(lines):
+        return
+    names, units = lines[start + 1].split(), lines[start + 2].split()
+    for col in ("Zreal", "Zimag"):
+        k = names.index(col) if col in names else None
+        unit = units[k] if k is not None and k < len(units) else ""
+        if unit and unit.lower() not in _GAMRY_OHM:
+            raise DataFormatError(
+                f"{path}: the Gamry impedance table gives {col} in {unit!r}, where Gamry writes "
+                "'ohm'; solidna does not know whether it is area-specific. Export the spectrum "
+                "as CSV with Frequency [Hz], Z_re [Ohm], Z_im [Ohm] (or [Ohm.cm2]) headers."
+            )
+
+
 #: Gamry CURVE column -> (tidy column, SI unit the units row must name).
 _GAMRY_COLUMNS = {"T": (TIME, "s"), "Vf": (VOLTAGE, "V"), "Im": (CURRENT, "A")}
 
@@ -500,6 +566,8 @@ def read_impedance_text(
         return Measurement(table, "timeseries", fmt, path, area_m2, metadata, notes)
     reader: Callable = getattr(pp, reader_name)
     with _normalised_copy(path, fmt) as (copy, lines):
+        if fmt == "gamry-eis":
+            area_m2 = _gamry_area(lines, area_m2, metadata, notes)
         if fmt == "gamry-eis" and not any(line.startswith("ZCURVE") for line in lines):
             frame = _gamry_curves(lines, path, notes, metadata)
             table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
@@ -519,6 +587,7 @@ def read_impedance_text(
                 "as CSV with Frequency/Z_re/Z_im headers."
             ) from None
         if fmt == "gamry-eis":
+            _check_gamry_ohm(lines, path)
             z = _gamry_drift_corrected(lines, f, z, notes, metadata)
             convention = _gamry_convention(lines, metadata)
             if convention is not None and convention != GAMRY_DEFAULT_CONVENTION:
