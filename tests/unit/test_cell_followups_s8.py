@@ -179,8 +179,8 @@ def test_na_co2_mesh_warning_names_the_option_that_silences_it(tmp_path):
     coarse = run(*common, "--out", str(tmp_path / "coarse"))
     assert coarse.exit_code == 0, coarse.output
     text = " ".join(coarse.stderr.split())
-    assert "Pass var_pts=38 or more to NaCO2Cell" in text
-    assert "solidna simulate na-co2 --mesh-points 38" in text
+    assert "Pass var_pts=31 or more to NaCO2Cell" in text
+    assert "solidna simulate na-co2 --mesh-points 31" in text
     fine = run(*common, "--mesh-points", "40", "--out", str(tmp_path / "fine"))
     assert fine.exit_code == 0, fine.output
     assert "mesh" not in fine.stderr
