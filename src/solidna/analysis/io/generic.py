@@ -9,7 +9,12 @@ Columns are found by the ``columns`` mapping (quantity -> header, optionally wit
 ``timeseries.csv`` written by ``solidna simulate`` reads back as it is (also ``"Real"``,
 ``"Imag"``, ``"Zimg"``). A column of durations (``00:00:05``, ``0d 00:00:05``) is read in seconds.
 A table without a header whose rows hold three or more numbers is impedance.py's ``readCSV``
-layout, ``f, Z', Z''`` (Hz, Ohm, Ohm; noted).
+layout, ``f, Z', Z''`` (Hz, Ohm, Ohm; noted). A header written as names over a line of units
+(``Pt Time Freq Zreal`` over ``# s Hz ohm``, Gamry's tables) takes its units from that line; a
+comment mark before the names (``# f Z' Z''``, ``* Hz Ohms Deg``) is not a column. Where a
+``Total Time``/``Test Time`` column exists, a bare ``Time`` beside it is the step's clock and not
+read; two columns that could hold one impedance quantity with different numbers are refused
+unless one is mapped.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from solidna.analysis.io._table import (
     QUANTITIES,
     Measurement,
     Progress,
+    _pint_unit,
     accumulate_counter,
     check_file,
     finish_table,
@@ -80,8 +86,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "-z_im": ("-z_im", "-zim", "-im(z)", '-z"', "-z''", "-zimag", "-imag", "-imaginary", "-imz")
     + ("-imagz", "-zimg", "-z″"),
     "|z|": ("|z|", "zmod", "modz", "mod(z)", "modulus", "magnitude", "impedancemodulus"),
-    "phase": ("phase", "phase(z)", "zphz", "phz", "phaseangle", "angle"),
-    "-phase": ("-phase", "-phase(z)", "-zphz", "-phz", "-phaseangle", "-angle"),
+    # "theta"/"θ": the phase symbol of LCR meters and network analysers ("|Z|, θ")
+    "phase": ("phase", "phase(z)", "zphz", "phz", "phaseangle", "angle", "theta", "θ"),
+    "-phase": ("-phase", "-phase(z)", "-zphz", "-phz", "-phaseangle", "-angle", "-theta", "-θ"),
 }
 
 #: Lines looked at to find the delimiter and the header line.
@@ -91,13 +98,15 @@ _NUMBERISH = re.compile(r"^\s*[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?\s*$")
 
 
 def _norm(stem: str) -> str:
-    # a leading "~" or "#" marks the header line as a comment in some exports (BaSyTec
-    # "~Time[h]"): not part of the name; a hyphen between words is a separator (Landt
-    # "Cycle-Index"), a leading one a sign ("-Z''"), one between symbols a minus ("(Q-Qo)")
+    # a leading "~", "#", "%" or "*" marks the header line as a comment in some exports
+    # (BaSyTec "~Time[h]", MATLAB "% Freq", ZMA/FRD "* Freq(Hz)"): not part of the name;
+    # a hyphen between words is a separator (Landt "Cycle-Index"), a leading one a sign
+    # ("-Z''"), one between symbols a minus ("(Q-Qo)")
     # Metrohm Autolab (NOVA) names a quantity after its channel, "WE(1).Current (A)",
     # "WE(1).Potential (V)": the quantity is what follows the working-electrode prefix
-    text = re.sub(r"^\s*we\s*\(\d+\)\s*\.", "", stem.lower())
-    text = re.sub(r"[\s_.]+", "", text).lstrip("~#")
+    # braces stand for parentheses in some exports (EZStat "Re{Z}", "-Im{Z}")
+    text = re.sub(r"^\s*we\s*\(\d+\)\s*\.", "", stem.lower().replace("{", "(").replace("}", ")"))
+    text = re.sub(r"[\s_.]+", "", text).lstrip("~#%*")
     return re.sub(r"(?<=[^\W\d_]{2})-(?=[^\W\d_]{2})", "", text)
 
 
@@ -152,7 +161,27 @@ def map_columns(
                     continue
                 found[key] = (col, unit)
                 break
+    if columns is None or "time" not in {str(k).lower() for k in columns}:
+        _prefer_test_time(found, header)
     return found
+
+
+#: Names of a time counted from the start of the test (not of the step): Neware BTS and Landt
+#: write the time within the current step as a bare "Time" beside them.
+_TEST_TIMES = ("testtime", "totaltime", "testtimes", "测试时间", "总时间", "累计时间")
+
+
+def _prefer_test_time(found: dict[str, tuple[str, str | None]], header: list[str]) -> None:
+    """Read the test's time, not the step's: a bare ``Time`` beside a ``Total Time`` or ``Test
+    Time`` column is the time within each step (Neware BTS and Landt exports; it restarts at
+    0 at every step), which :func:`finish_table` would refuse as time going backwards."""
+    if "time" not in found or _norm(split_header(found["time"][0])[0]) not in ("time", "t"):
+        return
+    for col in header:
+        stem, unit = split_header(col)
+        if _norm(stem) in _TEST_TIMES:
+            found["time"] = (col, unit)
+            return
 
 
 # What a table must hold, as alternatives per need: (time) and (voltage) and (current or density).
@@ -757,7 +786,6 @@ def _sign_from_voltage(time, voltage, current: np.ndarray, notes: list[str]) -> 
 
 
 def _is_area_specific(unit: str) -> bool:
-    from solidna.analysis.io._table import _pint_unit
     from solidna.units import Q_
 
     try:
@@ -767,7 +795,6 @@ def _is_area_specific(unit: str) -> bool:
 
 
 def _is_density(unit: str) -> bool:
-    from solidna.analysis.io._table import _pint_unit
     from solidna.units import Q_
 
     try:
@@ -807,7 +834,10 @@ def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
     split = [_fields(line, delimiter) for line in head]
     # a line's possible widths: as split, and without a trailing empty field (a trailing
     # delimiter, or an empty last column such as an unused label column)
-    width = [{len(row), len(row) - (len(row) > 1 and not row[-1].strip())} for row in split]
+    width = [
+        {len(row), len(row) - (len(row) > 1 and not row[-1].strip()), len(row) - _is_marked(row)}
+        for row in split
+    ]
     blank = [not line.strip() for line in head]
     # Of the candidate headers, the one above the longest run of such numeric lines (blank lines
     # do not end a run): a metadata block of "Key:,value" lines has pairs that look like a header
@@ -833,6 +863,16 @@ def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
         ):
             decimal = ","
     return delimiter, offset + skip, decimal
+
+
+#: A comment mark written as a field of its own before the column names ("# f Z' Z''",
+#: "* Hz Ohms Deg" in ZMA/FRD files, "% Freq Zre Zim" from MATLAB).
+_COMMENT_MARKS = ("#", "*", "%", "//", "!")
+
+
+def _is_marked(fields: list[str]) -> bool:
+    """True for a line whose first field is a lone comment mark followed by names."""
+    return len(fields) > 2 and fields[0].strip() in _COMMENT_MARKS and not _is_data_row(fields)
 
 
 def _is_data_row(fields: list[str]) -> bool:
@@ -1011,10 +1051,22 @@ def read_csv(
     notes: list[str] = []
     if not columns and _headerless(path, sep, skip, encoding):
         return _read_headerless(path, sep, skip, decimal, area_m2, notes)
+    units = _units_row(path, sep, skip, encoding)
     raw = read_delimited(
-        path, sep=sep, skiprows=skip, decimal=decimal, encoding=encoding, progress=progress
+        path,
+        sep=sep,
+        skiprows=skip - (units is not None),
+        decimal=decimal,
+        encoding=encoding,
+        progress=progress,
     )
     raw.columns = [str(c).strip() for c in raw.columns]
+    if units is not None:
+        raw = _with_units_row(raw, units, notes)
+    elif _is_marked(list(raw.columns)) and raw.iloc[:, -1].isna().all():
+        # "# f Z' Z''": the mark took the first name's place and the names sit one column to
+        # the left of their numbers (pandas fills the last column with nothing)
+        raw = raw.iloc[:, :-1].set_axis(list(raw.columns[1:]), axis=1)
     raw = _drop_point_count(raw, path, notes)
     return table_measurement(raw, path, columns=columns, area_m2=area_m2, notes=notes)
 
@@ -1059,6 +1111,8 @@ def table_measurement(
     mapping = map_columns(list(raw.columns), columns, path)
     check_columns(mapping, raw.columns, path)
     _note_repeated_names(mapping, list(raw.columns), notes)
+    _note_step_clock(mapping, list(raw.columns), notes)
+    _check_rival_columns(raw, mapping, path, chosen=columns or {})
     chosen = [str(k).lower() for k in (columns or {})]
     frame, kind, area = frame_from_columns(
         raw, mapping, path, notes, area_m2=area_m2, chosen=chosen
@@ -1090,6 +1144,118 @@ def _note_repeated_names(
             )
 
 
+def _check_rival_columns(
+    raw: pd.DataFrame,
+    mapping: Mapping[str, tuple[str, str | None]],
+    path: Path,
+    *,
+    chosen: Mapping[str, str],
+) -> None:
+    """Refuse an impedance quantity that two columns with different values could hold.
+
+    The first column of a name is read (:func:`map_columns`); for the impedance that is not safe
+    when another column carries a name of the same quantity and other numbers: a network
+    analyser's table has the phase of its reflection coefficient ("Return Loss(dB),Phase(deg)")
+    beside the impedance's ("|Z|,Theta"), and the first is the wrong one. Columns the user mapped
+    are not questioned.
+    """
+    keys = {str(k).lower() for k in chosen}
+    # a pair the user mapped makes the other form of the impedance not needed
+    cartesian, polar = {"z_re", "z_im", "-z_im"}, {"|z|", "phase", "-phase"}
+    skip = keys | (polar if keys & cartesian else set()) | (cartesian if keys & polar else set())
+    for key in ("frequency", *sorted(cartesian), *sorted(polar)):
+        if key not in mapping or key in skip:
+            continue
+        rivals = [
+            c
+            for c in raw.columns
+            if _norm(split_header(c)[0]) in ALIASES[key] and c != mapping[key][0]
+        ]
+        first = pd.to_numeric(raw[mapping[key][0]], errors="coerce").to_numpy(dtype=float)
+        for col in rivals:
+            other = pd.to_numeric(raw[col], errors="coerce").to_numpy(dtype=float)
+            if np.allclose(first, other, rtol=1e-6, atol=0.0, equal_nan=True):
+                continue
+            raise DataFormatError(
+                f"{path}: two columns could hold the {key}: {mapping[key][0]!r} (first value "
+                f"{first[0]:g}) and {col!r} ({other[0]:g}), with different numbers; which one "
+                f"belongs to the impedance cannot be told from the names. Map it, e.g. "
+                f"--column '{key}={col}' (columns={{'{key}': '{col}'}} in Python)."
+            )
+
+
+def _note_step_clock(
+    mapping: Mapping[str, tuple[str, str | None]], header: list[str], notes: list[str]
+) -> None:
+    """Say which time column was read when a bare ``Time`` was passed over (see
+    :func:`_prefer_test_time`)."""
+    if "time" not in mapping or _norm(split_header(mapping["time"][0])[0]) not in _TEST_TIMES:
+        return
+    bare = [h for h in header if _norm(split_header(h)[0]) in ("time", "t")]
+    if bare:
+        notes.append(
+            f"{mapping['time'][0]!r} read as the time; {bare[0]!r} beside it taken as the time "
+            "within each step (it restarts at every step in Neware and Landt exports), not read."
+        )
+
+
+#: Fields of a units row that say "no unit" (Gamry writes "#" under a point number or range).
+_NO_UNIT = ("#", "-", "")
+
+
+def _is_unit(text: str) -> bool:
+    """True for a field that is a unit alone (``s``, ``Hz``, ``ohm``, ``°``, ``mA.h``)."""
+    from solidna.units import Q_
+
+    text = text.strip()
+    if not text or len(text) > 12 or _NUMBERISH.match(text) or not re.search(r"[^\W\d_]|°", text):
+        return False
+    try:
+        Q_(1.0, _pint_unit(text))
+    except Exception:
+        return False
+    return True
+
+
+def _units_row(path: Path, sep: str, skip: int, encoding: str) -> list[str] | None:
+    """The units of a table whose header is two lines, the names over their units.
+
+    Gamry's tables (``Pt Time Freq Zreal ...`` over ``# s Hz ohm ...``) and Origin-style
+    exports put each column's unit on the line below its name; the sniffer finds the units line
+    as the header (it is the line right above the numbers). It is one when every field is a unit
+    or a "no unit" mark (``#``), two or more are units, and the line above has as many fields,
+    not all of them units (pint reads "t" or "Pt" as units, never "Time" or "Freq").
+    """
+    if skip < 1:
+        return None
+    with open(path, encoding=encoding, errors="replace") as fh:
+        for _ in range(skip - 1):
+            fh.readline()
+        names, units = _fields(fh.readline(), sep), _fields(fh.readline(), sep)
+    if len(names) != len(units) or len(units) < 2:
+        return None
+    is_unit = [_is_unit(u) for u in units]
+    if sum(is_unit) < 2 or not all(
+        ok or u.strip() in _NO_UNIT for ok, u in zip(is_unit, units, strict=True)
+    ):
+        return None
+    if _is_data_row(names) or all(_is_unit(n) for n in names if n.strip()):
+        return None
+    return [u.strip() for u in units]
+
+
+def _with_units_row(raw: pd.DataFrame, units: list[str], notes: list[str]) -> pd.DataFrame:
+    """``raw`` read with the names line as header: drop its first row (the units) and write each
+    unit into its column's name (``Freq`` + ``Hz`` -> ``Freq [Hz]``)."""
+    named = [
+        f"{c} [{u}]" if u not in _NO_UNIT else c for c, u in zip(raw.columns, units, strict=False)
+    ]
+    raw = raw.iloc[1:].reset_index(drop=True)
+    raw.columns = named + list(raw.columns[len(named) :])
+    notes.append("the line below the column names gives their units; read with them.")
+    return raw
+
+
 def _headerless(path: Path, sep: str, skip: int, encoding: str = "utf-8") -> bool:
     """True when the table's first line is data (numbers only), not a header."""
     with open(path, encoding=encoding, errors="replace") as fh:
@@ -1097,6 +1263,18 @@ def _headerless(path: Path, sep: str, skip: int, encoding: str = "utf-8") -> boo
             fh.readline()
         first = _fields(fh.readline(), sep)
     return len(first) >= 2 and all(_NUMBERISH.match(x) for x in first)
+
+
+def _above(skip: int, width: int) -> str:
+    """Why the lines above a headerless run of rows were not its header (for the message)."""
+    if skip == 0:
+        return ""
+    return (
+        f"; the lines above do not split into {width} fields: a header whose names hold spaces "
+        "('test_time (s)') in a table aligned with spaces, a comment mark before the names "
+        "('* Hz Ohms Deg'), a comment after a row, or a printed table's index column (one "
+        "field more in each row than names)"
+    )
 
 
 def _read_headerless(
@@ -1126,10 +1304,10 @@ def _read_headerless(
     sweep = len(f) > 1 and np.all(f > 0) and np.nanmax(f) >= 10 * np.nanmin(f)
     if raw.shape[1] < 3 or not sweep:
         raise DataFormatError(
-            f"{path}: a table without a recognisable header ({raw.shape[1]} columns, the first "
-            f"line is numbers only). Without a header solidna reads only impedance.py's layout "
-            "f, Z', Z'' (a first column of positive frequencies over a decade or more), and "
-            "this table is not that. Add a header line with units, e.g. "
+            f"{path}: a table without a recognisable header ({raw.shape[1]} columns of numbers "
+            f"from line {skip + 1}{_above(skip, raw.shape[1])}). Without a header solidna reads "
+            "only impedance.py's layout f, Z', Z'' (a first column of positive frequencies over "
+            "a decade or more), and this table is not that. Add a header line with units, e.g. "
             "'Time [s],Voltage [V],Current [A]', or check that the header is on one line."
         )
     if raw.shape[1] > 3:
