@@ -16,7 +16,18 @@ from typing import Any
 
 from solidna.errors import InvalidOptionError
 
-__all__ = ["figure_axes", "paper_row", "refuse_unused", "safe_name", "write_summary"]
+__all__ = [
+    "axis_label",
+    "cycle_lines",
+    "figure_axes",
+    "nyquist_axes",
+    "paper_row",
+    "pretty_unit",
+    "refuse_unused",
+    "safe_name",
+    "wrapped_title",
+    "write_summary",
+]
 
 
 def refuse_unused(
@@ -114,6 +125,124 @@ def figure_axes(figsize=(7, 3.8), nrows: int = 1, ncols: int = 1, **kwargs: Any)
 
     apply_style()
     return plt.subplots(nrows, ncols, figsize=figsize, **kwargs)
+
+
+#: Unit words typeset as the field writes them (Ohm -> the Greek capital omega, um -> micro-m).
+_UNIT_WORDS = {"Ohm": "\u03a9", "ohm": "\u03a9", "um": "\u00b5m", "degC": "\u00b0C"}
+#: Energy and charge units written as one word when followed by "h" (mA.h -> mAh, W.h -> Wh).
+_HOUR_PREFIXED = {"A", "mA", "uA", "W", "mW", "kW"}
+
+
+def pretty_unit(unit: str) -> str:
+    """A PyBaMM-style unit (``"mA.h.g-1"``, ``"Ohm.cm2"``) in the field's notation for an axis
+    (``"mAh g$^{-1}$"``, ``"Ω cm$^{2}$"``): factors separated by a space, exponents raised.
+
+    Parameters
+    ----------
+    unit : str
+        Unit written with ``.`` between factors and the exponent after each (``m2``, ``s-1``).
+        Anything that is not such a product (``%``, ``at.%``, ``-``) is returned unchanged.
+    """
+    parts = unit.split(".")
+    if not all(re.fullmatch(r"[A-Za-z\u00b5]+-?\d*", p) for p in parts):
+        return unit
+    out: list[str] = []
+    for part in parts:
+        name, power = re.fullmatch(r"([A-Za-z\u00b5]+)(-?\d*)", part).groups()
+        if name == "h" and not power and out and out[-1] in _HOUR_PREFIXED:
+            out[-1] += "h"
+            continue
+        word = _UNIT_WORDS.get(name, name)
+        out.append(f"{word}$^{{{power}}}$" if power else word)
+    return " ".join(out)
+
+
+def axis_label(label: str) -> str:
+    """``"Quantity [unit]"`` with its unit typeset by :func:`pretty_unit` (other text kept)."""
+    return re.sub(r"\[([^\[\]]+)\]", lambda m: f"[{pretty_unit(m.group(1))}]", label)
+
+
+def nyquist_axes(ax, unit: str) -> None:
+    """Nyquist axes as the field draws them: Z' right, -Z'' up, both in ``unit``, equal aspect
+    (a semicircle stays round).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    unit : str
+        Impedance unit, PyBaMM style (``"Ohm"``, ``"Ohm.cm2"``).
+    """
+    u = pretty_unit(unit)
+    ax.set_xlabel(f"Z' [{u}]")
+    ax.set_ylabel(f"\u2212Z'' [{u}]")
+    ax.set_aspect("equal", adjustable="datalim")
+
+
+def wrapped_title(ax, text: str, width: int | None = None, **kwargs: Any) -> None:
+    """Set ``text`` as the title of ``ax``, wrapped onto lines that fit the axes (a long file
+    name is otherwise cut at the figure's edge).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    text : str
+    width : int, optional
+        Characters per line [default: from the axes' width, ~9 per inch at 12 pt].
+    **kwargs
+        Passed to ``ax.set_title``.
+    """
+    import textwrap
+
+    if width is None:
+        inches = ax.get_position().width * ax.figure.get_figwidth()
+        width = max(20, int(9.5 * inches))
+    lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
+    ax.set_title("\n".join(lines) or text, **kwargs)
+
+
+def cycle_lines(ax, segments, cycles, cmap: str = "viridis", label: str = "Cycle number"):
+    """Draw curves coloured by their cycle number, with a colour bar saying so.
+
+    One :class:`~matplotlib.collections.LineCollection` for all curves (a run of hundreds of
+    cycles draws as fast as one curve).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    segments : sequence of (N_i, 2) arrays
+        x, y of each curve.
+    cycles : sequence of int
+        Cycle number of each curve.
+    cmap : str
+        A perceptually uniform, colour-blind-safe map (viridis by default).
+    label : str
+        Colour bar label.
+
+    Returns
+    -------
+    matplotlib.colorbar.Colorbar or None
+        None when there is a single cycle (a colour bar of one value says nothing).
+    """
+    import numpy as np
+    from matplotlib.collections import LineCollection
+    from matplotlib.colors import Normalize
+    from matplotlib.ticker import MaxNLocator
+
+    cycles = np.asarray(cycles, dtype=float)
+    lo, hi = (float(cycles.min()), float(cycles.max())) if cycles.size else (1.0, 1.0)
+    lines = LineCollection(
+        list(segments), array=cycles, cmap=cmap, norm=Normalize(lo, max(hi, lo + 1)), lw=1
+    )
+    ax.add_collection(lines)
+    ax.autoscale_view()
+    if hi <= lo:
+        lines.set_array(None)
+        lines.set_color("C0")
+        return None
+    bar = ax.figure.colorbar(lines, ax=ax, label=label, pad=0.02)
+    bar.locator = MaxNLocator(integer=True)
+    bar.update_ticks()
+    return bar
 
 
 def write_summary(

@@ -265,33 +265,31 @@ class DRTResult:
 
     def plot(self):
         """gamma(tau) with its band and peaks; Nyquist data and reconstruction; residuals."""
-        import matplotlib.pyplot as plt
+        from solidna.analysis._output import figure_axes, nyquist_axes, pretty_unit
 
         u = self.unit
-        fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+        fig, axes = figure_axes((13, 3.8), 1, 3)
         ax = axes[0]
         ax.fill_between(self.tau_s, self.band[0], self.band[1], color="0.8", label="95 % band")
         ax.plot(self.tau_s, self.gamma, color="C0", label=f"DRT ({self.lam_method})")
         if len(self.peaks):
             ax.plot(self.peaks["tau [s]"], self.peaks[f"gamma [{u}]"], "v", color="C3")
         ax.set_xscale("log")
-        ax.set_xlabel("tau [s]")
-        ax.set_ylabel(f"gamma [{u}]")
+        ax.set_xlabel("\u03c4 [s]")
+        ax.set_ylabel(f"\u03b3 [{pretty_unit(u)}]")
         ax.legend(fontsize=8)
         ax = axes[1]
         ax.plot(self.impedance.real, -self.impedance.imag, "o", ms=3, label="data")
         ax.plot(self.reconstructed.real, -self.reconstructed.imag, "-", label="DRT")
-        ax.set_xlabel(f"Z' [{u}]")
-        ax.set_ylabel(f"-Z'' [{u}]")
-        ax.set_aspect("equal", adjustable="datalim")
+        nyquist_axes(ax, u)
         ax.legend(fontsize=8)
         ax = axes[2]
         ax.plot(self.frequency_Hz, 100 * self.residuals.real, "o-", ms=3, label="real")
         ax.plot(self.frequency_Hz, 100 * self.residuals.imag, "s-", ms=3, label="imag")
         ax.axhline(0, color="0.6", lw=0.5)
         ax.set_xscale("log")
-        ax.set_xlabel("f [Hz]")
-        ax.set_ylabel("(Z - Z_DRT)/|Z| [%]")
+        ax.set_xlabel("Frequency [Hz]")
+        ax.set_ylabel("(Z \u2212 Z$_{DRT}$)/|Z| [%]")
         ax.legend(fontsize=8)
         fig.tight_layout()
         return fig
@@ -867,7 +865,7 @@ def drt_evolution(
 
     The individual :class:`DRTResult` objects are in ``table.attrs["drt_results"]``.
     """
-    import matplotlib.pyplot as plt
+    from solidna.analysis._output import figure_axes, pretty_unit
 
     check_choice("style", style, ("auto", "waterfall", "map"))
     spectra = list(spectra)
@@ -915,13 +913,13 @@ def drt_evolution(
     # ---- figure -----------------------------------------------------------------------------
     n = len(results)
     use_map = style == "map" or (style == "auto" and n > 12)
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    fig, axes = figure_axes((11, 4), 1, 2)
     ax = axes[0]
     if use_map:
         tau = results[0].tau_s
         grid = np.array([np.interp(np.log(tau), np.log(r.tau_s), r.gamma) for r in results])
         mesh = ax.pcolormesh(tau, np.arange(1, n + 1), grid, shading="nearest", cmap="viridis")
-        fig.colorbar(mesh, ax=ax, label=f"gamma [{unit}]")
+        fig.colorbar(mesh, ax=ax, label=f"\u03b3 [{pretty_unit(unit)}]")
         ax.set_xscale("log")
         ax.set_ylabel("Spectrum")
     else:
@@ -931,17 +929,17 @@ def drt_evolution(
             ax.fill_between(r.tau_s, base + r.band[0], base + r.band[1], color="0.85", lw=0)
             ax.plot(r.tau_s, base + r.gamma, color=f"C{k % 10}", label=lab)
         ax.set_xscale("log")
-        ax.set_ylabel(f"gamma + offset [{unit}]")
+        ax.set_ylabel(f"\u03b3 + offset [{pretty_unit(unit)}]")
         ax.legend(fontsize=8)
-    ax.set_xlabel("tau [s]")
+    ax.set_xlabel("\u03c4 [s]")
     ax.set_title("DRT")
     ax = axes[1]
     xs = table["Time [h]"] if times_h is not None else table["Spectrum"]
     ax.plot(xs, table[f"R_inf [{unit}]"], "o-", color="0.4", label="R_inf")
     for j, c in enumerate(centres, start=1):
-        ax.plot(xs, table[f"P{j} R [{unit}]"], "s-", label=f"P{j} (tau ~ {10**c:.2g} s)")
+        ax.plot(xs, table[f"P{j} R [{unit}]"], "s-", label=f"P{j} (\u03c4 ~ {10**c:.2g} s)")
     ax.set_xlabel("Time [h]" if times_h is not None else "Spectrum")
-    ax.set_ylabel(f"R [{unit}]")
+    ax.set_ylabel(f"R [{pretty_unit(unit)}]")
     ax.set_yscale("log")
     ax.set_title("Resistances")
     ax.legend(fontsize=8)

@@ -1112,11 +1112,11 @@ class KKResult:
 
     def plot(self):
         """Residual plot: residuals, their running mean and the +-local threshold against f."""
-        import matplotlib.pyplot as plt
+        from solidna.analysis._output import figure_axes
 
         f = self.frequency_Hz
         order = np.argsort(f)
-        fig, ax = plt.subplots(figsize=(6.5, 3.6))
+        fig, ax = figure_axes((6.5, 3.6))
         ax.plot(f[order], 100 * self.residual_real[order], "o", ms=3, color="C0", label="real")
         ax.plot(f[order], 100 * self.residual_imag[order], "s", ms=3, color="C1", label="imag")
         if self.systematic_real is not None and self.threshold_local is not None:
@@ -1126,8 +1126,8 @@ class KKResult:
             ax.fill_between(f[order], -thr, thr, color="0.9", lw=0, label="threshold")
         ax.axhline(0, color="0.5", lw=0.5)
         ax.set_xscale("log")
-        ax.set_xlabel("f [Hz]")
-        ax.set_ylabel("(Z - Z_KK)/|Z| [%]")
+        ax.set_xlabel("Frequency [Hz]")
+        ax.set_ylabel("(Z \u2212 Z$_{KK}$)/|Z| [%]")
         verdict = "valid" if self.valid else "NOT valid"
         ax.set_title(f"Lin-KK, M = {self.n_rc}, mu = {self.mu:.2f}: {verdict}", fontsize=9)
         ax.legend(fontsize=8)

@@ -36,10 +36,12 @@ import numpy as np
 import pandas as pd
 
 from solidna.analysis._output import (
+    axis_label,
     figure_axes,
     paper_row,
     refuse_unused,
     safe_name,
+    wrapped_title,
     write_summary,
 )
 from solidna.errors import (
@@ -690,8 +692,8 @@ def _survey_figure(spec, table: pd.DataFrame, title: str):
             )
     ax.invert_xaxis()
     ax.set_xlabel("Binding energy [eV]")
-    ax.set_ylabel(f"Intensity [{spec.intensity_unit}]")
-    ax.set_title(title)
+    ax.set_ylabel(axis_label(f"Intensity [{spec.intensity_unit}]"))
+    wrapped_title(ax, title)
     return fig
 
 
@@ -703,7 +705,7 @@ def _profile_figure(prof: pd.DataFrame, name: str):
             ax.plot(x, prof[col], "o-", ms=3, label=col.replace(" [at.%]", ""))
     ax.set_xlabel("Sputter time [s]" if "Sputter time [s]" in prof else "Sputter cycle")
     ax.set_ylabel("Atomic fraction [at.%]")
-    ax.set_title(f"{name}: depth profile (RSF-weighted areas)")
+    wrapped_title(ax, f"{name}: depth profile (RSF-weighted areas)")
     ax.legend()
     return fig
 
@@ -792,6 +794,8 @@ def _afm_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
 
 
 def _curve_figure(c, fit, name: str):
+    from matplotlib.ticker import EngFormatter
+
     fig, ax = figure_axes()
     tip = c.tip("approach")
     direction = 1.0 if tip[0] > tip[-1] else -1.0
@@ -805,7 +809,7 @@ def _curve_figure(c, fit, name: str):
         fit.model_N[inside] * 1e9,
         "k--",
         lw=1.2,
-        label=f"{fit.indenter} fit, E = {fit.youngs_modulus_Pa:.3g} Pa",
+        label=f"{fit.indenter} fit, E = {EngFormatter('Pa', places=1)(fit.youngs_modulus_Pa)}",
     )
     ax.axvline(0, color="0.5", lw=0.7, ls=":", label="contact point")
     # the contact region, not the whole approach travel
@@ -813,7 +817,7 @@ def _curve_figure(c, fit, name: str):
     ax.set_xlim(-1.3 * reach, 4.0 * reach)
     ax.set_xlabel("Tip-sample separation [nm]")
     ax.set_ylabel("Force [nN]")
-    ax.set_title(f"{name}")
+    wrapped_title(ax, f"{name}")
     ax.legend(fontsize=7)
     return fig
 
@@ -843,13 +847,13 @@ def _afm_map(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict[
             grid / 1e6,
             origin="lower",
             cmap="viridis",
-            aspect="auto",
+            aspect="equal",  # a map in true proportions
             extent=(xs.min() * 1e6, xs.max() * 1e6, ys.min() * 1e6, ys.max() * 1e6),
         )
         fig.colorbar(im, ax=ax1, label="Young's modulus [MPa]")
         ax1.grid(False)
-        ax1.set_xlabel("x [um]")
-        ax1.set_ylabel("y [um]")
+        ax1.set_xlabel("x [\u00b5m]")
+        ax1.set_ylabel("y [\u00b5m]")
     ax1.set_title(f"{p.name}: modulus map")
     ax2.hist(e[good] / 1e6, bins=min(50, max(5, int(good.sum() ** 0.5))))
     ax2.set_xlabel("Young's modulus [MPa]")

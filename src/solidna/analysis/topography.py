@@ -593,19 +593,30 @@ def plot_image(topo: Topography, heights_m: np.ndarray, title: str = ""):
         x = topo.positions_m if topo.positions_m is not None else np.arange(len(heights_m))
         ax.plot(np.asarray(x) * 1e6, np.asarray(heights_m) * 1e9, "-", lw=0.9)
         ax.axhline(0, color="0.5", lw=0.7, ls=":")
-        ax.set_xlabel("x [um]")
+        ax.set_xlabel("x [\u00b5m]")
         ax.set_ylabel("Height [nm]")
         ax.set_title(title)
         return fig
     fig, ax = plt.subplots(figsize=(5.6, 4.6))
     sx, sy = topo.size_m
+    z_nm = heights_m * 1e9
+    # colour scale over the 0.5-99.5 % heights (as Gwyddion's "adaptive" range): a few spikes or
+    # an edge artefact would otherwise spend the whole scale and leave the surface one colour
+    finite = z_nm[np.isfinite(z_nm)]
+    lo, hi = np.percentile(finite, [0.5, 99.5]) if finite.size else (0.0, 1.0)
+    clipped = finite.size and (finite.min() < lo or finite.max() > hi)
     im = ax.imshow(
-        heights_m * 1e9, origin="lower", extent=(0, sx * 1e6, 0, sy * 1e6), cmap="afmhot"
+        z_nm,
+        origin="lower",
+        extent=(0, sx * 1e6, 0, sy * 1e6),
+        cmap="afmhot",
+        vmin=lo,
+        vmax=hi if hi > lo else None,
     )
-    fig.colorbar(im, ax=ax, label="Height [nm]")
+    fig.colorbar(im, ax=ax, label="Height [nm]", extend="both" if clipped else "neither")
     ax.grid(False)
-    ax.set_xlabel("x [um]")
-    ax.set_ylabel("y [um]")
+    ax.set_xlabel("x [\u00b5m]")
+    ax.set_ylabel("y [\u00b5m]")
     ax.set_title(title)
     return fig
 
@@ -641,8 +652,8 @@ def plot_3d(topo: Topography, heights_m: np.ndarray, title: str = "", max_points
     ax = fig.add_subplot(projection="3d")
     xx, yy = np.meshgrid(x, y)
     ax.plot_surface(xx, yy, h, cmap="afmhot", linewidth=0, antialiased=False)
-    ax.set_xlabel("x [um]")
-    ax.set_ylabel("y [um]")
+    ax.set_xlabel("x [\u00b5m]")
+    ax.set_ylabel("y [\u00b5m]")
     ax.set_zlabel("Height [nm]")
     ax.set_title(title)
     return fig

@@ -306,6 +306,54 @@ class Result:
         """The plot a researcher looks at first (a matplotlib Figure)."""
         raise NotImplementedError
 
+    def plot_title(self, cell: str, *conditions: str) -> str:
+        """Title naming the cell with its anode as the paper writes it (M-Na for the treated
+        anode, Na for pristine), the conditions, the temperature and, on a line of its own
+        when the run stopped early, why.
+
+        Parameters
+        ----------
+        cell : str
+            The cell with ``{anode}`` where the anode goes, e.g. ``"{anode}|SSE|Na"``.
+        *conditions : str
+            The protocol's conditions in the field's notation, e.g. ``"0.1 mA cm$^{-2}$"``.
+        """
+        anode = {"modified": "M-Na", "pristine": "Na"}.get(self.inputs.get("anode", ""), "Na")
+        parts = [cell.format(anode=anode), *conditions]
+        temperature_K = self.inputs.get("temperature [K]")
+        if temperature_K is not None:
+            parts.append(f"{temperature_K - 273.15:.0f} \u00b0C")
+        title = ", ".join(parts)
+        return title if self.status == "completed" else f"{title}\n{self.status}"
+
+    def protocol_step(self) -> dict[str, Any]:
+        """The first protocol step of :attr:`inputs` (its conditions, units in the keys)."""
+        steps = self.inputs.get("protocol") or [{}]
+        return steps[0]
+
+    def step_conditions(self, *keys: str) -> list[str]:
+        """The values of ``keys`` in the first protocol step, each written with its unit in the
+        field's notation (``"0.1 mA cm$^{-2}$"``), for a figure's title.
+
+        Parameters
+        ----------
+        *keys : str
+            Entries of the step's description, ``"name [unit]"``; absent ones are left out.
+
+        Returns
+        -------
+        list of str
+            The values with their units, in the order given.
+        """
+        from solidna.analysis._output import pretty_unit
+
+        step = self.protocol_step()
+        return [
+            f"{step[key]:g} {pretty_unit(key.rsplit('[', 1)[1].rstrip(']'))}"
+            for key in keys
+            if key in step
+        ]
+
 
 def _styled_axes(figsize: tuple[float, float], ncols: int = 1):
     """A new figure in the house style (:mod:`solidna.report.style`)."""

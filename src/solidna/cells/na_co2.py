@@ -124,12 +124,7 @@ class NaCO2Result(Result):
         cycle_lines(ax, segments, cycles)
         ax.set_xlabel("Capacity [mAh g$^{-1}$]")
         ax.set_ylabel("Voltage [V]")
-        step = self.protocol_step()
-        conditions = []
-        if "current [mA.g-1]" in step:
-            conditions.append(f"{step['current [mA.g-1]']:g} mA g$^{{-1}}$")
-        if "capacity [mAh.g-1]" in step:
-            conditions.append(f"{step['capacity [mAh.g-1]']:g} mAh g$^{{-1}}$")
+        conditions = self.step_conditions("current [mA.g-1]", "capacity [mAh.g-1]")
         pressure = self.inputs.get("CO2 pressure [bar]")
         if pressure is not None:
             conditions.append(f"{pressure:g} bar CO$_2$")

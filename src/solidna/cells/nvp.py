@@ -175,29 +175,60 @@ class NVPResult(Result):
     def plot(self):
         """Discharge capacity per cycle (left) and the voltage profiles of the first and last
         cycles (right)."""
+        from matplotlib.ticker import MaxNLocator
+
         from solidna.report.style import MODIFIED, PRISTINE
 
         colour = MODIFIED if self.inputs.get("anode") == "modified" else PRISTINE
         fig, (ax1, ax2) = _styled_axes((10, 3.8), ncols=2)
         cyc = self.cycle_table
         ax1.plot(cyc.index, cyc["Discharge capacity [mAh.g-1]"], "o-", ms=2.5, color=colour)
-        ax1.axhline(self.theoretical_capacity_mAh_g, color="0.6", lw=0.6, ls="--")
-        ax1.set_xlabel("Cycle")
+        ax1.axhline(
+            self.theoretical_capacity_mAh_g, color="0.6", lw=0.6, ls="--", label="theoretical"
+        )
+        ax1.set_xlabel("Cycle number")
+        ax1.xaxis.set_major_locator(MaxNLocator(integer=True))  # no cycle 2.5
         ax1.set_ylabel("Discharge capacity [mAh g$^{-1}$]")
-        ax1.set_ylim(bottom=0)
+        ax1.set_ylim(0, 1.15 * self.theoretical_capacity_mAh_g)
+        ax1.legend(fontsize=8, loc="lower left")
+        rates = cyc["C-rate [h-1]"].to_numpy() if "C-rate [h-1]" in cyc else np.array([])
+        if rates.size and np.unique(rates).size > 1:
+            # a rate test (Fig. S31b): name the C-rate of each block over its cycles
+            edges = np.flatnonzero(np.r_[True, rates[1:] != rates[:-1], True])
+            for a, b in zip(edges[:-1], edges[1:], strict=False):
+                ax1.annotate(
+                    f"{rates[a]:g} C",
+                    (float(np.mean(cyc.index[a:b])), 1.05 * self.theoretical_capacity_mAh_g),
+                    ha="center",
+                    fontsize=8,
+                )
         ts = self.timeseries
         last = int(ts["Cycle"].max()) if len(ts) else 1
+        loading = self.inputs.get("NVP loading [mg.cm-2]")
+        # specific capacity (Fig. S31's axis) where the loading is known, else per area
+        scale, unit = (1e3 / loading, "mAh g$^{-1}$") if loading else (1.0, "mAh cm$^{-2}$")
         for c, style in ((1, "-"), (last, "--")):
-            sel = ts["Cycle"] == c
-            q = np.cumsum(
-                np.abs(ts["Current density [mA.cm-2]"][sel]).to_numpy()
-                * np.diff(ts["Time [h]"][sel].to_numpy(), prepend=ts["Time [h]"][sel].iloc[0])
-            )
-            ax2.plot(q, ts["Voltage [V]"][sel], style, color=colour, label=f"cycle {c}")
-        ax2.set_xlabel("Charge passed in the cycle [mAh cm$^{-2}$]")
+            cycle = ts[ts["Cycle"] == c]
+            j = cycle["Current density [mA.cm-2]"].to_numpy()
+            dt = np.diff(cycle["Time [h]"].to_numpy(), prepend=cycle["Time [h]"].iloc[0])
+            # charge and discharge each from zero, as the field draws a voltage profile
+            starts = np.flatnonzero(np.diff(np.sign(j)) != 0) + 1
+            label = f"cycle {c}"
+            for half in np.split(np.arange(len(j)), starts):
+                if not half.size or j[half[0]] == 0:
+                    continue
+                q = np.cumsum(np.abs(j[half]) * dt[half]) * scale
+                v = cycle["Voltage [V]"].to_numpy()[half]
+                ax2.plot(q, v, style, color=colour, label=label)
+                label = None  # one legend entry per cycle
+        ax2.set_xlabel(f"Capacity [{unit}]")
         ax2.set_ylabel("Voltage [V]")
         ax2.legend(fontsize=8)
-        fig.suptitle(f"Na|SSE|NVP, {self.inputs.get('anode', '')} Na - {self.status}", fontsize=9)
+        step = self.protocol_step()
+        conditions = [f"{step['C-rate [h-1]']:g} C"] if "C-rate [h-1]" in step else []
+        if "lower cut-off [V]" in step and "upper cut-off [V]" in step:
+            conditions.append(f"{step['lower cut-off [V]']:g}-{step['upper cut-off [V]']:g} V")
+        fig.suptitle(self.plot_title("{anode}|SSE|NVP", *conditions), fontsize=10)
         fig.tight_layout()
         return fig
 

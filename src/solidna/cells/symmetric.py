@@ -168,7 +168,10 @@ class CyclingResult(Result):
             hours = to_si(zoom_h, "s", "the zoom (zoom_h)", positive=True, hint=hint) / 3600
             start = float(ts["Time [h]"].iloc[0])
             ax.set_xlim(start, start + hours)
-        ax.set_title(f"{self.inputs.get('anode', '')} Na|SSE|Na - {self.status}")
+        conditions = self.step_conditions(
+            "current density [mA.cm-2]", "capacity per half cycle [mAh.cm-2]"
+        )
+        ax.set_title(self.plot_title("{anode}|SSE|{anode}", *conditions), fontsize=10)
         fig.tight_layout()
         return fig
 
@@ -273,6 +276,8 @@ class CVResult(Result):
         ax.set_xlabel("Voltage [V]")
         ax.set_ylabel("Current density [mA cm$^{-2}$]")
         ax.axhline(0, color="0.6", lw=0.5)
+        conditions = self.step_conditions("scan rate [mV.s-1]")
+        ax.set_title(self.plot_title("{anode}|SSE|{anode}", *conditions), fontsize=10)
         fig.tight_layout()
         return fig
 
@@ -348,10 +353,11 @@ class EISResult(Result):
     def plot(self):
         ts = self.timeseries
         fig, ax = _styled_axes((5, 4))
+        from solidna.analysis._output import nyquist_axes
+
         ax.plot(ts["Z_re [Ohm.cm2]"], -ts["Z_im [Ohm.cm2]"], "o-", ms=3)
-        ax.set_xlabel("Z' [Ohm cm$^2$]")
-        ax.set_ylabel("-Z'' [Ohm cm$^2$]")
-        ax.set_aspect("equal", adjustable="datalim")
+        nyquist_axes(ax, "Ohm.cm2")
+        ax.set_title(self.plot_title("{anode}|SSE|{anode}"), fontsize=10)
         fig.tight_layout()
         return fig
 

@@ -344,13 +344,10 @@ class XPSFit:
         matplotlib.figure.Figure
             Intensity [counts/s] and residual against binding energy [eV].
         """
-        import matplotlib.pyplot as plt
+        from solidna.analysis._output import figure_axes, pretty_unit
 
-        from solidna.report.style import apply_style
-
-        apply_style()
-        fig, (ax, axr) = plt.subplots(
-            2, 1, figsize=(7, 5), sharex=True, gridspec_kw={"height_ratios": [4, 1]}
+        fig, (ax, axr) = figure_axes(
+            (7, 5), 2, 1, sharex=True, gridspec_kw={"height_ratios": [4, 1]}
         )
         x = self.energy_eV
         ax.plot(x, self.intensity_, "o", ms=2.5, color="0.35", label="data")
@@ -360,12 +357,13 @@ class XPSFit:
             tag = species.get(label) if species else None
             line.set_label(f"{label}" + (f" - {tag}" if tag else ""))
         ax.plot(x, self.envelope_, "-", lw=1.3, color="k", label="envelope")
-        ax.set_ylabel(f"Intensity [{unit}]")
-        ax.legend(fontsize=7)
+        ax.set_ylabel(f"Intensity [{pretty_unit(unit)}]")
+        # outside the axes: inside, the legend of a many-component fit hides the data
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         ax.set_title(title)
         axr.plot(x, self.residual_, "-", lw=0.8)
         axr.axhline(0, color="0.5", lw=0.6)
-        axr.set_ylabel("Residual")
+        axr.set_ylabel(f"Residual [{pretty_unit(unit)}]")
         axr.set_xlabel("Binding energy [eV]")
         axr.invert_xaxis()
         return fig
