@@ -298,3 +298,29 @@ def test_cycle_index_errors():
     bad[2] = np.nan
     with pytest.raises(DataFormatError, match="NaN"):
         split_half_cycles(t, i, cycle_index=bad)
+
+
+@pytest.mark.parametrize(
+    ("voltage", "expected"),
+    [
+        (lambda i: 3.7 + 0.1 * i, "between 3.6 and 3.8 V"),  # a full cell, both ways
+        (lambda i: -3.7 + 0.1 * i, "between -3.8 and -3.6 V"),  # leads swapped
+        (lambda i: 0.08 * i, None),  # a symmetric cell
+        (lambda i: 0.01 + 0.005 * i, None),  # offset, but near 0 V
+        (lambda i: 9.0 * i, None),  # pristine Na near its limit still changes sign
+    ],
+)
+def test_a_full_cell_is_not_taken_for_a_symmetric_one(voltage, expected):
+    """`analyze --kind symmetric` on a 3.7 V full cell reported an "overpotential" of 3755 mV
+    beside the paper's 80 mV: the voltage that never changes sign while the current does says
+    it is no Na|Na cell."""
+    from solidna.analysis.cycling import not_a_symmetric_cell
+
+    i = np.sign(np.sin(np.linspace(0, 20, 2000)))
+    reason = not_a_symmetric_cell(voltage(i), i * 1e-3)
+    if expected is None:
+        assert reason is None
+    else:
+        assert expected in reason and "not a symmetric Na|Na cell" in reason
+    # a current one way only (a discharge) proves nothing
+    assert not_a_symmetric_cell(np.full(100, 3.7), np.full(100, 1e-3)) is None

@@ -218,3 +218,17 @@ def test_forecast_needs_a_regular_record(tmp_path):
         InterphaseFit().forecast("10 h")
     with pytest.raises(InvalidOptionError, match="Unknown anode type"):
         InterphaseFit(anode="lithium")
+
+
+def test_symmetric_kind_refuses_a_full_cell_record(tmp_path):
+    """A real NVP half cell (2-3.8 V) analysed as a symmetric cell gave its cell voltage as the
+    "overpotential" beside the paper's 80 mV; it is refused, naming the kinds that fit, and
+    nothing is written."""
+    out = tmp_path / "out"
+    result = runner.invoke(
+        cli.app, ["analyze", str(MPR), "--kind", "symmetric", "--area", "1 cm2", "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.stderr.split())
+    assert "not a symmetric Na|Na cell" in text and "--kind nvp" in text
+    assert "Traceback" not in result.output and not out.exists()

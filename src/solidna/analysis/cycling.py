@@ -49,6 +49,8 @@ __all__ = [
     "RUNAWAY_GROWTH_FACTOR",
     "SHORT_COLLAPSE_FRACTION",
     "SHORT_REFERENCE_HALF_CYCLES",
+    "NOT_SYMMETRIC_VOLTAGE_V",
+    "not_a_symmetric_cell",
 ]
 
 #: Default rest threshold, as a fraction of the typical applied current (the 90th percentile of
@@ -166,6 +168,58 @@ def _check_window(window: float) -> float:
             f"must lie in (0, 1]; got {window!r}. Default 0.1 (the last 10 %)."
         )
     return w
+
+
+#: Least |voltage| [V] that a record must hold at every row carrying current, while the current
+#: runs both ways, to be taken for a full or half cell rather than a symmetric one. A Na|Na cell's
+#: voltage is its overpotential and changes sign with the current (its open-circuit voltage is
+#: 0); a full or half cell keeps the sign of its open-circuit voltage, ~2-4 V here. 0.5 V lies
+#: far above any offset a symmetric cell reads near 0 V, and a symmetric cell polarised beyond it
+#: (pristine Na near its 10 V limit) still changes sign with the current.
+NOT_SYMMETRIC_VOLTAGE_V: float = 0.5
+
+
+def not_a_symmetric_cell(voltage_V, current) -> str | None:
+    """Why a record cannot be a symmetric (Na|Na) cell, or None.
+
+    The current runs both ways (at least 5 % of the rows that carry it, each way) while the
+    voltage keeps one sign and stays beyond :data:`NOT_SYMMETRIC_VOLTAGE_V`: a full or half cell,
+    whose "overpotential" read as a symmetric cell's would be its cell voltage (3755 mV for a
+    3.7 V cell).
+
+    Parameters
+    ----------
+    voltage_V : array_like of float
+        Cell voltage [V].
+    current : array_like of float
+        Current or current density, any unit (only its sign and size relative to the typical
+        value are used).
+
+    Returns
+    -------
+    str or None
+        The reason, for an error or a note; None when the record can be a symmetric cell.
+    """
+    v = np.asarray(voltage_V, dtype=float)
+    i = np.asarray(current, dtype=float)
+    ok = np.isfinite(v) & np.isfinite(i)
+    v, i = v[ok], i[ok]
+    typical = np.percentile(np.abs(i), 90) if i.size else 0.0
+    flowing = np.abs(i) > REST_FRACTION * typical
+    if not typical > 0 or flowing.sum() < 2:
+        return None
+    positive = float(np.mean(i[flowing] > 0))
+    if min(positive, 1 - positive) < 0.05:
+        return None
+    vf = v[flowing]
+    if not (np.all(vf > NOT_SYMMETRIC_VOLTAGE_V) or np.all(vf < -NOT_SYMMETRIC_VOLTAGE_V)):
+        return None
+    return (
+        f"the voltage stays between {vf.min():.3g} and {vf.max():.3g} V while the current runs "
+        "both ways: a full or half cell (its voltage keeps the sign of its open-circuit voltage), "
+        "not a symmetric Na|Na cell, whose voltage is its overpotential and changes sign with the "
+        "current"
+    )
 
 
 # --------------------------------------------------------------------------------------------

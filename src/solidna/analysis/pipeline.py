@@ -46,10 +46,13 @@ import numpy as np
 import pandas as pd
 
 from solidna.analysis._output import (
+    axis_label,
     figure_axes,
+    nyquist_axes,
     paper_row,
     refuse_unused,
     safe_name,
+    wrapped_title,
     write_summary,
 )
 from solidna.analysis.io import (
@@ -216,7 +219,7 @@ def _voltage_figure(m: Measurement, title: str):
     ax.plot(d[TIME].to_numpy()[s] / 3600, d[VOLTAGE].to_numpy()[s], lw=0.6)
     ax.set_xlabel("Time [h]")
     ax.set_ylabel("Voltage [V]")
-    ax.set_title(title)
+    wrapped_title(ax, title)
     return fig
 
 
@@ -253,12 +256,20 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
     from solidna.analysis.cycling import (
         detect_runaway,
         detect_short_circuit,
+        not_a_symmetric_cell,
         per_cycle_overpotential,
         split_half_cycles,
     )
 
     t = m.data[TIME].to_numpy(dtype=float)
     v = m.data[VOLTAGE].to_numpy(dtype=float)
+    reason = not_a_symmetric_cell(v, m.data[CURRENT].to_numpy(dtype=float))
+    if reason:
+        # its "overpotential" would be its cell voltage, set beside the paper's 80 mV
+        raise DataFormatError(
+            f"{m.source}: --kind symmetric: {reason}. Analyse it with --kind na-co2 or --kind "
+            "nvp (with --mass), or check that this is the symmetric cell's file."
+        )
     j = _need_density(m, "symmetric-cell")
     progress(f"{stem}: per-cycle overpotential", 0.0)
     cycle_index = _instrument_cycles(m)
@@ -330,7 +341,7 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
         ax.plot(fc["Time [h]"], fc["Overpotential [mV]"], "-", lw=1.2, label="model fit / forecast")
     ax.set_xlabel("Time [h]")
     ax.set_ylabel("Overpotential [mV]")
-    ax.set_title(f"{m.source.name}: per-cycle overpotential")
+    wrapped_title(ax, f"{m.source.name}: per-cycle overpotential")
     ax.legend()
     w.figure(f"{stem}_overpotential", fig)
 
@@ -593,10 +604,8 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                 f_dense = np.logspace(np.log10(f.min()), np.log10(f.max()), 300)
                 zf = fit.predict(f_dense)
                 ax.plot(zf.real, -zf.imag, "-", color=line.get_color())
-        ax.set_xlabel(f"Z_re [{unit}]")
-        ax.set_ylabel(f"-Z_im [{unit}]")
-        ax.set_aspect("equal", adjustable="datalim")
-        ax.set_title(f"{m.source.name}: {circuit}")
+        nyquist_axes(ax, unit)
+        wrapped_title(ax, f"{m.source.name}: {circuit} (lines: fit)")
         ax.legend(fontsize="small")
         w.figure(f"{stem}_nyquist", fig)
         if opts.get("drt") and drt_spectra:
@@ -612,8 +621,8 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
             fig, axes = figure_axes((7, 2.2 * len(params)), len(params), 1, sharex=True)
             for a, c in zip(np.atleast_1d(axes), params, strict=True):
                 a.plot(evo[xcol], evo[c], "o-", ms=3)
-                a.set_ylabel(c)
-            np.atleast_1d(axes)[-1].set_xlabel(xcol)
+                a.set_ylabel(axis_label(c))
+            np.atleast_1d(axes)[-1].set_xlabel(axis_label(xcol))
             w.figure(f"{stem}_parameters", fig)
     table = pd.DataFrame(rows)
     w.csv("tables/eis_fits.csv", table)
@@ -644,7 +653,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
             label=f"Ea = {arr['Activation energy [eV]']:.3f} eV",
         )
         ax.set_xlabel("1000/T [K$^{-1}$]")
-        ax.set_ylabel("log10(conductivity [mS cm$^{-1}$])")
+        ax.set_ylabel("log$_{10}$(\u03c3 [mS cm$^{-1}$])")
         ax.legend()
         w.figure("arrhenius", fig)
         comparisons.append(
@@ -719,7 +728,7 @@ def _cv(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str,
     ax.set_xlabel("Voltage [V]")
     ax.set_ylabel("Current density [mA cm$^{-2}$]")
     ax.axhline(0, color="0.6", lw=0.5)
-    ax.set_title(m.source.name)
+    wrapped_title(ax, m.source.name)
     w.figure(f"{stem}_cv", fig)
     if i0_model is not None and opts["anode"] == "modified":
         comparisons.append(
@@ -785,9 +794,9 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
     halves = split_half_cycles(t, current, cycle_index=cycle_index)  # numbered as the table
     fig, ax = figure_axes()
     scale, xlabel = (
-        (1e3 / mass, "Capacity [mA h g$^{-1}$]")
+        (1e3 / mass, "Capacity [mAh g$^{-1}$]")
         if mass and not per_area
-        else (1e3, "Capacity [mA h]")
+        else (1e3, "Capacity [mAh]")
     )
     shown = [c for c in PROFILE_CYCLES if c in set(halves["Cycle number"])]
     last = int(halves["Cycle number"].max()) if len(halves) else None
@@ -809,14 +818,16 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
     ax.set_xlabel(xlabel)
     ax.set_ylabel("Voltage [V]")
     ax.legend()
+    wrapped_title(ax, f"{m.source.name}: voltage profiles")
     w.figure(f"{stem}_profiles", fig)
     fig, (ax1, ax2) = figure_axes((7, 6.5), 2, 1, sharex=True)
     cap_col = [c for c in table.columns if "ischarge capacity" in c][-1]
     ax1.plot(table.index, table[cap_col], "o-", ms=3, label=cap_col)
-    ax1.set_ylabel(cap_col)
+    ax1.set_ylabel(axis_label(cap_col))
     ax1b = ax1.twinx()
     ax1b.plot(table.index, table["Coulombic efficiency [%]"], "s", ms=3, color=PALETTE[1])
-    ax1b.set_ylabel("Coulombic efficiency [%]")
+    ax1b.set_ylabel("Coulombic efficiency [%]", color=PALETTE[1])
+    wrapped_title(ax1, f"{m.source.name}: per cycle")
     ax2.plot(
         table.index, table["Terminal discharge voltage [V]"], "o-", ms=3, label="terminal discharge"
     )
@@ -824,6 +835,9 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
         table.index, table["Charge-discharge gap [V]"], "s-", ms=3, label="charge-discharge gap"
     )
     ax2.set_xlabel("Cycle number")
+    from matplotlib.ticker import MaxNLocator
+
+    ax2.xaxis.set_major_locator(MaxNLocator(integer=True))  # no cycle 1.5
     ax2.set_ylabel("Voltage [V]")
     ax2.legend()
     w.figure(f"{stem}_cycles", fig)
