@@ -51,6 +51,7 @@ __all__ = [
     "SHORT_REFERENCE_HALF_CYCLES",
     "NOT_SYMMETRIC_VOLTAGE_V",
     "not_a_symmetric_cell",
+    "rest_threshold",
 ]
 
 #: Default rest threshold, as a fraction of the typical applied current (the 90th percentile of
@@ -204,9 +205,9 @@ def not_a_symmetric_cell(voltage_V, current) -> str | None:
     i = np.asarray(current, dtype=float)
     ok = np.isfinite(v) & np.isfinite(i)
     v, i = v[ok], i[ok]
-    typical = np.percentile(np.abs(i), 90) if i.size else 0.0
-    flowing = np.abs(i) > REST_FRACTION * typical
-    if not typical > 0 or flowing.sum() < 2:
+    threshold = rest_threshold(i)
+    flowing = np.abs(i) > threshold
+    if not threshold > 0 or flowing.sum() < 2:
         return None
     positive = float(np.mean(i[flowing] > 0))
     if min(positive, 1 - positive) < 0.05:
@@ -220,6 +221,24 @@ def not_a_symmetric_cell(voltage_V, current) -> str | None:
         "not a symmetric Na|Na cell, whose voltage is its overpotential and changes sign with the "
         "current"
     )
+
+
+def rest_threshold(current) -> float:
+    """The current below which a row counts as a rest: :data:`REST_FRACTION` of the typical
+    applied current (the 90th percentile of ``|i|``, NaN ignored); 0 when no current flows.
+
+    Parameters
+    ----------
+    current : array_like of float
+        Current or current density, any unit.
+
+    Returns
+    -------
+    float
+        The threshold, in the unit of ``current``.
+    """
+    i = np.abs(np.asarray(current, dtype=float))
+    return float(REST_FRACTION * np.nanpercentile(i, 90)) if i.size else 0.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -278,8 +297,7 @@ def split_half_cycles(
                 "the instrument's cycle column, or None to count cycles from the current."
             )
     if rest_threshold_A_m2 is None:
-        typical = float(np.percentile(np.abs(i), 90))
-        threshold = REST_FRACTION * typical
+        threshold = rest_threshold(i)
     else:
         threshold = float(rest_threshold_A_m2)
         if not (math.isfinite(threshold) and threshold >= 0):

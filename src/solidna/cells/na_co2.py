@@ -173,9 +173,16 @@ def reaction_length_m(values: dict[str, float], current_density_A_m2: float) -> 
     """
     import math
 
-    T, T_ref = values["Temperature [K]"], values["Reference temperature [K]"]
-    e_a = values["CO2 diffusivity activation energy [J.mol-1]"]
-    D = values["CO2 diffusivity in SSE [m2.s-1]"] * math.exp(e_a / thermo.R * (1 / T_ref - 1 / T))
+    import pybamm
+
+    from solidna.models.base import REFERENCE_TEMPERATURE, arrhenius
+
+    # the model's own temperature law of the CO2 diffusivity, evaluated with these values
+    law = "CO2 diffusivity activation energy [J.mol-1]"
+    needed = pybamm.ParameterValues(
+        {name: values[name] for name in ("Temperature [K]", REFERENCE_TEMPERATURE, law)}
+    )
+    D = values["CO2 diffusivity in SSE [m2.s-1]"] * needed.evaluate(arrhenius(law))
     c_sat = values["Saturated CO2 concentration [mol.m-3]"]
     L_c = values["Cathode thickness [m]"]
     return math.sqrt(D * c_sat * thermo.F * L_c / (0.75 * current_density_A_m2))

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from solidna._docstrings import fill_doc
+from solidna.analysis.cycling import rest_threshold
 from solidna.analysis.io._table import (
     QUANTITIES,
     Measurement,
@@ -708,9 +709,9 @@ def _current_sign(
     if found is None:
         return _sign_from_voltage(time, voltage, i, notes)
     labels, source = found
-    typical = np.nanpercentile(np.abs(i), 90) if i.size else 0.0
-    flowing = (np.abs(i) > 0.05 * typical) & (labels != 0)
-    if typical <= 0 or flowing.sum() < 2:
+    threshold = rest_threshold(i)
+    flowing = (np.abs(i) > threshold) & (labels != 0)
+    if threshold <= 0 or flowing.sum() < 2:
         return 1.0
     if np.all(i[flowing] > 0) and {-1, 1} <= set(labels[flowing].tolist()):
         notes.append(
@@ -758,10 +759,10 @@ def _sign_from_voltage(time, voltage, current: np.ndarray, notes: list[str]) -> 
         return 1.0
     v = np.asarray(voltage, dtype=float)
     i = np.nan_to_num(current)
-    typical = np.nanpercentile(np.abs(i), 90)
-    if not typical > 0:
+    threshold = rest_threshold(i)
+    if not threshold > 0:
         return 1.0
-    s = np.where(np.abs(i) > 0.05 * typical, np.sign(i), 0.0)
+    s = np.where(np.abs(i) > threshold, np.sign(i), 0.0)
     votes = np.zeros(2)  # rows that agree, rows that disagree
     segments = 0
     for seg in np.split(np.arange(i.size), np.flatnonzero(np.diff(s)) + 1):
