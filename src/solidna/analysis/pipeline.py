@@ -263,7 +263,10 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
 
     t = m.data[TIME].to_numpy(dtype=float)
     v = m.data[VOLTAGE].to_numpy(dtype=float)
-    reason = not_a_symmetric_cell(v, m.data[CURRENT].to_numpy(dtype=float))
+    # the check reads only the current's sign and size: a density serves as well (simulated
+    # records and many exports carry only the density)
+    i = m.data[CURRENT if CURRENT in m.data else CURRENT_DENSITY].to_numpy(dtype=float)
+    reason = not_a_symmetric_cell(v, i)
     if reason:
         # its "overpotential" would be its cell voltage, set beside the paper's 80 mV
         raise DataFormatError(
@@ -741,6 +744,11 @@ def _cv(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str,
     return result
 
 
+def _per_area(name: str) -> str:
+    """A capacity or energy name of a record run on a unit area, named per m2."""
+    return name.replace("[A.h]", "[A.h.m-2]").replace("[W.h]", "[W.h.m-2]")
+
+
 def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -> dict[str, Any]:
     from solidna.analysis.metrics import cycling_summary, galvanostatic_cycles
 
@@ -748,13 +756,32 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
     t = d[TIME].to_numpy(dtype=float)
     v = d[VOLTAGE].to_numpy(dtype=float)
     area = opts["area_m2"][k] if opts["area_m2"][k] is not None else m.area_m2
-    if CURRENT in d:
-        current, per_area = d[CURRENT].to_numpy(dtype=float), False
-        capacity = d[CAPACITY].to_numpy(dtype=float) if CAPACITY in d else None
-    else:
-        current, per_area, capacity = d[CURRENT_DENSITY].to_numpy(dtype=float), True, None
-        notes.append(f"{m.source.name}: only current density known; capacities are per m2.")
     mass = opts["mass_g"][k]
+    per_area = CURRENT not in d and area is None
+    if CURRENT in d:
+        current = d[CURRENT].to_numpy(dtype=float)
+        capacity = d[CAPACITY].to_numpy(dtype=float) if CAPACITY in d else None
+    elif not per_area:
+        # a density record (simulated cells write one) with a known area is a current record
+        current, capacity = d[CURRENT_DENSITY].to_numpy(dtype=float) * area, None
+        notes.append(
+            f"{m.source.name}: the file holds a current density; current = density x "
+            f"{area * 1e4:g} cm2 (the electrode area)."
+        )
+    elif mass is not None:
+        raise InvalidOptionError(
+            f"{m.source.name}: --mass {mass * 1e3:g} mg given, but the file holds a current "
+            "density and no electrode area: the current, and so the specific capacity, needs "
+            "the area. Give --area too (e.g. --area '1 cm2')."
+        )
+    else:
+        # per unit area: run the metrics on 1 m2 and name the capacities per m2 (the areal
+        # columns in mA.h.cm-2 come out right from that unit area)
+        current, capacity, area = d[CURRENT_DENSITY].to_numpy(dtype=float), None, 1.0
+        notes.append(
+            f"{m.source.name}: only the current density is known (no --area): capacities are "
+            "per electrode area."
+        )
     progress(f"{stem}: per-cycle metrics", 0.0)
     # the instrument's cycle index where the file has one (same numbering from every format)
     cycle_index = _instrument_cycles(m)
@@ -764,17 +791,16 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
         current,
         capacity,
         reference_cycle=opts["reference_cycle"],
-        mass_g=None if per_area else mass,
-        area_m2=None if per_area else area,
+        mass_g=mass,
+        area_m2=area,
         cycle_index=cycle_index,
     )
     notes.extend(f"{m.source.name}: {n}" for n in table.attrs.get("notes", []))
+    result: dict[str, Any] = cycling_summary(table)
     if per_area:
-        table.columns = [
-            c.replace("[A.h]", "[A.h.m-2]").replace("[W.h]", "[W.h.m-2]") for c in table.columns
-        ]
+        table.columns = [_per_area(c) for c in table.columns]
+        result = {_per_area(key): value for key, value in result.items()}
     w.csv(f"tables/{stem}.cycles.csv", table)
-    result: dict[str, Any] = cycling_summary(table) if not per_area else {"cycles": len(table)}
     result["cycle numbers"] = _CYCLE_NUMBERS[cycle_index is not None]
     result["charge accounted [%]"] = table.attrs.get("charge accounted [%]")
     specific_current = None
@@ -793,11 +819,12 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
     q = capacity if capacity is not None else integrate_current(t, current)
     halves = split_half_cycles(t, current, cycle_index=cycle_index)  # numbered as the table
     fig, ax = figure_axes()
-    scale, xlabel = (
-        (1e3 / mass, "Capacity [mAh g$^{-1}$]")
-        if mass and not per_area
-        else (1e3, "Capacity [mAh]")
-    )
+    if mass:
+        scale, xlabel = 1e3 / mass, "Capacity [mAh g$^{-1}$]"
+    elif per_area:  # A.h per m2 -> mA.h per cm2
+        scale, xlabel = 0.1, "Capacity [mAh cm$^{-2}$]"
+    else:
+        scale, xlabel = 1e3, "Capacity [mAh]"
     shown = [c for c in PROFILE_CYCLES if c in set(halves["Cycle number"])]
     last = int(halves["Cycle number"].max()) if len(halves) else None
     if last is not None and last not in shown:
