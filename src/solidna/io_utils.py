@@ -25,11 +25,17 @@ import os
 import shutil
 import tempfile
 import threading
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from solidna.errors import InvalidOptionError, OutputExistsError, OutputNotWritableError
+from solidna.errors import (
+    InvalidOptionError,
+    OutputExistsError,
+    OutputNotWritableError,
+    SolidnaWarning,
+)
 
 __all__ = [
     "OutputNotWritableError",
@@ -75,6 +81,17 @@ def _check_target(out: Path, force: bool) -> None:
             f"Output path '{out}' exists and is a file, not a directory. "
             "Choose another --out (CLI) / out= (Python)."
         )
+    # the nearest existing ancestor must be a directory ('results.csv/run1' was reported as
+    # "file exists in 'results.csv'")
+    for parent in out.absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputNotWritableError(
+                    f"Cannot create the output directory '{out}': it lies inside '{parent}', "
+                    "which is a file, not a directory. Choose another --out (CLI) / out= "
+                    "(Python)."
+                )
+            break
     if out.is_dir() and not force and any(out.iterdir()):
         raise OutputExistsError(
             f"Output directory '{out}' is not empty; "
@@ -164,9 +181,39 @@ def _commit(stage: Path, out: Path, protect: set[Path]) -> None:
         os.rename(stage, out)  # one atomic step: the directory appears complete
         return
     _check_commit(stage, out, protect)
+    earlier = _earlier_run_files(stage, out, protect)
     for child in list(stage.iterdir()):
         _merge(child, out / child.name)
     shutil.rmtree(stage, ignore_errors=True)
+    if earlier:
+        shown = ", ".join(earlier[:5]) + (
+            f" and {len(earlier) - 5} more" if len(earlier) > 5 else ""
+        )
+        warnings.warn(
+            f"'{out}' held an earlier run (its summary.json is replaced) and keeps "
+            f"{len(earlier)} file(s) this run did not write: {shown}. If they are of the earlier "
+            "run, remove them or write to a fresh directory, so that they are not taken for "
+            "this run's.",
+            SolidnaWarning,
+            stacklevel=3,
+        )
+
+
+def _earlier_run_files(stage: Path, out: Path, protect: set[Path]) -> list[str]:
+    """The files of an earlier solidna run in ``out`` (one with a summary.json) that the staged
+    run does not replace: after ``simulate eis`` and ``simulate symmetric --force`` into one
+    directory, nyquist.png stood beside the new run's summary.json as if it were one of its
+    files."""
+    if not (out / "summary.json").is_file():
+        return []
+    written = {src.relative_to(stage) for src in _files(stage)}
+    kept = []
+    for path in _files(out):
+        rel = path.relative_to(out)
+        if rel.parts[0].startswith(".") or rel in written or _key(path) in protect:
+            continue  # staging directories, replaced files, the inputs of analyze
+        kept.append(rel.as_posix())
+    return sorted(kept)
 
 
 @contextlib.contextmanager
@@ -181,7 +228,9 @@ def output_dir(
     ``out`` is checked first (as :func:`prepare_output_dir` does). The block writes into the
     directory it is given, a hidden staging directory beside ``out``. When the block finishes, the
     staged files move into ``out`` (a single rename when ``out`` does not exist yet; with
-    ``force``, file by file, replacing only the files of the same name and keeping all others).
+    ``force``, file by file, replacing only the files of the same name and keeping all others;
+    when ``out`` held an earlier run, a :class:`~solidna.errors.SolidnaWarning` names the files
+    it keeps that this run did not write).
     When the block raises (an error, Ctrl-C), the staging directory and any parent directory
     created for it are removed and ``out`` is left as it was.
 

@@ -42,6 +42,7 @@ __all__ = [
     "KINDS",
     "MAX_DURATION",
     "MAX_DURATION_S",
+    "as_pint_unit",
     "kind_of",
     "parse_quantity",
     "to_si",
@@ -180,16 +181,46 @@ KINDS: dict[str, Kind] = {
 }
 
 
+def as_pint_unit(unit: str) -> str:
+    """``unit`` in pint's syntax: a parameter name's bracket unit (``"S.m-1"``, ``"Ohm.m"``,
+    ``"mol.m-3.bar-1"``, ``"-"``) or a pint unit (``"A/m**2"``, kept as it is).
+
+    The parameter sets name their units as PyBaMM does (:func:`solidna.parameters.unit_of`), and
+    their messages point at :func:`to_si` to convert a value: ``to_si("2 mS/cm", "S.m-1")``
+    must work (it raised pint's TypeError).
+
+    Parameters
+    ----------
+    unit : str
+        The unit text.
+
+    Returns
+    -------
+    str
+        The same unit as pint reads it (``"S*m**-1"``, ``"ohm*m"``, ``"dimensionless"``).
+    """
+    u = unit.strip()
+    if u in ("", "-"):
+        return "dimensionless"
+    if u in KINDS:
+        return u
+    u = re.sub(r"(?<![A-Za-z])Ohm(?![A-Za-z])", "ohm", u)
+    u = re.sub(r"(?<=[A-Za-z0-9])\.(?=[A-Za-z])", "*", u)  # S.m-1 -> S*m-1
+    return re.sub(r"(?<=[A-Za-z])(-?\d+)(?![\d.])", r"**\1", u)  # m-1 -> m**-1, cm2 -> cm**2
+
+
 def kind_of(unit: str) -> Kind:
     """The :class:`Kind` of ``unit`` (a key of :data:`KINDS`, or any unit of the same dimension).
 
     Parameters
     ----------
     unit : str
-        A pint unit string, e.g. ``"mA/cm2"``.
+        A pint unit string, e.g. ``"mA/cm2"``, or a parameter name's unit (``"S.m-1"``,
+        :func:`as_pint_unit`).
     """
     if unit in KINDS:
         return KINDS[unit]
+    unit = as_pint_unit(unit)
     dim = Q_(1, unit).dimensionality
     for kind in KINDS.values():
         # a dimensionless unit (rad, percent) says nothing of what it measures
@@ -311,14 +342,17 @@ def parse_quantity(
     elif isinstance(value, numbers.Real):  # int, float and numpy's numbers
         q = Q_(float(value), unit)
     elif isinstance(value, str):
-        comma = _DECIMAL_COMMA.match(value)
+        # U+2212, the minus sign of typeset papers and word processors ("−0.5 V"), was "does not
+        # start with a number"; the messages below still show the value as given
+        text = value.replace("\u2212", "-")
+        comma = _DECIMAL_COMMA.match(text)
         if comma:
-            fixed = _DECIMAL_COMMA.sub(r"\1.\2", value, count=1).strip()
+            fixed = _DECIMAL_COMMA.sub(r"\1.\2", text, count=1).strip()
             raise UnitError(
                 f"{name}: {value!r} has a decimal comma; solidna reads a point as the decimal "
                 f"mark (and takes no thousands separators). Write {fixed!r}."
             )
-        odd = _NOT_QUANTITY_CHARACTER.search(value)
+        odd = _NOT_QUANTITY_CHARACTER.search(text)
         if odd:
             # pint skips such a character: "0.1 ?A/cm2" (a µ lost in a copy) would be 0.1 A/cm2
             raise UnitError(
@@ -326,13 +360,13 @@ def parse_quantity(
                 f'lost in copying? µ may be written u, as in "uA"). Give {kind.name}, e.g. '
                 f'"{kind.example}".'
             )
-        if not _NUMBER_FIRST.match(value):
+        if not _NUMBER_FIRST.match(text):
             raise UnitError(
                 f"{name}: cannot parse {value!r} as {kind.name}: it does not start with a "
                 f'number. Give {kind.name}, e.g. "{kind.example}".'
             )
         try:
-            q = _parse_text(value)
+            q = _parse_text(text)
         except Exception as exc:  # pint raises many kinds; all mean "cannot parse"
             raise _parse_error(value, exc, kind, name) from None
         # a string holding only a number is in `unit`; "0.3 rad" has a (dimensionless) unit
@@ -402,7 +436,8 @@ def to_si(
     value : str, float, int or pint.Quantity
         ``"0.1 mA/cm2"``, ``"0.1 mA cm-2"``, ``"25 degC"``; a bare number is in ``unit`` (SI).
     unit : str
-        The unit of the returned number, e.g. ``"A/m**2"`` (see :data:`KINDS`).
+        The unit of the returned number, e.g. ``"A/m**2"`` (see :data:`KINDS`), or as a
+        parameter's name writes it (``"S.m-1"``, ``"-"``).
     name : str
         What the quantity is, in the caller's words, for messages (``"current density"``).
     typical : (float, float), optional
@@ -441,6 +476,7 @@ def to_si(
     """
     import pint
 
+    unit = as_pint_unit(unit)  # also the parameter names' notation, "S.m-1"
     kind = kind_of(unit)
     q = parse_quantity(value, unit, name)
     try:

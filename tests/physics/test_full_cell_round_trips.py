@@ -1,5 +1,6 @@
-"""Round trips of the full cells: simulate a Na-CO2 or a Na|NVP cell -> write what a cycler would
-record -> ``solidna analyze`` -> the per-cycle numbers of the model itself.
+"""Round trips through files: simulate a Na-CO2 or a Na|NVP cell -> write what a cycler would
+record -> ``solidna analyze`` -> the per-cycle numbers of the model itself; and every file
+``solidna simulate`` writes (symmetric, Na-CO2, NVP, EIS, CV) read back by ``solidna analyze``.
 
 The analysis knows nothing of the model: it integrates the current of the file, splits it into
 half cycles and takes medians. So agreement to the sampling's rounding shows that the readers, the
@@ -19,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 import solidna.analysis.io as sio
-from solidna import NaCO2Cell, NVPCell, cli
+from solidna import NaCO2Cell, NVPCell, cli, lu2019
 from solidna.analysis.pipeline import analyze
 from solidna.models.nvp import active_mass_kg_m2
 
@@ -118,6 +119,40 @@ def test_nvp_cycling_round_trip(nvp, convention, tmp_path):
     )
 
 
+def _simulate_and_analyze(tmp_path, cell: str, simulate_args: list[str], analyze_args: list[str]):
+    sim = tmp_path / cell
+    ran = CliRunner().invoke(cli.app, ["simulate", cell, *simulate_args, "--out", str(sim)])
+    assert ran.exit_code == 0, ran.output
+    out = tmp_path / f"{cell}_analysis"
+    args = ["analyze", str(sim / "timeseries.csv"), "--kind", cell, *analyze_args]
+    ran = CliRunner().invoke(cli.app, [*args, "--out", str(out)])
+    assert ran.exit_code == 0, ran.output
+    summary = json.loads((out / "summary.json").read_text())
+    return json.loads((sim / "summary.json").read_text()), summary
+
+
+@pytest.mark.parametrize("mass", [None, "2 mg"])
+def test_simulate_na_co2_then_analyze(tmp_path, mass):
+    """``solidna simulate na-co2`` writes its current per gram of CNT (mA/g) and a per-gram
+    capacity: read as a specific current (it was refused as "not a unit of A"); the specific
+    capacities are the same with any --mass, or without one."""
+    simulated, summary = _simulate_and_analyze(
+        tmp_path, "na-co2", ["--cycles", "2"], [] if mass is None else ["--mass", mass]
+    )
+    result = summary["results"]["timeseries.csv"]
+    own = simulated["cycles"]
+    assert result["cycles"] == 2
+    assert result["specific discharge capacity, first cycle [mA.h.g-1]"] == pytest.approx(
+        own["Discharge capacity [mAh.g-1]"][0], rel=REL_CAPACITY
+    )
+    assert result["charge-discharge gap, last cycle [V]"] == pytest.approx(
+        own["Gap [V]"][-1], rel=1e-5
+    )
+    assert result["specific current [mA.g-1]"] == pytest.approx(200.0, rel=REL)
+    per_gram = [n for n in summary["notes"] if "per gram of active material" in n]
+    assert bool(per_gram) == (mass is None)
+
+
 def test_simulate_then_analyze_from_the_command_line(tmp_path):
     """The files ``solidna simulate`` writes are read back by ``solidna analyze``: a symmetric
     record holds a current density only (it once failed with a KeyError in the full-cell check)
@@ -170,3 +205,23 @@ def test_simulate_then_analyze_from_the_command_line(tmp_path):
         ],
     )
     assert ran.exit_code != 0 and "--area" in ran.output and "Traceback" not in ran.output
+
+
+def test_simulate_eis_then_analyze(tmp_path):
+    """``solidna simulate eis`` writes Ohm.cm2: analysed without an area (it was refused, asking
+    for an area that the area-specific results do not depend on), Rs and Rct are the
+    simulation's own."""
+    simulated, summary = _simulate_and_analyze(tmp_path, "eis", [], [])
+    row = summary["results"]["files"]["timeseries.csv"]
+    for name in ("Rs [Ohm.cm2]", "Rct [Ohm.cm2]"):
+        assert row[name] == pytest.approx(simulated["fit"][name], rel=1e-3)
+    assert any("area-specific and no area is given" in n for n in summary["notes"])
+
+
+def test_simulate_cv_then_analyze(tmp_path):
+    """The model-based fit of the analysis recovers the parameter set's exchange current from
+    the file ``solidna simulate cv`` writes (the Fig. 4g definition)."""
+    _, summary = _simulate_and_analyze(tmp_path, "cv", [], [])
+    fitted = summary["results"]["timeseries.csv"]["model fit"]
+    i0 = lu2019()["Modified exchange-current density [A.m-2]"]
+    assert fitted["exchange current density [mA.cm-2]"] * 10 == pytest.approx(i0, rel=0.05)

@@ -113,13 +113,13 @@ def test_no_warning_inside_validated_ranges(params):
 
 @pytest.mark.parametrize("T", ["5 degC", "70 degC", "104 degC"])
 def test_temperature_outside_validated_range_warns(T, params):
-    with pytest.warns(OutOfRangeWarning, match=r"outside the validated range 10-60 C"):
+    with pytest.warns(OutOfRangeWarning, match=r"outside the validated range 10-60 degC"):
         el.conductivity(T, 0.8, params)
 
 
 @pytest.mark.parametrize("T", ["105 degC", "120 degC", 400.0])
 def test_temperature_at_or_above_melting_point_raises(T, params):
-    with pytest.raises(OutOfRangeError, match=r"at or above the SSE melting point 105 C.*below"):
+    with pytest.raises(OutOfRangeError, match=r"at or above the SSE melting point 105 degC.*below"):
         el.conductivity(T, 0.8, params)
 
 
@@ -173,7 +173,7 @@ def test_missing_fitted_parameters_say_how_to_fix():
 def test_plain_mapping_uses_default_validity_ranges(params):
     plain = dict(params)
     assert el.conductivity(300.0, 0.8, plain) == el.conductivity(300.0, 0.8, params)
-    with pytest.warns(OutOfRangeWarning, match="10-60 C"):
+    with pytest.warns(OutOfRangeWarning, match="10-60 degC"):
         el.conductivity("0 degC", 0.8, plain)
 
 

@@ -36,9 +36,16 @@ def test_ocp_has_a_plateau_near_3p4_V_and_is_monotonic():
     assert plateau.max() - plateau.min() < 0.05  # two-phase: flat over most of the range
 
 
-@pytest.mark.parametrize("bad", [0, -1, "-2 C", float("nan"), float("inf")])
+@pytest.mark.parametrize("bad", [0, -1, "-2 C"])
 def test_non_positive_c_rate_is_refused(bad):
     with pytest.raises(OutOfRangeError, match="C-rate must be > 0"):
+        parse_c_rate(bad)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_a_c_rate_that_is_not_finite_is_called_so(bad):
+    # NaN was reported as "must be > 0"
+    with pytest.raises(OutOfRangeError, match="is not a finite number"):
         parse_c_rate(bad)
 
 

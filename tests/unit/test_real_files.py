@@ -607,7 +607,10 @@ def test_analyze_every_real_file(name, kind, tmp_path):
 def test_analyze_refuses_the_wrong_part_saying_which_kind(tmp_path):
     from solidna.analysis.pipeline import analyze
 
-    with pytest.raises(DataFormatError, match="needs an impedance spectrum.*holds only a time"):
+    # the message names the --kind that reads it (it once said "kind='timeseries'")
+    with pytest.raises(
+        DataFormatError, match="needs an impedance spectrum.*holds a time series only.*--kind"
+    ):
         analyze([SHARED / "maccor" / "maccor_002.txt"], "eis", tmp_path / "out")
 
 

@@ -74,11 +74,11 @@ def test_a_point_equals_the_single_cell_run_with_the_same_inputs():
 
 def test_an_extrapolated_point_carries_its_warning_in_the_run_status():
     raw = {**SPEC, "conditions": {"temperature": "70 degC"}}
-    with pytest.raises(OutOfRangeError, match=r"^Sweep spec \(fixed conditions.*70.0 C.*extrap"):
+    with pytest.raises(OutOfRangeError, match=r"^Sweep spec \(fixed conditions.*70 degC.*extrap"):
         load_spec(raw)  # the fixed condition is named, not the first varied value
     res = run_point(load_spec({**raw, "extrapolate": True}), {"half_cycle": 1.0, "duration": 2.0})
     assert res["status"] == DONE, res["error"]
-    assert res["run_status"].startswith("completed; warning: temperature 70.0 C lies outside")
+    assert res["run_status"].startswith("completed; warning: temperature 70 degC lies outside")
     plain = run_point(load_spec(SPEC), {"half_cycle": 1.0, "duration": 2.0})
     assert plain["run_status"] == "completed"
 

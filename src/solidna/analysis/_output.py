@@ -25,6 +25,7 @@ __all__ = [
     "pretty_unit",
     "refuse_unused",
     "safe_name",
+    "steady_axis",
     "wrapped_title",
     "write_summary",
 ]
@@ -176,6 +177,38 @@ def nyquist_axes(ax, unit: str) -> None:
     ax.set_xlabel(f"Z' [{u}]")
     ax.set_ylabel(f"\u2212Z'' [{u}]")
     ax.set_aspect("equal", adjustable="datalim")
+
+
+#: Smallest span of a y axis, as a fraction of the values' magnitude (:func:`steady_axis`).
+STEADY_SPAN_FRACTION = 0.02
+
+
+def steady_axis(ax, values, fraction: float = STEADY_SPAN_FRACTION) -> None:
+    """Give a y axis whose values barely change (a capacity-limited cycle's capacity, a
+    coulombic efficiency of 99.9998 %) a span of at least ``fraction`` of their magnitude and
+    plain tick labels: matplotlib would zoom into the last digits and write the axis as an
+    offset ("1e-9+9.99999e2").
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    values : array-like
+        The values drawn on the axis (NaN ignored).
+    fraction : float
+        Smallest span as a fraction of max(|values|) [-].
+    """
+    import numpy as np
+
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    ax.ticklabel_format(axis="y", useOffset=False, style="plain")
+    if v.size == 0:
+        return
+    lo, hi = float(v.min()), float(v.max())
+    span = fraction * max(abs(lo), abs(hi))
+    if hi - lo < span:
+        mid = 0.5 * (lo + hi)
+        ax.set_ylim(mid - span, mid + span)
 
 
 def wrapped_title(ax, text: str, width: int | None = None, **kwargs: Any) -> None:

@@ -144,6 +144,16 @@ TRACK_GAP_DECADES: float = 0.5
 #: several points.
 LF_INDUCTIVE_MIN_POINTS: int = 3
 
+#: A spectrum "ends capacitive" (no DC limit inside the sweep: a blocking electrode, or an arc
+#: that closes far below f_min) when, over its lowest-frequency points (the last
+#: :data:`CAPACITIVE_END_POINTS`, within one decade), the phase stays below this [deg] ...
+CAPACITIVE_END_PHASE_DEG: float = -60.0
+#: ... and |Z_im| grows at least as fast as f^this (an ideal capacitor: -1; a CPE of n = 0.7:
+#: -0.7; a Warburg tail, -0.5, and a closing arc, -> 0, do not qualify).
+CAPACITIVE_END_SLOPE: float = -0.7
+#: Lowest-frequency points looked at for :data:`CAPACITIVE_END_PHASE_DEG`.
+CAPACITIVE_END_POINTS: int = 4
+
 _UNITS = {"Ohm": ("F", "H"), "Ohm.m2": ("F.m-2", "H.m2"), "Ohm.cm2": ("F.cm-2", "H.cm2")}
 
 _FINE_FACTOR = 5  # evaluation grid of gamma: 5 points per RBF spacing (peak positions, areas)
@@ -206,7 +216,11 @@ class DRTResult:
         Every setting of the run (for the run record).
     notes : tuple of str
         What the user should know about the result: an automatic lambda at the edge of its
-        search range (:data:`LAMBDA_RANGE`), where the peaks may be spurious or merged.
+        search range (:data:`LAMBDA_RANGE`), where the peaks may be spurious or merged; a series
+        capacitance fitted to a spectrum without a DC limit.
+    C_series : float or None
+        Series capacitance [F, F.m-2 or F.cm-2] fitted beside gamma when the spectrum ends
+        capacitive (``capacitance``), else None.
     """
 
     tau_s: np.ndarray
@@ -230,6 +244,7 @@ class DRTResult:
     kk: Any = None
     settings: dict = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    C_series: float | None = None
 
     @property
     def residual_rms(self) -> float:
@@ -253,7 +268,7 @@ class DRTResult:
     def summary(self) -> dict[str, Any]:
         """Scalars of the result (for tables and the run record)."""
         u = self.unit
-        return {
+        out = {
             f"R_inf [{u}]": self.R_inf,
             f"L [{_UNITS[u][1]}]": self.L,
             f"R_pol [{u}]": self.R_pol,
@@ -262,6 +277,9 @@ class DRTResult:
             "Number of peaks": int(len(self.peaks)),
             "Residual RMS [-]": self.residual_rms,
         }
+        if self.C_series is not None:
+            out[f"C_series [{_UNITS[u][0]}]"] = self.C_series
+        return out
 
     def plot(self):
         """gamma(tau) with its band and peaks; Nyquist data and reconstruction; residuals."""
@@ -570,6 +588,22 @@ def _find_peaks(
 # --------------------------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------------------------
+def _capacitive_end(f: np.ndarray, z: np.ndarray) -> tuple[float, float] | None:
+    """(phase [deg], slope of log|Z_im| against log f) of the lowest-frequency points when the
+    spectrum ends capacitive (:data:`CAPACITIVE_END_PHASE_DEG`, :data:`CAPACITIVE_END_SLOPE`),
+    else None. ``f`` descending."""
+    low = np.arange(f.size - CAPACITIVE_END_POINTS, f.size)
+    if low[0] < 0 or f[low[0]] > 10.0 * f[-1]:
+        return None  # too few points in the lowest decade to judge
+    phase = np.degrees(np.angle(z[low]))
+    if np.any(z.imag[low] >= 0) or np.any(phase > CAPACITIVE_END_PHASE_DEG):
+        return None
+    slope = float(np.polyfit(np.log(f[low]), np.log(-z.imag[low]), 1)[0])
+    if slope > CAPACITIVE_END_SLOPE:
+        return None
+    return float(phase[-1]), slope
+
+
 def fit_drt(
     frequency_Hz,
     impedance,
@@ -578,6 +612,7 @@ def fit_drt(
     lam: str | float = "lcurve",
     weighting: str = "modulus",
     inductance: str = "fit",
+    capacitance: str = "auto",
     n_boot: int = DEFAULT_N_BOOT,
     seed: int = 0,
     rbf_per_decade: float = RBF_PER_DECADE,
@@ -604,6 +639,15 @@ def fit_drt(
     inductance : {"fit", "drop"}
         ``"fit"``: a series inductance L >= 0 is fitted (cables; positive Z_im at high
         frequency). ``"drop"``: the high-frequency points with Z_im > 0 are removed and L = 0.
+    capacitance : {"auto", "fit", "none"}
+        A series capacitance C >= 0 beside gamma. A spectrum without a DC limit in the sweep
+        (a blocking electrode; an arc that closes far below the lowest frequency) cannot be
+        represented by gamma alone: the regularised fit puts a huge peak at the edge of the tau
+        range, R_pol becomes that extrapolation and the peaks inside the range fall below the
+        peak threshold. ``"auto"`` (default) fits C when the spectrum ends capacitive (phase below
+        :data:`CAPACITIVE_END_PHASE_DEG` and ``|Z_im|`` rising as ``f^``
+        :data:`CAPACITIVE_END_SLOPE` or faster over its lowest frequencies), with a note;
+        ``"fit"`` always, ``"none"`` never. Not with ``fit="real"`` (the real part cannot see C).
     n_boot : int
         Bootstrap replicates of the credible band (0: no band).
     seed : int
@@ -642,6 +686,11 @@ def fit_drt(
     check_choice("fit", fit, ("both", "real", "imag"))
     check_choice("weighting", weighting, ("modulus", "none"))
     check_choice("inductance", inductance, ("fit", "drop"))
+    check_choice("capacitance", capacitance, ("auto", "fit", "none"))
+    if capacitance == "fit" and fit == "real":
+        raise InvalidOptionError(
+            "capacitance='fit' needs the imaginary part: use fit='both' or fit='imag'."
+        )
     check_choice("kk", kk, ("warn", "raise", "skip"))
     check_choice("unit", unit, tuple(_UNITS))
     if int(n_boot) < 0:
@@ -688,6 +737,10 @@ def fit_drt(
                 raise DataFormatError(msg + " Pass kk='warn' to compute the DRT anyway.")
             warnings.warn(msg, SolidnaWarning, stacklevel=2)
 
+    # ---- a spectrum without a DC limit: series capacitance ---------------------------------------
+    cap_end = _capacitive_end(f, z)
+    with_c = capacitance == "fit" or (capacitance == "auto" and fit != "real" and cap_end)
+
     # ---- discretisation ------------------------------------------------------------------------
     omega = 2 * np.pi * f
     per_decade = float(rbf_per_decade)
@@ -709,23 +762,27 @@ def fit_drt(
     w_col = omega / omega.max() if inductance == "fit" else np.zeros(f.size)
     ones = np.ones(f.size)
     zeros = np.zeros(f.size)
+    # series C column: Z_C = -j / (omega C), scaled to O(1) at the lowest frequency
+    c_col = -omega.min() / omega
+    extra_re = [zeros] if with_c else []
+    extra_im = [c_col] if with_c else []
     if fit == "both":
         a = np.vstack(
             [
-                np.column_stack([ones, zeros, k_re]) * wts[:, None],
-                np.column_stack([zeros, w_col, k_im]) * wts[:, None],
+                np.column_stack([ones, zeros, *extra_re, k_re]) * wts[:, None],
+                np.column_stack([zeros, w_col, *extra_im, k_im]) * wts[:, None],
             ]
         )
         b = np.concatenate([zs.real * wts, zs.imag * wts])
-        n_fixed = 2
+        n_fixed = 2 + len(extra_im)
     elif fit == "real":
         a = np.column_stack([ones, k_re]) * wts[:, None]
         b = zs.real * wts
         n_fixed = 1
     else:
-        a = np.column_stack([w_col, k_im]) * wts[:, None]
+        a = np.column_stack([w_col, *extra_im, k_im]) * wts[:, None]
         b = zs.imag * wts
-        n_fixed = 1
+        n_fixed = 1 + len(extra_im)
     prob = _Problem(a, b, _penalty_matrix(y, eps), n_fixed)
     lam_value, lam_method, curve = _choose_lambda(prob, lam)
     edge = _lambda_edge_note(lam_value, lam_method)
@@ -747,7 +804,8 @@ def fit_drt(
         return max(float(wts @ rre / (wts @ wts)), 0.0), float(xv[0]), coef
 
     r_inf_s, l_s, coef = unpack(x)
-    z_fit_s = r_inf_s + 1j * w_col * l_s + (k_re + 1j * k_im) @ coef
+    c_s = float(x[n_fixed - 1]) if with_c else 0.0  # the last unpenalised column
+    z_fit_s = r_inf_s + 1j * w_col * l_s + 1j * c_col * c_s + (k_re + 1j * k_im) @ coef
 
     y_fine = np.linspace(y_lo, y_hi, (m - 1) * _FINE_FACTOR + 1)
     basis = _rbf_values(y_fine, y, eps)
@@ -770,6 +828,25 @@ def fit_drt(
 
     tau = np.exp(y_fine)
     peaks = _find_peaks(tau, gamma, unit, (1 / omega.max(), 1 / omega.min()))
+    notes = [] if edge is None else [edge]
+    c_series = None
+    if with_c:
+        # Z_C,scaled = -j c_s omega_min / omega  ->  1 / (omega_min C) = c_s * scale
+        c_series = math.inf if c_s <= 0 else 1.0 / (c_s * scale * omega.min())
+        why = (
+            f"the spectrum ends capacitive (phase {cap_end[0]:.0f} deg, |Z_im| ~ "
+            f"f^{cap_end[1]:.2f} at its lowest frequencies): no DC limit inside the sweep (a "
+            f"blocking electrode, or an arc that closes below {f.min():.3g} Hz)"
+            if cap_end
+            else "capacitance='fit'"
+        )
+        notes.append(
+            f"{why}; a series capacitance C = {c_series:.4g} {_UNITS[unit][0]} was fitted "
+            "beside gamma, so R_pol is not the extrapolated resistance of that capacitive end "
+            "(with capacitance='none' it ends in one huge peak beyond the range). A tail that "
+            "is not an ideal capacitor (a CPE) still leaves peaks near the lowest frequency: "
+            "check their 'In measured range'."
+        )
     z_fit = scale * z_fit_s
     if not descending:  # return the points in the order given
         f, z, z_fit = f[::-1], z[::-1], z_fit[::-1]
@@ -778,6 +855,8 @@ def fit_drt(
         "lam": lam,
         "weighting": weighting,
         "inductance": inductance,
+        "capacitance": capacitance,
+        "series capacitance fitted": bool(with_c),
         "n_boot": int(n_boot),
         "seed": int(seed),
         "rbf_per_decade": per_decade,
@@ -807,7 +886,8 @@ def fit_drt(
         n_dropped=n_dropped,
         kk=kk_result,
         settings=settings,
-        notes=() if edge is None else (edge,),
+        notes=tuple(notes),
+        C_series=c_series,
     )
 
 

@@ -52,6 +52,7 @@ from solidna.analysis._output import (
     paper_row,
     refuse_unused,
     safe_name,
+    steady_axis,
     wrapped_title,
     write_summary,
 )
@@ -61,6 +62,7 @@ from solidna.analysis.io import (
     CURRENT_DENSITY,
     CYCLE,
     FREQUENCY,
+    SPECIFIC_CURRENT,
     TIME,
     VOLTAGE,
     Z_IM,
@@ -157,6 +159,21 @@ def _check_inputs(files: Sequence[str | os.PathLike[str]]) -> list[Path]:
     return paths
 
 
+def _label(m: Any) -> str:
+    """The name a file's results, notes and figures go by: its file name, or the path as given
+    when another input has the same name (``cell1/data.mpt``, ``cell2/data.mpt``: with the name
+    alone the second file's results replaced the first's in summary.json)."""
+    return getattr(m, "_pipeline_label", None) or m.source.name
+
+
+def _label_inputs(measurements: Sequence[Any], paths: Sequence[Path]) -> None:
+    """Give each measurement whose file name another input shares its path as its label."""
+    names = [p.name for p in paths]
+    for m, p in zip(measurements, paths, strict=True):
+        if names.count(p.name) > 1:
+            m._pipeline_label = str(p)
+
+
 def _stems(paths: Sequence[Path]) -> list[str]:
     """Unique, filesystem-safe stems for the output names of each input file."""
     out: list[str] = []
@@ -227,6 +244,12 @@ def _voltage_figure(m: Measurement, title: str):
 # Kinds
 # --------------------------------------------------------------------------------------------
 def _need_density(m: Measurement, what: str) -> np.ndarray:
+    if CURRENT_DENSITY not in m.data and SPECIFIC_CURRENT in m.data:
+        raise DataFormatError(
+            f"{m.source}: the {what} analysis needs the current density, and the file's current "
+            "is per mass of active material (a full cell's record?). Use --kind na-co2 or nvp "
+            "(with --mass), or give the file's current in A or mA/cm2."
+        )
     if CURRENT_DENSITY not in m.data:
         raise DataFormatError(
             f"{m.source}: the {what} analysis needs the current density, and the electrode area "
@@ -263,10 +286,10 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
 
     t = m.data[TIME].to_numpy(dtype=float)
     v = m.data[VOLTAGE].to_numpy(dtype=float)
-    # the check reads only the current's sign and size: a density serves as well (simulated
-    # records and many exports carry only the density)
-    i = m.data[CURRENT if CURRENT in m.data else CURRENT_DENSITY].to_numpy(dtype=float)
-    reason = not_a_symmetric_cell(v, i)
+    # the check reads only the current's sign and size: any current column serves (simulated
+    # records and many exports hold only the density)
+    column = next(c for c in (CURRENT, CURRENT_DENSITY, SPECIFIC_CURRENT) if c in m.data)
+    reason = not_a_symmetric_cell(v, m.data[column].to_numpy(dtype=float))
     if reason:
         # its "overpotential" would be its cell voltage, set beside the paper's 80 mV
         raise DataFormatError(
@@ -303,7 +326,7 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
             for e in events
         ],
     }
-    w.figure(f"{stem}_voltage", _voltage_figure(m, f"{m.source.name}: plating/stripping"))
+    w.figure(f"{stem}_voltage", _voltage_figure(m, f"{_label(m)}: plating/stripping"))
     fc = None
     if opts["forecast"] is not None:
         from solidna.calibrate.from_data import InterphaseFit
@@ -344,7 +367,7 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
         ax.plot(fc["Time [h]"], fc["Overpotential [mV]"], "-", lw=1.2, label="model fit / forecast")
     ax.set_xlabel("Time [h]")
     ax.set_ylabel("Overpotential [mV]")
-    wrapped_title(ax, f"{m.source.name}: per-cycle overpotential")
+    wrapped_title(ax, f"{_label(m)}: per-cycle overpotential")
     ax.legend()
     w.figure(f"{stem}_overpotential", fig)
 
@@ -353,7 +376,7 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
         paper_row(
             "fig4h.mna.overpotential.start",
             float(eta.iloc[0]),
-            f"first cycle of {m.source.name} {at}",
+            f"first cycle of {_label(m)} {at}",
         )
     )
     t_h = cycles["Time [h]"].to_numpy()
@@ -363,7 +386,7 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
             paper_row(
                 "fig4h.mna.overpotential.4000h",
                 float(eta.iloc[k]),
-                f"measured, {m.source.name} {at}",
+                f"measured, {_label(m)} {at}",
             )
         )
     elif fc is not None and fc["Time [h]"].iloc[-1] >= 4000 * 0.99:
@@ -373,7 +396,7 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
             paper_row(
                 "fig4h.mna.overpotential.4000h",
                 float(row["Overpotential [mV]"]),
-                f"forecast from {t_h[-1]:.0f} h of {m.source.name} {at}; band "
+                f"forecast from {t_h[-1]:.0f} h of {_label(m)} {at}; band "
                 f"{row['Lower [mV]']:.1f}-{row['Upper [mV]']:.1f} mV",
             )
         )
@@ -501,7 +524,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
         drt_spectra, drt_labels, drt_times = [], [], []
         fig, ax = figure_axes((5.2, 4.2))
         for number, d in spectra:
-            label = m.source.name if n_spectra == 1 else f"{m.source.name} #{int(number)}"
+            label = _label(m) if n_spectra == 1 else f"{_label(m)} #{int(number)}"
             f = d[FREQUENCY].to_numpy()
             z = d[Z_RE].to_numpy() + 1j * d[Z_IM].to_numpy()
             z_fit = z * area if area is not None else z
@@ -532,7 +555,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                 if area is not None
                 else {n: _absolute_unit(u) for n, u in fit.units_.items()}
             )
-            row: dict[str, Any] = {"File": m.source.name}
+            row: dict[str, Any] = {"File": _label(m)}
             if n_spectra > 1:
                 row["Spectrum"] = int(number)
                 if TIME in d:
@@ -594,7 +617,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                     f"{label}: {f.size} frequencies, too few for a DRT (at least "
                     f"{DRT_MIN_POINTS}); left out of it."
                 )
-            key = m.source.name if n_spectra == 1 else f"{m.source.name} spectrum {int(number)}"
+            key = _label(m) if n_spectra == 1 else f"{_label(m)} spectrum {int(number)}"
             per_file[key] = {c: v for c, v in row.items() if c != "File"} | {
                 "circuit": circuit,
                 "impedance unit": unit,
@@ -608,12 +631,12 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                 zf = fit.predict(f_dense)
                 ax.plot(zf.real, -zf.imag, "-", color=line.get_color())
         nyquist_axes(ax, unit)
-        wrapped_title(ax, f"{m.source.name}: {circuit} (lines: fit)")
+        wrapped_title(ax, f"{_label(m)}: {circuit} (lines: fit)")
         ax.legend(fontsize="small")
         w.figure(f"{stem}_nyquist", fig)
         if opts.get("drt") and drt_spectra:
             progress(f"analysing {stem}: distribution of relaxation times", None)
-            drt_out[m.source.name] = _drt(drt_spectra, drt_labels, drt_times, unit, stem, w, notes)
+            drt_out[_label(m)] = _drt(drt_spectra, drt_labels, drt_times, unit, stem, w, notes)
         if len(file_rows) > 1:
             # Fig. 4e-f: the circuit parameters against spectrum number (or time)
             evo = pd.DataFrame(file_rows)
@@ -677,6 +700,12 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
     return out
 
 
+#: The largest standard error of ln(i0) [-] at which the CV's model fit is taken as a value of
+#: the exchange current (1: uncertain by a factor e = 2.7); beyond it the fit is reported as not
+#: determining i0 and is not compared with the paper.
+CV_MAX_LOG_SE = 1.0
+
+
 def _cv(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str, Any]:
     from solidna.analysis.kinetics import exchange_current_from_cv
 
@@ -714,9 +743,22 @@ def _cv(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str,
         )
         try:
             fit = fit_cv(t[keep] - t[0], v[keep], j[keep], opts["anode"], cell.parameters)
-            i0_model = fit.i0_A_m2
+            # an exchange current uncertain by more than a factor e is no measurement: a
+            # constant-current record read as a CV gave 7.5e5 mA/cm2 (standard error 2e8),
+            # shown beside the paper's 1.73 mA/cm2
+            determined = bool(np.isfinite(fit.i0_rel_se) and fit.i0_rel_se <= CV_MAX_LOG_SE)
+            if determined:
+                i0_model = fit.i0_A_m2
+            else:
+                notes.append(
+                    f"{_label(m)}: the model fit does not determine the exchange current "
+                    f"(standard error of ln i0 {fit.i0_rel_se:.3g}, more than "
+                    f"{CV_MAX_LOG_SE:g}); it is not compared with the paper. Check that the file "
+                    "is a CV: a voltage swept at a constant rate, the current measured."
+                )
             result["model fit"] = {
                 "exchange current density [mA.cm-2]": fit.i0_A_m2 / 10,
+                "determined": determined,
                 "relative standard error": fit.i0_rel_se,
                 "interphase resistivity [Ohm.m]": fit.interphase_resistivity_ohm_m,
                 "residual RMS [mA.cm-2]": fit.residual_rms_A_m2 / 10,
@@ -731,22 +773,71 @@ def _cv(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str,
     ax.set_xlabel("Voltage [V]")
     ax.set_ylabel("Current density [mA cm$^{-2}$]")
     ax.axhline(0, color="0.6", lw=0.5)
-    wrapped_title(ax, m.source.name)
+    wrapped_title(ax, _label(m))
     w.figure(f"{stem}_cv", fig)
     if i0_model is not None and opts["anode"] == "modified":
         comparisons.append(
             paper_row(
                 "fig4g.mna.exchange_current",
                 i0_model / 10,
-                f"symmetric-cell model fit of {m.source.name} (the Fig. 4g definition)",
+                f"symmetric-cell model fit of {_label(m)} (the Fig. 4g definition)",
             )
         )
     return result
 
 
-def _per_area(name: str) -> str:
-    """A capacity or energy name of a record run on a unit area, named per m2."""
-    return name.replace("[A.h]", "[A.h.m-2]").replace("[W.h]", "[W.h.m-2]")
+#: The unit a capacity or energy is per when a record holds no absolute current: a density
+#: without an area is run on 1 m2, a current per mass without a mass on 1 g.
+_BASIS_UNIT = {"area": "m-2", "mass": "g-1"}
+
+
+def _per_basis(name: str, basis: str | None) -> str:
+    """A capacity or energy name (``[A.h]``, ``[W.h]``) per the basis its record was run on."""
+    if basis is None:
+        return name
+    unit = _BASIS_UNIT[basis]
+    return name.replace("[A.h]", f"[A.h.{unit}]").replace("[W.h]", f"[W.h.{unit}]")
+
+
+def _battery_current(m, area, mass, notes):
+    """The current [A] of a full-cell record, its capacity counter, the area [m2] and mass [g]
+    to use, and the basis its capacities are per when the file holds no absolute current
+    (None, ``"area"`` or ``"mass"``, :data:`_BASIS_UNIT`)."""
+    d, name = m.data, _label(m)
+    if CURRENT in d:
+        capacity = d[CAPACITY].to_numpy(dtype=float) if CAPACITY in d else None
+        return d[CURRENT].to_numpy(dtype=float), capacity, area, mass, None
+    if CURRENT_DENSITY in d:
+        j = d[CURRENT_DENSITY].to_numpy(dtype=float)
+        if area is not None:
+            # a density record (solidna simulate writes one) with a known area is a current
+            notes.append(
+                f"{name}: the file holds a current density; current = density x "
+                f"{area * 1e4:g} cm2 (the electrode area)."
+            )
+            return j * area, None, area, mass, None
+        if mass is not None:
+            raise InvalidOptionError(
+                f"{name}: --mass {mass * 1e3:g} mg given, but the file holds a current density "
+                "and no electrode area: the current, and so the specific capacity, needs the "
+                "area. Give --area too (e.g. --area '1 cm2')."
+            )
+        notes.append(
+            f"{name}: only the current density is known (no --area): capacities are per "
+            "electrode area."
+        )
+        return j, None, 1.0, None, "area"
+    specific = d[SPECIFIC_CURRENT].to_numpy(dtype=float)  # A/kg = mA/g
+    if mass is not None:
+        notes.append(
+            f"{name}: the file holds a current per mass; current = it x {mass * 1e3:g} mg (--mass)."
+        )
+        return specific * mass * 1e-3, None, area, mass, None
+    notes.append(
+        f"{name}: the file's current is per mass and no --mass is given: capacities are per "
+        "gram of active material."
+    )
+    return specific * 1e-3, None, None, 1.0, "mass"
 
 
 def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -> dict[str, Any]:
@@ -756,32 +847,7 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
     t = d[TIME].to_numpy(dtype=float)
     v = d[VOLTAGE].to_numpy(dtype=float)
     area = opts["area_m2"][k] if opts["area_m2"][k] is not None else m.area_m2
-    mass = opts["mass_g"][k]
-    per_area = CURRENT not in d and area is None
-    if CURRENT in d:
-        current = d[CURRENT].to_numpy(dtype=float)
-        capacity = d[CAPACITY].to_numpy(dtype=float) if CAPACITY in d else None
-    elif not per_area:
-        # a density record (simulated cells write one) with a known area is a current record
-        current, capacity = d[CURRENT_DENSITY].to_numpy(dtype=float) * area, None
-        notes.append(
-            f"{m.source.name}: the file holds a current density; current = density x "
-            f"{area * 1e4:g} cm2 (the electrode area)."
-        )
-    elif mass is not None:
-        raise InvalidOptionError(
-            f"{m.source.name}: --mass {mass * 1e3:g} mg given, but the file holds a current "
-            "density and no electrode area: the current, and so the specific capacity, needs "
-            "the area. Give --area too (e.g. --area '1 cm2')."
-        )
-    else:
-        # per unit area: run the metrics on 1 m2 and name the capacities per m2 (the areal
-        # columns in mA.h.cm-2 come out right from that unit area)
-        current, capacity, area = d[CURRENT_DENSITY].to_numpy(dtype=float), None, 1.0
-        notes.append(
-            f"{m.source.name}: only the current density is known (no --area): capacities are "
-            "per electrode area."
-        )
+    current, capacity, area, mass, basis = _battery_current(m, area, opts["mass_g"][k], notes)
     progress(f"{stem}: per-cycle metrics", 0.0)
     # the instrument's cycle index where the file has one (same numbering from every format)
     cycle_index = _instrument_cycles(m)
@@ -795,23 +861,22 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
         area_m2=area,
         cycle_index=cycle_index,
     )
-    notes.extend(f"{m.source.name}: {n}" for n in table.attrs.get("notes", []))
+    notes.extend(f"{_label(m)}: {n}" for n in table.attrs.get("notes", []))
     result: dict[str, Any] = cycling_summary(table)
-    if per_area:
-        table.columns = [_per_area(c) for c in table.columns]
-        result = {_per_area(key): value for key, value in result.items()}
+    table.columns = [_per_basis(c, basis) for c in table.columns]
+    result = {_per_basis(key, basis): value for key, value in result.items()}
     w.csv(f"tables/{stem}.cycles.csv", table)
     result["cycle numbers"] = _CYCLE_NUMBERS[cycle_index is not None]
     result["charge accounted [%]"] = table.attrs.get("charge accounted [%]")
     specific_current = None
-    if mass is not None and not per_area:
+    if mass is not None:
         from solidna.analysis.cycling import REST_FRACTION
 
         on = np.abs(current) > REST_FRACTION * np.percentile(np.abs(current), 90)
         specific_current = float(np.median(np.abs(current[on]))) * 1e3 / mass
         result["specific current [mA.g-1]"] = specific_current
 
-    w.figure(f"{stem}_voltage", _voltage_figure(m, f"{m.source.name}"))
+    w.figure(f"{stem}_voltage", _voltage_figure(m, f"{_label(m)}"))
     # voltage against the capacity of each half cycle for a few cycles
     from solidna.analysis.cycling import split_half_cycles
     from solidna.analysis.io._table import integrate_current
@@ -821,7 +886,7 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
     fig, ax = figure_axes()
     if mass:
         scale, xlabel = 1e3 / mass, "Capacity [mAh g$^{-1}$]"
-    elif per_area:  # A.h per m2 -> mA.h per cm2
+    elif basis == "area":  # A.h per m2 -> mA.h per cm2
         scale, xlabel = 0.1, "Capacity [mAh cm$^{-2}$]"
     else:
         scale, xlabel = 1e3, "Capacity [mAh]"
@@ -845,7 +910,7 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
     ax.set_xlabel(xlabel)
     ax.set_ylabel("Voltage [V]")
     ax.legend()
-    wrapped_title(ax, f"{m.source.name}: voltage profiles")
+    wrapped_title(ax, f"{_label(m)}: voltage profiles")
     w.figure(f"{stem}_profiles", fig)
     fig, (ax1, ax2) = figure_axes((7, 6.5), 2, 1, sharex=True)
     cap_col = [c for c in table.columns if "ischarge capacity" in c][-1]
@@ -853,8 +918,10 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
     ax1.set_ylabel(axis_label(cap_col))
     ax1b = ax1.twinx()
     ax1b.plot(table.index, table["Coulombic efficiency [%]"], "s", ms=3, color=PALETTE[1])
+    steady_axis(ax1, table[cap_col])
+    steady_axis(ax1b, table["Coulombic efficiency [%]"])
     ax1b.set_ylabel("Coulombic efficiency [%]", color=PALETTE[1])
-    wrapped_title(ax1, f"{m.source.name}: per cycle")
+    wrapped_title(ax1, f"{_label(m)}: per cycle")
     ax2.plot(
         table.index, table["Terminal discharge voltage [V]"], "o-", ms=3, label="terminal discharge"
     )
@@ -869,18 +936,16 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
     ax2.legend()
     w.figure(f"{stem}_cycles", fig)
 
-    if kind == "na-co2" and not per_area:
+    if kind == "na-co2":
         tdv = table["Terminal discharge voltage [V]"]
         if 1 in tdv.index:
             comparisons.append(
-                paper_row(
-                    "fig5f.mna.terminal_discharge.cycle1", float(tdv.loc[1]), f"{m.source.name}"
-                )
+                paper_row("fig5f.mna.terminal_discharge.cycle1", float(tdv.loc[1]), f"{_label(m)}")
             )
         if 50 in tdv.index:
             comparisons.append(
                 paper_row(
-                    "fig5f.mna.terminal_discharge.cycle50", float(tdv.loc[50]), f"{m.source.name}"
+                    "fig5f.mna.terminal_discharge.cycle50", float(tdv.loc[50]), f"{_label(m)}"
                 )
             )
             gap = table["Charge-discharge gap [V]"]
@@ -888,7 +953,7 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
                 paper_row(
                     "abstract.mna.overpotential_increase.50cycles",
                     float(gap.loc[50] - gap.loc[1]) if 1 in gap.index else None,
-                    f"gap of cycle 50 minus cycle 1, {m.source.name}",
+                    f"gap of cycle 50 minus cycle 1, {_label(m)}",
                 )
             )
         if specific_current is not None and 2 in table.index:
@@ -898,16 +963,16 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
                     paper_row(
                         f"fig5d.overpotential.{rate}",
                         float(table.loc[2, "Charge-discharge gap [V]"]),
-                        f"cycle 2 of {m.source.name} at {specific_current:.0f} mA/g",
+                        f"cycle 2 of {_label(m)} at {specific_current:.0f} mA/g",
                     )
                 )
-    if kind == "nvp" and not per_area and 200 in table.index:
+    if kind == "nvp" and 200 in table.index:
         comparisons.append(
             paper_row(
                 "figS31.mna.retention.200cycles",
                 float(table.loc[200, "Capacity retention [%]"]) / 100,
                 f"discharge capacity of cycle 200 / cycle {table.attrs.get('reference cycle')}, "
-                f"{m.source.name}",
+                f"{_label(m)}",
             )
         )
     return result
@@ -1172,20 +1237,28 @@ def analyze(
                 kind=part,
             )
         except DataFormatError as exc:
-            if "holds only" not in str(exc) and "holds no" not in str(exc):
+            # only a file of the other kind is reworded; "holds no data rows" and the like pass
+            if not re.search(r"asked for, but this .*holds only|holds no \w+ data \(", str(exc)):
                 raise
-            needs = (
-                "an impedance spectrum (frequency and Z columns)"
-                if part == "impedance"
-                else "a time series (time, voltage, current); use --kind eis for a spectrum"
-            )
-            raise DataFormatError(f"{p}: --kind {kind} needs {needs}. {exc}") from None
+            # the reader's own advice is in the Python API's words (kind='timeseries'): here
+            # the file is named with what it holds and the --kind that analyses it
+            if part == "impedance":
+                needs = "an impedance spectrum (frequency and Z columns)"
+                holds, fix = "a time series", "a cycling --kind (symmetric, cv, na-co2, nvp)"
+            else:
+                needs, holds = "a time series (time, voltage, current)", "an impedance spectrum"
+                fix = "--kind eis"
+            raise DataFormatError(
+                f"{p}: --kind {kind} needs {needs}, but this file holds {holds} only. Analyse it "
+                f"with {fix}, in a run of its own if the other files are of another kind."
+            ) from None
         measurements.append(m)
         if write_data:
             reading(f"writing tables/{stems[k]}.data.csv ({len(m.data)} rows)", 1.0)
             writer.csv(f"tables/{stems[k]}.data.csv", m.data)
         progress(f"read {p.name} ({len(m.data)} rows)", READ_SHARE * (k + 1) / n)
-    notes: list[str] = [f"{m.source.name}: {note}" for m in measurements for note in m.notes]
+    _label_inputs(measurements, paths)
+    notes: list[str] = [f"{_label(m)}: {note}" for m in measurements for note in m.notes]
     comparisons: list[dict[str, Any]] = []
     results: dict[str, Any] = {}
     if kind == "eis":
@@ -1198,17 +1271,22 @@ def analyze(
                     f"{m.source}: --kind {kind} needs a time series (time, voltage, current); "
                     "this file is an impedance spectrum. Use --kind eis."
                 )
+            if len(m.data) < 2:  # was "time_s has 1 point(s)", an internal name
+                raise DataFormatError(
+                    f"{m.source}: the record has {len(m.data)} data row(s); --kind {kind} needs "
+                    "a time series of at least 2. Check that the export holds the whole run."
+                )
             share = ANALYSE_SHARE / n
             analysing = scaled(progress, READ_SHARE + k * share, READ_SHARE + (k + 1) * share)
-            analysing(f"analysing {m.source.name}", 0.0)
+            analysing(f"analysing {_label(m)}", 0.0)
             if kind == "symmetric":
                 res = _symmetric(m, stem, writer, opts, k, comparisons, notes, analysing)
             elif kind == "cv":
                 res = _cv(m, stem, writer, opts, k, comparisons, notes, analysing)
             else:
                 res = _battery(m, stem, writer, opts, k, kind, comparisons, notes, analysing)
-            results[m.source.name] = res
-            analysing(f"analysed {m.source.name}", 1.0)
+            results[_label(m)] = res
+            analysing(f"analysed {_label(m)}", 1.0)
     inputs = {
         "electrode area [cm2]": [None if a is None else a * 1e4 for a in opts["area_m2"]],
         "mass [mg]": [None if g is None else g * 1e3 for g in opts["mass_g"]],

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from solidna.calibrate.uncertainty import UNCERTAINTY_METHOD, Identifiability, identifiability
-from solidna.errors import ConvergenceError
+from solidna.errors import ConvergenceError, DataFormatError, OutputNotWritableError
 from solidna.io_utils import write_text
 from solidna.parameters import ParameterSet
 from solidna.parameters.parameter_set import set_directory
@@ -36,6 +36,8 @@ __all__ = [
     "JACOBIAN_STEP",
     "SOLVE_SHARE",
     "forward_jacobian",
+    "write_fitted",
+    "check_in_volts",
 ]
 
 # Residual tolerance of the solve: |ln(model/paper)| below 1e-3 (0.1 %) is far inside the
@@ -50,6 +52,58 @@ MAX_STEP = 0.5
 # Share of the progress bar for the solve; the rest is the Jacobian at the solution (one
 # evaluation per free parameter) for the uncertainty analysis.
 SOLVE_SHARE = 0.85
+
+
+def write_fitted(path: Path, text: str) -> Path:
+    """Write a fitted-parameter file atomically (never half-written); a folder that cannot be
+    written is an :class:`~solidna.errors.OutputNotWritableError` that says what to do.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+    text : str
+        Its TOML text.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    try:
+        return write_text(path, text)
+    except OSError as exc:
+        raise OutputNotWritableError(
+            f"Cannot write the fitted parameters to {str(path)!r} ({exc.strerror or exc}). The "
+            "fit is kept nowhere: rerun with --check (write=False) to only fit and report, or "
+            "use a solidna installed in a folder you own (pip install -e .)."
+        ) from None
+
+
+def check_in_volts(voltage_V: np.ndarray, limit_V: float) -> None:
+    """Refuse a Na|SSE|Na record whose voltages cannot be in volts: beyond 1.5 times the
+    cycler's protection ``limit_V`` [V] they are millivolts (NaN and inf are left to the
+    callers' own checks).
+
+    Parameters
+    ----------
+    voltage_V : numpy.ndarray of float
+        The record's voltages, supposedly in V.
+    limit_V : float
+        The cycler's voltage protection [V] (the set's ``Voltage limit [V]``).
+
+    Raises
+    ------
+    DataFormatError
+        When the largest finite |voltage| exceeds ``1.5 * limit_V``.
+    """
+    finite = np.abs(voltage_V[np.isfinite(voltage_V)])
+    peak = float(finite.max()) if finite.size else 0.0
+    if peak > 1.5 * limit_V:
+        raise DataFormatError(
+            f"voltage_V reaches {peak:.4g} V, beyond the cycler's {limit_V:g} V protection of a "
+            "Na|SSE|Na cell: voltage_V must be in volts. Voltages in mV: divide by 1000."
+        )
 
 
 def forward_jacobian(
@@ -482,4 +536,4 @@ class Calibration:
         )
         # atomic: a crash mid-write must not leave a half-written TOML that every later
         # ParameterSet.load of the Lu 2019 set would fail on
-        return write_text(path, header + tomli_w.dumps(doc))
+        return write_fitted(path, header + tomli_w.dumps(doc))

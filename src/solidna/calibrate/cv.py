@@ -42,6 +42,27 @@ class CVModelFit:
     method: str = "symmetric-cell model fit (PyBaMM), free: i0 and interphase resistivity"
 
 
+#: Fastest scan rate [V/s] taken as a CV of a Na|SSE|Na cell: 100 times the typical 0.1 V/s of
+#: the CV step. Above it the times are most likely not in seconds (5 mV/s with time in hours
+#: reads as 18 V/s), and the fit would return a wrong exchange current without a word.
+MAX_SCAN_RATE_V_S = 10.0
+
+
+def _check_cv_units(time_s: np.ndarray, voltage_V: np.ndarray, limit_V: float) -> None:
+    """Refuse a CV whose voltages cannot be in V (beyond the cycler's protection: mV) or whose
+    scan rate cannot be in V/s (times in hours or minutes)."""
+    from solidna.calibrate._common import check_in_volts
+
+    check_in_volts(voltage_V, limit_V)
+    rates = np.abs(np.diff(voltage_V) / np.diff(time_s))
+    rate = float(np.median(rates[rates > 0])) if np.any(rates > 0) else 0.0
+    if rate > MAX_SCAN_RATE_V_S:
+        raise DataFormatError(
+            f"The CV's scan rate reads {rate:.4g} V/s (median |dV/dt|): time_s must be in "
+            "seconds. Times in hours: multiply by 3600; in minutes: by 60."
+        )
+
+
 def fit_cv(
     time_s: np.ndarray,
     voltage_V: np.ndarray,
@@ -65,6 +86,15 @@ def fit_cv(
         Interphase thicknesses [m] ``{"left", "right"}`` at the start of the CV.
     initial_i0_A_m2 : float, optional
         Starting guess (default: the set's value).
+
+    Raises
+    ------
+    DataFormatError
+        Arrays of different lengths or fewer than 10 points, time not increasing, values not
+        finite, voltages beyond 1.5 times the set's voltage limit (not in volts) or a scan rate
+        above :data:`MAX_SCAN_RATE_V_S` (times not in seconds).
+    ConvergenceError
+        The model fit fails.
     """
     from solidna.models.solve import solve_voltage, symmetric_parameter_values
 
@@ -78,6 +108,7 @@ def fit_cv(
         )
     if np.any(np.diff(t) <= 0) or not np.all(np.isfinite(np.c_[t, v, i])):
         raise DataFormatError("CV time must increase strictly and all values must be finite.")
+    _check_cv_units(t, v, float(parameters.get("Voltage limit [V]", 10.0)))
     prefix = "Modified" if anode == "modified" else "Pristine"
     k_i0 = f"{prefix} exchange-current density [A.m-2]"
     k_rho = f"{prefix} interphase resistivity [Ohm.m]"

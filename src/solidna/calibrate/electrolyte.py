@@ -34,10 +34,9 @@ import tomli_w
 from scipy.optimize import least_squares
 
 from solidna import __version__
-from solidna.calibrate._common import JACOBIAN_STEP, forward_jacobian
+from solidna.calibrate._common import JACOBIAN_STEP, forward_jacobian, write_fitted
 from solidna.calibrate.uncertainty import UNCERTAINTY_METHOD, Identifiability, identifiability
 from solidna.errors import ConvergenceError, DataFormatError
-from solidna.io_utils import write_text
 from solidna.materials import electrolyte as el
 from solidna.parameters import ParameterSet, set_directory
 from solidna.progress import Progress, no_progress
@@ -232,7 +231,7 @@ def calibrate_electrolyte(
     if write:
         out = Path(path) if path is not None else set_directory("lu2019") / FITTED_FILE
         # atomic, as Calibration.write: never a half-written fitted file
-        result["path"] = write_text(out, _toml_text(result, targets))
+        result["path"] = write_fitted(out, _toml_text(result, targets))
     progress(f"electrolyte calibration done ({result['nfev']} evaluations)", 1.0)
     return result
 

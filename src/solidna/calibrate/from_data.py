@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from solidna.calibrate._common import forward_jacobian
+from solidna.calibrate._common import check_in_volts, forward_jacobian
 from solidna.errors import ConvergenceError, DataFormatError, InvalidOptionError, check_choice
 from solidna.parameters import ParameterSet
 
@@ -57,6 +57,7 @@ __all__ = [
     "PROTOCOL_TOLERANCE",
     "MIN_CYCLES",
     "NOISE_FLOOR_MV",
+    "MIN_HALF_CYCLE_S",
 ]
 
 #: Free parameters by anode (see the module docstring).
@@ -158,6 +159,12 @@ class InterphaseFit:
         if self.progress is not None:
             self.progress(message, None)
 
+    def _voltage_limit_V(self) -> float:
+        from solidna.parameters import lu2019
+
+        ps = self.parameters if self.parameters is not None else lu2019()
+        return float(ps.get("Voltage limit [V]", 10.0))
+
     def _base_cell(self):
         from solidna.cells.symmetric import SymmetricCell
         from solidna.parameters import lu2019
@@ -182,13 +189,18 @@ class InterphaseFit:
             source="user data",
             note="solidna.calibrate.from_data.InterphaseFit",
         )
-        result = SymmetricCell(self.anode, ps).cycle(
-            current_density=self.protocol_["current_density_A_m2"],
-            half_cycle=self.protocol_["half_cycle_s"],
-            duration=duration_s,
-            jump=False,
-        )
+        result = SymmetricCell(self.anode, ps).cycle(**self._protocol(duration_s), jump=False)
         return result.cycles()
+
+    def _protocol(self, duration_s: float) -> dict[str, str]:
+        """The record's protocol as quantities with units: a value outside a step's typical
+        range is then reported as what it is (the record's current density in mA/cm2), not as a
+        bare number the user never typed."""
+        return {
+            "current_density": f"{self.protocol_['current_density_A_m2']!r} A/m2",
+            "duration": f"{float(duration_s)!r} s",
+            "half_cycle": f"{self.protocol_['half_cycle_s']!r} s",
+        }
 
     def _model_at(self, x: np.ndarray) -> np.ndarray:
         cycles = self._run(x, self._t_end_s)
@@ -208,7 +220,9 @@ class InterphaseFit:
         Raises
         ------
         DataFormatError
-            Fewer than :data:`MIN_CYCLES` cycles, or not a regular square wave.
+            Fewer than :data:`MIN_CYCLES` cycles, not a regular square wave, half cycles
+            shorter than :data:`MIN_HALF_CYCLE_S` (times not in seconds) or voltages beyond
+            1.5 times the set's voltage limit (not in volts).
         ConvergenceError
             The model runs fail or the fit leaves a singular Jacobian.
         """
@@ -229,6 +243,7 @@ class InterphaseFit:
             )
         duration = complete["Duration [s]"].to_numpy()
         density = np.abs(complete["Current density [A.m-2]"].to_numpy())
+        _check_units(float(np.median(duration)), v, self._voltage_limit_V())
         for name, values in (("half-cycle duration", duration), ("current density", density)):
             med = float(np.median(values))
             worst = float(np.max(np.abs(values / med - 1)))
@@ -242,6 +257,7 @@ class InterphaseFit:
             "current_density_A_m2": float(np.median(density)),
             "half_cycle_s": float(np.median(duration)),
         }
+        _warn_unusual_protocol(self.protocol_)
         table = per_cycle_overpotential(t, v, j, window=self.window)
         self._t_data_h = table["Time [h]"].to_numpy()
         eta = table["Overpotential [mV]"].to_numpy()
@@ -320,10 +336,16 @@ class InterphaseFit:
             return 2e3 * i * np.exp(log_rho) * np.sqrt(l0**2 + k_per_d * np.exp(log_d) * t_s)
 
         other = eta_model - film_mV(*x)
-        fit = least_squares(lambda y: other + film_mV(*y) - eta, x, method="lm")
+        # exp() of a wild trial step overflows; such a start is refused below, never used
+        with np.errstate(over="ignore", invalid="ignore"):
+            try:
+                fit = least_squares(lambda y: other + film_mV(*y) - eta, x, method="lm")
+            except ValueError:  # residuals not finite at the start: no better start
+                return x
         # A start outside +-3 decades of the set's values means the record is not of this form;
         # the model fit then starts from the set's values.
-        return fit.x if np.all(np.abs(fit.x - x) < math.log(1e3)) else x
+        ok = np.all(np.isfinite(fit.x)) and np.all(np.abs(fit.x - x) < math.log(1e3))
+        return fit.x if ok else x
 
     # ---------------------------------------------------------------------------------------
     def predict(
@@ -358,18 +380,15 @@ class InterphaseFit:
         """Per-cycle overpotential to ``until`` at each of the log parameters ``xs``."""
         from solidna.cells.jump import use_jumping
         from solidna.protocols import PlatingStripping
-        from solidna.units import to_si
+        from solidna.protocols.steps import DURATION_TYPICAL_S, parse_duration_s
 
-        end_s = to_si(until, "s", "forecast time")
+        # positive and at most MAX_DURATION, in the user's own words ("forecast time '-5 h'")
+        end_s = parse_duration_s(until, "forecast time", DURATION_TYPICAL_S, "4000 h")
         period_s = 2 * self.protocol_["half_cycle_s"]
         n = max(int(math.ceil(end_s / period_s)), 1)
         if not use_jumping(jump, n):
             return [self._run(x, n * period_s)[["Time [h]", "Overpotential [mV]"]] for x in xs]
-        step = PlatingStripping(
-            self.protocol_["current_density_A_m2"],
-            n * period_s,
-            half_cycle=self.protocol_["half_cycle_s"],
-        )
+        step = PlatingStripping(**self._protocol(n * period_s))
         samples = [dict(zip(self._names, map(float, np.exp(x)), strict=True)) for x in xs]
         self._runs += len(samples)
         if scheduler is None and workers is None:
@@ -490,6 +509,56 @@ class InterphaseFit:
     def _check_fitted(self) -> None:
         if not self.params_:
             raise InvalidOptionError("This InterphaseFit is not fitted yet; call .fit(...) first.")
+
+
+#: Shortest median half cycle [s] taken as a plating/stripping record: below it the times are
+#: most likely not in seconds (a 1-h half cycle given in hours is "1").
+MIN_HALF_CYCLE_S: float = 10.0
+
+
+def _check_units(half_cycle_s: float, voltage_V: np.ndarray, limit_V: float) -> None:
+    """Refuse a record whose numbers cannot be in the units :meth:`InterphaseFit.fit` takes: a
+    half cycle of seconds (times in hours or minutes), or voltages beyond the cycler's
+    protection (millivolts)."""
+    if half_cycle_s < MIN_HALF_CYCLE_S:
+        raise DataFormatError(
+            f"The record's half cycles last {half_cycle_s:.4g} s (median): time_s must be in "
+            f"seconds. Times in hours: multiply by 3600; in minutes: by 60. (Half cycles "
+            f"shorter than {MIN_HALF_CYCLE_S:g} s are pulses, not a plating/stripping record.)"
+        )
+    check_in_volts(voltage_V, limit_V)
+
+
+def _warn_unusual_protocol(protocol: dict[str, float]) -> None:
+    """Warn once, in the record's own terms, when its current density or half cycle lies
+    outside the typical range of the plating/stripping step (a unit slipped: mA/cm2 given as
+    A/m2 is ten times too low)."""
+    import warnings
+
+    from solidna.errors import OutOfRangeWarning, user_stacklevel
+    from solidna.protocols.steps import CURRENT_DENSITY_TYPICAL_A_M2, HALF_CYCLE_TYPICAL_S
+
+    i, half = protocol["current_density_A_m2"], protocol["half_cycle_s"]
+    lo, hi = CURRENT_DENSITY_TYPICAL_A_M2
+    problems = []
+    if not lo <= i <= hi:
+        problems.append(
+            f"current density is {i / 10:.4g} mA/cm2 (median |current_density_A_m2| = {i:.4g} "
+            f"A/m2), outside the typical {lo / 10:g}-{hi / 10:g} mA/cm2; current_density_A_m2 is in "
+            "A/m2 (1 mA/cm2 = 10 A/m2)"
+        )
+    lo, hi = HALF_CYCLE_TYPICAL_S
+    if not lo <= half <= hi:
+        problems.append(
+            f"half cycle is {half / 3600:.4g} h, outside the typical {lo / 3600:.3g}-{hi / 3600:g} h; "
+            "time_s is in s"
+        )
+    if problems:
+        warnings.warn(
+            "The record's " + "; its ".join(problems) + ". The fit goes on; check the units.",
+            OutOfRangeWarning,
+            stacklevel=user_stacklevel(),
+        )
 
 
 def _sample_cycles(cell, step, samples: list[dict[str, float]]) -> list[pd.DataFrame]:

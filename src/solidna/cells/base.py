@@ -42,6 +42,10 @@ ANODE_ALIASES = {
     "m-na": "modified",
     "mna": "modified",
     "fec": "modified",
+    # the paper's words for the two ("FEC-treated Na"; "treated" was matched to 'pristine')
+    "treated": "modified",
+    "fec-treated": "modified",
+    "untreated": "pristine",
     "na": "pristine",
     "bare": "pristine",
 }
@@ -260,6 +264,19 @@ class Result:
     #: File stem of the first plot (``DIR/<stem>.png``).
     _plot_name = "plot"
 
+    def __repr__(self) -> str:
+        # one line, not the dataclass's dump of every row and the whole run record (a wall of
+        # text in a notebook); the table itself is .timeseries
+        ts = self.timeseries
+        span = ""
+        if "Time [h]" in ts.columns and len(ts):
+            span = f" over {float(ts['Time [h]'].iloc[-1]):.4g} h"
+        columns = ", ".join(map(str, ts.columns))
+        return (
+            f"<{type(self).__name__} status={self.status!r}: {len(ts)} rows{span} ({columns}); "
+            "the table is .timeseries, the inputs .inputs>"
+        )
+
     def summary(self) -> dict[str, Any]:
         """Inputs as understood (with units), status and key figures (for summary.json)."""
         return {
@@ -432,8 +449,8 @@ class Cell:
         T = self.parameters["Temperature [K]"]
         if not lo <= T <= hi:
             warnings.warn(
-                f"temperature {T - 273.15:.1f} C lies outside the validated range "
-                f"{lo - 273.15:.0f}-{hi - 273.15:.0f} C of {type(self).__name__} "
+                f"temperature {T - 273.15:.4g} degC lies outside the validated range "
+                f"{lo - 273.15:.0f}-{hi - 273.15:.0f} degC of {type(self).__name__} "
                 f"({self.validated_temperature_reason}); its results are extrapolated there.",
                 OutOfRangeWarning,
                 stacklevel=user_stacklevel(),

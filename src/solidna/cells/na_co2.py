@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 
-@dataclass
+@dataclass(repr=False)
 class NaCO2Result(Result):
     """A simulated Na-CO2 run.
 

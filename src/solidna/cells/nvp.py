@@ -88,7 +88,7 @@ def theoretical_capacity_mAh_g(parameters: ParameterSet | None = None) -> float:
     return q(parameters if parameters is not None else lu2019())
 
 
-@dataclass
+@dataclass(repr=False)
 class NVPResult(Result):
     """Galvanostatic cycling or a rate test of a Na|SSE|NVP cell.
 

@@ -59,7 +59,7 @@ __all__ = ["SymmetricCell", "CyclingResult", "CVResult", "EISResult"]
 WORKING_ELECTRODE_VOLTAGE = "Working-electrode voltage [V]"
 
 
-@dataclass
+@dataclass(repr=False)
 class CyclingResult(Result):
     """Galvanostatic plating/stripping (or rest) of a symmetric cell.
 
@@ -185,7 +185,7 @@ BV_FIT_KEY = "plain Butler-Volmer fit: exchange current density [mA.cm-2]"
 EIS_FIT_MAX_POINTS_PER_DECADE = 20
 
 
-@dataclass
+@dataclass(repr=False)
 class CVResult(Result):
     """Cyclic voltammogram of a symmetric cell (``Time [s]``, ``Voltage [V]``,
     ``Current density [mA.cm-2]``). ``status`` is ``"completed"``, or says when and why the
@@ -282,7 +282,7 @@ class CVResult(Result):
         return fig
 
 
-@dataclass
+@dataclass(repr=False)
 class EISResult(Result):
     """Impedance spectrum (``Frequency [Hz]``, ``Z_re [Ohm.cm2]``, ``Z_im [Ohm.cm2]``; Z_im < 0
     for capacitive arcs)."""

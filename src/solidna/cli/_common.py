@@ -192,7 +192,8 @@ AREA_RESISTANCE = QuantityKind(
     "ohm*m**2", "an area-specific resistance", "12 ohm*cm2", "ohm*cm**2", positive=True
 )
 
-_NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+# a bare number, the minus sign U+2212 included ("−0.5" has no unit either)
+_NUMBER = re.compile(r"^\s*[+\-\u2212]?(\d+\.?\d*|\.\d+)([eE][+\-\u2212]?\d+)?\s*$")
 
 
 class OptionValueError(typer.BadParameter):
@@ -224,8 +225,10 @@ class QuantityType:
     def _bound(self, value_si: float) -> str:
         from solidna.units import to_si
 
-        # to_si reads the display unit as users write it ("mA/cm2"), which pint alone does not
-        shown = value_si / to_si(f"1 {self.kind.display_unit}", self.kind.unit)
+        # to_si reads the display unit as users write it ("mA/cm2"), which pint alone does not;
+        # affine, for units with an offset (degC: 378.15 K is 105 degC, not 1.38 degC)
+        zero = to_si(f"0 {self.kind.display_unit}", self.kind.unit)
+        shown = (value_si - zero) / (to_si(f"1 {self.kind.display_unit}", self.kind.unit) - zero)
         return f"{shown:g} {self.kind.display_unit}"
 
     def _parse(self, text: str) -> float:
@@ -399,9 +402,10 @@ class NumberType:
 MAX_COUNT = 100_000
 
 
-def Count(flag: str, help: str) -> Any:  # noqa: N802 - used as a type
-    """The annotation of a whole-number option from 1 to :data:`MAX_COUNT` (cycles, points)."""
-    count = NumberType("a whole number", "10", 1, MAX_COUNT, whole=True)
+def Count(flag: str, help: str, maximum: int = MAX_COUNT, reason: str = "") -> Any:  # noqa: N802
+    """The annotation of a whole-number option from 1 to ``maximum`` (default
+    :data:`MAX_COUNT`; cycles, points), ``reason`` saying why when it is lower."""
+    count = NumberType("a whole number", "10", 1, maximum, whole=True, reason=reason)
     return Annotated[int, typer.Option(flag, parser=count, metavar="N", help=help)]
 
 
@@ -453,8 +457,23 @@ Anode = Annotated[
         "M-Na and bare are accepted too.",
     ),
 ]
+#: ``--temperature`` of a simulated cell: the SSE melts at 105 degC (the lu2019 set's "SSE melting
+#: point [K]", Fig. S14; a test checks they agree), where the cells refuse to run; checked here so
+#: that the message names the option (the cell's spoke of "temperature 200.0 C")
+CELL_TEMPERATURE = dataclasses.replace(
+    TEMPERATURE,
+    maximum=378.15,
+    reason="the SSE's melting point, Fig. S14: its solid-state laws stop there; the paper "
+    "validates 10-60 degC",
+)
 Temperature = Annotated[
-    str, quantity_option("--temperature", TEMPERATURE, "Cell temperature, e.g. 25 degC.")
+    str,
+    quantity_option(
+        "--temperature",
+        CELL_TEMPERATURE,
+        "Cell temperature, e.g. 25 degC (below the SSE's melting point, 105 degC; validated "
+        "10-60 degC).",
+    ),
 ]
 SseThickness = Annotated[
     str | None,

@@ -213,13 +213,36 @@ def parse_rsf(items: list[str] | None) -> dict[str, str] | None:
 
 
 def check_files(files: list[Path], ctx: typer.Context | None = None) -> list[Path]:
-    """Refuse a missing file, a directory and a file given twice, naming the file.
+    """Refuse a missing file, a directory and a file given twice, naming the file; a quoted
+    pattern that the shell did not expand (``'eis_*.mpt'``) is expanded here.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files, patterns replaced by the files they match (sorted).
 
     Raises
     ------
     typer.BadParameter
         With a message that says what is wrong with which file.
     """
+    import glob
+
+    expanded: list[Path] = []
+    for path in files:
+        text = str(path)
+        if not path.exists() and glob.has_magic(text):
+            matches = sorted(glob.glob(text))
+            if not matches:
+                raise typer.BadParameter(
+                    f"'{path}' matches no file; check the pattern and the directory.",
+                    ctx,
+                    param_hint="FILE",
+                )
+            expanded.extend(Path(m) for m in matches)
+        else:
+            expanded.append(path)
+    files = expanded
     seen: dict[Path, Path] = {}
     for path in files:
         if path.is_dir():
@@ -484,7 +507,7 @@ def analyze_command(
     from solidna.analysis.pipeline import analyze
 
     refuse_options_of_other_kinds(ctx, kind)
-    check_files(files, ctx)
+    files = check_files(files, ctx)
     with output.staged(protect=files), ProgressDisplay() as progress:
         summary = analyze(
             files,

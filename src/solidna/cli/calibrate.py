@@ -62,6 +62,54 @@ def flatten(obj: Any, prefix: str = "", depth: int = 0) -> list[tuple[str, str]]
 # Printed as the uncertainty table rather than as flattened rows.
 _PRINTED_APART = ("uncertainty", "check_sensitivity")
 
+#: Row labels of a routine's plain entries (the rest print under their own key; a parameter's
+#: name carries its unit).
+_LABELS = {
+    "nfev": "model evaluations",
+    "cost": "cost (half the sum of squared residuals) [-]",
+    "path": "written to",
+}
+
+
+def _targets_table(name: str, outcome: Mapping[str, Any]) -> Table | None:
+    """The fitted targets: paper and model side by side with the unit and the deviation, from
+    the routine's ``model`` (target id -> value in the target's unit); None when it has none."""
+    from solidna.report.html import format_value
+    from solidna.targets import get_target
+
+    model = outcome.get("model")
+    if not isinstance(model, Mapping) or not model:
+        return None
+    try:
+        targets = {tid: get_target(tid) for tid in model}
+    except SolidnaError:  # not target ids: printed as plain rows
+        return None
+    table = Table(title=f"calibrate {name}: the calibrate targets (deviation: model/paper - 1)")
+    table.add_column("target", overflow="fold")
+    for column in ("paper", "model", "unit", "deviation"):
+        table.add_column(column, justify="left" if column == "unit" else "right", no_wrap=True)
+    for tid, value in model.items():
+        paper = targets[tid].value
+        try:
+            # two decimals of a per cent: a solve's 1e-14 is 0, a miss of 0.4 % shows
+            deviation = f"{round(100 * (float(value) / float(paper) - 1), 2) + 0.0:+.2f} %"
+        except (TypeError, ValueError, ZeroDivisionError):
+            deviation = "—"
+        table.add_row(
+            Text(tid),
+            format_value(paper),
+            format_value(value),
+            Text(str(targets[tid].unit or "-")),
+            deviation,
+        )
+    return table
+
+
+def _label(key: str) -> str:
+    if key.startswith("parameters."):
+        return key.removeprefix("parameters.")
+    return _LABELS.get(key, key)
+
 
 def _uncertainty(step: str, outcome: Any, check: bool) -> Any:
     """The routine's uncertainty analysis, or the one recorded in the fitted file it wrote
@@ -77,6 +125,22 @@ def _uncertainty(step: str, outcome: Any, check: bool) -> Any:
     except ImportError:  # solidna.calibrate replaced by a stand-in module (the CLI tests)
         return None
     return fitted_analysis(lu2019(), step.replace("-", "_"))
+
+
+def _check_writable() -> None:
+    """Refuse to fit when the fitted files cannot be written (solidna installed system-wide)."""
+    import os
+
+    from solidna.errors import OutputNotWritableError
+    from solidna.parameters.parameter_set import set_directory
+
+    folder = set_directory("lu2019")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputNotWritableError(
+            f"The fitted parameters are written into the Lu 2019 set, {folder}, which you cannot "
+            "write to (solidna installed system-wide?). Add --check to fit and report without "
+            "writing, or use a solidna installed in a folder you own (pip install -e .)."
+        )
 
 
 def _routine(module: Any, step: str) -> Any:
@@ -116,6 +180,8 @@ def calibrate(
         ) from None
     steps = list(STEPS) if step == "all" else [step]
     routines = [_routine(module, s) for s in steps]  # all missing routines before any fit
+    if not check:
+        _check_writable()  # before minutes of fitting, not after
     outcomes = []
     with ProgressDisplay() as progress:
         total = sum(STEP_SECONDS[s] for s in steps)
@@ -139,9 +205,16 @@ def calibrate(
         table.add_column("quantity", overflow="fold")
         table.add_column("value", justify="right", overflow="fold")
         shown = {k: v for k, v in dict(outcome).items() if k not in _PRINTED_APART}
+        fitted = _targets_table(name, shown)
+        if fitted is not None:  # the targets' own table, with units, replaces their rows
+            shown = {k: v for k, v in shown.items() if k not in ("model", "residuals", "targets")}
+        if check and shown.get("path", False) is None:
+            shown["path"] = "nothing (--check)"
         for key, text in flatten(shown):
-            table.add_row(Text(key), Text(text))
+            table.add_row(Text(_label(key)), Text(text))
         console.print(table)
+        if fitted is not None:
+            console.print(fitted)
         analysis = _uncertainty(name, outcome, check)
         if analysis is not None:
             console.print(

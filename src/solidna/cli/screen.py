@@ -87,7 +87,7 @@ def screen_command(
     setting) was computed, 1 when one did not converge.
     """
     from solidna.quantum.levels import get_level, get_md_settings
-    from solidna.quantum.screen import parse_molecules, screen, short_source
+    from solidna.quantum.screen import screen, short_source
 
     refuse_together(ctx, "decide", "study")
     refuse_unless(ctx, decide, "--decide", "md")
@@ -105,7 +105,7 @@ def screen_command(
             "Give at least one molecule to screen, e.g. FEC EC VC (or --decide for the default "
             "candidates, or --study for FEC's level-of-theory study)."
         )
-    parsed = parse_molecules(molecules)
+    parsed = _parse(molecules)
     console.print(f"Level: {lvl.label}")
     _cache_line(no_cache)
     with output.staged():
@@ -145,7 +145,7 @@ def screen_command(
 
 
 def _cache_line(no_cache: bool) -> None:
-    from solidna.quantum.cache import cache_dir
+    from solidna.quantum.cache import ResultsCache, cache_dir
 
     console.print(
         Text(
@@ -155,6 +155,36 @@ def _cache_line(no_cache: bool) -> None:
         ),
         soft_wrap=True,
     )
+    problem = ResultsCache().usable()
+    if problem:  # said before the run, not after an hour of results that were not kept
+        console.print(
+            Text(
+                f"Warning: {problem}, so new results cannot be stored in the cache (this run "
+                "still computes and writes them). Set SOLIDNA_CACHE_DIR to a directory you can "
+                "write to.",
+                style="yellow",
+            ),
+            soft_wrap=True,
+        )
+
+
+def _parse(molecules: list[str]) -> list:
+    """The molecules, checked before anything is computed; a file given as a molecule gets the
+    shell line that passes its lines as molecules."""
+    from pathlib import Path
+
+    from solidna.errors import InvalidOptionError
+    from solidna.quantum.molecules import known_names
+    from solidna.quantum.screen import parse_molecules
+
+    known = {n.casefold() for n in known_names()}
+    for name in molecules:
+        if name.casefold() not in known and Path(name).expanduser().is_file():
+            raise InvalidOptionError(
+                f"MOLECULE {name!r} is a file; screen takes the molecules themselves. To screen "
+                f"a list (one name or SMILES per line): solidna screen $(grep -v '^#' {name})"
+            )
+    return parse_molecules(molecules)
 
 
 def _written(output: OutputOptions, paths: list) -> None:
@@ -177,11 +207,38 @@ def _study_command(output: OutputOptions, molecules: list[str] | None, lvl, no_c
     name = molecules[0] if molecules else "FEC"
     _cache_line(no_cache)
     paper = get_target("fig1c.lumo_shift_on_na").value if name.upper() == "FEC" else None
+    design: dict = {}
+    if lvl.name == "test":
+        # "test" means seconds to minutes, for checks: two functionals in the solvent that
+        # chooses the site, on the level's small basis and xTB geometries; not Fig. 1c's band
+        from solidna.quantum.study import SITE_REFERENCE
+
+        design = {
+            "functionals": ("B3LYP", "PBE0"),
+            "solvents": (SITE_REFERENCE,),
+            "large_basis": None,
+            "dft_geometry": False,
+            "small_basis": lvl.basis,
+        }
+        console.print(
+            Text(
+                f"--level test: a check-sized study (B3LYP and PBE0, {SITE_REFERENCE}, "
+                f"{lvl.basis}, GFN2-xTB geometries), not the band of Fig. 1c (--level fast)."
+            ),
+            soft_wrap=True,
+        )
     with output.staged():
         with ProgressDisplay() as progress:
-            result = run_study(name, level=lvl, cache=not no_cache, progress=progress)
+            result = run_study(name, level=lvl, cache=not no_cache, progress=progress, **design)
         written = result.save(output.out, paper_eV=paper)
-    console.print(Text(result.summary_text(paper) if result.band_rows() else "No band."))
+    console.print(
+        Text(
+            result.summary_text(paper)
+            if result.band_rows()
+            else "No band: no implicit-solvent point at the lowest-energy site was computed "
+            "(each point that was is in study.csv)."
+        )
+    )
     for failure in result.failures:
         console.print(Text(f"{failure['point']}: {failure['error']}", style="red"), soft_wrap=True)
     _written(output, written)
@@ -193,9 +250,8 @@ def _decide_command(
 ) -> None:
     """``solidna screen --decide [MOLECULE...]``: the ranked reagents with reasons."""
     from solidna.quantum.decision import CANDIDATES, decide
-    from solidna.quantum.screen import parse_molecules
 
-    parsed = parse_molecules(molecules or list(CANDIDATES))
+    parsed = _parse(molecules or list(CANDIDATES))
     console.print(f"Level: {lvl.label}; F- release: {cfg.label}")
     _cache_line(no_cache)
     with output.staged():

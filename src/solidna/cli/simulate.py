@@ -7,6 +7,7 @@ files appear in ``--out`` only when the run succeeds.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import textwrap
 import warnings
@@ -57,6 +58,11 @@ def register(root: typer.Typer) -> None:
     """Add the ``simulate`` group to the root app."""
     root.add_typer(app, name="simulate")
 
+
+#: The cut-off voltages of the Na-CO2 and NVP cells, checked while parsing so that a zero or
+#: negative one is refused under the option's name (the cell's own message spoke of
+#: ``cutoff='1.5 V'``, the Python argument)
+CUTOFF = dataclasses.replace(VOLTAGE, words="a cut-off voltage", positive=True)
 
 #: The C-rates ``simulate nvp`` takes [C]: at 5-10 C the ohmic drop of the 60 um SSE alone fills
 #: the 2.5-3.8 V window (the run stops at once); Fig. S31 goes to 2 C.
@@ -272,7 +278,13 @@ def cv(
     v_min: Quantity("--v-min", VOLTAGE, "Lower vertex, e.g. -0.5 V.") = "-0.5 V",
     v_max: Quantity("--v-max", VOLTAGE, "Upper vertex, e.g. 0.5 V.") = "0.5 V",
     scan_rate: Quantity("--scan-rate", SCAN_RATE, "Sweep rate, e.g. 5 mV/s.") = "5 mV/s",
-    cycles: Count("--cycles", "Number of sweeps.") = 1,
+    cycles: Count(
+        "--cycles",
+        "Number of sweeps (at most 1000).",
+        maximum=1000,
+        # 100 000 sweeps (the bound of other counts) kept 4e7 output points in memory for hours
+        reason="CVs run 1 to 100 cycles; Fig. 4g shows one",
+    ) = 1,
 ) -> None:
     """Cyclic voltammetry of a Na|SSE|Na cell (Fig. 4g) and its exchange current."""
     from solidna.cells.symmetric import SymmetricCell
@@ -307,7 +319,12 @@ def cv(
 def eis(
     cell: CellOptions,
     output: OutputOptions,
-    points_per_decade: Count("--points-per-decade", "Frequencies per decade.") = 10,
+    points_per_decade: Count(
+        "--points-per-decade",
+        "Frequencies per decade (at most 1000).",
+        maximum=1000,
+        reason="impedance analysers measure 5 to 100 per decade",
+    ) = 10,
     f_max: Quantity("--f-max", FREQUENCY, "Highest frequency, e.g. 1 MHz.") = "1 MHz",
     f_min: Quantity("--f-min", FREQUENCY, "Lowest frequency, e.g. 0.1 Hz.") = "0.1 Hz",
     rest: Quantity(
@@ -350,7 +367,7 @@ def na_co2(
     cycles: Count("--cycles", "cycle: number of cycles.") = 50,
     cutoff: Quantity(
         "--cutoff",
-        VOLTAGE,
+        CUTOFF,
         "Discharge cut-off voltage: where a discharge ends [default: 1.5 V, as in Fig. 5c] or, in "
         "cycle mode, the lower voltage limit that stops the run if reached (cell failure) "
         "[default: 1.0 V].",
@@ -358,7 +375,7 @@ def na_co2(
     ) = None,
     charge_cutoff: Quantity(
         "--charge-cutoff",
-        VOLTAGE,
+        CUTOFF,
         "cycle: upper voltage limit that stops the run, e.g. 4.5 V (at most the SSE limit 4.86 V).",
     ) = "4.8 V",
     mesh_points: Count(
@@ -427,10 +444,10 @@ def nvp(
     ) = "0.1,0.2,0.5,1,2,0.1",
     cycles_per_rate: Count("--cycles-per-rate", "rate: cycles at each C-rate.") = 5,
     lower_cutoff: Quantity(
-        "--lower-cutoff", VOLTAGE, "Lower cut-off voltage, e.g. 2.5 V."
+        "--lower-cutoff", CUTOFF, "Lower cut-off voltage, e.g. 2.5 V."
     ) = "2.5 V",
     upper_cutoff: Quantity(
-        "--upper-cutoff", VOLTAGE, "Upper cut-off voltage, e.g. 3.8 V (below the SSE limit 4.86 V)."
+        "--upper-cutoff", CUTOFF, "Upper cut-off voltage, e.g. 3.8 V (below the SSE limit 4.86 V)."
     ) = "3.8 V",
     full: Full = False,
 ) -> None:
@@ -453,9 +470,29 @@ def nvp(
         lambda: model.run(step, jump=False) if full else model.run(step),
     )
     q = result.discharge_capacity()
-    console.print(
-        f"  cycles: {len(q)}; retention {result.retention():.3f}\n"
-        f"  discharge capacity: first {q.iloc[0]:.1f} mAh/g, last {q.iloc[-1]:.1f} mAh/g"
-    )
+    if protocol == "rate":
+        # a retention (last over first capacity) of a rate test compares two C-rates: the
+        # capacity at each step of the test is what it measures
+        table = result.cycles()
+        steps: list[tuple[float, float]] = []
+        for rate, capacity in zip(
+            table["C-rate [h-1]"], table["Discharge capacity [mAh.g-1]"], strict=True
+        ):
+            if steps and steps[-1][0] == rate:  # the same step (cycles_per_rate > 1)
+                steps[-1] = (rate, capacity)
+            else:
+                steps.append((rate, capacity))
+        shown = ", ".join(f"{rate:g} C {capacity:.1f}" for rate, capacity in steps)
+        console.print(
+            Text(
+                f"  cycles: {len(q)}; discharge capacity at the end of each step [mAh/g]: {shown}"
+            ),
+            soft_wrap=True,
+        )
+    else:
+        console.print(
+            f"  cycles: {len(q)}; retention {result.retention():.3f}\n"
+            f"  discharge capacity: first {q.iloc[0]:.1f} mAh/g, last {q.iloc[-1]:.1f} mAh/g"
+        )
     _print_jumping(summary)
     _written(output, "capacity")

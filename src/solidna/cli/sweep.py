@@ -6,6 +6,7 @@ STORE``: design-space sweeps on Dask (:mod:`solidna.sweep`).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,6 +16,7 @@ from typer.core import TyperGroup
 
 from solidna.cli._common import (
     Full,
+    NumberType,
     OutputOptions,
     ProgressDisplay,
     Switch,
@@ -53,6 +55,20 @@ def register(root: typer.Typer) -> None:
     root.add_typer(app, name="sweep")
 
 
+#: Worker processes of the embedded cluster at most: each is a Python process with PyBaMM loaded
+#: (hundreds of MB); beyond a few per core they only compete (``--workers 1000`` on 2 cores
+#: started a thousand processes). "Input should be greater than or equal to 1" was the message
+#: of ``--workers 0``.
+_MAX_WORKERS = 4 * (os.cpu_count() or 1)
+_WORKERS = NumberType(
+    "a whole number of worker processes",
+    "2",
+    1,
+    _MAX_WORKERS,
+    whole=True,
+    reason=f"this machine has {os.cpu_count() or 1} cores; use --scheduler for a cluster",
+)
+
 Spec = Annotated[
     Path, typer.Argument(help="The sweep spec (YAML or TOML), e.g. examples/sweep_symmetric.yaml.")
 ]
@@ -85,7 +101,10 @@ def run(
     workers: Annotated[
         int | None,
         typer.Option(
-            "--workers", min=1, help="Worker processes on this machine (default: one per core)."
+            "--workers",
+            parser=_WORKERS,
+            metavar="N",
+            help="Worker processes on this machine, at most 4 per core (default: one per core).",
         ),
     ] = None,
     full: Full = False,

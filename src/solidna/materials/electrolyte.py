@@ -217,10 +217,10 @@ def _check_temperature(temperature: object, params: Mapping[str, float], warn: b
     T_melt = params[_T_MELT]
     if T >= T_melt:
         raise OutOfRangeError(
-            f"temperature {T - 273.15:.1f} C ({T:.2f} K) is at or above the SSE melting point "
-            f"{T_melt - 273.15:.0f} C ({T_melt:.2f} K, Fig. S14): the electrolyte is liquid there and "
-            "its solid-state laws do not apply. Use a temperature below the melting point; the "
-            "conductivity is validated for 10-60 C."
+            f"temperature {T - 273.15:.4g} degC ({T:.2f} K) is at or above the SSE melting point "
+            f"{T_melt - 273.15:.0f} degC ({T_melt:.2f} K, Fig. S14): the electrolyte is liquid "
+            "there and its solid-state laws do not apply. Use a temperature below the melting "
+            "point; the conductivity is validated for 10-60 degC."
         )
     if warn:
         _warn_outside_valid_range(
@@ -229,8 +229,8 @@ def _check_temperature(temperature: object, params: Mapping[str, float], warn: b
             _T_REF,
             _DEFAULT_T_RANGE_K,
             lambda lo, hi: (
-                f"temperature {T - 273.15:.1f} C lies outside the validated range "
-                f"{lo - 273.15:.0f}-{hi - 273.15:.0f} C of the Arrhenius plot (Fig. 3g); the "
+                f"temperature {T - 273.15:.4g} degC lies outside the validated range "
+                f"{lo - 273.15:.0f}-{hi - 273.15:.0f} degC of the Arrhenius plot (Fig. 3g); the "
                 "conductivity is extrapolated with the Arrhenius law of each phase."
             ),
         )

@@ -370,6 +370,8 @@ def solver_failure(exc: Exception, failure: str, note: str = "") -> ConvergenceE
     """
     events = events_at_start(exc)
     if events:
+        # "'Voltage limit [V]'", not the solver's list "['Voltage limit [V]']"
+        events = " and ".join(f"'{e}'" for e in re.findall(r"'([^']*)'", events)) or events
         return ConvergenceError(
             f"The cell is past its limit {events}{note} as soon as the current flows: the current "
             "is too high for this cell (the ohmic and interfacial drop alone exceed the limit) or "

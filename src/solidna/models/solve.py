@@ -7,9 +7,13 @@ parameter set.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import signal
+import threading
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pybamm
@@ -36,6 +40,56 @@ __all__ = [
 # (see tests/physics/test_symmetric_convergence.py).
 RTOL = 1e-6
 ATOL = 1e-8
+
+
+class _InterruptibleCasadiSolver(pybamm.CasadiSolver):
+    """``pybamm.CasadiSolver`` that lets Ctrl-C (and SIGTERM) stop the solve.
+
+    CasADi turns a KeyboardInterrupt raised while it integrates into a RuntimeError, which the
+    'safe' mode reads as a failed step and retries with half the step: the interrupt was
+    swallowed and the run went on (``solidna simulate cv --cycles 100000`` kept running for
+    minutes after Ctrl-C or ``timeout``'s SIGTERM); raised inside one of CasADi's C calls, it
+    came out as a SystemError instead. So while the solver runs (:meth:`noting_interrupts`),
+    the signal is only noted, and raised as KeyboardInterrupt in Python code: after the
+    integrator call in progress (a window of at most ``dt_max`` of simulated time) or after the
+    solve.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # an Event, not a bool: pybamm's solver.copy() is a shallow copy, which shares it
+        self._interrupted = threading.Event()
+
+    def _run_integrator(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super()._run_integrator(*args, **kwargs)
+        finally:
+            if self._interrupted.is_set():
+                raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def noting_interrupts(self) -> Iterator[None]:
+        """While the block runs, SIGINT and SIGTERM only note the interrupt; it is raised as
+        KeyboardInterrupt between integrator calls and when the block ends (signal handlers can
+        only be set from the main thread: elsewhere the block only runs)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        sigs = (signal.SIGINT, signal.SIGTERM)
+        previous = {sig: signal.getsignal(sig) for sig in sigs}
+
+        def note(signum: int, frame: Any) -> None:
+            self._interrupted.set()
+
+        for sig in sigs:
+            signal.signal(sig, note)
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        if self._interrupted.is_set():
+            raise KeyboardInterrupt
 
 
 def electrolyte_values(parameters: ParameterSet) -> dict[str, float]:
@@ -292,13 +346,14 @@ def solve_voltage(
         warnings.filterwarnings(
             "ignore", message="pybamm.CasadiSolver is deprecated", category=DeprecationWarning
         )
-        solver = pybamm.CasadiSolver(rtol=rtol, atol=ATOL * rtol / RTOL, mode="safe")
+        solver = _InterruptibleCasadiSolver(rtol=rtol, atol=ATOL * rtol / RTOL, mode="safe")
     sim = pybamm.Simulation(
         model, parameter_values=pv, var_pts={model.spatial_variable(): var_pts}, solver=solver
     )
     try:
         t_out = knots_t if t_out_s is None else np.unique(np.concatenate([t_out_s, knots_t]))
-        sol = sim.solve(t_eval=t_out)
+        with solver.noting_interrupts():
+            sol = sim.solve(t_eval=t_out)
     except pybamm.SolverError as exc:
         raise ConvergenceError(
             f"The CV solver failed ({exc}). Tried CasADi 'safe' mode with rtol={rtol}; "

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import tomllib
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -256,11 +258,15 @@ class ParameterSet(Mapping[str, float]):
                     + ". Correct the name, or pass add=True to add a new parameter."
                 )
         if not is_number(value) or not math.isfinite(value):
+            suggestion = _converted(value, unit_of(key))
             raise OutOfRangeError(
-                f"{key}: {value!r} is not a finite number. Give the value in the unit of the "
-                f"name ({unit_of(key)}) as a number; to convert a quantity with a unit, use "
-                f"solidna.units.to_si, e.g. to_si('25 degC', 'K')."
+                f"{key}: {_shown(value)} is not a finite number. Give the value in the unit of "
+                f"the name ({unit_of(key)}) as a number"
+                + (f", here {suggestion:.6g}" if suggestion is not None else "")
+                + "; to convert a quantity with a unit, use solidna.units.to_si, e.g. "
+                "to_si('25 degC', 'K')."
             )
+        _check_sign(key, float(value), unit_of(key), "Give a value of 0 or more.")
 
     def subset(self, prefix: str) -> dict[str, float]:
         """Values of all entries whose name starts with ``prefix``.
@@ -389,7 +395,50 @@ class ParameterSet(Mapping[str, float]):
                 entries[key] = par
             if file_meta:
                 meta[path.stem] = file_meta
+        if not entries:
+            raise DataFormatError(
+                f"Parameter set {str(folder)!r} defines no parameter: its TOML files hold no "
+                '[parameters."<name> [<unit>]"] entries (ParameterSet.save writes them).'
+            )
+        if folder.parent != _SETS_DIR:
+            _check_names(folder, entries, meta)
         return cls(name, entries, meta, known)
+
+
+def _check_names(folder: Path, entries: Mapping[str, Parameter], meta: Mapping[str, Any]) -> None:
+    """Refuse a user's set whose names were mistyped: a name the shipped set does not define whose
+    near twin in it (a misspelling) is missing, and, for a set written by :meth:`ParameterSet.save`
+    from a shipped set, any name of that set that is missing (the models need every one)."""
+    import difflib
+
+    shipped = available_sets()
+    origins = [m.get("saved_from") for m in meta.values() if isinstance(m, Mapping)]
+    origin = next((o for o in origins if o in shipped), None)
+    reference = ParameterSet.load(origin or ("lu2019" if "lu2019" in shipped else shipped[0]))
+    problems = []
+    for key in entries:
+        if key in reference:
+            continue
+        twin = difflib.get_close_matches(key, list(reference), n=1, cutoff=0.85)
+        if twin and twin[0] not in entries:
+            problems.append(f"{key!r} (did you mean {twin[0]!r}?)")
+    missing = [k for k in reference if k not in entries] if origin else []
+    if problems or missing:
+        text = f"Parameter set {str(folder)!r}: "
+        if problems:
+            text += f"{len(problems)} name(s) that {reference.name} does not define: "
+            text += "; ".join(problems) + ". "
+        if missing:
+            text += (
+                f"{len(missing)} parameter(s) of {origin}, from which it was saved, are "
+                f"missing: {', '.join(repr(k) for k in missing[:5])}"
+                + (" ..." if len(missing) > 5 else "")
+                + ". "
+            )
+        raise DataFormatError(
+            text + "Correct the names in the set's TOML files (a name ends with its unit in "
+            "brackets, exactly as 'solidna parameters' lists it)."
+        )
 
 
 def set_directory(name: str | Path) -> Path:
@@ -416,6 +465,11 @@ def set_directory(name: str | Path) -> Path:
     own = Path(name).expanduser()
     if own.is_dir() and any(own.glob("*.toml")):
         return own
+    if own.is_file():
+        raise InvalidOptionError(
+            f"{str(name)!r} is a file; a parameter set is a folder of TOML files (every *.toml "
+            f"in it is read). Give the folder that holds it: {str(own.parent)!r}."
+        )
     allowed = available_sets()
     hint = closest_matches(str(name), allowed)
     raise InvalidOptionError(
@@ -461,29 +515,183 @@ def available_sets() -> list[str]:
     return sorted(p.name for p in _SETS_DIR.iterdir() if p.is_dir())
 
 
+#: Units of quantities that cannot be negative by their nature (a length, an absolute
+#: temperature, a conductivity, a diffusivity, a capacitance, a density ...): a value below 0 in a
+#: parameter file or an update is a slip (a sign), never a setting the models can run with. Zero
+#: is allowed: it switches a process off (a solvent diffusivity of 0 stops the film's growth, as
+#: the physics tests use it).
+POSITIVE_UNITS = frozenset(
+    {
+        "m", "m2", "m3", "K", "Pa", "bar", "S.m-1", "Ohm.m", "m2.s-1", "F.m-2", "A.m-2",
+        "kg.m-2", "kg.m-3", "kg.mol-1", "m3.mol-1", "m2.kg-1", "m3.kg-1", "mol.m-3.bar-1",
+    }
+)  # fmt: skip
+
+#: The fields every entry of a parameter file needs.
+_REQUIRED_FIELDS = ("value", "unit", "source", "method")
+
+
+def _shown(value: object) -> str:
+    """A value as the user wrote it (``inf``, ``'60 um'``), without numpy's ``np.float64(...)``."""
+    if is_number(value) and not isinstance(value, bool):
+        return f"{float(value):g}"
+    return repr(value)
+
+
+def _check_sign(key: str, value: float, unit: str, fix: str) -> None:
+    if unit in POSITIVE_UNITS and value < 0:
+        raise OutOfRangeError(
+            f"{key}: {value:g} {unit} is not possible; a quantity in {unit} is not negative. {fix}"
+        )
+
+
+def _pint_unit(unit: str) -> str:
+    """A parameter-name unit (``"S.m-1"``, ``"Ohm.m"``, ``"-"``) in pint's notation."""
+    if unit.strip() in ("", "-"):
+        return "dimensionless"
+    parts = []
+    for token in unit.split("."):
+        match = re.fullmatch(r"([A-Za-z]+)(-?\d+)?", token.strip())
+        if match is None:
+            raise ValueError(f"not a unit: {unit!r}")
+        symbol = {"Ohm": "ohm"}.get(match[1], match[1])
+        parts.append(symbol + (f"**{match[2]}" if match[2] else ""))
+    return "*".join(parts)
+
+
+def _converted(value: object, unit: str, given_unit: str | None = None) -> float | None:
+    """``value`` (a number in ``given_unit``, or a string with a unit such as ``"60 um"``) in
+    ``unit``, for a message that tells the user what to write; None when it does not convert."""
+    from solidna.units import Q_
+
+    try:
+        if isinstance(value, str):
+            quantity = Q_(value.strip())
+        elif given_unit is not None and is_number(value) and not isinstance(value, bool):
+            quantity = Q_(float(value), _pint_unit(given_unit))
+        else:
+            return None
+        if not hasattr(quantity, "to"):
+            return None
+        result = float(quantity.to(_pint_unit(unit)).magnitude)
+    except Exception:  # pint's parse and dimensionality errors: nothing to suggest
+        return None
+    return result if math.isfinite(result) else None
+
+
+def _file_entry(path: Path, key: str, raw: Any) -> Parameter:
+    """One ``[parameters."<name>"]`` table of a parameter file, checked: every field there, the
+    value a finite number in the unit of the name (a quantity that cannot be negative by its
+    nature at least 0), the unit that of the name, the method one of :data:`METHODS`."""
+    where = f"{path}: parameter {key!r}"
+    unit = unit_of(key)
+    example = f'value = ..., unit = "{unit}", source = "...", method = "measured"'
+    if not isinstance(raw, Mapping):
+        raise DataFormatError(
+            f'{where} is {_shown(raw)}, not a table. Write it as [parameters."{key}"] with '
+            f"{example}."
+        )
+    raw = dict(raw)
+    missing = [f for f in _REQUIRED_FIELDS if f not in raw]
+    if missing:
+        raise DataFormatError(
+            f"{where} lacks {' and '.join(repr(f) for f in missing)}. Every entry needs value, "
+            f"unit (that of its name: {unit!r}), source (a reference key) and method "
+            f"({', '.join(METHODS)}), e.g. {example}."
+        )
+    value, given = raw.pop("value"), str(raw.pop("unit"))
+    if given != unit:
+        si = _converted(value, unit, given)
+        fix = (
+            f"Write value = {si:.6g} and unit = {unit!r}"
+            if si is not None
+            else f"Give the value in {unit} and write unit = {unit!r}"
+        )
+        raise DataFormatError(
+            f"{where}: unit {given!r} is not the unit of the name ({unit!r}); the value of an "
+            f"entry is in the unit in its name's brackets. {fix}."
+        )
+    # inf is a setting (a process switched off, e.g. no current enhancement); nan never is
+    if not is_number(value) or isinstance(value, bool) or math.isnan(value):
+        si = _converted(value, unit)
+        raise DataFormatError(
+            f"{where}: value {_shown(value)} is not a number. Write the number in {unit}"
+            + (f", e.g. value = {si:.6g}" if si is not None else "")
+            + "."
+        )
+    value = float(value)
+    try:
+        _check_sign(key, value, unit, f"Correct value in {path}.")
+    except OutOfRangeError as exc:
+        raise DataFormatError(f"{path}: {exc}") from None
+    method = str(raw.pop("method"))
+    if method not in METHODS:
+        close = closest_matches(method, METHODS)
+        raise DataFormatError(
+            f"{where}: method {method!r} is not one of {', '.join(METHODS)}."
+            + (f" Did you mean {close[0]!r}?" if close else "")
+        )
+    low_high = raw.pop("valid_range", None)
+    if low_high is not None:
+        if (
+            not isinstance(low_high, list | tuple)
+            or len(low_high) != 2
+            or not all(is_number(v) and not isinstance(v, bool) for v in low_high)
+            or float(low_high[0]) > float(low_high[1])
+        ):
+            raise DataFormatError(
+                f"{where}: valid_range {_shown(low_high)} is not [low, high] (two numbers in "
+                f"{unit}, low <= high)."
+            )
+        low_high = (float(low_high[0]), float(low_high[1]))
+        if not low_high[0] <= value <= low_high[1]:
+            from solidna.errors import OutOfRangeWarning, user_stacklevel
+
+            shown_unit = "" if unit == "-" else f" {unit}"
+            warnings.warn(
+                f"{key} = {value:g}{shown_unit} ({path}) lies outside its valid range "
+                f"{low_high[0]:g} to {low_high[1]:g}{shown_unit}; results there are "
+                "extrapolated.",
+                OutOfRangeWarning,
+                stacklevel=user_stacklevel(),
+            )
+    uncertainty = raw.pop("uncertainty", None)
+    if uncertainty is not None and (
+        not is_number(uncertainty) or isinstance(uncertainty, bool) or not uncertainty >= 0
+    ):
+        raise DataFormatError(
+            f"{where}: uncertainty {_shown(uncertainty)} is not a number >= 0 (a standard "
+            f"uncertainty in {unit})."
+        )
+    note = str(raw.pop("note", ""))
+    if method == "assumed" and not note:
+        raise DataFormatError(f'{where} is assumed but has no note saying why; add note = "...".')
+    return Parameter(
+        name=key,
+        value=value,
+        unit=unit,
+        source=str(raw.pop("source")),
+        method=method,
+        uncertainty=None if uncertainty is None else float(uncertainty),
+        valid_range=low_high,
+        note=note,
+        extra=raw,
+    )
+
+
 def _read_toml(path: Path) -> tuple[dict[str, Parameter], dict[str, Any]]:
     try:
-        data = tomllib.loads(path.read_text())
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise DataFormatError(f"{path}: not valid TOML ({exc}).") from None
-    entries = {}
-    for key, raw in data.get("parameters", {}).items():
-        raw = dict(raw)
-        try:
-            par = Parameter(
-                name=key,
-                value=float(raw.pop("value")),
-                unit=str(raw.pop("unit")),
-                source=str(raw.pop("source")),
-                method=str(raw.pop("method")),
-                uncertainty=raw.pop("uncertainty", None),
-                valid_range=tuple(raw.pop("valid_range")) if "valid_range" in raw else None,
-                note=str(raw.pop("note", "")),
-                extra=raw,
-            )
-        except KeyError as exc:
-            raise DataFormatError(f"{path}: parameter {key!r} lacks the field {exc}.") from None
-        entries[key] = par
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFormatError(f"{path}: cannot be read ({exc}).") from None
+    parameters = data.get("parameters", {})
+    if not isinstance(parameters, Mapping):
+        raise DataFormatError(
+            f"{path}: 'parameters' must be a table of [parameters.\"<name> [<unit>]\"] entries."
+        )
+    entries = {key: _file_entry(path, key, raw) for key, raw in parameters.items()}
     return entries, data.get("meta", {})
 
 

@@ -122,7 +122,9 @@ def parse_c_rate(c_rate: str | float | int, warn: bool = True) -> float:
         value = float(c_rate)
     else:
         raise UnitError(f"C-rate: got {type(c_rate).__name__} {c_rate!r}; give {_C_RATE_EXAMPLES}.")
-    if not math.isfinite(value) or value <= 0:
+    if not math.isfinite(value):  # NaN was reported as "must be > 0"
+        raise OutOfRangeError(f"C-rate {c_rate!r} is not a finite number; give {_C_RATE_EXAMPLES}.")
+    if value <= 0:
         raise OutOfRangeError(
             f"C-rate must be > 0; got {c_rate!r}. Give the magnitude, e.g. 1 or '2 C': the "
             "protocol charges and discharges by itself (1 C = 117.6 mAh/g in one hour)."

@@ -179,7 +179,13 @@ class ResultsCache:
         path = self._path(kind, digest)
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (FileNotFoundError, NotADirectoryError):  # a miss (or no cache directory at all)
+            return None
+        except (OSError, ValueError) as exc:  # unreadable or cut short: recomputed, and said
+            self._problem(f"cache entry {path} is unreadable ({exc}); the value is recomputed")
+            return None
+        if not isinstance(entry, dict) or not isinstance(entry.get("value"), dict):
+            self._problem(f"cache entry {path} is not a solidna entry; the value is recomputed")
             return None
         if entry.get("key") != to_jsonable(key):  # a hash collision or a hand-edited file
             return None
@@ -210,4 +216,34 @@ class ResultsCache:
         try:
             write_json(self._path(kind, digest), entry)
         except OSError as exc:  # the result is still good; say that it could not be kept
-            self.problems.append(f"could not write the cache entry {digest[:12]}: {exc}")
+            reason = exc.strerror or str(exc)
+            self._problem(
+                f"results are not stored in the cache {self.directory} ({reason}); set "
+                "SOLIDNA_CACHE_DIR to a directory you can write to, to keep them"
+            )
+
+    def _problem(self, text: str) -> None:
+        # one note per problem, however many entries meet it
+        if text not in self.problems:
+            self.problems.append(text)
+
+    def usable(self) -> str | None:
+        """Why new results cannot be stored here (a file in the way, no write permission), or
+        None when the directory is or can be made writable. Nothing is created.
+
+        Returns
+        -------
+        str or None
+            The reason, for a line printed before a long run.
+        """
+        if not self.write:
+            return None
+        # the deepest existing ancestor decides: a file there, or one that is not writable
+        path = self.directory
+        while not path.exists() and path != path.parent:
+            path = path.parent
+        if not path.is_dir():
+            return f"{path} is a file, not a directory"
+        if not os.access(path, os.W_OK | os.X_OK):
+            return f"{path} is not writable"
+        return None

@@ -387,11 +387,35 @@ def _looks_like_name(text: str) -> bool:
     )
 
 
+def _smiles_problem(smiles: str) -> str:
+    """What is wrong with a SMILES RDKit refuses, in words ("" when it cannot be said): RDKit
+    logs its reason instead of raising it, so the common slips are looked for here."""
+    import re
+
+    from rdkit import Chem
+
+    if smiles.count("(") != smiles.count(")"):
+        return "its parentheses do not pair up"
+    if smiles.count("[") != smiles.count("]"):
+        return "its square brackets do not pair up"
+    # ring-closure labels outside brackets (digits and %nn) must each occur an even number of times
+    bare = re.sub(r"\[[^\]]*\]", "", smiles)
+    labels = re.findall(r"%\d\d|\d", bare)
+    unclosed = sorted({x for x in labels if labels.count(x) % 2})
+    if unclosed:
+        return f"ring-closure label {', '.join(unclosed)} opens a ring that is never closed"
+    with _rdkit_quiet():
+        raw = Chem.MolFromSmiles(smiles, sanitize=False)
+        problems = Chem.DetectChemistryProblems(raw) if raw is not None else ()
+    if problems:
+        return f"RDKit: {problems[0].Message()}"
+    return ""
+
+
 def _invalid_smiles(smiles: str, more: str = "") -> InvalidOptionError:
-    return InvalidOptionError(
-        f"Invalid SMILES {smiles!r}: RDKit cannot parse it (check brackets, ring-closure digits "
-        f"and valences).{more}"
-    )
+    problem = _smiles_problem(smiles)
+    why = f" ({problem})" if problem else " (check brackets, ring-closure digits and valences)"
+    return InvalidOptionError(f"Invalid SMILES {smiles!r}: RDKit cannot parse it{why}.{more}")
 
 
 @fill_doc
@@ -424,6 +448,11 @@ def molecule(
     %(impossible_spin)s
     """
     text = str(name_or_smiles).strip()
+    if not text:
+        raise InvalidOptionError(
+            "An empty molecule: give a name of the built-in table (e.g. FEC) or a SMILES string "
+            "(e.g. 'O=C1OCC(F)O1')."
+        )
     entry = _lookup(text)
     if entry is not None:
         return from_smiles(
@@ -434,8 +463,11 @@ def molecule(
         close = closest_matches(text, names) or closest_matches(text.upper(), names)
         hint = f" Closest names: {', '.join(close)}." if close else ""
         if _looks_like_name(text):
+            problem = _smiles_problem(text)
             raise InvalidOptionError(
-                f"Unknown molecule name {text!r} (and it is not valid SMILES).{hint} "
+                f"Unknown molecule name {text!r} (and it is not valid SMILES"
+                + (f": {problem}" if problem else "")
+                + f").{hint} "
                 f"Known names: {', '.join(known_names())}; or give a SMILES string, e.g. "
                 "'O=C1OCC(F)O1' for FEC."
             )
@@ -465,7 +497,8 @@ def from_smiles(
     Raises
     ------
     InvalidOptionError
-        If RDKit cannot parse the SMILES or embed it in 3D.
+        If RDKit cannot parse the SMILES or embed it in 3D, or it holds several species
+        (``"[Na+].[Cl-]"``).
     %(impossible_spin)s
     """
     from rdkit import Chem
@@ -474,6 +507,16 @@ def from_smiles(
     parsed = _parse_smiles(str(smiles))
     if parsed is None:
         raise _invalid_smiles(smiles)
+    fragments = Chem.GetMolFrags(parsed, asMols=True)
+    if len(fragments) > 1:
+        # a salt or a mixture: one geometry of several unbonded pieces is no molecule to optimise
+        # (and a Na+ complex is built from the molecule, not given with it)
+        parts = " ".join(repr(Chem.MolToSmiles(f)) for f in fragments)
+        raise InvalidOptionError(
+            f"{str(smiles)!r} holds {len(fragments)} separate species (a '.' in SMILES separates "
+            f"them); give one molecule or ion per entry, e.g. {parts}. The Na+ complex of each "
+            "is built by solidna."
+        )
     canonical = Chem.MolToSmiles(parsed)
     formal = Chem.GetFormalCharge(parsed)
     mol = Chem.AddHs(parsed)
@@ -526,6 +569,7 @@ _SITES: tuple[tuple[str, str], ...] = (
     ("[OX1;-1]", "terminal O of an anion"),
     ("[OX1]", "terminal O"),
     ("[OX2]([#6])[#6]", "ether O"),
+    ("[OX2H][#6]", "hydroxyl O"),
     ("[NX2,NX3;-1]", "anionic N"),
     ("[F]", "F"),
 )
@@ -544,7 +588,8 @@ def coordinating_site(molecule_: Molecule, rdkit_mol: Any = None) -> tuple[int, 
     """The atom that binds Na+: (index, kind), or None when the molecule has no such atom.
 
     The first match in this order: carbonyl O (carbonates, esters), nitrile N, sulfonyl O (TFSI,
-    FSI), terminal O of an anion (ClO4-), other terminal O, ether O (glymes), anionic N, F. Among
+    FSI), terminal O of an anion (ClO4-), other terminal O, ether O (glymes), hydroxyl O
+    (alcohols), anionic N, F. Among
     equivalent atoms the first in atom order is taken.
 
     Parameters

@@ -28,7 +28,15 @@ from solidna.quantum.levels import DEFAULT_LEVEL, Level, get_level
 from solidna.quantum.molecules import Molecule, molecule, na_complex
 from solidna.quantum.orbitals import NaShift, frontier_orbitals, resolve_cache
 
-__all__ = ["ScreenResult", "screen", "parse_molecules", "short_source", "RANKING"]
+__all__ = [
+    "ScreenResult",
+    "screen",
+    "parse_molecules",
+    "cost_weights",
+    "short_source",
+    "RANKING",
+    "MAX_ATOMS",
+]
 
 #: What the table is sorted by.
 RANKING = "LUMO of the Na+ complex, lowest (most easily reduced) first"
@@ -138,13 +146,27 @@ def short_source(shift: NaShift) -> str:
     return sources.pop() if len(sources) == 1 else "mixed"
 
 
-def parse_molecules(molecules: Sequence[str | Molecule]) -> list[Molecule]:
-    """Molecules from names or SMILES, checked all at once (no duplicates, at least one).
+#: Most atoms (hydrogens included) of a molecule :func:`screen` takes by default. DFT cost grows
+#: with about the cube of the size: TEGDME (37 atoms), the largest entry of the built-in table,
+#: takes minutes at the fast level; 120 atoms are hours, and a polymer or a long chain is better
+#: screened as an oligomer or a fragment that keeps its binding and reducible groups.
+MAX_ATOMS = 120
+
+
+def parse_molecules(
+    molecules: Sequence[str | Molecule], *, max_atoms: int | None = MAX_ATOMS
+) -> list[Molecule]:
+    """Molecules from names or SMILES, checked all at once before anything is computed: at least
+    one, no duplicates, each with an atom that binds Na+ (the screen compares each molecule with
+    its Na+ complex) and at most ``max_atoms`` atoms.
 
     Parameters
     ----------
     molecules : sequence of str or Molecule
         Names, SMILES or molecules.
+    max_atoms : int or None, optional
+        Largest number of atoms (hydrogens included) accepted; default :data:`MAX_ATOMS`;
+        ``None`` for no limit.
 
     Returns
     -------
@@ -154,8 +176,13 @@ def parse_molecules(molecules: Sequence[str | Molecule]) -> list[Molecule]:
     Raises
     ------
     InvalidOptionError
-        For an empty list, duplicates, an unknown name or invalid SMILES.
+        For an empty list, duplicates, an unknown name or invalid SMILES, several species in one
+        SMILES, a molecule without a Na+ binding atom or one of more than ``max_atoms`` atoms.
     """
+    from solidna.quantum.molecules import _SITES
+
+    if isinstance(molecules, str | Molecule):
+        molecules = [molecules]  # one name is one molecule, not a string of letters
     if not molecules:
         raise InvalidOptionError("Give at least one molecule to screen, e.g. FEC EC VC.")
     parsed = [m if isinstance(m, Molecule) else molecule(str(m)) for m in molecules]
@@ -163,7 +190,58 @@ def parse_molecules(molecules: Sequence[str | Molecule]) -> list[Molecule]:
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise InvalidOptionError(f"Molecules given more than once: {', '.join(duplicates)}.")
+    complexes = [m.name for m in parsed if m.na_index is not None]
+    if complexes:
+        raise InvalidOptionError(
+            f"Already Na+ complexes: {', '.join(complexes)}. Give the free molecules; the screen "
+            "builds and optimises each one's Na+ complex itself."
+        )
+    no_site = [m.name for m in parsed if m.coordinating_atom is None]
+    if no_site:
+        kinds = ", ".join(kind for _, kind in _SITES)
+        raise InvalidOptionError(
+            f"No atom to bind Na+ in {', '.join(no_site)} (looked for: {kinds}). The screen "
+            "compares each molecule with its Na+ complex, so it needs one of these atoms; "
+            "leave out single atoms, Na itself and hydrocarbons."
+        )
+    if max_atoms is not None:
+        large = [
+            f"{m.name} ({m.formula}, {m.n_atoms} atoms)" for m in parsed if m.n_atoms > max_atoms
+        ]
+        if large:
+            raise InvalidOptionError(
+                f"Too large to screen: {'; '.join(large)}; the limit is {max_atoms} atoms, "
+                "hydrogens included (DFT cost grows with about the cube of the size: hours per "
+                f"molecule at {max_atoms} atoms). Screen an oligomer or a fragment that keeps the "
+                "groups that bind Na+ and are reduced (in Python: screen(..., max_atoms=None) "
+                "lifts the limit)."
+            )
     return parsed
+
+
+def cost_weights(molecules: Sequence[Molecule]) -> list[float]:
+    """Each molecule's share of a screen's work: electrons cubed, free molecule and Na+ complex
+    (a hybrid-DFT SCF scales with about the cube of the basis, which grows with the electrons),
+    so that the progress and its time left follow the work, not the count of molecules.
+
+    Parameters
+    ----------
+    molecules : sequence of Molecule
+        The molecules.
+
+    Returns
+    -------
+    list of float
+        Fractions [-] summing to 1, in the order given.
+    """
+    costs = [sum(_costs(m)) for m in molecules]
+    total = sum(costs)
+    return [c / total for c in costs]
+
+
+def _costs(mol: Molecule) -> tuple[float, float]:
+    """Relative cost of the free molecule and of its Na+ complex (10 more electrons)."""
+    return float(mol.n_electrons) ** 3, float(mol.n_electrons + 10) ** 3
 
 
 def _source_text(shift: NaShift) -> str:
@@ -181,6 +259,7 @@ def screen(
     *,
     cache: ResultsCache | bool | None = True,
     progress: Progress = no_progress,
+    max_atoms: int | None = MAX_ATOMS,
 ) -> ScreenResult:
     """HOMO/LUMO with and without Na+ for each molecule, ranked by :data:`RANKING`.
 
@@ -195,8 +274,10 @@ def screen(
         True: read and write the results cache; False: recompute (``--no-cache``) and store.
     progress : callable, optional
         ``progress(message, fraction_done_or_None)``: the fraction is the share of the
-        molecules' orbital computations done (never decreasing); steps inside one computation
-        report ``None``.
+        molecules' orbital computations done, weighted by their size (:func:`cost_weights`;
+        never decreasing); steps inside one computation report ``None``.
+    max_atoms : int or None, optional
+        Largest molecule accepted [atoms] (default :data:`MAX_ATOMS`; ``None``: no limit).
 
     Returns
     -------
@@ -207,37 +288,62 @@ def screen(
     Raises
     ------
     InvalidOptionError
-        For an empty list, duplicates, an unknown name or invalid SMILES (before any computation).
+        Before any computation: for an empty list, duplicates, an unknown name or invalid
+        SMILES, a molecule with no atom to bind Na+ or one above ``max_atoms`` (see
+        :func:`parse_molecules`).
     """
     lvl = get_level(level)
-    parsed = parse_molecules(molecules)
+    parsed = parse_molecules(molecules, max_atoms=max_atoms)
     store = resolve_cache(cache)
     tic = time.perf_counter()
     shifts: list[NaShift] = []
     failures: list[dict[str, str]] = []
     n = len(parsed)
+    weights = cost_weights(parsed)
+    base = 0.0
 
     def message(text: str) -> None:
         # a step inside one orbital computation: the fraction stays where the last one put it
         progress(text, None)
 
-    for k, mol in enumerate(parsed):
-        base = k / n
+    for k, (mol, weight) in enumerate(zip(parsed, weights, strict=True)):
         progress(f"{mol.name} ({k + 1}/{n}) at {lvl.name} level", base)
+        free_share = _costs(mol)[0] / sum(_costs(mol))
         try:
             free = frontier_orbitals(mol, lvl, cache=store, message=message)
-            progress(f"{mol.name}-Na+ ({k + 1}/{n})", base + 0.5 / n)
+            progress(f"{mol.name}-Na+ ({k + 1}/{n})", base + free_share * weight)
             cplx = frontier_orbitals(na_complex(mol), lvl, cache=store, message=message)
         except ConvergenceError as exc:
             failures.append({"molecule": mol.name, "error": str(exc)})
-            progress(f"{mol.name}: failed ({exc})", (k + 1) / n)
+            base += weight
+            progress(f"{mol.name}: failed ({exc})", base)
             continue
+        base += weight
         shifts.append(NaShift(free=free, complex=cplx))
-    progress("done", 1.0)
+    progress("orbitals done", 1.0)  # "orbitals": --decide goes on with the MD after this
+    # an open shell's frontier orbitals are spin orbitals: say so beside its numbers
+    open_shell = [
+        f"{m.name} (multiplicity {m.multiplicity})" for m in parsed if m.multiplicity != 1
+    ]
+    notes = (
+        [
+            f"Open shell: {', '.join(open_shell)}; computed unrestricted (UKS), its HOMO and LUMO "
+            "are the highest occupied and lowest unoccupied spin orbitals of either spin."
+        ]
+        if open_shell
+        else []
+    )
+    if lvl.solvent is None and shifts:
+        # a bare charge in vacuum lowers every orbital by eV; Fig. 1c's -0.89 eV is in solvent
+        notes.append(
+            f"Gas phase ({lvl.name} level): the Na+ charge is not screened, so the LUMO shifts "
+            "are several eV and not comparable with Fig. 1c's (implicit solvent: --level fast "
+            "or paper). The ranking is for checks."
+        )
     return ScreenResult(
         level=lvl,
         shifts=shifts,
         failures=failures,
         wall_time_s=time.perf_counter() - tic,
-        notes=list(store.problems),
+        notes=notes + list(store.problems),
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from solidna._docstrings import fill_doc
+from solidna.errors import InvalidOptionError, OutputNotWritableError
 from solidna.io_utils import write_text
 from solidna.report.notes import Note
 
@@ -534,6 +535,17 @@ def render_report(
     str
         The HTML page.
     """
+    if not isinstance(reproduction, Mapping) or "results" not in reproduction:
+        raise InvalidOptionError(
+            "The report is made from the content of reproduction.json, a mapping with "
+            f"'results' (and 'paper', 'run'); got {type(reproduction).__name__}"
+            + (
+                f" with keys {sorted(map(str, reproduction))}"
+                if isinstance(reproduction, Mapping)
+                else ""
+            )
+            + ". E.g. json.loads(Path('results/reproduction.json').read_text())."
+        )
     paper = dict(reproduction.get("paper", {}))
     results = list(reproduction.get("results", []))
     run = dict(reproduction.get("run", {}))
@@ -611,4 +623,11 @@ def write_report(
     pathlib.Path
         The path written.
     """
-    return write_text(out_path, render_report(reproduction, figures, notes, captions))
+    page = render_report(reproduction, figures, notes, captions)
+    try:
+        return write_text(out_path, page)
+    except OSError as exc:
+        raise OutputNotWritableError(
+            f"Cannot write the report to {str(out_path)!r} ({exc.strerror or exc}). Choose a file "
+            "in a folder you can write to."
+        ) from None

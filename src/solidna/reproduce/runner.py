@@ -112,6 +112,8 @@ def check_prefixes(prefixes: Iterable[str] | str | None) -> list[str] | None:
     if not cleaned:
         return None
     ids = [t.id for t in load_targets()]
+    # ids mix cases ("figS31"): "FIG3F" or "figs31" means the id that differs only in case
+    cleaned = list(dict.fromkeys(_case_of_ids(p, ids) for p in cleaned))
     unknown = [p for p in cleaned if not any(i.startswith(p) for i in ids)]
     if unknown:
         allowed = valid_prefixes()
@@ -127,6 +129,15 @@ def check_prefixes(prefixes: Iterable[str] | str | None) -> list[str] | None:
             + " Run 'solidna targets' to list every id."
         )
     return cleaned
+
+
+def _case_of_ids(prefix: str, ids: Sequence[str]) -> str:
+    """``prefix`` as the target ids spell it, when it matches them only ignoring case."""
+    if any(i.startswith(prefix) for i in ids):
+        return prefix
+    folded = prefix.casefold()
+    spellings = {i[: len(prefix)] for i in ids if i.casefold().startswith(folded)}
+    return spellings.pop() if len(spellings) == 1 else prefix
 
 
 def _overlaps(requested: Sequence[str] | None, module_prefixes: Sequence[str]) -> bool:

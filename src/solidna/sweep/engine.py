@@ -26,6 +26,7 @@ goes on.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 import warnings
 from collections.abc import Mapping
@@ -186,17 +187,38 @@ def run(
         raise InvalidOptionError("Pass jump to load_spec, or leave it out here.")
     path = Path(out).expanduser()
     parameter_hash = _parameter_set(spec.parameter_set).hash()
-    if path.exists():
-        check_resume(path, spec, parameter_hash)
+    created = not path.exists()
+    if created:
+        try:
+            create_store(path, spec, spec.expected_cycles(), parameter_hash)
+        except BaseException:  # (Ctrl-C, a full disk) no half-made store is left behind
+            shutil.rmtree(path, ignore_errors=True)
+            raise
     else:
-        create_store(path, spec, spec.expected_cycles(), parameter_hash)
+        check_resume(path, spec, parameter_hash)
     todo = pending_points(path, include_failed=retry_failed)
     points = [(idx, p) for idx, p in spec.points() if idx in todo]
     total = spec.size
     already = total - len(points)
     if points:
-        _execute(spec, points, path, scheduler, workers, progress, already, total)
+        try:
+            _execute(spec, points, path, scheduler, workers, progress, already, total)
+        except BaseException:
+            # a store this run created and no point reached (an unreachable scheduler, Ctrl-C
+            # while the workers start) is removed: it would hold nothing but the spec, and a
+            # corrected spec would then be refused as a changed one
+            if created and _nothing_written(path, total):
+                shutil.rmtree(path, ignore_errors=True)
+            raise
     return open_store(path)
+
+
+def _nothing_written(path: Path, total: int) -> bool:
+    """Whether every point of the store at ``path`` is still pending."""
+    try:
+        return len(pending_points(path, include_failed=False)) == total
+    except Exception:  # an unreadable store was not written by a point either
+        return True
 
 
 def _execute(spec, points, path, scheduler, workers, progress, already, total) -> None:

@@ -67,12 +67,20 @@ from solidna.sweep.cells import (
 from solidna.sweep.outputs import ENERGY, PER_CYCLE, Output
 from solidna.units import Q_, kind_of, parse_quantity, plain_powers
 
-__all__ = ["Axis", "SweepSpec", "load_spec", "DESIGNS", "SAMPLE_DIM"]
+__all__ = ["Axis", "SweepSpec", "load_spec", "DESIGNS", "SAMPLE_DIM", "MAX_POINTS"]
 
 #: Grid designs (a product of the axes) and sampled designs (scipy.stats.qmc).
 DESIGNS = ("grid", "lhs", "sobol")
 #: The store's dimension of a sampled design.
 SAMPLE_DIM = "sample"
+#: The most points a sweep takes: each is one simulation of seconds to minutes, so 100 000
+#: points keep a 64-core cluster busy for a day or more; a larger grid is a typo in a count
+#: (``linspace: [.., .., 100000000]`` was built and checked value by value, for hours).
+MAX_POINTS = 100_000
+_TOO_MANY = (
+    "Use fewer values, or a sampled design (design: {method: lhs, samples: 64}) to cover "
+    "many quantities with few points."
+)
 
 _TOP_KEYS = (
     "cell",
@@ -295,17 +303,17 @@ def _read(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
             f"Sweep spec {str(path)!r} is empty; see examples/sweep_symmetric.yaml for one."
         )
     suffix = path.suffix.lower()
+    if suffix not in (".toml", ".yaml", ".yml"):  # before the try: it is no parse error
+        raise DataFormatError(
+            f"Sweep spec {str(path)!r}: unknown file type {suffix!r}; use .yaml, .yml or .toml."
+        )
     try:
         if suffix == ".toml":
             data = tomllib.loads(text)
-        elif suffix in (".yaml", ".yml"):
+        else:
             import yaml
 
             data = yaml.safe_load(text)
-        else:
-            raise DataFormatError(
-                f"Sweep spec {str(path)!r}: unknown file type {suffix!r}; use .yaml, .yml or .toml."
-            )
     except (tomllib.TOMLDecodeError, ValueError) as exc:
         raise DataFormatError(f"Sweep spec {str(path)!r} cannot be read: {exc}") from None
     except Exception as exc:  # yaml.YAMLError and its kinds
@@ -553,6 +561,11 @@ class _Checker:
                     f"{where}: the number of points must be a positive integer, got {num!r} "
                     "(an empty grid)."
                 )
+            if num > MAX_POINTS:
+                raise OutOfRangeError(
+                    f"{where}: {num} points is more than a sweep takes (at most {MAX_POINTS}). "
+                    f"{_TOO_MANY}"
+                )
             if key == "linspace":
                 values = np.linspace(start[0], stop[0], num).tolist()
                 scale = "linear"
@@ -765,6 +778,10 @@ def _design(raw: Any) -> tuple[str, int, int | None]:
         raise OutOfRangeError(
             f"{where}: 'samples' must be a positive integer for a {method} design, got {n!r}."
         )
+    if n > MAX_POINTS:
+        raise OutOfRangeError(
+            f"{where}: {n} samples is more than a sweep takes (at most {MAX_POINTS}). Use fewer."
+        )
     seed = raw.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise InvalidOptionError(f"{where}: 'seed' must be an integer, got {seed!r}.")
@@ -874,6 +891,12 @@ def load_spec(source: str | Path | Mapping[str, Any], jump: bool | None = None) 
         ) from None
     except SolidnaError as exc:
         raise type(exc)(f"Sweep spec (fixed conditions and parameters): {exc}") from None
+    if spec.size > MAX_POINTS:
+        shape = " x ".join(f"{n} ({ax.name})" for n, ax in zip(spec.shape, axes, strict=True))
+        raise OutOfRangeError(
+            f"Sweep spec 'vary': the grid {shape} has {spec.size} points, more than a sweep "
+            f"takes (at most {MAX_POINTS}). {_TOO_MANY}"
+        )
     for ax in axes:
         for value in ax.values or ax.bounds:
             chk.check_value(spec, ax, value)

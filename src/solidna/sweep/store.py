@@ -234,6 +234,11 @@ def open_store(path: str | os.PathLike[str], load: bool = True):
     import xarray as xr
 
     p = Path(path).expanduser()
+    if not p.exists():
+        raise InvalidOptionError(
+            f"{str(p)!r} does not exist; give the store a sweep wrote (solidna sweep SPEC --out "
+            "STORE.zarr)."
+        )
     if not (p / "zarr.json").is_file() and not (p / ".zgroup").is_file():
         raise InvalidOptionError(f"{str(p)!r} is not a sweep store (no Zarr group there).")
     # no Dask arrays: a store has a chunk per few points, and loading it through Dask (on the

@@ -109,8 +109,19 @@ def load_targets(prefixes: list[str] | tuple[str, ...] | None = None) -> list[Ta
         The targets, in file order.
     """
     targets = list(_load()[1])
+    if isinstance(prefixes, str):
+        prefixes = [prefixes]  # one prefix, not its letters (every id starts with an "f")
     if prefixes:
-        targets = [t for t in targets if any(t.id.startswith(p) for p in prefixes)]
+        selected = [t for t in targets if any(t.id.startswith(p) for p in prefixes)]
+        # an empty list would read as "nothing to check"; a figure module may name a prefix
+        # without targets (fig2's "figS9") beside others, so only an empty selection is refused
+        if not selected:
+            valid = sorted({t.id.split(".", 1)[0] for t in targets})
+            raise InvalidOptionError(
+                f"No target id starts with {', '.join(repr(p) for p in prefixes)}. Valid "
+                f"prefixes: {', '.join(valid)} (ids are case-sensitive: 'figS31')."
+            )
+        targets = selected
     return targets
 
 

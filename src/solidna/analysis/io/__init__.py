@@ -36,6 +36,7 @@ Formats (:data:`FORMATS`) and the reader behind each:
 ``powersuite-eis`` PowerSuite text - impedance.py preprocessing
 ``autolab-eis``   Metrohm Autolab (Z60W/NOVA) text - impedance.py preprocessing
 ``chi-eis``       CH Instruments A.C. impedance text - impedance.py preprocessing
+``relaxis-eis``   RelaxIS spectrum export text (``Data: Frequency`` ...) - own
 ``csv``           any delimited text, with a column mapping or unit-bearing headers;
                   also headerless ``f, Z', Z''`` (impedance.py's ``readCSV`` layout)
 ================  ================================================================
@@ -73,6 +74,7 @@ from solidna.analysis.io._table import (
     CURRENT_DENSITY,
     CYCLE,
     FREQUENCY,
+    SPECIFIC_CURRENT,
     SPECTRUM,
     STEP,
     TIME,
@@ -127,6 +129,7 @@ __all__ = [
     "VOLTAGE",
     "CURRENT",
     "CURRENT_DENSITY",
+    "SPECIFIC_CURRENT",
     "CAPACITY",
     "CYCLE",
     "STEP",
@@ -291,6 +294,9 @@ def read(
         current density, capacity, cycle, step, frequency, z_re, z_im, -z_im, |z|, phase,
         -phase (a Bode export: Z from |Z| and the phase, in degrees unless stated). A value
         ``"t [min]"`` names the column ``t`` in minutes when no column is called ``"t [min]"``.
+        EC-Lab files (biologic-mpt, biologic-mpr) take it too, to choose between columns of one
+        quantity: ``{"voltage": "Ewe-Ece/V"}`` reads the cell voltage of a record with a
+        reference electrode (default: the potential the header's ``Potential control`` names).
     area : str or float, optional
         Electrode area (``"1.13 cm2"``; a number is in m2). Adds ``"Current density [A.m-2]"``;
         overrides an area in the file header.
@@ -454,11 +460,12 @@ def _read(
     reader = FORMATS[fmt][0]
     kwargs: dict = {"area_m2": area_m2}
     if columns:
-        if fmt not in ("csv", "workbook"):
+        # EC-Lab files: to choose between columns of one quantity (Ewe/V or Ewe-Ece/V)
+        if fmt not in ("csv", "workbook", "biologic-mpt", "biologic-mpr"):
             raise InvalidOptionError(
-                f"{p}: columns= maps the columns of a generic text table (format='csv') or a "
-                f"workbook's sheet; this file is read as {fmt!r}, whose columns are known. "
-                "Drop columns=, or pass format='csv' to map them yourself."
+                f"{p}: columns= maps the columns of a generic text table (format='csv'), a "
+                f"workbook's sheet or an EC-Lab file; this file is read as {fmt!r}, whose "
+                "columns are known. Drop columns=, or pass format='csv' to map them yourself."
             )
         kwargs["columns"] = columns
     if sheet is not None:

@@ -43,6 +43,8 @@ __all__ = [
     "one_line",
     "spectrum_index",
     "parse_durations",
+    "clock_seconds",
+    "time_from_clock",
     "EC_LAB_DEFAULT_AREA_CM2",
     "stored_area",
 ]
@@ -56,6 +58,9 @@ TIME = "Time [s]"
 VOLTAGE = "Voltage [V]"
 CURRENT = "Current [A]"
 CURRENT_DENSITY = "Current density [A.m-2]"
+#: A current per mass of active material (a header in mA/g, e.g. solidna simulate na-co2): read
+#: as such, turned into a current by the analysis with the mass (``--mass``).
+SPECIFIC_CURRENT = "Specific current [A.kg-1]"
 CAPACITY = "Capacity [A.h]"
 CYCLE = "Cycle number"
 STEP = "Step"
@@ -153,7 +158,16 @@ QUANTITIES: dict[str, tuple[str, str]] = {
 
 #: The columns of a time series and of an impedance spectrum, in this order.
 COLUMNS = {
-    "timeseries": [TIME, VOLTAGE, CURRENT, CURRENT_DENSITY, CAPACITY, CYCLE, STEP],
+    "timeseries": [
+        TIME,
+        VOLTAGE,
+        CURRENT,
+        CURRENT_DENSITY,
+        SPECIFIC_CURRENT,
+        CAPACITY,
+        CYCLE,
+        STEP,
+    ],
     "impedance": [FREQUENCY, Z_RE, Z_IM, SPECTRUM, TIME],
 }
 
@@ -455,6 +469,52 @@ def without_thousands(values: pd.Series) -> pd.Series:
     return values.where(~comma, text.str.replace(",", "", regex=False))
 
 
+#: Engineering notation: a number with an SI prefix right after it and no unit ("727.384m",
+#: "1.461k"), as matplotlib's EngFormatter and Zahner's exports write a column of mixed scales.
+_ENGINEERING = re.compile(
+    r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)([pnu\u00b5\u03bcmkMG]?)\s*$"
+)
+_SI_PREFIX = {
+    "p": 1e-12,
+    "n": 1e-9,
+    "u": 1e-6,
+    "\u00b5": 1e-6,
+    "\u03bc": 1e-6,
+    "m": 1e-3,
+    "": 1.0,
+    "k": 1e3,
+    "M": 1e6,
+    "G": 1e9,
+}
+
+
+def _engineering(text: pd.Series, units: list[str]) -> np.ndarray | None:
+    """The values of a column in engineering notation, or None when it is not one.
+
+    Only a column whose cells mix two or more scales (prefixes, or a prefix and none) counts:
+    ``"3 m"`` in every cell stays a unit (metre), read by the caller.
+    """
+    if not units or not all(u in _SI_PREFIX for u in units):
+        return None
+    parts = text.str.extract(_ENGINEERING)
+    if parts[0].isna().any():
+        return None  # a space before the letter, or a longer suffix: a unit, not a prefix
+    scales = parts[1].fillna("")
+    if scales.nunique() < 2:
+        return None
+    return parts[0].astype(float).to_numpy() * scales.map(_SI_PREFIX).to_numpy(dtype=float)
+
+
+def engineering_notation(values: pd.Series) -> bool:
+    """True when the column's cells are numbers with SI prefixes of mixed scales ("727.384m",
+    "1.461k"), which :func:`numeric_column` scales (for the reader's note)."""
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return False
+    text = values.dropna().astype(str)
+    units = sorted({u for u in text.str.extract(_NUMBER_WITH_UNIT)[1].dropna().unique() if u})
+    return _engineering(text, units) is not None
+
+
 def numeric_column(
     values: pd.Series, *, what: str, path: Path | str
 ) -> tuple[np.ndarray, str | None]:
@@ -495,6 +555,11 @@ def numeric_column(
             f"{k + 1}. Remove text rows inside the data, or map another column."
         )
     units = sorted({u for u in parts[1].dropna().unique() if u})
+    engineering = _engineering(text[values.notna()], units)
+    if engineering is not None:
+        out = np.full(len(values), np.nan)
+        out[values.notna().to_numpy()] = engineering
+        return out, None
     if len(units) > 1 or (units and parts[1].isna()[values.notna()].any()):
         shown = ", ".join(repr(u) for u in units[:4]) + (" and none" if len(units) == 1 else "")
         raise DataFormatError(
@@ -661,6 +726,65 @@ def parse_durations(values: pd.Series) -> np.ndarray | None:
     return total.to_numpy(dtype=float, na_value=np.nan)
 
 
+#: Date-and-time formats of a time column that holds the clock (EC-Lab/BT-Lab's absolute time
+#: export writes ``11/20/2024 11:38:41.707`` under ``time/s``): ISO first, then month first (as
+#: EC-Lab writes every date, e.g. its header's ``Acquisition started on``), then day first.
+CLOCK_FORMATS = (
+    ("%Y-%m-%d %H:%M:%S.%f", "year-month-day"),
+    ("%Y-%m-%d %H:%M:%S", "year-month-day"),
+    ("%Y-%m-%dT%H:%M:%S.%f", "year-month-day"),
+    ("%Y-%m-%dT%H:%M:%S", "year-month-day"),
+    ("%m/%d/%Y %H:%M:%S.%f", "month/day/year"),
+    ("%m/%d/%Y %H:%M:%S", "month/day/year"),
+    ("%m.%d.%Y %H:%M:%S.%f", "month.day.year"),
+    ("%d/%m/%Y %H:%M:%S.%f", "day/month/year"),
+    ("%d/%m/%Y %H:%M:%S", "day/month/year"),
+    ("%d.%m.%Y %H:%M:%S.%f", "day.month.year"),
+    ("%d.%m.%Y %H:%M:%S", "day.month.year"),
+)
+
+
+def clock_seconds(values: pd.Series, first: str | None = None) -> tuple[np.ndarray, str] | None:
+    """Seconds from the first row of a column of dates and times, and the order read.
+
+    None unless every cell is a date and time in one of :data:`CLOCK_FORMATS` and the times
+    never go back (what decides between month first and day first when both read: a clock
+    does not run backwards; month first wins a tie, as EC-Lab writes dates). ``first``
+    (``"year"``, ``"month"`` or ``"day"``) keeps only the order a file's header states.
+    """
+    if pd.api.types.is_numeric_dtype(values.dtype) or values.empty:
+        return None
+    text = values.astype(str).str.strip()
+    for fmt, words in CLOCK_FORMATS:
+        if first is not None and not words.startswith(first):
+            continue
+        stamps = pd.to_datetime(text, format=fmt, errors="coerce")
+        if stamps.notna().all():
+            seconds = (stamps - stamps.iloc[0]).dt.total_seconds().to_numpy(dtype=float)
+            if np.all(np.diff(seconds) >= 0):
+                return seconds, words
+    return None
+
+
+def time_from_clock(
+    values: pd.Series, column: str, notes: list[str], first: str | None = None
+) -> np.ndarray | None:
+    """Seconds from the first row of a time column of dates and times, with a note.
+
+    None when the column is numbers or not dates and times throughout (:func:`clock_seconds`,
+    ``first`` as there): it is then read, or refused naming its cells, as any column.
+    """
+    clock = clock_seconds(values, first)
+    if clock is None:
+        return None
+    notes.append(
+        f"time column {column!r} holds dates and times (a clock, as EC-Lab's absolute time "
+        f"export writes under 'time/s'), read as {clock[1]} and turned into seconds from the "
+        f"first row, {str(values.iloc[0]).strip()}."
+    )
+    return clock[0]
+
+
 # --------------------------------------------------------------------------------------------
 # The checks every reader ends with
 # --------------------------------------------------------------------------------------------
@@ -741,7 +865,7 @@ def finish_table(
         required = [FREQUENCY, Z_RE, Z_IM]
     else:
         required = [TIME, VOLTAGE]
-        if CURRENT not in frame and CURRENT_DENSITY not in frame:
+        if not any(c in frame for c in (CURRENT, CURRENT_DENSITY, SPECIFIC_CURRENT)):
             required.append(CURRENT)
     missing = [c for c in required if c not in frame]
     if missing:
@@ -750,7 +874,8 @@ def finish_table(
             "Map the file's columns, e.g. read(path, columns={'time': 'Test time [min]', "
             "'voltage': 'Ecell/V', 'current': 'I/mA'}) or --column time='Test time [min]'."
         )
-    check = required + [c for c in (CURRENT, CURRENT_DENSITY) if c in frame and c not in required]
+    currents = (CURRENT, CURRENT_DENSITY, SPECIFIC_CURRENT)
+    check = required + [c for c in currents if c in frame and c not in required]
     values = frame[check].to_numpy(dtype=float)
     bad_rows = ~np.isfinite(values).all(axis=1)
     if bad_rows.any():
@@ -895,6 +1020,12 @@ def _counts_the_current(frame: pd.DataFrame, dq: np.ndarray, notes: list[str] | 
     dt = np.diff(t)
     positive = dt[dt > 0]
     recorded = dt <= 10 * np.median(positive) if positive.size else np.ones_like(dt, bool)
+    # an interval in which the current switches (rest -> charge ...) is left out of both: the
+    # samples cannot tell when in it the switch happened (integrate_current counts it all at
+    # the new current, a 10 s rest sample before a 2 ms-old pulse counts 10 s), the counter can
+    steady = recorded & (np.sign(i[1:]) == np.sign(i[:-1]))
+    if steady.any():
+        recorded = steady
     expected = np.abs(d_int[recorded]).sum()
     if not np.isfinite(expected) or expected <= 0:
         return True

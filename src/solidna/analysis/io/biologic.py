@@ -22,6 +22,20 @@ default is the part with more rows, and the notes say that the other part exists
 are numbered (``"Spectrum"``): a new one wherever the impedance rows are interrupted or the sweep
 turns back.
 
+**Voltage.** A record with a reference electrode (``Record Ece``) holds ``Ewe/V`` (working
+electrode against the reference, the half-cell potential) and ``Ewe-Ece/V`` (against the counter
+electrode, the cell voltage); BT-Lab cyclers write ``Ecell/V`` only. The voltage read is the one
+the header's ``Potential control`` line names, the quantity the technique controlled and
+limited: ``Ewe`` (also when the line is missing) or, for ``Potential control : Ewe-Ece``,
+``Ewe-Ece/V`` (``<Ewe-Ece>/V``, ``Ecell/V``). A note names the other column, how far the two are
+apart (within a few mV when the counter and reference are joined, as in a two-electrode cell)
+and how to read it instead: ``columns={"voltage": "Ewe-Ece/V"}`` (``read``, ``read_mpt``,
+``read_mpr``) or ``--column voltage=Ewe-Ece/V`` (``solidna analyze``).
+
+**Time.** An export with EC-Lab's absolute time format writes dates and times under ``time/s``
+(``11/20/2024 11:38:41.707``); they are read as seconds from the first row, month first as EC-Lab
+writes dates unless the header's ``Time format : Absolute DDMMYYYY`` says otherwise (noted).
+
 **Electrode area.** EC-Lab writes ``Electrode surface area : 0.001 cm²`` when the user never set
 it; that default is taken as unknown (noted; give ``area=``), never as the area. The text export
 states it in its header, the binary file in its settings module (``VMP Set``), which galvani keeps
@@ -33,6 +47,7 @@ a ``.mpr`` and its ``.mpt`` twin give the same area, units and analysis.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -58,9 +73,15 @@ from solidna.analysis.io._table import (
     split_header,
     stored_area,
     text_encoding,
+    time_from_clock,
     unit_factor,
 )
-from solidna.analysis.io.generic import check_columns, frame_from_columns, read_delimited
+from solidna.analysis.io.generic import (
+    check_columns,
+    frame_from_columns,
+    map_columns,
+    read_delimited,
+)
 from solidna.errors import DataFormatError
 
 __all__ = [
@@ -82,7 +103,10 @@ _BIOLOGIC_COLUMNS: dict[str, tuple[str, ...]] = {
     "time": ("time/s",),
     # a technique that records the average writes its unit inside the brackets: ``<Ewe/V>``
     # (chronopotentiometry with ``record <Ewe>``), elsewhere ``<Ewe>/V``
-    "voltage": ("Ewe/V", "Ecell/V", "<Ewe>/V", "<Ecell>/V", "<Ewe/V>", "<Ecell/V>", "Ewe-Ece/V"),
+    # the working electrode's potential first, then the cell voltage (a BT-Lab cycler records
+    # only Ecell); _choose_voltage reads Ewe-Ece where the header says the technique controlled it
+    "voltage": ("Ewe/V", "<Ewe>/V", "<Ewe/V>", "Ecell/V", "<Ecell>/V", "<Ecell/V>")
+    + ("Ewe-Ece/V", "<Ewe-Ece>/V"),
     "current": ("I/mA", "<I>/mA", "I/A", "<I>/A", "<I/mA>", "<I/A>"),
     "capacity": ("(Q-Qo)/mA.h", "(Q-Qo)/C"),
     "cycle": ("cycle number",),
@@ -219,6 +243,110 @@ def _mapping(header: list[str]) -> dict[str, tuple[str, str | None]]:
 
 _IMPEDANCE_KEYS = ("frequency", "z_re", "-z_im")
 
+#: The cell voltage, working against counter electrode: EC-Lab's ``Ewe-Ece`` (``Record Ece``),
+#: or ``Ecell`` (BT-Lab, and EC-Lab's "CE to ground" connection), recorded or averaged.
+_CELL_VOLTAGE = ("Ewe-Ece/V", "<Ewe-Ece>/V", "Ecell/V", "<Ecell>/V", "<Ecell/V>")
+#: The working electrode against the reference electrode (the half-cell potential).
+_WE_POTENTIAL = ("Ewe/V", "<Ewe>/V", "<Ewe/V>")
+
+
+def _user_columns(
+    header: list[str],
+    columns: Mapping[str, str] | None,
+    path: Path,
+    full: dict[str, tuple[str, str | None]],
+    notes: list[str],
+) -> set[str]:
+    """Put the user's ``columns`` (quantity -> EC-Lab column) into ``full``; the keys mapped.
+
+    EC-Lab names its columns one way, so they are found without help; a mapping chooses
+    between columns that hold one quantity in different ways (``Ewe/V`` or ``Ewe-Ece/V`` for
+    the voltage, ``I/mA`` or ``<I>/mA``, ``(Q-Qo)/mA.h`` or ``Q charge/discharge/mA.h``).
+    """
+    if not columns:
+        return set()
+    user = map_columns(header, columns, path)
+    keys = {str(k).lower() for k in columns}
+    for key in keys:
+        if key in ("z_im", "-z_im"):
+            # one imaginary column: the user's replaces EC-Lab's -Im(Z)
+            full.pop("-z_im" if key == "z_im" else "z_im", None)
+        full[key] = user[key]
+    notes.append(
+        "columns chosen by hand: "
+        + ", ".join(f"{key} from {user[key][0]!r}" for key in sorted(keys))
+        + "."
+    )
+    return keys
+
+
+def _first_with_data(raw: pd.DataFrame, names: tuple[str, ...]) -> str | None:
+    """The first of ``names`` that is a column of ``raw`` holding at least one number (EC-Lab
+    can name a column in the header and write no values under it)."""
+    for name in names:
+        if name in raw and pd.to_numeric(raw[name], errors="coerce").notna().any():
+            return name
+    return None
+
+
+def _choose_voltage(
+    raw: pd.DataFrame,
+    mapping: dict[str, tuple[str, str | None]],
+    metadata: dict[str, Any],
+    notes: list[str],
+) -> None:
+    """Read the potential the technique controlled, and say which of several it is.
+
+    A record with ``Record Ece`` holds the working electrode against the reference (``Ewe``,
+    the half-cell potential) and against the counter electrode (``Ewe-Ece``, the cell voltage).
+    The header line ``Potential control : Ewe-Ece`` says the technique controlled (and limited)
+    the cell voltage: that column is read (a two-electrode cell wired as such has Ewe near 0 V,
+    which would otherwise be taken for the voltage). Otherwise ``Ewe`` is read, as EC-Lab
+    plots it. The note names the other column, how far the two are apart and how to choose it
+    (``columns={"voltage": ...}``). ``mapping`` is changed in place.
+    """
+    control = str(metadata.get("Potential control", "")).replace(" ", "").lower()
+    cell = _first_with_data(raw, _CELL_VOLTAGE)
+    we = _first_with_data(raw, _WE_POTENTIAL)
+    if control in ("ewe-ece", "ecell") and cell is not None:
+        mapping["voltage"] = (cell, "V")
+        if we is not None:
+            notes.append(
+                f"voltage from {cell!r} (working against counter electrode, the cell voltage): "
+                f"the header says 'Potential control : {metadata['Potential control']}', the "
+                f"quantity the technique controlled and limited. The file also records {we!r} "
+                f"(working electrode against the reference), {_apart(raw, cell, we)}; read it "
+                f"with columns={{'voltage': {we!r}}} (--column 'voltage={we}')."
+            )
+        return
+    used = mapping.get("voltage", ("",))[0]
+    if control in ("ewe-ece", "ecell") and used in _WE_POTENTIAL:
+        notes.append(
+            f"the header says 'Potential control : {metadata['Potential control']}' (the "
+            f"technique controlled and limited the cell voltage), but the file records no cell "
+            f"voltage column (export it with 'Record Ece'): the voltage is {used!r}, the "
+            "working electrode against the reference."
+        )
+        return
+    if used in _WE_POTENTIAL and cell is not None:
+        notes.append(
+            f"voltage from {used!r} (working electrode against the reference, the potential "
+            f"the technique controlled); the file also records {cell!r} (working against "
+            f"counter electrode, the cell voltage), {_apart(raw, used, cell)}; read it with "
+            f"columns={{'voltage': {cell!r}}} (--column 'voltage={cell}')."
+        )
+
+
+def _apart(raw: pd.DataFrame, a: str, b: str) -> str:
+    """How far two voltage columns are apart, in words (the largest difference)."""
+    diff = pd.to_numeric(raw[a], errors="coerce") - pd.to_numeric(raw[b], errors="coerce")
+    most = float(np.nanmax(np.abs(diff))) if diff.notna().any() else float("nan")
+    if not np.isfinite(most):
+        return "never on the same row"
+    # within a few mV the counter and reference electrodes are joined or the counter barely
+    # polarises: either column is then the cell voltage
+    return f"at most {most * 1e3:.3g} mV apart" if most < 0.1 else f"up to {most:.3g} V apart"
+
 
 def _current_from_dq(raw: pd.DataFrame) -> np.ndarray | None:
     """Mean current (A) over each sampling interval from ``dq/mA.h``, or None without it."""
@@ -251,8 +379,17 @@ def _to_measurement(
     notes: list[str],
     kind: str | None = None,
     loops: np.ndarray | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> Measurement:
-    full = _mapping([str(c) for c in raw.columns])
+    header = [str(c) for c in raw.columns]
+    full = _mapping(header)
+    by_hand = _user_columns(header, columns, path, full, notes)
+    if "time" in full:
+        # EC-Lab's absolute time export keeps the name time/s over dates and times
+        order = _CLOCK_ORDER.get(str(metadata.get("time format", "")).upper())
+        seconds = time_from_clock(raw[full["time"][0]], full["time"][0], notes, order)
+        if seconds is not None:
+            raw = raw.assign(**{full["time"][0]: seconds})
     if ("z_re" in full or "-z_im" in full) and "frequency" not in full:
         raise DataFormatError(
             f"{path}: impedance columns ({', '.join(full[k][0] for k in ('z_re', '-z_im') if k in full)}) "
@@ -277,10 +414,11 @@ def _to_measurement(
         raise DataFormatError(
             f"{path}: kind={chosen!r} asked for, but this file holds only "
             f"{'impedance rows' if have == 'impedance' else 'a time series'} "
-            f"({parts[have]} rows). Read it with kind={have!r}."
+            f"({parts[have]} row{'s' if parts[have] != 1 else ''}). Read it with kind={have!r}."
         )
     if len(parts) > 1:
         metadata["parts"] = dict(parts)
+    metadata["columns used"] = {k: v[0] for k, v in full.items()}
     if chosen == "impedance":
         mapping = {k: v for k, v in full.items() if k in _IMPEDANCE_KEYS}
         sub = raw
@@ -317,16 +455,10 @@ def _to_measurement(
             f"the file also holds {parts['impedance']} impedance rows "
             f"({_count_spectra(raw, full, z_rows)} spectra); read(path, kind='impedance') or analyze --kind eis gives them."
         )
+    if "voltage" not in by_hand:
+        _choose_voltage(sub, mapping, metadata, notes)
+        metadata["columns used"].update({k: v[0] for k, v in mapping.items()})
     frame, kind_found, area = frame_from_columns(sub, mapping, path, notes, area_m2=area_m2)
-    used = mapping.get("voltage", ("",))[0]
-    # also EC-Lab's recorded averages, "<Ewe/V>" and "<Ewe>/V"
-    if used.lstrip("<").startswith("Ewe") and used != "Ewe-Ece/V" and "Ewe-Ece/V" in raw.columns:
-        # a three-electrode record (EC-Lab "Record Ece"): the half-cell potential is read; the
-        # cell voltage is there too, and the technique may have limited that one instead
-        notes.append(
-            f"voltage from {used!r} (working electrode against the reference); the file also "
-            "records 'Ewe-Ece/V' (working against counter electrode, the cell voltage)."
-        )
     if loops is not None and CAPACITY in frame and np.unique(loops).size > 1:
         # (Q-Qo) restarts at each loop: without the running total the capacity would look like a
         # per-step counter and be integrated from the current, also across the unrecorded time
@@ -361,7 +493,13 @@ def _count_spectra(raw: pd.DataFrame, full: dict, z_rows: np.ndarray) -> int:
     return int(spectrum_index(f[z_rows], gap[z_rows]).max())
 
 
-def read_mpr(path: Path, *, area_m2: float | None = None, kind: str | None = None) -> Measurement:
+def read_mpr(
+    path: Path,
+    *,
+    area_m2: float | None = None,
+    kind: str | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> Measurement:
     """Read a BioLogic EC-Lab ``.mpr`` with galvani.
 
     Parameters
@@ -373,6 +511,9 @@ def read_mpr(path: Path, *, area_m2: float | None = None, kind: str | None = Non
         0.001 cm2 there means never set, so the area is then unknown).
     kind : {"timeseries", "impedance"}, optional
         Part of a mixed record to return (default: the part with more rows).
+    columns : mapping, optional
+        Quantity -> column, to choose between columns that hold one quantity (e.g.
+        ``{"voltage": "Ewe-Ece/V"}``); by default the columns are found by their EC-Lab names.
 
     Raises
     ------
@@ -439,7 +580,7 @@ def read_mpr(path: Path, *, area_m2: float | None = None, kind: str | None = Non
         # EC-Lab lets the user pick the unit of this mass, and where it stores the unit is not
         # known: the value is kept for reference only, never used.
         metadata["characteristic mass (unit not decoded)"] = settings["characteristic mass"]
-    return _to_measurement(raw, path, "biologic-mpr", area, metadata, notes, kind)
+    return _to_measurement(raw, path, "biologic-mpr", area, metadata, notes, kind, columns=columns)
 
 
 _HEADER_LINES = re.compile(r"Nb header lines\s*:\s*(\d+)")
@@ -457,8 +598,24 @@ _MASS = re.compile(r"Characteristic mass\s*:\s*([-+0-9.eE,]+)\s*(\S+)")
 #: EC-Lab's intercalation line ``Acquisition started at : xo = 0,000`` (the x at the start, beside
 #: ``Mass of active material`` and ``at x``), not a time: the time is ``Acquisition started on``.
 _X0 = re.compile(r"Acquisition started at\s*:\s*x[o0]\s*=\s*(\S+)")
+#: The text export's time format (``Text export`` block: ``Time format : Elapsed`` or
+#: ``Absolute MMDDYYYY``): the order of the dates an absolute export writes under ``time/s``.
+_TIME_FORMAT = re.compile(r"^\s*Time format\s*:\s*(.+?)\s*$")
+_CLOCK_ORDER = {
+    "ABSOLUTE MMDDYYYY": "month",
+    "ABSOLUTE DDMMYYYY": "day",
+    "ABSOLUTE YYYYMMDD": "year",
+}
 #: Header lines kept as metadata (key : value) when a line starts with one of them.
-_METADATA_KEYS = ("Acquisition started on", "Device", "Run on channel")
+_METADATA_KEYS = (
+    "Acquisition started on",
+    "Device",
+    "Run on channel",
+    # which potential the techniques control (Ewe, or Ewe-Ece for the cell voltage): the
+    # voltage read (see _choose_voltage)
+    "Potential control",
+    "Reference electrode",
+)
 
 
 def _header_area(
@@ -517,6 +674,8 @@ def _header_metadata(head: list[str], metadata: dict[str, Any]) -> None:
                 metadata["acquisition started at x0"] = float(text.replace(",", "."))
             except ValueError:
                 metadata["acquisition started at x0"] = text
+        elif _TIME_FORMAT.match(line):
+            metadata["time format"] = _TIME_FORMAT.match(line).group(1)
         elif ":" in line and line.startswith(_METADATA_KEYS):
             key, _, value = line.partition(":")
             metadata[key.strip()] = value.strip()
@@ -529,6 +688,7 @@ def read_mpt(
     area_m2: float | None = None,
     progress: Progress | None = None,
     kind: str | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> Measurement:
     """Read a BioLogic EC-Lab ``.mpt`` text export (any technique: GCPL, CV, PEIS ...).
 
@@ -546,6 +706,12 @@ def read_mpt(
     %(file_progress)s
     kind : {"timeseries", "impedance"}, optional
         What the file holds; None to decide from its columns.
+    columns : mapping, optional
+        Quantity -> column, to choose between columns that hold one quantity. The voltage is
+        by default the potential the header's ``Potential control`` names: ``Ewe/V``
+        (working electrode against the reference) or, for ``Potential control : Ewe-Ece``,
+        ``Ewe-Ece/V`` (against the counter electrode, the cell voltage); a note names the other
+        one, and ``{"voltage": "Ewe-Ece/V"}`` reads it.
 
     %(Returns: measurement)s
 
@@ -619,7 +785,9 @@ def read_mpt(
     loops = _loop_index(text, len(raw))
     if loops is not None:
         metadata["loops"] = int(loops.max()) + 1
-    return _to_measurement(raw, path, "biologic-mpt", area, metadata, notes, kind, loops)
+    return _to_measurement(
+        raw, path, "biologic-mpt", area, metadata, notes, kind, loops, columns=columns
+    )
 
 
 def _loop_index(header: str, n_rows: int) -> np.ndarray | None:

@@ -33,16 +33,19 @@ from solidna._docstrings import fill_doc
 from solidna.analysis.cycling import rest_threshold
 from solidna.analysis.io._table import (
     QUANTITIES,
+    SPECIFIC_CURRENT,
     Measurement,
     Progress,
     _pint_unit,
     accumulate_counter,
     check_file,
+    engineering_notation,
     finish_table,
     numeric_column,
     parse_durations,
     split_header,
     text_encoding,
+    time_from_clock,
     unit_factor,
     warn_assumed_units,
 )
@@ -86,7 +89,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     + ("imz", "z″"),
     "-z_im": ("-z_im", "-zim", "-im(z)", '-z"', "-z''", "-zimag", "-imag", "-imaginary", "-imz")
     + ("-imagz", "-zimg", "-z″"),
-    "|z|": ("|z|", "zmod", "modz", "mod(z)", "modulus", "magnitude", "impedancemodulus"),
+    # "impedance": Zahner Thales' "Frequency;Impedance;Phase" (the modulus, with the phase)
+    "|z|": ("|z|", "zmod", "modz", "mod(z)", "modulus", "magnitude", "impedancemodulus")
+    + ("impedance",),
     # "theta"/"θ": the phase symbol of LCR meters and network analysers ("|Z|, θ")
     "phase": ("phase", "phase(z)", "zphz", "phz", "phaseangle", "angle", "theta", "θ"),
     "-phase": ("-phase", "-phase(z)", "-zphz", "-phz", "-phaseangle", "-angle", "-theta", "-θ"),
@@ -326,6 +331,7 @@ def frame_from_columns(
     out: dict[str, np.ndarray] = {}
     assumed: dict[str, str] = {}
     area_specific: list[str] = []
+    nominal_area = False
     for key, (col, unit) in mapping.items():
         target, si = QUANTITIES[key]
         if (kind == "impedance") != (key in _IMPEDANCE_KEYS):
@@ -336,7 +342,16 @@ def frame_from_columns(
             out[target] = seconds
             notes.append(f"time column {col!r} read as hh:mm:ss durations.")
             continue
+        seconds = time_from_clock(raw[col], col, notes) if key == "time" else None
+        if seconds is not None:
+            out[target] = seconds
+            continue
         values, cell_unit = numeric_column(raw[col], what=what, path=path)
+        if engineering_notation(raw[col]):
+            notes.append(
+                f"column {col!r} is in engineering notation (an SI prefix after the number: "
+                "'m' = 1e-3, 'k' = 1e3, ...): read with the prefixes applied."
+            )
         unit = unit if unit is not None else cell_unit
         if unit is None and key == "time":
             unit = _time_unit_from_wall_clock(raw, col, values, notes)
@@ -352,14 +367,28 @@ def frame_from_columns(
             area_specific.append(col)
             factor = unit_factor(unit, "ohm*m**2", what=what, path=path)
             if area_m2 is None:
-                raise DataFormatError(
-                    f"{path}: {what} is area-specific ({unit}); give the electrode area "
-                    "(area='1 cm2' / --area '1 cm2') to convert it to Ohm."
-                )
+                # The area-specific results (Ohm.cm2, and the conductivity from the thickness)
+                # do not depend on the area, so any area gives them exactly; 1 cm2 makes the
+                # Ohm values equal the file's Ohm.cm2 ones (solidna simulate eis writes these).
+                area_m2, nominal_area = 1e-4, True
             factor /= area_m2
-        elif key == "current" and unit is not None and _is_density(unit):
+        elif key == "current" and unit is not None and _has_dimension(unit, "[current] / [area]"):
             target, si = QUANTITIES["current density"]
             factor = unit_factor(unit, si, what=what, path=path)
+        elif key == "current" and unit is not None and _has_dimension(unit, "[current] / [mass]"):
+            # per gram of active material: the analysis turns it into a current with the mass
+            target, si = SPECIFIC_CURRENT, "A/kg"
+            factor = unit_factor(unit, si, what=what, path=path)
+            notes.append(
+                f"current column {col!r} is per mass ({unit}): read as a specific current."
+            )
+        elif key == "capacity" and unit is not None and _has_dimension(unit, "[charge] / [mass]"):
+            # a per-gram counter says nothing the current does not: the capacity is integrated
+            notes.append(
+                f"capacity column {col!r} is per mass ({unit}): set aside; the capacity is "
+                "integrated from the current."
+            )
+            continue
         else:
             factor = unit_factor(unit, si, what=what, path=path)
         values = values * factor
@@ -368,7 +397,13 @@ def frame_from_columns(
         out[target] = values
     if kind == "impedance":
         _from_modulus_and_phase(out, mapping, path, notes, chosen)
-    if area_specific:
+    if area_specific and nominal_area:
+        notes.append(
+            f"impedance columns {', '.join(area_specific)} are area-specific and no area is "
+            "given: read for 1 cm2 (Ohm = the file's Ohm.cm2). The area-specific results are "
+            "the file's; those in Ohm are of a 1-cm2 cell: give --area for the cell's own."
+        )
+    elif area_specific:
         notes.append(
             f"impedance columns {', '.join(area_specific)} were area-specific; divided by the "
             f"area {area_m2 * 1e4:g} cm2."
@@ -378,7 +413,7 @@ def frame_from_columns(
         if net is not None:
             out[QUANTITIES["capacity"][0]] = net
     warn_assumed_units(assumed, path, notes)
-    currents = [QUANTITIES[k][0] for k in ("current", "current density")]
+    currents = [QUANTITIES[k][0] for k in ("current", "current density")] + [SPECIFIC_CURRENT]
     currents = [c for c in currents if c in out]
     if kind == "timeseries" and currents:
         # one decision for the current and its density (one note)
@@ -795,11 +830,12 @@ def _is_area_specific(unit: str) -> bool:
         return False
 
 
-def _is_density(unit: str) -> bool:
+def _has_dimension(unit: str, dimension: str) -> bool:
+    """True when ``unit`` reads (pint) as a unit of ``dimension`` (``"[current] / [area]"``)."""
     from solidna.units import Q_
 
     try:
-        return Q_(1.0, _pint_unit(unit)).check("[current] / [area]")
+        return Q_(1.0, _pint_unit(unit)).check(dimension)
     except Exception:
         return False
 

@@ -25,6 +25,10 @@ Own code where impedance.py does not serve:
 * **Gamry DC techniques.** A ``.DTA`` without a ``ZCURVE`` (cyclic voltammetry,
   chronopotentiometry ...) holds ``CURVEn`` tables of ``T``/``Vf``/``Im``; those are read here
   as a time series (:func:`_gamry_curves`), one cycle number per table.
+* **RelaxIS** (rhd instruments) spectrum exports (:func:`_read_relaxis`): impedance.py has no
+  reader. Names are written ``Data: Frequency``, ``Data: Z'`` ... without units, and each
+  spectrum's rows follow a line of its parameters (``DC=..., TM=...``, the model, the source
+  file), which a delimited-text reader took for the header row.
 * **Gamry drift correction.** ``readGamry`` takes the 4th and 5th columns of the ``ZCURVE``
   table, ``Zreal``/``Zimag``. A run with drift correction on also holds ``ZrealDrCor``/
   ``ZimagDrCor``; those are used when present (:func:`_gamry_drift_corrected`), with a note.
@@ -48,6 +52,7 @@ from solidna.analysis.io._table import (
     CURRENT,
     CYCLE,
     FREQUENCY,
+    SPECTRUM,
     TIME,
     VOLTAGE,
     Z_IM,
@@ -77,6 +82,8 @@ IMPEDANCE_TEXT_FORMATS: dict[str, tuple[str, str, str]] = {
     "powersuite-eis": ("readPowerSuite", "PAR PowerSuite", "PowerSuite Frequency/Zre/Zimg text"),
     "autolab-eis": ("readAutolab", "Metrohm Autolab", "Autolab (Z60W/NOVA) impedance text"),
     "chi-eis": ("readCHInstruments", "CH Instruments", "CH Instruments A.C. impedance text"),
+    # own reader (impedance.py has none): :func:`_read_relaxis`
+    "relaxis-eis": ("", "RelaxIS (rhd instruments)", "RelaxIS spectrum export text"),
 }
 
 
@@ -102,6 +109,8 @@ def detect_impedance_text(lines: list[str], head_text: str) -> str | None:
     if not lines:
         return None
     first = lines[0].strip().lstrip("\ufeff").strip('"')
+    if first.startswith("RelaxIS") and "export" in first.lower():
+        return "relaxis-eis"
     if first == "EXPLAIN":
         # every Gamry Framework .DTA starts with EXPLAIN; the reader checks for the EIS table
         return "gamry-eis"
@@ -507,6 +516,92 @@ def _gamry_curves(
     return pd.concat(blocks, ignore_index=True)
 
 
+# RelaxIS "Spectrum export": a names row whose cells start with "Data: ", then per spectrum one
+# line of its parameters (DC=..., TM=..., the model and the source file) and its rows.
+_RELAXIS_PREFIX = re.compile(r"^\s*data\s*:\s*", re.IGNORECASE)
+_RELAXIS_COLUMNS = {
+    "frequency": FREQUENCY,
+    "z'": Z_RE,
+    "z''": Z_IM,
+    "|z|": "|Z|",
+    "theta (z)": "phase",
+}
+
+
+def _relaxis_number(cell: str) -> float | None:
+    try:
+        return float(cell)
+    except ValueError:
+        return None
+
+
+def _read_relaxis(
+    lines: list[str], path: Path, notes: list[str], metadata: dict[str, Any]
+) -> pd.DataFrame:
+    """The spectra of a RelaxIS spectrum export (own reader: impedance.py has none).
+
+    RelaxIS writes the names as ``Data: Frequency``, ``Data: Z'``, ``Data: Z''``, ``Data: |Z|``,
+    ``Data: Theta (Z)`` without units, and above each spectrum's rows a line of its parameters
+    (``DC=..., TM=..., J=...``, the model, the source file). Z'' is the imaginary part (negative
+    on a capacitive arc: the same points as the EC-Lab file the spectrum came from, whose
+    ``-Im(Z)`` is positive there).
+    """
+    names_at = next(
+        (i for i, line in enumerate(lines) if _RELAXIS_PREFIX.match(line.split("\t")[0])), None
+    )
+    if names_at is None:
+        raise DataFormatError(
+            f"{path}: a RelaxIS export without its names row ('Data: Frequency<TAB>Data: Z'...'). "
+            "Export the spectrum again with the data columns."
+        )
+    names = [_RELAXIS_PREFIX.sub("", c).strip() for c in lines[names_at].rstrip("\n").split("\t")]
+    index = {
+        _RELAXIS_COLUMNS[n.lower()]: k for k, n in enumerate(names) if n.lower() in _RELAXIS_COLUMNS
+    }
+    polar = "|Z|" in index and "phase" in index
+    if FREQUENCY not in index or not ((Z_RE in index and Z_IM in index) or polar):
+        raise DataFormatError(
+            f"{path}: the RelaxIS export has the columns {', '.join(map(repr, names))}; "
+            "Frequency with Z' and Z'' (or |Z| and Theta (Z)) are needed. Export them."
+        )
+    spectra: list[pd.DataFrame] = []
+    parameters: list[str] = []
+    rows: list[list[float]] = []
+
+    def close() -> None:
+        if rows:
+            table = np.array(rows, dtype=float)
+            f = table[:, index[FREQUENCY]]
+            if Z_RE in index and Z_IM in index:
+                z = table[:, index[Z_RE]] + 1j * table[:, index[Z_IM]]
+            else:
+                z = table[:, index["|Z|"]] * np.exp(1j * np.deg2rad(table[:, index["phase"]]))
+            spectra.append(pd.DataFrame({FREQUENCY: f, Z_RE: z.real, Z_IM: z.imag}))
+            rows.clear()
+
+    width = max(index.values()) + 1
+    for line in lines[names_at + 1 :]:
+        cells = line.rstrip("\r\n").split("\t")
+        numbers = [_relaxis_number(c) for c in cells[:width]]
+        if len(numbers) == width and all(v is not None for v in numbers):
+            rows.append(numbers)
+        elif line.strip():
+            close()  # a parameter line starts the next spectrum
+            parameters.append(cells[0].strip())
+    close()
+    if not spectra:
+        raise no_data_rows(path)
+    for k, table in enumerate(spectra, start=1):
+        table[SPECTRUM] = k
+    metadata["spectrum parameters"] = parameters
+    notes.append(
+        "RelaxIS export: the file states no units; frequency in Hz, Z' and Z'' in Ohm "
+        "(and the phase in degrees) assumed, as RelaxIS exports them unnormalised; Z'' read as "
+        "the imaginary part (negative on a capacitive arc)."
+    )
+    return pd.concat(spectra, ignore_index=True)
+
+
 @fill_doc
 def read_impedance_text(
     path: Path,
@@ -564,6 +659,11 @@ def read_impedance_text(
         )
         table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
         return Measurement(table, "timeseries", fmt, path, area_m2, metadata, notes)
+    if fmt == "relaxis-eis":
+        lines = _normalised_lines(_decode(path.read_bytes()), fmt)
+        frame = _read_relaxis(lines, path, notes, metadata)
+        table = finish_table(frame, path=path, kind="impedance", notes=notes)
+        return Measurement(table, "impedance", fmt, path, area_m2, metadata, notes)
     reader: Callable = getattr(pp, reader_name)
     with _normalised_copy(path, fmt) as (copy, lines):
         if fmt == "gamry-eis":

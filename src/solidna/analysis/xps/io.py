@@ -245,6 +245,15 @@ def read_vamas(path: str | os.PathLike[str]) -> list[XPSSpectrum]:
     n_blocks = r.int()
     spectra = []
     for b in range(n_blocks):
+        if r.i < len(raw) and raw[r.i].strip().lower() == "end of experiment":
+            # the file ends properly after fewer blocks than announced: an acquisition
+            # stopped early (feranick/xps 1.vms: 7 announced, 2 written); not a truncation
+            for s in spectra:
+                s.metadata.setdefault("notes", []).append(
+                    f"the VAMAS header announces {n_blocks} blocks; the file holds {b} before "
+                    "'end of experiment' (an acquisition stopped early): those are read."
+                )
+            break
         spectra.append(_vamas_block(r, p, b, exp_mode, scan_mode, exp_vars, n_future_block))
         spectra[-1].metadata["header"] = header
     if not spectra:
@@ -344,8 +353,19 @@ def _vamas_block(r: _Lines, p, b, exp_mode, scan_mode, exp_vars, n_future_block)
     if kinetic:
         meta["converted from kinetic energy"] = True  # no work function subtracted
     meta["energy axis"] = f"{x_label} [{x_unit}]"
-    name = " ".join(s for s in (species, transition) if s) or meta["block identifier"]
+    named = [_identifier(s) for s in (species, transition)]
+    name = " ".join(s for s in named if s) or _identifier(meta["block identifier"])
     return XPSSpectrum(be, y, name or f"block {b + 1}", hv, metadata=meta, source=p)
+
+
+#: What CasaXPS and other writers put in an identifier field they have nothing for: no name.
+_PLACEHOLDERS = {"none", "null", "n/a", "unknown"}
+
+
+def _identifier(text: str) -> str:
+    """``text`` stripped, or "" when it is a placeholder (CasaXPS writes ``None``)."""
+    text = text.strip()
+    return "" if text.lower() in _PLACEHOLDERS else text
 
 
 # --------------------------------------------------------------------------------------------
@@ -687,8 +707,16 @@ def read_xps_text(
     # footer's numbers) are set aside with a note
     is_table = [len(r) >= 3 and min(map(len, r)) >= 2 for _, _, r in blocks]
     if not any(is_table):
-        if max(len(r) for _, _, rows in blocks for r in rows) < 2:
-            raise DataFormatError(f"{p}: rows hold one number; need energy and intensity columns.")
+        singles = sum(len(r) == 1 for _, _, rows in blocks for r in rows)
+        if max(len(r) for _, _, rows in blocks for r in rows) < 2 or singles >= 3:
+            # e.g. Omicron Presenter SPECTRA: a line "start end step scans dwell points PE",
+            # then one count per line; the axis would be rebuilt from an unlabelled header
+            raise DataFormatError(
+                f"{p}: {singles} rows hold one number each (a list of intensities whose energy "
+                "axis is only in a header line); solidna needs energy and intensity columns. "
+                "Export the spectrum as two columns (energy, intensity) with the axis named "
+                "(e.g. 'Binding Energy [eV]')."
+            )
         raise DataFormatError(f"{p}: no table of at least 3 rows; the file is not a spectrum.")
     out: list[XPSSpectrum] = []
     above: list[str] = []  # the header lines of the tables before (settings carry over)
