@@ -78,6 +78,7 @@ from solidna.errors import DataFormatError, InvalidOptionError, SolidnaWarning, 
 
 __all__ = [
     "DRTResult",
+    "capacitive_end",
     "fit_drt",
     "drt_evolution",
     "MIN_POINTS",
@@ -588,10 +589,23 @@ def _find_peaks(
 # --------------------------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------------------------
-def _capacitive_end(f: np.ndarray, z: np.ndarray) -> tuple[float, float] | None:
+def capacitive_end(f: np.ndarray, z: np.ndarray) -> tuple[float, float] | None:
     """(phase [deg], slope of log|Z_im| against log f) of the lowest-frequency points when the
     spectrum ends capacitive (:data:`CAPACITIVE_END_PHASE_DEG`, :data:`CAPACITIVE_END_SLOPE`),
-    else None. ``f`` descending."""
+    else None. ``f`` descending.
+
+    Parameters
+    ----------
+    f : numpy.ndarray
+        Frequencies [Hz], descending.
+    z : numpy.ndarray of complex
+        Impedance at ``f`` (any unit).
+
+    Returns
+    -------
+    tuple of float or None
+        The phase [deg] at the lowest frequency and the slope [-], or None.
+    """
     low = np.arange(f.size - CAPACITIVE_END_POINTS, f.size)
     if low[0] < 0 or f[low[0]] > 10.0 * f[-1]:
         return None  # too few points in the lowest decade to judge
@@ -738,7 +752,7 @@ def fit_drt(
             warnings.warn(msg, SolidnaWarning, stacklevel=2)
 
     # ---- a spectrum without a DC limit: series capacitance ---------------------------------------
-    cap_end = _capacitive_end(f, z)
+    cap_end = capacitive_end(f, z)
     with_c = capacitance == "fit" or (capacitance == "auto" and fit != "real" and cap_end)
 
     # ---- discretisation ------------------------------------------------------------------------

@@ -77,6 +77,7 @@ __all__ = [
     "KK_NOISE_WINDOW",
     "KK_NOISE_SIGMAS",
     "KK_MIN_POINTS",
+    "MAX_NFEV_PER_START",
     "DEFAULT_CPE_EXPONENT",
     "FIT_RELATIVE_RMS_LIMIT",
     "SERIES_RELATIVE_STD_LIMIT",
@@ -486,6 +487,16 @@ def _store(guess: dict[str, float], elem: str, values: list[float]) -> None:
 # --------------------------------------------------------------------------------------------
 # The fit
 # --------------------------------------------------------------------------------------------
+#: Function evaluations one start of the multi-start fit may take (scipy's ``max_nfev``, not
+#: counting those of the numerical Jacobian); a start that needs more is dropped as not
+#: converged and the best of the others kept. impedance.py's own cap is 1e5: on a blocking
+#: electrode's spectrum fitted with ``R0-p(R1,CPE1)-CPE2`` one start wandered along a flat
+#: valley for 624 928 circuit evaluations, 9.5 minutes of a 10-minute fit. Converging starts take
+#: at most ~150 (the model's Fig. 4e spectra: 75-200 evaluations with the Jacobian's; that
+#: blocking spectrum's other starts 120-920).
+MAX_NFEV_PER_START: int = 1000
+
+
 @dataclass
 class EISFit:
     """Equivalent-circuit fit of an area-specific impedance spectrum (impedance.py underneath).
@@ -716,7 +727,13 @@ class EISFit:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    model.fit(f, z_norm, bounds=(lower, upper), weight_by_modulus=weighted)
+                    model.fit(
+                        f,
+                        z_norm,
+                        bounds=(lower, upper),
+                        weight_by_modulus=weighted,
+                        maxfev=MAX_NFEV_PER_START,
+                    )
             except (RuntimeError, ValueError, np.linalg.LinAlgError) as exc:
                 tried.append(f"{label}: {exc}")
                 continue

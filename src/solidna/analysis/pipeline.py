@@ -493,6 +493,25 @@ def _check_capacitive(m: Measurement, label: str, z: np.ndarray, circuit: str) -
     )
 
 
+def _circuit_advice(f: np.ndarray, z: np.ndarray) -> str:
+    """Circuits to try after a poor fit, the ones the spectrum's own shape asks for first: an
+    inductor where its highest frequencies are inductive (cables, a coin cell's leads), a series
+    CPE where it ends capacitive (a blocking electrode: no DC limit in the sweep)."""
+    from solidna.analysis.drt import capacitive_end
+
+    order = np.argsort(f)[::-1]
+    f_desc, z_desc = f[order], z[order]
+    advice = []
+    if np.any(z_desc.imag[: max(1, f.size // 10)] > 0):
+        advice.append("'L0-R0-p(R1,CPE1)' for the inductive high-frequency points")
+    if capacitive_end(f_desc, z_desc) is not None:
+        advice.append(
+            "'R0-p(R1,CPE1)-CPE2' for the capacitive low-frequency end (a blocking electrode)"
+        )
+    advice += ["'R0-p(R1,CPE1)-p(R2,CPE2)' for two arcs", "'R0-p(R1,CPE1)-W1' for a diffusion tail"]
+    return "e.g. " + ", ".join(advice)
+
+
 def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) -> dict[str, Any]:
     from solidna.analysis.drt import MIN_POINTS as DRT_MIN_POINTS
     from solidna.analysis.eis import (
@@ -599,9 +618,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                 notes.append(
                     f"{label}: poor {circuit} fit: {'; '.join(text for _, text in problems)}. "
                     f"{_unreliable([p for p, _ in problems], 'Conductivity [S.m-1]' in row)} "
-                    "Try another --circuit (e.g. "
-                    "'R0-p(R1,CPE1)-p(R2,CPE2)' for two arcs, 'R0-p(R1,CPE1)-W1' for a "
-                    "diffusion tail) and compare Rs with the "
+                    f"Try another --circuit ({_circuit_advice(f, z)}) and compare Rs with the "
                     f"high-frequency intercept ({high_frequency_intercept(f, z):.4g} Ohm) and the "
                     "DRT's R_inf (--drt)."
                 )
