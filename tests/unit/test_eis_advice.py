@@ -47,3 +47,23 @@ def test_the_advice_follows_the_spectrum_and_works(tmp_path, extra, advice, circ
 def test_control_a_plain_arc_gets_no_advice(tmp_path):
     summary = analyze([_spectrum(tmp_path / "z.csv", ARC)], "eis", tmp_path / "a")
     assert not [n for n in summary["notes"] if "poor" in n]
+
+
+def test_a_blocking_spectrum_passes_kramers_kronig_with_a_series_capacitance(tmp_path):
+    """lin-KK's RC elements cannot follow a spectrum without a DC limit: it "failed" (residuals
+    of 49 %) and was reported as non-linear or drifting. The KK test now adds lin-KK's series
+    capacitance where the spectrum ends capacitive, in `analyze --kind eis` and in the DRT."""
+    from solidna.analysis.drt import fit_drt
+
+    z = ARC + 1 / (1e-5 * (1j * W) ** 0.9)
+    summary = analyze([_spectrum(tmp_path / "z.csv", z)], "eis", tmp_path / "a")
+    assert not [n for n in summary["notes"] if "Kramers-Kronig" in n], summary["notes"]
+    assert fit_drt(F, z, unit="Ohm").kk.valid
+
+
+def test_control_an_arc_is_checked_without_the_capacitance(tmp_path):
+    from solidna.analysis.eis import kramers_kronig
+
+    z = ARC + 1 / (1e-5 * (1j * W) ** 0.9)
+    assert not kramers_kronig(F, z).valid  # the plain test on the blocking spectrum: it fails
+    assert kramers_kronig(F, ARC).valid

@@ -737,9 +737,12 @@ def fit_drt(
             stacklevel=2,
         )
 
+    # a spectrum without a DC limit: a series capacitance in the KK test and beside gamma
+    cap_end = capacitive_end(f, z)
     kk_result = None
     if kk != "skip":
-        kk_result = kramers_kronig(f, z)
+        # with the series capacitance where the spectrum has no DC limit (as gamma gets one)
+        kk_result = kramers_kronig(f, z, add_cap=cap_end is not None)
         if not kk_result.valid:
             msg = (
                 f"the spectrum fails the Kramers-Kronig test (systematic residual up to "
@@ -752,7 +755,6 @@ def fit_drt(
             warnings.warn(msg, SolidnaWarning, stacklevel=2)
 
     # ---- a spectrum without a DC limit: series capacitance ---------------------------------------
-    cap_end = capacitive_end(f, z)
     with_c = capacitance == "fit" or (capacitance == "auto" and fit != "real" and cap_end)
 
     # ---- discretisation ------------------------------------------------------------------------

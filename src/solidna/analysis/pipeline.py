@@ -493,18 +493,24 @@ def _check_capacitive(m: Measurement, label: str, z: np.ndarray, circuit: str) -
     )
 
 
+def _ends_capacitive(f: np.ndarray, z: np.ndarray) -> bool:
+    """Whether the spectrum has no DC limit in its sweep (:func:`~solidna.analysis.drt.capacitive_end`,
+    any frequency order)."""
+    from solidna.analysis.drt import capacitive_end
+
+    order = np.argsort(f)[::-1]
+    return capacitive_end(f[order], z[order]) is not None
+
+
 def _circuit_advice(f: np.ndarray, z: np.ndarray) -> str:
     """Circuits to try after a poor fit, the ones the spectrum's own shape asks for first: an
     inductor where its highest frequencies are inductive (cables, a coin cell's leads), a series
     CPE where it ends capacitive (a blocking electrode: no DC limit in the sweep)."""
-    from solidna.analysis.drt import capacitive_end
-
     order = np.argsort(f)[::-1]
-    f_desc, z_desc = f[order], z[order]
     advice = []
-    if np.any(z_desc.imag[: max(1, f.size // 10)] > 0):
+    if np.any(z[order].imag[: max(1, f.size // 10)] > 0):
         advice.append("'L0-R0-p(R1,CPE1)' for the inductive high-frequency points")
-    if capacitive_end(f_desc, z_desc) is not None:
+    if _ends_capacitive(f, z):
         advice.append(
             "'R0-p(R1,CPE1)-CPE2' for the capacitive low-frequency end (a blocking electrode)"
         )
@@ -560,7 +566,9 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                     f"least {KK_MIN_POINTS}): not checked; the circuit fit is reported."
                 )
             else:
-                kk = kramers_kronig(f, z_fit)
+                # a spectrum without a DC limit (a blocking electrode) needs lin-KK's series
+                # capacitance: RC elements alone cannot follow it, and it "failed" (51 %)
+                kk = kramers_kronig(f, z_fit, add_cap=_ends_capacitive(f, z_fit))
             if kk is not None and not kk.valid:
                 notes.append(
                     f"{label}: systematic Kramers-Kronig residuals up to "
