@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 import tomllib
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
@@ -545,35 +544,21 @@ def _check_sign(key: str, value: float, unit: str, fix: str) -> None:
         )
 
 
-def _pint_unit(unit: str) -> str:
-    """A parameter-name unit (``"S.m-1"``, ``"Ohm.m"``, ``"-"``) in pint's notation."""
-    if unit.strip() in ("", "-"):
-        return "dimensionless"
-    parts = []
-    for token in unit.split("."):
-        match = re.fullmatch(r"([A-Za-z]+)(-?\d+)?", token.strip())
-        if match is None:
-            raise ValueError(f"not a unit: {unit!r}")
-        symbol = {"Ohm": "ohm"}.get(match[1], match[1])
-        parts.append(symbol + (f"**{match[2]}" if match[2] else ""))
-    return "*".join(parts)
-
-
 def _converted(value: object, unit: str, given_unit: str | None = None) -> float | None:
     """``value`` (a number in ``given_unit``, or a string with a unit such as ``"60 um"``) in
     ``unit``, for a message that tells the user what to write; None when it does not convert."""
-    from solidna.units import Q_
+    from solidna.units import Q_, as_pint_unit
 
     try:
         if isinstance(value, str):
             quantity = Q_(value.strip())
         elif given_unit is not None and is_number(value) and not isinstance(value, bool):
-            quantity = Q_(float(value), _pint_unit(given_unit))
+            quantity = Q_(float(value), as_pint_unit(given_unit))
         else:
             return None
         if not hasattr(quantity, "to"):
             return None
-        result = float(quantity.to(_pint_unit(unit)).magnitude)
+        result = float(quantity.to(as_pint_unit(unit)).magnitude)
     except Exception:  # pint's parse and dimensionality errors: nothing to suggest
         return None
     return result if math.isfinite(result) else None

@@ -758,6 +758,10 @@ def clock_seconds(values: pd.Series, first: str | None = None) -> tuple[np.ndarr
     for fmt, words in CLOCK_FORMATS:
         if first is not None and not words.startswith(first):
             continue
+        # the first cell decides cheaply: a text column that is no clock (units in the cells,
+        # thousands separators) is not converted whole eleven times
+        if pd.isna(pd.to_datetime(text.iloc[0], format=fmt, errors="coerce")):
+            continue
         stamps = pd.to_datetime(text, format=fmt, errors="coerce")
         if stamps.notna().all():
             seconds = (stamps - stamps.iloc[0]).dt.total_seconds().to_numpy(dtype=float)
