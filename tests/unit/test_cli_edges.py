@@ -138,7 +138,7 @@ def test_quantity_errors_say_what_is_expected() -> None:
 def test_common_notation_mA_cm_minus_2_is_accepted(tmp_path, monkeypatch) -> None:
     seen = {}
 
-    def fake_run(self, steps, state=None, points_per_half_cycle=16):
+    def fake_run(self, steps, **kwargs):
         seen["j"] = steps[-1].current_density_A_m2
         raise InvalidOptionError("stop here")
 

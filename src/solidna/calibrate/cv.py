@@ -17,6 +17,7 @@ relative standard error from the Jacobian) before trusting the number.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -26,8 +27,9 @@ from scipy.optimize import least_squares
 from solidna.errors import ConvergenceError, DataFormatError, check_choice
 from solidna.materials.thermo import F, R
 from solidna.parameters import ParameterSet
+from solidna.progress import Progress, no_progress
 
-__all__ = ["CVModelFit", "fit_cv"]
+__all__ = ["CVModelFit", "fit_cv", "MAX_EVALUATIONS"]
 
 
 @dataclass
@@ -46,6 +48,10 @@ class CVModelFit:
 #: the CV step. Above it the times are most likely not in seconds (5 mV/s with time in hours
 #: reads as 18 V/s), and the fit would return a wrong exchange current without a word.
 MAX_SCAN_RATE_V_S = 10.0
+
+#: Most model evaluations of one fit: the paper's CVs converge in 10-30 (two parameters, each
+#: Jacobian two extra runs); a fit still wandering after 100 has no well-defined minimum.
+MAX_EVALUATIONS = 100
 
 
 def _check_cv_units(time_s: np.ndarray, voltage_V: np.ndarray, limit_V: float) -> None:
@@ -71,6 +77,7 @@ def fit_cv(
     parameters: ParameterSet,
     state: Mapping[str, float] | None = None,
     initial_i0_A_m2: float | None = None,
+    progress: Progress | None = None,
 ) -> CVModelFit:
     """Fit the symmetric-cell model to a CV and return the exchange-current density.
 
@@ -86,6 +93,10 @@ def fit_cv(
         Interphase thicknesses [m] ``{"left", "right"}`` at the start of the CV.
     initial_i0_A_m2 : float, optional
         Starting guess (default: the set's value).
+    progress : callable, optional
+        ``progress(message, None)`` (:mod:`solidna.progress`) once per model evaluation, with
+        its number and duration: the number of evaluations is not known in advance (typically
+        10-30, at most :data:`MAX_EVALUATIONS`), so no fraction is reported.
 
     Raises
     ------
@@ -133,17 +144,29 @@ def fit_cv(
         rho = max(float(np.exp(x[1])) - rt_f / i0, 1e-6 * float(np.exp(x[1]))) / thickness
         return i0, rho
 
+    report = progress or no_progress
+    last_t = time.monotonic()
+
     def residual(x: np.ndarray) -> np.ndarray:
-        nonlocal n_eval
+        nonlocal n_eval, last_t
         n_eval += 1
         values = dict(base)
         values[k_i0], values[k_rho] = unpack(x)
         out = solve_voltage(values, anode, t - t[0], v)
+        now = time.monotonic()
+        report(f"CV model fit: evaluation {n_eval} took {now - last_t:.1f} s (10-30 usual)", None)
+        last_t = now
         return (np.interp(t - t[0], out["Time [s]"], out["Current density [A.m-2]"]) - i) / scale
 
     try:
         fit = least_squares(
-            residual, x0, x_scale=1.0, diff_step=1e-3, xtol=1e-10, ftol=1e-12, max_nfev=100
+            residual,
+            x0,
+            x_scale=1.0,
+            diff_step=1e-3,
+            xtol=1e-10,
+            ftol=1e-12,
+            max_nfev=MAX_EVALUATIONS,
         )
     except Exception as exc:
         raise ConvergenceError(

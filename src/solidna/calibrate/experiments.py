@@ -15,6 +15,7 @@ import numpy as np
 
 from solidna.cells.symmetric import CVResult, CyclingResult, SymmetricCell
 from solidna.parameters import ParameterSet
+from solidna.progress import Progress
 from solidna.protocols import lu2019 as paper
 
 __all__ = [
@@ -104,7 +105,12 @@ class CVExtraction:
     note: str
 
 
-def analyse_cv(cv: CVResult, parameters: ParameterSet, state: dict | None = None) -> CVExtraction:
+def analyse_cv(
+    cv: CVResult,
+    parameters: ParameterSet,
+    state: dict | None = None,
+    progress: Progress | None = None,
+) -> CVExtraction:
     """Exchange current of a symmetric-cell CV, read as Fig. 4g is read.
 
     The reported value is the model-based fit (:func:`solidna.calibrate.cv.fit_cv`); the plain
@@ -118,6 +124,8 @@ def analyse_cv(cv: CVResult, parameters: ParameterSet, state: dict | None = None
         The parameters held fixed in the model fit (SSE, capacitances, interphase thickness).
     state : dict, optional
         Interphase thicknesses [m] ``{"left", "right"}`` at the start of the CV.
+    progress : callable, optional
+        ``progress(message, None)`` per model evaluation of the fit (:func:`fit_cv`).
     """
     from solidna.calibrate.cv import fit_cv
 
@@ -125,7 +133,7 @@ def analyse_cv(cv: CVResult, parameters: ParameterSet, state: dict | None = None
     t = ts["Time [s]"].to_numpy()
     v = ts["Voltage [V]"].to_numpy()
     i = ts["Current density [mA.cm-2]"].to_numpy() * 10
-    fit = fit_cv(t, v, i, cv.inputs["anode"], parameters, state=state)
+    fit = fit_cv(t, v, i, cv.inputs["anode"], parameters, state=state, progress=progress)
     try:
         bv_fit = cv.exchange_current("bv-fit")
     except Exception as exc:  # the comparison value is optional

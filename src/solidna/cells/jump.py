@@ -53,6 +53,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from solidna.progress import Progress
+
 __all__ = [
     "JUMP_MIN_CYCLES",
     "JumpTolerance",
@@ -61,6 +63,7 @@ __all__ = [
     "follow_envelope",
     "use_jumping",
     "check_tolerance",
+    "cycle_progress",
     "settling_cycles",
 ]
 
@@ -227,6 +230,26 @@ def use_jumping(jump: bool | None, n_cycles: float) -> bool:
     if check_flag(jump, "jump") is None:
         return n_cycles >= JUMP_MIN_CYCLES
     return bool(jump)
+
+
+def cycle_progress(progress: Progress | None, n_cycles: int) -> Callable[[int], None] | None:
+    """The cycle counter :func:`follow_envelope` reports, as ``progress(message, fraction)``.
+
+    Parameters
+    ----------
+    progress : callable or None
+        The caller's callback (:mod:`solidna.progress`); ``None`` reports nothing.
+    n_cycles : int
+        Cycles of the whole run.
+    """
+    if progress is None:
+        return None
+    report = progress
+
+    def cycles_done(c: int) -> None:
+        report(f"cycle {c} of {n_cycles}", min(c / max(n_cycles, 1), 1.0))
+
+    return cycles_done
 
 
 def settling_cycles(relaxation_time_s: float, half_cycle_s: float) -> int:

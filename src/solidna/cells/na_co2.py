@@ -588,6 +588,7 @@ class _NaCO2Blocks:
             start = pybamm.Solution(
                 [np.array([a])], [np.asarray(y, float)[:, None]], [self.model], [{}], "final time"
             )
+        from solidna.models.base import schedule_record, start_sample_times
         from solidna.models.schedule import interp_times
 
         try:
@@ -596,10 +597,10 @@ class _NaCO2Blocks:
                 self.model,
                 b - a,
                 t_eval=t_eval,
-                # the end of every charge, just before its switch (the full solve's record has
-                # it: there its switch time differs from the integrator's in the last bit)
+                # the start sample of every interval, as the full solve records it
+                # (models.base.schedule_record)
                 t_interp=np.union1d(
-                    interp_times(t_eval, 24, self.early), P * np.arange(1, k + 1) - 1e-3
+                    interp_times(t_eval, 24, self.early), start_sample_times(a + t_eval) - a
                 ),
                 save=False,
             )
@@ -613,15 +614,15 @@ class _NaCO2Blocks:
                 "resolve every cycle.",
             ) from None
         t = sol.t
-        # as the full solve (models.base.solve_schedule): no samples at the switches, where the
-        # current is two-valued
-        keep = np.abs(t[:, None] - self.switch[None, :]).min(axis=1) > 1e-9 * P
-        if c == 0:
-            keep[0] = True
+        # the record of the full solve (models.base.solve_schedule): at each switch the end of
+        # the interval and the start of the next, never the two-valued sample there
+        rec = schedule_record(
+            sol, self.switch, ("Current density [A.m-2]", "Voltage [V]"), stops=a + t_eval
+        )
         ts = _timeseries(
-            t[keep],
-            sol["Current density [A.m-2]"].entries[keep],
-            sol["Voltage [V]"].entries[keep],
+            rec["Time [s]"],
+            rec["Current density [A.m-2]"],
+            rec["Voltage [V]"],
             self.mass,
             self.segments,
         )

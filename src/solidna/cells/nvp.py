@@ -28,6 +28,7 @@ from solidna.cells.jump import (
     Block,
     JumpTolerance,
     check_tolerance,
+    cycle_progress,
     fill_cycles,
     follow_envelope,
     use_jumping,
@@ -35,6 +36,7 @@ from solidna.cells.jump import (
 from solidna.errors import InvalidOptionError, OutOfRangeError, check_flag, positive_int
 from solidna.materials import electrolyte
 from solidna.parameters import ParameterSet, lu2019
+from solidna.progress import Progress, no_progress
 from solidna.protocols.nvp import (
     LOWER_CUTOFF,
     UPPER_CUTOFF,
@@ -336,6 +338,7 @@ class NVPCell(Cell):
         points_per_step: int = 40,
         jump: bool | None = None,
         jump_tolerance: JumpTolerance | None = None,
+        progress: Progress | None = None,
     ) -> NVPResult:
         """Run a protocol from the fresh cell and tabulate it per cycle.
 
@@ -354,6 +357,9 @@ class NVPCell(Cell):
             ``Interpolated``.
         jump_tolerance : JumpTolerance, optional
             Tolerance of each jump (default :data:`NVP_JUMP_TOLERANCE`).
+        progress : callable, optional
+            ``progress(message, fraction)`` (:mod:`solidna.progress`): a jumped run reports the
+            cycles done; a resolved run is reported at its start.
 
         Raises
         ------
@@ -407,12 +413,14 @@ class NVPCell(Cell):
                 settle=NVP_SETTLING_CYCLES,
                 tolerance=tol,
                 margins=[0, 1],
+                progress=cycle_progress(progress, protocol.cycles),
             )
             records = [rec for _, block, _ in run.blocks for rec in block.data]
             status = blocks.status if run.event else "completed"
             cycles = _fill_skipped(_cycle_table(records, halves, mass_g), records, run.n_cycles)
             inputs["cycle jumping"] = run.record(tol)
         else:
+            (progress or no_progress)("solving", None)
             records, status = solver.run(steps, points_per_step=points_per_step)
             cycles = _cycle_table(records, halves, mass_g).assign(Interpolated=False)
         timeseries = _timeseries(records, area)

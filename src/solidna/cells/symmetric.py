@@ -27,6 +27,7 @@ from solidna.cells.jump import (
     EnvelopeRun,
     JumpTolerance,
     check_tolerance,
+    cycle_progress,
     fill_cycles,
     follow_envelope,
     settling_cycles,
@@ -40,6 +41,7 @@ from solidna.errors import (
     positive_int,
     user_stacklevel,
 )
+from solidna.progress import Progress, no_progress
 from solidna.protocols import (
     CyclicVoltammetry,
     ImpedanceSpectroscopy,
@@ -820,6 +822,7 @@ class SymmetricCell(Cell):
         points_per_half_cycle: int = 16,
         jump: bool | None = None,
         jump_tolerance: JumpTolerance | None = None,
+        progress: Progress | None = None,
     ) -> CyclingResult:
         """Run rest and plating/stripping steps back to back.
 
@@ -842,6 +845,9 @@ class SymmetricCell(Cell):
             resolved ones; :meth:`CyclingResult.cycles` marks them ``Interpolated``.
         jump_tolerance : JumpTolerance, optional
             Tolerance of each jump (default :class:`~solidna.cells.jump.JumpTolerance`).
+        progress : callable, optional
+            ``progress(message, fraction)`` (:mod:`solidna.progress`): a jumped run reports the
+            cycles done; a resolved run is one solve, reported at its start and end.
         """
         from solidna.models.solve import solve_current
 
@@ -854,7 +860,11 @@ class SymmetricCell(Cell):
         if len(steps) == 1 and isinstance(steps[0], PlatingStripping):
             step = steps[0]
             if use_jumping(jump, step.duration_s / (2 * step.half_cycle_s)):
-                return self._run_jumped(step, state, points_per_half_cycle, jump_tolerance, tic)
+                return self._run_jumped(
+                    step, state, points_per_half_cycle, jump_tolerance, tic, progress=progress
+                )
+        progress = progress or no_progress
+        progress("solving", None)
         values = self._values(state)
         # The model is PyBaMM's convention (positive current = discharge, strips the left
         # electrode); the cell reports the working-electrode voltage phi_left - phi_right, so a
@@ -969,6 +979,7 @@ class SymmetricCell(Cell):
         capacity: str | float | None = None,
         state: dict[str, float] | None = None,
         jump: bool | None = None,
+        progress: Progress | None = None,
     ) -> CyclingResult:
         """Galvanostatic plating/stripping (square wave); see :class:`~solidna.protocols.PlatingStripping`.
 
@@ -991,6 +1002,8 @@ class SymmetricCell(Cell):
         jump : bool, optional
             Cycle jumping, as for :meth:`run` (default: on from
             :data:`~solidna.cells.jump.JUMP_MIN_CYCLES` cycles; ``False`` resolves every cycle).
+        progress : callable, optional
+            ``progress(message, fraction)``, as for :meth:`run`.
 
         Returns
         -------
@@ -998,7 +1011,7 @@ class SymmetricCell(Cell):
             Time series, per-cycle overpotential table (``cycles()``), status and final state.
         """
         step = PlatingStripping(current_density, duration, half_cycle=half_cycle, capacity=capacity)
-        return self.run([step], state=state, jump=jump)
+        return self.run([step], state=state, jump=jump, progress=progress)
 
     def _run_jumped(
         self,
@@ -1008,6 +1021,7 @@ class SymmetricCell(Cell):
         tolerance: JumpTolerance | None,
         tic: float,
         blocks: _SymmetricBlocks | None = None,
+        progress: Progress | None = None,
     ) -> CyclingResult:
         """A long plating/stripping step by cycle jumping (:func:`~solidna.cells.jump.follow_envelope`);
         the slow states are the two interphase thicknesses (the degraded SSE zones of pristine
@@ -1027,6 +1041,7 @@ class SymmetricCell(Cell):
             tolerance=tolerance,
             margins=[2],
             exponents=blocks.exponents,
+            progress=cycle_progress(progress, n_cycles),
         )
         ts, trusted, samples = _jumped_timeseries(run, period_s)
         status = "completed"
@@ -1079,6 +1094,7 @@ class SymmetricCell(Cell):
         scan_rate: str | float = "5 mV/s",
         cycles: int = 1,
         state: dict[str, float] | None = None,
+        progress: Progress | None = None,
     ) -> CVResult:
         """Cyclic voltammetry of the symmetric cell (Fig. 4g), simulated from the same model.
 
@@ -1092,6 +1108,9 @@ class SymmetricCell(Cell):
             Number of triangular sweeps.
         state : dict, optional
             Start from this state, as in :meth:`cycle`.
+        progress : callable, optional
+            ``progress(message, fraction)`` (:mod:`solidna.progress`), with the fraction of the
+            sweep simulated.
 
         Returns
         -------
@@ -1120,8 +1139,16 @@ class SymmetricCell(Cell):
         # output every 5 mV of sweep: fine enough for the kinetic analysis
         n = int(round(step.duration_s * step.scan_rate_V_s / 0.005)) + 1
         t_out = np.unique(np.concatenate([np.linspace(0, step.duration_s, n), t_knots]))
+        report = progress or no_progress
+        total = f"{step.cycles} cycle{'' if step.cycles == 1 else 's'}"
         out = solve_voltage(
-            self._values(state), self.anode, t_knots, v_knots, t_out, var_pts=self.var_pts
+            self._values(state),
+            self.anode,
+            t_knots,
+            v_knots,
+            t_out,
+            var_pts=self.var_pts,
+            progress=lambda fraction: report(f"sweeping {total}", fraction),
         )
         ts = pd.DataFrame(
             {

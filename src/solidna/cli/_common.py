@@ -697,10 +697,11 @@ def print_frame(frame: Any, fmt: TableFormat, table: Callable[[], Any]) -> None:
 class ProgressDisplay:
     """Show ``progress(message, fraction)`` calls with the percentage and the time left.
 
-    On a terminal: a rich progress bar with percentage and "about N min left", removed when done.
-    Elsewhere (a log file, a pipe): plain lines on stderr, at most one every ``interval_s``
-    seconds unless the work advanced by ``step`` (so logs stay short). The percentage never goes
-    backwards (:class:`solidna.progress.TimeLeft`).
+    On a terminal: a rich progress bar with percentage and "about N min left", removed when done;
+    until the work reports its first fraction the bar only pulses (no "0 %" that looks stuck).
+    Elsewhere (a log file, a pipe): plain lines on stderr, from the first fraction reported, at
+    most one every ``interval_s`` seconds unless the work advanced by ``step`` (so logs stay
+    short). The percentage never goes backwards (:class:`solidna.progress.TimeLeft`).
 
     Parameters
     ----------
@@ -733,6 +734,7 @@ class ProgressDisplay:
         self._task: Any = None
         self._last_line_t: float | None = None
         self._last_line_f = -1.0
+        self._measured = False  # whether a fraction has been reported yet
 
     def __enter__(self) -> ProgressDisplay:
         if self.terminal:
@@ -749,7 +751,7 @@ class ProgressDisplay:
                 transient=True,
             )
             self._bar.__enter__()
-            self._task = self._bar.add_task("starting", total=1.0, left="")
+            self._task = self._bar.add_task("starting", total=None, left="")
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -769,8 +771,18 @@ class ProgressDisplay:
         seconds = self.time_left.update(fraction)
         done = self.time_left.fraction
         left = self.left_text(seconds)
+        measured = fraction is not None or self._measured
+        self._measured = measured
         if self._bar is not None:
-            self._bar.update(self._task, description=escape(message), completed=done, left=left)
+            self._bar.update(
+                self._task,
+                description=escape(message),
+                completed=done,
+                total=1.0 if measured else None,
+                left=left,
+            )
+            return
+        if not measured:  # a log shows progress, not each phase of a short run
             return
         now = self.clock()
         due = self._last_line_t is None or now - self._last_line_t >= self.interval_s

@@ -80,13 +80,15 @@ def parameters(
     if len(pset) == 0:
         console.print(f"Parameter set {set_name!r} has no entries yet.")
         return
-    frame = pset.provenance().rename(columns={"uncertainty": "± 1 sd"})
+    # csv/json keep the ASCII column name of ParameterSet.provenance() for scripts to read
+    frame = pset.provenance()
     shown = {"value": "right", "± 1 sd": "right", "unit": "left", "method": "left"}
     if console.width >= _WIDE:  # on a narrow terminal the names must not fold letter by letter
         shown["source"] = "left"
         shown["note"] = "left"
     title = f"Parameter set {pset.name} (hash {pset.hash()[:12]})"
-    print_frame(frame, fmt, lambda: _table(title, frame, shown, "name"))
+    table_frame = frame.rename(columns={"uncertainty": "± 1 sd"})
+    print_frame(frame, fmt, lambda: _table(title, table_frame, shown, "name"))
     if fmt is TableFormat.table and "note" not in shown:
         console.print(
             Text("Sources and notes of every value: solidna parameters --format csv", style="dim")

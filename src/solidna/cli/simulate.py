@@ -34,6 +34,7 @@ from solidna.cli._common import (
     OptionValueError,
     OutputOptions,
     Parsed,
+    ProgressDisplay,
     Quantity,
     cell_options,
     console,
@@ -41,6 +42,7 @@ from solidna.cli._common import (
     refuse_together,
     refuse_unless,
 )
+from solidna.progress import Progress
 
 __all__ = ["app", "register", "refuse_unless", "MODEL_FIT_KEY"]
 
@@ -121,15 +123,24 @@ def _note(text: str) -> None:
     )
 
 
-def _save(output: OutputOptions, title: str, run: Callable[[], Any], extra: Callable | None = None):
-    """Run, save into ``--out`` (only if everything succeeds) and print the status."""
+def _save(
+    output: OutputOptions,
+    title: str,
+    run: Callable[[Progress], Any],
+    extra: Callable[[Any, Progress], dict[str, Any]] | None = None,
+):
+    """Run (``run(progress)``), analyse (``extra(result, progress)``), save into ``--out`` (only
+    if everything succeeds) and print the status. Work that reports fractions of itself shows
+    the time left; the rest its current step."""
     with output.staged():
-        with console.status(f"simulating: {title} ..."):
-            result = run()
+        with ProgressDisplay() as progress:
+            progress(f"simulating: {title}", None)
+            result = run(lambda message, fraction=None: progress(f"{title}: {message}", fraction))
         extras: dict[str, Any] = {}
         if extra is not None:
-            with console.status("analysing ..."):
-                extras = extra(result)
+            with ProgressDisplay() as progress:
+                progress("analysing", None)
+                extras = extra(result, progress)
         # inside the staged block, saving to --out writes into the same staging directory
         result.save(output.out, output.force, extra=extras)
         summary = result.summary() | extras
@@ -217,7 +228,7 @@ def symmetric(
         output,
         f"symmetric cell, {count} cycle{'' if count == '1' else 's'}",
         # jump=... only with --full: the default (cycle jumping from 100 cycles) is the cell's
-        lambda: model.run(steps, jump=False) if full else model.run(steps),
+        lambda progress: model.run(steps, jump=False if full else None, progress=progress),
     )
     eta = summary.get("cycles", {}).get("overpotential [mV]") or []
     if eta:
@@ -231,11 +242,11 @@ def symmetric(
     _written(output, "voltage")
 
 
-def _cv_exchange_current(model: Any) -> Callable[[Any], dict[str, Any]]:
+def _cv_exchange_current(model: Any) -> Callable[[Any, Progress], dict[str, Any]]:
     """The exchange current read from a simulated CV as the report reads Fig. 4g, with the plain
     Butler-Volmer fit beside it (summary.json keys, values in mA/cm2)."""
 
-    def extract(result: Any) -> dict[str, Any]:
+    def extract(result: Any, progress: Progress) -> dict[str, Any]:
         from solidna.calibrate.experiments import analyse_cv
         from solidna.cells.symmetric import BV_FIT_KEY
 
@@ -243,7 +254,7 @@ def _cv_exchange_current(model: Any) -> Callable[[Any], dict[str, Any]]:
         try:
             with warnings.catch_warnings():  # the truncation is stated in the note below
                 warnings.filterwarnings("ignore", message="The CV sweep stopped early")
-                ex = analyse_cv(result, model.parameters, None)
+                ex = analyse_cv(result, model.parameters, None, progress=progress)
         except Exception as exc:  # recorded, not fatal: the CV itself is still written
             return {
                 MODEL_FIT_KEY: None,
@@ -293,7 +304,7 @@ def cv(
     _, summary = _save(
         output,
         "cyclic voltammetry",
-        lambda: model.cv(v_min, v_max, scan_rate, cycles),
+        lambda progress: model.cv(v_min, v_max, scan_rate, cycles, progress=progress),
         _cv_exchange_current(model),
     )
     from solidna.cells.symmetric import BV_FIT_KEY
@@ -336,7 +347,7 @@ def eis(
 
     model = SymmetricCell(cell.anode, **cell.kwargs())
 
-    def run():
+    def run(progress: Progress):
         state = model.rest(rest).final_state if rest is not None else None
         return model.eis(f_max, f_min, points_per_decade, state=state)
 
@@ -399,7 +410,7 @@ def na_co2(
         )
     model = NaCO2Cell(cell.anode, **cell.kwargs(), var_pts=mesh_points)
 
-    def run():
+    def run(progress: Progress):
         if mode == "discharge":
             return model.discharge(current, cutoff or "1.5 V")
         limits = {} if cutoff is None else {"discharge_cutoff": cutoff}
@@ -467,7 +478,7 @@ def nvp(
         output,
         f"Na|SSE|NVP ({model.anode}), {protocol}",
         # jump=... only with --full: the default (cycle jumping from 100 cycles) is the cell's
-        lambda: model.run(step, jump=False) if full else model.run(step),
+        lambda progress: model.run(step, jump=False if full else None, progress=progress),
     )
     q = result.discharge_capacity()
     if protocol == "rate":

@@ -46,6 +46,8 @@ __all__ = [
     "OneDomainModel",
     "arrhenius",
     "solve_schedule",
+    "schedule_record",
+    "start_sample_times",
 ]
 
 #: Parameter of every temperature law: the temperature of the paper's data, where each law's
@@ -391,6 +393,7 @@ def solve_schedule(
     solver: pybamm.BaseSolver,
     failure: str,
     early: Sequence[float] = (),
+    switch_samples: bool = False,
 ) -> tuple[pybamm.Solution, dict[str, np.ndarray | str]]:
     """Solve ``model`` under the current schedule ``segments``.
 
@@ -398,8 +401,8 @@ def solve_schedule(
     function of time (positive on discharge), read by the model's ``ExplicitCurrentControl``
     (operating mode ``"current"``) - the same model, variables and sign a ``pybamm.Experiment``
     uses, without one experiment step per half cycle. The switch times are IDAKLU breakpoints;
-    the output omits them, since there the current already has its new value while the
-    algebraic states are those of the interval that ended.
+    the output is :func:`schedule_record` of the solution (never the two-valued sample at a
+    switch; with ``switch_samples``, the end and start samples of every interval instead).
 
     Parameters
     ----------
@@ -422,6 +425,9 @@ def solve_schedule(
     early : sequence of float, optional
         Further output points just after each switch, as fractions of the interval
         (:func:`~solidna.models.schedule.interp_times`) [-].
+    switch_samples : bool, optional
+        Add the end and start samples of every constant-current interval
+        (:func:`schedule_record`).
 
     Returns
     -------
@@ -442,15 +448,110 @@ def solve_schedule(
         solver=solver,
     )
     switch = switch_times(segments)
+    t_interp = interp_times(switch, points_per_half_cycle, early)
+    if switch_samples:
+        t_interp = np.union1d(t_interp, start_sample_times(switch))
     try:
-        sol = sim.solve(t_eval=switch, t_interp=interp_times(switch, points_per_half_cycle, early))
+        sol = sim.solve(t_eval=switch, t_interp=t_interp)
     except pybamm.SolverError as exc:
         note = start_voltage_note(model, parameter_values, var_pts) if events_at_start(exc) else ""
         raise solver_failure(exc, failure, note) from None
-    t_all = sol["Time [s]"].entries
-    keep = ~np.isin(t_all, switch[1:])
-    out: dict[str, np.ndarray | str] = {"Time [s]": t_all[keep]}
-    for name in variables:
-        out[name] = sol[name].entries[..., keep]
+    out: dict[str, np.ndarray | str] = dict(schedule_record(sol, switch, variables, switch_samples))
     out["termination"] = str(sol.termination)
     return sol, out
+
+
+def start_sample_times(switch: np.ndarray) -> np.ndarray:
+    """Output times [s] of the start samples of a schedule's intervals (:func:`schedule_record`):
+    one floating-point step after each switch but the first and the last. Pass them to the
+    solver as output times (``t_interp``) with the switches as ``t_eval``.
+
+    Parameters
+    ----------
+    switch : numpy.ndarray
+        The schedule's switch times [s], sorted (:func:`~solidna.models.schedule.switch_times`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Times [s].
+    """
+    return np.nextafter(np.asarray(switch, float)[1:-1], np.inf)
+
+
+def schedule_record(
+    sol: pybamm.Solution,
+    switch: np.ndarray,
+    variables: Sequence[str],
+    switch_samples: bool = True,
+    stops: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """The record of a schedule's solution: ``"Time [s]"`` and ``variables`` at its samples.
+
+    IDAKLU stops at each switch (``t_eval``) and restarts there from a consistent state at the
+    new current. Its sample at a switch is the state of the interval that ended read with the
+    new current (two-valued there), so the record never holds it as it is; with
+    ``switch_samples`` it holds instead, at each switch, the two samples a cycler records (so
+    that a record's capacity integrates to the schedule's):
+
+    * the **end of the interval**: that same state (the integrator's, at the switch) with the
+      current of the interval that ended, at the time one floating-point step before the switch
+      (``numpy.nextafter``; the state changes by ~1e-16 of itself in that step), and at the
+      schedule's end. Where PyBaMM made the integrator stop one step before the switch too (at
+      some of the discontinuities it finds in the current), that sample is the end already;
+    * the **start of the next interval**: IDAKLU's consistent restart (new current, algebraic
+      states solved for it), read at :func:`start_sample_times` as an output time of the new
+      interval; the solution holds it if the solve was given those times. Output times do not
+      move the integrator's steps: the other samples are the same bit for bit.
+
+    Parameters
+    ----------
+    sol : pybamm.Solution
+        The solution (states of every sample: no ``output_variables``).
+    switch : numpy.ndarray
+        The schedule's switch times [s] (:func:`~solidna.models.schedule.switch_times`).
+    variables : sequence of str
+        Names of the PyBaMM variables to return.
+    switch_samples : bool, optional
+        Hold the end samples at the switches (else drop the samples there).
+    stops : numpy.ndarray, optional
+        The times [s] the integrator stopped at, as the solution holds them (default
+        ``switch``: a solve given the switches as ``t_eval``). A stepped solve (``solver.step``
+        from ``t0``) stops at ``t0 + t_eval``, which may differ from the switch in the last bit:
+        its end samples are read one step before the earlier of the two.
+
+    Returns
+    -------
+    dict
+        ``"Time [s]"`` and each variable (arrays, time last).
+    """
+    t_all = sol["Time [s]"].entries
+    sw = np.asarray(switch, float)
+    at_switch = np.isin(t_all, sw[1:] if stops is None else np.asarray(stops, float)[1:])
+    # the schedule's switch nearest each sample: the current changes there
+    k = np.clip(np.searchsorted(sw, t_all), 1, sw.size - 1)
+    nearest = np.where(t_all - sw[k - 1] < sw[k] - t_all, sw[k - 1], sw[k])
+    t_before = np.nextafter(np.minimum(t_all, nearest), -np.inf)
+    end = at_switch & (np.r_[-np.inf, t_all[:-1]] < t_before) & switch_samples
+    keep = ~at_switch | end
+    out = {"Time [s]": np.where(end, t_before, t_all)[keep]}
+    ends = _interval_ends(sol, np.flatnonzero(end), t_before[end], variables) if end.any() else {}
+    for name in variables:
+        values = np.array(sol[name].entries, dtype=float)
+        if name in ends:
+            values[..., end] = ends[name]
+        out[name] = values[..., keep]
+    return out
+
+
+def _interval_ends(
+    sol: pybamm.Solution, idx: np.ndarray, t: np.ndarray, variables: Sequence[str]
+) -> dict[str, np.ndarray]:
+    """``variables`` from the solution's states at the samples ``idx`` (the switches), read at
+    the times ``t`` [s] just before them: with the current of the interval that ends there."""
+    y = sol.y[:, idx]
+    if t.size == 1:
+        # a PyBaMM solution needs two times: the same state read at the two sides of one step
+        t, y = np.array([np.nextafter(t[0], -np.inf), t[0]]), np.repeat(y, 2, axis=1)
+    ends = pybamm.Solution(t, y, sol.all_models[-1], sol.all_inputs[-1], check_solution=False)
+    return {name: ends[name].entries[..., -idx.size :] for name in variables}

@@ -433,14 +433,15 @@ def run_trajectory(
     """
     from ase import units
     from ase.calculators.calculator import CalculationFailed
-    from ase.md.velocitydistribution import MaxwellBoltzmannDistribution, Stationary, ZeroRotation
+    from ase.md.velocitydistribution import Stationary, ZeroRotation, thermalize_momenta
     from ase.md.verlet import VelocityVerlet
 
     cfg = get_md_settings(settings)
     tic = time.perf_counter()
     atoms = build_system(adsorbate, cfg, seed)
     rng = np.random.default_rng([seed, 1])  # velocities: a stream independent of the azimuth
-    MaxwellBoltzmannDistribution(atoms, temperature_K=cfg.temperature_K, rng=rng)
+    # Maxwell-Boltzmann momenta (ASE >= 3.29 name; MaxwellBoltzmannDistribution calls it)
+    thermalize_momenta(atoms, cfg.temperature_K, rng=rng)
     Stationary(atoms)
     ZeroRotation(atoms)
     atoms.calc = _calculator(cfg, adsorbate.charge)
