@@ -58,6 +58,15 @@ def test_a_resolved_run_says_it_is_solving_without_a_fraction() -> None:
     assert seen.calls == [("solving", None)]
 
 
+def test_resolved_nvp_cycling_reports_each_cycle() -> None:
+    from solidna.protocols import GalvanostaticCycling
+
+    seen = Recorder()
+    sd.NVPCell().run(GalvanostaticCycling(1, 3), jump=False, progress=seen)
+    _check_fractions(seen.fractions)
+    assert [m for m, _ in seen.calls] == [f"cycle {c} of 3" for c in (1, 1, 2, 2, 3, 3)]
+
+
 def test_cv_reports_the_share_of_the_sweep_and_is_unchanged_by_it() -> None:
     cell = sd.SymmetricCell()
     seen = Recorder()

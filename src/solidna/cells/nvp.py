@@ -15,6 +15,7 @@ NVP; 1 C is the theoretical capacity (117.6 mAh/g) in one hour.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -359,7 +360,7 @@ class NVPCell(Cell):
             Tolerance of each jump (default :data:`NVP_JUMP_TOLERANCE`).
         progress : callable, optional
             ``progress(message, fraction)`` (:mod:`solidna.progress`): a jumped run reports the
-            cycles done; a resolved run is reported at its start.
+            cycles done, a resolved run each cycle.
 
         Raises
         ------
@@ -420,8 +421,13 @@ class NVPCell(Cell):
             cycles = _fill_skipped(_cycle_table(records, halves, mass_g), records, run.n_cycles)
             inputs["cycle jumping"] = run.record(tol)
         else:
-            (progress or no_progress)("solving", None)
-            records, status = solver.run(steps, points_per_step=points_per_step)
+            report = progress or no_progress
+            n = max(h.cycle for h in halves)  # two steps (half cycles) a cycle
+            records, status = solver.run(
+                steps,
+                points_per_step=points_per_step,
+                progress=lambda f: report(f"cycle {math.ceil(f * n)} of {n}", f),
+            )
             cycles = _cycle_table(records, halves, mass_g).assign(Interpolated=False)
         timeseries = _timeseries(records, area)
         return self._result(

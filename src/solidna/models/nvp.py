@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -807,6 +807,7 @@ class HalfCellSolver:
         steps: Sequence[CurrentStep],
         points_per_step: int = 40,
         start: pybamm.Solution | None = None,
+        progress: Callable[[float], None] | None = None,
     ) -> tuple[list[StepRecord], str]:
         """Run ``steps`` back to back from the fresh cell (or from ``start``).
 
@@ -818,6 +819,9 @@ class HalfCellSolver:
             Output points per step [-].
         start : pybamm.Solution, optional
             Where to start (:meth:`start_at`); default the fresh cell at t = 0.
+        progress : callable, optional
+            Called as ``progress(fraction)`` after each step with the fraction [-] of the steps
+            run.
 
         Returns
         -------
@@ -908,4 +912,6 @@ class HalfCellSolver:
                     "stoichiometry left [0, 1]"
                 )
             solution = new
+            if progress is not None:
+                progress((k + 1) / len(steps))
         return records, "completed"
