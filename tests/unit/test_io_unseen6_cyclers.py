@@ -241,13 +241,20 @@ def test_absolute_time_export_order_from_the_header(tmp_path: Path) -> None:
     m = read(_btlab(tmp_path / "dmy.txt", *args, time_format="Absolute DDMMYYYY"))
     np.testing.assert_allclose(m.data[TIME], [0.0, 10.0])
     assert any("read as day/month/year" in n for n in m.notes)
-    m = read(_btlab(tmp_path / "mdy.txt", *args))  # no statement: month first, said so
-    np.testing.assert_allclose(m.data[TIME], [0.0, 28 * 86400 + 10.0])
-    assert any("read as month/day/year" in n for n in m.notes)
+    # no statement: the values decide (month first would step 28 days between two rows)
+    m = read(_btlab(tmp_path / "mdy.txt", *args))
+    np.testing.assert_allclose(m.data[TIME], [0.0, 10.0])
+    assert any("read as day/month/year (assumed" in n for n in m.notes)
 
 
 def test_ewe_ece_control_without_the_cell_column_is_said(tmp_path: Path) -> None:
-    rows, _, ewe = _gcpl_rows(ece=-0.95)
+    # Ewe and Ece recorded, their difference not exported: the cell voltage is formed
+    rows, cell, _ = _gcpl_rows(ece=-0.95)
     m = read(_mpt(tmp_path / "gcpl.mpt", "Ewe-Ece", rows))
-    np.testing.assert_allclose(m.data[VOLTAGE], ewe, atol=1e-7)
+    np.testing.assert_allclose(m.data[VOLTAGE], cell, atol=1e-7)
+    assert any("formed as 'Ewe/V' - 'Ece/V'" in n for n in m.notes)
+    # neither the cell voltage nor Ece: Ewe, said so
+    cols = [c for c in _COLS if c != "Ece/V"]
+    rows = ["\t".join(r.split("\t")[:3] + r.split("\t")[4:]) for r in rows]
+    m = read(_mpt(tmp_path / "gcpl2.mpt", "Ewe-Ece", rows, cols))
     assert any("records no cell voltage column" in n for n in m.notes)

@@ -307,7 +307,8 @@ def test_line_profile_gives_profile_roughness(tmp_path):
 
 
 # -- item 6: AFM text files that afmformats takes for NT-MDT Nova --------------------------------
-def test_jpk_text_export_is_refused_cleanly(tmp_path, capsys):
+def test_jpk_text_export_is_read_quietly(tmp_path, capsys):
+    # once refused (afmformats reads JPK binary files only); solidna reads it since round 7
     from solidna.analysis.afm import read_force_curves
 
     f = tmp_path / "force-save-test.txt"
@@ -326,9 +327,11 @@ def test_jpk_text_export_is_refused_cleanly(tmp_path, capsys):
     f.write_text("\n".join(head + rows) + "\n")
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
-        with pytest.raises(DataFormatError, match="JPK text export") as err:
-            read_force_curves(f)
-    assert ".jpk-force" in str(err.value)
+        (curve,) = read_force_curves(f)
+    assert curve.metadata["format"] == "JPK text export"
+    assert curve.spring_constant_N_m == pytest.approx(0.05)
+    assert curve.approach_force_N[:7] == pytest.approx([1e-10 * k for k in range(7)])
+    assert len(curve.retract_force_N) == 0  # an extend segment only
     assert capsys.readouterr().err == ""
     assert not seen, [str(w.message) for w in seen]
 

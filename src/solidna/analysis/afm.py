@@ -2,6 +2,8 @@
 
 Files are read with ``afmformats`` (MIT; JPK ``.jpk-force``/``.jpk-force-map``, Asylum/Igor
 ``.ibw``, AFM Workshop CSV, NT-MDT, ...), imported lazily (``pip install solidna[surface]``).
+JPK text exports (``# TEXT EXPORT``), which afmformats does not read, are read here
+(:func:`read_jpk_text`).
 
 The contact models are written here rather than taken from nanite, which is GPL-3.0 (solidna is
 BSD-3). Force ``F`` against indentation ``delta`` (``E* = E / (1 - nu^2)``):
@@ -23,6 +25,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -40,6 +43,8 @@ __all__ = [
     "ContactFit",
     "INDENTERS",
     "read_force_curves",
+    "read_jpk_text",
+    "read_nanoscope_ascii",
     "indentation_force",
     "fit_contact",
     "adhesion",
@@ -131,8 +136,15 @@ class ForceCurve:
 
 
 #: What a JPK text export starts with (JPK Data Processing, "Export as text"); afmformats reads
-#: JPK curves only from the binary .jpk-force/.jpk-force-map files.
+#: JPK curves only from the binary .jpk-force/.jpk-force-map files, so solidna reads the text
+#: export itself (:func:`read_jpk_text`).
 _JPK_TEXT_MARKS = ("# TEXT EXPORT", "# springConstant:", "# segment:")
+#: JPK channel names of the cantilever base position, in afmformats' order of preference for the
+#: binary files (measured sensor heights before the piezo's nominal ``height``), so that a curve
+#: reads the same from its text export as from its .jpk-force file.
+_JPK_HEIGHTS = ("strainGaugeHeight", "capacitiveSensorHeight", "measuredHeight", "height")
+#: Unit prefixes a JPK text export may carry on a column (it writes SI base units by default).
+_JPK_PREFIX = {"": 1.0, "m": 1e-3, "u": 1e-6, "\u00b5": 1e-6, "\u03bc": 1e-6, "n": 1e-9, "p": 1e-12}
 
 
 @contextmanager
@@ -155,11 +167,400 @@ def _quiet_afmformats() -> Iterator[None]:
 
 
 def _jpk_text(p: Path) -> bool:
-    if p.suffix.lower() != ".txt":
-        return False
     with open(p, "rb") as fh:  # the header only
-        head = fh.read(4000).decode("latin-1")
-    return head.startswith(_JPK_TEXT_MARKS[0]) or all(m in head for m in _JPK_TEXT_MARKS[1:])
+        head = fh.read(4000).decode("latin-1").lstrip("\ufeff")
+    if head.startswith(_JPK_TEXT_MARKS[0]):
+        return True
+    return p.suffix.lower() == ".txt" and all(m in head for m in _JPK_TEXT_MARKS[1:])
+
+
+def _jpk_scale(unit: str, base: str) -> float | None:
+    """The factor from ``unit`` (``nm``, ``N``, ``pN`` ...) to the SI ``base`` unit, or None when
+    ``unit`` is not that quantity."""
+    unit = unit.strip()
+    if not unit.endswith(base):
+        return None
+    return _JPK_PREFIX.get(unit[: -len(base)])
+
+
+def _jpk_segments(p: Path) -> list[dict[str, Any]]:
+    """The segments of a JPK text export: header settings (``# key: value``) and numeric rows.
+
+    A segment's header holds ``segment`` (extend, retract, pause ...), ``columns`` and ``units``;
+    a header line after rows starts the next segment (JPK repeats the whole header there).
+    """
+    segments: list[dict[str, Any]] = []
+    head: dict[str, str] = {}
+    rows: list[list[float]] = []
+    for n, line in enumerate(p.read_bytes().decode("latin-1").splitlines(), 1):
+        text = line.strip()
+        if not text:
+            continue
+        if text.startswith("#"):
+            if rows:
+                segments.append({"head": head, "rows": rows})
+                # file settings carry over; JPK repeats each segment's own below
+                head = {k: v for k, v in head.items() if k not in ("segmentIndex", "segment")}
+                rows = []
+            key, sep, value = text.lstrip("#").partition(":")
+            if sep:
+                head[key.strip()] = value.strip()
+            continue
+        try:
+            rows.append([float(v) for v in text.split()])
+        except ValueError:
+            raise DataFormatError(
+                f"{p}: line {n} of the JPK text export is neither a '#' header line nor a row of "
+                f"numbers ({text[:60]!r}); export the curve again from JPK Data Processing."
+            ) from None
+    if rows:
+        segments.append({"head": head, "rows": rows})
+    return segments
+
+
+def _deflection_force(
+    d: np.ndarray,
+    unit: str,
+    column: str,
+    kspring: float | None,
+    sens: float | None,
+    where: str,
+    notes: list[str],
+) -> np.ndarray:
+    """A deflection column as a force [N]: in N (any prefix) as it is, in m times the spring
+    constant, in V times the sensitivity [m/V] and the spring constant; a note says which
+    calibration was used (added once to ``notes``)."""
+    if (s := _jpk_scale(unit, "N")) is not None:
+        return d * s
+    volts = _jpk_scale(unit, "V")
+    s = volts if volts is not None else _jpk_scale(unit, "m")
+    if s is None:
+        raise DataFormatError(f"{where}: {column!r} is in {unit!r}; solidna reads it in N, m or V.")
+    need = {"spring constant": kspring} | ({"sensitivity": sens} if volts is not None else {})
+    missing = " and ".join(n for n, v in need.items() if not v)
+    if missing:
+        raise DataFormatError(
+            f"{where}: {column!r} is in {unit!r} and the file states no {missing} to turn it "
+            "into a force. Give it (--spring-constant '0.05 N/m', --sensitivity '50 nm/V' with "
+            "solidna analyze; spring_constant_N_m=, sensitivity= [m/V] in Python) or export the "
+            "deflection as a force (N)."
+        )
+    note = f"{column!r} in {unit} turned into a force with k = {kspring:g} N/m"
+    note += f" and a sensitivity of {sens:g} m/V" if volts is not None else ""
+    if note not in notes:
+        notes.append(note)
+    return d * s * (sens if volts is not None else 1.0) * kspring
+
+
+def read_jpk_text(
+    path: str | os.PathLike[str],
+    sensitivity: float | None = None,
+    spring_constant_N_m: float | None = None,
+) -> list[ForceCurve]:
+    """Force curves of a JPK text export (JPK Data Processing "Export as text", ``.txt``).
+
+    afmformats reads JPK curves only from the binary ``.jpk-force`` files; the text export is a
+    plain table per segment under ``# segment:``, ``# columns:`` and ``# units:`` lines, read
+    here. The base position is the first of ``strainGaugeHeight``, ``capacitiveSensorHeight``,
+    ``measuredHeight``, ``height`` the file holds (afmformats' choice for the binary files); the
+    force is ``vDeflection`` in N, or in m or V turned into a force with the spring constant and
+    sensitivity the header states (``# springConstant:``, ``# sensitivity:``) or given. A curve
+    starts at each ``segmentIndex: 0``; its first ``extend`` segment is the approach, its first
+    ``retract`` the retract curve, and pauses are left out (noted in ``metadata``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The text export.
+    sensitivity : float, optional
+        Deflection sensitivity [m/V]; replaces the header's value.
+    spring_constant_N_m : float, optional
+        Spring constant [N/m]; replaces the header's value.
+
+    Returns
+    -------
+    list of ForceCurve
+        One per curve of the file, SI units.
+
+    Raises
+    ------
+    DataFormatError
+        No height or ``vDeflection`` column, units that are not a length or a force, a
+        deflection in V or m without the calibration that turns it into a force, or no
+        ``extend`` segment.
+    """
+    p = Path(path)
+    groups: list[list[dict[str, Any]]] = []
+    for seg in _jpk_segments(p):
+        index, kind = seg["head"].get("segmentIndex"), seg["head"].get("segment")
+        # a curve starts at segment 0 (or, without indices, where a segment kind repeats)
+        if (
+            not groups
+            or index == "0"
+            or (index is None and any(s["head"].get("segment") == kind for s in groups[-1]))
+        ):
+            groups.append([])
+        groups[-1].append(seg)
+    if not groups:
+        raise DataFormatError(f"{p}: the JPK text export holds no rows of numbers.")
+    return [_jpk_curve(p, k, g, sensitivity, spring_constant_N_m) for k, g in enumerate(groups)]
+
+
+def _jpk_number(head: dict[str, str], key: str, positive: bool = True) -> float | None:
+    """A header value as a number; None when absent, not a number (JPK writes ``----``) or,
+    with ``positive``, not above zero."""
+    try:
+        value = float(head.get(key, ""))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and (value > 0 or not positive) else None
+
+
+def _jpk_curve(
+    p: Path,
+    k: int,
+    group: list[dict[str, Any]],
+    sensitivity: float | None,
+    spring_constant_N_m: float | None,
+) -> ForceCurve:
+    """One curve (its segments) of a JPK text export; see :func:`read_jpk_text`."""
+    where = f"{p}: curve {k + 1}" if k else f"{p}"
+    kinds = [s["head"].get("segment", "").lower() for s in group]
+    if "extend" not in kinds:
+        raise DataFormatError(
+            f"{where}: no 'extend' segment (segments: {', '.join(kinds) or 'unnamed'}); export "
+            "the approach (extend) segment with the curve."
+        )
+    head = group[kinds.index("extend")]["head"]
+    kspring = spring_constant_N_m or _jpk_number(head, "springConstant")
+    sens = sensitivity or _jpk_number(head, "sensitivity")
+    notes: list[str] = []
+
+    def columns(seg: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+        h = seg["head"]
+        names = h.get("columns", "").split()
+        units = h.get("units", "").split()
+        width = min(len(r) for r in seg["rows"])
+        if not names or len(units) != len(names) or width < len(names):
+            raise DataFormatError(
+                f"{where}: segment {h.get('segment', '?')!r} names {len(names)} columns with "
+                f"{len(units)} units over rows of {width} numbers; the '# columns:' and "
+                "'# units:' lines must match the rows. Export the curve again."
+            )
+        table = np.array([r[: len(names)] for r in seg["rows"]], dtype=float)
+        hname = next((c for c in _JPK_HEIGHTS if c in names), None)
+        if hname is None or "vDeflection" not in names:
+            raise DataFormatError(
+                f"{where}: the export needs a height column ({', '.join(_JPK_HEIGHTS)}) and "
+                f"'vDeflection'; it holds {', '.join(names)}. Select them in JPK Data "
+                "Processing's text export."
+            )
+        hscale = _jpk_scale(units[names.index(hname)], "m")
+        if hscale is None:
+            raise DataFormatError(
+                f"{where}: {hname!r} is in {units[names.index(hname)]!r}, not a length; export "
+                "it calibrated (in m)."
+            )
+        dunit = units[names.index("vDeflection")]
+        d = table[:, names.index("vDeflection")]
+        force = _deflection_force(d, dunit, "vDeflection", kspring, sens, where, notes)
+        return table[:, names.index(hname)] * hscale, force
+
+    ha, fa = columns(group[kinds.index("extend")])
+    if "retract" in kinds:
+        hr, fr = columns(group[kinds.index("retract")])
+    else:
+        hr, fr = np.empty(0), np.empty(0)
+        notes.append("no 'retract' segment: the approach alone")
+    left = sorted({s for s in kinds if s not in ("extend", "retract")})
+    if left or kinds.count("extend") > 1 or kinds.count("retract") > 1:
+        notes.append(
+            f"segments {', '.join(kinds)}: the first extend and retract are analysed, the "
+            "others left out"
+        )
+    x, y = (_jpk_number(head, key, positive=False) for key in ("xPosition", "yPosition"))
+    try:
+        index = int(head.get("index", k))
+    except ValueError:
+        index = k
+    if index < 0:  # "index: -1": a single curve, not a map point
+        index = k
+    meta: dict[str, Any] = {"format": "JPK text export", "notes": notes}
+    if sens:
+        meta["sensitivity"] = sens
+    return ForceCurve(
+        ha,
+        fa,
+        hr,
+        fr,
+        kspring,
+        None if x is None or y is None else (x, y),
+        index,
+        p,
+        meta,
+    )
+
+
+#: A column of a Bruker NanoScope Analysis "ASCII Export" of a force curve: a quantity, a unit
+#: and the segment, in either order (``Calc_Ramp_Ex_nm``, ``Defl_V_Ex``, ``Defl_pN_Rt``,
+#: ``Height_Sensor_nm_Ex``).
+_NANOSCOPE_COLUMN = re.compile(
+    r"^(?P<what>[A-Za-z]+(?:_[A-Za-z]+)*?)_(?P<a>[A-Za-z]+)_(?P<b>[A-Za-z]+)$"
+)
+_NANOSCOPE_SEGMENTS = {"ex": "approach", "rt": "retract"}
+#: Base positions in order of preference: the Z sensor (measured) before the calculated ramp.
+_NANOSCOPE_HEIGHTS = ("height_sensor", "zsensor", "calc_ramp", "ramp")
+
+
+#: How many lines an exported NanoScope header ("Export header" in the ASCII export) may take
+#: before the column line.
+NANOSCOPE_HEADER_LINES = 5000
+
+
+def _nanoscope_start(lines: Sequence[str]) -> int | None:
+    """Index of the column line of a NanoScope ASCII export (below an exported header, if any),
+    or None."""
+    for i, line in enumerate(lines[:NANOSCOPE_HEADER_LINES]):
+        if "_Ex" in line and _nanoscope_columns(line) is not None:
+            return i
+    return None
+
+
+#: Calibration lines of an exported NanoScope header: ``\@Sens. DeflSens: V 25.00 nm/V`` (the
+#: deflection sensitivity) and ``\Spring Constant: 0.318`` [N/m].
+_NANOSCOPE_SENS = re.compile(r"^\\@?(?:\d:)?Sens\.\s*DeflSens:\s*V\s+([-+\d.eE]+)\s*nm/V", re.I)
+_NANOSCOPE_SPRING = re.compile(r"^\\@?(?:\d:)?Spring\s+constant:\s*(?:V\s+)?([-+\d.eE]+)", re.I)
+
+
+def _nanoscope_calibration(header: Sequence[str]) -> dict[str, float]:
+    """The deflection sensitivity [m/V] and spring constant [N/m] an exported NanoScope header
+    states (positive values only)."""
+    out: dict[str, float] = {}
+    for line in header:
+        for key, pattern, scale in (
+            ("sensitivity", _NANOSCOPE_SENS, 1e-9),
+            ("spring constant", _NANOSCOPE_SPRING, 1.0),
+        ):
+            m = pattern.match(line.strip())
+            if m and key not in out:
+                try:
+                    value = float(m.group(1)) * scale
+                except ValueError:
+                    continue
+                if math.isfinite(value) and value > 0:
+                    out[key] = value
+    return out
+
+
+def _nanoscope_columns(line: str) -> dict[str, tuple[str, str, str]] | None:
+    """{column: (quantity, unit, segment)} when ``line`` is the header of a NanoScope ASCII
+    force-curve export (a ``Calc_Ramp``/``Defl`` column of each segment), else None."""
+    out = {}
+    for name in (c.strip() for c in line.split("\t")):
+        m = _NANOSCOPE_COLUMN.match(name)
+        if not m:
+            continue
+        a, b = m.group("a"), m.group("b")
+        seg, unit = (a, b) if a.lower() in _NANOSCOPE_SEGMENTS else (b, a)
+        if seg.lower() in _NANOSCOPE_SEGMENTS:
+            out[name] = (m.group("what").lower(), unit, _NANOSCOPE_SEGMENTS[seg.lower()])
+    what = {q for q, _, _ in out.values()}
+    return out if "defl" in what and what & set(_NANOSCOPE_HEIGHTS) else None
+
+
+def read_nanoscope_ascii(
+    path: str | os.PathLike[str],
+    sensitivity: float | None = None,
+    spring_constant_N_m: float | None = None,
+) -> list[ForceCurve]:
+    """A force curve of a Bruker NanoScope Analysis "ASCII Export" (tab-separated ``.txt``).
+
+    The columns name quantity, unit and segment (``Calc_Ramp_Ex_nm``, ``Calc_Ramp_Rt_nm``,
+    ``Defl_V_Ex``, ``Defl_V_Rt``), each segment in time order. The ramp is the Z extension
+    towards the sample (a curve on mica rises at the ramp's largest values), so the base
+    position is minus the ramp (or the Z sensor height, when exported). The deflection in V
+    ("Native" units) needs the sensitivity [m/V] and the spring constant, in nm the spring
+    constant; in pN or nN it is the force. afmformats does not read this export.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The export.
+    sensitivity : float, optional
+        Deflection sensitivity [m/V]; else the exported header's ``Sens. DeflSens`` when the
+        header was exported with the curve (the columns alone do not record it).
+    spring_constant_N_m : float, optional
+        Spring constant [N/m]; else the exported header's ``Spring Constant``.
+
+    Returns
+    -------
+    list of ForceCurve
+        The curve, SI units.
+
+    Raises
+    ------
+    DataFormatError
+        Rows that are not numbers, a segment without its base position or deflection, or a
+        deflection in V or nm without the calibration it needs.
+    """
+    p = Path(path)
+    lines = p.read_bytes().decode("latin-1").lstrip("\ufeff").splitlines()
+    start = _nanoscope_start(lines)
+    if start is None:
+        raise DataFormatError(f"{p}: not a NanoScope ASCII force-curve export.")
+    columns = _nanoscope_columns(lines[start])
+    names = [c.strip() for c in lines[start].split("\t")]
+    rows = []
+    for n, line in enumerate(lines[start + 1 :], start + 2):
+        if not line.strip():
+            continue
+        cells = [c.strip() for c in line.split("\t")]
+        try:
+            rows.append([float(c) if c else np.nan for c in cells[: len(names)]])
+        except ValueError:
+            raise DataFormatError(
+                f"{p}: line {n} is not a row of numbers ({line[:60]!r}); export the curve again "
+                "from NanoScope Analysis (ASCII Export)."
+            ) from None
+    width = len(names)
+    table = np.array([r + [np.nan] * (width - len(r)) for r in rows], dtype=float)
+    notes = ["NanoScope ASCII export: base position = minus the Z ramp (extension to the sample)"]
+    stated = _nanoscope_calibration(lines[:start])
+    if sensitivity is None and "sensitivity" in stated:
+        sensitivity = stated["sensitivity"]
+        notes.append(f"sensitivity {sensitivity:g} m/V from the exported header (DeflSens)")
+    if spring_constant_N_m is None and "spring constant" in stated:
+        spring_constant_N_m = stated["spring constant"]
+        notes.append(f"spring constant {spring_constant_N_m:g} N/m from the exported header")
+    segments = {}
+    for seg in ("approach", "retract"):
+        own = {c: v for c, v in columns.items() if v[2] == seg}
+        hname = next((c for q in _NANOSCOPE_HEIGHTS for c, v in own.items() if v[0] == q), None)
+        dname = next((c for c, v in own.items() if v[0] == "defl"), None)
+        if hname is None or dname is None:
+            segments[seg] = (np.empty(0), np.empty(0))
+            continue
+        hunit, dunit = own[hname][1], own[dname][1]
+        hscale = _jpk_scale(hunit, "m")
+        if hscale is None:
+            raise DataFormatError(f"{p}: {hname!r} is in {hunit!r}, not a length.")
+        h = table[:, names.index(hname)]
+        d = table[:, names.index(dname)]
+        keep = np.isfinite(h) & np.isfinite(d)
+        force = _deflection_force(
+            d[keep], dunit, dname, spring_constant_N_m, sensitivity, str(p), notes
+        )
+        segments[seg] = (-h[keep] * hscale, force)
+    if segments["approach"][0].size == 0:
+        raise DataFormatError(
+            f"{p}: no approach (Ex) columns with a base position and a deflection; export "
+            "'Extend' with the ramp and the deflection."
+        )
+    (ha, fa), (hr, fr) = segments["approach"], segments["retract"]
+    meta: dict[str, Any] = {"format": "NanoScope ASCII export", "notes": notes}
+    if sensitivity:
+        meta["sensitivity"] = sensitivity
+    return [ForceCurve(ha, fa, hr, fr, spring_constant_N_m, None, 0, p, meta)]
 
 
 def read_force_curves(
@@ -194,9 +595,10 @@ def read_force_curves(
     Raises
     ------
     DataFormatError
-        Empty/unreadable file, a JPK text export (afmformats reads JPK binary files only), an
-        NT-MDT Nova ``.txt`` without ``sensitivity`` and ``spring_constant_N_m``, no
-        force-distance data, or ``afmformats`` missing.
+        Empty/unreadable file, an NT-MDT Nova ``.txt`` without ``sensitivity`` and
+        ``spring_constant_N_m``, no force-distance data, or ``afmformats`` missing. A JPK text
+        export (``# TEXT EXPORT``) is read by :func:`read_jpk_text` (afmformats reads JPK
+        binary files only).
     """
     from solidna.analysis.io import check_file
 
@@ -209,12 +611,14 @@ def read_force_curves(
         if value is not None:
             override[key] = positive_float(value, key, unit)
     if _jpk_text(p):
-        raise DataFormatError(
-            f"{p}: a JPK text export (.txt). afmformats reads JPK force curves only from the "
-            "binary files (it takes any numeric .txt for an NT-MDT Nova export), so solidna "
-            "cannot read this one: save the curve as .jpk-force (or the map as .jpk-force-map) "
-            "in JPK Data Processing and give that file."
-        )
+        # afmformats reads JPK curves only from the binary files and would take this for an
+        # NT-MDT Nova export (any numeric .txt)
+        return read_jpk_text(p, override.get("sensitivity"), override.get("spring constant"))
+    with open(p, "rb") as fh:  # the header only (an exported NanoScope header included)
+        head = fh.read(1 << 18).decode("latin-1").lstrip("\ufeff").splitlines()
+    if _nanoscope_start(head) is not None:
+        # afmformats does not read NanoScope Analysis' ASCII export
+        return read_nanoscope_ascii(p, override.get("sensitivity"), override.get("spring constant"))
     af = require_surface_extra("afmformats")
     try:
         # afmformats loads lazily: a broken file fails when its columns are first read

@@ -8,6 +8,12 @@ documented, fixed serialisation (gwyddion.net, "Gwyddion native file format"). T
 state their grid in ``key : value`` lines (``Image Width``/``Image Height`` [pixels], ``Real
 Width``/``Real Height``, ``Z Unit``; Nanosurf's text export) are read here too, in the units the
 header gives: SurfaceTopography's matrix reader takes them for one row of heights in metres.
+Text tables whose column names state length units (a profilometer's ``Lateral(µm),Total
+Profile(Å)``, ``x (um),y (um),z (nm)``) are read here in those units (SurfaceTopography skips the
+header and takes every value for metres); a table whose named units include no length (a
+cycler's ``Test Time / s,Voltage / V``) is refused rather than read as a profile. Keyence VK-X
+CSV exports (``"XY Calibration","138.000","nm"``, ``"Horizontal"``, ``"Vertical"``, ``"Unit"``,
+then the height rows; English or German keys) are read here too.
 
 Roughness (ISO 25178-2 areal parameters, on the levelled heights ``z`` of the evaluation area):
 
@@ -213,6 +219,257 @@ def _read_header_grid(p: Path) -> Topography | None:
 
 
 # --------------------------------------------------------------------------------------------
+# Keyence VK-X CSV export ("ImageDataCsv")
+# --------------------------------------------------------------------------------------------
+#: Keys of a Keyence VK-X CSV export, English and German (as matusm/Kcsv2Bcr reads them): the
+#: pixel size with its unit, the grid and the height unit.
+_KEYENCE_KEYS = {
+    "xy calibration": "pixel",
+    "xy-justierung": "pixel",
+    "horizontal": "nx",
+    "horizont.": "nx",
+    "vertical": "ny",
+    "vertikal": "ny",
+    "unit": "unit",
+    "einheit": "unit",
+}
+
+
+def _csv_cells(line: str) -> list[str]:
+    return [c.strip().strip('"').strip() for c in line.split(",")]
+
+
+def _read_keyence_csv(p: Path) -> Topography | None:
+    """A Keyence VK-X "ImageDataCsv" export: quoted ``"key","value"[,"unit"]`` lines
+    (``"XY Calibration","138.000","nm"``, ``"Horizontal"``, ``"Vertical"``, ``"Unit","um"``),
+    a line naming the data (``"Height"``), then one row of heights per profile (an empty or
+    non-numeric cell is a missing point); None for any other file. SurfaceTopography does not
+    read this export."""
+    with open(p, "rb") as fh:
+        head = fh.read(4096)
+    lowered = head.decode("latin-1").lower()
+    if b"\0" in head or not any(f'"{k}"' in lowered for k in ("xy calibration", "xy-justierung")):
+        return None
+    raw = p.read_bytes()
+    try:
+        lines = raw.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError:
+        lines = raw.decode("latin-1").splitlines()  # Keyence writes ISO-8859-1 (Kcsv2Bcr)
+    found: dict[str, list[str]] = {}
+    start, name = None, "Height"
+    for n, line in enumerate(lines):
+        cells = _csv_cells(line)
+        key = _KEYENCE_KEYS.get(cells[0].lower())
+        if key and len(cells) >= 2:
+            found[key] = cells[1:]
+        elif len(cells) == 1 and cells[0] and "nx" in found:
+            start, name = n + 1, cells[0]  # the data named ("Height"): the table follows
+            break
+    if start is None or not {"pixel", "nx", "ny"} <= set(found):
+        raise DataFormatError(
+            f"{p}: a Keyence CSV export without its grid ('XY Calibration', 'Horizontal', "
+            "'Vertical' and a line naming the data, e.g. 'Height'); export it again."
+        )
+    try:
+        nx, ny = int(float(found["nx"][0])), int(float(found["ny"][0]))
+        pixel = float(found["pixel"][0])
+    except ValueError:
+        raise DataFormatError(f"{p}: the Keyence header's grid is not numeric: {found}.") from None
+    pixel_unit = found["pixel"][1] if len(found["pixel"]) > 1 else ""
+    z_unit = found.get("unit", [""])[0]
+    notes: list[str] = []
+    for unit, what in ((pixel_unit, "XY Calibration"), (z_unit, "Unit")):
+        if unit not in _UNITS:
+            raise DataFormatError(
+                f"{p}: the Keyence header's {what} unit {unit!r} is not a length unit solidna "
+                f"knows ({sorted(_UNITS)})."
+            )
+    rows = []
+    for line in lines[start:]:
+        cells = _csv_cells(line)
+        if len(cells) < nx:
+            continue  # a blank line or a trailing note
+        rows.append([_number_or_nan(c) for c in cells[:nx]])
+        if len(rows) == ny:
+            break
+    if len(rows) != ny:
+        raise DataFormatError(
+            f"{p}: the Keyence header gives {ny} profiles of {nx} points but the file holds "
+            f"{len(rows)}; it is cut short."
+        )
+    z = np.array(rows, dtype=float) * _UNITS[z_unit]
+    if np.isnan(z).any():
+        notes.append(f"{int(np.isnan(z).sum())} missing points (empty cells) left out")
+    notes.append(
+        f"Keyence CSV: {ny} x {nx} heights in {z_unit}, pixel {pixel:g} {pixel_unit} "
+        "(XY Calibration)"
+    )
+    step = pixel * _UNITS[pixel_unit]
+    return Topography(z, (nx * step, ny * step), name, p, [name], notes, {"header": found})
+
+
+def _number_or_nan(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
+# --------------------------------------------------------------------------------------------
+# Text table whose column names state their units (profilometer exports)
+# --------------------------------------------------------------------------------------------
+#: A column name with its unit: ``Lateral(µm)``, ``Total Profile (Å)``, ``x [um]``, ``z/nm``.
+_NAMED_UNIT = re.compile(r"^(?P<name>.*?)\s*(?:[(\[]\s*(?P<u1>[^)\]]+?)\s*[)\]]|/\s*(?P<u2>\S+))$")
+#: Length units a column name may carry: those of the file readers (:data:`_UNITS`) but ``A``,
+#: which in a column name is the ampere (``Current (A)``), and the angstrom's own spellings.
+_COLUMN_UNITS = {k: v for k, v in _UNITS.items() if k != "A"} | {
+    "\u00c5": 1e-10,
+    "\u212b": 1e-10,
+    "angstrom": 1e-10,
+    "micron": 1e-6,
+    "cm": 1e-2,
+}
+#: Names of the lateral position (x) and of the height columns of a profile or x, y, z table.
+_X_NAME = re.compile(r"^(?:x|lateral|position|distance|length|scan|encoder\s*1?)\b", re.I)
+_Y_NAME = re.compile(r"^y\b", re.I)
+_Z_NAME = re.compile(
+    r"^(?:z|height|profile|total\s+profile|raw\s+profile|altitude|topography|depth|elevation|"
+    r"surface)\b",
+    re.I,
+)
+
+
+def _column_unit(field: str) -> tuple[str, float | None]:
+    """(name, factor to metres) of a column name; factor None when it names no length unit."""
+    m = _NAMED_UNIT.match(field.strip())
+    if not m:
+        return field.strip(), None
+    unit = (m.group("u1") or m.group("u2") or "").strip()
+    return m.group("name").strip(), _COLUMN_UNITS.get(unit, _COLUMN_UNITS.get(unit.lower()))
+
+
+def _header_fields(line: str) -> list[str]:
+    """The cells of a header line: split at tabs, semicolons or commas, else at white space
+    outside a bracketed unit (``x (um) z (nm)``); trailing empty cells dropped."""
+    for sep in ("\t", ";", ","):
+        if sep in line:
+            cells = [c.strip() for c in line.split(sep)]
+            break
+    else:
+        cells = re.findall(r"[^\s(\[]+(?:\s*[(\[][^)\]]*[)\]])?", line)
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def _read_named_table(p: Path, channel: str | int | None) -> Topography | None:
+    """A profile (x and height columns) or an x, y, z grid from a text table whose column names
+    state length units (Bruker Dektak ``Lateral(µm),Total Profile(Å)``, ``Altitude (µm)``,
+    ``x (um),y (um),z (nm)``); None for any other file, which SurfaceTopography then reads.
+
+    SurfaceTopography's text readers skip the header and take every value for metres, so a
+    profile in µm and nm came out 1e6 and 1e9 times too large; the units named are applied here.
+    """
+    with open(p, "rb") as fh:
+        head = fh.read(4096)
+    if b"\0" in head or not re.search(rb"[(\[/]", head):
+        return None
+    raw = p.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    lines = text.splitlines()
+    header, rows, start = None, [], 0
+    for n, line in enumerate(lines):
+        cells = _header_fields(line)
+        try:
+            values = [float(c) for c in cells]
+        except ValueError:
+            if len(rows) >= 3:
+                break  # the table ended (a footer follows)
+            header, rows, start = cells, [], n + 1
+            continue
+        if values:
+            rows.append(values)
+    if header is None or len(rows) < 3 or any(len(r) != len(header) for r in rows):
+        return None
+    names, factors = zip(*(_column_unit(c) for c in header), strict=True)
+    if not any(f is not None for f in factors):
+        stated = [c for c in header if _NAMED_UNIT.match(c)]
+        if len(stated) >= 2:
+            # e.g. a cycler table ("Test Time / s, Voltage / V"), which SurfaceTopography would
+            # read as a profile in metres
+            raise DataFormatError(
+                f"{p}: its columns state units ({', '.join(repr(c) for c in stated)}) and none "
+                "is a length: not a height profile or map. A topography table names its "
+                "positions and heights, e.g. 'x (um)' and 'z (nm)'."
+            )
+        return None  # no length unit named: not this layout
+    table = np.array(rows, dtype=float)
+    lengths = [k for k, f in enumerate(factors) if f is not None]
+    x_col = next((k for k in lengths if _X_NAME.match(names[k])), None)
+    y_col = next((k for k in lengths if _Y_NAME.match(names[k])), None)
+    heights = [k for k in lengths if _Z_NAME.match(names[k]) and k not in (x_col, y_col)]
+    if not heights:
+        heights = [k for k in lengths if k not in (x_col, y_col)]
+    if x_col is None or not heights:
+        if any(_NAMED_UNIT.match(c) and f is None for c, f in zip(header, factors, strict=True)):
+            return None  # other quantities (s, V, A ...) beside a length: not a height table
+        found = ", ".join(repr(h) for h in header)
+        raise DataFormatError(
+            f"{p}: the columns ({found}) name length units but solidna cannot tell the lateral "
+            "position from the height: name them e.g. 'x (um)' and 'z (nm)' (and 'y (um)' for "
+            "a map)."
+        )
+    choices = [names[k] for k in heights]
+    z_col = heights[_pick(choices, channel, p)]
+    notes = [
+        f"columns {names[x_col]!r} and {names[z_col]!r} of a text table, in the units their "
+        "names state"
+    ]
+    if len(heights) > 1:
+        notes.append(f"height columns {choices}: {names[z_col]!r} read (choose with channel)")
+    x = table[:, x_col] * factors[x_col]
+    z = table[:, z_col] * factors[z_col]
+    meta = {"columns": list(header), "table starts at line": start + 1}
+    if y_col is not None:
+        return _named_grid(p, x, table[:, y_col] * factors[y_col], z, names[z_col], notes, meta)
+    step = np.diff(x)
+    if not (np.all(step > 0) or np.all(step < 0)):
+        raise DataFormatError(
+            f"{p}: the lateral positions {names[x_col]!r} do not run one way (a profile's x "
+            "must rise or fall steadily); several scans in one table are not read."
+        )
+    order = np.argsort(x)
+    x, z = x[order], z[order]
+    uniform = np.allclose(np.diff(x), np.diff(x).mean(), rtol=1e-3)
+    # a uniform scan's length counts one spacing per point, as SurfaceTopography's line scans
+    length = len(x) * np.diff(x).mean() if uniform else x[-1] - x[0]
+    notes.append(
+        f"a line profile of {len(z)} points, not a height map: profile roughness (Ra, Rq, ISO 4287)"
+    )
+    return Topography(z, (float(length), 0.0), names[z_col], p, choices, notes, meta, x - x[0])
+
+
+def _named_grid(p: Path, x, y, z, name: str, notes: list[str], meta: dict) -> Topography:
+    """An x, y, z table on a full rectangular grid -> a height map (rows: y)."""
+    xs, ys = np.unique(x), np.unique(y)
+    if xs.size * ys.size != z.size or xs.size < 2 or ys.size < 2:
+        raise DataFormatError(
+            f"{p}: the x, y, z table holds {z.size} points on {xs.size} x and {ys.size} y "
+            "values: not a full grid. Export the map as a height matrix or a complete grid."
+        )
+    grid = np.full((ys.size, xs.size), np.nan)
+    grid[np.searchsorted(ys, y), np.searchsorted(xs, x)] = z
+    if np.isnan(grid).any():
+        raise DataFormatError(f"{p}: the x, y, z table repeats points; not a full grid.")
+    size = (xs.size * np.diff(xs).mean(), ys.size * np.diff(ys).mean())
+    notes.append(f"a {ys.size} x {xs.size} grid from the x, y, z columns")
+    return Topography(grid, (float(size[0]), float(size[1])), name, p, [name], notes, meta)
+
+
+# --------------------------------------------------------------------------------------------
 # Gwyddion GwyContainer
 # --------------------------------------------------------------------------------------------
 def _cstring(buf: bytes, i: int) -> tuple[str, int]:
@@ -349,6 +606,9 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
     grid = _read_header_grid(p)
     if grid is not None:
         return grid
+    table = _read_keyence_csv(p) or _read_named_table(p, channel)
+    if table is not None:
+        return table
     st = require_surface_extra("SurfaceTopography")
     try:
         reader = st.open_topography(str(p))

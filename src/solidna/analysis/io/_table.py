@@ -44,6 +44,8 @@ __all__ = [
     "spectrum_index",
     "parse_durations",
     "clock_seconds",
+    "read_clock",
+    "wall_clock",
     "time_from_clock",
     "EC_LAB_DEFAULT_AREA_CM2",
     "stored_area",
@@ -727,47 +729,123 @@ def parse_durations(values: pd.Series) -> np.ndarray | None:
 
 
 #: Date-and-time formats of a time column that holds the clock (EC-Lab/BT-Lab's absolute time
-#: export writes ``11/20/2024 11:38:41.707`` under ``time/s``): ISO first, then month first (as
-#: EC-Lab writes every date, e.g. its header's ``Acquisition started on``), then day first.
+#: export writes ``11/20/2024 11:38:41.707`` under ``time/s``) or of a wall-clock column beside
+#: the test time (Neware's ``Realtime``, Maccor's ``DPt Time``): ISO first, then month first (as
+#: EC-Lab writes every date, e.g. its header's ``Acquisition started on``), then day first. Where
+#: both of the last two read a column, :func:`read_clock` decides between them by the values.
 CLOCK_FORMATS = (
     ("%Y-%m-%d %H:%M:%S.%f", "year-month-day"),
     ("%Y-%m-%d %H:%M:%S", "year-month-day"),
+    ("%Y-%m-%d %H:%M", "year-month-day"),
     ("%Y-%m-%dT%H:%M:%S.%f", "year-month-day"),
     ("%Y-%m-%dT%H:%M:%S", "year-month-day"),
+    ("%Y/%m/%d %H:%M:%S.%f", "year/month/day"),
+    ("%Y/%m/%d %H:%M:%S", "year/month/day"),
     ("%m/%d/%Y %H:%M:%S.%f", "month/day/year"),
     ("%m/%d/%Y %H:%M:%S", "month/day/year"),
+    ("%m/%d/%Y %H:%M", "month/day/year"),
+    # a 12-hour clock (Digatron's "11/7/2018 5:08:07 PM")
+    ("%m/%d/%Y %I:%M:%S %p", "month/day/year"),
     ("%m.%d.%Y %H:%M:%S.%f", "month.day.year"),
     ("%d/%m/%Y %H:%M:%S.%f", "day/month/year"),
     ("%d/%m/%Y %H:%M:%S", "day/month/year"),
+    ("%d/%m/%Y %H:%M", "day/month/year"),
+    ("%d/%m/%Y %I:%M:%S %p", "day/month/year"),
     ("%d.%m.%Y %H:%M:%S.%f", "day.month.year"),
     ("%d.%m.%Y %H:%M:%S", "day.month.year"),
+    ("%d.%m.%Y %H:%M", "day.month.year"),
 )
 
 
-def clock_seconds(values: pd.Series, first: str | None = None) -> tuple[np.ndarray, str] | None:
-    """Seconds from the first row of a column of dates and times, and the order read.
+def read_clock(values: pd.Series, first: str | None = None) -> tuple[pd.Series, str, str] | None:
+    """The dates and times of a clock column, the order of their fields and why that order.
 
     None unless every cell is a date and time in one of :data:`CLOCK_FORMATS` and the times
-    never go back (what decides between month first and day first when both read: a clock
-    does not run backwards; month first wins a tie, as EC-Lab writes dates). ``first``
-    (``"year"``, ``"month"`` or ``"day"``) keeps only the order a file's header states.
+    never go back. ``first`` (``"year"``, ``"month"`` or ``"day"``) keeps only the order a
+    file's header states. Otherwise the values decide between month first and day first: a
+    field above 12 reads in one order only, a clock does not run backwards, and where both
+    orders read every cell, the one whose largest step between two rows is the smaller (a
+    record sampled at a steady rate does not jump a month between two rows; read in the wrong
+    order, a change of day becomes a change of month). Where both give the same times (no date
+    changes in the column) month first is kept, and it does not matter.
+
+    Returns
+    -------
+    stamps : pandas.Series
+        The dates and times (datetime64).
+    order : str
+        e.g. ``"day/month/year"``.
+    why : str
+        How the order was decided, for a note (empty for ISO dates).
     """
     if pd.api.types.is_numeric_dtype(values.dtype) or values.empty:
         return None
     text = values.astype(str).str.strip()
+    found: dict[str, pd.Series] = {}
     for fmt, words in CLOCK_FORMATS:
-        if first is not None and not words.startswith(first):
+        if words in found or (first is not None and not words.startswith(first)):
             continue
         # the first cell decides cheaply: a text column that is no clock (units in the cells,
-        # thousands separators) is not converted whole eleven times
+        # thousands separators) is not converted whole for every format
         if pd.isna(pd.to_datetime(text.iloc[0], format=fmt, errors="coerce")):
             continue
         stamps = pd.to_datetime(text, format=fmt, errors="coerce")
-        if stamps.notna().all():
-            seconds = (stamps - stamps.iloc[0]).dt.total_seconds().to_numpy(dtype=float)
-            if np.all(np.diff(seconds) >= 0):
-                return seconds, words
-    return None
+        if stamps.notna().all() and np.all(np.diff(stamps.to_numpy(dtype="datetime64[ns]")) >= 0):
+            found[words] = stamps
+    if not found:
+        return None
+    words = next(iter(found))
+    if first is not None:
+        return found[words], words, "the order the file's header states"
+    if words.startswith("year"):
+        return found[words], words, ""
+    if len(found) == 1:
+        return (
+            found[words],
+            words,
+            "the only order in which every date is a date and the times run forward",
+        )
+    seconds = {
+        w: (s - s.iloc[0]).dt.total_seconds().to_numpy(dtype=float) for w, s in found.items()
+    }
+    if all(np.array_equal(seconds[w], seconds[words]) for w in found):
+        return found[words], words, "either order gives the same times: no date changes"
+    steps = {w: float(np.diff(t).max()) for w, t in seconds.items()}
+    best = min(found, key=lambda w: steps[w])
+    other = max(found, key=lambda w: steps[w])
+    return (
+        found[best],
+        best,
+        f"assumed: both orders read every date, and {other} would make a step of "
+        f"{steps[other] / 86400:.3g} days between two rows against {steps[best]:.6g} s",
+    )
+
+
+def clock_seconds(values: pd.Series, first: str | None = None) -> tuple[np.ndarray, str] | None:
+    """Seconds from the first row of a column of dates and times, and the order read
+    (:func:`read_clock`; the order's words followed by why, in brackets, where it was not ISO)."""
+    clock = read_clock(values, first)
+    if clock is None:
+        return None
+    stamps, words, why = clock
+    seconds = (stamps - stamps.iloc[0]).dt.total_seconds().to_numpy(dtype=float)
+    return seconds, f"{words} ({why})" if why else words
+
+
+def wall_clock(values: pd.Series) -> pd.Series:
+    """The dates and times of a wall-clock column beside the test time (NaT where a cell is
+    empty or not a date): :func:`read_clock` on the filled cells, so day-first dates are read
+    day first; other layouts are left to pandas (month first where it cannot tell)."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values  # already dates (NewareNDA's Timestamp, a workbook's date cells)
+    present = values.dropna()
+    present = present[present.astype(str).str.strip() != ""]
+    clock = read_clock(present) if not present.empty else None
+    if clock is not None:
+        return clock[0].reindex(values.index)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas' "could not infer format"
+        return pd.to_datetime(values, errors="coerce")
 
 
 def time_from_clock(

@@ -30,7 +30,14 @@ limited: ``Ewe`` (also when the line is missing) or, for ``Potential control : E
 ``Ewe-Ece/V`` (``<Ewe-Ece>/V``, ``Ecell/V``). A note names the other column, how far the two are
 apart (within a few mV when the counter and reference are joined, as in a two-electrode cell)
 and how to read it instead: ``columns={"voltage": "Ewe-Ece/V"}`` (``read``, ``read_mpt``,
-``read_mpr``) or ``--column voltage=Ewe-Ece/V`` (``solidna analyze``).
+``read_mpr``) or ``--column voltage=Ewe-Ece/V`` (``solidna analyze``). A ``.mpr`` stores the
+counter electrode's potential ``Ece/V`` rather than the difference: ``Ewe-Ece/V`` is formed as
+Ewe - Ece. The ``.mpr`` does not say which potential was controlled (where EC-Lab keeps its
+``Potential control`` setting in the binary file is not known from public sources: yadg's and
+galvani's layouts of the settings and log modules have no such field), so the steps decide where
+they can: the potential the technique limited ends its potential-limited steps at the limit,
+the same value at every end of one current direction, while the other spreads; without such
+ends Ewe is read, and the note says that the control is not known.
 
 **Time.** An export with EC-Lab's absolute time format writes dates and times under ``time/s``
 (``11/20/2024 11:38:41.707``); they are read as seconds from the first row, month first as EC-Lab
@@ -248,6 +255,15 @@ _IMPEDANCE_KEYS = ("frequency", "z_re", "-z_im")
 _CELL_VOLTAGE = ("Ewe-Ece/V", "<Ewe-Ece>/V", "Ecell/V", "<Ecell>/V", "<Ecell/V>")
 #: The working electrode against the reference electrode (the half-cell potential).
 _WE_POTENTIAL = ("Ewe/V", "<Ewe>/V", "<Ewe/V>")
+#: The counter electrode against the reference (``Record Ece``). A ``.mpr`` stores it as
+#: measured; the text export adds the difference ``Ewe-Ece``, which :func:`_cell_from_ece`
+#: forms where a file holds the two potentials but not their difference.
+_CE_POTENTIAL = ("Ece/V", "<Ece>/V", "<Ece/V>")
+#: Ends of the steps the controlled potential limited lie at the limit: at most this far apart
+#: [V] (the last sample at or just past the limit; EC-Lab samples the limit within ~1 mV).
+_AT_LIMIT_V = 0.005
+#: ... while the potential that was not controlled spreads by at least this much [V] there.
+_OFF_LIMIT_V = 0.02
 
 
 def _user_columns(
@@ -289,6 +305,62 @@ def _first_with_data(raw: pd.DataFrame, names: tuple[str, ...]) -> str | None:
     return None
 
 
+def _cell_from_ece(raw: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
+    """``raw`` with the cell voltage ``Ewe-Ece/V`` = Ewe - Ece where the file records both
+    potentials against the reference but no cell voltage (a ``.mpr`` of a ``Record Ece`` run);
+    ``metadata["cell voltage formed as"]`` says so (noted where the voltage is read from it)."""
+    if _first_with_data(raw, _CELL_VOLTAGE) is not None:
+        return raw
+    we = _first_with_data(raw, _WE_POTENTIAL)
+    ce = _first_with_data(raw, _CE_POTENTIAL)
+    if we is None or ce is None:
+        return raw
+    cell = pd.to_numeric(raw[we], errors="coerce") - pd.to_numeric(raw[ce], errors="coerce")
+    metadata["cell voltage formed as"] = f"{we!r} - {ce!r}"
+    return raw.assign(**{"Ewe-Ece/V": cell.to_numpy(dtype=float)})
+
+
+def _limited_by_data(raw: pd.DataFrame, we: str, cell: str) -> tuple[str, str] | None:
+    """The column the technique limited, read off the ends of its current steps, or None.
+
+    A step that ends on a potential limit (EC-Lab's ``EM``, ``E1``...) ends with the
+    controlled potential at the limit, so the ends of the steps of one current direction lie
+    together in that potential (within :data:`_AT_LIMIT_V`) and apart in the other (by at
+    least :data:`_OFF_LIMIT_V`). Used where the file does not say which potential was
+    controlled (the ``.mpr``, whose ``Potential control`` setting is not decoded). Steps that
+    end on time or charge spread in both and decide nothing; directions that disagree, or
+    fewer than two ends in a direction, leave it undecided (None). Returns the column and the
+    reason, for the note.
+    """
+    step_col = next((c for c in ("Ns", "half cycle", "ox/red") if c in raw), None)
+    current_col = next((c for c in _BIOLOGIC_COLUMNS["current"] + ("dq/mA.h",) if c in raw), None)
+    if step_col is None or current_col is None:
+        return None
+    step = pd.to_numeric(raw[step_col], errors="coerce").to_numpy(float)
+    current = pd.to_numeric(raw[current_col], errors="coerce").to_numpy(float)
+    ends = np.flatnonzero(np.diff(step) != 0)
+    values = {c: pd.to_numeric(raw[c], errors="coerce").to_numpy(float) for c in (we, cell)}
+    decided: set[str] = set()
+    reasons = []
+    for sign, words in ((1, "charge"), (-1, "discharge")):
+        at = ends[np.sign(current[ends]) == sign]
+        at = at[np.isfinite(values[we][at]) & np.isfinite(values[cell][at])]
+        if at.size < 2:
+            continue
+        spread = {c: float(np.ptp(v[at])) for c, v in values.items()}
+        for this, other in ((we, cell), (cell, we)):
+            if spread[this] <= _AT_LIMIT_V and spread[other] >= _OFF_LIMIT_V:
+                decided.add(this)
+                reasons.append(
+                    f"the {at.size} {words} steps end with {this!r} within "
+                    f"{spread[this] * 1e3:.2g} mV of {np.mean(values[this][at]):.4g} V (a "
+                    f"limit) and {other!r} spread over {spread[other] * 1e3:.3g} mV"
+                )
+    if len(decided) != 1:
+        return None
+    return decided.pop(), "; ".join(reasons)
+
+
 def _choose_voltage(
     raw: pd.DataFrame,
     mapping: dict[str, tuple[str, str | None]],
@@ -326,6 +398,36 @@ def _choose_voltage(
             f"technique controlled and limited the cell voltage), but the file records no cell "
             f"voltage column (export it with 'Record Ece'): the voltage is {used!r}, the "
             "working electrode against the reference."
+        )
+        return
+    if used in _WE_POTENTIAL and cell is not None and not control:
+        # no 'Potential control' line (a .mpr, whose setting is not decoded, or an old export):
+        # the ends of the potential-limited steps may still tell which potential was limited
+        limited = _limited_by_data(raw, used, cell)
+        if limited is not None and limited[0] == cell:
+            mapping["voltage"] = (cell, "V")
+            notes.append(
+                f"voltage from {cell!r} (working against counter electrode, the cell "
+                f"voltage): the file does not say which potential the technique controlled, "
+                f"but {limited[1]}. {used!r} (working electrode against the reference) is "
+                f"{_apart(raw, cell, used)}; read it with columns={{'voltage': {used!r}}} "
+                f"(--column 'voltage={used}')."
+            )
+            return
+        why = (
+            f": {limited[1]}"
+            if limited is not None
+            else (
+                " (EC-Lab's 'Potential control' setting is not in this file, or not decoded from "
+                "a .mpr), so the working electrode's potential is read, as EC-Lab plots it"
+            )
+        )
+        notes.append(
+            f"voltage from {used!r} (working electrode against the reference); the file does "
+            f"not say which potential the technique controlled{why}. The file also records "
+            f"{cell!r} (working against counter electrode, the cell voltage), "
+            f"{_apart(raw, used, cell)}; read it with columns={{'voltage': {cell!r}}} "
+            f"(--column 'voltage={cell}')."
         )
         return
     if used in _WE_POTENTIAL and cell is not None:
@@ -381,6 +483,7 @@ def _to_measurement(
     loops: np.ndarray | None = None,
     columns: Mapping[str, str] | None = None,
 ) -> Measurement:
+    raw = _cell_from_ece(raw, metadata)
     header = [str(c) for c in raw.columns]
     full = _mapping(header)
     by_hand = _user_columns(header, columns, path, full, notes)
@@ -458,6 +561,11 @@ def _to_measurement(
     if "voltage" not in by_hand:
         _choose_voltage(sub, mapping, metadata, notes)
         metadata["columns used"].update({k: v[0] for k, v in mapping.items()})
+    if "cell voltage formed as" in metadata and mapping.get("voltage", ("",))[0] == "Ewe-Ece/V":
+        notes.append(
+            f"cell voltage 'Ewe-Ece/V' formed as {metadata['cell voltage formed as']} (the file "
+            "records the counter electrode against the reference, not their difference)."
+        )
     frame, kind_found, area = frame_from_columns(sub, mapping, path, notes, area_m2=area_m2)
     if loops is not None and CAPACITY in frame and np.unique(loops).size > 1:
         # (Q-Qo) restarts at each loop: without the running total the capacity would look like a

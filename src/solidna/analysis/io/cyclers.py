@@ -57,6 +57,7 @@ from solidna.analysis.io._table import (
     parse_durations,
     split_header,
     unit_factor,
+    wall_clock,
     without_thousands,
 )
 from solidna.analysis.io.generic import _current_sign, _time_unit_from_wall_clock, read_delimited
@@ -177,7 +178,7 @@ def read_neware(path: Path, *, area_m2: float | None = None) -> Measurement:
         pass
     if "Timestamp" in raw:
         metadata["start"] = str(raw["Timestamp"].iloc[0])
-        _check_wall_clock(pd.to_datetime(raw["Timestamp"], errors="coerce"), time_s, notes)
+        _check_wall_clock(wall_clock(raw["Timestamp"]), time_s, notes)
     table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
     return Measurement(table, "timeseries", "neware", path, area_m2, metadata, notes)
 
@@ -542,7 +543,7 @@ def neware_frame(
     frame[STEP] = step
     metadata: dict[str, Any] = {}
     if cols["wall"] is not None:
-        wall = pd.to_datetime(raw[cols["wall"]], errors="coerce")
+        wall = wall_clock(raw[cols["wall"]])
         if wall.notna().any():
             metadata["start"] = str(wall[wall.notna()].iloc[0])
             _check_wall_clock(wall, time_s, notes)

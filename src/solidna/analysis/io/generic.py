@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import re
-import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -47,6 +46,7 @@ from solidna.analysis.io._table import (
     text_encoding,
     time_from_clock,
     unit_factor,
+    wall_clock,
     warn_assumed_units,
 )
 from solidna.errors import DataFormatError, check_choice
@@ -65,8 +65,9 @@ __all__ = [
 #: exports in Chinese: 测试时间 test time, 总时间 total time (not 时间/相对时间, the time within a
 #: step), 电压 voltage, 电流 current, 容量 capacity, 循环(号/序号) cycle, 工步(号/序号) and 步次 step.
 ALIASES: dict[str, tuple[str, ...]] = {
+    # "progtime": Digatron's time since the programme started ("Prog Time", h:mm:ss.sss)
     "time": ("time", "testtime", "totaltime", "elapsedtime", "t", "runtime", "testtimes")
-    + ("测试时间", "总时间", "累计时间"),
+    + ("progtime", "测试时间", "总时间", "累计时间"),
     # "u": the IEC symbol (BaSyTec and Digatron write "U[V]")
     # "workingelectrode": Admiral Squidstat names the working electrode's potential
     # "Working Electrode (V)" (its "... vs. NHE" and "Counter Electrode" columns are not it)
@@ -89,12 +90,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
     + ("imz", "z″"),
     "-z_im": ("-z_im", "-zim", "-im(z)", '-z"', "-z''", "-zimag", "-imag", "-imaginary", "-imz")
     + ("-imagz", "-zimg", "-z″"),
-    # "impedance": Zahner Thales' "Frequency;Impedance;Phase" (the modulus, with the phase)
+    # "impedance": Zahner Thales' "Frequency;Impedance;Phase" (the modulus, with the phase);
+    # "z": the modulus beside Z' and Z'' (PalmSens PSTrace "Z / Ohm", CHI "Z/ohm")
     "|z|": ("|z|", "zmod", "modz", "mod(z)", "modulus", "magnitude", "impedancemodulus")
-    + ("impedance",),
+    + ("impedance", "z"),
     # "theta"/"θ": the phase symbol of LCR meters and network analysers ("|Z|, θ")
     "phase": ("phase", "phase(z)", "zphz", "phz", "phaseangle", "angle", "theta", "θ"),
-    "-phase": ("-phase", "-phase(z)", "-zphz", "-phz", "-phaseangle", "-angle", "-theta", "-θ"),
+    # "negphase": PalmSens PSTrace's "neg. Phase / °"
+    "-phase": ("-phase", "-phase(z)", "-zphz", "-phz", "-phaseangle", "-angle", "-theta", "-θ")
+    + ("negphase", "negativephase"),
 }
 
 #: Lines looked at to find the delimiter and the header line.
@@ -111,7 +115,9 @@ def _norm(stem: str) -> str:
     # Metrohm Autolab (NOVA) names a quantity after its channel, "WE(1).Current (A)",
     # "WE(1).Potential (V)": the quantity is what follows the working-electrode prefix
     # braces stand for parentheses in some exports (EZStat "Re{Z}", "-Im{Z}")
+    # RelaxIS names its exported columns "Data: Frequency", "Data: Z'" (also in workbooks)
     text = re.sub(r"^\s*we\s*\(\d+\)\s*\.", "", stem.lower().replace("{", "(").replace("}", ")"))
+    text = re.sub(r"^\s*data\s*:\s*", "", text)
     text = re.sub(r"[\s_.]+", "", text).lstrip("~#%*")
     return re.sub(r"(?<=[^\W\d_]{2})-(?=[^\W\d_]{2})", "", text)
 
@@ -641,9 +647,8 @@ def _time_unit_from_wall_clock(
         # a date and a time of day: durations ("00:10:00", a step time) are not a clock
         if not ends.str.contains(_DATE_AND_TIME, regex=True).all():
             continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # pandas' "could not infer format"
-            stamps = pd.to_datetime(ends, errors="coerce")
+        # the whole column decides the order of day and month (read_clock), not its two ends
+        stamps = wall_clock(raw[col]).iloc[[first, last]]
         if stamps.isna().any():
             continue
         elapsed = (stamps.iloc[1] - stamps.iloc[0]).total_seconds()
@@ -997,6 +1002,7 @@ def read_delimited(
     encoding: str = "utf-8",
     progress: Progress | None = None,
     usecols: Any = None,
+    names: list[str] | None = None,
 ) -> pd.DataFrame:
     """pandas' C parser, in chunks with progress for large files (> 20 MB).
 
@@ -1016,6 +1022,8 @@ def read_delimited(
         Called as ``progress(message, fraction)`` with the fraction read [-].
     usecols : optional
         Columns to read, as for :func:`pandas.read_csv`; None reads all.
+    names : list of str, optional
+        Column names for a table whose first line after ``skiprows`` is already data.
 
     Returns
     -------
@@ -1036,6 +1044,8 @@ def read_delimited(
         # rows ending in a delimiter (Maccor) must not turn the first column into the index
         index_col=False,
     )
+    if names is not None:
+        kwargs.update(header=None, names=names)
     try:
         if progress is None or size < 20e6:
             return pd.read_csv(path, **kwargs)
@@ -1086,9 +1096,15 @@ def read_csv(
         encoding = text_encoding(fh.read(1 << 16), "cp1252")
     sep, skip, decimal = _sniff(path, encoding)
     notes: list[str] = []
-    if not columns and _headerless(path, sep, skip, encoding):
-        return _read_headerless(path, sep, skip, decimal, area_m2, notes)
-    units = _units_row(path, sep, skip, encoding)
+    with open(path, encoding=encoding, errors="replace") as fh:
+        preamble = [fh.readline() for _ in range(skip)]
+    _refuse_curves_side_by_side(preamble, path)
+    names = None
+    if _headerless(path, sep, skip, encoding):
+        names = _names_above(preamble, sep, _first_row(path, sep, skip, encoding), notes)
+        if names is None and not columns:
+            return _read_headerless(path, sep, skip, decimal, area_m2, notes)
+    units = None if names is not None else _units_row(path, sep, skip, encoding)
     raw = read_delimited(
         path,
         sep=sep,
@@ -1096,8 +1112,10 @@ def read_csv(
         decimal=decimal,
         encoding=encoding,
         progress=progress,
+        names=names,
     )
     raw.columns = [str(c).strip() for c in raw.columns]
+    raw = _time_from_scan_rate(raw, preamble, columns, path, notes)
     if units is not None:
         raw = _with_units_row(raw, units, notes)
     elif _is_marked(list(raw.columns)) and raw.iloc[:, -1].isna().all():
@@ -1257,8 +1275,9 @@ def _is_unit(text: str) -> bool:
 def _units_row(path: Path, sep: str, skip: int, encoding: str) -> list[str] | None:
     """The units of a table whose header is two lines, the names over their units.
 
-    Gamry's tables (``Pt Time Freq Zreal ...`` over ``# s Hz ohm ...``) and Origin-style
-    exports put each column's unit on the line below its name; the sniffer finds the units line
+    Gamry's tables (``Pt Time Freq Zreal ...`` over ``# s Hz ohm ...``), Digatron's
+    (``Voltage,Current`` over ``[V],[A]``) and Origin-style exports put each column's unit on
+    the line below its name (in brackets or not); the sniffer finds the units line
     as the header (it is the line right above the numbers). It is one when every field is a unit
     or a "no unit" mark (``#``), two or more are units, and the line above has as many fields,
     not all of them units (pint reads "t" or "Pt" as units, never "Time" or "Freq").
@@ -1271,7 +1290,11 @@ def _units_row(path: Path, sep: str, skip: int, encoding: str) -> list[str] | No
         names, units = _fields(fh.readline(), sep), _fields(fh.readline(), sep)
     if len(names) != len(units) or len(units) < 2:
         return None
-    is_unit = [_is_unit(u) for u in units]
+    # units in brackets ("[V]", "(A)"; Digatron writes ",,,[V],[A],[C],[Ah]" under its names)
+    bracketed = [bool(re.fullmatch(r"\s*[\[(].*[\])]\s*", u)) for u in units]
+    units = [re.sub(r"^\s*[\[(](.*)[\])]\s*$", r"\1", u) for u in units]
+    # a bracketed word that pint does not know ("[Cnt]") still stands in a unit's place
+    is_unit = [_is_unit(u) or b for u, b in zip(units, bracketed, strict=True)]
     if sum(is_unit) < 2 or not all(
         ok or u.strip() in _NO_UNIT for ok, u in zip(is_unit, units, strict=True)
     ):
@@ -1300,6 +1323,138 @@ def _headerless(path: Path, sep: str, skip: int, encoding: str = "utf-8") -> boo
             fh.readline()
         first = _fields(fh.readline(), sep)
     return len(first) >= 2 and all(_NUMBERISH.match(x) for x in first)
+
+
+#: PalmSens PSTrace writes one such cell over each curve of an export of several curves side by
+#: side (``V,µA,V,µA`` below it: potential and current of each scan, no time).
+_PSTRACE_CURVE_DATE = "Date and time measurement:"
+
+
+def _refuse_curves_side_by_side(preamble: list[str], path: Path) -> None:
+    """Refuse PSTrace's export of curves side by side with a message that says what it is.
+
+    Its header is three lines (curve titles, measurement dates, units) over pairs of columns
+    (potential and current of a CV scan, time and current of a chronoamperometry); read as one
+    table, the dates would pass for column names.
+    """
+    dated = [line for line in preamble if line.lstrip("\ufeff").startswith(_PSTRACE_CURVE_DATE)]
+    if not dated:
+        return
+    curves = dated[-1].count(_PSTRACE_CURVE_DATE)
+    raise DataFormatError(
+        f"{path}: a PalmSens PSTrace export of {curves} curve{'s' if curves != 1 else ''} side "
+        "by side: a title, a measurement date and units over each pair of columns (potential "
+        "and current of each scan, or time and one quantity), not one table of named columns. "
+        "solidna reads a table of time, voltage and current: write one, e.g. with the header "
+        "'Time [s],Voltage [V],Current [A]', from the curve to analyse."
+    )
+
+
+def _first_row(path: Path, sep: str, skip: int, encoding: str) -> list[str]:
+    """The filled fields of the table's first line (below ``skip`` lines)."""
+    with open(path, encoding=encoding, errors="replace") as fh:
+        for _ in range(skip):
+            fh.readline()
+        return [x for x in _fields(fh.readline(), sep) if x.strip()]
+
+
+def _names_above(
+    preamble: list[str], sep: str, first_row: list[str], notes: list[str]
+) -> list[str] | None:
+    """Column names on the last filled line above a table whose rows start with data, or None.
+
+    Two layouts: the names separated by another delimiter than the rows (CH Instruments writes
+    ``Potential/V, Current/A`` over rows separated by tabs in some versions), and fewer names
+    than fields, the last fields unnamed (Ivium's text export writes ``time/s I/A E/V`` over
+    rows with a fourth column, the measured potential beside the applied ``E/V``). The second
+    is not taken where the first field is a whole number (a printed table's index column, one
+    field more at the start of each row, would look the same).
+    """
+    filled = [line.rstrip("\r\n") for line in preamble if line.strip()]
+    width = len(first_row)
+    if not filled or width < 2:
+        return None
+    line = filled[-1]
+    shown = {"\t": "tab", ",": "comma", ";": "semicolon"}
+    for delimiter in (",", ";", "\t"):
+        if delimiter == sep:
+            continue
+        names = [x.strip() for x in line.split(delimiter)]
+        if len(names) == width and all(names) and not any(_NUMBERISH.match(x) for x in names):
+            notes.append(
+                f"column names {', '.join(repr(n) for n in names)} read from the line above "
+                f"the rows, separated by {shown[delimiter]}s while the rows use "
+                f"{shown.get(sep, 'white space')}."
+            )
+            return names
+    names = [x.strip() for x in _fields(line, sep) if x.strip()]
+    if (
+        2 <= len(names) < width
+        and not any(_NUMBERISH.match(x) for x in names)
+        and not re.fullmatch(r"[-+]?\d+", first_row[0].strip())
+    ):
+        extra = [f"unnamed {k + 1}" for k in range(len(names), width)]
+        notes.append(
+            f"{width} fields a row under {len(names)} names: the names taken for the first "
+            f"{len(names)} columns, the last {width - len(names)} left unnamed and not read "
+            f"({', '.join(repr(x) for x in extra)})."
+        )
+        return names + extra
+    return None
+
+
+#: A scan rate stated in a text header above a table (CH Instruments ``Scan Rate (V/s) = 0.1``,
+#: BASi ``Scan Rate : 50 mV/s``): value and unit.
+_SCAN_RATE = re.compile(
+    r"^\s*Scan\s*Rate\s*(?:\((?P<u1>[mµu]?V/s)\))?\s*[=:]\s*"
+    r"(?P<value>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(?P<u2>[mµu]?V/s)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _time_from_scan_rate(
+    raw: pd.DataFrame,
+    preamble: list[str],
+    columns: Mapping[str, str] | None,
+    path: Path,
+    notes: list[str],
+) -> pd.DataFrame:
+    """``raw`` with a time column from the scan rate its header states, for a voltammogram
+    written as potential and current only (CH Instruments' CV/LSV text), else ``raw`` as is.
+
+    The potential of a linear sweep moves at the scan rate v, so the time of each row is the
+    potential travelled since the first, sum |dE| / v (exact for the staircase the instrument
+    writes; the quiet time before the sweep is not part of the record). Noted.
+    """
+    if columns and "time" in {str(k).lower() for k in columns}:
+        return raw
+    try:
+        found = map_columns(list(raw.columns), columns, path)
+    except DataFormatError:
+        return raw
+    if "time" in found or not {"voltage", "current"} <= set(found):
+        return raw
+    for line in preamble:
+        match = _SCAN_RATE.match(line.rstrip("\r\n"))
+        if match is None:
+            continue
+        unit = (match["u1"] or match["u2"] or "V/s").replace("µ", "u")
+        rate = float(match["value"]) * {"V/s": 1.0, "mV/s": 1e-3, "uV/s": 1e-6}[unit]
+        if not rate > 0:
+            return raw
+        column, e_unit = found["voltage"]
+        values, cell_unit = numeric_column(
+            raw[column], what=f"voltage column {column!r}", path=path
+        )
+        e_si = values * unit_factor(cell_unit or e_unit, "V", what="voltage", path=path)
+        steps = np.abs(np.diff(np.nan_to_num(e_si, nan=0.0)))
+        time = np.r_[0.0, np.cumsum(steps)] / rate
+        notes.append(
+            f"no time column: time = potential travelled / scan rate, from the header's "
+            f"{line.strip()!r} (a linear sweep; the quiet time before it is not recorded)."
+        )
+        return raw.assign(**{"Time [s]": time})
+    return raw
 
 
 def _above(skip: int, width: int) -> str:

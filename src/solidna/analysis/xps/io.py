@@ -18,7 +18,9 @@ Text / CSV (CasaXPS "Export to ASCII", SPECS Prodigy ``.xy``, LG4X, lmfitxps-sty
     Every table of the file is read (Prodigy writes one per region). The energy column is
     recognised by its header (``B.E.``, ``BE/eV``, ``Binding``, ``K.E.``, ``KE/eV``, ``Kinetic``,
     ``E_kin``) or a header setting (``Energy Axis: Kinetic Energy``); with neither, binding
-    energy is assumed and the spectrum's notes say so. A kinetic-energy axis needs the photon
+    energy is assumed and the spectrum's notes say so. A row of units under the names (Thermo
+    Avantage: ``Binding Energy (E)`` over ``eV``, the data column named by its unit ``Counts /
+    s`` only) is paired with them cell by cell. A kinetic-energy axis needs the photon
     energy (``photon_energy_eV``, or ``hv=``, ``Excitation Energy``, ... in the header).
 
 Intensities are counts per second [s-1]: VAMAS counts, and text exports of raw counts that state
@@ -527,7 +529,16 @@ _DATA_COLUMN = re.compile(
     r"(?:\s*[\[(]?\s*(?:cps|c/s|counts?/s|a\.?u\.?|arb\.?\s*units?)\s*[\])]?)?$",
     re.I,
 )
-_RATE_COLUMN = re.compile(r"cps|c/s|/s\b|per\s+second", re.I)
+_RATE_COLUMN = re.compile(r"cps|c/s|/\s*s(?:ec)?\b|per\s+second", re.I)
+#: A cell of a units row under the column names (Thermo Avantage: ``Binding Energy (E)`` over
+#: ``eV``, an unnamed data column over ``Counts / s``); a row of such cells, one of them an
+#: energy, is units, not names.
+_UNIT_CELL = re.compile(
+    r"^(?:[kmµμ]?ev|counts?(?:\s*/\s*s(?:ec)?)?|cts(?:\s*/\s*s)?|cps|c/s|a\.?\s*u\.?|"
+    r"arb\.?\s*units?|%|s)$",
+    re.I,
+)
+_ENERGY_UNIT = re.compile(r"^[kmµμ]?ev$", re.I)
 #: An intensity column named after the X-ray anode (``AlKa``, ``Mg Ka``, ``Al K-alpha``): it
 #: names the photon energy, not the region.
 _SOURCE_COLUMN = re.compile(r"^(al|mg)\s*k\s*[-_]?\s*(?:a|alpha|\u03b1)\s*\d?$", re.I)
@@ -587,7 +598,8 @@ def _column_names(header: list[str]) -> list[str]:
     (``# ColumnLabels: energy counts/s``); settings (``key: value``), empty comment lines and
     numeric comments (lmfitxps' ``#84 95.9984 0.04095 9``) are passed over.
     """
-    for line in reversed(header):
+    for i in range(len(header) - 1, -1, -1):
+        line = header[i]
         text = line.strip().lstrip("#%").strip()
         if not text or all(_is_number(t) for t in text.split()) or _SECTION.match(text):
             continue
@@ -604,8 +616,38 @@ def _column_names(header: list[str]) -> list[str]:
             # "File=Z:\\data\\Ag_0001.txt,.pxt,.ibw" (a key=value line whose value has commas),
             # or CLAM2's "Scan : <TAB>1" between the column names and each scan's rows
             continue
+        cells = fields if len(fields) > 1 else text.split()
+        if all(_UNIT_CELL.match(c) for c in cells) and any(map(_ENERGY_UNIT.match, cells)):
+            return _names_over_units(header[:i], line) or fields
         return fields
     return []
+
+
+def _names_over_units(above: list[str], units: str) -> list[str]:
+    """Column names from a header of two rows, names over units (Thermo Avantage exports, saved
+    as CSV: ``Binding Energy (E),,,,Backgnd.`` over ``eV,,Counts / s,,Counts / s``, the data
+    column unnamed). The cells are paired by position, empty cells included, and a column empty
+    in both rows (a spacer) is dropped, as the rows' empty cells are; ``[]`` when no line of
+    names stands above or the two rows do not pair up."""
+    names = next((n for n in reversed(above) if n.strip().lstrip("#%").strip()), None)
+    if names is None or _SETTING.match(names.strip().lstrip("#%").strip()):
+        return []  # no names above, or a "key: value" setting line
+    cells = [
+        [c.strip() for c in re.split(r"[,;\t]", row.strip().lstrip("#%"))] for row in (names, units)
+    ]
+    if len(cells[1]) < 2:
+        # white-space separated: no empty cells to pair by, so only rows of as many words
+        cells = [row.strip().lstrip("#%").split() for row in (names, units)]
+        if len(cells[0]) != len(cells[1]):
+            return []
+    cells[0] += [""] * (len(cells[1]) - len(cells[0]))
+    merged = []
+    for name, unit in zip(cells[0], cells[1], strict=False):
+        if name and unit:
+            merged.append(f"{name} [{unit}]")
+        elif name or unit:
+            merged.append(name or unit)
+    return merged
 
 
 def _last(patterns: tuple[re.Pattern[str], ...], *texts: str) -> str | None:
