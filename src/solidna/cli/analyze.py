@@ -378,7 +378,8 @@ def analyze_command(
     column: KeyValues(
         "column",
         "QUANTITY=COLUMN",
-        "CSV column mapping, e.g. --column 'time=t [min]' --column voltage=E (quantities: time, "
+        "which column of the file holds a quantity (text tables, workbooks, EC-Lab .mpt/.mpr), "
+        "e.g. --column 'time=t [min]' --column voltage=Ewe-Ece/V (quantities: time, "
         "voltage, current, current density, capacity, cycle, step, frequency, z_re, z_im, -z_im, "
         "|z|, phase, -phase).",
     ) = None,
