@@ -2,19 +2,46 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
 
-from solidna.errors import DataFormatError
+from solidna.errors import DataFormatError, InvalidOptionError, OutOfRangeError
 
 __all__ = [
+    "MAX_CELL_VOLTAGE_V",
+    "MAX_RECORD_VOLTAGE_V",
+    "MIN_TEMPERATURE_K",
     "as_real_1d",
     "as_real_columns",
+    "check_bool",
+    "check_cell_voltage",
     "check_same_length",
+    "check_temperature_K",
     "check_time_order",
+    "float_array",
+    "real_number",
+    "spectrum_pairs",
     "time_order_problem",
 ]
+
+#: Lowest temperature [K] the analyses accept: 150 K (-123 degC). Sodium-metal and solid
+#: electrolyte cells are measured between about -40 and 100 degC (233-373 K; the paper's Fig. 3g
+#: spans 10-80 degC); no electrochemical test of such a cell runs below 150 K. Every temperature a
+#: user might type in degC by mistake for one in K (up to 150 degC) lies below it, where it would
+#: otherwise give a wrong activation energy or exchange current without a word.
+MIN_TEMPERATURE_K: float = 150.0
+
+#: Largest |voltage| [V] accepted from one cell: 20 V. Cyclers stop a cell at 10 V at most (the
+#: pristine Na|Na cell of Fig. 4h runs into that limit; Na full cells stay below 5 V); a larger
+#: number is a voltage in mV, or another column (current, capacity) passed as the voltage.
+MAX_CELL_VOLTAGE_V: float = 20.0
+
+#: Largest |voltage| [V] accepted from a cycling record of a full cell or a module: 100 V. A few
+#: cells in series are cycled too (a 13-cell module reaches ~55 V), while a 2-4 V cell's voltage
+#: in mV reads 2000-4000: this still catches it.
+MAX_RECORD_VOLTAGE_V: float = 100.0
 
 
 def as_real_1d(name: str, values, min_points: int = 1, allow_scalar: bool = False) -> np.ndarray:
@@ -153,3 +180,196 @@ def check_time_order(
     if problem is not None:
         kind, k = problem
         raise DataFormatError(backwards(k) if kind == "backwards" else flat())
+
+
+def real_number(name: str, value, unit: str = "", fix: str = "") -> float:
+    """Return ``value`` as a finite float, or raise :class:`InvalidOptionError` naming it.
+
+    Accepts a Python or NumPy number, a one-element array and a numeric string (``"0.1"``);
+    refuses ``True``/``False``, strings with a unit (``"10 mV"``), several values, NaN and inf.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    value : object
+        What the caller passed.
+    unit : str, optional
+        The unit the number is read in (for the message), e.g. ``"V"``.
+    fix : str, optional
+        How to fix it, e.g. ``"Default 0.1."``.
+
+    Returns
+    -------
+    float
+        The number, in ``unit`` (unchanged).
+    """
+    where = f" in {unit}" if unit else ""
+    try:
+        if isinstance(value, bool | np.bool_):
+            raise TypeError("a bool is not a number")
+        arr = np.asarray(value, dtype=float)
+        if arr.size != 1:
+            raise TypeError(f"{arr.size} values")
+        number = float(arr.reshape(()))
+    except (TypeError, ValueError) as exc:
+        raise InvalidOptionError(
+            f"{name} must be a single number{where}; got {value!r} ({exc}). "
+            f"Pass a plain number such as 0.5 (no unit in the text). {fix}".rstrip()
+        ) from exc
+    if not math.isfinite(number):
+        raise InvalidOptionError(
+            f"{name} must be a finite number{where}; got {value!r}. {fix}".rstrip()
+        )
+    return number
+
+
+def check_temperature_K(name: str, values) -> np.ndarray:
+    """Refuse temperatures below :data:`MIN_TEMPERATURE_K` (most likely degC given as K).
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    values : numpy.ndarray of float
+        Temperature(s) [K], already finite.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``values``, unchanged [K].
+
+    Raises
+    ------
+    OutOfRangeError
+        Any temperature below :data:`MIN_TEMPERATURE_K`.
+    """
+    arr = np.asarray(values, dtype=float)
+    if arr.size and float(np.min(arr)) < MIN_TEMPERATURE_K:
+        low = float(np.min(arr))
+        raise OutOfRangeError(
+            f"{name} must be in kelvin, at least {MIN_TEMPERATURE_K:g} K; got {low:g} K. "
+            f"A value this low is most likely degC: pass {low + 273.15:g} K "
+            "(K = degC + 273.15)."
+        )
+    return arr
+
+
+def spectrum_pairs(name: str, spectra) -> list[tuple[object, object]]:
+    """Check that ``spectra`` is a sequence of ``(frequency_Hz, impedance)`` pairs.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    spectra : iterable
+        One ``(frequency_Hz, impedance)`` pair per spectrum.
+
+    Returns
+    -------
+    list of tuple
+        The pairs, unchanged (their arrays are checked by the analysis of each spectrum).
+
+    Raises
+    ------
+    DataFormatError
+        ``spectra`` is not iterable, or an entry is not a pair.
+    """
+    try:
+        items = list(spectra)
+    except TypeError as exc:
+        raise DataFormatError(
+            f"{name} must be a list of (frequency_Hz, impedance) pairs; got "
+            f"{type(spectra).__name__}. Example: [(f1, z1), (f2, z2)]."
+        ) from exc
+    for k, item in enumerate(items):
+        if isinstance(item, str | bytes) or not hasattr(item, "__len__") or len(item) != 2:
+            size = len(item) if hasattr(item, "__len__") else "no"
+            raise DataFormatError(
+                f"{name}[{k}] must be a (frequency_Hz, impedance) pair; got "
+                f"{type(item).__name__} with {size} entries. Pass one pair per spectrum, e.g. "
+                "[(f1, z1), (f2, z2)], with z complex (Z_re + 1j*Z_im)."
+            )
+    return [(item[0], item[1]) for item in items]
+
+
+def check_bool(name: str, value, default: bool) -> bool:
+    """Return ``value`` if it is ``True`` or ``False``, else raise :class:`InvalidOptionError`
+    (a string such as ``"no"`` would otherwise count as true).
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    value : object
+        The caller's choice.
+    default : bool
+        The argument's default, for the message.
+    """
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    raise InvalidOptionError(
+        f"{name} must be True or False (default {default}); got {value!r}. "
+        f"Example: {name}={not default}."
+    )
+
+
+def check_cell_voltage(
+    name: str, voltage_V: np.ndarray, limit_V: float = MAX_CELL_VOLTAGE_V
+) -> np.ndarray:
+    """Refuse a voltage beyond ``limit_V`` (mV passed as V, or swapped columns).
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    voltage_V : numpy.ndarray of float
+        Cell voltage [V], already finite.
+    limit_V : float, optional
+        Largest |voltage| [V]: :data:`MAX_CELL_VOLTAGE_V` (one cell, the default) or
+        :data:`MAX_RECORD_VOLTAGE_V` (a full cell's or a module's cycling record).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``voltage_V``, unchanged [V].
+
+    Raises
+    ------
+    DataFormatError
+        Any |voltage| above ``limit_V``.
+    """
+    v_max = float(np.max(np.abs(voltage_V))) if np.size(voltage_V) else 0.0
+    if v_max > limit_V:
+        what = "any single cell is" if limit_V <= MAX_CELL_VOLTAGE_V else "a cell or module is"
+        raise DataFormatError(
+            f"{name} reaches {v_max:.4g} V, beyond the {limit_V:g} V {what} driven to: pass the "
+            "voltage in V (mV / 1000), and check that the voltage and current columns are not "
+            "swapped."
+        )
+    return voltage_V
+
+
+def float_array(name: str, values, unit: str) -> np.ndarray:
+    """``values`` as a float array of any shape (NaN kept), or :class:`DataFormatError`.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    values : array_like of float
+        A number or an array of numbers.
+    unit : str
+        The unit the numbers are in (for the message), e.g. ``"A/m2"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The values as floats, in ``unit`` (unchanged).
+    """
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise DataFormatError(
+            f"{name} must be a number or an array of numbers in {unit}; got {values!r} ({exc})."
+        ) from exc

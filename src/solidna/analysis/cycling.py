@@ -23,13 +23,21 @@ plating half-cycle overpotentials.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from solidna.analysis._checks import as_real_columns, check_time_order
-from solidna.errors import DataFormatError, InvalidOptionError
+from solidna.analysis._checks import (
+    MAX_CELL_VOLTAGE_V,
+    as_real_columns,
+    check_cell_voltage,
+    check_time_order,
+    float_array,
+    real_number,
+)
+from solidna.errors import DataFormatError, InvalidOptionError, SolidnaWarning, user_stacklevel
 
 __all__ = [
     "CyclingEvent",
@@ -45,6 +53,7 @@ __all__ = [
     "GLITCH_MAX_SAMPLES",
     "GLITCH_FRACTION",
     "COMPLETE_DURATION_FRACTION",
+    "SHORTEST_HALF_CYCLE_S",
     "RUNAWAY_VOLTAGE_LIMIT_V",
     "RUNAWAY_GROWTH_FACTOR",
     "SHORT_COLLAPSE_FRACTION",
@@ -75,9 +84,18 @@ GLITCH_FRACTION: float = 0.1
 
 #: The last half cycle counts as complete when the data go on with another sign or a rest, or when
 #: it lasted (plus one sample interval) at least this fraction (99 %) of the median duration of the
-#: other half cycles (a simulation that stops exactly at the end of a half cycle; 1 % allows for
-#: timing jitter).
+#: other half cycles of its sign (a simulation that stops exactly at the end of a half cycle; 1 %
+#: allows for timing jitter). Of its sign: a full cell's discharge is shorter than its charge by
+#: the coulombic efficiency, so against all half cycles a record ending on a complete discharge at
+#: 90 % efficiency lost its last discharge.
 COMPLETE_DURATION_FRACTION: float = 0.99
+
+#: Median half-cycle duration [s] below which the time axis is taken for hours (a warning): 20 s.
+#: The paper's half cycles last 0.5-2 h (Fig. 4h, S18; 10-20 h for the full cells of Fig. 5), and a
+#: galvanostatic half cycle of a battery lasts a minute at the least (36 s at 100 C); a time in
+#: hours passed as seconds makes a 10-h half cycle last "10 s" and every capacity 3600 times too
+#: small. (Pulses of a few seconds, HPPC, are not cycles; they get the warning.)
+SHORTEST_HALF_CYCLE_S: float = 20.0
 
 #: Default |V| limit of :func:`detect_runaway`: 1 V, an order of magnitude above the 80-150 mV
 #: plateaus of a healthy M-Na|M-Na cell (Fig. 4h) and far below the ~10 V the failing Na|Na cell
@@ -158,11 +176,23 @@ def _checked(time_s, **columns) -> tuple[np.ndarray, ...]:
         ),
         lambda: "time_s spans no time (all values equal); pass a real record.",
     )
+    if "voltage_V" in columns:
+        check_cell_voltage("voltage_V", rest[list(columns).index("voltage_V")])
     return (t, *rest)
 
 
+def _check_voltage_level(name: str, value_V: float) -> None:
+    """Refuse a voltage level no cell reaches (:data:`MAX_CELL_VOLTAGE_V`): most likely mV."""
+    if value_V > MAX_CELL_VOLTAGE_V:
+        raise InvalidOptionError(
+            f"{name} = {value_V:g} V lies beyond the {MAX_CELL_VOLTAGE_V:g} V any single cell "
+            f"reaches, so it could never be met: pass volts ({value_V:g} mV is "
+            f"{value_V / 1e3:g} V)."
+        )
+
+
 def _check_window(window: float) -> float:
-    w = float(window)
+    w = real_number("window", window, "fraction of the half cycle", "Default 0.1.")
     if not (0 < w <= 1):
         raise InvalidOptionError(
             f"window is the fraction of each half cycle's duration to read the plateau from and "
@@ -237,7 +267,9 @@ def rest_threshold(current) -> float:
     float
         The threshold, in the unit of ``current``.
     """
-    i = np.abs(np.asarray(current, dtype=float))
+    i = np.abs(float_array("current", current, "the current's unit"))
+    if i.size and np.all(np.isnan(i)):
+        return 0.0
     return float(REST_FRACTION * np.nanpercentile(i, 90)) if i.size else 0.0
 
 
@@ -299,8 +331,10 @@ def split_half_cycles(
     if rest_threshold_A_m2 is None:
         threshold = rest_threshold(i)
     else:
-        threshold = float(rest_threshold_A_m2)
-        if not (math.isfinite(threshold) and threshold >= 0):
+        threshold = real_number(
+            "rest_threshold_A_m2", rest_threshold_A_m2, "A/m2", "1 mA/cm2 = 10 A/m2."
+        )
+        if not threshold >= 0:
             raise InvalidOptionError(
                 f"rest_threshold_A_m2 must be >= 0 A/m2; got {rest_threshold_A_m2!r}. "
                 "1 mA/cm2 = 10 A/m2."
@@ -362,6 +396,8 @@ def split_half_cycles(
         # others (a simulation that ends exactly at the switch).
         # Its duration lacks the one sample interval that the others get from the next sample.
         others = frame["Duration [s]"].iloc[:-1]
+        same_sign = others[frame["Sign"].iloc[:-1] == frame["Sign"].iloc[-1]]
+        others = same_sign if not same_sign.empty else others
         a = int(frame["Start index"].iloc[-1])
         dt = float(np.median(np.diff(t[a:]))) if i.size - a > 1 else 0.0
         if others.empty:
@@ -424,6 +460,15 @@ def complete_half_cycles(
         )
     if not halves["Complete"].all() and halves["Complete"].any():
         halves = halves[halves["Complete"]]
+    median_s = float(halves["Duration [s]"].median())
+    if 0 < median_s < SHORTEST_HALF_CYCLE_S:
+        warnings.warn(
+            f"the half cycles last {median_s:.3g} s (median), shorter than any galvanostatic "
+            f"half cycle ({SHORTEST_HALF_CYCLE_S:g} s): is time_s in hours or minutes? Pass "
+            "seconds (hours * 3600); capacities and times would be off by that factor.",
+            SolidnaWarning,
+            stacklevel=user_stacklevel(),
+        )
     return halves
 
 
@@ -487,12 +532,20 @@ def per_cycle_overpotential(
     Raises
     ------
     DataFormatError
-        Mismatched, non-finite or decreasing inputs, or no current flows at all.
+        Mismatched, non-finite or decreasing inputs, no current flows at all, or the record is
+        not a symmetric cell's (:func:`not_a_symmetric_cell`).
     InvalidOptionError
         ``window`` outside (0, 1].
     """
     window = _check_window(window)
     t, v, i = _checked(time_s, voltage_V=voltage_V, current_density_A_m2=current_density_A_m2)
+    reason = not_a_symmetric_cell(v, i)
+    if reason:
+        # its "overpotential" would be its cell voltage (3440 mV for a 3.5 V cell)
+        raise DataFormatError(
+            f"per_cycle_overpotential reads a symmetric Na|Na cell: {reason}. For a full or half "
+            "cell use solidna.analysis.metrics.galvanostatic_cycles."
+        )
     halves = complete_half_cycles(t, i, rest_threshold_A_m2, cycle_index)
     eta = _half_cycle_overpotentials(t, v, halves, window)
     # Vectorised over cycles (a 4000-h record has 2000): with several half cycles of one sign in
@@ -539,8 +592,9 @@ def time_to_voltage(time_s, voltage_V, threshold_V: float) -> float | None:
         ``|V|`` never reaches it.
     """
     t, v = _checked(time_s, voltage_V=voltage_V)
-    thr = float(threshold_V)
-    if not (math.isfinite(thr) and thr > 0):
+    thr = real_number("threshold_V", threshold_V, "V", "E.g. 1.0 for a runaway.")
+    _check_voltage_level("threshold_V", thr)
+    if not thr > 0:
         raise InvalidOptionError(
             f"threshold_V must be a voltage magnitude > 0 V; got {threshold_V!r}."
         )
@@ -621,8 +675,9 @@ def detect_runaway(
         return int(started["Cycle number"].iloc[-1]) if not started.empty else None
 
     if voltage_limit_V is not None:
-        limit = float(voltage_limit_V)
-        if not (math.isfinite(limit) and limit > 0):
+        limit = real_number("voltage_limit_V", voltage_limit_V, "V", "Or None to switch it off.")
+        _check_voltage_level("voltage_limit_V", limit)
+        if not limit > 0:
             raise InvalidOptionError(
                 f"voltage_limit_V must be > 0 V or None; got {voltage_limit_V!r}."
             )
@@ -638,8 +693,8 @@ def detect_runaway(
                 )
             )
     if growth_factor is not None and i is not None:
-        factor = float(growth_factor)
-        if not (math.isfinite(factor) and factor > 1):
+        factor = real_number("growth_factor", growth_factor, "-", "Or None to switch it off.")
+        if not factor > 1:
             raise InvalidOptionError(f"growth_factor must be > 1 or None; got {growth_factor!r}.")
         table = per_cycle_overpotential(t, v, i, window, rest_threshold_A_m2, cycle_index)
         eta = table["Overpotential [mV]"]
@@ -696,7 +751,7 @@ def detect_short_circuit(
     list of CyclingEvent
         One event per flagged half cycle, in time order; empty if none.
     """
-    frac = float(collapse_fraction)
+    frac = real_number("collapse_fraction", collapse_fraction, "-", "Default 0.2.")
     if not (0 < frac < 1):
         raise InvalidOptionError(
             f"collapse_fraction must lie in (0, 1); got {collapse_fraction!r}. Default 0.2."

@@ -62,6 +62,7 @@ loop at low frequency is outside the model above.
 
 from __future__ import annotations
 
+import inspect
 import math
 import warnings
 from collections.abc import Sequence
@@ -73,8 +74,14 @@ import pandas as pd
 from scipy.optimize import minimize_scalar, nnls
 from scipy.signal import find_peaks
 
-from solidna.analysis._checks import as_real_1d, check_same_length
-from solidna.errors import DataFormatError, InvalidOptionError, SolidnaWarning, check_choice
+from solidna.analysis._checks import as_real_1d, check_same_length, real_number, spectrum_pairs
+from solidna.errors import (
+    DataFormatError,
+    InvalidOptionError,
+    SolidnaWarning,
+    check_choice,
+    positive_int,
+)
 
 __all__ = [
     "DRTResult",
@@ -450,8 +457,8 @@ class _Problem:
 def _choose_lambda(prob: _Problem, lam: str | float) -> tuple[float, str, pd.DataFrame]:
     lo, hi = (math.log10(v) for v in LAMBDA_RANGE)
     if not isinstance(lam, str):
-        value = float(lam)
-        if not (value > 0 and math.isfinite(value)):
+        value = real_number("lam", lam, "-", "Or 'gcv' / 'lcurve' to choose it.")
+        if not value > 0:
             raise InvalidOptionError(
                 f"lam must be 'gcv', 'lcurve' or a positive number; got {lam!r}."
             )
@@ -460,7 +467,15 @@ def _choose_lambda(prob: _Problem, lam: str | float) -> tuple[float, str, pd.Dat
             {"lambda": [value], "residual norm": [rn], "seminorm": [sn], "GCV": [g]}
         )
         return value, "fixed", curve
-    check_choice("lam", lam, ("gcv", "lcurve"))
+    if lam not in ("gcv", "lcurve"):
+        try:
+            float(lam)
+        except ValueError:
+            check_choice("lam", lam, ("gcv", "lcurve"))
+        raise InvalidOptionError(
+            f"lam = {lam!r} is text; pass a fixed lambda as a number (lam={lam.strip()}), or "
+            "'gcv' / 'lcurve' to choose it."
+        )
     n_grid = LAMBDA_GRID if lam == "gcv" else 2 * LAMBDA_GRID - 1
     grid = np.logspace(lo, hi, n_grid)
     rows = [prob.criteria(v, gcv=lam == "gcv")[1:] for v in grid]
@@ -707,8 +722,13 @@ def fit_drt(
         )
     check_choice("kk", kk, ("warn", "raise", "skip"))
     check_choice("unit", unit, tuple(_UNITS))
-    if int(n_boot) < 0:
-        raise InvalidOptionError(f"n_boot must be >= 0; got {n_boot!r}.")
+    n_boot = positive_int(
+        n_boot,
+        "n_boot",
+        f"It counts bootstrap replicates (0: no band). Default {DEFAULT_N_BOOT}.",
+        minimum=0,
+    )
+    seed = positive_int(seed, "seed", "Any whole number >= 0, e.g. seed=0.", minimum=0)
     f, z = _check_spectrum(frequency_Hz, impedance)
 
     # ---- inductive high-frequency points ------------------------------------------------------
@@ -964,9 +984,14 @@ def drt_evolution(
     from solidna.analysis._output import figure_axes, pretty_unit
 
     check_choice("style", style, ("auto", "waterfall", "map"))
-    spectra = list(spectra)
+    spectra = spectrum_pairs("spectra", spectra)
     if not spectra:
         raise DataFormatError("spectra is empty; pass a list of (frequency_Hz, impedance) pairs.")
+    allowed = [
+        p for p in inspect.signature(fit_drt).parameters if p not in ("frequency_Hz", "impedance")
+    ]
+    for key in drt_kwargs:
+        check_choice("option of fit_drt", key, allowed)
     labels = (
         list(labels) if labels is not None else [f"spectrum {k + 1}" for k in range(len(spectra))]
     )
@@ -974,10 +999,12 @@ def drt_evolution(
         raise DataFormatError(
             f"{len(spectra)} spectra but {len(labels)} labels; give one label per spectrum."
         )
-    if times_h is not None and len(times_h) != len(spectra):
-        raise DataFormatError(
-            f"{len(spectra)} spectra but {len(times_h)} times; give one time per spectrum."
-        )
+    if times_h is not None:
+        times_h = as_real_1d("times_h", times_h, allow_scalar=True)
+        if times_h.size != len(spectra):
+            raise DataFormatError(
+                f"{len(spectra)} spectra but {times_h.size} times; give one time per spectrum."
+            )
     results = [fit_drt(fr, zz, **drt_kwargs) for fr, zz in spectra]
     unit = results[0].unit
     cap_unit = _UNITS[unit][0]

@@ -50,13 +50,23 @@ import numpy as np
 from scipy import constants as _const
 from scipy.signal import find_peaks
 
-from solidna.analysis._checks import as_real_1d, as_real_columns, check_same_length
+from solidna.analysis._checks import (
+    as_real_1d,
+    as_real_columns,
+    check_bool,
+    check_same_length,
+    check_temperature_K,
+    float_array,
+    real_number,
+    spectrum_pairs,
+)
 from solidna.errors import (
     ConvergenceError,
     DataFormatError,
     InvalidOptionError,
     SolidnaWarning,
     check_choice,
+    user_stacklevel,
 )
 
 __all__ = [
@@ -225,9 +235,11 @@ def _as_spectrum(frequency_Hz, impedance_ohm_m2, min_points: int = 5):
         )
     z = z_in.astype(complex)
     check_same_length(frequency_Hz=f, impedance_ohm_m2=z)
-    if not np.all(np.isfinite(z)):
+    bad = ~np.isfinite(z)
+    if bad.any():
         raise DataFormatError(
-            "impedance_ohm_m2 contains NaN/inf values; drop those rows before fitting."
+            f"impedance_ohm_m2 contains {int(bad.sum())} NaN/inf value(s) (first at index "
+            f"{int(np.argmax(bad))}); drop those rows before fitting."
         )
     if np.any(f <= 0):
         raise DataFormatError(
@@ -244,6 +256,33 @@ def _as_spectrum(frequency_Hz, impedance_ohm_m2, min_points: int = 5):
 # --------------------------------------------------------------------------------------------
 # Circuit-string handling
 # --------------------------------------------------------------------------------------------
+def _bound_pair(name: str, pair) -> tuple[float, float]:
+    """``(lower, upper)`` of one parameter's bounds as floats (inf allowed), or a clear error."""
+    try:
+        lo, hi = (float(v) for v in pair)
+    except (TypeError, ValueError) as exc:
+        raise InvalidOptionError(
+            f"bounds[{name!r}] must be a pair (lower, upper) of numbers in the parameter's SI "
+            f"unit; got {pair!r}. Example: bounds={{{name!r}: (0.0, 1.0)}} (use numpy.inf for "
+            "no upper bound)."
+        ) from exc
+    if math.isnan(lo) or math.isnan(hi):
+        raise InvalidOptionError(f"bounds[{name!r}] contains NaN: {pair!r}. Use numbers or inf.")
+    return lo, hi
+
+
+def _warn_if_inverted(z: np.ndarray) -> None:
+    """Warn when most of a spectrum is inductive: most likely ``-Z_im`` passed as ``Z_im``."""
+    if np.median(z.imag) > 0 and np.max(z.imag) > 0.1 * np.max(np.abs(z)):
+        warnings.warn(
+            "Most of the spectrum has Z_im > 0 (inductive). If you passed -Z_im (the Nyquist "
+            "axis), pass Z_re - 1j*(-Z_im) instead: impedance.py expects Z_im < 0 on a "
+            "capacitive arc.",
+            SolidnaWarning,
+            stacklevel=user_stacklevel(),
+        )
+
+
 def _split_top(text: str, sep: str) -> list[str]:
     """Split ``text`` at ``sep`` characters outside parentheses."""
     parts, depth, start = [], 0, 0
@@ -571,6 +610,7 @@ class EISFit:
 
     def __post_init__(self) -> None:
         self.circuit = _check_circuit(self.circuit)
+        check_bool("weight_by_modulus", self.weight_by_modulus, True)
         if int(self.n_starts) != self.n_starts or self.n_starts < 1:
             raise InvalidOptionError(
                 f"n_starts is the number of starting points of the fit, a whole number >= 1; got "
@@ -629,12 +669,18 @@ class EISFit:
             for name, pair in self.bounds.items():
                 if name not in names:
                     check_choice(f"bound name for circuit {self.circuit!r}:", name, names)
-                lo, hi = (float(v) for v in pair)
+                lo, hi = _bound_pair(name, pair)
                 k = names.index(name)
                 lower[k] = lo / scale ** expo[k]
                 upper[k] = hi / scale ** expo[k]
         else:
-            lo, hi = (np.asarray(b, dtype=float).ravel() for b in self.bounds)
+            try:
+                lo, hi = (np.asarray(b, dtype=float).ravel() for b in self.bounds)
+            except (TypeError, ValueError) as exc:
+                raise InvalidOptionError(
+                    f"bounds must be (lower, upper) with {len(names)} numbers each for {names}, "
+                    f"or a dict {{name: (lower, upper)}}; got {self.bounds!r} ({exc})."
+                ) from exc
             if lo.size != len(names) or hi.size != len(names):
                 raise InvalidOptionError(
                     f"bounds must be (lower, upper) with {len(names)} values each for {names}; "
@@ -680,14 +726,7 @@ class EISFit:
                 f"{self.circuit!r} has {len(names)} parameters; measure more frequencies or use a "
                 "simpler circuit."
             )
-        if np.median(z.imag) > 0 and np.max(z.imag) > 0.1 * np.max(np.abs(z)):
-            warnings.warn(
-                "Most of the spectrum has Z_im > 0 (inductive). If you passed -Z_im (the Nyquist "
-                "axis), pass Z_re - 1j*(-Z_im) instead: impedance.py expects Z_im < 0 on a "
-                "capacitive arc.",
-                SolidnaWarning,
-                stacklevel=2,
-            )
+        _warn_if_inverted(z)
         scale = float(np.max(np.abs(z))) if self._scalable else 1.0
         expo = self._exponents()
         z_norm = z / scale
@@ -898,6 +937,9 @@ def effective_capacitance(q: float, n: float, resistance_ohm_m2: float) -> float
     float
         Effective capacitance in F.m-2.
     """
+    q = real_number("q", q, "F.m-2.s^(n-1)")
+    n = real_number("n", n, "-", "The CPE exponent lies in (0, 1].")
+    resistance_ohm_m2 = real_number("resistance_ohm_m2", resistance_ohm_m2, "Ohm.m2")
     if not (0 < n <= 1):
         raise InvalidOptionError(f"CPE exponent n must lie in (0, 1]; got {n!r}.")
     if q <= 0 or resistance_ohm_m2 <= 0:
@@ -1062,6 +1104,22 @@ def fit_rs_rct(frequency_Hz, impedance_ohm_m2) -> dict[str, float]:
     """
     fit = fit_circuit(frequency_Hz, impedance_ohm_m2, circuit="R0-p(R1,CPE1)")
     p, c = fit.params_, fit.conf_
+    # A resistance the data do not fix (an arc that does not close, Rs not determined) is a
+    # number without meaning, e.g. Rct = 1.5e10 Ohm.m2 +- 1e-22 for a blocking electrode: say so.
+    # (A large residual alone is not warned about: the paper's reading of a merged film and
+    # charge-transfer arc by one arc is meant; the residual is in the result.)
+    unfixed = [
+        text
+        for name, text in fit_problems(fit, frequency_Hz, impedance_ohm_m2, with_parameters=True)
+        if name is not None
+    ]
+    if unfixed:
+        warnings.warn(
+            "fit_rs_rct: " + "; ".join(unfixed) + ". Check the spectrum (a closed arc, the "
+            "high-frequency intercept reached) or fit a circuit that describes it (fit_circuit).",
+            SolidnaWarning,
+            stacklevel=user_stacklevel(),
+        )
     return {
         "Rs [Ohm.m2]": p["R0"],
         "Rct [Ohm.m2]": p["R1"],
@@ -1273,6 +1331,12 @@ def kramers_kronig(
 
     f_in, z_in = _as_spectrum(frequency_Hz, impedance_ohm_m2, min_points=KK_MIN_POINTS)
     check_choice("fit_type", fit_type, ("complex", "real", "imag"))
+    check_bool("add_cap", add_cap, False)
+    threshold = real_number("threshold", threshold, "fraction of |Z|")
+    c = real_number("c", c, "-", "Default 0.85.")
+    max_M = real_number("max_M", max_M, "RC elements", "Default 50.")
+    if noise is not None:
+        noise = real_number("noise", noise, "fraction of |Z|", "E.g. 0.005 for 0.5 %.")
     if not (0 < threshold < 1):
         raise InvalidOptionError(
             f"threshold is a fraction of |Z| in (0, 1); got {threshold!r}. Default "
@@ -1280,12 +1344,15 @@ def kramers_kronig(
         )
     if not (0 < c <= 1):
         raise InvalidOptionError(f"c (the mu cut-off) must lie in (0, 1]; got {c!r}.")
-    if int(max_M) < 3:
-        raise InvalidOptionError(f"max_M must be >= 3 RC elements; got {max_M!r}.")
+    if max_M != int(max_M) or max_M < 3:
+        raise InvalidOptionError(
+            f"max_M must be a whole number >= 3 RC elements; got {max_M!r}. Default 50."
+        )
     if noise is not None and not (0 < noise < 1):
         raise InvalidOptionError(
             f"noise is a relative standard deviation in (0, 1); got {noise!r} (e.g. 0.005)."
         )
+    _warn_if_inverted(z_in)
     order = np.argsort(f_in)[::-1]
     f, z = f_in[order], z_in[order]
     m_max = max(3, min(int(max_M), f.size - 3))
@@ -1328,6 +1395,19 @@ def kramers_kronig(
     thr = np.maximum(threshold, KK_NOISE_SIGMAS * sigma / np.sqrt(count))
     ratio = np.maximum(np.abs(sys_re), np.abs(sys_im)) / thr
     worst = int(np.argmax(ratio))
+    if ratio.max() > 1.0 and not add_cap:
+        from solidna.analysis.drt import capacitive_end  # drt imports this module
+
+        if capacitive_end(f, z) is not None:
+            # RC elements cannot follow a spectrum without a DC limit: the failure may be the
+            # test's, not the spectrum's (a blocking electrode, an open diffusion tail)
+            warnings.warn(
+                "the spectrum ends capacitive (no DC limit inside the sweep), which lin-KK's RC "
+                "elements cannot follow: the verdict 'not valid' may be the test's. Rerun with "
+                "add_cap=True (a series capacitance), as solidna analyze does for such spectra.",
+                SolidnaWarning,
+                stacklevel=user_stacklevel(),
+            )
     back = np.argsort(order)  # results in the order the points were given
     return KKResult(
         frequency_Hz=f_in,
@@ -1352,12 +1432,24 @@ def kramers_kronig(
 # Conductivity and Arrhenius
 # --------------------------------------------------------------------------------------------
 def _positive(name: str, value) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
+    arr = float_array(name, value, "SI units (m, m2, Ohm)")
     if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
         raise DataFormatError(
             f"{name} must be finite and > 0; got {value!r}. Check the units (SI: m, m2, Ohm)."
         )
     return arr
+
+
+def _check_broadcast(**arrays: np.ndarray) -> tuple[int, ...]:
+    """The common shape of ``arrays`` (one value for all, or one per sample), or a clear error."""
+    try:
+        return np.broadcast_shapes(*(a.shape for a in arrays.values()))
+    except ValueError as exc:
+        sizes = ", ".join(f"{name} has {a.size}" for name, a in arrays.items())
+        raise DataFormatError(
+            f"{sizes} values; give each either one value for all or one value per sample, "
+            "all of the same length."
+        ) from exc
 
 
 def conductivity_from_rs(rs_ohm_m2, thickness_m) -> float | np.ndarray:
@@ -1377,6 +1469,7 @@ def conductivity_from_rs(rs_ohm_m2, thickness_m) -> float | np.ndarray:
     """
     rs = _positive("rs_ohm_m2", rs_ohm_m2)
     thickness = _positive("thickness_m", thickness_m)
+    _check_broadcast(rs_ohm_m2=rs, thickness_m=thickness)
     out = thickness / rs
     return float(out) if out.ndim == 0 else out
 
@@ -1400,7 +1493,9 @@ def conductivity_from_resistance(r_ohm, thickness_m, area_m2) -> float | np.ndar
     """
     r = _positive("r_ohm", r_ohm)
     area = _positive("area_m2", area_m2)
-    out = _positive("thickness_m", thickness_m) / (r * area)
+    thickness = _positive("thickness_m", thickness_m)
+    _check_broadcast(r_ohm=r, thickness_m=thickness, area_m2=area)
+    out = thickness / (r * area)
     return float(out) if out.ndim == 0 else out
 
 
@@ -1415,9 +1510,13 @@ def arrhenius_fit(temperature_K, conductivity_S_m, form: str = "sigma") -> dict[
     Parameters
     ----------
     temperature_K : array_like of float
-        Temperatures in K (at least 2 distinct; 3 for standard errors).
+        Temperatures in K (at least 2 distinct; 3 for standard errors), each at least
+        :data:`~solidna.analysis._checks.MIN_TEMPERATURE_K` (150 K: a lower value is most likely
+        degC and is refused with an :class:`~solidna.errors.OutOfRangeError`).
     conductivity_S_m : array_like of float
-        Conductivities in S/m, > 0.
+        Conductivities in S/m, > 0. A conductivity that falls with temperature (a negative
+        activation energy, e.g. the pairs in opposite orders) gives a
+        :class:`~solidna.errors.SolidnaWarning`.
     form : {"sigma", "sigma_T"}
         Which quantity is Arrhenius.
 
@@ -1435,7 +1534,7 @@ def arrhenius_fit(temperature_K, conductivity_S_m, form: str = "sigma") -> dict[
     t, sigma = as_real_columns(
         2, True, temperature_K=temperature_K, conductivity_S_m=conductivity_S_m
     )
-    _positive("temperature_K", t)
+    check_temperature_K("temperature_K", t)
     _positive("conductivity_S_m", sigma)
     if np.unique(t).size < 2:
         raise DataFormatError(
@@ -1456,6 +1555,14 @@ def arrhenius_fit(temperature_K, conductivity_S_m, form: str = "sigma") -> dict[
         slope_std = math.nan
     ss_tot = float(np.sum((y - y.mean()) ** 2))
     r2 = 1.0 - float(resid @ resid) / ss_tot if ss_tot > 0 else math.nan
+    if slope > 0:
+        warnings.warn(
+            f"the conductivity falls as the temperature rises (activation energy "
+            f"{-slope * BOLTZMANN_EV_K:.3g} eV < 0): not thermally activated transport. Check "
+            "that each conductivity is paired with its own temperature (same order).",
+            SolidnaWarning,
+            stacklevel=user_stacklevel(),
+        )
     ln10 = math.log(10.0)
     prefactor_key = "Prefactor [S.m-1.K]" if form == "sigma_T" else "Prefactor [S.m-1]"
     return {
@@ -1525,15 +1632,17 @@ def arrhenius_from_spectra(
     0.32
     """
     temps = _as_real_1d("temperature_K", temperature_K, 2)
-    spectra = list(spectra)
+    check_temperature_K("temperature_K", temps)
+    spectra = spectrum_pairs("spectra", spectra)
     if len(spectra) != temps.size:
         raise DataFormatError(
             f"{len(spectra)} spectra but {temps.size} temperatures; give one temperature per "
             "spectrum."
         )
     n = len(spectra)
-    thickness = np.broadcast_to(_positive("thickness_m", thickness_m), (n,))
-    area = np.broadcast_to(_positive("area_m2", area_m2), (n,))
+    thickness, area = _positive("thickness_m", thickness_m), _positive("area_m2", area_m2)
+    _check_broadcast(spectra=np.empty(n), thickness_m=thickness, area_m2=area)
+    thickness, area = np.broadcast_to(thickness, (n,)), np.broadcast_to(area, (n,))
     rs, rs_std = [], []
     for frequency, impedance in spectra:
         fit = fit_circuit(frequency, impedance, circuit=circuit)

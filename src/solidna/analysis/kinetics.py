@@ -75,8 +75,20 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import least_squares, minimize_scalar
 
-from solidna.analysis._checks import as_real_columns
-from solidna.errors import ConvergenceError, DataFormatError, InvalidOptionError, check_choice
+from solidna.analysis._checks import (
+    as_real_columns,
+    check_bool,
+    check_cell_voltage,
+    check_temperature_K,
+    float_array,
+    real_number,
+)
+from solidna.errors import (
+    ConvergenceError,
+    DataFormatError,
+    InvalidOptionError,
+    check_choice,
+)
 from solidna.materials import thermo
 
 __all__ = [
@@ -125,6 +137,11 @@ VOLTAGE_FLOOR_V: float = 1e-3
 #: Default voltage step between samples of :func:`cv_waveform`: 1 mV, the staircase step of a
 #: typical potentiostat CV.
 CV_DEFAULT_VOLTAGE_STEP_V: float = 1e-3
+
+#: Most samples :func:`cv_waveform` builds: 10 million (80 MB per array). The paper's 5 mV/s
+#: sweep over +-0.5 V at 1 mV per sample has 2001; a tiny ``voltage_step_V`` (1e-12 V) would
+#: otherwise ask for terabytes.
+CV_MAX_SAMPLES: int = 10_000_000
 
 _METHODS = ("bv-fit", "micro-polarisation", "tafel")
 _SWEEPS = ("average", "forward", "backward", "none")
@@ -207,9 +224,20 @@ def symmetric_cell_voltage(
     numpy.ndarray
         Cell voltage in V.
     """
-    i = np.asarray(current_density_A_m2, dtype=float)
-    return i * ohmic_resistance_ohm_m2 + _kinetic_prefactor_V(temperature_K) * np.arcsinh(
-        i / (2.0 * i0_A_m2)
+    i = float_array("current_density_A_m2", current_density_A_m2, "A/m2")
+    i0 = real_number("i0_A_m2", i0_A_m2, "A/m2", "1 mA/cm2 = 10 A/m2.")
+    if not i0 > 0:
+        raise InvalidOptionError(
+            f"i0_A_m2 is an exchange current density and must be > 0 A/m2; got {i0_A_m2!r}. "
+            "1 mA/cm2 = 10 A/m2."
+        )
+    r = real_number("ohmic_resistance_ohm_m2", ohmic_resistance_ohm_m2, "Ohm.m2")
+    if r < 0:
+        raise InvalidOptionError(
+            f"ohmic_resistance_ohm_m2 must be >= 0 Ohm.m2; got {ohmic_resistance_ohm_m2!r}."
+        )
+    return i * r + _kinetic_prefactor_V(_check_temperature(temperature_K)) * np.arcsinh(
+        i / (2.0 * i0)
     )
 
 
@@ -276,6 +304,7 @@ def _prepare(voltage_V, current_density_A_m2, sweep: str) -> tuple[np.ndarray, n
     """Return the (voltage, current) points to analyse, after branch handling."""
     v, i = as_real_columns(5, voltage_V=voltage_V, current_density_A_m2=current_density_A_m2)
     check_choice("sweep", sweep, _SWEEPS)
+    check_cell_voltage("voltage_V", v)
     if sweep == "none":
         order = np.argsort(v, kind="stable")
         return v[order], i[order]
@@ -308,13 +337,27 @@ def _prepare(voltage_V, current_density_A_m2, sweep: str) -> tuple[np.ndarray, n
     return grid[ok], mean[ok]
 
 
+def _check_current_sign(v: np.ndarray, i: np.ndarray) -> None:
+    """Refuse a current whose sign runs against the voltage: a symmetric cell's V(i) rises
+    through the origin, so ``sum(V i) > 0`` for any sweep; the opposite sign is a cycler that
+    counts the other direction as positive (or voltage and current from different channels)."""
+    if float(np.dot(v, i)) < 0:
+        raise DataFormatError(
+            "current_density_A_m2 runs against voltage_V (negative current at positive voltage): "
+            "in a symmetric cell the current has the sign of the voltage (positive = stripping "
+            "from the working electrode). Your cycler counts the other direction as positive: "
+            "pass -current."
+        )
+
+
 def _check_temperature(temperature_K: float) -> float:
-    t = float(temperature_K)
-    if not math.isfinite(t) or t <= 0:
+    t = real_number("temperature_K", temperature_K, "K", "25 degC is 298.15 K.")
+    if t <= 0:
         raise InvalidOptionError(
             f"temperature_K must be a positive number of kelvin; got {temperature_K!r}. "
             "25 degC is 298.15 K."
         )
+    check_temperature_K("temperature_K", t)
     return t
 
 
@@ -327,8 +370,8 @@ def _check_resistance(r, method: str, required: bool) -> float | None:
                 "iR correction knowingly, or use method='bv-fit', which can fit it."
             )
         return None
-    r = float(r)
-    if not math.isfinite(r) or r < 0:
+    r = real_number("ohmic_resistance_ohm_m2", r, "Ohm.m2", "1 Ohm.cm2 = 1e-4 Ohm.m2.")
+    if r < 0:
         raise InvalidOptionError(
             f"ohmic_resistance_ohm_m2 must be >= 0 (area-specific, Ohm.m2); got {r!r}. "
             "1 Ohm.cm2 = 1e-4 Ohm.m2."
@@ -458,7 +501,7 @@ def exchange_current_from_cv(
     current_density_A_m2 : array_like of float
         Current density in A/m2, same length (positive = stripping from the working electrode).
     temperature_K : float
-        Cell temperature in K (default 298.15 K).
+        Cell temperature in K (default 298.15 K; below 150 K it is taken for degC and refused).
     method : {"bv-fit", "micro-polarisation", "tafel"}
         Extraction method.
     ohmic_resistance_ohm_m2 : float, optional
@@ -484,7 +527,10 @@ def exchange_current_from_cv(
     Raises
     ------
     DataFormatError
-        Mismatched, too short or non-finite arrays; no usable sweep branch.
+        Mismatched, too short or non-finite arrays; no usable sweep branch; a voltage beyond
+        20 V (mV, or the columns swapped); a current whose sign runs against the voltage.
+    OutOfRangeError
+        A temperature below 150 K (degC given as K).
     InvalidOptionError
         Unknown method/sweep, missing or negative ``ohmic_resistance_ohm_m2``, bad temperature.
     ConvergenceError
@@ -496,7 +542,13 @@ def exchange_current_from_cv(
     check_choice("method", method, _METHODS)
     t_K = _check_temperature(temperature_K)
     r_given = _check_resistance(ohmic_resistance_ohm_m2, method, method != "bv-fit")
+    micro_window_V = real_number("micro_window_V", micro_window_V, "V", "Default 0.010 V.")
+    tafel_min_overpotential_V = real_number(
+        "tafel_min_overpotential_V", tafel_min_overpotential_V, "V", "Default 0.060 V."
+    )
+    check_bool("back_reaction_correction", back_reaction_correction, False)
     v, i = _prepare(voltage_V, current_density_A_m2, sweep)
+    _check_current_sign(v, i)
     rt_f = GAS_CONSTANT_J_MOL_K * t_K / FARADAY_C_MOL
 
     if method == "bv-fit":
@@ -665,9 +717,11 @@ def _tafel(
 # CV waveform
 # --------------------------------------------------------------------------------------------
 def _check_waveform(v_min_V, v_max_V, scan_rate_V_s, start_V):
-    for name, val in (("v_min_V", v_min_V), ("v_max_V", v_max_V), ("start_V", start_V)):
-        if not math.isfinite(float(val)):
-            raise InvalidOptionError(f"{name} must be a finite voltage in V; got {val!r}.")
+    v_min_V, v_max_V, start_V = (
+        real_number(name, val, "V")
+        for name, val in (("v_min_V", v_min_V), ("v_max_V", v_max_V), ("start_V", start_V))
+    )
+    scan_rate_V_s = real_number("scan_rate_V_s", scan_rate_V_s, "V/s", "5 mV/s is 0.005.")
     if not v_min_V < v_max_V:
         raise InvalidOptionError(
             f"v_min_V ({v_min_V!r} V) must be below v_max_V ({v_max_V!r} V), e.g. -0.5 and 0.5."
@@ -676,10 +730,11 @@ def _check_waveform(v_min_V, v_max_V, scan_rate_V_s, start_V):
         raise InvalidOptionError(
             f"start_V = {start_V!r} V must lie within [v_min_V, v_max_V] = [{v_min_V}, {v_max_V}] V."
         )
-    if not (math.isfinite(float(scan_rate_V_s)) and scan_rate_V_s > 0):
+    if not scan_rate_V_s > 0:
         raise InvalidOptionError(
             f"scan_rate_V_s must be > 0 V/s; got {scan_rate_V_s!r}. 5 mV/s is 0.005."
         )
+    return v_min_V, v_max_V, scan_rate_V_s, start_V
 
 
 def cv_voltage(
@@ -711,8 +766,10 @@ def cv_voltage(
     numpy.ndarray
         Voltage in V.
     """
-    _check_waveform(v_min_V, v_max_V, scan_rate_V_s, start_V)
-    t = np.asarray(time_s, dtype=float)
+    v_min_V, v_max_V, scan_rate_V_s, start_V = _check_waveform(
+        v_min_V, v_max_V, scan_rate_V_s, start_V
+    )
+    t = float_array("time_s", time_s, "s")
     span = v_max_V - v_min_V
     u = np.mod((start_V - v_min_V) + scan_rate_V_s * t, 2.0 * span)
     return np.where(u <= span, v_min_V + u, v_max_V - (u - span))
@@ -758,10 +815,15 @@ def cv_waveform(
     >>> float(t[-1]), float(v.max()), float(v.min()), float(v[-1])
     (400.0, 0.5, -0.5, 0.0)
     """
-    _check_waveform(v_min_V, v_max_V, scan_rate_V_s, start_V)
-    if int(n_cycles) != n_cycles or n_cycles < 1:
+    v_min_V, v_max_V, scan_rate_V_s, start_V = _check_waveform(
+        v_min_V, v_max_V, scan_rate_V_s, start_V
+    )
+    if isinstance(n_cycles, str) or not (
+        real_number("n_cycles", n_cycles, "cycles") == int(n_cycles) and n_cycles >= 1
+    ):
         raise InvalidOptionError(f"n_cycles must be a whole number >= 1; got {n_cycles!r}.")
-    if not (math.isfinite(voltage_step_V) and 0 < voltage_step_V <= v_max_V - v_min_V):
+    voltage_step_V = real_number("voltage_step_V", voltage_step_V, "V", "Default 0.001 V.")
+    if not (0 < voltage_step_V <= v_max_V - v_min_V):
         raise InvalidOptionError(
             f"voltage_step_V must lie in (0, v_max_V - v_min_V]; got {voltage_step_V!r} V."
         )
@@ -770,6 +832,12 @@ def cv_waveform(
     t_end = int(n_cycles) * period
     dt = voltage_step_V / scan_rate_V_s
     n = int(math.ceil(t_end / dt - 1e-9))
+    if n > CV_MAX_SAMPLES:
+        raise InvalidOptionError(
+            f"voltage_step_V = {voltage_step_V:g} V over {int(n_cycles)} cycle(s) of "
+            f"{v_min_V:g}..{v_max_V:g} V needs {n:.3g} samples, more than {CV_MAX_SAMPLES:.0e}. "
+            "Use a step of at least 1e-4 V (0.1 mV) or fewer cycles."
+        )
     t = np.linspace(0.0, n * dt, n + 1)
     t = t[t < t_end - 1e-9 * dt]
     # Vertex times: first arrival at v_max, then every half period.

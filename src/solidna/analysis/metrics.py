@@ -45,16 +45,23 @@ import math
 import numpy as np
 import pandas as pd
 
-from solidna.analysis._checks import as_real_columns, check_same_length
+from solidna.analysis._checks import (
+    MAX_RECORD_VOLTAGE_V,
+    as_real_columns,
+    check_cell_voltage,
+    check_same_length,
+    real_number,
+)
 from solidna.analysis.cycling import complete_half_cycles
 from solidna.analysis.io._table import integrate_current
-from solidna.errors import InvalidOptionError
+from solidna.errors import DataFormatError, InvalidOptionError, positive_int
 
 __all__ = [
     "galvanostatic_cycles",
     "cycling_summary",
     "median_voltage",
     "METRIC_COLUMNS",
+    "CAPACITY_UNIT_FACTOR",
     "CHARGE_BALANCE_REL",
 ]
 
@@ -62,6 +69,12 @@ __all__ = [
 #: stretch of the record (sum of |dQ|) within 0.5 %; more means charge fell between half cycles
 #: (a CV tail cut off, a rest with current) and the table's attrs and notes say so.
 CHARGE_BALANCE_REL = 0.005
+
+#: Largest factor between the charge a given capacity column passes and the charge the current
+#: integrates to before the two are taken for different units: 3. Sampling and integration
+#: differ by a few per cent at most; the unit slips differ by 3.6 (mA.h read as C), 1000 (mA.h
+#: or mA read as A.h or A) or 3600 (A.s read as A.h).
+CAPACITY_UNIT_FACTOR = 3.0
 
 METRIC_COLUMNS = [
     "Time [h]",
@@ -110,8 +123,7 @@ def median_voltage(capacity, voltage_V) -> float:
     >>> round(median_voltage(q, v), 6), float(np.median(v))
     (3.5, 3.3)
     """
-    q = np.asarray(capacity, dtype=float)
-    v = np.asarray(voltage_V, dtype=float)
+    q, v = as_real_columns(1, capacity=capacity, voltage_V=voltage_V)
     dq = np.abs(np.diff(q))
     if q.size < 2 or not dq.sum() > 0:
         return float(np.median(v))
@@ -145,6 +157,24 @@ def median_voltage(capacity, voltage_V) -> float:
     x0 = levels[k - 1]
     m0 = below(x0, False)
     return float(x0 + (x1 - x0) * (half - m0) / (m1 - m0))
+
+
+def _check_capacity_units(q_given: np.ndarray, q_integrated: np.ndarray) -> None:
+    """Refuse a capacity column whose charge passed differs from the current's by more than
+    :data:`CAPACITY_UNIT_FACTOR`: a unit slip (mA.h for A.h, or the current in mA)."""
+    given = float(np.sum(np.abs(np.diff(q_given))))
+    integrated = float(np.sum(np.abs(np.diff(q_integrated))))
+    if not (given > 0 and integrated > 0):
+        return
+    ratio = given / integrated
+    if not (1 / CAPACITY_UNIT_FACTOR <= ratio <= CAPACITY_UNIT_FACTOR):
+        raise DataFormatError(
+            f"capacity_Ah passes {ratio:.4g} times the charge that current_A integrates to over "
+            f"time_s ({given:.4g} against {integrated:.4g} A.h): the two are in different units "
+            "(a capacity in mA.h is 1000 times, in C 3600 times its value in A.h; a current in "
+            "mA gives 1000 times too much charge). Convert one of them, or leave capacity_Ah "
+            "out to integrate the current."
+        )
 
 
 def galvanostatic_cycles(
@@ -198,7 +228,8 @@ def galvanostatic_cycles(
     Raises
     ------
     DataFormatError
-        Mismatched, non-finite or decreasing arrays; no current flows.
+        Mismatched, non-finite or decreasing arrays; no current flows; a voltage beyond 100 V
+        (mV); ``capacity_Ah`` in other units than the current (:data:`CAPACITY_UNIT_FACTOR`).
     InvalidOptionError
         ``reference_cycle`` not in the record, or non-positive ``mass_g``/``area_m2``.
 
@@ -214,14 +245,18 @@ def galvanostatic_cycles(
     [[0.00098, 1.7], [0.001, 1.7]]
     """
     t, v, i = as_real_columns(2, time_s=time_s, voltage_V=voltage_V, current_A=current_A)
+    check_cell_voltage("voltage_V", v, MAX_RECORD_VOLTAGE_V)
     if capacity_Ah is None:
         q = integrate_current(t, i)
     else:
         (q,) = as_real_columns(2, capacity_Ah=capacity_Ah)
         check_same_length(time_s=t, capacity_Ah=q)
-    for name, value in (("mass_g", mass_g), ("area_m2", area_m2)):
-        if value is not None and not (math.isfinite(value) and value > 0):
-            raise InvalidOptionError(f"{name} must be > 0; got {value!r}.")
+        _check_capacity_units(q, integrate_current(t, i))
+    for name, value, unit in (("mass_g", mass_g, "g"), ("area_m2", area_m2, "m2")):
+        if value is not None and not real_number(name, value, unit) > 0:
+            raise InvalidOptionError(f"{name} must be > 0 {unit}; got {value!r}.")
+    if reference_cycle is not None:
+        positive_int(reference_cycle, "reference_cycle", "A cycle number of the record, e.g. 1.")
     # numbered by the instrument's cycle index where given (the same rule as the symmetric-cell
     # overpotential, cycling.split_half_cycles)
     halves = complete_half_cycles(t, i, rest_threshold_A, cycle_index)
@@ -374,8 +409,19 @@ def cycling_summary(table: pd.DataFrame) -> dict[str, float | int | None]:
         voltage in the first and last cycles and its change, charge-discharge gap in cycle 2
         (the paper's Fig. 5d reading) and in the last cycle.
     """
+    if not isinstance(table, pd.DataFrame):
+        raise DataFormatError(
+            f"cycling_summary takes the table of galvanostatic_cycles; got "
+            f"{type(table).__name__}. Call cycling_summary(galvanostatic_cycles(t, V, I))."
+        )
     if table.empty:
         return {"cycles": 0}
+    missing = [c for c in METRIC_COLUMNS if c not in table.columns]
+    if missing:
+        raise DataFormatError(
+            f"the table lacks the column(s) {missing[:4]} of galvanostatic_cycles; pass the "
+            "table galvanostatic_cycles returns (its column names unchanged)."
+        )
     first, last = int(table.index[0]), int(table.index[-1])
     ce = table["Coulombic efficiency [%]"].dropna()
     tdv = table["Terminal discharge voltage [V]"].dropna()
