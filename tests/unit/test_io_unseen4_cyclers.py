@@ -166,6 +166,16 @@ def test_cycle_table_notes_a_negative_charge_discharge_gap() -> None:
     assert not any("look swapped" in n for n in right.attrs["notes"])
 
 
+def test_a_gap_within_the_noise_is_not_called_swapped() -> None:
+    # a cell with overpotentials within 1 mV: a gap of -0.5 mV says nothing about the sign
+    t = 30.0 * np.arange(48)
+    i = np.where((t // 360) % 2 == 0, -0.2, 0.2)
+    v = np.where(i < 0, 1.2005, 1.2)
+    table = galvanostatic_cycles(t, v, i, cycle_index=1 + (t // 720).astype(int))
+    assert (table["Charge-discharge gap [V]"] < 0).all()
+    assert not any("look swapped" in n for n in table.attrs["notes"])
+
+
 # --------------------------------------------------------------------------------------------
 # EC-Lab: a three-electrode record read from the averaged working-electrode potential
 # --------------------------------------------------------------------------------------------

@@ -365,6 +365,13 @@ def galvanostatic_cycles(
     return out
 
 
+#: A charge-discharge gap below -1 mV counts as negative for :func:`_note_swapped_directions`:
+#: a cell whose overpotentials are within the noise (a gap of -0.9 mV at a tiny current) says
+#: nothing about the current's sign, while a reversed sign makes the gap minus the cell's real
+#: one, tens of mV and more.
+SWAPPED_GAP_V: float = 1e-3
+
+
 def _note_swapped_directions(table: pd.DataFrame, notes: list[str]) -> None:
     """Note cycles whose charge runs at a lower voltage than their discharge.
 
@@ -376,7 +383,7 @@ def _note_swapped_directions(table: pd.DataFrame, notes: list[str]) -> None:
     charge and discharge cover different windows (a partial first charge) can also give one.
     """
     gap = table["Charge-discharge gap [V]"].dropna()
-    negative = int((gap < 0).sum())
+    negative = int((gap < -SWAPPED_GAP_V).sum())
     if len(gap) and negative >= 0.9 * len(gap):
         notes.append(
             f"the median charge voltage lies below the median discharge voltage in {negative} of "
