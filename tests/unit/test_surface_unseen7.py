@@ -320,8 +320,8 @@ def test_nanoscope_ascii_export_round_trip_recovers_the_modulus(tmp_path, deflec
     assert c.approach_height_m[0] == 0.0 and c.retract_height_m[0] < -2.4e-6
     fit = fit_contact(c, "paraboloid")
     assert fit.youngs_modulus_Pa == pytest.approx(E_PA, rel=2e-3)
-    # the tip position holds the deflection offset (-5 V in "Native" units): base + F/k
-    assert fit.contact_point_m - fit.baseline_N / K_SPRING == pytest.approx(-2.3e-6, abs=3e-9)
+    # the deflection offset (-5 V in "Native" units) does not move the tip: base + (F - F0)/k
+    assert fit.contact_point_m == pytest.approx(-2.3e-6, abs=3e-9)
 
 
 def test_nanoscope_ascii_on_a_hard_sample_leaves_the_tip_still(tmp_path):

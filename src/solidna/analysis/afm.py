@@ -30,6 +30,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -101,8 +102,9 @@ class ForceCurve:
     """One force-distance curve (SI units; time order within each segment).
 
     ``height`` is the cantilever base position [m] (larger = further from the surface); ``tip``
-    the tip position ``height + F/k`` when the spring constant is known (the cantilever bends
-    away from the surface by ``F/k``), else ``height``.
+    the tip position ``height + (F - F0)/k`` when the spring constant is known (the cantilever
+    bends away from the surface by ``F/k``; ``F0`` is the force baseline, the deflection at zero
+    force), else ``height``.
     """
 
     approach_height_m: np.ndarray
@@ -115,13 +117,20 @@ class ForceCurve:
     source: Path | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
 
-    def tip(self, segment: str = "approach") -> np.ndarray:
+    def tip(self, segment: str = "approach", baseline_N: float = 0.0) -> np.ndarray:
         """Tip position: piezo height plus cantilever deflection (force / spring constant).
 
         Parameters
         ----------
         segment : {"approach", "retract"}, optional
             Which segment of the curve.
+        baseline_N : float, optional
+            Force baseline [N] (the recorded force, or deflection times spring constant, with
+            the tip far from the surface; :attr:`ContactFit.baseline_N`), subtracted before the
+            deflection is added: a recorded deflection offset (a photodiode not zeroed, e.g.
+            -5 V in NanoScope "Native" units) is no bending of the cantilever and must not
+            move the tip, as in afmformats' and nanite's tip position. Default 0 (the force
+            as recorded).
 
         Returns
         -------
@@ -131,7 +140,7 @@ class ForceCurve:
         h = self.approach_height_m if segment == "approach" else self.retract_height_m
         f = self.approach_force_N if segment == "approach" else self.retract_force_N
         if self.spring_constant_N_m:
-            return h + f / self.spring_constant_N_m
+            return h + (f - baseline_N) / self.spring_constant_N_m
         return h
 
 
@@ -468,6 +477,18 @@ def _nanoscope_columns(line: str) -> dict[str, tuple[str, str, str]] | None:
     return out if "defl" in what and what & set(_NANOSCOPE_HEIGHTS) else None
 
 
+def _deflection_rank(unit: str, sensitivity: float | None, spring: float | None) -> int:
+    """Preference [-] of a deflection column by its unit (lowest first): V when the sensitivity
+    and the spring constant are known (the measured signal, converted with the calibration
+    given or stated), a length when the spring constant is known, a force, then the columns
+    that cannot be converted (V first, so that a refusal names the calibration it needs)."""
+    if unit == "V":
+        return 0 if sensitivity and spring else 3
+    if _jpk_scale(unit, "m"):
+        return 1 if spring else 4
+    return 2 if _jpk_scale(unit, "N") else 5
+
+
 def read_nanoscope_ascii(
     path: str | os.PathLike[str],
     sensitivity: float | None = None,
@@ -535,8 +556,15 @@ def read_nanoscope_ascii(
     segments = {}
     for seg in ("approach", "retract"):
         own = {c: v for c, v in columns.items() if v[2] == seg}
-        hname = next((c for q in _NANOSCOPE_HEIGHTS for c, v in own.items() if v[0] == q), None)
-        dname = next((c for c, v in own.items() if v[0] == "defl"), None)
+        # NanoScope exports a signal in several units side by side (Defl_V, Defl_nm, Defl_pN,
+        # Defl_Lsb; Height_Sensor_V, _nm, _Lsb): the height in a length unit, the deflection
+        # as the rawest signal the calibration at hand converts
+        heights = [c for q in _NANOSCOPE_HEIGHTS for c, v in own.items() if v[0] == q]
+        hname = next((c for c in heights if _jpk_scale(own[c][1], "m")), None)
+        hname = hname or next(iter(heights), None)
+        defls = [c for c, v in own.items() if v[0] == "defl"]
+        rank = partial(_deflection_rank, sensitivity=sensitivity, spring=spring_constant_N_m)
+        dname = min(defls, key=lambda c: rank(own[c][1]), default=None)
         if hname is None or dname is None:
             segments[seg] = (np.empty(0), np.empty(0))
             continue
@@ -795,7 +823,12 @@ def _shape(indenter: str, delta: np.ndarray, nu: float, radius: float, angle_deg
 
 @dataclass
 class ContactFit:
-    """Result of :func:`fit_contact` (SI units)."""
+    """Result of :func:`fit_contact` (SI units).
+
+    ``contact_point_m`` is a tip position, ``ForceCurve.tip(segment, baseline_N)``: the piezo
+    height plus the deflection with its baseline subtracted (a deflection offset does not move
+    it); ``separation_m`` is the tip-sample separation (0 at contact, negative = indentation).
+    """
 
     youngs_modulus_Pa: float
     contact_point_m: float
@@ -1007,6 +1040,11 @@ def fit_contact(
         result = one_pass(new_base, near=result[8])
     base, f_ret, adh, z, f, project, best, k, cp, e, cost, n_grid = result
     delta = direction * (cp - z)
+    # the fit ran on the tip position of the recorded force; the contact point is reported on
+    # the tip position of the baseline-subtracted force (ForceCurve.tip with ``baseline_N``),
+    # which a deflection offset does not move (a uniform shift: E and indentation unchanged)
+    if curve.spring_constant_N_m:
+        cp -= base / curve.spring_constant_N_m
     model = e * _shape(indenter, delta, poisson, tip_radius_m, half_angle_deg)
     flags = []
     if not e > 0:
@@ -1068,7 +1106,8 @@ def adhesion(curve: ForceCurve, baseline_fraction: float = BASELINE_FRACTION) ->
     k = int(np.argmin(f))
     return {
         "adhesion [N]": float(max(-f[k], 0.0)),
-        "pull-off tip position [m]": float(curve.tip("retract")[k]),
+        # on the tip position of the baseline-subtracted force, as the contact point
+        "pull-off tip position [m]": float(curve.tip("retract", base)[k]),
     }
 
 

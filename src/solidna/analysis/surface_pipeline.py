@@ -754,7 +754,7 @@ def _afm_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
                 "height (no deflection correction)."
             )
         res.update(adhesion(c))
-        tip = c.tip("approach")
+        tip = c.tip("approach", fit.baseline_N)
         direction = 1.0 if tip[0] > tip[-1] else -1.0  # tip moves towards the surface
         sep_app = direction * (tip - fit.contact_point_m)  # > 0 apart, < 0 indenting
         f_app = c.approach_force_N - fit.baseline_N
@@ -797,10 +797,10 @@ def _curve_figure(c, fit, name: str):
     from matplotlib.ticker import EngFormatter
 
     fig, ax = figure_axes()
-    tip = c.tip("approach")
+    tip = c.tip("approach", fit.baseline_N)
     direction = 1.0 if tip[0] > tip[-1] else -1.0
     for seg in ("approach", "retract"):
-        z = c.tip(seg)
+        z = c.tip(seg, fit.baseline_N)
         f = (c.approach_force_N if seg == "approach" else c.retract_force_N) - fit.baseline_N
         ax.plot(direction * (z - fit.contact_point_m) * 1e9, f * 1e9, "-", lw=0.8, label=seg)
     inside = fit.model_N > 0

@@ -13,7 +13,13 @@ Profile(Å)``, ``x (um),y (um),z (nm)``) are read here in those units (SurfaceTo
 header and takes every value for metres); a table whose named units include no length (a
 cycler's ``Test Time / s,Voltage / V``) is refused rather than read as a profile. Keyence VK-X
 CSV exports (``"XY Calibration","138.000","nm"``, ``"Horizontal"``, ``"Vertical"``, ``"Unit"``,
-then the height rows; English or German keys) are read here too.
+then the height rows; English or German keys) are read here too. ASCII height matrices under a
+header - Gwyddion's export in any of its languages (``# Kanal:``, ``# Breite:``), several of them
+in one file (the first height channel is read, phase and other channels are refused as
+heights), SPIP/attocube (``# x-pixels``, ``# x-length`` in nm, ``# z-unit`` or ``Bit2nm``),
+NT-MDT Nova (``NX``, ``Scale X``, ``Unit X``) and Wyko ASCII - are read here in the units their
+headers state: SurfaceTopography 1.25 reads only the English Gwyddion header (the others came
+out in metres, as a profile, or refused).
 
 Roughness (ISO 25178-2 areal parameters, on the levelled heights ``z`` of the evaluation area):
 
@@ -37,6 +43,7 @@ fits the finite points and the roughness parameters leave the missing ones out.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import struct
@@ -470,6 +477,205 @@ def _named_grid(p: Path, x, y, z, name: str, notes: list[str], meta: dict) -> To
 
 
 # --------------------------------------------------------------------------------------------
+# ASCII height matrices under a "# key: value" header (Gwyddion, SPIP, attocube)
+# --------------------------------------------------------------------------------------------
+#: Header keys of Gwyddion's "ASCII data matrix" export with "Add informational header", in the
+#: languages Gwyddion writes them (its asciiexport module follows the user interface's
+#: language; the list is SurfaceTopography's, test/IO/test_asc.py upstream). SurfaceTopography
+#: 1.25 knows only the English keys: a German export was read as metres (a 4 x 3 um map of
+#: heights in nm came out 4 x 3 m with heights in m), a French one refused; and a file of several
+#: exports in a row (Gwyddion appends them) was read as one profile of the last column.
+_MATRIX_KEYS = {
+    "channel": ("channel", "kanál", "kanal", "canal", "canale", "チャネル", "канал"),
+    "width": ("width", "šířka", "breite", "largeur", "larghezza", "anchura", "幅", "ширина"),
+    "height": ("height", "výška", "höhe", "hauteur", "altezza", "altura", "高さ", "высота"),
+    "unit": (
+        "value units",
+        "jednotky hodnot",
+        "einheiten",
+        "unités",
+        "unità valore",
+        "unidades de valor",
+        "値の単位",
+        "единицы измерения",
+    ),
+}
+_MATRIX_ALIAS = {alias: key for key, names in _MATRIX_KEYS.items() for alias in names}
+#: ``# key: value`` or ``# key = value`` (SPIP writes ``=``, attocube ``:``, Japanese ``：``).
+_HEADER_LINE = re.compile(r"^\s*(?P<key>[^:=：]+?)\s*[:=：]\s*(?P<value>.*?)\s*$")
+
+
+def _matrix_blocks(p: Path) -> list[tuple[dict[str, str], list[str]]] | None:
+    """The ``(header, data lines)`` blocks of a text file whose header lines start with ``#``
+    (or, NT-MDT Nova's ASCII export, whose header starts with ``File Format = ASCII`` and ends at
+    ``Start of Data``); None when the file does not start with such a header."""
+    with open(p, "rb") as fh:
+        head = fh.read(4096)
+    nova = head.lstrip()[:32].lower().startswith(b"file format = ascii")
+    if b"\0" in head or not (head.lstrip().startswith(b"#") or nova):
+        return None
+    blocks: list[tuple[dict[str, str], list[str]]] = []
+    in_header = nova
+    for line in p.read_bytes().decode("utf-8", errors="replace").splitlines():
+        s = line.strip()
+        if not s:
+            continue
+        if s.startswith("#") or in_header:
+            if not blocks or blocks[-1][1]:  # a header after data starts a new export
+                blocks.append(({}, []))
+            m = _HEADER_LINE.match(s.lstrip("#"))
+            if m:
+                key = m["key"].strip().lower()
+                blocks[-1][0][_MATRIX_ALIAS.get(key, key)] = m["value"]
+            in_header = in_header and not s.lower().startswith("start of data")
+        else:
+            blocks[-1][1].append(s)
+    return blocks
+
+
+def _matrix_values(p: Path, rows: list[str], name: str) -> np.ndarray:
+    try:
+        z = [[float(v) for v in r.replace(",", " ").split()] for r in rows]
+        if len({len(r) for r in z}) != 1:
+            raise ValueError
+    except ValueError:
+        raise DataFormatError(
+            f"{p}: channel {name!r}: the lines under the header are not a matrix of numbers "
+            "(every line the same number of values)."
+        ) from None
+    return np.array(z, dtype=float)
+
+
+def _matrix_channel(p: Path, header: dict[str, str], rows: list[str], k: int):
+    """One block -> ``(name, heights [m] or None when not a length, size (x, y) [m], notes)``;
+    None when the block's header is neither layout."""
+    notes: list[str] = []
+    if "width" in header and "height" in header:  # Gwyddion
+        name = header.get("channel") or f"channel {k}"
+        unit = header.get("unit", "")
+        if unit not in _UNITS:
+            return name, None, (0.0, 0.0), [f"values in {unit or 'no unit'!r}"]
+        z = _matrix_values(p, rows, name) * _UNITS[unit]
+        size = (_length(header["width"], "Width", p), _length(header["height"], "Height", p))
+        notes.append(f"Gwyddion ASCII matrix export, channel {name!r} (heights in {unit})")
+    elif "x-pixels" in header and "x-length" in header:  # SPIP, attocube
+        name = header.get("display") or "Topography"
+        # SPIP: lateral lengths in nm, heights in z-unit or in Bit2nm nm (SurfaceTopography's
+        # reading; attocube states x-unit/y-unit)
+        z = _matrix_values(p, rows, name)
+        unit = header.get("z-unit", "")
+        if unit:
+            if unit not in _UNITS:
+                return name, None, (0.0, 0.0), [f"values in {unit!r}"]
+            z = z * _UNITS[unit]
+        else:
+            z = z * float(header.get("bit2nm", 1.0)) * 1e-9
+            notes.append(f"no z-unit: heights in Bit2nm = {header.get('bit2nm', '1 (assumed)')} nm")
+        size = tuple(
+            float(header[f"{a}-length"]) * _UNITS.get(header.get(f"{a}-unit", "nm"), float("nan"))
+            for a in "xy"
+        )
+        if not all(math.isfinite(s) for s in size):
+            raise DataFormatError(f"{p}: unknown lateral unit in {header!r}.")
+        pixels = (int(float(header["x-pixels"])), int(float(header.get("y-pixels", 0))))
+        if z.shape != pixels[::-1]:
+            raise DataFormatError(
+                f"{p}: the header gives {pixels[0]} x {pixels[1]} pixels (x-pixels values per "
+                f"line, y-pixels lines) but the matrix is {z.shape[1]} x {z.shape[0]}."
+            )
+        notes.append("SPIP/attocube ASCII matrix export (lateral lengths in nm unless stated)")
+    elif "nx" in header and "scale x" in header:  # NT-MDT Nova: pixel sizes in Unit X
+        name = "Height"
+        unit, lateral = header.get("unit data", ""), header.get("unit x", "")
+        if unit not in _UNITS or lateral not in _UNITS:
+            return name, None, (0.0, 0.0), [f"values in {unit!r}, lengths in {lateral!r}"]
+        z = _matrix_values(p, rows, name) * _UNITS[unit]
+        if header.get("datascaleneeded", "no").lower().startswith("y"):
+            z = z * float(header.get("scale data", 1.0))
+        nx, ny = int(float(header["nx"])), int(float(header.get("ny", 0)))
+        if z.shape != (ny, nx):
+            raise DataFormatError(
+                f"{p}: the header gives NX = {nx}, NY = {ny} but the matrix is "
+                f"{z.shape[1]} x {z.shape[0]}."
+            )
+        pitch = _UNITS[lateral]
+        size = (
+            nx * float(header["scale x"]) * pitch,
+            ny * float(header.get("scale y", header["scale x"])) * pitch,
+        )
+        notes.append(f"Nova ASCII matrix export (pixel {header['scale x']} {lateral})")
+    else:
+        return None
+    return name, z, (float(size[0]), float(size[1])), notes
+
+
+def _read_ascii_matrix(p: Path, channel: str | int | None) -> Topography | None:
+    """A height matrix under a ``#`` header (Gwyddion's ASCII export, in any of its languages,
+    several exports in a row; SPIP and attocube ASCII), in the units the header states. None for
+    any other file."""
+    blocks = _matrix_blocks(p)
+    if not blocks:
+        return None
+    found = [c for k, (h, rows) in enumerate(blocks) if (c := _matrix_channel(p, h, rows, k))]
+    if not found:
+        return None
+    names = [c[0] for c in found]
+    lengths = [k for k, c in enumerate(found) if c[1] is not None]
+    if channel is None:
+        if not lengths:
+            raise DataFormatError(
+                f"{p}: no channel holds heights: "
+                + ", ".join(f"{c[0]!r} ({c[3][0]})" for c in found)
+                + ". Export the height (topography) channel."
+            )
+        k = lengths[0]
+    else:
+        k = _pick(names, channel, p)
+        if found[k][1] is None:
+            raise DataFormatError(
+                f"{p}: channel {names[k]!r} has {found[k][3][0]}, not heights; height "
+                f"channels: {[names[j] for j in lengths]}."
+            )
+    name, z, size, notes = found[k]
+    return Topography(z, size, name, p, names, notes, {"header": blocks[k][0]})
+
+
+def _read_wyko_ascii(p: Path) -> Topography | None:
+    """Veeco/Bruker Wyko ASCII export (``Wyko ASCII Data File Format 0 <real units> 1``; the
+    layout of Gwyddion's opdfile module): ``Pixel_size`` [mm], ``Wavelength`` [nm] and ``Mult``
+    in a block table, then ``RAW_DATA``: ``X Size`` lines of ``Y Size`` values (the values of a
+    line taken along x, as SurfaceTopography's AscReader reads them), ``Bad`` where undefined; heights in nm (real units 1) or in wavelength / Mult (0).
+    SurfaceTopography 1.25 took the file for a two-column profile in metres. None for any other
+    file."""
+    with open(p, "rb") as fh:
+        if not fh.read(64).startswith(b"Wyko ASCII Data File Format"):
+            return None
+    lines = p.read_bytes().decode("latin-1").splitlines()
+    flags = lines[0].split("\t")
+    table = {ln.split("\t")[0].strip().lower(): ln.split("\t") for ln in lines[1:] if "\t" in ln}
+    try:
+        start = next(i for i, ln in enumerate(lines) if ln.startswith("RAW_DATA")) + 1
+        pixel_m = float(table["pixel_size"][3]) * 1e-3
+        rows = [[_number_or_nan(v) for v in ln.split("\t")] for ln in lines[start:] if ln.strip()]
+        z = np.array(rows, dtype=float)
+        real_units = flags[1].strip() == "1"
+        scale = 1.0 if real_units else float(table["wavelength"][3]) / float(table["mult"][3])
+    except (StopIteration, KeyError, IndexError, ValueError):
+        raise DataFormatError(
+            f"{p}: a Wyko ASCII export without a readable Pixel_size, Wavelength/Mult or "
+            "RAW_DATA block (or with lines of unequal length); export it again."
+        ) from None
+    notes = [
+        "Wyko ASCII export: heights in nm"
+        + ("" if real_units else f" from wavelength / Mult = {scale:g} nm per unit")
+    ]
+    ny, nx = z.shape
+    return Topography(
+        z * scale * 1e-9, (nx * pixel_m, ny * pixel_m), "Height", p, ["Height"], notes
+    )
+
+
+# --------------------------------------------------------------------------------------------
 # Gwyddion GwyContainer
 # --------------------------------------------------------------------------------------------
 def _cstring(buf: bytes, i: int) -> tuple[str, int]:
@@ -603,7 +809,7 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
         gwyddion = fh.read(4) == b"GWYP"
     if gwyddion:
         return _read_gwy(p, channel)
-    grid = _read_header_grid(p)
+    grid = _read_header_grid(p) or _read_ascii_matrix(p, channel) or _read_wyko_ascii(p)
     if grid is not None:
         return grid
     table = _read_keyence_csv(p) or _read_named_table(p, channel)

@@ -486,6 +486,10 @@ _AXIS_SCAN = re.compile(
     r"^[#%\s]*(kinetic|binding)\s+energy\s+(?:scan|range|window|sweep|start|step)\b",
     re.IGNORECASE | re.MULTILINE,
 )
+#: SPECS Prodigy writes the results of a processing step (``# Operation: Shirley background``,
+#: ``# Result Name: Background``, ``Residuum``, fitted components) as tables after the region's
+#: data, under the region's name: model curves, not measured spectra.
+_OPERATION_RESULT = re.compile(r"^[#%\s]*(?:operation|result\s+name)\s*:\s*(\S[^\n]*?)\s*$", re.I)
 #: A table of one scan of a multi-scan export (CLAM2 ``Scan : 1``): labels the spectrum.
 _SCAN = re.compile(r"^[#%\s]*scan\s*(?:no\.?|number|#)?\s*[:=]?\s*(\d+)\s*$", re.I | re.M)
 #: A number as exports write it; CasaXPS writes settings in exponent form
@@ -764,7 +768,13 @@ def read_xps_text(
     above: list[str] = []  # the header lines of the tables before (settings carry over)
     named: list[str] = []  # the column names of the last table that had some
     for (start, header, rows), table in zip(blocks, is_table, strict=True):
-        if table:
+        result = [m[1] for line in header if (m := _OPERATION_RESULT.match(line))]
+        if table and result:
+            file_notes.append(
+                f"the table from line {start} ({' / '.join(result)}) is the exporting program's "
+                "processing result, not a measured spectrum: set aside"
+            )
+        elif table:
             # a scan of a multi-scan export repeats the table under the first one's names
             # (CLAM2: "Scan : 2" is all that stands above the second scan's rows)
             own = _column_names(header)
