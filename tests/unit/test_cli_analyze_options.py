@@ -52,6 +52,7 @@ SAMPLE = {
     "poisson": ["--poisson", "0.3"],
     "workers": ["--workers", "2"],
     "level": ["--level", "line"],
+    "channel": ["--channel", "1"],
     "charge_reference": ["--charge-reference", "284.5 eV"],
     "peaks": ["--peaks", "peaks.toml"],
     "rsf": ["--rsf", "Sn 3d5/2=14.8"],

@@ -102,7 +102,7 @@ SURFACE_OPTION_KINDS: dict[tuple[str, ...], tuple[str, ...]] = {
         "afm-map",
     ),
     ("workers",): ("afm-map",),
-    ("level",): ("topography",),
+    ("level", "channel"): ("topography",),
     ("charge_reference", "background", "peaks", "sputter_rate", "rsf", "photon_energy"): ("xps",),
 }
 
@@ -134,6 +134,7 @@ def surface_options(
     photon_energy: str | float | None = None,
     spring_constant: str | float | None = None,
     sensitivity: str | None = None,
+    channel: str | None = None,
 ) -> dict[str, Any]:
     """Checked options of the surface kinds (SI; strings with units accepted).
 
@@ -192,6 +193,10 @@ def surface_options(
         Deflection sensitivity for AFM files that record the deflection as a signal (AFM
         Workshop in volts: ``"50 nm/V"``; NT-MDT Nova in nA: ``"20 nm/nA"``); a unit is
         required, as it says which. Default: the file's.
+    channel : str, optional
+        Topography channel to read, by its name in the file or its 0-based index (a file with
+        several height channels, e.g. a Dektak export's raw and levelled profiles); default the
+        first height channel.
 
     Returns
     -------
@@ -231,6 +236,7 @@ def surface_options(
             "photon_energy": photon_energy,
             "spring_constant": spring_constant,
             "sensitivity": sensitivity,
+            "channel": channel,
         },
     )
     poisson = 0.5 if poisson is None else float(poisson)
@@ -287,6 +293,7 @@ def surface_options(
         if spring_constant is None
         else to_si(spring_constant, "N/m", "spring constant", positive=True),
         "sensitivity": None if sensitivity is None else _sensitivity(sensitivity),
+        "channel": None if channel is None or not str(channel).strip() else str(channel).strip(),
     }
 
 
@@ -880,7 +887,7 @@ def _afm_map(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict[
 def _topo_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict[str, Any]:
     from solidna.analysis.topography import level, plot_3d, plot_image, read_topography, roughness
 
-    topo = read_topography(p)
+    topo = read_topography(p, opts.get("channel"))
     for n in topo.notes:
         notes.append(f"{p.name}: {n}")
     size = int(np.size(topo.heights_m))

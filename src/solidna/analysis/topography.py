@@ -436,7 +436,9 @@ def _read_named_table(p: Path, channel: str | int | None) -> Topography | None:
         "names state"
     ]
     if len(heights) > 1:
-        notes.append(f"height columns {choices}: {names[z_col]!r} read (choose with channel)")
+        notes.append(
+            f"height columns {choices}: {names[z_col]!r} read (choose another with --channel, or channel= in Python)"
+        )
     x = table[:, x_col] * factors[x_col]
     z = table[:, z_col] * factors[z_col]
     meta = {"columns": list(header), "table starts at line": start + 1}

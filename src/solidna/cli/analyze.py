@@ -90,6 +90,7 @@ OPTION_KINDS: dict[str, tuple[str, ...]] = {
     "sensitivity": _AFM,
     "workers": ("afm-map",),  # the curves of a map are fitted in parallel
     "level": ("topography",),
+    "channel": ("topography",),  # a file with several height channels
     "charge_reference": ("xps",),
     "peaks": ("xps",),
     "rsf": ("xps",),
@@ -465,6 +466,13 @@ def analyze_command(
         AliasChoice(("none", "plane", "line")),
         "none (mean only), plane or line (a straight line per scan line).",
     ) = "plane",
+    channel: _option(
+        "channel",
+        str | None,
+        "the channel to read, by name or 0-based index, e.g. 'Total Profile' [default: the "
+        "first height channel].",
+        metavar="NAME",
+    ) = None,
     charge_reference: _quantity(
         "charge_reference",
         BINDING_ENERGY,
@@ -547,6 +555,7 @@ def analyze_command(
                 photon_energy=photon_energy,
                 spring_constant=spring_constant,
                 sensitivity=sensitivity,
+                channel=channel,
             )
             if kind in SURFACE_KINDS
             else None,
