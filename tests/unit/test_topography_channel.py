@@ -57,3 +57,16 @@ def test_unknown_channel_is_named_and_other_kinds_refuse_it(tmp_path) -> None:
         cli.app, ["analyze", str(path), "--kind", "eis", "--channel", "1", "--out", str(out)]
     )
     assert other.exit_code == 2 and "--channel applies to --kind topography only" in other.stderr
+
+
+def test_format_help_lists_every_reader() -> None:
+    """``--format``'s help is written out (the CLI does not import the readers to start); it
+    must name every format ``solidna.analysis.io.read`` knows."""
+    from typer.main import get_command
+
+    from solidna.analysis.io import FORMATS
+
+    analyze = get_command(cli.app).commands["analyze"]
+    (help_text,) = [p.help for p in analyze.params if p.name == "format"]
+    listed = {x.strip(" ,.") for x in help_text.split(":", 1)[1].split("[")[0].split()}
+    assert set(FORMATS) <= listed, set(FORMATS) - listed

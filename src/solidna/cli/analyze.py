@@ -368,7 +368,7 @@ def analyze_command(
         str | None,
         "force a reader: biologic-mpr, biologic-mpt, neware, neware-csv, arbin, workbook, "
         "maccor, gamry-eis, zplot-eis, versastudio-eis, parstat, powersuite-eis, autolab-eis, "
-        "chi-eis, csv [default: detected from the content].",
+        "chi-eis, zview-eis, relaxis-eis, csv [default: detected from the content].",
     ) = None,
     sheet: _option(
         "sheet",

@@ -36,6 +36,7 @@ Formats (:data:`FORMATS`) and the reader behind each:
 ``powersuite-eis`` PowerSuite text - impedance.py preprocessing
 ``autolab-eis``   Metrohm Autolab (Z60W/NOVA) text - impedance.py preprocessing
 ``chi-eis``       CH Instruments A.C. impedance text - impedance.py preprocessing
+``zview-eis``     Scribner ZView data file text (``ZView ... Data File``) - impedance.py
 ``relaxis-eis``   RelaxIS spectrum export text (``Data: Frequency`` ...) - own
 ``csv``           any delimited text, with a column mapping or unit-bearing headers;
                   also headerless ``f, Z', Z''`` (impedance.py's ``readCSV`` layout)

@@ -663,7 +663,9 @@ def arbin_measurement(
         Format ``"arbin"``.
     """
     frame = _arbin_frame(raw, path)
-    notes = [*(notes or []), "net capacity from Arbin's per-cycle charge and discharge capacities."]
+    notes = list(notes or [])
+    if CAPACITY in frame:  # else finish_table integrates the current
+        notes.append("net capacity from Arbin's per-cycle charge and discharge capacities.")
     metadata = {"instrument": "Arbin", **(metadata or {})}
     table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
     return Measurement(table, "timeseries", "arbin", path, area_m2, metadata, notes)

@@ -19,6 +19,7 @@ unless one is mapped.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import re
 from collections.abc import Iterable, Mapping
@@ -429,6 +430,7 @@ def frame_from_columns(
             notes,
             time=out.get(QUANTITIES["time"][0]),
             voltage=out.get(QUANTITIES["voltage"][0]),
+            step=out.get(QUANTITIES["step"][0]),
         )
         for target in currents:
             out[target] = out[target] * sign
@@ -714,7 +716,10 @@ def _direction_labels(raw: pd.DataFrame) -> tuple[np.ndarray, str] | None:
             text = raw[col].astype(str).str.strip().str.lower()
             # Chinese step types: 恒流充电 CC charge, 恒流放电 CC discharge, 搁置/静置 rest
             dis = text.str.contains(r"dis|dchg|dch\b|放电", regex=True) | (text == "d")
-            chg = ~dis & (text.str.contains(r"charg|chg|充电", regex=True) | (text == "c"))
+            # Bitrode's modes: CHRG, DCHG, LCHR, LDCH, LRCHR, LRDCH (and REST)
+            chg = ~dis & (
+                text.str.contains(r"charg|chg|chrg|chr\b|充电", regex=True) | (text == "c")
+            )
             if dis.any() or chg.any():
                 return np.where(dis, -1, np.where(chg, 1, 0)), f"the step types of {col!r}"
     counters = {}
@@ -730,7 +735,13 @@ def _direction_labels(raw: pd.DataFrame) -> tuple[np.ndarray, str] | None:
 
 
 def _current_sign(
-    raw: pd.DataFrame, current, notes: list[str], *, time=None, voltage=None
+    raw: pd.DataFrame,
+    current,
+    notes: list[str],
+    *,
+    time=None,
+    voltage=None,
+    step=None,
 ) -> np.ndarray | float:
     """Factor per row (or one for all) that gives the current solidna's sign, checked against
     what the file itself states.
@@ -741,12 +752,16 @@ def _current_sign(
     the direction of each step, the sign is taken from it rather than assumed: an unsigned
     current gets the sign of its rows' labels; a clear majority against the labels (90 % of the
     rows that carry current) turns the sign round; a mixed answer leaves it and says so. Each
-    case is a note. A file that states no direction is checked against its own voltage
+    case is a note. A file that states no direction is checked against its own voltage: an
+    unsigned current (:func:`_unsigned_by_voltage`), a discharge counted positive
     (:func:`_sign_from_voltage`).
     """
     i = np.asarray(current, dtype=float)
     found = _direction_labels(raw)
     if found is None:
+        unsigned = _unsigned_by_voltage(time, voltage, i, step, notes)
+        if unsigned is not None:
+            return unsigned
         return _sign_from_voltage(time, voltage, i, notes)
     labels, source = found
     threshold = rest_threshold(i)
@@ -780,6 +795,100 @@ def _current_sign(
 #: least rows of such a segment (a handful of rows is too few to tell a response from noise).
 _RESPONSE_V = 1e-3
 _RESPONSE_ROWS = 5
+
+
+#: Least ratio of the voltage's rate of change in the later half of a current-carrying stretch
+#: to that in the earlier half for the stretch to tell its direction (see _stretch_direction).
+_STEADY_COURSE = 0.25
+
+
+def _stretch_direction(t: np.ndarray, v: np.ndarray, i: np.ndarray, seg: np.ndarray) -> float:
+    """+1 / -1 when the voltage rises / falls steadily through a current-carrying stretch that
+    starts at a constant current, else 0.
+
+    Steadily: by at least half of :data:`_RESPONSE_V` in each half of the stretch (the first
+    row, the switch, left out), the later half at no less than :data:`_STEADY_COURSE` of the
+    earlier half's rate. The state of charge moves the open-circuit voltage at a rate that
+    changes slowly along a step; an overpotential relaxing after a change of current decays
+    instead (BEEP's fast charge: 6.6 A then 1.1 A, the voltage 3.47 -> 3.38 V over 100 s,
+    then flat, a charge throughout), and does not decide. Constant current at the start: a
+    sweep's current (CV, LSV) changes from row to row and never decides.
+    """
+    if seg.size < 2 * _RESPONSE_ROWS:
+        return 0.0
+    lead = np.abs(i[seg[1 : 1 + min(10, max(_RESPONSE_ROWS, seg.size // 4))]])
+    if not np.ptp(lead) <= 0.05 * np.median(lead):
+        return 0.0
+    rates = []
+    for half in np.array_split(seg[1:], 2):
+        part = max(1, half.size // 4)
+        dv = np.nanmedian(v[half[-part:]]) - np.nanmedian(v[half[:part]])
+        dt = np.nanmedian(t[half[-part:]]) - np.nanmedian(t[half[:part]])
+        if not (abs(dv) >= _RESPONSE_V / 2 and dt > 0):
+            return 0.0
+        rates.append(dv / dt)
+    if np.sign(rates[0]) != np.sign(rates[1]) or rates[1] / rates[0] < _STEADY_COURSE:
+        return 0.0
+    return float(np.sign(rates[0]))
+
+
+def _unsigned_by_voltage(time, voltage, current: np.ndarray, step, notes: list[str]):
+    """Per-row sign of a current that the file writes unsigned (never negative), or None.
+
+    Some exports write the current as a magnitude and the direction in a mode column (Maccor's
+    ``Md``) that a user's export may leave out (PyProBE's Maccor sample: ``Rec, Cycle C, Step,
+    Test Time (sec), ..., Capacity, Energy, Current, Voltage``). Read as given, every discharge
+    becomes a charge and the capacity runs up through the discharge. Under a current of one
+    sign the state of charge, hence the open-circuit voltage, moves one way: a charge raises
+    the voltage, a discharge lowers it, steadily. So the current's stretches (split at rests
+    and at the file's step changes) are judged by :func:`_stretch_direction`. A current that is never
+    negative, with stretches that raise and stretches that lower the voltage throughout, and
+    every stretch deciding, is unsigned: each stretch takes the sign of its voltage's course,
+    with a note. Where some stretches do not decide (a CC-CV charge's hold, a stretch whose
+    voltage falls and then turns), the current is kept as written, with a note that it may be
+    unsigned: a wrong sign is not guessed. A file whose stretches all move the voltage one way
+    is left to :func:`_sign_from_voltage`.
+    """
+    if time is None or voltage is None or current.size < 2 * _RESPONSE_ROWS:
+        return None
+    i = np.nan_to_num(current)
+    threshold = rest_threshold(i)
+    flowing = np.abs(i) > threshold
+    if not threshold > 0 or np.any(i[flowing] < 0):
+        return None
+    v = np.asarray(voltage, dtype=float)
+    t = np.asarray(time, dtype=float)
+    breaks = np.diff(flowing.astype(int)) != 0
+    if step is not None:
+        breaks |= np.diff(np.nan_to_num(np.asarray(step, dtype=float), nan=-1.0)) != 0
+    stretches = [
+        seg for seg in np.split(np.arange(i.size), np.flatnonzero(breaks) + 1) if flowing[seg[0]]
+    ]
+    directions = [_stretch_direction(t, v, i, seg) for seg in stretches]
+    rising, falling = directions.count(1.0), directions.count(-1.0)
+    if not (rising and falling):
+        return None
+    if rising + falling < len(stretches):
+        notes.append(
+            f"the current is never negative, yet the voltage falls throughout {falling} of its "
+            f"{len(stretches)} current-carrying stretches: if the export wrote the current "
+            "unsigned (a Maccor export without the 'Md' column), its discharges are read as "
+            "charges. The current is used as written, since "
+            f"{len(stretches) - rising - falling} stretch(es) do not show their direction; "
+            "export the signed current or the mode column to be sure."
+        )
+        return None
+    sign = np.ones(i.size)
+    for seg, d in zip(stretches, directions, strict=True):
+        sign[seg] = d
+    notes.append(
+        "the current is unsigned in the file (never negative, while the voltage rises "
+        f"throughout {rising} and falls throughout {falling} of its current-carrying "
+        "stretches): each stretch is signed by its voltage's course (a charge raises it; "
+        "solidna counts a charge, the oxidation of the working electrode, positive). Export "
+        "the signed current or the mode column to be sure."
+    )
+    return sign
 
 
 def _sign_from_voltage(time, voltage, current: np.ndarray, notes: list[str]) -> float:
@@ -964,7 +1073,14 @@ WHITESPACE = r"\s+"
 def _fields(line: str, delimiter: str) -> list[str]:
     """The fields of one text line (white-space runs when ``delimiter`` is :data:`WHITESPACE`)."""
     line = line.rstrip("\r\n")
-    return line.split() if delimiter == WHITESPACE else line.split(delimiter)
+    if delimiter == WHITESPACE:
+        return line.split()
+    if '"' in line:
+        # quoted fields may hold the delimiter (Bitrode: "Total Time, S","Cycle",...); a quote
+        # inside a field ("Z\"/ohm") is kept as written
+        with contextlib.suppress(csv.Error):
+            return next(csv.reader([line], delimiter=delimiter))
+    return line.split(delimiter)
 
 
 def _is_point_count(fields: list[str]) -> bool:
@@ -1116,6 +1232,7 @@ def read_csv(
     )
     raw.columns = [str(c).strip() for c in raw.columns]
     raw = _time_from_scan_rate(raw, preamble, columns, path, notes)
+    raw = _current_from_segments(raw, preamble, columns=columns, path=path, notes=notes)
     if units is not None:
         raw = _with_units_row(raw, units, notes)
     elif _is_marked(list(raw.columns)) and raw.iloc[:, -1].isna().all():
@@ -1412,6 +1529,27 @@ _SCAN_RATE = re.compile(
 )
 
 
+def _mapped_without(
+    raw: pd.DataFrame,
+    columns: Mapping[str, str] | None,
+    path: Path,
+    missing: str,
+    need: Iterable[str],
+) -> dict[str, tuple[str, str | None]] | None:
+    """The columns of ``raw`` by quantity when it has those of ``need`` but none for
+    ``missing`` (nor a user mapping for it), else None: a table whose ``missing`` quantity its
+    header may state (:func:`_time_from_scan_rate`, :func:`_current_from_segments`)."""
+    if columns and missing in {str(k).lower() for k in columns}:
+        return None
+    try:
+        found = map_columns(list(raw.columns), columns, path)
+    except DataFormatError:
+        return None
+    if missing in found or not set(need) <= set(found):
+        return None
+    return found
+
+
 def _time_from_scan_rate(
     raw: pd.DataFrame,
     preamble: list[str],
@@ -1426,13 +1564,8 @@ def _time_from_scan_rate(
     potential travelled since the first, sum |dE| / v (exact for the staircase the instrument
     writes; the quiet time before the sweep is not part of the record). Noted.
     """
-    if columns and "time" in {str(k).lower() for k in columns}:
-        return raw
-    try:
-        found = map_columns(list(raw.columns), columns, path)
-    except DataFormatError:
-        return raw
-    if "time" in found or not {"voltage", "current"} <= set(found):
+    found = _mapped_without(raw, columns, path, "time", ("voltage", "current"))
+    if found is None:
         return raw
     for line in preamble:
         match = _SCAN_RATE.match(line.rstrip("\r\n"))
@@ -1455,6 +1588,112 @@ def _time_from_scan_rate(
         )
         return raw.assign(**{"Time [s]": time})
     return raw
+
+
+#: A "Key (unit) = value" line of a CH Instruments header (``Anodic Current (A) = 0.025``).
+_CHI_SETTING = re.compile(
+    r"^\s*(?P<key>[A-Za-z/ ]+?)\s*(?:\((?P<unit>[^)]*)\))?\s*=\s*(?P<value>\S+)\s*$"
+)
+#: Tolerance [V] within which a recorded potential counts as having reached a segment's limit:
+#: the instrument switches between two samples, so the last sample may fall just short.
+_LIMIT_TOLERANCE_V = 1e-3
+
+
+def _chi_settings(preamble: list[str]) -> dict[str, tuple[str, str | None]]:
+    """A CH Instruments header's ``Key (unit) = value`` lines: lower-case key -> (value, unit)."""
+    settings = {}
+    for line in preamble:
+        m = _CHI_SETTING.match(line.rstrip("\r\n"))
+        if m:
+            settings[m["key"].strip().lower()] = (m["value"], m["unit"])
+    return settings
+
+
+def _current_from_segments(
+    raw: pd.DataFrame,
+    preamble: list[str],
+    *,
+    columns: Mapping[str, str] | None,
+    path: Path,
+    notes: list[str],
+) -> pd.DataFrame:
+    """``raw`` with a current column rebuilt from a chronopotentiometry programme its header
+    states (CH Instruments: ``Time/sec, Potential/V`` rows, the currents only in the header),
+    else ``raw`` as is.
+
+    CHI's chronopotentiometry applies ``Anodic Current`` for ``Anodic Time`` and ``Cathodic
+    Current`` for ``Cathodic Time``, alternately, starting with the polarity ``Init P/N``, for
+    ``Segment`` segments; a segment also ends where the potential reaches its limit (``High E
+    Limit`` while anodic, ``Low E Limit`` while cathodic). The current is signed by the words,
+    not by the header's numbers: anodic (oxidation of the working electrode) positive. Rows
+    after the last segment are refused, as the programme does not say what flowed then.
+    """
+    found = _mapped_without(raw, columns, path, "current", ("time", "voltage"))
+    if found is None:
+        return raw
+    setting = _chi_settings(preamble)
+    keys = ("anodic current", "cathodic current", "anodic time", "cathodic time", "init p/n")
+    if not all(k in setting for k in keys):
+        return raw
+
+    def number(key: str, si: str, default: float = float("nan")) -> float:
+        """The setting ``key`` in the SI unit ``si`` (signed as written), else ``default``."""
+        if key not in setting:
+            return default
+        value, unit = setting[key]
+        try:
+            return float(value) * unit_factor(unit or si, si, what=key, path=path)
+        except (ValueError, DataFormatError):
+            return float("nan")
+
+    amps = {1: abs(number("anodic current", "A")), -1: abs(number("cathodic current", "A"))}
+    span = {1: number("anodic time", "s"), -1: number("cathodic time", "s")}
+    limit = {1: number("high e limit", "V", np.inf), -1: number("low e limit", "V", -np.inf)}
+    start_word = setting["init p/n"][0].strip().lower()
+    polarity = {"p": 1, "n": -1}.get(start_word)
+    segments = setting.get("segment", ("1", None))[0]
+    values = [*amps.values(), *span.values(), *limit.values()]
+    if polarity is None or not segments.isdigit() or np.isnan(values).any():
+        return raw
+    if not (min(span.values()) > 0 and int(segments) > 0):
+        return raw
+    segments = int(segments)
+    t_col, t_unit = found["time"]
+    e_col, e_unit = found["voltage"]
+    t_val, t_cell = numeric_column(raw[t_col], what=f"time column {t_col!r}", path=path)
+    e_val, e_cell = numeric_column(raw[e_col], what=f"voltage column {e_col!r}", path=path)
+    t = t_val * unit_factor(t_cell or t_unit or "s", "s", what="time", path=path)
+    e = e_val * unit_factor(e_cell or e_unit or "V", "V", what="voltage", path=path)
+    current = np.full(t.size, np.nan)
+    start, segment, ended_at_limit = (t[0] if t.size else 0.0), 1, 0
+    for k in range(t.size):
+        while t[k] >= start + span[polarity] and segment <= segments:
+            start, polarity, segment = start + span[polarity], -polarity, segment + 1
+        if segment > segments:
+            raise DataFormatError(
+                f"{path}: a CH Instruments chronopotentiometry record without a current column "
+                f"runs on past its {segments} segment(s) (row {k + 1} at {t[k]:g} s), so its "
+                "current cannot be rebuilt from the header. Export the current with the "
+                "potential, or map a current column."
+            )
+        current[k] = polarity * amps[polarity]
+        reached = (
+            e[k] >= limit[1] - _LIMIT_TOLERANCE_V
+            if polarity > 0
+            else (e[k] <= limit[-1] + _LIMIT_TOLERANCE_V)
+        )
+        if reached and k + 1 < t.size:
+            # the switch falls between this sample and the next
+            start, polarity, segment = t[k + 1], -polarity, segment + 1
+            ended_at_limit += 1
+    notes.append(
+        "no current column: the current is rebuilt from the header's chronopotentiometry "
+        f"programme (anodic +{amps[1]:g} A for {span[1]:g} s, cathodic -{amps[-1]:g} A for "
+        f"{span[-1]:g} s, starting {'anodic' if start_word == 'p' else 'cathodic'}, "
+        f"{segments} segment(s); {ended_at_limit} segment(s) ended at a potential limit); "
+        "anodic current (oxidation of the working electrode) positive."
+    )
+    return raw.assign(**{"Current [A]": current})
 
 
 def _above(skip: int, width: int) -> str:

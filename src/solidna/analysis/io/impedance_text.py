@@ -82,6 +82,9 @@ IMPEDANCE_TEXT_FORMATS: dict[str, tuple[str, str, str]] = {
     "powersuite-eis": ("readPowerSuite", "PAR PowerSuite", "PowerSuite Frequency/Zre/Zimg text"),
     "autolab-eis": ("readAutolab", "Metrohm Autolab", "Autolab (Z60W/NOVA) impedance text"),
     "chi-eis": ("readCHInstruments", "CH Instruments", "CH Instruments A.C. impedance text"),
+    # ZView writes its own data files (``"ZView Calculated Data File: Version 1.1"``) with the
+    # column line of the Z60W layout that impedance.py reads as Autolab's: same reader, own name
+    "zview-eis": ("readAutolab", "Scribner ZView", "Scribner ZView data file text"),
     # own reader (impedance.py has none): :func:`_read_relaxis`
     "relaxis-eis": ("", "RelaxIS (rhd instruments)", "RelaxIS spectrum export text"),
 }
@@ -111,11 +114,14 @@ def detect_impedance_text(lines: list[str], head_text: str) -> str | None:
     first = lines[0].strip().lstrip("\ufeff").strip('"')
     if first.startswith("RelaxIS") and "export" in first.lower():
         return "relaxis-eis"
-    if first == "EXPLAIN":
-        # every Gamry Framework .DTA starts with EXPLAIN; the reader checks for the EIS table
+    if first == "EXPLAIN" or (first == "VFP600" and lines[1:2] == ["TAG\tVFP600"]):
+        # every Gamry Framework .DTA starts with EXPLAIN (a Virtual Front Panel record with
+        # VFP600); the reader checks for the EIS table
         return "gamry-eis"
     if first.startswith("ZPLOT2 ASCII") or first.startswith("ZPlotW Data File"):
         return "zplot-eis"
+    if first.startswith("ZView") and "Data File" in first:
+        return "zview-eis"
     if first == "<Application>" and "VersaStudio" in head_text:
         return "versastudio-eis"
     if any(line.startswith("A.C. Impedance") for line in lines[:5]) or any(
@@ -430,6 +436,32 @@ def _check_gamry_ohm(lines: list[str], path: Path) -> None:
 
 #: Gamry CURVE column -> (tidy column, SI unit the units row must name).
 _GAMRY_COLUMNS = {"T": (TIME, "s"), "Vf": (VOLTAGE, "V"), "Im": (CURRENT, "A")}
+#: The Virtual Front Panel's ``VFPCURVE``: no time column; the rows are sampled at the header's
+#: ``FREQ QUANT 1.50000E+1 Acquisition Frequency (Hz)`` (gamry-parser's VFP600 reader: row n at
+#: n / FREQ seconds).
+_GAMRY_VFP_COLUMNS = {"Voltage": (VOLTAGE, "V"), "Current": (CURRENT, "A")}
+_GAMRY_FREQ = re.compile(r"^FREQ\tQUANT\t(?P<value>[^\t]*)")
+
+
+def _gamry_vfp_time(lines: list[str], rows: int, path: Path, notes: list[str]) -> np.ndarray:
+    """Times [s] of a VFP600 ``VFPCURVE``'s rows from the header's acquisition frequency."""
+    found = [_GAMRY_FREQ.match(line) for line in lines]
+    values = [m.group("value").replace(",", ".") for m in found if m]
+    try:
+        freq = float(values[0]) if values else float("nan")
+    except ValueError:
+        freq = float("nan")
+    if not (np.isfinite(freq) and freq > 0):
+        raise DataFormatError(
+            f"{path}: a Gamry VFP600 curve has no time column and its header no positive "
+            f"acquisition frequency ('FREQ QUANT ...'; found {values[:1] or 'none'}). Export "
+            "the curve as CSV with Time [s]/Voltage [V]/Current [A] headers."
+        )
+    notes.append(
+        f"Gamry VFP600 curve: no time column; row n is at n / {freq:g} Hz (the header's "
+        "acquisition frequency), from 0 s."
+    )
+    return np.arange(rows) / freq
 
 
 def _gamry_curves(
@@ -464,11 +496,27 @@ def _gamry_curves(
         while k < len(lines) and lines[k].startswith("\t"):
             rows.append(lines[k].strip().split("\t"))
             k += 1
-        if not m.group("name").startswith("CURVE") or not {"T", "Vf", "Im"} <= set(names):
+        vfp = m.group("name") == "VFPCURVE" and set(_GAMRY_VFP_COLUMNS) <= set(names)
+        # Gamry's open-circuit potential technique (TAG CORPOT) records T and Vf, no current:
+        # the cell is at open circuit throughout (as EC-Lab's OCV, read with 0 A)
+        open_circuit = metadata.get("technique") == "CORPOT" and "Im" not in names
+        wanted = {"T", "Vf"} if open_circuit else {"T", "Vf", "Im"}
+        if not vfp and (not m.group("name").startswith("CURVE") or not wanted <= set(names)):
             continue
         block = pd.DataFrame([r[: len(names)] for r in rows], columns=names)
         out = pd.DataFrame()
-        for col, (target, si) in _GAMRY_COLUMNS.items():
+        if vfp:
+            out[TIME] = _gamry_vfp_time(lines, len(block), path, notes)
+        if open_circuit:
+            block["Im"] = "0.0"
+            if not blocks:
+                notes.append(
+                    "Gamry open-circuit potential record (TAG CORPOT): no current column, the "
+                    "cell is at open circuit throughout: current 0 A."
+                )
+            units = units + [""] * (len(names) - len(units)) + ["A"]
+            names = [*names, "Im"]
+        for col, (target, si) in (_GAMRY_VFP_COLUMNS if vfp else _GAMRY_COLUMNS).items():
             unit = units[names.index(col)].split()[0] if names.index(col) < len(units) else ""
             if unit != si:
                 raise DataFormatError(
@@ -476,7 +524,10 @@ def _gamry_curves(
                     f"where solidna expects {si!r}. Export the curve again from Gamry, or as "
                     "CSV with Time [s]/Voltage [V]/Current [A] headers."
                 )
-            out[target] = pd.to_numeric(block[col], errors="coerce")
+            # a Windows locale with a decimal comma writes "4,99669E-001" (the cells are
+            # separated by tabs, so a comma is only ever the decimal mark)
+            cells = block[col].str.replace(",", ".", regex=False)
+            out[target] = pd.to_numeric(cells, errors="coerce")
         out[CYCLE] = len(blocks) + 1
         blocks.append(out)
     if not blocks:
@@ -498,16 +549,20 @@ def _gamry_curves(
             "Current [A] columns, the current positive on charge (oxidation of the working "
             "electrode)."
         )
-    notes.append(
-        "Gamry current 'Im' used as written (Gamry writes anodic current as positive unless "
-        "the run's current convention was changed"
-        + (
-            f"; this file's 'CONVENTION' is {convention}, the default"
-            if convention is not None
-            else "; this file has no 'CONVENTION' line"
-        )
-        + "); 'Vf' is the measured potential."
+    current, potential = ("Current", "Voltage") if "VFPCURVE" in tables else ("Im", "Vf")
+    stated = (
+        f"this file's 'CONVENTION' is {convention}, the default"
+        if convention is not None
+        else "this file has no 'CONVENTION' line"
     )
+    if metadata.get("technique") == "CORPOT":
+        notes.append(f"{potential!r} is the measured potential.")
+    else:
+        notes.append(
+            f"Gamry current {current!r} used as written (Gamry writes anodic current as "
+            f"positive unless the run's current convention was changed; {stated}); "
+            f"{potential!r} is the measured potential."
+        )
     if len(blocks) > 1:
         notes.append(
             f"the file holds {len(blocks)} CURVE tables; 'Cycle number' is the table's number "
