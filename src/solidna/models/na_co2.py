@@ -77,6 +77,10 @@ class NaCO2CellModel(OneDomainModel):
 
     DOMAIN, X_NAME, LENGTH_PARAMETER = "cathode", "x_c", "Cathode thickness [m]"
     CELL = "na-co2"
+    INITIAL_STATE = (
+        "'Initial product volume fraction [-]' (the discharge product already in the cathode) "
+        "and 'Initial anode interphase thickness [m]' in the parameter values"
+    )
     DEFAULT_NAME = "Na-CO2 cell"
     OPTIONS = {
         "anode": ANODE_TYPES,

@@ -367,7 +367,10 @@ def series_resistance(anode: str):
     """PyBaMM's "Contact resistance [Ohm]" for the half-cell: both interphases in series.
 
     Returns a function of temperature (PyBaMM's signature; the films do not depend on it here)
-    whose expression refers to the submodels' state variables by name.
+    whose expression refers to the submodels' state variables by name. It is a
+    ``functools.partial`` of a module-level function, not a closure, so that the parameter
+    values - and the models, solutions and simulations that hold them - pickle
+    (``sim.save``, ``pybamm.load_sim``, Dask).
 
     Parameters
     ----------
@@ -378,16 +381,64 @@ def series_resistance(anode: str):
     callable
         ``T [K] -> contact resistance [Ohm]`` as a PyBaMM expression.
     """
+    return functools.partial(_contact_resistance_ohm, anode=anode)
+
+
+def _contact_resistance_ohm(T: pybamm.Symbol, *, anode: str) -> pybamm.Symbol:
+    """ "Contact resistance [Ohm]" of both interphases in series (:func:`series_resistance`)."""
     film = InterphaseSubmodel(anode)
+    area = pybamm.Parameter("Electrode height [m]") * pybamm.Parameter("Electrode width [m]")
+    r_area = na_film_resistance(film, _na_thickness()) + positive_film_resistance(
+        _positive_thickness()
+    )
+    return r_area / area
 
-    def contact_resistance_ohm(T: pybamm.Symbol) -> pybamm.Symbol:
-        area = pybamm.Parameter("Electrode height [m]") * pybamm.Parameter("Electrode width [m]")
-        r_area = na_film_resistance(film, _na_thickness()) + positive_film_resistance(
-            _positive_thickness()
-        )
-        return r_area / area
 
-    return contact_resistance_ohm
+# The functional parameters of the half-cell (:func:`half_cell_parameter_values`) are
+# module-level functions bound to their numbers by functools.partial, never closures or
+# lambdas: PyBaMM keeps the parameter values in the processed model, so a closure made the
+# model, its solutions and ``sim.save`` unpicklable.
+def _arrhenius_T(T: pybamm.Symbol, *, e_a: float, t_ref: float) -> pybamm.Symbol:
+    """PyBaMM's functional-parameter form of :func:`solidna.models.base.arrhenius` (``T`` is the
+    model's temperature variable [K]; ``e_a`` [J.mol-1], ``t_ref`` [K])."""
+    return pybamm.exp(e_a / pybamm.constants.R * (1 / t_ref - 1 / T))
+
+
+def _na_exchange_current(
+    c_e: pybamm.Symbol,
+    c_Li: pybamm.Symbol,
+    T: pybamm.Symbol,
+    *,
+    i0: float,
+    c_e0: float,
+    e_a: float,
+    t_ref: float,
+) -> pybamm.Symbol:
+    """Na exchange-current density [A.m-2], as in the symmetric cell: i0 = i0_ref sqrt(c/c0)."""
+    return i0 * (pybamm.maximum(c_e, 1e-3) / c_e0) ** 0.5 * _arrhenius_T(T, e_a=e_a, t_ref=t_ref)
+
+
+def _nvp_diffusivity(
+    sto: pybamm.Symbol, T: pybamm.Symbol, *, d: float, e_a: float, t_ref: float
+) -> pybamm.Symbol:
+    """NVP particle diffusivity [m2.s-1], independent of the stoichiometry."""
+    return d * _arrhenius_T(T, e_a=e_a, t_ref=t_ref) + 0 * sto
+
+
+def _nvp_exchange_current(
+    c_e: pybamm.Symbol, c_s: pybamm.Symbol, c_s_max: pybamm.Symbol, T: pybamm.Symbol, **kinetics
+) -> pybamm.Symbol:
+    """NVP exchange-current density [A.m-2]: the Na law (:func:`_na_exchange_current`, keywords
+    ``i0``, ``c_e0``, ``e_a``, ``t_ref``) times a stoichiometry factor, symmetric, 1 at half."""
+    sto = c_s / c_s_max
+    stoichiometry_factor = (4 * pybamm.maximum(sto, 0) * pybamm.maximum(1 - sto, 0)) ** 0.5
+    return _na_exchange_current(c_e, c_s, T, **kinetics) * stoichiometry_factor
+
+
+def _electrolyte_constant(c_e: pybamm.Symbol, T: pybamm.Symbol, *, value: float) -> pybamm.Symbol:
+    """An SSE property that depends on neither the concentration nor the temperature (evaluated
+    at the set's temperature by the parameter export)."""
+    return value + 0 * c_e
 
 
 def positive_lam_rate(i: pybamm.Symbol, T: pybamm.Symbol) -> pybamm.Symbol:
@@ -449,7 +500,13 @@ class NVPHalfCellModel(pybamm.lithium_ion.SPMe):
         self.submodels["Na interphase"] = NaInterphase(self.param, anode, self.options)
         self.submodels["positive interphase"] = PositiveInterphase(self.param, self.options)
         self.build_model()
+        # PyBaMM's "Capacity [A.h]" (what an experiment's termination "80% capacity" reads) is
+        # the cell's capacity between its voltage limits; PyBaMM computes it only for full
+        # cells (electrode SOH). In this half-cell the Na metal is in excess, so the cell's
+        # capacity is the NVP electrode's, which current-driven loss of active material lowers.
+        self.variables["Capacity [A.h]"] = self.variables["Positive electrode capacity [A.h]"]
         self.summary_variables = self.summary_variables + [
+            "Capacity [A.h]",
             "Negative interphase thickness [m]",
             "Positive interphase thickness [m]",
             "Negative interphase resistance [Ohm.m2]",
@@ -517,11 +574,6 @@ def half_cell_parameter_values(
     i0_nvp = p["NVP exchange-current density [A.m-2]"]
     t_ref = p["Reference temperature [K]"]
 
-    def arrhenius_T(name: str, T: pybamm.Symbol) -> pybamm.Symbol:
-        # PyBaMM's functional-parameter form of solidna.models.base.arrhenius (T is the
-        # model's temperature variable)
-        return pybamm.exp(p[name] / pybamm.constants.R * (1 / t_ref - 1 / T))
-
     e_na = f"{prefix} exchange-current density activation energy [J.mol-1]"
     ocp = functools.partial(
         ocp_nvp,
@@ -561,10 +613,8 @@ def half_cell_parameter_values(
                 "NVP cell sodium metal molar volume [m3.mol-1]"
             ],
             # as in the symmetric cell: i0 = i0_ref sqrt(c/c0)
-            "Exchange-current density for lithium metal electrode [A.m-2]": (
-                lambda c_e, c_Li, T: (
-                    i0_na * (pybamm.maximum(c_e, 1e-3) / c_e0) ** 0.5 * arrhenius_T(e_na, T)
-                )
+            "Exchange-current density for lithium metal electrode [A.m-2]": functools.partial(
+                _na_exchange_current, i0=i0_na, c_e0=c_e0, e_a=p[e_na], t_ref=t_ref
             ),
             "Negative electrode charge transfer coefficient": p["Charge-transfer coefficient [-]"],
             "Negative electrode double-layer capacity [F.m-2]": p[
@@ -574,12 +624,11 @@ def half_cell_parameter_values(
             "Positive electrode thickness [m]": p["Positive electrode thickness [m]"],
             "Positive electrode conductivity [S.m-1]": p["Positive electrode conductivity [S.m-1]"],
             "Maximum concentration in positive electrode [mol.m-3]": c_max,
-            "Positive particle diffusivity [m2.s-1]": (
-                lambda sto, T: (
-                    p["NVP diffusivity [m2.s-1]"]
-                    * arrhenius_T("NVP diffusivity activation energy [J.mol-1]", T)
-                    + 0 * sto
-                )
+            "Positive particle diffusivity [m2.s-1]": functools.partial(
+                _nvp_diffusivity,
+                d=p["NVP diffusivity [m2.s-1]"],
+                e_a=p["NVP diffusivity activation energy [J.mol-1]"],
+                t_ref=t_ref,
             ),
             "Positive electrode OCP [V]": ocp,
             "Positive electrode porosity": p["Positive electrode porosity [-]"],
@@ -593,14 +642,12 @@ def half_cell_parameter_values(
             "Positive electrode charge transfer coefficient": p[
                 "NVP charge-transfer coefficient [-]"
             ],
-            "Positive electrode exchange-current density [A.m-2]": (
-                lambda c_e, c_s, c_s_max, T: (
-                    i0_nvp
-                    * arrhenius_T("NVP exchange-current density activation energy [J.mol-1]", T)
-                    * (pybamm.maximum(c_e, 1e-3) / c_e0) ** 0.5
-                    * (4 * pybamm.maximum(c_s / c_s_max, 0) * pybamm.maximum(1 - c_s / c_s_max, 0))
-                    ** 0.5
-                )
+            "Positive electrode exchange-current density [A.m-2]": functools.partial(
+                _nvp_exchange_current,
+                i0=i0_nvp,
+                c_e0=c_e0,
+                e_a=p["NVP exchange-current density activation energy [J.mol-1]"],
+                t_ref=t_ref,
             ),
             "Positive electrode double-layer capacity [F.m-2]": p[
                 "Double-layer capacitance [F.m-2]"
@@ -615,8 +662,12 @@ def half_cell_parameter_values(
             "Separator Bruggeman coefficient (electrode)": 1.5,
             "Initial concentration in electrolyte [mol.m-3]": c_e0,
             "Cation transference number": p["Cation transference number [-]"],
-            "Electrolyte diffusivity [m2.s-1]": lambda c_e, T: d_salt + 0 * c_e,
-            "Electrolyte conductivity [S.m-1]": lambda c_e, T: kappa + 0 * c_e,
+            "Electrolyte diffusivity [m2.s-1]": functools.partial(
+                _electrolyte_constant, value=d_salt
+            ),
+            "Electrolyte conductivity [S.m-1]": functools.partial(
+                _electrolyte_constant, value=kappa
+            ),
             "Thermodynamic factor": 1.0,
             # thermal (isothermal SPMe)
             "Ambient temperature [K]": T,

@@ -86,6 +86,10 @@ class SymmetricCellModel(OneDomainModel):
 
     DOMAIN, X_NAME, LENGTH_PARAMETER = "SSE", "x", "SSE thickness [m]"
     CELL = "symmetric"
+    INITIAL_STATE = (
+        "the interphase thicknesses: 'Initial left interphase thickness [m]' and 'Initial right "
+        "interphase thickness [m]' in the parameter values"
+    )
     OPTIONS = _OPTIONS
     DEFAULT_OPTIONS = {
         "anode": "modified",
