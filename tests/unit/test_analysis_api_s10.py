@@ -434,3 +434,40 @@ def test_fit_drt_says_how_to_pass_a_fixed_lambda(lam, match):
     # before: "Unknown lam '0.1'. Allowed: 'gcv', 'lcurve'", and a TypeError for a list
     with pytest.raises(InvalidOptionError, match=match):
         drt.fit_drt(f, 10 + 100 / (1 + 2j * np.pi * f * 1e-3), n_boot=0, lam=lam)
+
+
+def test_analyze_turns_a_cv_counted_the_other_way(tmp_path):
+    """`analyze --kind cv` of a potentiostat that counts the other direction as positive: the
+    API refuses such a current (pass -current), the command line cannot, so it turns the sign
+    with a note and gives the same exchange current as the file written the usual way."""
+    import json
+
+    from typer.testing import CliRunner
+
+    import solidna as sd
+    from solidna import cli
+
+    ts = sd.SymmetricCell().cv().timeseries
+    results = {}
+    for name, sign in (("usual", 1.0), ("reversed", -1.0)):
+        path = tmp_path / f"{name}.csv"
+        current = sign * ts["Current density [mA.cm-2]"]
+        rows = zip(ts["Time [s]"], ts["Voltage [V]"], current, strict=True)
+        path.write_text(
+            "Time [s],Voltage [V],Current [mA]\n"
+            + "\n".join(f"{a:.9g},{b:.9g},{c:.9g}" for a, b, c in rows)
+            + "\n"
+        )
+        out = tmp_path / f"out_{name}"
+        args = ["analyze", str(path), "--kind", "cv", "--area", "1 cm2", "--no-model-fit"]
+        result = CliRunner().invoke(cli.app, [*args, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        summary = json.loads((out / "summary.json").read_text())
+        (entry,) = summary["results"].values()
+        results[name] = (entry["Butler-Volmer fit"], result.output)
+    usual, reversed_ = results["usual"][0], results["reversed"][0]
+    assert "error" not in reversed_
+    key = "exchange current density [mA.cm-2]"
+    assert reversed_[key] == pytest.approx(usual[key], rel=1e-9)
+    assert "read with its sign turned" in " ".join(results["reversed"][1].split())
+    assert "read with its sign turned" not in " ".join(results["usual"][1].split())

@@ -337,11 +337,24 @@ def _prepare(voltage_V, current_density_A_m2, sweep: str) -> tuple[np.ndarray, n
     return grid[ok], mean[ok]
 
 
+def runs_against_voltage(voltage_V: np.ndarray, current: np.ndarray) -> bool:
+    """Whether a symmetric cell's current runs against its voltage: its V(i) rises through the
+    origin, so ``sum(V i) > 0`` for any sweep; a negative sum is a cycler that counts the other
+    direction as positive (or voltage and current from different channels).
+
+    Parameters
+    ----------
+    voltage_V : numpy.ndarray
+        Working-electrode voltage [V].
+    current : numpy.ndarray
+        Current or current density (any unit), one per voltage.
+    """
+    return float(np.dot(voltage_V, current)) < 0
+
+
 def _check_current_sign(v: np.ndarray, i: np.ndarray) -> None:
-    """Refuse a current whose sign runs against the voltage: a symmetric cell's V(i) rises
-    through the origin, so ``sum(V i) > 0`` for any sweep; the opposite sign is a cycler that
-    counts the other direction as positive (or voltage and current from different channels)."""
-    if float(np.dot(v, i)) < 0:
+    """Refuse a current whose sign runs against the voltage (:func:`runs_against_voltage`)."""
+    if runs_against_voltage(v, i):
         raise DataFormatError(
             "current_density_A_m2 runs against voltage_V (negative current at positive voltage): "
             "in a symmetric cell the current has the sign of the voltage (positive = stripping "

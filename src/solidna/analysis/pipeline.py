@@ -732,11 +732,20 @@ CV_MAX_LOG_SE = 1.0
 
 
 def _cv(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str, Any]:
-    from solidna.analysis.kinetics import exchange_current_from_cv
+    from solidna.analysis.kinetics import exchange_current_from_cv, runs_against_voltage
 
     t = m.data[TIME].to_numpy(dtype=float)
     v = m.data[VOLTAGE].to_numpy(dtype=float)
     j = _need_density(m, "CV")
+    if runs_against_voltage(v, j):
+        # a potentiostat that counts the other direction as positive: the reader cannot tell
+        # from a sweep (no constant-current step to judge), the symmetric cell's V(i) can
+        j = -j
+        notes.append(
+            f"{_label(m)}: the current runs against the voltage (negative current at positive "
+            "voltage), so the file counts the other direction as positive; read with its sign "
+            "turned (solidna: positive = stripping from the working electrode)."
+        )
     temperature = opts["temperature_K"][k] or 298.15
     result: dict[str, Any] = {"temperature [K]": temperature}
     progress(f"{stem}: Butler-Volmer fit", 0.0)
