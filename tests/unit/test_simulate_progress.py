@@ -52,6 +52,16 @@ def test_jumped_cycling_reports_the_cycles_done() -> None:
         assert fraction == pytest.approx(done / total)
 
 
+def test_jumped_na_co2_cycling_reports_the_cycles_done() -> None:
+    seen = Recorder()
+    sd.NaCO2Cell().cycle(cycles=3, jump=True, progress=seen)
+    # three cycles are resolved in one piece (no jump): reported once, at the end
+    assert seen.calls == [("cycle 3 of 3", 1.0)]
+    resolved = Recorder()
+    sd.NaCO2Cell().cycle(cycles=2, progress=resolved)
+    assert resolved.calls == [("solving", None)]
+
+
 def test_a_resolved_run_says_it_is_solving_without_a_fraction() -> None:
     seen = Recorder()
     sd.SymmetricCell().cycle("0.1 mA/cm2", "1 h", "4 h", progress=seen)

@@ -315,6 +315,23 @@ def follow_envelope(
     -------
     EnvelopeRun
     """
+    run = _follow(resolve, y0, n_cycles, settle, tolerance, margins, progress, exponents)
+    if progress is not None:  # also a run resolved in one piece, or cut short by an event
+        progress(run.n_cycles)
+    return run
+
+
+def _follow(
+    resolve: Callable[[np.ndarray, int, int], Block],
+    y0: Sequence[float],
+    n_cycles: int,
+    settle: int,
+    tolerance: JumpTolerance | None,
+    margins: Sequence[int],
+    progress: Callable[[int], None] | None,
+    exponents: Sequence[float] | None,
+) -> EnvelopeRun:
+    """:func:`follow_envelope`'s steps (its arguments); ``progress`` after each jump."""
     tol = tolerance or JumpTolerance()
     run = EnvelopeRun()
     y = np.asarray(y0, float)

@@ -25,12 +25,14 @@ from solidna.cells.jump import (
     Block,
     JumpTolerance,
     check_tolerance,
+    cycle_progress,
     fill_cycles,
     follow_envelope,
 )
 from solidna.errors import OutOfRangeError, OutOfRangeWarning, check_flag, user_stacklevel
 from solidna.materials import thermo
 from solidna.parameters import ParameterSet
+from solidna.progress import Progress, no_progress
 from solidna.protocols.na_co2 import MAH_PER_G, CapacityCycling, FullDischarge
 from solidna.protocols.steps import ScheduleSegment
 from solidna.units import to_si
@@ -352,7 +354,15 @@ class NaCO2Cell(Cell):
         }
 
     def _run_jumped(
-        self, step, segments, lower_V: float, upper_V: float, state, tolerance, tic: float
+        self,
+        step,
+        segments,
+        lower_V: float,
+        upper_V: float,
+        state,
+        tolerance,
+        tic: float,
+        progress: Progress | None = None,
     ) -> NaCO2Result:
         """Capacity-limited cycling by cycle jumping (:func:`~solidna.cells.jump.follow_envelope`,
         :class:`_NaCO2Blocks`)."""
@@ -371,6 +381,7 @@ class NaCO2Cell(Cell):
             settle=NA_CO2_SETTLING_CYCLES,
             tolerance=tol,
             margins=[0, 1],
+            progress=cycle_progress(progress, step.cycles),
         )
         ts = pd.concat([b.data[0] for _, b, _ in run.blocks], ignore_index=True)
         ts = ts.drop_duplicates("Time [h]").sort_values("Time [h]", ignore_index=True)
@@ -434,6 +445,7 @@ class NaCO2Cell(Cell):
         state: dict | None = None,
         jump: bool | None = None,
         jump_tolerance: JumpTolerance | None = None,
+        progress: Progress | None = None,
     ) -> NaCO2Result:
         """Capacity-limited discharge/charge cycling (Fig. 5d-f); the run stops if a voltage
         limit is reached (the cell has failed).
@@ -460,6 +472,9 @@ class NaCO2Cell(Cell):
             cycle, the skipped ones ``Interpolated``.
         jump_tolerance : JumpTolerance, optional
             Error control of the jumps; default :data:`NA_CO2_JUMP_TOLERANCE`.
+        progress : callable, optional
+            ``progress(message, fraction)`` (:mod:`solidna.progress`): a jumped run reports the
+            cycles done; a resolved run is one solve, reported at its start.
 
         Returns
         -------
@@ -477,8 +492,9 @@ class NaCO2Cell(Cell):
         jump_tolerance = check_tolerance(jump_tolerance)
         if check_flag(jump, "jump"):
             return self._run_jumped(
-                step, seg, step.discharge_cutoff_V, upper, state, jump_tolerance, tic
+                step, seg, step.discharge_cutoff_V, upper, state, jump_tolerance, tic, progress
             )
+        (progress or no_progress)("solving", None)
         return self._run(step, seg, step.discharge_cutoff_V, upper, state)
 
     def _check_cutoffs_bracket_ocv(self, lower_V: float, upper_V: float | None) -> None:

@@ -414,7 +414,9 @@ def na_co2(
         if mode == "discharge":
             return model.discharge(current, cutoff or "1.5 V")
         limits = {} if cutoff is None else {"discharge_cutoff": cutoff}
-        return model.cycle(current, capacity, cycles, charge_cutoff=charge_cutoff, **limits)
+        return model.cycle(
+            current, capacity, cycles, charge_cutoff=charge_cutoff, progress=progress, **limits
+        )
 
     result, _ = _save(output, f"Na-CO2 cell ({mode})", run)
     if mode == "discharge":
