@@ -1231,14 +1231,16 @@ def read_csv(
         names=names,
     )
     raw.columns = [str(c).strip() for c in raw.columns]
-    raw = _time_from_scan_rate(raw, preamble, columns, path, notes)
-    raw = _current_from_segments(raw, preamble, columns=columns, path=path, notes=notes)
     if units is not None:
         raw = _with_units_row(raw, units, notes)
     elif _is_marked(list(raw.columns)) and raw.iloc[:, -1].isna().all():
         # "# f Z' Z''": the mark took the first name's place and the names sit one column to
         # the left of their numbers (pandas fills the last column with nothing)
         raw = raw.iloc[:, :-1].set_axis(list(raw.columns[1:]), axis=1)
+    # a quantity the file leaves out but its header states (after the units row is read: the
+    # columns are then numbers in the units of their names)
+    raw = _time_from_scan_rate(raw, preamble, columns, path, notes)
+    raw = _current_from_segments(raw, preamble, columns=columns, path=path, notes=notes)
     raw = _drop_point_count(raw, path, notes)
     return table_measurement(raw, path, columns=columns, area_m2=area_m2, notes=notes)
 
