@@ -438,7 +438,7 @@ def _unstage(obj: Any) -> Any:
     return obj
 
 
-def write_text(path: str | os.PathLike[str], text: str) -> Path:
+def write_text(path: str | os.PathLike[str], text: str, *, unwritable: str | None = None) -> Path:
     """Write ``text`` (UTF-8) to ``path`` atomically: a temporary file beside it, renamed into
     place, so a crash never leaves a half-written file (e.g. a TOML every later run reads).
 
@@ -450,15 +450,27 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
         The file to write or replace (parent directories are created).
     text : str
         The whole content.
+    unwritable : str, optional
+        The message of the :class:`~solidna.errors.OutputNotWritableError` raised when the file
+        cannot be written, with ``{error}`` for the system's reason (what to do instead);
+        default: the OSError as it is.
 
     Returns
     -------
     pathlib.Path
         The path written.
     """
+    try:
+        return _write_text(Path(path), text)
+    except OSError as exc:
+        if unwritable is None:
+            raise
+        raise OutputNotWritableError(unwritable.format(error=exc.strerror or exc)) from None
+
+
+def _write_text(path: Path, text: str) -> Path:
     # mkstemp creates the file 0600; give it the mode a plain open() would (or keep the mode of
     # the file it replaces).
-    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = path.stat().st_mode & 0o7777

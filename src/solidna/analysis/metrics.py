@@ -246,12 +246,14 @@ def galvanostatic_cycles(
     """
     t, v, i = as_real_columns(2, time_s=time_s, voltage_V=voltage_V, current_A=current_A)
     check_cell_voltage("voltage_V", v, MAX_RECORD_VOLTAGE_V)
+    # the charge the current passes (under the energy integral, for the mean voltage)
+    q_int = integrate_current(t, i)
     if capacity_Ah is None:
-        q = integrate_current(t, i)
+        q = q_int
     else:
         (q,) = as_real_columns(2, capacity_Ah=capacity_Ah)
         check_same_length(time_s=t, capacity_Ah=q)
-        _check_capacity_units(q, integrate_current(t, i))
+        _check_capacity_units(q, q_int)
     for name, value, unit in (("mass_g", mass_g, "g"), ("area_m2", area_m2, "m2")):
         if value is not None and not real_number(name, value, unit) > 0:
             raise InvalidOptionError(f"{name} must be > 0 {unit}; got {value!r}.")
@@ -267,8 +269,6 @@ def galvanostatic_cycles(
     energy_Wh = integrate_current(t, i, v * i)
     cap = np.abs(q[b] - q[before])
     energy = np.abs(energy_Wh[b] - energy_Wh[before])
-    # the charge under the energy integral, for the mean voltage (= cap without a counter)
-    q_int = q if capacity_Ah is None else integrate_current(t, i)
     passed = np.abs(q_int[b] - q_int[before])
     per_half = pd.DataFrame(
         {

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from solidna.calibrate.uncertainty import UNCERTAINTY_METHOD, Identifiability, identifiability
-from solidna.errors import ConvergenceError, DataFormatError, OutputNotWritableError
+from solidna.errors import ConvergenceError, DataFormatError
 from solidna.io_utils import write_text
 from solidna.parameters import ParameterSet
 from solidna.parameters.parameter_set import set_directory
@@ -70,14 +70,13 @@ def write_fitted(path: Path, text: str) -> Path:
     pathlib.Path
         The file written.
     """
-    try:
-        return write_text(path, text)
-    except OSError as exc:
-        raise OutputNotWritableError(
-            f"Cannot write the fitted parameters to {str(path)!r} ({exc.strerror or exc}). The "
-            "fit is kept nowhere: rerun with --check (write=False) to only fit and report, or "
-            "use a solidna installed in a folder you own (pip install -e .)."
-        ) from None
+    return write_text(
+        path,
+        text,
+        unwritable=f"Cannot write the fitted parameters to {str(path)!r} ({{error}}). The fit is "
+        "kept nowhere: rerun with --check (write=False) to only fit and report, or use a solidna "
+        "installed in a folder you own (pip install -e .).",
+    )
 
 
 def check_in_volts(voltage_V: np.ndarray, limit_V: float) -> None:

@@ -96,17 +96,14 @@ class _InterruptibleCasadiSolver(pybamm.CasadiSolver):
         with the share of ``[t_start, t_end]`` [s] integrated (non-decreasing, 0 to 1), and with
         1.0 when the block ends without an error. Reporting reads the solution only: it does not
         change it."""
-        if progress is None or not t_end > t_start:
-            yield
-            if progress is not None:
-                progress(1.0)
-            return
-        self._progress[:] = [(progress, float(t_start), float(t_end), [0.0])]
+        if progress is not None and t_end > t_start:
+            self._progress[:] = [(progress, float(t_start), float(t_end), [0.0])]
         try:
             yield
         finally:
             self._progress.clear()
-        progress(1.0)
+        if progress is not None:
+            progress(1.0)
 
     @contextlib.contextmanager
     def noting_interrupts(self) -> Iterator[None]:

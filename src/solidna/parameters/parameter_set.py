@@ -18,7 +18,6 @@ from solidna.errors import (
     InvalidOptionError,
     OutOfRangeError,
     OutputExistsError,
-    OutputNotWritableError,
     closest_matches,
     is_number,
 )
@@ -351,13 +350,12 @@ class ParameterSet(Mapping[str, float]):
             "parameters": {name: _toml_entry(p) for name, p in self._entries.items()},
         }
         header = f"# Parameter set {self._name!r} saved by ParameterSet.save\n"
-        try:
-            return write_text(folder / "parameters.toml", header + tomli_w.dumps(doc))
-        except OSError as exc:
-            raise OutputNotWritableError(
-                f"Cannot write the parameter set into {str(folder)!r} ({exc.strerror}). Choose a "
-                "folder you can write to."
-            ) from None
+        return write_text(
+            folder / "parameters.toml",
+            header + tomli_w.dumps(doc),
+            unwritable=f"Cannot write the parameter set into {str(folder)!r} ({{error}}). Choose a "
+            "folder you can write to.",
+        )
 
     @classmethod
     def load(cls, name: str = "lu2019", exclude: tuple[str, ...] = ()) -> ParameterSet:
@@ -532,7 +530,7 @@ _REQUIRED_FIELDS = ("value", "unit", "source", "method")
 
 def _shown(value: object) -> str:
     """A value as the user wrote it (``inf``, ``'60 um'``), without numpy's ``np.float64(...)``."""
-    if is_number(value) and not isinstance(value, bool):
+    if is_number(value):
         return f"{float(value):g}"
     return repr(value)
 
@@ -552,7 +550,7 @@ def _converted(value: object, unit: str, given_unit: str | None = None) -> float
     try:
         if isinstance(value, str):
             quantity = Q_(value.strip())
-        elif given_unit is not None and is_number(value) and not isinstance(value, bool):
+        elif given_unit is not None and is_number(value):
             quantity = Q_(float(value), as_pint_unit(given_unit))
         else:
             return None
@@ -597,7 +595,7 @@ def _file_entry(path: Path, key: str, raw: Any) -> Parameter:
             f"entry is in the unit in its name's brackets. {fix}."
         )
     # inf is a setting (a process switched off, e.g. no current enhancement); nan never is
-    if not is_number(value) or isinstance(value, bool) or math.isnan(value):
+    if not is_number(value) or math.isnan(value):
         si = _converted(value, unit)
         raise DataFormatError(
             f"{where}: value {_shown(value)} is not a number. Write the number in {unit}"
@@ -621,7 +619,7 @@ def _file_entry(path: Path, key: str, raw: Any) -> Parameter:
         if (
             not isinstance(low_high, list | tuple)
             or len(low_high) != 2
-            or not all(is_number(v) and not isinstance(v, bool) for v in low_high)
+            or not all(is_number(v) for v in low_high)
             or float(low_high[0]) > float(low_high[1])
         ):
             raise DataFormatError(
@@ -641,9 +639,7 @@ def _file_entry(path: Path, key: str, raw: Any) -> Parameter:
                 stacklevel=user_stacklevel(),
             )
     uncertainty = raw.pop("uncertainty", None)
-    if uncertainty is not None and (
-        not is_number(uncertainty) or isinstance(uncertainty, bool) or not uncertainty >= 0
-    ):
+    if uncertainty is not None and (not is_number(uncertainty) or not uncertainty >= 0):
         raise DataFormatError(
             f"{where}: uncertainty {_shown(uncertainty)} is not a number >= 0 (a standard "
             f"uncertainty in {unit})."

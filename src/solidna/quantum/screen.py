@@ -308,7 +308,8 @@ def screen(
 
     for k, (mol, weight) in enumerate(zip(parsed, weights, strict=True)):
         progress(f"{mol.name} ({k + 1}/{n}) at {lvl.name} level", base)
-        free_share = _costs(mol)[0] / sum(_costs(mol))
+        free_cost, complex_cost = _costs(mol)
+        free_share = free_cost / (free_cost + complex_cost)
         try:
             free = frontier_orbitals(mol, lvl, cache=store, message=message)
             progress(f"{mol.name}-Na+ ({k + 1}/{n})", base + free_share * weight)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from solidna._docstrings import fill_doc
-from solidna.errors import InvalidOptionError, OutputNotWritableError
+from solidna.errors import InvalidOptionError
 from solidna.io_utils import write_text
 from solidna.report.notes import Note
 
@@ -624,10 +624,9 @@ def write_report(
         The path written.
     """
     page = render_report(reproduction, figures, notes, captions)
-    try:
-        return write_text(out_path, page)
-    except OSError as exc:
-        raise OutputNotWritableError(
-            f"Cannot write the report to {str(out_path)!r} ({exc.strerror or exc}). Choose a file "
-            "in a folder you can write to."
-        ) from None
+    return write_text(
+        out_path,
+        page,
+        unwritable=f"Cannot write the report to {str(out_path)!r} ({{error}}). Choose a file in a "
+        "folder you can write to.",
+    )

@@ -515,18 +515,8 @@ def _engineering(text: pd.Series, units: list[str]) -> np.ndarray | None:
     return parts[0].astype(float).to_numpy() * scales.map(_SI_PREFIX).to_numpy(dtype=float)
 
 
-def engineering_notation(values: pd.Series) -> bool:
-    """True when the column's cells are numbers with SI prefixes of mixed scales ("727.384m",
-    "1.461k"), which :func:`numeric_column` scales (for the reader's note)."""
-    if pd.api.types.is_numeric_dtype(values.dtype):
-        return False
-    text = values.dropna().astype(str)
-    units = sorted({u for u in text.str.extract(_NUMBER_WITH_UNIT)[1].dropna().unique() if u})
-    return _engineering(text, units) is not None
-
-
 def numeric_column(
-    values: pd.Series, *, what: str, path: Path | str
+    values: pd.Series, *, what: str, path: Path | str, notes: list[str] | None = None
 ) -> tuple[np.ndarray, str | None]:
     """Column as float64, with the unit if the cells carry one (``"3.2 V"``).
 
@@ -538,6 +528,9 @@ def numeric_column(
         What the column is, for error messages.
     path : pathlib.Path or str
         The file read, for error messages.
+    notes : list of str, optional
+        Where to say that the cells were in engineering notation (SI prefixes of mixed scales
+        after the numbers, "727.384m", "1.461k"), read with the prefixes applied.
 
     Returns
     -------
@@ -567,6 +560,11 @@ def numeric_column(
     units = sorted({u for u in parts[1].dropna().unique() if u})
     engineering = _engineering(text[values.notna()], units)
     if engineering is not None:
+        if notes is not None:
+            notes.append(
+                f"{what} is in engineering notation (an SI prefix after the number: 'm' = "
+                "1e-3, 'k' = 1e3, ...): read with the prefixes applied."
+            )
         out = np.full(len(values), np.nan)
         out[values.notna().to_numpy()] = engineering
         return out, None

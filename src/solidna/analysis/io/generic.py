@@ -39,7 +39,6 @@ from solidna.analysis.io._table import (
     _pint_unit,
     accumulate_counter,
     check_file,
-    engineering_notation,
     finish_table,
     numeric_column,
     parse_durations,
@@ -353,12 +352,7 @@ def frame_from_columns(
         if seconds is not None:
             out[target] = seconds
             continue
-        values, cell_unit = numeric_column(raw[col], what=what, path=path)
-        if engineering_notation(raw[col]):
-            notes.append(
-                f"column {col!r} is in engineering notation (an SI prefix after the number: "
-                "'m' = 1e-3, 'k' = 1e3, ...): read with the prefixes applied."
-            )
+        values, cell_unit = numeric_column(raw[col], what=what, path=path, notes=notes)
         unit = unit if unit is not None else cell_unit
         if unit is None and key == "time":
             unit = _time_unit_from_wall_clock(raw, col, values, notes)
@@ -369,7 +363,11 @@ def frame_from_columns(
             assumed[col] = si.replace("**", "^").replace("*", ".")
         elif unit is None and key == "capacity":
             assumed[col] = "A.h"
-        if key in ("z_re", "z_im", "-z_im") and unit is not None and _is_area_specific(unit):
+        if (
+            key in ("z_re", "z_im", "-z_im")
+            and unit is not None
+            and _has_dimension(unit, "[resistance] * [area]")
+        ):
             # Area-specific impedance (Ohm.cm2, e.g. solidna simulate output): needs the area.
             area_specific.append(col)
             factor = unit_factor(unit, "ohm*m**2", what=what, path=path)
@@ -935,15 +933,6 @@ def _sign_from_voltage(time, voltage, current: np.ndarray, notes: list[str]) -> 
     return 1.0
 
 
-def _is_area_specific(unit: str) -> bool:
-    from solidna.units import Q_
-
-    try:
-        return Q_(1.0, _pint_unit(unit)).check("[resistance] * [area]")
-    except Exception:
-        return False
-
-
 def _has_dimension(unit: str, dimension: str) -> bool:
     """True when ``unit`` reads (pint) as a unit of ``dimension`` (``"[current] / [area]"``)."""
     from solidna.units import Q_
@@ -1240,7 +1229,7 @@ def read_csv(
     # a quantity the file leaves out but its header states (after the units row is read: the
     # columns are then numbers in the units of their names)
     raw = _time_from_scan_rate(raw, preamble, columns, path, notes)
-    raw = _current_from_segments(raw, preamble, columns=columns, path=path, notes=notes)
+    raw = _current_from_segments(raw, preamble, columns, path, notes)
     raw = _drop_point_count(raw, path, notes)
     return table_measurement(raw, path, columns=columns, area_m2=area_m2, notes=notes)
 
@@ -1540,9 +1529,8 @@ def _mapped_without(
 ) -> dict[str, tuple[str, str | None]] | None:
     """The columns of ``raw`` by quantity when it has those of ``need`` but none for
     ``missing`` (nor a user mapping for it), else None: a table whose ``missing`` quantity its
-    header may state (:func:`_time_from_scan_rate`, :func:`_current_from_segments`)."""
-    if columns and missing in {str(k).lower() for k in columns}:
-        return None
+    header may state (:func:`_time_from_scan_rate`, :func:`_current_from_segments`). A user's
+    mapping of ``missing`` is in ``found`` (or refused by :func:`map_columns`): None then."""
     try:
         found = map_columns(list(raw.columns), columns, path)
     except DataFormatError:
@@ -1550,6 +1538,15 @@ def _mapped_without(
     if missing in found or not set(need) <= set(found):
         return None
     return found
+
+
+def _si_values(
+    raw: pd.DataFrame, found: Mapping[str, tuple[str, str | None]], key: str, si: str, path: Path
+) -> np.ndarray:
+    """The column of quantity ``key`` (:func:`map_columns`' ``found``) in the SI unit ``si``."""
+    column, unit = found[key]
+    values, cell_unit = numeric_column(raw[column], what=f"{key} column {column!r}", path=path)
+    return values * unit_factor(cell_unit or unit, si, what=key, path=path)
 
 
 def _time_from_scan_rate(
@@ -1573,15 +1570,11 @@ def _time_from_scan_rate(
         match = _SCAN_RATE.match(line.rstrip("\r\n"))
         if match is None:
             continue
-        unit = (match["u1"] or match["u2"] or "V/s").replace("µ", "u")
-        rate = float(match["value"]) * {"V/s": 1.0, "mV/s": 1e-3, "uV/s": 1e-6}[unit]
+        unit = match["u1"] or match["u2"] or "V/s"
+        rate = float(match["value"]) * unit_factor(unit, "V/s", what="scan rate", path=path)
         if not rate > 0:
             return raw
-        column, e_unit = found["voltage"]
-        values, cell_unit = numeric_column(
-            raw[column], what=f"voltage column {column!r}", path=path
-        )
-        e_si = values * unit_factor(cell_unit or e_unit, "V", what="voltage", path=path)
+        e_si = _si_values(raw, found, "voltage", "V", path)
         steps = np.abs(np.diff(np.nan_to_num(e_si, nan=0.0)))
         time = np.r_[0.0, np.cumsum(steps)] / rate
         notes.append(
@@ -1614,7 +1607,6 @@ def _chi_settings(preamble: list[str]) -> dict[str, tuple[str, str | None]]:
 def _current_from_segments(
     raw: pd.DataFrame,
     preamble: list[str],
-    *,
     columns: Mapping[str, str] | None,
     path: Path,
     notes: list[str],
@@ -1660,12 +1652,8 @@ def _current_from_segments(
     if not (min(span.values()) > 0 and int(segments) > 0):
         return raw
     segments = int(segments)
-    t_col, t_unit = found["time"]
-    e_col, e_unit = found["voltage"]
-    t_val, t_cell = numeric_column(raw[t_col], what=f"time column {t_col!r}", path=path)
-    e_val, e_cell = numeric_column(raw[e_col], what=f"voltage column {e_col!r}", path=path)
-    t = t_val * unit_factor(t_cell or t_unit or "s", "s", what="time", path=path)
-    e = e_val * unit_factor(e_cell or e_unit or "V", "V", what="voltage", path=path)
+    t = _si_values(raw, found, "time", "s", path)
+    e = _si_values(raw, found, "voltage", "V", path)
     current = np.full(t.size, np.nan)
     start, segment, ended_at_limit = (t[0] if t.size else 0.0), 1, 0
     for k in range(t.size):

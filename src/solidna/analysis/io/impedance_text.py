@@ -507,16 +507,15 @@ def _gamry_curves(
         out = pd.DataFrame()
         if vfp:
             out[TIME] = _gamry_vfp_time(lines, len(block), path, notes)
-        if open_circuit:
-            block["Im"] = "0.0"
-            if not blocks:
-                notes.append(
-                    "Gamry open-circuit potential record (TAG CORPOT): no current column, the "
-                    "cell is at open circuit throughout: current 0 A."
-                )
-            units = units + [""] * (len(names) - len(units)) + ["A"]
-            names = [*names, "Im"]
-        for col, (target, si) in (_GAMRY_VFP_COLUMNS if vfp else _GAMRY_COLUMNS).items():
+        if open_circuit and not blocks:
+            notes.append(
+                "Gamry open-circuit potential record (TAG CORPOT): no current column, the "
+                "cell is at open circuit throughout: current 0 A."
+            )
+        columns = _GAMRY_VFP_COLUMNS if vfp else _GAMRY_COLUMNS
+        for col, (target, si) in columns.items():
+            if col not in names:  # the current of an open-circuit record (above)
+                continue
             unit = units[names.index(col)].split()[0] if names.index(col) < len(units) else ""
             if unit != si:
                 raise DataFormatError(
@@ -528,6 +527,8 @@ def _gamry_curves(
             # separated by tabs, so a comma is only ever the decimal mark)
             cells = block[col].str.replace(",", ".", regex=False)
             out[target] = pd.to_numeric(cells, errors="coerce")
+        if open_circuit:
+            out[CURRENT] = 0.0
         out[CYCLE] = len(blocks) + 1
         blocks.append(out)
     if not blocks:
@@ -690,10 +691,9 @@ def read_impedance_text(
     reader_name, instrument, description = IMPEDANCE_TEXT_FORMATS[fmt]
     path = check_file(path, f"an impedance export of the format {fmt!r} ({description})")
     notes: list[str] = []
-    metadata: dict[str, Any] = {
-        "instrument": instrument,
-        "reader": f"impedance.preprocessing.{reader_name}",
-    }
+    metadata: dict[str, Any] = {"instrument": instrument}
+    if reader_name:  # RelaxIS has no impedance.py reader (solidna's _read_relaxis)
+        metadata["reader"] = f"impedance.preprocessing.{reader_name}"
     parts = _parstat_parts(path) if fmt == "parstat" else {"impedance": 1}
     if fmt == "parstat":
         metadata["parts"] = parts
