@@ -129,15 +129,8 @@ def test_symmetric_drive_cycle_through_zero_current():
 
 
 # -- temperature of an experiment ---------------------------------------------------------------
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "The symmetric and Na-CO2 models read 'Temperature [K]', and the parameter export "
-        "evaluates the SSE conductivity and salt diffusivity there; PyBaMM passes an "
-        "experiment's temperature as 'Ambient temperature [K]', which these models do not read, "
-        "so the step runs at the export's temperature (the NVP half-cell, an SPMe, follows it)."
-    ),
-)
+# (an xfail before: the symmetric and Na-CO2 models read "Temperature [K]" only; see
+# tests/physics/test_experiment_temperature.py for the two routes to one temperature)
 @pytest.mark.parametrize("model_class", [SymmetricCellModel, NaCO2CellModel])
 def test_experiment_temperature_reaches_the_model(model_class):
     steps = ["Discharge at 0.1 mA for 10 minutes"]

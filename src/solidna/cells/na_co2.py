@@ -182,7 +182,7 @@ def reaction_length_m(values: dict[str, float], current_density_A_m2: float) -> 
     # the model's own temperature law of the CO2 diffusivity, evaluated with these values
     law = "CO2 diffusivity activation energy [J.mol-1]"
     needed = pybamm.ParameterValues(
-        {name: values[name] for name in ("Temperature [K]", REFERENCE_TEMPERATURE, law)}
+        {name: values[name] for name in ("Ambient temperature [K]", REFERENCE_TEMPERATURE, law)}
     )
     D = values["CO2 diffusivity in SSE [m2.s-1]"] * needed.evaluate(arrhenius(law))
     c_sat = values["Saturated CO2 concentration [mol.m-3]"]

@@ -78,6 +78,7 @@ __all__ = [
     "salt_concentration_mol_m3",
     "sn_concentration_mol_m3",
     "check_conditions",
+    "check_temperature",
     "conductivity",
     "conductivity_S_m",
     "modulus",
@@ -517,6 +518,36 @@ def _composition_entry(
     p = _default_parameters() if parameters is None else parameters
     w = p[_W_DEFAULT] if pvdf_ratio is None else pvdf_ratio
     return composition(w, p)[name]
+
+
+def check_temperature(
+    temperature: str | float, parameters: Mapping[str, float] | None = None
+) -> float:
+    """Check a temperature against the SSE's laws; return it in K.
+
+    Parameters
+    ----------
+    temperature : str or float
+        e.g. ``"35 degC"``; a bare number is in K.
+    parameters : mapping, optional
+        Parameter values (default: the Lu 2019 set).
+
+    Returns
+    -------
+    float
+        Temperature [K].
+
+    Raises
+    ------
+    OutOfRangeError
+        At or above the SSE melting point (105 C) or at a non-positive temperature.
+
+    Warns
+    -----
+    OutOfRangeWarning
+        Outside the conductivity's validated 10-60 C.
+    """
+    return _check_temperature(temperature, _resolve(parameters), warn=True)
 
 
 # -- conductivity ----------------------------------------------------------------------------------

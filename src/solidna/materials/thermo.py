@@ -27,6 +27,7 @@ __all__ = [
     "reaction_entropy_J_mol_K",
     "standard_potential_V",
     "equilibrium_potential_V",
+    "equilibrium_potential_temperature_coefficient_V_K",
     "specific_energy_Wh_kg",
     "product_molar_volume_m3_mol",
 ]
@@ -128,6 +129,33 @@ def equilibrium_potential_V(
             f"CO2 partial pressure must be > 0 bar; got {co2_pressure_bar!r}. Example: 1.0."
         )
     return standard_potential_V(temperature_K, parameters) + 3 * R * temperature_K / (
+        4 * F
+    ) * math.log(co2_pressure_bar)
+
+
+@fill_doc
+def equilibrium_potential_temperature_coefficient_V_K(
+    co2_pressure_bar: float = 1.0, parameters: Mapping[str, float] | None = None
+) -> float:
+    """dE_eq/dT [V.K-1] of :func:`equilibrium_potential_V`: ``dS/nF + (3R/4F) ln p`` (the law is
+    linear in T: the heat capacity change is neglected).
+
+    Parameters
+    ----------
+    co2_pressure_bar : float, optional
+        CO2 partial pressure [bar], > 0; default 1 bar.
+    %(parameters)s
+
+    Returns
+    -------
+    float
+        Temperature coefficient of the equilibrium cell voltage [V.K-1].
+    """
+    if not co2_pressure_bar > 0:
+        raise OutOfRangeError(
+            f"CO2 partial pressure must be > 0 bar; got {co2_pressure_bar!r}. Example: 1.0."
+        )
+    return reaction_entropy_J_mol_K(_p(parameters)) / (N_ELECTRONS * F) + 3 * R / (
         4 * F
     ) * math.log(co2_pressure_bar)
 

@@ -21,6 +21,11 @@ PyBaMM's own battery models):
 * **Events**: the Na-CO2 cut-offs are PyBaMM's ``"Minimum voltage [V]"`` / ``"Maximum voltage
   [V]"`` (an experiment relaxes them by 1 V so that its own cut-offs fire first); the symmetric
   cell's cycler protection is ``"Voltage limit [V]"`` on ``|V|``.
+* **Temperature.** The models run at ``"Ambient temperature [K]"``, the parameter an experiment
+  step's ``temperature=`` sets (as PyBaMM's isothermal models do). ``"Temperature [K]"`` is the
+  temperature the exported values are quoted at (the SSE conductivity and salt diffusivity, the
+  CO2 saturation and equilibrium voltage of the Na-CO2 cell); each of them carries its law to the
+  ambient temperature, so the two names agree unless a step or the user sets another ambient.
 * **Parameters** ``model.param`` carries what PyBaMM's submodels and steps read: ``Q``
   ("Nominal cell capacity [A.h]", also the scale of the current), ``A_cc`` ("Electrode area
   [m2]") and the current function.
@@ -48,6 +53,10 @@ __all__ = [
     "ModelOptions",
     "LithiumIonOptionError",
     "arrhenius",
+    "ambient_temperature",
+    "quoted_temperature",
+    "sse_conductivity",
+    "salt_diffusivity",
     "solve_schedule",
     "schedule_record",
     "start_sample_times",
@@ -58,11 +67,48 @@ __all__ = [
 REFERENCE_TEMPERATURE = "Reference temperature [K]"
 
 
+def ambient_temperature() -> pybamm.Parameter:
+    """The temperature the cell runs at [K]: PyBaMM's ``"Ambient temperature [K]"``, the value an
+    experiment step's ``temperature=`` sets (a number for each step)."""
+    return pybamm.Parameter("Ambient temperature [K]")
+
+
+def quoted_temperature() -> pybamm.Parameter:
+    """The temperature the exported values are quoted at [K]: the parameter set's
+    ``"Temperature [K]"`` (the SSE conductivity, salt diffusivity, CO2 saturation and
+    equilibrium voltage the export computes there)."""
+    return pybamm.Parameter("Temperature [K]")
+
+
+def _sse_conductivity_factor() -> pybamm.Symbol:
+    # the law has no closed form: a function of both temperatures, supplied with the values
+    # (solidna.models.solve.SSEConductivityFactor)
+    return pybamm.FunctionParameter(
+        "SSE conductivity temperature factor [-]",
+        {"Ambient temperature [K]": ambient_temperature(), "Temperature [K]": quoted_temperature()},
+    )
+
+
+def sse_conductivity() -> pybamm.Symbol:
+    """SSE conductivity at the ambient temperature [S.m-1]: "SSE conductivity [S.m-1]" (quoted at
+    "Temperature [K]") times its law's factor to the ambient temperature."""
+    return pybamm.Parameter("SSE conductivity [S.m-1]") * _sse_conductivity_factor()
+
+
+def salt_diffusivity() -> pybamm.Symbol:
+    """Salt diffusivity of the SSE at the ambient temperature [m2.s-1]: by Nernst-Einstein
+    (:func:`solidna.models.solve.electrolyte_values`) it scales as ``sigma T`` at a fixed salt
+    concentration."""
+    T, T_q = ambient_temperature(), quoted_temperature()
+    return pybamm.Parameter("Salt diffusivity [m2.s-1]") * _sse_conductivity_factor() * T / T_q
+
+
 def arrhenius(activation_energy: str, sign: int = 1) -> pybamm.Symbol:
     """Arrhenius factor ``exp(sign * E_a / R * (1/T_ref - 1/T))`` of a rate or conductance.
 
     As PyBaMM's parameter sets write their temperature laws (e.g. Chen2020's exchange currents),
-    with ``T`` = "Temperature [K]" and ``T_ref`` = "Reference temperature [K]". ``sign = -1``
+    with ``T`` = "Ambient temperature [K]" (:func:`ambient_temperature`) and ``T_ref`` =
+    "Reference temperature [K]". ``sign = -1``
     gives the factor of a resistivity (which falls as the conductance rises).
 
     Parameters
@@ -77,7 +123,7 @@ def arrhenius(activation_energy: str, sign: int = 1) -> pybamm.Symbol:
     pybamm.Symbol
         The factor [-], 1 at the reference temperature.
     """
-    T = pybamm.Parameter("Temperature [K]")
+    T = ambient_temperature()
     T_ref = pybamm.Parameter(REFERENCE_TEMPERATURE)
     e_a = pybamm.Parameter(activation_energy)
     return pybamm.exp(sign * e_a / pybamm.constants.R * (1 / T_ref - 1 / T))

@@ -82,9 +82,10 @@ class InterphaseSubmodel:
     Attributes
     ----------
     exchange_current : pybamm.Symbol
-        Exchange-current density at "Temperature [K]" [A.m-2] (Arrhenius from the reference).
+        Exchange-current density at "Ambient temperature [K]" [A.m-2] (Arrhenius from the
+        reference).
     resistivity : pybamm.Symbol
-        Ionic resistivity of the film at "Temperature [K]" [Ohm.m].
+        Ionic resistivity of the film at "Ambient temperature [K]" [Ohm.m].
     """
 
     anode: str

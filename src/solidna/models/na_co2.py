@@ -30,13 +30,15 @@ section 1.2):
   Volmer plus film resistance, the film growing as the anode option dictates.
 * **Cell voltage**: ``V = E_eq + eta - eta_a - i R_f(L_a) - i R_SSE`` with ``E_eq`` from
   :mod:`solidna.materials.thermo` (Nernst in p_CO2) and ``R_SSE = L_SSE / kappa``.
-* **Temperature**: Arrhenius factors from "Reference temperature [K]" on the CO2
+* **Temperature**: the cell runs at "Ambient temperature [K]" (an experiment step's
+  ``temperature=``). Arrhenius factors from "Reference temperature [K]" on the CO2
   diffusivity, both cathode exchange currents and the SSE side reaction, whose share of the
   anodic charge is that of two competing rates,
   ``f_irr(T) = f A / (1 - f + f A)``, ``A = exp((E_side - E_ox)/R (1/T_ref - 1/T))``; the CO2
   solubility follows van 't Hoff, the SSE conductivity its effective-medium law and ``E_eq``
-  its reaction entropy (in :func:`na_co2_parameter_values`); the anode's laws are the
-  interphase submodel's.
+  its reaction entropy (:func:`na_co2_parameter_values` quotes them at "Temperature [K]",
+  the model carries each to the ambient temperature); the anode's laws are the interphase
+  submodel's.
 """
 
 from __future__ import annotations
@@ -49,8 +51,11 @@ from solidna.models.base import (
     CAPACITY_OPTIONS,
     OPERATING_MODES,
     OneDomainModel,
+    ambient_temperature,
     arrhenius,
+    quoted_temperature,
     solve_schedule,
+    sse_conductivity,
 )
 from solidna.models.interphase import ANODE_TYPES, GROWTH_OPTIONS, InterphaseSubmodel
 
@@ -100,7 +105,8 @@ class NaCO2CellModel(OneDomainModel):
     def _build(self) -> None:
         F = pybamm.constants.F
         R = pybamm.constants.R
-        T = pybamm.Parameter("Temperature [K]")
+        T = ambient_temperature()
+        T_q = quoted_temperature()
         f = F / (R * T)
         P = pybamm.Parameter
 
@@ -112,7 +118,10 @@ class NaCO2CellModel(OneDomainModel):
         x = self.spatial_variable()
         eps_acc = P("Cathode accessible volume fraction [-]")
         a0 = P("Cathode specific CNT area [m-1]")
-        c_sat = P("Saturated CO2 concentration [mol.m-3]")
+        # van 't Hoff from the quoted temperature (d ln H / d(1/T) = -dH_sol / R)
+        c_sat = P("Saturated CO2 concentration [mol.m-3]") * pybamm.exp(
+            -P("CO2 dissolution enthalpy [J.mol-1]") / R * (1 / T - 1 / T_q)
+        )
         c_ref = P("Reference CO2 concentration [mol.m-3]")
         D = P("CO2 diffusivity in SSE [m2.s-1]") * arrhenius(
             "CO2 diffusivity activation energy [J.mol-1]"
@@ -191,8 +200,10 @@ class NaCO2CellModel(OneDomainModel):
         self.initial_conditions[L_a] = P("Initial anode interphase thickness [m]")
         eta_a = 2 / f * pybamm.arcsinh(i / (2 * film.exchange_current))
         v_anode = eta_a + i * film.resistance(L_a)
-        r_sse = P("SSE thickness [m]") / P("SSE conductivity [S.m-1]")
-        e_eq = P("Equilibrium voltage [V]")
+        r_sse = P("SSE thickness [m]") / sse_conductivity()
+        e_eq = P("Equilibrium voltage [V]") + P(
+            "Equilibrium voltage temperature coefficient [V.K-1]"
+        ) * (T - T_q)
         voltage = e_eq + eta - v_anode - i * r_sse
 
         m_cnt = P("MWCNT loading [kg.m-2]")
@@ -278,6 +289,11 @@ def na_co2_parameter_values(
             "Product molar volume per electron [m3.mol-1]": thermo.product_molar_volume_m3_mol(v),
             "Equilibrium voltage [V]": thermo.equilibrium_potential_V(
                 T, v["CO2 partial pressure [bar]"], v
+            ),
+            "Equilibrium voltage temperature coefficient [V.K-1]": (
+                thermo.equilibrium_potential_temperature_coefficient_V_K(
+                    v["CO2 partial pressure [bar]"], v
+                )
             ),
             **pybamm_circuit_values(v),
             "Initial product volume fraction [-]": 0.0,

@@ -61,7 +61,7 @@ import pybamm
 from solidna._docstrings import fill_doc
 from solidna.errors import ConvergenceError, check_choice
 from solidna.materials.thermo import F
-from solidna.models.base import arrhenius, events_at_start
+from solidna.models.base import arrhenius, events_at_start, sse_conductivity
 from solidna.models.interphase import ANODE_TYPES, InterphaseSubmodel
 
 __all__ = [
@@ -261,7 +261,7 @@ def na_film_resistance(film: InterphaseSubmodel, thickness: pybamm.Symbol) -> py
     pybamm.Symbol
         Area-specific resistance [Ohm.m2].
     """
-    kappa = pybamm.Parameter("SSE conductivity [S.m-1]")
+    kappa = sse_conductivity()
     r_deg = pybamm.Parameter("Degraded SSE conductivity ratio [-]")
     L_deg = film.degraded_sse_thickness(thickness)
     return film.resistance(thickness) + L_deg * (1 / (r_deg * kappa) - 1 / kappa)
@@ -435,10 +435,21 @@ def _nvp_exchange_current(
     return _na_exchange_current(c_e, c_s, T, **kinetics) * stoichiometry_factor
 
 
-def _electrolyte_constant(c_e: pybamm.Symbol, T: pybamm.Symbol, *, value: float) -> pybamm.Symbol:
-    """An SSE property that depends on neither the concentration nor the temperature (evaluated
-    at the set's temperature by the parameter export)."""
-    return value + 0 * c_e
+def _sse_property(
+    c_e: pybamm.Symbol,
+    T: pybamm.Symbol,
+    *,
+    value: float,
+    factor: Callable[[pybamm.Symbol, pybamm.Symbol], pybamm.Symbol],
+    quoted_temperature_K: float,
+    temperature_power: int,
+) -> pybamm.Symbol:
+    """An SSE property (conductivity, salt diffusivity) at the SPMe's temperature ``T``: its value
+    quoted at ``quoted_temperature_K`` times the conductivity's law ``factor`` and, for the
+    diffusivity (Nernst-Einstein: ``D ~ sigma T``), ``(T / T_q) ** temperature_power``. It does
+    not depend on the concentration (a solid electrolyte of one salt concentration)."""
+    T_q = pybamm.Scalar(quoted_temperature_K)
+    return value * factor(T, T_q) * (T / T_q) ** temperature_power + 0 * c_e
 
 
 def positive_lam_rate(i: pybamm.Symbol, T: pybamm.Symbol) -> pybamm.Symbol:
@@ -591,6 +602,7 @@ def half_cell_parameter_values(
     )
     brug = p["Positive electrode Bruggeman coefficient [-]"]
     T = p["Temperature [K]"]
+    sse_law = {"factor": p["SSE conductivity temperature factor [-]"], "quoted_temperature_K": T}
     values: dict[str, Any] = dict(p)
     values.update(
         {
@@ -662,11 +674,12 @@ def half_cell_parameter_values(
             "Separator Bruggeman coefficient (electrode)": 1.5,
             "Initial concentration in electrolyte [mol.m-3]": c_e0,
             "Cation transference number": p["Cation transference number [-]"],
+            # the SSE at the SPMe's (ambient) temperature, from the values quoted at T
             "Electrolyte diffusivity [m2.s-1]": functools.partial(
-                _electrolyte_constant, value=d_salt
+                _sse_property, value=d_salt, temperature_power=1, **sse_law
             ),
             "Electrolyte conductivity [S.m-1]": functools.partial(
-                _electrolyte_constant, value=kappa
+                _sse_property, value=kappa, temperature_power=0, **sse_law
             ),
             "Thermodynamic factor": 1.0,
             # thermal (isothermal SPMe)

@@ -33,6 +33,12 @@ CELLS = ("symmetric", "na-co2", "nvp")
 
 # Entries the export adds for PyBaMM (not in the TOML set): method, source, note.
 _PYBAMM_ENTRIES: dict[str, tuple[str, str, str]] = {
+    "Ambient temperature [K]": (
+        "derived",
+        "Temperature [K]",
+        "the temperature the model runs at: the set's 'Temperature [K]' (where the derived SSE "
+        "and CO2 values are quoted) unless an experiment step's temperature= sets another",
+    ),
     "Current function [A]": (
         "assumed",
         "solidna.models.parameter_values",

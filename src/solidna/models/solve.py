@@ -27,6 +27,7 @@ from solidna.models.symmetric import SymmetricCellModel
 from solidna.parameters import ParameterSet
 
 __all__ = [
+    "SSEConductivityFactor",
     "electrolyte_values",
     "symmetric_parameter_values",
     "solve_current",
@@ -130,9 +131,90 @@ class _InterruptibleCasadiSolver(pybamm.CasadiSolver):
             raise KeyboardInterrupt
 
 
-def electrolyte_values(parameters: ParameterSet) -> dict[str, float]:
+class SSEConductivityFactor:
+    """``sigma(T) / sigma(T_q)``: the SSE conductivity at the ambient temperature ``T`` relative
+    to its exported value, quoted at ``T_q`` (PyBaMM function of "SSE conductivity temperature
+    factor [-]", inputs "Ambient temperature [K]" and "Temperature [K]").
+
+    The conductivity law has no closed form (the root of an effective-medium balance of three
+    phases, :func:`solidna.materials.electrolyte.conductivity_S_m`), so it cannot be written as a
+    PyBaMM expression. PyBaMM calls this function with its processed inputs. Where both are
+    numbers (the parameter values' temperatures, or an experiment step's ``temperature=``), the
+    factor is the law's own value, exact; a temperature other than the quoted one is checked as
+    a cell's is (refused at or above the SSE melting point, a warning outside the validated
+    10-60 degC). Where one is symbolic (an input parameter), ``ln sigma`` is interpolated
+    (cubic, in 1/T, where the Arrhenius laws are nearly straight) on a table every
+    :attr:`TABLE_STEP_K` from :attr:`TABLE_LOWEST_K` to the melting point; beyond it the factor
+    is NaN (the solve fails rather than extrapolate a solid-state law).
+
+    Parameters
+    ----------
+    pvdf_ratio : float
+        PVDF-HFP : SN weight ratio [-].
+    parameters : ParameterSet
+        The set whose electrolyte laws are used.
+    """
+
+    #: Lowest temperature of the interpolation table [K] (-73 degC: far below any use, the
+    #: table is cheap).
+    TABLE_LOWEST_K = 200.0
+    #: Table spacing [K]: the cubic's error in ln sigma is below 1e-8 at 1 K.
+    TABLE_STEP_K = 1.0
+    #: Name shown by the provenance table for this functional parameter.
+    __name__ = "SSEConductivityFactor"
+
+    def __init__(self, pvdf_ratio: float, parameters: ParameterSet):
+        self.pvdf_ratio = float(pvdf_ratio)
+        self.parameters = parameters
+        self._table: tuple[np.ndarray, np.ndarray] | None = None
+
+    def conductivity_S_m(self, temperature_K: float) -> float:
+        """The SSE conductivity [S.m-1] at ``temperature_K`` [K] (not checked)."""
+        return electrolyte.conductivity_S_m(temperature_K, self.pvdf_ratio, self.parameters)
+
+    def __call__(self, T: pybamm.Symbol, T_q: pybamm.Symbol) -> pybamm.Symbol:
+        t, t_q = _number(T), _number(T_q)
+        if t is not None and t_q is not None:
+            if t == t_q:
+                return pybamm.Scalar(1.0)
+            electrolyte.check_temperature(t, self.parameters)
+            return pybamm.Scalar(self.conductivity_S_m(t) / self.conductivity_S_m(t_q))
+        inverse_T, log_sigma = self._log_table()
+
+        def log_conductivity(temperature: pybamm.Symbol) -> pybamm.Symbol:
+            return pybamm.Interpolant(
+                inverse_T, log_sigma, 1 / temperature, interpolator="cubic", extrapolate=False
+            )
+
+        return pybamm.exp(log_conductivity(T) - log_conductivity(T_q))
+
+    def _log_table(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._table is None:
+            t_melt = electrolyte.melting_point_K(self.parameters)
+            temps = np.arange(self.TABLE_LOWEST_K, t_melt, self.TABLE_STEP_K)[::-1]
+            log_sigma = np.log([self.conductivity_S_m(t) for t in temps])
+            self._table = (1 / temps, log_sigma)  # 1/T increasing, as the Interpolant needs
+        return self._table
+
+
+def _number(symbol: pybamm.Symbol) -> float | None:
+    """The value of a constant symbol (one number, or a broadcast of one), else None."""
+    while isinstance(symbol, pybamm.Broadcast):  # the SPMe's isothermal temperature
+        symbol = symbol.orphans[0]
+    if not symbol.is_constant():
+        return None
+    try:
+        values = np.asarray(symbol.evaluate(), dtype=float)
+    except (NotImplementedError, TypeError, ValueError, pybamm.ShapeError):
+        return None  # a broadcast that only its discretisation can evaluate
+    first = values.flat[0] if values.size else np.nan
+    return float(first) if np.all(values == first) else None
+
+
+def electrolyte_values(parameters: ParameterSet) -> dict[str, Any]:
     """SSE properties every cell model needs, derived from the electrolyte model at the set's
-    temperature and PVDF-HFP ratio: conductivity, salt and SN concentrations, salt diffusivity.
+    temperature and PVDF-HFP ratio: conductivity, salt and SN concentrations, salt diffusivity,
+    and the conductivity's law to another temperature (:class:`SSEConductivityFactor`).
 
     The salt diffusivity follows from the conductivity by Nernst-Einstein for a binary salt
     (physics brief section 3): ``D+ + D- = sigma R T / (F^2 c)``, ``D_salt = 2 D+ D- / (D+ + D-)
@@ -146,7 +228,8 @@ def electrolyte_values(parameters: ParameterSet) -> dict[str, float]:
     Returns
     -------
     dict
-        Name -> value (SI): conductivity [S.m-1], concentrations [mol.m-3], diffusivity [m2.s-1].
+        Name -> value (SI): conductivity [S.m-1], concentrations [mol.m-3], diffusivity [m2.s-1],
+        and the conductivity temperature factor (a PyBaMM function).
     """
     T = parameters["Temperature [K]"]
     w = parameters["SSE PVDF-HFP ratio [-]"]
@@ -159,6 +242,7 @@ def electrolyte_values(parameters: ParameterSet) -> dict[str, float]:
         "Salt concentration [mol.m-3]": c_salt,
         "SN concentration [mol.m-3]": electrolyte.sn_concentration_mol_m3(w, parameters),
         "Salt diffusivity [m2.s-1]": 2 * t_plus * (1 - t_plus) * d_sum,
+        "SSE conductivity temperature factor [-]": SSEConductivityFactor(w, parameters),
     }
 
 
@@ -167,7 +251,8 @@ def pybamm_circuit_values(values: Mapping[str, float]) -> dict[str, float]:
     Na-CO2 cells: the nominal capacity (the scale of the current variable and the unit of C-rate
     steps) is one hour at 1 A/m2 (0.1 mA/cm2) over the electrode area, so a C-rate step is a
     multiple of 0.1 mA/cm2 (the Na metal is in excess: the cell has no capacity of its own); the
-    ambient temperature is read by experiment steps (the isothermal models use "Temperature [K]")."""
+    ambient temperature is the one the models run at (an experiment step sets it); the values
+    are quoted at "Temperature [K]", so the two start equal."""
     return {
         "Nominal cell capacity [A.h]": 1.0 * values["Electrode area [m2]"],
         "Ambient temperature [K]": values["Temperature [K]"],

@@ -22,9 +22,10 @@ Per unit area (physics brief section 3, 5; Newman & Thomas-Alyea ch. 12)::
 * ``c(x, t)``: salt concentration across the SSE, ``dc/dt = D d2c/dx2`` with ``-D dc/dx =
   (1 - t+) i / F`` at both faces (binary electrolyte, thermodynamic factor 1);
 * the interphase thicknesses grow as the anode and ``"interphase growth"`` options dictate;
-* temperature: "Temperature [K]" enters f = F/RT and the Arrhenius factors of the interphase
-  submodel (exchange current, film resistivity, growth); the SSE conductivity and salt
-  diffusivity are evaluated at it by the parameter export (:mod:`solidna.models.solve`).
+* temperature: "Ambient temperature [K]" (an experiment step's ``temperature=``) enters f = F/RT,
+  the Arrhenius factors of the interphase submodel (exchange current, film resistivity, growth)
+  and the SSE conductivity and salt diffusivity, which the parameter export quotes at
+  "Temperature [K]" (:mod:`solidna.models.solve`) with their law to another temperature.
 
 Operating modes are PyBaMM's (:mod:`solidna.models.base`): ``"current"`` (``"Current function
 [A]"``; galvanostatic steps, rest, EIS), ``"voltage"`` (``"Voltage function [V]"``; cyclic
@@ -38,7 +39,14 @@ from __future__ import annotations
 
 import pybamm
 
-from solidna.models.base import CAPACITY_OPTIONS, OPERATING_MODES, OneDomainModel
+from solidna.models.base import (
+    CAPACITY_OPTIONS,
+    OPERATING_MODES,
+    OneDomainModel,
+    ambient_temperature,
+    salt_diffusivity,
+    sse_conductivity,
+)
 from solidna.models.interphase import GROWTH_OPTIONS, InterphaseSubmodel
 
 __all__ = ["SymmetricCellModel", "DEPLETED_SALT_FRACTION"]
@@ -106,14 +114,14 @@ class SymmetricCellModel(OneDomainModel):
         opts = self.cell_options
         F = pybamm.constants.F
         R = pybamm.constants.R
-        T = pybamm.Parameter("Temperature [K]")
+        T = ambient_temperature()
         f = F / (R * T)
 
         L_sse = pybamm.Parameter("SSE thickness [m]")
-        kappa = pybamm.Parameter("SSE conductivity [S.m-1]")
+        kappa = sse_conductivity()
         r_deg = pybamm.Parameter("Degraded SSE conductivity ratio [-]")
         c0 = pybamm.Parameter("Salt concentration [mol.m-3]")
-        D = pybamm.Parameter("Salt diffusivity [m2.s-1]")
+        D = salt_diffusivity()
         t_plus = pybamm.Parameter("Cation transference number [-]")
         alpha = pybamm.Parameter("Charge-transfer coefficient [-]")
         C_dl = pybamm.Parameter("Double-layer capacitance [F.m-2]")
