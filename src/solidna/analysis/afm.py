@@ -701,19 +701,104 @@ def _missing_meta_message(p: Path, keys: Sequence[str] | None) -> str:
     )
 
 
+#: A measured height that spans less than this share of the piezo height's travel over the
+#: approach does not follow the cantilever base: afmformats fills "height (measured)" of an
+#: Optics11 Chiaro export with the instrument's indentation, zero until contact.
+FLAT_HEIGHT_SHARE = 0.01
+#: A tip radius stated in a text export's header: Optics11 Chiaro ``Tip radius (um)<TAB>27.500``.
+_TIP_RADIUS = re.compile(
+    r"^\s*tip\s+radius\s*[(\[]\s*(um|\u00b5m|\u03bcm|nm|mm|m)\s*[)\]]\s*[:=\t ]\s*"
+    r"([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)\s*$",
+    re.I | re.M,
+)
+_LENGTH_UNITS = {"um": 1e-6, "\u00b5m": 1e-6, "\u03bcm": 1e-6, "nm": 1e-9, "mm": 1e-3, "m": 1.0}
+
+
+def _stated_tip_radius(p: Path) -> float | None:
+    """The tip radius [m] a text file's header states (Optics11 Chiaro), else None."""
+    with open(p, "rb") as fh:
+        head = fh.read(1 << 14)
+    if b"\0" in head:
+        return None  # a binary file: afmformats reads its metadata
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        text = head.decode("latin-1")  # Chiaro writes ISO-8859-1 (afmformats' reader)
+    m = _TIP_RADIUS.search(text)
+    if not m:
+        return None
+    value = float(m.group(2)) * _LENGTH_UNITS[m.group(1).lower()]
+    return value if value > 0 else None
+
+
+def _height_column(d, where: str) -> tuple[str, str | None]:
+    """The afmformats column of the cantilever base position, and a note when it is not the
+    measured height.
+
+    The measured height (a sensor's) is preferred to the piezo's nominal one, as afmformats
+    does; but a "height (measured)" that stays put over the approach while the piezo travels is
+    no base position (an Optics11 Chiaro export's indentation, zero off contact: read as a
+    height, the whole approach sat at one point and the modulus came out 2.7 times too high).
+    """
+    if "height (measured)" not in d.columns and "height (piezo)" not in d.columns:
+        if "tip position" in d.columns:
+            # afmformats' own .tab export (as nanite and PyJibe save curves) keeps the force
+            # and the tip position only; it was refused as "not a complete force-curve file"
+            return "tip position", (
+                "the file holds the tip position and no cantilever base height: the base "
+                "height is the tip position less the deflection (force / spring constant)"
+            )
+        raise DataFormatError(
+            f"{where}: none of the columns 'height (measured)', 'height (piezo)' and "
+            f"'tip position' (it has {', '.join(map(repr, d.columns))}): solidna needs a "
+            "distance axis to analyse a force curve."
+        )
+    if "height (measured)" not in d.columns:
+        return "height (piezo)", None
+    if "height (piezo)" not in d.columns:
+        return "height (measured)", None
+    measured = np.asarray(d.appr["height (measured)"], float)
+    piezo = np.asarray(d.appr["height (piezo)"], float)
+    if len(piezo) < 10:
+        return "height (measured)", None
+    travel = float(np.ptp(piezo))
+    # the leading run of points over which the measured height stays put (off the surface)
+    moved = np.flatnonzero(np.abs(measured - measured[0]) > FLAT_HEIGHT_SHARE * travel)
+    run = int(moved[0]) if moved.size else len(measured)
+    if (
+        travel > 0
+        and run >= len(piezo) // 10
+        and abs(piezo[run - 1] - piezo[0]) > FLAT_HEIGHT_SHARE * travel
+    ):
+        return "height (piezo)", (
+            "the file's measured height does not move over the approach (an indentation, not "
+            "a base position): the piezo height is used"
+        )
+    return "height (measured)", None
+
+
 def _curves(data, p: Path) -> list[ForceCurve]:
     curves = []
+    radius = _stated_tip_radius(p)
     for k, d in enumerate(data):
         if "force" not in d.columns:
             raise DataFormatError(f"{p}: curve {k + 1} has no force column; is it calibrated?")
-        hcol = "height (measured)" if "height (measured)" in d.columns else "height (piezo)"
+        hcol, height_note = _height_column(d, f"{p}: curve {k + 1}")
         a, r = d.appr, d.retr
         meta = {
             k2: d.metadata[k2] for k2 in d.metadata if isinstance(d.metadata[k2], (int, float, str))
         }
+        if height_note:
+            meta["height"] = height_note
+        if radius is not None:
+            meta["tip radius [m]"] = radius
         x, y = d.metadata.get("position x"), d.metadata.get("position y")
         ha, fa = np.asarray(a[hcol], float), np.asarray(a["force"], float)
         hr, fr = np.asarray(r[hcol], float), np.asarray(r["force"], float)
+        k_spring = d.metadata.get("spring constant")
+        if hcol == "tip position" and k_spring:
+            # the base is the tip less the cantilever's bending F/k (ForceCurve.tip adds it back)
+            ha, hr = ha - fa / k_spring, hr - fr / k_spring
         if len(hr) == 0 and len(ha) > 40:
             # one segment (e.g. an Igor wave without segment marks): split at the turning point,
             # the lowest base position

@@ -274,6 +274,8 @@ def surface_options(
         "tip_radius_m": 10e-6
         if tip_radius is None
         else to_si(tip_radius, "m", "tip radius", positive=True),
+        # a tip radius the file states (Optics11 Chiaro) replaces the default, not the user's
+        "tip_radius_given": tip_radius is not None,
         "half_angle_deg": angle,
         "poisson": poisson,
         "level": check_choice("level", level or "plane", LEVELS),
@@ -720,10 +722,23 @@ def _profile_figure(prof: pd.DataFrame, name: str):
 # --------------------------------------------------------------------------------------------
 # AFM
 # --------------------------------------------------------------------------------------------
-def _afm_kwargs(opts) -> dict[str, Any]:
+def _afm_kwargs(opts, curves: Sequence[Any] = (), name: str = "", notes=None) -> dict[str, Any]:
+    """The contact-model keywords of :func:`fit_contact`: the user's, else the tip radius the
+    file states (``ForceCurve.metadata["tip radius [m]"]``, Optics11 Chiaro exports) in place
+    of the 10 um default, with a note; a modulus scales as R^-1/2, so the default radius put a
+    27.5 um Chiaro probe's modulus 1.66 times too high."""
+    radius = opts["tip_radius_m"]
+    stated = {c.metadata.get("tip radius [m]") for c in curves} - {None}
+    if not opts.get("tip_radius_given", True) and len(stated) == 1:
+        radius = float(stated.pop())
+        if notes is not None:
+            notes.append(
+                f"{name}: tip radius {radius * 1e6:.4g} um, as the file states (give "
+                "--tip-radius to override)"
+            )
     return {
         "poisson": opts["poisson"],
-        "tip_radius_m": opts["tip_radius_m"],
+        "tip_radius_m": radius,
         "half_angle_deg": opts["half_angle_deg"],
     }
 
@@ -745,11 +760,14 @@ def _afm_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
         )
         curves = curves[:MAX_SINGLE_CURVES]
     out: dict[str, Any] = {}
+    kwargs = _afm_kwargs(opts, curves, p.name, notes)
+    if curves and curves[0].metadata.get("height"):
+        notes.append(f"{p.name}: {curves[0].metadata['height']}")
     for k, c in enumerate(curves):
         label = f"curve {c.index}" if len(curves) > 1 else "curve"
         progress(f"{p.name}: {label}", k / len(curves))
         try:
-            fit = fit_contact(c, opts["indenter"], **_afm_kwargs(opts))
+            fit = fit_contact(c, opts["indenter"], **kwargs)
         except DataFormatError as exc:
             out[label] = {"error": str(exc)}
             notes.append(f"{p.name}: {label}: {exc}")
@@ -834,7 +852,11 @@ def _afm_map(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict[
 
     curves = read_force_curves(p, **_calibration(opts))
     table = fit_force_map(
-        curves, opts["indenter"], workers=opts["workers"], progress=progress, **_afm_kwargs(opts)
+        curves,
+        opts["indenter"],
+        workers=opts["workers"],
+        progress=progress,
+        **_afm_kwargs(opts, curves, p.name, notes),
     )
     w.csv(f"tables/{stem}.modulus_map.csv", table)
     e = table["Young's modulus [Pa]"].to_numpy()

@@ -333,15 +333,30 @@ _COLUMN_UNITS = {k: v for k, v in _UNITS.items() if k != "A"} | {
     "\u00c5": 1e-10,
     "\u212b": 1e-10,
     "angstrom": 1e-10,
+    "angstroms": 1e-10,
     "micron": 1e-6,
+    "microns": 1e-6,  # SurfaceTopography's csv-1.csv: "X_(microns)"
+    "micrometer": 1e-6,
+    "micrometers": 1e-6,
+    "micrometre": 1e-6,
+    "micrometres": 1e-6,
+    "nanometer": 1e-9,
+    "nanometers": 1e-9,
+    "nanometre": 1e-9,
+    "nanometres": 1e-9,
+    "millimeter": 1e-3,
+    "millimeters": 1e-3,
+    "millimetre": 1e-3,
+    "millimetres": 1e-3,
     "cm": 1e-2,
 }
-#: Names of the lateral position (x) and of the height columns of a profile or x, y, z table.
-_X_NAME = re.compile(r"^(?:x|lateral|position|distance|length|scan|encoder\s*1?)\b", re.I)
-_Y_NAME = re.compile(r"^y\b", re.I)
+#: Names of the lateral position (x) and of the height columns of a profile or x, y, z table; a
+#: name may run on after an underscore (``X_(microns)``).
+_X_NAME = re.compile(r"^(?:x|lateral|position|distance|length|scan|encoder\s*1?)(?:\b|_)", re.I)
+_Y_NAME = re.compile(r"^y(?:\b|_)", re.I)
 _Z_NAME = re.compile(
     r"^(?:z|height|profile|total\s+profile|raw\s+profile|altitude|topography|depth|elevation|"
-    r"surface)\b",
+    r"surface)(?:\b|_)",
     re.I,
 )
 
@@ -420,6 +435,20 @@ def _read_named_table(p: Path, channel: str | int | None) -> Topography | None:
     heights = [k for k in lengths if _Z_NAME.match(names[k]) and k not in (x_col, y_col)]
     if not heights:
         heights = [k for k in lengths if k not in (x_col, y_col)]
+    assumed = None
+    if x_col is not None and not heights and len(header) == 2 and y_col is None:
+        # a profile whose height column states no unit beside a lateral column that does
+        # (SurfaceTopography's csv-1.csv: "X_(microns),y1"): SurfaceTopography took both
+        # columns for metres, the positions 1e6 times too far apart. The positions are read in
+        # their unit; the height, which states none, in metres as any unit-less height
+        other = 1 - x_col
+        if _NAMED_UNIT.match(header[other].strip()) is None:
+            factors = tuple(1.0 if k == other else f for k, f in enumerate(factors))
+            heights = [other]
+            assumed = (
+                f"the height column {names[other]!r} states no unit: taken as metres (if it is "
+                f"in the unit of {header[x_col]!r}, name it so, e.g. '{names[other]} (um)')"
+            )
     if x_col is None or not heights:
         if any(_NAMED_UNIT.match(c) and f is None for c, f in zip(header, factors, strict=True)):
             return None  # other quantities (s, V, A ...) beside a length: not a height table
@@ -435,6 +464,8 @@ def _read_named_table(p: Path, channel: str | int | None) -> Topography | None:
         f"columns {names[x_col]!r} and {names[z_col]!r} of a text table, in the units their "
         "names state"
     ]
+    if assumed:
+        notes.append(assumed)
     if len(heights) > 1:
         notes.append(
             f"height columns {choices}: {names[z_col]!r} read (choose another with --channel, or channel= in Python)"
@@ -444,10 +475,17 @@ def _read_named_table(p: Path, channel: str | int | None) -> Topography | None:
     meta = {"columns": list(header), "table starts at line": start + 1}
     if y_col is not None:
         return _named_grid(p, x, table[:, y_col] * factors[y_col], z, names[z_col], notes, meta)
+    return _named_profile(p, x, z, (names[x_col], names[z_col]), choices, notes, meta)
+
+
+def _named_profile(
+    p: Path, x, z, names: tuple[str, str], choices: list[str], notes: list[str], meta: dict
+) -> Topography:
+    """A line profile from lateral positions ``x`` [m] and heights ``z`` [m] of a text table."""
     step = np.diff(x)
     if not (np.all(step > 0) or np.all(step < 0)):
         raise DataFormatError(
-            f"{p}: the lateral positions {names[x_col]!r} do not run one way (a profile's x "
+            f"{p}: the lateral positions {names[0]!r} do not run one way (a profile's x "
             "must rise or fall steadily); several scans in one table are not read."
         )
     order = np.argsort(x)
@@ -458,7 +496,54 @@ def _read_named_table(p: Path, channel: str | int | None) -> Topography | None:
     notes.append(
         f"a line profile of {len(z)} points, not a height map: profile roughness (Ra, Rq, ISO 4287)"
     )
-    return Topography(z, (float(length), 0.0), names[z_col], p, choices, notes, meta, x - x[0])
+    return Topography(z, (float(length), 0.0), names[1], p, choices, notes, meta, x - x[0])
+
+
+#: A separator of the cells of a headerless table's row: commas, semicolons, tabs or spaces.
+_CELLS = re.compile(r"[,;\s]+")
+
+
+def _read_unit_line_table(p: Path) -> Topography | None:
+    """A headerless x, z (or x, y, z) table under a line of units alone, ``µm µm`` (and an
+    optional line with the point count), as SurfaceTopography's test file xy-2.txt; None for any
+    other file.
+
+    SurfaceTopography's XYZ reader skips the units line and takes the values for metres (its
+    test asserts the unit None), so a profile in µm came out 1e6 times too long and too rough.
+    """
+    with open(p, "rb") as fh:
+        head = fh.read(4096)
+    if b"\0" in head:
+        return None
+    raw = p.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 4:
+        return None
+    units = [u for u in _CELLS.split(lines[0].strip()) if u]
+    factors = [_COLUMN_UNITS.get(u, _COLUMN_UNITS.get(u.lower())) for u in units]
+    if not 2 <= len(units) <= 3 or any(f is None for f in factors):
+        return None
+    start = 1
+    if re.fullmatch(r"\s*\d+\s*", lines[1]):
+        start = 2  # the number of points (xy-2.txt states 23 above 24 rows: not checked)
+    try:
+        table = np.array(
+            [[float(c) for c in _CELLS.split(line.strip()) if c] for line in lines[start:]]
+        )
+    except ValueError:
+        return None
+    if table.ndim != 2 or table.shape[1] != len(units) or len(table) < 3:
+        return None
+    notes = [f"a table under the units line {lines[0].strip()!r}: columns in those units"]
+    meta = {"units": units}
+    columns = [c * f for c, f in zip(table.T, factors, strict=True)]
+    if len(units) == 3:
+        return _named_grid(p, columns[0], columns[1], columns[2], "z", notes, meta)
+    return _named_profile(p, columns[0], columns[1], ("x", "z"), ["z"], notes, meta)
 
 
 def _named_grid(p: Path, x, y, z, name: str, notes: list[str], meta: dict) -> Topography:
@@ -642,6 +727,71 @@ def _read_ascii_matrix(p: Path, channel: str | int | None) -> Topography | None:
     return Topography(z, size, name, p, names, notes, {"header": blocks[k][0]})
 
 
+#: Zygo MetroPro's XYZ export ("Zygo XYZ Data File - Format 1"): a 14-line header whose line 8
+#: holds the camera resolution [m/pixel] as its 7th field, a ``#`` line, then ``x y z`` rows of
+#: pixel indices and the height in micrometres (``No Data`` where none was measured), closed by
+#: another ``#`` (MetroPro Reference Guide, "XYZ data file format").
+_ZYGO_XYZ = "zygo xyz data file"
+ZYGO_HEIGHT_UNIT_M = 1e-6
+
+
+def _read_zygo_xyz(p: Path) -> Topography | None:
+    """A Zygo MetroPro XYZ export, or None for any other file.
+
+    SurfaceTopography has no reader for it: it was refused ("no reader recognises its format").
+    """
+    with open(p, "rb") as fh:
+        head = fh.read(64)
+    if not head.lstrip().lower().startswith(_ZYGO_XYZ.encode()):
+        return None
+    lines = p.read_text(encoding="latin-1").splitlines()
+    marks = [k for k, line in enumerate(lines) if line.strip() == "#"]
+    if not marks or marks[0] < 8:
+        raise DataFormatError(
+            f"{p}: a Zygo XYZ file without its header (14 lines, then a '#' line): re-export it "
+            "from MetroPro or Mx."
+        )
+    fields = lines[7].split()
+    try:
+        pixel = float(fields[6])
+    except (IndexError, ValueError):
+        pixel = 0.0
+    if not (np.isfinite(pixel) and pixel > 0):
+        raise DataFormatError(
+            f"{p}: the Zygo XYZ header's line 8 ({lines[7].strip()!r}) gives no camera "
+            "resolution (its 7th field, metres per pixel), which sets the lateral scale; "
+            "re-export the file with the instrument's calibration."
+        )
+    end = marks[1] if len(marks) > 1 else len(lines)
+    xs, ys, zs = [], [], []
+    for n, line in enumerate(lines[marks[0] + 1 : end], start=marks[0] + 2):
+        cells = line.split()
+        if len(cells) < 3:
+            continue
+        try:
+            xs.append(int(float(cells[0])))
+            ys.append(int(float(cells[1])))
+            zs.append(np.nan if cells[2].lower() == "no" else float(cells[2]))
+        except ValueError:
+            raise DataFormatError(
+                f"{p}: line {n} ({line.strip()!r}) of the Zygo XYZ data is not 'x y z' (pixel "
+                "indices and a height in um, or 'No Data')."
+            ) from None
+    if len(zs) < 4:
+        raise DataFormatError(f"{p}: the Zygo XYZ file holds {len(zs)} points; no height map.")
+    x, y = np.asarray(xs) - min(xs), np.asarray(ys) - min(ys)
+    grid = np.full((int(y.max()) + 1, int(x.max()) + 1), np.nan)
+    grid[y, x] = np.asarray(zs) * ZYGO_HEIGHT_UNIT_M
+    if grid.shape[0] < 2 or grid.shape[1] < 2:
+        raise DataFormatError(f"{p}: the Zygo XYZ points span one line; no height map.")
+    size = (grid.shape[1] * pixel, grid.shape[0] * pixel)
+    notes = [
+        f"Zygo XYZ export: heights in um, {pixel * 1e6:.4g} um per pixel (the header's camera "
+        "resolution)"
+    ]
+    return Topography(grid, size, "height", p, ["height"], notes, {"pixel size [m]": pixel})
+
+
 def _read_wyko_ascii(p: Path) -> Topography | None:
     """Veeco/Bruker Wyko ASCII export (``Wyko ASCII Data File Format 0 <real units> 1``; the
     layout of Gwyddion's opdfile module): ``Pixel_size`` [mm], ``Wavelength`` [nm] and ``Mult``
@@ -811,10 +961,15 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
         gwyddion = fh.read(4) == b"GWYP"
     if gwyddion:
         return _read_gwy(p, channel)
-    grid = _read_header_grid(p) or _read_ascii_matrix(p, channel) or _read_wyko_ascii(p)
+    grid = (
+        _read_zygo_xyz(p)
+        or _read_header_grid(p)
+        or _read_ascii_matrix(p, channel)
+        or _read_wyko_ascii(p)
+    )
     if grid is not None:
         return grid
-    table = _read_keyence_csv(p) or _read_named_table(p, channel)
+    table = _read_keyence_csv(p) or _read_named_table(p, channel) or _read_unit_line_table(p)
     if table is not None:
         return table
     st = require_surface_extra("SurfaceTopography")

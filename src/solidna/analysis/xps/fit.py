@@ -39,6 +39,9 @@ BACKGROUNDS = ("shirley", "tougaard-u3", "tougaard-u2", "linear", "none")
 #: Bound on how far a free position may move from its start [eV]: beyond it the component is
 #: describing another chemical state.
 POSITION_WINDOW_EV = 2.0
+#: A line whose area's standard error reaches this share of the area is not resolved by the
+#: data (the fit would describe them as well without it): the fit is flagged.
+AREA_RESOLVED = 1.0
 
 
 @dataclass
@@ -286,6 +289,17 @@ class XPSFit:
                     self.flags_.append(f"{what} of {p.name} at its bound ({par.value:.4g})")
         if not errors_ok:
             self.flags_.append("standard errors could not be estimated")
+        else:
+            for p in self.peaks:
+                par = result.params[f"{_pname(p.name)}_area"]
+                if par.vary and not par.expr and par.stderr >= AREA_RESOLVED * abs(par.value):
+                    # the data do not fix this line: a shape the peak model cannot describe (a
+                    # step such as a Fermi edge on an axis read as binding energy gave one
+                    # "converged" peak of area 34 +- 47 cps.eV)
+                    self.flags_.append(
+                        f"area of {p.name} not determined by the data "
+                        f"({par.value:.4g} +- {par.stderr:.2g})"
+                    )
         if not result.success:
             self.flags_.append(f"lmfit: {result.message}")
         self.converged_ = not self.flags_

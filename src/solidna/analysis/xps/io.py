@@ -13,6 +13,9 @@ PHI SmartSoft/MultiPak ``.pro`` (depth profile)
     (pynxtools-xps). The ASCII header (``SOFH`` ... ``EOFH``) describes the regions; the binary
     part starts with a table of 96-byte entries (point count, cycle count, unit, dtype, byte size
     and offset of each data set), followed by float32 data.
+Thermo Avantage ``.avg`` (a DataSpace dumped as text: ``$SPACEAXES``, ``$DATA=*``, ``LIST@``)
+    Our own reader (:func:`read_avantage_avg`); the energy axis is kinetic unless the file's
+    ``DS_ACPROPID_EV_SCALE`` is 2.
 Text / CSV (CasaXPS "Export to ASCII", SPECS Prodigy ``.xy``, LG4X, lmfitxps-style
 ``E_kin, intensity``, Scienta ``.txt``, any two columns)
     Every table of the file is read (Prodigy writes one per region). The energy column is
@@ -42,10 +45,18 @@ import numpy as np
 
 from solidna.errors import DataFormatError, check_choice
 
-__all__ = ["XPSSpectrum", "read_xps", "read_vamas", "read_phi_pro", "read_xps_text", "FORMATS"]
+__all__ = [
+    "XPSSpectrum",
+    "read_xps",
+    "read_vamas",
+    "read_phi_pro",
+    "read_avantage_avg",
+    "read_xps_text",
+    "FORMATS",
+]
 
 #: Formats of :func:`read_xps` (``format=``).
-FORMATS = ("vamas", "phi-pro", "text")
+FORMATS = ("vamas", "phi-pro", "avantage", "text")
 
 _VAMAS_MAGIC = "VAMAS Surface Chemical Analysis Standard Data Transfer Format"
 
@@ -1069,6 +1080,165 @@ def _channel_sum(
     return columns, None
 
 
+# --------------------------------------------------------------------------------------------
+# Thermo Avantage .avg (DataSpace dump)
+# --------------------------------------------------------------------------------------------
+#: What an Avantage text dump starts with (``;Dump of DataSpace '...VGD'``), or its format line.
+_AVG_MAGIC = ("dump of dataspace", "$format=")
+#: ``DS_SOPROPID_ENERGY : VT_R4 = 1486.680054`` (some dumps insert a description between the
+#: key and the type: ``DS_SOPROPID_ENERGY : Source energy : VT_R4 = 1486.68``).
+_AVG_PROPERTY = re.compile(r"^(DS_\w+)\s*:(?:[^:=]*:)?\s*VT_\w+\s*=\s*(.*?)\s*$")
+
+
+def _avg_value(text: str) -> str | float:
+    text = text.strip()
+    if text.startswith("'") and text.endswith("'"):
+        return text[1:-1]
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _avg_text(raw: bytes) -> str:
+    """An Avantage dump's text: Latin-1, or UTF-16 with its byte-order mark (some Avantage
+    versions write it so; public readers try UTF-16 first)."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return raw.decode("utf-16", errors="replace")
+    return raw.decode("latin-1")
+
+
+def read_avantage_avg(path: str | os.PathLike[str]) -> list[XPSSpectrum]:
+    """Read a Thermo Avantage ``.avg`` file (a DataSpace dumped as text; K-Alpha, Theta Probe).
+
+    The first space axis (``$SPACEAXES``: start, width, number of points, ``ENERGY``, ...) is the
+    energy: kinetic (Avantage's ``DS_ACPROPID_EV_SCALE`` 1; 2 is binding), turned into binding
+    energy with the photon energy ``DS_SOPROPID_ENERGY``. Each ``$DATA=`` block (its values on
+    ``LIST@`` lines, ``#empty#`` where none was taken) is one spectrum. Values labelled
+    ``Counts`` are divided by the dwell time ``DS_ACPROPID_ACQ_TIME``, as PyExpLabSys' Avantage
+    reader does (the dump states no number of scans).
+
+    Parameters
+    ----------
+    path : path
+        The ``.avg`` file.
+
+    Returns
+    -------
+    list of XPSSpectrum
+        One spectrum per data block, binding energy [eV].
+
+    Raises
+    ------
+    DataFormatError
+        No energy axis, no photon energy for a kinetic axis, or no data.
+    """
+    p = Path(path)
+    lines = _avg_text(p.read_bytes()).splitlines()
+    props: dict[str, str | float] = {}
+    axis: list[str] | None = None
+    blocks: list[list[float]] = []
+    mode = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line or line.startswith(";"):
+            continue
+        m = _AVG_PROPERTY.match(line)
+        if m:
+            props[m.group(1).upper()] = _avg_value(m.group(2))
+            continue
+        if line.startswith("$"):
+            mode = line[1:].split("=", 1)[0].upper()
+            if mode == "DATA":
+                blocks.append([])
+            continue
+        if mode == "SPACEAXES" and axis is None and "=" in line:
+            axis = [c.strip().strip("'") for c in line.split("=", 1)[1].split(",")]
+        elif mode == "DATA" and "=" in line:
+            for cell in line.split("=", 1)[1].split(","):
+                cell = cell.strip()
+                if cell:
+                    blocks[-1].append(np.nan if "empty" in cell.lower() else float(cell))
+    if axis is None or len(axis) < 3:
+        raise DataFormatError(f"{p}: an Avantage .avg file without its energy axis ($SPACEAXES).")
+    try:
+        start, width, n = float(axis[0]), float(axis[1]), int(float(axis[2]))
+    except ValueError:
+        raise DataFormatError(
+            f"{p}: the Avantage energy axis {', '.join(axis)!r} is not 'start, width, points'."
+        ) from None
+    if len(axis) > 3 and axis[3].upper() != "ENERGY":
+        raise DataFormatError(
+            f"{p}: the first axis of this Avantage file is {axis[3]!r}, not ENERGY: not an "
+            "energy spectrum (a map or a profile's other axis); export the spectra from Avantage."
+        )
+    energy = start + width * np.arange(n)
+    hv = props.get("DS_SOPROPID_ENERGY")
+    hv = float(hv) if isinstance(hv, float) and hv > 0 else None
+    notes: list[str] = []
+    binding = props.get("DS_ACPROPID_EV_SCALE") == 2.0
+    if binding:
+        be = energy
+    else:
+        if hv is None:
+            raise DataFormatError(
+                f"{p}: the Avantage energy axis is kinetic and the file states no photon energy "
+                "(DS_SOPROPID_ENERGY): the binding energy cannot be computed."
+            )
+        be = hv - energy
+        notes.append(
+            f"Avantage kinetic energy axis: binding energy = {hv:g} eV (DS_SOPROPID_ENERGY) - "
+            "kinetic energy"
+        )
+    label = str(props.get("DS_EXT_SUPROPID_TITLE") or p.stem)
+    value_label = str(props.get("DS_GEPROPID_VALUE_LABEL", ""))
+    unit_text = f"{value_label} {props.get('DS_GEPROPID_VALUE_UNIT', '')}"
+    dwell = props.get("DS_ACPROPID_ACQ_TIME")
+    divisor, unit = 1.0, "counts.s-1"
+    if _RATE_COLUMN.search(unit_text):
+        pass
+    elif value_label.strip().lower() == "counts" and isinstance(dwell, float) and dwell > 0:
+        divisor = dwell
+        notes.append(
+            f"values labelled 'Counts' divided by the dwell time ({dwell:g} s, "
+            "DS_ACPROPID_ACQ_TIME) to counts per second"
+        )
+    elif value_label.strip().lower() == "counts":
+        unit = "counts"
+        notes.append("values labelled 'Counts' and no dwell time: intensities in counts")
+    else:
+        notes.append(
+            f"the values are labelled {value_label!r}: taken as counts per second (assumed)"
+        )
+    meta: dict[str, Any] = {
+        "format": "Thermo Avantage .avg",
+        "intensity unit": unit,
+        "notes": notes,
+        "pass energy [eV]": props.get("DS_ANPROPID_PASS"),
+        "dwell [s]": dwell,
+    }
+    if not binding:
+        meta["converted from kinetic energy"] = True
+    out = []
+    for k, values in enumerate(blocks):
+        y = np.asarray(values[:n], dtype=float)
+        if len(y) != n:
+            raise DataFormatError(
+                f"{p}: data block {k + 1} holds {len(y)} values for {n} energies; the file is "
+                "truncated."
+            )
+        keep = np.isfinite(y)
+        if keep.sum() < 3:
+            continue  # an empty acquisition (#empty#)
+        name = label if len(blocks) == 1 else f"{label} #{k + 1}"
+        out.append(
+            XPSSpectrum(be[keep], y[keep] / divisor, name, hv, metadata=dict(meta), source=p)
+        )
+    if not out:
+        raise DataFormatError(f"{p}: the Avantage file holds no measured values ($DATA).")
+    return out
+
+
 def read_xps(
     path: str | os.PathLike[str],
     format: str | None = None,
@@ -1080,8 +1250,9 @@ def read_xps(
     Parameters
     ----------
     path : path
-        VAMAS (``.vms``, ``.npl``), PHI ``.pro``, or a text/CSV export.
-    format : {"vamas", "phi-pro", "text"}, optional
+        VAMAS (``.vms``, ``.npl``), PHI ``.pro``, Thermo Avantage ``.avg``, or a text/CSV
+        export.
+    format : {"vamas", "phi-pro", "avantage", "text"}, optional
         Force a reader.
     photon_energy_eV : float, optional
         Photon energy [eV] for a text file on a kinetic-energy axis (overrides the one its
@@ -1110,10 +1281,14 @@ def read_xps(
             format = "vamas"
         elif start.startswith(b"SOFH"):
             format = "phi-pro"
+        elif any(mark in _avg_text(start).lower() for mark in _AVG_MAGIC):
+            format = "avantage"
         else:
             format = "text"
     format = check_choice("XPS format", format, FORMATS)
-    reader = {"vamas": read_vamas, "phi-pro": read_phi_pro}.get(format)
+    reader = {"vamas": read_vamas, "phi-pro": read_phi_pro, "avantage": read_avantage_avg}.get(
+        format
+    )
     if reader is None:
         return read_xps_text(p, photon_energy_eV, energy_axis)
     spectra = reader(p)
