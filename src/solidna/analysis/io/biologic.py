@@ -450,6 +450,63 @@ def _apart(raw: pd.DataFrame, a: str, b: str) -> str:
     return f"at most {most * 1e3:.3g} mV apart" if most < 0.1 else f"up to {most:.3g} V apart"
 
 
+#: Impedances a ``Record Ece`` record writes beside EC-Lab's ``Re(Z)``/``-Im(Z)`` (Ewe/I, the
+#: working electrode against the reference): of the whole cell (working against counter
+#: electrode) and of the counter electrode, with what each is.
+_OTHER_IMPEDANCES = (
+    ("Re(Zwe-ce)/Ohm", "-Im(Zwe-ce)/Ohm", "the whole cell, working against counter electrode"),
+    ("Re(Zce)/Ohm", "-Im(Zce)/Ohm", "the counter electrode against the reference"),
+)
+
+
+def _note_other_impedances(
+    raw: pd.DataFrame, mapping: dict[str, tuple[str, str | None]], notes: list[str]
+) -> None:
+    """Name the impedances a record holds besides the one read, how far apart, how to choose.
+
+    A ``Record Ece`` spectrum (EC-Lab and BT-Lab) writes ``Re(Zwe-ce)``/``-Im(Zwe-ce)`` (the
+    cell) and ``Re(Zce)``/``-Im(Zce)`` beside ``Re(Z)``/``-Im(Z)`` (the working electrode,
+    Ewe/I, as EC-Lab plots it); with a reference electrode apart from the counter they differ
+    by the counter electrode's impedance (a public GEIS export of a solid-state cell: |Z| 3.5
+    Ohm, |Zwe-ce| 2.6 kOhm at 409 Hz). The one read stays EC-Lab's; the note keeps the choice
+    from being silent.
+    """
+    used = (mapping.get("z_re", ("",))[0], mapping.get("-z_im", ("",))[0])
+    if used != ("Re(Z)/Ohm", "-Im(Z)/Ohm"):
+        return
+    z = _modulus(raw, *used)
+    others = []
+    for re_name, im_name, what in _OTHER_IMPEDANCES:
+        if _first_with_data(raw, (re_name,)) is None or _first_with_data(raw, (im_name,)) is None:
+            continue
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.abs(_modulus(raw, re_name, im_name) - z) / z
+        most = float(np.nanmax(ratio)) if np.isfinite(ratio).any() else float("nan")
+        apart = (
+            f"its |Z| up to {most * 100:.3g} % from the one read"
+            if np.isfinite(most)
+            else "never on the same row"
+        )
+        others.append(
+            f"{re_name!r} and {im_name!r} ({what}; {apart}: columns={{'z_re': {re_name!r}, "
+            f"'-z_im': {im_name!r}}}, --column 'z_re={re_name}' --column '-z_im={im_name}')"
+        )
+    if others:
+        notes.append(
+            f"impedance from {used[0]!r} and {used[1]!r} (Ewe/I: the working electrode against "
+            "the reference, as EC-Lab plots it); the file also records "
+            + " and ".join(others)
+            + "."
+        )
+
+
+def _modulus(raw: pd.DataFrame, re_name: str, im_name: str) -> np.ndarray:
+    """|Z| [Ohm] from a real and a negated imaginary column of ``raw``."""
+    re_z = pd.to_numeric(raw[re_name], errors="coerce").to_numpy(float)
+    im_z = pd.to_numeric(raw[im_name], errors="coerce").to_numpy(float)
+    return np.hypot(re_z, im_z)
+
+
 def _current_from_dq(raw: pd.DataFrame) -> np.ndarray | None:
     """Mean current (A) over each sampling interval from ``dq/mA.h``, or None without it."""
     if "dq/mA.h" not in raw or "time/s" not in raw:
@@ -542,6 +599,7 @@ def _to_measurement(
                     f"{int((~z_rows).sum())} rows at 0 Hz (the potential recorded before or "
                     "between spectra, not impedance) dropped."
                 )
+        _note_other_impedances(sub, mapping, notes)
         frame, _, area = frame_from_columns(sub, mapping, path, notes, area_m2=area_m2)
         if spectra is not None:
             frame[SPECTRUM] = spectra

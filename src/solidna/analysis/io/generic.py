@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -92,10 +93,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
     + ("-imagz", "-zimg", "-z″"),
     # "impedance": Zahner Thales' "Frequency;Impedance;Phase" (the modulus, with the phase);
     # "z": the modulus beside Z' and Z'' (PalmSens PSTrace "Z / Ohm", CHI "Z/ohm")
+    # "impedancemagnitude": Solartron ModuLab's SMaRT export ("Impedance Magnitude (Ohms)")
     "|z|": ("|z|", "zmod", "modz", "mod(z)", "modulus", "magnitude", "impedancemodulus")
-    + ("impedance", "z"),
+    + ("impedance", "z", "impedancemagnitude"),
     # "theta"/"θ": the phase symbol of LCR meters and network analysers ("|Z|, θ")
-    "phase": ("phase", "phase(z)", "zphz", "phz", "phaseangle", "angle", "theta", "θ"),
+    # "impedancephase": SMaRT's "Impedance Phase Degrees (')" (see _PHASE_IN_DEGREES)
+    "phase": ("phase", "phase(z)", "zphz", "phz", "phaseangle", "angle", "theta", "θ")
+    + ("impedancephase",),
     # "negphase": PalmSens PSTrace's "neg. Phase / °"
     "-phase": ("-phase", "-phase(z)", "-zphz", "-phz", "-phaseangle", "-angle", "-theta", "-θ")
     + ("negphase", "negativephase"),
@@ -103,6 +107,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 #: Lines looked at to find the delimiter and the header line.
 _SNIFF_LINES = 200
+#: A phase column whose name ends in its unit, "degrees" (Solartron ModuLab's SMaRT CSV export:
+#: "Impedance Phase Degrees (')", beside "Impedance Magnitude (Ohms)").
+_PHASE_IN_DEGREES = re.compile(r"(-?(?:impedance)?phase)(?:in)?degrees?")
 
 _NUMBERISH = re.compile(r"^\s*[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?\s*$")
 
@@ -167,6 +174,11 @@ def map_columns(
             continue
         stem, unit = split_header(col)
         norm = _norm(stem)
+        in_degrees = _PHASE_IN_DEGREES.fullmatch(norm)
+        if in_degrees and unit in (None, "'", "°", "deg"):
+            # the unit is a word of the name ("Impedance Phase Degrees (')": SMaRT writes an
+            # apostrophe for the degree sign, which would read as a lost character)
+            norm, unit = in_degrees.group(1), "deg"
         for key, aliases in ALIASES.items():
             if norm in aliases and key not in found:
                 if key in ("z_im", "-z_im") and ("z_im" in found or "-z_im" in found):
@@ -175,7 +187,34 @@ def map_columns(
                 break
     if columns is None or "time" not in {str(k).lower() for k in columns}:
         _prefer_test_time(found, header)
+    _resistance_and_reactance(found, header)
     return found
+
+
+#: Resistance and reactance of an impedance meter, Z = R + jX: Hioki's battery impedance meters
+#: in their RX mode (BT4560; a public logger of it writes ``FREQUENCY, R(ohm), X(ohm), V(V)``),
+#: LCR meters' series equivalents ``Rs``/``Xs``.
+_RX_PAIRS = (("r", "x"), ("rs", "xs"))
+
+
+def _resistance_and_reactance(found: dict[str, tuple[str, str | None]], header: list[str]) -> None:
+    """Map a pair of resistance and reactance columns beside a frequency to Z' and Z''.
+
+    Only as a pair, beside a frequency column, where no other real or imaginary part was found
+    and in ohm (or without a unit): a lone ``R`` is a cycler's resistance. The reactance is
+    Z'' itself (negative on a capacitive arc). ``found`` is changed in place.
+    """
+    if "frequency" not in found or {"z_re", "z_im", "-z_im"} & found.keys():
+        return
+    taken = {col for col, _ in found.values()}
+    stems = {_norm(split_header(c)[0]): c for c in header if c not in taken}
+    for r, x in _RX_PAIRS:
+        if r in stems and x in stems:
+            units = [split_header(stems[r])[1], split_header(stems[x])[1]]
+            if all(u is None or _has_dimension(u, "[resistance]") for u in units):
+                found["z_re"] = (stems[r], units[0])
+                found["z_im"] = (stems[x], units[1])
+                return
 
 
 #: Names of a time counted from the start of the test (not of the step): Neware BTS and Landt
@@ -964,8 +1003,11 @@ def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
         counts = {d: sample.count(d) for d in (",", ";", "\t")}
         delimiter = max(counts, key=counts.get)
     # None of those in the file: columns separated by spaces ("f Z' Z''" over "1000.0 109.0
-    # -26.5", pyimpspec's space-separated export), read as runs of white space
-    if delimiter not in sample and any(len(line.split()) > 1 for line in head):
+    # -26.5", pyimpspec's space-separated export), read as runs of white space; so too where
+    # every comma is the decimal mark of a number between spaces ("10000,0 10,02 -1,59")
+    if (delimiter not in sample and any(len(line.split()) > 1 for line in head)) or (
+        delimiter == "," and _comma_is_decimal_mark(head)
+    ):
         delimiter = WHITESPACE
     # The header is the first line above a run of numeric lines with as many fields. A trailing
     # delimiter does not count: EC-Lab ends its column-name line with one and Landt its data
@@ -973,9 +1015,12 @@ def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
     # header.
     split = [_fields(line, delimiter) for line in head]
     # a line's possible widths: as split, and without a trailing empty field (a trailing
-    # delimiter, or an empty last column such as an unused label column)
+    # delimiter, or an empty last column such as an unused label column); between white space,
+    # also with each date and time of day taken as one field (a 'DateTime' cell written
+    # '05.05.2025 14:36:06' is two words)
     width = [
         {len(row), len(row) - (len(row) > 1 and not row[-1].strip()), len(row) - _is_marked(row)}
+        | ({len(_join_date_times(row))} if delimiter == WHITESPACE else set())
         for row in split
     ]
     blank = [not line.strip() for line in head]
@@ -1003,6 +1048,28 @@ def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
         ):
             decimal = ","
     return delimiter, offset + skip, decimal
+
+
+#: A number written with a decimal comma ("10,0253", "-1,5911E-03", "5").
+_COMMA_NUMBER = re.compile(r"[-+]?\d+(?:,\d+)?(?:[eE][-+]?\d+)?")
+
+
+def _comma_is_decimal_mark(lines: list[str]) -> bool:
+    """True for a table whose columns are separated by spaces and whose numbers have a decimal
+    comma: the sniffer takes the commas for the delimiter ("10000,0000 10,0253 -1,5911" splits
+    into '10000', '0000 10', '0253 -1', '5911'). At least three rows of two or more words, most
+    of them such numbers, and no comma anywhere in those rows outside such a number."""
+    rows = [line.split() for line in lines if line.strip()]
+    rows = [
+        words
+        for words in rows
+        if len(words) > 1
+        and any("," in w for w in words)
+        and 2 * sum(bool(_COMMA_NUMBER.fullmatch(w)) for w in words) >= len(words)
+    ]
+    if len(rows) < 3:
+        return False
+    return all(_COMMA_NUMBER.fullmatch(w) for words in rows for w in words if "," in w)
 
 
 #: A comment mark written as a field of its own before the column names ("# f Z' Z''",
@@ -1072,6 +1139,78 @@ def _fields(line: str, delimiter: str) -> list[str]:
     return line.split(delimiter)
 
 
+#: A date and a clock time written as two words (``05.05.2025 14:36:06``, ``2025-05-05
+#: 14:36:06``, ``5/5/2025 2:36:06 PM``): the two (three with AM/PM) words of one cell.
+_DATE_WORD = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
+_CLOCK_WORD = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?")
+
+
+def _join_date_times(words: list[str]) -> list[str]:
+    """``words`` with each date followed by a clock time (and AM/PM) joined into one field.
+
+    A table whose columns are separated by white space splits a date-and-time cell in two:
+    BaSyTec's export (``~Time[h] DataSet DateTime t-Step[h] ...`` over ``0.000000 1 05.05.2025
+    14:36:06 0.000000 ...``, the layout its public readers document) then has one field more a
+    row than names, and no line passes for the header.
+    """
+    joined: list[str] = []
+    k = 0
+    while k < len(words):
+        word = words[k]
+        if (
+            _DATE_WORD.fullmatch(word)
+            and k + 1 < len(words)
+            and _CLOCK_WORD.fullmatch(words[k + 1])
+        ):
+            word, k = f"{word} {words[k + 1]}", k + 1
+            if k + 1 < len(words) and words[k + 1].upper() in ("AM", "PM"):
+                word, k = f"{word} {words[k + 1]}", k + 1
+        joined.append(word)
+        k += 1
+    return joined
+
+
+def _splits_date_times(path: Path, skip: int, encoding: str) -> bool:
+    """True for a white-space table whose rows match its header only with each date and clock
+    time joined into one field (see :func:`_join_date_times`); the first rows decide."""
+    with open(path, encoding=encoding, errors="replace") as fh:
+        for _ in range(skip):
+            fh.readline()
+        header = fh.readline().split()
+        rows = [line.split() for line in (fh.readline() for _ in range(20)) if line.strip()]
+    return bool(rows) and all(
+        len(row) != len(header) and len(_join_date_times(row)) == len(header) for row in rows[:5]
+    )
+
+
+def _read_joining_date_times(
+    path: Path, skip: int, decimal: str, encoding: str, notes: list[str]
+) -> pd.DataFrame:
+    """The white-space table below ``skip`` lines, each date and clock time read as one cell.
+
+    pandas splits at every run of white space; the lines are split here instead and the table
+    handed to pandas with tabs between its cells (held as text once).
+    """
+    with open(path, encoding=encoding, errors="replace") as fh:
+        for _ in range(skip):
+            fh.readline()
+        text = "\n".join("\t".join(_join_date_times(line.split())) for line in fh if line.strip())
+    notes.append(
+        "dates and clock times written as two words between columns separated by white space "
+        "(e.g. '05.05.2025 14:36:06') read as one cell each."
+    )
+    try:
+        return pd.read_csv(
+            io.StringIO(text), sep="\t", decimal=decimal, index_col=False, low_memory=False
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise DataFormatError(
+            f"{path}: cannot parse it as a table of columns separated by white space, its dates "
+            f"and clock times as one cell each ({exc}). The file may be truncated; check it, or "
+            "name its format with format=."
+        ) from None
+
+
 def _is_point_count(fields: list[str]) -> bool:
     """True for a line holding one whole number only: a point count below a column header.
 
@@ -1096,6 +1235,22 @@ def _drop_point_count(raw: pd.DataFrame, path: Path, notes: list[str]) -> pd.Dat
             "truncated or appended file?)."
         )
     return raw.iloc[1:].reset_index(drop=True)
+
+
+def _drop_end_marker(raw: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """Remove a last row that is an ``END`` marker (the other fields empty).
+
+    Keysight's CSV exports (impedance and network analysers) close each trace's table, opened
+    by ``BEGIN CH1_DATA``, with a line ``END``; read as a row, it would be a frequency that is
+    not a number.
+    """
+    if len(raw) < 2 or raw.shape[1] < 2:
+        return raw
+    last = raw.iloc[-1]
+    if str(last.iloc[0]).strip().upper() != "END" or not last.iloc[1:].isna().all():
+        return raw
+    notes.append("the 'END' line closing the table (Keysight CSV) is not a data row: left out.")
+    return raw.iloc[:-1].reset_index(drop=True)
 
 
 def read_delimited(
@@ -1210,15 +1365,23 @@ def read_csv(
         if names is None and not columns:
             return _read_headerless(path, sep, skip, decimal, area_m2, notes)
     units = None if names is not None else _units_row(path, sep, skip, encoding)
-    raw = read_delimited(
-        path,
-        sep=sep,
-        skiprows=skip - (units is not None),
-        decimal=decimal,
-        encoding=encoding,
-        progress=progress,
-        names=names,
-    )
+    if (
+        sep == WHITESPACE
+        and names is None
+        and units is None
+        and _splits_date_times(path, skip, encoding)
+    ):
+        raw = _read_joining_date_times(path, skip, decimal, encoding, notes)
+    else:
+        raw = read_delimited(
+            path,
+            sep=sep,
+            skiprows=skip - (units is not None),
+            decimal=decimal,
+            encoding=encoding,
+            progress=progress,
+            names=names,
+        )
     raw.columns = [str(c).strip() for c in raw.columns]
     if units is not None:
         raw = _with_units_row(raw, units, notes)
@@ -1231,6 +1394,7 @@ def read_csv(
     raw = _time_from_scan_rate(raw, preamble, columns, path, notes)
     raw = _current_from_segments(raw, preamble, columns, path, notes)
     raw = _drop_point_count(raw, path, notes)
+    raw = _drop_end_marker(raw, notes)
     return table_measurement(raw, path, columns=columns, area_m2=area_m2, notes=notes)
 
 
