@@ -17,7 +17,7 @@ import pybamm
 import pytest
 
 import solidna as sd
-from solidna.errors import OutOfRangeError, OutOfRangeWarning
+from solidna.errors import InvalidOptionError, OutOfRangeError, OutOfRangeWarning
 from solidna.models import NaCO2CellModel, NVPHalfCellModel, SymmetricCellModel
 from solidna.models.solve import SSEConductivityFactor
 
@@ -117,3 +117,21 @@ def test_conductivity_factor_is_the_law():
         assert float(value) == pytest.approx(exact, rel=1e-7)
     again = pickle.loads(pickle.dumps(factor))
     assert again.conductivity_S_m(310.0) == factor.conductivity_S_m(310.0)
+    # equal when the laws are (the cells reuse a built simulation only for equal values)
+    assert again == factor and hash(again) == hash(factor)
+    other_film = ps.updated({"Modified interphase resistivity [Ohm.m]": 1e6})
+    assert SSEConductivityFactor(ps["SSE PVDF-HFP ratio [-]"], other_film) == factor
+    assert SSEConductivityFactor(1.0, ps) != factor
+    assert SSEConductivityFactor(0.8, ps.updated({"Temperature [K]": 300.0})) != factor
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_changing_the_quoted_temperature_is_refused(name):
+    # "Temperature [K]" is where the export computed the SSE (and CO2) values; changing it in
+    # the values would have rescaled them (the conductivity read as quoted at 308 K) instead of
+    # running the cell warmer
+    model_class, _ = MODELS[name]
+    pv = model_class().default_parameter_values
+    pv["Temperature [K]"] = 308.15
+    with pytest.raises(InvalidOptionError, match="Ambient temperature"):
+        pybamm.Simulation(model_class(), parameter_values=pv).solve([0, 60])

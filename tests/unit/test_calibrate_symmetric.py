@@ -17,6 +17,13 @@ REFIT_REL = 1e-2
 # committed ones within 10 %: the Jacobian is taken at a point within REFIT_REL of the committed
 # one, by forward differences of residuals with noise ~1e-4.
 UNCERTAINTY_REL = 0.1
+# The CV model fit of M-Na (fig4g observables) converges along a flat valley: its i0 (17 A/m2)
+# is far above the CV's current densities, so only the small curvature fixes it, and the fitted
+# value moves by up to ~0.2 % with the fit's start point and the machine's floating point
+# (measured: -0.1 % to +0.02 % over resistivity steps of 0.5-3 %). Over the 2 % Jacobian step
+# that is up to ~0.1 in a sensitivity of those rows: the committed 0.025 of d ln i0 / d ln rho
+# came out 0.110 on another machine (uncertainties within 0.4 %). Those rows are held to 0.15.
+CV_FIT_SENSITIVITY_ABS = 0.15
 
 
 def test_calibration_reads_only_calibrate_targets():
@@ -55,5 +62,11 @@ def test_reanalysis_gives_committed_uncertainties():
     runs) finds the committed sensitivities and uncertainties."""
     committed = fitted_analysis(lu2019(), "symmetric")
     again = cal._PROBLEM.analyse()
-    assert again.sensitivity == pytest.approx(committed.sensitivity, rel=0.05, abs=1e-3)
+    for row, target in enumerate(cal.TARGET_IDS):
+        cv_fit = target.startswith("fig4g.")
+        assert again.sensitivity[row] == pytest.approx(
+            committed.sensitivity[row],
+            rel=0.05,
+            abs=CV_FIT_SENSITIVITY_ABS if cv_fit else 1e-3,
+        ), target
     assert again.std == pytest.approx(committed.std, rel=UNCERTAINTY_REL)

@@ -56,6 +56,7 @@ __all__ = [
     "ambient_temperature",
     "quoted_temperature",
     "sse_conductivity",
+    "sse_conductivity_factor",
     "salt_diffusivity",
     "solve_schedule",
     "schedule_record",
@@ -80,19 +81,39 @@ def quoted_temperature() -> pybamm.Parameter:
     return pybamm.Parameter("Temperature [K]")
 
 
-def _sse_conductivity_factor() -> pybamm.Symbol:
-    # the law has no closed form: a function of both temperatures, supplied with the values
-    # (solidna.models.solve.SSEConductivityFactor)
+def sse_conductivity_factor(temperature: pybamm.Symbol | None = None) -> pybamm.Symbol:
+    """``sigma(T) / sigma(T_q)`` [-]: the SSE conductivity's law from "Temperature [K]" to
+    ``temperature`` (default :func:`ambient_temperature`).
+
+    The law has no closed form: it is a function of both temperatures that the parameter values
+    supply (:class:`solidna.models.solve.SSEConductivityFactor`).
+
+    Parameters
+    ----------
+    temperature : pybamm.Symbol, optional
+        The temperature [K] to carry the conductivity to (an SPMe's temperature variable);
+        default "Ambient temperature [K]".
+
+    Returns
+    -------
+    pybamm.Symbol
+        The factor [-], 1 where the temperature is the quoted one.
+    """
     return pybamm.FunctionParameter(
         "SSE conductivity temperature factor [-]",
-        {"Ambient temperature [K]": ambient_temperature(), "Temperature [K]": quoted_temperature()},
+        {
+            "Ambient temperature [K]": ambient_temperature()
+            if temperature is None
+            else temperature,
+            "Temperature [K]": quoted_temperature(),
+        },
     )
 
 
 def sse_conductivity() -> pybamm.Symbol:
     """SSE conductivity at the ambient temperature [S.m-1]: "SSE conductivity [S.m-1]" (quoted at
     "Temperature [K]") times its law's factor to the ambient temperature."""
-    return pybamm.Parameter("SSE conductivity [S.m-1]") * _sse_conductivity_factor()
+    return pybamm.Parameter("SSE conductivity [S.m-1]") * sse_conductivity_factor()
 
 
 def salt_diffusivity() -> pybamm.Symbol:
@@ -100,7 +121,7 @@ def salt_diffusivity() -> pybamm.Symbol:
     (:func:`solidna.models.solve.electrolyte_values`) it scales as ``sigma T`` at a fixed salt
     concentration."""
     T, T_q = ambient_temperature(), quoted_temperature()
-    return pybamm.Parameter("Salt diffusivity [m2.s-1]") * _sse_conductivity_factor() * T / T_q
+    return pybamm.Parameter("Salt diffusivity [m2.s-1]") * sse_conductivity_factor() * T / T_q
 
 
 def arrhenius(activation_energy: str, sign: int = 1) -> pybamm.Symbol:

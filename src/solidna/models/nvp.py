@@ -61,7 +61,13 @@ import pybamm
 from solidna._docstrings import fill_doc
 from solidna.errors import ConvergenceError, check_choice
 from solidna.materials.thermo import F
-from solidna.models.base import arrhenius, events_at_start, sse_conductivity
+from solidna.models.base import (
+    arrhenius,
+    events_at_start,
+    quoted_temperature,
+    sse_conductivity,
+    sse_conductivity_factor,
+)
 from solidna.models.interphase import ANODE_TYPES, InterphaseSubmodel
 
 __all__ = [
@@ -440,16 +446,14 @@ def _sse_property(
     T: pybamm.Symbol,
     *,
     value: float,
-    factor: Callable[[pybamm.Symbol, pybamm.Symbol], pybamm.Symbol],
-    quoted_temperature_K: float,
     temperature_power: int,
 ) -> pybamm.Symbol:
     """An SSE property (conductivity, salt diffusivity) at the SPMe's temperature ``T``: its value
-    quoted at ``quoted_temperature_K`` times the conductivity's law ``factor`` and, for the
-    diffusivity (Nernst-Einstein: ``D ~ sigma T``), ``(T / T_q) ** temperature_power``. It does
-    not depend on the concentration (a solid electrolyte of one salt concentration)."""
-    T_q = pybamm.Scalar(quoted_temperature_K)
-    return value * factor(T, T_q) * (T / T_q) ** temperature_power + 0 * c_e
+    quoted at "Temperature [K]" times the conductivity's law to ``T`` and, for the diffusivity
+    (Nernst-Einstein: ``D ~ sigma T``), ``(T / T_q) ** temperature_power``. It does not depend
+    on the concentration (a solid electrolyte of one salt concentration)."""
+    T_q = quoted_temperature()
+    return value * sse_conductivity_factor(T) * (T / T_q) ** temperature_power + 0 * c_e
 
 
 def positive_lam_rate(i: pybamm.Symbol, T: pybamm.Symbol) -> pybamm.Symbol:
@@ -602,7 +606,6 @@ def half_cell_parameter_values(
     )
     brug = p["Positive electrode Bruggeman coefficient [-]"]
     T = p["Temperature [K]"]
-    sse_law = {"factor": p["SSE conductivity temperature factor [-]"], "quoted_temperature_K": T}
     values: dict[str, Any] = dict(p)
     values.update(
         {
@@ -676,10 +679,10 @@ def half_cell_parameter_values(
             "Cation transference number": p["Cation transference number [-]"],
             # the SSE at the SPMe's (ambient) temperature, from the values quoted at T
             "Electrolyte diffusivity [m2.s-1]": functools.partial(
-                _sse_property, value=d_salt, temperature_power=1, **sse_law
+                _sse_property, value=d_salt, temperature_power=1
             ),
             "Electrolyte conductivity [S.m-1]": functools.partial(
-                _sse_property, value=kappa, temperature_power=0, **sse_law
+                _sse_property, value=kappa, temperature_power=0
             ),
             "Thermodynamic factor": 1.0,
             # thermal (isothermal SPMe)

@@ -19,7 +19,7 @@ import numpy as np
 import pybamm
 
 from solidna._docstrings import fill_doc
-from solidna.errors import ConvergenceError
+from solidna.errors import ConvergenceError, InvalidOptionError
 from solidna.materials import electrolyte
 from solidna.materials.thermo import F, R
 from solidna.models.base import solve_schedule
@@ -166,14 +166,51 @@ class SSEConductivityFactor:
     def __init__(self, pvdf_ratio: float, parameters: ParameterSet):
         self.pvdf_ratio = float(pvdf_ratio)
         self.parameters = parameters
+        #: The temperature the exported values were computed at [K].
+        self.quoted_temperature_K = float(parameters["Temperature [K]"])
         self._table: tuple[np.ndarray, np.ndarray] | None = None
+        # Two factors are equal when their laws are: the same ratio, quoted temperature and
+        # values of the entries the law reads (recorded by evaluating it once). The cells
+        # compare parameter values entry by entry to reuse a built simulation, and a factor
+        # equal only to itself made every rebuilt set of values look changed.
+        used: dict[str, float] = {}
+        law_inputs = _RecordingMapping(parameters, used)
+        electrolyte.conductivity_S_m(self.quoted_temperature_K, self.pvdf_ratio, law_inputs)
+        self._key = (self.pvdf_ratio, self.quoted_temperature_K, tuple(sorted(used.items())))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SSEConductivityFactor) and other._key == self._key
+
+    def __hash__(self) -> int:
+        return hash(self._key)
 
     def conductivity_S_m(self, temperature_K: float) -> float:
-        """The SSE conductivity [S.m-1] at ``temperature_K`` [K] (not checked)."""
+        """The SSE conductivity of this ratio and set at a temperature (not checked).
+
+        Parameters
+        ----------
+        temperature_K : float
+            Temperature [K].
+
+        Returns
+        -------
+        float
+            Conductivity [S.m-1].
+        """
         return electrolyte.conductivity_S_m(temperature_K, self.pvdf_ratio, self.parameters)
 
     def __call__(self, T: pybamm.Symbol, T_q: pybamm.Symbol) -> pybamm.Symbol:
         t, t_q = _number(T), _number(T_q)
+        if t_q is not None and t_q != self.quoted_temperature_K:
+            # "Temperature [K]" changed in the values: the numbers quoted there were not
+            # recomputed, and reading them as quoted at the new temperature would rescale them
+            raise InvalidOptionError(
+                f"'Temperature [K]' = {t_q:g} K in the parameter values, but their SSE and CO2 "
+                f"values were computed at {self.quoted_temperature_K:g} K: changing it does not "
+                "recompute them. To run the cell at another temperature, set 'Ambient "
+                "temperature [K]' (or give the experiment temperature=), or build the values "
+                "there, e.g. SymmetricCell(temperature='35 degC').parameter_values()."
+            )
         if t is not None and t_q is not None:
             if t == t_q:
                 return pybamm.Scalar(1.0)
@@ -195,6 +232,24 @@ class SSEConductivityFactor:
             log_sigma = np.log([self.conductivity_S_m(t) for t in temps])
             self._table = (1 / temps, log_sigma)  # 1/T increasing, as the Interpolant needs
         return self._table
+
+
+class _RecordingMapping(Mapping[str, float]):
+    """A read-only view of ``source`` that records each entry read into ``used``."""
+
+    def __init__(self, source: Mapping[str, float], used: dict[str, float]):
+        self._source, self._used = source, used
+
+    def __getitem__(self, name: str) -> float:
+        value = self._source[name]
+        self._used[name] = float(value)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._source)
+
+    def __len__(self) -> int:
+        return len(self._source)
 
 
 def _number(symbol: pybamm.Symbol) -> float | None:
