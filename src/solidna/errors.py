@@ -28,6 +28,8 @@ __all__ = [
     "check_choice",
     "check_flag",
     "is_number",
+    "positive_float",
+    "real_number",
     "positive_int",
     "user_stacklevel",
 ]
@@ -154,33 +156,85 @@ def positive_int(
     return int(value)
 
 
+def real_number(
+    name: str, value: object, unit: str = "", fix: str = "", *, positive: bool = False
+) -> float:
+    """``value`` as a finite float (> 0 with ``positive``), else :class:`InvalidOptionError`
+    naming it: the one check of a number argument.
+
+    Accepts a Python or NumPy real number, a one-element array or list and a numeric string
+    (``"0.1"``); refuses ``True``/``False`` (NumPy's too: ``True`` would pass as 1), complex
+    numbers (their imaginary part would be dropped without a word), ``None``, strings with a
+    unit (``"10 mV"``), several values, NaN and inf.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    value : object
+        What the caller passed.
+    unit : str, optional
+        The unit the number is read in (for the message), e.g. ``"V"``.
+    fix : str, optional
+        How to fix it, e.g. ``"Default 0.1."``.
+    positive : bool, optional
+        Refuse 0 and negative numbers too.
+
+    Returns
+    -------
+    float
+        The number, in ``unit`` (unchanged).
+    """
+    import numpy as np  # loaded by the analyses that check numbers, not by ``import solidna``
+
+    where = f" in {unit}" if unit else ""
+    try:
+        if value is None or isinstance(value, bool) or _is_numpy_bool(value):
+            raise TypeError(f"{type(value).__name__} is not a number")
+        arr = np.asarray(value)
+        if arr.dtype.kind in "bc":
+            raise TypeError("a bool is not a number" if arr.dtype.kind == "b" else "complex")
+        arr = arr.astype(float)
+        if arr.size != 1:
+            raise TypeError(f"{arr.size} values")
+        number = float(arr.reshape(()))
+    except (TypeError, ValueError) as exc:
+        raise InvalidOptionError(
+            f"{name} must be a single number{where}; got {value!r} ({exc}). "
+            f"Pass a plain number such as 0.5 (no unit in the text). {fix}".rstrip()
+        ) from exc
+    if not math.isfinite(number):
+        raise InvalidOptionError(
+            f"{name} must be a finite number{where}; got {value!r}. {fix}".rstrip()
+        )
+    if positive and not number > 0:
+        raise InvalidOptionError(
+            f"{name} must be a positive number{where}; got {value!r}. {fix}".rstrip()
+        )
+    return number
+
+
 def positive_float(value: object, name: str, unit: str = "") -> float:
-    """``value`` as a float if it is a finite number > 0 (a numeric string too), else
-    :class:`InvalidOptionError` naming ``name`` and ``unit``.
+    """``value`` as a float if it is a finite number > 0 (:func:`real_number` with
+    ``positive=True``), else :class:`InvalidOptionError` naming ``name`` and ``unit``.
 
     Parameters
     ----------
     value : object
         E.g. a spring constant; ``0.5``, ``"0.5"`` and ``numpy.float32(0.5)`` are accepted,
-        ``True``, ``0``, ``nan``, ``"x"`` are not.
+        ``True``, ``numpy.True_``, ``0``, ``nan``, ``"x"`` are not.
     name : str
         What it is, for the message (e.g. ``"spring constant"``).
     unit : str
         Its unit, for the message (e.g. ``"N/m"``).
     """
-    try:
-        v = math.nan if isinstance(value, bool) else float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        v = math.nan
-    if not (v > 0 and math.isfinite(v)):
-        where = f" in {unit}" if unit else ""
-        raise InvalidOptionError(f"the {name} must be a positive number{where}; got {value!r}.")
-    return v
+    return real_number(f"the {name}", value, unit, positive=True)
 
 
-def check_flag(value: object, name: str) -> bool | None:
-    """``value`` if it is ``True``, ``False`` or ``None``, else :class:`InvalidOptionError`
-    (a string such as ``"no"`` would otherwise count as true).
+def check_flag(value: object, name: str, default: bool | None = None) -> bool | None:
+    """``value`` as a bool if it is ``True`` or ``False`` (NumPy's too), ``None`` if it is
+    ``None`` and so is the ``default``, else :class:`InvalidOptionError` (a string such as
+    ``"no"`` would otherwise count as true).
 
     Parameters
     ----------
@@ -188,12 +242,25 @@ def check_flag(value: object, name: str) -> bool | None:
         The caller's choice.
     name : str
         The argument's name, for the message.
+    default : bool or None
+        The argument's default, for the message; ``None`` (the default) accepts ``None``.
     """
-    if value is None or isinstance(value, bool):
-        return value
-    raise InvalidOptionError(
-        f"{name} must be True, False or None (the default); got {value!r}. Example: {name}=False."
-    )
+    if value is None and default is None:
+        return None
+    if isinstance(value, bool) or _is_numpy_bool(value):
+        return bool(value)  # type: ignore[arg-type]
+    if default is None:
+        allowed, example = "True, False or None (the default)", False
+    else:
+        allowed, example = f"True or False (default {default})", not default
+    raise InvalidOptionError(f"{name} must be {allowed}; got {value!r}. Example: {name}={example}.")
+
+
+def _is_numpy_bool(value: object) -> bool:
+    # NumPy is looked up, not imported: a NumPy bool exists only once NumPy is loaded, and
+    # ``import solidna`` does not load it
+    np = sys.modules.get("numpy")
+    return np is not None and isinstance(value, np.bool_)
 
 
 def user_stacklevel() -> int:

@@ -357,7 +357,7 @@ def test_a_voltage_in_millivolts_is_refused():
     with pytest.raises(DataFormatError, match="voltage_V reaches 100 V"):
         cycling.per_cycle_overpotential(t, v * 1e3, i)
     tf, vf, i_f = _full_cell()
-    with pytest.raises(DataFormatError, match="mV / 1000"):
+    with pytest.raises(DataFormatError, match="mV: divide by 1000"):
         metrics.galvanostatic_cycles(tf, vf * 1e3, i_f)
 
 

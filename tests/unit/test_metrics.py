@@ -114,7 +114,7 @@ def test_errors():
         galvanostatic_cycles(t, v[:-1], i)
     with pytest.raises(InvalidOptionError, match="reference_cycle 7 has no discharge"):
         galvanostatic_cycles(t, v, i, reference_cycle=7)
-    with pytest.raises(InvalidOptionError, match="mass_g must be > 0"):
+    with pytest.raises(InvalidOptionError, match="mass_g must be a positive number in g"):
         galvanostatic_cycles(t, v, i, mass_g=0)
     with pytest.raises(DataFormatError, match="must not decrease"):
         galvanostatic_cycles(t[::-1], v, i)

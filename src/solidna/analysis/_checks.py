@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
 
-from solidna.errors import DataFormatError, InvalidOptionError, OutOfRangeError
+# real_number lives in solidna.errors (one check of a number for every layer); re-exported for
+# the analysis modules that import their checks from here
+from solidna.errors import DataFormatError, OutOfRangeError, real_number
 
 __all__ = [
     "MAX_CELL_VOLTAGE_V",
@@ -15,7 +16,6 @@ __all__ = [
     "MIN_TEMPERATURE_K",
     "as_real_1d",
     "as_real_columns",
-    "check_bool",
     "check_cell_voltage",
     "check_same_length",
     "check_temperature_K",
@@ -182,48 +182,6 @@ def check_time_order(
         raise DataFormatError(backwards(k) if kind == "backwards" else flat())
 
 
-def real_number(name: str, value, unit: str = "", fix: str = "") -> float:
-    """Return ``value`` as a finite float, or raise :class:`InvalidOptionError` naming it.
-
-    Accepts a Python or NumPy number, a one-element array and a numeric string (``"0.1"``);
-    refuses ``True``/``False``, strings with a unit (``"10 mV"``), several values, NaN and inf.
-
-    Parameters
-    ----------
-    name : str
-        The argument's name, for the message.
-    value : object
-        What the caller passed.
-    unit : str, optional
-        The unit the number is read in (for the message), e.g. ``"V"``.
-    fix : str, optional
-        How to fix it, e.g. ``"Default 0.1."``.
-
-    Returns
-    -------
-    float
-        The number, in ``unit`` (unchanged).
-    """
-    where = f" in {unit}" if unit else ""
-    try:
-        if isinstance(value, bool | np.bool_):
-            raise TypeError("a bool is not a number")
-        arr = np.asarray(value, dtype=float)
-        if arr.size != 1:
-            raise TypeError(f"{arr.size} values")
-        number = float(arr.reshape(()))
-    except (TypeError, ValueError) as exc:
-        raise InvalidOptionError(
-            f"{name} must be a single number{where}; got {value!r} ({exc}). "
-            f"Pass a plain number such as 0.5 (no unit in the text). {fix}".rstrip()
-        ) from exc
-    if not math.isfinite(number):
-        raise InvalidOptionError(
-            f"{name} must be a finite number{where}; got {value!r}. {fix}".rstrip()
-        )
-    return number
-
-
 def check_temperature_K(name: str, values) -> np.ndarray:
     """Refuse temperatures below :data:`MIN_TEMPERATURE_K` (most likely degC given as K).
 
@@ -293,41 +251,29 @@ def spectrum_pairs(name: str, spectra) -> list[tuple[object, object]]:
     return [(item[0], item[1]) for item in items]
 
 
-def check_bool(name: str, value, default: bool) -> bool:
-    """Return ``value`` if it is ``True`` or ``False``, else raise :class:`InvalidOptionError`
-    (a string such as ``"no"`` would otherwise count as true).
-
-    Parameters
-    ----------
-    name : str
-        The argument's name, for the message.
-    value : object
-        The caller's choice.
-    default : bool
-        The argument's default, for the message.
-    """
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    raise InvalidOptionError(
-        f"{name} must be True or False (default {default}); got {value!r}. "
-        f"Example: {name}={not default}."
-    )
-
-
 def check_cell_voltage(
-    name: str, voltage_V: np.ndarray, limit_V: float = MAX_CELL_VOLTAGE_V
+    name: str,
+    voltage_V: np.ndarray,
+    limit_V: float = MAX_CELL_VOLTAGE_V,
+    limit_reason: str | None = None,
 ) -> np.ndarray:
-    """Refuse a voltage beyond ``limit_V`` (mV passed as V, or swapped columns).
+    """Refuse a voltage that cannot be in volts: beyond ``limit_V`` it is millivolts, or another
+    column (current, capacity) passed as the voltage. NaN and inf are left to the callers' own
+    checks.
 
     Parameters
     ----------
     name : str
         The argument's name, for the message.
     voltage_V : numpy.ndarray of float
-        Cell voltage [V], already finite.
+        Cell voltage [V].
     limit_V : float, optional
-        Largest |voltage| [V]: :data:`MAX_CELL_VOLTAGE_V` (one cell, the default) or
-        :data:`MAX_RECORD_VOLTAGE_V` (a full cell's or a module's cycling record).
+        Largest |voltage| [V]: :data:`MAX_CELL_VOLTAGE_V` (one cell, the default),
+        :data:`MAX_RECORD_VOLTAGE_V` (a full cell's or a module's cycling record), or a limit
+        of the caller's own (1.5 times a cycler's protection, with ``limit_reason``).
+    limit_reason : str, optional
+        What ``limit_V`` is, for the message (``"1.5 x the cycler's 10 V protection"``);
+        default: the cell or module that ``limit_V`` is the largest voltage of.
 
     Returns
     -------
@@ -337,15 +283,19 @@ def check_cell_voltage(
     Raises
     ------
     DataFormatError
-        Any |voltage| above ``limit_V``.
+        Any finite |voltage| above ``limit_V``.
     """
-    v_max = float(np.max(np.abs(voltage_V))) if np.size(voltage_V) else 0.0
+    finite = np.abs(np.asarray(voltage_V, dtype=float))
+    finite = finite[np.isfinite(finite)]
+    v_max = float(finite.max()) if finite.size else 0.0
     if v_max > limit_V:
-        what = "any single cell is" if limit_V <= MAX_CELL_VOLTAGE_V else "a cell or module is"
+        if limit_reason is None:
+            driven = "any single cell" if limit_V <= MAX_CELL_VOLTAGE_V else "a cell or module"
+            limit_reason = f"{driven} is driven to"
         raise DataFormatError(
-            f"{name} reaches {v_max:.4g} V, beyond the {limit_V:g} V {what} driven to: pass the "
-            "voltage in V (mV / 1000), and check that the voltage and current columns are not "
-            "swapped."
+            f"{name} reaches {v_max:.4g} V, beyond the {limit_V:g} V {limit_reason}: {name} "
+            "must be in volts (a voltage in mV: divide by 1000), and the voltage and current "
+            "columns must not be swapped."
         )
     return voltage_V
 

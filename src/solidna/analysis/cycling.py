@@ -452,7 +452,12 @@ def complete_half_cycles(
     DataFormatError
         No current flows (no half cycle at all).
     """
-    halves = split_half_cycles(time_s, current, rest_threshold, cycle_index)
+    return _analysable(split_half_cycles(time_s, current, rest_threshold, cycle_index))
+
+
+def _analysable(halves: pd.DataFrame) -> pd.DataFrame:
+    """The half cycles of :func:`complete_half_cycles` from the whole split (one split serves
+    every analysis of a record, so its short-half-cycle warning is said once)."""
     if halves.empty:
         raise DataFormatError(
             "No current flows in the record (|current| below the rest threshold everywhere), so "
@@ -537,8 +542,18 @@ def per_cycle_overpotential(
     InvalidOptionError
         ``window`` outside (0, 1].
     """
-    window = _check_window(window)
     t, v, i = _checked(time_s, voltage_V=voltage_V, current_density_A_m2=current_density_A_m2)
+    halves = split_half_cycles(t, i, rest_threshold_A_m2, cycle_index)
+    return _checked_overpotentials(t, v, i, halves, window)
+
+
+def _checked_overpotentials(
+    t: np.ndarray, v: np.ndarray, i: np.ndarray, halves: pd.DataFrame, window: float
+) -> pd.DataFrame:
+    """:func:`per_cycle_overpotential` of checked arrays and their half cycles
+    (:func:`split_half_cycles`): the window checked, a record that is not a symmetric cell's
+    refused."""
+    window = _check_window(window)
     reason = not_a_symmetric_cell(v, i)
     if reason:
         # its "overpotential" would be its cell voltage (3440 mV for a 3.5 V cell)
@@ -546,7 +561,14 @@ def per_cycle_overpotential(
             f"per_cycle_overpotential reads a symmetric Na|Na cell: {reason}. For a full or half "
             "cell use solidna.analysis.metrics.galvanostatic_cycles."
         )
-    halves = complete_half_cycles(t, i, rest_threshold_A_m2, cycle_index)
+    return _overpotential_table(t, v, _analysable(halves), window)
+
+
+def _overpotential_table(
+    t: np.ndarray, v: np.ndarray, halves: pd.DataFrame, window: float
+) -> pd.DataFrame:
+    """The table of :func:`per_cycle_overpotential` from checked arrays and the half cycles to
+    analyse (:func:`complete_half_cycles`)."""
     eta = _half_cycle_overpotentials(t, v, halves, window)
     # Vectorised over cycles (a 4000-h record has 2000): with several half cycles of one sign in
     # a cycle (rests between them), their mean is taken.
@@ -665,15 +687,8 @@ def detect_runaway(
         i = None
     else:
         t, v, i = _checked(time_s, voltage_V=voltage_V, current_density_A_m2=current_density_A_m2)
-    events: list[CyclingEvent] = []
     halves = split_half_cycles(t, i, rest_threshold_A_m2, cycle_index) if i is not None else None
-
-    def cycle_at(time: float) -> int | None:
-        if halves is None or halves.empty:
-            return None
-        started = halves[halves["Start time [s]"] <= time]
-        return int(started["Cycle number"].iloc[-1]) if not started.empty else None
-
+    limit = None
     if voltage_limit_V is not None:
         limit = real_number("voltage_limit_V", voltage_limit_V, "V", "Or None to switch it off.")
         _check_voltage_level("voltage_limit_V", limit)
@@ -681,22 +696,47 @@ def detect_runaway(
             raise InvalidOptionError(
                 f"voltage_limit_V must be > 0 V or None; got {voltage_limit_V!r}."
             )
-        hit = time_to_voltage(t, v, limit)
+    factor, table = None, None
+    if growth_factor is not None and i is not None:
+        factor = real_number("growth_factor", growth_factor, "-", "Or None to switch it off.")
+        if not factor > 1:
+            raise InvalidOptionError(f"growth_factor must be > 1 or None; got {growth_factor!r}.")
+        # per_cycle_overpotential on the half cycles already split
+        table = _checked_overpotentials(t, v, i, halves, window)
+    return _runaway_events(t, v, halves, limit, factor, table)
+
+
+def _runaway_events(
+    t: np.ndarray,
+    v: np.ndarray,
+    halves: pd.DataFrame | None,
+    limit_V: float | None,
+    factor: float | None,
+    table: pd.DataFrame | None,
+) -> list[CyclingEvent]:
+    """The events of :func:`detect_runaway` from checked arrays and criteria, the record's half
+    cycles (or None) and its :func:`per_cycle_overpotential` table (None: no growth criterion)."""
+
+    def cycle_at(time: float) -> int | None:
+        if halves is None or halves.empty:
+            return None
+        started = halves[halves["Start time [s]"] <= time]
+        return int(started["Cycle number"].iloc[-1]) if not started.empty else None
+
+    events: list[CyclingEvent] = []
+    if limit_V is not None:
+        hit = time_to_voltage(t, v, limit_V)
         if hit is not None:
             events.append(
                 CyclingEvent(
                     kind="voltage_limit",
                     time_s=hit,
                     cycle=cycle_at(hit),
-                    value_V=limit,
-                    detail=f"|V| reached {limit:g} V at {hit / 3600:.4g} h",
+                    value_V=limit_V,
+                    detail=f"|V| reached {limit_V:g} V at {hit / 3600:.4g} h",
                 )
             )
-    if growth_factor is not None and i is not None:
-        factor = real_number("growth_factor", growth_factor, "-", "Or None to switch it off.")
-        if not factor > 1:
-            raise InvalidOptionError(f"growth_factor must be > 1 or None; got {growth_factor!r}.")
-        table = per_cycle_overpotential(t, v, i, window, rest_threshold_A_m2, cycle_index)
+    if factor is not None and table is not None:
         eta = table["Overpotential [mV]"]
         base = float(eta.iloc[0])
         over = eta[eta >= factor * base] if base > 0 else eta.iloc[0:0]
@@ -760,13 +800,21 @@ def detect_short_circuit(
         raise InvalidOptionError(f"n_reference must be a whole number >= 1; got {n_reference!r}.")
     t, v, i = _checked(time_s, voltage_V=voltage_V, current_density_A_m2=current_density_A_m2)
     halves = split_half_cycles(t, i, rest_threshold_A_m2, cycle_index)
+    return _short_circuit_events(t, v, halves, frac, int(n_reference))
+
+
+def _short_circuit_events(
+    t: np.ndarray, v: np.ndarray, halves: pd.DataFrame, frac: float, n_reference: int
+) -> list[CyclingEvent]:
+    """The events of :func:`detect_short_circuit` from checked arrays and criteria and the
+    record's half cycles."""
     medians = [
         float(np.median(np.abs(v[a : b + 1])))
         for a, b in zip(halves["Start index"], halves["End index"], strict=True)
     ]
     events: list[CyclingEvent] = []
     for k in range(1, len(medians)):
-        ref = float(np.median(medians[max(0, k - int(n_reference)) : k]))
+        ref = float(np.median(medians[max(0, k - n_reference) : k]))
         level = frac * ref
         if ref > 0 and medians[k] < level:
             row = halves.iloc[k]
@@ -787,3 +835,43 @@ def detect_short_circuit(
                 )
             )
     return events
+
+
+def _symmetric_record(
+    time_s: np.ndarray,
+    voltage_V: np.ndarray,
+    current_density_A_m2: np.ndarray,
+    window: float,
+    cycle_index=None,
+) -> tuple[pd.DataFrame, pd.DataFrame, list[CyclingEvent]]:
+    """The half cycles (:func:`split_half_cycles`), the per-cycle overpotential
+    (:func:`per_cycle_overpotential`) and the events (:func:`detect_runaway` and
+    :func:`detect_short_circuit` at their default criteria) of a plating/stripping record,
+    from one split: what ``solidna analyze --kind symmetric`` reports, each warning said once.
+
+    The caller has checked that the record is a symmetric cell's (:func:`not_a_symmetric_cell`,
+    with its own message).
+
+    Parameters
+    ----------
+    time_s, voltage_V, current_density_A_m2 : numpy.ndarray of float
+        Time [s], cell voltage [V] and current density [A/m2], sample by sample.
+    window : float
+        Plateau window of :func:`per_cycle_overpotential` (fraction of each half cycle).
+    cycle_index : array_like of int, optional
+        The instrument's cycle number per sample; None counts the cycles.
+
+    Returns
+    -------
+    tuple
+        ``(half_cycles, per_cycle, events)``: the two tables and the events in time order
+        (runaway first, then short circuits, as the two functions return them).
+    """
+    window = _check_window(window)
+    t, v, i = _checked(time_s, voltage_V=voltage_V, current_density_A_m2=current_density_A_m2)
+    halves = split_half_cycles(t, i, None, cycle_index)
+    table = _overpotential_table(t, v, _analysable(halves), window)
+    events = _runaway_events(
+        t, v, halves, RUNAWAY_VOLTAGE_LIMIT_V, RUNAWAY_GROWTH_FACTOR, table
+    ) + _short_circuit_events(t, v, halves, SHORT_COLLAPSE_FRACTION, SHORT_REFERENCE_HALF_CYCLES)
+    return halves, table, events

@@ -75,6 +75,10 @@ from scipy.optimize import minimize_scalar, nnls
 from scipy.signal import find_peaks
 
 from solidna.analysis._checks import as_real_1d, check_same_length, real_number, spectrum_pairs
+
+# the capacitive end is judged in eis (its lin-KK test needs it, and eis must not import this
+# module, which imports eis); re-exported here, where it was public first
+from solidna.analysis.eis import capacitive_end
 from solidna.errors import (
     DataFormatError,
     InvalidOptionError,
@@ -152,15 +156,6 @@ TRACK_GAP_DECADES: float = 0.5
 #: several points.
 LF_INDUCTIVE_MIN_POINTS: int = 3
 
-#: A spectrum "ends capacitive" (no DC limit inside the sweep: a blocking electrode, or an arc
-#: that closes far below f_min) when, over its lowest-frequency points (the last
-#: :data:`CAPACITIVE_END_POINTS`, within one decade), the phase stays below this [deg] ...
-CAPACITIVE_END_PHASE_DEG: float = -60.0
-#: ... and |Z_im| grows at least as fast as f^this (an ideal capacitor: -1; a CPE of n = 0.7:
-#: -0.7; a Warburg tail, -0.5, and a closing arc, -> 0, do not qualify).
-CAPACITIVE_END_SLOPE: float = -0.7
-#: Lowest-frequency points looked at for :data:`CAPACITIVE_END_PHASE_DEG`.
-CAPACITIVE_END_POINTS: int = 4
 
 _UNITS = {"Ohm": ("F", "H"), "Ohm.m2": ("F.m-2", "H.m2"), "Ohm.cm2": ("F.cm-2", "H.cm2")}
 
@@ -604,35 +599,6 @@ def _find_peaks(
 # --------------------------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------------------------
-def capacitive_end(f: np.ndarray, z: np.ndarray) -> tuple[float, float] | None:
-    """(phase [deg], slope of log|Z_im| against log f) of the lowest-frequency points when the
-    spectrum ends capacitive (:data:`CAPACITIVE_END_PHASE_DEG`, :data:`CAPACITIVE_END_SLOPE`),
-    else None. ``f`` descending.
-
-    Parameters
-    ----------
-    f : numpy.ndarray
-        Frequencies [Hz], descending.
-    z : numpy.ndarray of complex
-        Impedance at ``f`` (any unit).
-
-    Returns
-    -------
-    tuple of float or None
-        The phase [deg] at the lowest frequency and the slope [-], or None.
-    """
-    low = np.arange(f.size - CAPACITIVE_END_POINTS, f.size)
-    if low[0] < 0 or f[low[0]] > 10.0 * f[-1]:
-        return None  # too few points in the lowest decade to judge
-    phase = np.degrees(np.angle(z[low]))
-    if np.any(z.imag[low] >= 0) or np.any(phase > CAPACITIVE_END_PHASE_DEG):
-        return None
-    slope = float(np.polyfit(np.log(f[low]), np.log(-z.imag[low]), 1)[0])
-    if slope > CAPACITIVE_END_SLOPE:
-        return None
-    return float(phase[-1]), slope
-
-
 def fit_drt(
     frequency_Hz,
     impedance,
@@ -673,9 +639,11 @@ def fit_drt(
         (a blocking electrode; an arc that closes far below the lowest frequency) cannot be
         represented by gamma alone: the regularised fit puts a huge peak at the edge of the tau
         range, R_pol becomes that extrapolation and the peaks inside the range fall below the
-        peak threshold. ``"auto"`` (default) fits C when the spectrum ends capacitive (phase below
-        :data:`CAPACITIVE_END_PHASE_DEG` and ``|Z_im|`` rising as ``f^``
-        :data:`CAPACITIVE_END_SLOPE` or faster over its lowest frequencies), with a note;
+        peak threshold. ``"auto"`` (default) fits C when the spectrum ends capacitive
+        (:func:`capacitive_end`: phase below
+        :data:`~solidna.analysis.eis.CAPACITIVE_END_PHASE_DEG` and ``|Z_im|`` rising as ``f^``
+        :data:`~solidna.analysis.eis.CAPACITIVE_END_SLOPE` or faster over its lowest
+        frequencies), with a note;
         ``"fit"`` always, ``"none"`` never. Not with ``fit="real"`` (the real part cannot see C).
     n_boot : int
         Bootstrap replicates of the credible band (0: no band).
@@ -757,12 +725,12 @@ def fit_drt(
             stacklevel=2,
         )
 
-    # a spectrum without a DC limit: a series capacitance in the KK test and beside gamma
+    # a spectrum without a DC limit: a series capacitance beside gamma (below) and in the KK
+    # test, which judges it by the same capacitive_end
     cap_end = capacitive_end(f, z)
     kk_result = None
     if kk != "skip":
-        # with the series capacitance where the spectrum has no DC limit (as gamma gets one)
-        kk_result = kramers_kronig(f, z, add_cap=cap_end is not None)
+        kk_result = kramers_kronig(f, z, add_cap="auto")
         if not kk_result.valid:
             msg = (
                 f"the spectrum fails the Kramers-Kronig test (systematic residual up to "

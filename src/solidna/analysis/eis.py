@@ -53,7 +53,6 @@ from scipy.signal import find_peaks
 from solidna.analysis._checks import (
     as_real_1d,
     as_real_columns,
-    check_bool,
     check_same_length,
     check_temperature_K,
     float_array,
@@ -66,6 +65,7 @@ from solidna.errors import (
     InvalidOptionError,
     SolidnaWarning,
     check_choice,
+    check_flag,
     user_stacklevel,
 )
 
@@ -87,6 +87,10 @@ __all__ = [
     "KK_NOISE_WINDOW",
     "KK_NOISE_SIGMAS",
     "KK_MIN_POINTS",
+    "CAPACITIVE_END_PHASE_DEG",
+    "CAPACITIVE_END_SLOPE",
+    "CAPACITIVE_END_POINTS",
+    "capacitive_end",
     "MAX_NFEV_PER_START",
     "DEFAULT_CPE_EXPONENT",
     "FIT_RELATIVE_RMS_LIMIT",
@@ -136,6 +140,16 @@ KK_NOISE_SIGMAS: float = 4.0
 #: Fewest points for a lin-KK test: the running mean and the local noise need neighbours on both
 #: sides, and M >= 3 RC elements plus R and L need more points than parameters.
 KK_MIN_POINTS: int = 10
+
+#: A spectrum "ends capacitive" (no DC limit inside the sweep: a blocking electrode, or an arc
+#: that closes far below f_min) when, over its lowest-frequency points (the last
+#: :data:`CAPACITIVE_END_POINTS`, within one decade), the phase stays below this [deg] ...
+CAPACITIVE_END_PHASE_DEG: float = -60.0
+#: ... and |Z_im| grows at least as fast as f^this (an ideal capacitor: -1; a CPE of n = 0.7:
+#: -0.7; a Warburg tail, -0.5, and a closing arc, -> 0, do not qualify).
+CAPACITIVE_END_SLOPE: float = -0.7
+#: Lowest-frequency points looked at for :data:`CAPACITIVE_END_PHASE_DEG`.
+CAPACITIVE_END_POINTS: int = 4
 
 #: Relative RMS residual (``EISFit.relative_residual_rms_``) above which a circuit fit is called
 #: poor (:func:`fit_problems`): 5 %. Instrument noise is 0.1-1 % of |Z| (the lin-KK noise
@@ -610,7 +624,7 @@ class EISFit:
 
     def __post_init__(self) -> None:
         self.circuit = _check_circuit(self.circuit)
-        check_bool("weight_by_modulus", self.weight_by_modulus, True)
+        check_flag(self.weight_by_modulus, "weight_by_modulus", True)
         if int(self.n_starts) != self.n_starts or self.n_starts < 1:
             raise InvalidOptionError(
                 f"n_starts is the number of starting points of the fit, a whole number >= 1; got "
@@ -1167,6 +1181,9 @@ class KKResult:
         The running means and the local thresholds, per point.
     m_scan : dict
         ``{"M": [...], "mu": [...], "chi2": [...]}``: every M tried (for the record and plots).
+    add_cap : bool
+        Whether the lin-KK circuit had a series capacitance (``add_cap`` given, or chosen by
+        ``"auto"``).
     """
 
     frequency_Hz: np.ndarray
@@ -1184,6 +1201,7 @@ class KKResult:
     systematic_imag: np.ndarray | None = None
     threshold_local: np.ndarray | None = None
     m_scan: dict = field(default_factory=dict)
+    add_cap: bool = False
 
     def plot(self):
         """Residual plot: residuals, their running mean and the +-local threshold against f."""
@@ -1242,6 +1260,39 @@ def _local_noise(res_re: np.ndarray, res_im: np.ndarray, window: int) -> np.ndar
     return sigma
 
 
+def capacitive_end(f: np.ndarray, z: np.ndarray) -> tuple[float, float] | None:
+    """(phase [deg], slope of log|Z_im| against log f) of the lowest-frequency points when the
+    spectrum ends capacitive (:data:`CAPACITIVE_END_PHASE_DEG`, :data:`CAPACITIVE_END_SLOPE`),
+    else None: no DC limit inside the sweep (a blocking electrode, an open diffusion tail), which
+    a lin-KK test (:func:`kramers_kronig`, ``add_cap``) and a DRT
+    (:func:`solidna.analysis.drt.fit_drt`, ``capacitance``) meet with a series capacitance.
+
+    Parameters
+    ----------
+    f : numpy.ndarray
+        Frequencies [Hz], distinct, in any order.
+    z : numpy.ndarray of complex
+        Impedance at ``f`` (any unit).
+
+    Returns
+    -------
+    tuple of float or None
+        The phase [deg] at the lowest frequency and the slope [-], or None.
+    """
+    order = np.argsort(f)[::-1]  # descending: the lowest frequencies last
+    f, z = np.asarray(f)[order], np.asarray(z)[order]
+    low = np.arange(f.size - CAPACITIVE_END_POINTS, f.size)
+    if low[0] < 0 or f[low[0]] > 10.0 * f[-1]:
+        return None  # too few points in the lowest decade to judge
+    phase = np.degrees(np.angle(z[low]))
+    if np.any(z.imag[low] >= 0) or np.any(phase > CAPACITIVE_END_PHASE_DEG):
+        return None
+    slope = float(np.polyfit(np.log(f[low]), np.log(-z.imag[low]), 1)[0])
+    if slope > CAPACITIVE_END_SLOPE:
+        return None
+    return float(phase[-1]), slope
+
+
 def _eval_linkk(elements: np.ndarray, ts: np.ndarray, f: np.ndarray, add_cap: bool) -> np.ndarray:
     """Impedance of impedance.py's lin-KK circuit ``R0 + sum R_k/(1 + j w tau_k) [+ 1/(j w C)]
     + j w L`` for the elements returned by :func:`impedance.validation.fit_linKK` (``1/C``
@@ -1265,7 +1316,7 @@ def kramers_kronig(
     c: float = 0.85,
     max_M: int = 50,
     fit_type: str = "complex",
-    add_cap: bool = False,
+    add_cap: bool | str = False,
     noise: float | None = None,
 ) -> KKResult:
     """Lin-KK validity test of a spectrum (impedance.py's :mod:`impedance.validation`).
@@ -1316,9 +1367,12 @@ def kramers_kronig(
         Largest number of RC elements (50; capped at the number of points minus 3).
     fit_type : {"complex", "real", "imag"}
         Which part lin-KK fits. ``"complex"`` (default, Schoenleber's eq. 14) uses both parts.
-    add_cap : bool
+    add_cap : bool or "auto"
         Add a series capacitance: needed for spectra without a low-frequency real intercept
         (blocking electrodes, an open Warburg tail), which RC elements alone cannot follow.
+        ``"auto"`` adds it where the spectrum ends capacitive (:func:`capacitive_end`), as
+        ``solidna analyze`` and :func:`~solidna.analysis.drt.fit_drt` do; the choice is in
+        :attr:`KKResult.add_cap`.
     noise : float, optional
         Known relative noise (standard deviation as a fraction of |Z|, e.g. 0.005 for a
         potentiostat's 0.5 %); default: estimated from the residuals.
@@ -1331,7 +1385,14 @@ def kramers_kronig(
 
     f_in, z_in = _as_spectrum(frequency_Hz, impedance_ohm_m2, min_points=KK_MIN_POINTS)
     check_choice("fit_type", fit_type, ("complex", "real", "imag"))
-    check_bool("add_cap", add_cap, False)
+    if not (isinstance(add_cap, str) and add_cap == "auto"):
+        try:
+            add_cap = check_flag(add_cap, "add_cap", False)
+        except InvalidOptionError as exc:
+            raise InvalidOptionError(
+                f"{exc} Or add_cap='auto': the series capacitance where the spectrum ends "
+                "capacitive."
+            ) from None
     threshold = real_number("threshold", threshold, "fraction of |Z|")
     c = real_number("c", c, "-", "Default 0.85.")
     max_M = real_number("max_M", max_M, "RC elements", "Default 50.")
@@ -1355,6 +1416,10 @@ def kramers_kronig(
     _warn_if_inverted(z_in)
     order = np.argsort(f_in)[::-1]
     f, z = f_in[order], z_in[order]
+    # RC elements cannot follow a spectrum without a DC limit (a blocking electrode, an open
+    # diffusion tail): a series capacitance can ("auto"), else a failure may be the test's
+    ends_capacitive = capacitive_end(f, z) is not None
+    add_cap = ends_capacitive if add_cap == "auto" else add_cap
     m_max = max(3, min(int(max_M), f.size - 3))
 
     scan_m, scan_mu, scan_chi2, fits = [], [], [], {}
@@ -1395,19 +1460,14 @@ def kramers_kronig(
     thr = np.maximum(threshold, KK_NOISE_SIGMAS * sigma / np.sqrt(count))
     ratio = np.maximum(np.abs(sys_re), np.abs(sys_im)) / thr
     worst = int(np.argmax(ratio))
-    if ratio.max() > 1.0 and not add_cap:
-        from solidna.analysis.drt import capacitive_end  # drt imports this module
-
-        if capacitive_end(f, z) is not None:
-            # RC elements cannot follow a spectrum without a DC limit: the failure may be the
-            # test's, not the spectrum's (a blocking electrode, an open diffusion tail)
-            warnings.warn(
-                "the spectrum ends capacitive (no DC limit inside the sweep), which lin-KK's RC "
-                "elements cannot follow: the verdict 'not valid' may be the test's. Rerun with "
-                "add_cap=True (a series capacitance), as solidna analyze does for such spectra.",
-                SolidnaWarning,
-                stacklevel=user_stacklevel(),
-            )
+    if ratio.max() > 1.0 and not add_cap and ends_capacitive:
+        warnings.warn(
+            "the spectrum ends capacitive (no DC limit inside the sweep), which lin-KK's RC "
+            "elements cannot follow: the verdict 'not valid' may be the test's. Rerun with "
+            "add_cap=True (a series capacitance) or add_cap='auto', as solidna analyze does.",
+            SolidnaWarning,
+            stacklevel=user_stacklevel(),
+        )
     back = np.argsort(order)  # results in the order the points were given
     return KKResult(
         frequency_Hz=f_in,
@@ -1425,6 +1485,7 @@ def kramers_kronig(
         systematic_imag=sys_im[back],
         threshold_local=thr[back],
         m_scan={"M": scan_m, "mu": scan_mu, "chi2": scan_chi2},
+        add_cap=bool(add_cap),
     )
 
 

@@ -77,7 +77,6 @@ from scipy.optimize import least_squares, minimize_scalar
 
 from solidna.analysis._checks import (
     as_real_columns,
-    check_bool,
     check_cell_voltage,
     check_temperature_K,
     float_array,
@@ -88,6 +87,7 @@ from solidna.errors import (
     DataFormatError,
     InvalidOptionError,
     check_choice,
+    check_flag,
 )
 from solidna.materials import thermo
 
@@ -559,7 +559,7 @@ def exchange_current_from_cv(
     tafel_min_overpotential_V = real_number(
         "tafel_min_overpotential_V", tafel_min_overpotential_V, "V", "Default 0.060 V."
     )
-    check_bool("back_reaction_correction", back_reaction_correction, False)
+    check_flag(back_reaction_correction, "back_reaction_correction", False)
     v, i = _prepare(voltage_V, current_density_A_m2, sweep)
     _check_current_sign(v, i)
     rt_f = GAS_CONSTANT_J_MOL_K * t_K / FARADAY_C_MOL

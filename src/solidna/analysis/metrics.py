@@ -52,7 +52,7 @@ from solidna.analysis._checks import (
     check_same_length,
     real_number,
 )
-from solidna.analysis.cycling import complete_half_cycles
+from solidna.analysis.cycling import _analysable, split_half_cycles
 from solidna.analysis.io._table import integrate_current
 from solidna.errors import DataFormatError, InvalidOptionError, positive_int
 
@@ -244,6 +244,17 @@ def galvanostatic_cycles(
     >>> table[cols].round(5).to_numpy().tolist()  # cycle 1 lacks the interval before its 1st sample
     [[0.00098, 1.7], [0.001, 1.7]]
     """
+    args = (reference_cycle, mass_g, area_m2, rest_threshold_A, cycle_index)
+    return _cycles_and_halves(time_s, voltage_V, current_A, capacity_Ah, *args)[0]
+
+
+def _cycles_and_halves(
+    time_s, voltage_V, current_A, capacity_Ah, reference_cycle, mass_g, area_m2, rest_A, cycle_index
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The table of :func:`galvanostatic_cycles` and every half cycle of the record
+    (:func:`~solidna.analysis.cycling.split_half_cycles`, an incomplete last one included): one
+    split for the table and the voltage profiles of ``solidna analyze``. The arguments are those
+    of :func:`galvanostatic_cycles`, in its order (``rest_A``: its ``rest_threshold_A``)."""
     t, v, i = as_real_columns(2, time_s=time_s, voltage_V=voltage_V, current_A=current_A)
     check_cell_voltage("voltage_V", v, MAX_RECORD_VOLTAGE_V)
     # the charge the current passes (under the energy integral, for the mean voltage)
@@ -255,13 +266,14 @@ def galvanostatic_cycles(
         check_same_length(time_s=t, capacity_Ah=q)
         _check_capacity_units(q, q_int)
     for name, value, unit in (("mass_g", mass_g, "g"), ("area_m2", area_m2, "m2")):
-        if value is not None and not real_number(name, value, unit) > 0:
-            raise InvalidOptionError(f"{name} must be > 0 {unit}; got {value!r}.")
+        if value is not None:
+            real_number(name, value, unit, positive=True)
     if reference_cycle is not None:
         positive_int(reference_cycle, "reference_cycle", "A cycle number of the record, e.g. 1.")
     # numbered by the instrument's cycle index where given (the same rule as the symmetric-cell
     # overpotential, cycling.split_half_cycles)
-    halves = complete_half_cycles(t, i, rest_threshold_A, cycle_index)
+    all_halves = split_half_cycles(t, i, rest_A, cycle_index)
+    halves = _analysable(all_halves)
     a = halves["Start index"].to_numpy()
     b = halves["End index"].to_numpy()
     before = np.maximum(a - 1, 0)
@@ -362,7 +374,7 @@ def galvanostatic_cycles(
     out.attrs["reference cycle"] = ref
     out.attrs["charge accounted [%]"] = accounted
     out.attrs["notes"] = notes
-    return out
+    return out, all_halves
 
 
 #: A charge-discharge gap below -1 mV counts as negative for :func:`_note_swapped_directions`:

@@ -276,13 +276,7 @@ _CYCLE_NUMBERS = {
 
 
 def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str, Any]:
-    from solidna.analysis.cycling import (
-        detect_runaway,
-        detect_short_circuit,
-        not_a_symmetric_cell,
-        per_cycle_overpotential,
-        split_half_cycles,
-    )
+    from solidna.analysis.cycling import _symmetric_record, not_a_symmetric_cell
 
     t = m.data[TIME].to_numpy(dtype=float)
     v = m.data[VOLTAGE].to_numpy(dtype=float)
@@ -299,12 +293,9 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
     j = _need_density(m, "symmetric-cell")
     progress(f"{stem}: per-cycle overpotential", 0.0)
     cycle_index = _instrument_cycles(m)
-    cycles = per_cycle_overpotential(t - t[0], v, j, window=opts["window"], cycle_index=cycle_index)
-    halves = split_half_cycles(t, j, cycle_index=cycle_index)
+    # one split of the record serves the table, the events and the summary (one warning each)
+    halves, cycles, events = _symmetric_record(t - t[0], v, j, opts["window"], cycle_index)
     w.csv(f"tables/{stem}.cycles.csv", cycles)
-    events = detect_runaway(
-        t - t[0], v, j, window=opts["window"], cycle_index=cycle_index
-    ) + detect_short_circuit(t - t[0], v, j, cycle_index=cycle_index)
     eta = cycles["Overpotential [mV]"]
     complete = halves[halves["Complete"]]
     density = (
@@ -493,24 +484,17 @@ def _check_capacitive(m: Measurement, label: str, z: np.ndarray, circuit: str) -
     )
 
 
-def _ends_capacitive(f: np.ndarray, z: np.ndarray) -> bool:
-    """Whether the spectrum has no DC limit in its sweep (:func:`~solidna.analysis.drt.capacitive_end`,
-    any frequency order)."""
-    from solidna.analysis.drt import capacitive_end
-
-    order = np.argsort(f)[::-1]
-    return capacitive_end(f[order], z[order]) is not None
-
-
 def _circuit_advice(f: np.ndarray, z: np.ndarray) -> str:
     """Circuits to try after a poor fit, the ones the spectrum's own shape asks for first: an
     inductor where its highest frequencies are inductive (cables, a coin cell's leads), a series
     CPE where it ends capacitive (a blocking electrode: no DC limit in the sweep)."""
+    from solidna.analysis.eis import capacitive_end
+
     order = np.argsort(f)[::-1]
     advice = []
     if np.any(z[order].imag[: max(1, f.size // 10)] > 0):
         advice.append("'L0-R0-p(R1,CPE1)' for the inductive high-frequency points")
-    if _ends_capacitive(f, z):
+    if capacitive_end(f, z) is not None:
         advice.append(
             "'R0-p(R1,CPE1)-CPE2' for the capacitive low-frequency end (a blocking electrode)"
         )
@@ -568,7 +552,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
             else:
                 # a spectrum without a DC limit (a blocking electrode) needs lin-KK's series
                 # capacitance: RC elements alone cannot follow it, and it "failed" (51 %)
-                kk = kramers_kronig(f, z_fit, add_cap=_ends_capacitive(f, z_fit))
+                kk = kramers_kronig(f, z_fit, add_cap="auto")
             if kk is not None and not kk.valid:
                 notes.append(
                     f"{label}: systematic Kramers-Kronig residuals up to "
@@ -875,7 +859,7 @@ def _battery_current(m, area, mass, notes):
 
 
 def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -> dict[str, Any]:
-    from solidna.analysis.metrics import cycling_summary, galvanostatic_cycles
+    from solidna.analysis.metrics import _cycles_and_halves, cycling_summary
 
     d = m.data
     t = d[TIME].to_numpy(dtype=float)
@@ -885,15 +869,9 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
     progress(f"{stem}: per-cycle metrics", 0.0)
     # the instrument's cycle index where the file has one (same numbering from every format)
     cycle_index = _instrument_cycles(m)
-    table = galvanostatic_cycles(
-        t,
-        v,
-        current,
-        capacity,
-        reference_cycle=opts["reference_cycle"],
-        mass_g=mass,
-        area_m2=area,
-        cycle_index=cycle_index,
+    # galvanostatic_cycles, with the half cycles it split (numbered as the table) for the profiles
+    table, halves = _cycles_and_halves(
+        t, v, current, capacity, opts["reference_cycle"], mass, area, None, cycle_index
     )
     notes.extend(f"{_label(m)}: {n}" for n in table.attrs.get("notes", []))
     result: dict[str, Any] = cycling_summary(table)
@@ -912,11 +890,9 @@ def _battery(m, stem, w: _Writer, opts, k, kind, comparisons, notes, progress) -
 
     w.figure(f"{stem}_voltage", _voltage_figure(m, f"{_label(m)}"))
     # voltage against the capacity of each half cycle for a few cycles
-    from solidna.analysis.cycling import split_half_cycles
     from solidna.analysis.io._table import integrate_current
 
     q = capacity if capacity is not None else integrate_current(t, current)
-    halves = split_half_cycles(t, current, cycle_index=cycle_index)  # numbered as the table
     fig, ax = figure_axes()
     if mass:
         scale, xlabel = 1e3 / mass, "Capacity [mAh g$^{-1}$]"

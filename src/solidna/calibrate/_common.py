@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from solidna.analysis._checks import check_cell_voltage
 from solidna.calibrate.uncertainty import UNCERTAINTY_METHOD, Identifiability, identifiability
-from solidna.errors import ConvergenceError, DataFormatError
+from solidna.errors import ConvergenceError
 from solidna.io_utils import write_text
 from solidna.parameters import ParameterSet
 from solidna.parameters.parameter_set import set_directory
@@ -38,6 +39,7 @@ __all__ = [
     "forward_jacobian",
     "write_fitted",
     "check_in_volts",
+    "PROTECTION_MARGIN",
 ]
 
 # Residual tolerance of the solve: |ln(model/paper)| below 1e-3 (0.1 %) is far inside the
@@ -79,10 +81,16 @@ def write_fitted(path: Path, text: str) -> Path:
     )
 
 
+#: Factor over the cycler's protection beyond which a Na|SSE|Na record's |voltage| is taken for
+#: millivolts: the sample that trips the protection can lie a little beyond it, while a voltage
+#: in mV reads 1000 times too large, so any factor in between tells them apart.
+PROTECTION_MARGIN: float = 1.5
+
+
 def check_in_volts(voltage_V: np.ndarray, limit_V: float) -> None:
-    """Refuse a Na|SSE|Na record whose voltages cannot be in volts: beyond 1.5 times the
-    cycler's protection ``limit_V`` [V] they are millivolts (NaN and inf are left to the
-    callers' own checks).
+    """Refuse a Na|SSE|Na record whose voltages cannot be in volts: beyond
+    :data:`PROTECTION_MARGIN` times the cycler's protection ``limit_V`` [V] they are millivolts
+    (:func:`~solidna.analysis._checks.check_cell_voltage`, with this limit).
 
     Parameters
     ----------
@@ -94,15 +102,15 @@ def check_in_volts(voltage_V: np.ndarray, limit_V: float) -> None:
     Raises
     ------
     DataFormatError
-        When the largest finite |voltage| exceeds ``1.5 * limit_V``.
+        When the largest finite |voltage| exceeds ``PROTECTION_MARGIN * limit_V``.
     """
-    finite = np.abs(voltage_V[np.isfinite(voltage_V)])
-    peak = float(finite.max()) if finite.size else 0.0
-    if peak > 1.5 * limit_V:
-        raise DataFormatError(
-            f"voltage_V reaches {peak:.4g} V, beyond the cycler's {limit_V:g} V protection of a "
-            "Na|SSE|Na cell: voltage_V must be in volts. Voltages in mV: divide by 1000."
-        )
+    check_cell_voltage(
+        "voltage_V",
+        voltage_V,
+        PROTECTION_MARGIN * limit_V,
+        f"a Na|SSE|Na cell can reach ({PROTECTION_MARGIN:g} x the cycler's {limit_V:g} V "
+        "protection)",
+    )
 
 
 def forward_jacobian(
