@@ -246,6 +246,16 @@ def _csv_cells(line: str) -> list[str]:
     return [c.strip().strip('"').strip() for c in line.split(",")]
 
 
+def _text(p: Path) -> str:
+    """The text of a table export: UTF-8 (a byte-order mark dropped), else ISO-8859-1, which
+    Keyence (Kcsv2Bcr) and other Windows instrument software write (a "µm" as one byte)."""
+    raw = p.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
 def _read_keyence_csv(p: Path) -> Topography | None:
     """A Keyence VK-X "ImageDataCsv" export: quoted ``"key","value"[,"unit"]`` lines
     (``"XY Calibration","138.000","nm"``, ``"Horizontal"``, ``"Vertical"``, ``"Unit","um"``),
@@ -257,11 +267,7 @@ def _read_keyence_csv(p: Path) -> Topography | None:
     lowered = head.decode("latin-1").lower()
     if b"\0" in head or not any(f'"{k}"' in lowered for k in ("xy calibration", "xy-justierung")):
         return None
-    raw = p.read_bytes()
-    try:
-        lines = raw.decode("utf-8-sig").splitlines()
-    except UnicodeDecodeError:
-        lines = raw.decode("latin-1").splitlines()  # Keyence writes ISO-8859-1 (Kcsv2Bcr)
+    lines = _text(p).splitlines()
     found: dict[str, list[str]] = {}
     start, name = None, "Height"
     for n, line in enumerate(lines):
@@ -396,11 +402,7 @@ def _read_named_table(p: Path, channel: str | int | None) -> Topography | None:
         head = fh.read(4096)
     if b"\0" in head or not re.search(rb"[(\[/]", head):
         return None
-    raw = p.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
+    text = _text(p)
     lines = text.splitlines()
     header, rows, start = None, [], 0
     for n, line in enumerate(lines):
@@ -515,11 +517,7 @@ def _read_unit_line_table(p: Path) -> Topography | None:
         head = fh.read(4096)
     if b"\0" in head:
         return None
-    raw = p.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
+    text = _text(p)
     lines = [line for line in text.splitlines() if line.strip()]
     if len(lines) < 4:
         return None
