@@ -198,7 +198,18 @@ def as_pint_unit(unit: str) -> str:
     -------
     str
         The same unit as pint reads it (``"S*m**-1"``, ``"ohm*m"``, ``"dimensionless"``).
+
+    Raises
+    ------
+    UnitError
+        ``unit`` is not a string.
     """
+    if not isinstance(unit, str):
+        # None, a number or a list reached str.strip() (AttributeError)
+        raise UnitError(
+            f"A unit is written as a string such as 'A/m**2', 'S.m-1' or '-'; got "
+            f"{type(unit).__name__} {unit!r}."
+        )
     u = unit.strip()
     if u in ("", "-"):
         return "dimensionless"
@@ -217,11 +228,33 @@ def kind_of(unit: str) -> Kind:
     unit : str
         A pint unit string, e.g. ``"mA/cm2"``, or a parameter name's unit (``"S.m-1"``,
         :func:`as_pint_unit`).
+
+    Raises
+    ------
+    UnitError
+        ``unit`` is not a string, or not a unit pint knows (``"abc"``, ``"0.1 mA/cm2"``).
     """
-    if unit in KINDS:
+    if isinstance(unit, str) and unit in KINDS:
         return KINDS[unit]
+    given = unit
     unit = as_pint_unit(unit)
-    dim = Q_(1, unit).dimensionality
+    if re.match(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s+\S", given):
+        # a quantity given for a unit ("1e99 h", "0.1 mA/cm2"): as_pint_unit made "1e99" the
+        # elementary charge to the 99th, pint refused the others later (ValueError)
+        raise UnitError(
+            f"{given!r} is a quantity, not a unit; give a unit without a number, such as "
+            "'A/m**2', 'mA/cm2', 'S.m-1' or 'K'."
+        )
+    try:
+        # a unit with a number in it ("1e99 h") is refused here rather than by the conversion
+        # later (pint's ValueError "cannot have a scaling factor")
+        _registry().parse_units(unit)
+        dim = Q_(1.0, unit).dimensionality
+    except Exception:  # pint's UndefinedUnitError, "cannot have a scaling factor" (ValueError)
+        raise UnitError(
+            f"{unit!r} is not a unit solidna knows; give a unit without a number, such as "
+            "'A/m**2', 'mA/cm2', 'S.m-1' or 'K'."
+        ) from None
     for kind in KINDS.values():
         # a dimensionless unit (rad, percent) says nothing of what it measures
         if dim and Q_(1, kind.si).dimensionality == dim:
@@ -369,8 +402,10 @@ def parse_quantity(
             q = _parse_text(text)
         except Exception as exc:  # pint raises many kinds; all mean "cannot parse"
             raise _parse_error(value, exc, kind, name) from None
-        # a string holding only a number is in `unit`; "0.3 rad" has a (dimensionless) unit
-        if not isinstance(q, pint.Quantity) or (q.unitless and unit):
+        # a string holding only a number is in `unit`; "0.3 rad" and "50 %" have a
+        # (dimensionless) unit, kept for the conversion: pint's `unitless` is True for "%", and
+        # "50 %" was read as 50 where it is 0.5
+        if not isinstance(q, pint.Quantity) or (q.units == _registry().dimensionless and unit):
             q = Q_(float(q.magnitude if isinstance(q, pint.Quantity) else q), unit)
     else:
         raise UnitError(
@@ -476,8 +511,8 @@ def to_si(
     """
     import pint
 
+    kind = kind_of(unit)  # (checks the unit as given: "1e99 h" is no unit)
     unit = as_pint_unit(unit)  # also the parameter names' notation, "S.m-1"
-    kind = kind_of(unit)
     q = parse_quantity(value, unit, name)
     try:
         si = float(q.to(unit).magnitude)
@@ -593,6 +628,12 @@ def check_duration(duration_s: float, what: str, fix: str) -> float:
     fix : str
         Which inputs to change.
     """
+    if not is_number(duration_s):
+        # a string or None reached "<=" (TypeError)
+        raise OutOfRangeError(
+            f"{_capital(what)}: the duration must be a number of seconds, got "
+            f"{type(duration_s).__name__} {duration_s!r}. {fix}"
+        )
     if not duration_s <= MAX_DURATION_S:
         raise OutOfRangeError(
             f"{_capital(what)} would last {duration_s / 3600:.4g} h, longer than the longest run "

@@ -53,7 +53,7 @@ import functools
 import math
 import numbers
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 from scipy import constants
@@ -141,16 +141,70 @@ def _default_parameters() -> Mapping[str, float]:
     return lu2019()
 
 
-def _resolve(parameters: Mapping[str, float] | None) -> Mapping[str, float]:
+# The entries each law reads (so that a mapping lacking one is refused by name up front, not with
+# a KeyError from deep inside the law).
+_COMPOSITION_NAMES = (_RATIO, _M_SN, _M_SALT, _RHO_SN, _RHO_SALT, _RHO_P)
+_CONDUCTIVITY_NAMES = (
+    *_COMPOSITION_NAMES,
+    _T_REF,
+    _T_EXP,
+    _PHI_CRIT,
+    _EA_SN,
+    _SIGMA_DRY,
+    _EA_DRY,
+    _T_MELT,
+    SIGMA_SN,
+    SIGMA_GEL,
+    SWELLING,
+    EA_GEL,
+)
+_MODULUS_NAMES = (*_COMPOSITION_NAMES, _T_MELT, _PHI_P_REF, E_REF, N_MOD)
+
+
+def _resolve(
+    parameters: Mapping[str, float] | None, names: tuple[str, ...] = _CONDUCTIVITY_NAMES
+) -> Mapping[str, float]:
+    """``parameters`` (default the Lu 2019 set) once it is a mapping holding every entry of
+    ``names`` as a number; else :class:`InvalidOptionError` naming what is wrong."""
     params = _default_parameters() if parameters is None else parameters
-    missing = [name for name in FITTED_PARAMETERS if name not in params]
+    if not isinstance(params, Mapping):
+        # a number or a string reached ``name in params`` / ``params[name]`` (TypeError)
+        raise InvalidOptionError(
+            f"parameters must be a parameter set or a mapping of parameter name to value, got "
+            f"{type(params).__name__} {params!r:.60}. Example: parameters=solidna.lu2019(), or "
+            "leave it out for the Lu 2019 set."
+        )
+    missing = [name for name in names if name not in params]
+    if missing and all(name in FITTED_PARAMETERS for name in missing):
+        raise InvalidOptionError(
+            f"The parameter set lacks the fitted electrolyte parameters {missing}. They are "
+            "written to sets/lu2019/fitted_electrolyte.toml by 'python -m "
+            "solidna.calibrate.electrolyte'; run it, or pass a mapping that contains them."
+        )
     if missing:
         raise InvalidOptionError(
-            f"The parameter set lacks the fitted electrolyte parameters {missing}. They are written "
-            "to sets/lu2019/fitted_electrolyte.toml by 'python -m solidna.calibrate.electrolyte'; "
-            "run it, or pass a mapping that contains them."
+            f"The parameters lack {missing}, which the SSE laws need. Pass a parameter set "
+            "(solidna.lu2019(), or one changed with .updated()) or a mapping that holds them."
         )
+    if not isinstance(params, _ParameterSet()):  # a set's values are checked when it is built
+        bad = {n: params[n] for n in names if not _is_finite_number(params[n])}
+        if bad:
+            raise InvalidOptionError(
+                f"The parameters {bad} are not finite numbers; give each as a number in the unit "
+                "in its name's brackets (SI). Convert a quantity with solidna.units.to_si, e.g. "
+                "to_si('1.02 g/cm3', 'kg.m-3')."
+            )
     return params
+
+
+def _ParameterSet() -> type:  # noqa: N802 - a class, imported late (parameters imports no law)
+    from solidna.parameters import ParameterSet
+
+    return ParameterSet
+
+
+def _is_finite_number(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _valid_range(
@@ -274,12 +328,22 @@ def check_conditions(
     OutOfRangeWarning
         Outside w = 0.5-1.5, and (with ``warn_temperature``) outside 10-60 C.
     """
-    p = _resolve(parameters)
+    p = _resolve(parameters, (_T_MELT,))
     T = _check_temperature(temperature, p, warn=warn_temperature)
     return T, _check_pvdf_ratio(pvdf_ratio, p, warn=True)
 
 
 # -- equation functions ----------------------------------------------------------------------------
+def _require(function: str, low: float, **values: object) -> None:
+    """Refuse an argument of an equation function that is not a finite number above ``low``
+    (None, a string, 0 K): it reached the arithmetic as a TypeError or ZeroDivisionError."""
+    for name, value in values.items():
+        if not _is_finite_number(value) or not value > low:
+            raise OutOfRangeError(
+                f"{function}: {name} must be a finite number > {low:g}, got {value!r:.60}."
+            )
+
+
 def phase_fractions(phi_p: float, s: float) -> tuple[float, float, float]:
     """Volume fractions of the free SN phase, the swollen gel and the dry polymer [-].
 
@@ -300,6 +364,11 @@ def phase_fractions(phi_p: float, s: float) -> tuple[float, float, float]:
     (float, float, float)
         Free SN phase, gel and dry polymer fractions [-]; they sum to 1.
     """
+    _require("phase_fractions", 0.0, s=s)
+    if not _is_finite_number(phi_p) or not 0.0 <= phi_p <= 1.0:
+        raise OutOfRangeError(
+            f"phase_fractions: phi_p is a volume fraction, from 0 to 1; got {phi_p!r:.60}."
+        )
     gel = phi_p * (1.0 + s)
     if gel <= 1.0:
         return 1.0 - gel, gel, 0.0
@@ -334,6 +403,30 @@ def effective_medium_conductivity(
     float
         Effective conductivity [S.m-1].
     """
+    _require("effective_medium_conductivity", 0.0, t=t, phi_crit=phi_crit)
+    if not phi_crit < 1.0:
+        raise OutOfRangeError(
+            f"effective_medium_conductivity: phi_crit is a fraction below 1, got {phi_crit!r}."
+        )
+    try:
+        pairs = list(zip(fractions, sigmas, strict=True))
+    except (TypeError, ValueError):
+        raise OutOfRangeError(
+            "effective_medium_conductivity: fractions and sigmas must be sequences of the same "
+            f"length (one entry per phase); got {fractions!r:.60} and {sigmas!r:.60}."
+        ) from None
+    for f, sg in pairs:
+        if not _is_finite_number(f) or f < 0.0:
+            raise OutOfRangeError(
+                f"effective_medium_conductivity: volume fractions are numbers >= 0, got {f!r}."
+            )
+        if f > 0.0:
+            _require("effective_medium_conductivity", 0.0, sigma=sg)
+    if not any(f > 0.0 for f, _sg in pairs):
+        raise OutOfRangeError(
+            "effective_medium_conductivity: no phase has a volume fraction > 0; got "
+            f"{fractions!r:.60}."
+        )
     present = [(f, sg) for f, sg in zip(fractions, sigmas, strict=True) if f > 0.0]
     if len(present) == 1:
         return float(present[0][1])
@@ -368,7 +461,12 @@ def arrhenius_factor(T: float, E_a: float, T_ref: float) -> float:
     float
         sigma(T) / sigma(T_ref) [-].
     """
-    return math.exp(-E_a / BOLTZMANN_EV_K * (1.0 / T - 1.0 / T_ref))
+    _require("arrhenius_factor", 0.0, T=T, T_ref=T_ref)
+    if not _is_finite_number(E_a):
+        raise OutOfRangeError(f"arrhenius_factor: E_a must be a finite number [eV], got {E_a!r}.")
+    exponent = -E_a / BOLTZMANN_EV_K * (1.0 / T - 1.0 / T_ref)
+    # beyond exp(709) a float overflows (OverflowError); the conductivity is then meaningless
+    return math.exp(exponent) if exponent < 709.0 else math.inf
 
 
 def gel_modulus(phi_p: float, E_ref: float, phi_p_ref: float, n: float) -> float:
@@ -392,6 +490,11 @@ def gel_modulus(phi_p: float, E_ref: float, phi_p_ref: float, n: float) -> float
     float
         Young's modulus [Pa].
     """
+    _require("gel_modulus", 0.0, E_ref=E_ref, phi_p_ref=phi_p_ref)
+    if not _is_finite_number(phi_p) or not 0.0 <= phi_p <= 1.0:
+        raise OutOfRangeError(f"gel_modulus: phi_p is a volume fraction, 0 to 1; got {phi_p!r}.")
+    if not _is_finite_number(n):
+        raise OutOfRangeError(f"gel_modulus: n must be a finite number, got {n!r}.")
     return E_ref * (phi_p / phi_p_ref) ** n
 
 
@@ -456,7 +559,7 @@ def composition(
     OutOfRangeError
         If ``pvdf_ratio <= 0``.
     """
-    p = _default_parameters() if parameters is None else parameters
+    p = _resolve(parameters, _COMPOSITION_NAMES)
     w = _check_pvdf_ratio(pvdf_ratio, p, warn=False)  # the mixing rule holds for any w > 0
     n_salt, v_sn, v_salt, v_p = _volumes(w, p)
     v = v_sn + v_salt + v_p
@@ -515,7 +618,7 @@ def sn_concentration_mol_m3(
 def _composition_entry(
     name: str, pvdf_ratio: float | None, parameters: Mapping[str, float] | None
 ) -> float:
-    p = _default_parameters() if parameters is None else parameters
+    p = _resolve(parameters, _COMPOSITION_NAMES + ((_W_DEFAULT,) if pvdf_ratio is None else ()))
     w = p[_W_DEFAULT] if pvdf_ratio is None else pvdf_ratio
     return composition(w, p)[name]
 
@@ -547,7 +650,7 @@ def check_temperature(
     OutOfRangeWarning
         Outside the conductivity's validated 10-60 C.
     """
-    return _check_temperature(temperature, _resolve(parameters), warn=True)
+    return _check_temperature(temperature, _resolve(parameters, (_T_MELT,)), warn=True)
 
 
 # -- conductivity ----------------------------------------------------------------------------------
@@ -579,6 +682,15 @@ def conductivity_S_m(
         p[SIGMA_GEL] * arrhenius_factor(T, p[EA_GEL], t_ref),
         p[_SIGMA_DRY] * arrhenius_factor(T, p[_EA_DRY], t_ref),
     )
+    if not all(0.0 < sg < math.inf for sg in sigmas):
+        # far below the validated range the Arrhenius factors underflow to 0 (or overflow), and
+        # the effective medium's log(sigma) raised "math domain error"
+        raise OutOfRangeError(
+            f"At {T:.4g} K the Arrhenius laws of the SSE phases give conductivities "
+            f"{[f'{sg:.3g}' for sg in sigmas]} S/m, outside what a float holds: the temperature "
+            "is far outside the validated 10-60 degC (283-333 K). Use a temperature in or near "
+            "that range."
+        )
     fractions = phase_fractions(phi_p, p[SWELLING])
     return effective_medium_conductivity(fractions, sigmas, p[_PHI_CRIT], p[_T_EXP])
 
@@ -634,7 +746,7 @@ def activation_energy(
     pvdf_ratio : float, optional
         Mass of PVDF-HFP per mass of SN [-]; default the set's "SSE PVDF-HFP ratio [-]" (0.8).
     """
-    p = _resolve(parameters)
+    p = _resolve(parameters, _CONDUCTIVITY_NAMES + ((_W_DEFAULT,) if pvdf_ratio is None else ()))
     w = p[_W_DEFAULT] if pvdf_ratio is None else pvdf_ratio
     return activation_energy_from_slope(arrhenius_slope(w, p))
 
@@ -665,7 +777,25 @@ def arrhenius_slope(
     """
     p = _resolve(parameters)
     w = _check_pvdf_ratio(pvdf_ratio, p, warn=True)
-    temps = [_check_temperature(float(T), p, warn=True) for T in temperatures_K]
+    if (
+        isinstance(temperatures_K, str | bytes | Mapping)
+        or not isinstance(temperatures_K, Iterable)
+        or getattr(temperatures_K, "ndim", 1) == 0  # numpy.array(300.0) is not iterable
+    ):
+        # a number or a string was iterated (TypeError) or read letter by letter (ValueError)
+        raise InvalidOptionError(
+            f"temperatures_K must be a sequence of temperatures, got "
+            f"{type(temperatures_K).__name__} {temperatures_K!r:.60}. Example: "
+            "temperatures_K=(283.15, 298.15, 313.15), or leave it out for 10, 20, ..., 60 degC."
+        )
+    # each as check_temperature reads it: a number in K or a string with its unit ("25 degC")
+    temps = [_check_temperature(T, p, warn=True) for T in list(temperatures_K)]
+    if len(set(temps)) < 2:
+        # np.polyfit raised TypeError on none and fitted a meaningless line through one
+        raise InvalidOptionError(
+            f"An Arrhenius slope needs at least two different temperatures; got "
+            f"{temperatures_K!r:.80}. Example: temperatures_K=(283.15, 298.15, 313.15)."
+        )
     x = np.array([1000.0 / T for T in temps])
     y = np.log10([conductivity_S_m(T, w, p) for T in temps])
     slope, _intercept = np.polyfit(x, y, 1)
@@ -687,7 +817,17 @@ def activation_energy_from_slope(slope_K_per_1000: float) -> float:
     -------
     float
         Activation energy [eV].
+
+    Raises
+    ------
+    InvalidOptionError
+        ``slope_K_per_1000`` is not a finite number.
     """
+    if not _is_finite_number(slope_K_per_1000):
+        raise InvalidOptionError(
+            f"slope_K_per_1000 must be a finite number (the slope of log10(sigma) against "
+            f"1000/T, in K/1000), got {slope_K_per_1000!r:.60}. Example: -1.63383 (Fig. 3g)."
+        )
     return -float(slope_K_per_1000) * 1000.0 * math.log(10.0) * BOLTZMANN_EV_K
 
 
@@ -734,7 +874,7 @@ def modulus(pvdf_ratio: float = 0.8, parameters: Mapping[str, float] | None = No
     OutOfRangeWarning
         Outside w = 0.5-1.5.
     """
-    p = _resolve(parameters)
+    p = _resolve(parameters, _MODULUS_NAMES)
     w = _check_pvdf_ratio(pvdf_ratio, p, warn=True)
     return modulus_Pa(w, p)
 
@@ -751,8 +891,7 @@ def anodic_limit_V(parameters: Mapping[str, float] | None = None) -> float:
     float
         Anodic limit [V vs Na+/Na].
     """
-    p = _default_parameters() if parameters is None else parameters
-    return float(p[_V_ANODIC])
+    return float(_resolve(parameters, (_V_ANODIC,))[_V_ANODIC])
 
 
 @fill_doc
@@ -766,5 +905,4 @@ def melting_point_K(parameters: Mapping[str, float] | None = None) -> float:
     float
         Melting point [K].
     """
-    p = _default_parameters() if parameters is None else parameters
-    return float(p[_T_MELT])
+    return float(_resolve(parameters, (_T_MELT,))[_T_MELT])

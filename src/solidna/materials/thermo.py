@@ -15,11 +15,13 @@ The theoretical specific energy per mass of reactants (Na + CO2) is ``E0 * n F /
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 
 from solidna._docstrings import fill_doc
-from solidna.errors import OutOfRangeError
+from solidna.errors import InvalidOptionError
 from solidna.parameters import lu2019
+from solidna.units import to_si
 
 __all__ = [
     "N_ELECTRONS",
@@ -38,8 +40,68 @@ T_STD = 298.15  # K
 N_ELECTRONS = 4  # per 4 Na + 3 CO2
 
 
-def _p(parameters: Mapping[str, float] | None) -> Mapping[str, float]:
-    return parameters if parameters is not None else lu2019()
+def _p(parameters: Mapping[str, float] | None, *names: str) -> Mapping[str, float]:
+    """``parameters`` (default the Lu 2019 set) once it is a mapping holding ``names`` as finite
+    numbers; else :class:`InvalidOptionError` naming what is wrong (it was a KeyError or a
+    TypeError from the arithmetic)."""
+    p = parameters if parameters is not None else lu2019()
+    if not isinstance(p, Mapping):
+        raise InvalidOptionError(
+            f"parameters must be a parameter set or a mapping of parameter name to value, got "
+            f"{type(p).__name__} {p!r:.60}. Example: parameters=solidna.lu2019(), or leave it out "
+            "for the Lu 2019 set."
+        )
+    missing = [name for name in names if name not in p]
+    if missing:
+        raise InvalidOptionError(
+            f"The parameters lack {missing} (NIST-JANAF data of the Na-CO2 reaction). Pass a "
+            "parameter set (solidna.lu2019(), or one changed with .updated()) or a mapping that "
+            "holds them."
+        )
+    bad = {
+        name: p[name]
+        for name in names
+        if isinstance(p[name], bool)
+        or not isinstance(p[name], numbers.Real)
+        or not math.isfinite(p[name])
+    }
+    if bad:
+        raise InvalidOptionError(
+            f"The parameters {bad} are not finite numbers; give each as a number in the unit in "
+            "its name's brackets (SI)."
+        )
+    return p
+
+
+_GIBBS = (
+    "Na2CO3 standard Gibbs energy of formation [J.mol-1]",
+    "CO2 standard Gibbs energy of formation [J.mol-1]",
+)
+_ENTROPY = (
+    "Na2CO3 standard molar entropy [J.mol-1.K-1]",
+    "Graphite standard molar entropy [J.mol-1.K-1]",
+    "Na standard molar entropy [J.mol-1.K-1]",
+    "CO2 standard molar entropy [J.mol-1.K-1]",
+)
+
+
+def _temperature_K(temperature: object) -> float:
+    """A temperature [K]: a number in K, or a string with its unit (``"25 degC"``); None, a
+    string without a number, 0 K or below, NaN and inf are refused (they reached the arithmetic
+    as a TypeError or gave a NaN potential)."""
+    return to_si(temperature, "K", "temperature (temperature_K)")
+
+
+def _pressure_bar(pressure: object) -> float:
+    """A CO2 partial pressure [bar] > 0 and finite: a number in bar, or a string with its unit
+    (``"1 atm"``)."""
+    return to_si(
+        pressure,
+        "bar",
+        "CO2 partial pressure (co2_pressure_bar)",
+        positive=True,
+        hint='Give the CO2 partial pressure in bar, e.g. 1.0, or with a unit, e.g. "1 atm".',
+    )
 
 
 @fill_doc
@@ -53,7 +115,7 @@ def reaction_gibbs_energy_J_mol(parameters: Mapping[str, float] | None = None) -
     float
         Standard reaction Gibbs energy [J/mol] (per mole of reaction, 4 electrons).
     """
-    p = _p(parameters)
+    p = _p(parameters, *_GIBBS)
     return (
         2 * p["Na2CO3 standard Gibbs energy of formation [J.mol-1]"]
         - 3 * p["CO2 standard Gibbs energy of formation [J.mol-1]"]
@@ -71,7 +133,7 @@ def reaction_entropy_J_mol_K(parameters: Mapping[str, float] | None = None) -> f
     float
         Standard reaction entropy [J/(mol K)].
     """
-    p = _p(parameters)
+    p = _p(parameters, *_ENTROPY)
     return (
         2 * p["Na2CO3 standard molar entropy [J.mol-1.K-1]"]
         + p["Graphite standard molar entropy [J.mol-1.K-1]"]
@@ -89,18 +151,26 @@ def standard_potential_V(
 
     Parameters
     ----------
-    temperature_K : float, optional
-        Temperature [K]; default 298.15 K.
+    temperature_K : float or str, optional
+        Temperature [K] (a bare number), or with its unit (``"25 degC"``); default 298.15 K.
     %(parameters)s
 
     Returns
     -------
     float
         Standard potential [V vs Na+/Na].
+
+    Raises
+    ------
+    UnitError, OutOfRangeError
+        ``temperature_K`` is not a temperature, or not a finite one above 0 K.
+    InvalidOptionError
+        ``parameters`` is not a mapping or lacks an entry of the reaction.
     """
+    T = _temperature_K(temperature_K)
     p = _p(parameters)
     e0 = -reaction_gibbs_energy_J_mol(p) / (N_ELECTRONS * F)
-    return e0 + reaction_entropy_J_mol_K(p) / (N_ELECTRONS * F) * (temperature_K - T_STD)
+    return e0 + reaction_entropy_J_mol_K(p) / (N_ELECTRONS * F) * (T - T_STD)
 
 
 @fill_doc
@@ -113,24 +183,28 @@ def equilibrium_potential_V(
 
     Parameters
     ----------
-    temperature_K : float, optional
-        Temperature [K]; default 298.15 K.
-    co2_pressure_bar : float, optional
-        CO2 partial pressure [bar], > 0; default 1 bar.
+    temperature_K : float or str, optional
+        Temperature [K] (a bare number), or with its unit (``"25 degC"``); default 298.15 K.
+    co2_pressure_bar : float or str, optional
+        CO2 partial pressure [bar] (a bare number), > 0, or with its unit (``"1 atm"``);
+        default 1 bar.
     %(parameters)s
 
     Returns
     -------
     float
         Equilibrium cell voltage [V vs Na+/Na].
+
+    Raises
+    ------
+    UnitError, OutOfRangeError
+        A temperature or a pressure that cannot be read, or is not finite and > 0.
+    InvalidOptionError
+        ``parameters`` is not a mapping or lacks an entry of the reaction.
     """
-    if not co2_pressure_bar > 0:
-        raise OutOfRangeError(
-            f"CO2 partial pressure must be > 0 bar; got {co2_pressure_bar!r}. Example: 1.0."
-        )
-    return standard_potential_V(temperature_K, parameters) + 3 * R * temperature_K / (
-        4 * F
-    ) * math.log(co2_pressure_bar)
+    T = _temperature_K(temperature_K)
+    p_co2 = _pressure_bar(co2_pressure_bar)
+    return standard_potential_V(T, parameters) + 3 * R * T / (4 * F) * math.log(p_co2)
 
 
 @fill_doc
@@ -142,22 +216,27 @@ def equilibrium_potential_temperature_coefficient_V_K(
 
     Parameters
     ----------
-    co2_pressure_bar : float, optional
-        CO2 partial pressure [bar], > 0; default 1 bar.
+    co2_pressure_bar : float or str, optional
+        CO2 partial pressure [bar] (a bare number), > 0, or with its unit (``"1 atm"``);
+        default 1 bar.
     %(parameters)s
 
     Returns
     -------
     float
         Temperature coefficient of the equilibrium cell voltage [V.K-1].
+
+    Raises
+    ------
+    UnitError, OutOfRangeError
+        A pressure that cannot be read, or is not finite and > 0.
+    InvalidOptionError
+        ``parameters`` is not a mapping or lacks an entry of the reaction.
     """
-    if not co2_pressure_bar > 0:
-        raise OutOfRangeError(
-            f"CO2 partial pressure must be > 0 bar; got {co2_pressure_bar!r}. Example: 1.0."
-        )
-    return reaction_entropy_J_mol_K(_p(parameters)) / (N_ELECTRONS * F) + 3 * R / (
-        4 * F
-    ) * math.log(co2_pressure_bar)
+    p_co2 = _pressure_bar(co2_pressure_bar)
+    return reaction_entropy_J_mol_K(parameters) / (N_ELECTRONS * F) + 3 * R / (4 * F) * math.log(
+        p_co2
+    )
 
 
 @fill_doc
@@ -171,7 +250,7 @@ def specific_energy_Wh_kg(parameters: Mapping[str, float] | None = None) -> floa
     float
         Theoretical specific energy [Wh/kg].
     """
-    p = _p(parameters)
+    p = _p(parameters, "Na molar mass [kg.mol-1]", "CO2 molar mass [kg.mol-1]")
     mass = 4 * p["Na molar mass [kg.mol-1]"] + 3 * p["CO2 molar mass [kg.mol-1]"]
     return standard_potential_V(T_STD, p) * N_ELECTRONS * F / 3600 / mass
 
@@ -187,7 +266,13 @@ def product_molar_volume_m3_mol(parameters: Mapping[str, float] | None = None) -
     float
         Product volume per mole of electrons [m3/mol].
     """
-    p = _p(parameters)
+    p = _p(
+        parameters,
+        "Na2CO3 molar mass [kg.mol-1]",
+        "Na2CO3 density [kg.m-3]",
+        "Carbon molar mass [kg.mol-1]",
+        "Carbon product density [kg.m-3]",
+    )
     v_carbonate = p["Na2CO3 molar mass [kg.mol-1]"] / p["Na2CO3 density [kg.m-3]"]
     v_carbon = p["Carbon molar mass [kg.mol-1]"] / p["Carbon product density [kg.m-3]"]
     return 0.5 * v_carbonate + 0.25 * v_carbon

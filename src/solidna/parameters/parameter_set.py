@@ -70,6 +70,19 @@ class Parameter:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # a numpy array or a Series reached "in METHODS" / "not self.note" (ValueError: truth
+        # value ambiguous), and a string value was stored to fail later in the laws
+        for field_name in ("name", "unit", "source", "method", "note"):
+            if not isinstance(getattr(self, field_name), str):
+                raise DataFormatError(
+                    f"Parameter {self.name!r}: {field_name} must be a string, got "
+                    f"{type(getattr(self, field_name)).__name__} {getattr(self, field_name)!r:.60}."
+                )
+        if not is_number(self.value) or math.isnan(self.value):
+            raise DataFormatError(
+                f"Parameter {self.name!r}: value must be a number in {self.unit}, got "
+                f"{self.value!r:.60}."
+            )
         if self.method not in METHODS:
             raise DataFormatError(
                 f"Parameter {self.name!r}: method {self.method!r} is not one of {METHODS}."
@@ -102,6 +115,20 @@ class ParameterSet(Mapping[str, float]):
         meta: Mapping[str, Any] | None = None,
         known: Iterable[str] | None = None,
     ):
+        if not isinstance(entries, Mapping) or not all(
+            isinstance(p, Parameter) for p in entries.values()
+        ):
+            raise InvalidOptionError(
+                f"ParameterSet takes a mapping of name to Parameter, got {entries!r:.80}. Load a "
+                "set with solidna.lu2019() or ParameterSet.load(...), and change it with "
+                ".updated({name: value})."
+            )
+        if meta is not None and not isinstance(meta, Mapping):
+            raise InvalidOptionError(f"ParameterSet meta must be a mapping, got {meta!r:.60}.")
+        if known is not None and (isinstance(known, str) or not isinstance(known, Iterable)):
+            raise InvalidOptionError(
+                f"ParameterSet known must be an iterable of names, got {known!r:.60}."
+            )
         self._name = name
         self._entries = MappingProxyType(dict(entries))
         self._meta = MappingProxyType(dict(meta or {}))
@@ -125,8 +152,12 @@ class ParameterSet(Mapping[str, float]):
         return len(self._entries)
 
     def __contains__(self, name: object) -> bool:
-        # without this, Mapping's ``in`` and ``get`` would meet entry()'s InvalidOptionError
-        return name in self._entries
+        # without this, Mapping's ``in`` and ``get`` would meet entry()'s InvalidOptionError; an
+        # unhashable "name" (a list) is no parameter's name (it raised TypeError)
+        try:
+            return name in self._entries
+        except TypeError:
+            return False
 
     def get(self, name: str, default: Any = None) -> Any:
         """The value of ``name``, or ``default`` if the set has no such parameter.
@@ -138,7 +169,7 @@ class ParameterSet(Mapping[str, float]):
         default : optional
             Returned when the set has no parameter ``name`` (default ``None``).
         """
-        return self._entries[name].value if name in self._entries else default
+        return self._entries[name].value if name in self else default
 
     def __repr__(self) -> str:
         return f"ParameterSet({self._name!r}, {len(self)} entries, hash={self.hash()[:10]})"
@@ -229,6 +260,25 @@ class ParameterSet(Mapping[str, float]):
             raise InvalidOptionError(
                 f"updated() takes a mapping of parameter name to value, got "
                 f"{type(values).__name__}. Example: ps.updated({{'Temperature [K]': 308.15}})."
+            )
+        # checked up front: a numpy array or a Series here raised "truth value ambiguous", and
+        # a misspelt method reached Parameter as a DataFormatError (a file's error)
+        if not isinstance(method, str) or method not in METHODS:
+            close = closest_matches(str(method), METHODS)
+            raise InvalidOptionError(
+                f"updated(): method {method!r:.60} is not one of {', '.join(METHODS)}."
+                + (f" Did you mean {close[0]!r}?" if close else "")
+            )
+        for arg, given in (("source", source), ("note", note)):
+            if not isinstance(given, str):
+                raise InvalidOptionError(
+                    f"updated(): {arg} must be a string, got {type(given).__name__} {given!r:.60}."
+                )
+        if not isinstance(add, bool):
+            raise InvalidOptionError(f"updated(): add is True or False, got {add!r:.60}.")
+        if method == "assumed" and not note:
+            raise InvalidOptionError(
+                "updated(): a value with method 'assumed' needs a note saying why; give note=..."
             )
         new = dict(self._entries)
         for key, value in values.items():
@@ -370,7 +420,18 @@ class ParameterSet(Mapping[str, float]):
             name = folder.name
         # one name alone is a name, not a string to search in ("nvp.toml" in "fitted_nvp.toml");
         # a file that is not there (no previous fit yet) is nothing to leave out
-        exclude = (exclude,) if isinstance(exclude, str) else tuple(exclude)
+        if exclude is None:
+            exclude = ()
+        if isinstance(exclude, str):
+            exclude = (exclude,)
+        elif isinstance(exclude, Iterable):
+            exclude = tuple(exclude)
+        if not isinstance(exclude, tuple) or not all(isinstance(e, str) for e in exclude):
+            # a number was iterated (TypeError)
+            raise InvalidOptionError(
+                f"exclude lists file names of the set to leave out, got {exclude!r:.60}. "
+                "Example: exclude=('fitted_electrolyte.toml',)."
+            )
         entries: dict[str, Parameter] = {}
         meta: dict[str, Any] = {}
         known: set[str] = set()
@@ -487,6 +548,10 @@ def unit_of(name: str, default: str = "-") -> str:
     default : str, optional
         Returned for a name that does not end in a bracket (default ``"-"``, dimensionless).
     """
+    if not isinstance(name, str):  # None reached str.endswith (AttributeError)
+        raise InvalidOptionError(
+            f"A parameter name is a string such as 'SSE thickness [m]', got {name!r:.60}."
+        )
     return name[name.rfind("[") + 1 : -1] if name.endswith("]") else default
 
 

@@ -162,6 +162,9 @@ def check_window(
     """
     lo = to_si(lower, "V", "lower cut-off voltage")
     hi = to_si(upper, "V", "upper cut-off voltage")
+    if anodic_limit_V is not None:
+        # a string reached ">=" (TypeError); NaN compared False and let every window through
+        anodic_limit_V = to_si(anodic_limit_V, "V", "anodic limit (anodic_limit_V)")
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise OutOfRangeError(f"Cut-off voltages must be finite; got {lower!r}, {upper!r}.")
     if anodic_limit_V is not None and hi >= anodic_limit_V:
@@ -245,7 +248,9 @@ class _CutoffCycling(Step):
 
         %(Returns: half_cycles)s
         """
-        return list(_cycles(self._c_rates(), first_cycle, self.lower_cutoff_V, self.upper_cutoff_V))
+        # a string or None reached "first_cycle + k" (TypeError)
+        first = positive_int(first_cycle, "first_cycle", "Example: first_cycle=1.")
+        return list(_cycles(self._c_rates(), first, self.lower_cutoff_V, self.upper_cutoff_V))
 
 
 @fill_doc
@@ -302,6 +307,8 @@ class RateTest(_CutoffCycling):
         lower_cutoff: str | float = LOWER_CUTOFF,
         upper_cutoff: str | float = UPPER_CUTOFF,
     ):
+        if getattr(c_rates, "ndim", None) == 0:  # numpy.array(1.0): not iterable (TypeError)
+            c_rates = c_rates.item()
         if isinstance(c_rates, str | numbers.Real):
             c_rates = [c_rates]
         if not isinstance(c_rates, Iterable):

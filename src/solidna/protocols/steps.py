@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,8 +41,9 @@ CURRENT_DENSITY_PLAUSIBLE_A_M2 = (1e-2, 1e3)
 #: Half cycle [s]: 10 min to 100 h; the paper's last 1-5 h (Fig. 4h, S18). ``half_cycle=1`` (1 s)
 #: warns.
 HALF_CYCLE_TYPICAL_S = (600.0, 100 * 3600.0)
-#: Areal capacity per half cycle [C/m2]: 0.05-5 mAh/cm2; the paper's are 0.1 and 1 mAh/cm2.
-AREAL_CAPACITY_TYPICAL_C_M2 = (180.0, 18000.0)
+#: Areal capacity per half cycle [C/m2]: 0.05-5 mAh/cm2 (1 mAh/cm2 = 36 000 C/m2); the paper's
+#: are 0.1 and 1 mAh/cm2. ``capacity=1`` (1 C/m2) warns.
+AREAL_CAPACITY_TYPICAL_C_M2 = (1800.0, 180000.0)
 #: Duration of a cycling run [s]: 10 h to 10 000 h; the paper's runs last 16-4000 h (Fig. 4h).
 #: ``duration=4000`` (4000 s, 1.1 h) warns.
 DURATION_TYPICAL_S = (10 * 3600.0, 1e4 * 3600.0)
@@ -406,6 +407,19 @@ def current_schedule(steps: Sequence[Step]) -> list[ScheduleSegment]:
         One segment per step: start and end time in s, current density in A/m2 (0 for a rest)
         and half-cycle length in s (``None`` for a rest).
     """
+    if isinstance(steps, Step):
+        steps = [steps]
+    if (
+        isinstance(steps, str | bytes)
+        or not isinstance(steps, Iterable)
+        or getattr(steps, "ndim", 1) == 0  # a 0-d numpy array is not iterable
+    ):
+        # None or a number was iterated (TypeError)
+        raise InvalidOptionError(
+            f"current_schedule takes a sequence of Rest and PlatingStripping steps, got "
+            f"{type(steps).__name__} {steps!r:.60}. Example: "
+            "current_schedule([Rest('24 h'), PlatingStripping('0.1 mA/cm2', '100 h')])."
+        )
     t = 0.0
     segments = []
     for step in steps:

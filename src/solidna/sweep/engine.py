@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from solidna._dask import SCHEDULER_HELP, dask_client
-from solidna.errors import InvalidOptionError, OutOfRangeWarning
+from solidna.errors import InvalidOptionError, OutOfRangeWarning, positive_int
 from solidna.progress import Progress, no_progress
 from solidna.sweep.cells import build_cell, run_protocol
 from solidna.sweep.outputs import point_values
@@ -176,11 +176,19 @@ def run(
         ``progress(message, fraction)``: points done/total, failures and rate; time left is the
         display's (:class:`solidna.progress.TimeLeft`).
 
+    Raises
+    ------
+    InvalidOptionError, OutOfRangeError
+        A bad option (``out`` not a path, ``workers`` not a whole number >= 1, ``jump`` or
+        ``retry_failed`` not True/False), checked before a store is made; and those of
+        :func:`~solidna.sweep.spec.load_spec`.
+
     Examples
     --------
     >>> import solidna.sweep  # doctest: +SKIP
     >>> ds = solidna.sweep.run("examples/sweep_symmetric.yaml", "sweep.zarr")  # doctest: +SKIP
     """
+    workers = _check_run_options(out, scheduler, workers, jump, retry_failed)
     if not isinstance(spec, SweepSpec):
         spec = load_spec(spec, jump=jump)
     elif jump is not None and jump != spec.jump:
@@ -211,6 +219,30 @@ def run(
                 shutil.rmtree(path, ignore_errors=True)
             raise
     return open_store(path)
+
+
+def _check_run_options(
+    out: object, scheduler: object, workers: object, jump: object, retry_failed: object
+) -> int | None:
+    """Refuse a bad option of :func:`run` before a store is made or a worker started: ``out=None``
+    reached Path() (TypeError), ``retry_failed="yes"`` numpy's "&" (TypeError), ``workers=0`` or
+    ``-1`` was silently one worker per core or handed to Dask."""
+    if not isinstance(out, str | os.PathLike):
+        raise InvalidOptionError(
+            f"out is the path of the sweep's Zarr store, got {type(out).__name__} {out!r:.60}. "
+            "Example: out='sweep.zarr'."
+        )
+    if scheduler is not None and not isinstance(scheduler, str):
+        raise InvalidOptionError(
+            f"scheduler is the address of a Dask scheduler (a string such as "
+            f"'tcp://10.0.0.5:8786') or None, got {scheduler!r:.60}. {SCHEDULER_HELP}"
+        )
+    for name, flag in (("jump", jump), ("retry_failed", retry_failed)):
+        if not isinstance(flag, bool) and not (name == "jump" and flag is None):
+            raise InvalidOptionError(f"{name} is True or False, got {flag!r:.60}.")
+    if workers is None:
+        return None
+    return positive_int(workers, "workers", "Example: workers=2, or leave it out for one per core.")
 
 
 def _nothing_written(path: Path, total: int) -> bool:

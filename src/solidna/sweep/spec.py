@@ -281,9 +281,31 @@ class SweepSpec:
 # ---------------------------------------------------------------------------------------------
 # Loading
 # ---------------------------------------------------------------------------------------------
+def _plain(value: Any) -> Any:
+    """A spec given in Python as YAML would give it: tuples and numpy arrays as lists, numpy
+    numbers as Python numbers (``values: np.linspace(...)`` and ``(40e-6, 60e-6)`` were read as
+    one value and refused, a ``numpy.int64`` was "not a number")."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return _plain(value.tolist())
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return copy.deepcopy(value)
+
+
 def _read(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(source, Mapping):
-        return copy.deepcopy(dict(source))
+        return _plain(source)
+    if not isinstance(source, str | Path) or isinstance(source, bool):
+        # None or a number reached Path() (TypeError)
+        raise InvalidOptionError(
+            f"A sweep spec is a YAML or TOML file (its path) or a dict of its content, got "
+            f"{type(source).__name__} {source!r:.60}. Example: "
+            "load_spec('examples/sweep_symmetric.yaml')."
+        )
     path = Path(source).expanduser()
     if path.is_dir():
         raise DataFormatError(
@@ -358,8 +380,11 @@ def _split(value: Any) -> tuple[float, str]:
             q = _parse_text(value)
         except Exception:
             raise UnitError(f"{value!r} cannot be read as a quantity (e.g. '60 um')") from None
-        if not hasattr(q, "units") or q.dimensionless:
-            return float(getattr(q, "magnitude", q)), ""
+        if not hasattr(q, "units"):
+            return float(q), ""
+        if q.dimensionless:
+            # "80 %" is 0.8 (was 80: the percent was dropped with its unit)
+            return float(q.to("dimensionless").magnitude), ""
         return float(q.magnitude), _ascii(format(q.units, "~C"))
     raise UnitError(f"expected a number or a string with units, got {value!r}")
 
@@ -485,7 +510,8 @@ class _Checker:
         return magnitude, unit
 
     def fixed(self, section: str) -> dict[str, Any]:
-        raw = self.raw.get(section) or {}
+        raw = self.raw.get(section)
+        raw = {} if raw is None else raw
         if not isinstance(raw, Mapping):
             raise DataFormatError(f"Sweep spec '{section}': expected a mapping, got {raw!r}.")
         return dict(raw)
@@ -680,6 +706,10 @@ def _output(key: str, body: Any, cell: str, where: str) -> list[Output]:
         )
     label, unit = quantity.split(" [")
     outs = []
+    for key_ in ("times", "cycles"):
+        # one value alone is a list of one ("times: 100 h" was read letter by letter)
+        if key_ in body and not isinstance(body[key_], list):
+            body = {**body, key_: [] if body[key_] is None else [body[key_]]}
     for t in body.get("times", []) or []:
         t_h = _as(t, "h", where)
         outs.append(

@@ -233,6 +233,12 @@ def open_store(path: str | os.PathLike[str], load: bool = True):
     """
     import xarray as xr
 
+    if not isinstance(path, str | os.PathLike):
+        # None or a number reached Path() (TypeError)
+        raise InvalidOptionError(
+            f"open_store takes the path of a sweep's Zarr store, got {type(path).__name__} "
+            f"{path!r:.60}. Example: open_store('sweep.zarr')."
+        )
     p = Path(path).expanduser()
     if not p.exists():
         raise InvalidOptionError(
@@ -326,8 +332,20 @@ def status_counts(ds) -> dict[str, int]:
     -------
     dict of str to int
         Number of points by status.
+
+    Raises
+    ------
+    InvalidOptionError
+        ``ds`` is not a Dataset with a ``status`` variable.
     """
-    codes = np.asarray(ds["status"].values)
+    status = ds.data_vars.get("status") if hasattr(ds, "data_vars") else None
+    if status is None:
+        # a path or None reached ds["status"] (TypeError, KeyError)
+        raise InvalidOptionError(
+            f"status_counts takes a sweep store's Dataset (with its 'status' variable), got "
+            f"{type(ds).__name__} {ds!r:.60}. Example: status_counts(open_store('sweep.zarr'))."
+        )
+    codes = np.asarray(status.values)
     return {name: int(np.sum(codes == code)) for code, name in STATUS.items()}
 
 
