@@ -29,6 +29,7 @@ os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import contextlib  # noqa: E402
+import functools  # noqa: E402
 import io  # noqa: E402
 import logging  # noqa: E402
 import re  # noqa: E402
@@ -79,8 +80,11 @@ _DROP = _DropAll()
 
 
 def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """``warnings.showwarning`` without the source path and code line."""
-    print_warning(str(message))
+    """``warnings.showwarning`` without the source path and code line; inside a command, in the
+    names of its options (``--pvdf-ratio``, not ``pvdf_ratio``)."""
+    command = _SolidnaGroup.running
+    text = str(message)
+    print_warning(_option_words(text, command) if command is not None else text)
 
 
 def _terminated(signum: int, frame: Any) -> None:
@@ -179,6 +183,25 @@ def _os_error_message(exc: OSError) -> str:
     return f"{reason}{where}."
 
 
+def _quote_hint(exc: Exception, args: Sequence[str]) -> str:
+    """For "Got unexpected extra argument(s) (C)" after ``--c-rate 2 C``: the shell split a value
+    with a space in two; say how to quote it ("" when that is not what happened)."""
+    found = re.match(
+        r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)$", str(exc.format_message())
+    )
+    if not found:
+        return ""
+    first = found.group(1).split()[0]
+    for i in range(2, len(args)):
+        flag, value = args[i - 2], args[i - 1]
+        if args[i] == first and flag.startswith("--") and "=" not in flag and value[:1] != "-":
+            return (
+                f". If '{value} {first}' is the value of {flag}, put it in quotes: "
+                f"{flag} '{value} {first}'."
+            )
+    return ""
+
+
 def _leaf(group: Any, args: Sequence[str]) -> Any:
     """The command that ``args`` invoke (the deepest group when no sub-command is named)."""
     command = group
@@ -195,16 +218,38 @@ def _leaf(group: Any, args: Sequence[str]) -> Any:
 def _option_words(message: str, command: Any) -> str:
     """``message`` with the API's argument names (``v_min``, ``pvdf_ratio``) spelled as the
     command's options (``--v-min``, ``--pvdf-ratio``): on the command line an error speaks in
-    the names the user typed. Only names with an underscore are replaced (a plain word such as
-    "capacity" reads the same in both)."""
+    the names the user typed. A name with an underscore is replaced wherever it stands; a plain
+    word ("capacity", "area") only as a keyword (``sheet=``) or as the subject that starts the
+    message (``"area: give one value ..."``), since as a word it reads the same in both;
+    :data:`API_NAMES` adds the arguments an option carries under another name."""
     # a message written for both ("--force (CLI) / force=True (Python)") keeps the CLI's part
     message = _BOTH.sub(r"\1", message)
-    for param in getattr(command, "params", []):
-        name = param.name or ""
-        flag = option_flag(name)
-        if "_" in name and flag in getattr(param, "opts", ()):
+    message = _BOTH_SHORT.sub(r"\2", message)  # "area= / --area"
+    names = {
+        param.name: option_flag(param.name)
+        for param in getattr(command, "params", [])
+        if param.name and option_flag(param.name) in getattr(param, "opts", ())
+    }
+    # the API's other names only in their keyword form ("discharge_cutoff='1 V'"): as a plain
+    # word the name may be the API's on purpose (a list of the arguments passed)
+    for name, flag in API_NAMES.get(getattr(command, "name", ""), {}).items():
+        message = re.sub(rf"(?<![\w-]){re.escape(name)}=", f"{flag}=", message)
+    for name, flag in names.items():
+        # a keyword as Python writes it ("Drop sheet=.", "Example: v_min='-0.5 V'")
+        message = re.sub(rf"(?<![\w-]){re.escape(name)}=(?=[\s.,;)]|$)", flag, message)
+        message = re.sub(rf"(?<![\w-]){re.escape(name)}=(?=\S)", f"{flag}=", message)
+        if "_" in name:
             message = re.sub(rf"(?<![\w-]){re.escape(name)}(?!\w)", flag, message)
+        elif message.startswith(f"{name}: "):  # "area: give one value for all files ..."
+            message = flag + message[len(name) :]
     return message
+
+
+#: The API's argument names that a command's option carries under another name (command name ->
+#: {argument: flag}): ``simulate na-co2 --cutoff`` is ``discharge_cutoff`` of NaCO2Cell.cycle.
+API_NAMES: dict[str, dict[str, str]] = {"na-co2": {"discharge_cutoff": "--cutoff"}}
+
+_BOTH_SHORT = re.compile(r"\b([a-z_]+)= / (--[\w-]+)")
 
 
 _BOTH = re.compile(r"(--[\w-]+) \(CLI\) / \S+ \(Python\)")
@@ -215,6 +260,14 @@ _SENTENCE_END = re.compile(r"(?<!Fig)(?<!e\.g)(?<!i\.e)(?<!vs)\.(?:\s|$)")
 
 def _no_type(ctx: Any = None) -> str:
     return ""
+
+
+def _usage_name(param: Any) -> str:
+    """An argument in the usage line as click writes it: ``SPEC``, ``[STEP]``, ``FILE...``,
+    ``[MOLECULE]...`` (typer 0.29 writes a required one in braces, ``{FILE...}...``)."""
+    name = (param.metavar or (param.name or "").upper()).removesuffix("...")
+    shown = name if param.required else f"[{name}]"
+    return shown + ("..." if param.nargs != 1 else "")
 
 
 def _metavar(desc: Any) -> str:
@@ -235,6 +288,9 @@ def _tidy_help(command: Any) -> None:
     for param in getattr(command, "params", []):
         if isinstance(param, TyperArgument):
             param.display_type_rich = _no_type
+            if param.metavar is None:  # "SPEC", not "spec" (in --help and in errors)
+                param.metavar = (param.name or "").upper()
+            param._usage_display_name = functools.partial(_usage_name, param)
         elif param.metavar is None and not getattr(param, "is_flag", False):
             param.metavar = _metavar(param.type_descriptor)
     for sub in getattr(command, "commands", {}).values():
@@ -259,9 +315,12 @@ class _SolidnaGroup(TyperGroup):
     """
 
     _args: list[str] = []  # the command line, set by main (to name options in errors)
+    #: the command that runs (to name options in warnings), None outside a command
+    running: Any = None
 
     def invoke(self, ctx: typer.Context) -> Any:
         with _quiet_and_clean(), _stop_like_ctrl_c(), _solver_lines_hidden():
+            _SolidnaGroup.running = _leaf(self, self._args)
             try:
                 return super().invoke(ctx)
             except _PASS_THROUGH:
@@ -286,6 +345,8 @@ class _SolidnaGroup(TyperGroup):
                     "traceback)."
                 )
                 raise typer.Exit(INTERNAL_ERROR_EXIT) from None
+            finally:
+                _SolidnaGroup.running = None
 
     def main(
         self,
@@ -305,7 +366,7 @@ class _SolidnaGroup(TyperGroup):
             exc.show()  # the help text itself
             sys.exit(exc.exit_code)
         except click_errors.ClickException as exc:
-            print_error(exc.format_message())
+            print_error(exc.format_message() + _quote_hint(exc, self._args))
             ctx = getattr(exc, "ctx", None)
             if ctx is not None:
                 err_console.print(f"Try '{ctx.command_path} -h' for help.", style="dim")

@@ -37,6 +37,8 @@ __all__ = [
     "INTERNAL_ERROR_EXIT",
     "print_error",
     "print_warning",
+    "one_line",
+    "nonempty_text",
     "QuantityKind",
     "QuantityType",
     "AliasChoice",
@@ -78,9 +80,27 @@ INTERRUPTED_EXIT = 130
 INTERNAL_ERROR_EXIT = 70
 
 
+def one_line(message: str) -> str:
+    """``message`` on one line: a message of several lines (a YAML parser's, with a caret line
+    under the bad column; a list of differences) is joined where a line ends without a stop by
+    ". " before a capital and "; " otherwise, and lines of marks only (``^``) are dropped."""
+    lines = [line.strip() for line in str(message).splitlines()]
+    lines = [line for line in lines if line and not re.fullmatch(r"[\^~\s]+", line)]
+    text = ""
+    for line in lines:
+        if text:
+            if text[-1] in ".:;,!?([":
+                text += " "
+            else:
+                text += ". " if line[0].isupper() else "; "
+        text += " ".join(line.split())
+    return text
+
+
 def print_error(message: str) -> None:
-    """``Error: message`` in red on stderr, never wrapped (so it can be copied and searched)."""
-    err_console.print(Text(f"Error: {message}", style="red"), soft_wrap=True)
+    """``Error: message`` in red on stderr, on one line and never wrapped (so it can be copied
+    and searched)."""
+    err_console.print(Text(f"Error: {one_line(message)}", style="red"), soft_wrap=True)
 
 
 def print_warning(message: str) -> None:
@@ -200,7 +220,12 @@ class OptionValueError(typer.BadParameter):
     """A bad option value, reported as ``--option: message``."""
 
     def format_message(self) -> str:
-        name = self.param_hint or (self.param.opts[0] if self.param is not None else "value")
+        param = self.param
+        if param is not None and getattr(param, "param_type_name", "") == "argument":
+            # an argument is named as --help shows it ("STEP"), not by its Python name ("step")
+            name = self.param_hint or param.metavar or (param.name or "value").upper()
+        else:
+            name = self.param_hint or (param.opts[0] if param is not None else "value")
         if isinstance(name, (list, tuple)):
             name = " / ".join(name)
         return f"{name}: {self.message}"
@@ -241,7 +266,11 @@ class QuantityType:
         k = self.kind
         noun = k.words.split(" ", 1)[-1]
         if _NUMBER.match(text):
-            raise OptionValueError(f"{text!r} has no unit; give {k.words}, e.g. {k.example}.")
+            # the usual cause is an unquoted value: the shell split `--duration 2 h` in two
+            raise OptionValueError(
+                f"{text!r} has no unit; give {k.words}, e.g. {k.example} (a value with a space "
+                f"goes in quotes: '{k.example}')."
+            )
         try:
             return to_si(text, k.unit, noun)
         except SolidnaError as exc:
@@ -525,10 +554,21 @@ class TableFormat(StrEnum):
     json = "json"
 
 
+class _TableFormatChoice(AliasChoice):
+    """``--format``: one of :class:`TableFormat`, refused in plain words (typer's own message
+    was "Invalid value for '--format': Value error, 'xml' is not one of ...")."""
+
+    def __call__(self, value: Any) -> TableFormat:
+        if isinstance(value, TableFormat):
+            return value
+        return TableFormat(super().__call__(value))
+
+
 Format = Annotated[
     TableFormat,
-    typer.Option(
+    choice_option(
         "--format",
+        _TableFormatChoice(tuple(f.value for f in TableFormat)),
         help="table (for people, fits 80 columns), csv or json (every column, for programs).",
     ),
 ]
@@ -634,6 +674,32 @@ def directory_path(value: Any) -> Path:
     if not str(value).strip():
         raise OptionValueError("an empty path names no directory; give one, e.g. --out results.")
     return Path(value)
+
+
+class nonempty_text:  # noqa: N801 - used like a type, as typer's parsers are
+    """A free-text option (a reader, a circuit, a sheet) that refuses an empty value: ``--circuit
+    ''`` silently meant the default circuit, the value a script with an unset variable passes.
+
+    Parameters
+    ----------
+    example : str
+        A valid value, for the message, e.g. ``"R0-p(R1,CPE1)"``.
+    default : str
+        What leaving the option out means, e.g. ``"the default circuit"``.
+    """
+
+    def __init__(self, example: str, default: str):
+        self.example, self.default = example, default
+        self.__name__ = "text"
+
+    def __call__(self, value: Any) -> str:
+        text = str(value).strip()
+        if not text:
+            raise OptionValueError(
+                f"an empty value names nothing; give one, e.g. {self.example!r}, or leave the "
+                f"option out for {self.default}."
+            )
+        return text
 
 
 def output_options(default: str | None, what: str = "the results"):

@@ -11,6 +11,7 @@ the kind given and the kinds it acts on.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,9 +25,11 @@ from solidna.cli._common import (
     AREA_RESISTANCE,
     DURATION,
     MASS,
+    MAX_COUNT,
     TEMPERATURE,
     THICKNESS,
     AliasChoice,
+    NumberType,
     OutputOptions,
     ProgressDisplay,
     QuantityKind,
@@ -34,6 +37,7 @@ from solidna.cli._common import (
     choice_option,
     console,
     given,
+    nonempty_text,
     option_flag,
     output_options,
     quantity_option,
@@ -122,6 +126,11 @@ SPRING_CONSTANT = QuantityKind("N/m", "a spring constant", "0.1 N/m", "N/m", pos
 SPUTTER_RATE = QuantityKind("m/s", "a sputter rate", "0.1 nm/s", "nm/s", positive=True)
 
 
+#: ``--workers`` of afm-map at most: each is a Python process; beyond a few per core they only
+#: compete (``--workers 99999`` was accepted, as ``solidna sweep`` refuses it since round 9).
+_MAX_WORKERS = 4 * (os.cpu_count() or 1)
+
+
 class _BareInUnit(QuantityType):
     """A quantity option whose bare number is in the unit its help names (``"284.5"`` is
     ``"284.5 eV"``); the string passed on carries that unit."""
@@ -133,6 +142,42 @@ class _BareInUnit(QuantityType):
         except ValueError:
             return super().__call__(text)
         return super().__call__(f"{text} {self.kind.display_unit}")
+
+
+def _peaks_file(value: Any) -> Path:
+    """``--peaks FILE`` while parsing: an empty path is refused (``--peaks ''`` read the current
+    directory, "Error: .: cannot read the peaks file"); :func:`check_peaks` checks the file once
+    the kind is known to use it."""
+    from solidna.cli._common import OptionValueError
+
+    if isinstance(value, Path):
+        return value
+    text = str(value).strip()
+    if not text:
+        raise OptionValueError(f"an empty path names no file; {_PEAKS_EXAMPLE}.")
+    return Path(text).expanduser()
+
+
+_PEAKS_EXAMPLE = "give the TOML file of start peaks, e.g. --peaks peaks.toml"
+
+
+def check_peaks(path: Path | None, ctx: typer.Context | None = None) -> None:
+    """Refuse a ``--peaks`` that is missing or a directory, under the option's name (the
+    reader's message was "Error: dd: cannot read the peaks file ([Errno 21] Is a directory")."""
+    if path is None:
+        return
+    try:
+        problem = (
+            "is a directory, not a file"
+            if path.is_dir()
+            else ("" if path.is_file() else "does not exist")
+        )
+    except OSError as exc:  # a name too long, a directory that cannot be entered
+        problem = f"cannot be read ({exc.strerror or exc})"
+    if problem:
+        from solidna.cli._common import OptionValueError
+
+        raise OptionValueError(f"'{path}' {problem}; {_PEAKS_EXAMPLE}.", ctx, param_hint="--peaks")
 
 
 def _kinds(name: str, sep: str = "/", last: str = "/") -> str:
@@ -369,12 +414,16 @@ def analyze_command(
         "force a reader: biologic-mpr, biologic-mpt, neware, neware-csv, arbin, workbook, "
         "maccor, gamry-eis, zplot-eis, versastudio-eis, parstat, powersuite-eis, autolab-eis, "
         "chi-eis, zview-eis, relaxis-eis, csv [default: detected from the content].",
+        parser=nonempty_text("biologic-mpt", "detecting the reader from the content"),
+        metavar="READER",
     ) = None,
     sheet: _option(
         "sheet",
         str | None,
         "the data sheet of a workbook (.xlsx, .xls), by name or position from 0 [default: the "
         "sheet whose columns give the time series or spectrum].",
+        parser=nonempty_text("Sheet1", "the sheet whose columns fit"),
+        metavar="SHEET",
     ) = None,
     column: KeyValues(
         "column",
@@ -401,7 +450,11 @@ def analyze_command(
         " [default: 25 degC in the fits]",
     ) = None,
     circuit: _option(
-        "circuit", str | None, "impedance.py circuit [default: R0-p(R1,CPE1)]."
+        "circuit",
+        str | None,
+        "impedance.py circuit [default: R0-p(R1,CPE1)].",
+        parser=nonempty_text("R0-p(R1,CPE1)", "the default circuit R0-p(R1,CPE1)"),
+        metavar="CIRCUIT",
     ) = None,
     anode: _choice(
         "anode",
@@ -415,10 +468,25 @@ def analyze_command(
         "fit the model and forecast until this time, e.g. 4000 h (at most 100000 h).",
     ) = None,
     forecast_samples: _option(
-        "forecast_samples", int, "model runs for the --forecast band.", min=1
+        "forecast_samples",
+        int,
+        "model runs for the --forecast band (1 to 1000).",
+        parser=NumberType(
+            "a whole number of model runs",
+            "20",
+            1,
+            1000,
+            whole=True,
+            reason="each run is a full simulation of the forecast; 20 give a band",
+        ),
+        metavar="N",
     ) = 20,
     reference_cycle: _option(
-        "reference_cycle", int | None, "cycle of 100 % retention [default: the first].", min=1
+        "reference_cycle",
+        int | None,
+        "cycle of 100 % retention [default: the first].",
+        parser=NumberType("a whole cycle number", "2", 1, MAX_COUNT, whole=True),
+        metavar="N",
     ) = None,
     ohmic_resistance: _quantity(
         "ohmic_resistance",
@@ -448,7 +516,19 @@ def analyze_command(
         "in deg [default: 17.5 deg].",
         bare_in_unit=True,
     ) = None,
-    poisson: _option("poisson", float, "Poisson ratio of the sample, dimensionless (0-0.5).") = 0.5,
+    poisson: _option(
+        "poisson",
+        float,
+        "Poisson ratio of the sample, dimensionless (0-0.5).",
+        parser=NumberType(
+            "a Poisson ratio",
+            "0.3",
+            0.0,
+            0.5,
+            reason="0.5 is an incompressible solid, the most a stable isotropic one reaches",
+        ),
+        metavar="RATIO",
+    ) = 0.5,
     spring_constant: _quantity(
         "spring_constant",
         SPRING_CONSTANT,
@@ -460,6 +540,7 @@ def analyze_command(
         "deflection sensitivity with its unit, e.g. 50 nm/V (AFM Workshop, deflection in V) "
         "or 20 nm/nA (NT-MDT Nova) [default: the file's].",
         metavar="QUANTITY",
+        parser=nonempty_text("50 nm/V", "the file's"),
     ) = None,
     level: _choice(
         "level",
@@ -472,6 +553,7 @@ def analyze_command(
         "the channel to read, by name or 0-based index, e.g. 'Total Profile' [default: the "
         "first height channel].",
         metavar="NAME",
+        parser=nonempty_text("Total Profile", "the first height channel"),
     ) = None,
     charge_reference: _quantity(
         "charge_reference",
@@ -480,12 +562,27 @@ def analyze_command(
         "(the paper's); a bare number is in eV [default: 284.8 eV].",
         bare_in_unit=True,
     ) = None,
-    workers: _option("workers", int, "processes fitting the curves.", min=1) = 1,
+    workers: _option(
+        "workers",
+        int,
+        f"processes fitting the curves, at most {_MAX_WORKERS} (4 per core).",
+        parser=NumberType(
+            "a whole number of processes",
+            "2",
+            1,
+            _MAX_WORKERS,
+            whole=True,
+            reason=f"this machine has {os.cpu_count() or 1} cores",
+        ),
+        metavar="N",
+    ) = 1,
     peaks: _option(
         "peaks",
         Path | None,
         "TOML file of start peaks per region ([[peak]] region, name, center, fwhm, shape, "
         "splitting, area_ratio, fwhm_like, ...) [default: prominent maxima].",
+        parser=_peaks_file,
+        metavar="FILE",
     ) = None,
     rsf: KeyValues(
         "rsf",
@@ -516,6 +613,7 @@ def analyze_command(
     from solidna.analysis.pipeline import analyze
 
     refuse_options_of_other_kinds(ctx, kind)
+    check_peaks(peaks, ctx)
     files = check_files(files, ctx)
     with output.staged(protect=files), ProgressDisplay() as progress:
         summary = analyze(

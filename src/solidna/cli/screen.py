@@ -177,9 +177,15 @@ def _parse(molecules: list[str]) -> list:
     from solidna.quantum.molecules import known_names
     from solidna.quantum.screen import parse_molecules
 
+    def is_file(name: str) -> bool:
+        try:
+            return Path(name).expanduser().is_file()
+        except (OSError, ValueError):  # a long SMILES is no file name ("File name too long")
+            return False
+
     known = {n.casefold() for n in known_names()}
     for name in molecules:
-        if name.casefold() not in known and Path(name).expanduser().is_file():
+        if name.casefold() not in known and is_file(name):
             raise InvalidOptionError(
                 f"MOLECULE {name!r} is a file; screen takes the molecules themselves. To screen "
                 f"a list (one name or SMILES per line): solidna screen $(grep -v '^#' {name})"

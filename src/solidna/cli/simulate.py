@@ -156,11 +156,19 @@ def _written(output: OutputOptions, plot: str) -> None:
 
 def _print_jumping(summary: dict[str, Any]) -> None:
     jumped = summary.get("inputs", {}).get("cycle jumping")
-    if jumped:
-        console.print(
-            f"  cycle jumping: {jumped['resolved cycles']} of {jumped['cycles']} cycles resolved, "
-            "the others interpolated (--full resolves every cycle)"
+    if not jumped:
+        return
+    resolved, cycles = jumped["resolved cycles"], jumped["cycles"]
+    if resolved >= cycles:
+        # cycle jumping was on but found no cycle to jump over ("3600 of 3600 cycles resolved,
+        # the others interpolated" named others that did not exist)
+        text = f"  cycle jumping: all {cycles} cycles resolved, none interpolated"
+    else:
+        text = (
+            f"  cycle jumping: {resolved} of {cycles} cycles resolved, the others interpolated "
+            "(--full resolves every cycle)"
         )
+    console.print(Text(text), soft_wrap=True)
 
 
 def _simulation(name: str, plot: str, **cell: bool) -> Callable[[Callable], Callable]:

@@ -22,6 +22,7 @@ from solidna.cli._common import (
     Switch,
     console,
     directory_path,
+    nonempty_text,
     output_options,
     refuse_together,
 )
@@ -94,6 +95,7 @@ def run(
         typer.Option(
             "--scheduler",
             metavar="ADDRESS",
+            parser=nonempty_text("tcp://10.0.0.5:8786", "workers on this machine"),
             help="A running Dask scheduler (tcp://HOST:8786; start it with 'dask scheduler' and "
             "workers with 'dask worker ADDRESS'). Default: workers on this machine.",
         ),
