@@ -61,6 +61,20 @@ __all__ = ["SymmetricCell", "CyclingResult", "CVResult", "EISResult"]
 WORKING_ELECTRODE_VOLTAGE = "Working-electrode voltage [V]"
 
 
+def _own_overpotentials(time_s, voltage_V, current_density_A_m2, cycle_index=None):
+    """:func:`~solidna.analysis.cycling.per_cycle_overpotential` of a simulated record. Its time
+    is in seconds by construction, so the analysis's guard for files whose time is in hours
+    (half cycles shorter than 20 s) does not apply: a run of 1-s half cycles is what was asked
+    for, and it warned "is time_s in hours or minutes?"."""
+    from solidna.analysis.cycling import per_cycle_overpotential
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*is time_s in hours or minutes")
+        return per_cycle_overpotential(
+            time_s, voltage_V, current_density_A_m2, cycle_index=cycle_index
+        )
+
+
 @dataclass(repr=False)
 class CyclingResult(Result):
     """Galvanostatic plating/stripping (or rest) of a symmetric cell.
@@ -91,7 +105,7 @@ class CyclingResult(Result):
         """Per-cycle table (time, overpotential, stripping and plating overpotentials), with
         ``Interpolated`` True for the cycles a jumped run skipped (interpolated between the
         resolved ones)."""
-        from solidna.analysis.cycling import PER_CYCLE_COLUMNS, per_cycle_overpotential
+        from solidna.analysis.cycling import PER_CYCLE_COLUMNS
 
         if self.jumped is None:
             ts = self.timeseries
@@ -103,7 +117,7 @@ class CyclingResult(Result):
                     {name: pd.Series(dtype=float) for name in PER_CYCLE_COLUMNS},
                     index=pd.Index([], dtype=int, name="Cycle number"),
                 ).assign(Interpolated=pd.Series(dtype=bool))
-            table = per_cycle_overpotential(t_h * 3600, v, i * 10)
+            table = _own_overpotentials(t_h * 3600, v, i * 10)
             return table.assign(Interpolated=False)
         # the resolved cycles are read from the model's samples; the others are interpolated
         # between them in cycle number (as their time series is), which is as exact and avoids
@@ -115,7 +129,7 @@ class CyclingResult(Result):
         # that every half cycle ends where the next begins (the definition reads a half cycle's
         # end off the next sample); the cycle times are then put back
         shift_h = (cycle - 1 - np.searchsorted(resolved, cycle)) * period_h
-        table = per_cycle_overpotential((t_h - shift_h) * 3600, v, i * 10, cycle_index=cycle)
+        table = _own_overpotentials((t_h - shift_h) * 3600, v, i * 10, cycle_index=cycle)
         have = table.index.to_numpy()
         values = table.to_numpy(copy=True)
         values[:, table.columns.get_loc("Time [h]")] += (
@@ -1126,15 +1140,18 @@ class SymmetricCell(Cell):
         from solidna.models.solve import solve_voltage
 
         tic = time.perf_counter()
-        step = CyclicVoltammetry(v_min, v_max, scan_rate, cycles)
         limit = self.parameters["Voltage limit [V]"]
-        for name, vertex in (("v_min", step.v_min_V), ("v_max", step.v_max_V)):
+        # the vertices first: a vertex beyond the limit also makes the sweep long, and the
+        # protocol's duration check named the length instead of the vertex
+        for name, given in (("v_min", v_min), ("v_max", v_max)):
+            vertex = to_si(given, "V", f"CV vertex {name}")
             if abs(vertex) > limit:
                 raise OutOfRangeError(
                     f"CV vertex {name} = {vertex:g} V lies beyond the cycler's voltage limit of "
                     f"+-{limit:g} V: the instrument would stop there. Choose vertices within "
                     f"-{limit:g} V and {limit:g} V (the paper sweeps -0.5 V to 0.5 V)."
                 )
+        step = CyclicVoltammetry(v_min, v_max, scan_rate, cycles)
         t_knots, v_knots = step.waveform()
         # output every 5 mV of sweep: fine enough for the kinetic analysis
         n = int(round(step.duration_s * step.scan_rate_V_s / 0.005)) + 1
