@@ -802,6 +802,28 @@ def read_xps_text(
     return out
 
 
+#: A unit in a column name: ``Frequency [Hz]``, ``Z_re (Ohm)``, ``t/s``.
+_NAME_UNIT = re.compile(r"(?:\[([^\]]+)\]|\(([^)]+)\)|/\s*([^\s/]+))\s*$")
+
+
+def _refuse_non_energy_axis(p: Path, name: str, energy_axis: str | None) -> None:
+    """Refuse a first column the energy axis was to be assumed for when its name states a unit
+    that is not an energy: an impedance table (``Frequency [Hz], Z_re [Ohm], ...``) given as XPS
+    was read as a survey, with Z_re and Z_im as its "counts"."""
+    match = _NAME_UNIT.search(name or "")
+    if energy_axis is not None or match is None:
+        return
+    unit = next(g for g in match.groups() if g).strip()
+    if _ENERGY_UNIT.match(unit) or unit.lower() in ("j", "kj"):
+        return
+    raise DataFormatError(
+        f"{p}: no column names an energy axis, and the first, {name!r}, is in {unit!r}, not an "
+        "energy: this is not an XPS spectrum (is it another kind of measurement? choose its "
+        "--kind). If it is one, name the energy column 'Binding energy [eV]' or 'Kinetic "
+        "energy [eV]' (or pass energy_axis= in Python)."
+    )
+
+
 def _text_table(
     p: Path,
     start: int,
@@ -841,6 +863,7 @@ def _text_table(
         axis, kinetic = 0, setting.lower() == "kinetic"
     else:
         axis, kinetic = 0, energy_axis == "kinetic"
+        _refuse_non_energy_axis(p, names[axis], energy_axis)
         if energy_axis is None:
             notes.append(
                 "no header names the energy axis: column 1 taken as binding energy [eV] "
@@ -872,6 +895,12 @@ def _text_table(
     if photon_energy_eV is not None and hv_file is not None and hv_file != photon_energy_eV:
         notes.append(
             f"photon energy {photon_energy_eV:g} eV as given; the file states {hv_file:g} eV"
+        )
+    if not kinetic and photon_energy_eV is not None:
+        # a binding-energy axis needs no photon energy: say so rather than take it silently
+        notes.append(
+            f"photon energy {photon_energy_eV:g} eV given, not used: the energy axis "
+            f"{axis_name!r} is binding energy (the photon energy converts a kinetic axis)"
         )
     if kinetic:
         if hv is None:
