@@ -207,7 +207,12 @@ def test_eis_fit_reads_at_most_20_points_per_decade_and_runs_once(monkeypatch):
 
     def fake_fit(f, z):
         calls.append(np.asarray(f))
-        return {"Rs [Ohm.m2]": 1e-3, "Rct [Ohm.m2]": 7e-2}
+        return {
+            "Rs [Ohm.m2]": 1e-3,
+            "Rct [Ohm.m2]": 7e-2,
+            "Rs std [Ohm.m2]": 1e-5,
+            "Rct std [Ohm.m2]": 1e-4,
+        }
 
     monkeypatch.setattr("solidna.analysis.eis.fit_rs_rct", fake_fit)
     sparse = cell.eis(points_per_decade=10)  # Fig. 4e's grid: every frequency

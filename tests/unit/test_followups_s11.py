@@ -50,3 +50,17 @@ def test_a_photon_energy_beside_a_binding_axis_is_noted(tmp_path):
     )
     spectrum = read_xps(path, photon_energy_eV=1486.6)[0]
     assert any("not used" in n for n in spectrum.metadata["notes"])
+
+
+def test_an_undetermined_eis_fit_value_is_marked():
+    # a sweep stopping at 10 Hz never reaches the high-frequency intercept: Rs came out
+    # 1.9e-8 Ohm.cm2 (+- 9160) and was printed and stored as a plain number
+    cell = sd.SymmetricCell()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        spectrum = cell.eis(f_max="10 Hz", state=cell.rest("1 h").final_state)
+        summary = spectrum.summary()
+    # only Rs + Rct is fixed without the intercept: both standard errors are ~9e3 Ohm.cm2
+    assert set(summary["fit undetermined"]) == {"Rs [Ohm.cm2]", "Rct [Ohm.cm2]"}
+    full = cell.eis().summary()
+    assert "fit undetermined" not in full

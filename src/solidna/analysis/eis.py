@@ -1129,8 +1129,9 @@ def fit_rs_rct(frequency_Hz, impedance_ohm_m2) -> dict[str, float]:
     ]
     if unfixed:
         warnings.warn(
-            "fit_rs_rct: " + "; ".join(unfixed) + ". Check the spectrum (a closed arc, the "
-            "high-frequency intercept reached) or fit a circuit that describes it (fit_circuit).",
+            "Rs-p(Rct,CPE) fit: " + "; ".join(unfixed) + ". Check the spectrum (a closed arc, "
+            "the high-frequency intercept reached) or fit a circuit that describes it (solidna "
+            "analyze --circuit; fit_circuit in Python).",
             SolidnaWarning,
             stacklevel=user_stacklevel(),
         )

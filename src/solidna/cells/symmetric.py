@@ -304,7 +304,7 @@ class EISResult(Result):
     for capacitive arcs)."""
 
     _plot_name = "nyquist"
-    _fit_cache: tuple[str, dict[str, float]] | None = field(
+    _fit_cache: tuple[str, dict[str, float], dict[str, float]] | None = field(
         default=None, init=False, repr=False, compare=False
     )
 
@@ -336,8 +336,37 @@ class EISResult(Result):
             "Rs [Ohm.cm2]": fitted["Rs [Ohm.m2]"] * 1e4,
             "Rct [Ohm.cm2]": fitted["Rct [Ohm.m2]"] * 1e4,
         }
-        self._fit_cache = (key, out)
+        std = {
+            "Rs [Ohm.cm2]": fitted["Rs std [Ohm.m2]"] * 1e4,
+            "Rct [Ohm.cm2]": fitted["Rct std [Ohm.m2]"] * 1e4,
+        }
+        self._fit_cache = (key, out, std)
         return dict(out)
+
+    def undetermined(self) -> dict[str, str]:
+        """The values of :meth:`fit` the spectrum does not fix, each with why: a standard error
+        above :data:`~solidna.analysis.eis.SERIES_RELATIVE_STD_LIMIT` (30 %) of the value, as
+        for a sweep that stops short of the high-frequency intercept (Rs 1.9e-8 +- 9160
+        Ohm.cm2 with f_max = 10 Hz).
+
+        Returns
+        -------
+        dict
+            Name (as in :meth:`fit`) -> reason; empty when both are determined.
+        """
+        from solidna.analysis.eis import SERIES_RELATIVE_STD_LIMIT
+
+        self.fit()
+        _, values, std = self._fit_cache
+        out = {}
+        for name, value in values.items():
+            err = std[name]
+            if not (np.isfinite(err) and err <= SERIES_RELATIVE_STD_LIMIT * abs(value)):
+                out[name] = (
+                    f"not determined by the spectrum: {value:.4g} +- {err:.3g} Ohm.cm2 (check "
+                    "that the sweep reaches the high-frequency intercept and closes the arc)"
+                )
+        return out
 
     def fit_frequencies(self) -> np.ndarray:
         """Indices of the frequencies :meth:`fit` reads: all of them up to
@@ -354,6 +383,9 @@ class EISResult(Result):
         out = super().summary()
         try:
             out["fit"] = self.fit()
+            undetermined = self.undetermined()
+            if undetermined:
+                out["fit undetermined"] = undetermined
         except Exception as exc:  # recorded, not fatal
             out["fit"] = None
             out["fit error"] = str(exc)

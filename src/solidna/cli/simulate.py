@@ -362,7 +362,14 @@ def eis(
     _, summary = _save(output, "impedance", run)
     fit = summary.get("fit")
     if fit:
-        console.print("  " + ", ".join(f"{k}: {v:.4g}" for k, v in fit.items()))
+        undetermined = summary.get("fit undetermined", {})
+        console.print(
+            "  "
+            + ", ".join(
+                f"{k}: {v:.4g}" + (" (not determined by the spectrum)" if k in undetermined else "")
+                for k, v in fit.items()
+            )
+        )
     _written(output, "nyquist")
 
 
