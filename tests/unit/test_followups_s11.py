@@ -64,3 +64,18 @@ def test_an_undetermined_eis_fit_value_is_marked():
     assert set(summary["fit undetermined"]) == {"Rs [Ohm.cm2]", "Rct [Ohm.cm2]"}
     full = cell.eis().summary()
     assert "fit undetermined" not in full
+
+
+def test_screen_refuses_a_large_or_siteless_molecule_from_its_graph(monkeypatch):
+    # the 3D geometry was built first: 14 s for 100 carbons, hours (deaf to Ctrl-C) for 3000
+    from solidna.errors import InvalidOptionError
+    from solidna.quantum import screen
+
+    def no_geometry(*args, **kwargs):
+        raise AssertionError("a 3D geometry was built before the checks")
+
+    monkeypatch.setattr(screen, "molecule", no_geometry)
+    with pytest.raises(InvalidOptionError, match="Too large to screen"):
+        screen.parse_molecules(["C" * 3000 + "O"])
+    with pytest.raises(InvalidOptionError, match="No atom to bind Na"):
+        screen.parse_molecules(["C" * 30])
