@@ -60,7 +60,14 @@ from scipy import constants
 from scipy.optimize import brentq
 
 from solidna._docstrings import fill_doc
-from solidna.errors import InvalidOptionError, OutOfRangeError, OutOfRangeWarning, user_stacklevel
+from solidna.errors import (
+    InvalidOptionError,
+    OutOfRangeError,
+    OutOfRangeWarning,
+    is_number,
+    user_stacklevel,
+)
+from solidna.parameters.parameter_set import require_entries
 from solidna.units import to_si
 
 __all__ = [
@@ -167,44 +174,19 @@ def _resolve(
     """``parameters`` (default the Lu 2019 set) once it is a mapping holding every entry of
     ``names`` as a number; else :class:`InvalidOptionError` naming what is wrong."""
     params = _default_parameters() if parameters is None else parameters
-    if not isinstance(params, Mapping):
-        # a number or a string reached ``name in params`` / ``params[name]`` (TypeError)
-        raise InvalidOptionError(
-            f"parameters must be a parameter set or a mapping of parameter name to value, got "
-            f"{type(params).__name__} {params!r:.60}. Example: parameters=solidna.lu2019(), or "
-            "leave it out for the Lu 2019 set."
-        )
-    missing = [name for name in names if name not in params]
-    if missing and all(name in FITTED_PARAMETERS for name in missing):
-        raise InvalidOptionError(
-            f"The parameter set lacks the fitted electrolyte parameters {missing}. They are "
-            "written to sets/lu2019/fitted_electrolyte.toml by 'python -m "
-            "solidna.calibrate.electrolyte'; run it, or pass a mapping that contains them."
-        )
-    if missing:
-        raise InvalidOptionError(
-            f"The parameters lack {missing}, which the SSE laws need. Pass a parameter set "
-            "(solidna.lu2019(), or one changed with .updated()) or a mapping that holds them."
-        )
-    if not isinstance(params, _ParameterSet()):  # a set's values are checked when it is built
-        bad = {n: params[n] for n in names if not _is_finite_number(params[n])}
-        if bad:
+    if isinstance(params, Mapping):
+        missing = [name for name in names if name not in params]
+        if missing and all(name in FITTED_PARAMETERS for name in missing):
             raise InvalidOptionError(
-                f"The parameters {bad} are not finite numbers; give each as a number in the unit "
-                "in its name's brackets (SI). Convert a quantity with solidna.units.to_si, e.g. "
-                "to_si('1.02 g/cm3', 'kg.m-3')."
+                f"The parameter set lacks the fitted electrolyte parameters {missing}. They are "
+                "written to sets/lu2019/fitted_electrolyte.toml by 'python -m "
+                "solidna.calibrate.electrolyte'; run it, or pass a mapping that contains them."
             )
-    return params
-
-
-def _ParameterSet() -> type:  # noqa: N802 - a class, imported late (parameters imports no law)
-    from solidna.parameters import ParameterSet
-
-    return ParameterSet
+    return require_entries(params, names, "the SSE laws")
 
 
 def _is_finite_number(value: object) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+    return is_number(value) and math.isfinite(value)
 
 
 def _valid_range(

@@ -15,12 +15,11 @@ The theoretical specific energy per mass of reactants (Na + CO2) is ``E0 * n F /
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Mapping
 
 from solidna._docstrings import fill_doc
-from solidna.errors import InvalidOptionError
 from solidna.parameters import lu2019
+from solidna.parameters.parameter_set import require_entries
 from solidna.units import to_si
 
 __all__ = [
@@ -41,36 +40,10 @@ N_ELECTRONS = 4  # per 4 Na + 3 CO2
 
 
 def _p(parameters: Mapping[str, float] | None, *names: str) -> Mapping[str, float]:
-    """``parameters`` (default the Lu 2019 set) once it is a mapping holding ``names`` as finite
-    numbers; else :class:`InvalidOptionError` naming what is wrong (it was a KeyError or a
-    TypeError from the arithmetic)."""
+    """``parameters`` (default the Lu 2019 set), checked to hold ``names`` as finite numbers
+    (:func:`~solidna.parameters.parameter_set.require_entries`)."""
     p = parameters if parameters is not None else lu2019()
-    if not isinstance(p, Mapping):
-        raise InvalidOptionError(
-            f"parameters must be a parameter set or a mapping of parameter name to value, got "
-            f"{type(p).__name__} {p!r:.60}. Example: parameters=solidna.lu2019(), or leave it out "
-            "for the Lu 2019 set."
-        )
-    missing = [name for name in names if name not in p]
-    if missing:
-        raise InvalidOptionError(
-            f"The parameters lack {missing} (NIST-JANAF data of the Na-CO2 reaction). Pass a "
-            "parameter set (solidna.lu2019(), or one changed with .updated()) or a mapping that "
-            "holds them."
-        )
-    bad = {
-        name: p[name]
-        for name in names
-        if isinstance(p[name], bool)
-        or not isinstance(p[name], numbers.Real)
-        or not math.isfinite(p[name])
-    }
-    if bad:
-        raise InvalidOptionError(
-            f"The parameters {bad} are not finite numbers; give each as a number in the unit in "
-            "its name's brackets (SI)."
-        )
-    return p
+    return require_entries(p, names, "the NIST-JANAF data of the Na-CO2 reaction")
 
 
 _GIBBS = (

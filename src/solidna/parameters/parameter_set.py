@@ -537,6 +537,56 @@ def set_directory(name: str | Path) -> Path:
     )
 
 
+def require_entries(
+    parameters: object, names: Iterable[str], needed_for: str
+) -> Mapping[str, float]:
+    """``parameters`` once it is a mapping holding every entry of ``names`` as a finite number;
+    else :class:`InvalidOptionError` naming what is wrong. The check a law of
+    :mod:`solidna.materials` makes of the mapping it is given (a number, a string or a mapping
+    lacking an entry reached the arithmetic as a TypeError or KeyError).
+
+    Parameters
+    ----------
+    parameters : object
+        What the caller passed (a :class:`ParameterSet` or a plain mapping of name to value).
+    names : iterable of str
+        The entries the law reads.
+    needed_for : str
+        What needs them, for the message (e.g. ``"the SSE laws"``).
+
+    Returns
+    -------
+    Mapping
+        ``parameters``, unchanged.
+    """
+    if not isinstance(parameters, Mapping):
+        raise InvalidOptionError(
+            f"parameters must be a parameter set or a mapping of parameter name to value, got "
+            f"{type(parameters).__name__} {parameters!r:.60}. Example: "
+            "parameters=solidna.lu2019(), or leave it out for the Lu 2019 set."
+        )
+    names = tuple(names)
+    missing = [name for name in names if name not in parameters]
+    if missing:
+        raise InvalidOptionError(
+            f"The parameters lack {missing}, which {needed_for} need. Pass a parameter set "
+            "(solidna.lu2019(), or one changed with .updated()) or a mapping that holds them."
+        )
+    if not isinstance(parameters, ParameterSet):  # a set's values are checked when it is built
+        bad = {
+            name: parameters[name]
+            for name in names
+            if not (is_number(parameters[name]) and math.isfinite(parameters[name]))
+        }
+        if bad:
+            raise InvalidOptionError(
+                f"The parameters {bad} are not finite numbers; give each as a number in the unit "
+                "in its name's brackets (SI). Convert a quantity with solidna.units.to_si, e.g. "
+                "to_si('1.02 g/cm3', 'kg.m-3')."
+            )
+    return parameters
+
+
 def unit_of(name: str, default: str = "-") -> str:
     """The unit in the bracket that ends a parameter name (``"SSE thickness [m]"`` -> ``"m"``),
     or ``default`` for a name without one.
