@@ -808,7 +808,9 @@ def activation_energy_from_slope(slope_K_per_1000: float) -> float:
     if not _is_finite_number(slope_K_per_1000):
         raise InvalidOptionError(
             f"slope_K_per_1000 must be a finite number (the slope of log10(sigma) against "
-            f"1000/T, in K/1000), got {slope_K_per_1000!r:.60}. Example: -1.63383 (Fig. 3g)."
+            # the example is a round illustrative slope, not the paper's: the model's slope is
+            # computed by arrhenius_slope, never read from a message
+            f"1000/T, in K/1000), got {slope_K_per_1000!r:.60}. Example: -1.5."
         )
     return -float(slope_K_per_1000) * 1000.0 * math.log(10.0) * BOLTZMANN_EV_K
 
