@@ -108,6 +108,10 @@ pvdf_ratio : float, optional
 temperature : str or float, optional
     ``"25 degC"`` (default), ``"298.15 K"``, or a bare number in kelvin. Validated for 10-60 C
     (a warning outside).""",
+    "co2_pressure": """\
+co2_pressure_bar : float or str, optional
+    CO2 partial pressure [bar] (a bare number), > 0, or with its unit (``"1 atm"``); default 1
+    bar.""",
     # -- instrument files (solidna.analysis.io) --------------------------------------------------
     "file": """\
 path : pathlib.Path

@@ -158,10 +158,7 @@ def equilibrium_potential_V(
     ----------
     temperature_K : float or str, optional
         Temperature [K] (a bare number), or with its unit (``"25 degC"``); default 298.15 K.
-    co2_pressure_bar : float or str, optional
-        CO2 partial pressure [bar] (a bare number), > 0, or with its unit (``"1 atm"``);
-        default 1 bar.
-    %(parameters)s
+    %(co2_pressure, parameters)s
 
     Returns
     -------
@@ -189,10 +186,7 @@ def equilibrium_potential_temperature_coefficient_V_K(
 
     Parameters
     ----------
-    co2_pressure_bar : float or str, optional
-        CO2 partial pressure [bar] (a bare number), > 0, or with its unit (``"1 atm"``);
-        default 1 bar.
-    %(parameters)s
+    %(co2_pressure, parameters)s
 
     Returns
     -------

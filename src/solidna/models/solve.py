@@ -175,7 +175,10 @@ class SSEConductivityFactor:
         # equal only to itself made every rebuilt set of values look changed.
         used: dict[str, float] = {}
         law_inputs = _RecordingMapping(parameters, used)
-        electrolyte.conductivity_S_m(self.quoted_temperature_K, self.pvdf_ratio, law_inputs)
+        #: The conductivity at the quoted temperature [S.m-1] (the export's value).
+        self.quoted_conductivity_S_m = electrolyte.conductivity_S_m(
+            self.quoted_temperature_K, self.pvdf_ratio, law_inputs
+        )
         self._key = (self.pvdf_ratio, self.quoted_temperature_K, tuple(sorted(used.items())))
 
     def __eq__(self, other: object) -> bool:
@@ -288,7 +291,8 @@ def electrolyte_values(parameters: ParameterSet) -> dict[str, Any]:
     """
     T = parameters["Temperature [K]"]
     w = parameters["SSE PVDF-HFP ratio [-]"]
-    kappa = electrolyte.conductivity_S_m(T, w, parameters)
+    law = SSEConductivityFactor(w, parameters)
+    kappa = law.quoted_conductivity_S_m  # the law evaluated once, at T
     c_salt = electrolyte.salt_concentration_mol_m3(w, parameters)
     t_plus = parameters["Cation transference number [-]"]
     d_sum = kappa * R * T / (F**2 * c_salt) / parameters["Nernst-Einstein dissociation factor [-]"]
@@ -297,7 +301,7 @@ def electrolyte_values(parameters: ParameterSet) -> dict[str, Any]:
         "Salt concentration [mol.m-3]": c_salt,
         "SN concentration [mol.m-3]": electrolyte.sn_concentration_mol_m3(w, parameters),
         "Salt diffusivity [m2.s-1]": 2 * t_plus * (1 - t_plus) * d_sum,
-        "SSE conductivity temperature factor [-]": SSEConductivityFactor(w, parameters),
+        "SSE conductivity temperature factor [-]": law,
     }
 
 

@@ -802,18 +802,16 @@ def read_xps_text(
     return out
 
 
-#: A unit in a column name: ``Frequency [Hz]``, ``Z_re (Ohm)``, ``t/s``.
-_NAME_UNIT = re.compile(r"(?:\[([^\]]+)\]|\(([^)]+)\)|/\s*([^\s/]+))\s*$")
-
-
 def _refuse_non_energy_axis(p: Path, name: str, energy_axis: str | None) -> None:
     """Refuse a first column the energy axis was to be assumed for when its name states a unit
     that is not an energy: an impedance table (``Frequency [Hz], Z_re [Ohm], ...``) given as XPS
     was read as a survey, with Z_re and Z_im as its "counts"."""
-    match = _NAME_UNIT.search(name or "")
-    if energy_axis is not None or match is None:
+    # the cyclers' reader splits names the same way ("Frequency [Hz]", "Z_re (Ohm)", "t/s")
+    from solidna.analysis.io._table import split_header
+
+    unit = split_header(name or "")[1]
+    if energy_axis is not None or unit is None:
         return
-    unit = next(g for g in match.groups() if g).strip()
     if _ENERGY_UNIT.match(unit) or unit.lower() in ("j", "kj"):
         return
     raise DataFormatError(
