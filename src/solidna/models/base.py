@@ -13,7 +13,10 @@ PyBaMM's own battery models):
   ``"current"`` (``ExplicitCurrentControl``: ``"Current function [A]"``), ``"voltage"``
   (``VoltageFunctionControl``: ``"Voltage function [V]"``), ``"power"`` and ``"resistance"``
   (``PowerFunctionControl``, ``ResistanceFunctionControl``). An experiment's voltage hold swaps
-  ``"Current function [A]"`` for PyBaMM's ``"Current variable [A]"`` state, as for a DFN.
+  ``"Current function [A]"`` for PyBaMM's ``"Current variable [A]"`` state, as for a DFN. A
+  model refuses the modes its cell cannot run (:attr:`OneDomainModel.REFUSED_OPERATING_MODES`:
+  the symmetric cell has no open-circuit voltage, so no power step), as an option and as an
+  experiment step.
 * **Variables** every experiment step, termination and summary reads: ``"Voltage [V]"``,
   ``"Battery voltage [V]"``, ``"Current [A]"``, ``"Current variable [A]"``, ``"C-rate"``,
   ``"Power [W]"``, ``"Discharge capacity [A.h]"``, ``"Throughput capacity [A.h]"`` (PyBaMM's
@@ -33,6 +36,7 @@ PyBaMM's own battery models):
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Sequence
 from typing import NoReturn
@@ -48,6 +52,7 @@ __all__ = [
     "start_voltage_note",
     "events_at_start",
     "OPERATING_MODES",
+    "CONTROL_SIGNATURES",
     "CircuitParameters",
     "OneDomainModel",
     "ModelOptions",
@@ -157,6 +162,13 @@ OPERATING_MODES = {
     "power": pybamm.external_circuit.PowerFunctionControl,
     "resistance": pybamm.external_circuit.ResistanceFunctionControl,
 }
+
+#: The operating modes whose experiment steps a model can recognise in its equations, each with
+#: the name of PyBaMM's function parameter of the step's target and of the variable the step
+#: drives to it: a legacy step's copy holds ``"Power [W]" - "Power function [W]"``
+#: (``PowerFunctionControl.constant_power``), the unified experiment model the step's
+#: ``_get_control_residual``, ``variables["Power [W]"] - target`` (pybamm.step.Power).
+CONTROL_SIGNATURES = {"power": ("Power function [W]", "Power [W]")}
 
 #: IDA's limit on error-test failures in one step of the default solver (PyBaMM's default: 10);
 #: see :attr:`OneDomainModel.default_solver`.
@@ -287,6 +299,10 @@ class OneDomainModel(pybamm.BaseModel):
     #: What sets the cell's start state instead of a state of charge (for the message of
     #: ``sim.solve(initial_soc=...)``, :class:`ModelOptions`).
     INITIAL_STATE: str = "its initial conditions in the parameter values"
+    #: Operating modes of PyBaMM this cell cannot run, each with why and what to run instead
+    #: (the end of the error's message). Refused as the ``"operating mode"`` option and, for the
+    #: modes in :data:`CONTROL_SIGNATURES`, as an experiment step (:meth:`check_well_posedness`).
+    REFUSED_OPERATING_MODES: dict[str, str] = {}
 
     def __init__(self, options: dict | None = None, name: str | None = None):
         opts = dict(self.DEFAULT_OPTIONS)
@@ -294,6 +310,12 @@ class OneDomainModel(pybamm.BaseModel):
             check_choice("model option", key, self.OPTIONS)
             opts[key] = check_choice(f"value of option {key!r}", value, self.OPTIONS[key])
         super().__init__(name=self.DEFAULT_NAME if name is None else name)
+        mode = opts["operating mode"]
+        if mode in self.REFUSED_OPERATING_MODES:
+            raise InvalidOptionError(
+                f"{self.name} cannot run in operating mode {mode!r} (the model option "
+                f"'operating mode'): {self.REFUSED_OPERATING_MODES[mode]}"
+            )
         #: All options, the cell's own (``"anode"``) included.
         self.cell_options = opts
         self._set_up_circuit(opts)
@@ -381,6 +403,82 @@ class OneDomainModel(pybamm.BaseModel):
             if name not in self.variables:
                 raise KeyError(f"No variable {name!r} for the summary variables of {self.name}.")
         self._summary_variables = list(value)
+
+    # -- refused operating modes ----------------------------------------------------------------
+    def check_well_posedness(self, post_discretisation: bool = False) -> None:
+        """PyBaMM's checks of the model's equations, after refusing an experiment step whose
+        control law puts the model in one of :attr:`REFUSED_OPERATING_MODES`.
+
+        PyBaMM sets an experiment step's control on a copy of the model (the step's control
+        submodel, not the ``"operating mode"`` option, which it never reads there): one copy
+        per step in its default ``experiment_model_mode="legacy"``, one copy switching between
+        the steps' control laws in ``"unified"``. ``pybamm.Discretisation.process_model`` calls
+        this method on each copy "to avoid obscure errors", before the solver sees it - the
+        first point every experiment path passes with the control law in place (without it the
+        symmetric cell's power step failed inside IDA with ``IDA_BAD_K``).
+
+        Parameters
+        ----------
+        post_discretisation : bool, optional
+            Passed on to PyBaMM (``pybamm.BaseModel.check_well_posedness``).
+
+        Raises
+        ------
+        InvalidOptionError
+            The equations hold the control law of a refused operating mode.
+        """
+        for mode in CONTROL_SIGNATURES.keys() & self.REFUSED_OPERATING_MODES.keys():
+            if self._holds_control(mode):
+                raise InvalidOptionError(
+                    f"{self.name} cannot run {self._step_description(mode)}: "
+                    f"{self.REFUSED_OPERATING_MODES[mode]}"
+                )
+        super().check_well_posedness(post_discretisation)
+
+    def _holds_control(self, mode: str) -> bool:
+        """Whether the equation of PyBaMM's ``"Current variable [A]"`` (the state an
+        implicit step's control submodel adds) holds the control law of ``mode``: its function
+        parameter (a legacy step's copy before its parameters are set), or the variable the
+        step drives, as it is or with the model's parameter values set (a parameterised copy,
+        the unified model's switch)."""
+        function_name, variable_name = CONTROL_SIGNATURES[mode]
+        laws = [
+            equation
+            for equations in (self.rhs, self.algebraic)
+            for variable, equation in equations.items()
+            if variable.name == "Current variable [A]"
+        ]
+        if not laws or variable_name not in self.variables:
+            return False  # explicit current control: the current is given, no law
+        driven = self.variables[variable_name]
+        ids = {driven.id}
+        values = self.symbol_processor.parameter_values
+        if self.is_parameterised and values is not None:
+            ids.add(values.process_symbol(driven).id)
+        return any(
+            node.id in ids
+            or (isinstance(node, pybamm.FunctionParameter) and node.name == function_name)
+            for law in laws
+            for node in law.pre_order()
+        )
+
+    def _step_description(self, mode: str) -> str:
+        """The experiment step the error names, with its target where the parameter values set
+        it (a legacy step's copy; the unified model's targets are inputs), e.g. ``"an
+        experiment's power step ('Power function [W]' = 0.001 W, a discharge)"``."""
+        function_name = CONTROL_SIGNATURES[mode][0]
+        values = self.symbol_processor.parameter_values
+        target = values.get(function_name) if values is not None else None
+        if isinstance(target, pybamm.Scalar):
+            target = target.value
+        if isinstance(target, numbers.Real) and target != 0:
+            unit = function_name[function_name.rindex("[") + 1 : -1]
+            # PyBaMM's sign: a positive target discharges
+            direction = "a discharge" if target > 0 else "a charge"
+            return (
+                f"an experiment's {mode} step ({function_name!r} = {target:g} {unit}, {direction})"
+            )
+        return f"an experiment's {mode} step (operating mode {mode!r})"
 
     # -- discretisation and solver --------------------------------------------------------------
     @classmethod

@@ -29,10 +29,16 @@ Per unit area (physics brief section 3, 5; Newman & Thomas-Alyea ch. 12)::
 
 Operating modes are PyBaMM's (:mod:`solidna.models.base`): ``"current"`` (``"Current function
 [A]"``; galvanostatic steps, rest, EIS), ``"voltage"`` (``"Voltage function [V]"``; cyclic
-voltammetry), ``"power"`` and ``"resistance"``; a ``pybamm.Experiment`` switches between them
-step by step. The cycler's protection ``|V| < "Voltage limit [V]"`` is the event
-``"Voltage limit [V]"``; it fires too when the salt at a face of the SSE is depleted (above the
-limiting current, at Sand's time), where the true voltage diverges.
+voltammetry) and ``"resistance"``; a ``pybamm.Experiment`` switches between them step by step.
+``"power"`` is refused, as the option and as an experiment's power step
+(:data:`NO_POWER_CONTROL`): with the same Na metal on both sides the cell has no open-circuit
+voltage, so ``I = P / V`` is singular at rest. A resistance step stays allowed: ``V = R I``
+meets the cell's ``V = -R_cell I`` at ``I = 0`` from rest (one root unless a charge step's
+``R`` equals ``-R_cell``), and later it drains what polarisation the cell holds (salt gradient,
+film and double-layer charge) through the load, as a resistor across a real cell does. The
+cycler's protection ``|V| < "Voltage limit [V]"`` is the event ``"Voltage limit [V]"``; it
+fires too when the salt at a face of the SSE is depleted (above the limiting current, at Sand's
+time), where the true voltage diverges.
 """
 
 from __future__ import annotations
@@ -49,12 +55,29 @@ from solidna.models.base import (
 )
 from solidna.models.interphase import GROWTH_OPTIONS, InterphaseSubmodel
 
-__all__ = ["SymmetricCellModel", "DEPLETED_SALT_FRACTION"]
+__all__ = ["SymmetricCellModel", "DEPLETED_SALT_FRACTION", "NO_POWER_CONTROL"]
 
 #: Salt concentration at an SSE face, as a fraction of the bulk's, at which the face counts as
 #: depleted (the run stops, as at the voltage limit): the concentration overpotential is then
 #: (2RT/F)(1 - t+) ln(1000) ~ 0.2 V and diverging, and below it the model's floors take over.
 DEPLETED_SALT_FRACTION = 1e-3
+
+#: Why the symmetric cell refuses PyBaMM's power control, and what to run instead (the end of
+#: the error's message; :attr:`OneDomainModel.REFUSED_OPERATING_MODES`). The cell is passive:
+#: every term of ``-V`` in the module docstring has the sign of ``i`` from rest, so
+#: ``V I = -R I^2 <= 0``. PyBaMM's step solves ``V I = P`` for ``I``: a discharge power has no
+#: root, a charge power two of opposite sign, and IDA failed ("IDA_BAD_K" on "Discharge at 1 mW")
+#: or ran a "Charge at 1 mW" as a 1.1 mA discharge.
+NO_POWER_CONTROL = (
+    "its two electrodes are the same Na metal, so it has no open-circuit voltage (V = 0 at "
+    "rest) and it only dissipates power: V*I = -R*I^2 <= 0 for its resistance R. A power "
+    "step solves V*I = P for the current, I = P/V, which is singular at V = 0: a discharge "
+    "power (P > 0) has no solution and a charge power (P < 0) has two of opposite sign "
+    "(I = +-sqrt(|P|/R)). Run a current step instead ('Discharge at 0.1 mA for 1 hour', or "
+    "'Discharge at 1C for 1 hour': 1C is 0.1 mA/cm2 with solidna's parameter values) or a "
+    "voltage hold ('Hold at 0.05 V for 10 minutes'); as the model option, 'operating mode' "
+    "'current' or 'voltage'."
+)
 
 _OPTIONS = {
     "anode": ("modified", "pristine"),
@@ -73,9 +96,11 @@ class SymmetricCellModel(OneDomainModel):
     options : dict, optional
         ``"anode"``: ``"modified"`` (default) or ``"pristine"``; ``"surface form"``:
         ``"algebraic"`` (default) or ``"differential"`` (needed for impedance);
-        ``"operating mode"``: ``"current"`` (default), ``"voltage"``, ``"power"`` or
-        ``"resistance"`` (PyBaMM's external circuit); ``"capacity"``: ``"integrated"``
-        (default, PyBaMM's discharge/throughput capacity states) or ``"none"``;
+        ``"operating mode"``: ``"current"`` (default), ``"voltage"`` or ``"resistance"``
+        (PyBaMM's external circuit; ``"power"`` raises
+        :class:`~solidna.errors.InvalidOptionError`, as does an experiment's power step: the
+        cell has no open-circuit voltage, :data:`NO_POWER_CONTROL`); ``"capacity"``:
+        ``"integrated"`` (default, PyBaMM's discharge/throughput capacity states) or ``"none"``;
         ``"interphase growth"``: ``"time"`` (default) or ``"time and charge"`` (growth on the
         fresh Na surface exposed by plating/stripping, :mod:`solidna.models.interphase`).
     name : str, optional
@@ -99,6 +124,7 @@ class SymmetricCellModel(OneDomainModel):
         "interphase thickness [m]' in the parameter values"
     )
     OPTIONS = _OPTIONS
+    REFUSED_OPERATING_MODES = {"power": NO_POWER_CONTROL}
     DEFAULT_OPTIONS = {
         "anode": "modified",
         "surface form": "algebraic",
