@@ -42,6 +42,23 @@ class FigureOutput:
     # notes shown in the report; a Note also names the targets whose results it explains
     notes: list[str] = field(default_factory=list)
 
+    def figure(self, stem: str, figure: Any, caption: str) -> None:
+        """Add a figure with its caption (a figure without one would leave the reader guessing).
+
+        Parameters
+        ----------
+        stem : str
+            File stem of the figure (written as ``figures/<stem>.png``).
+        figure : matplotlib.figure.Figure
+            The figure.
+        caption : str
+            What the figure shows and where the paper's numbers (its markers) come from.
+        """
+        if not caption.strip():
+            raise ValueError(f"figure {stem!r} needs a caption")
+        self.figures[stem] = figure
+        self.captions[stem] = caption
+
     def note(self, text: str, *about: str) -> None:
         """Add a note to the report that explains the results of the targets ``about``.
 

@@ -375,23 +375,25 @@ def run(
     if study is not None:
         from solidna.quantum.plots import study_figure
 
-        out.figures["fig1c_study"] = study_figure(study, paper_shift)
-        out.captions["fig1c_study"] = (
+        out.figure(
+            "fig1c_study",
+            study_figure(study, paper_shift),
             "LUMO shift of FEC on Na+ binding over the level-of-theory study (read from the results "
             "cache): each point one functional/basis/solvent/geometry/site setting; grey band: "
             "range over the implicit-solvent settings at the lowest-energy site, line: its median; "
-            f"star: the default setting; dashed: Lu 2019's {paper_shift} eV (level not stated)."
+            f"star: the default setting; dashed: Lu 2019's {paper_shift} eV (level not stated).",
         )
     decision = _cached_decision(lvl, cfg, store)
     if decision is not None:
         from solidna.quantum.plots import decision_figure
 
-        out.figures["fig1_screen"] = decision_figure(decision)
-        out.captions["fig1_screen"] = (
+        out.figure(
+            "fig1_screen",
+            decision_figure(decision),
             "Candidate reagents for a NaF-rich interphase, ranked (read from the results cache, "
             "`solidna screen --decide`): oxidation estimate against the cell's anodic limit, "
             "fraction of MD seeds on Na with C-F cleavage (F- release; Wilson 95 % interval), "
-            "LUMO of the Na+ complex."
+            "LUMO of the Na+ complex.",
         )
         out.note("Fig. 1 (reagent choice): " + decision.summary_text(), "fig1c", "fig1d")
     else:

@@ -91,12 +91,13 @@ def run(progress: Progress = no_progress) -> FigureOutput:
         )
         out.results.append(TargetResult(t.id, best.be_eV - shift, note))
         rows.append((t, level))
-    out.figures["fig2_xps_species"] = _figure(rows, shift)
-    out.captions["fig2_xps_species"] = (
+    out.figure(
+        "fig2_xps_species",
+        _figure(rows, shift),
         "The paper's XPS positions (Fig. 2a, 4d; markers, on its 284.5 eV C 1s scale) against "
         "the windows of the chemical states in solidna's species table (bars: literature value "
         "+- tolerance, moved to the paper's scale). A marker inside several bars is ambiguous "
-        "by position alone."
+        "by position alone.",
     )
     out.note(
         f"XPS positions are compared on one charge scale: the paper's (C 1s at "

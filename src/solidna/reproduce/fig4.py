@@ -295,8 +295,7 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
         out.note(f"Fig. 4h: no uncertainty band ({band_note}).")
     out.captions.update(_captions())
     taus = _model_time_constants(ps)
-    out.figures["fig4e_drt"] = _drt_figure(drts, taus)
-    out.captions["fig4e_drt"] = _drt_caption(drts, taus)
+    out.figure("fig4e_drt", _drt_figure(drts, taus), _drt_caption(drts, taus))
     out.note(
         "Fig. 4g: the exchange current is obtained by fitting the symmetric-cell model to the "
         "simulated CV (i0 and film resistivity free). For M-Na, " + cv_m.note + ". Behind an "

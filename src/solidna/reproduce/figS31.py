@@ -91,8 +91,9 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
         )
     )
     progress("Fig. S31: drawing", 0.88)
-    out.figures["figS31"] = _figure(runs, q_sd)
-    out.captions["figS31"] = (
+    out.figure(
+        "figS31",
+        _figure(runs, q_sd),
         "Na|SSE|Na3V2(PO4)3 half-cells with M-Na and pristine Na (model): discharge capacity over "
         "200 cycles at 1 C (assumed rate) and in the rate test 0.1-0.2-0.5-1-2-0.1 C, 5 cycles "
         "each, 2.5-3.8 V; the band on M-Na is one standard deviation from the calibration's "
@@ -100,7 +101,7 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
         f"{get_target('figS31.mna.retention.200cycles').value:.0%} capacity retention after 200 "
         "cycles (drawn as that share of the model's first-cycle capacity: the paper's retention, "
         "not its capacity) and "
-        f"{get_target('figS31.mna.capacity.2C').value} mAh/g at 2 C for M-Na."
+        f"{get_target('figS31.mna.capacity.2C').value} mAh/g at 2 C for M-Na.",
     )
     out.note(
         "Fig. S31: the NVP diffusivity and the cathode-SSE film growth are fitted to the two M-Na "
