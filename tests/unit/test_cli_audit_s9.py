@@ -50,7 +50,17 @@ def assert_refused(result, *fragments: str, out: Path | None = None) -> str:
 
 
 # --- Ctrl-C during a CV -----------------------------------------------------------------------
-def test_ctrl_c_stops_a_cv_solve(monkeypatch) -> None:
+@pytest.fixture
+def python_ctrl_c():
+    """Python's own Ctrl-C handler while the test runs, whatever the shell that started the
+    tests set: a job put in the background of a shell starts with SIGINT ignored, and a solve
+    leaves an ignored signal ignored."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_stops_a_cv_solve(monkeypatch, python_ctrl_c) -> None:
     """``simulate cv --cycles 100000`` ran on for ten minutes after SIGTERM and Ctrl-C: CasADi
     turned the KeyboardInterrupt into a failed step, which the solver's 'safe' mode retried (or,
     raised inside a CasADi call, it came out as a SystemError). Here Ctrl-C arrives while an
@@ -81,7 +91,7 @@ def test_ctrl_c_stops_a_cv_solve(monkeypatch) -> None:
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
-def test_control_a_real_ctrl_c_stops_a_long_cv() -> None:
+def test_control_a_real_ctrl_c_stops_a_long_cv(python_ctrl_c) -> None:
     """Control with a real signal: a 400-sweep CV (about a minute) stops within seconds. HEAD's
     code passed this when the signal happened to land outside CasADi, and ran to the end when it
     landed inside (the test above makes that case certain)."""

@@ -110,17 +110,22 @@ class _InterruptibleCasadiSolver(pybamm.CasadiSolver):
     def noting_interrupts(self) -> Iterator[None]:
         """While the block runs, SIGINT and SIGTERM only note the interrupt; it is raised as
         KeyboardInterrupt between integrator calls and when the block ends (signal handlers can
-        only be set from the main thread: elsewhere the block only runs)."""
+        only be set from the main thread: elsewhere the block only runs). A signal the process
+        ignores stays ignored: a job started in the background of a shell (``cmd &``) or under
+        a tool that ignores SIGINT must not be stopped by one."""
         if threading.current_thread() is not threading.main_thread():
             yield
             return
-        sigs = (signal.SIGINT, signal.SIGTERM)
-        previous = {sig: signal.getsignal(sig) for sig in sigs}
+        previous = {
+            sig: handler
+            for sig in (signal.SIGINT, signal.SIGTERM)
+            if (handler := signal.getsignal(sig)) is not signal.SIG_IGN
+        }
 
         def note(signum: int, frame: Any) -> None:
             self._interrupted.set()
 
-        for sig in sigs:
+        for sig in previous:
             signal.signal(sig, note)
         try:
             yield
