@@ -199,8 +199,11 @@ def real_number(
             raise TypeError(f"{arr.size} values")
         number = float(arr.reshape(()))
     except (TypeError, ValueError) as exc:
+        # NumPy's own text of a failed conversion shows its types ("could not convert string
+        # to float: np.str_('abc')"); the reasons raised above are already plain words
+        reason = "not a number" if isinstance(exc, ValueError) else str(exc)
         raise InvalidOptionError(
-            f"{name} must be a single number{where}; got {value!r} ({exc}). "
+            f"{name} must be a single number{where}; got {value!r} ({reason}). "
             f"Pass a plain number such as 0.5 (no unit in the text). {fix}".rstrip()
         ) from exc
     if not math.isfinite(number):

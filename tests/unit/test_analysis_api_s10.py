@@ -373,11 +373,11 @@ def test_a_module_of_cells_in_series_is_analysed():
 
 def test_a_time_in_hours_is_flagged():
     t, v, i = _symmetric_record()
-    with pytest.warns(SolidnaWarning, match="time_s in hours"):
+    with pytest.warns(SolidnaWarning, match="the time in hours"):
         table = cycling.per_cycle_overpotential(t / 3600, v, i)
     assert table["Overpotential [mV]"].tolist() == pytest.approx([60, 70, 80, 90, 100])
     tf, vf, i_f = _full_cell()
-    with pytest.warns(SolidnaWarning, match="time_s in hours"):
+    with pytest.warns(SolidnaWarning, match="the time in hours"):
         metrics.galvanostatic_cycles(tf / 3600, vf, i_f)
 
 

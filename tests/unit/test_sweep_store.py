@@ -162,7 +162,7 @@ def test_a_changed_spec_is_refused_with_the_differences(tmp_path):
     with pytest.raises(
         InvalidOptionError,
         match=r"another spec(.|\n)*anode: 'modified' -> "
-        r"'pristine'(.|\n)*jump: False -> None",
+        r"'pristine'(.|\n)*jump: off -> automatic",
     ):
         check_resume(path, load_spec(changed))
 

@@ -37,7 +37,13 @@ from solidna.analysis._checks import (
     float_array,
     real_number,
 )
-from solidna.errors import DataFormatError, InvalidOptionError, SolidnaWarning, user_stacklevel
+from solidna.errors import (
+    DataFormatError,
+    InvalidOptionError,
+    SolidnaWarning,
+    check_flag,
+    user_stacklevel,
+)
 
 __all__ = [
     "CyclingEvent",
@@ -455,9 +461,10 @@ def complete_half_cycles(
     return _analysable(split_half_cycles(time_s, current, rest_threshold, cycle_index))
 
 
-def _analysable(halves: pd.DataFrame) -> pd.DataFrame:
+def _analysable(halves: pd.DataFrame, check_time_unit: bool = True) -> pd.DataFrame:
     """The half cycles of :func:`complete_half_cycles` from the whole split (one split serves
-    every analysis of a record, so its short-half-cycle warning is said once)."""
+    every analysis of a record, so its short-half-cycle warning is said once); with
+    ``check_time_unit=False`` without that warning (see :func:`per_cycle_overpotential`)."""
     if halves.empty:
         raise DataFormatError(
             "No current flows in the record (|current| below the rest threshold everywhere), so "
@@ -466,11 +473,13 @@ def _analysable(halves: pd.DataFrame) -> pd.DataFrame:
     if not halves["Complete"].all() and halves["Complete"].any():
         halves = halves[halves["Complete"]]
     median_s = float(halves["Duration [s]"].median())
-    if 0 < median_s < SHORTEST_HALF_CYCLE_S:
+    if check_time_unit and 0 < median_s < SHORTEST_HALF_CYCLE_S:
         warnings.warn(
             f"the half cycles last {median_s:.3g} s (median), shorter than any galvanostatic "
-            f"half cycle ({SHORTEST_HALF_CYCLE_S:g} s): is time_s in hours or minutes? Pass "
-            "seconds (hours * 3600); capacities and times would be off by that factor.",
+            f"half cycle ({SHORTEST_HALF_CYCLE_S:g} s): is the time in hours or minutes? It is "
+            "read in seconds: convert it (hours * 3600), or state the unit of a file's time "
+            "column (a header such as 'Time [h]', or --column 'time=COLUMN [h]'); capacities and "
+            "times would be off by that factor.",
             SolidnaWarning,
             stacklevel=user_stacklevel(),
         )
@@ -498,6 +507,7 @@ def per_cycle_overpotential(
     window: float = 0.1,
     rest_threshold_A_m2: float | None = None,
     cycle_index=None,
+    check_time_unit: bool = True,
 ) -> pd.DataFrame:
     """Overpotential of each plating/stripping cycle of a symmetric cell.
 
@@ -526,6 +536,11 @@ def per_cycle_overpotential(
     cycle_index : array_like of int, optional
         The instrument's cycle number per sample (the tidy table's ``"Cycle number"``), passed
         to :func:`split_half_cycles`; None counts the cycles.
+    check_time_unit : bool
+        Warn (:class:`~solidna.errors.SolidnaWarning`) when the half cycles last less than
+        :data:`SHORTEST_HALF_CYCLE_S` (median), the mark of a time in hours or minutes read as
+        seconds (default True, for a file's record). False where ``time_s`` is in seconds by
+        construction, e.g. a simulated run whose short half cycles are what was asked for.
 
     Returns
     -------
@@ -540,15 +555,21 @@ def per_cycle_overpotential(
         Mismatched, non-finite or decreasing inputs, no current flows at all, or the record is
         not a symmetric cell's (:func:`not_a_symmetric_cell`).
     InvalidOptionError
-        ``window`` outside (0, 1].
+        ``window`` outside (0, 1], or ``check_time_unit`` not True or False.
     """
+    check_time_unit = check_flag(check_time_unit, "check_time_unit", default=True)
     t, v, i = _checked(time_s, voltage_V=voltage_V, current_density_A_m2=current_density_A_m2)
     halves = split_half_cycles(t, i, rest_threshold_A_m2, cycle_index)
-    return _checked_overpotentials(t, v, i, halves, window)
+    return _checked_overpotentials(t, v, i, halves, window, check_time_unit)
 
 
 def _checked_overpotentials(
-    t: np.ndarray, v: np.ndarray, i: np.ndarray, halves: pd.DataFrame, window: float
+    t: np.ndarray,
+    v: np.ndarray,
+    i: np.ndarray,
+    halves: pd.DataFrame,
+    window: float,
+    check_time_unit: bool = True,
 ) -> pd.DataFrame:
     """:func:`per_cycle_overpotential` of checked arrays and their half cycles
     (:func:`split_half_cycles`): the window checked, a record that is not a symmetric cell's
@@ -561,7 +582,7 @@ def _checked_overpotentials(
             f"per_cycle_overpotential reads a symmetric Na|Na cell: {reason}. For a full or half "
             "cell use solidna.analysis.metrics.galvanostatic_cycles."
         )
-    return _overpotential_table(t, v, _analysable(halves), window)
+    return _overpotential_table(t, v, _analysable(halves, check_time_unit), window)
 
 
 def _overpotential_table(

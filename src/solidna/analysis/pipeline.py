@@ -330,7 +330,7 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
             sse_thickness=opts["thickness_m"][k],
             window=opts["window"],
             progress=lambda msg, frac: fitting(f"{stem}: {msg}", frac),
-        ).fit(t, v, j)
+        ).fit(t, v, j, check_time_unit=False)  # the record's warning was said above
         progress(f"{stem}: forecast to {opts['forecast']}", 0.8)
         fc = fit.forecast(opts["forecast"], n_samples=opts["forecast_samples"])
         w.csv(f"tables/{stem}.forecast.csv", fc)

@@ -207,7 +207,9 @@ class InterphaseFit:
         return np.interp(self._t_data_h, cycles["Time [h]"], cycles["Overpotential [mV]"])
 
     # ---------------------------------------------------------------------------------------
-    def fit(self, time_s, voltage_V, current_density_A_m2) -> InterphaseFit:
+    def fit(
+        self, time_s, voltage_V, current_density_A_m2, *, check_time_unit: bool = True
+    ) -> InterphaseFit:
         """Fit the free interphase parameters to a plating/stripping record; return ``self``.
 
         Parameters
@@ -216,6 +218,10 @@ class InterphaseFit:
             The record: time in s, cell voltage in V, current density in A/m2
             (1 mA/cm2 = 10 A/m2). It must start with the fresh cell and be a regular square
             wave (see :data:`PROTOCOL_TOLERANCE`).
+        check_time_unit : bool
+            Warn when the half cycles are too short for a time in seconds (as
+            :func:`~solidna.analysis.cycling.per_cycle_overpotential` does; default True).
+            False where the caller has checked the record already and said so.
 
         Raises
         ------
@@ -258,7 +264,9 @@ class InterphaseFit:
             "half_cycle_s": float(np.median(duration)),
         }
         _warn_unusual_protocol(self.protocol_)
-        table = per_cycle_overpotential(t, v, j, window=self.window)
+        table = per_cycle_overpotential(
+            t, v, j, window=self.window, check_time_unit=check_time_unit
+        )
         self._t_data_h = table["Time [h]"].to_numpy()
         eta = table["Overpotential [mV]"].to_numpy()
         n_cycles = int(round(self._t_data_h[-1] * 3600 / (2 * self.protocol_["half_cycle_s"])))
@@ -543,15 +551,15 @@ def _warn_unusual_protocol(protocol: dict[str, float]) -> None:
     problems = []
     if not lo <= i <= hi:
         problems.append(
-            f"current density is {i / 10:.4g} mA/cm2 (median |current_density_A_m2| = {i:.4g} "
-            f"A/m2), outside the typical {lo / 10:g}-{hi / 10:g} mA/cm2; current_density_A_m2 is in "
-            "A/m2 (1 mA/cm2 = 10 A/m2)"
+            f"current density is {i / 10:.4g} mA/cm2 (median of |current density| = {i:.4g} "
+            f"A/m2), outside the typical {lo / 10:g}-{hi / 10:g} mA/cm2; the current density is "
+            "read in A/m2 (1 mA/cm2 = 10 A/m2)"
         )
     lo, hi = HALF_CYCLE_TYPICAL_S
     if not lo <= half <= hi:
         problems.append(
             f"half cycle is {half / 3600:.4g} h, outside the typical {lo / 3600:.3g}-{hi / 3600:g} h; "
-            "time_s is in s"
+            "the time is read in s"
         )
     if problems:
         warnings.warn(

@@ -64,15 +64,13 @@ WORKING_ELECTRODE_VOLTAGE = "Working-electrode voltage [V]"
 def _own_overpotentials(time_s, voltage_V, current_density_A_m2, cycle_index=None):
     """:func:`~solidna.analysis.cycling.per_cycle_overpotential` of a simulated record. Its time
     is in seconds by construction, so the analysis's guard for files whose time is in hours
-    (half cycles shorter than 20 s) does not apply: a run of 1-s half cycles is what was asked
-    for, and it warned "is time_s in hours or minutes?"."""
+    (half cycles shorter than 20 s) does not apply (``check_time_unit=False``): a run of 1-s half
+    cycles is what was asked for."""
     from solidna.analysis.cycling import per_cycle_overpotential
 
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*is time_s in hours or minutes")
-        return per_cycle_overpotential(
-            time_s, voltage_V, current_density_A_m2, cycle_index=cycle_index
-        )
+    return per_cycle_overpotential(
+        time_s, voltage_V, current_density_A_m2, cycle_index=cycle_index, check_time_unit=False
+    )
 
 
 @dataclass(repr=False)

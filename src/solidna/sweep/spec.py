@@ -968,16 +968,42 @@ def _canonical(spec: SweepSpec) -> dict[str, Any]:
     }
 
 
+#: An entry a canonical spec lacks (a store written before the key existed).
+_ABSENT = object()
+
+#: Values of ``jump`` in words: ``None`` leaves cycle jumping to the cells, ``False`` is
+#: ``solidna sweep --full``.
+_JUMP_WORDS = {None: "automatic", True: "on", False: "off"}
+
+
+def _shown(path: str, value: Any) -> str:
+    """A canonical spec's value as a message shows it: in the spec file's words, not Python's
+    (``jump: None -> False`` reads ``jump: automatic -> off``)."""
+    if value is _ABSENT:
+        # "extrapolate" is stored only when true (see _canonical)
+        return "false" if path == "extrapolate" else "not given"
+    if path == "jump" and (value is None or isinstance(value, bool)):
+        return _JUMP_WORDS[value]
+    if value is None:
+        return "not set"
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as YAML and TOML write it
+    if isinstance(value, (list, tuple, Mapping)):
+        return json.dumps(value, ensure_ascii=False)
+    return repr(value)
+
+
 def spec_differences(old: Mapping[str, Any], new: Mapping[str, Any], prefix: str = "") -> list[str]:
-    """The entries where two canonical specs differ, as ``"key: old -> new"`` lines."""
+    """The entries where two canonical specs differ, as ``"key: old -> new"`` lines, the values
+    in the spec file's words (``"jump: automatic -> off"``, ``"design.seed: not set -> 3"``)."""
     out: list[str] = []
     for key in sorted(set(old) | set(new), key=str):
         path = f"{prefix}.{key}" if prefix else str(key)
-        a, b = old.get(key, "<absent>"), new.get(key, "<absent>")
+        a, b = old.get(key, _ABSENT), new.get(key, _ABSENT)
         if isinstance(a, Mapping) and isinstance(b, Mapping):
             out += spec_differences(a, b, path)
         elif a != b and not (_is_nan(a) and _is_nan(b)):
-            out.append(f"{path}: {a!r} -> {b!r}")
+            out.append(f"{path}: {_shown(path, a)} -> {_shown(path, b)}")
     return out
 
 

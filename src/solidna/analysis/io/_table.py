@@ -178,8 +178,13 @@ COLUMNS = {
 #: marks or NUL bytes: an export that never wrote its data, or a copy that failed) from data.
 BLANK_PROBE_BYTES = 65536
 
-#: What a file may be when the caller does not say which format it expects.
-ANY_INSTRUMENT_FILE = "an instrument data file (see solidna.analysis.io.FORMATS)"
+#: What a file may be when the caller does not say which format it expects, in the
+#: "--flag (CLI) / name (Python)" form whose CLI part alone the command line shows (the formats
+#: are listed under ``--format`` in ``solidna analyze --help``).
+ANY_INSTRUMENT_FILE = (
+    "an instrument data file (a format listed under --format (CLI) / "
+    "solidna.analysis.io.FORMATS (Python))"
+)
 
 
 def check_file(path: str | os.PathLike[str], expected: str = ANY_INSTRUMENT_FILE) -> Path:

@@ -865,8 +865,8 @@ def _text_table(
         if energy_axis is None:
             notes.append(
                 "no header names the energy axis: column 1 taken as binding energy [eV] "
-                "(assumed). If it is kinetic energy, name the column 'Kinetic energy [eV]' or "
-                "pass energy_axis='kinetic' (Python)"
+                "(assumed). If it is kinetic energy, name the column 'Kinetic energy [eV]' (or "
+                "pass energy_axis='kinetic' in Python)"
             )
     if energy_axis is not None and kinetic != (energy_axis == "kinetic"):
         notes.append(
