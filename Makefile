@@ -21,7 +21,7 @@ reproduce: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks examples
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 # The documentation site into site/, strict: a broken link, a failing tutorial block or an
 # unresolved API reference fails the build. Tutorials run their code, so this takes a few minutes.
