@@ -222,7 +222,7 @@ def test_times_in_hours_are_named_as_such() -> None:
     from solidna.calibrate.from_data import InterphaseFit
 
     t, v, j = _square_wave()
-    with pytest.raises(DataFormatError, match="time_s must be in seconds.*multiply by 3600"):
+    with pytest.raises(DataFormatError, match="the time must be in seconds.*multiply by 3600"):
         InterphaseFit().fit(t / 3600, v, j)
 
 

@@ -177,10 +177,10 @@ def _checked(time_s, **columns) -> tuple[np.ndarray, ...]:
     check_time_order(
         t,
         lambda k: (
-            f"time_s must not decrease; it goes from {t[k]:.6g} s to {t[k + 1]:.6g} s at index "
+            f"the time must not decrease; it goes from {t[k]:.6g} s to {t[k + 1]:.6g} s at index "
             f"{k + 1}. Sort the record by time (or concatenate files in order)."
         ),
-        lambda: "time_s spans no time (all values equal); pass a real record.",
+        lambda: "the time spans no time (all values equal); pass a real record.",
     )
     if "voltage_V" in columns:
         check_cell_voltage("voltage_V", rest[list(columns).index("voltage_V")])

@@ -169,11 +169,12 @@ def _check_capacity_units(q_given: np.ndarray, q_integrated: np.ndarray) -> None
     ratio = given / integrated
     if not (1 / CAPACITY_UNIT_FACTOR <= ratio <= CAPACITY_UNIT_FACTOR):
         raise DataFormatError(
-            f"capacity_Ah passes {ratio:.4g} times the charge that current_A integrates to over "
-            f"time_s ({given:.4g} against {integrated:.4g} A.h): the two are in different units "
-            "(a capacity in mA.h is 1000 times, in C 3600 times its value in A.h; a current in "
-            "mA gives 1000 times too much charge). Convert one of them, or leave capacity_Ah "
-            "out to integrate the current."
+            f"the capacity passes {ratio:.4g} times the charge that the current integrates to "
+            f"over the time ({given:.4g} against {integrated:.4g} A.h): the two are in different "
+            "units (a capacity in mA.h is 1000 times, in C 3600 times its value in A.h; a "
+            "current in mA gives 1000 times too much charge). Convert one of them (state the "
+            "unit in the column's header, e.g. 'Capacity [mA.h]'), or leave the capacity out "
+            "(capacity_Ah=None in Python) to integrate the current."
         )
 
 

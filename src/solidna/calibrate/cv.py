@@ -64,7 +64,7 @@ def _check_cv_units(time_s: np.ndarray, voltage_V: np.ndarray, limit_V: float) -
     rate = float(np.median(rates[rates > 0])) if np.any(rates > 0) else 0.0
     if rate > MAX_SCAN_RATE_V_S:
         raise DataFormatError(
-            f"The CV's scan rate reads {rate:.4g} V/s (median |dV/dt|): time_s must be in "
+            f"The CV's scan rate reads {rate:.4g} V/s (median |dV/dt|): the time must be in "
             "seconds. Times in hours: multiply by 3600; in minutes: by 60."
         )
 

@@ -530,7 +530,7 @@ def _check_units(half_cycle_s: float, voltage_V: np.ndarray, limit_V: float) -> 
     protection (millivolts)."""
     if half_cycle_s < MIN_HALF_CYCLE_S:
         raise DataFormatError(
-            f"The record's half cycles last {half_cycle_s:.4g} s (median): time_s must be in "
+            f"The record's half cycles last {half_cycle_s:.4g} s (median): the time must be in "
             f"seconds. Times in hours: multiply by 3600; in minutes: by 60. (Half cycles "
             f"shorter than {MIN_HALF_CYCLE_S:g} s are pulses, not a plating/stripping record.)"
         )
