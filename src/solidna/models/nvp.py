@@ -397,7 +397,14 @@ def _contact_resistance_ohm(T: pybamm.Symbol, *, anode: str) -> pybamm.Symbol:
     r_area = na_film_resistance(film, _na_thickness()) + positive_film_resistance(
         _positive_thickness()
     )
-    return r_area / area
+    # The film states live on PyBaMM's "current collector" domain; the contact resistance is one
+    # number for the cell, domainless as the parameter it replaces, so "Voltage [V]" stays
+    # domainless as in PyBaMM's own models. Left on the domain, it gave an experiment's
+    # unified-mode control residual (pybamm.Conditional over V - target) the shape () after
+    # discretisation against (1, 1) for its initial condition: every voltage, power and
+    # resistance step failed with pybamm.ModelError. The films are uniform across the 0-D
+    # ("uniform") current collector of these cells, where the y-z average is the identity.
+    return pybamm.yz_average(r_area) / area
 
 
 # The functional parameters of the half-cell (:func:`half_cell_parameter_values`) are
