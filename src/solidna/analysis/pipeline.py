@@ -124,6 +124,19 @@ class _Forward:
 # --------------------------------------------------------------------------------------------
 # Options
 # --------------------------------------------------------------------------------------------
+#: The largest value each per-file keyword accepts, in the SI unit :func:`analyze` reads it in
+#: (m2, kg, m, K), and why: values no laboratory cell has are a typo of the unit or the exponent
+#: (``area="1e99 cm2"`` was accepted and gave R0 = 7.6e83 Ohm.m2). The command line's options
+#: have the same bounds (``solidna.cli.analyze``; a test checks they agree).
+MEASURED_MAXIMA: dict[str, tuple[float, str]] = {
+    "area": (1.0, "laboratory cells are 0.1-1000 cm2"),
+    "mass": (1.0, "the active mass of a laboratory cell is mg to g"),
+    "thickness": (0.01, "electrolyte films and pellets are 1 um to a few mm thick"),
+    "temperature": (1273.15, "electrolytes are measured from about -100 to a few hundred degC"),
+    "ohmic_resistance": (100.0, "a cell of 1 MOhm.cm2 passes no measurable current in a CV"),
+}
+
+
 def _per_file(name: str, values, n: int, unit: str, what: str) -> list[float | None]:
     """One SI value per file from None, one value or one per file (strings with units)."""
     from solidna.units import to_si
@@ -137,14 +150,110 @@ def _per_file(name: str, values, n: int, unit: str, what: str) -> list[float | N
         raise InvalidOptionError(
             f"{name}: give one value for all {n} files or one per file; got {len(values)}."
         )
+    maximum, why = MEASURED_MAXIMA[name]
     # temperatures are checked against absolute zero by to_si; the others must be > 0
-    parsed = [to_si(v, unit, what, positive=unit != "K") for v in values]
+    parsed = [
+        to_si(v, unit, what, positive=unit != "K", maximum=maximum, hint=f"{why.capitalize()}.")
+        for v in values
+    ]
     return parsed * n if len(parsed) == 1 else parsed
 
 
-def _check_inputs(files: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """The input files as paths: each must exist and be a file, and none may be given twice."""
-    paths = [check_file(f) for f in files]
+#: What a file of each surface kind is, for the message about a missing, empty or unreadable
+#: file (the electrochemical kinds read any format of --format / solidna.analysis.io.FORMATS, the
+#: surface kinds none of them: "a format listed under --format" sent an XPS user to an option
+#: that --kind xps refuses). The formats are those of ``solidna analyze --help`` (FILE).
+SURFACE_FILES = {
+    "xps": "an XPS file (VAMAS .vms/.npl, PHI .pro, or an energy-intensity text export)",
+    "afm-force": "an AFM force curve (JPK .jpk-force, Asylum Igor .ibw, AFM Workshop .csv)",
+    "afm-map": "an AFM force map (JPK .jpk-force-map/.jpk-qi-data, or force curves)",
+    "topography": "a topography file (Bruker .di/.spm, Nanosurf .nid, Gwyddion .gwy)",
+}
+
+#: How a surface file starts (after blank lines): (signature, what it is, the --kind that reads
+#: it). Signatures from the files in the public test sets of pynxtools-xps, LG4X, vamas
+#: (VAMAS, PHI 'SOFH'), SurfaceTopography and gwyfile (Bruker '\\*File list', Nanosurf
+#: '[DataSet]', Gwyddion 'GWYP') and afmformats (AFM Workshop). Only a file that starts so is
+#: named; any other is left to the readers.
+_SURFACE_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"VAMAS Surface Chemical Analysis Standard", "a VAMAS XPS file", "xps"),
+    (b"SOFH", "a PHI XPS file (.pro/.spe)", "xps"),
+    (b"GWYP", "a Gwyddion topography file (.gwy)", "topography"),
+    (b"\\*File list", "a Bruker Nanoscope file (.di/.spm)", "topography"),
+    (b"[DataSet]", "a Nanosurf .nid file", "topography"),
+    (b"Force-Distance Curve", "an AFM Workshop force curve", "afm-force or afm-map"),
+)
+#: Extensions that only AFM software writes (binary or ZIP content without a text signature).
+_SURFACE_EXTENSIONS = {
+    ".jpk-force": ("a JPK force curve (.jpk-force)", "afm-force"),
+    ".jpk-force-map": ("a JPK force map (.jpk-force-map)", "afm-map"),
+    ".jpk-qi-data": ("a JPK QI map (.jpk-qi-data)", "afm-map"),
+    ".ibw": ("an Igor binary wave (.ibw, Asylum AFM)", "afm-force, afm-map or topography"),
+}
+
+
+def _other_kind(path: Path, kind: str) -> str | None:
+    """Why ``path`` is a file of another family than ``kind`` reads, with the --kind to use;
+    None when its start does not say (the readers then decide).
+
+    An electrochemical file given to a surface kind was read as a spectrum (a Gamry impedance
+    file as --kind xps gave 19 files of "peaks"); a VAMAS file given to --kind eis was "not a
+    ','-separated table, name its format with --format", which no --format can read.
+    """
+    if kind in SURFACE_KINDS:
+        from solidna.analysis.io import FORMATS, detect_format
+        from solidna.analysis.io.impedance_text import IMPEDANCE_TEXT_FORMATS
+
+        try:
+            fmt = detect_format(path)
+        except DataFormatError:
+            return None  # not one of the electrochemical formats
+        # a delimited table or a workbook may hold either family
+        if fmt in ("csv", "workbook"):
+            return None
+        # BioLogic and Gamry files hold impedance spectra or time series (a CV, a cycling run)
+        if fmt.startswith(("biologic", "gamry")):
+            fix = "--kind eis (impedance) or a cycling --kind (symmetric, cv, na-co2, nvp)"
+        elif fmt in IMPEDANCE_TEXT_FORMATS:
+            fix = "--kind eis"
+        else:
+            fix = "a cycling --kind (symmetric, cv, na-co2, nvp)"
+        what = FORMATS[fmt][1].removesuffix(" (impedance.py)")
+        return (
+            f"{path}: --kind {kind} reads {SURFACE_FILES[kind]}, but this file is cell data "
+            f"({what}). Analyse it with {fix}, in a run of its own if the other files "
+            "are of another kind."
+        )
+    hit = _SURFACE_EXTENSIONS.get(path.suffix.lower())
+    if hit is None:
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(256).lstrip(b"\xef\xbb\xbf \t\r\n")
+        except OSError:
+            return None
+        hit = next(
+            ((what, k) for sig, what, k in _SURFACE_SIGNATURES if head.startswith(sig)), None
+        )
+    if hit is None:
+        return None
+    what, fix = hit
+    return (
+        f"{path}: this is {what}, not cell data that --kind {kind} reads. Analyse it with "
+        f"--kind {fix}, in a run of its own if the other files are of another kind."
+    )
+
+
+def _check_inputs(files: Sequence[str | os.PathLike[str]], kind: str) -> list[Path]:
+    """The input files as paths: each must exist and be a file of the family ``kind`` reads,
+    and none may be given twice.
+
+    The messages name what ``kind`` reads (an XPS file for ``xps``, an instrument format of
+    --format for the electrochemical kinds), never an option of another kind.
+    """
+    from solidna.analysis.io._table import ANY_INSTRUMENT_FILE
+
+    expected = SURFACE_FILES.get(kind, ANY_INSTRUMENT_FILE)
+    paths = [check_file(f, expected) for f in files]
     if not paths:
         raise InvalidOptionError("No input files given; pass one or more instrument files.")
     seen: dict[Path, Path] = {}
@@ -156,6 +265,10 @@ def _check_inputs(files: Sequence[str | os.PathLike[str]]) -> list[Path]:
                 f"{p.resolve()} is given twice{same}: each file would be counted twice in the "
                 "results. Give every file once."
             )
+    for p in paths:
+        reason = _other_kind(p, kind)
+        if reason:
+            raise DataFormatError(reason)
     return paths
 
 
@@ -1176,7 +1289,16 @@ def analyze(
     anode = check_choice("anode type", str(anode), ("modified", "pristine"))
     if isinstance(files, (str, os.PathLike)):
         files = [files]
-    paths = _check_inputs(files)
+    paths = _check_inputs(files, kind)
+    if circuit is not None and kind == "eis":
+        from solidna.analysis.eis import _check_circuit
+
+        # checked before the files are read (the fit came after reading them all), under the
+        # keyword's name, which the command line spells as its option (--circuit)
+        try:
+            _check_circuit(circuit)
+        except InvalidOptionError as exc:
+            raise InvalidOptionError(f"circuit: {exc}") from None
     n = len(paths)
     if not (0 < float(window) <= 1):
         raise InvalidOptionError(f"window must lie in (0, 1]; got {window!r}.")
@@ -1195,7 +1317,14 @@ def analyze(
         "reference_cycle": reference_cycle,
         "ohmic_resistance_ohm_m2": None
         if ohmic_resistance is None
-        else to_si(ohmic_resistance, "ohm*m**2", "ohmic resistance", positive=True),
+        else to_si(
+            ohmic_resistance,
+            "ohm*m**2",
+            "ohmic resistance",
+            positive=True,
+            maximum=MEASURED_MAXIMA["ohmic_resistance"][0],
+            hint=f"{MEASURED_MAXIMA['ohmic_resistance'][1].capitalize()}.",
+        ),
         "model_fit": bool(model_fit),
         "drt": bool(drt),
     }

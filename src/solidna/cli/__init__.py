@@ -233,6 +233,8 @@ def _option_words(message: str, command: Any) -> str:
     # the API's other names only in their keyword form ("discharge_cutoff='1 V'"): as a plain
     # word the name may be the API's on purpose (a list of the arguments passed)
     for name, flag in API_NAMES.get(getattr(command, "name", ""), {}).items():
+        # "Drop columns=, or ..." reads "Drop --column, or ..." (no value follows)
+        message = re.sub(rf"(?<![\w-]){re.escape(name)}=(?=[\s.,;)]|$)", flag, message)
         message = re.sub(rf"(?<![\w-]){re.escape(name)}=", f"{flag}=", message)
     for name, flag in names.items():
         # a keyword as Python writes it ("Drop sheet=.", "Example: v_min='-0.5 V'")
@@ -247,7 +249,11 @@ def _option_words(message: str, command: Any) -> str:
 
 #: The API's argument names that a command's option carries under another name (command name ->
 #: {argument: flag}): ``simulate na-co2 --cutoff`` is ``discharge_cutoff`` of NaCO2Cell.cycle.
-API_NAMES: dict[str, dict[str, str]] = {"na-co2": {"discharge_cutoff": "--cutoff"}}
+#: ``analyze --column`` is ``columns`` of solidna.analysis.pipeline.analyze (and of read).
+API_NAMES: dict[str, dict[str, str]] = {
+    "na-co2": {"discharge_cutoff": "--cutoff"},
+    "analyze": {"columns": "--column"},
+}
 
 _BOTH_SHORT = re.compile(r"\b([a-z_]+)= / (--[\w-]+)")
 

@@ -728,7 +728,8 @@ def output_options(default: str | None, what: str = "the results"):
 # Tables
 # ---------------------------------------------------------------------------------------------
 def split_prefixes(only: list[str] | None) -> list[str] | None:
-    """``--only fig3f --only fig4h`` and ``--only fig3f,fig4h`` are the same request."""
+    """``--only fig3f --only fig4h`` and ``--only fig3f,fig4h`` are the same request; each
+    prefix must start a target id (:func:`solidna.reproduce.runner.check_prefixes`)."""
     if not only:
         return None
     prefixes = [p.strip() for item in only for p in item.split(",") if p.strip()]
@@ -739,7 +740,15 @@ def split_prefixes(only: list[str] | None) -> list[str] | None:
             f"--only: {only[0]!r} names no prefix; give one or more, e.g. --only fig3f,fig4h "
             "(leave --only out for all)."
         )
-    return prefixes
+    from solidna.errors import InvalidOptionError
+    from solidna.reproduce.runner import check_prefixes
+
+    # checked here so that the message names the option ("Unknown target prefix 'zzz': ..."
+    # did not): "Unknown target prefix 'zzz' given to --only: ..."
+    try:
+        return check_prefixes(prefixes)
+    except InvalidOptionError as exc:
+        raise InvalidOptionError(str(exc).replace(": ", " given to --only: ", 1)) from None
 
 
 def print_frame(frame: Any, fmt: TableFormat, table: Callable[[], Any]) -> None:

@@ -11,6 +11,7 @@ the kind given and the kinds it acts on.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import Annotated, Any
@@ -62,6 +63,39 @@ ELECTROCHEMICAL_KINDS = ("symmetric", "eis", "cv", "na-co2", "nvp")
 SURFACE_KINDS = ("xps", "afm-force", "afm-map", "topography")
 KINDS = ELECTROCHEMICAL_KINDS + SURFACE_KINDS
 _AFM = ("afm-force", "afm-map")
+
+#: The readers ``--format`` may force (the keys of solidna.analysis.io.FORMATS, written out so
+#: that the command line starts without importing the readers; a test checks they agree).
+#: Validated by the parser: "--format table" was "Unknown format 'table'", without the option.
+READERS = (
+    "biologic-mpr",
+    "biologic-mpt",
+    "neware",
+    "neware-csv",
+    "arbin",
+    "workbook",
+    "maccor",
+    "gamry-eis",
+    "zplot-eis",
+    "versastudio-eis",
+    "parstat",
+    "powersuite-eis",
+    "autolab-eis",
+    "chi-eis",
+    "zview-eis",
+    "relaxis-eis",
+    "csv",
+)
+
+_READER_CHOICE = AliasChoice(READERS)
+_nonempty_reader = nonempty_text("biologic-mpt", "detecting the reader from the content")
+
+
+def _reader(value: Any) -> str:
+    """``--format`` while parsing: an empty value is refused as one (not as an unknown reader),
+    any other must be one of :data:`READERS`."""
+    return _READER_CHOICE(_nonempty_reader(value))
+
 
 #: The kinds each option acts on (parameter name -> kinds), as solidna.analysis.pipeline and
 #: surface_pipeline use them. Given with another kind, an option would be ignored, so it is
@@ -123,7 +157,48 @@ BINDING_ENERGY = QuantityKind("eV", "a binding energy", "284.8 eV", "eV", positi
 PHOTON_ENERGY = QuantityKind("eV", "a photon energy", "1486.6 eV", "eV", positive=True)
 SPRING_CONSTANT = QuantityKind("N/m", "a spring constant", "0.1 N/m", "N/m", positive=True)
 #: A bare number is refused as for every quantity option: in SI (m/s) it would be absurd.
-SPUTTER_RATE = QuantityKind("m/s", "a sputter rate", "0.1 nm/s", "nm/s", positive=True)
+#: Ion guns remove 0.01-10 nm/s (argon monomer and cluster sources); 1 um/s is a typo's value.
+SPUTTER_RATE = QuantityKind(
+    "m/s",
+    "a sputter rate",
+    "0.1 nm/s",
+    "nm/s",
+    positive=True,
+    maximum=1e-6,
+    reason="ion guns remove about 0.01-10 nm/s",
+)
+
+#: Upper bounds of the measured cell's quantities: values no laboratory cell has, a typo of the
+#: unit or the exponent ('--area "1e99 cm2"' was accepted and gave R0 = 7.6e83 Ohm.m2 in the
+#: table). The same bounds as solidna.analysis.pipeline.MEASURED_MAXIMA (not imported: the
+#: command line starts without the analysis package; a test checks they agree).
+CELL_AREA = dataclasses.replace(
+    AREA, maximum=1.0, reason="laboratory cells are 0.1-1000 cm2"
+)  # 10 000 cm2
+ACTIVE_MASS = dataclasses.replace(
+    MASS, maximum=1.0, reason="the active mass of a laboratory cell is mg to g"
+)  # 1 kg
+ELECTROLYTE_THICKNESS = dataclasses.replace(
+    THICKNESS, maximum=0.01, reason="electrolyte films and pellets are 1 um to a few mm thick"
+)  # 1 cm
+MEASURED_TEMPERATURE = dataclasses.replace(
+    TEMPERATURE,
+    maximum=1273.15,
+    reason="electrolytes are measured from about -100 to a few hundred degC",
+)  # 1000 degC
+AREA_RESISTANCE_MAX = dataclasses.replace(
+    AREA_RESISTANCE,
+    maximum=100.0,
+    reason="a cell of 1 MOhm.cm2 passes no measurable current in a CV",
+)  # 1e6 Ohm.cm2
+#: AFM tips are nm to tens of um in radius, colloidal probes up to about 100 um.
+TIP_RADIUS = dataclasses.replace(
+    THICKNESS,
+    words="a tip radius",
+    example="10 um",
+    maximum=1e-3,
+    reason="AFM tips and colloidal probes are 1 nm to about 100 um in radius",
+)  # 1 mm
 
 
 #: ``--workers`` of afm-map at most: each is a Python process; beyond a few per core they only
@@ -342,8 +417,12 @@ def _print_summary(summary: dict[str, Any], out: Path) -> None:
                 Text(str(c["unit"])),
             )
         console.print(comp)
+    from solidna.cli import _option_words
+
     for note in summary.get("notes", []):
-        console.print(Text(f"note: {note}", style="dim"), soft_wrap=True)
+        # a note written for both ("give the area with area= / --area") keeps the CLI's part,
+        # as an error does
+        console.print(Text(f"note: {_option_words(note, None)}", style="dim"), soft_wrap=True)
     console.print(
         Text(f"Wrote {len(summary['outputs'])} files into {out}/ (report.html, summary.json)"),
         soft_wrap=True,
@@ -411,10 +490,8 @@ def analyze_command(
     format: _option(
         "format",
         str | None,
-        "force a reader: biologic-mpr, biologic-mpt, neware, neware-csv, arbin, workbook, "
-        "maccor, gamry-eis, zplot-eis, versastudio-eis, parstat, powersuite-eis, autolab-eis, "
-        "chi-eis, zview-eis, relaxis-eis, csv [default: detected from the content].",
-        parser=nonempty_text("biologic-mpt", "detecting the reader from the content"),
+        f"force a reader: {', '.join(READERS)} [default: detected from the content].",
+        parser=_reader,
         metavar="READER",
     ) = None,
     sheet: _option(
@@ -433,20 +510,20 @@ def analyze_command(
         "voltage, current, current density, capacity, cycle, step, frequency, z_re, z_im, -z_im, "
         "|z|, phase, -phase).",
     ) = None,
-    area: _per_file("area", AREA, "electrode area, e.g. 1 cm2") = None,
-    mass: _per_file("mass", MASS, "active mass for mAh/g, e.g. 0.5 mg") = None,
+    area: _per_file("area", CELL_AREA, "electrode area, e.g. 1 cm2, at most 10000 cm2") = None,
+    mass: _per_file("mass", ACTIVE_MASS, "active mass for mAh/g, e.g. 0.5 mg, at most 1 kg") = None,
     thickness: _per_file(
         "thickness",
-        THICKNESS,
+        ELECTROLYTE_THICKNESS,
         "electrolyte thickness for the conductivity (eis) and the model fits (symmetric "
-        "--forecast, cv), e.g. 60 um",
+        "--forecast, cv), e.g. 60 um, at most 1 cm",
         " [default: 60 um in the model fits]",
     ) = None,
     temperature: _per_file(
         "temperature",
-        TEMPERATURE,
+        MEASURED_TEMPERATURE,
         "temperature, e.g. 25 degC (eis: one per file for an Arrhenius fit; symmetric: of "
-        "the --forecast model fit)",
+        "the --forecast model fit; at most 1000 degC)",
         " [default: 25 degC in the fits]",
     ) = None,
     circuit: _option(
@@ -490,8 +567,8 @@ def analyze_command(
     ) = None,
     ohmic_resistance: _quantity(
         "ohmic_resistance",
-        AREA_RESISTANCE,
-        "R_ohm from EIS held in the Butler-Volmer fit, e.g. 12 ohm*cm2.",
+        AREA_RESISTANCE_MAX,
+        "R_ohm from EIS held in the Butler-Volmer fit, e.g. 12 ohm*cm2 (at most 1e6 ohm*cm2).",
     ) = None,
     model_fit: _option("model_fit", bool, "also fit the symmetric-cell model.") = True,
     data: _option("data", bool, "write each file's tidy table as CSV.") = True,
@@ -507,7 +584,9 @@ def analyze_command(
         "Hertz paraboloid, Sneddon cone or sphere, Bilodeau pyramid, or DMT on the retract curve.",
     ) = "paraboloid",
     tip_radius: _quantity(
-        "tip_radius", THICKNESS, "tip radius (paraboloid, sphere, dmt) [default: 10 um]."
+        "tip_radius",
+        TIP_RADIUS,
+        "tip radius (paraboloid, sphere, dmt), at most 1 mm [default: 10 um].",
     ) = None,
     half_angle: _quantity(
         "half_angle",
@@ -594,7 +673,7 @@ def analyze_command(
         "sputter_rate",
         SPUTTER_RATE,
         "sputter rate that turns the sputter time of a depth profile into depth, e.g. "
-        "0.1 nm/s [default: none, the profile is against sputter time].",
+        "0.1 nm/s, at most 1000 nm/s [default: none, the profile is against sputter time].",
     ) = None,
     photon_energy: _quantity(
         "photon_energy",
