@@ -93,6 +93,16 @@ PHOTON_ENERGY_RANGE_EV = (5.0, 20000.0)
 #: Ta2O5 reference rates of ion guns at 0.5-5 keV), widened by a decade each way. A bare number
 #: outside it (``0.1``, read as 0.1 m/s) warns with its SI reading; it is most likely nm/s.
 SPUTTER_RATE_TYPICAL_M_S = (1e-12, 1e-8)
+#: The largest sputter rate [m/s] accepted: ion guns remove about 0.01-10 nm/s (argon monomer
+#: and cluster sources); 1 um/s is a typo of the unit or the exponent, not a rate.
+SPUTTER_RATE_MAX_M_S = 1e-6
+#: The largest AFM tip radius [m] accepted: tips are 1 nm to tens of um in radius, colloidal
+#: probes up to about 100 um; 1 mm is a typo of the unit.
+TIP_RADIUS_MAX_M = 1e-3
+#: The largest relative sensitivity factor [-] accepted: on the Scofield scale (C 1s = 1) the
+#: strongest core levels of the periodic table stay below about 60 (Scofield 1976); 1000 is a
+#: typo, not a factor.
+RSF_MAX = 1000.0
 #: The kinds each option of :func:`surface_options` acts on (options -> kinds); one given with
 #: another kind would be ignored, so it is refused (the command line's table,
 #: ``solidna.cli.analyze.OPTION_KINDS``, agrees; a test checks).
@@ -273,7 +283,14 @@ def surface_options(
         "indenter": check_choice("indenter", indenter or "paraboloid", INDENTERS),
         "tip_radius_m": 10e-6
         if tip_radius is None
-        else to_si(tip_radius, "m", "tip radius", positive=True),
+        else to_si(
+            tip_radius,
+            "m",
+            "tip radius",
+            positive=True,
+            maximum=TIP_RADIUS_MAX_M,
+            hint="AFM tips and colloidal probes are 1 nm to about 100 um in radius.",
+        ),
         # a tip radius the file states (Optics11 Chiaro) replaces the default, not the user's
         "tip_radius_given": tip_radius is not None,
         "half_angle_deg": angle,
@@ -288,7 +305,13 @@ def surface_options(
         "sputter_rate_m_s": None
         if sputter_rate is None
         else to_si(
-            sputter_rate, "m/s", "sputter rate", positive=True, typical=SPUTTER_RATE_TYPICAL_M_S
+            sputter_rate,
+            "m/s",
+            "sputter rate",
+            positive=True,
+            typical=SPUTTER_RATE_TYPICAL_M_S,
+            maximum=SPUTTER_RATE_MAX_M_S,
+            hint="Ion guns remove about 0.01-10 nm/s.",
         ),
         "photon_energy_eV": hv,
         "spring_constant_N_m": None
@@ -330,7 +353,18 @@ def _check_rsf(rsf: Mapping[str, float] | None) -> dict[str, float] | None:
         return None
     out = {}
     for level, value in dict(rsf).items():
-        out[str(level)] = positive_float(value, f"sensitivity factor of {level!r}")
+        # "rsf: " names the keyword (the command line's --rsf) before the factor's own words
+        try:
+            factor = positive_float(value, f"sensitivity factor of {level!r}")
+        except InvalidOptionError as exc:
+            raise InvalidOptionError(f"rsf: {exc}") from None
+        if factor > RSF_MAX:
+            raise InvalidOptionError(
+                f"rsf: the sensitivity factor of {level!r} is {factor:g}, more than "
+                f"{RSF_MAX:g}: relative sensitivity factors (C 1s = 1) stay below about 60. "
+                "Give the factor of your table, e.g. 'Sn 3d5/2=14.8'."
+            )
+        out[str(level)] = factor
     return out
 
 
