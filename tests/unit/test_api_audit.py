@@ -146,7 +146,7 @@ def test_rate_test_needs_a_sequence():
 
 
 def test_nvp_cutoffs_in_the_wrong_order_are_refused_by_the_protocol():
-    with pytest.raises(OutOfRangeError, match="Lower cut-off 3.8 V is not below the upper"):
+    with pytest.raises(OutOfRangeError, match="lower_cutoff 3.8 V is not below upper_cutoff"):
         GalvanostaticCycling(1, 2, lower_cutoff="3.8 V", upper_cutoff="2.5 V")
 
 

@@ -347,6 +347,7 @@ def test_empty_nvp_window_names_both_options(tmp_path, args):
         "--lower-cutoff",
         "is not below --upper-cutoff",
         "the voltage window is empty",
+        "--lower-cutoff='2.5 V'",
         out=out,
     )
 

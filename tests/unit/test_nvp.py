@@ -71,7 +71,7 @@ def test_upper_cutoff_above_sse_stability_is_refused():
 def test_window_must_be_positive_and_non_empty():
     with pytest.raises(OutOfRangeError, match="at or below 0 V"):
         check_window("0 V", "3.8 V", 4.86)
-    with pytest.raises(OutOfRangeError, match="not below the upper"):
+    with pytest.raises(OutOfRangeError, match="not below upper_cutoff"):
         check_window("3.8 V", "2.5 V", 4.86)
     with pytest.raises(UnitError):
         check_window("2.5 A", "3.8 V", 4.86)

@@ -71,19 +71,6 @@ CUTOFF = dataclasses.replace(VOLTAGE, words="a cut-off voltage", positive=True)
 C_RATE_BOUNDS = (0.01, 10.0)
 
 
-def _check_window(lower: str, upper: str) -> None:
-    """Refuse an empty voltage window of ``simulate nvp`` under the options' names (the
-    protocol's message, "Lower cut-off 4 V is not below the upper cut-off 3 V", named neither)."""
-    from solidna.errors import InvalidOptionError
-    from solidna.units import to_si
-
-    if to_si(lower, "V", "lower cut-off") >= to_si(upper, "V", "upper cut-off"):
-        raise InvalidOptionError(
-            f"--lower-cutoff {lower!r} is not below --upper-cutoff {upper!r}: the voltage window "
-            "is empty. Give e.g. --lower-cutoff '2.5 V' --upper-cutoff '3.8 V' (Fig. S31)."
-        )
-
-
 def _c_rate(text: str) -> float:
     """A C-rate [C] as the API reads it (``1``, ``"2 C"``, ``"C/2"``), within
     :data:`C_RATE_BOUNDS`, or :class:`OptionValueError` in plain words."""
@@ -498,7 +485,6 @@ def nvp(
 
     refuse_unless(ctx, protocol == "cycling", "--protocol cycling", "c_rate", "cycles")
     refuse_unless(ctx, protocol == "rate", "--protocol rate", "c_rates", "cycles_per_rate")
-    _check_window(lower_cutoff, upper_cutoff)
     if protocol == "cycling":
         step = GalvanostaticCycling(c_rate, cycles, lower_cutoff, upper_cutoff)
     else:

@@ -169,19 +169,19 @@ def check_window(
         raise OutOfRangeError(f"Cut-off voltages must be finite; got {lower!r}, {upper!r}.")
     if anodic_limit_V is not None and hi >= anodic_limit_V:
         raise OutOfRangeError(
-            f"Upper cut-off {hi:g} V is outside the SSE's stability window: the SN-based "
+            f"upper_cutoff {hi:g} V is outside the SSE's stability window: the SN-based "
             f"electrolyte oxidises at {anodic_limit_V:g} V vs Na+/Na (Fig. S13). Use an upper "
             f"cut-off below {anodic_limit_V:g} V, e.g. {UPPER_CUTOFF!r}."
         )
     if lo <= 0:
         raise OutOfRangeError(
-            f"Lower cut-off {lo:g} V is at or below 0 V vs Na+/Na, where sodium would plate; "
+            f"lower_cutoff {lo:g} V is at or below 0 V vs Na+/Na, where sodium would plate; "
             f"use a positive value, e.g. {LOWER_CUTOFF!r}."
         )
     if lo >= hi:
         raise OutOfRangeError(
-            f"Lower cut-off {lo:g} V is not below the upper cut-off {hi:g} V; the window is "
-            f"empty. Example: {LOWER_CUTOFF!r} to {UPPER_CUTOFF!r}."
+            f"lower_cutoff {lo:g} V is not below upper_cutoff {hi:g} V: the voltage window is "
+            f"empty. Example: lower_cutoff={LOWER_CUTOFF!r}, upper_cutoff={UPPER_CUTOFF!r}."
         )
     return lo, hi
 
