@@ -296,9 +296,10 @@ def test_line_profile_gives_profile_roughness(tmp_path):
     w = np.zeros_like(x)
     w[:-1] += np.diff(x) / 2
     w[1:] += np.diff(x) / 2
+    # the height column states no unit: in the positions' unit, um (1 um = 1e3 nm)
     zc = z - np.average(z, weights=w)
-    assert res["Rq [nm]"] == pytest.approx(np.sqrt(np.average(zc**2, weights=w)) * 1e9)
-    assert res["Ra [nm]"] == pytest.approx(np.average(np.abs(zc), weights=w) * 1e9)
+    assert res["Rq [nm]"] == pytest.approx(np.sqrt(np.average(zc**2, weights=w)) * 1e3)
+    assert res["Ra [nm]"] == pytest.approx(np.average(np.abs(zc), weights=w) * 1e3)
     # levelled: a straight line through an exact line leaves nothing
     g = tmp_path / "tilted.csv"
     g.write_text("x,z\n" + "\n".join(f"{a},{1 + 0.3 * a}" for a in x) + "\n")

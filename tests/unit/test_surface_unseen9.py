@@ -67,8 +67,9 @@ def test_plural_unit_names_and_underscored_column_names(tmp_path):
     )
     topo = read_topography(f)
     assert topo.positions_m[-1] == pytest.approx((X_UM[-1] - X_UM[0]) * 1e-6)
-    # the height column states no unit: metres, as any unit-less height, and said so
-    assert topo.heights_m == pytest.approx(Z_UM)
+    # the height column states no unit: in the positions' unit (one length unit per profile,
+    # as SurfaceTopography reads it), and said so
+    assert topo.heights_m == pytest.approx(Z_UM * 1e-6)
     assert any("'y1' states no unit" in n for n in topo.notes), topo.notes
 
     g = tmp_path / "map.csv"

@@ -440,16 +440,20 @@ def _read_named_table(p: Path, channel: str | int | None) -> Topography | None:
     assumed = None
     if x_col is not None and not heights and len(header) == 2 and y_col is None:
         # a profile whose height column states no unit beside a lateral column that does
-        # (SurfaceTopography's csv-1.csv: "X_(microns),y1"): SurfaceTopography took both
-        # columns for metres, the positions 1e6 times too far apart. The positions are read in
-        # their unit; the height, which states none, in metres as any unit-less height
+        # (SurfaceTopography's csv-1.csv: "X_(microns),y1"). The height is in the lateral
+        # column's unit: a SurfaceTopography topography has one length unit, taken from the
+        # lateral column, and its Dektak reader rescales the heights only when their column
+        # names a unit of its own (SurfaceTopography/IO/XYZ.py, read_text_header_dektak). Read
+        # in metres, a profile in um came out 1e6 times too rough (heights of 18 m beside 13 um
+        # steps in csv-1.csv).
         other = 1 - x_col
         if _NAMED_UNIT.match(header[other].strip()) is None:
-            factors = tuple(1.0 if k == other else f for k, f in enumerate(factors))
+            factors = tuple(factors[x_col] if k == other else f for k, f in enumerate(factors))
             heights = [other]
             assumed = (
-                f"the height column {names[other]!r} states no unit: taken as metres (if it is "
-                f"in the unit of {header[x_col]!r}, name it so, e.g. '{names[other]} (um)')"
+                f"the height column {names[other]!r} states no unit: taken in the unit of "
+                f"{header[x_col]!r}, as SurfaceTopography reads one unit for a profile (if it "
+                f"is in another, name it so, e.g. '{names[other]} (nm)')"
             )
     if x_col is None or not heights:
         if any(_NAMED_UNIT.match(c) and f is None for c, f in zip(header, factors, strict=True)):

@@ -354,7 +354,10 @@ def read(
             warnings.warn(text, w.category, stacklevel=user_stacklevel())
         m.source = p
         m.notes[:] = [note.replace(str(readable), str(p)) for note in m.notes]
-    m.notes.append(f"text in {encoding.upper()}: read through a UTF-8 copy.")
+    if encoding == "utf-8-sig":
+        m.notes.append("a UTF-8 byte-order mark at its start: read through a copy without it.")
+    else:
+        m.notes.append(f"text in {encoding.upper()}: read through a UTF-8 copy.")
     return m
 
 
@@ -401,13 +404,19 @@ def _utf16_encoding(head: bytes) -> str | None:
 
 def _copied_encoding(head: bytes) -> str | None:
     """The encoding of text that the readers, which expect UTF-8 or a Western code page, must be
-    handed as a UTF-8 copy: UTF-16 (:func:`_utf16_encoding`), or GB18030, the code page of
+    handed as a UTF-8 copy: UTF-16 (:func:`_utf16_encoding`), UTF-8 with a byte-order mark
+    (``"utf-8-sig"``; the copy is without it), or GB18030, the code page of
     Chinese Windows (Landt's LANDdt and Neware's BTSDA export Chinese column names in it), when
     the text is not UTF-8 and decoded so names Chinese cycler columns (a Western code page
     decoded as GB18030 gives other characters); else None."""
     wide = _utf16_encoding(head)
     if wide is not None:
         return wide
+    if head.startswith(codecs.BOM_UTF8):
+        # an instrument export re-saved as "UTF-8" by Windows Notepad or Excel ("CSV UTF-8")
+        # starts with a byte-order mark: the magic line of an EC-Lab, Gamry, ZPlot or
+        # VersaStudio file is then not at the start, and the file was refused as another format
+        return "utf-8-sig"
     if decodes(head, "utf-8") or not decodes(head, "gb18030"):
         return None
     text = head.decode("gb18030", errors="replace")
@@ -416,25 +425,36 @@ def _copied_encoding(head: bytes) -> str | None:
 
 @contextlib.contextmanager
 def _utf8_copy(path: Path) -> Iterator[tuple[Path, str | None]]:
-    """``(path, None)``, or for text in UTF-16 or GB18030 (:func:`_copied_encoding`) a UTF-8
-    copy under the same name in a temporary directory and that encoding (every reader,
-    impedance.py's too, then reads it as it reads any text export); the copy is deleted on
-    leaving the block, also after an error."""
+    """``(path, None)``, or for text in UTF-16, UTF-8 with a byte-order mark or GB18030
+    (:func:`_copied_encoding`) a UTF-8 copy under the same name in a temporary directory and
+    that encoding (every reader, impedance.py's too, then reads it as it reads any text export);
+    the copy is deleted on leaving the block, also after an error."""
     with open(path, "rb") as fh:
         encoding = _copied_encoding(fh.read(_HEAD_BYTES))
     if encoding is None:
         yield path, None
         return
-    try:
-        text = path.read_bytes().decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise DataFormatError(
-            f"{path}: looks like {encoding} text but does not decode as such ({exc.reason} at "
-            f"byte {exc.start}). Save it again as UTF-8 text, or check that it is complete."
-        ) from None
+    data = path.read_bytes()
+    if encoding == "utf-8-sig":
+        # only the mark goes: the bytes after it are left to the readers' own decoding, which
+        # also reads a file whose text after the mark is in a Windows code page (a mark put
+        # before a Maccor export whose header holds bytes that are not UTF-8)
+        text = None
+        data = data[len(codecs.BOM_UTF8) :]
+    else:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise DataFormatError(
+                f"{path}: looks like {encoding} text but does not decode as such ({exc.reason} "
+                f"at byte {exc.start}). Save it again as UTF-8 text, or check that it is complete."
+            ) from None
     with tempfile.TemporaryDirectory(prefix="solidna-") as folder:
         copy = Path(folder) / path.name
-        copy.write_text(text.lstrip("\ufeff"), encoding="utf-8", newline="")
+        if text is None:
+            copy.write_bytes(data)
+        else:
+            copy.write_text(text.lstrip("\ufeff"), encoding="utf-8", newline="")
         yield copy, encoding
 
 

@@ -340,7 +340,15 @@ _SUFFIX_UNITS = {
     "wh": "W*h",
     "mwh": "mW*h",
     "ohm": "ohm",
+    "ohms": "ohm",
+    # impedance in kOhm and mOhm, frequency in kHz and times in ms, written "Zre_kOhm",
+    # "Zre_mOhm", "f_kHz", "t_ms" as the brackets of other columns are
+    "kohm": "kohm",
+    "mohm": "mohm",
     "hz": "Hz",
+    "khz": "kHz",
+    "ms": "ms",
+    "deg": "deg",
 }
 
 
@@ -381,6 +389,9 @@ def split_header(name: str) -> tuple[str, str | None]:
         m = pattern.match(text)
         unit = m.group("unit").lower() if m else None
         if unit in units and (unit != "min" or _TIME_STEM.search(m.group("stem"))):
+            if unit == "mohm" and m.group("unit")[0] == "M":
+                # "Z_MOhm" is megaohms, "Z_mOhm" milliohms: the case of the prefix decides
+                return m.group("stem"), "Mohm"
             return m.group("stem"), units[unit]
     return text, None
 
@@ -555,6 +566,30 @@ def numeric_column(
     if not bad.any():
         return as_num.to_numpy(dtype=float, na_value=np.nan), None
     text = values.astype(str)
+    comma = text[bad].str.fullmatch(r"\s*[-+]?\d*,\d+(?:[eE][-+]?\d+)?\s*")
+    filled = text[values.notna() & (text.str.strip() != "")]
+    if (
+        comma.all()
+        and not filled.str.contains(".", regex=False).any()
+        and not text[bad].str.fullmatch(r"\s*[-+]?\d{1,3},\d{3}\s*").all()
+    ):
+        # every cell that is not a whole number has a decimal comma, and one at least cannot be
+        # a thousands separator ("0,0747"): numbers stored as text in a spreadsheet of a locale
+        # with decimal commas (a CSV imported into Excel as text)
+        if notes is not None:
+            notes.append(f"{what} holds numbers with decimal commas: read as such.")
+        number = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+        return number.where(values.notna()).to_numpy(dtype=float, na_value=np.nan), None
+    if comma.any():
+        # "3,500": a decimal comma, or a comma between digit groups; read as the number 3 with
+        # the unit ",500" the message spoke of mixed units
+        cell = text[bad][comma].iloc[0]
+        raise DataFormatError(
+            f"{path}: {what} holds {cell!r}, a number with a comma that may be a decimal comma "
+            "or a thousands separator (the file's numbers were read with a decimal point). Save "
+            "the table again with one decimal mark: a point, or commas with ';' between the "
+            "columns."
+        )
     parts = text.str.extract(_NUMBER_WITH_UNIT)
     if parts[0].isna()[values.notna()].any():
         k = int(np.flatnonzero((parts[0].isna() & values.notna()).to_numpy())[0])

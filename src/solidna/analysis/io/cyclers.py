@@ -56,11 +56,20 @@ from solidna.analysis.io._table import (
     one_line,
     parse_durations,
     split_header,
+    text_encoding,
     unit_factor,
     wall_clock,
     without_thousands,
 )
-from solidna.analysis.io.generic import _current_sign, _time_unit_from_wall_clock, read_delimited
+from solidna.analysis.io.generic import (
+    _current_sign,
+    _decimal_mark,
+    _sniff,
+    _time_unit_from_wall_clock,
+    _without_digit_groups,
+    read_csv,
+    read_delimited,
+)
 from solidna.errors import DataFormatError, InvalidOptionError
 
 __all__ = [
@@ -565,10 +574,14 @@ ARBIN_COLUMNS = {
 }
 
 
-def _arbin_frame(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
-    raw = raw.rename(columns=lambda c: str(c).strip())
+def _arbin_columns(raw: pd.DataFrame) -> tuple[dict[str, str], list[str]]:
+    """Quantity -> column of Arbin's own names in ``raw``, and the missing time, voltage and
+    current names."""
     # Newer exports write "Test Time (s)", "Voltage (V)" ...: compare without spaces.
-    squeeze = {re.sub(r"\s+", "", c).replace("Test_Time", "TestTime"): c for c in raw.columns}
+    squeeze = {
+        re.sub(r"\s+", "", str(c).strip()).replace("Test_Time", "TestTime"): str(c).strip()
+        for c in raw.columns
+    }
     need = {}
     for col, key in ARBIN_COLUMNS.items():
         norm = col.replace("Test_Time", "TestTime")
@@ -578,6 +591,22 @@ def _arbin_frame(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     missing = [
         c for c, k in ARBIN_COLUMNS.items() if k in ("time", "voltage", "current") and k not in need
     ]
+    return need, missing
+
+
+def _arbin_missing(raw: pd.DataFrame) -> bool:
+    """True when ``raw`` lacks one of Arbin's time, voltage and current columns (by name and
+    unit) but names each quantity with some unit: an Arbin table edited after the export."""
+    _, missing = _arbin_columns(raw)
+    if not missing:
+        return False
+    stems = {re.sub(r"[\s_]+", "", split_header(str(c))[0]).lower() for c in raw.columns}
+    return {"testtime", "voltage", "current"} <= stems
+
+
+def _arbin_frame(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
+    raw = raw.rename(columns=lambda c: str(c).strip())
+    need, missing = _arbin_columns(raw)
     if missing:
         raise DataFormatError(
             f"{path}: Arbin export without {', '.join(missing)} (columns: "
@@ -632,8 +661,27 @@ def read_arbin(
         from solidna.analysis.io.workbook import read_workbook
 
         return read_workbook(path, area_m2=area_m2, progress=progress, arbin=True)
-    raw = read_delimited(path, sep=",", skiprows=0, progress=progress)
-    return arbin_measurement(raw, path, area_m2=area_m2)
+    # A CSV re-saved from Excel in a European locale is separated by semicolons with decimal
+    # commas, and Excel's "Unicode text" by tabs: the delimiter and decimal mark are sniffed, as
+    # for any text table (the header is the first line, as detect_format found it)
+    with open(path, "rb") as fh:
+        encoding = text_encoding(fh.read(1 << 16), "cp1252")
+    sep, _, decimal = _sniff(path, encoding)
+    raw = read_delimited(
+        path, sep=sep, skiprows=0, decimal=decimal, encoding=encoding, progress=progress
+    )
+    notes: list[str] = []
+    raw = _without_digit_groups(raw, decimal, notes)
+    if _arbin_missing(raw):
+        # Arbin's names with other units ("Current(mA)", "Voltage(mV)", a table edited after
+        # the export): the generic reader converts the units its headers name
+        m = read_csv(path, area_m2=area_m2, progress=progress)
+        m.notes.append(
+            "Arbin column names with other units than Arbin's own: read as a generic table, "
+            "in the units the headers name."
+        )
+        return m
+    return arbin_measurement(raw, path, area_m2=area_m2, notes=notes)
 
 
 def arbin_measurement(
@@ -721,21 +769,34 @@ def _maccor_unit(column: str) -> str:
     return _MACCOR_UNITS.get(column) or split_header(column)[1] or ""
 
 
+def _maccor_delimiter(line: str) -> str | None:
+    """The delimiter of a Maccor column-header line (``Rec ... Md``), or None for another line.
+
+    Maccor writes tabs; the export opened in Excel and saved again has commas, or semicolons
+    in a locale with decimal commas.
+    """
+    for sep in ("\t", ",", ";"):
+        # case as written varies by Maccor version and template ("Md", "MD")
+        cells = [c.strip().lower() for c in line.rstrip("\r\n").split(sep)]
+        if (
+            len(cells) > 2
+            and cells[0] in ("rec", "rec#")
+            and any(c in cells for c in ("md", "state"))
+        ):
+            return sep
+    return None
+
+
 def maccor_header_line(lines: list[str]) -> int | None:
     """Index of the column-header line of a Maccor text export, or None."""
-    for k, line in enumerate(lines):
-        # case as written varies by Maccor version and template ("Md", "MD")
-        cells = [c.strip().lower() for c in line.rstrip("\r\n").split("\t")]
-        if cells and cells[0] in ("rec", "rec#") and any(c in cells for c in ("md", "state")):
-            return k
-    return None
+    return next((k for k, line in enumerate(lines) if _maccor_delimiter(line)), None)
 
 
 @fill_doc
 def read_maccor(
     path: Path, *, area_m2: float | None = None, progress: Progress | None = None
 ) -> Measurement:
-    """Read a Maccor tab-separated text export.
+    """Read a Maccor tab-separated text export (also re-saved by Excel with "," or ";").
 
     %(Parameters: file, area_m2, file_progress)s
 
@@ -756,12 +817,18 @@ def read_maccor(
             "first 40 lines. Read it as format='csv' with a column mapping."
         )
     metadata: dict[str, Any] = {"instrument": "Maccor"}
+    notes: list[str] = []
+    sep = _maccor_delimiter(head[k]) or "\t"
+    decimal = "."
+    if sep != ",":
+        # re-saved with ";" in a locale with decimal commas: the rows below the header decide
+        decimal = _decimal_mark([c for line in head[k + 1 :] for c in line.strip().split(sep)])
     for line in head[:k]:
         # "key:<tab>value" pairs, one or several to a line ("Procedure:\tX.000\tDescription:\t");
         # MIMS writes some keys after a space, their value after a space too ("...\\x.001
         # Procedure: y.000\tComment/Barcode: z"): cut there first
         text = _MACCOR_INLINE_KEY.sub(lambda m: f"\t{m.group(1)}:\t", line.rstrip("\r\n"))
-        cells = [c.strip() for c in text.split("\t")]
+        cells = [c.strip() for c in re.split(f"\t|{re.escape(sep)}", text)]
         j = 0
         while j < len(cells) - 1:
             key = cells[j].rstrip(":").strip()
@@ -770,8 +837,11 @@ def read_maccor(
                 j += 2
             else:
                 j += 1
-    raw = read_delimited(path, sep="\t", skiprows=k, encoding="latin-1", progress=progress)
+    raw = read_delimited(
+        path, sep=sep, skiprows=k, decimal=decimal, encoding="latin-1", progress=progress
+    )
     raw.columns = [str(c).strip() for c in raw.columns]
+    raw = _without_digit_groups(raw, decimal, notes)
     cols = {}
     lower = {c.lower(): c for c in reversed(raw.columns)}  # the first of a repeated name
     for key, names in _MACCOR.items():
@@ -796,7 +866,6 @@ def read_maccor(
     raw = raw.dropna(subset=[cols["time"]]).reset_index(drop=True)
     mode = raw[cols["mode"]].astype(str).str.strip().str.upper().str[:1]
     sign = np.select([mode == "C", mode == "D"], [1.0, -1.0], 0.0)
-    notes: list[str] = []
     durations = parse_durations(raw[cols["time"]])
     if durations is not None:
         time_s = durations

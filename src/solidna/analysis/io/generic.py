@@ -111,7 +111,23 @@ _SNIFF_LINES = 200
 #: "Impedance Phase Degrees (')", beside "Impedance Magnitude (Ohms)").
 _PHASE_IN_DEGREES = re.compile(r"(-?(?:impedance)?phase)(?:in)?degrees?")
 
-_NUMBERISH = re.compile(r"^\s*[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?\s*$")
+_NUMBERISH = re.compile(
+    r"^\s*[-+]?(\d+[.,]?\d*|[.,]\d+|\d{1,3}(?:(?P<sep>[,.' \u00a0\u202f])\d{3})"
+    r"(?:(?P=sep)\d{3})*(?:[.,]\d*)?)([eE][-+]?\d+)?\s*$"
+)
+#: A number with digit groups, as a spreadsheet writes it with "Use 1000 separator" on: a comma
+#: (English), a point (German, "1.020,5"), a space or no-break space (French, "1 020,5") or an
+#: apostrophe (Swiss, "1'020.5") between groups of three digits.
+_GROUPED = re.compile(
+    r"^\s*[-+]?\d{1,3}(?P<sep>[,.' \u00a0\u202f])\d{3}(?:(?P=sep)\d{3})*"
+    r"(?P<dec>[.,]\d*)?(?:[eE][-+]?\d+)?\s*$"
+)
+
+
+#: Column names that are a unit word (Maccor's "mAmps", "mVolts"): the quantity's alias and
+#: the unit. A Maccor export opened in Excel and saved as CSV is read by the generic reader,
+#: which read "Volts" but found no current in "mAmps".
+_NAMED_IN_UNITS = {"mamps": ("amps", "mA"), "mvolts": ("volts", "mV")}
 
 
 def _norm(stem: str) -> str:
@@ -179,6 +195,8 @@ def map_columns(
             # the unit is a word of the name ("Impedance Phase Degrees (')": SMaRT writes an
             # apostrophe for the degree sign, which would read as a lost character)
             norm, unit = in_degrees.group(1), "deg"
+        if norm in _NAMED_IN_UNITS and unit is None:
+            norm, unit = _NAMED_IN_UNITS[norm]
         for key, aliases in ALIASES.items():
             if norm in aliases and key not in found:
                 if key in ("z_im", "-z_im") and ("z_im" in found or "-z_im" in found):
@@ -1000,8 +1018,7 @@ def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
         delimiter = dialect.delimiter
     except csv.Error:
-        counts = {d: sample.count(d) for d in (",", ";", "\t")}
-        delimiter = max(counts, key=counts.get)
+        delimiter = _delimiter_of_rows(head)
     # None of those in the file: columns separated by spaces ("f Z' Z''" over "1000.0 109.0
     # -26.5", pyimpspec's space-separated export), read as runs of white space; so too where
     # every comma is the decimal mark of a number between spaces ("10000,0 10,02 -1,59")
@@ -1023,7 +1040,11 @@ def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
         | ({len(_join_date_times(row))} if delimiter == WHITESPACE else set())
         for row in split
     ]
-    blank = [not line.strip() for line in head]
+    # a row of empty cells (",,,": Excel writes one for every row it once used) is blank too
+    blank = [
+        not line.strip() or not any(x.strip() for x in row)
+        for line, row in zip(head, split, strict=True)
+    ]
     # Of the candidate headers, the one above the longest run of such numeric lines (blank lines
     # do not end a run): a metadata block of "Key:,value" lines has pairs that look like a header
     # and one data row ("Test:,25205"; "Parameter names:,..." over "Parameter values:,...").
@@ -1042,12 +1063,68 @@ def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
             skip, best = k, run
     decimal = "."
     if delimiter != ",":
-        data = [x for row in split[skip + 1 :] for x in row]
-        if any(re.fullmatch(r"\s*[-+]?\d+,\d+\s*", x) for x in data) and not any(
-            re.fullmatch(r"\s*[-+]?\d+\.\d+\s*", x) for x in data
-        ):
-            decimal = ","
+        decimal = _decimal_mark([x for row in split[skip + 1 :] for x in row])
     return delimiter, offset + skip, decimal
+
+
+def _delimiter_of_rows(lines: list[str]) -> str:
+    """The delimiter that splits the most lines into rows of numbers of one width, for a table
+    the csv sniffer cannot decide (a block of "key;value" lines above it).
+
+    Counting the delimiters alone took "," for that of a table separated by ";" whose numbers
+    have decimal commas ("200015,6;825,8584;1367,239" has more commas than semicolons), and its
+    header was not found. Without any such rows, the most frequent delimiter.
+    """
+    best, rows = None, 0
+    for delimiter in (",", ";", "\t"):
+        widths: dict[int, int] = {}
+        for line in lines:
+            fields = _fields(line, delimiter)
+            filled = [x for x in fields if x.strip()]
+            if len(fields) > 1 and filled and all(_NUMBERISH.match(x) for x in filled):
+                widths[len(fields)] = widths.get(len(fields), 0) + 1
+        most = max(widths.values(), default=0)
+        if most > rows:
+            best, rows = delimiter, most
+    if best is not None:
+        return best
+    sample = "".join(lines)
+    counts = {d: sample.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=counts.get)
+
+
+#: A number with a decimal comma or point and nothing else ("3,0006", "2,00015E+05").
+_DECIMAL = {mark: re.compile(rf"\s*[-+]?\d*\{mark}\d+(?:[eE][-+]?\d+)?\s*") for mark in (",", ".")}
+#: One digit group after one to three digits ("1.020", "1,020"): a decimal mark or a thousands
+#: separator, which the cell alone cannot tell.
+_ONE_GROUP = re.compile(r"\s*[-+]?\d{1,3}[.,]\d{3}\s*")
+
+
+def _decimal_mark(cells: list[str]) -> str:
+    """The decimal mark (``","`` or ``"."``) of a table's cells (not comma-separated).
+
+    A cell that can only be read one way decides: ``"3,0006"`` or ``"1.020,5"`` has a decimal
+    comma, ``"3.0006"`` or ``"1,020.5"`` a decimal point. ``"1.020"`` (one group of three
+    digits) is either, and so does not decide: a German export whose times pass 1000 s
+    (``"1.020"``) beside voltages ``"3,0006"`` was read with a decimal point, every voltage
+    refused. With no deciding cell, a decimal comma needs commas between digits and no point.
+    """
+    comma = point = False
+    for x in cells:
+        grouped = _GROUPED.fullmatch(x)
+        if grouped and grouped.group("dec"):
+            comma |= grouped.group("dec")[0] == ","
+            point |= grouped.group("dec")[0] == "."
+        elif not _ONE_GROUP.fullmatch(x):
+            comma |= bool(_DECIMAL[","].fullmatch(x))
+            point |= bool(_DECIMAL["."].fullmatch(x))
+    if comma != point:
+        return "," if comma else "."
+    if any(re.fullmatch(r"\s*[-+]?\d+,\d+\s*", x) for x in cells) and not any(
+        re.fullmatch(r"\s*[-+]?\d+\.\d+\s*", x) for x in cells
+    ):
+        return ","
+    return "."
 
 
 #: A number written with a decimal comma ("10,0253", "-1,5911E-03", "5").
@@ -1383,6 +1460,7 @@ def read_csv(
             names=names,
         )
     raw.columns = [str(c).strip() for c in raw.columns]
+    raw = _without_digit_groups(raw, decimal, notes)
     if units is not None:
         raw = _with_units_row(raw, units, notes)
     elif _is_marked(list(raw.columns)) and raw.iloc[:, -1].isna().all():
@@ -1396,6 +1474,52 @@ def read_csv(
     raw = _drop_point_count(raw, path, notes)
     raw = _drop_end_marker(raw, notes)
     return table_measurement(raw, path, columns=columns, area_m2=area_m2, notes=notes)
+
+
+def _without_digit_groups(raw: pd.DataFrame, decimal: str, notes: list[str]) -> pd.DataFrame:
+    """``raw`` with the columns of numbers written with digit groups (:data:`_GROUPED`) as floats.
+
+    pandas reads such a column as text and the quantity readers then refused it or, worse, read
+    ``"1.020"`` as 1.02 where the file's decimal mark is a comma. A column is converted only
+    when every filled cell is a plain number in the file's decimal mark (``decimal``) or a
+    grouped one with one separator that is not the decimal mark; a comma between groups (the
+    mark a comma-separated file must quote) also needs a decimal point in the column, as
+    :func:`~solidna.analysis.io._table.without_thousands` asks, since ``"1,020"`` alone may be
+    a decimal comma.
+    """
+    plain = re.compile(rf"\s*[-+]?(?:\d+\{decimal}?\d*|\{decimal}\d+)(?:[eE][-+]?\d+)?\s*")
+    converted = []
+    for name in raw.columns:
+        col = raw[name]
+        if pd.api.types.is_numeric_dtype(col.dtype):
+            continue
+        text = col[col.notna()].astype(str)
+        text = text[text.str.strip() != ""]
+        if text.empty:
+            continue
+        groups = text.str.extract(_GROUPED)
+        seps = set(groups["sep"].dropna())
+        marks = {m[0] for m in groups["dec"].dropna() if m}
+        grouped = groups["sep"].notna()
+        if (
+            len(seps) != 1
+            or decimal in seps
+            or (marks and marks != {decimal})
+            or not text[~grouped].str.fullmatch(plain).all()
+            or (seps == {","} and not text.str.contains(".", regex=False).any())
+        ):
+            continue
+        sep = seps.pop()
+        numbers = text.str.replace(sep, "", regex=False).str.replace(decimal, ".", regex=False)
+        raw[name] = pd.to_numeric(numbers, errors="coerce").reindex(raw.index)
+        converted.append(f"{name!r} ({sep!r})")
+    if converted:
+        notes.append(
+            "numbers written with digit-group separators read without them: "
+            + ", ".join(converted)
+            + "."
+        )
+    return raw
 
 
 @fill_doc

@@ -37,6 +37,7 @@ Own code where impedance.py does not serve:
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import tempfile
@@ -140,27 +141,62 @@ def detect_impedance_text(lines: list[str], head_text: str) -> str | None:
     return None
 
 
+def _parstat_table(path: Path) -> pd.DataFrame:
+    """The Parstat table as text (decimal commas as points, :func:`_normalised_lines`)."""
+    text = "\n".join(_normalised_lines(_decode(path.read_bytes()), "parstat"))
+    try:
+        return pd.read_csv(io.StringIO(text), sep="\t", index_col=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataFormatError(
+            f"{path}: cannot read it as a Parstat tab-separated table ({one_line(exc)}). "
+            "Export the data again."
+        ) from None
+
+
+def _parstat_number(raw: pd.DataFrame, column: str, path: Path) -> np.ndarray:
+    """A Parstat column as floats, or a clear error naming the column and the cell."""
+    try:
+        return raw[column].to_numpy(dtype=float)
+    except KeyError:
+        raise DataFormatError(
+            f"{path}: the Parstat table has no {column!r} column (columns: "
+            f"{', '.join(map(repr, raw.columns))}). Export the data again with it."
+        ) from None
+    except ValueError:
+        cells = pd.to_numeric(raw[column], errors="coerce").isna() & raw[column].notna()
+        cell = raw[column][cells].iloc[0]
+        raise DataFormatError(
+            f"{path}: the Parstat column {column!r} holds {cell!r}, not a number. Export the "
+            "data again with numbers only."
+        ) from None
+
+
 def _parstat_timeseries(path: Path, notes: list[str]) -> pd.DataFrame:
-    raw = pd.read_csv(path, sep="\t", index_col=False, encoding="latin-1")
+    raw = _parstat_table(path)
     raw.columns = [str(c).strip() for c in raw.columns]
     raw = raw.loc[:, [c for c in raw.columns if not c.startswith("Unnamed")]]
-    at_dc = raw["Frequency (Hz)"].to_numpy(dtype=float) == 0
+    at_dc = _parstat_number(raw, "Frequency (Hz)", path) == 0
     part = raw.loc[at_dc]
     notes.append(
         "Parstat current taken with the file's sign (the export does not state its convention)."
     )
     return pd.DataFrame(
         {
-            TIME: part["Elapsed Time (s)"].to_numpy(dtype=float),
-            VOLTAGE: part["Potential (V)"].to_numpy(dtype=float),
-            CURRENT: part["Current (A)"].to_numpy(dtype=float),
+            TIME: _parstat_number(part, "Elapsed Time (s)", path),
+            VOLTAGE: _parstat_number(part, "Potential (V)", path),
+            CURRENT: _parstat_number(part, "Current (A)", path),
         }
     )
 
 
 def _parstat_parts(path: Path) -> dict[str, int]:
-    raw = pd.read_csv(path, sep="\t", index_col=False, usecols=[3], encoding="latin-1")
-    f = raw.iloc[:, 0].to_numpy(dtype=float)
+    raw = _parstat_table(path)
+    if raw.shape[1] < 4:
+        raise DataFormatError(
+            f"{path}: a Parstat table of {raw.shape[1]} column(s); the export has the frequency "
+            "in its 4th column. Export the data again."
+        )
+    f = _parstat_number(raw, raw.columns[3], path)
     return {"impedance": int((f > 0).sum()), "timeseries": int((f == 0).sum())}
 
 
@@ -183,6 +219,47 @@ def _last_index(lines: list[str], marker: str, start: int = 0) -> int | None:
     return found[-1] if found else None
 
 
+#: A number with a decimal comma, or a whole number ("1,0003201E+003", "-2,748", "0").
+_COMMA_DECIMAL = re.compile(r"[-+]?\d+(?:,\d+)?(?:[eE][-+]?\d+)?")
+
+
+def _comma_row(line: str) -> bool:
+    """True for a row of two or more numbers with decimal commas, some with a comma, separated
+    by semicolons, tabs or spaces."""
+    fields = [f.strip() for f in line.split(";")] if ";" in line else line.split()
+    fields = [f for f in fields if f]
+    return (
+        len(fields) > 1
+        and all(_COMMA_DECIMAL.fullmatch(f) for f in fields)
+        and any("," in f for f in fields)
+    )
+
+
+def _with_decimal_points(lines: list[str]) -> list[str]:
+    """``lines`` with their rows of decimal-comma numbers written with decimal points.
+
+    An export written (or re-saved by Excel) in a locale with decimal commas has rows such as
+    ``1,0003201E+003<TAB>6,5470886E+001`` or, where the export separates its columns with
+    commas, ``10000;0,01378586;...``; impedance.py's readers parse numbers with a point (and
+    split the comma-separated formats at commas), so such a file was refused or, for Parstat,
+    ended in a ValueError. Rows are changed only when three or more are such rows and no row of
+    numbers has a decimal point; a row's semicolons become the commas the format's own export
+    writes between columns.
+    """
+    comma_rows = [_comma_row(line) for line in lines]
+    if sum(comma_rows) < 3:
+        return lines
+    point = re.compile(r"[-+]?\d*\.\d+(?:[eE][-+]?\d+)?")
+    for line, is_comma in zip(lines, comma_rows, strict=True):
+        fields = [f for f in re.split(r"[;,\s]+", line.strip()) if f]
+        if not is_comma and fields and all(point.fullmatch(f) for f in fields):
+            return lines  # rows with decimal points too: not a decimal-comma table
+    return [
+        line.replace(",", ".").replace(";", ",") if is_comma else line
+        for line, is_comma in zip(lines, comma_rows, strict=True)
+    ]
+
+
 def _normalised_lines(text: str, fmt: str) -> list[str]:
     """The lines of ``text`` without the blank lines impedance.py would take for data rows.
 
@@ -191,7 +268,7 @@ def _normalised_lines(text: str, fmt: str) -> list[str]:
     there ends in an IndexError. Blank lines are dropped only there: before a table some readers
     count lines from a header (CH Instruments' blank line after ``Freq/Hz``), so those stay.
     """
-    lines = text.splitlines()
+    lines = _with_decimal_points(text.splitlines())
     while lines and not lines[-1].strip():
         lines.pop()
     if fmt == "versastudio-eis":

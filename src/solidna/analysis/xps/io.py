@@ -214,7 +214,7 @@ def read_vamas(path: str | os.PathLike[str]) -> list[XPSSpectrum]:
         parameter inclusion list).
     """
     p = Path(path)
-    text = p.read_bytes().decode("latin-1")
+    text = _text_of(p.read_bytes())
     raw = text.splitlines()
     while raw and not raw[0].strip():
         raw.pop(0)  # Kratos ESCApe starts with blank lines
@@ -749,7 +749,7 @@ def read_xps_text(
     p = Path(path)
     if energy_axis is not None:
         energy_axis = check_choice("energy axis", energy_axis, ENERGY_AXES)
-    lines = p.read_bytes().decode("latin-1").splitlines()
+    lines = _with_decimal_points(_text_of(p.read_bytes()).splitlines())
     blocks = _blocks(lines)
     if not blocks:
         raise DataFormatError(f"{p}: no numeric rows; the file is empty or not a spectrum table.")
@@ -1135,6 +1135,56 @@ def _avg_text(raw: bytes) -> str:
     return raw.decode("latin-1")
 
 
+def _text_of(raw: bytes) -> str:
+    """A text file's content: Latin-1 (every byte a character, as the instrument programs
+    write), unless the file was re-saved as UTF-16 (Excel's "Unicode text", with or without a
+    byte-order mark) or as UTF-8 with a byte-order mark (Windows Notepad, Excel's "CSV UTF-8"),
+    whose mark is not part of the text. Read as Latin-1, those gave "no numeric rows" (a NUL
+    beside every character) or a VAMAS file whose first line did not start with its magic."""
+    from solidna.analysis.io import _utf16_encoding
+
+    wide = _utf16_encoding(raw[:8192])
+    if wide is not None:
+        return raw.decode(wide, errors="replace").lstrip("\ufeff")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        try:
+            return raw[3:].decode("utf-8")
+        except UnicodeDecodeError:
+            return raw[3:].decode("latin-1")
+    return raw.decode("latin-1")
+
+
+#: A row of numbers separated by semicolons, tabs or spaces, with decimal commas.
+_COMMA_ROW_FIELD = re.compile(r"[-+]?\d+(?:,\d+)?(?:[eE][-+]?\d+)?")
+
+
+def _with_decimal_points(lines: list[str]) -> list[str]:
+    """``lines`` with the decimal commas of their numeric rows turned into points, for a table
+    separated by semicolons, tabs or spaces whose numbers have decimal commas (a CSV re-saved
+    by Excel in a German or French locale: ``84,0016;9616,0``). Unchanged unless at least three
+    rows are such numbers, some with a comma, and no row of numbers has a decimal point.
+
+    The splitter takes commas for delimiters too, so ``84,0016;9616,0`` was read as the four
+    numbers 84, 16, 9616 and 0: an energy axis and a spectrum of wrong numbers, silently.
+    """
+
+    def fields(line: str) -> list[str]:
+        return [f for f in re.split(r"[;\t]|\s+", line.strip()) if f]
+
+    rows = [f for f in map(fields, lines) if len(f) >= 2]
+    numeric = [f for f in rows if all(_COMMA_ROW_FIELD.fullmatch(x) for x in f)]
+    with_comma = [f for f in numeric if any("," in x for x in f)]
+    points = any(all(_is_number(x) for x in f) and any("." in x for x in f) for f in rows if f)
+    if len(with_comma) < 3 or points:
+        return lines
+    return [
+        line.replace(",", ".")
+        if len(f := fields(line)) >= 2 and all(_COMMA_ROW_FIELD.fullmatch(x) for x in f)
+        else line
+        for line in lines
+    ]
+
+
 def read_avantage_avg(path: str | os.PathLike[str]) -> list[XPSSpectrum]:
     """Read a Thermo Avantage ``.avg`` file (a DataSpace dumped as text; K-Alpha, Theta Probe).
 
@@ -1303,7 +1353,9 @@ def read_xps(
     p = check_file(path, "an XPS file (VAMAS .vms/.npl, PHI .pro, or a text export)")
     if format is None:
         with open(p, "rb") as fh:  # the start only: the reader reads the whole file
-            start = fh.read(400).lstrip()
+            head = fh.read(800)
+        # re-saved as UTF-16 or with a UTF-8 byte-order mark, a VAMAS file starts otherwise
+        start = _text_of(head).encode("latin-1", "replace")[:400].lstrip()
         if start.startswith(b"VAMAS"):
             format = "vamas"
         elif start.startswith(b"SOFH"):
