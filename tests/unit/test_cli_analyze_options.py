@@ -23,7 +23,7 @@ from solidna.analysis.pipeline import analyze
 from solidna.analysis.surface_pipeline import surface_options
 from solidna.cli import analyze as cli_analyze
 from solidna.cli.analyze import KINDS, OPTION_KINDS, OPTION_NEEDS
-from solidna.errors import InvalidOptionError, OutOfRangeWarning
+from solidna.errors import InvalidOptionError, OutOfRangeError, OutOfRangeWarning
 
 runner = CliRunner()
 PARAMS = {p.name: p for p in get_command(cli.app).commands["analyze"].params}
@@ -234,8 +234,11 @@ def test_bad_surface_quantities_are_one_line(tmp_path, option, value, fragment) 
 
 
 def test_a_bare_sputter_rate_in_the_api_warns_with_its_si_reading() -> None:
-    with pytest.warns(OutOfRangeWarning, match=r"read as 0\.1 m/s.*pass '0\.1 nm/s'"):
-        assert surface_options("xps", sputter_rate=0.1)["sputter_rate_m_s"] == 0.1
+    with pytest.warns(OutOfRangeWarning, match=r"read as 1e-07 m/s.*pass '1e-07 nm/s'"):
+        assert surface_options("xps", sputter_rate=1e-7)["sputter_rate_m_s"] == 1e-7
+    # above any ion gun's rate (1 um/s) a bare number is refused, its SI reading spelled out
+    with pytest.raises(OutOfRangeError, match=r"read as 0\.1 m/s.*e\.g\. '0\.1 nm/s'"):
+        surface_options("xps", sputter_rate=0.1)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a plausible bare rate (SI) is read without a warning
         assert surface_options("xps", sputter_rate=1e-10)["sputter_rate_m_s"] == 1e-10

@@ -311,7 +311,7 @@ def surface_options(
             positive=True,
             typical=SPUTTER_RATE_TYPICAL_M_S,
             maximum=SPUTTER_RATE_MAX_M_S,
-            hint="Ion guns remove about 0.01-10 nm/s.",
+            hint="Ion guns remove about 0.01-10 nm/s; give the unit, e.g. '0.1 nm/s'.",
         ),
         "photon_energy_eV": hv,
         "spring_constant_N_m": None
