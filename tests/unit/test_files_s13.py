@@ -466,3 +466,25 @@ def test_xps_files_resaved_as_unicode(tmp_path, name, encoding):
     for s, e in zip(spectra, expected, strict=True):
         np.testing.assert_allclose(s.binding_energy_eV, e.binding_energy_eV)
         np.testing.assert_allclose(s.intensity_cps, e.intensity_cps)
+
+
+def test_a_comma_separated_frequency_zre_zimg_table_is_a_plain_csv(tmp_path):
+    """A user's own CSV with PowerSuite's column names ("Frequency,Zre,Zimg") was taken for a
+    PowerSuite export, whose reader splits at tabs: refused ("not enough values to unpack").
+    PowerSuite's own tab-separated file stays with its reader."""
+    from solidna.analysis.io import detect_format, read
+
+    f = np.logspace(5, -1, 25)
+    z = 10 + 100 / (1 + 1j * 2 * np.pi * f * 1e-2)
+    path = tmp_path / "spectrum.csv"
+    rows = "".join(f"{a:.10g},{b.real:.10g},{b.imag:.10g}\n" for a, b in zip(f, z, strict=True))
+    path.write_text("Frequency,Zre,Zimg\n" + rows)
+    assert detect_format(path) == "csv"
+    with pytest.warns(UserWarning, match="no unit in the header"):
+        m = read(path)
+    np.testing.assert_allclose(m.data["Frequency [Hz]"], f, rtol=1e-9)
+    np.testing.assert_allclose(m.data["Z_re [Ohm]"], z.real, rtol=1e-9)
+    np.testing.assert_allclose(m.data["Z_im [Ohm]"], z.imag, rtol=1e-9)
+    tabbed = tmp_path / "powersuite.txt"
+    tabbed.write_text("Frequency\t Zre\t Zimg\n" + rows.replace(",", "\t "))
+    assert detect_format(tabbed) == "powersuite-eis"

@@ -132,7 +132,9 @@ def detect_impedance_text(lines: list[str], head_text: str) -> str | None:
     header = _cells(lines[0].lstrip("\ufeff"))
     if "Frequency (Hz)" in header and "Zre (ohms)" in header and "Zim (ohms)" in header:
         return "parstat"
-    if [h.lower() for h in header[:3]] == ["frequency", "zre", "zimg"]:
+    # PowerSuite separates its columns by tabs (impedance.py's readPowerSuite splits at them);
+    # a comma-separated "Frequency,Zre,Zimg" table is a user's own CSV, for the generic reader
+    if "\t" in lines[0] and [h.lower() for h in header[:3]] == ["frequency", "zre", "zimg"]:
         return "powersuite-eis"
     for line in lines[:40]:
         squeezed = line.replace(" ", "")
