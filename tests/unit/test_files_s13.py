@@ -488,3 +488,29 @@ def test_a_comma_separated_frequency_zre_zimg_table_is_a_plain_csv(tmp_path):
     tabbed = tmp_path / "powersuite.txt"
     tabbed.write_text("Frequency\t Zre\t Zimg\n" + rows.replace(",", "\t "))
     assert detect_format(tabbed) == "powersuite-eis"
+
+
+AFM, needs_afm = shared_data("afm")
+
+
+@needs_afm
+@pytest.mark.parametrize(
+    ("override", "named"),
+    [
+        ({"spring_constant_N_m": 0.1}, "--spring-constant (CLI) / spring_constant_N_m="),
+        ({"sensitivity": 5e-8}, "--sensitivity (CLI) / sensitivity="),
+    ],
+)
+def test_a_calibration_an_igor_file_cannot_take_is_refused_as_such(override, named):
+    """afmformats refuses to replace the calibration of an Igor .ibw file; the message was
+    "afmformats cannot read it (NotImplementedError ...); is it a complete force-curve file?",
+    which blamed the file for the option."""
+    pytest.importorskip("afmformats")
+    from solidna.analysis.afm import read_force_curves
+    from solidna.errors import InvalidOptionError
+
+    path = AFM / "fmt-igor-fd_U3_3_p10004.ibw"
+    with pytest.raises(InvalidOptionError, match="cannot be replaced") as info:
+        read_force_curves(path, **override)
+    assert named in str(info.value) and "complete force-curve file" not in str(info.value)
+    assert read_force_curves(path)  # control: the file itself reads

@@ -659,6 +659,19 @@ def read_force_curves(
             raise DataFormatError(
                 _missing_meta_message(p, getattr(exc, "meta_keys", None))
             ) from None
+        if isinstance(exc, NotImplementedError) and override:
+            # afmformats' Igor (.ibw) reader refuses meta_override: the file's force was
+            # computed with its own calibration, which the message blamed on the file
+            names = {
+                "sensitivity": "--sensitivity (CLI) / sensitivity= (Python)",
+                "spring constant": "--spring-constant (CLI) / spring_constant_N_m= (Python)",
+            }
+            raise InvalidOptionError(
+                f"{p}: the {' and '.join(override)} of a {p.suffix} file cannot be replaced "
+                "(afmformats reads its force as the instrument computed it, with the file's own "
+                f"calibration). Leave out {' and '.join(names[k] for k in override)} to use "
+                "the file's values."
+            ) from None
         raise DataFormatError(
             f"{p}: afmformats cannot read it ({type(exc).__name__}: {exc}); is it a complete "
             "force-curve file (.jpk-force, .jpk-force-map, .ibw, AFM Workshop .csv, NT-MDT "
