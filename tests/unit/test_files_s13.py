@@ -514,3 +514,27 @@ def test_a_calibration_an_igor_file_cannot_take_is_refused_as_such(override, nam
         read_force_curves(path, **override)
     assert named in str(info.value) and "complete force-curve file" not in str(info.value)
     assert read_force_curves(path)  # control: the file itself reads
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Zeit [s];Spannung [V];Strom [mA];Ladung [mAh]",  # German spreadsheet
+        "Temps (s);Tension (V);Courant (mA);Capacité (mAh)",  # French spreadsheet
+    ],
+)
+def test_german_and_french_column_names_are_read(tmp_path, header):
+    """A table saved from a spreadsheet in German or French names its columns in that
+    language; its columns were "not recognised" (the Chinese names of Landt/Neware were)."""
+    t = np.arange(0.0, 3601.0, 600.0)
+    v = 3.0 + 1e-4 * t
+    body = "".join(
+        f"{a:.0f};{b:.4f};0,5;{0.5 * a / 3600:.6f}\n".replace(".", ",")
+        for a, b in zip(t, v, strict=True)
+    )
+    path = tmp_path / "zelle.csv"
+    path.write_text(header + "\n" + body, encoding="utf-8")
+    m = read(path)
+    np.testing.assert_allclose(m.data[TIME], t)
+    np.testing.assert_allclose(m.data[VOLTAGE], v, atol=1e-12)
+    np.testing.assert_allclose(m.data[CURRENT], 5e-4)

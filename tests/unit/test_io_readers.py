@@ -372,19 +372,17 @@ def test_module_doctests():
 
 def test_unrecognised_columns_are_reported_as_such(tmp_path):
     p = tmp_path / "odd.csv"
-    p.write_text("Zeit,Spannung,Strom\n0,1,0.1\n1,1.1,0.1\n2,1.2,0.1\n")
+    p.write_text("Alpha,Beta,Gamma\n0,1,0.1\n1,1.1,0.1\n2,1.2,0.1\n")
     with pytest.raises(DataFormatError) as info:
         sio.read(p)
     message = str(info.value)
     assert "odd.csv: none of its columns is recognised" in message
-    assert "columns found: 'Zeit', 'Spannung', 'Strom'" in message
+    assert "columns found: 'Alpha', 'Beta', 'Gamma'" in message
     assert "time: time, testtime" in message and "voltage: voltage, ewe" in message
     assert "columns={'time': 't [min]'" in message and "--column 'time=t [min]'" in message
     assert "no data rows" not in message
     # the mapping the message proposes works
-    m = sio.read(
-        p, columns={"time": "Zeit [min]", "voltage": "Spannung [V]", "current": "Strom [mA]"}
-    )
+    m = sio.read(p, columns={"time": "Alpha [min]", "voltage": "Beta [V]", "current": "Gamma [mA]"})
     assert float(m.data["Time [s]"].iloc[-1]) == 120.0
 
 

@@ -314,7 +314,7 @@ def test_sheet_and_columns_options(tmp_path):
     rec = _record()
     body = [[r.total, r.voltage, r.current] for r in rec.itertuples()]
     sheets = {
-        "a": [["Zeit", "Spannung", "Strom"], *body],
+        "a": [["Alpha", "Beta", "Gamma"], *body],
         "b": [["Time [s]", "Voltage [V]", "Current [mA]"], *body],
     }
     path = _write(tmp_path / "two.xlsx", sheets)
@@ -323,7 +323,7 @@ def test_sheet_and_columns_options(tmp_path):
     mapped = sio.read(
         path,
         sheet="a",
-        columns={"time": "Zeit [s]", "voltage": "Spannung [V]", "current": "Strom [mA]"},
+        columns={"time": "Alpha [s]", "voltage": "Beta [V]", "current": "Gamma [mA]"},
     )
     assert mapped.metadata["sheet"] == "a"
     pd.testing.assert_frame_equal(mapped.data, m.data)

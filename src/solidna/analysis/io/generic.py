@@ -66,24 +66,27 @@ __all__ = [
 #: exports in Chinese: 测试时间 test time, 总时间 total time (not 时间/相对时间, the time within a
 #: step), 电压 voltage, 电流 current, 容量 capacity, 循环(号/序号) cycle, 工步(号/序号) and 步次 step.
 ALIASES: dict[str, tuple[str, ...]] = {
+    # German and French names as a spreadsheet of those locales writes them ("Zeit [s]",
+    # "Spannung [V]", "Strom [mA]"; "Temps (s)", "Tension (V)", "Courant (mA)"), as the
+    # Chinese ones of Landt and Neware below
     # "progtime": Digatron's time since the programme started ("Prog Time", h:mm:ss.sss)
     "time": ("time", "testtime", "totaltime", "elapsedtime", "t", "runtime", "testtimes")
-    + ("progtime", "测试时间", "总时间", "累计时间"),
+    + ("progtime", "测试时间", "总时间", "累计时间", "zeit", "temps"),
     # "u": the IEC symbol (BaSyTec and Digatron write "U[V]")
     # "workingelectrode": Admiral Squidstat names the working electrode's potential
     # "Working Electrode (V)" (its "... vs. NHE" and "Counter Electrode" columns are not it)
     "voltage": ("voltage", "ewe", "ecell", "<ewe>", "potential", "cellvoltage", "e", "v")
-    + ("volts", "u", "workingelectrode", "电压"),
-    "current": ("current", "i", "<i>", "amps", "cellcurrent", "电流"),
+    + ("volts", "u", "workingelectrode", "电压", "spannung", "tension", "potentiel"),
+    "current": ("current", "i", "<i>", "amps", "cellcurrent", "电流", "strom", "courant"),
     "current density": ("currentdensity", "j"),
     # "cumulativecharge": Admiral Squidstat's running charge since the start ("Cumulative
     # Charge (mAh)"); finish_table checks it against the current's integral
     "capacity": ("capacity", "(q-qo)", "q", "netcapacity", "charge", "cumulativecharge")
-    + ("容量",),
+    + ("容量", "kapazität", "ladung", "capacité"),
     "cycle": ("cyclenumber", "cycle", "cycleindex", "cycleno", "cyclec", "cyc#")
     + ("循环", "循环号", "循环序号"),
     "step": ("step", "stepindex", "ns", "stepnumber", "工步", "工步号", "工步序号", "步次"),
-    "frequency": ("frequency", "freq", "f"),
+    "frequency": ("frequency", "freq", "f", "frequenz", "fréquence"),
     # "rez"/"imz": PyEIS writes "ReZ /Ohms", "ImZ /Ohms" ("Re Z", "Re_Z" normalise to it);
     # "z′"/"z″": the typographic primes of exports written from word processors or Origin
     "z_re": ("z_re", "zre", "re(z)", "z'", "zreal", "realz", "z'(ohm)", "real", "rez", "z′"),
