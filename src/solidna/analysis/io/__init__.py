@@ -48,6 +48,9 @@ A workbook with ``Channel*`` sheets is ``arbin``, any other ``workbook``: its sh
 by whether their columns give time, voltage and current, summaries (cycle, step, statis) are
 never read, record sheets split over several sheets are joined; ``read(path, sheet=...)``
 chooses the sheet, ``columns=`` maps its columns (see :mod:`solidna.analysis.io.workbook`).
+A text table that is a cycler's cycle or step summary (Neware's cycle and step layers, Arbin's
+statistics: efficiency, start and end voltage columns, one row per cycle or step) is refused
+as such, naming the record layer to export, rather than read as a few-point time series.
 
 Examples
 --------

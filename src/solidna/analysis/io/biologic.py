@@ -659,6 +659,38 @@ def _count_spectra(raw: pd.DataFrame, full: dict, z_rows: np.ndarray) -> int:
     return int(spectrum_index(f[z_rows], gap[z_rows]).max())
 
 
+def _cycle_from_half_cycles(raw: pd.DataFrame, notes: list[str], why: str) -> pd.DataFrame:
+    """``raw`` with a ``cycle number`` column from its ``half cycle`` column where it has the
+    one and not the other.
+
+    EC-Lab counts half cycles from 0 and two half cycles make a cycle, so the cycle is
+    ``half cycle // 2 + 1`` (EC-Lab's own ``cycle number`` of a text export is the same count,
+    from 1). A half-cycle column with cells that are not numbers is left alone.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        The EC-Lab table, EC-Lab's column names.
+    notes : list of str
+        Receives what was done (appended to in place).
+    why : str
+        Why the file has no cycle number, for the note.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``raw``, or a copy with ``cycle number``.
+    """
+    if "cycle number" in raw or "half cycle" not in raw:
+        return raw
+    half = pd.to_numeric(raw["half cycle"], errors="coerce").to_numpy(dtype=float)
+    if half.size == 0 or not np.all(np.isfinite(half)):
+        return raw
+    raw = raw.assign(**{"cycle number": (np.floor(half).astype(np.int64) // 2 + 1)})
+    notes.append(f"cycle number = half cycle // 2 + 1 ({why}).")
+    return raw
+
+
 def read_mpr(
     path: Path,
     *,
@@ -716,11 +748,7 @@ def read_mpr(
         ) from None
     raw = pd.DataFrame({name: data[name] for name in data.dtype.names})
     notes: list[str] = []
-    if "cycle number" not in raw and "half cycle" in raw:
-        # EC-Lab counts half cycles from 0; two half cycles make a cycle (EC-Lab's own
-        # "cycle number" in a text export is the same count).
-        raw["cycle number"] = raw["half cycle"].to_numpy(dtype=np.int64) // 2 + 1
-        notes.append("cycle number = half cycle // 2 + 1 (the .mpr stores half cycles).")
+    raw = _cycle_from_half_cycles(raw, notes, "the .mpr stores half cycles")
     metadata: dict[str, Any] = {
         "instrument": "BioLogic (EC-Lab .mpr)",
         "start date": str(getattr(mpr, "startdate", "")),
@@ -948,6 +976,9 @@ def read_mpt(
     )
     raw = raw.loc[:, [c for c in raw.columns if not str(c).startswith("Unnamed")]]
     raw.columns = [str(c).strip() for c in raw.columns]
+    # an export whose column selection kept "half cycle" but not "cycle number" (EC-Lab's
+    # export dialog lets either go): the cycles as the .mpr twin gives them
+    raw = _cycle_from_half_cycles(raw, notes, "the export has half cycles, no cycle number")
     loops = _loop_index(text, len(raw))
     if loops is not None:
         metadata["loops"] = int(loops.max()) + 1

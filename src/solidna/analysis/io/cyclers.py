@@ -69,6 +69,7 @@ from solidna.analysis.io.generic import (
     _without_digit_groups,
     read_csv,
     read_delimited,
+    refuse_summary,
 )
 from solidna.errors import DataFormatError, InvalidOptionError
 
@@ -607,6 +608,9 @@ def _arbin_missing(raw: pd.DataFrame) -> bool:
 def _arbin_frame(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     raw = raw.rename(columns=lambda c: str(c).strip())
     need, missing = _arbin_columns(raw)
+    # Arbin's StatisticByCycle sheet, saved as CSV, has Test_Time(s), Voltage(V) and
+    # Current(A) at each cycle's end: one row per cycle, not a record
+    refuse_summary(raw, need, path, complete=not missing)
     if missing:
         raise DataFormatError(
             f"{path}: Arbin export without {', '.join(missing)} (columns: "

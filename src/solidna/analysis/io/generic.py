@@ -58,6 +58,7 @@ __all__ = [
     "map_columns",
     "check_columns",
     "read_delimited",
+    "refuse_summary",
     "ALIASES",
 ]
 
@@ -338,6 +339,104 @@ def check_columns(
         f"{path}: {problem}. Recognised column names (case, spaces, dots and underscores "
         f"ignored; a unit in [..], (..) or after '/'): {names}. Map the columns with "
         f"{_MAPPING_EXAMPLE[kind]}.{rest}"
+    )
+
+
+#: Parts of column names (lower case; spaces, underscores, dots and hyphens removed) that only a
+#: summary of cycles or steps holds, one row per cycle or step and no sampled record: Neware BTS
+#: cycle and step layers ("Charge/Discharge Efficiency(%)", "Capacity Retention(%)",
+#: "Chg_Time(h:min:s.ms)", "Plat_Cap(mAh)", "Start Voltage(V)", "End Voltage(V)", BTS 8
+#: "Chg.-DChg. Eff(%)", "Oneset Volt.(V)"), Arbin's StatisticByCycle ("Charge_Time(s)",
+#: "V_Max_On_Cycle(V)", "Coulombic Efficiency(%)"), and the Chinese names of Neware and Landt
+#: (效率 efficiency, 保持率 retention, 起始/终止/中值电压 start/end/median voltage, 充电/放电时间
+#: charge/discharge time).
+_SUMMARY_MARKS = (
+    "efficiency",
+    "retention",
+    "startvolt",
+    "endvolt",
+    "onesetvolt",
+    "medianvolt",
+    "chgtime",
+    "chargetime",
+    "platcap",
+    "plattime",
+    "vmaxoncycle",
+    "vminoncycle",
+    "效率",
+    "保持率",
+    "起始电压",
+    "终止电压",
+    "中值电压",
+    "充电时间",
+    "放电时间",
+)
+
+#: An efficiency abbreviated "Eff" (BTS 8 "Chg.-DChg. Eff(%)"), not the end of "Coeff".
+_EFFICIENCY = re.compile(r"(?<!co)eff(?:\(|$)")
+
+
+def _summary_columns(header: Iterable[str]) -> list[str]:
+    """The columns of ``header`` whose names only a per-cycle or per-step summary has."""
+    marked = []
+    for col in header:
+        text = re.sub(r"[\s_.\-]+", "", str(col).lower())
+        if any(mark in text for mark in _SUMMARY_MARKS) or _EFFICIENCY.search(text):
+            marked.append(str(col))
+    return marked
+
+
+def refuse_summary(
+    raw: pd.DataFrame,
+    mapping: Mapping[str, object],
+    path: Path | str,
+    *,
+    complete: bool,
+) -> None:
+    """Refuse a per-cycle or per-step summary table given as a time series, saying so.
+
+    A summary (a cycler's cycle or step layer, Arbin's statistics) holds one row per cycle or
+    step; read as a time series it gave a few points a cycle apart, which every analysis took
+    for a record, or a message that asked for columns to be mapped. It is told by its column
+    names (:data:`_SUMMARY_MARKS`) and, where the table has time, voltage and current columns
+    (``complete``), by a cycle or step index that differs on every row.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        The table as read.
+    mapping : mapping
+        Quantity -> (column, unit) found by :func:`map_columns`.
+    path : path
+        The file, for the message.
+    complete : bool
+        Whether the columns give a whole time series.
+
+    Raises
+    ------
+    DataFormatError
+        The table is a summary.
+    """
+    marked = _summary_columns(raw.columns)
+    if not marked or "frequency" in mapping:
+        return
+    per_row = {}
+    for key in ("step", "cycle"):
+        if key in mapping:
+            found = mapping[key]
+            column = found[0] if isinstance(found, tuple) else found
+            values = pd.to_numeric(raw[column], errors="coerce").dropna().to_numpy(float)
+            per_row[key] = values.size >= 2 and bool(np.all(np.diff(values) > 0))
+    if complete and not any(per_row.values()):
+        return
+    unit = next((key for key in ("step", "cycle") if per_row.get(key)), "cycle or step")
+    shown = ", ".join(repr(c) for c in marked[:4])
+    raise DataFormatError(
+        f"{path}: a summary table, one row per {unit} ({len(raw)} rows; columns such as "
+        f"{shown} exist only in a cycler's cycle or step summary), not a record of samples: "
+        "the analyses need the time series. Export the record layer instead (Neware BTS: the "
+        "'record' or 'Detail' layer, not 'cycle' or 'step'; Arbin: the Channel sheet, not "
+        "Statistics; Landt: the Record sheet)."
     )
 
 
@@ -1563,6 +1662,9 @@ def table_measurement(
     """
     notes = [] if notes is None else notes
     mapping = map_columns(list(raw.columns), columns, path)
+    if not columns:
+        # columns mapped by hand are the user's decision; a summary read without them is not
+        refuse_summary(raw, mapping, path, complete=_complete(mapping, "timeseries"))
     check_columns(mapping, raw.columns, path)
     _note_repeated_names(mapping, list(raw.columns), notes)
     _note_step_clock(mapping, list(raw.columns), notes)
