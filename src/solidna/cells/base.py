@@ -9,6 +9,7 @@ equations takes milliseconds; each run discretises and solves it (:mod:`solidna.
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import os
 import time
@@ -27,15 +28,27 @@ from solidna.errors import (
     OutOfRangeWarning,
     UnitError,
     check_choice,
+    closest_matches,
     is_number,
     positive_int,
     user_stacklevel,
 )
 from solidna.materials import electrolyte
 from solidna.parameters import ParameterSet, lu2019
+from solidna.progress import Progress
 from solidna.units import to_si, warn_unusual
 
-__all__ = ["Cell", "Result", "ANODES", "ANODE_ALIASES", "run_record", "cell_setup"]
+__all__ = [
+    "Cell",
+    "Result",
+    "ANODES",
+    "ANODE_ALIASES",
+    "run_record",
+    "cell_setup",
+    "checked_progress",
+    "checked_arguments",
+    "UnknownArgumentError",
+]
 
 ANODES = ("modified", "pristine")
 ANODE_ALIASES = {
@@ -93,6 +106,81 @@ def _parameter_set(parameters: object) -> ParameterSet:
         f"{type(parameters).__name__}. To change values, pass "
         "sd.lu2019().updated({'Temperature [K]': 308.15}), or use the cell's own arguments "
         "(temperature=, sse_thickness=, pvdf_ratio=)."
+    )
+
+
+class UnknownArgumentError(InvalidOptionError, TypeError):
+    """A cell or protocol was called with an argument it does not have (a misspelt keyword, or
+    more positional arguments than it takes); also a ``TypeError``, as Python's own was."""
+
+
+def checked_arguments(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a public cell method so that a misspelt keyword or a surplus positional argument is
+    refused naming the closest argument and listing all of them.
+
+    Python's own ``TypeError: ... got an unexpected keyword argument 'temprature'`` named no
+    alternative; a researcher guessing ``current=`` for ``current_density=`` had to read the
+    signature. The arguments are bound before the method runs, so a ``TypeError`` from inside
+    the run is never mistaken for one of the call's.
+
+    Parameters
+    ----------
+    method : callable
+        A method of a cell (``__init__`` or a protocol such as ``cycle``).
+    """
+    signature = inspect.signature(method)
+    names = [
+        name
+        for name, p in signature.parameters.items()
+        if name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    ]
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError as exc:
+            owner = type(args[0]).__name__ if args else method.__qualname__.split(".")[0]
+            call = owner if method.__name__ == "__init__" else f"{owner}.{method.__name__}"
+            listed = ", ".join(names)
+            unknown = [k for k in kwargs if k not in signature.parameters]
+            if unknown:
+                close = closest_matches(unknown[0], names, n=1)
+                raise UnknownArgumentError(
+                    f"{call}() has no argument {unknown[0]!r}"
+                    + (f"; did you mean {close[0]!r}?" if close else ".")
+                    + f" Its arguments: {listed}."
+                ) from None
+            example = f" (e.g. {names[-1]}=...)" if names else ""
+            raise UnknownArgumentError(
+                f"{call}(): {exc}. Its arguments, in order: {listed}; pass them by name{example}."
+            ) from None
+        return method(*args, **kwargs)
+
+    return wrapper
+
+
+def checked_progress(progress: object) -> Progress | None:
+    """The caller's ``progress`` callback once it is callable (or ``None``), else
+    :class:`InvalidOptionError`.
+
+    Checked before the run starts: a number or a string given here (``progress=True``, a
+    positional argument in the wrong place) otherwise failed only when the solver first reported,
+    as a bare ``TypeError: 'int' object is not callable`` from inside the run.
+
+    Parameters
+    ----------
+    progress : object
+        What the user gave: ``None`` (report nothing) or ``progress(message, fraction)``
+        (:mod:`solidna.progress`).
+    """
+    if progress is None or callable(progress):
+        return progress
+    raise InvalidOptionError(
+        f"progress must be a function progress(message, fraction) or None, got "
+        f"{type(progress).__name__} {progress!r:.60}. Example: "
+        "progress=lambda message, fraction: print(message, fraction); leave it out to report "
+        "nothing."
     )
 
 
@@ -421,6 +509,7 @@ class Cell:
         "literature or assumed activation energies anchored at 25 C"
     )
 
+    @checked_arguments
     def __init__(
         self,
         anode: str = "modified",

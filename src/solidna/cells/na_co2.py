@@ -20,7 +20,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from solidna.cells.base import VAR_PTS_RANGE, Cell, Result, _styled_axes
+from solidna.cells.base import (
+    VAR_PTS_RANGE,
+    Cell,
+    Result,
+    _styled_axes,
+    checked_arguments,
+    checked_progress,
+)
 from solidna.cells.jump import (
     Block,
     JumpTolerance,
@@ -218,6 +225,7 @@ class NaCO2Cell(Cell):
         "anchored at 25 C"
     )
 
+    @checked_arguments
     def __init__(
         self,
         anode: str = "modified",
@@ -402,6 +410,7 @@ class NaCO2Cell(Cell):
             jumped={"table": rows, "cycles": run.n_cycles},
         )
 
+    @checked_arguments
     def discharge(
         self,
         current: str | float = "50 mA/g",
@@ -435,6 +444,7 @@ class NaCO2Cell(Cell):
             step, seg, step.cutoff_V, self._charge_limit(None), state, points_per_half_cycle=2000
         )
 
+    @checked_arguments
     def cycle(
         self,
         current: str | float = "200 mA/g",
@@ -482,6 +492,7 @@ class NaCO2Cell(Cell):
             The time series, the per-cycle table (capacities, voltages, gap) and final state.
         """
         tic = time.perf_counter()
+        progress = checked_progress(progress)
         step = CapacityCycling(current, capacity, cycles, discharge_cutoff, charge_cutoff)
         upper = self._charge_limit(step.charge_cutoff_V)
         self._check_cutoffs_bracket_ocv(step.discharge_cutoff_V, step.charge_cutoff_V)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from solidna._docstrings import fill_doc
-from solidna.cells.base import Cell, Result, _styled_axes
+from solidna.cells.base import Cell, Result, _styled_axes, checked_arguments, checked_progress
 from solidna.cells.jump import (
     Block,
     JumpTolerance,
@@ -292,6 +292,7 @@ class NVPCell(Cell):
         return open_circuit_potential_V(x, self.parameters)
 
     @fill_doc
+    @checked_arguments
     def cycle(
         self,
         c_rate: str | float = 1.0,
@@ -315,6 +316,7 @@ class NVPCell(Cell):
         return self.run(GalvanostaticCycling(c_rate, cycles, lower_cutoff, upper_cutoff), jump=jump)
 
     @fill_doc
+    @checked_arguments
     def rate_test(
         self,
         c_rates: tuple = (0.1, 0.2, 0.5, 1.0, 2.0, 0.1),
@@ -333,6 +335,7 @@ class NVPCell(Cell):
         """
         return self.run(RateTest(c_rates, cycles_per_rate, lower_cutoff, upper_cutoff))
 
+    @checked_arguments
     def run(
         self,
         protocol: GalvanostaticCycling | RateTest,
@@ -376,6 +379,7 @@ class NVPCell(Cell):
                 f"{type(protocol).__name__}. Example: cell.run(GalvanostaticCycling(1, 200))."
             )
         check_flag(jump, "jump")
+        progress = checked_progress(progress)
         jump_tolerance = check_tolerance(jump_tolerance)
         points_per_step = positive_int(
             points_per_step, "points_per_step", "Example: 40.", MAX_POINTS_PER_STEP

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from solidna.cells.base import Cell, Result, _styled_axes
+from solidna.cells.base import Cell, Result, _styled_axes, checked_arguments, checked_progress
 from solidna.cells.jump import (
     Block,
     EnvelopeRun,
@@ -859,6 +859,7 @@ class SymmetricCell(Cell):
     def _inputs(self) -> dict[str, Any]:
         return super()._inputs() | {"voltage limit [V]": self.parameters["Voltage limit [V]"]}
 
+    @checked_arguments
     def run(
         self,
         steps: list[Step],
@@ -896,6 +897,7 @@ class SymmetricCell(Cell):
         from solidna.models.solve import solve_current
 
         tic = time.perf_counter()
+        progress = checked_progress(progress)
         steps = _step_list(steps)
         jump_tolerance = check_tolerance(jump_tolerance)
         points_per_half_cycle = positive_int(
@@ -944,6 +946,7 @@ class SymmetricCell(Cell):
             final_state={"left": out["final state"][0], "right": out["final state"][1]},
         )
 
+    @checked_arguments
     def run_samples(
         self,
         step: PlatingStripping,
@@ -1015,6 +1018,7 @@ class SymmetricCell(Cell):
             results.append(cell._run_jumped(step, state, 16, jump_tolerance, tic, blocks))
         return results
 
+    @checked_arguments
     def cycle(
         self,
         current_density: str | float = "0.1 mA/cm2",
@@ -1112,6 +1116,7 @@ class SymmetricCell(Cell):
         )
         return result
 
+    @checked_arguments
     def rest(
         self, duration: str | float = "24 h", state: dict[str, float] | None = None
     ) -> CyclingResult:
@@ -1131,6 +1136,7 @@ class SymmetricCell(Cell):
         """
         return self.run([Rest(duration)], state=state)
 
+    @checked_arguments
     def cv(
         self,
         v_min: str | float = "-0.5 V",
@@ -1186,7 +1192,7 @@ class SymmetricCell(Cell):
         # output every 5 mV of sweep: fine enough for the kinetic analysis
         n = int(round(step.duration_s * step.scan_rate_V_s / 0.005)) + 1
         t_out = np.unique(np.concatenate([np.linspace(0, step.duration_s, n), t_knots]))
-        report = progress or no_progress
+        report = checked_progress(progress) or no_progress
         total = f"{step.cycles} cycle{'' if step.cycles == 1 else 's'}"
         out = solve_voltage(
             self._values(state),
@@ -1220,6 +1226,7 @@ class SymmetricCell(Cell):
         _warn_if_not_quasi_steady(step, self.parameters, ts)
         return self._result(CVResult, ts, [step.describe()], tic, status=status)
 
+    @checked_arguments
     def eis(
         self,
         f_max: str | float = "1 MHz",

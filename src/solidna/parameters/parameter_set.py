@@ -159,6 +159,24 @@ class ParameterSet(Mapping[str, float]):
         except TypeError:
             return False
 
+    def __setitem__(self, name: str, value: object) -> None:
+        # ``ps[name] = value`` is what a researcher tries first; Python's own "does not support
+        # item assignment" said neither why (a set is shared, its hash recorded with each run)
+        # nor what to do instead
+        raise InvalidOptionError(
+            f"A ParameterSet is read-only, so ps[{name!r:.80}] = {value!r:.40} cannot change it. "
+            f"Make a changed copy: ps = ps.updated({{{name!r:.80}: {value!r:.40}}}) (the value "
+            "in the unit of the name's brackets), then pass it to the cell: "
+            "sd.SymmetricCell(parameters=ps)."
+        )
+
+    def __delitem__(self, name: str) -> None:
+        raise InvalidOptionError(
+            f"A ParameterSet is read-only, so del ps[{name!r:.80}] cannot remove a parameter: the "
+            "models need every one. Change a value with ps.updated({name: value}), or take part "
+            "of the set with ps.subset(prefix)."
+        )
+
     def get(self, name: str, default: Any = None) -> Any:
         """The value of ``name``, or ``default`` if the set has no such parameter.
 
@@ -247,7 +265,9 @@ class ParameterSet(Mapping[str, float]):
         Returns
         -------
         ParameterSet
-            A copy with the same name and metadata; this set is left unchanged.
+            A copy with the same name and metadata; this set is left unchanged. A replaced
+            entry keeps its unit and validity range, but not the old value's uncertainty nor its
+            fit record (``extra``): they belonged to the old value.
 
         Raises
         ------
@@ -284,8 +304,18 @@ class ParameterSet(Mapping[str, float]):
         for key, value in values.items():
             self._check_update(key, value, add)
             if key in new:
+                # the new value is not the one the old uncertainty and record (a fit's routine,
+                # targets and residuals in ``extra``) belong to: a user's or a new fit's value
+                # carried the Lu 2019 fit's standard uncertainty and routine into the provenance
+                # table; its validity range belongs to the quantity and stays
                 new[key] = replace(
-                    new[key], value=float(value), method=method, source=source, note=note
+                    new[key],
+                    value=float(value),
+                    method=method,
+                    source=source,
+                    note=note,
+                    uncertainty=None,
+                    extra={},
                 )
             else:
                 new[key] = Parameter(key, float(value), unit_of(key), source, method, note=note)

@@ -338,8 +338,14 @@ class ImpedanceSpectroscopy(Step):
     def __init__(
         self, f_max: Quantity = "1 MHz", f_min: Quantity = "0.1 Hz", points_per_decade: int = 10
     ):
-        self.f_max_Hz = positive_si(f_max, "Hz", "f_max", FREQUENCY_TYPICAL_HZ, "1 MHz")
-        self.f_min_Hz = positive_si(f_min, "Hz", "f_min", FREQUENCY_TYPICAL_HZ, "0.1 Hz")
+        # named in words before the argument: a message starting with the name capitalises it,
+        # and "F_min must be ..." named no argument of the call
+        self.f_max_Hz = positive_si(
+            f_max, "Hz", "highest frequency f_max", FREQUENCY_TYPICAL_HZ, "1 MHz"
+        )
+        self.f_min_Hz = positive_si(
+            f_min, "Hz", "lowest frequency f_min", FREQUENCY_TYPICAL_HZ, "0.1 Hz"
+        )
         if self.f_min_Hz >= self.f_max_Hz:
             raise OutOfRangeError(
                 f"f_min ({f_min!r}) must be below f_max ({f_max!r}). Example: f_max='1 MHz', "
