@@ -276,6 +276,10 @@ _REPLACE = (
     ("µ", "u"),
     ("μ", "u"),
     ("°C", "degC"),
+    # the ordinal sign and the ring above, typed for the degree sign on Spanish and Portuguese
+    # keyboards and by some fonts' "degree" glyph
+    ("ºC", "degC"),
+    ("˚C", "degC"),
     ("℃", "degC"),
     ("Ω", "ohm"),
     ("·", "*"),
@@ -294,7 +298,7 @@ _POWER = re.compile(r"(?<![\w.])([A-Za-z]+)\^?([-+]?\d+)(?![\w.])")
 _DECIMAL_COMMA = re.compile(r"^\s*([-+]?\d*),(\d+)")
 # A character no quantity text holds: letters, digits, the symbols of _REPLACE, * / ^ . - + ( )
 # % and spaces are allowed
-_NOT_QUANTITY_CHARACTER = re.compile(r"[^\w\s*/^.\-+()%°℃µμΩ·⋅−²³⁻¹]")
+_NOT_QUANTITY_CHARACTER = re.compile(r"[^\w\s*/^.\-+()%°º˚℃µμΩ·⋅−²³⁻¹]")
 # A quantity starts with its number: pint would read "mA/cm2" as 1 mA/cm2 and "1_0 h" as 10 h.
 _NUMBER_FIRST = re.compile(
     r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?(?![\d_])|^\s*[+-]?(?i:nan|inf)"

@@ -135,6 +135,17 @@ MEASURED_MAXIMA: dict[str, tuple[float, str]] = {
     "temperature": (1273.15, "electrolytes are measured from about -100 to a few hundred degC"),
     "ohmic_resistance": (100.0, "a cell of 1 MOhm.cm2 passes no measurable current in a CV"),
 }
+#: The range [SI] in which a bare number (``area=0.785``, ``area="0.785"``: SI, m2) is read
+#: without a word; outside it the value warns with its SI reading spelled out, as it is most
+#: likely meant in another unit (0.785 m2 for a 1-cm disc: every current density 1e4 times too
+#: small, silently). Laboratory areas of 0.01-1000 cm2, masses of 0.1 mg-10 g, thicknesses of
+#: 1 um-5 mm, temperatures of -100 to 200 degC.
+BARE_NUMBER_TYPICAL: dict[str, tuple[float, float]] = {
+    "area": (1e-6, 0.1),
+    "mass": (1e-7, 1e-2),
+    "thickness": (1e-6, 5e-3),
+    "temperature": (173.15, 473.15),
+}
 
 
 def _per_file(name: str, values, n: int, unit: str, what: str) -> list[float | None]:
@@ -153,7 +164,15 @@ def _per_file(name: str, values, n: int, unit: str, what: str) -> list[float | N
     maximum, why = MEASURED_MAXIMA[name]
     # temperatures are checked against absolute zero by to_si; the others must be > 0
     parsed = [
-        to_si(v, unit, what, positive=unit != "K", maximum=maximum, hint=f"{why.capitalize()}.")
+        to_si(
+            v,
+            unit,
+            what,
+            positive=unit != "K",
+            maximum=maximum,
+            hint=f"{why.capitalize()}.",
+            typical=BARE_NUMBER_TYPICAL[name],
+        )
         for v in values
     ]
     return parsed * n if len(parsed) == 1 else parsed
