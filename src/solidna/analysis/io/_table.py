@@ -49,6 +49,7 @@ __all__ = [
     "time_from_clock",
     "EC_LAB_DEFAULT_AREA_CM2",
     "stored_area",
+    "decimal_comma_rows_to_points",
 ]
 
 #: Tidy column names (SI). ``Z_im`` follows the electrochemical convention of impedance.py:
@@ -474,6 +475,71 @@ _NUMBER_WITH_UNIT = re.compile(
 
 #: A number written with comma thousands separators and a decimal point ("1,005.3806").
 _THOUSANDS = re.compile(r"^\s*[-+]?\d{1,3}(,\d{3})+(\.\d*)?\s*$")
+
+
+#: A number with a decimal comma, or a whole number ("1,0003201E+003", "-2,748", "0").
+_COMMA_DECIMAL = re.compile(r"[-+]?\d+(?:,\d+)?(?:[eE][-+]?\d+)?")
+
+
+def _row_fields(line: str) -> list[str]:
+    """The cells of a text row separated by semicolons, tabs or spaces (not commas)."""
+    return [f for f in re.split(r"[;\t]|\s+", line.strip()) if f]
+
+
+def _is_comma_row(line: str) -> bool:
+    """True for a row of two or more numbers with decimal commas, some with a comma."""
+    fields = _row_fields(line)
+    return (
+        len(fields) > 1
+        and all(_COMMA_DECIMAL.fullmatch(f) for f in fields)
+        and any("," in f for f in fields)
+    )
+
+
+def _is_point_row(line: str) -> bool:
+    """True for a row of two or more numbers (any separator) of which one has a decimal point."""
+    fields = [f for f in re.split(r"[;,\s]+", line.strip()) if f]
+    if len(fields) < 2 or not any("." in f for f in fields):
+        return False
+    try:
+        [float(f) for f in fields]
+    except ValueError:
+        return False
+    return True
+
+
+def decimal_comma_rows_to_points(lines: list[str]) -> list[str]:
+    """``lines`` with their rows of decimal-comma numbers written with decimal points and their
+    semicolons as commas, for readers that parse numbers with a point and split at commas.
+
+    An export written (or re-saved by Excel) in a locale with decimal commas has rows such as
+    ``1,0003201E+003<TAB>6,5470886E+001`` or ``84,0016;9616,0``: impedance.py's readers refused
+    such a file (Parstat ended in a ValueError), and the XPS text reader, which splits at commas
+    too, read ``84,0016;9616,0`` as the four numbers 84, 16, 9616 and 0 - a spectrum of wrong
+    numbers, silently. Rows are changed only when three or more are such rows and no row of
+    numbers has a decimal point; other lines (headers, metadata) are left as they are.
+
+    Parameters
+    ----------
+    lines : list of str
+        The file's lines.
+
+    Returns
+    -------
+    list of str
+        ``lines`` itself when it is not a decimal-comma table, else a changed copy.
+    """
+    comma_rows = [_is_comma_row(line) for line in lines]
+    if sum(comma_rows) < 3 or any(
+        _is_point_row(line)
+        for line, is_comma in zip(lines, comma_rows, strict=True)
+        if not is_comma
+    ):
+        return lines
+    return [
+        line.replace(",", ".").replace(";", ",") if is_comma else line
+        for line, is_comma in zip(lines, comma_rows, strict=True)
+    ]
 
 
 def without_thousands(values: pd.Series) -> pd.Series:

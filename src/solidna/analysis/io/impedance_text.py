@@ -60,6 +60,7 @@ from solidna.analysis.io._table import (
     Z_RE,
     Measurement,
     check_file,
+    decimal_comma_rows_to_points,
     finish_table,
     no_data_rows,
     one_line,
@@ -221,47 +222,6 @@ def _last_index(lines: list[str], marker: str, start: int = 0) -> int | None:
     return found[-1] if found else None
 
 
-#: A number with a decimal comma, or a whole number ("1,0003201E+003", "-2,748", "0").
-_COMMA_DECIMAL = re.compile(r"[-+]?\d+(?:,\d+)?(?:[eE][-+]?\d+)?")
-
-
-def _comma_row(line: str) -> bool:
-    """True for a row of two or more numbers with decimal commas, some with a comma, separated
-    by semicolons, tabs or spaces."""
-    fields = [f.strip() for f in line.split(";")] if ";" in line else line.split()
-    fields = [f for f in fields if f]
-    return (
-        len(fields) > 1
-        and all(_COMMA_DECIMAL.fullmatch(f) for f in fields)
-        and any("," in f for f in fields)
-    )
-
-
-def _with_decimal_points(lines: list[str]) -> list[str]:
-    """``lines`` with their rows of decimal-comma numbers written with decimal points.
-
-    An export written (or re-saved by Excel) in a locale with decimal commas has rows such as
-    ``1,0003201E+003<TAB>6,5470886E+001`` or, where the export separates its columns with
-    commas, ``10000;0,01378586;...``; impedance.py's readers parse numbers with a point (and
-    split the comma-separated formats at commas), so such a file was refused or, for Parstat,
-    ended in a ValueError. Rows are changed only when three or more are such rows and no row of
-    numbers has a decimal point; a row's semicolons become the commas the format's own export
-    writes between columns.
-    """
-    comma_rows = [_comma_row(line) for line in lines]
-    if sum(comma_rows) < 3:
-        return lines
-    point = re.compile(r"[-+]?\d*\.\d+(?:[eE][-+]?\d+)?")
-    for line, is_comma in zip(lines, comma_rows, strict=True):
-        fields = [f for f in re.split(r"[;,\s]+", line.strip()) if f]
-        if not is_comma and fields and all(point.fullmatch(f) for f in fields):
-            return lines  # rows with decimal points too: not a decimal-comma table
-    return [
-        line.replace(",", ".").replace(";", ",") if is_comma else line
-        for line, is_comma in zip(lines, comma_rows, strict=True)
-    ]
-
-
 def _normalised_lines(text: str, fmt: str) -> list[str]:
     """The lines of ``text`` without the blank lines impedance.py would take for data rows.
 
@@ -270,7 +230,7 @@ def _normalised_lines(text: str, fmt: str) -> list[str]:
     there ends in an IndexError. Blank lines are dropped only there: before a table some readers
     count lines from a header (CH Instruments' blank line after ``Freq/Hz``), so those stay.
     """
-    lines = _with_decimal_points(text.splitlines())
+    lines = decimal_comma_rows_to_points(text.splitlines())
     while lines and not lines[-1].strip():
         lines.pop()
     if fmt == "versastudio-eis":

@@ -749,7 +749,11 @@ def read_xps_text(
     p = Path(path)
     if energy_axis is not None:
         energy_axis = check_choice("energy axis", energy_axis, ENERGY_AXES)
-    lines = _with_decimal_points(_text_of(p.read_bytes()).splitlines())
+    from solidna.analysis.io._table import decimal_comma_rows_to_points
+
+    # a table re-saved with decimal commas (84,0016;9616,0): the splitter takes commas for
+    # delimiters too
+    lines = decimal_comma_rows_to_points(_text_of(p.read_bytes()).splitlines())
     blocks = _blocks(lines)
     if not blocks:
         raise DataFormatError(f"{p}: no numeric rows; the file is empty or not a spectrum table.")
@@ -1152,37 +1156,6 @@ def _text_of(raw: bytes) -> str:
         except UnicodeDecodeError:
             return raw[3:].decode("latin-1")
     return raw.decode("latin-1")
-
-
-#: A row of numbers separated by semicolons, tabs or spaces, with decimal commas.
-_COMMA_ROW_FIELD = re.compile(r"[-+]?\d+(?:,\d+)?(?:[eE][-+]?\d+)?")
-
-
-def _with_decimal_points(lines: list[str]) -> list[str]:
-    """``lines`` with the decimal commas of their numeric rows turned into points, for a table
-    separated by semicolons, tabs or spaces whose numbers have decimal commas (a CSV re-saved
-    by Excel in a German or French locale: ``84,0016;9616,0``). Unchanged unless at least three
-    rows are such numbers, some with a comma, and no row of numbers has a decimal point.
-
-    The splitter takes commas for delimiters too, so ``84,0016;9616,0`` was read as the four
-    numbers 84, 16, 9616 and 0: an energy axis and a spectrum of wrong numbers, silently.
-    """
-
-    def fields(line: str) -> list[str]:
-        return [f for f in re.split(r"[;\t]|\s+", line.strip()) if f]
-
-    rows = [f for f in map(fields, lines) if len(f) >= 2]
-    numeric = [f for f in rows if all(_COMMA_ROW_FIELD.fullmatch(x) for x in f)]
-    with_comma = [f for f in numeric if any("," in x for x in f)]
-    points = any(all(_is_number(x) for x in f) and any("." in x for x in f) for f in rows if f)
-    if len(with_comma) < 3 or points:
-        return lines
-    return [
-        line.replace(",", ".")
-        if len(f := fields(line)) >= 2 and all(_COMMA_ROW_FIELD.fullmatch(x) for x in f)
-        else line
-        for line in lines
-    ]
 
 
 def read_avantage_avg(path: str | os.PathLike[str]) -> list[XPSSpectrum]:
