@@ -42,6 +42,7 @@ __all__ = [
     "KINDS",
     "MAX_DURATION",
     "MAX_DURATION_S",
+    "LABORATORY_MAXIMA",
     "as_pint_unit",
     "kind_of",
     "parse_quantity",
@@ -105,6 +106,21 @@ def __getattr__(name: str) -> Any:
 #: (``"1e99 h"``) and would only exhaust memory or overflow the solver's time grid later.
 MAX_DURATION = "1e5 h"
 MAX_DURATION_S = 1e5 * 3600.0
+
+#: The largest value accepted for a measured sample's quantities [SI: m2, kg, m, K, Ohm.m2, m,
+#: m/s], and why: values no laboratory cell or instrument has are a typo of the unit or the
+#: exponent (``--area "1e99 cm2"`` was accepted and gave R0 = 7.6e83 Ohm.m2). One table for the
+#: analysis (:func:`solidna.analysis.pipeline.analyze`, ``surface_options``) and the command
+#: line's options, which read it without importing the analysis package.
+LABORATORY_MAXIMA: dict[str, tuple[float, str]] = {
+    "area": (1.0, "laboratory cells are 0.1-1000 cm2"),
+    "mass": (1.0, "the active mass of a laboratory cell is mg to g"),
+    "thickness": (0.01, "electrolyte films and pellets are 1 um to a few mm thick"),
+    "temperature": (1273.15, "electrolytes are measured from about -100 to a few hundred degC"),
+    "ohmic_resistance": (100.0, "a cell of 1 MOhm.cm2 passes no measurable current in a CV"),
+    "tip_radius": (1e-3, "AFM tips and colloidal probes are 1 nm to about 100 um in radius"),
+    "sputter_rate": (1e-6, "ion guns remove about 0.01-10 nm/s"),
+}
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,7 @@ from solidna.analysis.io import (
 from solidna.analysis.surface_pipeline import SURFACE_KINDS, analyze_surface, surface_options
 from solidna.errors import DataFormatError, InvalidOptionError, SolidnaError, check_choice
 from solidna.progress import Progress, no_progress, scaled
+from solidna.units import LABORATORY_MAXIMA
 
 __all__ = ["analyze", "KINDS", "KEYWORD_KINDS", "FIGURE_DPI"]
 
@@ -124,17 +125,13 @@ class _Forward:
 # --------------------------------------------------------------------------------------------
 # Options
 # --------------------------------------------------------------------------------------------
-#: The largest value each per-file keyword accepts, in the SI unit :func:`analyze` reads it in
-#: (m2, kg, m, K), and why: values no laboratory cell has are a typo of the unit or the exponent
-#: (``area="1e99 cm2"`` was accepted and gave R0 = 7.6e83 Ohm.m2). The command line's options
-#: have the same bounds (``solidna.cli.analyze``; a test checks they agree).
+#: The largest value each cell keyword accepts [SI] and why (:data:`solidna.units.
+#: LABORATORY_MAXIMA`, the table the command line's options read too).
 MEASURED_MAXIMA: dict[str, tuple[float, str]] = {
-    "area": (1.0, "laboratory cells are 0.1-1000 cm2"),
-    "mass": (1.0, "the active mass of a laboratory cell is mg to g"),
-    "thickness": (0.01, "electrolyte films and pellets are 1 um to a few mm thick"),
-    "temperature": (1273.15, "electrolytes are measured from about -100 to a few hundred degC"),
-    "ohmic_resistance": (100.0, "a cell of 1 MOhm.cm2 passes no measurable current in a CV"),
+    key: LABORATORY_MAXIMA[key]
+    for key in ("area", "mass", "thickness", "temperature", "ohmic_resistance")
 }
+
 #: The range [SI] in which a bare number (``area=0.785``, ``area="0.785"``: SI, m2) is read
 #: without a word; outside it the value warns with its SI reading spelled out, as it is most
 #: likely meant in another unit (0.785 m2 for a 1-cm disc: every current density 1e4 times too

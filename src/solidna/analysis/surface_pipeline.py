@@ -52,6 +52,7 @@ from solidna.errors import (
     check_choice,
     positive_float,
 )
+from solidna.units import LABORATORY_MAXIMA
 
 __all__ = [
     "SURFACE_KINDS",
@@ -93,12 +94,10 @@ PHOTON_ENERGY_RANGE_EV = (5.0, 20000.0)
 #: Ta2O5 reference rates of ion guns at 0.5-5 keV), widened by a decade each way. A bare number
 #: outside it (``0.1``, read as 0.1 m/s) warns with its SI reading; it is most likely nm/s.
 SPUTTER_RATE_TYPICAL_M_S = (1e-12, 1e-8)
-#: The largest sputter rate [m/s] accepted: ion guns remove about 0.01-10 nm/s (argon monomer
-#: and cluster sources); 1 um/s is a typo of the unit or the exponent, not a rate.
-SPUTTER_RATE_MAX_M_S = 1e-6
-#: The largest AFM tip radius [m] accepted: tips are 1 nm to tens of um in radius, colloidal
-#: probes up to about 100 um; 1 mm is a typo of the unit.
-TIP_RADIUS_MAX_M = 1e-3
+#: The largest sputter rate [m/s] and AFM tip radius [m] accepted, and why
+#: (:data:`solidna.units.LABORATORY_MAXIMA`, which the command line's options read too).
+SPUTTER_RATE_MAX_M_S, _SPUTTER_RATE_WHY = LABORATORY_MAXIMA["sputter_rate"]
+TIP_RADIUS_MAX_M, _TIP_RADIUS_WHY = LABORATORY_MAXIMA["tip_radius"]
 #: The largest relative sensitivity factor [-] accepted: on the Scofield scale (C 1s = 1) the
 #: strongest core levels of the periodic table stay below about 60 (Scofield 1976); 1000 is a
 #: typo, not a factor.
@@ -289,7 +288,7 @@ def surface_options(
             "tip radius",
             positive=True,
             maximum=TIP_RADIUS_MAX_M,
-            hint="AFM tips and colloidal probes are 1 nm to about 100 um in radius.",
+            hint=f"{_TIP_RADIUS_WHY.capitalize()}.",
         ),
         # a tip radius the file states (Optics11 Chiaro) replaces the default, not the user's
         "tip_radius_given": tip_radius is not None,
@@ -311,7 +310,7 @@ def surface_options(
             positive=True,
             typical=SPUTTER_RATE_TYPICAL_M_S,
             maximum=SPUTTER_RATE_MAX_M_S,
-            hint="Ion guns remove about 0.01-10 nm/s; give the unit, e.g. '0.1 nm/s'.",
+            hint=f"{_SPUTTER_RATE_WHY.capitalize()}; give the unit, e.g. '0.1 nm/s'.",
         ),
         "photon_energy_eV": hv,
         "spring_constant_N_m": None

@@ -44,6 +44,7 @@ from solidna.cli._common import (
     quantity_option,
 )
 from solidna.errors import InvalidOptionError
+from solidna.units import LABORATORY_MAXIMA
 
 __all__ = [
     "register",
@@ -156,49 +157,29 @@ BINDING_ENERGY = QuantityKind("eV", "a binding energy", "284.8 eV", "eV", positi
 #: The analysis checks the range (solidna.analysis.surface_pipeline.PHOTON_ENERGY_RANGE_EV).
 PHOTON_ENERGY = QuantityKind("eV", "a photon energy", "1486.6 eV", "eV", positive=True)
 SPRING_CONSTANT = QuantityKind("N/m", "a spring constant", "0.1 N/m", "N/m", positive=True)
-#: A bare number is refused as for every quantity option: in SI (m/s) it would be absurd.
-#: Ion guns remove 0.01-10 nm/s (argon monomer and cluster sources); 1 um/s is a typo's value.
-SPUTTER_RATE = QuantityKind(
-    "m/s",
-    "a sputter rate",
-    "0.1 nm/s",
-    "nm/s",
-    positive=True,
-    maximum=1e-6,
-    reason="ion guns remove about 0.01-10 nm/s",
-)
 
-#: Upper bounds of the measured cell's quantities: values no laboratory cell has, a typo of the
-#: unit or the exponent ('--area "1e99 cm2"' was accepted and gave R0 = 7.6e83 Ohm.m2 in the
-#: table). The same bounds as solidna.analysis.pipeline.MEASURED_MAXIMA (not imported: the
-#: command line starts without the analysis package; a test checks they agree).
-CELL_AREA = dataclasses.replace(
-    AREA, maximum=1.0, reason="laboratory cells are 0.1-1000 cm2"
-)  # 10 000 cm2
-ACTIVE_MASS = dataclasses.replace(
-    MASS, maximum=1.0, reason="the active mass of a laboratory cell is mg to g"
-)  # 1 kg
-ELECTROLYTE_THICKNESS = dataclasses.replace(
-    THICKNESS, maximum=0.01, reason="electrolyte films and pellets are 1 um to a few mm thick"
-)  # 1 cm
-MEASURED_TEMPERATURE = dataclasses.replace(
-    TEMPERATURE,
-    maximum=1273.15,
-    reason="electrolytes are measured from about -100 to a few hundred degC",
-)  # 1000 degC
-AREA_RESISTANCE_MAX = dataclasses.replace(
-    AREA_RESISTANCE,
-    maximum=100.0,
-    reason="a cell of 1 MOhm.cm2 passes no measurable current in a CV",
-)  # 1e6 Ohm.cm2
-#: AFM tips are nm to tens of um in radius, colloidal probes up to about 100 um.
+
+def _bounded(name: str) -> dict[str, Any]:
+    """The largest value of a measured quantity and why (:data:`solidna.units.
+    LABORATORY_MAXIMA`, the analysis' own bounds), as QuantityKind fields: values no laboratory
+    cell or instrument has are a typo of the unit or the exponent ('--area "1e99 cm2"' was
+    accepted and gave R0 = 7.6e83 Ohm.m2)."""
+    maximum, reason = LABORATORY_MAXIMA[name]
+    return {"maximum": maximum, "reason": reason}
+
+
+#: A bare number is refused as for every quantity option: in SI (m/s) it would be absurd.
+SPUTTER_RATE = QuantityKind(
+    "m/s", "a sputter rate", "0.1 nm/s", "nm/s", positive=True, **_bounded("sputter_rate")
+)
+CELL_AREA = dataclasses.replace(AREA, **_bounded("area"))
+ACTIVE_MASS = dataclasses.replace(MASS, **_bounded("mass"))
+ELECTROLYTE_THICKNESS = dataclasses.replace(THICKNESS, **_bounded("thickness"))
+MEASURED_TEMPERATURE = dataclasses.replace(TEMPERATURE, **_bounded("temperature"))
+AREA_RESISTANCE_MAX = dataclasses.replace(AREA_RESISTANCE, **_bounded("ohmic_resistance"))
 TIP_RADIUS = dataclasses.replace(
-    THICKNESS,
-    words="a tip radius",
-    example="10 um",
-    maximum=1e-3,
-    reason="AFM tips and colloidal probes are 1 nm to about 100 um in radius",
-)  # 1 mm
+    THICKNESS, words="a tip radius", example="10 um", **_bounded("tip_radius")
+)
 
 
 #: ``--workers`` of afm-map at most: each is a Python process; beyond a few per core they only
