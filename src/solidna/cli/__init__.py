@@ -233,18 +233,21 @@ def _option_words(message: str, command: Any) -> str:
     # the API's other names only in their keyword form ("discharge_cutoff='1 V'"): as a plain
     # word the name may be the API's on purpose (a list of the arguments passed)
     for name, flag in API_NAMES.get(getattr(command, "name", ""), {}).items():
-        # "Drop columns=, or ..." reads "Drop --column, or ..." (no value follows)
-        message = re.sub(rf"(?<![\w-]){re.escape(name)}=(?=[\s.,;)]|$)", flag, message)
-        message = re.sub(rf"(?<![\w-]){re.escape(name)}=", f"{flag}=", message)
+        message = _keyword_as_flag(message, name, flag)
     for name, flag in names.items():
-        # a keyword as Python writes it ("Drop sheet=.", "Example: v_min='-0.5 V'")
-        message = re.sub(rf"(?<![\w-]){re.escape(name)}=(?=[\s.,;)]|$)", flag, message)
-        message = re.sub(rf"(?<![\w-]){re.escape(name)}=(?=\S)", f"{flag}=", message)
+        message = _keyword_as_flag(message, name, flag)
         if "_" in name:
             message = re.sub(rf"(?<![\w-]){re.escape(name)}(?!\w)", flag, message)
         elif message.startswith(f"{name}: "):  # "area: give one value for all files ..."
             message = flag + message[len(name) :]
     return message
+
+
+def _keyword_as_flag(message: str, name: str, flag: str) -> str:
+    """``message`` with the keyword ``name=`` as Python writes it spelled as the option ``flag``:
+    "Drop sheet=." reads "Drop --sheet.", "Example: v_min='-0.5 V'" "Example: --v-min='-0.5 V'"."""
+    message = re.sub(rf"(?<![\w-]){re.escape(name)}=(?=[\s.,;)]|$)", flag, message)
+    return re.sub(rf"(?<![\w-]){re.escape(name)}=(?=\S)", f"{flag}=", message)
 
 
 #: The API's argument names that a command's option carries under another name (command name ->
