@@ -97,6 +97,8 @@ __all__ = [
     "symmetric_cell_voltage",
     "cv_waveform",
     "cv_voltage",
+    "CVSweep",
+    "cv_sweep",
     "FARADAY_C_MOL",
     "GAS_CONSTANT_J_MOL_K",
     "I0_BOUNDS_A_M2",
@@ -724,6 +726,71 @@ def _tafel(
         f"expects {expected_mV:.1f}); extrapolated to eta = 0."
     )
     return i0, rms, rel_std, x.size, note
+
+
+@dataclass(frozen=True)
+class CVSweep:
+    """The waveform a recorded CV was run with, read from its time and voltage.
+
+    Attributes
+    ----------
+    scan_rate_V_s : float
+        Median over the sweeps of ``|V_end - V_start| / (t_end - t_start)``, in V/s (NaN when the
+        record has no sweep or no increasing time). The median ignores a first partial sweep
+        and a hold at a vertex.
+    scan_rate_spread : float
+        (largest - smallest) / median of the rates of the full sweeps (the first and the last
+        left out when there are three or more: they may start after a rest or stop mid-sweep)
+        [-]; above a few per cent the record holds several scan rates.
+    v_min_V, v_max_V : float
+        Lowest and highest voltage recorded, in V (the vertices of a full sweep).
+    n_sweeps : int
+        Rising and falling sweeps (a full cycle is two).
+    """
+
+    scan_rate_V_s: float
+    scan_rate_spread: float
+    v_min_V: float
+    v_max_V: float
+    n_sweeps: int
+
+
+def cv_sweep(time_s, voltage_V) -> CVSweep:
+    """Scan rate, vertices and number of sweeps of a recorded CV.
+
+    The record's own numbers, so that a reader of the analysis sees which waveform the file holds
+    (a file's header states the programmed rate, when it does, not the one run).
+
+    Parameters
+    ----------
+    time_s : array_like of float
+        Time [s].
+    voltage_V : array_like of float
+        Cell voltage [V].
+
+    Returns
+    -------
+    CVSweep
+    """
+    t = np.asarray(time_s, dtype=float)
+    v = np.asarray(voltage_V, dtype=float)
+    ok = np.isfinite(t) & np.isfinite(v)
+    t, v = t[ok], v[ok]
+    rates = []
+    runs = _monotonic_runs(v) if v.size > 1 else []
+    for a, b, _ in runs:
+        if t[b] > t[a]:
+            rates.append(abs(float(v[b] - v[a])) / float(t[b] - t[a]))
+    rate = float(np.median(rates)) if rates else math.nan
+    inner = rates[1:-1] if len(rates) >= 3 else rates
+    spread = float(np.ptp(inner) / rate) if inner and rate > 0 else math.nan
+    return CVSweep(
+        scan_rate_V_s=rate,
+        scan_rate_spread=spread,
+        v_min_V=float(v.min()) if v.size else math.nan,
+        v_max_V=float(v.max()) if v.size else math.nan,
+        n_sweeps=len(runs),
+    )
 
 
 # --------------------------------------------------------------------------------------------

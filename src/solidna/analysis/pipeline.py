@@ -843,9 +843,13 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
 #: determining i0 and is not compared with the paper.
 CV_MAX_LOG_SE = 1.0
 
+#: Spread of the sweeps' scan rates [-] above which a CV record is noted as holding several rates:
+#: 5 %, well above a potentiostat's timing (< 0.1 %) and the rounding of a recorded time column.
+CV_SCAN_RATE_SPREAD = 0.05
+
 
 def _cv(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str, Any]:
-    from solidna.analysis.kinetics import exchange_current_from_cv, runs_against_voltage
+    from solidna.analysis.kinetics import cv_sweep, exchange_current_from_cv, runs_against_voltage
 
     t = m.data[TIME].to_numpy(dtype=float)
     v = m.data[VOLTAGE].to_numpy(dtype=float)
@@ -860,7 +864,22 @@ def _cv(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str,
             "turned (solidna: positive = stripping from the working electrode)."
         )
     temperature = opts["temperature_K"][k] or 298.15
-    result: dict[str, Any] = {"temperature [K]": temperature}
+    sweep = cv_sweep(t, v)
+    result: dict[str, Any] = {
+        "temperature [K]": temperature,
+        # the waveform the record holds, read from it: a file's header states the programmed
+        # rate, when it states one (Gamry and BioLogic CV exports do not put it in the table)
+        "scan rate [mV.s-1]": sweep.scan_rate_V_s * 1e3,
+        "lower vertex [V]": sweep.v_min_V,
+        "upper vertex [V]": sweep.v_max_V,
+        "sweeps": sweep.n_sweeps,
+    }
+    if sweep.scan_rate_spread > CV_SCAN_RATE_SPREAD:
+        notes.append(
+            f"{_label(m)}: the sweeps run at different rates ({sweep.scan_rate_spread:.0%} "
+            f"spread about the median {sweep.scan_rate_V_s * 1e3:.3g} mV/s); the exchange "
+            "current is fitted to all of them, the capacitive current of each differs."
+        )
     progress(f"{stem}: Butler-Volmer fit", 0.0)
     try:
         bv = exchange_current_from_cv(
