@@ -85,6 +85,11 @@ READERS = (
     "chi-eis",
     "zview-eis",
     "relaxis-eis",
+    "pstrace-eis",
+    "keysight-4294a",
+    "ivium-eis",
+    "zahner-eis",
+    "eis-blocks",
     "csv",
 )
 

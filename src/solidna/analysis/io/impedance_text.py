@@ -29,6 +29,12 @@ Own code where impedance.py does not serve:
   reader. Names are written ``Data: Frequency``, ``Data: Z'`` ... without units, and each
   spectrum's rows follow a line of its parameters (``DC=..., TM=...``, the model, the source
   file), which a delimited-text reader took for the header row.
+* **Layouts impedance.py has no reader for** (:data:`_OWN_READERS`): PalmSens PSTrace CSV
+  (:func:`_read_pstrace`, curves side by side), an impedance table repeated per scan under its
+  own names row (NOVA; :func:`_read_blocks`), the Agilent/Keysight 4294A's two-trace text
+  (:func:`_read_4294a`), Ivium ``.idf``/``.ids`` ``primary_data`` (:func:`_read_ivium`) and
+  Zahner Thales ASCII with ``LOGF`` (:func:`_read_zahner`). Tables with named columns are read
+  with the generic reader's column rules (names, units, ``-Z''``, a Bode pair).
 * **Gamry drift correction.** ``readGamry`` takes the 4th and 5th columns of the ``ZCURVE``
   table, ``Zreal``/``Zimag``. A run with drift correction on also holds ``ZrealDrCor``/
   ``ZimagDrCor``; those are used when present (:func:`_gamry_drift_corrected`), with a note.
@@ -89,6 +95,20 @@ IMPEDANCE_TEXT_FORMATS: dict[str, tuple[str, str, str]] = {
     "zview-eis": ("readAutolab", "Scribner ZView", "Scribner ZView data file text"),
     # own reader (impedance.py has none): :func:`_read_relaxis`
     "relaxis-eis": ("", "RelaxIS (rhd instruments)", "RelaxIS spectrum export text"),
+    # own readers below (impedance.py has none for these layouts)
+    "pstrace-eis": ("", "PalmSens PSTrace", "PalmSens PSTrace CSV impedance export"),
+    "keysight-4294a": (
+        "",
+        "Agilent/Keysight 4294A",
+        "Agilent/Keysight 4294A impedance analyser text (two traces)",
+    ),
+    "ivium-eis": ("", "Ivium IviumSoft", "Ivium .idf/.ids data file (primary_data)"),
+    "zahner-eis": ("", "Zahner Thales", "Zahner Thales ASCII spectrum (LOGF, ...)"),
+    "eis-blocks": (
+        "",
+        "one table per scan (Metrohm NOVA, or any)",
+        "impedance table repeated per scan under its own header (Metrohm NOVA)",
+    ),
 }
 
 
@@ -116,6 +136,17 @@ def detect_impedance_text(lines: list[str], head_text: str) -> str | None:
     first = lines[0].strip().lstrip("\ufeff").strip('"')
     if first.startswith("RelaxIS") and "export" in first.lower():
         return "relaxis-eis"
+    if first.startswith("4294A"):
+        # the 4294A writes its model and firmware ("4294A REV1.11") on the first line
+        return "keysight-4294a"
+    if _pstrace_date_line(lines) is not None:
+        return "pstrace-eis"
+    if any(line.strip() == "primary_data" for line in lines):
+        # IviumSoft's data files: "name=value" settings, then "primary_data", the number of
+        # columns, of rows and the rows (pyimpspec's parse_ids, GPL-3, layout only)
+        return "ivium-eis"
+    if _zahner_names_at(lines) is not None:
+        return "zahner-eis"
     if first == "EXPLAIN" or (first == "VFP600" and lines[1:2] == ["TAG\tVFP600"]):
         # every Gamry Framework .DTA starts with EXPLAIN (a Virtual Front Panel record with
         # VFP600); the reader checks for the EIS table
@@ -141,6 +172,8 @@ def detect_impedance_text(lines: list[str], head_text: str) -> str | None:
         squeezed = line.replace(" ", "")
         if "Freq(Hz)" in squeezed and "Z'(a)" in squeezed and "Z''(b)" in squeezed:
             return "autolab-eis"
+    if len(_repeated_header_blocks(lines)) > 1:
+        return "eis-blocks"
     return None
 
 
@@ -697,6 +730,449 @@ def _read_relaxis(
     return pd.concat(spectra, ignore_index=True)
 
 
+# --------------------------------------------------------------------------------------------
+# Own readers of layouts impedance.py does not read (:data:`IMPEDANCE_TEXT_FORMATS`)
+# --------------------------------------------------------------------------------------------
+#: The line PalmSens PSTrace writes over each curve's column names in its CSV export.
+PSTRACE_CURVE_DATE = "Date and time measurement:"
+#: Lines of a file's start searched for a layout's marks.
+_HEAD_LINES = 80
+_NAME_PRIMES = ("z'", 'z"', "z′", "z″")
+_NAME_STARTS = ("zre", "zim", "re(z)", "im(z)", "-im(z)", "|z|", "zmod", "phase", "-phase")
+
+
+def _separator(line: str) -> str:
+    """The delimiter of a table line: tab, else semicolon when it outnumbers commas, else
+    comma (semicolons go with decimal commas in the exports of those locales)."""
+    if "\t" in line:
+        return "\t"
+    return ";" if line.count(";") > line.count(",") else ","
+
+
+def _split(line: str, sep: str) -> list[str]:
+    return [c.strip().strip('"').strip() for c in line.rstrip("\r\n").split(sep)]
+
+
+def _impedance_names(cells: list[str]) -> bool:
+    """True for a row of column names that holds a frequency and an impedance quantity."""
+    low = [c.lower().replace(" ", "") for c in cells]
+    frequency = any(c.startswith("freq") for c in low)
+    impedance = any(
+        any(p in c for p in _NAME_PRIMES) or c.startswith(_NAME_STARTS) or c in ("z/ohm", "z(ω)")
+        for c in low
+    )
+    return frequency and impedance
+
+
+def _number(cell: str, decimal: str) -> float:
+    """A cell as a float (NaN when empty or not a number); ``decimal`` is the decimal mark."""
+    text = cell.strip()
+    if decimal == ",":
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
+def _decimal_of(rows: list[str], sep: str) -> str:
+    """``","`` when the delimiter is not a comma and the rows write numbers with a decimal comma."""
+    if sep == ",":
+        return "."
+    return "," if any(re.search(r"\d,\d", row) for row in rows[:20]) else "."
+
+
+def _pstrace_date_line(lines: list[str]) -> int | None:
+    """Index of the PSTrace line of measurement dates over impedance columns, or None.
+
+    PSTrace writes each curve under three lines: its title (``Impedance Spectroscopy: ...``), a
+    line ``Date and time measurement:,<date>`` and its column names (``freq / Hz``, ``Z' / Ohm``,
+    ``-Z'' / Ohm``, ``Z / Ohm``, ``-Phase / deg`` ...); several curves stand side by side.
+    A voltammetry export has the same lines over potential and current: it is not taken here.
+    """
+    for k, line in enumerate(lines[: _HEAD_LINES - 1]):
+        if line.lstrip("\ufeff").strip().strip('"').startswith(PSTRACE_CURVE_DATE):
+            names = lines[k + 1]
+            if _impedance_names(_split(names, _separator(names))):
+                return k
+    return None
+
+
+def _repeated_header_blocks(lines: list[str]) -> list[int]:
+    """Indices of the lines that repeat the first impedance names row (one table per scan, as
+    NOVA can export several frequency scans), or [] for a file without one."""
+    for k, line in enumerate(lines[:_HEAD_LINES]):
+        bare = line.strip()
+        if bare and _impedance_names(_split(bare, _separator(bare))):
+            return [j for j in range(k, len(lines)) if lines[j].strip() == bare]
+    return []
+
+
+def _zahner_names_at(lines: list[str]) -> int | None:
+    """Index of a Zahner Thales column line (``LOGF``, ``LOGZm``, ``Phim``, ``Real``, ``Imag``,
+    the logarithm of the frequency first), or None."""
+    for k, line in enumerate(lines[:_HEAD_LINES]):
+        low = [c.lower() for c in _split(line, _separator(line))]
+        if "logf" in low and ({"real", "imag"} <= set(low) or {"logzm", "phim"} <= set(low)):
+            return k
+    return None
+
+
+def _impedance_frames(
+    raws: list[pd.DataFrame], path: Path, notes: list[str], area_m2: float | None
+) -> pd.DataFrame:
+    """The tidy impedance columns of each table of ``raws``, numbered as spectra 1, 2, ...
+
+    Each table is read as the generic reader reads one (names and units from the header,
+    ``-Z''`` and ``-Phase`` columns, kOhm, a Bode pair checked against Z_re/Z_im:
+    :func:`~solidna.analysis.io.generic.frame_from_columns`), so the layouts read here take the
+    same names and units as any delimited table.
+    """
+    from solidna.analysis.io.generic import check_columns, frame_from_columns, map_columns
+
+    frames = []
+    for k, raw in enumerate(raws, start=1):
+        own: list[str] = []
+        mapping = map_columns(list(raw.columns), None, path)
+        check_columns(mapping, raw.columns, path)
+        frame, kind, _ = frame_from_columns(raw, mapping, path, own, area_m2=area_m2)
+        if kind != "impedance":  # pragma: no cover - the detection asks for a frequency
+            raise DataFormatError(f"{path}: table {k} holds no frequency column.")
+        frame[SPECTRUM] = k
+        frames.append(frame)
+        notes.extend(n for n in own if n not in notes)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _read_pstrace(
+    lines: list[str], path: Path, notes: list[str], metadata: dict[str, Any], area_m2: float | None
+) -> pd.DataFrame:
+    """The spectra of a PalmSens PSTrace CSV impedance export (own reader).
+
+    Layout (PSTrace 5, "Export as CSV", UTF-16; proespm's PalmSens reader, GPL-3, layout only):
+    ``Date and time:``, ``Notes:`` and a blank line, then per curve a title (``Impedance
+    Spectroscopy: ...``), ``Date and time measurement:,<date>`` and the column names
+    (``freq / Hz``, ``Z' / Ohm``, ``-Z'' / Ohm``, ``Z / Ohm``, ``-Phase / deg``, ``Idc / uA``
+    ...). Several curves are written side by side, each from the column of its date cell; the
+    generic CSV reader refused them all as "curves side by side", the single ones too.
+    """
+    at = _pstrace_date_line(lines)
+    assert at is not None  # detected so
+    sep = _separator(lines[at + 1])
+    dates = _split(lines[at], sep)
+    names = _split(lines[at + 1], sep)
+    starts = [k for k, c in enumerate(dates) if c.startswith(PSTRACE_CURVE_DATE)] or [0]
+    titles = _split(lines[at - 1], sep) if at else []
+    rows: list[list[str]] = []
+    for line in lines[at + 2 :]:
+        if not line.strip():
+            continue
+        cells = _split(line, sep)
+        if not any(np.isfinite(_number(c, ",")) for c in cells if c):
+            break  # a text line after the table
+        rows.append(cells)
+    decimal = _decimal_of([sep.join(r) for r in rows], sep)
+    raws = []
+    for i, s in enumerate(starts):
+        e = starts[i + 1] if i + 1 < len(starts) else len(names)
+        cols = [(k, names[k]) for k in range(s, min(e, len(names))) if names[k]]
+        table: dict[str, list[float]] = {name: [] for _, name in cols}
+        for r in rows:
+            cells = [r[k] if k < len(r) else "" for k, _ in cols]
+            if not any(cells):
+                continue  # a shorter curve beside a longer one
+            for (_, name), c in zip(cols, cells, strict=True):
+                table[name].append(_number(c, decimal))
+        if not cols or not table[cols[0][1]]:
+            raise DataFormatError(
+                f"{path}: curve {i + 1} of the PSTrace export ({', '.join(map(repr, table))}) "
+                "has no data rows. Export the curve again."
+            )
+        raws.append(pd.DataFrame(table))
+    metadata["curves"] = [titles[s] if s < len(titles) else "" for s in starts]
+    metadata["measured"] = [dates[s + 1] if s + 1 < len(dates) else "" for s in starts]
+    if len(raws) > 1:
+        notes.append(
+            f"PalmSens PSTrace export of {len(raws)} curves side by side "
+            f"({', '.join(map(repr, metadata['curves']))}): 'Spectrum' numbers them."
+        )
+    return _impedance_frames(raws, path, notes, area_m2)
+
+
+def _read_blocks(
+    lines: list[str], path: Path, notes: list[str], metadata: dict[str, Any], area_m2: float | None
+) -> pd.DataFrame:
+    """The spectra of a table repeated per scan under its own names row (own reader).
+
+    Metrohm NOVA can export several frequency scans as one table each, the names row
+    (``Index;Frequency (Hz);Z' (Ω);-Z'' (Ω);...``) over each; read as one table, the second
+    names row was a data row of text and the file was refused. Each table is one spectrum.
+    """
+    at = _repeated_header_blocks(lines)
+    sep = _separator(lines[at[0]])
+    raws = []
+    for i, h in enumerate(at):
+        end = at[i + 1] if i + 1 < len(at) else len(lines)
+        block = [line for line in lines[h:end] if line.strip()]
+        decimal = _decimal_of(block[1:], sep)
+        try:
+            raw = pd.read_csv(
+                io.StringIO("\n".join(block)), sep=sep, decimal=decimal, index_col=False
+            )
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise DataFormatError(
+                f"{path}: cannot read the table from line {h + 1} ({one_line(exc)}). Export the "
+                "scans again, one file per scan or as one table."
+            ) from None
+        raw.columns = [str(c).strip() for c in raw.columns]
+        if raw.empty:
+            raise DataFormatError(
+                f"{path}: the table from line {h + 1} has its names row but no data rows: the "
+                "export stopped there. Export the scans again."
+            )
+        raws.append(raw)
+    notes.append(
+        f"{len(raws)} tables, each under its own names row (one per scan): 'Spectrum' numbers them."
+    )
+    return _impedance_frames(raws, path, notes, area_m2)
+
+
+_A4294_PARAMETER = re.compile(r"MEASURE PARAMETER:\s*(?P<value>[^\"]*)")
+_A4294_TRACE = re.compile(r"TRACE:\s*(?P<name>[AB])\b")
+
+
+def _a4294_traces(lines: list[str], path: Path) -> dict[str, np.ndarray]:
+    """Trace name -> rows (frequency, real, imaginary cell) of a 4294A text file."""
+    traces: dict[str, list[list[float]]] = {}
+    current = None
+    for line in lines:
+        bare = line.strip().strip('"')
+        m = _A4294_TRACE.fullmatch(bare)
+        if m:
+            current = m.group("name")
+            traces[current] = []
+            continue
+        if current is None:
+            continue
+        try:
+            values = [float(c) for c in line.replace(",", ".").split()]
+        except ValueError:
+            continue  # the names row ("Frequency" "Data Trace Real" ...), FORMAT line
+        if len(values) >= 2:
+            traces[current].append((values + [0.0])[:3])
+    return {k: np.array(v, dtype=float).reshape(-1, 3) for k, v in traces.items()}
+
+
+def _read_4294a(
+    lines: list[str], path: Path, notes: list[str], metadata: dict[str, Any], area_m2: float | None
+) -> pd.DataFrame:
+    """The spectrum of an Agilent/Keysight 4294A text file (own reader).
+
+    Layout (ethz-pes/impedance_analyzer_4294A_matlab, BSD-2, ``data/impedance.txt`` and
+    ``read_4294A.m``): a header with ``"MEASURE PARAMETER: IMPEDANCE MAG PHASE (DEG)"``, then
+    ``"TRACE: A"`` and ``"TRACE: B"``, each with a names row ``"Frequency" "Data Trace Real"
+    "Data Trace Imag"`` and one row per frequency, tab-separated. The two traces are the two
+    quantities of the measure parameter: |Z| [Ohm] and the phase [deg] (Z = |Z| exp(i phase),
+    a capacitance at negative phase), or R and X [Ohm]; the "Imag" cells are 0 for such
+    scalar traces. Read as one table, the columns named no impedance quantity.
+    """
+    parameter = next(
+        (m.group("value").strip() for line in lines if (m := _A4294_PARAMETER.search(line))), ""
+    )
+    metadata["measure parameter"] = parameter
+    traces = _a4294_traces(lines, path)
+    again = (
+        "Set the 4294A's MEAS to |Z|-theta (IMPEDANCE MAG PHASE) or R-X with the traces in a "
+        "scalar format (LIN/LOG) and save the data again, or write a CSV with Frequency/Z_re/"
+        "Z_im headers."
+    )
+    if set(traces) != {"A", "B"} or not all(len(t) for t in traces.values()):
+        have = ", ".join(f"{k} ({len(v)} rows)" for k, v in traces.items()) or "none"
+        raise DataFormatError(
+            f'{path}: a 4294A text file needs its two traces, "TRACE: A" and "TRACE: B", '
+            f"with rows (found: {have}). {again}"
+        )
+    a, b = traces["A"], traces["B"]
+    if a.shape != b.shape or not np.allclose(a[:, 0], b[:, 0], rtol=1e-9, atol=0):
+        raise DataFormatError(
+            f"{path}: the 4294A traces A ({len(a)} rows) and B ({len(b)} rows) are not at the "
+            f"same frequencies; the file is truncated or edited. {again}"
+        )
+    if np.any(a[:, 2] != 0) or np.any(b[:, 2] != 0):
+        raise DataFormatError(
+            f"{path}: the 4294A traces hold complex values ('Data Trace Imag' not 0: a "
+            f"complex display format), which do not say which quantity is which. {again}"
+        )
+    f = a[:, 0]
+    key = parameter.upper().replace(" ", "")
+    if "IMPEDANCE" in key and "MAG" in key and "PHASE" in key:
+        theta = b[:, 1] if "RAD" in key else np.deg2rad(b[:, 1])
+        z = a[:, 1] * np.exp(1j * theta)
+        unit = "rad" if "RAD" in key else "deg"
+        notes.append(
+            f"4294A measure parameter {parameter!r}: trace A is |Z| [Ohm], trace B the phase "
+            f"[{unit}]; Z = |Z| exp(i phase)."
+        )
+    elif key in ("R-X", "RS-XS"):
+        z = a[:, 1] + 1j * b[:, 1]
+        notes.append(f"4294A measure parameter {parameter!r}: trace A is R, trace B X [Ohm].")
+    elif key in ("LS-RS", "CS-RS"):
+        omega = 2 * np.pi * f
+        if key == "LS-RS":
+            z = b[:, 1] + 1j * omega * a[:, 1]
+        else:
+            with np.errstate(divide="ignore"):
+                z = b[:, 1] - 1j / (omega * a[:, 1])
+        notes.append(
+            f"4294A measure parameter {parameter!r}: the series equivalent circuit, "
+            f"Z = Rs + {'i w Ls' if key == 'LS-RS' else '1 / (i w Cs)'} (H, F, Ohm)."
+        )
+    else:
+        raise DataFormatError(
+            f"{path}: the 4294A measure parameter is {parameter or 'not stated'!r}; solidna "
+            "reads IMPEDANCE MAG PHASE (|Z|-theta), R-X, Ls-Rs and Cs-Rs, which give Z itself. "
+            + again
+        )
+    return pd.DataFrame({FREQUENCY: f, Z_RE: z.real, Z_IM: z.imag})
+
+
+#: Bytes IviumSoft data files hold between their text lines (pyimpspec drops the same three).
+_IVIUM_CONTROL = re.compile("[\x00\x1c\x1e]")
+
+
+def _read_ivium(
+    lines: list[str], path: Path, notes: list[str], metadata: dict[str, Any], area_m2: float | None
+) -> pd.DataFrame:
+    """The spectra of an Ivium ``.idf``/``.ids`` data file (own reader).
+
+    Layout (pyimpspec's ``parse_ids``, GPL-3, layout only): ``name=value`` settings
+    (``Title=``, ``Technique=`` ...), then per data set a line ``primary_data``, the number of
+    columns (3), the number of rows and the rows, separated by spaces: Z' [Ohm], Z'' [Ohm] and
+    the frequency [Hz]. A ``.ids`` holds several such sets, one per spectrum.
+    """
+    lines = [_IVIUM_CONTROL.sub("", line) for line in lines]
+    settings = {}
+    for line in lines:
+        name, eq, value = line.partition("=")
+        if eq and name.strip() and name.strip() not in settings:
+            settings[name.strip()] = value.strip()
+    technique = settings.get("Technique", "")
+    metadata.update({k: settings[k] for k in ("Title", "Technique", "Method") if k in settings})
+    if technique and "imped" not in technique.lower():
+        raise DataFormatError(
+            f"{path}: an Ivium data file of the technique {technique!r}, not impedance; its "
+            "primary_data columns are not named in the file. Export the curve from IviumSoft as "
+            "text (File > Export, columns time/s, I/A, E/V), which solidna reads."
+        )
+    marks = [k for k, line in enumerate(lines) if line.strip() == "primary_data"]
+    spectra = []
+    for k in marks:
+        try:
+            ncols, n = int(lines[k + 1].strip()), int(lines[k + 2].strip())
+        except (IndexError, ValueError):
+            raise DataFormatError(
+                f"{path}: the primary_data at line {k + 1} is not followed by its numbers of "
+                "columns and rows; the file is truncated or damaged. Save it again in IviumSoft."
+            ) from None
+        if ncols != 3:
+            raise DataFormatError(
+                f"{path}: the primary_data at line {k + 1} has {ncols} columns; an Ivium "
+                "impedance set has 3 (Z', Z'', frequency). Export the spectrum from IviumSoft as "
+                "text with Frequency/Z_re/Z_im columns."
+            )
+        rows = [line for line in lines[k + 3 : k + 3 + n]]
+        try:
+            table = np.array([[float(c) for c in r.replace(",", ".").split()] for r in rows])
+        except ValueError:
+            table = np.empty((0, 0))
+        if len(rows) < n or table.shape != (n, 3):
+            raise DataFormatError(
+                f"{path}: the primary_data at line {k + 1} announces {n} rows of 3 numbers; "
+                f"{len(rows)} lines follow and not all are such rows: the file is truncated. "
+                "Save it again in IviumSoft."
+            )
+        if not np.all(table[:, 2] > 0):
+            raise DataFormatError(
+                f"{path}: the third column of the primary_data at line {k + 1} is not a "
+                "frequency (values <= 0): not an impedance spectrum. Export the curve from "
+                "IviumSoft as text with named columns."
+            )
+        spectra.append(
+            pd.DataFrame(
+                {
+                    FREQUENCY: table[:, 2],
+                    Z_RE: table[:, 0],
+                    Z_IM: table[:, 1],
+                    SPECTRUM: len(spectra) + 1,
+                }
+            )
+        )
+    if not spectra:
+        raise no_data_rows(path)
+    notes.append(
+        "Ivium data file: the primary_data columns are not named in the file; read as Z' "
+        "[Ohm], Z'' [Ohm] (the imaginary part, negative on a capacitive arc) and the frequency "
+        "[Hz], the order IviumSoft writes (as pyimpspec reads them)."
+    )
+    return pd.concat(spectra, ignore_index=True)
+
+
+def _read_zahner(
+    lines: list[str], path: Path, notes: list[str], metadata: dict[str, Any], area_m2: float | None
+) -> pd.DataFrame:
+    """The spectrum of a Zahner Thales ASCII export (own reader).
+
+    Layout (Thales ``Bin2Txt`` / "Save as ASCII", as the R package of the public ``txt2df``
+    reader describes it): settings lines (``Potential : ...``), then a tab-separated names row
+    ``LOGF LOGO LOGZm Phim Real Imag ...`` and rows in decimal commas. ``LOGF`` is log10 of the
+    frequency [Hz], ``LOGZm`` log10 of |Z| [Ohm], ``Phim`` the phase [deg], ``Real``/``Imag``
+    the parts of Z [Ohm]. The generic reader found no frequency in ``LOGF``.
+    """
+    at = _zahner_names_at(lines)
+    assert at is not None
+    sep = _separator(lines[at])
+    names = [c.lower() for c in _split(lines[at], sep)]
+    body = [line for line in lines[at + 1 :] if line.strip()]
+    decimal = _decimal_of(body, sep)
+    rows = []
+    for line in body:
+        values = [_number(c, decimal) for c in _split(line, sep)]
+        if len(values) < len(names) or not np.isfinite(values[names.index("logf")]):
+            break
+        rows.append(values[: len(names)])
+    if not rows:
+        raise no_data_rows(path)
+    table = np.array(rows, dtype=float)
+
+    def col(name: str) -> np.ndarray:
+        return table[:, names.index(name)]
+
+    f = 10.0 ** col("logf")
+    if {"real", "imag"} <= set(names):
+        z = col("real") + 1j * col("imag")
+        notes.append(
+            "Zahner export: frequency = 10**LOGF [Hz]; Z from the Real and Imag columns [Ohm], "
+            "the imaginary part as written (negative on a capacitive arc)."
+        )
+    else:
+        z = 10.0 ** col("logzm") * np.exp(1j * np.deg2rad(col("phim")))
+        notes.append(
+            "Zahner export: frequency = 10**LOGF [Hz], |Z| = 10**LOGZm [Ohm], Phim the phase "
+            "[deg]; Z = |Z| exp(i Phim)."
+        )
+    return pd.DataFrame({FREQUENCY: f, Z_RE: z.real, Z_IM: z.imag})
+
+
+#: Format -> own reader of the layout (impedance.py has none).
+_OWN_READERS: dict[str, Callable[..., pd.DataFrame]] = {
+    "pstrace-eis": _read_pstrace,
+    "keysight-4294a": _read_4294a,
+    "ivium-eis": _read_ivium,
+    "zahner-eis": _read_zahner,
+    "eis-blocks": _read_blocks,
+}
+
+
 @fill_doc
 def read_impedance_text(
     path: Path,
@@ -756,6 +1232,11 @@ def read_impedance_text(
     if fmt == "relaxis-eis":
         lines = _normalised_lines(_decode(path.read_bytes()), fmt)
         frame = _read_relaxis(lines, path, notes, metadata)
+        table = finish_table(frame, path=path, kind="impedance", notes=notes)
+        return Measurement(table, "impedance", fmt, path, area_m2, metadata, notes)
+    if fmt in _OWN_READERS:
+        text = _decode(path.read_bytes())
+        frame = _OWN_READERS[fmt](text.splitlines(), path, notes, metadata, area_m2)
         table = finish_table(frame, path=path, kind="impedance", notes=notes)
         return Measurement(table, "impedance", fmt, path, area_m2, metadata, notes)
     reader: Callable = getattr(pp, reader_name)

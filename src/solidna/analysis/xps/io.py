@@ -16,6 +16,9 @@ PHI SmartSoft/MultiPak ``.pro`` (depth profile)
 Thermo Avantage ``.avg`` (a DataSpace dumped as text: ``$SPACEAXES``, ``$DATA=*``, ``LIST@``)
     Our own reader (:func:`read_avantage_avg`); the energy axis is kinetic unless the file's
     ``DS_ACPROPID_EV_SCALE`` is 2.
+Excel workbook ``.xlsx`` / ``.xls`` (Thermo Avantage "Export to Excel": one sheet per region)
+    Each sheet is read as the text reader reads a table (:func:`read_xps_workbook`); the sheet's
+    name labels its spectrum, and sheets without a spectrum table (a peak table) are set aside.
 Text / CSV (CasaXPS "Export to ASCII", SPECS Prodigy ``.xy``, LG4X, lmfitxps-style
 ``E_kin, intensity``, Scienta ``.txt``, any two columns)
     Every table of the file is read (Prodigy writes one per region). The energy column is
@@ -52,11 +55,12 @@ __all__ = [
     "read_phi_pro",
     "read_avantage_avg",
     "read_xps_text",
+    "read_xps_workbook",
     "FORMATS",
 ]
 
 #: Formats of :func:`read_xps` (``format=``).
-FORMATS = ("vamas", "phi-pro", "avantage", "text")
+FORMATS = ("vamas", "phi-pro", "avantage", "workbook", "text")
 
 _VAMAS_MAGIC = "VAMAS Surface Chemical Analysis Standard Data Transfer Format"
 
@@ -749,11 +753,20 @@ def read_xps_text(
     p = Path(path)
     if energy_axis is not None:
         energy_axis = check_choice("energy axis", energy_axis, ENERGY_AXES)
+    return _spectra_of_lines(
+        p, _text_of(p.read_bytes()).splitlines(), photon_energy_eV, energy_axis
+    )
+
+
+def _spectra_of_lines(
+    p: Path, lines: list[str], photon_energy_eV: float | None, energy_axis: str | None
+) -> list[XPSSpectrum]:
+    """:func:`read_xps_text` of the lines of a text file (or of a workbook's sheet)."""
     from solidna.analysis.io._table import decimal_comma_rows_to_points
 
     # a table re-saved with decimal commas (84,0016;9616,0): the splitter takes commas for
     # delimiters too
-    lines = decimal_comma_rows_to_points(_text_of(p.read_bytes()).splitlines())
+    lines = decimal_comma_rows_to_points(lines)
     blocks = _blocks(lines)
     if not blocks:
         raise DataFormatError(f"{p}: no numeric rows; the file is empty or not a spectrum table.")
@@ -1289,6 +1302,91 @@ def read_avantage_avg(path: str | os.PathLike[str]) -> list[XPSSpectrum]:
     return out
 
 
+def _cell_text(cell: Any) -> str:
+    """A workbook cell as the text a CSV export writes (delimiters inside text removed)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float):
+        return repr(cell)
+    return re.sub(r"[,;\t]", " ", str(cell))
+
+
+def read_xps_workbook(
+    path: str | os.PathLike[str],
+    photon_energy_eV: float | None = None,
+    energy_axis: str | None = None,
+) -> list[XPSSpectrum]:
+    """Read every region of an Excel workbook, one sheet per region (Thermo Avantage).
+
+    Avantage's "Export to Excel" writes each region on its own sheet, named after it (``C1s
+    Scan``), in the layout of its CSV export: a parameter block, a row of names (``Binding
+    Energy (E)``, the data column unnamed, ``Backgnd.``, ``Peak A`` ...) over a row of units
+    (``eV``, ``Counts / s``) and the table. Each sheet is read as :func:`read_xps_text` reads
+    that text; a sheet without a spectrum table (a peak table, a chart) is set aside with a
+    note. Before, a workbook was read as text and refused ("no numeric rows").
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``.xlsx`` (or ``.xls``) workbook.
+    photon_energy_eV : float, optional
+        Photon energy [eV] for sheets on a kinetic-energy axis.
+    energy_axis : {"binding", "kinetic"}, optional
+        What the energy columns are, when the sheets do not say.
+
+    Returns
+    -------
+    list of XPSSpectrum
+        The spectra of every sheet, labelled by the sheet's name.
+
+    Raises
+    ------
+    DataFormatError
+        No sheet holds a spectrum table (the reason of the first sheet is given).
+    """
+    from solidna.analysis.io.workbook import _Book
+
+    p = Path(path)
+    if energy_axis is not None:
+        energy_axis = check_choice("energy axis", energy_axis, ENERGY_AXES)
+    book = _Book(p)
+    out: list[XPSSpectrum] = []
+    skipped: list[tuple[str, str]] = []
+    try:
+        for sheet in book.names:
+            lines = ["\t".join(_cell_text(c) for c in row) for row in book.rows(sheet)]
+            try:
+                spectra = _spectra_of_lines(p, lines, photon_energy_eV, energy_axis)
+            except DataFormatError as exc:
+                skipped.append((sheet, str(exc).replace(f"{p}: ", "", 1)))
+                continue
+            for s in spectra:
+                # the text reader labels an unnamed data column by the file; here the sheet
+                # names the region
+                if s.label == p.stem:
+                    s.label = sheet
+                elif s.label.startswith(f"{p.stem} column "):
+                    s.label = sheet + s.label[len(p.stem) :]
+                s.metadata["sheet"] = sheet
+            out += spectra
+    finally:
+        book.close()
+    if not out:
+        reasons = "; ".join(f"sheet {name!r}: {why}" for name, why in skipped) or "no sheets"
+        raise DataFormatError(
+            f"{p}: no sheet of the workbook holds a spectrum table ({reasons}). Export each "
+            "region with its energy and intensity columns (Avantage: Export to Excel of the "
+            "spectrum, not of the peak table), or as CSV."
+        )
+    if skipped:
+        note = "sheets without a spectrum table set aside: " + "; ".join(
+            f"{name!r} ({why})" for name, why in skipped
+        )
+        for s in out:
+            s.metadata.setdefault("notes", []).append(note)
+    return out
+
+
 def read_xps(
     path: str | os.PathLike[str],
     format: str | None = None,
@@ -1302,7 +1400,7 @@ def read_xps(
     path : path
         VAMAS (``.vms``, ``.npl``), PHI ``.pro``, Thermo Avantage ``.avg``, or a text/CSV
         export.
-    format : {"vamas", "phi-pro", "avantage", "text"}, optional
+    format : {"vamas", "phi-pro", "avantage", "workbook", "text"}, optional
         Force a reader.
     photon_energy_eV : float, optional
         Photon energy [eV] for a text file on a kinetic-energy axis (overrides the one its
@@ -1335,12 +1433,17 @@ def read_xps(
             format = "phi-pro"
         elif any(mark in _avg_text(start).lower() for mark in _AVG_MAGIC):
             format = "avantage"
+        elif head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            # an .xlsx (ZIP) or .xls (OLE) workbook: read as text it gave "no numeric rows"
+            format = "workbook"
         else:
             format = "text"
     format = check_choice("XPS format", format, FORMATS)
     reader = {"vamas": read_vamas, "phi-pro": read_phi_pro, "avantage": read_avantage_avg}.get(
         format
     )
+    if format == "workbook":
+        return read_xps_workbook(p, photon_energy_eV, energy_axis)
     if reader is None:
         return read_xps_text(p, photon_energy_eV, energy_axis)
     spectra = reader(p)
