@@ -12,6 +12,7 @@ The public entry point for the symmetric cell is :class:`SymmetricCell`::
 from __future__ import annotations
 
 import hashlib
+import numbers
 import threading
 import time
 import warnings
@@ -464,8 +465,24 @@ class _BlockSimulation:
             and self.rtol == rtol
             and inputs <= self.inputs
             and set(values) == set(self.constants) | self.inputs
-            and all(values[name] == value for name, value in self.constants.items())
+            and all(_same_value(values[name], value) for name, value in self.constants.items())
         )
+
+
+def _same_value(value: Any, built: Any) -> bool:
+    """Whether a simulation built with the parameter value ``built`` serves ``value``: equal
+    numbers, or the same function (a temperature law quoted at another temperature is the same
+    law: ``same_law`` of :class:`~solidna.models.solve.SSEConductivityFactor`; the quoted
+    temperature itself is a number, compared, or an input, of the same simulation)."""
+    if value == built:
+        return True
+    same_law = getattr(built, "same_law", None)
+    return same_law is not None and bool(same_law(value))
+
+
+def _is_number(value: Any) -> bool:
+    """A value PyBaMM can take as an input parameter (a real number, not a function)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 # per thread: a Dask worker may run points in several threads, and a simulation (its solver's
@@ -526,8 +543,12 @@ def _block_simulation(
     for entry in reversed(cache):
         if entry.anode == anode and entry.var_pts == var_pts and entry.rtol == rtol:
             if set(values) == set(entry.constants) | entry.inputs:
-                differ = {n for n, v in entry.constants.items() if values[n] != v}
-                wanted |= entry.inputs | (differ - set(_MESH_PARAMETERS))
+                differ = {n for n, v in entry.constants.items() if not _same_value(values[n], v)}
+                # a function (another temperature law, e.g. of another PVDF-HFP ratio) cannot
+                # be an input parameter: it stays a constant of the new simulation (passed as an
+                # input, PyBaMM failed with an AttributeError on its missing 'shape')
+                numeric = {n for n in differ if _is_number(values[n])}
+                wanted |= entry.inputs | (numeric - set(_MESH_PARAMETERS))
             break
     pv = pybamm.ParameterValues(dict(values))
     pv["Current function [A]"] = square_wave_current
@@ -592,6 +613,7 @@ class _SymmetricBlocks:
         self.switch = switch_times(segments)
         self.period_s = 2 * step.half_cycle_s
         self.limit_V = values["Voltage limit [V]"]
+        self.sse_m = values["SSE thickness [m]"]
         self.pphc = pphc
         # the salt profile restarts uniform in each block; its slowest mode decays with
         # L^2 / (pi^2 D) (diffusion across the SSE with no-flux-like Neumann faces)
@@ -648,7 +670,12 @@ class _SymmetricBlocks:
             plate = sel & (half % 2 == 1)
             outputs[j, 0] = abs(v_k[strip][-1]) if strip.any() else np.nan
             outputs[j, 1] = abs(v_k[plate][-1]) if plate.any() else np.nan
-            outputs[j, 2] = self.limit_V - np.max(np.abs(v_k[sel]), initial=0.0)
+            # the event's margins (models.symmetric): the voltage's, and the SSE left between
+            # the layers (in volts, as the model's) - a jump must cross neither
+            outputs[j, 2] = min(
+                self.limit_V - np.max(np.abs(v_k[sel]), initial=0.0),
+                self.limit_V * (1 - states[j].sum() / self.sse_m),
+            )
         data = {
             "Time [h]": (t_k + t0) / 3600,
             "Current density [mA.cm-2]": i_k / 10,
@@ -796,6 +823,37 @@ def _depletion_note(
     )
 
 
+def _consumed_status(values: dict, final_state: Any, time_h: float) -> str:
+    """The status of a run stopped because the two interphase layers have grown through the
+    SSE (the model's "Voltage limit [V]" event fires there too), or ``""`` if they have not.
+
+    Parameters
+    ----------
+    values : dict
+        The model's values.
+    final_state : sequence of float
+        Left and right interphase thicknesses at the stop [m].
+    time_h : float
+        Time of the stop [h].
+    """
+    left, right = (float(x) for x in final_state)
+    sse = values["SSE thickness [m]"]
+    if left + right < (1 - CONSUMED_SSE_REL) * sse:
+        return ""
+    return (
+        f"stopped at {time_h:.3f} h: the interphase layers ({left * 1e6:.3g} and "
+        f"{right * 1e6:.3g} um) have grown through the {sse * 1e6:.3g}-um SSE - no electrolyte "
+        "is left between the electrodes. Run a shorter time, or a thicker SSE, or at a lower "
+        "temperature (pristine Na's layer grows at a constant rate even at rest, faster when "
+        "warm)."
+    )
+
+
+#: Relative margin [-] within which the interphase layers count as filling the SSE (the
+#: event's root is found to the solver's tolerance).
+CONSUMED_SSE_REL = 1e-3
+
+
 def _step_list(steps: object) -> list[Step]:
     """``steps`` as a non-empty list (one step alone is accepted too)."""
     if isinstance(steps, Step):
@@ -848,6 +906,20 @@ class SymmetricCell(Cell):
         """Interphase thicknesses [m] of the fresh cell, ``{"left": L0, "right": L0}``."""
         L0 = self.interphase_initial_thickness_m
         return {"left": L0, "right": L0}
+
+    def _start_state(self, state: Any) -> dict[str, float]:
+        """As :meth:`Cell._start_state`, and the two layers together thinner than the SSE: a
+        state whose layers fill it (the end of a run stopped there) has no electrolyte left."""
+        st = super()._start_state(state)
+        sse_m = self.parameters["SSE thickness [m]"]
+        if st["left"] + st["right"] >= (1 - CONSUMED_SSE_REL) * sse_m:
+            raise OutOfRangeError(
+                f"state: the interphase layers ({st['left'] * 1e6:.3g} and "
+                f"{st['right'] * 1e6:.3g} um) fill the {sse_m * 1e6:.3g}-um SSE between them: "
+                "the cell has no electrolyte left to run. Start from an earlier state (or the "
+                "fresh cell, state=None), or use a thicker SSE (sse_thickness=)."
+            )
+        return st
 
     # ------------------------------------------------------------------------------------------
     def _values(self, state: dict[str, float] | None) -> dict[str, float]:
@@ -933,7 +1005,7 @@ class SymmetricCell(Cell):
         status = "completed"
         if "voltage" in out["termination"].lower():
             face_salt = min(out[name][-1] for name in _FACE_SALT)
-            status = (
+            status = _consumed_status(values, out["final state"], ts["Time [h]"].iloc[-1]) or (
                 f"voltage limit {values['Voltage limit [V]']:g} V reached at "
                 f"{ts['Time [h]'].iloc[-1]:.3f} h"
             ) + _depletion_note(values, face_salt, out["Current density [A.m-2]"][-1])
@@ -1094,11 +1166,14 @@ class SymmetricCell(Cell):
         ts, trusted, samples = _jumped_timeseries(run, period_s)
         status = "completed"
         if run.event:
-            status = (
+            status = _consumed_status(
+                self._values(state), run.final_state, ts["Time [h]"].iloc[-1]
+            ) or (
                 f"voltage limit {blocks.limit_V:g} V reached at {ts['Time [h]'].iloc[-1]:.3f} h"
+                # the blocks do not record the salt profile: judged from the current and half
+                # cycle
+                + _depletion_note(self._values(state), None, step)
             )
-            # the blocks do not record the salt profile: judged from the current and half cycle
-            status += _depletion_note(self._values(state), None, step)
         result = self._result(
             CyclingResult,
             ts,

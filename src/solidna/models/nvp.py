@@ -59,7 +59,7 @@ import numpy as np
 import pybamm
 
 from solidna._docstrings import fill_doc
-from solidna.errors import ConvergenceError, check_choice
+from solidna.errors import ConvergenceError, OutOfRangeError, check_choice
 from solidna.materials.thermo import F
 from solidna.models.base import (
     arrhenius,
@@ -557,6 +557,37 @@ def half_cell_model(anode: str) -> NVPHalfCellModel:
     return NVPHalfCellModel({"anode": anode})
 
 
+def check_cathode_fractions(parameters: Mapping[str, float]) -> None:
+    """Refuse a cathode whose NVP and pore (SSE) volume fractions do not fit in its volume.
+
+    Each fraction must lie in (0, 1) and their sum may not exceed 1 (the rest is carbon and
+    binder). A larger active fraction passed through silently before: the capacity per gram
+    followed the loading while the pores kept their volume, a cathode of more than its volume.
+
+    Parameters
+    ----------
+    parameters : mapping
+        With "Positive electrode active material volume fraction [-]" and "Positive electrode
+        porosity [-]".
+
+    Raises
+    ------
+    OutOfRangeError
+        A fraction outside (0, 1), or the two summing to more than 1.
+    """
+    active = float(parameters["Positive electrode active material volume fraction [-]"])
+    pores = float(parameters["Positive electrode porosity [-]"])
+    if not (0 < active < 1 and 0 < pores < 1 and active + pores <= 1):
+        raise OutOfRangeError(
+            "The NVP cathode's volume fractions do not fit in its volume: 'Positive electrode "
+            f"active material volume fraction [-]' = {active:g} and 'Positive electrode "
+            f"porosity [-]' = {pores:g} (SSE-filled pores) must each lie in (0, 1) and sum to "
+            f"at most 1 (here {active + pores:g}; the rest is carbon and binder). Lower one of "
+            "them, e.g. 0.25 and 0.5 as in the Lu 2019 set; for a heavier loading, thicken the "
+            "electrode ('Positive electrode thickness [m]')."
+        )
+
+
 @fill_doc
 def half_cell_parameter_values(
     parameters: Mapping[str, float],
@@ -584,6 +615,7 @@ def half_cell_parameter_values(
     from solidna.models.solve import symmetric_parameter_values
 
     check_choice("anode type", anode, ANODE_TYPES)
+    check_cathode_fractions(parameters)
     p = symmetric_parameter_values(parameters, anode)  # SSE properties as in the symmetric cell
     prefix = "Modified" if anode == "modified" else "Pristine"
     c_max = maximum_concentration_mol_m3(p)
@@ -826,6 +858,9 @@ class HalfCellSolver:
         self.anode = anode
         self.rtol = rtol
         self._eps0 = float(values["Positive electrode active material volume fraction"])
+        # the fresh cell's open-circuit voltage, for the status of a window that excludes it
+        self._fresh_stoichiometry = float(values["NVP initial stoichiometry [-]"])
+        self._fresh_ocv_V = float(open_circuit_potential_V(self._fresh_stoichiometry, values))
 
     @property
     def state_size(self) -> int:
@@ -975,10 +1010,23 @@ class HalfCellSolver:
             )
             if step.current_A != 0 and duration < MIN_STEP_DURATION_S:
                 v = float(new["Voltage [V]"].entries[-1])
+                window = f"{step.lower_cutoff_V:g}-{step.upper_cutoff_V:g} V"
+                ocv = self._fresh_ocv_V
+                if solution is None and not step.lower_cutoff_V < ocv < step.upper_cutoff_V:
+                    # the fresh cell's own voltage lies outside the window (e.g. as-made
+                    # Na3V2(PO4)3, stoichiometry 1, at 2.38 V below 2.5 V): it was never cycled
+                    return records, (
+                        f"stopped at step {k + 1} ({step.label}, cycle {step.cycle}): the voltage "
+                        f"({v:.3f} V) reached the {window} cut-off as soon as the current flowed, "
+                        f"from the fresh cell: its voltage lies outside the window; check the "
+                        f"cut-offs (its open-circuit voltage is {ocv:.3f} V at NVP stoichiometry "
+                        f"{self._fresh_stoichiometry:g}): start from a stoichiometry whose "
+                        "voltage lies inside the window (the Lu 2019 set starts at 0.99, 2.77 V)"
+                    )
                 return records, (
                     f"stopped at step {k + 1} ({step.label}, cycle {step.cycle}): the voltage "
-                    f"({v:.3f} V) reached the {step.lower_cutoff_V:g}-{step.upper_cutoff_V:g} V "
-                    "cut-off as soon as the current flowed; the cell can no longer be cycled"
+                    f"({v:.3f} V) reached the {window} cut-off as soon as the current flowed; the "
+                    "cell can no longer be cycled"
                 )
             if "stoichiometry" in term.lower():
                 return records, (

@@ -192,6 +192,31 @@ class SSEConductivityFactor:
     def __hash__(self) -> int:
         return hash(self._key)
 
+    def same_law(self, other: object) -> bool:
+        """True when ``other`` is the same conductivity law (ratio and entries read), whatever
+        temperature its values are quoted at.
+
+        Such factors are interchangeable in a model whose "Temperature [K]" is an input
+        parameter: with a symbolic quoted temperature the factor is interpolated from a table of
+        the law alone (:meth:`__call__`). A cell that reuses a built simulation across
+        temperatures keeps the factor it was built with as a constant (a function cannot be an
+        input parameter) and makes the temperatures inputs.
+
+        Parameters
+        ----------
+        other : object
+            Another parameter value.
+
+        Returns
+        -------
+        bool
+            Whether the two laws are equal apart from the quoted temperature.
+        """
+        return isinstance(other, SSEConductivityFactor) and (
+            other._key[0],
+            other._key[2],
+        ) == (self._key[0], self._key[2])
+
     def conductivity_S_m(self, temperature_K: float) -> float:
         """The SSE conductivity of this ratio and set at a temperature (not checked).
 
@@ -407,7 +432,7 @@ def _model(anode: str, surface_form: str, mode: str, growth: str = "time") -> Sy
     # The model class, variables, sign and external circuit of a pybamm.Experiment; without
     # PyBaMM's two capacity-counting states ("capacity": "none"), which our schedules do not
     # need and which cost ~15 % of the 4000-h run's solve time.
-    return SymmetricCellModel(
+    model = SymmetricCellModel(
         {
             "anode": anode,
             "surface form": surface_form,
@@ -416,6 +441,10 @@ def _model(anode: str, surface_form: str, mode: str, growth: str = "time") -> Sy
             "interphase growth": growth,
         }
     )
+    # our schedules drive the current themselves: IDA starts from the interfaces' state at the
+    # initial current (without it, pristine Na at i / i0 > ~3000 failed at t = 0)
+    model.guess_interfaces_at_the_initial_current()
+    return model
 
 
 @fill_doc
