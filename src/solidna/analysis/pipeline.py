@@ -741,7 +741,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                     f"{_unreliable([p for p, _ in problems], 'Conductivity [S.m-1]' in row)} "
                     f"Try another --circuit ({_circuit_advice(f, z)}) and compare Rs with the "
                     f"high-frequency intercept ({high_frequency_intercept(f, z):.4g} Ohm) and the "
-                    "DRT's R_inf (--drt)."
+                    "DRT's R_hf (--drt)."
                 )
             rows.append(row)
             row_file.append(k)
