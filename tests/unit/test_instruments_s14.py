@@ -215,6 +215,16 @@ def test_ivium_ids_with_two_spectra(tmp_path: Path) -> None:
     np.testing.assert_allclose(m.data[Z_IM][F.size :], (1.1 * Z).imag, rtol=1e-5)
 
 
+def test_ivium_file_with_nul_bytes_between_lines_is_detected(tmp_path: Path) -> None:
+    """IviumSoft writes NUL bytes between some of its text lines (pyimpspec's parse_ids drops
+    them); the format detection took such a file for an unknown binary one."""
+    path = _ivium(tmp_path / "nul.idf")
+    path.write_bytes(path.read_bytes().replace(b"primary_data\r\n", b"primary_data\x00\r\n"))
+    m = read(path)
+    assert m.format == "ivium-eis"
+    _check(m)
+
+
 def test_ivium_other_technique_is_refused_naming_the_export(tmp_path: Path) -> None:
     with pytest.raises(DataFormatError, match="'ChronoAmperometry', not impedance.*time/s"):
         read(_ivium(tmp_path / "ca.idf", technique="ChronoAmperometry"))

@@ -363,7 +363,7 @@ def test_poor_fit_is_noted_in_the_summary(tmp_path):
     assert len(notes) == 1
     note = notes[0]
     assert note.startswith("diffusion.csv: ")
-    assert "--circuit" in note and "R_inf" in note and "Ohm" in note
+    assert "--circuit" in note and "R_hf" in note and "Ohm" in note
     on_disk = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert note in on_disk["notes"]
     assert note in html.unescape((tmp_path / "out" / "report.html").read_text())

@@ -763,10 +763,8 @@ def cv_sweep(time_s, voltage_V) -> CVSweep:
 
     Parameters
     ----------
-    time_s : array_like of float
-        Time [s].
-    voltage_V : array_like of float
-        Cell voltage [V].
+    time_s, voltage_V : array_like of float
+        The record's time [s] and cell voltage [V], sample by sample.
 
     Returns
     -------

@@ -38,6 +38,11 @@ Formats (:data:`FORMATS`) and the reader behind each:
 ``chi-eis``       CH Instruments A.C. impedance text - impedance.py preprocessing
 ``zview-eis``     Scribner ZView data file text (``ZView ... Data File``) - impedance.py
 ``relaxis-eis``   RelaxIS spectrum export text (``Data: Frequency`` ...) - own
+``pstrace-eis``   PalmSens PSTrace CSV impedance export (curves side by side) - own
+``keysight-4294a`` Agilent/Keysight 4294A two-trace text (|Z|-theta, R-X) - own
+``ivium-eis``     Ivium ``.idf`` / ``.ids`` (``primary_data``) - own
+``zahner-eis``    Zahner Thales ASCII (``LOGF``, ``LOGZm``, ``Phim``, ``Real``, ``Imag``) - own
+``eis-blocks``    an impedance table repeated per scan under its own names (NOVA) - own
 ``csv``           any delimited text, with a column mapping or unit-bearing headers;
                   also headerless ``f, Z', Z''`` (impedance.py's ``readCSV`` layout)
 ================  ================================================================
@@ -46,8 +51,11 @@ The format is detected from the file's content (magic bytes, first lines), not i
 that contradicts the content (a ``.mpr`` that is text) is refused. Input files are only read.
 A workbook with ``Channel*`` sheets is ``arbin``, any other ``workbook``: its sheets are scored
 by whether their columns give time, voltage and current, summaries (cycle, step, statis) are
-never read, record sheets split over several sheets are joined; ``read(path, sheet=...)``
-chooses the sheet, ``columns=`` maps its columns (see :mod:`solidna.analysis.io.workbook`).
+never read, record sheets split over several sheets are joined (Landt's later ``Record1``
+... sheets without a header too), cycles written in blocks of columns side by side are put
+one below the other; ``read(path, sheet=...)`` chooses the sheet, ``columns=`` maps its
+columns (see :mod:`solidna.analysis.io.workbook`). Landt's CSV of all layers (cycle, step and
+record tables one below the other) is read for its record.
 A text table that is a cycler's cycle or step summary (Neware's cycle and step layers, Arbin's
 statistics: efficiency, start and end voltage columns, one row per cycle or step) is refused
 as such, naming the record layer to export, rather than read as a few-point time series.
@@ -246,6 +254,10 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         text = head.decode(wide, errors="replace") if wide else head.decode("latin-1")
         lines = text.lstrip("\ufeff").splitlines()
         binary = b"\x00" in head and wide is None
+        if binary and b"primary_data" in head:
+            # IviumSoft .idf/.ids files hold NUL bytes between their text lines (pyimpspec's
+            # parse_ids drops them): text, for the Ivium reader
+            binary, lines = False, text.replace("\x00", "").splitlines()
         if not binary and lines:
             first = lines[0].strip()
             if first in MPT_MAGICS:

@@ -36,6 +36,10 @@ __all__ = [
     "split_header",
     "unit_factor",
     "numeric_column",
+    "GROUPED",
+    "digit_group_separator",
+    "without_digit_groups",
+    "plain_number",
     "cumulative_from_counter",
     "accumulate_counter",
     "finish_table",
@@ -385,6 +389,12 @@ def split_header(name: str) -> tuple[str, str | None]:
     for pattern in (_BRACKETS, _SLASH, _PARENS):
         m = pattern.match(text)
         if m and m.group("unit").strip().lower() not in _NOT_UNITS:
+            if pattern is _SLASH and re.search(r"\s|\(", m.group("unit").strip()):
+                # a slash between words before a unit in parentheses ("Charge/Discharge
+                # Efficiency(%)", Neware's cycle layer): the unit is the one in parentheses
+                paren = _PARENS.match(text)
+                if paren and _reads_as_unit(paren.group("unit")):
+                    return paren.group("stem").strip(), paren.group("unit").strip()
             return m.group("stem").strip(), m.group("unit").strip()
     for pattern, units in ((_SUFFIX, _SUFFIX_UNITS), (_COMMA, _COMMA_UNITS)):
         m = pattern.match(text)
@@ -402,6 +412,17 @@ def split_header(name: str) -> tuple[str, str | None]:
 #: siemens), so that a name such as "Voltage, cell 1" keeps its words.
 _COMMA = re.compile(r"^(?P<stem>[^,]*[^,\s])\s*,\s*(?P<unit>[A-Za-z]{1,4})\s*$")
 _COMMA_UNITS = {**_SUFFIX_UNITS, "w": "W"}
+
+
+def _reads_as_unit(text: str) -> bool:
+    """True when ``text`` reads as a unit (pint), ``%`` included."""
+    from solidna.units import Q_
+
+    try:
+        Q_(1.0, _pint_unit(text))
+    except Exception:
+        return False
+    return True
 
 
 def _pint_unit(unit: str) -> str:
@@ -473,8 +494,13 @@ _NUMBER_WITH_UNIT = re.compile(
 )
 
 
-#: A number written with comma thousands separators and a decimal point ("1,005.3806").
-_THOUSANDS = re.compile(r"^\s*[-+]?\d{1,3}(,\d{3})+(\.\d*)?\s*$")
+#: A number with digit groups, as a spreadsheet writes it with "Use 1000 separator" on: a comma
+#: (English, Maccor's ``1,005.3806`` s), a point (German, "1.020,5"), a space or no-break space
+#: (French, "1 020,5") or an apostrophe (Swiss, "1'020.5") between groups of three digits.
+GROUPED = re.compile(
+    r"^\s*[-+]?\d{1,3}(?P<sep>[,.' \u00a0\u202f])\d{3}(?:(?P=sep)\d{3})*"
+    r"(?P<dec>[.,]\d*)?(?:[eE][-+]?\d+)?\s*$"
+)
 
 
 #: A number with a decimal comma, or a whole number ("1,0003201E+003", "-2,748", "0").
@@ -542,23 +568,61 @@ def decimal_comma_rows_to_points(lines: list[str]) -> list[str]:
     ]
 
 
-def without_thousands(values: pd.Series) -> pd.Series:
-    """The cells with their comma thousands separators removed, when that is what they are.
+def plain_number(decimal: str = ".") -> re.Pattern:
+    """A number without digit groups, in the decimal mark ``decimal``."""
+    return re.compile(rf"\s*[-+]?(?:\d+\{decimal}?\d*|\{decimal}\d+)(?:[eE][-+]?\d+)?\s*")
 
-    Maccor writes ``Test Time (sec)`` as ``995.3802`` then ``1,005.3806`` (and Excel-formatted
-    exports do the same): the comma groups three digits before a decimal point. A column is
-    changed only when every cell with a comma has that form and the column writes its
-    decimals with a point (a decimal comma, ``1,005``, is left to the caller).
+
+def digit_group_separator(values: pd.Series, decimal: str = ".") -> str | None:
+    """The separator between digit groups of a column of numbers written with them, or None.
+
+    One rule for every reader (the table-level conversion of a CSV's columns and the cells of
+    :func:`numeric_column` alike): the cells that are numbers with digit groups
+    (:data:`GROUPED`) must all use one separator, which is not the decimal mark ``decimal``,
+    and their decimals that mark; a comma between groups also needs a decimal point somewhere
+    in the column, since ``"1,020"`` alone may be a decimal comma.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The column's cells (text).
+    decimal : str, optional
+        The file's decimal mark.
     """
     if pd.api.types.is_numeric_dtype(values.dtype):
+        return None
+    text = values[values.notna()].astype(str)
+    text = text[text.str.strip() != ""]
+    if text.empty:
+        return None
+    # a plain number in the decimal mark ("375.000" with a decimal point) is not grouped
+    groups = text[~text.str.fullmatch(plain_number(decimal))].str.extract(GROUPED)
+    seps = set(groups["sep"].dropna())
+    marks = {m[0] for m in groups["dec"].dropna() if m}
+    if len(seps) != 1 or decimal in seps or (marks and marks != {decimal}):
+        return None
+    if seps == {","} and not text.str.contains(".", regex=False).any():
+        return None
+    return seps.pop()
+
+
+def without_digit_groups(values: pd.Series, decimal: str = ".") -> pd.Series:
+    """The cells with their digit-group separators removed, where that is what they are
+    (:func:`digit_group_separator`); the grouped cells are then plain numbers with a decimal
+    point, the others are left as they are.
+
+    Maccor writes ``Test Time (sec)`` as ``995.3802`` then ``1,005.3806`` (and Excel-formatted
+    exports do the same): the comma groups three digits before a decimal point.
+    """
+    sep = digit_group_separator(values, decimal)
+    if sep is None:
         return values
     text = values.astype(str)
-    comma = text.str.contains(",", regex=False) & values.notna()
-    if not comma.any() or not text[comma].str.match(_THOUSANDS).all():
-        return values
-    if not text.str.contains(".", regex=False).any():
-        return values
-    return values.where(~comma, text.str.replace(",", "", regex=False))
+    grouped = (
+        values.notna() & text.str.fullmatch(GROUPED) & ~text.str.fullmatch(plain_number(decimal))
+    )
+    plain = text.str.replace(sep, "", regex=False).str.replace(decimal, ".", regex=False)
+    return values.where(~grouped, plain)
 
 
 #: Engineering notation: a number with an SI prefix right after it and no unit ("727.384m",
@@ -626,7 +690,7 @@ def numeric_column(
     """
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         return values.to_numpy(dtype=float, na_value=np.nan), None
-    values = without_thousands(values)
+    values = without_digit_groups(values)
     as_num = pd.to_numeric(values, errors="coerce")
     bad = as_num.isna() & values.notna() & (values.astype(str).str.strip() != "")
     if not bad.any():
@@ -797,16 +861,20 @@ def spectrum_index(frequency_Hz: np.ndarray, breaks: np.ndarray | None = None) -
     return np.cumsum(start).astype(np.int64)
 
 
+# the day count before the clock: "0d 00:00:05" (Maccor), "1-02:03:04" (Neware), "1.02:03:04"
+# (.NET's TimeSpan text, which Landt's LANDdt writes for a test time past a day), "1 02:03:04"
 _DURATION = re.compile(
-    r"^\s*(?:(?P<d>\d+)\s*(?:d|-|\s)\s*)?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:[.,]\d*)?)\s*$"
+    r"^\s*(?:(?P<d>\d+)\s*(?:d|-|\.|\s)\s*)?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:[.,]\d*)?)\s*$"
 )
 
 
 def parse_durations(values: pd.Series) -> np.ndarray | None:
-    """Durations written as ``[D]d HH:MM:SS[.ff]``, ``D-HH:MM:SS`` or ``HH:MM:SS`` in seconds.
+    """Durations written as ``[D]d HH:MM:SS[.ff]``, ``D-HH:MM:SS``, ``D.HH:MM:SS`` or
+    ``HH:MM:SS`` in seconds.
 
     Maccor writes ``0d 00:00:05`` (also ``0d 00:00:5``), Neware BTS ``00:00:05`` or
-    ``1-02:03:04.500``. Returns None when the cells are not all durations (the caller then reads
+    ``1-02:03:04.500``, Landt's LANDdt ``1.02:03:04`` past a day (hours past 24, ``26:03:04``,
+    read as well). Returns None when the cells are not all durations (the caller then reads
     them as numbers); empty cells give NaN.
 
     Parameters

@@ -59,7 +59,7 @@ from solidna.analysis.io._table import (
     text_encoding,
     unit_factor,
     wall_clock,
-    without_thousands,
+    without_digit_groups,
 )
 from solidna.analysis.io.generic import (
     _current_sign,
@@ -67,9 +67,9 @@ from solidna.analysis.io.generic import (
     _sniff,
     _time_unit_from_wall_clock,
     _without_digit_groups,
-    read_csv,
     read_delimited,
     refuse_summary,
+    table_measurement,
 )
 from solidna.errors import DataFormatError, InvalidOptionError
 
@@ -104,10 +104,10 @@ def _numbers(values: pd.Series) -> np.ndarray:
     """A column of a cycler export as float64, text that is no number as NaN.
 
     Thousands separators (Maccor's ``1,005.3806`` s, Excel-formatted Neware and Arbin exports'
-    ``"1,500.000"`` mA) are removed first (:func:`~solidna.analysis.io._table.without_thousands`):
+    ``"1,500.000"`` mA) are removed first (:func:`~solidna.analysis.io._table.without_digit_groups`):
     coerced as they stand they became NaN and their rows were lost or refused.
     """
-    return pd.to_numeric(without_thousands(values), errors="coerce").to_numpy(float)
+    return pd.to_numeric(without_digit_groups(values), errors="coerce").to_numpy(float)
 
 
 @fill_doc
@@ -678,8 +678,17 @@ def read_arbin(
     raw = _without_digit_groups(raw, decimal, notes)
     if _arbin_missing(raw):
         # Arbin's names with other units ("Current(mA)", "Voltage(mV)", a table edited after
-        # the export): the generic reader converts the units its headers name
-        m = read_csv(path, area_m2=area_m2, progress=progress)
+        # the export): the generic column logic converts the units its headers name, on the
+        # table already read (the file was read a second time by the generic reader before)
+        raw.columns = [str(c).strip() for c in raw.columns]
+        m = table_measurement(
+            raw,
+            path,
+            area_m2=area_m2,
+            notes=notes,
+            format="arbin",
+            metadata={"instrument": "Arbin"},
+        )
         m.notes.append(
             "Arbin column names with other units than Arbin's own: read as a generic table, "
             "in the units the headers name."

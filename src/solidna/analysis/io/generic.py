@@ -14,7 +14,10 @@ layout, ``f, Z', Z''`` (Hz, Ohm, Ohm; noted). A header written as names over a l
 comment mark before the names (``# f Z' Z''``, ``* Hz Ohms Deg``) is not a column. Where a
 ``Total Time``/``Test Time`` column exists, a bare ``Time`` beside it is the step's clock and not
 read; two columns that could hold one impedance quantity with different numbers are refused
-unless one is mapped.
+unless one is mapped. A file of several tables one below the other, each under a header whose
+first name is ``Cycle``, ``Step`` or ``Record`` (Landt's CSV of all layers), is read for its
+record table only. A capacity column beside a specific-capacity one (``SpeCap/mAh/g``) gives
+the active mass the cycler was given, reported in the metadata (not used).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import pandas as pd
 from solidna._docstrings import fill_doc
 from solidna.analysis.cycling import rest_threshold
 from solidna.analysis.io._table import (
+    GROUPED,
     QUANTITIES,
     SPECIFIC_CURRENT,
     Measurement,
@@ -40,9 +44,11 @@ from solidna.analysis.io._table import (
     _pint_unit,
     accumulate_counter,
     check_file,
+    digit_group_separator,
     finish_table,
     numeric_column,
     parse_durations,
+    plain_number,
     split_header,
     text_encoding,
     time_from_clock,
@@ -84,9 +90,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # Charge (mAh)"); finish_table checks it against the current's integral
     "capacity": ("capacity", "(q-qo)", "q", "netcapacity", "charge", "cumulativecharge")
     + ("容量", "kapazität", "ladung", "capacité"),
-    "cycle": ("cyclenumber", "cycle", "cycleindex", "cycleno", "cyclec", "cyc#")
+    # "cyccount": BaSyTec's cycle counter ("Cyc-Count")
+    "cycle": ("cyclenumber", "cycle", "cycleindex", "cycleno", "cyclec", "cyc#", "cyccount")
     + ("循环", "循环号", "循环序号"),
-    "step": ("step", "stepindex", "ns", "stepnumber", "工步", "工步号", "工步序号", "步次"),
+    # "stepno": Landt's record layer ("CycleNo", "StepNo" in its CSV and workbook exports)
+    "step": ("step", "stepindex", "ns", "stepnumber", "stepno", "工步", "工步号", "工步序号")
+    + ("步次",),
     "frequency": ("frequency", "freq", "f", "frequenz", "fréquence"),
     # "rez"/"imz": PyEIS writes "ReZ /Ohms", "ImZ /Ohms" ("Re Z", "Re_Z" normalise to it);
     # "z′"/"z″": the typographic primes of exports written from word processors or Origin
@@ -119,15 +128,6 @@ _NUMBERISH = re.compile(
     r"^\s*[-+]?(\d+[.,]?\d*|[.,]\d+|\d{1,3}(?:(?P<sep>[,.' \u00a0\u202f])\d{3})"
     r"(?:(?P=sep)\d{3})*(?:[.,]\d*)?)([eE][-+]?\d+)?\s*$"
 )
-#: A number with digit groups, as a spreadsheet writes it with "Use 1000 separator" on: a comma
-#: (English), a point (German, "1.020,5"), a space or no-break space (French, "1 020,5") or an
-#: apostrophe (Swiss, "1'020.5") between groups of three digits.
-_GROUPED = re.compile(
-    r"^\s*[-+]?\d{1,3}(?P<sep>[,.' \u00a0\u202f])\d{3}(?:(?P=sep)\d{3})*"
-    r"(?P<dec>[.,]\d*)?(?:[eE][-+]?\d+)?\s*$"
-)
-
-
 #: Column names that are a unit word (Maccor's "mAmps", "mVolts"): the quantity's alias and
 #: the unit. A Maccor export opened in Excel and saved as CSV is read by the generic reader,
 #: which read "Volts" but found no current in "mAmps".
@@ -398,8 +398,10 @@ def refuse_summary(
     A summary (a cycler's cycle or step layer, Arbin's statistics) holds one row per cycle or
     step; read as a time series it gave a few points a cycle apart, which every analysis took
     for a record, or a message that asked for columns to be mapped. It is told by its column
-    names (:data:`_SUMMARY_MARKS`) and, where the table has time, voltage and current columns
-    (``complete``), by a cycle or step index that differs on every row.
+    names (:data:`_SUMMARY_MARKS`) and by a cycle or step index that differs on every row;
+    without such an index, a table whose columns are incomplete is one unless its cycle or step
+    numbers repeat or it has a time column (a record lacking, say, its current column that
+    carries an "End Voltage" column is told what it lacks, not that it is a summary).
 
     Parameters
     ----------
@@ -420,14 +422,18 @@ def refuse_summary(
     marked = _summary_columns(raw.columns)
     if not marked or "frequency" in mapping:
         return
-    per_row = {}
+    per_row, repeats = {}, False
     for key in ("step", "cycle"):
         if key in mapping:
             found = mapping[key]
             column = found[0] if isinstance(found, tuple) else found
             values = pd.to_numeric(raw[column], errors="coerce").dropna().to_numpy(float)
             per_row[key] = values.size >= 2 and bool(np.all(np.diff(values) > 0))
-    if complete and not any(per_row.values()):
+            repeats |= values.size >= 2 and not per_row[key]
+    if not any(per_row.values()) and (complete or repeats or "time" in mapping):
+        # a record that lacks a column (its cycle or step numbers repeat over rows, or it has a
+        # time column of its own, which no summary has) is not a summary: check_columns names
+        # what is missing
         return
     unit = next((key for key in ("step", "cycle") if per_row.get(key)), "cycle or step")
     shown = ", ".join(repr(c) for c in marked[:4])
@@ -773,9 +779,16 @@ def _prefer_polar_pair(
 
 
 # Columns that say which way the current flows: a step type (Battery Data Format "Step Type",
-# Landt "step_name", Neware "Status", Maccor "Md") or a pair of charge and discharge counters.
+# Landt "step_name", "StepStatus" (its CSV record layer), "Step-State", Neware "Status", Maccor
+# "Md", BaSyTec "Command") or a pair of charge and discharge counters.
 _STEP_TYPE_STEMS = {"steptype", "stepname", "steptypename", "status", "state", "type", "mode", "md"}
-_STEP_TYPE_STEMS |= {"工步类型", "工步名称", "状态"}  # Neware/Landt in Chinese
+_STEP_TYPE_STEMS |= {"stepstatus", "stepstate", "stepmode", "command"}
+_STEP_TYPE_STEMS |= {"工步类型", "工步名称", "工步状态", "状态"}  # Neware/Landt in Chinese
+#: Landt's step modes, named by what is held and ending in C (charge) or D (discharge): CCC/CCD
+#: constant current, CVC/CVD constant voltage, CPC/CPD power, CRC/CRD resistance, RateC/RateD a
+#: C-rate step; R is a rest (LANDdt's work modes).
+_LANDT_CHARGE = re.compile(r"(?:cc|cv|cp|cr|cccv|rate)c")
+_LANDT_DISCHARGE = re.compile(r"(?:cc|cv|cp|cr|cccv|rate)d")
 _COUNTER_STEMS = {"chargecapacity": 1, "dischargecapacity": -1, "充电容量": 1, "放电容量": -1}
 
 
@@ -872,10 +885,17 @@ def _direction_labels(raw: pd.DataFrame) -> tuple[np.ndarray, str] | None:
         ):
             text = raw[col].astype(str).str.strip().str.lower()
             # Chinese step types: 恒流充电 CC charge, 恒流放电 CC discharge, 搁置/静置 rest
-            dis = text.str.contains(r"dis|dchg|dch\b|放电", regex=True) | (text == "d")
-            # Bitrode's modes: CHRG, DCHG, LCHR, LDCH, LRCHR, LRDCH (and REST)
+            dis = (
+                text.str.contains(r"dis|dchg|dch\b|放电", regex=True)
+                | (text == "d")
+                | text.str.fullmatch(_LANDT_DISCHARGE)
+            )
+            # Bitrode's modes: CHRG, DCHG, LCHR, LDCH, LRCHR, LRDCH (and REST); Digatron's
+            # status CHA, DCH, PAU
             chg = ~dis & (
-                text.str.contains(r"charg|chg|chrg|chr\b|充电", regex=True) | (text == "c")
+                text.str.contains(r"charg|chg|chrg|chr\b|充电", regex=True)
+                | text.isin(["c", "cha"])
+                | text.str.fullmatch(_LANDT_CHARGE)
             )
             if dis.any() or chg.any():
                 return np.where(dis, -1, np.where(chg, 1, 0)), f"the step types of {col!r}"
@@ -1213,7 +1233,7 @@ def _decimal_mark(cells: list[str]) -> str:
     """
     comma = point = False
     for x in cells:
-        grouped = _GROUPED.fullmatch(x)
+        grouped = GROUPED.fullmatch(x)
         if grouped and grouped.group("dec"):
             comma |= grouped.group("dec")[0] == ","
             point |= grouped.group("dec")[0] == "."
@@ -1442,6 +1462,7 @@ def read_delimited(
     progress: Progress | None = None,
     usecols: Any = None,
     names: list[str] | None = None,
+    nrows: int | None = None,
 ) -> pd.DataFrame:
     """pandas' C parser, in chunks with progress for large files (> 20 MB).
 
@@ -1463,6 +1484,8 @@ def read_delimited(
         Columns to read, as for :func:`pandas.read_csv`; None reads all.
     names : list of str, optional
         Column names for a table whose first line after ``skiprows`` is already data.
+    nrows : int, optional
+        Data rows to read (blank lines not counted); None reads to the end of the file.
 
     Returns
     -------
@@ -1482,6 +1505,7 @@ def read_delimited(
         usecols=usecols,
         # rows ending in a delimiter (Maccor) must not turn the first column into the index
         index_col=False,
+        nrows=nrows,
     )
     if names is not None:
         kwargs.update(header=None, names=names)
@@ -1535,6 +1559,14 @@ def read_csv(
         encoding = text_encoding(fh.read(1 << 16), "cp1252")
     sep, skip, decimal = _sniff(path, encoding)
     notes: list[str] = []
+    nrows = None
+    section = _record_section(path, encoding)
+    if section is not None:
+        skip, nrows, sep, others = section
+        notes.append(
+            f"a file of tables one below the other (Landt's export of its {', '.join(others)} "
+            f"and record layers): the record is read (line {skip + 1} on), the others are not."
+        )
     with open(path, encoding=encoding, errors="replace") as fh:
         preamble = [fh.readline() for _ in range(skip)]
     _refuse_curves_side_by_side(preamble, path)
@@ -1560,6 +1592,7 @@ def read_csv(
             encoding=encoding,
             progress=progress,
             names=names,
+            nrows=nrows,
         )
     raw.columns = [str(c).strip() for c in raw.columns]
     raw = _without_digit_groups(raw, decimal, notes)
@@ -1578,40 +1611,88 @@ def read_csv(
     return table_measurement(raw, path, columns=columns, area_m2=area_m2, notes=notes)
 
 
+#: First names of the headers of the tables that Landt's LANDdt writes one below the other in
+#: one CSV when all layers are exported (a public LAND CSV parser, "蓝电数据工作台", reads it so:
+#: ``Cycle,CapC/mAh,CapD/mAh,...``, ``Step,CycleNo,Mode,...``, ``Record,CycleNo,StepNo,
+#: StepStatus,TestTime,...``; in either order, a blank line between them). The Chinese names
+#: are the same headers in a Chinese installation (assumed: 循环 cycle, 工步 step, 记录 record).
+_SECTION_NAMES = {
+    "Cycle": "cycle",
+    "Step": "step",
+    "Record": "record",
+    "循环": "cycle",
+    "循环号": "cycle",
+    "循环序号": "cycle",
+    "工步": "step",
+    "工步号": "step",
+    "记录": "record",
+    "记录号": "record",
+    "记录序号": "record",
+}
+
+
+def _record_section(path: Path, encoding: str) -> tuple[int, int, str, list[str]] | None:
+    """Where the record is in a file of several tables one below the other (Landt's mixed
+    CSV): lines before its header, its data lines (blank lines not counted), the delimiter and
+    the other tables' names; None for any other file.
+
+    Read as one table from the header the sniffer found, the file stopped at the next table's
+    header ("not a number in data row 281") or, with a cycle table longer than the lines
+    sniffed, took that table for the data. Only a file whose first line is such a header, with
+    a record table and another one below, is read so (every line is looked at: one pass).
+    """
+
+    def first_name(line: str, delimiter: str) -> str | None:
+        fields = line.rstrip("\r\n").split(delimiter)
+        name = fields[0].strip().lstrip("\ufeff")
+        return name if len(fields) >= 3 and name in _SECTION_NAMES else None
+
+    with open(path, encoding=encoding, errors="replace") as fh:
+        head = fh.readline()
+        delimiter = next((d for d in (",", "\t", ";") if first_name(head, d)), None)
+        if delimiter is None:
+            return None
+        starts: list[tuple[int, str]] = [(0, _SECTION_NAMES[first_name(head, delimiter)])]
+        filled: list[int] = [1]  # non-blank lines up to and including each line
+        count = 1
+        for k, line in enumerate(fh, start=1):
+            name = first_name(line, delimiter) if line[:1] in "CSR循工记\ufeff" else None
+            if name is not None:
+                starts.append((k, _SECTION_NAMES[name]))
+            count += bool(line.strip())
+            filled.append(count)
+    kinds = [kind for _, kind in starts]
+    if "record" not in kinds or len(set(kinds)) < 2:
+        return None
+    at = kinds.index("record")
+    line = starts[at][0]
+    end = starts[at + 1][0] - 1 if at + 1 < len(starts) else len(filled) - 1
+    rows = filled[end] - filled[line]
+    others = [kind for kind in dict.fromkeys(kinds) if kind != "record"]
+    return line, rows, delimiter, others
+
+
 def _without_digit_groups(raw: pd.DataFrame, decimal: str, notes: list[str]) -> pd.DataFrame:
-    """``raw`` with the columns of numbers written with digit groups (:data:`_GROUPED`) as floats.
+    """``raw`` with the columns of numbers written with digit groups as floats.
 
     pandas reads such a column as text and the quantity readers then refused it or, worse, read
-    ``"1.020"`` as 1.02 where the file's decimal mark is a comma. A column is converted only
-    when every filled cell is a plain number in the file's decimal mark (``decimal``) or a
-    grouped one with one separator that is not the decimal mark; a comma between groups (the
-    mark a comma-separated file must quote) also needs a decimal point in the column, as
-    :func:`~solidna.analysis.io._table.without_thousands` asks, since ``"1,020"`` alone may be
-    a decimal comma.
+    ``"1.020"`` as 1.02 where the file's decimal mark is a comma. The separator is found as for
+    any column (:func:`~solidna.analysis.io._table.digit_group_separator`); a column is
+    converted here only when its other filled cells are plain numbers in the file's decimal
+    mark (``decimal``): the rest is left to
+    :func:`~solidna.analysis.io._table.numeric_column`, which names a cell that is no number.
     """
-    plain = re.compile(rf"\s*[-+]?(?:\d+\{decimal}?\d*|\{decimal}\d+)(?:[eE][-+]?\d+)?\s*")
+    plain = plain_number(decimal)
     converted = []
     for name in raw.columns:
         col = raw[name]
-        if pd.api.types.is_numeric_dtype(col.dtype):
+        sep = digit_group_separator(col, decimal)
+        if sep is None:
             continue
         text = col[col.notna()].astype(str)
         text = text[text.str.strip() != ""]
-        if text.empty:
+        if not text[~text.str.fullmatch(GROUPED)].str.fullmatch(plain).all():
             continue
-        groups = text.str.extract(_GROUPED)
-        seps = set(groups["sep"].dropna())
-        marks = {m[0] for m in groups["dec"].dropna() if m}
-        grouped = groups["sep"].notna()
-        if (
-            len(seps) != 1
-            or decimal in seps
-            or (marks and marks != {decimal})
-            or not text[~grouped].str.fullmatch(plain).all()
-            or (seps == {","} and not text.str.contains(".", regex=False).any())
-        ):
-            continue
-        sep = seps.pop()
         numbers = text.str.replace(sep, "", regex=False).str.replace(decimal, ".", regex=False)
         raw[name] = pd.to_numeric(numbers, errors="coerce").reindex(raw.index)
         converted.append(f"{name!r} ({sep!r})")
@@ -1674,14 +1755,68 @@ def table_measurement(
         raw, mapping, path, notes, area_m2=area_m2, chosen=chosen
     )
     table = finish_table(frame, path=path, kind=kind, area_m2=area, notes=notes)
+    metadata = {**(metadata or {}), "columns used": {k: v[0] for k, v in mapping.items()}}
+    if kind == "timeseries":
+        _mass_from_specific_capacity(raw, mapping, path, metadata, notes)
     return Measurement(
         data=table,
         kind=kind,
         format=format,
         source=path,
         area_m2=area,
-        metadata={**(metadata or {}), "columns used": {k: v[0] for k, v in mapping.items()}},
+        metadata=metadata,
         notes=notes,
+    )
+
+
+#: A specific-capacity column beside the capacity (Landt "SpeCap/mAh/g", 比容量/mAh/g; "Specific
+#: Capacity (mAh/g)"): its unit.
+_SPECIFIC_CAPACITY = re.compile(
+    r"(?i)^\s*(?:spe(?:cific)?[\s_.-]*cap(?:acity)?|比容量)\s*[/(\[]\s*(?P<unit>[^)\]]+?)\s*[)\]]?\s*$"
+)
+#: Largest spread [-] of the ratio of capacity to specific capacity over the rows for it to be
+#: taken as the mass the cycler was given (one number, rounded in the export).
+_MASS_RATIO_SPREAD = 0.01
+
+
+def _mass_from_specific_capacity(
+    raw: pd.DataFrame,
+    mapping: Mapping[str, tuple[str, str | None]],
+    path: Path | str,
+    metadata: dict[str, Any],
+    notes: list[str],
+) -> None:
+    """The active mass the cycler divided by, from a capacity column and a specific-capacity
+    column beside it (Landt writes both, ``Capacity/mAh`` and ``SpeCap/mAh/g``; navani derives
+    the mass so), into ``metadata["active mass [g]"]`` with a note. Solidna's analyses take the
+    mass the user gives (``--mass``), as they take the mass an EC-Lab header states: it is not
+    used, only reported, so that a user can check the mass given against the cycler's."""
+    if "capacity" not in mapping:
+        return
+    col, unit = mapping["capacity"]
+    spec = next((c for c in raw.columns if _SPECIFIC_CAPACITY.match(str(c))), None)
+    if spec is None:
+        return
+    try:
+        q, cell_unit = numeric_column(raw[col], what=f"capacity column {col!r}", path=path)
+        qs, _ = numeric_column(raw[spec], what=f"column {spec!r}", path=path)
+        factor = unit_factor(unit or cell_unit, "A*h", what="capacity", path=path)
+        spec_unit = _SPECIFIC_CAPACITY.match(str(spec))["unit"]
+        spec_factor = unit_factor(spec_unit, "A*h/kg", what="specific capacity", path=path)
+    except DataFormatError:
+        return
+    q, qs = np.abs(q * factor), np.abs(qs * spec_factor)
+    use = np.isfinite(q) & np.isfinite(qs) & (qs > 0.01 * np.nanmax(qs, initial=0.0)) & (q > 0)
+    if use.sum() < 3:
+        return
+    ratio = q[use] / qs[use]  # kg
+    mass = float(np.median(ratio))
+    if not (mass > 0 and np.max(np.abs(ratio / mass - 1)) <= _MASS_RATIO_SPREAD):
+        return
+    metadata["active mass [g]"] = mass * 1e3
+    notes.append(
+        f"active mass {mass * 1e6:.4g} mg, as the cycler was given it ({col!r} over {spec!r}); "
+        "not used: give the mass with --mass (mass=) for specific capacities."
     )
 
 

@@ -97,18 +97,10 @@ IMPEDANCE_TEXT_FORMATS: dict[str, tuple[str, str, str]] = {
     "relaxis-eis": ("", "RelaxIS (rhd instruments)", "RelaxIS spectrum export text"),
     # own readers below (impedance.py has none for these layouts)
     "pstrace-eis": ("", "PalmSens PSTrace", "PalmSens PSTrace CSV impedance export"),
-    "keysight-4294a": (
-        "",
-        "Agilent/Keysight 4294A",
-        "Agilent/Keysight 4294A impedance analyser text (two traces)",
-    ),
+    "keysight-4294a": ("", "Agilent/Keysight 4294A", "4294A impedance analyser text, two traces"),
     "ivium-eis": ("", "Ivium IviumSoft", "Ivium .idf/.ids data file (primary_data)"),
     "zahner-eis": ("", "Zahner Thales", "Zahner Thales ASCII spectrum (LOGF, ...)"),
-    "eis-blocks": (
-        "",
-        "one table per scan (Metrohm NOVA, or any)",
-        "impedance table repeated per scan under its own header (Metrohm NOVA)",
-    ),
+    "eis-blocks": ("", "Metrohm NOVA", "one impedance table per scan, each with its names"),
 }
 
 

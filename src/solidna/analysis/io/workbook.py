@@ -20,7 +20,11 @@ and hands its table to the readers that already exist:
   (:func:`~solidna.analysis.io.generic.table_measurement`, with ``columns=`` when given).
   Summary sheets (cycle, step, statis ...) hold no per-sample record and are never chosen. Of
   the sheets that qualify, record/detail sheets are preferred, and several of them with one
-  header (a long record split over sheets) are joined in order.
+  header (a long record split over sheets) are joined in order, as are the record sheets after
+  them that hold rows of data and no header (Landt's ``Record1``, ``Record2`` ... go on under
+  the header of ``Record``). A sheet that writes each cycle in a block of columns of its own,
+  under a ``Cycle N`` label (another LANDdt export), is read block after block
+  (:func:`column_blocks`).
 
 Excel cells come typed: a time of day or a duration (``datetime.time``, ``timedelta``, or a
 date in 1899/1900 for a duration over 24 h) is turned into ``h:mm:ss`` text, which the readers'
@@ -48,6 +52,7 @@ from solidna.analysis.io._table import (
     check_file,
     finish_table,
     one_line,
+    parse_durations,
 )
 from solidna.analysis.io.cyclers import (
     arbin_measurement,
@@ -78,8 +83,10 @@ _SUMMARY = re.compile(
     r"循环|工步|统计|信息)(?:[ _-]?(tab|table|layer|层|表))?(?:[ _-]\d+)*$"
 )
 # Record sheets, preferred: Neware "record", "record1", "Detail_67_1_1"; Landt "Record",
-# "Record-Tab"; "data", "raw"; Chinese 记录 (record), 详细 (detail), 数据 (data).
-_RECORD = re.compile(r"(?i)^(record|detail|data|raw|记录|详细|数据)")
+# "Record-Tab"; LANHE's newer exports "Ch1_DefaultGroup" (beside "Test information", "Ch1_Proc",
+# "Log"; echemistpy's LANHE reader takes the sheet so named); "data", "raw"; Chinese 记录
+# (record), 详细 (detail), 数据 (data).
+_RECORD = re.compile(r"(?i)^(record|detail|data|raw|记录|详细|数据|(?:ch\d+[ _-]?)?defaultgroup)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -251,7 +258,7 @@ def _is_encrypted(path: Path) -> bool:
 # A sheet's table
 # --------------------------------------------------------------------------------------------
 _NUMBER_TEXT = re.compile(r"^\s*[-+]?(\d+[.,]?\d*|[.,]\d+)([eE][-+]?\d+)?\s*$")
-_DURATION_TEXT = re.compile(r"^\s*(\d+\s*(d|-|\s)\s*)?\d+:\d{1,2}:\d{1,2}([.,]\d*)?\s*$")
+_DURATION_TEXT = re.compile(r"^\s*(\d+\s*(d|-|\.|\s)\s*)?\d+:\d{1,2}:\d{1,2}([.,]\d*)?\s*$")
 
 
 def _is_value(v: object) -> bool:
@@ -328,11 +335,16 @@ def _header_names(rows: list[tuple], k: int) -> list[str]:
     return names
 
 
-def _sheet_table(rows: list[tuple], k: int) -> pd.DataFrame:
-    """The table below header row ``k``, cells as pandas types (durations as ``h:mm:ss`` text)."""
-    names = _header_names(rows, k)
+def _sheet_table(rows: list[tuple], k: int, names: list[str] | None = None) -> pd.DataFrame:
+    """The table below header row ``k``, cells as pandas types (durations as ``h:mm:ss`` text);
+    with ``names``, every row from row ``k`` on is data under those names (a sheet that goes on
+    with the rows of another's header)."""
+    if names is None:
+        names, start = _header_names(rows, k), k + 1
+    else:
+        start = k
     width = len(names)
-    body = [tuple(r[:width]) + (None,) * (width - len(r)) for r in rows[k + 1 :]]
+    body = [tuple(r[:width]) + (None,) * (width - len(r)) for r in rows[start:]]
     frame = pd.DataFrame(body, columns=names, dtype=object)
     frame = frame.dropna(how="all").reset_index(drop=True)
     unnamed = [c for c in frame.columns if c.startswith("column ") and frame[c].isna().all()]
@@ -344,6 +356,71 @@ def _sheet_table(rows: list[tuple], k: int) -> pd.DataFrame:
         elif frame[col].dtype == object or pd.api.types.is_datetime64_any_dtype(frame[col]):
             frame[col] = _plain_cells(frame[col])
     return frame
+
+
+def column_blocks(rows: list[tuple], k: int) -> list[tuple[int, int, str]] | None:
+    """The blocks of columns of a sheet that writes each cycle beside the last, or None.
+
+    One of Landt's LANDdt export layouts puts every cycle in a block of columns of its own: a
+    row of labels (``Cycle 1``, one merged cell over its block) above header row ``k``, which
+    repeats the block's names (``Record, TestTime/h, Voltage/V, Current/mA, ...``) once per
+    cycle (navani's ``landt_file_loader`` reads it; MIT licence). Read as one table, only the
+    first block, the first cycle, was read. A block starts at each repeat of the header's first
+    name, under a label; every block holds the first block's names (the last may hold one more,
+    ``EnergyD``) and the row above holds nothing but the labels.
+
+    Returns
+    -------
+    list of (first column, end column, label) or None
+    """
+    if k < 1:
+        return None
+    row, above = rows[k], rows[k - 1]
+    text = [str(v).strip() if v is not None else "" for v in row]
+    filled = [j for j, v in enumerate(text) if v]
+    if not filled:
+        return None
+    first = text[filled[0]]
+    starts = [j for j in filled if text[j] == first]
+    if len(starts) < 2:
+        return None
+    labels = {j for j, v in enumerate(above) if v is not None and str(v).strip()}
+    if labels != set(starts):
+        return None
+    ends = [*starts[1:], len(row)]
+    names = [{text[j] for j in range(a, b) if text[j]} for a, b in zip(starts, ends, strict=True)]
+    if not all(names[0] <= other for other in names[1:]):
+        return None
+    return [(a, b, str(above[a]).strip()) for a, b in zip(starts, ends, strict=True)]
+
+
+def _stacked_blocks(rows: list[tuple], k: int, blocks: list[tuple[int, int, str]]) -> pd.DataFrame:
+    """The blocks of :func:`column_blocks` read one by one and put below each other, in order;
+    a block's rows that hold nothing but their first cell (a record number) are left out."""
+    parts = []
+    for a, b, _ in blocks:
+        part = _sheet_table([tuple(r[a:b]) for r in rows], k)
+        if part.shape[1] > 1:
+            part = part.loc[part.iloc[:, 1:].notna().any(axis=1)]
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _time_runs_on(frame: pd.DataFrame, path: Path) -> bool:
+    """True when the table's time column (found by its name) never goes back: blocks put one
+    below the other that continue one record (a cycle after another)."""
+    try:
+        mapping = map_columns(list(frame.columns), None, path)
+    except DataFormatError:
+        return False
+    if "time" not in mapping:
+        return False
+    col = frame[mapping["time"][0]]
+    t = parse_durations(col)
+    if t is None:
+        t = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+    t = t[np.isfinite(t)]
+    return t.size > 1 and bool(np.all(np.diff(t) >= 0))
 
 
 # openpyxl turns a duration of a day or more in a time format into a date from its epoch
@@ -412,6 +489,16 @@ class _Sheet:
         self.header: list[str] = []
         self.reader: str | None = None  # "neware" or "generic" when it holds a table to read
         self.kind = "timeseries"  # or "impedance" (a sheet of frequency and Z columns)
+        # a sheet of data rows only (no header), and its width: a long record's later sheets
+        # (Landt's "Record1", "Record2" ... under the header of "Record")
+        filled = [r for r in rows if any(v is not None and str(v).strip() for v in r)]
+        self.headerless = (
+            not self.empty
+            and self.header_index is None
+            and all(sum(_is_value(v) for v in r) >= 2 for r in filled)
+        )
+        self.width = max((max(_filled(r)) + 1 for r in filled), default=0)
+        self.continues: _Sheet | None = None  # the sheet whose header its rows take
         if self.header_index is None:
             return
         self.header = _header_names(rows, self.header_index)
@@ -469,6 +556,7 @@ def _choose(
     if records:
         first = records[0]
         chosen = [s for s in records if s.header == first.header and s.reader == first.reader]
+        chosen = _with_continuations(sheets, chosen)
     else:
         chosen = [qualified[0]]
     others = [s.name for s in qualified if s not in chosen]
@@ -483,6 +571,29 @@ def _choose(
             "read; choose one with sheet=."
         )
     return chosen
+
+
+def _with_continuations(sheets: list[_Sheet], chosen: list[_Sheet]) -> list[_Sheet]:
+    """``chosen`` (record sheets under one header) with the record sheets after them that hold
+    rows of data and no header, as wide as that header at most, in the workbook's order.
+
+    LANDdt splits a long record over sheets ``Record``, ``Record1``, ``Record2`` ... and writes
+    the header on the first only (navani's Landt reader joins them so; MIT licence): the later
+    sheets were not read, and the record ended where the first sheet did, without a word.
+    """
+    first = chosen[0]
+    order = {id(s): k for k, s in enumerate(sheets)}
+    out = list(chosen)
+    for s in sheets[order[id(first)] + 1 :]:
+        if (
+            s not in out
+            and s.headerless
+            and _RECORD.match(s.name.strip())
+            and s.width <= len(first.header)
+        ):
+            s.continues = first
+            out.append(s)
+    return sorted(out, key=lambda s: order[id(s)])
 
 
 def _pick(sheets: list[_Sheet], sheet: str | int, path: Path) -> _Sheet:
@@ -588,7 +699,7 @@ def _read(
     else:
         chosen = _choose(sheets, path, notes, kind)
     for s in chosen:
-        if s.header_index is None:
+        if s.header_index is None and s.continues is None:
             raise DataFormatError(
                 f"{path}: sheet {s.describe()} has no table to read. Choose the data sheet "
                 f"with sheet= (sheets: {'; '.join(x.describe() for x in sheets)})."
@@ -598,10 +709,39 @@ def _read(
         rows = previews[s.name]
         if len(rows) >= _PREVIEW_ROWS:
             rows = book.rows(s.name, progress=progress)
-        parts.append(_sheet_table(rows, s.header_index))
+        if s.continues is not None:
+            parts.append(_sheet_table(rows, 0, names=s.continues.header))
+            continue
+        blocks = column_blocks(rows, s.header_index)
+        stacked = None
+        if blocks is not None and not columns:
+            stacked = _stacked_blocks(rows, s.header_index, blocks)
+            shown = ", ".join(repr(label) for _, _, label in blocks[:3])
+            shown += ", ..." if len(blocks) > 3 else ""
+            if _time_runs_on(stacked, path):
+                notes.append(
+                    f"sheet {s.name!r} writes {len(blocks)} blocks of columns side by side, one "
+                    f"per label above the header ({shown}): read one below the other, in that "
+                    "order."
+                )
+            else:
+                # side by side, but not one record (two samples' runs, each from 0 s): the first
+                # block is read, as before, and the others named
+                notes.append(
+                    f"sheet {s.name!r} writes {len(blocks)} blocks of columns side by side "
+                    f"({shown}) whose times do not follow each other: only the first is read; "
+                    "split the sheet to read the others."
+                )
+                stacked = None
+        parts.append(stacked if stacked is not None else _sheet_table(rows, s.header_index))
     raw = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     names = [s.name for s in chosen]
-    where = ", ".join(f"{s.name!r} (header on row {s.header_index + 1})" for s in chosen)
+    where = ", ".join(
+        f"{s.name!r} (no header: the rows go on under that of {s.continues.name!r})"
+        if s.continues is not None
+        else f"{s.name!r} (header on row {s.header_index + 1})"
+        for s in chosen
+    )
     others = [n for n in book.names if n not in names]
     notes.insert(
         0,
