@@ -46,6 +46,7 @@ __all__ = [
     "read_force_curves",
     "read_jpk_text",
     "read_nanoscope_ascii",
+    "read_force_table",
     "indentation_force",
     "fit_contact",
     "adhesion",
@@ -591,6 +592,203 @@ def read_nanoscope_ascii(
     return [ForceCurve(ha, fa, hr, fr, spring_constant_N_m, None, 0, p, meta)]
 
 
+#: A column name with its unit: ``Height (nm)``, ``Force [nN]``, ``Separation/um``.
+_FD_NAMED_UNIT = re.compile(
+    r"^(?P<name>.*?)\s*(?:[(\[]\s*(?P<u1>[^)\]]+?)\s*[)\]]|/\s*(?P<u2>\S+))$"
+)
+#: Names of the cantilever base position (the piezo or its sensor) in a force-distance table.
+_FD_BASE = re.compile(
+    r"^(?:height|distance|z|piezo|z[ _-]?(?:sensor|piezo|position|height)|ramp|displacement|"
+    r"extension|position)\b",
+    re.I,
+)
+#: Names of the tip position (tip-sample separation), which includes the cantilever's bending.
+_FD_TIP = re.compile(
+    r"^(?:separation|tip[ _-]?sample[ _-]?(?:separation|distance)|tip position)", re.I
+)
+#: Names of the force, or of the deflection that gives it.
+_FD_FORCE = re.compile(r"^(?:force|load|v?deflection|vertical[ _-]?deflection)\b", re.I)
+#: The segment column of afmformats' convention: 0 approach, 1 retract.
+_FD_SEGMENT = re.compile(r"^segment\b", re.I)
+_FD_SEGMENT_WORDS = {"extend": "0", "approach": "0", "retract": "1"}
+
+
+def _fd_cells(line: str) -> list[str]:
+    for sep in ("\t", ";", ","):
+        if sep in line:
+            return [c.strip().strip('"') for c in line.split(sep)]
+    return line.split()
+
+
+def _fd_header(cells: list[str]) -> dict[str, Any] | None:
+    """The roles of a force-distance table's header cells (base or tip position with a length
+    unit, force or deflection with a unit of N, m or V, optional segment), or None."""
+    roles: dict[str, Any] = {}
+    for k, cell in enumerate(cells):
+        m = _FD_NAMED_UNIT.match(cell)
+        name, unit = (m["name"], (m["u1"] or m["u2"]).strip()) if m else (cell, "")
+        if _FD_SEGMENT.match(name) and "segment" not in roles:
+            roles["segment"] = k
+            continue
+        if not unit:
+            continue
+        length = _jpk_scale(unit, "m")
+        if length is not None and _FD_TIP.match(name) and "tip" not in roles:
+            roles["tip"] = (k, cell, length)
+        elif length is not None and _FD_BASE.match(name) and "base" not in roles:
+            roles["base"] = (k, cell, length)
+        elif _FD_FORCE.match(name) and "force" not in roles:
+            if any(_jpk_scale(unit, q) is not None for q in ("N", "m", "V")):
+                roles["force"] = (k, cell, unit)
+    if "force" in roles and ("tip" in roles or "base" in roles):
+        return roles
+    return None
+
+
+def read_force_table(
+    path: str | os.PathLike[str],
+    sensitivity: float | None = None,
+    spring_constant_N_m: float | None = None,
+) -> list[ForceCurve] | None:
+    """A force curve from a text table whose header names the distance and the force with
+    their units (``Height (nm)<TAB>Force (nN)``, ``Separation [um];Deflection [V]``), as curve
+    software and spreadsheets export it; None when the file is no such table.
+
+    The distance is the cantilever base (``Height``, ``Z``, ``Piezo``, ``Distance``, ...) or the
+    tip (``Separation``, ``Tip position``); the force is ``Force``/``Load`` in N (any prefix) or
+    a ``Deflection`` in m or V with the spring constant (and sensitivity) given. A ``Segment``
+    column (0 approach, 1 retract, afmformats' convention; or ``extend``/``retract``) splits
+    the curve; else it is split where the distance turns (the point nearest the surface).
+    The approach runs towards the surface, so a distance that grows over it (a Z extension) is
+    turned into a height (larger = farther), and a force that falls where the tip presses on
+    the surface is turned over; the notes say so.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The table (tab, semicolon, comma or white-space separated).
+    sensitivity : float, optional
+        Deflection sensitivity [m/V], for a deflection in V.
+    spring_constant_N_m : float, optional
+        Spring constant [N/m], for a deflection in m or V (or to give the tip position its
+        bending).
+
+    Returns
+    -------
+    list of ForceCurve or None
+        The curve (SI units), or None for another layout.
+
+    Raises
+    ------
+    DataFormatError
+        A deflection without the calibration it needs, or fewer than 20 rows.
+    """
+    p = Path(path)
+    with open(p, "rb") as fh:
+        head = fh.read(1 << 14)
+    if b"\0" in head:
+        return None
+    raw = p.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    roles, rows, start = None, [], 0
+    for n, line in enumerate(text.splitlines()):
+        s = line.strip()
+        if not s:
+            continue
+        if roles is None:
+            if n > 200:
+                return None
+            roles = _fd_header(_fd_cells(s.lstrip("#").strip()))
+            start = n + 1
+            continue
+        if s.startswith("#"):
+            continue
+        cells = _fd_cells(s)
+        while cells and not cells[-1]:
+            cells.pop()  # a row ending with its separator
+        seg_col = roles.get("segment")
+        if seg_col is not None and seg_col < len(cells):
+            # a segment named in words (JPK's extend/retract) -> afmformats' 0/1
+            cells[seg_col] = _FD_SEGMENT_WORDS.get(cells[seg_col].lower(), cells[seg_col])
+        try:
+            rows.append([float(c) for c in cells])
+        except ValueError:
+            if len(rows) >= 20:
+                break  # a footer
+            return None
+    if roles is None or not rows:
+        return None
+    width = min(len(r) for r in rows)
+    used = [roles[r][0] for r in ("tip", "base", "force") if r in roles] + (
+        [roles["segment"]] if "segment" in roles else []
+    )
+    if max(used) >= width:
+        return None
+    table = np.array([r[:width] for r in rows], dtype=float)
+    table = table[np.all(np.isfinite(table[:, used]), axis=1)]
+    if len(table) < 20:
+        raise DataFormatError(
+            f"{p}: a force-distance table of {len(table)} rows; a curve needs at least 20."
+        )
+    notes: list[str] = []
+    on_tip = "tip" in roles
+    k_d, name_d, scale_d = roles["tip"] if on_tip else roles["base"]
+    k_f, name_f, unit_f = roles["force"]
+    dist = table[:, k_d] * scale_d
+    force = _deflection_force(
+        table[:, k_f], unit_f, name_f, spring_constant_N_m, sensitivity, str(p), notes
+    )
+    if "segment" in roles:
+        seg = table[:, roles["segment"]]
+        approach, retract = seg == 0, seg == 1
+        if not approach.any():
+            raise DataFormatError(
+                f"{p}: the segment column holds no 0 (approach); afmformats' convention is 0 "
+                "for the approach and 1 for the retract."
+            )
+    else:
+        # the turn is the extreme of the distance inside the record (the point nearest the
+        # surface); a record that runs one way only is an approach
+        ends = (0, len(dist) - 1)
+        turn = next(
+            (int(i) for i in (np.argmin(dist), np.argmax(dist)) if int(i) not in ends), None
+        )
+        approach = np.zeros(len(dist), bool)
+        if turn is None or min(turn, len(dist) - 1 - turn) < 10:
+            approach[:] = True
+            retract = ~approach
+            notes.append("one segment: read as the approach (no retract)")
+        else:
+            approach[: turn + 1] = True
+            retract = ~approach
+            retract[turn] = True
+            notes.append("split into approach and retract where the distance turns")
+    ha, fa, hr, fr = dist[approach], force[approach], dist[retract], force[retract]
+    if ha[-1] > ha[0]:
+        # the approach runs towards the surface: this distance grows towards it (a Z extension)
+        ha, hr = -ha, -hr
+        notes.append(f"{name_d!r} grows towards the surface: read with its sign turned over")
+    n_base = max(5, len(fa) // 10)
+    if np.median(fa[-5:]) < np.median(fa[:n_base]) - 10 * (np.std(fa[:n_base]) + 1e-300):
+        # the force falls where the tip presses on the surface: the other sign convention
+        fa, fr = -fa, -fr
+        notes.append(f"{name_f!r} falls in contact: read with its sign turned over")
+    if on_tip and spring_constant_N_m:
+        # ForceCurve.tip adds the bending F/k to the base position
+        ha, hr = ha - fa / spring_constant_N_m, hr - fr / spring_constant_N_m
+    elif on_tip:
+        notes.append(f"{name_d!r} is the tip position; no spring constant needed")
+    notes.insert(0, f"force-distance table: {name_d!r} and {name_f!r} in the units they name")
+    meta: dict[str, Any] = {"format": "force-distance table", "notes": notes}
+    meta["table starts at line"] = start + 1
+    if on_tip:
+        meta["tip position"] = name_d
+    return [ForceCurve(ha, fa, hr, fr, spring_constant_N_m, None, 0, p, meta)]
+
+
 def read_force_curves(
     path: str | os.PathLike[str],
     sensitivity: float | None = None,
@@ -618,7 +816,9 @@ def read_force_curves(
         One per curve in file order, in SI units: heights [m], forces [N], spring constant
         [N/m] when the file records it (or it is given) and the map position ``(x, y)`` [m] when
         it has one. A curve without segment marks is split into approach and retract at its
-        lowest height.
+        lowest height. A text table that afmformats does not read, whose header names the
+        distance and the force with units (``Height (nm)``, ``Force (nN)``), is read by
+        :func:`read_force_table`.
 
     Raises
     ------
@@ -651,10 +851,18 @@ def read_force_curves(
     try:
         # afmformats loads lazily: a broken file fails when its columns are first read
         with _quiet_afmformats():
-            return _curves(af.load_data(p, meta_override=override), p)
+            data = _afmformats_hdf5(p, override)
+            if data is None:
+                data = af.load_data(p, meta_override=override)
+            return _curves(data, p)
     except (DataFormatError, KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # afmformats' errors derive from BaseException
+        # a table naming its distance and force with units, which afmformats does not read
+        # (it takes a .txt for NT-MDT Nova, a .csv for AFM Workshop, and no other suffix)
+        table = read_force_table(p, override.get("sensitivity"), override.get("spring constant"))
+        if table is not None:
+            return table
         if type(exc).__name__ == "MissingMetaDataError":
             raise DataFormatError(
                 _missing_meta_message(p, getattr(exc, "meta_keys", None))
@@ -677,6 +885,41 @@ def read_force_curves(
             "force-curve file (.jpk-force, .jpk-force-map, .ibw, AFM Workshop .csv, NT-MDT "
             ".txt)?"
         ) from None
+
+
+def _afmformats_hdf5(p: Path, override: dict[str, float]) -> list | None:
+    """The curves of an afmformats HDF5 export whose groups do not start at ``"0"``, else None.
+
+    afmformats names each curve's group after its index in the file it came from
+    (``AFMData.export_data(path, fmt="hdf5")``), but recognises its own export only when a group
+    ``"0"`` exists (``fmt_hdf5.detect_hdf5``, afmformats 0.18): one curve saved from a map or an
+    Asylum .ibw (index 1) was refused as an unknown format. Such a file is loaded with
+    afmformats' own HDF5 loader here.
+    """
+    if p.suffix != ".h5":
+        return None
+    try:
+        import h5py
+
+        with h5py.File(p, "r") as h5:
+            if h5.attrs.get("software") != "afmformats" or "0" in h5:
+                return None
+            modes = {str(h5[k].attrs.get("imaging mode", "")) for k in h5 if k.isdigit()}
+    except (ImportError, OSError):
+        return None
+    if not modes:
+        return None
+    from afmformats.formats import default_data_classes_by_modality
+    from afmformats.formats.fmt_hdf5 import load_hdf5
+
+    curves = []
+    for dd in load_hdf5(p, meta_override=override):
+        cls = default_data_classes_by_modality.get(dd["metadata"].get("imaging mode"))
+        if cls is None:
+            continue
+        dd["metadata"]["format"] = "afmformats (HDF5-based)"
+        curves.append(cls(data=dd["data"], metadata=dd["metadata"], diskcache=False))
+    return curves
 
 
 def _missing_meta_message(p: Path, keys: Sequence[str] | None) -> str:

@@ -782,6 +782,18 @@ def _calibration(opts: Mapping[str, Any]) -> dict[str, float]:
     return {key: opts[key] for key in keys if opts.get(key) is not None}
 
 
+def _reader_notes(curves: Sequence[Any], name: str, notes: list[str]) -> None:
+    """Add what the reader assumed or turned over (``ForceCurve.metadata["notes"]``: a unit, a
+    sign, a segment left out, a calibration used) to the report, each note once per file; they
+    were kept on the curves and never shown."""
+    seen: set[str] = set()
+    for c in curves:
+        for n in c.metadata.get("notes") or ():
+            if n not in seen:
+                seen.add(n)
+                notes.append(f"{name}: {n}")
+
+
 def _afm_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict[str, Any]:
     from solidna.analysis.afm import adhesion, film_thickness, fit_contact, read_force_curves
 
@@ -794,6 +806,7 @@ def _afm_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
         curves = curves[:MAX_SINGLE_CURVES]
     out: dict[str, Any] = {}
     kwargs = _afm_kwargs(opts, curves, p.name, notes)
+    _reader_notes(curves, p.name, notes)
     if curves and curves[0].metadata.get("height"):
         notes.append(f"{p.name}: {curves[0].metadata['height']}")
     for k, c in enumerate(curves):
@@ -806,12 +819,28 @@ def _afm_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
             notes.append(f"{p.name}: {label}: {exc}")
             continue
         res = fit.summary()
-        if not c.spring_constant_N_m:
+        radius = kwargs["tip_radius_m"]
+        if opts["indenter"] in ("paraboloid", "dmt") and fit.max_indentation_m > 0.5 * radius:
+            # Hertz's paraboloid is a sphere's tip for indentations well below its radius: the
+            # exact sphere (Sneddon 1965) gives 5 % less force at half the radius (1 % at R/10)
+            notes.append(
+                f"{p.name}: {label}: indentation {fit.max_indentation_m * 1e9:.4g} nm is more "
+                f"than half the tip radius ({radius * 1e9:.4g} nm), where the paraboloid "
+                "(Hertz) departs from a sphere by over 5 %: use --indenter sphere, or check "
+                "--tip-radius (a sharp tip indents as a cone or pyramid)."
+            )
+        if not c.spring_constant_N_m and not c.metadata.get("tip position"):
             notes.append(
                 f"{p.name}: no spring constant in the file; the tip position is the recorded "
                 "height (no deflection correction)."
             )
-        res.update(adhesion(c))
+        if len(c.retract_force_N):
+            res.update(adhesion(c))
+        else:
+            # an approach alone (a JPK export of the extend segment, a table that runs one
+            # way): the modulus stands; the whole file was refused for the missing adhesion
+            res["pull-off tip position [m]"] = None
+            notes.append(f"{p.name}: {label}: no retract segment, so no adhesion")
         tip = c.tip("approach", fit.baseline_N)
         direction = 1.0 if tip[0] > tip[-1] else -1.0  # tip moves towards the surface
         sep_app = direction * (tip - fit.contact_point_m)  # > 0 apart, < 0 indenting
@@ -884,6 +913,7 @@ def _afm_map(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict[
     from solidna.analysis.afm import fit_force_map, modulus_grid, read_force_curves
 
     curves = read_force_curves(p, **_calibration(opts))
+    _reader_notes(curves, p.name, notes)
     table = fit_force_map(
         curves,
         opts["indenter"],

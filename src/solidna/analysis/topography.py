@@ -69,6 +69,9 @@ __all__ = [
 #: ``line`` a least-squares straight line from every scan line (row) - the usual correction of
 #: line-to-line offsets and tilt.
 LEVELS = ("none", "plane", "line")
+#: Relative spread of the point spacing below which a profile is evenly spaced [-]: its length
+#: counts one spacing per point and each point weighs the same in Ra, Rq (:func:`_cells`).
+UNIFORM_RTOL = 1e-3
 _UNITS = {
     "m": 1.0,
     "mm": 1e-3,
@@ -78,6 +81,10 @@ _UNITS = {
     "nm": 1e-9,
     "pm": 1e-12,
     "A": 1e-10,
+    # the angstrom as SurfaceTopography reports it (a Digital Surf .sur file in "Å", U+00C5) and
+    # its own code point U+212B; refused as "unknown length unit" before
+    "\u00c5": 1e-10,
+    "\u212b": 1e-10,
 }
 #: A text export that states its grid in ``key : value`` lines above the heights (Nanosurf's
 #: "Text File Create Date / Image Width : 128 / Real Width : 10.00 μm / Z Unit : nm", the heights
@@ -496,7 +503,7 @@ def _named_profile(
         )
     order = np.argsort(x)
     x, z = x[order], z[order]
-    uniform = np.allclose(np.diff(x), np.diff(x).mean(), rtol=1e-3)
+    uniform = np.allclose(np.diff(x), np.diff(x).mean(), rtol=UNIFORM_RTOL)
     # a uniform scan's length counts one spacing per point, as SurfaceTopography's line scans
     length = len(x) * np.diff(x).mean() if uniform else x[-1] - x[0]
     notes.append(
@@ -605,7 +612,9 @@ def _matrix_blocks(p: Path) -> list[tuple[dict[str, str], list[str]]] | None:
         return None
     blocks: list[tuple[dict[str, str], list[str]]] = []
     in_header = nova
-    for line in p.read_bytes().decode("utf-8", errors="replace").splitlines():
+    # _text: a Gwyddion export re-saved by a Windows editor in ISO-8859-1 keeps its "µm" (one
+    # byte, which UTF-8 decoding replaced: "unknown length unit")
+    for line in _text(p).splitlines():
         s = line.strip()
         if not s:
             continue
@@ -897,9 +906,10 @@ def _read_gwy(p: Path, channel: str | int | None) -> Topography:
     if not fields:
         raise DataFormatError(f"{p}: the Gwyddion file holds no data field (image).")
     titles = [str(top.get(f"{k}/title", k)) for k in fields]
-    key = _pick(titles, channel, p)
+    # the z unit of each field: a length (or none, taken as metres) is a height
+    z_units = [str(o.get("si_unit_z", {}).get("unitstr", "")) for o in fields.values()]
+    key, notes = _height_channel(p, titles, z_units, channel)
     obj = list(fields.values())[key]
-    notes: list[str] = []
     xy = obj.get("si_unit_xy", {}).get("unitstr", "")
     z = obj.get("si_unit_z", {}).get("unitstr", "")
     fxy, fz = (
@@ -928,6 +938,63 @@ def _pick(names: list[str], channel: str | int | None, p: Path) -> int:
     if channel not in names:
         raise DataFormatError(f"{p}: no channel {channel!r}; channels: {names}.")
     return names.index(channel)
+
+
+def _height_channel(
+    p: Path, names: list[str], value_units: list[str], channel: str | int | None
+) -> tuple[int, list[str]]:
+    """The channel to read: the one asked for, else the first that holds heights; and the
+    notes to keep.
+
+    A channel holds heights when the unit of its values is a length of :data:`_UNITS` or ""
+    (none stated: the lateral unit applies). An AFM file often lists amplitude (V) and phase
+    (deg) before its height channel: read first, they were refused ("unknown length unit 'V'")
+    or taken for heights in the lateral unit (a phase in degrees became "roughness" in nm).
+
+    Parameters
+    ----------
+    p : Path
+        The file (for messages).
+    names : list of str
+        The channels' names.
+    value_units : list of str
+        The unit of each channel's values ("" when the file states none).
+    channel : str or int, optional
+        The channel asked for (name or index).
+    """
+    heights = [k for k, u in enumerate(value_units) if u in _UNITS or not u]
+    listed = ", ".join(f"{n!r} in {u!r}" for n, u in zip(names, value_units, strict=True))
+    if channel is None:
+        if not heights:
+            raise DataFormatError(
+                f"{p}: no channel holds heights (a length): {listed}. Save the height "
+                "(topography) channel with the image."
+            )
+        k = heights[0]
+        notes = []
+        if k:
+            notes.append(
+                f"channel {names[k]!r} read, the first that holds heights (before it: "
+                + ", ".join(f"{n!r} in {u!r}" for n, u in zip(names[:k], value_units, strict=False))
+                + "); choose another with --channel, or channel= in Python"
+            )
+        return k, notes
+    k = _pick(names, channel, p)
+    if k not in heights:
+        raise DataFormatError(
+            f"{p}: channel {names[k]!r} holds values in {value_units[k]!r}, not heights; height "
+            f"channels: {[names[j] for j in heights]}."
+        )
+    return k, []
+
+
+def _value_unit(unit: Any) -> str:
+    """The unit of a SurfaceTopography channel's values: it gives a channel whose values are no
+    length (a NanoScope ``Phase`` or ``AmplitudeError``) the unit ``(lateral, value)``, a height
+    channel its length unit alone ("" returned: the lateral unit applies)."""
+    if isinstance(unit, (tuple, list)):
+        return str(unit[1]) if len(unit) > 1 and unit[1] else "a unit that is no length"
+    return ""
 
 
 def read_topography(path: str | os.PathLike[str], channel: str | int | None = None) -> Topography:
@@ -980,7 +1047,9 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
         names = [c.name for c in reader.channels]
         if not names:
             raise DataFormatError(f"{p}: the file holds no height channel.")
-        k = _pick(names, channel, p)
+        k, channel_notes = _height_channel(
+            p, names, [_value_unit(getattr(c, "unit", None)) for c in reader.channels], channel
+        )
         topo = reader.topography(channel_index=k)
         # undefined points come as a masked array: NaN, so that nothing takes them as heights
         heights = np.ma.filled(np.ma.asarray(topo.heights(), dtype=float), np.nan)
@@ -994,11 +1063,21 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
             # names no cause the user can act on
             tried = str(exc).count("tried ")
             reason = f"no reader of SurfaceTopography recognises its format; {tried} tried"
+        elif isinstance(exc, ValueError) and "physical_sizes" in str(exc):
+            # a bare matrix of numbers (numpy.savetxt, SurfaceTopography's to_matrix, "Save as
+            # text" without a header): neither the scan size nor the height unit is in the file
+            raise DataFormatError(
+                f"{p}: a bare matrix of heights, which states neither the scan size nor the "
+                "height unit. Export it again with them: Gwyddion 'ASCII data matrix' with "
+                "'Add informational header' (# Width: 5.000 um, # Height: 5.000 um, # Value "
+                "units: m), a Gwyddion .gwy file, or an x, y, z table whose columns name their "
+                "units ('x (um)', 'y (um)', 'z (nm)')."
+            ) from None
         raise DataFormatError(
             f"{p}: SurfaceTopography cannot read it ({reason}); is it a complete "
             ".di/.spm/.nid/.gwy/... file, or a text table of x, y, z or of a height matrix?"
         ) from None
-    notes: list[str] = []
+    notes = channel_notes
     f = _factor(topo.unit, "the heights and sizes", notes)
     info = {
         "info": {k2: str(v) for k2, v in getattr(topo, "info", {}).items() if k2 != "raw_metadata"}
@@ -1025,10 +1104,19 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
 
 
 def _cells(x: np.ndarray) -> np.ndarray:
-    """Length of profile each point stands for: half the gap to each neighbour (trapezoid)."""
+    """Length of profile each point stands for: half the gap to each neighbour (trapezoid);
+    the same for every point of an evenly spaced scan.
+
+    Evenly spaced points each stand for one spacing, as SurfaceTopography's line scans count
+    them (``UniformLineScan.rms_height_from_profile`` is the plain mean): the trapezoid's half
+    weights at the two ends put Rq of a sampled sine (4 periods over 64 points) 0.67 % above
+    A/sqrt(2) and Ra 1.2 % above its mean |z|.
+    """
     if len(x) < 2:
         return np.ones_like(x)
     gaps = np.abs(np.diff(x))
+    if np.allclose(gaps, gaps.mean(), rtol=UNIFORM_RTOL):
+        return np.ones_like(x)
     w = np.zeros_like(x)
     w[:-1] += gaps / 2
     w[1:] += gaps / 2
