@@ -613,11 +613,26 @@ _FD_SEGMENT = re.compile(r"^segment\b", re.I)
 _FD_SEGMENT_WORDS = {"extend": "0", "approach": "0", "retract": "1"}
 
 
-def _fd_cells(line: str) -> list[str]:
-    for sep in ("\t", ";", ","):
-        if sep in line:
-            return [c.strip().strip('"') for c in line.split(sep)]
-    return line.split()
+def _fd_separator(line: str) -> str | None:
+    """The cell separator of a force-distance table's line (tab, semicolon, comma), or None
+    for white space."""
+    return next((sep for sep in ("\t", ";", ",") if sep in line), None)
+
+
+def _fd_cells(line: str, sep: str | None = None) -> list[str]:
+    """The cells of a line, split at ``sep`` (default: the line's own separator)."""
+    sep = sep or _fd_separator(line)
+    if sep is None:
+        return line.split()
+    return [c.strip().strip('"') for c in line.split(sep)]
+
+
+def _fd_number(cell: str, sep: str | None) -> float:
+    """A cell's number; in a tab or semicolon table a comma with no point is a decimal comma
+    (what a spreadsheet in a German, French or Spanish locale saves: ``1497,4958;-0,2``)."""
+    if sep in ("\t", ";") and "," in cell and "." not in cell:
+        cell = cell.replace(",", ".")
+    return float(cell)
 
 
 def _fd_header(cells: list[str]) -> dict[str, Any] | None:
@@ -666,7 +681,9 @@ def read_force_table(
     Parameters
     ----------
     path : str or os.PathLike
-        The table (tab, semicolon, comma or white-space separated).
+        The table (tab, semicolon, comma or white-space separated; the rows split as the
+        header is, and in a tab or semicolon table a comma without a point read as a decimal
+        comma, with a note).
     sensitivity : float, optional
         Deflection sensitivity [m/V], for a deflection in V.
     spring_constant_N_m : float, optional
@@ -693,7 +710,7 @@ def read_force_table(
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
-    roles, rows, start = None, [], 0
+    roles, rows, start, sep, decimal_comma = None, [], 0, None, False
     for n, line in enumerate(text.splitlines()):
         s = line.strip()
         if not s:
@@ -701,20 +718,27 @@ def read_force_table(
         if roles is None:
             if n > 200:
                 return None
-            roles = _fd_header(_fd_cells(s.lstrip("#").strip()))
+            head = s.lstrip("#").strip()
+            roles = _fd_header(_fd_cells(head))
+            # the rows are split as the header is: a row "1497,4958\t-0,2" of a tab table with
+            # decimal commas is no comma-separated row
+            sep = _fd_separator(head)
             start = n + 1
             continue
         if s.startswith("#"):
             continue
-        cells = _fd_cells(s)
+        cells = _fd_cells(s, sep)
         while cells and not cells[-1]:
             cells.pop()  # a row ending with its separator
         seg_col = roles.get("segment")
         if seg_col is not None and seg_col < len(cells):
             # a segment named in words (JPK's extend/retract) -> afmformats' 0/1
             cells[seg_col] = _FD_SEGMENT_WORDS.get(cells[seg_col].lower(), cells[seg_col])
+        decimal_comma = decimal_comma or (
+            sep in ("\t", ";") and any("," in c and "." not in c for c in cells)
+        )
         try:
-            rows.append([float(c) for c in cells])
+            rows.append([_fd_number(c, sep) for c in cells])
         except ValueError:
             if len(rows) >= 20:
                 break  # a footer
@@ -782,6 +806,13 @@ def read_force_table(
     elif on_tip:
         notes.append(f"{name_d!r} is the tip position; no spring constant needed")
     notes.insert(0, f"force-distance table: {name_d!r} and {name_f!r} in the units they name")
+    if decimal_comma:
+        kind = "tab" if sep == "\t" else "semicolon"
+        notes.insert(
+            1,
+            f"decimal commas read: in a {kind}-separated table a comma without a point is a "
+            "decimal comma (a spreadsheet saved in a German, French or Spanish locale)",
+        )
     meta: dict[str, Any] = {"format": "force-distance table", "notes": notes}
     meta["table starts at line"] = start + 1
     if on_tip:
