@@ -55,7 +55,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import struct
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +63,7 @@ import pytest
 from typer.testing import CliRunner
 
 import solidna.analysis.io as sio
+from _twins import write_4294a, write_gwy
 from solidna import NVPCell, SymmetricCell, cli, lu2019
 from solidna.analysis.pipeline import analyze
 from solidna.models.nvp import active_mass_kg_m2
@@ -142,32 +142,7 @@ def _nova(path: Path, f: np.ndarray, z: np.ndarray, scans: int = 2) -> None:
 
 def _a4294(path: Path, f: np.ndarray, z: np.ndarray) -> None:
     """4294A, ``IMPEDANCE MAG PHASE (DEG)``: trace A |Z|, trace B theta, sweeping up."""
-    f, z = f[::-1], z[::-1]
-    names = '"Frequency"\t"Data Trace Real"\t"Data Trace Imag"'
-    head = [
-        "4294A REV1.11",
-        '"DATE: Jan 25 2018"',
-        "",
-        "",
-        '"MEASURE PARAMETER: IMPEDANCE MAG PHASE (DEG)"',
-        '"ADAPTER: NONE"',
-        '"SWEEP TYPE: LOG FREQ"',
-        f'"NUMBER of POINTS: {f.size}"',
-        '"OSC LEVEL:  500 mVolt"',
-        '"DC BIAS: OFF"',
-        "",
-        "",
-        '"TRACE: A"',
-        '"FORMAT: LOG"',
-        "",
-        names,
-    ]
-    rows_a = [f"{x:.11e}\t{abs(v):.11e}\t{0:.11e}" for x, v in zip(f, z, strict=True)]
-    mid = ["", "", '"TRACE: B"', '"FORMAT: LINEAR"', "", names]
-    rows_b = [
-        f"{x:.11e}\t{np.degrees(np.angle(v)):.11e}\t{0:.11e}" for x, v in zip(f, z, strict=True)
-    ]
-    path.write_text("\n".join(head + rows_a + mid + rows_b) + "\n")
+    write_4294a(path, f, "IMPEDANCE MAG PHASE (DEG)", abs(z), np.degrees(np.angle(z)), 11)
 
 
 def _ivium(path: Path, f: np.ndarray, z: np.ndarray) -> None:
@@ -717,36 +692,8 @@ SCAN_M = (5e-6, 3.75e-6)
 
 
 def _gwy(path: Path, channels: list[tuple[str, np.ndarray, str]]) -> None:
-    """A .gwy file: magic ``GWYP``, a GwyContainer of ``/k/data`` GwyDataFields (x and y in m)
-    and ``/k/data/title`` strings (gwyddion.net, "Gwyddion native file format")."""
-
-    def comp(name: str, kind: str, payload: bytes) -> bytes:
-        return name.encode() + b"\0" + kind.encode() + payload
-
-    def obj(cls: str, comps: list[bytes]) -> bytes:
-        body = b"".join(comps)
-        return cls.encode() + b"\0" + struct.pack("<I", len(body)) + body
-
-    def unit(u: str) -> bytes:
-        return obj("GwySIUnit", [comp("unitstr", "s", u.encode() + b"\0")])
-
-    comps = []
-    for k, (title, z, unit_z) in enumerate(channels):
-        field = obj(
-            "GwyDataField",
-            [
-                comp("xres", "i", struct.pack("<i", z.shape[1])),
-                comp("yres", "i", struct.pack("<i", z.shape[0])),
-                comp("xreal", "d", struct.pack("<d", SCAN_M[0])),
-                comp("yreal", "d", struct.pack("<d", SCAN_M[1])),
-                comp("si_unit_xy", "o", unit("m")),
-                comp("si_unit_z", "o", unit(unit_z)),
-                comp("data", "D", struct.pack("<I", z.size) + z.astype("<f8").tobytes()),
-            ],
-        )
-        comps.append(comp(f"/{k}/data", "o", field))
-        comps.append(comp(f"/{k}/data/title", "s", title.encode() + b"\0"))
-    path.write_bytes(b"GWYP" + obj("GwyContainer", comps))
+    """A .gwy file of the channels (title, heights, value unit), x and y in m."""
+    write_gwy(path, [(title, z, SCAN_M, "m", unit) for title, z, unit in channels])
 
 
 def test_topography_height_channel_and_roughness(tmp_path):

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from _twins import write_4294a
 from solidna.analysis.io import FREQUENCY, SPECTRUM, Z_IM, Z_RE, detect_format, read
 from solidna.errors import DataFormatError
 
@@ -139,31 +140,7 @@ def test_control_nova_index_restarting_is_two_spectra(tmp_path: Path) -> None:
 # Agilent/Keysight 4294A
 # --------------------------------------------------------------------------------------------
 def _a4294(path: Path, parameter: str, a: np.ndarray, b: np.ndarray) -> Path:
-    f, a, b = F[::-1], a[::-1], b[::-1]  # the analyser sweeps up
-    names = '"Frequency"\t"Data Trace Real"\t"Data Trace Imag"'
-    head = [
-        "4294A REV1.11",
-        '"DATE: Jan 25 2018"',
-        "",
-        "",
-        f'"MEASURE PARAMETER: {parameter}"',
-        '"ADAPTER: NONE"',
-        '"SWEEP TYPE: LOG FREQ"',
-        f'"NUMBER of POINTS: {f.size}"',
-        '"OSC LEVEL:  500 mVolt"',
-        '"DC BIAS: OFF"',
-        "",
-        "",
-        '"TRACE: A"',
-        '"FORMAT: LOG"',
-        "",
-        names,
-    ]
-    rows_a = [f"{x:.11e}\t{y:.6e}\t{0:.6e}" for x, y in zip(f, a, strict=True)]
-    mid = ["", "", '"TRACE: B"', '"FORMAT: LINEAR"', "", names]
-    rows_b = [f"{x:.11e}\t{y:.6e}\t{0:.6e}" for x, y in zip(f, b, strict=True)]
-    path.write_text("\n".join(head + rows_a + mid + rows_b) + "\n")
-    return path
+    return write_4294a(path, F, parameter, a, b)
 
 
 def test_agilent_4294a_magnitude_and_phase(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ import numpy as np
 import pytest
 
 from _shared_data import shared_data
+from _twins import write_gwy
 from solidna.analysis.afm import fit_contact, indentation_force, read_force_curves
 from solidna.analysis.topography import level, read_topography, roughness
 from solidna.errors import DataFormatError
@@ -396,41 +397,6 @@ def _rows(a: np.ndarray, b: np.ndarray, sep: str = ",") -> str:
     return "".join(f"{u:.12g}{sep}{v:.12g}\n" for u, v in zip(a, b, strict=True))
 
 
-def _gwy_container(path, channels):
-    """A Gwyddion .gwy file (GwyContainer of GwyDataFields with GwySIUnits), serialised as the
-    "Gwyddion native file format" page of gwyddion.net documents it (magic GWYP, then objects
-    of name, size and typed components)."""
-
-    def comp(name: str, kind: str, payload: bytes) -> bytes:
-        return name.encode() + b"\0" + kind.encode() + payload
-
-    def obj(cls: str, comps: list[bytes]) -> bytes:
-        body = b"".join(comps)
-        return cls.encode() + b"\0" + struct.pack("<I", len(body)) + body
-
-    def unit(u: str) -> bytes:
-        return obj("GwySIUnit", [comp("unitstr", "s", u.encode() + b"\0")])
-
-    comps = []
-    for k, (title, z, size, unit_xy, unit_z) in enumerate(channels):
-        ny, nx = z.shape
-        field = obj(
-            "GwyDataField",
-            [
-                comp("xres", "i", struct.pack("<i", nx)),
-                comp("yres", "i", struct.pack("<i", ny)),
-                comp("xreal", "d", struct.pack("<d", size[0])),
-                comp("yreal", "d", struct.pack("<d", size[1])),
-                comp("si_unit_xy", "o", unit(unit_xy)),
-                comp("si_unit_z", "o", unit(unit_z)),
-                comp("data", "D", struct.pack("<I", z.size) + z.astype("<f8").tobytes()),
-            ],
-        )
-        comps.append(comp(f"/{k}/data", "o", field))
-        comps.append(comp(f"/{k}/data/title", "s", title.encode() + b"\0"))
-    path.write_bytes(b"GWYP" + obj("GwyContainer", comps))
-
-
 def test_gwyddion_file_whose_first_channels_are_not_heights(tmp_path):
     """Amplitude (V) and phase (deg) before the height: the first field was read and refused
     ("unknown length unit 'V'"); the first height channel is read, as from the ASCII export."""
@@ -438,7 +404,7 @@ def test_gwyddion_file_whose_first_channels_are_not_heights(tmp_path):
     z = _sine(amplitude_m)
     p = tmp_path / "afm.gwy"
     size = (5e-6, 3.75e-6)
-    _gwy_container(
+    write_gwy(
         p,
         [
             ("Amplitude", z * 1e3, size, "m", "V"),
@@ -456,7 +422,7 @@ def test_gwyddion_file_whose_first_channels_are_not_heights(tmp_path):
 
 def test_control_gwyddion_file_in_um_and_nm(tmp_path):
     p = tmp_path / "one.gwy"
-    _gwy_container(p, [("Height", _sine(25.0), (5.0, 3.75), "µm", "nm")])
+    write_gwy(p, [("Height", _sine(25.0), (5.0, 3.75), "µm", "nm")])
     t = read_topography(p)
     assert t.size_m == pytest.approx((5e-6, 3.75e-6), rel=1e-12)
     assert _sq(p)[0] == pytest.approx(25e-9 / np.sqrt(2), rel=1e-12)
