@@ -823,21 +823,20 @@ def _depletion_note(
     )
 
 
-def _consumed_status(values: dict, final_state: Any, time_h: float) -> str:
+def _consumed_status(sse: float, final_state: Any, time_h: float) -> str:
     """The status of a run stopped because the two interphase layers have grown through the
     SSE (the model's "Voltage limit [V]" event fires there too), or ``""`` if they have not.
 
     Parameters
     ----------
-    values : dict
-        The model's values.
+    sse : float
+        SSE thickness [m].
     final_state : sequence of float
         Left and right interphase thicknesses at the stop [m].
     time_h : float
         Time of the stop [h].
     """
     left, right = (float(x) for x in final_state)
-    sse = values["SSE thickness [m]"]
     if left + right < (1 - CONSUMED_SSE_REL) * sse:
         return ""
     return (
@@ -1005,7 +1004,9 @@ class SymmetricCell(Cell):
         status = "completed"
         if "voltage" in out["termination"].lower():
             face_salt = min(out[name][-1] for name in _FACE_SALT)
-            status = _consumed_status(values, out["final state"], ts["Time [h]"].iloc[-1]) or (
+            status = _consumed_status(
+                values["SSE thickness [m]"], out["final state"], ts["Time [h]"].iloc[-1]
+            ) or (
                 f"voltage limit {values['Voltage limit [V]']:g} V reached at "
                 f"{ts['Time [h]'].iloc[-1]:.3f} h"
             ) + _depletion_note(values, face_salt, out["Current density [A.m-2]"][-1])
@@ -1166,9 +1167,7 @@ class SymmetricCell(Cell):
         ts, trusted, samples = _jumped_timeseries(run, period_s)
         status = "completed"
         if run.event:
-            status = _consumed_status(
-                self._values(state), run.final_state, ts["Time [h]"].iloc[-1]
-            ) or (
+            status = _consumed_status(blocks.sse_m, run.final_state, ts["Time [h]"].iloc[-1]) or (
                 f"voltage limit {blocks.limit_V:g} V reached at {ts['Time [h]'].iloc[-1]:.3f} h"
                 # the blocks do not record the salt profile: judged from the current and half
                 # cycle

@@ -768,10 +768,14 @@ def _number(cell: str, decimal: str) -> float:
 
 
 def _decimal_of(rows: list[str], sep: str) -> str:
-    """``","`` when the delimiter is not a comma and the rows write numbers with a decimal comma."""
+    """The decimal mark of rows split at ``sep``: ``"."`` for a comma-separated table, else as
+    the generic reader decides it from the cells (:func:`~solidna.analysis.io.generic.
+    _decimal_mark`: ``"1,020.5"`` and ``"1.020"`` are told apart there)."""
     if sep == ",":
         return "."
-    return "," if any(re.search(r"\d,\d", row) for row in rows[:20]) else "."
+    from solidna.analysis.io.generic import _decimal_mark
+
+    return _decimal_mark([cell for row in rows[:200] for cell in _split(row, sep)])
 
 
 def _pstrace_date_line(lines: list[str]) -> int | None:
