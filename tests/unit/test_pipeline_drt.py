@@ -74,3 +74,38 @@ def test_cli_drt_flag(tmp_path):
     )
     assert res.exit_code == 0, res.output
     assert (out / "figures" / "2XZARCequal_drt.png").exists()
+
+
+def test_spectrum_names_agree_between_the_circuit_fit_and_the_drt(tmp_path):
+    # three RC spectra in one file; the first is too short for a DRT (8 frequencies, fewer than
+    # the DRT's minimum but enough for a circuit fit). Its tables once took the names of the
+    # next: spectrum 2's DRT went to "three.1.drt.csv", and summary.json named the same
+    # spectrum "three.csv spectrum 2" in the fits and "three.csv #2" in the DRT.
+    rows = []
+    for number, (n, r) in enumerate(((8, 30.0), (49, 40.0), (49, 60.0)), start=1):
+        f = np.logspace(5, -1, n)
+        z = 5.0 + r / (1 + 2j * np.pi * f * 1e-3)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "Frequency [Hz]": f,
+                    "Z_re [Ohm]": z.real,
+                    "Z_im [Ohm]": z.imag,
+                    "Spectrum": number,
+                }
+            )
+        )
+    path = tmp_path / "three.csv"
+    pd.concat(rows).to_csv(path, index=False)
+    summary = analyze(
+        [path], "eis", tmp_path / "out", circuit="R0-p(R1,C1)", write_data=False, drt=True
+    )
+    fits = summary["results"]["files"]
+    drt = summary["results"]["DRT"]["three.csv"]
+    assert set(drt) == {"three.csv spectrum 2", "three.csv spectrum 3"}
+    assert set(drt) < set(fits)
+    tables = tmp_path / "out" / "tables"
+    assert not (tables / "three.1.drt_peaks.csv").exists()
+    for number, r in ((2, 40.0), (3, 60.0)):
+        peaks = pd.read_csv(tables / f"three.{number}.drt_peaks.csv")
+        assert peaks["R [Ohm]"].max() == pytest.approx(r, rel=AREA_REL_TOL)

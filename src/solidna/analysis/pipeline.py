@@ -542,10 +542,12 @@ def _squared_unit(unit: str) -> str:
 
 
 def _drt(
-    spectra, labels, times_h, unit: str, stem: str, w: _Writer, notes: list[str]
+    spectra, labels, times_h, numbers, unit: str, stem: str, w: _Writer, notes: list[str]
 ) -> dict[str, Any]:
     """DRT of a file's spectra (:mod:`solidna.analysis.drt`): tables, figure, summary; the
-    results' notes (e.g. a lambda at the edge of its range) go to ``notes``."""
+    results' notes (e.g. a lambda at the edge of its range) go to ``notes``. ``numbers``: each
+    spectrum's number in the file, which names its tables (``stem.N.drt.csv``) and keys its
+    summary; ``None`` for a file of one spectrum (``stem.drt.csv``)."""
     from solidna.analysis.drt import drt_evolution, fit_drt
 
     if len(spectra) == 1:
@@ -559,13 +561,13 @@ def _drt(
         w.csv(f"tables/{stem}.drt_evolution.csv", table)
     w.figure(f"{stem}_drt", fig)
     summary: dict[str, Any] = {}
-    for number, (label, result) in enumerate(zip(labels, results, strict=True), start=1):
-        suffix = "" if len(results) == 1 else f".{number}"
+    for number, label, result in zip(numbers or [None], labels, results, strict=True):
+        suffix = "" if number is None else f".{number}"
         w.csv(f"tables/{stem}{suffix}.drt.csv", result.to_frame())
         w.csv(f"tables/{stem}{suffix}.drt_peaks.csv", result.peaks)
         summary[label] = result.summary() | {"peaks": result.peaks.to_dict(orient="list")}
         notes.extend(f"{label}: DRT: {note}" for note in result.notes)
-    return summary if len(results) > 1 else summary[labels[0]]
+    return summary if numbers else summary[labels[0]]
 
 
 def _unreliable(parameters: list[str | None], conductivity: bool) -> str:
@@ -659,10 +661,13 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
         spectra = m.data.groupby(SPECTRUM, sort=True) if SPECTRUM in m.data else [(1, m.data)]
         n_spectra = int(m.data[SPECTRUM].max()) if SPECTRUM in m.data else 1
         file_rows = []
-        drt_spectra, drt_labels, drt_times = [], [], []
+        drt_spectra, drt_labels, drt_times, drt_numbers = [], [], [], []
         fig, ax = figure_axes((5.2, 4.2))
         for number, d in spectra:
-            label = _label(m) if n_spectra == 1 else f"{_label(m)} #{int(number)}"
+            # one name per spectrum for the notes, the legend, the circuit fit's and the DRT's
+            # entries of summary.json and the DRT's table names (they once differed: "#2",
+            # "spectrum 2", and ".1" for spectrum 2 when spectrum 1 was too short to analyse)
+            label = _label(m) if n_spectra == 1 else f"{_label(m)} spectrum {int(number)}"
             f = d[FREQUENCY].to_numpy()
             z = d[Z_RE].to_numpy() + 1j * d[Z_IM].to_numpy()
             z_fit = z * area if area is not None else z
@@ -750,13 +755,13 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                 drt_spectra.append((f, z_fit))
                 drt_labels.append(label)
                 drt_times.append(row.get("Time [h]"))
+                drt_numbers.append(int(number))
             elif opts.get("drt"):
                 notes.append(
                     f"{label}: {f.size} frequencies, too few for a DRT (at least "
                     f"{DRT_MIN_POINTS}); left out of it."
                 )
-            key = _label(m) if n_spectra == 1 else f"{_label(m)} spectrum {int(number)}"
-            per_file[key] = {c: v for c, v in row.items() if c != "File"} | {
+            per_file[label] = {c: v for c, v in row.items() if c != "File"} | {
                 "circuit": circuit,
                 "impedance unit": unit,
                 "parameters": fit.params_,
@@ -774,7 +779,10 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
         w.figure(f"{stem}_nyquist", fig)
         if opts.get("drt") and drt_spectra:
             progress(f"analysing {stem}: distribution of relaxation times", None)
-            drt_out[_label(m)] = _drt(drt_spectra, drt_labels, drt_times, unit, stem, w, notes)
+            numbers = drt_numbers if n_spectra > 1 else None
+            drt_out[_label(m)] = _drt(
+                drt_spectra, drt_labels, drt_times, numbers, unit, stem, w, notes
+            )
         if len(file_rows) > 1:
             # Fig. 4e-f: the circuit parameters against spectrum number (or time)
             evo = pd.DataFrame(file_rows)
