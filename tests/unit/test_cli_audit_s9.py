@@ -35,13 +35,13 @@ def run(*args: str, **kwargs):
     return runner.invoke(cli.app, list(args), **kwargs)
 
 
-def assert_refused(result, *fragments: str, out: Path | None = None) -> str:
-    """Exit status 2, one ``Error:`` line naming ``fragments`` (after any progress lines), no
-    traceback, no --out."""
+def assert_refused(result, *fragments: str, out: Path | None = None, status: int = 2) -> str:
+    """Exit ``status`` (2: bad input; 1: a run that does not solve), one ``Error:`` line naming
+    ``fragments`` (after any progress lines), no traceback, no --out."""
     text = " ".join(result.stderr.split())
     text = text[text.find("Error:") :]
     missing = [fragment for fragment in fragments if fragment not in text]
-    assert (result.exit_code, text[:6], missing) == (2, "Error:", []), result.output
+    assert (result.exit_code, text[:6], missing) == (status, "Error:", []), result.output
     assert text.count("Error:") == 1, result.output
     assert "Traceback" not in result.output
     if out is not None:  # neither the directory nor its staging sibling
@@ -344,7 +344,7 @@ def test_a_limit_crossed_at_the_start_is_named_without_a_python_list(tmp_path) -
     prints it."""
     out = tmp_path / "out"
     result = run("simulate", "symmetric", "--current-density", "100 mA/cm2", "--out", str(out))
-    text = assert_refused(result, "past its limit 'Voltage limit [V]' (|V|", out=out)
+    text = assert_refused(result, "past its limit 'Voltage limit [V]' (|V|", out=out, status=1)
     assert "['" not in text
 
 

@@ -10,6 +10,8 @@ the answer is a message, never a traceback:
 
 - a :class:`~solidna.errors.SolidnaError` (bad value, unknown prefix, existing output directory)
   or a bad option is one ``Error: ...`` line on stderr, exit status 2;
+- a solver or fit that does not converge on accepted input
+  (:class:`~solidna.errors.ConvergenceError`) is one ``Error: ...`` line, exit status 1;
 - a file-system error (permission denied, disk full) is one line, exit status 2;
 - Ctrl-C (or SIGTERM) prints ``Interrupted.``, exit status 130; a run's output directory is
   left as it was;
@@ -46,6 +48,7 @@ from typer.core import TyperArgument, TyperGroup  # noqa: E402
 
 from solidna.cli import analyze, calibrate, info, reproduce, screen, simulate, sweep  # noqa: E402
 from solidna.cli._common import (  # noqa: E402
+    FAILED_RUN_EXIT,
     INTERNAL_ERROR_EXIT,
     INTERRUPTED_EXIT,
     USER_ERROR_EXIT,
@@ -54,7 +57,7 @@ from solidna.cli._common import (  # noqa: E402
     print_error,
     print_warning,
 )
-from solidna.errors import SolidnaError  # noqa: E402
+from solidna.errors import ConvergenceError, SolidnaError  # noqa: E402
 
 __all__ = ["app", "main", "simulate_app", "DEBUG_ENV"]
 
@@ -336,7 +339,8 @@ class _SolidnaGroup(TyperGroup):
                 raise
             except SolidnaError as exc:
                 print_error(_option_words(str(exc), _leaf(self, self._args)))
-                raise typer.Exit(USER_ERROR_EXIT) from None
+                failed = isinstance(exc, ConvergenceError)
+                raise typer.Exit(FAILED_RUN_EXIT if failed else USER_ERROR_EXIT) from None
             except KeyboardInterrupt:
                 err_console.print("Interrupted.", style="red")
                 raise typer.Exit(INTERRUPTED_EXIT) from None

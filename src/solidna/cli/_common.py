@@ -74,6 +74,10 @@ err_console = Console(stderr=True, highlight=False)
 
 #: Exit status of a user error (bad option, unknown prefix, refused output directory).
 USER_ERROR_EXIT = 2
+#: Exit status of a run whose inputs were accepted but whose solver or fit did not converge
+#: (:class:`~solidna.errors.ConvergenceError`): a result of the computation, not a usage error,
+#: so a script can tell "fix the command line" (2) from "this case does not solve" (1).
+FAILED_RUN_EXIT = 1
 #: Exit status after Ctrl-C (128 + SIGINT, as shells report it).
 INTERRUPTED_EXIT = 130
 #: Exit status of an unexpected error, a bug in solidna (EX_SOFTWARE of sysexits.h).
