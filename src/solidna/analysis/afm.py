@@ -611,11 +611,13 @@ _FD_FORCE = re.compile(r"^(?:force|load|v?deflection|vertical[ _-]?deflection)\b
 #: The segment column of afmformats' convention: 0 approach, 1 retract.
 _FD_SEGMENT = re.compile(r"^segment\b", re.I)
 _FD_SEGMENT_WORDS = {"extend": "0", "approach": "0", "retract": "1"}
+_FD_SEGMENT_WORD = re.compile(r"(?i)\b(" + "|".join(_FD_SEGMENT_WORDS) + r")\b")
 
 
 def _fd_separator(line: str) -> str | None:
-    """The cell separator of a force-distance table's line (tab, semicolon, comma), or None
-    for white space."""
+    """The cell separator of a force-distance table's header line (tab, semicolon, comma), or
+    None for white space. A header holds names, not numbers, so the first separator it holds is
+    its own; the rows are split by :func:`_fd_rows` (the generic reader's rule)."""
     return next((sep for sep in ("\t", ";", ",") if sep in line), None)
 
 
@@ -627,12 +629,69 @@ def _fd_cells(line: str, sep: str | None = None) -> list[str]:
     return [c.strip().strip('"') for c in line.split(sep)]
 
 
-def _fd_number(cell: str, sep: str | None) -> float:
-    """A cell's number; in a tab or semicolon table a comma with no point is a decimal comma
-    (what a spreadsheet in a German, French or Spanish locale saves: ``1497,4958;-0,2``)."""
-    if sep in ("\t", ";") and "," in cell and "." not in cell:
-        cell = cell.replace(",", ".")
-    return float(cell)
+#: A cell the table may hold for a missing value (read as NaN, the row left out where a column
+#: in use holds it).
+_FD_NOT_A_NUMBER = re.compile(r"\s*[-+]?(?:nan|inf(?:inity)?)\s*", re.I)
+
+
+def _fd_rows(lines: list[str], header_sep: str | None) -> tuple[list[list[str]], str | None, str]:
+    """The cells of a force table's data lines, their separator and decimal mark.
+
+    The separator and the decimal mark are the generic table reader's
+    (:func:`solidna.analysis.io.generic._delimiter_of_rows`, ``_decimal_mark``): the separator
+    that splits the most lines into rows of numbers of one width (a row ``1497,4958\t-0,2`` of
+    a tab table with decimal commas is no comma-separated row), and the decimal mark the cells
+    decide (``"1.497,4958"`` or ``"0,2"``: a comma; ``"1.020"`` alone decides nothing). A table
+    whose header is split at white space is split at white space.
+    """
+    from solidna.analysis.io.generic import _decimal_mark, _delimiter_of_rows
+
+    sep = header_sep
+    if header_sep is not None and lines:
+        sep = _delimiter_of_rows(lines)
+    rows = [_fd_cells(line, sep) for line in lines]
+    decimal = "." if sep == "," else _decimal_mark([c for r in rows for c in r])
+    return rows, sep, decimal
+
+
+def _fd_numbers(rows: list[list[str]], decimal: str) -> np.ndarray | None:
+    """The numbers of a force table's rows (cells as :func:`_fd_rows` splits them), read as the
+    generic reader reads a column: digit groups removed where the column has them
+    (:func:`solidna.analysis.io._table.without_digit_groups`, ``"1.497,4958"``), then a plain
+    number in the decimal mark (``plain_number``). The first row that is not all numbers ends
+    the table (a footer) after 20 rows; before, the file is no force table (None)."""
+    from solidna.analysis.io._table import GROUPED, plain_number, without_digit_groups
+
+    number = plain_number(decimal)
+
+    def numeric(cell: str) -> bool:
+        return bool(
+            number.fullmatch(cell) or GROUPED.fullmatch(cell) or _FD_NOT_A_NUMBER.fullmatch(cell)
+        )
+
+    keep: list[list[str]] = []
+    for cells in rows:
+        if cells and all(numeric(c) for c in cells):
+            keep.append(cells)
+        elif len(keep) >= 20:
+            break  # a footer
+        else:
+            return None
+    if not keep:
+        return np.empty((0, 0))
+    width = min(len(r) for r in keep)
+    out = np.empty((len(keep), width))
+    for k in range(width):
+        column = without_digit_groups(pd.Series([r[k] for r in keep], dtype=object), decimal)
+        text = column.astype(str).str.strip()
+        # the grouped cells came back with a decimal point, the plain ones keep the file's mark
+        plain = text.str.fullmatch(number)
+        text = text.where(~plain, text.str.replace(decimal, ".", regex=False))
+        values = pd.to_numeric(text, errors="coerce")
+        if values.isna().any() and not text[values.isna()].str.fullmatch(_FD_NOT_A_NUMBER).all():
+            return None  # a digit group the column does not bear out ("1,020" beside "0,2")
+        out[:, k] = values.to_numpy(dtype=float, na_value=np.nan)
+    return out
 
 
 def _fd_header(cells: list[str]) -> dict[str, Any] | None:
@@ -681,9 +740,11 @@ def read_force_table(
     Parameters
     ----------
     path : str or os.PathLike
-        The table (tab, semicolon, comma or white-space separated; the rows split as the
-        header is, and in a tab or semicolon table a comma without a point read as a decimal
-        comma, with a note).
+        The table (tab, semicolon, comma or white-space separated). The rows are split and
+        their numbers read by the generic table reader's rules (:func:`_fd_rows`,
+        :func:`_fd_numbers`): the separator that splits the lines into rows of numbers, the
+        decimal mark the cells decide (a decimal comma, with a note, in a table not separated
+        by commas) and digit groups removed where a column has them.
     sensitivity : float, optional
         Deflection sensitivity [m/V], for a deflection in V.
     spring_constant_N_m : float, optional
@@ -710,48 +771,42 @@ def read_force_table(
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
-    roles, rows, start, sep, decimal_comma = None, [], 0, None, False
-    for n, line in enumerate(text.splitlines()):
+    roles, start, sep = None, 0, None
+    lines = text.splitlines()
+    for n, line in enumerate(lines):
         s = line.strip()
         if not s:
             continue
-        if roles is None:
-            if n > 200:
-                return None
-            head = s.lstrip("#").strip()
-            roles = _fd_header(_fd_cells(head))
-            # the rows are split as the header is: a row "1497,4958\t-0,2" of a tab table with
-            # decimal commas is no comma-separated row
-            sep = _fd_separator(head)
+        if n > 200:
+            return None
+        head = s.lstrip("#").strip()
+        # the header's own separator: it holds names, not numbers
+        sep = _fd_separator(head)
+        roles = _fd_header(_fd_cells(head, sep))
+        if roles is not None:
             start = n + 1
-            continue
-        if s.startswith("#"):
-            continue
-        cells = _fd_cells(s, sep)
+            break
+    if roles is None:
+        return None
+    data = [s for line in lines[start:] if (s := line.strip()) and not s.startswith("#")]
+    if "segment" in roles:
+        # a segment named in words (JPK's extend/retract) -> afmformats' 0/1, before the rows
+        # are split: a row of words is no row of numbers to the separator's choice
+        data = [_FD_SEGMENT_WORD.sub(lambda m: _FD_SEGMENT_WORDS[m[1].lower()], s) for s in data]
+    rows, sep, decimal = _fd_rows(data, sep)
+    for cells in rows:
         while cells and not cells[-1]:
             cells.pop()  # a row ending with its separator
-        seg_col = roles.get("segment")
-        if seg_col is not None and seg_col < len(cells):
-            # a segment named in words (JPK's extend/retract) -> afmformats' 0/1
-            cells[seg_col] = _FD_SEGMENT_WORDS.get(cells[seg_col].lower(), cells[seg_col])
-        decimal_comma = decimal_comma or (
-            sep in ("\t", ";") and any("," in c and "." not in c for c in cells)
-        )
-        try:
-            rows.append([_fd_number(c, sep) for c in cells])
-        except ValueError:
-            if len(rows) >= 20:
-                break  # a footer
-            return None
-    if roles is None or not rows:
+    table = _fd_numbers(rows, decimal)
+    if table is None or not table.size:
         return None
-    width = min(len(r) for r in rows)
+    decimal_comma = decimal == ","
+    width = table.shape[1]
     used = [roles[r][0] for r in ("tip", "base", "force") if r in roles] + (
         [roles["segment"]] if "segment" in roles else []
     )
     if max(used) >= width:
         return None
-    table = np.array([r[:width] for r in rows], dtype=float)
     table = table[np.all(np.isfinite(table[:, used]), axis=1)]
     if len(table) < 20:
         raise DataFormatError(
@@ -807,11 +862,12 @@ def read_force_table(
         notes.append(f"{name_d!r} is the tip position; no spring constant needed")
     notes.insert(0, f"force-distance table: {name_d!r} and {name_f!r} in the units they name")
     if decimal_comma:
-        kind = "tab" if sep == "\t" else "semicolon"
+        kind = {"\t": "tab", ";": "semicolon"}.get(sep, "white-space")
         notes.insert(
             1,
-            f"decimal commas read: in a {kind}-separated table a comma without a point is a "
-            "decimal comma (a spreadsheet saved in a German, French or Spanish locale)",
+            f"decimal commas read: the cells of this {kind}-separated table write a decimal "
+            "comma ('0,2'; a point between digit groups, '1.497,4958', removed), as a "
+            "spreadsheet saved in a German, French or Spanish locale does",
         )
     meta: dict[str, Any] = {"format": "force-distance table", "notes": notes}
     meta["table starts at line"] = start + 1

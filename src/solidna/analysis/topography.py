@@ -702,6 +702,33 @@ def _matrix_channel(p: Path, header: dict[str, str], rows: list[str], k: int):
             ny * float(header.get("scale y", header["scale x"])) * pitch,
         )
         notes.append(f"Nova ASCII matrix export (pixel {header['scale x']} {lateral})")
+    elif "lateral units" in header and "unit" in header:  # Gwyddion XYZ export
+        name = header.get("channel") or f"channel {k}"
+        unit, lateral = header["unit"], header["lateral units"]
+        if lateral not in _UNITS:
+            raise DataFormatError(
+                f"{p}: 'Lateral units: {lateral}' is no length unit solidna knows "
+                f"({sorted(_UNITS)}); export the channel again with lengths in m."
+            )
+        if unit not in _UNITS:
+            return name, None, (0.0, 0.0), [f"values in {unit or 'no unit'!r}"]
+        if all(r.count("\t") == 2 and "." not in r for r in rows):
+            # Gwyddion writes the locale's decimal mark unless "Use dot as decimal separator"
+            # is ticked (xyzexport): tab-separated x, y, z with decimal commas
+            rows = [r.replace(",", ".") for r in rows]
+        xyz = _matrix_values(p, rows, name)
+        if xyz.shape[1] != 3:
+            raise DataFormatError(
+                f"{p}: channel {name!r}: {xyz.shape[1]} values a line under a header with "
+                "'Lateral units'; Gwyddion's XYZ export writes x, y, z."
+            )
+        f_xy, f_z = _UNITS[lateral], _UNITS[unit]
+        grid = _named_grid(p, xyz[:, 0] * f_xy, xyz[:, 1] * f_xy, xyz[:, 2] * f_z, name, [], {})
+        z, size = grid.heights_m, grid.size_m
+        notes.append(
+            f"Gwyddion XYZ export, channel {name!r} (x, y in {lateral}, heights in {unit}); "
+            + grid.notes[0]
+        )
     else:
         return None
     return name, z, (float(size[0]), float(size[1])), notes
@@ -709,8 +736,9 @@ def _matrix_channel(p: Path, header: dict[str, str], rows: list[str], k: int):
 
 def _read_ascii_matrix(p: Path, channel: str | int | None) -> Topography | None:
     """A height matrix under a ``#`` header (Gwyddion's ASCII export, in any of its languages,
-    several exports in a row; SPIP and attocube ASCII), in the units the header states. None for
-    any other file."""
+    several exports in a row; SPIP and attocube ASCII), or Gwyddion's XYZ export under its
+    ``# Lateral units:``/``# Value units:`` header, in the units the header states (a channel
+    whose values are no length is refused). None for any other file."""
     blocks = _matrix_blocks(p)
     if not blocks:
         return None

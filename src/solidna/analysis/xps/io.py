@@ -587,6 +587,9 @@ _SEPARATE_SCANS = re.compile(r"^[#%\s]*separate\s+scan\s+data\s*[:=]\s*yes", re.
 _DWELL_KEYS = ("dwell", "dwell time", "dwell [s]", "dwell (s)")
 _SCANS_KEYS = ("sweeps-acquired", "sweeps acquired", "sweeps", "scans", "number of scans")
 _COLUMN_LABELS = re.compile(r"^columnlabels\s*:\s*(.*)$", re.IGNORECASE)
+#: The number of points a SPECS Prodigy region's curve holds (``# Values/Curve: 56``), stated
+#: above its table: a table of fewer rows was cut short (an export stopped or edited).
+_VALUES_PER_CURVE = re.compile(r"^[#%\s]*values\s*/\s*curve\s*[:=]\s*(\d+)\s*$", re.I | re.M)
 _SETTING = re.compile(r"^[^:=]*[A-Za-z][^:=]*[:=]")
 _CONFLICT = re.compile(r"^(?:<{7} |>{7} |={7}$)")
 #: A detector-channel column set is recognised when one column equals the sum of all the others
@@ -890,6 +893,15 @@ def _text_table(
             f"energy axis taken as {energy_axis} energy, as asked (the file says otherwise)"
         )
         kinetic = energy_axis == "kinetic"
+    stated_points = _last((_VALUES_PER_CURVE,), own, before)
+    if stated_points is not None and len(table) < int(stated_points):
+        # the spectrum is read as it stands, but a fit or a quantification of a region that
+        # lost its end must not pass for one of the whole region
+        notes.append(
+            f"the header states {stated_points} points per curve ('Values/Curve'); the table "
+            f"from line {start} holds {len(table)}: the region is cut short (an incomplete or "
+            "edited export). Export the region again for its full energy range"
+        )
     x = table[:, axis]
     axis_name = names[axis] or _last((_DIMENSION_NAME,), own, before) or f"column {axis + 1}"
     stated = _last(_PHOTON_ENERGY, own, before)
