@@ -292,14 +292,16 @@ def test_line_profile_gives_profile_roughness(tmp_path):
     summary = analyze(f, "topography", tmp_path / "out", surface={"level": "none"})
     res = summary["results"][f.name]
     assert res["profile"] is True and res["points"] == len(x)
-    # length-weighted mean and rms height of the profile (trapezoid cells of the x positions)
-    w = np.zeros_like(x)
-    w[:-1] += np.diff(x) / 2
-    w[1:] += np.diff(x) / 2
-    # the height column states no unit: in the positions' unit, um (1 um = 1e3 nm)
-    zc = z - np.average(z, weights=w)
-    assert res["Rq [nm]"] == pytest.approx(np.sqrt(np.average(zc**2, weights=w)) * 1e3)
-    assert res["Ra [nm]"] == pytest.approx(np.average(np.abs(zc), weights=w) * 1e3)
+    # the profile's rms height as SurfaceTopography integrates an uneven scan (linear between
+    # points); the height column states no unit: in the positions' unit, um (1 um = 1e3 nm)
+    from SurfaceTopography import NonuniformLineScan
+
+    line = NonuniformLineScan(x, z)
+    assert res["Rq [nm]"] == pytest.approx(line.rms_height_from_profile() * 1e3, rel=1e-9)
+    # Ra: the mean |z - mean| of the linear profile, by fine sampling
+    xf = np.linspace(x[0], x[-1], 2_000_001)
+    zf = np.interp(xf, x, z) - line.mean()
+    assert res["Ra [nm]"] == pytest.approx(np.mean(np.abs(zf)) * 1e3, rel=1e-5)
     # levelled: a straight line through an exact line leaves nothing
     g = tmp_path / "tilted.csv"
     g.write_text("x,z\n" + "\n".join(f"{a},{1 + 0.3 * a}" for a in x) + "\n")

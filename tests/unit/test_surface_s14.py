@@ -384,13 +384,14 @@ def test_profile_rq_of_a_sampled_sine_is_a_over_sqrt2(tmp_path, name, text):
     assert roughness(level(z, "none"))["Rq"] == pytest.approx(amplitude_m / np.sqrt(2), rel=1e-12)
 
 
-def test_control_an_unevenly_spaced_profile_keeps_its_length_weights():
+def test_control_an_unevenly_spaced_profile_is_integrated_over_its_length():
+    # the profile linear between points, as SurfaceTopography integrates a non-uniform scan:
+    # the long segment 2-10 (from +1 to -1) weighs 8 of the 12 units of length
     x = np.array([0.0, 1.0, 2.0, 10.0, 11.0, 12.0])
     z = np.array([1.0, -1.0, 1.0, -1.0, 1.0, -1.0])
-    w = np.array([0.5, 1.0, 4.5, 4.5, 1.0, 0.5])  # half the gap to each neighbour
-    zc = z - np.average(z, weights=w)
-    rq = np.sqrt(np.average(zc**2, weights=w))
-    assert roughness(z, x_m=x)["Rq"] == pytest.approx(rq, rel=1e-12)
+    # each segment runs between +1 and -1: mean 0, integral of z**2 = dx / 3, of |z| = dx / 2
+    assert roughness(z, x_m=x)["Rq"] == pytest.approx(np.sqrt(1 / 3), rel=1e-12)
+    assert roughness(z, x_m=x)["Ra"] == pytest.approx(0.5, rel=1e-12)
 
 
 def _rows(a: np.ndarray, b: np.ndarray, sep: str = ",") -> str:
