@@ -862,9 +862,11 @@ def spectrum_index(frequency_Hz: np.ndarray, breaks: np.ndarray | None = None) -
 
 
 # the day count before the clock: "0d 00:00:05" (Maccor), "1-02:03:04" (Neware), "1.02:03:04"
-# (.NET's TimeSpan text, which Landt's LANDdt writes for a test time past a day), "1 02:03:04"
+# (.NET's TimeSpan text, which Landt's LANDdt writes for a test time past a day), "1 02:03:04",
+# ":0:00:00:05" (days:hours:minutes:seconds, the Maccor CSV export of ionworks/ionworksdata's
+# test files: four fields, a colon before the days)
 _DURATION = re.compile(
-    r"^\s*(?:(?P<d>\d+)\s*(?:d|-|\.|\s)\s*)?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:[.,]\d*)?)\s*$"
+    r"^\s*(?::?(?P<d>\d+)\s*(?:d|-|\.|\s|:)\s*)?(?P<h>\d+):(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:[.,]\d*)?)\s*$"
 )
 
 

@@ -340,6 +340,11 @@ _NEWARE_CSV: dict[str, tuple[str, ...]] = {
         "Time(s)",
         "Relative Time(h:min:s.ms)",
         "Step Time(h:min:s.ms)",
+        # REPOWER's record export (a Neware-like table: "Cycle ID, Step ID, Record ID, Step
+        # State, ..., System Time, Relative Time(Sec)"), ionworks/ionworksdata's test file
+        "Relative Time(Sec)",
+        "Relative Time(s)",
+        "Relative Time(Hour)",
     ),
     "current": ("Current(mA)", "Current(A)", "Current(uA)", "Cur(mA)"),
     "voltage": ("Voltage(V)", "Voltage(mV)"),
@@ -348,8 +353,12 @@ _NEWARE_CSV: dict[str, tuple[str, ...]] = {
     # one per-step counter, unsigned, beside a step type (BTS 8 record sheets, BTS 7 details)
     "capacity": ("Capacity(mAh)", "CapaCity(mAh)", "Capacity(Ah)"),
     "step_type": ("Step Type", "Status"),
-    "wall": ("Realtime", "Date", "Absolute Time"),
+    "wall": ("Realtime", "Date", "Absolute Time", "System Time"),
 }
+
+
+#: Time unit words as record tables write them -> units the unit registry reads.
+_TIME_WORDS = {"sec": "s", "hour": "h", "hours": "h", "hr": "h", "min": "min"}
 
 
 def looks_like_neware_csv(lines: list[str]) -> bool:
@@ -456,7 +465,10 @@ def read_neware_csv(
             "cycle and step rows above them."
         )
     frame, metadata = neware_frame(raw, path, notes)
-    metadata.update({"instrument": "Neware BTS (CSV export)", "multi-level": multi})
+    # REPOWER's record CSV has Neware's ids but its own names beside them
+    repower = {"Work Step No", "Global Soc(%)"} <= {str(c).strip() for c in raw.columns}
+    instrument = "REPOWER (record CSV)" if repower else "Neware BTS (CSV export)"
+    metadata.update({"instrument": instrument, "multi-level": multi})
     table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
     return Measurement(table, "timeseries", "neware-csv", path, area_m2, metadata, notes)
 
@@ -510,6 +522,8 @@ def neware_frame(
         unit = split_header(col)[1]
         if unit and ":" in unit:
             unit = None
+        # REPOWER capitalises its time units ("Relative Time(Sec)", "Relative Time(Hour)")
+        unit = _TIME_WORDS.get(unit.lower(), unit) if unit else unit
         series = raw[col]
         seconds = parse_durations(series) if si == "s" else None
         if seconds is not None:
@@ -517,6 +531,19 @@ def neware_frame(
         v = _numbers(series)
         return v * unit_factor(unit, si, what=f"{key} column {col!r}", path=path)
 
+    if cols["record"] is not None:
+        # REPOWER writes a summary line at the head of each step ("1 : 1 Still(1--6001): 0.000Ah
+        # [0.000Wh]" in the first cell, the others empty): no record id and no voltage
+        record = pd.to_numeric(raw[cols["record"]], errors="coerce")
+        volts = pd.to_numeric(raw[cols["voltage"]], errors="coerce")
+        lines = record.isna() & volts.isna()
+        if lines.any():
+            first = str(raw.iloc[int(np.flatnonzero(lines)[0]), 0]).strip()
+            notes.append(
+                f"{int(lines.sum())} line(s) without a record id or a voltage (step summaries "
+                f"such as {first[:60]!r}) skipped."
+            )
+            raw = raw.loc[~lines].reset_index(drop=True)
     if cols["step"] is not None:
         step = pd.to_numeric(raw[cols["step"]], errors="coerce").to_numpy()
     elif cols["step_type"] is not None:
@@ -747,7 +774,7 @@ _MACCOR = {
     "voltage": ("Voltage [V]", "Volts", "Voltage", "mVolts"),
     "current": ("Current [A]", "Amps", "Current", "mAmps"),
     "capacity": ("Cap. [Ah]", "Amp-hr", "Capacity", "mAmp-hr"),
-    "energy": ("Ener. [Wh]", "Watt-hr", "mWatt-hr"),
+    "energy": ("Ener. [Wh]", "Watt-hr", "mWatt-hr", "Energy"),
     "mode": ("Md", "State"),
     "cycle": ("Cycle C", "Cyc#", "Cycle"),
     "step": ("Step",),
@@ -774,12 +801,28 @@ _MACCOR_UNITS = {
     "Voltage": "V",
     "Current": "A",
     "Capacity": "A*h",
+    "Energy": "W*h",
 }
+
+
+# Maccor's units in parentheses ("Capacity (AHr)", "Energy (WHr)": the CSV export, as
+# ionworks/ionworksdata's Maccor reader lists its names)
+_MACCOR_UNIT_WORDS = {"ahr": "A*h", "mahr": "mA*h", "whr": "W*h", "mwhr": "mW*h"}
 
 
 def _maccor_unit(column: str) -> str:
     # a unit word, else a bracketed unit ("Ah", "Wh" are in the unit registry), else none
-    return _MACCOR_UNITS.get(column) or split_header(column)[1] or ""
+    unit = split_header(column)[1] or ""
+    return _MACCOR_UNITS.get(column) or _MACCOR_UNIT_WORDS.get(unit.lower(), unit)
+
+
+def _maccor_stem_match(columns: list[str], names: tuple[str, ...]) -> str | None:
+    """The first of ``columns`` whose name without its unit ("Voltage (V)" -> "Voltage") is one
+    of ``names``, for the exports that write the unit beside the name."""
+    stems = {n.lower() for n in names}
+    return next(
+        (c for c in columns if split_header(c)[1] and split_header(c)[0].lower() in stems), None
+    )
 
 
 def _maccor_delimiter(line: str) -> str | None:
@@ -859,6 +902,8 @@ def read_maccor(
     lower = {c.lower(): c for c in reversed(raw.columns)}  # the first of a repeated name
     for key, names in _MACCOR.items():
         hit = next((lower[n.lower()] for n in names if n.lower() in lower), None)
+        if hit is None and key in ("voltage", "current", "capacity", "energy"):
+            hit = _maccor_stem_match(list(raw.columns), names)
         if hit is not None:
             cols[key] = hit
     stated_unit = None
@@ -882,7 +927,10 @@ def read_maccor(
     durations = parse_durations(raw[cols["time"]])
     if durations is not None:
         time_s = durations
-        notes.append("TestTime read as days, hours, minutes and seconds ('0d 00:00:05').")
+        first = str(raw[cols["time"]].dropna().iloc[0]).strip() if len(raw) else ""
+        notes.append(
+            f"{cols['time']} read as days, hours, minutes and seconds (first cell {first!r})."
+        )
     else:
         time_raw = _numbers(raw[cols["time"]])
         time_unit = stated_unit or _maccor_time_unit(raw, cols, time_raw, notes)

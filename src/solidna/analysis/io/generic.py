@@ -17,7 +17,11 @@ read; two columns that could hold one impedance quantity with different numbers 
 unless one is mapped. A file of several tables one below the other, each under a header whose
 first name is ``Cycle``, ``Step`` or ``Record`` (Landt's CSV of all layers), is read for its
 record table only. A capacity column beside a specific-capacity one (``SpeCap/mAh/g``) gives
-the active mass the cycler was given, reported in the metadata (not used).
+the active mass the cycler was given, reported in the metadata (not used). A header that names
+only the first columns of wider rows (Novonix's HPC export: 15 names over 20 fields) names
+those; the unnamed fields after them are not read. A table whose lines are each wholly in
+double quotes (a CSV saved again by a program that took every line for one cell) is read
+without those quotes.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import contextlib
 import csv
 import io
 import re
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -56,7 +61,7 @@ from solidna.analysis.io._table import (
     wall_clock,
     warn_assumed_units,
 )
-from solidna.errors import DataFormatError, check_choice
+from solidna.errors import DataFormatError, check_choice, user_stacklevel
 
 __all__ = [
     "read_csv",
@@ -1174,12 +1179,18 @@ def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
     for k in range(len(split) - 1):
         if max(width[k]) < 2 or blank[k]:
             continue
-        run = 0
+        run, shape = 0, width[k]
         for j in range(k + 1, len(split)):
             if blank[j] or (j == k + 1 and _is_point_count(split[j])):
                 continue
-            if not width[j] & width[k] or not _is_data_row(split[j]):
+            if not _is_data_row(split[j]):
                 break
+            if not width[j] & shape:
+                if run or delimiter == WHITESPACE or not _names_first_columns(split[k], split[j]):
+                    break
+                # the header names only the first columns of wider rows: Novonix's HPC export
+                # writes 20 fields under its 15 names
+                shape = width[j]
             run += 1
         if run > best:
             skip, best = k, run
@@ -1187,6 +1198,46 @@ def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
     if delimiter != ",":
         decimal = _decimal_mark([x for row in split[skip + 1 :] for x in row])
     return delimiter, offset + skip, decimal
+
+
+def _names_first_columns(names: list[str], row: list[str]) -> bool:
+    """True when ``names`` can be a header naming the first columns of the wider data ``row``:
+    three or more names, none empty and none a number, at least half as many as the row has
+    fields (so a ``Key:,value`` line above a table without a header is not one), and the row
+    not led by a whole number (the row names R's ``write.table`` writes without a header
+    name would shift every name one column to the left)."""
+    names = names[:-1] if len(names) > 1 and not names[-1].strip() else names
+    row = row[:-1] if len(row) > 1 and not row[-1].strip() else row
+    return (
+        len(names) >= 3
+        and all(x.strip() and not _NUMBERISH.match(x) for x in names)
+        and len(names) < len(row) <= 2 * len(names)
+        and not re.fullmatch(r'\s*"?[-+]?\d+"?\s*', row[0])
+    )
+
+
+def _short_header(path: Path, sep: str, skip: int, encoding: str) -> list[str] | None:
+    """The header at line ``skip`` padded with ``Unnamed: k`` names to the width of the rows
+    below it, when it names fewer columns than they have (Novonix's HPC export: 15 names over
+    20 fields); None for a header as wide as its rows.
+
+    pandas would cut the rows to the header's width with a warning.
+    """
+    if sep == WHITESPACE:
+        return None
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        for _ in range(skip):
+            fh.readline()
+        header = fh.readline()
+        rows = [fh.readline() for _ in range(20)]
+    names = _fields(header, sep)
+    if names and not names[-1].strip():
+        names = names[:-1]
+    split = [_fields(r, sep) for r in rows if r.strip()]
+    if not split or not all(_names_first_columns(names, row) for row in split):
+        return None
+    names = [x.strip() for x in names]
+    return names + [f"Unnamed: {k}" for k in range(len(names), max(map(len, split)))]
 
 
 def _delimiter_of_rows(lines: list[str]) -> str:
@@ -1557,6 +1608,8 @@ def read_csv(
     # Windows-1252): read as UTF-8, its µ was lost and the unit read as A
     with open(path, "rb") as fh:
         encoding = text_encoding(fh.read(1 << 16), "cp1252")
+    if _wrapped_rows(path, encoding):
+        return _read_unwrapped(path, encoding, columns, area_m2, progress)
     sep, skip, decimal = _sniff(path, encoding)
     notes: list[str] = []
     nrows = None
@@ -1571,7 +1624,15 @@ def read_csv(
         preamble = [fh.readline() for _ in range(skip)]
     _refuse_curves_side_by_side(preamble, path)
     names = None
-    if _headerless(path, sep, skip, encoding):
+    short = _short_header(path, sep, skip, encoding)
+    if short is not None:
+        names, skip = short, skip + 1
+        named = sum(not n.startswith("Unnamed: ") for n in short)
+        notes.append(
+            f"{len(short)} fields a row under {named} names: the names taken for the first "
+            f"{named} columns, the last {len(short) - named} left unnamed and not read."
+        )
+    elif _headerless(path, sep, skip, encoding):
         names = _names_above(preamble, sep, _first_row(path, sep, skip, encoding), notes)
         if names is None and not columns:
             return _read_headerless(path, sep, skip, decimal, area_m2, notes)
@@ -1609,6 +1670,60 @@ def read_csv(
     raw = _drop_point_count(raw, path, notes)
     raw = _drop_end_marker(raw, notes)
     return table_measurement(raw, path, columns=columns, area_m2=area_m2, notes=notes)
+
+
+#: A line wholly in one pair of double quotes, with none inside: a row of a CSV saved again by
+#: a program that took each line for one cell (TRI-AMDD/beep's Novonix test file
+#: ``test_Nova_Form-CH01-01_short.csv`` has its header and every data row so).
+_WRAPPED_LINE = re.compile(r'^"([^"]*[,;\t][^"]*)"\s*$')
+#: Lines at the end of a file that must all be wrapped for the file to be unwrapped.
+_WRAPPED_TAIL = 3
+
+
+def _wrapped_rows(path: Path, encoding: str) -> bool:
+    """True when the last lines of the file (its data rows) are each wholly in quotes."""
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        fh.seek(max(0, fh.tell() - 16384))
+        tail = fh.read().decode(encoding, errors="replace").splitlines()[1:]
+    lines = [line for line in tail if line.strip()][-_WRAPPED_TAIL:]
+    return len(lines) == _WRAPPED_TAIL and all(_WRAPPED_LINE.match(line) for line in lines)
+
+
+def _read_unwrapped(
+    path: Path,
+    encoding: str,
+    columns: Mapping[str, str] | None,
+    area_m2: float | None,
+    progress: Progress | None,
+) -> Measurement:
+    """:func:`read_csv` of a copy of the file without the quotes around its lines (see
+    :data:`_WRAPPED_LINE`); messages and notes name the file itself."""
+    import tempfile
+
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        lines = fh.read().splitlines()
+    unwrapped = [m.group(1) if (m := _WRAPPED_LINE.match(line)) else line for line in lines]
+    count = sum(a != b for a, b in zip(lines, unwrapped, strict=True))
+    with tempfile.TemporaryDirectory(prefix="solidna-") as folder:
+        copy = Path(folder) / path.name
+        copy.write_text("\n".join(unwrapped) + "\n", encoding="utf-8")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                m = read_csv(copy, columns=columns, area_m2=area_m2, progress=progress)
+            except DataFormatError as exc:
+                raise DataFormatError(str(exc).replace(str(copy), str(path))) from None
+    for w in caught:
+        text = str(w.message).replace(str(copy), str(path))
+        warnings.warn(text, w.category, stacklevel=user_stacklevel())
+    m.source = path
+    m.notes[:] = [note.replace(str(copy), str(path)) for note in m.notes]
+    m.notes.append(
+        f"{count} line(s) each wholly in double quotes (the CSV saved again by a program that "
+        "took every line for one cell): read without those quotes."
+    )
+    return m
 
 
 #: First names of the headers of the tables that Landt's LANDdt writes one below the other in
