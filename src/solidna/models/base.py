@@ -54,6 +54,7 @@ __all__ = [
     "OPERATING_MODES",
     "CONTROL_SIGNATURES",
     "CircuitParameters",
+    "ENERGY_OPTIONS",
     "OneDomainModel",
     "ModelOptions",
     "LithiumIonOptionError",
@@ -177,6 +178,9 @@ MAX_ERROR_TEST_FAILURES = 100
 #: Values of the ``"capacity"`` option (see :class:`OneDomainModel`).
 CAPACITY_OPTIONS = ("integrated", "none")
 
+#: Values of PyBaMM's ``"calculate discharge energy"`` option (see :class:`OneDomainModel`).
+ENERGY_OPTIONS = ("false", "true")
+
 #: Summary variables of every one-domain model (PyBaMM's defaults that apply to it).
 BASE_SUMMARY_VARIABLES = [
     "Time [s]",
@@ -280,7 +284,9 @@ class OneDomainModel(pybamm.BaseModel):
         :data:`OPERATING_MODES`; ``"capacity"``: ``"integrated"`` (default: PyBaMM's
         ``DischargeThroughput`` states, as an experiment needs) or ``"none"`` (no
         capacity-counting states: the long current schedules of our cells, which count charge
-        from the schedule itself; the two extra states cost ~15 % of a 4000-h run's solve time).
+        from the schedule itself; the two extra states cost ~15 % of a 4000-h run's solve time);
+        ``"calculate discharge energy"``: ``"false"`` (default) or ``"true"`` (PyBaMM's option:
+        integrate "Discharge energy [W.h]" and "Throughput energy [W.h]", 0 otherwise).
     name : str, optional
         Model name (default :attr:`DEFAULT_NAME`).
     """
@@ -340,11 +346,24 @@ class OneDomainModel(pybamm.BaseModel):
         self.options = ModelOptions(
             {k: options[k] for k in ("surface form", "operating mode")}, self.INITIAL_STATE
         )
-        circuit_options = pybamm.BatteryModelOptions({"operating mode": options["operating mode"]})
+        energy = options.get("calculate discharge energy", "false")
+        integrated = options.get("capacity", "integrated") == "integrated"
+        if energy == "true" and not integrated:
+            raise InvalidOptionError(
+                "The model option 'calculate discharge energy' = 'true' needs PyBaMM's "
+                "discharge-throughput states, which 'capacity' = 'none' leaves out. Leave out "
+                "one of the two options (the energy: 'capacity' 'integrated', the default)."
+            )
+        # PyBaMM's DischargeThroughput integrates "Discharge energy [W.h]" and "Throughput
+        # energy [W.h]" only with this option, as for its own battery models; without it both
+        # are 0 (the summary's "Throughput energy [W.h]" too), and the option was refused here
+        circuit_options = pybamm.BatteryModelOptions(
+            {"operating mode": options["operating mode"], "calculate discharge energy": energy}
+        )
         self._circuit = OPERATING_MODES[options["operating mode"]](self.param, circuit_options)
         self._throughput = (
             pybamm.external_circuit.DischargeThroughput(self.param, circuit_options)
-            if options.get("capacity", "integrated") == "integrated"
+            if integrated
             else None
         )
 

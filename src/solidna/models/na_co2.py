@@ -60,6 +60,7 @@ import pybamm
 
 from solidna.models.base import (
     CAPACITY_OPTIONS,
+    ENERGY_OPTIONS,
     OPERATING_MODES,
     OneDomainModel,
     ambient_temperature,
@@ -70,7 +71,12 @@ from solidna.models.base import (
 )
 from solidna.models.interphase import ANODE_TYPES, GROWTH_OPTIONS, InterphaseSubmodel
 
-__all__ = ["NaCO2CellModel"]
+__all__ = ["NaCO2CellModel", "MAX_CATHODIC_EXPONENT"]
+
+#: Cap of the CO2 reduction's exponent ``-a_r F eta / (R T)`` [-]: exp(100) ~ 3e43, finite, is
+#: reached only at eta = -5.1 V (25 C, the set's a_r = 0.5), a cell voltage below -2.5 V: far
+#: past the cut-offs of any run (the set's lowest is 0.5 V; an experiment relaxes it by 1 V).
+MAX_CATHODIC_EXPONENT = 100.0
 
 
 class NaCO2CellModel(OneDomainModel):
@@ -86,7 +92,8 @@ class NaCO2CellModel(OneDomainModel):
     options : dict, optional
         ``"anode"``: ``"modified"`` (M-Na, default) or ``"pristine"``; ``"operating mode"``:
         ``"current"`` (default), ``"voltage"``, ``"power"`` or ``"resistance"``;
-        ``"capacity"``: ``"integrated"`` (default) or ``"none"`` (see
+        ``"capacity"``: ``"integrated"`` (default) or ``"none"`` and ``"calculate discharge
+        energy"``: ``"false"`` (default) or ``"true"`` (see
         :class:`~solidna.models.base.OneDomainModel`); ``"interphase growth"``: ``"time"``
         (default) or ``"time and charge"`` (:mod:`solidna.models.interphase`).
     """
@@ -102,6 +109,7 @@ class NaCO2CellModel(OneDomainModel):
         "anode": ANODE_TYPES,
         "operating mode": tuple(OPERATING_MODES),
         "capacity": CAPACITY_OPTIONS,
+        "calculate discharge energy": ENERGY_OPTIONS,
         "interphase growth": GROWTH_OPTIONS,
     }
     # the cathode double layer is a state (differential); the anode's charge transfer is
@@ -172,9 +180,17 @@ class NaCO2CellModel(OneDomainModel):
         # sits in a thin layer at the gas side, k reaches 1e9-1e12 s-1 (eta ~ -1 V); IDA's Newton
         # iterations then straddled the kink: a 1000 Ohm load took 26 s to solve 3 minutes
         # (steps of 3e-5 s) and a 1.2 V hold 290 s for 10 minutes, both ~0.2 s now.
-        r_red = (
-            a0 * i0_red * theta_red * c / c_ref * pybamm.maximum(pybamm.exp(-a_r * f * eta) - 1, 0)
-        )
+        # The cathodic exponent is capped at MAX_CATHODIC_EXPONENT (eta = -5.1 V at 25 C, a cell
+        # voltage below -2.5 V): a discharge held on past its cut-off once the CO2 is exhausted
+        # only charges the double layer, eta falls without bound (-18 V 33 minutes into a
+        # 0.5 mA/cm2 step) and exp(-a_r f eta) overflowed: a non-finite rate, CVODES's
+        # "CV_REPTD_RHSFUNC_ERR".
+        # PyBaMM's CasadiSolver in mode "fast with events" integrates a window past a cut-off
+        # before it locates the event, so "Discharge at 0.5 mA for 5 hours or until 1.8 V"
+        # failed there (IDAKLU and "safe" stop at the event). Above the cap the expression is
+        # the same, so every run that stops at a cut-off is unchanged.
+        cathodic = pybamm.exp(pybamm.minimum(-a_r * f * eta, MAX_CATHODIC_EXPONENT))
+        r_red = a0 * i0_red * theta_red * c / c_ref * pybamm.maximum(cathodic - 1, 0)
         r_ox = a0 * i0_ox * theta_ox * pybamm.maximum(pybamm.exp(a_o * f * eta) - 1, 0)
         # Of the anodic current, (1 - f_irr) oxidises live product and f_irr oxidises the SSE;
         # the SSE's oxidation products coat and isolate live product ("dead carbonate"), the

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,6 +89,7 @@ __all__ = [
     "NVPHalfCellModel",
     "half_cell_model",
     "half_cell_parameter_values",
+    "link_set_entries",
     "CurrentStep",
     "StepRecord",
     "HalfCellSolver",
@@ -743,6 +745,150 @@ def half_cell_parameter_values(
         }
     )
     return values
+
+
+def _sqrt(x: Any) -> Any:
+    """Square root of a number (``math.sqrt``) or of a PyBaMM expression (``pybamm.sqrt``, which
+    evaluates to the same correctly rounded value)."""
+    return pybamm.sqrt(x) if isinstance(x, pybamm.Symbol) else math.sqrt(x)
+
+
+def _copied_entries(prefix: str) -> dict[str, Callable[[Callable[[str], Any]], Any]]:
+    """The half-cell's PyBaMM-named values that are copies of the set's entries (or a product
+    of them), as functions of a look-up ``get``: ``pybamm.Parameter`` gives the link, the
+    values' own look-up the number the copy must equal (:func:`link_set_entries`)."""
+    return {
+        "Separator thickness [m]": lambda get: get("SSE thickness [m]"),
+        # PyBaMM's area is height x width (a square of the set's electrode area)
+        "Electrode height [m]": lambda get: _sqrt(get("Electrode area [m2]")),
+        "Electrode width [m]": lambda get: _sqrt(get("Electrode area [m2]")),
+        "Negative electrode thickness [m]": lambda get: get("NVP cell sodium foil thickness [m]"),
+        "Negative electrode conductivity [S.m-1]": lambda get: get(
+            "NVP cell sodium metal conductivity [S.m-1]"
+        ),
+        "Lithium metal partial molar volume [m3.mol-1]": lambda get: get(
+            "NVP cell sodium metal molar volume [m3.mol-1]"
+        ),
+        "Negative electrode charge transfer coefficient": lambda get: get(
+            "Charge-transfer coefficient [-]"
+        ),
+        "Negative electrode double-layer capacity [F.m-2]": lambda get: get(
+            "Double-layer capacitance [F.m-2]"
+        ),
+        "Positive electrode double-layer capacity [F.m-2]": lambda get: get(
+            "Double-layer capacitance [F.m-2]"
+        ),
+        "Positive particle radius [m]": lambda get: get("NVP particle radius [m]"),
+        "Positive electrode porosity": lambda get: get("Positive electrode porosity [-]"),
+        "Positive electrode active material volume fraction": lambda get: get(
+            "Positive electrode active material volume fraction [-]"
+        ),
+        "Positive electrode Bruggeman coefficient (electrolyte)": lambda get: get(
+            "Positive electrode Bruggeman coefficient [-]"
+        ),
+        "Positive electrode Bruggeman coefficient (electrode)": lambda get: get(
+            "Positive electrode Bruggeman coefficient [-]"
+        ),
+        "Positive electrode charge transfer coefficient": lambda get: get(
+            "NVP charge-transfer coefficient [-]"
+        ),
+        "Initial concentration in positive electrode [mol.m-3]": lambda get: (
+            get("NVP initial stoichiometry [-]")
+            * get("Maximum concentration in positive electrode [mol.m-3]")
+        ),
+        "Initial concentration in electrolyte [mol.m-3]": lambda get: get(
+            "Salt concentration [mol.m-3]"
+        ),
+        "Cation transference number": lambda get: get("Cation transference number [-]"),
+        "Initial negative interphase thickness [m]": lambda get: get(
+            f"{prefix} interphase initial thickness [m]"
+        ),
+        "Initial positive interphase thickness [m]": lambda get: get(
+            "Positive interphase initial thickness [m]"
+        ),
+    }
+
+
+def _copied_keywords(prefix: str) -> dict[str, dict[str, str]]:
+    """The half-cell's functional parameters (``functools.partial``) whose keyword arguments are
+    copies of the set's entries: PyBaMM name -> {keyword: the set's entry}."""
+    temperature = {"t_ref": "Reference temperature [K]"}
+    return {
+        "Electrolyte conductivity [S.m-1]": {"value": "SSE conductivity [S.m-1]"},
+        "Electrolyte diffusivity [m2.s-1]": {"value": "Salt diffusivity [m2.s-1]"},
+        "Exchange-current density for lithium metal electrode [A.m-2]": {
+            "i0": f"{prefix} exchange-current density [A.m-2]",
+            "c_e0": "Salt concentration [mol.m-3]",
+            "e_a": f"{prefix} exchange-current density activation energy [J.mol-1]",
+        }
+        | temperature,
+        "Positive particle diffusivity [m2.s-1]": {
+            "d": "NVP diffusivity [m2.s-1]",
+            "e_a": "NVP diffusivity activation energy [J.mol-1]",
+        }
+        | temperature,
+        "Positive electrode exchange-current density [A.m-2]": {
+            "i0": "NVP exchange-current density [A.m-2]",
+            "c_e0": "Salt concentration [mol.m-3]",
+            "e_a": "NVP exchange-current density activation energy [J.mol-1]",
+        }
+        | temperature,
+        "Positive electrode OCP [V]": {
+            "plateau_V": "NVP plateau potential [V]",
+            "slope_V": "NVP plateau slope [V]",
+            "tail_height_V": "NVP tail height [V]",
+            "tail_width": "NVP tail width [-]",
+        },
+    }
+
+
+def _same_number(a: Any, b: Any) -> bool:
+    return isinstance(a, numbers.Real) and isinstance(b, numbers.Real) and a == b
+
+
+@fill_doc
+def link_set_entries(values: Mapping[str, Any], anode: str) -> dict[str, Any]:
+    """The half-cell's values with every PyBaMM-named copy of one of the set's entries replaced
+    by a link to that entry, for the PyBaMM export
+    (:func:`solidna.models.parameter_values.pybamm_parameter_values`).
+
+    The SPMe reads PyBaMM's names ("Separator thickness [m]", "Electrolyte conductivity
+    [S.m-1]", ...); :func:`half_cell_parameter_values` fills them with the numbers of the set's
+    entries ("SSE thickness [m]", "SSE conductivity [S.m-1]", ...), which stay in the values.
+    A modeller who changed the set's entry (``pv["SSE conductivity [S.m-1]"] = ...``, as in the
+    symmetric and Na-CO2 models, which read those names) saw no change at all: the model read
+    the copy. Here each copy is ``pybamm.Parameter`` of the entry (a functional parameter's
+    keyword too), so a change under either name reaches the model; the numbers are the same
+    (a copy is linked only if it equals the entry, e.g. not a ``state`` to start from).
+
+    Parameters
+    ----------
+    values : mapping
+        From :func:`half_cell_parameter_values`.
+    %(anode)s
+
+    Returns
+    -------
+    dict
+        The values, linked.
+    """
+    check_choice("anode type", anode, ANODE_TYPES)
+    prefix = "Modified" if anode == "modified" else "Pristine"
+    out = dict(values)
+    for name, expression in _copied_entries(prefix).items():
+        if name in out and _same_number(out[name], expression(out.__getitem__)):
+            out[name] = expression(pybamm.Parameter)
+    for name, keywords in _copied_keywords(prefix).items():
+        function = out.get(name)
+        if isinstance(function, functools.partial) and all(
+            _same_number(function.keywords.get(keyword), out.get(entry))
+            for keyword, entry in keywords.items()
+        ):
+            links = {keyword: pybamm.Parameter(entry) for keyword, entry in keywords.items()}
+            out[name] = functools.partial(
+                function.func, *function.args, **function.keywords | links
+            )
+    return out
 
 
 # -- solving ---------------------------------------------------------------------------------------

@@ -11,13 +11,20 @@ A PyBaMM user needs nothing else::
     'derived'
 
 Each model's ``default_parameter_values`` is this export, so ``pybamm.Simulation(model)`` runs
-with no further input. Values that PyBaMM's machinery needs but the paper does not give (the
-current of a plain ``Simulation``, a nominal capacity for C-rate steps) are listed in the
-provenance table with method ``assumed`` and the reason.
+with no further input. Where a model reads a name of its own for one of the set's entries (the
+NVP half cell's PyBaMM names, e.g. "Separator thickness [m]" for "SSE thickness [m]"; the start
+state of the symmetric and Na-CO2 cells' films), that name is a link, ``pybamm.Parameter`` of the
+entry: a change under either name reaches the model. Values that PyBaMM's machinery needs but
+the paper does not give (the current of a plain ``Simulation``, a nominal capacity for C-rate
+steps) are listed in the provenance table with method ``assumed`` and the reason.
 """
 
 from __future__ import annotations
 
+import functools
+import numbers
+import re
+from importlib import resources
 from typing import Any
 
 import pybamm
@@ -26,7 +33,7 @@ from solidna.errors import check_choice
 from solidna.parameters import ParameterSet, lu2019
 from solidna.parameters.parameter_set import unit_of
 
-__all__ = ["CELLS", "pybamm_parameter_values", "provenance_table"]
+__all__ = ["CELLS", "SET_CITATION", "bibtex_entry", "pybamm_parameter_values", "provenance_table"]
 
 #: Cells that can be exported.
 CELLS = ("symmetric", "na-co2", "nvp")
@@ -66,6 +73,67 @@ _DERIVED_SOURCE = {
 }
 
 
+#: Key of the parameter set's source in ``solidna/parameters/references.bib``, registered with
+#: PyBaMM's citations when the values are exported (as ``pybamm.ParameterValues("Chen2020")``
+#: registers Chen 2020).
+SET_CITATION = "lu2019"
+
+
+@functools.lru_cache(maxsize=8)
+def bibtex_entry(key: str) -> str:
+    """The BibTeX entry ``key`` of ``solidna/parameters/references.bib`` (its text, from ``@`` to
+    the closing brace).
+
+    Parameters
+    ----------
+    key : str
+        The entry's key, e.g. ``"lu2019"``.
+
+    Returns
+    -------
+    str
+        The entry, as ``pybamm.citations.register`` takes it.
+
+    Raises
+    ------
+    KeyError
+        No entry of that key.
+    """
+    text = resources.files("solidna.parameters").joinpath("references.bib").read_text("utf-8")
+    match = re.search(r"@\w+\{\s*" + re.escape(key) + r"\s*,", text)
+    if match is None:
+        raise KeyError(f"No entry {key!r} in solidna/parameters/references.bib.")
+    depth = 0
+    for end in range(text.index("{", match.start()), len(text)):
+        depth += {"{": 1, "}": -1}.get(text[end], 0)
+        if depth == 0:
+            return text[match.start() : end + 1]
+    raise KeyError(f"The entry {key!r} of solidna/parameters/references.bib is not closed.")
+
+
+def _initial_thickness_entry(anode: str) -> str:
+    """The set's entry of the fresh interphase's thickness on ``anode``."""
+    return f"{'Modified' if anode == 'modified' else 'Pristine'} interphase initial thickness [m]"
+
+
+def _link_copies(values: dict[str, Any], copies: dict[str, str]) -> dict[str, Any]:
+    """``values`` with each model-named copy of one of the set's entries (``copies``: the
+    model's name -> the entry) made a link to the entry, ``pybamm.Parameter(entry)``, where the
+    copy holds the entry's number (the fresh cell; a start state of an aged cell stays a number).
+
+    The models read their own names for the start state ("Initial left interphase thickness
+    [m]"); the set's entry ("Modified interphase initial thickness [m]") stays in the export,
+    and a modeller who changed it saw no change at all. Linked, a change under either name
+    reaches the model, with the same numbers
+    (:func:`solidna.models.nvp.link_set_entries` does the same for the half cell's PyBaMM names).
+    """
+    for name, entry in copies.items():
+        value = values.get(name)
+        if isinstance(value, numbers.Real) and value == values.get(entry):
+            values[name] = pybamm.Parameter(entry)
+    return values
+
+
 def _values(
     cell: str,
     anode: str,
@@ -79,16 +147,26 @@ def _values(
         # a 0.1 mA/cm2 discharge: one nominal capacity per hour
         values["Current function [A]"] = values["Nominal cell capacity [A.h]"]
         values["Voltage function [V]"] = 0.0
-        return values
+        initial = _initial_thickness_entry(anode)
+        return _link_copies(
+            values,
+            {
+                "Initial left interphase thickness [m]": initial,
+                "Initial right interphase thickness [m]": initial,
+            },
+        )
     if cell == "na-co2":
         from solidna.models.na_co2 import na_co2_parameter_values
 
         values = na_co2_parameter_values(parameters, anode)
         values["Current function [A]"] = values["Nominal cell capacity [A.h]"]
-        return values
-    from solidna.models.nvp import half_cell_parameter_values
+        return _link_copies(
+            values, {"Initial anode interphase thickness [m]": _initial_thickness_entry(anode)}
+        )
+    from solidna.models.nvp import half_cell_parameter_values, link_set_entries
 
-    return half_cell_parameter_values(parameters, anode)
+    # PyBaMM's names of the set's entries are links to them: a change of either reaches the model
+    return link_set_entries(half_cell_parameter_values(parameters, anode), anode)
 
 
 def pybamm_parameter_values(
@@ -122,6 +200,8 @@ def pybamm_parameter_values(
     check_choice("cell", cell, CELLS)
     check_choice("anode type", anode, ("modified", "pristine"))
     values = _values(cell, anode, parameters or lu2019(), initial_thickness_m)
+    # pybamm.print_citations() lists the source of the values (it listed PyBaMM's papers only)
+    pybamm.citations.register(bibtex_entry(SET_CITATION))
     return pybamm.ParameterValues(values)
 
 
@@ -162,6 +242,14 @@ def provenance_table(
             method, source, note = p.method, p.source, p.note
         elif name in _PYBAMM_ENTRIES:
             method, source, note = _PYBAMM_ENTRIES[name]
+        elif isinstance(value, pybamm.Symbol):
+            # PyBaMM's name for one of the set's entries (solidna.models.nvp.link_set_entries)
+            shown = str(value)
+            method, source = "derived", _DERIVED_SOURCE[cell]
+            note = (
+                f"PyBaMM's name for {shown}: a link, so a change under either name reaches "
+                "the model"
+            )
         else:
             method, source = "derived", _DERIVED_SOURCE[cell]
             note = "computed from the set's entries (or PyBaMM's name for one of them)"

@@ -48,6 +48,7 @@ import pybamm
 
 from solidna.models.base import (
     CAPACITY_OPTIONS,
+    ENERGY_OPTIONS,
     OPERATING_MODES,
     OneDomainModel,
     ambient_temperature,
@@ -85,6 +86,7 @@ _OPTIONS = {
     "surface form": ("algebraic", "differential"),
     "operating mode": tuple(OPERATING_MODES),
     "capacity": CAPACITY_OPTIONS,
+    "calculate discharge energy": ENERGY_OPTIONS,
     "interphase growth": GROWTH_OPTIONS,
 }
 
@@ -102,6 +104,8 @@ class SymmetricCellModel(OneDomainModel):
         :class:`~solidna.errors.InvalidOptionError`, as does an experiment's power step: the
         cell has no open-circuit voltage, :data:`NO_POWER_CONTROL`); ``"capacity"``:
         ``"integrated"`` (default, PyBaMM's discharge/throughput capacity states) or ``"none"``;
+        ``"calculate discharge energy"``: ``"false"`` (default) or ``"true"`` (PyBaMM's option,
+        see :class:`~solidna.models.base.OneDomainModel`);
         ``"interphase growth"``: ``"time"`` (default) or ``"time and charge"`` (growth on the
         fresh Na surface exposed by plating/stripping, :mod:`solidna.models.interphase`).
     name : str, optional
