@@ -32,11 +32,12 @@ def test_drt_of_a_file_recovers_the_two_zarcs(tmp_path):
     assert {"tau [s]", "gamma [Ohm]", "gamma lower [Ohm]", "gamma upper [Ohm]"} <= set(gamma)
 
 
-def test_drt_is_off_by_default_and_follows_several_spectra(tmp_path):
-    # two RC spectra in one file: R grows from 40 to 60 Ohm at tau = 1 ms
-    f = np.logspace(5, -1, 49)
+def _rc_spectra(path, spectra):
+    """One file of RC spectra (5 Ohm + R || tau = 1 ms), numbered from 1: ``spectra`` holds
+    (number of frequencies from 100 kHz to 0.1 Hz, R [Ohm]) of each."""
     rows = []
-    for number, r in ((1, 40.0), (2, 60.0)):
+    for number, (n, r) in enumerate(spectra, start=1):
+        f = np.logspace(5, -1, n)
         z = 5.0 + r / (1 + 2j * np.pi * f * 1e-3)
         rows.append(
             pd.DataFrame(
@@ -48,8 +49,13 @@ def test_drt_is_off_by_default_and_follows_several_spectra(tmp_path):
                 }
             )
         )
-    path = tmp_path / "two.csv"
     pd.concat(rows).to_csv(path, index=False)
+    return path
+
+
+def test_drt_is_off_by_default_and_follows_several_spectra(tmp_path):
+    # two RC spectra in one file: R grows from 40 to 60 Ohm at tau = 1 ms
+    path = _rc_spectra(tmp_path / "two.csv", [(49, 40.0), (49, 60.0)])
     plain = analyze([path], "eis", tmp_path / "plain", circuit="R0-p(R1,C1)", write_data=False)
     assert "DRT" not in plain["results"]
     summary = analyze(
@@ -81,22 +87,7 @@ def test_spectrum_names_agree_between_the_circuit_fit_and_the_drt(tmp_path):
     # the DRT's minimum but enough for a circuit fit). Its tables once took the names of the
     # next: spectrum 2's DRT went to "three.1.drt.csv", and summary.json named the same
     # spectrum "three.csv spectrum 2" in the fits and "three.csv #2" in the DRT.
-    rows = []
-    for number, (n, r) in enumerate(((8, 30.0), (49, 40.0), (49, 60.0)), start=1):
-        f = np.logspace(5, -1, n)
-        z = 5.0 + r / (1 + 2j * np.pi * f * 1e-3)
-        rows.append(
-            pd.DataFrame(
-                {
-                    "Frequency [Hz]": f,
-                    "Z_re [Ohm]": z.real,
-                    "Z_im [Ohm]": z.imag,
-                    "Spectrum": number,
-                }
-            )
-        )
-    path = tmp_path / "three.csv"
-    pd.concat(rows).to_csv(path, index=False)
+    path = _rc_spectra(tmp_path / "three.csv", [(8, 30.0), (49, 40.0), (49, 60.0)])
     summary = analyze(
         [path], "eis", tmp_path / "out", circuit="R0-p(R1,C1)", write_data=False, drt=True
     )
