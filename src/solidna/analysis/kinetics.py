@@ -350,8 +350,18 @@ def runs_against_voltage(voltage_V: np.ndarray, current: np.ndarray) -> bool:
         Working-electrode voltage [V].
     current : numpy.ndarray
         Current or current density (any unit), one per voltage.
+
+    Notes
+    -----
+    A sweep that does not pass through 0 V is not a symmetric cell's: a three-electrode CV
+    against a reference electrode (echemdb's EC-Lab ``eclab_cv_csv.mpt``: 0.85 -> 0.81 V vs.
+    SCE, the cathodic current negative as EC-Lab writes it) gave a negative sum and was read
+    with its sign turned. Such a sweep says nothing about the sign: False.
     """
-    return float(np.dot(voltage_V, current)) < 0
+    v = np.asarray(voltage_V, dtype=float)
+    if not v.size or not (np.nanmin(v) <= 0.0 <= np.nanmax(v)):
+        return False
+    return float(np.dot(v, current)) < 0
 
 
 def _check_current_sign(v: np.ndarray, i: np.ndarray) -> None:

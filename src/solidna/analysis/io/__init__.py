@@ -30,7 +30,8 @@ Formats (:data:`FORMATS`) and the reader behind each:
 ``maccor``        Maccor tab-separated text export - own
 ``neware-csv``    Neware BTS CSV export (record or multi-level sheet) - own
 ``gamry-eis``     Gamry ``.DTA`` EIS (also aborted runs) - impedance.py preprocessing
-``zplot-eis``     Scribner ZPlot ``.z`` - impedance.py preprocessing
+``zplot-eis``     Scribner ZPlot ``.z`` - impedance.py preprocessing; a CorrWare ``.cor``
+                  DC curve (CV, potentiodynamic; ``CORRW ASCII``) as a time series - own
 ``versastudio-eis`` PAR VersaStudio ``.par`` - impedance.py preprocessing
 ``parstat``       Parstat text (EIS + potential at 0 Hz) - impedance.py + own
 ``powersuite-eis`` PowerSuite text - impedance.py preprocessing

@@ -70,9 +70,11 @@ from solidna.analysis.io._table import (
     finish_table,
     no_data_rows,
     one_line,
+    plain_number,
     stored_area,
     text_encoding,
 )
+from solidna.analysis.io.generic import _decimal_mark, _fields
 from solidna.errors import DataFormatError
 
 __all__ = ["IMPEDANCE_TEXT_FORMATS", "detect_impedance_text", "read_impedance_text"]
@@ -84,7 +86,14 @@ IMPEDANCE_TEXT_FORMATS: dict[str, tuple[str, str, str]] = {
         "Gamry",
         "Gamry Framework .DTA (EIS; a CV or other CURVE table as a time series)",
     ),
-    "zplot-eis": ("readZPlot", "Scribner ZPlot", "Scribner ZPlot .z"),
+    # Scribner's CorrWare writes its DC techniques (CV, potentiodynamic ...) in the layout of
+    # ZPlot (a header, the column names, "End Comments", the rows): one family, and a CorrWare
+    # curve is read as a time series (:func:`_read_corrware`)
+    "zplot-eis": (
+        "readZPlot",
+        "Scribner ZPlot",
+        "Scribner ZPlot .z (a CorrWare .cor DC curve as a time series)",
+    ),
     "versastudio-eis": ("readVersaStudio", "PAR VersaStudio", "PAR VersaStudio .par"),
     "parstat": ("readParstat", "PAR Parstat", "Parstat text (EIS and the potential at 0 Hz)"),
     "powersuite-eis": ("readPowerSuite", "PAR PowerSuite", "PowerSuite Frequency/Zre/Zimg text"),
@@ -144,6 +153,9 @@ def detect_impedance_text(lines: list[str], head_text: str) -> str | None:
         # VFP600); the reader checks for the EIS table
         return "gamry-eis"
     if first.startswith("ZPLOT2 ASCII") or first.startswith("ZPlotW Data File"):
+        return "zplot-eis"
+    if first == CORRWARE_MAGIC:
+        # Scribner CorrWare (and CorrTest) DC-technique text, read by _read_corrware
         return "zplot-eis"
     if first.startswith("ZView") and "Data File" in first:
         return "zview-eis"
@@ -552,8 +564,9 @@ def _gamry_curves(
         if not m:
             k += 1
             continue
-        tables.append(m.group("name"))
         names = lines[k + 1].strip().split("\t") if k + 1 < len(lines) else []
+        # the table with its columns, for the refusal below (a square-wave CURVE has Vfwd/Ifwd)
+        tables.append(f"{m.group('name')} ({', '.join(n for n in names if n)})")
         units = lines[k + 2].strip("\r\n").lstrip("\t").split("\t") if k + 2 < len(lines) else []
         rows = []
         k += 3
@@ -596,12 +609,19 @@ def _gamry_curves(
         out[CYCLE] = len(blocks) + 1
         blocks.append(out)
     if not blocks:
-        found = ", ".join(tables) or "none"
+        found = "; ".join(tables) or "none"
+        # the summary table of cyclic charge-discharge is named only when the file has one
+        summary = (
+            " A CAPACITYCURVE is a summary (one row per half cycle), not a time series."
+            if any(t.startswith("CAPACITYCURVE") for t in tables)
+            else ""
+        )
         raise DataFormatError(
-            f"{path}: a Gamry .DTA file with neither an impedance table (ZCURVE) nor a curve "
-            f"with T/Vf/Im columns (tables: {found}); a CAPACITYCURVE is a summary (one row per "
-            "half cycle), not a time series. Export the measured curve (the CURVE table, or "
-            "CSV with Time [s]/Voltage [V]/Current [A] headers)."
+            f"{path}: a Gamry .DTA file (technique {metadata.get('technique', 'not stated')!r}) "
+            f"with neither an impedance table (ZCURVE) nor a curve with T/Vf/Im columns "
+            f"(tables: {found}).{summary} solidna reads EIS and the DC techniques that record "
+            "time, potential and current (CV, chronoamperometry ...). Export the measured curve "
+            "as CSV with Time [s]/Voltage [V]/Current [A] headers."
         )
     metadata["curves"] = len(blocks)
     convention = _gamry_convention(lines, metadata)
@@ -646,13 +666,6 @@ _RELAXIS_COLUMNS = {
     "|z|": "|Z|",
     "theta (z)": "phase",
 }
-
-
-def _relaxis_number(cell: str) -> float | None:
-    try:
-        return float(cell)
-    except ValueError:
-        return None
 
 
 def _read_relaxis(
@@ -702,8 +715,8 @@ def _read_relaxis(
     width = max(index.values()) + 1
     for line in lines[names_at + 1 :]:
         cells = line.rstrip("\r\n").split("\t")
-        numbers = [_relaxis_number(c) for c in cells[:width]]
-        if len(numbers) == width and all(v is not None for v in numbers):
+        numbers = [_number(c) for c in cells[:width]]
+        if len(numbers) == width and np.all(np.isfinite(numbers)):
             rows.append(numbers)
         elif line.strip():
             close()  # a parameter line starts the next spectrum
@@ -734,15 +747,24 @@ _NAME_STARTS = ("zre", "zim", "re(z)", "im(z)", "-im(z)", "|z|", "zmod", "phase"
 
 
 def _separator(line: str) -> str:
-    """The delimiter of a table line: tab, else semicolon when it outnumbers commas, else
-    comma (semicolons go with decimal commas in the exports of those locales)."""
+    """The delimiter of a names line: tab, else semicolon when it outnumbers commas, else
+    comma (semicolons go with decimal commas in the exports of those locales).
+
+    One line of names, not rows of numbers: the generic reader's ``_delimiter_of_rows`` decides
+    from rows of numbers (the delimiter that splits most of them into one width) and, for a line
+    without numbers, by counts alone, which took ``"Frequency, Hz<TAB>Z', Ohm"`` for a
+    comma-separated line; the layouts read here mark their tables by the names line.
+    """
     if "\t" in line:
         return "\t"
     return ";" if line.count(";") > line.count(",") else ","
 
 
 def _split(line: str, sep: str) -> list[str]:
-    return [c.strip().strip('"').strip() for c in line.rstrip("\r\n").split(sep)]
+    """The cells of ``line`` split at ``sep`` as the generic reader splits them
+    (:func:`~solidna.analysis.io.generic._fields`: a quoted cell may hold the delimiter), without
+    the spaces and quotes around them."""
+    return [c.strip().strip('"').strip() for c in _fields(line, sep)]
 
 
 def _impedance_names(cells: list[str]) -> bool:
@@ -756,15 +778,19 @@ def _impedance_names(cells: list[str]) -> bool:
     return frequency and impedance
 
 
-def _number(cell: str, decimal: str) -> float:
-    """A cell as a float (NaN when empty or not a number); ``decimal`` is the decimal mark."""
+def _number(cell: str, decimal: str = ".") -> float:
+    """A cell as a float, NaN when it is not a number without digit groups in the decimal mark
+    ``decimal`` (the generic reader's :func:`~solidna.analysis.io._table.plain_number`; an
+    empty cell, a text, ``"nan"`` or ``"inf"`` are no measured values)."""
     text = cell.strip()
-    if decimal == ",":
-        text = text.replace(",", ".")
-    try:
-        return float(text)
-    except ValueError:
+    if not plain_number(decimal).fullmatch(text):
         return float("nan")
+    return float(text.replace(decimal, ".") if decimal != "." else text)
+
+
+def _is_number(cell: str) -> bool:
+    """True for a cell that is a number in either decimal mark (before the mark is known)."""
+    return bool(np.isfinite(_number(cell, ".")) or np.isfinite(_number(cell, ",")))
 
 
 def _decimal_of(rows: list[str], sep: str) -> str:
@@ -773,8 +799,6 @@ def _decimal_of(rows: list[str], sep: str) -> str:
     _decimal_mark`: ``"1,020.5"`` and ``"1.020"`` are told apart there)."""
     if sep == ",":
         return "."
-    from solidna.analysis.io.generic import _decimal_mark
-
     return _decimal_mark([cell for row in rows[:200] for cell in _split(row, sep)])
 
 
@@ -864,7 +888,7 @@ def _read_pstrace(
         if not line.strip():
             continue
         cells = _split(line, sep)
-        if not any(np.isfinite(_number(c, ",")) for c in cells if c):
+        if not any(_is_number(c) for c in cells if c):
             break  # a text line after the table
         rows.append(cells)
     decimal = _decimal_of([sep.join(r) for r in rows], sep)
@@ -1159,6 +1183,180 @@ def _read_zahner(
     return pd.DataFrame({FREQUENCY: f, Z_RE: z.real, Z_IM: z.imag})
 
 
+#: First line of the text files of Scribner CorrWare (``.cor``: CV, potentiodynamic, open
+#: circuit ...) and of CorrTest, which writes the same layout.
+CORRWARE_MAGIC = "CORRW ASCII"
+#: CorrWare column name (lower case, without spaces) -> tidy quantity. ``I(A/cm2)`` is the current
+#: divided by the header's ``Surface Area`` [cm2] (corrosionR's ``openCorrware`` reads it as a
+#: density; CorrTest writes ``i(A/cm^2)``).
+_CORRWARE_COLUMNS = {
+    "e(volts)": VOLTAGE,
+    "e(v)": VOLTAGE,
+    "i(amps)": CURRENT,
+    "i(a)": CURRENT,
+    "i(a/cm2)": "density",
+    "i(a/cm^2)": "density",
+    "t(seconds)": TIME,
+    "t(s)": TIME,
+}
+_CORRWARE_SETTING = re.compile(r"^\s*(?P<name>[A-Za-z][A-Za-z .#]*?)\s*:\s*(?P<value>\S.*?)\s*$")
+#: CorrWare's starting value of the cell's Surface Area [cm2] (the CorrTest file of the CORRECT
+#: README keeps it): a left-over 1 cm2 cannot be told from a 1 cm2 electrode, so it is unknown.
+CORRWARE_UNSET_AREA_CM2 = 1.0
+
+
+def _corrware_settings(lines: list[str]) -> dict[str, str]:
+    """The ``Name: value`` lines of a CorrWare header (the first of each name)."""
+    settings: dict[str, str] = {}
+    for line in lines:
+        m = _CORRWARE_SETTING.match(line)
+        if m and m.group("name") not in settings:
+            settings[m.group("name")] = m.group("value")
+    return settings
+
+
+def _corrware_rows(
+    lines: list[str], start: int, width: int, path: Path, again: str
+) -> tuple[np.ndarray, list[int]]:
+    """The rows of a CorrWare table from line index ``start`` and their cycle numbers (from 1).
+
+    CorrTest ends the last row of each cycle with ``<n> CYCLE`` (n from 0), so a row so marked
+    closes cycle n + 1; without marks every row is in cycle 1.
+    """
+    rows, cycles, cycle = [], [], 1
+    for k, line in enumerate(decimal_comma_rows_to_points(lines[start:]), start=start + 1):
+        cells = line.split()
+        if not cells:
+            continue
+        marker = len(cells) == width + 2 and cells[-1].upper() == "CYCLE"
+        values = [_number(c) for c in cells[:width]]
+        if (
+            len(values) != width
+            or not np.all(np.isfinite(values))
+            or (len(cells) != width and not marker)
+        ):
+            raise DataFormatError(
+                f"{path}: line {k} of the CorrWare table is not {width} numbers "
+                f"({line.strip()[:60]!r}); the file is damaged or edited. {again}"
+            )
+        rows.append(values)
+        cycles.append(cycle)
+        cycle += marker
+    return np.array(rows, dtype=float).reshape(-1, width), cycles
+
+
+def _read_corrware(
+    lines: list[str], path: Path, notes: list[str], metadata: dict[str, Any], area_m2: float | None
+) -> tuple[pd.DataFrame, float | None]:
+    """The curve of a Scribner CorrWare / CorrTest ``.cor`` text file, and the area [m2] to use.
+
+    Layout (corrosionR's ``openCorrware`` and its ``cyclic_voltammogram.cor``, MIT; CorrTest's
+    in the CORRECT project's README): ``CORRW ASCII``, header lines (``Surface Area: 4``, ``Scan
+    Rate: 100`` ...), the column names (``E(Volts)<TAB>I(A/cm2)<TAB>T(Seconds)``; CorrTest:
+    ``E(V)``, ``i(A/cm^2)``, ``T(s)``), a line ``End Comments`` and the rows, whitespace-
+    separated. The generic reader refused such files ("a table without a recognisable header"):
+    the ``End Comments`` line stands between the names and the rows.
+
+    ``I(A/cm2)`` is the current divided by the header's Surface Area, so the current is the
+    density times that area, whatever electrode area the analysis then uses.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, float or None)
+        The time series, and the electrode area [m2] (the user's, else the header's).
+    """
+    metadata["instrument"] = "Scribner CorrWare"
+    metadata.pop("reader", None)
+    again = (
+        "Export the curve from CorrView as text again, or as CSV with Time [s]/Voltage [V]/"
+        "Current [A] headers."
+    )
+    end = next((k for k, line in enumerate(lines) if line.strip() == "End Comments"), None)
+    names_at = next((k for k in range(end - 1, 0, -1) if lines[k].strip()), None) if end else None
+    if end is None or names_at is None:
+        raise DataFormatError(
+            f"{path}: a CorrWare file (first line {CORRWARE_MAGIC!r}) without its column names "
+            f"over an 'End Comments' line: truncated or edited. {again}"
+        )
+    names = [c.strip() for c in lines[names_at].split("\t") if c.strip()]
+    found = {_CORRWARE_COLUMNS.get(n.lower().replace(" ", "")): k for k, n in enumerate(names)}
+    current = "density" if "density" in found else CURRENT
+    if not {TIME, VOLTAGE, current} <= set(found):
+        raise DataFormatError(
+            f"{path}: the CorrWare columns {', '.join(map(repr, names))} (line {names_at + 1}) "
+            "do not give the time (T(Seconds)), the potential (E(Volts)) and the current "
+            f"(I(Amps) or I(A/cm2)). {again}"
+        )
+    settings = _corrware_settings(lines[:end])
+    metadata.update({k: settings[k] for k in ("Scan Rate", "Data Points") if k in settings})
+    polarity = settings.get("PolarityI", "0")
+    metadata["current polarity (PolarityI)"] = polarity
+    if polarity != "0":
+        # 0 in every CorrWare file checked, with the cathodic current negative (hydrogen
+        # evolution at -1.5 V in corrosionR's CV); what another value does to the sign written
+        # is not documented where solidna could check: refused rather than read with a guess
+        raise DataFormatError(
+            f"{path}: the CorrWare header gives 'PolarityI: {polarity}', not 0 (the value of "
+            "every CorrWare file solidna was checked on, anodic current positive): the sign of "
+            "the current cannot be taken as written. Export the curve as CSV with Time [s]/"
+            "Voltage [V]/Current [A] columns, the current positive on oxidation of the working "
+            "electrode."
+        )
+    table, cycles = _corrware_rows(lines, end + 1, len(names), path, again)
+    if not len(table):
+        raise no_data_rows(path)
+    announced = _number(settings.get("Data Points", ""))
+    if np.isfinite(announced) and announced != len(table):
+        notes.append(
+            f"the CorrWare header announces {announced:g} points, the file holds {len(table)}: "
+            "the run was stopped or the file cut; the rows present are read."
+        )
+    frame = pd.DataFrame({TIME: table[:, found[TIME]], VOLTAGE: table[:, found[VOLTAGE]]})
+    area_text = settings.get("Surface Area", "")
+    file_area_cm2 = _number(area_text, "," if "," in area_text else ".")
+    if current == "density":
+        density = table[:, found["density"]]
+        if np.isfinite(file_area_cm2) and file_area_cm2 > 0:
+            frame[CURRENT] = density * file_area_cm2
+            notes.append(
+                "CorrWare writes the current divided by the header's Surface Area "
+                f"({file_area_cm2:g} cm2) as I(A/cm2): current = I(A/cm2) x {file_area_cm2:g} cm2."
+            )
+        elif area_m2 is not None:
+            frame[CURRENT] = density * area_m2 * 1e4
+            notes.append(
+                f"the CorrWare header has no usable Surface Area ({area_text!r}): current = "
+                f"I(A/cm2) x the area given ({area_m2 * 1e4:g} cm2)."
+            )
+        else:
+            raise DataFormatError(
+                f"{path}: the CorrWare current is a density (I(A/cm2)) and the header has no "
+                f"usable 'Surface Area' ({area_text!r}) to turn it into a current. Give the "
+                "area the run was set up with, e.g. --area '1 cm2' (area= in Python)."
+            )
+    else:
+        frame[CURRENT] = table[:, found[CURRENT]]
+    if cycles[-1] > 1:
+        frame[CYCLE] = cycles
+        notes.append("the rows' 'n CYCLE' marks (CorrTest) give the cycle numbers.")
+    notes.append(
+        "CorrWare current used as written (PolarityI 0: anodic current positive); 'E' is the "
+        "working electrode's potential."
+    )
+    if np.isfinite(file_area_cm2):
+        area_m2 = stored_area(
+            file_area_cm2,
+            area_m2,
+            "CorrWare header's Surface Area",
+            metadata,
+            notes,
+            unset_cm2=CORRWARE_UNSET_AREA_CM2,
+            unset_words="CorrWare's starting value (a left-over value cannot be told from a "
+            "1 cm2 electrode)",
+        )
+    return frame, area_m2
+
+
 #: Format -> own reader of the layout (impedance.py has none).
 _OWN_READERS: dict[str, Callable[..., pd.DataFrame]] = {
     "pstrace-eis": _read_pstrace,
@@ -1235,6 +1433,12 @@ def read_impedance_text(
         frame = _OWN_READERS[fmt](text.splitlines(), path, notes, metadata, area_m2)
         table = finish_table(frame, path=path, kind="impedance", notes=notes)
         return Measurement(table, "impedance", fmt, path, area_m2, metadata, notes)
+    if fmt == "zplot-eis":
+        text = _decode(path.read_bytes())
+        if text.lstrip().startswith(CORRWARE_MAGIC):
+            frame, area_m2 = _read_corrware(text.splitlines(), path, notes, metadata, area_m2)
+            table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
+            return Measurement(table, "timeseries", fmt, path, area_m2, metadata, notes)
     reader: Callable = getattr(pp, reader_name)
     with _normalised_copy(path, fmt) as (copy, lines):
         if fmt == "gamry-eis":
