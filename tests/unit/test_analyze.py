@@ -230,5 +230,5 @@ def test_symmetric_kind_refuses_a_full_cell_record(tmp_path):
     )
     assert result.exit_code == 2, result.output
     text = " ".join(result.stderr.split())
-    assert "not a symmetric Na|Na cell" in text and "--kind nvp" in text
+    assert "not a symmetric Na|Na cell" in text and "--kind battery" in text
     assert "Traceback" not in result.output and not out.exists()

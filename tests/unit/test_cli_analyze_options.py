@@ -58,6 +58,7 @@ SAMPLE = {
     "rsf": ["--rsf", "Sn 3d5/2=14.8"],
     "sputter_rate": ["--sputter-rate", "0.1 nm/s"],
     "photon_energy": ["--photon-energy", "1486.6 eV"],
+    "energy_axis": ["--energy-axis", "kinetic"],
     "spring_constant": ["--spring-constant", "0.1 N/m"],
     "sensitivity": ["--sensitivity", "50 nm/V"],
 }
@@ -140,7 +141,7 @@ def test_the_examples_of_the_review_are_refused(tmp_path: Path) -> None:
     _assert_refused(
         result,
         out,
-        "--area applies to --kind symmetric, eis, cv, na-co2 or nvp only; --temperature "
+        "--area applies to --kind symmetric, eis, cv, na-co2, nvp or battery only; --temperature "
         "applies to --kind symmetric, eis or cv only; you gave --kind topography. Drop these "
         "options",
     )
@@ -174,6 +175,7 @@ def test_options_of_the_kind_act_and_defaults_are_never_refused(tmp_path, captur
         "rsf": None,
         "sputter_rate": "0.1 nm/s",
         "photon_energy": None,
+        "energy_axis": None,
     }
     _run(tmp_path, "afm-map", "--workers", "2")
     assert captured["surface"]["workers"] == 2 and "sputter_rate" not in captured["surface"]
@@ -260,6 +262,8 @@ def test_the_api_refuses_keywords_the_kind_ignores(tmp_path: Path) -> None:
         analyze(f, "eis", out, surface={"sputter_rate": "0.1 nm/s"})
     with pytest.raises(InvalidOptionError, match="sputter_rate applies to kind xps only"):
         analyze(f, "afm-force", out, surface={"sputter_rate": "0.1 nm/s"})
-    with pytest.raises(InvalidOptionError, match="mass applies to kind na-co2 or nvp only"):
+    with pytest.raises(
+        InvalidOptionError, match="mass applies to kind na-co2 or nvp or battery only"
+    ):
         analyze(f, "eis", out, mass="1 mg")
     assert not out.exists()

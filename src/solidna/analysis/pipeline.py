@@ -18,7 +18,10 @@ cv            exchange current of a symmetric-cell CV: the model fit of Fig. 4g
               (:func:`~solidna.calibrate.cv.fit_cv`) and the Butler-Volmer fit beside it
               (:func:`~solidna.analysis.kinetics.exchange_current_from_cv`)
 na-co2, nvp   galvanostatic metrics per cycle: capacities, coulombic efficiency, retention,
-              terminal voltages, charge-discharge gap (:mod:`solidna.analysis.metrics`)
+              terminal voltages, charge-discharge gap (:mod:`solidna.analysis.metrics`), set
+              beside the paper's numbers of that cell (Fig. 5, Fig. S31)
+battery       the same metrics for any other cell cycled galvanostatically (a full cell, a
+              half cell of another cathode), with no paper comparison
 ============  ===============================================================================
 
 Written into ``out`` (and nowhere else; input files are only read):
@@ -80,14 +83,16 @@ __all__ = ["analyze", "KINDS", "KEYWORD_KINDS", "FIGURE_DPI"]
 
 #: Kinds of analysis.
 # the surface kinds (XPS, AFM, topography) run in solidna.analysis.surface_pipeline
-ELECTROCHEMICAL_KINDS = ("symmetric", "eis", "cv", "na-co2", "nvp")
+ELECTROCHEMICAL_KINDS = ("symmetric", "eis", "cv", "na-co2", "nvp", "battery")
+#: The kinds of a time series, named in the advice for a file given to another kind.
+_CYCLING_KINDS = "a cycling --kind (symmetric, cv, na-co2, nvp, battery)"
 KINDS = ELECTROCHEMICAL_KINDS + SURFACE_KINDS
 #: The kinds each optional keyword of :func:`analyze` acts on (keywords -> kinds); one given (not
 #: None) with another kind would be ignored, so it is refused. The command line's table
 #: (``solidna.cli.analyze.OPTION_KINDS``) agrees; a test checks.
 KEYWORD_KINDS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("format", "columns", "sheet", "area"): ELECTROCHEMICAL_KINDS,
-    ("mass", "reference_cycle"): ("na-co2", "nvp"),
+    ("mass", "reference_cycle"): ("na-co2", "nvp", "battery"),
     ("thickness", "temperature"): ("symmetric", "eis", "cv"),
     ("circuit",): ("eis",),
     ("forecast",): ("symmetric",),
@@ -227,13 +232,14 @@ def _other_kind(path: Path, kind: str) -> str | None:
         # a delimited table or a workbook may hold either family
         if fmt in ("csv", "workbook"):
             return None
-        # BioLogic and Gamry files hold impedance spectra or time series (a CV, a cycling run)
-        if fmt.startswith(("biologic", "gamry")):
-            fix = "--kind eis (impedance) or a cycling --kind (symmetric, cv, na-co2, nvp)"
+        # BioLogic and Gamry files hold impedance spectra or time series (a CV, a cycling run);
+        # so does Scribner's layout (ZPlot spectra, CorrWare CVs)
+        if fmt.startswith(("biologic", "gamry", "zplot")):
+            fix = f"--kind eis (impedance) or {_CYCLING_KINDS}"
         elif fmt in IMPEDANCE_TEXT_FORMATS:
             fix = "--kind eis"
         else:
-            fix = "a cycling --kind (symmetric, cv, na-co2, nvp)"
+            fix = _CYCLING_KINDS
         what = FORMATS[fmt][1].removesuffix(" (impedance.py)")
         return (
             f"{path}: --kind {kind} reads {SURFACE_FILES[kind]}, but this file is cell data "
@@ -376,8 +382,8 @@ def _need_density(m: Measurement, what: str) -> np.ndarray:
     if CURRENT_DENSITY not in m.data and SPECIFIC_CURRENT in m.data:
         raise DataFormatError(
             f"{m.source}: the {what} analysis needs the current density, and the file's current "
-            "is per mass of active material (a full cell's record?). Use --kind na-co2 or nvp "
-            "(with --mass), or give the file's current in A or mA/cm2."
+            "is per mass of active material (a full cell's record?). Use --kind battery, "
+            "na-co2 or nvp (with --mass), or give the file's current in A or mA/cm2."
         )
     if CURRENT_DENSITY not in m.data:
         raise DataFormatError(
@@ -416,8 +422,9 @@ def _symmetric(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> di
     if reason:
         # its "overpotential" would be its cell voltage, set beside the paper's 80 mV
         raise DataFormatError(
-            f"{m.source}: --kind symmetric: {reason}. Analyse it with --kind na-co2 or --kind "
-            "nvp (with --mass), or check that this is the symmetric cell's file."
+            f"{m.source}: --kind symmetric: {reason}. Analyse it with --kind battery (or "
+            "na-co2, nvp for those cells; with --mass), or check that this is the symmetric "
+            "cell's file."
         )
     j = _need_density(m, "symmetric-cell")
     progress(f"{stem}: per-cycle overpotential", 0.0)
@@ -873,6 +880,15 @@ def _cv(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str,
         )
     temperature = opts["temperature_K"][k] or 298.15
     sweep = cv_sweep(t, v)
+    if not sweep.v_min_V <= 0.0 <= sweep.v_max_V:
+        # a symmetric Na|Na cell's CV runs through 0 V (two identical electrodes); this one is
+        # of another cell, most likely a three-electrode CV against a reference electrode
+        notes.append(
+            f"{_label(m)}: the sweep runs from {sweep.v_min_V:.4g} to {sweep.v_max_V:.4g} V "
+            "and never through 0 V, so it is not a symmetric Na|Na cell's CV (a working "
+            "electrode against a reference electrode?). Its scan rate and vertices hold; the "
+            "exchange-current fits below assume a symmetric cell and do not apply to it."
+        )
     result: dict[str, Any] = {
         "temperature [K]": temperature,
         # the waveform the record holds, read from it: a file's header states the programmed
@@ -1284,7 +1300,7 @@ def analyze(
     window : float
         Plateau window of the per-cycle overpotential (default the last 10 % of each half cycle).
     reference_cycle : int, optional
-        Cycle of 100 % capacity retention (``na-co2``/``nvp``; default the first).
+        Cycle of 100 % capacity retention (``na-co2``/``nvp``/``battery``; default the first).
     ohmic_resistance : str or float, optional
         ``cv``: area-specific ohmic resistance from EIS (``"12 ohm*cm**2"``; a number is
         Ohm.m2) fixed in the Butler-Volmer fit.
@@ -1426,7 +1442,7 @@ def analyze(
             # the file is named with what it holds and the --kind that analyses it
             if part == "impedance":
                 needs = "an impedance spectrum (frequency and Z columns)"
-                holds, fix = "a time series", "a cycling --kind (symmetric, cv, na-co2, nvp)"
+                holds, fix = "a time series", _CYCLING_KINDS
             else:
                 needs, holds = "a time series (time, voltage, current)", "an impedance spectrum"
                 fix = "--kind eis"

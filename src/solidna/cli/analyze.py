@@ -60,10 +60,13 @@ __all__ = [
 #: What the files can be (``--kind``); ``na_co2`` is the old spelling of ``na-co2``.
 #: The surface kinds (solidna.analysis.surface_pipeline.SURFACE_KINDS; written out here so that
 #: the command line starts without importing the analysis package).
-ELECTROCHEMICAL_KINDS = ("symmetric", "eis", "cv", "na-co2", "nvp")
+ELECTROCHEMICAL_KINDS = ("symmetric", "eis", "cv", "na-co2", "nvp", "battery")
 SURFACE_KINDS = ("xps", "afm-force", "afm-map", "topography")
 KINDS = ELECTROCHEMICAL_KINDS + SURFACE_KINDS
 _AFM = ("afm-force", "afm-map")
+#: What the energy column of an XPS text export can be (solidna.analysis.xps.io.ENERGY_AXES,
+#: written out so that the command line starts without importing the readers).
+ENERGY_AXES = ("binding", "kinetic")
 
 #: The readers ``--format`` may force (the keys of solidna.analysis.io.FORMATS, written out so
 #: that the command line starts without importing the readers; a test checks they agree).
@@ -115,7 +118,7 @@ OPTION_KINDS: dict[str, tuple[str, ...]] = {
     "sheet": ELECTROCHEMICAL_KINDS,
     "data": ELECTROCHEMICAL_KINDS,  # the tidy table of a time series or spectrum
     "area": ELECTROCHEMICAL_KINDS,
-    "mass": ("na-co2", "nvp"),  # mA.h/g of the cathode
+    "mass": ("na-co2", "nvp", "battery"),  # mA.h/g of the cathode
     "thickness": ("symmetric", "eis", "cv"),  # conductivity (eis), model fits (symmetric, cv)
     "temperature": ("symmetric", "eis", "cv"),  # Arrhenius (eis), Butler-Volmer and model fits
     "circuit": ("eis",),
@@ -123,7 +126,7 @@ OPTION_KINDS: dict[str, tuple[str, ...]] = {
     "anode": ("symmetric", "cv"),  # interphase of the model fits
     "forecast": ("symmetric",),
     "forecast_samples": ("symmetric",),
-    "reference_cycle": ("na-co2", "nvp"),
+    "reference_cycle": ("na-co2", "nvp", "battery"),
     "ohmic_resistance": ("cv",),
     "model_fit": ("cv",),
     "indenter": _AFM,
@@ -140,6 +143,7 @@ OPTION_KINDS: dict[str, tuple[str, ...]] = {
     "rsf": ("xps",),
     "sputter_rate": ("xps",),
     "photon_energy": ("xps",),  # the kinetic-energy axis of a text export
+    "energy_axis": ("xps",),  # what a text export's energy column is, when it does not say
 }
 
 #: Options that act with a kind only together with another option: (option, kind) -> the
@@ -669,6 +673,20 @@ def analyze_command(
         "one the file states; VAMAS and PHI files keep their own].",
         bare_in_unit=True,
     ) = None,
+    energy_axis: Annotated[
+        str | None,
+        choice_option(
+            option_flag("energy_axis"),
+            AliasChoice(ENERGY_AXES, aliases={"be": "binding", "ke": "kinetic"}),
+            _for(
+                "energy_axis",
+                "what the energy column of a text export is when its header does not say: "
+                "binding or kinetic energy (kinetic needs the photon energy, from the file or "
+                "--photon-energy) [default: the header's, else binding, with a note; VAMAS and "
+                "PHI files keep their own].",
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Analyse measured files: tables, summary.json, figures and a report.html in --out.
 
@@ -716,6 +734,7 @@ def analyze_command(
                 sputter_rate=sputter_rate,
                 rsf=parse_rsf(rsf),
                 photon_energy=photon_energy,
+                energy_axis=energy_axis,
                 spring_constant=spring_constant,
                 sensitivity=sensitivity,
                 channel=channel,
