@@ -12,7 +12,9 @@ files, the refusal of an option the kind would ignore) is in :mod:`solidna.analy
 kind       analysis
 ========== ==================================================================================
 xps        every region of a VAMAS/PHI/text file fitted (Shirley background, GL(30) components
-           started at the prominent maxima), charge correction to C 1s, species labels
+           started at the prominent maxima) and judged by its residual (counting noise,
+           systematic misses, doublets: :func:`solidna.analysis.xps.fit.fit_quality`),
+           charge correction to C 1s, species labels
            (:mod:`solidna.analysis.xps.species`), atomic %, depth profile (PHI ``.pro``);
            surveys: peaks labelled with core levels
 afm-force  contact point, Young's modulus (``indenter``), adhesion, film thickness from a
@@ -112,7 +114,15 @@ SURFACE_OPTION_KINDS: dict[tuple[str, ...], tuple[str, ...]] = {
     ),
     ("workers",): ("afm-map",),
     ("level", "channel"): ("topography",),
-    ("charge_reference", "background", "peaks", "sputter_rate", "rsf", "photon_energy"): ("xps",),
+    (
+        "charge_reference",
+        "background",
+        "peaks",
+        "sputter_rate",
+        "rsf",
+        "photon_energy",
+        "energy_axis",
+    ): ("xps",),
 }
 
 #: Keys of :func:`surface_options`' result -> the option they come from.
@@ -144,6 +154,7 @@ def surface_options(
     spring_constant: str | float | None = None,
     sensitivity: str | None = None,
     channel: str | None = None,
+    energy_axis: str | None = None,
 ) -> dict[str, Any]:
     """Checked options of the surface kinds (SI; strings with units accepted).
 
@@ -155,7 +166,8 @@ def surface_options(
     turns sputter time into depth in the depth profile. ``rsf``: core level -> relative
     sensitivity factor, added to / replacing the Scofield table (``{"Sn 3d5/2": 14.8}``).
     ``photon_energy``: turns a text file's kinetic-energy axis into binding energy when the file
-    does not state it (``"1486.6 eV"``, Al K-alpha).
+    does not state it (``"1486.6 eV"``, Al K-alpha). ``energy_axis``: what the energy column of
+    a text file is (``"binding"`` or ``"kinetic"``) when its header does not say.
 
     Parameters
     ----------
@@ -206,6 +218,10 @@ def surface_options(
         Topography channel to read, by its name in the file or its 0-based index (a file with
         several height channels, e.g. a Dektak export's raw and levelled profiles); default the
         first height channel.
+    energy_axis : {"binding", "kinetic"}, optional
+        The energy column of XPS text files (and workbooks): binding or kinetic energy (then
+        converted with the photon energy), overriding the header; VAMAS, PHI and Avantage files
+        record their own axis and keep it. Default: the header's, else binding energy (noted).
 
     Returns
     -------
@@ -224,6 +240,7 @@ def surface_options(
     from solidna.analysis.afm import INDENTERS
     from solidna.analysis.topography import LEVELS
     from solidna.analysis.xps.fit import BACKGROUNDS, read_peaks
+    from solidna.analysis.xps.io import ENERGY_AXES
     from solidna.analysis.xps.species import ADVENTITIOUS_C1S_EV
     from solidna.units import to_si
 
@@ -246,6 +263,7 @@ def surface_options(
             "spring_constant": spring_constant,
             "sensitivity": sensitivity,
             "channel": channel,
+            "energy_axis": energy_axis,
         },
     )
     poisson = 0.5 if poisson is None else float(poisson)
@@ -318,6 +336,9 @@ def surface_options(
         else to_si(spring_constant, "N/m", "spring constant", positive=True),
         "sensitivity": None if sensitivity is None else _sensitivity(sensitivity),
         "channel": None if channel is None or not str(channel).strip() else str(channel).strip(),
+        "energy_axis": None
+        if energy_axis is None
+        else check_choice("energy_axis", str(energy_axis).strip().lower(), ENERGY_AXES),
     }
 
 
@@ -449,7 +470,14 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
         rsf_table,
     )
 
-    spectra = read_xps(p, photon_energy_eV=opts.get("photon_energy_eV"))
+    axis = opts.get("energy_axis")
+    spectra = read_xps(p, photon_energy_eV=opts.get("photon_energy_eV"), energy_axis=axis)
+    if axis is not None and not any("table starts at line" in s.metadata for s in spectra):
+        # only the text and workbook readers take an axis; the others record their own
+        notes.append(
+            f"{p.name}: energy axis '{axis}' given but not used: the file records its own "
+            "energy axis (--energy-axis is for text exports whose header does not say)."
+        )
     # what the reader assumed or converted (an energy axis taken as binding energy, a kinetic
     # axis and its photon energy), once per file
     said: list[str] = []
@@ -530,7 +558,10 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
                 f"{p.name}: {name}: the fit is flagged ({'; '.join(fit.flags_)}); its numbers "
                 "need a closer look."
             )
+        if s.cycle is None:
+            notes += _quality_notes(f"{p.name}: {name}", fit)
         fits.append((s, name, lev, fit))
+    notes += _profile_quality_notes(p.name, [(s, name, fit) for s, name, _, fit in fits])
     # charge correction per cycle, from the lowest main C 1s component
     shifts: dict[Any, float | None] = {}
     reference: dict[Any, tuple[str, int]] = {}  # cycle -> region and row of the C-C/C-H line
@@ -575,6 +606,7 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
         table["Corrected position [eV]"] = table["Position [eV]"] + shift
         table["Species"] = [label(e, lev) if lev else "" for e in table["Corrected position [eV]"]]
         table["Converged"] = fit.converged_
+        table["Fit quality"] = fit.quality_["verdict"]
         # the C-C/C-H component sits at the reference by construction: not a measurement
         table["Charge reference"] = [
             reference.get(s.cycle or 0) == (name, row) for row in range(len(table))
@@ -589,6 +621,9 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
             "converged": fit.converged_,
             "flags": fit.flags_,
             "reduced chi-square": fit.redchi_,
+            # beside "converged" (the optimiser's word): whether the model describes the data
+            "fit quality": fit.quality_["verdict"],
+            "fit quality checks": fit.quality_,
             "charge shift [eV]": shift,
             "components": [
                 f"{r['Corrected position [eV]']:.2f} eV: {r['Species'] or 'unassigned'}"
@@ -657,6 +692,49 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
             }
         _xps_comparison(comp, p.name, comparisons)
     return result
+
+
+_VERDICT_WORDS = {
+    "poor": "the model does not describe the data",
+    "good": "no systematic miss",
+    "not judged": "not judged",
+}
+
+
+def _quality_notes(where: str, fit) -> list[str]:
+    """The notes of a fit's quality check (:attr:`XPSFit.quality_`), the verdict first.
+
+    "Converged" is the optimiser's word, not the model's: a fit that leaves a shoulder or a
+    doublet partner unfitted converges too, so the residual's verdict is said beside it.
+    """
+    verdict = _VERDICT_WORDS[fit.quality_["verdict"]]
+    return [
+        f"{where}: " + (f"fit quality: {verdict}: " if k == 0 else "") + f"{n}."
+        for k, n in enumerate(fit.quality_["notes"])
+    ]
+
+
+def _profile_quality_notes(file: str, fits: Sequence[tuple[Any, str, Any]]) -> list[str]:
+    """The fit-quality notes of a depth profile: those of each region's first and last cycle
+    (the cycles drawn) and a count of the verdicts over all cycles (every cycle's checks are in
+    summary.json); a note per cycle would bury the report (141 for a 22-cycle PHI profile)."""
+    out: list[str] = []
+    by_label: dict[str, list[tuple[Any, str, Any]]] = {}
+    for s, name, fit in fits:
+        if s.cycle is not None:
+            by_label.setdefault(s.label, []).append((s, name, fit))
+    for label, group in by_label.items():
+        group = sorted(group, key=lambda t: t[0].cycle)
+        for _s, name, fit in {id(t): t for t in (group[0], group[-1])}.values():
+            out += _quality_notes(f"{file}: {name}", fit)
+        poor = [t[0].cycle for t in group if t[2].quality_["verdict"] == "poor"]
+        if poor:
+            out.append(
+                f"{file}: {label}: fit quality poor in {len(poor)} of {len(group)} cycles "
+                f"({', '.join(map(str, poor))}); each cycle's checks are under 'fit quality "
+                "checks' in summary.json."
+            )
+    return out
 
 
 def _xps_comparison(comp: pd.DataFrame, name: str, comparisons: list) -> None:

@@ -32,7 +32,7 @@ from solidna.analysis.xps.lineshapes import (
 )
 from solidna.errors import ConvergenceError, DataFormatError, InvalidOptionError, check_choice
 
-__all__ = ["Peak", "XPSFit", "BACKGROUNDS", "guess_peaks", "read_peaks"]
+__all__ = ["Peak", "XPSFit", "BACKGROUNDS", "guess_peaks", "read_peaks", "fit_quality"]
 
 #: Backgrounds of :class:`XPSFit`.
 BACKGROUNDS = ("shirley", "tougaard-u3", "tougaard-u2", "linear", "none")
@@ -42,6 +42,29 @@ POSITION_WINDOW_EV = 2.0
 #: A line whose area's standard error reaches this share of the area is not resolved by the
 #: data (the fit would describe them as well without it): the fit is flagged.
 AREA_RESOLVED = 1.0
+#: Chance [-] that a fit of the right model to data with white (counting) noise is said to miss
+#: the data somewhere: the residual test below is a scan over every energy window, each at
+#: ``MISFIT_ALPHA / (number of windows)`` (Bonferroni), so a note is a true miss, not noise.
+MISFIT_ALPHA = 1e-3
+#: Smallest area [-] a systematic miss must hold, as a share of the fitted peak area, to be
+#: named: below 0.5 % the quantification does not change (RSF uncertainties are 5-10 %).
+MISFIT_MIN_SHARE = 0.005
+#: The point-to-point scatter of the residual, relative to counting (Poisson) noise, within
+#: which the counts are taken as raw counting statistics: outside it the file's "counts" were
+#: scaled or smoothed, and the chi-square under counting noise would judge the export, not the
+#: fit. The estimate (the remainder of the filter of :data:`SCATTER_WINDOW`) has a relative
+#: standard error of about 1.75 / sqrt(points): 0.16 for 121 points, whose white-noise estimates
+#: lie in 0.62-1.58 99.9 % of the time (simulated); a shorter region is judged less often.
+POISSON_SCATTER_RANGE = (0.5, 1.5)
+#: Points of the cubic Savitzky-Golay filter whose remainder is the residual's noise [-]: an
+#: XPS line or a miss spans more (0.9 eV at the usual 0.1 eV step), counting noise does not.
+SCATTER_WINDOW = 9
+#: Largest lag-1 autocorrelation [-] of the second differences of that noise that is still white:
+#: -0.66 for independent points (-0.48 at the 99.9th percentile of 121 of them); data smoothed
+#: with a Gaussian-like kernel or interpolated come out higher, and their residual runs say
+#: nothing about the model. (A box-car smoothing keeps it near -0.6 and is not detected; with the
+#: counts known, the counting noise still bounds the scan below.)
+WHITE_NOISE_D2_LAG1 = -0.45
 
 
 @dataclass
@@ -105,7 +128,14 @@ class XPSFit:
         lmfit's success flag, finite uncertainties and no parameter at a bound; the reasons when
         not are in ``flags_`` (a fit that fails is flagged, not silent).
     redchi_ : float
-        Reduced chi-square (Poisson weights).
+        Reduced chi-square (Poisson-shaped weights scaled to the point-to-point scatter).
+    quality_ : dict
+        How well the model describes the data, judged as XPS practice does (numbers of the fit
+        unchanged): ``"verdict"`` (``"good"``, ``"poor"`` or ``"not judged"``), the reduced
+        chi-square under counting noise where the counts are known, the Durbin-Watson
+        statistic of the residual, the energy ranges the envelope misses systematically and
+        ``"notes"`` (what to try there: another component, a doublet). See
+        :func:`fit_quality`.
     """
 
     def __init__(
@@ -162,7 +192,14 @@ class XPSFit:
             for label, p, a, c, w, m in self._lines(values)
         }
 
-    def fit(self, energy_eV, intensity=None) -> XPSFit:
+    def fit(
+        self,
+        energy_eV,
+        intensity=None,
+        *,
+        counts_per_unit_s: float | None = None,
+        level: str | None = None,
+    ) -> XPSFit:
         """Fit ``intensity`` [cps] on ``energy_eV`` (or one :class:`XPSSpectrum`); returns self.
 
         Parameters
@@ -171,6 +208,13 @@ class XPSFit:
             Binding energy [eV], or a spectrum (then ``intensity`` is None).
         intensity : array_like of float, optional
             Intensity [counts/s], one per energy.
+        counts_per_unit_s : float, optional
+            Counts per unit of intensity [s]: dwell time x number of scans for a rate, 1 for raw
+            counts; it lets :attr:`quality_` judge the fit under counting noise. Default: from
+            the spectrum's metadata (``dwell [s]`` and ``scans``, or raw counts), else unknown.
+        level : str, optional
+            Core level of the region (``"W 4f"``), for the doublet check of :attr:`quality_`.
+            Default: from the spectrum's label and energies.
 
         Returns
         -------
@@ -182,6 +226,12 @@ class XPSFit:
         if intensity is None:
             spectrum = energy_eV
             x, y = spectrum.binding_energy_eV, spectrum.intensity_cps
+            if counts_per_unit_s is None:
+                counts_per_unit_s = _counts_per_unit(spectrum)
+            if level is None:
+                from solidna.analysis.xps.species import level_of
+
+                level = level_of(spectrum.label, x)
         else:
             x = np.asarray(energy_eV, dtype=float)
             y = np.asarray(intensity, dtype=float)
@@ -304,7 +354,8 @@ class XPSFit:
             self.flags_.append(f"lmfit: {result.message}")
         self.converged_ = not self.flags_
         rows = []
-        for label, p, area, center, fwhm, m in self._lines(values):
+        lines_of = self._lines(values)
+        for label, p, area, center, fwhm, m in lines_of:
             k = _pname(p.name)
             err = {
                 n: result.params[f"{k}_{n}"].stderr for n in ("area", "center", "fwhm")
@@ -327,6 +378,18 @@ class XPSFit:
                 }
             )
         self.table_ = pd.DataFrame(rows)
+        # active backgrounds solve two more coefficients (b0, b1) at every step
+        nfree = len(x) - result.nvarys - (2 if active else 0)
+        self.quality_ = fit_quality(
+            x,
+            y,
+            self.envelope_,
+            self.background_,
+            nfree,
+            counts_per_unit_s=counts_per_unit_s,
+            level=level,
+            lines=[(label, c, p.splitting_eV is not None) for label, p, _, c, _, _ in lines_of],
+        )
         return self
 
     def check(self) -> XPSFit:
@@ -389,6 +452,7 @@ class XPSFit:
             "converged": self.converged_,
             "flags": list(self.flags_),
             "reduced chi-square": self.redchi_,
+            "fit quality": self.quality_,
             "components": self.table_.to_dict(orient="records"),
         }
 
@@ -402,6 +466,260 @@ def _data_background(background: str, x: np.ndarray, y: np.ndarray, edge_points:
     if background == "linear":
         return linear_background(x, y, edge_points=edge_points)
     return np.zeros_like(y)
+
+
+def _counts_per_unit(spectrum) -> float | None:
+    """Counts per unit of a spectrum's intensity [s]: 1 for raw counts, dwell time x number of
+    scans for a rate whose file states both (VAMAS), else None (not known)."""
+    if spectrum.intensity_unit == "counts":
+        return 1.0
+    meta = spectrum.metadata
+    try:
+        k = float(meta.get("dwell [s]")) * float(meta.get("scans"))
+    except (TypeError, ValueError):
+        return None
+    return k if np.isfinite(k) and k > 0 else None
+
+
+def _best_window(r: np.ndarray) -> tuple[float, int, int]:
+    """The contiguous window ``r[i:j]`` whose sum is largest in size against its noise,
+    ``sum / sqrt(j - i)`` (a scan statistic; N(0, 1) for every window of white unit noise):
+    (statistic, i, j)."""
+    c = np.concatenate([[0.0], np.cumsum(r)])
+    best = (0.0, 0, 0)
+    for width in range(1, len(r) + 1):
+        s = (c[width:] - c[:-width]) / np.sqrt(width)
+        k = int(np.argmax(np.abs(s)))
+        if abs(s[k]) > abs(best[0]):
+            best = (float(s[k]), k, k + width)
+    return best
+
+
+def fit_quality(
+    energy_eV: np.ndarray,
+    intensity: np.ndarray,
+    envelope: np.ndarray,
+    background: np.ndarray,
+    nfree: int,
+    *,
+    counts_per_unit_s: float | None = None,
+    level: str | None = None,
+    lines: Sequence[tuple[str, float, bool]] = (),
+) -> dict[str, Any]:
+    """How well a fitted envelope describes an XPS region, judged as XPS practice does.
+
+    Three checks, none of which changes the fit:
+
+    * counting noise: with the counts known (``counts_per_unit_s``), the reduced chi-square
+      under Poisson noise, ``sum((y - f)**2 / (f / k)) / nfree``, is 1 +- sqrt(2 / nfree) for a
+      model that describes the data; it is used only when the residual's point-to-point scatter
+      agrees with counting noise (:data:`POISSON_SCATTER_RANGE`), else the "counts" were scaled
+      or smoothed and the number would judge the export;
+    * residual structure: the residual in units of its own point-to-point scatter (what a
+      cubic through :data:`SCATTER_WINDOW` points leaves, Poisson-shaped) gives the Durbin-Watson statistic (2 for independent points,
+      lower for runs of one sign) and, by a scan over every energy window with a Bonferroni
+      bound (:data:`MISFIT_ALPHA`), the ranges the envelope misses systematically; a range is
+      named when it holds at least :data:`MISFIT_MIN_SHARE` of the fitted area, with what to
+      try there (another component, the spin-orbit partner of a line, the background at a
+      region end). Smoothed data (correlated scatter, :data:`WHITE_NOISE_D2_LAG1`) are not
+      judged this way;
+    * doublets: a region of a spin-orbit level (``species.toml`` ``[[doublets]]``) fitted with
+      single lines is noted, with the split and area ratio to use.
+
+    Parameters
+    ----------
+    energy_eV : numpy.ndarray
+        Binding energy [eV], ascending.
+    intensity, envelope, background : numpy.ndarray
+        Data, fitted envelope (background included) and background [counts/s or counts].
+    nfree : int
+        Degrees of freedom of the fit [-] (points minus fitted parameters).
+    counts_per_unit_s : float, optional
+        Counts per unit of intensity [s] (dwell time x scans; 1 for raw counts); None when the
+        file does not state them.
+    level : str, optional
+        Core level of the region (``"Mo 3d"``).
+    lines : sequence of (str, float, bool)
+        Every fitted line: label, position [eV], whether it belongs to a doublet.
+
+    Returns
+    -------
+    dict
+        ``"verdict"`` (``"good"``, ``"poor"``, ``"not judged"``), ``"counting noise"`` (the
+        reduced chi-square under Poisson noise and whether it is used, or why not),
+        ``"Durbin-Watson"`` [-], ``"misfits"`` (``from [eV]``, ``to [eV]``, ``at [eV]``,
+        ``data`` above/below the envelope, ``significance [sigma]``, ``share of fitted area
+        [-]``) and ``"notes"`` (sentences for a report).
+    """
+    from scipy.stats import norm
+
+    from solidna.analysis.xps.species import doublet_of
+
+    x = np.asarray(energy_eV, dtype=float)
+    y = np.asarray(intensity, dtype=float)
+    f = np.asarray(envelope, dtype=float)
+    res = y - f
+    n = len(x)
+    notes: list[str] = []
+    out: dict[str, Any] = {"verdict": "not judged", "misfits": [], "notes": notes}
+    doublet = doublet_of(level)
+    singles = [(label, c) for label, c, paired in lines if not paired]
+    if doublet is not None and singles:
+        notes.append(
+            f"{doublet.level} is a spin-orbit doublet (second line {doublet.splitting_eV:g} eV "
+            f"higher, area ratio {doublet.ratio_text}; {doublet.source}) but "
+            f"{len(singles)} line(s) are fitted as single lines, whose split and area ratio are "
+            f"free: fit doublets (Peak(splitting_eV={doublet.splitting_eV:g}, area_ratio="
+            f"{doublet.area_ratio:.4g}), or splitting = {doublet.splitting_eV:g} and area_ratio "
+            f"= {doublet.area_ratio:.4g} in a --peaks file)"
+        )
+    if n < 2 * SCATTER_WINDOW or nfree < 1:
+        out["counting noise"] = {"judged": False, "reason": "too few points"}
+        notes.append(
+            f"{n} points for {n - nfree} fitted parameters: too few for the fit to be judged"
+        )
+        return out
+    from scipy.signal import savgol_coeffs, savgol_filter
+
+    # Poisson-shaped noise (variance ~ intensity), floored where the envelope nears zero
+    shape = np.sqrt(np.maximum(np.abs(f), 1e-3 * max(float(np.max(np.abs(f))), 1e-300)))
+    z = res / shape
+    # the residual's fast part: z minus a cubic through SCATTER_WINDOW points (Savitzky-Golay).
+    # A systematic miss is broader and stays out of it, so it measures the noise alone (second
+    # differences of the residual itself took a large miss's curvature for correlated noise);
+    # its variance is (1 - h0) times the noise's, h0 the filter's central weight
+    half = SCATTER_WINDOW // 2
+    h0 = float(savgol_coeffs(SCATTER_WINDOW, 3)[half])
+    fast = (z - savgol_filter(z, SCATTER_WINDOW, 3))[half:-half]
+    scale = float(np.std(fast)) / np.sqrt(1.0 - h0)
+    if not scale > 0:
+        out["counting noise"] = {"judged": False, "reason": "the residual is zero"}
+        return out
+    d2 = np.diff(fast, 2)
+    lag1 = float(np.corrcoef(d2[:-1], d2[1:])[0, 1])
+    out["scatter correlation [-]"] = lag1
+    poor = False
+    if counts_per_unit_s:
+        k = float(counts_per_unit_s)
+        redchi = float(np.sum(z**2)) * k / nfree
+        scatter = scale**2 * k
+        # 5 standard deviations of the reduced chi-square above what the point-to-point
+        # scatter explains (counting noise, or the measured scatter where it is larger): a
+        # chi-square above it is a model that misses the data, not noisier counts
+        limit = (1.0 + 5.0 * np.sqrt(2.0 / nfree)) * max(1.0, scatter)
+        low, high = POISSON_SCATTER_RANGE
+        judged = bool(low <= scatter <= high)
+        out["counting noise"] = {
+            "counts per unit [s]": k,
+            "reduced chi-square": redchi,
+            "limit": float(limit),
+            "scatter / counting noise": float(scatter),
+            "judged": judged,
+        }
+        if not judged:
+            out["counting noise"]["reason"] = (
+                f"the counts scatter {scatter:.2g} times as much as counting noise implies "
+                "(not raw counts: scaled or smoothed)"
+            )
+        elif redchi > limit:
+            poor = True
+            notes.append(
+                f"reduced chi-square {redchi:.3g} under counting noise ({k:g} counts per unit "
+                f"of intensity, from the file's dwell time and scans); a model that describes "
+                f"the data gives 1 +- {np.sqrt(2.0 / nfree):.2g}, its points scatter "
+                f"{scatter:.2g} times counting noise"
+            )
+    else:
+        out["counting noise"] = {
+            "judged": False,
+            "reason": "the file states no dwell time and number of scans (counts = intensity x "
+            "dwell x scans): judged against the measured point-to-point scatter instead",
+        }
+    if lag1 > WHITE_NOISE_D2_LAG1:
+        notes.append(
+            f"the point-to-point scatter is correlated (lag-1 correlation of its second "
+            f"differences {lag1:.2f}; -0.67 for independent points): smoothed or interpolated "
+            "data, whose residual runs do not judge the model"
+        )
+        if poor:
+            out["verdict"] = "poor"
+        return out
+    if counts_per_unit_s:
+        # smoothing keeps the sums of counts: over a window, the noise is at least counting
+        # noise, however little the points scatter (a Kratos export scatters half as much)
+        scale = max(scale, 1.0 / np.sqrt(float(counts_per_unit_s)))
+    r = z / scale
+    dw = float(np.sum(np.diff(r) ** 2) / np.sum(r**2))
+    out["Durbin-Watson"] = dw
+    threshold = float(norm.isf(MISFIT_ALPHA / (n * (n + 1))))
+    out["misfit threshold [sigma]"] = threshold
+    area = abs(float(np.trapezoid(f - np.asarray(background, dtype=float), x)))
+    parts, misfits = [(0, n)], []
+    while parts and len(misfits) < 3:
+        start, stop = parts.pop(0)
+        if stop - start < 2:
+            continue
+        stat, i, j = _best_window(r[start:stop])
+        i, j = i + start, j + start
+        if abs(stat) < threshold:
+            continue
+        share = float(np.trapezoid(res[i:j], x[i:j])) / area if area > 0 and j - i > 1 else 0.0
+        parts += [(start, i), (j, stop)]
+        if abs(share) < MISFIT_MIN_SHARE:
+            continue
+        sign = 1.0 if stat > 0 else -1.0
+        at = float(x[i + int(np.argmax(sign * res[i:j]))])
+        misfits.append(
+            {
+                "from [eV]": float(x[i]),
+                "to [eV]": float(x[j - 1]),
+                "at [eV]": at,
+                "data": "above" if sign > 0 else "below",
+                "significance [sigma]": abs(stat),
+                "share of fitted area [-]": share,
+            }
+        )
+        notes.append(
+            f"the envelope misses the data at {x[i]:.2f}-{x[j - 1]:.2f} eV (data "
+            f"{'above' if sign > 0 else 'below'} it, most at {at:.2f} eV; "
+            f"{100 * abs(share):.1f} % of the fitted area, {abs(stat):.0f} sigma of the "
+            f"point-to-point scatter, {threshold:.1f} needed): "
+            + _what_to_try(sign, at, i == 0, j == n, singles, doublet)
+        )
+    out["misfits"] = sorted(misfits, key=lambda m: m["from [eV]"])
+    out["verdict"] = "poor" if (poor or misfits) else "good"
+    return out
+
+
+def _what_to_try(sign, at, low_end, high_end, singles, doublet) -> str:
+    """What to try where the envelope misses the data (for :func:`fit_quality`)."""
+    if low_end or high_end:
+        return (
+            f"at the {'low' if low_end else 'high'} binding-energy end of the region the "
+            "background does not follow the data (an end point on a loss feature or on the "
+            "tail of a line outside the region): widen the region or try another background"
+        )
+    if sign < 0:
+        return (
+            "a component too wide or misplaced there, a symmetric shape on an asymmetric "
+            "(metallic) line, a background above the data, or one component too many"
+        )
+    if doublet is not None:
+        split = doublet.splitting_eV
+        tol = max(0.5, 0.25 * split)
+        for label, c in singles:
+            for partner in (c + split, c - split):
+                if abs(at - partner) <= tol:
+                    return (
+                        f"the spin-orbit partner of the line {label!r} at {c:.2f} eV (expected "
+                        f"at {partner:.2f} eV): fit it as a {doublet.level} doublet, split "
+                        f"{split:g} eV, area ratio {doublet.ratio_text}"
+                    )
+        return (
+            f"another component near {at:.2f} eV (a {doublet.level} doublet: split {split:g} "
+            f"eV, area ratio {doublet.ratio_text})"
+        )
+    return f"another component near {at:.2f} eV"
 
 
 def guess_peaks(

@@ -30,6 +30,8 @@ __all__ = [
     "species_table",
     "levels",
     "level_of",
+    "Doublet",
+    "doublet_of",
     "assign",
     "charge_shift",
     "charge_reference",
@@ -110,6 +112,50 @@ def level_of(label: str, energy_eV: np.ndarray | None = None) -> str | None:
         ]
         if inside:
             return min(inside)[1]
+    return None
+
+
+@dataclass(frozen=True)
+class Doublet:
+    """A spin-orbit doublet of ``species.toml``: the second line (j = l - 1/2) lies
+    ``splitting_eV`` [eV] above the first with ``area_ratio`` [-] times its area."""
+
+    level: str
+    splitting_eV: float
+    area_ratio: float
+    source: str
+
+    @property
+    def ratio_text(self) -> str:
+        """The area ratio as the degeneracies write it (``"1:2"``, ``"2:3"``, ``"3:4"``)."""
+        for low, high in ((1, 2), (2, 3), (3, 4)):
+            if abs(self.area_ratio - low / high) < 0.01:
+                return f"{low}:{high}"
+        return f"{self.area_ratio:.3g}"
+
+
+def doublet_of(level: str | None) -> Doublet | None:
+    """The spin-orbit doublet of a core level (``"W 4f7/2"``, ``"Mo 3d"``, ``"Cl 2p"``), or None
+    for a single line (an s level) or a level ``species.toml`` does not list.
+
+    Parameters
+    ----------
+    level : str or None
+        The core level (spaces and case are ignored; a j suffix such as ``5/2`` is allowed).
+
+    Returns
+    -------
+    Doublet or None
+        Splitting [eV] and area ratio [-] of the level's two lines.
+    """
+    if not level:
+        return None
+    key = _norm(level)
+    for row in _data().get("doublets", []):
+        if key.startswith(_norm(row["level"])):
+            return Doublet(
+                row["level"], float(row["splitting_eV"]), float(row["area_ratio"]), row["source"]
+            )
     return None
 
 
