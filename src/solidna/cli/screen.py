@@ -105,7 +105,7 @@ def screen_command(
             "Give at least one molecule to screen, e.g. FEC EC VC (or --decide for the default "
             "candidates, or --study for FEC's level-of-theory study)."
         )
-    parsed = _parse(molecules)
+    parsed = _parse(molecules, lvl)
     console.print(f"Level: {lvl.label}")
     _cache_line(no_cache)
     with output.staged():
@@ -117,14 +117,15 @@ def screen_command(
     table = Table(title=f"Ranked by the LUMO with Na+ ({lvl.name} level, energies in eV)")
     for column in ("#", "molecule", "HOMO", "LUMO", "HOMO+Na+", "LUMO+Na+", "dLUMO", "source"):
         table.add_column(column, justify="left" if column in ("molecule", "source") else "right")
-    for rank, s in enumerate(result.ranked(), start=1):
+    for rank, s in zip(result.ranks(), result.ranked(), strict=True):
         table.add_row(
             str(rank),
             Text(s.free.name),
             f"{s.free.homo_eV:.2f}",
             f"{s.free.lumo_eV:.2f}",
             f"{s.complex.homo_eV:.2f}",
-            f"{s.complex.lumo_eV:.2f}",
+            # "(Na)": the complex's LUMO is the bound Na+'s own orbital (a note says more)
+            f"{s.complex.lumo_eV:.2f}" + (" (Na)" if s.complex.na_centred_lumo else ""),
             f"{s.delta_lumo_eV:+.2f}",
             short_source(s),
         )
@@ -168,9 +169,10 @@ def _cache_line(no_cache: bool) -> None:
         )
 
 
-def _parse(molecules: list[str]) -> list:
-    """The molecules, checked before anything is computed; a file given as a molecule gets the
-    shell line that passes its lines as molecules."""
+def _parse(molecules: list[str], lvl=None) -> list:
+    """The molecules, checked before anything is computed (when ``lvl`` is given, also that its
+    basis covers their elements); a file given as a molecule gets the shell line that passes
+    its lines as molecules."""
     from pathlib import Path
 
     from solidna.errors import InvalidOptionError
@@ -190,7 +192,12 @@ def _parse(molecules: list[str]) -> list:
                 f"MOLECULE {name!r} is a file; screen takes the molecules themselves. To screen "
                 f"a list (one name or SMILES per line): solidna screen $(grep -v '^#' {name})"
             )
-    return parse_molecules(molecules)
+    parsed = parse_molecules(molecules)
+    if lvl is not None:
+        from solidna.quantum.screen import check_basis
+
+        check_basis(parsed, lvl)
+    return parsed
 
 
 def _written(output: OutputOptions, paths: list) -> None:
@@ -257,7 +264,7 @@ def _decide_command(
     """``solidna screen --decide [MOLECULE...]``: the ranked reagents with reasons."""
     from solidna.quantum.decision import CANDIDATES, decide
 
-    parsed = _parse(molecules or list(CANDIDATES))
+    parsed = _parse(molecules or list(CANDIDATES), lvl)
     console.print(f"Level: {lvl.label}; F- release: {cfg.label}")
     _cache_line(no_cache)
     with output.staged():
@@ -273,7 +280,7 @@ def _decide_command(
             Text(c.name),
             f"{c.oxidation_V:.2f}" + ("" if c.passes_oxidation else " (fails)"),
             f"{c.cf_seeds}/{c.seeds}" if c.has_cf else "no C-F",
-            f"{c.lumo_complex_eV:.2f}",
+            f"{c.lumo_complex_eV:.2f}" + (" (Na)" if _on_na(c.lumo_complex_na_share) else ""),
             f"{c.delta_lumo_eV:+.2f}",
             c.source,
         )
@@ -285,3 +292,10 @@ def _decide_command(
         )
     _written(output, written)
     raise typer.Exit(1 if result.failures else 0)
+
+
+def _on_na(share: float | None) -> bool:
+    """Whether a LUMO with Na+ lies mostly on Na (the bound Na+'s own orbital)."""
+    from solidna.quantum.orbitals import NA_CENTRED_SHARE
+
+    return share is not None and share > NA_CENTRED_SHARE

@@ -40,6 +40,7 @@ from solidna.quantum._output import SavedResult, run_info
 from solidna.quantum.cache import ResultsCache
 from solidna.quantum.levels import DEFAULT_LEVEL, Level, MDSettings, get_level, get_md_settings
 from solidna.quantum.molecules import Molecule, has_cf_bond
+from solidna.quantum.orbitals import NA_CENTRED_SHARE
 
 __all__ = [
     "CANDIDATES",
@@ -108,6 +109,10 @@ class Candidate:
     cf_interval: tuple[float, float]
     cf_median_fs: float | None
     source: str
+    #: share of the Na+ complex's LUMO on Na [-] (None: not recorded, e.g. an older cache entry);
+    #: above one half the ranked LUMO is the bound Na+'s own orbital (see
+    #: :attr:`solidna.quantum.orbitals.OrbitalResult.lumo_na_share`)
+    lumo_complex_na_share: float | None = None
 
     @property
     def release_fraction(self) -> float:
@@ -150,9 +155,15 @@ class Candidate:
                 f"{lo:.2f}-{hi:.2f})"
                 + (f", median {self.cf_median_fs:.0f} fs" if self.cf_median_fs is not None else "")
             )
+        share = self.lumo_complex_na_share
+        on_na = (
+            f", {share:.0%} on Na: the bound Na+'s orbital, not the molecule's"
+            if share is not None and share > NA_CENTRED_SHARE
+            else ""
+        )
         return (
             f"{ox}; {release}; LUMO with Na+ {self.lumo_complex_eV:+.2f} eV "
-            f"(shift {self.delta_lumo_eV:+.2f} eV)"
+            f"(shift {self.delta_lumo_eV:+.2f} eV{on_na})"
         )
 
 
@@ -305,7 +316,7 @@ def decide(
 
     lvl = get_level(level)
     cfg = get_md_settings(md)
-    parsed = parse_molecules(molecules)
+    parsed = parse_molecules(molecules, level=lvl)
     workers = worker_count(workers)  # also $SOLIDNA_WORKERS: refused before any computation
     store = resolve_cache(cache)
     tic = time.perf_counter()
@@ -367,6 +378,7 @@ def decide(
                 cf_interval=interval,
                 cf_median_fs=median,
                 source=sources.pop() if len(sources) == 1 else "mixed",
+                lumo_complex_na_share=shift.complex.lumo_na_share,
             )
         )
     progress("decision done", 1.0)

@@ -19,13 +19,29 @@ from solidna.errors import ConvergenceError
 from solidna.quantum.levels import Level
 from solidna.quantum.molecules import Molecule
 
-__all__ = ["xtb_optimize", "dft_optimize", "optimize", "XTB_FMAX_EV_A", "XTB_MAX_STEPS"]
+__all__ = [
+    "xtb_optimize",
+    "dft_optimize",
+    "optimize",
+    "XTB_FMAX_EV_A",
+    "XTB_MAX_STEPS",
+    "XTB_TEMPERATURE_K",
+    "XTB_RETRY_TEMPERATURE_K",
+]
 
 #: Force threshold of the xTB pre-optimisation [eV/A]: 0.01 eV/A is ASE's usual "tight" value; the
 #: DFT step (or the DFT single point) does not need more from a pre-optimiser.
 XTB_FMAX_EV_A = 0.01
 #: Step limit of the xTB optimisation (molecules here need 30-60 BFGS steps).
 XTB_MAX_STEPS = 500
+#: Electronic temperature [K] of the xTB optimisation; tblite's default.
+XTB_TEMPERATURE_K = 300.0
+#: Electronic temperature [K] of the second attempt when the xTB SCF fails at
+#: :data:`XTB_TEMPERATURE_K`: the value that converged every Na cluster of the MD
+#: (:class:`~solidna.quantum.levels.MDSettings`). The ion pair PF6- + Na+ from its start geometry
+#: failed at 300 K (250 SCF cycles) and converged at 1000 K (tblite 0.8);
+#: the geometry is then polished at 300 K.
+XTB_RETRY_TEMPERATURE_K = 1000.0
 
 # geomeTRIC's names of the five criteria of Level.opt_criteria
 _CRITERIA = (
@@ -77,6 +93,11 @@ def _xtb_calculator(
 def xtb_optimize(molecule: Molecule, epsilon: float | None = None) -> Molecule:
     """Optimise ``molecule`` with GFN2-xTB (tblite) and ASE's BFGS.
 
+    When the xTB SCF fails at :data:`XTB_TEMPERATURE_K` (ion pairs such as PF6- + Na+ from
+    their start geometry), the optimisation is repeated with Fermi smearing at
+    :data:`XTB_RETRY_TEMPERATURE_K` and its geometry polished at :data:`XTB_TEMPERATURE_K`;
+    the result's ``geometry`` says so.
+
     Parameters
     ----------
     molecule : Molecule
@@ -88,32 +109,53 @@ def xtb_optimize(molecule: Molecule, epsilon: float | None = None) -> Molecule:
     Raises
     ------
     ConvergenceError
-        If the xTB SCF fails or BFGS does not reach :data:`XTB_FMAX_EV_A` in
-        :data:`XTB_MAX_STEPS` steps.
+        If the xTB SCF fails at both electronic temperatures or BFGS does not reach
+        :data:`XTB_FMAX_EV_A` in :data:`XTB_MAX_STEPS` steps.
     """
-    from ase import Atoms
     from ase.calculators.calculator import CalculationFailed
-    from ase.optimize import BFGS
 
-    atoms = Atoms(molecule.symbols, positions=molecule.coordinates_A)
-    atoms.calc = _xtb_calculator(molecule, epsilon)
-    opt = BFGS(atoms, logfile=None)
+    solv = f"ALPB eps={epsilon:g}" if epsilon else "gas phase"
     try:
-        converged = opt.run(fmax=XTB_FMAX_EV_A, steps=XTB_MAX_STEPS)
+        xyz = _bfgs(molecule, epsilon, XTB_TEMPERATURE_K)
+        return molecule.with_coordinates(xyz, f"GFN2-xTB ({solv}), BFGS")
+    except CalculationFailed as exc:
+        first = str(exc)
+    try:
+        smeared = _bfgs(molecule, epsilon, XTB_RETRY_TEMPERATURE_K)
     except CalculationFailed as exc:
         raise ConvergenceError(
             f"GFN2-xTB failed for {molecule.name} (charge {molecule.charge:+d}, multiplicity "
-            f"{molecule.multiplicity}) during the pre-optimisation: {exc}. Check the charge and "
-            "multiplicity."
+            f"{molecule.multiplicity}) during the pre-optimisation: {first} at an electronic "
+            f"temperature of {XTB_TEMPERATURE_K:g} K, and {exc} at "
+            f"{XTB_RETRY_TEMPERATURE_K:g} K. Check the charge and multiplicity."
         ) from None
+    how = f"GFN2-xTB ({solv}), BFGS (xTB SCF smeared at {XTB_RETRY_TEMPERATURE_K:g} K"
+    try:  # near the minimum the unsmeared SCF converges: polish there
+        xyz = _bfgs(molecule.with_coordinates(smeared, molecule.geometry), epsilon)
+    except CalculationFailed:
+        return molecule.with_coordinates(smeared, how + "; not converged at 300 K)")
+    return molecule.with_coordinates(xyz, how + ", then polished at 300 K)")
+
+
+def _bfgs(
+    molecule: Molecule, epsilon: float | None, temperature_K: float = XTB_TEMPERATURE_K
+) -> np.ndarray:
+    """BFGS with GFN2-xTB at an electronic temperature [K]: the coordinates [A]; raises ASE's
+    CalculationFailed when the xTB SCF fails, ConvergenceError when BFGS does not converge."""
+    from ase import Atoms
+    from ase.optimize import BFGS
+
+    atoms = Atoms(molecule.symbols, positions=molecule.coordinates_A)
+    atoms.calc = _xtb_calculator(molecule, epsilon, temperature_K)
+    opt = BFGS(atoms, logfile=None)
+    converged = opt.run(fmax=XTB_FMAX_EV_A, steps=XTB_MAX_STEPS)
     if not converged:
         fmax = float(np.max(np.linalg.norm(atoms.get_forces(), axis=1)))
         raise ConvergenceError(
             f"GFN2-xTB optimisation of {molecule.name} did not reach max force "
             f"{XTB_FMAX_EV_A} eV/A in {XTB_MAX_STEPS} BFGS steps (max force {fmax:.3f} eV/A)."
         )
-    solv = f"ALPB eps={epsilon:g}" if epsilon else "gas phase"
-    return molecule.with_coordinates(atoms.get_positions(), f"GFN2-xTB ({solv}), BFGS")
+    return atoms.get_positions()
 
 
 def dft_optimize(

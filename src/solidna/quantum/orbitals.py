@@ -41,6 +41,8 @@ __all__ = [
     "homo_lumo",
     "as_molecule",
     "resolve_cache",
+    "virtual_na_shares",
+    "NA_CENTRED_SHARE",
 ]
 
 MessageCallback = Callable[[str], None]
@@ -75,6 +77,15 @@ class OrbitalResult(CachedRecord):
         The geometry the orbitals belong to [A].
     scf : dict
         Which SCF strategy converged and what was tried before.
+    lumo_na_share : float or None
+        Share of the LUMO on the Na atom of a Na+ complex [-] (Loewdin population, 0-1); None
+        for a free molecule, or a result cached before this was recorded. Above
+        :data:`NA_CENTRED_SHARE` the LUMO is the bound Na+'s own 3s-like orbital, not the
+        molecule's: in the gas phase every carbonate complex's LUMO is (97 % on Na at B3LYP/3-21G).
+    molecular_lumo_eV : float or None
+        Lowest unoccupied orbital of a Na+ complex with less than :data:`NA_CENTRED_SHARE` on Na
+        [eV]: the molecule's own acceptor orbital in the field of Na+ (equal to ``lumo_eV`` when
+        the LUMO is on the molecule); None as for ``lumo_na_share``.
 
     The provenance fields (``versions``, ``computed_at``, ``wall_time_s``, ``source``,
     ``cache_file``) are those of :class:`~solidna.quantum.cache.CachedRecord`.
@@ -93,6 +104,13 @@ class OrbitalResult(CachedRecord):
     symbols: list[str]
     coordinates_A: list[list[float]]
     scf: dict[str, Any]
+    lumo_na_share: float | None = None
+    molecular_lumo_eV: float | None = None
+
+    @property
+    def na_centred_lumo(self) -> bool:
+        """True when the LUMO of a Na+ complex lies mostly on Na (see ``lumo_na_share``)."""
+        return self.lumo_na_share is not None and self.lumo_na_share > NA_CENTRED_SHARE
 
     @property
     def gap_eV(self) -> float:
@@ -140,6 +158,51 @@ def homo_lumo(mf: Any) -> tuple[float, float]:
             "No occupied or no virtual orbital: HOMO/LUMO undefined for this molecule and basis."
         )
     return float(occupied.max()) * HARTREE_EV, float(virtual.min()) * HARTREE_EV
+
+
+#: Share of an orbital on the Na atom [-] above which it counts as Na-centred (the bound Na+'s
+#: 3s-like orbital) rather than the molecule's. 0.5: the orbital is more Na than molecule; the
+#: measured shares are far from it (0.97 for the gas-phase LUMO of EC-Na+ or FEC-Na+ at
+#: B3LYP/3-21G, 0.14-0.26 for the carbonyl pi* above it).
+NA_CENTRED_SHARE = 0.5
+
+
+def virtual_na_shares(mf: Any, na_index: int) -> list[tuple[float, float]]:
+    """Energy [eV] and share on the atom ``na_index`` [-] of every unoccupied orbital, lowest first.
+
+    The share is the Loewdin population of the orbital on the atom's basis functions
+    (|S^1/2 c|^2 summed over them; 0-1, basis-set dependent like every population analysis, but
+    free of Mulliken's negative shares in diffuse bases). For an unrestricted SCF, the
+    spin orbitals of both spins.
+
+    Parameters
+    ----------
+    mf : pyscf.scf.hf.SCF
+        A converged PySCF SCF object (restricted or unrestricted).
+    na_index : int
+        Index of the atom (the Na of a complex).
+
+    Returns
+    -------
+    list of (float, float)
+        (energy [eV], share [-]) of each unoccupied orbital, by energy.
+    """
+    overlap = mf.mol.intor_symmetric("int1e_ovlp")
+    w, v = np.linalg.eigh(overlap)
+    s_half = (v * np.sqrt(w)) @ v.T
+    on_atom = [i for i, label in enumerate(mf.mol.ao_labels(fmt=False)) if label[0] == na_index]
+    energies = np.asarray(mf.mo_energy)
+    occupations = np.asarray(mf.mo_occ)
+    coefficients = np.asarray(mf.mo_coeff)
+    if energies.ndim == 1:  # restricted: one set of orbitals
+        energies, occupations, coefficients = energies[None], occupations[None], coefficients[None]
+    rows = []
+    for e, occ, c in zip(energies, occupations, coefficients, strict=True):
+        virtual = occ == 0
+        ortho = s_half @ c[:, virtual]
+        shares = np.sum(ortho[on_atom] ** 2, axis=0) / np.sum(ortho**2, axis=0)
+        rows += [(float(x) * HARTREE_EV, float(y)) for x, y in zip(e[virtual], shares, strict=True)]
+    return sorted(rows)
 
 
 def as_molecule(item: Molecule | str) -> Molecule:
@@ -247,6 +310,12 @@ def frontier_orbitals(
     message(f"{mol.name}: {lvl.functional}/{lvl.basis} SCF")
     mf, report = run_scf(mol, lvl)
     homo, lumo = homo_lumo(mf)
+    na_share = molecular_lumo = None
+    if mol.na_index is not None:
+        # which orbital the LUMO of a complex is: the bound Na+'s or the molecule's
+        virtuals = virtual_na_shares(mf, mol.na_index)
+        na_share = round(virtuals[0][1], 4)
+        molecular_lumo = next((e for e, w in virtuals if w <= NA_CENTRED_SHARE), None)
     result = OrbitalResult(
         name=mol.name,
         formula=mol.formula,
@@ -261,6 +330,8 @@ def frontier_orbitals(
         symbols=list(mol.symbols),
         coordinates_A=np.asarray(mol.coordinates_A).tolist(),
         scf=report.as_dict() if isinstance(report, SCFReport) else dict(report),
+        lumo_na_share=na_share,
+        molecular_lumo_eV=molecular_lumo,
         versions=package_versions(),
         computed_at=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         wall_time_s=round(time.perf_counter() - tic, 2),

@@ -6,6 +6,14 @@ LUMO of the complex, lowest first: the Na+-bound species that Na metal reduces m
 the best candidate to build a reduction-made (e.g. NaF-rich) interphase. The LUMO shift on Na+
 binding (how much more reducible Na+ makes it) is in the table beside it.
 
+The LUMO of a complex can be the bound Na+'s own 3s-like orbital rather than the molecule's: at
+B3LYP/3-21G in the gas phase 97 % of it is on Na for EC, FEC and VC, and at the ``fast`` level
+(IEF-PCM) 70 % for FEC-Na+ and 72 % for VC-Na+ (FEC's own acceptor orbital is then 0.09 eV above
+it). The table gives the LUMO's share on Na and the molecule's own lowest acceptor orbital in the
+complex, and a note names the molecules concerned: for them the ranking compares Na+ sites.
+LUMOs with Na+ equal to 1 meV (:data:`TIE_EV`) share a rank; a molecule whose calculation failed
+is a row without a rank, its error beside it.
+
 Examples
 --------
 >>> from solidna.quantum.screen import screen
@@ -26,7 +34,12 @@ from solidna.quantum._output import SavedResult, run_info
 from solidna.quantum.cache import ResultsCache
 from solidna.quantum.levels import DEFAULT_LEVEL, Level, get_level
 from solidna.quantum.molecules import Molecule, molecule, na_complex
-from solidna.quantum.orbitals import NaShift, frontier_orbitals, resolve_cache
+from solidna.quantum.orbitals import (
+    NA_CENTRED_SHARE,
+    NaShift,
+    frontier_orbitals,
+    resolve_cache,
+)
 
 __all__ = [
     "ScreenResult",
@@ -36,10 +49,15 @@ __all__ = [
     "short_source",
     "RANKING",
     "MAX_ATOMS",
+    "TIE_EV",
+    "check_basis",
 ]
 
 #: What the table is sorted by.
-RANKING = "LUMO of the Na+ complex, lowest (most easily reduced) first"
+RANKING = (
+    "LUMO of the Na+ complex, lowest (most easily reduced) first; equal to 1 meV: the same "
+    "rank, in the order given"
+)
 
 
 @dataclass
@@ -65,15 +83,25 @@ class ScreenResult(SavedResult):
     notes: list[str] = field(default_factory=list)
 
     def ranked(self) -> list[NaShift]:
-        """The shifts sorted by :data:`RANKING`."""
-        return sorted(self.shifts, key=lambda s: s.complex.lumo_eV)
+        """The shifts sorted by :data:`RANKING`, ties (:data:`TIE_EV`) in the order given."""
+        return sorted(self.shifts, key=lambda s: _rank_value(s.complex.lumo_eV))
+
+    def ranks(self) -> list[int]:
+        """The rank of each entry of :meth:`ranked`: LUMOs with Na+ equal to :data:`TIE_EV` (the
+        precision of the table) share a rank, and the next rank skips as many ("1, 1, 3"): an
+        order below that precision is SCF, grid and optimiser noise, not chemistry (two
+        enantiomers have the same orbitals but are computed from different start geometries)."""
+        values = [_rank_value(s.complex.lumo_eV) for s in self.ranked()]
+        return [values.index(v) + 1 for v in values]
 
     def table(self) -> Any:
-        """The ranked table (pandas DataFrame; column names carry units)."""
+        """The ranked table (pandas DataFrame; column names carry units). A molecule whose
+        calculation failed is a row at the end without a rank or numbers, its error in
+        ``Source``."""
         import pandas as pd
 
         rows = []
-        for rank, s in enumerate(self.ranked(), start=1):
+        for rank, s in zip(self.ranks(), self.ranked(), strict=True):
             rows.append(
                 {
                     "Rank": rank,
@@ -86,10 +114,15 @@ class ScreenResult(SavedResult):
                     "LUMO with Na+ [eV]": round(s.complex.lumo_eV, 3),
                     "Delta LUMO [eV]": round(s.delta_lumo_eV, 3),
                     "More reducible with Na+": s.more_reducible,
+                    "LUMO with Na+ on Na [%]": _percent(s.complex.lumo_na_share),
+                    "Molecular LUMO with Na+ [eV]": _rounded(s.complex.molecular_lumo_eV),
                     "Source": _source_text(s),
                 }
             )
-        return pd.DataFrame(rows)
+        for failure in self.failures:
+            rows.append({"Molecule": failure["molecule"], "Source": f"failed: {failure['error']}"})
+        table = pd.DataFrame(rows, columns=_COLUMNS)
+        return table.astype({"Rank": "Int64", "Charge": "Int64"})
 
     def as_dict(self) -> dict[str, Any]:
         """Everything as plain data (what ``screen.json`` holds)."""
@@ -98,7 +131,7 @@ class ScreenResult(SavedResult):
             "ranking": RANKING,
             "results": [
                 {"rank": rank, "molecule": s.free.name, **s.as_dict(), "source": _source_text(s)}
-                for rank, s in enumerate(self.ranked(), start=1)
+                for rank, s in zip(self.ranks(), self.ranked(), strict=True)
             ],
             "failures": list(self.failures),
             "notes": list(self.notes),
@@ -129,6 +162,40 @@ class ScreenResult(SavedResult):
         return bool(self.shifts)
 
 
+#: Ranking precision [eV]: LUMOs with Na+ that agree to this (the table's three decimals)
+#: share a rank.
+TIE_EV = 1e-3
+
+_COLUMNS = (
+    "Rank",
+    "Molecule",
+    "Formula",
+    "Charge",
+    "HOMO [eV]",
+    "LUMO [eV]",
+    "HOMO with Na+ [eV]",
+    "LUMO with Na+ [eV]",
+    "Delta LUMO [eV]",
+    "More reducible with Na+",
+    "LUMO with Na+ on Na [%]",
+    "Molecular LUMO with Na+ [eV]",
+    "Source",
+)
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else round(100.0 * share, 1)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _rank_value(lumo_eV: float) -> int:
+    """The LUMO with Na+ in units of :data:`TIE_EV`, rounded: what ranks compare."""
+    return round(lumo_eV / TIE_EV)
+
+
 def short_source(shift: NaShift) -> str:
     """``"computed"``, ``"cache"`` or ``"mixed"`` (free and complex from different places).
 
@@ -154,11 +221,16 @@ MAX_ATOMS = 120
 
 
 def parse_molecules(
-    molecules: Sequence[str | Molecule], *, max_atoms: int | None = MAX_ATOMS
+    molecules: Sequence[str | Molecule],
+    *,
+    max_atoms: int | None = MAX_ATOMS,
+    level: str | Level | None = None,
 ) -> list[Molecule]:
     """Molecules from names or SMILES, checked all at once before anything is computed: at least
-    one, no duplicates, each with an atom that binds Na+ (the screen compares each molecule with
-    its Na+ complex) and at most ``max_atoms`` atoms.
+    one, no duplicates (by name, or the same molecule under two names: same canonical SMILES,
+    charge and multiplicity), each with an atom that binds Na+ (the screen compares each molecule
+    with its Na+ complex), at most ``max_atoms`` atoms and, when ``level`` is given, only elements
+    its basis sets cover.
 
     Parameters
     ----------
@@ -167,6 +239,9 @@ def parse_molecules(
     max_atoms : int or None, optional
         Largest number of atoms (hydrogens included) accepted; default :data:`MAX_ATOMS`;
         ``None`` for no limit.
+    level : str or Level, optional
+        The level the molecules will be computed at: every element of each molecule and its Na+
+        complex must be in its basis (and optimisation basis); not checked when None.
 
     Returns
     -------
@@ -177,7 +252,8 @@ def parse_molecules(
     ------
     InvalidOptionError
         For an empty list, duplicates, an unknown name or invalid SMILES, several species in one
-        SMILES, a molecule without a Na+ binding atom or one of more than ``max_atoms`` atoms.
+        SMILES, a molecule without a Na+ binding atom, one of more than ``max_atoms`` atoms or
+        one with an element the basis of ``level`` does not cover.
     """
     from solidna.quantum.molecules import _SITES
 
@@ -191,6 +267,7 @@ def parse_molecules(
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise InvalidOptionError(f"Molecules given more than once: {', '.join(duplicates)}.")
+    _check_same_molecule(molecules, parsed)
     complexes = [m.name for m in parsed if m.na_index is not None]
     if complexes:
         raise InvalidOptionError(
@@ -217,7 +294,87 @@ def parse_molecules(
                 "groups that bind Na+ and are reduced (in Python: screen(..., max_atoms=None) "
                 "lifts the limit)."
             )
+    if level is not None:
+        check_basis(parsed, get_level(level))
     return parsed
+
+
+def _check_same_molecule(given: Sequence[str | Molecule], parsed: Sequence[Molecule]) -> None:
+    """Refuse one molecule given twice under different names (``FEC`` and ``O=C1OCC(F)O1``, or
+    ``EC`` and ``C1COC(=O)O1``): the name check cannot see it, and the screen would compute it
+    twice and rank it against itself. Identity is the canonical SMILES (stereo included: two
+    stereoisomers are two molecules), charge and multiplicity."""
+    seen: dict[tuple[str, int, int], str] = {}
+    same: list[str] = []
+    for text, mol in zip(given, parsed, strict=True):
+        shown = mol.name if isinstance(text, Molecule) else str(text).strip()
+        key = (mol.smiles, mol.charge, mol.multiplicity)
+        if key in seen:
+            same.append(f"{seen[key]} and {shown} (both {mol.smiles}, charge {mol.charge:+d})")
+        else:
+            seen[key] = shown
+    if same:
+        raise InvalidOptionError(
+            f"The same molecule given twice under different names: {'; '.join(same)}. Give each "
+            "molecule once."
+        )
+
+
+def check_basis(molecules: Sequence[Molecule], level: Level) -> None:
+    """Refuse molecules with an element that a basis of ``level`` does not cover, before any
+    computation: PySCF finds out only at the SCF, after the geometry optimisation, and its
+    BasisNotFoundError stopped the whole screen (e.g. Br or I at the ``fast`` level: PySCF's
+    6-31+G(d) and 6-311+G(d,p) have no Br, I or Cs; its 3-21G does).
+
+    Parameters
+    ----------
+    molecules : sequence of Molecule
+        The free molecules (their Na+ complexes add Na).
+    level : Level
+        Level of theory: its ``basis`` and, for a DFT optimisation, ``opt_basis``.
+
+    Raises
+    ------
+    InvalidOptionError
+        Naming each molecule, its uncovered elements, the basis and what to do.
+    """
+    import warnings
+
+    from solidna.quantum._deps import require
+    from solidna.quantum.scf import pyscf_basis
+
+    require("pyscf")
+    from pyscf.gto import basis as pyscf_basis_library
+    from pyscf.lib.exceptions import BasisNotFoundError
+
+    bases = [level.basis] + (
+        [level.opt_basis] if level.optimizer == "xtb+dft" and level.opt_basis else []
+    )
+    elements = sorted({s for m in molecules for s in m.symbols} | {"Na"})
+    missing: dict[str, list[str]] = {}
+    for name in dict.fromkeys(bases):
+        for element in elements:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # PySCF suggests installing basis-set-exchange
+                try:
+                    found = bool(pyscf_basis_library.load(pyscf_basis(name), element))
+                except (BasisNotFoundError, KeyError, ValueError):
+                    found = False
+            if not found:
+                missing.setdefault(name, []).append(element)
+    if not missing:
+        return
+    problems = []
+    for name, absent in missing.items():
+        who = [m.name for m in molecules if set(m.symbols) & set(absent)]
+        problems.append(
+            f"basis {name} has no {', '.join(absent)} ({', '.join(who) or 'the Na+ complexes'})"
+        )
+    raise InvalidOptionError(
+        f"Cannot screen at the {level.name} level: {'; '.join(problems)}. Leave these molecules "
+        "out, or screen them at a level whose basis covers them (in Python, for elements up to "
+        "Kr: get_level('fast').replace(basis='def2-SVPD') as the level of screen())."
+    )
 
 
 def _check_graphs(texts: Sequence[str], max_atoms: int | None) -> None:
@@ -328,7 +485,7 @@ def screen(
         :func:`parse_molecules`).
     """
     lvl = get_level(level)
-    parsed = parse_molecules(molecules, max_atoms=max_atoms)
+    parsed = parse_molecules(molecules, max_atoms=max_atoms, level=lvl)
     store = resolve_cache(cache)
     tic = time.perf_counter()
     shifts: list[NaShift] = []
@@ -347,8 +504,9 @@ def screen(
         free_share = free_cost / (free_cost + complex_cost)
         try:
             free = frontier_orbitals(mol, lvl, cache=store, message=message)
-            progress(f"{mol.name}-Na+ ({k + 1}/{n})", base + free_share * weight)
-            cplx = frontier_orbitals(na_complex(mol), lvl, cache=store, message=message)
+            bound = na_complex(mol)  # its own name: "PF6- + Na+" for an anion, not "PF6--Na+"
+            progress(f"{bound.name} ({k + 1}/{n})", base + free_share * weight)
+            cplx = frontier_orbitals(bound, lvl, cache=store, message=message)
         except ConvergenceError as exc:
             failures.append({"molecule": mol.name, "error": str(exc)})
             base += weight
@@ -369,6 +527,16 @@ def screen(
         if open_shell
         else []
     )
+    on_na = [s.free.name for s in shifts if getattr(s.complex, "na_centred_lumo", False)]
+    if on_na:
+        # what the ranked number is: with the LUMO on Na it ranks how each molecule perturbs the
+        # bound Na+'s own orbital, not how easily the molecule itself is reduced
+        notes.append(
+            f"LUMO with Na+ on Na: {', '.join(on_na)} (more than {NA_CENTRED_SHARE:.0%} of "
+            "the complex's LUMO on the Na atom: the bound Na+'s 3s-like orbital, not the "
+            "molecule's). For these the ranking compares Na+ sites; the molecule's own lowest "
+            "acceptor orbital in the complex is 'Molecular LUMO with Na+' in the table."
+        )
     if lvl.solvent is None and shifts:
         # a bare charge in vacuum lowers every orbital by eV; Fig. 1c's -0.89 eV is in solvent
         notes.append(
