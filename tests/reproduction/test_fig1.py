@@ -165,3 +165,12 @@ def test_unobserved_event_is_bounded_by_the_full_runs_not_an_early_stopped_one()
     assert (
         _censored_at(SimpleNamespace(events=[early], duration_fs=100.0), "cf_cleavage_fs") == 100.0
     )
+
+
+def test_twin_says_where_the_complex_lumo_lies(twin):
+    # at the test level (gas phase, B3LYP/3-21G) FEC-Na+'s LUMO is the bound cation's 3s-like
+    # orbital; the note says so and gives FEC's own orbital in the complex beside it
+    first, _ = twin
+    note = {r.id: r.note for r in first.results}["fig1c.lumo_shift_on_na"]
+    assert "on Na (the bound cation's orbital)" in note
+    assert "FEC's own lowest empty orbital in the complex" in note

@@ -169,6 +169,17 @@ def run(
         f"HOMO {shift.free.homo_eV:.2f} / {shift.complex.homo_eV:.2f} eV; "
         f"geometries: {shift.free.geometry}; {src}"
     )
+    complex_ = shift.complex
+    if complex_.na_centred_lumo and complex_.molecular_lumo_eV is not None:
+        # the paper's "LUMO of FEC-Na+" is the complex's LUMO, which here lies mostly on the
+        # bound Na+ (its 3s-like orbital): the target keeps that definition; FEC's own
+        # acceptor orbital in the cation's field is given beside it
+        orbital_text += (
+            f"; the complex's LUMO lies {complex_.lumo_na_share:.0%} on Na (the bound cation's "
+            f"orbital); FEC's own lowest empty orbital in the complex is "
+            f"{complex_.molecular_lumo_eV:.2f} eV, a shift of "
+            f"{complex_.molecular_lumo_eV - shift.free.lumo_eV:+.2f} eV"
+        )
     study = _cached_study(lvl, store)
     if study is not None:
         band = study.band()
