@@ -903,7 +903,9 @@ def read_force_curves(
         One per curve in file order, in SI units: heights [m], forces [N], spring constant
         [N/m] when the file records it (or it is given) and the map position ``(x, y)`` [m] when
         it has one. A curve without segment marks is split into approach and retract at its
-        lowest height. A text table that afmformats does not read, whose header names the
+        lowest height. A creep-compliance or stress-relaxation curve keeps its approach and
+        retract (afmformats' class of the recorded imaging mode, its own HDF5/``.tab`` exports
+        included); its dwell is left out, with a note. A text table that afmformats does not read, whose header names the
         distance and the force with units (``Height (nm)``, ``Force (nN)``), is read by
         :func:`read_force_table`.
 
@@ -913,7 +915,8 @@ def read_force_curves(
         Empty/unreadable file, an NT-MDT Nova ``.txt`` without ``sensitivity`` and
         ``spring_constant_N_m``, no force-distance data, or ``afmformats`` missing. A JPK text
         export (``# TEXT EXPORT``) is read by :func:`read_jpk_text` (afmformats reads JPK
-        binary files only).
+        binary files only). A height map that SurfaceTopography reads (``.nc``, ``.gwy``,
+        ``.x3p``, ``.spm``, ...) is named as one, with the analysis that reads it.
     """
     from solidna.analysis.io import check_file
 
@@ -967,11 +970,49 @@ def read_force_curves(
                 f"calibration). Leave out {' and '.join(names[k] for k in override)} to use "
                 "the file's values."
             ) from None
+        hint = _topography_hint(p)
+        if hint:
+            # a height map: asking for a complete force-curve file misled
+            raise DataFormatError(f"{p}: not a force curve.{hint}") from None
         raise DataFormatError(
             f"{p}: afmformats cannot read it ({type(exc).__name__}: {exc}); is it a complete "
             "force-curve file (.jpk-force, .jpk-force-map, .ibw, AFM Workshop .csv, NT-MDT "
             ".txt)?"
         ) from None
+
+
+#: SurfaceTopography's readers of any numeric text (``IO.Text``, ``IO.XYZ``): a broken force
+#: table read by them is no evidence of a height map.
+_GENERIC_TEXT_READERS = ("Text", "XYZ")
+
+
+def _topography_hint(p: Path) -> str:
+    """A sentence sending a topography (height map) file to the topography analysis, or "".
+
+    A SurfaceTopography ``.nc``/``.x3p``/``.npy`` or a Gwyddion ``.gwy`` given as a force curve
+    was refused as "afmformats cannot read it (Unsupported file extension)". SurfaceTopography's
+    own format detection (``open_topography``) tells a height map; it runs only on a file
+    afmformats has refused.
+    """
+    try:
+        from SurfaceTopography import open_topography
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = open_topography(str(p))
+            channels = reader.channels
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # not a topography either, or SurfaceTopography missing: no hint
+        return ""
+    if not channels or type(reader).__module__.rsplit(".", 1)[-1] in _GENERIC_TEXT_READERS:
+        return ""
+    names = ", ".join(repr(c.name) for c in channels[:4])
+    return (
+        f" SurfaceTopography reads it as a topography (channels {names}), not a force-distance "
+        "curve: analyse it with solidna analyze --kind topography, or read_topography() in "
+        "Python."
+    )
 
 
 def _afmformats_hdf5(p: Path, override: dict[str, float]) -> list | None:
@@ -1120,10 +1161,29 @@ def _height_column(d, where: str) -> tuple[str, str | None]:
     return "height (measured)", None
 
 
+def _by_imaging_mode(d):
+    """``d`` as afmformats' class of its own imaging mode (approach, dwell and retract segments).
+
+    afmformats loads its HDF5 and ``.tab`` exports as force-distance curves whatever the
+    ``imaging mode`` they record (its recipes for them list that modality only, 0.18): the
+    dwell of an exported creep-compliance curve (segment 1) then came back as the retract and
+    the real retract (segment 2) was dropped. The recorded mode picks the class, as afmformats'
+    own JPK loader does.
+    """
+    from afmformats.formats import default_data_classes_by_modality
+
+    cls = default_data_classes_by_modality.get(d.metadata.get("imaging mode"))
+    if cls is None or type(d) is cls or "segment" not in d.columns:
+        return d
+    data = {c: np.asarray(d[c]) for c in d.columns}
+    return cls(data=data, metadata=dict(d.metadata), diskcache=False)
+
+
 def _curves(data, p: Path) -> list[ForceCurve]:
     curves = []
     radius = _stated_tip_radius(p)
     for k, d in enumerate(data):
+        d = _by_imaging_mode(d)
         if "force" not in d.columns:
             raise DataFormatError(f"{p}: curve {k + 1} has no force column; is it calibrated?")
         hcol, height_note = _height_column(d, f"{p}: curve {k + 1}")
@@ -1133,6 +1193,18 @@ def _curves(data, p: Path) -> list[ForceCurve]:
         }
         if height_note:
             meta["height"] = height_note
+        rest = len(d["force"]) - len(a["force"]) - len(r["force"])
+        if rest > 0:
+            # afmformats' creep-compliance and stress-relaxation curves hold a dwell (and a
+            # JPK stress-relaxation one a segment before the approach) besides the approach and
+            # retract: they were dropped without a word, and the peak force and height range
+            # differed from afmformats' own
+            mode = d.metadata.get("imaging mode", "")
+            meta["notes"] = [
+                f"{rest} of a curve's {len(d['force'])} points ({mode or 'a'} curve: the dwell between approach and retract, or a segment before the "
+                "approach) are not analysed; the modulus and adhesion come from the approach "
+                "and retract, and no creep or relaxation is fitted"
+            ]
         if radius is not None:
             meta["tip radius [m]"] = radius
         x, y = d.metadata.get("position x"), d.metadata.get("position y")

@@ -148,9 +148,26 @@ def _factor(unit: Any, what: str, notes: list[str]) -> float:
     if unit in (None, ""):
         notes.append(f"the file gives no unit for {what}; taken as metres")
         return 1.0
-    if unit not in _UNITS:
-        raise DataFormatError(f"unknown length unit {unit!r} for {what}; known: {sorted(_UNITS)}.")
-    return _UNITS[unit]
+    if unit in _UNITS:
+        return _UNITS[unit]
+    known = _library_length_units()
+    if unit in known:
+        # a unit SurfaceTopography converts ("km", "fm") but the table here lacks: its reader
+        # reported it, so its own factor applies (refused as "unknown length unit" before)
+        return known[unit]
+    raise DataFormatError(
+        f"unknown length unit {unit!r} for {what}; known: {sorted({*_UNITS, *known})}."
+    )
+
+
+def _library_length_units() -> dict[str, float]:
+    """SurfaceTopography's table of length units [m per unit] (``Support.UnitConversion``), or
+    an empty one when it is not installed."""
+    try:
+        from SurfaceTopography.Support.UnitConversion import length_units
+    except ImportError:
+        return {}
+    return {str(k): float(v) for k, v in length_units.items()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1025,6 +1042,59 @@ def _value_unit(unit: Any) -> str:
     return ""
 
 
+#: Suffixes afmformats reads that name no force-curve file by themselves: it takes any numeric
+#: ``.txt`` for an NT-MDT Nova export and a ``.csv`` for an AFM Workshop one
+#: (``afmformats.formats``, 0.18), so its recognising them says nothing.
+_AMBIGUOUS_FORCE_SUFFIXES = (".txt", ".csv")
+
+
+def _confirm_force_curves(p: Path) -> None:
+    """Raise unless afmformats loads at least one force curve from ``p`` (a file that lacks
+    only the calibration to give forces counts: afmformats recognised its curves)."""
+    import afmformats
+
+    try:
+        if not afmformats.load_data(p):
+            raise DataFormatError(f"{p}: no force curves")
+    except BaseException as exc:
+        if type(exc).__name__ != "MissingMetaDataError":
+            raise
+
+
+def _force_curve_hint(p: Path) -> str:
+    """A sentence sending a force-curve file to the AFM analyses, or "" for any other file.
+
+    A JPK ``.jpk-force``/``.jpk-force-map``/``.jpk-qi-data``, an afmformats HDF5 or ``.tab``
+    export or an Asylum force wave (``.ibw``) given as a topography was refused as "no height
+    channel" or "is it a complete .di/.spm/.nid/.gwy file?", which sent the user to re-export a
+    file that is complete. afmformats' own format detection (``get_recipe``: the suffix, then
+    each recipe's check of the content) tells them apart.
+    """
+    if p.suffix.lower() in _AMBIGUOUS_FORCE_SUFFIXES:
+        return ""
+    from solidna.analysis.afm import _quiet_afmformats
+
+    try:
+        from afmformats.formats import get_recipe
+
+        with _quiet_afmformats():
+            recipe = get_recipe(p)
+            if "detect" not in getattr(recipe, "recipe", {}):
+                # a recipe that checks the suffix only (Asylum .ibw: an image is an .ibw too):
+                # afmformats must load force curves from it
+                _confirm_force_curves(p)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # afmformats' errors derive from BaseException; missing: no hint
+        return ""
+    what = f"{getattr(recipe, 'maker', '')} {getattr(recipe, 'descr', '')}".strip()
+    return (
+        f" It is an AFM force-curve file ({what or p.suffix}), not a height map: analyse it "
+        "with solidna analyze --kind afm-force (single curves) or --kind afm-map (a force map), "
+        "or read_force_curves() in Python."
+    )
+
+
 def read_topography(path: str | os.PathLike[str], channel: str | int | None = None) -> Topography:
     """Read a height map (first channel, or ``channel`` by index or name).
 
@@ -1048,7 +1118,9 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
     Raises
     ------
     DataFormatError
-        Empty/unreadable file, unknown channel, or SurfaceTopography missing.
+        Empty/unreadable file, unknown channel, or SurfaceTopography missing. An AFM
+        force-curve file that afmformats recognises (JPK ``.jpk-force``, afmformats HDF5 or
+        ``.tab`` export, Asylum force wave) is named as one, with the analyses that read it.
     """
     from solidna.analysis.afm import require_surface_extra
     from solidna.analysis.io import check_file
@@ -1074,7 +1146,7 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
         reader = st.open_topography(str(p))
         names = [c.name for c in reader.channels]
         if not names:
-            raise DataFormatError(f"{p}: the file holds no height channel.")
+            raise DataFormatError(f"{p}: the file holds no height channel." + _force_curve_hint(p))
         k, channel_notes = _height_channel(
             p, names, [_value_unit(getattr(c, "unit", None)) for c in reader.channels], channel
         )
@@ -1086,6 +1158,14 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
         raise
     except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}"
+        hint = _force_curve_hint(p)
+        if hint:
+            # an AFM force curve (afmformats' .tab export is a table of numbers to
+            # SurfaceTopography): asking for a complete .di/.gwy file or a re-exported matrix
+            # misled
+            if type(exc).__name__ == "CannotDetectFileFormat":
+                reason = "no reader of SurfaceTopography recognises its format"
+            raise DataFormatError(f"{p}: not a topography ({reason}).{hint}") from None
         if type(exc).__name__ == "CannotDetectFileFormat":
             # its message lists every reader's own failure (~50 lines for a text file), which
             # names no cause the user can act on
