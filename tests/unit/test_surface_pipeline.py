@@ -239,3 +239,25 @@ def test_afm_map_pipeline_on_a_synthetic_map(tmp_path, monkeypatch):
     }
     assert any("1 of 20 curves" in n for n in summary["notes"])
     assert (tmp_path / "out" / "figures" / "map_modulus_map.png").is_file()
+
+
+def test_afm_map_that_never_reaches_the_surface_says_why(tmp_path, monkeypatch):
+    # every curve flat (afmformats' jpk-qi-data test map: a peak force of 2.8e-12 N): the error
+    # gave "no curve of the map could be fitted" only; it now carries the first curve's reason
+    from solidna.analysis import afm
+
+    z = np.linspace(3e-6, 0, 400)
+    curves = []
+    for k in range(4):
+        c = afm.ForceCurve(z, np.zeros(z.size), z[::-1], np.zeros(z.size), position_m=(k, 0.0))
+        c.index = k
+        curves.append(c)
+    reason = afm._fit_one((curves[0], {"indenter": "paraboloid"}))[3]
+    assert reason
+    monkeypatch.setattr(afm, "read_force_curves", lambda path: curves)
+    fake = tmp_path / "flat.jpk-force-map"
+    fake.write_bytes(b"x")
+    with pytest.raises(DataFormatError, match="no curve of the map could be fitted") as err:
+        analyze(fake, "afm-map", tmp_path / "out")
+    assert f"the first curve's reason: {reason}" in str(err.value)
+    assert not (tmp_path / "out").exists()

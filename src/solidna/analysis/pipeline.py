@@ -32,7 +32,8 @@ Written into ``out`` (and nowhere else; input files are only read):
 * ``figures/*.png`` and ``report.html`` (self-contained, figures embedded).
 
 An existing non-empty ``out`` is refused unless ``force`` (then only solidna's files are
-overwritten).
+overwritten). The files are written into a staging directory beside ``out`` and moved into it
+when the analysis succeeds: a run that fails leaves ``out`` as it was.
 """
 
 from __future__ import annotations
@@ -1338,7 +1339,7 @@ def analyze(
     OutputExistsError
         ``out`` is not empty and ``force`` is False.
     """
-    from solidna.io_utils import prepare_output_dir
+    from solidna.io_utils import output_dir
     from solidna.protocols.steps import DURATION_TYPICAL_S, parse_duration_s
     from solidna.units import to_si
 
@@ -1413,104 +1414,110 @@ def analyze(
     surface_opts = None
     if kind in SURFACE_KINDS:
         surface_opts = surface_options(kind, **dict(surface or {}))
-    out_dir = prepare_output_dir(out, force)
-    writer = _Writer(out_dir, paths)
-    stems = _stems(paths)
-    if surface_opts is not None:
-        return analyze_surface(kind, paths, stems, writer, surface_opts, progress, _render, tic)
-    measurements: list[Measurement] = []
-    for k, p in enumerate(paths):
-        # file k reads in [k, k + 0.8) / n of the reading share and writes its table after
-        reading = scaled(progress, READ_SHARE * k / n, READ_SHARE * (k + 0.8) / n)
-        reading(f"reading {p.name}", 0.0)
-        part = "impedance" if kind == "eis" else "timeseries"
-        try:
-            m = read(
-                p,
-                format=format,
-                columns=columns,
-                area=opts["area_m2"][k],
-                **({} if sheet is None else {"sheet": sheet}),
-                progress=reading,
-                kind=part,
-            )
-        except DataFormatError as exc:
-            # only a file of the other kind is reworded; "holds no data rows" and the like pass
-            if not re.search(r"asked for, but this .*holds only|holds no \w+ data \(", str(exc)):
-                raise
-            # the reader's own advice is in the Python API's words (kind='timeseries'): here
-            # the file is named with what it holds and the --kind that analyses it
-            if part == "impedance":
-                needs = "an impedance spectrum (frequency and Z columns)"
-                holds, fix = "a time series", _CYCLING_KINDS
-            else:
-                needs, holds = "a time series (time, voltage, current)", "an impedance spectrum"
-                fix = "--kind eis"
-            raise DataFormatError(
-                f"{p}: --kind {kind} needs {needs}, but this file holds {holds} only. Analyse it "
-                f"with {fix}, in a run of its own if the other files are of another kind."
-            ) from None
-        measurements.append(m)
-        if write_data:
-            reading(f"writing tables/{stems[k]}.data.csv ({len(m.data)} rows)", 1.0)
-            writer.csv(f"tables/{stems[k]}.data.csv", m.data)
-        progress(f"read {p.name} ({len(m.data)} rows)", READ_SHARE * (k + 1) / n)
-    _label_inputs(measurements, paths)
-    notes: list[str] = [f"{_label(m)}: {note}" for m in measurements for note in m.notes]
-    comparisons: list[dict[str, Any]] = []
-    results: dict[str, Any] = {}
-    if kind == "eis":
-        analysing = scaled(progress, READ_SHARE, READ_SHARE + ANALYSE_SHARE)
-        results = _eis(measurements, stems, writer, opts, comparisons, notes, analysing)
-    else:
-        for k, (m, stem) in enumerate(zip(measurements, stems, strict=True)):
-            if m.kind != "timeseries":
-                raise DataFormatError(
-                    f"{m.source}: --kind {kind} needs a time series (time, voltage, current); "
-                    "this file is an impedance spectrum. Use --kind eis."
+    # a run that fails leaves out as it was: write into a staging directory beside it, moved
+    # into place on success (the command line stages too; nested blocks share one stage)
+    with output_dir(out, force, protect=paths) as out_dir:
+        writer = _Writer(out_dir, paths)
+        stems = _stems(paths)
+        if surface_opts is not None:
+            return analyze_surface(kind, paths, stems, writer, surface_opts, progress, _render, tic)
+        measurements: list[Measurement] = []
+        for k, p in enumerate(paths):
+            # file k reads in [k, k + 0.8) / n of the reading share and writes its table after
+            reading = scaled(progress, READ_SHARE * k / n, READ_SHARE * (k + 0.8) / n)
+            reading(f"reading {p.name}", 0.0)
+            part = "impedance" if kind == "eis" else "timeseries"
+            try:
+                m = read(
+                    p,
+                    format=format,
+                    columns=columns,
+                    area=opts["area_m2"][k],
+                    **({} if sheet is None else {"sheet": sheet}),
+                    progress=reading,
+                    kind=part,
                 )
-            if len(m.data) < 2:  # was "time_s has 1 point(s)", an internal name
+            except DataFormatError as exc:
+                # only a file of the other kind is reworded; "holds no data rows" and the like pass
+                if not re.search(
+                    r"asked for, but this .*holds only|holds no \w+ data \(", str(exc)
+                ):
+                    raise
+                # the reader's own advice is in the Python API's words (kind='timeseries'): here
+                # the file is named with what it holds and the --kind that analyses it
+                if part == "impedance":
+                    needs = "an impedance spectrum (frequency and Z columns)"
+                    holds, fix = "a time series", _CYCLING_KINDS
+                else:
+                    needs, holds = "a time series (time, voltage, current)", "an impedance spectrum"
+                    fix = "--kind eis"
                 raise DataFormatError(
-                    f"{m.source}: the record has {len(m.data)} data row(s); --kind {kind} needs "
-                    "a time series of at least 2. Check that the export holds the whole run."
-                )
-            share = ANALYSE_SHARE / n
-            analysing = scaled(progress, READ_SHARE + k * share, READ_SHARE + (k + 1) * share)
-            analysing(f"analysing {_label(m)}", 0.0)
-            if kind == "symmetric":
-                res = _symmetric(m, stem, writer, opts, k, comparisons, notes, analysing)
-            elif kind == "cv":
-                res = _cv(m, stem, writer, opts, k, comparisons, notes, analysing)
-            else:
-                res = _battery(m, stem, writer, opts, k, kind, comparisons, notes, analysing)
-            results[_label(m)] = res
-            analysing(f"analysed {_label(m)}", 1.0)
-    inputs = {
-        "electrode area [cm2]": [None if a is None else a * 1e4 for a in opts["area_m2"]],
-        "mass [mg]": [None if g is None else g * 1e3 for g in opts["mass_g"]],
-        "thickness [um]": [None if t is None else t * 1e6 for t in opts["thickness_m"]],
-        "temperature [degC]": [None if t is None else t - 273.15 for t in opts["temperature_K"]],
-        "circuit": circuit,
-        "distribution of relaxation times": bool(drt),
-        "anode": anode,
-        "forecast until [h]": None if forecast is None else opts["forecast_s"] / 3600,
-        "forecast samples": opts["forecast_samples"] if forecast is not None else None,
-        "plateau window": opts["window"],
-        "reference cycle": reference_cycle,
-        "format": format,
-        "columns": dict(columns) if columns else None,
-        "sheet": sheet,
-    }
-    return write_summary(
-        writer,
-        _render,
-        progress,
-        READ_SHARE + ANALYSE_SHARE,
-        tic,
-        kind=kind,
-        files=[m.describe() for m in measurements],
-        inputs=inputs,
-        results=results,
-        comparisons=comparisons,
-        notes=notes,
-    )
+                    f"{p}: --kind {kind} needs {needs}, but this file holds {holds} only. Analyse it "
+                    f"with {fix}, in a run of its own if the other files are of another kind."
+                ) from None
+            measurements.append(m)
+            if write_data:
+                reading(f"writing tables/{stems[k]}.data.csv ({len(m.data)} rows)", 1.0)
+                writer.csv(f"tables/{stems[k]}.data.csv", m.data)
+            progress(f"read {p.name} ({len(m.data)} rows)", READ_SHARE * (k + 1) / n)
+        _label_inputs(measurements, paths)
+        notes: list[str] = [f"{_label(m)}: {note}" for m in measurements for note in m.notes]
+        comparisons: list[dict[str, Any]] = []
+        results: dict[str, Any] = {}
+        if kind == "eis":
+            analysing = scaled(progress, READ_SHARE, READ_SHARE + ANALYSE_SHARE)
+            results = _eis(measurements, stems, writer, opts, comparisons, notes, analysing)
+        else:
+            for k, (m, stem) in enumerate(zip(measurements, stems, strict=True)):
+                if m.kind != "timeseries":
+                    raise DataFormatError(
+                        f"{m.source}: --kind {kind} needs a time series (time, voltage, current); "
+                        "this file is an impedance spectrum. Use --kind eis."
+                    )
+                if len(m.data) < 2:  # was "time_s has 1 point(s)", an internal name
+                    raise DataFormatError(
+                        f"{m.source}: the record has {len(m.data)} data row(s); --kind {kind} needs "
+                        "a time series of at least 2. Check that the export holds the whole run."
+                    )
+                share = ANALYSE_SHARE / n
+                analysing = scaled(progress, READ_SHARE + k * share, READ_SHARE + (k + 1) * share)
+                analysing(f"analysing {_label(m)}", 0.0)
+                if kind == "symmetric":
+                    res = _symmetric(m, stem, writer, opts, k, comparisons, notes, analysing)
+                elif kind == "cv":
+                    res = _cv(m, stem, writer, opts, k, comparisons, notes, analysing)
+                else:
+                    res = _battery(m, stem, writer, opts, k, kind, comparisons, notes, analysing)
+                results[_label(m)] = res
+                analysing(f"analysed {_label(m)}", 1.0)
+        inputs = {
+            "electrode area [cm2]": [None if a is None else a * 1e4 for a in opts["area_m2"]],
+            "mass [mg]": [None if g is None else g * 1e3 for g in opts["mass_g"]],
+            "thickness [um]": [None if t is None else t * 1e6 for t in opts["thickness_m"]],
+            "temperature [degC]": [
+                None if t is None else t - 273.15 for t in opts["temperature_K"]
+            ],
+            "circuit": circuit,
+            "distribution of relaxation times": bool(drt),
+            "anode": anode,
+            "forecast until [h]": None if forecast is None else opts["forecast_s"] / 3600,
+            "forecast samples": opts["forecast_samples"] if forecast is not None else None,
+            "plateau window": opts["window"],
+            "reference cycle": reference_cycle,
+            "format": format,
+            "columns": dict(columns) if columns else None,
+            "sheet": sheet,
+        }
+        return write_summary(
+            writer,
+            _render,
+            progress,
+            READ_SHARE + ANALYSE_SHARE,
+            tic,
+            kind=kind,
+            files=[m.describe() for m in measurements],
+            inputs=inputs,
+            results=results,
+            comparisons=comparisons,
+            notes=notes,
+        )

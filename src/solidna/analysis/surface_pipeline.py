@@ -1009,7 +1009,16 @@ def _afm_map(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict[
             "(see the Flag column of the map table)."
         )
     if not good.any():
-        raise DataFormatError(f"{p}: no curve of the map could be fitted.")
+        # the first curve's own reason (e.g. "the force never rises above the noise": a map
+        # whose curves do not reach the surface) says what to change; "could not be fitted"
+        # alone did not
+        flags = table["Flag"].astype(str)
+        reason = next((f for f in flags if f), "")
+        raise DataFormatError(
+            f"{p}: no curve of the map could be fitted"
+            + (f"; the first curve's reason: {reason}" if reason else "")
+            + ". See the curves one by one with --kind afm-force."
+        )
     fig, (ax1, ax2) = figure_axes((10, 4), 1, 2)
     if np.isfinite(table["x [m]"]).all() and len(curves) > 1:
         grid, xs, ys = modulus_grid(table)
