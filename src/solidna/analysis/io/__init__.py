@@ -100,7 +100,14 @@ from solidna.analysis.io._table import (
     decodes,
     split_header,
 )
-from solidna.analysis.io.biologic import MPR_MAGIC, MPT_MAGICS, read_mpr, read_mpt, write_mpt
+from solidna.analysis.io.biologic import (
+    MPR_MAGIC,
+    MPT_MAGICS,
+    looks_like_mpt_columns,
+    read_mpr,
+    read_mpt,
+    write_mpt,
+)
 from solidna.analysis.io.cyclers import (
     NEWARE_MAGIC,
     is_ndax,
@@ -261,7 +268,8 @@ def detect_format(path: str | os.PathLike[str]) -> str:
             binary, lines = False, text.replace("\x00", "").splitlines()
         if not binary and lines:
             first = lines[0].strip()
-            if first in MPT_MAGICS:
+            # an .mpt exported without its header starts with EC-Lab's column line
+            if first in MPT_MAGICS or looks_like_mpt_columns(lines[0]):
                 fmt = "biologic-mpt"
             elif maccor_header_line(lines[:40]) is not None:
                 fmt = "maccor"

@@ -42,6 +42,7 @@ __all__ = [
     "plain_number",
     "cumulative_from_counter",
     "accumulate_counter",
+    "net_charge_from_step_counter",
     "finish_table",
     "no_data_rows",
     "one_line",
@@ -1236,8 +1237,22 @@ def finish_table(
             frame[CURRENT_DENSITY] = frame[CURRENT] / area_m2
         elif CURRENT_DENSITY in frame and CURRENT not in frame:
             frame[CURRENT] = frame[CURRENT_DENSITY] * area_m2
-    if CAPACITY in frame and CURRENT in frame and not _is_net_charge(frame, notes):
-        frame = frame.drop(columns=CAPACITY)
+    if CAPACITY in frame and CURRENT in frame:
+        verdict = _capacity_verdict(frame, notes)
+        if verdict == "per-step":
+            rebuilt = net_charge_from_step_counter(frame, notes)
+            if rebuilt is None:
+                verdict = "integrate"
+                if notes is not None:
+                    notes.append(
+                        "the capacity column is no per-step counter either (it does not restart "
+                        "at each step and rise through it): the capacity is integrated from the "
+                        "current instead."
+                    )
+            else:
+                frame[CAPACITY] = rebuilt
+        if verdict == "integrate":
+            frame = frame.drop(columns=CAPACITY)
     if CAPACITY not in frame and CURRENT in frame:
         frame[CAPACITY] = integrate_current(t, frame[CURRENT].to_numpy(dtype=float))
     for col in (CYCLE, STEP):
@@ -1264,13 +1279,17 @@ def finish_table(
 NET_CHARGE_MISMATCH = 0.1
 
 
-def _is_net_charge(frame: pd.DataFrame, notes: list[str] | None) -> bool:
-    """True when the table's capacity column behaves as the running net charge it stands for
-    (it rises on charge, falls on discharge, holds during rests); else a note says why not."""
+def _capacity_verdict(frame: pd.DataFrame, notes: list[str] | None) -> str:
+    """What the table's capacity column is: ``"net"`` when it behaves as the running net charge
+    it stands for (it rises on charge, falls on discharge, holds during rests, and counts the
+    current), ``"per-step"`` when it runs against the current's sign or moves while none flows
+    (a per-step or unsigned counter, :func:`net_charge_from_step_counter` tries it), or
+    ``"integrate"`` when it does not count the current at all; a note says why where it is not
+    ``"net"``."""
     q = frame[CAPACITY].to_numpy(dtype=float)
     i = frame[CURRENT].to_numpy(dtype=float)
     if q.size < 3 or not np.isfinite(q).all():
-        return True
+        return "net"
     dq, i_end = np.diff(q), i[1:]
     typical = np.percentile(np.abs(i), 90)
     flowing = np.abs(i_end) > 0.05 * typical
@@ -1278,14 +1297,124 @@ def _is_net_charge(frame: pd.DataFrame, notes: list[str] | None) -> bool:
     total = np.abs(dq).sum()
     share = np.abs(dq[against]).sum() / total if total > 0 else 0.0
     if share <= NET_CHARGE_MISMATCH:
-        return _counts_the_current(frame, dq, notes)
+        return "net" if _counts_the_current(frame, dq, notes) else "integrate"
     if notes is not None:
         notes.append(
             f"the capacity column does not behave as a running net charge: {share:.0%} of its "
             "change runs against the current's sign or happens while no current flows (a "
-            "per-step or unsigned counter). The capacity is integrated from the current instead."
+            "per-step or unsigned counter)."
         )
-    return False
+    return "per-step"
+
+
+#: Share [-] of a per-step counter's rise that may be lost to falls inside a step, or gained in
+#: steps without current, for the column to be read as one (a counter that restarts at each
+#: step only rises through it; a reading's last digit may jitter by far less).
+STEP_COUNTER_SLACK = 0.02
+#: Fraction [-] of the typical current (90th percentile of ``|I|``) below which a row carries
+#: no current when a file without a step column is cut into steps by the current's direction:
+#: well below a constant-voltage tail (a few % of the applied current), above a rest's noise.
+STEP_DIRECTION_FLOOR = 1e-3
+
+
+def net_charge_from_step_counter(frame: pd.DataFrame, notes: list[str] | None) -> np.ndarray | None:
+    """Running net charge [A h] from a capacity column that restarts at every step, unsigned.
+
+    Novonix's ``Capacity (Ah)``, Maccor's ``Capacity (AHr)`` and the per-step counters of Landt
+    and Arbin-style exports count each step's charge from zero, without a sign. Integrating the
+    current instead misses what happened between samples, far off on sparse records (a
+    constant-voltage tail saved every 10 min: the trapezoid between 24 mA and 0.6 mA counts
+    several times what the cycler counted). Each step's count takes the sign of the step's
+    current (charge +, a rest 0) and the steps are added up (:func:`accumulate_counter`; a
+    counter that runs on across a step change counts only what it rose by).
+
+    Steps are the instrument's (``Step`` and ``Cycle number`` where the table has them), else
+    runs of one current direction (:data:`STEP_DIRECTION_FLOOR`); a counter that falls back
+    within one starts a new one (at most one such restart per step). The column is read so only
+    when it behaves as such a counter: it rises through every step (falls lose at most
+    :data:`STEP_COUNTER_SLACK` of its rise), does not rise in steps without current or whose
+    current runs both ways, and counts at least :data:`COUNTER_STILL` of the charge the
+    integral of the current gives. Else None: the caller integrates the current.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The tidy table: ``Time [s]``, ``Current [A]`` (positive on charge), ``Capacity [A.h]``
+        (the file's counter, any sign), optionally ``Step`` and ``Cycle number``.
+    notes : list of str, optional
+        Receives what was done (appended to in place).
+
+    Returns
+    -------
+    numpy.ndarray of float or None
+        Running net charge [A h], or None when the column is no per-step counter.
+    """
+    q = frame[CAPACITY].to_numpy(dtype=float)
+    i = frame[CURRENT].to_numpy(dtype=float)
+    t = frame[TIME].to_numpy(dtype=float)
+    n = q.size
+    if n < 3 or not (np.isfinite(q).all() and np.isfinite(i).all()):
+        return None
+    mag = np.abs(q)
+    typical = float(np.percentile(np.abs(i), 90))
+    if typical <= 0:
+        return None
+    change = np.zeros(n, dtype=bool)
+    keys = {}
+    for col in (STEP, CYCLE):
+        if col in frame:
+            values = pd.to_numeric(frame[col], errors="coerce").ffill().fillna(-1.0).to_numpy()
+            if np.unique(values).size > 1:
+                keys[col] = values
+    source = "the file's step index"
+    if STEP not in keys:
+        # no step column (a cycle index alone holds both halves of a cycle): a step is a run of
+        # one current direction (rest, charge, discharge)
+        keys["direction"] = np.where(np.abs(i) > STEP_DIRECTION_FLOOR * typical, np.sign(i), 0.0)
+        source = "the current's direction (no step column)"
+    for key in keys.values():
+        change[1:] |= key[1:] != key[:-1]
+    rise = np.diff(mag)
+    # a counter that falls back inside a step (by more than a reading's jitter) has restarted
+    # there: a step change the table does not show (CC -> CV of one charge without a step
+    # column, both one direction)
+    fell = (rise < -STEP_COUNTER_SLACK * mag[:-1]) & ~change[1:]
+    if int(fell.sum()) > int(change.sum()) + 1:
+        # more restarts than steps: a quantity that falls through the steps (a net charge
+        # through a discharge, a state of charge), not a counter
+        return None
+    change[1:] |= fell
+    segment = np.cumsum(change)
+    inside = ~change[1:]
+    up = rise[inside & (rise > 0)].sum()
+    down = -rise[inside & (rise < 0)].sum()
+    if up <= 0 or down > STEP_COUNTER_SLACK * up:
+        return None
+    # each step's direction: the sign of its summed current. A step without current (a rest,
+    # its noise) or whose current runs both ways (pulses) gives none: the count must not rise
+    # there, as an unsigned count of such a step cannot be signed
+    sums = np.bincount(segment, weights=i)
+    sizes = np.bincount(segment, weights=np.abs(i))
+    one_way = np.abs(sums) >= (1 - 2 * STEP_COUNTER_SLACK) * sizes
+    flowing = sizes > STEP_DIRECTION_FLOOR * typical * np.bincount(segment)
+    sign = np.where(flowing & one_way, np.sign(sums), 0.0)[segment]
+    idle = inside & (sign[1:] == 0) & (rise > 0)
+    if rise[idle].sum() > STEP_COUNTER_SLACK * up:
+        return None  # it counts where no current flows one way: not a per-step charge counter
+    net = accumulate_counter(sign * mag, segment, mag)
+    integral = integrate_current(t, i)
+    counted = float(np.abs(np.diff(net)).sum())
+    expected = float(np.abs(np.diff(integral)).sum())
+    if expected > 0 and counted < COUNTER_STILL * expected:
+        return None
+    if notes is not None:
+        notes.append(
+            f"the capacity column restarts at each step ({int(segment[-1]) + 1} steps, from "
+            f"{source}): the running net charge is built from it, each step's count signed by "
+            f"its current (charge +). It ends at {net[-1]:.6g} A.h, where integrating the "
+            f"sampled current would give {integral[-1]:.6g} A.h."
+        )
+    return net
 
 
 #: Ratio [-] of the charge a capacity column counts to the charge the current gives (both

@@ -94,6 +94,7 @@ from solidna.errors import DataFormatError
 __all__ = [
     "read_mpr",
     "read_mpt",
+    "looks_like_mpt_columns",
     "write_mpt",
     "mpr_settings",
     "electrode_area",
@@ -104,6 +105,21 @@ __all__ = [
 
 MPR_MAGIC = b"BIO-LOGIC MODULAR FILE"
 MPT_MAGICS = ("EC-Lab ASCII FILE", "BT-Lab ASCII FILE")
+
+#: Names of EC-Lab's column line that only an EC-Lab/BT-Lab text export starts with: its time
+#: beside its mode or potential columns. An export saved without its header (EC-Lab's text
+#: export lets the header go; ImperialCollegeLondon/PyProBE's test file
+#: ``Sample_data_biologic_no_header.mpt``) starts with this line.
+_MPT_TIME = "time/s"
+_MPT_MARKS = {"mode", "ox/red", "Ns", "Ewe/V", "Ecell/V", "<Ewe>/V", "control/V/mA", "I/mA"}
+
+
+def looks_like_mpt_columns(line: str) -> bool:
+    """True for EC-Lab's tab-separated column line (``mode  ox/red ... time/s ...``), the first
+    line of an ``.mpt`` exported without its header."""
+    cells = {c.strip() for c in line.lstrip("\ufeff").rstrip("\r\n").split("\t")}
+    return _MPT_TIME in cells and len(cells & _MPT_MARKS) >= 2
+
 
 # Quantity -> EC-Lab column names, most direct first.
 _BIOLOGIC_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -920,23 +936,26 @@ def read_mpt(
         raw_head = [fh.readline() for _ in range(HEADER_COUNT_SEARCH_LINES)]
         raw_head[0] = raw_head[0].removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark
         first = raw_head[0].decode("latin-1").strip()
-        if first not in MPT_MAGICS:
+        headerless = first not in MPT_MAGICS and looks_like_mpt_columns(first)
+        if first not in MPT_MAGICS and not headerless:
             raise DataFormatError(
                 f"{path}: not an EC-Lab text export (first line {first[:40]!r}, expected "
                 f"{MPT_MAGICS[0]!r}). Read it with format='csv' and a column mapping."
             )
         found = [m for m in (_HEADER_LINES.search(b.decode("latin-1")) for b in raw_head) if m]
-        if not found:
+        if not found and not headerless:
             raise DataFormatError(
                 f"{path}: no 'Nb header lines : N' line in the first {HEADER_COUNT_SEARCH_LINES} "
                 "lines, so the length of the header is not known (EC-Lab writes it on line 2). "
                 "Export the file again from EC-Lab with its header, or read the table with "
                 "format='csv' and a column mapping."
             )
-        n_header = int(found[0].group(1))
+        # exported without its header: the column line is the only header line (EC-Lab counts
+        # the column line among the header lines)
+        n_header = 1 if headerless else int(found[0].group(1))
         head_bytes = [b for b in raw_head[:n_header] if b]
         head_bytes += [fh.readline() for _ in range(max(n_header - len(raw_head), 0))]
-    if n_header < 2 or len(head_bytes) < n_header or head_bytes[-1] == b"":
+    if n_header < (1 if headerless else 2) or len(head_bytes) < n_header or head_bytes[-1] == b"":
         raise DataFormatError(
             f"{path}: the header says {n_header} header lines but the file ends before them "
             "(truncated export). Export it again from EC-Lab."
@@ -951,6 +970,11 @@ def read_mpt(
     metadata: dict[str, Any] = {"instrument": "BioLogic (EC-Lab .mpt)"}
     _header_metadata(head, metadata)
     notes: list[str] = []
+    if headerless:
+        notes.append(
+            "an EC-Lab text export without its header (it starts with the column line): no "
+            "electrode area, technique, potential control or loops known from the file."
+        )
     area = area_m2
     am = _AREA.search(text)
     if am:

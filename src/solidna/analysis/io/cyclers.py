@@ -16,7 +16,10 @@ Maccor text (own readers).
   (``Test_Time(s)``, ``Voltage(V)``, ``Current(A)``, ``Charge_Capacity(Ah)``, ...); no dedicated
   reader is needed beyond pandas (openpyxl for ``.xlsx``). cellpy and navani read it too, but
   pull in whole frameworks (navani pins pandas < 3, which this project's environment cannot take).
-  Arbin's charge and discharge capacities count from zero in every cycle.
+  Arbin's charge and discharge capacities count from zero in every cycle. The raw channel table
+  (MITS Pro's ``Channel_Normal_Table``, as beep's test CSVs hold it) names the same quantities
+  without units (``Test_Time``, ``Current``, ``Voltage``, ``Charge_Capacity``): read in
+  Arbin's units (s, A, V, A.h), with a note (:data:`ARBIN_RAW_COLUMNS`).
 * **Maccor**: the tab-separated text export has no reader outside cellpy/navani (same reasons).
   Its current is unsigned; the mode column ``Md`` (``C`` charge, ``D`` discharge, ``R`` rest) gives
   the sign. ``Cap. [Ah]`` counts from zero in every step. ``TestTime`` is in minutes in the
@@ -84,6 +87,7 @@ __all__ = [
     "neware_net_charge",
     "NEWARE_MAGIC",
     "ARBIN_COLUMNS",
+    "ARBIN_RAW_COLUMNS",
     "COUNTER_MISMATCH_REL",
 ]
 
@@ -602,9 +606,36 @@ ARBIN_COLUMNS = {
 }
 
 
+#: Arbin's raw channel table (the ``Channel_Normal_Table`` of a MITS Pro ``.res`` database, as
+#: TRI-AMDD/beep's ``arbin_conversion.yaml`` and cellpy's ``arbin_res`` loader name its columns,
+#: and the CSV that beep's test file ``2017-05-09_test-TC-contact_CH33.csv`` holds): the same
+#: quantities without units in the names, stored in Arbin's base units (s, A, V, A.h, W.h).
+ARBIN_RAW_COLUMNS = {
+    "Test_Time": "time",
+    "Voltage": "voltage",
+    "Current": "current",
+    "Cycle_Index": "cycle",
+    "Step_Index": "step",
+    "Charge_Capacity": "charge",
+    "Discharge_Capacity": "discharge",
+}
+# Names only Arbin's raw table has beside those (one of them makes a unitless header Arbin's)
+_ARBIN_RAW_MARKS = {"Data_Point", "Step_Index", "Cycle_Index", "Charge_Capacity"}
+
+
+def _arbin_raw_layout(names: list[str]) -> bool:
+    """True for the header of Arbin's raw channel table (names without units)."""
+    cells = {str(c).strip() for c in names}
+    return {"Test_Time", "Voltage", "Current"} <= cells and bool(cells & _ARBIN_RAW_MARKS)
+
+
 def _arbin_columns(raw: pd.DataFrame) -> tuple[dict[str, str], list[str]]:
     """Quantity -> column of Arbin's own names in ``raw``, and the missing time, voltage and
     current names."""
+    if _arbin_raw_layout(list(raw.columns)):
+        names = {str(c).strip() for c in raw.columns}
+        need = {key: col for col, key in ARBIN_RAW_COLUMNS.items() if col in names}
+        return need, []
     # Newer exports write "Test Time (s)", "Voltage (V)" ...: compare without spaces.
     squeeze = {
         re.sub(r"\s+", "", str(c).strip()).replace("Test_Time", "TestTime"): str(c).strip()
@@ -632,6 +663,12 @@ def _arbin_missing(raw: pd.DataFrame) -> bool:
     return {"testtime", "voltage", "current"} <= stems
 
 
+def _arbin_capacity_column(raw: pd.DataFrame) -> str | None:
+    """The column ``Capacity(Ah)`` / ``Capacity (Ah)`` (Arbin's name for one capacity counter)
+    of ``raw``, or None."""
+    return next((str(c) for c in raw.columns if re.sub(r"\s+", "", str(c)) == "Capacity(Ah)"), None)
+
+
 def _arbin_frame(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     raw = raw.rename(columns=lambda c: str(c).strip())
     need, missing = _arbin_columns(raw)
@@ -654,12 +691,22 @@ def _arbin_frame(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     if "charge" in need and "discharge" in need:
         charge = np.nan_to_num(_numbers(raw[need["charge"]]))
         discharge = np.nan_to_num(_numbers(raw[need["discharge"]]))
-        cycle = raw[need["cycle"]].to_numpy() if "cycle" in need else np.zeros(len(raw))
+        cycle = _numbers(raw[need["cycle"]]) if "cycle" in need else np.zeros(len(raw))
+        # an index left empty (beep's raw Arbin CSV has no cycle or step index in its first
+        # rows) is no new cycle on every row: NaN != NaN restarted the counter at each row and
+        # summed its values
+        cycle = pd.Series(cycle).ffill().fillna(-1.0).to_numpy()
         # Arbin counts per cycle; a counter that drops inside a cycle (a resumed test) restarts
         # there too.
         restart = np.r_[True, cycle[1:] != cycle[:-1]]
         restart[1:] |= (np.diff(charge) < 0) | (np.diff(discharge) < 0)
         frame[CAPACITY] = cumulative_from_counter(charge - discharge, np.cumsum(restart))
+    elif (capacity := _arbin_capacity_column(raw)) is not None:
+        # one "Capacity (Ah)" column without the pair of counters (a table trimmed after the
+        # export, or another instrument's table with Arbin's names): dropping it made the
+        # current's integral the capacity, far off on sparse records; finish_table decides
+        # what it counts (net charge, per step, nothing)
+        frame[CAPACITY] = _numbers(raw[capacity])
     if "cycle" in need:
         frame[CYCLE] = raw[need["cycle"]].to_numpy()
     if "step" in need:
@@ -752,8 +799,23 @@ def arbin_measurement(
     """
     frame = _arbin_frame(raw, path)
     notes = list(notes or [])
-    if CAPACITY in frame:  # else finish_table integrates the current
+    if _arbin_raw_layout(list(raw.columns)):
+        used = [c for c in ARBIN_RAW_COLUMNS if c in {str(n).strip() for n in raw.columns}]
+        notes.append(
+            "Arbin's raw channel table (column names without units: "
+            + ", ".join(used)
+            + "): read in Arbin's units, time in s, current in A, voltage in V, capacities in "
+            "A.h (the units of MITS Pro's Channel_Normal_Table)."
+        )
+    need, _ = _arbin_columns(raw.rename(columns=lambda c: str(c).strip()))
+    if CAPACITY in frame and "charge" in need and "discharge" in need:
         notes.append("net capacity from Arbin's per-cycle charge and discharge capacities.")
+    elif CAPACITY in frame:
+        notes.append(
+            f"no charge and discharge capacity counters: the capacity from the column "
+            f"{_arbin_capacity_column(raw)!r}, checked against the current as any capacity "
+            "column."
+        )
     metadata = {"instrument": "Arbin", **(metadata or {})}
     table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
     return Measurement(table, "timeseries", "arbin", path, area_m2, metadata, notes)
@@ -762,7 +824,15 @@ def arbin_measurement(
 def looks_like_arbin_header(line: str) -> bool:
     """True for the first line of an Arbin CSV export."""
     squeezed = re.sub(r"\s+", "", line)
-    return "Test_Time(s)" in squeezed or ("TestTime(s)" in squeezed and "Current(A)" in squeezed)
+    if "Test_Time(s)" in squeezed or ("TestTime(s)" in squeezed and "Current(A)" in squeezed):
+        return True
+    # the raw channel table without units (ARBIN_RAW_COLUMNS), in any of the delimiters a CSV
+    # may have
+    text = line.lstrip("\ufeff").rstrip("\r\n")
+    return any(
+        _arbin_raw_layout([c.strip().strip('"') for c in text.split(sep)])
+        for sep in (",", ";", "\t")
+    )
 
 
 # --------------------------------------------------------------------------------------------
