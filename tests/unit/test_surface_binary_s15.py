@@ -65,19 +65,24 @@ def _creep_curve() -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     return data, f, retract
 
 
+def _meta(tmp_path, mode: str, points: int) -> dict:
+    """afmformats metadata of one curve of ``mode`` with ``points`` points."""
+    return {
+        "enum": 0,
+        "spring constant": K_N_M,
+        "imaging mode": mode,
+        "path": str(tmp_path / "curve.jpk-force"),
+        "point count": points,
+    }
+
+
 @pytest.mark.parametrize(("fmt", "name"), [("hdf5", "cc.h5"), ("tab", "cc.tab")])
 def test_creep_compliance_export_keeps_its_retract(tmp_path, fmt, name):
     """afmformats loads its own exports as force-distance curves whatever imaging mode they
     record: the dwell (segment 1) came back as the retract (120 points, the real 300-point
     retract dropped), silently. The recorded mode now picks the class; the dwell is noted."""
     data, f, retract = _creep_curve()
-    meta = {
-        "enum": 0,
-        "spring constant": K_N_M,
-        "imaging mode": "creep-compliance",
-        "path": str(tmp_path / "cc.jpk-force"),
-        "point count": len(data["force"]),
-    }
+    meta = _meta(tmp_path, "creep-compliance", len(data["force"]))
     p = tmp_path / name
     afmformats.AFMCreepCompliance(data=data, metadata=meta, diskcache=False).export_data(p, fmt=fmt)
     (c,) = read_force_curves(p)
@@ -95,13 +100,7 @@ def test_force_distance_curve_has_no_dwell_note(tmp_path):
     keep = data["segment"] != 1
     data = {k: v[keep] for k, v in data.items()}
     data["segment"] = (data["segment"] == 2).astype(np.uint8)
-    meta = {
-        "enum": 0,
-        "spring constant": K_N_M,
-        "imaging mode": "force-distance",
-        "path": str(tmp_path / "fd.jpk-force"),
-        "point count": 2 * len(TIP),
-    }
+    meta = _meta(tmp_path, "force-distance", 2 * len(TIP))
     p = tmp_path / "fd.h5"
     afmformats.AFMForceDistance(data=data, metadata=meta, diskcache=False).export_data(
         p, fmt="hdf5"
@@ -116,13 +115,7 @@ def test_force_curve_file_given_as_topography(tmp_path, fmt, name):
     """An afmformats export read as a topography was refused as "the file holds no height
     channel" or "is it a complete .di/.spm/.nid/.gwy file?": it now names the AFM kinds."""
     data, _, _ = _creep_curve()
-    meta = {
-        "enum": 0,
-        "spring constant": K_N_M,
-        "imaging mode": "force-distance",
-        "path": str(tmp_path / "fd.jpk-force"),
-        "point count": 2 * len(TIP),
-    }
+    meta = _meta(tmp_path, "force-distance", 2 * len(TIP))
     keep = data["segment"] != 1
     data = {k: v[keep] for k, v in data.items()}
     data["segment"] = (data["segment"] == 2).astype(np.uint8)
