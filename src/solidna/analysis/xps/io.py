@@ -8,7 +8,7 @@ VAMAS (ISO 14976)
     with blank lines; the standard is short and fixed, so a complete parser (REGULAR and IRREGULAR,
     experimental variables, several blocks) is less code than working around it. It is checked
     against ``vamas`` on the files both read (tests/unit/test_xps.py).
-PHI SmartSoft/MultiPak ``.pro`` (depth profile)
+PHI SmartSoft/MultiPak ``.pro`` (depth profile) and ``.spe`` (spectra; same layout)
     Our own reader: no maintained permissive reader serves it without pulling a whole NeXus stack
     (pynxtools-xps). The ASCII header (``SOFH`` ... ``EOFH``) describes the regions; the binary
     part starts with a table of 96-byte entries (point count, cycle count, unit, dtype, byte size
@@ -28,6 +28,18 @@ Text / CSV (CasaXPS "Export to ASCII", SPECS Prodigy ``.xy``, LG4X, lmfitxps-sty
     Avantage: ``Binding Energy (E)`` over ``eV``, the data column named by its unit ``Counts /
     s`` only) is paired with them cell by cell. A kinetic-energy axis needs the photon
     energy (``photon_energy_eV``, or ``hv=``, ``Excitation Energy``, ... in the header).
+
+Omicron EIS text export (a ``Region ... Sweeps Dwell ... Notes ... Sweeps-Acquired`` row over
+each region's settings, ``Layer`` rows, then ``Energy Counts``)
+    Read by the text reader: each region is named by its ``Notes`` cell and scaled by its own
+    dwell time and sweeps; layers switched off and regions flagged ``Empty`` are set aside.
+SPECS Prodigy ``.xy`` with "Separate Channel Data"
+    The detector channels of a scan (one table each) are summed into the scan's spectrum; a
+    ``FixedEnergies`` region (counts against a point index) is set aside. A Scienta SES 2-D
+    region (``Dimension 2``: one column per slice) is summed over its slices.
+Native binaries (SPECS ``.sle`` SQLite, SpecsLab 2 XML, Igor ``.ibw``/``.pxt``, Thermo ``.vgd``)
+    Refused, naming the format and the export to make. VAMAS blocks that are not photoemission
+    (``AES diff``, ``ISS``, ...) are set aside, or refused when no XPS/UPS block is left.
 
 Intensities are counts per second [s-1]: VAMAS counts, and text exports of raw counts that state
 their dwell time and number of scans, are divided by the dwell time times the number of scans
@@ -261,6 +273,7 @@ def read_vamas(path: str | os.PathLike[str]) -> list[XPSSpectrum]:
     r.skip(n_future_exp)
     n_blocks = r.int()
     spectra = []
+    aside: list[str] = []  # blocks that are not photoemission spectra, with the reason
     for b in range(n_blocks):
         if r.i < len(raw) and raw[r.i].strip().lower() == "end of experiment":
             # the file ends properly after fewer blocks than announced: an acquisition
@@ -271,11 +284,67 @@ def read_vamas(path: str | os.PathLike[str]) -> list[XPSSpectrum]:
                     "'end of experiment' (an acquisition stopped early): those are read."
                 )
             break
-        spectra.append(_vamas_block(r, p, b, exp_mode, scan_mode, exp_vars, n_future_block))
-        spectra[-1].metadata["header"] = header
+        block = _vamas_block(r, p, b, exp_mode, scan_mode, exp_vars, n_future_block)
+        block.metadata["header"] = header
+        why = _not_photoemission(block)
+        if why:
+            aside.append(f"block {b + 1} ({block.label}): {why}")
+            continue
+        spectra.append(block)
+    if not spectra and aside:
+        raise DataFormatError(
+            f"{p}: no block of the VAMAS file is a photoemission spectrum ({'; '.join(aside)}). "
+            "solidna's XPS analysis needs binding energies: an XPS or UPS block, with the "
+            "source energy recorded for a kinetic-energy axis."
+        )
     if not spectra:
         raise DataFormatError(f"{p}: the VAMAS file holds no blocks.")
+    for s in spectra:
+        if aside:
+            s.metadata.setdefault("notes", []).append(
+                "blocks set aside, not photoemission spectra: " + "; ".join(aside)
+            )
     return spectra
+
+
+#: ISO 14976 techniques that are not photoemission: their energy axis is not hv - binding
+#: energy. vamas' test file aes_staib.vms (Staib SuperCMA, "AES diff", source energy 0) was read
+#: as XPS from -2200 to -20 eV of "binding energy".
+_NOT_PHOTOEMISSION = (
+    "AES DIFF",
+    "AES DIR",
+    "EDX",
+    "ELS",
+    "FABMS",
+    "FABMS ENERGY SPEC",
+    "ISS",
+    "SIMS",
+    "SIMS ENERGY SPEC",
+    "SNMS",
+    "SNMS ENERGY SPEC",
+    "XRF",
+)
+#: A source energy above this [eV] is VAMAS's "not known" (1E37), not a photon energy.
+_VAMAS_UNKNOWN = 1e30
+
+
+def _not_photoemission(s: XPSSpectrum) -> str | None:
+    """Why a VAMAS block cannot be analysed as XPS (the note's text), or None."""
+    technique = str(s.metadata.get("technique", "")).strip()
+    if technique.upper() in _NOT_PHOTOEMISSION:
+        return (
+            f"technique {technique!r}, not photoemission (an Auger, ion or X-ray emission "
+            "spectrum has no binding-energy axis)"
+        )
+    hv = s.photon_energy_eV
+    if s.metadata.get("converted from kinetic energy") and not (
+        hv is not None and 0 < hv < _VAMAS_UNKNOWN
+    ):
+        return (
+            f"a kinetic-energy axis and no source energy recorded ({hv} eV): the binding "
+            "energy cannot be computed"
+        )
+    return None
 
 
 def _vamas_block(r: _Lines, p, b, exp_mode, scan_mode, exp_vars, n_future_block) -> XPSSpectrum:
@@ -537,8 +606,15 @@ _REGION = re.compile(
 _WORK_FUNCTION = re.compile(rf"work\s*function\s*(?:\[?\s*ev\s*\]?)?\s*[:=\t ]\s*{_NUMBER}", re.I)
 #: CasaXPS "Export to ASCII" starts a block with ``Cycle 0:Sample:Region`` (or ``Cycle 0:Region``).
 _CASA_CYCLE = re.compile(r"^cycle\s+\d+\s*:(?:[^\n]*:)?[ \t]*(\S[^\n:]*?)\s*$", re.I | re.M)
+#: ... and its sample, ``Cycle 15:NiO:Survey`` (pynxtools-xps' vms_txt_export.txt holds the
+#: regions of two samples, Ni and NiO, under the same region names).
+_CASA_SAMPLE = re.compile(r"^cycle\s+\d+\s*:[ \t]*([^\n:]*?)[ \t]*:[^\n:]*$", re.I | re.M)
 #: Scienta SES names the axis in its region header: ``Dimension 1 name=Binding Energy [eV]``.
 _DIMENSION_NAME = re.compile(r"^[#%\s]*dimension\s+1\s+name\s*=\s*(\S[^\n]*?)\s*$", re.I | re.M)
+#: A Scienta SES 2-D region: ``Dimension 2 name=Y-Scale [mm]`` (or an angle) and ``Dimension 2
+#: size=N``, written as N intensity columns beside the energy.
+_DIMENSION2_NAME = re.compile(r"^[#%\s]*dimension\s+2\s+name\s*=\s*(\S[^\n]*?)\s*$", re.I | re.M)
+_DIMENSION2_SIZE = re.compile(r"^[#%\s]*dimension\s+2\s+size\s*=\s*(\d+)\s*$", re.I | re.M)
 #: Section headers (Scienta ``[Data 1]``, ``[Info 1]``) name no column.
 _SECTION = re.compile(r"^\[[^\]]*\]$")
 #: A column named as the measured intensity. CasaXPS writes it beside its fit curves (components,
@@ -811,14 +887,139 @@ def _spectra_of_lines(
             own = _column_names(header)
             inherited = named if not own and len(named) == min(map(len, rows)) else []
             named = own or named
-            out += _text_table(
-                p, start, header, above, rows, photon_energy_eV, energy_axis, inherited
-            )
+            aside = _not_a_spectrum(own or inherited, header, above)
+            if aside:
+                file_notes.append(f"the table from line {start} {aside}: set aside")
+            else:
+                out += _text_table(
+                    p, start, header, above, rows, photon_energy_eV, energy_axis, inherited
+                )
         else:
             file_notes.append(f"{len(rows)} numeric row(s) from line {start} are not a spectrum")
         above += header
+    if not out:
+        raise DataFormatError(
+            f"{p}: no table of the file is a measured energy spectrum ("
+            + "; ".join(file_notes)
+            + "). Export the regions' spectra (energy and intensity columns)."
+        )
+    out = _sum_detector_channels(out)
     for s in out:
         s.metadata["notes"] = file_notes + s.metadata["notes"]
+    return out
+
+
+#: SPECS Prodigy's "Separate Channel Data: yes" writes each detector channel of a scan as its own
+#: table (``# Cycle: 0, Curve: 0, Scan: 0, Channel: 3``), all on the region's nominal energies.
+_CHANNEL = re.compile(r"^[#%\s]*cycle\s*:\s*\d+\s*,.*\bchannel\s*:\s*(\d+)\s*$", re.I | re.M)
+#: A first column that counts points or time, not energy: SPECS Prodigy writes ``ColumnLabels:
+#: index counts/s`` for a region of scan mode ``FixedEnergies`` (an alignment or a snapshot at a
+#: fixed analyser energy: a time series), which was read as 0 ... 2999 eV of "binding energy".
+_NOT_ENERGY_AXIS = re.compile(r"^(?:index|point(?:s|\s*no\.?)?|time|scan\s*mode)$", re.I)
+#: Prodigy's scan mode of such a region.
+_FIXED_ENERGIES = re.compile(r"^[#%\s]*scan\s+mode\s*:\s*fixedenergies\s*$", re.I | re.M)
+
+
+def _tabular_row(lines: list[str], first: str) -> dict[str, str] | None:
+    """The nearest (last) row of a settings table whose first name is ``first``, as ``{name:
+    value}`` (names lower-cased): Omicron EIS writes a row of names, ``Region Enabled DataFlag
+    Start End Step Sweeps Dwell ... Notes ...``, over each region's values, and ``Layer Enabled
+    DataFlag Notes Formula ...`` over each layer's."""
+    if not re.search(rf"(?im)^{re.escape(first)}\t", "\n".join(lines)):
+        return None  # the usual case, found at C speed (a Prodigy file has 10^5 header lines)
+    for i in range(len(lines) - 2, -1, -1):
+        if not lines[i][: len(first)].lower() == first:
+            continue
+        names = [c.strip().lower() for c in lines[i].split("\t")]
+        values = [c.strip() for c in lines[i + 1].split("\t")]
+        if len(names) >= 2 and names[0] == first and len(values) >= 2 and _is_number(values[0]):
+            # EIS drops the empty cells at the end of a row ("2<TAB>False<TAB><TAB>0)")
+            values += [""] * (len(names) - len(values))
+            return dict(zip(names, values, strict=False))
+    return None
+
+
+def _not_a_spectrum(names: list[str], header: list[str], above: list[str]) -> str | None:
+    """Why a table of a text file is not a measured energy spectrum (the note's text), or None.
+
+    An Omicron EIS layer switched off (``Layer ... Enabled False``: EIS writes its energies with
+    zeros) and a region flagged ``Empty`` (defined, never acquired: zeros) were read as spectra
+    beside the real ones (gxps skips them too); a Prodigy table whose first column is an index
+    or a time, not an energy, was read as a spectrum from 0 eV up.
+    """
+    layer = _tabular_row(header, "layer")
+    if layer is not None and layer.get("enabled", "").lower() == "false":
+        return f"(Omicron EIS layer {layer['layer']}) is a layer switched off (Enabled False)"
+    region = _tabular_row(above + header, "region")
+    if region is not None and region.get("dataflag", "").lower() == "empty":
+        return (
+            f"(Omicron EIS region {region['region']}, {region.get('notes') or 'unnamed'}) is "
+            "flagged Empty: defined but not acquired"
+        )
+    first = names[0].strip() if names else ""
+    named_energy = any(any(h in n.lower() + " " for h in _BE_HEADERS + _KE_HEADERS) for n in names)
+    if first and _NOT_ENERGY_AXIS.match(first) and not named_energy:
+        why = (
+            " (scan mode FixedEnergies: the analyser held at one energy, a time series)"
+            if _FIXED_ENERGIES.search("\n".join(header)) or _FIXED_ENERGIES.search("\n".join(above))
+            else ""
+        )
+        return f"counts against {first!r}, not an energy{why}"
+    return None
+
+
+def _sum_detector_channels(spectra: list[XPSSpectrum]) -> list[XPSSpectrum]:
+    """Spectra with the detector channels of each scan summed into one (SPECS Prodigy's
+    "Separate Channel Data: yes"): before, each channel came back as a spectrum of its own, and
+    a 24-channel survey became 24 surveys of a 24th of the signal each."""
+    out: list[XPSSpectrum] = []
+    group: list[XPSSpectrum] = []
+
+    def flush() -> None:
+        if not group:
+            return
+        first = group[0]
+        if len(group) == 1:
+            out.append(first)
+        else:
+            meta = dict(first.metadata)
+            meta.pop("detector channel", None)
+            meta["detector channels"] = len(group)
+            meta["notes"] = list(first.metadata.get("notes", [])) + [
+                f"the file gives each of the {len(group)} detector channels of the scan as its "
+                "own table (Separate Channel Data): their intensities are summed into the "
+                "scan's spectrum, as the acquisition program sums them"
+            ]
+            out.append(
+                XPSSpectrum(
+                    first.binding_energy_eV,
+                    np.sum([s.intensity_cps for s in group], axis=0),
+                    first.label,
+                    first.photon_energy_eV,
+                    first.cycle,
+                    first.sputter_time_s,
+                    meta,
+                    first.source,
+                )
+            )
+        group.clear()
+
+    for s in spectra:
+        channel = s.metadata.get("detector channel")
+        if channel is None:
+            flush()
+            out.append(s)
+            continue
+        if group and not (
+            channel == group[-1].metadata["detector channel"] + 1
+            and s.label == group[0].label
+            and s.binding_energy_eV.shape == group[0].binding_energy_eV.shape
+            and np.allclose(s.binding_energy_eV, group[0].binding_energy_eV)
+            and s.intensity_unit == group[0].intensity_unit
+        ):
+            flush()
+        group.append(s)
+    flush()
     return out
 
 
@@ -950,6 +1151,11 @@ def _text_table(
         )
         x = hv - x
     region = _last((_REGION, _CASA_CYCLE), own, before)
+    eis = _tabular_row(above + header, "region")
+    if region is None and eis is not None and _identifier(eis.get("notes", "")):
+        # Omicron EIS names a region in its "Notes" cell ("C1s", "survey"); before, every
+        # region of the file was labelled by the file's name
+        region = _identifier(eis["notes"])
     columns = [k for k in range(width) if k != axis and not is_be[k] and not is_ke[k]]
     columns, model_note = _data_columns(columns, names, axis)
     if model_note:
@@ -957,6 +1163,18 @@ def _text_table(
     columns, channel_note = _channel_sum(table, columns, names)
     if channel_note:
         notes.append(channel_note)
+    slices = _last((_DIMENSION2_SIZE,), own)  # the [Region n] block stands above [Data n]
+    if slices is not None and int(slices) > 1 and len(columns) == int(slices):
+        # Scienta SES writes a 2-D region (energy x detector slices or angles) as one column
+        # per slice; each came back as a spectrum of its own. XPS integrates over the slices.
+        dim2 = _last((_DIMENSION2_NAME,), own) or "dimension 2"
+        table = np.column_stack([table, table[:, columns].sum(axis=1)])
+        names = names + [""]
+        notes.append(
+            f"the region is a 2-D image of {slices} slices along {dim2!r} (Scienta 'Dimension "
+            "2'): the slices are summed into one spectrum, integrated over the detector"
+        )
+        columns = [table.shape[1] - 1]
     meta = {
         "header": "\n".join(above + header),
         "energy axis": axis_name,
@@ -969,9 +1187,15 @@ def _text_table(
         meta["converted from kinetic energy"] = True
     if region:
         meta["region"] = region
+    sample = _last((_CASA_SAMPLE,), own)  # "Cycle n:Sample:Region" heads its block
+    if sample and _identifier(sample):
+        meta["sample"] = _identifier(sample)
     scan = _last((_SCAN,), own)
     if scan is not None:
         meta["scan"] = int(scan)
+    channel = _last((_CHANNEL,), own)
+    if channel is not None:
+        meta["detector channel"] = int(channel)
     scales = {k: _intensity_scale(names[k] or f"column {k + 1}", header, above) for k in columns}
     unstated = [names[k] or f"column {k + 1}" for k in columns if scales[k][2] is None]
     if unstated:
@@ -1020,10 +1244,12 @@ def _text_table(
 
 def _tabular_setting(lines: list[str], keys: tuple[str, ...]) -> float | None:
     """A value from a settings table: a row of names over a row of values, tab-separated
-    (Omicron EIS ``Region ... Sweeps Dwell ... Sweeps-Acquired``); ``keys`` in order of
-    preference."""
-    for i, line in enumerate(lines[:-1]):
-        names = [c.strip().lower() for c in line.split("\t")]
+    (Omicron EIS ``Region ... Sweeps Dwell ... Sweeps-Acquired``), from the nearest (last)
+    such row; ``keys`` in order of preference."""
+    # the nearest row first: EIS writes one row per region, and the first region's sweeps
+    # were taken for every region (a 30-sweep region came out 30 times too intense)
+    for i in range(len(lines) - 2, -1, -1):
+        names = [c.strip().lower() for c in lines[i].split("\t")]
         values = lines[i + 1].split("\t")
         if len(names) < 2 or len(values) != len(names):
             continue
@@ -1399,6 +1625,54 @@ def read_xps_workbook(
     return out
 
 
+#: Native files of acquisition programs that solidna does not read, recognised by their start
+#: (or, for Igor's and Avantage's binaries, which have no fixed magic, their extension), with the
+#: export that does: before, each was read as text and refused with "no numeric rows" or "rows
+#: hold one number each", which sent the researcher looking for a fault in the data.
+_NATIVE_FORMATS: tuple[tuple[bytes | None, tuple[str, ...], str, str], ...] = (
+    (
+        b"SQLite format 3\x00",
+        (),
+        "an SQLite database (SPECS SpecsLab Prodigy .sle stores its experiments so)",
+        "in Prodigy, export the regions as .xy (XY-Serializer: Energy Axis 'Binding Energy', "
+        "Count Rate 'Counts per Second') or as VAMAS",
+    ),
+    (
+        b"<?xml",
+        (),
+        "an XML document (SPECS SpecsLab 2 .xml, or a NeXus/other XML export)",
+        "export the spectra from the acquisition program as VAMAS (.vms) or as a text table "
+        "(energy and intensity columns)",
+    ),
+    (
+        None,
+        (".ibw", ".pxt", ".pxp"),
+        "an Igor Pro binary wave/packed experiment (Scienta SES writes its regions so)",
+        "export the region from SES as text (.txt: its [Region]/[Data] blocks are read) or "
+        "open it in Igor and save the wave as a delimited text table",
+    ),
+    (
+        None,
+        (".vgd", ".vgp"),
+        "a Thermo Avantage binary DataSpace (.vgd) / project (.vgp)",
+        "in Avantage, export the spectra as the .avg text dump, to Excel, or as VAMAS",
+    ),
+)
+
+
+def _refuse_binary_format(p: Path, head: bytes) -> None:
+    """Refuse, with the export to make, an acquisition program's native file (see
+    :data:`_NATIVE_FORMATS`)."""
+    for magic, suffixes, what, fix in _NATIVE_FORMATS:
+        if (magic is not None and head.lstrip().startswith(magic)) or (
+            p.suffix.lower() in suffixes
+        ):
+            raise DataFormatError(
+                f"{p}: {what}, not a format solidna reads (VAMAS .vms/.npl, PHI .pro/.spe, "
+                f"Thermo Avantage .avg/.xlsx, or a text/CSV export). To analyse it, {fix}."
+            )
+
+
 def read_xps(
     path: str | os.PathLike[str],
     format: str | None = None,
@@ -1437,6 +1711,7 @@ def read_xps(
     if format is None:
         with open(p, "rb") as fh:  # the start only: the reader reads the whole file
             head = fh.read(800)
+        _refuse_binary_format(p, head)
         # re-saved as UTF-16 or with a UTF-8 byte-order mark, a VAMAS file starts otherwise
         start = _text_of(head).encode("latin-1", "replace")[:400].lstrip()
         if start.startswith(b"VAMAS"):
