@@ -378,3 +378,18 @@ def test_a_casaxps_export_of_two_samples_keeps_each_region_s_sample(tmp_path):
         ("Survey", "Ni"),
         ("Survey", "NiO"),
     ]
+
+
+def test_a_region_named_for_a_level_not_in_the_table_is_not_another_element():
+    """Scienta's region "Cu_3p" (68-84 eV; pynxtools-xps Cu-HHTP_0004.txt, Apache-2.0): Cu 3p is
+    not in species.toml, and the energy fallback took the region for Au 4f7/2, whose 84.0 eV
+    lies on the window's edge. A label naming a level keeps its word (none, for a level the
+    table lacks); "C_1s" is C 1s; a level on the window's edge no longer names the region."""
+    import numpy as np
+
+    from solidna.analysis.xps.species import level_of
+
+    assert level_of("Cu_3p", np.linspace(68.0, 84.0, 161)) is None
+    assert level_of("C_1s") == "C 1s"
+    assert level_of("region 3", np.linspace(68.0, 84.0, 161)) is None  # Au 4f7/2 on the edge
+    assert level_of("region 3", np.linspace(280.0, 295.0, 151)) == "C 1s"  # inside: named

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -80,7 +81,15 @@ def levels() -> dict[str, float]:
 
 
 def _norm(level: str) -> str:
-    return "".join(level.split()).lower()
+    # "C 1s", "C_1s" and "C1s" name one level (Scienta writes "Cu_3p")
+    return "".join(level.replace("_", " ").split()).lower()
+
+
+#: A label that names a core level itself (element, shell, subshell: "Cu 3p", "Ag3d5/2").
+_NAMED_LEVEL = re.compile(r"^([A-Z][a-z]?)\s*_?\s*(\d)\s*([spdf])(\d/2)?\b")
+#: A level's typical energy must lie this far inside a region [eV] to name the region from its
+#: energies: a window 68-84 eV (Cu 3p) was taken for Au 4f7/2 at its very edge (84.0 eV).
+_EDGE_MARGIN_EV = 1.0
 
 
 def level_of(label: str, energy_eV: np.ndarray | None = None) -> str | None:
@@ -104,11 +113,16 @@ def level_of(label: str, energy_eV: np.ndarray | None = None) -> str | None:
         base = _norm(lev).split("/")[0]  # "Sn 3d5/2" -> "sn3d5"
         if key == base or key.startswith(base) or (len(key) >= 3 and base.startswith(key)):
             return lev
+    if _NAMED_LEVEL.match((label or "").strip()):
+        # the label names a level the table does not hold (Cu 3p): none, rather than another
+        # element's level that happens to lie in the window
+        return None
     if energy_eV is not None and len(energy_eV) and np.ptp(energy_eV) < 80:
+        low, high = energy_eV.min() + _EDGE_MARGIN_EV, energy_eV.max() - _EDGE_MARGIN_EV
         inside = [
             (abs(be - float(np.mean(energy_eV))), lev)
             for lev, be in levels().items()
-            if energy_eV.min() <= be <= energy_eV.max()
+            if low <= be <= high
         ]
         if inside:
             return min(inside)[1]
