@@ -231,3 +231,23 @@ def test_energy_axis_is_checked(tmp_path, args, fragments) -> None:
     for fragment in fragments:
         assert fragment in text, text
     assert not out.exists()
+
+
+def test_a_text_export_of_raw_counts_is_judged_under_counting_noise(tmp_path):
+    """A text export of raw counts with its dwell time and scans (the header lines the reader
+    turns into counts per second): the counts per unit were not kept, so its fit was judged
+    against the measured scatter only. The reader now records them, and the two-peak model of
+    the two-peak spectrum passes the counting-noise test."""
+    from solidna.analysis.xps.io import read_xps
+
+    be, counts = _c1s_counts(seed=5)
+    path = tmp_path / "c1s.txt"
+    rows = "\n".join(f"{e:.2f}\t{c:.0f}" for e, c in zip(be, counts, strict=True))
+    path.write_text(
+        f"# Region: C 1s\n# Dwell Time: {DWELL_S}\n# Number of Scans: {SCANS}\n"
+        f"# Excitation Energy: 1486.6\nBinding Energy\tCounts\n{rows}\n"
+    )
+    (spectrum,) = read_xps(path)
+    assert spectrum.metadata["counts per unit [s]"] == pytest.approx(DWELL_S * SCANS)
+    fit = XPSFit(TWO_PEAKS, background="shirley").fit(spectrum)
+    assert fit.quality_["counting noise"]["judged"]

@@ -470,12 +470,16 @@ def _data_background(background: str, x: np.ndarray, y: np.ndarray, edge_points:
 
 def _counts_per_unit(spectrum) -> float | None:
     """Counts per unit of a spectrum's intensity [s]: 1 for raw counts, dwell time x number of
-    scans for a rate whose file states both (VAMAS), else None (not known)."""
+    scans for a rate whose file states both (VAMAS; a text export's raw counts turned into a
+    rate by the reader, ``counts per unit [s]``), else None (not known)."""
     if spectrum.intensity_unit == "counts":
         return 1.0
     meta = spectrum.metadata
     try:
-        k = float(meta.get("dwell [s]")) * float(meta.get("scans"))
+        if meta.get("counts per unit [s]") is not None:
+            k = float(meta["counts per unit [s]"])
+        else:
+            k = float(meta.get("dwell [s]")) * float(meta.get("scans"))
     except (TypeError, ValueError):
         return None
     return k if np.isfinite(k) and k > 0 else None

@@ -1235,6 +1235,9 @@ def _text_table(
                     intensity=column,
                     notes=notes + ([unit_note] if unit_note else []),
                     **{"intensity unit": unit},
+                    # raw counts turned into a rate: the counts per unit of it (dwell x scans),
+                    # which let a fit be judged under counting noise (XPSFit.quality_)
+                    **({"counts per unit [s]": divisor} if divisor != 1.0 else {}),
                 ),
                 source=p,
             )
