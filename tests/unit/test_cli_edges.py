@@ -86,7 +86,7 @@ def test_choices_are_listed_and_validated_by_the_parser() -> None:
     assert "[modified|pristine]" in help_text and "[discharge|cycle]" in help_text
     assert "[cycling|rate]" in run("simulate", "nvp", "--help").stdout
     analyze_help = run("analyze", "--help", env={"COLUMNS": "200"}).stdout
-    assert "[symmetric|eis|cv|na-co2|nvp|xps|afm-force|afm-map|topography]" in analyze_help
+    assert "[symmetric|eis|cv|na-co2|nvp|battery|xps|afm-force|afm-map|topography]" in analyze_help
     assert_user_error(
         run("simulate", "symmetric", "--anode", "modifed"),
         "--anode: 'modifed' is not one of modified, pristine. Did you mean 'modified'?",

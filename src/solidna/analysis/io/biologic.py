@@ -116,7 +116,18 @@ _MPT_MARKS = {"mode", "ox/red", "Ns", "Ewe/V", "Ecell/V", "<Ewe>/V", "control/V/
 
 def looks_like_mpt_columns(line: str) -> bool:
     """True for EC-Lab's tab-separated column line (``mode  ox/red ... time/s ...``), the first
-    line of an ``.mpt`` exported without its header."""
+    line of an ``.mpt`` exported without its header.
+
+    Parameters
+    ----------
+    line : str
+        The file's first line.
+
+    Returns
+    -------
+    bool
+        Whether it names ``time/s`` and at least two other columns only EC-Lab writes.
+    """
     cells = {c.strip() for c in line.lstrip("\ufeff").rstrip("\r\n").split("\t")}
     return _MPT_TIME in cells and len(cells & _MPT_MARKS) >= 2
 
