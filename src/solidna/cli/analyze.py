@@ -463,9 +463,9 @@ def analyze_command(
         typer.Argument(
             metavar="FILE...",
             help="Instrument files, read only (BioLogic, Neware, Arbin, Maccor, Gamry, ZPlot, "
-            "VersaStudio, Parstat, PowerSuite, Autolab, CHI, CSV; xps: VAMAS .vms/.npl, PHI "
-            ".pro, text; afm: JPK, Igor .ibw, AFM Workshop CSV; topography: .di/.spm, .nid, "
-            ".gwy).",
+            "CorrWare .cor, VersaStudio, Parstat, PowerSuite, Autolab, CHI, CSV; xps: VAMAS "
+            ".vms/.npl, PHI .pro/.spe, Omicron EIS, SPECS, Scienta and CasaXPS text; afm: JPK, "
+            "Igor .ibw, AFM Workshop CSV; topography: .di/.spm, .nid, .gwy).",
         ),
     ],
     kind: Annotated[
