@@ -1449,16 +1449,25 @@ def _read_joining_date_times(
         "dates and clock times written as two words between columns separated by white space "
         "(e.g. '05.05.2025 14:36:06') read as one cell each."
     )
+    return _parsed_table(
+        io.StringIO(text),
+        f"{path}: cannot parse it as a table of columns separated by white space, its dates and "
+        "clock times as one cell each",
+        "The file may be truncated; check it, or name its format with format=.",
+        sep="\t",
+        decimal=decimal,
+    )
+
+
+def _parsed_table(source: Any, what: str, fix: str, **kwargs: Any) -> pd.DataFrame:
+    """``pandas.read_csv(source, **kwargs)`` of a table already found in a file, its first column
+    never the index (rows ending in a delimiter); a table pandas cannot split into rows of
+    equal length is refused with ``what`` (the file and what it was read as), pandas' reason
+    and ``fix`` (what the user can do)."""
     try:
-        return pd.read_csv(
-            io.StringIO(text), sep="\t", decimal=decimal, index_col=False, low_memory=False
-        )
+        return pd.read_csv(source, index_col=False, low_memory=False, **kwargs)
     except (pd.errors.ParserError, ValueError) as exc:
-        raise DataFormatError(
-            f"{path}: cannot parse it as a table of columns separated by white space, its dates "
-            f"and clock times as one cell each ({exc}). The file may be truncated; check it, or "
-            "name its format with format=."
-        ) from None
+        raise DataFormatError(f"{what} ({exc}). {fix}") from None
 
 
 def _is_point_count(fields: list[str]) -> bool:
@@ -2350,16 +2359,17 @@ def _read_headerless(
     is read so: with more, which of them hold Z' and Z'' cannot be told from numbers alone (an
     OrigaLys ``.crv`` has nine, with Z' and -Z'' in the 7th and 8th).
     """
-    try:
-        raw = pd.read_csv(
-            path, sep=sep, header=None, decimal=decimal, index_col=False, skiprows=skip
-        )
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise DataFormatError(
-            f"{path}: its first line of numbers (line {skip + 1}) has no header, and the rows "
-            f"below do not form one table ({exc}). Add a header line naming the columns with "
-            "units, e.g. 'Frequency [Hz],Z_re [Ohm],Z_im [Ohm]'."
-        ) from None
+    raw = _parsed_table(
+        path,
+        f"{path}: its first line of numbers (line {skip + 1}) has no header, and the rows below "
+        "do not form one table",
+        "Add a header line naming the columns with units, e.g. "
+        "'Frequency [Hz],Z_re [Ohm],Z_im [Ohm]'.",
+        sep=sep,
+        header=None,
+        decimal=decimal,
+        skiprows=skip,
+    )
     raw = raw.dropna(axis=1, how="all")  # a delimiter at the end of each row
     raw.columns = range(raw.shape[1])
     f = pd.to_numeric(raw[0], errors="coerce").to_numpy(dtype=float) if raw.shape[1] else []
