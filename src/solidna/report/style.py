@@ -24,6 +24,7 @@ __all__ = [
     "PALETTE",
     "RC_PARAMS",
     "apply_style",
+    "label_log_axis",
 ]
 
 # Okabe-Ito colour-blind-safe palette.
@@ -94,3 +95,32 @@ def apply_style() -> None:
 
     mpl.rcParams.update(RC_PARAMS)
     mpl.rcParams["axes.prop_cycle"] = cycler(color=list(PALETTE))
+
+
+def label_log_axis(axis: Any, values: Any, max_ticks: int = 8) -> None:
+    """Put a log axis' ticks at the plotted ``values``, written as plain numbers (50, 100, 200).
+
+    Over a decade or two matplotlib labels a log axis "6x10^1, 2x10^2, 3x10^2 4x10^2" and the
+    labels run into each other; a handful of swept values (currents, thicknesses) read better
+    as the values themselves. With more than ``max_ticks`` distinct positive values the axis is
+    left as matplotlib draws it.
+
+    Parameters
+    ----------
+    axis : matplotlib.axis.Axis
+        ``ax.xaxis`` or ``ax.yaxis`` of a log-scaled axes.
+    values : array_like of float
+        The values plotted along the axis, in the axis' unit.
+    max_ticks : int, optional
+        Most distinct values given their own tick (default 8).
+    """
+    import math
+
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+
+    ticks = sorted({float(v) for v in values if math.isfinite(float(v)) and float(v) > 0})
+    if not 0 < len(ticks) <= max_ticks:
+        return
+    axis.set_major_locator(FixedLocator(ticks))
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    axis.set_minor_formatter(NullFormatter())

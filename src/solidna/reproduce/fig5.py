@@ -306,7 +306,13 @@ def _finish(fig: Any, ax: Any, **labels: str) -> Any:
 def _figures(discharges, gaps, mna, fresh, pri, bands=None) -> dict[str, Any]:
     import matplotlib.pyplot as plt
 
-    from solidna.report.style import MODIFIED, PAPER_MARKER, PRISTINE, apply_style
+    from solidna.report.style import (
+        MODIFIED,
+        PAPER_MARKER,
+        PRISTINE,
+        apply_style,
+        label_log_axis,
+    )
     from solidna.targets import get_target
 
     apply_style()
@@ -346,6 +352,7 @@ def _figures(discharges, gaps, mna, fresh, pri, bands=None) -> dict[str, Any]:
         **PAPER_MARKER,
         label="Lu 2019",
     )
+    label_log_axis(ax.xaxis, rates)
     figs["fig5d"] = _finish(
         fig,
         ax,

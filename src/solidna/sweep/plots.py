@@ -174,12 +174,14 @@ def _against(ds, name: str, axes: list[str], style: str):
     """``name`` against each varied quantity in ``axes`` (a line over a grid axis, dots over
     samples)."""
     from solidna.cells.base import _styled_axes
+    from solidna.report.style import label_log_axis
 
     fig, axs = _styled_axes((1.9 + 3.6 * len(axes), 3.6), ncols=len(axes))
     for ax, a in zip(np.atleast_1d(axs), axes, strict=True):
         ax.plot(ds[a].values, ds[name].values, style, ms=4)
         if ds[a].attrs.get("scale") == "log":
             ax.set_xscale("log")
+            label_log_axis(ax.xaxis, np.ravel(ds[a].values))
         ax.set_xlabel(_axis_label(ds, a))
         ax.set_ylabel(name)
     fig.tight_layout()
