@@ -605,126 +605,43 @@ def half_cell_parameter_values(
     %(anode)s
     state : dict, optional
         ``{"negative interphase thickness [m]": ..., "positive interphase thickness [m]": ...}``
-        to start from (default: the fresh cell).
+        to start from, film thicknesses [m] (default: the set's fresh cell; either key may be
+        left out).
 
     Returns
     -------
     dict
         Ready for ``pybamm.ParameterValues``: "Current function [A]" is a 1 C discharge and the
         voltage cut-offs are the paper's 2.5-3.8 V window (:class:`HalfCellSolver` makes the
-        three input parameters of each step).
+        three input parameters of each step). The set's entries stay in, and PyBaMM's names of
+        them ("Separator thickness [m]" for "SSE thickness [m]", ...) hold their numbers, from
+        the one table that :func:`link_set_entries` also reads.
     """
     from solidna.models.solve import symmetric_parameter_values
 
     check_choice("anode type", anode, ANODE_TYPES)
     check_cathode_fractions(parameters)
     p = symmetric_parameter_values(parameters, anode)  # SSE properties as in the symmetric cell
-    prefix = "Modified" if anode == "modified" else "Pristine"
     c_max = maximum_concentration_mol_m3(p)
-    c_e0 = p["Salt concentration [mol.m-3]"]
-    kappa = p["SSE conductivity [S.m-1]"]
-    d_salt = p["Salt diffusivity [m2.s-1]"]
-    area = p["Electrode area [m2]"]
-    q_nominal_Ah = areal_capacity_C_m2(p) * area / 3600
-    i0_na = p[f"{prefix} exchange-current density [A.m-2]"]
-    i0_nvp = p["NVP exchange-current density [A.m-2]"]
-    t_ref = p["Reference temperature [K]"]
-
-    e_na = f"{prefix} exchange-current density activation energy [J.mol-1]"
-    ocp = functools.partial(
-        ocp_nvp,
-        plateau_V=p["NVP plateau potential [V]"],
-        slope_V=p["NVP plateau slope [V]"],
-        tail_height_V=p["NVP tail height [V]"],
-        tail_width=p["NVP tail width [-]"],
-    )
-    st = dict(state or {})
-    L_na0 = st.get(
-        "negative interphase thickness [m]", p[f"{prefix} interphase initial thickness [m]"]
-    )
-    L_c0 = st.get(
-        "positive interphase thickness [m]", p["Positive interphase initial thickness [m]"]
-    )
-    brug = p["Positive electrode Bruggeman coefficient [-]"]
+    q_nominal_Ah = areal_capacity_C_m2(p) * p["Electrode area [m2]"] / 3600
     T = p["Temperature [K]"]
     values: dict[str, Any] = dict(p)
     values.update(
         {
-            # geometry (1 cm2 by default; results are per area or per gram)
-            "Negative electrode thickness [m]": p["NVP cell sodium foil thickness [m]"],
-            "Separator thickness [m]": p["SSE thickness [m]"],
-            "Electrode height [m]": math.sqrt(area),
-            "Electrode width [m]": math.sqrt(area),
             "Nominal cell capacity [A.h]": q_nominal_Ah,
             "Current function [A]": q_nominal_Ah,  # 1 C discharge
             "Contact resistance [Ohm]": series_resistance(anode),
             "Positive electrode current-driven LAM rate": positive_lam_rate,
             # sodium metal
             "Negative electrode OCP [V]": 0.0,
-            "Negative electrode conductivity [S.m-1]": p[
-                "NVP cell sodium metal conductivity [S.m-1]"
-            ],
             "Negative electrode OCP entropic change [V.K-1]": 0.0,
-            "Lithium metal partial molar volume [m3.mol-1]": p[
-                "NVP cell sodium metal molar volume [m3.mol-1]"
-            ],
-            # as in the symmetric cell: i0 = i0_ref sqrt(c/c0)
-            "Exchange-current density for lithium metal electrode [A.m-2]": functools.partial(
-                _na_exchange_current, i0=i0_na, c_e0=c_e0, e_a=p[e_na], t_ref=t_ref
-            ),
-            "Negative electrode charge transfer coefficient": p["Charge-transfer coefficient [-]"],
-            "Negative electrode double-layer capacity [F.m-2]": p[
-                "Double-layer capacitance [F.m-2]"
-            ],
             # NVP
-            "Positive electrode thickness [m]": p["Positive electrode thickness [m]"],
-            "Positive electrode conductivity [S.m-1]": p["Positive electrode conductivity [S.m-1]"],
             "Maximum concentration in positive electrode [mol.m-3]": c_max,
-            "Positive particle diffusivity [m2.s-1]": functools.partial(
-                _nvp_diffusivity,
-                d=p["NVP diffusivity [m2.s-1]"],
-                e_a=p["NVP diffusivity activation energy [J.mol-1]"],
-                t_ref=t_ref,
-            ),
-            "Positive electrode OCP [V]": ocp,
-            "Positive electrode porosity": p["Positive electrode porosity [-]"],
-            "Positive electrode active material volume fraction": p[
-                "Positive electrode active material volume fraction [-]"
-            ],
-            "Positive particle radius [m]": p["NVP particle radius [m]"],
-            "Positive electrode Bruggeman coefficient (electrolyte)": brug,
-            "Positive electrode Bruggeman coefficient (electrode)": brug,
             "Positive electrode OCP entropic change [V.K-1]": 0.0,
-            "Positive electrode charge transfer coefficient": p[
-                "NVP charge-transfer coefficient [-]"
-            ],
-            "Positive electrode exchange-current density [A.m-2]": functools.partial(
-                _nvp_exchange_current,
-                i0=i0_nvp,
-                c_e0=c_e0,
-                e_a=p["NVP exchange-current density activation energy [J.mol-1]"],
-                t_ref=t_ref,
-            ),
-            "Positive electrode double-layer capacity [F.m-2]": p[
-                "Double-layer capacitance [F.m-2]"
-            ],
-            "Initial concentration in positive electrode [mol.m-3]": p[
-                "NVP initial stoichiometry [-]"
-            ]
-            * c_max,
             # SSE membrane = "separator" of pure electrolyte
             "Separator porosity": 1.0,
             "Separator Bruggeman coefficient (electrolyte)": 1.5,
             "Separator Bruggeman coefficient (electrode)": 1.5,
-            "Initial concentration in electrolyte [mol.m-3]": c_e0,
-            "Cation transference number": p["Cation transference number [-]"],
-            # the SSE at the SPMe's (ambient) temperature, from the values quoted at T
-            "Electrolyte diffusivity [m2.s-1]": functools.partial(
-                _sse_property, value=d_salt, temperature_power=1
-            ),
-            "Electrolyte conductivity [S.m-1]": functools.partial(
-                _sse_property, value=kappa, temperature_power=0
-            ),
             "Thermodynamic factor": 1.0,
             # thermal (isothermal SPMe)
             "Ambient temperature [K]": T,
@@ -739,11 +656,20 @@ def half_cell_parameter_values(
             "Upper voltage cut-off [V]": DEFAULT_UPPER_CUTOFF_V,
             "Open-circuit voltage at 0% SOC [V]": 2.5,
             "Open-circuit voltage at 100% SOC [V]": 3.8,
-            # interphases
-            "Initial negative interphase thickness [m]": L_na0,
-            "Initial positive interphase thickness [m]": L_c0,
         }
     )
+    # PyBaMM's names of the set's entries, from the table that link_set_entries also reads:
+    # evaluated with the values' own look-up they hold the entries' numbers
+    prefix = "Modified" if anode == "modified" else "Pristine"
+    values.update(
+        {name: copy(values.__getitem__) for name, copy in _copied_entries(prefix).items()}
+    )
+    # a state to start from replaces the fresh films (unlike the entry, so it stays a number in
+    # the export: link_set_entries links a copy only where it equals the entry)
+    start = dict(state or {})
+    for key in ("negative interphase thickness [m]", "positive interphase thickness [m]"):
+        if key in start:
+            values[f"Initial {key}"] = start[key]
     return values
 
 
@@ -753,15 +679,22 @@ def _sqrt(x: Any) -> Any:
     return pybamm.sqrt(x) if isinstance(x, pybamm.Symbol) else math.sqrt(x)
 
 
+# The half-cell's PyBaMM names of the set's entries, written once: half_cell_parameter_values
+# evaluates each with the values' look-up (the numbers), link_set_entries with pybamm.Parameter
+# (the links of the export). Written twice before, an entry added to one place and not the other
+# silently stayed a copy that a change of the set's entry did not reach.
 def _copied_entries(prefix: str) -> dict[str, Callable[[Callable[[str], Any]], Any]]:
-    """The half-cell's PyBaMM-named values that are copies of the set's entries (or a product
-    of them), as functions of a look-up ``get``: ``pybamm.Parameter`` gives the link, the
-    values' own look-up the number the copy must equal (:func:`link_set_entries`)."""
+    """PyBaMM name -> its value as a function of a look-up ``get`` of the set's entries: a copy
+    of an entry, an expression of entries, or a ``functools.partial`` whose keywords are
+    entries. ``prefix`` ("Modified" or "Pristine") picks the anode's entries."""
+    t_ref = "Reference temperature [K]"
     return {
+        # geometry (1 cm2 by default; results are per area or per gram); PyBaMM's area is
+        # height x width, a square of the set's electrode area
         "Separator thickness [m]": lambda get: get("SSE thickness [m]"),
-        # PyBaMM's area is height x width (a square of the set's electrode area)
         "Electrode height [m]": lambda get: _sqrt(get("Electrode area [m2]")),
         "Electrode width [m]": lambda get: _sqrt(get("Electrode area [m2]")),
+        # sodium metal; as in the symmetric cell: i0 = i0_ref sqrt(c/c0)
         "Negative electrode thickness [m]": lambda get: get("NVP cell sodium foil thickness [m]"),
         "Negative electrode conductivity [S.m-1]": lambda get: get(
             "NVP cell sodium metal conductivity [S.m-1]"
@@ -769,20 +702,40 @@ def _copied_entries(prefix: str) -> dict[str, Callable[[Callable[[str], Any]], A
         "Lithium metal partial molar volume [m3.mol-1]": lambda get: get(
             "NVP cell sodium metal molar volume [m3.mol-1]"
         ),
+        "Exchange-current density for lithium metal electrode [A.m-2]": lambda get: (
+            functools.partial(
+                _na_exchange_current,
+                i0=get(f"{prefix} exchange-current density [A.m-2]"),
+                c_e0=get("Salt concentration [mol.m-3]"),
+                e_a=get(f"{prefix} exchange-current density activation energy [J.mol-1]"),
+                t_ref=get(t_ref),
+            )
+        ),
         "Negative electrode charge transfer coefficient": lambda get: get(
             "Charge-transfer coefficient [-]"
         ),
         "Negative electrode double-layer capacity [F.m-2]": lambda get: get(
             "Double-layer capacitance [F.m-2]"
         ),
-        "Positive electrode double-layer capacity [F.m-2]": lambda get: get(
-            "Double-layer capacitance [F.m-2]"
+        # NVP
+        "Positive particle diffusivity [m2.s-1]": lambda get: functools.partial(
+            _nvp_diffusivity,
+            d=get("NVP diffusivity [m2.s-1]"),
+            e_a=get("NVP diffusivity activation energy [J.mol-1]"),
+            t_ref=get(t_ref),
         ),
-        "Positive particle radius [m]": lambda get: get("NVP particle radius [m]"),
+        "Positive electrode OCP [V]": lambda get: functools.partial(
+            ocp_nvp,
+            plateau_V=get("NVP plateau potential [V]"),
+            slope_V=get("NVP plateau slope [V]"),
+            tail_height_V=get("NVP tail height [V]"),
+            tail_width=get("NVP tail width [-]"),
+        ),
         "Positive electrode porosity": lambda get: get("Positive electrode porosity [-]"),
         "Positive electrode active material volume fraction": lambda get: get(
             "Positive electrode active material volume fraction [-]"
         ),
+        "Positive particle radius [m]": lambda get: get("NVP particle radius [m]"),
         "Positive electrode Bruggeman coefficient (electrolyte)": lambda get: get(
             "Positive electrode Bruggeman coefficient [-]"
         ),
@@ -792,14 +745,33 @@ def _copied_entries(prefix: str) -> dict[str, Callable[[Callable[[str], Any]], A
         "Positive electrode charge transfer coefficient": lambda get: get(
             "NVP charge-transfer coefficient [-]"
         ),
+        "Positive electrode exchange-current density [A.m-2]": lambda get: functools.partial(
+            _nvp_exchange_current,
+            i0=get("NVP exchange-current density [A.m-2]"),
+            c_e0=get("Salt concentration [mol.m-3]"),
+            e_a=get("NVP exchange-current density activation energy [J.mol-1]"),
+            t_ref=get(t_ref),
+        ),
+        "Positive electrode double-layer capacity [F.m-2]": lambda get: get(
+            "Double-layer capacitance [F.m-2]"
+        ),
         "Initial concentration in positive electrode [mol.m-3]": lambda get: (
             get("NVP initial stoichiometry [-]")
             * get("Maximum concentration in positive electrode [mol.m-3]")
         ),
+        # the SSE (the "separator" and the cathode's pores), at the SPMe's (ambient)
+        # temperature from the values quoted at "Temperature [K]"
         "Initial concentration in electrolyte [mol.m-3]": lambda get: get(
             "Salt concentration [mol.m-3]"
         ),
         "Cation transference number": lambda get: get("Cation transference number [-]"),
+        "Electrolyte diffusivity [m2.s-1]": lambda get: functools.partial(
+            _sse_property, value=get("Salt diffusivity [m2.s-1]"), temperature_power=1
+        ),
+        "Electrolyte conductivity [S.m-1]": lambda get: functools.partial(
+            _sse_property, value=get("SSE conductivity [S.m-1]"), temperature_power=0
+        ),
+        # interphases of the fresh cell
         "Initial negative interphase thickness [m]": lambda get: get(
             f"{prefix} interphase initial thickness [m]"
         ),
@@ -809,41 +781,17 @@ def _copied_entries(prefix: str) -> dict[str, Callable[[Callable[[str], Any]], A
     }
 
 
-def _copied_keywords(prefix: str) -> dict[str, dict[str, str]]:
-    """The half-cell's functional parameters (``functools.partial``) whose keyword arguments are
-    copies of the set's entries: PyBaMM name -> {keyword: the set's entry}."""
-    temperature = {"t_ref": "Reference temperature [K]"}
-    return {
-        "Electrolyte conductivity [S.m-1]": {"value": "SSE conductivity [S.m-1]"},
-        "Electrolyte diffusivity [m2.s-1]": {"value": "Salt diffusivity [m2.s-1]"},
-        "Exchange-current density for lithium metal electrode [A.m-2]": {
-            "i0": f"{prefix} exchange-current density [A.m-2]",
-            "c_e0": "Salt concentration [mol.m-3]",
-            "e_a": f"{prefix} exchange-current density activation energy [J.mol-1]",
-        }
-        | temperature,
-        "Positive particle diffusivity [m2.s-1]": {
-            "d": "NVP diffusivity [m2.s-1]",
-            "e_a": "NVP diffusivity activation energy [J.mol-1]",
-        }
-        | temperature,
-        "Positive electrode exchange-current density [A.m-2]": {
-            "i0": "NVP exchange-current density [A.m-2]",
-            "c_e0": "Salt concentration [mol.m-3]",
-            "e_a": "NVP exchange-current density activation energy [J.mol-1]",
-        }
-        | temperature,
-        "Positive electrode OCP [V]": {
-            "plateau_V": "NVP plateau potential [V]",
-            "slope_V": "NVP plateau slope [V]",
-            "tail_height_V": "NVP tail height [V]",
-            "tail_width": "NVP tail width [-]",
-        },
-    }
-
-
-def _same_number(a: Any, b: Any) -> bool:
-    return isinstance(a, numbers.Real) and isinstance(b, numbers.Real) and a == b
+def _holds_copy(value: Any, copy: Any) -> bool:
+    """Whether ``value`` is the number ``copy``, or the same function with the same numbers as
+    the ``functools.partial`` ``copy``."""
+    if isinstance(value, functools.partial) and isinstance(copy, functools.partial):
+        return (
+            value.func is copy.func
+            and value.args == copy.args
+            and value.keywords.keys() == copy.keywords.keys()
+            and all(_holds_copy(value.keywords[k], v) for k, v in copy.keywords.items())
+        )
+    return isinstance(value, numbers.Real) and isinstance(copy, numbers.Real) and value == copy
 
 
 @fill_doc
@@ -875,19 +823,13 @@ def link_set_entries(values: Mapping[str, Any], anode: str) -> dict[str, Any]:
     check_choice("anode type", anode, ANODE_TYPES)
     prefix = "Modified" if anode == "modified" else "Pristine"
     out = dict(values)
-    for name, expression in _copied_entries(prefix).items():
-        if name in out and _same_number(out[name], expression(out.__getitem__)):
-            out[name] = expression(pybamm.Parameter)
-    for name, keywords in _copied_keywords(prefix).items():
-        function = out.get(name)
-        if isinstance(function, functools.partial) and all(
-            _same_number(function.keywords.get(keyword), out.get(entry))
-            for keyword, entry in keywords.items()
-        ):
-            links = {keyword: pybamm.Parameter(entry) for keyword, entry in keywords.items()}
-            out[name] = functools.partial(
-                function.func, *function.args, **function.keywords | links
-            )
+    for name, copy in _copied_entries(prefix).items():
+        try:
+            fresh = copy(out.__getitem__)  # what half_cell_parameter_values put there
+        except KeyError:  # an entry missing from the values: nothing to link to
+            continue
+        if name in out and _holds_copy(out[name], fresh):
+            out[name] = copy(pybamm.Parameter)
     return out
 
 
