@@ -95,18 +95,23 @@ def _model_time_constants(ps: ParameterSet) -> dict[str, dict[str, float]]:
 def _drt_figure(drts: dict, taus: dict):
     import matplotlib.pyplot as plt
 
+    from solidna.analysis.drt import BAND_LEVEL
     from solidna.report.style import MODIFIED, PRISTINE, apply_style
 
     apply_style()
     colours = {"modified": MODIFIED, "pristine": PRISTINE}
     titles = {"modified": "M-Na|M-Na", "pristine": "Na|Na"}
     styles = {"initial": "-", "after 24 h rest": "--", "after cycling": ":"}
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.8))
     for ax, anode in zip(axes, ("pristine", "modified"), strict=True):
+        band_label = f"{BAND_LEVEL:.0%} band (bootstrap)"
         for (an, label), res in drts.items():
             if an != anode:
                 continue
-            ax.fill_between(res.tau_s, res.band[0], res.band[1], color="0.88", lw=0)
+            ax.fill_between(
+                res.tau_s, res.band[0], res.band[1], color="0.88", lw=0, label=band_label
+            )
+            band_label = None  # one legend entry for the spectra's bands
             ax.plot(res.tau_s, res.gamma, styles[label], color=colours[anode], label=label)
         for key, name in (("tau_f", "film R_f C_f"), ("tau_ct", "charge transfer R_ct C_dl")):
             ls = (0, (1, 2)) if key == "tau_ct" else (0, (5, 3))
@@ -117,7 +122,8 @@ def _drt_figure(drts: dict, taus: dict):
         ax.set_xlabel("tau [s]")
         ax.set_ylabel("gamma [Ohm cm$^2$]")
         ax.set_title(titles[anode])
-        ax.legend(fontsize=8, loc="upper left")
+        # below the axes: inside, the labels ran across the peaks
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
     fig.suptitle("Fig. 4e (model): distribution of relaxation times, 1 MHz - 0.1 Hz")
     fig.tight_layout()
     return fig
@@ -449,7 +455,7 @@ def _figures(mna, na, cv_m, cv_p, eis, s18, mna_band=None) -> dict[str, Any]:
     figs["fig4h"] = fig
 
     # ---- Fig. 4e: Nyquist plots ------------------------------------------------------------------
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 5.2))
     styles = {"initial": "-", "after 24 h rest": "--", "after cycling": ":"}
     for ax, anode in zip(axes, ("pristine", "modified"), strict=True):
         for label, item in eis[anode].items():
@@ -485,7 +491,8 @@ def _figures(mna, na, cv_m, cv_p, eis, s18, mna_band=None) -> dict[str, Any]:
         ax.set_title(labels[anode])
         # equal aspect so that the interphase arc looks like the semicircle it is
         ax.set_aspect("equal", adjustable="datalim")
-        ax.legend(fontsize=8, loc="upper left")
+        # below the axes: inside, the paper's label ran across the arcs it labels
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
     fig.suptitle("Fig. 4e (model): impedance, 1 MHz - 0.1 Hz")
     fig.tight_layout()
     figs["fig4e"] = fig
