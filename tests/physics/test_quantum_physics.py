@@ -40,10 +40,8 @@ HARTREE_KCAL = 627.509
 PCM_EQUALITY_TOL_EH = 1e-8
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOLIDNA_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("SOLIDNA_NO_CACHE", raising=False)
+# every computation in a cache of its own, never the user's (fixture in tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("private_cache")
 
 
 @pytest.fixture(scope="module")

@@ -28,10 +28,8 @@ runner = CliRunner()
 TINY_MD = MD_LEVELS["test"].replace(duration_fs=10.0, seeds=(1, 2))
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOLIDNA_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("SOLIDNA_NO_CACHE", raising=False)
+# every computation in a cache of its own, never the user's (fixture in tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("private_cache")
 
 
 def _candidate(name: str, cf: int, lumo_na: float, homo: float = -8.5, has_cf=True) -> Candidate:

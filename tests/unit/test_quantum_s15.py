@@ -22,10 +22,8 @@ from solidna.quantum.screen import ScreenResult, parse_molecules
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOLIDNA_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("SOLIDNA_NO_CACHE", raising=False)
+# every computation in a cache of its own, never the user's (fixture in tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("private_cache")
 
 
 @pytest.mark.parametrize(
