@@ -15,9 +15,9 @@ its sensitivities but not fitted: no free parameter can bring it to the paper's 
 CO2 reduction fast (``Cathode reduction exchange-current density``, assumed in the fast limit,
 see ``na_co2.toml``) the cycle-1 voltage is E0 minus the anode-film and SSE losses, which the
 Fig. 3 and Fig. 4 calibrations fix; a slower reduction only lowers it, so the target bounds the
-exchange current from below and determines no value. Model values come from :mod:`solidna.calibrate.experiments`, the functions the figure
-module reports. Run ``python -m solidna.calibrate.na_co2`` to regenerate
-``fitted_na_co2.toml``.
+exchange current from below and determines no value. Model values come from
+:mod:`solidna.calibrate.experiments`, the functions the figure module reports. Run
+``python -m solidna.calibrate.na_co2`` to regenerate ``fitted_na_co2.toml``.
 """
 
 from __future__ import annotations

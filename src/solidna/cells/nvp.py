@@ -101,9 +101,10 @@ class NVPResult(Result):
         ``Time [h]``, ``Current density [mA.cm-2]`` (positive on discharge), ``Voltage [V]``,
         ``Cycle``.
     cycle_table : pandas.DataFrame
-        The per-cycle table that :meth:`cycles` returns: one row per cycle (index ``Cycle``): C-rate, charge and discharge capacity [mAh/g],
-        coulombic efficiency, interphase resistances [Ohm cm2], remaining NVP fraction and time
-        [h] at the end of the cycle; ``Interpolated``: True for the cycles a jumped run skipped.
+        The per-cycle table that :meth:`cycles` returns: one row per cycle (index ``Cycle``):
+        C-rate, charge and discharge capacity [mAh/g], coulombic efficiency, interphase
+        resistances [Ohm cm2], remaining NVP fraction and time [h] at the end of the cycle;
+        ``Interpolated``: True for the cycles a jumped run skipped.
     status : str
         ``"completed"``, or why the protocol stopped (e.g. the voltage is beyond the cut-off as
         soon as the current flows).
@@ -480,8 +481,9 @@ class _NVPBlocks:
     them relax within the first cycle after a jump (:data:`NVP_SETTLING_CYCLES`). Each entry is
     scaled by the size of its variable after the first cycle, so that one tolerance fits all;
     the running counters (time, charge passed, sodium lost with the NVP), which only report, by
-    :data:`COUNTER_ATOL_CYCLES` of one cycle's worth as their absolute tolerance. Outputs per cycle: charge and discharge capacity
-    [mAh/g], both margins (a cell that can no longer cycle has none left).
+    :data:`COUNTER_ATOL_CYCLES` of one cycle's worth as their absolute tolerance. Outputs per
+    cycle: charge and discharge capacity [mAh/g], both margins (a cell that can no longer cycle
+    has none left).
 
     The first block resolves :data:`FIRST_BLOCK_CYCLES` cycles: the first charge starts from the
     as-assembled NVP and is longer than the others, so the per-cycle change is read after it.

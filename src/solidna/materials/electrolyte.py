@@ -787,8 +787,8 @@ def arrhenius_slope(
 def activation_energy_from_slope(slope_K_per_1000: float) -> float:
     """Activation energy [eV] from the Arrhenius slope of log10(sigma) vs 1000/T [K/1000].
 
-    ``E_a = -slope * 1000 * ln(10) * k_B`` (worked example from the paper, Fig. 3g: -1.63383 gives 0.324 eV; documentation
-    only - the model's slope is computed, see arrhenius_slope).
+    ``E_a = -slope * 1000 * ln(10) * k_B`` (worked example from the paper, Fig. 3g: -1.63383
+    gives 0.324 eV; documentation only - the model's slope is computed, see arrhenius_slope).
 
     Parameters
     ----------

@@ -152,7 +152,8 @@ def _drt_caption(drts: dict, taus: dict) -> str:
         f"({tm['tau_f']:.2g} s) and charge transfer ({tm['tau_ct']:.2g} s) differ by a factor "
         f"{tm['tau_f'] / tm['tau_ct']:.1f}, and charge transfer holds only "
         f"~{100 * tm['ct_share']:.0f} % of the resistance: they give one peak, the arc the paper "
-        f"reports as one Rct. Salt diffusion (tau ~ {tm['tau_d']:.2g} s) lies below 0.1 Hz, outside these spectra: the rise of gamma beyond 1 s on "
+        f"reports as one Rct. Salt diffusion (tau ~ {tm['tau_d']:.2g} s) lies below 0.1 Hz, "
+        "outside these spectra: the rise of gamma beyond 1 s on "
         "M-Na|M-Na is the onset of its arc at the lowest frequencies, not a resolved peak (the "
         "peaks listed are those inside the measured range). The paper shows no DRT, so there "
         "are no paper markers."
@@ -214,7 +215,8 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
         TargetResult(
             "fig4h.mna.overpotential.start",
             start,
-            "cycle 1 of the simulated 4000-h run; per-cycle overpotential (median |V| over the last 10 % of each half cycle, mean of strip/plate)",
+            "cycle 1 of the simulated 4000-h run; per-cycle overpotential (median |V| over the "
+            "last 10 % of each half cycle, mean of strip/plate)",
         )
     )
     end_sd = "" if mna_band is None else f" (+- {mna_band[-1]:.1f} mV, 1 sd of the calibration)"

@@ -90,7 +90,8 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
             TargetResult(
                 f"fig5d.overpotential.{rate}",
                 gaps[rate],
-                "median charge minus median discharge voltage, 2nd cycle, 1000 mAh/g (capacity limit assumed)",
+                "median charge minus median discharge voltage, 2nd cycle, 1000 mAh/g (capacity "
+                "limit assumed)",
             )
         )
 
@@ -168,7 +169,9 @@ def run(progress: Progress = no_progress, parameters: ParameterSet | None = None
         TargetResult(
             "fig5f.na.worse_than_mna",
             bool(dis_faster and charge_rises),
-            f"pristine: {k} cycle(s), {pri.status}; last terminal discharge {pc['Terminal discharge voltage [V]'].iloc[-1]:.2f} V; highest voltage of the first charge {v_max_pri:.2f} V vs M-Na {v_max_mna:.2f} V",
+            f"pristine: {k} cycle(s), {pri.status}; last terminal discharge "
+            f"{pc['Terminal discharge voltage [V]'].iloc[-1]:.2f} V; highest voltage of the first "
+            f"charge {v_max_pri:.2f} V vs M-Na {v_max_mna:.2f} V",
         )
     )
 
