@@ -43,3 +43,20 @@ def test_non_positive_and_repeated_values_are_ignored():
     assert list(ax.xaxis.get_major_locator().tick_values(1e-6, 1e-4)) == [2e-6, 5e-5]
     assert ax.xaxis.get_major_formatter()(2e-6, 0) == "2e-06"
     plt.close(fig)
+
+
+def test_fig1d_title_wraps_between_settings():
+    """Fig. 1d's title (a list of MD settings) breaks only after a comma: textwrap at spaces put
+    "dt" on one line and "= 0.5 fs" on the next."""
+    from solidna.quantum.plots import _wrap_settings
+
+    title = (
+        "Fig. 1d (model): GFN2-xTB (tblite), T_el = 1000 K, NVE 250 fs (stopped 20 fs after the "
+        "events, >= 100 fs) x 8 seeds, dt = 0.5 fs, 300 K start, Na(100) cluster 3x3x2"
+    )
+    lines = _wrap_settings(title, 110).split("\n")
+    assert len(lines) == 2
+    assert all(len(line) <= 110 for line in lines)
+    assert all(line.endswith(",") for line in lines[:-1])
+    assert " ".join(lines) == title
+    assert any("dt = 0.5 fs" in line for line in lines)

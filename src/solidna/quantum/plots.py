@@ -141,7 +141,7 @@ def md_figure(summaries: Sequence[Any], title: str, paper: dict[str, float] | No
     from solidna.report.style import PALETTE, PAPER_MARKER, apply_style
 
     apply_style()
-    fig = Figure(figsize=(11, 3.6 * len(summaries)))
+    fig = Figure(figsize=(12, 3.6 * len(summaries)))
     axes = fig.subplots(len(summaries), 2, squeeze=False)
     for row, summary in enumerate(summaries):
         if not summary.trajectories:
@@ -166,17 +166,20 @@ def md_figure(summaries: Sequence[Any], title: str, paper: dict[str, float] | No
         )
         ax.legend(fontsize=7, ncol=2)
         if paper and row == 0:
-            for key, label, dy in (
-                ("ring_opening_fs", "ring opens", 8),
-                ("cf_cleavage_fs", "C-F breaks", -14),
+            # the C-F label to the left of its marker: a paper time past the simulated one
+            # stands at the axes' edge, where a label to its right was cut off
+            for key, label, dx, dy, ha in (
+                ("ring_opening_fs", "ring opens", 5, 8, "left"),
+                ("cf_cleavage_fs", "C-F breaks", -5, -14, "right"),
             ):
                 if key in paper:
                     ax.plot([paper[key]], [BOND_BREAK_FACTOR], **PAPER_MARKER)
                     ax.annotate(
                         f"Lu 2019: {label}",
                         (paper[key], BOND_BREAK_FACTOR),
-                        xytext=(5, dy),
+                        xytext=(dx, dy),
                         textcoords="offset points",
+                        ha=ha,
                         fontsize=7,
                     )
         ax = axes[row, 1]
@@ -201,9 +204,22 @@ def md_figure(summaries: Sequence[Any], title: str, paper: dict[str, float] | No
         ax.set_xlabel("Time [fs]")
         ax.set_ylabel("Shortest Na-F distance [nm]")
         ax.set_title(f"{summary.adsorbate}: Na-F distance", fontsize=9)
-        ax.legend(fontsize=7)
-    fig.suptitle(textwrap.fill(title, 120), fontsize=10)
+        # beside the axes: the seeds' curves fill the whole panel
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.suptitle(_wrap_settings(title, 110), fontsize=10)
     return fig
+
+
+def _wrap_settings(text: str, width: int) -> str:
+    """``text``, a list of settings separated by ", ", wrapped at those separators only (at
+    spaces, ``textwrap`` split "dt = 0.5 fs" over two lines)."""
+    lines: list[str] = []
+    for part in text.split(", "):
+        if lines and len(lines[-1]) + 2 + len(part) <= width:
+            lines[-1] += ", " + part
+        else:
+            lines.append(part)
+    return ",\n".join(lines)
 
 
 def study_figure(study: Any, paper_eV: float | None = None) -> Any:
