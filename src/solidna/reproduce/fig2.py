@@ -78,7 +78,7 @@ def run(progress: Progress = no_progress) -> FigureOutput:
                     f"{t.value + shift:.2f} eV ({level}, 284.8 eV scale)",
                 )
             )
-            rows.append((t, level))
+            rows.append((t, level, None))
             continue
         best = found[0][0]
         others = ", ".join(f"{s.name} ({s.be_eV} eV)" for s, _ in found[1:])
@@ -90,56 +90,89 @@ def run(progress: Progress = no_progress) -> FigureOutput:
             + (f"; also within window: {others}" if others else "")
         )
         out.results.append(TargetResult(t.id, best.be_eV - shift, note))
-        rows.append((t, level))
+        rows.append((t, level, best.name))
     out.figure(
         "fig2_xps_species",
         _figure(rows, shift),
-        "The paper's XPS positions (Fig. 2a, 4d; markers, on its 284.5 eV C 1s scale) against "
-        "the windows of the chemical states in solidna's species table (bars: literature value "
-        "+- tolerance, moved to the paper's scale). A marker inside several bars is ambiguous "
-        "by position alone.",
+        "The paper's XPS positions (Fig. 2a, 4d; on its 284.5 eV C 1s scale) against the "
+        "windows of the chemical states in solidna's species table (bars: literature value +- "
+        "tolerance, moved to the paper's scale). Each marker stands on the bar of the state "
+        "assigned to it, labelled with the paper's name of the state; its dotted line shows the "
+        "other windows it falls in, where the position alone cannot tell the states apart.",
     )
     out.note(
         f"XPS positions are compared on one charge scale: the paper's (C 1s at "
         f"{PAPER_CHARGE_REFERENCE_EV} eV) moved by {shift:+.1f} eV to the species table's "
         f"({ADVENTITIOUS_C1S_EV} eV). The model value of a fig2a/fig4d row is the literature "
         "binding energy of the state assigned, not a prediction.",
-        *[t.id for t, _ in rows],
+        *[t.id for t, _, _ in rows],
     )
     progress("Fig. 2: done", 1.0)
     return out
 
 
 def _figure(rows, shift: float):
+    """One panel per core level: the species table's windows as bars, the paper's positions as
+    markers on the bar of the state each is assigned (a dotted line shows the other bars it
+    crosses); a position no window holds stands above the bars."""
     import matplotlib.pyplot as plt
 
     from solidna.analysis.xps.species import species_table
-    from solidna.report.style import apply_style
+    from solidna.report.style import PAPER_MARKER, apply_style
 
     apply_style()
-    levels = sorted({lev for _, lev in rows if lev})
-    fig, axes = plt.subplots(len(levels), 1, figsize=(7.5, 1.6 + 1.5 * len(levels)), squeeze=False)
+    levels = sorted({lev for _, lev, _ in rows if lev})
+    states_of = {lev: [s for s in species_table() if s.level == lev] for lev in levels}
+    # each panel as tall as its states need: C 1s has about ten narrow windows
+    heights = [max(len(states_of[lev]), 2) + 1.5 for lev in levels]
+    fig, axes = plt.subplots(
+        len(levels),
+        1,
+        figsize=(7.5, 1.6 + 0.3 * sum(heights)),
+        squeeze=False,
+        gridspec_kw={"height_ratios": heights},
+    )
     for ax, lev in zip(axes[:, 0], levels, strict=True):
-        states = [s for s in species_table() if s.level == lev]
+        states = states_of[lev]
+        row_of = {s.name: j for j, s in enumerate(states)}
         for j, s in enumerate(states):
             ax.barh(
                 j, 2 * s.tolerance_eV, left=s.be_eV - s.tolerance_eV - shift, height=0.6, alpha=0.35
             )
-            ax.text(s.be_eV - shift, j, s.name, ha="center", va="center", fontsize=6)
-        for t, lv in rows:
-            if lv == lev:
-                ax.axvline(t.value, color="k", lw=0.8, ls="--")
-                ax.text(
-                    t.value,
-                    len(states) - 0.4,
-                    t.id.split(".", 1)[1],
-                    rotation=90,
-                    fontsize=6,
-                    va="top",
-                )
+            # the name from the bar's high-energy end: its middle is where markers fall
+            ax.text(
+                s.be_eV + s.tolerance_eV - shift,
+                j,
+                f" {s.name}",
+                ha="left",
+                va="center",
+                fontsize=6,
+                clip_on=True,
+            )
+        for t, lv, assigned in rows:
+            if lv != lev:
+                continue
+            y = row_of.get(assigned, len(states))
+            ax.axvline(t.value, color="0.3", lw=0.6, ls=":")
+            ax.plot([t.value], [y], **PAPER_MARKER)
+            # the paper's own name of the state, from the target id (fig2a.c1s.cf -> cf)
+            ax.annotate(
+                t.id.rsplit(".", 1)[-1],
+                (t.value, y),
+                xytext=(0, 7),
+                textcoords="offset points",
+                ha="center",
+                fontsize=6,
+            )
+        ax.set_ylim(-0.7, len(states) + 0.7)
         ax.set_yticks([])
         ax.set_ylabel(lev)
         ax.invert_xaxis()
     axes[-1, 0].set_xlabel("Binding energy [eV] (C 1s C-C at 284.5 eV)")
+    fig.suptitle(
+        "Fig. 2a/4d: Lu 2019 XPS positions (markers, the paper's name of the state)\n"
+        "on the literature windows of solidna's species table (bars)",
+        fontsize=10,
+    )
     fig.tight_layout()
     return fig
