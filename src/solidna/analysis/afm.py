@@ -602,9 +602,16 @@ _FD_BASE = re.compile(
     r"extension|position)\b",
     re.I,
 )
+#: A column name with its unit as a suffix after an underscore, as a table written from a
+#: pandas frame names it (``force_nN``, ``height_nm``, ``time_s``): taken only when the suffix
+#: is a unit the role needs (m, N or V with an SI prefix).
+_FD_SUFFIX_UNIT = re.compile(r"^(?P<name>[A-Za-z][\w ]*?)_(?P<unit>[a-zA-Z\u00b5\u03bc]{1,3})$")
 #: Names of the tip position (tip-sample separation), which includes the cantilever's bending.
+#: An indentation is the tip position turned over (its zero the contact point): the approach's
+#: direction decides the sign, as for any distance.
 _FD_TIP = re.compile(
-    r"^(?:separation|tip[ _-]?sample[ _-]?(?:separation|distance)|tip position)", re.I
+    r"^(?:separation|tip[ _-]?sample[ _-]?(?:separation|distance)|tip position|indentation)",
+    re.I,
 )
 #: Names of the force, or of the deflection that gives it.
 _FD_FORCE = re.compile(r"^(?:force|load|v?deflection|vertical[ _-]?deflection)\b", re.I)
@@ -701,6 +708,10 @@ def _fd_header(cells: list[str]) -> dict[str, Any] | None:
     for k, cell in enumerate(cells):
         m = _FD_NAMED_UNIT.match(cell)
         name, unit = (m["name"], (m["u1"] or m["u2"]).strip()) if m else (cell, "")
+        suffix = None if m else _FD_SUFFIX_UNIT.match(cell)
+        if suffix and any(_jpk_scale(suffix["unit"], q) is not None for q in ("m", "N", "V")):
+            # jarogumulec/AFM_viscoelasticity's curve CSVs: time_s,force_nN,indentation_nm,segment
+            name, unit = suffix["name"], suffix["unit"]
         if _FD_SEGMENT.match(name) and "segment" not in roles:
             roles["segment"] = k
             continue
@@ -729,10 +740,14 @@ def read_force_table(
     software and spreadsheets export it; None when the file is no such table.
 
     The distance is the cantilever base (``Height``, ``Z``, ``Piezo``, ``Distance``, ...) or the
-    tip (``Separation``, ``Tip position``); the force is ``Force``/``Load`` in N (any prefix) or
-    a ``Deflection`` in m or V with the spring constant (and sensitivity) given. A ``Segment``
-    column (0 approach, 1 retract, afmformats' convention; or ``extend``/``retract``) splits
-    the curve; else it is split where the distance turns (the point nearest the surface).
+    tip (``Separation``, ``Tip position``, or an ``Indentation``, the tip position turned over);
+    the force is ``Force``/``Load`` in N (any prefix) or a ``Deflection`` in m or V with the
+    spring constant (and sensitivity) given. A unit may also follow the name after an
+    underscore, as a table written from a pandas frame names it (``force_nN``, ``height_nm``).
+    A ``Segment`` column (0 approach, 1 retract, afmformats' convention; or ``extend``/
+    ``retract``) splits the curve, and with three or more segments (0 approach, 1 a dwell, 2
+    retract) the last is the retract and those between are set aside; else the curve is split
+    where the distance turns (the point nearest the surface).
     The approach runs towards the surface, so a distance that grows over it (a Z extension) is
     turned into a height (larger = farther), and a force that falls where the tip presses on
     the surface is turned over; the notes say so.
@@ -828,6 +843,18 @@ def read_force_table(
                 f"{p}: the segment column holds no 0 (approach); afmformats' convention is 0 "
                 "for the approach and 1 for the retract."
             )
+        later = np.unique(seg[seg > 0])
+        if len(later) > 1:
+            # a curve with a dwell (afmformats' creep-compliance or stress-relaxation curves:
+            # 0 approach, 1 the hold at constant height or force, 2 retract); the hold was
+            # read as the retract, and the retract was dropped
+            retract = seg == later[-1]
+            held = int(np.isin(seg, later[:-1]).sum())
+            notes.append(
+                f"segments {', '.join(f'{v:g}' for v in later[:-1])} between the approach (0) "
+                f"and the last segment ({later[-1]:g}, read as the retract) are a dwell "
+                f"({held} rows): set aside"
+            )
     else:
         # the turn is the extreme of the distance inside the record (the point nearest the
         # surface); a record that runs one way only is an approach
@@ -860,6 +887,12 @@ def read_force_table(
         ha, hr = ha - fa / spring_constant_N_m, hr - fr / spring_constant_N_m
     elif on_tip:
         notes.append(f"{name_d!r} is the tip position; no spring constant needed")
+    if on_tip and name_d.lower().startswith("indentation"):
+        notes.append(
+            f"{name_d!r} read as the tip position (an indentation is the tip position turned "
+            "over, zero at the contact point): its direction is taken from the approach, and the "
+            "contact point is fitted, not taken from the column's zero"
+        )
     notes.insert(0, f"force-distance table: {name_d!r} and {name_f!r} in the units they name")
     if decimal_comma:
         kind = {"\t": "tab", ";": "semicolon"}.get(sep, "white-space")
@@ -974,11 +1007,50 @@ def read_force_curves(
         if hint:
             # a height map: asking for a complete force-curve file misled
             raise DataFormatError(f"{p}: not a force curve.{hint}") from None
+        header = _force_table_header(p)
+        if header:
+            # a table of force against something: blaming afmformats sent the user to look
+            # for another file, not to name the columns
+            raise DataFormatError(
+                f"{p}: a table whose header ({', '.join(repr(c) for c in header)}) names no "
+                "distance and force that solidna can pair: it needs a distance column (Height, "
+                "Z, Piezo, Distance, Separation, Tip position or Indentation) and a force column "
+                "(Force, Load or Deflection), each with its unit: 'Height (nm)', 'Force [nN]', "
+                "'Separation/um' or 'force_nN'. Rename the columns, or export the curve as "
+                ".jpk-force, .ibw or a JPK/NanoScope text export."
+            ) from None
         raise DataFormatError(
             f"{p}: afmformats cannot read it ({type(exc).__name__}: {exc}); is it a complete "
             "force-curve file (.jpk-force, .jpk-force-map, .ibw, AFM Workshop .csv, NT-MDT "
             ".txt)?"
         ) from None
+
+
+def _force_table_header(p: Path) -> list[str]:
+    """The cells of a text table's header when one of them names a force or a deflection
+    (with or without a unit), else []: the file is a force table whose columns were not
+    understood."""
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(1 << 14)
+    except OSError:
+        return []
+    if b"\0" in head:
+        return []
+    for line in head.decode("latin-1").lstrip("\ufeff").splitlines()[:200]:
+        text = line.strip().lstrip("#").strip()
+        if not text:
+            continue
+        cells = [c for c in _fd_cells(text) if c]
+        names = []
+        for c in cells:
+            m = _FD_NAMED_UNIT.match(c) or _FD_SUFFIX_UNIT.match(c)
+            names.append(m["name"] if m else c)
+        if len(cells) >= 2 and any(_FD_FORCE.match(n) for n in names):
+            return cells
+        if any(ch.isdigit() for ch in text[:1]):
+            return []  # the data began: no header
+    return []
 
 
 #: SurfaceTopography's readers of any numeric text (``IO.Text``, ``IO.XYZ``): a broken force

@@ -531,12 +531,16 @@ def _named_profile(
 
 #: A separator of the cells of a headerless table's row: commas, semicolons, tabs or spaces.
 _CELLS = re.compile(r"[,;\s]+")
+#: The first line of Gwyddion's profile export ("Profile 1", or "Profile 1  Profile 2" for
+#: several); a line of column names ("x y") and a line of units in brackets ("[m] [m]") follow.
+_GWY_PROFILE_TITLE = re.compile(r"^\s*profile\s+\d+(?:\s+profile\s+\d+)*\s*$", re.I)
 
 
 def _read_unit_line_table(p: Path) -> Topography | None:
     """A headerless x, z (or x, y, z) table under a line of units alone, ``µm µm`` (and an
-    optional line with the point count), as SurfaceTopography's test file xy-2.txt; None for any
-    other file.
+    optional line with the point count), as SurfaceTopography's test file xy-2.txt, or under
+    Gwyddion's profile-export header (``Profile 1`` over ``x y`` over ``[um] [nm]``; of several
+    profiles of one length side by side, the first); None for any other file.
 
     SurfaceTopography's XYZ reader skips the units line and takes the values for metres (its
     test asserts the unit None), so a profile in µm came out 1e6 times too long and too rough.
@@ -549,22 +553,45 @@ def _read_unit_line_table(p: Path) -> Topography | None:
     lines = [line for line in text.splitlines() if line.strip()]
     if len(lines) < 4:
         return None
-    units = [u for u in _CELLS.split(lines[0].strip()) if u]
+    gwyddion = _GWY_PROFILE_TITLE.match(lines[0]) is not None and len(lines) >= 6
+    if gwyddion:
+        # Gwyddion's profile export: "Profile 1" over "x y" over "[m] [m]" (one pair of columns
+        # per profile); its unit line was taken for no unit at all and the values for metres,
+        # so a profile exported in um and nm came out 1e6 and 1e9 times too large
+        lines = lines[2:]
+    cells = [u for u in _CELLS.split(lines[0].strip()) if u]
+    units = [u[1:-1].strip() if gwyddion and u[:1] == "[" and u[-1:] == "]" else u for u in cells]
     factors = [_COLUMN_UNITS.get(u, _COLUMN_UNITS.get(u.lower())) for u in units]
-    if not 2 <= len(units) <= 3 or any(f is None for f in factors):
+    several = gwyddion and len(units) > 2 and len(units) % 2 == 0
+    if (not 2 <= len(units) <= 3 and not several) or any(f is None for f in factors):
         return None
     start = 1
     if re.fullmatch(r"\s*\d+\s*", lines[1]):
         start = 2  # the number of points (xy-2.txt states 23 above 24 rows: not checked)
+    rows = [[c for c in _CELLS.split(line.strip()) if c] for line in lines[start:]]
+    if several:
+        if any(len(r) != len(cells) for r in rows):
+            # profiles of different lengths leave cells empty: the columns cannot be told apart
+            # once the empty cells are gone
+            raise DataFormatError(
+                f"{p}: a Gwyddion profile export of {len(cells) // 2} profiles of different "
+                "lengths side by side; its rows cannot be split into the profiles. Export each "
+                "profile to its own file."
+            )
+        rows = [r[:2] for r in rows]
+        units, factors = units[:2], factors[:2]
     try:
-        table = np.array(
-            [[float(c) for c in _CELLS.split(line.strip()) if c] for line in lines[start:]]
-        )
+        table = np.array([[float(c) for c in r] for r in rows])
     except ValueError:
         return None
     if table.ndim != 2 or table.shape[1] != len(units) or len(table) < 3:
         return None
     notes = [f"a table under the units line {lines[0].strip()!r}: columns in those units"]
+    if several:
+        notes.append(
+            f"the file holds {len(cells) // 2} profiles side by side (Gwyddion's profile "
+            "export): the first is read"
+        )
     meta = {"units": units}
     columns = [c * f for c, f in zip(table.T, factors, strict=True)]
     if len(units) == 3:
@@ -1166,12 +1193,13 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
             if type(exc).__name__ == "CannotDetectFileFormat":
                 reason = "no reader of SurfaceTopography recognises its format"
             raise DataFormatError(f"{p}: not a topography ({reason}).{hint}") from None
-        if type(exc).__name__ == "CannotDetectFileFormat":
+        bare = type(exc).__name__ == "CannotDetectFileFormat" and _bare_matrix(p)
+        if type(exc).__name__ == "CannotDetectFileFormat" and not bare:
             # its message lists every reader's own failure (~50 lines for a text file), which
             # names no cause the user can act on
             tried = str(exc).count("tried ")
             reason = f"no reader of SurfaceTopography recognises its format; {tried} tried"
-        elif isinstance(exc, ValueError) and "physical_sizes" in str(exc):
+        elif bare or (isinstance(exc, ValueError) and "physical_sizes" in str(exc)):
             # a bare matrix of numbers (numpy.savetxt, SurfaceTopography's to_matrix, "Save as
             # text" without a header): neither the scan size nor the height unit is in the file
             raise DataFormatError(
@@ -1209,6 +1237,31 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
     return Topography(
         heights.T * f, (float(sx) * f, float(sy) * f), names[k], p, names, notes, info
     )
+
+
+def _bare_matrix(p: Path) -> bool:
+    """True when the file is a bare matrix of numbers separated by commas, semicolons or tabs
+    (at least 4 rows of one width of at least 4): SurfaceTopography reads a bare matrix only
+    when it is separated by spaces, so a comma-separated one (FibrousBiomaterials/
+    AFM_Nanofiber_Analyzer's sample_anisotropic.txt) was refused as an unknown format, asking
+    whether it was 'a text table ... of a height matrix', which it is."""
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError:
+        return False
+    if b"\0" in head:
+        return False
+    lines = [line for line in head.decode("latin-1").splitlines() if line.strip()][:-1][:50]
+    widths = set()
+    for line in lines:
+        cells = [c for c in _CELLS.split(line.strip()) if c]
+        try:
+            [float(c) for c in cells]
+        except ValueError:
+            return False
+        widths.add(len(cells))
+    return len(lines) >= 4 and len(widths) == 1 and widths.pop() >= 4
 
 
 def _cells(x: np.ndarray) -> np.ndarray:

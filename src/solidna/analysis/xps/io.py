@@ -33,10 +33,16 @@ Omicron EIS text export (a ``Region ... Sweeps Dwell ... Notes ... Sweeps-Acquir
 each region's settings, ``Layer`` rows, then ``Energy Counts``)
     Read by the text reader: each region is named by its ``Notes`` cell and scaled by its own
     dwell time and sweeps; layers switched off and regions flagged ``Empty`` are set aside.
+PHI MultiPak ASCII export (each region headed ``Element Bi 4f; Region 1 of 6; Depth Cycle 1
+of 1; Time Per Step 50; Sweeps 8; ...; Photon Energy 1253.6; XPS;``)
+    Read by the text reader: each region is named by its element line (``Survey`` for an empty
+    one), its whole counts are divided by the time per step [ms] times the sweeps (assumed, with
+    a note: the export names no unit), and a depth profile's ``Depth Cycle`` sets the cycle.
 SPECS Prodigy ``.xy`` with "Separate Channel Data"
     The detector channels of a scan (one table each) are summed into the scan's spectrum; a
-    ``FixedEnergies`` region (counts against a point index) is set aside. A Scienta SES 2-D
-    region (``Dimension 2``: one column per slice) is summed over its slices.
+    ``FixedEnergies`` region (counts against a point index) and an "External Channel Data"
+    table (a sensor logged during the scan, e.g. a temperature in K) are set aside. A Scienta
+    SES 2-D region (``Dimension 2``: one column per slice) is summed over its slices.
 Native binaries (SPECS ``.sle`` SQLite, SpecsLab 2 XML, Igor ``.ibw``/``.pxt``, Thermo ``.vgd``)
     Refused, naming the format and the export to make. VAMAS blocks that are not photoemission
     (``AES diff``, ``ISS``, ...) are set aside, or refused when no XPS/UPS block is left.
@@ -658,6 +664,25 @@ _SCANS = re.compile(
     rf"^[#%\s]*(?:number\s+of\s+(?:scans|sweeps)|scans|sweeps)\s*[:=]\s*{_NUMBER}", re.I | re.M
 )
 _SEPARATE_SCANS = re.compile(r"^[#%\s]*separate\s+scan\s+data\s*[:=]\s*yes", re.I | re.M)
+#: PHI MultiPak's ASCII export heads each region's rows with one line of ``key value;`` settings:
+#: ``Element Bi 4f; Region 1 of 6; Depth Cycle 1 of 1; Time Per Step 50; Sweeps 8; Anode Mg;
+#: Photon Energy 1253.6; XPS;`` (``Element ;`` for a survey). It was taken for the column names,
+#: so every region came back labelled ``Region 1 of 6``.
+_PHI_REGION = re.compile(r"^element\s+([^;\n]*?)\s*;\s*region\s+\d+\s+of\s+\d+\s*;", re.I | re.M)
+#: SPECS Prodigy's table of an external channel: ``# External Channel Data Cycle: 0, Temp1_Sen
+#: [K] (EBH 150)`` over ``# ColumnLabels: energy Temp1_Sen [K] (EBH 150)``.
+_EXTERNAL_CHANNEL = re.compile(
+    r"^[#%\s]*external\s+channel\s+data\s+cycle\s*:\s*\d+\s*,\s*([^\n]*?)\s*$", re.I | re.M
+)
+#: ... its sputter cycle in a depth profile (``Depth Cycle 3 of 10``) ...
+_PHI_DEPTH_CYCLE = re.compile(
+    r"^element\s[^\n]*;\s*depth\s+cycle\s+(\d+)\s+of\s+(\d+)\s*;", re.I | re.M
+)
+#: ... and its timing: the time per energy step (PHI states it in ms) and the sweeps summed.
+_PHI_TIMING = re.compile(
+    rf"^element\s[^\n]*;\s*time\s+per\s+step\s+{_NUMBER}\s*;\s*sweeps\s+{_NUMBER}\s*;",
+    re.I | re.M,
+)
 #: Column names of a tabular settings header (Omicron EIS: a row of names, ``... Sweeps Dwell
 #: ... Sweeps-Acquired``, over a row of values).
 _DWELL_KEYS = ("dwell", "dwell time", "dwell [s]", "dwell (s)")
@@ -704,6 +729,8 @@ def _column_names(header: list[str]) -> list[str]:
         m = _COLUMN_LABELS.match(text)
         if m:
             return m.group(1).split()
+        if _PHI_REGION.match(text):
+            continue  # PHI MultiPak's region settings, not names
         fields = [s.strip() for s in re.split(r"[,;\t]", text) if s.strip()]
         if _SETTING.match(fields[0]) and (
             "=" in fields[0]
@@ -947,6 +974,12 @@ def _not_a_spectrum(names: list[str], header: list[str], above: list[str]) -> st
     beside the real ones (gxps skips them too); a Prodigy table whose first column is an index
     or a time, not an energy, was read as a spectrum from 0 eV up.
     """
+    external = _EXTERNAL_CHANNEL.search("\n".join(header))
+    if external:
+        # SPECS Prodigy "External Channel Data: yes" writes a sensor logged during the scan (a
+        # temperature in K, a pressure) as a table against the same energies; it was read as a
+        # second spectrum of the region, its kelvins taken for counts per second
+        return f"(external channel {external[1].strip()!r}) is a sensor recorded beside the scan"
     layer = _tabular_row(header, "layer")
     if layer is not None and layer.get("enabled", "").lower() == "false":
         return f"(Omicron EIS layer {layer['layer']}) is a layer switched off (Enabled False)"
@@ -1151,6 +1184,14 @@ def _text_table(
         )
         x = hv - x
     region = _last((_REGION, _CASA_CYCLE), own, before)
+    phi = _PHI_REGION.search(own)
+    if region is None and phi is not None:
+        # PHI MultiPak: "Element Bi 4f; Region 1 of 6; ..." names the region's core level
+        region = _identifier(phi[1]) or "Survey"
+    depth = _PHI_DEPTH_CYCLE.search(own) if phi is not None else None
+    # a depth profile writes every region once per sputter cycle under the same element: the
+    # cycle tells them apart, as for a PHI .pro
+    cycle = int(depth[1]) if depth is not None and int(depth[2]) > 1 else None
     eis = _tabular_row(above + header, "region")
     if region is None and eis is not None and _identifier(eis.get("notes", "")):
         # Omicron EIS names a region in its "Notes" cell ("C1s", "survey"); before, every
@@ -1230,6 +1271,7 @@ def _text_table(
                 table[:, k] / divisor,
                 label,
                 hv,
+                cycle=cycle,
                 metadata=dict(
                     meta,
                     intensity=column,
@@ -1279,6 +1321,27 @@ def _intensity_scale(
     stated_rate = stated is not None and bool(re.search(r"per|/|cps", stated, re.I))
     if _RATE_COLUMN.search(column) or (stated_rate and not _COUNTS_COLUMN.match(column)):
         return 1.0, "counts.s-1", ""
+    phi = _PHI_TIMING.search(own)
+    if phi is not None and not _RATE_COLUMN.search(column) and stated is None:
+        # PHI MultiPak's ASCII export writes the counts summed over the sweeps, whole numbers
+        # (a region of 8 sweeps of 50 ms holds ~580 counts a point scattering by ~30, the
+        # counting noise of summed counts; a rate would scatter by ~38, an average per sweep by
+        # ~9): taken as counts, turned into a rate with the time per step in ms, PHI's unit.
+        # Before, they were taken as a rate, so regions of different sweeps (Na 1s of 16 beside
+        # Bi 4f of 8) were compared in different units.
+        step_ms, sweeps = float(phi[1]), float(phi[2])
+        if step_ms > 0 and sweeps > 0:
+            divisor = step_ms * 1e-3 * sweeps
+            return (
+                divisor,
+                "counts.s-1",
+                (
+                    f"PHI MultiPak export: {column!r} taken as the counts summed over the "
+                    f"{sweeps:g} sweeps of {step_ms:g} ms per step the region line states "
+                    f"('Time Per Step' in ms, PHI's unit; assumed, the export names no unit): "
+                    f"divided by {divisor:g} s to counts per second"
+                ),
+            )
     if not (_COUNTS_COLUMN.match(column.strip()) or stated is not None):
         return 1.0, "counts.s-1", None
     dwell = _last((_DWELL,), own, before)

@@ -405,7 +405,10 @@ def depth_profile(
         total = group["norm"].sum()
         row: dict[str, float] = {}
         if "sputter time [s]" in group:
-            row["Sputter time [s]"] = float(group["sputter time [s]"].iloc[0])
+            # a profile exported as text (PHI MultiPak's "Depth Cycle 2 of 10") states its
+            # cycles and no sputter time: NaN, where None stopped the profile with a TypeError
+            time = group["sputter time [s]"].iloc[0]
+            row["Sputter time [s]"] = np.nan if time is None else float(time)
         for lev, g in group.groupby("level"):
             row[f"{lev} [at.%]"] = 100 * g["norm"].sum() / total if total > 0 else np.nan
             for sp, gs in g.groupby("species"):
@@ -413,6 +416,8 @@ def depth_profile(
         out[cycle] = row
     result = pd.DataFrame.from_dict(out, orient="index")
     result.index.name = "Cycle"
+    if "Sputter time [s]" in result and result["Sputter time [s]"].isna().all():
+        result = result.drop(columns="Sputter time [s]")
     if sputter_rate_m_s is not None and "Sputter time [s]" in result:
         result.insert(1, "Depth [nm]", result["Sputter time [s]"] * sputter_rate_m_s * 1e9)
     return result
