@@ -45,7 +45,8 @@ Formats (:data:`FORMATS`) and the reader behind each:
 ``zahner-eis``    Zahner Thales ASCII (``LOGF``, ``LOGZm``, ``Phim``, ``Real``, ``Imag``) - own
 ``eis-blocks``    an impedance table repeated per scan under its own names (NOVA) - own
 ``csv``           any delimited text, with a column mapping or unit-bearing headers;
-                  also headerless ``f, Z', Z''`` (impedance.py's ``readCSV`` layout)
+                  also headerless ``f, Z', Z''`` (impedance.py's ``readCSV`` layout) and
+                  ixdat's CSV export (columns named by its ``aliases`` line)
 ================  ================================================================
 
 The format is detected from the file's content (magic bytes, first lines), not its name; a name
@@ -268,6 +269,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
             binary, lines = False, text.replace("\x00", "").splitlines()
         if not binary and lines:
             first = lines[0].strip()
+            _refuse_companion_file(p, first)
             # an .mpt exported without its header starts with EC-Lab's column line
             if first in MPT_MAGICS or looks_like_mpt_columns(lines[0]):
                 fmt = "biologic-mpt"
@@ -293,6 +295,30 @@ def detect_format(path: str | os.PathLike[str]) -> str:
             f"pass format={fmt!r} to read it as such."
         )
     return fmt
+
+
+#: First lines of the files EC-Lab and BT-Lab save beside a run's data, which hold no data
+#: rows (seen in public repositories beside the .mpr they belong to: hz-b/bessyii_devices'
+#: ``multi_technique_01_CV_C01.mpl``, jdhuang-csm/biologic-com's ``CP.mps``,
+#: m0l0t0ph/thesis' ``..._GCPL_C01_LOOP.txt``): what each is.
+_ECLAB_COMPANIONS = {
+    "EC-LAB LOG FILE": "EC-Lab's log of the run (.mpl: its settings and events)",
+    "BT-LAB LOG FILE": "BT-Lab's log of the run (.mpl: its settings and events)",
+    "EC-LAB SETTING FILE": "EC-Lab's settings file (.mps: the techniques to run)",
+    "BT-LAB SETTING FILE": "BT-Lab's settings file (.mps: the techniques to run)",
+    "VMP EXPERIMENT LOOP INDEXES": "EC-Lab's loop index (_LOOP.txt: the row where each loop starts)",
+}
+
+
+def _refuse_companion_file(path: Path, first: str) -> None:
+    """Refuse a file of EC-Lab's set that is not the data (its first line ``first`` says so),
+    naming the file to read instead; a generic table reader would only report a parse error."""
+    what = _ECLAB_COMPANIONS.get(first.upper())
+    if what is not None:
+        raise DataFormatError(
+            f"{path}: {what}, which holds no measured data. Read the run's data file instead: "
+            "the .mpr of the same run, or its text export .mpt (EC-Lab: Export as Text)."
+        )
 
 
 def read(

@@ -395,8 +395,13 @@ def split_header(name: str) -> tuple[str, str | None]:
                 # Efficiency(%)", Neware's cycle layer): the unit is the one in parentheses
                 paren = _PARENS.match(text)
                 if paren and _reads_as_unit(paren.group("unit")):
-                    return paren.group("stem").strip(), paren.group("unit").strip()
-            return m.group("stem").strip(), m.group("unit").strip()
+                    return paren.group("stem").strip(), _plain_unit(paren.group("unit"))
+            stem = m.group("stem").strip()
+            if pattern is _BRACKETS:
+                # "quantity / [unit]": the slash and the brackets both mark the unit (ixdat's
+                # CSV export writes "$U_{RHE}$ / [V]", "J / [mA cm$^{-2}$]")
+                stem = re.sub(r"\s*/$", "", stem)
+            return stem, _plain_unit(m.group("unit"))
     for pattern, units in ((_SUFFIX, _SUFFIX_UNITS), (_COMMA, _COMMA_UNITS)):
         m = pattern.match(text)
         unit = m.group("unit").lower() if m else None
@@ -406,6 +411,23 @@ def split_header(name: str) -> tuple[str, str | None]:
                 return m.group("stem"), "Mohm"
             return m.group("stem"), units[unit]
     return text, None
+
+
+#: TeX markup of a unit written for a plot label (ixdat's "mA cm$^{-2}$", "$\\mu$A"): the
+#: dollar signs, the braces of an exponent and the named Greek letters are not the unit.
+_TEX_NAMES = {r"\mu": "u", r"\Omega": "ohm", r"\cdot": " ", r"\times": " ", r"\,": " "}
+
+
+def _plain_unit(unit: str) -> str:
+    """``unit`` without TeX markup (``"mA cm$^{-2}$"`` -> ``"mA cm^-2"``), stripped."""
+    text = unit.strip()
+    if "$" not in text:
+        return text
+    for tex, plain in _TEX_NAMES.items():
+        text = text.replace(tex, plain)
+    text = re.sub(r"\^\{([^{}]*)\}", r"^\1", text.replace("$", ""))
+    text = re.sub(r"\\mathrm\{([^{}]*)\}", r"\1", text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 #: A unit after a comma, inside a quoted name (Bitrode's newer CSV: ``"Total Time, S"``). Only

@@ -70,6 +70,7 @@ from solidna.analysis.io.generic import (
     _sniff,
     _time_unit_from_wall_clock,
     _without_digit_groups,
+    note_scaled_rivals,
     read_delimited,
     refuse_summary,
     table_measurement,
@@ -816,6 +817,12 @@ def arbin_measurement(
             f"{_arbin_capacity_column(raw)!r}, checked against the current as any capacity "
             "column."
         )
+    used = {
+        key: (need[key], split_header(need[key])[1])
+        for key in ("voltage", "current")
+        if key in need
+    }
+    note_scaled_rivals(raw.rename(columns=lambda c: str(c).strip()), used, path, notes)
     metadata = {"instrument": "Arbin", **(metadata or {})}
     table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
     return Measurement(table, "timeseries", "arbin", path, area_m2, metadata, notes)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import re
 import warnings
 from collections.abc import Iterable, Mapping
@@ -70,6 +71,7 @@ __all__ = [
     "check_columns",
     "read_delimited",
     "refuse_summary",
+    "note_scaled_rivals",
     "ALIASES",
 ]
 
@@ -82,8 +84,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # "Spannung [V]", "Strom [mA]"; "Temps (s)", "Tension (V)", "Courant (mA)"), as the
     # Chinese ones of Landt and Neware below
     # "progtime": Digatron's time since the programme started ("Prog Time", h:mm:ss.sss)
+    # "tottime": PNE Solution's (CTSPro) CSV export, "TotTime(H:M:S)" beside the step's
+    # "StepTime(H:M:S)" (Korean cells' public analysis code reads these columns so)
     "time": ("time", "testtime", "totaltime", "elapsedtime", "t", "runtime", "testtimes")
-    + ("progtime", "测试时间", "总时间", "累计时间", "zeit", "temps"),
+    + ("progtime", "tottime", "测试时间", "总时间", "累计时间", "zeit", "temps"),
     # "u": the IEC symbol (BaSyTec and Digatron write "U[V]")
     # "workingelectrode": Admiral Squidstat names the working electrode's potential
     # "Working Electrode (V)" (its "... vs. NHE" and "Counter Electrode" columns are not it)
@@ -95,9 +99,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # Charge (mAh)"); finish_table checks it against the current's integral
     "capacity": ("capacity", "(q-qo)", "q", "netcapacity", "charge", "cumulativecharge")
     + ("容量", "kapazität", "ladung", "capacité"),
-    # "cyccount": BaSyTec's cycle counter ("Cyc-Count")
+    # "cyccount": BaSyTec's cycle counter ("Cyc-Count"); "totcycle": PNE's cycle count over the
+    # whole test ("TotCycle"; its "CurCycle" restarts in every loop of the schedule)
     "cycle": ("cyclenumber", "cycle", "cycleindex", "cycleno", "cyclec", "cyc#", "cyccount")
-    + ("循环", "循环号", "循环序号"),
+    + ("totcycle", "循环", "循环号", "循环序号"),
     # "stepno": Landt's record layer ("CycleNo", "StepNo" in its CSV and workbook exports)
     "step": ("step", "stepindex", "ns", "stepnumber", "stepno", "工步", "工步号", "工步序号")
     + ("步次",),
@@ -590,7 +595,12 @@ def frame_from_columns(
     warn_assumed_units(assumed, path, notes)
     currents = [QUANTITIES[k][0] for k in ("current", "current density")] + [SPECIFIC_CURRENT]
     currents = [c for c in currents if c in out]
-    if kind == "timeseries" and currents:
+    signed = raw.attrs.get(SIGNED_BY_PROGRAMME)
+    if kind == "timeseries" and currents and mapping.get("current", ("",))[0] == signed:
+        # a current rebuilt from the words of the file's programme ("Anodic Current", "Init
+        # P/N") has its sign by definition: the voltage's course does not overrule it
+        pass
+    elif kind == "timeseries" and currents:
         # one decision for the current and its density (one note)
         sign = _current_sign(
             raw,
@@ -1678,7 +1688,72 @@ def read_csv(
     raw = _current_from_segments(raw, preamble, columns, path, notes)
     raw = _drop_point_count(raw, path, notes)
     raw = _drop_end_marker(raw, notes)
+    columns = _ixdat_columns(list(raw.columns), preamble, columns, notes)
     return table_measurement(raw, path, columns=columns, area_m2=area_m2, notes=notes)
+
+
+#: Key of ``DataFrame.attrs`` naming a current column that a reader rebuilt from the words of
+#: the file's own programme (:func:`_current_from_segments`): its sign is known, not inferred.
+SIGNED_BY_PROGRAMME = "solidna: current signed by the programme"
+
+
+#: ixdat's CSV export (ixdat, MIT licence; written by ``src/ixdat/exporters/csv_exporter.py``, as
+#: its tutorial data ``co_strip.csv``): ``key = value`` lines from ``ixdat version = ...`` on,
+#: among them ``aliases = {json}``, which names the columns holding the time (``"t"``), the
+#: potential (``"raw_potential"``) and the current (``"raw_current"``) whatever their own names
+#: say ("time from scan rate", "$U_{RHE}$ / [V]").
+_IXDAT_VERSION = re.compile(r"^\s*ixdat version\s*=", re.IGNORECASE)
+_IXDAT_ALIASES = re.compile(r"^\s*aliases\s*=\s*(?P<json>\{.*\})\s*$")
+_IXDAT_ROLES = (("t", "time"), ("raw_potential", "voltage"), ("raw_current", "current"))
+
+
+def _ixdat_columns(
+    header: list[str],
+    preamble: list[str],
+    columns: Mapping[str, str] | None,
+    notes: list[str],
+) -> Mapping[str, str] | None:
+    """``columns`` completed with the roles an ixdat CSV export's ``aliases`` line gives.
+
+    A quantity the user mapped is kept; a current column whose unit is per area (ixdat's
+    ``J / [mA cm$^{-2}$]``) is the current density. Noted. Any other file: ``columns`` as is.
+    """
+    if not any(_IXDAT_VERSION.match(line) for line in preamble):
+        return columns
+    aliases: Any = None
+    for line in preamble:
+        match = _IXDAT_ALIASES.match(line.rstrip("\r\n"))
+        if match is not None:
+            try:
+                aliases = json.loads(match["json"])
+            except ValueError:
+                return columns
+    if not isinstance(aliases, dict):
+        return columns
+    mapped = dict(columns or {})
+    given = {str(k).lower() for k in mapped}
+    added = []
+    for role, key in _IXDAT_ROLES:
+        names = aliases.get(role)
+        names = [names] if isinstance(names, str) else names
+        col = next((n for n in names or () if isinstance(n, str) and n in header), None)
+        if col is None:
+            continue
+        unit = split_header(col)[1]
+        if key == "current" and unit and _has_dimension(unit, "[current] / [area]"):
+            key = "current density"
+        currents = {"current", "current density"}
+        if key in given or (key in currents and given & currents):
+            continue
+        mapped[key] = col
+        given.add(key)
+        added.append(f"{key} = {col!r}")
+    if added:
+        notes.append(
+            f"ixdat CSV export: {', '.join(added)}, as its header's 'aliases' line names them "
+            "(t, raw_potential, raw_current)."
+        )
+    return mapped or columns
 
 
 #: A line wholly in one pair of double quotes, with none inside: a row of a CSV saved again by
@@ -1874,6 +1949,7 @@ def table_measurement(
     _note_repeated_names(mapping, list(raw.columns), notes)
     _note_step_clock(mapping, list(raw.columns), notes)
     _check_rival_columns(raw, mapping, path, chosen=columns or {})
+    note_scaled_rivals(raw, mapping, path, notes)
     chosen = [str(k).lower() for k in (columns or {})]
     frame, kind, area = frame_from_columns(
         raw, mapping, path, notes, area_m2=area_m2, chosen=chosen
@@ -1956,6 +2032,66 @@ def _note_repeated_names(
             notes.append(
                 f"{len(repeats) + 1} columns are named {col!r}: the first is read as the {key} "
                 "(the others belong to further data series of the file)."
+            )
+
+
+#: Largest distance [decades] of the factor between two columns of one quantity from a power of
+#: ten for the two to count as the same values in different units (a unit prefix lost or
+#: mislabelled: 1000 for mA written as A); any other factor is two measurements (a pack's
+#: voltage beside a cell's, EC-Lab's "Ewe/V" beside "<Ewe/V>"), not noted.
+_PREFIX_DECADES = 0.01
+
+
+def note_scaled_rivals(
+    raw: pd.DataFrame,
+    mapping: Mapping[str, tuple[str, str | None]],
+    path: Path | str,
+    notes: list[str],
+) -> None:
+    """Note another column of the voltage or current whose values are the read column's times
+    a power of ten, once both are in SI by their headers' units.
+
+    A file can hold one quantity twice: datalab's export of an Arbin test
+    (datalab-org/datalab's ``example_data/echem/arbin_example.bdf.csv``, MIT licence) keeps
+    Arbin's ``Current`` (A) beside its own ``Current / A``, a thousand times smaller. The
+    first is read, as the names say; which one is right the names cannot tell, so the note
+    says so and gives the factor (a power of 1000 points to a unit prefix lost on the way).
+    """
+    for key in ("voltage", "current"):
+        if key not in mapping:
+            continue
+        col, unit = mapping[key]
+        si = QUANTITIES[key][1]
+        try:
+            read = pd.to_numeric(raw[col], errors="coerce").to_numpy(dtype=float)
+            read = read * unit_factor(unit, si, what=key, path=path)
+        except (DataFormatError, TypeError, ValueError):
+            continue
+        for other in raw.columns:
+            stem, other_unit = split_header(str(other))
+            if other == col or _norm(stem) not in ALIASES[key]:
+                continue
+            try:
+                values = pd.to_numeric(raw[other], errors="coerce").to_numpy(dtype=float)
+                values = values * unit_factor(other_unit, si, what=key, path=path)
+            except (DataFormatError, TypeError, ValueError):
+                continue
+            both = np.isfinite(read) & np.isfinite(values) & (np.abs(read) > 0)
+            both &= np.abs(values) > 0
+            if both.sum() < 2:
+                continue
+            ratio = values[both] / read[both]
+            factor = float(np.median(ratio))
+            decades = np.log10(abs(factor)) if factor else 0.0
+            steady = np.allclose(ratio, factor, rtol=1e-2)
+            if not steady or round(decades) == 0 or abs(decades - round(decades)) > _PREFIX_DECADES:
+                continue
+            notes.append(
+                f"the file holds the {key} twice: {other!r} is {factor:.3g} times {col!r} "
+                f"(in SI by their headers' units), a unit lost or mislabelled in one of them. "
+                f"{col!r} was read; check which one the instrument wrote. To read the other: "
+                f"--format csv --column '{key}={other}' (format='csv', "
+                f"columns={{'{key}': '{other}'}} in Python)."
             )
 
 
@@ -2308,8 +2444,16 @@ def _current_from_segments(
     e = _si_values(raw, found, "voltage", "V", path)
     current = np.full(t.size, np.nan)
     start, segment, ended_at_limit = (t[0] if t.size else 0.0), 1, 0
+    # a record that runs from t = 0 to the very end of the programme (two 10 s segments
+    # sampled every 2 s: 0, 2, ... 20 s, as the CHI twins of a public parser's tests have it)
+    # ends on the sample that closes the last segment: within half a sampling step of its
+    # end, a sample belongs to it and is no row after the programme
+    steps = np.diff(t)
+    close = 0.5 * float(np.median(steps[steps > 0])) if np.any(steps > 0) else 0.0
     for k in range(t.size):
         while t[k] >= start + span[polarity] and segment <= segments:
+            if segment == segments and t[k] <= start + span[polarity] + close:
+                break
             start, polarity, segment = start + span[polarity], -polarity, segment + 1
         if segment > segments:
             raise DataFormatError(
@@ -2335,7 +2479,9 @@ def _current_from_segments(
         f"{segments} segment(s); {ended_at_limit} segment(s) ended at a potential limit); "
         "anodic current (oxidation of the working electrode) positive."
     )
-    return raw.assign(**{"Current [A]": current})
+    out = raw.assign(**{"Current [A]": current})
+    out.attrs[SIGNED_BY_PROGRAMME] = "Current [A]"
+    return out
 
 
 def _above(skip: int, width: int) -> str:
