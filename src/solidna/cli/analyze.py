@@ -464,8 +464,8 @@ def analyze_command(
             metavar="FILE...",
             help="Instrument files, read only (BioLogic, Neware, Arbin, Maccor, Gamry, ZPlot, "
             "CorrWare .cor, VersaStudio, Parstat, PowerSuite, Autolab, CHI, CSV; xps: VAMAS "
-            ".vms/.npl, PHI .pro/.spe, Omicron EIS, SPECS, Scienta and CasaXPS text; afm: JPK, "
-            "Igor .ibw, AFM Workshop CSV; topography: .di/.spm, .nid, .gwy).",
+            ".vms/.npl, PHI .pro/.spe/MultiPak text, Omicron EIS, SPECS, Scienta and CasaXPS "
+            "text; afm: JPK, Igor .ibw, AFM Workshop CSV; topography: .di/.spm, .nid, .gwy).",
         ),
     ],
     kind: Annotated[
