@@ -40,7 +40,8 @@ Formats (:data:`FORMATS`) and the reader behind each:
 ``zview-eis``     Scribner ZView data file text (``ZView ... Data File``) - impedance.py
 ``relaxis-eis``   RelaxIS spectrum export text (``Data: Frequency`` ...) - own
 ``pstrace-eis``   PalmSens PSTrace CSV impedance export (curves side by side) - own
-``keysight-4294a`` Agilent/Keysight 4294A two-trace text (|Z|-theta, R-X) - own
+``keysight-4294a`` Agilent/Keysight 4294A text: two traces (|Z|-theta, R-X) or the R-X
+                  data array - own
 ``ivium-eis``     Ivium ``.idf`` / ``.ids`` (``primary_data``) - own
 ``zahner-eis``    Zahner Thales ASCII (``LOGF``, ``LOGZm``, ``Phim``, ``Real``, ``Imag``) - own
 ``eis-blocks``    an impedance table repeated per scan under its own names (NOVA) - own

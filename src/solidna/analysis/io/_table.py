@@ -248,6 +248,7 @@ def check_file(path: str | os.PathLike[str], expected: str = ANY_INSTRUMENT_FILE
             f"{p}: the file cannot be read ({exc.strerror or one_line(exc)}). Check its "
             "permissions, or copy it to a folder you can read."
         ) from None
+    _refuse_pointer(p, head)
     if size == 0 or (size <= BLANK_PROBE_BYTES and not head.strip(b" \t\r\n\f\v\x00\xef\xbb\xbf")):
         what = "0 bytes" if size == 0 else f"{size} bytes of blank space, no data"
         raise DataFormatError(
@@ -255,6 +256,31 @@ def check_file(path: str | os.PathLike[str], expected: str = ANY_INSTRUMENT_FILE
             "finished and that this is the right file, then export or copy it again."
         )
     return p
+
+
+#: First bytes of a Git LFS pointer (https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md)
+#: and of an unlocked git-annex pointer: what a clone holds in place of a large file until the
+#: content is fetched. Read as data, a pointer was "none of its columns is recognised ('oid',
+#: 'sha256:...')" or "not a topography", sending the user to the wrong fix.
+_LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+_ANNEX_POINTER = b"/annex/objects/"
+
+
+def _refuse_pointer(p: Path, head: bytes) -> None:
+    """Refuse a Git LFS or git-annex pointer file, naming the size of the file it stands for."""
+    if head.startswith(_LFS_POINTER):
+        size = re.search(rb"^size (\d+)", head, re.M)
+        real = f" of {int(size[1])} bytes" if size else ""
+        raise DataFormatError(
+            f"{p}: a Git LFS pointer to the real file{real}, not the data itself. Fetch the "
+            "content (git lfs pull in the repository, or download the file itself), then read "
+            "it again."
+        )
+    if head.startswith(_ANNEX_POINTER):
+        raise DataFormatError(
+            f"{p}: a git-annex pointer, not the data itself. Fetch the content (git annex get "
+            f"{p.name} in the repository), then read it again."
+        )
 
 
 @dataclass

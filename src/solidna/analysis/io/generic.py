@@ -2056,6 +2056,21 @@ def note_scaled_rivals(
     Arbin's ``Current`` (A) beside its own ``Current / A``, a thousand times smaller. The
     first is read, as the names say; which one is right the names cannot tell, so the note
     says so and gives the factor (a power of 1000 points to a unit prefix lost on the way).
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        The table as read, values in the file's units.
+    mapping : mapping
+        Quantity -> (column read, its unit or None), as :func:`map_columns` found them.
+    path : Path or str
+        The file, for the messages.
+    notes : list of str
+        Appended to, in place.
+
+    Returns
+    -------
+    None
     """
     for key in ("voltage", "current"):
         if key not in mapping:

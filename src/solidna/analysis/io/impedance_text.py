@@ -31,9 +31,10 @@ Own code where impedance.py does not serve:
   file), which a delimited-text reader took for the header row.
 * **Layouts impedance.py has no reader for** (:data:`_OWN_READERS`): PalmSens PSTrace CSV
   (:func:`_read_pstrace`, curves side by side), an impedance table repeated per scan under its
-  own names row (NOVA; :func:`_read_blocks`), the Agilent/Keysight 4294A's two-trace text
-  (:func:`_read_4294a`), Ivium ``.idf``/``.ids`` ``primary_data`` (:func:`_read_ivium`) and
-  Zahner Thales ASCII with ``LOGF`` (:func:`_read_zahner`). Tables with named columns are read
+  own names row (NOVA; :func:`_read_blocks`), the Agilent/Keysight 4294A's text (two traces,
+  or the data array of R and X; :func:`_read_4294a`), Ivium ``.idf``/``.ids``
+  ``primary_data`` (:func:`_read_ivium`) and Zahner Thales ASCII with ``LOGF``
+  (:func:`_read_zahner`). Tables with named columns are read
   with the generic reader's column rules (names, units, ``-Z''``, a Bode pair).
 * **Gamry drift correction.** ``readGamry`` takes the 4th and 5th columns of the ``ZCURVE``
   table, ``Zreal``/``Zimag``. A run with drift correction on also holds ``ZrealDrCor``/
@@ -106,7 +107,7 @@ IMPEDANCE_TEXT_FORMATS: dict[str, tuple[str, str, str]] = {
     "relaxis-eis": ("", "RelaxIS (rhd instruments)", "RelaxIS spectrum export text"),
     # own readers below (impedance.py has none for these layouts)
     "pstrace-eis": ("", "PalmSens PSTrace", "PalmSens PSTrace CSV impedance export"),
-    "keysight-4294a": ("", "Agilent/Keysight 4294A", "4294A impedance analyser text, two traces"),
+    "keysight-4294a": ("", "Agilent/Keysight 4294A", "4294A text: two traces or R-X data array"),
     "ivium-eis": ("", "Ivium IviumSoft", "Ivium .idf/.ids data file (primary_data)"),
     "zahner-eis": ("", "Zahner Thales", "Zahner Thales ASCII spectrum (LOGF, ...)"),
     "eis-blocks": ("", "Metrohm NOVA", "one impedance table per scan, each with its names"),
@@ -961,26 +962,66 @@ _A4294_PARAMETER = re.compile(r"MEASURE PARAMETER:\s*(?P<value>[^\"]*)")
 _A4294_TRACE = re.compile(r"TRACE:\s*(?P<name>[AB])\b")
 
 
-def _a4294_traces(lines: list[str], path: Path) -> dict[str, np.ndarray]:
-    """Trace name -> rows (frequency, real, imaginary cell) of a 4294A text file."""
-    traces: dict[str, list[list[float]]] = {}
+def _a4294_traces(lines: list[str], path: Path) -> dict[str, tuple[list[str], np.ndarray]]:
+    """Trace name -> (names row, rows of frequency, real and imaginary cell) of a 4294A text
+    file; the names row is ``[]`` when the trace has none."""
+    traces: dict[str, tuple[list[str], list[list[float]]]] = {}
     current = None
     for line in lines:
         bare = line.strip().strip('"')
         m = _A4294_TRACE.fullmatch(bare)
         if m:
             current = m.group("name")
-            traces[current] = []
+            traces[current] = ([], [])
             continue
         if current is None:
             continue
         try:
             values = [float(c) for c in line.replace(",", ".").split()]
         except ValueError:
-            continue  # the names row ("Frequency" "Data Trace Real" ...), FORMAT line
+            # the names row ("Frequency" "Data Trace Real" ...) or the FORMAT line
+            cells = [c.strip().strip('"') for c in line.split("\t")]
+            if cells and cells[0].lower() == "frequency" and not traces[current][0]:
+                traces[current][0].extend(cells)
+            continue
         if len(values) >= 2:
-            traces[current].append((values + [0.0])[:3])
-    return {k: np.array(v, dtype=float).reshape(-1, 3) for k, v in traces.items()}
+            traces[current][1].append((values + [0.0])[:3])
+    return {
+        k: (names, np.array(rows, dtype=float).reshape(-1, 3))
+        for k, (names, rows) in traces.items()
+    }
+
+
+#: 4294A names-row columns (lower case, single spaces) of the *data array* and the *memory
+#: array*: "always used to save the R and X values (data before the measurement parameter
+#: conversion or data operation)" (Agilent 4294A Operation Manual, ch. 8, "Data contents saved
+#: in the trace data"), i.e. Z = R + iX in Ohm whatever the measure parameter. The *trace*
+#: arrays ("Data Trace Real" ...) hold the displayed measure parameter instead.
+_A4294_RX_ARRAYS = (("data real", "data imag"), ("memory real", "memory imag"))
+
+
+def _a4294_rx(
+    traces: dict[str, tuple[list[str], np.ndarray]], path: Path, again: str
+) -> tuple[str, np.ndarray] | None:
+    """The array name and rows (f, R, X) when the file holds the data (or memory) array, else
+    None. Traces A and B then hold the same R, X (one measurement); if both are present they
+    must agree."""
+    found = {}
+    for name, (names, rows) in traces.items():
+        key = tuple(" ".join(n.lower().split()) for n in names[1:3])
+        if key in _A4294_RX_ARRAYS and len(rows):
+            found[name] = (" ".join(names[1].split()[:-1]), rows)
+    if not found:
+        return None
+    if len(found) == 2:
+        (_, a), (_, b) = found["A"], found["B"]
+        if a.shape != b.shape or not np.allclose(a, b, rtol=1e-9, atol=0):
+            raise DataFormatError(
+                f"{path}: the 4294A traces A and B both hold the data array (R and X) but "
+                "different values; the file was edited or holds two measurements. Save one "
+                f"trace per file. {again}"
+            )
+    return next(iter(found.values()))
 
 
 def _read_4294a(
@@ -995,17 +1036,34 @@ def _read_4294a(
     quantities of the measure parameter: |Z| [Ohm] and the phase [deg] (Z = |Z| exp(i phase),
     a capacitance at negative phase), or R and X [Ohm]; the "Imag" cells are 0 for such
     scalar traces. Read as one table, the columns named no impedance quantity.
+
+    A file saved with the *data array* instead (names row ``"Frequency" "Data Real" "Data
+    Imag"``, also ``"Memory Real"``; ImpedanceFitter's ``examples/test/C0-0.TXT``, MIT) holds R
+    and X [Ohm] whatever the measure parameter (:data:`_A4294_RX_ARRAYS`), in one trace or the
+    same in both: Z = R + iX. Such files were refused as "a complex display format".
     """
     parameter = next(
         (m.group("value").strip() for line in lines if (m := _A4294_PARAMETER.search(line))), ""
     )
     metadata["measure parameter"] = parameter
-    traces = _a4294_traces(lines, path)
+    parsed = _a4294_traces(lines, path)
     again = (
         "Set the 4294A's MEAS to |Z|-theta (IMPEDANCE MAG PHASE) or R-X with the traces in a "
-        "scalar format (LIN/LOG) and save the data again, or write a CSV with Frequency/Z_re/"
-        "Z_im headers."
+        "scalar format (LIN/LOG) and save the data again, save the data array (Data Real/Data "
+        "Imag: R and X) instead of the data trace, or write a CSV with Frequency/Z_re/Z_im "
+        "headers."
     )
+    rx = _a4294_rx(parsed, path, again)
+    if rx is not None:
+        array, table = rx
+        notes.append(
+            f"4294A {array} array ('{array} Real'/'{array} Imag'): R and X [Ohm] before the "
+            f"conversion to the measure parameter ({parameter or 'not stated'!r}), as the "
+            "4294A Operation Manual (ch. 8) states; Z = R + iX."
+        )
+        return pd.DataFrame({FREQUENCY: table[:, 0], Z_RE: table[:, 1], Z_IM: table[:, 2]})
+    traces = {k: rows for k, (_, rows) in parsed.items()}
+    columns = {k: names for k, (names, _) in parsed.items()}
     if set(traces) != {"A", "B"} or not all(len(t) for t in traces.values()):
         have = ", ".join(f"{k} ({len(v)} rows)" for k, v in traces.items()) or "none"
         raise DataFormatError(
@@ -1019,9 +1077,10 @@ def _read_4294a(
             f"same frequencies; the file is truncated or edited. {again}"
         )
     if np.any(a[:, 2] != 0) or np.any(b[:, 2] != 0):
+        imag = next((n[2] for n in columns.values() if len(n) > 2), "the third column")
         raise DataFormatError(
-            f"{path}: the 4294A traces hold complex values ('Data Trace Imag' not 0: a "
-            f"complex display format), which do not say which quantity is which. {again}"
+            f"{path}: the 4294A traces hold complex values ({imag!r} not 0: a complex display "
+            f"format), which do not say which quantity is which. {again}"
         )
     f = a[:, 0]
     key = parameter.upper().replace(" ", "")
