@@ -38,8 +38,10 @@ Credible band
 -------------
 Wild bootstrap of the weighted residuals (Rademacher signs; Wu, Ann. Stat. 14, 1261 (1986)):
 each replicate refits ``Z_fit + r * s_i`` at the chosen lambda; the band is the central
-:data:`BAND_LEVEL` interval of the replicates of ``gamma``. It reflects the noise seen in the
-residuals; a noise-free (simulated) spectrum therefore has a near-zero band.
+:data:`BAND_LEVEL` interval of the replicates of ``gamma``. It reflects what the residuals
+hold: on a measured spectrum mostly its noise; on a noise-free (simulated) one the basis' own
+misfit, which at the small lambda such a spectrum gets still moves gamma by up to about a tenth
+of its peak (the model's Fig. 4e spectra: the band's widest point 9 % of the highest peak).
 
 R_inf and the high-frequency end
 --------------------------------
