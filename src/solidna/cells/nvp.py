@@ -432,6 +432,8 @@ class NVPCell(Cell):
                 steps,
                 points_per_step=points_per_step,
                 progress=lambda f: report(f"cycle {math.ceil(f * n)} of {n}", f),
+                # a C-rate the cell cannot take does not end a rate test: the next one runs
+                next_rate=isinstance(protocol, RateTest),
             )
             cycles = _cycle_table(records, halves, mass_g).assign(Interpolated=False)
         timeseries = _timeseries(records, area)

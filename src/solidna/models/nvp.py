@@ -1019,6 +1019,7 @@ class HalfCellSolver:
         points_per_step: int = 40,
         start: pybamm.Solution | None = None,
         progress: Callable[[float], None] | None = None,
+        next_rate: bool = False,
     ) -> tuple[list[StepRecord], str]:
         """Run ``steps`` back to back from the fresh cell (or from ``start``).
 
@@ -1033,18 +1034,32 @@ class HalfCellSolver:
         progress : callable, optional
             Called as ``progress(fraction)`` after each step with the fraction [-] of the steps
             run.
+        next_rate : bool, optional
+            A rate test's behaviour (default False: stop): when a step of a C-rate ends at its
+            cut-off as soon as the current flows, the remaining steps of that C-rate pass no
+            charge and the protocol goes on with the next C-rate from the cell's state, as a
+            cycler moves to a step whose limit is already met; a later, lower C-rate can still
+            run. Without it, the protocol stops there (one C-rate: every later step would end
+            the same way).
 
         Returns
         -------
         records : list of StepRecord
-            One per step run.
+            One per step run (a step passed over for its C-rate: no charge, ``"skipped"``).
         status : str
             ``"completed"``, or why the protocol stopped (a cut-off already reached when a
-            current step starts: the cell can no longer charge or discharge).
+            current step starts: the cell can no longer charge or discharge); with
+            ``next_rate``, ``"completed"`` followed by the C-rates the cell could not take.
         """
         solution = start
         records: list[StepRecord] = []
+        passed_over: list[str] = []
+        skip_current: float | None = None  # |current| [A] of the C-rate being passed over
         for k, step in enumerate(steps):
+            if skip_current is not None and abs(step.current_A) == skip_current:
+                records.append(StepRecord(step, 0.0, 0.0, "skipped", np.array([]), np.array([])))
+                continue
+            skip_current = None
             t_start = 0.0 if solution is None else float(solution.t[-1])
             t_rel = np.linspace(0.0, step.max_duration_s, max(points_per_step, 2))
             try:
@@ -1088,6 +1103,12 @@ class HalfCellSolver:
                     records.append(
                         StepRecord(step, 0.0, 0.0, "cut-off at start", np.array([]), np.array([]))
                     )
+                    # a lower C-rate may still run, unless the fresh cell's voltage itself lies
+                    # outside the window
+                    if next_rate and (solution is not None or f"{towards} voltage" in events):
+                        passed_over.append(_passed_over(step, k))
+                        skip_current = abs(step.current_A)
+                        continue
                     return records, status
                 raise ConvergenceError(
                     f"The NVP half-cell solver failed at step {k + 1} ({step.label}, cycle "
@@ -1125,6 +1146,11 @@ class HalfCellSolver:
                         f"{self._fresh_stoichiometry:g}): start from a stoichiometry whose "
                         "voltage lies inside the window (the Lu 2019 set starts at 0.99, 2.77 V)"
                     )
+                if next_rate:
+                    passed_over.append(_passed_over(step, k))
+                    skip_current = abs(step.current_A)
+                    solution = new
+                    continue
                 return records, (
                     f"stopped at step {k + 1} ({step.label}, cycle {step.cycle}): the voltage "
                     f"({v:.3f} V) reached the {window} cut-off as soon as the current flowed; the "
@@ -1138,4 +1164,15 @@ class HalfCellSolver:
             solution = new
             if progress is not None:
                 progress((k + 1) / len(steps))
+        if passed_over:
+            return records, (
+                f"completed; the cell could not take {', '.join(passed_over)}: each time the "
+                "voltage reached a cut-off as soon as the current flowed, the steps of that "
+                "C-rate passed no charge, and the test went on with the next C-rate"
+            )
         return records, "completed"
+
+
+def _passed_over(step: CurrentStep, k: int) -> str:
+    """A rate test's C-rate whose step ``k`` could not run, for the status."""
+    return f"{step.c_rate:g} C (from step {k + 1}, the {step.label} of cycle {step.cycle})"
