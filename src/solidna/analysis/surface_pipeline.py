@@ -410,15 +410,18 @@ def paper_level(quantity: str) -> str | None:
 # --------------------------------------------------------------------------------------------
 def _fit_region(spec, background: str, given=None):
     from solidna.analysis.xps.fit import XPSFit, guess_peaks
+    from solidna.analysis.xps.species import level_of
 
+    # the region's level makes the start peaks of a spin-orbit level (Mo 3d, Sn 3d) doublets
+    level = level_of(spec.label, spec.binding_energy_eV)
     try:
         peaks = given or guess_peaks(
-            spec.binding_energy_eV, spec.intensity_cps, background=background
+            spec.binding_energy_eV, spec.intensity_cps, background=background, level=level
         )
         return XPSFit(peaks, background).fit(spec), None
     except ConvergenceError as exc:
         peaks = given or guess_peaks(
-            spec.binding_energy_eV, spec.intensity_cps, background="linear"
+            spec.binding_energy_eV, spec.intensity_cps, background="linear", level=level
         )
         return XPSFit(peaks, "linear").fit(spec), f"{exc} - fitted with a linear background"
 

@@ -577,6 +577,14 @@ def fit_quality(
             f"{doublet.area_ratio:.4g}), or splitting = {doublet.splitting_eV:g} and area_ratio "
             f"= {doublet.area_ratio:.4g} in a --peaks file)"
         )
+        outside = [label for label, c in singles if c + doublet.splitting_eV > float(np.max(x))]
+        if outside:
+            # the automatic start peaks keep such a line single (guess_peaks): say why
+            notes.append(
+                f"the spin-orbit partner of {', '.join(repr(o) for o in outside)} lies above "
+                f"the measured window (up to {float(np.max(x)):.2f} eV): its area and the "
+                "doublet are not measured; widen the region to fit the doublet"
+            )
     if n < 2 * SCATTER_WINDOW or nfree < 1:
         out["counting noise"] = {"judged": False, "reason": "too few points"}
         notes.append(
@@ -733,11 +741,32 @@ def guess_peaks(
     background: str = "shirley",
     max_peaks: int = 6,
     min_prominence: float = 0.05,
+    level: str | None = None,
 ) -> list[Peak]:
     """Start peaks for an unknown region: prominent maxima of the background-subtracted data.
 
     A shoulder is not a maximum; give the peaks explicitly (``Peak`` list) for a region whose
     components overlap strongly.
+
+    For a spin-orbit level (``level`` listed in ``species.toml`` ``[[doublets]]``: W 4f, Mo 3d,
+    Sn 3d, Cl 2p, S 2p, ...) the start peaks are doublets with the table's splitting and area
+    ratio, as a researcher fits such a level (see :func:`_pair_doublets`):
+
+    * a maximum with a partner maximum at its position + splitting (within half the mean
+      half-height width of the two, :data:`DOUBLET_POSITION_TOLERANCE`) and a height compatible
+      with the area ratio (:data:`DOUBLET_HEIGHT_FACTOR`) becomes one doublet centred at the
+      lower-binding-energy line (j = l + 1/2); the partner maximum is not a peak of its own;
+    * a maximum with no partner maximum, but data at its position + splitting high enough to
+      hide the partner (under another line, or unresolved as in S 2p or P 2p, where the
+      maximum is the envelope of both lines), is still a doublet: its start position and FWHM
+      are those of the doublet whose envelope has that maximum and width;
+    * failing that, a maximum with data high enough at its position - splitting is the
+      j = l - 1/2 line of a doublet whose stronger line hides under another line (the
+      doublet starts there, unless it is already a start peak);
+    * a maximum with room for neither partner inside the measured window (the partner would
+      lie outside it, e.g. a window holding Sn 3d5/2 alone) stays a single line: the data hold
+      no trace of the partner, and a doublet would add an area nobody measured to the
+      quantification (:func:`fit_quality` notes a partner above the window).
 
     Parameters
     ----------
@@ -754,12 +783,17 @@ def guess_peaks(
         Smallest prominence of a maximum as a fraction [-] of the highest point of the smoothed
         background-subtracted data (default 0.05); a maximum must also stand 5 standard
         deviations above the counting noise.
+    level : str, optional
+        Core level of the region (``"Mo 3d"``, ``"Sn 3d5/2"``; e.g. from
+        :func:`solidna.analysis.xps.species.level_of`). Default None: single lines. A level
+        that is not a doublet (C 1s, O 1s, N 1s, ...) gives the same start peaks as None.
 
     Returns
     -------
     list of Peak
         Start peaks in ascending binding energy, named ``"<position> eV"``, each with the
-        default shape and a start FWHM [eV] from the half-height width (clipped to 0.5-4 eV).
+        default shape and a start FWHM [eV] from the half-height width (clipped to 0.5-4 eV);
+        doublets (``splitting_eV``, ``area_ratio``) for a doublet level as above.
         The highest point alone when no maximum is prominent enough.
 
     Raises
@@ -789,10 +823,127 @@ def guess_peaks(
         # the fallback maximum (no prominent peak) has no defined width: clipped below
         warnings.simplefilter("ignore", RuntimeWarning)  # scipy's PeakPropertyWarning
         widths = peak_widths(smooth, idx, rel_height=0.5)[0] * float(np.mean(np.diff(x)))
+    from solidna.analysis.xps.species import doublet_of
+
+    doublet = doublet_of(level)
+    if doublet is not None:
+        return _pair_doublets(x, smooth, idx, widths, doublet)
     return [
         Peak(f"{x[i]:.1f} eV", float(x[i]), float(np.clip(w, 0.5, 4.0)))
         for i, w in sorted(zip(idx, widths, strict=True), key=lambda t: x[t[0]])
     ]
+
+
+#: Largest distance [-], in units of the mean half-height width (FWHM) of the two maxima, between
+#: a maximum and the position + splitting where its spin-orbit partner belongs, for the two to
+#: be taken as one doublet: 0.5 FWHM is the half width at half maximum. A line's maximum moves
+#: off its centre by overlap with a neighbour, but by less than that (further, the neighbour
+#: dominates and the two maxima merge into one); a maximum further off is another component.
+DOUBLET_POSITION_TOLERANCE = 0.5
+#: Allowed factor [-] between a partner maximum's height relative to its line and the area ratio
+#: of the doublet (equal widths give a height ratio equal to the area ratio). A factor of 2 each
+#: way allows the broader j = l - 1/2 line (Coster-Kronig broadening) and the other lines and
+#: background the two maxima stand on; beyond it the maximum belongs to another component.
+DOUBLET_HEIGHT_FACTOR = 2.0
+
+
+def _doublet_start(width_eV: float, split_eV: float, ratio: float) -> tuple[float, float]:
+    """Start (FWHM [eV], offset [eV]) of a doublet whose envelope has one maximum of half-height
+    width ``width_eV``: the lines' common FWHM and how far the maximum lies above the first
+    line's centre. Two lines of the default shape (GL(30)) are summed for FWHMs 0.3-4 eV and the
+    one whose envelope is as wide as measured is taken: for a resolved doublet the FWHM is the
+    measured one and the offset 0, for an unresolved one (S 2p, P 2p, Si 2p) the maximum lies
+    between the lines, near ``split * ratio / (1 + ratio)``, and the lines are narrower."""
+    best = (np.inf, float(np.clip(width_eV, 0.5, 4.0)), 0.0)
+    for w in np.linspace(0.3, 4.0, 75):
+        u = np.arange(-3.0 * w, split_eV + 3.0 * w, 0.005)
+        env = line_shape("gl_sum", u, 1.0, 0.0, w, 0.3) + line_shape(
+            "gl_sum", u, ratio, split_eV, w, 0.3
+        )
+        k = int(np.argmax(env))
+        above = env >= 0.5 * env[k]
+        # the contiguous stretch above half height around the maximum
+        lo = k - int(np.argmin(above[k::-1])) if not above[0] else 0
+        hi = k + int(np.argmin(above[k:])) if not above[-1] else len(u) - 1
+        miss = abs((u[hi] - u[lo]) - width_eV)
+        if miss < best[0]:
+            best = (miss, float(w), float(u[k]))
+    return best[1], best[2]
+
+
+def _pair_doublets(x, smooth, idx, widths, doublet) -> list[Peak]:
+    """Doublet start peaks from the maxima ``idx`` (indices of ``x``) of a spin-orbit region;
+    ``widths`` [eV] are their half-height widths (see :func:`guess_peaks`)."""
+    split, ratio = doublet.splitting_eV, doublet.area_ratio
+    step = abs(float(np.mean(np.diff(x))))
+    maxima = sorted(
+        (
+            (int(i), float(w) if np.isfinite(w) and w > 0 else 1.2)
+            for i, w in zip(idx, widths, strict=True)
+        ),
+        key=lambda t: x[t[0]],
+    )
+    order = np.argsort(x)
+    lo_x, hi_x = float(x[order[0]]), float(x[order[-1]])
+
+    def at(energy: float) -> float:
+        # the smoothed background-subtracted data at an energy [eV]
+        return float(np.interp(energy, x[order], smooth[order]))
+
+    used: set[int] = set()
+    peaks: list[Peak] = []
+    for k, (i, w) in enumerate(maxima):
+        if k in used:
+            continue
+        used.add(k)
+        c, h = float(x[i]), float(smooth[i])
+        best = None
+        for m in range(k + 1, len(maxima)):
+            j, wj = maxima[m]
+            if m in used:
+                continue
+            off = abs(float(x[j]) - (c + split))
+            tol = max(DOUBLET_POSITION_TOLERANCE * 0.5 * (w + wj), 2.0 * step)
+            rel = float(smooth[j]) / h if h > 0 else np.inf
+            compatible = ratio / DOUBLET_HEIGHT_FACTOR <= rel <= ratio * DOUBLET_HEIGHT_FACTOR
+            if off <= tol and compatible and (best is None or off < best[0]):
+                best = (off, m)
+        # could the partner hide in the data at c + split (the maximum is the j = l + 1/2 line),
+        # or its stronger partner at c - split (the maximum is the j = l - 1/2 line)? Only where
+        # the data there reach the partner's height, within DOUBLET_HEIGHT_FACTOR
+        upper = lo_x <= c + split <= hi_x and at(c + split) >= h * ratio / DOUBLET_HEIGHT_FACTOR
+        lower = lo_x <= c - split <= hi_x and at(c - split) >= h / ratio / DOUBLET_HEIGHT_FACTOR
+        if best is not None:
+            # a resolved doublet: the lower line sets the start, the partner maximum goes
+            used.add(best[1])
+            center, fwhm = c, float(np.clip(w, 0.5, 4.0))
+        elif upper:
+            # no partner maximum: hidden under another line, or unresolved (the maximum is
+            # the envelope of both lines)
+            fwhm, offset = _doublet_start(w, split, ratio)
+            center = max(c - offset, lo_x)
+            fwhm = float(np.clip(fwhm, 0.5, 4.0))
+        elif lower:
+            # the j = l - 1/2 line of a doublet whose stronger line hides under another line
+            # (MoO3 3d3/2 seen, its 3d5/2 merged with the 3d3/2 of Mo metal); none when that
+            # doublet is already a start peak (the maximum is its partner, moved by a neighbour)
+            center, fwhm = c - split, float(np.clip(w, 0.5, 4.0))
+            if any(abs(p.center_eV - center) <= max(0.5 * w, 2.0 * step) for p in peaks):
+                continue
+        else:
+            # no room for a partner inside the measured window (it lies outside, or the data
+            # where it belongs are far below it): a single line, as the data show (see
+            # guess_peaks; fit_quality notes a partner outside the window)
+            peaks.append(Peak(f"{c:.1f} eV", c, float(np.clip(w, 0.5, 4.0))))
+            continue
+        peaks.append(Peak(f"{center:.1f} eV", center, fwhm, splitting_eV=split, area_ratio=ratio))
+    # unique names (two starts may round to one label)
+    seen: dict[str, int] = {}
+    for p in peaks:
+        seen[p.name] = seen.get(p.name, 0) + 1
+        if seen[p.name] > 1:
+            p.name = f"{p.name} #{seen[p.name]}"
+    return sorted(peaks, key=lambda p: p.center_eV)
 
 
 _PEAK_KEYS = {
