@@ -462,10 +462,14 @@ def analyze_command(
         list[Path],
         typer.Argument(
             metavar="FILE...",
-            help="Instrument files, read only (BioLogic, Neware, Arbin, Maccor, Gamry, ZPlot, "
-            "CorrWare .cor, VersaStudio, Parstat, PowerSuite, Autolab, CHI, CSV; xps: VAMAS "
-            ".vms/.npl, PHI .pro/.spe/MultiPak text, Omicron EIS, SPECS, Scienta and CasaXPS "
-            "text; afm: JPK, Igor .ibw, AFM Workshop CSV; topography: .di/.spm, .nid, .gwy).",
+            help="Instrument files, read only: the readers under --format (BioLogic, Neware, "
+            "Arbin, Maccor, Gamry, ZPlot/ZView, CorrWare, VersaStudio, Parstat, PowerSuite, "
+            "Autolab/NOVA, CHI, RelaxIS, PSTrace, Keysight 4294A, Ivium, Zahner), any CSV or "
+            "text table, Excel workbooks (Neware, Landt); xps: VAMAS .vms/.npl, PHI "
+            ".pro/.spe/MultiPak text, Omicron EIS, SPECS, Scienta, CasaXPS and Thermo Avantage "
+            "exports; afm: JPK, Igor .ibw, AFM Workshop CSV, NanoScope text, afmformats "
+            ".h5/.tab, force tables with units; topography: SurfaceTopography's formats "
+            "(.di/.spm, .nid, .gwy, .x3p, ...), Gwyddion ASCII, Keyence, Wyko, Dektak profiles.",
         ),
     ],
     kind: Annotated[

@@ -75,7 +75,8 @@ def _load() -> tuple[dict[str, Any], tuple[Target, ...]]:
     data = yaml.safe_load(_PATH.read_text())
     known = {"id", "role", "value", "unit", "quantity", "figure", "tol", "note"}
     targets = []
-    for raw in data["targets"]:
+    for entry in data["targets"]:
+        raw = _rejoined(entry)
         targets.append(
             Target(
                 id=raw["id"],
@@ -90,6 +91,27 @@ def _load() -> tuple[dict[str, Any], tuple[Target, ...]]:
             )
         )
     return data["paper"], tuple(targets)
+
+
+def _rejoined(entry: dict[Any, Any]) -> dict[str, Any]:
+    """A target's fields with the pieces of an unquoted text put back together.
+
+    The targets file writes each target as a YAML flow mapping, ``{id: ..., quantity: C 1s
+    binding energy, C-F, value: 291.0}``; there a comma ends a plain value, so YAML reads the
+    quantity as "C 1s binding energy" and "C-F" as a key without a value (20 targets lost the
+    end of their quantity or note so: "capacities at 50" for "capacities at 50, 100, 200, 400,
+    500 mA/g strictly decrease"). A key without a value right after a text field is the rest of
+    that text.
+    """
+    fields: dict[str, Any] = {}
+    last = None
+    for key, value in entry.items():
+        if value is None and last in ("quantity", "note"):
+            fields[last] = f"{fields[last]}, {key}"
+            continue
+        fields[str(key)] = value
+        last = str(key)
+    return fields
 
 
 def paper_info() -> dict[str, Any]:
