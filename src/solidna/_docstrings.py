@@ -130,6 +130,9 @@ Measurement
 values : mapping
     Numeric parameter values (SI), e.g. from
     :func:`~solidna.models.solve.symmetric_parameter_values`.""",
+    "current_density_either_sign": """\
+current_density_A_m2 : float
+    Current density [A.m-2], either sign.""",
     "var_pts": """\
 var_pts : int, optional
     Number of finite-volume points across the SSE [-].""",

@@ -405,6 +405,7 @@ def limiting_current_density_A_m2(values: Mapping[str, float]) -> float:
     )
 
 
+@fill_doc
 def sand_time_s(values: Mapping[str, float], current_density_A_m2: float) -> float:
     """Sand's time [s]: when the salt at the plating face runs out under a constant current
     density, ``pi D (c0 F / ((1 - t+) i))^2 / 4`` (semi-infinite diffusion; Bard & Faulkner
@@ -413,10 +414,7 @@ def sand_time_s(values: Mapping[str, float], current_density_A_m2: float) -> flo
 
     Parameters
     ----------
-    values : mapping
-        The model's values (:func:`symmetric_parameter_values`).
-    current_density_A_m2 : float
-        Current density [A.m-2], either sign.
+    %(symmetric_values, current_density_either_sign)s
 
     Returns
     -------
@@ -428,6 +426,7 @@ def sand_time_s(values: Mapping[str, float], current_density_A_m2: float) -> flo
     return float(np.pi * values["Salt diffusivity [m2.s-1]"] / 4 * (c0 / flux) ** 2)
 
 
+@fill_doc
 def depletion_time_s(values: Mapping[str, float], current_density_A_m2: float) -> float:
     """Time [s] until the salt at the plating face runs out under a constant current density,
     across the SSE's finite thickness: ``inf`` at or below the limiting current
@@ -447,10 +446,7 @@ def depletion_time_s(values: Mapping[str, float], current_density_A_m2: float) -
 
     Parameters
     ----------
-    values : mapping
-        The model's values (:func:`symmetric_parameter_values`).
-    current_density_A_m2 : float
-        Current density [A.m-2], either sign.
+    %(symmetric_values, current_density_either_sign)s
 
     Returns
     -------
