@@ -412,9 +412,7 @@ def sand_time_s(values: Mapping[str, float], current_density_A_m2: float) -> flo
     eq. 8.2.14 with the migration share t+ removed). Valid while ``sqrt(D t)`` is small
     against the SSE thickness, i.e. well above the limiting current.
 
-    Parameters
-    ----------
-    %(symmetric_values, current_density_either_sign)s
+    %(Parameters: symmetric_values, current_density_either_sign)s
 
     Returns
     -------
@@ -444,9 +442,7 @@ def depletion_time_s(values: Mapping[str, float], current_density_A_m2: float) -
     plating face and delays the depletion, by 17 % at 1.2x the limiting current, by 2x at
     1.02x, while sqrt(D t) is not small against ``L``.
 
-    Parameters
-    ----------
-    %(symmetric_values, current_density_either_sign)s
+    %(Parameters: symmetric_values, current_density_either_sign)s
 
     Returns
     -------
