@@ -327,6 +327,8 @@ def check_columns(
     if not missing:
         return
     found = ", ".join(repr(str(h)) for h in header) or "none"
+    if not keys & {"z_re", "z_im", "-z_im", "|z|"}:
+        _refuse_transfer_function(header, path)
     if not keys:
         wanted = [alts for needs in _NEEDS.values() for alts in needs]
         problem = f"none of its columns is recognised (columns found: {found})"
@@ -349,6 +351,31 @@ def check_columns(
         f"{path}: {problem}. Recognised column names (case, spaces, dots and underscores "
         f"ignored; a unit in [..], (..) or after '/'): {names}. Map the columns with "
         f"{_MAPPING_EXAMPLE[kind]}.{rest}"
+    )
+
+
+#: A magnitude in decibels (``Gain in dB``, ``Magnitude (dBm)``): a frequency-response
+#: analyser's ratio of two voltages, not an impedance in Ohm.
+_DECIBEL = re.compile(r"(?i)(?:\bgain\b|\bdbm?\b)")
+_PHASE = re.compile(r"(?i)\bphase\b")
+
+
+def _refuse_transfer_function(header: Iterable[str], path: Path | str) -> None:
+    """Refuse a frequency-response analyser's export (a gain in dB and a phase against
+    frequency: ImpedanceFitter's Moku:Go and Rohde & Schwarz examples) as what it is: the
+    transfer function of the set-up, from which the impedance follows only with the shunt
+    resistor and the circuit the user wired, which the file does not state."""
+    names = [str(h) for h in header]
+    gains = [n for n in names if _DECIBEL.search(n)]
+    if not gains or not any(_PHASE.search(n) for n in names):
+        return
+    raise DataFormatError(
+        f"{path}: a frequency-response analyser's transfer function ({gains[0]!r} and a phase "
+        "against frequency), not an impedance: Z follows from it only with the shunt resistor "
+        "and the circuit of your set-up, which the file does not state (for the cell in "
+        "series with a shunt R_s, the voltage across R_s over the source is H = R_s / (Z + "
+        "R_s), so Z = R_s (1/H - 1), with H = 10^(gain/20) exp(i phase)). Compute Z and give "
+        "a table of 'Frequency [Hz]', 'Z_re [Ohm]', 'Z_im [Ohm]'."
     )
 
 
