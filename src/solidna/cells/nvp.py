@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -107,11 +107,22 @@ class NVPResult(Result):
         ``Interpolated``: True for the cycles a jumped run skipped.
     status : str
         ``"completed"``, or why the protocol stopped (e.g. the voltage is beyond the cut-off as
-        soon as the current flows).
+        soon as the current flows); a completed run with steps that reached their cut-off
+        having passed less than 5 % of the theoretical capacity
+        (:data:`solidna.models.nvp.SHORT_STEP_FRACTION`) reads ``"completed; ..."`` followed by
+        what limited the first of them (:attr:`limits`).
+    limits : list of dict
+        One entry per such step: ``"note"`` (what limited it, in words) and the numbers it is
+        made of: ``"step"`` (its 1-based index), ``"label"``, ``"cycle"``, ``"C-rate [h-1]"``,
+        ``"capacity [mAh.g-1]"``, ``"cut-off [V]"``, ``"open-circuit voltage [V]"`` (the NVP's
+        bulk OCV at the step's end) and ``"losses [V]"``: the parts of the gap between the two
+        by process (:data:`solidna.models.nvp.LOSS_TERMS`), largest first, positive where they
+        work against the current; they sum to the gap. Empty when no step was so limited.
     """
 
     cycle_table: pd.DataFrame | None = None
     theoretical_capacity_mAh_g: float = 0.0
+    limits: list[dict[str, Any]] = field(default_factory=list)
     _plot_name = "capacity"
 
     def cycles(self) -> pd.DataFrame:
@@ -174,6 +185,8 @@ class NVPResult(Result):
         if "Interpolated" in cyc and cyc["Interpolated"].any():
             out["cycles"]["interpolated"] = cyc["Interpolated"].tolist()
         out["capacity retention [-]"] = round(self.retention(), 6)
+        if self.limits:
+            out["limited steps"] = self.limits
         return out
 
     def plot(self):
@@ -437,6 +450,14 @@ class NVPCell(Cell):
             )
             cycles = _cycle_table(records, halves, mass_g).assign(Interpolated=False)
         timeseries = _timeseries(records, area)
+        limits = _limits(records, mass_g, model.theoretical_capacity_mAh_g(values), ps)
+        if limits and status.startswith("completed"):
+            more = len(limits) - 1
+            status = f"{status}; {limits[0]['note']}" + (
+                f" ({more} later step{'s' if more > 1 else ''} ended so too: see .limits)"
+                if more
+                else ""
+            )
         return self._result(
             NVPResult,
             timeseries,
@@ -446,6 +467,7 @@ class NVPCell(Cell):
             status=status,
             cycle_table=cycles,
             theoretical_capacity_mAh_g=model.theoretical_capacity_mAh_g(values),
+            limits=limits,
         )
 
 
@@ -581,6 +603,66 @@ def _fill_skipped(table: pd.DataFrame, records: list, n_cycles: int) -> pd.DataF
                 efficiency > 0, discharge / efficiency, 0.0
             )
     return table.assign(Interpolated=skipped)
+
+
+def _limits(
+    records: list, mass_g: float, theoretical_mAh_g: float, parameters: ParameterSet
+) -> list[dict[str, Any]]:
+    """What limited each step that reached its cut-off having passed less than
+    :data:`~solidna.models.nvp.SHORT_STEP_FRACTION` of the theoretical capacity (the steps whose
+    :attr:`~solidna.models.nvp.StepRecord.losses` the solver decomposed), as
+    :attr:`NVPResult.limits`."""
+    from solidna.models.nvp import SHORT_STEP_FRACTION
+
+    temperature_C = float(parameters["Temperature [K]"]) - 273.15
+    out = []
+    for k, rec in enumerate(records):
+        if not rec.losses:
+            continue
+        losses = dict(rec.losses)
+        ocv = losses.pop("open-circuit voltage [V]")
+        voltage = losses.pop("voltage [V]")
+        kappa = losses.pop("SSE conductivity [S.m-1]")
+        ranked = dict(sorted(losses.items(), key=lambda kv: -kv[1]))
+        name, size = next(iter(ranked.items()))
+        if name == "interphase resistances":
+            st = rec.end_state
+            detail = (
+                f" (Na side {st['negative interphase resistance [Ohm.m2]'] * 1e4:.3g} Ohm cm2, "
+                f"cathode film {st['positive interphase resistance [Ohm.m2]'] * 1e4:.3g} Ohm cm2)"
+            )
+        elif name == "SSE ohmic drop":
+            detail = f" (conductivity {kappa * 10:.3g} mS/cm)"  # S/m -> mS/cm
+        else:
+            detail = ""
+        q = rec.capacity_Ah / mass_g * 1000  # Ah -> mAh per g
+        step = rec.step
+        cutoff = step.upper_cutoff_V if step.current_A < 0 else step.lower_cutoff_V
+        runner_up = list(ranked.items())[1]
+        where = "above" if step.current_A < 0 else "below"  # charge: V above the OCV
+        note = (
+            f"at {temperature_C:.3g} degC the {step.c_rate:g} C {step.label} of cycle "
+            f"{step.cycle} reached its {cutoff:g} V cut-off after {q:.3g} mAh/g (less than "
+            f"{SHORT_STEP_FRACTION:.0%} of {theoretical_mAh_g:.4g}), {abs(voltage - ocv):.3f} V "
+            f"{where} the open-circuit voltage ({ocv:.3f} V); the largest loss was the {name}, "
+            f"{size:.3f} V{detail}, next the {runner_up[0]}, {runner_up[1]:.3f} V"
+        )
+        out.append(
+            {
+                "note": note,
+                "step": k + 1,
+                "label": step.label,
+                "cycle": step.cycle,
+                "C-rate [h-1]": step.c_rate,
+                "capacity [mAh.g-1]": q,
+                "cut-off [V]": cutoff,
+                "open-circuit voltage [V]": ocv,
+                "voltage [V]": voltage,
+                "SSE conductivity [S.m-1]": kappa,
+                "losses [V]": ranked,
+            }
+        )
+    return out
 
 
 def _timeseries(records: list, area_m2: float) -> pd.DataFrame:
