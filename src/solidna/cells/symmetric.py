@@ -813,18 +813,18 @@ def _depletion_note(
     from solidna.models.symmetric import DEPLETED_SALT_FRACTION
 
     i_lim = limiting_current_density_A_m2(values)
+    i = current.current_density_A_m2 if isinstance(current, PlatingStripping) else current
+    i = abs(float(i))
+    t_out = depletion_time_s(values, i)
     if isinstance(current, PlatingStripping):
-        i = current.current_density_A_m2
         # the finite SSE's depletion time (inf at or below the limiting current), not Sand's
         # semi-infinite one, which is shorter: a half cycle between the two never runs out
-        depleted = current.half_cycle_s > depletion_time_s(values, i)
+        depleted = current.half_cycle_s > t_out
     else:
-        i = abs(float(current))
         c0 = values["Salt concentration [mol.m-3]"]
         depleted = face_salt is not None and face_salt < 2 * DEPLETED_SALT_FRACTION * c0
     if not depleted:
         return ""
-    t_out = depletion_time_s(values, i)
     # a sweep can stop just after its current has fallen back below the limiting current
     finite = (
         f" and, across the SSE's {values['SSE thickness [m]'] * 1e6:.3g} um, the salt runs out "

@@ -808,7 +808,8 @@ def arbin_measurement(
             + "): read in Arbin's units, time in s, current in A, voltage in V, capacities in "
             "A.h (the units of MITS Pro's Channel_Normal_Table)."
         )
-    need, _ = _arbin_columns(raw.rename(columns=lambda c: str(c).strip()))
+    stripped = raw.rename(columns=lambda c: str(c).strip())
+    need, _ = _arbin_columns(stripped)
     if CAPACITY in frame and "charge" in need and "discharge" in need:
         notes.append("net capacity from Arbin's per-cycle charge and discharge capacities.")
     elif CAPACITY in frame:
@@ -822,7 +823,7 @@ def arbin_measurement(
         for key in ("voltage", "current")
         if key in need
     }
-    note_scaled_rivals(raw.rename(columns=lambda c: str(c).strip()), used, path, notes)
+    note_scaled_rivals(stripped, used, path, notes)
     metadata = {"instrument": "Arbin", **(metadata or {})}
     table = finish_table(frame, path=path, kind="timeseries", area_m2=area_m2, notes=notes)
     return Measurement(table, "timeseries", "arbin", path, area_m2, metadata, notes)

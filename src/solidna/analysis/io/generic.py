@@ -2099,24 +2099,31 @@ def note_scaled_rivals(
     -------
     None
     """
+
+    def in_si(column: Any, unit: str | None, key: str) -> np.ndarray | None:
+        try:
+            values = pd.to_numeric(raw[column], errors="coerce").to_numpy(dtype=float)
+            return values * unit_factor(unit, QUANTITIES[key][1], what=key, path=path)
+        except (DataFormatError, TypeError, ValueError):
+            return None
+
     for key in ("voltage", "current"):
         if key not in mapping:
             continue
         col, unit = mapping[key]
-        si = QUANTITIES[key][1]
-        try:
-            read = pd.to_numeric(raw[col], errors="coerce").to_numpy(dtype=float)
-            read = read * unit_factor(unit, si, what=key, path=path)
-        except (DataFormatError, TypeError, ValueError):
+        rivals = [
+            (other, other_unit)
+            for other in raw.columns
+            for stem, other_unit in [split_header(str(other))]
+            if other != col and _norm(stem) in ALIASES[key]
+        ]
+        # the read column is converted only when the file has another one of its quantity
+        read = in_si(col, unit, key) if rivals else None
+        if read is None:
             continue
-        for other in raw.columns:
-            stem, other_unit = split_header(str(other))
-            if other == col or _norm(stem) not in ALIASES[key]:
-                continue
-            try:
-                values = pd.to_numeric(raw[other], errors="coerce").to_numpy(dtype=float)
-                values = values * unit_factor(other_unit, si, what=key, path=path)
-            except (DataFormatError, TypeError, ValueError):
+        for other, other_unit in rivals:
+            values = in_si(other, other_unit, key)
+            if values is None:
                 continue
             both = np.isfinite(read) & np.isfinite(values) & (np.abs(read) > 0)
             both &= np.abs(values) > 0
