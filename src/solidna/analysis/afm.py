@@ -936,7 +936,8 @@ def read_force_curves(
         One per curve in file order, in SI units: heights [m], forces [N], spring constant
         [N/m] when the file records it (or it is given) and the map position ``(x, y)`` [m] when
         it has one. A curve without segment marks is split into approach and retract at its
-        lowest height. A creep-compliance or stress-relaxation curve keeps its approach and
+        lowest height; a hold at that height (an Asylum dwell) is left out, with a note. A
+        creep-compliance or stress-relaxation curve keeps its approach and
         retract (afmformats' class of the recorded imaging mode, its own HDF5/``.tab`` exports
         included); its dwell is left out, with a note. A text table that afmformats does not read, whose header names the
         distance and the force with units (``Height (nm)``, ``Force (nN)``), is read by
@@ -1251,6 +1252,44 @@ def _by_imaging_mode(d):
     return cls(data=data, metadata=dict(d.metadata), diskcache=False)
 
 
+#: Points of a window [-] over which a held height is told from the ramp, and the share of the
+#: ramp's step [-] below which the height counts as held.
+_HOLD_WINDOW = 10
+_HOLD_SPEED = 0.2
+#: Share [-] of a curve's points that a hold at the bottom must span to be taken for a dwell.
+_HOLD_SHARE = 0.1
+
+
+def _hold_at_bottom(z: np.ndarray, turn: int) -> tuple[int, int]:
+    """The approach's last and the retract's first index of a one-segment curve with its
+    turning point at ``turn``: ``(turn, turn)``, or the ends of a dwell held at the bottom.
+
+    An Asylum .ibw force wave without segment marks holds the bottom height through its dwell
+    (pyrtz2's data/example/*.ibw: 20 000 of 35 000 points, 10 s at 2 kHz, while the force
+    relaxes from 4.4 to 1.0 nN): split at the lowest height, that hold was the start of the
+    retract. The hold is the run about ``turn`` where the height moves, over
+    ``_HOLD_WINDOW`` points, less than ``_HOLD_SPEED`` of what the approach ramp moves; it is a
+    dwell when it spans more than ``_HOLD_SHARE`` of the points (a turn without a dwell stays
+    still for a few points only, and is split at ``turn`` as before).
+    """
+    w = _HOLD_WINDOW
+    step = float(np.median(np.abs(np.diff(z[: turn + 1]))))
+    if len(z) <= 2 * w or not step > 0:
+        return turn, turn
+    still = np.abs(z[w:] - z[:-w]) < _HOLD_SPEED * w * step  # still[i]: z[i..i+w] held
+    j = min(turn, len(still) - 1)
+    if not still[j]:
+        return turn, turn
+    lo, hi = j, j
+    while lo > 0 and still[lo - 1]:
+        lo -= 1
+    while hi < len(still) - 1 and still[hi + 1]:
+        hi += 1
+    if hi - lo < _HOLD_SHARE * len(z) or lo < 10 or hi > len(z) - 10:
+        return turn, turn
+    return lo, hi
+
+
 def _curves(data, p: Path) -> list[ForceCurve]:
     curves = []
     radius = _stated_tip_radius(p)
@@ -1291,7 +1330,16 @@ def _curves(data, p: Path) -> list[ForceCurve]:
             # the lowest base position
             turn = int(np.argmin(ha))
             if 10 < turn < len(ha) - 10:
-                ha, fa, hr, fr = ha[: turn + 1], fa[: turn + 1], ha[turn:], fa[turn:]
+                end, start = _hold_at_bottom(ha, turn)
+                if start > end:
+                    rate = d.metadata.get("rate retract") or d.metadata.get("rate approach")
+                    held = f" of {(start - end) / rate:.3g} s at {rate:g} Hz" if rate else ""
+                    meta.setdefault("notes", []).append(
+                        f"{start - end - 1} points held at the lowest height between approach "
+                        f"and retract (a dwell{held}) are not analysed: the retract starts where "
+                        "the height leaves the bottom"
+                    )
+                ha, fa, hr, fr = ha[: end + 1], fa[: end + 1], ha[start:], fa[start:]
                 meta["segments"] = "split at the lowest height (no segment marks in the file)"
         curves.append(
             ForceCurve(

@@ -1122,6 +1122,25 @@ def _force_curve_hint(p: Path) -> str:
     )
 
 
+#: Height-map formats that neither solidna nor SurfaceTopography reads, by suffix, with the
+#: export to make instead (AFMReader's tests/resources: sample_0.ibw, an Asylum Research image,
+#: was refused with "is it a complete .di/.spm/.nid/.gwy/... file?"; sample_0.asd, a high-speed
+#: AFM movie, with "MemoryError").
+_UNREAD_MAPS = {
+    ".ibw": (
+        "an Igor binary wave (Asylum Research .ibw) image that SurfaceTopography cannot read "
+        "(no force curve either). Open it in Gwyddion and save the height channel as a "
+        "Gwyddion .gwy file, or export it as 'ASCII data matrix' with 'Add informational "
+        "header' (it states the scan size and the height unit)."
+    ),
+    ".asd": (
+        "a high-speed AFM movie (.asd, RIBM/Ando), a series of frames; solidna reads single "
+        "height maps. Save the frame you need as a Gwyddion .gwy file or as an 'ASCII data "
+        "matrix' with its informational header (scan size and height unit)."
+    ),
+}
+
+
 def read_topography(path: str | os.PathLike[str], channel: str | int | None = None) -> Topography:
     """Read a height map (first channel, or ``channel`` by index or name).
 
@@ -1157,6 +1176,9 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
         gwyddion = fh.read(4) == b"GWYP"
     if gwyddion:
         return _read_gwy(p, channel)
+    topostats = _read_topostats(p, channel)
+    if topostats is not None:
+        return topostats
     grid = (
         _read_zygo_xyz(p)
         or _read_header_grid(p)
@@ -1168,6 +1190,11 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
     table = _read_keyence_csv(p) or _read_named_table(p, channel) or _read_unit_line_table(p)
     if table is not None:
         return table
+    unread = _UNREAD_MAPS.get(p.suffix.lower())
+    if p.suffix.lower() == ".asd":
+        # SurfaceTopography has no reader for it, and one of its readers allocates what the
+        # movie's header is taken to state (a MemoryError)
+        raise DataFormatError(f"{p}: {unread}")
     st = require_surface_extra("SurfaceTopography")
     try:
         reader = st.open_topography(str(p))
@@ -1180,6 +1207,10 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
         topo = reader.topography(channel_index=k)
         # undefined points come as a masked array: NaN, so that nothing takes them as heights
         heights = np.ma.filled(np.ma.asarray(topo.heights(), dtype=float), np.nan)
+        wide = _nanoscope_32bit(p, reader.channels[k])
+        if wide is not None:
+            heights = wide[0]
+            channel_notes.append(wide[1])
         positions = np.asarray(topo.positions(), float) if topo.dim == 1 else None
     except DataFormatError:
         raise
@@ -1193,6 +1224,22 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
             if type(exc).__name__ == "CannotDetectFileFormat":
                 reason = "no reader of SurfaceTopography recognises its format"
             raise DataFormatError(f"{p}: not a topography ({reason}).{hint}") from None
+        if unread:
+            # SurfaceTopography's own failure names neither the format nor an export: its list
+            # of 16 readers tried (AFMReader's sample_0.ibw), or a missing physical size
+            raise DataFormatError(f"{p}: {unread}") from None
+        with open(p, "rb") as fh:
+            hdf5 = fh.read(8) == _HDF5_MAGIC
+        if hdf5:
+            # SurfaceTopography takes any HDF5 dataset for a height map without a size (JPK's
+            # .h5-jpk, AFMReader's sample_0.h5-jpk): "a bare matrix of heights" misled
+            raise DataFormatError(
+                f"{p}: an HDF5 file ({p.suffix or 'no suffix'}) whose layout solidna does not read "
+                f"as a height map ({reason}). Save the height channel as a Gwyddion .gwy file or "
+                "as an 'ASCII data matrix' with 'Add informational header' (scan size and "
+                "height unit); solidna reads TopoStats .topostats and afmformats force-curve "
+                "HDF5 files."
+            ) from None
         bare = type(exc).__name__ == "CannotDetectFileFormat" and _bare_matrix(p)
         if type(exc).__name__ == "CannotDetectFileFormat" and not bare:
             # its message lists every reader's own failure (~50 lines for a text file), which
@@ -1236,6 +1283,126 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
     # SurfaceTopography's arrays are indexed (x, y); ours are (rows = y, columns = x)
     return Topography(
         heights.T * f, (float(sx) * f, float(sy) * f), names[k], p, names, notes, info
+    )
+
+
+_HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+#: TopoStats' HDF5 file (``.topostats``): the processed height map ``image`` [nm] (TopoStats
+#: works in nm), its pixel size ``pixel_to_nm_scaling`` [nm], from file version 0.2 the raw
+#: ``image_original`` too (AFMReader's tests/resources/sample_0_1.topostats and
+#: sample_0_2.topostats). SurfaceTopography reads it as a bare HDF5 dataset without a size,
+#: and solidna refused it as "a bare matrix of heights".
+_TOPOSTATS_MAPS = ("image", "image_original")
+
+
+def _read_topostats(p: Path, channel: str | int | None) -> Topography | None:
+    """A TopoStats ``.topostats`` file's height map, or None for any other file."""
+    with open(p, "rb") as fh:
+        if fh.read(8) != _HDF5_MAGIC:
+            return None
+    try:
+        import h5py
+    except ImportError:  # h5py comes with SurfaceTopography and afmformats
+        return None
+    with h5py.File(p, "r") as h5:
+        if "pixel_to_nm_scaling" not in h5 or "image" not in h5:
+            return None
+        names = [n for n in _TOPOSTATS_MAPS if n in h5]
+        k = _pick(names, channel, p)
+        heights_nm = np.asarray(h5[names[k]][()], dtype=float)
+        pixel_nm = float(np.asarray(h5["pixel_to_nm_scaling"][()]))
+        version = h5["topostats_file_version"][()] if "topostats_file_version" in h5 else None
+    if heights_nm.ndim != 2 or not pixel_nm > 0:
+        raise DataFormatError(
+            f"{p}: a TopoStats file whose {names[k]!r} is not a height map ({heights_nm.shape}) "
+            f"or whose pixel size ({pixel_nm} nm) is not positive."
+        )
+    ny, nx = heights_nm.shape
+    notes = [
+        f"TopoStats file: {names[k]!r} heights in nm and a pixel of {pixel_nm:g} nm "
+        "(TopoStats' units)"
+        + ("; the map as TopoStats processed it (flattened)" if names[k] == "image" else "")
+    ]
+    meta = {"topostats file version": str(version)} if version is not None else {}
+    return Topography(
+        heights_nm * 1e-9,
+        (nx * pixel_nm * 1e-9, ny * pixel_nm * 1e-9),
+        names[k],
+        p,
+        names,
+        notes,
+        meta,
+    )
+
+
+#: Bytes [-] of a NanoScope file searched for its header (it ends at ``\\*File list end``, a few
+#: tens of kB into the file).
+_NANOSCOPE_HEADER_MAX = 1 << 20
+
+
+def _nanoscope_images(p: Path) -> list[dict[str, str]]:
+    """The ``\\*Ciao image list`` sections of a Bruker NanoScope header, in file order (keys
+    lower-cased, as SurfaceTopography's DI reader keeps them); empty for any other file."""
+    images: list[dict[str, str]] = []
+    with open(p, "rb") as fh:
+        head = fh.read(_NANOSCOPE_HEADER_MAX)
+    if not head.startswith(b"\\*"):
+        return images
+    section: dict[str, str] | None = None
+    for text in head.decode("latin-1").splitlines():
+        line = text.strip()
+        if line.lower() == "\\*file list end":
+            break
+        if line.startswith("\\*"):
+            section = {} if line[2:].lower() == "ciao image list" else None
+            if section is not None:
+                images.append(section)
+        elif section is not None and line.startswith("\\"):
+            key, _, value = line[1:].partition(": ")
+            section[key.lower()] = value.strip()
+    return images
+
+
+def _nanoscope_32bit(p: Path, channel: Any) -> tuple[np.ndarray, str] | None:
+    """The heights of a NanoScope image whose data block holds 4 bytes a pixel while its header
+    says ``\\Bytes/pixel: 2``, in SurfaceTopography's array order; None for any other channel.
+
+    NanoScope 9 writes 32-bit image data and may leave ``Bytes/pixel: 2`` in an image's header
+    (AFMReader's tests/resources/sample_0.spm, "Height": 4 194 304 bytes for 1024 x 1024
+    pixels). SurfaceTopography trusts Bytes/pixel and read 16-bit words: every other height 0
+    and the image made of the first half of the data. The integers are read as stored (signed,
+    little-endian) and scaled by the header's own ``V/LSB`` and sensitivity, as
+    SurfaceTopography scales the 16-bit words (pySPM, which AFMReader uses, reads the same
+    numbers; on that file the heights then spread as its Height Sensor channel does).
+    """
+    scale = getattr(channel, "height_scale_factor", None)
+    images = _nanoscope_images(p)
+    index = getattr(channel, "index", None)
+    if scale is None or index is None or index >= len(images):
+        return None
+    image = images[index]
+    try:
+        nx, ny = int(image["samps/line"]), int(image["number of lines"])
+        offset, length = int(image["data offset"]), int(image["data length"])
+        stated = int(image["bytes/pixel"])
+    except (KeyError, ValueError):
+        return None
+    if stated != 2 or length != 4 * nx * ny:
+        return None
+    with open(p, "rb") as fh:
+        fh.seek(offset)
+        raw = fh.read(length)
+    if len(raw) < length:
+        return None
+    words = np.frombuffer(raw, dtype="<i4").reshape(ny, nx)
+    # SurfaceTopography's order (IO/DI.py: reshape(ny, nx).T, then fliplr), which the caller
+    # turns into rows = y
+    heights = np.fliplr(words.T).astype(float) * scale
+    name = getattr(channel, "name", "") or f"channel {index}"
+    return heights, (
+        f"{name!r}: the header states 2 bytes a pixel but its data block holds 4 "
+        f"({length} bytes for {nx} x {ny} pixels, as NanoScope 9 writes them): read as 32-bit "
+        "integers with the header's V/LSB scale"
     )
 
 

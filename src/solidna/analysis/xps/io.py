@@ -669,6 +669,15 @@ _SEPARATE_SCANS = re.compile(r"^[#%\s]*separate\s+scan\s+data\s*[:=]\s*yes", re.
 #: Photon Energy 1253.6; XPS;`` (``Element ;`` for a survey). It was taken for the column names,
 #: so every region came back labelled ``Region 1 of 6``.
 _PHI_REGION = re.compile(r"^element\s+([^;\n]*?)\s*;\s*region\s+\d+\s+of\s+\d+\s*;", re.I | re.M)
+#: ... and its technique, the line's last field (``...; XPS;``, ``Element ; Region 1 of 1; ...;
+#: AES;`` for an Auger region, as a public lab-control README describes PHI's AES text export).
+_PHI_TECHNIQUE = re.compile(
+    r"^element\s+([^;\n]*?)\s*;\s*region\s+\d+\s+of\s+\d+\s*;[^\n]*?;\s*([A-Za-z]+)\s*;?\s*$",
+    re.I | re.M,
+)
+#: PHI techniques that are not photoemission: Auger (AES, scanning Auger SAM), ion scattering
+#: (ISS), reflection electron energy loss (REELS), secondary ions (SIMS).
+_PHI_NOT_PHOTOEMISSION = ("AES", "SAM", "ISS", "LEIS", "REELS", "EELS", "SIMS")
 #: SPECS Prodigy's table of an external channel: ``# External Channel Data Cycle: 0, Temp1_Sen
 #: [K] (EBH 150)`` over ``# ColumnLabels: energy Temp1_Sen [K] (EBH 150)``.
 _EXTERNAL_CHANNEL = re.compile(
@@ -974,6 +983,16 @@ def _not_a_spectrum(names: list[str], header: list[str], above: list[str]) -> st
     beside the real ones (gxps skips them too); a Prodigy table whose first column is an index
     or a time, not an energy, was read as a spectrum from 0 eV up.
     """
+    phi = _PHI_TECHNIQUE.search("\n".join(header))
+    if phi is not None and phi[2].upper() in _PHI_NOT_PHOTOEMISSION:
+        # PHI MultiPak writes an Auger region as it writes an XPS one, the technique last on the
+        # region's line; the kinetic energies were read as binding energies and the Auger
+        # spectrum analysed as a photoemission survey
+        return (
+            f"(PHI MultiPak region {_identifier(phi[1]) or 'survey'}, technique {phi[2]}) is "
+            "not a photoemission spectrum (an Auger or scattering spectrum on a kinetic-energy "
+            "axis); solidna's XPS analysis reads XPS and UPS regions"
+        )
     external = _EXTERNAL_CHANNEL.search("\n".join(header))
     if external:
         # SPECS Prodigy "External Channel Data: yes" writes a sensor logged during the scan (a
