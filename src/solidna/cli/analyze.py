@@ -469,7 +469,8 @@ def analyze_command(
             ".pro/.spe/MultiPak text, Omicron EIS, SPECS, Scienta, CasaXPS and Thermo Avantage "
             "exports; afm: JPK, Igor .ibw, AFM Workshop CSV, NanoScope text, afmformats "
             ".h5/.tab, force tables with units; topography: SurfaceTopography's formats "
-            "(.di/.spm, .nid, .gwy, .x3p, ...), Gwyddion ASCII, Keyence, Wyko, Dektak profiles.",
+            "(.di/.spm, .nid, .gwy, .x3p, ...), TopoStats .topostats, Gwyddion ASCII, Keyence, "
+            "Wyko, Dektak profiles.",
         ),
     ],
     kind: Annotated[
