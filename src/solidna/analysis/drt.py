@@ -772,8 +772,9 @@ def fit_drt(
             stacklevel=2,
         )
 
-    # a spectrum without a DC limit: a series capacitance beside gamma (below) and in the KK
-    # test, which judges it by the same capacitive_end
+    # a spectrum without a DC limit: a series capacitance beside gamma (below) where it ends
+    # capacitive; the KK test also adds one for a diffusion tail still rising at f_min (lin-KK's
+    # RC elements stop at 1/(2 pi f_min), gamma's tau grid goes TAU_EXTENSION_DECADES beyond)
     cap_end = capacitive_end(f, z)
     kk_result = None
     if kk != "skip":
