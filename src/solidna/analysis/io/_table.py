@@ -1165,7 +1165,9 @@ def finish_table(
 
     Drops rows that are empty in every column, adds ``Current density`` from ``Current`` (or the
     reverse) when the electrode area is known, integrates ``Capacity`` from the current when the
-    file has no counter, orders the columns as :data:`COLUMNS`.
+    file has no counter, reads a counter that runs against the current all through (charge
+    counted positive out of the cell) with its sign reversed, rebuilds a per-step counter
+    (:func:`net_charge_from_step_counter`), orders the columns as :data:`COLUMNS`.
 
     Impedance: rows at 0 Hz (EC-Lab and Parstat record the potential there before and between
     spectra) are dropped with a note; ``"Spectrum"`` numbers the spectra from 1 (a new one where
@@ -1299,6 +1301,8 @@ def finish_table(
                     )
             else:
                 frame[CAPACITY] = rebuilt
+        elif verdict == "negated":
+            frame[CAPACITY] = -frame[CAPACITY].to_numpy(dtype=float)
         if verdict == "integrate":
             frame = frame.drop(columns=CAPACITY)
     if CAPACITY not in frame and CURRENT in frame:
@@ -1330,10 +1334,12 @@ NET_CHARGE_MISMATCH = 0.1
 def _capacity_verdict(frame: pd.DataFrame, notes: list[str] | None) -> str:
     """What the table's capacity column is: ``"net"`` when it behaves as the running net charge
     it stands for (it rises on charge, falls on discharge, holds during rests, and counts the
-    current), ``"per-step"`` when it runs against the current's sign or moves while none flows
-    (a per-step or unsigned counter, :func:`net_charge_from_step_counter` tries it), or
-    ``"integrate"`` when it does not count the current at all; a note says why where it is not
-    ``"net"``."""
+    current), ``"negated"`` when it is that charge with the other sign (it rises on discharge
+    and falls on charge throughout: a running "discharge capacity", the ``Ah`` column of NREL's
+    ampworks HPPC example), ``"per-step"`` when it runs against the current's sign or moves
+    while none flows (a per-step or unsigned counter, :func:`net_charge_from_step_counter`
+    tries it), or ``"integrate"`` when it does not count the current at all; a note says why
+    where it is not ``"net"``."""
     q = frame[CAPACITY].to_numpy(dtype=float)
     i = frame[CURRENT].to_numpy(dtype=float)
     if q.size < 3 or not np.isfinite(q).all():
@@ -1346,6 +1352,21 @@ def _capacity_verdict(frame: pd.DataFrame, notes: list[str] | None) -> str:
     share = np.abs(dq[against]).sum() / total if total > 0 else 0.0
     if share <= NET_CHARGE_MISMATCH:
         return "net" if _counts_the_current(frame, dq, notes) else "integrate"
+    # the same test on the column with its sign reversed: a per-step or unsigned counter rises
+    # on charge and on discharge, so it runs against the current either way; a net charge
+    # counted positive out of the cell follows the current with every sign reversed. Without
+    # current both ways (one discharge) either reading gives the same net charge.
+    along = np.where(flowing, np.sign(dq) == np.sign(i_end), dq != 0)
+    share_reversed = np.abs(dq[along]).sum() / total if total > 0 else 0.0
+    if share_reversed <= NET_CHARGE_MISMATCH and _counts_the_current(frame, dq, None):
+        if notes is not None:
+            notes.append(
+                "the capacity column runs against the current's sign throughout (it rises on "
+                f"discharge and falls on charge; {share_reversed:.0%} of its change does not): "
+                "it is the running net charge counted positive out of the cell, read with its "
+                "sign reversed (charge +)."
+            )
+        return "negated"
     if notes is not None:
         notes.append(
             f"the capacity column does not behave as a running net charge: {share:.0%} of its "

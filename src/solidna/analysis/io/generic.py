@@ -8,8 +8,12 @@ Columns are found by the ``columns`` mapping (quantity -> header, optionally wit
 ``"Current density [mA.cm-2]"``, ``"Ewe/V"``, ``"freq/Hz"``, ``"-Im(Z)/Ohm"`` ...), so the
 ``timeseries.csv`` written by ``solidna simulate`` reads back as it is (also ``"Real"``,
 ``"Imag"``, ``"Zimg"``). A column of durations (``00:00:05``, ``0d 00:00:05``) is read in seconds.
-A table without a header whose rows hold three or more numbers is impedance.py's ``readCSV``
-layout, ``f, Z', Z''`` (Hz, Ohm, Ohm; noted). A header written as names over a line of units
+A column named by its unit word alone (``Seconds``, ``Minutes``, ``Hours``, ``Amps``, ``Volts``,
+``Ah``, ``mAh``: NREL ampworks' example data) is that quantity in that unit. A table without a
+header whose rows hold three or more numbers is impedance.py's ``readCSV`` layout, ``f, Z',
+Z''`` (Hz, Ohm, Ohm; noted), unless its first column rises in equal steps (a clock, as a
+homemade potentiostat's ``t, E, I`` log) or its second is often negative: that is refused,
+asking for a header. A header written as names over a line of units
 (``Pt Time Freq Zreal`` over ``# s Hz ohm``, Gamry's tables) takes its units from that line; a
 comment mark before the names (``# f Z' Z''``, ``* Hz Ohms Deg``) is not a column. Where a
 ``Total Time``/``Test Time`` column exists, a bare ``Time`` beside it is the step's clock and not
@@ -31,8 +35,8 @@ import csv
 import io
 import json
 import re
-import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +66,7 @@ from solidna.analysis.io._table import (
     wall_clock,
     warn_assumed_units,
 )
-from solidna.errors import DataFormatError, check_choice, user_stacklevel
+from solidna.errors import DataFormatError, check_choice
 
 __all__ = [
     "read_csv",
@@ -140,8 +144,21 @@ _NUMBERISH = re.compile(
 )
 #: Column names that are a unit word (Maccor's "mAmps", "mVolts"): the quantity's alias and
 #: the unit. A Maccor export opened in Excel and saved as CSV is read by the generic reader,
-#: which read "Volts" but found no current in "mAmps".
-_NAMED_IN_UNITS = {"mamps": ("amps", "mA"), "mvolts": ("volts", "mV")}
+#: which read "Volts" but found no current in "mAmps". A table named wholly in unit words
+#: (``Seconds,Amps,Volts,Ah``: the example data shipped with NREL's ampworks, BSD-3-Clause)
+#: names its time and capacity so too; the word is the unit, so nothing is assumed.
+_NAMED_IN_UNITS = {
+    "mamps": ("amps", "mA"),
+    "mvolts": ("volts", "mV"),
+    "amps": ("amps", "A"),
+    "volts": ("volts", "V"),
+    "seconds": ("time", "s"),
+    "secs": ("time", "s"),
+    "minutes": ("time", "min"),
+    "hours": ("time", "h"),
+    "ah": ("capacity", "A.h"),
+    "mah": ("capacity", "mA.h"),
+}
 
 
 def _norm(stem: str) -> str:
@@ -516,12 +533,14 @@ def frame_from_columns(
     *,
     area_m2: float | None,
     chosen: Iterable[str] = (),
+    signed_current: SignedCurrent | None = None,
 ) -> tuple[pd.DataFrame, str, float | None]:
     """Convert the mapped columns of ``raw`` to the tidy SI table (not yet checked).
 
     ``chosen`` holds the quantity keys the user mapped (the pair of impedance columns to read
-    when a table gives two that disagree). Returns the table, its kind and the electrode area
-    (unchanged).
+    when a table gives two that disagree). ``signed_current`` names a current column whose sign
+    the file itself states (:class:`SignedCurrent`), passed on to :func:`_current_sign`.
+    Returns the table, its kind and the electrode area (unchanged).
     """
     kind = "impedance" if "frequency" in mapping else "timeseries"
     z_rows = _impedance_rows(raw, mapping)
@@ -622,13 +641,9 @@ def frame_from_columns(
     warn_assumed_units(assumed, path, notes)
     currents = [QUANTITIES[k][0] for k in ("current", "current density")] + [SPECIFIC_CURRENT]
     currents = [c for c in currents if c in out]
-    signed = raw.attrs.get(SIGNED_BY_PROGRAMME)
-    if kind == "timeseries" and currents and mapping.get("current", ("",))[0] == signed:
-        # a current rebuilt from the words of the file's programme ("Anodic Current", "Init
-        # P/N") has its sign by definition: the voltage's course does not overrule it
-        pass
-    elif kind == "timeseries" and currents:
+    if kind == "timeseries" and currents:
         # one decision for the current and its density (one note)
+        read = mapping.get("current", ("",))[0]
         sign = _current_sign(
             raw,
             out[currents[0]],
@@ -636,6 +651,11 @@ def frame_from_columns(
             time=out.get(QUANTITIES["time"][0]),
             voltage=out.get(QUANTITIES["voltage"][0]),
             step=out.get(QUANTITIES["step"][0]),
+            stated_by=(
+                signed_current.source
+                if signed_current is not None and signed_current.column == read
+                else None
+            ),
         )
         for target in currents:
             out[target] = out[target] * sign
@@ -961,9 +981,15 @@ def _current_sign(
     time=None,
     voltage=None,
     step=None,
+    stated_by: str | None = None,
 ) -> np.ndarray | float:
     """Factor per row (or one for all) that gives the current solidna's sign, checked against
     what the file itself states.
+
+    ``stated_by`` says where the file states the current's sign when a reader built the column
+    from the file's own words (CHI's chronopotentiometry programme, "Init P/N", "Anodic
+    Current": :func:`_current_from_segments`): the sign is then known, not inferred, and is kept
+    (1.0) without the checks below, as the voltage's course must not overrule it.
 
     solidna counts a charge (oxidation of the working electrode) positive. Most cyclers do too,
     but some exports count the discharge positive (BattMo's Battery Data Format CSV) and some
@@ -975,6 +1001,8 @@ def _current_sign(
     unsigned current (:func:`_unsigned_by_voltage`), a discharge counted positive
     (:func:`_sign_from_voltage`).
     """
+    if stated_by is not None:
+        return 1.0
     i = np.asarray(current, dtype=float)
     found = _direction_labels(raw)
     if found is None:
@@ -1168,7 +1196,7 @@ def _sniff(path: Path, encoding: str) -> tuple[str, int, str]:
     """Delimiter, number of lines before the header and decimal mark of a text table."""
     # Enough lines to see past a long metadata block (PEC writes ~45 "Key:,value" lines) and
     # still have a run of data rows below the header.
-    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+    with _open_text(path, encoding, newline="") as fh:
         # a preamble longer than the lines sniffed (a Novonix full export writes its whole
         # protocol, ~700 lines, above the header): start the window a little above the data
         offset = _preamble_lines(fh)
@@ -1262,7 +1290,7 @@ def _short_header(path: Path, sep: str, skip: int, encoding: str) -> list[str] |
     """
     if sep == WHITESPACE:
         return None
-    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+    with _open_text(path, encoding, newline="") as fh:
         for _ in range(skip):
             fh.readline()
         header = fh.readline()
@@ -1460,7 +1488,7 @@ def _join_date_times(words: list[str]) -> list[str]:
 def _splits_date_times(path: Path, skip: int, encoding: str) -> bool:
     """True for a white-space table whose rows match its header only with each date and clock
     time joined into one field (see :func:`_join_date_times`); the first rows decide."""
-    with open(path, encoding=encoding, errors="replace") as fh:
+    with _open_text(path, encoding) as fh:
         for _ in range(skip):
             fh.readline()
         header = fh.readline().split()
@@ -1478,7 +1506,7 @@ def _read_joining_date_times(
     pandas splits at every run of white space; the lines are split here instead and the table
     handed to pandas with tabs between its cells (held as text once).
     """
-    with open(path, encoding=encoding, errors="replace") as fh:
+    with _open_text(path, encoding) as fh:
         for _ in range(skip):
             fh.readline()
         text = "\n".join("\t".join(_join_date_times(line.split())) for line in fh if line.strip())
@@ -1565,8 +1593,8 @@ def read_delimited(
 
     Parameters
     ----------
-    path : pathlib.Path
-        The text table.
+    path : pathlib.Path or _TextInMemory
+        The text table (a file, or a file's text already read).
     sep : str
         Column delimiter.
     skiprows : int
@@ -1589,7 +1617,6 @@ def read_delimited(
     pandas.DataFrame
         The table as read, values in the file's units.
     """
-    size = path.stat().st_size
     kwargs = dict(
         sep=sep,
         skiprows=skiprows,
@@ -1607,6 +1634,9 @@ def read_delimited(
     if names is not None:
         kwargs.update(header=None, names=names)
     try:
+        if isinstance(path, _TextInMemory):
+            return pd.read_csv(io.StringIO(path.text), **kwargs)
+        size = path.stat().st_size
         if progress is None or size < 20e6:
             return pd.read_csv(path, **kwargs)
         parts = []
@@ -1656,6 +1686,18 @@ def read_csv(
         encoding = text_encoding(fh.read(1 << 16), "cp1252")
     if _wrapped_rows(path, encoding):
         return _read_unwrapped(path, encoding, columns, area_m2, progress)
+    return _read_text(path, encoding, columns, area_m2, progress)
+
+
+def _read_text(
+    path: Path | _TextInMemory,
+    encoding: str,
+    columns: Mapping[str, str] | None,
+    area_m2: float | None,
+    progress: Progress | None,
+) -> Measurement:
+    """:func:`read_csv` of a file, or of a file's text already read (:class:`_TextInMemory`),
+    once its encoding is known."""
     sep, skip, decimal = _sniff(path, encoding)
     notes: list[str] = []
     nrows = None
@@ -1666,7 +1708,7 @@ def read_csv(
             f"a file of tables one below the other (Landt's export of its {', '.join(others)} "
             f"and record layers): the record is read (line {skip + 1} on), the others are not."
         )
-    with open(path, encoding=encoding, errors="replace") as fh:
+    with _open_text(path, encoding) as fh:
         preamble = [fh.readline() for _ in range(skip)]
     _refuse_curves_side_by_side(preamble, path)
     names = None
@@ -1712,16 +1754,30 @@ def read_csv(
     # a quantity the file leaves out but its header states (after the units row is read: the
     # columns are then numbers in the units of their names)
     raw = _time_from_scan_rate(raw, preamble, columns, path, notes)
-    raw = _current_from_segments(raw, preamble, columns, path, notes)
+    raw, signed_current = _current_from_segments(raw, preamble, columns, path, notes)
     raw = _drop_point_count(raw, path, notes)
     raw = _drop_end_marker(raw, notes)
     columns = _ixdat_columns(list(raw.columns), preamble, columns, notes)
-    return table_measurement(raw, path, columns=columns, area_m2=area_m2, notes=notes)
+    return table_measurement(
+        raw, path, columns=columns, area_m2=area_m2, notes=notes, signed_current=signed_current
+    )
 
 
-#: Key of ``DataFrame.attrs`` naming a current column that a reader rebuilt from the words of
-#: the file's own programme (:func:`_current_from_segments`): its sign is known, not inferred.
-SIGNED_BY_PROGRAMME = "solidna: current signed by the programme"
+@dataclass(frozen=True)
+class SignedCurrent:
+    """A current column whose sign the file itself states (not inferred from the voltage).
+
+    Attributes
+    ----------
+    column : str
+        The column's name in the table as read.
+    source : str
+        Where the file states the sign (e.g. CHI's chronopotentiometry programme, ``Init P/N``
+        and ``Anodic Current``).
+    """
+
+    column: str
+    source: str
 
 
 #: ixdat's CSV export (ixdat, MIT licence; written by ``src/ixdat/exporters/csv_exporter.py``, as
@@ -1791,6 +1847,19 @@ _WRAPPED_LINE = re.compile(r'^"([^"]*[,;\t][^"]*)"\s*$')
 _WRAPPED_TAIL = 3
 
 
+def _unwrapped_line(line: str) -> str:
+    """``line`` without the quotes around it when it is wholly in quotes (:data:`_WRAPPED_LINE`),
+    else ``line`` itself (the same object). String tests, not the regular expression: a
+    pattern that backtracks through each line took seconds on a million rows."""
+    text = line.rstrip()
+    if len(text) < 2 or text[0] != '"' or text[-1] != '"':
+        return line
+    inner = text[1:-1]
+    if '"' in inner or not ("," in inner or ";" in inner or "\t" in inner):
+        return line
+    return inner
+
+
 def _wrapped_rows(path: Path, encoding: str) -> bool:
     """True when the last lines of the file (its data rows) are each wholly in quotes."""
     with open(path, "rb") as fh:
@@ -1808,33 +1877,95 @@ def _read_unwrapped(
     area_m2: float | None,
     progress: Progress | None,
 ) -> Measurement:
-    """:func:`read_csv` of a copy of the file without the quotes around its lines (see
-    :data:`_WRAPPED_LINE`); messages and notes name the file itself."""
-    import tempfile
-
+    """:func:`read_csv` of the file's text without the quotes around its lines (see
+    :data:`_WRAPPED_LINE`): the file is read once and its text, unwrapped, parsed from memory;
+    messages and notes name the file itself."""
     with open(path, encoding=encoding, errors="replace", newline="") as fh:
         lines = fh.read().splitlines()
-    unwrapped = [m.group(1) if (m := _WRAPPED_LINE.match(line)) else line for line in lines]
-    count = sum(a != b for a, b in zip(lines, unwrapped, strict=True))
-    with tempfile.TemporaryDirectory(prefix="solidna-") as folder:
-        copy = Path(folder) / path.name
-        copy.write_text("\n".join(unwrapped) + "\n", encoding="utf-8")
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                m = read_csv(copy, columns=columns, area_m2=area_m2, progress=progress)
-            except DataFormatError as exc:
-                raise DataFormatError(str(exc).replace(str(copy), str(path))) from None
-    for w in caught:
-        text = str(w.message).replace(str(copy), str(path))
-        warnings.warn(text, w.category, stacklevel=user_stacklevel())
+    unwrapped = [_unwrapped_line(line) for line in lines]
+    count = sum(a is not b for a, b in zip(lines, unwrapped, strict=True))
+    text = "\n".join(unwrapped) + "\n"
+    del lines, unwrapped
+    m = _read_text(_TextInMemory(path, text), encoding, columns, area_m2, progress)
     m.source = path
-    m.notes[:] = [note.replace(str(copy), str(path)) for note in m.notes]
     m.notes.append(
         f"{count} line(s) each wholly in double quotes (the CSV saved again by a program that "
         "took every line for one cell): read without those quotes."
     )
     return m
+
+
+@dataclass(frozen=True)
+class _TextInMemory:
+    """A text file's content already read, parsed in place of the file (read once).
+
+    Messages name the file: ``str()`` gives its path.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The file the text was read from.
+    text : str
+        The text to parse (lines ended by ``\\n``).
+    """
+
+    path: Path
+    text: str
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+    @property
+    def name(self) -> str:
+        """The file's name."""
+        return self.path.name
+
+
+class _TextLines:
+    """The lines of a text held in memory, read as from an open file (``readline``, iteration,
+    ``seek``) without copying the text: the sniffers open a table several times and read a
+    few lines each."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._pos = 0
+
+    def __enter__(self) -> _TextLines:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def readline(self) -> str:
+        """The next line with its ``\\n``; ``""`` at the end of the text."""
+        if self._pos >= len(self._text):
+            return ""
+        end = self._text.find("\n", self._pos)
+        end = len(self._text) if end < 0 else end + 1
+        line, self._pos = self._text[self._pos : end], end
+        return line
+
+    def __iter__(self) -> Iterator[str]:
+        while line := self.readline():
+            yield line
+
+    def seek(self, offset: int) -> int:
+        """Go to character ``offset`` (0: the start)."""
+        self._pos = offset
+        return offset
+
+
+def _open_text(source: Path | _TextInMemory, encoding: str, newline: str | None = None):
+    """A text stream over ``source``: the file (undecodable bytes replaced), or the lines of
+    the text held in memory (which end in ``\\n`` alone, so ``newline`` changes nothing)."""
+    if isinstance(source, _TextInMemory):
+        return _TextLines(source.text)
+    return open(source, encoding=encoding, errors="replace", newline=newline)
+
+
+def _table_input(source: Path | _TextInMemory) -> Path | io.StringIO:
+    """What :func:`pandas.read_csv` reads for ``source``: the file, or its text in memory."""
+    return io.StringIO(source.text) if isinstance(source, _TextInMemory) else source
 
 
 #: First names of the headers of the tables that Landt's LANDdt writes one below the other in
@@ -1873,7 +2004,7 @@ def _record_section(path: Path, encoding: str) -> tuple[int, int, str, list[str]
         name = fields[0].strip().lstrip("\ufeff")
         return name if len(fields) >= 3 and name in _SECTION_NAMES else None
 
-    with open(path, encoding=encoding, errors="replace") as fh:
+    with _open_text(path, encoding) as fh:
         head = fh.readline()
         delimiter = next((d for d in (",", "\t", ";") if first_name(head, d)), None)
         if delimiter is None:
@@ -1941,6 +2072,7 @@ def table_measurement(
     notes: list[str] | None = None,
     format: str = "csv",
     metadata: Mapping[str, Any] | None = None,
+    signed_current: SignedCurrent | None = None,
 ) -> Measurement:
     """Turn a table as read (a CSV's, a workbook sheet's) into a :class:`Measurement`.
 
@@ -1964,6 +2096,9 @@ def table_measurement(
         The measurement's format name.
     metadata : mapping, optional
         Metadata to keep beside the columns used.
+    signed_current : SignedCurrent, optional
+        A current column whose sign the file states (kept as it is, not checked against the
+        voltage).
 
     %(Returns: measurement)s
     """
@@ -1979,7 +2114,7 @@ def table_measurement(
     note_scaled_rivals(raw, mapping, path, notes)
     chosen = [str(k).lower() for k in (columns or {})]
     frame, kind, area = frame_from_columns(
-        raw, mapping, path, notes, area_m2=area_m2, chosen=chosen
+        raw, mapping, path, notes, area_m2=area_m2, chosen=chosen, signed_current=signed_current
     )
     table = finish_table(frame, path=path, kind=kind, area_m2=area, notes=notes)
     metadata = {**(metadata or {}), "columns used": {k: v[0] for k, v in mapping.items()}}
@@ -2229,7 +2364,7 @@ def _units_row(path: Path, sep: str, skip: int, encoding: str) -> list[str] | No
     """
     if skip < 1:
         return None
-    with open(path, encoding=encoding, errors="replace") as fh:
+    with _open_text(path, encoding) as fh:
         for _ in range(skip - 1):
             fh.readline()
         names, units = _fields(fh.readline(), sep), _fields(fh.readline(), sep)
@@ -2263,7 +2398,7 @@ def _with_units_row(raw: pd.DataFrame, units: list[str], notes: list[str]) -> pd
 
 def _headerless(path: Path, sep: str, skip: int, encoding: str = "utf-8") -> bool:
     """True when the table's first line is data (numbers only), not a header."""
-    with open(path, encoding=encoding, errors="replace") as fh:
+    with _open_text(path, encoding) as fh:
         for _ in range(skip):
             fh.readline()
         first = _fields(fh.readline(), sep)
@@ -2297,7 +2432,7 @@ def _refuse_curves_side_by_side(preamble: list[str], path: Path) -> None:
 
 def _first_row(path: Path, sep: str, skip: int, encoding: str) -> list[str]:
     """The filled fields of the table's first line (below ``skip`` lines)."""
-    with open(path, encoding=encoding, errors="replace") as fh:
+    with _open_text(path, encoding) as fh:
         for _ in range(skip):
             fh.readline()
         return [x for x in _fields(fh.readline(), sep) if x.strip()]
@@ -2447,10 +2582,11 @@ def _current_from_segments(
     columns: Mapping[str, str] | None,
     path: Path,
     notes: list[str],
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, SignedCurrent | None]:
     """``raw`` with a current column rebuilt from a chronopotentiometry programme its header
     states (CH Instruments: ``Time/sec, Potential/V`` rows, the currents only in the header),
-    else ``raw`` as is.
+    and that column as a :class:`SignedCurrent` (its sign is the programme's); else ``raw`` as
+    is and None.
 
     CHI's chronopotentiometry applies ``Anodic Current`` for ``Anodic Time`` and ``Cathodic
     Current`` for ``Cathodic Time``, alternately, starting with the polarity ``Init P/N``, for
@@ -2461,11 +2597,11 @@ def _current_from_segments(
     """
     found = _mapped_without(raw, columns, path, "current", ("time", "voltage"))
     if found is None:
-        return raw
+        return raw, None
     setting = _chi_settings(preamble)
     keys = ("anodic current", "cathodic current", "anodic time", "cathodic time", "init p/n")
     if not all(k in setting for k in keys):
-        return raw
+        return raw, None
 
     def number(key: str, si: str, default: float = float("nan")) -> float:
         """The setting ``key`` in the SI unit ``si`` (signed as written), else ``default``."""
@@ -2485,9 +2621,9 @@ def _current_from_segments(
     segments = setting.get("segment", ("1", None))[0]
     values = [*amps.values(), *span.values(), *limit.values()]
     if polarity is None or not segments.isdigit() or np.isnan(values).any():
-        return raw
+        return raw, None
     if not (min(span.values()) > 0 and int(segments) > 0):
-        return raw
+        return raw, None
     segments = int(segments)
     t = _si_values(raw, found, "time", "s", path)
     e = _si_values(raw, found, "voltage", "V", path)
@@ -2528,9 +2664,48 @@ def _current_from_segments(
         f"{segments} segment(s); {ended_at_limit} segment(s) ended at a potential limit); "
         "anodic current (oxidation of the working electrode) positive."
     )
-    out = raw.assign(**{"Current [A]": current})
-    out.attrs[SIGNED_BY_PROGRAMME] = "Current [A]"
-    return out
+    source = "the header's chronopotentiometry programme (Init P/N, Anodic/Cathodic Current)"
+    return raw.assign(**{"Current [A]": current}), SignedCurrent("Current [A]", source)
+
+
+#: Least rows, and share [-] of the steps that must be equal, for a first column to be read as
+#: a clock sampled at a fixed interval rather than a frequency sweep (whose points are spaced
+#: evenly on a log scale: successive ratios equal, differences growing by a decade a decade).
+_CLOCK_ROWS = 10
+_CLOCK_SHARE = 0.8
+#: Relative tolerance [-] within which two steps of the first column count as equal.
+_CLOCK_TOLERANCE = 0.01
+
+
+def _clock_not_sweep(raw: pd.DataFrame) -> str | None:
+    """Why the numbers of a headerless table are no impedance spectrum (``f, Z', Z''``), else
+    None.
+
+    A sweep's frequencies are spaced evenly on a log scale; a first column that rises in equal
+    steps through most of the table is a clock sampled at a fixed interval (the public
+    Rodeostat potentiostat's Python library, IO Rodeo, MIT licence, writes ``t, volt, curr``
+    lines so: 0.010, 0.020, ...). A real part below zero in many rows is no impedance of a
+    passive cell either (a potential, a signed current).
+    """
+    f = pd.to_numeric(raw[0], errors="coerce").to_numpy(dtype=float)
+    steps = np.diff(f[np.isfinite(f)])
+    if steps.size >= _CLOCK_ROWS - 1 and np.all(steps > 0):
+        typical = float(np.median(steps))
+        equal = np.abs(steps - typical) <= _CLOCK_TOLERANCE * typical
+        if equal.mean() >= _CLOCK_SHARE:
+            return (
+                f"it rises in equal steps of {typical:g} in {equal.mean():.0%} of its rows, as "
+                "a clock does (a sweep's frequencies are spaced evenly on a log scale)"
+            )
+    if raw.shape[1] >= 2:
+        second = pd.to_numeric(raw[1], errors="coerce").to_numpy(dtype=float)
+        negative = np.mean(second[np.isfinite(second)] < 0) if np.isfinite(second).any() else 0
+        if negative > 0.1:
+            return (
+                f"its second column, which would be Z', is negative in {negative:.0%} of the "
+                "rows (the real part of a cell's impedance is not)"
+            )
+    return None
 
 
 def _above(skip: int, width: int) -> str:
@@ -2555,7 +2730,7 @@ def _read_headerless(
     OrigaLys ``.crv`` has nine, with Z' and -Z'' in the 7th and 8th).
     """
     raw = _parsed_table(
-        path,
+        _table_input(path),
         f"{path}: its first line of numbers (line {skip + 1}) has no header, and the rows below "
         "do not form one table",
         "Add a header line naming the columns with units, e.g. "
@@ -2578,6 +2753,15 @@ def _read_headerless(
             "only impedance.py's layout f, Z', Z'' (a first column of positive frequencies over "
             "a decade or more), and this table is not that. Add a header line with units, e.g. "
             "'Time [s],Voltage [V],Current [A]', or check that the header is on one line."
+        )
+    clock = _clock_not_sweep(raw)
+    if clock is not None:
+        raise DataFormatError(
+            f"{path}: a table of {raw.shape[1]} columns of numbers without a header (from line "
+            f"{skip + 1}) whose first column is no frequency sweep: {clock}. It looks like a "
+            "time series (time, potential, current, as a homemade potentiostat's log writes "
+            "them), whose units cannot be told from numbers. Add a header line naming the "
+            "columns with units, e.g. 'Time [s],Voltage [V],Current [uA]'."
         )
     if raw.shape[1] > 3:
         raise DataFormatError(
