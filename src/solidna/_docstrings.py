@@ -44,6 +44,12 @@ parameters : ParameterSet, optional
     "model_parameters": """\
 parameters : ParameterSet or mapping
     Parameter values (e.g. ``solidna.lu2019()``).""",
+    # -- impedance spectra ---------------------------------------------------------------------
+    "spectrum_f_z": """\
+f : numpy.ndarray
+    Frequencies [Hz], distinct, in any order.
+z : numpy.ndarray of complex
+    Impedance at ``f`` (any unit).""",
     # -- progress and output -------------------------------------------------------------------
     "progress": """\
 progress : Progress, optional

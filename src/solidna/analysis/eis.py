@@ -50,6 +50,7 @@ import numpy as np
 from scipy import constants as _const
 from scipy.signal import find_peaks
 
+from solidna._docstrings import fill_doc
 from solidna.analysis._checks import (
     as_real_1d,
     as_real_columns,
@@ -1269,6 +1270,7 @@ def _local_noise(res_re: np.ndarray, res_im: np.ndarray, window: int) -> np.ndar
     return sigma
 
 
+@fill_doc
 def capacitive_end(f: np.ndarray, z: np.ndarray) -> tuple[float, float] | None:
     """(phase [deg], slope of log|Z_im| against log f) of the lowest-frequency points when the
     spectrum ends capacitive (:data:`CAPACITIVE_END_PHASE_DEG`, :data:`CAPACITIVE_END_SLOPE`),
@@ -1276,12 +1278,7 @@ def capacitive_end(f: np.ndarray, z: np.ndarray) -> tuple[float, float] | None:
     a lin-KK test (:func:`kramers_kronig`, ``add_cap``) and a DRT
     (:func:`solidna.analysis.drt.fit_drt`, ``capacitance``) meet with a series capacitance.
 
-    Parameters
-    ----------
-    f : numpy.ndarray
-        Frequencies [Hz], distinct, in any order.
-    z : numpy.ndarray of complex
-        Impedance at ``f`` (any unit).
+    %(Parameters: spectrum_f_z)s
 
     Returns
     -------
@@ -1302,6 +1299,7 @@ def capacitive_end(f: np.ndarray, z: np.ndarray) -> tuple[float, float] | None:
     return float(phase[-1]), slope
 
 
+@fill_doc
 def _open_low_end(f: np.ndarray, z: np.ndarray) -> bool:
     """Whether ``-Z_im`` still rises toward the lowest frequencies: over the last
     :data:`CAPACITIVE_END_POINTS` points (within one decade) ``Z_im < 0`` and ``-Z_im`` grows at
@@ -1317,12 +1315,7 @@ def _open_low_end(f: np.ndarray, z: np.ndarray) -> bool:
     drives mu down and M with it, and noisy R-L-RC spectra were flagged); noise about a plateau
     rarely gives ``Z_im < 0`` and a rise at every step.
 
-    Parameters
-    ----------
-    f : numpy.ndarray
-        Frequencies [Hz], distinct, in any order.
-    z : numpy.ndarray of complex
-        Impedance at ``f`` (any unit).
+    %(Parameters: spectrum_f_z)s
 
     Returns
     -------
