@@ -27,16 +27,33 @@ section 1.2):
   with ``C_dl a0 L_c d(eta)/dt = integral(r_red - r_ox) dx - i`` (double-layer charging of the
   CNT surface; in steady operation the reactions carry the current). ``r_red`` is first order
   in ``c`` itself: the sink vanishes at ``c = 0``, so ``c`` stays non-negative (to the solver's
-  tolerance) and the rate smooth when the CO2 runs out.
+  tolerance) and the rate smooth when the CO2 runs out. ``r_ox`` keeps the seed's surface
+  where no live product is left, and the oxidation there still consumes product: a charge of
+  a product-free cathode (fresh, or after a full discharge) drives the live product below 0
+  (a known defect, tests/physics/test_off_paper_naco2_s17.py, strict xfails; letting the
+  oxidation run out with the product moves Fig. 5d's gap at 500 mA/g by -0.6 mV and the
+  calibration of the oxidation kinetics by ~1 %, so it waits for a recalibration).
 * **CO2 exhaustion**: a discharge faster than the gas side can supply (~10x the paper's rates:
   a 1000 Ohm load on 1 cm2) empties the cathode of CO2 within a minute; the reaction then
   sits in a thin layer at the gas side, which the product passivates, and ``eta`` falls. A
   current step ends at the voltage cut-off; a resistance step or a voltage hold runs to its
-  end with the current dying out (a dead cathode). A power step needs a voltage cut-off
-  ("or until 1.5 V"): as ``eta`` falls the power the cell can deliver drops below the step's
-  (at ``V ~ (E_eq + eta) / 2``, the ohmic drop taking the rest), no current then solves
-  ``V I = P`` and IDA stops, as for any cell. The layer is thinner than the mesh resolves, so
-  the late part of such a run depends on ``var_pts``.
+  end with the current dying out (a dead cathode). A power step ends by the event
+  :data:`MAXIMUM_POWER_EVENT` when the cell nears its maximum power point: as ``eta`` falls
+  the power the cell can deliver drops below the step's (at ``V ~ (E_eq + eta) / 2``, the
+  ohmic drop taking the rest) and past it no current solves ``V I = P`` (IDA failed there
+  with ``IDA_CONV_FAIL`` before). The event is given to PyBaMM's copy of the model for a
+  power step (:meth:`NaCO2CellModel.check_well_posedness`) and to a model built with
+  ``"operating mode": "power"``; PyBaMM's ``"unified"`` experiment mode does not get it.
+* **Mesh**: the late part of such a run depends on ``var_pts`` because the gas-side reaction
+  layer is under-resolved, not because the model is ill-posed; it converges as the mesh is
+  refined. A 1000 Ohm load on 1 cm2 delivers 335.5, 331.7, 360.8, 371.2, 374.9 and 376.2 mC in
+  10 minutes at 20, 40, 80, 160, 320 and 640 points (voltage at 240 s: 0.45, 0.34, 0.93,
+  1.051, 1.060, 1.062 V); a current step of 1.7 mA reaches its cut-off at 114, 152, 175 and
+  183 s at 20-160 points. What sets the mesh needed is the CO2 reaction length at the step's
+  current (:func:`solidna.cells.na_co2.reaction_length_m`; 0.19 L_c for the load, 3.8 cells
+  of the default mesh): about 10 cells across it keep a discharge's capacity within ~2 %, 30
+  keep the late voltage of a load within 1 %. :class:`~solidna.cells.na_co2.NaCO2Cell` warns
+  below 10; a plain ``pybamm.Simulation`` does not, so choose ``var_pts`` by that length.
 * **Anode**: the Na interphase submodel of the symmetric cell (``models.interphase``), Butler-
   Volmer plus film resistance, the film growing as the anode option dictates.
 * **Cell voltage**: ``V = E_eq + eta - eta_a - i R_f(L_a) - i R_SSE`` with ``E_eq`` from
@@ -71,7 +88,12 @@ from solidna.models.base import (
 )
 from solidna.models.interphase import ANODE_TYPES, GROWTH_OPTIONS, InterphaseSubmodel
 
-__all__ = ["NaCO2CellModel", "MAX_CATHODIC_EXPONENT"]
+__all__ = [
+    "NaCO2CellModel",
+    "MAX_CATHODIC_EXPONENT",
+    "MAXIMUM_POWER_EVENT",
+    "MAXIMUM_POWER_DROP_FRACTION",
+]
 
 #: Cap of the CO2 reduction's exponent ``-a_r F eta / (R T)`` [-]: exp(100) ~ 3e43, finite, is
 #: reached only at eta = -5.1 V (25 C, the set's a_r = 0.5), a cell voltage below -2.5 V: far
@@ -233,6 +255,13 @@ class NaCO2CellModel(OneDomainModel):
             "Equilibrium voltage temperature coefficient [V.K-1]"
         ) * (T - T_q)
         voltage = e_eq + eta - v_anode - i * r_sse
+        # The cell's differential resistance at its present state [Ohm.m2] (the anode's charge
+        # transfer, d/di (2/f) asinh(i / 2 i0) = (2/f) / sqrt(4 i0^2 + i^2), its film and the
+        # SSE; eta is a state), and the slope of the delivered power, d(V I)/dI = (V - i R_diff)
+        # A, here per area as a voltage: it falls to 0 at the cell's maximum power point.
+        r_diff = 2 / f / pybamm.sqrt(4 * film.exchange_current**2 + i**2)
+        r_diff = r_diff + film.resistance(L_a) + r_sse
+        power_slope = voltage - i * r_diff
 
         m_cnt = P("MWCNT loading [kg.m-2]")
         variables.update(
@@ -253,6 +282,8 @@ class NaCO2CellModel(OneDomainModel):
                 "CO2 flux at gas side [mol.m-2.s-1]": -pybamm.boundary_value(d_eff, "right")
                 * pybamm.BoundaryGradient(c, "right"),
                 "x_c [m]": x,
+                "Differential resistance [Ohm.m2]": r_diff,
+                "Power slope [V]": power_slope,
             }
         )
         self._finish(
@@ -268,6 +299,71 @@ class NaCO2CellModel(OneDomainModel):
             pybamm.Event("Minimum voltage [V]", voltage - P("Lower voltage cut-off [V]")),
             pybamm.Event("Maximum voltage [V]", P("Upper voltage cut-off [V]") - voltage),
         ]
+        if self.cell_options["operating mode"] == "power":
+            self.events.append(_maximum_power_event(power_slope, voltage))
+
+    def check_well_posedness(self, post_discretisation: bool = False) -> None:
+        """PyBaMM's checks (:meth:`OneDomainModel.check_well_posedness`), after giving the copy
+        of the model that PyBaMM makes for an experiment's power step the event
+        :data:`MAXIMUM_POWER_EVENT`.
+
+        PyBaMM puts a step's control law on a copy of the model and never reads the
+        ``"operating mode"`` option there; ``pybamm.Discretisation.process_model`` calls this
+        method on each copy after the parameters are set and before the events are discretised
+        (:mod:`solidna.models.base`), so an event added here is solved with the step. Only a
+        copy whose current is driven by a power law gets it: a current or resistance step
+        past the maximum power point is well posed (the voltage just falls to its cut-off).
+        PyBaMM's ``"unified"`` experiment mode switches one copy between the steps' laws; it
+        is left without the event (it would stop the current steps too).
+
+        Parameters
+        ----------
+        post_discretisation : bool, optional
+            Passed on to PyBaMM (``pybamm.BaseModel.check_well_posedness``); the event is
+            added before the discretisation only.
+        """
+        super().check_well_posedness(post_discretisation)
+        if post_discretisation or any(e.name == MAXIMUM_POWER_EVENT for e in self.events):
+            return
+        values = self.symbol_processor.parameter_values
+        if not (self._holds_control("power") and _is_power_step_copy(values)):
+            return
+        event = _maximum_power_event(
+            self.variables["Power slope [V]"], self.variables["Voltage [V]"]
+        )
+        if self.is_parameterised and values is not None:
+            event = pybamm.Event(event.name, values.process_symbol(event.expression))
+        # a new list: one extended in place could be shared with the model it was copied from
+        self.events = [*self.events, event]
+
+
+#: The event that ends a power step at the cell's maximum power point.
+MAXIMUM_POWER_EVENT = "Maximum power point [V]"
+#: Share of the terminal voltage ``V`` that the drop inside the cell, ``i R_diff``, may reach in
+#: a power step before :data:`MAXIMUM_POWER_EVENT` ends it [-]. The fold itself (``i R_diff =
+#: V``: no current solves ``V I = P`` past it) cannot be located: the current's slope diverges
+#: like ``1/sqrt(t_fold - t)`` and no step of IDA can cross it (a 2.8 mW step on the fresh 1 cm2
+#: cell failed with IDA_CONV_FAIL 0.05 s past the last step, the slope still 0.13 V). At 0.9 the
+#: power is ``4 x / (1 + x)^2`` = 99.7 % of the most the cell can deliver in its state
+#: (Thevenin tangent, ``x = i R_diff / V``). 0.8 and 0.95 end the same steps too.
+MAXIMUM_POWER_DROP_FRACTION = 0.9
+
+
+def _maximum_power_event(power_slope: pybamm.Symbol, voltage: pybamm.Symbol) -> pybamm.Event:
+    """The event :data:`MAXIMUM_POWER_EVENT`: ``d(V I)/dI`` (per area, as a voltage: the
+    model's ``"Power slope [V]"``, ``V - i R_diff``) down to ``(1 - x) V``, ``x`` =
+    :data:`MAXIMUM_POWER_DROP_FRACTION`."""
+    return pybamm.Event(
+        MAXIMUM_POWER_EVENT, power_slope - (1 - MAXIMUM_POWER_DROP_FRACTION) * voltage
+    )
+
+
+def _is_power_step_copy(values: pybamm.ParameterValues | None) -> bool:
+    """Whether the parameter values are those of a power step's own copy of the model: PyBaMM's
+    ``Power.get_parameter_values`` sets ``"Power function [W]"`` there (its default
+    ``"legacy"`` experiment mode); the ``"unified"`` model reads its targets from an input and
+    has no such entry."""
+    return values is not None and "Power function [W]" in values.keys()
 
 
 # ------------------------------------------------------------------------------------------------
