@@ -14,18 +14,15 @@ Two defects were found (src/solidna/models/na_co2.py):
   (``IDA_CONV_FAIL``) when the cell could no longer deliver the power (past its maximum power
   point no current solves ``V I = P``). Now a power step ends by the event
   ``"Maximum power point [V]"``.
-* Not fixed, recorded as strict xfails: the product's oxidation runs on with no product left.
-  The oxidation surface ``theta_ox`` keeps a nucleation seed, so a charge keeps oxidising where
-  no product is (a fresh cathode, the SSE side after a full discharge). A fresh cell's charge
-  runs 1 h at 200 mA/g (15x the double layer's charge), a charge after a full discharge runs
-  60 h without reaching 4.8 V and returns 2.2x the discharge's charge, the live product down to
-  -0.155 of the cathode's volume. Letting the oxidation run out with the live product (a smooth
-  gate, exactly 1 above 1e-6 of the accessible volume) passes these tests and leaves the
-  default discharge and 50 cycles bitwise unchanged, but at 400 and 500 mA/g the charge's end
-  reaches the product-free SSE side, so Fig. 5d's gap at 500 mA/g moves 2.0796 -> 2.0789 V and
-  the fast recalibration of the oxidation kinetics (tests/unit/test_calibrate_na_co2.py) lands
-  1.2 % from the committed exchange current (1 % accepted there): it waits for a decision on
-  recalibrating.
+* Fixed (its tests fail on the old code): the product's oxidation ran on with no product left.
+  The oxidation surface ``theta_ox`` keeps a nucleation seed, so a charge kept oxidising where
+  no product is (a fresh cathode, the SSE side after a full discharge): a fresh cell's charge
+  ran 1 h at 200 mA/g (15x the double layer's charge), a charge after a full discharge ran
+  60 h without reaching 4.8 V and returned 2.2x the discharge's charge, the live product down
+  to -0.155 of the cathode's volume. The oxidation now runs out with the live product (a
+  smooth gate, exactly 1 above 1e-6 of the accessible volume, ``product_gate``); at 400 and
+  500 mA/g the charge's end reaches the product-free SSE side, so the cathode was recalibrated
+  (``python -m solidna.calibrate.na_co2``).
 
 No files are read: the model runs with solidna's own parameter values (Lu 2019).
 """
@@ -102,28 +99,21 @@ def _accessible_capacity_mAh_g(pv) -> float:
 
 
 # ---------------------------------------------------------------------------------------------
-# The oxidation needs product (known defect, strict xfails)
+# The oxidation needs product
 # ---------------------------------------------------------------------------------------------
-PRODUCT_DEFECT = (
-    "the product's oxidation keeps the nucleation seed's surface where no product is left and "
-    "consumes product there (live product < 0); the fix moves Fig. 5d's 500 mA/g gap by -0.6 mV "
-    "and needs a recalibration (module docstring)"
-)
-
 # A fresh cathode holds no product: a charge can only charge the CNTs' double layer until the
 # voltage reaches the cut-off, Q = C_dl a0 L_c A (eta_end - 0). With the gate the oxidation has a
 # rate ~ 2 y (y = live / 1e-6 eps_acc) of a product that stays 0: the charge is the double
-# layer's to the solver's tolerance (measured: equal to rounding); 1e-6 accepted. The model runs
-# the whole hour (0.216 C, 15x the double layer at the final eta) with the live product down to
-# -4.4e-3.
+# layer's to the solver's tolerance (measured: equal to rounding); 1e-6 accepted. Before the gate
+# the charge ran the whole hour (0.216 C, 15x the double layer at the final eta) with the live
+# product down to -4.4e-3.
 FRESH_CHARGE_REL = 1e-6
 #: A volume fraction the solver may show below 0 [-]: its tolerances (atol 1e-9 on the state
 #: over its scale 0.01) allow ~1e-11; with the gate measured -7.4e-11 after a full discharge
-#: and charge; 1e-9 accepted (the model: -4.4e-3 and -0.155).
+#: and charge; 1e-9 accepted (before the gate: -4.4e-3 and -0.155).
 LIVE_FLOOR = -1e-9
 
 
-@pytest.mark.xfail(strict=True, reason=PRODUCT_DEFECT)
 def test_charge_of_a_fresh_cathode_only_charges_the_double_layer():
     cell = NaCO2Cell()
     pv = cell.parameter_values()
@@ -143,9 +133,9 @@ def test_charge_of_a_fresh_cathode_only_charges_the_double_layer():
 # discharge's, (1 - f_irr) Q_ox <= Q_dis, and the total product falls by exactly
 # (1 - f_irr) V_p Q_ox / F, Q_ox = Q_charge - C_dl (eta_end - eta_start) (at 25 C f_irr is the
 # set's 0.07). Sampled charge, product and eta at the step's ends: the balance is exact to the
-# solver's tolerance (with the gate measured 3.6e-6); 1e-4 accepted. The model never reaches
-# 4.8 V in 60 h and returns 129,600 C/m2 against 57,773 discharged, the live product down to
-# -0.155.
+# solver's tolerance (with the gate measured 3.6e-6); 1e-4 accepted. Before the gate the model
+# never reached 4.8 V in 60 h and returned 129,600 C/m2 against 57,773 discharged, the live
+# product down to -0.155.
 PRODUCT_BALANCE_REL = 1e-4
 
 
@@ -163,7 +153,6 @@ def deep_cycle():
     return cell.parameter_values(), sol
 
 
-@pytest.mark.xfail(strict=True, reason=PRODUCT_DEFECT)
 def test_charge_after_a_full_discharge_ends_at_its_cut_off(deep_cycle):
     _, sol = deep_cycle
     discharge, charge = sol.sub_solutions
@@ -174,7 +163,6 @@ def test_charge_after_a_full_discharge_ends_at_its_cut_off(deep_cycle):
     assert sol[LIVE_AND_DEAD[1]].entries.min() >= LIVE_FLOOR
 
 
-@pytest.mark.xfail(strict=True, reason=PRODUCT_DEFECT)
 def test_charge_after_a_full_discharge_oxidises_no_more_product_than_was_formed(deep_cycle):
     pv, sol = deep_cycle
     discharge, charge = sol.sub_solutions
