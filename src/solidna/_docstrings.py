@@ -50,6 +50,12 @@ f : numpy.ndarray
     Frequencies [Hz], distinct, in any order.
 z : numpy.ndarray of complex
     Impedance at ``f`` (any unit).""",
+    # -- XPS regions --------------------------------------------------------------------------
+    "xps_region": """\
+energy_eV : array_like of float or XPSSpectrum
+    Binding energy [eV], or a spectrum (then ``intensity`` is None).
+intensity : array_like of float, optional
+    Intensity [counts/s], one per energy.""",
     # -- progress and output -------------------------------------------------------------------
     "progress": """\
 progress : Progress, optional

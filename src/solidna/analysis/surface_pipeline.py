@@ -409,21 +409,31 @@ def paper_level(quantity: str) -> str | None:
 # XPS
 # --------------------------------------------------------------------------------------------
 def _fit_region(spec, background: str, given=None):
-    from solidna.analysis.xps.fit import XPSFit, guess_peaks
-    from solidna.analysis.xps.species import level_of
+    """Fit one region: the user's peaks as given; otherwise start peaks from the data, and for
+    a spin-orbit level (Mo 3d, W 4f, S 2p) the chemical states the data support
+    (:func:`~solidna.analysis.xps.fit.fit_states`: doublets added where the residual holds
+    structure, by the BIC, at most four). Returns (fit, warning or None)."""
+    from solidna.analysis.xps.fit import XPSFit, fit_states, guess_peaks
+    from solidna.analysis.xps.species import doublet_of, level_of
 
     # the region's level makes the start peaks of a spin-orbit level (Mo 3d, Sn 3d) doublets
     level = level_of(spec.label, spec.binding_energy_eV)
+
+    def run(bg: str):
+        if given:
+            return XPSFit(given, bg).fit(spec)
+        peaks = guess_peaks(spec.binding_energy_eV, spec.intensity_cps, background=bg, level=level)
+        if doublet_of(level) is None:
+            # a single-line level (C 1s, O 1s, ...): its maxima are its components, as before
+            return XPSFit(peaks, bg).fit(spec)
+        # one doublet per maximum cannot describe two or three states of a metal (Mo metal,
+        # MoO2, MoO3): a broad line took them all
+        return fit_states(spec, peaks=peaks, background=bg, level=level)
+
     try:
-        peaks = given or guess_peaks(
-            spec.binding_energy_eV, spec.intensity_cps, background=background, level=level
-        )
-        return XPSFit(peaks, background).fit(spec), None
+        return run(background), None
     except ConvergenceError as exc:
-        peaks = given or guess_peaks(
-            spec.binding_energy_eV, spec.intensity_cps, background="linear", level=level
-        )
-        return XPSFit(peaks, "linear").fit(spec), f"{exc} - fitted with a linear background"
+        return run("linear"), f"{exc} - fitted with a linear background"
 
 
 def _unique_names(names: Sequence[str]) -> list[str]:
@@ -562,6 +572,8 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
                 "need a closer look."
             )
         if s.cycle is None:
+            # the components the state search added (a spin-orbit level), then the verdict
+            notes += [f"{p.name}: {name}: {n}." for n in fit.notes_]
             notes += _quality_notes(f"{p.name}: {name}", fit)
         fits.append((s, name, lev, fit))
     notes += _profile_quality_notes(p.name, [(s, name, fit) for s, name, _, fit in fits])
@@ -608,6 +620,20 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
         table["Charge shift [eV]"] = shift
         table["Corrected position [eV]"] = table["Position [eV]"] + shift
         table["Species"] = [label(e, lev) if lev else "" for e in table["Corrected position [eV]"]]
+        # the second line of a doublet (j = l - 1/2) is the state of its first line: the table
+        # holds j = l + 1/2 positions, and the partner's own position would name another state
+        # (Mo metal 3d3/2 at 231.0 eV lies in the Mo(V) 3d5/2 window)
+        first = dict(zip(table["Name"], table["Species"], strict=True))
+        table["Species"] = [
+            first.get(n[: -len(" (2)")], sp) if n.endswith(" (2)") else sp
+            for n, sp in zip(table["Name"], table["Species"], strict=True)
+        ]
+        # a single line the state search found in a spin-orbit region where no partner fits
+        # (S 2s beside Mo 3d5/2) is another level's: not part of this level's area or at.%
+        other = table["Name"].isin(fit.other_lines_)
+        if other.any():
+            table.loc[other, "Species"] = f"line of another level (not {lev})"
+            table.loc[other, "Core level"] = ""
         table["Converged"] = fit.converged_
         table["Fit quality"] = fit.quality_["verdict"]
         # the C-C/C-H component sits at the reference by construction: not a measurement
@@ -628,6 +654,7 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
             "fit quality": fit.quality_["verdict"],
             "fit quality checks": fit.quality_,
             "charge shift [eV]": shift,
+            **({"state search": list(fit.notes_)} if fit.notes_ else {}),
             "components": [
                 f"{r['Corrected position [eV]']:.2f} eV: {r['Species'] or 'unassigned'}"
                 for r in table.to_dict(orient="records")

@@ -10,7 +10,8 @@ lineshapes
     Tougaard U2/U3 and linear backgrounds.
 fit
     :class:`XPSFit` (lmfit): active Shirley/Tougaard background, components, spin-orbit doublets,
-    shared FWHM and position constraints; :func:`guess_peaks`.
+    shared FWHM and position constraints; :func:`guess_peaks`; :func:`fit_states` (adds the
+    chemical states a spin-orbit region's residual calls for, by the BIC).
 species
     Species table with literature binding energies (``species.toml``), charge correction to
     adventitious C 1s, atomic % with relative sensitivity factors (``rsf.toml``), depth profiles.
@@ -18,7 +19,7 @@ species
 
 from __future__ import annotations
 
-from solidna.analysis.xps.fit import BACKGROUNDS, Peak, XPSFit, guess_peaks
+from solidna.analysis.xps.fit import BACKGROUNDS, Peak, XPSFit, fit_states, guess_peaks
 from solidna.analysis.xps.io import XPSSpectrum, read_xps
 from solidna.analysis.xps.lineshapes import SHAPES, line_shape, shirley, tougaard
 from solidna.analysis.xps.species import (
@@ -42,6 +43,7 @@ __all__ = [
     "atomic_percent",
     "charge_shift",
     "depth_profile",
+    "fit_states",
     "guess_peaks",
     "line_shape",
     "read_xps",
