@@ -20,15 +20,20 @@ PyBaMM's own battery models):
 * **Variables** every experiment step, termination and summary reads: ``"Voltage [V]"``,
   ``"Battery voltage [V]"``, ``"Current [A]"``, ``"Current variable [A]"``, ``"C-rate"``,
   ``"Power [W]"``, ``"Discharge capacity [A.h]"``, ``"Throughput capacity [A.h]"`` (PyBaMM's
-  ``DischargeThroughput`` submodel) and ``model.summary_variables``.
+  ``DischargeThroughput`` submodel) and ``model.summary_variables``. The capacity and energy
+  states are scaled by the nominal capacity, so the solver holds them to its tolerances
+  relative to the cell's own charge.
 * **Events**: the Na-CO2 cut-offs are PyBaMM's ``"Minimum voltage [V]"`` / ``"Maximum voltage
   [V]"`` (an experiment relaxes them by 1 V so that its own cut-offs fire first); the symmetric
   cell's cycler protection is ``"Voltage limit [V]"`` on ``|V|``.
 * **Temperature.** The models run at ``"Ambient temperature [K]"``, the parameter an experiment
-  step's ``temperature=`` sets (as PyBaMM's isothermal models do). ``"Temperature [K]"`` is the
-  temperature the exported values are quoted at (the SSE conductivity and salt diffusivity, the
-  CO2 saturation and equilibrium voltage of the Na-CO2 cell); each of them carries its law to the
-  ambient temperature, so the two names agree unless a step or the user sets another ambient.
+  step's ``temperature=`` sets (as PyBaMM's isothermal models do), a number or, as for PyBaMM's
+  own models, a function of (y, z, t) (:func:`ambient_temperature`); they report it under
+  PyBaMM's isothermal names ("Ambient temperature [K]", "Cell temperature [K]", ...).
+  ``"Temperature [K]"`` is the temperature the exported values are quoted at (the SSE
+  conductivity and salt diffusivity, the CO2 saturation and equilibrium voltage of the Na-CO2
+  cell); each of them carries its law to the ambient temperature, so the two names agree unless
+  a step or the user sets another ambient.
 * **Parameters** ``model.param`` carries what PyBaMM's submodels and steps read: ``Q``
   ("Nominal cell capacity [A.h]", also the scale of the current), ``A_cc`` ("Electrode area
   [m2]") and the current function.
@@ -60,6 +65,7 @@ __all__ = [
     "LithiumIonOptionError",
     "arrhenius",
     "ambient_temperature",
+    "isothermal_temperature_variables",
     "quoted_temperature",
     "sse_conductivity",
     "sse_conductivity_factor",
@@ -74,10 +80,62 @@ __all__ = [
 REFERENCE_TEMPERATURE = "Reference temperature [K]"
 
 
-def ambient_temperature() -> pybamm.Parameter:
+#: Where PyBaMM reads "Ambient temperature [K]" across the electrode of a cell whose current
+#: collector is 0-D (its ``battery_geometry``: ``{"current collector": {"z": {"position": 1}}}``;
+#: an SPMe reads ``T_amb(y, z, t)`` at y = z = 1). The one-domain cells have no y-z extent and
+#: read a function of (y, z, t) there too, so that the half-cell's interphases (which read
+#: :func:`ambient_temperature`) see the temperature its SPMe sees.
+ZERO_D_POSITION = 1.0
+
+
+def ambient_temperature() -> pybamm.FunctionParameter:
     """The temperature the cell runs at [K]: PyBaMM's ``"Ambient temperature [K]"``, the value an
-    experiment step's ``temperature=`` sets (a number for each step)."""
-    return pybamm.Parameter("Ambient temperature [K]")
+    experiment step's ``temperature=`` sets (a number for each step), or a function of (y, z,
+    t) as PyBaMM's own thermal parameters read it (``pybamm.ThermalParameters.T_amb``).
+
+    A function parameter of y, z and time, not a plain parameter: a modeller's time-varying
+    ambient (``pv["Ambient temperature [K]"] = lambda y, z, t: ...``, as for an SPMe) was refused
+    with "Cannot process parameter" by the symmetric cell and by the half-cell, whose SPMe took
+    it. A number or ``"[input]"`` processes to the same constant as before.
+    """
+    return pybamm.FunctionParameter(
+        "Ambient temperature [K]",
+        {
+            "Distance across electrode width [m]": pybamm.Scalar(ZERO_D_POSITION),
+            "Distance across electrode height [m]": pybamm.Scalar(ZERO_D_POSITION),
+            "Time [s]": pybamm.t,
+        },
+    )
+
+
+def isothermal_temperature_variables(domain: str) -> dict[str, pybamm.Symbol]:
+    """PyBaMM's temperature variables of an isothermal cell on one ``domain``, in K and degC.
+
+    As ``pybamm.thermal.isothermal.Isothermal`` names them: the cell is at the ambient
+    temperature (:func:`ambient_temperature`) everywhere.
+
+    Parameters
+    ----------
+    domain : str
+        The model's domain (the "Cell temperature [K]" is broadcast on it).
+
+    Returns
+    -------
+    dict
+        "Ambient temperature [K]", "Volume-averaged ambient temperature [K]", "Cell temperature
+        [K]", "X-averaged cell temperature [K]", "Volume-averaged cell temperature [K]" and the
+        same names in [C].
+    """
+    T = ambient_temperature()
+    kelvin = {
+        "Ambient temperature [K]": T,
+        "Volume-averaged ambient temperature [K]": T,
+        "Cell temperature [K]": pybamm.PrimaryBroadcast(T, domain),
+        "X-averaged cell temperature [K]": T,
+        "Volume-averaged cell temperature [K]": T,
+    }
+    celsius = {name.replace("[K]", "[C]"): value - 273.15 for name, value in kelvin.items()}
+    return kelvin | celsius
 
 
 def quoted_temperature() -> pybamm.Parameter:
@@ -374,6 +432,17 @@ class OneDomainModel(pybamm.BaseModel):
         variables: dict = {}
         for sm in self._submodels():
             variables.update(sm.get_fundamental_variables())
+        # PyBaMM's capacity and energy states are unscaled, so IDA holds them to its absolute
+        # tolerance (1e-8 A.h), sized for PyBaMM's A.h cells: a 1-cm2 cell passes ~1e-4 A.h in
+        # an hour, and a 10-minute 0.1 mA/cm2 sine drive cycle through the symmetric cell came
+        # out 8.6e-5 off the integral of |I| in its throughput (3e-7 scaled). Scaled by the
+        # nominal capacity (an energy by that capacity at 1 V), they are held to the solver's
+        # tolerances relative to the cell's own charge.
+        scales = {"A.h": self.param.Q, "W.h": self.param.Q * 1.0}
+        for name, var in list(variables.items()):
+            unit = name[name.rfind("[") + 1 : -1]
+            if isinstance(var, pybamm.Variable) and unit in scales:
+                variables[name] = pybamm.Variable(name, domains=var.domains, scale=scales[unit])
         if "Current variable [A]" not in variables:  # explicit control: the current itself
             variables["Current variable [A]"] = variables["Current [A]"]
         return variables
@@ -392,6 +461,11 @@ class OneDomainModel(pybamm.BaseModel):
                 "Power [W]": voltage * current,
             }
         )
+        # PyBaMM's isothermal temperature variables (pybamm.thermal.isothermal): what a modeller
+        # reads to see the temperature each step of an experiment ran at; the symmetric cell had
+        # none (KeyError), the half-cell's SPMe has them. A name the cell defines stays its own.
+        for name, value in isothermal_temperature_variables(self.DOMAIN).items():
+            variables.setdefault(name, value)
         variables.update(self._circuit.get_coupled_variables(variables))
         for sm in self._submodels():
             sm.set_rhs(variables)
