@@ -65,6 +65,7 @@ __all__ = [
     "SHORT_COLLAPSE_FRACTION",
     "SHORT_REFERENCE_HALF_CYCLES",
     "NOT_SYMMETRIC_VOLTAGE_V",
+    "NOT_SYMMETRIC_OFFSET_V",
     "not_a_symmetric_cell",
     "rest_threshold",
 ]
@@ -214,6 +215,12 @@ def _check_window(window: float) -> float:
 #: far above any offset a symmetric cell reads near 0 V, and a symmetric cell polarised beyond it
 #: (pristine Na near its 10 V limit) still changes sign with the current.
 NOT_SYMMETRIC_VOLTAGE_V: float = 0.5
+#: Least median |voltage| [V], in each direction of the current, of a record whose voltage keeps
+#: one sign at every row carrying current, to be taken for no symmetric cell. A working
+#: electrode against a reference (CH Instruments' chronopotentiometry in ecat's public examples,
+#: MIT: 0.38-1.08 V both ways) sits below :data:`NOT_SYMMETRIC_VOLTAGE_V` at times, yet never
+#: changes sign; a Na|Na cell's offset at 0 A is a few mV, its overpotential changes sign.
+NOT_SYMMETRIC_OFFSET_V: float = 0.2
 
 
 def not_a_symmetric_cell(voltage_V, current) -> str | None:
@@ -222,7 +229,9 @@ def not_a_symmetric_cell(voltage_V, current) -> str | None:
     The current runs both ways (at least 5 % of the rows that carry it, each way) while the
     voltage keeps one sign and stays beyond :data:`NOT_SYMMETRIC_VOLTAGE_V`: a full or half cell,
     whose "overpotential" read as a symmetric cell's would be its cell voltage (3755 mV for a
-    3.7 V cell).
+    3.7 V cell). Or the voltage keeps one sign with its median beyond
+    :data:`NOT_SYMMETRIC_OFFSET_V` each way: an electrode against a reference (845 mV
+    "overpotential" for a working electrode held at 0.38-1.08 V).
 
     Parameters
     ----------
@@ -248,14 +257,17 @@ def not_a_symmetric_cell(voltage_V, current) -> str | None:
     positive = float(np.mean(i[flowing] > 0))
     if min(positive, 1 - positive) < 0.05:
         return None
-    vf = v[flowing]
-    if not (np.all(vf > NOT_SYMMETRIC_VOLTAGE_V) or np.all(vf < -NOT_SYMMETRIC_VOLTAGE_V)):
+    vf, up = v[flowing], i[flowing] > 0
+    beyond = np.all(vf > NOT_SYMMETRIC_VOLTAGE_V) or np.all(vf < -NOT_SYMMETRIC_VOLTAGE_V)
+    one_sign = np.all(vf > 0) or np.all(vf < 0)
+    offset = min(float(np.median(np.abs(vf[up]))), float(np.median(np.abs(vf[~up]))))
+    if not (beyond or (one_sign and offset > NOT_SYMMETRIC_OFFSET_V)):
         return None
     return (
         f"the voltage stays between {vf.min():.3g} and {vf.max():.3g} V while the current runs "
-        "both ways: a full or half cell (its voltage keeps the sign of its open-circuit voltage), "
-        "not a symmetric Na|Na cell, whose voltage is its overpotential and changes sign with the "
-        "current"
+        "both ways: a full or half cell, or an electrode against a reference (its voltage keeps "
+        "one sign), not a symmetric Na|Na cell, whose voltage is its overpotential and changes "
+        "sign with the current"
     )
 
 

@@ -254,6 +254,14 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     elif head.startswith(OLE_MAGIC):
         # a legacy .xls, or an encrypted .xlsx (the workbook reader says which)
         fmt = "workbook"
+    elif head.startswith(b"TDSm"):
+        # National Instruments' TDMS lead-in tag: EC4 DAQ (Nordic Electrochemistry) and
+        # LabVIEW-built potentiostats save their raw runs so (ec4py's public test data, MIT)
+        raise DataFormatError(
+            f"{p}: a National Instruments TDMS file (EC4 DAQ, LabVIEW), which solidna cannot "
+            "read. Read the text export saved beside it (EC4 DAQ's .txt with 'Time (s)', "
+            "'E (V)', 'i (A)' columns), or export the channels as CSV."
+        )
     elif head[4:19] == b"Standard Jet DB" or head[4:19] == b"Standard ACE DB":
         raise DataFormatError(
             f"{p}: an Arbin .res (MS Access) file, which solidna cannot read. Export the test "

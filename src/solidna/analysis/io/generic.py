@@ -1754,6 +1754,8 @@ def _read_text(
     # a quantity the file leaves out but its header states (after the units row is read: the
     # columns are then numbers in the units of their names)
     raw = _time_from_scan_rate(raw, preamble, columns, path, notes)
+    raw = _time_between_rounded_stamps(raw, preamble, columns, path, notes)
+    raw = _voltage_from_held_potential(raw, preamble, columns, path, notes)
     raw, signed_current = _current_from_segments(raw, preamble, columns, path, notes)
     raw = _drop_point_count(raw, path, notes)
     raw = _drop_end_marker(raw, notes)
@@ -2555,6 +2557,139 @@ def _time_from_scan_rate(
         )
         return raw.assign(**{"Time [s]": time})
     return raw
+
+
+#: Header keys of a sampling interval in time units (CH Instruments: ``Sample Interval (s)`` of
+#: an i-t curve, ``Data Storage Interval (s)`` of a chronopotentiometry).
+_SAMPLING_KEYS = ("sample interval", "data storage interval")
+#: Relative tolerance [-] within which a record's mean step must equal the header's sampling
+#: interval for its rows to be taken as evenly sampled (the instrument's clock drifts by less:
+#: 36 000 rows of 0.1 s span 3599.9 s in ecat's CHI i-t examples).
+_SAMPLING_TOLERANCE = 0.02
+
+
+def _time_between_rounded_stamps(
+    raw: pd.DataFrame,
+    preamble: list[str],
+    columns: Mapping[str, str] | None,
+    path: Path,
+    notes: list[str],
+) -> pd.DataFrame:
+    """``raw`` with its time column spread between rounded stamps, where the column repeats
+    its values because it is written with too few digits for the sampling interval its header
+    states; else ``raw`` as is.
+
+    CH Instruments writes ``Time/sec`` with four significant digits (``1.000e+4``): past
+    1000 s a 0.5 s record repeats each stamp twice, past 10 000 s twenty times (ecat's
+    public CHI examples, MIT), so segment ends and charge integrals are off by up to 10 s.
+    Each stamp is the rounded time of its rows, so the middle of a run of equal stamps is
+    the stamp; the time of every row is interpolated between these middles along the row
+    index (the rows are evenly sampled: the header's interval, which the mean step must
+    match). A column without repeated stamps is kept. Noted, with the largest move.
+    """
+    setting = _chi_settings(preamble)
+    interval = None
+    for key in _SAMPLING_KEYS:
+        value, unit = setting.get(key, (None, None))
+        if value is None or not _has_dimension(unit or "", "[time]"):
+            continue
+        with contextlib.suppress(ValueError, DataFormatError):
+            interval = float(value) * unit_factor(unit, "s", what=key, path=path)
+        break
+    if interval is None or not interval > 0:
+        return raw
+    try:
+        found = map_columns(list(raw.columns), columns, path)
+    except DataFormatError:
+        return raw
+    if "time" not in found:
+        return raw
+    column, unit = found["time"]
+    try:
+        t = _si_values(raw, found, "time", "s", path)
+    except DataFormatError:
+        return raw
+    steps = np.diff(t)
+    if t.size < 3 or not np.isfinite(t).all() or np.any(steps < 0) or np.all(steps > 0):
+        return raw
+    mean_step = (t[-1] - t[0]) / (t.size - 1)
+    if abs(mean_step - interval) > _SAMPLING_TOLERANCE * interval:
+        return raw
+    stamps, first, counts = np.unique(t, return_index=True, return_counts=True)
+    middle = first + 0.5 * (counts - 1)
+    # a stamp is the middle of its run only where its run is whole: not the first and last
+    # runs (the record may start or end inside one), nor a run where the rounding step
+    # changes (1.000e+4 follows 9.999e+3 and precedes 1.001e+4: it holds 10000-10005 s only)
+    whole = np.zeros(stamps.size, dtype=bool)
+    if stamps.size > 2:
+        before, after = np.diff(stamps)[:-1], np.diff(stamps)[1:]
+        whole[1:-1] = np.isclose(before, after, rtol=1e-6, atol=0.0)
+    if whole.sum() < 2:
+        return raw
+    nodes, at = middle[whole], stamps[whole]
+    rows = np.arange(t.size, dtype=float)
+    spread = np.interp(rows, nodes, at)
+    # before the first node and after the last, the slope of the nearest two (np.interp
+    # would hold one time there)
+    head, tail = rows < nodes[0], rows > nodes[-1]
+    spread[head] = at[0] + (rows[head] - nodes[0]) * (at[1] - at[0]) / (nodes[1] - nodes[0])
+    spread[tail] = at[-1] + (rows[tail] - nodes[-1]) * (at[-1] - at[-2]) / (nodes[-1] - nodes[-2])
+    repeated = counts > 1
+    from_s = float(stamps[repeated][0])
+    most = int(counts.max())
+    notes.append(
+        f"the time column {column!r} repeats its values ({int((counts - 1).sum())} rows share a "
+        f"stamp with the row before, from {from_s:g} s on, up to {most} rows a stamp): it is "
+        f"written with too few digits for the header's {interval:g} s sampling interval. The "
+        "rows of each stamp are spread evenly around it (moved by at most "
+        f"{float(np.max(np.abs(spread - t))):.3g} s)."
+    )
+    factor = unit_factor(unit, "s", what="time", path=path) if unit else 1.0
+    return raw.assign(**{column: spread / factor})
+
+
+#: Header keys of a CH Instruments technique that moves the potential (sweeps, steps, pulses):
+#: a record of theirs without a potential column is not at one held potential.
+_CHI_MOVING_POTENTIAL = ("high e", "low e", "final e", "scan rate", "step e", "incr e", "amplitude")
+
+
+def _voltage_from_held_potential(
+    raw: pd.DataFrame,
+    preamble: list[str],
+    columns: Mapping[str, str] | None,
+    path: Path,
+    notes: list[str],
+) -> pd.DataFrame:
+    """``raw`` with a voltage column at the one potential its header holds, for a record of
+    time and current only (CH Instruments' amperometric i-t curve or bulk electrolysis:
+    ``Time/sec, Current/A`` rows under ``Init E (V) = -0.95``); else ``raw`` as is.
+
+    Only a header that states ``Init E`` and no setting that moves the potential (high, low
+    or final E, scan rate, step, amplitude) holds one potential. Noted, with the current's
+    sign as written: CHI writes it in the polarity convention the run was set to, which the
+    file does not state (ecat's public i-t examples, MIT, have a CO2 reduction at -0.95 V
+    positive, its CVs a reduction negative).
+    """
+    found = _mapped_without(raw, columns, path, "voltage", ("time", "current"))
+    if found is None:
+        return raw
+    setting = _chi_settings(preamble)
+    if "init e" not in setting or any(k in setting for k in _CHI_MOVING_POTENTIAL):
+        return raw
+    value, unit = setting["init e"]
+    try:
+        held = float(value) * unit_factor(unit or "V", "V", what="Init E", path=path)
+    except (ValueError, DataFormatError):
+        return raw
+    if not np.isfinite(held):
+        return raw
+    notes.append(
+        f"no potential column: the potential is the one the header holds, Init E = {held:g} V "
+        "(an amperometric i-t curve or bulk electrolysis), on every row. The current's sign is "
+        "as written: CH Instruments writes it in the polarity convention the run was set to, "
+        "which the file does not state; check that a reduction is negative."
+    )
+    return raw.assign(**{"Voltage [V]": np.full(len(raw), held)})
 
 
 #: A "Key (unit) = value" line of a CH Instruments header (``Anodic Current (A) = 0.025``).
