@@ -864,8 +864,26 @@ CV_MAX_LOG_SE = 1.0
 CV_SCAN_RATE_SPREAD = 0.05
 
 
+def _bv_row(v, j, temperature_K: float, r_ohm: float | None) -> dict[str, Any]:
+    """The Butler-Volmer fit of a CV as the summary shows it (or its error)."""
+    from solidna.analysis.kinetics import exchange_current_from_cv
+
+    try:
+        bv = exchange_current_from_cv(
+            v, j, temperature_K=temperature_K, method="bv-fit", ohmic_resistance_ohm_m2=r_ohm
+        )
+    except SolidnaError as exc:
+        return {"error": str(exc)}
+    return {
+        "exchange current density [mA.cm-2]": bv.i0_A_m2 / 10,
+        "identifiable": bv.identifiable,
+        "ohmic resistance [Ohm.cm2]": bv.ohmic_resistance_ohm_m2 * 1e4,
+        "note": bv.note,
+    }
+
+
 def _cv(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str, Any]:
-    from solidna.analysis.kinetics import cv_sweep, exchange_current_from_cv, runs_against_voltage
+    from solidna.analysis.kinetics import cv_peaks, cv_sweep, runs_against_voltage
 
     t = m.data[TIME].to_numpy(dtype=float)
     v = m.data[VOLTAGE].to_numpy(dtype=float)
@@ -899,31 +917,42 @@ def _cv(m, stem, w: _Writer, opts, k, comparisons, notes, progress) -> dict[str,
         "upper vertex [V]": sweep.v_max_V,
         "sweeps": sweep.n_sweeps,
     }
+    peaks = cv_peaks(v, j)
+    if peaks.peaked:
+        # a redox couple's diffusion peaks: neither the Butler-Volmer fit nor the model of a
+        # Na|Na cell describes them (the model fit ran for minutes on such a CV and gave an
+        # exchange current it called determined, its residual a quarter of the peak current)
+        result.update(
+            {
+                "anodic peak potential [V]": peaks.anodic_V,
+                "anodic peak current density [mA.cm-2]": peaks.anodic_current / 10,
+                "cathodic peak potential [V]": peaks.cathodic_V,
+                "cathodic peak current density [mA.cm-2]": peaks.cathodic_current / 10,
+                "peak separation [V]": peaks.anodic_V - peaks.cathodic_V,
+            }
+        )
+        notes.append(
+            f"{_label(m)}: the current falls by {peaks.drop:.0%} of its span after a peak along "
+            "a sweep: a diffusion-limited redox couple, not a symmetric Na|Na cell, whose "
+            "current grows with the voltage all along a sweep. Its highest peak each way is "
+            "reported (currents as measured, no baseline subtracted); the exchange-current fits "
+            "assume a symmetric cell and are not run."
+        )
     if sweep.scan_rate_spread > CV_SCAN_RATE_SPREAD:
         notes.append(
             f"{_label(m)}: the sweeps run at different rates ({sweep.scan_rate_spread:.0%} "
             f"spread about the median {sweep.scan_rate_V_s * 1e3:.3g} mV/s); the exchange "
             "current is fitted to all of them, the capacitive current of each differs."
         )
+    not_run = {"error": "not run: the CV holds diffusion peaks (see the notes)"}
     progress(f"{stem}: Butler-Volmer fit", 0.0)
-    try:
-        bv = exchange_current_from_cv(
-            v,
-            j,
-            temperature_K=temperature,
-            method="bv-fit",
-            ohmic_resistance_ohm_m2=opts["ohmic_resistance_ohm_m2"],
-        )
-        result["Butler-Volmer fit"] = {
-            "exchange current density [mA.cm-2]": bv.i0_A_m2 / 10,
-            "identifiable": bv.identifiable,
-            "ohmic resistance [Ohm.cm2]": bv.ohmic_resistance_ohm_m2 * 1e4,
-            "note": bv.note,
-        }
-    except SolidnaError as exc:
-        result["Butler-Volmer fit"] = {"error": str(exc)}
+    result["Butler-Volmer fit"] = (
+        not_run if peaks.peaked else _bv_row(v, j, temperature, opts["ohmic_resistance_ohm_m2"])
+    )
     i0_model = None
-    if opts["model_fit"]:
+    if opts["model_fit"] and peaks.peaked:
+        result["model fit"] = not_run
+    elif opts["model_fit"]:
         from solidna.calibrate.cv import fit_cv
         from solidna.cells.symmetric import SymmetricCell
 
