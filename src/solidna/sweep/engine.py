@@ -174,7 +174,10 @@ def run(
         On resume, run the failed points again too (e.g. after a worker ran out of memory).
     progress : callable
         ``progress(message, fraction)``: points done/total, failures and rate; time left is the
-        display's (:class:`solidna.progress.TimeLeft`).
+        display's (:class:`solidna.progress.TimeLeft`). If it has a ``workers_started()``
+        method, that is called once the workers are up, before the first point is sent (the
+        command line's time left counts from then: the cluster's start-up, a minute on a
+        busy machine, made the first estimates several times too long).
 
     Raises
     ------
@@ -253,6 +256,35 @@ def _nothing_written(path: Path, total: int) -> bool:
         return True
 
 
+#: Longest wait [s] for a first worker to join a running scheduler (``--scheduler``); workers
+#: of a batch system may take a while to start, a scheduler nobody gave workers must not hang.
+WORKER_WAIT_S = 120.0
+
+
+def _worker_threads(client: Any, scheduler: str | None, progress: Progress, done: str) -> int:
+    """Worker threads of the cluster, waiting up to :data:`WORKER_WAIT_S` for a first worker of
+    a running scheduler; a scheduler without workers is refused with how to start them (sending
+    the spec to no worker failed after 10 s with Dask's "No valid workers found")."""
+    threads = sum(client.nthreads().values())
+    if threads or not scheduler:
+        return threads
+    progress(
+        f"{done}; waiting for a worker to join {scheduler} (start one with "
+        f"`dask worker {scheduler}`)",
+        None,
+    )
+    try:
+        client.wait_for_workers(1, timeout=WORKER_WAIT_S)
+    except (TimeoutError, OSError) as exc:
+        raise InvalidOptionError(
+            f"No Dask worker joined the scheduler at {scheduler!r} within {WORKER_WAIT_S:g} s "
+            f"({type(exc).__name__}). Start workers with `dask worker {scheduler}` (in an "
+            "environment where solidna is installed) and run the same command again (a "
+            "store with finished points resumes; a new one is left unmade)."
+        ) from None
+    return sum(client.nthreads().values())
+
+
 def _execute(spec, points, path, scheduler, workers, progress, already, total) -> None:
     from distributed import as_completed
 
@@ -262,8 +294,19 @@ def _execute(spec, points, path, scheduler, workers, progress, already, total) -
     # rate (a resumed sweep's earlier points took no time here); the message counts them all
     progress(f"{already}/{total} points done; starting the workers", 0.0)
     with dask_client(scheduler, workers) as client:
-        tic = time.monotonic()
-        n_workers = max(1, sum(client.nthreads().values()))
+        threads = _worker_threads(client, scheduler, progress, f"{already}/{total} points done")
+        tic = time.monotonic()  # the rate is of the workers' points, not of the wait for them
+        started = getattr(progress, "workers_started", None)
+        if callable(started):
+            started()
+        n_workers = max(1, threads)
+        # until the first batch comes back (a worker's first point also builds its models) the
+        # message said "starting the workers" while they were already running points
+        progress(
+            f"{already}/{total} points done; {threads} worker thread"
+            f"{'' if threads == 1 else 's'} running the first points",
+            None,
+        )
         # the spec goes to every worker once, not with every task
         spec_on_workers = client.scatter(spec, broadcast=True)
         futures = {

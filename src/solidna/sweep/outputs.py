@@ -47,6 +47,19 @@ ENERGY: dict[str, tuple[str, str]] = {
     "nvp": ("Discharge energy [Wh.m-2]", "max"),
 }
 
+#: What each cell's energy figure is, said beside its maps: a total over every cycle of the run
+#: (20 capacity-limited Na-CO2 cycles of 1000 mAh/g give ~44 500 Wh/kg, absurd if read as one
+#: discharge). Per MWCNT mass for the Na-CO2 cell (its currents are per MWCNT mass), per
+#: electrode area for the others.
+ENERGY_NOTES: dict[str, str] = {
+    "symmetric": "energy dissipated by the overpotential (integral of V j dt) summed over the "
+    "whole run, per electrode area",
+    "na-co2": "energy delivered on discharge (integral of V i dt, i > 0) summed over the whole "
+    "run (every cycle of the protocol), per MWCNT mass",
+    "nvp": "energy delivered on discharge (integral of V i dt, i > 0) summed over the whole run "
+    "(every cycle of the protocol), per electrode area",
+}
+
 
 @dataclass(frozen=True)
 class Output:

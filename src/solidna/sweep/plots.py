@@ -1,7 +1,8 @@
 """Maps of a sweep a researcher reads at a glance, as PNG and a self-contained HTML page.
 
 - two or more grid axes: a heatmap of each output over the first two (one per value of a third
-  axis, up to :data:`MAX_PANELS`; further axes at their first value, said in the title), every
+  axis, or :data:`MAX_PANELS` of them spread from its first value to its last; further axes at
+  their first value, said in the title), one colour scale for all the maps of an output, every
   cell labelled with its value, ``failed``, ``pending`` or ``n.r.`` (the criterion was not
   reached within the run);
 - one grid axis: each output as a line over it;
@@ -106,6 +107,10 @@ def pareto_front(x: np.ndarray, y: np.ndarray, sense_x: str, sense_y: str) -> np
 
 
 def _fmt(v: float) -> str:
+    """Three significant digits, without an exponent from 0.001 to 10^6: ``.3g`` labelled the
+    capacity limit of 1000 mAh/g and a current of 1000 mA/g "1e+03"."""
+    if np.isfinite(v) and 1e-3 <= abs(v) < 1e6:
+        return np.format_float_positional(v, precision=3, unique=False, fractional=False, trim="-")
     return f"{v:.3g}"
 
 
@@ -113,8 +118,26 @@ def _fmt(v: float) -> str:
 MAX_PANELS = 4
 
 
+def _panel_indices(n: int, most: int = MAX_PANELS) -> list[int]:
+    """Indices of the values of a third grid axis drawn as panels: all of them when they fit,
+    else ``most`` spread from the first to the last (the first ``most`` alone hid the far end of
+    the axis, e.g. 200 um of a 40-200 um thickness axis)."""
+    if n <= most:
+        return list(range(n))
+    return sorted({int(round(i)) for i in np.linspace(0, n - 1, most)})
+
+
+def _colour_limits(ds, name: str) -> tuple[float, float] | tuple[None, None]:
+    """One colour scale for every panel of an output (its finite values over the whole design):
+    panels scaled each to their own range showed equal colours for unequal values."""
+    v = np.asarray(ds[name].values, dtype=float)
+    v = v[np.isfinite(v)]
+    return (float(v.min()), float(v.max())) if v.size else (None, None)
+
+
 def _heatmap(ds, name: str, dims: tuple[str, ...], sel: dict[str, int]):
-    """``name`` over ``dims[0]`` and ``dims[1]``, the other axes at the indices ``sel``."""
+    """``name`` over ``dims[0]`` and ``dims[1]``, the other axes at the indices ``sel``; the
+    colour scale spans the output's values over the whole design."""
     from solidna.cells.base import _styled_axes
 
     da = ds[name].isel(sel)
@@ -123,7 +146,15 @@ def _heatmap(ds, name: str, dims: tuple[str, ...], sel: dict[str, int]):
     z = da.transpose(ydim, xdim).values
     s = st.transpose(ydim, xdim).values
     fig, ax = _styled_axes((1.2 + 0.9 * z.shape[1] + 1.5, 1.2 + 0.6 * z.shape[0]))
-    mesh = ax.imshow(np.ma.masked_invalid(z), origin="lower", aspect="auto", cmap="viridis")
+    vmin, vmax = _colour_limits(ds, name)
+    mesh = ax.imshow(
+        np.ma.masked_invalid(z),
+        origin="lower",
+        aspect="auto",
+        cmap="viridis",
+        vmin=vmin,
+        vmax=vmax,
+    )
     # the title names the quantity; the colour bar carries its unit (the whole name beside a
     # narrow bar ran off the figure)
     fig.colorbar(mesh, ax=ax, label=plain_powers(ds[name].attrs.get("units", "")) or None)
@@ -255,6 +286,18 @@ def _cycles(ds, name: str):
     return fig
 
 
+def _note(ds, name: str) -> str:
+    """What an output is, beyond its name: the store's own note, or for the energy figure what
+    it integrates and over what (:data:`~solidna.sweep.outputs.ENERGY_NOTES`)."""
+    from solidna.sweep.outputs import ENERGY, ENERGY_NOTES
+
+    note = str(ds[name].attrs.get("note", ""))
+    cell = json.loads(ds.attrs.get("spec", "{}")).get("cell", "")
+    if not note and cell in ENERGY and ENERGY[cell][0] == name:
+        note = ENERGY_NOTES.get(cell, "")
+    return note
+
+
 @fill_doc
 def figures(ds) -> dict[str, Any]:
     """Figure stem -> (matplotlib Figure, caption) for a store's Dataset.
@@ -274,22 +317,31 @@ def figures(ds) -> dict[str, Any]:
     grid = dims != ("sample",)
     for k, name in enumerate(outputs):
         stem = f"output{k + 1}"
+        # what a figure is (an energy summed over the run), said where its maps are read
+        note = _note(ds, name)
+        about = f" {note[0].upper()}{note[1:].rstrip('.')}." if note else ""
         if grid and len(dims) >= 2:
-            third = range(min(ds.sizes[dims[2]], MAX_PANELS)) if len(dims) > 2 else [None]
+            third = _panel_indices(ds.sizes[dims[2]]) if len(dims) > 2 else [None]
             for j in third:
                 sel = {d: 0 for d in dims[2:]} | ({dims[2]: j} if j is not None else {})
+                at = ", ".join(_value_label(ds, d, float(ds[d].values[i])) for d, i in sel.items())
                 figs[stem if j is None else f"{stem}_{j + 1}"] = (
                     _heatmap(ds, name, dims, sel),
-                    f"{name} over {dims[0]} and {dims[1]}"
-                    + (
-                        f" ({', '.join(f'{d} index {i}' for d, i in sel.items())})." if sel else "."
-                    ),
+                    f"{name} over {_words(dims[0])} and {_words(dims[1])}"
+                    + (f" ({at}); one colour scale for all its maps." if sel else ".")
+                    + about,
                 )
         elif grid:
-            figs[stem] = (_against(ds, name, [dims[0]], "o-"), f"{name} over {dims[0]}.")
+            figs[stem] = (
+                _against(ds, name, [dims[0]], "o-"),
+                f"{name} over {_words(dims[0])}.{about}",
+            )
         else:
             axes = [c for c in ds.coords if ds[c].dims == ("sample",) and c != "sample"]
-            figs[stem] = (_against(ds, name, axes, "o"), f"{name} against each varied quantity.")
+            figs[stem] = (
+                _against(ds, name, axes, "o"),
+                f"{name} against each varied quantity.{about}",
+            )
     if len(outputs) >= 2:
         figs["pareto"] = (
             _pareto(ds, outputs[0], outputs[1]),
