@@ -741,6 +741,13 @@ def _tafel(
     return i0, rms, rel_std, x.size, note
 
 
+def _finite_rows(a, b) -> tuple[np.ndarray, np.ndarray]:
+    """Two samples as float arrays, keeping the rows where both are finite."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    ok = np.isfinite(a) & np.isfinite(b)
+    return a[ok], b[ok]
+
+
 @dataclass(frozen=True)
 class CVSweep:
     """The waveform a recorded CV was run with, read from its time and voltage.
@@ -783,10 +790,7 @@ def cv_sweep(time_s, voltage_V) -> CVSweep:
     -------
     CVSweep
     """
-    t = np.asarray(time_s, dtype=float)
-    v = np.asarray(voltage_V, dtype=float)
-    ok = np.isfinite(t) & np.isfinite(v)
-    t, v = t[ok], v[ok]
+    t, v = _finite_rows(time_s, voltage_V)
     rates = []
     runs = _monotonic_runs(v) if v.size > 1 else []
     for a, b, _ in runs:
@@ -862,10 +866,7 @@ def cv_peaks(voltage_V, current) -> CVPeaks:
     -------
     CVPeaks
     """
-    v = np.asarray(voltage_V, dtype=float)
-    i = np.asarray(current, dtype=float)
-    ok = np.isfinite(v) & np.isfinite(i)
-    v, i = v[ok], i[ok]
+    v, i = _finite_rows(voltage_V, current)
     worst = 0.0
     best = {1: (math.nan, math.nan), -1: (math.nan, math.nan)}
     for a, b, d in _monotonic_runs(v) if v.size > 1 else []:
