@@ -103,7 +103,8 @@ __all__ = [
 #: 700x this; 2.9e-4 at 50 mA/g): there the gate is exactly 1 and the runs are unchanged. At 400
 #: and 500 mA/g the charge's end reaches the product-free SSE side of the cathode, where the
 #: oxidation used to run on product that was not there (Fig. 5d's gap at 500 mA/g: 2.0796 ->
-#: 2.0789 V).
+#: 2.0789 V at the same parameters; the cathode was recalibrated with the gate: oxidation
+#: exchange current +1.2 %, the gap back to 2.0796 V).
 PRODUCT_EXHAUSTED_FRACTION = 1e-6
 
 #: Cap of the CO2 reduction's exponent ``-a_r F eta / (R T)`` [-]: exp(100) ~ 3e43, finite, is
