@@ -11,6 +11,38 @@ from pathlib import Path
 
 import numpy as np
 
+#: Dwell time per point [s] and number of scans of the synthetic XPS regions of the tests: their
+#: counts are sums over DWELL_S * SCANS seconds, as a VAMAS file states them.
+DWELL_S, SCANS = 0.2, 10
+
+
+def counting_spectrum(be: np.ndarray, counts: np.ndarray, label: str):
+    """A VAMAS-like XPS region: ``counts`` (summed over :data:`DWELL_S` x :data:`SCANS`) as
+    counts per second, with the dwell time and scans in its metadata.
+
+    Parameters
+    ----------
+    be : numpy.ndarray
+        Binding energies [eV].
+    counts : numpy.ndarray
+        Counts at ``be``.
+    label : str
+        The region's label (its level, e.g. ``"Mo 3d"``).
+
+    Returns
+    -------
+    solidna.analysis.xps.io.XPSSpectrum
+    """
+    from solidna.analysis.xps.io import XPSSpectrum
+
+    return XPSSpectrum(
+        be,
+        counts / (DWELL_S * SCANS),
+        label,
+        1486.6,
+        metadata={"dwell [s]": DWELL_S, "scans": SCANS},
+    )
+
 
 def write_4294a(
     path: Path, f: np.ndarray, parameter: str, a: np.ndarray, b: np.ndarray, digits: int = 6

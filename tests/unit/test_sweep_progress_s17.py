@@ -1,9 +1,11 @@
-"""The time left of a sweep counts from the moment its workers are up: the start of the cluster
-(a minute on a busy machine) made the first estimate of a 1000-point sweep 57 min for a run of
-17 min.
+"""The start of a sweep's workers. The time left counts from the moment they are up: the start
+of the cluster (a minute on a busy machine) made the first estimate of a 1000-point sweep 57 min
+for a run of 17 min. A sweep sent to a running scheduler that has no worker says it is waiting
+for one, then stops with how to start workers, and leaves no store behind (so the same command,
+run again once workers are up, starts cleanly).
 
-The cluster is an in-process ``distributed`` scheduler with one worker thread on 127.0.0.1,
-closed at the end of the test.
+The clusters are in-process ``distributed`` schedulers on 127.0.0.1 (one worker thread, or
+none), closed at the end of each test.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import logging
 import pytest
 from rich.console import Console
 
+import solidna.sweep.engine as engine
 from solidna.cli._common import ProgressDisplay
+from solidna.errors import InvalidOptionError
 from solidna.sweep import run
 
 pytest.importorskip("distributed")
@@ -41,19 +45,24 @@ class _Recorder:
         self.events.append(("<workers started>", None))
 
 
-def test_the_sweep_says_when_its_workers_are_up_before_any_point_is_counted(tmp_path):
+def _cluster(n_workers: int):
+    """An in-process scheduler on 127.0.0.1 with ``n_workers`` one-thread workers."""
     from distributed import LocalCluster
 
-    progress = _Recorder()
-    with LocalCluster(
-        n_workers=1,
+    return LocalCluster(
+        n_workers=n_workers,
         threads_per_worker=1,
         processes=False,
         protocol="tcp",
         host="127.0.0.1",
         dashboard_address=":0",  # a free port: no clash with a dashboard running here
         silence_logs=logging.ERROR,
-    ) as cluster:
+    )
+
+
+def test_the_sweep_says_when_its_workers_are_up_before_any_point_is_counted(tmp_path):
+    progress = _Recorder()
+    with _cluster(1) as cluster:
         run(SPEC, tmp_path / "s.zarr", scheduler=cluster.scheduler_address, progress=progress)
     names = [m for m, _ in progress.events]
     assert "<workers started>" in names, names
@@ -82,3 +91,20 @@ def test_the_command_line_time_left_leaves_out_the_start_of_the_cluster():
     assert stream.file.getvalue().strip().endswith("(about 1 min 30 s left)"), (
         stream.file.getvalue()
     )
+
+
+def test_a_scheduler_without_workers_is_refused_with_how_to_start_them(tmp_path, monkeypatch):
+    # a short wait keeps the test fast (Dask's own 10 s timeout gave "No valid workers found")
+    monkeypatch.setattr(engine, "WORKER_WAIT_S", 1.0, raising=False)
+    messages: list[str] = []
+    store = tmp_path / "sweep.zarr"
+    with _cluster(0) as cluster:
+        address = cluster.scheduler_address
+        with pytest.raises(InvalidOptionError) as err:
+            engine.run(
+                SPEC, store, scheduler=address, progress=lambda m, f=None: messages.append(m)
+            )
+    text = str(err.value)
+    assert f"dask worker {address}" in text and "No Dask worker joined" in text, text
+    assert any("waiting for a worker" in m for m in messages), messages
+    assert not store.exists()

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from _twins import DWELL_S, SCANS, counting_spectrum
 from solidna.analysis.surface_pipeline import _fit_region
 from solidna.analysis.xps.fit import XPSFit, guess_peaks
 from solidna.analysis.xps.io import XPSSpectrum
@@ -31,8 +32,6 @@ from solidna.analysis.xps.lineshapes import _cumulative_area, line_shape
 from solidna.analysis.xps.species import doublet_of
 from solidna.errors import InvalidOptionError
 
-#: Counts per count rate [s]: 0.2 s dwell x 10 scans.
-DWELL_S, SCANS = 0.2, 10
 #: Background below the lines [counts] and the share of it the Shirley step adds above them.
 BACKGROUND, STEP_SHARE = 800.0, 0.15
 
@@ -84,13 +83,7 @@ def _spectrum(level: str, be: np.ndarray, states, seed: int, singles=()) -> XPSS
     step = _cumulative_area(peaks, np.diff(be))
     mean = BACKGROUND + peaks + STEP_SHARE * BACKGROUND * step / step[-1]
     counts = np.random.default_rng(seed).poisson(mean).astype(float)
-    return XPSSpectrum(
-        be,
-        counts / (DWELL_S * SCANS),
-        level,
-        1486.6,
-        metadata={"dwell [s]": DWELL_S, "scans": SCANS},
-    )
+    return counting_spectrum(be, counts, level)
 
 
 def _states(fit) -> list[tuple[float, float, float, bool]]:

@@ -18,14 +18,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from _twins import DWELL_S, SCANS, counting_spectrum
 from solidna.analysis.surface_pipeline import _fit_region
 from solidna.analysis.xps.fit import guess_peaks
 from solidna.analysis.xps.io import XPSSpectrum
 from solidna.analysis.xps.lineshapes import line_shape
 from solidna.analysis.xps.species import doublet_of
 
-#: Counts per count rate [s]: 0.2 s dwell x 10 scans.
-DWELL_S, SCANS = 0.2, 10
 #: Flat background [counts].
 BACKGROUND = 800.0
 
@@ -39,13 +38,7 @@ def _spectrum(level: str, be: np.ndarray, states, seed: int) -> XPSSpectrum:
         mean += line_shape("gl_sum", be, area, center, fwhm, 0.3)
         mean += line_shape("gl_sum", be, area * d.area_ratio, center + d.splitting_eV, fwhm, 0.3)
     counts = np.random.default_rng(seed).poisson(mean).astype(float)
-    return XPSSpectrum(
-        be,
-        counts / (DWELL_S * SCANS),
-        level,
-        1486.6,
-        metadata={"dwell [s]": DWELL_S, "scans": SCANS},
-    )
+    return counting_spectrum(be, counts, level)
 
 
 #: Regions: level, energies [eV], states (area [counts], position [eV], FWHM [eV]).

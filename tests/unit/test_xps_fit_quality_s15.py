@@ -21,14 +21,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from _twins import DWELL_S, SCANS, counting_spectrum
 from solidna import cli
 from solidna.analysis.xps.fit import Peak, XPSFit
 from solidna.analysis.xps.io import XPSSpectrum
 from solidna.analysis.xps.lineshapes import line_shape
 
 runner = CliRunner()
-#: Counts per count rate [s] of the synthetic acquisitions: 0.2 s dwell x 10 scans.
-DWELL_S, SCANS = 0.2, 10
 STEP_EV = 0.1
 
 
@@ -46,13 +45,7 @@ def _c1s_counts(seed: int, shoulder: float = 0.3) -> tuple[np.ndarray, np.ndarra
 
 def _spectrum(be, counts, label="C 1s") -> XPSSpectrum:
     # a VAMAS-like spectrum: counts per second with the dwell time and scans it was made of
-    return XPSSpectrum(
-        be,
-        counts / (DWELL_S * SCANS),
-        label,
-        1486.6,
-        metadata={"dwell [s]": DWELL_S, "scans": SCANS},
-    )
+    return counting_spectrum(be, counts, label)
 
 
 TWO_PEAKS = [Peak("C-C", 285.0), Peak("C-O", 286.2, fwhm_like="C-C")]

@@ -2498,18 +2498,19 @@ def _mapped_without(
     raw: pd.DataFrame,
     columns: Mapping[str, str] | None,
     path: Path,
-    missing: str,
+    missing: str | None,
     need: Iterable[str],
 ) -> dict[str, tuple[str, str | None]] | None:
     """The columns of ``raw`` by quantity when it has those of ``need`` but none for
     ``missing`` (nor a user mapping for it), else None: a table whose ``missing`` quantity its
     header may state (:func:`_time_from_scan_rate`, :func:`_current_from_segments`). A user's
-    mapping of ``missing`` is in ``found`` (or refused by :func:`map_columns`): None then."""
+    mapping of ``missing`` is in ``found`` (or refused by :func:`map_columns`): None then.
+    ``missing`` None: the columns when ``need`` is there."""
     try:
         found = map_columns(list(raw.columns), columns, path)
     except DataFormatError:
         return None
-    if missing in found or not set(need) <= set(found):
+    if (missing is not None and missing in found) or not set(need) <= set(found):
         return None
     return found
 
@@ -2598,11 +2599,8 @@ def _time_between_rounded_stamps(
         break
     if interval is None or not interval > 0:
         return raw
-    try:
-        found = map_columns(list(raw.columns), columns, path)
-    except DataFormatError:
-        return raw
-    if "time" not in found:
+    found = _mapped_without(raw, columns, path, None, ("time",))
+    if found is None:
         return raw
     column, unit = found["time"]
     try:
