@@ -140,3 +140,22 @@ def write_gwy(path: Path, channels: list[tuple[str, np.ndarray, tuple, str, str]
         comps.append(comp(f"/{k}/data/title", "s", title.encode() + b"\0"))
     path.write_bytes(b"GWYP" + obj("GwyContainer", comps))
     return path
+
+
+def noisy_impedance(z: np.ndarray, sigma: float, seed: int) -> np.ndarray:
+    """``z`` [Ohm] with normal noise of ``sigma`` |Z| on each part (seeded)."""
+    rng = np.random.default_rng(seed)
+    return z + sigma * np.abs(z) * (rng.normal(size=z.size) + 1j * rng.normal(size=z.size))
+
+
+def quiet_kk(f: np.ndarray, z: np.ndarray, **kwargs):
+    """:func:`solidna.analysis.eis.kramers_kronig` without its warnings (the tests read the
+    verdict it returns)."""
+    import warnings
+
+    from solidna.analysis.eis import kramers_kronig
+    from solidna.errors import SolidnaWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SolidnaWarning)
+        return kramers_kronig(f, z, **kwargs)

@@ -59,8 +59,8 @@ intensity : array_like of float, optional
     # -- progress and output -------------------------------------------------------------------
     "progress": """\
 progress : Progress, optional
-    Called as ``progress(message, fraction)`` with the fraction of the work done [-] (or None
-    when unknown); default: no progress shown.""",
+    Called as ``progress(message, fraction)`` (:mod:`solidna.progress`) with the fraction of the
+    work done [-] (or None when unknown); default: no progress shown.""",
     "out": """\
 out : str or os.PathLike
     Output directory (created; staged until complete).""",
@@ -82,7 +82,30 @@ ds : xarray.Dataset
     "out_dir": """\
 out_dir : str or os.PathLike
     Output directory (created when missing).""",
+    # the checks of user input (solidna.errors and the readers' checks)
+    "argument_name": """\
+name : str
+    The argument's name, for the message.""",
     # -- quantum chemistry (solidna.quantum) ----------------------------------------------------
+    # what the ``cache`` argument of every computing function means (the "cache" entry below
+    # the table; solidna.quantum.orbitals.resolve_cache implements it)
+    "cache_values": """\
+``True`` or ``None``: the user cache (:func:`~solidna.quantum.cache.cache_dir`), read unless
+``SOLIDNA_NO_CACHE`` is set; ``False``: recompute (``--no-cache``), then store the new results;
+a :class:`~solidna.quantum.cache.ResultsCache`: that cache.""",
+    # the cache lookups that never compute (cached_decision, cached_study)
+    "cache_store": """\
+store : ResultsCache, optional
+    Cache to read (default: the user cache, :func:`~solidna.quantum.cache.cache_dir`).""",
+    "molecule_item": """\
+item : Molecule or str
+    A molecule, or a name / SMILES for :func:`~solidna.quantum.molecules.molecule`.""",
+    "step_message": """\
+message : callable, optional
+    ``message(text)`` before each step (for progress displays).""",
+    "scf_molecule": """\
+molecule : Molecule
+    The molecule (coordinates [A], charge, multiplicity).""",
     "cache_kind": """\
 kind : str
     Kind of result (e.g. ``"orbitals"``); part of the key and the cache sub-folder.
@@ -124,6 +147,13 @@ temperature : str or float, optional
 co2_pressure_bar : float or str, optional
     CO2 partial pressure [bar] (a bare number), > 0, or with its unit (``"1 atm"``); default 1
     bar.""",
+    "set_pvdf_ratio": """\
+pvdf_ratio : float, optional
+    Mass of PVDF-HFP per mass of SN [-]; default the set's "SSE PVDF-HFP ratio [-]" (0.8).""",
+    # -- the Na-CO2 reaction (solidna.materials.thermo) -----------------------------------------
+    "thermo_temperature": """\
+temperature_K : float or str, optional
+    Temperature [K] (a bare number), or with its unit (``"25 degC"``); default 298.15 K.""",
     # -- instrument files (solidna.analysis.io) --------------------------------------------------
     "file": """\
 path : pathlib.Path
@@ -157,6 +187,27 @@ thickness : pybamm.Symbol
     "duration": """\
 duration : str, optional
     Total duration with a unit (``"4000 h"``).""",
+    # cycle jumping of long runs (solidna.cells.jump), as the symmetric and NVP cells and the
+    # fits that run them default to it
+    "jump": """\
+jump : bool, optional
+    Cycle jumping (:mod:`solidna.cells.jump`): ``None`` (default) jumps runs of at least
+    :data:`~solidna.cells.jump.JUMP_MIN_CYCLES` cycles, ``False`` resolves every cycle.""",
+    "jump_tolerance": """\
+jump_tolerance : JumpTolerance, optional
+    Error control of each jump (:class:`~solidna.cells.jump.JumpTolerance`).""",
+    # the cells' conditions (solidna.cells.base.Cell and cell_setup)
+    "cell_anode": """\
+anode : str
+    ``"modified"`` (M-Na, 1 M NaClO4/FEC treated) or ``"pristine"`` (aliases in
+    :data:`~solidna.cells.base.ANODE_ALIASES`, e.g. ``"M-Na"``, ``"Na"``).""",
+    "cell_conditions": """\
+temperature : str or float, optional
+    e.g. ``"25 degC"`` (a bare number is in K). Refused at or above the SSE melting point.
+sse_thickness : str or float, optional
+    e.g. ``"60 um"`` (a bare number is in m).
+pvdf_ratio : float, optional
+    PVDF-HFP : SN weight ratio of the SSE [-] (0.8 in the paper).""",
     # the NVP half-cell's cycling protocols (solidna.protocols.nvp) and the cell methods that
     # build them (solidna.cells.nvp)
     "c_rate": """\
@@ -211,6 +262,14 @@ points_per_step : int, optional
     "model_values": """\
 dict of str to float
     Model value by target id, in the targets' units.""",
+    # the fit of a plating/stripping record (solidna.calibrate.from_data.InterphaseFit)
+    "until": """\
+until : str or float
+    End time (``"4000 h"``; a number is in s).""",
+    # the model fit of a symmetric-cell CV (solidna.calibrate.cv and experiments)
+    "cv_state": """\
+state : dict, optional
+    Interphase thicknesses [m] ``{"left", "right"}`` at the start of the CV.""",
     # -- XPS charge correction (solidna.analysis.xps.species) ----------------------------------
     "c1s_positions": """\
 c1s_positions_eV : sequence of float
@@ -240,6 +299,12 @@ DOCS["figure_run"] = "\n".join(
     _section("Parameters", ["progress", "parameter_set"])
     + [""]
     + _section("Returns", ["figure_output"])
+)
+
+# The ``cache`` argument of the quantum-chemistry functions and of Fig. 1.
+DOCS["cache"] = "\n".join(
+    ["cache : ResultsCache or bool, optional"]
+    + ["    " + line for line in DOCS["cache_values"].splitlines()]
 )
 
 # a line of its own: "%(name)s", "%(a, b)s" or "%(Section: a, b)s" (Section: a NumPy section title)

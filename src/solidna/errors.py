@@ -13,6 +13,8 @@ import numbers
 import sys
 from collections.abc import Iterable
 
+from solidna._docstrings import fill_doc
+
 __all__ = [
     "OutputNotWritableError",
     "SolidnaError",
@@ -125,6 +127,7 @@ def is_number(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
+@fill_doc
 def positive_int(
     value: object, name: str, fix: str = "", maximum: int | None = None, minimum: int = 1
 ) -> int:
@@ -136,8 +139,7 @@ def positive_int(
     value : object
         E.g. a number of cycles; ``3``, ``3.0`` and ``numpy.int64(3)`` are accepted, ``True``,
         ``2.5``, ``"3"``, ``0`` are not.
-    name : str
-        The argument's name, for the message.
+    %(argument_name)s
     fix : str
         How to fix it (e.g. ``"Example: cycles=200."``).
     maximum : int, optional
@@ -156,6 +158,7 @@ def positive_int(
     return int(value)
 
 
+@fill_doc
 def real_number(
     name: str, value: object, unit: str = "", fix: str = "", *, positive: bool = False
 ) -> float:
@@ -169,8 +172,7 @@ def real_number(
 
     Parameters
     ----------
-    name : str
-        The argument's name, for the message.
+    %(argument_name)s
     value : object
         What the caller passed.
     unit : str, optional
@@ -234,6 +236,7 @@ def positive_float(value: object, name: str, unit: str = "") -> float:
     return real_number(f"the {name}", value, unit, positive=True)
 
 
+@fill_doc
 def check_flag(value: object, name: str, default: bool | None = None) -> bool | None:
     """``value`` as a bool if it is ``True`` or ``False`` (NumPy's too), ``None`` if it is
     ``None`` and so is the ``default``, else :class:`InvalidOptionError` (a string such as
@@ -243,8 +246,7 @@ def check_flag(value: object, name: str, default: bool | None = None) -> bool | 
     ----------
     value : object
         The caller's choice.
-    name : str
-        The argument's name, for the message.
+    %(argument_name)s
     default : bool or None
         The argument's default, for the message; ``None`` (the default) accepts ``None``.
     """

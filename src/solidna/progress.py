@@ -75,12 +75,18 @@ class TimeLeft:
     ----------
     clock : callable
         Returns a time in seconds (default :func:`time.monotonic`); replaceable in tests.
+    start_fraction : float
+        Fraction of the work already done when this estimate starts [-] (a resumed sweep's
+        earlier points): shown as done, but no part of the rate, which is of the work done from
+        now on.
     """
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, clock: Callable[[], float] = time.monotonic, start_fraction: float = 0.0):
         self._clock = clock
         self._start = clock()
-        self.fraction = 0.0
+        f0 = float(start_fraction)
+        self.start_fraction = min(max(f0, 0.0), 1.0) if math.isfinite(f0) else 0.0
+        self.fraction = self.start_fraction
         # (time of the last advance [s], estimate of the time left made then [s])
         self._advance: tuple[float, float] | None = None
 
@@ -123,12 +129,12 @@ class TimeLeft:
         return self._average_rate_left()
 
     def _average_rate_left(self) -> float | None:
-        f, t = self.fraction, self.elapsed_s
+        f, t, f0 = self.fraction, self.elapsed_s, self.start_fraction
         if f >= 1.0:
             return 0.0
-        if f < 0.02 or t < 2.0:
+        if f - f0 < 0.02 * (1.0 - f0) or t < 2.0:
             return None
-        return t * (1.0 - f) / f
+        return t * (1.0 - f) / (f - f0)
 
 
 def format_duration(seconds: float | None) -> str:

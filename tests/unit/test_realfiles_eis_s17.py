@@ -23,12 +23,12 @@ Sources (layout only):
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from _twins import noisy_impedance, quiet_kk
 from solidna.analysis.eis import kramers_kronig
 from solidna.analysis.io import FREQUENCY, Z_IM, Z_RE, read
 from solidna.errors import SolidnaWarning
@@ -50,25 +50,13 @@ def _cell(tail_ohm_s05: float = 0.03, r0_drift: float = 0.0, f: np.ndarray = F) 
     return z + tail_ohm_s05 / np.sqrt(1j * w)
 
 
-def _noisy(z: np.ndarray, sigma: float, seed: int) -> np.ndarray:
-    """``z`` with normal noise of ``sigma`` |Z| on each part."""
-    rng = np.random.default_rng(seed)
-    return z + sigma * np.abs(z) * (rng.normal(size=z.size) + 1j * rng.normal(size=z.size))
-
-
-def _kk(f: np.ndarray, z: np.ndarray, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SolidnaWarning)
-        return kramers_kronig(f, z, **kwargs)
-
-
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_kk_of_a_cell_with_a_diffusion_tail_is_valid(seed: int) -> None:
     """R-L-RC-RC plus a Warburg tail is KK-compliant by construction; its -Z_im still rises at
     0.1 Hz. Before: "not valid" in every draw (3.1 % systematic residual at the low end, no
     series capacitance: the spectrum does not end *capacitive*, phase -18 deg). Now lin-KK gets
     the series capacitance and the spectrum is valid."""
-    kk = _kk(F, _noisy(_cell(), 0.002, seed), add_cap="auto")
+    kk = quiet_kk(F, noisy_impedance(_cell(), 0.002, seed), add_cap="auto")
     assert kk.add_cap
     assert kk.valid, f"systematic {100 * kk.max_systematic:.2f} % > {100 * kk.threshold:.2f} %"
     assert kk.max_systematic < 0.005
@@ -79,7 +67,7 @@ def test_kk_of_an_r_l_rc_cell_keeps_the_plain_circuit(seed: int) -> None:
     """Control: the same cell without the tail closes toward its DC limit (-Z_im falls toward
     0.1 Hz): no series capacitance (it competes with the slowest RC element and drove M down:
     noisy R-L-RC spectra were flagged with it), and the noisy spectrum is valid."""
-    kk = _kk(F, _noisy(_cell(tail_ohm_s05=0.0), 0.005, seed), add_cap="auto")
+    kk = quiet_kk(F, noisy_impedance(_cell(tail_ohm_s05=0.0), 0.005, seed), add_cap="auto")
     assert not kk.add_cap
     assert kk.valid
 
@@ -88,7 +76,7 @@ def test_kk_of_an_r_l_rc_cell_keeps_the_plain_circuit(seed: int) -> None:
 def test_kk_still_flags_a_drifting_cell_with_a_diffusion_tail(seed: int) -> None:
     """The series capacitance does not hide a drift: R0 growing by 20 % during the sweep of the
     tailed cell is flagged (1.6 %, as on the same cell without a tail)."""
-    kk = _kk(F, _noisy(_cell(r0_drift=0.2), 0.002, seed), add_cap="auto")
+    kk = quiet_kk(F, noisy_impedance(_cell(r0_drift=0.2), 0.002, seed), add_cap="auto")
     assert kk.add_cap
     assert not kk.valid
     assert kk.max_systematic > 0.012
@@ -118,7 +106,7 @@ def test_headerless_cell_csv_with_a_tail_is_read_and_valid(tmp_path: Path) -> No
     assert any("no header" in n for n in m.notes)
     np.testing.assert_allclose(m.data[FREQUENCY], f)
     np.testing.assert_allclose(m.data[Z_RE] + 1j * m.data[Z_IM], z)
-    kk = _kk(
+    kk = quiet_kk(
         m.data[FREQUENCY].to_numpy(), (m.data[Z_RE] + 1j * m.data[Z_IM]).to_numpy(), add_cap="auto"
     )
     assert kk.add_cap and kk.valid
@@ -148,7 +136,7 @@ def test_chi604f_text_with_a_tail(tmp_path: Path) -> None:
     assert m.format == "chi-eis"
     assert len(m.data) == F.size
     np.testing.assert_allclose(m.data[Z_RE] + 1j * m.data[Z_IM], z, rtol=2e-3)
-    kk = _kk(
+    kk = quiet_kk(
         m.data[FREQUENCY].to_numpy(), (m.data[Z_RE] + 1j * m.data[Z_IM]).to_numpy(), add_cap="auto"
     )
     assert kk.valid
@@ -190,6 +178,6 @@ def test_gamry_cell_inductive_at_both_ends(tmp_path: Path) -> None:
     assert m.area_m2 is None and any("AREA" in n for n in m.notes)
     zr = (m.data[Z_RE] + 1j * m.data[Z_IM]).to_numpy()
     np.testing.assert_allclose(zr, z, rtol=1e-5, atol=1e-7)
-    kk = _kk(m.data[FREQUENCY].to_numpy(), zr, add_cap="auto")
+    kk = quiet_kk(m.data[FREQUENCY].to_numpy(), zr, add_cap="auto")
     assert not kk.add_cap
     assert kk.valid

@@ -149,6 +149,13 @@ class ForceCurve:
 #: JPK curves only from the binary .jpk-force/.jpk-force-map files, so solidna reads the text
 #: export itself (:func:`read_jpk_text`).
 _JPK_TEXT_MARKS = ("# TEXT EXPORT", "# springConstant:", "# segment:")
+#: The older JPK SPM software (2007) exported a curve as ``.out`` text: the same ``# key:
+#: value`` header, ``# columns:`` and ``# units:`` lines, but no ``# TEXT EXPORT`` line and each
+#: half under ``# direction: trace`` (the approach) or ``# direction: retrace`` (the retract)
+#: instead of ``# segment:`` (the layout of afmToolkit's data-raw/data/*.out, read by its
+#: afmReadJPK.R). solidna took it for a table of unknown columns and asked to rename them.
+_JPK_DIRECTIONS = {"trace": "extend", "retrace": "retract"}
+_JPK_OLD_MARKS = ("# columns:", "# units:", "# direction:")
 #: JPK channel names of the cantilever base position, in afmformats' order of preference for the
 #: binary files (measured sensor heights before the piezo's nominal ``height``), so that a curve
 #: reads the same from its text export as from its .jpk-force file.
@@ -181,6 +188,8 @@ def _jpk_text(p: Path) -> bool:
         head = fh.read(4000).decode("latin-1").lstrip("\ufeff")
     if head.startswith(_JPK_TEXT_MARKS[0]):
         return True
+    if all(m in head for m in _JPK_OLD_MARKS) and head.startswith("#"):
+        return True  # the older JPK SPM export, any suffix (it wrote .out)
     return p.suffix.lower() == ".txt" and all(m in head for m in _JPK_TEXT_MARKS[1:])
 
 
@@ -215,6 +224,9 @@ def _jpk_segments(p: Path) -> list[dict[str, Any]]:
             key, sep, value = text.lstrip("#").partition(":")
             if sep:
                 head[key.strip()] = value.strip()
+                if key.strip() == "direction" and value.strip().lower() in _JPK_DIRECTIONS:
+                    # the older JPK SPM export names a half by its scan direction
+                    head["segment"] = _JPK_DIRECTIONS[value.strip().lower()]
             continue
         try:
             rows.append([float(v) for v in text.split()])
@@ -276,7 +288,9 @@ def read_jpk_text(
     force is ``vDeflection`` in N, or in m or V turned into a force with the spring constant and
     sensitivity the header states (``# springConstant:``, ``# sensitivity:``) or given. A curve
     starts at each ``segmentIndex: 0``; its first ``extend`` segment is the approach, its first
-    ``retract`` the retract curve, and pauses are left out (noted in ``metadata``).
+    ``retract`` the retract curve, and pauses are left out (noted in ``metadata``). The older
+    JPK SPM export (``.out``, no ``# TEXT EXPORT`` line) names its halves ``# direction:
+    trace`` and ``retrace``: read as extend and retract.
 
     Parameters
     ----------
@@ -388,6 +402,11 @@ def _jpk_curve(
             f"segments {', '.join(kinds)}: the first extend and retract are analysed, the "
             "others left out"
         )
+    if any("direction" in s["head"] for s in group):
+        notes.append(
+            "older JPK SPM text export: '# direction: trace' read as the approach (extend), "
+            "'retrace' as the retract"
+        )
     x, y = (_jpk_number(head, key, positive=False) for key in ("xPosition", "yPosition"))
     try:
         index = int(head.get("index", k))
@@ -447,11 +466,16 @@ def _nanoscope_calibration(header: Sequence[str]) -> dict[str, float]:
     states (positive values only)."""
     out: dict[str, float] = {}
     for line in header:
+        # NanoScope Analysis may export the header with each line in double quotes
+        # ("\@Sens. DeflSens: V 36.35000 nm/V", a MultiMode V force export of afmToolkit's
+        # inst/veecoFolder): the calibration it states was not found, and a deflection in V was
+        # refused for want of it
+        line = line.strip().strip('"')
         for key, pattern, scale in (
             ("sensitivity", _NANOSCOPE_SENS, 1e-9),
             ("spring constant", _NANOSCOPE_SPRING, 1.0),
         ):
-            m = pattern.match(line.strip())
+            m = pattern.match(line)
             if m and key not in out:
                 try:
                     value = float(m.group(1)) * scale
@@ -1692,17 +1716,45 @@ def fit_contact(
     )
 
 
+#: Fewest retract points whose farthest share can be the zero of force of :func:`adhesion`.
+RETRACT_BASELINE_MIN_POINTS = 20
+
+
+def _retract_baseline(curve: ForceCurve, fraction: float) -> float | None:
+    """Mean force [N] of the retract's farthest ``fraction`` of points (by base height), or
+    None when the retract is too short or its minimum lies among them."""
+    h, f = np.asarray(curve.retract_height_m), np.asarray(curve.retract_force_N)
+    keep = np.isfinite(h) & np.isfinite(f)
+    h, f = h[keep], f[keep]
+    if len(f) < RETRACT_BASELINE_MIN_POINTS:
+        return None
+    n = max(5, int(len(f) * fraction))
+    far = np.argsort(h)[-n:]
+    if int(np.argmin(f)) in set(far.tolist()):
+        return None
+    return float(np.mean(f[far]))
+
+
 def adhesion(curve: ForceCurve, baseline_fraction: float = BASELINE_FRACTION) -> dict[str, float]:
     """Adhesion force [N] (baseline minus the retract minimum) and the pull-off tip position [m].
+
+    The zero of force is the retract's own baseline: the mean force of its farthest
+    ``baseline_fraction`` of points (largest base heights, whichever order the file stores them
+    in), as fdafm measures it (kejia6002/fdafm, library/retract_data_indlen_adhfor_fd_transform.py:
+    the mean of the last 150 retract points). The approach's level just before the contact
+    differs from it where drift or a long-range force lifts the approach (fdafm's
+    180424_fv_sc_loc1-2-102 curve: 1.08 nN against that level, 0.71 nN stated by fdafm). A
+    retract too short to hold a free part (under 20 points, or its minimum among its farthest
+    points) falls back to the approach's level.
 
     Parameters
     ----------
     curve : ForceCurve
         The curve (SI units); it must have a retract segment.
     baseline_fraction : float, optional
-        Share [-] of the approach points, just before the contact, whose mean force is the
-        zero of force (default :data:`BASELINE_FRACTION`, 0.1); without a contact, the first
-        share of the approach is used.
+        Share [-] of the retract points, farthest from the surface, whose mean force is the
+        zero of force (default :data:`BASELINE_FRACTION`, 0.1); for the fallback, of the
+        approach points just before the contact (without a contact, its first share).
 
     Returns
     -------
@@ -1714,15 +1766,17 @@ def adhesion(curve: ForceCurve, baseline_fraction: float = BASELINE_FRACTION) ->
     DataFormatError
         The curve has no retract segment.
     """
-    try:
-        _, base, _ = _contact_index(
-            curve.tip("approach"), curve.approach_force_N, baseline_fraction, ""
-        )
-    except DataFormatError:  # no contact: the far part of the approach is the zero
-        base, _ = _baseline(curve.approach_force_N, baseline_fraction)
-    f = curve.retract_force_N - base
-    if not len(f):
+    if not len(curve.retract_force_N):
         raise DataFormatError(f"{curve.source}: the curve has no retract segment.")
+    base = _retract_baseline(curve, baseline_fraction)
+    if base is None:
+        try:
+            _, base, _ = _contact_index(
+                curve.tip("approach"), curve.approach_force_N, baseline_fraction, ""
+            )
+        except DataFormatError:  # no contact: the far part of the approach is the zero
+            base, _ = _baseline(curve.approach_force_N, baseline_fraction)
+    f = curve.retract_force_N - base
     k = int(np.argmin(f))
     return {
         "adhesion [N]": float(max(-f[k], 0.0)),

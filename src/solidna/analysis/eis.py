@@ -45,6 +45,7 @@ import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import constants as _const
@@ -88,6 +89,7 @@ __all__ = [
     "KK_NOISE_WINDOW",
     "KK_NOISE_SIGMAS",
     "KK_MIN_POINTS",
+    "KK_ALTERNATIVE_GAIN",
     "CAPACITIVE_END_PHASE_DEG",
     "CAPACITIVE_END_SLOPE",
     "CAPACITIVE_END_POINTS",
@@ -137,6 +139,16 @@ KK_NOISE_WINDOW: int = 21
 #: false alarms at 0.5 % noise, at most 1 at 2 %; a drift of 20 % of the arc resistance during the
 #: sweep is caught in 50 of 50 draws at 0.5 % noise and 46 of 50 at 2 %.
 KK_NOISE_SIGMAS: float = 4.0
+
+#: When the lin-KK circuit that ``add_cap="auto"`` chose from the spectrum's shape fails, the
+#: other one (with or without the series capacitance) is taken if it passes with its largest
+#: systematic residual (relative to the local threshold) at most this fraction of the first's.
+#: A missing series capacitance leaves a residual the capacitance removes almost wholly:
+#: R-RC-W ending in its Warburg valley, 1.2 % without and 0.1-0.2 % with it (ratio <= 0.16 in
+#: 12 of 12 draws). A drift is only shaved: a closing R-RC arc whose resistance grows by 20 %
+#: during the sweep to 10 mHz, 1.05 % without and 0.95-1.02 % with it (ratio >= 0.9); taking
+#: any passing circuit let 3 of 4 such draws through as "valid". 0.5 lies between the two.
+KK_ALTERNATIVE_GAIN: float = 0.5
 
 #: Fewest points for a lin-KK test: the running mean and the local noise need neighbours on both
 #: sides, and M >= 3 RC elements plus R and L need more points than parameters.
@@ -1345,6 +1357,91 @@ def _eval_linkk(elements: np.ndarray, ts: np.ndarray, f: np.ndarray, add_cap: bo
     return z
 
 
+def _linkk_run(
+    f: np.ndarray,
+    z: np.ndarray,
+    add_cap: bool,
+    fit_type: str,
+    max_M: int,
+    c: float,
+    threshold: float,
+    noise: float | None,
+) -> dict[str, Any]:
+    """One lin-KK test of :func:`kramers_kronig` with or without the series capacitance: the
+    scan over M, the choice of M, the residuals and the verdict against the local noise.
+    ``f`` descending; returns the pieces :class:`KKResult` is built from."""
+    from impedance.validation import fit_linKK, get_tc_distribution
+
+    # unknowns: M resistances, R0, L (and C); equations: 2 N for a complex fit, N otherwise
+    equations = 2 * f.size if fit_type == "complex" else f.size
+    m_max = max(3, min(int(max_M), equations - 3 - int(add_cap)))
+
+    # the time constant of the highest frequency with Z_im < 0: shorter ones lie where the
+    # spectrum is inductive, and their R_k are left out of mu (see "Inductive points")
+    capacitive = np.flatnonzero(z.imag < 0)
+    tau_capacitive = 1.0 / (2 * np.pi * f[capacitive[0]]) if capacitive.size else 0.0
+
+    scan_m, scan_mu, scan_chi2, fits = [], [], [], {}
+    for m in range(3, m_max + 1):
+        ts = get_tc_distribution(f, m)
+        # fit_linKK's "real" and "imag" branches call eval_linKK, which eval()s printed numbers;
+        # under NumPy 2 a scalar prints as "np.float64(...)": print them NumPy 1 style.
+        with warnings.catch_warnings(), np.printoptions(legacy="1.25"):
+            warnings.simplefilter("ignore")
+            elements, mu = fit_linKK(f, ts, m, z, fit_type, add_cap)
+        if tau_capacitive > ts[0] * (1 + 1e-9):
+            r_k = np.asarray(elements, float)[1 : m + 1]  # [R0, R_1..R_M, (C), L]
+            mu = _mu(r_k[ts >= tau_capacitive * (1 - 1e-9)])
+        z_fit = _eval_linkk(np.asarray(elements, float), ts, f, add_cap)
+        chi2 = float(np.sum(np.abs((z - z_fit) / np.abs(z)) ** 2))
+        if not math.isfinite(chi2):
+            continue
+        scan_m.append(m)
+        scan_mu.append(float(mu))
+        scan_chi2.append(chi2)
+        fits[m] = (float(mu), z_fit)
+    mus, chi2s = np.asarray(scan_mu), np.asarray(scan_chi2)
+    admissible = mus > c
+    if admissible.any():
+        k = int(np.flatnonzero(admissible)[np.argmin(chi2s[admissible])])
+    else:
+        k = int(np.argmax(mus))
+    m = scan_m[k]
+    mu, z_fit = fits[m]
+
+    # Same residual definition as impedance.py's residuals_linKK: (Z - Z_fit)/|Z|.
+    res = (z - z_fit) / np.abs(z)
+    res_re, res_im = res.real.copy(), res.imag.copy()
+    sys_re, count = _running_mean(res_re, KK_TREND_WINDOW)
+    sys_im, _ = _running_mean(res_im, KK_TREND_WINDOW)
+    sigma = (
+        np.full(f.size, float(noise))
+        if noise is not None
+        else _local_noise(res_re, res_im, KK_NOISE_WINDOW)
+    )
+    thr = np.maximum(threshold, KK_NOISE_SIGMAS * sigma / np.sqrt(count))
+    ratio = np.maximum(np.abs(sys_re), np.abs(sys_im)) / thr
+    worst = int(np.argmax(ratio))
+    return {
+        "add_cap": bool(add_cap),
+        "valid": bool(ratio.max() <= 1.0),
+        "res_re": res_re,
+        "res_im": res_im,
+        "sys_re": sys_re,
+        "sys_im": sys_im,
+        "thr": thr,
+        "ratio": ratio,
+        "worst": worst,
+        "sigma": sigma,
+        "m": m,
+        "mu": mu,
+        "z_fit": z_fit,
+        "scan_m": scan_m,
+        "scan_mu": scan_mu,
+        "scan_chi2": scan_chi2,
+    }
+
+
 def kramers_kronig(
     frequency_Hz,
     impedance_ohm_m2,
@@ -1406,6 +1503,19 @@ def kramers_kronig(
     stays visible: R0 growing by 20 % during the sweep of the tailed spectrum is flagged
     (1.6 %) as on the same spectrum without a tail.
 
+    A tail that has not yet turned up at f_min escapes that shape rule: below an arc, ``-Z_im``
+    falls toward the minimum between the arc and the Warburg tail (the "valley") and looks like
+    an arc closing toward its DC limit. R-RC-W ending near its valley (0.3-2 Hz below an arc at
+    6 Hz, 0.2 % noise) was "not valid" at 1.0-1.7 % in 14 of 18 draws without the capacitance
+    and valid at 0.1-0.2 % with it. Both circuits are KK-compliant (the capacitance is an RC
+    element whose time constant lies beyond the sweep), so ``"auto"`` tries the other circuit
+    when the one the shape chose fails, and takes it when it reproduces the spectrum up to its
+    noise *and* removes most of the systematic residual (:data:`KK_ALTERNATIVE_GAIN`);
+    :attr:`KKResult.add_cap` says which circuit was used. A drift stays flagged: R0 growing by
+    20 % fails both circuits (1.8-2.4 %), and an arc resistance growing by 20 % during a sweep
+    that closes the arc is shaved from 1.05 % to 0.95-1.02 % by the capacitance, not removed,
+    so the plain circuit's verdict ("not valid") stands.
+
     Validity against the noise (not a fixed 3 %)
     --------------------------------------------
     The largest single residual mixes noise and violation: impedance.py's BioLogic example
@@ -1440,7 +1550,8 @@ def kramers_kronig(
         (blocking electrodes, an open Warburg tail), which RC elements alone cannot follow.
         ``"auto"`` adds it where the spectrum has no DC limit inside the sweep: it ends
         capacitive (:func:`capacitive_end`), or ``-Z_im`` still rises toward f_min (an open
-        diffusion tail, :func:`_open_low_end`); ``solidna analyze`` and
+        diffusion tail, :func:`_open_low_end`), and the other circuit is tried when that one
+        fails (see "Diffusion tails"); ``solidna analyze`` and
         :func:`~solidna.analysis.drt.fit_drt` use ``"auto"``. The choice is in
         :attr:`KKResult.add_cap`.
     noise : float, optional
@@ -1451,8 +1562,6 @@ def kramers_kronig(
     -------
     KKResult
     """
-    from impedance.validation import fit_linKK, get_tc_distribution
-
     f_in, z_in = _as_spectrum(frequency_Hz, impedance_ohm_m2, min_points=KK_MIN_POINTS)
     check_choice("fit_type", fit_type, ("complex", "real", "imag"))
     if not (isinstance(add_cap, str) and add_cap == "auto"):
@@ -1489,57 +1598,26 @@ def kramers_kronig(
     # RC elements cannot follow a spectrum without a DC limit (a blocking electrode, an open
     # diffusion tail): a series capacitance can ("auto"), else a failure may be the test's
     no_dc_limit = capacitive_end(f, z) is not None or _open_low_end(f, z)
-    add_cap = no_dc_limit if add_cap == "auto" else add_cap
-    # unknowns: M resistances, R0, L (and C); equations: 2 N for a complex fit, N otherwise
-    equations = 2 * f.size if fit_type == "complex" else f.size
-    m_max = max(3, min(int(max_M), equations - 3 - int(add_cap)))
-
-    # the time constant of the highest frequency with Z_im < 0: shorter ones lie where the
-    # spectrum is inductive, and their R_k are left out of mu (see "Inductive points")
-    capacitive = np.flatnonzero(z.imag < 0)
-    tau_capacitive = 1.0 / (2 * np.pi * f[capacitive[0]]) if capacitive.size else 0.0
-
-    scan_m, scan_mu, scan_chi2, fits = [], [], [], {}
-    for m in range(3, m_max + 1):
-        ts = get_tc_distribution(f, m)
-        # fit_linKK's "real" and "imag" branches call eval_linKK, which eval()s printed numbers;
-        # under NumPy 2 a scalar prints as "np.float64(...)": print them NumPy 1 style.
-        with warnings.catch_warnings(), np.printoptions(legacy="1.25"):
-            warnings.simplefilter("ignore")
-            elements, mu = fit_linKK(f, ts, m, z, fit_type, add_cap)
-        if tau_capacitive > ts[0] * (1 + 1e-9):
-            r_k = np.asarray(elements, float)[1 : m + 1]  # [R0, R_1..R_M, (C), L]
-            mu = _mu(r_k[ts >= tau_capacitive * (1 - 1e-9)])
-        z_fit = _eval_linkk(np.asarray(elements, float), ts, f, add_cap)
-        chi2 = float(np.sum(np.abs((z - z_fit) / np.abs(z)) ** 2))
-        if not math.isfinite(chi2):
-            continue
-        scan_m.append(m)
-        scan_mu.append(float(mu))
-        scan_chi2.append(chi2)
-        fits[m] = (float(mu), z_fit)
-    mus, chi2s = np.asarray(scan_mu), np.asarray(scan_chi2)
-    admissible = mus > c
-    if admissible.any():
-        k = int(np.flatnonzero(admissible)[np.argmin(chi2s[admissible])])
-    else:
-        k = int(np.argmax(mus))
-    m = scan_m[k]
-    mu, z_fit = fits[m]
-
-    # Same residual definition as impedance.py's residuals_linKK: (Z - Z_fit)/|Z|.
-    res = (z - z_fit) / np.abs(z)
-    res_re, res_im = res.real.copy(), res.imag.copy()
-    sys_re, count = _running_mean(res_re, KK_TREND_WINDOW)
-    sys_im, _ = _running_mean(res_im, KK_TREND_WINDOW)
-    sigma = (
-        np.full(f.size, float(noise))
-        if noise is not None
-        else _local_noise(res_re, res_im, KK_NOISE_WINDOW)
+    auto = add_cap == "auto"
+    run = _linkk_run(
+        f, z, no_dc_limit if auto else bool(add_cap), fit_type, max_M, c, threshold, noise
     )
-    thr = np.maximum(threshold, KK_NOISE_SIGMAS * sigma / np.sqrt(count))
-    ratio = np.maximum(np.abs(sys_re), np.abs(sys_im)) / thr
-    worst = int(np.argmax(ratio))
+    if auto and not run["valid"]:
+        # Either lin-KK circuit is KK-compliant (a series capacitance is an RC element whose
+        # time constant lies beyond the sweep), so a spectrum that one of them reproduces up to
+        # its noise is valid. The shape rule above misses a diffusion tail that has not yet
+        # turned up at f_min (a Warburg "valley": -Z_im still falling toward a minimum); the
+        # numbers are in the docstring ("Diffusion tails"). A drift fails both circuits.
+        other = _linkk_run(f, z, not run["add_cap"], fit_type, max_M, c, threshold, noise)
+        # ... and only when it explains the residual: a drift is shaved, not removed, by the
+        # other circuit (see KK_ALTERNATIVE_GAIN)
+        if other["valid"] and other["ratio"].max() <= KK_ALTERNATIVE_GAIN * run["ratio"].max():
+            run = other
+    add_cap = run["add_cap"]
+    res_re, res_im, sys_re, sys_im = run["res_re"], run["res_im"], run["sys_re"], run["sys_im"]
+    thr, ratio, worst, sigma = run["thr"], run["ratio"], run["worst"], run["sigma"]
+    m, mu, z_fit = run["m"], run["mu"], run["z_fit"]
+    scan_m, scan_mu, scan_chi2 = run["scan_m"], run["scan_mu"], run["scan_chi2"]
     if ratio.max() > 1.0 and not add_cap and no_dc_limit:
         warnings.warn(
             "the spectrum has no DC limit inside the sweep (it ends capacitive or in a rising "

@@ -757,7 +757,8 @@ class CVSweep:
     scan_rate_V_s : float
         Median over the sweeps of ``|V_end - V_start| / (t_end - t_start)``, in V/s (NaN when the
         record has no sweep or no increasing time). The median ignores a first partial sweep
-        and a hold at a vertex.
+        and a hold at a vertex; a run of a single step (a first sample taken before the
+        potential was under control) counts only where no run is longer.
     scan_rate_spread : float
         (largest - smallest) / median of the rates of the full sweeps (the first and the last
         left out when there are three or more: they may start after a rest or stop mid-sweep)
@@ -793,7 +794,12 @@ def cv_sweep(time_s, voltage_V) -> CVSweep:
     t, v = _finite_rows(time_s, voltage_V)
     rates = []
     runs = _monotonic_runs(v) if v.size > 1 else []
-    for a, b, _ in runs:
+    # a run of one step between two samples is no sweep when the record has longer ones: the
+    # first sample of a potentiostat's record may be taken before the potential is under control
+    # (Admiral Squidstat's public CV exports start 24 mV off, then sweep at 1 mV a sample), and
+    # in a one-sweep record (an LSV) the median of two rates would be their mean
+    swept = [(a, b) for a, b, _ in runs if b - a >= 2] or [(a, b) for a, b, _ in runs]
+    for a, b in swept:
         if t[b] > t[a]:
             rates.append(abs(float(v[b] - v[a])) / float(t[b] - t[a]))
     rate = float(np.median(rates)) if rates else math.nan

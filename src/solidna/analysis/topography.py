@@ -19,7 +19,8 @@ in one file (the first height channel is read, phase and other channels are refu
 heights), SPIP/attocube (``# x-pixels``, ``# x-length`` in nm, ``# z-unit`` or ``Bit2nm``),
 NT-MDT Nova (``NX``, ``Scale X``, ``Unit X``) and Wyko ASCII - are read here in the units their
 headers state: SurfaceTopography 1.25 reads only the English Gwyddion header (the others came
-out in metres, as a profile, or refused).
+out in metres, as a profile, or refused). ISO 25178-71 SDF files of version 2.0 (text or
+binary; SurfaceTopography reads version 1.0) are read here too.
 
 Roughness (ISO 25178-2 areal parameters, on the levelled heights ``z`` of the evaluation area):
 
@@ -911,6 +912,156 @@ def _read_wyko_ascii(p: Path) -> Topography | None:
 
 
 # --------------------------------------------------------------------------------------------
+# ISO 25178-71 surface data file (SDF) of a version SurfaceTopography does not read
+# --------------------------------------------------------------------------------------------
+#: The 8-byte version identifier an SDF file starts with: ``aISO-1.0`` (text) or ``bISO-2.0``
+#: (binary). SurfaceTopography 1.25 (IO/SDF.py) knows only version 1.0; a version 2.0 file
+#: (sdfio's interop samples, a Digital Surf MountainsMap 11 export) fell through to its matrix
+#: reader and was refused as "a bare matrix of heights, which states neither the scan size nor
+#: the height unit" although its header states both.
+_SDF_MAGIC = re.compile(rb"^(?P<form>[ab])ISO-(?P<version>\d\.\d)")
+#: SDF data types (the ``DataType`` code) as little-endian NumPy types with the raw value that
+#: marks a point not measured (a binary file's sentinel; a text file writes ``BAD``), as
+#: sdfio's datatypes.py lists them: 3 binary32, 4 int8 (version 2.0), 5 int16, 6 int32, 7
+#: binary64.
+_SDF_TYPES = {
+    3: ("<f4", -3.402823466e38),
+    4: ("<i1", -128.0),
+    5: ("<i2", -32768.0),
+    6: ("<i4", -2147483648.0),
+    7: ("<f8", -1.7976931348623158e308),
+}
+#: Header fields the grid needs (record 1 of ISO 25178-71).
+_SDF_FIELDS = ("numpoints", "numprofiles", "xscale", "yscale", "zscale", "datatype")
+
+
+def _sdf_text_header(p: Path, text: str) -> tuple[dict[str, str], list[str], int]:
+    """The ``Name = value`` fields of a text SDF's header (names lower-cased), its lines and
+    the index of the line after the header's ``*``."""
+    lines = text.splitlines()
+    fields: dict[str, str] = {}
+    for i, line in enumerate(lines[1:], 1):
+        if line.strip() == "*":
+            return fields, lines, i + 1
+        name, sep, value = line.partition("=")
+        if sep:
+            fields[name.strip().lower()] = value.strip()
+    raise DataFormatError(f"{p}: an SDF file whose header does not end with a '*' line.")
+
+
+def _read_sdf(p: Path) -> Topography | None:
+    """An ISO 25178-71 SDF file of a version other than 1.0 (text or binary); None for any
+    other file (version 1.0 is left to SurfaceTopography, which reads it).
+
+    The layout is sdfio's (MIT; src/sdfio/_ascii.py, _binary.py): a text file holds
+    ``Name = value`` lines, a ``*`` line, the heights row by row (one row a profile, ``BAD``
+    where undefined), a ``*`` line and an optional trailer; a binary file holds the fields
+    packed (version 2.0: ``NumPoints``, ``NumProfiles`` as 32-bit counts) and the raw values.
+    Heights are raw values times ``Zscale`` [m]; points are ``Xscale`` [m] apart along a
+    profile and profiles ``Yscale`` [m] apart. The size is points times spacing, as
+    SurfaceTopography sizes a version 1.0 file.
+    """
+    with open(p, "rb") as fh:
+        head = fh.read(8)
+    m = _SDF_MAGIC.match(head)
+    if m is None or m["version"] == b"1.0":
+        return None
+    version = m["version"].decode()
+    if version != "2.0":
+        raise DataFormatError(
+            f"{p}: an ISO 25178-71 SDF file of version {version}; solidna reads versions 1.0 "
+            "and 2.0. Export the surface as SDF 2.0 or as a Gwyddion .gwy file."
+        )
+    if m["form"] == b"a":
+        fields, lines, start = _sdf_text_header(p, p.read_bytes().decode("latin-1"))
+        missing = [f for f in _SDF_FIELDS if f not in fields]
+        if missing:
+            raise DataFormatError(
+                f"{p}: an SDF (version {version}) header without {', '.join(missing)}; solidna "
+                "needs NumPoints, NumProfiles, Xscale, Yscale, Zscale and DataType. Export the "
+                "surface again as SDF or as a Gwyddion .gwy file."
+            )
+        try:
+            nx, ny = int(fields["numpoints"]), int(fields["numprofiles"])
+            dx, dy = float(fields["xscale"]), float(fields["yscale"])
+            dz = float(fields["zscale"])
+            code = int(fields["datatype"])
+            compression = int(fields.get("compression", "0"))
+        except ValueError:
+            found = ", ".join(f"{k} = {fields[k]!r}" for k in _SDF_FIELDS)
+            raise DataFormatError(f"{p}: the SDF header's grid is not numeric: {found}.") from None
+        end = next((i for i in range(start, len(lines)) if lines[i].strip() == "*"), len(lines))
+        tokens = " ".join(lines[start:end]).split()
+        try:
+            raw = np.array([np.nan if t.upper() == "BAD" else float(t) for t in tokens])
+        except ValueError:
+            bad = next(t for t in tokens if t.upper() != "BAD" and not _NUMBER_TEXT.match(t))
+            raise DataFormatError(
+                f"{p}: the SDF data hold {bad!r}, neither a number nor 'BAD'."
+            ) from None
+        form = "text"
+    else:
+        buf = p.read_bytes()
+        counts = "<II"  # version 2.0 (version 1.0: "<HH")
+        at = 8 + 10 + 12 + 12  # magic, ManufacID, CreateDate, ModDate
+        try:
+            nx, ny = struct.unpack_from(counts, buf, at)
+            at += struct.calcsize(counts)
+            dx, dy, dz, _, compression, code, _ = struct.unpack_from("<ddddBBB", buf, at)
+        except struct.error:
+            raise DataFormatError(f"{p}: a binary SDF file shorter than its header.") from None
+        at += struct.calcsize("<ddddBBB")
+        raw = None
+        form = "binary"
+    if code not in _SDF_TYPES:
+        raise DataFormatError(
+            f"{p}: SDF data type {code}; solidna reads types {sorted(_SDF_TYPES)} (ISO 25178-71)."
+        )
+    if compression != 0:
+        raise DataFormatError(
+            f"{p}: a compressed SDF data area (Compression = {compression}); export the surface "
+            "uncompressed."
+        )
+    if nx < 1 or ny < 1 or not all(math.isfinite(v) and v > 0 for v in (dx, dz)):
+        raise DataFormatError(
+            f"{p}: the SDF header states {nx} x {ny} points, Xscale {dx:g} m and Zscale {dz:g}: "
+            "no grid (they must be positive)."
+        )
+    dtype, sentinel = _SDF_TYPES[code]
+    if raw is None:
+        size = nx * ny * np.dtype(dtype).itemsize
+        if len(buf) - at < size:
+            raise DataFormatError(
+                f"{p}: the SDF header states {nx} x {ny} points but the file holds "
+                f"{(len(buf) - at) // np.dtype(dtype).itemsize} values."
+            )
+        words = np.frombuffer(buf, dtype=dtype, count=nx * ny, offset=at)
+        raw = np.where(words == np.array(sentinel, dtype=dtype), np.nan, words.astype(float))
+    if raw.size != nx * ny:
+        raise DataFormatError(
+            f"{p}: the SDF header states {nx} points x {ny} profiles ({nx * ny} values) but the "
+            f"data hold {raw.size}."
+        )
+    heights = raw.reshape(ny, nx) * dz
+    notes = [
+        f"ISO 25178-71 SDF version {version} ({form}): heights = values x Zscale {dz:g} m, "
+        f"points {dx:g} m apart"
+        + (f", profiles {dy:g} m apart" if ny > 1 else "")
+        + "; read here (SurfaceTopography reads SDF version 1.0 only)"
+    ]
+    meta = {"format": f"SDF {version} ({form})", "pixel size [m]": (dx, dy)}
+    if ny == 1:
+        # "NumProfiles = 1" is a profile: Yscale means nothing (ISO 25178-71, as sdfio's header
+        # notes)
+        notes.append("one profile: a line profile")
+        x = np.arange(nx) * dx
+        return Topography(heights[0], (nx * dx, 0.0), "Height", p, ["Height"], notes, meta, x)
+    if not (math.isfinite(dy) and dy > 0):
+        raise DataFormatError(f"{p}: the SDF header states Yscale {dy:g} for {ny} profiles.")
+    return Topography(heights, (nx * dx, ny * dy), "Height", p, ["Height"], notes, meta)
+
+
+# --------------------------------------------------------------------------------------------
 # Gwyddion GwyContainer
 # --------------------------------------------------------------------------------------------
 def _cstring(buf: bytes, i: int) -> tuple[str, int]:
@@ -1180,7 +1331,8 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
     if topostats is not None:
         return topostats
     grid = (
-        _read_zygo_xyz(p)
+        _read_sdf(p)
+        or _read_zygo_xyz(p)
         or _read_header_grid(p)
         or _read_ascii_matrix(p, channel)
         or _read_wyko_ascii(p)

@@ -2,10 +2,10 @@
 a chord-method solve, the uncertainty analysis at the optimum, and the fitted-parameter file with
 provenance.
 
-Each routine supplies its free parameters (name -> unit, round-number initial guess, note), the
-ids of the calibrate targets it fits (as many as free parameters) and a function that computes
-the model values of those targets from a parameter set. At the solution a fresh Jacobian gives
-the sensitivities, identifiable combinations, correlations and uncertainties of
+Each routine supplies its free parameters (name -> :class:`FreeParameter`: unit, round-number
+initial guess, note), the ids of the calibrate targets it fits (as many as free parameters) and a
+function that computes the model values of those targets from a parameter set. At the solution a
+fresh Jacobian gives the sensitivities, identifiable combinations, correlations and uncertainties of
 :mod:`solidna.calibrate.uncertainty`, written beside each fitted value.
 """
 
@@ -16,10 +16,11 @@ import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from solidna._docstrings import fill_doc
 from solidna.analysis._checks import check_cell_voltage
 from solidna.calibrate.uncertainty import UNCERTAINTY_METHOD, Identifiability, identifiability
 from solidna.errors import ConvergenceError
@@ -31,6 +32,7 @@ from solidna.targets import calibrate_targets
 
 __all__ = [
     "Calibration",
+    "FreeParameter",
     "chord_solve",
     "print_progress",
     "RESIDUAL_TOL",
@@ -248,6 +250,27 @@ def print_progress(message: str, fraction: float | None = None) -> None:
     print(message if fraction is None else f"[{100 * fraction:3.0f} %] {message}")
 
 
+class FreeParameter(NamedTuple):
+    """A parameter a calibration fits, keyed by its name in the parameter set.
+
+    A named tuple: ``unit, guess, note = free`` unpacks it.
+
+    Attributes
+    ----------
+    unit : str
+        Its unit, as in the name's brackets (written to the fitted file).
+    guess : float
+        Initial guess [unit]: a round order of magnitude, not the answer; the fit starts from it
+        (in log space), so the result does not depend on an earlier fit.
+    note : str
+        What the parameter means and what sets it (written to the fitted file).
+    """
+
+    unit: str
+    guess: float
+    note: str
+
+
 @dataclass
 class Calibration:
     """A calibration problem: free parameters, calibrate targets and the model.
@@ -258,8 +281,8 @@ class Calibration:
         Short name; the fitted file is ``fitted_<name>.toml`` in the Lu 2019 set.
     routine : str
         Dotted path of the public routine (recorded as provenance).
-    free : dict
-        name -> (unit, initial guess, note); the initial guess is a round order of magnitude.
+    free : dict of str to FreeParameter
+        Parameter name -> its unit, initial guess and note.
     target_ids : tuple of str
         Ids of ``calibrate`` targets (as many as free parameters).
     model_values : callable
@@ -274,7 +297,7 @@ class Calibration:
 
     name: str
     routine: str
-    free: Mapping[str, tuple[str, float, str]]
+    free: Mapping[str, FreeParameter]
     target_ids: tuple[str, ...]
     model_values: Callable[..., dict[str, float]]
     source: str
@@ -309,7 +332,7 @@ class Calibration:
     def base(self) -> ParameterSet:
         """The Lu 2019 set without this routine's previous fit, at the initial guesses."""
         base = ParameterSet.load("lu2019", exclude=(f"fitted_{self.name}.toml",))
-        initial = {n: v[1] for n, v in self.free.items()}
+        initial = {n: p.guess for n, p in self.free.items()}
         return base.updated(initial, method="fitted", source="initial guess")
 
     def residuals(self, values: Mapping[str, float]) -> dict[str, float]:
@@ -328,6 +351,7 @@ class Calibration:
         targets = calibrate_targets()
         return {tid: math.log(values[tid] / float(targets[tid].value)) for tid in self.target_ids}
 
+    @fill_doc
     def run(
         self,
         write: bool = False,
@@ -347,9 +371,9 @@ class Calibration:
             Fixed parameters (default: :meth:`base`, the set without the previous fit); the
             free ones start from the guesses of :attr:`free`, so the result does not depend on
             a previous fit.
-        progress : callable, optional
-            ``progress(message, fraction)``: a message per model evaluation (fraction ``None``)
-            and the estimated share of the fit done after each (never decreasing; 1 at the end).
+        %(progress)s
+            A message per model evaluation (fraction ``None``) and the estimated share of the
+            fit done after each (never decreasing; 1 at the end).
 
         Returns
         -------
@@ -386,7 +410,7 @@ class Calibration:
         def done(fraction: float) -> None:
             progress(f"{len(evaluated)} model evaluations", SOLVE_SHARE * fraction)
 
-        x, nfev = chord_solve(fun, np.log([self.free[n][1] for n in names]), done=done)
+        x, nfev = chord_solve(fun, np.log([self.free[n].guess for n in names]), done=done)
         final = evaluated[x.tobytes()]  # the solution itself, not the last Jacobian probe
         res = self.residuals(final)
         # A fresh forward-difference Jacobian at the solution (the chord method's may be from
@@ -523,16 +547,16 @@ class Calibration:
                 for t, sens in result["check_sensitivity"].items()
             }
         for name, value in result["parameters"].items():
-            unit, _, note = self.free[name]
+            free = self.free[name]
             doc["parameters"][name] = {
                 "value": float(value),
-                "unit": unit,
+                "unit": free.unit,
                 "source": self.source,
                 "method": "fitted",
                 "uncertainty": analysis.uncertainty(name),
                 "uncertainty_log": float(analysis.std[analysis.parameters.index(name)]),
                 "uncertainty_method": UNCERTAINTY_METHOD,
-                "note": note,
+                "note": free.note,
                 "targets": list(self.target_ids),
                 "routine": self.routine,
             }

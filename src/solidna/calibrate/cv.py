@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import least_squares
 
+from solidna._docstrings import fill_doc
 from solidna.errors import ConvergenceError, DataFormatError, check_choice
 from solidna.materials.thermo import F, R
 from solidna.parameters import ParameterSet
@@ -69,6 +70,7 @@ def _check_cv_units(time_s: np.ndarray, voltage_V: np.ndarray, limit_V: float) -
         )
 
 
+@fill_doc
 def fit_cv(
     time_s: np.ndarray,
     voltage_V: np.ndarray,
@@ -89,14 +91,13 @@ def fit_cv(
         ``"modified"`` or ``"pristine"``: which interphase parameterisation to fit.
     parameters : ParameterSet
         Fixed parameters (SSE, capacitances, interphase thickness).
-    state : dict, optional
-        Interphase thicknesses [m] ``{"left", "right"}`` at the start of the CV.
+    %(cv_state)s
     initial_i0_A_m2 : float, optional
         Starting guess (default: the set's value).
-    progress : callable, optional
-        ``progress(message, None)`` (:mod:`solidna.progress`) once per model evaluation, with
-        its number and duration: the number of evaluations is not known in advance (typically
-        10-30, at most :data:`MAX_EVALUATIONS`), so no fraction is reported.
+    %(progress)s
+        Once per model evaluation, with its number and duration, and fraction ``None``: the
+        number of evaluations is not known in advance (typically 10-30, at most
+        :data:`MAX_EVALUATIONS`).
 
     Raises
     ------

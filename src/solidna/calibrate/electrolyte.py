@@ -34,6 +34,7 @@ import tomli_w
 from scipy.optimize import least_squares
 
 from solidna import __version__
+from solidna._docstrings import fill_doc
 from solidna.calibrate._common import JACOBIAN_STEP, forward_jacobian, write_fitted
 from solidna.calibrate.uncertainty import UNCERTAINTY_METHOD, Identifiability, identifiability
 from solidna.errors import ConvergenceError, DataFormatError
@@ -154,6 +155,7 @@ def _si(value: float, unit: str, si_unit: str) -> float:
     return float(Q_(value, unit).to(si_unit).magnitude)
 
 
+@fill_doc
 def calibrate_electrolyte(
     write: bool = False, path: str | Path | None = None, progress: Progress = no_progress
 ) -> dict[str, Any]:
@@ -165,9 +167,9 @@ def calibrate_electrolyte(
         Write the fitted values with their provenance to ``path``.
     path : str or Path, optional
         Output TOML; default ``solidna/parameters/sets/lu2019/fitted_electrolyte.toml``.
-    progress : callable, optional
-        ``progress(message, fraction)``: 0 at the start of the fit, 1 at the end (the fit of
-        closed-form laws takes well under a second).
+    %(progress)s
+        The fraction is 0 at the start of the fit and 1 at the end (the fit of closed-form laws
+        takes well under a second).
 
     Returns
     -------

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from solidna._docstrings import fill_doc
 from solidna.cells.symmetric import CVResult, CyclingResult, SymmetricCell
 from solidna.parameters import ParameterSet
 from solidna.progress import Progress
@@ -105,6 +106,7 @@ class CVExtraction:
     note: str
 
 
+@fill_doc
 def analyse_cv(
     cv: CVResult,
     parameters: ParameterSet,
@@ -122,10 +124,9 @@ def analyse_cv(
         A CV of :meth:`SymmetricCell.cv` (or a measured CV in the same columns).
     parameters : ParameterSet
         The parameters held fixed in the model fit (SSE, capacitances, interphase thickness).
-    state : dict, optional
-        Interphase thicknesses [m] ``{"left", "right"}`` at the start of the CV.
-    progress : callable, optional
-        ``progress(message, None)`` per model evaluation of the fit (:func:`fit_cv`).
+    %(cv_state)s
+    %(progress)s
+        Once per model evaluation of the fit (:func:`fit_cv`), with fraction ``None``.
     """
     from solidna.calibrate.cv import fit_cv
 
@@ -152,17 +153,16 @@ def analyse_cv(
     return CVExtraction(cv, fit.i0_A_m2, bv, note)
 
 
+@fill_doc
 def fig4g(parameters: ParameterSet, anode: str, state: dict | None = None) -> CVExtraction:
     """CV from -0.5 to 0.5 V at 5 mV/s (Fig. 4g) and its exchange current (:func:`analyse_cv`).
 
     Parameters
     ----------
-    parameters : ParameterSet
-        The model parameters.
+    %(calibration_parameters)s
     anode : {"modified", "pristine"}
         The Na electrodes.
-    state : dict, optional
-        Interphase thicknesses [m] ``{"left", "right"}`` at the start of the CV.
+    %(cv_state)s
 
     Returns
     -------

@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from solidna._docstrings import fill_doc
 from solidna.calibrate._common import check_in_volts, forward_jacobian
 from solidna.errors import ConvergenceError, DataFormatError, InvalidOptionError, check_choice
 from solidna.parameters import ParameterSet
@@ -96,6 +97,7 @@ STEP_TOL: float = 2e-3
 MAX_ITERATIONS: int = 12
 
 
+@fill_doc
 @dataclass
 class InterphaseFit:
     """Fit of the symmetric-cell interphase model to a plating/stripping record.
@@ -111,8 +113,8 @@ class InterphaseFit:
         ``"60 um"``).
     window : float
         Plateau window of :func:`~solidna.analysis.cycling.per_cycle_overpotential`.
-    progress : callable, optional
-        ``progress(message, fraction)`` per model run.
+    %(progress)s
+        Once per model run.
 
     Attributes
     ----------
@@ -356,6 +358,7 @@ class InterphaseFit:
         return fit.x if ok else x
 
     # ---------------------------------------------------------------------------------------
+    @fill_doc
     def predict(
         self, until: str | float, x: np.ndarray | None = None, jump: bool | None = None
     ) -> pd.DataFrame:
@@ -363,11 +366,8 @@ class InterphaseFit:
 
         Parameters
         ----------
-        until : str or float
-            End time (``"4000 h"``; a number is in s).
-        jump : bool, optional
-            Cycle jumping (:mod:`solidna.cells.jump`); default: on for runs of at least
-            :data:`~solidna.cells.jump.JUMP_MIN_CYCLES` cycles.
+        %(until)s
+        %(jump)s
 
         Returns
         -------
@@ -403,6 +403,7 @@ class InterphaseFit:
             return _sample_cycles(self._base, step, samples)
         return _dask_samples(self._base, step, samples, scheduler, workers)
 
+    @fill_doc
     def forecast(
         self,
         until: str | float = "4000 h",
@@ -417,18 +418,16 @@ class InterphaseFit:
 
         Parameters
         ----------
-        until : str or float
-            End time (``"4000 h"``; a number is in s).
+        %(until)s
         n_samples : int
             Parameter sets drawn from the Laplace posterior (each one model run).
         level : float
             Probability content of the band (default 0.95).
         seed : int
             Seed of the draws (reproducible bands).
-        jump : bool, optional
-            Cycle jumping of the model runs (:mod:`solidna.cells.jump`); default on for runs of
-            at least :data:`~solidna.cells.jump.JUMP_MIN_CYCLES` cycles. Jumped, the samples
-            share one PyBaMM simulation (the sampled parameters are its inputs).
+        %(jump)s
+            Jumped, the samples share one PyBaMM simulation (the sampled parameters are its
+            inputs).
         scheduler : str, optional
             Address of a running Dask scheduler (``tcp://HOST:8786``): the samples run on its
             workers. Default: in this process.

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from solidna._docstrings import fill_doc
-from solidna.calibrate._common import Calibration
+from solidna.calibrate._common import Calibration, FreeParameter
 from solidna.errors import check_choice
 from solidna.parameters import ParameterSet
 from solidna.progress import Progress, no_progress
@@ -41,11 +41,11 @@ __all__ = [
 
 ROUTINE = "solidna.calibrate.na_co2.calibrate_na_co2"
 
-# name -> (unit, initial guess, note). The guesses come from a coarse manual scan of the model
-# (the product volume of physics brief 1.4, then D and the passivation scale by factors of 2):
-# the 50-cycle run fails outright for D below ~3e-12 m2/s, a cliff a far start would fall off.
-FREE_PARAMETERS: dict[str, tuple[str, float, str]] = {
-    "Cathode accessible volume per CNT mass [m3.kg-1]": (
+# The initial guesses come from a coarse manual scan of the model (the product volume of physics
+# brief 1.4, then D and the passivation scale by factors of 2): the 50-cycle run fails outright for
+# D below ~3e-12 m2/s, a cliff a far start would fall off.
+FREE_PARAMETERS: dict[str, FreeParameter] = {
+    "Cathode accessible volume per CNT mass [m3.kg-1]": FreeParameter(
         "m3.kg-1",
         8e-3,
         "Volume the discharge product can occupy per gram of MWCNT (pores, and soft SSE it can "
@@ -53,24 +53,24 @@ FREE_PARAMETERS: dict[str, tuple[str, float, str]] = {
         # ^ provenance note only (a paper number quoted in text); the value is fitted by the
         #   routine from the calibrate targets, never read from this string.
     ),
-    "CO2 diffusivity in SSE [m2.s-1]": (
+    "CO2 diffusivity in SSE [m2.s-1]": FreeParameter(
         "m2.s-1",
         5e-12,
         "Diffusivity of dissolved CO2 through the SSE phase of the cathode (Bruggeman-corrected "
         "as product fills it); sets how the capacity falls with rate.",
     ),
-    "Cathode oxidation exchange-current density [A.m-2]": (
+    "Cathode oxidation exchange-current density [A.m-2]": FreeParameter(
         "A.m-2",
         5e-6,
         "Per CNT area: oxidation of Na2CO3 + C (a slow path through a CO3 radical; Tan 2023).",
     ),
-    "Cathode oxidation transfer coefficient [-]": (
+    "Cathode oxidation transfer coefficient [-]": FreeParameter(
         "-",
         0.12,
         "Transfer coefficient of the oxidation branch; the paper's gap rises ~0.56 V per decade "
         "of current (physics brief 1.5).",
     ),
-    "Product passivation volume fraction [-]": (
+    "Product passivation volume fraction [-]": FreeParameter(
         "-",
         0.02,
         "Product volume fraction that passivates a 1/e share of the CNT sites for CO2 "

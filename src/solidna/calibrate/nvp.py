@@ -19,7 +19,7 @@ solidna version. Run ``python -m solidna.calibrate.nvp`` to regenerate it.
 from __future__ import annotations
 
 from solidna._docstrings import fill_doc
-from solidna.calibrate._common import Calibration
+from solidna.calibrate._common import Calibration, FreeParameter
 from solidna.parameters import ParameterSet
 from solidna.progress import Progress, no_progress
 
@@ -33,18 +33,18 @@ __all__ = [
 
 ROUTINE = "solidna.calibrate.nvp.calibrate_nvp"
 
-# name -> (unit, initial guess, note). Initial guesses are round orders of magnitude, not the
-# answer: a solid diffusivity of 1e-16 m2/s (inside the 1e-13 - 1e-17 literature range, physics
-# brief section 4) and a film growth of 1e-13 m3/C (about 1 nm of film per 100 cycles on the
-# particles, the slow side reaction of Fig. S32). The fit must find the values from there.
-FREE_PARAMETERS: dict[str, tuple[str, float, str]] = {
-    "NVP diffusivity [m2.s-1]": (
+# Initial guesses are round orders of magnitude, not the answer: a solid diffusivity of 1e-16 m2/s
+# (inside the 1e-13 - 1e-17 literature range, physics brief section 4) and a film growth of 1e-13
+# m3/C (about 1 nm of film per 100 cycles on the particles, the slow side reaction of Fig. S32). The
+# fit must find the values from there.
+FREE_PARAMETERS: dict[str, FreeParameter] = {
+    "NVP diffusivity [m2.s-1]": FreeParameter(
         "m2.s-1",
         1e-16,
         "Effective sodium diffusivity in NVP particles (ill-defined for a two-phase reaction; "
         "with the 0.25 um radius it sets the rate capability).",
     ),
-    "Positive interphase growth coefficient [m3.C-1]": (
+    "Positive interphase growth coefficient [m3.C-1]": FreeParameter(
         "m3.C-1",
         1e-13,
         "Cathode-SSE film growth per charge through the particle surface, dL/dt = g |j|; the "

@@ -20,7 +20,7 @@ calibrate symmetric``) to regenerate it.
 from __future__ import annotations
 
 from solidna._docstrings import fill_doc
-from solidna.calibrate._common import Calibration
+from solidna.calibrate._common import Calibration, FreeParameter
 from solidna.parameters import ParameterSet
 from solidna.progress import Progress, no_progress
 
@@ -28,33 +28,33 @@ __all__ = ["calibrate_symmetric", "model_values", "FREE_PARAMETERS", "TARGET_IDS
 
 ROUTINE = "solidna.calibrate.symmetric.calibrate_symmetric"
 
-# name -> (unit, initial guess, note). Initial guesses are round orders of magnitude, not the
-# answer: a film resistivity of ~1e6 Ohm m (poor ionic conductor, NaF-like; physics brief
-# section 2.3), a solvent diffusivity of 1e-23 m2/s (slow SEI growth), exchange currents of
-# ~1 mA/cm2 (treated Na) and ~1 uA/cm2 (Na under a nitrile polymer), a reaction-layer growth of
-# ~1e-12 m/s (nm per quarter hour). The fit must find the values from there.
-FREE_PARAMETERS: dict[str, tuple[str, float, str]] = {
-    "Modified interphase resistivity [Ohm.m]": (
+# Initial guesses are round orders of magnitude, not the answer: a film resistivity of ~1e6 Ohm m
+# (poor ionic conductor, NaF-like; physics brief section 2.3), a solvent diffusivity of 1e-23 m2/s
+# (slow SEI growth), exchange currents of ~1 mA/cm2 (treated Na) and ~1 uA/cm2 (Na under a nitrile
+# polymer), a reaction-layer growth of ~1e-12 m/s (nm per quarter hour). The fit must find the
+# values from there.
+FREE_PARAMETERS: dict[str, FreeParameter] = {
+    "Modified interphase resistivity [Ohm.m]": FreeParameter(
         "Ohm.m",
         1e6,
         "Ionic resistivity of the NaF-rich film; with 8 nm it sets the initial overpotential.",
     ),
-    "Modified interphase solvent diffusivity [m2.s-1]": (
+    "Modified interphase solvent diffusivity [m2.s-1]": FreeParameter(
         "m2.s-1",
         1e-23,
         "Solvent diffusivity through the film in the solvent-diffusion-limited growth law.",
     ),
-    "Modified exchange-current density [A.m-2]": (
+    "Modified exchange-current density [A.m-2]": FreeParameter(
         "A.m-2",
         10.0,
         "Butler-Volmer exchange-current density of Na+/Na under the NaF-rich film.",
     ),
-    "Pristine exchange-current density [A.m-2]": (
+    "Pristine exchange-current density [A.m-2]": FreeParameter(
         "A.m-2",
         0.01,
         "Butler-Volmer exchange-current density of Na+/Na at pristine Na in contact with SN.",
     ),
-    "Pristine interphase chemical growth rate [m.s-1]": (
+    "Pristine interphase chemical growth rate [m.s-1]": FreeParameter(
         "m.s-1",
         1e-12,
         "Rate of chemical growth of the poly(SN) reaction layer at rest.",

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from solidna import __version__
+from solidna._docstrings import fill_doc
 from solidna.errors import (
     InvalidOptionError,
     OutOfRangeError,
@@ -184,6 +185,7 @@ def checked_progress(progress: object) -> Progress | None:
     )
 
 
+@fill_doc
 def plain_number(value: object, name: str, example: str) -> float:
     """A finite dimensionless number (int, float or a string holding one), else
     :class:`UnitError` (not a number) or :class:`OutOfRangeError` (not finite).
@@ -192,8 +194,7 @@ def plain_number(value: object, name: str, example: str) -> float:
     ----------
     value : object
         What the user gave.
-    name : str
-        The argument's name, for the message.
+    %(argument_name)s
     example : str
         A valid value (``"0.8"``).
     """
@@ -217,6 +218,7 @@ def plain_number(value: object, name: str, example: str) -> float:
     )
 
 
+@fill_doc
 def cell_setup(
     anode: str,
     parameters: ParameterSet | None = None,
@@ -236,16 +238,7 @@ def cell_setup(
 
     Parameters
     ----------
-    anode : str
-        ``"modified"`` or ``"pristine"`` (or an alias in :data:`ANODE_ALIASES`).
-    parameters : ParameterSet, optional
-        Defaults to :func:`solidna.lu2019`.
-    temperature : str or float, optional
-        e.g. ``"25 degC"``; a bare number is in K.
-    sse_thickness : str or float, optional
-        e.g. ``"60 um"``; a bare number is in m.
-    pvdf_ratio : float, optional
-        PVDF-HFP : SN weight ratio [-].
+    %(cell_anode, parameter_set, cell_conditions)s
     extra : dict, optional
         Further entries (SI values keyed by parameter name) set by the user.
     """
@@ -470,6 +463,7 @@ def _styled_axes(figsize: tuple[float, float], ncols: int = 1):
     return plt.subplots(1, ncols, figsize=figsize)
 
 
+@fill_doc
 class Cell:
     """A cell of the paper: a parameter set with the user's conditions and an anode type.
 
@@ -477,17 +471,7 @@ class Cell:
 
     Parameters
     ----------
-    anode : str
-        ``"modified"`` (M-Na, 1 M NaClO4/FEC treated, default) or ``"pristine"`` (aliases in
-        :data:`ANODE_ALIASES`, e.g. ``"M-Na"``, ``"Na"``).
-    parameters : ParameterSet, optional
-        Defaults to the Lu 2019 set (:func:`solidna.lu2019`).
-    temperature : str or float, optional
-        e.g. ``"25 degC"`` (a bare number is in K). Refused at or above the SSE melting point.
-    sse_thickness : str or float, optional
-        e.g. ``"60 um"`` (a bare number is in m).
-    pvdf_ratio : float, optional
-        PVDF-HFP : SN weight ratio of the SSE [-] (0.8 in the paper).
+    %(cell_anode, parameter_set, cell_conditions)s
     var_pts : int, optional
         Finite-volume cells across the SSE (default :attr:`default_var_pts`; see the
         convergence tests). Refused by cells whose model sets its own mesh.

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from solidna._docstrings import fill_doc
 from solidna.cells.base import (
     VAR_PTS_RANGE,
     Cell,
@@ -444,6 +445,7 @@ class NaCO2Cell(Cell):
             step, seg, step.cutoff_V, self._charge_limit(None), state, points_per_half_cycle=2000
         )
 
+    @fill_doc
     @checked_arguments
     def cycle(
         self,
@@ -473,18 +475,17 @@ class NaCO2Cell(Cell):
             Voltage limits [V]; reaching one ends the run (the cell has failed). The charge
             cut-off may not exceed the SSE's anodic stability limit (Fig. S13).
         state : dict or NaCO2Result, optional
-            Start from this state (``result.final_state`` of an earlier run, or that result: a
-            cycled anode, a used cathode); default a fresh cell.
+            Start from this state, as for :meth:`discharge`.
         jump : bool, optional
             Cycle jumping (:mod:`solidna.cells.jump`), off unless ``True`` (it does not pay for
             this cell: see :data:`NA_CO2_JUMP_TOLERANCE`). A jumped result's time series holds
             the resolved cycles only; its per-cycle table (:meth:`NaCO2Result.cycles`) has every
             cycle, the skipped ones ``Interpolated``.
-        jump_tolerance : JumpTolerance, optional
-            Error control of the jumps; default :data:`NA_CO2_JUMP_TOLERANCE`.
-        progress : callable, optional
-            ``progress(message, fraction)`` (:mod:`solidna.progress`): a jumped run reports the
-            cycles done; a resolved run is one solve, reported at its start.
+        %(jump_tolerance)s
+            Default :data:`NA_CO2_JUMP_TOLERANCE`.
+        %(progress)s
+            A jumped run reports the cycles done; a resolved run is one solve, reported at its
+            start.
 
         Returns
         -------

@@ -73,13 +73,13 @@ _CYCLE_COLUMNS = (
 )
 
 
+@fill_doc
 def theoretical_capacity_mAh_g(parameters: ParameterSet | None = None) -> float:
     """Theoretical specific capacity of Na3V2(PO4)3 [mAh/g] (2 Na per formula unit: 117.6).
 
     Parameters
     ----------
-    parameters : ParameterSet, optional
-        The parameters; default the Lu 2019 set.
+    %(parameter_set)s
 
     Returns
     -------
@@ -318,8 +318,7 @@ class NVPCell(Cell):
         """Constant-current charge/discharge at ``c_rate`` for ``cycles`` cycles (Fig. S31).
 
         %(Parameters: c_rate, cycles, cutoffs)s
-        jump : bool, optional
-            Cycle jumping, as for :meth:`run`.
+        %(jump)s
 
         Returns
         -------
@@ -349,6 +348,7 @@ class NVPCell(Cell):
         """
         return self.run(RateTest(c_rates, cycles_per_rate, lower_cutoff, upper_cutoff))
 
+    @fill_doc
     @checked_arguments
     def run(
         self,
@@ -364,20 +364,17 @@ class NVPCell(Cell):
         ----------
         protocol : GalvanostaticCycling or RateTest
             What to run.
-        points_per_step : int
-            Output samples per half cycle.
-        jump : bool, optional
-            Cycle jumping (:mod:`solidna.cells.jump`) for galvanostatic cycling: ``None``
-            (default) jumps runs of at least :data:`~solidna.cells.jump.JUMP_MIN_CYCLES` cycles,
-            ``False`` resolves every cycle. A rate test (a change of C-rate every few cycles) is
-            always resolved in full. A jumped result's time series holds the resolved cycles
-            only; its per-cycle table has every cycle, the skipped ones interpolated and marked
-            ``Interpolated``.
-        jump_tolerance : JumpTolerance, optional
-            Tolerance of each jump (default :data:`NVP_JUMP_TOLERANCE`).
-        progress : callable, optional
-            ``progress(message, fraction)`` (:mod:`solidna.progress`): a jumped run reports the
-            cycles done, a resolved run each cycle.
+        %(points_per_step)s
+            A step is a half cycle.
+        %(jump)s
+            Only galvanostatic cycling is jumped: a rate test (a change of C-rate every few
+            cycles) is always resolved in full. A jumped result's time series holds the resolved
+            cycles only; its per-cycle table has every cycle, the skipped ones interpolated and
+            marked ``Interpolated``.
+        %(jump_tolerance)s
+            Default :data:`NVP_JUMP_TOLERANCE`.
+        %(progress)s
+            A jumped run reports the cycles done, a resolved run each cycle.
 
         Raises
         ------

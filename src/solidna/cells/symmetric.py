@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from solidna._docstrings import fill_doc
 from solidna.cells.base import Cell, Result, _styled_axes, checked_arguments, checked_progress
 from solidna.cells.jump import (
     Block,
@@ -946,6 +947,7 @@ class SymmetricCell(Cell):
     def _inputs(self) -> dict[str, Any]:
         return super()._inputs() | {"voltage limit [V]": self.parameters["Voltage limit [V]"]}
 
+    @fill_doc
     @checked_arguments
     def run(
         self,
@@ -968,18 +970,16 @@ class SymmetricCell(Cell):
             Checked: the same names, each thinner than the SSE (in metres).
         points_per_half_cycle : int
             Output samples per half cycle (denser near its end, where overpotential is read).
-        jump : bool, optional
-            Cycle jumping (:mod:`solidna.cells.jump`) for a single plating/stripping step:
-            ``None`` (default) jumps runs of at least
-            :data:`~solidna.cells.jump.JUMP_MIN_CYCLES` cycles, ``False`` resolves every cycle.
-            Other protocols are always resolved in full. A jumped result's time series has every
-            cycle, sampled as a full run samples it, the skipped ones interpolated between the
-            resolved ones; :meth:`CyclingResult.cycles` marks them ``Interpolated``.
-        jump_tolerance : JumpTolerance, optional
-            Tolerance of each jump (default :class:`~solidna.cells.jump.JumpTolerance`).
-        progress : callable, optional
-            ``progress(message, fraction)`` (:mod:`solidna.progress`): a jumped run reports the
-            cycles done; a resolved run is one solve, reported at its start and end.
+        %(jump)s
+            Only a single plating/stripping step is jumped: other protocols are always resolved
+            in full. A jumped result's time series has every cycle, sampled as a full run
+            samples it, the skipped ones interpolated between the resolved ones;
+            :meth:`CyclingResult.cycles` marks them ``Interpolated``.
+        %(jump_tolerance)s
+            Default ``JumpTolerance()``.
+        %(progress)s
+            A jumped run reports the cycles done; a resolved run is one solve, reported at its
+            start and end.
         """
         from solidna.models.solve import solve_current
 
@@ -1035,6 +1035,7 @@ class SymmetricCell(Cell):
             final_state={"left": out["final state"][0], "right": out["final state"][1]},
         )
 
+    @fill_doc
     @checked_arguments
     def run_samples(
         self,
@@ -1058,8 +1059,8 @@ class SymmetricCell(Cell):
             Parameter name -> value (SI) per sample; names from :data:`SAMPLE_INPUTS`.
         state : dict, optional
             Start from this state, as in :meth:`cycle`.
-        jump_tolerance : JumpTolerance, optional
-            Error control of the jumps (default that of :meth:`run`).
+        %(jump_tolerance)s
+            Default that of :meth:`run`.
 
         Returns
         -------
@@ -1107,6 +1108,7 @@ class SymmetricCell(Cell):
             results.append(cell._run_jumped(step, state, 16, jump_tolerance, tic, blocks))
         return results
 
+    @fill_doc
     @checked_arguments
     def cycle(
         self,
@@ -1136,11 +1138,9 @@ class SymmetricCell(Cell):
         state : dict or CyclingResult, optional
             Interphase state to start from (``result.final_state`` of an earlier run, e.g. after
             a rest, or that result); default the fresh cell.
-        jump : bool, optional
-            Cycle jumping, as for :meth:`run` (default: on from
-            :data:`~solidna.cells.jump.JUMP_MIN_CYCLES` cycles; ``False`` resolves every cycle).
-        progress : callable, optional
-            ``progress(message, fraction)``, as for :meth:`run`.
+        %(jump)s
+        %(progress)s
+            What it reports: as for :meth:`run`.
 
         Returns
         -------
@@ -1226,6 +1226,7 @@ class SymmetricCell(Cell):
         """
         return self.run([Rest(duration)], state=state)
 
+    @fill_doc
     @checked_arguments
     def cv(
         self,
@@ -1248,9 +1249,8 @@ class SymmetricCell(Cell):
             Number of triangular sweeps.
         state : dict, optional
             Start from this state, as in :meth:`cycle`.
-        progress : callable, optional
-            ``progress(message, fraction)`` (:mod:`solidna.progress`), with the fraction of the
-            sweep simulated.
+        %(progress)s
+            The fraction is that of the sweep simulated.
 
         Returns
         -------

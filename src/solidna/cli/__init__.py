@@ -15,6 +15,8 @@ the answer is a message, never a traceback:
 - a file-system error (permission denied, disk full) is one line, exit status 2;
 - Ctrl-C (or SIGTERM) prints ``Interrupted.``, exit status 130; a run's output directory is
   left as it was;
+- a reader of the output that goes away (``solidna targets | head -3``) stops the command
+  quietly, exit status 141 (128 + SIGPIPE, as for other tools);
 - anything else is a bug: one line saying so, exit status 70 (``SOLIDNA_DEBUG=1`` shows the
   traceback).
 
@@ -30,6 +32,7 @@ import os
 os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+import codecs  # noqa: E402
 import contextlib  # noqa: E402
 import functools  # noqa: E402
 import io  # noqa: E402
@@ -48,14 +51,19 @@ from typer.core import TyperArgument, TyperGroup  # noqa: E402
 
 from solidna.cli import analyze, calibrate, info, reproduce, screen, simulate, sweep  # noqa: E402
 from solidna.cli._common import (  # noqa: E402
+    CTRL_C,
     FAILED_RUN_EXIT,
     INTERNAL_ERROR_EXIT,
     INTERRUPTED_EXIT,
+    PIPE_CLOSED_EXIT,
+    PLAIN_ERRORS,
     USER_ERROR_EXIT,
     err_console,
     option_flag,
+    plain_error,
     print_error,
     print_warning,
+    reader_gone,
 )
 from solidna.errors import ConvergenceError, SolidnaError  # noqa: E402
 
@@ -91,6 +99,7 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
 
 
 def _terminated(signum: int, frame: Any) -> None:
+    CTRL_C.set()
     raise KeyboardInterrupt
 
 
@@ -98,15 +107,28 @@ def _terminated(signum: int, frame: Any) -> None:
 def _stop_like_ctrl_c() -> Iterator[None]:
     """While a command runs, SIGTERM (``kill``, ``timeout``, a batch system's time limit) stops
     it as Ctrl-C does: the staging directory is removed and --out is left as it was (the
-    default action ended the process at once and left ``.OUT.solidna-staging-*`` behind)."""
+    default action ended the process at once and left ``.OUT.solidna-staging-*`` behind).
+
+    Both signals also set :data:`~solidna.cli._common.CTRL_C`, so that a KeyboardInterrupt
+    swallowed by the code it landed in (a compiled module's import turns it into ImportError)
+    still stops the command at its next progress report."""
+    CTRL_C.clear()
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers can only be set from the main thread
         return
     previous = signal.signal(signal.SIGTERM, _terminated)
+    # a job started in the background by a script ignores Ctrl-C (SIG_IGN): it stays so; None
+    # is a handler set outside Python, which could not be put back
+    previous_int = signal.getsignal(signal.SIGINT)
+    own_int = previous_int not in (signal.SIG_IGN, None)
+    if own_int:
+        signal.signal(signal.SIGINT, _terminated)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if own_int:
+            signal.signal(signal.SIGINT, previous_int)
 
 
 @contextlib.contextmanager
@@ -344,6 +366,8 @@ class _SolidnaGroup(TyperGroup):
             except KeyboardInterrupt:
                 err_console.print("Interrupted.", style="red")
                 raise typer.Exit(INTERRUPTED_EXIT) from None
+            except BrokenPipeError:  # the reader of stdout went away (`| head`)
+                reader_gone()
             except OSError as exc:  # the user's file system: permissions, disk full ...
                 if _debug():
                     raise
@@ -360,6 +384,14 @@ class _SolidnaGroup(TyperGroup):
                 raise typer.Exit(INTERNAL_ERROR_EXIT) from None
             finally:
                 _SolidnaGroup.running = None
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        # `solidna -h | head -3`: the help is printed while the command line is parsed, before
+        # invoke; click's own handler exits with status 1 there
+        try:
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:
+            reader_gone()
 
     def main(
         self,
@@ -431,10 +463,36 @@ for _module in (simulate, analyze, calibrate, reproduce, screen, sweep, info):
 simulate_app = simulate.app
 
 
+def _plain_text_streams() -> None:
+    """Let stdout and stderr print what their encoding lacks.
+
+    Under a locale that is not UTF-8 (``LC_ALL=C`` with Python's UTF-8 mode off, a Latin-1
+    locale) the "±" of ``solidna parameters`` or the "—" of an empty cell ended the command with
+    "unexpected UnicodeEncodeError ... a bug in solidna", exit 70. Such characters now print as a
+    plain stand-in ("+/-", "-"); rich itself draws ASCII table borders there. A UTF-8 stream is
+    left alone.
+    """
+    try:
+        codecs.lookup_error(PLAIN_ERRORS)
+    except LookupError:
+        codecs.register_error(PLAIN_ERRORS, plain_error)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
+        reconfigure = getattr(stream, "reconfigure", None)
+        if not encoding or reconfigure is None:
+            continue
+        with contextlib.suppress(LookupError):
+            if codecs.lookup(encoding).name == "utf-8":
+                continue
+        with contextlib.suppress(ValueError, OSError, io.UnsupportedOperation):
+            reconfigure(errors=PLAIN_ERRORS)
+
+
 def main() -> None:
     """Entry point of the ``solidna`` console script."""
     os.environ.setdefault("PYBAMM_DISABLE_TELEMETRY", "true")
     os.environ.setdefault("MPLBACKEND", "Agg")
+    _plain_text_streams()
     if not _debug():  # also for warnings raised outside a command (while importing)
         for name in _SOLVER_LOGGERS:
             logging.getLogger(name).addFilter(_DROP)
@@ -447,6 +505,15 @@ def main() -> None:
     except KeyboardInterrupt:  # Ctrl-C while the command line is read
         err_console.print("Interrupted.", style="red")
         sys.exit(INTERRUPTED_EXIT)
+    finally:
+        # what is still buffered (a short --format csv) is written here; a reader that went away
+        # meanwhile is a quiet stop, not "Exception ignored ... BrokenPipeError" at exit
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            with contextlib.suppress(typer.Exit):
+                reader_gone()
+            sys.exit(PIPE_CLOSED_EXIT)
 
 
 if __name__ == "__main__":

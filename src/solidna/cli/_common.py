@@ -9,17 +9,22 @@ what the user asked for.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import dataclasses
 import functools
 import inspect
+import io
+import os
 import re
 import sys
+import textwrap
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, get_type_hints
+from typing import Annotated, Any, NoReturn, TypeVar, get_type_hints
 
 import typer
 from rich.console import Console
@@ -35,8 +40,15 @@ __all__ = [
     "USER_ERROR_EXIT",
     "INTERRUPTED_EXIT",
     "INTERNAL_ERROR_EXIT",
+    "PIPE_CLOSED_EXIT",
+    "PLAIN_ERRORS",
+    "plain_error",
+    "plain_text",
+    "reader_gone",
+    "argv_text",
     "print_error",
     "print_warning",
+    "print_note",
     "one_line",
     "nonempty_text",
     "QuantityKind",
@@ -61,6 +73,7 @@ __all__ = [
     "split_prefixes",
     "print_frame",
     "ProgressDisplay",
+    "CTRL_C",
     "accepts_keyword",
     "refuse_unless",
     "refuse_together",
@@ -69,8 +82,157 @@ __all__ = [
     "directory_path",
 ]
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+#: Exit status when the reader of the output went away (``solidna targets | head -3``): 128 +
+#: SIGPIPE, as a shell reports a tool that a closed pipe stopped. No message: the reader chose to
+#: stop reading ("Error: Broken pipe." with the user-error status 2 was printed before).
+PIPE_CLOSED_EXIT = 141
+
+
+def reader_gone(stream: Any = None) -> NoReturn:
+    """Stop quietly because the pipe ``stream`` (default: stdout) writes to was closed.
+
+    The stream's file descriptor is pointed at ``/dev/null`` so that the interpreter's last flush
+    at exit does not fail again ("Exception ignored ... BrokenPipeError"), as the Python manual's
+    note on SIGPIPE advises.
+
+    Parameters
+    ----------
+    stream : file object, optional
+        The stream whose reader went away (default: stdout).
+
+    Raises
+    ------
+    typer.Exit
+        Always, with :data:`PIPE_CLOSED_EXIT`.
+    """
+    stream = sys.stdout if stream is None else stream
+    with contextlib.suppress(AttributeError, ValueError, OSError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    raise typer.Exit(PIPE_CLOSED_EXIT)
+
+
+#: Plain-text stand-ins for the characters solidna's tables and messages use, for a terminal
+#: whose encoding lacks them (the ``solidna`` command registers :func:`plain_error` for them).
+_PLAIN = {
+    "±": "+/-",
+    "—": "-",
+    "–": "-",
+    "−": "-",
+    "µ": "u",
+    "μ": "u",
+    "°": "deg",
+    "²": "2",
+    "³": "3",
+    "⁻": "-",
+    "¹": "1",
+    "Ω": "ohm",
+    "×": "x",
+    "·": ".",
+    "≤": "<=",
+    "≥": ">=",
+    "≈": "~",
+    "→": "->",
+    "…": "...",
+    "‘": "'",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+}
+#: Name of the codec error handler :func:`plain_error`.
+PLAIN_ERRORS = "solidna-plain"
+
+
+def plain_error(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: each character the encoding lacks as its plain stand-in, or "?".
+
+    Parameters
+    ----------
+    exc : UnicodeError
+        The encoder's error (a decoder's is raised again).
+
+    Returns
+    -------
+    tuple of (str, int)
+        The stand-in text and the position to go on from.
+    """
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    return "".join(_PLAIN.get(ch, "?") for ch in bad), exc.end
+
+
+def plain_text(text: str, encoding: str) -> str:
+    """``text`` with the characters ``encoding`` lacks replaced by their plain stand-ins.
+
+    Parameters
+    ----------
+    text : str
+        Text to show.
+    encoding : str
+        Encoding of the stream it goes to, e.g. ``"ascii"``.
+
+    Returns
+    -------
+    str
+        ``text`` as that stream can write it.
+    """
+    return text.encode(encoding, PLAIN_ERRORS).decode(encoding)
+
+
+class _Console(Console):
+    """A rich console that stops quietly with :data:`PIPE_CLOSED_EXIT` when its reader went
+    away; rich's own handler exits with status 1 (the status of a failed run here) and always
+    redirects stdout, also when the closed pipe was stderr."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        reader_gone(self.file)
+
+    def render_str(self, text: str, **kwargs: Any) -> Any:
+        # the stand-ins replace a character before rich measures the text, so that a table's
+        # columns stay aligned when "+/-" stands for "±" (replaced while writing, it shifted
+        # every later border by two columns)
+        encoding = self.encoding
+        with contextlib.suppress(LookupError):
+            if codecs.lookup(encoding).name != "utf-8":
+                codecs.lookup_error(PLAIN_ERRORS)  # registered by the command line only
+                text = plain_text(text, encoding)
+        return super().render_str(text, **kwargs)
+
+
+console = _Console(highlight=False)
+err_console = _Console(stderr=True, highlight=False)
+
+
+def argv_text(text: str) -> str:
+    """An argument as typed on a UTF-8 terminal, whatever the locale Python started in.
+
+    Under a non-UTF-8 locale (``LC_ALL=C`` with Python's UTF-8 mode off, or a Latin-1 locale)
+    Python decodes the bytes of ``"25 °C"`` as ``'25 \\udcc2\\udcb0C'`` (or ``'25 Â°C'``): the
+    unit was refused with those codes in the message. Bytes that form valid UTF-8 are read as
+    UTF-8; anything else is returned unchanged. Not for paths: those must stay as the file
+    system's encoding gives them.
+
+    Parameters
+    ----------
+    text : str
+        The argument as Python decoded it.
+
+    Returns
+    -------
+    str
+        The argument read as UTF-8 where its bytes are UTF-8, else ``text``.
+    """
+    encoding = sys.getfilesystemencoding()
+    if text.isascii() or codecs.lookup(encoding).name == "utf-8":
+        return text
+    try:
+        return text.encode(encoding, "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        return text
+
 
 #: Exit status of a user error (bad option, unknown prefix, refused output directory).
 USER_ERROR_EXIT = 2
@@ -105,6 +267,34 @@ def print_error(message: str) -> None:
     """``Error: message`` in red on stderr, on one line and never wrapped (so it can be copied
     and searched)."""
     err_console.print(Text(f"Error: {one_line(message)}", style="red"), soft_wrap=True)
+
+
+def print_note(text: str, *, prefix: str = "note: ", style: str = "dim") -> None:
+    """A note of prose on stdout: on a terminal wrapped at its width between words, later lines
+    indented under the first; elsewhere (a log, a pipe) one line per note, for grep.
+
+    A note of 263 characters was one line that an 80-column terminal broke in mid-word.
+
+    Parameters
+    ----------
+    text : str
+        The note.
+    prefix : str
+        Put before the note, e.g. ``"note: "``.
+    style : str
+        Rich style of the note.
+    """
+    line = f"{prefix}{' '.join(str(text).split())}"
+    if console.is_terminal:
+        # file names and paths are never broken (they stay copyable whole)
+        line = textwrap.fill(
+            line,
+            max(console.width, 40),
+            subsequent_indent="  ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    console.print(Text(line, style=style), soft_wrap=True)
 
 
 def print_warning(message: str) -> None:
@@ -284,7 +474,7 @@ class QuantityType:
             raise OptionValueError(detail) from None
 
     def __call__(self, value: Any) -> str:
-        text = str(value).strip()
+        text = argv_text(str(value)).strip()
         k = self.kind
         si = self._parse(text)
         hint = f"give {k.words}, e.g. {k.example}"
@@ -336,7 +526,7 @@ class AliasChoice:
         return {k.lower(): v for k, v in aliases.items()}
 
     def __call__(self, value: Any) -> str:
-        text = str(value).strip()
+        text = argv_text(str(value)).strip()
         low = text.lower()
         if low in self.deprecated:
             new = self.deprecated[low]
@@ -410,7 +600,7 @@ class NumberType:
     def __call__(self, value: Any) -> Any:
         import math
 
-        text = str(value).strip()
+        text = argv_text(str(value)).strip()
         hint = f"give {self.allowed}"
         if re.fullmatch(r"[+-]?\d*,\d+", text):
             raise OptionValueError(
@@ -758,21 +948,61 @@ def split_prefixes(only: list[str] | None) -> list[str] | None:
 def print_frame(frame: Any, fmt: TableFormat, table: Callable[[], Any]) -> None:
     """Print a pandas table as csv/json (every column, to stdout as is) or as a rich table."""
     if fmt is TableFormat.csv:
-        sys.stdout.write(frame.to_csv(lineterminator="\n"))
+        _write_data(frame.to_csv(lineterminator="\n"))
     elif fmt is TableFormat.json:
         import json
 
         from solidna.io_utils import to_jsonable
 
         records = frame.reset_index().to_dict(orient="records")
-        sys.stdout.write(json.dumps(to_jsonable(records), indent=2, ensure_ascii=False) + "\n")
+        _write_data(json.dumps(to_jsonable(records), indent=2, ensure_ascii=False) + "\n")
     else:
         console.print(table())
+
+
+def _write_data(text: str) -> None:
+    """CSV or JSON for programs on stdout: UTF-8 whatever the locale (as the files solidna
+    writes; under ``LC_ALL=C`` the "±" of a tolerance stopped the output with an encoding
+    error), and a quiet stop when the reader went away (``| head``)."""
+    out = sys.stdout
+    try:
+        buffer = getattr(out, "buffer", None)
+        if buffer is not None and codecs.lookup(out.encoding or "ascii").name != "utf-8":
+            out.flush()
+            buffer.write(text.encode("utf-8"))
+            buffer.flush()
+        else:
+            out.write(text)
+            out.flush()
+    except BrokenPipeError:
+        reader_gone(out)
 
 
 # ---------------------------------------------------------------------------------------------
 # Progress
 # ---------------------------------------------------------------------------------------------
+#: Set by the command line's Ctrl-C (and SIGTERM) handler. A KeyboardInterrupt that lands in the
+#: initialisation of a compiled module comes out as ``ImportError: initialization failed``
+#: (pybind11); ``solidna reproduce`` recorded that as a failed figure and went on to write its
+#: results with exit status 1. The next progress report stops the work instead.
+CTRL_C = threading.Event()
+
+
+def _time_left_column(display: ProgressDisplay) -> Any:
+    """The bar's "about N left", recomputed at each refresh of the bar (10 a second) rather than
+    at each progress report: between two finished batches of a sweep (tens of seconds) the
+    estimate stood still, then fell by the whole gap at once."""
+    from rich.progress import ProgressColumn
+
+    class TimeLeftColumn(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            if task.total is None:  # no fraction reported yet
+                return Text("")
+            return Text(display.left_text(display.time_left.seconds_left()))
+
+    return TimeLeftColumn()
+
+
 class ProgressDisplay:
     """Show ``progress(message, fraction)`` calls with the percentage and the time left.
 
@@ -820,12 +1050,14 @@ class ProgressDisplay:
             from rich.progress import BarColumn, SpinnerColumn, TaskProgressColumn, TextColumn
             from rich.progress import Progress as RichProgress
 
+            # rich's default spinner is braille dots; a terminal without UTF-8 showed "?"
+            utf8 = self.stream.encoding.replace("-", "").startswith("utf")
             self._bar = RichProgress(
-                SpinnerColumn(),
+                SpinnerColumn("dots" if utf8 else "line"),
                 TextColumn("{task.description}"),
                 BarColumn(),
                 TaskProgressColumn(),
-                TextColumn("{task.fields[left]}"),
+                _time_left_column(self),
                 console=self.stream,
                 transient=True,
             )
@@ -847,6 +1079,8 @@ class ProgressDisplay:
     def __call__(self, message: str, fraction: float | None = None) -> None:
         from rich.markup import escape
 
+        if CTRL_C.is_set():  # Ctrl-C was pressed, and what it interrupted swallowed it
+            raise KeyboardInterrupt
         seconds = self.time_left.update(fraction)
         done = self.time_left.fraction
         left = self.left_text(seconds)

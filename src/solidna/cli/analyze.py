@@ -41,6 +41,7 @@ from solidna.cli._common import (
     nonempty_text,
     option_flag,
     output_options,
+    print_note,
     quantity_option,
 )
 from solidna.errors import InvalidOptionError
@@ -412,7 +413,7 @@ def _print_summary(summary: dict[str, Any], out: Path) -> None:
     for note in summary.get("notes", []):
         # a note written for both ("give the area with area= / --area") keeps the CLI's part,
         # as an error does
-        console.print(Text(f"note: {_option_words(note, None)}", style="dim"), soft_wrap=True)
+        print_note(_option_words(note, None))
     console.print(
         Text(f"Wrote {len(summary['outputs'])} files into {out}/ (report.html, summary.json)"),
         soft_wrap=True,

@@ -28,6 +28,7 @@ from solidna.cli._common import (
     Switch,
     console,
     output_options,
+    print_note,
     refuse_together,
     refuse_unless,
 )
@@ -139,7 +140,7 @@ def screen_command(
             Text(f"{failure['molecule']}: {failure['error']}", style="red"), soft_wrap=True
         )
     for note in result.notes:
-        console.print(Text(note, style="yellow"), soft_wrap=True)
+        print_note(note, prefix="", style="yellow")
     _written(output, written)
     console.print(f"Wall time {result.wall_time_s:.1f} s")
     raise typer.Exit(1 if result.failures else 0)

@@ -154,11 +154,23 @@ class _SweepProgress:
         self.display(message, fraction)
 
     def workers_started(self) -> None:
-        """Restart the time-left estimate (no point has finished yet, so nothing is lost)."""
+        """Restart the time-left estimate from here, the points of a resumed sweep counted as
+        done but not as part of the rate (they took no time in this run). The guard "no point
+        done yet" kept a resumed sweep's estimate counting from the cluster's start."""
         from solidna.progress import TimeLeft
 
-        if self.display.time_left.fraction == 0.0:
-            self.display.time_left = TimeLeft(self.display.clock)
+        done = self.display.time_left.fraction
+        self.display.time_left = TimeLeft(self.display.clock, start_fraction=done)
+
+    def stopping(self, message: str) -> None:
+        """Say at once that the sweep stops (Ctrl-C, SIGTERM): closing the workers takes seconds,
+        silent before; the display's throttle of plain lines would hold the message back."""
+        from rich.text import Text
+
+        if self.display.terminal:
+            self.display(message, None)
+        else:
+            self.display.stream.print(Text(message, style="dim"), soft_wrap=True)
 
 
 def _open(store: Path, output: OutputOptions):

@@ -274,6 +274,7 @@ def _check_temperature(temperature: object, params: Mapping[str, float], warn: b
     return T
 
 
+@fill_doc
 def check_conditions(
     temperature: str | float,
     pvdf_ratio: float,
@@ -287,10 +288,7 @@ def check_conditions(
     ----------
     temperature : str or float
         e.g. ``"25 degC"``; a bare number is in K.
-    pvdf_ratio : float
-        PVDF-HFP : SN weight ratio [-].
-    parameters : mapping, optional
-        Parameter values (default: the Lu 2019 set).
+    %(pvdf_ratio, parameters)s
     warn_temperature : bool
         Warn outside the conductivity's validated 10-60 C. A cell passes False and states its
         own validated range instead (one warning, naming the cell).
@@ -567,8 +565,7 @@ def salt_concentration_mol_m3(
 
     Parameters
     ----------
-    pvdf_ratio : float, optional
-        Mass of PVDF-HFP per mass of SN [-]; default the set's "SSE PVDF-HFP ratio [-]" (0.8).
+    %(set_pvdf_ratio)s
     %(parameters)s
 
     Returns
@@ -605,6 +602,7 @@ def _composition_entry(
     return composition(w, p)[name]
 
 
+@fill_doc
 def check_temperature(
     temperature: str | float, parameters: Mapping[str, float] | None = None
 ) -> float:
@@ -614,8 +612,7 @@ def check_temperature(
     ----------
     temperature : str or float
         e.g. ``"35 degC"``; a bare number is in K.
-    parameters : mapping, optional
-        Parameter values (default: the Lu 2019 set).
+    %(parameters)s
 
     Returns
     -------
@@ -725,8 +722,7 @@ def activation_energy(
     Parameters
     ----------
     %(parameters)s
-    pvdf_ratio : float, optional
-        Mass of PVDF-HFP per mass of SN [-]; default the set's "SSE PVDF-HFP ratio [-]" (0.8).
+    %(set_pvdf_ratio)s
     """
     p = _resolve(parameters, _CONDUCTIVITY_NAMES + ((_W_DEFAULT,) if pvdf_ratio is None else ()))
     w = p[_W_DEFAULT] if pvdf_ratio is None else pvdf_ratio

@@ -124,8 +124,7 @@ def standard_potential_V(
 
     Parameters
     ----------
-    temperature_K : float or str, optional
-        Temperature [K] (a bare number), or with its unit (``"25 degC"``); default 298.15 K.
+    %(thermo_temperature)s
     %(parameters)s
 
     Returns
@@ -156,8 +155,7 @@ def equilibrium_potential_V(
 
     Parameters
     ----------
-    temperature_K : float or str, optional
-        Temperature [K] (a bare number), or with its unit (``"25 degC"``); default 298.15 K.
+    %(thermo_temperature)s
     %(co2_pressure, parameters)s
 
     Returns

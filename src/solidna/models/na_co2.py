@@ -180,6 +180,23 @@ class NaCO2CellModel(OneDomainModel):
         "interphase growth": "time",
     }
 
+    @property
+    def default_quick_plot_variables(self) -> list:
+        """What ``sim.plot()`` shows: the current density and voltage, the CO2 and
+        discharge-product profiles across the cathode, its overpotential and the anode's
+        interphase film (as an SPMe's default plot shows its concentrations and potentials; the
+        current, voltage and discharge capacity alone showed nothing of the cell's state)."""
+        # the current per area: 0.1 mA on PyBaMM's axis of a constant current (+-1 around
+        # it) read as no current at all
+        return [
+            "Total current density [A.m-2]",
+            "Voltage [V]",
+            "CO2 concentration [mol.m-3]",
+            ["Product volume fraction [-]", "Dead product volume fraction [-]"],
+            "Cathode overpotential [V]",
+            "Anode interphase thickness [m]",
+        ]
+
     def _build(self) -> None:
         F = pybamm.constants.F
         R = pybamm.constants.R
@@ -224,7 +241,21 @@ class NaCO2CellModel(OneDomainModel):
 
         eps_live = pybamm.Variable("Live product volume fraction [-]", domain="cathode", scale=0.01)
         eps_dead = pybamm.Variable("Dead product volume fraction [-]", domain="cathode", scale=0.01)
-        c = pybamm.Variable("CO2 concentration [mol.m-3]", domain="cathode", scale=c_sat)
+        # Scaled by the saturation at "Initial temperature [K]" (the set's temperature, or the
+        # first step's of an experiment), not at the ambient temperature: PyBaMM maps the end
+        # state of one step to the start of the next through the variables' scales, compiled
+        # with the earlier step's inputs only, and the rest it pads between an experiment's
+        # start times takes "Ambient temperature [K]" as an input, so a scale of the ambient
+        # temperature failed every experiment with start times (KeyError "Input parameter
+        # 'Ambient temperature [K]' not found"). Where the cell starts at the ambient
+        # temperature (the cells' runs, an experiment at one temperature) the two scales are
+        # the same number.
+        c_scale = P("Saturated CO2 concentration [mol.m-3]") * pybamm.exp(
+            -P("CO2 dissolution enthalpy [J.mol-1]")
+            / R
+            * (1 / P("Initial temperature [K]") - 1 / T_q)
+        )
+        c = pybamm.Variable("CO2 concentration [mol.m-3]", domain="cathode", scale=c_scale)
         eta = pybamm.Variable("Cathode overpotential [V]", scale=0.1)
 
         eps_p = eps_live + eps_dead
@@ -469,6 +500,9 @@ def na_co2_parameter_values(
                 )
             ),
             **pybamm_circuit_values(v),
+            # the temperature the cell starts at (PyBaMM's name; an experiment sets it to its
+            # first step's temperature): the scale of the CO2 concentration
+            "Initial temperature [K]": T,
             "Initial product volume fraction [-]": 0.0,
             "Initial anode interphase thickness [m]": (
                 anode_thickness_m

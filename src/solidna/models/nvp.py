@@ -86,10 +86,12 @@ __all__ = [
     "particle_area_per_cell_area",
     "positive_lam_rate",
     "series_resistance",
+    "default_current_A",
     "NVPHalfCellModel",
     "half_cell_model",
     "half_cell_parameter_values",
     "link_set_entries",
+    "PYBAMM_ALIASES",
     "CurrentStep",
     "StepRecord",
     "HalfCellSolver",
@@ -491,6 +493,52 @@ def positive_lam_rate(i: pybamm.Symbol, T: pybamm.Symbol) -> pybamm.Symbol:
     return -nu * g * pybamm.AbsoluteValue(i) / L_p
 
 
+#: Stoichiometry [-] that splits the NVP's range into its charged half (below: more sodium sites
+#: to fill, so :func:`default_current_A` discharges) and its discharged half (above: it charges).
+DEFAULT_CURRENT_SPLIT_STOICHIOMETRY = 0.5
+
+
+def default_current_A(t: pybamm.Symbol) -> pybamm.Symbol:
+    """PyBaMM's "Current function [A]" of a plain ``pybamm.Simulation`` of the half cell: 1 C
+    towards the end of the NVP's range that the cell starts farther from [A], positive on
+    discharge.
+
+    The Lu 2019 cell is built discharged (as-made Na3V2(PO4)3, "NVP initial stoichiometry [-]"
+    0.99, the state the paper's protocols and :class:`HalfCellSolver` start from), and a
+    discharged cell can only be charged: with a 1 C discharge as the default,
+    ``pybamm.Simulation(NVPHalfCellModel()).solve([0, 3600])`` stopped at the 2.5 V cut-off
+    after 2 s. PyBaMM's own half-cell set (Xu2022) starts charged and discharges at 1 C for the
+    hour. So the default runs the cell across its window from where it starts: a 1 C charge
+    from a start stoichiometry above :data:`DEFAULT_CURRENT_SPLIT_STOICHIOMETRY` (the as-made
+    cell: a charge to 3.8 V in just under the hour), a 1 C discharge below it (PyBaMM's
+    ``initial_soc`` above ~0.5, e.g. ``initial_soc=1``, as for Xu2022). An experiment, or a
+    "Current function [A]" of one's own, replaces it.
+
+    It reads "Initial concentration in positive electrode [mol.m-3]" (what ``initial_soc``
+    sets) as a number; a start concentration that varies through the particle or the electrode
+    needs a current of its own. A module-level function, so the values pickle.
+
+    Parameters
+    ----------
+    t : pybamm.Symbol
+        Time [s] (PyBaMM's argument; the current is constant).
+
+    Returns
+    -------
+    pybamm.Symbol
+        The current [A]: Q / (1 h) on discharge, -Q / (1 h) on charge, with Q the "Nominal
+        cell capacity [A.h]" (the cathode's theoretical capacity).
+    """
+    del t
+    sto = pybamm.Parameter("Initial concentration in positive electrode [mol.m-3]") / (
+        pybamm.Parameter("Maximum concentration in positive electrode [mol.m-3]")
+    )
+    # +1 in the charged half (sodium sites to fill), -1 in the discharged half
+    direction = 1 - 2 * (sto > DEFAULT_CURRENT_SPLIT_STOICHIOMETRY)
+    # 1 C: the nominal capacity [A.h] passed in one hour, numerically the current in A
+    return pybamm.Parameter("Nominal cell capacity [A.h]") * direction
+
+
 class NVPHalfCellModel(pybamm.lithium_ion.SPMe):
     """The Na|SSE|NVP half-cell: PyBaMM's SPMe (``"working electrode": "positive"``) with the
     :class:`NaInterphase` and :class:`PositiveInterphase` submodels.
@@ -539,8 +587,10 @@ class NVPHalfCellModel(pybamm.lithium_ion.SPMe):
 
     @property
     def default_parameter_values(self) -> pybamm.ParameterValues:
-        """The Lu 2019 values for this anode, 1 C discharge as "Current function [A]" and the
-        2.5-3.8 V window of the paper's protocols as PyBaMM's voltage cut-offs."""
+        """The Lu 2019 values for this anode: the as-made (discharged) cell, a 1 C run across
+        the window from the start state as "Current function [A]" (:func:`default_current_A`:
+        a charge from the as-made cell, a discharge from one started charged) and the 2.5-3.8 V
+        window of the paper's protocols as PyBaMM's voltage cut-offs."""
         from solidna.models.parameter_values import pybamm_parameter_values
 
         return pybamm_parameter_values("nvp", self.cell_options["anode"])
@@ -625,7 +675,8 @@ def half_cell_parameter_values(
     Returns
     -------
     dict
-        Ready for ``pybamm.ParameterValues``: "Current function [A]" is a 1 C discharge and the
+        Ready for ``pybamm.ParameterValues``: "Current function [A]" is 1 C across the window
+        from the start state (:func:`default_current_A`: a charge from the as-made cell) and the
         voltage cut-offs are the paper's 2.5-3.8 V window (:class:`HalfCellSolver` makes the
         three input parameters of each step). The set's entries stay in, and PyBaMM's names of
         them ("Separator thickness [m]" for "SSE thickness [m]", ...) hold their numbers, from
@@ -643,7 +694,8 @@ def half_cell_parameter_values(
     values.update(
         {
             "Nominal cell capacity [A.h]": q_nominal_Ah,
-            "Current function [A]": q_nominal_Ah,  # 1 C discharge
+            # 1 C from the start state across the window: a charge from the as-made cell
+            "Current function [A]": default_current_A,
             "Contact resistance [Ohm]": series_resistance(anode),
             "Positive electrode current-driven LAM rate": positive_lam_rate,
             # sodium metal
@@ -697,25 +749,66 @@ def _sqrt(x: Any) -> Any:
 # evaluates each with the values' look-up (the numbers), link_set_entries with pybamm.Parameter
 # (the links of the export). Written twice before, an entry added to one place and not the other
 # silently stayed a copy that a change of the set's entry did not reach.
+
+#: PyBaMM's names that hold one of the set's entries as it is: PyBaMM name -> the entry
+#: (``{anode}`` is "Modified" or "Pristine", the anode's entries). The SPMe reads the left
+#: names; the set's entries (right) stay in the values, and the export links each name to its
+#: entry (:func:`link_set_entries`).
+PYBAMM_ALIASES: dict[str, str] = {
+    # geometry
+    "Separator thickness [m]": "SSE thickness [m]",
+    # sodium metal (as in the symmetric cell)
+    "Negative electrode thickness [m]": "NVP cell sodium foil thickness [m]",
+    "Negative electrode conductivity [S.m-1]": "NVP cell sodium metal conductivity [S.m-1]",
+    "Lithium metal partial molar volume [m3.mol-1]": (
+        "NVP cell sodium metal molar volume [m3.mol-1]"
+    ),
+    "Negative electrode charge transfer coefficient": "Charge-transfer coefficient [-]",
+    "Negative electrode double-layer capacity [F.m-2]": "Double-layer capacitance [F.m-2]",
+    # NVP
+    "Positive electrode porosity": "Positive electrode porosity [-]",
+    "Positive electrode active material volume fraction": (
+        "Positive electrode active material volume fraction [-]"
+    ),
+    "Positive particle radius [m]": "NVP particle radius [m]",
+    "Positive electrode Bruggeman coefficient (electrolyte)": (
+        "Positive electrode Bruggeman coefficient [-]"
+    ),
+    "Positive electrode Bruggeman coefficient (electrode)": (
+        "Positive electrode Bruggeman coefficient [-]"
+    ),
+    "Positive electrode charge transfer coefficient": "NVP charge-transfer coefficient [-]",
+    "Positive electrode double-layer capacity [F.m-2]": "Double-layer capacitance [F.m-2]",
+    # the SSE (the "separator" and the cathode's pores)
+    "Initial concentration in electrolyte [mol.m-3]": "Salt concentration [mol.m-3]",
+    "Cation transference number": "Cation transference number [-]",
+    # interphases of the fresh cell
+    "Initial negative interphase thickness [m]": "{anode} interphase initial thickness [m]",
+    "Initial positive interphase thickness [m]": "Positive interphase initial thickness [m]",
+}
+
+
+def _read_entry(entry: str, get: Callable[[str], Any]) -> Any:
+    """``get(entry)``: the value of a :data:`PYBAMM_ALIASES` name (bound by functools.partial)."""
+    return get(entry)
+
+
 def _copied_entries(prefix: str) -> dict[str, Callable[[Callable[[str], Any]], Any]]:
     """PyBaMM name -> its value as a function of a look-up ``get`` of the set's entries: a copy
-    of an entry, an expression of entries, or a ``functools.partial`` whose keywords are
-    entries. ``prefix`` ("Modified" or "Pristine") picks the anode's entries."""
+    of an entry (:data:`PYBAMM_ALIASES`), an expression of entries, or a ``functools.partial``
+    whose keywords are entries. ``prefix`` ("Modified" or "Pristine") picks the anode's
+    entries."""
     t_ref = "Reference temperature [K]"
-    return {
-        # geometry (1 cm2 by default; results are per area or per gram); PyBaMM's area is
-        # height x width, a square of the set's electrode area
-        "Separator thickness [m]": lambda get: get("SSE thickness [m]"),
+    aliases = {
+        name: functools.partial(_read_entry, entry.format(anode=prefix))
+        for name, entry in PYBAMM_ALIASES.items()
+    }
+    return aliases | {
+        # PyBaMM's area is height x width, a square of the set's electrode area (1 cm2 by
+        # default; results are per area or per gram)
         "Electrode height [m]": lambda get: _sqrt(get("Electrode area [m2]")),
         "Electrode width [m]": lambda get: _sqrt(get("Electrode area [m2]")),
         # sodium metal; as in the symmetric cell: i0 = i0_ref sqrt(c/c0)
-        "Negative electrode thickness [m]": lambda get: get("NVP cell sodium foil thickness [m]"),
-        "Negative electrode conductivity [S.m-1]": lambda get: get(
-            "NVP cell sodium metal conductivity [S.m-1]"
-        ),
-        "Lithium metal partial molar volume [m3.mol-1]": lambda get: get(
-            "NVP cell sodium metal molar volume [m3.mol-1]"
-        ),
         "Exchange-current density for lithium metal electrode [A.m-2]": lambda get: (
             functools.partial(
                 _na_exchange_current,
@@ -724,12 +817,6 @@ def _copied_entries(prefix: str) -> dict[str, Callable[[Callable[[str], Any]], A
                 e_a=get(f"{prefix} exchange-current density activation energy [J.mol-1]"),
                 t_ref=get(t_ref),
             )
-        ),
-        "Negative electrode charge transfer coefficient": lambda get: get(
-            "Charge-transfer coefficient [-]"
-        ),
-        "Negative electrode double-layer capacity [F.m-2]": lambda get: get(
-            "Double-layer capacitance [F.m-2]"
         ),
         # NVP
         "Positive particle diffusivity [m2.s-1]": lambda get: functools.partial(
@@ -745,20 +832,6 @@ def _copied_entries(prefix: str) -> dict[str, Callable[[Callable[[str], Any]], A
             tail_height_V=get("NVP tail height [V]"),
             tail_width=get("NVP tail width [-]"),
         ),
-        "Positive electrode porosity": lambda get: get("Positive electrode porosity [-]"),
-        "Positive electrode active material volume fraction": lambda get: get(
-            "Positive electrode active material volume fraction [-]"
-        ),
-        "Positive particle radius [m]": lambda get: get("NVP particle radius [m]"),
-        "Positive electrode Bruggeman coefficient (electrolyte)": lambda get: get(
-            "Positive electrode Bruggeman coefficient [-]"
-        ),
-        "Positive electrode Bruggeman coefficient (electrode)": lambda get: get(
-            "Positive electrode Bruggeman coefficient [-]"
-        ),
-        "Positive electrode charge transfer coefficient": lambda get: get(
-            "NVP charge-transfer coefficient [-]"
-        ),
         "Positive electrode exchange-current density [A.m-2]": lambda get: functools.partial(
             _nvp_exchange_current,
             i0=get("NVP exchange-current density [A.m-2]"),
@@ -766,31 +839,17 @@ def _copied_entries(prefix: str) -> dict[str, Callable[[Callable[[str], Any]], A
             e_a=get("NVP exchange-current density activation energy [J.mol-1]"),
             t_ref=get(t_ref),
         ),
-        "Positive electrode double-layer capacity [F.m-2]": lambda get: get(
-            "Double-layer capacitance [F.m-2]"
-        ),
         "Initial concentration in positive electrode [mol.m-3]": lambda get: (
             get("NVP initial stoichiometry [-]")
             * get("Maximum concentration in positive electrode [mol.m-3]")
         ),
-        # the SSE (the "separator" and the cathode's pores), at the SPMe's (ambient)
-        # temperature from the values quoted at "Temperature [K]"
-        "Initial concentration in electrolyte [mol.m-3]": lambda get: get(
-            "Salt concentration [mol.m-3]"
-        ),
-        "Cation transference number": lambda get: get("Cation transference number [-]"),
+        # the SSE, at the SPMe's (ambient) temperature from the values quoted at
+        # "Temperature [K]"
         "Electrolyte diffusivity [m2.s-1]": lambda get: functools.partial(
             _sse_property, value=get("Salt diffusivity [m2.s-1]"), temperature_power=1
         ),
         "Electrolyte conductivity [S.m-1]": lambda get: functools.partial(
             _sse_property, value=get("SSE conductivity [S.m-1]"), temperature_power=0
-        ),
-        # interphases of the fresh cell
-        "Initial negative interphase thickness [m]": lambda get: get(
-            f"{prefix} interphase initial thickness [m]"
-        ),
-        "Initial positive interphase thickness [m]": lambda get: get(
-            "Positive interphase initial thickness [m]"
         ),
     }
 

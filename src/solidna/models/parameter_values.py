@@ -49,8 +49,17 @@ _PYBAMM_ENTRIES: dict[str, tuple[str, str, str]] = {
     "Current function [A]": (
         "assumed",
         "solidna.models.parameter_values",
-        "PyBaMM's default current for a plain Simulation: 0.1 mA/cm2 (symmetric, Na-CO2) or 1 C "
-        "(NVP), positive on discharge; an Experiment sets its own",
+        "PyBaMM's default current for a plain Simulation, positive on discharge: 0.1 mA/cm2 "
+        "(symmetric, Na-CO2); NVP: 1 C across the window from the start state "
+        "(solidna.models.nvp.default_current_A), a charge from the as-made, discharged cell and "
+        "a discharge from one started charged; an Experiment sets its own",
+    ),
+    "Initial temperature [K]": (
+        "derived",
+        "Temperature [K]",
+        "the temperature the cell starts at (an experiment sets it to its first step's "
+        "temperature): the NVP SPMe's initial temperature; the temperature of the CO2 "
+        "saturation that scales the Na-CO2 model's CO2 concentration for the solver",
     ),
     "Nominal cell capacity [A.h]": (
         "assumed",

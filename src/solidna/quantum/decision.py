@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from solidna._docstrings import fill_doc
 from solidna.errors import ConvergenceError
 from solidna.progress import Progress, no_progress, scaled
 from solidna.quantum._output import SavedResult, run_info
@@ -280,6 +281,7 @@ class DecisionResult(SavedResult):
         return bool(self.candidates)
 
 
+@fill_doc
 def decide(
     molecules: Sequence[str | Molecule] = CANDIDATES,
     level: str | Level = DEFAULT_LEVEL,
@@ -300,7 +302,8 @@ def decide(
     md : str or MDSettings
         MD settings of the F- release runs (default ``fast``: the same runs as Fig. 1d for FEC,
         so the two share the cache).
-    cache, progress, workers
+    %(cache)s
+    progress, workers
         As in :func:`solidna.quantum.screen.screen` and :func:`solidna.quantum.md.reactive_md`.
 
     Raises
@@ -403,6 +406,7 @@ def _decision_key(parsed: Sequence[Molecule], lvl: Level, cfg: MDSettings) -> di
     }
 
 
+@fill_doc
 def cached_decision(
     molecules: Sequence[str] = CANDIDATES,
     level: str | Level = DEFAULT_LEVEL,
@@ -420,8 +424,7 @@ def cached_decision(
         Level of theory of the orbitals (default ``fast``).
     md : str or MDSettings, optional
         MD settings of the F- release runs (default ``fast``).
-    store : ResultsCache, optional
-        Cache to read (default: the user cache, :func:`~solidna.quantum.cache.cache_dir`).
+    %(cache_store)s
 
     Returns
     -------

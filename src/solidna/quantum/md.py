@@ -56,6 +56,7 @@ from typing import Any
 
 import numpy as np
 
+from solidna._docstrings import fill_doc
 from solidna.errors import ConvergenceError, InvalidOptionError
 from solidna.quantum._deps import require
 from solidna.quantum.cache import CachedRecord, ResultsCache, package_versions
@@ -869,6 +870,7 @@ def _run_seed(start: Molecule, cfg: MDSettings, seed: int) -> dict[str, Any]:
     return run_trajectory(start, cfg, seed).as_dict()
 
 
+@fill_doc
 def reactive_md(
     adsorbate: Molecule,
     settings: MDSettings | str = "fast",
@@ -885,9 +887,8 @@ def reactive_md(
         The free molecule or complex (optimised here with GFN2-xTB in vacuum first).
     settings : MDSettings or str
         ``"test"``, ``"fast"`` (default) or ``"paper"``.
-    cache : ResultsCache or bool
-        See :func:`solidna.quantum.orbitals.resolve_cache`; the key holds the adsorbate, the
-        settings, the seed and the package versions.
+    %(cache)s
+        The key holds the adsorbate, the settings, the seed and the package versions.
     message : callable, optional
         Progress messages: ``"<name> seed <s>: read from cache"``, ``"... <t>/<T> fs"`` (one
         worker) and ``"... done (<k>/<n> seeds)"``.

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from solidna._docstrings import fill_doc
 from solidna.quantum._deps import require
 from solidna.quantum.cache import CachedRecord, ResultsCache, package_versions, reading_enabled
 from solidna.quantum.levels import Level, get_level
@@ -205,13 +206,13 @@ def virtual_na_shares(mf: Any, na_index: int) -> list[tuple[float, float]]:
     return sorted(rows)
 
 
+@fill_doc
 def as_molecule(item: Molecule | str) -> Molecule:
     """``item`` itself, or the molecule of that name or SMILES (:func:`molecule`).
 
     Parameters
     ----------
-    item : Molecule or str
-        A molecule, or a name or SMILES.
+    %(molecule_item)s
 
     Returns
     -------
@@ -221,11 +222,11 @@ def as_molecule(item: Molecule | str) -> Molecule:
     return item if isinstance(item, Molecule) else molecule(str(item))
 
 
+@fill_doc
 def resolve_cache(cache: ResultsCache | bool | None) -> ResultsCache:
     """A :class:`ResultsCache` from the ``cache`` argument of the public functions.
 
-    ``True``/``None``: the user cache, read unless ``SOLIDNA_NO_CACHE`` is set; ``False``: do not
-    read (recompute) but store the new value; a :class:`ResultsCache`: itself.
+    %(cache_values)s
 
     Parameters
     ----------
@@ -250,6 +251,7 @@ def _geometry_hash(mol: Molecule) -> str:
     return hashlib.sha256(rounded.tobytes() + "|".join(mol.symbols).encode()).hexdigest()[:16]
 
 
+@fill_doc
 def frontier_orbitals(
     item: Molecule | str,
     level: Level | str = "fast",
@@ -262,18 +264,15 @@ def frontier_orbitals(
 
     Parameters
     ----------
-    item : Molecule or str
-        A molecule, or a name / SMILES for :func:`~solidna.quantum.molecules.molecule`.
+    %(molecule_item)s
     level : Level or str, default "fast"
         ``"test"``, ``"fast"``, ``"paper"`` or a :class:`Level`.
     optimize_geometry : bool, default True
         Optimise as the level says (GFN2-xTB, then DFT for ``"paper"``); False: use the
         coordinates as given.
-    cache : ResultsCache or bool, default True
-        See :func:`resolve_cache`. The key holds the molecule, its start geometry, the level and
-        the package versions.
-    message : callable, optional
-        ``message(text)`` before each step (for progress displays).
+    %(cache)s
+        The key holds the molecule, its start geometry, the level and the package versions.
+    %(step_message)s
 
     Returns
     -------
@@ -380,6 +379,7 @@ class NaShift:
         }
 
 
+@fill_doc
 def na_shift(
     item: Molecule | str,
     level: Level | str = "fast",
@@ -394,14 +394,12 @@ def na_shift(
 
     Parameters
     ----------
-    item : Molecule or str
-        A molecule, or a name / SMILES for :func:`~solidna.quantum.molecules.molecule`.
+    %(molecule_item)s
     level : Level or str, default "fast"
         ``"test"``, ``"fast"``, ``"paper"`` or a :class:`Level`; the same for both molecules.
-    cache : ResultsCache or bool, default True
-        See :func:`resolve_cache`; each of the two molecules is cached on its own.
-    message : callable, optional
-        ``message(text)`` before each step (for progress displays).
+    %(cache)s
+        Each of the two molecules is cached on its own.
+    %(step_message)s
 
     Returns
     -------

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from solidna._docstrings import fill_doc
 from solidna.errors import ConvergenceError, InvalidOptionError
 from solidna.quantum.levels import Level
 from solidna.quantum.molecules import Molecule
@@ -126,13 +127,13 @@ def pyscf_basis(name: str) -> str:
     return text.replace("(d,p)", "**").replace("(d)", "*")
 
 
+@fill_doc
 def build_mole(molecule: Molecule, basis: str) -> Any:
     """A ``pyscf.gto.Mole`` for ``molecule`` (coordinates in A) in ``basis``.
 
     Parameters
     ----------
-    molecule : Molecule
-        The molecule (coordinates [A], charge, multiplicity).
+    %(scf_molecule)s
     basis : str
         Basis set name (any spelling :func:`pyscf_basis` accepts).
 
@@ -157,6 +158,7 @@ def build_mole(molecule: Molecule, basis: str) -> Any:
     )
 
 
+@fill_doc
 def build_scf(molecule: Molecule, level: Level, basis: str | None = None) -> Any:
     """A PySCF Kohn-Sham object for ``molecule`` at ``level`` (not yet run).
 
@@ -165,8 +167,7 @@ def build_scf(molecule: Molecule, level: Level, basis: str | None = None) -> Any
 
     Parameters
     ----------
-    molecule : Molecule
-        The molecule (coordinates [A], charge, multiplicity).
+    %(scf_molecule)s
     level : Level
         Level of theory (functional, grid, solvent, ...).
     basis : str, optional

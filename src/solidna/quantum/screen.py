@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from solidna._docstrings import fill_doc
 from solidna.errors import ConvergenceError, InvalidOptionError
 from solidna.progress import Progress, no_progress
 from solidna.quantum._output import SavedResult, run_info
@@ -445,6 +446,7 @@ def _source_text(shift: NaShift) -> str:
     return f"free: {shift.free.provenance}; with Na+: {shift.complex.provenance}"
 
 
+@fill_doc
 def screen(
     molecules: Sequence[str | Molecule],
     level: str | Level = DEFAULT_LEVEL,
@@ -462,12 +464,11 @@ def screen(
         checked before anything is computed.
     level : str or Level, default "fast"
         ``"test"``, ``"fast"`` or ``"paper"`` (see :mod:`solidna.quantum.levels`).
-    cache : ResultsCache or bool
-        True: read and write the results cache; False: recompute (``--no-cache``) and store.
-    progress : callable, optional
-        ``progress(message, fraction_done_or_None)``: the fraction is the share of the
-        molecules' orbital computations done, weighted by their size (:func:`cost_weights`;
-        never decreasing); steps inside one computation report ``None``.
+    %(cache)s
+    %(progress)s
+        The fraction is the share of the molecules' orbital computations done, weighted by
+        their size (:func:`cost_weights`; never decreasing); steps inside one computation
+        report ``None``.
     max_atoms : int or None, optional
         Largest molecule accepted [atoms] (default :data:`MAX_ATOMS`; ``None``: no limit).
 

@@ -513,6 +513,7 @@ def _geometry(
     return mol.with_coordinates(result.coordinates_A, result.geometry)
 
 
+@fill_doc
 def run_study(
     name: str = "FEC",
     *,
@@ -543,12 +544,11 @@ def run_study(
         Replaces 6-31+G(d) (for tests).
     sites : sequence of int, optional
         Start sites (atom indices); default every heteroatom (:func:`candidate_sites`).
-    cache : ResultsCache or bool
+    %(cache)s
         The whole table is read from the cache when the same design was computed with the same
         package versions; otherwise every point is computed (each one cached on its own).
-    progress : callable
-        ``progress(message, fraction)`` (the fraction of the points done; the CLI shows the time
-        left from it).
+    %(progress)s
+        The fraction is that of the points done (the CLI shows the time left from it).
 
     Raises
     ------
@@ -687,6 +687,7 @@ def _latest_key(fec: Molecule, base: Level) -> dict[str, Any]:
     return {"molecule": fec.key(), "base": base.as_dict(), "design": "latest"}
 
 
+@fill_doc
 def cached_study(
     name: str = "FEC", level: str | Level = "fast", store: ResultsCache | None = None
 ) -> StudyResult | None:
@@ -705,8 +706,7 @@ def cached_study(
     level : str or Level, optional
         Base level of theory the study was run at (default ``"fast"``); see
         :func:`~solidna.quantum.levels.get_level`.
-    store : ResultsCache, optional
-        Cache to read (default: the user cache, :func:`~solidna.quantum.cache.cache_dir`).
+    %(cache_store)s
 
     Returns
     -------

@@ -132,9 +132,7 @@ def run(
         Level of theory of the orbitals.
     md : str or MDSettings, default "fast"
         Settings of the reactive MD.
-    cache : ResultsCache or bool, optional
-        None/True: read and write the user cache (reading off when ``SOLIDNA_NO_CACHE`` is set);
-        False: recompute everything.
+    %(cache)s
     cavity_sensitivity : bool, default False
         Also compute the LUMO shift with PySCF's default PCM cavity (modified Bondi x 1.2), to show
         how much the number depends on the Na+ cavity (two more DFT calculations).

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from solidna._docstrings import fill_doc
 from solidna.materials import electrolyte as el
 from solidna.parameters import lu2019
 from solidna.reproduce.base import FigureOutput, Progress, TargetResult, no_progress
@@ -107,13 +108,11 @@ def model_value(target: Target, parameters: Mapping[str, float]) -> TargetResult
     return TargetResult(tid, None, "not computed by solidna.reproduce.fig3 (unknown target id)")
 
 
+@fill_doc
 def run(progress: Progress = no_progress) -> FigureOutput:
     """Compute every target of :data:`PREFIXES` and draw Fig. 3f and Fig. 3g.
 
-    Parameters
-    ----------
-    progress : callable
-        ``progress(message, fraction_or_None)``.
+    %(Parameters: progress)s
 
     Returns
     -------

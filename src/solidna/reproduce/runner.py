@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from solidna._docstrings import fill_doc
 from solidna.errors import InvalidOptionError, closest_matches
 from solidna.io_utils import prepare_output_dir, write_json
 from solidna.progress import Progress, no_progress, scaled
@@ -382,6 +383,7 @@ def _labelled(progress: Progress, label: str) -> Progress:
 
 
 # -- the run --------------------------------------------------------------------------------------
+@fill_doc
 def reproduce(
     prefixes: list[str] | None = None,
     out: str | os.PathLike[str] = "results",
@@ -401,8 +403,8 @@ def reproduce(
         Output directory. It is created; an existing non-empty one is refused unless ``force``.
     force : bool, default False
         Write into an existing non-empty ``out``, overwriting only the files solidna writes.
-    progress : callable, optional
-        ``progress(message, fraction_done_or_None)``, called while the figure modules run.
+    %(progress)s
+        Reports the figure modules as they run.
     modules : sequence of str, optional
         Figure modules to choose from; default :data:`solidna.reproduce.FIGURE_MODULES`.
 

@@ -339,10 +339,26 @@ def _read(source: str | Path | Mapping[str, Any]) -> dict[str, Any]:
     except (tomllib.TOMLDecodeError, ValueError) as exc:
         raise DataFormatError(f"Sweep spec {str(path)!r} cannot be read: {exc}") from None
     except Exception as exc:  # yaml.YAMLError and its kinds
-        raise DataFormatError(f"Sweep spec {str(path)!r} is not valid YAML: {exc}") from None
+        raise DataFormatError(
+            f"Sweep spec {str(path)!r} is not valid YAML: {_yaml_problem(exc)}"
+        ) from None
     if not isinstance(data, dict):
         raise DataFormatError(f"Sweep spec {str(path)!r} must be a mapping of keys to values.")
     return data
+
+
+def _yaml_problem(exc: Exception) -> str:
+    """A YAML parser's error as ``line 4, column 1: expected ',' or '}' ... (while parsing a flow
+    mapping at line 3, column 18)``: PyYAML's own text names the file ``"<unicode string>"`` and
+    puts a caret line under the column, which one line of an error cannot show."""
+    mark, problem = getattr(exc, "problem_mark", None), getattr(exc, "problem", None)
+    if mark is None or not problem:
+        return str(exc).replace('in "<unicode string>", ', "")
+    text = f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
+    context, at = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and at is not None:
+        text += f" ({context} at line {at.line + 1}, column {at.column + 1})"
+    return text + "."
 
 
 def _unknown(what: str, name: str, allowed: list[str], where: str) -> InvalidOptionError:
@@ -367,19 +383,34 @@ def _entry_si(value: float, unit: str, entry: str) -> float:
     return float(Q_(value, unit).to(target or "dimensionless").magnitude)
 
 
-def _split(value: Any) -> tuple[float, str]:
-    """``"60 um"`` -> ``(60.0, "um")``; a number -> ``(value, "")``."""
+def _split(value: Any, name: str = "value") -> tuple[float, str]:
+    """``"60 um"`` -> ``(60.0, "um")``; a number -> ``(value, "")``.
+
+    Text goes through :func:`solidna.units.parse_quantity`'s checks first, as on the command
+    line: pint alone read ``"1,5 mm"`` as 15 mm, ``"1,000 um"`` as 1000 um and ``"0,04 mm"``
+    as 0 mm (then "must be positive"), and skipped a character such as the ``?`` of a lost µ.
+    """
     if isinstance(value, bool):
         raise UnitError(f"got the boolean {value!r}, not a quantity")
     if isinstance(value, int | float):
         return float(value), ""
     if isinstance(value, str):
-        from solidna.units import _parse_text  # the project's reader of "0.1 mA cm-2"
+        from solidna.units import _DECIMAL_COMMA, _parse_text, parse_quantity
 
+        value = value.replace("\u2212", "-")  # the minus sign of typeset text, as parse_quantity
         try:
-            q = _parse_text(value)
+            q = _parse_text(value)  # the project's reader of "0.1 mA cm-2"
         except Exception:
-            raise UnitError(f"{value!r} cannot be read as a quantity (e.g. '60 um')") from None
+            q = None
+        if q is not None or _DECIMAL_COMMA.match(value):
+            unit = format(q.units) if hasattr(q, "units") else ""
+            try:
+                # in its own unit the value passes unless its text is wrong; the words say how
+                parse_quantity(value, unit or "dimensionless", name)
+            except UnitError as exc:
+                raise UnitError(str(exc).rstrip(".")) from None
+        if q is None:
+            raise UnitError(f"{value!r} cannot be read as a quantity (e.g. '60 um')")
         if not hasattr(q, "units"):
             return float(q), ""
         if q.dimensionless:
@@ -477,7 +508,7 @@ class _Checker:
         """One value as ``(magnitude, unit)``, its unit checked against what ``name`` takes."""
         target, kind = self.target(name, where)
         try:
-            magnitude, given = _split(value)
+            magnitude, given = _split(value, name)
         except UnitError as exc:
             raise UnitError(f"{where}: {exc}.") from None
         if given and unit and given != unit:
@@ -748,6 +779,10 @@ def _percent(value: Any, where: str) -> float:
     text = str(value)
     if "%" not in text and "percent" not in text:
         raise UnitError(f"{where}: {value!r} has no unit; write a percentage, e.g. '80 %'.")
+    try:
+        _split(text, "percentage")  # "80,5 %" was 805 %
+    except UnitError as exc:
+        raise UnitError(f"{where}: {exc}.") from None
     try:
         return float(_parse_text(text).to("percent").magnitude)
     except Exception:

@@ -72,7 +72,7 @@ class Target:
 
 @functools.lru_cache(maxsize=1)
 def _load() -> tuple[dict[str, Any], tuple[Target, ...]]:
-    data = yaml.safe_load(_PATH.read_text())
+    data = yaml.safe_load(_PATH.read_text(encoding="utf-8"))
     known = {"id", "role", "value", "unit", "quantity", "figure", "tol", "note"}
     targets = []
     for entry in data["targets"]:
@@ -227,7 +227,7 @@ class ValidationKind:
 
 @functools.lru_cache(maxsize=1)
 def _kinds() -> dict[str, ValidationKind]:
-    raw = yaml.safe_load(_KINDS_PATH.read_text()) or {}
+    raw = yaml.safe_load(_KINDS_PATH.read_text(encoding="utf-8")) or {}
     validate = {t.id for t in _load()[1] if t.role == "validate"}
     out = {}
     for tid, entry in raw.items():

@@ -75,6 +75,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import re
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -278,7 +279,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
             binary, lines = False, text.replace("\x00", "").splitlines()
         if not binary and lines:
             first = lines[0].strip()
-            _refuse_companion_file(p, first)
+            _refuse_companion_file(p, lines)
             # an .mpt exported without its header starts with EC-Lab's column line
             if first in MPT_MAGICS or looks_like_mpt_columns(lines[0]):
                 fmt = "biologic-mpt"
@@ -319,14 +320,30 @@ _ECLAB_COMPANIONS = {
 }
 
 
-def _refuse_companion_file(path: Path, first: str) -> None:
-    """Refuse a file of EC-Lab's set that is not the data (its first line ``first`` says so),
-    naming the file to read instead; a generic table reader would only report a parse error."""
+#: The line by which Admiral Instruments' Squidstat software marks the settings file it writes
+#: beside each run's CSV ("Experiment settings and notes.txt": ``Software Version: Squidstat
+#: User Interface v2.11.19.2020`` on its third line, as the public runs of
+#: marciG30/Squidstat_1092_1338 have it).
+_SQUIDSTAT_SETTINGS = re.compile(r"^\s*Software Version:\s*Squidstat", re.IGNORECASE)
+
+
+def _refuse_companion_file(path: Path, lines: list[str]) -> None:
+    """Refuse a file of an instrument's set that is not the data (its first ``lines`` say so:
+    EC-Lab's log, settings and loop files, Squidstat's settings file), naming the file to read
+    instead; a generic table reader would only report a parse error."""
+    first = lines[0].strip() if lines else ""
     what = _ECLAB_COMPANIONS.get(first.upper())
     if what is not None:
         raise DataFormatError(
             f"{path}: {what}, which holds no measured data. Read the run's data file instead: "
             "the .mpr of the same run, or its text export .mpt (EC-Lab: Export as Text)."
+        )
+    if any(_SQUIDSTAT_SETTINGS.match(line) for line in lines[:10]):
+        raise DataFormatError(
+            f"{path}: the settings and notes the Squidstat software writes beside a run "
+            "('Experiment settings and notes.txt'), which hold no measured data. Read the run's "
+            "CSV in the same folder instead (its name ends with the technique and the start, "
+            "e.g. '1_CV-Cyclic Voltammetry 20210205 134439.csv')."
         )
 
 
@@ -425,6 +442,20 @@ _HEAD_BYTES = 8192
 #: Column-name words of Chinese cycler exports (Landt/LANHE, Neware BTS): 时间 time, 电压
 #: voltage, 电流 current, 容量 capacity, 循环 cycle, 工步 step, 状态 state, 记录 record.
 _CHINESE_HEADER_WORDS = ("时间", "电压", "电流", "容量", "循环", "工步", "状态", "记录")
+#: The East Asian Windows code pages a cycler or potentiostat export without a byte-order mark
+#: may be in, each with column-name words that only text decoded in it holds: GB18030 (Chinese
+#: Windows; Landt's LANDdt, Neware's BTSDA), Shift_JIS as Windows writes it, cp932 (Japanese
+#: Windows; the TOYO cyclers' raw data files, whose header ``日付,時刻,経過時間[Sec],電圧[V],
+#: 電流[mA],...,状態,ﾓｰﾄﾞ,ｻｲｸﾙ`` the public toyo-battery reader (MIT licence) reads in it:
+#: 時間/時刻 time, 電圧 voltage, 電流 current, 容量 capacity, 状態 state, サイクル/ｻｲｸﾙ cycle)
+#: and cp949 (Korean Windows: 시간 time, 전압 voltage, 전류 current, 용량 capacity, 사이클
+#: cycle, 스텝 step). The words differ between them (电压, 電圧 and 전압 are three spellings),
+#: and bytes of one code page decoded as another give other characters, so at most one fits.
+_CODE_PAGE_WORDS = (
+    ("gb18030", _CHINESE_HEADER_WORDS),
+    ("cp932", ("時間", "時刻", "電圧", "電流", "容量", "状態", "サイクル", "ｻｲｸﾙ")),
+    ("cp949", ("시간", "전압", "전류", "용량", "사이클", "스텝")),
+)
 
 
 #: Share [-] of NUL bytes in every other byte above which text without a byte-order mark is
@@ -464,10 +495,10 @@ def _utf16_encoding(head: bytes) -> str | None:
 def _copied_encoding(head: bytes) -> str | None:
     """The encoding of text that the readers, which expect UTF-8 or a Western code page, must be
     handed as a UTF-8 copy: UTF-16 (:func:`_utf16_encoding`), UTF-8 with a byte-order mark
-    (``"utf-8-sig"``; the copy is without it), or GB18030, the code page of
-    Chinese Windows (Landt's LANDdt and Neware's BTSDA export Chinese column names in it), when
-    the text is not UTF-8 and decoded so names Chinese cycler columns (a Western code page
-    decoded as GB18030 gives other characters); else None."""
+    (``"utf-8-sig"``; the copy is without it), or an East Asian Windows code page (GB18030,
+    cp932, cp949: :data:`_CODE_PAGE_WORDS`) when the text is not UTF-8 and, decoded in it,
+    names the columns in that language (a Western code page decoded as one of them gives other
+    characters); else None."""
     wide = _utf16_encoding(head)
     if wide is not None:
         return wide
@@ -476,18 +507,20 @@ def _copied_encoding(head: bytes) -> str | None:
         # starts with a byte-order mark: the magic line of an EC-Lab, Gamry, ZPlot or
         # VersaStudio file is then not at the start, and the file was refused as another format
         return "utf-8-sig"
-    if decodes(head, "utf-8") or not decodes(head, "gb18030"):
+    if decodes(head, "utf-8"):
         return None
-    text = head.decode("gb18030", errors="replace")
-    return "gb18030" if any(word in text for word in _CHINESE_HEADER_WORDS) else None
+    for encoding, words in _CODE_PAGE_WORDS:
+        if decodes(head, encoding) and any(w in head.decode(encoding, "replace") for w in words):
+            return encoding
+    return None
 
 
 @contextlib.contextmanager
 def _utf8_copy(path: Path) -> Iterator[tuple[Path, str | None]]:
-    """``(path, None)``, or for text in UTF-16, UTF-8 with a byte-order mark or GB18030
-    (:func:`_copied_encoding`) a UTF-8 copy under the same name in a temporary directory and
-    that encoding (every reader, impedance.py's too, then reads it as it reads any text export);
-    the copy is deleted on leaving the block, also after an error."""
+    """``(path, None)``, or for text in UTF-16, UTF-8 with a byte-order mark or an East Asian
+    code page (:func:`_copied_encoding`) a UTF-8 copy under the same name in a temporary
+    directory and that encoding (every reader, impedance.py's too, then reads it as it reads
+    any text export); the copy is deleted on leaving the block, also after an error."""
     with open(path, "rb") as fh:
         encoding = _copied_encoding(fh.read(_HEAD_BYTES))
     if encoding is None:

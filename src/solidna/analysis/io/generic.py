@@ -54,6 +54,7 @@ from solidna.analysis.io._table import (
     _pint_unit,
     accumulate_counter,
     check_file,
+    clock_seconds,
     digit_group_separator,
     finish_table,
     numeric_column,
@@ -87,29 +88,45 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # German and French names as a spreadsheet of those locales writes them ("Zeit [s]",
     # "Spannung [V]", "Strom [mA]"; "Temps (s)", "Tension (V)", "Courant (mA)"), as the
     # Chinese ones of Landt and Neware below
-    # "progtime": Digatron's time since the programme started ("Prog Time", h:mm:ss.sss)
+    # "progtime": Digatron's time since the programme started ("Prog Time", h:mm:ss.sss), in
+    # its German client's export "Programmdauer" (beside "Schrittdauer", the step's time; the
+    # names of the public digatron-utility reader and of RWTH's Digatron data description:
+    # "Zeitstempel, Schritt, Zustand, Programmdauer, Schrittdauer, Zyklus, Spannung, Strom,
+    # AhAkku")
     # "tottime": PNE Solution's (CTSPro) CSV export, "TotTime(H:M:S)" beside the step's
     # "StepTime(H:M:S)" (Korean cells' public analysis code reads these columns so)
+    # "時刻": the time of day of TOYO's raw data files, beside their date "日付" (joined into
+    # one clock: _date_beside); their "経過時間" restarts at every change of state (the public
+    # toyo-battery reader, MIT licence, says so) and is not the test time
     "time": ("time", "testtime", "totaltime", "elapsedtime", "t", "runtime", "testtimes")
-    + ("progtime", "tottime", "测试时间", "总时间", "累计时间", "zeit", "temps"),
+    + ("progtime", "tottime", "测试时间", "总时间", "累计时间", "zeit", "temps", "時刻")
+    + ("programmdauer",),
     # "u": the IEC symbol (BaSyTec and Digatron write "U[V]")
     # "workingelectrode": Admiral Squidstat names the working electrode's potential
     # "Working Electrode (V)" (its "... vs. NHE" and "Counter Electrode" columns are not it)
+    # "電圧", "電流": the Japanese spellings (TOYO's raw data files: "電圧[V]", "電流[mA]")
     "voltage": ("voltage", "ewe", "ecell", "<ewe>", "potential", "cellvoltage", "e", "v")
-    + ("volts", "u", "workingelectrode", "电压", "spannung", "tension", "potentiel"),
-    "current": ("current", "i", "<i>", "amps", "cellcurrent", "电流", "strom", "courant"),
+    + ("volts", "u", "workingelectrode", "电压", "spannung", "tension", "potentiel", "電圧"),
+    "current": ("current", "i", "<i>", "amps", "cellcurrent", "电流", "strom", "courant")
+    + ("電流",),
     "current density": ("currentdensity", "j"),
     # "cumulativecharge": Admiral Squidstat's running charge since the start ("Cumulative
     # Charge (mAh)"); finish_table checks it against the current's integral
+    # "ahakku": Digatron's net charge of the cell ("AhAkku", negative with more discharged
+    # than charged, as RWTH's Digatron data description says)
     "capacity": ("capacity", "(q-qo)", "q", "netcapacity", "charge", "cumulativecharge")
-    + ("容量", "kapazität", "ladung", "capacité"),
+    + ("容量", "kapazität", "ladung", "capacité", "ahakku"),
     # "cyccount": BaSyTec's cycle counter ("Cyc-Count"); "totcycle": PNE's cycle count over the
     # whole test ("TotCycle"; its "CurCycle" restarts in every loop of the schedule)
+    # "サイクル"/"ｻｲｸﾙ": TOYO's cycle, in full- and half-width katakana (its raw data files
+    # write the half-width one; "総ｻｲｸﾙ", the total count, is not it)
+    # "scan": Metrohm Autolab NOVA's CV cycle ("Scan" beside "WE(1).Potential (V)" and
+    # "Index" in its text exports; a file of one scan holds "3" on every row)
     "cycle": ("cyclenumber", "cycle", "cycleindex", "cycleno", "cyclec", "cyc#", "cyccount")
-    + ("totcycle", "循环", "循环号", "循环序号"),
+    + ("totcycle", "循环", "循环号", "循环序号", "サイクル", "ｻｲｸﾙ", "zyklus", "scan"),
     # "stepno": Landt's record layer ("CycleNo", "StepNo" in its CSV and workbook exports)
     "step": ("step", "stepindex", "ns", "stepnumber", "stepno", "工步", "工步号", "工步序号")
-    + ("步次",),
+    + ("步次", "schritt"),
     "frequency": ("frequency", "freq", "f", "frequenz", "fréquence"),
     # "rez"/"imz": PyEIS writes "ReZ /Ohms", "ImZ /Ohms" ("Re Z", "Re_Z" normalise to it);
     # "z′"/"z″": the typographic primes of exports written from word processors or Origin
@@ -173,7 +190,9 @@ def _norm(stem: str) -> str:
     text = re.sub(r"^\s*we\s*\(\d+\)\s*\.", "", stem.lower().replace("{", "(").replace("}", ")"))
     text = re.sub(r"^\s*data\s*:\s*", "", text)
     text = re.sub(r"[\s_.]+", "", text).lstrip("~#%*")
-    return re.sub(r"(?<=[^\W\d_]{2})-(?=[^\W\d_]{2})", "", text)
+    text = re.sub(r"(?<=[^\W\d_]{2})-(?=[^\W\d_]{2})", "", text)
+    # a sign written as a word (ciuccislab DNN-DRT "Minus Im(Z) / mohm cm2") is the sign
+    return "-" + text[5:] if text.startswith("minus") and len(text) > 5 else text
 
 
 def _lookup(name: str, header: list[str]) -> tuple[str, str | None] | None:
@@ -364,11 +383,25 @@ def check_columns(
             "export the instrument's own file (an EC-Lab .mpt keeps the mode column that marks a "
             "rest), or add a current column of zeros."
         )
+    per_mass = [h for h in map(str, header) if _PER_MASS.search(split_header(h)[1] or "")]
+    if kind == "timeseries" and {"time", "current"}.isdisjoint(keys) and per_mass:
+        # a cycler's processed table (TOYO's 連続データ.csv: cycle, mode, state, voltage and
+        # 電気量 in mAh/g, no time or current) is a view of the record, not the record
+        rest += (
+            f" The file gives a capacity per mass ({per_mass[0]!r}) but neither time nor "
+            "current: a table the cycler's software derived from its record. Read the record "
+            "itself (TOYO: the raw data files with six-digit names, e.g. 000001, beside "
+            "連続データ.csv)."
+        )
     raise DataFormatError(
         f"{path}: {problem}. Recognised column names (case, spaces, dots and underscores "
         f"ignored; a unit in [..], (..) or after '/'): {names}. Map the columns with "
         f"{_MAPPING_EXAMPLE[kind]}.{rest}"
     )
+
+
+#: A unit per mass of material (``mAh/g``, ``Ah/kg``, ``mA h g-1``).
+_PER_MASS = re.compile(r"(?i)(?:/\s*k?g\b|\bk?g\s*-1\b|\bk?g\^-1\b)")
 
 
 #: A magnitude in decibels (``Gain in dB``, ``Magnitude (dBm)``): a frequency-response
@@ -564,6 +597,18 @@ def frame_from_columns(
         if (kind == "impedance") != (key in _IMPEDANCE_KEYS):
             continue
         what = f"{key} column {col!r}"
+        dated = _date_beside(raw, col, mapping) if key == "time" else None
+        if dated is not None:
+            joined = raw[dated].astype(str).str.strip() + " " + raw[col].astype(str).str.strip()
+            clock = clock_seconds(joined)
+            if clock is not None:
+                out[target] = clock[0]
+                notes.append(
+                    f"the time of day {col!r} read with the date {dated!r} beside it as one "
+                    f"clock ({clock[1]}), in seconds from the first row, {joined.iloc[0]} (a "
+                    "record that runs past midnight goes on counting)."
+                )
+                continue
         seconds = parse_durations(raw[col]) if key == "time" else None
         if seconds is not None:
             out[target] = seconds
@@ -844,8 +889,12 @@ def _prefer_polar_pair(
 # Landt "step_name", "StepStatus" (its CSV record layer), "Step-State", Neware "Status", Maccor
 # "Md", BaSyTec "Command") or a pair of charge and discharge counters.
 _STEP_TYPE_STEMS = {"steptype", "stepname", "steptypename", "status", "state", "type", "mode", "md"}
-_STEP_TYPE_STEMS |= {"stepstatus", "stepstate", "stepmode", "command"}
+_STEP_TYPE_STEMS |= {"stepstatus", "stepstate", "stepmode", "command", "zustand"}
 _STEP_TYPE_STEMS |= {"工步类型", "工步名称", "工步状态", "状态"}  # Neware/Landt in Chinese
+#: Step-type columns written as numbers, with what each code means (+1 charge, -1 discharge, 0
+#: rest): TOYO's raw data files write "状態" 0 rest, 1 charge, 2 discharge beside a current
+#: written unsigned (the codes of the public toyo-battery reader, MIT licence).
+_STATE_CODES = {"状態": {0: 0, 1: 1, 2: -1}}
 #: Landt's step modes, named by what is held and ending in C (charge) or D (discharge): CCC/CCD
 #: constant current, CVC/CVD constant voltage, CPC/CPD power, CRC/CRD resistance, RateC/RateD a
 #: C-rate step; R is a rest (LANDdt's work modes).
@@ -896,6 +945,38 @@ def _time_unit_from_wall_clock(
                 f"{col!r} shows ({elapsed:g} s elapsed over {values[last] - values[first]:g})."
             )
             return unit
+    return None
+
+
+#: A cell holding a date alone (``2026/01/01``, ``01.01.2026``) and one holding a time of day
+#: alone (``00:10:00``, ``9:05:30.5``).
+_DATE_ONLY = re.compile(r"\s*(?:\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4})\s*")
+_TIME_OF_DAY = re.compile(r"\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*")
+
+
+def _date_beside(
+    raw: pd.DataFrame, col: str, mapping: Mapping[str, tuple[str, str | None]]
+) -> str | None:
+    """The column of dates that goes with the time column ``col`` when ``col`` holds times of
+    day (``hh:mm:ss`` under 24 h) and another column, not mapped to a quantity, dates alone;
+    else None.
+
+    A logger that writes the date and the time of day in two columns (TOYO's raw data files:
+    ``日付`` 2026/01/01, ``時刻`` 00:10:00) gives the time only with both: the time of day alone
+    would be read as a duration since midnight and fall back to 0 at midnight.
+    """
+    if pd.api.types.is_numeric_dtype(raw[col]):
+        return None
+    times = raw[col].dropna().astype(str)
+    if times.empty or not times.head(200).str.fullmatch(_TIME_OF_DAY).all():
+        return None
+    taken = {c for c, _ in mapping.values()}
+    for other in raw.columns:
+        if other == col or other in taken or pd.api.types.is_numeric_dtype(raw[other]):
+            continue
+        dates = raw[other].dropna().astype(str)
+        if len(dates) == len(times) and dates.head(200).str.fullmatch(_DATE_ONLY).all():
+            return other
     return None
 
 
@@ -961,6 +1042,18 @@ def _direction_labels(raw: pd.DataFrame) -> tuple[np.ndarray, str] | None:
             )
             if dis.any() or chg.any():
                 return np.where(dis, -1, np.where(chg, 1, 0)), f"the step types of {col!r}"
+    for col in raw.columns:
+        codes = _STATE_CODES.get(_norm(split_header(col)[0]))
+        if codes is None or not pd.api.types.is_numeric_dtype(raw[col]):
+            continue
+        values = raw[col].to_numpy(dtype=float)
+        known = np.isin(values, list(codes)) | np.isnan(values)
+        if known.all() and np.isin(values, [k for k, v in codes.items() if v]).any():
+            labels = np.array([codes.get(int(x), 0) if np.isfinite(x) else 0 for x in values])
+            meaning = ", ".join(
+                f"{k} {('rest', 'charge', 'discharge')[v]}" for k, v in sorted(codes.items())
+            )
+            return labels, f"the state codes of {col!r} ({meaning})"
     counters = {}
     for col in raw.columns:
         sign = _COUNTER_STEMS.get(_norm(split_header(col)[0]))
@@ -1634,11 +1727,12 @@ def read_delimited(
     if names is not None:
         kwargs.update(header=None, names=names)
     try:
-        if isinstance(path, _TextInMemory):
-            return pd.read_csv(io.StringIO(path.text), **kwargs)
+        source = _table_input(path)
+        # text held in memory is read at once (it was small enough to hold); a file in chunks
+        # with progress when large
+        if not isinstance(source, Path) or progress is None or path.stat().st_size < 20e6:
+            return pd.read_csv(source, **kwargs)
         size = path.stat().st_size
-        if progress is None or size < 20e6:
-            return pd.read_csv(path, **kwargs)
         parts = []
         with open(path, "rb") as fh:
             for chunk in pd.read_csv(fh, chunksize=500_000, **kwargs):
@@ -1724,7 +1818,8 @@ def _read_text(
         names = _names_above(preamble, sep, _first_row(path, sep, skip, encoding), notes)
         if names is None and not columns:
             return _read_headerless(path, sep, skip, decimal, area_m2, notes)
-    units = None if names is not None else _units_row(path, sep, skip, encoding)
+    units_row = None if names is not None else _units_row(path, sep, skip, encoding)
+    units, above = units_row if units_row is not None else (None, 0)
     if (
         sep == WHITESPACE
         and names is None
@@ -1736,7 +1831,7 @@ def _read_text(
         raw = read_delimited(
             path,
             sep=sep,
-            skiprows=skip - (units is not None),
+            skiprows=skip - above,
             decimal=decimal,
             encoding=encoding,
             progress=progress,
@@ -1746,17 +1841,19 @@ def _read_text(
     raw.columns = [str(c).strip() for c in raw.columns]
     raw = _without_digit_groups(raw, decimal, notes)
     if units is not None:
-        raw = _with_units_row(raw, units, notes)
+        raw = _with_units_row(raw, units, above, notes)
     elif _is_marked(list(raw.columns)) and raw.iloc[:, -1].isna().all():
         # "# f Z' Z''": the mark took the first name's place and the names sit one column to
         # the left of their numbers (pandas fills the last column with nothing)
         raw = raw.iloc[:, :-1].set_axis(list(raw.columns[1:]), axis=1)
     # a quantity the file leaves out but its header states (after the units row is read: the
-    # columns are then numbers in the units of their names)
-    raw = _time_from_scan_rate(raw, preamble, columns, path, notes)
-    raw = _time_between_rounded_stamps(raw, preamble, columns, path, notes)
-    raw = _voltage_from_held_potential(raw, preamble, columns, path, notes)
-    raw, signed_current = _current_from_segments(raw, preamble, columns, path, notes)
+    # columns are then numbers in the units of their names); the header is parsed once and
+    # each step below reads what it needs from it
+    header = _TextHeader.parse(preamble, path)
+    raw = _time_from_scan_rate(raw, header, columns, path, notes)
+    raw = _time_between_rounded_stamps(raw, header, columns, path, notes)
+    raw = _voltage_from_held_potential(raw, header, columns, path, notes)
+    raw, signed_current = _current_from_segments(raw, header, columns, path, notes)
     raw = _drop_point_count(raw, path, notes)
     raw = _drop_end_marker(raw, notes)
     columns = _ixdat_columns(list(raw.columns), preamble, columns, notes)
@@ -2354,22 +2451,40 @@ def _is_unit(text: str) -> bool:
     return True
 
 
-def _units_row(path: Path, sep: str, skip: int, encoding: str) -> list[str] | None:
-    """The units of a table whose header is two lines, the names over their units.
+#: Most lines between a table's names and its units row that repeat one value in every cell.
+_MAX_FILLER_LINES = 3
+
+
+def _is_filler(fields: list[str]) -> bool:
+    """True for a line of two or more cells that all hold one value (``1ch,1ch,1ch``, ``-,-,-``):
+    no names (a header never names two columns alike) and no data row."""
+    cells = [x.strip() for x in fields]
+    return len(cells) >= 2 and bool(cells[0]) and len(set(cells)) == 1
+
+
+def _units_row(path: Path, sep: str, skip: int, encoding: str) -> tuple[list[str], int] | None:
+    """The units of a table whose header is two lines, the names over their units, and how many
+    lines above the units the names are (1, or more past filler lines); None for another
+    header.
 
     Gamry's tables (``Pt Time Freq Zreal ...`` over ``# s Hz ohm ...``), Digatron's
     (``Voltage,Current`` over ``[V],[A]``) and Origin-style exports put each column's unit on
     the line below its name (in brackets or not); the sniffer finds the units line
     as the header (it is the line right above the numbers). It is one when every field is a unit
     or a "no unit" mark (``#``), two or more are units, and the line above has as many fields,
-    not all of them units (pint reads "t" or "Pt" as units, never "Time" or "Freq").
+    not all of them units (pint reads "t" or "Pt" as units, never "Time" or "Freq"). Lines that
+    repeat one value in every cell between the names and the units are passed over: TOYO's
+    ``連続データ.csv`` writes its channel (``1ch`` in every column) and a line of ``-`` there
+    (the layout the public toyo-battery reader, MIT licence, reads).
     """
     if skip < 1:
         return None
     with _open_text(path, encoding) as fh:
-        for _ in range(skip - 1):
-            fh.readline()
-        names, units = _fields(fh.readline(), sep), _fields(fh.readline(), sep)
+        lines = [_fields(fh.readline(), sep) for _ in range(skip + 1)]
+    units, above = lines[skip], 1
+    while above <= _MAX_FILLER_LINES and skip - above > 0 and _is_filler(lines[skip - above]):
+        above += 1
+    names = lines[skip - above]
     if len(names) != len(units) or len(units) < 2:
         return None
     # units in brackets ("[V]", "(A)"; Digatron writes ",,,[V],[A],[C],[Ah]" under its names)
@@ -2383,16 +2498,19 @@ def _units_row(path: Path, sep: str, skip: int, encoding: str) -> list[str] | No
         return None
     if _is_data_row(names) or all(_is_unit(n) for n in names if n.strip()):
         return None
-    return [u.strip() for u in units]
+    return [u.strip() for u in units], above
 
 
-def _with_units_row(raw: pd.DataFrame, units: list[str], notes: list[str]) -> pd.DataFrame:
-    """``raw`` read with the names line as header: drop its first row (the units) and write each
-    unit into its column's name (``Freq`` + ``Hz`` -> ``Freq [Hz]``)."""
+def _with_units_row(
+    raw: pd.DataFrame, units: list[str], above: int, notes: list[str]
+) -> pd.DataFrame:
+    """``raw`` read with the names line as header: drop its first ``above`` rows (the units and
+    any filler lines above them) and write each unit into its column's name (``Freq`` + ``Hz``
+    -> ``Freq [Hz]``)."""
     named = [
         f"{c} [{u}]" if u not in _NO_UNIT else c for c, u in zip(raw.columns, units, strict=False)
     ]
-    raw = raw.iloc[1:].reset_index(drop=True)
+    raw = raw.iloc[above:].reset_index(drop=True)
     raw.columns = named + list(raw.columns[len(named) :])
     notes.append("the line below the column names gives their units; read with them.")
     return raw
@@ -2526,7 +2644,7 @@ def _si_values(
 
 def _time_from_scan_rate(
     raw: pd.DataFrame,
-    preamble: list[str],
+    header: _TextHeader,
     columns: Mapping[str, str] | None,
     path: Path,
     notes: list[str],
@@ -2539,25 +2657,20 @@ def _time_from_scan_rate(
     writes; the quiet time before the sweep is not part of the record). Noted.
     """
     found = _mapped_without(raw, columns, path, "time", ("voltage", "current"))
-    if found is None:
+    if found is None or header.scan_rate is None:
         return raw
-    for line in preamble:
-        match = _SCAN_RATE.match(line.rstrip("\r\n"))
-        if match is None:
-            continue
-        unit = match["u1"] or match["u2"] or "V/s"
-        rate = float(match["value"]) * unit_factor(unit, "V/s", what="scan rate", path=path)
-        if not rate > 0:
-            return raw
-        e_si = _si_values(raw, found, "voltage", "V", path)
-        steps = np.abs(np.diff(np.nan_to_num(e_si, nan=0.0)))
-        time = np.r_[0.0, np.cumsum(steps)] / rate
-        notes.append(
-            f"no time column: time = potential travelled / scan rate, from the header's "
-            f"{line.strip()!r} (a linear sweep; the quiet time before it is not recorded)."
-        )
-        return raw.assign(**{"Time [s]": time})
-    return raw
+    value, unit, line = header.scan_rate
+    rate = value * unit_factor(unit, "V/s", what="scan rate", path=path)
+    if not rate > 0:
+        return raw
+    e_si = _si_values(raw, found, "voltage", "V", path)
+    steps = np.abs(np.diff(np.nan_to_num(e_si, nan=0.0)))
+    time = np.r_[0.0, np.cumsum(steps)] / rate
+    notes.append(
+        f"no time column: time = potential travelled / scan rate, from the header's "
+        f"{line!r} (a linear sweep; the quiet time before it is not recorded)."
+    )
+    return raw.assign(**{"Time [s]": time})
 
 
 #: Header keys of a sampling interval in time units (CH Instruments: ``Sample Interval (s)`` of
@@ -2571,7 +2684,7 @@ _SAMPLING_TOLERANCE = 0.02
 
 def _time_between_rounded_stamps(
     raw: pd.DataFrame,
-    preamble: list[str],
+    header: _TextHeader,
     columns: Mapping[str, str] | None,
     path: Path,
     notes: list[str],
@@ -2588,15 +2701,7 @@ def _time_between_rounded_stamps(
     index (the rows are evenly sampled: the header's interval, which the mean step must
     match). A column without repeated stamps is kept. Noted, with the largest move.
     """
-    setting = _chi_settings(preamble)
-    interval = None
-    for key in _SAMPLING_KEYS:
-        value, unit = setting.get(key, (None, None))
-        if value is None or not _has_dimension(unit or "", "[time]"):
-            continue
-        with contextlib.suppress(ValueError, DataFormatError):
-            interval = float(value) * unit_factor(unit, "s", what=key, path=path)
-        break
+    interval = header.sampling_interval
     if interval is None or not interval > 0:
         return raw
     found = _mapped_without(raw, columns, path, None, ("time",))
@@ -2653,7 +2758,7 @@ _CHI_MOVING_POTENTIAL = ("high e", "low e", "final e", "scan rate", "step e", "i
 
 def _voltage_from_held_potential(
     raw: pd.DataFrame,
-    preamble: list[str],
+    header: _TextHeader,
     columns: Mapping[str, str] | None,
     path: Path,
     notes: list[str],
@@ -2671,14 +2776,9 @@ def _voltage_from_held_potential(
     found = _mapped_without(raw, columns, path, "voltage", ("time", "current"))
     if found is None:
         return raw
-    setting = _chi_settings(preamble)
-    if "init e" not in setting or any(k in setting for k in _CHI_MOVING_POTENTIAL):
+    if any(k in header.settings for k in _CHI_MOVING_POTENTIAL):
         return raw
-    value, unit = setting["init e"]
-    try:
-        held = float(value) * unit_factor(unit or "V", "V", what="Init E", path=path)
-    except (ValueError, DataFormatError):
-        return raw
+    held = header.number("init e", "V")
     if not np.isfinite(held):
         return raw
     notes.append(
@@ -2699,19 +2799,75 @@ _CHI_SETTING = re.compile(
 _LIMIT_TOLERANCE_V = 1e-3
 
 
-def _chi_settings(preamble: list[str]) -> dict[str, tuple[str, str | None]]:
-    """A CH Instruments header's ``Key (unit) = value`` lines: lower-case key -> (value, unit)."""
-    settings = {}
-    for line in preamble:
-        m = _CHI_SETTING.match(line.rstrip("\r\n"))
-        if m:
-            settings[m["key"].strip().lower()] = (m["value"], m["unit"])
-    return settings
+@dataclass(frozen=True)
+class _TextHeader:
+    """The lines above a text table, parsed once for the quantities a header may state that
+    the table leaves out (read by :func:`_time_from_scan_rate`,
+    :func:`_time_between_rounded_stamps`, :func:`_voltage_from_held_potential` and
+    :func:`_current_from_segments`, one after the other).
+
+    Attributes
+    ----------
+    settings : dict
+        CH Instruments' ``Key (unit) = value`` lines (``Anodic Current (A) = 0.025``): lower-case
+        key -> (value as written, unit or None).
+    scan_rate : tuple of (float, str, str) or None
+        The first scan rate a line states (CHI ``Scan Rate (V/s) = 0.1``, BASi ``Scan Rate :
+        50 mV/s``): its value as written, its unit (V/s where none is given) and the line,
+        stripped; None without one. Converted where it is used: a unit that cannot be read
+        is refused only for a table that needs the scan rate.
+    sampling_interval : float or None
+        The sampling interval [s] stated in a time unit (CHI ``Sample Interval (s)`` of an i-t
+        curve, ``Data Storage Interval (s)`` of a chronopotentiometry); None without one.
+    path : pathlib.Path
+        The file, for the messages of a unit that cannot be converted.
+    """
+
+    settings: dict[str, tuple[str, str | None]]
+    scan_rate: tuple[float, str, str] | None
+    sampling_interval: float | None
+    path: Path
+
+    @classmethod
+    def parse(cls, preamble: list[str], path: Path) -> _TextHeader:
+        """The header of the lines ``preamble`` (those above the column names) of ``path``."""
+        settings: dict[str, tuple[str, str | None]] = {}
+        scan_rate = None
+        for line in preamble:
+            text = line.rstrip("\r\n")
+            m = _CHI_SETTING.match(text)
+            if m:
+                settings[m["key"].strip().lower()] = (m["value"], m["unit"])
+            rate = _SCAN_RATE.match(text)
+            if rate is not None and scan_rate is None:
+                unit = rate["u1"] or rate["u2"] or "V/s"
+                scan_rate = (float(rate["value"]), unit, text.strip())
+        interval = None
+        for key in _SAMPLING_KEYS:
+            value, unit = settings.get(key, (None, None))
+            if value is None or not _has_dimension(unit or "", "[time]"):
+                continue
+            with contextlib.suppress(ValueError, DataFormatError):
+                interval = float(value) * unit_factor(unit, "s", what=key, path=path)
+            break
+        return cls(settings, scan_rate, interval, path)
+
+    def number(self, key: str, si: str, default: float = float("nan")) -> float:
+        """The setting ``key`` in the SI unit ``si`` (signed as written; a value without a unit
+        is taken in ``si``); ``default`` where the header has no such line, NaN where its value
+        is no number or its unit not one of ``si``'s dimension."""
+        if key not in self.settings:
+            return default
+        value, unit = self.settings[key]
+        try:
+            return float(value) * unit_factor(unit or si, si, what=key, path=self.path)
+        except (ValueError, DataFormatError):
+            return float("nan")
 
 
 def _current_from_segments(
     raw: pd.DataFrame,
-    preamble: list[str],
+    header: _TextHeader,
     columns: Mapping[str, str] | None,
     path: Path,
     notes: list[str],
@@ -2731,21 +2887,10 @@ def _current_from_segments(
     found = _mapped_without(raw, columns, path, "current", ("time", "voltage"))
     if found is None:
         return raw, None
-    setting = _chi_settings(preamble)
+    setting, number = header.settings, header.number
     keys = ("anodic current", "cathodic current", "anodic time", "cathodic time", "init p/n")
     if not all(k in setting for k in keys):
         return raw, None
-
-    def number(key: str, si: str, default: float = float("nan")) -> float:
-        """The setting ``key`` in the SI unit ``si`` (signed as written), else ``default``."""
-        if key not in setting:
-            return default
-        value, unit = setting[key]
-        try:
-            return float(value) * unit_factor(unit or si, si, what=key, path=path)
-        except (ValueError, DataFormatError):
-            return float("nan")
-
     amps = {1: abs(number("anodic current", "A")), -1: abs(number("cathodic current", "A"))}
     span = {1: number("anodic time", "s"), -1: number("cathodic time", "s")}
     limit = {1: number("high e limit", "V", np.inf), -1: number("low e limit", "V", -np.inf)}
@@ -2853,6 +2998,30 @@ def _above(skip: int, width: int) -> str:
     )
 
 
+def _frequency_last(raw: pd.DataFrame) -> bool:
+    """Whether a headerless 3-column table has its frequency sweep last, not first.
+
+    An impedance analyser steps its frequency by a fixed ratio (so many points per decade): a
+    sweep's logarithm advances in near-equal steps over a decade or more. A resistance can be
+    positive over a decade too (Z' of an RC network falls monotonically with frequency), but
+    not in equal logarithmic steps. Several spectra in one file restart the sweep: then neither
+    column qualifies and nothing is decided here.
+    """
+
+    def sweep(k: int) -> bool:
+        a = pd.to_numeric(raw[k], errors="coerce").to_numpy(dtype=float)
+        if len(a) < 5 or not np.all(a > 0) or np.max(a) < 10 * np.min(a):
+            return False
+        step = np.diff(np.log10(a))
+        typical = float(np.median(step))
+        # 90 % of the steps within 20 % of the typical one: a sweep of 5-20 points a decade
+        # with the odd range change, not a resistance
+        near = np.abs(step - typical) <= 0.2 * abs(typical)
+        return typical != 0 and float(np.mean(near)) >= 0.9
+
+    return sweep(2) and not sweep(0)
+
+
 def _read_headerless(
     path: Path, sep: str, skip: int, decimal: str, area_m2: float | None, notes: list[str]
 ) -> Measurement:
@@ -2886,6 +3055,15 @@ def _read_headerless(
             "only impedance.py's layout f, Z', Z'' (a first column of positive frequencies over "
             "a decade or more), and this table is not that. Add a header line with units, e.g. "
             "'Time [s],Voltage [V],Current [A]', or check that the header is on one line."
+        )
+    if raw.shape[1] == 3 and _frequency_last(raw):
+        raise DataFormatError(
+            f"{path}: a table of 3 columns of numbers without a header (from line {skip + 1}) "
+            "whose third column, not its first, is a frequency sweep (positive, over a decade "
+            "or more, in equal logarithmic steps; the first is not): the layout "
+            "Z', Z'', f of EIS Spectrum Analyser files, whose sign of Z'' is not stated. Add "
+            "a header line naming the columns with units, e.g. 'Z_re [Ohm],Z_im [Ohm],"
+            "Frequency [Hz]' ('-Z_im [Ohm]' if the column holds -Z'')."
         )
     clock = _clock_not_sweep(raw)
     if clock is not None:

@@ -201,8 +201,9 @@ class XPSFit:
         #: Sentences on how the model was built (components added by :func:`fit_states`).
         self.notes_: list[str] = []
         #: Names of single lines :func:`fit_states` put in a spin-orbit region where a partner
-        #: would lie inside the window and none fits: lines of another level (S 2s in Mo 3d),
-        #: to be left out of the level's area.
+        #: would lie inside the window and none fits, or where ``species.toml`` puts a line of
+        #: another level of the element (W 5p3/2 in W 4f): lines of another level (S 2s in
+        #: Mo 3d), to be left out of the level's area.
         self.other_lines_: list[str] = []
 
     def _background(self, x, y):
@@ -277,9 +278,13 @@ class XPSFit:
         bg = self._background(x, y)
         net = y - bg
         # Poisson-shaped weights (noise ~ sqrt(intensity)), scaled by the point-to-point noise
-        # (second differences remove the smooth signal: var(d2) = 6 var(noise))
+        # (second differences remove the smooth signal: var(d2) = 6 var(noise)). The weights'
+        # floor is 1e-3 of the largest intensity, as in fit_quality: a background-subtracted
+        # reference padded with zeros (xpsdeeplearning's Ti references) gave its zero points an
+        # almost infinite weight, and the fit put every line at zero area.
         noise = max(float(np.std(np.diff(y, 2))) / np.sqrt(6.0), 1e-9 * float(np.max(np.abs(y))))
-        sigma = noise * np.sqrt(np.maximum(np.abs(y), 1e-12) / max(np.mean(np.abs(y)), 1e-30))
+        floor = 1e-3 * float(np.max(np.abs(y)))
+        sigma = noise * np.sqrt(np.maximum(np.abs(y), floor) / max(np.mean(np.abs(y)), 1e-30))
         params = lmfit.Parameters()
         span = float(np.trapezoid(np.clip(net, 0, None), x))
         for p in self.peaks:
@@ -1135,6 +1140,19 @@ def _acceptable(trial: XPSFit, current: XPSFit, new: Peak) -> bool:
     return True
 
 
+def _within_span(trial: XPSFit, new: Peak, span: float | None) -> bool:
+    """Whether the doublet ``new`` lies within ``span`` [eV] of the strongest other doublet of
+    ``trial`` (True when there is no span or no other doublet): two states of one level lie no
+    further apart than the level's lowest and highest states (see
+    :func:`~solidna.analysis.xps.species.state_span_eV`)."""
+    others = [p for p in trial.peaks if p.splitting_eV is not None and p.name != new.name]
+    if span is None or not others:
+        return True
+    main = max(others, key=lambda p: trial.params_[f"{_pname(p.name)}_area"])
+    at = trial.params_[f"{_pname(new.name)}_center"]
+    return abs(at - trial.params_[f"{_pname(main.name)}_center"]) <= span
+
+
 @fill_doc
 def fit_states(
     energy_eV,
@@ -1155,6 +1173,10 @@ def fit_states(
     1. a start doublet is made a single line when that lowers the BIC by
        :data:`BIC_MIN_DECREASE` + :data:`SINGLET_BIC_MARGIN` (its partner position holds another
        state's line: S 2s beside Mo 3d5/2 in MoS2);
+       a line of another level of the same element that ``species.toml`` ``[[companions]]``
+       puts inside the window (W 5p3/2 in W 4f) is tried at its offset from the strongest
+       doublet and kept when the BIC falls by :data:`BIC_MIN_DECREASE`; it is no state
+       (not counted in ``max_states``) and is listed in ``other_lines_``;
     2. at each step a matched-filter scan of the residual (:func:`_screen`) gives up to
        :data:`STATE_CANDIDATES` places for a doublet of the level (split and area ratio of
        ``species.toml``, both held) and one for a single line; each is fitted with every
@@ -1163,7 +1185,9 @@ def fit_states(
        ("very strong" evidence, Kass & Raftery 1995); a single line in a spin-orbit region
        needs :data:`SINGLET_BIC_MARGIN` more, over the fit before and over the best doublet.
        A candidate whose lines merge with another component's, sit at a bound or leave an
-       area the data do not fix is refused (:func:`_acceptable`);
+       area the data do not fix is refused (:func:`_acceptable`), and so is a doublet further
+       from the strongest other doublet than the level's states lie apart in ``species.toml``
+       (:func:`~solidna.analysis.xps.species.state_span_eV`: a line of another level);
     4. the search stops when no candidate qualifies or at ``max_states`` components. Each
        added component (position, FWHM, share of the area, BIC and reduced chi-square before
        and after) and the reason for stopping are in the result's ``notes_``.
@@ -1203,7 +1227,7 @@ def fit_states(
     import warnings
     from dataclasses import replace
 
-    from solidna.analysis.xps.species import doublet_of
+    from solidna.analysis.xps.species import companions_of, doublet_of, state_span_eV
 
     if int(max_states) < 1:
         raise InvalidOptionError(f"max_states must be at least 1; got {max_states}.")
@@ -1251,8 +1275,55 @@ def fit_states(
                 )
                 current = trial
                 other.append(p.name)
+    # lines of another level of the same element inside the window (W 5p3/2 in W 4f): tried
+    # where the physics puts them, beside the strongest doublet, before the screen of the
+    # residual below, which took the W 5p3/2 line of the shared Kratos W 4f region (cut at
+    # 45 eV) for a W 4f doublet at 39.4 eV and counted it in the W 4f area. They do not count
+    # as states and are left out of the level's area
+    companions: list[str] = []
+    paired = [p for p in current.peaks if p.splitting_eV is not None]
+    if doublet is not None and paired:
+        main = max(paired, key=lambda p: current.params_[f"{_pname(p.name)}_area"])
+        main_at = float(current.params_[f"{_pname(main.name)}_center"])
+        start = _restart(current)
+        extra = []
+        for comp in companions_of(level):
+            c = main_at + comp.offset_eV
+            if x[0] + 0.5 * comp.fwhm_eV <= c <= high - 0.5 * comp.fwhm_eV:
+                name = _named(start + [new for _, new in extra], comp.line)
+                extra.append((comp, Peak(name, c, comp.fwhm_eV)))
+        # all together first (one such line alone may not lower the BIC while the other
+        # misses), then each alone
+        for group in [extra] + ([[e] for e in extra] if len(extra) > 1 else []):
+            if not group:
+                continue
+            now = _restart(current)
+            if any(any(q.name == new.name for q in now) for _, new in group):
+                continue
+            trial = run(
+                sorted([*now, *(new for _, new in group)], key=lambda p: p.center_eV),
+                max_nfev=TRIAL_NFEV,
+            )
+            if trial.bic_ > current.bic_ - BIC_MIN_DECREASE or not all(
+                _acceptable(trial, current, new) for _, new in group
+            ):
+                continue
+            for comp, new in group:
+                k = _pname(new.name)
+                notes.append(
+                    f"line {new.name!r} of another level of the element (expected "
+                    f"{comp.offset_eV:g} eV above the first line of the strongest "
+                    f"{doublet.level} doublet; {comp.source}) added at "
+                    f"{trial.params_[f'{k}_center']:.2f} eV, FWHM "
+                    f"{trial.params_[f'{k}_fwhm']:.2f} eV, left out of the {doublet.level} area"
+                )
+                other.append(new.name)
+                companions.append(new.name)
+            notes[-1] += f"; BIC {current.bic_:.1f} -> {trial.bic_:.1f}"
+            current = trial
     ratio_ = doublet.area_ratio if doublet is not None else None
-    while len(current.peaks) < max_states:
+    span = state_span_eV(level)
+    while len(current.peaks) - len(companions) < max_states:
         start = _restart(current)
         fwhms = [p.fwhm_eV for p in start]
         width = float(np.clip(np.median(fwhms), *PHYSICAL_FWHM_EV))
@@ -1269,7 +1340,11 @@ def fit_states(
                     area_ratio=ratio_,
                 )
                 trial = run(sorted([*start, new], key=lambda p: p.center_eV), max_nfev=TRIAL_NFEV)
-                if _acceptable(trial, current, new) and (best is None or trial.bic_ < best[0]):
+                if (
+                    _acceptable(trial, current, new)
+                    and _within_span(trial, new, span)
+                    and (best is None or trial.bic_ < best[0])
+                ):
                     best = (trial.bic_, trial, new, False)
         for c in _screen(current, width, 0.5 * width, None, None)[:1]:
             new = Peak(_named(start, f"{c:.1f} eV"), c, width)

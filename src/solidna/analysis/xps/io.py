@@ -42,7 +42,8 @@ SPECS Prodigy ``.xy`` with "Separate Channel Data"
     The detector channels of a scan (one table each) are summed into the scan's spectrum; a
     ``FixedEnergies`` region (counts against a point index) and an "External Channel Data"
     table (a sensor logged during the scan, e.g. a temperature in K) are set aside. A Scienta
-    SES 2-D region (``Dimension 2``: one column per slice) is summed over its slices.
+    SES 2-D region (``Dimension 2``: one column per slice) is summed over its slices; a 3-D
+    region (``Dimension 3``, one ``[Data n:k]`` block per value) gives one spectrum per value.
 Native binaries (SPECS ``.sle`` SQLite, SpecsLab 2 XML, Igor ``.ibw``/``.pxt``, Thermo ``.vgd``)
     Refused, naming the format and the export to make. VAMAS blocks that are not photoemission
     (``AES diff``, ``ISS``, ...) are set aside, or refused when no XPS/UPS block is left.
@@ -305,12 +306,73 @@ def read_vamas(path: str | os.PathLike[str]) -> list[XPSSpectrum]:
         )
     if not spectra:
         raise DataFormatError(f"{p}: the VAMAS file holds no blocks.")
+    _orient_by_the_fermi_level(spectra)
     for s in spectra:
         if aside:
             s.metadata.setdefault("notes", []).append(
                 "blocks set aside, not photoemission spectra: " + "; ".join(aside)
             )
     return spectra
+
+
+#: Binding energy [eV] below which a survey is clear of the Fermi edge (its width is the
+#: analyser's resolution, < 1 eV, plus kT): no photoelectron comes from there, so the count rate
+#: is the spectrum's floor (dark counts, scattered electrons).
+FERMI_CLEARANCE_EV = -2.0
+#: Count rate above the Fermi level, in multiples of the spectrum's floor (its 1st percentile),
+#: beyond which a survey's intensities run opposite to the axis its block declares. Correct
+#: surveys sit at 1.0-1.6x (pynxtools-xps regular.vms; LG4X's Kratos 0-150W.vms); matkrin/vamas'
+#: xps_eis.vms reads 24x as declared and 1.5x reversed, and reversed its C 1s falls at 284.8 eV,
+#: O 1s at 530.8 eV and Mo 3d at 232.5 eV (a consistent MoO3 sample; as declared no core line
+#: of any element matched its peaks).
+FERMI_FLOOR_FACTOR = 3.0
+
+
+def _floor_ratio(s: XPSSpectrum, y: np.ndarray) -> float:
+    """Mean count rate above the Fermi level over the spectrum's floor [-]."""
+    above = s.binding_energy_eV < FERMI_CLEARANCE_EV
+    floor = max(float(np.percentile(y, 1)), 1e-12)
+    return float(np.mean(y[above])) / floor
+
+
+def _orient_by_the_fermi_level(spectra: list[XPSSpectrum]) -> None:
+    """Reverse the intensities of blocks written opposite to their declared energy axis.
+
+    A REGULAR block gives its axis as a start and a step; a writer that gets the step's sign
+    wrong (or writes the start of the other end) puts every intensity at the mirror energy. No
+    single region shows this for sure, but a survey that reaches past the Fermi level does:
+    there the count rate is the floor. A survey above :data:`FERMI_FLOOR_FACTOR` times its floor
+    there, and below it when reversed, is read reversed, and so is every block of the file with
+    the same axis label and step sign (one writer, one convention); each says so in its notes.
+    """
+    for survey in spectra:
+        meta = survey.metadata
+        be, y = survey.binding_energy_eV, survey.intensity_cps
+        if "x step" not in meta or be[0] >= FERMI_CLEARANCE_EV or be[-1] - be[0] < 100.0:
+            continue
+        as_read, reversed_ = _floor_ratio(survey, y), _floor_ratio(survey, y[::-1])
+        if as_read <= FERMI_FLOOR_FACTOR or reversed_ > FERMI_FLOOR_FACTOR:
+            continue
+        convention = (meta["energy axis"], np.sign(meta["x step"]))
+        for s in spectra:
+            if (
+                "x step" in s.metadata
+                and (
+                    s.metadata["energy axis"],
+                    np.sign(s.metadata["x step"]),
+                )
+                == convention
+            ):
+                s.intensity_cps = s.intensity_cps[::-1].copy()
+                s.metadata.setdefault("notes", []).append(
+                    f"read with the intensities reversed: the file's survey ({survey.label}) "
+                    f"gives {as_read:.1f}x its floor count rate above the Fermi level (binding "
+                    f"energy < {FERMI_CLEARANCE_EV:g} eV, where no photoelectron comes from) as "
+                    f"declared ({meta['energy axis']}, step {meta['x step']:g}) and "
+                    f"{reversed_:.1f}x reversed; every block with that axis and step sign is "
+                    "read reversed."
+                )
+        return
 
 
 #: ISO 14976 techniques that are not photoemission: their energy axis is not hv - binding
@@ -418,6 +480,7 @@ def _vamas_block(r: _Lines, p, b, exp_mode, scan_mode, exp_vars, n_future_block)
     if scan_mode == "REGULAR":
         x = x_start + x_step * np.arange(len(table))
         y_col, y_unit = 0, variables[0]
+        meta["x step"] = x_step
     else:
         # IRREGULAR: the abscissa is the first corresponding variable
         x_label, x_unit = variables[0]
@@ -623,6 +686,14 @@ _DIMENSION2_NAME = re.compile(r"^[#%\s]*dimension\s+2\s+name\s*=\s*(\S[^\n]*?)\s
 _DIMENSION2_SIZE = re.compile(r"^[#%\s]*dimension\s+2\s+size\s*=\s*(\d+)\s*$", re.I | re.M)
 #: Section headers (Scienta ``[Data 1]``, ``[Info 1]``) name no column.
 _SECTION = re.compile(r"^\[[^\]]*\]$")
+#: A Scienta SES region of three dimensions (energy, detector slices and a third, e.g. ``Dimension
+#: 3 name=Seq. Iteration[a.u.]`` of the "Add Dimension" run mode) writes one ``[Data n:k]``
+#: block per value k of the third dimension, each a 2-D table under nothing but that line
+#: (minespex' tests/data/scienta3D.txt). The first came out summed over its slices, each later
+#: one as a spectrum per slice, all under the region's name.
+_SCIENTA_LAYER = re.compile(r"^\[data\s+\d+\s*:\s*(\d+)\s*\]\s*$", re.I | re.M)
+_DIMENSION3_NAME = re.compile(r"^[#%\s]*dimension\s+3\s+name\s*=\s*(\S[^\n]*?)\s*$", re.I | re.M)
+_DIMENSION3_SCALE = re.compile(r"^[#%\s]*dimension\s+3\s+scale\s*=\s*(\S[^\n]*?)\s*$", re.I | re.M)
 #: A column named as the measured intensity. CasaXPS writes it beside its fit curves (components,
 #: background, envelope), once in counts and once as a rate (``Counts`` ... ``CPS``).
 _DATA_COLUMN = re.compile(
@@ -1224,10 +1295,25 @@ def _text_table(
     if channel_note:
         notes.append(channel_note)
     slices = _last((_DIMENSION2_SIZE,), own)  # the [Region n] block stands above [Data n]
+    layer = _last((_SCIENTA_LAYER,), own)
+    layer_label = None
+    if layer is not None:
+        # a [Data n:k] block of a 3-D region: the region's header stands above its first block
+        slices = _last((_DIMENSION2_SIZE,), own, before)
+        dim3 = _last((_DIMENSION3_NAME,), own, before) or "dimension 3"
+        scale = (_last((_DIMENSION3_SCALE,), own, before) or "").split()
+        k3 = int(layer)
+        value = scale[k3 - 1] if 0 < k3 <= len(scale) else str(k3)
+        layer_label = f"{dim3} {value}"
+        notes.append(
+            f"block {k3} of a 3-D region ({dim3!r}, Scienta 'Dimension 3'): read as a spectrum "
+            f"of its own, {layer_label}"
+        )
     if slices is not None and int(slices) > 1 and len(columns) == int(slices):
         # Scienta SES writes a 2-D region (energy x detector slices or angles) as one column
         # per slice; each came back as a spectrum of its own. XPS integrates over the slices.
-        dim2 = _last((_DIMENSION2_NAME,), own) or "dimension 2"
+        region_header = (own, before) if layer is not None else (own,)
+        dim2 = _last((_DIMENSION2_NAME,), *region_header) or "dimension 2"
         table = np.column_stack([table, table[:, columns].sum(axis=1)])
         names = names + [""]
         notes.append(
@@ -1282,6 +1368,8 @@ def _text_table(
             label = p.stem if len(columns) == 1 else f"{p.stem} column {k + 1}"
         if scan is not None:
             label = f"{label} scan {scan}"
+        if layer_label:
+            label = f"{label} ({layer_label})"
         column = names[k] or f"column {k + 1}"
         divisor, unit, unit_note = scales[k]
         out.append(

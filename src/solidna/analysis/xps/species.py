@@ -33,6 +33,9 @@ __all__ = [
     "level_of",
     "Doublet",
     "doublet_of",
+    "Companion",
+    "companions_of",
+    "state_span_eV",
     "assign",
     "charge_shift",
     "charge_reference",
@@ -171,6 +174,80 @@ def doublet_of(level: str | None) -> Doublet | None:
                 row["level"], float(row["splitting_eV"]), float(row["area_ratio"]), row["source"]
             )
     return None
+
+
+@dataclass(frozen=True)
+class Companion:
+    """A line of another level of the same element inside a spin-orbit region's window
+    (``species.toml`` ``[[companions]]``): it lies ``offset_eV`` [eV] above the j = l + 1/2
+    line of the region's strongest doublet, with a start FWHM of ``fwhm_eV`` [eV]."""
+
+    level: str
+    line: str
+    offset_eV: float
+    fwhm_eV: float
+    source: str
+
+
+def companions_of(level: str | None) -> list[Companion]:
+    """The lines of another level of the same element that lie inside a region of ``level``
+    (W 5p3/2 in W 4f), from ``species.toml`` ``[[companions]]``; empty when none are listed.
+
+    Parameters
+    ----------
+    level : str or None
+        The region's core level (``"W 4f"``, ``"W 4f7/2"``; spaces and case are ignored).
+
+    Returns
+    -------
+    list of Companion
+        Line name, offset [eV] from the level's j = l + 1/2 line, start FWHM [eV] and source.
+    """
+    if not level:
+        return []
+    key = _norm(level)
+    return [
+        Companion(
+            row["level"],
+            row["line"],
+            float(row["offset_eV"]),
+            float(row["fwhm_eV"]),
+            row["source"],
+        )
+        for row in _data().get("companions", [])
+        if key.startswith(_norm(row["level"]))
+    ]
+
+
+def state_span_eV(level: str | None) -> float | None:
+    """Widest distance [eV] between two chemical states of a spin-orbit level in
+    ``species.toml`` (from the lowest state's reference minus its tolerance to the highest
+    one's plus its tolerance; W 4f7/2: metal 31.4 - 0.3 to WO3 35.8 + 0.4 eV, 4.7 + 0.4 = 5.1 eV),
+    or None when the table lists fewer than two states of the level.
+
+    Two states of one element in one sample lie no further apart than its lowest (metal) and
+    highest oxidation states: a doublet further from the others is a line of another level
+    (W 5p3/2 in W 4f), not a state. A uniform charge shift moves all of them together and does
+    not change the distance (differential charging of one phase would).
+
+    Parameters
+    ----------
+    level : str or None
+        Core level (``"W 4f"``, ``"Mo 3d5/2"``; spaces and case are ignored).
+
+    Returns
+    -------
+    float or None
+        The span [eV].
+    """
+    doublet = doublet_of(level)
+    if doublet is None:
+        return None
+    key = _norm(doublet.level)
+    rows = [s for s in species_table() if _norm(s.level).startswith(key)]
+    if len(rows) < 2:
+        return None
+    return max(s.be_eV + s.tolerance_eV for s in rows) - min(s.be_eV - s.tolerance_eV for s in rows)
 
 
 def assign(position_eV: float, level: str | None = None) -> list[tuple[Species, float]]:
