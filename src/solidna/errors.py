@@ -78,7 +78,15 @@ class OutOfRangeWarning(SolidnaWarning):
 
 
 def closest_matches(value: str, allowed: Iterable[str], n: int = 3) -> list[str]:
-    """Return up to ``n`` allowed names closest to ``value`` (for 'did you mean' messages).
+    """Return up to ``n`` allowed names close to ``value`` (for 'did you mean' messages), closest
+    first; none when no name is close.
+
+    A name is close when it is a typing slip away (at most one edit - a letter added, dropped,
+    changed or two swapped - per three letters typed, case and ``_``/``-``/space ignored:
+    ``temprature``, ``cut_off``, ``crate``), or when one of the two holds the other (an
+    abbreviation or a partial name: ``temp`` for ``temperature``, ``current`` for
+    ``current_density``). difflib's similarity alone (0.4 before) took words that merely share
+    letters: ``SymmetricCell().cycle(bogus=1)`` was answered "did you mean 'progress'?".
 
     Parameters
     ----------
@@ -89,7 +97,42 @@ def closest_matches(value: str, allowed: Iterable[str], n: int = 3) -> list[str]
     n : int
         At most this many matches (default 3), closest first.
     """
-    return difflib.get_close_matches(str(value), list(allowed), n=n, cutoff=0.4)
+    typed, names = _plain(value), [str(name) for name in allowed]
+    if not names or n <= 0:
+        return []
+    # ranked by difflib's similarity (closest first), then kept only if close
+    ranked = difflib.get_close_matches(str(value), names, n=len(names), cutoff=0)
+    close = []
+    for name in ranked:
+        plain = _plain(name)
+        shorter, longer = sorted((typed, plain), key=len)
+        if len(shorter) >= 3 and shorter in longer:
+            close.append(name)
+        elif _edits(typed, plain) <= max(1, len(typed) // 3):
+            close.append(name)
+    return close[:n]
+
+
+def _plain(name: object) -> str:
+    """``name`` as compared by :func:`closest_matches`: lower case, no ``_``, ``-`` or spaces."""
+    return "".join(ch for ch in str(name).lower() if ch not in "_- ")
+
+
+def _edits(a: str, b: str) -> int:
+    """Edits (insertion, deletion, substitution, swap of two neighbours) turning ``a`` into
+    ``b`` (optimal string alignment distance)."""
+    if abs(len(a) - len(b)) > max(len(a), len(b)) // 2 + 1:  # far apart: no need to count
+        return max(len(a), len(b))
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], previous2[j - 2] + 1)
+        previous2, previous = previous, row
+    return previous[-1]
 
 
 def check_choice(name: str, value: str, allowed: Iterable[str]) -> str:

@@ -168,7 +168,7 @@ def test_user_errors(tmp_path):
         analyze([path], "symetric", tmp_path / "o2")
     with pytest.raises(DataFormatError, match="no such file"):
         analyze([tmp_path / "none.csv"], "symmetric", tmp_path / "o3")
-    with pytest.raises(InvalidOptionError, match="one value for all 1 files or one per file"):
+    with pytest.raises(InvalidOptionError, match="give one value for the one file; got 2"):
         analyze([path], "symmetric", tmp_path / "o4", area=["1 cm2", "2 cm2"])
     with pytest.raises(InvalidOptionError, match="forecast applies to kind symmetric only"):
         analyze([MACCOR], "nvp", tmp_path / "o5", forecast="100 h")

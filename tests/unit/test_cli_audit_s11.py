@@ -187,7 +187,7 @@ def test_a_per_file_count_error_names_the_option(tmp_path) -> None:
     result = run(
         "analyze", str(data), "--kind", "eis", "--area", "1 cm2", "--area", "2 cm2", "--out", out
     )
-    refused(result, "--area: give one value for all")
+    refused(result, "--area: give one value for the one file; got 2")
 
 
 def test_a_keyword_in_an_error_is_the_option(tmp_path) -> None:

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from solidna._docstrings import fill_doc
+
 # real_number lives in solidna.errors (one check of a number for every layer); re-exported for
 # the analysis modules that import their checks from here
 from solidna.errors import DataFormatError, OutOfRangeError, real_number
@@ -44,6 +46,7 @@ MAX_CELL_VOLTAGE_V: float = 20.0
 MAX_RECORD_VOLTAGE_V: float = 100.0
 
 
+@fill_doc
 def as_real_1d(name: str, values, min_points: int = 1, allow_scalar: bool = False) -> np.ndarray:
     """Return ``values`` as a finite 1-D float array, or raise :class:`DataFormatError`.
 
@@ -51,8 +54,7 @@ def as_real_1d(name: str, values, min_points: int = 1, allow_scalar: bool = Fals
 
     Parameters
     ----------
-    name : str
-        Name of the input, used in error messages.
+    %(argument_name)s
     values : array_like of float
         The values to check, in whatever unit the caller uses (unchanged).
     min_points : int, optional
@@ -182,13 +184,13 @@ def check_time_order(
         raise DataFormatError(backwards(k) if kind == "backwards" else flat())
 
 
+@fill_doc
 def check_temperature_K(name: str, values) -> np.ndarray:
     """Refuse temperatures below :data:`MIN_TEMPERATURE_K` (most likely degC given as K).
 
     Parameters
     ----------
-    name : str
-        The argument's name, for the message.
+    %(argument_name)s
     values : numpy.ndarray of float
         Temperature(s) [K], already finite.
 
@@ -213,13 +215,13 @@ def check_temperature_K(name: str, values) -> np.ndarray:
     return arr
 
 
+@fill_doc
 def spectrum_pairs(name: str, spectra) -> list[tuple[object, object]]:
     """Check that ``spectra`` is a sequence of ``(frequency_Hz, impedance)`` pairs.
 
     Parameters
     ----------
-    name : str
-        The argument's name, for the message.
+    %(argument_name)s
     spectra : iterable
         One ``(frequency_Hz, impedance)`` pair per spectrum.
 
@@ -251,6 +253,7 @@ def spectrum_pairs(name: str, spectra) -> list[tuple[object, object]]:
     return [(item[0], item[1]) for item in items]
 
 
+@fill_doc
 def check_cell_voltage(
     name: str,
     voltage_V: np.ndarray,
@@ -263,8 +266,7 @@ def check_cell_voltage(
 
     Parameters
     ----------
-    name : str
-        The argument's name, for the message.
+    %(argument_name)s
     voltage_V : numpy.ndarray of float
         Cell voltage [V].
     limit_V : float, optional
@@ -300,13 +302,13 @@ def check_cell_voltage(
     return voltage_V
 
 
+@fill_doc
 def float_array(name: str, values, unit: str) -> np.ndarray:
     """``values`` as a float array of any shape (NaN kept), or :class:`DataFormatError`.
 
     Parameters
     ----------
-    name : str
-        The argument's name, for the message.
+    %(argument_name)s
     values : array_like of float
         A number or an array of numbers.
     unit : str

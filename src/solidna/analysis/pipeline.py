@@ -161,9 +161,11 @@ def _per_file(name: str, values, n: int, unit: str, what: str) -> list[float | N
         values = [values]
     values = list(values)
     if len(values) not in (1, n):
-        raise InvalidOptionError(
-            f"{name}: give one value for all {n} files or one per file; got {len(values)}."
-        )
+        # one file takes one value ("one value for all 1 files" read as a slip)
+        wanted = "one value for the one file"
+        if n > 1:
+            wanted = f"one value for all {n} files or one per file"
+        raise InvalidOptionError(f"{name}: give {wanted}; got {len(values)}.")
     maximum, why = MEASURED_MAXIMA[name]
     # temperatures are checked against absolute zero by to_si; the others must be > 0
     parsed = [

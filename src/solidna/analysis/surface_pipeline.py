@@ -641,6 +641,8 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
             reference.get(s.cycle or 0) == (name, row) for row in range(len(table))
         ]
         table["Cycle"] = s.cycle
+        # what tells repeated regions apart (an angle-resolved series, several samples)
+        table["Series"] = ", ".join(f"{k} {v}" for k, v in (s.metadata.get("series") or {}).items())
         table["Sputter time [s]"] = s.sputter_time_s
         rows += table.to_dict(orient="records")
         result["regions"][name] = {
@@ -691,10 +693,25 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
             )
         known = comp[comp["Core level"].isin(list(rsf))]
         first = known[known["Cycle"].isna() | (known["Cycle"] == known["Cycle"].min())]
-        if len(first["Core level"].unique()) >= 2:
-            areas = first.groupby("Core level")["Area [cps.eV]"].sum().to_dict()
-            result["atomic % [at.%]"] = atomic_percent(areas, rsf)
-            result["sensitivity factors"] = {lev: rsf[lev] for lev in areas} | {
+        # one composition per series: the areas of a region measured at two take-off angles
+        # (or on two samples) are two measurements, and their sum mixed them (C 36.3 / O 63.7
+        # at.% of a 0 and 70 degree series added together)
+        series = {
+            name: group.groupby("Core level")["Area [cps.eV]"].sum().to_dict()
+            for name, group in first.groupby("Series", sort=False)
+            if len(group["Core level"].unique()) >= 2
+        }
+        if len(series) == 1:
+            result["atomic % [at.%]"] = atomic_percent(next(iter(series.values())), rsf)
+        elif series:
+            result["atomic % [at.%]"] = {name: atomic_percent(a, rsf) for name, a in series.items()}
+            notes.append(
+                f"{p.name}: the regions form {len(series)} series ({'; '.join(series)}): one "
+                "atomic % each, never their sum."
+            )
+        if series:
+            levels = {lev for a in series.values() for lev in a}
+            result["sensitivity factors"] = {lev: rsf[lev] for lev in sorted(levels)} | {
                 "source": "Scofield (1976), Al K-alpha, C 1s = 1 (rsf.toml)"
                 + (", with the user's values" if opts.get("rsf") else "")
             }

@@ -514,6 +514,16 @@ def _named_profile(
 ) -> Topography:
     """A line profile from lateral positions ``x`` [m] and heights ``z`` [m] of a text table."""
     step = np.diff(x)
+    if np.ptp(x) == 0:
+        # a stylus profilometer's text export (Counter, Altitude (µm), Encoder1 (µm), Encoder2
+        # (µm), Row number) whose encoder stood still: the positions are the counter times the
+        # step its separate parameters file states ("X step distance = 0.005 mm"); this was
+        # refused as "several scans in one table"
+        raise DataFormatError(
+            f"{p}: the lateral column {names[0]!r} holds one value ({x[0]:g} m) for all "
+            f"{len(x)} points: it gives no positions (an encoder that did not move). Export the "
+            "profile with its lateral positions (e.g. a column 'x (um)' of counter times step)."
+        )
     if not (np.all(step > 0) or np.all(step < 0)):
         raise DataFormatError(
             f"{p}: the lateral positions {names[0]!r} do not run one way (a profile's x "

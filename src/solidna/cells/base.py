@@ -48,6 +48,7 @@ __all__ = [
     "cell_setup",
     "checked_progress",
     "checked_arguments",
+    "cycle_message",
     "UnknownArgumentError",
 ]
 
@@ -183,6 +184,31 @@ def checked_progress(progress: object) -> Progress | None:
         "progress=lambda message, fraction: print(message, fraction); leave it out to report "
         "nothing."
     )
+
+
+def cycle_message(period_s: float, cycles: int) -> Callable[[float], str]:
+    """``message(t)`` for the progress of a full run: ``"cycle k of n"`` at the simulated time
+    ``t`` [s] (a run solved in pieces reports it after each piece,
+    :func:`solidna.models.base.solve_schedule`).
+
+    Parameters
+    ----------
+    period_s : float
+        Duration of one cycle [s].
+    cycles : int
+        Cycles of the run [-].
+
+    Returns
+    -------
+    callable
+        ``message(t)`` for the simulated time ``t`` [s].
+    """
+
+    def message(t_s: float) -> str:
+        done = min(max(int(math.ceil(t_s / period_s - 1e-6)), 1), cycles)
+        return f"cycle {done} of {cycles}"
+
+    return message
 
 
 @fill_doc

@@ -28,6 +28,7 @@ from solidna.cells.base import (
     _styled_axes,
     checked_arguments,
     checked_progress,
+    cycle_message,
 )
 from solidna.cells.jump import (
     Block,
@@ -318,7 +319,14 @@ class NaCO2Cell(Cell):
 
     # --------------------------------------------------------------------------------------
     def _run(
-        self, step, segments, lower_V: float, upper_V: float, state, points_per_half_cycle: int = 24
+        self,
+        step,
+        segments,
+        lower_V: float,
+        upper_V: float,
+        state,
+        points_per_half_cycle: int = 24,
+        progress: Progress | None = None,
     ) -> NaCO2Result:
         from solidna.models.na_co2 import na_co2_parameter_values, solve_na_co2
 
@@ -327,6 +335,10 @@ class NaCO2Cell(Cell):
         values = na_co2_parameter_values(
             self.parameters, self.anode, st["anode interphase thickness [m]"]
         )
+        cycles = getattr(step, "cycles", None)
+        message = None
+        if cycles and segments[0].half_cycle_s:
+            message = cycle_message(2 * segments[0].half_cycle_s, cycles)
         out = solve_na_co2(
             values,
             self.anode,
@@ -335,6 +347,8 @@ class NaCO2Cell(Cell):
             upper_V,
             var_pts=self.var_pts,
             points_per_half_cycle=points_per_half_cycle,
+            progress=progress,
+            message=message,
         )
         ts = _timeseries(
             out["Time [s]"],
@@ -484,8 +498,8 @@ class NaCO2Cell(Cell):
         %(jump_tolerance)s
             Default :data:`NA_CO2_JUMP_TOLERANCE`.
         %(progress)s
-            A jumped run reports the cycles done; a resolved run is one solve, reported at its
-            start.
+            The cycles done (``"cycle 20 of 50"``) and their fraction of the run, jumped or
+            resolved in full.
 
         Returns
         -------
@@ -507,7 +521,7 @@ class NaCO2Cell(Cell):
                 step, seg, step.discharge_cutoff_V, upper, state, jump_tolerance, tic, progress
             )
         (progress or no_progress)("solving", None)
-        return self._run(step, seg, step.discharge_cutoff_V, upper, state)
+        return self._run(step, seg, step.discharge_cutoff_V, upper, state, progress=progress)
 
     def _check_cutoffs_bracket_ocv(self, lower_V: float, upper_V: float | None) -> None:
         """Refuse cut-offs that do not bracket the open-circuit voltage at the cell's

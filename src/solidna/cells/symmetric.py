@@ -12,6 +12,7 @@ The public entry point for the symmetric cell is :class:`SymmetricCell`::
 from __future__ import annotations
 
 import hashlib
+import math
 import numbers
 import threading
 import time
@@ -23,7 +24,14 @@ import numpy as np
 import pandas as pd
 
 from solidna._docstrings import fill_doc
-from solidna.cells.base import Cell, Result, _styled_axes, checked_arguments, checked_progress
+from solidna.cells.base import (
+    Cell,
+    Result,
+    _styled_axes,
+    checked_arguments,
+    checked_progress,
+    cycle_message,
+)
 from solidna.cells.jump import (
     Block,
     EnvelopeRun,
@@ -978,8 +986,9 @@ class SymmetricCell(Cell):
         %(jump_tolerance)s
             Default ``JumpTolerance()``.
         %(progress)s
-            A jumped run reports the cycles done; a resolved run is one solve, reported at its
-            start and end.
+            A run of one plating/stripping step reports the cycles done (``"cycle 20 of
+            1000"``) and their fraction of the run, jumped or resolved in full; a resolved run
+            of other steps, the hours simulated.
         """
         from solidna.models.solve import solve_current
 
@@ -996,12 +1005,15 @@ class SymmetricCell(Cell):
                 return self._run_jumped(
                     step, state, points_per_half_cycle, jump_tolerance, tic, progress=progress
                 )
-        progress = progress or no_progress
-        progress("solving", None)
+        (progress or no_progress)("solving", None)
         values = self._values(state)
         # The model is PyBaMM's convention (positive current = discharge, strips the left
         # electrode); the cell reports the working-electrode voltage phi_left - phi_right, so a
         # positive current density (stripping the left, working electrode) reads positive.
+        message = None
+        if len(steps) == 1 and isinstance(steps[0], PlatingStripping):
+            period_s = 2 * steps[0].half_cycle_s
+            message = cycle_message(period_s, math.ceil(steps[0].duration_s / period_s - 1e-9))
         out = solve_current(
             values,
             self.anode,
@@ -1009,6 +1021,8 @@ class SymmetricCell(Cell):
             variables=(WORKING_ELECTRODE_VOLTAGE, "Current density [A.m-2]", *_FACE_SALT),
             var_pts=self.var_pts,
             points_per_half_cycle=points_per_half_cycle,
+            progress=progress,
+            message=message,
         )
         ts = pd.DataFrame(
             {

@@ -71,6 +71,7 @@ section 1.2):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pybamm
 
@@ -86,6 +87,7 @@ from solidna.models.base import (
     sse_conductivity,
 )
 from solidna.models.interphase import ANODE_TYPES, GROWTH_OPTIONS, InterphaseSubmodel
+from solidna.progress import Progress
 
 __all__ = [
     "NaCO2CellModel",
@@ -560,10 +562,14 @@ def solve_na_co2(
     variables: tuple[str, ...] = ("Voltage [V]", "Current density [A.m-2]"),
     var_pts: int = 20,
     points_per_half_cycle: int = 24,
+    progress: Progress | None = None,
+    message: Callable[[float], str] | None = None,
 ) -> dict:
     """Solve the Na-CO2 cell under a current schedule (positive = discharge) until the end of the
     schedule or a voltage cut-off. Returns ``"Time [s]"``, the variables, ``"termination"`` and
-    ``"final anode thickness [m]"``.
+    ``"final anode thickness [m]"``; with ``progress``, a long run reports its progress as it
+    solves (``message(t)`` for the simulated time ``t`` [s] reached; see
+    :func:`~solidna.models.base.solve_schedule`).
 
     The record holds the end and the start of every constant-current interval, as a cycler's
     does (``switch_samples`` of :func:`~solidna.models.base.solve_schedule`), so that its
@@ -583,6 +589,8 @@ def solve_na_co2(
         "(mA/g) and the cut-offs.",
         early=EARLY_OUTPUT_FRACTIONS,
         switch_samples=True,
+        progress=progress,
+        message=message,
     )
     out["final anode thickness [m]"] = float(sol["Anode interphase thickness [m]"].entries[-1])
     return out

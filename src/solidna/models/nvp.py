@@ -1126,6 +1126,7 @@ class HalfCellSolver:
         out["SSE conductivity [S.m-1]"] = self._sse_conductivity_S_m
         return out
 
+    @fill_doc
     def run(
         self,
         steps: Sequence[CurrentStep],
@@ -1140,8 +1141,7 @@ class HalfCellSolver:
         ----------
         steps : sequence of CurrentStep
             The protocol's steps, in order.
-        points_per_step : int, optional
-            Output points per step [-].
+        %(points_per_step)s
         start : pybamm.Solution, optional
             Where to start (:meth:`start_at`); default the fresh cell at t = 0.
         progress : callable, optional

@@ -29,6 +29,7 @@ from typing import Any
 
 import pybamm
 
+from solidna._docstrings import fill_doc
 from solidna.errors import check_choice
 from solidna.parameters import ParameterSet, lu2019
 from solidna.parameters.parameter_set import unit_of
@@ -178,6 +179,7 @@ def _values(
     return link_set_entries(half_cell_parameter_values(parameters, anode), anode)
 
 
+@fill_doc
 def pybamm_parameter_values(
     cell: str = "symmetric",
     anode: str = "modified",
@@ -194,8 +196,7 @@ def pybamm_parameter_values(
         (:class:`~solidna.models.nvp.NVPHalfCellModel`).
     anode : str
         ``"modified"`` (M-Na) or ``"pristine"``.
-    parameters : ParameterSet, optional
-        Defaults to :func:`solidna.lu2019`.
+    %(parameter_set)s
     initial_thickness_m : (float, float), optional
         Symmetric cell: interphase thicknesses [m] of the left and right electrodes at t = 0
         (default: the set's initial thickness).

@@ -25,6 +25,7 @@ from solidna.materials.thermo import F, R
 from solidna.models.base import solve_schedule
 from solidna.models.symmetric import SymmetricCellModel
 from solidna.parameters import ParameterSet
+from solidna.progress import Progress
 
 __all__ = [
     "SSEConductivityFactor",
@@ -137,6 +138,7 @@ class _InterruptibleCasadiSolver(pybamm.CasadiSolver):
             raise KeyboardInterrupt
 
 
+@fill_doc
 class SSEConductivityFactor:
     """``sigma(T) / sigma(T_q)``: the SSE conductivity at the ambient temperature ``T`` relative
     to its exported value, quoted at ``T_q`` (PyBaMM function of "SSE conductivity temperature
@@ -155,8 +157,7 @@ class SSEConductivityFactor:
 
     Parameters
     ----------
-    pvdf_ratio : float
-        PVDF-HFP : SN weight ratio [-].
+    %(pvdf_ratio)s
     parameters : ParameterSet
         The set whose electrolyte laws are used.
     """
@@ -512,6 +513,8 @@ def solve_current(
     surface_form: str = "algebraic",
     rtol: float = RTOL,
     interphase_growth: str = "time",
+    progress: Progress | None = None,
+    message: Callable[[float], str] | None = None,
 ) -> dict[str, np.ndarray]:
     """Solve the symmetric cell under a current schedule (PyBaMM's conventions throughout).
 
@@ -538,6 +541,8 @@ def solve_current(
     %(rtol)s
     interphase_growth : str, optional
         ``"time"`` or ``"time and charge"``.
+    progress, message : callable, optional
+        A long run reports its progress as it solves (:func:`~solidna.models.base.solve_schedule`).
 
     Returns
     -------
@@ -555,6 +560,8 @@ def solve_current(
         pybamm.IDAKLUSolver(rtol=rtol, atol=ATOL * rtol / RTOL),
         f"The symmetric-cell solver failed ({{exc}}). Tried IDAKLU with rtol={rtol}, "
         f"atol={ATOL}; try a smaller half-cycle or check the parameter values.",
+        progress=progress,
+        message=message,
     )
     out["final state"] = (
         float(sol["Left interphase thickness [m]"].entries[-1]),

@@ -281,7 +281,9 @@ def detect_format(path: str | os.PathLike[str]) -> str:
             first = lines[0].strip()
             _refuse_companion_file(p, lines)
             # an .mpt exported without its header starts with EC-Lab's column line
-            if first in MPT_MAGICS or looks_like_mpt_columns(lines[0]):
+            # (after any blank lines: cheminfo/biologic-converter's noHeader.mpt)
+            filled = next((line for line in lines if line.strip()), "")
+            if first in MPT_MAGICS or looks_like_mpt_columns(filled):
                 fmt = "biologic-mpt"
             elif maccor_header_line(lines[:40]) is not None:
                 fmt = "maccor"

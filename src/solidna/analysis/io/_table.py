@@ -1494,6 +1494,9 @@ def net_charge_from_step_counter(frame: pd.DataFrame, notes: list[str] | None) -
 #: comes from the time column (a unit or a clock the file misstates) than from the counter.
 COUNTER_RATIO_TOLERANCE = 0.1
 COUNTER_STILL = 0.1
+#: Largest change [-] of the current over one sampling interval for the interval to be used in
+#: that check: beyond it the samples do not tell how the current went in between.
+COUNTER_STEP_FACTOR = 10.0
 
 
 def _counts_the_current(frame: pd.DataFrame, dq: np.ndarray, notes: list[str] | None) -> bool:
@@ -1515,6 +1518,16 @@ def _counts_the_current(frame: pd.DataFrame, dq: np.ndarray, notes: list[str] | 
     # samples cannot tell when in it the switch happened (integrate_current counts it all at
     # the new current, a 10 s rest sample before a 2 ms-old pulse counts 10 s), the counter can
     steady = recorded & (np.sign(i[1:]) == np.sign(i[:-1]))
+    # so is one in which the current changes more than :data:`COUNTER_STEP_FACTOR`-fold: the
+    # decay of a chronoamperometry transient between two samples a minute apart
+    # (cheminfo/biologic-converter's ca.mpt: 18.6 uA, then 0.029 uA 60 s later, while EC-Lab
+    # counts the charge every 0.1 s) is no straight line, and its trapezoid would outweigh
+    # every other interval of the record
+    small, large = (
+        np.minimum(np.abs(i[1:]), np.abs(i[:-1])),
+        np.maximum(np.abs(i[1:]), np.abs(i[:-1])),
+    )
+    steady &= large <= COUNTER_STEP_FACTOR * small
     if steady.any():
         recorded = steady
     expected = np.abs(d_int[recorded]).sum()

@@ -62,6 +62,7 @@ import numpy as np
 import pandas as pd
 
 from solidna._docstrings import fill_doc
+from solidna.analysis.cycling import rest_threshold
 from solidna.analysis.io._table import (
     CAPACITY,
     CURRENT,
@@ -84,6 +85,7 @@ from solidna.analysis.io._table import (
     unit_factor,
 )
 from solidna.analysis.io.generic import (
+    SignedCurrent,
     check_columns,
     frame_from_columns,
     map_columns,
@@ -347,6 +349,50 @@ def _cell_from_ece(raw: pd.DataFrame, metadata: dict[str, Any]) -> pd.DataFrame:
     return raw.assign(**{"Ewe-Ece/V": cell.to_numpy(dtype=float)})
 
 
+#: Agreement [V] of Ewe with (Ewe-Ece) + Ece on the rows where all three are written: the
+#: three come from one sample, written with 7 or more digits (5 uV at the rows of
+#: cheminfo/biologic-converter's ``cp.mpt``), so 1 mV tells an identity from a coincidence.
+_WE_FROM_CELL_V = 0.001
+
+
+def _fill_unwritten_we(raw: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """``raw`` with the exact zeros of the working electrode's potential that are no
+    measurement replaced by (Ewe-Ece) + Ece, said in a note.
+
+    A chronopotentiometry run with ``Record Ece`` can write ``<Ewe>/V`` as 0.0000000E+000 on
+    most rows while ``<Ece>/V`` and ``Ewe-Ece/V`` go on (cheminfo/biologic-converter's
+    ``cp.mpt``: -3.45 V for 4 rows, then 0 at a constant -100 mA, while Ewe-Ece + Ece stays at
+    -3.45 V). Read as the potential, the zeros are a 3.45 V step that never happened, and
+    the current's sign would be judged from it. The zeros are replaced only where the file
+    proves the identity Ewe = (Ewe-Ece) + Ece on its other rows (within
+    :data:`_WE_FROM_CELL_V`) and the sum is off 0 V by more than that at the zeros.
+    """
+    we = _first_with_data(raw, _WE_POTENTIAL)
+    cell = _first_with_data(raw, ("Ewe-Ece/V", "<Ewe-Ece>/V"))
+    ce = _first_with_data(raw, _CE_POTENTIAL)
+    if we is None or cell is None or ce is None:
+        return raw
+    e_we = pd.to_numeric(raw[we], errors="coerce").to_numpy(float, copy=True)
+    summed = pd.to_numeric(raw[cell], errors="coerce").to_numpy(float) + pd.to_numeric(
+        raw[ce], errors="coerce"
+    ).to_numpy(float)
+    zero = (e_we == 0) & np.isfinite(summed) & (np.abs(summed) > _WE_FROM_CELL_V)
+    written = (e_we != 0) & np.isfinite(e_we) & np.isfinite(summed)
+    if not zero.any() or written.sum() < 2:
+        return raw
+    if np.max(np.abs(e_we[written] - summed[written])) > _WE_FROM_CELL_V:
+        return raw
+    e_we[zero] = summed[zero]
+    notes.append(
+        f"{int(zero.sum())} of {len(e_we)} rows write {we!r} as exactly 0 V while "
+        f"{cell!r} + {ce!r} give {np.median(summed[zero]):.4g} V there (median): EC-Lab left the "
+        f"potential unwritten, not at 0 V (on the {int(written.sum())} rows that write all "
+        f"three, {we!r} = {cell!r} + {ce!r} within {_WE_FROM_CELL_V * 1e3:.3g} mV). Those rows "
+        f"read {we!r} as {cell!r} + {ce!r}."
+    )
+    return raw.assign(**{we: e_we})
+
+
 def _limited_by_data(raw: pd.DataFrame, we: str, cell: str) -> tuple[str, str] | None:
     """The column the technique limited, read off the ends of its current steps, or None.
 
@@ -568,6 +614,7 @@ def _to_measurement(
     columns: Mapping[str, str] | None = None,
 ) -> Measurement:
     raw = _cell_from_ece(raw, metadata)
+    raw = _fill_unwritten_we(raw, notes)
     header = [str(c) for c in raw.columns]
     full = _mapping(header)
     by_hand = _user_columns(header, columns, path, full, notes)
@@ -651,7 +698,9 @@ def _to_measurement(
             f"cell voltage 'Ewe-Ece/V' formed as {metadata['cell voltage formed as']} (the file "
             "records the counter electrode against the reference, not their difference)."
         )
-    frame, kind_found, area = frame_from_columns(sub, mapping, path, notes, area_m2=area_m2)
+    frame, kind_found, area = frame_from_columns(
+        sub, mapping, path, notes, area_m2=area_m2, signed_current=_ox_red_states_sign(sub, mapping)
+    )
     if loops is not None and CAPACITY in frame and np.unique(loops).size > 1:
         # (Q-Qo) restarts at each loop: without the running total the capacity would look like a
         # per-step counter and be integrated from the current, also across the unrecorded time
@@ -678,6 +727,44 @@ def _to_measurement(
     check_columns(mapping, raw.columns, path, have=["current"] if CURRENT in frame else [])
     table = finish_table(frame, path=path, kind="timeseries", area_m2=area, notes=notes)
     return Measurement(table, "timeseries", fmt, path, area, metadata, notes)
+
+
+#: Share [-] of the current-carrying rows whose ``ox/red`` must agree with the current's sign
+#: for the file to be taken as stating it (EC-Lab sets ox/red from the current it applied; a
+#: row at the switch of direction may lag).
+_OX_RED_AGREE = 0.9
+
+
+def _ox_red_states_sign(
+    raw: pd.DataFrame, mapping: Mapping[str, tuple[str, str | None]]
+) -> SignedCurrent | None:
+    """The current column as one whose sign the file states, when EC-Lab's ``ox/red`` column
+    (1 oxidation, 0 reduction of the working electrode) agrees with it.
+
+    EC-Lab counts the current positive when it oxidises the working electrode, as solidna
+    does, and writes the direction in ``ox/red``; where the two agree (at
+    :data:`_OX_RED_AGREE` of the rows that carry current) the sign is the file's statement,
+    not to be overruled by the voltage's course (a cathodic chronopotentiometry whose
+    potential creeps up, cheminfo/biologic-converter's ``cp.mpt``, is no discharge counted
+    positive). None otherwise: the usual checks then apply.
+    """
+    if "ox/red" not in raw or "current" not in mapping:
+        return None
+    col = mapping["current"][0]
+    i = pd.to_numeric(raw[col], errors="coerce").to_numpy(float)
+    ox = pd.to_numeric(raw["ox/red"], errors="coerce").to_numpy(float)
+    threshold = rest_threshold(np.nan_to_num(i))
+    flowing = np.isfinite(i) & (np.abs(i) > threshold) & np.isin(ox, (0.0, 1.0))
+    if not threshold > 0 or flowing.sum() < 2:
+        return None
+    agree = np.where(ox[flowing] == 1, i[flowing] > 0, i[flowing] < 0)
+    if agree.mean() < _OX_RED_AGREE:
+        return None
+    return SignedCurrent(
+        col,
+        f"EC-Lab's 'ox/red' column (1 oxidation, 0 reduction), which agrees with the sign of "
+        f"{col!r} at {agree.mean():.0%} of the rows that carry current",
+    )
 
 
 def _count_spectra(raw: pd.DataFrame, full: dict, z_rows: np.ndarray) -> int:
@@ -947,7 +1034,19 @@ def read_mpt(
         raw_head = [fh.readline() for _ in range(HEADER_COUNT_SEARCH_LINES)]
         raw_head[0] = raw_head[0].removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark
         first = raw_head[0].decode("latin-1").strip()
-        headerless = first not in MPT_MAGICS and looks_like_mpt_columns(first)
+        # blank lines before the column line of an export without its header
+        # (cheminfo/biologic-converter's noHeader.mpt starts with one)
+        blank = 0
+        while (
+            first not in MPT_MAGICS
+            and blank < len(raw_head) - 1
+            and raw_head[blank].strip() == b""
+            and raw_head[blank]
+        ):
+            blank += 1
+        headerless = first not in MPT_MAGICS and looks_like_mpt_columns(
+            raw_head[blank].decode("latin-1").strip()
+        )
         if first not in MPT_MAGICS and not headerless:
             raise DataFormatError(
                 f"{path}: not an EC-Lab text export (first line {first[:40]!r}, expected "
@@ -963,7 +1062,7 @@ def read_mpt(
             )
         # exported without its header: the column line is the only header line (EC-Lab counts
         # the column line among the header lines)
-        n_header = 1 if headerless else int(found[0].group(1))
+        n_header = blank + 1 if headerless else int(found[0].group(1))
         head_bytes = [b for b in raw_head[:n_header] if b]
         head_bytes += [fh.readline() for _ in range(max(n_header - len(raw_head), 0))]
     if n_header < (1 if headerless else 2) or len(head_bytes) < n_header or head_bytes[-1] == b"":

@@ -383,6 +383,18 @@ def check_columns(
             "export the instrument's own file (an EC-Lab .mpt keeps the mode column that marks a "
             "rest), or add a current column of zeros."
         )
+    eclab = [h for h in map(str, header) if h.strip() in _ECLAB_OWN_NAMES]
+    # (a record without its time; one with time and voltage only is the open-circuit case above)
+    if kind == "timeseries" and eclab and "time" not in keys:
+        # EC-Lab's "Export as Text" writes only the columns ticked in its dialog (rstol/
+        # eightinks-experimental's S0013_E0001_1_C06_0.txt: Ewe/V and Capacity/mA.h, no time,
+        # no current): the record itself has them
+        rest += (
+            f" The columns are named as BioLogic EC-Lab/BT-Lab writes them ({', '.join(map(repr, eclab))}): "
+            "an EC-Lab 'Export as Text' with only some columns ticked. Export it again with "
+            "time/s and I/mA (or <I>/mA) ticked, or read the run's .mpr file (or an .mpt with "
+            "all columns) instead."
+        )
     per_mass = [h for h in map(str, header) if _PER_MASS.search(split_header(h)[1] or "")]
     if kind == "timeseries" and {"time", "current"}.isdisjoint(keys) and per_mass:
         # a cycler's processed table (TOYO's 連続データ.csv: cycle, mode, state, voltage and
@@ -399,6 +411,26 @@ def check_columns(
         f"{_MAPPING_EXAMPLE[kind]}.{rest}"
     )
 
+
+#: Column names only BioLogic EC-Lab/BT-Lab write (a quantity, "/", its unit with EC-Lab's
+#: "mA.h"; the averaged ones in angle brackets), as its text exports have them.
+_ECLAB_OWN_NAMES = {
+    "Ewe/V",
+    "<Ewe>/V",
+    "Ecell/V",
+    "<Ecell>/V",
+    "Ece/V",
+    "<Ece>/V",
+    "Ewe-Ece/V",
+    "<I>/mA",
+    "control/V/mA",
+    "Capacity/mA.h",
+    "(Q-Qo)/mA.h",
+    "Q charge/discharge/mA.h",
+    "Q discharge/mA.h",
+    "Q charge/mA.h",
+    "dq/mA.h",
+}
 
 #: A unit per mass of material (``mAh/g``, ``Ah/kg``, ``mA h g-1``).
 _PER_MASS = re.compile(r"(?i)(?:/\s*k?g\b|\bk?g\s*-1\b|\bk?g\^-1\b)")
@@ -816,11 +848,48 @@ def _prefer_polar_pair(
         "radians, opposite sign": -np.degrees(ph),
     }
     phase_fit = next((k for k, v in readings.items() if share(v) >= PAIR_SHARE), None)
-    if same_size and phase_fit == "as read":
-        return False
     im_key = "-z_im" if "-z_im" in mapping else "z_im"
     ph_key = "-phase" if "-phase" in mapping else "phase"
     cols = {k: mapping[k][0] for k in ("z_re", im_key, "|z|", ph_key)}
+    # Z_im of one sign beside a phase of both (beyond rounding) whose size follows the angle:
+    # the Z_im column holds |Z''| and the sign of the inductive (or capacitive) points is only
+    # in the phase (ciuccislab/quasiGP LFP_cycle30.csv: "Imag" never negative, "Phase(Z)/deg"
+    # +12.9 to +1.76 deg at its 4 highest frequencies); read as -Z'' those points would turn
+    # capacitive, so only the polar pair is offered
+    positive, negative = ph > PAIR_PHASE_DEG, ph < -PAIR_PHASE_DEG
+    one_sign = bool(np.all(zc.imag >= 0) or np.all(zc.imag <= 0))
+    sizes_agree = float(np.mean(np.abs(np.abs(ph) - np.abs(angle)) <= PAIR_PHASE_DEG))
+    if same_size and one_sign and positive.any() and negative.any() and sizes_agree >= PAIR_SHARE:
+        never = "negative" if np.all(zc.imag >= 0) else "positive"
+        problem = (
+            f"the Z_im column {cols[im_key]!r} holds |Z''|, not Z'' or -Z'': it is never "
+            f"{never} while the phase column {cols[ph_key]!r} is positive at "
+            f"{int(np.sum(ph > 0))} and negative at {int(np.sum(ph < 0))} of {ph.size} points "
+            "(|Z| and the size of the phase agree with Z_re and |Z''|); the sign of Z'' is "
+            "only in the phase"
+        )
+        if chosen & {"|z|", "phase", "-phase"}:
+            notes.append(f"{problem}. The pair mapped (|Z|/phase) is read.")
+            return True
+        if chosen & {"z_re", "z_im", "-z_im"}:
+            notes.append(
+                f"{problem}. The pair mapped (Z_re/Z_im) is read as mapped: the points whose "
+                "phase has the other sign are read with the wrong sign of Z''."
+            )
+            return False
+        ph_col, ph_unit = mapping[ph_key]
+        ph_named = ph_col + (f" [{ph_unit}]" if ph_unit and split_header(ph_col)[1] is None else "")
+        mod_col, mod_unit = mapping["|z|"]
+        mod_named = mod_col + (
+            f" [{mod_unit}]" if mod_unit and split_header(mod_col)[1] is None else ""
+        )
+        raise DataFormatError(
+            f"{path}: {problem}. Read Z from the modulus and the phase: --column "
+            f"'|z|={mod_named}' --column '{ph_key}={ph_named}' (Python: columns={{...}} with "
+            "the same keys)."
+        )
+    if same_size and phase_fit == "as read":
+        return False
     capacitive = float(np.median(zc.imag)) < 0
     sign_off = phase_fit is not None and "opposite" in phase_fit
     in_radians = phase_fit is not None and "radians" in phase_fit
@@ -2212,6 +2281,7 @@ def table_measurement(
     _check_rival_columns(raw, mapping, path, chosen=columns or {})
     note_scaled_rivals(raw, mapping, path, notes)
     chosen = [str(k).lower() for k in (columns or {})]
+    raw = _drop_overloaded_rows(raw, mapping, path, notes)
     frame, kind, area = frame_from_columns(
         raw, mapping, path, notes, area_m2=area_m2, chosen=chosen, signed_current=signed_current
     )
@@ -2228,6 +2298,58 @@ def table_measurement(
         metadata=metadata,
         notes=notes,
     )
+
+
+def _drop_overloaded_rows(
+    raw: pd.DataFrame,
+    mapping: Mapping[str, tuple[str, str | None]],
+    path: Path | str,
+    notes: list[str],
+) -> pd.DataFrame:
+    """Leave out the rows an overload column flags, with a note of how many and when.
+
+    Metrohm Autolab NOVA writes an ``Overload`` column: ``Current overload`` on a row where the
+    current ran past the selected current range, empty elsewhere (ComPlat/chemotion-converter-app
+    ``File021_CV.txt``: its first row reads 1E-05 A on the 1 uA range). The number on such a row
+    is not the cell's current (the converter saturates), so the row is left out rather than
+    analysed as a measurement. A column is such a flag when its name holds "overload"; a row is
+    flagged when its cell does too (what NOVA writes), so a numeric column is never one.
+    """
+    flags = [c for c in raw.columns if "overload" in _norm(str(c))]
+    if not flags:
+        return raw
+    cells = {c: raw[c].astype(str).str.strip() for c in flags}
+    hit = {c: v.str.contains("overload", case=False, na=False) for c, v in cells.items()}
+    flagged = np.logical_or.reduce([h.to_numpy() for h in hit.values()])
+    n, total = int(flagged.sum()), len(raw)
+    if n == 0:
+        return raw
+    words = sorted({w for c in flags for w in cells[c][hit[c]].unique()})
+    cols = ", ".join(repr(c) for c in flags)
+    if total - n < 2:
+        raise DataFormatError(
+            f"{path}: {n} of {total} rows are flagged {', '.join(map(repr, words))} in {cols}: "
+            "the current ran past the instrument's range on every row (or all but one), so "
+            "there is no measured current to read. Measure again on a larger current range "
+            "(or with autoranging), or export the rows without the overload column to read "
+            "the saturated values as they are."
+        )
+    rows = np.flatnonzero(flagged) + 1
+    first, last = f"{rows[0]}", f"{rows[-1]}"
+    what, unit = "data rows", ""
+    if "time" in mapping:
+        col, t_unit = mapping["time"]
+        t = pd.to_numeric(raw[col], errors="coerce").to_numpy()[flagged]
+        if np.isfinite(t).any():
+            first, last = f"{np.nanmin(t):.6g}", f"{np.nanmax(t):.6g}"
+            what, unit = f"{col!r} =", f" {t_unit}" if t_unit else ""
+    where = f"{what} {first}{unit}" if first == last else f"{what} {first} to {last}{unit}"
+    notes.append(
+        f"{n} of {total} rows flagged {', '.join(map(repr, words))} in {cols} (at {where}) left "
+        "out: there the current ran past the instrument's current range, so the value written "
+        "is the saturated reading, not the cell's current."
+    )
+    return raw.loc[~flagged].reset_index(drop=True)
 
 
 #: A specific-capacity column beside the capacity (Landt "SpeCap/mAh/g", 比容量/mAh/g; "Specific

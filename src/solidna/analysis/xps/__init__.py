@@ -21,13 +21,14 @@ from __future__ import annotations
 
 from solidna.analysis.xps.fit import BACKGROUNDS, Peak, XPSFit, fit_states, guess_peaks
 from solidna.analysis.xps.io import XPSSpectrum, read_xps
-from solidna.analysis.xps.lineshapes import SHAPES, line_shape, shirley, tougaard
+from solidna.analysis.xps.lineshapes import METAL_SHAPES, SHAPES, line_shape, shirley, tougaard
 from solidna.analysis.xps.species import (
     ADVENTITIOUS_C1S_EV,
     assign,
     atomic_percent,
     charge_shift,
     depth_profile,
+    metallic_state,
     rsf_table,
     species_table,
 )
@@ -35,6 +36,7 @@ from solidna.analysis.xps.species import (
 __all__ = [
     "ADVENTITIOUS_C1S_EV",
     "BACKGROUNDS",
+    "METAL_SHAPES",
     "SHAPES",
     "Peak",
     "XPSFit",
@@ -46,6 +48,7 @@ __all__ = [
     "fit_states",
     "guess_peaks",
     "line_shape",
+    "metallic_state",
     "read_xps",
     "rsf_table",
     "shirley",

@@ -23,6 +23,9 @@ import pandas as pd
 
 from solidna._docstrings import fill_doc
 from solidna.analysis.xps.lineshapes import (
+    ASYMMETRY_RANGE,
+    DS_CUTOFF_EV,
+    METAL_SHAPES,
     SHAPES,
     _cumulative_area,
     _loss_integral,
@@ -90,11 +93,21 @@ class Peak:
     fwhm_eV : float
         Start FWHM [eV].
     shape : str
-        One of :data:`~solidna.analysis.xps.lineshapes.SHAPES`.
+        One of :data:`~solidna.analysis.xps.lineshapes.SHAPES` or
+        :data:`~solidna.analysis.xps.lineshapes.METAL_SHAPES` (``"doniach_sunjic_gauss"``:
+        the asymmetric line of a metal with a finite area; its ``fwhm_eV`` is that of the
+        Voigt core, its position the edge of the line, below its maximum).
     mixing : float
-        Lorentzian fraction (GL, pseudo-Voigt, Voigt) or asymmetry (Doniach-Sunjic).
+        Lorentzian fraction (GL, pseudo-Voigt, Voigt, ``doniach_sunjic_gauss``) or asymmetry
+        (``doniach_sunjic``).
     fix_mixing : bool
         Hold ``mixing`` (default True: GL(30) is the usual convention).
+    asymmetry : float
+        Start (or held) Doniach-Sunjic asymmetry ``alpha`` [-] of ``doniach_sunjic_gauss``,
+        fitted within :data:`~solidna.analysis.xps.lineshapes.ASYMMETRY_RANGE`; not used by
+        the other shapes.
+    fix_asymmetry : bool
+        Hold ``asymmetry`` (default False).
     splitting_eV, area_ratio : float, optional
         Spin-orbit doublet: second line at ``center + splitting`` with ``area_ratio`` times the
         area (0.5 for p, 2/3 for d, 3/4 for f), both held.
@@ -117,6 +130,8 @@ class Peak:
     position_from: str | None = None
     position_offset_eV: float = 0.0
     fix_center: bool = False
+    asymmetry: float = 0.1
+    fix_asymmetry: bool = False
 
 
 def _pname(name: str) -> str:
@@ -184,7 +199,13 @@ class XPSFit:
         if len(set(names)) != len(names):
             raise InvalidOptionError(f"peak names must be unique; got {names}.")
         for p in self.peaks:
-            check_choice(f"shape of {p.name}", p.shape, SHAPES)
+            check_choice(f"shape of {p.name}", p.shape, SHAPES + METAL_SHAPES)
+            low_a, high_a = ASYMMETRY_RANGE
+            if p.shape in METAL_SHAPES and not low_a <= p.asymmetry <= high_a:
+                raise InvalidOptionError(
+                    f"asymmetry of {p.name} is {p.asymmetry!r}; the Doniach-Sunjic asymmetry of "
+                    f"a metal lies in {low_a:g}-{high_a:g} (measured 0.03-0.23): give one there."
+                )
             for ref in (p.fwhm_like, p.position_from):
                 if ref is not None and ref not in names:
                     raise InvalidOptionError(
@@ -231,7 +252,9 @@ class XPSFit:
 
     def _evaluate(self, x, values):
         return {
-            label: line_shape(p.shape, x, a, c, w, m)
+            label: line_shape(
+                p.shape, x, a, c, w, m, asymmetry=values.get(f"{_pname(p.name)}_alpha", 0.0)
+            )
             for label, p, a, c, w, m in self._lines(values)
         }
 
@@ -307,6 +330,15 @@ class XPSFit:
             params.add(f"{k}_fwhm", value=float(np.clip(p.fwhm_eV, low, high)), min=low, max=high)
             hi = 0.49 if p.shape == "doniach_sunjic" else 1.0
             params.add(f"{k}_m", value=min(p.mixing, hi), min=0.0, max=hi, vary=not p.fix_mixing)
+            if p.shape in METAL_SHAPES:
+                low_a, high_a = ASYMMETRY_RANGE
+                params.add(
+                    f"{k}_alpha",
+                    value=float(np.clip(p.asymmetry, low_a, high_a)),
+                    min=low_a,
+                    max=high_a,
+                    vary=not p.fix_asymmetry,
+                )
         for p in self.peaks:
             k = _pname(p.name)
             if p.fwhm_like:
@@ -415,6 +447,15 @@ class XPSFit:
                     "Mixing": m,
                 }
             )
+        if any(p.shape in METAL_SHAPES for p in self.peaks):
+            # the column only where an asymmetric line is fitted: the tables of symmetric fits
+            # stay as they were
+            for row, (_, p, *_rest) in zip(rows, lines_of, strict=True):
+                k = _pname(p.name)
+                row["Asymmetry"] = values.get(f"{k}_alpha", np.nan)
+                row["Asymmetry error"] = (
+                    result.params[f"{k}_alpha"].stderr if f"{k}_alpha" in result.params else None
+                )
         self.table_ = pd.DataFrame(rows)
         # active backgrounds solve two more coefficients (b0, b1) at every step
         nfree = len(x) - result.nvarys - (2 if active else 0)
@@ -1010,8 +1051,8 @@ def _region_data(
 #: narrower than a laboratory spectrometer resolves (the monochromated Al K-alpha line alone is
 #: 0.26 eV wide); above 3 eV it is wider than one chemical state of a solid (1-2 eV for oxides
 #: and sulfides, up to about 2.5 eV at a high pass energy): such a line holds several states
-#: (the free one-doublet fits of the shared MultiPak and xps_eis Mo 3d regions gave 2.4 and
-#: 4.5 eV).
+#: (free one-doublet fits with a Shirley background of the shared MultiPak and xps_eis Mo 3d
+#: regions give 2.4 and 5.2 eV; the xps_eis blocks read in their true energy order).
 PHYSICAL_FWHM_EV = (0.3, 3.0)
 #: Most components (chemical states; a doublet counts once) :func:`fit_states` fits in a region:
 #: the states an analyst resolves in one level - Mo or W 0, 4+, 5+, 6+; S 2p sulfide,
@@ -1048,7 +1089,8 @@ def _named(peaks: Sequence[Peak], name: str) -> str:
 
 
 def _restart(fit: XPSFit) -> list[Peak]:
-    """The fitted components of ``fit`` as start peaks (positions, FWHMs, mixings fitted)."""
+    """The fitted components of ``fit`` as start peaks (positions, FWHMs, mixings and
+    asymmetries fitted)."""
     from dataclasses import replace
 
     out = []
@@ -1060,6 +1102,7 @@ def _restart(fit: XPSFit) -> list[Peak]:
                 center_eV=float(fit.params_[f"{k}_center"]),
                 fwhm_eV=float(fit.params_[f"{k}_fwhm"]),
                 mixing=float(fit.params_[f"{k}_m"]),
+                asymmetry=float(fit.params_.get(f"{k}_alpha", p.asymmetry)),
             )
         )
     return out
@@ -1163,6 +1206,7 @@ def fit_states(
     level: str | None = None,
     counts_per_unit_s: float | None = None,
     max_states: int = MAX_STATES,
+    charge_shift_eV: float = 0.0,
 ) -> XPSFit:
     """Fit a region with as many chemical states as its data support (at most ``max_states``).
 
@@ -1190,7 +1234,17 @@ def fit_states(
        (:func:`~solidna.analysis.xps.species.state_span_eV`: a line of another level);
     4. the search stops when no candidate qualifies or at ``max_states`` components. Each
        added component (position, FWHM, share of the area, BIC and reduced chi-square before
-       and after) and the reason for stopping are in the result's ``notes_``.
+       and after) and the reason for stopping are in the result's ``notes_``;
+    5. a component whose charge-corrected position ``species.toml`` assigns to a metal
+       (:func:`~solidna.analysis.xps.species.metallic_state`: Mo, W, Na metal) is fitted
+       with the asymmetric metal line ``doniach_sunjic_gauss``, its asymmetry free within
+       :data:`~solidna.analysis.xps.lineshapes.ASYMMETRY_RANGE` and its Lorentzian share
+       free (:func:`_metallic_lines`), once the states are found: switched on the start
+       model, the tail took the intensity of an oxide state 1.4 eV above the metal (W metal
+       + WO2) and the search then misplaced the states. It is kept when the BIC falls (two
+       parameters more, for a line whose asymmetry theory predicts); the notes give the
+       asymmetry and the change of area. A region with no line of a metal, or whose metal
+       line the data show symmetric, is fitted exactly as with symmetric lines.
 
     A start that already holds ``max_states`` components or more (a region of many lines and
     satellites, e.g. Ni 2p) is fitted as :class:`XPSFit` fits it, with no search.
@@ -1210,6 +1264,11 @@ def fit_states(
         Counts per unit of intensity [s], for the quality check (see :meth:`XPSFit.fit`).
     max_states : int, optional
         Most components of the final model [-] (default :data:`MAX_STATES`).
+    charge_shift_eV : float, optional
+        Charge shift [eV] added to the fitted positions before they are compared with the
+        metallic states of ``species.toml`` (from :func:`~solidna.analysis.xps.species.
+        charge_reference` of the sample's C 1s fit). Default 0: the positions as recorded (a
+        metal in contact with the spectrometer does not charge).
 
     Returns
     -------
@@ -1231,6 +1290,15 @@ def fit_states(
 
     if int(max_states) < 1:
         raise InvalidOptionError(f"max_states must be at least 1; got {max_states}.")
+    try:
+        shift_ok = np.isfinite(float(charge_shift_eV))
+    except (TypeError, ValueError):
+        shift_ok = False
+    if not shift_ok:
+        raise InvalidOptionError(
+            f"charge_shift_eV must be a finite number of eV (the shift that puts C 1s C-C/C-H "
+            f"at its reference; 0 for none); got {charge_shift_eV!r}."
+        )
     max_states = int(max_states)
     x, y, counts_per_unit_s, level = _region_data(energy_eV, intensity, counts_per_unit_s, level)
     if peaks is None:
@@ -1248,6 +1316,8 @@ def fit_states(
 
     if len(peaks) >= max_states:
         fit = run(peaks, (0.2, 6.0))
+        fit, said = _metallic_lines(fit, lambda p: run(p, (0.2, 6.0)), level, charge_shift_eV)
+        fit.notes_ = said
         return fit
     doublet = doublet_of(level)
     current = run(peaks)
@@ -1323,6 +1393,7 @@ def fit_states(
             current = trial
     ratio_ = doublet.area_ratio if doublet is not None else None
     span = state_span_eV(level)
+    added: list[str] = []  # components the search added (see _metallic_lines)
     while len(current.peaks) - len(companions) < max_states:
         start = _restart(current)
         fwhms = [p.fwhm_eV for p in start]
@@ -1396,11 +1467,113 @@ def fit_states(
             f"reduced chi-square {current.redchi_:.3g} -> {trial.redchi_:.3g}"
         )
         current = trial
+        added.append(new.name)
     else:
         notes.append(f"the search for further components stopped at the cap of {max_states} states")
+    current, said = _metallic_lines(
+        current, run, level, charge_shift_eV, skip=frozenset(other), droppable=added
+    )
+    notes[-1:-1] = said  # the reason the search stopped stays the last sentence
     current.notes_ = notes
     current.other_lines_ = [n for n in other if any(p.name == n for p in current.peaks)]
     return current
+
+
+def _metallic_lines(
+    fit: XPSFit,
+    run,
+    level: str | None,
+    charge_shift_eV: float,
+    skip: frozenset[str] = frozenset(),
+    droppable: Sequence[str] = (),
+) -> tuple[XPSFit, list[str]]:
+    """``fit`` with its lines of a metal (``species.toml`` ``metallic = true``, assigned from
+    the position plus ``charge_shift_eV``) refitted with ``doniach_sunjic_gauss`` when that
+    lowers the BIC; ``run`` fits a list of start peaks. Returns the fit kept and sentences for
+    its notes (none when no line is a metal's). Lines named in ``skip`` (another level's) and
+    lines already asymmetric are left as they are.
+
+    A component named in ``droppable`` (one the state search added) is also tried away: the
+    search, fitting the metal with a symmetric line, may have added a line for the metal's
+    tail (a single line 1 eV above Mo metal 3d5/2, 4 % of the area, in a synthetic Mo metal
+    region), which the asymmetric line then leaves undetermined. The model of lowest BIC
+    without new flags is kept."""
+    from dataclasses import replace
+
+    from solidna.analysis.xps.species import metallic_state
+
+    start = _restart(fit)
+    metals = {}
+    for p in start:
+        if p.name in skip or p.shape in METAL_SHAPES or p.shape == "doniach_sunjic":
+            continue
+        state = metallic_state(p.center_eV + float(charge_shift_eV), level)
+        if state is not None:
+            metals[p.name] = state
+    if not metals:
+        return fit, []
+    asymmetric = [
+        replace(
+            p,
+            shape="doniach_sunjic_gauss",
+            fix_mixing=False,
+            mixing=float(np.clip(p.mixing, 0.05, 0.95)),
+            asymmetry=0.1,
+            fix_asymmetry=False,
+        )
+        if p.name in metals
+        else p
+        for p in start
+    ]
+    options: list[tuple[list[Peak], str | None]] = [(asymmetric, None)]
+    options += [
+        ([q for q in asymmetric if q.name != d], d)
+        for d in droppable
+        if d not in metals and any(q.name == d for q in asymmetric)
+    ]
+    best: tuple[XPSFit, str | None] | None = None
+    why = ""
+    for peaks, dropped in options:
+        trial = run(peaks)
+        new_flags = [f for f in trial.flags_ if f not in fit.flags_]
+        ok = trial.result_.success and not new_flags and trial.bic_ < fit.bic_
+        if dropped is None and not ok:
+            why = "; ".join(new_flags) if new_flags else f"BIC {fit.bic_:.1f} -> {trial.bic_:.1f}"
+        if ok and (best is None or trial.bic_ < best[0].bic_):
+            best = (trial, dropped)
+    names = ", ".join(f"{n!r} ({s.name})" for n, s in metals.items())
+    low, high = ASYMMETRY_RANGE
+    if best is None:
+        return fit, [
+            f"line(s) {names} of a metal kept symmetric: the asymmetric metal line "
+            f"(doniach_sunjic_gauss) does not describe the data better ({why})"
+        ]
+    trial, dropped = best
+    said = []
+    before = fit.table_.set_index("Name")["Area [cps.eV]"]
+    after = trial.table_.set_index("Name")
+    for n, state in metals.items():
+        k = _pname(n)
+        err = trial.result_.params[f"{k}_alpha"].stderr
+        alpha = float(trial.params_[f"{k}_alpha"])
+        said.append(
+            f"line {n!r} is {state.name} (species.toml: metallic) and is fitted with the "
+            f"asymmetric metal line doniach_sunjic_gauss (Doniach & Sunjic 1970, convolved with "
+            f"a Gaussian, tail cut off at {DS_CUTOFF_EV:g} eV): asymmetry alpha {alpha:.3f}"
+            + (f" +- {err:.2g}" if err is not None and np.isfinite(err) else "")
+            + f" (fitted within {low:g}-{high:g}, the range measured on metals: Hufner & "
+            f"Wertheim 1975, Citrin et al. 1977), position "
+            f"{after.loc[n, 'Position [eV]']:.2f} eV (the line's edge), area "
+            f"{before[n]:.4g} -> {after.loc[n, 'Area [cps.eV]']:.4g} cps.eV"
+        )
+    if dropped is not None:
+        said.append(
+            f"component {dropped!r}, added by the search while the metal line was symmetric, "
+            f"is dropped: the asymmetric line describes the intensity it held (the metal's "
+            f"tail); {len(trial.peaks)} component(s) remain"
+        )
+    said[-1] += f"; BIC {fit.bic_:.1f} -> {trial.bic_:.1f}"
+    return trial, said
 
 
 _PEAK_KEYS = {
@@ -1416,6 +1589,8 @@ _PEAK_KEYS = {
     "position_from": "position_from",
     "position_offset": "position_offset_eV",
     "fix_center": "fix_center",
+    "asymmetry": "asymmetry",
+    "fix_asymmetry": "fix_asymmetry",
 }
 
 
@@ -1425,7 +1600,8 @@ def read_peaks(path) -> dict[str, list[Peak]]:
     Each ``[[peak]]`` table has ``region`` (a core level such as ``"C 1s"``, or a region label of
     the file) and the fields of :class:`Peak` without units in the names: ``name``, ``center``
     [eV], ``fwhm`` [eV], ``shape``, ``mixing``, ``fix_mixing``, ``splitting`` [eV], ``area_ratio``,
-    ``fwhm_like``, ``position_from``, ``position_offset`` [eV], ``fix_center``. Example::
+    ``fwhm_like``, ``position_from``, ``position_offset`` [eV], ``fix_center``, ``asymmetry``,
+    ``fix_asymmetry``. Example::
 
         [[peak]]
         region = "C 1s"

@@ -38,6 +38,11 @@ of 1; Time Per Step 50; Sweeps 8; ...; Photon Energy 1253.6; XPS;``)
     Read by the text reader: each region is named by its element line (``Survey`` for an empty
     one), its whole counts are divided by the time per step [ms] times the sweeps (assumed, with
     a note: the export names no unit), and a depth profile's ``Depth Cycle`` sets the cycle.
+NIMS' Multipak Exporter text of a PHI ``.spe`` (``//Multipak Exporter 1.2.5``, ``Key:value``
+settings, then per region ``//Area Comment,RegionNo,AtomicName,Area No,XLabel,YLabel,DataCount``
+and those values one a line over ``BE<TAB>cps`` rows)
+    Read by the text reader: each region is named by its AtomicName; a region shorter than its
+    DataCount says it was cut short.
 SPECS Prodigy ``.xy`` with "Separate Channel Data"
     The detector channels of a scan (one table each) are summed into the scan's spectrum; a
     ``FixedEnergies`` region (counts against a point index) and an "External Channel Data"
@@ -46,7 +51,9 @@ SPECS Prodigy ``.xy`` with "Separate Channel Data"
     region (``Dimension 3``, one ``[Data n:k]`` block per value) gives one spectrum per value.
 Native binaries (SPECS ``.sle`` SQLite, SpecsLab 2 XML, Igor ``.ibw``/``.pxt``, Thermo ``.vgd``)
     Refused, naming the format and the export to make. VAMAS blocks that are not photoemission
-    (``AES diff``, ``ISS``, ...) are set aside, or refused when no XPS/UPS block is left.
+    (``AES diff``, ``ISS``, ...) are set aside, or refused when no XPS/UPS block is left. VAMAS
+    blocks that repeat a region over an experimental variable (an angle-resolved series) or
+    over samples are labelled by it (``O 1s (Angle 70 degree)``).
 
 Intensities are counts per second [s-1]: VAMAS counts, and text exports of raw counts that state
 their dwell time and number of scans, are divided by the dwell time times the number of scans
@@ -307,6 +314,7 @@ def read_vamas(path: str | os.PathLike[str]) -> list[XPSSpectrum]:
     if not spectra:
         raise DataFormatError(f"{p}: the VAMAS file holds no blocks.")
     _orient_by_the_fermi_level(spectra)
+    _label_repeated_regions(spectra, exp_vars)
     for s in spectra:
         if aside:
             s.metadata.setdefault("notes", []).append(
@@ -373,6 +381,60 @@ def _orient_by_the_fermi_level(spectra: list[XPSSpectrum]) -> None:
                     "read reversed."
                 )
         return
+
+
+#: VAMAS unit codes that name no unit: ``d`` (dimensionless) and ``n`` (not specified; Kratos
+#: ESCApe writes it for its stage positions).
+_NO_UNIT = ("", "d", "n")
+
+
+def _label_repeated_regions(spectra: list[XPSSpectrum], exp_vars: list[tuple[str, str]]) -> None:
+    """Label the blocks that repeat a region by what tells them apart.
+
+    An angle-resolved series (Kratos ESCApe's ARXPS: experiment mode MAP, the experimental
+    variable ``Angle`` [degree]) or a series over positions or samples writes every region once
+    per value, under the same species and transition: all came back as ``O 1s``, told apart
+    only by the pipeline's ``_2``, ``_3``. Each such block is labelled by the experimental
+    variables (and the sample) that differ among the blocks of its region, ``O 1s (Angle 70
+    degree)``, and ``metadata["series"]`` holds them; blocks that differ in nothing (repeated
+    scans) keep their label.
+    """
+    units = dict(exp_vars)
+    groups: dict[str, list[XPSSpectrum]] = {}
+    for s in spectra:
+        groups.setdefault(s.label, []).append(s)
+    for label, group in groups.items():
+        if len(group) < 2:
+            continue
+        values = [s.metadata.get("experimental variables", {}) for s in group]
+        varying = [k for k in values[0] if len({v.get(k) for v in values}) > 1]
+        samples = {str(s.metadata.get("sample", "")).strip() for s in group}
+        if not varying and len(samples) < 2:
+            continue
+        shown = ", ".join(
+            f"{k} {' / '.join(dict.fromkeys(v[k] for v in values))}"
+            + (f" {units.get(k, '')}" if units.get(k, "").strip() not in _NO_UNIT else "")
+            for k in varying
+        )
+        for s, v in zip(group, values, strict=True):
+            series = {k: v[k] for k in varying}
+            parts = [
+                f"{k} {v[k]}"
+                + (f" {units.get(k, '')}" if units.get(k, "").strip() not in _NO_UNIT else "")
+                for k in varying
+            ]
+            if len(samples) > 1:
+                series["sample"] = str(s.metadata.get("sample", "")).strip()
+                parts.append(f"sample {series['sample']}")
+            s.label = f"{label} ({', '.join(parts)})"
+            s.metadata["series"] = series
+            s.metadata.setdefault("notes", []).append(
+                f"the file holds region {label!r} {len(group)} times"
+                + (f" ({shown})" if shown else "")
+                + (f" for samples {', '.join(sorted(samples))}" if len(samples) > 1 else "")
+                + ": each block is labelled by what tells it apart; they are separate "
+                "measurements, not scans to add"
+            )
 
 
 #: ISO 14976 techniques that are not photoemission: their energy axis is not hv - binding
@@ -771,6 +833,16 @@ _COLUMN_LABELS = re.compile(r"^columnlabels\s*:\s*(.*)$", re.IGNORECASE)
 #: The number of points a SPECS Prodigy region's curve holds (``# Values/Curve: 56``), stated
 #: above its table: a table of fewer rows was cut short (an export stopped or edited).
 _VALUES_PER_CURVE = re.compile(r"^[#%\s]*values\s*/\s*curve\s*[:=]\s*(\d+)\s*$", re.I | re.M)
+#: PHI spectra converted by NIMS' Multipak Exporter (MPExport.exe; nims-dpfc/M-DaC_XPS, MIT):
+#: ``Key:value`` settings, then for each region this legend and its seven values one a line
+#: (``#3 Cu foil``, ``1``, ``Survey``, ``1``, ``Binding Energy(eV),reverse``, ``Intensity(cps)``,
+#: ``2801``) over the rows. The axis and intensity names stand on lines of their own, and the
+#: region's name (AtomicName) above the Area No.
+_MPEXPORT_LEGEND = re.compile(
+    r"^//\s*area\s+comment\s*,\s*regionno\s*,\s*atomicname\s*,\s*area\s+no\s*,"
+    r"\s*xlabel\s*,\s*ylabel\s*,\s*datacount\s*$",
+    re.I | re.M,
+)
 _SETTING = re.compile(r"^[^:=]*[A-Za-z][^:=]*[:=]")
 _CONFLICT = re.compile(r"^(?:<{7} |>{7} |={7}$)")
 #: A detector-channel column set is recognised when one column equals the sum of all the others
@@ -885,6 +957,13 @@ def _blocks(lines: list[str]) -> list[tuple[int, list[str], list[list[float]]]]:
                 header, rows = [], []
             header.append(line)
             continue
+        if len(values) >= 2 and len(rows) == 1 and len(rows[0]) == 1 and rows[0][0] >= 1:
+            if float(rows[0][0]).is_integer():
+                # a whole number alone on the line above the rows is their point count (NIMS'
+                # Multipak Exporter writes "DataCount" there): it heads the table, it is not a
+                # row of it (the table had a first row of one number and was refused)
+                header.append(lines[start - 1])
+                rows = []
         if not rows:
             start = n
         rows.append(values)
@@ -979,6 +1058,7 @@ def _spectra_of_lines(
             )
         raise DataFormatError(f"{p}: no table of at least 3 rows; the file is not a spectrum.")
     out: list[XPSSpectrum] = []
+    mpexport_file = any(_MPEXPORT_LEGEND.match(line.strip()) for line in lines)
     above: list[str] = []  # the header lines of the tables before (settings carry over)
     named: list[str] = []  # the column names of the last table that had some
     for (start, header, rows), table in zip(blocks, is_table, strict=True):
@@ -1001,7 +1081,8 @@ def _spectra_of_lines(
                 out += _text_table(
                     p, start, header, above, rows, photon_energy_eV, energy_axis, inherited
                 )
-        else:
+        elif not (mpexport_file and len(rows) == 1 and len(rows[0]) == 1):
+            # (a Multipak Exporter record's RegionNo and Area No are numbers alone on a line)
             file_notes.append(f"{len(rows)} numeric row(s) from line {start} are not a spectrum")
         above += header
     if not out:
@@ -1183,6 +1264,12 @@ def _text_table(
     table = np.array([r[:width] for r in rows])
     own, before = "\n".join(header), "\n".join(above)
     names = _column_names(header) or list(inherited or [])
+    count = header[-1].strip() if header else ""
+    mpexport = _MPEXPORT_LEGEND.search(before) is not None and len(header) >= 3 and count.isdigit()
+    if mpexport:
+        # XLabel ("Binding Energy(eV),reverse": the axis is drawn reversed) and YLabel, each on
+        # a line of its own above the DataCount
+        names = [header[-3].split(",")[0].strip(), header[-2].strip()]
     names = names + [""] * (width - len(names))
     lowered = [n.lower() + " " for n in names[:width]]
     is_be = [any(h in n for h in _BE_HEADERS) for n in lowered]
@@ -1217,12 +1304,16 @@ def _text_table(
             f"energy axis taken as {energy_axis} energy, as asked (the file says otherwise)"
         )
         kinetic = energy_axis == "kinetic"
-    stated_points = _last((_VALUES_PER_CURVE,), own, before)
+    stated_points, stated_by = _last((_VALUES_PER_CURVE,), own, before), "'Values/Curve'"
+    if stated_points is None and mpexport:
+        # the record's DataCount (elsewhere a lone whole number above the rows heads the table
+        # but is not taken for a count: it could be a sample number or a year)
+        stated_points, stated_by = count, f"the DataCount {count} above the rows"
     if stated_points is not None and len(table) < int(stated_points):
         # the spectrum is read as it stands, but a fit or a quantification of a region that
         # lost its end must not pass for one of the whole region
         notes.append(
-            f"the header states {stated_points} points per curve ('Values/Curve'); the table "
+            f"the header states {stated_points} points per curve ({stated_by}); the table "
             f"from line {start} holds {len(table)}: the region is cut short (an incomplete or "
             "edited export). Export the region again for its full energy range"
         )
@@ -1274,6 +1365,8 @@ def _text_table(
         )
         x = hv - x
     region = _last((_REGION, _CASA_CYCLE), own, before)
+    if region is None and mpexport and above and _identifier(above[-1]):
+        region = _identifier(above[-1])  # the record's AtomicName ("Survey", "C1s")
     phi = _PHI_REGION.search(own)
     if region is None and phi is not None:
         # PHI MultiPak: "Element Bi 4f; Region 1 of 6; ..." names the region's core level

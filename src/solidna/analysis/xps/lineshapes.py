@@ -10,7 +10,13 @@ parameter is the peak area [cps.eV]:
 * ``voigt`` - exact Voigt (scipy ``voigt_profile``); ``m`` is the Lorentzian share of the FWHM;
 * ``doniach_sunjic`` - Doniach & Sunjic (1970) metal line with asymmetry ``alpha`` (``m``) and
   Lorentzian FWHM; its tail towards higher binding energy is not integrable, so ``area`` is the
-  area within +-10 FWHM.
+  area within +-10 FWHM;
+* ``doniach_sunjic_gauss`` (in :data:`METAL_SHAPES`) - the line of a metal as the theory gives
+  it, with a finite area: a Voigt core (the core hole's Lorentzian lifetime width and the
+  instrument's Gaussian) convolved with the spectrum of conduction-electron excitations, the
+  power law ``eps^(alpha - 1)`` of Doniach & Sunjic (1970) cut off exponentially at
+  :data:`DS_CUTOFF_EV` (a Gamma distribution of shape ``alpha``). Without the cut-off it is the
+  Doniach-Sunjic line convolved with a Gaussian; with it, ``area`` is the whole line's area.
 
 Backgrounds: iterative Shirley (Shirley 1972; Proctor & Sherwood 1982 iteration) and Tougaard
 (Tougaard 1997 universal cross-sections: U2 ``B T / (C + T^2)^2``, U3
@@ -32,6 +38,9 @@ from solidna.errors import ConvergenceError, InvalidOptionError
 
 __all__ = [
     "SHAPES",
+    "METAL_SHAPES",
+    "DS_CUTOFF_EV",
+    "ASYMMETRY_RANGE",
     "line_shape",
     "shirley",
     "tougaard",
@@ -42,6 +51,23 @@ __all__ = [
 ]
 
 SHAPES = ("gl_sum", "gl_product", "pseudo_voigt", "voigt", "doniach_sunjic")
+#: Asymmetric line shapes of metals with a finite area and an ``asymmetry`` of their own (the
+#: ``m`` of :func:`line_shape` stays the Lorentzian share): ``doniach_sunjic_gauss``.
+METAL_SHAPES = ("doniach_sunjic_gauss",)
+#: Energy [eV] at which the power-law spectrum of conduction-electron excitations is cut off
+#: (``exp(-eps / DS_CUTOFF_EV)``). Doniach & Sunjic (J. Phys. C 3, 285, 1970) derive the power
+#: law for excitation energies small against an energy of the order of the conduction-band width;
+#: 5 eV lies between the Fermi energy of Na (3.2 eV) and the d-band widths of Mo and W (5-10
+#: eV). The exponential form is a choice: any cut-off gives a finite area, and the area a fit
+#: gives depends on it (the tail beyond a few eV merges with the Shirley or Tougaard step).
+DS_CUTOFF_EV = 5.0
+#: Range [-] of the Doniach-Sunjic asymmetry (singularity index) ``alpha`` of a metal's line:
+#: measured values lie from about 0.03-0.06 (Au 4f, W 4f) to about 0.2-0.23 (Na, Li, Pd, Pt)
+#: (Hufner & Wertheim, Phys. Rev. B 11, 678, 1975; Citrin, Wertheim & Baer, Phys. Rev. B 16,
+#: 4256, 1977); 0.3 leaves room above the largest, and 0 is the symmetric (Voigt) line.
+ASYMMETRY_RANGE = (0.0, 0.3)
+#: Grid step of the Fourier evaluation of ``doniach_sunjic_gauss``, as a share [-] of the FWHM.
+_DS_STEP_SHARE = 0.05
 _LN2 = math.log(2.0)
 
 #: Tougaard (1997) universal two-parameter cross-section, C [eV2] (metals and most solids).
@@ -75,32 +101,79 @@ def _voigt_widths(fwhm: float, m: float) -> tuple[float, float]:
     return math.sqrt(fg2) / (2.0 * math.sqrt(2.0 * _LN2)), fl / 2.0
 
 
+def _ds_gauss(
+    x: np.ndarray, center: float, fwhm: float, m: float, alpha: float, cutoff_eV: float
+) -> np.ndarray:
+    """Unit-area Voigt (``fwhm``, Lorentzian share ``m``) convolved with the Gamma distribution
+    of shape ``alpha`` and scale ``cutoff_eV`` towards higher binding energy, at ``x`` [eV].
+
+    Evaluated through its characteristic function, ``exp(-gamma |t| - sigma^2 t^2 / 2)
+    (1 - i cutoff t)^(-alpha)`` (the product of those of the Lorentzian, the Gaussian and the
+    Gamma distribution), by FFT on a uniform grid wide enough that the periodic images of the
+    tails fold back less than 1e-3 of the area, then interpolated linearly."""
+    sigma, gamma = _voigt_widths(fwhm, m)
+    step = _DS_STEP_SHARE * fwhm
+    # the Lorentzian tails beyond 50 FWHM hold < 1.3 % of its area and fold back spread over
+    # the whole period (< 1e-4 of the peak height); the Gamma tail beyond 8 cut-offs holds
+    # < 1e-4 of the line's (alpha <= 0.3)
+    pad = 50.0 * fwhm + 8.0 * cutoff_eV
+    lo, hi = min(float(np.min(x)), center) - pad, max(float(np.max(x)), center) + pad
+    n = int(2 ** math.ceil(math.log2((hi - lo) / step)))
+    h = (hi - lo) / n
+    t = 2.0 * math.pi * np.fft.fftfreq(n, h)
+    phi = np.exp(
+        -gamma * np.abs(t) - 0.5 * (sigma * t) ** 2 - alpha * np.log(1.0 - 1j * cutoff_eV * t)
+    )
+    # f(E_k) = 1 / (2 pi) int phi(t) exp(-i t (E_k - center)) dt, E_k = lo + k h
+    f = np.fft.fft(phi * np.exp(-1j * t * (lo - center))).real / (n * h)
+    return np.interp(x, lo + h * np.arange(n), f)
+
+
 def line_shape(
-    shape: str, energy_eV: np.ndarray, area: float, center: float, fwhm: float, m: float
+    shape: str,
+    energy_eV: np.ndarray,
+    area: float,
+    center: float,
+    fwhm: float,
+    m: float,
+    *,
+    asymmetry: float = 0.0,
+    cutoff_eV: float = DS_CUTOFF_EV,
 ) -> np.ndarray:
     """A peak of ``area`` [cps.eV] at ``center`` [eV] with ``fwhm`` [eV] and shape parameter ``m``.
 
-    ``m`` is the Lorentzian fraction (0-1) of ``gl_sum``, ``gl_product``, ``pseudo_voigt`` and
-    ``voigt`` and the asymmetry ``alpha`` (0-0.5) of ``doniach_sunjic``.
+    ``m`` is the Lorentzian fraction (0-1) of ``gl_sum``, ``gl_product``, ``pseudo_voigt``,
+    ``voigt`` and ``doniach_sunjic_gauss`` and the asymmetry ``alpha`` (0-0.5) of
+    ``doniach_sunjic``.
 
     Parameters
     ----------
     shape : str
-        One of :data:`SHAPES`: ``"gl_sum"``, ``"gl_product"``, ``"pseudo_voigt"``, ``"voigt"``,
-        ``"doniach_sunjic"``.
+        One of :data:`SHAPES` (``"gl_sum"``, ``"gl_product"``, ``"pseudo_voigt"``, ``"voigt"``,
+        ``"doniach_sunjic"``) or :data:`METAL_SHAPES` (``"doniach_sunjic_gauss"``).
     energy_eV : array_like of float
         Binding energies at which to evaluate the peak [eV].
     area : float
-        Peak area [cps.eV] (for ``doniach_sunjic``, the area within +-10 FWHM of the centre).
+        Peak area [cps.eV] (for ``doniach_sunjic``, the area within +-10 FWHM of the centre;
+        for ``doniach_sunjic_gauss`` the whole area, the tail cut off at ``cutoff_eV``).
     center : float
-        Peak position (binding energy) [eV].
+        Peak position (binding energy) [eV]; for ``doniach_sunjic_gauss`` the energy of the
+        line without conduction-electron excitations (the edge of the Doniach-Sunjic line),
+        below the maximum of the asymmetric line.
     fwhm : float
-        Full width at half maximum [eV] (the Lorentzian FWHM for ``doniach_sunjic``); clipped
-        below at 1e-6 eV.
+        Full width at half maximum [eV] (the Lorentzian FWHM for ``doniach_sunjic``; the FWHM
+        of the Voigt core, before the asymmetry widens it, for ``doniach_sunjic_gauss``);
+        clipped below at 1e-6 eV.
     m : float
         Lorentzian fraction [-] (0 = Gaussian, 1 = Lorentzian; clipped to 0-1 for
-        ``gl_product`` and ``voigt``) or, for ``doniach_sunjic``, the asymmetry ``alpha`` [-]
-        (clipped to 0-0.49).
+        ``gl_product``, ``voigt`` and ``doniach_sunjic_gauss``) or, for ``doniach_sunjic``, the
+        asymmetry ``alpha`` [-] (clipped to 0-0.49).
+    asymmetry : float, optional
+        Doniach-Sunjic asymmetry ``alpha`` [-] of ``doniach_sunjic_gauss`` (clipped to
+        :data:`ASYMMETRY_RANGE`; 0 gives the Voigt line); ignored by the other shapes.
+    cutoff_eV : float, optional
+        Cut-off energy [eV] of the conduction-electron excitations of ``doniach_sunjic_gauss``
+        (default :data:`DS_CUTOFF_EV`).
 
     Returns
     -------
@@ -110,7 +183,8 @@ def line_shape(
     Raises
     ------
     InvalidOptionError
-        ``shape`` is not one of :data:`SHAPES`.
+        ``shape`` is not one of :data:`SHAPES` or :data:`METAL_SHAPES`, or ``cutoff_eV`` is not
+        positive.
     """
     x = np.asarray(energy_eV, dtype=float)
     fwhm = max(float(fwhm), 1e-6)
@@ -139,7 +213,19 @@ def line_shape(
         grid = center + fwhm * np.linspace(-10.0, 10.0, 2001)
         norm = float(np.trapezoid(ds(grid), grid)) * math.gamma(1.0 - alpha)
         return area * shape_ / norm
-    raise InvalidOptionError(f"line shape {shape!r} is not known; choose one of {SHAPES}.")
+    if shape == "doniach_sunjic_gauss":
+        if not float(cutoff_eV) > 0:
+            raise InvalidOptionError(
+                f"cutoff_eV of doniach_sunjic_gauss must be > 0 [eV]; got {cutoff_eV!r}."
+            )
+        alpha = min(max(float(asymmetry), ASYMMETRY_RANGE[0]), ASYMMETRY_RANGE[1])
+        m = min(max(float(m), 0.0), 1.0)
+        flat = x.reshape(-1)
+        out = _ds_gauss(flat, float(center), fwhm, m, alpha, float(cutoff_eV))
+        return area * out.reshape(x.shape)
+    raise InvalidOptionError(
+        f"line shape {shape!r} is not known; choose one of {SHAPES + METAL_SHAPES}."
+    )
 
 
 def _cumulative_area(y: np.ndarray, dx: np.ndarray) -> np.ndarray:

@@ -36,6 +36,7 @@ __all__ = [
     "Companion",
     "companions_of",
     "state_span_eV",
+    "metallic_state",
     "assign",
     "charge_shift",
     "charge_reference",
@@ -66,6 +67,10 @@ class Species:
     source: str
     method: str
     note: str = ""
+    #: A metal (``metallic = true`` in ``species.toml``): its lines are asymmetric (the
+    #: Doniach-Sunjic tail of conduction-electron screening), fitted with
+    #: ``doniach_sunjic_gauss`` by :func:`~solidna.analysis.xps.fit.fit_states`.
+    metallic: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -248,6 +253,43 @@ def state_span_eV(level: str | None) -> float | None:
     if len(rows) < 2:
         return None
     return max(s.be_eV + s.tolerance_eV for s in rows) - min(s.be_eV - s.tolerance_eV for s in rows)
+
+
+def metallic_state(position_eV: float, level: str | None) -> Species | None:
+    """The metallic state of ``species.toml`` (``metallic = true``) that a line at
+    ``position_eV`` [eV] of ``level`` is, or None.
+
+    The line is that state when the state's window (reference +- tolerance) holds the position
+    and no other state of the level lies nearer (Na 1s of NaF at 1071.4 eV lies within the
+    window of Na metal, 1071.7 +- 0.6 eV, and is taken for NaF). The position must be charge
+    corrected (C 1s of adventitious carbon at its reference) as the table's are.
+
+    Parameters
+    ----------
+    position_eV : float
+        Charge-corrected binding energy of the line [eV] (the first line of a doublet).
+    level : str or None
+        Core level of the region (``"Mo 3d"``, ``"Mo 3d5/2"``, ``"Na 1s"``; spaces and case are
+        ignored; a doublet level matches its j = l + 1/2 rows).
+
+    Returns
+    -------
+    Species or None
+        The metallic state, or None (no level, or the nearest state is not a metal).
+    """
+    if not level:
+        return None
+    doublet = doublet_of(level)
+    key = _norm(doublet.level if doublet is not None else level)
+    near = [
+        (abs(float(position_eV) - s.be_eV), s)
+        for s in species_table()
+        if _norm(s.level).startswith(key) and abs(float(position_eV) - s.be_eV) <= s.tolerance_eV
+    ]
+    if not near:
+        return None
+    best = min(near, key=lambda t: t[0])[1]
+    return best if best.metallic else None
 
 
 def assign(position_eV: float, level: str | None = None) -> list[tuple[Species, float]]:
