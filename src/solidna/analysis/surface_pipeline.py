@@ -408,11 +408,12 @@ def paper_level(quantity: str) -> str | None:
 # --------------------------------------------------------------------------------------------
 # XPS
 # --------------------------------------------------------------------------------------------
-def _fit_region(spec, background: str, given=None):
+def _fit_region(spec, background: str, given=None, charge_shift_eV: float = 0.0):
     """Fit one region: the user's peaks as given; otherwise start peaks from the data, and for
     a spin-orbit level (Mo 3d, W 4f, S 2p) the chemical states the data support
     (:func:`~solidna.analysis.xps.fit.fit_states`: doublets added where the residual holds
-    structure, by the BIC, at most four). Returns (fit, warning or None)."""
+    structure, by the BIC, at most four; a line at a metal's position, after
+    ``charge_shift_eV``, with the asymmetric metal line). Returns (fit, warning or None)."""
     from solidna.analysis.xps.fit import XPSFit, fit_states, guess_peaks
     from solidna.analysis.xps.species import doublet_of, level_of
 
@@ -428,12 +429,37 @@ def _fit_region(spec, background: str, given=None):
             return XPSFit(peaks, bg).fit(spec)
         # one doublet per maximum cannot describe two or three states of a metal (Mo metal,
         # MoO2, MoO3): a broad line took them all
-        return fit_states(spec, peaks=peaks, background=bg, level=level)
+        return fit_states(
+            spec, peaks=peaks, background=bg, level=level, charge_shift_eV=charge_shift_eV
+        )
 
     try:
         return run(background), None
     except ConvergenceError as exc:
         return run("linear"), f"{exc} - fitted with a linear background"
+
+
+def _with_shift(fitted: tuple, shifts: Mapping[Any, float | None], background: str) -> tuple:
+    """``(spectrum, name, level, fit)`` of a fitted region, refitted with its sample's charge
+    shift where a line could be a metal's: the states of ``species.toml`` are charge corrected,
+    and a metal line is told by its corrected position (:func:`~solidna.analysis.xps.species.
+    metallic_state`), known only once the C 1s regions are fitted. Only automatic fits of a
+    level with a metallic state (Mo 3d, W 4f) and a shift of 0.05 eV or more are refitted."""
+    from solidna.analysis.xps.species import doublet_of, metallic_state, species_table
+
+    s, name, lev, fit, given = fitted
+    shift = shifts.get(s.cycle or 0) or 0.0
+    # fit_states (a spin-orbit level's automatic fit) is what fits metal lines asymmetric
+    if given or not lev or doublet_of(lev) is None or abs(shift) < 0.05:
+        return s, name, lev, fit
+    # the level has a metal when a metallic state of the table is that level's metal
+    if not any(sp.metallic and metallic_state(sp.be_eV, lev) == sp for sp in species_table()):
+        return s, name, lev, fit
+    try:
+        refit, _ = _fit_region(s, background, None, charge_shift_eV=shift)
+    except SolidnaError:
+        return s, name, lev, fit  # the fit without the shift stands
+    return s, name, lev, refit
 
 
 def _unique_names(names: Sequence[str]) -> list[str]:
@@ -571,19 +597,14 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
                 f"{p.name}: {name}: the fit is flagged ({'; '.join(fit.flags_)}); its numbers "
                 "need a closer look."
             )
-        if s.cycle is None:
-            # the components the state search added (a spin-orbit level), then the verdict
-            notes += [f"{p.name}: {name}: {n}." for n in fit.notes_]
-            notes += _quality_notes(f"{p.name}: {name}", fit)
-        fits.append((s, name, lev, fit))
-    notes += _profile_quality_notes(p.name, [(s, name, fit) for s, name, _, fit in fits])
+        fits.append((s, name, lev, fit, given))
     # charge correction per cycle, from the lowest main C 1s component
     shifts: dict[Any, float | None] = {}
     reference: dict[Any, tuple[str, int]] = {}  # cycle -> region and row of the C-C/C-H line
     for cycle in sorted({s.cycle or 0 for s, *_ in fits}):
         c1s = [
             (pos, area, name, row)
-            for s, name, lev, fit in fits
+            for s, name, lev, fit, _ in fits
             if (s.cycle or 0) == cycle and lev == "C 1s"
             for row, (pos, area) in enumerate(
                 zip(fit.table_["Position [eV]"], fit.table_["Area [cps.eV]"], strict=True)
@@ -604,6 +625,13 @@ def _xps_file(p: Path, stem: str, w, opts, comparisons, notes, progress) -> dict
         reference[cycle] = (c1s[ref.index][2], c1s[ref.index][3])
         where = f"{p.name}: " + (f"cycle {cycle}: " if cycle else "")
         notes += [where + w for w in ref.warnings]
+    fits = [_with_shift(f, shifts, opts["background"]) for f in fits]
+    for s, name, _, fit in fits:
+        if s.cycle is None:
+            # the components the state search added (a spin-orbit level), then the verdict
+            notes += [f"{p.name}: {name}: {n}." for n in fit.notes_]
+            notes += _quality_notes(f"{p.name}: {name}", fit)
+    notes += _profile_quality_notes(p.name, [(s, name, fit) for s, name, _, fit in fits])
     if not any(v is not None for v in shifts.values()) and fits:
         notes.append(
             f"{p.name}: no C 1s region; binding energies are as recorded (not charge corrected)."
