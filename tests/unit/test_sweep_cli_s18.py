@@ -81,20 +81,12 @@ def test_time_left_from_a_start_fraction_counts_only_the_work_done_since():
 
 
 def test_a_resumed_sweep_counts_its_time_left_from_this_runs_points():
-    from solidna.cli.sweep import _SweepProgress
+    from test_sweep_progress_s17 import shown_after_cluster_start
 
-    now = [0.0]
-    stream = Console(file=io.StringIO(), width=200)
-    with ProgressDisplay(stream, terminal=False, clock=lambda: now[0], interval_s=0.0) as shown:
-        progress = _SweepProgress(shown)
-        progress("50/100 points done; starting the workers", 0.5)
-        now[0] = 60.0  # a minute to start the workers
-        progress.workers_started()
-        now[0] = 70.0  # then 10 points in 10 s
-        progress("60/100 points done", 0.6)
+    text, _ = shown_after_cluster_start(50)
     # 40 points at 1 point/s, not a rate counted from the cluster's start
-    assert stream.file.getvalue().strip().endswith("(about 40 s left)"), stream.file.getvalue()
-    assert "[ 60 %] 60/100" in stream.file.getvalue()
+    assert text.strip().endswith("(about 40 s left)"), text
+    assert "[ 60 %] 60/100" in text
 
 
 def test_stopping_is_said_at_once_even_between_throttled_lines():

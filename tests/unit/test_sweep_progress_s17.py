@@ -73,24 +73,29 @@ def test_the_sweep_says_when_its_workers_are_up_before_any_point_is_counted(tmp_
     assert any("running the first points" in m for m in names[started:]), names
 
 
-def test_the_command_line_time_left_leaves_out_the_start_of_the_cluster():
+def shown_after_cluster_start(done_before: int):
+    """The command line's sweep display of 100 points, ``done_before`` of them done earlier: a
+    minute to start the workers, then 10 points in 10 s. Returns (text shown, display)."""
     from solidna.cli.sweep import _SweepProgress
 
     now = [0.0]
     stream = Console(file=io.StringIO(), width=200)
     with ProgressDisplay(stream, terminal=False, clock=lambda: now[0], interval_s=0.0) as shown:
         progress = _SweepProgress(shown)
-        progress("0/100 points done; starting the workers", 0.0)
+        progress(f"{done_before}/100 points done; starting the workers", done_before / 100)
         now[0] = 60.0  # a minute to start the workers
         progress.workers_started()
         now[0] = 70.0  # then 10 points in 10 s
-        progress("10/100 points done", 0.1)
+        progress(f"{done_before + 10}/100 points done", (done_before + 10) / 100)
+    return stream.file.getvalue(), shown
+
+
+def test_the_command_line_time_left_leaves_out_the_start_of_the_cluster():
+    text, shown = shown_after_cluster_start(0)
     left = shown.time_left
     # 90 points at 1 point/s: 90 s, not the 630 s of a rate counted from the cluster's start
     assert left.fraction == pytest.approx(0.1)
-    assert stream.file.getvalue().strip().endswith("(about 1 min 30 s left)"), (
-        stream.file.getvalue()
-    )
+    assert text.strip().endswith("(about 1 min 30 s left)"), text
 
 
 def test_a_scheduler_without_workers_is_refused_with_how_to_start_them(tmp_path, monkeypatch):

@@ -1919,10 +1919,10 @@ def _read_text(
     # columns are then numbers in the units of their names); the header is parsed once and
     # each step below reads what it needs from it
     header = _TextHeader.parse(preamble, path)
-    raw = _time_from_scan_rate(raw, header, columns, path, notes)
-    raw = _time_between_rounded_stamps(raw, header, columns, path, notes)
-    raw = _voltage_from_held_potential(raw, header, columns, path, notes)
-    raw, signed_current = _current_from_segments(raw, header, columns, path, notes)
+    raw = _time_from_scan_rate(raw, header, columns, notes)
+    raw = _time_between_rounded_stamps(raw, header, columns, notes)
+    raw = _voltage_from_held_potential(raw, header, columns, notes)
+    raw, signed_current = _current_from_segments(raw, header, columns, notes)
     raw = _drop_point_count(raw, path, notes)
     raw = _drop_end_marker(raw, notes)
     columns = _ixdat_columns(list(raw.columns), preamble, columns, notes)
@@ -2768,7 +2768,6 @@ def _time_from_scan_rate(
     raw: pd.DataFrame,
     header: _TextHeader,
     columns: Mapping[str, str] | None,
-    path: Path,
     notes: list[str],
 ) -> pd.DataFrame:
     """``raw`` with a time column from the scan rate its header states, for a voltammogram
@@ -2778,14 +2777,14 @@ def _time_from_scan_rate(
     potential travelled since the first, sum |dE| / v (exact for the staircase the instrument
     writes; the quiet time before the sweep is not part of the record). Noted.
     """
-    found = _mapped_without(raw, columns, path, "time", ("voltage", "current"))
+    found = _mapped_without(raw, columns, header.path, "time", ("voltage", "current"))
     if found is None or header.scan_rate is None:
         return raw
     value, unit, line = header.scan_rate
-    rate = value * unit_factor(unit, "V/s", what="scan rate", path=path)
+    rate = value * unit_factor(unit, "V/s", what="scan rate", path=header.path)
     if not rate > 0:
         return raw
-    e_si = _si_values(raw, found, "voltage", "V", path)
+    e_si = _si_values(raw, found, "voltage", "V", header.path)
     steps = np.abs(np.diff(np.nan_to_num(e_si, nan=0.0)))
     time = np.r_[0.0, np.cumsum(steps)] / rate
     notes.append(
@@ -2808,7 +2807,6 @@ def _time_between_rounded_stamps(
     raw: pd.DataFrame,
     header: _TextHeader,
     columns: Mapping[str, str] | None,
-    path: Path,
     notes: list[str],
 ) -> pd.DataFrame:
     """``raw`` with its time column spread between rounded stamps, where the column repeats
@@ -2826,12 +2824,12 @@ def _time_between_rounded_stamps(
     interval = header.sampling_interval
     if interval is None or not interval > 0:
         return raw
-    found = _mapped_without(raw, columns, path, None, ("time",))
+    found = _mapped_without(raw, columns, header.path, None, ("time",))
     if found is None:
         return raw
     column, unit = found["time"]
     try:
-        t = _si_values(raw, found, "time", "s", path)
+        t = _si_values(raw, found, "time", "s", header.path)
     except DataFormatError:
         return raw
     steps = np.diff(t)
@@ -2869,7 +2867,7 @@ def _time_between_rounded_stamps(
         "rows of each stamp are spread evenly around it (moved by at most "
         f"{float(np.max(np.abs(spread - t))):.3g} s)."
     )
-    factor = unit_factor(unit, "s", what="time", path=path) if unit else 1.0
+    factor = unit_factor(unit, "s", what="time", path=header.path) if unit else 1.0
     return raw.assign(**{column: spread / factor})
 
 
@@ -2882,7 +2880,6 @@ def _voltage_from_held_potential(
     raw: pd.DataFrame,
     header: _TextHeader,
     columns: Mapping[str, str] | None,
-    path: Path,
     notes: list[str],
 ) -> pd.DataFrame:
     """``raw`` with a voltage column at the one potential its header holds, for a record of
@@ -2895,7 +2892,7 @@ def _voltage_from_held_potential(
     file does not state (ecat's public i-t examples, MIT, have a CO2 reduction at -0.95 V
     positive, its CVs a reduction negative).
     """
-    found = _mapped_without(raw, columns, path, "voltage", ("time", "current"))
+    found = _mapped_without(raw, columns, header.path, "voltage", ("time", "current"))
     if found is None:
         return raw
     if any(k in header.settings for k in _CHI_MOVING_POTENTIAL):
@@ -2991,7 +2988,6 @@ def _current_from_segments(
     raw: pd.DataFrame,
     header: _TextHeader,
     columns: Mapping[str, str] | None,
-    path: Path,
     notes: list[str],
 ) -> tuple[pd.DataFrame, SignedCurrent | None]:
     """``raw`` with a current column rebuilt from a chronopotentiometry programme its header
@@ -3006,7 +3002,7 @@ def _current_from_segments(
     not by the header's numbers: anodic (oxidation of the working electrode) positive. Rows
     after the last segment are refused, as the programme does not say what flowed then.
     """
-    found = _mapped_without(raw, columns, path, "current", ("time", "voltage"))
+    found = _mapped_without(raw, columns, header.path, "current", ("time", "voltage"))
     if found is None:
         return raw, None
     setting, number = header.settings, header.number
@@ -3025,8 +3021,8 @@ def _current_from_segments(
     if not (min(span.values()) > 0 and int(segments) > 0):
         return raw, None
     segments = int(segments)
-    t = _si_values(raw, found, "time", "s", path)
-    e = _si_values(raw, found, "voltage", "V", path)
+    t = _si_values(raw, found, "time", "s", header.path)
+    e = _si_values(raw, found, "voltage", "V", header.path)
     current = np.full(t.size, np.nan)
     start, segment, ended_at_limit = (t[0] if t.size else 0.0), 1, 0
     # a record that runs from t = 0 to the very end of the programme (two 10 s segments
@@ -3042,7 +3038,7 @@ def _current_from_segments(
             start, polarity, segment = start + span[polarity], -polarity, segment + 1
         if segment > segments:
             raise DataFormatError(
-                f"{path}: a CH Instruments chronopotentiometry record without a current column "
+                f"{header.path}: a CH Instruments chronopotentiometry record without a current column "
                 f"runs on past its {segments} segment(s) (row {k + 1} at {t[k]:g} s), so its "
                 "current cannot be rebuilt from the header. Export the current with the "
                 "potential, or map a current column."
