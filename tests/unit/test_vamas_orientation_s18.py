@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests._shared_data import shared_data
+from _shared_data import shared_data
 
 from solidna.analysis.xps.io import read_vamas
 

@@ -413,8 +413,11 @@ def _fit_region(spec, background: str, given=None, charge_shift_eV: float = 0.0)
     a spin-orbit level (Mo 3d, W 4f, S 2p) the chemical states the data support
     (:func:`~solidna.analysis.xps.fit.fit_states`: doublets added where the residual holds
     structure, by the BIC, at most four; a line at a metal's position, after
-    ``charge_shift_eV``, with the asymmetric metal line). Returns (fit, warning or None)."""
-    from solidna.analysis.xps.fit import XPSFit, fit_states, guess_peaks
+    ``charge_shift_eV``, with the asymmetric metal line). A single-line level is fitted from its
+    maxima, and a line there at a metal's position (Na metal 1s) is tried with the asymmetric
+    metal line (:func:`~solidna.analysis.xps.fit.fit_metal_lines`). Returns (fit, warning or
+    None)."""
+    from solidna.analysis.xps.fit import XPSFit, fit_metal_lines, fit_states, guess_peaks
     from solidna.analysis.xps.species import doublet_of, level_of
 
     # the region's level makes the start peaks of a spin-orbit level (Mo 3d, Sn 3d) doublets
@@ -425,8 +428,13 @@ def _fit_region(spec, background: str, given=None, charge_shift_eV: float = 0.0)
             return XPSFit(given, bg).fit(spec)
         peaks = guess_peaks(spec.binding_energy_eV, spec.intensity_cps, background=bg, level=level)
         if doublet_of(level) is None:
-            # a single-line level (C 1s, O 1s, ...): its maxima are its components, as before
-            return XPSFit(peaks, bg).fit(spec)
+            # a single-line level (C 1s, O 1s, ...): its maxima are its components, as before;
+            # a line at a metal's position (Na metal 1s) gets the asymmetric metal line when
+            # the data say so, as fit_states gives it to Mo 3d and W 4f
+            fit = XPSFit(peaks, bg).fit(spec)
+            if _has_metal(level):
+                fit = fit_metal_lines(fit, spec, level=level, charge_shift_eV=charge_shift_eV)
+            return fit
         # one doublet per maximum cannot describe two or three states of a metal (Mo metal,
         # MoO2, MoO3): a broad line took them all
         return fit_states(
@@ -439,21 +447,28 @@ def _fit_region(spec, background: str, given=None, charge_shift_eV: float = 0.0)
         return run("linear"), f"{exc} - fitted with a linear background"
 
 
+def _has_metal(level: str | None) -> bool:
+    """True when ``species.toml`` has a metallic state of ``level`` (Mo 3d, W 4f, Na 1s)."""
+    from solidna.analysis.xps.species import metallic_state, species_table
+
+    # a metallic state of the table is the level's metal when its own position is taken for it
+    return bool(level) and any(
+        sp.metallic and metallic_state(sp.be_eV, level) == sp for sp in species_table()
+    )
+
+
 def _with_shift(fitted: tuple, shifts: Mapping[Any, float | None], background: str) -> tuple:
     """``(spectrum, name, level, fit)`` of a fitted region, refitted with its sample's charge
     shift where a line could be a metal's: the states of ``species.toml`` are charge corrected,
     and a metal line is told by its corrected position (:func:`~solidna.analysis.xps.species.
     metallic_state`), known only once the C 1s regions are fitted. Only automatic fits of a
-    level with a metallic state (Mo 3d, W 4f) and a shift of 0.05 eV or more are refitted."""
-    from solidna.analysis.xps.species import doublet_of, metallic_state, species_table
-
+    level with a metallic state (Mo 3d, W 4f, Na 1s) and a shift of 0.05 eV or more are
+    refitted."""
     s, name, lev, fit, given = fitted
     shift = shifts.get(s.cycle or 0) or 0.0
-    # fit_states (a spin-orbit level's automatic fit) is what fits metal lines asymmetric
-    if given or not lev or doublet_of(lev) is None or abs(shift) < 0.05:
-        return s, name, lev, fit
-    # the level has a metal when a metallic state of the table is that level's metal
-    if not any(sp.metallic and metallic_state(sp.be_eV, lev) == sp for sp in species_table()):
+    # an automatic fit is what fits metal lines asymmetric (fit_states for a spin-orbit level,
+    # fit_metal_lines for a single-line one such as Na 1s)
+    if given or not lev or abs(shift) < 0.05 or not _has_metal(lev):
         return s, name, lev, fit
     try:
         refit, _ = _fit_region(s, background, None, charge_shift_eV=shift)
@@ -1213,6 +1228,41 @@ _RUNNERS: dict[str, Callable] = {
 }
 
 
+def _one_sample_per_file(results: Mapping[str, Any]) -> list[str]:
+    """A note when some XPS files of the run were not charge corrected for want of a C 1s region
+    that another file of the run holds.
+
+    Each file is one sample: its C 1s region gives its charge shift and its regions make its
+    atomic %. Thermo Avantage exports each region of a sample as a CSV of its own
+    (theoechem/article_MAHE_2024_IL_pitfalls: ``..._C_1s.csv``, ``..._Na_1s.csv``, ...): given
+    together, each region file was told "no C 1s region; binding energies are as recorded",
+    which did not say why the C 1s file of the same run did not count.
+    """
+    # the fitted core levels of each file (a survey or a valence band names none)
+    levels = {
+        name: {
+            r["core level"]
+            for r in res["regions"].values()
+            if isinstance(r, Mapping) and r.get("core level")
+        }
+        for name, res in results.items()
+        if isinstance(res, Mapping) and isinstance(res.get("regions"), Mapping)
+    }
+    with_c1s = sorted(name for name, lev in levels.items() if "C 1s" in lev)
+    without = sorted(name for name, lev in levels.items() if lev and "C 1s" not in lev)
+    if not with_c1s or not without:
+        return []
+    return [
+        f"each file is analysed as one sample: {', '.join(without)} "
+        f"{'holds' if len(without) == 1 else 'hold'} no C 1s region and "
+        f"{'is' if len(without) == 1 else 'are'} not charge corrected, although "
+        f"{', '.join(with_c1s)} {'holds' if len(with_c1s) == 1 else 'hold'} one; nor are the "
+        "regions of different files quantified together (atomic %). If they are regions of one "
+        "sample exported one per file (Thermo Avantage's CSV per region), export the sample's "
+        "regions into one file (VAMAS .vms, or one workbook with a sheet per region)."
+    ]
+
+
 def analyze_surface(
     kind: str,
     paths: Sequence[Path],
@@ -1286,6 +1336,8 @@ def analyze_surface(
     if len(errors) == n:
         raise DataFormatError("no file could be analysed: " + " | ".join(errors))
     notes += [f"not analysed: {e}" for e in errors]
+    if kind == "xps":
+        notes += _one_sample_per_file(results)
     # the inputs as understood: the options that act on this kind (workers change no result)
     shown = {n for names, kinds in SURFACE_OPTION_KINDS.items() if kind in kinds for n in names}
     shown.discard("workers")

@@ -20,7 +20,9 @@ heights), SPIP/attocube (``# x-pixels``, ``# x-length`` in nm, ``# z-unit`` or `
 NT-MDT Nova (``NX``, ``Scale X``, ``Unit X``) and Wyko ASCII - are read here in the units their
 headers state: SurfaceTopography 1.25 reads only the English Gwyddion header (the others came
 out in metres, as a profile, or refused). ISO 25178-71 SDF files of version 2.0 (text or
-binary; SurfaceTopography reads version 1.0) are read here too.
+binary; SurfaceTopography reads version 1.0) are read here too, and so are Asylum Research
+images saved as Igor binary waves (``.ibw``, one layer per channel; read with igor2, which
+afmformats already needs).
 
 Roughness (ISO 25178-2 areal parameters, on the levelled heights ``z`` of the evaluation area):
 
@@ -1160,6 +1162,108 @@ def _read_gwy(p: Path, channel: str | int | None) -> Topography:
     )
 
 
+#: Asylum Research image channels and the unit of their values (the Igor wave states one data
+#: unit for all its layers, "V" in afm-tools' tests/ibw_preview/sample.ibw, MIT, whose height
+#: layers hold metres): heights and the other lengths are in m, phases in degrees. A channel
+#: named otherwise is not taken for heights.
+_ASYLUM_UNITS = {
+    "height": "m",
+    "zsensor": "m",
+    "amplitude": "m (an amplitude)",
+    "latamplitude": "m (an amplitude)",
+    "deflection": "m (a deflection)",
+    "phase": "deg",
+    "latphase": "deg",
+    "lateral": "V",
+    "potential": "V",
+    "current": "A",
+    "frequency": "Hz",
+}
+#: An Asylum channel name: the channel, then the scan direction (``HeightRetrace``).
+_ASYLUM_CHANNEL = re.compile(r"^([A-Za-z]+?)(Trace|Retrace)?$")
+#: The scan size in an Asylum note (``FastScanSize: 1e-05``) [m].
+_ASYLUM_SIZE = re.compile(r"^(Fast|Slow)ScanSize:\s*([-+0-9.eE]+)\s*$", re.M)
+
+
+def _ibw_dim_labels(p: Path, header: dict[str, Any], ndim: int) -> list[list[str]]:
+    """The dimension labels of an Igor binary wave (version 5), cut at their NUL: igor2 joins a
+    label with what the 32-byte field held before (``HeightRetracetrace``). The section follows
+    the wave, its formula, note and unit strings (Igor Technical Note 003)."""
+    start = 64 + int(header["wfmSize"]) + int(header["formulaSize"]) + int(header["noteSize"])
+    start += int(header["dataEUnitsSize"]) + sum(int(v) for v in header["dimEUnitsSize"])
+    raw = p.read_bytes()
+    out = []
+    for size in (int(v) for v in header["dimLabelsSize"][:ndim]):
+        block = raw[start : start + size]
+        start += size
+        out.append(
+            [block[i : i + 32].split(b"\0", 1)[0].decode("latin-1") for i in range(0, size, 32)]
+        )
+    return out
+
+
+def _read_asylum_ibw(p: Path, channel: str | int | None) -> Topography | None:
+    """An Asylum Research image saved as an Igor binary wave (``.ibw``: one layer per channel,
+    the scan settings in the wave's note), or None for any other file.
+
+    It was refused ("SurfaceTopography cannot read it; open it in Gwyddion"); igor2, which
+    afmformats already needs, reads the wave. The layers are named by the wave's labels
+    (``HeightRetrace``, ``ZSensorRetrace``, ``PhaseRetrace``), their units by the channel
+    (:data:`_ASYLUM_UNITS`, said in the notes), the size by the note's ``FastScanSize`` and
+    ``SlowScanSize`` [m] (else the wave's point spacing times its points).
+    """
+    if p.suffix.lower() != ".ibw":
+        return None
+    try:
+        from igor2 import binarywave
+    except ImportError:
+        return None
+    try:
+        loaded = binarywave.load(str(p))
+    except Exception:  # not an Igor wave igor2 reads: the other readers decide
+        return None
+    wave = loaded["wave"]
+    header = wave["wave_header"]
+    data = np.asarray(wave["wData"], dtype=float)
+    try:
+        lateral = [b"".join(header["dimUnits"][d]).decode("latin-1") for d in (0, 1)]
+    except (KeyError, IndexError, TypeError):
+        lateral = []
+    if data.ndim == 2 and lateral == ["m", "m"]:
+        data = data[:, :, None]
+    # an image has two lateral axes in metres (a force wave: points x channels, or 1-D)
+    if data.ndim != 3 or min(data.shape[:2]) < 2 or lateral not in (["m", "m"], ["", ""]):
+        return None
+    try:
+        labels = _ibw_dim_labels(p, wave["bin_header"], 3)[2][1:]
+    except (KeyError, IndexError, TypeError):
+        labels = []
+    names = [
+        labels[k] if k < len(labels) and labels[k] else f"layer {k}" for k in range(data.shape[2])
+    ]
+    units = []
+    for n in names:
+        m = _ASYLUM_CHANNEL.match(n)
+        units.append(_ASYLUM_UNITS.get(m.group(1).lower(), "no stated unit") if m else "no label")
+    k, notes = _height_channel(p, names, units, channel)
+    note = wave["note"].decode("latin-1", "replace").replace("\r", "\n")
+    size = {m.group(1).lower(): float(m.group(2)) for m in _ASYLUM_SIZE.finditer(note)}
+    nx, ny = data.shape[0], data.shape[1]
+    if "fast" in size and "slow" in size:
+        sx, sy = size["fast"], size["slow"]
+        said = f"scan size {sx:g} m x {sy:g} m (the note's FastScanSize, SlowScanSize)"
+    else:
+        sx, sy = (float(header["sfA"][0]) * nx, float(header["sfA"][1]) * ny)
+        said = f"scan size {sx:g} m x {sy:g} m (the wave's point spacing times its points)"
+    notes.append(
+        f"Asylum Research image (Igor binary wave): channel {names[k]!r} in {units[k]} (Asylum "
+        f"stores height channels in metres; the wave's own data unit names no channel), {said}"
+    )
+    # Igor's first index is x (along a line), its second y: rows of y, as the other readers
+    heights = data[:, :, k].T * _UNITS[units[k]]
+    return Topography(heights, (sx, sy), names[k], p, names, notes, {"format": "Asylum .ibw"})
+
+
 def _pick(names: list[str], channel: str | int | None, p: Path) -> int:
     if channel is None:
         return 0
@@ -1289,8 +1393,8 @@ def _force_curve_hint(p: Path) -> str:
 #: AFM movie, with "MemoryError").
 _UNREAD_MAPS = {
     ".ibw": (
-        "an Igor binary wave (Asylum Research .ibw) image that SurfaceTopography cannot read "
-        "(no force curve either). Open it in Gwyddion and save the height channel as a "
+        "an Igor binary wave (Asylum Research .ibw) that is neither an image with lateral axes "
+        "in metres nor a force curve. Open it in Gwyddion and save the height channel as a "
         "Gwyddion .gwy file, or export it as 'ASCII data matrix' with 'Add informational "
         "header' (it states the scan size and the height unit)."
     ),
@@ -1309,7 +1413,8 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
     ----------
     path : str or os.PathLike
         Topography file: Bruker/Nanoscope ``.di``/``.spm``, Nanosurf ``.nid``, Gwyddion
-        ``.gwy`` or any other format SurfaceTopography reads.
+        ``.gwy``, an Asylum Research image (``.ibw``) or any other format SurfaceTopography
+        reads.
     channel : str or int, optional
         Channel to read, by its name in the file or its 0-based index (an all-digit string counts
         as an index). Default: the first channel.
@@ -1340,6 +1445,9 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
     topostats = _read_topostats(p, channel)
     if topostats is not None:
         return topostats
+    asylum = _read_asylum_ibw(p, channel)
+    if asylum is not None:
+        return asylum
     grid = (
         _read_sdf(p)
         or _read_zygo_xyz(p)

@@ -23,12 +23,14 @@ import pandas as pd
 
 from solidna import __version__
 from solidna._docstrings import fill_doc
+from solidna.cells.jump import JumpTolerance, check_tolerance
 from solidna.errors import (
     InvalidOptionError,
     OutOfRangeError,
     OutOfRangeWarning,
     UnitError,
     check_choice,
+    check_flag,
     closest_matches,
     is_number,
     positive_int,
@@ -47,6 +49,7 @@ __all__ = [
     "run_record",
     "cell_setup",
     "checked_progress",
+    "checked_run_options",
     "checked_arguments",
     "cycle_message",
     "UnknownArgumentError",
@@ -184,6 +187,24 @@ def checked_progress(progress: object) -> Progress | None:
         "progress=lambda message, fraction: print(message, fraction); leave it out to report "
         "nothing."
     )
+
+
+@fill_doc
+def checked_run_options(
+    jump: object, jump_tolerance: object, progress: object
+) -> tuple[bool | None, JumpTolerance | None, Progress | None]:
+    """The options every cycling protocol of a cell takes, checked before anything runs:
+    ``(jump, jump_tolerance, progress)`` as given once valid, else
+    :class:`InvalidOptionError`.
+
+    All three are checked whether or not the run uses them (a protocol that is never jumped
+    still refuses ``jump="no"``, which would otherwise pass unnoticed).
+
+    Parameters
+    ----------
+    %(jump, jump_tolerance, progress)s
+    """
+    return check_flag(jump, "jump"), check_tolerance(jump_tolerance), checked_progress(progress)
 
 
 def cycle_message(period_s: float, cycles: int) -> Callable[[float], str]:

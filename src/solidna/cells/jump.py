@@ -53,6 +53,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from solidna._docstrings import fill_doc
 from solidna.progress import Progress
 
 __all__ = [
@@ -169,6 +170,8 @@ class EnvelopeRun:
 
     Attributes
     ----------
+    tolerance : JumpTolerance
+        The tolerance the run was jumped with.
     blocks : list of (int, Block, int)
         ``(first cycle - 1, block, settling cycles)`` for every resolved block kept, in order.
     final_state : numpy.ndarray
@@ -181,6 +184,7 @@ class EnvelopeRun:
         Accepted jumps; ``rejected``: rejected ones.
     """
 
+    tolerance: JumpTolerance = field(default_factory=JumpTolerance)
     blocks: list[tuple[int, Block, int]] = field(default_factory=list)
     final_state: np.ndarray = field(default_factory=lambda: np.zeros(0))
     n_cycles: int = 0
@@ -193,13 +197,8 @@ class EnvelopeRun:
         """Cycles solved with the full model (settling cycles included)."""
         return sum(len(b.states) for _, b, _ in self.blocks)
 
-    def record(self, tolerance: JumpTolerance) -> dict:
+    def record(self) -> dict:
         """What a result's run record says of the jumping (``inputs["cycle jumping"]``).
-
-        Parameters
-        ----------
-        tolerance : JumpTolerance
-            The tolerance the run was jumped with.
 
         Returns
         -------
@@ -211,7 +210,7 @@ class EnvelopeRun:
             "resolved cycles": self.resolved_cycles,
             "jumps": self.jumps,
             "rejected jumps": self.rejected,
-            "tolerance": asdict(tolerance),
+            "tolerance": asdict(self.tolerance),
         }
 
 
@@ -272,6 +271,7 @@ def settling_cycles(relaxation_time_s: float, half_cycle_s: float) -> int:
     return int(np.ceil(10 * relaxation_time_s / (2 * half_cycle_s)))
 
 
+@fill_doc
 def follow_envelope(
     resolve: Callable[[np.ndarray, int, int], Block],
     y0: Sequence[float],
@@ -279,7 +279,7 @@ def follow_envelope(
     settle: int = 0,
     tolerance: JumpTolerance | None = None,
     margins: Sequence[int] = (),
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
     exponents: Sequence[float] | None = None,
 ) -> EnvelopeRun:
     """Integrate the slow states over ``n_cycles`` cycles by jumping (module docstring).
@@ -301,8 +301,9 @@ def follow_envelope(
         Per-jump tolerance (default :class:`JumpTolerance`).
     margins : sequence of int
         Indices of outputs that reach zero at an event (never jumped across).
-    progress : callable, optional
-        Called with the cycles done so far.
+    %(progress)s
+        The cycles done (``"cycle 20 of 50"``, :func:`cycle_progress`) after each jump and at
+        the end.
     exponents : sequence of float, optional
         Jump the slow states in the coordinates ``y**p`` (one exponent ``p`` per state, states
         positive), in which the cell's growth law is linear in time: ``p = 2`` for a film that
@@ -315,9 +316,10 @@ def follow_envelope(
     -------
     EnvelopeRun
     """
-    run = _follow(resolve, y0, n_cycles, settle, tolerance, margins, progress, exponents)
-    if progress is not None:  # also a run resolved in one piece, or cut short by an event
-        progress(run.n_cycles)
+    cycles_done = cycle_progress(progress, n_cycles)
+    run = _follow(resolve, y0, n_cycles, settle, tolerance, margins, cycles_done, exponents)
+    if cycles_done is not None:  # also a run resolved in one piece, or cut short by an event
+        cycles_done(run.n_cycles)
     return run
 
 
@@ -333,7 +335,7 @@ def _follow(
 ) -> EnvelopeRun:
     """:func:`follow_envelope`'s steps (its arguments); ``progress`` after each jump."""
     tol = tolerance or JumpTolerance()
-    run = EnvelopeRun()
+    run = EnvelopeRun(tol)
     y = np.asarray(y0, float)
     p = np.ones_like(y) if exponents is None else np.asarray(exponents, float)
 

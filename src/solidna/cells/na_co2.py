@@ -27,18 +27,16 @@ from solidna.cells.base import (
     Result,
     _styled_axes,
     checked_arguments,
-    checked_progress,
+    checked_run_options,
     cycle_message,
 )
 from solidna.cells.jump import (
     Block,
     JumpTolerance,
-    check_tolerance,
-    cycle_progress,
     fill_cycles,
     follow_envelope,
 )
-from solidna.errors import OutOfRangeError, OutOfRangeWarning, check_flag, user_stacklevel
+from solidna.errors import OutOfRangeError, OutOfRangeWarning, user_stacklevel
 from solidna.materials import thermo
 from solidna.parameters import ParameterSet
 from solidna.progress import Progress, no_progress
@@ -199,6 +197,27 @@ def reaction_length_m(values: dict[str, float], current_density_A_m2: float) -> 
     return math.sqrt(D * c_sat * thermo.F * L_c / (0.75 * current_density_A_m2))
 
 
+@dataclass(frozen=True)
+class _Schedule:
+    """What one Na-CO2 run solves: the protocol step, the step as constant-current pieces
+    (current density [A/m2], :class:`~solidna.protocols.steps.ScheduleSegment`) and the voltage
+    window [V] whose edges end the run: the discharge cut-off, and the charge cut-off (the SSE's
+    anodic limit for a full discharge)."""
+
+    step: FullDischarge | CapacityCycling
+    segments: list[ScheduleSegment]
+    lower_V: float
+    upper_V: float
+
+    def status(self, termination: str, t_end_s: float) -> str:
+        """The result's status from the solver's termination reason and the end time [s]."""
+        if "Minimum voltage" in termination:
+            return f"cut-off {self.lower_V:g} V reached"
+        if "Maximum voltage" in termination:
+            return f"charge limit {self.upper_V:g} V reached at {t_end_s / 3600:.2f} h"
+        return "completed"
+
+
 class NaCO2Cell(Cell):
     """Na | SN-based SSE | integrated SSE/MWCNT cathode, 4 Na + 3 CO2 <-> 2 Na2CO3 + C.
 
@@ -318,23 +337,39 @@ class NaCO2Cell(Cell):
         )
 
     # --------------------------------------------------------------------------------------
+    def _schedule(
+        self, step: FullDischarge | CapacityCycling, lower_V: float, charge_cutoff_V: float | None
+    ) -> _Schedule:
+        """``step`` checked against this cell - the charge cut-off (default: the SSE's anodic
+        limit) within the SSE's stability, the cut-offs bracketing the open-circuit voltage, the
+        cathode mesh fine enough at the step's current - as the schedule a run solves."""
+        upper_V = self._charge_limit(charge_cutoff_V)
+        self._check_cutoffs_bracket_ocv(lower_V, charge_cutoff_V)
+        self._check_mesh(step.current_A_kg)
+        current_A_m2 = step.current_A_kg * self.parameters["MWCNT loading [kg.m-2]"]
+        half_cycle_s = getattr(step, "half_cycle_s", None)  # None: one constant-current piece
+        segments = [ScheduleSegment(0.0, step.duration_s, current_A_m2, half_cycle_s)]
+        return _Schedule(step, segments, lower_V, upper_V)
+
+    def _values(self, state: dict | NaCO2Result | None) -> dict[str, Any]:
+        """The model's values from ``state`` (default: the fresh anode)."""
+        from solidna.models.na_co2 import na_co2_parameter_values
+
+        thickness_m = self._start_state(state)["anode interphase thickness [m]"]
+        return na_co2_parameter_values(self.parameters, self.anode, thickness_m)
+
     def _run(
         self,
-        step,
-        segments,
-        lower_V: float,
-        upper_V: float,
-        state,
+        schedule: _Schedule,
+        state: dict | NaCO2Result | None,
         points_per_half_cycle: int = 24,
         progress: Progress | None = None,
     ) -> NaCO2Result:
-        from solidna.models.na_co2 import na_co2_parameter_values, solve_na_co2
+        from solidna.models.na_co2 import solve_na_co2
 
         tic = time.perf_counter()
-        st = self._start_state(state)
-        values = na_co2_parameter_values(
-            self.parameters, self.anode, st["anode interphase thickness [m]"]
-        )
+        values = self._values(state)
+        step, segments = schedule.step, schedule.segments
         cycles = getattr(step, "cycles", None)
         message = None
         if cycles and segments[0].half_cycle_s:
@@ -343,8 +378,8 @@ class NaCO2Cell(Cell):
             values,
             self.anode,
             segments,
-            lower_V,
-            upper_V,
+            schedule.lower_V,
+            schedule.upper_V,
             var_pts=self.var_pts,
             points_per_half_cycle=points_per_half_cycle,
             progress=progress,
@@ -357,7 +392,7 @@ class NaCO2Cell(Cell):
             values["MWCNT loading [kg.m-2]"],
             segments,
         )
-        status = _status(out["termination"], lower_V, upper_V, float(out["Time [s]"][-1]))
+        status = schedule.status(out["termination"], float(out["Time [s]"][-1]))
         return self._result(
             NaCO2Result,
             ts,
@@ -378,47 +413,35 @@ class NaCO2Cell(Cell):
 
     def _run_jumped(
         self,
-        step,
-        segments,
-        lower_V: float,
-        upper_V: float,
-        state,
-        tolerance,
+        schedule: _Schedule,
+        state: dict | NaCO2Result | None,
+        tolerance: JumpTolerance | None,
         tic: float,
         progress: Progress | None = None,
     ) -> NaCO2Result:
         """Capacity-limited cycling by cycle jumping (:func:`~solidna.cells.jump.follow_envelope`,
         :class:`_NaCO2Blocks`)."""
-        from solidna.models.na_co2 import na_co2_parameter_values
-
-        st = self._start_state(state)
-        values = na_co2_parameter_values(
-            self.parameters, self.anode, st["anode interphase thickness [m]"]
-        )
-        tol = tolerance or NA_CO2_JUMP_TOLERANCE
-        blocks = _NaCO2Blocks(values, self.anode, segments, lower_V, upper_V, self.var_pts, tol)
+        blocks = _NaCO2Blocks(self._values(state), self.anode, schedule, self.var_pts)
         run = follow_envelope(
             blocks,
             np.zeros(blocks.n_states),
-            step.cycles,
+            schedule.step.cycles,
             settle=NA_CO2_SETTLING_CYCLES,
-            tolerance=tol,
+            tolerance=tolerance or NA_CO2_JUMP_TOLERANCE,
             margins=[0, 1],
-            progress=cycle_progress(progress, step.cycles),
+            progress=progress,
         )
         ts = pd.concat([b.data[0] for _, b, _ in run.blocks], ignore_index=True)
         ts = ts.drop_duplicates("Time [h]").sort_values("Time [h]", ignore_index=True)
         rows = pd.concat([b.data[1] for _, b, _ in run.blocks])
         rows = rows[~rows.index.duplicated(keep="last")].sort_index()
-        status = _status(
-            blocks.termination, lower_V, upper_V, float(ts["Time [h]"].iloc[-1]) * 3600
-        )
+        status = schedule.status(blocks.termination, float(ts["Time [h]"].iloc[-1]) * 3600)
         return self._result(
             NaCO2Result,
             ts,
-            [step.describe()],
+            [schedule.step.describe()],
             tic,
-            inputs=self._run_inputs() | {"cycle jumping": run.record(tol)},
+            inputs=self._run_inputs() | {"cycle jumping": run.record()},
             status=status,
             # the run ends with a resolved block: its last state is the run's
             final_state={"anode interphase thickness [m]": float(run.blocks[-1][1].data[2][-1])},
@@ -450,14 +473,9 @@ class NaCO2Cell(Cell):
             The time series, per-cycle table and final state; ``discharge_capacity()`` in mAh/g.
         """
         step = FullDischarge(current, cutoff)
-        self._check_cutoffs_bracket_ocv(step.cutoff_V, None)
-        self._check_mesh(step.current_A_kg)
-        m = self.parameters["MWCNT loading [kg.m-2]"]
-        seg = [ScheduleSegment(0.0, step.duration_s, step.current_A_kg * m)]
+        schedule = self._schedule(step, step.cutoff_V, None)
         # the run stops at the cut-off, far inside the safety window: sample it densely
-        return self._run(
-            step, seg, step.cutoff_V, self._charge_limit(None), state, points_per_half_cycle=2000
-        )
+        return self._run(schedule, state, points_per_half_cycle=2000)
 
     @fill_doc
     @checked_arguments
@@ -507,21 +525,14 @@ class NaCO2Cell(Cell):
             The time series, the per-cycle table (capacities, voltages, gap) and final state.
         """
         tic = time.perf_counter()
-        progress = checked_progress(progress)
+        jump, jump_tolerance, progress = checked_run_options(jump, jump_tolerance, progress)
         step = CapacityCycling(current, capacity, cycles, discharge_cutoff, charge_cutoff)
-        upper = self._charge_limit(step.charge_cutoff_V)
-        self._check_cutoffs_bracket_ocv(step.discharge_cutoff_V, step.charge_cutoff_V)
-        self._check_mesh(step.current_A_kg)
-        m = self.parameters["MWCNT loading [kg.m-2]"]
-        seg = [ScheduleSegment(0.0, step.duration_s, step.current_A_kg * m, step.half_cycle_s)]
+        schedule = self._schedule(step, step.discharge_cutoff_V, step.charge_cutoff_V)
         # jumping is opt-in here: it does not pay for this cell (NA_CO2_JUMP_TOLERANCE)
-        jump_tolerance = check_tolerance(jump_tolerance)
-        if check_flag(jump, "jump"):
-            return self._run_jumped(
-                step, seg, step.discharge_cutoff_V, upper, state, jump_tolerance, tic, progress
-            )
+        if jump:
+            return self._run_jumped(schedule, state, jump_tolerance, tic, progress)
         (progress or no_progress)("solving", None)
-        return self._run(step, seg, step.discharge_cutoff_V, upper, state, progress=progress)
+        return self._run(schedule, state, progress=progress)
 
     def _check_cutoffs_bracket_ocv(self, lower_V: float, upper_V: float | None) -> None:
         """Refuse cut-offs that do not bracket the open-circuit voltage at the cell's
@@ -589,15 +600,16 @@ class _NaCO2Blocks:
     event: the run stops there) and the median discharge and charge voltages [V].
     """
 
-    def __init__(self, values, anode, segments, lower_V, upper_V, var_pts, tol):
+    def __init__(self, values: dict[str, Any], anode: str, schedule: _Schedule, var_pts: int):
         import pybamm
 
         from solidna.models import na_co2 as na_co2_model
         from solidna.models.schedule import current_expression, switch_times
 
+        segments = schedule.segments
         pv = pybamm.ParameterValues(dict(values))
-        pv["Lower voltage cut-off [V]"] = lower_V
-        pv["Upper voltage cut-off [V]"] = upper_V
+        pv["Lower voltage cut-off [V]"] = schedule.lower_V
+        pv["Upper voltage cut-off [V]"] = schedule.upper_V
         pv["Current function [A]"] = current_expression(segments, pv["Electrode area [m2]"])
         # the model and solver of a full solve (solidna.models.na_co2.solve_na_co2)
         model = na_co2_model.schedule_model(anode)
@@ -612,7 +624,7 @@ class _NaCO2Blocks:
         self.segments, self.switch = segments, switch_times(segments)
         self.period_s = 2 * segments[0].half_cycle_s
         self.mass = values["MWCNT loading [kg.m-2]"]
-        self.lower_V, self.upper_V = lower_V, upper_V
+        self.lower_V, self.upper_V = schedule.lower_V, schedule.upper_V
         self.n_states = self.model.len_rhs_and_alg
         self.termination = "final time"
         self.rtol = na_co2_model.RTOL
@@ -726,14 +738,6 @@ def _timeseries(t_s, current_A_m2, voltage_V, mass_kg_m2: float, segments) -> pd
             "Capacity [mAh.g-1]": q,
         }
     )
-
-
-def _status(termination: str, lower_V: float, upper_V: float, t_end_s: float) -> str:
-    if "Minimum voltage" in termination:
-        return f"cut-off {lower_V:g} V reached"
-    if "Maximum voltage" in termination:
-        return f"charge limit {upper_V:g} V reached at {t_end_s / 3600:.2f} h"
-    return "completed"
 
 
 def _cycle_rows(ts: pd.DataFrame) -> pd.DataFrame:

@@ -24,17 +24,15 @@ import numpy as np
 import pandas as pd
 
 from solidna._docstrings import fill_doc
-from solidna.cells.base import Cell, Result, _styled_axes, checked_arguments, checked_progress
+from solidna.cells.base import Cell, Result, _styled_axes, checked_arguments, checked_run_options
 from solidna.cells.jump import (
     Block,
     JumpTolerance,
-    check_tolerance,
-    cycle_progress,
     fill_cycles,
     follow_envelope,
     use_jumping,
 )
-from solidna.errors import InvalidOptionError, OutOfRangeError, check_flag, positive_int
+from solidna.errors import InvalidOptionError, OutOfRangeError, positive_int
 from solidna.materials import electrolyte
 from solidna.parameters import ParameterSet, lu2019
 from solidna.progress import Progress, no_progress
@@ -389,9 +387,7 @@ class NVPCell(Cell):
                 f"NVPCell.run takes a GalvanostaticCycling or RateTest protocol, got "
                 f"{type(protocol).__name__}. Example: cell.run(GalvanostaticCycling(1, 200))."
             )
-        check_flag(jump, "jump")
-        progress = checked_progress(progress)
-        jump_tolerance = check_tolerance(jump_tolerance)
+        jump, jump_tolerance, progress = checked_run_options(jump, jump_tolerance, progress)
         points_per_step = positive_int(
             points_per_step, "points_per_step", "Example: 40.", MAX_POINTS_PER_STEP
         )
@@ -429,12 +425,12 @@ class NVPCell(Cell):
                 settle=NVP_SETTLING_CYCLES,
                 tolerance=tol,
                 margins=[0, 1],
-                progress=cycle_progress(progress, protocol.cycles),
+                progress=progress,
             )
             records = [rec for _, block, _ in run.blocks for rec in block.data]
             status = blocks.status if run.event else "completed"
             cycles = _fill_skipped(_cycle_table(records, halves, mass_g), records, run.n_cycles)
-            inputs["cycle jumping"] = run.record(tol)
+            inputs["cycle jumping"] = run.record()
         else:
             report = progress or no_progress
             n = max(h.cycle for h in halves)  # two steps (half cycles) a cycle

@@ -12,7 +12,6 @@ The public entry point for the symmetric cell is :class:`SymmetricCell`::
 from __future__ import annotations
 
 import hashlib
-import math
 import numbers
 import threading
 import time
@@ -30,6 +29,7 @@ from solidna.cells.base import (
     _styled_axes,
     checked_arguments,
     checked_progress,
+    checked_run_options,
     cycle_message,
 )
 from solidna.cells.jump import (
@@ -37,7 +37,6 @@ from solidna.cells.jump import (
     EnvelopeRun,
     JumpTolerance,
     check_tolerance,
-    cycle_progress,
     fill_cycles,
     follow_envelope,
     settling_cycles,
@@ -993,9 +992,8 @@ class SymmetricCell(Cell):
         from solidna.models.solve import solve_current
 
         tic = time.perf_counter()
-        progress = checked_progress(progress)
+        jump, jump_tolerance, progress = checked_run_options(jump, jump_tolerance, progress)
         steps = _step_list(steps)
-        jump_tolerance = check_tolerance(jump_tolerance)
         points_per_half_cycle = positive_int(
             points_per_half_cycle, "points_per_half_cycle", "Example: 16.", MAX_POINTS_PER_STEP
         )
@@ -1012,8 +1010,7 @@ class SymmetricCell(Cell):
         # positive current density (stripping the left, working electrode) reads positive.
         message = None
         if len(steps) == 1 and isinstance(steps[0], PlatingStripping):
-            period_s = 2 * steps[0].half_cycle_s
-            message = cycle_message(period_s, math.ceil(steps[0].duration_s / period_s - 1e-9))
+            message = cycle_message(2 * steps[0].half_cycle_s, steps[0].cycles_begun)
         out = solve_current(
             values,
             self.anode,
@@ -1084,8 +1081,9 @@ class SymmetricCell(Cell):
         Raises
         ------
         InvalidOptionError
-            ``step`` is not plating/stripping, ``samples`` not a list of dicts, or a sampled
-            name is not one of :data:`SAMPLE_INPUTS`.
+            ``step`` is not plating/stripping, ``samples`` not a list of dicts, a sampled
+            name is not one of :data:`SAMPLE_INPUTS`, or ``jump_tolerance`` is not a
+            :class:`~solidna.cells.jump.JumpTolerance`.
         """
         from collections.abc import Mapping
 
@@ -1105,6 +1103,7 @@ class SymmetricCell(Cell):
         names = tuple(sorted({name for sample in samples for name in sample}))
         for name in names:
             check_choice("sampled parameter", name, SAMPLE_INPUTS)
+        jump_tolerance = check_tolerance(jump_tolerance)
         blocks = None
         results = []
         for sample in samples:
@@ -1183,16 +1182,15 @@ class SymmetricCell(Cell):
             )
         st = self._start_state(state)
         period_s = 2 * step.half_cycle_s
-        n_cycles = int(np.ceil(step.duration_s / period_s - 1e-9))
         run = follow_envelope(
             blocks,
             [st["left"], st["right"]],
-            n_cycles,
+            step.cycles_begun,
             settle=blocks.settle,
             tolerance=tolerance,
             margins=[2],
             exponents=blocks.exponents,
-            progress=cycle_progress(progress, n_cycles),
+            progress=progress,
         )
         ts, trusted, samples = _jumped_timeseries(run, period_s)
         status = "completed"
@@ -1208,7 +1206,7 @@ class SymmetricCell(Cell):
             ts,
             [step.describe()],
             tic,
-            inputs={"cycle jumping": run.record(tolerance or JumpTolerance())},
+            inputs={"cycle jumping": run.record()},
             status=status,
             final_state={"left": float(run.final_state[0]), "right": float(run.final_state[1])},
             jumped={

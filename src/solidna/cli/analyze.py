@@ -90,6 +90,7 @@ READERS = (
     "zview-eis",
     "relaxis-eis",
     "pstrace-eis",
+    "pssession",
     "keysight-4294a",
     "ivium-eis",
     "zahner-eis",

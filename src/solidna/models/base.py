@@ -368,6 +368,9 @@ class OneDomainModel(pybamm.BaseModel):
     #: (the end of the error's message). Refused as the ``"operating mode"`` option and, for the
     #: modes in :data:`CONTROL_SIGNATURES`, as an experiment step (:meth:`check_well_posedness`).
     REFUSED_OPERATING_MODES: dict[str, str] = {}
+    #: The cell's state as ``sim.plot()`` shows it after the current density and voltage
+    #: (:attr:`default_quick_plot_variables`): variable names, a tuple of names sharing a panel.
+    STATE_PLOT_VARIABLES: tuple[str | tuple[str, ...], ...] = ()
 
     def __init__(self, options: dict | None = None, name: str | None = None):
         opts = dict(self.DEFAULT_OPTIONS)
@@ -609,8 +612,22 @@ class OneDomainModel(pybamm.BaseModel):
         )
 
     @property
-    def default_quick_plot_variables(self) -> list[str]:
-        return ["Current [A]", "Voltage [V]", "Discharge capacity [A.h]"]
+    def default_quick_plot_variables(self) -> list[str | list[str]]:
+        """What ``sim.plot()`` shows: the current density and voltage, then the cell's state
+        (:attr:`STATE_PLOT_VARIABLES`: its profiles across the domain, interphase films and
+        overpotentials), as an SPMe's default plot shows its concentrations and potentials; the
+        current, voltage and discharge capacity alone showed nothing of the cell's state."""
+        # the current per area: 0.1 mA on PyBaMM's axis of a constant current (+-1 around
+        # it) read as no current at all
+        return [
+            "Total current density [A.m-2]",
+            "Voltage [V]",
+            # a tuple is one panel of several lines (a list, as pybamm.QuickPlot takes it)
+            *(
+                list(entry) if isinstance(entry, tuple) else entry
+                for entry in self.STATE_PLOT_VARIABLES
+            ),
+        ]
 
 
 def events_at_start(exc: Exception) -> str | None:

@@ -130,6 +130,13 @@ class SymmetricCellModel(OneDomainModel):
     )
     OPTIONS = _OPTIONS
     REFUSED_OPERATING_MODES = {"power": NO_POWER_CONTROL}
+    # the salt profile across the SSE and both electrodes' films and charge transfer
+    STATE_PLOT_VARIABLES = (
+        "Salt concentration [mol.m-3]",
+        ("Left interphase thickness [m]", "Right interphase thickness [m]"),
+        ("Left charge-transfer overpotential [V]", "Right charge-transfer overpotential [V]"),
+        ("Left interphase voltage [V]", "Right interphase voltage [V]"),
+    )
     DEFAULT_OPTIONS = {
         "anode": "modified",
         "surface form": "algebraic",
@@ -139,23 +146,6 @@ class SymmetricCellModel(OneDomainModel):
 
     def __init__(self, options: dict | None = None, name: str = "Na|SSE|Na symmetric cell"):
         super().__init__(options, name)
-
-    @property
-    def default_quick_plot_variables(self) -> list:
-        """What ``sim.plot()`` shows: the current density and voltage, the salt profile across
-        the SSE, and both electrodes' interphase films, charge-transfer overpotentials and film
-        voltages (as an SPMe's default plot shows its concentrations and potentials; the
-        current, voltage and discharge capacity alone showed nothing of the cell's state)."""
-        # the current per area: 0.1 mA on PyBaMM's axis of a constant current (+-1 around
-        # it) read as no current at all
-        return [
-            "Total current density [A.m-2]",
-            "Voltage [V]",
-            "Salt concentration [mol.m-3]",
-            ["Left interphase thickness [m]", "Right interphase thickness [m]"],
-            ["Left charge-transfer overpotential [V]", "Right charge-transfer overpotential [V]"],
-            ["Left interphase voltage [V]", "Right interphase voltage [V]"],
-        ]
 
     def guess_interfaces_at_the_initial_current(self) -> None:
         """Start the algebraic states (charge-transfer overpotentials, film voltages) at their

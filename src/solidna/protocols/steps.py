@@ -246,6 +246,12 @@ class PlatingStripping(Step):
         """Number of complete cycles (one stripping + one plating half cycle)."""
         return int(self.duration_s // (2 * self.half_cycle_s) + 1e-9)
 
+    @property
+    def cycles_begun(self) -> int:
+        """Number of cycles the step runs into: the complete ones and a last, partial one when
+        the duration ends inside a cycle (the cycles a run of the step reports)."""
+        return math.ceil(self.duration_s / (2 * self.half_cycle_s) - 1e-9)
+
     def describe(self) -> dict:
         return {
             "step": "plating/stripping",

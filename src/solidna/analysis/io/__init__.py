@@ -45,6 +45,8 @@ Formats (:data:`FORMATS`) and the reader behind each:
 ``ivium-eis``     Ivium ``.idf`` / ``.ids`` (``primary_data``) - own
 ``zahner-eis``    Zahner Thales ASCII (``LOGF``, ``LOGZm``, ``Phim``, ``Real``, ``Imag``) - own
 ``eis-blocks``    an impedance table repeated per scan under its own names (NOVA) - own
+``pssession``     PalmSens PSTrace session (JSON in UTF-16): the first measurement of
+                  the part asked for (time series or impedance) - own
 ``csv``           any delimited text, with a column mapping or unit-bearing headers;
                   also headerless ``f, Z', Z''`` (impedance.py's ``readCSV`` layout) and
                   ixdat's CSV export (columns named by its ``aliases`` line)
@@ -122,7 +124,7 @@ from solidna.analysis.io.cyclers import (
     read_neware,
     read_neware_csv,
 )
-from solidna.analysis.io.generic import ALIASES, read_csv
+from solidna.analysis.io.generic import ALIASES, looks_like_pssession, read_csv, read_pssession
 from solidna.analysis.io.impedance_text import (
     IMPEDANCE_TEXT_FORMATS,
     detect_impedance_text,
@@ -188,6 +190,7 @@ FORMATS: dict[str, tuple[Callable[..., Measurement], str]] = {
         fmt: (_impedance_reader(fmt), f"{desc} (impedance.py)")
         for fmt, (_, _, desc) in IMPEDANCE_TEXT_FORMATS.items()
     },
+    "pssession": (read_pssession, "PalmSens PSTrace session .pssession (JSON)"),
     "csv": (read_csv, "delimited text with unit-bearing headers or a column mapping"),
 }
 
@@ -199,6 +202,7 @@ _EXTENSIONS = {
     ".ndax": "neware",
     ".xlsx": "workbook",
     ".xls": "workbook",
+    ".pssession": "pssession",
 }
 # Formats a file with such an extension may hold as well: an Arbin workbook, and the text
 # tables some instruments write under a workbook's name.
@@ -283,7 +287,9 @@ def detect_format(path: str | os.PathLike[str]) -> str:
             # an .mpt exported without its header starts with EC-Lab's column line
             # (after any blank lines: cheminfo/biologic-converter's noHeader.mpt)
             filled = next((line for line in lines if line.strip()), "")
-            if first in MPT_MAGICS or looks_like_mpt_columns(filled):
+            if looks_like_pssession(text):
+                fmt = "pssession"
+            elif first in MPT_MAGICS or looks_like_mpt_columns(filled):
                 fmt = "biologic-mpt"
             elif maccor_header_line(lines[:40]) is not None:
                 fmt = "maccor"
@@ -592,7 +598,7 @@ def _read(
         kwargs["sheet"] = sheet
     if fmt in ("biologic-mpt", "arbin", "maccor", "csv", "neware-csv", "workbook"):
         kwargs["progress"] = progress
-    if fmt in ("biologic-mpr", "biologic-mpt", "parstat", "workbook"):
+    if fmt in ("biologic-mpr", "biologic-mpt", "parstat", "workbook", "pssession"):
         kwargs["kind"] = kind
     m = reader(p, **kwargs)
     if kind is not None and m.kind != kind:

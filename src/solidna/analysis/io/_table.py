@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,8 @@ __all__ = [
     "EC_LAB_DEFAULT_AREA_CM2",
     "stored_area",
     "decimal_comma_rows_to_points",
+    "GAMRY_OVERLOADS",
+    "gamry_overload_rows",
 ]
 
 #: Tidy column names (SI). ``Z_im`` follows the electrochemical convention of impedance.py:
@@ -1347,7 +1349,13 @@ def _capacity_verdict(frame: pd.DataFrame, notes: list[str] | None) -> str:
     dq, i_end = np.diff(q), i[1:]
     typical = np.percentile(np.abs(i), 90)
     flowing = np.abs(i_end) > 0.05 * typical
-    against = np.where(flowing, np.sign(dq) == -np.sign(i_end), dq != 0)
+    # where the current is below that floor, a change of the column counts against it only
+    # when it does not go the current's own way: in a short record whose first sample is a
+    # transient (cheminfo/biologic-converter's ca.mpt cut to 10 rows: 18.6 uA, then 10-30 nA)
+    # that one sample sets the 90th percentile, every later sample falls under the floor, and
+    # a counter rising with the small anodic current was read as "moving at rest"
+    moves_at_rest = (dq != 0) & (np.sign(dq) != np.sign(i_end))
+    against = np.where(flowing, np.sign(dq) == -np.sign(i_end), moves_at_rest)
     total = np.abs(dq).sum()
     share = np.abs(dq[against]).sum() / total if total > 0 else 0.0
     if share <= NET_CHARGE_MISMATCH:
@@ -1601,6 +1609,110 @@ def warn_assumed_units(assumed: Mapping[str, str], path: Path | str, notes: list
     # the note belongs to the measurement (its source is known); the warning names the file
     notes.append(message)
     warnings.warn(f"{path}: {message}", SolidnaWarning, stacklevel=user_stacklevel())
+
+
+#: Gamry's ``Over`` column (units "bits"): one character per condition, ``.`` where it did not
+#: occur; the POSITION names the condition, not the letter (Gamry Framework help, "Overloads":
+#: an ``h`` in the 4th and in the 6th place are different conditions). Position (from 1) ->
+#: (what it means, after that page; True where the point's reading itself is not the cell's:
+#: the electrometer or the current-to-voltage converter ran past its hardware limit, so the
+#: potential or current written is a saturated value). The conditions of a moment within the
+#: point (the "history" flags 4 and 6), of the control amplifier, of timing and of settling
+#: leave the reading a measurement, and such rows are kept with a note. Positions 8 to 13 are
+#: named in the files only by their letter (the help's full string is ``techihssivarq``):
+#: they are counted and kept. Gamry's own example: ``....ih..i..`` on the points where the
+#: I/E range was still climbing (IERange 9, 10, 11), as in gamry-parser's ocvcurve_data.dta
+#: (MIT) before each range change.
+GAMRY_OVERLOADS: dict[int, tuple[str, bool]] = {
+    1: ("timing problem (data rate too fast)", False),
+    2: ("potential overload (electrometer limit exceeded)", True),
+    3: ("control amplifier overload (the potentiostat could not control the cell)", False),
+    4: ("control amplifier overload during the point (history)", False),
+    5: ("current overload (I/E converter limit exceeded: wrong I/E range)", True),
+    6: ("current overload during the point (history: a spike or transient)", False),
+    7: ("settling problem (a hardware relay or range had not settled)", False),
+}
+
+
+def gamry_overload_rows(
+    flags: Sequence[str],
+    time_s: np.ndarray | None,
+    path: Path | str,
+    notes: list[str],
+) -> np.ndarray:
+    """The rows of a Gamry curve to keep, from its ``Over`` column; notes for every flag set.
+
+    Each condition of :data:`GAMRY_OVERLOADS` set on some rows gets a note with the count of
+    rows, their time span and what it means. Rows whose reading is saturated (a potential or
+    current overload: the value written is the converter's limit, not the cell's) are left out;
+    the other conditions are reported and their rows kept.
+
+    Parameters
+    ----------
+    flags : sequence of str
+        The ``Over`` cells, one per row (``...........`` when nothing happened).
+    time_s : numpy.ndarray, optional
+        The rows' time [s], for the span in the notes.
+    path : pathlib.Path or str
+        The file, for the error message.
+    notes : list of str
+        The measurement's notes (appended to).
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask of the rows to keep.
+
+    Raises
+    ------
+    DataFormatError
+        Every row (or all but one) is saturated: there is no measured value to read.
+    """
+    cells = [str(f).strip() for f in flags]
+    n = len(cells)
+    width = max((len(c) for c in cells), default=0)
+    # a flag is a letter (every one the help lists is); "." marks "none", and a copy through a
+    # decimal-comma locale may have turned it into "," (never a flag either)
+    hits = {
+        pos: np.array([len(c) >= pos and c[pos - 1].isalpha() for c in cells], dtype=bool)
+        for pos in range(1, width + 1)
+    }
+    keep = np.ones(n, dtype=bool)
+    for pos, hit in hits.items():
+        if GAMRY_OVERLOADS.get(pos, ("", False))[1]:
+            keep &= ~hit
+    for pos, hit in hits.items():
+        if not hit.any():
+            continue
+        letters = "".join(sorted({cells[k][pos - 1] for k in np.flatnonzero(hit)}))
+        meaning, saturated = GAMRY_OVERLOADS.get(
+            pos, ("a condition the Gamry help names only by this letter", False)
+        )
+        where = ""
+        if time_s is not None and np.isfinite(time_s[hit]).any():
+            t0, t1 = np.nanmin(time_s[hit]), np.nanmax(time_s[hit])
+            where = f" at t = {t0:.6g} s" if t0 == t1 else f" at t = {t0:.6g} to {t1:.6g} s"
+        if saturated:
+            done = "left out (the value written is the converter's limit, not the cell's)"
+        elif (hit & ~keep).any():
+            done = (
+                f"{int((hit & keep).sum())} of them kept, the others left out for a potential "
+                "or current overload"
+            )
+        else:
+            done = "kept (the reading is still a measurement)"
+        notes.append(
+            f"Gamry 'Over' flag {letters!r} in position {pos} on {int(hit.sum())} of {n} rows"
+            f"{where}: {meaning}; {done}."
+        )
+    if n and int(keep.sum()) < 2:
+        raise DataFormatError(
+            f"{path}: {n - int(keep.sum())} of {n} rows of the Gamry curve are flagged as a "
+            "potential or current overload in its 'Over' column: the readings are the "
+            "instrument's limits, so there is no measured curve to read. Measure again on a "
+            "larger current range (or with autoranging)."
+        )
+    return keep
 
 
 def one_line(exc: BaseException) -> str:

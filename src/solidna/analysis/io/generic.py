@@ -71,6 +71,8 @@ from solidna.errors import DataFormatError, check_choice
 
 __all__ = [
     "read_csv",
+    "read_pssession",
+    "looks_like_pssession",
     "table_measurement",
     "map_columns",
     "check_columns",
@@ -3221,3 +3223,262 @@ def _read_headerless(
         metadata={"columns used": {"frequency": 1, "z_re": 2, "z_im": 3}},
         notes=notes,
     )
+
+
+# -- PalmSens PSTrace session files (.pssession) ---------------------------------------------
+
+#: The ``Type`` a PSTrace session file names itself by, the first key of its JSON object.
+PSSESSION_TYPE = "PalmSens.DataFiles.SessionFile"
+#: Prefix words of PalmSens unit types (``PalmSens.Units.MicroAmpere``) -> factor to SI. The
+#: unit's symbol ``S`` names the base unit only ("A" for ``MicroAmpere``): the values of such
+#: an array are in uA (as PSTrace-compatible writers and readers in public repositories treat
+#: them), so the factor comes from the type's name, never from ``S``.
+_PALMSENS_PREFIXES = {"pico": 1e-12, "nano": 1e-9, "micro": 1e-6, "milli": 1e-3, "kilo": 1e3}
+#: Base unit words of PalmSens unit types for each quantity read.
+_PALMSENS_BASES = {
+    "time": ("time", "second"),
+    "potential": ("volt",),
+    "current": ("ampere",),
+    "charge": ("coulomb",),
+}
+#: ``ArrayType`` codes of PalmSens data arrays (the numbers PSTrace writes beside each array's
+#: ``Description``): 0 time, 1 potential, 2 current, 3 charge; impedance 5 frequency, 7 Z',
+#: 8 -Z''.
+_PALMSENS_ARRAYS = {0: "time", 1: "potential", 2: "current", 3: "charge"}
+_PALMSENS_EIS_ARRAYS = {5: "frequency", 7: "zre", 8: "zim"}
+
+
+def looks_like_pssession(text: str) -> bool:
+    """Whether a file's beginning is a PalmSens PSTrace session.
+
+    Parameters
+    ----------
+    text : str
+        The file's first characters, decoded.
+
+    Returns
+    -------
+    bool
+        True for a JSON object whose ``Type`` is :data:`PSSESSION_TYPE`.
+    """
+    start = text.lstrip("\ufeff\x00 \t\r\n")
+    return start.startswith("{") and PSSESSION_TYPE in start[:400]
+
+
+def _palmsens_factor(array: Mapping[str, Any], quantity: str, path: Path) -> float:
+    """Factor [-] from a PalmSens data array's values to SI (s, V, A, C), from its unit type."""
+    unit = array.get("Unit") or {}
+    name = str(unit.get("Type", "")).rsplit(".", 1)[-1].lower()
+    base = next((b for b in _PALMSENS_BASES[quantity] if name.endswith(b)), None)
+    if base is None:
+        raise DataFormatError(
+            f"{path}: the PalmSens {quantity} array {array.get('Description')!r} is in "
+            f"{unit.get('Type')!r} (symbol {unit.get('S')!r}), a unit solidna does not know for "
+            f"a {quantity}. Export the curve from PSTrace as CSV (File > Export) and read that."
+        )
+    prefix = name[: -len(base)]
+    if prefix and prefix not in _PALMSENS_PREFIXES:
+        raise DataFormatError(
+            f"{path}: the PalmSens unit {unit.get('Type')!r} has a prefix {prefix!r} solidna does "
+            f"not know (known: {', '.join(_PALMSENS_PREFIXES)}). Export the curve from PSTrace "
+            "as CSV and read that."
+        )
+    return _PALMSENS_PREFIXES.get(prefix, 1.0)
+
+
+def _palmsens_values(array: Mapping[str, Any]) -> np.ndarray:
+    """The numbers of a PalmSens data array (``DataValues``: ``{"V": value, ...}`` each)."""
+    values = array.get("DataValues") or []
+    return np.array([v.get("V", np.nan) if isinstance(v, dict) else v for v in values], dtype=float)
+
+
+def _palmsens_arrays(
+    dataset: Mapping[str, Any], codes: Mapping[int, str]
+) -> tuple[dict[str, list[Mapping[str, Any]]], list[str]]:
+    """The arrays of a PalmSens data set by quantity (by ``ArrayType``, else ``Description``),
+    and the descriptions of all its arrays (for messages)."""
+    found: dict[str, list[Mapping[str, Any]]] = {}
+    names = []
+    for array in dataset.get("Values") or []:
+        if not isinstance(array, dict):
+            continue
+        desc = str(array.get("Description", ""))
+        names.append(desc)
+        code = array.get("ArrayType")
+        key = codes.get(code) if isinstance(code, int) else None
+        if key is None and desc.strip().lower() in codes.values():
+            key = desc.strip().lower()
+        if key is not None:
+            found.setdefault(key, []).append(array)
+    return found, names
+
+
+@fill_doc
+def read_pssession(
+    path: Path, *, area_m2: float | None = None, kind: str | None = None
+) -> Measurement:
+    """Read a PalmSens PSTrace session file (``.pssession``) into a :class:`Measurement`.
+
+    The file is one JSON object (UTF-16 with a byte-order mark at both ends; :func:`read` hands
+    a UTF-8 copy): ``{"Type": "PalmSens.DataFiles.SessionFile", "Measurements": [...]}``, each
+    measurement with a ``DataSet`` of typed arrays (``ArrayType`` 0 time, 1 potential,
+    2 current, 3 charge; impedance 5 frequency, 7 Z', 8 -Z''), values in the unit its type
+    names (``PalmSens.Units.MicroAmpere``: uA). The layout is that of the PSTrace files public
+    readers and writers handle (e.g. the session builders and parsers of PalmSens-instrument
+    projects on GitHub); no PalmSens software is needed.
+
+    A session can hold several measurements: the first of the part asked for (``kind``, else
+    the first measurement's) is read, and a note names the others.
+
+    Parameters
+    ----------
+    %(file)s
+    area_m2 : float, optional
+        Electrode area in m2 (the file has none).
+    kind : {"timeseries", "impedance"}, optional
+        The part to read; default the first measurement's.
+
+    %(Returns: measurement)s
+    """
+    path = check_file(path, "a PalmSens PSTrace session file (.pssession)")
+    text = path.read_text(encoding="utf-8", errors="replace")
+    # PSTrace writes a byte-order mark after the JSON object too, and padding NULs are seen
+    body = text.strip("\ufeff\ufffe\x00 \t\r\n")
+    try:
+        session = json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise DataFormatError(
+            f"{path}: a PalmSens session file whose JSON cannot be parsed ({exc.msg} at "
+            f"character {exc.pos} of {len(body)}): truncated or edited. Save the session again "
+            "from PSTrace, or export the curve as CSV (File > Export) and read that."
+        ) from None
+    measurements = session.get("Measurements") if isinstance(session, dict) else None
+    if not measurements:
+        raise DataFormatError(
+            f"{path}: a PalmSens session file without measurements (a method only, or an "
+            "unfinished run). Save the session after the measurement, or export its curve as "
+            "CSV from PSTrace."
+        )
+    parts = []
+    for meas in measurements:
+        dataset = (meas.get("DataSet") or {}) if isinstance(meas, dict) else {}
+        eis, _ = _palmsens_arrays(dataset, _PALMSENS_EIS_ARRAYS)
+        parts.append("impedance" if {"frequency", "zre", "zim"} <= set(eis) else "timeseries")
+    wanted = kind or parts[0]
+    if wanted not in parts:
+        raise DataFormatError(
+            f"{path}: kind={wanted!r} asked for, but this PalmSens session holds only "
+            f"{parts[0]} measurements ({len(parts)}). Read it with kind={parts[0]!r}."
+        )
+    index = parts.index(wanted)
+    meas = measurements[index]
+    title = str(meas.get("Title", f"measurement {index + 1}"))
+    notes: list[str] = []
+    metadata: dict[str, Any] = {"instrument": "PalmSens", "measurement": title}
+    method = str(meas.get("Method") or session.get("MethodForMeasurement") or "")
+    technique = re.search(r"^METHOD_ID=(\S+)", method, re.MULTILINE)
+    if technique:
+        metadata["technique"] = technique.group(1)
+    for key in ("DeviceSerial", "DeviceFW"):
+        if meas.get(key):
+            metadata[key] = meas[key]
+    if len(measurements) > 1:
+        others = [
+            str(m.get("Title", "?")) if isinstance(m, dict) else "?"
+            for k, m in enumerate(measurements)
+            if k != index
+        ]
+        notes.append(
+            f"the session holds {len(measurements)} measurements; read: {title!r} (number "
+            f"{index + 1}); not read: {', '.join(map(repr, others))}. Save each measurement "
+            "as its own session (or CSV) in PSTrace to read another."
+        )
+    dataset = meas.get("DataSet") or {}
+    if wanted == "impedance":
+        frame = _palmsens_impedance(dataset, path, notes)
+    else:
+        frame = _palmsens_timeseries(dataset, path, notes, title)
+    table = finish_table(frame, path=path, kind=wanted, area_m2=area_m2, notes=notes)
+    return Measurement(
+        data=table,
+        kind=wanted,
+        format="pssession",
+        source=path,
+        area_m2=area_m2,
+        metadata=metadata,
+        notes=notes,
+    )
+
+
+def _palmsens_pick(
+    found: Mapping[str, list[Mapping[str, Any]]], key: str, n: int, notes: list[str]
+) -> Mapping[str, Any] | None:
+    """The first array of ``key`` with ``n`` values; a note names any other array of it (a
+    second channel of a multiplexed run) that is not read."""
+    arrays = [a for a in found.get(key, []) if len(a.get("DataValues") or []) == n]
+    if len(arrays) > 1:
+        notes.append(
+            f"{len(arrays)} {key} arrays ({', '.join(repr(a.get('Description')) for a in arrays)}"
+            f"): the first is read (a multiplexed run writes one per channel). Save the others "
+            "as their own sessions or CSV curves in PSTrace to read them."
+        )
+    return arrays[0] if arrays else None
+
+
+def _palmsens_timeseries(
+    dataset: Mapping[str, Any], path: Path, notes: list[str], title: str
+) -> pd.DataFrame:
+    """Time, potential, current (and the instrument's charge) of a PalmSens data set."""
+    found, names = _palmsens_arrays(dataset, _PALMSENS_ARRAYS)
+    times = found.get("time", [])
+    if not times or "current" not in found:
+        raise DataFormatError(
+            f"{path}: the PalmSens measurement {title!r} has no "
+            f"{'time' if not times else 'current'} array (arrays: "
+            f"{', '.join(map(repr, names)) or 'none'}), so it is no time series solidna reads. "
+            "Export the curve from PSTrace as CSV with time, potential and current."
+        )
+    n = len(times[0].get("DataValues") or [])
+    frame = pd.DataFrame({QUANTITIES["time"][0]: _palmsens_values(times[0])})
+    frame[QUANTITIES["time"][0]] *= _palmsens_factor(times[0], "time", path)
+    for key, quantity in (("potential", "voltage"), ("current", "current")):
+        array = _palmsens_pick(found, key, n, notes)
+        if array is None:
+            raise DataFormatError(
+                f"{path}: the PalmSens measurement {title!r} has no {key} array of the time "
+                f"array's {n} points (arrays: {', '.join(map(repr, names))}). Export the curve "
+                "from PSTrace as CSV with time, potential and current."
+            )
+        frame[QUANTITIES[quantity][0]] = _palmsens_values(array) * _palmsens_factor(
+            array, key, path
+        )
+    charge = _palmsens_pick(found, "charge", n, [])
+    if charge is not None:
+        coulomb = _palmsens_values(charge) * _palmsens_factor(charge, "charge", path)
+        frame[QUANTITIES["capacity"][0]] = coulomb / 3600.0
+    notes.append(
+        "PalmSens current used as written: the session states no sign convention, and a "
+        "positive current is read as oxidation of the working electrode (check the sign on a "
+        "known peak); the potential is the working electrode's against the reference."
+    )
+    return frame
+
+
+def _palmsens_impedance(dataset: Mapping[str, Any], path: Path, notes: list[str]) -> pd.DataFrame:
+    """Frequency, Z' and Z'' of a PalmSens impedance data set. Its ``ZIm`` array holds -Z''
+    (its unit's quantity reads ``-Z''``: positive on a capacitive arc), read with its sign
+    turned; an array whose quantity reads ``Z''`` is read as written."""
+    found, _ = _palmsens_arrays(dataset, _PALMSENS_EIS_ARRAYS)
+    f = _palmsens_values(found["frequency"][0])
+    frame = pd.DataFrame(
+        {
+            QUANTITIES["frequency"][0]: f,
+            QUANTITIES["z_re"][0]: _palmsens_values(found["zre"][0]),
+        }
+    )
+    zim = found["zim"][0]
+    negated = str((zim.get("Unit") or {}).get("Q", "-Z''")).strip().startswith("-")
+    frame[QUANTITIES["z_im"][0]] = -_palmsens_values(zim) if negated else _palmsens_values(zim)
+    if negated:
+        notes.append("PalmSens ZIm holds -Z'' (its unit says so): read with its sign turned.")
+    return frame

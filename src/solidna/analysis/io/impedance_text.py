@@ -69,13 +69,14 @@ from solidna.analysis.io._table import (
     check_file,
     decimal_comma_rows_to_points,
     finish_table,
+    gamry_overload_rows,
     no_data_rows,
     one_line,
     plain_number,
     stored_area,
     text_encoding,
 )
-from solidna.analysis.io.generic import _decimal_mark, _fields
+from solidna.analysis.io.generic import _decimal_mark, _delimiter_of_rows, _fields
 from solidna.errors import DataFormatError
 
 __all__ = ["IMPEDANCE_TEXT_FORMATS", "detect_impedance_text", "read_impedance_text"]
@@ -608,6 +609,9 @@ def _gamry_curves(
         if open_circuit:
             out[CURRENT] = 0.0
         out[CYCLE] = len(blocks) + 1
+        if "Over" in names:
+            # the overload flags, judged once over all tables below (gamry_overload_rows)
+            out[_GAMRY_OVER] = block["Over"].fillna("").astype(str).to_numpy()
         blocks.append(out)
     if not blocks:
         found = "; ".join(tables) or "none"
@@ -654,7 +658,16 @@ def _gamry_curves(
             f"the file holds {len(blocks)} CURVE tables; 'Cycle number' is the table's number "
             "(one per CV cycle)."
         )
-    return pd.concat(blocks, ignore_index=True)
+    frame = pd.concat(blocks, ignore_index=True)
+    if _GAMRY_OVER in frame:
+        flags = frame.pop(_GAMRY_OVER).fillna("").astype(str).tolist()
+        t = frame[TIME].to_numpy(dtype=float) if TIME in frame else None
+        frame = frame[gamry_overload_rows(flags, t, path, notes)].reset_index(drop=True)
+    return frame
+
+
+#: Temporary column of a Gamry curve's ``Over`` flags (dropped before the table is finished).
+_GAMRY_OVER = "_gamry_over"
 
 
 # RelaxIS "Spectrum export": a names row whose cells start with "Data: ", then per spectrum one
@@ -769,14 +782,30 @@ def _split(line: str, sep: str) -> list[str]:
 
 
 def _impedance_names(cells: list[str]) -> bool:
-    """True for a row of column names that holds a frequency and an impedance quantity."""
+    """True for a row of column names that holds a frequency and an impedance quantity.
+
+    The short forms below, or any names the generic reader maps to a frequency, a real part (or
+    modulus) and an imaginary part (or phase): Zurich Instruments MFLI sweeps written by YAPPARI
+    name theirs ``frequency /Hz, Real Z /Ohm, Im Z /Ohm``.
+    """
     low = [c.lower().replace(" ", "") for c in cells]
     frequency = any(c.startswith("freq") for c in low)
     impedance = any(
         any(p in c for p in _NAME_PRIMES) or c.startswith(_NAME_STARTS) or c in ("z/ohm", "z(ω)")
         for c in low
     )
-    return frequency and impedance
+    if frequency and impedance:
+        return True
+    if len(cells) < 3 or any(_is_number(c) for c in cells if c):
+        return False
+    from solidna.analysis.io.generic import map_columns
+
+    found = map_columns([c for c in cells if c], None, "")
+    return (
+        "frequency" in found
+        and bool({"z_re", "|z|"} & found.keys())
+        and bool({"z_im", "-z_im", "phase", "-phase"} & found.keys())
+    )
 
 
 def _number(cell: str, decimal: str = ".") -> float:
@@ -920,6 +949,13 @@ def _read_pstrace(
     return _impedance_frames(raws, path, notes, area_m2)
 
 
+def _is_row(line: str, sep: str) -> bool:
+    """True for a data row: at least two cells at ``sep``, most of the filled ones numbers."""
+    filled = [c for c in _split(line, sep) if c]
+    numbers = sum(_is_number(c) for c in filled)
+    return numbers >= 2 and 2 * numbers >= len(filled)
+
+
 def _read_blocks(
     lines: list[str], path: Path, notes: list[str], metadata: dict[str, Any], area_m2: float | None
 ) -> pd.DataFrame:
@@ -928,18 +964,43 @@ def _read_blocks(
     Metrohm NOVA can export several frequency scans as one table each, the names row
     (``Index;Frequency (Hz);Z' (Ω);-Z'' (Ω);...``) over each; read as one table, the second
     names row was a data row of text and the file was refused. Each table is one spectrum.
+
+    A table ends at its first line of text after its rows: acquisition programs write lines
+    between the spectra (YAPPARI's Zurich Instruments MFLI sweeps, CC-BY-NC-ND, layout only:
+    ``end of measure : <date>``, ``Temp /K after measurement : 449.670 K``, ``----------``,
+    then the next spectrum's ``Temp /K before measurement``, its start time and sample name);
+    those lines are kept in ``metadata["text between tables"]``, not read as rows. The rows'
+    delimiter is found from the rows: the MFLI names row is separated by commas, its rows by
+    tabs.
     """
     at = _repeated_header_blocks(lines)
     sep = _separator(lines[at[0]])
+    first_end = at[1] if len(at) > 1 else len(lines)
+    candidates = [line for line in lines[at[0] + 1 : first_end] if line.strip()]
+    row_sep = _delimiter_of_rows(candidates[:200]) if candidates else sep
+    if not any(_is_row(line, row_sep) for line in candidates):
+        row_sep = sep
+    names = _split(lines[at[0]], sep)
     raws = []
+    between: list[list[str]] = []
     for i, h in enumerate(at):
         end = at[i + 1] if i + 1 < len(at) else len(lines)
-        block = [line for line in lines[h:end] if line.strip()]
-        decimal = _decimal_of(block[1:], sep)
+        rows: list[str] = []
+        text: list[str] = []
+        for line in lines[h + 1 : end]:
+            if not line.strip():
+                continue
+            if text or (rows and not _is_row(line, row_sep)):
+                text.append(line.strip())
+            else:
+                rows.append(line)
+        between.append(text)
+        decimal = _decimal_of(rows, row_sep)
+        # the names row as written when the rows share its delimiter (a quoted name may hold it)
+        header = lines[h].strip() if row_sep == sep else row_sep.join(names)
+        block = "\n".join([header, *rows])
         try:
-            raw = pd.read_csv(
-                io.StringIO("\n".join(block)), sep=sep, decimal=decimal, index_col=False
-            )
+            raw = pd.read_csv(io.StringIO(block), sep=row_sep, decimal=decimal, index_col=False)
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise DataFormatError(
                 f"{path}: cannot read the table from line {h + 1} ({one_line(exc)}). Export the "
@@ -955,6 +1016,19 @@ def _read_blocks(
     notes.append(
         f"{len(raws)} tables, each under its own names row (one per scan): 'Spectrum' numbers them."
     )
+    if row_sep != sep:
+        shown = {"\t": "tabs", ",": "commas", ";": "semicolons"}
+        notes.append(
+            f"the names row {', '.join(map(repr, names))} is separated by "
+            f"{shown.get(sep, repr(sep))}, its rows by {shown.get(row_sep, repr(row_sep))}."
+        )
+    skipped = [line for text in between for line in text]
+    if skipped:
+        metadata["text between tables"] = between
+        notes.append(
+            f"{len(skipped)} line(s) of text after the tables' rows were not read as data "
+            f"(first: {skipped[0]!r}); they are in metadata['text between tables']."
+        )
     return _impedance_frames(raws, path, notes, area_m2)
 
 

@@ -11,7 +11,8 @@ lineshapes
 fit
     :class:`XPSFit` (lmfit): active Shirley/Tougaard background, components, spin-orbit doublets,
     shared FWHM and position constraints; :func:`guess_peaks`; :func:`fit_states` (adds the
-    chemical states a spin-orbit region's residual calls for, by the BIC).
+    chemical states a spin-orbit region's residual calls for, by the BIC); :func:`fit_metal_lines`
+    (the asymmetric metal line for a fitted line at a metal's position, e.g. Na metal 1s).
 species
     Species table with literature binding energies (``species.toml``), charge correction to
     adventitious C 1s, atomic % with relative sensitivity factors (``rsf.toml``), depth profiles.
@@ -19,7 +20,14 @@ species
 
 from __future__ import annotations
 
-from solidna.analysis.xps.fit import BACKGROUNDS, Peak, XPSFit, fit_states, guess_peaks
+from solidna.analysis.xps.fit import (
+    BACKGROUNDS,
+    Peak,
+    XPSFit,
+    fit_metal_lines,
+    fit_states,
+    guess_peaks,
+)
 from solidna.analysis.xps.io import XPSSpectrum, read_xps
 from solidna.analysis.xps.lineshapes import METAL_SHAPES, SHAPES, line_shape, shirley, tougaard
 from solidna.analysis.xps.species import (
@@ -45,6 +53,7 @@ __all__ = [
     "atomic_percent",
     "charge_shift",
     "depth_profile",
+    "fit_metal_lines",
     "fit_states",
     "guess_peaks",
     "line_shape",

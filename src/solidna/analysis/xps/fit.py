@@ -45,6 +45,7 @@ __all__ = [
     "read_peaks",
     "fit_quality",
     "fit_states",
+    "fit_metal_lines",
 ]
 
 #: Backgrounds of :class:`XPSFit`.
@@ -1477,6 +1478,55 @@ def fit_states(
     current.notes_ = notes
     current.other_lines_ = [n for n in other if any(p.name == n for p in current.peaks)]
     return current
+
+
+@fill_doc
+def fit_metal_lines(
+    fit: XPSFit,
+    energy_eV,
+    intensity=None,
+    *,
+    counts_per_unit_s: float | None = None,
+    level: str | None = None,
+    charge_shift_eV: float = 0.0,
+) -> XPSFit:
+    """``fit`` with its lines at a metal's position refitted with the asymmetric metal line.
+
+    Step 5 of :func:`fit_states` for a fit made otherwise: a single-line level such as Na 1s is
+    fitted by :class:`XPSFit` from its maxima, not by the state search, so a Na metal 1s line
+    (``species.toml``: metallic) kept the symmetric line and lost its tail's area (a synthetic
+    Na metal 1s line of asymmetry 0.15, fitted as ``solidna analyze`` fitted it: 18 % of its
+    area, position 0.1 eV high). A component whose position plus ``charge_shift_eV``
+    :func:`~solidna.analysis.xps.species.metallic_state` assigns to a metal is refitted with
+    ``doniach_sunjic_gauss`` (asymmetry and Lorentzian share free) and kept when the BIC falls;
+    the sentences saying so are added to ``notes_``. A fit with no line of a metal comes back
+    unchanged.
+
+    Parameters
+    ----------
+    fit : XPSFit
+        A fitted model of the region (its background, FWHM range and evaluation cap are kept).
+    %(xps_region)s
+    charge_shift_eV : float, optional
+        Charge shift [eV] added to the fitted positions before they are compared with the
+        metallic states (see :func:`fit_states`).
+
+    Returns
+    -------
+    XPSFit
+        ``fit`` itself, or the refit with the asymmetric metal line(s).
+    """
+    x, y, counts_per_unit_s, level = _region_data(energy_eV, intensity, counts_per_unit_s, level)
+
+    def run(start: Sequence[Peak]) -> XPSFit:
+        return XPSFit(
+            start, fit.background, fwhm_range_eV=fit.fwhm_range_eV, max_nfev=fit.max_nfev
+        ).fit(x, y, counts_per_unit_s=counts_per_unit_s, level=level)
+
+    kept, said = _metallic_lines(fit, run, level, charge_shift_eV)
+    if said:
+        kept.notes_, kept.other_lines_ = [*fit.notes_, *said], list(fit.other_lines_)
+    return kept
 
 
 def _metallic_lines(

@@ -711,13 +711,14 @@ _SCAN = re.compile(r"^[#%\s]*scan\s*(?:no\.?|number|#)?\s*[:=]?\s*(\d+)\s*$", re
 #: (``Characteristic Energy eV\t1.486610e+003``), which must not be cut at the ``e``.
 _NUMBER = r"(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)"
 #: Where a header states the photon energy [eV]: ``hv=180eV`` (lmfitxps), ``Excitation
-#: Energy: 1486.61`` (SPECS Prodigy, Scienta), ``Characteristic Energy eV 1486.6`` (CasaXPS),
+#: Energy: 1486.61`` (SPECS Prodigy, Scienta), ``Characteristic Energy eV 1486.6`` (CasaXPS;
+#: Thermo Avantage's CSV writes ``Characteristic Energy eV,1486.6``, a comma before the value),
 #: ``Photon energy: 600``, ``Source Energy``.
 _PHOTON_ENERGY = (
     re.compile(rf"\bh\s*(?:v|nu|ν)\s*[:=]?\s*{_NUMBER}", re.IGNORECASE),
     re.compile(
         rf"\b(?:excitation|photon|source|characteristic)\s+energy\s*(?:\[?\s*ev\s*\]?)?"
-        rf"\s*[:=\t ]\s*{_NUMBER}",
+        rf"\s*[:=\t ,]\s*{_NUMBER}",
         re.IGNORECASE,
     ),
 )
@@ -898,6 +899,37 @@ def _column_names(header: list[str]) -> list[str]:
             return _names_over_units(header[:i], line) or fields
         return fields
     return []
+
+
+def _region_suffix(names: list[str]) -> tuple[list[str], str | None]:
+    """Column names without the region name Thermo Avantage appends to each of them, and that
+    region name; ``(names, None)`` when the names share no such suffix.
+
+    Avantage's CSV export of a fitted region names every column ``<quantity>_<region>``
+    (theoechem/article_MAHE_2024_IL_pitfalls' data/xps_raw: ``BE_Na 1s 8``, ``CPS_Na 1s 8``,
+    ``Na 1s_1_Na 1s 8``, ``Background_Na 1s 8``, ``Envelope_Na 1s 8``). Read as they stand, the
+    axis went unrecognised (binding energy assumed, with a note) and the peak, background and
+    envelope columns came back as spectra of their own, each fitted and quantified. The suffix
+    is the longest ``_...`` ending of the first name that every named column shares, and it is
+    taken only when, without it, one column names an energy axis and one the measured data
+    (``BE`` and ``CPS``), so that a name such as ``E_kin`` is never cut.
+    """
+    named = [n.strip() for n in names if n.strip()]
+    if len(named) < 2:
+        return names, None
+    for i, char in enumerate(named[0]):
+        if char != "_":
+            continue
+        suffix = named[0][i:]
+        if len(suffix) < 2 or not all(len(n) > len(suffix) and n.endswith(suffix) for n in named):
+            continue
+        short = [n.strip()[: -len(suffix)].strip() if n.strip() else n for n in names]
+        lowered = [n.lower() + " " for n in short]
+        axis = any(h in n for n in lowered for h in _BE_HEADERS + _KE_HEADERS)
+        if axis and any(_DATA_COLUMN.match(n) for n in short):
+            return short, suffix[1:].strip() or None
+        return names, None
+    return names, None
 
 
 def _names_over_units(above: list[str], units: str) -> list[str]:
@@ -1271,6 +1303,9 @@ def _text_table(
         # a line of its own above the DataCount
         names = [header[-3].split(",")[0].strip(), header[-2].strip()]
     names = names + [""] * (width - len(names))
+    # Thermo Avantage: "BE_Na 1s 8, CPS_Na 1s 8, Na 1s_1_Na 1s 8, Background_Na 1s 8, ...":
+    # the quantities are what precedes the region's name
+    names, suffix_region = _region_suffix(names)
     lowered = [n.lower() + " " for n in names[:width]]
     is_be = [any(h in n for h in _BE_HEADERS) for n in lowered]
     is_ke = [any(h in n for h in _KE_HEADERS) for n in lowered]
@@ -1364,7 +1399,7 @@ def _text_table(
             )
         )
         x = hv - x
-    region = _last((_REGION, _CASA_CYCLE), own, before)
+    region = _last((_REGION, _CASA_CYCLE), own, before) or suffix_region
     if region is None and mpexport and above and _identifier(above[-1]):
         region = _identifier(above[-1])  # the record's AtomicName ("Survey", "C1s")
     phi = _PHI_REGION.search(own)
