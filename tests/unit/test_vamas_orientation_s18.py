@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _shared_data import shared_data
 
+from _shared_data import shared_data
 from solidna.analysis.xps.io import read_vamas
 
 HV = 1486.7
