@@ -71,7 +71,8 @@ def _balance(cycle: pybamm.Solution, pv: pybamm.ParameterValues) -> tuple[float,
     stored = cycle["CO2 per area [mol.m-2]"].entries  # the name the old code had too
     inflow = -np.trapezoid(cycle["CO2 flux at gas side [mol.m-2.s-1]"].entries, t)
     product = cycle["Product volume per area [m]"].entries
-    v_p = pv["Product molar volume per electron [m3.mol-1]"]
+    # an expression of the molar masses and densities: evaluated
+    v_p = pv.evaluate(pybamm.Parameter("Product molar volume per electron [m3.mol-1]"))
     return stored[-1] - stored[0], inflow, 0.75 * (product[-1] - product[0]) / v_p
 
 

@@ -69,14 +69,14 @@ def _solve(step: str) -> tuple[pybamm.Solution, pybamm.ParameterValues, pybamm.B
 def _co2_floor(values: pybamm.ParameterValues, solver: pybamm.BaseSolver) -> float:
     """The lowest CO2 concentration [mol.m-3] a non-negative one may show after the solve: the
     solver's relative tolerance on the variable's scale (the saturated concentration)."""
-    return -solver.rtol * values["Saturated CO2 concentration [mol.m-3]"]
+    return -solver.rtol * values.evaluate(pybamm.Parameter("Saturated CO2 concentration [mol.m-3]"))
 
 
 @pytest.mark.parametrize("step", EXHAUSTING_STEPS)
 def test_co2_stays_non_negative_once_exhausted(step):
     sol, values, solver = _solve(step)
     c = sol["CO2 concentration [mol.m-3]"].entries  # (x, t)
-    c_sat = values["Saturated CO2 concentration [mol.m-3]"]
+    c_sat = values.evaluate(pybamm.Parameter("Saturated CO2 concentration [mol.m-3]"))
     # the step does reach the exhausted state it is meant to test
     assert c[:, -1].max() < EXHAUSTED_FRACTION * c_sat
     assert c.min() >= _co2_floor(values, solver)
@@ -154,14 +154,14 @@ def test_exhausted_cathode_stops_reacting(long_load):
 
 def test_delivered_charge_is_bounded_by_the_product_capacity(long_load):
     _, values = _cell_values()
-    eps_acc = values["Cathode accessible volume fraction [-]"]
+    eps_acc = values.evaluate(pybamm.Parameter("Cathode accessible volume fraction [-]"))
     # the charge whose product (V_p per mole of electrons) fills the accessible volume [C]
     capacity_C = (
         F
         * eps_acc
         * values["Cathode thickness [m]"]
         * values["Electrode area [m2]"]
-        / values["Product molar volume per electron [m3.mol-1]"]
+        / values.evaluate(pybamm.Parameter("Product molar volume per electron [m3.mol-1]"))
     )
     charge_C = long_load["Q [A.h]"][-1] * 3600
     assert 0 < charge_C <= capacity_C

@@ -76,11 +76,17 @@ def _current_A(cell: NaCO2Cell, mA_g: float) -> float:
     return mA_g * pv["MWCNT loading [kg.m-2]"] * pv["Electrode area [m2]"]
 
 
+def _value(pv: pybamm.ParameterValues, name: str) -> float:
+    """The entry ``name`` of ``pv`` as a number: the derived values (CO2 saturation, CNT area,
+    accessible fraction, product volume, ...) are expressions of the entries they come from."""
+    return float(pv.evaluate(pybamm.Parameter(name)))
+
+
 def _double_layer_F(pv: pybamm.ParameterValues) -> float:
     """The cathode's double-layer capacitance [F]: C_dl a0 L_c A."""
     return (
         pv["Double-layer capacitance [F.m-2]"]
-        * pv["Cathode specific CNT area [m-1]"]
+        * _value(pv, "Cathode specific CNT area [m-1]")
         * pv["Cathode thickness [m]"]
         * pv["Electrode area [m2]"]
     )
@@ -91,9 +97,9 @@ def _accessible_capacity_mAh_g(pv) -> float:
     accessible volume of the cathode, per CNT mass [mAh/g]: ``F eps_acc L_c / (V_p m)``."""
     charge_C_m2 = (
         F
-        * pv["Cathode accessible volume fraction [-]"]
+        * _value(pv, "Cathode accessible volume fraction [-]")
         * pv["Cathode thickness [m]"]
-        / pv["Product molar volume per electron [m3.mol-1]"]
+        / _value(pv, "Product molar volume per electron [m3.mol-1]")
     )
     return charge_C_m2 / (pv["MWCNT loading [kg.m-2]"] * 1e3) / MAH_PER_G
 
@@ -167,7 +173,7 @@ def test_charge_after_a_full_discharge_oxidises_no_more_product_than_was_formed(
     pv, sol = deep_cycle
     discharge, charge = sol.sub_solutions
     f_irr = pv["Irreversible charge fraction [-]"]
-    v_p = pv["Product molar volume per electron [m3.mol-1]"]
+    v_p = _value(pv, "Product molar volume per electron [m3.mol-1]")
     area = pv["Electrode area [m2]"]
 
     def ends(s, name):
@@ -419,7 +425,8 @@ def test_charge_after_co2_exhaustion_converges_with_the_mesh():
         )
         sol = sim.solve()
         c = sol["CO2 concentration [mol.m-3]"].entries
-        assert c[:, -1].max() < 1e-3 * pv["Saturated CO2 concentration [mol.m-3]"]  # exhausted
+        c_sat = _value(pv, "Saturated CO2 concentration [mol.m-3]")
+        assert c[:, -1].max() < 1e-3 * c_sat  # exhausted
         charge[n] = sol["Discharge capacity [A.h]"].entries[-1] * 3600
     assert abs(charge[160] - charge[80]) <= 0.5 * abs(charge[80] - charge[40])
     accessible_C = _accessible_capacity_mAh_g(pv) * MAH_PER_G * pv["MWCNT loading [kg.m-2]"] * 1e3

@@ -106,7 +106,7 @@ INPUT_CASES = [
 def test_a_list_of_inputs_equals_separate_solves(model_class, name):
     model = model_class()
     pv = model.default_parameter_values
-    p0 = pv[name]
+    p0 = pv.evaluate(pybamm.Parameter(name))  # a derived value is an expression of its inputs
     pv[name] = "[input]"
     factors = (1.0, 0.5, 2.0)
     sols = pybamm.Simulation(model, parameter_values=pv).solve(

@@ -522,8 +522,13 @@ class OneDomainModel(pybamm.BaseModel):
         Raises
         ------
         InvalidOptionError
-            The equations hold the control law of a refused operating mode.
+            The equations hold the control law of a refused operating mode, or the values' SSE
+            inputs were edited (:func:`solidna.models.solve.check_electrolyte_entries`).
         """
+        from solidna.models.solve import check_electrolyte_entries
+
+        # an edited SSE input (PVDF-HFP ratio, ...) that the exported SSE values do not follow
+        check_electrolyte_entries(getattr(self.symbol_processor, "parameter_values", None))
         for mode in CONTROL_SIGNATURES.keys() & self.REFUSED_OPERATING_MODES.keys():
             if self._holds_control(mode):
                 raise InvalidOptionError(

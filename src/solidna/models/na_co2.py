@@ -72,7 +72,9 @@ section 1.2):
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
+from typing import Any
 
 import pybamm
 
@@ -413,9 +415,11 @@ class NaCO2CellModel(OneDomainModel):
             added before the discretisation only.
         """
         super().check_well_posedness(post_discretisation)
+        values = self.symbol_processor.parameter_values
+        if not post_discretisation:
+            _check_accessible_fraction(values)
         if post_discretisation or any(e.name == MAXIMUM_POWER_EVENT for e in self.events):
             return
-        values = self.symbol_processor.parameter_values
         if not (self._holds_control("power") and _is_power_step_copy(values)):
             return
         event = _maximum_power_event(
@@ -425,6 +429,42 @@ class NaCO2CellModel(OneDomainModel):
             event = pybamm.Event(event.name, values.process_symbol(event.expression))
         # a new list: one extended in place could be shared with the model it was copied from
         self.events = [*self.events, event]
+
+
+def _check_accessible_fraction(values: pybamm.ParameterValues | None) -> None:
+    """Refuse a CO2 pressure of zero or less, and values whose accessible volume fraction is outside (0, 1), as
+    :func:`na_co2_parameter_values` does: it is an expression of the CNT loading and the
+    cathode thickness (:func:`link_derived_values`), so an edit of either can take it there
+    (a loading whose product would not fit in the cathode). Not checked where it depends on an
+    input parameter."""
+    if values is None:
+        return
+    # the CO2 pressure enters the equilibrium voltage as ln p (link_derived_values): zero or
+    # less would reach the solver as a NaN
+    pressure = "CO2 partial pressure [bar]"
+    p_bar = values.get(pressure) if pressure in values.keys() else None
+    if isinstance(p_bar, numbers.Real) and not p_bar > 0:
+        from solidna.errors import OutOfRangeError
+
+        raise OutOfRangeError(
+            f"'{pressure}' is {p_bar!r}; it must be above 0 bar (the cell's CO2, e.g. 1 bar)."
+        )
+    name = "Cathode accessible volume fraction [-]"
+    if name not in values.keys():
+        return
+    try:
+        eps_acc = float(values.evaluate(pybamm.Parameter(name)))
+    except (ValueError, TypeError, KeyError):  # an input parameter: known at solve time only
+        return
+    if not 0 < eps_acc < 1:
+        from solidna.errors import OutOfRangeError
+
+        raise OutOfRangeError(
+            f"The accessible product volume ('Cathode accessible volume per CNT mass "
+            f"[m3.kg-1]' x 'MWCNT loading [kg.m-2]') must fit in the cathode ('Cathode thickness "
+            f"[m]'): volume fraction {eps_acc:.3g} is outside (0, 1). Lower the loading or "
+            "thicken the cathode."
+        )
 
 
 #: The event that ends a power step at the cell's maximum power point.
@@ -524,6 +564,101 @@ def na_co2_parameter_values(
         }
     )
     return v
+
+
+def derived_value_expressions() -> dict[str, pybamm.Symbol]:
+    """The Na-CO2 values that :func:`na_co2_parameter_values` derives from other entries, each as
+    the PyBaMM expression of the entries it is derived from.
+
+    The same laws as the numbers (and :mod:`solidna.materials.thermo`'s gas and Faraday
+    constants, so the expressions give the same numbers): Henry's law with van 't Hoff from
+    "Reference temperature [K]" to "Temperature [K]" (the values' quoting temperature) for the
+    CO2 saturation; Nernst in the CO2 pressure and the reaction entropy for the equilibrium
+    voltage and its temperature coefficient; the loading over the cathode thickness for the
+    accessible volume fraction and the CNT area; the molar masses over the densities for the
+    product's molar volume.
+
+    Returns
+    -------
+    dict
+        PyBaMM name -> ``pybamm.Symbol`` of ``pybamm.Parameter``s of the set's entries.
+    """
+    from solidna.materials import thermo
+
+    P = pybamm.Parameter
+    R, F = pybamm.Scalar(thermo.R), pybamm.Scalar(thermo.F)
+    n = thermo.N_ELECTRONS
+    T = quoted_temperature()
+    p = P("CO2 partial pressure [bar]")
+    h_ref = P("CO2 solubility in SSE [mol.m-3.bar-1]")
+    h = h_ref * pybamm.exp(
+        -P("CO2 dissolution enthalpy [J.mol-1]") / R * (1 / T - 1 / P("Reference temperature [K]"))
+    )
+    gibbs = 2 * P("Na2CO3 standard Gibbs energy of formation [J.mol-1]") - 3 * P(
+        "CO2 standard Gibbs energy of formation [J.mol-1]"
+    )
+    entropy = (
+        2 * P("Na2CO3 standard molar entropy [J.mol-1.K-1]")
+        + P("Graphite standard molar entropy [J.mol-1.K-1]")
+        - 4 * P("Na standard molar entropy [J.mol-1.K-1]")
+        - 3 * P("CO2 standard molar entropy [J.mol-1.K-1]")
+    )
+    standard = -gibbs / (n * F) + entropy / (n * F) * (T - thermo.T_STD)
+    m_per_l = P("MWCNT loading [kg.m-2]") / P("Cathode thickness [m]")
+    return {
+        "Cathode accessible volume fraction [-]": (
+            P("Cathode accessible volume per CNT mass [m3.kg-1]") * m_per_l
+        ),
+        "Cathode specific CNT area [m-1]": P("MWCNT specific surface area [m2.kg-1]") * m_per_l,
+        "Saturated CO2 concentration [mol.m-3]": h * p,
+        "Reference CO2 concentration [mol.m-3]": h_ref * 1.0,
+        "Product molar volume per electron [m3.mol-1]": (
+            0.5 * P("Na2CO3 molar mass [kg.mol-1]") / P("Na2CO3 density [kg.m-3]")
+            + 0.25 * P("Carbon molar mass [kg.mol-1]") / P("Carbon product density [kg.m-3]")
+        ),
+        "Equilibrium voltage [V]": standard + 3 * R * T / (4 * F) * pybamm.log(p),
+        "Equilibrium voltage temperature coefficient [V.K-1]": (
+            entropy / (n * F) + 3 * R / (4 * F) * pybamm.log(p)
+        ),
+    }
+
+
+#: Largest relative difference between a derived number and its expression at the same values
+#: for :func:`link_derived_values` to link them [-]: rounding only (the two sum in other orders).
+LINK_TOLERANCE = 1e-12
+
+
+def link_derived_values(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` (:func:`na_co2_parameter_values`) with each derived number replaced by its
+    expression (:func:`derived_value_expressions`) where the two agree.
+
+    Exported as numbers, the derived values did not follow their inputs: a modeller's
+    ``pv["CO2 partial pressure [bar]"] = 2`` left the CO2 saturation and the equilibrium voltage
+    at 1 bar (2.306604 V on a 0.1 mA/cm2 discharge, 2.320074 V from values built at 2 bar), and
+    a thicker cathode kept the thin one's accessible volume fraction and CNT area. Linked, an
+    edit of an input reaches the model as the values built there would (PyBaMM's own sets write
+    such laws as expressions of their parameters too). A derived number that differs from its
+    expression (values assembled by hand) stays a number.
+
+    Parameters
+    ----------
+    values : dict
+        The model's numeric values.
+
+    Returns
+    -------
+    dict
+        The same dict, linked.
+    """
+    pv = pybamm.ParameterValues(dict(values))
+    for name, expression in derived_value_expressions().items():
+        number = values.get(name)
+        if not isinstance(number, numbers.Real):
+            continue
+        linked = float(pv.evaluate(expression))
+        if math.isclose(linked, number, rel_tol=LINK_TOLERANCE, abs_tol=0.0):
+            values[name] = expression
+    return values
 
 
 #: Relative and absolute tolerances of IDAKLU for every Na-CO2 solve (full and cycle-jumped).

@@ -585,6 +585,26 @@ class NVPHalfCellModel(pybamm.lithium_ion.SPMe):
             "Positive interphase resistance [Ohm.m2]",
         ]
 
+    def check_well_posedness(self, post_discretisation: bool = False) -> None:
+        """PyBaMM's checks (``pybamm.BaseModel.check_well_posedness``), after refusing values
+        whose SSE inputs were edited (the PVDF-HFP ratio, ...), which the exported SSE values
+        do not follow (:func:`solidna.models.solve.check_electrolyte_entries`).
+
+        Parameters
+        ----------
+        post_discretisation : bool, optional
+            Passed on to PyBaMM.
+
+        Raises
+        ------
+        InvalidOptionError
+            An SSE input differs from the one the SSE values were computed with.
+        """
+        from solidna.models.solve import check_electrolyte_entries
+
+        check_electrolyte_entries(getattr(self.symbol_processor, "parameter_values", None))
+        super().check_well_posedness(post_discretisation)
+
     @property
     def default_parameter_values(self) -> pybamm.ParameterValues:
         """The Lu 2019 values for this anode: the as-made (discharged) cell, a 1 C run across

@@ -14,7 +14,14 @@ Each model's ``default_parameter_values`` is this export, so ``pybamm.Simulation
 with no further input. Where a model reads a name of its own for one of the set's entries (the
 NVP half cell's PyBaMM names, e.g. "Separator thickness [m]" for "SSE thickness [m]"; the start
 state of the symmetric and Na-CO2 cells' films), that name is a link, ``pybamm.Parameter`` of the
-entry: a change under either name reaches the model. Values that PyBaMM's machinery needs but
+entry: a change under either name reaches the model. The Na-CO2 cell's derived values (CO2
+saturation, equilibrium voltage, accessible volume fraction, CNT area, product molar volume) are
+expressions of the entries they come from (:func:`solidna.models.na_co2.link_derived_values`):
+``pv["CO2 partial pressure [bar]"] = 2`` gives what the values built at 2 bar give; read one as a
+number with ``pv.evaluate(pybamm.Parameter(name))``. The SSE values cannot be written so (the
+conductivity law has no closed form): an edit of their inputs ("SSE PVDF-HFP ratio [-]", the
+law's entries, "Temperature [K]") is refused when the model is processed
+(:func:`solidna.models.solve.check_electrolyte_entries`). Values that PyBaMM's machinery needs but
 the paper does not give (the current of a plain ``Simulation``, a nominal capacity for C-rate
 steps) are listed in the provenance table with method ``assumed`` and the reason.
 """
@@ -144,6 +151,15 @@ def _link_copies(values: dict[str, Any], copies: dict[str, str]) -> dict[str, An
     return values
 
 
+def _derived_names(cell: str) -> tuple[str, ...]:
+    """Names of ``cell``'s export that are expressions of other entries (derived values)."""
+    if cell != "na-co2":
+        return ()
+    from solidna.models.na_co2 import derived_value_expressions
+
+    return tuple(derived_value_expressions())
+
+
 def _values(
     cell: str,
     anode: str,
@@ -166,10 +182,13 @@ def _values(
             },
         )
     if cell == "na-co2":
-        from solidna.models.na_co2 import na_co2_parameter_values
+        from solidna.models.na_co2 import link_derived_values, na_co2_parameter_values
 
         values = na_co2_parameter_values(parameters, anode)
         values["Current function [A]"] = values["Nominal cell capacity [A.h]"]
+        # the CO2 saturation, equilibrium voltage, cathode fractions, ... as expressions of the
+        # entries they come from: an edit of the pressure, loading or thickness reaches the model
+        values = link_derived_values(values)
         return _link_copies(
             values, {"Initial anode interphase thickness [m]": _initial_thickness_entry(anode)}
         )
@@ -244,7 +263,9 @@ def provenance_table(
     ps = parameters or lu2019()
     own = set(ps)  # ParameterSet raises InvalidOptionError (not KeyError) for unknown names
     rows = []
-    for name, value in _values(cell, anode, ps).items():
+    values = _values(cell, anode, ps)
+    derived = set(_derived_names(cell))
+    for name, value in values.items():
         unit = unit_of(name)
         shown = value if isinstance(value, int | float) else getattr(value, "__name__", repr(value))
         if name in own:
@@ -252,6 +273,14 @@ def provenance_table(
             method, source, note = p.method, p.source, p.note
         elif name in _PYBAMM_ENTRIES:
             method, source, note = _PYBAMM_ENTRIES[name]
+        elif isinstance(value, pybamm.Symbol) and name in derived:
+            # a derived value linked to its inputs (solidna.models.na_co2.link_derived_values)
+            shown = float(pybamm.ParameterValues(values).evaluate(value))
+            method, source = "derived", _DERIVED_SOURCE[cell]
+            note = (
+                f"{value}: an expression of the entries it is derived from, so an edit of "
+                "one of them reaches the model"
+            )
         elif isinstance(value, pybamm.Symbol):
             # PyBaMM's name for one of the set's entries (solidna.models.nvp.link_set_entries)
             shown = str(value)

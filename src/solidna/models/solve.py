@@ -269,6 +269,54 @@ class SSEConductivityFactor:
         return self._table
 
 
+def check_electrolyte_entries(values: pybamm.ParameterValues | None) -> None:
+    """Refuse parameter values whose SSE inputs no longer match the SSE values derived from them.
+
+    The SSE conductivity, salt and SN concentrations and salt diffusivity are computed when the
+    values are built, from "SSE PVDF-HFP ratio [-]" and the entries of the conductivity's
+    effective-medium law (the phases' conductivities, activation energies, densities, ...). The
+    law has no closed form (:class:`SSEConductivityFactor`), so they cannot be expressions of
+    those entries: an edit of one of them left the cell as it was without a word. As
+    :meth:`SSEConductivityFactor.__call__` refuses an edited "Temperature [K]", this refuses an
+    edited input, naming it and how to get values built there. An input made a PyBaMM input
+    parameter, or values without the factor (assembled by hand), are not checked.
+
+    Parameters
+    ----------
+    values : pybamm.ParameterValues or None
+        The values a model is being processed with (None: nothing to check).
+
+    Raises
+    ------
+    InvalidOptionError
+        A number of the values differs from the one the SSE values were computed with.
+    """
+    name = "SSE conductivity temperature factor [-]"
+    if values is None or name not in values.keys():
+        return
+    law = values[name]
+    if not isinstance(law, SSEConductivityFactor):
+        return
+    quoted = {"SSE PVDF-HFP ratio [-]": law.pvdf_ratio, **dict(law._key[2])}
+    for entry, computed in quoted.items():
+        if entry not in values.keys():
+            continue
+        value = values[entry]
+        if isinstance(value, int | float) and float(value) != computed:
+            example = (
+                f"NaCO2Cell(pvdf_ratio={value:g})"
+                if entry == "SSE PVDF-HFP ratio [-]"
+                else f"NaCO2Cell(parameters=sd.lu2019().updated({{{entry!r}: {value:g}}}))"
+            )
+            raise InvalidOptionError(
+                f"{entry!r} = {value:g} in the parameter values, but the SSE conductivity, salt "
+                f"and SN concentrations and salt diffusivity derived from it were computed at "
+                f"{computed:g}: changing it does not recompute them (the conductivity law has no "
+                f"closed form). Build the values there, e.g. {example}.parameter_values() (or "
+                "SymmetricCell, NVPCell), or set 'SSE conductivity [S.m-1]' itself."
+            )
+
+
 class _RecordingMapping(Mapping[str, float]):
     """A read-only view of ``source`` that records each entry read into ``used``."""
 
