@@ -22,6 +22,7 @@ import datetime as _dt
 import json
 import math
 import os
+import secrets
 import shutil
 import tempfile
 import threading
@@ -119,22 +120,37 @@ def _missing_ancestors(out: Path) -> list[Path]:
     return missing[::-1]
 
 
-def _make_staging(out: Path) -> Path:
-    """A fresh, empty staging directory beside ``out`` (or inside it, when only it is writable)."""
+def _make_staging(out: Path, tag: str) -> Path:
+    """A fresh, empty staging directory beside ``out`` (or inside it, when only it is writable),
+    its name starting with ``tag`` after the staging prefix (:func:`_remove_staging`)."""
     parent = out.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}{_STAGING_PREFIX}", dir=parent))
+        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}{_STAGING_PREFIX}{tag}", dir=parent))
     except PermissionError as exc:
         if not (out.is_dir() and os.access(out, os.W_OK | os.X_OK)):
             raise _not_writable(out, parent, exc) from None
         # the parent is read-only but ``out`` itself is writable: stage inside it
-        stage = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=out))
+        stage = Path(tempfile.mkdtemp(prefix=f"{_STAGING_PREFIX}{tag}", dir=out))
     except OSError as exc:
         raise _not_writable(out, parent, exc) from None
     # mkdtemp creates 0700; the results are meant to be as readable as any file the user makes
     stage.chmod(0o777 & ~_umask())
     return stage
+
+
+def _remove_staging(out: Path, tag: str) -> None:
+    """Remove the staging directory that :func:`_make_staging` made for ``out`` with ``tag``,
+    found by its name: an interrupt (Ctrl-C, SIGTERM, raised at whatever line runs) just after
+    ``mkdtemp`` made it, before the call returned its path, left it behind."""
+    for folder, prefix in (
+        (out.parent, f".{out.name}{_STAGING_PREFIX}{tag}"),
+        (out, f"{_STAGING_PREFIX}{tag}"),
+    ):
+        with contextlib.suppress(OSError):
+            for path in folder.iterdir():
+                if path.name.startswith(prefix):
+                    shutil.rmtree(path, ignore_errors=True)
 
 
 def _files(root: Path) -> Iterator[Path]:
@@ -278,10 +294,14 @@ def output_dir(
         return
     _check_target(target, force)
     created = _missing_ancestors(target)
-    stage = _make_staging(target)
-    with _STAGED_LOCK:
-        _STAGED[key] = (stage, target)
+    # Ctrl-C or SIGTERM (`timeout`, a batch system's limit) just after the staging directory was
+    # made, before this try, left `.OUT.solidna-staging-*` behind: it is made inside the try,
+    # with a name of this block's own, by which it is found
+    tag = f"{secrets.token_hex(4)}-"
     try:
+        stage = _make_staging(target, tag)
+        with _STAGED_LOCK:
+            _STAGED[key] = (stage, target)
         yield stage
         with _STAGED_LOCK:
             del _STAGED[key]
@@ -289,7 +309,7 @@ def output_dir(
     except BaseException:
         with _STAGED_LOCK:
             _STAGED.pop(key, None)
-        shutil.rmtree(stage, ignore_errors=True)
+        _remove_staging(target, tag)
         for directory in reversed(created):  # innermost first; only if still empty
             with contextlib.suppress(OSError):
                 directory.rmdir()

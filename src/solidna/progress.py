@@ -71,6 +71,11 @@ class TimeLeft:
     time left grow while the work goes on. Once that countdown has run out, the average-rate
     estimate is shown again (the step is slower than the average).
 
+    Work done in parallel can say more with :meth:`adjust`: a one-off start-up within the elapsed
+    time (a sweep's workers each build their models with their first point), left out of the rate
+    since the work left will not repeat it; and the share of the work under way but not yet
+    counted (the other workers' half-done batches when one reports), counted in the rate.
+
     Parameters
     ----------
     clock : callable
@@ -89,6 +94,33 @@ class TimeLeft:
         self.fraction = self.start_fraction
         # (time of the last advance [s], estimate of the time left made then [s])
         self._advance: tuple[float, float] | None = None
+        # one-off start-up in the elapsed time [s] (None: there is one, not yet measured), and
+        # the share of the work under way, not yet in the fraction [-] (see adjust)
+        self._start_up: float | None = 0.0
+        self._under_way = 0.0
+
+    def adjust(self, start_up_s: float | None, under_way: float = 0.0) -> None:
+        """Say what the fraction alone does not: a one-off start-up and the work under way.
+
+        Parameters
+        ----------
+        start_up_s : float or None
+            Seconds of the elapsed time that were a one-off start-up the work left will not
+            repeat [s] (the model building in each sweep worker's first point: the workers run
+            side by side, so one worker's start-up); ``None``: there is one, not yet measured,
+            and no estimate is made until it is (an estimate from the start-up alone was 2 min
+            22 s for a sweep that had 3 s to go).
+        under_way : float
+            Share of the whole work done but not yet in the fraction [-] (the expected part done
+            of the batches other workers are running when one reports): without it the rate of
+            the first reports, when only one of several workers had reported, was of one worker.
+        """
+        if start_up_s is None or not math.isfinite(start_up_s):
+            self._start_up = None
+        else:
+            self._start_up = max(0.0, float(start_up_s))
+        g = float(under_way)
+        self._under_way = min(max(g, 0.0), 1.0) if math.isfinite(g) else 0.0
 
     def update(self, fraction: float | None) -> float | None:
         """Record ``fraction`` (ignored when ``None`` or smaller than before); return the
@@ -132,9 +164,13 @@ class TimeLeft:
         f, t, f0 = self.fraction, self.elapsed_s, self.start_fraction
         if f >= 1.0:
             return 0.0
-        if f - f0 < 0.02 * (1.0 - f0) or t < 2.0:
+        if f - f0 < 0.02 * (1.0 - f0) or t < 2.0 or self._start_up is None:
             return None
-        return t * (1.0 - f) / (f - f0)
+        working = t - self._start_up
+        if working <= 0.0:
+            return None
+        g = min(self._under_way, 1.0 - f)
+        return working * (1.0 - f - g) / (f + g - f0)
 
 
 def format_duration(seconds: float | None) -> str:

@@ -411,6 +411,7 @@ class _SolidnaGroup(TyperGroup):
             exc.show()  # the help text itself
             sys.exit(exc.exit_code)
         except click_errors.ClickException as exc:
+            _close_options_only(exc)
             print_error(exc.format_message() + _quote_hint(exc, self._args))
             ctx = getattr(exc, "ctx", None)
             if ctx is not None:
@@ -420,6 +421,19 @@ class _SolidnaGroup(TyperGroup):
             err_console.print("Aborted.", style="red")
             sys.exit(1)
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _close_options_only(exc: click_errors.ClickException) -> None:
+    """Keep only close names among click's suggestions for an unknown option: its difflib
+    answered ``--frequencies`` with "Possible options: --force" and ``--temp`` with "--help,
+    --temperature" (:func:`solidna.errors.closest_matches`, as the API's "did you mean")."""
+    ctx = getattr(exc, "ctx", None)
+    if not isinstance(exc, click_errors.NoSuchOption) or ctx is None:
+        return
+    from solidna.errors import closest_matches
+
+    flags = [flag for param in ctx.command.params for flag in (*param.opts, *param.secondary_opts)]
+    exc.possibilities = closest_matches(exc.option_name, [f for f in flags if f.startswith("--")])
 
 
 def _print_version(value: bool) -> None:

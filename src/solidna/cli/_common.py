@@ -862,11 +862,18 @@ def cell_options(*, pvdf_ratio: bool = True, co2_pressure: bool = False):
 
 
 def directory_path(value: Any) -> Path:
-    """``--out DIR``: refuses an empty path, which would otherwise mean the current directory."""
+    """``--out DIR``: refuses an empty path, which would otherwise mean the current directory,
+    and ``-``, which commands take for standard output: ``--out -`` made a directory named
+    ``-`` (that ``rm -r -`` cannot remove), where the files are several and cannot be piped."""
     if isinstance(value, Path):
         return value
     if not str(value).strip():
         raise OptionValueError("an empty path names no directory; give one, e.g. --out results.")
+    if str(value).strip() == "-":
+        raise OptionValueError(
+            "'-' is no directory: the results are several files, which cannot go to standard "
+            "output; give a directory, e.g. --out results (or --out ./- for one named '-')."
+        )
     return Path(value)
 
 

@@ -421,9 +421,19 @@ def _print_summary(summary: dict[str, Any], out: Path) -> None:
     )
 
 
-def _acting(kind: str, **options: Any) -> dict[str, Any]:
-    """The options that act on ``kind`` (the others, left at their defaults, are not passed)."""
-    return {name: value for name, value in options.items() if kind in OPTION_KINDS[name]}
+#: The options of the surface kinds only (:data:`OPTION_KINDS`), passed on to
+#: solidna.analysis.surface_pipeline as one mapping.
+_SURFACE_OPTIONS = tuple(
+    name for name, kinds in OPTION_KINDS.items() if set(kinds) <= set(SURFACE_KINDS)
+)
+
+
+def _surface_options(kind: str, values: dict[str, Any]) -> dict[str, Any] | None:
+    """The surface options (of ``values``, the command's parameters) that act on ``kind``; the
+    others, left at their defaults, are not passed. ``None`` for an electrochemical kind."""
+    if kind not in SURFACE_KINDS:
+        return None
+    return {name: values[name] for name in _SURFACE_OPTIONS if kind in OPTION_KINDS[name]}
 
 
 def _per_file(name: str, kind: Any, what: str, default: str = "") -> Any:
@@ -728,25 +738,6 @@ def analyze_command(
             model_fit=model_fit,
             write_data=data,
             drt=drt,
-            surface=_acting(
-                kind,
-                indenter=indenter,
-                tip_radius=tip_radius,
-                half_angle=half_angle,
-                poisson=poisson,
-                level=level,
-                charge_reference=charge_reference,
-                workers=workers,
-                peaks=peaks,
-                sputter_rate=sputter_rate,
-                rsf=parse_rsf(rsf),
-                photon_energy=photon_energy,
-                energy_axis=energy_axis,
-                spring_constant=spring_constant,
-                sensitivity=sensitivity,
-                channel=channel,
-            )
-            if kind in SURFACE_KINDS
-            else None,
+            surface=_surface_options(kind, {**ctx.params, "rsf": parse_rsf(rsf)}),
         )
     _print_summary(summary, output.out)

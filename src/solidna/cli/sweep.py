@@ -145,7 +145,8 @@ class _SweepProgress:
     moment the workers are up (:func:`solidna.sweep.run` calls :meth:`workers_started`): the
     start of the cluster (importing PyBaMM in every worker, a minute on a busy machine) is no
     part of the rate at which points finish; counted in, the first estimate of a 1000-point
-    sweep was 57 min for a run that took 17 min."""
+    sweep was 57 min for a run that took 17 min. Nor is the workers' start-up within their first
+    points (:meth:`adjust_time_left`)."""
 
     def __init__(self, display: ProgressDisplay):
         self.display = display
@@ -161,6 +162,12 @@ class _SweepProgress:
 
         done = self.display.time_left.fraction
         self.display.time_left = TimeLeft(self.display.clock, start_fraction=done)
+
+    def adjust_time_left(self, start_up_s: float | None, under_way: float) -> None:
+        """Leave the workers' start-up (their first points' model building) out of the rate of
+        the time left, and count the points under way in the other workers' batches
+        (:meth:`solidna.progress.TimeLeft.adjust`)."""
+        self.display.time_left.adjust(start_up_s, under_way)
 
     def stopping(self, message: str) -> None:
         """Say at once that the sweep stops (Ctrl-C, SIGTERM): closing the workers takes seconds,

@@ -25,6 +25,7 @@ goes on.
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import shutil
@@ -36,7 +37,7 @@ from typing import Any
 
 from solidna._dask import SCHEDULER_HELP, dask_client
 from solidna.errors import InvalidOptionError, OutOfRangeWarning, positive_int
-from solidna.progress import Progress, no_progress
+from solidna.progress import Progress, format_duration, no_progress
 from solidna.sweep.cells import build_cell, run_protocol
 from solidna.sweep.outputs import point_values
 from solidna.sweep.spec import SweepSpec, load_spec
@@ -114,6 +115,11 @@ def run_point(spec: SweepSpec, point: Mapping[str, float]) -> dict[str, Any]:
     }
 
 
+# Whether this worker process has run a point (its first one imports PyBaMM and builds the models
+# that the later ones reuse).
+_WARM = [False]
+
+
 def run_points(spec: SweepSpec, batch: list[tuple[Any, Mapping[str, float]]]) -> list[tuple]:
     """Run a batch of ``(index, point)`` pairs on one worker: ``[(index, run_point(...)), ...]``.
 
@@ -127,9 +133,68 @@ def run_points(spec: SweepSpec, batch: list[tuple[Any, Mapping[str, float]]]) ->
     Returns
     -------
     list of tuple
-        ``(index, result of run_point)`` for each point.
+        ``(index, result of run_point)`` for each point; the first point this worker process
+        ran has ``first=True`` in its result (its ``wall_s`` includes the start-up).
     """
-    return [(idx, run_point(spec, point)) for idx, point in batch]
+    results = []
+    for idx, point in batch:
+        first = not _WARM[0]
+        result = run_point(spec, point)
+        _WARM[0] = True
+        results.append((idx, {**result, "first": first}))
+    return results
+
+
+class _StartUp:
+    """The one-off start-up of a sweep's workers, from the wall times of the points they ran.
+
+    A worker's first point imports PyBaMM and builds the models every later point reuses (12-30 s
+    for the first point of the example sweep on 2 busy cores, 0.2-0.5 s for each later one), and
+    before it the worker unpacks the spec and the task (about 6 s more there), so the rate of the
+    first points was of the start-up: the first time left of a 12-point sweep was 2 min 22 s with
+    3 s to go. Simulated sweeps on 2-4 workers (start-up 12-60 s, points of 0.3-300 s, batches of
+    1-8; tests/unit/test_sweep_time_left_cli_s19.py): the median first estimate was 2-84 times the
+    true time left, with the start-up left out and the batches under way counted 1.0-1.4 times. The start-up is the wait for the first batch to begin (the earliest first batch's
+    return less its points' wall times) plus each worker's first point's wall time less the mean
+    wall time of the other points, averaged over the workers (they start side by side, so the
+    sweep loses one worker's start-up, not their sum; a worker that joins a running scheduler
+    late adds its own first point, not the wait before it joined).
+    """
+
+    def __init__(self) -> None:
+        self._first: list[float] = []
+        self._wait_s = math.inf
+        self._later_s = 0.0
+        self._later_n = 0
+
+    def add(self, results: list[tuple], returned_s: float) -> None:
+        """Record a batch's results (``(index, result)`` pairs of :func:`run_points`; a batch
+        whose worker died has no wall times and is left out) that came back ``returned_s``
+        seconds after the workers were up."""
+        walls = [r.get("wall_s") for _, r in results]
+        if not results or any(w is None for w in walls):
+            return
+        for (_, result), wall in zip(results, walls, strict=True):
+            if result.get("first"):
+                self._first.append(float(wall))
+            else:
+                self._later_s += float(wall)
+                self._later_n += 1
+        if any(r.get("first") for _, r in results):
+            self._wait_s = min(self._wait_s, max(0.0, returned_s - sum(walls)))
+
+    @property
+    def seconds(self) -> float | None:
+        """The start-up [s] within the time the sweep has taken; 0 when no worker started here
+        (workers of a running scheduler that ran points before); ``None`` while only first
+        points have finished (their start-up cannot be told from their work)."""
+        if not self._first:
+            return 0.0
+        if not self._later_n:
+            return None
+        typical = self._later_s / self._later_n
+        models = sum(max(0.0, wall - typical) for wall in self._first) / len(self._first)
+        return self._wait_s + models
 
 
 def _in_mixed_order(batches: list[list]) -> list[list]:
@@ -197,7 +262,11 @@ def run(
         ``workers_started()`` method, that is called once the workers are up, before the first
         point is sent (the command line's time left counts from then: the cluster's start-up,
         a minute on a busy machine, made the first estimates several times too long); if it has
-        ``stopping(message)``, that says at once that Ctrl-C stops the sweep.
+        ``adjust_time_left(start_up_s, under_way)``, that is called before each fraction with
+        the workers' one-off start-up within this run's time [s] (``None`` while not yet
+        measured) and the share of the points under way in the other workers' batches [-] (see
+        :meth:`solidna.progress.TimeLeft.adjust`); if it has ``stopping(message)``, that says at
+        once that Ctrl-C stops the sweep.
 
     Raises
     ------
@@ -322,6 +391,7 @@ def _execute(spec, points, path, scheduler, workers, progress, already, total) -
             if callable(started):
                 started()
             n_workers = max(1, threads)
+            start_up = _StartUp()
             # until the first batch comes back (a worker's first point also builds its models) the
             # message said "starting the workers" while they were already running points
             progress(
@@ -341,6 +411,9 @@ def _execute(spec, points, path, scheduler, workers, progress, already, total) -
                 ): batch
                 for batch in _in_mixed_order(_batches(points, n_workers, writer.chunks))
             }
+            pending = dict(futures)  # the batches not yet back, in the order sent
+            # (the display's time left leaves the start-up out and counts the batches under way)
+            adjust = getattr(progress, "adjust_time_left", None)
             for fut in as_completed(futures):
                 try:
                     results = fut.result()
@@ -359,9 +432,14 @@ def _execute(spec, points, path, scheduler, workers, progress, already, total) -
                 )
                 done += len(results)
                 failed += sum(r["status"] == FAILED for _, r in results)
-                rate = done / max(time.monotonic() - tic, 1e-9)
+                start_up.add(results, time.monotonic() - tic)
+                del pending[fut]
+                if callable(adjust):
+                    sizes = [len(batch) for batch in pending.values()]
+                    adjust(start_up.seconds, _under_way(sizes, n_workers, total))
                 progress(
-                    f"{already + done}/{total} points done, {failed} failed, {rate:.2f} points/s",
+                    f"{already + done}/{total} points done, {failed} failed, "
+                    + _rate(done, time.monotonic() - tic, start_up.seconds),
                     (already + done) / total,
                 )
         except KeyboardInterrupt:
@@ -369,6 +447,26 @@ def _execute(spec, points, path, scheduler, workers, progress, already, total) -
             # seems to happen after Ctrl-C, and that nothing finished is lost
             _say_stopping(progress)
             raise
+
+
+def _under_way(pending: list[int], threads: int, total: int) -> float:
+    """Share of all ``total`` points done within the batches still running when one reports
+    [-]: the other workers' batches (at most ``threads - 1``; the reporting worker starts a new
+    one) are on average half done. ``pending`` holds the sizes of the batches not yet back, in
+    the order sent (Dask runs them about in that order)."""
+    running = pending[: max(0, threads - 1)]
+    return 0.5 * sum(running) / total if total else 0.0
+
+
+def _rate(done: int, elapsed_s: float, start_up_s: float | None) -> str:
+    """The rate of this run's points for the progress message, after the workers' start-up
+    once it is known ("0.08 points/s" beside "about 3 s left" read as a mistake)."""
+    if start_up_s is None or start_up_s < 1.0 or elapsed_s - start_up_s <= 0.0:
+        return f"{done / max(elapsed_s, 1e-9):.2f} points/s"
+    return (
+        f"{done / (elapsed_s - start_up_s):.2f} points/s after "
+        f"{format_duration(start_up_s)} of start-up"
+    )
 
 
 def _say_stopping(progress: Progress) -> None:

@@ -420,6 +420,27 @@ def _split(value: Any, name: str = "value") -> tuple[float, str]:
     raise UnitError(f"expected a number or a string with units, got {value!r}")
 
 
+def _count_fix(value: Any) -> str:
+    """``" Write 3 (no unit)."`` for a count written with a word (``"3 points"``), else ``""``."""
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*(\d+)\s*[^\d\s.,].*", value)
+        if m:
+            return f" Write {int(m.group(1))} (no unit)."
+    return ""
+
+
+def _not_plain(name: str, kind: str, value: Any) -> str:
+    """The message for a bad value of a plain number (``kind`` ``""``) or a count (``"int"``)."""
+    what = "a count, a whole number" if kind == "int" else "a plain number"
+    fix = _count_fix(value) or f" Example: {name}: {2 if kind == 'int' else 0.8}."
+    return f"{name!r} is {what} without a unit; got {value!r}.{fix}"
+
+
+def _shown_entry(value: Any) -> str:
+    """A spec entry as YAML shows it (a string without its quotes)."""
+    return value if isinstance(value, str) else repr(value)
+
+
 def _ascii(unit: str) -> str:
     """pint's compact unit text in plain ASCII, as the spec files and stores write it."""
     for old, new in (("µ", "u"), ("°C", "degC"), ("Ω", "ohm")):
@@ -510,6 +531,9 @@ class _Checker:
         try:
             magnitude, given = _split(value, name)
         except UnitError as exc:
+            if kind in ("", "int"):
+                # "10 cells" for var_pts was "cannot be read as a quantity (e.g. '60 um')"
+                raise UnitError(f"{where}: {_not_plain(name, kind, value)}") from None
             raise UnitError(f"{where}: {exc}.") from None
         if given and unit and given != unit:
             try:
@@ -524,7 +548,7 @@ class _Checker:
                     "Give the number alone."
                 )
             if kind == "int" and magnitude != int(magnitude):
-                raise InvalidOptionError(f"{where}: {name!r} is a count; got {value!r}.")
+                raise InvalidOptionError(f"{where}: {_not_plain(name, kind, value)}")
             return magnitude, ""
         if not unit:
             example = kind_of(kind).example
@@ -613,10 +637,14 @@ class _Checker:
             unit = unit or start[1] or None
             stop = self.quantity(name, spec[1], unit, where)
             num = spec[2]
-            if isinstance(num, bool) or not isinstance(num, int) or num < 1:
+            if isinstance(num, bool) or not isinstance(num, int) or num < 2:
+                # "3 points" and 2.5 were called "an empty grid"; one point was the start alone
+                # (numpy's), the stop silently dropped
+                one = " (one point would be the start alone; give one value with 'values')"
                 raise OutOfRangeError(
-                    f"{where}: the number of points must be a positive integer, got {num!r} "
-                    "(an empty grid)."
+                    f"{where}: the number of points, the third entry, must be a positive integer "
+                    f"of at least 2, got {num!r}{one if num == 1 else ''}.{_count_fix(num)} Example: "
+                    f"{key}: [{_shown_entry(spec[0])}, {_shown_entry(spec[1])}, 5]."
                 )
             if num > MAX_POINTS:
                 raise OutOfRangeError(
@@ -841,7 +869,8 @@ def _design(raw: Any) -> tuple[str, int, int | None]:
     n = raw.get("samples")
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise OutOfRangeError(
-            f"{where}: 'samples' must be a positive integer for a {method} design, got {n!r}."
+            f"{where}: 'samples' must be a positive integer (the number of points of a {method} "
+            f"design), got {n!r}.{_count_fix(n)} Example: samples: 16."
         )
     if n > MAX_POINTS:
         raise OutOfRangeError(
