@@ -35,7 +35,8 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
     Raises
     ------
     InvalidOptionError
-        The scheduler cannot be reached (the message says how to start one).
+        The scheduler cannot be reached, or what answers at the address is not a Dask scheduler
+        (the message says how to start one).
     """
     from distributed import Client, LocalCluster
 
@@ -45,6 +46,14 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
         except (OSError, TimeoutError, ValueError) as exc:
             raise InvalidOptionError(
                 f"Cannot reach the Dask scheduler at {scheduler!r} ({exc}). {SCHEDULER_HELP}"
+            ) from None
+        except Exception as exc:
+            # something answers there, but not Dask's protocol (a web server, the dashboard's
+            # port): distributed fails reading its reply as frames (a MemoryError from a length
+            # read out of "HTTP/1.1 400 ...")
+            raise InvalidOptionError(
+                f"{scheduler!r} answers, but not as a Dask scheduler ({type(exc).__name__}); the "
+                f"dashboard's http://HOST:8787 is not it. {SCHEDULER_HELP}"
             ) from None
         try:
             yield client

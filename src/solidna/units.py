@@ -349,6 +349,9 @@ def _parse_error(value: str, exc: Exception, kind: Kind, name: str) -> UnitError
 
     if isinstance(exc, pint.UndefinedUnitError):
         why = f"{', '.join(repr(u) for u in exc.unit_names)} is not a unit solidna knows"
+        fixed = _case_fixed(value.replace("\u2212", "-"), kind.si)
+        if fixed:
+            why += f"; units are case-sensitive: did you mean {fixed!r}?"
     else:
         why = "it is not a number followed by a unit"
     return UnitError(
@@ -408,10 +411,14 @@ def parse_quantity(
         odd = _NOT_QUANTITY_CHARACTER.search(text)
         if odd:
             # pint skips such a character: "0.1 ?A/cm2" (a µ lost in a copy) would be 0.1 A/cm2
+            why = (
+                "a clock time? give the duration with its unit"
+                if odd.group() == ":"
+                else 'a µ lost in copying? µ may be written u, as in "uA"'
+            )
             raise UnitError(
-                f"{name}: {value!r} holds {odd.group()!r}, which no number or unit has (a µ "
-                f'lost in copying? µ may be written u, as in "uA"). Give {kind.name}, e.g. '
-                f'"{kind.example}".'
+                f"{name}: {value!r} holds {odd.group()!r}, which no number or unit has ({why}). "
+                f'Give {kind.name}, e.g. "{kind.example}".'
             )
         if not _NUMBER_FIRST.match(text):
             raise UnitError(
@@ -433,17 +440,58 @@ def parse_quantity(
             f'{value!r}. Give {kind.name}, e.g. "{kind.example}".'
         )
     if not q.check(Q_(1, unit).dimensionality):
-        # "25 C" is 25 coulomb to pint; meant as a temperature, it is degrees Celsius
-        celsius = (
-            " (C is the coulomb; degrees Celsius are written degC)"
-            if q.units == _registry().coulomb and Q_(1, unit).check("[temperature]")
-            else ""
-        )
+        # "25 C" and "25 deg C" are a charge to pint (coulomb, degree x coulomb); meant as a
+        # temperature, they are degrees Celsius
+        if q.check("[current] * [time]") and Q_(1, unit).check("[temperature]"):
+            hint = " (C is the coulomb; degrees Celsius are written degC)"
+        else:
+            fixed = _case_fixed(text, unit) if isinstance(value, str) else None
+            hint = f" (units are case-sensitive: did you mean {fixed!r}?)" if fixed else ""
         raise UnitError(
-            f"{name}: {value!r} is {_what_it_is(q)}{celsius}, not {kind.name}. Give "
+            f"{name}: {value!r} is {_what_it_is(q)}{hint}, not {kind.name}. Give "
             f'{kind.name}, e.g. "{kind.example}".'
         )
     return q
+
+
+#: Most spellings :func:`_case_fixed` tries (its unit words in other cases).
+CASE_VARIANTS_MAX = 256
+
+
+def _case_fixed(text: str, unit: str) -> str | None:
+    """``text`` with its unit words in another case when that makes it a quantity of ``unit``'s
+    kind (``"0.1 ma/cm2"`` -> ``"0.1 mA/cm2"``: pint's "ma" is a milli-annum; ``"4 H"`` -> ``"4 h"``:
+    H is the henry), else None. Each word is tried as written, lower case, upper case and with
+    its prefix letter kept (``mA``); the first spelling of the right kind wins."""
+    import itertools
+
+    number = _NUMBER_FIRST.match(text)
+    if number is None:
+        return None
+    head, rest = text[: number.end()], text[number.end() :]
+    parts = re.split(r"([A-Za-z]+)", rest)
+    words = parts[1::2]
+    options = [
+        # the prefix-kept spelling first: "ma" is far more often mA than MA
+        list(dict.fromkeys((w, w[:1] + w[1:].upper(), w.lower(), w[:1].lower() + w[1:], w.upper())))
+        for w in words
+    ]
+    target = Q_(1, unit).dimensionality
+    for n, choice in enumerate(itertools.product(*options)):
+        if n >= CASE_VARIANTS_MAX:
+            break
+        if list(choice) == words:
+            continue
+        spelled = parts.copy()
+        spelled[1::2] = choice
+        candidate = head + "".join(spelled)
+        try:
+            q = _parse_text(candidate)
+        except Exception:  # pint raises many kinds; this spelling is simply not a quantity
+            continue
+        if hasattr(q, "dimensionality") and q.dimensionality == target:
+            return candidate.strip()
+    return None
 
 
 def _is_bare(value: object) -> bool:

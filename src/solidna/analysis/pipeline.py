@@ -595,6 +595,11 @@ def _unreliable(parameters: list[str | None], conductivity: bool) -> str:
     return f"{text[0].upper()}{text[1:]} {'are' if plural else 'is'} unreliable."
 
 
+#: Share of rows with Z_re < 0 above which a spectrum is no impedance (a passive cell's Z_re is
+#: >= 0; a few points of a noisy high-frequency intercept near 0 may dip below).
+NEGATIVE_RESISTANCE_SHARE = 0.1
+
+
 def _check_capacitive(m: Measurement, label: str, z: np.ndarray, circuit: str) -> None:
     """Refuse a spectrum whose every Z_im is >= 0 when the circuit has no inductor.
 
@@ -607,6 +612,21 @@ def _check_capacitive(m: Measurement, label: str, z: np.ndarray, circuit: str) -
     if inductor or not (np.all(z.imag >= 0) and np.any(z.imag > 0)):
         return
     column = (m.metadata.get("columns used") or {}).get("z_im")
+    negative = int(np.sum(z.real < 0))
+    if negative > NEGATIVE_RESISTANCE_SHARE * z.size:
+        # a passive cell has Z' >= 0 at every frequency: with Z' < 0 too, the columns are no
+        # impedance at all (an AD5933's raw DFT counts, in chamodw/eis-data's raw.csv), and
+        # mapping the imaginary one as -Z'' would only mirror numbers that mean nothing
+        used = m.metadata.get("columns used") or {}
+        named = ", ".join(f"{k}={v!r}" for k, v in used.items() if k in ("z_re", "z_im"))
+        raise DataFormatError(
+            f"{m.source}: every Z_im of {label} is >= 0 and Z_re is negative in {negative} of "
+            f"{z.size} rows: a passive cell has Z_re >= 0, so the columns read "
+            f"({named or 'Z_re, Z_im'}) hold no impedance (raw instrument counts, or the wrong "
+            "columns). Check which columns hold Z' and Z'' in ohm (an AD5933 log gives raw "
+            "real and imaginary counts, to be calibrated with its gain factor first) and map "
+            "them with --column."
+        )
     if column:
         fix = (
             f"the column {column!r} most likely holds -Z'' (the Nyquist axis) under a name "
@@ -622,6 +642,43 @@ def _check_capacitive(m: Measurement, label: str, z: np.ndarray, circuit: str) -
         f"{m.source}: every Z_im of {label} is >= 0 ({int(np.sum(z.imag > 0))} of {z.size} "
         f"above zero): the spectrum has no capacitive part, so {fix}. If it is truly inductive, "
         "fit a circuit with an inductor (--circuit 'R0-L0-p(R1,C1)')."
+    )
+
+
+#: High-frequency intercept, as a share of the spectrum's span of Z_re, below which the spectrum
+#: starts at the origin: the first arc is the electrolyte's bulk arc (a solid electrolyte
+#: measured up to its bulk relaxation), and its R, not a series R0, is the electrolyte's.
+ORIGIN_INTERCEPT_SHARE = 0.05
+
+
+def _in_series(circuit: str, name: str) -> bool:
+    """Whether element ``name`` of an impedance.py circuit string is in series (outside every
+    ``p(...)``): a series R0 is the high-frequency intercept; an R0 in ``p(R0,CPE0)`` is a bulk
+    arc's resistance, which the intercept checks of ``fit_problems`` do not apply to."""
+    hit = re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![0-9_])", circuit)
+    if hit is None:
+        return False
+    before = circuit[: hit.start()]
+    return before.count("(") == before.count(")")
+
+
+def _arc_from_origin(f: np.ndarray, z: np.ndarray, problems: list[tuple[str, str]]) -> str:
+    """Advice where the series resistance is flagged and the spectrum starts at the origin: the
+    electrolyte's resistance is then the first arc's R (the bulk arc), which a fitted R0 ~ 0
+    does not give; '' otherwise."""
+    from solidna.analysis.eis import high_frequency_intercept
+
+    if not any(p == "R0" for p, _ in problems):
+        return ""
+    span = float(np.max(z.real) - np.min(z.real))
+    r_hf = high_frequency_intercept(f, z)
+    if not (span > 0 and r_hf < ORIGIN_INTERCEPT_SHARE * span):
+        return ""
+    return (
+        f" The spectrum starts at the origin (high-frequency intercept {r_hf:.4g} Ohm, "
+        f"{100 * max(r_hf, 0.0) / span:.2g} % of its Z_re span): its first arc is the "
+        "electrolyte's bulk arc, and the electrolyte resistance is that arc's R, not a series "
+        "R0 ~ 0. Fit 'p(R0,CPE0)-p(R1,CPE1)' so that R0, reported as Rs, is the bulk arc's R."
     )
 
 
@@ -748,7 +805,13 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                 row["Conductivity [mS.cm-1]"] = sigma * 10
             # A fit that misses the spectrum still gives numbers; say so, with what to try.
             problems = fit_problems(
-                fit, f, z_fit, unit="Ohm", factor=1.0 / (area or 1.0), with_parameters=True
+                fit,
+                f,
+                z_fit,
+                series="R0" if _in_series(circuit, "R0") else "",
+                unit="Ohm",
+                factor=1.0 / (area or 1.0),
+                with_parameters=True,
             )
             if problems:
                 notes.append(
@@ -756,7 +819,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                     f"{_unreliable([p for p, _ in problems], 'Conductivity [S.m-1]' in row)} "
                     f"Try another --circuit ({_circuit_advice(f, z)}) and compare Rs with the "
                     f"high-frequency intercept ({high_frequency_intercept(f, z):.4g} Ohm) and the "
-                    "DRT's R_hf (--drt)."
+                    f"DRT's R_hf (--drt).{_arc_from_origin(f, z, problems)}"
                 )
             rows.append(row)
             row_file.append(k)

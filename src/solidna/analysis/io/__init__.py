@@ -600,7 +600,7 @@ def _read(
         kwargs["progress"] = progress
     if fmt in ("biologic-mpr", "biologic-mpt", "parstat", "workbook", "pssession"):
         kwargs["kind"] = kind
-    m = reader(p, **kwargs)
+    m = _without_pandas_warnings(reader, p, kwargs)
     if kind is not None and m.kind != kind:
         raise DataFormatError(
             f"{p}: kind={kind!r} asked for, but this {FORMATS[fmt][1]} file holds only "
@@ -608,6 +608,41 @@ def _read(
             f"({len(m.data)} rows). Read it with kind={m.kind!r} (analyze: "
             f"{'--kind eis' if m.kind == 'impedance' else 'a cycling --kind'})."
         )
+    return m
+
+
+#: What pandas' parser warnings mean for the user of a table (the rest are noted as written).
+_PANDAS_WARNINGS = {
+    "Length of header or names does not match length of data": (
+        "the rows have more fields than the header has names: the fields past the last name "
+        "were not read."
+    ),
+}
+
+
+def _without_pandas_warnings(
+    reader: Callable[..., Measurement], p: Path, kwargs: Mapping[str, object]
+) -> Measurement:
+    """``reader(p, **kwargs)`` with pandas' own warnings (``ParserWarning``, ``DtypeWarning``)
+    turned into notes of the measurement: they name pandas' arguments (``index_col=False``),
+    not the file, and would reach the user as a traceback-like line. Other warnings pass on."""
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            m = reader(p, **kwargs)
+    finally:
+        # passed on once the recording has ended (warned inside it, they would be recorded)
+        for w in caught:
+            if not w.category.__module__.startswith("pandas"):
+                warnings.warn(w.message, w.category, stacklevel=user_stacklevel())
+    for w in caught:
+        if w.category.__module__.startswith("pandas"):
+            text = str(w.message).strip()
+            meaning = next((v for k, v in _PANDAS_WARNINGS.items() if text.startswith(k)), None)
+            note = meaning or f"the table parser warned: {text}"
+            if note not in m.notes:
+                m.notes.append(note)
     return m
 
 

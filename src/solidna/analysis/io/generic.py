@@ -132,9 +132,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "frequency": ("frequency", "freq", "f", "frequenz", "fréquence"),
     # "rez"/"imz": PyEIS writes "ReZ /Ohms", "ImZ /Ohms" ("Re Z", "Re_Z" normalise to it);
     # "z′"/"z″": the typographic primes of exports written from word processors or Origin
-    "z_re": ("z_re", "zre", "re(z)", "z'", "zreal", "realz", "z'(ohm)", "real", "rez", "z′"),
+    # "zr"/"zi": yappari's "Freq /Hz, Zr , Zi" (nitad54448/yappari); "zi" states no sign, see
+    # _SIGN_UNSTATED
+    "z_re": ("z_re", "zre", "re(z)", "z'", "zreal", "realz", "z'(ohm)", "real", "rez", "z′")
+    + ("zr",),
     "z_im": ("z_im", "zim", "im(z)", 'z"', "z''", "zimag", "imagz", "zimg", "imag", "imaginary")
-    + ("imz", "z″"),
+    + ("imz", "z″", "zi"),
     "-z_im": ("-z_im", "-zim", "-im(z)", '-z"', "-z''", "-zimag", "-imag", "-imaginary", "-imz")
     + ("-imagz", "-zimg", "-z″"),
     # "impedance": Zahner Thales' "Frequency;Impedance;Phase" (the modulus, with the phase);
@@ -258,7 +261,26 @@ def map_columns(
     if columns is None or "time" not in {str(k).lower() for k in columns}:
         _prefer_test_time(found, header)
     _resistance_and_reactance(found, header)
+    _calculated_pair(found, header)
     return found
+
+
+#: Columns of a calculated spectrum (yappari's simulation export ``Freq /Hz, Zr_calc , Zi_calc``,
+#: nitad54448/yappari): read only where the file gives no measured Z' and Z''.
+_CALCULATED_PAIR = ("zrcalc", "zicalc")
+
+
+def _calculated_pair(found: dict[str, tuple[str, str | None]], header: list[str]) -> None:
+    """Map yappari's ``Zr_calc``/``Zi_calc`` to Z'/Z'' beside a frequency column when no
+    measured pair was found (a measured ``Zr``/``Zi`` beside them is read first). ``found`` is
+    changed in place; :func:`frame_from_columns` notes that the spectrum is a calculated one."""
+    if "frequency" not in found or {"z_re", "z_im", "-z_im", "|z|"} & found.keys():
+        return
+    taken = {col for col, _ in found.values()}
+    stems = {_norm(split_header(c)[0]): c for c in header if c not in taken}
+    if all(name in stems for name in _CALCULATED_PAIR):
+        for key, name in zip(("z_re", "z_im"), _CALCULATED_PAIR, strict=True):
+            found[key] = (stems[name], split_header(stems[name])[1])
 
 
 #: Resistance and reactance of an impedance meter, Z = R + jX: Hioki's battery impedance meters
@@ -701,6 +723,7 @@ def frame_from_columns(
             values = -values
         out[target] = values
     if kind == "impedance":
+        _sign_of_unsigned_imaginary(out, mapping, notes, chosen)
         _from_modulus_and_phase(out, mapping, path, notes, chosen)
     if area_specific and nominal_area:
         notes.append(
@@ -739,6 +762,53 @@ def frame_from_columns(
         for target in currents:
             out[target] = out[target] * sign
     return pd.DataFrame(out), kind, area_m2
+
+
+#: Names of an imaginary part that do not say whether it is Z'' or -Z'' (yappari's ``Zi``,
+#: ``Zi_calc``): the sign is read from the data.
+_SIGN_UNSTATED = ("zi", "zicalc")
+
+
+def _sign_of_unsigned_imaginary(
+    out: dict[str, np.ndarray],
+    mapping: Mapping[str, tuple[str, str | None]],
+    notes: list[str],
+    chosen: Iterable[str],
+) -> None:
+    """Decide from the data whether an imaginary column named without a sign (``Zi``) is Z''.
+
+    A passive cell's spectrum is capacitive over most of the sweep (Z'' < 0; only an
+    inductive tail at the highest frequencies has Z'' > 0), so a column positive in most rows
+    is -Z'': it is negated. The assumption is noted either way; a column mapped by the user
+    (``z_im`` or ``-z_im``) is taken as mapped. ``out`` is changed in place.
+    """
+    if "z_im" not in mapping or "z_im" in chosen:
+        return
+    col = mapping["z_im"][0]
+    if _norm(split_header(col)[0]) not in _SIGN_UNSTATED:
+        return
+    target = QUANTITIES["z_im"][0]
+    values = out.get(target)
+    if values is None:
+        return
+    finite = values[np.isfinite(values)]
+    positive = finite.size > 0 and float(np.mean(finite > 0)) > 0.5
+    if positive:
+        out[target] = -values
+        notes.append(
+            f"column {col!r} does not state its sign and is positive in most rows: read as "
+            "-Z'' (a capacitive spectrum has Z'' < 0). Map it as 'z_im' to read it as Z''."
+        )
+    else:
+        notes.append(
+            f"column {col!r} does not state its sign and is negative in most rows: read as "
+            "Z'' (capacitive, Z'' < 0). Map it as '-z_im' if it holds -Z''."
+        )
+    if _norm(split_header(col)[0]) == "zicalc":
+        notes.append(
+            f"the spectrum read is the file's calculated one ({mapping['z_re'][0]!r}, {col!r}: "
+            "a simulation or a fit), not a measurement."
+        )
 
 
 def _from_modulus_and_phase(
@@ -1851,7 +1921,129 @@ def read_csv(
         encoding = text_encoding(fh.read(1 << 16), "cp1252")
     if _wrapped_rows(path, encoding):
         return _read_unwrapped(path, encoding, columns, area_m2, progress)
+    if _complex_rows(path, encoding):
+        return _read_complex_cells(path, encoding, columns, area_m2, progress)
     return _read_text(path, encoding, columns, area_m2, progress)
+
+
+_REAL = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+#: A complex number as Python and numpy write it (``numpy.savetxt`` of a complex array:
+#: ``(2.18e+03-7.96e+05j)``; FrancescoGalli/impedance_analysis_project's RC_series_data.txt).
+_COMPLEX_CELL = re.compile(
+    rf"\s*\(?\s*(?P<re>{_REAL})\s*(?P<im>[-+]\s*(?:\d+\.?\d*|\.\d+)"
+    rf"(?:[eE][-+]?\d+)?)[jJ]\s*\)?\s*"
+)
+#: Lines looked at for complex cells.
+_COMPLEX_SNIFF = 50
+
+
+def _complex_fields(line: str) -> list[str] | None:
+    """The cells of a row of numbers, at least one of them complex (``(a+bj)``), or None."""
+    for delimiter in (";", ",", "\t", WHITESPACE):
+        fields = [x for x in _fields(line, delimiter) if x.strip()]
+        if (
+            fields
+            and all(_COMPLEX_CELL.fullmatch(x) or _NUMBERISH.match(x) for x in fields)
+            and any(_COMPLEX_CELL.fullmatch(x) for x in fields)
+        ):
+            return fields
+    return None
+
+
+def _complex_rows(path: Path, encoding: str) -> bool:
+    """True when the first lines of the file hold a row of complex cells."""
+    with _open_text(path, encoding) as fh:
+        head = [fh.readline() for _ in range(_COMPLEX_SNIFF)]
+    return any("j" in line.lower() and _complex_fields(line) for line in head if line)
+
+
+def _complex_value(cell: str) -> complex:
+    """The value of a cell written as a complex number or a real one."""
+    hit = _COMPLEX_CELL.fullmatch(cell)
+    if hit is None:
+        return complex(float(cell), 0.0)
+    return complex(float(hit["re"]), float(hit["im"].replace(" ", "")))
+
+
+def _read_complex_cells(
+    path: Path,
+    encoding: str,
+    columns: Mapping[str, str] | None,
+    area_m2: float | None,
+    progress: Progress | None,
+) -> Measurement:
+    """:func:`read_csv` of a table whose cells are complex numbers ``(a+bj)``.
+
+    A column of complex cells named as an impedance (``Impedance(Ohm)``, ``Z``), or the one
+    complex column beside a real first column of a table without a header, is the impedance
+    Z = a + bj itself: a -> Z', b -> Z'' (no sign to assume). A complex column whose imaginary
+    parts are all 0 (numpy writes a real frequency saved in a complex array so) is read as its
+    real part. The rows are rewritten as a tab-separated table with those columns and read as
+    any other; the lines above the header are kept.
+    """
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        lines = fh.read().splitlines()
+    first = next(k for k, line in enumerate(lines) if _complex_fields(line))
+    rows = [_complex_fields(line) for line in lines[first:] if line.strip()]
+    width = len(rows[0])
+    bad = next((k for k, r in enumerate(rows) if r is None or len(r) != width), None)
+    if bad is not None:
+        raise DataFormatError(
+            f"{path}: a table of complex cells ('(a+bj)', as numpy writes them) from line "
+            f"{first + 1}, but a later row is not {width} such cells: "
+            f"{[line for line in lines[first:] if line.strip()][bad].strip()[:80]!r}. Remove "
+            "the rows that are not data, or write Z' and Z'' as two columns of real numbers."
+        )
+    values = np.array([[_complex_value(x) for x in r] for r in rows])
+    filled = [k for k in range(first) if lines[k].strip()]
+    names: list[str] | None = None
+    if filled:
+        above = lines[filled[-1]]
+        for split in (
+            [x for x in re.split(r"[;,\t]", above) if x.strip()],
+            re.split(r"\s{2,}|\t", above.strip()),
+        ):
+            split = [x.strip() for x in split]
+            if split and split[0] in _COMMENT_MARKS:
+                split = split[1:]
+            if len(split) == width and not any(_NUMBERISH.match(x) for x in split):
+                names = split
+                break
+    header_line = filled[-1] if names is not None else first
+    out_names: list[str] = []
+    out_cols: list[np.ndarray] = []
+    complex_names: list[str] = []
+    for j in range(width):
+        name = names[j] if names is not None else None
+        col = values[:, j]
+        if np.all(col.imag == 0):
+            out_names.append(name if name is not None else ("Frequency" if j == 0 else f"c{j}"))
+            out_cols.append(col.real)
+            continue
+        stem, unit = split_header(name) if name is not None else ("Z", None)
+        if _norm(stem) not in ALIASES["|z|"]:
+            raise DataFormatError(
+                f"{path}: column {name!r} holds complex numbers ('(a+bj)'), which solidna reads "
+                "only as an impedance Z = a + bj in a column named so ('Impedance (Ohm)', 'Z'). "
+                "Rename the column, or write its real and imaginary parts as two columns."
+            )
+        suffix = f" [{unit}]" if unit else ""
+        out_names += [f"Z_re{suffix}", f"Z_im{suffix}"]
+        out_cols += [col.real, col.imag]
+        complex_names.append(name if name is not None else f"column {j + 1}")
+    table = "\n".join(
+        ["\t".join(out_names)]
+        + ["\t".join(repr(float(v)) for v in row) for row in np.column_stack(out_cols)]
+    )
+    text = "\n".join([*lines[:header_line], table]) + "\n"
+    m = _read_text(_TextInMemory(path, text), encoding, columns, area_m2, progress)
+    m.source = path
+    m.notes.append(
+        f"cells written as complex numbers '(a+bj)' (numpy.savetxt of a complex array): "
+        f"{', '.join(repr(n) for n in complex_names)} read as the impedance Z = a + bj "
+        "(Z' = a, Z'' = b)."
+    )
+    return m
 
 
 def _read_text(
@@ -1888,7 +2080,10 @@ def _read_text(
     elif _headerless(path, sep, skip, encoding):
         names = _names_above(preamble, sep, _first_row(path, sep, skip, encoding), notes)
         if names is None and not columns:
+            _refuse_polar_comment(preamble, path, skip)
             return _read_headerless(path, sep, skip, decimal, area_m2, notes)
+    if names is None:
+        _refuse_second_header(path, sep, skip, encoding)
     units_row = None if names is not None else _units_row(path, sep, skip, encoding)
     units, above = units_row if units_row is not None else (None, 0)
     if (
@@ -1909,7 +2104,7 @@ def _read_text(
             names=names,
             nrows=nrows,
         )
-    raw.columns = [str(c).strip() for c in raw.columns]
+    raw.columns = _without_trailing_comment([str(c).strip() for c in raw.columns], sep)
     raw = _without_digit_groups(raw, decimal, notes)
     if units is not None:
         raw = _with_units_row(raw, units, above, notes)
@@ -2281,6 +2476,7 @@ def table_measurement(
     _note_repeated_names(mapping, list(raw.columns), notes)
     _note_step_clock(mapping, list(raw.columns), notes)
     _check_rival_columns(raw, mapping, path, chosen=columns or {})
+    _refuse_frequency_copy(raw, mapping, path)
     note_scaled_rivals(raw, mapping, path, notes)
     chosen = [str(k).lower() for k in (columns or {})]
     raw = _drop_overloaded_rows(raw, mapping, path, notes)
@@ -2300,6 +2496,34 @@ def table_measurement(
         metadata=metadata,
         notes=notes,
     )
+
+
+def _refuse_frequency_copy(
+    raw: pd.DataFrame, mapping: Mapping[str, tuple[str, str | None]], path: Path | str
+) -> None:
+    """Refuse an impedance column that repeats the frequency column value for value.
+
+    chamodw/eis-data's AD5933 logs (``raw.csv``: ``freq, real, imaginary, concentration``)
+    write the frequency again in the ``imaginary`` column: read as Z'', it is a spectrum that
+    does not exist (and every Z'' > 0 would pass for an inductive one).
+    """
+    if "frequency" not in mapping:
+        return
+    f_col = mapping["frequency"][0]
+    f = pd.to_numeric(raw[f_col], errors="coerce").to_numpy(dtype=float)
+    for key in ("z_re", "z_im", "-z_im", "|z|"):
+        if key not in mapping or mapping[key][0] == f_col:
+            continue
+        col = mapping[key][0]
+        z = pd.to_numeric(raw[col], errors="coerce").to_numpy(dtype=float)
+        both = np.isfinite(f) & np.isfinite(z)
+        if both.sum() >= 3 and np.all(z[both] == f[both]) and both.sum() >= 0.9 * len(f):
+            raise DataFormatError(
+                f"{path}: the {key} column {col!r} repeats the frequency column {f_col!r} value "
+                f"for value ({f[both][0]:g}, {f[both][1]:g}, ... in both): it holds no "
+                "impedance (the logger wrote the frequency in it again). Map the column that "
+                "holds the impedance with columns=, or export the spectrum again."
+            )
 
 
 def _drop_overloaded_rows(
@@ -2682,6 +2906,63 @@ def _first_row(path: Path, sep: str, skip: int, encoding: str) -> list[str]:
         return [x for x in _fields(fh.readline(), sep) if x.strip()]
 
 
+#: A comment after the last column name (yappari writes ``Freq /Hz, Zr , Zi ; Name: sim_``,
+#: nitad54448/yappari): a semicolon and a space, then anything.
+_TRAILING_COMMENT = re.compile(r"\s*;\s.*$")
+
+
+def _without_trailing_comment(names: list[str], delimiter: str) -> list[str]:
+    """``names`` with a ``; comment`` cut from the last one, where the semicolon is no
+    delimiter (a last name that would be left empty is kept as it is)."""
+    if not names or delimiter == ";":
+        return names
+    last = _TRAILING_COMMENT.sub("", names[-1]).strip()
+    return [*names[:-1], last] if last else names
+
+
+def _refuse_second_header(path: Path | _TextInMemory, sep: str, skip: int, encoding: str) -> None:
+    """Refuse a header line over a second header line as wide as the rows, not as the first.
+
+    chamodw/eis-data's AD5933 ``mag.csv`` keeps the header of the raw log (``freq, real,
+    imaginary, concentration``) over the header pandas wrote for its pivoted table
+    (``,freq,1.25,2.5,...``: an index, then one column a concentration). Read with the first,
+    the names land on the wrong columns ('real' over the cells 'freq'); the second, text where
+    the rows below hold numbers, shows that the first names another table.
+    """
+    with _open_text(path, encoding) as fh:
+        for _ in range(skip):
+            fh.readline()
+        lines = []
+        for line in fh:
+            if line.strip():
+                lines.append(_fields(line, sep))
+            if len(lines) == 3:
+                break
+    if len(lines) < 3 or sep == WHITESPACE:
+        return
+    header, second, row = ([x.strip() for x in r] for r in lines)
+    if header and not header[-1]:
+        header = header[:-1]
+    if len(second) == len(header) or len(second) != len(row) or not _is_data_row(row):
+        return
+    text_over_numbers = [
+        k
+        for k, (a, b) in enumerate(zip(second, row, strict=True))
+        if a and not _NUMBERISH.match(a) and _NUMBERISH.match(b)
+    ]
+    if not text_over_numbers:
+        return
+    raise DataFormatError(
+        f"{path}: two header lines: line {skip + 1} names {len(header)} columns "
+        f"({', '.join(repr(x) for x in header)}), but the line below it "
+        f"({sep.join(second)!r}) is a header too, of the {len(row)} fields the rows have "
+        f"({second[text_over_numbers[0]]!r} where the rows hold numbers). The first names "
+        "another table (left over from another layout?). Delete the header line that does not "
+        "name these columns, then map the columns with columns= if their names are not "
+        "recognised."
+    )
+
+
 def _names_above(
     preamble: list[str], sep: str, first_row: list[str], notes: list[str]
 ) -> list[str] | None:
@@ -2703,12 +2984,26 @@ def _names_above(
     for delimiter in (",", ";", "\t"):
         if delimiter == sep:
             continue
-        names = [x.strip() for x in line.split(delimiter)]
+        names = _without_trailing_comment([x.strip() for x in line.split(delimiter)], delimiter)
         if len(names) == width and all(names) and not any(_NUMBERISH.match(x) for x in names):
             notes.append(
                 f"column names {', '.join(repr(n) for n in names)} read from the line above "
                 f"the rows, separated by {shown[delimiter]}s while the rows use "
                 f"{shown.get(sep, 'white space')}."
+            )
+            return names
+    if sep != WHITESPACE:
+        # names separated by runs of spaces over rows with a delimiter (numpy.savetxt with a
+        # header: FrancescoGalli/impedance_analysis_project writes "%Frequency(Hz)    Modulus(Ohm)
+        # Phase(deg)" over ";"-separated rows); single spaces may be inside a name, not split
+        names = [x.strip() for x in re.split(r"\s{2,}|\t", line.strip())]
+        if names and names[0] in _COMMENT_MARKS:
+            names = names[1:]
+        if len(names) == width and all(names) and not any(_NUMBERISH.match(x) for x in names):
+            notes.append(
+                f"column names {', '.join(repr(n) for n in names)} read from the line above "
+                f"the rows, separated by runs of spaces while the rows use "
+                f"{shown.get(sep, sep)}s."
             )
             return names
     names = [x.strip() for x in _fields(line, sep) if x.strip()]
@@ -3140,6 +3435,27 @@ def _frequency_last(raw: pd.DataFrame) -> bool:
         return typical != 0 and float(np.mean(near)) >= 0.9
 
     return sweep(2) and not sweep(0)
+
+
+#: A modulus and a phase named on one line (a header the reader could not split, or a comment).
+_MODULUS_WORD = re.compile(r"(?i)modulus|magnitude|\|z\||\bmod\s*\(?z|\bzmod")
+_PHASE_WORD = re.compile(r"(?i)phase|theta|θ")
+
+
+def _refuse_polar_comment(preamble: list[str], path: Path | _TextInMemory, skip: int) -> None:
+    """Refuse to read a headerless table as f, Z', Z'' where a line above it names a modulus
+    and a phase: its columns are then most likely f, |Z|, phase, and read as Z', Z'' they would
+    give a wrong spectrum that only a failed Kramers-Kronig test would show."""
+    for k, line in enumerate(preamble):
+        if _MODULUS_WORD.search(line) and _PHASE_WORD.search(line):
+            raise DataFormatError(
+                f"{path}: line {k + 1} ({line.strip()[:80]!r}) names a modulus and a phase, but "
+                f"does not split into the columns of the rows below it (from line {skip + 1}): "
+                "they are likely frequency, |Z| and phase, not f, Z', Z'' as a table without a "
+                "header is read. Write the header with the rows' delimiter, e.g. "
+                "'Frequency [Hz];|Z| [Ohm];Phase [deg]' (one name per column, separated as "
+                "the rows are)."
+            )
 
 
 def _read_headerless(
