@@ -2981,29 +2981,27 @@ def _names_above(
         return None
     line = filled[-1]
     shown = {"\t": "tab", ",": "comma", ";": "semicolon"}
-    for delimiter in (",", ";", "\t"):
-        if delimiter == sep:
-            continue
-        names = _without_trailing_comment([x.strip() for x in line.split(delimiter)], delimiter)
-        if len(names) == width and all(names) and not any(_NUMBERISH.match(x) for x in names):
-            notes.append(
-                f"column names {', '.join(repr(n) for n in names)} read from the line above "
-                f"the rows, separated by {shown[delimiter]}s while the rows use "
-                f"{shown.get(sep, 'white space')}."
-            )
-            return names
+    # (names, how they are separated): another delimiter than the rows', then runs of spaces
+    # over rows with a delimiter (numpy.savetxt with a header: FrancescoGalli/
+    # impedance_analysis_project writes "%Frequency(Hz)    Modulus(Ohm)    Phase(deg)" over
+    # ";"-separated rows); single spaces may be inside a name, not split
+    candidates = [
+        (_without_trailing_comment([x.strip() for x in line.split(d)], d), f"{shown[d]}s")
+        for d in (",", ";", "\t")
+        if d != sep
+    ]
     if sep != WHITESPACE:
-        # names separated by runs of spaces over rows with a delimiter (numpy.savetxt with a
-        # header: FrancescoGalli/impedance_analysis_project writes "%Frequency(Hz)    Modulus(Ohm)
-        # Phase(deg)" over ";"-separated rows); single spaces may be inside a name, not split
-        names = [x.strip() for x in re.split(r"\s{2,}|\t", line.strip())]
-        if names and names[0] in _COMMENT_MARKS:
-            names = names[1:]
+        spaced = [x.strip() for x in re.split(r"\s{2,}|\t", line.strip())]
+        if spaced and spaced[0] in _COMMENT_MARKS:
+            spaced = spaced[1:]
+        candidates.append((spaced, "runs of spaces"))
+    for names, how in candidates:
         if len(names) == width and all(names) and not any(_NUMBERISH.match(x) for x in names):
             notes.append(
                 f"column names {', '.join(repr(n) for n in names)} read from the line above "
-                f"the rows, separated by runs of spaces while the rows use "
-                f"{shown.get(sep, sep)}s."
+                f"the rows, separated by {how} while the rows use "
+                f"{shown.get(sep, 'white space' if sep == WHITESPACE else sep)}"
+                f"{'' if sep == WHITESPACE else 's'}."
             )
             return names
     names = [x.strip() for x in _fields(line, sep) if x.strip()]
