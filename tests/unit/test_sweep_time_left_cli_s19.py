@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import heapq
 import io
-import logging
 import random
 import re
 
@@ -50,7 +49,7 @@ def _fake_point(calls: list[int]):
 
 def test_the_first_time_left_of_a_sweep_leaves_out_the_workers_start_up(tmp_path, monkeypatch):
     pytest.importorskip("distributed")
-    from distributed import LocalCluster
+    from test_sweep_cli_s18 import _cluster
 
     # a fresh worker: the in-process cluster shares this process, which other tests warmed
     monkeypatch.setattr(engine, "_WARM", [False], raising=False)
@@ -66,15 +65,7 @@ def test_the_first_time_left_of_a_sweep_leaves_out_the_workers_start_up(tmp_path
             super().__call__(message, fraction)
 
     with (
-        LocalCluster(
-            n_workers=1,
-            threads_per_worker=1,
-            processes=False,
-            protocol="tcp",
-            host="127.0.0.1",
-            dashboard_address=":0",
-            silence_logs=logging.ERROR,
-        ) as cluster,
+        _cluster() as cluster,
         ProgressDisplay(stream, terminal=False, clock=lambda: now[0], interval_s=0.0) as shown,
     ):
         run(
