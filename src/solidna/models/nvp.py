@@ -616,6 +616,14 @@ class NVPHalfCellModel(pybamm.lithium_ion.SPMe):
         return pybamm_parameter_values("nvp", self.cell_options["anode"])
 
     @property
+    def default_var_pts(self) -> dict:
+        """PyBaMM's mesh with :data:`VAR_PTS` on top: the mesh :class:`HalfCellSolver` (and so
+        :class:`~solidna.cells.nvp.NVPCell`) solves on, so that a plain ``pybamm.Simulation``
+        of this model gives the cell's numbers. PyBaMM's 20 particle shells under-resolve the
+        surface gradient at 2 C (see :data:`VAR_PTS`)."""
+        return super().default_var_pts | VAR_PTS
+
+    @property
     def default_solver(self) -> pybamm.BaseSolver:
         """IDAKLU at the tolerances of :class:`HalfCellSolver` (:data:`RTOL`, :data:`ATOL`), the
         solver a plain ``pybamm.Simulation`` of this model uses.
