@@ -154,7 +154,9 @@ def _sand_time_run(solver, var_pts):
     0.15 of the SSE)."""
     model = SymmetricCellModel()
     pv = model.default_parameter_values
-    D, c0 = pv["Salt diffusivity [m2.s-1]"], pv["Salt concentration [mol.m-3]"]
+    # the salt diffusivity is an expression of the conductivity and the transference number
+    D = pv.evaluate(pybamm.Parameter("Salt diffusivity [m2.s-1]"))
+    c0 = pv["Salt concentration [mol.m-3]"]
     t_plus, L = pv["Cation transference number [-]"], pv["SSE thickness [m]"]
     i = 3 * 2 * F * D * c0 / ((1 - t_plus) * L)
     t_sand = np.pi * D * (c0 * F) ** 2 / (4 * ((1 - t_plus) * i) ** 2)

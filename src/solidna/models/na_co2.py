@@ -74,7 +74,6 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable
-from typing import Any
 
 import pybamm
 
@@ -434,12 +433,12 @@ class NaCO2CellModel(OneDomainModel):
 def _check_accessible_fraction(values: pybamm.ParameterValues | None) -> None:
     """Refuse a CO2 pressure of zero or less, and values whose accessible volume fraction is outside (0, 1), as
     :func:`na_co2_parameter_values` does: it is an expression of the CNT loading and the
-    cathode thickness (:func:`link_derived_values`), so an edit of either can take it there
+    cathode thickness (:func:`solidna.models.solve.link_derived_values`), so an edit of either can take it there
     (a loading whose product would not fit in the cathode). Not checked where it depends on an
     input parameter."""
     if values is None:
         return
-    # the CO2 pressure enters the equilibrium voltage as ln p (link_derived_values): zero or
+    # the CO2 pressure enters the equilibrium voltage as ln p (solidna.models.solve.link_derived_values): zero or
     # less would reach the solver as a NaN
     pressure = "CO2 partial pressure [bar]"
     p_bar = values.get(pressure) if pressure in values.keys() else None
@@ -621,44 +620,6 @@ def derived_value_expressions() -> dict[str, pybamm.Symbol]:
             entropy / (n * F) + 3 * R / (4 * F) * pybamm.log(p)
         ),
     }
-
-
-#: Largest relative difference between a derived number and its expression at the same values
-#: for :func:`link_derived_values` to link them [-]: rounding only (the two sum in other orders).
-LINK_TOLERANCE = 1e-12
-
-
-def link_derived_values(values: dict[str, Any]) -> dict[str, Any]:
-    """``values`` (:func:`na_co2_parameter_values`) with each derived number replaced by its
-    expression (:func:`derived_value_expressions`) where the two agree.
-
-    Exported as numbers, the derived values did not follow their inputs: a modeller's
-    ``pv["CO2 partial pressure [bar]"] = 2`` left the CO2 saturation and the equilibrium voltage
-    at 1 bar (2.306604 V on a 0.1 mA/cm2 discharge, 2.320074 V from values built at 2 bar), and
-    a thicker cathode kept the thin one's accessible volume fraction and CNT area. Linked, an
-    edit of an input reaches the model as the values built there would (PyBaMM's own sets write
-    such laws as expressions of their parameters too). A derived number that differs from its
-    expression (values assembled by hand) stays a number.
-
-    Parameters
-    ----------
-    values : dict
-        The model's numeric values.
-
-    Returns
-    -------
-    dict
-        The same dict, linked.
-    """
-    pv = pybamm.ParameterValues(dict(values))
-    for name, expression in derived_value_expressions().items():
-        number = values.get(name)
-        if not isinstance(number, numbers.Real):
-            continue
-        linked = float(pv.evaluate(expression))
-        if math.isclose(linked, number, rel_tol=LINK_TOLERANCE, abs_tol=0.0):
-            values[name] = expression
-    return values
 
 
 #: Relative and absolute tolerances of IDAKLU for every Na-CO2 solve (full and cycle-jumped).

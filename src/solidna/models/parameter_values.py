@@ -14,12 +14,14 @@ Each model's ``default_parameter_values`` is this export, so ``pybamm.Simulation
 with no further input. Where a model reads a name of its own for one of the set's entries (the
 NVP half cell's PyBaMM names, e.g. "Separator thickness [m]" for "SSE thickness [m]"; the start
 state of the symmetric and Na-CO2 cells' films), that name is a link, ``pybamm.Parameter`` of the
-entry: a change under either name reaches the model. The Na-CO2 cell's derived values (CO2
-saturation, equilibrium voltage, accessible volume fraction, CNT area, product molar volume) are
-expressions of the entries they come from (:func:`solidna.models.na_co2.link_derived_values`):
-``pv["CO2 partial pressure [bar]"] = 2`` gives what the values built at 2 bar give; read one as a
-number with ``pv.evaluate(pybamm.Parameter(name))``. The SSE values cannot be written so (the
-conductivity law has no closed form): an edit of their inputs ("SSE PVDF-HFP ratio [-]", the
+entry: a change under either name reaches the model. Derived values with a closed form are
+expressions of the entries they come from (:func:`solidna.models.solve.link_derived_values`): the
+salt diffusivity (Nernst-Einstein from the conductivity and the transference number) in every
+cell, and the Na-CO2 cell's CO2 saturation, equilibrium voltage, accessible volume fraction, CNT
+area and product molar volume: ``pv["CO2 partial pressure [bar]"] = 2`` gives what the values
+built at 2 bar give; read one as a number with ``pv.evaluate(pybamm.Parameter(name))``. The SSE
+conductivity cannot be written so (its law has no closed form): an edit of its inputs ("SSE
+PVDF-HFP ratio [-]", the
 law's entries, "Temperature [K]") is refused when the model is processed
 (:func:`solidna.models.solve.check_electrolyte_entries`). Values that PyBaMM's machinery needs but
 the paper does not give (the current of a plain ``Simulation``, a nominal capacity for C-rate
@@ -151,13 +153,17 @@ def _link_copies(values: dict[str, Any], copies: dict[str, str]) -> dict[str, An
     return values
 
 
-def _derived_names(cell: str) -> tuple[str, ...]:
-    """Names of ``cell``'s export that are expressions of other entries (derived values)."""
-    if cell != "na-co2":
-        return ()
-    from solidna.models.na_co2 import derived_value_expressions
+def _derived_expressions(cell: str) -> dict[str, pybamm.Symbol]:
+    """``cell``'s derived values that are expressions of other entries, as those expressions:
+    the SSE's salt diffusivity in every cell, and the Na-CO2 cell's CO2 and cathode values."""
+    from solidna.models.solve import electrolyte_value_expressions
 
-    return tuple(derived_value_expressions())
+    expressions = electrolyte_value_expressions()
+    if cell == "na-co2":
+        from solidna.models.na_co2 import derived_value_expressions
+
+        expressions |= derived_value_expressions()
+    return expressions
 
 
 def _values(
@@ -166,6 +172,12 @@ def _values(
     parameters: ParameterSet,
     initial_thickness_m: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
+    from solidna.models.solve import link_derived_values
+
+    # derived values as expressions of the entries they come from (the salt diffusivity; the
+    # Na-CO2 CO2 saturation, equilibrium voltage, cathode fractions, ...): an edit of the
+    # transference number, the pressure, the loading or the thickness reaches the model
+    expressions = _derived_expressions(cell)
     if cell == "symmetric":
         from solidna.models.solve import symmetric_parameter_values
 
@@ -175,27 +187,26 @@ def _values(
         values["Voltage function [V]"] = 0.0
         initial = _initial_thickness_entry(anode)
         return _link_copies(
-            values,
+            link_derived_values(values, expressions),
             {
                 "Initial left interphase thickness [m]": initial,
                 "Initial right interphase thickness [m]": initial,
             },
         )
     if cell == "na-co2":
-        from solidna.models.na_co2 import link_derived_values, na_co2_parameter_values
+        from solidna.models.na_co2 import na_co2_parameter_values
 
         values = na_co2_parameter_values(parameters, anode)
         values["Current function [A]"] = values["Nominal cell capacity [A.h]"]
-        # the CO2 saturation, equilibrium voltage, cathode fractions, ... as expressions of the
-        # entries they come from: an edit of the pressure, loading or thickness reaches the model
-        values = link_derived_values(values)
+        values = link_derived_values(values, expressions)
         return _link_copies(
             values, {"Initial anode interphase thickness [m]": _initial_thickness_entry(anode)}
         )
     from solidna.models.nvp import half_cell_parameter_values, link_set_entries
 
     # PyBaMM's names of the set's entries are links to them: a change of either reaches the model
-    return link_set_entries(half_cell_parameter_values(parameters, anode), anode)
+    values = link_set_entries(half_cell_parameter_values(parameters, anode), anode)
+    return link_derived_values(values, expressions)
 
 
 @fill_doc
@@ -264,7 +275,7 @@ def provenance_table(
     own = set(ps)  # ParameterSet raises InvalidOptionError (not KeyError) for unknown names
     rows = []
     values = _values(cell, anode, ps)
-    derived = set(_derived_names(cell))
+    derived = set(_derived_expressions(cell))
     for name, value in values.items():
         unit = unit_of(name)
         shown = value if isinstance(value, int | float) else getattr(value, "__name__", repr(value))
@@ -274,7 +285,7 @@ def provenance_table(
         elif name in _PYBAMM_ENTRIES:
             method, source, note = _PYBAMM_ENTRIES[name]
         elif isinstance(value, pybamm.Symbol) and name in derived:
-            # a derived value linked to its inputs (solidna.models.na_co2.link_derived_values)
+            # a derived value linked to its inputs (solidna.models.solve.link_derived_values)
             shown = float(pybamm.ParameterValues(values).evaluate(value))
             method, source = "derived", _DERIVED_SOURCE[cell]
             note = (

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
+import numbers
 import signal
 import threading
 import warnings
@@ -383,6 +385,73 @@ def electrolyte_values(parameters: ParameterSet) -> dict[str, Any]:
         "Salt diffusivity [m2.s-1]": 2 * t_plus * (1 - t_plus) * d_sum,
         "SSE conductivity temperature factor [-]": law,
     }
+
+
+def electrolyte_value_expressions() -> dict[str, pybamm.Symbol]:
+    """The SSE values that :func:`electrolyte_values` derives in closed form, each as the PyBaMM
+    expression of the entries it is derived from: the salt diffusivity by Nernst-Einstein from
+    the conductivity, the salt concentration, the transference number and the dissociation
+    factor at "Temperature [K]" (the values' quoting temperature). The conductivity itself has
+    no closed form (:class:`SSEConductivityFactor`) and stays a number.
+
+    Returns
+    -------
+    dict
+        PyBaMM name -> ``pybamm.Symbol`` of ``pybamm.Parameter``s of the set's entries.
+    """
+    P = pybamm.Parameter
+    t_plus = P("Cation transference number [-]")
+    d_sum = (
+        P("SSE conductivity [S.m-1]")
+        * pybamm.Scalar(R)
+        * P("Temperature [K]")
+        / (pybamm.Scalar(F) ** 2 * P("Salt concentration [mol.m-3]"))
+        / P("Nernst-Einstein dissociation factor [-]")
+    )
+    return {"Salt diffusivity [m2.s-1]": 2 * t_plus * (1 - t_plus) * d_sum}
+
+
+#: Largest relative difference between a derived number and its expression at the same values
+#: for :func:`link_derived_values` to link them [-]: rounding only (the two sum in other orders).
+LINK_TOLERANCE = 1e-12
+
+
+def link_derived_values(
+    values: dict[str, Any], expressions: Mapping[str, pybamm.Symbol]
+) -> dict[str, Any]:
+    """``values`` with each derived number replaced by its expression where the two agree.
+
+    Exported as numbers, derived values did not follow their inputs: a modeller's
+    ``pv["CO2 partial pressure [bar]"] = 2`` left the Na-CO2 cell's CO2 saturation and
+    equilibrium voltage at 1 bar, and ``pv["Cation transference number [-]"] = 0.5`` left the
+    salt diffusivity at the one computed with the set's transference number. Linked, an edit of
+    an input reaches the model as the values built there would (PyBaMM's own sets write such
+    laws as expressions of their parameters too). A derived number that differs from its
+    expression (values assembled by hand) stays a number.
+
+    Parameters
+    ----------
+    values : dict
+        The model's numeric values.
+    expressions : mapping
+        Name -> expression of the entries the value is derived from
+        (:func:`electrolyte_value_expressions`,
+        :func:`solidna.models.na_co2.derived_value_expressions`).
+
+    Returns
+    -------
+    dict
+        The same dict, linked.
+    """
+    pv = pybamm.ParameterValues(dict(values))
+    for name, expression in expressions.items():
+        number = values.get(name)
+        if not isinstance(number, numbers.Real):
+            continue
+        linked = float(pv.evaluate(expression))
+        if math.isclose(linked, number, rel_tol=LINK_TOLERANCE, abs_tol=0.0):
+            values[name] = expression
+    return values
 
 
 def pybamm_circuit_values(values: Mapping[str, float]) -> dict[str, float]:
