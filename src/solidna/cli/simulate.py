@@ -518,8 +518,11 @@ def nvp(
             soft_wrap=True,
         )
     else:
+        # cycles the run never reached count 0 in the table (the status says why it stopped)
+        ran = int((q > 0).sum())
+        count = f"{len(q)}" if ran == len(q) else f"{len(q)}, {ran} of them with a discharge"
         console.print(
-            f"  cycles: {len(q)}; retention {result.retention():.3f}\n"
+            f"  cycles: {count}; retention {result.retention():.3f}\n"
             f"  discharge capacity: first {q.iloc[0]:.1f} mAh/g, last {q.iloc[-1]:.1f} mAh/g"
         )
     _print_jumping(summary)

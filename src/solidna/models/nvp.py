@@ -1299,6 +1299,17 @@ class HalfCellSolver:
                     skip_current = abs(step.current_A)
                     solution = new
                     continue
+                if not any(r.capacity_Ah > 0 for r in records[:-1] if r.step.current_A != 0):
+                    # no step has passed charge yet: the cell is as it was built, not worn out,
+                    # and the current itself is what it cannot take
+                    return records, (
+                        f"stopped at step {k + 1} ({step.label}, cycle {step.cycle}): the cell "
+                        f"cannot take {step.c_rate:g} C: the voltage jumped from the "
+                        f"open-circuit {ocv:.3f} V past the {window} cut-off ({v:.3f} V) as soon "
+                        "as the current flowed (the drop across the SSE and the interphases at "
+                        "this current), so no cycle ran; try a lower C-rate, a thinner SSE or a "
+                        "higher temperature"
+                    )
                 return records, (
                     f"stopped at step {k + 1} ({step.label}, cycle {step.cycle}): the voltage "
                     f"({v:.3f} V) reached the {window} cut-off as soon as the current flowed; the "
