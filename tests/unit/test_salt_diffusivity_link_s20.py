@@ -4,7 +4,7 @@ The salt diffusivity is derived from the SSE conductivity by Nernst-Einstein wit
 transference number and the dissociation factor (:func:`solidna.models.solve.electrolyte_values`).
 Exported as a number, it did not follow them: a modeller's
 ``pv["Cation transference number [-]"] = 0.5`` changed the migration share in the model but kept
-the diffusivity computed with the set's 0.38 (2 t+ (1 - t+) is 0.47 there, 0.5 at 0.5), so the
+the diffusivity computed with the set's 0.4 (2 t+ (1 - t+) is 0.48 there, 0.5 at 0.5), so the
 run matched neither set of values. It is now an expression of those entries in all three cells'
 exports (:func:`solidna.models.solve.link_derived_values`): an edit gives what values built with
 the edited set give. No files are read.
