@@ -444,6 +444,66 @@ _NANOSCOPE_HEIGHTS = ("height_sensor", "zsensor", "calc_ramp", "ramp")
 #: How many lines an exported NanoScope header ("Export header" in the ASCII export) may take
 #: before the column line.
 NANOSCOPE_HEADER_LINES = 5000
+#: The first line of a Bruker NanoScope force file (``.000``, ``.pfc``): a text header ended by
+#: a SUB byte (0x1A), then the deflection and height ramps as binary integers
+#: (PLSysGitHub/Nanoscope_ForceCurve_analysis' Example_RawData/cr00028.000, a BioScope
+#: Catalyst curve, ``\Start context: FOL``; a force volume says ``FVOL``).
+_NANOSCOPE_FORCE_MAGIC = b"\\*Force file list"
+_NANOSCOPE_CONTEXT = re.compile(rb"^\\Start context:\s*(\w+)", re.M)
+
+
+def _nanoscope_force_binary(path: str | os.PathLike[str]) -> str | None:
+    """The start context (``"FOL"`` single curve, ``"FVOL"`` force volume) of a binary Bruker
+    NanoScope force file, or None for any other file (its ASCII export included).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Any file.
+
+    Returns
+    -------
+    str or None
+        The ``\\Start context`` of the header (``"?"`` when it states none), or None.
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 18)
+    except OSError:
+        return None
+    if not head.startswith(_NANOSCOPE_FORCE_MAGIC) or b"\x1a" not in head:
+        return None
+    m = _NANOSCOPE_CONTEXT.search(head[: head.index(b"\x1a")])
+    return m.group(1).decode("latin-1") if m else "?"
+
+
+def _nanoscope_force_message(path: str | os.PathLike[str], context: str) -> str:
+    """Why a binary NanoScope force file is not read, and the export solidna reads.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+    context : str
+        Its ``\\Start context`` (from :func:`_nanoscope_force_binary`).
+
+    Returns
+    -------
+    str
+        The message of the :class:`~solidna.errors.DataFormatError` the readers raise.
+    """
+    # afmformats has no reader for it, and SurfaceTopography took its binary part for a bare
+    # matrix of heights: the force file was sent from the force-curve reader to the
+    # topography reader ("SurfaceTopography reads it as a topography") and refused there as "a
+    # bare matrix of heights"
+    kind = "a force volume (FVOL)" if context == "FVOL" else f"force curves ({context})"
+    return (
+        f"{path}: a binary Bruker NanoScope force file ('\\*Force file list', {kind}), which "
+        "solidna does not decode. Export the curves from NanoScope Analysis as ASCII (Export > "
+        "Force Curve ASCII, with 'Export header' for the deflection sensitivity and spring "
+        "constant) and analyse that file with solidna analyze --kind afm-force, or "
+        "read_force_curves() in Python."
+    )
 
 
 def _nanoscope_start(lines: Sequence[str]) -> int | None:
@@ -995,6 +1055,9 @@ def read_force_curves(
     if _nanoscope_start(head) is not None:
         # afmformats does not read NanoScope Analysis' ASCII export
         return read_nanoscope_ascii(p, override.get("sensitivity"), override.get("spring constant"))
+    context = _nanoscope_force_binary(p)
+    if context is not None:
+        raise DataFormatError(_nanoscope_force_message(p, context))
     af = require_surface_extra("afmformats")
     try:
         # afmformats loads lazily: a broken file fails when its columns are first read

@@ -50,6 +50,7 @@ import math
 import os
 import re
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,13 @@ LEVELS = ("none", "plane", "line")
 #: Relative spread of the point spacing below which a profile is evenly spaced [-]: its length
 #: counts one spacing per point and each point weighs the same in Ra, Rq (:func:`_cells`).
 UNIFORM_RTOL = 1e-3
+#: Largest ratio of the height spread to the scan's extent [-] of a file that states no length
+#: unit: no AFM or profilometer map is ten times deeper than it is wide, so the heights and the
+#: positions are in different units. A Nanovea profilometer's text export (bskinn/
+#: nanovea-roughness' test_data: ``0.0050,0.0000,478.3340``, x and y in mm, z in µm, no header)
+#: came out as a 0.5 m map of heights spread over 60 m (both "taken as metres"), its Sq 1000
+#: times too large against its size and in the wrong unit.
+UNITLESS_MAX_ASPECT = 10.0
 _UNITS = {
     "m": 1.0,
     "mm": 1e-3,
@@ -1442,6 +1450,12 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
         gwyddion = fh.read(4) == b"GWYP"
     if gwyddion:
         return _read_gwy(p, channel)
+    from solidna.analysis.afm import _nanoscope_force_binary, _nanoscope_force_message
+
+    if _nanoscope_force_binary(p) == "FOL":
+        # single force curves, no image: SurfaceTopography took the binary ramps for "a bare
+        # matrix of heights" (a force volume, FVOL, holds a height image and is read below)
+        raise DataFormatError(_nanoscope_force_message(p, "FOL"))
     topostats = _read_topostats(p, channel)
     if topostats is not None:
         return topostats
@@ -1532,6 +1546,8 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
         ) from None
     notes = channel_notes
     f = _factor(topo.unit, "the heights and sizes", notes)
+    if topo.unit in (None, ""):
+        _check_unitless(p, heights, topo.physical_sizes)
     info = {
         "info": {k2: str(v) for k2, v in getattr(topo, "info", {}).items() if k2 != "raw_metadata"}
     }
@@ -1553,6 +1569,25 @@ def read_topography(path: str | os.PathLike[str], channel: str | int | None = No
     # SurfaceTopography's arrays are indexed (x, y); ours are (rows = y, columns = x)
     return Topography(
         heights.T * f, (float(sx) * f, float(sy) * f), names[k], p, names, notes, info
+    )
+
+
+def _check_unitless(p: Path, heights: np.ndarray, sizes: Sequence[float]) -> None:
+    """Refuse a map or profile that states no length unit when its heights spread over more
+    than :data:`UNITLESS_MAX_ASPECT` times its extent: its positions and heights are in
+    different units, and its roughness would come out wrong."""
+    size = max((abs(float(v)) for v in sizes), default=0.0)
+    finite = heights[np.isfinite(heights)]
+    spread = float(np.ptp(finite)) if finite.size else 0.0
+    if spread <= UNITLESS_MAX_ASPECT * size:
+        return
+    raise DataFormatError(
+        f"{p}: the file states no length unit, and its heights spread over {spread:g} while "
+        f"the scan spans {size:g} (more than {UNITLESS_MAX_ASPECT:g} times as deep as wide, "
+        "which no AFM or profilometer measures): the positions and the heights are in different "
+        "units (a profilometer's x, y, z export often gives x and y in mm and z in um). Name "
+        "the units in a header line above the rows ('x (mm), y (mm), z (um)'), or export the "
+        "map with them (Gwyddion .gwy, or 'ASCII data matrix' with 'Add informational header')."
     )
 
 

@@ -1232,7 +1232,10 @@ def fit_states(
        A candidate whose lines merge with another component's, sit at a bound or leave an
        area the data do not fix is refused (:func:`_acceptable`), and so is a doublet further
        from the strongest other doublet than the level's states lie apart in ``species.toml``
-       (:func:`~solidna.analysis.xps.species.state_span_eV`: a line of another level);
+       (:func:`~solidna.analysis.xps.species.state_span_eV`: a line of another level). In a
+       region of a single-line level (C 1s, O 1s, F 1s) a refused line is tried once more with
+       the FWHM of the strongest component (a shoulder whose free FWHM grew under the main
+       line, as O-C-O beside C-O in cellulose);
     4. the search stops when no candidate qualifies or at ``max_states`` components. Each
        added component (position, FWHM, share of the area, BIC and reduced chi-square before
        and after) and the reason for stopping are in the result's ``notes_``;
@@ -1421,6 +1424,17 @@ def fit_states(
         for c in _screen(current, width, 0.5 * width, None, None)[:1]:
             new = Peak(_named(start, f"{c:.1f} eV"), c, width)
             trial = run(sorted([*start, new], key=lambda p: p.center_eV), max_nfev=TRIAL_NFEV)
+            if doublet is None and not _acceptable(trial, current, new):
+                # a shoulder of a single-line level (O-C-O beside C-O in cellulose C 1s, a
+                # SurfaceSpectra/CasaXPS file of cheminfo/xps-analysis): with its FWHM free the
+                # new line broadened under the main line and took its area, was refused as a
+                # merge, and the search stopped with the shoulder unfitted. States of one level
+                # in one spectrum share the instrumental and lifetime width, so the line is
+                # tried again with the FWHM of the strongest component (as an analyst constrains
+                # it in CasaXPS)
+                main = max(start, key=lambda q: current.params_[f"{_pname(q.name)}_area"])
+                new = replace(new, fwhm_like=main.fwhm_like or main.name)
+                trial = run(sorted([*start, new], key=lambda p: p.center_eV), max_nfev=TRIAL_NFEV)
             # where a doublet could stand, a single line needs the extra margin, over the fit
             # before and over the best doublet
             paired = doublet is not None and c + doublet.splitting_eV <= high - 0.5 * width

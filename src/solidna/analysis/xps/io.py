@@ -758,10 +758,16 @@ _SCIENTA_LAYER = re.compile(r"^\[data\s+\d+\s*:\s*(\d+)\s*\]\s*$", re.I | re.M)
 _DIMENSION3_NAME = re.compile(r"^[#%\s]*dimension\s+3\s+name\s*=\s*(\S[^\n]*?)\s*$", re.I | re.M)
 _DIMENSION3_SCALE = re.compile(r"^[#%\s]*dimension\s+3\s+scale\s*=\s*(\S[^\n]*?)\s*$", re.I | re.M)
 #: A column named as the measured intensity. CasaXPS writes it beside its fit curves (components,
-#: background, envelope), once in counts and once as a rate (``Counts`` ... ``CPS``).
+#: background, envelope), once in counts and once as a rate (``Counts`` ... ``CPS``). Fitting
+#: programs' exports qualify it and join words with underscores (``binding_energy_eV,
+#: raw_intensity,background,component:...,total_fit,residual``; ``Raw Data``, ``Measured``,
+#: ``Experimental``): such a column was not taken for the data, and the background, every
+#: component, the envelope and the residual came back as spectra of their own.
 _DATA_COLUMN = re.compile(
-    r"^(?:counts?|cps|c/s|counts?\s*/\s*s|counts?\s+per\s+second|intensity|data)"
-    r"(?:\s*[\[(]?\s*(?:cps|c/s|counts?/s|a\.?u\.?|arb\.?\s*units?)\s*[\])]?)?$",
+    r"^(?:raw|measured|experimental|(?:(?:raw|measured|experimental|exp\.?|original)[\s_.-]*)?"
+    r"(?:counts?|cps|c/s|counts?\s*/\s*s|counts?[\s_]+per[\s_]+second|intensity|data|signal)"
+    r"(?:[\s_.-]*[(\[]?\s*(?:raw|measured|experimental|exp)\s*[)\]]?)?)"
+    r"(?:[\s_]*[\[(]?\s*(?:cps|c/s|counts?/s|a\.?u\.?|arb\.?\s*units?)\s*[\])]?)?$",
     re.I,
 )
 _RATE_COLUMN = re.compile(r"cps|c/s|/\s*s(?:ec)?\b|per\s+second", re.I)
