@@ -44,6 +44,7 @@ __all__ = [
     "accumulate_counter",
     "net_charge_from_step_counter",
     "finish_table",
+    "cycles_from_one",
     "no_data_rows",
     "one_line",
     "spectrum_index",
@@ -1315,14 +1316,55 @@ def finish_table(
             if np.isfinite(vals).all():
                 frame[col] = vals.astype(np.int64)
     if CYCLE in frame and pd.api.types.is_integer_dtype(frame[CYCLE].dtype):
-        if len(frame) and int(frame[CYCLE].min()) == 0:
-            # EC-Lab text, Maccor and others count cycles from 0, galvani's half cycles and
-            # Neware from 1: one numbering (from 1) for every format.
-            frame[CYCLE] = frame[CYCLE] + 1
-            if notes is not None:
-                notes.append("the instrument counts cycles from 0; cycle numbers shifted by +1.")
+        frame[CYCLE] = cycles_from_one(frame, notes)
     order = [c for c in COLUMNS["timeseries"] if c in frame]
     return frame[order].reset_index(drop=True)
+
+
+def cycles_from_one(frame: pd.DataFrame, notes: list[str] | None = None) -> np.ndarray:
+    """The table's integer ``"Cycle number"`` numbered from 1, as every reader gives it.
+
+    EC-Lab text, Maccor and others count cycles from 0 (their cycle 0 holds the first charge or
+    discharge), galvani's half cycles and Neware from 1: a count from 0 is shifted by +1. A
+    counter that is 0 only on the rows before it starts (BaSyTec's ``Cyc-Count``: 0 on the
+    test's first data set, 1 from the next one on) is no count from 0: when those leading rows
+    carry no current (a rest before the first cycle, below :data:`STEP_DIRECTION_FLOOR` of the
+    typical current) they join the first counted cycle and the numbers stay the instrument's.
+    Shifting them instead would number the first cycle 2.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A tidy time series with an integer ``"Cycle number"`` column (and ``"Current [A]"``,
+        which decides whether the leading rows of cycle 0 carry current).
+    notes : list of str, optional
+        Notes of the measurement; what was done is added.
+
+    Returns
+    -------
+    numpy.ndarray
+        The cycle numbers [-], from 1 (the column as is when it does not start from 0).
+    """
+    cyc = frame[CYCLE].to_numpy(dtype=np.int64)
+    if not cyc.size or int(cyc.min()) != 0:
+        return cyc
+    zero = cyc == 0
+    first = int(np.argmax(~zero))
+    if first > 0 and not zero[first:].any() and CURRENT in frame:
+        amps = np.abs(frame[CURRENT].to_numpy(dtype=float))
+        known = amps[np.isfinite(amps)]
+        floor = STEP_DIRECTION_FLOOR * np.percentile(known, 90) if known.size else -1.0
+        if np.all(amps[:first] <= floor):
+            if notes is not None:
+                notes.append(
+                    f"the cycle counter is 0 on the first {first} row(s) only, which carry no "
+                    f"current (a rest before it starts counting): counted in cycle "
+                    f"{int(cyc[first])}, the instrument's numbers kept."
+                )
+            return np.where(zero, cyc[first], cyc)
+    if notes is not None:
+        notes.append("the instrument counts cycles from 0; cycle numbers shifted by +1.")
+    return cyc + 1
 
 
 #: Share of a capacity column's change [-] that may run against the current's sign or happen
