@@ -65,6 +65,7 @@ from solidna.errors import (
     ConvergenceError,
     DataFormatError,
     InvalidOptionError,
+    SolidnaError,
     SolidnaWarning,
     check_choice,
     check_flag,
@@ -100,6 +101,10 @@ __all__ = [
     "SERIES_RELATIVE_STD_LIMIT",
     "SERIES_INTERCEPT_LIMIT",
     "RESISTANCE_RANGE_LIMIT",
+    "JUMP_SLOPE_LIMIT",
+    "JUMP_RATIO_LIMIT",
+    "NEGATIVE_RESISTANCE_TOLERANCE",
+    "off_spectrum_points",
 ]
 
 #: Boltzmann constant in eV/K (CODATA, from scipy.constants).
@@ -197,6 +202,27 @@ SERIES_INTERCEPT_LIMIT: float = 0.5
 #: (``LIB_data_2.txt``, |Z| <= 0.14 Ohm) gave R1 = 2.6e5 Ohm "+- 5e-15 Ohm"; a synthetic R0 + CPE
 #: (blocking) spectrum gave R1 = 2e7 Ohm for |Z| <= 0.3 Ohm. A closed arc gives R1 < |Z|max.
 RESISTANCE_RANGE_LIMIT: float = 10.0
+
+#: Largest magnitude of the log-log slope ``d ln|Z| / d ln f`` between neighbouring frequencies
+#: that a cell's spectrum shows: 2. An electrochemical cell's |Z| changes at most in proportion
+#: to 1/f (a capacitor, slope -1) or to f (a lead inductance, +1); CPEs, Warburg tails and arcs
+#: lie in between (an RC network's slope lies in [-1, 0]). Only a sharp LC resonance (a quartz
+#: crystal, a piezo element) is steeper, and no cell has one. A step beyond twice that (and
+#: beyond :data:`JUMP_RATIO_LIMIT`) is no cell: the first point of a VMP3 multisine PEIS at
+#: 1 MHz in m0l0t0ph/thesis' EC-Lab files sits at
+#: |Z| = 4.5-6.8 Ohm beside 14-19 Ohm at 0.68 MHz (slope -2.6 to -3.0, Z_re 1.0 and -0.28 Ohm);
+#: a Gamry EISPOT of ComPlat/chemotion-converter-app jumps 15.6-fold from 38.4 Hz to 31.3 Hz
+#: (slope -13) where its AC current falls below 1e-7 A, and scatters over four decades below.
+JUMP_SLOPE_LIMIT: float = 2.0
+
+#: ... and the smallest |Z| ratio between the neighbours for a jump: 2. With dense sweeps (50
+#: points per decade) 10 % noise alone gives slopes of 2; a factor of 2 is no noise.
+JUMP_RATIO_LIMIT: float = 2.0
+
+#: Share of |Z| by which Z_re may fall below zero before a point counts as no passive impedance
+#: (:func:`off_spectrum_points`): 5 %. A passive cell has Z_re >= 0; noise around a small
+#: high-frequency intercept may dip a little below.
+NEGATIVE_RESISTANCE_TOLERANCE: float = 0.05
 
 #: Fraction of the highest frequencies from which the high-frequency intercept R0 is read (the
 #: minimum of Re Z there). 10 % of a log-spaced sweep covers its top half decade or so.
@@ -977,6 +1003,51 @@ def effective_capacitance(q: float, n: float, resistance_ohm_m2: float) -> float
     return float(q ** (1.0 / n) * resistance_ohm_m2 ** ((1.0 - n) / n))
 
 
+def off_spectrum_points(frequency_Hz, impedance) -> np.ndarray:
+    """Which points lie off the continuous spectrum (measurement artefacts), as a mask.
+
+    An electrochemical cell's |Z| changes smoothly with frequency, at most in proportion to f or
+    1/f between neighbouring frequencies (no sharp LC resonance, which a quartz crystal or a piezo
+    element would show), and its Z_re is not negative. The sweep (sorted by frequency) is
+    cut where |Z| jumps by more than :data:`JUMP_RATIO_LIMIT` at a log-log slope steeper than
+    :data:`JUMP_SLOPE_LIMIT`; the longest uncut run of points is the spectrum, the others are
+    off it. Points with ``Z_re < -NEGATIVE_RESISTANCE_TOLERANCE * |Z|`` are off it too. Typical
+    artefacts: the first point of a sweep at the instrument's frequency limit, points whose AC
+    current fell below the current range, a contact lost during the sweep.
+
+    Parameters
+    ----------
+    frequency_Hz : array_like of float
+        Frequencies [Hz].
+    impedance : array_like of complex
+        Impedance (any unit, e.g. Ohm or Ohm.m2).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for a point off the spectrum, in the order the points were given; all False when
+        no run holds at least half of the points (nothing to call the spectrum).
+    """
+    f, z = _as_spectrum(frequency_Hz, impedance, min_points=1)
+    order = np.argsort(f)[::-1]
+    mag = np.abs(z[order])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.log(mag[1:] / mag[:-1])
+        slope = ratio / np.log(f[order][1:] / f[order][:-1])
+    jump = (np.abs(ratio) > math.log(JUMP_RATIO_LIMIT)) & (np.abs(slope) > JUMP_SLOPE_LIMIT)
+    # a zero |Z| (an empty cell of a table read as 0) cannot be judged by a ratio: a jump too
+    jump |= ~np.isfinite(ratio)
+    # runs of points between jumps; the longest is the spectrum
+    run = np.concatenate([[0], np.cumsum(jump)])
+    sizes = np.bincount(run)
+    off = np.zeros(f.size, dtype=bool)
+    if sizes.max() * 2 < f.size:
+        return off
+    off[order] = run != int(np.argmax(sizes))
+    off |= z.real < -NEGATIVE_RESISTANCE_TOLERANCE * np.abs(z)
+    return off
+
+
 def high_frequency_intercept(frequency_Hz, impedance) -> float:
     """The high-frequency real intercept of a spectrum, in the unit of ``impedance``.
 
@@ -991,7 +1062,9 @@ def high_frequency_intercept(frequency_Hz, impedance) -> float:
     EC-Lab PEIS of KoichiYatsuzuka/SI_for_publications) does not hide the crossing. Otherwise
     (no inductive point at the top, or no capacitive point below them) it is the smallest
     ``Z_re`` among the highest 10 % of frequencies (at least 3 points), as the automatic initial
-    guess of :func:`fit_circuit` reads R0.
+    guess of :func:`fit_circuit` reads R0. Points off the continuous spectrum
+    (:func:`off_spectrum_points`: a first point at the instrument's frequency limit with Z_re
+    near 0 or below) are left out when at least 3 others remain: a minimum would take them.
 
     For ``R0 - L - p(R1, C1)`` the crossing lies ``L / (R1 C1)`` above R0 (``Z_im = 0`` at
     ``1 + (w R1 C1)^2 = R1^2 C1 / L``), negligible when the inductance is a stray one.
@@ -1009,6 +1082,9 @@ def high_frequency_intercept(frequency_Hz, impedance) -> float:
         The intercept, in the unit of ``impedance``.
     """
     f, z = _as_spectrum(frequency_Hz, impedance, min_points=1)
+    on = ~off_spectrum_points(f, z)
+    if np.count_nonzero(on) >= 3:
+        f, z = f[on], z[on]
     zs = z[np.argsort(f)[::-1]]
     n_hf = min(f.size, max(3, int(math.ceil(_HF_FRACTION * f.size))))
     inductive = np.flatnonzero(zs.imag[:n_hf] > 0)
@@ -1036,7 +1112,9 @@ def fit_problems(
 ) -> list[str] | list[tuple[str | None, str]]:
     """Why a circuit fit's numbers, the series resistance above all, should not be trusted.
 
-    Four checks, each with its threshold: the relative RMS residual above
+    Five checks, each with its threshold: points off the continuous spectrum
+    (:func:`off_spectrum_points`: artefacts that no circuit follows; the sentence gives the
+    series resistance of the same circuit fitted without them); the relative RMS residual above
     :data:`FIT_RELATIVE_RMS_LIMIT` (the circuit misses part of the spectrum); a resistance
     ``R<n>`` above :data:`RESISTANCE_RANGE_LIMIT` times the largest measured ``|Z|`` (its arc does
     not close inside the sweep: an extrapolation); the standard error of ``series`` above :data:`SERIES_RELATIVE_STD_LIMIT` of its value (not determined by the
@@ -1072,6 +1150,9 @@ def fit_problems(
     if not fit.params_:
         raise InvalidOptionError("This EISFit is not fitted yet; call .fit(frequency_Hz, Z).")
     problems: list[tuple[str | None, str]] = []
+    off = _off_spectrum_problem(fit, frequency_Hz, impedance, series, unit, factor)
+    if off:
+        problems.append((None, off))
     rel = fit.relative_residual_rms_
     if not (rel <= FIT_RELATIVE_RMS_LIMIT):
         problems.append(
@@ -1095,6 +1176,55 @@ def fit_problems(
     if series in fit.params_:
         problems += _series_problems(fit, frequency_Hz, impedance, series, unit, factor)
     return problems if with_parameters else [text for _, text in problems]
+
+
+def _off_spectrum_problem(
+    fit: EISFit, frequency_Hz, impedance, series: str, unit: str, factor: float
+) -> str:
+    """The sentence of :func:`fit_problems` on points off the spectrum ("" when there are none)."""
+    f, z = _as_spectrum(frequency_Hz, impedance, min_points=1)
+    off = off_spectrum_points(f, z)
+    if not off.any():
+        return ""
+    shown = ", ".join(f"{v:.4g}" for v in np.sort(f[off])[::-1][:4])
+    more = ", ..." if np.count_nonzero(off) > 4 else ""
+    order = np.argsort(f)[::-1]
+    mag, fo = np.abs(z[order]), f[order]
+    # the largest jump between a point on the spectrum and its neighbour off it, for the numbers
+    steps = np.flatnonzero(off[order][1:] != off[order][:-1])
+    n_off = int(np.count_nonzero(off))
+    text = (
+        f"{n_off} of {f.size} points {'lies' if n_off == 1 else 'lie'} off the continuous "
+        f"spectrum ({shown}{more} Hz)"
+    )
+    if steps.size:
+        i = int(steps[np.argmax(np.abs(np.log(mag[steps + 1] / mag[steps])))])
+        text += (
+            f": |Z| changes {mag[i + 1] / mag[i]:.3g}-fold from {fo[i]:.4g} Hz to "
+            f"{fo[i + 1]:.4g} Hz, where a cell's |Z| changes at most "
+            f"{max(fo[i] / fo[i + 1], fo[i + 1] / fo[i]):.3g}-fold (in proportion to f or 1/f)"
+        )
+    negative = int(np.count_nonzero(z.real[off] < 0))
+    if negative:
+        where = "there" if n_off == 1 else f"at {negative} of them"
+        text += f"{', and' if steps.size else ':'} Z_re < 0 {where}"
+    text += (
+        "; such points are artefacts (the first point at the instrument's frequency limit, an AC "
+        "current below its range, a lost contact) that no circuit follows: delete their rows and "
+        "refit"
+    )
+    if series in fit.params_ and np.count_nonzero(~off) >= 5:
+        try:
+            again = EISFit(
+                circuit=fit.circuit,
+                bounds=fit.bounds,
+                weight_by_modulus=fit.weight_by_modulus,
+                n_starts=fit.n_starts,
+            ).fit(f[~off], z[~off])
+        except SolidnaError:  # the refit is a hint; the sentence stands without it
+            return text
+        text += f" (without them {series} = {again.params_[series] * factor:.4g} {unit})"
+    return text
 
 
 def _series_problems(
