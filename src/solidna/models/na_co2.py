@@ -431,15 +431,15 @@ class NaCO2CellModel(OneDomainModel):
 
 
 def _check_accessible_fraction(values: pybamm.ParameterValues | None) -> None:
-    """Refuse a CO2 pressure of zero or less, and values whose accessible volume fraction is outside (0, 1), as
-    :func:`na_co2_parameter_values` does: it is an expression of the CNT loading and the
-    cathode thickness (:func:`solidna.models.solve.link_derived_values`), so an edit of either can take it there
-    (a loading whose product would not fit in the cathode). Not checked where it depends on an
-    input parameter."""
+    """Refuse a CO2 pressure of zero or less, and values whose accessible volume fraction is
+    outside (0, 1), as :func:`na_co2_parameter_values` does: it is an expression of the CNT
+    loading and the cathode thickness (:func:`solidna.models.solve.link_derived_values`), so an
+    edit of either can take it there (a loading whose product would not fit in the cathode). Not
+    checked where it depends on an input parameter."""
     if values is None:
         return
-    # the CO2 pressure enters the equilibrium voltage as ln p (solidna.models.solve.link_derived_values): zero or
-    # less would reach the solver as a NaN
+    # the CO2 pressure enters the equilibrium voltage as ln p (linked: derived_value_expressions):
+    # zero or less would reach the solver as a NaN
     pressure = "CO2 partial pressure [bar]"
     p_bar = values.get(pressure) if pressure in values.keys() else None
     if isinstance(p_bar, numbers.Real) and not p_bar > 0:

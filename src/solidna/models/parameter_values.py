@@ -21,8 +21,7 @@ cell, and the Na-CO2 cell's CO2 saturation, equilibrium voltage, accessible volu
 area and product molar volume: ``pv["CO2 partial pressure [bar]"] = 2`` gives what the values
 built at 2 bar give; read one as a number with ``pv.evaluate(pybamm.Parameter(name))``. The SSE
 conductivity cannot be written so (its law has no closed form): an edit of its inputs ("SSE
-PVDF-HFP ratio [-]", the
-law's entries, "Temperature [K]") is refused when the model is processed
+PVDF-HFP ratio [-]", the law's entries, "Temperature [K]") is refused when the model is processed
 (:func:`solidna.models.solve.check_electrolyte_entries`). Values that PyBaMM's machinery needs but
 the paper does not give (the current of a plain ``Simulation``, a nominal capacity for C-rate
 steps) are listed in the provenance table with method ``assumed`` and the reason.
