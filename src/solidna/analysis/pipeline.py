@@ -700,6 +700,54 @@ def _circuit_advice(f: np.ndarray, z: np.ndarray) -> str:
     return "e.g. " + ", ".join(advice)
 
 
+def _on_spectrum(
+    label: str, f: np.ndarray, z: np.ndarray, stem: str, notes: list[str]
+) -> np.ndarray:
+    """Mask of a spectrum's points on its continuous run (``off_spectrum_points`` negated), with
+    a note naming the ones left out; all True when none is off or fewer than 5 would remain
+    (too few to fit: the spectrum is then analysed whole and ``fit_problems`` names them)."""
+    from solidna.analysis.eis import off_spectrum_points
+
+    off = off_spectrum_points(f, z)
+    n_off = int(np.count_nonzero(off))
+    if n_off == 0 or f.size - n_off < 5:
+        return np.ones(f.size, dtype=bool)
+    shown = ", ".join(f"{v:.4g}" for v in np.sort(f[off])[::-1][:6])
+    more = ", ..." if n_off > 6 else ""
+    verb, they, stay = ("lies", "it is", "stays") if n_off == 1 else ("lie", "they are", "stay")
+    notes.append(
+        f"{label}: {n_off} of {f.size} points {verb} off the continuous spectrum ({shown}{more} "
+        "Hz: a |Z| jump no cell makes, or Z_re < 0), artefacts such as the first point at the "
+        f"instrument's frequency limit or an AC current below its range; {they} left out of "
+        "the Kramers-Kronig check, the circuit fit, the high-frequency intercept and the DRT "
+        f"(the other {f.size - n_off} points are analysed and drawn), and {stay} in "
+        f"tables/{stem}.data.csv."
+    )
+    return ~off
+
+
+def _kk_with_off_points(
+    label: str, f: np.ndarray, z: np.ndarray, f_off: np.ndarray, z_off: np.ndarray, kk: Any
+) -> str:
+    """The Kramers-Kronig note of a spectrum whose off-spectrum points were left out and whose
+    other points pass: whether the left-out points alone break the check (judged on all)."""
+    from solidna.analysis.eis import kramers_kronig
+
+    every = kramers_kronig(np.concatenate([f, f_off]), np.concatenate([z, z_off]), add_cap="auto")
+    passed = (
+        f"{label}: the Kramers-Kronig check passes on the {f.size} points on the spectrum "
+        f"(systematic residuals up to {100 * kk.max_systematic:.1f} %)"
+    )
+    them = f"the {f_off.size} points off it" if f_off.size > 1 else "the point off it"
+    if every.valid:
+        return passed + f", with or without {them}."
+    return (
+        passed + f"; with {them}, it fails (up to "
+        f"{100 * every.max_systematic:.1f} %): the left-out points alone break it, not a non-linear "
+        "or drifting cell."
+    )
+
+
 def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) -> dict[str, Any]:
     from solidna.analysis.drt import MIN_POINTS as DRT_MIN_POINTS
     from solidna.analysis.eis import (
@@ -741,6 +789,13 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
             if f.size < 5:
                 notes.append(f"{label}: {f.size} frequencies, too few to fit; skipped.")
                 continue
+            # artefacts off the spectrum (a first point at the instrument's frequency limit, a
+            # tail below the current range) are left out of every analysis below, so that
+            # neither the fit nor the Kramers-Kronig note is about them; their rows stay in
+            # the tidy table, and the note names them
+            on = _on_spectrum(label, f, z, stem, notes)
+            f_off, z_off = f[~on], z_fit[~on]
+            f, z, z_fit = f[on], z[on], z_fit[on]
             _check_capacitive(m, label, z, circuit)
             if f.size < KK_MIN_POINTS:
                 # a short sweep (an aborted run, a fragment) can still be fitted; the
@@ -755,12 +810,15 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                 # capacitance: RC elements alone cannot follow it, and it "failed" (51 %)
                 kk = kramers_kronig(f, z_fit, add_cap="auto")
             if kk is not None and not kk.valid:
+                judged_on = f" on the {f.size} points on the spectrum" if f_off.size else ""
                 notes.append(
-                    f"{label}: systematic Kramers-Kronig residuals up to "
+                    f"{label}: systematic Kramers-Kronig residuals{judged_on} up to "
                     f"{100 * kk.max_systematic:.1f} % (> {100 * kk.threshold:.1f} %, judged "
                     f"against an estimated noise of {100 * kk.noise_level:.2g} %): the spectrum "
                     "may be non-linear, drifting or non-causal; its fit is reported but is suspect."
                 )
+            elif kk is not None and f_off.size:
+                notes.append(_kk_with_off_points(label, f, z_fit, f_off, z_off, kk))
             fit = fit_circuit(f, z_fit, circuit=circuit)
             units = (
                 dict(fit.units_)
@@ -776,6 +834,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                 "Temperature [degC]": None
                 if opts["temperature_K"][k] is None
                 else opts["temperature_K"][k] - 273.15,
+                "Points off the spectrum (left out)": int(f_off.size),
                 "KK valid": None if kk is None else kk.valid,
                 "KK max residual [%]": None if kk is None else 100 * kk.max_residual,
                 "KK max systematic residual [%]": None if kk is None else 100 * kk.max_systematic,

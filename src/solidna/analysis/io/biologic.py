@@ -142,14 +142,19 @@ _BIOLOGIC_COLUMNS: dict[str, tuple[str, ...]] = {
     # the working electrode's potential first, then the cell voltage (a BT-Lab cycler records
     # only Ecell); _choose_voltage reads Ewe-Ece where the header says the technique controlled it
     "voltage": ("Ewe/V", "<Ewe>/V", "<Ewe/V>", "Ecell/V", "<Ecell>/V", "<Ecell/V>")
-    + ("Ewe-Ece/V", "<Ewe-Ece>/V"),
+    + ("Ewe-Ece/V", "<Ewe-Ece>/V")
+    # a stack-mode record (``Stack channel(s)``: cells in series on one channel) writes the
+    # stack's voltage ``<Estack>`` and each cell's ``<E1>``, ``<E2>``...; the stack's is read
+    + ("Estack/V", "<Estack>/V"),
     "current": ("I/mA", "<I>/mA", "I/A", "<I>/A", "<I/mA>", "<I/A>"),
     "capacity": ("(Q-Qo)/mA.h", "(Q-Qo)/C"),
     "cycle": ("cycle number",),
     "step": ("Ns",),
     "frequency": ("freq/Hz",),
-    "z_re": ("Re(Z)/Ohm",),
-    "-z_im": ("-Im(Z)/Ohm",),
+    # a stack-mode PEIS writes the stack's impedance ``Re(Zstack)``/``-Im(Zstack)`` and each
+    # cell's ``Re(Z1)``/``-Im(Z1)``...; the stack's is read (:func:`_note_other_impedances`)
+    "z_re": ("Re(Z)/Ohm", "Re(Zstack)/Ohm"),
+    "-z_im": ("-Im(Z)/Ohm", "-Im(Zstack)/Ohm"),
 }
 
 
@@ -545,6 +550,9 @@ def _note_other_impedances(
     from being silent.
     """
     used = (mapping.get("z_re", ("",))[0], mapping.get("-z_im", ("",))[0])
+    if used == ("Re(Zstack)/Ohm", "-Im(Zstack)/Ohm"):
+        _note_cell_impedances(raw, used, notes)
+        return
     if used != ("Re(Z)/Ohm", "-Im(Z)/Ohm"):
         return
     z = _modulus(raw, *used)
@@ -571,6 +579,34 @@ def _note_other_impedances(
             + " and ".join(others)
             + "."
         )
+
+
+def _note_cell_impedances(raw: pd.DataFrame, used: tuple[str, str], notes: list[str]) -> None:
+    """Name the per-cell impedances of a stack-mode record beside the stack's, read by default.
+
+    EC-Lab's stack mode (``Stack channel(s)`` in the header: cells in series on one channel)
+    writes the stack's ``Re(Zstack)``/``-Im(Zstack)`` and each cell's ``Re(Z<n>)``/``-Im(Z<n>)``
+    (n = 1, 2, ...); the stack's impedance is the sum of the cells'. The note says how to read
+    one cell instead.
+    """
+    cells = []
+    for name in raw.columns:
+        hit = re.fullmatch(r"Re\(Z(\d+)\)/Ohm", str(name))
+        im_name = f"-Im(Z{hit.group(1)})/Ohm" if hit else ""
+        if hit and im_name in raw.columns:
+            cells.append((hit.group(1), str(name), im_name))
+    text = (
+        f"stack-mode record: impedance of the whole stack from {used[0]!r} and {used[1]!r} "
+        "(the cells in series)"
+    )
+    if cells:
+        n, re_name, im_name = cells[0]
+        text += (
+            f"; the file also records each cell's ({', '.join(repr(r) for _, r, _ in cells)} "
+            f"with their -Im columns): read cell {n} with columns={{'z_re': {re_name!r}, "
+            f"'-z_im': {im_name!r}}} or --column 'z_re={re_name}' --column '-z_im={im_name}'"
+        )
+    notes.append(text + ".")
 
 
 def _modulus(raw: pd.DataFrame, re_name: str, im_name: str) -> np.ndarray:
