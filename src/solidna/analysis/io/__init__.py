@@ -335,6 +335,23 @@ _ECLAB_COMPANIONS = {
 _SQUIDSTAT_SETTINGS = re.compile(r"^\s*Software Version:\s*Squidstat", re.IGNORECASE)
 
 
+#: EC-Lab's .mgr (graph/window settings saved beside a run, e.g. ``..._02_MB_C04.mgr``) is XML
+#: whose first element is ``<Configuration>`` and whose ``<Info>`` names ``Soft="EC-Lab"``.
+_ECLAB_SOFT = re.compile(r"""Soft\s*=\s*["'](EC|BT)-Lab["']""", re.IGNORECASE)
+
+
+def _is_eclab_configuration(lines: list[str]) -> bool:
+    """Whether ``lines`` (a file's first lines) start EC-Lab's XML configuration (.mgr)."""
+    body = [line.strip() for line in lines[:20] if line.strip()]
+    if body and body[0].startswith("<?xml"):
+        body = body[1:]
+    return (
+        bool(body)
+        and body[0].startswith("<Configuration")
+        and any(_ECLAB_SOFT.search(line) for line in body[:10])
+    )
+
+
 def _refuse_companion_file(path: Path, lines: list[str]) -> None:
     """Refuse a file of an instrument's set that is not the data (its first ``lines`` say so:
     EC-Lab's log, settings and loop files, Squidstat's settings file), naming the file to read
@@ -345,6 +362,13 @@ def _refuse_companion_file(path: Path, lines: list[str]) -> None:
         raise DataFormatError(
             f"{path}: {what}, which holds no measured data. Read the run's data file instead: "
             "the .mpr of the same run, or its text export .mpt (EC-Lab: Export as Text)."
+        )
+    if _is_eclab_configuration(lines):
+        raise DataFormatError(
+            f"{path}: EC-Lab's window/graph configuration (.mgr: XML starting with "
+            '<Configuration>, Soft="EC-Lab"), which holds no measured data. Read the run\'s '
+            "data file instead: the .mpr of the same run, or its text export .mpt (EC-Lab: "
+            "Export as Text)."
         )
     if any(_SQUIDSTAT_SETTINGS.match(line) for line in lines[:10]):
         raise DataFormatError(

@@ -250,8 +250,10 @@ def map_columns(
             # the unit is a word of the name ("Impedance Phase Degrees (')": SMaRT writes an
             # apostrophe for the degree sign, which would read as a lost character)
             norm, unit = in_degrees.group(1), "deg"
-        if norm in _NAMED_IN_UNITS and unit is None:
-            norm, unit = _NAMED_IN_UNITS[norm]
+        if norm in _NAMED_IN_UNITS:
+            # a unit stated beside the unit word wins (BaSyTec's "Ah[Ah]": the cell's net
+            # charge, which went unread and was integrated from the current instead)
+            norm, unit = _NAMED_IN_UNITS[norm][0], unit or _NAMED_IN_UNITS[norm][1]
         for key, aliases in ALIASES.items():
             if norm in aliases and key not in found:
                 if key in ("z_im", "-z_im") and ("z_im" in found or "-z_im" in found):
@@ -2116,6 +2118,7 @@ def _read_text(
     # columns are then numbers in the units of their names); the header is parsed once and
     # each step below reads what it needs from it
     header = _TextHeader.parse(preamble, path)
+    columns = _first_working_electrode(raw, columns, path, notes)
     raw = _time_from_scan_rate(raw, header, columns, notes)
     raw = _time_between_rounded_stamps(raw, header, columns, notes)
     raw = _voltage_from_held_potential(raw, header, columns, notes)
@@ -3057,6 +3060,42 @@ def _si_values(
     column, unit = found[key]
     values, cell_unit = numeric_column(raw[column], what=f"{key} column {column!r}", path=path)
     return values * unit_factor(cell_unit or unit, si, what=key, path=path)
+
+
+#: The currents of a bipotentiostat's two working electrodes (CH Instruments' RRDE CV text:
+#: ``Potential/V, i1/A, i2/A``, the disk's current first, the ring's second), by column stem.
+_BIPOTENTIOSTAT_CURRENTS = ("i1", "i2")
+
+
+def _first_working_electrode(
+    raw: pd.DataFrame,
+    columns: Mapping[str, str] | None,
+    path: Path,
+    notes: list[str],
+) -> Mapping[str, str] | None:
+    """``columns`` with the current mapped to working electrode 1 where ``raw`` holds a
+    bipotentiostat's two currents (``i1``, ``i2``) and no other current, else ``columns`` as is.
+
+    Working electrode 1 is the one the potential is swept on (the disk of a rotating
+    ring-disk electrode); the second current (the ring's) is set aside, noted with the mapping
+    that reads it instead.
+    """
+    keys = {str(k).lower() for k in columns or {}}
+    if keys & {"current", "current density"}:
+        return columns
+    found = _mapped_without(raw, columns, path, "current", ("voltage",))
+    if found is None or "current density" in found:
+        return columns
+    stems = {_norm(split_header(str(c))[0]): str(c) for c in raw.columns}
+    if not all(stem in stems for stem in _BIPOTENTIOSTAT_CURRENTS):
+        return columns
+    first, second = (stems[stem] for stem in _BIPOTENTIOSTAT_CURRENTS)
+    notes.append(
+        f"two working electrodes' currents ({first!r}, {second!r}: a bipotentiostat, e.g. "
+        f"the disk and ring of an RRDE): the current is {first!r} (working electrode 1, the "
+        f"swept one); {second!r} is set aside. Read it with columns={{'current': {second!r}}}."
+    )
+    return {**(columns or {}), "current": first}
 
 
 def _time_from_scan_rate(
