@@ -297,6 +297,11 @@ _REPLACE = (
     ("ºC", "degC"),
     ("˚C", "degC"),
     ("℃", "degC"),
+    # the Fahrenheit twins of the lines above; "℉" (U+2109) was refused as "a µ lost in copying"
+    # while its Celsius sibling "℃" was read
+    ("ºF", "degF"),
+    ("˚F", "degF"),
+    ("℉", "degF"),
     ("Ω", "ohm"),
     ("·", "*"),
     ("⋅", "*"),
@@ -314,7 +319,7 @@ _POWER = re.compile(r"(?<![\w.])([A-Za-z]+)\^?([-+]?\d+)(?![\w.])")
 _DECIMAL_COMMA = re.compile(r"^\s*([-+]?\d*),(\d+)")
 # A character no quantity text holds: letters, digits, the symbols of _REPLACE, * / ^ . - + ( )
 # % and spaces are allowed
-_NOT_QUANTITY_CHARACTER = re.compile(r"[^\w\s*/^.\-+()%°º˚℃µμΩ·⋅−²³⁻¹]")
+_NOT_QUANTITY_CHARACTER = re.compile(r"[^\w\s*/^.\-+()%°º˚℃℉µμΩ·⋅−²³⁻¹]")
 # A quantity starts with its number: pint would read "mA/cm2" as 1 mA/cm2 and "1_0 h" as 10 h.
 _NUMBER_FIRST = re.compile(
     r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?(?![\d_])|^\s*[+-]?(?i:nan|inf)"
@@ -352,6 +357,10 @@ def _parse_error(value: str, exc: Exception, kind: Kind, name: str) -> UnitError
         fixed = _case_fixed(value.replace("\u2212", "-"), kind.si)
         if fixed:
             why += f"; units are case-sensitive: did you mean {fixed!r}?"
+        elif set(exc.unit_names) & _DEGREE_LOOKALIKES.keys():
+            # "25 oC": a letter o typed for the degree sign, common in plain-text lab notes
+            word = next(u for u in exc.unit_names if u in _DEGREE_LOOKALIKES)
+            why += f"; for degrees write {_DEGREE_LOOKALIKES[word]!r}, e.g. '25 degC'"
     else:
         why = "it is not a number followed by a unit"
     return UnitError(
@@ -444,6 +453,9 @@ def parse_quantity(
         # temperature, they are degrees Celsius
         if q.check("[current] * [time]") and Q_(1, unit).check("[temperature]"):
             hint = " (C is the coulomb; degrees Celsius are written degC)"
+        elif q.check("[capacitance]") and Q_(1, unit).check("[temperature]"):
+            # "77 F" is 77 farad to pint; meant as a temperature, it is degrees Fahrenheit
+            hint = " (F is the farad; degrees Fahrenheit are written degF)"
         else:
             fixed = _case_fixed(text, unit) if isinstance(value, str) else None
             hint = f" (units are case-sensitive: did you mean {fixed!r}?)" if fixed else ""
@@ -453,6 +465,9 @@ def parse_quantity(
         )
     return q
 
+
+# Unit words typed for a degree sign and the spelling pint reads ("25 oC" is 25 degC)
+_DEGREE_LOOKALIKES = {"oC": "degC", "oF": "degF", "OC": "degC", "OF": "degF"}
 
 #: Most spellings :func:`_case_fixed` tries (its unit words in other cases).
 CASE_VARIANTS_MAX = 256
@@ -473,7 +488,21 @@ def _case_fixed(text: str, unit: str) -> str | None:
     words = parts[1::2]
     options = [
         # the prefix-kept spelling first: "ma" is far more often mA than MA
-        list(dict.fromkeys((w, w[:1] + w[1:].upper(), w.lower(), w[:1].lower() + w[1:], w.upper())))
+        list(
+            dict.fromkeys(
+                (
+                    w,
+                    w[:1] + w[1:].upper(),
+                    w.lower(),
+                    w[:1].lower() + w[1:],
+                    w.upper(),
+                    # a prefix and a capitalised unit, the prefix's case kept first (M is mega,
+                    # m milli): "khz" -> "kHz", "MHZ" -> "MHz", then "KHZ" -> "kHz"
+                    w[:1] + w[1:2].upper() + w[2:].lower(),
+                    w[:1].lower() + w[1:2].upper() + w[2:].lower(),
+                )
+            )
+        )
         for w in words
     ]
     target = Q_(1, unit).dimensionality

@@ -6,6 +6,7 @@ quantities are in ``--format csv`` and ``--format json``, which print every colu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 import typer
@@ -95,6 +96,12 @@ def parameters(
         )
 
 
+def _tol_number(tol: Mapping[str, float] | None, key: str) -> float | None:
+    """The ``rel`` (fraction [-]) or ``abs`` (in the target's unit) part of a tolerance, or
+    None (an empty CSV cell, JSON null) when the target has none."""
+    return float(tol[key]) if tol and key in tol else None
+
+
 def targets(only: Only = None, fmt: Format = TableFormat.table) -> None:
     """List the paper's targets: id, role, kind (validate: prediction or consistency), value,
     unit, tolerance, figure and quantity."""
@@ -115,6 +122,10 @@ def targets(only: Only = None, fmt: Format = TableFormat.table) -> None:
                 "value": t.value,
                 "unit": t.unit,
                 "tol": format_tol(t.tol, t.unit),
+                # "±10 %" is for people; programs reading --format csv/json get the numbers
+                # (targets.yaml: tol.rel is a fraction, tol.abs is in the target's unit)
+                "tol_rel": _tol_number(t.tol, "rel"),
+                "tol_abs": _tol_number(t.tol, "abs"),
                 "figure": t.figure,
                 "quantity": t.quantity,
             }
