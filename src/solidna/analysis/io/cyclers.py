@@ -332,31 +332,35 @@ def is_ndax(path: Path) -> bool:
 
 
 # Neware BTS exports: header names of the record table (BTS 7.x CSV "Record ID ...", BTS 8
-# "DataPoint ...", BTS 7.x .xls/.xlsx detail sheets "Record Index ... Cur(mA) ... CapaCity(mAh)")
+# "DataPoint ...", BTS 7.x .xls/.xlsx detail sheets "Record Index ... Cur(mA) ... CapaCity(mAh)"),
+# compared without their units, case and spaces (neware_columns): one name stands for all units
 _NEWARE_CSV: dict[str, tuple[str, ...]] = {
     "record": ("Record ID", "DataPoint", "Record Index"),
     "step": ("Step ID", "Step Index", "Steps", "Step"),
     "cycle": ("Cycle ID", "Cycle Index", "Cycle"),
-    "total_time": ("Total Time", "Test Time", "Total Time(h:min:s.ms)"),
+    "total_time": ("Total Time", "Total Time(h:min:s.ms)", "Test Time"),
+    # "Relative Time(...)": BTS 7.x detail sheets "Relative Time(h:min:s.ms)", and REPOWER's
+    # record export (a Neware-like table: "Cycle ID, Step ID, Record ID, Step State, ..., System
+    # Time, Relative Time(Sec)", ionworks/ionworksdata's test file) "Relative Time(Hour)" too
     "step_time": (
         "Time(h:min:s.ms)",
         "Time",
         "Step Time",
-        "Time(s)",
-        "Relative Time(h:min:s.ms)",
         "Step Time(h:min:s.ms)",
-        # REPOWER's record export (a Neware-like table: "Cycle ID, Step ID, Record ID, Step
-        # State, ..., System Time, Relative Time(Sec)"), ionworks/ionworksdata's test file
-        "Relative Time(Sec)",
-        "Relative Time(s)",
-        "Relative Time(Hour)",
+        "Relative Time(h:min:s.ms)",
     ),
-    "current": ("Current(mA)", "Current(A)", "Current(uA)", "Cur(mA)"),
-    "voltage": ("Voltage(V)", "Voltage(mV)"),
-    "charge": ("Capacitance_Chg(mAh)", "Chg. Cap.(mAh)", "Chg. Cap.(Ah)", "Cap_Chg(mAh)"),
-    "discharge": ("Capacitance_DChg(mAh)", "DChg. Cap.(mAh)", "DChg. Cap.(Ah)", "Cap_DChg(mAh)"),
+    "current": ("Current(mA)", "Cur(mA)"),
+    "voltage": ("Voltage(V)",),
+    # BTS 7.x Excel-style names spell the counters out ("Chg. Capacity(mAh)")
+    "charge": ("Capacitance_Chg(mAh)", "Chg. Cap.(mAh)", "Cap_Chg(mAh)", "Chg. Capacity(mAh)"),
+    "discharge": (
+        "Capacitance_DChg(mAh)",
+        "DChg. Cap.(mAh)",
+        "Cap_DChg(mAh)",
+        "DChg. Capacity(mAh)",
+    ),
     # one per-step counter, unsigned, beside a step type (BTS 8 record sheets, BTS 7 details)
-    "capacity": ("Capacity(mAh)", "CapaCity(mAh)", "Capacity(Ah)"),
+    "capacity": ("Capacity(mAh)",),
     "step_type": ("Step Type", "Status"),
     "wall": ("Realtime", "Date", "Absolute Time", "System Time"),
 }
@@ -378,9 +382,31 @@ def looks_like_neware_csv(lines: list[str]) -> bool:
     )
 
 
+def _neware_key(name: str) -> str:
+    """A header's name with its unit as ``()``, lower case and without spaces.
+
+    BTS versions, languages of the client and hand-edited exports differ in exactly these:
+    ``Cur (mA)`` beside ``Cur(mA)``, ``Cur(A)`` beside ``Cur(mA)``, ``CapaCity(mAh)`` beside
+    ``Capacity(mAh)``, ``Relative Time (h:min:s.ms)``; the unit is read from the header itself.
+    A name listed with a unit needs one: a bare ``Current`` could be in A or mA.
+    """
+    stem, unit = split_header(name)
+    return re.sub(r"\s+", "", stem).lower() + ("()" if unit else "")
+
+
 def neware_columns(header: list[str]) -> dict[str, str | None]:
-    """Role -> column of a Neware record table (None where the table has no such column)."""
-    return {k: next((n for n in names if n in header), None) for k, names in _NEWARE_CSV.items()}
+    """Role -> column of a Neware record table (None where the table has no such column).
+
+    Names are compared without units, case and spaces (:func:`_neware_key`); the first name of
+    a role that the header holds wins, as the order of :data:`_NEWARE_CSV` says.
+    """
+    keyed: dict[str, str] = {}
+    for col in header:
+        keyed.setdefault(_neware_key(col), col)
+    return {
+        role: next((keyed[k] for k in map(_neware_key, names) if k in keyed), None)
+        for role, names in _NEWARE_CSV.items()
+    }
 
 
 def neware_missing(cols: dict[str, str | None]) -> list[str]:
@@ -518,8 +544,9 @@ def neware_frame(
             + "; ".join(
                 f"{m}: {', '.join(_NEWARE_CSV.get(m, ('Total Time', 'Time')))}" for m in missing
             )
-            + f"; found {', '.join(map(str, raw.columns[:20]))}). Export the record layer with "
-            "its default columns, or read it as format='csv' with a column mapping."
+            + f"; found {', '.join(map(str, raw.columns[:20]))}; names compare without case "
+            "and spaces, with any unit in parentheses where one is shown). Export the record "
+            "layer with its default columns, or read it as format='csv' with a column mapping."
         )
 
     def values(key: str, si: str) -> np.ndarray:
