@@ -40,6 +40,7 @@ SAMPLE = {
     "temperature": ["--temperature", "25 degC"],
     "circuit": ["--circuit", "R0"],
     "drt": ["--drt"],
+    "keep_off_points": ["--keep-off-points"],
     "anode": ["--anode", "pristine"],
     "forecast": ["--forecast", "100 h"],
     "forecast_samples": ["--forecast-samples", "3"],

@@ -1048,7 +1048,7 @@ def off_spectrum_points(frequency_Hz, impedance) -> np.ndarray:
     return off
 
 
-def high_frequency_intercept(frequency_Hz, impedance) -> float:
+def high_frequency_intercept(frequency_Hz, impedance, *, keep_off_points: bool = False) -> float:
     """The high-frequency real intercept of a spectrum, in the unit of ``impedance``.
 
     Where the high-frequency end is inductive (``Z_im > 0`` among the highest 10 % of
@@ -1064,7 +1064,8 @@ def high_frequency_intercept(frequency_Hz, impedance) -> float:
     ``Z_re`` among the highest 10 % of frequencies (at least 3 points), as the automatic initial
     guess of :func:`fit_circuit` reads R0. Points off the continuous spectrum
     (:func:`off_spectrum_points`: a first point at the instrument's frequency limit with Z_re
-    near 0 or below) are left out when at least 3 others remain: a minimum would take them.
+    near 0 or below) are left out when at least 3 others remain: a minimum would take them;
+    ``keep_off_points`` keeps them (a user who takes them for the cell's).
 
     For ``R0 - L - p(R1, C1)`` the crossing lies ``L / (R1 C1)`` above R0 (``Z_im = 0`` at
     ``1 + (w R1 C1)^2 = R1^2 C1 / L``), negligible when the inductance is a stray one.
@@ -1075,6 +1076,8 @@ def high_frequency_intercept(frequency_Hz, impedance) -> float:
         Frequencies [Hz].
     impedance : array_like of complex
         Impedance (any unit, e.g. Ohm or Ohm.m2), ``Z_im < 0`` capacitive.
+    keep_off_points : bool
+        Read the intercept from every point, those off the spectrum included (default False).
 
     Returns
     -------
@@ -1082,7 +1085,7 @@ def high_frequency_intercept(frequency_Hz, impedance) -> float:
         The intercept, in the unit of ``impedance``.
     """
     f, z = _as_spectrum(frequency_Hz, impedance, min_points=1)
-    on = ~off_spectrum_points(f, z)
+    on = np.ones(f.size, dtype=bool) if keep_off_points else ~off_spectrum_points(f, z)
     if np.count_nonzero(on) >= 3:
         f, z = f[on], z[on]
     zs = z[np.argsort(f)[::-1]]
@@ -1109,12 +1112,14 @@ def fit_problems(
     unit: str = "Ohm.m2",
     factor: float = 1.0,
     with_parameters: bool = False,
+    keep_off_points: bool = False,
 ) -> list[str] | list[tuple[str | None, str]]:
     """Why a circuit fit's numbers, the series resistance above all, should not be trusted.
 
     Five checks, each with its threshold: points off the continuous spectrum
     (:func:`off_spectrum_points`: artefacts that no circuit follows; the sentence gives the
-    series resistance of the same circuit fitted without them); the relative RMS residual above
+    series resistance of the same circuit fitted without them; not with ``keep_off_points``);
+    the relative RMS residual above
     :data:`FIT_RELATIVE_RMS_LIMIT` (the circuit misses part of the spectrum); a resistance
     ``R<n>`` above :data:`RESISTANCE_RANGE_LIMIT` times the largest measured ``|Z|`` (its arc does
     not close inside the sweep: an extrapolation); the standard error of ``series`` above :data:`SERIES_RELATIVE_STD_LIMIT` of its value (not determined by the
@@ -1141,6 +1146,9 @@ def fit_problems(
     with_parameters : bool
         Return ``(parameter, sentence)`` pairs: the parameter the check found unreliable, or
         ``None`` when the whole fit is (the residual check).
+    keep_off_points : bool
+        The points off the spectrum are the cell's, as the user says: no check of them, and the
+        high-frequency intercept is read from every point (default False).
 
     Returns
     -------
@@ -1150,7 +1158,11 @@ def fit_problems(
     if not fit.params_:
         raise InvalidOptionError("This EISFit is not fitted yet; call .fit(frequency_Hz, Z).")
     problems: list[tuple[str | None, str]] = []
-    off = _off_spectrum_problem(fit, frequency_Hz, impedance, series, unit, factor)
+    off = (
+        ""
+        if keep_off_points
+        else _off_spectrum_problem(fit, frequency_Hz, impedance, series, unit, factor)
+    )
     if off:
         problems.append((None, off))
     rel = fit.relative_residual_rms_
@@ -1174,7 +1186,9 @@ def fit_problems(
                 )
             )
     if series in fit.params_:
-        problems += _series_problems(fit, frequency_Hz, impedance, series, unit, factor)
+        problems += _series_problems(
+            fit, frequency_Hz, impedance, series, unit, factor, keep_off_points
+        )
     return problems if with_parameters else [text for _, text in problems]
 
 
@@ -1228,7 +1242,13 @@ def _off_spectrum_problem(
 
 
 def _series_problems(
-    fit: EISFit, frequency_Hz, impedance, series: str, unit: str, factor: float
+    fit: EISFit,
+    frequency_Hz,
+    impedance,
+    series: str,
+    unit: str,
+    factor: float,
+    keep_off_points: bool = False,
 ) -> list[tuple[str, str]]:
     """The checks of :func:`fit_problems` on the series resistance."""
     problems: list[tuple[str, str]] = []
@@ -1243,7 +1263,7 @@ def _series_problems(
                 f"{100 * SERIES_RELATIVE_STD_LIMIT:g} %: not determined by the data)",
             )
         )
-    r_hf = high_frequency_intercept(frequency_Hz, impedance)
+    r_hf = high_frequency_intercept(frequency_Hz, impedance, keep_off_points=keep_off_points)
     if r_hf > 0 and abs(value - r_hf) > SERIES_INTERCEPT_LIMIT * r_hf:
         subject = "it" if problems else f"{shown} {unit}"
         problems.append(

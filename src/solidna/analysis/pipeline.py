@@ -95,7 +95,7 @@ KEYWORD_KINDS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("format", "columns", "sheet", "area"): ELECTROCHEMICAL_KINDS,
     ("mass", "reference_cycle"): ("na-co2", "nvp", "battery"),
     ("thickness", "temperature"): ("symmetric", "eis", "cv"),
-    ("circuit",): ("eis",),
+    ("circuit", "keep_off_points"): ("eis",),
     ("forecast",): ("symmetric",),
     ("ohmic_resistance",): ("cv",),
     ("surface",): SURFACE_KINDS,
@@ -662,16 +662,15 @@ def _in_series(circuit: str, name: str) -> bool:
     return before.count("(") == before.count(")")
 
 
-def _arc_from_origin(f: np.ndarray, z: np.ndarray, problems: list[tuple[str, str]]) -> str:
-    """Advice where the series resistance is flagged and the spectrum starts at the origin: the
-    electrolyte's resistance is then the first arc's R (the bulk arc), which a fitted R0 ~ 0
-    does not give; '' otherwise."""
-    from solidna.analysis.eis import high_frequency_intercept
-
+def _arc_from_origin(
+    f: np.ndarray, z: np.ndarray, problems: list[tuple[str, str]], r_hf: float
+) -> str:
+    """Advice where the series resistance is flagged and the spectrum starts at the origin (its
+    high-frequency intercept ``r_hf``, Ohm): the electrolyte's resistance is then the first
+    arc's R (the bulk arc), which a fitted R0 ~ 0 does not give; '' otherwise."""
     if not any(p == "R0" for p, _ in problems):
         return ""
     span = float(np.max(z.real) - np.min(z.real))
-    r_hf = high_frequency_intercept(f, z)
     if not (span > 0 and r_hf < ORIGIN_INTERCEPT_SHARE * span):
         return ""
     return (
@@ -701,29 +700,42 @@ def _circuit_advice(f: np.ndarray, z: np.ndarray) -> str:
 
 
 def _on_spectrum(
-    label: str, f: np.ndarray, z: np.ndarray, stem: str, notes: list[str]
-) -> np.ndarray:
-    """Mask of a spectrum's points on its continuous run (``off_spectrum_points`` negated), with
-    a note naming the ones left out; all True when none is off or fewer than 5 would remain
-    (too few to fit: the spectrum is then analysed whole and ``fit_problems`` names them)."""
+    label: str, f: np.ndarray, z: np.ndarray, stem: str, notes: list[str], keep: bool = False
+) -> tuple[np.ndarray, int]:
+    """The points a spectrum's analyses use, as a mask, and how many of them lie off its
+    continuous run (:func:`~solidna.analysis.eis.off_spectrum_points`), with a note naming
+    those. By default they are left out (the mask is ``off_spectrum_points`` negated), unless
+    fewer than 5 would remain (too few to fit: the spectrum is then analysed whole and
+    ``fit_problems`` names them); with ``keep`` (the user takes them for the cell's) every
+    point is used and the note says they were kept."""
     from solidna.analysis.eis import off_spectrum_points
 
     off = off_spectrum_points(f, z)
     n_off = int(np.count_nonzero(off))
-    if n_off == 0 or f.size - n_off < 5:
-        return np.ones(f.size, dtype=bool)
+    if n_off == 0 or (f.size - n_off < 5 and not keep):
+        return np.ones(f.size, dtype=bool), 0
     shown = ", ".join(f"{v:.4g}" for v in np.sort(f[off])[::-1][:6])
     more = ", ..." if n_off > 6 else ""
     verb, they, stay = ("lies", "it is", "stays") if n_off == 1 else ("lie", "they are", "stay")
-    notes.append(
+    named = (
         f"{label}: {n_off} of {f.size} points {verb} off the continuous spectrum ({shown}{more} "
-        "Hz: a |Z| jump no cell makes, or Z_re < 0), artefacts such as the first point at the "
-        f"instrument's frequency limit or an AC current below its range; {they} left out of "
-        "the Kramers-Kronig check, the circuit fit, the high-frequency intercept and the DRT "
-        f"(the other {f.size - n_off} points are analysed and drawn), and {stay} in "
-        f"tables/{stem}.data.csv."
+        "Hz: a |Z| jump no cell makes, or Z_re < 0), "
     )
-    return ~off
+    analyses = "the Kramers-Kronig check, the circuit fit, the high-frequency intercept and the DRT"
+    if keep:
+        notes.append(
+            f"{named}often artefacts (the first point at the instrument's frequency limit, an AC "
+            f"current below its range); {they} kept, as --keep-off-points (CLI) / "
+            f"keep_off_points=True (Python) asks: {analyses} use all {f.size} points. Without "
+            "that option they would be left out."
+        )
+        return np.ones(f.size, dtype=bool), n_off
+    notes.append(
+        f"{named}artefacts such as the first point at the instrument's frequency limit or an AC "
+        f"current below its range; {they} left out of {analyses} (the other {f.size - n_off} "
+        f"points are analysed and drawn), and {stay} in tables/{stem}.data.csv."
+    )
+    return ~off, 0
 
 
 def _kk_with_off_points(
@@ -733,6 +745,11 @@ def _kk_with_off_points(
     other points pass: whether the left-out points alone break the check (judged on all)."""
     from solidna.analysis.eis import kramers_kronig
 
+    # A second lin-KK run, on every point, and not redundant: the check reported (eis_fits.csv's
+    # KK columns) is the one on the points analysed, but only this run says whether the points
+    # left out break it. That is the evidence that they are artefacts, not the cell's, which a
+    # user weighing --keep-off-points needs; no other result predicts it (lin-KK's fit of the
+    # extra points can go either way). It costs one lin-KK run on spectra with such points only.
     every = kramers_kronig(np.concatenate([f, f_off]), np.concatenate([z, z_off]), add_cap="auto")
     passed = (
         f"{label}: the Kramers-Kronig check passes on the {f.size} points on the spectrum "
@@ -792,8 +809,10 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
             # artefacts off the spectrum (a first point at the instrument's frequency limit, a
             # tail below the current range) are left out of every analysis below, so that
             # neither the fit nor the Kramers-Kronig note is about them; their rows stay in
-            # the tidy table, and the note names them
-            on = _on_spectrum(label, f, z, stem, notes)
+            # the tidy table, and the note names them. keep_off_points keeps them (a user
+            # who takes them for the cell's): every analysis then uses every point
+            keep = bool(opts.get("keep_off_points"))
+            on, n_kept = _on_spectrum(label, f, z, stem, notes, keep)
             f_off, z_off = f[~on], z_fit[~on]
             f, z, z_fit = f[on], z[on], z_fit[on]
             _check_capacitive(m, label, z, circuit)
@@ -811,11 +830,20 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                 kk = kramers_kronig(f, z_fit, add_cap="auto")
             if kk is not None and not kk.valid:
                 judged_on = f" on the {f.size} points on the spectrum" if f_off.size else ""
+                cause = "the spectrum may be non-linear, drifting or non-causal"
+                if n_kept:
+                    # the kept points are the first suspects (a run with the default checks
+                    # the others, and its note says whether these alone break the check)
+                    judged_on = f" on all {f.size} points"
+                    cause = (
+                        f"the {n_kept} kept points off the spectrum may break it (by default they "
+                        f"are left out), or {cause}"
+                    )
                 notes.append(
                     f"{label}: systematic Kramers-Kronig residuals{judged_on} up to "
                     f"{100 * kk.max_systematic:.1f} % (> {100 * kk.threshold:.1f} %, judged "
-                    f"against an estimated noise of {100 * kk.noise_level:.2g} %): the spectrum "
-                    "may be non-linear, drifting or non-causal; its fit is reported but is suspect."
+                    f"against an estimated noise of {100 * kk.noise_level:.2g} %): {cause}; its "
+                    "fit is reported but is suspect."
                 )
             elif kk is not None and f_off.size:
                 notes.append(_kk_with_off_points(label, f, z_fit, f_off, z_off, kk))
@@ -835,6 +863,7 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                 if opts["temperature_K"][k] is None
                 else opts["temperature_K"][k] - 273.15,
                 "Points off the spectrum (left out)": int(f_off.size),
+                **({"Points off the spectrum (kept)": n_kept} if keep else {}),
                 "KK valid": None if kk is None else kk.valid,
                 "KK max residual [%]": None if kk is None else 100 * kk.max_residual,
                 "KK max systematic residual [%]": None if kk is None else 100 * kk.max_systematic,
@@ -871,14 +900,16 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                 unit="Ohm",
                 factor=1.0 / (area or 1.0),
                 with_parameters=True,
+                keep_off_points=keep,
             )
             if problems:
+                r_hf = high_frequency_intercept(f, z, keep_off_points=keep)
                 notes.append(
                     f"{label}: poor {circuit} fit: {'; '.join(text for _, text in problems)}. "
                     f"{_unreliable([p for p, _ in problems], 'Conductivity [S.m-1]' in row)} "
                     f"Try another --circuit ({_circuit_advice(f, z)}) and compare Rs with the "
-                    f"high-frequency intercept ({high_frequency_intercept(f, z):.4g} Ohm) and the "
-                    f"DRT's R_hf (--drt).{_arc_from_origin(f, z, problems)}"
+                    f"high-frequency intercept ({r_hf:.4g} Ohm) and the DRT's R_hf (--drt)."
+                    f"{_arc_from_origin(f, z, problems, r_hf)}"
                 )
             rows.append(row)
             row_file.append(k)
@@ -1414,6 +1445,7 @@ def analyze(
     model_fit: bool = True,
     write_data: bool = True,
     drt: bool = False,
+    keep_off_points: bool = False,
     surface: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Analyse measured files and write tables, figures, ``summary.json`` and ``report.html``.
@@ -1466,6 +1498,12 @@ def analyze(
         ``eis``: also compute the distribution of relaxation times of every spectrum
         (:func:`solidna.analysis.drt.fit_drt`; several spectra: :func:`drt_evolution`) and write
         ``tables/<file>[.N].drt.csv``, ``...drt_peaks.csv`` and ``figures/<file>_drt.png``.
+    keep_off_points : bool
+        ``eis``: keep the points that lie off a spectrum's continuous run
+        (:func:`solidna.analysis.eis.off_spectrum_points`: a |Z| jump no cell makes, or
+        Z_re < 0) in the Kramers-Kronig check, the circuit fit, the high-frequency intercept
+        and the DRT. Default False: they are left out, and counted in ``eis_fits.csv``'s column
+        "Points off the spectrum (left out)". Either way a note names them.
     surface : mapping, optional
         Options of the kinds ``xps``, ``afm-force``, ``afm-map`` and ``topography``
         (:func:`solidna.analysis.surface_pipeline.surface_options`: ``indenter``,
@@ -1540,6 +1578,7 @@ def analyze(
         ),
         "model_fit": bool(model_fit),
         "drt": bool(drt),
+        "keep_off_points": bool(keep_off_points),
     }
     if forecast is not None:
         opts["forecast_s"] = parse_duration_s(
@@ -1559,6 +1598,8 @@ def analyze(
             "temperature": temperature,
             "reference_cycle": reference_cycle,
             "circuit": circuit,
+            # a switch: given when on (off is the default, whatever the kind)
+            "keep_off_points": True if keep_off_points else None,
             "forecast": forecast,
             "ohmic_resistance": ohmic_resistance,
             "surface": surface,
@@ -1652,6 +1693,9 @@ def analyze(
             ],
             "circuit": circuit,
             "distribution of relaxation times": bool(drt),
+            "points off the spectrum": None
+            if kind != "eis"
+            else ("kept" if keep_off_points else "left out"),
             "anode": anode,
             "forecast until [h]": None if forecast is None else opts["forecast_s"] / 3600,
             "forecast samples": opts["forecast_samples"] if forecast is not None else None,

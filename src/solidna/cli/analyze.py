@@ -125,6 +125,7 @@ OPTION_KINDS: dict[str, tuple[str, ...]] = {
     "temperature": ("symmetric", "eis", "cv"),  # Arrhenius (eis), Butler-Volmer and model fits
     "circuit": ("eis",),
     "drt": ("eis",),
+    "keep_off_points": ("eis",),
     "anode": ("symmetric", "cv"),  # interphase of the model fits
     "forecast": ("symmetric",),
     "forecast_samples": ("symmetric",),
@@ -585,6 +586,21 @@ def analyze_command(
         "also the distribution of relaxation times of every spectrum (tables and a figure; "
         "several spectra: their evolution).",
     ) = False,
+    keep_off_points: Annotated[
+        bool,
+        typer.Option(
+            "--keep-off-points/--leave-out-off-points",
+            help=_for(
+                "keep_off_points",
+                "keep the points that lie off a spectrum's continuous run (a |Z| jump no cell "
+                "makes, or Z_re < 0; often the first point at the instrument's frequency limit) "
+                "in the Kramers-Kronig check, the circuit fit, the high-frequency intercept and "
+                "the DRT; a note names them either way [default: leave-out-off-points: left out, "
+                "counted in eis_fits.csv].",
+            ),
+            show_default=False,
+        ),
+    ] = False,
     indenter: _choice(
         "indenter",
         AliasChoice(("paraboloid", "cone", "pyramid", "sphere", "dmt")),
@@ -738,6 +754,7 @@ def analyze_command(
             model_fit=model_fit,
             write_data=data,
             drt=drt,
+            keep_off_points=keep_off_points,
             surface=_surface_options(kind, {**ctx.params, "rsf": parse_rsf(rsf)}),
         )
     _print_summary(summary, output.out)

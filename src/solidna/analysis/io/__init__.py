@@ -167,6 +167,9 @@ __all__ = [
 
 #: What ``read(..., kind=...)`` can ask for.
 PARTS = ("timeseries", "impedance")
+#: Other words ``read(..., kind=...)`` takes for a part: ``"eis"``, as ``solidna analyze --kind
+#: eis`` calls the impedance part (``kind="eis"`` was refused as unknown).
+_PART_ALIASES = {"eis": "impedance"}
 
 
 def _impedance_reader(fmt: str) -> Callable[..., Measurement]:
@@ -411,10 +414,11 @@ def read(
         overrides an area in the file header.
     progress : callable, optional
         ``progress(message, fraction)`` while large text files are read.
-    kind : {"timeseries", "impedance"}, optional
+    kind : {"timeseries", "impedance", "eis"}, optional
         The part of a file that holds both (EC-Lab Modulo Bat / GCPL with EIS, Parstat); default
-        the part with more rows. A file that holds only one part refuses the other, saying which
-        it holds.
+        the part with more rows; ``"eis"`` (as ``solidna analyze --kind eis``) is
+        ``"impedance"``. A file that holds only one part refuses the other, saying which it
+        holds; another word is refused, naming the ones allowed.
     sheet : str or int, optional
         A workbook's data sheet, by name or position (from 0); default the sheet whose columns
         give a time series (record sheets first; summaries never). Only for workbooks.
@@ -594,7 +598,10 @@ def _read(
     """:func:`read` of a file that every reader can open (see :func:`_utf8_copy`)."""
     fmt = detect_format(p) if format is None else check_choice("format", format, list(FORMATS))
     if kind is not None:
-        kind = check_choice("kind (the part of the file to read)", str(kind), list(PARTS))
+        kind = check_choice(
+            "kind (the part of the file to read)", str(kind), [*PARTS, *_PART_ALIASES]
+        )
+        kind = _PART_ALIASES.get(kind, kind)
     area_m2 = None
     if area is not None:
         from solidna.units import to_si
