@@ -352,6 +352,10 @@ _SLASH = re.compile(r"^(?P<stem>.+?)/(?P<unit>[^/]+)$")
 _ANGLE = re.compile(r"^<(?P<stem>[^<>/]+)/(?P<unit>[^<>/]+)>$")
 # Words in parentheses that are not units (Re(Z), Im(Z), (Q-Qo) ...) are kept in the stem.
 _NOT_UNITS = {"z", "q-qo", "y", "z'", "z''"}
+# A unit after a number sign, with no space on either side (Digatron's English export:
+# ``Program Duration#s``, ``Voltage#V``, ``AhCha#Ah``, ``Tenv#degC``). A name that ends in the
+# sign (``Step#``, Maccor's ``Cyc#``) or whose text after it is no unit (``T#1``) keeps it whole.
+_NUMBER_SIGN = re.compile(r"^(?P<stem>.*[^\s#])#(?P<unit>[^\s#]+)$")
 # A unit after the last underscore (``voltage_V``, ``test_time_s``, ``current_a``: Landt and
 # Battery Data Format exports) is read only when it is one of these, so that ``Cycle_Index`` or
 # ``temperature_1_C`` (C is coulomb to pint) keep their name whole.
@@ -392,8 +396,8 @@ def split_header(name: str) -> tuple[str, str | None]:
 
     Understands ``"Time [h]"``, ``"Test_Time(s)"``, ``"Voltage(V)"``, ``"Ewe/V"``,
     ``"<Ewe/V>"`` (EC-Lab's recorded average, stem ``"<Ewe>"``), ``"(Q-Qo)/mA.h"``,
-    ``"-Im(Z)/Ohm"`` and, for the units of ``_SUFFIX_UNITS``,
-    ``"voltage_V"``.
+    ``"-Im(Z)/Ohm"``, Digatron's ``"Voltage#V"`` (a unit after ``#``; ``"Step#"``, with nothing
+    after it, is a name) and, for the units of ``_SUFFIX_UNITS``, ``"voltage_V"``.
 
     Parameters
     ----------
@@ -411,11 +415,22 @@ def split_header(name: str) -> tuple[str, str | None]:
     (('Time', 'h'), ('Test_Time', 's'), ('Re(Z)', 'Ohm'))
     >>> split_header("Cycle_Index"), split_header("test_time_s"), split_header("current_a")
     (('Cycle_Index', None), ('test_time', 's'), ('current', 'A'))
+    >>> split_header("Program Duration#s"), split_header("AhCha#AH"), split_header("Cyc#")
+    (('Program Duration', 's'), ('AhCha', 'A*h'), ('Cyc#', None))
     """
     text = str(name).strip()
     m = _ANGLE.match(text)
     if m:
         return f"<{m.group('stem').strip()}>", m.group("unit").strip()
+    m = _NUMBER_SIGN.match(text)
+    if m:
+        # before the slash: "SpecCap#mAh/g" is one unit; a unit pint cannot read as written is
+        # taken as one of _SUFFIX_UNITS in any case (Digatron also writes "AhCha#AH")
+        unit = m.group("unit")
+        if re.search(r"[^\W\d_]|%|°", unit) and _reads_as_unit(unit):
+            return m.group("stem"), unit
+        if unit.lower() in _SUFFIX_UNITS:
+            return m.group("stem"), _SUFFIX_UNITS[unit.lower()]
     for pattern in (_BRACKETS, _SLASH, _PARENS):
         m = pattern.match(text)
         if m and m.group("unit").strip().lower() not in _NOT_UNITS:

@@ -5,9 +5,12 @@ the reading (fast on a million rows) and this module only maps columns to quanti
 
 Columns are found by the ``columns`` mapping (quantity -> header, optionally with a unit:
 ``{"time": "t [min]"}``), else by their names (``"Time [h]"``, ``"Voltage [V]"``,
-``"Current density [mA.cm-2]"``, ``"Ewe/V"``, ``"freq/Hz"``, ``"-Im(Z)/Ohm"`` ...), so the
-``timeseries.csv`` written by ``solidna simulate`` reads back as it is (also ``"Real"``,
-``"Imag"``, ``"Zimg"``). A column of durations (``00:00:05``, ``0d 00:00:05``) is read in seconds.
+``"Current density [mA.cm-2]"``, ``"Ewe/V"``, ``"freq/Hz"``, ``"-Im(Z)/Ohm"``, Digatron's
+``"Voltage#V"`` ...), so the ``timeseries.csv`` written by ``solidna simulate`` reads back as it
+is (also ``"Real"``, ``"Imag"``, ``"Zimg"``). A column of durations (``00:00:05``, ``0d
+00:00:05``) is read in seconds. A time unit that a wall-clock column beside it refutes (read in
+it, the test would outrun its clock: milliseconds under Digatron's ``Program Duration#s``) gives
+way to the smaller unit that matches the clock, with a note.
 A column named by its unit word alone (``Seconds``, ``Minutes``, ``Hours``, ``Amps``, ``Volts``,
 ``Ah``, ``mAh``: NREL ampworks' example data) is that quantity in that unit. A table without a
 header whose rows hold three or more numbers is impedance.py's ``readCSV`` layout, ``f, Z',
@@ -95,6 +98,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # names of the public digatron-utility reader and of RWTH's Digatron data description:
     # "Zeitstempel, Schritt, Zustand, Programmdauer, Schrittdauer, Zyklus, Spannung, Strom,
     # AhAkku")
+    # "programduration": the same in its English export, whose names carry their unit after a
+    # "#" ("Program Duration#s" beside "Step Duration#s"; Battery Data Alliance's Digatron reader,
+    # Apache-2.0, maps these names)
     # "tottime": PNE Solution's (CTSPro) CSV export, "TotTime(H:M:S)" beside the step's
     # "StepTime(H:M:S)" (Korean cells' public analysis code reads these columns so)
     # "時刻": the time of day of TOYO's raw data files, beside their date "日付" (joined into
@@ -102,7 +108,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # toyo-battery reader, MIT licence, says so) and is not the test time
     "time": ("time", "testtime", "totaltime", "elapsedtime", "t", "runtime", "testtimes")
     + ("progtime", "tottime", "测试时间", "总时间", "累计时间", "zeit", "temps", "時刻")
-    + ("programmdauer",),
+    + ("programmdauer", "programduration"),
     # "u": the IEC symbol (BaSyTec and Digatron write "U[V]")
     # "workingelectrode": Admiral Squidstat names the working electrode's potential
     # "Working Electrode (V)" (its "... vs. NHE" and "Counter Electrode" columns are not it)
@@ -115,9 +121,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # "cumulativecharge": Admiral Squidstat's running charge since the start ("Cumulative
     # Charge (mAh)"); finish_table checks it against the current's integral
     # "ahakku": Digatron's net charge of the cell ("AhAkku", negative with more discharged
-    # than charged, as RWTH's Digatron data description says)
+    # than charged, as RWTH's Digatron data description says), "AhAccu#Ah" in its English
+    # export; "ahbal": its charge balance ("AhBal#Ah"), read where no AhAccu precedes it
+    # (finish_table checks either against the current's integral); its "AhCha"/"AhDch" are
+    # the charge and discharge counters of _COUNTER_STEMS
     "capacity": ("capacity", "(q-qo)", "q", "netcapacity", "charge", "cumulativecharge")
-    + ("容量", "kapazität", "ladung", "capacité", "ahakku"),
+    + ("容量", "kapazität", "ladung", "capacité", "ahakku", "ahaccu", "ahbal"),
     # "cyccount": BaSyTec's cycle counter ("Cyc-Count"); "totcycle": PNE's cycle count over the
     # whole test ("TotCycle"; its "CurCycle" restarts in every loop of the schedule)
     # "サイクル"/"ｻｲｸﾙ": TOYO's cycle, in full- and half-width katakana (its raw data files
@@ -250,6 +259,10 @@ def map_columns(
             # the unit is a word of the name ("Impedance Phase Degrees (')": SMaRT writes an
             # apostrophe for the degree sign, which would read as a lost character)
             norm, unit = in_degrees.group(1), "deg"
+        if norm.endswith("#") and not any(norm in aliases for aliases in ALIASES.values()):
+            # a number sign ending the name ("Step#", "Cycle#": Digatron's counters, whose unit
+            # after the sign is none) is no part of it; "Cyc#" (Maccor, Landt) is an alias
+            norm = norm[:-1]
         if norm in _NAMED_IN_UNITS:
             # a unit stated beside the unit word wins (BaSyTec's "Ah[Ah]": the cell's net
             # charge, which went unread and was integrated from the current instead)
@@ -433,7 +446,7 @@ def check_columns(
         )
     raise DataFormatError(
         f"{path}: {problem}. Recognised column names (case, spaces, dots and underscores "
-        f"ignored; a unit in [..], (..) or after '/'): {names}. Map the columns with "
+        f"ignored; a unit in [..], (..) or after '/' or '#'): {names}. Map the columns with "
         f"{_MAPPING_EXAMPLE[kind]}.{rest}"
     )
 
@@ -678,8 +691,10 @@ def frame_from_columns(
             continue
         values, cell_unit = numeric_column(raw[col], what=what, path=path, notes=notes)
         unit = unit if unit is not None else cell_unit
-        if unit is None and key == "time":
-            unit = _time_unit_from_wall_clock(raw, col, values, notes)
+        if key == "time":
+            # a stated unit is checked too: Digatron's TestSuite writes milliseconds under
+            # "Program Duration#s"
+            unit = _time_unit_from_wall_clock(raw, col, values, notes, stated=unit) or unit
         if unit is None and key in ("phase", "-phase"):
             unit = "deg"
             notes.append(f"phase column {col!r} has no unit: read in degrees, as exported.")
@@ -1044,50 +1059,143 @@ _STATE_CODES = {"状態": {0: 0, 1: 1, 2: -1}}
 _LANDT_CHARGE = re.compile(r"(?:cc|cv|cp|cr|cccv|rate)c")
 _LANDT_DISCHARGE = re.compile(r"(?:cc|cv|cp|cr|cccv|rate)d")
 _COUNTER_STEMS = {"chargecapacity": 1, "dischargecapacity": -1, "充电容量": 1, "放电容量": -1}
+# Digatron's charged and discharged ampere-hours ("AhCha#Ah", "AhDch#Ah"), counted apart
+_COUNTER_STEMS |= {"ahcha": 1, "ahdch": -1}
 
 
-#: Time units a test-time column without a unit is tried in against a wall clock [s per unit].
+#: Time units a test-time column without a unit is tried in against a wall clock [s per unit];
+#: a stated unit the clock refutes is tried against those below it, down to ms.
 _CLOCK_UNITS = {"s": 1.0, "min": 60.0, "h": 3600.0}
+_SMALLER_CLOCK_UNITS = {"ms": 1e-3, **_CLOCK_UNITS}
+#: Factor [-] within which the wall clock's elapsed time over the test time's span must match a
+#: unit's seconds for the column to be read in that unit (pauses lengthen the wall clock).
+_CLOCK_MATCH = 1.5
+#: Resolution [s] of a wall clock written to the whole second, at each end of the record.
+_CLOCK_RESOLUTION_S = 1.0
 _DATE_AND_TIME = r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}[ T]+\d{1,2}:\d{2}"
 
 
-def _time_unit_from_wall_clock(
-    raw: pd.DataFrame, time_col: str, values: np.ndarray, notes: list[str]
-) -> str | None:
-    """The unit of a test-time column without one, read off a date-and-time column, or None.
+def _clock_columns(raw: pd.DataFrame, time_col: str, first: int, last: int) -> Iterator[str]:
+    """The columns of ``raw`` other than ``time_col`` that hold a date and a time of day in rows
+    ``first`` and ``last``: columns of numbers (a MATLAB datenum) and of durations (``00:10:00``,
+    a step time) are no clock."""
+    for col in raw.columns:
+        if col == time_col or pd.api.types.is_numeric_dtype(raw[col]):
+            continue
+        ends = raw[col].iloc[[first, last]].astype(str)
+        if ends.str.contains(_DATE_AND_TIME, regex=True).all():
+            yield col
 
-    Exports without units in their headers (Maccor's comma export: ``TestTime`` in minutes
-    beside ``DPt Time``) often carry a wall clock. The elapsed wall-clock time between the first
-    and the last row, divided by the test time's span, is 1, 60 or 3600 for s, min or h; a ratio
-    within a factor of 1.5 of one of them decides (pauses in the wall clock shift it a little).
-    Columns of numbers (a MATLAB datenum) are not taken for a clock.
+
+def _elapsed_on_clock(
+    raw: pd.DataFrame, col: str, first: int, last: int, *, whole: bool = True
+) -> float | None:
+    """Wall-clock seconds from row ``first`` to row ``last`` of the clock column ``col``, or None
+    where a cell is no date or the clock does not advance. The whole column decides the order
+    of day and month (read_clock), not its two ends; ``whole=False`` reads the ends alone, a
+    first look that costs nothing on a million rows."""
+    if whole:
+        stamps = wall_clock(raw[col]).iloc[[first, last]]
+    else:
+        stamps = wall_clock(raw[col].iloc[[first, last]])
+    if stamps.isna().any():
+        return None
+    elapsed = (stamps.iloc[1] - stamps.iloc[0]).total_seconds()
+    return elapsed if elapsed > 0 else None
+
+
+def _matching_unit(ratio: float, units: Mapping[str, float]) -> str | None:
+    """The unit of ``units`` (name -> seconds) nearest to ``ratio`` [s per value] within a
+    factor of :data:`_CLOCK_MATCH`, or None."""
+    if not units:
+        return None
+    unit = min(units, key=lambda u: abs(np.log(ratio / units[u])))
+    return unit if abs(np.log(ratio / units[unit])) < np.log(_CLOCK_MATCH) else None
+
+
+def _time_unit_from_wall_clock(
+    raw: pd.DataFrame,
+    time_col: str,
+    values: np.ndarray,
+    notes: list[str],
+    stated: str | None = None,
+) -> str | None:
+    """The unit of a test-time column, read off a date-and-time column, or None.
+
+    Without a unit (``stated`` None): exports without units in their headers (Maccor's comma
+    export: ``TestTime`` in minutes beside ``DPt Time``) often carry a wall clock. The elapsed
+    wall-clock time between the first and the last row, divided by the test time's span, is 1,
+    60 or 3600 for s, min or h; a ratio within a factor of 1.5 of one of them decides (pauses in
+    the wall clock shift it a little).
+
+    With a ``stated`` unit: the unit is kept (None returned) unless the test time, read in it,
+    outruns the wall clock by more than that factor (beyond the clock's resolution): a test's
+    time cannot pass faster than the clock it runs by, while pauses only lengthen the clock. A
+    smaller unit that then matches the clock is returned, with a note (Digatron's TestSuite
+    writes milliseconds under ``Program Duration#s``); without one, a note says so and the
+    stated unit stays.
     """
     finite = np.flatnonzero(np.isfinite(values))
     if finite.size < 2 or values[finite[-1]] <= values[finite[0]]:
         return None
     first, last = finite[0], finite[-1]
-    for col in raw.columns:
-        if col == time_col or pd.api.types.is_numeric_dtype(raw[col]):
-            continue
-        ends = raw[col].iloc[[first, last]].astype(str)
-        # a date and a time of day: durations ("00:10:00", a step time) are not a clock
-        if not ends.str.contains(_DATE_AND_TIME, regex=True).all():
-            continue
-        # the whole column decides the order of day and month (read_clock), not its two ends
-        stamps = wall_clock(raw[col]).iloc[[first, last]]
-        if stamps.isna().any():
-            continue
-        elapsed = (stamps.iloc[1] - stamps.iloc[0]).total_seconds()
-        if elapsed <= 0:
-            continue
-        ratio = elapsed / (values[last] - values[first])
-        unit = min(_CLOCK_UNITS, key=lambda u: abs(np.log(ratio / _CLOCK_UNITS[u])))
-        if abs(np.log(ratio / _CLOCK_UNITS[unit])) < np.log(1.5):
+    span = values[last] - values[first]
+    if stated is not None:
+        return _refuted_time_unit(raw, time_col, stated, (first, last, span), notes)
+    for col in _clock_columns(raw, time_col, first, last):
+        elapsed = _elapsed_on_clock(raw, col, first, last)
+        unit = _matching_unit(elapsed / span, _CLOCK_UNITS) if elapsed is not None else None
+        if unit is not None:
             notes.append(
                 f"time column {time_col!r} has no unit: read in {unit}, as the wall clock "
-                f"{col!r} shows ({elapsed:g} s elapsed over {values[last] - values[first]:g})."
+                f"{col!r} shows ({elapsed:g} s elapsed over {span:g})."
             )
             return unit
+    return None
+
+
+def _refuted_time_unit(
+    raw: pd.DataFrame,
+    time_col: str,
+    stated: str,
+    rows: tuple[int, int, float],
+    notes: list[str],
+) -> str | None:
+    """:func:`_time_unit_from_wall_clock` of a column with a ``stated`` unit; ``rows`` holds
+    the first and last row with a time and the span of the values between them."""
+    first, last, span = rows
+    try:
+        factor = unit_factor(stated, "s", what=f"time column {time_col!r}", path="")
+    except DataFormatError:
+        return None  # no time unit: reading the column says so, naming the file
+    col = next(_clock_columns(raw, time_col, first, last), None)
+    if col is None:
+        return None
+
+    def outruns(elapsed: float | None) -> bool:
+        return elapsed is not None and span * factor > _CLOCK_MATCH * (
+            elapsed + 2 * _CLOCK_RESOLUTION_S
+        )
+
+    if not outruns(_elapsed_on_clock(raw, col, first, last, whole=False)):
+        return None
+    elapsed = _elapsed_on_clock(raw, col, first, last)
+    if elapsed is None or not outruns(elapsed):
+        return None
+    smaller = {u: f for u, f in _SMALLER_CLOCK_UNITS.items() if f < factor}
+    unit = _matching_unit(elapsed / span, smaller)
+    read_so = f"read in {stated} it spans {span * factor:g} s, against {elapsed:g} s elapsed"
+    if unit is not None:
+        notes.append(
+            f"time column {time_col!r} says {stated}, but {read_so} on the wall clock {col!r}, "
+            f"and a test time cannot outrun its clock: read in {unit}, which matches the clock."
+        )
+        return unit
+    notes.append(
+        f"time column {time_col!r}: {read_so} on the wall clock {col!r}, and a test time cannot "
+        f"outrun its clock (a clock set back, or values in a smaller unit than {stated}?): read "
+        f"in {stated}, as its header says. Check the column's unit."
+    )
     return None
 
 
