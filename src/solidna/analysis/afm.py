@@ -46,6 +46,7 @@ __all__ = [
     "read_force_curves",
     "read_jpk_text",
     "read_nanoscope_ascii",
+    "read_nanoscope_force",
     "read_force_table",
     "indentation_force",
     "fit_contact",
@@ -477,8 +478,10 @@ def _nanoscope_force_binary(path: str | os.PathLike[str]) -> str | None:
     return m.group(1).decode("latin-1") if m else "?"
 
 
-def _nanoscope_force_message(path: str | os.PathLike[str], context: str) -> str:
-    """Why a binary NanoScope force file is not read, and the export solidna reads.
+def _nanoscope_force_message(
+    path: str | os.PathLike[str], context: str, why: str | None = None
+) -> str:
+    """Why a binary NanoScope force file is not read here, and what reads it.
 
     Parameters
     ----------
@@ -486,24 +489,345 @@ def _nanoscope_force_message(path: str | os.PathLike[str], context: str) -> str:
         The file.
     context : str
         Its ``\\Start context`` (from :func:`_nanoscope_force_binary`).
+    why : str, optional
+        What :func:`read_nanoscope_force` could not decode in single curves (``FOL``); None
+        when the file is refused as a whole (a force volume, or force curves given to a
+        topography reader).
 
     Returns
     -------
     str
         The message of the :class:`~solidna.errors.DataFormatError` the readers raise.
     """
-    # afmformats has no reader for it, and SurfaceTopography took its binary part for a bare
-    # matrix of heights: the force file was sent from the force-curve reader to the
-    # topography reader ("SurfaceTopography reads it as a topography") and refused there as "a
-    # bare matrix of heights"
     kind = "a force volume (FVOL)" if context == "FVOL" else f"force curves ({context})"
+    head = f"{path}: a binary Bruker NanoScope force file ('\\*Force file list', {kind})"
+    if _NANOSCOPE_SINGLE.match(context) and why is None:
+        # SurfaceTopography took its binary ramps for "a bare matrix of heights"
+        return (
+            f"{head}: force-distance curves, not a height map. Analyse it with solidna "
+            "analyze --kind afm-force, or read_force_curves() in Python."
+        )
+    what = f"which solidna cannot decode: {why}" if why else "which solidna does not decode"
     return (
-        f"{path}: a binary Bruker NanoScope force file ('\\*Force file list', {kind}), which "
-        "solidna does not decode. Export the curves from NanoScope Analysis as ASCII (Export > "
+        f"{head}, {what}. Export the curves from NanoScope Analysis as ASCII (Export > "
         "Force Curve ASCII, with 'Export header' for the deflection sensitivity and spring "
         "constant) and analyse that file with solidna analyze --kind afm-force, or "
         "read_force_curves() in Python."
     )
+
+
+#: Start contexts of a NanoScope force file of single curves (``FOL``; ``FOL2`` in NanoScope 4
+#: to 6 files of two or more channels); a force volume is ``FVOL``.
+_NANOSCOPE_SINGLE = re.compile(r"^FOL\d*$")
+#: A NanoScope parameter value ``V [Sens. DeflSens] (0.000375 V/LSB) 2.5 V``: the soft scale
+#: (the sensitivity that turns volts into a quantity), the hard scale (volts per stored integer,
+#: "LSB") and the hard value.
+_NANOSCOPE_VALUE = re.compile(
+    r"^[VCS]\s*(?:\[(?P<soft>[^\]]*)\])?\s*(?:\((?P<hard>[-+\d.eE]+)\s*(?P<hunit>[^)]*)\))?"
+    r"\s*(?P<value>[-+]?\d[\d.eE+-]*)?"
+)
+#: Length units of a NanoScope sensitivity (``nm/V``; NanoScope writes ``~m`` for um).
+_NANOSCOPE_LENGTHS = {"nm": 1e-9, "~m": 1e-6, "um": 1e-6, "\u00b5m": 1e-6, "pm": 1e-12, "m": 1.0}
+#: A 32-bit channel whose hard scale [V/LSB] spans more than this [V] over the integer range
+#: states the scale of 16-bit words: no NanoScope input spans more than the +-220 V of the Z
+#: piezo drive (a 16-bit V/LSB of 0.000375, the 24.576 V span of the +-12 V ADCs, read as the
+#: step of a 32-bit integer would span 1.6 MV).
+_NANOSCOPE_SPAN_V = 1000.0
+
+
+def _nanoscope_sections(p: Path) -> list[tuple[str, dict[str, str]]]:
+    """The header of a NanoScope file as ``(section, {key: value})`` pairs in file order: the
+    section named by its ``\\*`` line, keys lower-cased without the leading backslash (the
+    ``@4:`` group prefix kept), up to ``\\*File list end`` or the SUB byte."""
+    with open(p, "rb") as fh:
+        head = fh.read(_NANOSCOPE_HEADER_BYTES)
+    head = head.split(b"\x1a", 1)[0]
+    sections: list[tuple[str, dict[str, str]]] = []
+    for raw in head.decode("latin-1").splitlines():
+        line = raw.strip()
+        if line.lower().startswith("\\*file list end"):
+            break
+        if line.startswith("\\*"):
+            sections.append((line[2:].strip().lower(), {}))
+        elif line.startswith("\\") and sections:
+            key, _, value = line[1:].partition(":")
+            if key.startswith("@") and re.match(r"@\d$", key):
+                # "\@4:Z scale: ..." carries its group number before the first colon
+                more, _, value = value.partition(":")
+                key = f"{key}:{more}"
+            sections[-1][1].setdefault(key.strip().lower(), value.strip())
+    return sections
+
+
+#: Bytes [-] read for a NanoScope header (a force file's states ``\\Data length: 40960``).
+_NANOSCOPE_HEADER_BYTES = 1 << 20
+
+
+def _nanoscope_sensitivity(
+    sections: Sequence[tuple[str, dict[str, str]]], soft: str | None
+) -> float | None:
+    """The sensitivity [m/V] a soft scale names (``Sens. DeflSens`` -> ``\\@Sens. DeflSens: V
+    50 nm/V``), looked up in any section; None when absent or not a length per volt."""
+    if not soft:
+        return None
+    key = "@" + soft.strip().lower()
+    for _, values in sections:
+        if key in values:
+            m = re.match(r"^V\s+([-+\d.eE]+)\s*(\S+)/V\b", values[key])
+            if m and m.group(2) in _NANOSCOPE_LENGTHS:
+                value = float(m.group(1)) * _NANOSCOPE_LENGTHS[m.group(2)]
+                return value if math.isfinite(value) and value > 0 else None
+    return None
+
+
+def _nanoscope_words(p: Path, where: str, channel: dict[str, str]) -> tuple[np.ndarray, int]:
+    """The stored integers of one ``\\*Ciao force image list`` channel and their width [bytes]:
+    ``\\Data length`` bytes at ``\\Data offset``, little-endian signed 16-bit or (``\\Bytes/pixel:
+    4``, NanoScope 9) 32-bit integers."""
+    try:
+        offset, length = int(channel["data offset"]), int(channel["data length"])
+        width = int(channel.get("bytes/pixel", "2"))
+    except (KeyError, ValueError):
+        raise DataFormatError(
+            f"{where}: a '\\*Ciao force image list' without a whole-number 'Data offset', "
+            "'Data length' and 'Bytes/pixel'"
+        ) from None
+    if width not in (2, 4) or length <= 0 or length % (2 * width):
+        raise DataFormatError(
+            f"{where}: 'Bytes/pixel: {width}' with 'Data length: {length}': solidna reads 2- "
+            "or 4-byte integers filling an approach and a retract of equal length"
+        )
+    with open(p, "rb") as fh:
+        fh.seek(offset)
+        raw = fh.read(length)
+    if len(raw) < length:
+        raise DataFormatError(
+            f"{where}: the header places {length} bytes of data at byte {offset}, but the file "
+            f"ends {length - len(raw)} bytes short (an incomplete copy?)"
+        )
+    return np.frombuffer(raw, dtype="<i2" if width == 2 else "<i4").astype(float), width
+
+
+def _nanoscope_ramp(
+    sections: Sequence[tuple[str, dict[str, str]]], channel: dict[str, str]
+) -> float | None:
+    """The Z piezo travel [m] of a ramp: ``\\@4:Ramp size`` (or the older ``\\@Z scan size``)
+    in volts times the sensitivity it names (``[Sens. Zsens]``, ``[Sens. Zscan]``)."""
+    keys = ("@4:ramp size", "@4:ramp size zsweep", "@z scan size")
+    pools = [channel] + [values for name, values in sections if name == "ciao force list"]
+    for key in keys:
+        for values in pools:
+            m = _NANOSCOPE_VALUE.match(values.get(key, ""))
+            if m and m.group("value"):
+                sens = _nanoscope_sensitivity(sections, m.group("soft"))
+                travel = float(m.group("value")) * (sens or math.nan)
+                if math.isfinite(travel) and travel > 0:
+                    return travel
+    return None
+
+
+def _nanoscope_scaled(
+    sections: Sequence[tuple[str, dict[str, str]]],
+    channel: dict[str, str],
+    width: int,
+    notes: list[str],
+) -> tuple[float, str | None, str]:
+    """The volts per stored integer of a channel, its soft scale and its label.
+
+    The ``(... V/LSB)`` of ``\\@4:Z scale`` is the hard scale of a force curve's integers (not
+    the hard value after it, which is the display range): a Bruker applications scientist's
+    reading of it (Nanoscale World forum, "Understanding raw data in header of force curve
+    files", 2012), and on public BioScope Catalyst and MultiMode 8 curves it puts the deflection
+    at contact on the header's trigger threshold.
+    """
+    m = _NANOSCOPE_VALUE.match(channel.get("@4:z scale", ""))
+    label_m = re.search(r'"([^"]*)"', channel.get("@4:image data", ""))
+    label = label_m.group(1) if label_m else "channel"
+    if not m or m.group("hard") is None or "/lsb" not in (m.group("hunit") or "").lower():
+        return math.nan, None, label
+    hard = float(m.group("hard"))
+    if width == 4 and abs(hard) * 2.0**32 > _NANOSCOPE_SPAN_V:
+        hard /= 2.0**16
+        note = (
+            f"'{label}': 32-bit integers under the V/LSB of 16-bit words: scaled by "
+            "1/65536 (the hard scale times 2^32 would span more than any input)"
+        )
+        if note not in notes:
+            notes.append(note)
+    return hard, m.group("soft"), label
+
+
+def read_nanoscope_force(
+    path: str | os.PathLike[str],
+    sensitivity: float | None = None,
+    spring_constant_N_m: float | None = None,
+) -> list[ForceCurve]:
+    """A force curve of a binary Bruker NanoScope force file (``\\Start context: FOL``).
+
+    The text header (``\\*Force file list`` ... ``\\*File list end``) describes each recorded
+    channel in a ``\\*Ciao force image list``: ``\\Data offset`` and ``\\Data length`` [bytes] of
+    its integers, ``\\Bytes/pixel`` (2, or 4 in NanoScope 9), ``\\@4:Image Data`` (its name)
+    and ``\\@4:Z scale: V [Sens. DeflSens] (h V/LSB) ...``. An integer times ``h`` is volts;
+    volts times the sensitivity the soft scale names (``\\@Sens. DeflSens: V 50 nm/V``) is the
+    cantilever deflection, which times ``\\Spring Constant`` [N/m] is the force. The approach
+    fills the first half of the data, the retract the second, each stored from the turning
+    point outwards (the approach in reverse time order, as magic-afm reads a force volume's
+    curves): on public BioScope Catalyst and MultiMode 8 files both halves start at the
+    trigger deflection, and the Catalyst's Height Sensor channel falls from its largest
+    extension. The base position is minus the Height Sensor
+    channel when the file records one (measured, as for the ASCII export), else the Z piezo
+    ramp: ``\\@4:Ramp size`` volts times ``\\@Sens. Zsens`` spread evenly over the half
+    (``Samps/line`` points), zero at the turning point. Where ``\\Samps/line`` states fewer
+    points than a half holds, each half is read to the smaller count from the turning point;
+    points holding the smallest integer (a marker of no data) are left out.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The force file (``.000``, ``.001``, ...).
+    sensitivity : float, optional
+        Deflection sensitivity [m/V]; replaces the header's ``\\@Sens. DeflSens``.
+    spring_constant_N_m : float, optional
+        Spring constant [N/m]; replaces the header's ``\\Spring Constant``.
+
+    Returns
+    -------
+    list of ForceCurve
+        The curve, SI units, each segment in time order.
+
+    Raises
+    ------
+    DataFormatError
+        A force volume (``FVOL``), a header without a deflection channel, its data offset and
+        length or the Z ramp, a data block past the end of the file, or no sensitivity or
+        spring constant to turn the deflection into a force.
+    """
+    p = Path(path)
+    context = _nanoscope_force_binary(p)
+    if context is None:
+        raise DataFormatError(f"{p}: not a binary NanoScope force file ('\\*Force file list').")
+    if not _NANOSCOPE_SINGLE.match(context):
+        raise DataFormatError(_nanoscope_force_message(p, context))
+    sections = _nanoscope_sections(p)
+    channels = [values for name, values in sections if name == "ciao force image list"]
+    notes: list[str] = []
+    defl = height = None
+    for channel in channels:
+        soft = _NANOSCOPE_VALUE.match(channel.get("@4:z scale", ""))
+        name = (soft.group("soft") or "") if soft else ""
+        if defl is None and re.search(r"defl", name, re.I):
+            defl = channel
+        elif height is None and re.search(r"z\s*sens(?:or)?\s*sens", name, re.I):
+            height = channel
+    if defl is None:
+        found = ", ".join(repr(c.get("@4:image data", "?")) for c in channels)
+        raise DataFormatError(
+            _nanoscope_force_message(
+                p,
+                context,
+                "no '\\*Ciao force image list' scaled by the deflection sensitivity "
+                f"([Sens. DeflSens]; channels: {found or 'none'})",
+            )
+        )
+    where = f"{p}"
+    words, width = _nanoscope_words(p, where, defl)
+    volts_per_lsb, soft, label = _nanoscope_scaled(sections, defl, width, notes)
+    if not math.isfinite(volts_per_lsb):
+        raise DataFormatError(
+            _nanoscope_force_message(
+                p, context, f"the '{label}' channel states no '\\@4:Z scale' in V/LSB"
+            )
+        )
+    half = len(words) // 2
+    counts = [int(c) for c in re.findall(r"\d+", defl.get("samps/line", ""))] or [half]
+    if not 0 < max(counts) <= half:
+        raise DataFormatError(
+            f"{p}: 'Samps/line: {defl.get('samps/line', '')}' states more points than the "
+            f"data block of '{label}' holds ({half} a segment)"
+        )
+    # public readers disagree on which of the two counts is the approach's (pyfmreader: the
+    # second, magic-afm: the first): each half is read to the smaller, from the turning point,
+    # which never reads unused points and leaves out at most some of the far baseline
+    n = min(counts)
+    if n < half:
+        notes.append(
+            f"Samps/line states {' and '.join(map(str, counts))} points of the {half} stored a "
+            f"segment: the {n} of each segment nearest the turning point are read"
+        )
+    stated = _nanoscope_sensitivity(sections, soft)
+    sens = sensitivity or stated
+    if sensitivity is None and stated:
+        notes.append(f"sensitivity {stated:g} m/V from the header ({soft})")
+    kspring = spring_constant_N_m
+    for channel in [defl] + channels:
+        k_m = re.match(r"[-+]?\d[\d.eE+-]*", channel.get("spring constant", ""))
+        if kspring is None and k_m and float(k_m.group(0)) > 0:
+            kspring = float(k_m.group(0))
+    volts = words * volts_per_lsb
+    force = _deflection_force(volts, "V", label, kspring, sens, where, notes)
+    step = None
+    base = None
+    h_unused = np.zeros(len(words), dtype=bool)
+    travel = _nanoscope_ramp(sections, defl)
+    if height is not None:
+        h_words, h_width = _nanoscope_words(p, where, height)
+        h_scale, h_soft, h_label = _nanoscope_scaled(sections, height, h_width, notes)
+        h_sens = _nanoscope_sensitivity(sections, h_soft)
+        if len(h_words) == len(words) and math.isfinite(h_scale) and h_sens:
+            # the sensor reads the extension towards the sample: the base position is minus it
+            base = -h_words * h_scale * h_sens
+            h_unused = h_words == -(2.0 ** (8 * h_width - 1))
+            notes.append(
+                f"NanoScope force file: base position = minus the '{h_label}' channel "
+                "(measured Z extension)"
+            )
+            if travel and np.ptp(base[:n]) < FLAT_HEIGHT_SHARE * travel:
+                # a sensor that was off reads a constant: the ramp is the base position
+                notes[-1] = (
+                    f"the '{h_label}' channel stays put while the Z ramp travels "
+                    f"{travel:.3g} m: the ramp is the base position"
+                )
+                base, h_unused = None, np.zeros(len(words), dtype=bool)
+    if base is None:
+        if travel is None:
+            raise DataFormatError(
+                _nanoscope_force_message(
+                    p,
+                    context,
+                    "the header states no Z ramp ('\\@4:Ramp size' with its '\\@Sens. Zsens') "
+                    "and no Height Sensor channel",
+                )
+            )
+        # the ramp spans the points Samps/line states, not the unused ones past them
+        step = travel / max(counts)
+        ramp = np.arange(half) * step
+        base = np.concatenate([ramp, ramp])
+        notes.append(
+            "NanoScope force file: base position = the Z piezo ramp "
+            f"({travel:.4g} m over {max(counts)} points), zero at the turning point"
+        )
+    # a point holding the smallest integer is a marker, not a measurement (magic-afm removes
+    # the -32768 that opens a PeakForce capture's extend segment)
+    unused = (words == -(2.0 ** (8 * width - 1))) | h_unused
+    # each half is stored from the turning point outwards: the approach runs backwards in time
+    app, ret = slice(n - 1, None, -1), slice(half, half + n)
+    ka, kr = ~unused[app], ~unused[ret]
+    if not (ka.all() and kr.all()):
+        notes.append(
+            f"{int((~ka).sum() + (~kr).sum())} points holding the smallest {8 * width}-bit "
+            "integer (a marker of no data) are left out"
+        )
+    ha, fa = base[app][ka], force[app][ka]
+    hr, fr = base[ret][kr], force[ret][kr]
+    meta: dict[str, Any] = {"format": "NanoScope force file", "notes": notes, "channel": label}
+    version = next((v.get("version") for sec, v in sections if sec == "force file list"), None)
+    if version:
+        meta["version"] = version
+    if sens:
+        meta["sensitivity"] = sens
+    if step is not None:
+        meta["ramp step [m]"] = step
+    return [ForceCurve(ha, fa, hr, fr, kspring, None, 0, p, meta)]
 
 
 def _nanoscope_start(lines: Sequence[str]) -> int | None:
@@ -1005,7 +1329,9 @@ def read_force_curves(
     path : str or os.PathLike
         Force-curve or force-map file: JPK ``.jpk-force``/``.jpk-force-map``, Asylum/Igor
         ``.ibw``, AFM Workshop ``.csv``, NT-MDT Nova ``.txt`` (with ``sensitivity`` and
-        ``spring_constant_N_m``), or any other format ``afmformats`` reads.
+        ``spring_constant_N_m``), or any other format ``afmformats`` reads; a binary Bruker
+        NanoScope force file of single curves (``.000``, ...; :func:`read_nanoscope_force`)
+        and NanoScope's ASCII export (:func:`read_nanoscope_ascii`) are read here.
     sensitivity : float, optional
         Deflection sensitivity, passed to afmformats (``meta_override``): [m/V], or [m/A] for
         an NT-MDT Nova ``.txt``, whose deflection is a current (nA). Required for NT-MDT Nova
@@ -1033,7 +1359,8 @@ def read_force_curves(
         Empty/unreadable file, an NT-MDT Nova ``.txt`` without ``sensitivity`` and
         ``spring_constant_N_m``, no force-distance data, or ``afmformats`` missing. A JPK text
         export (``# TEXT EXPORT``) is read by :func:`read_jpk_text` (afmformats reads JPK
-        binary files only). A height map that SurfaceTopography reads (``.nc``, ``.gwy``,
+        binary files only). A NanoScope force volume (``FVOL``) is refused with the export
+        that solidna reads. A height map that SurfaceTopography reads (``.nc``, ``.gwy``,
         ``.x3p``, ``.spm``, ...) is named as one, with the analysis that reads it.
     """
     from solidna.analysis.io import check_file
@@ -1055,9 +1382,9 @@ def read_force_curves(
     if _nanoscope_start(head) is not None:
         # afmformats does not read NanoScope Analysis' ASCII export
         return read_nanoscope_ascii(p, override.get("sensitivity"), override.get("spring constant"))
-    context = _nanoscope_force_binary(p)
-    if context is not None:
-        raise DataFormatError(_nanoscope_force_message(p, context))
+    if _nanoscope_force_binary(p) is not None:
+        # afmformats has no NanoScope reader
+        return read_nanoscope_force(p, override.get("sensitivity"), override.get("spring constant"))
     af = require_surface_extra("afmformats")
     try:
         # afmformats loads lazily: a broken file fails when its columns are first read

@@ -480,7 +480,8 @@ def analyze_command(
             "Autolab/NOVA, CHI, RelaxIS, PSTrace, Keysight 4294A, Ivium, Zahner), any CSV or "
             "text table, Excel workbooks (Neware, Landt); xps: VAMAS .vms/.npl, PHI "
             ".pro/.spe/MultiPak text, Omicron EIS, SPECS, Scienta, CasaXPS and Thermo Avantage "
-            "exports; afm: JPK, Igor .ibw, AFM Workshop CSV, NanoScope text, afmformats "
+            "exports; afm: JPK, Igor .ibw, AFM Workshop CSV, NanoScope text and .000 curves, "
+            "afmformats "
             ".h5/.tab, force tables with units; topography: SurfaceTopography's formats "
             "(.di/.spm, .nid, .gwy, .x3p, ...), TopoStats .topostats, Gwyddion ASCII, Keyence, "
             "Wyko, Dektak profiles.",
