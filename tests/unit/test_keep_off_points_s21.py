@@ -100,7 +100,7 @@ def test_keep_off_points_keeps_them_in_every_analysis(tmp_path: Path) -> None:
     assert table["KK max systematic residual [%]"].iloc[0] == pytest.approx(
         100 * kk.max_systematic, rel=1e-6
     )
-    assert "Kramers-Kronig residuals on all 43 points" in text
+    assert "the Kramers-Kronig check fails on all 43 points" in text
     assert "the 2 kept points off the spectrum may break it" in text
     # and the DRT is the one of all 43 points
     drt = fit_drt(F_HZ, z, unit="Ohm", kk="skip")

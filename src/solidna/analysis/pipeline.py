@@ -738,6 +738,25 @@ def _on_spectrum(
     return ~off, 0
 
 
+def _kk_failure(kk: Any, judged_on: str) -> str:
+    """Where a failed Kramers-Kronig check fails: how many points exceed their local
+    (noise-based) threshold, their frequencies, and the worst of them against its own
+    threshold. The largest residual and the threshold at the worst point are at different
+    frequencies in general (the threshold follows the local noise), so both are named."""
+    sys_abs = np.maximum(np.abs(kk.systematic_real), np.abs(kk.systematic_imag))
+    over = sys_abs > kk.threshold_local
+    worst = int(np.argmax(sys_abs / kk.threshold_local))
+    f_over = np.sort(kk.frequency_Hz[over])[::-1]
+    where = ", ".join(f"{v:.4g}" for v in f_over[:6]) + (", ..." if f_over.size > 6 else "")
+    return (
+        f"the Kramers-Kronig check fails{judged_on}: systematic residuals exceed their "
+        f"noise-based thresholds at {int(over.sum())} of {over.size} points ({where} Hz; worst "
+        f"{100 * sys_abs[worst]:.2g} % of |Z| against {100 * kk.threshold_local[worst]:.2g} % at "
+        f"{kk.frequency_Hz[worst]:.4g} Hz; largest {100 * kk.max_systematic:.2g} %; estimated "
+        f"noise {100 * kk.noise_level:.2g} %)"
+    )
+
+
 def _kk_with_off_points(
     label: str, f: np.ndarray, z: np.ndarray, f_off: np.ndarray, z_off: np.ndarray, kk: Any
 ) -> str:
@@ -830,7 +849,11 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                 kk = kramers_kronig(f, z_fit, add_cap="auto")
             if kk is not None and not kk.valid:
                 judged_on = f" on the {f.size} points on the spectrum" if f_off.size else ""
-                cause = "the spectrum may be non-linear, drifting or non-causal"
+                cause = (
+                    "the cell may be non-linear or drifting during the sweep, or these points "
+                    "instrument artefacts (a gain step at a current-range switch, a phase error "
+                    "near the frequency limit)"
+                )
                 if n_kept:
                     # the kept points are the first suspects (a run with the default checks
                     # the others, and its note says whether these alone break the check)
@@ -840,10 +863,8 @@ def _eis(measurements, stems, w: _Writer, opts, comparisons, notes, progress) ->
                         f"are left out), or {cause}"
                     )
                 notes.append(
-                    f"{label}: systematic Kramers-Kronig residuals{judged_on} up to "
-                    f"{100 * kk.max_systematic:.1f} % (> {100 * kk.threshold:.1f} %, judged "
-                    f"against an estimated noise of {100 * kk.noise_level:.2g} %): {cause}; its "
-                    "fit is reported but is suspect."
+                    f"{label}: {_kk_failure(kk, judged_on)}: {cause}; its fit is "
+                    "reported but is suspect."
                 )
             elif kk is not None and f_off.size:
                 notes.append(_kk_with_off_points(label, f, z_fit, f_off, z_off, kk))
