@@ -50,16 +50,6 @@ def assert_refused(result, *fragments: str, out: Path | None = None, status: int
 
 
 # --- Ctrl-C during a CV -----------------------------------------------------------------------
-@pytest.fixture
-def python_ctrl_c():
-    """Python's own Ctrl-C handler while the test runs, whatever the shell that started the
-    tests set: a job put in the background of a shell starts with SIGINT ignored, and a solve
-    leaves an ignored signal ignored."""
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    yield
-    signal.signal(signal.SIGINT, previous)
-
-
 def test_ctrl_c_stops_a_cv_solve(monkeypatch, python_ctrl_c) -> None:
     """``simulate cv --cycles 100000`` ran on for ten minutes after SIGTERM and Ctrl-C: CasADi
     turned the KeyboardInterrupt into a failed step, which the solver's 'safe' mode retried (or,

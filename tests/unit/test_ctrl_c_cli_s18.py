@@ -36,7 +36,9 @@ def _swallowed_ctrl_c() -> None:
             pass  # a figure module's failure, recorded and passed over
 
 
-def test_reproduce_stops_after_a_ctrl_c_that_an_import_swallowed(tmp_path, monkeypatch):
+def test_reproduce_stops_after_a_ctrl_c_that_an_import_swallowed(
+    tmp_path, monkeypatch, python_ctrl_c
+):
     import solidna.reproduce.runner as runner_module
 
     def fake_reproduce(only, out, force, progress):
