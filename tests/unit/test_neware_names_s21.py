@@ -83,3 +83,31 @@ def test_a_current_without_a_unit_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(DataFormatError, match="current.*any unit in parentheses"):
         read(path)
+
+
+def test_a_bts7_detail_sheet_with_amperes_and_a_one_record_step(tmp_path: Path) -> None:
+    # BTS 7.x workbook: "Cur(A)" and "Relative Time(h:min:s.ms)" (the step's time); the rest step
+    # holds one record at 0, so the time stays 0 across its change: a tie that decided "runs on"
+    # and then failed as "time goes backwards"
+    import pandas as pd
+
+    path = tmp_path / "Na1_Q.xlsx"
+    detail = {
+        "Record Index": [1, 2, 3, 4],
+        "Status": ["CCCV_Chg", "CCCV_Chg", "Rest", "CC_DChg"],
+        "Cycle": [1, 1, 1, 1],
+        "Step": [1, 1, 2, 3],
+        "Cur(A)": [1.25, 1.20, 0.0, -0.5],
+        "Voltage(V)": [3.8172, 3.8848, 3.9440, 3.8395],
+        "CapaCity(Ah)": [0.0, 0.001, 0.0, 0.002],
+        "Relative Time(h:min:s.ms)": ["0:00:00.000", "0:00:01.000", "0:00:00.000", "0:00:00.000"],
+    }
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"Testing Information": [path.name]}).to_excel(
+            writer, sheet_name="Info", index=False
+        )
+        pd.DataFrame(detail).to_excel(writer, sheet_name="Detail_31_2_1", index=False)
+    m = read(path)
+    np.testing.assert_allclose(m.data[CURRENT], [1.25, 1.20, 0.0, -0.5])
+    np.testing.assert_allclose(m.data[TIME], [0.0, 1.0, 1.0, 1.0])
+    assert any("restarts in each step" in n for n in m.notes)

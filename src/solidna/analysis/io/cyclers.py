@@ -205,7 +205,8 @@ def neware_test_time(step_time_s: np.ndarray, step: np.ndarray, notes: list[str]
     others (the same NewareNDA column). At the step changes, a time that falls back means it
     restarts: the earlier steps' durations are added (:func:`cumulative_from_counter`). A time that
     goes on rising is already the test time and is kept. The decision (by the majority of the step
-    changes) is written to ``notes``.
+    changes where the time moves: one where it stays equal decides nothing) is written to
+    ``notes``.
 
     Parameters
     ----------
@@ -228,7 +229,11 @@ def neware_test_time(step_time_s: np.ndarray, step: np.ndarray, notes: list[str]
         notes.append("one step only: Neware's Time is the test time.")
         return t.copy()
     falls = int(np.sum(t[changes] < t[changes - 1]))
-    if 2 * falls > changes.size:
+    # a time equal across a step change decides nothing: the last record of a step and the
+    # first of the next often share their stamp, and a one-record step that restarts at 0 is
+    # followed by another 0; the changes where the time moves decide, by majority
+    rises = int(np.sum(t[changes] > t[changes - 1]))
+    if falls > rises:
         notes.append(
             f"Neware's Time restarts in each step ({falls} of {changes.size} step changes): test "
             "time = step time + the durations of the earlier steps."
